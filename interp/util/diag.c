@@ -1,0 +1,70 @@
+/* diag.c -- see diag.h. */
+#include "diag.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+void cm_error_init(cm_error *e) {
+  memset(e, 0, sizeof *e);
+  e->offset = -1;
+}
+
+static void set_v(cm_error *e, cm_errkind kind, const char *fmt, va_list ap) {
+  e->kind = kind;
+  vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+}
+
+void cm_error_set(cm_error *e, cm_errkind kind, const char *fmt, ...) {
+  if (!e || e->kind != CM_OK) return;
+  va_list ap;
+  va_start(ap, fmt);
+  set_v(e, kind, fmt, ap);
+  va_end(ap);
+}
+
+void cm_error_at(cm_error *e, cm_errkind kind, const char *file, uint32_t line,
+                 uint32_t col, const char *fmt, ...) {
+  if (!e || e->kind != CM_OK) return;
+  va_list ap;
+  va_start(ap, fmt);
+  set_v(e, kind, fmt, ap);
+  va_end(ap);
+  e->file = file;
+  e->line = line;
+  e->col = col;
+}
+
+void cm_error_at_offset(cm_error *e, cm_errkind kind, int64_t offset,
+                        const char *fmt, ...) {
+  if (!e || e->kind != CM_OK) return;
+  va_list ap;
+  va_start(ap, fmt);
+  set_v(e, kind, fmt, ap);
+  va_end(ap);
+  e->offset = offset;
+}
+
+void cm_error_format(const cm_error *e, char *buf, unsigned n) {
+  const char *file = e->file ? e->file : "";
+  if (e->line)
+    snprintf(buf, n, "%s%s%u:%u: %s", file, *file ? ":" : "", e->line, e->col,
+             e->msg);
+  else if (e->offset >= 0)
+    snprintf(buf, n, "%s%sat byte offset %lld: %s", file, *file ? ": " : "",
+             (long long)e->offset, e->msg);
+  else
+    snprintf(buf, n, "%s%s%s", file, *file ? ": " : "", e->msg);
+}
+
+const char *cm_errkind_name(cm_errkind k) {
+  switch (k) {
+  case CM_OK: return "ok";
+  case CM_MALFORMED: return "malformed";
+  case CM_INVALID: return "invalid";
+  case CM_UNSUPPORTED: return "unsupported";
+  case CM_LINK: return "unlinkable";
+  case CM_IO: return "error";
+  }
+  return "error";
+}
