@@ -1,3 +1,443 @@
-/* main.c -- the cmref command line (placeholder until the CLI lands). */
+/* main.c -- the cmref command line: `run` .wast scripts, `validate` a
+ * module, `invoke` an export.  Usage errors exit 2, failures (a failed test,
+ * a trap, an invalid module, an unreadable file) exit 1.  docs/cli.md
+ * describes it for users. */
+#include <errno.h>
 #include <stdio.h>
-int main(void) { puts("cmref"); return 0; }
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/binary.h"
+#include "core/exec.h"
+#include "core/text.h"
+#include "core/validate.h"
+#include "wast/spectest.h"
+#include "wast/values.h"
+#include "wast/wast.h"
+
+enum { EXIT_FAIL = 1, EXIT_USAGE = 2 };
+
+static const char usage_main[] =
+    "usage: cmref COMMAND [OPTIONS] ARGS...\n"
+    "\n"
+    "A reference interpreter for WebAssembly (core wasm; the Component Model\n"
+    "comes next).\n"
+    "\n"
+    "commands:\n"
+    "  run FILE.wast...          run .wast test scripts\n"
+    "  validate FILE             check a .wat or .wasm module\n"
+    "  invoke FILE NAME [ARG...] call an exported function and print results\n"
+    "  help [COMMAND]            show help for a command\n"
+    "\n"
+    "Run `cmref COMMAND --help` for a command's options.\n"
+    "Exit status: 0 success, 1 failure (test failed, trap, invalid module,\n"
+    "unreadable file), 2 usage error.\n";
+
+#define LIMIT_HELP                                                           \
+  "limits (for code that runs):\n"                                           \
+  "  --fuel N                stop after N instructions (default: no limit)\n" \
+  "  --max-call-depth N      frames before \"call stack exhausted\"\n"        \
+  "                          (default 10000)\n"                              \
+  "  --max-memory-pages N    largest memory, in 64 KiB pages (default 65536)\n"
+
+static const char usage_run[] =
+    "usage: cmref run [OPTIONS] FILE.wast...\n"
+    "\n"
+    "Runs each script's commands (module, register, invoke, get, assert_*).\n"
+    "Each failing command prints as FILE:LINE: COMMAND: MESSAGE; the last\n"
+    "line is \"N passed, M failed, K skipped\".  Commands that need an\n"
+    "unsupported feature are skipped.  Exit status 0 only if none failed.\n"
+    "\n"
+    "options:\n"
+    "  -q, --quiet             print only the summary line\n"
+    "  -v, --verbose           also print skips, per-file totals and what\n"
+    "                          spectest's print functions print\n"
+    "  --json                  print the results as JSON instead of text\n"
+    "  --json=FILE             also write the results as JSON to FILE\n" LIMIT_HELP;
+
+static const char usage_validate[] =
+    "usage: cmref validate [OPTIONS] FILE\n"
+    "\n"
+    "Decodes (.wasm, recognised by its \\0asm header) or parses (.wat) one\n"
+    "module and validates it.  Prints \"FILE: valid\", or the first error\n"
+    "with its position and exits 1.\n";
+
+static const char usage_invoke[] =
+    "usage: cmref invoke [OPTIONS] FILE NAME [ARG...]\n"
+    "\n"
+    "Loads a module (.wat or .wasm), instantiates it (imports may come from\n"
+    "the `spectest` module) and calls its exported function NAME.  Each ARG\n"
+    "is read according to the function's parameter type: integers in\n"
+    "decimal or 0x hex, floats like 1.5, -0x1p-3, inf, nan, nan:0x200000;\n"
+    "references as null, or N for an externref.  Results print one per line:\n"
+    "integers as signed decimal, floats as the shortest decimal that reads\n"
+    "back exactly.  A trap prints \"trap: MESSAGE\" on stderr and exits 1.\n"
+    "\n"
+    "options:\n"
+    "  -v, --verbose           print what spectest's print functions print\n"
+    LIMIT_HELP;
+
+/* ---- option parsing ------------------------------------------------------ */
+
+typedef struct opts {
+  core_config cfg;
+  bool quiet, verbose, json_stdout, help;
+  const char *json_file;
+  const char **args; /* positional arguments */
+  int nargs;
+} opts;
+
+static bool parse_u64(const char *s, uint64_t max, uint64_t *out) {
+  if (!s || !*s || *s == '-' || *s == '+') return false;
+  errno = 0;
+  char *end;
+  unsigned long long v = strtoull(s, &end, 0);
+  if (errno || *end || v > max) return false;
+  *out = v;
+  return true;
+}
+
+/* Takes an option's value from "--opt=V" or the next argument. */
+static const char *opt_value(const char *arg, const char *name, int *i,
+                             int argc, char **argv) {
+  size_t n = strlen(name);
+  if (strncmp(arg, name, n) != 0) return NULL;
+  if (arg[n] == '=') return arg + n + 1;
+  if (arg[n] != 0) return NULL;
+  if (*i + 1 >= argc) return "";
+  return argv[++*i];
+}
+
+/* Options are "--name" words (and -h/-q/-v) anywhere before "--"; a single
+ * dash followed by anything else is an argument, so negative numbers pass
+ * through to `invoke`. */
+static int parse_opts(const char *cmd, int argc, char **argv, opts *o) {
+  memset(o, 0, sizeof *o);
+  o->args = calloc((size_t)argc + 1, sizeof *o->args);
+  if (!o->args) return EXIT_FAIL;
+  bool more = true;
+  for (int i = 0; i < argc; i++) {
+    const char *a = argv[i];
+    if (!more || a[0] != '-' || (a[1] != '-' && strlen(a) != 2) ||
+        (a[1] != '-' && !strchr("hqv", a[1]))) {
+      o->args[o->nargs++] = a;
+      continue;
+    }
+    if (strcmp(a, "--") == 0) {
+      more = false;
+      continue;
+    }
+    const char *v;
+    uint64_t n;
+    if (!strcmp(a, "-h") || !strcmp(a, "--help")) o->help = true;
+    else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) o->quiet = true;
+    else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) o->verbose = true;
+    else if (!strcmp(a, "--json")) o->json_stdout = true;
+    else if (!strncmp(a, "--json=", 7)) {
+      o->json_file = a + 7;
+      if (!*o->json_file) {
+        fprintf(stderr, "cmref %s: --json= needs a file name\n", cmd);
+        return EXIT_USAGE;
+      }
+    } else if ((v = opt_value(a, "--fuel", &i, argc, argv))) {
+      if (!parse_u64(v, UINT64_MAX, &n) || n == 0) goto bad_number;
+      o->cfg.fuel = n;
+    } else if ((v = opt_value(a, "--max-call-depth", &i, argc, argv))) {
+      if (!parse_u64(v, UINT32_MAX, &n) || n == 0) goto bad_number;
+      o->cfg.max_call_depth = (uint32_t)n;
+    } else if ((v = opt_value(a, "--max-memory-pages", &i, argc, argv))) {
+      if (!parse_u64(v, UINT64_MAX, &n)) goto bad_number;
+      o->cfg.max_memory_pages = n;
+    } else {
+      fprintf(stderr, "cmref %s: unknown option %s (see cmref %s --help)\n",
+              cmd, a, cmd);
+      return EXIT_USAGE;
+    }
+    continue;
+  bad_number:
+    fprintf(stderr, "cmref %s: %s needs a positive integer, got \"%s\"\n",
+            cmd, a, v);
+    return EXIT_USAGE;
+  }
+  return 0;
+}
+
+/* ---- run ------------------------------------------------------------------ */
+
+static int cmd_run(opts *o) {
+  if (o->help) {
+    fputs(usage_run, stdout);
+    return 0;
+  }
+  if (o->nargs == 0) {
+    fprintf(stderr, "cmref run: no script given\n%s", usage_run);
+    return EXIT_USAGE;
+  }
+  FILE *json = NULL;
+  if (o->json_file) {
+    json = fopen(o->json_file, "w");
+    if (!json) {
+      fprintf(stderr, "cmref run: cannot write %s: %s\n", o->json_file,
+              strerror(errno));
+      return EXIT_FAIL;
+    }
+  }
+  wast_verbosity v = o->quiet     ? WAST_QUIET
+                     : o->verbose ? WAST_VERBOSE
+                                  : WAST_NORMAL;
+  bool text = !o->json_stdout;
+  wast_options wo = {o->cfg, o->verbose && text ? stdout : NULL};
+  wast_results res;
+  memset(&res, 0, sizeof res);
+  for (int i = 0; i < o->nargs; i++) {
+    wast_file_result *f = wast_results_add_file(&res, o->args[i]);
+    if (!f) {
+      fprintf(stderr, "cmref run: out of memory\n");
+      wast_results_free(&res);
+      if (json) fclose(json);
+      return EXIT_FAIL;
+    }
+    wast_run_file(o->args[i], &wo, f);
+    wast_results_close_file(&res, f);
+    if (text) {
+      wast_report_file_text(stdout, f, v);
+      fflush(stdout);
+    }
+  }
+  if (text) wast_report_summary_text(stdout, &res, v);
+  else wast_report_json(stdout, &res);
+  if (json) {
+    wast_report_json(json, &res);
+    if (fclose(json) != 0)
+      fprintf(stderr, "cmref run: error writing %s\n", o->json_file);
+  }
+  int rc = res.failed ? EXIT_FAIL : 0;
+  wast_results_free(&res);
+  return rc;
+}
+
+/* ---- loading one module (validate, invoke) ---------------------------------- */
+
+static void print_error(const char *path, const cm_error *err) {
+  const char *file = err->file ? err->file : path;
+  const char *kind = cm_errkind_name(err->kind);
+  if (err->line)
+    fprintf(stderr, "%s:%u:%u: %s: %s\n", file, err->line, err->col, kind,
+            err->msg);
+  else if (err->offset >= 0)
+    fprintf(stderr, "%s: at byte offset %lld: %s: %s\n", file,
+            (long long)err->offset, kind, err->msg);
+  else
+    fprintf(stderr, "%s: %s: %s\n", file, kind, err->msg);
+}
+
+/* Reads, decodes or parses, and validates; NULL after printing why. */
+static core_module *load_module(const char *path) {
+  cm_error err;
+  cm_error_init(&err);
+  size_t len = 0;
+  char *src = wast_read_file(path, &len, &err);
+  if (!src) {
+    fprintf(stderr, "cmref: %s\n", err.msg);
+    return NULL;
+  }
+  core_module *m;
+  if (len >= 4 && memcmp(src, "\0asm", 4) == 0)
+    m = core_decode((const uint8_t *)src, len, &err);
+  else
+    m = core_parse_wat(src, len, path, &err);
+  if (m && !core_validate(m, &err)) {
+    core_module_free(m);
+    m = NULL;
+  }
+  if (!m) {
+    if (err.kind == CM_OK) cm_error_set(&err, CM_MALFORMED, "cannot load");
+    print_error(path, &err);
+  }
+  free(src);
+  return m;
+}
+
+static int cmd_validate(opts *o) {
+  if (o->help) {
+    fputs(usage_validate, stdout);
+    return 0;
+  }
+  if (o->nargs != 1) {
+    fprintf(stderr, "cmref validate: expected one FILE\n%s", usage_validate);
+    return EXIT_USAGE;
+  }
+  core_module *m = load_module(o->args[0]);
+  if (!m) return EXIT_FAIL;
+  printf("%s: valid\n", o->args[0]);
+  core_module_free(m);
+  return 0;
+}
+
+/* ---- invoke ----------------------------------------------------------------- */
+
+static int invoke_in(core_store *s, const core_module *m, opts *o,
+                     wast_spectest *sp) {
+  const char *fname = o->args[1];
+  core_extern *imports = calloc(m->nimports + 1, sizeof *imports);
+  if (!imports) return EXIT_FAIL;
+  for (uint32_t i = 0; i < m->nimports; i++) {
+    const core_import *im = &m->imports[i];
+    bool found = im->module.len == 8 && !memcmp(im->module.s, "spectest", 8) &&
+                 wast_spectest_export(sp, im->name.s, im->name.len,
+                                      &imports[i]);
+    if (!found) {
+      fprintf(stderr, "%s: unknown import \"%.*s\".\"%.*s\" (only spectest "
+              "is available)\n", o->args[0], (int)im->module.len,
+              im->module.s, (int)im->name.len, im->name.s);
+      free(imports);
+      return EXIT_FAIL;
+    }
+  }
+  cm_error err;
+  cm_error_init(&err);
+  core_instance *inst = NULL;
+  core_outcome out = core_instantiate(s, m, imports, m->nimports, &inst, &err);
+  free(imports);
+  if (out == CORE_LINK_ERROR) {
+    fprintf(stderr, "%s: link error: %s\n", o->args[0], err.msg);
+    return EXIT_FAIL;
+  }
+  if (out != CORE_OK) {
+    fprintf(stderr, "%s: %s during instantiation: %s\n", o->args[0],
+            out == CORE_THROWN ? "uncaught exception" : "trap",
+            out == CORE_THROWN ? "" : core_store_message(s));
+    return EXIT_FAIL;
+  }
+  core_extern ex;
+  if (!core_instance_export(inst, fname, (uint32_t)strlen(fname), &ex)) {
+    fprintf(stderr, "%s: no export named \"%s\"\n", o->args[0], fname);
+    return EXIT_FAIL;
+  }
+  if (ex.kind != CORE_EXTERN_FUNC) {
+    fprintf(stderr, "%s: export \"%s\" is not a function\n", o->args[0],
+            fname);
+    return EXIT_FAIL;
+  }
+  const core_functype *ft = core_func_type(ex.u.func);
+  int nargs = o->nargs - 2;
+  if ((uint32_t)nargs != ft->nparams) {
+    fprintf(stderr, "cmref invoke: \"%s\" takes %u argument%s, got %d\n",
+            fname, ft->nparams, ft->nparams == 1 ? "" : "s", nargs);
+    return EXIT_USAGE;
+  }
+  uint64_t *args = calloc(ft->nparams + 1, sizeof *args);
+  uint64_t *res = calloc(ft->nresults + 1, sizeof *res);
+  int rc = 0;
+  if (!args || !res) {
+    rc = EXIT_FAIL;
+    goto out;
+  }
+  for (uint32_t i = 0; i < ft->nparams; i++) {
+    wast_value v;
+    if (!wast_parse_arg(o->args[2 + i], ft->params[i], &v)) {
+      fprintf(stderr, "cmref invoke: argument %u: \"%s\" is not a valid %s\n",
+              i + 1, o->args[2 + i], core_valtype_name(ft->params[i]));
+      rc = EXIT_USAGE;
+      goto out;
+    }
+    args[i] = v.bits;
+  }
+  out = core_call(s, ex.u.func, args, res);
+  if (out == CORE_OK) {
+    for (uint32_t i = 0; i < ft->nresults; i++) {
+      wast_value v = {ft->results[i], res[i]};
+      if (v.type == CORE_I32 || v.type == CORE_F32) v.bits &= 0xffffffffu;
+      char buf[128];
+      wast_format_plain(&v, buf, sizeof buf);
+      printf("%s\n", buf);
+    }
+  } else if (out == CORE_THROWN) {
+    fprintf(stderr, "uncaught exception\n");
+    rc = EXIT_FAIL;
+  } else if (out == CORE_EXHAUSTED) {
+    fprintf(stderr, "exhaustion: %s\n", core_store_message(s));
+    rc = EXIT_FAIL;
+  } else {
+    fprintf(stderr, "trap: %s\n", core_store_message(s));
+    rc = EXIT_FAIL;
+  }
+  if (o->verbose && o->cfg.fuel)
+    fprintf(stderr, "fuel used: %llu\n",
+            (unsigned long long)core_store_fuel_used(s));
+out:
+  free(args);
+  free(res);
+  return rc;
+}
+
+static int cmd_invoke(opts *o) {
+  if (o->help) {
+    fputs(usage_invoke, stdout);
+    return 0;
+  }
+  if (o->nargs < 2) {
+    fprintf(stderr, "cmref invoke: expected FILE and NAME\n%s", usage_invoke);
+    return EXIT_USAGE;
+  }
+  core_module *m = load_module(o->args[0]);
+  if (!m) return EXIT_FAIL;
+  core_store *s = core_store_new(&o->cfg);
+  wast_spectest *sp = s ? wast_spectest_new(s, o->verbose ? stdout : NULL)
+                        : NULL;
+  int rc = EXIT_FAIL;
+  if (sp) rc = invoke_in(s, m, o, sp);
+  else fprintf(stderr, "cmref invoke: out of memory\n");
+  core_store_free(s);
+  wast_spectest_free(sp);
+  core_module_free(m);
+  return rc;
+}
+
+/* ---- main ------------------------------------------------------------------- */
+
+static const struct {
+  const char *name;
+  int (*fn)(opts *o);
+  const char *usage;
+} commands[] = {
+    {"run", cmd_run, usage_run},
+    {"validate", cmd_validate, usage_validate},
+    {"invoke", cmd_invoke, usage_invoke},
+};
+enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    fputs(usage_main, stderr);
+    return EXIT_USAGE;
+  }
+  const char *c = argv[1];
+  if (!strcmp(c, "-h") || !strcmp(c, "--help")) {
+    fputs(usage_main, stdout);
+    return 0;
+  }
+  if (!strcmp(c, "help")) {
+    if (argc == 2) {
+      fputs(usage_main, stdout);
+      return 0;
+    }
+    for (int k = 0; k < NCOMMANDS; k++)
+      if (!strcmp(argv[2], commands[k].name)) {
+        fputs(commands[k].usage, stdout);
+        return 0;
+      }
+    fprintf(stderr, "cmref help: unknown command \"%s\"\n", argv[2]);
+    return EXIT_USAGE;
+  }
+  for (int k = 0; k < NCOMMANDS; k++) {
+    if (strcmp(c, commands[k].name) != 0) continue;
+    opts o;
+    int rc = parse_opts(c, argc - 2, argv + 2, &o);
+    if (rc == 0) rc = commands[k].fn(&o);
+    free(o.args);
+    return rc;
+  }
+  fprintf(stderr, "cmref: unknown command \"%s\"\n\n%s", c, usage_main);
+  return EXIT_USAGE;
+}

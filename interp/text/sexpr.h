@@ -18,7 +18,8 @@
 typedef enum sx_kind {
   SX_LIST,     /* ( ... ) */
   SX_KEYWORD,  /* starts with a-z: module, i32.add, offset=4, nan:0x1 ... */
-  SX_ID,       /* $name (text includes the $) */
+  SX_ID,       /* $name or $"name" (text includes the $; str/strlen hold
+                  the name without the $, quotes and escapes decoded) */
   SX_STRING,   /* "..."; str/strlen hold the decoded bytes */
   SX_NUMBER,   /* starts with a digit or +/-: 12, -0x1p3, inf, nan:0x4 ...
                   (a signed inf/nan counts as a number; a bare `inf`/`nan`
@@ -50,6 +51,10 @@ bool sx_is_list(const sx_node *n);
 bool sx_is_form(const sx_node *n, const char *kw);
 bool sx_is_keyword(const sx_node *n, const char *kw);
 bool sx_atom_eq(const sx_node *n, const char *s);
+/* Is the atom lexically a number of the spec's grammar (nat, int or float,
+ * signed or not, inf, nan, nan:0x...)?  Tokens that start like a number
+ * but are not one (`0x`, `1__0`, `0drop`) are "unknown operator"s. */
+bool sx_is_number_like(const sx_node *n);
 /* Reports a CM_MALFORMED error at the node's position. */
 void sx_error(cm_error *err, const sx_node *n, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

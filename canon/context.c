@@ -1,0 +1,131 @@
+/* context.c -- traps, options and the LiftLowerContext's realloc calls
+ * (CanonicalABI.md "Canonical ABI Options", "Lifting and Lowering
+ * Context"). */
+#include "context.h"
+
+#include <assert.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "instance.h"
+
+static const struct {
+  const char *msg, *alias;
+} trap_words[] = {
+    [CANON_TRAP_NONE] = {"", NULL},
+    [CANON_TRAP_GUEST] = {"wasm trap", NULL},
+    [CANON_TRAP_UNALIGNED] = {"unaligned pointer", NULL},
+    [CANON_TRAP_OUT_OF_BOUNDS] = {"pointer out of bounds of memory", NULL},
+    [CANON_TRAP_STRING_OUT_OF_BOUNDS] =
+        {"string pointer/length out of bounds of memory",
+         "string content out-of-bounds"},
+    [CANON_TRAP_STRING_TOO_LONG] = {"string byte length exceeds the maximum",
+                                    NULL},
+    [CANON_TRAP_INVALID_UTF8] = {"invalid utf-8", NULL},
+    [CANON_TRAP_INCOMPLETE_UTF8] = {"incomplete utf-8 byte sequence",
+                                    "invalid utf-8"},
+    [CANON_TRAP_INVALID_UTF16] = {"invalid utf-16: unpaired surrogate", NULL},
+    [CANON_TRAP_LIST_OUT_OF_BOUNDS] =
+        {"list pointer/length out of bounds of memory",
+         "list content out-of-bounds"},
+    [CANON_TRAP_LIST_TOO_LONG] = {"list byte length exceeds the maximum", NULL},
+    [CANON_TRAP_REALLOC_UNALIGNED] = {"realloc return: result not aligned",
+                                      "unaligned pointer"},
+    [CANON_TRAP_REALLOC_OUT_OF_BOUNDS] =
+        {"realloc return: beyond end of memory", "list content out-of-bounds"},
+    [CANON_TRAP_INVALID_CHAR] = {"invalid `char` bit pattern", NULL},
+    [CANON_TRAP_INVALID_DISCRIMINANT] = {"invalid variant discriminant", NULL},
+    [CANON_TRAP_UNKNOWN_HANDLE] = {"unknown handle index", NULL},
+    [CANON_TRAP_HANDLE_WRONG_TYPE] = {"handle index used with the wrong type",
+                                      NULL},
+    [CANON_TRAP_HANDLE_LENT] = {"cannot remove owned resource while borrowed",
+                                NULL},
+    [CANON_TRAP_HANDLE_NOT_OWN] = {"cannot lift an own from a borrow handle",
+                                   NULL},
+    [CANON_TRAP_TABLE_FULL] = {"handle table is full", NULL},
+    [CANON_TRAP_MAY_NOT_LEAVE] = {"cannot leave component instance", NULL},
+    [CANON_TRAP_UNSUPPORTED] = {"unsupported", NULL},
+};
+
+const char *canon_trap_message(canon_trap_kind kind) {
+  return trap_words[kind].msg;
+}
+
+const char *canon_trap_alias(canon_trap_kind kind) {
+  return trap_words[kind].alias;
+}
+
+bool canon_trap_set(canon_trap *t, canon_trap_kind kind) {
+  if (t->kind == CANON_TRAP_NONE) {
+    t->kind = kind;
+    snprintf(t->msg, sizeof t->msg, "%s", trap_words[kind].msg);
+  }
+  return false;
+}
+
+bool canon_trapf(canon_trap *t, canon_trap_kind kind, const char *fmt, ...) {
+  if (t->kind == CANON_TRAP_NONE) {
+    t->kind = kind;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(t->msg, sizeof t->msg, fmt, ap);
+    va_end(ap);
+  }
+  return false;
+}
+
+/* LiftOptions.equal */
+bool canon_lift_options_equal(const canon_options *a, const canon_options *b) {
+  return a->string_encoding == b->string_encoding && a->memory == b->memory;
+}
+
+/* MemInst.ptr_type */
+canon_flat canon_opts_ptr_type(const canon_options *opts) {
+  return opts->memory ? opts->memory->addrtype : CANON_FLAT_I32;
+}
+
+/* ptr_size */
+uint32_t canon_ptr_size(canon_flat ptr_type) {
+  assert(ptr_type == CANON_FLAT_I32 || ptr_type == CANON_FLAT_I64);
+  return ptr_type == CANON_FLAT_I32 ? 4 : 8;
+}
+
+void canon_context_init(canon_context *cx, const canon_options *opts,
+                        canon_instance *inst, canon_borrow_scope scope) {
+  memset(cx, 0, sizeof *cx);
+  cx->opts = opts;
+  cx->inst = inst;
+  cx->borrow_scope = scope;
+}
+
+/* LiftLowerContext.reallocate */
+bool canon_reallocate(canon_context *cx, uint64_t old, uint64_t old_byte_length,
+                      uint64_t alignment, uint64_t new_byte_length,
+                      uint64_t *ptr) {
+  assert(cx->inst->may_leave);
+  assert(cx->opts->realloc && cx->opts->memory);
+  cx->inst->may_leave = false;
+  uint64_t result = 0;
+  bool ok = cx->opts->realloc->call(cx->opts->realloc->env, old,
+                                    old_byte_length, alignment,
+                                    new_byte_length, &result, &cx->trap);
+  if (!ok) {
+    /* A trap in realloc is a trap of the whole call. */
+    if (cx->trap.kind == CANON_TRAP_NONE) canon_trap_set(&cx->trap,
+                                                         CANON_TRAP_GUEST);
+    return false;
+  }
+  /* The result is lifted as a u32 (or u64 for memory64): only its low
+   * 32 bits count for an i32 memory. */
+  if (canon_opts_ptr_type(cx->opts) == CANON_FLAT_I32) result &= 0xFFFFFFFFu;
+  cx->inst->may_leave = true;
+  *ptr = result;
+  return true;
+}
+
+/* LiftLowerContext.allocate */
+bool canon_allocate(canon_context *cx, uint64_t alignment, uint64_t byte_length,
+                    uint64_t *ptr) {
+  return canon_reallocate(cx, 0, 0, alignment, byte_length, ptr);
+}

@@ -1,0 +1,175 @@
+/* handles.c -- Table and ResourceHandle (CanonicalABI.md "Table State",
+ * "Resource State"), Subtask lenders, and the table side of
+ * resource.new/drop/rep. */
+#include "handles.h"
+
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+
+void canon_table_init(canon_table *t) {
+  memset(t, 0, sizeof *t);
+  /* Table.__init__: array = [None], reserving index 0. */
+  t->cap = 8;
+  t->array = canon_xrealloc(NULL, t->cap * sizeof *t->array);
+  t->array[0].kind = CANON_ENTRY_RESOURCE_HANDLE;
+  t->array[0].obj = NULL;
+  t->len = 1;
+  t->max_length = CANON_TABLE_MAX_LENGTH;
+}
+
+void canon_table_free(canon_table *t) {
+  free(t->array);
+  free(t->free);
+  memset(t, 0, sizeof *t);
+}
+
+/* Table.get */
+bool canon_table_get(const canon_table *t, uint32_t i, canon_table_entry *out,
+                     canon_trap *trap) {
+  if (i >= t->len || t->array[i].obj == NULL)
+    return canon_trapf(trap, CANON_TRAP_UNKNOWN_HANDLE,
+                       "unknown handle index %u", i);
+  *out = t->array[i];
+  return true;
+}
+
+/* Table.add */
+bool canon_table_add(canon_table *t, canon_entry_kind kind, void *obj,
+                     uint32_t *out, canon_trap *trap) {
+  assert(obj != NULL);
+  uint32_t i;
+  if (t->nfree > 0) {
+    i = t->free[--t->nfree];
+    assert(t->array[i].obj == NULL);
+  } else {
+    i = t->len;
+    if (i > t->max_length) return canon_trap_set(trap, CANON_TRAP_TABLE_FULL);
+    if (t->len == t->cap) {
+      t->cap *= 2;
+      t->array = canon_xrealloc(t->array, t->cap * sizeof *t->array);
+    }
+    t->len++;
+  }
+  t->array[i].kind = kind;
+  t->array[i].obj = obj;
+  *out = i;
+  return true;
+}
+
+/* Table.remove */
+bool canon_table_remove(canon_table *t, uint32_t i, canon_table_entry *out,
+                        canon_trap *trap) {
+  if (!canon_table_get(t, i, out, trap)) return false;
+  t->array[i].obj = NULL;
+  if (t->nfree == t->free_cap) {
+    t->free_cap = t->free_cap ? 2 * t->free_cap : 8;
+    t->free = canon_xrealloc(t->free, t->free_cap * sizeof *t->free);
+  }
+  t->free[t->nfree++] = i;
+  return true;
+}
+
+/* ResourceHandle.__init__ */
+canon_resource_handle *canon_resource_handle_new(const canon_resource_type *rt,
+                                                 uint32_t rep, bool own,
+                                                 canon_borrow_task *scope) {
+  canon_resource_handle *h = canon_xrealloc(NULL, sizeof *h);
+  h->rt = rt;
+  h->rep = rep;
+  h->own = own;
+  h->borrow_scope = scope;
+  h->num_lends = 0;
+  return h;
+}
+
+static bool wrong_type(canon_trap *trap, uint32_t i) {
+  return canon_trapf(trap, CANON_TRAP_HANDLE_WRONG_TYPE,
+                     "handle index %u used with the wrong type", i);
+}
+
+bool canon_get_resource_handle(canon_table *t, uint32_t i,
+                               const canon_resource_type *rt,
+                               canon_resource_handle **out, canon_trap *trap) {
+  canon_table_entry e = {0};
+  if (!canon_table_get(t, i, &e, trap)) return false;
+  if (e.kind != CANON_ENTRY_RESOURCE_HANDLE) return wrong_type(trap, i);
+  canon_resource_handle *h = e.obj;
+  if (h->rt != rt) return wrong_type(trap, i);
+  *out = h;
+  return true;
+}
+
+/* Subtask.add_lender */
+void canon_subtask_add_lender(canon_borrow_subtask *s,
+                              canon_resource_handle *h) {
+  assert(!s->delivered);
+  h->num_lends += 1;
+  if (s->nlenders == s->cap) {
+    s->cap = s->cap ? 2 * s->cap : 4;
+    s->lenders = canon_xrealloc(s->lenders, s->cap * sizeof *s->lenders);
+  }
+  s->lenders[s->nlenders++] = h;
+}
+
+/* Subtask.deliver_resolve */
+void canon_subtask_deliver_resolve(canon_borrow_subtask *s) {
+  assert(!s->delivered);
+  for (uint32_t k = 0; k < s->nlenders; k++) s->lenders[k]->num_lends -= 1;
+  free(s->lenders);
+  s->lenders = NULL;
+  s->nlenders = s->cap = 0;
+  s->delivered = true;
+}
+
+void canon_borrow_subtask_free(canon_borrow_subtask *s) {
+  free(s->lenders);
+  memset(s, 0, sizeof *s);
+}
+
+/* canon resource.new */
+bool canon_resource_new_handle(canon_table *t, const canon_resource_type *rt,
+                               uint32_t rep, uint32_t *i, canon_trap *trap) {
+  canon_resource_handle *h = canon_resource_handle_new(rt, rep, true, NULL);
+  if (!canon_table_add(t, CANON_ENTRY_RESOURCE_HANDLE, h, i, trap)) {
+    free(h);
+    return false;
+  }
+  return true;
+}
+
+/* canon resource.drop.  The spec removes the entry and then checks it; we
+ * check first and remove after.  The difference is only visible after a
+ * trap, which ends the instance, and it keeps a lent handle alive for the
+ * subtask that still points at it. */
+bool canon_resource_drop_handle(canon_table *t, const canon_resource_type *rt,
+                                uint32_t i, bool *call_dtor, uint32_t *rep,
+                                canon_trap *trap) {
+  canon_table_entry e = {0};
+  if (!canon_table_get(t, i, &e, trap)) return false;
+  if (e.kind != CANON_ENTRY_RESOURCE_HANDLE) return wrong_type(trap, i);
+  canon_resource_handle *h = e.obj;
+  if (h->rt != rt) return wrong_type(trap, i);
+  if (h->num_lends != 0) return canon_trap_set(trap, CANON_TRAP_HANDLE_LENT);
+  canon_table_remove(t, i, &e, trap);
+  *call_dtor = h->own;
+  *rep = h->rep;
+  if (h->own) {
+    assert(h->borrow_scope == NULL);
+  } else {
+    h->borrow_scope->num_borrows -= 1;
+  }
+  free(h);
+  return true;
+}
+
+/* canon resource.rep */
+bool canon_resource_rep(canon_table *t, const canon_resource_type *rt,
+                        uint32_t i, uint32_t *rep, canon_trap *trap) {
+  canon_resource_handle *h = NULL;
+  if (!canon_get_resource_handle(t, i, rt, &h, trap)) return false;
+  *rep = h->rep;
+  return true;
+}

@@ -1,0 +1,451 @@
+/* layout.c -- despecialization, type predicates, alignment, element size and
+ * flattening (CanonicalABI.md "Despecialization" through "Flattening"),
+ * in the spec's order. */
+#include "layout.h"
+
+#include <assert.h>
+#include <stdlib.h>
+
+#include "buf.h"
+
+/* Despecialization: despecialize */
+const canon_type *canon_despecialize(const canon_type *t) {
+  return t->despecialized;
+}
+
+/* Type Predicates: contains */
+static bool contains(const canon_type *t, bool (*p)(const canon_type *)) {
+  if (!t) return false;
+  t = canon_despecialize(t);
+  switch (t->kind) {
+  case CANON_LIST:
+    return p(t) || contains(t->u.list.elem, p);
+  case CANON_STREAM:
+  case CANON_FUTURE:
+    return p(t) || contains(t->u.payload, p);
+  case CANON_RECORD:
+    if (p(t)) return true;
+    for (uint32_t i = 0; i < t->u.record.n; i++)
+      if (contains(t->u.record.fields[i].t, p)) return true;
+    return false;
+  case CANON_VARIANT:
+    if (p(t)) return true;
+    for (uint32_t i = 0; i < t->u.variant.n; i++)
+      if (contains(t->u.variant.cases[i].t, p)) return true;
+    return false;
+  default: /* PrimValType, own, borrow, flags, error-context */
+    return p(t);
+  }
+}
+
+static bool is_borrow(const canon_type *t) { return t->kind == CANON_BORROW; }
+static bool is_async_value(const canon_type *t) {
+  return t->kind == CANON_STREAM || t->kind == CANON_FUTURE;
+}
+
+/* Type Predicates: contains_borrow */
+bool canon_contains_borrow(const canon_type *t) {
+  return contains(t, is_borrow);
+}
+
+/* Type Predicates: contains_async_value */
+bool canon_contains_async_value(const canon_type *t) {
+  return contains(t, is_async_value);
+}
+
+/* Element Size: align_to */
+uint64_t canon_align_to(uint64_t ptr, uint64_t alignment) {
+  return (ptr + alignment - 1) / alignment * alignment;
+}
+
+/* Alignment: alignment */
+uint32_t canon_alignment(const canon_type *t, canon_flat ptr_type) {
+  t = canon_despecialize(t);
+  switch (t->kind) {
+  case CANON_BOOL:
+  case CANON_S8:
+  case CANON_U8:
+    return 1;
+  case CANON_S16:
+  case CANON_U16:
+    return 2;
+  case CANON_S32:
+  case CANON_U32:
+  case CANON_F32:
+  case CANON_CHAR:
+    return 4;
+  case CANON_S64:
+  case CANON_U64:
+  case CANON_F64:
+    return 8;
+  case CANON_STRING:
+    return canon_ptr_size(ptr_type);
+  case CANON_ERROR_CONTEXT:
+    return 4;
+  case CANON_LIST:
+    return canon_alignment_list(t->u.list.elem, t->u.list.fixed, ptr_type);
+  case CANON_RECORD:
+    return canon_alignment_record(t->u.record.fields, t->u.record.n, ptr_type);
+  case CANON_VARIANT:
+    return canon_alignment_variant(t->u.variant.cases, t->u.variant.n,
+                                   ptr_type);
+  case CANON_FLAGS:
+    return canon_alignment_flags(t->u.labels.n);
+  case CANON_OWN:
+  case CANON_BORROW:
+  case CANON_STREAM:
+  case CANON_FUTURE:
+    return 4;
+  default:
+    assert(!"alignment: specialized type left after despecialize");
+    return 1;
+  }
+}
+
+/* Alignment: alignment_list */
+uint32_t canon_alignment_list(const canon_type *elem, bool fixed,
+                              canon_flat ptr_type) {
+  if (fixed) return canon_alignment(elem, ptr_type);
+  return canon_ptr_size(ptr_type);
+}
+
+/* Alignment: alignment_record */
+uint32_t canon_alignment_record(const canon_field *fields, uint32_t n,
+                                canon_flat ptr_type) {
+  uint32_t a = 1;
+  for (uint32_t i = 0; i < n; i++) {
+    uint32_t fa = canon_alignment(fields[i].t, ptr_type);
+    if (fa > a) a = fa;
+  }
+  return a;
+}
+
+static uint32_t prim_alignment(canon_kind k) {
+  return canon_alignment(canon_type_prim(k), CANON_FLAT_I32);
+}
+
+/* Alignment: alignment_variant */
+uint32_t canon_alignment_variant(const canon_case *cases, uint32_t n,
+                                 canon_flat ptr_type) {
+  uint32_t d = prim_alignment(canon_discriminant_type(n));
+  uint32_t c = canon_max_case_alignment(cases, n, ptr_type);
+  return d > c ? d : c;
+}
+
+/* Alignment: discriminant_type.  ceil(log2(n)/8) is 0 or 1 for n <= 256,
+ * 2 for n <= 2^16, 3 for n <= 2^24; the spec's match has no arm for larger
+ * n (it asserts n < 2^32), where u32 is the only candidate left. */
+canon_kind canon_discriminant_type(uint32_t n) {
+  assert(n > 0);
+  if (n <= 256) return CANON_U8;
+  if (n <= 65536) return CANON_U16;
+  return CANON_U32;
+}
+
+/* Alignment: max_case_alignment */
+uint32_t canon_max_case_alignment(const canon_case *cases, uint32_t n,
+                                  canon_flat ptr_type) {
+  uint32_t a = 1;
+  for (uint32_t i = 0; i < n; i++) {
+    if (cases[i].t) {
+      uint32_t ca = canon_alignment(cases[i].t, ptr_type);
+      if (ca > a) a = ca;
+    }
+  }
+  return a;
+}
+
+/* Alignment: alignment_flags */
+uint32_t canon_alignment_flags(uint32_t n) {
+  assert(0 < n && n <= 32);
+  if (n <= 8) return 1;
+  if (n <= 16) return 2;
+  return 4;
+}
+
+/* Element Size: elem_size */
+uint64_t canon_elem_size(const canon_type *t, canon_flat ptr_type) {
+  t = canon_despecialize(t);
+  switch (t->kind) {
+  case CANON_BOOL:
+  case CANON_S8:
+  case CANON_U8:
+    return 1;
+  case CANON_S16:
+  case CANON_U16:
+    return 2;
+  case CANON_S32:
+  case CANON_U32:
+  case CANON_F32:
+  case CANON_CHAR:
+    return 4;
+  case CANON_S64:
+  case CANON_U64:
+  case CANON_F64:
+    return 8;
+  case CANON_STRING:
+    return 2 * canon_ptr_size(ptr_type);
+  case CANON_ERROR_CONTEXT:
+    return 4;
+  case CANON_LIST:
+    return canon_elem_size_list(t->u.list.elem, t->u.list.fixed,
+                                t->u.list.length, ptr_type);
+  case CANON_RECORD:
+    return canon_elem_size_record(t->u.record.fields, t->u.record.n, ptr_type);
+  case CANON_VARIANT:
+    return canon_elem_size_variant(t->u.variant.cases, t->u.variant.n,
+                                   ptr_type);
+  case CANON_FLAGS:
+    return canon_elem_size_flags(t->u.labels.n);
+  case CANON_OWN:
+  case CANON_BORROW:
+  case CANON_STREAM:
+  case CANON_FUTURE:
+    return 4;
+  default:
+    assert(!"elem_size: specialized type left after despecialize");
+    return 1;
+  }
+}
+
+/* Element Size: elem_size_list */
+uint64_t canon_elem_size_list(const canon_type *elem, bool fixed,
+                              uint32_t length, canon_flat ptr_type) {
+  if (fixed) return (uint64_t)length * canon_elem_size(elem, ptr_type);
+  return 2 * canon_ptr_size(ptr_type);
+}
+
+/* Element Size: elem_size_record */
+uint64_t canon_elem_size_record(const canon_field *fields, uint32_t n,
+                                canon_flat ptr_type) {
+  uint64_t s = 0;
+  for (uint32_t i = 0; i < n; i++) {
+    s = canon_align_to(s, canon_alignment(fields[i].t, ptr_type));
+    s += canon_elem_size(fields[i].t, ptr_type);
+  }
+  assert(s > 0);
+  return canon_align_to(s, canon_alignment_record(fields, n, ptr_type));
+}
+
+/* Element Size: elem_size_variant */
+uint64_t canon_elem_size_variant(const canon_case *cases, uint32_t n,
+                                 canon_flat ptr_type) {
+  uint64_t s =
+      canon_elem_size(canon_type_prim(canon_discriminant_type(n)), ptr_type);
+  s = canon_align_to(s, canon_max_case_alignment(cases, n, ptr_type));
+  uint64_t cs = 0;
+  for (uint32_t i = 0; i < n; i++) {
+    if (cases[i].t) {
+      uint64_t e = canon_elem_size(cases[i].t, ptr_type);
+      if (e > cs) cs = e;
+    }
+  }
+  s += cs;
+  return canon_align_to(s, canon_alignment_variant(cases, n, ptr_type));
+}
+
+/* Element Size: elem_size_flags */
+uint64_t canon_elem_size_flags(uint32_t n) {
+  assert(0 < n && n <= 32);
+  if (n <= 8) return 1;
+  if (n <= 16) return 2;
+  return 4;
+}
+
+void canon_flat_vec_push(canon_flat_vec *fv, canon_flat t) {
+  if (fv->n == fv->cap) {
+    fv->cap = fv->cap ? 2 * fv->cap : 8;
+    fv->v = canon_xrealloc(fv->v, fv->cap * sizeof *fv->v);
+  }
+  fv->v[fv->n++] = t;
+}
+
+void canon_flat_vec_free(canon_flat_vec *fv) {
+  free(fv->v);
+  fv->v = NULL;
+  fv->n = fv->cap = 0;
+}
+
+const char *canon_flat_name(canon_flat t) {
+  switch (t) {
+  case CANON_FLAT_I32:
+    return "i32";
+  case CANON_FLAT_I64:
+    return "i64";
+  case CANON_FLAT_F32:
+    return "f32";
+  case CANON_FLAT_F64:
+    return "f64";
+  }
+  return "?";
+}
+
+uint32_t canon_functype_param_types(const canon_functype *ft,
+                                    const canon_type ***ts) {
+  *ts = canon_xrealloc(NULL, (ft->nparams ? ft->nparams : 1) * sizeof **ts);
+  for (uint32_t i = 0; i < ft->nparams; i++) (*ts)[i] = ft->params[i].t;
+  return ft->nparams;
+}
+
+uint32_t canon_functype_result_type(const canon_functype *ft,
+                                    const canon_type ***ts) {
+  *ts = canon_xrealloc(NULL, sizeof **ts);
+  if (!ft->result) return 0;
+  (*ts)[0] = ft->result;
+  return 1;
+}
+
+/* Flattening: flatten_functype */
+void canon_flatten_functype(const canon_options *opts, const canon_functype *ft,
+                            canon_abi_context context,
+                            canon_core_functype *out) {
+  canon_flat ptr = canon_opts_ptr_type(opts);
+  const canon_type **ps, **rs;
+  uint32_t np = canon_functype_param_types(ft, &ps);
+  uint32_t nr = canon_functype_result_type(ft, &rs);
+  canon_flat_vec flat_params = {0}, flat_results = {0};
+  canon_flatten_types(ps, np, opts, &flat_params);
+  canon_flatten_types(rs, nr, opts, &flat_results);
+  free(ps);
+  free(rs);
+  if (!opts->async) {
+    if (flat_params.n > CANON_MAX_FLAT_PARAMS) {
+      flat_params.n = 0;
+      canon_flat_vec_push(&flat_params, ptr);
+    }
+    if (flat_results.n > CANON_MAX_FLAT_RESULTS) {
+      if (context == CANON_LIFT) {
+        flat_results.n = 0;
+        canon_flat_vec_push(&flat_results, ptr);
+      } else {
+        canon_flat_vec_push(&flat_params, ptr);
+        flat_results.n = 0;
+      }
+    }
+  } else if (context == CANON_LIFT) {
+    if (flat_params.n > CANON_MAX_FLAT_PARAMS) {
+      flat_params.n = 0;
+      canon_flat_vec_push(&flat_params, ptr);
+    }
+    flat_results.n = 0;
+    if (opts->callback) canon_flat_vec_push(&flat_results, CANON_FLAT_I32);
+  } else {
+    if (flat_params.n > CANON_MAX_FLAT_ASYNC_PARAMS) {
+      flat_params.n = 0;
+      canon_flat_vec_push(&flat_params, ptr);
+    }
+    if (flat_results.n > 0) canon_flat_vec_push(&flat_params, ptr);
+    flat_results.n = 0;
+    canon_flat_vec_push(&flat_results, CANON_FLAT_I32);
+  }
+  out->params = flat_params;
+  out->results = flat_results;
+}
+
+void canon_core_functype_free(canon_core_functype *ft) {
+  canon_flat_vec_free(&ft->params);
+  canon_flat_vec_free(&ft->results);
+}
+
+/* Flattening: flatten_types */
+void canon_flatten_types(const canon_type *const *ts, uint32_t n,
+                         const canon_options *opts, canon_flat_vec *out) {
+  for (uint32_t i = 0; i < n; i++) canon_flatten_type(ts[i], opts, out);
+}
+
+/* Flattening: flatten_list (flatten_type(elem) * length when fixed) */
+static void flatten_list(const canon_type *elem, bool fixed, uint32_t length,
+                         const canon_options *opts, canon_flat_vec *out) {
+  if (fixed) {
+    for (uint32_t i = 0; i < length; i++) canon_flatten_type(elem, opts, out);
+    return;
+  }
+  canon_flat ptr = canon_opts_ptr_type(opts);
+  canon_flat_vec_push(out, ptr);
+  canon_flat_vec_push(out, ptr);
+}
+
+/* Flattening: flatten_record */
+static void flatten_record(const canon_field *fields, uint32_t n,
+                           const canon_options *opts, canon_flat_vec *out) {
+  for (uint32_t i = 0; i < n; i++) canon_flatten_type(fields[i].t, opts, out);
+}
+
+/* Flattening: flatten_type */
+void canon_flatten_type(const canon_type *t, const canon_options *opts,
+                        canon_flat_vec *out) {
+  t = canon_despecialize(t);
+  switch (t->kind) {
+  case CANON_BOOL:
+  case CANON_U8:
+  case CANON_U16:
+  case CANON_U32:
+  case CANON_S8:
+  case CANON_S16:
+  case CANON_S32:
+  case CANON_CHAR:
+  case CANON_ERROR_CONTEXT:
+  case CANON_FLAGS:
+  case CANON_OWN:
+  case CANON_BORROW:
+  case CANON_STREAM:
+  case CANON_FUTURE:
+    canon_flat_vec_push(out, CANON_FLAT_I32);
+    return;
+  case CANON_S64:
+  case CANON_U64:
+    canon_flat_vec_push(out, CANON_FLAT_I64);
+    return;
+  case CANON_F32:
+    canon_flat_vec_push(out, CANON_FLAT_F32);
+    return;
+  case CANON_F64:
+    canon_flat_vec_push(out, CANON_FLAT_F64);
+    return;
+  case CANON_STRING:
+    canon_flat_vec_push(out, canon_opts_ptr_type(opts));
+    canon_flat_vec_push(out, canon_opts_ptr_type(opts));
+    return;
+  case CANON_LIST:
+    flatten_list(t->u.list.elem, t->u.list.fixed, t->u.list.length, opts, out);
+    return;
+  case CANON_RECORD:
+    flatten_record(t->u.record.fields, t->u.record.n, opts, out);
+    return;
+  case CANON_VARIANT:
+    canon_flatten_variant(t->u.variant.cases, t->u.variant.n, opts, out);
+    return;
+  default:
+    assert(!"flatten_type: specialized type left after despecialize");
+  }
+}
+
+/* Flattening: flatten_variant */
+void canon_flatten_variant(const canon_case *cases, uint32_t n,
+                           const canon_options *opts, canon_flat_vec *out) {
+  canon_flat_vec flat = {0}, ct = {0};
+  for (uint32_t c = 0; c < n; c++) {
+    if (!cases[c].t) continue;
+    ct.n = 0;
+    canon_flatten_type(cases[c].t, opts, &ct);
+    for (uint32_t i = 0; i < ct.n; i++) {
+      if (i < flat.n)
+        flat.v[i] = canon_join(flat.v[i], ct.v[i]);
+      else
+        canon_flat_vec_push(&flat, ct.v[i]);
+    }
+  }
+  canon_flatten_type(canon_type_prim(canon_discriminant_type(n)), opts, out);
+  for (uint32_t i = 0; i < flat.n; i++) canon_flat_vec_push(out, flat.v[i]);
+  canon_flat_vec_free(&flat);
+  canon_flat_vec_free(&ct);
+}
+
+/* Flattening: join */
+canon_flat canon_join(canon_flat a, canon_flat b) {
+  if (a == b) return a;
+  if ((a == CANON_FLAT_I32 && b == CANON_FLAT_F32) ||
+      (a == CANON_FLAT_F32 && b == CANON_FLAT_I32))
+    return CANON_FLAT_I32;
+  return CANON_FLAT_I64;
+}

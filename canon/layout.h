@@ -1,0 +1,91 @@
+/* layout.h -- static properties of value types (CanonicalABI.md
+ * "Despecialization", "Type Predicates", "Alignment", "Element Size",
+ * "Flattening"). */
+#ifndef CANON_LAYOUT_H
+#define CANON_LAYOUT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "context.h"
+#include "types.h"
+
+#define CANON_MAX_FLAT_PARAMS 16
+#define CANON_MAX_FLAT_ASYNC_PARAMS 4
+#define CANON_MAX_FLAT_RESULTS 1
+
+/* despecialize(t) */
+const canon_type *canon_despecialize(const canon_type *t);
+
+/* contains_borrow / contains_async_value (t may be NULL: false) */
+bool canon_contains_borrow(const canon_type *t);
+bool canon_contains_async_value(const canon_type *t);
+
+/* align_to(ptr, alignment) */
+uint64_t canon_align_to(uint64_t ptr, uint64_t alignment);
+
+/* alignment(t, ptr_type) and its pieces */
+uint32_t canon_alignment(const canon_type *t, canon_flat ptr_type);
+uint32_t canon_alignment_list(const canon_type *elem, bool fixed,
+                              canon_flat ptr_type);
+uint32_t canon_alignment_record(const canon_field *fields, uint32_t n,
+                                canon_flat ptr_type);
+uint32_t canon_alignment_variant(const canon_case *cases, uint32_t n,
+                                 canon_flat ptr_type);
+uint32_t canon_alignment_flags(uint32_t nlabels);
+/* discriminant_type(cases): CANON_U8, CANON_U16 or CANON_U32 */
+canon_kind canon_discriminant_type(uint32_t ncases);
+uint32_t canon_max_case_alignment(const canon_case *cases, uint32_t n,
+                                  canon_flat ptr_type);
+
+/* elem_size(t, ptr_type) and its pieces.  64-bit because the types built
+ * in unit tests are not bounded by validation's 2^28 limit. */
+uint64_t canon_elem_size(const canon_type *t, canon_flat ptr_type);
+uint64_t canon_elem_size_list(const canon_type *elem, bool fixed,
+                              uint32_t length, canon_flat ptr_type);
+uint64_t canon_elem_size_record(const canon_field *fields, uint32_t n,
+                                canon_flat ptr_type);
+uint64_t canon_elem_size_variant(const canon_case *cases, uint32_t n,
+                                 canon_flat ptr_type);
+uint64_t canon_elem_size_flags(uint32_t nlabels);
+
+/* A list of core value types (flatten_type's result). */
+typedef struct canon_flat_vec {
+  canon_flat *v;
+  uint32_t n, cap;
+} canon_flat_vec;
+
+void canon_flat_vec_push(canon_flat_vec *fv, canon_flat t);
+void canon_flat_vec_free(canon_flat_vec *fv);
+const char *canon_flat_name(canon_flat t); /* "i32", ... */
+
+/* flatten_type(t, opts), appended to *out */
+void canon_flatten_type(const canon_type *t, const canon_options *opts,
+                        canon_flat_vec *out);
+/* flatten_types(ts, opts) */
+void canon_flatten_types(const canon_type *const *ts, uint32_t n,
+                         const canon_options *opts, canon_flat_vec *out);
+/* flatten_variant(cases, opts) */
+void canon_flatten_variant(const canon_case *cases, uint32_t n,
+                           const canon_options *opts, canon_flat_vec *out);
+/* join(a, b) */
+canon_flat canon_join(canon_flat a, canon_flat b);
+
+/* flatten_functype(opts, ft, context) */
+typedef enum canon_abi_context { CANON_LIFT, CANON_LOWER } canon_abi_context;
+typedef struct canon_core_functype {
+  canon_flat_vec params, results;
+} canon_core_functype;
+void canon_flatten_functype(const canon_options *opts, const canon_functype *ft,
+                            canon_abi_context context,
+                            canon_core_functype *out);
+void canon_core_functype_free(canon_core_functype *ft);
+
+/* FuncType.param_types() / result_type() as arrays of types (the caller
+ * frees *ts); returns the count. */
+uint32_t canon_functype_param_types(const canon_functype *ft,
+                                    const canon_type ***ts);
+uint32_t canon_functype_result_type(const canon_functype *ft,
+                                    const canon_type ***ts);
+
+#endif

@@ -1,0 +1,592 @@
+/* load_store.c -- load and store of every value type (CanonicalABI.md
+ * "Loading" and "Storing", in the spec's order; strings are in
+ * strings.c). */
+#include "load_store.h"
+
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "handles.h"
+#include "instance.h"
+#include "layout.h"
+
+static canon_flat ptr_type(const canon_context *cx) {
+  return cx->opts->memory->addrtype;
+}
+
+static uint32_t ptr_size(const canon_context *cx) {
+  return canon_ptr_size(ptr_type(cx));
+}
+
+static bool load_list(canon_context *cx, uint64_t ptr, const canon_type *elem,
+                      bool fixed, uint32_t length, canon_value **out);
+static bool load_list_from_valid_range(canon_context *cx, uint64_t ptr,
+                                       uint64_t length, const canon_type *elem,
+                                       canon_value **out);
+static bool load_record(canon_context *cx, uint64_t ptr, const canon_type *t,
+                        canon_value **out);
+static bool load_variant(canon_context *cx, uint64_t ptr, const canon_type *t,
+                         canon_value **out);
+static canon_value *load_flags(canon_context *cx, uint64_t ptr,
+                               const canon_type *t);
+
+/* Loading: load */
+bool canon_load(canon_context *cx, uint64_t ptr, const canon_type *t,
+                canon_value **out) {
+  assert(ptr == canon_align_to(ptr, canon_alignment(t, ptr_type(cx))));
+  assert(!canon_out_of_bounds(cx, ptr, canon_elem_size(t, ptr_type(cx))));
+  const canon_type *d = canon_despecialize(t);
+  switch (d->kind) {
+  case CANON_BOOL:
+    *out = canon_value_bool(canon_load_int(cx, ptr, 1) != 0);
+    return true;
+  case CANON_U8:
+    *out = canon_value_uint(CANON_U8, canon_load_int(cx, ptr, 1));
+    return true;
+  case CANON_U16:
+    *out = canon_value_uint(CANON_U16, canon_load_int(cx, ptr, 2));
+    return true;
+  case CANON_U32:
+    *out = canon_value_uint(CANON_U32, canon_load_int(cx, ptr, 4));
+    return true;
+  case CANON_U64:
+    *out = canon_value_uint(CANON_U64, canon_load_int(cx, ptr, 8));
+    return true;
+  case CANON_S8:
+    *out = canon_value_sint(CANON_S8, (int8_t)canon_load_int(cx, ptr, 1));
+    return true;
+  case CANON_S16:
+    *out = canon_value_sint(CANON_S16, (int16_t)canon_load_int(cx, ptr, 2));
+    return true;
+  case CANON_S32:
+    *out = canon_value_sint(CANON_S32, (int32_t)canon_load_int(cx, ptr, 4));
+    return true;
+  case CANON_S64:
+    *out = canon_value_sint(CANON_S64, (int64_t)canon_load_int(cx, ptr, 8));
+    return true;
+  case CANON_F32:
+    *out = canon_value_f32(
+        canon_decode_i32_as_float((uint32_t)canon_load_int(cx, ptr, 4)));
+    return true;
+  case CANON_F64:
+    *out = canon_value_f64(canon_decode_i64_as_float(canon_load_int(cx, ptr, 8)));
+    return true;
+  case CANON_CHAR: {
+    uint32_t c = 0;
+    if (!canon_convert_i32_to_char(cx, (uint32_t)canon_load_int(cx, ptr, 4), &c))
+      return false;
+    *out = canon_value_char(c);
+    return true;
+  }
+  case CANON_STRING:
+    return canon_load_string(cx, ptr, out);
+  case CANON_ERROR_CONTEXT:
+    return canon_lift_error_context(cx, (uint32_t)canon_load_int(cx, ptr, 4),
+                                    out);
+  case CANON_LIST:
+    return load_list(cx, ptr, d->u.list.elem, d->u.list.fixed,
+                     d->u.list.length, out);
+  case CANON_RECORD:
+    return load_record(cx, ptr, t, out);
+  case CANON_VARIANT:
+    return load_variant(cx, ptr, t, out);
+  case CANON_FLAGS:
+    *out = load_flags(cx, ptr, d);
+    return true;
+  case CANON_OWN:
+    return canon_lift_own(cx, (uint32_t)canon_load_int(cx, ptr, 4), d, out);
+  case CANON_BORROW:
+    return canon_lift_borrow(cx, (uint32_t)canon_load_int(cx, ptr, 4), d, out);
+  case CANON_STREAM:
+    return canon_lift_stream(cx, (uint32_t)canon_load_int(cx, ptr, 4), d, out);
+  case CANON_FUTURE:
+    return canon_lift_future(cx, (uint32_t)canon_load_int(cx, ptr, 4), d, out);
+  default:
+    assert(!"load: specialized type left after despecialize");
+    return false;
+  }
+}
+
+/* Loading: load_int (unsigned; callers reinterpret for signed types) */
+uint64_t canon_load_int(canon_context *cx, uint64_t ptr, uint32_t nbytes) {
+  uint8_t b[8];
+  assert(nbytes <= 8);
+  cx->opts->memory->read(cx->opts->memory->env, ptr, b, nbytes);
+  uint64_t v = 0;
+  for (uint32_t i = nbytes; i-- > 0;) v = (v << 8) | b[i];
+  return v;
+}
+
+/* Loading: canonicalize_nan32 + decode_i32_as_float */
+float canon_decode_i32_as_float(uint32_t i) {
+  float f;
+  memcpy(&f, &i, 4);
+  if (f != f) {
+    uint32_t c = CANON_CANONICAL_FLOAT32_NAN;
+    memcpy(&f, &c, 4);
+  }
+  return f;
+}
+
+/* Loading: canonicalize_nan64 + decode_i64_as_float */
+double canon_decode_i64_as_float(uint64_t i) {
+  double f;
+  memcpy(&f, &i, 8);
+  if (f != f) {
+    uint64_t c = CANON_CANONICAL_FLOAT64_NAN;
+    memcpy(&f, &c, 8);
+  }
+  return f;
+}
+
+/* Loading: convert_i32_to_char */
+bool canon_convert_i32_to_char(canon_context *cx, uint32_t i, uint32_t *c) {
+  CANON_TRAP_IF(cx, i >= 0x110000, CANON_TRAP_INVALID_CHAR);
+  CANON_TRAP_IF(cx, 0xD800 <= i && i <= 0xDFFF, CANON_TRAP_INVALID_CHAR);
+  *c = i;
+  return true;
+}
+
+/* Loading: lift_error_context */
+bool canon_lift_error_context(canon_context *cx, uint32_t i, canon_value **out) {
+  canon_table_entry e = {0};
+  if (!canon_table_get(&cx->inst->handles, i, &e, &cx->trap)) return false;
+  if (e.kind != CANON_ENTRY_ERROR_CONTEXT)
+    return canon_trapf(&cx->trap, CANON_TRAP_HANDLE_WRONG_TYPE,
+                       "handle index %u is not an error-context", i);
+  *out = canon_value_opaque(CANON_ERROR_CONTEXT, e.obj);
+  return true;
+}
+
+/* Loading: load_list */
+static bool load_list(canon_context *cx, uint64_t ptr, const canon_type *elem,
+                      bool fixed, uint32_t length, canon_value **out) {
+  if (fixed) return load_list_from_valid_range(cx, ptr, length, elem, out);
+  uint64_t begin = canon_load_int(cx, ptr, ptr_size(cx));
+  uint64_t n = canon_load_int(cx, ptr + ptr_size(cx), ptr_size(cx));
+  return canon_load_list_from_range(cx, begin, n, elem, out);
+}
+
+/* Loading: load_list_from_range */
+bool canon_load_list_from_range(canon_context *cx, uint64_t ptr,
+                                uint64_t length, const canon_type *elem_type,
+                                canon_value **out) {
+  uint64_t es = canon_elem_size(elem_type, ptr_type(cx));
+  /* length * es > MAX_LIST_BYTE_LENGTH, without overflow */
+  CANON_TRAP_IF(cx, length > CANON_MAX_LIST_BYTE_LENGTH / es,
+                CANON_TRAP_LIST_TOO_LONG);
+  CANON_TRAP_IF(cx,
+                ptr != canon_align_to(ptr,
+                                      canon_alignment(elem_type, ptr_type(cx))),
+                CANON_TRAP_UNALIGNED);
+  CANON_TRAP_IF(cx, canon_out_of_bounds(cx, ptr, length * es),
+                CANON_TRAP_LIST_OUT_OF_BOUNDS);
+  return load_list_from_valid_range(cx, ptr, length, elem_type, out);
+}
+
+/* Loading: load_list_from_valid_range */
+static bool load_list_from_valid_range(canon_context *cx, uint64_t ptr,
+                                       uint64_t length, const canon_type *elem,
+                                       canon_value **out) {
+  uint64_t es = canon_elem_size(elem, ptr_type(cx));
+  canon_value *a = canon_value_list_new(CANON_LIST, (uint32_t)length);
+  for (uint64_t i = 0; i < length; i++) {
+    canon_value *e;
+    if (!canon_load(cx, ptr + i * es, elem, &e)) {
+      canon_value_free(a);
+      return false;
+    }
+    a->u.list.items[i] = e;
+  }
+  *out = a;
+  return true;
+}
+
+/* Loading: load_record.  t is the record or the tuple it expands. */
+static bool load_record(canon_context *cx, uint64_t ptr, const canon_type *t,
+                        canon_value **out) {
+  const canon_type *d = canon_despecialize(t);
+  uint32_t n = d->u.record.n;
+  canon_value *r = t->kind == CANON_TUPLE ? canon_value_list_new(CANON_TUPLE, n)
+                                          : canon_value_record_new(n);
+  for (uint32_t i = 0; i < n; i++) {
+    const canon_field *f = &d->u.record.fields[i];
+    ptr = canon_align_to(ptr, canon_alignment(f->t, ptr_type(cx)));
+    canon_value *fv;
+    if (!canon_load(cx, ptr, f->t, &fv)) {
+      canon_value_free(r);
+      return false;
+    }
+    if (t->kind == CANON_TUPLE)
+      canon_value_set_item(r, i, fv);
+    else
+      canon_value_set_field(r, i, f->label, fv);
+    ptr += canon_elem_size(f->t, ptr_type(cx));
+  }
+  *out = r;
+  return true;
+}
+
+canon_value *canon_make_case_value(const canon_type *t, uint32_t c,
+                                   canon_value *payload) {
+  const canon_type *d = canon_despecialize(t);
+  return canon_value_variant(t->kind, d->u.variant.cases[c].label, payload);
+}
+
+/* Loading: load_variant.  t is the variant or a type that expands to one. */
+static bool load_variant(canon_context *cx, uint64_t ptr, const canon_type *t,
+                         canon_value **out) {
+  const canon_type *d = canon_despecialize(t);
+  const canon_case *cases = d->u.variant.cases;
+  uint32_t n = d->u.variant.n;
+  uint32_t disc_size = (uint32_t)canon_elem_size(
+      canon_type_prim(canon_discriminant_type(n)), ptr_type(cx));
+  uint64_t case_index = canon_load_int(cx, ptr, disc_size);
+  ptr += disc_size;
+  CANON_TRAP_IF(cx, case_index >= n, CANON_TRAP_INVALID_DISCRIMINANT);
+  const canon_case *c = &cases[case_index];
+  ptr = canon_align_to(ptr, canon_max_case_alignment(cases, n, ptr_type(cx)));
+  canon_value *payload = NULL;
+  if (c->t && !canon_load(cx, ptr, c->t, &payload)) return false;
+  *out = canon_make_case_value(t, (uint32_t)case_index, payload);
+  return true;
+}
+
+/* Loading: load_flags */
+static canon_value *load_flags(canon_context *cx, uint64_t ptr,
+                               const canon_type *t) {
+  uint64_t i =
+      canon_load_int(cx, ptr, (uint32_t)canon_elem_size_flags(t->u.labels.n));
+  return canon_unpack_flags_from_int(i, t);
+}
+
+/* Loading: unpack_flags_from_int.  Bits beyond the labels are ignored. */
+canon_value *canon_unpack_flags_from_int(uint64_t i, const canon_type *t) {
+  const char *set[32];
+  uint32_t n = 0;
+  for (uint32_t l = 0; l < t->u.labels.n; l++) {
+    if (i & 1) set[n++] = t->u.labels.labels[l];
+    i >>= 1;
+  }
+  return canon_value_flags(set, n);
+}
+
+/* Loading: lift_own.  Checked before removal (the spec removes first);
+ * see canon_resource_drop_handle for why that is equivalent. */
+bool canon_lift_own(canon_context *cx, uint32_t i, const canon_type *t,
+                    canon_value **out) {
+  canon_table_entry e = {0};
+  if (!canon_table_get(&cx->inst->handles, i, &e, &cx->trap)) return false;
+  if (e.kind != CANON_ENTRY_RESOURCE_HANDLE)
+    return canon_trapf(&cx->trap, CANON_TRAP_HANDLE_WRONG_TYPE,
+                       "handle index %u is not a resource handle", i);
+  canon_resource_handle *h = e.obj;
+  if (h->rt != t->u.rt)
+    return canon_trapf(&cx->trap, CANON_TRAP_HANDLE_WRONG_TYPE,
+                       "handle index %u used with the wrong type", i);
+  CANON_TRAP_IF(cx, h->num_lends != 0, CANON_TRAP_HANDLE_LENT);
+  CANON_TRAP_IF(cx, !h->own, CANON_TRAP_HANDLE_NOT_OWN);
+  canon_table_remove(&cx->inst->handles, i, &e, &cx->trap);
+  *out = canon_value_handle(CANON_OWN, h->rep, t->u.rt);
+  free(h);
+  return true;
+}
+
+/* Loading: lift_borrow */
+bool canon_lift_borrow(canon_context *cx, uint32_t i, const canon_type *t,
+                       canon_value **out) {
+  assert(cx->borrow_scope.subtask != NULL);
+  canon_resource_handle *h = NULL;
+  if (!canon_get_resource_handle(&cx->inst->handles, i, t->u.rt, &h, &cx->trap))
+    return false;
+  canon_subtask_add_lender(cx->borrow_scope.subtask, h);
+  *out = canon_value_handle(CANON_BORROW, h->rep, t->u.rt);
+  return true;
+}
+
+/* Loading: lift_stream (placeholder until the async issue) */
+bool canon_lift_stream(canon_context *cx, uint32_t i, const canon_type *t,
+                       canon_value **out) {
+  (void)i, (void)t, (void)out;
+  return canon_trapf(&cx->trap, CANON_TRAP_UNSUPPORTED,
+                     "unsupported: lifting a stream");
+}
+
+/* Loading: lift_future (placeholder until the async issue) */
+bool canon_lift_future(canon_context *cx, uint32_t i, const canon_type *t,
+                       canon_value **out) {
+  (void)i, (void)t, (void)out;
+  return canon_trapf(&cx->trap, CANON_TRAP_UNSUPPORTED,
+                     "unsupported: lifting a future");
+}
+
+/* ---- Storing ------------------------------------------------------------ */
+
+static bool store_list(canon_context *cx, const canon_value *v, uint64_t ptr,
+                       const canon_type *elem, bool fixed);
+static bool store_list_into_valid_range(canon_context *cx, const canon_value *v,
+                                        uint64_t ptr, const canon_type *elem);
+static bool store_record(canon_context *cx, const canon_value *v, uint64_t ptr,
+                         const canon_type *d);
+static bool store_variant(canon_context *cx, const canon_value *v,
+                          uint64_t ptr, const canon_type *d);
+
+/* Storing: store */
+bool canon_store(canon_context *cx, const canon_value *v, const canon_type *t,
+                 uint64_t ptr) {
+  assert(ptr == canon_align_to(ptr, canon_alignment(t, ptr_type(cx))));
+  assert(!canon_out_of_bounds(cx, ptr, canon_elem_size(t, ptr_type(cx))));
+  const canon_type *d = canon_despecialize(t);
+  uint32_t i;
+  switch (d->kind) {
+  case CANON_BOOL:
+    canon_store_int(cx, v->u.b ? 1 : 0, ptr, 1);
+    return true;
+  case CANON_U8:
+    canon_store_int(cx, v->u.u, ptr, 1);
+    return true;
+  case CANON_U16:
+    canon_store_int(cx, v->u.u, ptr, 2);
+    return true;
+  case CANON_U32:
+    canon_store_int(cx, v->u.u, ptr, 4);
+    return true;
+  case CANON_U64:
+    canon_store_int(cx, v->u.u, ptr, 8);
+    return true;
+  case CANON_S8:
+    canon_store_int(cx, (uint64_t)v->u.s, ptr, 1);
+    return true;
+  case CANON_S16:
+    canon_store_int(cx, (uint64_t)v->u.s, ptr, 2);
+    return true;
+  case CANON_S32:
+    canon_store_int(cx, (uint64_t)v->u.s, ptr, 4);
+    return true;
+  case CANON_S64:
+    canon_store_int(cx, (uint64_t)v->u.s, ptr, 8);
+    return true;
+  case CANON_F32:
+    canon_store_int(cx, canon_encode_float_as_i32(v->u.f32), ptr, 4);
+    return true;
+  case CANON_F64:
+    canon_store_int(cx, canon_encode_float_as_i64(v->u.f64), ptr, 8);
+    return true;
+  case CANON_CHAR:
+    canon_store_int(cx, canon_char_to_i32(v->u.ch), ptr, 4);
+    return true;
+  case CANON_STRING:
+    return canon_store_string(cx, v, ptr);
+  case CANON_ERROR_CONTEXT:
+    if (!canon_lower_error_context(cx, v, &i)) return false;
+    canon_store_int(cx, i, ptr, 4);
+    return true;
+  case CANON_LIST:
+    return store_list(cx, v, ptr, d->u.list.elem, d->u.list.fixed);
+  case CANON_RECORD:
+    return store_record(cx, v, ptr, d);
+  case CANON_VARIANT:
+    return store_variant(cx, v, ptr, d);
+  case CANON_FLAGS:
+    canon_store_int(cx, canon_pack_flags_into_int(v, d), ptr,
+                    (uint32_t)canon_elem_size_flags(d->u.labels.n));
+    return true;
+  case CANON_OWN:
+    if (!canon_lower_own(cx, v->u.handle.rep, d, &i)) return false;
+    canon_store_int(cx, i, ptr, 4);
+    return true;
+  case CANON_BORROW:
+    if (!canon_lower_borrow(cx, v->u.handle.rep, d, &i)) return false;
+    canon_store_int(cx, i, ptr, 4);
+    return true;
+  case CANON_STREAM:
+    if (!canon_lower_stream(cx, v, d, &i)) return false;
+    canon_store_int(cx, i, ptr, 4);
+    return true;
+  case CANON_FUTURE:
+    if (!canon_lower_future(cx, v, d, &i)) return false;
+    canon_store_int(cx, i, ptr, 4);
+    return true;
+  default:
+    assert(!"store: specialized type left after despecialize");
+    return false;
+  }
+}
+
+/* Storing: store_int (two's complement for signed values) */
+void canon_store_int(canon_context *cx, uint64_t v, uint64_t ptr,
+                     uint32_t nbytes) {
+  uint8_t b[8];
+  assert(nbytes <= 8);
+  for (uint32_t i = 0; i < nbytes; i++) b[i] = (uint8_t)(v >> (8 * i));
+  cx->opts->memory->write(cx->opts->memory->env, ptr, b, nbytes);
+}
+
+/* Storing: maybe_scramble_nan32 + encode_float_as_i32.  NaNs are written
+ * as the canonical NaN: the choice the Deterministic Profile prescribes and
+ * one the spec allows any host to make. */
+uint32_t canon_encode_float_as_i32(float f) {
+  if (f != f) return CANON_CANONICAL_FLOAT32_NAN;
+  uint32_t i;
+  memcpy(&i, &f, 4);
+  return i;
+}
+
+/* Storing: maybe_scramble_nan64 + encode_float_as_i64 */
+uint64_t canon_encode_float_as_i64(double f) {
+  if (f != f) return CANON_CANONICAL_FLOAT64_NAN;
+  uint64_t i;
+  memcpy(&i, &f, 8);
+  return i;
+}
+
+/* Storing: char_to_i32 */
+uint32_t canon_char_to_i32(uint32_t c) {
+  assert(c <= 0xD7FF || (0xE000 <= c && c <= 0x10FFFF));
+  return c;
+}
+
+/* Storing: lower_error_context */
+bool canon_lower_error_context(canon_context *cx, const canon_value *v,
+                               uint32_t *i) {
+  return canon_table_add(&cx->inst->handles, CANON_ENTRY_ERROR_CONTEXT,
+                         v->u.opaque, i, &cx->trap);
+}
+
+/* Storing: store_list */
+static bool store_list(canon_context *cx, const canon_value *v, uint64_t ptr,
+                       const canon_type *elem, bool fixed) {
+  if (fixed) return store_list_into_valid_range(cx, v, ptr, elem);
+  uint64_t begin, length;
+  if (!canon_store_list_into_range(cx, v, elem, &begin, &length)) return false;
+  canon_store_int(cx, begin, ptr, ptr_size(cx));
+  canon_store_int(cx, length, ptr + ptr_size(cx), ptr_size(cx));
+  return true;
+}
+
+/* Storing: store_list_into_range */
+bool canon_store_list_into_range(canon_context *cx, const canon_value *v,
+                                 const canon_type *elem_type, uint64_t *out_ptr,
+                                 uint64_t *out_length) {
+  uint64_t byte_length =
+      (uint64_t)v->u.list.n * canon_elem_size(elem_type, ptr_type(cx));
+  assert(byte_length <= CANON_REALLOC_I32_MAX);
+  uint32_t align = canon_alignment(elem_type, ptr_type(cx));
+  uint64_t ptr;
+  if (!canon_allocate(cx, align, byte_length, &ptr)) return false;
+  CANON_TRAP_IF(cx, ptr != canon_align_to(ptr, align),
+                CANON_TRAP_REALLOC_UNALIGNED);
+  CANON_TRAP_IF(cx, canon_out_of_bounds(cx, ptr, byte_length),
+                CANON_TRAP_REALLOC_OUT_OF_BOUNDS);
+  if (!store_list_into_valid_range(cx, v, ptr, elem_type)) return false;
+  *out_ptr = ptr;
+  *out_length = v->u.list.n;
+  return true;
+}
+
+/* Storing: store_list_into_valid_range */
+static bool store_list_into_valid_range(canon_context *cx, const canon_value *v,
+                                        uint64_t ptr, const canon_type *elem) {
+  uint64_t es = canon_elem_size(elem, ptr_type(cx));
+  for (uint32_t i = 0; i < v->u.list.n; i++)
+    if (!canon_store(cx, v->u.list.items[i], elem, ptr + i * es)) return false;
+  return true;
+}
+
+/* Storing: store_record (d is the despecialized record) */
+static bool store_record(canon_context *cx, const canon_value *v, uint64_t ptr,
+                         const canon_type *d) {
+  for (uint32_t i = 0; i < d->u.record.n; i++) {
+    const canon_field *f = &d->u.record.fields[i];
+    ptr = canon_align_to(ptr, canon_alignment(f->t, ptr_type(cx)));
+    const canon_value *fv = canon_value_field(v, f->label, i);
+    assert(fv);
+    if (!canon_store(cx, fv, f->t, ptr)) return false;
+    ptr += canon_elem_size(f->t, ptr_type(cx));
+  }
+  return true;
+}
+
+/* Storing: store_variant (d is the despecialized variant) */
+static bool store_variant(canon_context *cx, const canon_value *v,
+                          uint64_t ptr, const canon_type *d) {
+  uint32_t case_index = canon_match_case(v, d);
+  uint32_t n = d->u.variant.n;
+  uint32_t disc_size = (uint32_t)canon_elem_size(
+      canon_type_prim(canon_discriminant_type(n)), ptr_type(cx));
+  canon_store_int(cx, case_index, ptr, disc_size);
+  ptr += disc_size;
+  ptr = canon_align_to(
+      ptr, canon_max_case_alignment(d->u.variant.cases, n, ptr_type(cx)));
+  const canon_case *c = &d->u.variant.cases[case_index];
+  if (c->t) return canon_store(cx, v->u.variant.payload, c->t, ptr);
+  return true;
+}
+
+/* Storing: match_case */
+uint32_t canon_match_case(const canon_value *v, const canon_type *t) {
+  const canon_type *d = canon_despecialize(t);
+  for (uint32_t i = 0; i < d->u.variant.n; i++)
+    if (strcmp(d->u.variant.cases[i].label, v->u.variant.label) == 0) return i;
+  assert(!"match_case: value label not among the cases");
+  return 0;
+}
+
+/* Storing: pack_flags_into_int */
+uint32_t canon_pack_flags_into_int(const canon_value *v, const canon_type *t) {
+  uint32_t i = 0;
+  uint32_t shift = 0;
+  for (uint32_t l = 0; l < t->u.labels.n; l++) {
+    i |= (uint32_t)canon_value_flag_set(v, t->u.labels.labels[l]) << shift;
+    shift += 1;
+  }
+  return i;
+}
+
+/* Storing: lower_own */
+bool canon_lower_own(canon_context *cx, uint32_t rep, const canon_type *t,
+                     uint32_t *i) {
+  canon_resource_handle *h = canon_resource_handle_new(t->u.rt, rep, true, NULL);
+  if (!canon_table_add(&cx->inst->handles, CANON_ENTRY_RESOURCE_HANDLE, h, i,
+                       &cx->trap)) {
+    free(h);
+    return false;
+  }
+  return true;
+}
+
+/* Storing: lower_borrow */
+bool canon_lower_borrow(canon_context *cx, uint32_t rep, const canon_type *t,
+                        uint32_t *i) {
+  assert(cx->borrow_scope.task != NULL);
+  if (cx->inst == t->u.rt->impl) {
+    *i = rep;
+    return true;
+  }
+  canon_resource_handle *h =
+      canon_resource_handle_new(t->u.rt, rep, false, cx->borrow_scope.task);
+  h->borrow_scope->num_borrows += 1;
+  if (!canon_table_add(&cx->inst->handles, CANON_ENTRY_RESOURCE_HANDLE, h, i,
+                       &cx->trap)) {
+    free(h);
+    return false;
+  }
+  return true;
+}
+
+/* Storing: lower_stream (placeholder until the async issue) */
+bool canon_lower_stream(canon_context *cx, const canon_value *v,
+                        const canon_type *t, uint32_t *i) {
+  (void)v, (void)t, (void)i;
+  return canon_trapf(&cx->trap, CANON_TRAP_UNSUPPORTED,
+                     "unsupported: lowering a stream");
+}
+
+/* Storing: lower_future (placeholder until the async issue) */
+bool canon_lower_future(canon_context *cx, const canon_value *v,
+                        const canon_type *t, uint32_t *i) {
+  (void)v, (void)t, (void)i;
+  return canon_trapf(&cx->trap, CANON_TRAP_UNSUPPORTED,
+                     "unsupported: lowering a future");
+}

@@ -1,0 +1,530 @@
+/* strings.c -- loading and storing strings in the three string encodings,
+ * with the spec's realloc protocol for transcoding (CanonicalABI.md
+ * "Loading": load_string..., "Storing": store_string...).
+ *
+ * A string value keeps its text as UTF-8 plus the spec's two hints (source
+ * encoding, tagged code units).  The store functions follow the spec step
+ * by step, including the order of memory writes relative to realloc calls,
+ * since a guest realloc can observe memory: e.g. store_string_to_utf8
+ * writes the ASCII prefix before reallocating, and the Latin-1 inflation is
+ * done in place in guest memory after the realloc.
+ */
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "layout.h"
+#include "load_store.h"
+
+static canon_flat ptr_type(const canon_context *cx) {
+  return cx->opts->memory->addrtype;
+}
+
+static void mem_write(canon_context *cx, uint64_t addr, const void *src,
+                      uint64_t n) {
+  if (n) cx->opts->memory->write(cx->opts->memory->env, addr, src, n);
+}
+
+static uint8_t mem_byte(canon_context *cx, uint64_t addr) {
+  uint8_t b;
+  cx->opts->memory->read(cx->opts->memory->env, addr, &b, 1);
+  return b;
+}
+
+static void mem_set_byte(canon_context *cx, uint64_t addr, uint8_t b) {
+  mem_write(cx, addr, &b, 1);
+}
+
+/* Loading: load_string */
+bool canon_load_string(canon_context *cx, uint64_t ptr, canon_value **out) {
+  uint32_t ps = canon_ptr_size(ptr_type(cx));
+  uint64_t begin = canon_load_int(cx, ptr, ps);
+  uint64_t tagged_code_units = canon_load_int(cx, ptr + ps, ps);
+  return canon_load_string_from_range(cx, begin, tagged_code_units, out);
+}
+
+/* Loading: utf16_tag */
+uint64_t canon_utf16_tag(canon_flat pt) {
+  return 1ull << (canon_ptr_size(pt) * 8 - 1);
+}
+
+typedef enum { ENC_UTF8, ENC_UTF16LE, ENC_LATIN1 } simple_encoding;
+
+/* bytes.decode('utf-8') with strict validation.  A sequence cut short by
+ * the end of the input is "incomplete"; anything else is "invalid". */
+static bool decode_utf8(canon_context *cx, const uint8_t *s, uint64_t n,
+                        canon_buf *out) {
+  uint64_t i = 0;
+  while (i < n) {
+    uint8_t c = s[i];
+    uint64_t len;
+    uint8_t lo = 0x80, hi = 0xBF;
+    if (c < 0x80) {
+      canon_buf_byte(out, c);
+      i++;
+      continue;
+    } else if (c >= 0xC2 && c <= 0xDF) {
+      len = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3;
+      if (c == 0xE0) lo = 0xA0; /* no overlongs */
+      if (c == 0xED) hi = 0x9F; /* no surrogates */
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4;
+      if (c == 0xF0) lo = 0x90; /* no overlongs */
+      if (c == 0xF4) hi = 0x8F; /* <= U+10FFFF */
+    } else {
+      return canon_trap_set(&cx->trap, CANON_TRAP_INVALID_UTF8);
+    }
+    for (uint64_t k = 1; k < len; k++) {
+      if (i + k >= n)
+        return canon_trap_set(&cx->trap, CANON_TRAP_INCOMPLETE_UTF8);
+      uint8_t b = s[i + k];
+      if (k == 1 ? (b < lo || b > hi) : (b & 0xC0) != 0x80)
+        return canon_trap_set(&cx->trap, CANON_TRAP_INVALID_UTF8);
+    }
+    canon_buf_add(out, s + i, len);
+    i += len;
+  }
+  return true;
+}
+
+/* bytes.decode('utf-16-le'): unpaired surrogates are errors. */
+static bool decode_utf16le(canon_context *cx, const uint8_t *s, uint64_t n,
+                           canon_buf *out) {
+  for (uint64_t i = 0; i < n; i += 2) {
+    uint32_t u = s[i] | (uint32_t)s[i + 1] << 8;
+    if (u >= 0xD800 && u <= 0xDBFF) {
+      if (i + 2 >= n) return canon_trap_set(&cx->trap, CANON_TRAP_INVALID_UTF16);
+      uint32_t l = s[i + 2] | (uint32_t)s[i + 3] << 8;
+      if (l < 0xDC00 || l > 0xDFFF)
+        return canon_trap_set(&cx->trap, CANON_TRAP_INVALID_UTF16);
+      u = 0x10000 + ((u - 0xD800) << 10) + (l - 0xDC00);
+      i += 2;
+    } else if (u >= 0xDC00 && u <= 0xDFFF) {
+      return canon_trap_set(&cx->trap, CANON_TRAP_INVALID_UTF16);
+    }
+    canon_buf_utf8(out, u);
+  }
+  return true;
+}
+
+/* bytes.decode('latin-1'): every byte is the code point U+00XX. */
+static void decode_latin1(const uint8_t *s, uint64_t n, canon_buf *out) {
+  for (uint64_t i = 0; i < n; i++) canon_buf_utf8(out, s[i]);
+}
+
+/* Loading: load_string_from_range */
+bool canon_load_string_from_range(canon_context *cx, uint64_t ptr,
+                                  uint64_t tagged_code_units,
+                                  canon_value **out) {
+  uint64_t tag = canon_utf16_tag(ptr_type(cx));
+  uint64_t alignment, byte_length;
+  simple_encoding encoding;
+  /* 2 * n, saturating: Python integers do not wrap. */
+#define TWICE(n) ((n) > UINT64_MAX / 2 ? UINT64_MAX : 2 * (n))
+  switch (cx->opts->string_encoding) {
+  case CANON_UTF8:
+    alignment = 1;
+    byte_length = tagged_code_units;
+    encoding = ENC_UTF8;
+    break;
+  case CANON_UTF16:
+    alignment = 2;
+    byte_length = TWICE(tagged_code_units);
+    encoding = ENC_UTF16LE;
+    break;
+  default: /* latin1+utf16 */
+    alignment = 2;
+    if (tagged_code_units & tag) {
+      byte_length = TWICE(tagged_code_units ^ tag);
+      encoding = ENC_UTF16LE;
+    } else {
+      byte_length = tagged_code_units;
+      encoding = ENC_LATIN1;
+    }
+    break;
+  }
+#undef TWICE
+  CANON_TRAP_IF(cx, byte_length > CANON_MAX_STRING_BYTE_LENGTH,
+                CANON_TRAP_STRING_TOO_LONG);
+  CANON_TRAP_IF(cx, ptr != canon_align_to(ptr, alignment),
+                CANON_TRAP_UNALIGNED);
+  CANON_TRAP_IF(cx, canon_out_of_bounds(cx, ptr, byte_length),
+                CANON_TRAP_STRING_OUT_OF_BOUNDS);
+  uint8_t *bytes = canon_xrealloc(NULL, byte_length);
+  if (byte_length)
+    cx->opts->memory->read(cx->opts->memory->env, ptr, bytes, byte_length);
+  canon_buf s = {0};
+  bool ok = true;
+  switch (encoding) {
+  case ENC_UTF8:
+    ok = decode_utf8(cx, bytes, byte_length, &s);
+    break;
+  case ENC_UTF16LE:
+    ok = decode_utf16le(cx, bytes, byte_length, &s);
+    break;
+  case ENC_LATIN1:
+    decode_latin1(bytes, byte_length, &s);
+    break;
+  }
+  free(bytes);
+  if (ok)
+    *out = canon_value_string_hinted(s.p ? s.p : "", s.n,
+                                     cx->opts->string_encoding,
+                                     tagged_code_units);
+  free(s.p);
+  return ok;
+}
+
+/* ---- Storing ---- */
+
+/* src.encode(encoding) of a string value's text */
+static void encode(const canon_value *v, simple_encoding enc, canon_buf *out) {
+  const char *s = v->u.str.utf8;
+  size_t n = v->u.str.len, i = 0;
+  if (enc == ENC_UTF8) {
+    canon_buf_add(out, s, n);
+    return;
+  }
+  while (i < n) {
+    uint32_t c = canon_utf8_next(s, &i);
+    if (enc == ENC_LATIN1) {
+      assert(c < 256);
+      canon_buf_byte(out, (uint8_t)c);
+    } else if (c < 0x10000) {
+      canon_buf_byte(out, (uint8_t)c);
+      canon_buf_byte(out, (uint8_t)(c >> 8));
+    } else {
+      uint32_t hi = 0xD800 + ((c - 0x10000) >> 10);
+      uint32_t lo = 0xDC00 + ((c - 0x10000) & 0x3FF);
+      canon_buf_byte(out, (uint8_t)hi);
+      canon_buf_byte(out, (uint8_t)(hi >> 8));
+      canon_buf_byte(out, (uint8_t)lo);
+      canon_buf_byte(out, (uint8_t)(lo >> 8));
+    }
+  }
+}
+
+static bool store_string_copy(canon_context *cx, const canon_value *src,
+                              uint64_t src_code_units,
+                              uint32_t dst_code_unit_size,
+                              uint32_t dst_alignment,
+                              simple_encoding dst_encoding, uint64_t *out_ptr,
+                              uint64_t *out_units);
+static bool store_utf16_to_utf8(canon_context *cx, const canon_value *src,
+                                uint64_t src_code_units, uint64_t *out_ptr,
+                                uint64_t *out_units);
+static bool store_latin1_to_utf8(canon_context *cx, const canon_value *src,
+                                 uint64_t src_code_units, uint64_t *out_ptr,
+                                 uint64_t *out_units);
+static bool store_utf8_to_utf16(canon_context *cx, const canon_value *src,
+                                uint64_t src_code_units, uint64_t *out_ptr,
+                                uint64_t *out_units);
+static bool store_string_to_latin1_or_utf16(canon_context *cx,
+                                            const canon_value *src,
+                                            uint64_t src_code_units,
+                                            uint64_t *out_ptr,
+                                            uint64_t *out_units);
+static bool store_probably_utf16_to_latin1_or_utf16(canon_context *cx,
+                                                    const canon_value *src,
+                                                    uint64_t src_code_units,
+                                                    uint64_t *out_ptr,
+                                                    uint64_t *out_units);
+
+/* Storing: store_string */
+bool canon_store_string(canon_context *cx, const canon_value *v, uint64_t ptr) {
+  uint64_t begin, tagged_code_units;
+  if (!canon_store_string_into_range(cx, v, &begin, &tagged_code_units))
+    return false;
+  uint32_t ps = canon_ptr_size(ptr_type(cx));
+  canon_store_int(cx, begin, ptr, ps);
+  canon_store_int(cx, tagged_code_units, ptr + ps, ps);
+  return true;
+}
+
+/* Storing: store_string_into_range */
+bool canon_store_string_into_range(canon_context *cx, const canon_value *v,
+                                   uint64_t *p, uint64_t *u) {
+  canon_string_encoding src_encoding = v->u.str.encoding;
+  uint64_t src_tagged_code_units = v->u.str.tagged_code_units;
+  /* The spec takes the tag of the destination memory's pointer size. */
+  uint64_t tag = canon_utf16_tag(ptr_type(cx));
+  simple_encoding src_simple_encoding;
+  uint64_t src_code_units;
+  if (src_encoding == CANON_LATIN1_UTF16) {
+    if (src_tagged_code_units & tag) {
+      src_simple_encoding = ENC_UTF16LE;
+      src_code_units = src_tagged_code_units ^ tag;
+    } else {
+      src_simple_encoding = ENC_LATIN1;
+      src_code_units = src_tagged_code_units;
+    }
+  } else {
+    src_simple_encoding = src_encoding == CANON_UTF8 ? ENC_UTF8 : ENC_UTF16LE;
+    src_code_units = src_tagged_code_units;
+  }
+
+  switch (cx->opts->string_encoding) {
+  case CANON_UTF8:
+    switch (src_simple_encoding) {
+    case ENC_UTF8:
+      return store_string_copy(cx, v, src_code_units, 1, 1, ENC_UTF8, p, u);
+    case ENC_UTF16LE:
+      return store_utf16_to_utf8(cx, v, src_code_units, p, u);
+    case ENC_LATIN1:
+      return store_latin1_to_utf8(cx, v, src_code_units, p, u);
+    }
+    break;
+  case CANON_UTF16:
+    switch (src_simple_encoding) {
+    case ENC_UTF8:
+      return store_utf8_to_utf16(cx, v, src_code_units, p, u);
+    case ENC_UTF16LE:
+    case ENC_LATIN1:
+      return store_string_copy(cx, v, src_code_units, 2, 2, ENC_UTF16LE, p, u);
+    }
+    break;
+  case CANON_LATIN1_UTF16:
+    switch (src_encoding) {
+    case CANON_UTF8:
+    case CANON_UTF16:
+      return store_string_to_latin1_or_utf16(cx, v, src_code_units, p, u);
+    case CANON_LATIN1_UTF16:
+      if (src_simple_encoding == ENC_LATIN1)
+        return store_string_copy(cx, v, src_code_units, 1, 2, ENC_LATIN1, p, u);
+      return store_probably_utf16_to_latin1_or_utf16(cx, v, src_code_units, p,
+                                                      u);
+    }
+    break;
+  }
+  assert(!"store_string_into_range: bad encoding");
+  return false;
+}
+
+/* Storing: store_string_copy */
+static bool store_string_copy(canon_context *cx, const canon_value *src,
+                              uint64_t src_code_units,
+                              uint32_t dst_code_unit_size,
+                              uint32_t dst_alignment,
+                              simple_encoding dst_encoding, uint64_t *out_ptr,
+                              uint64_t *out_units) {
+  uint64_t dst_byte_length = dst_code_unit_size * src_code_units;
+  assert(dst_byte_length <= CANON_REALLOC_I32_MAX);
+  uint64_t ptr;
+  if (!canon_allocate(cx, dst_alignment, dst_byte_length, &ptr)) return false;
+  CANON_TRAP_IF(cx, ptr != canon_align_to(ptr, dst_alignment),
+                CANON_TRAP_REALLOC_UNALIGNED);
+  CANON_TRAP_IF(cx, canon_out_of_bounds(cx, ptr, dst_byte_length),
+                CANON_TRAP_REALLOC_OUT_OF_BOUNDS);
+  canon_buf encoded = {0};
+  encode(src, dst_encoding, &encoded);
+  assert(dst_byte_length == encoded.n);
+  mem_write(cx, ptr, encoded.p, encoded.n);
+  free(encoded.p);
+  *out_ptr = ptr;
+  *out_units = src_code_units;
+  return true;
+}
+
+static bool store_string_to_utf8(canon_context *cx, const canon_value *src,
+                                 uint64_t src_code_units,
+                                 uint64_t worst_case_size, uint64_t *out_ptr,
+                                 uint64_t *out_units);
+
+/* Storing: store_utf16_to_utf8 */
+static bool store_utf16_to_utf8(canon_context *cx, const canon_value *src,
+                                uint64_t src_code_units, uint64_t *out_ptr,
+                                uint64_t *out_units) {
+  uint64_t worst_case_size = src_code_units * 3;
+  return store_string_to_utf8(cx, src, src_code_units, worst_case_size,
+                              out_ptr, out_units);
+}
+
+/* Storing: store_latin1_to_utf8 */
+static bool store_latin1_to_utf8(canon_context *cx, const canon_value *src,
+                                 uint64_t src_code_units, uint64_t *out_ptr,
+                                 uint64_t *out_units) {
+  uint64_t worst_case_size = src_code_units * 2;
+  return store_string_to_utf8(cx, src, src_code_units, worst_case_size,
+                              out_ptr, out_units);
+}
+
+/* Storing: store_string_to_utf8 */
+static bool store_string_to_utf8(canon_context *cx, const canon_value *src,
+                                 uint64_t src_code_units,
+                                 uint64_t worst_case_size, uint64_t *out_ptr,
+                                 uint64_t *out_units) {
+  assert(src_code_units <= CANON_REALLOC_I32_MAX);
+  uint64_t ptr;
+  if (!canon_allocate(cx, 1, src_code_units, &ptr)) return false;
+  CANON_TRAP_IF(cx, canon_out_of_bounds(cx, ptr, src_code_units),
+                CANON_TRAP_REALLOC_OUT_OF_BOUNDS);
+  const char *s = src->u.str.utf8;
+  size_t at = 0;
+  for (uint64_t i = 0; at < src->u.str.len; i++) {
+    uint32_t code_point = canon_utf8_next(s, &at);
+    if (code_point < 0x80) {
+      mem_set_byte(cx, ptr + i, (uint8_t)code_point);
+      continue;
+    }
+    assert(worst_case_size <= CANON_REALLOC_I32_MAX);
+    if (!canon_reallocate(cx, ptr, src_code_units, 1, worst_case_size, &ptr))
+      return false;
+    CANON_TRAP_IF(cx, canon_out_of_bounds(cx, ptr, worst_case_size),
+                  CANON_TRAP_REALLOC_OUT_OF_BOUNDS);
+    /* encoded = src.encode('utf-8'); the first i bytes are the ASCII
+     * prefix already written. */
+    uint64_t encoded_len = src->u.str.len;
+    mem_write(cx, ptr + i, s + i, encoded_len - i);
+    if (worst_case_size > encoded_len) {
+      if (!canon_reallocate(cx, ptr, worst_case_size, 1, encoded_len, &ptr))
+        return false;
+      CANON_TRAP_IF(cx, canon_out_of_bounds(cx, ptr, encoded_len),
+                    CANON_TRAP_REALLOC_OUT_OF_BOUNDS);
+    }
+    *out_ptr = ptr;
+    *out_units = encoded_len;
+    return true;
+  }
+  *out_ptr = ptr;
+  *out_units = src_code_units;
+  return true;
+}
+
+/* Storing: store_utf8_to_utf16 */
+static bool store_utf8_to_utf16(canon_context *cx, const canon_value *src,
+                                uint64_t src_code_units, uint64_t *out_ptr,
+                                uint64_t *out_units) {
+  uint64_t worst_case_size = 2 * src_code_units;
+  assert(worst_case_size <= CANON_REALLOC_I32_MAX);
+  uint64_t ptr;
+  if (!canon_allocate(cx, 2, worst_case_size, &ptr)) return false;
+  CANON_TRAP_IF(cx, ptr != canon_align_to(ptr, 2),
+                CANON_TRAP_REALLOC_UNALIGNED);
+  CANON_TRAP_IF(cx, canon_out_of_bounds(cx, ptr, worst_case_size),
+                CANON_TRAP_REALLOC_OUT_OF_BOUNDS);
+  canon_buf encoded = {0};
+  encode(src, ENC_UTF16LE, &encoded);
+  mem_write(cx, ptr, encoded.p, encoded.n);
+  uint64_t len = encoded.n;
+  free(encoded.p);
+  if (len < worst_case_size) {
+    if (!canon_reallocate(cx, ptr, worst_case_size, 2, len, &ptr)) return false;
+    CANON_TRAP_IF(cx, ptr != canon_align_to(ptr, 2),
+                  CANON_TRAP_REALLOC_UNALIGNED);
+    CANON_TRAP_IF(cx, canon_out_of_bounds(cx, ptr, len),
+                  CANON_TRAP_REALLOC_OUT_OF_BOUNDS);
+  }
+  *out_ptr = ptr;
+  *out_units = len / 2;
+  return true;
+}
+
+/* Storing: store_string_to_latin1_or_utf16 */
+static bool store_string_to_latin1_or_utf16(canon_context *cx,
+                                            const canon_value *src,
+                                            uint64_t src_code_units,
+                                            uint64_t *out_ptr,
+                                            uint64_t *out_units) {
+  assert(src_code_units <= CANON_REALLOC_I32_MAX);
+  uint64_t ptr;
+  if (!canon_allocate(cx, 2, src_code_units, &ptr)) return false;
+  CANON_TRAP_IF(cx, ptr != canon_align_to(ptr, 2),
+                CANON_TRAP_REALLOC_UNALIGNED);
+  CANON_TRAP_IF(cx, canon_out_of_bounds(cx, ptr, src_code_units),
+                CANON_TRAP_REALLOC_OUT_OF_BOUNDS);
+  uint64_t dst_byte_length = 0;
+  const char *s = src->u.str.utf8;
+  size_t at = 0;
+  while (at < src->u.str.len) {
+    uint32_t usv = canon_utf8_next(s, &at);
+    if (usv < (1u << 8)) {
+      mem_set_byte(cx, ptr + dst_byte_length, (uint8_t)usv);
+      dst_byte_length += 1;
+      continue;
+    }
+    uint64_t worst_case_size = 2 * src_code_units;
+    assert(worst_case_size <= CANON_REALLOC_I32_MAX);
+    if (!canon_reallocate(cx, ptr, src_code_units, 2, worst_case_size, &ptr))
+      return false;
+    CANON_TRAP_IF(cx, ptr != canon_align_to(ptr, 2),
+                  CANON_TRAP_REALLOC_UNALIGNED);
+    CANON_TRAP_IF(cx, canon_out_of_bounds(cx, ptr, worst_case_size),
+                  CANON_TRAP_REALLOC_OUT_OF_BOUNDS);
+    /* Inflate the Latin-1 prefix in place, last byte first. */
+    for (uint64_t j = dst_byte_length; j-- > 0;) {
+      mem_set_byte(cx, ptr + 2 * j, mem_byte(cx, ptr + j));
+      mem_set_byte(cx, ptr + 2 * j + 1, 0);
+    }
+    canon_buf encoded = {0};
+    encode(src, ENC_UTF16LE, &encoded);
+    mem_write(cx, ptr + 2 * dst_byte_length, encoded.p + 2 * dst_byte_length,
+              encoded.n - 2 * dst_byte_length);
+    uint64_t len = encoded.n;
+    free(encoded.p);
+    if (worst_case_size > len) {
+      if (!canon_reallocate(cx, ptr, worst_case_size, 2, len, &ptr))
+        return false;
+      CANON_TRAP_IF(cx, ptr != canon_align_to(ptr, 2),
+                    CANON_TRAP_REALLOC_UNALIGNED);
+      CANON_TRAP_IF(cx, canon_out_of_bounds(cx, ptr, len),
+                    CANON_TRAP_REALLOC_OUT_OF_BOUNDS);
+    }
+    *out_ptr = ptr;
+    *out_units = (len / 2) | canon_utf16_tag(ptr_type(cx));
+    return true;
+  }
+  if (dst_byte_length < src_code_units) {
+    if (!canon_reallocate(cx, ptr, src_code_units, 2, dst_byte_length, &ptr))
+      return false;
+    CANON_TRAP_IF(cx, ptr != canon_align_to(ptr, 2),
+                  CANON_TRAP_REALLOC_UNALIGNED);
+    CANON_TRAP_IF(cx, canon_out_of_bounds(cx, ptr, dst_byte_length),
+                  CANON_TRAP_REALLOC_OUT_OF_BOUNDS);
+  }
+  *out_ptr = ptr;
+  *out_units = dst_byte_length;
+  return true;
+}
+
+/* Storing: store_probably_utf16_to_latin1_or_utf16 */
+static bool store_probably_utf16_to_latin1_or_utf16(canon_context *cx,
+                                                    const canon_value *src,
+                                                    uint64_t src_code_units,
+                                                    uint64_t *out_ptr,
+                                                    uint64_t *out_units) {
+  uint64_t src_byte_length = 2 * src_code_units;
+  assert(src_byte_length <= CANON_REALLOC_I32_MAX);
+  uint64_t ptr;
+  if (!canon_allocate(cx, 2, src_byte_length, &ptr)) return false;
+  CANON_TRAP_IF(cx, ptr != canon_align_to(ptr, 2),
+                CANON_TRAP_REALLOC_UNALIGNED);
+  CANON_TRAP_IF(cx, canon_out_of_bounds(cx, ptr, src_byte_length),
+                CANON_TRAP_REALLOC_OUT_OF_BOUNDS);
+  canon_buf encoded = {0};
+  encode(src, ENC_UTF16LE, &encoded);
+  mem_write(cx, ptr, encoded.p, encoded.n);
+  uint64_t len = encoded.n;
+  free(encoded.p);
+  bool any_wide = false;
+  size_t at = 0;
+  while (at < src->u.str.len)
+    if (canon_utf8_next(src->u.str.utf8, &at) >= (1u << 8)) any_wide = true;
+  if (any_wide) {
+    *out_ptr = ptr;
+    *out_units = (len / 2) | canon_utf16_tag(ptr_type(cx));
+    return true;
+  }
+  uint64_t latin1_size = len / 2;
+  for (uint64_t i = 0; i < latin1_size; i++)
+    mem_set_byte(cx, ptr + i, mem_byte(cx, ptr + 2 * i));
+  if (!canon_reallocate(cx, ptr, src_byte_length, 1, latin1_size, &ptr))
+    return false;
+  CANON_TRAP_IF(cx, canon_out_of_bounds(cx, ptr, latin1_size),
+                CANON_TRAP_REALLOC_OUT_OF_BOUNDS);
+  *out_ptr = ptr;
+  *out_units = latin1_size;
+  return true;
+}

@@ -1,0 +1,381 @@
+/* types.c -- building component value types in an arena, each specialized
+ * type together with its expansion (CanonicalABI.md "Despecialization"). */
+#include "types.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+
+struct canon_type_arena {
+  void **blocks;
+  size_t n, cap;
+};
+
+canon_type_arena *canon_type_arena_new(void) {
+  canon_type_arena *a = canon_xrealloc(NULL, sizeof *a);
+  memset(a, 0, sizeof *a);
+  return a;
+}
+
+void canon_type_arena_free(canon_type_arena *a) {
+  if (!a) return;
+  for (size_t i = 0; i < a->n; i++) free(a->blocks[i]);
+  free(a->blocks);
+  free(a);
+}
+
+static void *arena_alloc(canon_type_arena *a, size_t n) {
+  if (a->n == a->cap) {
+    a->cap = a->cap ? 2 * a->cap : 32;
+    a->blocks = canon_xrealloc(a->blocks, a->cap * sizeof *a->blocks);
+  }
+  void *p = canon_xrealloc(NULL, n);
+  memset(p, 0, n ? n : 1);
+  a->blocks[a->n++] = p;
+  return p;
+}
+
+static const char *arena_str(canon_type_arena *a, const char *s) {
+  size_t n = strlen(s);
+  char *p = arena_alloc(a, n + 1);
+  memcpy(p, s, n + 1);
+  return p;
+}
+
+static canon_type *new_type(canon_type_arena *a, canon_kind k) {
+  canon_type *t = arena_alloc(a, sizeof *t);
+  t->kind = k;
+  t->despecialized = t;
+  return t;
+}
+
+/* Static singletons: their expansion is themselves. */
+#define PRIM(k) [k] = {.kind = k, .despecialized = &prims[k]}
+static const canon_type prims[] = {
+    PRIM(CANON_BOOL), PRIM(CANON_S8),     PRIM(CANON_U8),
+    PRIM(CANON_S16),  PRIM(CANON_U16),    PRIM(CANON_S32),
+    PRIM(CANON_U32),  PRIM(CANON_S64),    PRIM(CANON_U64),
+    PRIM(CANON_F32),  PRIM(CANON_F64),    PRIM(CANON_CHAR),
+    PRIM(CANON_STRING), PRIM(CANON_ERROR_CONTEXT),
+};
+#undef PRIM
+
+const canon_type *canon_type_prim(canon_kind k) {
+  if (k > CANON_ERROR_CONTEXT) return NULL;
+  return &prims[k];
+}
+
+static bool labels_unique(const char *const *labels, uint32_t n) {
+  for (uint32_t i = 0; i < n; i++) {
+    if (!labels[i]) return false;
+    for (uint32_t j = 0; j < i; j++)
+      if (strcmp(labels[i], labels[j]) == 0) return false;
+  }
+  return true;
+}
+
+const canon_type *canon_type_list(canon_type_arena *a, const canon_type *elem) {
+  if (!elem) return NULL;
+  canon_type *t = new_type(a, CANON_LIST);
+  t->u.list.elem = elem;
+  return t;
+}
+
+const canon_type *canon_type_list_fixed(canon_type_arena *a,
+                                        const canon_type *elem,
+                                        uint32_t length) {
+  if (!elem || length == 0) return NULL;
+  canon_type *t = new_type(a, CANON_LIST);
+  t->u.list.elem = elem;
+  t->u.list.fixed = true;
+  t->u.list.length = length;
+  return t;
+}
+
+const canon_type *canon_type_record(canon_type_arena *a,
+                                    const canon_field *fields, uint32_t n) {
+  if (n == 0) return NULL;
+  const char **labels = arena_alloc(a, n * sizeof *labels);
+  canon_field *fs = arena_alloc(a, n * sizeof *fs);
+  for (uint32_t i = 0; i < n; i++) {
+    if (!fields[i].label || !fields[i].t) return NULL;
+    labels[i] = fs[i].label = arena_str(a, fields[i].label);
+    fs[i].t = fields[i].t;
+  }
+  if (!labels_unique(labels, n)) return NULL;
+  canon_type *t = new_type(a, CANON_RECORD);
+  t->u.record.fields = fs;
+  t->u.record.n = n;
+  return t;
+}
+
+/* despecialize: TupleType(ts) -> RecordType([FieldType(str(i), t) ...]) */
+const canon_type *canon_type_tuple(canon_type_arena *a,
+                                   const canon_type *const *ts, uint32_t n) {
+  if (n == 0) return NULL;
+  canon_field *fs = arena_alloc(a, n * sizeof *fs);
+  const canon_type **copy = arena_alloc(a, n * sizeof *copy);
+  for (uint32_t i = 0; i < n; i++) {
+    if (!ts[i]) return NULL;
+    char label[16];
+    snprintf(label, sizeof label, "%u", i);
+    fs[i].label = arena_str(a, label);
+    fs[i].t = copy[i] = ts[i];
+  }
+  canon_type *t = new_type(a, CANON_TUPLE);
+  t->u.tuple.ts = copy;
+  t->u.tuple.n = n;
+  t->despecialized = canon_type_record(a, fs, n);
+  return t;
+}
+
+const canon_type *canon_type_variant(canon_type_arena *a,
+                                     const canon_case *cases, uint32_t n) {
+  if (n == 0) return NULL;
+  const char **labels = arena_alloc(a, n * sizeof *labels);
+  canon_case *cs = arena_alloc(a, n * sizeof *cs);
+  for (uint32_t i = 0; i < n; i++) {
+    if (!cases[i].label) return NULL;
+    labels[i] = cs[i].label = arena_str(a, cases[i].label);
+    cs[i].t = cases[i].t;
+  }
+  if (!labels_unique(labels, n)) return NULL;
+  canon_type *t = new_type(a, CANON_VARIANT);
+  t->u.variant.cases = cs;
+  t->u.variant.n = n;
+  return t;
+}
+
+static const char *const *copy_labels(canon_type_arena *a,
+                                      const char *const *labels, uint32_t n) {
+  if (!labels_unique(labels, n)) return NULL;
+  const char **ls = arena_alloc(a, n * sizeof *ls);
+  for (uint32_t i = 0; i < n; i++) ls[i] = arena_str(a, labels[i]);
+  return ls;
+}
+
+/* despecialize: EnumType(labels) -> VariantType([CaseType(l, None) ...]) */
+const canon_type *canon_type_enum(canon_type_arena *a,
+                                  const char *const *labels, uint32_t n) {
+  if (n == 0) return NULL;
+  const char *const *ls = copy_labels(a, labels, n);
+  if (!ls) return NULL;
+  canon_case *cs = arena_alloc(a, n * sizeof *cs);
+  for (uint32_t i = 0; i < n; i++) cs[i].label = ls[i];
+  canon_type *t = new_type(a, CANON_ENUM);
+  t->u.labels.labels = ls;
+  t->u.labels.n = n;
+  t->despecialized = canon_type_variant(a, cs, n);
+  return t;
+}
+
+/* despecialize: OptionType(t) -> VariantType([none, some(t)]) */
+const canon_type *canon_type_option(canon_type_arena *a, const canon_type *p) {
+  if (!p) return NULL;
+  canon_case cs[2] = {{"none", NULL}, {"some", p}};
+  canon_type *t = new_type(a, CANON_OPTION);
+  t->u.option = p;
+  t->despecialized = canon_type_variant(a, cs, 2);
+  return t;
+}
+
+/* despecialize: ResultType(ok, err) -> VariantType([ok(ok), error(err)]) */
+const canon_type *canon_type_result(canon_type_arena *a, const canon_type *ok,
+                                    const canon_type *err) {
+  canon_case cs[2] = {{"ok", ok}, {"error", err}};
+  canon_type *t = new_type(a, CANON_RESULT);
+  t->u.result.ok = ok;
+  t->u.result.err = err;
+  t->despecialized = canon_type_variant(a, cs, 2);
+  return t;
+}
+
+/* despecialize: MapType(k, v) -> ListType(despecialize(TupleType([k, v]))).
+ * The element is kept as the tuple itself: every definition despecializes
+ * it again on use, so the ABI is the same, and lifted entries print as
+ * `(tuple.const k v)`. */
+const canon_type *canon_type_map(canon_type_arena *a, const canon_type *k,
+                                 const canon_type *v) {
+  if (!k || !v) return NULL;
+  const canon_type *kv[2] = {k, v};
+  canon_type *t = new_type(a, CANON_MAP);
+  t->u.map.k = k;
+  t->u.map.v = v;
+  t->despecialized = canon_type_list(a, canon_type_tuple(a, kv, 2));
+  return t;
+}
+
+/* flags: 1 to 32 labels (CanonicalABI.md "Alignment": assert(0 < n <= 32)) */
+const canon_type *canon_type_flags(canon_type_arena *a,
+                                   const char *const *labels, uint32_t n) {
+  if (n == 0 || n > 32) return NULL;
+  const char *const *ls = copy_labels(a, labels, n);
+  if (!ls) return NULL;
+  canon_type *t = new_type(a, CANON_FLAGS);
+  t->u.labels.labels = ls;
+  t->u.labels.n = n;
+  return t;
+}
+
+const canon_type *canon_type_own(canon_type_arena *a,
+                                 const canon_resource_type *rt) {
+  if (!rt) return NULL;
+  canon_type *t = new_type(a, CANON_OWN);
+  t->u.rt = rt;
+  return t;
+}
+
+const canon_type *canon_type_borrow(canon_type_arena *a,
+                                    const canon_resource_type *rt) {
+  if (!rt) return NULL;
+  canon_type *t = new_type(a, CANON_BORROW);
+  t->u.rt = rt;
+  return t;
+}
+
+const canon_type *canon_type_stream(canon_type_arena *a, const canon_type *p) {
+  canon_type *t = new_type(a, CANON_STREAM);
+  t->u.payload = p;
+  return t;
+}
+
+const canon_type *canon_type_future(canon_type_arena *a, const canon_type *p) {
+  canon_type *t = new_type(a, CANON_FUTURE);
+  t->u.payload = p;
+  return t;
+}
+
+const canon_functype *canon_functype_new(canon_type_arena *a,
+                                         const canon_field *params,
+                                         uint32_t nparams,
+                                         const canon_type *result,
+                                         bool async) {
+  canon_field *ps = arena_alloc(a, (nparams ? nparams : 1) * sizeof *ps);
+  for (uint32_t i = 0; i < nparams; i++) {
+    if (!params[i].label || !params[i].t) return NULL;
+    for (uint32_t j = 0; j < i; j++)
+      if (strcmp(params[i].label, ps[j].label) == 0) return NULL;
+    ps[i].label = arena_str(a, params[i].label);
+    ps[i].t = params[i].t;
+  }
+  canon_functype *ft = arena_alloc(a, sizeof *ft);
+  ft->params = ps;
+  ft->nparams = nparams;
+  ft->result = result;
+  ft->async = async;
+  return ft;
+}
+
+const char *canon_kind_name(canon_kind k) {
+  static const char *const names[] = {
+      [CANON_BOOL] = "bool",     [CANON_S8] = "s8",
+      [CANON_U8] = "u8",         [CANON_S16] = "s16",
+      [CANON_U16] = "u16",       [CANON_S32] = "s32",
+      [CANON_U32] = "u32",       [CANON_S64] = "s64",
+      [CANON_U64] = "u64",       [CANON_F32] = "f32",
+      [CANON_F64] = "f64",       [CANON_CHAR] = "char",
+      [CANON_STRING] = "string", [CANON_ERROR_CONTEXT] = "error-context",
+      [CANON_LIST] = "list",     [CANON_RECORD] = "record",
+      [CANON_TUPLE] = "tuple",   [CANON_VARIANT] = "variant",
+      [CANON_ENUM] = "enum",     [CANON_OPTION] = "option",
+      [CANON_RESULT] = "result", [CANON_MAP] = "map",
+      [CANON_FLAGS] = "flags",   [CANON_OWN] = "own",
+      [CANON_BORROW] = "borrow", [CANON_STREAM] = "stream",
+      [CANON_FUTURE] = "future",
+  };
+  if ((unsigned)k >= sizeof names / sizeof names[0]) return "?";
+  return names[k];
+}
+
+static void print_type(canon_buf *b, const canon_type *t);
+
+static void print_opt(canon_buf *b, const canon_type *t) {
+  if (t) {
+    canon_buf_byte(b, ' ');
+    print_type(b, t);
+  }
+}
+
+static void print_type(canon_buf *b, const canon_type *t) {
+  switch (t->kind) {
+  case CANON_LIST:
+    canon_buf_str(b, "(list ");
+    print_type(b, t->u.list.elem);
+    if (t->u.list.fixed) canon_buf_printf(b, " %u", t->u.list.length);
+    canon_buf_byte(b, ')');
+    return;
+  case CANON_RECORD:
+    canon_buf_str(b, "(record");
+    for (uint32_t i = 0; i < t->u.record.n; i++) {
+      canon_buf_printf(b, " (field \"%s\" ", t->u.record.fields[i].label);
+      print_type(b, t->u.record.fields[i].t);
+      canon_buf_byte(b, ')');
+    }
+    canon_buf_byte(b, ')');
+    return;
+  case CANON_TUPLE:
+    canon_buf_str(b, "(tuple");
+    for (uint32_t i = 0; i < t->u.tuple.n; i++) print_opt(b, t->u.tuple.ts[i]);
+    canon_buf_byte(b, ')');
+    return;
+  case CANON_VARIANT:
+    canon_buf_str(b, "(variant");
+    for (uint32_t i = 0; i < t->u.variant.n; i++) {
+      canon_buf_printf(b, " (case \"%s\"", t->u.variant.cases[i].label);
+      print_opt(b, t->u.variant.cases[i].t);
+      canon_buf_byte(b, ')');
+    }
+    canon_buf_byte(b, ')');
+    return;
+  case CANON_ENUM:
+  case CANON_FLAGS:
+    canon_buf_printf(b, "(%s", canon_kind_name(t->kind));
+    for (uint32_t i = 0; i < t->u.labels.n; i++)
+      canon_buf_printf(b, " \"%s\"", t->u.labels.labels[i]);
+    canon_buf_byte(b, ')');
+    return;
+  case CANON_OPTION:
+    canon_buf_str(b, "(option");
+    print_opt(b, t->u.option);
+    canon_buf_byte(b, ')');
+    return;
+  case CANON_RESULT:
+    canon_buf_str(b, "(result");
+    print_opt(b, t->u.result.ok);
+    if (t->u.result.err) {
+      canon_buf_str(b, " (error ");
+      print_type(b, t->u.result.err);
+      canon_buf_byte(b, ')');
+    }
+    canon_buf_byte(b, ')');
+    return;
+  case CANON_MAP:
+    canon_buf_str(b, "(map ");
+    print_type(b, t->u.map.k);
+    canon_buf_byte(b, ' ');
+    print_type(b, t->u.map.v);
+    canon_buf_byte(b, ')');
+    return;
+  case CANON_OWN:
+  case CANON_BORROW:
+    canon_buf_printf(b, "(%s <resource %p>)", canon_kind_name(t->kind),
+                     (const void *)t->u.rt);
+    return;
+  case CANON_STREAM:
+  case CANON_FUTURE:
+    canon_buf_printf(b, "(%s", canon_kind_name(t->kind));
+    print_opt(b, t->u.payload);
+    canon_buf_byte(b, ')');
+    return;
+  default:
+    canon_buf_str(b, canon_kind_name(t->kind));
+    return;
+  }
+}
+
+char *canon_type_to_string(const canon_type *t) {
+  canon_buf b = {0};
+  print_type(&b, t);
+  return canon_buf_take(&b);
+}

@@ -1,0 +1,176 @@
+/* types.h -- component value types as the Canonical ABI sees them
+ * (Explainer.md "Value types"; CanonicalABI.md "Despecialization").
+ *
+ * A canon_type is immutable once built and lives in a canon_type_arena,
+ * which owns every type (and label string) built in it; types may point at
+ * types of other arenas that outlive them.  The primitive types are static
+ * singletons (canon_type_prim) that need no arena.
+ *
+ * Specialized types (tuple, enum, option, result, map) are built together
+ * with their expansion, so canon_despecialize() is a field read: the
+ * definitions in layout.c, load_store.c and flat.c then switch on the
+ * despecialized kind exactly like the spec's `match despecialize(t)`, while
+ * the original kind still tells the value layer what to build (a lifted
+ * enum prints as `(enum.const ...)`, not as a variant).
+ */
+#ifndef CANON_TYPES_H
+#define CANON_TYPES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum canon_kind {
+  CANON_BOOL,
+  CANON_S8,
+  CANON_U8,
+  CANON_S16,
+  CANON_U16,
+  CANON_S32,
+  CANON_U32,
+  CANON_S64,
+  CANON_U64,
+  CANON_F32,
+  CANON_F64,
+  CANON_CHAR,
+  CANON_STRING,
+  CANON_ERROR_CONTEXT,
+  CANON_LIST,   /* list<T> and fixed-length list<T, N> */
+  CANON_RECORD,
+  CANON_TUPLE,  /* specialized: record with fields "0", "1", ... */
+  CANON_VARIANT,
+  CANON_ENUM,   /* specialized: variant of payload-less cases */
+  CANON_OPTION, /* specialized: variant { none, some(T) } */
+  CANON_RESULT, /* specialized: variant { ok(T?), error(E?) } */
+  CANON_MAP,    /* specialized: list<tuple<K, V>> */
+  CANON_FLAGS,
+  CANON_OWN,
+  CANON_BORROW,
+  CANON_STREAM, /* placeholder until the async issue */
+  CANON_FUTURE, /* placeholder until the async issue */
+} canon_kind;
+
+/* The `string-encoding` canonopt (CanonicalABI.md "Canonical ABI Options"). */
+typedef enum canon_string_encoding {
+  CANON_UTF8,
+  CANON_UTF16,
+  CANON_LATIN1_UTF16,
+} canon_string_encoding;
+
+typedef struct canon_type canon_type;
+/* ResourceType (CanonicalABI.md "Resource State"), defined in handles.h:
+ * compared by identity, never structurally. */
+typedef struct canon_resource_type canon_resource_type;
+
+/* FieldType */
+typedef struct canon_field {
+  const char *label;
+  const canon_type *t;
+} canon_field;
+
+/* CaseType: t is NULL for a case without payload. */
+typedef struct canon_case {
+  const char *label;
+  const canon_type *t;
+} canon_case;
+
+struct canon_type {
+  canon_kind kind;
+  /* despecialize(t): the expansion of a specialized type, else t itself. */
+  const canon_type *despecialized;
+  union {
+    struct {
+      const canon_type *elem;
+      bool fixed;      /* list<T, N> */
+      uint32_t length; /* N when fixed */
+    } list;
+    struct {
+      const canon_field *fields;
+      uint32_t n;
+    } record;
+    struct {
+      const canon_type *const *ts;
+      uint32_t n;
+    } tuple;
+    struct {
+      const canon_case *cases;
+      uint32_t n;
+    } variant;
+    struct {
+      const char *const *labels;
+      uint32_t n;
+    } labels; /* enum, flags */
+    const canon_type *option;
+    struct {
+      const canon_type *ok, *err; /* each may be NULL */
+    } result;
+    struct {
+      const canon_type *k, *v;
+    } map;
+    const canon_resource_type *rt; /* own, borrow */
+    const canon_type *payload;     /* stream, future: NULL if none */
+  } u;
+};
+
+/* FuncType: named parameters and at most one result. */
+typedef struct canon_functype {
+  const canon_field *params;
+  uint32_t nparams;
+  const canon_type *result; /* NULL: no result */
+  bool async;
+} canon_functype;
+
+typedef struct canon_type_arena canon_type_arena;
+
+canon_type_arena *canon_type_arena_new(void);
+void canon_type_arena_free(canon_type_arena *a);
+
+/* bool, s8..u64, f32, f64, char, string, error-context: static singletons. */
+const canon_type *canon_type_prim(canon_kind k);
+
+/* Constructors.  They copy labels and arrays into the arena and return NULL
+ * for types the Explainer rules out (so a caller can reject them with its
+ * own message): no fields/cases/labels, fixed length 0, more than 32 flags,
+ * duplicate labels, a NULL component type. */
+const canon_type *canon_type_list(canon_type_arena *a, const canon_type *elem);
+const canon_type *canon_type_list_fixed(canon_type_arena *a,
+                                        const canon_type *elem,
+                                        uint32_t length);
+const canon_type *canon_type_record(canon_type_arena *a,
+                                    const canon_field *fields, uint32_t n);
+const canon_type *canon_type_tuple(canon_type_arena *a,
+                                   const canon_type *const *ts, uint32_t n);
+const canon_type *canon_type_variant(canon_type_arena *a,
+                                     const canon_case *cases, uint32_t n);
+const canon_type *canon_type_enum(canon_type_arena *a,
+                                  const char *const *labels, uint32_t n);
+const canon_type *canon_type_option(canon_type_arena *a, const canon_type *t);
+const canon_type *canon_type_result(canon_type_arena *a, const canon_type *ok,
+                                    const canon_type *err);
+const canon_type *canon_type_map(canon_type_arena *a, const canon_type *k,
+                                 const canon_type *v);
+const canon_type *canon_type_flags(canon_type_arena *a,
+                                   const char *const *labels, uint32_t n);
+const canon_type *canon_type_own(canon_type_arena *a,
+                                 const canon_resource_type *rt);
+const canon_type *canon_type_borrow(canon_type_arena *a,
+                                    const canon_resource_type *rt);
+const canon_type *canon_type_stream(canon_type_arena *a, const canon_type *t);
+const canon_type *canon_type_future(canon_type_arena *a, const canon_type *t);
+/* A copy of a function type in the arena (NULL if a parameter type is NULL
+ * or two parameters share a name). */
+const canon_functype *canon_functype_new(canon_type_arena *a,
+                                         const canon_field *params,
+                                         uint32_t nparams,
+                                         const canon_type *result, bool async);
+
+/* "bool", "u32", "list", ... as written in the text format. */
+const char *canon_kind_name(canon_kind k);
+/* Appends the type in text-format syntax, e.g. `(record (field "a" u32))`;
+ * returns a malloc'd string. */
+char *canon_type_to_string(const canon_type *t);
+
+/* Convenience for C tests and the front end: array literal + length. */
+#define CANON_COUNT(arr) ((uint32_t)(sizeof(arr) / sizeof((arr)[0])))
+
+#endif

@@ -1,0 +1,246 @@
+#!/usr/bin/env python3
+"""conformance.py -- run test suites the user has through cmref and write the
+conformance matrix, docs/conformance.md (what `make conformance` runs).
+
+    conformance.py --core DIR [--core DIR/sub ...] [--cm DIR ...]
+                   [--cmref build/cmref] [--timeout 120] [--jobs 2]
+                   [--out docs/conformance.md]
+
+Every *.wast directly inside each DIR is run on its own with
+`cmref run --json FILE` (subfolders only when named explicitly, e.g.
+--core spec/test/core --core spec/test/core/exceptions), under a per-file
+timeout so a hang is reported as one, not waited on.  The table has, per
+file, the passed / failed / skipped counts, message mismatches (commands that
+failed or trapped as expected but with different wording) and notes: crash,
+timeout, sanitizer report, everything skipped and why, or the first failure.
+"""
+
+import argparse
+import concurrent.futures
+import datetime
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import cmrun  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CM_PIN = "WebAssembly/component-model at 6d28164 (2026-08-21)"
+
+
+def git(args, cwd):
+    try:
+        p = subprocess.run(["git", *args], cwd=cwd, capture_output=True,
+                           text=True, timeout=20)
+        return p.stdout.strip() if p.returncode == 0 else None
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def cmref_version():
+    head = git(["rev-parse", "--short", "HEAD"], ROOT)
+    if not head:
+        return "unknown (not a git checkout)"
+    dirty = git(["status", "--porcelain", "--untracked-files=no"], ROOT)
+    return head + (" + uncommitted changes" if dirty else "")
+
+
+def suite_version(d):
+    """'commit abc1234 of <remote>' when the suite folder is in a git repo."""
+    top = git(["rev-parse", "--show-toplevel"], d)
+    if not top:
+        return None
+    head = git(["rev-parse", "--short", "HEAD"], d)
+    url = git(["config", "--get", "remote.origin.url"], d)
+    return "commit %s%s" % (head, " of " + url if url else "")
+
+
+def collect(dirs):
+    """[(display name, path)] for the *.wast directly inside each dir, named
+    relative to the common parent so DIR/x.wast and DIR/sub/y.wast read as
+    x.wast and sub/y.wast."""
+    dirs = [os.path.abspath(d) for d in dirs]
+    for d in dirs:
+        if not os.path.isdir(d):
+            sys.exit("conformance: %s is not a folder" % d)
+    base = os.path.commonpath(dirs) if len(dirs) > 1 else dirs[0]
+    out = []
+    for d in dirs:
+        for name in sorted(os.listdir(d)):
+            p = os.path.join(d, name)
+            if name.endswith(".wast") and os.path.isfile(p):
+                out.append((os.path.relpath(p, base), p))
+    return out
+
+
+def md(s):
+    return str(s).replace("|", "\\|").replace("\n", " ").replace("<", "&lt;")
+
+
+def short(s, n=90):
+    s = " ".join(str(s).split())
+    return s if len(s) <= n else s[:n - 3] + "..."
+
+
+class Row:
+    def __init__(self, name, path, run, fr, note):
+        self.name, self.path, self.run, self.fr, self.note = (
+            name, path, run, fr, note)
+        self.passed = fr.passed if fr else 0
+        self.failed = fr.failed if fr else 0
+        self.skipped = fr.skipped if fr else 0
+        self.mismatches = fr.mismatches if fr else 0
+
+    @property
+    def ok(self):
+        return not self.note and self.failed == 0
+
+    def notes(self):
+        if self.note:
+            return "**%s**" % self.note
+        fr = self.fr
+        if fr.skipped and not fr.passed and not fr.failed:
+            return "all skipped: " + "; ".join(fr.skip_reasons())
+        parts = []
+        fails = fr.by_status("fail")
+        if fails:
+            c = fails[0]
+            parts.append("first failure line %s (%s): %s"
+                         % (c["line"], c["kind"], short(c["message"] or "")))
+        if fr.skipped:
+            parts.append("skipped: " + "; ".join(fr.skip_reasons()))
+        return "; ".join(parts)
+
+
+def run_suite(cmref, files, timeout, jobs):
+    def one(item):
+        name, path = item
+        r, fr, note = cmrun.run_wast(cmref, path, timeout)
+        row = Row(name, path, r, fr, note)
+        sys.stderr.write("  %-40s %5d passed %5d failed %5d skipped%s\n"
+                         % (name, row.passed, row.failed, row.skipped,
+                            "  [%s]" % note if note else ""))
+        return row
+    with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as ex:
+        return list(ex.map(one, files))
+
+
+def section(title, dirs, rows, out):
+    w = out.append
+    w("## %s\n" % title)
+    for d in dirs:
+        v = suite_version(d)
+        w("- folder: `%s`%s" % (d, " (%s)" % v if v else ""))
+    if not rows:
+        w("\nNo .wast files found.\n")
+        return
+    tp = sum(r.passed for r in rows)
+    tf = sum(r.failed for r in rows)
+    ts = sum(r.skipped for r in rows)
+    tm = sum(r.mismatches for r in rows)
+    crashed = sum(1 for r in rows if r.note)
+    clean = sum(1 for r in rows if r.ok)
+    w("- files: %d, of which %d with no failure%s"
+      % (len(rows), clean,
+         ", %d crashed or timed out" % crashed if crashed else ""))
+    w("- commands: %d passed, %d failed, %d skipped, %d message mismatches\n"
+      % (tp, tf, ts, tm))
+    w("| File | Passed | Failed | Skipped | Msg mismatches | Notes |")
+    w("|---|---:|---:|---:|---:|---|")
+    for r in rows:
+        w("| %s | %d | %d | %d | %d | %s |"
+          % (md(r.name), r.passed, r.failed, r.skipped, r.mismatches,
+             md(r.notes())))
+    w("| **total** | **%d** | **%d** | **%d** | **%d** | %d/%d files clean |"
+      % (tp, tf, ts, tm, clean, len(rows)))
+    w("")
+    bad = [r for r in rows if r.fr and (r.failed or r.mismatches)]
+    if bad:
+        w("### Failures and message mismatches\n")
+        for r in bad:
+            items = [c for c in r.fr.commands
+                     if c["status"] == "fail" or c["message_mismatch"]]
+            w("<details><summary>%s: %d failed, %d mismatches</summary>\n"
+              % (md(r.name), r.failed, r.mismatches))
+            for c in items[:25]:
+                w("- line %s `%s`%s: %s"
+                  % (c["line"], c["kind"],
+                     " (message mismatch)" if c["message_mismatch"] else "",
+                     md(short(c["message"] or "", 200))))
+            if len(items) > 25:
+                w("- ... and %d more" % (len(items) - 25))
+            w("\n</details>\n")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--core", action="append", default=[],
+                    help="folder of core .wast files (repeatable)")
+    ap.add_argument("--cm", action="append", default=[],
+                    help="folder of component-model .wast files (repeatable)")
+    ap.add_argument("--cmref", default=os.path.join(ROOT, "build", "cmref"))
+    ap.add_argument("--timeout", type=float, default=120,
+                    help="seconds per file (default 120)")
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--out", default=os.path.join(ROOT, "docs",
+                                                  "conformance.md"))
+    ap.add_argument("--strict", action="store_true",
+                    help="exit 1 when any file failed")
+    a = ap.parse_args()
+    if not a.core and not a.cm:
+        ap.error("give at least one --core or --cm folder")
+    if not os.access(a.cmref, os.X_OK):
+        sys.exit("conformance: %s is not built (run make)" % a.cmref)
+
+    sections = []
+    for title, dirs in (("Core WebAssembly", a.core),
+                        ("Component Model", a.cm)):
+        if not dirs:
+            sections.append((title, dirs, None))
+            continue
+        files = collect(dirs)
+        sys.stderr.write("%s: %d files from %s\n"
+                         % (title, len(files), " ".join(dirs)))
+        sections.append((title, [os.path.abspath(d) for d in dirs],
+                         run_suite(a.cmref, files, a.timeout, a.jobs)))
+
+    now = datetime.datetime.now(datetime.timezone.utc)
+    out = ["# cmref conformance\n",
+           "Generated by `make conformance` (harness/conformance.py); do not "
+           "edit by hand.\n",
+           "- date: %s" % now.strftime("%Y-%m-%d %H:%M UTC"),
+           "- cmref: commit %s" % cmref_version(),
+           "- spec pin: %s; core spec: WebAssembly/spec (the core suite "
+           "folder is listed per section below; the frozen wg-2.0 suite is "
+           "the acceptance target)" % CM_PIN,
+           "- each file runs alone: `cmref run --json FILE`, timeout %gs"
+           % a.timeout,
+           "- *message mismatch*: the command failed, trapped or was rejected "
+           "as expected, but with a message that does not match the "
+           "expected text; counted as passed.",
+           "- a command is *skipped* only when it needs a feature cmref does "
+           "not implement (the note gives the feature).\n"]
+    any_fail = False
+    for title, dirs, rows in sections:
+        if rows is None:
+            out.append("## %s\n\nNot run this time (give %s=DIR).\n"
+                       % (title, "CORE_TESTS" if title.startswith("Core")
+                          else "CM_TESTS"))
+            continue
+        section(title, dirs, rows, out)
+        any_fail |= any(not r.ok for r in rows)
+        tp = sum(r.passed for r in rows)
+        tf = sum(r.failed for r in rows)
+        ts = sum(r.skipped for r in rows)
+        print("%s: %d files, %d clean; %d passed, %d failed, %d skipped"
+              % (title, len(rows), sum(1 for r in rows if r.ok), tp, tf, ts))
+    os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
+    with open(a.out, "w") as f:
+        f.write("\n".join(out).rstrip() + "\n")
+    print("wrote %s" % a.out)
+    return 1 if a.strict and any_fail else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

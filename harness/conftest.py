@@ -1,0 +1,60 @@
+"""conftest.py -- shared setup of the pytest harness.
+
+What is tested, and with which binaries:
+  * every .wast under spec-tests/ (and the demo) with build/cmref and with
+    the sanitizer build build-asan/cmref (test_spec_tests.py);
+  * every C unit test harness/unit/NAME.c, built as build/unit/NAME and
+    build-asan/unit/NAME (test_unit.py);
+  * the command line contract (test_cli.py).
+`make test` builds all of these first.  Environment overrides:
+  CMREF, CMREF_ASAN   other binaries to test
+  CMREF_TIMEOUT       seconds per .wast file (default 60; x3 under ASan)
+"""
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+HARNESS = Path(__file__).resolve().parent
+ROOT = HARNESS.parent
+sys.path.insert(0, str(HARNESS))
+
+CMREF = os.environ.get("CMREF", str(ROOT / "build" / "cmref"))
+CMREF_ASAN = os.environ.get("CMREF_ASAN", str(ROOT / "build-asan" / "cmref"))
+TIMEOUT = float(os.environ.get("CMREF_TIMEOUT", "60"))
+ASAN_SLOWDOWN = 3
+
+
+def wast_files():
+    """Every script the suite runs: spec-tests/**/*.wast, then the demo."""
+    files = sorted((ROOT / "spec-tests").rglob("*.wast"))
+    files += sorted((HARNESS / "demo").glob("*.wast"))
+    return files
+
+
+def rel(path):
+    return os.path.relpath(str(path), str(ROOT))
+
+
+def require_binary(path, how):
+    if not os.access(path, os.X_OK):
+        pytest.fail("%s is not built; run `%s` first" % (rel(path), how),
+                    pytrace=False)
+    return path
+
+
+@pytest.fixture(scope="session")
+def cmref():
+    return require_binary(CMREF, "make")
+
+
+@pytest.fixture(scope="session")
+def cmref_asan():
+    return require_binary(CMREF_ASAN, "make asan")
+
+
+@pytest.fixture(scope="session")
+def root():
+    return ROOT

@@ -1,0 +1,122 @@
+"""test_cli.py -- the command-line contract of cmref, checked on small
+scripts whose right answers were worked out by hand (and agree with wabt's
+spectest-interp):
+
+  cmref run [--json] [-v] FILE.wast...   last line "N passed, M failed,
+                                         K skipped"; exit 0 iff none failed
+  cmref invoke FILE NAME ARGS...         the results, one per line
+  cmref validate FILE                    exit 0 iff the module is valid
+Each test runs with the normal and the sanitizer build.
+"""
+
+import re
+
+import pytest
+
+import cmrun
+from conftest import CMREF, CMREF_ASAN, HARNESS, require_binary
+
+DEMO_WAT = str(HARNESS / "demo" / "demo.wat")
+DEMO_WAST = str(HARNESS / "demo" / "demo.wast")
+MUST_FAIL = str(HARNESS / "fixtures" / "must_fail.wast")
+UNSUPPORTED = str(HARNESS / "fixtures" / "unsupported.wast")
+TALLY = re.compile(r"^(\d+) passed, (\d+) failed, (\d+) skipped$")
+
+
+@pytest.fixture(params=[(CMREF, "make"), (CMREF_ASAN, "make asan")],
+                ids=["build", "build-asan"])
+def exe(request):
+    return require_binary(*request.param)
+
+
+def cm(exe, *args, timeout=60):
+    r = cmrun.run([exe, *args], timeout=timeout)
+    note = r.crash_note()
+    assert not note, "%s: %s\n%s" % (" ".join(args), note, r.err[-3000:])
+    return r
+
+
+def lines(text):
+    return [l.strip() for l in text.strip().splitlines() if l.strip()]
+
+
+def last_value(line):
+    """'55', 'i32:55' or 'i32.const 55' -> '55'."""
+    return re.split(r"[\s:]", line.strip())[-1]
+
+
+def test_help(exe):
+    r = cm(exe, "--help")
+    assert r.rc == 0
+    text = r.out + r.err
+    for word in ("run", "invoke", "validate"):
+        assert word in text
+
+
+def test_invoke_results(exe):
+    r = cm(exe, "invoke", DEMO_WAT, "fib", "20")
+    assert r.rc == 0, r.err
+    assert [last_value(l) for l in lines(r.out)] == ["6765"]
+    r = cm(exe, "invoke", DEMO_WAT, "fac", "20")
+    assert r.rc == 0, r.err
+    assert [last_value(l) for l in lines(r.out)] == ["2432902008176640000"]
+
+
+def test_invoke_multi_value(exe):
+    r = cm(exe, "invoke", DEMO_WAT, "divmod", "17", "5")
+    assert r.rc == 0, r.err
+    assert [last_value(l) for l in lines(r.out)] == ["3", "2"]
+
+
+def test_invoke_trap_is_reported(exe):
+    r = cm(exe, "invoke", DEMO_WAT, "div", "7", "0")
+    assert r.rc != 0
+    assert "integer divide by zero" in r.out + r.err
+
+
+def test_run_demo_passes(exe):
+    r = cm(exe, "run", DEMO_WAST)
+    assert r.rc == 0, r.out + r.err
+    m = TALLY.match(lines(r.out)[-1])
+    assert m, r.out
+    assert m.group(2) == "0" and m.group(3) == "0"
+    # 8 assert_return + 3 assert_trap + assert_invalid + assert_malformed,
+    # plus the module itself if the runner counts it.
+    assert int(m.group(1)) in (13, 14)
+
+
+def test_run_reports_failures(exe):
+    r = cm(exe, "run", MUST_FAIL)
+    assert r.rc == 1, r.out + r.err
+    m = TALLY.match(lines(r.out)[-1])
+    assert m, r.out
+    assert int(m.group(1)) >= 1 and m.group(2) == "4" and m.group(3) == "0"
+    files, totals = cmrun.parse_json(cm(exe, "run", "--json", MUST_FAIL).out)
+    assert totals["failed"] == 4
+    assert sorted(c["line"] for c in files[0].by_status("fail")) == \
+        [9, 10, 11, 12]
+
+
+def test_run_skips_unsupported_honestly(exe):
+    r = cm(exe, "run", "--json", UNSUPPORTED)
+    assert r.rc == 0, r.out + r.err
+    files, totals = cmrun.parse_json(r.out)
+    assert totals["passed"] == 0 and totals["failed"] == 0
+    assert totals["skipped"] >= 1
+    for c in files[0].by_status("skip"):
+        assert c["message"].startswith("unsupported feature: simd"), c
+
+
+def test_run_missing_file(exe, tmp_path):
+    r = cm(exe, "run", str(tmp_path / "no-such-file.wast"))
+    assert r.rc != 0
+    assert "no-such-file.wast" in r.out + r.err
+
+
+def test_validate(exe, tmp_path):
+    assert cm(exe, "validate", DEMO_WAT).rc == 0
+    bad = tmp_path / "bad.wat"
+    bad.write_text("(module (func (result i32) (i64.const 0)))\n")
+    r = cm(exe, "validate", str(bad))
+    assert r.rc != 0
+    assert "type mismatch" in r.out + r.err

@@ -1,0 +1,63 @@
+"""test_spec_tests.py -- each .wast under spec-tests/ (and the demo script)
+is one test case, run with `cmref run --json` and with the ASan+UBSan build.
+
+A case passes when cmref ran to the end, reported every command and failed
+none.  It is skipped only when cmref skipped *every* command because of an
+unsupported feature ("unsupported feature: NAME"), and the skip says so.  A
+skip with any other reason, a crash, a timeout or a sanitizer report fails.
+"""
+
+import pytest
+
+import cmrun
+from conftest import (ASAN_SLOWDOWN, CMREF, CMREF_ASAN, TIMEOUT, rel,
+                      require_binary, wast_files)
+
+FILES = wast_files()
+IDS = [rel(f) for f in FILES]
+MAX_LISTED = 40
+
+
+def check(binary, how, path, timeout):
+    require_binary(binary, how)
+    r, fr, note = cmrun.run_wast(binary, str(path), timeout)
+    if note:
+        pytest.fail("%s: %s\n%s" % (rel(path), note, tail(r)), pytrace=False)
+    problems = ["%s:%s: %s: %s" % (rel(path), c["line"], c["kind"],
+                                   c["message"] or "failed")
+                for c in fr.by_status("fail")]
+    skips = fr.by_status("skip")
+    for c in skips:
+        if not (c["message"] or "").startswith(cmrun.UNSUPPORTED_PREFIX):
+            problems.append("%s:%s: %s: skipped without an '%s ...' reason: %s"
+                            % (rel(path), c["line"], c["kind"],
+                               cmrun.UNSUPPORTED_PREFIX, c["message"]))
+    if problems:
+        more = len(problems) - MAX_LISTED
+        pytest.fail("%d passed, %d failed, %d skipped\n%s%s"
+                    % (fr.passed, fr.failed, fr.skipped,
+                       "\n".join(problems[:MAX_LISTED]),
+                       "\n... and %d more" % more if more > 0 else ""),
+                    pytrace=False)
+    if not fr.commands and fr.passed == 0:
+        pytest.fail("%s: cmref reported no commands at all" % rel(path),
+                    pytrace=False)
+    if skips and fr.passed == 0:
+        pytest.skip("all %d commands skipped: %s"
+                    % (fr.skipped, "; ".join(fr.skip_reasons())))
+
+
+def tail(r, n=3000):
+    out = ("--- stdout ---\n" + r.out[-n:]) if r.out.strip() else ""
+    err = ("--- stderr ---\n" + r.err[-n:]) if r.err.strip() else ""
+    return (out + "\n" + err).strip()
+
+
+@pytest.mark.parametrize("path", FILES, ids=IDS)
+def test_wast(path):
+    check(CMREF, "make", path, TIMEOUT)
+
+
+@pytest.mark.parametrize("path", FILES, ids=IDS)
+def test_wast_asan(path):
+    check(CMREF_ASAN, "make asan", path, TIMEOUT * ASAN_SLOWDOWN)

@@ -1,0 +1,994 @@
+/* binary.c -- the core binary format decoder (core spec "Binary Format").
+ *
+ * Reads a whole .wasm module into a core_module.  The shape follows the
+ * spec interpreter's decoder so that malformed input fails with the same
+ * words at the same place: reads are bounded by the end of the input, not
+ * of the current section, and a section (or function body) whose contents
+ * end elsewhere than its declared size says "section size mismatch"; a
+ * count or length larger than the bytes left says "length out of bounds"
+ * before anything is allocated, so hostile sizes cannot allocate much.
+ *
+ * Errors are recorded once in a cm_error (the first wins) and a sticky
+ * flag makes every later read return zero, so the code reads straight down
+ * and checks the flag at loop heads and before using what it read.
+ *
+ * Where Wasm 2.0 and the proposals we support disagree on an encoding,
+ * the decoder keeps both readings apart: a memory index immediate
+ * (memory.size/grow/init/copy/fill) or the memarg "memory index follows"
+ * bit only has the multi-memory meaning in modules with more than one
+ * memory; with at most one memory any index other than 0 is invalid
+ * anyway, and reading 2.0's reserved zero byte there keeps 2.0's
+ * "zero byte expected" / "malformed memop flags" for non-canonical forms.
+ */
+#include "binary.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util/leb.h"
+
+/* Implementation limits on locals: they are stored expanded, so a few
+ * bytes of input could otherwise ask for gigabytes. */
+#define MAX_FUNC_LOCALS 50000u
+#define MAX_MODULE_LOCALS (1u << 24)
+
+typedef struct rd {
+  const uint8_t *b;
+  size_t len, pos;
+  cm_error *err;
+  bool bad;           /* an error has been recorded */
+  core_module *m;
+  bool uses_dataidx;  /* memory.init or data.drop seen in a function body */
+  uint64_t nlocals;   /* locals of the whole module so far */
+} rd;
+
+/* ---- errors ------------------------------------------------------------ */
+
+static void fail_kind(rd *r, size_t pos, cm_errkind kind, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void fail_kind(rd *r, size_t pos, cm_errkind kind, const char *fmt,
+                      ...) {
+  if (r->bad) return;
+  char buf[256];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  cm_error_at_offset(r->err, kind, (int64_t)pos, "%s", buf);
+  r->bad = true;
+}
+
+#define fail(r, pos, ...) fail_kind(r, pos, CM_MALFORMED, __VA_ARGS__)
+
+static void unsupported(rd *r, size_t pos, const char *feature) {
+  fail_kind(r, pos, CM_UNSUPPORTED, "unsupported feature: %s", feature);
+}
+
+static void eos(rd *r) {
+  fail(r, r->len, "unexpected end of section or function");
+}
+
+/* ---- bytes and integers ------------------------------------------------ */
+
+static int peek(const rd *r) {
+  return (!r->bad && r->pos < r->len) ? r->b[r->pos] : -1;
+}
+
+static uint8_t byte(rd *r) {
+  if (r->bad) return 0;
+  if (r->pos >= r->len) {
+    eos(r);
+    return 0;
+  }
+  return r->b[r->pos++];
+}
+
+static void leb_fail(rd *r, leb_status st, size_t at) {
+  if (st == LEB_EOF) eos(r);
+  else if (st == LEB_TOO_LONG) fail(r, at, "integer representation too long");
+  else fail(r, at, "integer too large");
+}
+
+static uint64_t uN(rd *r, unsigned bits) {
+  if (r->bad) return 0;
+  uint64_t v = 0;
+  size_t used;
+  leb_status st = leb_read_u(r->b + r->pos, r->len - r->pos, bits, &v, &used);
+  if (st != LEB_OK) {
+    leb_fail(r, st, r->pos + used);
+    return 0;
+  }
+  r->pos += used;
+  return v;
+}
+
+static int64_t sN(rd *r, unsigned bits) {
+  if (r->bad) return 0;
+  int64_t v = 0;
+  size_t used;
+  leb_status st = leb_read_s(r->b + r->pos, r->len - r->pos, bits, &v, &used);
+  if (st != LEB_OK) {
+    leb_fail(r, st, r->pos + used);
+    return 0;
+  }
+  r->pos += used;
+  return v;
+}
+
+static uint32_t u32(rd *r) { return (uint32_t)uN(r, 32); }
+
+static uint64_t word(rd *r, unsigned nbytes) {
+  uint64_t v = 0;
+  for (unsigned i = 0; i < nbytes; i++) v |= (uint64_t)byte(r) << (8 * i);
+  return v;
+}
+
+/* A length or count: it can never exceed the bytes left, since every item
+ * takes at least one byte. */
+static uint32_t len32(rd *r) {
+  size_t at = r->pos;
+  uint32_t n = u32(r);
+  if (!r->bad && n > r->len - r->pos) {
+    fail(r, at, "length out of bounds");
+    return 0;
+  }
+  return n;
+}
+
+static void zero_byte(rd *r) {
+  size_t at = r->pos;
+  if (byte(r) != 0) fail(r, at, "zero byte expected");
+}
+
+/* calloc of n items, n already bounded by the input size. */
+static void *alloc_n(rd *r, size_t n, size_t size) {
+  if (r->bad) return NULL;
+  void *p = calloc(n ? n : 1, size);
+  if (!p) fail_kind(r, r->pos, CM_IO, "out of memory");
+  return p;
+}
+
+/* ---- names ------------------------------------------------------------- */
+
+/* Well-formed UTF-8 (the spec's "name"): shortest forms only, no
+ * surrogates, nothing above U+10FFFF. */
+static bool utf8_valid(const uint8_t *s, size_t n) {
+  size_t i = 0;
+  while (i < n) {
+    uint8_t c = s[i];
+    size_t k;
+    uint32_t cp, min;
+    if (c < 0x80) {
+      i++;
+      continue;
+    } else if ((c & 0xE0) == 0xC0) {
+      k = 1, cp = c & 0x1F, min = 0x80;
+    } else if ((c & 0xF0) == 0xE0) {
+      k = 2, cp = c & 0x0F, min = 0x800;
+    } else if ((c & 0xF8) == 0xF0) {
+      k = 3, cp = c & 0x07, min = 0x10000;
+    } else {
+      return false;
+    }
+    if (n - i - 1 < k) return false;
+    for (size_t j = 1; j <= k; j++) {
+      if ((s[i + j] & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (s[i + j] & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+      return false;
+    i += k + 1;
+  }
+  return true;
+}
+
+/* Reads a name; with out == NULL it is only checked (custom sections). */
+static void name(rd *r, core_name *out) {
+  size_t at = r->pos;
+  uint32_t n = len32(r);
+  if (r->bad) return;
+  const uint8_t *s = r->b + r->pos;
+  r->pos += n;
+  if (!utf8_valid(s, n)) {
+    fail(r, at, "malformed UTF-8 encoding");
+    return;
+  }
+  if (!out) return;
+  out->s = alloc_n(r, (size_t)n + 1, 1);
+  if (!out->s) return;
+  memcpy(out->s, s, n);
+  out->s[n] = 0;
+  out->len = n;
+}
+
+/* ---- types ------------------------------------------------------------- */
+
+/* GC's abbreviated reference types and type constructors. */
+static bool is_gc_type_byte(int b) {
+  return (b >= 0x6A && b <= 0x6E) || (b >= 0x71 && b <= 0x74) ||
+         b == 0x4E || b == 0x4F || b == 0x50 || b == 0x5E || b == 0x5F;
+}
+
+/* Refuses the type encodings of unsupported proposals; true if refused. */
+static bool refuse_type_byte(rd *r, size_t at, int b) {
+  if (b == CORE_V128) unsupported(r, at, "simd");
+  else if (b == 0x63 || b == 0x64) unsupported(r, at, "function-references");
+  else if (is_gc_type_byte(b)) unsupported(r, at, "gc");
+  else return false;
+  return true;
+}
+
+/* Types are s7 LEBs in the spec: a continuation bit means a 2-byte s7. */
+static bool type_byte(rd *r, uint8_t *b) {
+  *b = byte(r);
+  if (r->bad) return false;
+  if (*b & 0x80) {
+    fail(r, r->pos, "integer representation too long");
+    return false;
+  }
+  return true;
+}
+
+static core_valtype reftype(rd *r) {
+  size_t at = r->pos;
+  uint8_t b;
+  if (!type_byte(r, &b)) return 0;
+  if (b == CORE_FUNCREF || b == CORE_EXTERNREF || b == CORE_EXNREF)
+    return (core_valtype)b;
+  if (!refuse_type_byte(r, at, b)) fail(r, at, "malformed reference type");
+  return 0;
+}
+
+static core_valtype valtype(rd *r) {
+  size_t at = r->pos;
+  uint8_t b;
+  if (!type_byte(r, &b)) return 0;
+  switch (b) {
+  case CORE_I32: case CORE_I64: case CORE_F32: case CORE_F64:
+  case CORE_FUNCREF: case CORE_EXTERNREF: case CORE_EXNREF:
+    return (core_valtype)b;
+  }
+  if (!refuse_type_byte(r, at, b)) fail(r, at, "malformed value type");
+  return 0;
+}
+
+static void resulttype(rd *r, uint32_t *n, core_valtype **ts) {
+  *n = len32(r);
+  *ts = alloc_n(r, *n, sizeof **ts);
+  for (uint32_t i = 0; i < *n && !r->bad; i++) (*ts)[i] = valtype(r);
+}
+
+static void functype(rd *r, core_functype *ft) {
+  size_t at = r->pos;
+  uint8_t b;
+  if (!type_byte(r, &b)) return;
+  if (b != 0x60) {
+    if (!refuse_type_byte(r, at, b)) fail(r, at, "malformed function type");
+    return;
+  }
+  resulttype(r, &ft->nparams, &ft->params);
+  resulttype(r, &ft->nresults, &ft->results);
+}
+
+/* Limits: the flags byte says whether a maximum follows (bit 0) and
+ * whether addresses are i64 (bit 2, memory64/table64).  Bounds of i32
+ * limits are u32, of i64 limits u64.  Wasm 2.0 read the flags as a u1, and
+ * its tests expect that wording for bad flags. */
+static void limits(rd *r, core_limits *l) {
+  uint8_t flags = byte(r);
+  if (r->bad) return;
+  if (flags & 0x80) {
+    fail(r, r->pos, "integer representation too long");
+    return;
+  }
+  if (flags & ~0x05) {
+    fail(r, r->pos - 1, "integer too large");
+    return;
+  }
+  l->has_max = flags & 1;
+  l->is64 = flags & 4;
+  unsigned bits = l->is64 ? 64 : 32;
+  l->min = uN(r, bits);
+  if (l->has_max) l->max = uN(r, bits);
+}
+
+static void tabletype(rd *r, core_tabletype *t) {
+  t->elem = reftype(r);
+  limits(r, &t->limits);
+}
+
+static void globaltype(rd *r, core_globaltype *g) {
+  g->type = valtype(r);
+  size_t at = r->pos;
+  uint8_t mut = byte(r);
+  if (!r->bad && mut > 1) fail(r, at, "malformed mutability");
+  g->mut = mut == 1;
+}
+
+/* ---- instructions ------------------------------------------------------ */
+
+/* Dense opcode for each encoding, from opcodes.def: index = opcode byte,
+ * or 256 + sub-opcode for the 0xFC prefix; 0 = not supported. */
+static const uint16_t op_lookup[512] = {
+#define OP(e, name, prefix, code, imm, sig) \
+  [((prefix) ? 256 : 0) + (code)] = CORE_OP_##e + 1,
+#include "opcodes.def"
+#undef OP
+};
+
+/* Opcodes of proposals cmref does not implement. */
+static const char *unsupported_opcode(uint8_t b) {
+  switch (b) {
+  case 0x06: case 0x07: case 0x09: case 0x18: case 0x19:
+    return "legacy-exceptions";
+  case 0x12: case 0x13: case 0x15:
+    return "tail-call";
+  case 0x14: case 0xD4: case 0xD5: case 0xD6:
+    return "function-references";
+  case 0xD3: case 0xFB:
+    return "gc";
+  case 0xFD:
+    return "simd";
+  case 0xFE:
+    return "threads";
+  }
+  return NULL;
+}
+
+typedef struct exprbuf {
+  core_expr *e;
+  uint32_t cap_instrs, cap_labels;
+} exprbuf;
+
+static core_instr *emit(rd *r, exprbuf *xb, core_opcode op) {
+  core_expr *e = xb->e;
+  if (e->ninstrs == xb->cap_instrs) {
+    uint32_t cap = xb->cap_instrs ? 2 * xb->cap_instrs : 16;
+    core_instr *p = realloc(e->instrs, (size_t)cap * sizeof *p);
+    if (!p) {
+      fail_kind(r, r->pos, CM_IO, "out of memory");
+      return NULL;
+    }
+    e->instrs = p;
+    xb->cap_instrs = cap;
+  }
+  core_instr *in = &e->instrs[e->ninstrs++];
+  memset(in, 0, sizeof *in);
+  in->op = (uint16_t)op;
+  return in;
+}
+
+/* Reserves n labels (n is bounded by the input size); returns the first. */
+static core_label *add_labels(rd *r, exprbuf *xb, uint64_t n,
+                              uint32_t *first) {
+  core_expr *e = xb->e;
+  *first = e->nlabels;
+  if ((uint64_t)e->nlabels + n > xb->cap_labels) {
+    uint64_t cap = xb->cap_labels ? xb->cap_labels : 8;
+    while (cap < (uint64_t)e->nlabels + n) cap *= 2;
+    core_label *p = realloc(e->labels, (size_t)cap * sizeof *p);
+    if (!p) {
+      fail_kind(r, r->pos, CM_IO, "out of memory");
+      return NULL;
+    }
+    e->labels = p;
+    xb->cap_labels = (uint32_t)cap;
+  }
+  core_label *l = &e->labels[e->nlabels];
+  memset(l, 0, (size_t)n * sizeof *l);
+  e->nlabels += (uint32_t)n;
+  return l;
+}
+
+static void blocktype(rd *r, core_instr *in) {
+  size_t at = r->pos;
+  int b = peek(r);
+  if (b == 0x40) {
+    r->pos++;
+    in->bt_kind = CORE_BT_EMPTY;
+    return;
+  }
+  switch (b) {
+  case CORE_I32: case CORE_I64: case CORE_F32: case CORE_F64:
+  case CORE_FUNCREF: case CORE_EXTERNREF: case CORE_EXNREF:
+    r->pos++;
+    in->bt_kind = CORE_BT_VAL;
+    in->imm = (uint64_t)b;
+    return;
+  }
+  if (b >= 0 && refuse_type_byte(r, at, b)) return;
+  int64_t x = sN(r, 33);
+  if (r->bad) return;
+  if (x < 0) {
+    fail(r, at, "malformed block type");
+    return;
+  }
+  in->bt_kind = CORE_BT_TYPE;
+  in->imm = (uint64_t)x;
+}
+
+static uint32_t nmems(const rd *r) { return core_module_nmems_total(r->m); }
+
+/* A memory index immediate: 2.0's reserved zero byte unless the module
+ * has several memories (see the top of the file). */
+static uint32_t memidx(rd *r) {
+  if (nmems(r) <= 1) {
+    zero_byte(r);
+    return 0;
+  }
+  return u32(r);
+}
+
+static void memarg(rd *r, core_instr *in) {
+  size_t at = r->pos;
+  uint32_t flags = u32(r);
+  if (r->bad) return;
+  bool has_idx = flags & 0x40;
+  if (flags >= 0x80 || (flags & 0x3f) >= 32 || (has_idx && nmems(r) <= 1)) {
+    fail(r, at, "malformed memop flags");
+    return;
+  }
+  in->align = (uint8_t)(flags & 0x3f);
+  in->idx = has_idx ? u32(r) : 0;
+  in->imm = uN(r, 64);
+}
+
+static void catch_clause(rd *r, core_label *l) {
+  size_t at = r->pos;
+  uint8_t k = byte(r);
+  if (r->bad) return;
+  if (k > CORE_CATCH_ALL_REF) {
+    fail(r, at, "malformed catch clause");
+    return;
+  }
+  l->catch_kind = k;
+  if (k == CORE_CATCH || k == CORE_CATCH_REF) l->tag = u32(r);
+  l->depth = u32(r);
+}
+
+/* The immediates of one instruction, by its kind in opcodes.def. */
+static void immediates(rd *r, exprbuf *xb, core_instr *in) {
+  switch (core_opinfo_table[in->op].imm) {
+  case CORE_IMM_NONE:
+    break;
+  case CORE_IMM_BLOCK:
+    blocktype(r, in);
+    break;
+  case CORE_IMM_LABEL: case CORE_IMM_FUNC: case CORE_IMM_LOCAL:
+  case CORE_IMM_GLOBAL: case CORE_IMM_TABLE: case CORE_IMM_ELEM:
+  case CORE_IMM_DATA: case CORE_IMM_TAG:
+    in->idx = u32(r);
+    break;
+  case CORE_IMM_BR_TABLE: {
+    /* The n targets, then the default: n + 1 labels. */
+    uint32_t n = len32(r), first;
+    if (r->bad || !add_labels(r, xb, (uint64_t)n + 1, &first)) break;
+    for (uint32_t i = 0; i <= n && !r->bad; i++)
+      xb->e->labels[first + i].depth = u32(r);
+    in->idx = first;
+    in->idx2 = n + 1;
+    break;
+  }
+  case CORE_IMM_CALL_INDIRECT:
+    in->idx = u32(r);  /* type */
+    in->idx2 = u32(r); /* table */
+    break;
+  case CORE_IMM_MEMARG:
+    memarg(r, in);
+    break;
+  case CORE_IMM_MEM:
+    in->idx = memidx(r);
+    break;
+  case CORE_IMM_I32:
+    in->imm = (uint32_t)sN(r, 32);
+    break;
+  case CORE_IMM_I64:
+    in->imm = (uint64_t)sN(r, 64);
+    break;
+  case CORE_IMM_F32:
+    in->imm = word(r, 4);
+    break;
+  case CORE_IMM_F64:
+    in->imm = word(r, 8);
+    break;
+  case CORE_IMM_SELECT_T: {
+    uint32_t n = len32(r);
+    in->idx = n;
+    /* Only one type is valid; the validator rejects other counts. */
+    for (uint32_t i = 0; i < n && !r->bad; i++) {
+      core_valtype t = valtype(r);
+      if (i == 0) in->imm = (uint64_t)t;
+    }
+    break;
+  }
+  case CORE_IMM_REFNULL: {
+    /* A heap type: the abbreviations func/extern/exn; GC's abstract
+     * heap types and type indices are refused. */
+    size_t hat = r->pos;
+    int b = peek(r);
+    if (b == 0x70 || b == 0x6F || b == 0x69) {
+      r->pos++;
+      in->imm = (uint64_t)b;
+    } else if (b >= 0 && is_gc_type_byte(b)) {
+      unsupported(r, hat, "gc");
+    } else {
+      int64_t x = sN(r, 33);
+      if (r->bad) break;
+      if (x >= 0) unsupported(r, hat, "function-references");
+      else fail(r, hat, "malformed reference type");
+    }
+    break;
+  }
+  case CORE_IMM_TABLE_COPY:
+    in->idx = u32(r);  /* destination */
+    in->idx2 = u32(r); /* source */
+    break;
+  case CORE_IMM_TABLE_INIT:
+    in->idx = u32(r);  /* elem */
+    in->idx2 = u32(r); /* table */
+    break;
+  case CORE_IMM_MEM_INIT:
+    in->idx = u32(r); /* data */
+    in->idx2 = memidx(r);
+    break;
+  case CORE_IMM_MEM_COPY:
+    in->idx = memidx(r);
+    in->idx2 = memidx(r);
+    break;
+  case CORE_IMM_TRY_TABLE: {
+    blocktype(r, in);
+    uint32_t n = len32(r), first;
+    if (r->bad || !add_labels(r, xb, n, &first)) break;
+    for (uint32_t i = 0; i < n && !r->bad; i++)
+      catch_clause(r, &xb->e->labels[first + i]);
+    in->idx = first;
+    in->idx2 = n;
+    break;
+  }
+  }
+}
+
+/* Block nesting kinds on the decoder's control stack. */
+enum { CTL_OUTER, CTL_BLOCK, CTL_IF, CTL_ELSE };
+
+/* Reads instructions up to and including the END that closes the
+ * sequence: a function body or a constant expression. */
+static void expr(rd *r, core_expr *e) {
+  exprbuf xb = {e, 0, 0};
+  size_t nctl = 1, capctl = 16;
+  uint8_t *ctl = malloc(capctl);
+  if (!ctl) {
+    fail_kind(r, r->pos, CM_IO, "out of memory");
+    return;
+  }
+  ctl[0] = CTL_OUTER;
+  while (!r->bad) {
+    size_t at = r->pos;
+    int b = peek(r);
+    if (b < 0) {
+      eos(r);
+      break;
+    }
+    if (b == 0x0B) { /* end */
+      r->pos++;
+      emit(r, &xb, CORE_OP_END);
+      if (--nctl == 0) break;
+      continue;
+    }
+    if (b == 0x05) { /* else: only in the then-arm of an if */
+      if (ctl[nctl - 1] != CTL_IF) {
+        fail(r, at, "END opcode expected");
+        break;
+      }
+      r->pos++;
+      ctl[nctl - 1] = CTL_ELSE;
+      emit(r, &xb, CORE_OP_ELSE);
+      continue;
+    }
+    r->pos++;
+    unsigned key = (unsigned)b;
+    if (b == 0xFC) {
+      uint32_t sub = u32(r);
+      if (r->bad) break;
+      if (sub >= 256 || !op_lookup[256 + sub]) {
+        fail(r, at, "illegal opcode fc %02x", sub);
+        break;
+      }
+      key = 256 + sub;
+    } else if (!op_lookup[key]) {
+      const char *feature = unsupported_opcode((uint8_t)b);
+      if (feature) unsupported(r, at, feature);
+      else fail(r, at, "illegal opcode %02x", (unsigned)b);
+      break;
+    }
+    core_opcode op = (core_opcode)(op_lookup[key] - 1);
+    core_instr *in = emit(r, &xb, op);
+    if (!in) break;
+    immediates(r, &xb, in);
+    if (op == CORE_OP_MEMORY_INIT || op == CORE_OP_DATA_DROP)
+      r->uses_dataidx = true;
+    if (op == CORE_OP_BLOCK || op == CORE_OP_LOOP || op == CORE_OP_TRY_TABLE ||
+        op == CORE_OP_IF) {
+      if (nctl == capctl) {
+        uint8_t *p = realloc(ctl, capctl * 2);
+        if (!p) {
+          fail_kind(r, r->pos, CM_IO, "out of memory");
+          break;
+        }
+        ctl = p;
+        capctl *= 2;
+      }
+      ctl[nctl++] = op == CORE_OP_IF ? CTL_IF : CTL_BLOCK;
+    }
+  }
+  free(ctl);
+}
+
+/* ---- sections ---------------------------------------------------------- */
+
+static void type_section(rd *r) {
+  core_module *m = r->m;
+  uint32_t n = len32(r);
+  m->types = alloc_n(r, n, sizeof *m->types);
+  if (r->bad) return;
+  for (; m->ntypes < n && !r->bad; m->ntypes++)
+    functype(r, &m->types[m->ntypes]);
+}
+
+static void import_section(rd *r) {
+  core_module *m = r->m;
+  uint32_t n = len32(r);
+  m->imports = alloc_n(r, n, sizeof *m->imports);
+  if (r->bad) return;
+  for (; m->nimports < n && !r->bad; m->nimports++) {
+    core_import *im = &m->imports[m->nimports];
+    name(r, &im->module);
+    name(r, &im->name);
+    size_t at = r->pos;
+    uint8_t kind = byte(r);
+    if (r->bad) break;
+    switch (kind) {
+    case 0x00: im->desc.func = u32(r); break;
+    case 0x01: tabletype(r, &im->desc.table); break;
+    case 0x02: limits(r, &im->desc.memory.limits); break;
+    case 0x03: globaltype(r, &im->desc.global); break;
+    case 0x04: zero_byte(r); im->desc.tag = u32(r); break;
+    default: fail(r, at, "malformed import kind"); break;
+    }
+    im->kind = (core_externkind)kind;
+  }
+  core_module_count_imports(m);
+}
+
+static void func_section(rd *r) {
+  core_module *m = r->m;
+  uint32_t n = len32(r);
+  m->funcs = alloc_n(r, n, sizeof *m->funcs);
+  if (r->bad) return;
+  for (; m->nfuncs < n && !r->bad; m->nfuncs++)
+    m->funcs[m->nfuncs].type = u32(r);
+}
+
+static void table_section(rd *r) {
+  core_module *m = r->m;
+  uint32_t n = len32(r);
+  m->tables = alloc_n(r, n, sizeof *m->tables);
+  if (r->bad) return;
+  for (; m->ntables < n && !r->bad; m->ntables++) {
+    if (peek(r) == 0x40) { /* table with an initializer expression */
+      unsupported(r, r->pos, "function-references");
+      return;
+    }
+    tabletype(r, &m->tables[m->ntables]);
+  }
+}
+
+static void memory_section(rd *r) {
+  core_module *m = r->m;
+  uint32_t n = len32(r);
+  m->mems = alloc_n(r, n, sizeof *m->mems);
+  if (r->bad) return;
+  for (; m->nmems < n && !r->bad; m->nmems++)
+    limits(r, &m->mems[m->nmems].limits);
+}
+
+static void tag_section(rd *r) {
+  core_module *m = r->m;
+  uint32_t n = len32(r);
+  m->tags = alloc_n(r, n, sizeof *m->tags);
+  if (r->bad) return;
+  for (; m->ntags < n && !r->bad; m->ntags++) {
+    zero_byte(r);
+    m->tags[m->ntags] = u32(r);
+  }
+}
+
+static void global_section(rd *r) {
+  core_module *m = r->m;
+  uint32_t n = len32(r);
+  m->globals = alloc_n(r, n, sizeof *m->globals);
+  if (r->bad) return;
+  for (; m->nglobals < n && !r->bad; m->nglobals++) {
+    core_global *g = &m->globals[m->nglobals];
+    globaltype(r, &g->type);
+    expr(r, &g->init);
+  }
+}
+
+static void export_section(rd *r) {
+  core_module *m = r->m;
+  uint32_t n = len32(r);
+  m->exports = alloc_n(r, n, sizeof *m->exports);
+  if (r->bad) return;
+  for (; m->nexports < n && !r->bad; m->nexports++) {
+    core_export *ex = &m->exports[m->nexports];
+    name(r, &ex->name);
+    size_t at = r->pos;
+    uint8_t kind = byte(r);
+    if (!r->bad && kind > CORE_EXTERN_TAG) fail(r, at, "malformed export kind");
+    ex->kind = (core_externkind)kind;
+    ex->idx = u32(r);
+  }
+}
+
+static void start_section(rd *r) {
+  r->m->has_start = true;
+  r->m->start = u32(r);
+}
+
+/* `ref.func x; end`, the form of a bare function index in a segment. */
+static void ref_func_expr(rd *r, core_expr *e, uint32_t x) {
+  e->instrs = alloc_n(r, 2, sizeof *e->instrs);
+  if (!e->instrs) return;
+  e->ninstrs = 2;
+  e->instrs[0].op = CORE_OP_REF_FUNC;
+  e->instrs[0].idx = x;
+  e->instrs[1].op = CORE_OP_END;
+}
+
+static void elem_segment(rd *r, core_elem *el) {
+  size_t at = r->pos;
+  uint32_t flags = u32(r);
+  if (r->bad) return;
+  if (flags > 7) {
+    fail(r, at, "malformed elements segment kind");
+    return;
+  }
+  /* bit 0: passive or declarative; bit 1: explicit table index (active)
+   * or declarative; bit 2: items are expressions with an explicit type. */
+  bool exprs = flags & 4;
+  if (flags & 1) {
+    el->mode = (flags & 2) ? CORE_SEG_DECLARATIVE : CORE_SEG_PASSIVE;
+  } else {
+    el->mode = CORE_SEG_ACTIVE;
+    el->table = (flags & 2) ? u32(r) : 0;
+    expr(r, &el->offset);
+  }
+  el->type = CORE_FUNCREF;
+  if (flags & 3) { /* an explicit elemkind or reftype */
+    if (exprs) {
+      el->type = reftype(r);
+    } else {
+      size_t kat = r->pos;
+      if (byte(r) != 0x00 && !r->bad) fail(r, kat, "malformed element kind");
+    }
+  }
+  uint32_t n = len32(r);
+  el->items = alloc_n(r, n, sizeof *el->items);
+  if (r->bad) return;
+  for (; el->nitems < n && !r->bad; el->nitems++) {
+    if (exprs) expr(r, &el->items[el->nitems]);
+    else ref_func_expr(r, &el->items[el->nitems], u32(r));
+  }
+}
+
+static void elem_section(rd *r) {
+  core_module *m = r->m;
+  uint32_t n = len32(r);
+  m->elems = alloc_n(r, n, sizeof *m->elems);
+  if (r->bad) return;
+  for (; m->nelems < n && !r->bad; m->nelems++)
+    elem_segment(r, &m->elems[m->nelems]);
+}
+
+static void datacount_section(rd *r) {
+  r->m->has_datacount = true;
+  r->m->datacount = u32(r);
+}
+
+/* Locals are (count, type) groups; their sum must fit in a u32. */
+static void locals(rd *r, core_func *f) {
+  size_t at = r->pos;
+  uint32_t ngroups = len32(r);
+  if (r->bad) return;
+  size_t groups_pos = r->pos;
+  uint64_t total = 0;
+  for (uint32_t i = 0; i < ngroups && !r->bad; i++) {
+    total += u32(r);
+    valtype(r);
+  }
+  if (r->bad) return;
+  if (total >= ((uint64_t)1 << 32)) {
+    fail(r, at, "too many locals");
+    return;
+  }
+  if (total > MAX_FUNC_LOCALS ||
+      r->nlocals + total > MAX_MODULE_LOCALS) {
+    fail_kind(r, at, CM_UNSUPPORTED,
+              "unsupported feature: more than %u locals in a function "
+              "or %u in a module (implementation limit)",
+              MAX_FUNC_LOCALS, MAX_MODULE_LOCALS);
+    return;
+  }
+  r->nlocals += total;
+  f->locals = alloc_n(r, (size_t)total, sizeof *f->locals);
+  if (r->bad) return;
+  /* Second pass over the (already checked) groups to expand them. */
+  r->pos = groups_pos;
+  for (uint32_t i = 0; i < ngroups; i++) {
+    uint32_t c = u32(r);
+    core_valtype t = valtype(r);
+    for (uint32_t j = 0; j < c; j++) f->locals[f->nlocals++] = t;
+  }
+}
+
+/* Bodies go to `codes` (one per entry); they are matched with the function
+ * section once the whole module has been read. */
+static void code_section(rd *r, core_func **codes, uint32_t *ncodes) {
+  uint32_t n = len32(r);
+  *codes = alloc_n(r, n, sizeof **codes);
+  if (r->bad) return;
+  for (; *ncodes < n && !r->bad; (*ncodes)++) {
+    core_func *f = &(*codes)[*ncodes];
+    uint32_t size = len32(r);
+    size_t start = r->pos;
+    locals(r, f);
+    expr(r, &f->body);
+    if (!r->bad && r->pos != start + size) fail(r, start, "section size mismatch");
+  }
+}
+
+static void data_section(rd *r) {
+  core_module *m = r->m;
+  uint32_t n = len32(r);
+  m->datas = alloc_n(r, n, sizeof *m->datas);
+  if (r->bad) return;
+  for (; m->ndatas < n && !r->bad; m->ndatas++) {
+    core_data *d = &m->datas[m->ndatas];
+    size_t at = r->pos;
+    uint32_t flags = u32(r);
+    if (r->bad) break;
+    if (flags > 2) {
+      fail(r, at, "malformed data segment kind");
+      break;
+    }
+    if (flags == 1) {
+      d->mode = CORE_SEG_PASSIVE;
+    } else {
+      d->mode = CORE_SEG_ACTIVE;
+      d->memory = flags == 2 ? u32(r) : 0;
+      expr(r, &d->offset);
+    }
+    uint32_t len = len32(r);
+    d->bytes = alloc_n(r, len, 1);
+    if (r->bad) break;
+    memcpy(d->bytes, r->b + r->pos, len);
+    d->len = len;
+    r->pos += len;
+  }
+}
+
+static void custom_section(rd *r, size_t start, uint32_t size) {
+  name(r, NULL);
+  if (r->bad) return;
+  if (r->pos > start + size) {
+    eos(r); /* the name runs past the section */
+    return;
+  }
+  r->pos = start + size;
+}
+
+/* Section ids in the order they must appear (custom sections aside). */
+static int section_rank(uint8_t id) {
+  static const uint8_t order[] = {1, 2, 3, 4, 5, 13, 6, 7, 8, 9, 12, 10, 11};
+  for (int i = 0; i < (int)sizeof order; i++)
+    if (order[i] == id) return i + 1;
+  return -1;
+}
+
+static void check_module(rd *r, core_func *codes, uint32_t ncodes) {
+  core_module *m = r->m;
+  if (m->nfuncs != ncodes) {
+    fail(r, r->len, "function and code section have inconsistent lengths");
+    return;
+  }
+  if (m->has_datacount && m->datacount != m->ndatas) {
+    fail(r, r->len, "data count and data section have inconsistent lengths");
+    return;
+  }
+  if (!m->has_datacount && r->uses_dataidx) {
+    fail(r, r->len, "data count section required");
+    return;
+  }
+  for (uint32_t i = 0; i < ncodes; i++) {
+    m->funcs[i].nlocals = codes[i].nlocals;
+    m->funcs[i].locals = codes[i].locals;
+    m->funcs[i].body = codes[i].body;
+    codes[i].locals = NULL;
+    memset(&codes[i].body, 0, sizeof codes[i].body);
+  }
+}
+
+static void free_codes(core_func *codes, uint32_t n) {
+  for (uint32_t i = 0; i < n; i++) {
+    free(codes[i].locals);
+    free(codes[i].body.instrs);
+    free(codes[i].body.labels);
+    free(codes[i].body.try_pcs);
+  }
+  free(codes);
+}
+
+core_module *core_decode(const uint8_t *bytes, size_t len, cm_error *err) {
+  rd r0 = {bytes, len, 0, err, false, NULL, false, 0};
+  rd *r = &r0;
+  r->m = core_module_new();
+  if (!r->m) {
+    cm_error_set(err, CM_IO, "out of memory");
+    return NULL;
+  }
+  core_func *codes = NULL;
+  uint32_t ncodes = 0;
+
+  uint64_t magic = word(r, 4);
+  if (!r->bad && magic != 0x6D736100u) fail(r, 0, "magic header not detected");
+  uint64_t version = word(r, 4);
+  if (!r->bad && version != 1) fail(r, 4, "unknown binary version");
+
+  int rank = 0;
+  while (!r->bad && r->pos < r->len) {
+    size_t at = r->pos;
+    uint8_t id = r->b[r->pos];
+    if (id > 13) {
+      fail(r, at, "malformed section id");
+      break;
+    }
+    int rk = id ? section_rank(id) : 0;
+    if (id && rk <= rank) {
+      fail(r, at, "unexpected content after last section");
+      break;
+    }
+    r->pos++;
+    uint32_t size = len32(r);
+    size_t start = r->pos;
+    if (r->bad) break;
+    switch (id) {
+    case 0: custom_section(r, start, size); break;
+    case 1: type_section(r); break;
+    case 2: import_section(r); break;
+    case 3: func_section(r); break;
+    case 4: table_section(r); break;
+    case 5: memory_section(r); break;
+    case 6: global_section(r); break;
+    case 7: export_section(r); break;
+    case 8: start_section(r); break;
+    case 9: elem_section(r); break;
+    case 10: code_section(r, &codes, &ncodes); break;
+    case 11: data_section(r); break;
+    case 12: datacount_section(r); break;
+    case 13: tag_section(r); break;
+    }
+    if (!r->bad && r->pos != start + size)
+      fail(r, start, "section size mismatch");
+    if (id) rank = rk;
+  }
+  if (!r->bad) check_module(r, codes, ncodes);
+  free_codes(codes, ncodes);
+  if (r->bad) {
+    core_module_free(r->m);
+    return NULL;
+  }
+  return r->m;
+}

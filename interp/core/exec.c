@@ -1,0 +1,815 @@
+/* exec.c -- the interpreter (core spec "Execution", "Instructions").
+ *
+ * A plain loop with one switch over validated code.  Branches use the
+ * target/height/arity the validator computed (module.h), so there is no
+ * runtime label stack.  Locals and operands of every activation live in one
+ * uint64_t array per core_call (core_thread): a callee's parameters are the
+ * top of its caller's operand stack, its declared locals follow, then its
+ * operands.  Calls between wasm functions push a core_frame and stay in the
+ * loop (the C stack does not grow with wasm recursion), so the call depth
+ * limit traps cleanly.  Exceptions unwind with the try_pcs the validator
+ * listed.  Fuel: one unit per instruction executed. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "numeric.h"
+#include "runtime.h"
+
+/* ---- the execution state of one core_call ------------------------------- */
+
+static core_thread *thread_get(core_store *s) {
+  core_thread *t = s->spare;
+  if (t) {
+    s->spare = t->next;
+    t->nframes = 0;
+    return t;
+  }
+  return calloc(1, sizeof(core_thread));
+}
+
+static void thread_put(core_store *s, core_thread *t) {
+  t->next = s->spare;
+  s->spare = t;
+}
+
+static bool grow_stack(core_thread *t, size_t need) {
+  if (need <= t->cap) return true;
+  size_t cap = t->cap ? t->cap : 1024;
+  while (cap < need) cap *= 2;
+  uint64_t *st = realloc(t->stack, cap * sizeof *st);
+  if (!st) return false;
+  t->stack = st;
+  t->cap = cap;
+  return true;
+}
+
+static bool grow_frames(core_thread *t) {
+  size_t cap = t->fcap ? t->fcap * 2 : 64;
+  core_frame *f = realloc(t->frames, cap * sizeof *f);
+  if (!f) return false;
+  t->frames = f;
+  t->fcap = cap;
+  return true;
+}
+
+/* ---- memory and bulk operations ---------------------------------------- */
+
+/* Little-endian loads and stores written portably; compilers turn them
+ * into single moves. */
+static inline uint64_t ld(const uint8_t *p, unsigned n) {
+  uint64_t lo;
+  switch (n) {
+  case 1: return p[0];
+  case 2: return (uint64_t)p[0] | (uint64_t)p[1] << 8;
+  case 4:
+    return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 |
+           (uint64_t)p[3] << 24;
+  default:
+    lo = (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 |
+         (uint64_t)p[3] << 24;
+    return lo | (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 |
+           (uint64_t)p[6] << 48 | (uint64_t)p[7] << 56;
+  }
+}
+static inline void st(uint8_t *p, uint64_t v, unsigned n) {
+  for (unsigned i = 0; i < n; i++) p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* [off, off+n) within [0, size)?  Without overflow for 64-bit addresses. */
+static inline bool in_bounds(uint64_t off, uint64_t n, uint64_t size) {
+  return n <= size && off <= size - n;
+}
+
+bool core_table_init(core_table_inst *t, const core_ref *seg, uint64_t seglen,
+                     uint64_t d, uint64_t s, uint64_t n) {
+  if (!in_bounds(s, n, seglen) || !in_bounds(d, n, t->size)) return false;
+  if (n) memcpy(t->elems + d, seg + s, n * sizeof(core_ref));
+  return true;
+}
+
+bool core_memory_init(core_mem_inst *m, const uint8_t *seg, uint64_t seglen,
+                      uint64_t d, uint64_t s, uint64_t n) {
+  if (!in_bounds(s, n, seglen) || !in_bounds(d, n, m->size)) return false;
+  if (n) memcpy(m->data + d, seg + s, n);
+  return true;
+}
+
+/* ---- the interpreter ----------------------------------------------------- */
+
+#define OOB_MEM "out of bounds memory access"
+#define OOB_TABLE "out of bounds table access"
+
+/* Runs `entry` on thread t, whose stack holds the arguments at 0; leaves
+ * the results at 0. */
+static core_outcome run(core_store *s, core_thread *t, core_func_inst *entry) {
+  core_func_inst *fn = entry, *callee;
+  core_instance *inst;
+  uint64_t *stack = t->stack, *fp = stack, *osb, *sp;
+  const core_instr *code, *pc, *last;
+  core_exn *exn;
+  const char *msg;
+  core_outcome outcome = CORE_TRAP;
+  uint64_t fuel = s->fuel_left;
+  const size_t base = t->nframes;
+
+enter:
+  /* fn is a wasm function whose parameters are at fp. */
+  if (++s->depth > s->cfg.max_call_depth) {
+    outcome = CORE_EXHAUSTED;
+    msg = "call stack exhausted";
+    goto unwind;
+  }
+  {
+    size_t fpo = (size_t)(fp - stack);
+    if (fpo + fn->frame_slots > t->cap) {
+      if (!grow_stack(t, fpo + fn->frame_slots)) {
+        outcome = CORE_EXHAUSTED;
+        msg = "call stack exhausted";
+        goto unwind;
+      }
+      stack = t->stack;
+      fp = stack + fpo;
+    }
+    uint32_t np = fn->type->ft.nparams;
+    if (fn->nlocals_total > np)
+      memset(fp + np, 0, (fn->nlocals_total - np) * sizeof *fp);
+  }
+  inst = fn->inst;
+  osb = sp = fp + fn->nlocals_total;
+  code = pc = fn->code->body.instrs;
+  last = code + fn->code->body.ninstrs - 1;
+
+dispatch:
+  for (;;) {
+    if (fuel == 0) {
+      outcome = CORE_EXHAUSTED;
+      msg = "out of fuel";
+      goto unwind;
+    }
+    fuel--;
+
+    switch ((core_opcode)pc->op) {
+
+/* i32 values are kept zero-extended in their uint64_t slot. */
+#define NEXT \
+  pc++;      \
+  continue
+#define TRAP(m) \
+  do {          \
+    msg = (m);  \
+    goto trap;  \
+  } while (0)
+#define BRANCH(tgt, h, ar)                                 \
+  do {                                                     \
+    uint32_t ar_ = (ar);                                   \
+    uint64_t *dst_ = osb + (h);                            \
+    if (dst_ != sp - ar_)                                  \
+      for (uint32_t k_ = 0; k_ < ar_; k_++) dst_[k_] = sp[(int64_t)k_ - ar_]; \
+    sp = dst_ + ar_;                                       \
+    pc = code + (tgt);                                     \
+  } while (0)
+#define I32_UN(e)                      \
+  {                                    \
+    uint32_t a = (uint32_t)sp[-1];     \
+    sp[-1] = (uint32_t)(e);            \
+    NEXT;                              \
+  }
+#define I32_BIN(e)                     \
+  {                                    \
+    uint32_t b = (uint32_t)sp[-1];     \
+    uint32_t a = (uint32_t)sp[-2];     \
+    sp--;                              \
+    sp[-1] = (uint32_t)(e);            \
+    NEXT;                              \
+  }
+#define I64_UN(e)                      \
+  {                                    \
+    uint64_t a = sp[-1];               \
+    sp[-1] = (e);                      \
+    NEXT;                              \
+  }
+#define I64_BIN(e)                     \
+  {                                    \
+    uint64_t b = sp[-1];               \
+    uint64_t a = sp[-2];               \
+    sp--;                              \
+    sp[-1] = (e);                      \
+    NEXT;                              \
+  }
+#define I64_CMP(e)                     \
+  {                                    \
+    uint64_t b = sp[-1];               \
+    uint64_t a = sp[-2];               \
+    sp--;                              \
+    sp[-1] = (e) ? 1 : 0;              \
+    NEXT;                              \
+  }
+#define F32_BIN(e)                     \
+  {                                    \
+    float b = num_f32(sp[-1]);         \
+    float a = num_f32(sp[-2]);         \
+    sp--;                              \
+    sp[-1] = num_f32_bits(e);          \
+    NEXT;                              \
+  }
+#define F32_CMP(e)                     \
+  {                                    \
+    float b = num_f32(sp[-1]);         \
+    float a = num_f32(sp[-2]);         \
+    sp--;                              \
+    sp[-1] = (e) ? 1 : 0;              \
+    NEXT;                              \
+  }
+#define F64_BIN(e)                     \
+  {                                    \
+    double b = num_f64(sp[-1]);        \
+    double a = num_f64(sp[-2]);        \
+    sp--;                              \
+    sp[-1] = num_f64_bits(e);          \
+    NEXT;                              \
+  }
+#define F64_CMP(e)                     \
+  {                                    \
+    double b = num_f64(sp[-1]);        \
+    double a = num_f64(sp[-2]);        \
+    sp--;                              \
+    sp[-1] = (e) ? 1 : 0;              \
+    NEXT;                              \
+  }
+/* Effective address of a memarg access of n bytes at operand slot `at`. */
+#define MEM_ADDR(at, n, mem, ea)                           \
+  core_mem_inst *mem = inst->mems[pc->idx];                \
+  uint64_t ea;                                             \
+  {                                                        \
+    uint64_t a_ = sp[at];                                  \
+    ea = a_ + pc->imm;                                     \
+    if (ea < a_ || !in_bounds(ea, (n), mem->size)) TRAP(OOB_MEM); \
+  }
+#define LOAD(n, conv)                                      \
+  {                                                        \
+    MEM_ADDR(-1, n, mem, ea)                               \
+    uint64_t v = ld(mem->data + ea, n);                    \
+    sp[-1] = (conv);                                       \
+    NEXT;                                                  \
+  }
+#define STORE(n)                                           \
+  {                                                        \
+    MEM_ADDR(-2, n, mem, ea)                               \
+    st(mem->data + ea, sp[-1], n);                         \
+    sp -= 2;                                               \
+    NEXT;                                                  \
+  }
+#define TRUNC(conv, kind)                                  \
+  {                                                        \
+    uint64_t v;                                            \
+    const char *e_ = num_trunc((conv), (kind), &v);        \
+    if (e_) TRAP(e_);                                      \
+    sp[-1] = v;                                            \
+    NEXT;                                                  \
+  }
+
+    /* ---- control ---- */
+    case CORE_OP_UNREACHABLE: TRAP("unreachable executed");
+    case CORE_OP_NOP:
+    case CORE_OP_BLOCK:
+    case CORE_OP_LOOP:
+    case CORE_OP_TRY_TABLE: NEXT;
+    case CORE_OP_IF:
+      if ((uint32_t)*--sp) {
+        NEXT;
+      }
+      pc = code + pc->target;
+      continue;
+    case CORE_OP_ELSE: pc = code + pc->target; continue;
+    case CORE_OP_END:
+      if (pc != last) {
+        NEXT;
+      }
+      goto do_return;
+    case CORE_OP_BR: BRANCH(pc->target, pc->height, pc->arity); continue;
+    case CORE_OP_BR_IF:
+      if ((uint32_t)*--sp) {
+        BRANCH(pc->target, pc->height, pc->arity);
+        continue;
+      }
+      NEXT;
+    case CORE_OP_BR_TABLE: {
+      uint32_t i = (uint32_t)*--sp, n = pc->idx2;
+      const core_label *l = &fn->code->body.labels[pc->idx + (i < n - 1 ? i : n - 1)];
+      BRANCH(l->target, l->height, l->arity);
+      continue;
+    }
+    case CORE_OP_RETURN:
+    do_return: {
+      uint32_t nr = fn->type->ft.nresults;
+      for (uint32_t k = 0; k < nr; k++) fp[k] = sp[(int64_t)k - nr];
+      sp = fp + nr;
+      s->depth--;
+      if (t->nframes == base) goto done;
+      core_frame *fr = &t->frames[--t->nframes];
+      fn = fr->func;
+      fp = stack + fr->fp;
+      inst = fn->inst;
+      osb = fp + fn->nlocals_total;
+      code = fn->code->body.instrs;
+      last = code + fn->code->body.ninstrs - 1;
+      pc = fr->pc + 1;
+      continue;
+    }
+    case CORE_OP_CALL:
+      callee = inst->funcs[pc->idx];
+    do_call:
+      if (callee->host) {
+        const core_functype *ft = &callee->type->ft;
+        uint64_t rbuf[16], *res = rbuf;
+        if (ft->nresults > 16 &&
+            !(res = malloc(ft->nresults * sizeof *res)))
+          TRAP("out of memory");
+        s->fuel_left = fuel;
+        core_outcome o = callee->host(s, callee->env, sp - ft->nparams, res);
+        fuel = s->fuel_left;
+        if (o == CORE_OK) {
+          sp -= ft->nparams;
+          for (uint32_t k = 0; k < ft->nresults; k++) *sp++ = res[k];
+        }
+        if (res != rbuf) free(res);
+        if (o == CORE_OK) {
+          NEXT;
+        }
+        if (o == CORE_THROWN) {
+          exn = s->exn;
+          goto throw_exn;
+        }
+        outcome = o;
+        msg = NULL;
+        goto unwind;
+      }
+      if (t->nframes == t->fcap && !grow_frames(t)) TRAP("out of memory");
+      t->frames[t->nframes].pc = pc;
+      t->frames[t->nframes].fp = (size_t)(fp - stack);
+      t->frames[t->nframes].func = fn;
+      t->nframes++;
+      fp = sp - callee->type->ft.nparams;
+      fn = callee;
+      goto enter;
+    case CORE_OP_CALL_INDIRECT: {
+      core_table_inst *tab = inst->tables[pc->idx2];
+      uint64_t i = *--sp;
+      if (i >= tab->size) TRAP("undefined element");
+      callee = (core_func_inst *)(uintptr_t)tab->elems[i];
+      if (!callee) TRAP("uninitialized element");
+      if (callee->type != inst->types[pc->idx])
+        TRAP("indirect call type mismatch");
+      goto do_call;
+    }
+    case CORE_OP_THROW: {
+      core_tag_inst *tag = inst->tags[pc->idx];
+      uint32_t n = tag->type->ft.nparams;
+      sp -= n;
+      exn = core_exn_new(s, tag, n, sp);
+      if (!exn) TRAP("out of memory");
+      goto throw_exn;
+    }
+    case CORE_OP_THROW_REF: {
+      uint64_t v = *--sp;
+      if (!v) TRAP("null exception reference");
+      exn = (core_exn *)(uintptr_t)v;
+      goto throw_exn;
+    }
+
+    /* ---- parametric ---- */
+    case CORE_OP_DROP: sp--; NEXT;
+    case CORE_OP_SELECT:
+    case CORE_OP_SELECT_T:
+      sp -= 2;
+      if (!(uint32_t)sp[1]) sp[-1] = sp[0];
+      NEXT;
+
+    /* ---- variables ---- */
+    case CORE_OP_LOCAL_GET: *sp++ = fp[pc->idx]; NEXT;
+    case CORE_OP_LOCAL_SET: fp[pc->idx] = *--sp; NEXT;
+    case CORE_OP_LOCAL_TEE: fp[pc->idx] = sp[-1]; NEXT;
+    case CORE_OP_GLOBAL_GET: *sp++ = inst->globals[pc->idx]->val; NEXT;
+    case CORE_OP_GLOBAL_SET: inst->globals[pc->idx]->val = *--sp; NEXT;
+
+    /* ---- tables ---- */
+    case CORE_OP_TABLE_GET: {
+      core_table_inst *tab = inst->tables[pc->idx];
+      uint64_t i = sp[-1];
+      if (i >= tab->size) TRAP(OOB_TABLE);
+      sp[-1] = tab->elems[i];
+      NEXT;
+    }
+    case CORE_OP_TABLE_SET: {
+      core_table_inst *tab = inst->tables[pc->idx];
+      uint64_t i = sp[-2];
+      if (i >= tab->size) TRAP(OOB_TABLE);
+      tab->elems[i] = sp[-1];
+      sp -= 2;
+      NEXT;
+    }
+    case CORE_OP_TABLE_SIZE: *sp++ = inst->tables[pc->idx]->size; NEXT;
+    case CORE_OP_TABLE_GROW: {
+      core_table_inst *tab = inst->tables[pc->idx];
+      uint64_t n = sp[-1], old = tab->size;
+      sp--;
+      if (core_table_grow(tab, n, sp[-1]))
+        sp[-1] = old;
+      else
+        sp[-1] = tab->type.limits.is64 ? UINT64_MAX : 0xFFFFFFFFu;
+      NEXT;
+    }
+    case CORE_OP_TABLE_FILL: {
+      core_table_inst *tab = inst->tables[pc->idx];
+      uint64_t n = sp[-1], v = sp[-2], d = sp[-3];
+      sp -= 3;
+      if (!in_bounds(d, n, tab->size)) TRAP(OOB_TABLE);
+      for (uint64_t k = 0; k < n; k++) tab->elems[d + k] = v;
+      NEXT;
+    }
+    case CORE_OP_TABLE_COPY: {
+      core_table_inst *dt = inst->tables[pc->idx], *stb = inst->tables[pc->idx2];
+      uint64_t n = sp[-1], so = sp[-2], d = sp[-3];
+      sp -= 3;
+      if (!in_bounds(so, n, stb->size) || !in_bounds(d, n, dt->size))
+        TRAP(OOB_TABLE);
+      if (n) memmove(dt->elems + d, stb->elems + so, n * sizeof(core_ref));
+      NEXT;
+    }
+    case CORE_OP_TABLE_INIT: {
+      uint64_t n = sp[-1], so = sp[-2], d = sp[-3];
+      sp -= 3;
+      if (!core_table_init(inst->tables[pc->idx2], inst->elems[pc->idx],
+                           inst->elem_len[pc->idx], d, so, n))
+        TRAP(OOB_TABLE);
+      NEXT;
+    }
+    case CORE_OP_ELEM_DROP: inst->elem_len[pc->idx] = 0; NEXT;
+
+    /* ---- memory ---- */
+    case CORE_OP_I32_LOAD: LOAD(4, v)
+    case CORE_OP_I64_LOAD: LOAD(8, v)
+    case CORE_OP_F32_LOAD: LOAD(4, v)
+    case CORE_OP_F64_LOAD: LOAD(8, v)
+    case CORE_OP_I32_LOAD8_S: LOAD(1, num_sext32((uint32_t)v, 8))
+    case CORE_OP_I32_LOAD8_U: LOAD(1, v)
+    case CORE_OP_I32_LOAD16_S: LOAD(2, num_sext32((uint32_t)v, 16))
+    case CORE_OP_I32_LOAD16_U: LOAD(2, v)
+    case CORE_OP_I64_LOAD8_S: LOAD(1, num_sext64(v, 8))
+    case CORE_OP_I64_LOAD8_U: LOAD(1, v)
+    case CORE_OP_I64_LOAD16_S: LOAD(2, num_sext64(v, 16))
+    case CORE_OP_I64_LOAD16_U: LOAD(2, v)
+    case CORE_OP_I64_LOAD32_S: LOAD(4, num_sext64(v, 32))
+    case CORE_OP_I64_LOAD32_U: LOAD(4, v)
+    case CORE_OP_I32_STORE: STORE(4)
+    case CORE_OP_I64_STORE: STORE(8)
+    case CORE_OP_F32_STORE: STORE(4)
+    case CORE_OP_F64_STORE: STORE(8)
+    case CORE_OP_I32_STORE8: STORE(1)
+    case CORE_OP_I32_STORE16: STORE(2)
+    case CORE_OP_I64_STORE8: STORE(1)
+    case CORE_OP_I64_STORE16: STORE(2)
+    case CORE_OP_I64_STORE32: STORE(4)
+    case CORE_OP_MEMORY_SIZE: *sp++ = inst->mems[pc->idx]->pages; NEXT;
+    case CORE_OP_MEMORY_GROW: {
+      core_mem_inst *mem = inst->mems[pc->idx];
+      uint64_t old = mem->pages;
+      if (core_memory_grow(mem, sp[-1]))
+        sp[-1] = old;
+      else
+        sp[-1] = mem->type.limits.is64 ? UINT64_MAX : 0xFFFFFFFFu;
+      NEXT;
+    }
+    case CORE_OP_MEMORY_FILL: {
+      core_mem_inst *mem = inst->mems[pc->idx];
+      uint64_t n = sp[-1], v = sp[-2], d = sp[-3];
+      sp -= 3;
+      if (!in_bounds(d, n, mem->size)) TRAP(OOB_MEM);
+      if (n) memset(mem->data + d, (int)(v & 0xFF), n);
+      NEXT;
+    }
+    case CORE_OP_MEMORY_COPY: {
+      core_mem_inst *dm = inst->mems[pc->idx], *sm = inst->mems[pc->idx2];
+      uint64_t n = sp[-1], so = sp[-2], d = sp[-3];
+      sp -= 3;
+      if (!in_bounds(so, n, sm->size) || !in_bounds(d, n, dm->size))
+        TRAP(OOB_MEM);
+      if (n) memmove(dm->data + d, sm->data + so, n);
+      NEXT;
+    }
+    case CORE_OP_MEMORY_INIT: {
+      uint64_t n = sp[-1], so = sp[-2], d = sp[-3];
+      sp -= 3;
+      if (!core_memory_init(inst->mems[pc->idx2],
+                            inst->m->datas[pc->idx].bytes,
+                            inst->data_len[pc->idx], d, so, n))
+        TRAP(OOB_MEM);
+      NEXT;
+    }
+    case CORE_OP_DATA_DROP: inst->data_len[pc->idx] = 0; NEXT;
+
+    /* ---- constants ---- */
+    case CORE_OP_I32_CONST:
+    case CORE_OP_I64_CONST:
+    case CORE_OP_F32_CONST:
+    case CORE_OP_F64_CONST: *sp++ = pc->imm; NEXT;
+
+    /* ---- i32 ---- */
+    case CORE_OP_I32_EQZ: I32_UN(a == 0)
+    case CORE_OP_I32_EQ: I32_BIN(a == b)
+    case CORE_OP_I32_NE: I32_BIN(a != b)
+    case CORE_OP_I32_LT_S: I32_BIN((int32_t)a < (int32_t)b)
+    case CORE_OP_I32_LT_U: I32_BIN(a < b)
+    case CORE_OP_I32_GT_S: I32_BIN((int32_t)a > (int32_t)b)
+    case CORE_OP_I32_GT_U: I32_BIN(a > b)
+    case CORE_OP_I32_LE_S: I32_BIN((int32_t)a <= (int32_t)b)
+    case CORE_OP_I32_LE_U: I32_BIN(a <= b)
+    case CORE_OP_I32_GE_S: I32_BIN((int32_t)a >= (int32_t)b)
+    case CORE_OP_I32_GE_U: I32_BIN(a >= b)
+    case CORE_OP_I32_CLZ: I32_UN(num_clz32(a))
+    case CORE_OP_I32_CTZ: I32_UN(num_ctz32(a))
+    case CORE_OP_I32_POPCNT: I32_UN(num_popcnt64(a))
+    case CORE_OP_I32_ADD: I32_BIN(a + b)
+    case CORE_OP_I32_SUB: I32_BIN(a - b)
+    case CORE_OP_I32_MUL: I32_BIN(a * b)
+    case CORE_OP_I32_DIV_S: {
+      uint32_t b = (uint32_t)sp[-1], a = (uint32_t)sp[-2];
+      if (b == 0) TRAP("integer divide by zero");
+      if (a == 0x80000000u && b == 0xFFFFFFFFu) TRAP("integer overflow");
+      sp--;
+      sp[-1] = (uint32_t)((int32_t)a / (int32_t)b);
+      NEXT;
+    }
+    case CORE_OP_I32_DIV_U: {
+      uint32_t b = (uint32_t)sp[-1], a = (uint32_t)sp[-2];
+      if (b == 0) TRAP("integer divide by zero");
+      sp--;
+      sp[-1] = a / b;
+      NEXT;
+    }
+    case CORE_OP_I32_REM_S: {
+      uint32_t b = (uint32_t)sp[-1], a = (uint32_t)sp[-2];
+      if (b == 0) TRAP("integer divide by zero");
+      sp--;
+      sp[-1] = b == 0xFFFFFFFFu ? 0 : (uint32_t)((int32_t)a % (int32_t)b);
+      NEXT;
+    }
+    case CORE_OP_I32_REM_U: {
+      uint32_t b = (uint32_t)sp[-1], a = (uint32_t)sp[-2];
+      if (b == 0) TRAP("integer divide by zero");
+      sp--;
+      sp[-1] = a % b;
+      NEXT;
+    }
+    case CORE_OP_I32_AND: I32_BIN(a & b)
+    case CORE_OP_I32_OR: I32_BIN(a | b)
+    case CORE_OP_I32_XOR: I32_BIN(a ^ b)
+    case CORE_OP_I32_SHL: I32_BIN(a << (b & 31))
+    case CORE_OP_I32_SHR_S: I32_BIN(num_shr_s32(a, b))
+    case CORE_OP_I32_SHR_U: I32_BIN(a >> (b & 31))
+    case CORE_OP_I32_ROTL: I32_BIN(num_rotl32(a, b))
+    case CORE_OP_I32_ROTR: I32_BIN(num_rotr32(a, b))
+
+    /* ---- i64 ---- */
+    case CORE_OP_I64_EQZ: I64_UN(a == 0)
+    case CORE_OP_I64_EQ: I64_CMP(a == b)
+    case CORE_OP_I64_NE: I64_CMP(a != b)
+    case CORE_OP_I64_LT_S: I64_CMP((int64_t)a < (int64_t)b)
+    case CORE_OP_I64_LT_U: I64_CMP(a < b)
+    case CORE_OP_I64_GT_S: I64_CMP((int64_t)a > (int64_t)b)
+    case CORE_OP_I64_GT_U: I64_CMP(a > b)
+    case CORE_OP_I64_LE_S: I64_CMP((int64_t)a <= (int64_t)b)
+    case CORE_OP_I64_LE_U: I64_CMP(a <= b)
+    case CORE_OP_I64_GE_S: I64_CMP((int64_t)a >= (int64_t)b)
+    case CORE_OP_I64_GE_U: I64_CMP(a >= b)
+    case CORE_OP_I64_CLZ: I64_UN(num_clz64(a))
+    case CORE_OP_I64_CTZ: I64_UN(num_ctz64(a))
+    case CORE_OP_I64_POPCNT: I64_UN(num_popcnt64(a))
+    case CORE_OP_I64_ADD: I64_BIN(a + b)
+    case CORE_OP_I64_SUB: I64_BIN(a - b)
+    case CORE_OP_I64_MUL: I64_BIN(a * b)
+    case CORE_OP_I64_DIV_S: {
+      uint64_t b = sp[-1], a = sp[-2];
+      if (b == 0) TRAP("integer divide by zero");
+      if (a == NUM_F64_SIGN && b == UINT64_MAX) TRAP("integer overflow");
+      sp--;
+      sp[-1] = (uint64_t)((int64_t)a / (int64_t)b);
+      NEXT;
+    }
+    case CORE_OP_I64_DIV_U: {
+      uint64_t b = sp[-1], a = sp[-2];
+      if (b == 0) TRAP("integer divide by zero");
+      sp--;
+      sp[-1] = a / b;
+      NEXT;
+    }
+    case CORE_OP_I64_REM_S: {
+      uint64_t b = sp[-1], a = sp[-2];
+      if (b == 0) TRAP("integer divide by zero");
+      sp--;
+      sp[-1] = b == UINT64_MAX ? 0 : (uint64_t)((int64_t)a % (int64_t)b);
+      NEXT;
+    }
+    case CORE_OP_I64_REM_U: {
+      uint64_t b = sp[-1], a = sp[-2];
+      if (b == 0) TRAP("integer divide by zero");
+      sp--;
+      sp[-1] = a % b;
+      NEXT;
+    }
+    case CORE_OP_I64_AND: I64_BIN(a & b)
+    case CORE_OP_I64_OR: I64_BIN(a | b)
+    case CORE_OP_I64_XOR: I64_BIN(a ^ b)
+    case CORE_OP_I64_SHL: I64_BIN(a << (b & 63))
+    case CORE_OP_I64_SHR_S: I64_BIN(num_shr_s64(a, b))
+    case CORE_OP_I64_SHR_U: I64_BIN(a >> (b & 63))
+    case CORE_OP_I64_ROTL: I64_BIN(num_rotl64(a, b))
+    case CORE_OP_I64_ROTR: I64_BIN(num_rotr64(a, b))
+
+    /* ---- floats ---- */
+    case CORE_OP_F32_EQ: F32_CMP(a == b)
+    case CORE_OP_F32_NE: F32_CMP(a != b)
+    case CORE_OP_F32_LT: F32_CMP(a < b)
+    case CORE_OP_F32_GT: F32_CMP(a > b)
+    case CORE_OP_F32_LE: F32_CMP(a <= b)
+    case CORE_OP_F32_GE: F32_CMP(a >= b)
+    case CORE_OP_F64_EQ: F64_CMP(a == b)
+    case CORE_OP_F64_NE: F64_CMP(a != b)
+    case CORE_OP_F64_LT: F64_CMP(a < b)
+    case CORE_OP_F64_GT: F64_CMP(a > b)
+    case CORE_OP_F64_LE: F64_CMP(a <= b)
+    case CORE_OP_F64_GE: F64_CMP(a >= b)
+    case CORE_OP_F32_ABS: sp[-1] &= ~(uint64_t)NUM_F32_SIGN; NEXT;
+    case CORE_OP_F32_NEG: sp[-1] ^= NUM_F32_SIGN; NEXT;
+    case CORE_OP_F32_CEIL: sp[-1] = num_f32_ceil(sp[-1]); NEXT;
+    case CORE_OP_F32_FLOOR: sp[-1] = num_f32_floor(sp[-1]); NEXT;
+    case CORE_OP_F32_TRUNC: sp[-1] = num_f32_trunc(sp[-1]); NEXT;
+    case CORE_OP_F32_NEAREST: sp[-1] = num_f32_nearest(sp[-1]); NEXT;
+    case CORE_OP_F32_SQRT: sp[-1] = num_f32_sqrt(sp[-1]); NEXT;
+    case CORE_OP_F32_ADD: F32_BIN(a + b)
+    case CORE_OP_F32_SUB: F32_BIN(a - b)
+    case CORE_OP_F32_MUL: F32_BIN(a * b)
+    case CORE_OP_F32_DIV: F32_BIN(a / b)
+    case CORE_OP_F32_MIN: sp--; sp[-1] = num_f32_min(sp[-1], sp[0]); NEXT;
+    case CORE_OP_F32_MAX: sp--; sp[-1] = num_f32_max(sp[-1], sp[0]); NEXT;
+    case CORE_OP_F32_COPYSIGN:
+      sp--;
+      sp[-1] = (sp[-1] & ~(uint64_t)NUM_F32_SIGN) | (sp[0] & NUM_F32_SIGN);
+      NEXT;
+    case CORE_OP_F64_ABS: sp[-1] &= ~NUM_F64_SIGN; NEXT;
+    case CORE_OP_F64_NEG: sp[-1] ^= NUM_F64_SIGN; NEXT;
+    case CORE_OP_F64_CEIL: sp[-1] = num_f64_ceil(sp[-1]); NEXT;
+    case CORE_OP_F64_FLOOR: sp[-1] = num_f64_floor(sp[-1]); NEXT;
+    case CORE_OP_F64_TRUNC: sp[-1] = num_f64_trunc(sp[-1]); NEXT;
+    case CORE_OP_F64_NEAREST: sp[-1] = num_f64_nearest(sp[-1]); NEXT;
+    case CORE_OP_F64_SQRT: sp[-1] = num_f64_sqrt(sp[-1]); NEXT;
+    case CORE_OP_F64_ADD: F64_BIN(a + b)
+    case CORE_OP_F64_SUB: F64_BIN(a - b)
+    case CORE_OP_F64_MUL: F64_BIN(a * b)
+    case CORE_OP_F64_DIV: F64_BIN(a / b)
+    case CORE_OP_F64_MIN: sp--; sp[-1] = num_f64_min(sp[-1], sp[0]); NEXT;
+    case CORE_OP_F64_MAX: sp--; sp[-1] = num_f64_max(sp[-1], sp[0]); NEXT;
+    case CORE_OP_F64_COPYSIGN:
+      sp--;
+      sp[-1] = (sp[-1] & ~NUM_F64_SIGN) | (sp[0] & NUM_F64_SIGN);
+      NEXT;
+
+    /* ---- conversions ---- */
+    case CORE_OP_I32_WRAP_I64: sp[-1] = (uint32_t)sp[-1]; NEXT;
+    case CORE_OP_I32_TRUNC_F32_S: TRUNC(num_f32(sp[-1]), NUM_I32_S)
+    case CORE_OP_I32_TRUNC_F32_U: TRUNC(num_f32(sp[-1]), NUM_I32_U)
+    case CORE_OP_I32_TRUNC_F64_S: TRUNC(num_f64(sp[-1]), NUM_I32_S)
+    case CORE_OP_I32_TRUNC_F64_U: TRUNC(num_f64(sp[-1]), NUM_I32_U)
+    case CORE_OP_I64_TRUNC_F32_S: TRUNC(num_f32(sp[-1]), NUM_I64_S)
+    case CORE_OP_I64_TRUNC_F32_U: TRUNC(num_f32(sp[-1]), NUM_I64_U)
+    case CORE_OP_I64_TRUNC_F64_S: TRUNC(num_f64(sp[-1]), NUM_I64_S)
+    case CORE_OP_I64_TRUNC_F64_U: TRUNC(num_f64(sp[-1]), NUM_I64_U)
+    case CORE_OP_I32_TRUNC_SAT_F32_S: sp[-1] = num_trunc_sat(num_f32(sp[-1]), NUM_I32_S); NEXT;
+    case CORE_OP_I32_TRUNC_SAT_F32_U: sp[-1] = num_trunc_sat(num_f32(sp[-1]), NUM_I32_U); NEXT;
+    case CORE_OP_I32_TRUNC_SAT_F64_S: sp[-1] = num_trunc_sat(num_f64(sp[-1]), NUM_I32_S); NEXT;
+    case CORE_OP_I32_TRUNC_SAT_F64_U: sp[-1] = num_trunc_sat(num_f64(sp[-1]), NUM_I32_U); NEXT;
+    case CORE_OP_I64_TRUNC_SAT_F32_S: sp[-1] = num_trunc_sat(num_f32(sp[-1]), NUM_I64_S); NEXT;
+    case CORE_OP_I64_TRUNC_SAT_F32_U: sp[-1] = num_trunc_sat(num_f32(sp[-1]), NUM_I64_U); NEXT;
+    case CORE_OP_I64_TRUNC_SAT_F64_S: sp[-1] = num_trunc_sat(num_f64(sp[-1]), NUM_I64_S); NEXT;
+    case CORE_OP_I64_TRUNC_SAT_F64_U: sp[-1] = num_trunc_sat(num_f64(sp[-1]), NUM_I64_U); NEXT;
+    case CORE_OP_I64_EXTEND_I32_S: sp[-1] = num_sext64(sp[-1], 32); NEXT;
+    case CORE_OP_I64_EXTEND_I32_U: NEXT;
+    case CORE_OP_F32_CONVERT_I32_S:
+      sp[-1] = num_f32_bits((float)(int32_t)(uint32_t)sp[-1]);
+      NEXT;
+    case CORE_OP_F32_CONVERT_I32_U:
+      sp[-1] = num_f32_bits((float)(uint32_t)sp[-1]);
+      NEXT;
+    case CORE_OP_F32_CONVERT_I64_S:
+      sp[-1] = num_f32_bits((float)(int64_t)sp[-1]);
+      NEXT;
+    case CORE_OP_F32_CONVERT_I64_U: sp[-1] = num_f32_bits((float)sp[-1]); NEXT;
+    case CORE_OP_F32_DEMOTE_F64: sp[-1] = num_f32_demote(sp[-1]); NEXT;
+    case CORE_OP_F64_CONVERT_I32_S:
+      sp[-1] = num_f64_bits((double)(int32_t)(uint32_t)sp[-1]);
+      NEXT;
+    case CORE_OP_F64_CONVERT_I32_U:
+      sp[-1] = num_f64_bits((double)(uint32_t)sp[-1]);
+      NEXT;
+    case CORE_OP_F64_CONVERT_I64_S:
+      sp[-1] = num_f64_bits((double)(int64_t)sp[-1]);
+      NEXT;
+    case CORE_OP_F64_CONVERT_I64_U: sp[-1] = num_f64_bits((double)sp[-1]); NEXT;
+    case CORE_OP_F64_PROMOTE_F32: sp[-1] = num_f64_promote(sp[-1]); NEXT;
+    /* Reinterpretation moves bits: nothing to do. */
+    case CORE_OP_I32_REINTERPRET_F32:
+    case CORE_OP_I64_REINTERPRET_F64:
+    case CORE_OP_F32_REINTERPRET_I32:
+    case CORE_OP_F64_REINTERPRET_I64: NEXT;
+    case CORE_OP_I32_EXTEND8_S: I32_UN(num_sext32(a, 8))
+    case CORE_OP_I32_EXTEND16_S: I32_UN(num_sext32(a, 16))
+    case CORE_OP_I64_EXTEND8_S: I64_UN(num_sext64(a, 8))
+    case CORE_OP_I64_EXTEND16_S: I64_UN(num_sext64(a, 16))
+    case CORE_OP_I64_EXTEND32_S: I64_UN(num_sext64(a, 32))
+
+    /* ---- references ---- */
+    case CORE_OP_REF_NULL: *sp++ = 0; NEXT;
+    case CORE_OP_REF_IS_NULL: sp[-1] = sp[-1] == 0; NEXT;
+    case CORE_OP_REF_FUNC:
+      *sp++ = (uint64_t)(uintptr_t)inst->funcs[pc->idx];
+      NEXT;
+
+    case CORE_OP_COUNT: break;
+    }
+    /* Only an opcode the validator would not pass gets here. */
+    TRAP("invalid opcode");
+  }
+
+throw_exn:
+  /* Find the innermost try_table around pc with a matching catch, in this
+   * frame or its callers'. */
+  for (;;) {
+    const core_expr *body = &fn->code->body;
+    uint32_t at = (uint32_t)(pc - code);
+    for (uint32_t k = body->ntry; k-- > 0;) {
+      const core_instr *tt = &code[body->try_pcs[k]];
+      if (body->try_pcs[k] >= at || tt->target <= at) continue;
+      for (uint32_t c = 0; c < tt->idx2; c++) {
+        const core_label *l = &body->labels[tt->idx + c];
+        bool with_vals = l->catch_kind == CORE_CATCH ||
+                         l->catch_kind == CORE_CATCH_REF;
+        if (with_vals && inst->tags[l->tag] != exn->tag) continue;
+        sp = osb + l->height;
+        if (with_vals)
+          for (uint32_t v = 0; v < exn->n; v++) *sp++ = exn->vals[v];
+        if (l->catch_kind == CORE_CATCH_REF ||
+            l->catch_kind == CORE_CATCH_ALL_REF)
+          *sp++ = (uint64_t)(uintptr_t)exn;
+        pc = code + l->target;
+        goto dispatch;
+      }
+    }
+    s->depth--;
+    if (t->nframes == base) {
+      s->exn = exn;
+      s->fuel_left = fuel;
+      return CORE_THROWN;
+    }
+    core_frame *fr = &t->frames[--t->nframes];
+    fn = fr->func;
+    fp = stack + fr->fp;
+    inst = fn->inst;
+    osb = fp + fn->nlocals_total;
+    code = fn->code->body.instrs;
+    last = code + fn->code->body.ninstrs - 1;
+    pc = fr->pc;
+  }
+trap:
+  outcome = CORE_TRAP;
+unwind:
+  /* The current frame and every saved one of this run. */
+  s->depth -= (uint32_t)(t->nframes - base) + 1;
+  t->nframes = base;
+  s->fuel_left = fuel;
+  if (msg) core_set_message(s, outcome, msg);
+  return outcome;
+
+done:
+  s->fuel_left = fuel;
+  return CORE_OK;
+}
+
+/* ---- invocation ------------------------------------------------------------ */
+
+core_outcome core_call(core_store *s, core_func_inst *f, const uint64_t *args,
+                       uint64_t *results) {
+  const core_functype *ft = &f->type->ft;
+  if (f->host) return f->host(s, f->env, args, results);
+  core_thread *t = thread_get(s);
+  size_t need = f->frame_slots > ft->nresults ? f->frame_slots : ft->nresults;
+  if (!t || !grow_stack(t, need)) {
+    if (t) thread_put(s, t);
+    return core_set_message(s, CORE_EXHAUSTED, "call stack exhausted");
+  }
+  for (uint32_t i = 0; i < ft->nparams; i++) t->stack[i] = args[i];
+  core_outcome o = run(s, t, f);
+  if (o == CORE_OK)
+    for (uint32_t i = 0; i < ft->nresults; i++) results[i] = t->stack[i];
+  thread_put(s, t);
+  return o;
+}

@@ -1,0 +1,303 @@
+/* store.c -- the core store (core spec "Store"): it owns every runtime
+ * object (functions, tables, memories, globals, tags, exceptions, instances)
+ * and the limits and messages of runs.  Allocation of host-made objects and
+ * the host's view of memories, tables and globals live here too. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runtime.h"
+
+#define PAGE_SIZE 65536u
+
+bool core_store_track(core_store *s, core_objlist *l, void *obj) {
+  (void)s;
+  if (!obj) return false;
+  if (l->n == l->cap) {
+    size_t cap = l->cap ? l->cap * 2 : 16;
+    void **items = realloc(l->items, cap * sizeof *items);
+    if (!items) return false;
+    l->items = items;
+    l->cap = cap;
+  }
+  l->items[l->n++] = obj;
+  return true;
+}
+
+core_store *core_store_new(const core_config *cfg) {
+  core_store *s = calloc(1, sizeof *s);
+  if (!s) return NULL;
+  if (cfg) s->cfg = *cfg;
+  if (!s->cfg.max_call_depth) s->cfg.max_call_depth = 10000;
+  if (!s->cfg.max_memory_pages) s->cfg.max_memory_pages = 65536;
+  if (!s->cfg.max_table_elems) s->cfg.max_table_elems = 10000000;
+  s->fuel_start = s->fuel_left = s->cfg.fuel ? s->cfg.fuel : UINT64_MAX;
+  return s;
+}
+
+static void free_list(core_objlist *l, void (*fn)(void *)) {
+  for (size_t i = 0; i < l->n; i++) fn(l->items[i]);
+  free(l->items);
+}
+
+static void free_rtype(void *p) {
+  core_rtype *t = p;
+  free(t->ft.params);
+  free(t->ft.results);
+  free(t);
+}
+static void free_table(void *p) {
+  core_table_inst *t = p;
+  free(t->elems);
+  free(t);
+}
+static void free_mem(void *p) {
+  core_mem_inst *m = p;
+  free(m->data);
+  free(m);
+}
+static void free_inst(void *p) {
+  core_instance *i = p;
+  if (i->elems)
+    for (uint32_t k = 0; k < i->m->nelems; k++) free(i->elems[k]);
+  free(i->types);
+  free(i->funcs);
+  free(i->tables);
+  free(i->mems);
+  free(i->globals);
+  free(i->tags);
+  free(i->elems);
+  free(i->elem_len);
+  free(i->data_len);
+  free(i);
+}
+
+void core_store_free(core_store *s) {
+  if (!s) return;
+  free_list(&s->types, free_rtype);
+  free_list(&s->funcs, free);
+  free_list(&s->tables, free_table);
+  free_list(&s->mems, free_mem);
+  free_list(&s->globals, free);
+  free_list(&s->tags, free);
+  free_list(&s->insts, free_inst);
+  while (s->all_exns) {
+    core_exn *e = s->all_exns;
+    s->all_exns = e->next;
+    free(e);
+  }
+  while (s->spare) {
+    core_thread *t = s->spare;
+    s->spare = t->next;
+    free(t->stack);
+    free(t->frames);
+    free(t);
+  }
+  free(s);
+}
+
+const char *core_store_message(const core_store *s) { return s->msg; }
+core_exn *core_store_exception(const core_store *s) { return s->exn; }
+core_tag_inst *core_exn_tag(const core_exn *e) { return e->tag; }
+uint64_t core_store_fuel_used(const core_store *s) {
+  return s->fuel_start - s->fuel_left;
+}
+
+core_outcome core_set_message(core_store *s, core_outcome o, const char *msg) {
+  snprintf(s->msg, sizeof s->msg, "%s", msg);
+  return o;
+}
+
+core_outcome core_trap(core_store *s, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(s->msg, sizeof s->msg, fmt, ap);
+  va_end(ap);
+  return CORE_TRAP;
+}
+
+/* Function types are interned: equal types give the same pointer (wasm
+ * 2.0 function types match by structure). */
+const core_rtype *core_store_intern_type(core_store *s,
+                                         const core_functype *ft) {
+  for (size_t i = 0; i < s->types.n; i++) {
+    core_rtype *t = s->types.items[i];
+    if (core_functype_equal(&t->ft, ft)) return t;
+  }
+  core_rtype *t = calloc(1, sizeof *t);
+  if (!t) return NULL;
+  t->ft.nparams = ft->nparams;
+  t->ft.nresults = ft->nresults;
+  t->ft.params = malloc((ft->nparams + 1) * sizeof *ft->params);
+  t->ft.results = malloc((ft->nresults + 1) * sizeof *ft->results);
+  if (!t->ft.params || !t->ft.results) {
+    free_rtype(t);
+    return NULL;
+  }
+  if (ft->nparams)
+    memcpy(t->ft.params, ft->params, ft->nparams * sizeof *ft->params);
+  if (ft->nresults)
+    memcpy(t->ft.results, ft->results, ft->nresults * sizeof *ft->results);
+  if (!core_store_track(s, &s->types, t)) {
+    free_rtype(t);
+    return NULL;
+  }
+  return t;
+}
+
+core_exn *core_exn_new(core_store *s, core_tag_inst *tag, uint32_t n,
+                       const uint64_t *vals) {
+  core_exn *e = malloc(sizeof *e + (size_t)n * sizeof(uint64_t));
+  if (!e) return NULL;
+  e->tag = tag;
+  e->n = n;
+  if (n) memcpy(e->vals, vals, (size_t)n * sizeof(uint64_t));
+  e->next = s->all_exns;
+  s->all_exns = e;
+  return e;
+}
+
+const core_functype *core_func_type(const core_func_inst *f) {
+  return &f->type->ft;
+}
+
+core_func_inst *core_host_func_new(core_store *s, const core_functype *type,
+                                   core_host_fn fn, void *env) {
+  const core_rtype *t = core_store_intern_type(s, type);
+  if (!t) return NULL;
+  core_func_inst *f = calloc(1, sizeof *f);
+  if (!f) return NULL;
+  f->type = t;
+  f->host = fn;
+  f->env = env;
+  if (!core_store_track(s, &s->funcs, f)) {
+    free(f);
+    return NULL;
+  }
+  return f;
+}
+
+/* ---- tables ------------------------------------------------------------ */
+
+core_table_inst *core_table_new(core_store *s, const core_tabletype *t,
+                                core_ref init) {
+  uint64_t max = t->limits.is64 ? UINT64_MAX : UINT32_MAX;
+  if (t->limits.has_max && t->limits.max < max) max = t->limits.max;
+  if (s->cfg.max_table_elems < max) max = s->cfg.max_table_elems;
+  if (t->limits.min > max) return NULL;
+  core_table_inst *tb = calloc(1, sizeof *tb);
+  if (!tb) return NULL;
+  tb->type = *t;
+  tb->max = max;
+  tb->size = t->limits.min;
+  tb->elems = malloc((tb->size ? tb->size : 1) * sizeof(core_ref));
+  if (!tb->elems || !core_store_track(s, &s->tables, tb)) {
+    free(tb->elems);
+    free(tb);
+    return NULL;
+  }
+  for (uint64_t i = 0; i < tb->size; i++) tb->elems[i] = init;
+  return tb;
+}
+
+bool core_table_grow(core_table_inst *t, uint64_t delta, core_ref init) {
+  if (delta > t->max - t->size) return false;
+  uint64_t n = t->size + delta;
+  if (delta == 0) return true;
+  if (n > SIZE_MAX / sizeof(core_ref)) return false;
+  core_ref *e = realloc(t->elems, n * sizeof(core_ref));
+  if (!e) return false;
+  for (uint64_t i = t->size; i < n; i++) e[i] = init;
+  t->elems = e;
+  t->size = n;
+  t->type.limits.min = n;
+  return true;
+}
+
+core_ref core_table_get(const core_table_inst *t, uint64_t i, bool *in_bounds) {
+  bool ok = i < t->size;
+  if (in_bounds) *in_bounds = ok;
+  return ok ? t->elems[i] : 0;
+}
+uint64_t core_table_size(const core_table_inst *t) { return t->size; }
+
+/* ---- memories ------------------------------------------------------------ */
+
+core_mem_inst *core_memory_new(core_store *s, const core_memtype *t) {
+  uint64_t max = t->limits.is64 ? (1ull << 48) : 65536;
+  if (t->limits.has_max && t->limits.max < max) max = t->limits.max;
+  if (s->cfg.max_memory_pages < max) max = s->cfg.max_memory_pages;
+  if (t->limits.min > max) return NULL;
+  core_mem_inst *m = calloc(1, sizeof *m);
+  if (!m) return NULL;
+  m->type = *t;
+  m->max = max;
+  m->pages = t->limits.min;
+  if (m->pages > SIZE_MAX / PAGE_SIZE) {
+    free(m);
+    return NULL;
+  }
+  m->size = m->pages * PAGE_SIZE;
+  m->data = calloc(m->size ? m->size : 1, 1);
+  if (!m->data || !core_store_track(s, &s->mems, m)) {
+    free(m->data);
+    free(m);
+    return NULL;
+  }
+  return m;
+}
+
+bool core_memory_grow(core_mem_inst *m, uint64_t delta) {
+  if (delta > m->max - m->pages) return false;
+  if (delta == 0) return true;
+  uint64_t pages = m->pages + delta;
+  if (pages > SIZE_MAX / PAGE_SIZE) return false;
+  uint64_t size = pages * PAGE_SIZE;
+  uint8_t *d = realloc(m->data, size);
+  if (!d) return false;
+  memset(d + m->size, 0, size - m->size);
+  m->data = d;
+  m->size = size;
+  m->pages = pages;
+  m->type.limits.min = pages;
+  return true;
+}
+
+uint8_t *core_memory_data(core_mem_inst *m, uint64_t *size_bytes) {
+  if (size_bytes) *size_bytes = m->size;
+  return m->data;
+}
+
+/* ---- globals and tags -------------------------------------------------- */
+
+core_global_inst *core_global_new(core_store *s, const core_globaltype *t,
+                                  uint64_t value) {
+  core_global_inst *g = calloc(1, sizeof *g);
+  if (!g) return NULL;
+  g->type = *t;
+  g->val = value;
+  if (!core_store_track(s, &s->globals, g)) {
+    free(g);
+    return NULL;
+  }
+  return g;
+}
+
+uint64_t core_global_get(const core_global_inst *g) { return g->val; }
+const core_globaltype *core_global_type(const core_global_inst *g) {
+  return &g->type;
+}
+
+core_tag_inst *core_tag_new(core_store *s, const core_functype *t) {
+  const core_rtype *rt = core_store_intern_type(s, t);
+  if (!rt) return NULL;
+  core_tag_inst *tag = calloc(1, sizeof *tag);
+  if (!tag) return NULL;
+  tag->type = rt;
+  if (!core_store_track(s, &s->tags, tag)) {
+    free(tag);
+    return NULL;
+  }
+  return tag;
+}

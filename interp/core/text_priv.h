@@ -1,0 +1,110 @@
+/* text_priv.h -- internals shared by the files of the core text parser
+ * (text.c: modules and fields; text_instr.c: instructions and expressions;
+ * text_keywords.c: the spec's keyword set).  Not a public API. */
+#ifndef CORE_TEXT_PRIV_H
+#define CORE_TEXT_PRIV_H
+
+#include "../text/sexpr.h"
+#include "module.h"
+
+/* Index spaces with symbolic names (locals and labels are per function). */
+enum {
+  TP_TYPE,
+  TP_FUNC,
+  TP_TABLE,
+  TP_MEM,
+  TP_GLOBAL,
+  TP_TAG,
+  TP_ELEM,
+  TP_DATA,
+  TP_NSPACES
+};
+
+/* A map from $names (the decoded bytes of SX_ID nodes) to indices. */
+typedef struct tp_names {
+  const sx_node **keys; /* open addressing; NULL = free */
+  uint32_t *vals;
+  uint32_t cap, count;
+} tp_names;
+
+/* The parser state of one module. */
+typedef struct tp {
+  cm_error *err;
+  core_module *m;
+  uint32_t cap_types, cap_imports, cap_exports, cap_elems, cap_datas;
+  tp_names names[TP_NSPACES];
+  uint32_t count[TP_NSPACES]; /* indices bound so far */
+  /* address type of each memory and table index (pass 1) */
+  bool *mem64, *table64;
+  uint32_t cap_mem64, cap_table64;
+  /* the function being parsed */
+  tp_names locals;
+  uint32_t nlocals; /* params + locals bound so far */
+  const sx_node **labels; /* label names (NULL if none), innermost last */
+  uint32_t nlabels, cap_labels;
+  /* the expression being built */
+  core_instr *ins;
+  uint32_t nins, cap_ins;
+  core_label *lab;
+  uint32_t nlab, cap_lab;
+} tp;
+
+/* ---- text.c ---- */
+bool tp_fail(tp *p, const sx_node *at, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+bool tp_unsupported(tp *p, const sx_node *at, const char *feature);
+/* "unknown operator X" for a token that is no token of the grammar,
+ * "unexpected token" otherwise (n NULL: missing, reported at `at`). */
+bool tp_unexpected(tp *p, const sx_node *n, const sx_node *at);
+void *tp_grow(tp *p, void *arr, uint32_t *cap, uint32_t n, size_t elsize);
+bool tp_lookup(tp *p, tp_names *names, const sx_node *id, const char *what,
+               uint32_t *out);
+bool tp_bind(tp *p, tp_names *names, const sx_node *id, const char *what,
+             uint32_t idx);
+void tp_names_free(tp_names *names);
+/* An index: a u32 literal or a $name of index space `space`. */
+bool tp_index(tp *p, int space, const sx_node *n, const sx_node *at,
+              uint32_t *out);
+bool tp_is_index(const sx_node *n);
+bool tp_valtype(tp *p, const sx_node *n, core_valtype *out);
+bool tp_reftype(tp *p, const sx_node *n, core_valtype *out);
+/* The index of a function type equal to ft, appending one (a copy) if
+ * there is none (the spec's rule for inline type uses). */
+bool tp_functype_index(tp *p, const core_functype *ft, uint32_t *out);
+/* (param t*)* (result t*)* at items[*i...]: accumulates into ft (which
+ * owns malloc'ed arrays).  param_ids: bind named params as locals. */
+bool tp_functype_lists(tp *p, const sx_node *form, size_t *i,
+                       core_functype *ft, bool allow_names,
+                       bool bind_locals);
+/* A type use: (type x)? (param ...)* (result ...)*.  Sets *idx. */
+bool tp_typeuse(tp *p, const sx_node *form, size_t *i, bool allow_names,
+                bool bind_locals, uint32_t *idx);
+void tp_functype_free(core_functype *ft);
+
+/* ---- text_instr.c ---- */
+/* Parses instructions form->items[*i..] up to the end of the list. */
+bool tp_instrs(tp *p, const sx_node *form, size_t *i);
+/* Moves the instructions built so far, plus a final END, into *e. */
+bool tp_take_expr(tp *p, core_expr *e);
+/* A constant expression: the instructions in form->items[i..]. */
+bool tp_const_expr(tp *p, const sx_node *form, size_t i, core_expr *e);
+/* A single folded instruction as an expression (offset/item sugar). */
+bool tp_folded_expr(tp *p, const sx_node *expr, core_expr *e);
+bool tp_emit(tp *p, core_opcode op, uint32_t idx, uint32_t idx2,
+             uint64_t imm);
+void tp_reset_expr(tp *p);
+
+/* ---- text_keywords.c ---- */
+typedef enum tp_kwclass {
+  TP_KW_UNKNOWN,     /* no keyword of the text format */
+  TP_KW_INSTR,       /* an instruction cmref supports: *op set */
+  TP_KW_UNSUPPORTED, /* valid, but of an unsupported feature: *feature */
+  TP_KW_OTHER,       /* any other keyword of the grammar */
+} tp_kwclass;
+tp_kwclass tp_keyword(const char *s, size_t len, core_opcode *op,
+                      const char **feature);
+/* Checks every atom of a module form as the spec's lexer would: reserved
+ * tokens, malformed numbers and unknown keywords are "unknown operator". */
+bool tp_check_tokens(tp *p, const sx_node *n);
+
+#endif

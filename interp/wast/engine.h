@@ -1,0 +1,88 @@
+/* engine.h -- the abstract engine the .wast runner drives.
+ *
+ * Like the spec interpreter's script runner (a functor over an Engine), the
+ * runner never touches core_module or core_instance itself: it hands module
+ * forms to an engine and gets back opaque definitions and instances, which
+ * it names, registers and invokes.  The core wasm engine (engine_core.c) is
+ * the first implementation; the component model adds its own engine for the
+ * `component` commands, and both kinds live in the same script.
+ */
+#ifndef WAST_ENGINE_H
+#define WAST_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "../core/exec.h"
+#include "../text/sexpr.h"
+#include "../util/diag.h"
+
+/* A value crossing the script boundary: a core value with its type, bits as
+ * in exec.h (an externref `ref.extern N` is N+1, null is 0). */
+typedef struct wast_value {
+  core_valtype type;
+  uint64_t bits;
+} wast_value;
+
+/* What running something gave.  Every non-OK outcome comes with a message. */
+typedef enum wast_outcome {
+  WAST_OK = 0,
+  WAST_TRAP,        /* a trap: "integer divide by zero" */
+  WAST_EXHAUSTED,   /* "call stack exhausted", "out of fuel" */
+  WAST_EXCEPTION,   /* an uncaught wasm exception */
+  WAST_LINK,        /* instantiation: "unknown import", "incompatible ..." */
+  WAST_UNSUPPORTED, /* needs a feature cmref lacks: "unsupported feature: X" */
+  WAST_ERROR,       /* a script error: "undefined export", wrong arguments */
+} wast_outcome;
+
+/* How an engine finds an import: the runner's registry (and spectest).
+ * Returns false when nothing is registered under module.name; sets *skip
+ * (with a reason in msg) when the provider was itself skipped. */
+typedef bool (*wast_resolve_fn)(void *ctx, const char *module, size_t mlen,
+                                const char *name, size_t nlen,
+                                core_extern *out, bool *skip, char *msg,
+                                size_t msgn);
+
+typedef struct wast_engine wast_engine;
+
+typedef struct wast_engine_ops {
+  const char *name; /* "core" */
+  /* Reads a module form (`definition` already dropped), text, binary or
+   * quote, without validating it: NULL with CM_MALFORMED or CM_UNSUPPORTED. */
+  void *(*decode)(wast_engine *e, const sx_node *form, cm_error *err);
+  /* CM_INVALID or CM_UNSUPPORTED on failure. */
+  bool (*validate)(wast_engine *e, void *def, cm_error *err);
+  /* Links imports through e->resolve and runs initialisation. */
+  wast_outcome (*instantiate)(wast_engine *e, void *def, void **inst,
+                              char *msg, size_t msgn);
+  /* Calls an exported function.  *results is malloc'ed (caller frees). */
+  wast_outcome (*invoke)(wast_engine *e, void *inst, const char *name,
+                         size_t len, const wast_value *args, size_t nargs,
+                         wast_value **results, size_t *nresults, char *msg,
+                         size_t msgn);
+  /* Reads an exported global. */
+  wast_outcome (*get)(wast_engine *e, void *inst, const char *name,
+                      size_t len, wast_value *out, char *msg, size_t msgn);
+  /* An export as a core extern, for linking other modules against it. */
+  bool (*export_extern)(wast_engine *e, void *inst, const char *name,
+                        size_t len, core_extern *out);
+  void (*free_def)(wast_engine *e, void *def);
+  void (*free)(wast_engine *e); /* the engine, its store and instances */
+} wast_engine_ops;
+
+struct wast_engine {
+  const wast_engine_ops *ops;
+  wast_resolve_fn resolve;
+  void *resolve_ctx;
+};
+
+/* The core wasm engine: one store (with the given limits) per engine.
+ * print_to receives the output of spectest's print functions (NULL: quiet). */
+wast_engine *wast_core_engine_new(const core_config *cfg, FILE *print_to);
+/* The predefined `spectest` instance of that engine. */
+void *wast_core_engine_spectest(wast_engine *e);
+/* The store of the core engine (for the CLI's fuel report etc.). */
+core_store *wast_core_engine_store(wast_engine *e);
+
+#endif

@@ -1,0 +1,277 @@
+/* engine_core.c -- the core wasm engine behind the .wast runner (see
+ * engine.h): text/binary/quote modules through core_parse_module, then
+ * core_validate, core_instantiate and core_call, all in one store. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/text.h"
+#include "../core/validate.h"
+#include "engine.h"
+#include "spectest.h"
+
+/* An instance: a wasm instance, or the spectest host module. */
+typedef struct core_inst_ref {
+  core_instance *inst;
+  const wast_spectest *host;
+  struct core_inst_ref *next; /* every instance, to free them */
+} core_inst_ref;
+
+/* A decoded module; the engine keeps them all until it is freed, because
+ * instances must not outlive their module. */
+typedef struct core_def {
+  core_module *m;
+  struct core_def *next;
+} core_def;
+
+typedef struct core_engine {
+  wast_engine base; /* first: a wast_engine* is a core_engine* */
+  core_store *store;
+  wast_spectest *spectest;
+  core_inst_ref spectest_ref;
+  core_inst_ref *insts;
+  core_def *defs;
+} core_engine;
+
+static void *ce_decode(wast_engine *e, const sx_node *form, cm_error *err) {
+  core_engine *ce = (core_engine *)e;
+  core_module *m = core_parse_module(form, NULL, err);
+  if (!m) return NULL;
+  core_def *d = calloc(1, sizeof *d);
+  if (!d) {
+    core_module_free(m);
+    cm_error_set(err, CM_IO, "out of memory");
+    return NULL;
+  }
+  d->m = m;
+  d->next = ce->defs;
+  ce->defs = d;
+  return d;
+}
+
+static bool ce_validate(wast_engine *e, void *def, cm_error *err) {
+  (void)e;
+  return core_validate(((core_def *)def)->m, err);
+}
+
+/* Only for a definition nothing was instantiated from (the runner drops
+ * the modules of assert_invalid/assert_malformed at once): they are the
+ * newest, so the search ends at once. */
+static void ce_free_def(wast_engine *e, void *def) {
+  core_engine *ce = (core_engine *)e;
+  for (core_def **p = &ce->defs; *p; p = &(*p)->next)
+    if (*p == def) {
+      *p = ((core_def *)def)->next;
+      core_module_free(((core_def *)def)->m);
+      free(def);
+      return;
+    }
+}
+
+/* Maps a core outcome to the script's, taking the message from the store. */
+static wast_outcome from_core(core_engine *ce, core_outcome o, char *msg,
+                              size_t msgn) {
+  switch (o) {
+  case CORE_OK: return WAST_OK;
+  case CORE_TRAP:
+    snprintf(msg, msgn, "%s", core_store_message(ce->store));
+    return WAST_TRAP;
+  case CORE_EXHAUSTED:
+    snprintf(msg, msgn, "%s", core_store_message(ce->store));
+    return WAST_EXHAUSTED;
+  case CORE_THROWN:
+    snprintf(msg, msgn, "uncaught exception");
+    return WAST_EXCEPTION;
+  case CORE_LINK_ERROR:
+    snprintf(msg, msgn, "link error");
+    return WAST_LINK;
+  }
+  snprintf(msg, msgn, "unknown outcome");
+  return WAST_ERROR;
+}
+
+static wast_outcome ce_instantiate(wast_engine *e, void *def, void **out,
+                                   char *msg, size_t msgn) {
+  core_engine *ce = (core_engine *)e;
+  const core_module *m = ((core_def *)def)->m;
+  core_extern *imports = calloc(m->nimports ? m->nimports : 1, sizeof *imports);
+  if (!imports) {
+    snprintf(msg, msgn, "out of memory");
+    return WAST_ERROR;
+  }
+  for (uint32_t i = 0; i < m->nimports; i++) {
+    const core_import *im = &m->imports[i];
+    bool skip = false;
+    if (!e->resolve(e->resolve_ctx, im->module.s, im->module.len, im->name.s,
+                    im->name.len, &imports[i], &skip, msg, msgn)) {
+      free(imports);
+      if (skip) return WAST_UNSUPPORTED;
+      snprintf(msg, msgn, "unknown import \"%.*s\".\"%.*s\"",
+               (int)im->module.len, im->module.s, (int)im->name.len,
+               im->name.s);
+      return WAST_LINK;
+    }
+  }
+  cm_error err;
+  cm_error_init(&err);
+  core_instance *inst = NULL;
+  core_outcome o =
+      core_instantiate(ce->store, m, imports, m->nimports, &inst, &err);
+  free(imports);
+  if (o == CORE_LINK_ERROR) {
+    snprintf(msg, msgn, "%s", err.msg[0] ? err.msg : "link error");
+    return err.kind == CM_UNSUPPORTED ? WAST_UNSUPPORTED : WAST_LINK;
+  }
+  if (o != CORE_OK) return from_core(ce, o, msg, msgn);
+  core_inst_ref *r = calloc(1, sizeof *r);
+  if (!r) {
+    snprintf(msg, msgn, "out of memory");
+    return WAST_ERROR;
+  }
+  r->inst = inst;
+  r->next = ce->insts;
+  ce->insts = r;
+  *out = r;
+  return WAST_OK;
+}
+
+static bool ce_export(wast_engine *e, void *inst, const char *name,
+                      size_t len, core_extern *out) {
+  (void)e;
+  const core_inst_ref *r = inst;
+  if (r->host) return wast_spectest_export(r->host, name, len, out);
+  return core_instance_export(r->inst, name, (uint32_t)len, out);
+}
+
+static wast_outcome ce_invoke(wast_engine *e, void *inst, const char *name,
+                              size_t len, const wast_value *args,
+                              size_t nargs, wast_value **results,
+                              size_t *nresults, char *msg, size_t msgn) {
+  core_engine *ce = (core_engine *)e;
+  core_extern ex;
+  *results = NULL;
+  *nresults = 0;
+  if (!ce_export(e, inst, name, len, &ex)) {
+    snprintf(msg, msgn, "undefined export \"%.*s\"", (int)len, name);
+    return WAST_ERROR;
+  }
+  if (ex.kind != CORE_EXTERN_FUNC) {
+    snprintf(msg, msgn, "export \"%.*s\" is not a function", (int)len, name);
+    return WAST_ERROR;
+  }
+  const core_functype *ft = core_func_type(ex.u.func);
+  if (nargs != ft->nparams) {
+    snprintf(msg, msgn, "wrong number of arguments: %zu, expected %u", nargs,
+             ft->nparams);
+    return WAST_ERROR;
+  }
+  size_t nres = ft->nresults;
+  uint64_t *argbits = calloc(nargs + 1, sizeof *argbits);
+  uint64_t *resbits = calloc(nres + 1, sizeof *resbits);
+  wast_value *vals = calloc(nres + 1, sizeof *vals);
+  if (!argbits || !resbits || !vals) {
+    free(argbits);
+    free(resbits);
+    free(vals);
+    snprintf(msg, msgn, "out of memory");
+    return WAST_ERROR;
+  }
+  for (size_t i = 0; i < nargs; i++) {
+    if (args[i].type != ft->params[i]) {
+      snprintf(msg, msgn, "wrong type of argument %zu: %s, expected %s", i,
+               core_valtype_name(args[i].type),
+               core_valtype_name(ft->params[i]));
+      free(argbits);
+      free(resbits);
+      free(vals);
+      return WAST_ERROR;
+    }
+    argbits[i] = args[i].bits;
+  }
+  core_outcome o = core_call(ce->store, ex.u.func, argbits, resbits);
+  free(argbits);
+  if (o != CORE_OK) {
+    free(resbits);
+    free(vals);
+    return from_core(ce, o, msg, msgn);
+  }
+  for (size_t i = 0; i < nres; i++) {
+    vals[i].type = ft->results[i];
+    vals[i].bits = resbits[i];
+    if (ft->results[i] == CORE_I32 || ft->results[i] == CORE_F32)
+      vals[i].bits &= 0xffffffffu;
+  }
+  free(resbits);
+  *results = vals;
+  *nresults = nres;
+  return WAST_OK;
+}
+
+static wast_outcome ce_get(wast_engine *e, void *inst, const char *name,
+                           size_t len, wast_value *out, char *msg,
+                           size_t msgn) {
+  core_extern ex;
+  if (!ce_export(e, inst, name, len, &ex)) {
+    snprintf(msg, msgn, "undefined export \"%.*s\"", (int)len, name);
+    return WAST_ERROR;
+  }
+  if (ex.kind != CORE_EXTERN_GLOBAL) {
+    snprintf(msg, msgn, "export \"%.*s\" is not a global", (int)len, name);
+    return WAST_ERROR;
+  }
+  out->type = core_global_type(ex.u.global)->type;
+  out->bits = core_global_get(ex.u.global);
+  if (out->type == CORE_I32 || out->type == CORE_F32)
+    out->bits &= 0xffffffffu;
+  return WAST_OK;
+}
+
+static void ce_free(wast_engine *e) {
+  core_engine *ce = (core_engine *)e;
+  /* The store first: instances refer to spectest's function types. */
+  core_store_free(ce->store);
+  wast_spectest_free(ce->spectest);
+  while (ce->insts) {
+    core_inst_ref *next = ce->insts->next;
+    free(ce->insts);
+    ce->insts = next;
+  }
+  while (ce->defs) {
+    core_def *next = ce->defs->next;
+    core_module_free(ce->defs->m);
+    free(ce->defs);
+    ce->defs = next;
+  }
+  free(ce);
+}
+
+static const wast_engine_ops core_ops = {
+    "core",    ce_decode, ce_validate, ce_instantiate, ce_invoke,
+    ce_get,    ce_export, ce_free_def, ce_free,
+};
+
+wast_engine *wast_core_engine_new(const core_config *cfg, FILE *print_to) {
+  core_engine *ce = calloc(1, sizeof *ce);
+  if (!ce) return NULL;
+  ce->base.ops = &core_ops;
+  ce->store = core_store_new(cfg);
+  if (!ce->store) {
+    free(ce);
+    return NULL;
+  }
+  ce->spectest = wast_spectest_new(ce->store, print_to);
+  if (!ce->spectest) {
+    core_store_free(ce->store);
+    free(ce);
+    return NULL;
+  }
+  ce->spectest_ref.host = ce->spectest;
+  return &ce->base;
+}
+
+void *wast_core_engine_spectest(wast_engine *e) {
+  return &((core_engine *)e)->spectest_ref;
+}
+
+core_store *wast_core_engine_store(wast_engine *e) {
+  return ((core_engine *)e)->store;
+}

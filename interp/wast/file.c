@@ -1,0 +1,63 @@
+/* file.c -- reading input files whole, with a clear error for each way it
+ * can go wrong (the CLI and the runner must never crash on odd paths). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "wast.h"
+
+char *wast_read_file(const char *path, size_t *len, cm_error *err) {
+  struct stat st;
+  if (stat(path, &st) != 0) {
+    cm_error_set(err, CM_IO, "%s: cannot open: %s", path, strerror(errno));
+    return NULL;
+  }
+  if (S_ISDIR(st.st_mode)) {
+    cm_error_set(err, CM_IO, "%s: is a directory", path);
+    return NULL;
+  }
+  FILE *fp = fopen(path, "rb");
+  if (!fp) {
+    cm_error_set(err, CM_IO, "%s: cannot open: %s", path, strerror(errno));
+    return NULL;
+  }
+  /* Read in chunks rather than trusting st_size: pipes and /dev files
+   * report 0. */
+  size_t cap = S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size + 1
+                                                      : 4096;
+  size_t n = 0;
+  char *buf = malloc(cap);
+  while (buf) {
+    if (n + 1 >= cap) {
+      char *nb = realloc(buf, cap * 2);
+      if (!nb) {
+        free(buf);
+        buf = NULL;
+        break;
+      }
+      buf = nb;
+      cap *= 2;
+    }
+    size_t got = fread(buf + n, 1, cap - n - 1, fp);
+    n += got;
+    if (got == 0) break;
+  }
+  if (!buf) {
+    fclose(fp);
+    cm_error_set(err, CM_IO, "%s: out of memory", path);
+    return NULL;
+  }
+  if (ferror(fp)) {
+    int e = errno;
+    fclose(fp);
+    free(buf);
+    cm_error_set(err, CM_IO, "%s: read error: %s", path, strerror(e));
+    return NULL;
+  }
+  fclose(fp);
+  buf[n] = 0;
+  *len = n;
+  return buf;
+}

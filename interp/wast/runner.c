@@ -1,0 +1,900 @@
+/* runner.c -- the .wast script runner (see wast.h).
+ *
+ * One handler per command keyword, in a table, so later command families
+ * (the component model's `component ...`) slot in beside the core ones.
+ * Handlers never stop the script: each records pass, fail or skip for its
+ * command and the runner moves on, like a test harness rather than the
+ * spec interpreter (which aborts at the first failure).
+ *
+ * Semantics follow the spec interpreter's script runner:
+ *  - `(module $M? ...)` defines, validates and instantiates; `$M` (and "the
+ *    latest") then names both the module and the instance.  `(module
+ *    definition ...)` only defines; `(module instance $I? $M?)`
+ *    instantiates.
+ *  - assertions on a module (assert_trap/assert_unlinkable on a module form)
+ *    define it as the latest module but bind no instance.
+ *  - expected messages match when the actual message starts with them.
+ * Our own policy on top:
+ *  - a command needing an unsupported feature is skipped (never passed), and
+ *    so is every command that depends on a skipped module;
+ *  - a module that failed makes the commands that use it fail, saying so;
+ *  - for assert_invalid/malformed/unlinkable/uninstantiable only the kind of
+ *    error decides; a different message is a counted "message mismatch".
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+#include "values.h"
+#include "wast.h"
+
+/* ---- names: modules, instances, the registry --------------------------- */
+
+typedef enum ent_state { ENT_OK, ENT_FAILED, ENT_SKIPPED } ent_state;
+
+/* A module definition or an instance, or the memory that making it failed
+ * (so later commands can say why they cannot run). */
+typedef struct entry {
+  ent_state state;
+  wast_engine *eng;
+  void *ptr; /* definition or instance, owned by eng */
+  uint32_t line;
+  char *reason;
+  struct entry *next;
+} entry;
+
+typedef struct binding {
+  char *name; /* $id or registered name; bytes, may hold NUL */
+  size_t len;
+  entry *e;
+} binding;
+
+typedef struct bindmap {
+  binding *items;
+  size_t n, cap;
+  entry *latest;
+} bindmap;
+
+typedef struct runner {
+  const char *file;
+  wast_engine *core;
+  bindmap modules, instances, registry;
+  entry *entries;
+  wast_file_result *res;
+} runner;
+
+/* The outcome of one command as its handler builds it. */
+typedef struct cmd {
+  wast_status st;
+  bool mismatch;
+  char msg[4096];
+} cmd;
+
+static void cmd_set(cmd *c, wast_status st, const char *fmt, va_list ap) {
+  c->st = st;
+  vsnprintf(c->msg, sizeof c->msg, fmt, ap);
+}
+
+static void fail(cmd *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void fail(cmd *c, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  cmd_set(c, WAST_FAIL, fmt, ap);
+  va_end(ap);
+}
+
+static void skip(cmd *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void skip(cmd *c, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  cmd_set(c, WAST_SKIP, fmt, ap);
+  va_end(ap);
+}
+
+static char *dup_bytes(const char *s, size_t n) {
+  char *d = malloc(n + 1);
+  if (d) {
+    memcpy(d, s, n);
+    d[n] = 0;
+  }
+  return d;
+}
+
+static entry *new_entry(runner *r, ent_state st, wast_engine *eng, void *ptr,
+                        uint32_t line, const char *reason) {
+  entry *e = calloc(1, sizeof *e);
+  if (!e) return NULL;
+  e->state = st;
+  e->eng = eng;
+  e->ptr = ptr;
+  e->line = line;
+  e->reason = reason ? dup_bytes(reason, strlen(reason)) : NULL;
+  e->next = r->entries;
+  r->entries = e;
+  return e;
+}
+
+/* Binds name (NULL: only "the latest") to e.  A later binding of the same
+ * name hides the earlier one. */
+static void bind(bindmap *m, const char *name, size_t len, entry *e) {
+  if (!e) return;
+  m->latest = e;
+  if (!name) return;
+  for (size_t i = 0; i < m->n; i++)
+    if (m->items[i].len == len && memcmp(m->items[i].name, name, len) == 0) {
+      m->items[i].e = e;
+      return;
+    }
+  if (m->n == m->cap) {
+    size_t cap = m->cap ? 2 * m->cap : 16;
+    binding *nb = realloc(m->items, cap * sizeof *nb);
+    if (!nb) return;
+    m->items = nb;
+    m->cap = cap;
+  }
+  char *copy = dup_bytes(name, len);
+  if (!copy) return;
+  m->items[m->n++] = (binding){copy, len, e};
+}
+
+static entry *lookup(const bindmap *m, const char *name, size_t len) {
+  if (!name) return m->latest;
+  for (size_t i = 0; i < m->n; i++)
+    if (m->items[i].len == len && memcmp(m->items[i].name, name, len) == 0)
+      return m->items[i].e;
+  return NULL;
+}
+
+static void free_bindmap(bindmap *m) {
+  for (size_t i = 0; i < m->n; i++) free(m->items[i].name);
+  free(m->items);
+}
+
+/* The registry, seen by engines when they link imports. */
+static bool resolve(void *ctx, const char *module, size_t mlen,
+                    const char *name, size_t nlen, core_extern *out,
+                    bool *skipped, char *msg, size_t msgn) {
+  runner *r = ctx;
+  entry *e = lookup(&r->registry, module ? module : "", mlen);
+  if (!e) return false;
+  if (e->state == ENT_SKIPPED) {
+    *skipped = true;
+    snprintf(msg, msgn, "%s", e->reason ? e->reason : "skipped");
+    return false;
+  }
+  if (e->state != ENT_OK) return false;
+  return e->eng->ops->export_extern(e->eng, e->ptr, name, nlen, out);
+}
+
+/* Says why a command cannot use entry e (which is not ENT_OK). */
+static void blocked(cmd *c, const entry *e, const char *what) {
+  if (e->state == ENT_SKIPPED)
+    skip(c, "%s", e->reason ? e->reason : "depends on a skipped module");
+  else
+    fail(c, "%s at line %u failed: %s", what, e->line,
+         e->reason ? e->reason : "?");
+}
+
+/* ---- small helpers over forms ------------------------------------------ */
+
+static const sx_node *item(const sx_node *form, size_t i) {
+  return i < form->n ? form->items[i] : NULL;
+}
+
+static bool is_id(const sx_node *n) { return n && n->kind == SX_ID; }
+
+static bool is_string(const sx_node *n) { return n && n->kind == SX_STRING; }
+
+/* Does `actual` start with `expected` (the spec's message matching)? */
+static bool msg_matches(const char *actual, const sx_node *expected) {
+  size_t n = expected->strlen;
+  return strlen(actual) >= n && memcmp(actual, expected->str, n) == 0;
+}
+
+static const char *outcome_name(wast_outcome o) {
+  switch (o) {
+  case WAST_OK: return "success";
+  case WAST_TRAP: return "trap";
+  case WAST_EXHAUSTED: return "exhaustion";
+  case WAST_EXCEPTION: return "exception";
+  case WAST_LINK: return "link error";
+  case WAST_UNSUPPORTED: return "unsupported";
+  case WAST_ERROR: return "script error";
+  }
+  return "?";
+}
+
+static const char *err_kind_word(cm_errkind k) {
+  switch (k) {
+  case CM_MALFORMED: return "malformed";
+  case CM_INVALID: return "invalid";
+  case CM_LINK: return "unlinkable";
+  case CM_UNSUPPORTED: return "unsupported";
+  default: return "error";
+  }
+}
+
+/* The error with its position, for messages: "invalid: f.wast:3:5: ...". */
+static void err_text(const cm_error *err, char *buf, size_t n) {
+  char pos[700];
+  cm_error_format(err, pos, sizeof pos);
+  snprintf(buf, n, "%s: %s", err_kind_word(err->kind), pos);
+}
+
+/* ---- modules ------------------------------------------------------------ */
+
+/* A module form split into its parts. */
+typedef struct modform {
+  bool definition, instance;
+  const sx_node *id;   /* $M, or NULL */
+  const sx_node *id2;  /* `module instance $I $M`: $M */
+} modform;
+
+static bool split_module(const sx_node *form, modform *mf) {
+  memset(mf, 0, sizeof *mf);
+  if (!sx_is_form(form, "module")) return false;
+  size_t i = 1;
+  if (sx_is_keyword(item(form, 1), "definition")) {
+    mf->definition = true;
+    i = 2;
+  } else if (sx_is_keyword(item(form, 1), "instance")) {
+    mf->instance = true;
+    i = 2;
+  }
+  if (is_id(item(form, i))) mf->id = form->items[i++];
+  if (mf->instance && is_id(item(form, i))) mf->id2 = form->items[i++];
+  return true;
+}
+
+/* Decodes (and validates) a module form with the engine.  Returns the
+ * definition, or NULL with err set. */
+static void *load_def(runner *r, const sx_node *form, bool validate,
+                      cm_error *err) {
+  wast_engine *eng = r->core;
+  void *def;
+  const sx_node **items = NULL;
+  sx_node view = *form;
+  if (sx_is_keyword(item(form, 1), "definition")) {
+    /* The module parser knows nothing of `definition`: hand it a view of
+     * the form without that keyword, sharing the other items. */
+    items = malloc((form->n - 1) * sizeof *items);
+    if (!items) {
+      cm_error_set(err, CM_IO, "out of memory");
+      return NULL;
+    }
+    items[0] = form->items[0];
+    memcpy(items + 1, form->items + 2, (form->n - 2) * sizeof *items);
+    view.items = (sx_node **)items;
+    view.n = form->n - 1;
+  }
+  def = eng->ops->decode(eng, &view, err);
+  free(items);
+  if (!def) {
+    if (err->kind == CM_OK) cm_error_set(err, CM_MALFORMED, "cannot decode");
+    return NULL;
+  }
+  if (validate && !eng->ops->validate(eng, def, err)) {
+    if (err->kind == CM_OK) cm_error_set(err, CM_INVALID, "invalid module");
+    eng->ops->free_def(eng, def);
+    return NULL;
+  }
+  return def;
+}
+
+/* An $id as a binding key (not NUL-terminated: use with id_len). */
+static const char *id_text(const sx_node *id) { return id ? id->text : NULL; }
+static size_t id_len(const sx_node *id) { return id ? id->len : 0; }
+
+/* Instantiates the module of entry m; on success binds nothing and returns
+ * the instance. */
+static wast_outcome instantiate(runner *r, entry *m, void **inst, char *msg,
+                                size_t msgn) {
+  (void)r;
+  return m->eng->ops->instantiate(m->eng, m->ptr, inst, msg, msgn);
+}
+
+/* `(module instance $I? $M?)` */
+static void do_instance(runner *r, const sx_node *form, const modform *mf,
+                        cmd *c) {
+  /* With one name, it names the module (spec README "Scripts"). */
+  const sx_node *iname = mf->id2 ? mf->id : NULL;
+  const sx_node *mname = mf->id2 ? mf->id2 : mf->id;
+  entry *m = lookup(&r->modules, id_text(mname), id_len(mname));
+  if (!m) {
+    if (mname) fail(c, "unknown module %.*s", (int)mname->len, mname->text);
+    else fail(c, "no module defined");
+    bind(&r->instances, id_text(iname), id_len(iname),
+         new_entry(r, ENT_FAILED, NULL, NULL, form->line, c->msg));
+    return;
+  }
+  if (m->state != ENT_OK) {
+    blocked(c, m, "module");
+    bind(&r->instances, id_text(iname), id_len(iname),
+         new_entry(r, m->state, NULL, NULL, form->line, c->msg));
+    return;
+  }
+  char msg[1024] = "";
+  void *inst = NULL;
+  wast_outcome o = instantiate(r, m, &inst, msg, sizeof msg);
+  if (o == WAST_OK) {
+    c->st = WAST_PASS;
+    bind(&r->instances, id_text(iname), id_len(iname),
+         new_entry(r, ENT_OK, m->eng, inst, form->line, NULL));
+    return;
+  }
+  if (o == WAST_UNSUPPORTED) skip(c, "%s", msg);
+  else fail(c, "instantiation: %s: %s", outcome_name(o), msg);
+  bind(&r->instances, id_text(iname), id_len(iname),
+       new_entry(r, o == WAST_UNSUPPORTED ? ENT_SKIPPED : ENT_FAILED, NULL,
+                 NULL, form->line, c->msg));
+}
+
+static void do_module(runner *r, const sx_node *form, cmd *c) {
+  modform mf;
+  split_module(form, &mf);
+  if (mf.instance) {
+    do_instance(r, form, &mf, c);
+    return;
+  }
+  const char *name = id_text(mf.id);
+  size_t len = id_len(mf.id);
+  cm_error err;
+  cm_error_init(&err);
+  void *def = load_def(r, form, true, &err);
+  if (!def) {
+    char buf[1024];
+    err_text(&err, buf, sizeof buf);
+    ent_state st = err.kind == CM_UNSUPPORTED ? ENT_SKIPPED : ENT_FAILED;
+    if (st == ENT_SKIPPED) skip(c, "%s", err.msg);
+    else fail(c, "%s", buf);
+    entry *e = new_entry(r, st, NULL, NULL, form->line, c->msg);
+    bind(&r->modules, name, len, e);
+    if (!mf.definition) bind(&r->instances, name, len, e);
+    return;
+  }
+  entry *m = new_entry(r, ENT_OK, r->core, def, form->line, NULL);
+  bind(&r->modules, name, len, m);
+  c->st = WAST_PASS;
+  if (mf.definition) return;
+  char msg[1024] = "";
+  void *inst = NULL;
+  wast_outcome o = instantiate(r, m, &inst, msg, sizeof msg);
+  if (o == WAST_OK) {
+    bind(&r->instances, name, len,
+         new_entry(r, ENT_OK, r->core, inst, form->line, NULL));
+    return;
+  }
+  if (o == WAST_UNSUPPORTED) skip(c, "%s", msg);
+  else fail(c, "instantiation: %s: %s", outcome_name(o), msg);
+  bind(&r->instances, name, len,
+       new_entry(r, o == WAST_UNSUPPORTED ? ENT_SKIPPED : ENT_FAILED, NULL,
+                 NULL, form->line, c->msg));
+}
+
+/* `(register "name" $I?)` */
+static void do_register(runner *r, const sx_node *form, cmd *c) {
+  const sx_node *name = item(form, 1);
+  const sx_node *id = item(form, 2);
+  if (!is_string(name) || (id && !is_id(id)) || form->n > 3) {
+    fail(c, "malformed register command");
+    return;
+  }
+  entry *e = lookup(&r->instances, id_text(id), id_len(id));
+  if (!e) {
+    if (id) fail(c, "unknown module instance %.*s", (int)id->len, id->text);
+    else fail(c, "no module instance defined");
+    return;
+  }
+  /* Registered even when it failed or was skipped, so importers learn why. */
+  bind(&r->registry, name->str, name->strlen, e);
+  if (e->state != ENT_OK) {
+    blocked(c, e, "module");
+    return;
+  }
+  c->st = WAST_PASS;
+}
+
+/* ---- actions ------------------------------------------------------------ */
+
+/* Runs `(invoke $I? "name" const*)` or `(get $I? "name")`.  Returns false
+ * when the command's fate is already decided in c (bad syntax, missing or
+ * broken instance, unsupported constant); otherwise the outcome. */
+static bool run_action(runner *r, const sx_node *act, wast_outcome *o,
+                       wast_value **vals, size_t *nvals, char *msg,
+                       size_t msgn, cmd *c) {
+  *vals = NULL;
+  *nvals = 0;
+  bool invoke = sx_is_form(act, "invoke");
+  if (!invoke && !sx_is_form(act, "get")) {
+    fail(c, "expected an action (invoke or get)");
+    return false;
+  }
+  size_t i = 1;
+  const sx_node *id = is_id(item(act, 1)) ? act->items[i++] : NULL;
+  const sx_node *name = item(act, i++);
+  if (!is_string(name) || (!invoke && act->n != i)) {
+    fail(c, "malformed action");
+    return false;
+  }
+  entry *e = lookup(&r->instances, id_text(id), id_len(id));
+  if (!e) {
+    if (id) fail(c, "unknown module instance %.*s", (int)id->len, id->text);
+    else fail(c, "no module instance defined");
+    return false;
+  }
+  if (e->state != ENT_OK) {
+    blocked(c, e, "module");
+    return false;
+  }
+  wast_engine *eng = e->eng;
+  if (!invoke) {
+    wast_value *v = calloc(1, sizeof *v);
+    if (!v) {
+      fail(c, "out of memory");
+      return false;
+    }
+    *o = eng->ops->get(eng, e->ptr, name->str, name->strlen, v, msg, msgn);
+    if (*o == WAST_OK) {
+      *vals = v;
+      *nvals = 1;
+    } else {
+      free(v);
+    }
+    return true;
+  }
+  size_t nargs = act->n - i;
+  wast_value *args = calloc(nargs + 1, sizeof *args);
+  if (!args) {
+    fail(c, "out of memory");
+    return false;
+  }
+  for (size_t k = 0; k < nargs; k++) {
+    cm_error err;
+    cm_error_init(&err);
+    if (!wast_parse_const(act->items[i + k], &args[k], &err)) {
+      if (err.kind == CM_UNSUPPORTED) skip(c, "%s", err.msg);
+      else fail(c, "bad argument: %s", err.msg);
+      free(args);
+      return false;
+    }
+  }
+  *o = eng->ops->invoke(eng, e->ptr, name->str, name->strlen, args, nargs,
+                        vals, nvals, msg, msgn);
+  free(args);
+  return true;
+}
+
+/* "(i32.const 1)" for one value, "[(i32.const 1) (f32.const 2)]" else. */
+static void format_values(const wast_value *v, size_t n, char *buf,
+                          size_t cap) {
+  size_t used = 0;
+  buf[0] = 0;
+  if (n != 1) used += (size_t)snprintf(buf, cap, "[");
+  for (size_t i = 0; i < n && used + 1 < cap; i++) {
+    if (i) buf[used++] = ' ', buf[used] = 0;
+    wast_format_value(&v[i], buf + used, cap - used);
+    used += strlen(buf + used);
+  }
+  if (n != 1 && used + 1 < cap) snprintf(buf + used, cap - used, "]");
+}
+
+static void format_patterns(const wast_pattern *p, size_t n, char *buf,
+                            size_t cap) {
+  size_t used = 0;
+  buf[0] = 0;
+  if (n != 1) used += (size_t)snprintf(buf, cap, "[");
+  for (size_t i = 0; i < n && used + 1 < cap; i++) {
+    if (i) buf[used++] = ' ', buf[used] = 0;
+    wast_format_pattern(&p[i], buf + used, cap - used);
+    used += strlen(buf + used);
+  }
+  if (n != 1 && used + 1 < cap) snprintf(buf + used, cap - used, "]");
+}
+
+/* What an action gave instead of what was expected, for messages. */
+static void describe(wast_outcome o, const wast_value *v, size_t n,
+                     const char *msg, char *buf, size_t cap) {
+  if (o == WAST_OK) format_values(v, n, buf, cap);
+  else snprintf(buf, cap, "%s \"%s\"", outcome_name(o), msg);
+}
+
+/* A bare action as a command: it must not trap. */
+static void do_action(runner *r, const sx_node *form, cmd *c) {
+  wast_outcome o;
+  wast_value *vals;
+  size_t n;
+  char msg[1024] = "";
+  if (!run_action(r, form, &o, &vals, &n, msg, sizeof msg, c)) return;
+  free(vals);
+  if (o == WAST_OK) c->st = WAST_PASS;
+  else if (o == WAST_UNSUPPORTED) skip(c, "%s", msg);
+  else fail(c, "%s: %s", outcome_name(o), msg);
+}
+
+static void do_assert_return(runner *r, const sx_node *form, cmd *c) {
+  if (form->n < 2) {
+    fail(c, "malformed assert_return");
+    return;
+  }
+  size_t npat = form->n - 2;
+  wast_pattern *pats = calloc(npat + 1, sizeof *pats);
+  if (!pats) {
+    fail(c, "out of memory");
+    return;
+  }
+  size_t built = 0;
+  for (; built < npat; built++) {
+    cm_error err;
+    cm_error_init(&err);
+    if (!wast_parse_pattern(form->items[2 + built], &pats[built], &err)) {
+      built++; /* a partly built pattern is freed too */
+      if (err.kind == CM_UNSUPPORTED) skip(c, "%s", err.msg);
+      else fail(c, "bad result: %s", err.msg);
+      goto out;
+    }
+  }
+  wast_outcome o;
+  wast_value *vals;
+  size_t n;
+  char msg[1024] = "";
+  if (!run_action(r, form->items[1], &o, &vals, &n, msg, sizeof msg, c))
+    goto out;
+  bool ok = o == WAST_OK && n == npat;
+  for (size_t i = 0; ok && i < n; i++)
+    ok = wast_pattern_match(&pats[i], &vals[i]);
+  if (ok) {
+    c->st = WAST_PASS;
+  } else if (o == WAST_UNSUPPORTED) {
+    skip(c, "%s", msg);
+  } else {
+    char want[1200], got[1200];
+    format_patterns(pats, npat, want, sizeof want);
+    describe(o, vals, n, msg, got, sizeof got);
+    fail(c, "expected %s, got %s", want, got);
+  }
+  free(vals);
+out:
+  for (size_t i = 0; i < built; i++) wast_pattern_free(&pats[i]);
+  free(pats);
+}
+
+/* assert_trap / assert_exhaustion / assert_exception on an action. */
+static void assert_action_fails(runner *r, const sx_node *act,
+                                const sx_node *expect, wast_outcome want,
+                                cmd *c) {
+  wast_outcome o;
+  wast_value *vals;
+  size_t n;
+  char msg[1024] = "";
+  if (!run_action(r, act, &o, &vals, &n, msg, sizeof msg, c)) return;
+  char got[1200];
+  describe(o, vals, n, msg, got, sizeof got);
+  free(vals);
+  if (o == WAST_UNSUPPORTED) {
+    skip(c, "%s", msg);
+  } else if (o != want) {
+    if (expect)
+      fail(c, "expected %s \"%.*s\", got %s", outcome_name(want),
+           (int)expect->strlen, expect->str, got);
+    else
+      fail(c, "expected %s, got %s", outcome_name(want), got);
+  } else if (expect && !msg_matches(msg, expect)) {
+    fail(c, "expected %s \"%.*s\", got %s", outcome_name(want),
+         (int)expect->strlen, expect->str, got);
+  } else {
+    c->st = WAST_PASS;
+  }
+}
+
+/* ---- assertions on modules --------------------------------------------- */
+
+/* Gets the module an assert_unlinkable / assert_trap-on-a-module is about:
+ * a fresh module form (defined as the latest module, spec-wise) or
+ * `(module instance $I? $M?)`.  NULL when the command is already decided. */
+static entry *module_for_instantiation(runner *r, const sx_node *form,
+                                       const char *what, cmd *c) {
+  modform mf;
+  split_module(form, &mf);
+  if (mf.definition) {
+    fail(c, "misplaced module definition");
+    return NULL;
+  }
+  if (mf.instance) {
+    const sx_node *mname = mf.id2 ? mf.id2 : mf.id;
+    entry *m = lookup(&r->modules, id_text(mname), id_len(mname));
+    if (!m) {
+      if (mname) fail(c, "unknown module %.*s", (int)mname->len, mname->text);
+      else fail(c, "no module defined");
+      return NULL;
+    }
+    if (m->state != ENT_OK) {
+      blocked(c, m, "module");
+      return NULL;
+    }
+    return m;
+  }
+  cm_error err;
+  cm_error_init(&err);
+  void *def = load_def(r, form, true, &err);
+  if (!def) {
+    char buf[1024];
+    err_text(&err, buf, sizeof buf);
+    if (err.kind == CM_UNSUPPORTED) skip(c, "%s", err.msg);
+    else fail(c, "expected %s, got %s", what, buf);
+    return NULL;
+  }
+  entry *m = new_entry(r, ENT_OK, r->core, def, form->line, NULL);
+  bind(&r->modules, NULL, 0, m);
+  return m;
+}
+
+/* assert_unlinkable, assert_uninstantiable, assert_trap on a module.
+ * strict: a message mismatch fails (assert_trap) rather than being noted. */
+static void assert_instantiation_fails(runner *r, const sx_node *form,
+                                       wast_outcome want, bool strict,
+                                       cmd *c) {
+  const sx_node *mod = item(form, 1), *expect = item(form, 2);
+  if (!is_string(expect) || form->n != 3) {
+    fail(c, "malformed assertion");
+    return;
+  }
+  const char *what = want == WAST_LINK ? "link error" : "instantiation trap";
+  entry *m = module_for_instantiation(r, mod, what, c);
+  if (!m) return;
+  char msg[1024] = "";
+  void *inst = NULL;
+  wast_outcome o = instantiate(r, m, &inst, msg, sizeof msg);
+  /* An exception escaping the start function counts as a trap here, as in
+   * the spec's AssertUninstantiable. */
+  if (want == WAST_TRAP && o == WAST_EXCEPTION) o = WAST_TRAP;
+  if (o == WAST_UNSUPPORTED) {
+    skip(c, "%s", msg);
+  } else if (o != want) {
+    fail(c, "expected %s \"%.*s\", got %s%s%s%s", what, (int)expect->strlen,
+         expect->str, o == WAST_OK ? "a new instance" : outcome_name(o),
+         o == WAST_OK ? "" : " \"", o == WAST_OK ? "" : msg,
+         o == WAST_OK ? "" : "\"");
+  } else if (!msg_matches(msg, expect)) {
+    if (strict) {
+      fail(c, "expected %s \"%.*s\", got \"%s\"", what, (int)expect->strlen,
+           expect->str, msg);
+    } else {
+      c->st = WAST_PASS;
+      c->mismatch = true;
+      snprintf(c->msg, sizeof c->msg, "expected \"%.*s\", got \"%s\"",
+               (int)expect->strlen, expect->str, msg);
+    }
+  } else {
+    c->st = WAST_PASS;
+  }
+}
+
+/* assert_malformed (want CM_MALFORMED, decode only) and assert_invalid
+ * (want CM_INVALID, decode and validate). */
+static void assert_module_error(runner *r, const sx_node *form,
+                                cm_errkind want, cmd *c) {
+  const sx_node *mod = item(form, 1), *expect = item(form, 2);
+  if (!sx_is_form(mod, "module") || !is_string(expect) || form->n != 3) {
+    fail(c, "malformed assertion");
+    return;
+  }
+  cm_error err;
+  cm_error_init(&err);
+  void *def = load_def(r, mod, want != CM_MALFORMED, &err);
+  if (def) {
+    r->core->ops->free_def(r->core, def);
+    fail(c, "expected %s \"%.*s\", got a %s module", err_kind_word(want),
+         (int)expect->strlen, expect->str,
+         want == CM_MALFORMED ? "well-formed" : "valid");
+    return;
+  }
+  if (err.kind == CM_UNSUPPORTED) {
+    skip(c, "%s", err.msg);
+    return;
+  }
+  if (err.kind != want) {
+    char buf[1024];
+    err_text(&err, buf, sizeof buf);
+    fail(c, "expected %s \"%.*s\", got %s", err_kind_word(want),
+         (int)expect->strlen, expect->str, buf);
+    return;
+  }
+  c->st = WAST_PASS;
+  if (!msg_matches(err.msg, expect)) {
+    c->mismatch = true;
+    snprintf(c->msg, sizeof c->msg, "expected \"%.*s\", got \"%s\"",
+             (int)expect->strlen, expect->str, err.msg);
+  }
+}
+
+static void do_assert_malformed(runner *r, const sx_node *form, cmd *c) {
+  assert_module_error(r, form, CM_MALFORMED, c);
+}
+
+static void do_assert_invalid(runner *r, const sx_node *form, cmd *c) {
+  assert_module_error(r, form, CM_INVALID, c);
+}
+
+static void do_assert_unlinkable(runner *r, const sx_node *form, cmd *c) {
+  assert_instantiation_fails(r, form, WAST_LINK, false, c);
+}
+
+static void do_assert_uninstantiable(runner *r, const sx_node *form, cmd *c) {
+  assert_instantiation_fails(r, form, WAST_TRAP, false, c);
+}
+
+static void do_assert_trap(runner *r, const sx_node *form, cmd *c) {
+  const sx_node *what = item(form, 1), *expect = item(form, 2);
+  if (!what || !is_string(expect) || form->n != 3) {
+    fail(c, "malformed assert_trap");
+    return;
+  }
+  if (sx_is_form(what, "module"))
+    assert_instantiation_fails(r, form, WAST_TRAP, true, c);
+  else
+    assert_action_fails(r, what, expect, WAST_TRAP, c);
+}
+
+static void do_assert_exhaustion(runner *r, const sx_node *form, cmd *c) {
+  const sx_node *expect = item(form, 2);
+  if (form->n != 3 || !is_string(expect)) {
+    fail(c, "malformed assert_exhaustion");
+    return;
+  }
+  assert_action_fails(r, form->items[1], expect, WAST_EXHAUSTED, c);
+}
+
+static void do_assert_exception(runner *r, const sx_node *form, cmd *c) {
+  if (form->n != 2) {
+    fail(c, "malformed assert_exception");
+    return;
+  }
+  assert_action_fails(r, form->items[1], NULL, WAST_EXCEPTION, c);
+}
+
+/* Custom-section annotations (@custom) are not implemented. */
+static void do_custom_annotation(runner *r, const sx_node *form, cmd *c) {
+  (void)r;
+  (void)form;
+  skip(c, "unsupported feature: custom-annotations");
+}
+
+/* ---- the script --------------------------------------------------------- */
+
+typedef void (*cmd_fn)(runner *r, const sx_node *form, cmd *c);
+
+static const struct {
+  const char *keyword;
+  cmd_fn fn;
+} commands[] = {
+    {"module", do_module},
+    {"register", do_register},
+    {"invoke", do_action},
+    {"get", do_action},
+    {"assert_return", do_assert_return},
+    {"assert_trap", do_assert_trap},
+    {"assert_exhaustion", do_assert_exhaustion},
+    {"assert_exception", do_assert_exception},
+    {"assert_invalid", do_assert_invalid},
+    {"assert_malformed", do_assert_malformed},
+    {"assert_unlinkable", do_assert_unlinkable},
+    {"assert_uninstantiable", do_assert_uninstantiable},
+    {"assert_malformed_custom", do_custom_annotation},
+    {"assert_invalid_custom", do_custom_annotation},
+};
+
+static void run_command(runner *r, const sx_node *form) {
+  cmd c;
+  c.st = WAST_FAIL;
+  c.mismatch = false;
+  c.msg[0] = 0;
+  char kind[32] = "command";
+  if (form->kind == SX_LIST && form->n > 0 &&
+      form->items[0]->kind == SX_KEYWORD) {
+    const sx_node *head = form->items[0];
+    snprintf(kind, sizeof kind, "%.*s", (int)head->len, head->text);
+    size_t k = 0, nk = sizeof commands / sizeof commands[0];
+    while (k < nk && !sx_atom_eq(head, commands[k].keyword)) k++;
+    if (k < nk) commands[k].fn(r, form, &c);
+    else fail(&c, "unknown command");
+  } else {
+    fail(&c, "expected a command, got %s",
+         form->kind == SX_LIST ? "a list without a keyword" : "an atom");
+  }
+  wast_file_add(r->res, form->line, kind, c.st, c.mismatch, c.msg);
+}
+
+/* A script made only of module fields is one module (spec "script" sugar:
+ * inline_module). */
+static bool is_bare_module(const sx_node *top) {
+  static const char *const fields[] = {
+      "type", "import", "func", "table", "memory", "global",
+      "export", "start", "elem", "data", "tag", NULL};
+  if (top->n == 0) return false;
+  for (size_t i = 0; i < top->n; i++) {
+    bool field = false;
+    for (int k = 0; fields[k]; k++)
+      field = field || sx_is_form(top->items[i], fields[k]);
+    if (!field) return false;
+  }
+  return true;
+}
+
+void wast_run_source(const char *src, size_t len, const char *name,
+                     const wast_options *opt, wast_file_result *f) {
+  cm_error err;
+  cm_error_init(&err);
+  sx_node *top = sx_read(src, len, name, &err);
+  if (!top) {
+    char buf[700];
+    snprintf(buf, sizeof buf, "%s: %s%s", err_kind_word(err.kind), err.msg,
+             err.line ? "" : " (position unknown)");
+    wast_file_add(f, err.line, "script", WAST_FAIL, false, buf);
+    return;
+  }
+  runner r;
+  memset(&r, 0, sizeof r);
+  r.file = name;
+  r.res = f;
+  r.core = wast_core_engine_new(&opt->config, opt->print_to);
+  if (!r.core) {
+    wast_file_add(f, 0, "script", WAST_FAIL, false, "cannot create a store");
+    sx_free(top);
+    return;
+  }
+  r.core->resolve = resolve;
+  r.core->resolve_ctx = &r;
+  entry *spectest = new_entry(&r, ENT_OK, r.core,
+                              wast_core_engine_spectest(r.core), 0, NULL);
+  bind(&r.registry, "spectest", 8, spectest);
+  r.registry.latest = NULL;
+
+  if (is_bare_module(top)) {
+    /* Wrap the fields in a synthetic (module ...) list. */
+    sx_node head = {SX_KEYWORD, 1, 1, "module", 6, NULL, 0, NULL, 0, name};
+    sx_node **items = malloc((top->n + 1) * sizeof *items);
+    if (items) {
+      items[0] = &head;
+      memcpy(items + 1, top->items, top->n * sizeof *items);
+      sx_node mod = {SX_LIST, top->items[0]->line, top->items[0]->col, NULL,
+                     0, NULL, 0, items, top->n + 1, name};
+      run_command(&r, &mod);
+      free(items);
+    }
+  } else {
+    for (size_t i = 0; i < top->n; i++) run_command(&r, top->items[i]);
+  }
+
+  r.core->ops->free(r.core);
+  while (r.entries) {
+    entry *next = r.entries->next;
+    free(r.entries->reason);
+    free(r.entries);
+    r.entries = next;
+  }
+  free_bindmap(&r.modules);
+  free_bindmap(&r.instances);
+  free_bindmap(&r.registry);
+  sx_free(top);
+}
+
+void wast_run_file(const char *path, const wast_options *opt,
+                   wast_file_result *f) {
+  cm_error err;
+  cm_error_init(&err);
+  size_t len = 0;
+  char *src = wast_read_file(path, &len, &err);
+  if (!src) {
+    /* The report names the file already: drop the "path: " prefix. */
+    const char *msg = err.msg;
+    size_t n = strlen(path);
+    if (strncmp(msg, path, n) == 0 && msg[n] == ':') msg += n + 2;
+    wast_file_add(f, 0, "script", WAST_FAIL, false, msg);
+    return;
+  }
+  wast_run_source(src, len, path, opt, f);
+  free(src);
+}

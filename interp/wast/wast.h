@@ -1,0 +1,33 @@
+/* wast.h -- the .wast script runner: runs the commands of a script
+ * (spec interpreter README "Scripts") and records how each one went.
+ *
+ * Modules, instances and the registry are per file; each file gets a fresh
+ * engine (store) and a fresh `spectest` module. */
+#ifndef WAST_WAST_H
+#define WAST_WAST_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "../core/exec.h"
+#include "../util/diag.h"
+#include "report.h"
+
+typedef struct wast_options {
+  core_config config; /* limits for the code the script runs */
+  FILE *print_to;     /* spectest print output; NULL = quiet */
+} wast_options;
+
+/* Runs the script in file `path`, recording each command in f.  A file that
+ * cannot be read or lexed is recorded as one failed command. */
+void wast_run_file(const char *path, const wast_options *opt,
+                   wast_file_result *f);
+/* Same, on a script already in memory (name is used in messages). */
+void wast_run_source(const char *src, size_t len, const char *name,
+                     const wast_options *opt, wast_file_result *f);
+
+/* Reads a whole regular file into a NUL-terminated buffer (free() it).
+ * NULL with a CM_IO error saying why: missing, a directory, unreadable. */
+char *wast_read_file(const char *path, size_t *len, cm_error *err);
+
+#endif
