@@ -126,15 +126,28 @@ static uint64_t word(rd *r, unsigned nbytes) {
 }
 
 /* A length or count: it can never exceed the bytes left, since every item
- * takes at least one byte. */
+ * takes at least one byte.  Like the spec interpreter, the bytes left are
+ * counted from the start of the count itself. */
 static uint32_t len32(rd *r) {
   size_t at = r->pos;
   uint32_t n = u32(r);
-  if (!r->bad && n > r->len - r->pos) {
+  if (!r->bad && n > r->len - at) {
     fail(r, at, "length out of bounds");
     return 0;
   }
   return n;
+}
+
+/* Skips n bytes and returns where they start (NULL past the end). */
+static const uint8_t *take(rd *r, uint32_t n) {
+  if (r->bad) return NULL;
+  if (n > r->len - r->pos) {
+    eos(r);
+    return NULL;
+  }
+  const uint8_t *p = r->b + r->pos;
+  r->pos += n;
+  return p;
 }
 
 static void zero_byte(rd *r) {
@@ -188,9 +201,8 @@ static bool utf8_valid(const uint8_t *s, size_t n) {
 static void name(rd *r, core_name *out) {
   size_t at = r->pos;
   uint32_t n = len32(r);
-  if (r->bad) return;
-  const uint8_t *s = r->b + r->pos;
-  r->pos += n;
+  const uint8_t *s = take(r, n);
+  if (!s) return;
   if (!utf8_valid(s, n)) {
     fail(r, at, "malformed UTF-8 encoding");
     return;
@@ -360,26 +372,25 @@ static core_instr *emit(rd *r, exprbuf *xb, core_opcode op) {
   return in;
 }
 
-/* Reserves n labels (n is bounded by the input size); returns the first. */
-static core_label *add_labels(rd *r, exprbuf *xb, uint64_t n,
-                              uint32_t *first) {
+/* Reserves n labels (n is bounded by the input size) at *first. */
+static bool add_labels(rd *r, exprbuf *xb, uint64_t n, uint32_t *first) {
   core_expr *e = xb->e;
   *first = e->nlabels;
+  if (n == 0) return true;
   if ((uint64_t)e->nlabels + n > xb->cap_labels) {
     uint64_t cap = xb->cap_labels ? xb->cap_labels : 8;
     while (cap < (uint64_t)e->nlabels + n) cap *= 2;
     core_label *p = realloc(e->labels, (size_t)cap * sizeof *p);
     if (!p) {
       fail_kind(r, r->pos, CM_IO, "out of memory");
-      return NULL;
+      return false;
     }
     e->labels = p;
     xb->cap_labels = (uint32_t)cap;
   }
-  core_label *l = &e->labels[e->nlabels];
-  memset(l, 0, (size_t)n * sizeof *l);
+  memset(&e->labels[e->nlabels], 0, (size_t)n * sizeof *e->labels);
   e->nlabels += (uint32_t)n;
-  return l;
+  return true;
 }
 
 static void blocktype(rd *r, core_instr *in) {
@@ -421,6 +432,10 @@ static uint32_t memidx(rd *r) {
   return u32(r);
 }
 
+/* memarg: flags (log2 alignment in bits 0-5, bit 6 = a memory index
+ * follows), [memidx], offset.  The offset is a u64 (memory64; the
+ * validator bounds it for i32 memories).  Alignments of 2^32 and more are
+ * malformed, as in Wasm 2.0's tests (newer suites call them invalid). */
 static void memarg(rd *r, core_instr *in) {
   size_t at = r->pos;
   uint32_t flags = u32(r);
@@ -633,8 +648,7 @@ static void type_section(rd *r) {
   uint32_t n = len32(r);
   m->types = alloc_n(r, n, sizeof *m->types);
   if (r->bad) return;
-  for (; m->ntypes < n && !r->bad; m->ntypes++)
-    functype(r, &m->types[m->ntypes]);
+  while (m->ntypes < n && !r->bad) functype(r, &m->types[m->ntypes++]);
 }
 
 static void import_section(rd *r) {
@@ -642,8 +656,8 @@ static void import_section(rd *r) {
   uint32_t n = len32(r);
   m->imports = alloc_n(r, n, sizeof *m->imports);
   if (r->bad) return;
-  for (; m->nimports < n && !r->bad; m->nimports++) {
-    core_import *im = &m->imports[m->nimports];
+  while (m->nimports < n && !r->bad) {
+    core_import *im = &m->imports[m->nimports++];
     name(r, &im->module);
     name(r, &im->name);
     size_t at = r->pos;
@@ -667,8 +681,7 @@ static void func_section(rd *r) {
   uint32_t n = len32(r);
   m->funcs = alloc_n(r, n, sizeof *m->funcs);
   if (r->bad) return;
-  for (; m->nfuncs < n && !r->bad; m->nfuncs++)
-    m->funcs[m->nfuncs].type = u32(r);
+  while (m->nfuncs < n && !r->bad) m->funcs[m->nfuncs++].type = u32(r);
 }
 
 static void table_section(rd *r) {
@@ -676,12 +689,12 @@ static void table_section(rd *r) {
   uint32_t n = len32(r);
   m->tables = alloc_n(r, n, sizeof *m->tables);
   if (r->bad) return;
-  for (; m->ntables < n && !r->bad; m->ntables++) {
+  while (m->ntables < n && !r->bad) {
     if (peek(r) == 0x40) { /* table with an initializer expression */
       unsupported(r, r->pos, "function-references");
       return;
     }
-    tabletype(r, &m->tables[m->ntables]);
+    tabletype(r, &m->tables[m->ntables++]);
   }
 }
 
@@ -690,8 +703,7 @@ static void memory_section(rd *r) {
   uint32_t n = len32(r);
   m->mems = alloc_n(r, n, sizeof *m->mems);
   if (r->bad) return;
-  for (; m->nmems < n && !r->bad; m->nmems++)
-    limits(r, &m->mems[m->nmems].limits);
+  while (m->nmems < n && !r->bad) limits(r, &m->mems[m->nmems++].limits);
 }
 
 static void tag_section(rd *r) {
@@ -699,9 +711,9 @@ static void tag_section(rd *r) {
   uint32_t n = len32(r);
   m->tags = alloc_n(r, n, sizeof *m->tags);
   if (r->bad) return;
-  for (; m->ntags < n && !r->bad; m->ntags++) {
+  while (m->ntags < n && !r->bad) {
     zero_byte(r);
-    m->tags[m->ntags] = u32(r);
+    m->tags[m->ntags++] = u32(r);
   }
 }
 
@@ -710,8 +722,8 @@ static void global_section(rd *r) {
   uint32_t n = len32(r);
   m->globals = alloc_n(r, n, sizeof *m->globals);
   if (r->bad) return;
-  for (; m->nglobals < n && !r->bad; m->nglobals++) {
-    core_global *g = &m->globals[m->nglobals];
+  while (m->nglobals < n && !r->bad) {
+    core_global *g = &m->globals[m->nglobals++];
     globaltype(r, &g->type);
     expr(r, &g->init);
   }
@@ -722,8 +734,8 @@ static void export_section(rd *r) {
   uint32_t n = len32(r);
   m->exports = alloc_n(r, n, sizeof *m->exports);
   if (r->bad) return;
-  for (; m->nexports < n && !r->bad; m->nexports++) {
-    core_export *ex = &m->exports[m->nexports];
+  while (m->nexports < n && !r->bad) {
+    core_export *ex = &m->exports[m->nexports++];
     name(r, &ex->name);
     size_t at = r->pos;
     uint8_t kind = byte(r);
@@ -778,9 +790,10 @@ static void elem_segment(rd *r, core_elem *el) {
   uint32_t n = len32(r);
   el->items = alloc_n(r, n, sizeof *el->items);
   if (r->bad) return;
-  for (; el->nitems < n && !r->bad; el->nitems++) {
-    if (exprs) expr(r, &el->items[el->nitems]);
-    else ref_func_expr(r, &el->items[el->nitems], u32(r));
+  while (el->nitems < n && !r->bad) {
+    core_expr *item = &el->items[el->nitems++];
+    if (exprs) expr(r, item);
+    else ref_func_expr(r, item, u32(r));
   }
 }
 
@@ -789,8 +802,7 @@ static void elem_section(rd *r) {
   uint32_t n = len32(r);
   m->elems = alloc_n(r, n, sizeof *m->elems);
   if (r->bad) return;
-  for (; m->nelems < n && !r->bad; m->nelems++)
-    elem_segment(r, &m->elems[m->nelems]);
+  while (m->nelems < n && !r->bad) elem_segment(r, &m->elems[m->nelems++]);
 }
 
 static void datacount_section(rd *r) {
@@ -840,8 +852,8 @@ static void code_section(rd *r, core_func **codes, uint32_t *ncodes) {
   uint32_t n = len32(r);
   *codes = alloc_n(r, n, sizeof **codes);
   if (r->bad) return;
-  for (; *ncodes < n && !r->bad; (*ncodes)++) {
-    core_func *f = &(*codes)[*ncodes];
+  while (*ncodes < n && !r->bad) {
+    core_func *f = &(*codes)[(*ncodes)++];
     uint32_t size = len32(r);
     size_t start = r->pos;
     locals(r, f);
@@ -855,8 +867,8 @@ static void data_section(rd *r) {
   uint32_t n = len32(r);
   m->datas = alloc_n(r, n, sizeof *m->datas);
   if (r->bad) return;
-  for (; m->ndatas < n && !r->bad; m->ndatas++) {
-    core_data *d = &m->datas[m->ndatas];
+  while (m->ndatas < n && !r->bad) {
+    core_data *d = &m->datas[m->ndatas++];
     size_t at = r->pos;
     uint32_t flags = u32(r);
     if (r->bad) break;
@@ -872,11 +884,11 @@ static void data_section(rd *r) {
       expr(r, &d->offset);
     }
     uint32_t len = len32(r);
+    const uint8_t *p = take(r, len);
     d->bytes = alloc_n(r, len, 1);
     if (r->bad) break;
-    memcpy(d->bytes, r->b + r->pos, len);
+    memcpy(d->bytes, p, len);
     d->len = len;
-    r->pos += len;
   }
 }
 
@@ -887,7 +899,7 @@ static void custom_section(rd *r, size_t start, uint32_t size) {
     eos(r); /* the name runs past the section */
     return;
   }
-  r->pos = start + size;
+  take(r, (uint32_t)(start + size - r->pos));
 }
 
 /* Section ids in the order they must appear (custom sections aside). */

@@ -159,6 +159,13 @@ dispatch:
     msg = (m);  \
     goto trap;  \
   } while (0)
+/* A trap whose message has operands, formatted straight into the store. */
+#define TRAP_F(...)            \
+  do {                         \
+    core_trap(s, __VA_ARGS__); \
+    msg = NULL;                \
+    goto trap;                 \
+  } while (0)
 #define BRANCH(tgt, h, ar)                                 \
   do {                                                     \
     uint32_t ar_ = (ar);                                   \
@@ -355,9 +362,9 @@ dispatch:
     case CORE_OP_CALL_INDIRECT: {
       core_table_inst *tab = inst->tables[pc->idx2];
       uint64_t i = *--sp;
-      if (i >= tab->size) TRAP("undefined element");
+      if (i >= tab->size) TRAP_F("undefined element %llu", (unsigned long long)i);
       callee = (core_func_inst *)(uintptr_t)tab->elems[i];
-      if (!callee) TRAP("uninitialized element");
+      if (!callee) TRAP_F("uninitialized element %llu", (unsigned long long)i);
       if (callee->type != inst->types[pc->idx])
         TRAP("indirect call type mismatch");
       goto do_call;

@@ -317,6 +317,9 @@ bool tp_functype_lists(tp *p, const sx_node *form, size_t *i,
     }
     (*i)++;
   }
+  /* params after results: never valid */
+  if (*i < form->n && sx_is_form(form->items[*i], "param"))
+    return tp_unexpected(p, form->items[*i], form);
   return true;
 }
 

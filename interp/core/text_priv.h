@@ -32,6 +32,7 @@ typedef struct tp {
   cm_error *err;
   core_module *m;
   uint32_t cap_types, cap_imports, cap_exports, cap_elems, cap_datas;
+  uint32_t cap_tables, cap_mems, cap_globals;
   tp_names names[TP_NSPACES];
   uint32_t count[TP_NSPACES]; /* indices bound so far */
   /* address type of each memory and table index (pass 1) */
@@ -40,6 +41,10 @@ typedef struct tp {
   /* the function being parsed */
   tp_names locals;
   uint32_t nlocals; /* params + locals bound so far */
+  /* (type x) of a function without inline params, x unknown: its params
+   * cannot be counted, so no local may be named */
+  bool params_unknown;
+  uint32_t params_type;
   const sx_node **labels; /* label names (NULL if none), innermost last */
   uint32_t nlabels, cap_labels;
   /* the expression being built */

@@ -1,0 +1,392 @@
+/* text_scope.c -- scopes, $id resolution and emission for the component text
+ * parser (see text_internal.h).
+ *
+ * Resolution follows Explainer.md "Alias Definitions": a $id is looked up
+ * in the current scope, then outward; a hit in an enclosing scope becomes an
+ * `alias outer` definition in the current scope (only for the sorts outer
+ * aliases allow), which later uses of the same $id then reuse.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "text_internal.h"
+
+comp_pos cp_pos(const sx_node *n) {
+  comp_pos p = {NULL, 0, 0, -1};
+  if (n) {
+    p.file = n->file;
+    p.line = n->line;
+    p.col = n->col;
+  }
+  return p;
+}
+
+bool cp_oom(cp *p, const sx_node *n) {
+  sx_error(p->err, n, "out of memory");
+  return false;
+}
+
+bool cp_grow(cp *p, void **arr, uint32_t n, uint32_t *cap, size_t sz) {
+  if (n < *cap) return true;
+  uint32_t nc = *cap ? *cap * 2 : 4;
+  void *a = realloc(*arr, (size_t)nc * sz);
+  if (!a) return cp_oom(p, NULL);
+  *arr = a;
+  *cap = nc;
+  return true;
+}
+
+static bool utf8_ok(const unsigned char *s, size_t n) {
+  size_t i = 0;
+  while (i < n) {
+    unsigned c = s[i];
+    size_t k;
+    uint32_t min;
+    if (c < 0x80) {
+      i++;
+      continue;
+    } else if ((c & 0xE0) == 0xC0) {
+      k = 1, min = 0x80, c &= 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      k = 2, min = 0x800, c &= 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      k = 3, min = 0x10000, c &= 0x07;
+    } else {
+      return false;
+    }
+    if (i + k >= n) return false;
+    uint32_t v = c;
+    for (size_t j = 1; j <= k; j++) {
+      if ((s[i + j] & 0xC0) != 0x80) return false;
+      v = v << 6 | (s[i + j] & 0x3F);
+    }
+    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) return false;
+    i += k + 1;
+  }
+  return true;
+}
+
+bool cp_name(cp *p, const sx_node *n, core_name *out) {
+  if (!n || n->kind != SX_STRING) {
+    sx_error(p->err, n, "expected a string");
+    return false;
+  }
+  if (!utf8_ok((const unsigned char *)n->str, n->strlen)) {
+    sx_error(p->err, n, "malformed UTF-8 encoding");
+    return false;
+  }
+  if (n->strlen > UINT32_MAX) return cp_oom(p, n);
+  char *s = malloc(n->strlen + 1);
+  if (!s) return cp_oom(p, n);
+  memcpy(s, n->str, n->strlen);
+  s[n->strlen] = 0;
+  out->s = s;
+  out->len = (uint32_t)n->strlen;
+  return true;
+}
+
+char *cp_id_copy(const sx_node *id) {
+  if (!id) return NULL;
+  char *s = malloc(id->strlen + 1);
+  if (!s) return NULL;
+  memcpy(s, id->str, id->strlen);
+  s[id->strlen] = 0;
+  return s;
+}
+
+void cp_scope_init(cp_scope *s, cp_scopekind kind, const sx_node *id) {
+  memset(s, 0, sizeof *s);
+  s->kind = kind;
+  s->id = id;
+}
+
+void cp_scope_fini(cp_scope *s) { free(s->syms); }
+
+void cp_push(cp *p, cp_scope *s) {
+  s->parent = p->cur;
+  p->cur = s;
+}
+
+void cp_pop(cp *p) { p->cur = p->cur->parent; }
+
+static bool id_eq(const cp_sym *s, const sx_node *id) {
+  return s->len == id->strlen && memcmp(s->name, id->str, s->len) == 0;
+}
+
+/* The index $id names in scope s for sort; explicit names win over
+ * implicit aliases. */
+bool cp_lookup(const cp_scope *s, comp_sort sort, const sx_node *id,
+               uint32_t *out) {
+  bool found = false;
+  for (uint32_t i = 0; i < s->nsyms; i++) {
+    const cp_sym *y = &s->syms[i];
+    if (y->sort != sort || !id_eq(y, id)) continue;
+    if (!y->implicit) {
+      *out = y->idx;
+      return true;
+    }
+    if (!found) *out = y->idx;
+    found = true;
+  }
+  return found;
+}
+
+static bool add_sym(cp *p, cp_scope *s, comp_sort sort, const sx_node *id,
+                    uint32_t idx, bool implicit) {
+  if (!cp_grow(p, (void **)&s->syms, s->nsyms, &s->capsyms, sizeof(cp_sym)))
+    return false;
+  s->syms[s->nsyms++] = (cp_sym){sort, id->str, id->strlen, idx, implicit};
+  return true;
+}
+
+uint32_t cp_bind(cp *p, comp_sort sort, const sx_node *id) {
+  cp_scope *s = p->cur;
+  uint32_t idx = s->count[sort];
+  if (id) {
+    for (uint32_t i = 0; i < s->nsyms; i++)
+      if (!s->syms[i].implicit && s->syms[i].sort == sort &&
+          id_eq(&s->syms[i], id)) {
+        sx_error(p->err, id, "duplicate %s identifier `$%s`",
+                 comp_sort_name(sort), id->str);
+        return UINT32_MAX;
+      }
+    if (!add_sym(p, s, sort, id, idx, false)) return UINT32_MAX;
+  }
+  if (idx == UINT32_MAX) {
+    sx_error(p->err, id, "too many definitions");
+    return UINT32_MAX;
+  }
+  s->count[sort]++;
+  return idx;
+}
+
+bool cp_is_idx(const sx_node *n) {
+  return n && (n->kind == SX_ID || n->kind == SX_NUMBER);
+}
+
+static bool outer_aliasable(comp_sort s) {
+  return s == COMP_SORT_CORE_MODULE || s == COMP_SORT_CORE_TYPE ||
+         s == COMP_SORT_TYPE || s == COMP_SORT_COMPONENT;
+}
+
+bool cp_resolve(cp *p, comp_sort sort, const sx_node *n, uint32_t *out) {
+  if (cp_failed(p)) return false;
+  if (n && n->kind == SX_NUMBER) {
+    uint64_t v;
+    if (!sx_uint(n, 32, &v)) {
+      sx_error(p->err, n, "malformed index");
+      return false;
+    }
+    *out = (uint32_t)v;
+    return true;
+  }
+  if (!n || n->kind != SX_ID) {
+    sx_error(p->err, n, "unexpected token: expected an index");
+    return false;
+  }
+  if (cp_lookup(p->cur, sort, n, out)) return true;
+  uint32_t depth = 1;
+  for (cp_scope *s = p->cur->parent; s; s = s->parent, depth++) {
+    uint32_t idx;
+    if (!cp_lookup(s, sort, n, &idx)) continue;
+    if (!outer_aliasable(sort)) {
+      sx_error(p->err, n, "outer item `%s` is not a module, type, or component",
+               n->str);
+      return false;
+    }
+    comp_alias a = {0};
+    a.kind = COMP_ALIAS_OUTER;
+    a.sort = sort;
+    a.outer_count = depth;
+    a.outer_idx = idx;
+    uint32_t mine = cp_emit_alias(p, &a, NULL, n);
+    if (mine == UINT32_MAX) return false;
+    if (!add_sym(p, p->cur, sort, n, mine, true)) return false;
+    *out = mine;
+    return true;
+  }
+  sx_error(p->err, n, "unknown %s: failed to find name `$%s`",
+           comp_sort_name(sort), n->str);
+  return false;
+}
+
+/* ---- emission --------------------------------------------------------------- */
+
+uint32_t cp_emit_def(cp *p, comp_def *d, const sx_node *id) {
+  cp_scope *s = p->cur;
+  comp_component *c = s->comp;
+  if (cp_failed(p) || s->kind != CP_COMPONENT) {
+    if (!cp_failed(p)) sx_error(p->err, id, "internal: not a component");
+    comp_def_clear(d);
+    return UINT32_MAX;
+  }
+  /* no capacity field: ndefs reaching a power of two means full */
+  uint32_t cap = c->ndefs;
+  if ((cap & (cap - 1)) == 0) {
+    comp_def *nd = realloc(c->defs, (size_t)(cap ? cap * 2 : 4) * sizeof *nd);
+    if (!nd) {
+      comp_def_clear(d);
+      cp_oom(p, id);
+      return UINT32_MAX;
+    }
+    c->defs = nd;
+  }
+  comp_sort sort = comp_def_sort(d);
+  uint32_t idx = s->count[sort];
+  if (d->kind != COMP_DEF_START) { /* start: the caller binds results */
+    idx = cp_bind(p, sort, id);
+    if (idx == UINT32_MAX) {
+      comp_def_clear(d);
+      return UINT32_MAX;
+    }
+  }
+  if (!d->id && id) d->id = cp_id_copy(id);
+  c->defs[c->ndefs++] = *d;
+  memset(d, 0, sizeof *d);
+  return idx;
+}
+
+uint32_t cp_emit_decl(cp *p, comp_decl *d, const sx_node *id) {
+  cp_scope *s = p->cur;
+  comp_type *t = s->type;
+  if (cp_failed(p) || !t) {
+    if (!cp_failed(p)) sx_error(p->err, id, "internal: not a type scope");
+    comp_decl_clear(d);
+    return UINT32_MAX;
+  }
+  uint32_t n = t->ndecls;
+  if ((n & (n - 1)) == 0) {
+    comp_decl *nd = realloc(t->decls, (size_t)(n ? n * 2 : 4) * sizeof *nd);
+    if (!nd) {
+      comp_decl_clear(d);
+      cp_oom(p, id);
+      return UINT32_MAX;
+    }
+    t->decls = nd;
+  }
+  uint32_t idx = cp_bind(p, comp_decl_sort(d), id);
+  if (idx == UINT32_MAX) {
+    comp_decl_clear(d);
+    return UINT32_MAX;
+  }
+  if (!d->id && id) d->id = cp_id_copy(id);
+  t->decls[t->ndecls++] = *d;
+  memset(d, 0, sizeof *d);
+  return idx;
+}
+
+uint32_t cp_emit_core_decl(cp *p, comp_core_decl *d, comp_sort sort,
+                           const sx_node *id) {
+  comp_core_type *t = p->cur->mtype;
+  uint32_t n = t->ndecls;
+  if ((n & (n - 1)) == 0) {
+    comp_core_decl *nd =
+        realloc(t->decls, (size_t)(n ? n * 2 : 4) * sizeof *nd);
+    if (!nd) {
+      comp_core_decl_clear(d);
+      cp_oom(p, id);
+      return UINT32_MAX;
+    }
+    t->decls = nd;
+  }
+  uint32_t idx = sort == COMP_NSORTS ? 0 : cp_bind(p, sort, id);
+  if (idx == UINT32_MAX) {
+    comp_core_decl_clear(d);
+    return UINT32_MAX;
+  }
+  t->decls[t->ndecls++] = *d;
+  memset(d, 0, sizeof *d);
+  return idx;
+}
+
+uint32_t cp_emit_type(cp *p, comp_type *t, const sx_node *id,
+                      const sx_node *at) {
+  if (p->cur->kind == CP_COMPONENT) {
+    comp_def d = {0};
+    d.kind = COMP_DEF_TYPE;
+    d.pos = cp_pos(at);
+    d.u.type = t;
+    return cp_emit_def(p, &d, id);
+  }
+  if (p->cur->kind == CP_MODULE_TYPE) {
+    comp_type_free(t);
+    sx_error(p->err, at, "unexpected token: component type in a module type");
+    return UINT32_MAX;
+  }
+  comp_decl d = {0};
+  d.kind = COMP_DECL_TYPE;
+  d.pos = cp_pos(at);
+  d.type = t;
+  return cp_emit_decl(p, &d, id);
+}
+
+uint32_t cp_emit_core_type(cp *p, comp_core_type *t, const sx_node *id,
+                           const sx_node *at) {
+  switch (p->cur->kind) {
+  case CP_COMPONENT: {
+    comp_def d = {0};
+    d.kind = COMP_DEF_CORE_TYPE;
+    d.pos = cp_pos(at);
+    d.u.core_type = t;
+    return cp_emit_def(p, &d, id);
+  }
+  case CP_COMPONENT_TYPE:
+  case CP_INSTANCE_TYPE: {
+    comp_decl d = {0};
+    d.kind = COMP_DECL_CORE_TYPE;
+    d.pos = cp_pos(at);
+    d.core_type = t;
+    return cp_emit_decl(p, &d, id);
+  }
+  case CP_MODULE_TYPE: {
+    comp_core_decl d = {0};
+    d.kind = COMP_CORE_DECL_TYPE;
+    d.pos = cp_pos(at);
+    d.type = t;
+    return cp_emit_core_decl(p, &d, COMP_SORT_CORE_TYPE, id);
+  }
+  }
+  comp_core_type_free(t);
+  return UINT32_MAX;
+}
+
+uint32_t cp_emit_alias(cp *p, comp_alias *a, const sx_node *id,
+                       const sx_node *at) {
+  switch (p->cur->kind) {
+  case CP_COMPONENT: {
+    comp_def d = {0};
+    d.kind = COMP_DEF_ALIAS;
+    d.pos = cp_pos(at);
+    d.u.alias = *a;
+    memset(a, 0, sizeof *a);
+    return cp_emit_def(p, &d, id);
+  }
+  case CP_COMPONENT_TYPE:
+  case CP_INSTANCE_TYPE: {
+    comp_decl d = {0};
+    d.kind = COMP_DECL_ALIAS;
+    d.pos = cp_pos(at);
+    d.alias = *a;
+    memset(a, 0, sizeof *a);
+    return cp_emit_decl(p, &d, id);
+  }
+  case CP_MODULE_TYPE: {
+    /* core:alias ::= (alias outer ct idx (type)) only */
+    if (a->kind != COMP_ALIAS_OUTER || a->sort != COMP_SORT_CORE_TYPE) {
+      free(a->name.s);
+      memset(a, 0, sizeof *a);
+      sx_error(p->err, at, "unexpected token: only outer type aliases are "
+                           "allowed in module types");
+      return UINT32_MAX;
+    }
+    comp_core_decl d = {0};
+    d.kind = COMP_CORE_DECL_ALIAS;
+    d.pos = cp_pos(at);
+    d.outer_count = a->outer_count;
+    d.outer_idx = a->outer_idx;
+    memset(a, 0, sizeof *a);
+    return cp_emit_core_decl(p, &d, COMP_SORT_CORE_TYPE, id);
+  }
+  }
+  return UINT32_MAX;
+}

@@ -1,0 +1,794 @@
+/* text_types.c -- the type productions of the component text format
+ * (Explainer.md "Type Definitions", "Declarators"; core module types), and
+ * the import/export declarators.
+ *
+ * Wherever the binary format holds a type index (valtype, typeuse of an
+ * externtype, the type of `canon lift`), the text may write the type
+ * inline; the inline type is emitted as a separate type definition (or
+ * declarator) of the current scope just before its user.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "text_internal.h"
+
+static bool unexpected(cp *p, const sx_node *n) {
+  sx_error(p->err, n, "unexpected token");
+  return false;
+}
+
+static bool early_end(cp *p, const sx_node *n, const char *what) {
+  sx_error(p->err, n, "unexpected end of %s", what);
+  return false;
+}
+
+static const sx_node *opt_id(const sx_node *list, size_t *i) {
+  if (*i < list->n && list->items[*i]->kind == SX_ID) return list->items[(*i)++];
+  return NULL;
+}
+
+static bool enter(cp *p, const sx_node *n) {
+  if (++p->depth > CP_MAX_DEPTH) {
+    sx_error(p->err, n, "nesting too deep");
+    return false;
+  }
+  return true;
+}
+
+/* ---- value types ------------------------------------------------------- */
+
+static const struct {
+  const char *kw;
+  canon_kind k;
+} prims[] = {
+    {"bool", CANON_BOOL}, {"s8", CANON_S8},     {"u8", CANON_U8},
+    {"s16", CANON_S16},   {"u16", CANON_U16},   {"s32", CANON_S32},
+    {"u32", CANON_U32},   {"s64", CANON_S64},   {"u64", CANON_U64},
+    {"f32", CANON_F32},   {"f64", CANON_F64},   {"char", CANON_CHAR},
+    {"string", CANON_STRING}, {"error-context", CANON_ERROR_CONTEXT},
+};
+
+static bool prim(const sx_node *n, canon_kind *out) {
+  if (!n || n->kind != SX_KEYWORD) return false;
+  for (size_t i = 0; i < sizeof prims / sizeof prims[0]; i++)
+    if (sx_atom_eq(n, prims[i].kw)) {
+      *out = prims[i].k;
+      return true;
+    }
+  return false;
+}
+
+bool cp_is_typeuse(const sx_node *n) {
+  if (!sx_is_form(n, "type") || n->n < 2 || !cp_is_idx(n->items[1]))
+    return false;
+  for (size_t i = 2; i < n->n; i++)
+    if (n->items[i]->kind != SX_STRING) return false;
+  return true;
+}
+
+static bool defvaltype(cp *p, const sx_node *n, comp_defvaltype *out);
+
+bool cp_valtype(cp *p, const sx_node *n, comp_valtype *out) {
+  memset(out, 0, sizeof *out);
+  if (prim(n, &out->prim)) return true;
+  if (cp_is_idx(n)) {
+    out->is_index = true;
+    return cp_resolve(p, COMP_SORT_TYPE, n, &out->idx);
+  }
+  if (!sx_is_list(n)) return unexpected(p, n);
+  comp_type *t = comp_type_new(COMP_TYPE_VAL);
+  if (!t) return cp_oom(p, n);
+  t->pos = cp_pos(n);
+  if (!defvaltype(p, n, &t->val)) {
+    comp_type_free(t);
+    return false;
+  }
+  out->is_index = true;
+  out->idx = cp_emit_type(p, t, NULL, n);
+  return out->idx != UINT32_MAX;
+}
+
+/* Appends a field to *arr. */
+static comp_field *add_field(cp *p, comp_field **arr, uint32_t *n,
+                             uint32_t *cap, const sx_node *at) {
+  if (!cp_grow(p, (void **)arr, *n, cap, sizeof **arr)) return NULL;
+  comp_field *f = &(*arr)[(*n)++];
+  memset(f, 0, sizeof *f);
+  f->pos = cp_pos(at);
+  return f;
+}
+
+static bool u32_lit(cp *p, const sx_node *n, uint32_t *out) {
+  uint64_t v;
+  if (!n || n->kind != SX_NUMBER || !sx_uint(n, 32, &v)) {
+    sx_error(p->err, n, "malformed u32 literal");
+    return false;
+  }
+  *out = (uint32_t)v;
+  return true;
+}
+
+static bool defvaltype_body(cp *p, const sx_node *n, comp_defvaltype *out) {
+  const sx_node *h = n->items[0];
+  size_t m = n->n;
+  uint32_t cap = 0;
+  if (sx_atom_eq(h, "record") || sx_atom_eq(h, "variant")) {
+    bool rec = sx_atom_eq(h, "record");
+    out->kind = rec ? CANON_RECORD : CANON_VARIANT;
+    for (size_t i = 1; i < m; i++) {
+      const sx_node *c = n->items[i];
+      if (!sx_is_form(c, rec ? "field" : "case")) return unexpected(p, c);
+      if (c->n < 2 || (rec ? c->n != 3 : c->n > 3))
+        return c->n < 2 ? early_end(p, c, rec ? "field" : "case")
+                        : unexpected(p, c->items[c->n - 1]);
+      comp_field *f = add_field(p, &out->fields, &out->nfields, &cap, c);
+      if (!f || !cp_name(p, c->items[1], &f->label)) return false;
+      if (c->n == 3) {
+        f->has_type = true;
+        if (!cp_valtype(p, c->items[2], &f->type)) return false;
+      }
+    }
+    return true;
+  }
+  if (sx_atom_eq(h, "tuple")) {
+    out->kind = CANON_TUPLE;
+    for (size_t i = 1; i < m; i++) {
+      comp_field *f = add_field(p, &out->fields, &out->nfields, &cap,
+                                n->items[i]);
+      if (!f) return false;
+      f->has_type = true;
+      if (!cp_valtype(p, n->items[i], &f->type)) return false;
+    }
+    return true;
+  }
+  if (sx_atom_eq(h, "flags") || sx_atom_eq(h, "enum")) {
+    out->kind = sx_atom_eq(h, "flags") ? CANON_FLAGS : CANON_ENUM;
+    for (size_t i = 1; i < m; i++) {
+      comp_field *f = add_field(p, &out->fields, &out->nfields, &cap,
+                                n->items[i]);
+      if (!f || !cp_name(p, n->items[i], &f->label)) return false;
+    }
+    return true;
+  }
+  if (sx_atom_eq(h, "list")) {
+    out->kind = CANON_LIST;
+    if (m < 2) return early_end(p, n, "list");
+    if (m > 3) return unexpected(p, n->items[3]);
+    out->has_a = true;
+    if (!cp_valtype(p, n->items[1], &out->a)) return false;
+    if (m == 3) {
+      out->fixed = true;
+      return u32_lit(p, n->items[2], &out->length);
+    }
+    return true;
+  }
+  if (sx_atom_eq(h, "option")) {
+    out->kind = CANON_OPTION;
+    if (m != 2) return m < 2 ? early_end(p, n, "option")
+                             : unexpected(p, n->items[2]);
+    out->has_a = true;
+    return cp_valtype(p, n->items[1], &out->a);
+  }
+  if (sx_atom_eq(h, "result")) {
+    out->kind = CANON_RESULT;
+    size_t i = 1;
+    if (i < m && !sx_is_form(n->items[i], "error")) {
+      out->has_a = true;
+      if (!cp_valtype(p, n->items[i++], &out->a)) return false;
+    }
+    if (i < m && sx_is_form(n->items[i], "error")) {
+      const sx_node *e = n->items[i++];
+      if (e->n != 2) return e->n < 2 ? early_end(p, e, "error")
+                                     : unexpected(p, e->items[2]);
+      out->has_b = true;
+      if (!cp_valtype(p, e->items[1], &out->b)) return false;
+    }
+    if (i < m) return unexpected(p, n->items[i]);
+    return true;
+  }
+  if (sx_atom_eq(h, "map")) {
+    out->kind = CANON_MAP;
+    if (m != 3) return m < 3 ? early_end(p, n, "map")
+                             : unexpected(p, n->items[3]);
+    out->has_a = out->has_b = true;
+    return cp_valtype(p, n->items[1], &out->a) &&
+           cp_valtype(p, n->items[2], &out->b);
+  }
+  if (sx_atom_eq(h, "own") || sx_atom_eq(h, "borrow")) {
+    out->kind = sx_atom_eq(h, "own") ? CANON_OWN : CANON_BORROW;
+    if (m != 2) return m < 2 ? early_end(p, n, "handle type")
+                             : unexpected(p, n->items[2]);
+    return cp_resolve(p, COMP_SORT_TYPE, n->items[1], &out->idx);
+  }
+  if (sx_atom_eq(h, "stream") || sx_atom_eq(h, "future")) {
+    out->kind = sx_atom_eq(h, "stream") ? CANON_STREAM : CANON_FUTURE;
+    if (m > 2) return unexpected(p, n->items[2]);
+    if (m == 2) {
+      out->has_a = true;
+      return cp_valtype(p, n->items[1], &out->a);
+    }
+    return true;
+  }
+  return unexpected(p, h);
+}
+
+static bool defvaltype(cp *p, const sx_node *n, comp_defvaltype *out) {
+  if (prim(n, &out->kind)) return true;
+  if (!sx_is_list(n) || n->n == 0 || n->items[0]->kind != SX_KEYWORD)
+    return unexpected(p, n);
+  if (!enter(p, n)) {
+    p->depth--;
+    return false;
+  }
+  bool ok = defvaltype_body(p, n, out);
+  p->depth--;
+  return ok;
+}
+
+/* ---- function, resource, component and instance types --------------------- */
+
+comp_type *cp_functype(cp *p, const sx_node *l, size_t i, size_t end) {
+  comp_type *t = comp_type_new(COMP_TYPE_FUNC);
+  if (!t) {
+    cp_oom(p, l);
+    return NULL;
+  }
+  t->pos = cp_pos(l);
+  comp_functype *ft = &t->func;
+  uint32_t cap = 0;
+  if (i < end && sx_is_keyword(l->items[i], "async")) {
+    ft->async = true;
+    i++;
+  }
+  for (; i < end && sx_is_form(l->items[i], "param"); i++) {
+    const sx_node *pa = l->items[i];
+    if (pa->n != 3) {
+      if (pa->n < 3) early_end(p, pa, "param");
+      else unexpected(p, pa->items[3]);
+      goto fail;
+    }
+    comp_field *f = add_field(p, &ft->params, &ft->nparams, &cap, pa);
+    if (!f || !cp_name(p, pa->items[1], &f->label)) goto fail;
+    f->has_type = true;
+    if (!cp_valtype(p, pa->items[2], &f->type)) goto fail;
+  }
+  if (i < end && sx_is_form(l->items[i], "result")) {
+    const sx_node *r = l->items[i++];
+    if (r->n != 2) {
+      if (r->n < 2) early_end(p, r, "result");
+      else unexpected(p, r->items[2]);
+      goto fail;
+    }
+    ft->has_result = true;
+    if (!cp_valtype(p, r->items[1], &ft->result)) goto fail;
+  }
+  if (i < end) {
+    unexpected(p, l->items[i]);
+    goto fail;
+  }
+  return t;
+fail:
+  comp_type_free(t);
+  return NULL;
+}
+
+/* core-prefix(<core:funcidx>) */
+static bool core_funcidx(cp *p, const sx_node *n, uint32_t *out) {
+  return cp_idx(p, n, COMP_SORT_CORE_FUNC, false, out);
+}
+
+static comp_type *resourcetype(cp *p, const sx_node *n) {
+  comp_type *t = comp_type_new(COMP_TYPE_RESOURCE);
+  if (!t) {
+    cp_oom(p, n);
+    return NULL;
+  }
+  t->pos = cp_pos(n);
+  size_t i = 1;
+  if (i >= n->n || !sx_is_form(n->items[i], "rep") || n->items[i]->n != 2) {
+    if (i < n->n) unexpected(p, n->items[i]);
+    else early_end(p, n, "resource: expected (rep ...)");
+    goto fail;
+  }
+  if (!cp_core_valtype(p, n->items[i]->items[1], &t->resource.rep)) goto fail;
+  i++;
+  if (i < n->n && sx_is_form(n->items[i], "dtor")) {
+    const sx_node *d = n->items[i++];
+    if (d->n != 2) {
+      unexpected(p, d);
+      goto fail;
+    }
+    t->resource.has_dtor = true;
+    if (!core_funcidx(p, d->items[1], &t->resource.dtor)) goto fail;
+  }
+  if (i < n->n) {
+    unexpected(p, n->items[i]);
+    goto fail;
+  }
+  return t;
+fail:
+  comp_type_free(t);
+  return NULL;
+}
+
+comp_type *cp_decltype(cp *p, comp_typekind kind, const sx_node *l,
+                       size_t start, const sx_node *scope_id) {
+  if (!enter(p, l)) {
+    p->depth--;
+    return NULL;
+  }
+  comp_type *t = comp_type_new(kind);
+  if (!t) {
+    p->depth--;
+    cp_oom(p, l);
+    return NULL;
+  }
+  t->pos = cp_pos(l);
+  cp_scope s;
+  cp_scope_init(&s, kind == COMP_TYPE_COMPONENT ? CP_COMPONENT_TYPE
+                                                : CP_INSTANCE_TYPE,
+                scope_id);
+  s.type = t;
+  cp_push(p, &s);
+  bool ok = true;
+  for (size_t i = start; ok && i < l->n; i++) {
+    const sx_node *d = l->items[i];
+    if (sx_is_form(d, "core") && d->n >= 2 && sx_is_keyword(d->items[1], "type"))
+      ok = cp_core_type_field(p, d, 2);
+    else if (sx_is_form(d, "type"))
+      ok = cp_type_field(p, d);
+    else if (sx_is_form(d, "alias"))
+      ok = cp_alias_field(p, d);
+    else if (sx_is_form(d, "import") && kind == COMP_TYPE_COMPONENT)
+      ok = cp_import_decl(p, d, false);
+    else if (sx_is_form(d, "export"))
+      ok = cp_import_decl(p, d, true);
+    else
+      ok = unexpected(p, sx_is_list(d) && d->n ? d->items[0] : d);
+    if (!ok && !cp_failed(p)) sx_error(p->err, d, "malformed declarator");
+  }
+  cp_pop(p);
+  cp_scope_fini(&s);
+  p->depth--;
+  if (!ok) {
+    comp_type_free(t);
+    return NULL;
+  }
+  return t;
+}
+
+comp_type *cp_deftype(cp *p, const sx_node *n, const sx_node *scope_id) {
+  if (sx_is_form(n, "func")) return cp_functype(p, n, 1, n->n);
+  if (sx_is_form(n, "component"))
+    return cp_decltype(p, COMP_TYPE_COMPONENT, n, 1, scope_id);
+  if (sx_is_form(n, "instance"))
+    return cp_decltype(p, COMP_TYPE_INSTANCE, n, 1, scope_id);
+  if (sx_is_form(n, "resource")) return resourcetype(p, n);
+  comp_type *t = comp_type_new(COMP_TYPE_VAL);
+  if (!t) {
+    cp_oom(p, n);
+    return NULL;
+  }
+  t->pos = cp_pos(n);
+  if (!defvaltype(p, n, &t->val)) {
+    comp_type_free(t);
+    return NULL;
+  }
+  return t;
+}
+
+/* (type $id? (export "n")* deftype) */
+bool cp_type_field(cp *p, const sx_node *f) {
+  size_t i = 1;
+  const sx_node *id = opt_id(f, &i);
+  size_t ex = i;
+  if (p->cur->kind == CP_COMPONENT) i = cp_skip_exports(f, i);
+  if (i + 1 != f->n)
+    return i < f->n ? unexpected(p, f->items[i + 1]) : early_end(p, f, "type");
+  comp_type *t = cp_deftype(p, f->items[i], id);
+  if (!t) return false;
+  uint32_t idx = cp_emit_type(p, t, id, f);
+  if (idx == UINT32_MAX) return false;
+  return cp_inline_exports(p, f, ex, i, COMP_SORT_TYPE, idx);
+}
+
+/* ---- externtypes ----------------------------------------------------------- */
+
+bool cp_externtype_body(cp *p, comp_sort sort, const sx_node *l, size_t i,
+                        size_t end, comp_externtype *out) {
+  memset(out, 0, sizeof *out);
+  out->sort = sort;
+  out->pos = cp_pos(l);
+  bool use = i + 1 == end && cp_is_typeuse(l->items[i]);
+  switch (sort) {
+  case COMP_SORT_CORE_MODULE: {
+    if (use) return cp_idx(p, l->items[i], COMP_SORT_CORE_TYPE, true, &out->idx);
+    comp_core_type *ct = cp_moduletype(p, l, i, NULL);
+    if (!ct) return false;
+    out->idx = cp_emit_core_type(p, ct, NULL, l);
+    return out->idx != UINT32_MAX;
+  }
+  case COMP_SORT_FUNC:
+  case COMP_SORT_COMPONENT:
+  case COMP_SORT_INSTANCE: {
+    if (use) return cp_idx(p, l->items[i], COMP_SORT_TYPE, false, &out->idx);
+    comp_type *t;
+    if (sort == COMP_SORT_FUNC) {
+      t = cp_functype(p, l, i, end);
+    } else {
+      if (end != l->n) {
+        unexpected(p, l->items[end]);
+        return false;
+      }
+      t = cp_decltype(p, sort == COMP_SORT_COMPONENT ? COMP_TYPE_COMPONENT
+                                                     : COMP_TYPE_INSTANCE,
+                      l, i, NULL);
+    }
+    if (!t) return false;
+    out->idx = cp_emit_type(p, t, NULL, l);
+    return out->idx != UINT32_MAX;
+  }
+  case COMP_SORT_TYPE: {
+    if (i + 1 != end)
+      return i < end ? unexpected(p, l->items[i + 1])
+                     : early_end(p, l, "type: expected a bound");
+    const sx_node *b = l->items[i];
+    if (sx_is_form(b, "eq") && b->n == 2)
+      return cp_resolve(p, COMP_SORT_TYPE, b->items[1], &out->idx);
+    if (sx_is_form(b, "sub") && b->n == 2 &&
+        sx_is_keyword(b->items[1], "resource")) {
+      out->sub_resource = true;
+      return true;
+    }
+    return unexpected(p, b);
+  }
+  case COMP_SORT_VALUE: {
+    if (i + 1 != end)
+      return i < end ? unexpected(p, l->items[i + 1])
+                     : early_end(p, l, "value: expected a bound");
+    const sx_node *b = l->items[i];
+    if (sx_is_form(b, "eq") && b->n == 2)
+      return cp_resolve(p, COMP_SORT_VALUE, b->items[1], &out->idx);
+    out->value_is_type = true;
+    return cp_valtype(p, b, &out->value_type);
+  }
+  default:
+    sx_error(p->err, l, "unexpected token: %s cannot be imported or exported",
+             comp_sort_name(sort));
+    return false;
+  }
+}
+
+bool cp_externtype(cp *p, const sx_node *n, comp_externtype *out,
+                   const sx_node **id_out) {
+  *id_out = NULL;
+  if (!sx_is_list(n) || n->n == 0) return unexpected(p, n);
+  size_t i = 0;
+  comp_sort sort;
+  if (!cp_sort(p, n, &i, false, &sort)) return false;
+  *id_out = opt_id(n, &i);
+  return cp_externtype_body(p, sort, n, i, n->n, out);
+}
+
+/* (import "n" attrs* externtype) / (export "n" attrs* externtype) in a
+ * component (imports only) or a component/instance type. */
+bool cp_import_decl(cp *p, const sx_node *f, bool is_export) {
+  size_t i = 1;
+  comp_externname name = {0};
+  comp_externtype et;
+  const sx_node *id = NULL;
+  if (!cp_externname(p, f, &i, &name)) goto fail;
+  if (i + 1 != f->n) {
+    if (i < f->n) unexpected(p, f->items[i + 1]);
+    else early_end(p, f, is_export ? "export" : "import");
+    goto fail;
+  }
+  if (!cp_externtype(p, f->items[i], &et, &id)) goto fail;
+  if (p->cur->kind == CP_COMPONENT) {
+    comp_def d = {0};
+    d.kind = COMP_DEF_IMPORT;
+    d.pos = cp_pos(f);
+    d.u.import.name = name;
+    d.u.import.type = et;
+    return cp_emit_def(p, &d, id) != UINT32_MAX;
+  }
+  comp_decl d = {0};
+  d.kind = is_export ? COMP_DECL_EXPORT : COMP_DECL_IMPORT;
+  d.pos = cp_pos(f);
+  d.name = name;
+  d.ext = et;
+  return cp_emit_decl(p, &d, id) != UINT32_MAX;
+fail:
+  comp_externname_clear(&name);
+  return false;
+}
+
+/* ---- core types -------------------------------------------------------- */
+
+bool cp_core_valtype(cp *p, const sx_node *n, core_valtype *out) {
+  static const struct {
+    const char *kw;
+    core_valtype t;
+  } kws[] = {{"i32", CORE_I32},         {"i64", CORE_I64},
+             {"f32", CORE_F32},         {"f64", CORE_F64},
+             {"funcref", CORE_FUNCREF}, {"externref", CORE_EXTERNREF},
+             {"exnref", CORE_EXNREF}};
+  if (n && n->kind == SX_KEYWORD) {
+    for (size_t i = 0; i < sizeof kws / sizeof kws[0]; i++)
+      if (sx_atom_eq(n, kws[i].kw)) {
+        *out = kws[i].t;
+        return true;
+      }
+    if (sx_atom_eq(n, "v128")) {
+      cm_error_at(p->err, CM_UNSUPPORTED, n->file, n->line, n->col,
+                  "unsupported feature: simd");
+      return false;
+    }
+  }
+  if (sx_is_form(n, "ref")) {
+    if (n->n == 3 && sx_is_keyword(n->items[1], "null")) {
+      const sx_node *h = n->items[2];
+      if (sx_is_keyword(h, "func")) return *out = CORE_FUNCREF, true;
+      if (sx_is_keyword(h, "extern")) return *out = CORE_EXTERNREF, true;
+      if (sx_is_keyword(h, "exn")) return *out = CORE_EXNREF, true;
+    }
+    cm_error_at(p->err, CM_UNSUPPORTED, n->file, n->line, n->col,
+                "unsupported feature: function-references");
+    return false;
+  }
+  return unexpected(p, n);
+}
+
+static bool add_valtype(cp *p, core_valtype **arr, uint32_t *n,
+                        core_valtype t) {
+  core_valtype *a = realloc(*arr, (size_t)(*n + 1) * sizeof *a);
+  if (!a) return cp_oom(p, NULL);
+  a[(*n)++] = t;
+  *arr = a;
+  return true;
+}
+
+/* (param $id? t*)* (result t*)* at items[*i] */
+static bool core_params_results(cp *p, const sx_node *l, size_t *i,
+                                core_functype *ft) {
+  for (; *i < l->n && sx_is_form(l->items[*i], "param"); (*i)++) {
+    const sx_node *pa = l->items[*i];
+    size_t j = 1;
+    if (j < pa->n && pa->items[j]->kind == SX_ID) {
+      if (pa->n != 3) return unexpected(p, pa);
+      j++;
+    }
+    for (; j < pa->n; j++) {
+      core_valtype t;
+      if (!cp_core_valtype(p, pa->items[j], &t) ||
+          !add_valtype(p, &ft->params, &ft->nparams, t))
+        return false;
+    }
+  }
+  for (; *i < l->n && sx_is_form(l->items[*i], "result"); (*i)++) {
+    const sx_node *r = l->items[*i];
+    for (size_t j = 1; j < r->n; j++) {
+      core_valtype t;
+      if (!cp_core_valtype(p, r->items[j], &t) ||
+          !add_valtype(p, &ft->results, &ft->nresults, t))
+        return false;
+    }
+  }
+  return true;
+}
+
+static comp_core_type *core_functype_form(cp *p, const sx_node *n) {
+  comp_core_type *t = comp_core_type_new(COMP_CORE_TYPE_FUNC);
+  if (!t) {
+    cp_oom(p, n);
+    return NULL;
+  }
+  t->pos = cp_pos(n);
+  size_t i = 1;
+  if (!core_params_results(p, n, &i, &t->func) ||
+      (i < n->n && !unexpected(p, n->items[i]))) {
+    comp_core_type_free(t);
+    return NULL;
+  }
+  return t;
+}
+
+comp_core_type *cp_core_deftype(cp *p, const sx_node *n, const sx_node *id) {
+  if (sx_is_form(n, "func")) return core_functype_form(p, n);
+  if (sx_is_form(n, "module")) return cp_moduletype(p, n, 1, id);
+  if (sx_is_form(n, "struct") || sx_is_form(n, "array") ||
+      sx_is_form(n, "sub") || sx_is_form(n, "rec")) {
+    cm_error_at(p->err, CM_UNSUPPORTED, n->file, n->line, n->col,
+                "unsupported feature: gc");
+    return NULL;
+  }
+  unexpected(p, n);
+  return NULL;
+}
+
+/* (core type $id? coredeftype) at items[start] = $id or the type; in a
+ * module type also `(type $id? ...)`. */
+bool cp_core_type_field(cp *p, const sx_node *f, size_t start) {
+  size_t i = start;
+  const sx_node *id = opt_id(f, &i);
+  if (i + 1 != f->n)
+    return i < f->n ? unexpected(p, f->items[i + 1])
+                    : early_end(p, f, "core type");
+  comp_core_type *t = cp_core_deftype(p, f->items[i], id);
+  if (!t) return false;
+  return cp_emit_core_type(p, t, id, f) != UINT32_MAX;
+}
+
+/* A core typeuse in a module type: (type i)? (param ...)* (result ...)*.
+ * An inline signature reuses the first identical func type declared so far
+ * in this module type, else declares a new one just before its user (as
+ * the core text format's rule, applied in declaration order). */
+static bool core_typeuse(cp *p, const sx_node *l, size_t i, uint32_t *out) {
+  if (i < l->n && sx_is_form(l->items[i], "type")) {
+    const sx_node *tu = l->items[i];
+    if (tu->n != 2) return unexpected(p, tu);
+    if (!cp_resolve(p, COMP_SORT_CORE_TYPE, tu->items[1], out)) return false;
+    /* an inline signature next to (type i) only restates it */
+    i++;
+    core_functype ft = {0};
+    bool ok = core_params_results(p, l, &i, &ft);
+    free(ft.params);
+    free(ft.results);
+    if (!ok) return false;
+    return i < l->n ? unexpected(p, l->items[i]) : true;
+  }
+  comp_core_type *t = comp_core_type_new(COMP_CORE_TYPE_FUNC);
+  if (!t) return cp_oom(p, l);
+  t->pos = cp_pos(l);
+  if (!core_params_results(p, l, &i, &t->func) ||
+      (i < l->n && !unexpected(p, l->items[i]))) {
+    comp_core_type_free(t);
+    return false;
+  }
+  const comp_core_type *mt = p->cur->mtype;
+  uint32_t idx = 0;
+  for (uint32_t k = 0; k < mt->ndecls; k++) {
+    const comp_core_decl *d = &mt->decls[k];
+    if (d->kind == COMP_CORE_DECL_ALIAS) idx++;
+    if (d->kind != COMP_CORE_DECL_TYPE) continue;
+    if (d->type->kind == COMP_CORE_TYPE_FUNC &&
+        core_functype_equal(&d->type->func, &t->func)) {
+      comp_core_type_free(t);
+      *out = idx;
+      return true;
+    }
+    idx++;
+  }
+  *out = cp_emit_core_type(p, t, NULL, l);
+  return *out != UINT32_MAX;
+}
+
+static bool limits(cp *p, const sx_node *l, size_t *i, core_limits *lim) {
+  if (*i < l->n && sx_is_keyword(l->items[*i], "i64")) {
+    lim->is64 = true;
+    (*i)++;
+  } else if (*i < l->n && sx_is_keyword(l->items[*i], "i32")) {
+    (*i)++;
+  }
+  unsigned bits = lim->is64 ? 64 : 32;
+  if (*i >= l->n || l->items[*i]->kind != SX_NUMBER ||
+      !sx_uint(l->items[*i], bits, &lim->min)) {
+    sx_error(p->err, *i < l->n ? l->items[*i] : l, "malformed limits");
+    return false;
+  }
+  (*i)++;
+  if (*i < l->n && l->items[*i]->kind == SX_NUMBER) {
+    if (!sx_uint(l->items[*i], bits, &lim->max)) {
+      sx_error(p->err, l->items[*i], "malformed limits");
+      return false;
+    }
+    lim->has_max = true;
+    (*i)++;
+  }
+  return true;
+}
+
+/* A core externtype (func|table|memory|global|tag $id? ...) of a module
+ * type import or export. */
+static bool core_externtype(cp *p, const sx_node *n, core_import *out) {
+  if (!sx_is_list(n) || n->n == 0) return unexpected(p, n);
+  const sx_node *h = n->items[0];
+  size_t i = 1;
+  opt_id(n, &i); /* nothing in a module type can refer to it */
+  if (sx_atom_eq(h, "func") || sx_atom_eq(h, "tag")) {
+    out->kind = sx_atom_eq(h, "func") ? CORE_EXTERN_FUNC : CORE_EXTERN_TAG;
+    return core_typeuse(p, n, i, out->kind == CORE_EXTERN_FUNC
+                                     ? &out->desc.func
+                                     : &out->desc.tag);
+  }
+  if (sx_atom_eq(h, "table")) {
+    out->kind = CORE_EXTERN_TABLE;
+    if (!limits(p, n, &i, &out->desc.table.limits)) return false;
+    if (i + 1 != n->n)
+      return i < n->n ? unexpected(p, n->items[i + 1])
+                      : early_end(p, n, "table type");
+    return cp_core_valtype(p, n->items[i], &out->desc.table.elem);
+  }
+  if (sx_atom_eq(h, "memory")) {
+    out->kind = CORE_EXTERN_MEMORY;
+    if (!limits(p, n, &i, &out->desc.memory.limits)) return false;
+    if (i < n->n && sx_is_keyword(n->items[i], "shared")) {
+      out->desc.memory.limits.shared = true;
+      i++;
+    }
+    return i < n->n ? unexpected(p, n->items[i]) : true;
+  }
+  if (sx_atom_eq(h, "global")) {
+    out->kind = CORE_EXTERN_GLOBAL;
+    if (i + 1 != n->n)
+      return i < n->n ? unexpected(p, n->items[i + 1])
+                      : early_end(p, n, "global type");
+    const sx_node *g = n->items[i];
+    if (sx_is_form(g, "mut")) {
+      if (g->n != 2) return unexpected(p, g);
+      out->desc.global.mut = true;
+      g = g->items[1];
+    }
+    return cp_core_valtype(p, g, &out->desc.global.type);
+  }
+  return unexpected(p, h);
+}
+
+static bool module_decl(cp *p, const sx_node *d) {
+  if (sx_is_form(d, "type")) return cp_core_type_field(p, d, 1);
+  if (sx_is_form(d, "alias")) return cp_alias_field(p, d);
+  bool imp = sx_is_form(d, "import");
+  if (!imp && !sx_is_form(d, "export"))
+    return unexpected(p, sx_is_list(d) && d->n ? d->items[0] : d);
+  comp_core_decl cd = {0};
+  cd.kind = imp ? COMP_CORE_DECL_IMPORT : COMP_CORE_DECL_EXPORT;
+  cd.pos = cp_pos(d);
+  size_t need = imp ? 4 : 3;
+  bool ok = d->n == need;
+  if (!ok) {
+    if (d->n < need) early_end(p, d, imp ? "import" : "export");
+    else unexpected(p, d->items[need]);
+  }
+  if (ok && imp) ok = cp_name(p, d->items[1], &cd.import.module);
+  if (ok && !imp) {
+    cd.import.module.s = calloc(1, 1);
+    ok = cd.import.module.s || cp_oom(p, d);
+  }
+  ok = ok && cp_name(p, d->items[need - 2], &cd.import.name) &&
+       core_externtype(p, d->items[need - 1], &cd.import);
+  if (!ok) {
+    comp_core_decl_clear(&cd);
+    return false;
+  }
+  /* imports and exports add to no index space a module type can use */
+  return cp_emit_core_decl(p, &cd, COMP_NSORTS, NULL) != UINT32_MAX;
+}
+
+comp_core_type *cp_moduletype(cp *p, const sx_node *l, size_t start,
+                              const sx_node *scope_id) {
+  if (!enter(p, l)) {
+    p->depth--;
+    return NULL;
+  }
+  comp_core_type *t = comp_core_type_new(COMP_CORE_TYPE_MODULE);
+  if (!t) {
+    p->depth--;
+    cp_oom(p, l);
+    return NULL;
+  }
+  t->pos = cp_pos(l);
+  cp_scope s;
+  cp_scope_init(&s, CP_MODULE_TYPE, scope_id);
+  s.mtype = t;
+  cp_push(p, &s);
+  bool ok = true;
+  for (size_t i = start; ok && i < l->n; i++) ok = module_decl(p, l->items[i]);
+  cp_pop(p);
+  cp_scope_fini(&s);
+  p->depth--;
+  if (!ok) {
+    comp_core_type_free(t);
+    return NULL;
+  }
+  return t;
+}
