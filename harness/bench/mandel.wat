@@ -1,7 +1,7 @@
-;; mandel.wat -- bench kernel: the Mandelbrot set on a W x H grid over
+;; mandel.wat -- bench kernel: the Mandelbrot set on a 600 x 450 grid over
 ;; [-2, 1] x [-1.5, 1.5] with at most 255 iterations per point (f64 mul, add,
 ;; compare, convert).  run() = the total number of iterations, as i64.
-;; expect: 5695633  (also checked with a Python transcription)
+;; expect: 12804698  (also checked with a Python transcription)
 (module
   (func (export "run") (result i64)
     (local $px i32) (local $py i32) (local $n i32) (local $total i64)
@@ -9,18 +9,18 @@
     (local $xx f64) (local $yy f64)
     (local.set $py (i32.const 0))
     (loop $rows
-      ;; cy = -1.5 + 3 * py / H   (H = 300)
+      ;; cy = -1.5 + 3 * py / H   (H = 450)
       (local.set $cy (f64.add (f64.const -1.5)
                               (f64.div (f64.mul (f64.const 3)
                                                 (f64.convert_i32_u (local.get $py)))
-                                       (f64.const 300))))
+                                       (f64.const 450))))
       (local.set $px (i32.const 0))
       (loop $cols
-        ;; cx = -2 + 3 * px / W   (W = 400)
+        ;; cx = -2 + 3 * px / W   (W = 600)
         (local.set $cx (f64.add (f64.const -2)
                                 (f64.div (f64.mul (f64.const 3)
                                                   (f64.convert_i32_u (local.get $px)))
-                                         (f64.const 400))))
+                                         (f64.const 600))))
         (local.set $x (f64.const 0))
         (local.set $y (f64.const 0))
         (local.set $n (i32.const 0))
@@ -40,7 +40,7 @@
         (local.set $total (i64.add (local.get $total)
                                    (i64.extend_i32_u (local.get $n))))
         (local.set $px (i32.add (local.get $px) (i32.const 1)))
-        (br_if $cols (i32.lt_u (local.get $px) (i32.const 400))))
+        (br_if $cols (i32.lt_u (local.get $px) (i32.const 600))))
       (local.set $py (i32.add (local.get $py) (i32.const 1)))
-      (br_if $rows (i32.lt_u (local.get $py) (i32.const 300))))
+      (br_if $rows (i32.lt_u (local.get $py) (i32.const 450))))
     (local.get $total)))

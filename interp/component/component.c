@@ -26,7 +26,7 @@ const char *comp_sort_name(comp_sort s) {
   return "?";
 }
 
-uint8_t comp_core_sort_code(comp_sort s) {
+uint8_t comp_sort_code(comp_sort s) {
   switch (s) {
   case COMP_SORT_CORE_FUNC: return 0x00;
   case COMP_SORT_CORE_TABLE: return 0x01;

@@ -59,9 +59,10 @@ typedef enum comp_sort {
 bool comp_sort_is_core(comp_sort s);
 /* "core func", "func", "core module", ... as written in the text format. */
 const char *comp_sort_name(comp_sort s);
-/* Binary.md encodings: core:sort byte (0x00..0x04, 0x10..0x12) and sort
- * (0x00 core:sort, 0x01..0x05). */
-uint8_t comp_core_sort_code(comp_sort s);
+/* The Binary.md byte of a sort: for a core sort its core:sort byte
+ * (0x00..0x04, 0x10..0x12; a `sort` then writes 0x00 before it), else the
+ * sort byte (0x01..0x05). */
+uint8_t comp_sort_code(comp_sort s);
 
 /* (sort idx) */
 typedef struct comp_sortidx {

@@ -417,10 +417,6 @@ static bool core_exports(cp *p, const sx_node *f, size_t i,
   return true;
 }
 
-static uint32_t emit_core_instance(cp *p, comp_def *d, const sx_node *id) {
-  return cp_emit_def(p, d, id);
-}
-
 static bool core_instance_field(cp *p, const sx_node *f) {
   size_t i = 2;
   const sx_node *id = opt_id(f, &i);
@@ -466,7 +462,7 @@ static bool core_instance_field(cp *p, const sx_node *f) {
           comp_def_clear(&sub);
           goto fail;
         }
-        uint32_t ix = emit_core_instance(p, &sub, NULL);
+        uint32_t ix = cp_emit_def(p, &sub, NULL);
         if (ix == UINT32_MAX) goto fail;
         ci->args[ci->nargs - 1].instance = ix;
       }
@@ -474,7 +470,7 @@ static bool core_instance_field(cp *p, const sx_node *f) {
   } else if (!core_exports(p, f, i, ci)) {
     goto fail;
   }
-  return emit_core_instance(p, &d, id) != UINT32_MAX;
+  return cp_emit_def(p, &d, id) != UINT32_MAX;
 fail:
   comp_def_clear(&d);
   return false;
@@ -670,6 +666,9 @@ static bool func_field(cp *p, const sx_node *f) {
   } else if (i + 1 == f->n && sx_is_form(f->items[i], "alias")) {
     idx = inverted_alias(p, f->items[i], COMP_SORT_FUNC, id);
   } else if (f->n > i && sx_is_form(f->items[f->n - 1], "canon")) {
+    const sx_node *cf = f->items[f->n - 1];
+    if (cf->n < 2 || !sx_is_keyword(cf->items[1], "lift"))
+      return unexpected(p, cf->n < 2 ? cf : cf->items[1]);
     comp_externtype et;
     if (!cp_externtype_body(p, COMP_SORT_FUNC, f, i, f->n - 1, &et))
       return false;

@@ -806,7 +806,15 @@ done:
 core_outcome core_call(core_store *s, core_func_inst *f, const uint64_t *args,
                        uint64_t *results) {
   const core_functype *ft = &f->type->ft;
-  if (f->host) return f->host(s, f->env, args, results);
+  /* Each nested core_call (host -> wasm -> host -> ...) costs C stack. */
+  if (s->nest >= s->cfg.max_host_nesting)
+    return core_set_message(s, CORE_EXHAUSTED, "call stack exhausted");
+  if (f->host) {
+    s->nest++;
+    core_outcome o = f->host(s, f->env, args, results);
+    s->nest--;
+    return o;
+  }
   core_thread *t = thread_get(s);
   size_t need = f->frame_slots > ft->nresults ? f->frame_slots : ft->nresults;
   if (!t || !grow_stack(t, need)) {
@@ -814,7 +822,9 @@ core_outcome core_call(core_store *s, core_func_inst *f, const uint64_t *args,
     return core_set_message(s, CORE_EXHAUSTED, "call stack exhausted");
   }
   for (uint32_t i = 0; i < ft->nparams; i++) t->stack[i] = args[i];
+  s->nest++;
   core_outcome o = run(s, t, f);
+  s->nest--;
   if (o == CORE_OK)
     for (uint32_t i = 0; i < ft->nresults; i++) results[i] = t->stack[i];
   thread_put(s, t);

@@ -40,6 +40,9 @@ typedef struct core_config {
   uint32_t max_call_depth;   /* default 10000 frames: "call stack exhausted" */
   uint64_t max_memory_pages; /* per memory; default 65536 (4 GiB) */
   uint64_t max_table_elems;  /* per table; default 10,000,000 */
+  /* core_calls nested through host functions (each nesting uses C stack);
+   * default 1000, beyond: "call stack exhausted" */
+  uint32_t max_host_nesting;
 } core_config;
 
 typedef enum core_outcome {

@@ -97,6 +97,7 @@ struct core_store {
   uint64_t fuel_left; /* UINT64_MAX when unlimited */
   uint64_t fuel_start;
   uint32_t depth; /* wasm frames live in the store, all core_calls together */
+  uint32_t nest;  /* core_calls running (nested through host functions) */
   core_objlist types, funcs, tables, mems, globals, tags, insts;
   core_thread *spare;
 };

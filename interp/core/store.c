@@ -32,6 +32,7 @@ core_store *core_store_new(const core_config *cfg) {
   if (!s->cfg.max_call_depth) s->cfg.max_call_depth = 10000;
   if (!s->cfg.max_memory_pages) s->cfg.max_memory_pages = 65536;
   if (!s->cfg.max_table_elems) s->cfg.max_table_elems = 10000000;
+  if (!s->cfg.max_host_nesting) s->cfg.max_host_nesting = 1000;
   s->fuel_start = s->fuel_left = s->cfg.fuel ? s->cfg.fuel : UINT64_MAX;
   return s;
 }

@@ -26,8 +26,7 @@ static bool emit_instr(tp *p, const core_instr *in) {
   return true;
 }
 
-bool tp_emit(tp *p, core_opcode op, uint32_t idx, uint32_t idx2,
-             uint64_t imm) {
+bool tp_emit(tp *p, core_opcode op, uint32_t idx, uint32_t idx2, uint64_t imm) {
   core_instr in;
   memset(&in, 0, sizeof in);
   in.op = (uint16_t)op;
@@ -148,20 +147,26 @@ static bool opt_index2(tp *p, int space, const sx_node *form, size_t *i,
 /* log2 of the natural alignment of a load or store. */
 static unsigned natural_align(core_opcode op) {
   switch (op) {
-  case CORE_OP_I32_LOAD8_S: case CORE_OP_I32_LOAD8_U:
-  case CORE_OP_I64_LOAD8_S: case CORE_OP_I64_LOAD8_U:
-  case CORE_OP_I32_STORE8: case CORE_OP_I64_STORE8:
-    return 0;
-  case CORE_OP_I32_LOAD16_S: case CORE_OP_I32_LOAD16_U:
-  case CORE_OP_I64_LOAD16_S: case CORE_OP_I64_LOAD16_U:
-  case CORE_OP_I32_STORE16: case CORE_OP_I64_STORE16:
-    return 1;
-  case CORE_OP_I32_LOAD: case CORE_OP_F32_LOAD: case CORE_OP_I64_LOAD32_S:
-  case CORE_OP_I64_LOAD32_U: case CORE_OP_I32_STORE: case CORE_OP_F32_STORE:
-  case CORE_OP_I64_STORE32:
-    return 2;
-  default:
-    return 3;
+  case CORE_OP_I32_LOAD8_S:
+  case CORE_OP_I32_LOAD8_U:
+  case CORE_OP_I64_LOAD8_S:
+  case CORE_OP_I64_LOAD8_U:
+  case CORE_OP_I32_STORE8:
+  case CORE_OP_I64_STORE8: return 0;
+  case CORE_OP_I32_LOAD16_S:
+  case CORE_OP_I32_LOAD16_U:
+  case CORE_OP_I64_LOAD16_S:
+  case CORE_OP_I64_LOAD16_U:
+  case CORE_OP_I32_STORE16:
+  case CORE_OP_I64_STORE16: return 1;
+  case CORE_OP_I32_LOAD:
+  case CORE_OP_F32_LOAD:
+  case CORE_OP_I64_LOAD32_S:
+  case CORE_OP_I64_LOAD32_U:
+  case CORE_OP_I32_STORE:
+  case CORE_OP_F32_STORE:
+  case CORE_OP_I64_STORE32: return 2;
+  default: return 3;
   }
 }
 
@@ -175,14 +180,15 @@ static bool has_prefix(const sx_node *n, const char *pre) {
 static bool memarg(tp *p, core_opcode op, const sx_node *form, size_t *i,
                    core_instr *in) {
   if (!opt_index(p, TP_MEM, form, i, &in->idx)) return false;
-  bool is64 = in->idx < p->count[TP_MEM] && in->idx < p->cap_mem64 &&
-              p->mem64[in->idx];
+  bool is64 =
+      in->idx < p->count[TP_MEM] && in->idx < p->cap_mem64 && p->mem64[in->idx];
   in->align = (uint8_t)natural_align(op);
   const sx_node *n = peek(form, *i);
   if (has_prefix(n, "offset=")) {
     if (!sx_uint_text(n->text + 7, n->len - 7, is64 ? 64 : 32, &in->imm))
-      return tp_fail(p, n, is64 ? "i64 constant out of range"
-                                : "i32 constant out of range");
+      return tp_fail(p, n,
+                     is64 ? "i64 constant out of range"
+                          : "i32 constant out of range");
     n = peek(form, ++*i);
   }
   if (has_prefix(n, "align=")) {
@@ -200,8 +206,8 @@ static bool memarg(tp *p, core_opcode op, const sx_node *form, size_t *i,
 }
 
 /* The literal of a *.const instruction. */
-static bool literal(tp *p, core_opcode op, const sx_node *n,
-                    const sx_node *at, uint64_t *out) {
+static bool literal(tp *p, core_opcode op, const sx_node *n, const sx_node *at,
+                    uint64_t *out) {
   if (!n || !sx_is_number_like(n)) return tp_unexpected(p, n, at);
   bool ok;
   uint32_t f;
@@ -222,9 +228,12 @@ static bool heaptype_null(tp *p, const sx_node *n, const sx_node *at,
   core_valtype t;
   /* ref.null ht is (ref null ht): reuse the reftype reader */
   if (n && n->kind == SX_KEYWORD) {
-    if (sx_atom_eq(n, "func")) t = CORE_FUNCREF;
-    else if (sx_atom_eq(n, "extern")) t = CORE_EXTERNREF;
-    else if (sx_atom_eq(n, "exn")) t = CORE_EXNREF;
+    if (sx_atom_eq(n, "func"))
+      t = CORE_FUNCREF;
+    else if (sx_atom_eq(n, "extern"))
+      t = CORE_EXTERNREF;
+    else if (sx_atom_eq(n, "exn"))
+      t = CORE_EXNREF;
     else if (sx_atom_eq(n, "any") || sx_atom_eq(n, "eq") ||
              sx_atom_eq(n, "i31") || sx_atom_eq(n, "struct") ||
              sx_atom_eq(n, "array") || sx_atom_eq(n, "none") ||
@@ -242,8 +251,8 @@ static bool heaptype_null(tp *p, const sx_node *n, const sx_node *at,
 
 /* Reads the immediates of plain instruction `op` (named by kw) from
  * form->items[*i..] into *in. */
-static bool plain(tp *p, const sx_node *kw, core_opcode op,
-                  const sx_node *form, size_t *i, core_instr *in) {
+static bool plain(tp *p, const sx_node *kw, core_opcode op, const sx_node *form,
+                  size_t *i, core_instr *in) {
   memset(in, 0, sizeof *in);
   in->op = (uint16_t)op;
   const sx_node *n = peek(form, *i);
@@ -263,9 +272,7 @@ static bool plain(tp *p, const sx_node *kw, core_opcode op,
       if (typed) in->op = CORE_OP_SELECT_T;
     }
     return true;
-  case CORE_IMM_LABEL:
-    (*i)++;
-    return label_index(p, n, kw, &in->idx);
+  case CORE_IMM_LABEL: (*i)++; return label_index(p, n, kw, &in->idx);
   case CORE_IMM_BR_TABLE: {
     if (!tp_is_index(n)) return tp_unexpected(p, n, kw);
     in->idx = p->nlab;
@@ -277,33 +284,20 @@ static bool plain(tp *p, const sx_node *kw, core_opcode op,
     }
     return true;
   }
-  case CORE_IMM_FUNC:
-    (*i)++;
-    return tp_index(p, TP_FUNC, n, kw, &in->idx);
+  case CORE_IMM_FUNC: (*i)++; return tp_index(p, TP_FUNC, n, kw, &in->idx);
   case CORE_IMM_CALL_INDIRECT:
     if (!opt_index(p, TP_TABLE, form, i, &in->idx2)) return false;
     return tp_typeuse(p, form, i, false, false, &in->idx);
-  case CORE_IMM_LOCAL:
-    (*i)++;
-    return local_index(p, n, kw, &in->idx);
-  case CORE_IMM_GLOBAL:
-    (*i)++;
-    return tp_index(p, TP_GLOBAL, n, kw, &in->idx);
-  case CORE_IMM_TABLE:
-    return opt_index(p, TP_TABLE, form, i, &in->idx);
-  case CORE_IMM_MEMARG:
-    return memarg(p, op, form, i, in);
-  case CORE_IMM_MEM:
-    return opt_index(p, TP_MEM, form, i, &in->idx);
+  case CORE_IMM_LOCAL: (*i)++; return local_index(p, n, kw, &in->idx);
+  case CORE_IMM_GLOBAL: (*i)++; return tp_index(p, TP_GLOBAL, n, kw, &in->idx);
+  case CORE_IMM_TABLE: return opt_index(p, TP_TABLE, form, i, &in->idx);
+  case CORE_IMM_MEMARG: return memarg(p, op, form, i, in);
+  case CORE_IMM_MEM: return opt_index(p, TP_MEM, form, i, &in->idx);
   case CORE_IMM_I32:
   case CORE_IMM_I64:
   case CORE_IMM_F32:
-  case CORE_IMM_F64:
-    (*i)++;
-    return literal(p, op, n, kw, &in->imm);
-  case CORE_IMM_REFNULL:
-    (*i)++;
-    return heaptype_null(p, n, kw, &in->imm);
+  case CORE_IMM_F64: (*i)++; return literal(p, op, n, kw, &in->imm);
+  case CORE_IMM_REFNULL: (*i)++; return heaptype_null(p, n, kw, &in->imm);
   case CORE_IMM_TABLE_COPY:
     return opt_index2(p, TP_TABLE, form, i, &in->idx, &in->idx2);
   case CORE_IMM_TABLE_INIT:
@@ -319,19 +313,12 @@ static bool plain(tp *p, const sx_node *kw, core_opcode op,
     (*i)++;
     return tp_index(p, seg, n, kw, &in->idx);
   }
-  case CORE_IMM_ELEM:
-    (*i)++;
-    return tp_index(p, TP_ELEM, n, kw, &in->idx);
-  case CORE_IMM_DATA:
-    (*i)++;
-    return tp_index(p, TP_DATA, n, kw, &in->idx);
+  case CORE_IMM_ELEM: (*i)++; return tp_index(p, TP_ELEM, n, kw, &in->idx);
+  case CORE_IMM_DATA: (*i)++; return tp_index(p, TP_DATA, n, kw, &in->idx);
   case CORE_IMM_MEM_COPY:
     return opt_index2(p, TP_MEM, form, i, &in->idx, &in->idx2);
-  case CORE_IMM_TAG:
-    (*i)++;
-    return tp_index(p, TP_TAG, n, kw, &in->idx);
-  default:
-    return tp_unexpected(p, kw, form);
+  case CORE_IMM_TAG: (*i)++; return tp_index(p, TP_TAG, n, kw, &in->idx);
+  default: return tp_unexpected(p, kw, form);
   }
 }
 
@@ -379,11 +366,16 @@ static bool catches(tp *p, const sx_node *form, size_t *i, core_instr *in) {
   for (;;) {
     const sx_node *c = peek(form, *i);
     uint8_t kind;
-    if (sx_is_form(c, "catch")) kind = CORE_CATCH;
-    else if (sx_is_form(c, "catch_ref")) kind = CORE_CATCH_REF;
-    else if (sx_is_form(c, "catch_all")) kind = CORE_CATCH_ALL;
-    else if (sx_is_form(c, "catch_all_ref")) kind = CORE_CATCH_ALL_REF;
-    else return true;
+    if (sx_is_form(c, "catch"))
+      kind = CORE_CATCH;
+    else if (sx_is_form(c, "catch_ref"))
+      kind = CORE_CATCH_REF;
+    else if (sx_is_form(c, "catch_all"))
+      kind = CORE_CATCH_ALL;
+    else if (sx_is_form(c, "catch_all_ref"))
+      kind = CORE_CATCH_ALL_REF;
+    else
+      return true;
     bool tagged = kind == CORE_CATCH || kind == CORE_CATCH_REF;
     size_t want = tagged ? 3 : 2;
     if (c->n != want)
@@ -428,10 +420,8 @@ static bool opcode_of(tp *p, const sx_node *kw, const sx_node *at,
     if (*op == CORE_OP_END || *op == CORE_OP_ELSE)
       return tp_unexpected(p, kw, at);
     return true;
-  case TP_KW_UNSUPPORTED:
-    return tp_unsupported(p, kw, feature);
-  default:
-    return tp_unexpected(p, kw, at);
+  case TP_KW_UNSUPPORTED: return tp_unsupported(p, kw, feature);
+  default: return tp_unexpected(p, kw, at);
   }
 }
 

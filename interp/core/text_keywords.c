@@ -13,13 +13,6 @@
 
 #include "text_priv.h"
 
-typedef struct kw {
-  const char *name;
-  unsigned len;
-} kw;
-
-#define K(s) {s, sizeof(s) - 1}
-
 /* The instructions of opcodes.def, by name (the first entry wins for
  * `select`, which has two encodings). */
 static const struct {
@@ -27,34 +20,27 @@ static const struct {
   unsigned len;
   core_opcode op;
 } instrs[] = {
-#define OP(e, name, prefix, code, imm, sig) {name, sizeof(name) - 1, CORE_OP_##e},
+#define OP(e, name, prefix, code, imm, sig)                                    \
+  {name, sizeof(name) - 1, CORE_OP_##e},
 #include "opcodes.def"
 #undef OP
 };
 
-/* Keywords of the grammar that are not instructions. */
-static const kw others[] = {
-    K("i8"), K("i16"), K("i32"), K("i64"), K("f32"), K("f64"), K("v128"),
-    K("i8x16"), K("i16x8"), K("i32x4"), K("i64x2"), K("f32x4"), K("f64x2"),
-    K("any"), K("anyref"), K("none"), K("nullref"), K("eq"), K("eqref"),
-    K("i31"), K("i31ref"), K("structref"), K("arrayref"), K("nofunc"),
-    K("funcref"), K("nullfuncref"), K("exn"), K("noexn"), K("exnref"),
-    K("nullexnref"), K("extern"), K("noextern"), K("externref"),
-    K("nullexternref"), K("ref"), K("null"), K("array"), K("struct"),
-    K("field"), K("mut"), K("sub"), K("final"), K("rec"), K("then"),
-    K("catch"), K("catch_ref"), K("catch_all"), K("catch_all_ref"),
-    K("type"), K("tag"), K("global"), K("memory"), K("table"), K("func"),
-    K("param"), K("result"), K("local"), K("data"), K("elem"), K("declare"),
-    K("offset"), K("item"), K("start"), K("import"), K("export"),
-    K("module"), K("binary"), K("quote"), K("definition"), K("instance"),
-    K("script"), K("register"), K("invoke"), K("get"), K("assert_malformed"),
-    K("assert_invalid"), K("assert_malformed_custom"),
-    K("assert_invalid_custom"), K("assert_unlinkable"), K("assert_return"),
-    K("assert_trap"), K("assert_exception"), K("assert_exhaustion"),
-    K("nan:canonical"), K("nan:arithmetic"), K("either"), K("input"),
-    K("output"), K("ref.host"), K("ref.extern"), K("ref.struct"),
-    K("ref.array"), K("ref.exn"), K("shared"), K("unshared"), K("pagesize"),
-};
+/* Keywords of the grammar that are not instructions, each followed by a
+ * space. */
+static const char others[] =
+    "i8 i16 i32 i64 f32 f64 v128 i8x16 i16x8 i32x4 i64x2 f32x4 f64x2 any "
+    "anyref none nullref eq eqref i31 i31ref structref arrayref nofunc "
+    "funcref nullfuncref exn noexn exnref nullexnref extern noextern "
+    "externref nullexternref ref null array struct field mut sub final rec "
+    "then catch catch_ref catch_all catch_all_ref type tag global memory "
+    "table func param result local data elem declare offset item start "
+    "import export module binary quote definition instance script register "
+    "invoke get assert_malformed assert_invalid assert_malformed_custom "
+    "assert_invalid_custom assert_unlinkable assert_return assert_trap "
+    "assert_exception assert_exhaustion nan:canonical nan:arithmetic either "
+    "input output ref.host ref.extern ref.struct ref.array ref.exn shared "
+    "unshared pagesize ";
 
 /* Instructions of features cmref does not implement. */
 static const struct {
@@ -62,7 +48,8 @@ static const struct {
   unsigned len;
   const char *feature;
 } unsupported[] = {
-#define U(s, f) {s, sizeof(s) - 1, f}
+#define U(s, f)                                                                \
+  { s, sizeof(s) - 1, f }
     U("return_call", "tail-call"),
     U("return_call_indirect", "tail-call"),
     U("return_call_ref", "tail-call"),
@@ -117,7 +104,7 @@ static bool has_prefix(const char *s, size_t len, const char *pre) {
  * unknown operators). */
 static bool is_simd(const char *s, size_t len) {
   static const char *const pre[] = {"v128.",  "i8x16.", "i16x8.", "i32x4.",
-                                     "i64x2.", "f32x4.", "f64x2."};
+                                    "i64x2.", "f32x4.", "f64x2."};
   bool p = false;
   for (size_t k = 0; k < sizeof pre / sizeof pre[0]; k++)
     p = p || has_prefix(s, len, pre[k]);
@@ -146,8 +133,7 @@ tp_kwclass tp_keyword(const char *s, size_t len, core_opcode *op,
       return TP_KW_INSTR;
     }
   for (size_t i = 0; i < sizeof unsupported / sizeof unsupported[0]; i++)
-    if (unsupported[i].len == len &&
-        memcmp(unsupported[i].name, s, len) == 0) {
+    if (unsupported[i].len == len && memcmp(unsupported[i].name, s, len) == 0) {
       if (feature) *feature = unsupported[i].feature;
       return TP_KW_UNSUPPORTED;
     }
@@ -159,9 +145,11 @@ tp_kwclass tp_keyword(const char *s, size_t len, core_opcode *op,
     if (feature) *feature = "threads";
     return TP_KW_UNSUPPORTED;
   }
-  for (size_t i = 0; i < sizeof others / sizeof others[0]; i++)
-    if (others[i].len == len && memcmp(others[i].name, s, len) == 0)
-      return TP_KW_OTHER;
+  for (const char *k = others; *k;) {
+    const char *e = strchr(k, ' ');
+    if ((size_t)(e - k) == len && memcmp(k, s, len) == 0) return TP_KW_OTHER;
+    k = e + 1;
+  }
   return TP_KW_UNKNOWN;
 }
 
@@ -213,8 +201,7 @@ bool tp_check_tokens(tp *p, const sx_node *n) {
       return tp_fail(p, n, "unknown operator %.*s", (int)n->len, n->text);
     return true;
   case SX_ID:
-  case SX_STRING:
-    return true;
+  case SX_STRING: return true;
   }
   return true;
 }

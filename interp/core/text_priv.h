@@ -54,7 +54,12 @@ typedef struct tp {
   uint32_t nlab, cap_lab;
 } tp;
 
-/* ---- text.c ---- */
+/* Appends one zeroed element to a module array; NULL when out of memory. */
+#define TP_APPEND(p, arr, n, cap)                                              \
+  ((arr = tp_grow(p, arr, &(cap), n, sizeof *(arr))) ? &(arr)[(n)++] : NULL)
+
+/* ---- text_types.c ---- */
+extern const char *const tp_space_names[TP_NSPACES]; /* "function", ... */
 bool tp_fail(tp *p, const sx_node *at, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 bool tp_unsupported(tp *p, const sx_node *at, const char *feature);
@@ -71,21 +76,53 @@ void tp_names_free(tp_names *names);
 bool tp_index(tp *p, int space, const sx_node *n, const sx_node *at,
               uint32_t *out);
 bool tp_is_index(const sx_node *n);
+/* A nat token (digits, or 0x and hex digits), of any size. */
+bool tp_is_nat(const sx_node *n);
 bool tp_valtype(tp *p, const sx_node *n, core_valtype *out);
 bool tp_reftype(tp *p, const sx_node *n, core_valtype *out);
 /* The index of a function type equal to ft, appending one (a copy) if
  * there is none (the spec's rule for inline type uses). */
 bool tp_functype_index(tp *p, const core_functype *ft, uint32_t *out);
 /* (param t*)* (result t*)* at items[*i...]: accumulates into ft (which
- * owns malloc'ed arrays).  param_ids: bind named params as locals. */
-bool tp_functype_lists(tp *p, const sx_node *form, size_t *i,
-                       core_functype *ft, bool allow_names,
-                       bool bind_locals);
+ * owns malloc'ed arrays).  allow_names: (param $x t) is allowed;
+ * bind_locals: params become the function's first locals. */
+bool tp_functype_lists(tp *p, const sx_node *form, size_t *i, core_functype *ft,
+                       bool allow_names, bool bind_locals);
 /* A type use: (type x)? (param ...)* (result ...)*.  Sets *idx. */
 bool tp_typeuse(tp *p, const sx_node *form, size_t *i, bool allow_names,
                 bool bind_locals, uint32_t *idx);
 void tp_functype_free(core_functype *ft);
+bool tp_push_valtype(tp *p, core_valtype **arr, uint32_t *n, core_valtype t);
+/* Binds a named param or local at the next local index. */
+bool tp_bind_local(tp *p, const sx_node *id);
+/* A name (string) of an import or export: well-formed UTF-8. */
+bool tp_check_name(tp *p, const sx_node *s);
+bool tp_copy_name(tp *p, const sx_node *s, core_name *out);
+/* funcref, (ref null func), ...: a reference type rather than an
+ * offset or element expression. */
+bool tp_is_reftype(const sx_node *n);
 
+/* ---- text.c ---- */
+/* Counts the bytes of the strings items[i..] (all must be strings). */
+bool tp_data_strings(tp *p, const sx_node *form, size_t i, size_t *len);
+
+/* ---- text_fields.c ---- */
+bool tp_add_export(tp *p, const sx_node *name, core_externkind kind,
+                   uint32_t idx);
+bool tp_export_field(tp *p, const sx_node *form);
+bool tp_start_field(tp *p, const sx_node *form);
+bool tp_elem_field(tp *p, const sx_node *form);
+bool tp_data_field(tp *p, const sx_node *form);
+/* A type use that must be all that is left of the form (imports, tags). */
+bool tp_typeuse_only(tp *p, const sx_node *form, size_t i, uint32_t *idx);
+/* Type use, params, locals and body of a function definition. */
+bool tp_func_body(tp *p, const sx_node *form, size_t i, core_func *fn);
+/* `i32.const 0` or `i64.const 0`: the offset of inline segments. */
+bool tp_zero_offset(tp *p, bool is64, core_expr *e);
+core_elem *tp_new_elem(tp *p);
+/* Element items from form->items[i..]: function indices or expressions. */
+bool tp_elem_items(tp *p, const sx_node *form, size_t i, bool exprs,
+                   core_elem *e);
 /* ---- text_instr.c ---- */
 /* Parses instructions form->items[*i..] up to the end of the list. */
 bool tp_instrs(tp *p, const sx_node *form, size_t *i);
@@ -95,8 +132,7 @@ bool tp_take_expr(tp *p, core_expr *e);
 bool tp_const_expr(tp *p, const sx_node *form, size_t i, core_expr *e);
 /* A single folded instruction as an expression (offset/item sugar). */
 bool tp_folded_expr(tp *p, const sx_node *expr, core_expr *e);
-bool tp_emit(tp *p, core_opcode op, uint32_t idx, uint32_t idx2,
-             uint64_t imm);
+bool tp_emit(tp *p, core_opcode op, uint32_t idx, uint32_t idx2, uint64_t imm);
 void tp_reset_expr(tp *p);
 
 /* ---- text_keywords.c ---- */

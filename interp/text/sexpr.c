@@ -41,15 +41,7 @@ static int hexval(int c) {
 static bool is_idchar(int c) {
   if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c))
     return true;
-  switch (c) {
-  case '_': case '+': case '-': case '*': case '/': case '\\': case '^':
-  case '~': case '=': case '<': case '>': case '!': case '?': case '@':
-  case '#': case '$': case '%': case '&': case '|': case ':': case '`':
-  case '.': case '\'':
-    return true;
-  default:
-    return false;
-  }
+  return c > 0 && c < 0x80 && strchr("_+-*/\\^~=<>!?@#$%&|:`.'", c);
 }
 
 /* Length of the well-formed UTF-8 encoding of one non-ASCII character at
@@ -58,8 +50,10 @@ static size_t utf8_len(const unsigned char *p, size_t n) {
   unsigned c = p[0];
 #define CONT(i) (n > (i) && (p[i] & 0xC0) == 0x80)
   if (c >= 0xC2 && c <= 0xDF) return CONT(1) ? 2 : 0;
-  if (c == 0xE0) return n > 2 && p[1] >= 0xA0 && p[1] <= 0xBF && CONT(2) ? 3 : 0;
-  if (c == 0xED) return n > 2 && p[1] >= 0x80 && p[1] <= 0x9F && CONT(2) ? 3 : 0;
+  if (c == 0xE0)
+    return n > 2 && p[1] >= 0xA0 && p[1] <= 0xBF && CONT(2) ? 3 : 0;
+  if (c == 0xED)
+    return n > 2 && p[1] >= 0x80 && p[1] <= 0x9F && CONT(2) ? 3 : 0;
   if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF)
     return CONT(1) && CONT(2) ? 3 : 0;
   if (c == 0xF0)
@@ -104,11 +98,10 @@ static uint32_t col_of(const lexer *L, size_t pos) {
   return (uint32_t)(pos - L->line_start + 1);
 }
 
-static void lex_error_at(lexer *L, uint32_t line, uint32_t col,
-                         const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static void lex_error_at(lexer *L, uint32_t line, uint32_t col,
-                         const char *fmt, ...) {
+static void lex_error_at(lexer *L, uint32_t line, uint32_t col, const char *fmt,
+                         ...) __attribute__((format(printf, 4, 5)));
+static void lex_error_at(lexer *L, uint32_t line, uint32_t col, const char *fmt,
+                         ...) {
   char msg[256];
   va_list ap;
   va_start(ap, fmt);
@@ -238,8 +231,7 @@ static const char *lex_string(lexer *L, size_t *errpos) {
         continue;
       }
       default:
-        if (is_hexdigit(e) && L->pos < L->len &&
-            is_hexdigit(L->src[L->pos])) {
+        if (is_hexdigit(e) && L->pos < L->len && is_hexdigit(L->src[L->pos])) {
           b = (char)(hexval(e) * 16 + hexval(L->src[L->pos]));
           L->pos++;
           break;
@@ -450,7 +442,8 @@ static bool skip_annotation(lexer *L) {
     } else {
       size_t n =
           utf8_len((const unsigned char *)L->src + L->pos, L->len - L->pos);
-      lex_error(L, L->pos, n ? "illegal character" : "malformed UTF-8 encoding");
+      lex_error(L, L->pos,
+                n ? "illegal character" : "malformed UTF-8 encoding");
       return false;
     }
   }
@@ -536,8 +529,7 @@ typedef struct frame {
   size_t cap;
 } frame;
 
-sx_node *sx_read(const char *src, size_t len, const char *file,
-                 cm_error *err) {
+sx_node *sx_read(const char *src, size_t len, const char *file, cm_error *err) {
   lexer L = {src, len, 0, 1, 0, file, err, NULL, 0, 0, false};
   frame *stack = malloc(16 * sizeof *stack);
   size_t depth = 0, stack_cap = 16;
@@ -584,8 +576,7 @@ sx_node *sx_read(const char *src, size_t len, const char *file,
       continue;
     }
     sx_node *n = NULL;
-    if (c == ',' || c == ';' || c == '[' || c == ']' || c == '{' ||
-        c == '}') {
+    if (c == ',' || c == ';' || c == '[' || c == ']' || c == '{' || c == '}') {
       n = new_node(&L, SX_RESERVED, L.pos);
       if (!n) goto oom;
       n->len = 1;
@@ -670,8 +661,8 @@ void sx_error(cm_error *err, const sx_node *n, const char *fmt, ...) {
 
 typedef enum numkind {
   NUM_BAD,
-  NUM_INT,      /* nat or int: decimal or 0x hex digits */
-  NUM_FLOAT,    /* with a fraction or an exponent */
+  NUM_INT,   /* nat or int: decimal or 0x hex digits */
+  NUM_FLOAT, /* with a fraction or an exponent */
   NUM_INF,
   NUM_NAN,
   NUM_NAN_PAYLOAD,
@@ -737,8 +728,8 @@ static numinfo scan_number(const char *s, size_t len) {
     size_t k2 = k;
     if (scan_digits(s, len, &k2, hex)) k = k2;
   }
-  if (k < len && (hex ? (s[k] == 'p' || s[k] == 'P')
-                      : (s[k] == 'e' || s[k] == 'E'))) {
+  if (k < len &&
+      (hex ? (s[k] == 'p' || s[k] == 'P') : (s[k] == 'e' || s[k] == 'E'))) {
     is_float = true;
     k++;
     if (k < len && (s[k] == '+' || s[k] == '-')) k++;
@@ -922,14 +913,9 @@ static bool float_text(const char *s, size_t len, ffmt fmt, uint64_t *out) {
   uint64_t frac_mask = ((uint64_t)1 << (fmt.p - 1)) - 1;
   uint64_t v = 0;
   switch (ni.kind) {
-  case NUM_BAD:
-    return false;
-  case NUM_INF:
-    v = expmask;
-    break;
-  case NUM_NAN:
-    v = expmask | ((uint64_t)1 << (fmt.p - 2));
-    break;
+  case NUM_BAD: return false;
+  case NUM_INF: v = expmask; break;
+  case NUM_NAN: v = expmask | ((uint64_t)1 << (fmt.p - 2)); break;
   case NUM_NAN_PAYLOAD: {
     uint64_t pl;
     if (!nat_value(b + 4, n - 4, true, &pl)) return false;

@@ -1,0 +1,242 @@
+/* text_fields.c -- the core text format's module fields that refer to
+ * everything else, read in the parser's second pass (core spec "Text
+ * Format / Modules"): exports, start, function bodies with their locals,
+ * and element and data segments in all their forms (active with a table
+ * or memory use and an offset, passive, declarative; function index lists
+ * or element expressions). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "text_priv.h"
+
+bool tp_add_export(tp *p, const sx_node *name, core_externkind kind,
+                   uint32_t idx) {
+  core_module *m = p->m;
+  core_export *e = TP_APPEND(p, m->exports, m->nexports, p->cap_exports);
+  if (!e) return false;
+  e->kind = kind;
+  e->idx = idx;
+  return tp_copy_name(p, name, &e->name);
+}
+
+bool tp_export_field(tp *p, const sx_node *form) {
+  static const struct {
+    const char *kw;
+    int space;
+    core_externkind kind;
+  } kinds[] = {{"func", TP_FUNC, CORE_EXTERN_FUNC},
+               {"table", TP_TABLE, CORE_EXTERN_TABLE},
+               {"memory", TP_MEM, CORE_EXTERN_MEMORY},
+               {"global", TP_GLOBAL, CORE_EXTERN_GLOBAL},
+               {"tag", TP_TAG, CORE_EXTERN_TAG}};
+  if (form->n != 3)
+    return tp_unexpected(p, form->n > 3 ? form->items[3] : NULL, form);
+  if (!tp_check_name(p, form->items[1])) return false;
+  const sx_node *d = form->items[2];
+  int k = 0;
+  while (k < 5 && !sx_is_form(d, kinds[k].kw)) k++;
+  if (k == 5)
+    return tp_unexpected(p, sx_is_list(d) && d->n ? d->items[0] : d, form);
+  if (d->n != 2) return tp_unexpected(p, d->n > 2 ? d->items[2] : NULL, d);
+  uint32_t idx;
+  if (!tp_index(p, kinds[k].space, d->items[1], d, &idx)) return false;
+  return tp_add_export(p, form->items[1], kinds[k].kind, idx);
+}
+
+/* A type use that must be all that is left of the form (imports, tags). */
+bool tp_typeuse_only(tp *p, const sx_node *form, size_t i, uint32_t *idx) {
+  if (!tp_typeuse(p, form, &i, true, false, idx)) return false;
+  if (i < form->n) return tp_unexpected(p, form->items[i], form);
+  return true;
+}
+
+static void reset_func(tp *p) {
+  tp_names_free(&p->locals);
+  p->nlocals = 0;
+  p->params_unknown = false;
+  p->nlabels = 0;
+}
+
+static bool push_local(tp *p, core_func *fn, core_valtype t) {
+  return tp_push_valtype(p, &fn->locals, &fn->nlocals, t);
+}
+
+bool tp_func_body(tp *p, const sx_node *form, size_t i, core_func *fn) {
+  reset_func(p);
+  if (!tp_typeuse(p, form, &i, true, true, &fn->type)) return false;
+  while (i < form->n && sx_is_form(form->items[i], "local")) {
+    const sx_node *l = form->items[i++];
+    if (l->n >= 2 && l->items[1]->kind == SX_ID) {
+      core_valtype t;
+      if (l->n != 3) return tp_unexpected(p, l->n > 3 ? l->items[3] : NULL, l);
+      if (!tp_valtype(p, l->items[2], &t)) return false;
+      if (!push_local(p, fn, t) || !tp_bind_local(p, l->items[1])) return false;
+    } else {
+      for (size_t k = 1; k < l->n; k++) {
+        core_valtype t;
+        if (!tp_valtype(p, l->items[k], &t)) return false;
+        if (!push_local(p, fn, t)) return false;
+        p->nlocals++;
+      }
+    }
+  }
+  /* the function's own label */
+  const sx_node **labels =
+      tp_grow(p, p->labels, &p->cap_labels, 0, sizeof *p->labels);
+  if (!labels) return false;
+  p->labels = labels;
+  p->labels[0] = NULL;
+  p->nlabels = 1;
+  tp_reset_expr(p);
+  if (!tp_instrs(p, form, &i)) return false;
+  bool ok = tp_take_expr(p, &fn->body);
+  reset_func(p);
+  return ok;
+}
+
+/* An `i32.const 0` or `i64.const 0` offset, for inline segments. */
+bool tp_zero_offset(tp *p, bool is64, core_expr *e) {
+  tp_reset_expr(p);
+  if (!tp_emit(p, is64 ? CORE_OP_I64_CONST : CORE_OP_I32_CONST, 0, 0, 0))
+    return false;
+  return tp_take_expr(p, e);
+}
+
+/* `ref.func x; end` for an element given as a function index. */
+static bool funcref_item(tp *p, const sx_node *n, const sx_node *at,
+                         core_expr *e) {
+  uint32_t x;
+  if (!tp_index(p, TP_FUNC, n, at, &x)) return false;
+  tp_reset_expr(p);
+  if (!tp_emit(p, CORE_OP_REF_FUNC, x, 0, 0)) return false;
+  return tp_take_expr(p, e);
+}
+
+/* An element expression: (item instr*) or one folded instruction. */
+static bool elem_expr(tp *p, const sx_node *n, const sx_node *at,
+                      core_expr *e) {
+  if (sx_is_form(n, "item")) return tp_const_expr(p, n, 1, e);
+  if (sx_is_list(n)) return tp_folded_expr(p, n, e);
+  return tp_unexpected(p, n, at);
+}
+
+core_elem *tp_new_elem(tp *p) {
+  return TP_APPEND(p, p->m->elems, p->m->nelems, p->cap_elems);
+}
+
+/* Element items from items[i..]: function indices or expressions. */
+bool tp_elem_items(tp *p, const sx_node *form, size_t i, bool exprs,
+                   core_elem *e) {
+  size_t n = form->n - i;
+  if (n == 0) return true;
+  e->items = calloc(n, sizeof *e->items);
+  if (!e->items) {
+    cm_error_set(p->err, CM_IO, "out of memory");
+    return false;
+  }
+  for (; i < form->n; i++) {
+    core_expr *x = &e->items[e->nitems++];
+    bool ok = exprs ? elem_expr(p, form->items[i], form, x)
+                    : funcref_item(p, form->items[i], form, x);
+    if (!ok) return false;
+  }
+  return true;
+}
+
+/* An offset: (offset instr*) or one folded instruction. */
+static bool offset_expr(tp *p, const sx_node *n, const sx_node *at,
+                        core_expr *e) {
+  if (sx_is_form(n, "offset")) return tp_const_expr(p, n, 1, e);
+  if (sx_is_list(n) && n->n > 0 && n->items[0]->kind == SX_KEYWORD)
+    return tp_folded_expr(p, n, e);
+  return tp_unexpected(p, n, at);
+}
+
+/* Is n an offset of an active segment, rather than an element type or
+ * element expression? */
+static bool is_offset(const sx_node *n) {
+  return sx_is_list(n) && n->n > 0 && n->items[0]->kind == SX_KEYWORD &&
+         !sx_is_form(n, "item") && !sx_is_form(n, "ref");
+}
+
+bool tp_elem_field(tp *p, const sx_node *form) {
+  core_elem *e = tp_new_elem(p);
+  if (!e) return false;
+  size_t i = 1;
+  if (i < form->n && form->items[i]->kind == SX_ID) i++;
+  const sx_node *n = i < form->n ? form->items[i] : NULL;
+  e->type = CORE_FUNCREF;
+  bool abbrev = false; /* `(elem offset x*)`: bare function indices */
+  if (sx_is_keyword(n, "declare")) {
+    e->mode = CORE_SEG_DECLARATIVE;
+    i++;
+  } else if (sx_is_form(n, "table")) {
+    e->mode = CORE_SEG_ACTIVE;
+    if (n->n != 2) return tp_unexpected(p, n->n > 2 ? n->items[2] : NULL, n);
+    if (!tp_index(p, TP_TABLE, n->items[1], n, &e->table)) return false;
+    i++;
+    if (!offset_expr(p, i < form->n ? form->items[i] : NULL, form, &e->offset))
+      return false;
+    i++;
+  } else if (is_offset(n)) {
+    e->mode = CORE_SEG_ACTIVE;
+    if (!offset_expr(p, n, form, &e->offset)) return false;
+    i++;
+    abbrev = true;
+  } else {
+    e->mode = CORE_SEG_PASSIVE;
+  }
+  n = i < form->n ? form->items[i] : NULL;
+  if (sx_is_keyword(n, "func")) return tp_elem_items(p, form, i + 1, false, e);
+  if (n && tp_is_reftype(n)) {
+    if (!tp_reftype(p, n, &e->type)) return false;
+    return tp_elem_items(p, form, i + 1, true, e);
+  }
+  if (abbrev) return tp_elem_items(p, form, i, false, e);
+  return tp_unexpected(p, n, form);
+}
+
+bool tp_data_field(tp *p, const sx_node *form) {
+  core_data *d = TP_APPEND(p, p->m->datas, p->m->ndatas, p->cap_datas);
+  if (!d) return false;
+  size_t i = 1;
+  if (i < form->n && form->items[i]->kind == SX_ID) i++;
+  const sx_node *n = i < form->n ? form->items[i] : NULL;
+  d->mode = CORE_SEG_PASSIVE;
+  if (sx_is_form(n, "memory")) {
+    if (n->n != 2) return tp_unexpected(p, n->n > 2 ? n->items[2] : NULL, n);
+    if (!tp_index(p, TP_MEM, n->items[1], n, &d->memory)) return false;
+    i++;
+    if (!offset_expr(p, i < form->n ? form->items[i] : NULL, form, &d->offset))
+      return false;
+    d->mode = CORE_SEG_ACTIVE;
+    i++;
+  } else if (sx_is_list(n)) {
+    if (!offset_expr(p, n, form, &d->offset)) return false;
+    d->mode = CORE_SEG_ACTIVE;
+    i++;
+  }
+  size_t len;
+  if (!tp_data_strings(p, form, i, &len)) return false;
+  d->bytes = malloc(len ? len : 1);
+  if (!d->bytes) {
+    cm_error_set(p->err, CM_IO, "out of memory");
+    return false;
+  }
+  for (; i < form->n; i++) {
+    memcpy(d->bytes + d->len, form->items[i]->str, form->items[i]->strlen);
+    d->len += (uint32_t)form->items[i]->strlen;
+  }
+  return true;
+}
+
+bool tp_start_field(tp *p, const sx_node *form) {
+  if (form->n != 2)
+    return tp_unexpected(p, form->n > 2 ? form->items[2] : NULL, form);
+  uint32_t x;
+  if (!tp_index(p, TP_FUNC, form->items[1], form, &x)) return false;
+  if (p->m->has_start) return tp_fail(p, form, "multiple start sections");
+  p->m->has_start = true;
+  p->m->start = x;
+  return true;
+}

@@ -1,0 +1,390 @@
+/* text_types.c -- shared pieces of the core text parser: error reporting,
+ * the $name maps of the identifier contexts (core spec "Text Format /
+ * Modules / Indices"), indices, value and reference types, function types
+ * and type uses, with the spec's rule that an inline type use without a
+ * matching type appends one to the type section.  Names (import, export)
+ * are checked for well-formed UTF-8 here too. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text_priv.h"
+
+const char *const tp_space_names[TP_NSPACES] = {
+    "type",   "function", "table",        "memory",
+    "global", "tag",      "elem segment", "data segment"};
+
+/* ---- errors ------------------------------------------------------------ */
+
+bool tp_fail(tp *p, const sx_node *at, const char *fmt, ...) {
+  char msg[400];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  if (at)
+    cm_error_at(p->err, CM_MALFORMED, at->file, at->line, at->col, "%s", msg);
+  else
+    cm_error_set(p->err, CM_MALFORMED, "%s", msg);
+  return false;
+}
+
+bool tp_unsupported(tp *p, const sx_node *at, const char *feature) {
+  if (at)
+    cm_error_at(p->err, CM_UNSUPPORTED, at->file, at->line, at->col,
+                "unsupported feature: %s", feature);
+  else
+    cm_error_set(p->err, CM_UNSUPPORTED, "unsupported feature: %s", feature);
+  return false;
+}
+
+bool tp_unexpected(tp *p, const sx_node *n, const sx_node *at) {
+  if (n && n->kind == SX_KEYWORD) {
+    const char *feature = NULL;
+    if (tp_keyword(n->text, n->len, NULL, &feature) == TP_KW_UNKNOWN)
+      return tp_fail(p, n, "unknown operator %.*s", (int)n->len, n->text);
+  }
+  return tp_fail(p, n ? n : at, "unexpected token");
+}
+
+void *tp_grow(tp *p, void *arr, uint32_t *cap, uint32_t n, size_t elsize) {
+  if (n < *cap) return arr;
+  uint32_t c = *cap ? *cap * 2 : 8;
+  void *a = realloc(arr, (size_t)c * elsize);
+  if (!a) {
+    cm_error_set(p->err, CM_IO, "out of memory");
+    return NULL;
+  }
+  memset((char *)a + (size_t)*cap * elsize, 0, (size_t)(c - *cap) * elsize);
+  *cap = c;
+  return a;
+}
+
+/* ---- names ------------------------------------------------------------- */
+
+static uint32_t name_hash(const sx_node *id) {
+  uint32_t h = 2166136261u;
+  for (size_t i = 0; i < id->strlen; i++)
+    h = (h ^ (unsigned char)id->str[i]) * 16777619u;
+  return h;
+}
+
+static bool name_eq(const sx_node *a, const sx_node *b) {
+  return a->strlen == b->strlen && memcmp(a->str, b->str, a->strlen) == 0;
+}
+
+/* The slot of id, or of the free slot where it would go. */
+static uint32_t name_slot(const tp_names *t, const sx_node *id) {
+  uint32_t mask = t->cap - 1, i = name_hash(id) & mask;
+  while (t->keys[i] && !name_eq(t->keys[i], id)) i = (i + 1) & mask;
+  return i;
+}
+
+bool tp_lookup(tp *p, tp_names *t, const sx_node *id, const char *what,
+               uint32_t *out) {
+  if (t->cap) {
+    uint32_t i = name_slot(t, id);
+    if (t->keys[i]) {
+      *out = t->vals[i];
+      return true;
+    }
+  }
+  return tp_fail(p, id, "unknown %s %.*s", what, (int)id->len, id->text);
+}
+
+bool tp_bind(tp *p, tp_names *t, const sx_node *id, const char *what,
+             uint32_t idx) {
+  if (t->cap && t->keys[name_slot(t, id)])
+    return tp_fail(p, id, "duplicate %s %.*s", what, (int)id->len, id->text);
+  if ((t->count + 1) * 2 > t->cap) {
+    uint32_t cap = t->cap ? t->cap * 2 : 16;
+    tp_names n = {calloc(cap, sizeof *n.keys), calloc(cap, sizeof *n.vals), cap,
+                  0};
+    if (!n.keys || !n.vals) {
+      free(n.keys);
+      free(n.vals);
+      cm_error_set(p->err, CM_IO, "out of memory");
+      return false;
+    }
+    for (uint32_t i = 0; i < t->cap; i++)
+      if (t->keys[i]) {
+        uint32_t s = name_slot(&n, t->keys[i]);
+        n.keys[s] = t->keys[i];
+        n.vals[s] = t->vals[i];
+        n.count++;
+      }
+    tp_names_free(t);
+    *t = n;
+  }
+  uint32_t s = name_slot(t, id);
+  t->keys[s] = id;
+  t->vals[s] = idx;
+  t->count++;
+  return true;
+}
+
+void tp_names_free(tp_names *t) {
+  free(t->keys);
+  free(t->vals);
+  memset(t, 0, sizeof *t);
+}
+
+/* ---- indices and types ------------------------------------------------- */
+
+/* A nat token: digits, or 0x and hex digits. */
+bool tp_is_nat(const sx_node *n) {
+  if (!n || n->kind != SX_NUMBER || !sx_is_number_like(n)) return false;
+  bool hex = n->len > 2 && n->text[1] == 'x';
+  for (size_t i = hex ? 2 : 0; i < n->len; i++) {
+    char c = n->text[i];
+    if (!((c >= '0' && c <= '9') || c == '_' ||
+          (hex && ((c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))))
+      return false;
+  }
+  return true;
+}
+
+bool tp_is_index(const sx_node *n) {
+  return n && (n->kind == SX_ID || tp_is_nat(n));
+}
+
+bool tp_index(tp *p, int space, const sx_node *n, const sx_node *at,
+              uint32_t *out) {
+  if (n && n->kind == SX_ID)
+    return tp_lookup(p, &p->names[space], n, tp_space_names[space], out);
+  if (tp_is_nat(n)) {
+    uint64_t v;
+    if (!sx_uint(n, 32, &v)) return tp_fail(p, n, "i32 constant out of range");
+    *out = (uint32_t)v;
+    return true;
+  }
+  return tp_unexpected(p, n, at);
+}
+
+/* Heap types of (ref null? ht) and ref.null ht. */
+static bool heaptype(tp *p, const sx_node *n, const sx_node *at, bool null,
+                     core_valtype *out) {
+  static const char *const gc[] = {"any",   "eq",   "i31",    "struct",
+                                   "array", "none", "nofunc", "noextern",
+                                   "noexn", NULL};
+  if (n && n->kind == SX_KEYWORD) {
+    core_valtype t = 0;
+    if (sx_atom_eq(n, "func"))
+      t = CORE_FUNCREF;
+    else if (sx_atom_eq(n, "extern"))
+      t = CORE_EXTERNREF;
+    else if (sx_atom_eq(n, "exn"))
+      t = CORE_EXNREF;
+    if (t) {
+      if (!null) return tp_unsupported(p, n, "function-references");
+      *out = t;
+      return true;
+    }
+    for (int k = 0; gc[k]; k++)
+      if (sx_atom_eq(n, gc[k])) return tp_unsupported(p, n, "gc");
+  }
+  if (tp_is_index(n)) return tp_unsupported(p, n, "function-references");
+  return tp_unexpected(p, n, at);
+}
+
+bool tp_reftype(tp *p, const sx_node *n, core_valtype *out) {
+  static const char *const gc[] = {
+      "anyref",   "nullref",     "eqref",         "i31ref",     "structref",
+      "arrayref", "nullfuncref", "nullexternref", "nullexnref", NULL};
+  if (n && n->kind == SX_KEYWORD) {
+    if (sx_atom_eq(n, "funcref")) return *out = CORE_FUNCREF, true;
+    if (sx_atom_eq(n, "externref")) return *out = CORE_EXTERNREF, true;
+    if (sx_atom_eq(n, "exnref")) return *out = CORE_EXNREF, true;
+    for (int k = 0; gc[k]; k++)
+      if (sx_atom_eq(n, gc[k])) return tp_unsupported(p, n, "gc");
+  }
+  if (sx_is_form(n, "ref")) {
+    size_t i = 1;
+    bool null = i < n->n && sx_is_keyword(n->items[i], "null");
+    if (null) i++;
+    if (i >= n->n) return tp_unexpected(p, NULL, n);
+    if (i + 1 < n->n) return tp_unexpected(p, n->items[i + 1], n);
+    return heaptype(p, n->items[i], n, null, out);
+  }
+  return tp_unexpected(p, n, NULL);
+}
+
+bool tp_valtype(tp *p, const sx_node *n, core_valtype *out) {
+  if (n && n->kind == SX_KEYWORD) {
+    if (sx_atom_eq(n, "i32")) return *out = CORE_I32, true;
+    if (sx_atom_eq(n, "i64")) return *out = CORE_I64, true;
+    if (sx_atom_eq(n, "f32")) return *out = CORE_F32, true;
+    if (sx_atom_eq(n, "f64")) return *out = CORE_F64, true;
+    if (sx_atom_eq(n, "v128")) return tp_unsupported(p, n, "simd");
+  }
+  return tp_reftype(p, n, out);
+}
+
+void tp_functype_free(core_functype *ft) {
+  free(ft->params);
+  free(ft->results);
+  memset(ft, 0, sizeof *ft);
+}
+
+bool tp_push_valtype(tp *p, core_valtype **arr, uint32_t *n, core_valtype t) {
+  core_valtype *a = realloc(*arr, (*n + 1) * sizeof *a);
+  if (!a) {
+    cm_error_set(p->err, CM_IO, "out of memory");
+    return false;
+  }
+  a[(*n)++] = t;
+  *arr = a;
+  return true;
+}
+
+bool tp_functype_index(tp *p, const core_functype *ft, uint32_t *out) {
+  core_module *m = p->m;
+  for (uint32_t i = 0; i < m->ntypes; i++)
+    if (core_functype_equal(&m->types[i], ft)) {
+      *out = i;
+      return true;
+    }
+  core_functype *t = TP_APPEND(p, m->types, m->ntypes, p->cap_types);
+  if (!t) return false;
+  size_t np = ft->nparams * sizeof *ft->params;
+  size_t nr = ft->nresults * sizeof *ft->results;
+  t->params = np ? malloc(np) : NULL;
+  t->results = nr ? malloc(nr) : NULL;
+  if ((np && !t->params) || (nr && !t->results)) {
+    cm_error_set(p->err, CM_IO, "out of memory");
+    return false;
+  }
+  if (np) memcpy(t->params, ft->params, np);
+  if (nr) memcpy(t->results, ft->results, nr);
+  t->nparams = ft->nparams;
+  t->nresults = ft->nresults;
+  *out = m->ntypes - 1;
+  return true;
+}
+
+/* Binds a named local (param or local) at the next local index. */
+bool tp_bind_local(tp *p, const sx_node *id) {
+  if (p->params_unknown)
+    return tp_fail(p, id, "unknown type %u", p->params_type);
+  return tp_bind(p, &p->locals, id, "local", p->nlocals++);
+}
+
+bool tp_functype_lists(tp *p, const sx_node *form, size_t *i, core_functype *ft,
+                       bool allow_names, bool bind_locals) {
+  while (*i < form->n && sx_is_form(form->items[*i], "param")) {
+    const sx_node *l = form->items[*i];
+    if (l->n >= 2 && l->items[1]->kind == SX_ID) {
+      core_valtype t;
+      if (!allow_names) return tp_unexpected(p, l->items[1], l);
+      if (l->n != 3) return tp_unexpected(p, l->n > 3 ? l->items[3] : NULL, l);
+      if (!tp_valtype(p, l->items[2], &t)) return false;
+      if (!tp_push_valtype(p, &ft->params, &ft->nparams, t)) return false;
+      if (bind_locals && !tp_bind_local(p, l->items[1])) return false;
+    } else {
+      for (size_t k = 1; k < l->n; k++) {
+        core_valtype t;
+        if (!tp_valtype(p, l->items[k], &t)) return false;
+        if (!tp_push_valtype(p, &ft->params, &ft->nparams, t)) return false;
+        if (bind_locals) p->nlocals++;
+      }
+    }
+    (*i)++;
+  }
+  while (*i < form->n && sx_is_form(form->items[*i], "result")) {
+    const sx_node *l = form->items[*i];
+    for (size_t k = 1; k < l->n; k++) {
+      core_valtype t;
+      if (!tp_valtype(p, l->items[k], &t)) return false;
+      if (!tp_push_valtype(p, &ft->results, &ft->nresults, t)) return false;
+    }
+    (*i)++;
+  }
+  /* params after results: never valid */
+  if (*i < form->n && sx_is_form(form->items[*i], "param"))
+    return tp_unexpected(p, form->items[*i], form);
+  return true;
+}
+
+bool tp_typeuse(tp *p, const sx_node *form, size_t *i, bool allow_names,
+                bool bind_locals, uint32_t *idx) {
+  const sx_node *tnode = NULL;
+  uint32_t x = 0;
+  if (*i < form->n && sx_is_form(form->items[*i], "type")) {
+    tnode = form->items[*i];
+    if (tnode->n != 2)
+      return tp_unexpected(p, tnode->n > 2 ? tnode->items[2] : NULL, tnode);
+    if (!tp_index(p, TP_TYPE, tnode->items[1], tnode, &x)) return false;
+    (*i)++;
+  }
+  core_functype ft = {0, 0, NULL, NULL};
+  bool ok = tp_functype_lists(p, form, i, &ft, allow_names, bind_locals);
+  if (ok && tnode) {
+    if (ft.nparams == 0 && ft.nresults == 0) {
+      /* the type's parameters are the function's first locals; it may
+       * not exist, which only matters if locals are named */
+      if (bind_locals) {
+        if (x < p->m->ntypes)
+          p->nlocals = p->m->types[x].nparams;
+        else
+          p->params_unknown = true, p->params_type = x;
+      }
+    } else if (x >= p->m->ntypes) {
+      ok = tp_fail(p, tnode->items[1], "unknown type %u", x);
+    } else if (!core_functype_equal(&p->m->types[x], &ft)) {
+      ok = tp_fail(p, tnode->items[1],
+                   "inline function type does not match explicit type");
+    }
+    *idx = x;
+  } else if (ok) {
+    ok = tp_functype_index(p, &ft, idx);
+  }
+  tp_functype_free(&ft);
+  return ok;
+}
+
+bool tp_check_name(tp *p, const sx_node *s) {
+  if (!s || s->kind != SX_STRING) return tp_unexpected(p, s, NULL);
+  const unsigned char *b = (const unsigned char *)s->str;
+  size_t n = s->strlen;
+  for (size_t i = 0; i < n;) {
+    unsigned c = b[i];
+    size_t k = c < 0x80                 ? 1
+               : c >= 0xC2 && c <= 0xDF ? 2
+               : c >= 0xE0 && c <= 0xEF ? 3
+               : c >= 0xF0 && c <= 0xF4 ? 4
+                                        : 0;
+    if (!k || i + k > n) return tp_fail(p, s, "malformed UTF-8 encoding");
+    uint32_t cp = k == 1   ? c
+                  : k == 2 ? (c & 0x1F)
+                  : k == 3 ? (c & 0x0F)
+                           : (c & 0x07);
+    for (size_t j = 1; j < k; j++) {
+      if ((b[i + j] & 0xC0) != 0x80)
+        return tp_fail(p, s, "malformed UTF-8 encoding");
+      cp = (cp << 6) | (b[i + j] & 0x3F);
+    }
+    if ((k == 3 && cp < 0x800) || (k == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+        (cp >= 0xD800 && cp < 0xE000))
+      return tp_fail(p, s, "malformed UTF-8 encoding");
+    i += k;
+  }
+  return true;
+}
+
+bool tp_copy_name(tp *p, const sx_node *s, core_name *out) {
+  out->s = malloc(s->strlen + 1);
+  if (!out->s) {
+    cm_error_set(p->err, CM_IO, "out of memory");
+    return false;
+  }
+  memcpy(out->s, s->str, s->strlen);
+  out->s[s->strlen] = 0;
+  out->len = (uint32_t)s->strlen;
+  return true;
+}
+
+bool tp_is_reftype(const sx_node *n) {
+  return sx_is_form(n, "ref") || (n && n->kind == SX_KEYWORD && n->len > 3 &&
+                                  memcmp(n->text + n->len - 3, "ref", 3) == 0);
+}
