@@ -113,10 +113,10 @@ class Row:
         return "; ".join(parts)
 
 
-def run_suite(cmref, files, timeout, jobs):
+def run_suite(cmref, files, timeout, jobs, extra_args=()):
     def one(item):
         name, path = item
-        r, fr, note = cmrun.run_wast(cmref, path, timeout)
+        r, fr, note = cmrun.run_wast(cmref, path, timeout, extra_args)
         row = Row(name, path, r, fr, note)
         sys.stderr.write("  %-40s %5d passed %5d failed %5d skipped%s\n"
                          % (name, row.passed, row.failed, row.skipped,
@@ -185,6 +185,9 @@ def main():
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--out", default=os.path.join(ROOT, "docs",
                                                   "conformance.md"))
+    ap.add_argument("--features", default="all",
+                    help="core feature set for the core suites: all (the "
+                    "current spec) or wasm-2.0 (the frozen wg-2.0 suite)")
     ap.add_argument("--strict", action="store_true",
                     help="exit 1 when any file failed")
     a = ap.parse_args()
@@ -203,7 +206,8 @@ def main():
         sys.stderr.write("%s: %d files from %s\n"
                          % (title, len(files), " ".join(dirs)))
         sections.append((title, [os.path.abspath(d) for d in dirs],
-                         run_suite(a.cmref, files, a.timeout, a.jobs)))
+                         run_suite(a.cmref, files, a.timeout, a.jobs,
+                                   ("--features", a.features))))
 
     now = datetime.datetime.now(datetime.timezone.utc)
     out = ["# cmref conformance\n",
@@ -214,8 +218,14 @@ def main():
            "- spec pin: %s; core spec: WebAssembly/spec (the core suite "
            "folder is listed per section below; the frozen wg-2.0 suite is "
            "the acceptance target)" % CM_PIN,
-           "- each file runs alone: `cmref run --json FILE`, timeout %gs"
-           % a.timeout,
+           "- each file runs alone: `cmref run --json --features %s FILE`, "
+           "timeout %gs" % (a.features, a.timeout),
+           "- feature set `%s`: %s" % (a.features, {
+               "wasm-2.0": "the frozen Wasm 2.0 spec (one memory, no "
+                           "extended constant expressions), as its test "
+                           "suite requires",
+               "all": "the current spec (multi-memory and extended "
+                      "constant expressions allowed)"}.get(a.features, "")),
            "- *message mismatch*: the command failed, trapped or was rejected "
            "as expected, but with a message that does not match the "
            "expected text; counted as passed.",

@@ -33,12 +33,19 @@ static const char usage_main[] =
     "Exit status: 0 success, 1 failure (test failed, trap, invalid module,\n"
     "unreadable file), 2 usage error.\n";
 
+#define FEATURES_HELP                                                        \
+  "features:\n"                                                              \
+  "  --features SET          what core modules may use: all (default, the\n" \
+  "                          current spec) or wasm-2.0 (the frozen Wasm 2.0\n"\
+  "                          spec: one memory, no extended constants)\n"
+
 #define LIMIT_HELP                                                           \
   "limits (for code that runs):\n"                                           \
   "  --fuel N                stop after N instructions (default: no limit)\n" \
   "  --max-call-depth N      frames before \"call stack exhausted\"\n"        \
   "                          (default 10000)\n"                              \
-  "  --max-memory-pages N    largest memory, in 64 KiB pages (default 65536)\n"
+  "  --max-memory-pages N    largest memory, in 64 KiB pages (default 65536)\n"\
+  FEATURES_HELP
 
 static const char usage_run[] =
     "usage: cmref run [OPTIONS] FILE.wast...\n"
@@ -81,6 +88,7 @@ static const char usage_invoke[] =
 
 typedef struct opts {
   core_config cfg;
+  core_features features;
   bool quiet, verbose, json_stdout, help;
   const char *json_file;
   const char **args; /* positional arguments */
@@ -113,6 +121,7 @@ static const char *opt_value(const char *arg, const char *name, int *i,
  * through to `invoke`. */
 static int parse_opts(const char *cmd, int argc, char **argv, opts *o) {
   memset(o, 0, sizeof *o);
+  core_features_named("all", &o->features);
   o->args = calloc((size_t)argc + 1, sizeof *o->args);
   if (!o->args) return EXIT_FAIL;
   bool more = true;
@@ -145,6 +154,12 @@ static int parse_opts(const char *cmd, int argc, char **argv, opts *o) {
     } else if ((v = opt_value(a, "--max-call-depth", &i, argc, argv))) {
       if (!parse_u64(v, UINT32_MAX, &n) || n == 0) goto bad_number;
       o->cfg.max_call_depth = (uint32_t)n;
+    } else if ((v = opt_value(a, "--features", &i, argc, argv))) {
+      if (!core_features_named(v, &o->features)) {
+        fprintf(stderr, "cmref %s: unknown feature set \"%s\" (known: %s)\n",
+                cmd, v, core_features_names);
+        return EXIT_USAGE;
+      }
     } else if ((v = opt_value(a, "--max-memory-pages", &i, argc, argv))) {
       if (!parse_u64(v, UINT64_MAX, &n)) goto bad_number;
       o->cfg.max_memory_pages = n;
@@ -186,7 +201,7 @@ static int cmd_run(opts *o) {
                      : o->verbose ? WAST_VERBOSE
                                   : WAST_NORMAL;
   bool text = !o->json_stdout;
-  wast_options wo = {o->cfg, o->verbose && text ? stdout : NULL};
+  wast_options wo = {o->cfg, o->features, o->verbose && text ? stdout : NULL};
   wast_results res;
   memset(&res, 0, sizeof res);
   for (int i = 0; i < o->nargs; i++) {
@@ -232,7 +247,7 @@ static void print_error(const char *path, const cm_error *err) {
 }
 
 /* Reads, decodes or parses, and validates; NULL after printing why. */
-static core_module *load_module(const char *path) {
+static core_module *load_module(const char *path, const core_features *features) {
   cm_error err;
   cm_error_init(&err);
   size_t len = 0;
@@ -246,7 +261,7 @@ static core_module *load_module(const char *path) {
     m = core_decode((const uint8_t *)src, len, &err);
   else
     m = core_parse_wat(src, len, path, &err);
-  if (m && !core_validate(m, &err)) {
+  if (m && !core_validate_features(m, features, &err)) {
     core_module_free(m);
     m = NULL;
   }
@@ -267,7 +282,7 @@ static int cmd_validate(opts *o) {
     fprintf(stderr, "cmref validate: expected one FILE\n%s", usage_validate);
     return EXIT_USAGE;
   }
-  core_module *m = load_module(o->args[0]);
+  core_module *m = load_module(o->args[0], &o->features);
   if (!m) return EXIT_FAIL;
   printf("%s: valid\n", o->args[0]);
   core_module_free(m);
@@ -380,7 +395,7 @@ static int cmd_invoke(opts *o) {
     fprintf(stderr, "cmref invoke: expected FILE and NAME\n%s", usage_invoke);
     return EXIT_USAGE;
   }
-  core_module *m = load_module(o->args[0]);
+  core_module *m = load_module(o->args[0], &o->features);
   if (!m) return EXIT_FAIL;
   core_store *s = core_store_new(&o->cfg);
   wast_spectest *sp = s ? wast_spectest_new(s, o->verbose ? stdout : NULL)

@@ -82,6 +82,11 @@ typedef struct comp_externname {
   core_name implements;    /* (implements "...") */
   core_name versionsuffix; /* (versionsuffix "...") */
   core_name external_id;   /* (external-id "...") */
+  /* Binary only: the binary format can give an attribute twice, which is
+   * a validation error ("duplicate 'implements' option in name"): the
+   * first value is kept and this names the repeated kind ("implements",
+   * "versionsuffix", "external-id"; a static string), else NULL. */
+  const char *duplicate_attribute;
   comp_pos pos;
 } comp_externname;
 
@@ -233,6 +238,10 @@ struct comp_core_type {
   comp_core_typekind kind;
   comp_pos pos;
   core_functype func;     /* FUNC */
+  /* FUNC written as a non-final subtype with no supertypes (binary
+   * `0x00 0x50 0x00 0x60 ...`, Binary.md core:deftype): GC's subtyping is
+   * unsupported, so only the flag is kept. */
+  bool nonfinal;
   comp_core_decl *decls;  /* MODULE */
   uint32_t ndecls;
 };

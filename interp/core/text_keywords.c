@@ -184,24 +184,22 @@ static bool keyword_ok(const sx_node *n) {
   return tp_keyword(s, len, NULL, NULL) != TP_KW_UNKNOWN;
 }
 
-bool tp_check_tokens(tp *p, const sx_node *n) {
+bool tp_token_ok(const sx_node *n) {
   switch (n->kind) {
-  case SX_LIST:
+  case SX_RESERVED: return false;
+  case SX_NUMBER: return sx_is_number_like(n);
+  case SX_KEYWORD: return keyword_ok(n);
+  default: return true;
+  }
+}
+
+bool tp_check_tokens(tp *p, const sx_node *n) {
+  if (n->kind == SX_LIST) {
     for (size_t i = 0; i < n->n; i++)
       if (!tp_check_tokens(p, n->items[i])) return false;
     return true;
-  case SX_RESERVED:
-    return tp_fail(p, n, "unknown operator %.*s", (int)n->len, n->text);
-  case SX_NUMBER:
-    if (!sx_is_number_like(n))
-      return tp_fail(p, n, "unknown operator %.*s", (int)n->len, n->text);
-    return true;
-  case SX_KEYWORD:
-    if (!keyword_ok(n))
-      return tp_fail(p, n, "unknown operator %.*s", (int)n->len, n->text);
-    return true;
-  case SX_ID:
-  case SX_STRING: return true;
   }
+  if (!tp_token_ok(n))
+    return tp_fail(p, n, "unknown operator %.*s", (int)n->len, n->text);
   return true;
 }

@@ -147,5 +147,7 @@ tp_kwclass tp_keyword(const char *s, size_t len, core_opcode *op,
 /* Checks every atom of a module form as the spec's lexer would: reserved
  * tokens, malformed numbers and unknown keywords are "unknown operator". */
 bool tp_check_tokens(tp *p, const sx_node *n);
+/* Is the atom a token of the grammar (the check above, for one atom)? */
+bool tp_token_ok(const sx_node *n);
 
 #endif

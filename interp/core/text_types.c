@@ -40,11 +40,8 @@ bool tp_unsupported(tp *p, const sx_node *at, const char *feature) {
 }
 
 bool tp_unexpected(tp *p, const sx_node *n, const sx_node *at) {
-  if (n && n->kind == SX_KEYWORD) {
-    const char *feature = NULL;
-    if (tp_keyword(n->text, n->len, NULL, &feature) == TP_KW_UNKNOWN)
-      return tp_fail(p, n, "unknown operator %.*s", (int)n->len, n->text);
-  }
+  if (n && n->kind != SX_LIST && !tp_token_ok(n))
+    return tp_fail(p, n, "unknown operator %.*s", (int)n->len, n->text);
   return tp_fail(p, n ? n : at, "unexpected token");
 }
 

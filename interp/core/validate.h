@@ -10,6 +10,24 @@
 #include "../util/diag.h"
 #include "module.h"
 
+/* Language features beyond Wasm 2.0 that depend on the suite's version:
+ * the frozen Wasm 2.0 test suite requires them to be invalid, the current
+ * spec (3.0) allows them.  Everything else cmref implements (memory64,
+ * exceptions, ...) is on in every set: no 2.0 test depends on it. */
+typedef struct core_features {
+  bool multi_memory;   /* more than one memory ("multiple memories") */
+  bool extended_const; /* i32/i64 add, sub, mul and global.get of earlier
+                          immutable globals in constant expressions */
+} core_features;
+
+/* The named sets: "all" (the default: the current spec) and "wasm-2.0"
+ * (the frozen Wasm 2.0 spec).  False for an unknown name. */
+bool core_features_named(const char *name, core_features *out);
+extern const char core_features_names[]; /* "all, wasm-2.0" for help text */
+
+/* Validates under the "all" feature set. */
 bool core_validate(core_module *m, cm_error *err);
+bool core_validate_features(core_module *m, const core_features *f,
+                            cm_error *err);
 
 #endif

@@ -429,15 +429,18 @@ static bool check_br_table(vctx *v, core_expr *e, const core_instr *in) {
 }
 
 /* Instructions allowed in a constant expression: Wasm 2.0's, plus the
- * extended-const arithmetic the executor also evaluates. */
+ * extended-const arithmetic when that feature is on. */
 static bool const_ok(vctx *v, const core_instr *in) {
   switch (in->op) {
   case CORE_OP_I32_CONST: case CORE_OP_I64_CONST:
   case CORE_OP_F32_CONST: case CORE_OP_F64_CONST:
   case CORE_OP_REF_NULL: case CORE_OP_REF_FUNC:
+  case CORE_OP_END:
+    return true;
   case CORE_OP_I32_ADD: case CORE_OP_I32_SUB: case CORE_OP_I32_MUL:
   case CORE_OP_I64_ADD: case CORE_OP_I64_SUB: case CORE_OP_I64_MUL:
-  case CORE_OP_END:
+    if (!v->features->extended_const)
+      return vfail(v, "constant expression required");
     return true;
   case CORE_OP_GLOBAL_GET:
     if (in->idx >= v->nconst_globals)
@@ -709,6 +712,8 @@ static bool check_expr(vctx *v, core_expr *e, const core_valtype *results,
                        uint32_t nresults, bool is_const) {
   v->nvals = v->nctrls = v->nfixups = v->ntries = 0;
   v->max_height = 0;
+  /* vals is never NULL, so vals + 0 is always a valid pointer. */
+  if (!GROW(v, v->vals, v->capvals, 1)) return false;
   if (is_const)
     for (uint32_t pc = 0; pc < e->ninstrs; pc++)
       if (!const_ok(v, &e->instrs[pc])) return false;

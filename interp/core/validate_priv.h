@@ -41,8 +41,9 @@ typedef struct vctx {
   const core_memtype **mems;
   const core_globaltype **globals;
   uint32_t *tag_type;  /* type index of each tag */
-  /* Globals a constant expression may read: Wasm 2.0 (the wg-2.0 suite)
-   * lets it read imported globals only. */
+  const core_features *features;
+  /* Globals a constant expression may read: Wasm 2.0 lets it read imported
+   * globals only; with extended_const, also the globals defined before. */
   uint32_t nconst_globals;
   /* Scratch of the type checker. */
   uint8_t *vals;  uint32_t nvals, capvals;   /* operand types, 0 = unknown */

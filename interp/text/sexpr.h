@@ -24,7 +24,8 @@ typedef enum sx_kind {
   SX_NUMBER,   /* starts with a digit or +/-: 12, -0x1p3, inf, nan:0x4 ...
                   (a signed inf/nan counts as a number; a bare `inf`/`nan`
                   is a keyword: use sx_is_number_like to test) */
-  SX_RESERVED, /* any other idchar run: a lexical error if used */
+  SX_RESERVED, /* any other run of idchars and strings, or one of , ; [ ]
+                  { }: a lexical error ("unknown operator") if used */
 } sx_kind;
 
 typedef struct sx_node {

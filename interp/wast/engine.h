@@ -15,6 +15,7 @@
 #include <stdio.h>
 
 #include "../core/exec.h"
+#include "../core/validate.h"
 #include "../text/sexpr.h"
 #include "../util/diag.h"
 
@@ -79,7 +80,9 @@ struct wast_engine {
 
 /* The core wasm engine: one store (with the given limits) per engine.
  * print_to receives the output of spectest's print functions (NULL: quiet). */
-wast_engine *wast_core_engine_new(const core_config *cfg, FILE *print_to);
+wast_engine *wast_core_engine_new(const core_config *cfg,
+                                  const core_features *features,
+                                  FILE *print_to);
 /* The predefined `spectest` instance of that engine. */
 void *wast_core_engine_spectest(wast_engine *e);
 /* The store of the core engine (for the CLI's fuel report etc.). */

@@ -26,6 +26,7 @@ typedef struct core_def {
 typedef struct core_engine {
   wast_engine base; /* first: a wast_engine* is a core_engine* */
   core_store *store;
+  core_features features;
   wast_spectest *spectest;
   core_inst_ref spectest_ref;
   core_inst_ref *insts;
@@ -49,8 +50,8 @@ static void *ce_decode(wast_engine *e, const sx_node *form, cm_error *err) {
 }
 
 static bool ce_validate(wast_engine *e, void *def, cm_error *err) {
-  (void)e;
-  return core_validate(((core_def *)def)->m, err);
+  return core_validate_features(((core_def *)def)->m,
+                                &((core_engine *)e)->features, err);
 }
 
 /* Only for a definition nothing was instantiated from (the runner drops
@@ -249,10 +250,13 @@ static const wast_engine_ops core_ops = {
     ce_get,    ce_export, ce_free_def, ce_free,
 };
 
-wast_engine *wast_core_engine_new(const core_config *cfg, FILE *print_to) {
+wast_engine *wast_core_engine_new(const core_config *cfg,
+                                  const core_features *features,
+                                  FILE *print_to) {
   core_engine *ce = calloc(1, sizeof *ce);
   if (!ce) return NULL;
   ce->base.ops = &core_ops;
+  ce->features = *features;
   ce->store = core_store_new(cfg);
   if (!ce->store) {
     free(ce);

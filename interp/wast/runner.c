@@ -839,7 +839,7 @@ void wast_run_source(const char *src, size_t len, const char *name,
   memset(&r, 0, sizeof r);
   r.file = name;
   r.res = f;
-  r.core = wast_core_engine_new(&opt->config, opt->print_to);
+  r.core = wast_core_engine_new(&opt->config, &opt->features, opt->print_to);
   if (!r.core) {
     wast_file_add(f, 0, "script", WAST_FAIL, false, "cannot create a store");
     sx_free(top);

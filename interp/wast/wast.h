@@ -10,11 +10,13 @@
 #include <stdio.h>
 
 #include "../core/exec.h"
+#include "../core/validate.h"
 #include "../util/diag.h"
 #include "report.h"
 
 typedef struct wast_options {
-  core_config config; /* limits for the code the script runs */
+  core_config config;     /* limits for the code the script runs */
+  core_features features; /* what core modules may use (--features) */
   FILE *print_to;     /* spectest print output; NULL = quiet */
 } wast_options;
 
