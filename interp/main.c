@@ -7,7 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "component/encode.h"
+#include "component/text.h"
 #include "core/binary.h"
+#include "core/encode.h"
 #include "core/exec.h"
 #include "core/text.h"
 #include "core/validate.h"
@@ -27,6 +30,7 @@ static const char usage_main[] =
     "  run FILE.wast...          run .wast test scripts\n"
     "  validate FILE             check a .wat or .wasm module\n"
     "  invoke FILE NAME [ARG...] call an exported function and print results\n"
+    "  assemble IN -o OUT.wasm   write a .wat module or component as binary\n"
     "  help [COMMAND]            show help for a command\n"
     "\n"
     "Run `cmref COMMAND --help` for a command's options.\n"
@@ -84,6 +88,17 @@ static const char usage_invoke[] =
     "  -v, --verbose           print what spectest's print functions print\n"
     LIMIT_HELP;
 
+static const char usage_assemble[] =
+    "usage: cmref assemble IN.wat -o OUT.wasm\n"
+    "\n"
+    "Parses a core module (a (module ...) form, or bare module fields) or a\n"
+    "component (a (component ...) form) in the text format and writes it in\n"
+    "the binary format.  Nothing is validated (use `cmref validate`); $ids\n"
+    "and comments are not kept.\n"
+    "\n"
+    "options:\n"
+    "  -o, --output FILE       where to write the binary (required)\n";
+
 /* ---- option parsing ------------------------------------------------------ */
 
 typedef struct opts {
@@ -91,6 +106,7 @@ typedef struct opts {
   core_features features;
   bool quiet, verbose, json_stdout, help;
   const char *json_file;
+  const char *output; /* assemble: -o FILE */
   const char **args; /* positional arguments */
   int nargs;
 } opts;
@@ -128,7 +144,7 @@ static int parse_opts(const char *cmd, int argc, char **argv, opts *o) {
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i];
     if (!more || a[0] != '-' || (a[1] != '-' && strlen(a) != 2) ||
-        (a[1] != '-' && !strchr("hqv", a[1]))) {
+        (a[1] != '-' && !strchr("hqvo", a[1]))) {
       o->args[o->nargs++] = a;
       continue;
     }
@@ -148,6 +164,13 @@ static int parse_opts(const char *cmd, int argc, char **argv, opts *o) {
         fprintf(stderr, "cmref %s: --json= needs a file name\n", cmd);
         return EXIT_USAGE;
       }
+    } else if ((v = opt_value(a, "-o", &i, argc, argv)) ||
+               (v = opt_value(a, "--output", &i, argc, argv))) {
+      if (!*v) {
+        fprintf(stderr, "cmref %s: %s needs a file name\n", cmd, a);
+        return EXIT_USAGE;
+      }
+      o->output = v;
     } else if ((v = opt_value(a, "--fuel", &i, argc, argv))) {
       if (!parse_u64(v, UINT64_MAX, &n) || n == 0) goto bad_number;
       o->cfg.fuel = n;
@@ -409,6 +432,81 @@ static int cmd_invoke(opts *o) {
   return rc;
 }
 
+/* ---- assemble --------------------------------------------------------------- */
+
+/* Parses src (a component form, else a core module) and encodes it. */
+static bool assemble(const char *src, size_t len, const char *path,
+                     uint8_t **out, size_t *outlen, cm_error *err) {
+  sx_node *top = sx_read(src, len, path, err);
+  if (!top) return false;
+  bool ok = false;
+  if (top->n > 0 && sx_is_form(top->items[0], "component")) {
+    if (top->n > 1) {
+      sx_error(err, top->items[1], "unexpected token: expected one component");
+    } else {
+      comp_component *c = comp_parse_component(top->items[0], NULL, err);
+      ok = c && comp_encode(c, out, outlen, err);
+      comp_component_free(c);
+    }
+  } else {
+    core_module *m = core_parse_wat(src, len, path, err);
+    ok = m && core_encode(m, out, outlen, err);
+    core_module_free(m);
+  }
+  sx_free(top);
+  return ok;
+}
+
+static int cmd_assemble(opts *o) {
+  if (o->help) {
+    fputs(usage_assemble, stdout);
+    return 0;
+  }
+  if (o->nargs != 1 || !o->output) {
+    fprintf(stderr, "cmref assemble: expected IN.wat and -o OUT.wasm\n%s",
+            usage_assemble);
+    return EXIT_USAGE;
+  }
+  const char *path = o->args[0];
+  cm_error err;
+  cm_error_init(&err);
+  size_t len = 0;
+  char *src = wast_read_file(path, &len, &err);
+  if (!src) {
+    fprintf(stderr, "cmref: %s\n", err.msg);
+    return EXIT_FAIL;
+  }
+  if (len >= 4 && memcmp(src, "\0asm", 4) == 0) {
+    fprintf(stderr, "%s: already in the binary format\n", path);
+    free(src);
+    return EXIT_FAIL;
+  }
+  uint8_t *bin = NULL;
+  size_t binlen = 0;
+  bool ok = assemble(src, len, path, &bin, &binlen, &err);
+  free(src);
+  if (!ok) {
+    if (err.kind == CM_OK) cm_error_set(&err, CM_MALFORMED, "cannot assemble");
+    print_error(path, &err);
+    return EXIT_FAIL;
+  }
+  FILE *f = fopen(o->output, "wb");
+  if (!f) {
+    fprintf(stderr, "cmref assemble: cannot write %s: %s\n", o->output,
+            strerror(errno));
+    free(bin);
+    return EXIT_FAIL;
+  }
+  bool wrote = fwrite(bin, 1, binlen, f) == binlen;
+  if (fclose(f) != 0) wrote = false;
+  free(bin);
+  if (!wrote) {
+    fprintf(stderr, "cmref assemble: error writing %s\n", o->output);
+    return EXIT_FAIL;
+  }
+  return 0;
+}
+
 /* ---- main ------------------------------------------------------------------- */
 
 static const struct {
@@ -419,6 +517,7 @@ static const struct {
     {"run", cmd_run, usage_run},
     {"validate", cmd_validate, usage_validate},
     {"invoke", cmd_invoke, usage_invoke},
+    {"assemble", cmd_assemble, usage_assemble},
 };
 enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
 
@@ -449,7 +548,13 @@ int main(int argc, char **argv) {
     if (strcmp(c, commands[k].name) != 0) continue;
     opts o;
     int rc = parse_opts(c, argc - 2, argv + 2, &o);
-    if (rc == 0) rc = commands[k].fn(&o);
+    if (rc == 0 && o.output && commands[k].fn != cmd_assemble) {
+      fprintf(stderr, "cmref %s: unknown option -o (see cmref %s --help)\n",
+              c, c);
+      rc = EXIT_USAGE;
+    } else if (rc == 0) {
+      rc = commands[k].fn(&o);
+    }
     free(o.args);
     return rc;
   }

@@ -72,8 +72,30 @@ typedef struct wast_engine_ops {
   void (*free)(wast_engine *e); /* the engine, its store and instances */
 } wast_engine_ops;
 
+/* Optional operations of an engine with values of its own (the component
+ * model's); wast_engine.ext is NULL in the core engine. */
+typedef struct wast_engine_ext {
+  /* An engine whose values are not core
+   * values (the component model's) parses the argument constants of
+   * `invoke` itself and returns its results as an opaque object, which
+   * results_match compares with the expected-result forms of assert_return
+   * (on false, why says how they differ) and free_results frees. */
+  wast_outcome (*invoke_forms)(wast_engine *e, void *inst, const char *name,
+                               size_t len, sx_node *const *args, size_t nargs,
+                               void **results, char *msg, size_t msgn);
+  bool (*results_match)(wast_engine *e, void *results,
+                        sx_node *const *expected, size_t n, char *why,
+                        size_t whyn);
+  void (*free_results)(wast_engine *e, void *results);
+  /* Does a trap message match the expected one (n bytes)?  NULL:
+   * a prefix match. */
+  bool (*trap_matches)(wast_engine *e, const char *actual,
+                       const char *expected, size_t n);
+} wast_engine_ext;
+
 struct wast_engine {
   const wast_engine_ops *ops;
+  const wast_engine_ext *ext; /* NULL: core values only */
   wast_resolve_fn resolve;
   void *resolve_ctx;
 };
@@ -87,5 +109,9 @@ wast_engine *wast_core_engine_new(const core_config *cfg,
 void *wast_core_engine_spectest(wast_engine *e);
 /* The store of the core engine (for the CLI's fuel report etc.). */
 core_store *wast_core_engine_store(wast_engine *e);
+
+/* The component model engine (engine_component.c), sharing the core
+ * engine's store. */
+wast_engine *wast_component_engine_new(wast_engine *core);
 
 #endif

@@ -59,6 +59,7 @@ typedef struct bindmap {
 typedef struct runner {
   const char *file;
   wast_engine *core;
+  wast_engine *comp; /* the component model's engine, same store */
   bindmap modules, instances, registry;
   entry *entries;
   wast_file_result *res;
@@ -235,7 +236,8 @@ typedef struct modform {
 
 static bool split_module(const sx_node *form, modform *mf) {
   memset(mf, 0, sizeof *mf);
-  if (!sx_is_form(form, "module")) return false;
+  if (!sx_is_form(form, "module") && !sx_is_form(form, "component"))
+    return false;
   size_t i = 1;
   if (sx_is_keyword(item(form, 1), "definition")) {
     mf->definition = true;
@@ -249,11 +251,17 @@ static bool split_module(const sx_node *form, modform *mf) {
   return true;
 }
 
+/* The engine of a module form: `(component ...)` forms go to the
+ * component engine, `(module ...)` forms to the core one. */
+static wast_engine *engine_for(runner *r, const sx_node *form) {
+  return sx_is_form(form, "component") ? r->comp : r->core;
+}
+
 /* Decodes (and validates) a module form with the engine.  Returns the
  * definition, or NULL with err set. */
 static void *load_def(runner *r, const sx_node *form, bool validate,
                       cm_error *err) {
-  wast_engine *eng = r->core;
+  wast_engine *eng = engine_for(r, form);
   void *def;
   const sx_node **items = NULL;
   sx_node view = *form;
@@ -355,7 +363,7 @@ static void do_module(runner *r, const sx_node *form, cmd *c) {
     if (!mf.definition) bind(&r->instances, name, len, e);
     return;
   }
-  entry *m = new_entry(r, ENT_OK, r->core, def, form->line, NULL);
+  entry *m = new_entry(r, ENT_OK, engine_for(r, form), def, form->line, NULL);
   bind(&r->modules, name, len, m);
   c->st = WAST_PASS;
   if (mf.definition) return;
@@ -364,7 +372,7 @@ static void do_module(runner *r, const sx_node *form, cmd *c) {
   wast_outcome o = instantiate(r, m, &inst, msg, sizeof msg);
   if (o == WAST_OK) {
     bind(&r->instances, name, len,
-         new_entry(r, ENT_OK, r->core, inst, form->line, NULL));
+         new_entry(r, ENT_OK, m->eng, inst, form->line, NULL));
     return;
   }
   if (o == WAST_UNSUPPORTED) skip(c, "%s", msg);
@@ -399,14 +407,30 @@ static void do_register(runner *r, const sx_node *form, cmd *c) {
 
 /* ---- actions ------------------------------------------------------------ */
 
+/* The results of an action on an engine with values of its own
+ * (wast_engine_ext): opaque, compared and freed by that engine. */
+typedef struct ext_results {
+  wast_engine *eng; /* NULL: the action gave core values */
+  void *res;
+} ext_results;
+
+static void ext_results_free(ext_results *x) {
+  if (x->eng && x->res) x->eng->ext->free_results(x->eng, x->res);
+  x->eng = NULL;
+  x->res = NULL;
+}
+
 /* Runs `(invoke $I? "name" const*)` or `(get $I? "name")`.  Returns false
  * when the command's fate is already decided in c (bad syntax, missing or
- * broken instance, unsupported constant); otherwise the outcome. */
+ * broken instance, unsupported constant); otherwise the outcome.  An
+ * action on an engine with its own values fills *xr instead of *vals. */
 static bool run_action(runner *r, const sx_node *act, wast_outcome *o,
-                       wast_value **vals, size_t *nvals, char *msg,
-                       size_t msgn, cmd *c) {
+                       wast_value **vals, size_t *nvals, ext_results *xr,
+                       char *msg, size_t msgn, cmd *c) {
   *vals = NULL;
   *nvals = 0;
+  xr->eng = NULL;
+  xr->res = NULL;
   bool invoke = sx_is_form(act, "invoke");
   if (!invoke && !sx_is_form(act, "get")) {
     fail(c, "expected an action (invoke or get)");
@@ -430,6 +454,13 @@ static bool run_action(runner *r, const sx_node *act, wast_outcome *o,
     return false;
   }
   wast_engine *eng = e->eng;
+  if (eng->ext && invoke) {
+    xr->eng = eng;
+    *o = eng->ext->invoke_forms(eng, e->ptr, name->str, name->strlen,
+                                act->items + i, act->n - i, &xr->res, msg,
+                                msgn);
+    return true;
+  }
   if (!invoke) {
     wast_value *v = calloc(1, sizeof *v);
     if (!v) {
@@ -507,11 +538,45 @@ static void do_action(runner *r, const sx_node *form, cmd *c) {
   wast_value *vals;
   size_t n;
   char msg[1024] = "";
-  if (!run_action(r, form, &o, &vals, &n, msg, sizeof msg, c)) return;
+  ext_results xr;
+  if (!run_action(r, form, &o, &vals, &n, &xr, msg, sizeof msg, c)) return;
   free(vals);
+  ext_results_free(&xr);
   if (o == WAST_OK) c->st = WAST_PASS;
   else if (o == WAST_UNSUPPORTED) skip(c, "%s", msg);
   else fail(c, "%s: %s", outcome_name(o), msg);
+}
+
+/* assert_return on an engine with values of its own: the engine compares
+ * its results with the expected forms. */
+static bool ext_assert_return(runner *r, const sx_node *form, cmd *c) {
+  const sx_node *act = form->items[1];
+  if (!sx_is_form(act, "invoke")) return false;
+  size_t i = 1;
+  const sx_node *id = is_id(item(act, 1)) ? act->items[i++] : NULL;
+  entry *e = lookup(&r->instances, id_text(id), id_len(id));
+  if (!e || e->state != ENT_OK || !e->eng->ext) return false;
+  wast_outcome o;
+  wast_value *vals;
+  size_t n;
+  char msg[1024] = "";
+  ext_results xr;
+  if (!run_action(r, act, &o, &vals, &n, &xr, msg, sizeof msg, c)) return true;
+  free(vals);
+  if (o == WAST_OK) {
+    char why[3000] = "";
+    if (xr.eng->ext->results_match(xr.eng, xr.res, form->items + 2,
+                                   form->n - 2, why, sizeof why))
+      c->st = WAST_PASS;
+    else
+      fail(c, "%s", why);
+  } else if (o == WAST_UNSUPPORTED) {
+    skip(c, "%s", msg);
+  } else {
+    fail(c, "expected a return, got %s \"%s\"", outcome_name(o), msg);
+  }
+  ext_results_free(&xr);
+  return true;
 }
 
 static void do_assert_return(runner *r, const sx_node *form, cmd *c) {
@@ -519,6 +584,7 @@ static void do_assert_return(runner *r, const sx_node *form, cmd *c) {
     fail(c, "malformed assert_return");
     return;
   }
+  if (ext_assert_return(r, form, c)) return;
   size_t npat = form->n - 2;
   wast_pattern *pats = calloc(npat + 1, sizeof *pats);
   if (!pats) {
@@ -540,8 +606,10 @@ static void do_assert_return(runner *r, const sx_node *form, cmd *c) {
   wast_value *vals;
   size_t n;
   char msg[1024] = "";
-  if (!run_action(r, form->items[1], &o, &vals, &n, msg, sizeof msg, c))
+  ext_results xr;
+  if (!run_action(r, form->items[1], &o, &vals, &n, &xr, msg, sizeof msg, c))
     goto out;
+  ext_results_free(&xr);
   bool ok = o == WAST_OK && n == npat;
   for (size_t i = 0; ok && i < n; i++)
     ok = wast_pattern_match(&pats[i], &vals[i]);
@@ -569,10 +637,13 @@ static void assert_action_fails(runner *r, const sx_node *act,
   wast_value *vals;
   size_t n;
   char msg[1024] = "";
-  if (!run_action(r, act, &o, &vals, &n, msg, sizeof msg, c)) return;
+  ext_results xr;
+  if (!run_action(r, act, &o, &vals, &n, &xr, msg, sizeof msg, c)) return;
   char got[1200];
   describe(o, vals, n, msg, got, sizeof got);
   free(vals);
+  wast_engine *xeng = xr.eng;
+  ext_results_free(&xr);
   if (o == WAST_UNSUPPORTED) {
     skip(c, "%s", msg);
   } else if (o != want) {
@@ -581,7 +652,10 @@ static void assert_action_fails(runner *r, const sx_node *act,
            (int)expect->strlen, expect->str, got);
     else
       fail(c, "expected %s, got %s", outcome_name(want), got);
-  } else if (expect && !msg_matches(msg, expect)) {
+  } else if (expect && !(xeng && xeng->ext->trap_matches
+                             ? xeng->ext->trap_matches(xeng, msg, expect->str,
+                                                       expect->strlen)
+                             : msg_matches(msg, expect))) {
     fail(c, "expected %s \"%.*s\", got %s", outcome_name(want),
          (int)expect->strlen, expect->str, got);
   } else {
@@ -626,7 +700,7 @@ static entry *module_for_instantiation(runner *r, const sx_node *form,
     else fail(c, "expected %s, got %s", what, buf);
     return NULL;
   }
-  entry *m = new_entry(r, ENT_OK, r->core, def, form->line, NULL);
+  entry *m = new_entry(r, ENT_OK, engine_for(r, form), def, form->line, NULL);
   bind(&r->modules, NULL, 0, m);
   return m;
 }
@@ -677,7 +751,8 @@ static void assert_instantiation_fails(runner *r, const sx_node *form,
 static void assert_module_error(runner *r, const sx_node *form,
                                 cm_errkind want, cmd *c) {
   const sx_node *mod = item(form, 1), *expect = item(form, 2);
-  if (!sx_is_form(mod, "module") || !is_string(expect) || form->n != 3) {
+  if (!(sx_is_form(mod, "module") || sx_is_form(mod, "component")) ||
+      !is_string(expect) || form->n != 3) {
     fail(c, "malformed assertion");
     return;
   }
@@ -685,7 +760,7 @@ static void assert_module_error(runner *r, const sx_node *form,
   cm_error_init(&err);
   void *def = load_def(r, mod, want != CM_MALFORMED, &err);
   if (def) {
-    r->core->ops->free_def(r->core, def);
+    engine_for(r, mod)->ops->free_def(engine_for(r, mod), def);
     fail(c, "expected %s \"%.*s\", got a %s module", err_kind_word(want),
          (int)expect->strlen, expect->str,
          want == CM_MALFORMED ? "well-formed" : "valid");
@@ -732,7 +807,7 @@ static void do_assert_trap(runner *r, const sx_node *form, cmd *c) {
     fail(c, "malformed assert_trap");
     return;
   }
-  if (sx_is_form(what, "module"))
+  if (sx_is_form(what, "module") || sx_is_form(what, "component"))
     assert_instantiation_fails(r, form, WAST_TRAP, true, c);
   else
     assert_action_fails(r, what, expect, WAST_TRAP, c);
@@ -771,6 +846,7 @@ static const struct {
   cmd_fn fn;
 } commands[] = {
     {"module", do_module},
+  {"component", do_module},
     {"register", do_register},
     {"invoke", do_action},
     {"get", do_action},
@@ -847,6 +923,15 @@ void wast_run_source(const char *src, size_t len, const char *name,
   }
   r.core->resolve = resolve;
   r.core->resolve_ctx = &r;
+  r.comp = wast_component_engine_new(r.core);
+  if (!r.comp) {
+    wast_file_add(f, 0, "script", WAST_FAIL, false, "cannot create a store");
+    r.core->ops->free(r.core);
+    sx_free(top);
+    return;
+  }
+  r.comp->resolve = resolve;
+  r.comp->resolve_ctx = &r;
   entry *spectest = new_entry(&r, ENT_OK, r.core,
                               wast_core_engine_spectest(r.core), 0, NULL);
   bind(&r.registry, "spectest", 8, spectest);
@@ -868,6 +953,8 @@ void wast_run_source(const char *src, size_t len, const char *name,
     for (size_t i = 0; i < top->n; i++) run_command(&r, top->items[i]);
   }
 
+  /* The component engine first: it lives in the core engine's store. */
+  r.comp->ops->free(r.comp);
   r.core->ops->free(r.core);
   while (r.entries) {
     entry *next = r.entries->next;

@@ -1,0 +1,102 @@
+/* canon_call.h -- calls across a component boundary, the synchronous part
+ * (CanonicalABI.md "Embedding" (Store.invoke, Store.lift, Store.lower),
+ * "Component Instances" (may_enter_from / enter_from / leave_to), "Tasks"
+ * (Task.start / return_), "canon lift" and "canon lower").
+ *
+ * The spec's FuncInst is canon_funcinst: a callable taking OnStart and
+ * OnResolve callbacks (canon_call_hooks) and the caller's instance (NULL:
+ * the host).  canon_lifted is what Store.lift captures for one
+ * `canon lift` definition; canon_lower_call is the body of the core
+ * function Store.lower makes.  Core wasm is reached only through
+ * canon_core_callee, so all of this can be driven from C tests.
+ *
+ * Only synchronous lifts and lowers are implemented; an `async` option or an
+ * `async` function type traps with CANON_TRAP_UNSUPPORTED ("unsupported:
+ * ...") until the task layer of the async issue replaces the sync path
+ * (canon_lift_call's Task is a local, canon_lower_call's Subtask too).
+ */
+#ifndef CANON_CANON_CALL_H
+#define CANON_CANON_CALL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "context.h"
+#include "flat.h"
+#include "instance.h"
+#include "types.h"
+#include "values.h"
+
+/* A core wasm function as canon/ sees it (CoreFuncInst): called with flat
+ * core values; returns false after recording a trap (a core trap or an
+ * uncaught exception, which call_and_trap_on_throw turns into a trap). */
+typedef struct canon_core_callee {
+  void *env;
+  bool (*call)(void *env, const uint64_t *args, uint32_t nargs,
+               uint64_t *results, uint32_t nresults, canon_trap *trap);
+} canon_core_callee;
+
+/* OnStart / OnResolve.  on_start hands over the argument values (the
+ * callee takes ownership of the array and the values); on_resolve receives
+ * the result values (NULL: cancelled; never in the sync subset) and keeps
+ * nothing (the callee frees them).  Either may trap. */
+typedef struct canon_call_hooks {
+  void *env;
+  bool (*on_start)(void *env, canon_value ***args, uint32_t *nargs,
+                   canon_trap *trap);
+  bool (*on_resolve)(void *env, canon_value *const *results, uint32_t n,
+                     canon_trap *trap);
+} canon_call_hooks;
+
+/* FuncInst = Callable[[OnStart, OnResolve, Optional[ComponentInstance]],
+ * OnCancel] (OnCancel comes with the async issue). */
+typedef struct canon_funcinst {
+  const canon_functype *ft;
+  void *env;
+  bool (*call)(void *env, const canon_call_hooks *hooks,
+               canon_instance *caller, canon_trap *trap);
+} canon_funcinst;
+
+/* ComponentInstance.may_enter_from / enter_from / leave_to */
+bool canon_may_enter_from(const canon_instance *inst,
+                          const canon_instance *caller);
+void canon_enter_from(canon_instance *inst, const canon_instance *caller);
+void canon_leave_to(canon_instance *inst, const canon_instance *caller);
+
+/* What Store.lift captures for a `canon lift`. */
+typedef struct canon_lifted {
+  const canon_functype *ft;
+  const canon_options *opts;
+  canon_instance *inst;
+  canon_core_callee callee;
+  canon_core_callee post_return; /* call == NULL: no post-return */
+} canon_lifted;
+
+/* Store.lift(...)'s func_inst followed by canon_lift: env is a
+ * canon_lifted.  The signature of canon_funcinst.call. */
+bool canon_lift_call(void *env, const canon_call_hooks *hooks,
+                     canon_instance *caller, canon_trap *trap);
+/* A canon_funcinst for a canon_lifted (which must outlive it). */
+canon_funcinst canon_lifted_funcinst(canon_lifted *l);
+
+/* Store.lower(...)'s core_func_inst followed by canon_lower: calls callee
+ * with the flat arguments of a core call made in instance inst, and
+ * appends the flat results to *flat_results. */
+bool canon_lower_call(const canon_funcinst *callee, const canon_options *opts,
+                      canon_instance *inst, const uint64_t *flat_args,
+                      uint32_t nargs, canon_core_vec *flat_results,
+                      canon_trap *trap);
+
+/* Store.invoke for the host: calls f with host values (borrowed, not
+ * taken), caller None; on success *results (malloc'd array, owned by the
+ * caller) receives the result values. */
+bool canon_host_invoke(const canon_funcinst *f, canon_value *const *args,
+                       uint32_t nargs, canon_value ***results,
+                       uint32_t *nresults, canon_trap *trap);
+
+/* The messages of traps of this layer (the reference tests' wording). */
+#define CANON_MSG_CANNOT_ENTER "cannot enter component instance"
+#define CANON_MSG_BORROWS_REMAIN \
+  "borrow handles still remain at the end of the call"
+
+#endif

@@ -1,0 +1,961 @@
+/* instantiate.c -- component instantiation and linking (see instantiate.h).
+ *
+ * A component instance runs its definitions in order; each adds to one of
+ * the 13 index spaces (comp_space).  Core modules are instantiated with
+ * core_instantiate, their imports taken from core instances (made by
+ * instantiation or from exports); `canon lift` makes a comp_func around a
+ * canon_lifted (canon/canon_call.h), `canon lower` and the resource
+ * built-ins make host core functions that call into canon/.  A nested
+ * component is a closure over the instance that defines it, which is where
+ * its outer aliases look. */
+#include "instantiate.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../canon/handles.h"
+#include "../../canon/layout.h"
+#include "../../canon/resource.h"
+
+/* ---- runtime objects --------------------------------------------------- */
+
+typedef struct comp_space {
+  comp_item *items;
+  uint32_t n, cap;
+} comp_space;
+
+struct comp_exports {
+  char **names;
+  size_t *lens;
+  comp_item *items;
+  uint32_t n, cap;
+};
+
+struct comp_core_inst {
+  core_instance *real; /* NULL: made of exports */
+  char **names;
+  size_t *lens;
+  core_extern *items;
+  uint32_t n, cap;
+};
+
+struct comp_rtype {
+  comp_typekind kind;
+  const canon_type *val;          /* VAL */
+  const canon_functype *func;     /* FUNC */
+  canon_resource_type *resource;  /* RESOURCE */
+  const comp_type *ast;           /* COMPONENT, INSTANCE */
+};
+
+struct comp_closure {
+  const comp_component *c;
+  comp_inst *outer; /* the instance the component was defined in */
+};
+
+/* The canonopts of a lift or lower, with the adapters canon/ calls. */
+typedef struct comp_opts {
+  canon_options o;
+  canon_memory mem;
+  canon_realloc realloc;
+  core_store *store;
+  core_mem_inst *m;
+  core_func_inst *realloc_f;
+} comp_opts;
+
+/* A core function as a canon_core_callee. */
+typedef struct core_callee {
+  core_store *store;
+  core_func_inst *f;
+} core_callee;
+
+struct comp_func {
+  canon_funcinst fi;
+  comp_inst *inst;
+  comp_opts opts;
+  canon_lifted lifted;
+  core_callee callee, post;
+};
+
+struct comp_inst {
+  canon_instance ci;
+  comp_store *s;
+  comp_inst *outer;
+  comp_space sp[COMP_NSORTS];
+  comp_exports exports;
+  canon_type_arena *arena;
+};
+
+/* A lowered function's environment. */
+typedef struct lowered {
+  comp_func *callee;
+  comp_opts opts;
+  comp_inst *inst;
+  uint32_t nparams, nresults;
+} lowered;
+
+/* A resource built-in's environment. */
+typedef struct builtin_env {
+  comp_inst *inst;
+  const canon_resource_type *rt;
+} builtin_env;
+
+/* Something to free with the store. */
+typedef struct cleanup {
+  void *p;
+  void (*fn)(void *);
+} cleanup;
+
+struct comp_store {
+  core_store *core;
+  cleanup *objs;
+  size_t n, cap;
+};
+
+static void *xcalloc(size_t n, size_t size) {
+  void *p = calloc(n ? n : 1, size);
+  if (!p) {
+    fputs("cmref: out of host memory\n", stderr);
+    abort();
+  }
+  return p;
+}
+
+static void *xrealloc(void *p, size_t size) {
+  void *q = realloc(p, size ? size : 1);
+  if (!q) {
+    fputs("cmref: out of host memory\n", stderr);
+    abort();
+  }
+  return q;
+}
+
+static void track(comp_store *s, void *p, void (*fn)(void *)) {
+  if (s->n == s->cap) {
+    s->cap = s->cap ? 2 * s->cap : 64;
+    s->objs = xrealloc(s->objs, s->cap * sizeof *s->objs);
+  }
+  s->objs[s->n++] = (cleanup){p, fn};
+}
+
+/* calloc'ed and freed with the store */
+static void *snew(comp_store *s, size_t size) {
+  void *p = xcalloc(1, size);
+  track(s, p, free);
+  return p;
+}
+
+comp_store *comp_store_new(core_store *core) {
+  comp_store *s = xcalloc(1, sizeof *s);
+  s->core = core;
+  return s;
+}
+
+static void free_exports(comp_exports *e) {
+  free(e->names);
+  free(e->lens);
+  free(e->items);
+}
+
+static void free_core_inst(void *p) {
+  comp_core_inst *ci = p;
+  free(ci->names);
+  free(ci->lens);
+  free(ci->items);
+  free(ci);
+}
+
+static void free_exports_obj(void *p) {
+  free_exports(p);
+  free(p);
+}
+
+static void free_inst(void *p) {
+  comp_inst *I = p;
+  canon_table *t = &I->ci.handles;
+  for (uint32_t i = 0; i < t->len; i++)
+    if (t->array[i].obj && t->array[i].kind == CANON_ENTRY_RESOURCE_HANDLE)
+      free(t->array[i].obj);
+  canon_table_free(t);
+  for (int k = 0; k < COMP_NSORTS; k++) free(I->sp[k].items);
+  free_exports(&I->exports);
+  canon_type_arena_free(I->arena);
+  free(I);
+}
+
+void comp_store_free(comp_store *s) {
+  if (!s) return;
+  for (size_t i = s->n; i-- > 0;) s->objs[i].fn(s->objs[i].p);
+  free(s->objs);
+  free(s);
+}
+
+/* ---- small helpers ------------------------------------------------------ */
+
+typedef struct ictx {
+  comp_store *s;
+  char *msg;
+  size_t msgn;
+} ictx;
+
+static comp_outcome fail(ictx *x, comp_outcome o, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static comp_outcome fail(ictx *x, comp_outcome o, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(x->msg, x->msgn, fmt, ap);
+  va_end(ap);
+  return o;
+}
+
+static void push(comp_space *sp, comp_item it) {
+  if (sp->n == sp->cap) {
+    sp->cap = sp->cap ? 2 * sp->cap : 16;
+    sp->items = xrealloc(sp->items, sp->cap * sizeof *sp->items);
+  }
+  sp->items[sp->n++] = it;
+}
+
+static void exports_add(comp_exports *e, char *name, size_t len,
+                        comp_item it) {
+  if (e->n == e->cap) {
+    e->cap = e->cap ? 2 * e->cap : 8;
+    e->names = xrealloc(e->names, e->cap * sizeof *e->names);
+    e->lens = xrealloc(e->lens, e->cap * sizeof *e->lens);
+    e->items = xrealloc(e->items, e->cap * sizeof *e->items);
+  }
+  e->names[e->n] = name;
+  e->lens[e->n] = len;
+  e->items[e->n++] = it;
+}
+
+bool comp_exports_find(const comp_exports *e, const char *name, size_t len,
+                       comp_item *out) {
+  for (uint32_t i = 0; i < e->n; i++)
+    if (e->lens[i] == len && memcmp(e->names[i], name, len) == 0) {
+      *out = e->items[i];
+      return true;
+    }
+  return false;
+}
+
+const comp_exports *comp_inst_exports(const comp_inst *i) {
+  return &i->exports;
+}
+
+const canon_functype *comp_func_type(const comp_func *f) { return f->fi.ft; }
+
+static bool core_inst_find(const comp_core_inst *ci, const char *name,
+                           size_t len, core_extern *out) {
+  if (ci->real) return core_instance_export(ci->real, name, (uint32_t)len, out);
+  for (uint32_t i = 0; i < ci->n; i++)
+    if (ci->lens[i] == len && memcmp(ci->names[i], name, len) == 0) {
+      *out = ci->items[i];
+      return true;
+    }
+  return false;
+}
+
+static void core_inst_add(comp_core_inst *ci, char *name, size_t len,
+                          core_extern ex) {
+  if (ci->n == ci->cap) {
+    ci->cap = ci->cap ? 2 * ci->cap : 8;
+    ci->names = xrealloc(ci->names, ci->cap * sizeof *ci->names);
+    ci->lens = xrealloc(ci->lens, ci->cap * sizeof *ci->lens);
+    ci->items = xrealloc(ci->items, ci->cap * sizeof *ci->items);
+  }
+  ci->names[ci->n] = name;
+  ci->lens[ci->n] = len;
+  ci->items[ci->n++] = ex;
+}
+
+/* The item at (sort, idx) of I, or a link error. */
+static comp_outcome get(ictx *x, comp_inst *I, comp_sort sort, uint32_t idx,
+                        comp_item *out) {
+  if (idx >= I->sp[sort].n)
+    return fail(x, COMP_LINK, "%s index %u out of bounds",
+                comp_sort_name(sort), idx);
+  *out = I->sp[sort].items[idx];
+  return COMP_OK;
+}
+
+/* ---- core wasm adapters -------------------------------------------------- */
+
+static bool callee_call(void *env, const uint64_t *args, uint32_t nargs,
+                        uint64_t *results, uint32_t nresults,
+                        canon_trap *trap) {
+  core_callee *c = env;
+  const core_functype *ft = core_func_type(c->f);
+  if (ft->nparams != nargs || ft->nresults != nresults)
+    return canon_trapf(trap, CANON_TRAP_GUEST,
+                       "core function type mismatch: (%u params, %u "
+                       "results), expected (%u, %u)",
+                       ft->nparams, ft->nresults, nargs, nresults);
+  uint64_t dummy[1];
+  core_outcome o = core_call(c->store, c->f, args, results ? results : dummy);
+  switch (o) {
+  case CORE_OK: return true;
+  case CORE_THROWN:
+    /* call_and_trap_on_throw */
+    return canon_trapf(trap, CANON_TRAP_GUEST, "uncaught exception");
+  default:
+    return canon_trapf(trap, CANON_TRAP_GUEST, "%s",
+                       core_store_message(c->store));
+  }
+}
+
+static uint64_t mem_size(void *env) {
+  comp_opts *o = env;
+  uint64_t n = 0;
+  core_memory_data(o->m, &n);
+  return n;
+}
+
+static void mem_read(void *env, uint64_t addr, void *dst, uint64_t n) {
+  comp_opts *o = env;
+  uint64_t size;
+  uint8_t *d = core_memory_data(o->m, &size);
+  memcpy(dst, d + addr, n);
+}
+
+static void mem_write(void *env, uint64_t addr, const void *src, uint64_t n) {
+  comp_opts *o = env;
+  uint64_t size;
+  uint8_t *d = core_memory_data(o->m, &size);
+  memcpy(d + addr, src, n);
+}
+
+static bool realloc_call(void *env, uint64_t old_ptr, uint64_t old_size,
+                         uint64_t alignment, uint64_t new_size,
+                         uint64_t *result, canon_trap *trap) {
+  comp_opts *o = env;
+  core_callee c = {o->store, o->realloc_f};
+  uint64_t args[4] = {old_ptr, old_size, alignment, new_size};
+  uint64_t res[1] = {0};
+  if (!callee_call(&c, args, 4, res, 1, trap)) return false;
+  *result = res[0];
+  return true;
+}
+
+/* Fills o from canonopts (already validated: no duplicates). */
+static comp_outcome build_opts(ictx *x, comp_inst *I, const comp_canonopt *opts,
+                               uint32_t n, comp_opts *o) {
+  memset(o, 0, sizeof *o);
+  o->store = x->s->core;
+  for (uint32_t i = 0; i < n; i++) {
+    comp_item it = {0};
+    comp_outcome r;
+    switch (opts[i].kind) {
+    case COMP_OPT_UTF8: o->o.string_encoding = CANON_UTF8; break;
+    case COMP_OPT_UTF16: o->o.string_encoding = CANON_UTF16; break;
+    case COMP_OPT_LATIN1_UTF16:
+      o->o.string_encoding = CANON_LATIN1_UTF16;
+      break;
+    case COMP_OPT_MEMORY:
+      if ((r = get(x, I, COMP_SORT_CORE_MEMORY, opts[i].idx, &it))) return r;
+      o->m = it.u.core.u.mem;
+      break;
+    case COMP_OPT_REALLOC:
+      if ((r = get(x, I, COMP_SORT_CORE_FUNC, opts[i].idx, &it))) return r;
+      o->realloc_f = it.u.core.u.func;
+      break;
+    case COMP_OPT_POST_RETURN:
+      if ((r = get(x, I, COMP_SORT_CORE_FUNC, opts[i].idx, &it))) return r;
+      o->o.post_return = it.u.core.u.func;
+      break;
+    case COMP_OPT_ASYNC: o->o.async = true; break;
+    case COMP_OPT_CALLBACK:
+      if ((r = get(x, I, COMP_SORT_CORE_FUNC, opts[i].idx, &it))) return r;
+      o->o.callback = it.u.core.u.func;
+      break;
+    }
+  }
+  if (o->m) {
+    o->mem = (canon_memory){o, CANON_FLAT_I32, mem_size, mem_read, mem_write};
+    o->o.memory = &o->mem;
+  }
+  if (o->realloc_f) {
+    o->realloc = (canon_realloc){o, realloc_call};
+    o->o.realloc = &o->realloc;
+  }
+  return COMP_OK;
+}
+
+/* Copies o into dst, fixing the self-pointers. */
+static void move_opts(comp_opts *dst, const comp_opts *o) {
+  *dst = *o;
+  if (dst->o.memory) {
+    dst->mem.env = dst;
+    dst->o.memory = &dst->mem;
+  }
+  if (dst->o.realloc) {
+    dst->realloc.env = dst;
+    dst->o.realloc = &dst->realloc;
+  }
+}
+
+/* ---- types ------------------------------------------------------------- */
+
+static comp_outcome valtype(ictx *x, comp_inst *I, comp_valtype vt,
+                            const canon_type **out) {
+  if (!vt.is_index) {
+    *out = canon_type_prim(vt.prim);
+    return COMP_OK;
+  }
+  comp_item it = {0};
+  comp_outcome r = get(x, I, COMP_SORT_TYPE, vt.idx, &it);
+  if (r) return r;
+  if (it.u.type->kind != COMP_TYPE_VAL || !it.u.type->val)
+    return fail(x, COMP_LINK, "type index %u is not a value type", vt.idx);
+  *out = it.u.type->val;
+  return COMP_OK;
+}
+
+static comp_outcome resource_at(ictx *x, comp_inst *I, uint32_t idx,
+                                canon_resource_type **out) {
+  comp_item it = {0};
+  comp_outcome r = get(x, I, COMP_SORT_TYPE, idx, &it);
+  if (r) return r;
+  if (it.u.type->kind != COMP_TYPE_RESOURCE)
+    return fail(x, COMP_LINK, "type index %u is not a resource type", idx);
+  *out = it.u.type->resource;
+  return COMP_OK;
+}
+
+static comp_outcome defvaltype(ictx *x, comp_inst *I, const comp_defvaltype *d,
+                               const canon_type **out) {
+  canon_type_arena *a = I->arena;
+  const canon_type *ta = NULL, *tb = NULL;
+  comp_outcome r = COMP_OK;
+  if (d->has_a && (r = valtype(x, I, d->a, &ta))) return r;
+  if (d->has_b && (r = valtype(x, I, d->b, &tb))) return r;
+  uint32_t n = d->nfields;
+  const canon_type *t = NULL;
+  canon_resource_type *rt;
+  switch (d->kind) {
+  case CANON_LIST:
+    t = d->fixed ? canon_type_list_fixed(a, ta, d->length)
+                 : canon_type_list(a, ta);
+    break;
+  case CANON_RECORD:
+  case CANON_VARIANT:
+  case CANON_TUPLE: {
+    canon_field *fs = xcalloc(n, sizeof *fs);
+    const canon_type **ts = xcalloc(n, sizeof *ts);
+    for (uint32_t i = 0; i < n && !r; i++) {
+      fs[i].label = d->fields[i].label.s;
+      if (d->fields[i].has_type)
+        r = valtype(x, I, d->fields[i].type, &fs[i].t);
+      ts[i] = fs[i].t;
+    }
+    if (!r) {
+      if (d->kind == CANON_RECORD) t = canon_type_record(a, fs, n);
+      else if (d->kind == CANON_TUPLE) t = canon_type_tuple(a, ts, n);
+      else t = canon_type_variant(a, (const canon_case *)fs, n);
+    }
+    free(fs);
+    free(ts);
+    if (r) return r;
+    break;
+  }
+  case CANON_ENUM:
+  case CANON_FLAGS: {
+    const char **ls = xcalloc(n, sizeof *ls);
+    for (uint32_t i = 0; i < n; i++) ls[i] = d->fields[i].label.s;
+    t = d->kind == CANON_ENUM ? canon_type_enum(a, ls, n)
+                              : canon_type_flags(a, ls, n);
+    free(ls);
+    break;
+  }
+  case CANON_OPTION: t = canon_type_option(a, ta); break;
+  case CANON_RESULT: t = canon_type_result(a, ta, tb); break;
+  case CANON_MAP: t = canon_type_map(a, ta, tb); break;
+  case CANON_OWN:
+  case CANON_BORROW:
+    if ((r = resource_at(x, I, d->idx, &rt))) return r;
+    t = d->kind == CANON_OWN ? canon_type_own(a, rt) : canon_type_borrow(a, rt);
+    break;
+  case CANON_STREAM: t = canon_type_stream(a, ta); break;
+  case CANON_FUTURE: t = canon_type_future(a, ta); break;
+  default:
+    if (d->kind <= CANON_ERROR_CONTEXT) t = canon_type_prim(d->kind);
+    break;
+  }
+  if (!t) return fail(x, COMP_LINK, "ill-formed %s type", canon_kind_name(d->kind));
+  *out = t;
+  return COMP_OK;
+}
+
+static comp_outcome functype(ictx *x, comp_inst *I, const comp_functype *f,
+                             const canon_functype **out) {
+  canon_field *ps = xcalloc(f->nparams, sizeof *ps);
+  comp_outcome r = COMP_OK;
+  for (uint32_t i = 0; i < f->nparams && !r; i++) {
+    ps[i].label = f->params[i].label.s;
+    r = valtype(x, I, f->params[i].type, &ps[i].t);
+  }
+  const canon_type *res = NULL;
+  if (!r && f->has_result) r = valtype(x, I, f->result, &res);
+  if (!r) {
+    *out = canon_functype_new(I->arena, ps, f->nparams, res, f->async);
+    if (!*out) r = fail(x, COMP_LINK, "ill-formed function type");
+  }
+  free(ps);
+  return r;
+}
+
+static comp_outcome def_type(ictx *x, comp_inst *I, const comp_def *d) {
+  const comp_type *t = d->u.type;
+  comp_rtype *rt = snew(x->s, sizeof *rt);
+  rt->kind = t->kind;
+  rt->ast = t;
+  comp_outcome r = COMP_OK;
+  switch (t->kind) {
+  case COMP_TYPE_VAL: r = defvaltype(x, I, &t->val, &rt->val); break;
+  case COMP_TYPE_FUNC: r = functype(x, I, &t->func, &rt->func); break;
+  case COMP_TYPE_RESOURCE: {
+    canon_resource_type *res = snew(x->s, sizeof *res);
+    res->impl = &I->ci;
+    res->name = d->id;
+    if (t->resource.has_dtor) {
+      comp_item it = {0};
+      if ((r = get(x, I, COMP_SORT_CORE_FUNC, t->resource.dtor, &it))) return r;
+      core_callee *cc = snew(x->s, sizeof(core_callee) + sizeof(canon_core_callee));
+      cc->store = x->s->core;
+      cc->f = it.u.core.u.func;
+      canon_core_callee *callee = (canon_core_callee *)(cc + 1);
+      callee->env = cc;
+      callee->call = callee_call;
+      res->dtor = callee;
+    }
+    rt->resource = res;
+    break;
+  }
+  case COMP_TYPE_COMPONENT:
+  case COMP_TYPE_INSTANCE: break;
+  }
+  if (r) return r;
+  push(&I->sp[COMP_SORT_TYPE], (comp_item){.sort = COMP_SORT_TYPE, .u.type = rt});
+  return COMP_OK;
+}
+
+/* ---- canonical definitions ----------------------------------------------- */
+
+static core_valtype core_of_flat(canon_flat f) {
+  switch (f) {
+  case CANON_FLAT_I32: return CORE_I32;
+  case CANON_FLAT_I64: return CORE_I64;
+  case CANON_FLAT_F32: return CORE_F32;
+  case CANON_FLAT_F64: return CORE_F64;
+  }
+  return CORE_I32;
+}
+
+static core_outcome lowered_fn(core_store *s, void *env, const uint64_t *args,
+                               uint64_t *results) {
+  lowered *lw = env;
+  canon_core_vec out = {0};
+  canon_trap trap = {0};
+  if (!canon_lower_call(&lw->callee->fi, &lw->opts.o, &lw->inst->ci, args,
+                        lw->nparams, &out, &trap)) {
+    canon_core_vec_free(&out);
+    return core_trap(s, "%s", trap.msg);
+  }
+  for (uint32_t i = 0; i < lw->nresults && i < out.n; i++) results[i] = out.v[i];
+  canon_core_vec_free(&out);
+  return CORE_OK;
+}
+
+static core_outcome res_new_fn(core_store *s, void *env, const uint64_t *args,
+                               uint64_t *results) {
+  builtin_env *b = env;
+  canon_trap trap = {0};
+  uint32_t i;
+  if (!canon_resource_new(&b->inst->ci, b->rt, (uint32_t)args[0], &i, &trap))
+    return core_trap(s, "%s", trap.msg);
+  results[0] = i;
+  return CORE_OK;
+}
+
+static core_outcome res_drop_fn(core_store *s, void *env, const uint64_t *args,
+                                uint64_t *results) {
+  (void)results;
+  builtin_env *b = env;
+  canon_trap trap = {0};
+  if (!canon_resource_drop(&b->inst->ci, b->rt, (uint32_t)args[0], &trap))
+    return core_trap(s, "%s", trap.msg);
+  return CORE_OK;
+}
+
+static core_outcome res_rep_fn(core_store *s, void *env, const uint64_t *args,
+                               uint64_t *results) {
+  builtin_env *b = env;
+  canon_trap trap = {0};
+  uint32_t rep;
+  if (!canon_resource_rep_builtin(&b->inst->ci, b->rt, (uint32_t)args[0], &rep,
+                                  &trap))
+    return core_trap(s, "%s", trap.msg);
+  results[0] = rep;
+  return CORE_OK;
+}
+
+static void push_core_func(comp_inst *I, core_func_inst *f) {
+  comp_item it = {.sort = COMP_SORT_CORE_FUNC};
+  it.u.core.kind = CORE_EXTERN_FUNC;
+  it.u.core.u.func = f;
+  push(&I->sp[COMP_SORT_CORE_FUNC], it);
+}
+
+static comp_outcome canon_lift_def(ictx *x, comp_inst *I, const comp_canon *cd) {
+  comp_item fit = {0}, tit = {0};
+  comp_outcome r;
+  if ((r = get(x, I, COMP_SORT_CORE_FUNC, cd->func, &fit))) return r;
+  if ((r = get(x, I, COMP_SORT_TYPE, cd->type, &tit))) return r;
+  if (tit.u.type->kind != COMP_TYPE_FUNC)
+    return fail(x, COMP_LINK, "type index %u is not a function type", cd->type);
+  comp_opts o;
+  if ((r = build_opts(x, I, cd->opts, cd->nopts, &o))) return r;
+  comp_func *f = snew(x->s, sizeof *f);
+  move_opts(&f->opts, &o);
+  f->inst = I;
+  f->callee = (core_callee){x->s->core, fit.u.core.u.func};
+  f->lifted.ft = tit.u.type->func;
+  f->lifted.opts = &f->opts.o;
+  f->lifted.inst = &I->ci;
+  f->lifted.callee = (canon_core_callee){&f->callee, callee_call};
+  if (f->opts.o.post_return) {
+    f->post = (core_callee){x->s->core, f->opts.o.post_return};
+    f->lifted.post_return = (canon_core_callee){&f->post, callee_call};
+  }
+  f->fi = canon_lifted_funcinst(&f->lifted);
+  push(&I->sp[COMP_SORT_FUNC], (comp_item){.sort = COMP_SORT_FUNC, .u.func = f});
+  return COMP_OK;
+}
+
+static comp_outcome canon_lower_def(ictx *x, comp_inst *I,
+                                    const comp_canon *cd) {
+  comp_item fit = {0};
+  comp_outcome r;
+  if ((r = get(x, I, COMP_SORT_FUNC, cd->func, &fit))) return r;
+  comp_opts o;
+  if ((r = build_opts(x, I, cd->opts, cd->nopts, &o))) return r;
+  if (o.o.async) return fail(x, COMP_UNSUPPORTED, "unsupported feature: async");
+  lowered *lw = snew(x->s, sizeof *lw);
+  lw->callee = fit.u.func;
+  move_opts(&lw->opts, &o);
+  lw->inst = I;
+  canon_core_functype cft;
+  canon_flatten_functype(&lw->opts.o, fit.u.func->fi.ft, CANON_LOWER, &cft);
+  core_functype ft;
+  ft.nparams = cft.params.n;
+  ft.nresults = cft.results.n;
+  ft.params = xcalloc(ft.nparams, sizeof *ft.params);
+  ft.results = xcalloc(ft.nresults, sizeof *ft.results);
+  for (uint32_t i = 0; i < ft.nparams; i++)
+    ft.params[i] = core_of_flat(cft.params.v[i]);
+  for (uint32_t i = 0; i < ft.nresults; i++)
+    ft.results[i] = core_of_flat(cft.results.v[i]);
+  lw->nparams = ft.nparams;
+  lw->nresults = ft.nresults;
+  core_func_inst *cf = core_host_func_new(x->s->core, &ft, lowered_fn, lw);
+  free(ft.params);
+  free(ft.results);
+  canon_core_functype_free(&cft);
+  if (!cf) return fail(x, COMP_LINK, "cannot make a host function");
+  push_core_func(I, cf);
+  return COMP_OK;
+}
+
+static comp_outcome canon_resource_def(ictx *x, comp_inst *I,
+                                       const comp_canon *cd) {
+  canon_resource_type *rt;
+  comp_outcome r = resource_at(x, I, cd->type, &rt);
+  if (r) return r;
+  builtin_env *b = snew(x->s, sizeof *b);
+  b->inst = I;
+  b->rt = rt;
+  core_valtype i32 = CORE_I32;
+  core_functype ft = {1, 1, &i32, &i32};
+  core_host_fn fn = res_new_fn;
+  if (cd->kind == COMP_CANON_RESOURCE_DROP) {
+    ft.nresults = 0;
+    fn = res_drop_fn;
+  } else if (cd->kind == COMP_CANON_RESOURCE_REP) {
+    fn = res_rep_fn;
+  }
+  core_func_inst *cf = core_host_func_new(x->s->core, &ft, fn, b);
+  if (!cf) return fail(x, COMP_LINK, "cannot make a host function");
+  push_core_func(I, cf);
+  return COMP_OK;
+}
+
+static comp_outcome def_canon(ictx *x, comp_inst *I, const comp_canon *cd) {
+  switch (cd->kind) {
+  case COMP_CANON_LIFT: return canon_lift_def(x, I, cd);
+  case COMP_CANON_LOWER: return canon_lower_def(x, I, cd);
+  case COMP_CANON_RESOURCE_NEW:
+  case COMP_CANON_RESOURCE_DROP:
+  case COMP_CANON_RESOURCE_REP: return canon_resource_def(x, I, cd);
+  default:
+    return fail(x, COMP_UNSUPPORTED, "unsupported feature: async (canon %s)",
+                comp_canon_name(cd->kind));
+  }
+}
+
+/* ---- instances ------------------------------------------------------------ */
+
+static comp_outcome def_core_instance(ictx *x, comp_inst *I,
+                                      const comp_core_instance *ci) {
+  comp_core_inst *out = xcalloc(1, sizeof *out);
+  track(x->s, out, free_core_inst);
+  comp_outcome r;
+  comp_item it = {0};
+  if (!ci->instantiate) {
+    for (uint32_t i = 0; i < ci->nexports; i++) {
+      const comp_core_export *e = &ci->exports[i];
+      if ((r = get(x, I, e->item.sort, e->item.idx, &it))) return r;
+      if (!comp_sort_is_core(e->item.sort) || e->item.sort > COMP_SORT_CORE_TAG)
+        return fail(x, COMP_LINK, "bad core export sort");
+      core_inst_add(out, e->name.s, e->name.len, it.u.core);
+    }
+  } else {
+    if ((r = get(x, I, COMP_SORT_CORE_MODULE, ci->module, &it))) return r;
+    const core_module *m = it.u.module;
+    core_extern *imports = xcalloc(m->nimports, sizeof *imports);
+    for (uint32_t i = 0; i < m->nimports; i++) {
+      const core_import *im = &m->imports[i];
+      const comp_core_arg *arg = NULL;
+      for (uint32_t k = 0; k < ci->nargs; k++)
+        if (ci->args[k].name.len == im->module.len &&
+            memcmp(ci->args[k].name.s, im->module.s, im->module.len) == 0)
+          arg = &ci->args[k];
+      comp_item ai = {0};
+      if (!arg || get(x, I, COMP_SORT_CORE_INSTANCE, arg->instance, &ai) ||
+          !core_inst_find(ai.u.core_inst, im->name.s, im->name.len,
+                          &imports[i]) ||
+          imports[i].kind != im->kind) {
+        free(imports);
+        return fail(x, COMP_LINK, "unknown import \"%.*s\" \"%.*s\"",
+                    (int)im->module.len, im->module.s, (int)im->name.len,
+                    im->name.s);
+      }
+    }
+    cm_error err;
+    cm_error_init(&err);
+    core_outcome o =
+        core_instantiate(x->s->core, m, imports, m->nimports, &out->real, &err);
+    free(imports);
+    if (o == CORE_LINK_ERROR)
+      return fail(x, err.kind == CM_UNSUPPORTED ? COMP_UNSUPPORTED : COMP_LINK,
+                  "%s", err.msg);
+    if (o == CORE_THROWN) return fail(x, COMP_TRAP, "uncaught exception");
+    if (o != CORE_OK)
+      return fail(x, COMP_TRAP, "%s", core_store_message(x->s->core));
+  }
+  push(&I->sp[COMP_SORT_CORE_INSTANCE],
+       (comp_item){.sort = COMP_SORT_CORE_INSTANCE, .u.core_inst = out});
+  return COMP_OK;
+}
+
+static comp_outcome run(ictx *x, comp_inst *I, const comp_component *c,
+                        const comp_import_arg *args, uint32_t nargs);
+
+static comp_inst *new_inst(comp_store *s, comp_inst *parent,
+                           comp_inst *outer) {
+  comp_inst *I = xcalloc(1, sizeof *I);
+  track(s, I, free_inst);
+  canon_instance_init(&I->ci, parent ? &parent->ci : NULL);
+  I->s = s;
+  I->outer = outer;
+  I->arena = canon_type_arena_new();
+  return I;
+}
+
+static comp_outcome def_instance(ictx *x, comp_inst *I,
+                                 const comp_instance *ci) {
+  comp_outcome r;
+  comp_item it = {0};
+  comp_exports *ex;
+  if (ci->instantiate) {
+    if ((r = get(x, I, COMP_SORT_COMPONENT, ci->component, &it))) return r;
+    comp_closure *cl = it.u.component;
+    comp_import_arg *args = xcalloc(ci->nargs, sizeof *args);
+    for (uint32_t i = 0; i < ci->nargs; i++) {
+      args[i].name = ci->args[i].name.s;
+      args[i].len = ci->args[i].name.len;
+      if ((r = get(x, I, ci->args[i].item.sort, ci->args[i].item.idx,
+                   &args[i].item))) {
+        free(args);
+        return r;
+      }
+    }
+    comp_inst *child = new_inst(x->s, I, cl->outer);
+    r = run(x, child, cl->c, args, ci->nargs);
+    free(args);
+    if (r) return r;
+    ex = &child->exports;
+  } else {
+    ex = xcalloc(1, sizeof *ex);
+    track(x->s, ex, free_exports_obj);
+    for (uint32_t i = 0; i < ci->nexports; i++) {
+      const comp_inline_export *e = &ci->exports[i];
+      if ((r = get(x, I, e->item.sort, e->item.idx, &it))) return r;
+      exports_add(ex, e->name.name.s, e->name.name.len, it);
+    }
+  }
+  push(&I->sp[COMP_SORT_INSTANCE],
+       (comp_item){.sort = COMP_SORT_INSTANCE, .u.instance = ex});
+  return COMP_OK;
+}
+
+static comp_outcome def_alias(ictx *x, comp_inst *I, const comp_alias *a) {
+  comp_outcome r;
+  comp_item it = {0};
+  switch (a->kind) {
+  case COMP_ALIAS_EXPORT: {
+    if ((r = get(x, I, COMP_SORT_INSTANCE, a->instance, &it))) return r;
+    comp_item e = {0};
+    if (!comp_exports_find(it.u.instance, a->name.s, a->name.len, &e))
+      return fail(x, COMP_LINK, "instance %u has no export \"%.*s\"",
+                  a->instance, (int)a->name.len, a->name.s);
+    if (e.sort != a->sort)
+      return fail(x, COMP_LINK, "export \"%.*s\" is a %s, not a %s",
+                  (int)a->name.len, a->name.s, comp_sort_name(e.sort),
+                  comp_sort_name(a->sort));
+    push(&I->sp[a->sort], e);
+    return COMP_OK;
+  }
+  case COMP_ALIAS_CORE_EXPORT: {
+    if ((r = get(x, I, COMP_SORT_CORE_INSTANCE, a->instance, &it))) return r;
+    comp_item e = {.sort = a->sort};
+    if (!core_inst_find(it.u.core_inst, a->name.s, a->name.len, &e.u.core) ||
+        (comp_sort)e.u.core.kind != a->sort)
+      return fail(x, COMP_LINK, "core instance %u has no %s export \"%.*s\"",
+                  a->instance, comp_sort_name(a->sort), (int)a->name.len,
+                  a->name.s);
+    push(&I->sp[a->sort], e);
+    return COMP_OK;
+  }
+  case COMP_ALIAS_OUTER: {
+    comp_inst *o = I;
+    for (uint32_t k = 0; k < a->outer_count && o; k++) o = o->outer;
+    if (!o) return fail(x, COMP_LINK, "outer alias count out of bounds");
+    if ((r = get(x, o, a->sort, a->outer_idx, &it))) return r;
+    push(&I->sp[a->sort], it);
+    return COMP_OK;
+  }
+  }
+  return fail(x, COMP_LINK, "bad alias");
+}
+
+static comp_outcome def_import(ictx *x, comp_inst *I, const comp_import *im,
+                               const comp_import_arg *args, uint32_t nargs) {
+  const core_name *n = &im->name.name;
+  for (uint32_t i = 0; i < nargs; i++)
+    if (args[i].len == n->len && memcmp(args[i].name, n->s, n->len) == 0) {
+      if (args[i].item.sort != im->type.sort)
+        return fail(x, COMP_LINK,
+                    "import \"%.*s\": expected a %s, found a %s", (int)n->len,
+                    n->s, comp_sort_name(im->type.sort),
+                    comp_sort_name(args[i].item.sort));
+      push(&I->sp[im->type.sort], args[i].item);
+      return COMP_OK;
+    }
+  return fail(x, COMP_LINK, "missing import \"%.*s\"", (int)n->len, n->s);
+}
+
+static comp_outcome def_start(ictx *x, comp_inst *I, const comp_start *st) {
+  comp_item it = {0};
+  comp_outcome r = get(x, I, COMP_SORT_FUNC, st->func, &it);
+  if (r) return r;
+  if (st->nargs)
+    return fail(x, COMP_UNSUPPORTED, "unsupported feature: value arguments");
+  canon_value **res = NULL;
+  uint32_t nres = 0;
+  canon_trap trap = {0};
+  if (!canon_host_invoke(&it.u.func->fi, NULL, 0, &res, &nres, &trap))
+    return fail(x, COMP_TRAP, "%s", trap.msg);
+  for (uint32_t i = 0; i < nres; i++) {
+    track(x->s, res[i], (void (*)(void *))canon_value_free);
+    if (i < st->nresults)
+      push(&I->sp[COMP_SORT_VALUE],
+           (comp_item){.sort = COMP_SORT_VALUE, .u.value = res[i]});
+  }
+  for (uint32_t i = nres; i < st->nresults; i++)
+    push(&I->sp[COMP_SORT_VALUE], (comp_item){.sort = COMP_SORT_VALUE});
+  free(res);
+  return COMP_OK;
+}
+
+static comp_outcome run(ictx *x, comp_inst *I, const comp_component *c,
+                        const comp_import_arg *args, uint32_t nargs) {
+  for (uint32_t i = 0; i < c->ndefs; i++) {
+    const comp_def *d = &c->defs[i];
+    comp_outcome r = COMP_OK;
+    comp_item it = {0};
+    switch (d->kind) {
+    case COMP_DEF_CORE_MODULE:
+      push(&I->sp[COMP_SORT_CORE_MODULE],
+           (comp_item){.sort = COMP_SORT_CORE_MODULE,
+                       .u.module = d->u.core_module});
+      break;
+    case COMP_DEF_CORE_INSTANCE:
+      r = def_core_instance(x, I, &d->u.core_instance);
+      break;
+    case COMP_DEF_CORE_TYPE:
+      push(&I->sp[COMP_SORT_CORE_TYPE],
+           (comp_item){.sort = COMP_SORT_CORE_TYPE,
+                       .u.core_type = d->u.core_type});
+      break;
+    case COMP_DEF_COMPONENT: {
+      comp_closure *cl = snew(x->s, sizeof *cl);
+      cl->c = d->u.component;
+      cl->outer = I;
+      push(&I->sp[COMP_SORT_COMPONENT],
+           (comp_item){.sort = COMP_SORT_COMPONENT, .u.component = cl});
+      break;
+    }
+    case COMP_DEF_INSTANCE: r = def_instance(x, I, &d->u.instance); break;
+    case COMP_DEF_ALIAS: r = def_alias(x, I, &d->u.alias); break;
+    case COMP_DEF_TYPE: r = def_type(x, I, d); break;
+    case COMP_DEF_CANON: r = def_canon(x, I, &d->u.canon); break;
+    case COMP_DEF_START: r = def_start(x, I, &d->u.start); break;
+    case COMP_DEF_IMPORT: r = def_import(x, I, &d->u.import, args, nargs); break;
+    case COMP_DEF_EXPORT: {
+      const comp_export *e = &d->u.export_;
+      if ((r = get(x, I, e->item.sort, e->item.idx, &it))) break;
+      exports_add(&I->exports, e->name.name.s, e->name.name.len, it);
+      push(&I->sp[e->item.sort], it);
+      break;
+    }
+    case COMP_DEF_VALUE:
+      push(&I->sp[COMP_SORT_VALUE], (comp_item){.sort = COMP_SORT_VALUE});
+      break;
+    }
+    if (r) return r;
+  }
+  return COMP_OK;
+}
+
+comp_outcome comp_instantiate(comp_store *s, const comp_component *c,
+                              const comp_import_arg *args, uint32_t nargs,
+                              comp_inst **out, char *msg, size_t msgn) {
+  ictx x = {s, msg, msgn};
+  comp_inst *I = new_inst(s, NULL, NULL);
+  comp_outcome r = run(&x, I, c, args, nargs);
+  if (r == COMP_OK) *out = I;
+  return r;
+}
+
+comp_outcome comp_invoke(comp_store *s, comp_func *f, canon_value *const *args,
+                         uint32_t nargs, canon_value ***results,
+                         uint32_t *nresults, char *msg, size_t msgn) {
+  (void)s;
+  canon_trap trap = {0};
+  if (!canon_host_invoke(&f->fi, args, nargs, results, nresults, &trap)) {
+    snprintf(msg, msgn, "%s", trap.msg);
+    return trap.kind == CANON_TRAP_UNSUPPORTED ? COMP_UNSUPPORTED : COMP_TRAP;
+  }
+  return COMP_OK;
+}

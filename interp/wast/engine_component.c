@@ -1,0 +1,303 @@
+/* engine_component.c -- the component model engine behind the .wast runner
+ * (see engine.h): `(component ...)` forms through comp_parse_component,
+ * comp_validate and comp_instantiate, in the core engine's store so core
+ * and component instances live side by side.
+ *
+ * Component functions take and return component values, so this engine
+ * implements the optional invoke_forms / results_match operations: it
+ * parses the argument constants itself (comp_values.h), checks them
+ * against the function's parameter types, and compares lifted results with
+ * the expected constants (canon_value_equal). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../canon/context.h"
+#include "../component/instantiate.h"
+#include "../component/text.h"
+#include "comp_values.h"
+#include "engine.h"
+
+typedef struct comp_def_ref {
+  comp_component *c;
+  struct comp_def_ref *next;
+} comp_def_ref;
+
+typedef struct comp_engine {
+  wast_engine base; /* first: a wast_engine* is a comp_engine* */
+  comp_store *store;
+  comp_def_ref *defs;
+} comp_engine;
+
+/* Results of an invoke. */
+typedef struct comp_results {
+  canon_value **v;
+  uint32_t n;
+} comp_results;
+
+static void *cpe_decode(wast_engine *e, const sx_node *form, cm_error *err) {
+  comp_engine *ce = (comp_engine *)e;
+  comp_component *c = comp_parse_component(form, NULL, err);
+  if (!c) return NULL;
+  comp_def_ref *d = calloc(1, sizeof *d);
+  if (!d) {
+    comp_component_free(c);
+    cm_error_set(err, CM_IO, "out of memory");
+    return NULL;
+  }
+  d->c = c;
+  d->next = ce->defs;
+  ce->defs = d;
+  return d;
+}
+
+/* Validation is the component validator's (comp_validate); until it is in
+ * the tree every decoded component counts as valid, and instantiation
+ * reports what it cannot link. */
+static bool cpe_validate(wast_engine *e, void *def, cm_error *err) {
+  (void)e, (void)def, (void)err;
+  return true;
+}
+
+static void cpe_free_def(wast_engine *e, void *def) {
+  comp_engine *ce = (comp_engine *)e;
+  for (comp_def_ref **p = &ce->defs; *p; p = &(*p)->next)
+    if (*p == def) {
+      *p = ((comp_def_ref *)def)->next;
+      comp_component_free(((comp_def_ref *)def)->c);
+      free(def);
+      return;
+    }
+}
+
+static wast_outcome from_comp(comp_outcome o) {
+  switch (o) {
+  case COMP_OK: return WAST_OK;
+  case COMP_TRAP: return WAST_TRAP;
+  case COMP_LINK: return WAST_LINK;
+  case COMP_UNSUPPORTED: return WAST_UNSUPPORTED;
+  }
+  return WAST_ERROR;
+}
+
+static wast_outcome cpe_instantiate(wast_engine *e, void *def, void **inst,
+                                    char *msg, size_t msgn) {
+  comp_engine *ce = (comp_engine *)e;
+  comp_inst *i = NULL;
+  comp_outcome o = comp_instantiate(ce->store, ((comp_def_ref *)def)->c, NULL,
+                                    0, &i, msg, msgn);
+  if (o == COMP_OK) *inst = i;
+  return from_comp(o);
+}
+
+static wast_outcome cpe_invoke(wast_engine *e, void *inst, const char *name,
+                               size_t len, const wast_value *args,
+                               size_t nargs, wast_value **results,
+                               size_t *nresults, char *msg, size_t msgn) {
+  (void)e, (void)inst, (void)args, (void)nargs;
+  *results = NULL;
+  *nresults = 0;
+  snprintf(msg, msgn, "\"%.*s\" is a component function: it takes component "
+           "values", (int)len, name);
+  return WAST_ERROR;
+}
+
+static wast_outcome cpe_get(wast_engine *e, void *inst, const char *name,
+                            size_t len, wast_value *out, char *msg,
+                            size_t msgn) {
+  (void)e, (void)inst, (void)out;
+  snprintf(msg, msgn, "cannot get \"%.*s\" of a component instance", (int)len,
+           name);
+  return WAST_ERROR;
+}
+
+static bool cpe_export(wast_engine *e, void *inst, const char *name,
+                       size_t len, core_extern *out) {
+  (void)e, (void)inst, (void)name, (void)len, (void)out;
+  return false;
+}
+
+static void free_values(canon_value **v, uint32_t n) {
+  if (!v) return;
+  for (uint32_t i = 0; i < n; i++) canon_value_free(v[i]);
+  free(v);
+}
+
+static wast_outcome cpe_invoke_forms(wast_engine *e, void *inst,
+                                     const char *name, size_t len,
+                                     sx_node *const *argforms, size_t nargs,
+                                     void **results, char *msg, size_t msgn) {
+  comp_engine *ce = (comp_engine *)e;
+  *results = NULL;
+  comp_item it;
+  if (!comp_exports_find(comp_inst_exports(inst), name, len, &it)) {
+    snprintf(msg, msgn, "undefined export \"%.*s\"", (int)len, name);
+    return WAST_ERROR;
+  }
+  if (it.sort != COMP_SORT_FUNC) {
+    snprintf(msg, msgn, "export \"%.*s\" is not a function", (int)len, name);
+    return WAST_ERROR;
+  }
+  const canon_functype *ft = comp_func_type(it.u.func);
+  if (nargs != ft->nparams) {
+    snprintf(msg, msgn, "wrong number of arguments: %zu, expected %u", nargs,
+             ft->nparams);
+    return WAST_ERROR;
+  }
+  canon_value **args = calloc(nargs + 1, sizeof *args);
+  if (!args) {
+    snprintf(msg, msgn, "out of memory");
+    return WAST_ERROR;
+  }
+  for (size_t i = 0; i < nargs; i++) {
+    cm_error err;
+    cm_error_init(&err);
+    char why[256] = "";
+    if (!wast_comp_parse_value(argforms[i], &args[i], &err)) {
+      snprintf(msg, msgn, "bad argument: %s", err.msg);
+      free_values(args, (uint32_t)nargs);
+      return WAST_ERROR;
+    }
+    if (!canon_value_has_type(args[i], ft->params[i].t, why, sizeof why)) {
+      snprintf(msg, msgn, "argument %zu does not fit its type: %s", i, why);
+      free_values(args, (uint32_t)nargs);
+      return WAST_ERROR;
+    }
+  }
+  comp_results *r = calloc(1, sizeof *r);
+  if (!r) {
+    free_values(args, (uint32_t)nargs);
+    snprintf(msg, msgn, "out of memory");
+    return WAST_ERROR;
+  }
+  comp_outcome o = comp_invoke(ce->store, it.u.func, args, (uint32_t)nargs,
+                               &r->v, &r->n, msg, msgn);
+  free_values(args, (uint32_t)nargs);
+  if (o != COMP_OK) {
+    free(r);
+    return from_comp(o);
+  }
+  *results = r;
+  return WAST_OK;
+}
+
+static void format_results(const comp_results *r, char *buf, size_t n) {
+  size_t used = 0;
+  buf[0] = 0;
+  if (r->n != 1) used += (size_t)snprintf(buf, n, "[");
+  for (uint32_t i = 0; i < r->n && used + 1 < n; i++) {
+    char *s = canon_value_to_string(r->v[i]);
+    used += (size_t)snprintf(buf + used, n - used, "%s%s", i ? " " : "", s);
+    free(s);
+  }
+  if (r->n != 1 && used + 1 < n) snprintf(buf + used, n - used, "]");
+}
+
+static bool cpe_results_match(wast_engine *e, void *results,
+                              sx_node *const *expected, size_t n, char *why,
+                              size_t whyn) {
+  (void)e;
+  const comp_results *r = results;
+  canon_value **want = calloc(n + 1, sizeof *want);
+  bool ok = want != NULL && n == r->n;
+  bool parsed = want != NULL;
+  for (size_t i = 0; parsed && i < n; i++) {
+    cm_error err;
+    cm_error_init(&err);
+    if (!wast_comp_parse_value(expected[i], &want[i], &err)) {
+      snprintf(why, whyn, "bad result: %s", err.msg);
+      parsed = ok = false;
+    }
+  }
+  for (size_t i = 0; ok && i < n; i++) ok = canon_value_equal(want[i], r->v[i]);
+  if (!ok && parsed) {
+    char got[1200], exp[1200];
+    comp_results w = {want, (uint32_t)n};
+    format_results(r, got, sizeof got);
+    format_results(&w, exp, sizeof exp);
+    snprintf(why, whyn, "expected %s, got %s", exp, got);
+  }
+  free_values(want, (uint32_t)n);
+  return ok;
+}
+
+static void cpe_free_results(wast_engine *e, void *results) {
+  (void)e;
+  comp_results *r = results;
+  if (!r) return;
+  free_values(r->v, r->n);
+  free(r);
+}
+
+/* Traps of the Canonical ABI are worded like the reference tests (which
+ * come from Wasmtime) where the spec gives no words; where Wasmtime words
+ * a condition differently, canon_trap_alias gives the other wording, and
+ * core traps get Wasmtime's "wasm trap: " prefix forms. */
+static bool starts_with(const char *s, const char *p, size_t n) {
+  return strlen(s) >= n && memcmp(s, p, n) == 0;
+}
+
+static bool cpe_trap_matches(wast_engine *e, const char *actual,
+                             const char *expected, size_t n) {
+  (void)e;
+  static const char prefix[] = "wasm trap: ";
+  if (n >= sizeof prefix - 1 && memcmp(expected, prefix, sizeof prefix - 1) == 0) {
+    expected += sizeof prefix - 1;
+    n -= sizeof prefix - 1;
+  }
+  if (starts_with(actual, expected, n)) return true;
+  for (int k = CANON_TRAP_GUEST; k <= CANON_TRAP_UNSUPPORTED; k++) {
+    const char *m = canon_trap_message((canon_trap_kind)k);
+    const char *a = canon_trap_alias((canon_trap_kind)k);
+    if (a && strcmp(actual, m) == 0 && starts_with(a, expected, n)) return true;
+  }
+  static const struct {
+    const char *ours, *theirs;
+  } core_words[] = {
+      {"unreachable", "wasm `unreachable` instruction executed"},
+  };
+  for (size_t k = 0; k < sizeof core_words / sizeof core_words[0]; k++)
+    if (starts_with(actual, core_words[k].ours, strlen(core_words[k].ours)) &&
+        starts_with(core_words[k].theirs, expected, n))
+      return true;
+  return false;
+}
+
+static void cpe_free(wast_engine *e) {
+  comp_engine *ce = (comp_engine *)e;
+  comp_store_free(ce->store);
+  while (ce->defs) {
+    comp_def_ref *next = ce->defs->next;
+    comp_component_free(ce->defs->c);
+    free(ce->defs);
+    ce->defs = next;
+  }
+  free(ce);
+}
+
+static const wast_engine_ops comp_ops = {
+    .name = "component",
+    .decode = cpe_decode,
+    .validate = cpe_validate,
+    .instantiate = cpe_instantiate,
+    .invoke = cpe_invoke,
+    .get = cpe_get,
+    .export_extern = cpe_export,
+    .free_def = cpe_free_def,
+    .free = cpe_free,
+};
+
+static const wast_engine_ext comp_ext = {
+    .invoke_forms = cpe_invoke_forms,
+    .results_match = cpe_results_match,
+    .free_results = cpe_free_results,
+    .trap_matches = cpe_trap_matches,
+};
+
+wast_engine *wast_component_engine_new(wast_engine *core) {
+  comp_engine *ce = calloc(1, sizeof *ce);
+  if (!ce) return NULL;
+  ce->base.ops = &comp_ops;
+  ce->base.ext = &comp_ext;
+  ce->store = comp_store_new(wast_core_engine_store(core));
+  return &ce->base;
+}
