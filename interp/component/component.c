@@ -1,6 +1,7 @@
 /* component.c -- constructors, destructors and tables of the component AST
  * (see component.h). */
 #include "component.h"
+#include "validate.h"
 
 #include <stdlib.h>
 
@@ -251,6 +252,7 @@ void comp_def_clear(comp_def *d) {
 
 void comp_component_free(comp_component *c) {
   if (!c) return;
+  comp_validation_free(c);
   for (uint32_t i = 0; i < c->ndefs; i++) comp_def_clear(&c->defs[i]);
   free(c->defs);
   free(c->id);

@@ -481,6 +481,12 @@ struct comp_component {
   char *id; /* $id of the component (without $), or NULL */
   comp_def *defs;
   uint32_t ndefs;
+  /* [validator] the type of every index-space item (validate.h); NULL
+   * until comp_validate succeeds. */
+  struct comp_vinfo *vinfo;
+  /* [validator] owned by the top-level component: the validation's
+   * storage (canon types, ...), freed by comp_component_free. */
+  void *vstate;
 };
 
 comp_component *comp_component_new(void);

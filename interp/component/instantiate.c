@@ -18,6 +18,7 @@
 #include "../../canon/handles.h"
 #include "../../canon/layout.h"
 #include "../../canon/resource.h"
+#include "builtins.h"
 
 /* ---- runtime objects --------------------------------------------------- */
 
@@ -690,6 +691,35 @@ static comp_outcome canon_resource_def(ictx *x, comp_inst *I,
   return COMP_OK;
 }
 
+/* A built-in of a later issue (builtins.h). */
+static comp_outcome canon_stub_def(ictx *x, comp_inst *I, const comp_canon *cd) {
+  canon_flat_vec flat = {0};
+  if (cd->kind == COMP_CANON_TASK_RETURN && cd->has_result) {
+    comp_opts o;
+    const canon_type *t;
+    comp_outcome r;
+    if ((r = build_opts(x, I, cd->opts, cd->nopts, &o))) return r;
+    if ((r = valtype(x, I, cd->result, &t))) return r;
+    canon_flatten_types(&t, 1, &o.o, &flat);
+    if (flat.n > CANON_MAX_FLAT_PARAMS) {
+      flat.n = 0;
+      canon_flat_vec_push(&flat, CANON_FLAT_I32);
+    }
+  }
+  core_functype ft;
+  comp_builtin_functype(cd, &flat, &ft);
+  canon_flat_vec_free(&flat);
+  comp_builtin_stub *b = snew(x->s, sizeof *b);
+  b->inst = &I->ci;
+  b->kind = cd->kind;
+  core_func_inst *cf = comp_builtin_stub_new(x->s->core, b, &ft);
+  free(ft.params);
+  free(ft.results);
+  if (!cf) return fail(x, COMP_LINK, "cannot make a host function");
+  push_core_func(I, cf);
+  return COMP_OK;
+}
+
 static comp_outcome def_canon(ictx *x, comp_inst *I, const comp_canon *cd) {
   switch (cd->kind) {
   case COMP_CANON_LIFT: return canon_lift_def(x, I, cd);
@@ -697,9 +727,7 @@ static comp_outcome def_canon(ictx *x, comp_inst *I, const comp_canon *cd) {
   case COMP_CANON_RESOURCE_NEW:
   case COMP_CANON_RESOURCE_DROP:
   case COMP_CANON_RESOURCE_REP: return canon_resource_def(x, I, cd);
-  default:
-    return fail(x, COMP_UNSUPPORTED, "unsupported feature: async (canon %s)",
-                comp_canon_name(cd->kind));
+  default: return canon_stub_def(x, I, cd);
   }
 }
 
@@ -722,6 +750,10 @@ static comp_outcome def_core_instance(ictx *x, comp_inst *I,
   } else {
     if ((r = get(x, I, COMP_SORT_CORE_MODULE, ci->module, &it))) return r;
     const core_module *m = it.u.module;
+    /* Running unvalidated code would follow unresolved branch targets. */
+    if (!m->validated)
+      return fail(x, COMP_LINK, "core module %u was not validated",
+                  ci->module);
     core_extern *imports = xcalloc(m->nimports, sizeof *imports);
     for (uint32_t i = 0; i < m->nimports; i++) {
       const core_import *im = &m->imports[i];
@@ -955,7 +987,11 @@ comp_outcome comp_invoke(comp_store *s, comp_func *f, canon_value *const *args,
   canon_trap trap = {0};
   if (!canon_host_invoke(&f->fi, args, nargs, results, nresults, &trap)) {
     snprintf(msg, msgn, "%s", trap.msg);
-    return trap.kind == CANON_TRAP_UNSUPPORTED ? COMP_UNSUPPORTED : COMP_TRAP;
+    /* A stub built-in's trap crosses core wasm as a message. */
+    static const char unsupported[] = "unsupported feature:";
+    bool unsup = trap.kind == CANON_TRAP_UNSUPPORTED ||
+                 strncmp(trap.msg, unsupported, sizeof unsupported - 1) == 0;
+    return unsup ? COMP_UNSUPPORTED : COMP_TRAP;
   }
   return COMP_OK;
 }

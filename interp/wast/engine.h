@@ -111,7 +111,8 @@ void *wast_core_engine_spectest(wast_engine *e);
 core_store *wast_core_engine_store(wast_engine *e);
 
 /* The component model engine (engine_component.c), sharing the core
- * engine's store. */
+ * engine's store; free it after the core engine (its modules must
+ * outlive the core instances made from them). */
 wast_engine *wast_component_engine_new(wast_engine *core);
 
 #endif

@@ -14,6 +14,7 @@
 #include "../../canon/context.h"
 #include "../component/instantiate.h"
 #include "../component/text.h"
+#include "../core/validate.h"
 #include "comp_values.h"
 #include "engine.h"
 
@@ -26,6 +27,11 @@ typedef struct comp_engine {
   wast_engine base; /* first: a wast_engine* is a comp_engine* */
   comp_store *store;
   comp_def_ref *defs;
+  /* Instances a call left half-way through an unsupported built-in: their
+   * state (may_enter, handles) is not what the spec would have, so later
+   * calls on them are skipped, not run. */
+  void **broken;
+  size_t nbroken;
 } comp_engine;
 
 /* Results of an invoke. */
@@ -50,12 +56,27 @@ static void *cpe_decode(wast_engine *e, const sx_node *form, cm_error *err) {
   return d;
 }
 
-/* Validation is the component validator's (comp_validate); until it is in
- * the tree every decoded component counts as valid, and instantiation
- * reports what it cannot link. */
-static bool cpe_validate(wast_engine *e, void *def, cm_error *err) {
-  (void)e, (void)def, (void)err;
+/* Validates the core modules of c and of its nested components. */
+static bool validate_core_modules(comp_component *c, cm_error *err) {
+  for (uint32_t i = 0; i < c->ndefs; i++) {
+    comp_def *d = &c->defs[i];
+    if (d->kind == COMP_DEF_CORE_MODULE && !d->u.core_module->validated &&
+        !core_validate(d->u.core_module, err))
+      return false;
+    if (d->kind == COMP_DEF_COMPONENT &&
+        !validate_core_modules(d->u.component, err))
+      return false;
+  }
   return true;
+}
+
+/* Validation is the component validator's (comp_validate); until it is in
+ * the tree only the core modules inside are validated (the core
+ * interpreter needs the branch targets validation resolves), and
+ * instantiation reports what it cannot link. */
+static bool cpe_validate(wast_engine *e, void *def, cm_error *err) {
+  (void)e;
+  return validate_core_modules(((comp_def_ref *)def)->c, err);
 }
 
 static void cpe_free_def(wast_engine *e, void *def) {
@@ -128,6 +149,12 @@ static wast_outcome cpe_invoke_forms(wast_engine *e, void *inst,
                                      void **results, char *msg, size_t msgn) {
   comp_engine *ce = (comp_engine *)e;
   *results = NULL;
+  for (size_t i = 0; i < ce->nbroken; i++)
+    if (ce->broken[i] == inst) {
+      snprintf(msg, msgn, "unsupported feature: async (an earlier call on "
+               "this instance needed it)");
+      return WAST_UNSUPPORTED;
+    }
   comp_item it;
   if (!comp_exports_find(comp_inst_exports(inst), name, len, &it)) {
     snprintf(msg, msgn, "undefined export \"%.*s\"", (int)len, name);
@@ -172,6 +199,13 @@ static wast_outcome cpe_invoke_forms(wast_engine *e, void *inst,
   comp_outcome o = comp_invoke(ce->store, it.u.func, args, (uint32_t)nargs,
                                &r->v, &r->n, msg, msgn);
   free_values(args, (uint32_t)nargs);
+  if (o == COMP_UNSUPPORTED) {
+    void **b = realloc(ce->broken, (ce->nbroken + 1) * sizeof *b);
+    if (b) {
+      ce->broken = b;
+      ce->broken[ce->nbroken++] = inst;
+    }
+  }
   if (o != COMP_OK) {
     free(r);
     return from_comp(o);
@@ -245,6 +279,13 @@ static bool cpe_trap_matches(wast_engine *e, const char *actual,
     n -= sizeof prefix - 1;
   }
   if (starts_with(actual, expected, n)) return true;
+  /* Wasmtime often appends details to the words of a trap ("handle index
+   * 1 used with the wrong type, expected ..."): our whole message followed
+   * by such details matches. */
+  size_t an = strlen(actual);
+  if (an >= 16 && an < n && memcmp(expected, actual, an) == 0 &&
+      (expected[an] == ',' || expected[an] == ':' || expected[an] == ' '))
+    return true;
   for (int k = CANON_TRAP_GUEST; k <= CANON_TRAP_UNSUPPORTED; k++) {
     const char *m = canon_trap_message((canon_trap_kind)k);
     const char *a = canon_trap_alias((canon_trap_kind)k);
@@ -265,6 +306,7 @@ static bool cpe_trap_matches(wast_engine *e, const char *actual,
 static void cpe_free(wast_engine *e) {
   comp_engine *ce = (comp_engine *)e;
   comp_store_free(ce->store);
+  free(ce->broken);
   while (ce->defs) {
     comp_def_ref *next = ce->defs->next;
     comp_component_free(ce->defs->c);

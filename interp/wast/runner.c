@@ -555,7 +555,25 @@ static bool ext_assert_return(runner *r, const sx_node *form, cmd *c) {
   size_t i = 1;
   const sx_node *id = is_id(item(act, 1)) ? act->items[i++] : NULL;
   entry *e = lookup(&r->instances, id_text(id), id_len(id));
-  if (!e || e->state != ENT_OK || !e->eng->ext) return false;
+  if (!e) return false;
+  /* A failed or skipped component instance: its results cannot be
+   * parsed as core patterns, so say why here. */
+  if (e->state != ENT_OK) {
+    bool core_pats = true;
+    for (size_t k = 2; k < form->n; k++) {
+      wast_pattern p;
+      memset(&p, 0, sizeof p);
+      cm_error err;
+      cm_error_init(&err);
+      bool ok = wast_parse_pattern(form->items[k], &p, &err);
+      wast_pattern_free(&p);
+      core_pats = core_pats && ok;
+    }
+    if (core_pats) return false;
+    blocked(c, e, "module");
+    return true;
+  }
+  if (!e->eng->ext) return false;
   wast_outcome o;
   wast_value *vals;
   size_t n;
@@ -953,9 +971,11 @@ void wast_run_source(const char *src, size_t len, const char *name,
     for (size_t i = 0; i < top->n; i++) run_command(&r, top->items[i]);
   }
 
-  /* The component engine first: it lives in the core engine's store. */
-  r.comp->ops->free(r.comp);
+  /* The core engine first: core instances made inside components point
+   * into modules the component engine owns, and freeing the component
+   * engine touches nothing of the core store. */
   r.core->ops->free(r.core);
+  r.comp->ops->free(r.comp);
   while (r.entries) {
     entry *next = r.entries->next;
     free(r.entries->reason);

@@ -1,0 +1,122 @@
+/* builtins.c -- stubs for the built-ins of later issues (see builtins.h). */
+#include "builtins.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Core types as "params>results" over i (i32) and l (i64); T (the memory's
+ * pointer type) and U (the table's index type) are i32 here. */
+static const char *signature(comp_canonkind k) {
+  switch (k) {
+  case COMP_CANON_BACKPRESSURE_INC:
+  case COMP_CANON_BACKPRESSURE_DEC:
+  case COMP_CANON_TASK_CANCEL: return ">";
+  case COMP_CANON_WAITABLE_SET_NEW:
+  case COMP_CANON_THREAD_INDEX:
+  case COMP_CANON_THREAD_SUSPEND:
+  case COMP_CANON_THREAD_YIELD:
+  case COMP_CANON_THREAD_AVAILABLE_PARALLELISM: return ">i";
+  case COMP_CANON_WAITABLE_SET_WAIT:
+  case COMP_CANON_WAITABLE_SET_POLL:
+  case COMP_CANON_FUTURE_READ:
+  case COMP_CANON_FUTURE_WRITE:
+  case COMP_CANON_THREAD_NEW_INDIRECT:
+  case COMP_CANON_THREAD_SPAWN_INDIRECT:
+  case COMP_CANON_ERROR_CONTEXT_NEW: return "ii>i";
+  case COMP_CANON_WAITABLE_SET_DROP:
+  case COMP_CANON_SUBTASK_DROP:
+  case COMP_CANON_STREAM_DROP_READABLE:
+  case COMP_CANON_STREAM_DROP_WRITABLE:
+  case COMP_CANON_FUTURE_DROP_READABLE:
+  case COMP_CANON_FUTURE_DROP_WRITABLE:
+  case COMP_CANON_THREAD_RESUME_LATER:
+  case COMP_CANON_ERROR_CONTEXT_DROP: return "i>";
+  case COMP_CANON_WAITABLE_JOIN:
+  case COMP_CANON_ERROR_CONTEXT_DEBUG_MESSAGE: return "ii>";
+  case COMP_CANON_SUBTASK_CANCEL:
+  case COMP_CANON_STREAM_CANCEL_READ:
+  case COMP_CANON_STREAM_CANCEL_WRITE:
+  case COMP_CANON_FUTURE_CANCEL_READ:
+  case COMP_CANON_FUTURE_CANCEL_WRITE:
+  case COMP_CANON_THREAD_SUSPEND_THEN_RESUME:
+  case COMP_CANON_THREAD_YIELD_THEN_RESUME:
+  case COMP_CANON_THREAD_SUSPEND_THEN_PROMOTE:
+  case COMP_CANON_THREAD_YIELD_THEN_PROMOTE: return "i>i";
+  case COMP_CANON_STREAM_NEW:
+  case COMP_CANON_FUTURE_NEW: return ">l";
+  case COMP_CANON_STREAM_READ:
+  case COMP_CANON_STREAM_WRITE: return "iii>i";
+  default: return ">";
+  }
+}
+
+static core_valtype core_of_flat(canon_flat f) {
+  switch (f) {
+  case CANON_FLAT_I64: return CORE_I64;
+  case CANON_FLAT_F32: return CORE_F32;
+  case CANON_FLAT_F64: return CORE_F64;
+  default: return CORE_I32;
+  }
+}
+
+void comp_builtin_functype(const comp_canon *cd, const canon_flat_vec *flat,
+                           core_functype *ft) {
+  memset(ft, 0, sizeof *ft);
+  if (cd->kind == COMP_CANON_TASK_RETURN) {
+    ft->nparams = flat ? flat->n : 0;
+    ft->params = calloc(ft->nparams + 1, sizeof *ft->params);
+    ft->results = calloc(1, sizeof *ft->results);
+    for (uint32_t i = 0; i < ft->nparams; i++)
+      ft->params[i] = core_of_flat(flat->v[i]);
+    return;
+  }
+  if (cd->kind == COMP_CANON_CONTEXT_GET || cd->kind == COMP_CANON_CONTEXT_SET) {
+    ft->params = calloc(1, sizeof *ft->params);
+    ft->results = calloc(1, sizeof *ft->results);
+    if (cd->kind == COMP_CANON_CONTEXT_GET) {
+      ft->nresults = 1;
+      ft->results[0] = cd->ctx_type;
+    } else {
+      ft->nparams = 1;
+      ft->params[0] = cd->ctx_type;
+    }
+    return;
+  }
+  const char *sig = signature(cd->kind);
+  const char *gt = strchr(sig, '>');
+  ft->nparams = (uint32_t)(gt - sig);
+  ft->nresults = (uint32_t)strlen(gt + 1);
+  ft->params = calloc(ft->nparams + 1, sizeof *ft->params);
+  ft->results = calloc(ft->nresults + 1, sizeof *ft->results);
+  for (uint32_t i = 0; i < ft->nparams; i++)
+    ft->params[i] = sig[i] == 'l' ? CORE_I64 : CORE_I32;
+  for (uint32_t i = 0; i < ft->nresults; i++)
+    ft->results[i] = gt[1 + i] == 'l' ? CORE_I64 : CORE_I32;
+}
+
+/* Built-ins whose definition starts with trap_if(not inst.may_leave). */
+static bool checks_may_leave(comp_canonkind k) {
+  switch (k) {
+  case COMP_CANON_CONTEXT_GET:
+  case COMP_CANON_CONTEXT_SET:
+  case COMP_CANON_BACKPRESSURE_INC:
+  case COMP_CANON_BACKPRESSURE_DEC:
+  case COMP_CANON_THREAD_AVAILABLE_PARALLELISM: return false;
+  default: return true;
+  }
+}
+
+static core_outcome stub_fn(core_store *s, void *env, const uint64_t *args,
+                            uint64_t *results) {
+  (void)args, (void)results;
+  comp_builtin_stub *b = env;
+  if (checks_may_leave(b->kind) && !b->inst->may_leave)
+    return core_trap(s, "cannot leave component instance");
+  return core_trap(s, "unsupported feature: async (canon %s)",
+                   comp_canon_name(b->kind));
+}
+
+core_func_inst *comp_builtin_stub_new(core_store *s, comp_builtin_stub *env,
+                                      const core_functype *ft) {
+  return core_host_func_new(s, ft, stub_fn, env);
+}

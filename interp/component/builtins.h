@@ -1,0 +1,29 @@
+/* builtins.h -- the core functions of the Canonical ABI built-ins that this
+ * issue does not implement yet (the async, threading and error-context
+ * ones): they have their spec core types, so components using them link,
+ * and when called they perform the built-in's initial
+ * `trap_if(not inst.may_leave)` (so post-return and realloc checks work)
+ * and then trap "unsupported feature: async (canon NAME)".
+ * resource.new/drop/rep and lift/lower live in instantiate.c. */
+#ifndef COMP_BUILTINS_H
+#define COMP_BUILTINS_H
+
+#include "../../canon/instance.h"
+#include "../../canon/layout.h"
+#include "../core/exec.h"
+#include "component.h"
+
+/* The core function type of built-in cd (flat_result: task.return's
+ * flattened parameters, NULL otherwise); *ft's arrays are malloc'd. */
+void comp_builtin_functype(const comp_canon *cd, const canon_flat_vec *flat,
+                           core_functype *ft);
+/* A stub core function for cd in instance inst; env is kept by the
+ * caller's store (it must outlive the function). */
+typedef struct comp_builtin_stub {
+  canon_instance *inst;
+  comp_canonkind kind;
+} comp_builtin_stub;
+core_func_inst *comp_builtin_stub_new(core_store *s, comp_builtin_stub *env,
+                                      const core_functype *ft);
+
+#endif

@@ -1,0 +1,258 @@
+/* validate_priv.h -- the component validator's internal model, shared by
+ * validate*.c (not a public API: see validate.h).
+ *
+ * Validation gives every item of every index space a *semantic* type:
+ *  - value types are canon_types (canon/types.h) built in the validation's
+ *    arena; own/borrow point at a vres_ref (below) disguised as a
+ *    canon_resource_type;
+ *  - resource types are vres objects compared by identity: a definition
+ *    `(resource ...)` or an abstract `(sub resource)` makes a new one;
+ *    instantiating a component type or importing an instance type makes
+ *    fresh ones for what it defines (Explainer.md "Type Checking");
+ *  - every mention of a resource in the type index space is a vres_ref
+ *    (a "name" of it) and every record/variant/enum/flags definition is its
+ *    own canon_type: these pointers are what "external visibility" (the
+ *    avoidance check of imports and exports) tracks.
+ */
+#ifndef COMP_VALIDATE_PRIV_H
+#define COMP_VALIDATE_PRIV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../../canon/handles.h"
+#include "../../canon/layout.h"
+#include "../util/diag.h"
+#include "component.h"
+#include "validate.h"
+
+/* ---- resources ------------------------------------------------------ */
+
+typedef struct vscope vscope;
+
+typedef struct vres {
+  uint32_t id;          /* unique within one comp_validate, for messages */
+  vscope *owner;        /* the concrete component that defined it, or NULL
+                           for an abstract (imported / declared) one */
+  core_valtype rep;     /* defined: the representation */
+  bool has_dtor;
+} vres;
+
+/* A name of a resource: own/borrow carry &ref->rt. */
+typedef struct vres_ref {
+  canon_resource_type rt; /* first: the canon_type's own.rt points here */
+  vres *res;
+} vres_ref;
+
+static inline vres *vres_of(const canon_resource_type *rt) {
+  return ((const vres_ref *)(const void *)rt)->res;
+}
+
+/* ---- entity types ------------------------------------------------------ */
+
+typedef struct vcore_ext {
+  core_externkind kind;
+  const core_functype *func; /* func, tag */
+  core_tabletype table;
+  core_memtype mem;
+  core_globaltype global;
+} vcore_ext;
+
+typedef struct vcore_named {
+  core_name module; /* imports of module types only */
+  core_name name;
+  vcore_ext t;
+} vcore_named;
+
+/* A core module type, or the type of a core instance (exports only). */
+typedef struct vcoremod {
+  vcore_named *imports;
+  uint32_t nimports;
+  vcore_named *exports;
+  uint32_t nexports;
+} vcoremod;
+
+typedef struct vtype vtype;
+typedef struct vcomp vcomp;
+typedef struct vinst vinst;
+
+/* ComponentEntityType: what an import/export/argument is. */
+typedef struct vent {
+  comp_sort sort; /* CORE_MODULE, FUNC, VALUE, TYPE, COMPONENT, INSTANCE */
+  const vcoremod *module;
+  const canon_functype *func;
+  const canon_type *value;
+  const vtype *type;
+  const vcomp *comp;
+  const vinst *inst;
+} vent;
+
+typedef struct vnamed {
+  const char *name; /* NUL-terminated (names with NUL are rejected) */
+  vent t;
+} vnamed;
+
+typedef enum vtkind {
+  VT_VAL,
+  VT_FUNC,
+  VT_COMPONENT,
+  VT_INSTANCE,
+  VT_RESOURCE,
+} vtkind;
+
+/* An entry of the type index space. */
+struct vtype {
+  vtkind kind;
+  const canon_type *val;       /* VAL */
+  const canon_functype *func;  /* FUNC */
+  const vcomp *comp;           /* COMPONENT */
+  const vinst *inst;           /* INSTANCE */
+  const vres_ref *res;         /* RESOURCE */
+};
+
+typedef struct vres_list {
+  vres **v;
+  uint32_t n, cap;
+} vres_list;
+
+struct vcomp {
+  vnamed *imports;
+  uint32_t nimports;
+  vnamed *exports;
+  uint32_t nexports;
+  vres_list imported; /* abstract resources its imports introduce */
+  vres_list defined;  /* abstract resources its exports introduce */
+};
+
+struct vinst {
+  vnamed *exports;
+  uint32_t nexports;
+  vres_list defined; /* abstract resources its exports introduce */
+};
+
+/* ---- scopes and index spaces ---------------------------------------- */
+
+/* One entry of an index space. */
+typedef struct vitem {
+  vcore_ext core;            /* core func .. core tag */
+  const comp_core_type *core_type_ast;
+  const core_functype *core_functype; /* core type: func */
+  const vcoremod *module;    /* core type: module; core module */
+  const vcoremod *core_inst; /* core instance: its exports */
+  vent ent;                  /* func, value, type, component, instance */
+  bool consumed;             /* values: used exactly once */
+} vitem;
+
+typedef struct vspace {
+  vitem *v;
+  uint32_t n, cap;
+} vspace;
+
+typedef enum vscope_kind {
+  VS_COMPONENT,
+  VS_COMPONENT_TYPE,
+  VS_INSTANCE_TYPE,
+} vscope_kind;
+
+/* A set of pointers (names of types that are externally visible). */
+typedef struct vptrset {
+  const void **v;
+  uint32_t n, cap;
+} vptrset;
+
+typedef struct vnames {
+  char **v; /* canonicalized, for strong uniqueness */
+  char **orig;
+  uint32_t n, cap;
+} vnames;
+
+struct vscope {
+  vscope *parent;
+  vscope_kind kind;
+  vspace spaces[COMP_NSORTS];
+  vnames import_names, export_names;
+  vnamed *imports; uint32_t nimports, cap_imports;
+  vnamed *exports; uint32_t nexports, cap_exports;
+  vres_list imported_res, defined_res;
+  vptrset imported_named, exported_named; /* externally visible types */
+};
+
+/* The validation of one top-level component. */
+typedef struct vctx {
+  canon_type_arena *arena;
+  void **blocks;       /* everything else malloc'ed, freed together */
+  uint32_t nblocks, capblocks;
+  uint32_t next_res_id;
+  cm_error *err;
+  bool failed;
+} vctx;
+
+/* ---- helpers (validate.c) ---------------------------------------------- */
+
+void *v_alloc(vctx *v, size_t n); /* zeroed; NULL only when failed */
+char *v_strdup(vctx *v, const char *s, size_t n);
+/* Reports a CM_INVALID error at pos (first one wins) and returns false. */
+bool v_fail(vctx *v, const comp_pos *pos, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+vitem *vspace_push(vctx *v, vscope *s, comp_sort sort);
+vitem *vspace_get(vscope *s, comp_sort sort, uint32_t idx);
+void vres_list_push(vctx *v, vres_list *l, vres *r);
+void vptrset_add(vctx *v, vptrset *s, const void *p);
+bool vptrset_has(const vptrset *s, const void *p);
+vres *v_new_res(vctx *v, vscope *owner);
+const vres_ref *v_new_ref(vctx *v, vres *r);
+/* The "index out of bounds" message of a sort. */
+bool v_oob(vctx *v, const comp_pos *pos, comp_sort sort, uint32_t idx);
+
+/* ---- types (validate_types.c) ----------------------------------------- */
+
+/* The canon_type of a valtype (NULL after an error). */
+const canon_type *v_valtype(vctx *v, vscope *s, const comp_valtype *t,
+                            const comp_pos *pos);
+/* Validates a type definition and returns its type-space entry. */
+const vtype *v_deftype(vctx *v, vscope *s, comp_type *t);
+const canon_functype *v_functype(vctx *v, vscope *s, const comp_functype *f,
+                                 const comp_pos *pos);
+/* The vent of an externtype (import declarations, ascriptions). */
+bool v_externtype(vctx *v, vscope *s, const comp_externtype *et, vent *out);
+/* Validates a core type definition and fills the core type entry. */
+bool v_core_type(vctx *v, vscope *s, const comp_core_type *t, vitem *out);
+/* Subtyping: is a (actual) a subtype of b (expected)?  On failure, reports
+ * the message at pos with the given context prefix (may be NULL). */
+bool v_sub_ent(vctx *v, const vent *a, const vent *b, const comp_pos *pos);
+bool v_sub_core(vctx *v, const vcore_ext *a, const vcore_ext *b, char *msg,
+                size_t n);
+/* Substitution of resources (instantiation): map[i] -> to[i]. */
+typedef struct vsubst {
+  vres **from, **to;
+  uint32_t n, cap;
+} vsubst;
+void vsubst_add(vctx *v, vsubst *m, vres *from, vres *to);
+vent v_subst_ent(vctx *v, const vsubst *m, const vent *e);
+/* Fresh copies of the resources `defined` lists, added to m. */
+void v_freshen(vctx *v, vsubst *m, const vres_list *defined, vres_list *out);
+/* Does a type refer to resources/types not named in the scope's visible
+ * sets?  (External visibility: Explainer.md "External Visibility of
+ * Types".) */
+bool v_ent_named(vctx *v, vscope *s, const vent *e, bool import);
+const char *v_sort_word(comp_sort s); /* "func", "instance", ... */
+const char *v_ent_word(const vent *e);
+bool v_type_is_resource(const vtype *t);
+
+/* ---- names (validate_names.c) ------------------------------------------ */
+
+bool v_label(vctx *v, const core_name *n, const char *what,
+             const comp_pos *pos);
+/* Checks an import/export name and its attributes and adds it to the
+ * scope's import or export names (strong uniqueness), and the
+ * [constructor]/[method]/[static] rules against its type. */
+bool v_externname(vctx *v, vscope *s, const comp_externname *n,
+                  const vent *t, bool import);
+/* Label uniqueness within records/variants/...: lowercase compare. */
+bool v_label_eq(const char *a, const char *b);
+
+/* ---- canon (validate_canon.c) ---------------------------------------- */
+
+bool v_canon(vctx *v, vscope *s, const comp_def *d);
+
+#endif
