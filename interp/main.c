@@ -1,5 +1,6 @@
 /* main.c -- the cmref command line: `run` .wast scripts, `validate` a
- * module, `invoke` an export.  Usage errors exit 2, failures (a failed test,
+ * module, `invoke` an export, `assemble` text to binary, `roundtrip`
+ * check the binary encoder and decoders.  Usage errors exit 2, failures (a failed test,
  * a trap, an invalid module, an unreadable file) exit 1.  docs/cli.md
  * describes it for users. */
 #include <errno.h>
@@ -14,6 +15,7 @@
 #include "core/exec.h"
 #include "core/text.h"
 #include "core/validate.h"
+#include "wast/roundtrip.h"
 #include "wast/spectest.h"
 #include "wast/values.h"
 #include "wast/wast.h"
@@ -31,6 +33,8 @@ static const char usage_main[] =
     "  validate FILE             check a .wat or .wasm module\n"
     "  invoke FILE NAME [ARG...] call an exported function and print results\n"
     "  assemble IN -o OUT.wasm   write a .wat module or component as binary\n"
+    "  roundtrip FILE...         check that every module and component of\n"
+    "                            .wast/.wat files survives encode + decode\n"
     "  help [COMMAND]            show help for a command\n"
     "\n"
     "Run `cmref COMMAND --help` for a command's options.\n"
@@ -98,6 +102,25 @@ static const char usage_assemble[] =
     "\n"
     "options:\n"
     "  -o, --output FILE       where to write the binary (required)\n";
+
+static const char usage_roundtrip[] =
+    "usage: cmref roundtrip [OPTIONS] FILE.wast|FILE.wat...\n"
+    "\n"
+    "For every module and component of each file (top-level forms and the\n"
+    "modules of assert_invalid, assert_unlinkable, assert_uninstantiable and\n"
+    "assert_trap; not assert_malformed's), parses it, encodes it in the\n"
+    "binary format, decodes those bytes and checks that the decoded module\n"
+    "or component is the same as the parsed one, field by field, and that\n"
+    "it encodes to the same bytes again.  Nothing is validated or run.\n"
+    "Each mismatch prints as FILE:LINE: roundtrip: WHY; the last line is\n"
+    "\"N passed, M failed, K skipped\" (skipped: needs an unsupported\n"
+    "feature, or an assert_invalid module the parser already rejects).\n"
+    "Exit status 0 only if none failed.\n"
+    "\n"
+    "options:\n"
+    "  -q, --quiet             print only the summary line\n"
+    "  -v, --verbose           also print skips and per-file totals\n"
+    "  --json                  print the results as JSON instead of text\n";
 
 /* ---- option parsing ------------------------------------------------------ */
 
@@ -507,6 +530,49 @@ static int cmd_assemble(opts *o) {
   return 0;
 }
 
+/* ---- roundtrip -------------------------------------------------------------- */
+
+static int cmd_roundtrip(opts *o) {
+  if (o->help) {
+    fputs(usage_roundtrip, stdout);
+    return 0;
+  }
+  if (o->nargs == 0) {
+    fprintf(stderr, "cmref roundtrip: no file given\n%s", usage_roundtrip);
+    return EXIT_USAGE;
+  }
+  if (o->json_file) {
+    fprintf(stderr, "cmref roundtrip: unknown option --json=FILE (see cmref "
+            "roundtrip --help)\n");
+    return EXIT_USAGE;
+  }
+  wast_verbosity v = o->quiet     ? WAST_QUIET
+                     : o->verbose ? WAST_VERBOSE
+                                  : WAST_NORMAL;
+  bool text = !o->json_stdout;
+  wast_results res;
+  memset(&res, 0, sizeof res);
+  for (int i = 0; i < o->nargs; i++) {
+    wast_file_result *f = wast_results_add_file(&res, o->args[i]);
+    if (!f) {
+      fprintf(stderr, "cmref roundtrip: out of memory\n");
+      wast_results_free(&res);
+      return EXIT_FAIL;
+    }
+    wast_roundtrip_file(o->args[i], f);
+    wast_results_close_file(&res, f);
+    if (text) {
+      wast_report_file_text(stdout, f, v);
+      fflush(stdout);
+    }
+  }
+  if (text) wast_report_summary_text(stdout, &res, v);
+  else wast_report_json(stdout, &res);
+  int rc = res.failed ? EXIT_FAIL : 0;
+  wast_results_free(&res);
+  return rc;
+}
+
 /* ---- main ------------------------------------------------------------------- */
 
 static const struct {
@@ -518,6 +584,7 @@ static const struct {
     {"validate", cmd_validate, usage_validate},
     {"invoke", cmd_invoke, usage_invoke},
     {"assemble", cmd_assemble, usage_assemble},
+    {"roundtrip", cmd_roundtrip, usage_roundtrip},
 };
 enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
 

@@ -65,58 +65,62 @@ enum {
 static const struct {
   const char *name;
   unsigned imm;
+  uint8_t opcode; /* Binary.md; lift and lower then read a 0x00 */
 } canon_table[COMP_CANON_COUNT] = {
-    [COMP_CANON_LIFT] = {"lift", O},
-    [COMP_CANON_LOWER] = {"lower", O},
-    [COMP_CANON_RESOURCE_NEW] = {"resource.new", T},
-    [COMP_CANON_RESOURCE_DROP] = {"resource.drop", T},
-    [COMP_CANON_RESOURCE_REP] = {"resource.rep", T},
-    [COMP_CANON_CONTEXT_GET] = {"context.get", X},
-    [COMP_CANON_CONTEXT_SET] = {"context.set", X},
-    [COMP_CANON_BACKPRESSURE_INC] = {"backpressure.inc", 0},
-    [COMP_CANON_BACKPRESSURE_DEC] = {"backpressure.dec", 0},
-    [COMP_CANON_TASK_RETURN] = {"task.return", R | O},
-    [COMP_CANON_TASK_CANCEL] = {"task.cancel", 0},
-    [COMP_CANON_WAITABLE_SET_NEW] = {"waitable-set.new", 0},
-    [COMP_CANON_WAITABLE_SET_WAIT] = {"waitable-set.wait", C | M},
-    [COMP_CANON_WAITABLE_SET_POLL] = {"waitable-set.poll", C | M},
-    [COMP_CANON_WAITABLE_SET_DROP] = {"waitable-set.drop", 0},
-    [COMP_CANON_WAITABLE_JOIN] = {"waitable.join", 0},
-    [COMP_CANON_SUBTASK_CANCEL] = {"subtask.cancel", A},
-    [COMP_CANON_SUBTASK_DROP] = {"subtask.drop", 0},
-    [COMP_CANON_STREAM_NEW] = {"stream.new", T},
-    [COMP_CANON_STREAM_READ] = {"stream.read", T | O},
-    [COMP_CANON_STREAM_WRITE] = {"stream.write", T | O},
-    [COMP_CANON_STREAM_CANCEL_READ] = {"stream.cancel-read", T | A},
-    [COMP_CANON_STREAM_CANCEL_WRITE] = {"stream.cancel-write", T | A},
-    [COMP_CANON_STREAM_DROP_READABLE] = {"stream.drop-readable", T},
-    [COMP_CANON_STREAM_DROP_WRITABLE] = {"stream.drop-writable", T},
-    [COMP_CANON_FUTURE_NEW] = {"future.new", T},
-    [COMP_CANON_FUTURE_READ] = {"future.read", T | O},
-    [COMP_CANON_FUTURE_WRITE] = {"future.write", T | O},
-    [COMP_CANON_FUTURE_CANCEL_READ] = {"future.cancel-read", T | A},
-    [COMP_CANON_FUTURE_CANCEL_WRITE] = {"future.cancel-write", T | A},
-    [COMP_CANON_FUTURE_DROP_READABLE] = {"future.drop-readable", T},
-    [COMP_CANON_FUTURE_DROP_WRITABLE] = {"future.drop-writable", T},
-    [COMP_CANON_THREAD_INDEX] = {"thread.index", 0},
-    [COMP_CANON_THREAD_NEW_INDIRECT] = {"thread.new-indirect", CT | TB},
-    [COMP_CANON_THREAD_RESUME_LATER] = {"thread.resume-later", 0},
-    [COMP_CANON_THREAD_SUSPEND] = {"thread.suspend", C},
-    [COMP_CANON_THREAD_YIELD] = {"thread.yield", C},
-    [COMP_CANON_THREAD_SUSPEND_THEN_RESUME] = {"thread.suspend-then-resume", C},
-    [COMP_CANON_THREAD_YIELD_THEN_RESUME] = {"thread.yield-then-resume", C},
-    [COMP_CANON_THREAD_SUSPEND_THEN_PROMOTE] = {"thread.suspend-then-promote",
-                                                C},
-    [COMP_CANON_THREAD_YIELD_THEN_PROMOTE] = {"thread.yield-then-promote", C},
-    [COMP_CANON_ERROR_CONTEXT_NEW] = {"error-context.new", O},
-    [COMP_CANON_ERROR_CONTEXT_DEBUG_MESSAGE] = {"error-context.debug-message",
-                                                O},
-    [COMP_CANON_ERROR_CONTEXT_DROP] = {"error-context.drop", 0},
-    [COMP_CANON_THREAD_SPAWN_REF] = {"thread.spawn-ref", SH | CT},
-    [COMP_CANON_THREAD_SPAWN_INDIRECT] = {"thread.spawn-indirect",
-                                          SH | CT | TB},
+    [COMP_CANON_LIFT] = {"lift", O, 0x00},
+    [COMP_CANON_LOWER] = {"lower", O, 0x01},
+    [COMP_CANON_RESOURCE_NEW] = {"resource.new", T, 0x02},
+    [COMP_CANON_RESOURCE_DROP] = {"resource.drop", T, 0x03},
+    [COMP_CANON_RESOURCE_REP] = {"resource.rep", T, 0x04},
+    [COMP_CANON_CONTEXT_GET] = {"context.get", X, 0x0a},
+    [COMP_CANON_CONTEXT_SET] = {"context.set", X, 0x0b},
+    [COMP_CANON_BACKPRESSURE_INC] = {"backpressure.inc", 0, 0x24},
+    [COMP_CANON_BACKPRESSURE_DEC] = {"backpressure.dec", 0, 0x25},
+    [COMP_CANON_TASK_RETURN] = {"task.return", R | O, 0x09},
+    [COMP_CANON_TASK_CANCEL] = {"task.cancel", 0, 0x05},
+    [COMP_CANON_WAITABLE_SET_NEW] = {"waitable-set.new", 0, 0x1f},
+    [COMP_CANON_WAITABLE_SET_WAIT] = {"waitable-set.wait", C | M, 0x20},
+    [COMP_CANON_WAITABLE_SET_POLL] = {"waitable-set.poll", C | M, 0x21},
+    [COMP_CANON_WAITABLE_SET_DROP] = {"waitable-set.drop", 0, 0x22},
+    [COMP_CANON_WAITABLE_JOIN] = {"waitable.join", 0, 0x23},
+    [COMP_CANON_SUBTASK_CANCEL] = {"subtask.cancel", A, 0x06},
+    [COMP_CANON_SUBTASK_DROP] = {"subtask.drop", 0, 0x0d},
+    [COMP_CANON_STREAM_NEW] = {"stream.new", T, 0x0e},
+    [COMP_CANON_STREAM_READ] = {"stream.read", T | O, 0x0f},
+    [COMP_CANON_STREAM_WRITE] = {"stream.write", T | O, 0x10},
+    [COMP_CANON_STREAM_CANCEL_READ] = {"stream.cancel-read", T | A, 0x11},
+    [COMP_CANON_STREAM_CANCEL_WRITE] = {"stream.cancel-write", T | A, 0x12},
+    [COMP_CANON_STREAM_DROP_READABLE] = {"stream.drop-readable", T, 0x13},
+    [COMP_CANON_STREAM_DROP_WRITABLE] = {"stream.drop-writable", T, 0x14},
+    [COMP_CANON_FUTURE_NEW] = {"future.new", T, 0x15},
+    [COMP_CANON_FUTURE_READ] = {"future.read", T | O, 0x16},
+    [COMP_CANON_FUTURE_WRITE] = {"future.write", T | O, 0x17},
+    [COMP_CANON_FUTURE_CANCEL_READ] = {"future.cancel-read", T | A, 0x18},
+    [COMP_CANON_FUTURE_CANCEL_WRITE] = {"future.cancel-write", T | A, 0x19},
+    [COMP_CANON_FUTURE_DROP_READABLE] = {"future.drop-readable", T, 0x1a},
+    [COMP_CANON_FUTURE_DROP_WRITABLE] = {"future.drop-writable", T, 0x1b},
+    [COMP_CANON_THREAD_INDEX] = {"thread.index", 0, 0x26},
+    [COMP_CANON_THREAD_NEW_INDIRECT] = {"thread.new-indirect", CT | TB, 0x27},
+    [COMP_CANON_THREAD_RESUME_LATER] = {"thread.resume-later", 0, 0x28},
+    [COMP_CANON_THREAD_SUSPEND] = {"thread.suspend", C, 0x29},
+    [COMP_CANON_THREAD_YIELD] = {"thread.yield", C, 0x0c},
+    [COMP_CANON_THREAD_SUSPEND_THEN_RESUME] = {
+        "thread.suspend-then-resume", C, 0x2a},
+    [COMP_CANON_THREAD_YIELD_THEN_RESUME] = {
+        "thread.yield-then-resume", C, 0x2b},
+    [COMP_CANON_THREAD_SUSPEND_THEN_PROMOTE] = {
+        "thread.suspend-then-promote", C, 0x2c},
+    [COMP_CANON_THREAD_YIELD_THEN_PROMOTE] = {
+        "thread.yield-then-promote", C, 0x2d},
+    [COMP_CANON_ERROR_CONTEXT_NEW] = {"error-context.new", O, 0x1c},
+    [COMP_CANON_ERROR_CONTEXT_DEBUG_MESSAGE] = {
+        "error-context.debug-message", O, 0x1d},
+    [COMP_CANON_ERROR_CONTEXT_DROP] = {"error-context.drop", 0, 0x1e},
+    [COMP_CANON_THREAD_SPAWN_REF] = {"thread.spawn-ref", SH | CT, 0x40},
+    [COMP_CANON_THREAD_SPAWN_INDIRECT] = {
+        "thread.spawn-indirect", SH | CT | TB, 0x41},
     [COMP_CANON_THREAD_AVAILABLE_PARALLELISM] = {
-        "thread.available-parallelism", SH},
+        "thread.available-parallelism", SH, 0x42},
 };
 
 const char *comp_canon_name(comp_canonkind k) {
@@ -125,6 +129,19 @@ const char *comp_canon_name(comp_canonkind k) {
 
 unsigned comp_canon_immediates(comp_canonkind k) {
   return (unsigned)k < COMP_CANON_COUNT ? canon_table[k].imm : 0;
+}
+
+uint8_t comp_canon_opcode(comp_canonkind k) {
+  return (unsigned)k < COMP_CANON_COUNT ? canon_table[k].opcode : 0xff;
+}
+
+bool comp_canon_of_opcode(uint8_t op, comp_canonkind *out) {
+  for (int k = 0; k < COMP_CANON_COUNT; k++)
+    if (canon_table[k].opcode == op) {
+      *out = (comp_canonkind)k;
+      return true;
+    }
+  return false;
 }
 
 /* ---- construction and destruction -------------------------------------- */

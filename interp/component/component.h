@@ -366,6 +366,11 @@ enum {
   COMP_CANON_IMM_SHARED = 1 << 9,      /* shared? */
 };
 unsigned comp_canon_immediates(comp_canonkind k);
+/* Binary.md's opcode of a built-in (0xff for no kind), and the kind of an
+ * opcode (false for none): one table for the decoder and the encoder.
+ * lift and lower are 0x00 and 0x01, each followed by a 0x00 byte. */
+uint8_t comp_canon_opcode(comp_canonkind k);
+bool comp_canon_of_opcode(uint8_t op, comp_canonkind *out);
 
 typedef enum comp_canonoptkind {
   COMP_OPT_UTF8,         /* string-encoding=utf8 */

@@ -271,6 +271,15 @@ static void core_inst_add(comp_core_inst *ci, char *name, size_t len,
   ci->items[ci->n++] = ex;
 }
 
+/* A trap's outcome: a stub built-in's trap (builtins.h) crosses core wasm
+ * as a message and means the run needs what cmref lacks. */
+static comp_outcome trap_outcome(const char *msg) {
+  static const char unsupported[] = "unsupported feature:";
+  return strncmp(msg, unsupported, sizeof unsupported - 1) == 0
+             ? COMP_UNSUPPORTED
+             : COMP_TRAP;
+}
+
 /* The item at (sort, idx) of I, or a link error. */
 static comp_outcome get(ictx *x, comp_inst *I, comp_sort sort, uint32_t idx,
                         comp_item *out) {
@@ -783,7 +792,8 @@ static comp_outcome def_core_instance(ictx *x, comp_inst *I,
                   "%s", err.msg);
     if (o == CORE_THROWN) return fail(x, COMP_TRAP, "uncaught exception");
     if (o != CORE_OK)
-      return fail(x, COMP_TRAP, "%s", core_store_message(x->s->core));
+      return fail(x, trap_outcome(core_store_message(x->s->core)), "%s",
+                  core_store_message(x->s->core));
   }
   push(&I->sp[COMP_SORT_CORE_INSTANCE],
        (comp_item){.sort = COMP_SORT_CORE_INSTANCE, .u.core_inst = out});
@@ -907,7 +917,7 @@ static comp_outcome def_start(ictx *x, comp_inst *I, const comp_start *st) {
   uint32_t nres = 0;
   canon_trap trap = {0};
   if (!canon_host_invoke(&it.u.func->fi, NULL, 0, &res, &nres, &trap))
-    return fail(x, COMP_TRAP, "%s", trap.msg);
+    return fail(x, trap_outcome(trap.msg), "%s", trap.msg);
   for (uint32_t i = 0; i < nres; i++) {
     track(x->s, res[i], (void (*)(void *))canon_value_free);
     if (i < st->nresults)
@@ -987,11 +997,8 @@ comp_outcome comp_invoke(comp_store *s, comp_func *f, canon_value *const *args,
   canon_trap trap = {0};
   if (!canon_host_invoke(&f->fi, args, nargs, results, nresults, &trap)) {
     snprintf(msg, msgn, "%s", trap.msg);
-    /* A stub built-in's trap crosses core wasm as a message. */
-    static const char unsupported[] = "unsupported feature:";
-    bool unsup = trap.kind == CANON_TRAP_UNSUPPORTED ||
-                 strncmp(trap.msg, unsupported, sizeof unsupported - 1) == 0;
-    return unsup ? COMP_UNSUPPORTED : COMP_TRAP;
+    return trap.kind == CANON_TRAP_UNSUPPORTED ? COMP_UNSUPPORTED
+                                               : trap_outcome(trap.msg);
   }
   return COMP_OK;
 }

@@ -1,4 +1,843 @@
-/* validate.c -- stub while being written */
-#include "validate.h"
-bool comp_validate(comp_component *c, cm_error *err) { (void)c; (void)err; return true; }
-void comp_validation_free(comp_component *c) { (void)c; }
+/* validate.c -- component validation: index spaces and the definitions of
+ * a component in order (Explainer.md "Index Spaces", "Instance
+ * Definitions", "Alias Definitions", "Start Definitions", "Import and
+ * Export Definitions"), core modules and core instantiation.  Types are in
+ * validate_types.c, names in validate_names.c, canon in validate_canon.c.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/validate.h"
+#include "validate_priv.h"
+
+/* ---- storage ------------------------------------------------------------ */
+
+void *v_alloc(vctx *v, size_t n) {
+  if (v->nblocks == v->capblocks) {
+    uint32_t cap = v->capblocks ? 2 * v->capblocks : 64;
+    void **b = realloc(v->blocks, cap * sizeof *b);
+    if (!b) abort();
+    v->blocks = b;
+    v->capblocks = cap;
+  }
+  void *p = calloc(1, n ? n : 1);
+  if (!p) abort();
+  v->blocks[v->nblocks++] = p;
+  return p;
+}
+
+char *v_strdup(vctx *v, const char *s, size_t n) {
+  char *p = v_alloc(v, n + 1);
+  memcpy(p, s, n);
+  return p;
+}
+
+bool v_fail(vctx *v, const comp_pos *pos, const char *fmt, ...) {
+  if (v->failed) return false;
+  v->failed = true;
+  char buf[sizeof v->err->msg];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  if (pos && pos->offset >= 0)
+    cm_error_at_offset(v->err, CM_INVALID, pos->offset, "%s", buf);
+  else if (pos)
+    cm_error_at(v->err, CM_INVALID, pos->file, pos->line, pos->col, "%s", buf);
+  else
+    cm_error_set(v->err, CM_INVALID, "%s", buf);
+  return false;
+}
+
+static void grow(vctx *v, void **p, uint32_t *cap, uint32_t n, size_t elem) {
+  if (n < *cap) return;
+  uint32_t nc = *cap ? 2 * *cap : 8;
+  void *q = v_alloc(v, nc * elem);
+  if (*p) memcpy(q, *p, n * elem);
+  *p = q;
+  *cap = nc;
+}
+
+vitem *vspace_push(vctx *v, vscope *s, comp_sort sort) {
+  vspace *sp = &s->spaces[sort];
+  grow(v, (void **)&sp->v, &sp->cap, sp->n, sizeof *sp->v);
+  vitem *it = &sp->v[sp->n++];
+  memset(it, 0, sizeof *it);
+  it->ent.sort = sort;
+  return it;
+}
+
+vitem *vspace_get(vscope *s, comp_sort sort, uint32_t idx) {
+  return idx < s->spaces[sort].n ? &s->spaces[sort].v[idx] : NULL;
+}
+
+void vres_list_push(vctx *v, vres_list *l, vres *r) {
+  grow(v, (void **)&l->v, &l->cap, l->n, sizeof *l->v);
+  l->v[l->n++] = r;
+}
+
+void vptrset_add(vctx *v, vptrset *s, const void *p) {
+  if (vptrset_has(s, p)) return;
+  grow(v, (void **)&s->v, &s->cap, s->n, sizeof *s->v);
+  s->v[s->n++] = p;
+}
+
+bool vptrset_has(const vptrset *s, const void *p) {
+  for (uint32_t i = 0; i < s->n; i++)
+    if (s->v[i] == p) return true;
+  return false;
+}
+
+vres *v_new_res(vctx *v, vscope *owner) {
+  vres *r = v_alloc(v, sizeof *r);
+  r->id = ++v->next_res_id;
+  r->owner = owner;
+  return r;
+}
+
+const vres_ref *v_new_ref(vctx *v, vres *r) {
+  vres_ref *ref = v_alloc(v, sizeof *ref);
+  ref->res = r;
+  return ref;
+}
+
+static const char *const oob_words[COMP_NSORTS] = {
+    [COMP_SORT_CORE_FUNC] = "function",     [COMP_SORT_CORE_TABLE] = "table",
+    [COMP_SORT_CORE_MEMORY] = "memory",     [COMP_SORT_CORE_GLOBAL] = "global",
+    [COMP_SORT_CORE_TAG] = "tag",           [COMP_SORT_CORE_TYPE] = "type",
+    [COMP_SORT_CORE_MODULE] = "module",     [COMP_SORT_CORE_INSTANCE] = "instance",
+    [COMP_SORT_FUNC] = "function",          [COMP_SORT_VALUE] = "value",
+    [COMP_SORT_TYPE] = "type",              [COMP_SORT_COMPONENT] = "component",
+    [COMP_SORT_INSTANCE] = "instance",
+};
+
+bool v_oob(vctx *v, const comp_pos *pos, comp_sort sort, uint32_t idx) {
+  const char *w = oob_words[sort];
+  const char *unknown = sort == COMP_SORT_CORE_INSTANCE ? "core instance"
+                        : sort == COMP_SORT_CORE_TYPE   ? "core type"
+                        : sort == COMP_SORT_CORE_FUNC || sort == COMP_SORT_FUNC
+                            ? "function"
+                            : w;
+  return v_fail(v, pos, "unknown %s %u: %s index out of bounds", unknown, idx,
+                w);
+}
+
+/* ---- core modules and core instances ---------------------------------- */
+
+static vcore_ext core_ext_of_import(const core_module *m, const core_import *im) {
+  vcore_ext e;
+  memset(&e, 0, sizeof e);
+  e.kind = im->kind;
+  switch (im->kind) {
+  case CORE_EXTERN_FUNC: e.func = &m->types[im->desc.func]; break;
+  case CORE_EXTERN_TAG: e.func = &m->types[im->desc.tag]; break;
+  case CORE_EXTERN_TABLE: e.table = im->desc.table; break;
+  case CORE_EXTERN_MEMORY: e.mem = im->desc.memory; break;
+  case CORE_EXTERN_GLOBAL: e.global = im->desc.global; break;
+  }
+  return e;
+}
+
+static vcore_ext core_ext_of_export(const core_module *m, const core_export *ex) {
+  vcore_ext e;
+  memset(&e, 0, sizeof e);
+  e.kind = ex->kind;
+  switch (ex->kind) {
+  case CORE_EXTERN_FUNC: e.func = core_module_func_type(m, ex->idx); break;
+  case CORE_EXTERN_TAG:
+    e.func = &m->types[core_module_tag_typeidx(m, ex->idx)];
+    break;
+  case CORE_EXTERN_TABLE: e.table = *core_module_table_type(m, ex->idx); break;
+  case CORE_EXTERN_MEMORY: e.mem = *core_module_mem_type(m, ex->idx); break;
+  case CORE_EXTERN_GLOBAL: e.global = *core_module_global_type(m, ex->idx); break;
+  }
+  return e;
+}
+
+static bool def_core_module(vctx *v, vscope *s, const comp_def *d) {
+  core_module *m = d->u.core_module;
+  if (!m->validated && !core_validate(m, v->err)) {
+    v->failed = true;
+    return false;
+  }
+  vcoremod *mt = v_alloc(v, sizeof *mt);
+  mt->imports = v_alloc(v, m->nimports * sizeof *mt->imports);
+  for (uint32_t i = 0; i < m->nimports; i++) {
+    mt->imports[i].module = m->imports[i].module;
+    mt->imports[i].name = m->imports[i].name;
+    mt->imports[i].t = core_ext_of_import(m, &m->imports[i]);
+  }
+  mt->nimports = m->nimports;
+  mt->exports = v_alloc(v, m->nexports * sizeof *mt->exports);
+  for (uint32_t i = 0; i < m->nexports; i++) {
+    mt->exports[i].name = m->exports[i].name;
+    mt->exports[i].t = core_ext_of_export(m, &m->exports[i]);
+  }
+  mt->nexports = m->nexports;
+  vspace_push(v, s, COMP_SORT_CORE_MODULE)->module = mt;
+  return true;
+}
+
+static bool name_eq(const core_name *a, const core_name *b) {
+  return a->len == b->len && memcmp(a->s, b->s, a->len) == 0;
+}
+
+static const vcore_named *core_find(const vcoremod *t, const core_name *n) {
+  for (uint32_t i = 0; i < t->nexports; i++)
+    if (name_eq(&t->exports[i].name, n)) return &t->exports[i];
+  return NULL;
+}
+
+static comp_sort core_sort_of(core_externkind k) {
+  switch (k) {
+  case CORE_EXTERN_FUNC: return COMP_SORT_CORE_FUNC;
+  case CORE_EXTERN_TABLE: return COMP_SORT_CORE_TABLE;
+  case CORE_EXTERN_MEMORY: return COMP_SORT_CORE_MEMORY;
+  case CORE_EXTERN_GLOBAL: return COMP_SORT_CORE_GLOBAL;
+  case CORE_EXTERN_TAG: return COMP_SORT_CORE_TAG;
+  }
+  return COMP_SORT_CORE_FUNC;
+}
+
+static bool def_core_instance(vctx *v, vscope *s, const comp_def *d) {
+  const comp_core_instance *ci = &d->u.core_instance;
+  vcoremod *it = v_alloc(v, sizeof *it);
+  if (ci->instantiate) {
+    vitem *mi = vspace_get(s, COMP_SORT_CORE_MODULE, ci->module);
+    if (!mi) return v_oob(v, &d->pos, COMP_SORT_CORE_MODULE, ci->module);
+    const vcoremod *mt = mi->module;
+    for (uint32_t i = 0; i < ci->nargs; i++) {
+      const comp_core_arg *a = &ci->args[i];
+      if (!vspace_get(s, COMP_SORT_CORE_INSTANCE, a->instance))
+        return v_oob(v, &a->pos, COMP_SORT_CORE_INSTANCE, a->instance);
+      for (uint32_t j = 0; j < i; j++)
+        if (name_eq(&ci->args[j].name, &a->name))
+          return v_fail(v, &a->pos,
+                        "duplicate module instantiation argument named `%s`",
+                        a->name.s);
+    }
+    for (uint32_t i = 0; i < mt->nimports; i++) {
+      const vcore_named *im = &mt->imports[i];
+      const comp_core_arg *a = NULL;
+      for (uint32_t j = 0; j < ci->nargs && !a; j++)
+        if (name_eq(&ci->args[j].name, &im->module)) a = &ci->args[j];
+      if (!a)
+        return v_fail(v, &d->pos,
+                      "missing module instantiation argument named `%s`",
+                      im->module.s);
+      const vcoremod *arg =
+          vspace_get(s, COMP_SORT_CORE_INSTANCE, a->instance)->core_inst;
+      const vcore_named *ex = core_find(arg, &im->name);
+      if (!ex)
+        return v_fail(v, &a->pos,
+                      "module instantiation argument `%s` does not export an "
+                      "item named `%s`",
+                      im->module.s, im->name.s);
+      char msg[400];
+      if (!v_sub_core(v, &ex->t, &im->t, msg, sizeof msg))
+        return v_fail(v, &a->pos,
+                      "type mismatch for export `%s` of module instantiation "
+                      "argument `%s`: %s",
+                      im->name.s, im->module.s, msg);
+    }
+    it->exports = mt->exports;
+    it->nexports = mt->nexports;
+  } else {
+    it->exports = v_alloc(v, ci->nexports * sizeof *it->exports);
+    for (uint32_t i = 0; i < ci->nexports; i++) {
+      const comp_core_export *e = &ci->exports[i];
+      vitem *x = vspace_get(s, e->item.sort, e->item.idx);
+      if (!x) return v_oob(v, &e->pos, e->item.sort, e->item.idx);
+      for (uint32_t j = 0; j < i; j++)
+        if (name_eq(&ci->exports[j].name, &e->name))
+          return v_fail(v, &e->pos, "export name `%s` already defined",
+                        e->name.s);
+      it->exports[i].name = e->name;
+      it->exports[i].t = x->core;
+    }
+    it->nexports = ci->nexports;
+  }
+  vspace_push(v, s, COMP_SORT_CORE_INSTANCE)->core_inst = it;
+  return true;
+}
+
+/* ---- aliases -------------------------------------------------------------- */
+
+static bool ent_to_item(vctx *v, vscope *s, const vent *e, comp_sort sort,
+                        const comp_pos *pos, const char *name, uint32_t inst) {
+  if (e->sort != sort)
+    return v_fail(v, pos, "export `%s` for instance %u is not a %s", name,
+                  inst, v_sort_word(sort));
+  vitem *it = vspace_push(v, s, sort);
+  it->ent = *e;
+  if (sort == COMP_SORT_CORE_MODULE) it->module = e->module;
+  return true;
+}
+
+/* Does a type refer to resources that are not the scope's own (outer
+ * aliases may not smuggle resources into a concrete component)? */
+static bool type_has_foreign_res(const vtype *t, vscope *s);
+
+bool v_alias(vctx *v, vscope *s, const comp_alias *a, const comp_pos *pos) {
+  switch (a->kind) {
+  case COMP_ALIAS_EXPORT: {
+    vitem *ii = vspace_get(s, COMP_SORT_INSTANCE, a->instance);
+    if (!ii) return v_oob(v, pos, COMP_SORT_INSTANCE, a->instance);
+    const vinst *in = ii->ent.inst;
+    for (uint32_t i = 0; i < in->nexports; i++)
+      if (strlen(in->exports[i].name) == a->name.len &&
+          memcmp(in->exports[i].name, a->name.s, a->name.len) == 0) {
+        vent e = in->exports[i].t;
+        if (e.sort == COMP_SORT_TYPE && e.type->kind == VT_RESOURCE) {
+          /* a new name of the same resource */
+          vtype *t = v_alloc(v, sizeof *t);
+          *t = *e.type;
+          e.type = t;
+        }
+        return ent_to_item(v, s, &e, a->sort, pos, a->name.s, a->instance);
+      }
+    return v_fail(v, pos, "instance %u has no export named `%s`", a->instance,
+                  a->name.s);
+  }
+  case COMP_ALIAS_CORE_EXPORT: {
+    vitem *ii = vspace_get(s, COMP_SORT_CORE_INSTANCE, a->instance);
+    if (!ii) return v_oob(v, pos, COMP_SORT_CORE_INSTANCE, a->instance);
+    const vcore_named *ex = core_find(ii->core_inst, &a->name);
+    if (!ex)
+      return v_fail(v, pos, "core instance %u has no export named `%s`",
+                    a->instance, a->name.s);
+    if (core_sort_of(ex->t.kind) != a->sort)
+      return v_fail(v, pos, "export `%s` for core instance %u is not a %s",
+                    a->name.s, a->instance,
+                    comp_sort_name(a->sort) + 5 /* skip "core " */);
+    vspace_push(v, s, a->sort)->core = ex->t;
+    return true;
+  }
+  case COMP_ALIAS_OUTER: {
+    vscope *o = s;
+    for (uint32_t i = 0; i < a->outer_count && o; i++) o = o->parent;
+    if (!o)
+      return v_fail(v, pos, "invalid outer alias count of %u", a->outer_count);
+    if (a->sort != COMP_SORT_TYPE && a->sort != COMP_SORT_CORE_TYPE &&
+        a->sort != COMP_SORT_COMPONENT && a->sort != COMP_SORT_CORE_MODULE)
+      return v_fail(v, pos,
+                    "outer aliases may only refer to types, components or "
+                    "core modules");
+    vitem *it = vspace_get(o, a->sort, a->outer_idx);
+    if (!it) return v_oob(v, pos, a->sort, a->outer_idx);
+    if (a->sort == COMP_SORT_TYPE && a->outer_count > 0) {
+      /* Explainer.md "Alias Definitions": outer aliases of types that
+       * refer to resources are only allowed between type scopes. */
+      bool crosses_component = false;
+      vscope *q = s;
+      for (uint32_t i = 0; i < a->outer_count; i++, q = q->parent)
+        if (q->kind == VS_COMPONENT) crosses_component = true;
+      if (crosses_component && type_has_foreign_res(it->ent.type, s)) {
+        if (it->ent.type->kind == VT_RESOURCE)
+          return v_fail(v, pos,
+                        "refers to resources not defined in the current "
+                        "component");
+        return v_fail(v, pos,
+                      "cannot alias outer type which transitively refers to "
+                      "resources not defined in the current component");
+      }
+    }
+    vitem *n = vspace_push(v, s, a->sort);
+    *n = *it;
+    n->consumed = false;
+    return true;
+  }
+  }
+  return false;
+}
+
+static bool ct_has_res(const canon_type *t) {
+  if (!t) return false;
+  switch (t->kind) {
+  case CANON_OWN:
+  case CANON_BORROW: return true;
+  case CANON_LIST: return ct_has_res(t->u.list.elem);
+  case CANON_RECORD:
+    for (uint32_t i = 0; i < t->u.record.n; i++)
+      if (ct_has_res(t->u.record.fields[i].t)) return true;
+    return false;
+  case CANON_VARIANT:
+    for (uint32_t i = 0; i < t->u.variant.n; i++)
+      if (ct_has_res(t->u.variant.cases[i].t)) return true;
+    return false;
+  case CANON_STREAM:
+  case CANON_FUTURE: return ct_has_res(t->u.payload);
+  default:
+    return t->despecialized != t && ct_has_res(t->despecialized);
+  }
+}
+
+static bool ent_has_res(const vent *e);
+
+static bool named_has_res(const vnamed *v, uint32_t n) {
+  for (uint32_t i = 0; i < n; i++)
+    if (ent_has_res(&v[i].t)) return true;
+  return false;
+}
+
+static bool ent_has_res(const vent *e) {
+  switch (e->sort) {
+  case COMP_SORT_FUNC: {
+    for (uint32_t i = 0; i < e->func->nparams; i++)
+      if (ct_has_res(e->func->params[i].t)) return true;
+    return ct_has_res(e->func->result);
+  }
+  case COMP_SORT_VALUE: return ct_has_res(e->value);
+  case COMP_SORT_TYPE: return type_has_foreign_res(e->type, NULL);
+  case COMP_SORT_INSTANCE:
+    return named_has_res(e->inst->exports, e->inst->nexports);
+  case COMP_SORT_COMPONENT:
+    return named_has_res(e->comp->imports, e->comp->nimports) ||
+           named_has_res(e->comp->exports, e->comp->nexports);
+  default: return false;
+  }
+}
+
+/* Conservative: any resource at all (resources are always foreign to a
+ * component reached through an outer alias, as a component cannot close
+ * over its parent's resources). */
+static bool type_has_foreign_res(const vtype *t, vscope *s) {
+  (void)s;
+  switch (t->kind) {
+  case VT_RESOURCE: return true;
+  case VT_VAL: return ct_has_res(t->val);
+  case VT_FUNC: {
+    vent e = {.sort = COMP_SORT_FUNC, .func = t->func};
+    return ent_has_res(&e);
+  }
+  case VT_INSTANCE: return named_has_res(t->inst->exports, t->inst->nexports);
+  case VT_COMPONENT:
+    /* a component type's own resources are bound inside it */
+    return false;
+  }
+  return false;
+}
+
+/* ---- components and instances ------------------------------------------ */
+
+static bool validate_scope(vctx *v, vscope *s, comp_component *c);
+static void scope_free(vscope *s) { (void)s; }
+
+/* The component type a scope's imports and exports make. */
+static vcomp *scope_comp_type(vctx *v, vscope *s, const vres_list *created) {
+  vcomp *ct = v_alloc(v, sizeof *ct);
+  ct->imports = s->imports;
+  ct->nimports = s->nimports;
+  ct->exports = s->exports;
+  ct->nexports = s->nexports;
+  ct->imported = s->imported_res;
+  ct->defined = *created;
+  return ct;
+}
+
+static bool def_component(vctx *v, vscope *s, comp_def *d) {
+  vscope *inner = v_alloc(v, sizeof *inner);
+  inner->parent = s;
+  inner->kind = VS_COMPONENT;
+  if (!validate_scope(v, inner, d->u.component)) return false;
+  vcomp *ct = scope_comp_type(v, inner, &inner->defined_res);
+  vspace_push(v, s, COMP_SORT_COMPONENT)->ent.comp = ct;
+  scope_free(inner);
+  return true;
+}
+
+static vent item_ent(vitem *it, comp_sort sort) {
+  vent e = it->ent;
+  e.sort = sort;
+  return e;
+}
+
+/* Instantiates a component type with named arguments: checks each import
+ * against its argument (binding the component's imported resources) and
+ * returns the instance type of its exports, with fresh resources for the
+ * ones it defines. */
+const vinst *v_instantiate(vctx *v, vscope *s, const vcomp *ct,
+                           const char *const *names, const vent *args,
+                           const comp_pos *const *poss, uint32_t nargs,
+                           const comp_pos *pos) {
+  vsubst m = {0};
+  for (uint32_t i = 0; i < ct->imported.n; i++)
+    vsubst_add(v, &m, ct->imported.v[i], NULL);
+  for (uint32_t i = 0; i < ct->nimports; i++) {
+    const vnamed *im = &ct->imports[i];
+    uint32_t j = 0;
+    while (j < nargs && strcmp(names[j], im->name) != 0) j++;
+    if (j == nargs) {
+      v_fail(v, pos, "missing import named `%s`", im->name);
+      return NULL;
+    }
+    /* the expected type with what is bound so far */
+    if (!v_sub_ent_bind(v, &args[j], &im->t, &m, poss[j],
+                        "type mismatch for component instantiation argument",
+                        im->name))
+      return NULL;
+  }
+  vinst *it = v_alloc(v, sizeof *it);
+  vres_list fresh = {0};
+  v_freshen(v, &m, &ct->defined, &fresh);
+  for (uint32_t i = 0; i < fresh.n; i++) vres_list_push(v, &s->defined_res, fresh.v[i]);
+  it->nexports = ct->nexports;
+  it->exports = v_alloc(v, ct->nexports * sizeof *it->exports);
+  for (uint32_t i = 0; i < ct->nexports; i++) {
+    it->exports[i].name = ct->exports[i].name;
+    it->exports[i].t = v_subst_ent(v, &m, &ct->exports[i].t);
+  }
+  return it;
+}
+
+static bool def_instance(vctx *v, vscope *s, comp_def *d) {
+  const comp_instance *ci = &d->u.instance;
+  if (ci->instantiate) {
+    vitem *ci_it = vspace_get(s, COMP_SORT_COMPONENT, ci->component);
+    if (!ci_it) return v_oob(v, &d->pos, COMP_SORT_COMPONENT, ci->component);
+    const char **names = v_alloc(v, (ci->nargs + 1) * sizeof *names);
+    vent *args = v_alloc(v, (ci->nargs + 1) * sizeof *args);
+    const comp_pos **poss = v_alloc(v, (ci->nargs + 1) * sizeof *poss);
+    for (uint32_t i = 0; i < ci->nargs; i++) {
+      const comp_arg *a = &ci->args[i];
+      vitem *x = vspace_get(s, a->item.sort, a->item.idx);
+      if (!x) return v_oob(v, &a->pos, a->item.sort, a->item.idx);
+      if (comp_sort_is_core(a->item.sort) &&
+          a->item.sort != COMP_SORT_CORE_MODULE)
+        return v_fail(v, &a->pos, "invalid instantiation argument sort");
+      for (uint32_t j = 0; j < i; j++)
+        if (v_label_eq(ci->args[j].name.s, a->name.s))
+          return v_fail(v, &a->pos,
+                        "instantiation argument `%s` conflicts with previous "
+                        "argument `%s`",
+                        a->name.s, ci->args[j].name.s);
+      names[i] = a->name.s;
+      args[i] = item_ent(x, a->item.sort);
+      if (a->item.sort == COMP_SORT_CORE_MODULE) {
+        args[i].module = x->module;
+      }
+      if (a->item.sort == COMP_SORT_VALUE) x->consumed = true;
+      poss[i] = &a->pos;
+    }
+    const vinst *it = v_instantiate(v, s, ci_it->ent.comp, names, args, poss,
+                                    ci->nargs, &d->pos);
+    if (!it) return false;
+    vspace_push(v, s, COMP_SORT_INSTANCE)->ent.inst = it;
+    return true;
+  }
+  vinst *it = v_alloc(v, sizeof *it);
+  it->exports = v_alloc(v, (ci->nexports + 1) * sizeof *it->exports);
+  vscope tmp;
+  memset(&tmp, 0, sizeof tmp);
+  tmp.kind = VS_INSTANCE_TYPE;
+  tmp.parent = s;
+  for (uint32_t i = 0; i < ci->nexports; i++) {
+    const comp_inline_export *e = &ci->exports[i];
+    vitem *x = vspace_get(s, e->item.sort, e->item.idx);
+    if (!x) return v_oob(v, &e->item.pos, e->item.sort, e->item.idx);
+    if (comp_sort_is_core(e->item.sort) &&
+        e->item.sort != COMP_SORT_CORE_MODULE)
+      return v_fail(v, &e->item.pos, "invalid export sort");
+    vent t = item_ent(x, e->item.sort);
+    if (e->item.sort == COMP_SORT_CORE_MODULE) t.module = x->module;
+    if (e->item.sort == COMP_SORT_VALUE) x->consumed = true;
+    if (!v_externname(v, &tmp, &e->name, &t, false)) return false;
+    it->exports[i].name = v_strdup(v, e->name.name.s, e->name.name.len);
+    it->exports[i].t = t;
+  }
+  it->nexports = ci->nexports;
+  vspace_push(v, s, COMP_SORT_INSTANCE)->ent.inst = it;
+  return true;
+}
+
+/* ---- imports and exports ------------------------------------------------- */
+
+static void push_named(vctx *v, vnamed **arr, uint32_t *n, uint32_t *cap,
+                       const char *name, const vent *t) {
+  grow(v, (void **)arr, cap, *n, sizeof **arr);
+  (*arr)[*n].name = name;
+  (*arr)[*n].t = *t;
+  (*n)++;
+}
+
+/* A new name for an imported or exported type: resources get a new
+ * vres_ref, named value types a copy, so that the visibility sets can tell
+ * the exported index from the one passed to the export. */
+static const vtype *rename_type(vctx *v, const vtype *t) {
+  vtype *n = v_alloc(v, sizeof *n);
+  *n = *t;
+  if (t->kind == VT_RESOURCE) {
+    n->res = v_new_ref(v, t->res->res);
+  } else if (t->kind == VT_VAL) {
+    canon_kind k = t->val->kind;
+    if (k == CANON_RECORD || k == CANON_VARIANT || k == CANON_ENUM ||
+        k == CANON_FLAGS) {
+      canon_type *c = v_alloc(v, sizeof *c);
+      *c = *t->val;
+      if (t->val->despecialized == t->val) c->despecialized = c;
+      n->val = c;
+    }
+  }
+  return n;
+}
+
+static void name_type(vctx *v, vptrset *set, const vtype *t) {
+  if (t->kind == VT_RESOURCE) vptrset_add(v, set, t->res);
+  else if (t->kind == VT_VAL) vptrset_add(v, set, t->val);
+  else vptrset_add(v, set, t);
+}
+
+/* Adds an import (or import declaration) to a scope. */
+bool v_add_import(vctx *v, vscope *s, const comp_externname *name,
+                  const comp_externtype *et, const comp_pos *pos) {
+  vent e;
+  if (!v_externtype(v, s, et, &e)) return false;
+  if (e.sort == COMP_SORT_TYPE) {
+    if (et->sub_resource) {
+      vtype *t = v_alloc(v, sizeof *t);
+      t->kind = VT_RESOURCE;
+      vres *r = v_new_res(v, NULL);
+      t->res = v_new_ref(v, r);
+      vres_list_push(v, &s->imported_res, r);
+      e.type = t;
+    } else {
+      e.type = rename_type(v, e.type);
+    }
+    name_type(v, &s->imported_named, e.type);
+  } else if (e.sort == COMP_SORT_INSTANCE) {
+    vsubst m = {0};
+    v_freshen(v, &m, &e.inst->defined, &s->imported_res);
+    e = v_subst_ent(v, &m, &e);
+  }
+  if (!v_externname(v, s, name, &e, true)) return false;
+  if (!v_ent_named(v, s, &e, true))
+    return v_fail(v, pos, "%s not valid to be used as import",
+                  v_ent_word(&e));
+  push_named(v, &s->imports, &s->nimports, &s->cap_imports,
+             v_strdup(v, name->name.s, name->name.len), &e);
+  vitem *it = vspace_push(v, s, e.sort);
+  it->ent = e;
+  if (e.sort == COMP_SORT_CORE_MODULE) it->module = e.module;
+  return true;
+}
+
+bool v_add_export(vctx *v, vscope *s, const comp_externname *name, vent e,
+                  const comp_pos *pos) {
+  if (e.sort == COMP_SORT_TYPE) {
+    e.type = rename_type(v, e.type);
+    name_type(v, &s->exported_named, e.type);
+  } else if (e.sort == COMP_SORT_INSTANCE && s->kind != VS_COMPONENT) {
+    vsubst m = {0};
+    v_freshen(v, &m, &e.inst->defined, &s->defined_res);
+    e = v_subst_ent(v, &m, &e);
+  }
+  if (!v_externname(v, s, name, &e, false)) return false;
+  if (!v_ent_named(v, s, &e, false))
+    return v_fail(v, pos, "%s not valid to be used as export",
+                  v_ent_word(&e));
+  push_named(v, &s->exports, &s->nexports, &s->cap_exports,
+             v_strdup(v, name->name.s, name->name.len), &e);
+  vitem *it = vspace_push(v, s, e.sort);
+  it->ent = e;
+  if (e.sort == COMP_SORT_CORE_MODULE) it->module = e.module;
+  return true;
+}
+
+static bool def_export(vctx *v, vscope *s, comp_def *d) {
+  const comp_export *ex = &d->u.export_;
+  vitem *x = vspace_get(s, ex->item.sort, ex->item.idx);
+  if (!x) return v_oob(v, &ex->item.pos, ex->item.sort, ex->item.idx);
+  if (comp_sort_is_core(ex->item.sort) && ex->item.sort != COMP_SORT_CORE_MODULE)
+    return v_fail(v, &d->pos, "invalid export sort");
+  vent e = item_ent(x, ex->item.sort);
+  if (ex->item.sort == COMP_SORT_CORE_MODULE) e.module = x->module;
+  if (ex->item.sort == COMP_SORT_VALUE) x->consumed = true;
+  if (ex->has_type) {
+    vent asc;
+    if (!v_externtype(v, s, &ex->type, &asc)) return false;
+    if (asc.sort == COMP_SORT_TYPE && ex->type.sub_resource) {
+      if (!v_type_is_resource(e.type))
+        return v_fail(v, &d->pos, "ascribed type of export is not compatible "
+                                  "with item's type: expected resource, "
+                                  "found defined type");
+    } else {
+      vsubst m = {0};
+      if (asc.sort == COMP_SORT_INSTANCE)
+        for (uint32_t i = 0; i < asc.inst->defined.n; i++)
+          vsubst_add(v, &m, asc.inst->defined.v[i], NULL);
+      if (!v_sub_ent_bind(v, &e, &asc, &m, &d->pos,
+                          "ascribed type of export is not compatible with "
+                          "item's type",
+                          NULL))
+        return false;
+      e = v_subst_ent(v, &m, &asc);
+    }
+  }
+  return v_add_export(v, s, &ex->name, e, &d->pos);
+}
+
+static bool def_start(vctx *v, vscope *s, comp_def *d) {
+  const comp_start *st = &d->u.start;
+  vitem *f = vspace_get(s, COMP_SORT_FUNC, st->func);
+  if (!f) return v_oob(v, &d->pos, COMP_SORT_FUNC, st->func);
+  const canon_functype *ft = f->ent.func;
+  if (ft->nparams != st->nargs)
+    return v_fail(v, &d->pos,
+                  "component start function requires %u arguments but was "
+                  "given %u",
+                  ft->nparams, st->nargs);
+  for (uint32_t i = 0; i < st->nargs; i++) {
+    vitem *a = vspace_get(s, COMP_SORT_VALUE, st->args[i]);
+    if (!a) return v_oob(v, &d->pos, COMP_SORT_VALUE, st->args[i]);
+    vent want = {.sort = COMP_SORT_VALUE, .value = ft->params[i].t};
+    if (!v_sub_ent_bind(v, &a->ent, &want, NULL, &d->pos,
+                        "type mismatch in start function argument", NULL))
+      return false;
+    a->consumed = true;
+  }
+  uint32_t nres = ft->result ? 1 : 0;
+  if (nres != st->nresults)
+    return v_fail(v, &d->pos,
+                  "component start function has a result count of %u but "
+                  "the function type has a result count of %u",
+                  st->nresults, nres);
+  for (uint32_t i = 0; i < nres; i++) {
+    vitem *it = vspace_push(v, s, COMP_SORT_VALUE);
+    it->ent.value = ft->result;
+  }
+  return true;
+}
+
+static bool def_value(vctx *v, vscope *s, comp_def *d) {
+  const canon_type *t = v_valtype(v, s, &d->u.value.type, &d->pos);
+  if (!t) return false;
+  vspace_push(v, s, COMP_SORT_VALUE)->ent.value = t;
+  return true;
+}
+
+/* ---- the definitions of a component, in order ---------------------------- */
+
+static bool validate_def(vctx *v, vscope *s, comp_def *d) {
+  switch (d->kind) {
+  case COMP_DEF_CORE_MODULE: return def_core_module(v, s, d);
+  case COMP_DEF_CORE_INSTANCE: return def_core_instance(v, s, d);
+  case COMP_DEF_CORE_TYPE: {
+    vitem tmp;
+    memset(&tmp, 0, sizeof tmp);
+    if (!v_core_type(v, s, d->u.core_type, &tmp)) return false;
+    *vspace_push(v, s, COMP_SORT_CORE_TYPE) = tmp;
+    return true;
+  }
+  case COMP_DEF_COMPONENT: return def_component(v, s, d);
+  case COMP_DEF_INSTANCE: return def_instance(v, s, d);
+  case COMP_DEF_ALIAS: return v_alias(v, s, &d->u.alias, &d->pos);
+  case COMP_DEF_TYPE: {
+    const vtype *t = v_deftype(v, s, d->u.type);
+    if (!t) return false;
+    if (t->kind == VT_VAL) d->u.type->resolved = t->val;
+    vspace_push(v, s, COMP_SORT_TYPE)->ent.type = t;
+    return true;
+  }
+  case COMP_DEF_CANON: return v_canon(v, s, d);
+  case COMP_DEF_START: return def_start(v, s, d);
+  case COMP_DEF_IMPORT:
+    return v_add_import(v, s, &d->u.import.name, &d->u.import.type, &d->pos);
+  case COMP_DEF_EXPORT: return def_export(v, s, d);
+  case COMP_DEF_VALUE: return def_value(v, s, d);
+  }
+  return false;
+}
+
+/* Records the types of the index spaces in c->vinfo. */
+static void fill_vinfo(vctx *v, vscope *s, comp_component *c) {
+  comp_vinfo *vi = v_alloc(v, sizeof *vi);
+  for (int k = 0; k < COMP_NSORTS; k++) {
+    vspace *sp = &s->spaces[k];
+    vi->n[k] = sp->n;
+    vi->items[k] = v_alloc(v, (sp->n + 1) * sizeof *vi->items[k]);
+    for (uint32_t i = 0; i < sp->n; i++) {
+      comp_vitem *o = &vi->items[k][i];
+      const vitem *it = &sp->v[i];
+      switch ((comp_sort)k) {
+      case COMP_SORT_CORE_FUNC: o->core_func = it->core.func; break;
+      case COMP_SORT_CORE_TYPE: o->core_func = it->core_functype; break;
+      case COMP_SORT_FUNC: o->func = it->ent.func; break;
+      case COMP_SORT_VALUE: o->value = it->ent.value; break;
+      case COMP_SORT_TYPE:
+        if (it->ent.type->kind == VT_VAL) o->value = it->ent.type->val;
+        if (it->ent.type->kind == VT_FUNC) o->func = it->ent.type->func;
+        if (it->ent.type->kind == VT_RESOURCE) {
+          o->resource_id = it->ent.type->res->res->id;
+          o->resource_local = it->ent.type->res->res->owner == s;
+        }
+        break;
+      default: break;
+      }
+    }
+  }
+  c->vinfo = vi;
+}
+
+static bool validate_scope(vctx *v, vscope *s, comp_component *c) {
+  for (uint32_t i = 0; i < c->ndefs; i++)
+    if (!validate_def(v, s, &c->defs[i])) {
+      if (!v->failed) v_fail(v, &c->defs[i].pos, "invalid definition");
+      return false;
+    }
+  for (uint32_t i = 0; i < s->spaces[COMP_SORT_VALUE].n; i++)
+    if (!s->spaces[COMP_SORT_VALUE].v[i].consumed)
+      return v_fail(v, &c->pos, "value index %u was not used as part of an "
+                                "instantiation, start function, or export",
+                    i);
+  fill_vinfo(v, s, c);
+  return true;
+}
+
+/* ---- entry points ------------------------------------------------------- */
+
+typedef struct vstate {
+  vctx ctx;
+} vstate;
+
+bool comp_validate(comp_component *c, cm_error *err) {
+  comp_validation_free(c);
+  vstate *st = calloc(1, sizeof *st);
+  if (!st) {
+    cm_error_set(err, CM_IO, "out of memory");
+    return false;
+  }
+  vctx *v = &st->ctx;
+  v->arena = canon_type_arena_new();
+  v->err = err;
+  c->vstate = st;
+  vscope *top = v_alloc(v, sizeof *top);
+  top->kind = VS_COMPONENT;
+  bool ok = validate_scope(v, top, c);
+  if (!ok) {
+    comp_validation_free(c);
+    if (err->kind == CM_OK) cm_error_set(err, CM_INVALID, "invalid component");
+  }
+  return ok;
+}
+
+static void clear_vinfo(comp_component *c) {
+  c->vinfo = NULL;
+  for (uint32_t i = 0; i < c->ndefs; i++) {
+    if (c->defs[i].kind == COMP_DEF_COMPONENT)
+      clear_vinfo(c->defs[i].u.component);
+    if (c->defs[i].kind == COMP_DEF_TYPE) c->defs[i].u.type->resolved = NULL;
+  }
+}
+
+void comp_validation_free(comp_component *c) {
+  if (!c || !c->vstate) return;
+  vstate *st = c->vstate;
+  for (uint32_t i = 0; i < st->ctx.nblocks; i++) free(st->ctx.blocks[i]);
+  free(st->ctx.blocks);
+  canon_type_arena_free(st->ctx.arena);
+  free(st);
+  c->vstate = NULL;
+  clear_vinfo(c);
+}

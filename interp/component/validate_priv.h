@@ -204,6 +204,16 @@ const vres_ref *v_new_ref(vctx *v, vres *r);
 /* The "index out of bounds" message of a sort. */
 bool v_oob(vctx *v, const comp_pos *pos, comp_sort sort, uint32_t idx);
 
+bool v_alias(vctx *v, vscope *s, const comp_alias *a, const comp_pos *pos);
+bool v_add_import(vctx *v, vscope *s, const comp_externname *name,
+                  const comp_externtype *et, const comp_pos *pos);
+bool v_add_export(vctx *v, vscope *s, const comp_externname *name, vent e,
+                  const comp_pos *pos);
+const vinst *v_instantiate(vctx *v, vscope *s, const vcomp *ct,
+                           const char *const *names, const vent *args,
+                           const comp_pos *const *poss, uint32_t nargs,
+                           const comp_pos *pos);
+
 /* ---- types (validate_types.c) ----------------------------------------- */
 
 /* The canon_type of a valtype (NULL after an error). */
@@ -217,18 +227,26 @@ const canon_functype *v_functype(vctx *v, vscope *s, const comp_functype *f,
 bool v_externtype(vctx *v, vscope *s, const comp_externtype *et, vent *out);
 /* Validates a core type definition and fills the core type entry. */
 bool v_core_type(vctx *v, vscope *s, const comp_core_type *t, vitem *out);
-/* Subtyping: is a (actual) a subtype of b (expected)?  On failure, reports
- * the message at pos with the given context prefix (may be NULL). */
-bool v_sub_ent(vctx *v, const vent *a, const vent *b, const comp_pos *pos);
-bool v_sub_core(vctx *v, const vcore_ext *a, const vcore_ext *b, char *msg,
-                size_t n);
-/* Substitution of resources (instantiation): map[i] -> to[i]. */
+/* Substitution of resources (instantiation): from[i] -> to[i]; to[i] is
+ * NULL while from[i] is still bindable (subtyping binds it to the actual
+ * resource it meets first).  cache maps old refs/canon types to the new
+ * ones, so one name stays one name. */
 typedef struct vsubst {
   vres **from, **to;
   uint32_t n, cap;
+  const void **cold, **cnew;
+  uint32_t nc, capc;
 } vsubst;
 void vsubst_add(vctx *v, vsubst *m, vres *from, vres *to);
-vent v_subst_ent(vctx *v, const vsubst *m, const vent *e);
+vent v_subst_ent(vctx *v, vsubst *m, const vent *e);
+/* Subtyping: is a (actual) a subtype of b (expected)?  m (may be NULL)
+ * binds b's bindable resources.  On failure, reports "ctx `name`: why"
+ * (or "ctx: why", or just why) at pos. */
+bool v_sub_ent_bind(vctx *v, const vent *a, const vent *b, vsubst *m,
+                    const comp_pos *pos, const char *ctx, const char *name);
+/* Core extern subtyping (a actual <: b expected); msg gets why not. */
+bool v_sub_core(vctx *v, const vcore_ext *a, const vcore_ext *b, char *msg,
+                size_t n);
 /* Fresh copies of the resources `defined` lists, added to m. */
 void v_freshen(vctx *v, vsubst *m, const vres_list *defined, vres_list *out);
 /* Does a type refer to resources/types not named in the scope's visible

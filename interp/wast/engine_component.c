@@ -14,6 +14,7 @@
 #include "../../canon/context.h"
 #include "../component/instantiate.h"
 #include "../component/text.h"
+#include "../component/validate.h"
 #include "../core/validate.h"
 #include "comp_values.h"
 #include "engine.h"
@@ -70,13 +71,13 @@ static bool validate_core_modules(comp_component *c, cm_error *err) {
   return true;
 }
 
-/* Validation is the component validator's (comp_validate); until it is in
- * the tree only the core modules inside are validated (the core
- * interpreter needs the branch targets validation resolves), and
- * instantiation reports what it cannot link. */
+/* comp_validate (which validates the core modules inside too; the
+ * explicit pass is a safety net: the core interpreter must never run code
+ * whose branch targets validation did not resolve). */
 static bool cpe_validate(wast_engine *e, void *def, cm_error *err) {
   (void)e;
-  return validate_core_modules(((comp_def_ref *)def)->c, err);
+  comp_component *c = ((comp_def_ref *)def)->c;
+  return comp_validate(c, err) && validate_core_modules(c, err);
 }
 
 static void cpe_free_def(wast_engine *e, void *def) {
@@ -208,6 +209,10 @@ static wast_outcome cpe_invoke_forms(wast_engine *e, void *inst,
   }
   if (o != COMP_OK) {
     free(r);
+    /* Exhaustion deep inside core wasm reaches us as a trap message. */
+    if (o == COMP_TRAP && (strcmp(msg, "call stack exhausted") == 0 ||
+                           strcmp(msg, "out of fuel") == 0))
+      return WAST_EXHAUSTED;
     return from_comp(o);
   }
   *results = r;

@@ -662,6 +662,7 @@ static void assert_action_fails(runner *r, const sx_node *act,
   free(vals);
   wast_engine *xeng = xr.eng;
   ext_results_free(&xr);
+  if (xeng && o == WAST_OK) snprintf(got, sizeof got, "a return");
   if (o == WAST_UNSUPPORTED) {
     skip(c, "%s", msg);
   } else if (o != want) {

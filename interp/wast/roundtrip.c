@@ -1,0 +1,252 @@
+/* roundtrip.c -- text -> binary -> decode round trips of every module and
+ * component of a script (see roundtrip.h).  The binary format is the one
+ * users exchange, so an encoder or decoder that loses or changes a field
+ * would make cmref run something else than what a .wast says; this finds
+ * such a loss on the spec's own tests. */
+#include "roundtrip.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../component/binary.h"
+#include "../component/encode.h"
+#include "../component/equal.h"
+#include "../component/text.h"
+#include "../core/binary.h"
+#include "../core/encode.h"
+#include "../core/equal.h"
+#include "../core/text.h"
+#include "../text/sexpr.h"
+#include "wast.h"
+
+/* One checked form's outcome. */
+typedef struct outcome {
+  wast_status st;
+  char msg[1024];
+} outcome;
+
+static void set(outcome *o, wast_status st, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void set(outcome *o, wast_status st, const char *fmt, ...) {
+  o->st = st;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(o->msg, sizeof o->msg, fmt, ap);
+  va_end(ap);
+}
+
+/* "malformed: 3:14: msg", "malformed: at byte offset 8: msg" */
+static void err_text(const cm_error *err, char *buf, size_t n) {
+  const char *kind = cm_errkind_name(err->kind);
+  if (err->line)
+    snprintf(buf, n, "%s: %u:%u: %s", kind, err->line, err->col, err->msg);
+  else if (err->offset >= 0)
+    snprintf(buf, n, "%s: at byte offset %lld: %s", kind,
+             (long long)err->offset, err->msg);
+  else
+    snprintf(buf, n, "%s: %s", kind, err->msg);
+}
+
+/* The outcome of a form that does not parse.  Unsupported features are
+ * skips; so is a module of assert_invalid that the parser rejects as
+ * invalid (some validity rules are checked while decoding), since there is
+ * nothing to encode.  Anything else must parse. */
+static void parse_failed(outcome *o, const cm_error *err, bool in_invalid) {
+  char buf[700];
+  err_text(err, buf, sizeof buf);
+  if (err->kind == CM_UNSUPPORTED)
+    set(o, WAST_SKIP, "%s", err->msg);
+  else if (in_invalid && err->kind == CM_INVALID)
+    set(o, WAST_SKIP, "rejected while parsing: %s", buf);
+  else
+    set(o, WAST_FAIL, "does not parse: %s", buf);
+}
+
+/* Both encodings of one AST (the parsed one and the decoded one) must be
+ * the same bytes: the encoding is deterministic, so a difference means the
+ * two ASTs differ somewhere the structural comparison did not look. */
+static void compare_bytes(outcome *o, const uint8_t *a, size_t na,
+                          const uint8_t *b, size_t nb) {
+  if (na == nb && memcmp(a, b, na) == 0) return;
+  size_t k = 0;
+  while (k < na && k < nb && a[k] == b[k]) k++;
+  set(o, WAST_FAIL,
+      "re-encoding the decoded AST differs at byte %zu (%zu vs %zu bytes)", k,
+      na, nb);
+}
+
+static void roundtrip_core(const sx_node *form, bool in_invalid, outcome *o) {
+  cm_error err;
+  cm_error_init(&err);
+  core_module *m = core_parse_module(form, NULL, &err), *d = NULL;
+  uint8_t *bin = NULL, *bin2 = NULL;
+  size_t len = 0, len2 = 0;
+  char why[512];
+  if (!m) {
+    parse_failed(o, &err, in_invalid);
+  } else if (!core_encode(m, &bin, &len, &err)) {
+    err_text(&err, why, sizeof why);
+    set(o, WAST_FAIL, "cannot encode: %s", why);
+  } else if (!(d = core_decode(bin, len, &err))) {
+    err_text(&err, why, sizeof why);
+    set(o, WAST_FAIL, "cannot decode its own encoding: %s", why);
+  } else if (!core_module_equal(m, d, why, sizeof why)) {
+    set(o, WAST_FAIL, "decoded module differs: %s", why);
+  } else if (!core_encode(d, &bin2, &len2, &err)) {
+    err_text(&err, why, sizeof why);
+    set(o, WAST_FAIL, "cannot encode the decoded module: %s", why);
+  } else {
+    compare_bytes(o, bin, len, bin2, len2);
+  }
+  free(bin);
+  free(bin2);
+  core_module_free(m);
+  core_module_free(d);
+}
+
+static void roundtrip_component(const sx_node *form, bool in_invalid,
+                                outcome *o) {
+  cm_error err;
+  cm_error_init(&err);
+  comp_component *c = comp_parse_component(form, NULL, &err), *d = NULL;
+  uint8_t *bin = NULL, *bin2 = NULL;
+  size_t len = 0, len2 = 0;
+  char why[512];
+  if (!c) {
+    parse_failed(o, &err, in_invalid);
+  } else if (!comp_encode(c, &bin, &len, &err)) {
+    err_text(&err, why, sizeof why);
+    set(o, WAST_FAIL, "cannot encode: %s", why);
+  } else if (!(d = comp_decode_component(bin, len, &err))) {
+    err_text(&err, why, sizeof why);
+    set(o, WAST_FAIL, "cannot decode its own encoding: %s", why);
+  } else if (!comp_component_equal(c, d, why, sizeof why)) {
+    set(o, WAST_FAIL, "decoded component differs: %s", why);
+  } else if (!comp_encode(d, &bin2, &len2, &err)) {
+    err_text(&err, why, sizeof why);
+    set(o, WAST_FAIL, "cannot encode the decoded component: %s", why);
+  } else {
+    compare_bytes(o, bin, len, bin2, len2);
+  }
+  free(bin);
+  free(bin2);
+  comp_component_free(c);
+  comp_component_free(d);
+}
+
+/* Round-trips one (module ...) or (component ...) form and records it. */
+static void check_form(const sx_node *form, bool in_invalid,
+                       wast_file_result *f) {
+  outcome o = {WAST_PASS, ""};
+  /* The parsers know nothing of `definition` (a script-level keyword):
+   * hand them a view of the form without it. */
+  sx_node view = *form;
+  sx_node **items = NULL;
+  if (form->n > 1 && sx_is_keyword(form->items[1], "definition")) {
+    items = malloc((form->n - 1) * sizeof *items);
+    if (!items) {
+      wast_file_add(f, form->line, "roundtrip", WAST_FAIL, false,
+                    "out of memory");
+      return;
+    }
+    items[0] = form->items[0];
+    memcpy(items + 1, form->items + 2, (form->n - 2) * sizeof *items);
+    view.items = items;
+    view.n = form->n - 1;
+  }
+  if (sx_is_form(form, "component")) roundtrip_component(&view, in_invalid, &o);
+  else roundtrip_core(&view, in_invalid, &o);
+  free(items);
+  wast_file_add(f, form->line, "roundtrip", o.st, false,
+                o.st == WAST_PASS ? NULL : o.msg);
+}
+
+static bool is_module_form(const sx_node *n) {
+  return n && (sx_is_form(n, "module") || sx_is_form(n, "component"));
+}
+
+/* The commands whose module must parse (assert_malformed's need not). */
+static const char *const asserts_with_module[] = {
+    "assert_invalid", "assert_unlinkable", "assert_uninstantiable",
+    "assert_trap", NULL};
+
+static void visit(const sx_node *cmd, wast_file_result *f) {
+  if (is_module_form(cmd)) {
+    /* (module instance $I $M) instantiates a module defined earlier. */
+    if (cmd->n > 1 && sx_is_keyword(cmd->items[1], "instance")) return;
+    check_form(cmd, false, f);
+    return;
+  }
+  if (!sx_is_list(cmd) || cmd->n < 2 || !is_module_form(cmd->items[1]))
+    return;
+  for (int k = 0; asserts_with_module[k]; k++)
+    if (sx_is_form(cmd, asserts_with_module[k])) {
+      check_form(cmd->items[1], k == 0, f);
+      return;
+    }
+}
+
+/* A file made only of module fields is one module (as in the runner). */
+static bool is_bare_module(const sx_node *top) {
+  static const char *const fields[] = {
+      "type", "import", "func", "table", "memory", "global",
+      "export", "start", "elem", "data", "tag", NULL};
+  if (top->n == 0) return false;
+  for (size_t i = 0; i < top->n; i++) {
+    bool field = false;
+    for (int k = 0; fields[k]; k++)
+      field = field || sx_is_form(top->items[i], fields[k]);
+    if (!field) return false;
+  }
+  return true;
+}
+
+void wast_roundtrip_source(const char *src, size_t len, const char *name,
+                           wast_file_result *f) {
+  cm_error err;
+  cm_error_init(&err);
+  sx_node *top = sx_read(src, len, name, &err);
+  if (!top) {
+    char buf[700];
+    err_text(&err, buf, sizeof buf);
+    wast_file_add(f, err.line, "script", WAST_FAIL, false, buf);
+    return;
+  }
+  if (is_bare_module(top)) {
+    sx_node head = {SX_KEYWORD, 1, 1, "module", 6, NULL, 0, NULL, 0, name};
+    sx_node **items = malloc((top->n + 1) * sizeof *items);
+    if (items) {
+      items[0] = &head;
+      memcpy(items + 1, top->items, top->n * sizeof *items);
+      sx_node mod = {SX_LIST, top->items[0]->line, top->items[0]->col, NULL,
+                     0, NULL, 0, items, top->n + 1, name};
+      check_form(&mod, false, f);
+      free(items);
+    } else {
+      wast_file_add(f, 0, "script", WAST_FAIL, false, "out of memory");
+    }
+  } else {
+    for (size_t i = 0; i < top->n; i++) visit(top->items[i], f);
+  }
+  sx_free(top);
+}
+
+void wast_roundtrip_file(const char *path, wast_file_result *f) {
+  cm_error err;
+  cm_error_init(&err);
+  size_t len = 0;
+  char *src = wast_read_file(path, &len, &err);
+  if (!src) {
+    /* The report names the file already: drop the "path: " prefix. */
+    const char *msg = err.msg;
+    size_t n = strlen(path);
+    if (strncmp(msg, path, n) == 0 && msg[n] == ':') msg += n + 2;
+    wast_file_add(f, 0, "script", WAST_FAIL, false, msg);
+    return;
+  }
+  wast_roundtrip_source(src, len, path, f);
+  free(src);
+}
