@@ -126,6 +126,10 @@ bool v_oob(vctx *v, const comp_pos *pos, comp_sort sort, uint32_t idx) {
 
 /* ---- core modules and core instances ---------------------------------- */
 
+static bool name_eq(const core_name *a, const core_name *b) {
+  return a->len == b->len && memcmp(a->s, b->s, a->len) == 0;
+}
+
 static vcore_ext core_ext_of_import(const core_module *m, const core_import *im) {
   vcore_ext e;
   memset(&e, 0, sizeof e);
@@ -162,6 +166,12 @@ static bool def_core_module(vctx *v, vscope *s, const comp_def *d) {
     v->failed = true;
     return false;
   }
+  for (uint32_t i = 0; i < m->nimports; i++)
+    for (uint32_t j = 0; j < i; j++)
+      if (name_eq(&m->imports[i].module, &m->imports[j].module) &&
+          name_eq(&m->imports[i].name, &m->imports[j].name))
+        return v_fail(v, &d->pos, "duplicate import name `%s:%s`",
+                      m->imports[i].module.s, m->imports[i].name.s);
   vcoremod *mt = v_alloc(v, sizeof *mt);
   mt->imports = v_alloc(v, m->nimports * sizeof *mt->imports);
   for (uint32_t i = 0; i < m->nimports; i++) {
@@ -178,10 +188,6 @@ static bool def_core_module(vctx *v, vscope *s, const comp_def *d) {
   mt->nexports = m->nexports;
   vspace_push(v, s, COMP_SORT_CORE_MODULE)->module = mt;
   return true;
-}
-
-static bool name_eq(const core_name *a, const core_name *b) {
-  return a->len == b->len && memcmp(a->s, b->s, a->len) == 0;
 }
 
 static const vcore_named *core_find(const vcoremod *t, const core_name *n) {
@@ -283,6 +289,10 @@ static bool type_has_foreign_res(const vtype *t, vscope *s);
 bool v_alias(vctx *v, vscope *s, const comp_alias *a, const comp_pos *pos) {
   switch (a->kind) {
   case COMP_ALIAS_EXPORT: {
+    if (s->kind != VS_COMPONENT && a->sort != COMP_SORT_TYPE &&
+        a->sort != COMP_SORT_INSTANCE)
+      return v_fail(v, pos, "export aliases in component and instance types "
+                            "may only refer to types or instances");
     vitem *ii = vspace_get(s, COMP_SORT_INSTANCE, a->instance);
     if (!ii) return v_oob(v, pos, COMP_SORT_INSTANCE, a->instance);
     const vinst *in = ii->ent.inst;
@@ -320,6 +330,10 @@ bool v_alias(vctx *v, vscope *s, const comp_alias *a, const comp_pos *pos) {
     for (uint32_t i = 0; i < a->outer_count && o; i++) o = o->parent;
     if (!o)
       return v_fail(v, pos, "invalid outer alias count of %u", a->outer_count);
+    if (s->kind != VS_COMPONENT && a->sort != COMP_SORT_TYPE &&
+        a->sort != COMP_SORT_CORE_TYPE)
+      return v_fail(v, pos, "outer aliases in component and instance types "
+                            "may only refer to types or instances");
     if (a->sort != COMP_SORT_TYPE && a->sort != COMP_SORT_CORE_TYPE &&
         a->sort != COMP_SORT_COMPONENT && a->sort != COMP_SORT_CORE_MODULE)
       return v_fail(v, pos,
@@ -335,10 +349,6 @@ bool v_alias(vctx *v, vscope *s, const comp_alias *a, const comp_pos *pos) {
       for (uint32_t i = 0; i < a->outer_count; i++, q = q->parent)
         if (q->kind == VS_COMPONENT) crosses_component = true;
       if (crosses_component && type_has_foreign_res(it->ent.type, s)) {
-        if (it->ent.type->kind == VT_RESOURCE)
-          return v_fail(v, pos,
-                        "refers to resources not defined in the current "
-                        "component");
         return v_fail(v, pos,
                       "cannot alias outer type which transitively refers to "
                       "resources not defined in the current component");
@@ -400,6 +410,68 @@ static bool ent_has_res(const vent *e) {
   }
 }
 
+/* Does a list of named items mention a resource outside bound1/bound2? */
+static bool ct_foreign(const canon_type *t, const vres_list *b1,
+                       const vres_list *b2);
+static bool in_list(const vres_list *l, const vres *r) {
+  for (uint32_t i = 0; l && i < l->n; i++)
+    if (l->v[i] == r) return true;
+  return false;
+}
+static bool ct_foreign(const canon_type *t, const vres_list *b1,
+                       const vres_list *b2) {
+  if (!t) return false;
+  switch (t->kind) {
+  case CANON_OWN:
+  case CANON_BORROW: {
+    const vres *r = vres_of(t->u.rt);
+    return !in_list(b1, r) && !in_list(b2, r);
+  }
+  case CANON_LIST: return ct_foreign(t->u.list.elem, b1, b2);
+  case CANON_RECORD:
+    for (uint32_t i = 0; i < t->u.record.n; i++)
+      if (ct_foreign(t->u.record.fields[i].t, b1, b2)) return true;
+    return false;
+  case CANON_VARIANT:
+    for (uint32_t i = 0; i < t->u.variant.n; i++)
+      if (ct_foreign(t->u.variant.cases[i].t, b1, b2)) return true;
+    return false;
+  case CANON_STREAM:
+  case CANON_FUTURE: return ct_foreign(t->u.payload, b1, b2);
+  default:
+    return t->despecialized != t && ct_foreign(t->despecialized, b1, b2);
+  }
+}
+static bool foreign_in(const vnamed *l, uint32_t n, const vres_list *b1,
+                       const vres_list *b2) {
+  for (uint32_t i = 0; i < n; i++) {
+    const vent *e = &l[i].t;
+    switch (e->sort) {
+    case COMP_SORT_FUNC:
+      for (uint32_t k = 0; k < e->func->nparams; k++)
+        if (ct_foreign(e->func->params[k].t, b1, b2)) return true;
+      if (ct_foreign(e->func->result, b1, b2)) return true;
+      break;
+    case COMP_SORT_VALUE:
+      if (ct_foreign(e->value, b1, b2)) return true;
+      break;
+    case COMP_SORT_TYPE:
+      if (e->type->kind == VT_RESOURCE) {
+        if (!in_list(b1, e->type->res->res) && !in_list(b2, e->type->res->res))
+          return true;
+      } else if (e->type->kind == VT_VAL && ct_foreign(e->type->val, b1, b2)) {
+        return true;
+      }
+      break;
+    case COMP_SORT_INSTANCE:
+      if (foreign_in(e->inst->exports, e->inst->nexports, b1, b2)) return true;
+      break;
+    default: break;
+    }
+  }
+  return false;
+}
+
 /* Conservative: any resource at all (resources are always foreign to a
  * component reached through an outer alias, as a component cannot close
  * over its parent's resources). */
@@ -412,10 +484,15 @@ static bool type_has_foreign_res(const vtype *t, vscope *s) {
     vent e = {.sort = COMP_SORT_FUNC, .func = t->func};
     return ent_has_res(&e);
   }
-  case VT_INSTANCE: return named_has_res(t->inst->exports, t->inst->nexports);
+  case VT_INSTANCE:
+    return foreign_in(t->inst->exports, t->inst->nexports, &t->inst->defined,
+                      NULL);
   case VT_COMPONENT:
     /* a component type's own resources are bound inside it */
-    return false;
+    return foreign_in(t->comp->imports, t->comp->nimports,
+                      &t->comp->imported, &t->comp->defined) ||
+           foreign_in(t->comp->exports, t->comp->nexports,
+                      &t->comp->imported, &t->comp->defined);
   }
   return false;
 }
@@ -589,6 +666,18 @@ static void name_type(vctx *v, vptrset *set, const vtype *t) {
   else vptrset_add(v, set, t);
 }
 
+/* An imported or exported instance names the types it exports (aliasing
+ * them out of it gives externally visible types).  Approximation: the
+ * identities themselves are named, so a use of the same type through
+ * another index also counts as named. */
+static void name_instance(vctx *v, vptrset *set, const vinst *in) {
+  for (uint32_t i = 0; i < in->nexports; i++) {
+    const vent *e = &in->exports[i].t;
+    if (e->sort == COMP_SORT_TYPE) name_type(v, set, e->type);
+    else if (e->sort == COMP_SORT_INSTANCE) name_instance(v, set, e->inst);
+  }
+}
+
 /* Adds an import (or import declaration) to a scope. */
 bool v_add_import(vctx *v, vscope *s, const comp_externname *name,
                   const comp_externtype *et, const comp_pos *pos) {
@@ -610,6 +699,7 @@ bool v_add_import(vctx *v, vscope *s, const comp_externname *name,
     vsubst m = {0};
     v_freshen(v, &m, &e.inst->defined, &s->imported_res);
     e = v_subst_ent(v, &m, &e);
+    name_instance(v, &s->imported_named, e.inst);
   }
   if (!v_externname(v, s, name, &e, true)) return false;
   if (!v_ent_named(v, s, &e, true))
@@ -633,8 +723,10 @@ bool v_add_export(vctx *v, vscope *s, const comp_externname *name, vent e,
     v_freshen(v, &m, &e.inst->defined, &s->defined_res);
     e = v_subst_ent(v, &m, &e);
   }
+  if (e.sort == COMP_SORT_INSTANCE)
+    name_instance(v, &s->exported_named, e.inst);
   if (!v_externname(v, s, name, &e, false)) return false;
-  if (!v_ent_named(v, s, &e, false))
+  if (s->kind != VS_INSTANCE_TYPE && !v_ent_named(v, s, &e, false))
     return v_fail(v, pos, "%s not valid to be used as export",
                   v_ent_word(&e));
   push_named(v, &s->exports, &s->nexports, &s->cap_exports,
@@ -662,6 +754,13 @@ static bool def_export(vctx *v, vscope *s, comp_def *d) {
         return v_fail(v, &d->pos, "ascribed type of export is not compatible "
                                   "with item's type: expected resource, "
                                   "found defined type");
+      /* the ascription hides the resource's identity */
+      vtype *t = v_alloc(v, sizeof *t);
+      t->kind = VT_RESOURCE;
+      vres *r = v_new_res(v, NULL);
+      t->res = v_new_ref(v, r);
+      vres_list_push(v, &s->defined_res, r);
+      e.type = t;
     } else {
       vsubst m = {0};
       if (asc.sort == COMP_SORT_INSTANCE)

@@ -267,6 +267,9 @@ static bool canon_lower(vctx *v, vscope *s, const comp_def *d) {
   if (o.has[COMP_OPT_POST_RETURN])
     return v_fail(v, &d->pos, "canonical option `post-return` cannot be "
                               "specified for lowerings");
+  if (o.o.async && !ft->async)
+    return v_fail(v, &d->pos, "the `async` canonical option requires an "
+                              "async function type");
   if (o.has[COMP_OPT_CALLBACK])
     return v_fail(v, &d->pos, "canonical option `callback` cannot be "
                               "specified for lowerings");
@@ -277,7 +280,7 @@ static bool canon_lower(vctx *v, vscope *s, const comp_def *d) {
   uint32_t np = nflat_params(ft, &o), nr = nflat(ft->result, &o);
   uint32_t maxp = o.o.async ? CANON_MAX_FLAT_ASYNC_PARAMS : CANON_MAX_FLAT_PARAMS;
   uint32_t maxr = o.o.async ? 0 : CANON_MAX_FLAT_RESULTS;
-  if (params_ls || res_ls || np > maxp || nr > maxr || o.o.async)
+  if (params_ls || res_ls || np > maxp || nr > maxr)
     if (!need_memory(v, &o, &d->pos)) return false;
   if (res_ls && !need_realloc(v, &o, &d->pos)) return false;
   canon_core_functype flat;

@@ -154,6 +154,17 @@ static bool kebab_err(vctx *v, const comp_pos *pos, const char *s, size_t n) {
   return v_fail(v, pos, "`%.*s` is not in kebab case", (int)n, s);
 }
 
+/* Namespace and package words are lowercase: the reference validator
+ * reports an uppercase one as an invalid name, not as bad kebab case. */
+static bool words_err(vctx *v, const comp_pos *pos, const char *s, size_t n,
+                      const char *full, size_t fn) {
+  if (is_kebab(s, n))
+    return v_fail(v, pos, "`%.*s` is not a valid extern name: `%.*s` is not "
+                          "in kebab case", (int)fn, full, (int)n, s);
+  return v_fail(v, pos, "`%.*s` is not in kebab case: `%.*s` is not a valid "
+                        "extern name", (int)n, s, (int)fn, full);
+}
+
 static bool is_canonversion(const char *s, size_t n) {
   /* [1-9][0-9]* | 0.[1-9][0-9]* | 0.0.[1-9][0-9]* | 0.0.0 */
   size_t i = 0;
@@ -176,11 +187,12 @@ static bool parse_interface(vctx *v, const comp_pos *pos, const char *s,
   const char *colon = memchr(s, ':', n);
   if (!colon) return v_fail(v, pos, "`%.*s` is not a valid extern name", (int)n, s);
   size_t ns = (size_t)(colon - s);
-  if (!words_ok(s, ns)) return kebab_err(v, pos, s, ns);
+  if (!words_ok(s, ns)) return words_err(v, pos, s, ns, s, n);
   size_t i = ns + 1;
   size_t st = i;
   while (i < n && s[i] != '/' && s[i] != '@' && s[i] != ':') i++;
-  if (!words_ok(s + st, i - st)) return kebab_err(v, pos, s + st, i - st);
+  if (!words_ok(s + st, i - st))
+    return words_err(v, pos, s + st, i - st, s, n);
   if (i >= n || s[i] != '/')
     return v_fail(v, pos, "expected `/` after package name");
   i++;
@@ -203,8 +215,7 @@ static bool parse_name(vctx *v, const comp_pos *pos, const char *s, size_t n,
                        parsed_name *out) {
   memset(out, 0, sizeof *out);
   if (memchr(s, 0, n)) return v_fail(v, pos, "not a valid extern name");
-  if (memchr(s, ':', n) || memchr(s, '/', n) || memchr(s, '@', n))
-    return parse_interface(v, pos, s, n, out);
+  if (memchr(s, ':', n)) return parse_interface(v, pos, s, n, out);
   static const struct {
     const char *pre;
     name_kind k;
@@ -234,7 +245,9 @@ static bool parse_name(vctx *v, const comp_pos *pos, const char *s, size_t n,
   }
   if (n && s[0] == '[')
     return v_fail(v, pos, "`%.*s` is not a valid extern name", (int)n, s);
-  if (!is_kebab(s, n)) return kebab_err(v, pos, s, n);
+  if (!is_kebab(s, n))
+    return v_fail(v, pos, "`%.*s` is not in kebab case: `%.*s` is not a valid "
+                          "extern name", (int)n, s, (int)n, s);
   return true;
 }
 
@@ -275,6 +288,17 @@ static const char *name_of_res(vscope *s, vres *r, bool import) {
   return NULL;
 }
 
+static bool res_name_check(vctx *v, vscope *s, vres *got, vres *want,
+                           bool import, const comp_pos *pos) {
+  if (got == want) return true;
+  const char *nm = name_of_res(s, got, import);
+  if (!nm)
+    return v_fail(v, pos, "resource used in function does not have a name "
+                          "in this context");
+  return v_fail(v, pos, "function does not match expected resource name `%s`",
+                nm);
+}
+
 static bool check_annotation(vctx *v, vscope *s, const parsed_name *p,
                              const vent *t, bool import, const comp_pos *pos) {
   if (p->kind != NAME_CONSTRUCTOR && p->kind != NAME_METHOD &&
@@ -291,13 +315,7 @@ static bool check_annotation(vctx *v, vscope *s, const parsed_name *p,
     if (r->kind != CANON_OWN)
       return v_fail(v, pos, "function should return `(own $T)` or "
                             "`(result (own $T))`");
-    vres *got = vres_of(r->u.rt);
-    if (got != want) {
-      const char *nm = name_of_res(s, got, import);
-      return v_fail(v, pos, "function does not match expected resource name "
-                            "`%s`", nm ? nm : "<unnamed>");
-    }
-    return true;
+    return res_name_check(v, s, vres_of(r->u.rt), want, import, pos);
   }
   if (p->kind == NAME_METHOD) {
     if (ft->nparams == 0)
@@ -309,13 +327,7 @@ static bool check_annotation(vctx *v, vscope *s, const parsed_name *p,
     if (a->kind != CANON_BORROW)
       return v_fail(v, pos, "function should take a first argument of "
                             "`(borrow $T)`");
-    vres *got = vres_of(a->u.rt);
-    if (got != want) {
-      const char *nm = name_of_res(s, got, import);
-      return v_fail(v, pos, "function does not match expected resource name "
-                            "`%s`", nm ? nm : "<unnamed>");
-    }
-    return true;
+    return res_name_check(v, s, vres_of(a->u.rt), want, import, pos);
   }
   if (!want)
     return v_fail(v, pos, "static resource name is not known in this context");

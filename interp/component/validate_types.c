@@ -210,7 +210,7 @@ static const canon_type *defvaltype(vctx *v, vscope *s,
     const canon_type *e = opt_valtype(v, s, d->has_a, &d->a, pos, &ok);
     if (!ok) return NULL;
     if (d->kind == CANON_STREAM && e && e->kind == CANON_CHAR) {
-      v_fail(v, pos, "`stream<char>` is not valid");
+      v_fail(v, pos, "`stream<char>` is not valid at this time");
       return NULL;
     }
     r = d->kind == CANON_STREAM ? canon_type_stream(A, e)
@@ -499,7 +499,15 @@ bool v_core_type(vctx *v, vscope *s, const comp_core_type *t, vitem *out) {
         break;
       }
       case CORE_EXTERN_TABLE: nm.t.table = d->import.desc.table; break;
-      case CORE_EXTERN_MEMORY: nm.t.mem = d->import.desc.memory; break;
+      case CORE_EXTERN_MEMORY: {
+        const core_limits *l = &d->import.desc.memory.limits;
+        uint64_t maxp = l->is64 ? (1ull << 48) : 65536;
+        if (l->min > maxp || (l->has_max && l->max > maxp))
+          return v_fail(v, &d->pos, "memory size must be at most %llu pages",
+                        (unsigned long long)maxp);
+        nm.t.mem = d->import.desc.memory;
+        break;
+      }
       case CORE_EXTERN_GLOBAL: nm.t.global = d->import.desc.global; break;
       }
       if (d->kind == COMP_CORE_DECL_IMPORT) {
@@ -830,8 +838,14 @@ static bool labels_eq(const char *const *a, uint32_t na, const char *const *b,
   return true;
 }
 
+static bool ct_sub_top(vctx *v, vsubst *m, const canon_type *a,
+                       const canon_type *b, vmsg *w, bool top);
 static bool ct_sub(vctx *v, vsubst *m, const canon_type *a,
                    const canon_type *b, vmsg *w) {
+  return ct_sub_top(v, m, a, b, w, false);
+}
+static bool ct_sub_top(vctx *v, vsubst *m, const canon_type *a,
+                       const canon_type *b, vmsg *w, bool top) {
   if (a == b && (!m || m->n == 0)) return true;
   if (is_prim(a) && is_prim(b)) {
     if (a->kind != b->kind)
@@ -839,7 +853,7 @@ static bool ct_sub(vctx *v, vsubst *m, const canon_type *a,
                  canon_kind_name(b->kind), canon_kind_name(a->kind));
     return true;
   }
-  if (is_prim(b))
+  if (is_prim(b) && top)
     return why(w, "expected primitive, found %s", canon_kind_name(a->kind));
   if (a->kind != b->kind)
     return why(w, "expected %s, found %s", canon_kind_name(b->kind),
@@ -945,8 +959,9 @@ static bool ft_sub(vctx *v, vsubst *m, const canon_functype *a,
       return ctx(w, "type mismatch in function parameter `%s`",
                  a->params[i].label);
   }
-  if (!a->result && b->result) return why(w, "expected a result, found none");
-  if (a->result && !b->result) return why(w, "expected no result, found one");
+  /* worded like the reference validator's */
+  if (a->result && !b->result) return why(w, "expected a result, found none");
+  if (!a->result && b->result) return why(w, "expected no result, found one");
   if (a->result && !ct_sub(v, m, a->result, b->result, w))
     return ctx(w, "type mismatch with result type");
   return true;
@@ -1088,7 +1103,7 @@ static bool type_sub(vctx *v, vsubst *m, const vtype *a, const vtype *b,
   if (a->kind != b->kind)
     return why(w, "expected %s, found %s", kw[b->kind], kw[a->kind]);
   switch (a->kind) {
-  case VT_VAL: return ct_sub(v, m, a->val, b->val, w);
+  case VT_VAL: return ct_sub_top(v, m, a->val, b->val, w, true);
   case VT_FUNC: return ft_sub(v, m, a->func, b->func, w);
   case VT_INSTANCE: {
     vent ea = {.sort = COMP_SORT_INSTANCE, .inst = a->inst};
