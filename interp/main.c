@@ -1,7 +1,7 @@
 /* main.c -- the cmref command line: `run` .wast scripts, `validate` a
  * module, `invoke` an export, `assemble` text to binary, `roundtrip`
- * check the binary encoder and decoders.  Usage errors exit 2, failures (a failed test,
- * a trap, an invalid module, an unreadable file) exit 1.  docs/cli.md
+ * (check the binary encoder and decoders).  Usage errors exit 2, failures
+ * (a failed test, a trap, an invalid module, an unreadable file) exit 1.  docs/cli.md
  * describes it for users. */
 #include <errno.h>
 #include <stdio.h>
@@ -113,8 +113,10 @@ static const char usage_roundtrip[] =
     "or component is the same as the parsed one, field by field, and that\n"
     "it encodes to the same bytes again.  Nothing is validated or run.\n"
     "Each mismatch prints as FILE:LINE: roundtrip: WHY; the last line is\n"
-    "\"N passed, M failed, K skipped\" (skipped: needs an unsupported\n"
-    "feature, or an assert_invalid module the parser already rejects).\n"
+    "\"N passed, M failed, K skipped\".  Skipped: a form that needs an\n"
+    "unsupported feature, and an assert_invalid module that has no AST to\n"
+    "encode (the parser rejects it as invalid) or whose encoding the decoder\n"
+    "rejects (-v says which).\n"
     "Exit status 0 only if none failed.\n"
     "\n"
     "options:\n"

@@ -821,57 +821,6 @@ static comp_type *deftype(rd *r) {
 
 /* ---- canonical definitions ------------------------------------------------------ */
 
-/* Binary.md's opcode of each built-in (lift and lower read a second byte). */
-static const uint8_t canon_opcode[COMP_CANON_COUNT] = {
-    [COMP_CANON_LIFT] = 0x00,
-    [COMP_CANON_LOWER] = 0x01,
-    [COMP_CANON_RESOURCE_NEW] = 0x02,
-    [COMP_CANON_RESOURCE_DROP] = 0x03,
-    [COMP_CANON_RESOURCE_REP] = 0x04,
-    [COMP_CANON_CONTEXT_GET] = 0x0a,
-    [COMP_CANON_CONTEXT_SET] = 0x0b,
-    [COMP_CANON_BACKPRESSURE_INC] = 0x24,
-    [COMP_CANON_BACKPRESSURE_DEC] = 0x25,
-    [COMP_CANON_TASK_RETURN] = 0x09,
-    [COMP_CANON_TASK_CANCEL] = 0x05,
-    [COMP_CANON_WAITABLE_SET_NEW] = 0x1f,
-    [COMP_CANON_WAITABLE_SET_WAIT] = 0x20,
-    [COMP_CANON_WAITABLE_SET_POLL] = 0x21,
-    [COMP_CANON_WAITABLE_SET_DROP] = 0x22,
-    [COMP_CANON_WAITABLE_JOIN] = 0x23,
-    [COMP_CANON_SUBTASK_CANCEL] = 0x06,
-    [COMP_CANON_SUBTASK_DROP] = 0x0d,
-    [COMP_CANON_STREAM_NEW] = 0x0e,
-    [COMP_CANON_STREAM_READ] = 0x0f,
-    [COMP_CANON_STREAM_WRITE] = 0x10,
-    [COMP_CANON_STREAM_CANCEL_READ] = 0x11,
-    [COMP_CANON_STREAM_CANCEL_WRITE] = 0x12,
-    [COMP_CANON_STREAM_DROP_READABLE] = 0x13,
-    [COMP_CANON_STREAM_DROP_WRITABLE] = 0x14,
-    [COMP_CANON_FUTURE_NEW] = 0x15,
-    [COMP_CANON_FUTURE_READ] = 0x16,
-    [COMP_CANON_FUTURE_WRITE] = 0x17,
-    [COMP_CANON_FUTURE_CANCEL_READ] = 0x18,
-    [COMP_CANON_FUTURE_CANCEL_WRITE] = 0x19,
-    [COMP_CANON_FUTURE_DROP_READABLE] = 0x1a,
-    [COMP_CANON_FUTURE_DROP_WRITABLE] = 0x1b,
-    [COMP_CANON_THREAD_INDEX] = 0x26,
-    [COMP_CANON_THREAD_NEW_INDIRECT] = 0x27,
-    [COMP_CANON_THREAD_RESUME_LATER] = 0x28,
-    [COMP_CANON_THREAD_SUSPEND] = 0x29,
-    [COMP_CANON_THREAD_YIELD] = 0x0c,
-    [COMP_CANON_THREAD_SUSPEND_THEN_RESUME] = 0x2a,
-    [COMP_CANON_THREAD_YIELD_THEN_RESUME] = 0x2b,
-    [COMP_CANON_THREAD_SUSPEND_THEN_PROMOTE] = 0x2c,
-    [COMP_CANON_THREAD_YIELD_THEN_PROMOTE] = 0x2d,
-    [COMP_CANON_ERROR_CONTEXT_NEW] = 0x1c,
-    [COMP_CANON_ERROR_CONTEXT_DEBUG_MESSAGE] = 0x1d,
-    [COMP_CANON_ERROR_CONTEXT_DROP] = 0x1e,
-    [COMP_CANON_THREAD_SPAWN_REF] = 0x40,
-    [COMP_CANON_THREAD_SPAWN_INDIRECT] = 0x41,
-    [COMP_CANON_THREAD_AVAILABLE_PARALLELISM] = 0x42,
-};
-
 static void canonopts(rd *r, comp_canon *c) {
   uint32_t n = count(r);
   c->opts = alloc_n(r, n, sizeof *c->opts);
@@ -901,14 +850,10 @@ static void canon(rd *r, comp_canon *c) {
   size_t at = r->pos;
   uint8_t op = byte(r);
   if (r->bad) return;
-  int k = -1;
-  for (int i = 0; i < COMP_CANON_COUNT; i++)
-    if (canon_opcode[i] == op) k = i;
-  if (k < 0) {
+  if (!comp_canon_of_opcode(op, &c->kind)) {
     bad_byte(r, at, op, "canonical function");
     return;
   }
-  c->kind = (comp_canonkind)k;
   if (c->kind == COMP_CANON_LIFT || c->kind == COMP_CANON_LOWER) {
     size_t sat = r->pos;
     uint8_t s = byte(r);

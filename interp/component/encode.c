@@ -416,57 +416,6 @@ static void put_type(wbuf *w, const comp_type *t) {
 
 /* ---- canonical definitions ------------------------------------------------------- */
 
-/* Binary.md's opcode of each built-in; must agree with binary.c. */
-static const uint8_t canon_opcode[COMP_CANON_COUNT] = {
-    [COMP_CANON_LIFT] = 0x00,
-    [COMP_CANON_LOWER] = 0x01,
-    [COMP_CANON_RESOURCE_NEW] = 0x02,
-    [COMP_CANON_RESOURCE_DROP] = 0x03,
-    [COMP_CANON_RESOURCE_REP] = 0x04,
-    [COMP_CANON_CONTEXT_GET] = 0x0a,
-    [COMP_CANON_CONTEXT_SET] = 0x0b,
-    [COMP_CANON_BACKPRESSURE_INC] = 0x24,
-    [COMP_CANON_BACKPRESSURE_DEC] = 0x25,
-    [COMP_CANON_TASK_RETURN] = 0x09,
-    [COMP_CANON_TASK_CANCEL] = 0x05,
-    [COMP_CANON_WAITABLE_SET_NEW] = 0x1f,
-    [COMP_CANON_WAITABLE_SET_WAIT] = 0x20,
-    [COMP_CANON_WAITABLE_SET_POLL] = 0x21,
-    [COMP_CANON_WAITABLE_SET_DROP] = 0x22,
-    [COMP_CANON_WAITABLE_JOIN] = 0x23,
-    [COMP_CANON_SUBTASK_CANCEL] = 0x06,
-    [COMP_CANON_SUBTASK_DROP] = 0x0d,
-    [COMP_CANON_STREAM_NEW] = 0x0e,
-    [COMP_CANON_STREAM_READ] = 0x0f,
-    [COMP_CANON_STREAM_WRITE] = 0x10,
-    [COMP_CANON_STREAM_CANCEL_READ] = 0x11,
-    [COMP_CANON_STREAM_CANCEL_WRITE] = 0x12,
-    [COMP_CANON_STREAM_DROP_READABLE] = 0x13,
-    [COMP_CANON_STREAM_DROP_WRITABLE] = 0x14,
-    [COMP_CANON_FUTURE_NEW] = 0x15,
-    [COMP_CANON_FUTURE_READ] = 0x16,
-    [COMP_CANON_FUTURE_WRITE] = 0x17,
-    [COMP_CANON_FUTURE_CANCEL_READ] = 0x18,
-    [COMP_CANON_FUTURE_CANCEL_WRITE] = 0x19,
-    [COMP_CANON_FUTURE_DROP_READABLE] = 0x1a,
-    [COMP_CANON_FUTURE_DROP_WRITABLE] = 0x1b,
-    [COMP_CANON_THREAD_INDEX] = 0x26,
-    [COMP_CANON_THREAD_NEW_INDIRECT] = 0x27,
-    [COMP_CANON_THREAD_RESUME_LATER] = 0x28,
-    [COMP_CANON_THREAD_SUSPEND] = 0x29,
-    [COMP_CANON_THREAD_YIELD] = 0x0c,
-    [COMP_CANON_THREAD_SUSPEND_THEN_RESUME] = 0x2a,
-    [COMP_CANON_THREAD_YIELD_THEN_RESUME] = 0x2b,
-    [COMP_CANON_THREAD_SUSPEND_THEN_PROMOTE] = 0x2c,
-    [COMP_CANON_THREAD_YIELD_THEN_PROMOTE] = 0x2d,
-    [COMP_CANON_ERROR_CONTEXT_NEW] = 0x1c,
-    [COMP_CANON_ERROR_CONTEXT_DEBUG_MESSAGE] = 0x1d,
-    [COMP_CANON_ERROR_CONTEXT_DROP] = 0x1e,
-    [COMP_CANON_THREAD_SPAWN_REF] = 0x40,
-    [COMP_CANON_THREAD_SPAWN_INDIRECT] = 0x41,
-    [COMP_CANON_THREAD_AVAILABLE_PARALLELISM] = 0x42,
-};
-
 static void put_canonopts(wbuf *w, const comp_canon *c) {
   put_u(w, c->nopts);
   for (uint32_t i = 0; i < c->nopts; i++) {
@@ -487,7 +436,7 @@ static void put_canon(wbuf *w, const comp_canon *c) {
     bad_value(w, "canonical built-in", (unsigned)c->kind);
     return;
   }
-  put_byte(w, canon_opcode[c->kind]);
+  put_byte(w, comp_canon_opcode(c->kind));
   if (c->kind == COMP_CANON_LIFT || c->kind == COMP_CANON_LOWER) {
     put_byte(w, 0x00);
     put_u(w, c->func);

@@ -1,7 +1,7 @@
 /* equal.h -- structural equality of two components (component.h), for the
  * text -> binary -> decode round-trip tests.  Ignores what the binary
  * format does not carry: source positions, $ids, the validator's slots.
- * Nested core modules are compared by their core_encode bytes. */
+ * Nested core modules are compared field by field (core/equal.h). */
 #ifndef COMP_EQUAL_H
 #define COMP_EQUAL_H
 

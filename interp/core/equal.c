@@ -83,7 +83,7 @@ static bool name_eq(eq *e, const char *field, const core_name *a,
   return true;
 }
 
-/* ---- types ---------------------------------------------------------------- */
+/* ---- types ------------------------------------------------------------ */
 
 static bool functype_eq(eq *e, const core_functype *a, const core_functype *b) {
   EQ_U("nparams", a->nparams, b->nparams);
@@ -117,7 +117,7 @@ static bool globaltype_eq(eq *e, const core_globaltype *a,
   return true;
 }
 
-/* ---- instructions ------------------------------------------------------------ */
+/* ---- instructions ----------------------------------------------------- */
 
 /* The br_table entries or catch clauses [idx, idx + count) of an
  * instruction; an out-of-range run is a difference of its own (the
@@ -160,8 +160,10 @@ static bool blocktype_eq(eq *e, const core_instr *a, const core_instr *b) {
 static bool instr_eq(eq *e, const core_expr *ea, const core_instr *a,
                      const core_expr *eb, const core_instr *b) {
   if (a->op != b->op) {
-    const char *na = a->op < CORE_OP_COUNT ? core_opinfo_table[a->op].name : "?";
-    const char *nb = b->op < CORE_OP_COUNT ? core_opinfo_table[b->op].name : "?";
+    const char *na =
+        a->op < CORE_OP_COUNT ? core_opinfo_table[a->op].name : "?";
+    const char *nb =
+        b->op < CORE_OP_COUNT ? core_opinfo_table[b->op].name : "?";
     return diff(e, "op", "%s vs %s", na, nb);
   }
   if (a->op >= CORE_OP_COUNT) return diff(e, "op", "unknown opcode %u", a->op);
@@ -214,7 +216,7 @@ static bool expr_eq(eq *e, const core_expr *a, const core_expr *b) {
   return true;
 }
 
-/* ---- module fields ------------------------------------------------------------ */
+/* ---- module fields ---------------------------------------------------- */
 
 static bool import_eq(eq *e, const core_import *a, const core_import *b) {
   if (!name_eq(e, "module", &a->module, &b->module)) return false;
@@ -317,7 +319,8 @@ static bool module_eq(eq *e, const core_module *a, const core_module *b) {
     const core_export *x = &a->exports[i], *y = &b->exports[i];
     size_t s = push(e, "exports[%u]", i);
     bool ok = name_eq(e, "name", &x->name, &y->name);
-    if (ok && x->kind != y->kind) ok = diff(e, "kind", "%u vs %u", x->kind, y->kind);
+    if (ok && x->kind != y->kind)
+      ok = diff(e, "kind", "%u vs %u", x->kind, y->kind);
     if (ok && x->idx != y->idx) ok = diff(e, "idx", "%u vs %u", x->idx, y->idx);
     pop(e, s);
     if (!ok) return false;

@@ -65,6 +65,22 @@ static void parse_failed(outcome *o, const cm_error *err, bool in_invalid) {
     set(o, WAST_FAIL, "does not parse: %s", buf);
 }
 
+/* The outcome of an encoding its decoder refuses.  An invalid module may
+ * have no binary form the decoder accepts: with at most one memory the
+ * core decoder reads memory indices the Wasm 2.0 way (a reserved zero
+ * byte), so `(i32.load 1 ...)` without a second memory -- invalid in the
+ * text -- is malformed once encoded.  Only assert_invalid's modules get
+ * that excuse, and the skip says why. */
+static void decode_failed(outcome *o, const cm_error *err, bool in_invalid) {
+  char buf[700];
+  err_text(err, buf, sizeof buf);
+  if (in_invalid && err->kind != CM_IO)
+    set(o, WAST_SKIP, "an invalid module whose encoding does not decode: %s",
+        buf);
+  else
+    set(o, WAST_FAIL, "cannot decode its own encoding: %s", buf);
+}
+
 /* Both encodings of one AST (the parsed one and the decoded one) must be
  * the same bytes: the encoding is deterministic, so a difference means the
  * two ASTs differ somewhere the structural comparison did not look. */
@@ -91,8 +107,7 @@ static void roundtrip_core(const sx_node *form, bool in_invalid, outcome *o) {
     err_text(&err, why, sizeof why);
     set(o, WAST_FAIL, "cannot encode: %s", why);
   } else if (!(d = core_decode(bin, len, &err))) {
-    err_text(&err, why, sizeof why);
-    set(o, WAST_FAIL, "cannot decode its own encoding: %s", why);
+    decode_failed(o, &err, in_invalid);
   } else if (!core_module_equal(m, d, why, sizeof why)) {
     set(o, WAST_FAIL, "decoded module differs: %s", why);
   } else if (!core_encode(d, &bin2, &len2, &err)) {
@@ -121,8 +136,7 @@ static void roundtrip_component(const sx_node *form, bool in_invalid,
     err_text(&err, why, sizeof why);
     set(o, WAST_FAIL, "cannot encode: %s", why);
   } else if (!(d = comp_decode_component(bin, len, &err))) {
-    err_text(&err, why, sizeof why);
-    set(o, WAST_FAIL, "cannot decode its own encoding: %s", why);
+    decode_failed(o, &err, in_invalid);
   } else if (!comp_component_equal(c, d, why, sizeof why)) {
     set(o, WAST_FAIL, "decoded component differs: %s", why);
   } else if (!comp_encode(d, &bin2, &len2, &err)) {
