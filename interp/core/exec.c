@@ -112,32 +112,44 @@ static core_outcome run(core_store *s, core_thread *t, core_func_inst *entry) {
   uint64_t fuel = s->fuel_left;
   const size_t base = t->nframes;
 
+/* fn and fp are set: the rest of the state follows from them. */
+#define SET_FUNC()                                         \
+  do {                                                     \
+    inst = fn->inst;                                       \
+    osb = fp + fn->nlocals_total;                          \
+    code = fn->code->body.instrs;                          \
+    last = code + fn->code->body.ninstrs - 1;              \
+  } while (0)
+/* Back to the caller's frame, at its call instruction. */
+#define POP_FRAME()                                        \
+  do {                                                     \
+    const core_frame *fr_ = &t->frames[--t->nframes];      \
+    fn = fr_->func;                                        \
+    fp = stack + fr_->fp;                                  \
+    SET_FUNC();                                            \
+    pc = fr_->pc;                                          \
+  } while (0)
+
 enter:
   /* fn is a wasm function whose parameters are at fp. */
-  if (++s->depth > s->cfg.max_call_depth) {
-    outcome = CORE_EXHAUSTED;
-    msg = "call stack exhausted";
-    goto unwind;
-  }
   {
     size_t fpo = (size_t)(fp - stack);
-    if (fpo + fn->frame_slots > t->cap) {
-      if (!grow_stack(t, fpo + fn->frame_slots)) {
-        outcome = CORE_EXHAUSTED;
-        msg = "call stack exhausted";
-        goto unwind;
-      }
-      stack = t->stack;
-      fp = stack + fpo;
+    if (++s->depth > s->cfg.max_call_depth ||
+        (fpo + fn->frame_slots > t->cap &&
+         !grow_stack(t, fpo + fn->frame_slots))) {
+      outcome = CORE_EXHAUSTED;
+      msg = "call stack exhausted";
+      goto unwind;
     }
+    stack = t->stack;
+    fp = stack + fpo;
     uint32_t np = fn->type->ft.nparams;
     if (fn->nlocals_total > np)
       memset(fp + np, 0, (fn->nlocals_total - np) * sizeof *fp);
   }
-  inst = fn->inst;
-  osb = sp = fp + fn->nlocals_total;
-  code = pc = fn->code->body.instrs;
-  last = code + fn->code->body.ninstrs - 1;
+  SET_FUNC();
+  sp = osb;
+  pc = code;
 
 dispatch:
   for (;;) {
@@ -150,7 +162,6 @@ dispatch:
 
     switch ((core_opcode)pc->op) {
 
-/* i32 values are kept zero-extended in their uint64_t slot. */
 #define NEXT \
   pc++;      \
   continue
@@ -175,73 +186,46 @@ dispatch:
     sp = dst_ + ar_;                                       \
     pc = code + (tgt);                                     \
   } while (0)
-#define I32_UN(e)                      \
-  {                                    \
-    uint32_t a = (uint32_t)sp[-1];     \
-    sp[-1] = (uint32_t)(e);            \
-    NEXT;                              \
+/* One operator on the top operand(s): get reads a slot as type T, put
+ * writes the result back.  i32 values are kept zero-extended in their
+ * uint64_t slot; comparisons give 0 or 1. */
+#define UNOP(T, get, put, e)                               \
+  {                                                        \
+    T a = get(sp[-1]);                                     \
+    sp[-1] = put(e);                                       \
+    NEXT;                                                  \
   }
-#define I32_BIN(e)                     \
-  {                                    \
-    uint32_t b = (uint32_t)sp[-1];     \
-    uint32_t a = (uint32_t)sp[-2];     \
-    sp--;                              \
-    sp[-1] = (uint32_t)(e);            \
-    NEXT;                              \
+#define BINOP(T, get, put, e)                              \
+  {                                                        \
+    T b = get(sp[-1]);                                     \
+    T a = get(sp[-2]);                                     \
+    sp--;                                                  \
+    sp[-1] = put(e);                                       \
+    NEXT;                                                  \
   }
-#define I64_UN(e)                      \
-  {                                    \
-    uint64_t a = sp[-1];               \
-    sp[-1] = (e);                      \
-    NEXT;                              \
-  }
-#define I64_BIN(e)                     \
-  {                                    \
-    uint64_t b = sp[-1];               \
-    uint64_t a = sp[-2];               \
-    sp--;                              \
-    sp[-1] = (e);                      \
-    NEXT;                              \
-  }
-#define I64_CMP(e)                     \
-  {                                    \
-    uint64_t b = sp[-1];               \
-    uint64_t a = sp[-2];               \
-    sp--;                              \
-    sp[-1] = (e) ? 1 : 0;              \
-    NEXT;                              \
-  }
-#define F32_BIN(e)                     \
-  {                                    \
-    float b = num_f32(sp[-1]);         \
-    float a = num_f32(sp[-2]);         \
-    sp--;                              \
-    sp[-1] = num_f32_bits(e);          \
-    NEXT;                              \
-  }
-#define F32_CMP(e)                     \
-  {                                    \
-    float b = num_f32(sp[-1]);         \
-    float a = num_f32(sp[-2]);         \
-    sp--;                              \
-    sp[-1] = (e) ? 1 : 0;              \
-    NEXT;                              \
-  }
-#define F64_BIN(e)                     \
-  {                                    \
-    double b = num_f64(sp[-1]);        \
-    double a = num_f64(sp[-2]);        \
-    sp--;                              \
-    sp[-1] = num_f64_bits(e);          \
-    NEXT;                              \
-  }
-#define F64_CMP(e)                     \
-  {                                    \
-    double b = num_f64(sp[-1]);        \
-    double a = num_f64(sp[-2]);        \
-    sp--;                              \
-    sp[-1] = (e) ? 1 : 0;              \
-    NEXT;                              \
+#define AS_U32(x) ((uint32_t)(x))
+#define AS_U64(x) ((uint64_t)(x))
+#define AS_BOOL(x) ((x) ? 1 : 0)
+#define I32_UN(e) UNOP(uint32_t, AS_U32, AS_U32, e)
+#define I32_BIN(e) BINOP(uint32_t, AS_U32, AS_U32, e)
+#define I64_UN(e) UNOP(uint64_t, AS_U64, AS_U64, e)
+#define I64_BIN(e) BINOP(uint64_t, AS_U64, AS_U64, e)
+#define I64_CMP(e) BINOP(uint64_t, AS_U64, AS_BOOL, e)
+#define F32_BIN(e) BINOP(float, num_f32, num_f32_bits, e)
+#define F32_CMP(e) BINOP(float, num_f32, AS_BOOL, e)
+#define F64_BIN(e) BINOP(double, num_f64, num_f64_bits, e)
+#define F64_CMP(e) BINOP(double, num_f64, AS_BOOL, e)
+/* Integer division and remainder: b == 0 traps, and so does `ovf` (the
+ * one signed quotient that does not fit). */
+#define DIVOP(T, get, ovf, e)                              \
+  {                                                        \
+    T b = get(sp[-1]);                                     \
+    T a = get(sp[-2]);                                     \
+    if (b == 0) TRAP("integer divide by zero");            \
+    if (ovf) TRAP("integer overflow");                     \
+    sp--;                                                  \
+    sp[-1] = (T)(e);                                       \
+    NEXT;                                                  \
   }
 /* Effective address of a memarg access of n bytes at operand slot `at`. */
 #define MEM_ADDR(at, n, mem, ea)                           \
@@ -266,12 +250,18 @@ dispatch:
     sp -= 2;                                               \
     NEXT;                                                  \
   }
-#define TRUNC(conv, kind)                                  \
+/* Float to integer: get reads the operand, kind is the target. */
+#define TRUNC(get, kind)                                   \
   {                                                        \
     uint64_t v;                                            \
-    const char *e_ = num_trunc((conv), (kind), &v);        \
+    const char *e_ = num_trunc(get(sp[-1]), (kind), &v);   \
     if (e_) TRAP(e_);                                      \
     sp[-1] = v;                                            \
+    NEXT;                                                  \
+  }
+#define TRUNC_SAT(get, kind)                               \
+  {                                                        \
+    sp[-1] = num_trunc_sat(get(sp[-1]), (kind));           \
     NEXT;                                                  \
   }
 
@@ -313,14 +303,8 @@ dispatch:
       sp = fp + nr;
       s->depth--;
       if (t->nframes == base) goto done;
-      core_frame *fr = &t->frames[--t->nframes];
-      fn = fr->func;
-      fp = stack + fr->fp;
-      inst = fn->inst;
-      osb = fp + fn->nlocals_total;
-      code = fn->code->body.instrs;
-      last = code + fn->code->body.ninstrs - 1;
-      pc = fr->pc + 1;
+      POP_FRAME();
+      pc++;
       continue;
     }
     case CORE_OP_CALL:
@@ -539,35 +523,14 @@ dispatch:
     case CORE_OP_I32_ADD: I32_BIN(a + b)
     case CORE_OP_I32_SUB: I32_BIN(a - b)
     case CORE_OP_I32_MUL: I32_BIN(a * b)
-    case CORE_OP_I32_DIV_S: {
-      uint32_t b = (uint32_t)sp[-1], a = (uint32_t)sp[-2];
-      if (b == 0) TRAP("integer divide by zero");
-      if (a == 0x80000000u && b == 0xFFFFFFFFu) TRAP("integer overflow");
-      sp--;
-      sp[-1] = (uint32_t)((int32_t)a / (int32_t)b);
-      NEXT;
-    }
-    case CORE_OP_I32_DIV_U: {
-      uint32_t b = (uint32_t)sp[-1], a = (uint32_t)sp[-2];
-      if (b == 0) TRAP("integer divide by zero");
-      sp--;
-      sp[-1] = a / b;
-      NEXT;
-    }
-    case CORE_OP_I32_REM_S: {
-      uint32_t b = (uint32_t)sp[-1], a = (uint32_t)sp[-2];
-      if (b == 0) TRAP("integer divide by zero");
-      sp--;
-      sp[-1] = b == 0xFFFFFFFFu ? 0 : (uint32_t)((int32_t)a % (int32_t)b);
-      NEXT;
-    }
-    case CORE_OP_I32_REM_U: {
-      uint32_t b = (uint32_t)sp[-1], a = (uint32_t)sp[-2];
-      if (b == 0) TRAP("integer divide by zero");
-      sp--;
-      sp[-1] = a % b;
-      NEXT;
-    }
+    case CORE_OP_I32_DIV_S:
+      DIVOP(uint32_t, AS_U32, a == 0x80000000u && b == 0xFFFFFFFFu,
+            (int32_t)a / (int32_t)b)
+    case CORE_OP_I32_DIV_U: DIVOP(uint32_t, AS_U32, 0, a / b)
+    case CORE_OP_I32_REM_S:
+      DIVOP(uint32_t, AS_U32, 0,
+            b == 0xFFFFFFFFu ? 0 : (int32_t)a % (int32_t)b)
+    case CORE_OP_I32_REM_U: DIVOP(uint32_t, AS_U32, 0, a % b)
     case CORE_OP_I32_AND: I32_BIN(a & b)
     case CORE_OP_I32_OR: I32_BIN(a | b)
     case CORE_OP_I32_XOR: I32_BIN(a ^ b)
@@ -595,35 +558,14 @@ dispatch:
     case CORE_OP_I64_ADD: I64_BIN(a + b)
     case CORE_OP_I64_SUB: I64_BIN(a - b)
     case CORE_OP_I64_MUL: I64_BIN(a * b)
-    case CORE_OP_I64_DIV_S: {
-      uint64_t b = sp[-1], a = sp[-2];
-      if (b == 0) TRAP("integer divide by zero");
-      if (a == NUM_F64_SIGN && b == UINT64_MAX) TRAP("integer overflow");
-      sp--;
-      sp[-1] = (uint64_t)((int64_t)a / (int64_t)b);
-      NEXT;
-    }
-    case CORE_OP_I64_DIV_U: {
-      uint64_t b = sp[-1], a = sp[-2];
-      if (b == 0) TRAP("integer divide by zero");
-      sp--;
-      sp[-1] = a / b;
-      NEXT;
-    }
-    case CORE_OP_I64_REM_S: {
-      uint64_t b = sp[-1], a = sp[-2];
-      if (b == 0) TRAP("integer divide by zero");
-      sp--;
-      sp[-1] = b == UINT64_MAX ? 0 : (uint64_t)((int64_t)a % (int64_t)b);
-      NEXT;
-    }
-    case CORE_OP_I64_REM_U: {
-      uint64_t b = sp[-1], a = sp[-2];
-      if (b == 0) TRAP("integer divide by zero");
-      sp--;
-      sp[-1] = a % b;
-      NEXT;
-    }
+    case CORE_OP_I64_DIV_S:
+      DIVOP(uint64_t, AS_U64, a == NUM_F64_SIGN && b == UINT64_MAX,
+            (int64_t)a / (int64_t)b)
+    case CORE_OP_I64_DIV_U: DIVOP(uint64_t, AS_U64, 0, a / b)
+    case CORE_OP_I64_REM_S:
+      DIVOP(uint64_t, AS_U64, 0,
+            b == UINT64_MAX ? 0 : (int64_t)a % (int64_t)b)
+    case CORE_OP_I64_REM_U: DIVOP(uint64_t, AS_U64, 0, a % b)
     case CORE_OP_I64_AND: I64_BIN(a & b)
     case CORE_OP_I64_OR: I64_BIN(a | b)
     case CORE_OP_I64_XOR: I64_BIN(a ^ b)
@@ -683,22 +625,22 @@ dispatch:
 
     /* ---- conversions ---- */
     case CORE_OP_I32_WRAP_I64: sp[-1] = (uint32_t)sp[-1]; NEXT;
-    case CORE_OP_I32_TRUNC_F32_S: TRUNC(num_f32(sp[-1]), NUM_I32_S)
-    case CORE_OP_I32_TRUNC_F32_U: TRUNC(num_f32(sp[-1]), NUM_I32_U)
-    case CORE_OP_I32_TRUNC_F64_S: TRUNC(num_f64(sp[-1]), NUM_I32_S)
-    case CORE_OP_I32_TRUNC_F64_U: TRUNC(num_f64(sp[-1]), NUM_I32_U)
-    case CORE_OP_I64_TRUNC_F32_S: TRUNC(num_f32(sp[-1]), NUM_I64_S)
-    case CORE_OP_I64_TRUNC_F32_U: TRUNC(num_f32(sp[-1]), NUM_I64_U)
-    case CORE_OP_I64_TRUNC_F64_S: TRUNC(num_f64(sp[-1]), NUM_I64_S)
-    case CORE_OP_I64_TRUNC_F64_U: TRUNC(num_f64(sp[-1]), NUM_I64_U)
-    case CORE_OP_I32_TRUNC_SAT_F32_S: sp[-1] = num_trunc_sat(num_f32(sp[-1]), NUM_I32_S); NEXT;
-    case CORE_OP_I32_TRUNC_SAT_F32_U: sp[-1] = num_trunc_sat(num_f32(sp[-1]), NUM_I32_U); NEXT;
-    case CORE_OP_I32_TRUNC_SAT_F64_S: sp[-1] = num_trunc_sat(num_f64(sp[-1]), NUM_I32_S); NEXT;
-    case CORE_OP_I32_TRUNC_SAT_F64_U: sp[-1] = num_trunc_sat(num_f64(sp[-1]), NUM_I32_U); NEXT;
-    case CORE_OP_I64_TRUNC_SAT_F32_S: sp[-1] = num_trunc_sat(num_f32(sp[-1]), NUM_I64_S); NEXT;
-    case CORE_OP_I64_TRUNC_SAT_F32_U: sp[-1] = num_trunc_sat(num_f32(sp[-1]), NUM_I64_U); NEXT;
-    case CORE_OP_I64_TRUNC_SAT_F64_S: sp[-1] = num_trunc_sat(num_f64(sp[-1]), NUM_I64_S); NEXT;
-    case CORE_OP_I64_TRUNC_SAT_F64_U: sp[-1] = num_trunc_sat(num_f64(sp[-1]), NUM_I64_U); NEXT;
+    case CORE_OP_I32_TRUNC_F32_S: TRUNC(num_f32, NUM_I32_S)
+    case CORE_OP_I32_TRUNC_F32_U: TRUNC(num_f32, NUM_I32_U)
+    case CORE_OP_I32_TRUNC_F64_S: TRUNC(num_f64, NUM_I32_S)
+    case CORE_OP_I32_TRUNC_F64_U: TRUNC(num_f64, NUM_I32_U)
+    case CORE_OP_I64_TRUNC_F32_S: TRUNC(num_f32, NUM_I64_S)
+    case CORE_OP_I64_TRUNC_F32_U: TRUNC(num_f32, NUM_I64_U)
+    case CORE_OP_I64_TRUNC_F64_S: TRUNC(num_f64, NUM_I64_S)
+    case CORE_OP_I64_TRUNC_F64_U: TRUNC(num_f64, NUM_I64_U)
+    case CORE_OP_I32_TRUNC_SAT_F32_S: TRUNC_SAT(num_f32, NUM_I32_S)
+    case CORE_OP_I32_TRUNC_SAT_F32_U: TRUNC_SAT(num_f32, NUM_I32_U)
+    case CORE_OP_I32_TRUNC_SAT_F64_S: TRUNC_SAT(num_f64, NUM_I32_S)
+    case CORE_OP_I32_TRUNC_SAT_F64_U: TRUNC_SAT(num_f64, NUM_I32_U)
+    case CORE_OP_I64_TRUNC_SAT_F32_S: TRUNC_SAT(num_f32, NUM_I64_S)
+    case CORE_OP_I64_TRUNC_SAT_F32_U: TRUNC_SAT(num_f32, NUM_I64_U)
+    case CORE_OP_I64_TRUNC_SAT_F64_S: TRUNC_SAT(num_f64, NUM_I64_S)
+    case CORE_OP_I64_TRUNC_SAT_F64_U: TRUNC_SAT(num_f64, NUM_I64_U)
     case CORE_OP_I64_EXTEND_I32_S: sp[-1] = num_sext64(sp[-1], 32); NEXT;
     case CORE_OP_I64_EXTEND_I32_U: NEXT;
     case CORE_OP_F32_CONVERT_I32_S:
@@ -777,14 +719,7 @@ throw_exn:
       s->fuel_left = fuel;
       return CORE_THROWN;
     }
-    core_frame *fr = &t->frames[--t->nframes];
-    fn = fr->func;
-    fp = stack + fr->fp;
-    inst = fn->inst;
-    osb = fp + fn->nlocals_total;
-    code = fn->code->body.instrs;
-    last = code + fn->code->body.ninstrs - 1;
-    pc = fr->pc;
+    POP_FRAME();
   }
 trap:
   outcome = CORE_TRAP;

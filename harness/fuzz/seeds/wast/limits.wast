@@ -1,0 +1,11 @@
+(module
+  (memory 1 10)
+  (func (export "spin") (loop (br 0)))
+  (func $deep (export "deep") (call $deep))
+  (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))
+(assert_exhaustion (invoke "deep") "call stack exhausted")
+(assert_return (invoke "grow" (i32.const 0x10000)) (i32.const -1))
+(assert_return (invoke "grow" (i32.const 1)) (i32.const 1))
+(assert_exhaustion (invoke "spin") "out of fuel")
+(assert_malformed (module quote "(func (i32.const 0x))") "unknown operator")
+(assert_invalid (module (func (result i32))) "type mismatch")

@@ -1,0 +1,199 @@
+"""test_fuzz_regressions.py -- inputs that once broke cmref (found by the
+fuzzers of harness/fuzz/, minimized) and inputs that probe the limits a
+runaway guest meets, run through the command line with the normal and the
+sanitizer build.
+
+Every file of harness/fuzz/regressions/ must give a clean outcome: exit
+status 0 or 1, no signal, no sanitizer report, no timeout.
+  *.wasm, *.wat   `cmref validate FILE`
+  *.wast          `cmref run --fuel N --max-memory-pages M FILE`
+When the libFuzzer harnesses are built (`make fuzz`), each file is also
+replayed through the harness of its kind (build-fuzz/fuzz_binary, _text,
+_wast), which additionally instantiates valid modules, calls their exports
+and checks the encode/decode round trip.
+
+The limit tests check the outcome itself, worked out by hand from the
+spec and design.md ("Errors, traps and limits").
+"""
+
+import os
+import shutil
+import struct
+
+import pytest
+
+import cmrun
+from conftest import CMREF, CMREF_ASAN, HARNESS, ROOT, require_binary
+
+REGRESSIONS = HARNESS / "fuzz" / "regressions"
+FUZZ_DIR = ROOT / "build-fuzz"
+TIMEOUT = 60
+RUN_LIMITS = ("--fuel", "1000000", "--max-memory-pages", "256")
+
+
+def regression_files():
+    if not REGRESSIONS.is_dir():
+        return []
+    return sorted(p for p in REGRESSIONS.iterdir()
+                  if p.suffix in (".wasm", ".wat", ".wast"))
+
+
+@pytest.fixture(params=[(CMREF, "make"), (CMREF_ASAN, "make asan")],
+                ids=["build", "build-asan"])
+def exe(request):
+    return require_binary(*request.param)
+
+
+def clean(r, what):
+    note = r.crash_note()
+    assert not note, "%s: %s\n%s" % (what, note, r.err[-3000:])
+    assert r.rc in (0, 1), "%s: exit status %s\n%s" % (what, r.rc,
+                                                       r.err[-3000:])
+    return r
+
+
+def cli(exe, path):
+    if path.suffix == ".wast":
+        return cmrun.run([exe, "run", *RUN_LIMITS, str(path)],
+                         timeout=TIMEOUT)
+    return cmrun.run([exe, "validate", str(path)], timeout=TIMEOUT)
+
+
+@pytest.mark.parametrize("path", regression_files(),
+                         ids=lambda p: p.name)
+def test_regression_cli(exe, path):
+    clean(cli(exe, path), "%s on %s" % (os.path.basename(exe), path.name))
+
+
+FUZZ_TARGET = {".wasm": "fuzz_binary", ".wat": "fuzz_text",
+               ".wast": "fuzz_wast"}
+
+
+@pytest.mark.parametrize("path", regression_files(),
+                         ids=lambda p: p.name)
+def test_regression_fuzz_harness(path):
+    harness = FUZZ_DIR / FUZZ_TARGET[path.suffix]
+    if not os.access(str(harness), os.X_OK):
+        pytest.skip("%s not built (make fuzz-build)" % harness.name)
+    r = cmrun.run([str(harness), "-runs=1", str(path)], timeout=TIMEOUT)
+    assert r.rc == 0 and not r.timed_out, "%s %s: exit %s\n%s" % (
+        harness.name, path.name, r.rc, r.err[-4000:])
+
+
+# ---- limits -----------------------------------------------------------------
+
+LIMITS_WAT = """(module
+  (memory 1)
+  (func (export "spin") (loop (br 0)))
+  (func $deep (export "deep") (result i32) (call $deep))
+  (func $deep2 (export "deep2") (param i64) (result i64)
+    (i64.add (call $deep2 (local.get 0)) (i64.const 1)))
+  (func (export "grow") (param i32) (result i32)
+    (memory.grow (local.get 0))))
+"""
+
+
+@pytest.fixture(scope="module")
+def limits_wat(tmp_path_factory):
+    p = tmp_path_factory.mktemp("limits") / "limits.wat"
+    p.write_text(LIMITS_WAT)
+    return str(p)
+
+
+def test_fuel_stops_infinite_loop(exe, limits_wat):
+    r = clean(cmrun.run([exe, "invoke", "--fuel", "100000", limits_wat,
+                         "spin"], timeout=TIMEOUT), "spin")
+    assert r.rc == 1
+    assert "out of fuel" in r.err
+
+
+@pytest.mark.parametrize("name,args", [("deep", []), ("deep2", ["1"])])
+def test_deep_recursion_is_exhaustion(exe, limits_wat, name, args):
+    r = clean(cmrun.run([exe, "invoke", limits_wat, name, *args],
+                        timeout=TIMEOUT), name)
+    assert r.rc == 1
+    assert "call stack exhausted" in r.err
+
+
+def test_deep_recursion_small_limit(exe, limits_wat):
+    r = clean(cmrun.run([exe, "invoke", "--max-call-depth", "50", limits_wat,
+                         "deep"], timeout=TIMEOUT), "deep")
+    assert r.rc == 1
+    assert "call stack exhausted" in r.err
+
+
+@pytest.mark.parametrize("pages", ["100", "65536", "0x7fffffff",
+                                   "0xffffffff"])
+def test_memory_grow_beyond_limit_is_minus_one(exe, limits_wat, pages):
+    # memory 1 + pages > 64 allowed pages: memory.grow gives -1, no trap.
+    r = clean(cmrun.run([exe, "invoke", "--max-memory-pages", "64",
+                         limits_wat, "grow", pages], timeout=TIMEOUT), pages)
+    assert r.rc == 0, r.err
+    assert r.out.split()[-1] == "-1"
+
+
+def test_memory_grow_within_limit(exe, limits_wat):
+    r = clean(cmrun.run([exe, "invoke", "--max-memory-pages", "64",
+                         limits_wat, "grow", "63"], timeout=TIMEOUT), "63")
+    assert r.rc == 0, r.err
+    assert r.out.split()[-1] == "1"  # the old size
+
+
+def leb(n):
+    out = bytearray()
+    while True:
+        b, n = n & 0x7F, n >> 7
+        out.append(b | (0x80 if n else 0))
+        if not n:
+            return bytes(out)
+
+
+def section(sid, body):
+    return bytes([sid]) + leb(len(body)) + body
+
+
+HEADER = b"\0asm" + struct.pack("<I", 1)
+MEMORY = section(5, b"\x01\x00\x01")
+TYPE_FUNC = section(1, b"\x01\x60\x00\x00") + section(3, b"\x01\x00")
+
+
+def code(body):
+    return section(10, b"\x01" + leb(len(body)) + body)
+
+
+# Tiny binaries that declare huge things: each must be refused from the
+# bytes it has, without first allocating what it declares.
+HUGE_DECLARATIONS = {
+    # a 100 MB data segment of which 3 bytes are present
+    "data-100MB": HEADER + MEMORY + section(
+        11, b"\x01\x00\x41\x00\x0b" + leb(100_000_000) + b"abc"),
+    # a section whose size runs 100 MB past the end
+    "section-100MB": HEADER + b"\x0b" + leb(100_000_000) + b"\x01\x00",
+    # vectors of 2^32-1 entries
+    "types-4G": HEADER + section(1, leb(0xFFFFFFFF) + b"\x60\x00\x00"),
+    "data-vec-4G": HEADER + MEMORY + section(11, leb(0xFFFFFFFF) + b"\x01"),
+    "elem-items-4G": HEADER + TYPE_FUNC + section(4, b"\x01\x70\x00\x01")
+    + section(9, b"\x01\x00\x41\x00\x0b" + leb(0xFFFFFFF0) + b"\x00")
+    + code(b"\x00\x0b"),
+    "br_table-4G": HEADER + TYPE_FUNC
+    + code(b"\x00\x41\x00\x0e" + leb(0xFFFFFFF0) + b"\x00\x0b"),
+    # 2 x (2^32-1) locals: "too many locals"
+    "locals-8G": HEADER + TYPE_FUNC + code(
+        b"\x02" + leb(0xFFFFFFFF) + b"\x7f" + leb(0xFFFFFFFF) + b"\x7f\x0b"),
+    "custom-name-256M": HEADER + section(0, leb(0xFFFFFFF) + b"name"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HUGE_DECLARATIONS))
+def test_huge_declaration_in_tiny_binary(exe, tmp_path, name):
+    p = tmp_path / (name + ".wasm")
+    p.write_bytes(HUGE_DECLARATIONS[name])
+    # A cap on the address space turns "allocated what it declared" into a
+    # failure we can see, rather than a slow success (not under ASan, which
+    # reserves terabytes of shadow memory up front).
+    argv = [exe, "validate", str(p)]
+    if exe != CMREF_ASAN and shutil.which("prlimit"):
+        argv = ["prlimit", "--as=%d" % (64 << 20), "--"] + argv
+    r = clean(cmrun.run(argv, timeout=TIMEOUT), name)
+    assert r.rc == 1
+    assert "malformed" in r.err or "unsupported" in r.err, r.err
