@@ -4,13 +4,16 @@ runaway guest meets, run through the command line with the normal and the
 sanitizer build.
 
 Every file of harness/fuzz/regressions/ must give a clean outcome: exit
-status 0 or 1, no signal, no sanitizer report, no timeout.
-  *.wasm, *.wat   `cmref validate FILE`
-  *.wast          `cmref run --fuel N --max-memory-pages M FILE`
+status 0 or 1, no signal, no sanitizer report, no timeout.  The name says
+which fuzzer found it and how it is run:
+  binary-*.wasm, text-*.wat   `cmref validate FILE`
+  wast-*.wast                 `cmref run --fuel N --max-memory-pages M FILE`
+  component-*.wasm            a component binary: wrapped as
+                              `(component binary "...")` and run
 When the libFuzzer harnesses are built (`make fuzz`), each file is also
-replayed through the harness of its kind (build-fuzz/fuzz_binary, _text,
-_wast), which additionally instantiates valid modules, calls their exports
-and checks the encode/decode round trip.
+replayed through the harness that found it (build-fuzz/fuzz_binary, _text,
+_wast, _component), which also instantiates valid core modules, calls
+their exports and checks the encode/decode round trip.
 
 The limit tests check the outcome itself, worked out by hand from the
 spec and design.md ("Errors, traps and limits").
@@ -31,11 +34,28 @@ TIMEOUT = 60
 RUN_LIMITS = ("--fuel", "1000000", "--max-memory-pages", "256")
 
 
+KINDS = {"binary": ".wasm", "text": ".wat", "wast": ".wast",
+         "component": ".wasm"}
+
+
+def kind_of(path):
+    return path.name.split("-", 1)[0]
+
+
 def regression_files():
     if not REGRESSIONS.is_dir():
         return []
     return sorted(p for p in REGRESSIONS.iterdir()
-                  if p.suffix in (".wasm", ".wat", ".wast"))
+                  if KINDS.get(kind_of(p)) == p.suffix)
+
+
+def test_regression_names():
+    """Every file there follows the naming scheme (so none is ignored)."""
+    if not REGRESSIONS.is_dir():
+        return
+    odd = [p.name for p in REGRESSIONS.iterdir()
+           if p.name != "README.md" and p not in regression_files()]
+    assert not odd, "misnamed regression inputs: %s" % odd
 
 
 @pytest.fixture(params=[(CMREF, "make"), (CMREF_ASAN, "make asan")],
@@ -52,8 +72,14 @@ def clean(r, what):
     return r
 
 
-def cli(exe, path):
-    if path.suffix == ".wast":
+def cli(exe, path, tmp_path):
+    kind = kind_of(path)
+    if kind == "component":
+        script = tmp_path / (path.stem + ".wast")
+        script.write_text('(component binary "%s")\n' % "".join(
+            "\\%02x" % b for b in path.read_bytes()))
+        path, kind = script, "wast"
+    if kind == "wast":
         return cmrun.run([exe, "run", *RUN_LIMITS, str(path)],
                          timeout=TIMEOUT)
     return cmrun.run([exe, "validate", str(path)], timeout=TIMEOUT)
@@ -61,18 +87,15 @@ def cli(exe, path):
 
 @pytest.mark.parametrize("path", regression_files(),
                          ids=lambda p: p.name)
-def test_regression_cli(exe, path):
-    clean(cli(exe, path), "%s on %s" % (os.path.basename(exe), path.name))
-
-
-FUZZ_TARGET = {".wasm": "fuzz_binary", ".wat": "fuzz_text",
-               ".wast": "fuzz_wast"}
+def test_regression_cli(exe, path, tmp_path):
+    clean(cli(exe, path, tmp_path),
+          "%s on %s" % (os.path.relpath(exe, str(ROOT)), path.name))
 
 
 @pytest.mark.parametrize("path", regression_files(),
                          ids=lambda p: p.name)
 def test_regression_fuzz_harness(path):
-    harness = FUZZ_DIR / FUZZ_TARGET[path.suffix]
+    harness = FUZZ_DIR / ("fuzz_" + kind_of(path))
     if not os.access(str(harness), os.X_OK):
         pytest.skip("%s not built (make fuzz-build)" % harness.name)
     r = cmrun.run([str(harness), "-runs=1", str(path)], timeout=TIMEOUT)

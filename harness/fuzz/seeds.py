@@ -11,6 +11,8 @@ Writes, under --out:
            as its quoted text
   binary/  `(module binary ...)` bytes as they are written (malformed ones
            too), plus every text module assembled with `cmref assemble`
+  component/  `(component binary ...)` bytes and every text component
+           assembled with `cmref assemble`
   wast/    each script cut into small pieces: one module or component
            form with the commands that follow it (the runner is fuzzed on
            something it can get through in milliseconds)
@@ -24,6 +26,7 @@ import concurrent.futures
 import hashlib
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -158,9 +161,9 @@ def wat_string(lit):
 
 
 def module_forms(node):
-    """Every (module ...) Node inside node (node included), not descending
-    into modules."""
-    if node.head() == "module":
+    """Every (module ...) and (component ...) Node inside node (node
+    included), not descending into them."""
+    if node.head() in ("module", "component"):
         return [node]
     found = []
     for x in node.items:
@@ -213,11 +216,13 @@ def main():
     ap.add_argument("paths", nargs="+")
     a = ap.parse_args()
 
-    dirs = {k: os.path.join(a.out, k) for k in ("text", "binary", "wast")}
+    dirs = {k: os.path.join(a.out, k) for k in ("text", "binary", "component", "wast")}
     for d in dirs.values():
         os.makedirs(d, exist_ok=True)
-    to_assemble = []
-    counts = {"files": 0, "text": 0, "binary": 0, "wast": 0}
+    tmp = tempfile.mkdtemp(prefix="cmref-seeds-")  # component .wat files
+    to_assemble = []  # (.wat file, where its binary goes)
+    counts = {"files": 0, "text": 0, "binary": 0, "component": 0,
+              "wast": 0}
     for path in wast_files(a.paths):
         counts["files"] += 1
         with open(path, "rb") as f:
@@ -226,7 +231,16 @@ def main():
         for form in top:
             for m in module_forms(form):
                 kind, strs = module_kind(m)
-                if kind == "binary":
+                if m.head() == "component":
+                    if kind == "binary":
+                        write_unique(dirs["component"],
+                                     b"".join(wat_string(x) for x in strs),
+                                     ".wasm")
+                        counts["component"] += 1
+                    elif kind == "text":
+                        to_assemble.append((write_unique(
+                            tmp, src[m.start:m.end], ".wat"), "component"))
+                elif kind == "binary":
                     write_unique(dirs["binary"],
                                  b"".join(wat_string(x) for x in strs),
                                  ".wasm")
@@ -239,8 +253,8 @@ def main():
                     text = src[m.start:m.end]
                     text = re.sub(r"^\(module\s+definition\b", "(module",
                                   text)
-                    to_assemble.append(write_unique(dirs["text"], text,
-                                                    ".wat"))
+                    to_assemble.append((write_unique(dirs["text"], text,
+                                                     ".wat"), "binary"))
                     counts["text"] += 1
         # The script in pieces: each module/component with what follows.
         chunk, size = [], 0
@@ -268,10 +282,11 @@ def main():
                     data = fh.read()
                 write_unique(d, data, os.path.splitext(f)[1])
                 if kind == "text":
-                    to_assemble.append(os.path.join(sub, f))
+                    to_assemble.append((os.path.join(sub, f), "binary"))
 
     # Text modules as binaries: the binary fuzzer starts from valid code.
-    def assemble(wat):
+    def assemble(job):
+        wat, kind = job
         with tempfile.NamedTemporaryFile(suffix=".wasm") as t:
             try:
                 p = subprocess.run([a.cmref, "assemble", wat, "-o", t.name],
@@ -281,12 +296,14 @@ def main():
             if p.returncode != 0:
                 return False
             with open(t.name, "rb") as f:
-                write_unique(dirs["binary"], f.read(), ".wasm")
-            return True
+                write_unique(dirs[kind], f.read(), ".wasm")
+            return kind
 
     if os.path.exists(a.cmref):
         with concurrent.futures.ThreadPoolExecutor(a.jobs) as ex:
-            counts["binary"] += sum(ex.map(assemble, to_assemble))
+            for kind in ex.map(assemble, to_assemble):
+                if kind:
+                    counts[kind] += 1
     else:
         print(f"seeds.py: {a.cmref} not found; no assembled binaries",
               file=sys.stderr)
@@ -299,8 +316,9 @@ def main():
         for n in sorted(names):
             f.write('"%s"\n' % n)
 
+    shutil.rmtree(tmp, ignore_errors=True)
     print("seeds.py: %(files)d scripts -> %(text)d text, %(binary)d binary, "
-          "%(wast)d wast seeds" % counts)
+          "%(component)d component, %(wast)d wast seeds" % counts)
 
 
 if __name__ == "__main__":

@@ -623,6 +623,16 @@ static void moduledecl(rd *r, comp_core_decl *d) {
     return;
   case 0x01:
     d->kind = COMP_CORE_DECL_TYPE;
+    /* Binary.md: validation rejects a core:moduletype among a module
+     * type's declarations.  0x50 here can only start one (a non-final sub
+     * is 0x00 0x50), so it is refused right away, as an invalid (not a
+     * malformed) component, in the reference validator's words. */
+    if (peek(r) == 0x50) {
+      fail_kind(r, r->pos, CM_INVALID,
+                "invalid leading byte (0x50) for core type in a module type: "
+                "module types cannot be nested");
+      return;
+    }
     d->type = core_type(r);
     return;
   case 0x02: {

@@ -203,6 +203,9 @@ vres *v_new_res(vctx *v, vscope *owner);
 const vres_ref *v_new_ref(vctx *v, vres *r);
 /* The "index out of bounds" message of a sort. */
 bool v_oob(vctx *v, const comp_pos *pos, comp_sort sort, uint32_t idx);
+/* "index out of bounds: unknown <sort> N" (aliases, arguments, inline
+ * instance exports). */
+bool v_oob_any(vctx *v, const comp_pos *pos, comp_sort sort, uint32_t idx);
 
 bool v_alias(vctx *v, vscope *s, const comp_alias *a, const comp_pos *pos);
 bool v_add_import(vctx *v, vscope *s, const comp_externname *name,

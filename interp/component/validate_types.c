@@ -603,7 +603,7 @@ static const vres_ref *subst_ref(vctx *v, vsubst *m, const vres_ref *ref) {
 }
 
 static const canon_type *subst_ct(vctx *v, vsubst *m, const canon_type *t) {
-  if (!t || m->n == 0) return t;
+  if (!t || (m->n == 0 && m->nc == 0)) return t;
   const canon_type *c = cache_get(m, t);
   if (c) return c;
   canon_type_arena *A = v->arena;
@@ -695,7 +695,7 @@ static const canon_type *subst_ct(vctx *v, vsubst *m, const canon_type *t) {
 
 static const canon_functype *subst_ft(vctx *v, vsubst *m,
                                       const canon_functype *f) {
-  if (m->n == 0) return f;
+  if (m->n == 0 && m->nc == 0) return f;
   canon_field *ps = v_alloc(v, (f->nparams + 1) * sizeof *ps);
   bool ch = false;
   for (uint32_t i = 0; i < f->nparams; i++) {
@@ -746,7 +746,7 @@ static const vtype *subst_type(vctx *v, vsubst *m, const vtype *t) {
 
 vent v_subst_ent(vctx *v, vsubst *m, const vent *e) {
   vent r = *e;
-  if (!m || m->n == 0) return r;
+  if (!m || (m->n == 0 && m->nc == 0)) return r;
   switch (e->sort) {
   case COMP_SORT_FUNC: r.func = subst_ft(v, m, e->func); break;
   case COMP_SORT_VALUE: r.value = subst_ct(v, m, e->value); break;
@@ -774,8 +774,9 @@ vent v_subst_ent(vctx *v, vsubst *m, const vent *e) {
 /* ---- subtyping ------------------------------------------------------------ */
 
 typedef struct vmsg {
-  char *buf;
+  char *buf;       /* the innermost reason */
   size_t n;
+  char trail[320]; /* where it was met, innermost first: "in ..., in ..." */
 } vmsg;
 
 static bool why(vmsg *w, const char *fmt, ...)
@@ -788,17 +789,20 @@ static bool why(vmsg *w, const char *fmt, ...) {
   return false;
 }
 
-/* Prepends a context line: "ctx: inner". */
+/* Adds where the mismatch was met.  The reason comes first in the final
+ * message and the places follow it, innermost first: the reference tests'
+ * expected texts are mostly the innermost reason, and a reader wants the
+ * why before the where. */
 static bool ctx(vmsg *w, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 static bool ctx(vmsg *w, const char *fmt, ...) {
-  char pre[256], tmp[600];
+  char pre[256];
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(pre, sizeof pre, fmt, ap);
   va_end(ap);
-  snprintf(tmp, sizeof tmp, "%s: %s", pre, w->buf);
-  snprintf(w->buf, w->n, "%s", tmp);
+  size_t k = strlen(w->trail);
+  snprintf(w->trail + k, sizeof w->trail - k, "%s%s", k ? ", " : "", pre);
   return false;
 }
 
@@ -826,7 +830,7 @@ static bool opt_sub(vctx *v, vsubst *m, const canon_type *a,
   if (a && !b) return why(w, "expected %s type to not be present", what);
   if (!a && b) return why(w, "expected %s type, but found none", what);
   if (!ct_sub(v, m, a, b, w))
-    return ctx(w, "type mismatch in %s variant", what);
+    return ctx(w, "in %s variant", what);
   return true;
 }
 
@@ -869,7 +873,7 @@ static bool ct_sub_top(vctx *v, vsubst *m, const canon_type *a,
         return why(w, "expected field name `%s`, found `%s`", fb->label,
                    fa->label);
       if (!ct_sub(v, m, fa->t, fb->t, w))
-        return ctx(w, "type mismatch in record field `%s`", fa->label);
+        return ctx(w, "in record field `%s`", fa->label);
     }
     return true;
   case CANON_VARIANT:
@@ -887,7 +891,7 @@ static bool ct_sub_top(vctx *v, vsubst *m, const canon_type *a,
       if (!cb->t && ca->t)
         return why(w, "expected case `%s` to have no type", cb->label);
       if (ca->t && !ct_sub(v, m, ca->t, cb->t, w))
-        return ctx(w, "type mismatch in variant case `%s`", ca->label);
+        return ctx(w, "in variant case `%s`", ca->label);
     }
     return true;
   case CANON_TUPLE:
@@ -895,7 +899,7 @@ static bool ct_sub_top(vctx *v, vsubst *m, const canon_type *a,
       return why(w, "expected %u types, found %u", b->u.tuple.n, a->u.tuple.n);
     for (uint32_t i = 0; i < a->u.tuple.n; i++)
       if (!ct_sub(v, m, a->u.tuple.ts[i], b->u.tuple.ts[i], w))
-        return ctx(w, "type mismatch in tuple field %u", i);
+        return ctx(w, "in tuple field %u", i);
     return true;
   case CANON_FLAGS:
     if (!labels_eq(a->u.labels.labels, a->u.labels.n, b->u.labels.labels,
@@ -909,7 +913,7 @@ static bool ct_sub_top(vctx *v, vsubst *m, const canon_type *a,
     return true;
   case CANON_OPTION:
     if (!ct_sub(v, m, a->u.option, b->u.option, w))
-      return ctx(w, "type mismatch in option");
+      return ctx(w, "in option");
     return true;
   case CANON_RESULT:
     return opt_sub(v, m, a->u.result.ok, b->u.result.ok, w, "ok") &&
@@ -920,13 +924,13 @@ static bool ct_sub_top(vctx *v, vsubst *m, const canon_type *a,
       return why(w, "expected list length %u, found %u", b->u.list.length,
                  a->u.list.length);
     if (!ct_sub(v, m, a->u.list.elem, b->u.list.elem, w))
-      return ctx(w, "type mismatch in list element");
+      return ctx(w, "in list element");
     return true;
   case CANON_MAP:
     if (!ct_sub(v, m, a->u.map.k, b->u.map.k, w))
-      return ctx(w, "type mismatch in map key");
+      return ctx(w, "in map key");
     if (!ct_sub(v, m, a->u.map.v, b->u.map.v, w))
-      return ctx(w, "type mismatch in map value");
+      return ctx(w, "in map value");
     return true;
   case CANON_OWN:
   case CANON_BORROW:
@@ -937,7 +941,7 @@ static bool ct_sub_top(vctx *v, vsubst *m, const canon_type *a,
     if (!a->u.payload || !b->u.payload)
       return why(w, "mismatch in %s payload", canon_kind_name(a->kind));
     if (!ct_sub(v, m, a->u.payload, b->u.payload, w))
-      return ctx(w, "type mismatch in %s payload", canon_kind_name(a->kind));
+      return ctx(w, "in %s payload", canon_kind_name(a->kind));
     return true;
   default: return true;
   }
@@ -956,14 +960,14 @@ static bool ft_sub(vctx *v, vsubst *m, const canon_functype *a,
                  b->params[i].label, a->params[i].label);
     /* parameters are contravariant; value types have no proper subtypes */
     if (!ct_sub(v, m, a->params[i].t, b->params[i].t, w))
-      return ctx(w, "type mismatch in function parameter `%s`",
+      return ctx(w, "in function parameter `%s`",
                  a->params[i].label);
   }
   /* worded like the reference validator's */
   if (a->result && !b->result) return why(w, "expected a result, found none");
   if (!a->result && b->result) return why(w, "expected no result, found one");
   if (a->result && !ct_sub(v, m, a->result, b->result, w))
-    return ctx(w, "type mismatch with result type");
+    return ctx(w, "in result type");
   return true;
 }
 
@@ -1006,7 +1010,7 @@ static bool limits_sub(const core_limits *a, const core_limits *b) {
 bool v_sub_core(vctx *v, const vcore_ext *a, const vcore_ext *b, char *msg,
                 size_t n) {
   (void)v;
-  vmsg w = {msg, n};
+  vmsg w = {msg, n, ""};
   if (a->kind != b->kind)
     return why(&w, "expected %s, found %s", core_kind_word(b->kind),
                core_kind_word(a->kind));
@@ -1017,7 +1021,7 @@ bool v_sub_core(vctx *v, const vcore_ext *a, const vcore_ext *b, char *msg,
       char ta[200], tb[200];
       functype_text(a->func, ta, sizeof ta);
       functype_text(b->func, tb, sizeof tb);
-      return why(&w, "type mismatch: expected: %s, found: %s", tb, ta);
+      return why(&w, "expected: %s, found: %s", tb, ta);
     }
     return true;
   case CORE_EXTERN_TABLE:
@@ -1064,7 +1068,7 @@ static bool module_sub(vctx *v, const vcoremod *a, const vcoremod *b,
       return why(w, "missing expected import `%s::%s`", ia->module.s,
                  ia->name.s);
     if (!v_sub_core(v, &ib->t, &ia->t, w->buf, w->n))
-      return ctx(w, "type mismatch in import `%s::%s`", ia->module.s,
+      return ctx(w, "in import `%s::%s`", ia->module.s,
                  ia->name.s);
   }
   for (uint32_t i = 0; i < b->nexports; i++) {
@@ -1074,7 +1078,7 @@ static bool module_sub(vctx *v, const vcoremod *a, const vcoremod *b,
       if (core_name_eq(&a->exports[j].name, &eb->name)) ea = &a->exports[j];
     if (!ea) return why(w, "missing expected export `%s`", eb->name.s);
     if (!v_sub_core(v, &ea->t, &eb->t, w->buf, w->n))
-      return ctx(w, "type mismatch in export `%s`", eb->name.s);
+      return ctx(w, "in export `%s`", eb->name.s);
   }
   return true;
 }
@@ -1119,6 +1123,20 @@ static bool type_sub(vctx *v, vsubst *m, const vtype *a, const vtype *b,
   }
 }
 
+/* A named value type (record, variant, enum, flags) that b imports or
+ * exports stands, after instantiation, for the type a gives it, like a
+ * bound resource: substitution then replaces b's name by a's, so that the
+ * types b's exports build on it stay visible through a's name
+ * (Explainer.md "Type Checking": imports are substituted by arguments). */
+static void bind_named(vctx *v, vsubst *m, const vtype *a, const vtype *b) {
+  if (a->kind != VT_VAL || b->kind != VT_VAL || a->val == b->val) return;
+  canon_kind k = b->val->kind;
+  if (k != CANON_RECORD && k != CANON_VARIANT && k != CANON_ENUM &&
+      k != CANON_FLAGS)
+    return;
+  if (!cache_get(m, b->val)) cache_put(v, m, b->val, a->val);
+}
+
 static bool ent_sub(vctx *v, vsubst *m, const vent *a, const vent *b,
                     vmsg *w) {
   if (a->sort != b->sort)
@@ -1128,7 +1146,10 @@ static bool ent_sub(vctx *v, vsubst *m, const vent *a, const vent *b,
   case COMP_SORT_CORE_MODULE: return module_sub(v, a->module, b->module, w);
   case COMP_SORT_FUNC: return ft_sub(v, m, a->func, b->func, w);
   case COMP_SORT_VALUE: return ct_sub(v, m, a->value, b->value, w);
-  case COMP_SORT_TYPE: return type_sub(v, m, a->type, b->type, w);
+  case COMP_SORT_TYPE:
+    if (!type_sub(v, m, a->type, b->type, w)) return false;
+    bind_named(v, m, a->type, b->type);
+    return true;
   case COMP_SORT_INSTANCE: {
     /* b's own abstract resources are bound by what a exports */
     for (uint32_t i = 0; i < b->inst->defined.n; i++)
@@ -1140,7 +1161,7 @@ static bool ent_sub(vctx *v, vsubst *m, const vent *a, const vent *b,
           find_named(a->inst->exports, a->inst->nexports, eb->name);
       if (!ea) return why(w, "missing expected export `%s`", eb->name);
       if (!ent_sub(v, m, &ea->t, &eb->t, w))
-        return ctx(w, "type mismatch in instance export `%s`", eb->name);
+        return ctx(w, "in instance export `%s`", eb->name);
     }
     return true;
   }
@@ -1154,7 +1175,7 @@ static bool ent_sub(vctx *v, vsubst *m, const vent *a, const vent *b,
       const vnamed *ib = find_named(cb->imports, cb->nimports, ia->name);
       if (!ib) return why(w, "missing expected import `%s`", ia->name);
       if (!ent_sub(v, m, &ib->t, &ia->t, w))
-        return ctx(w, "type mismatch in import `%s`", ia->name);
+        return ctx(w, "in import `%s`", ia->name);
     }
     for (uint32_t i = 0; i < cb->defined.n; i++)
       if (subst_find(m, cb->defined.v[i]) < 0)
@@ -1164,7 +1185,7 @@ static bool ent_sub(vctx *v, vsubst *m, const vent *a, const vent *b,
       const vnamed *ea = find_named(ca->exports, ca->nexports, eb->name);
       if (!ea) return why(w, "missing expected export `%s`", eb->name);
       if (!ent_sub(v, m, &ea->t, &eb->t, w))
-        return ctx(w, "type mismatch in export `%s`", eb->name);
+        return ctx(w, "in export `%s`", eb->name);
     }
     return true;
   }
@@ -1179,10 +1200,16 @@ bool v_sub_ent_bind(vctx *v, const vent *a, const vent *b, vsubst *m,
   if (!m) m = &local;
   char buf[480];
   buf[0] = 0;
-  vmsg w = {buf, sizeof buf};
+  vmsg w = {buf, sizeof buf, ""};
   if (ent_sub(v, m, a, b, &w)) return true;
-  if (context && name) return v_fail(v, pos, "%s `%s`: %s", context, name, buf);
+  const char *sep = w.trail[0] ? ", " : "";
+  if (context && name)
+    return v_fail(v, pos, "%s (%s%s%s `%s`)", buf, w.trail, sep, context,
+                  name);
+  if (w.trail[0] && context)
+    return v_fail(v, pos, "%s: %s (%s)", context, buf, w.trail);
   if (context) return v_fail(v, pos, "%s: %s", context, buf);
+  if (w.trail[0]) return v_fail(v, pos, "%s (%s)", buf, w.trail);
   return v_fail(v, pos, "%s", buf);
 }
 

@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "../util/leb.h"
+#include "../util/utf8.h"
 
 /* Implementation limits on locals: they are stored expanded, so a few
  * bytes of input could otherwise ask for gigabytes. */
@@ -91,11 +92,13 @@ static void leb_fail(rd *r, leb_status st, size_t at) {
   else fail(r, at, "integer too large");
 }
 
-static uint64_t uN(rd *r, unsigned bits) {
+/* uN or sN (as its two's complement bits). */
+static uint64_t leb(rd *r, unsigned bits, bool is_signed) {
   if (r->bad) return 0;
   uint64_t v = 0;
   size_t used;
-  leb_status st = leb_read_u(r->b + r->pos, r->len - r->pos, bits, &v, &used);
+  leb_status st =
+      leb_read(r->b + r->pos, r->len - r->pos, bits, is_signed, &v, &used);
   if (st != LEB_OK) {
     leb_fail(r, st, r->pos + used);
     return 0;
@@ -104,19 +107,8 @@ static uint64_t uN(rd *r, unsigned bits) {
   return v;
 }
 
-static int64_t sN(rd *r, unsigned bits) {
-  if (r->bad) return 0;
-  int64_t v = 0;
-  size_t used;
-  leb_status st = leb_read_s(r->b + r->pos, r->len - r->pos, bits, &v, &used);
-  if (st != LEB_OK) {
-    leb_fail(r, st, r->pos + used);
-    return 0;
-  }
-  r->pos += used;
-  return v;
-}
-
+static uint64_t uN(rd *r, unsigned bits) { return leb(r, bits, false); }
+static int64_t sN(rd *r, unsigned bits) { return (int64_t)leb(r, bits, true); }
 static uint32_t u32(rd *r) { return (uint32_t)uN(r, 32); }
 
 static uint64_t word(rd *r, unsigned nbytes) {
@@ -164,38 +156,6 @@ static void *alloc_n(rd *r, size_t n, size_t size) {
 }
 
 /* ---- names ------------------------------------------------------------- */
-
-/* Well-formed UTF-8 (the spec's "name"): shortest forms only, no
- * surrogates, nothing above U+10FFFF. */
-static bool utf8_valid(const uint8_t *s, size_t n) {
-  size_t i = 0;
-  while (i < n) {
-    uint8_t c = s[i];
-    size_t k;
-    uint32_t cp, min;
-    if (c < 0x80) {
-      i++;
-      continue;
-    } else if ((c & 0xE0) == 0xC0) {
-      k = 1, cp = c & 0x1F, min = 0x80;
-    } else if ((c & 0xF0) == 0xE0) {
-      k = 2, cp = c & 0x0F, min = 0x800;
-    } else if ((c & 0xF8) == 0xF0) {
-      k = 3, cp = c & 0x07, min = 0x10000;
-    } else {
-      return false;
-    }
-    if (n - i - 1 < k) return false;
-    for (size_t j = 1; j <= k; j++) {
-      if ((s[i + j] & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (s[i + j] & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-      return false;
-    i += k + 1;
-  }
-  return true;
-}
 
 /* Reads a name; with out == NULL it is only checked (custom sections). */
 static void name(rd *r, core_name *out) {

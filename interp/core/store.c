@@ -181,11 +181,20 @@ core_func_inst *core_host_func_new(core_store *s, const core_functype *type,
 
 /* ---- tables ------------------------------------------------------------ */
 
+/* The size a table (elements) or memory (pages) may grow to: the least of
+ * its type's maximum, what its address type can index, and our limit. */
+static uint64_t size_limit(const core_limits *l, uint64_t addr_max,
+                           uint64_t cfg_max) {
+  uint64_t max = addr_max;
+  if (l->has_max && l->max < max) max = l->max;
+  return cfg_max < max ? cfg_max : max;
+}
+
 core_table_inst *core_table_new(core_store *s, const core_tabletype *t,
                                 core_ref init) {
-  uint64_t max = t->limits.is64 ? UINT64_MAX : UINT32_MAX;
-  if (t->limits.has_max && t->limits.max < max) max = t->limits.max;
-  if (s->cfg.max_table_elems < max) max = s->cfg.max_table_elems;
+  uint64_t max = size_limit(&t->limits,
+                            t->limits.is64 ? UINT64_MAX : UINT32_MAX,
+                            s->cfg.max_table_elems);
   if (t->limits.min > max) return NULL;
   core_table_inst *tb = calloc(1, sizeof *tb);
   if (!tb) return NULL;
@@ -226,9 +235,9 @@ uint64_t core_table_size(const core_table_inst *t) { return t->size; }
 /* ---- memories ------------------------------------------------------------ */
 
 core_mem_inst *core_memory_new(core_store *s, const core_memtype *t) {
-  uint64_t max = t->limits.is64 ? (1ull << 48) : 65536;
-  if (t->limits.has_max && t->limits.max < max) max = t->limits.max;
-  if (s->cfg.max_memory_pages < max) max = s->cfg.max_memory_pages;
+  uint64_t max = size_limit(&t->limits,
+                            t->limits.is64 ? (1ull << 48) : 65536,
+                            s->cfg.max_memory_pages);
   if (t->limits.min > max) return NULL;
   core_mem_inst *m = calloc(1, sizeof *m);
   if (!m) return NULL;

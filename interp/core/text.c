@@ -47,9 +47,11 @@ typedef struct mp {
   uint32_t ndefs[TP_NSPACES];
 } mp;
 
-/* Records the address type of memory or table index idx. */
-static bool set_addr64(tp *p, bool **arr, uint32_t *cap, uint32_t idx,
-                       bool is64) {
+/* Records the address type of table or memory index idx (space TP_TABLE
+ * or TP_MEM): pass 2 needs it before the definition is read. */
+static bool set_addr64(tp *p, int space, uint32_t idx, bool is64) {
+  bool **arr = space == TP_TABLE ? &p->table64 : &p->mem64;
+  uint32_t *cap = space == TP_TABLE ? &p->cap_table64 : &p->cap_mem64;
   bool *a = tp_grow(p, *arr, cap, idx, sizeof **arr);
   if (!a) return false;
   *arr = a;
@@ -87,7 +89,7 @@ static bool limit(tp *p, const sx_node *n, bool is64, uint64_t *out) {
 
 static bool limits(tp *p, const sx_node *form, size_t *i, core_limits *l) {
   if (!(*i < form->n && tp_is_nat(form->items[*i])))
-    return tp_unexpected(p, *i < form->n ? form->items[*i] : NULL, form);
+    return tp_unexpected(p, tp_item(form, *i), form);
   if (!limit(p, form->items[*i], l->is64, &l->min)) return false;
   (*i)++;
   if (*i < form->n && tp_is_nat(form->items[*i])) {
@@ -128,10 +130,10 @@ static bool tabletype(tp *p, const sx_node *form, size_t i,
 
 static bool globaltype(tp *p, const sx_node *form, size_t *i,
                        core_globaltype *gt) {
-  const sx_node *n = *i < form->n ? form->items[*i] : NULL;
+  const sx_node *n = tp_item(form, *i);
   gt->mut = false;
   if (sx_is_form(n, "mut")) {
-    if (n->n != 2) return tp_unexpected(p, n->n > 2 ? n->items[2] : NULL, n);
+    if (!tp_arity(p, n, 2)) return false;
     gt->mut = true;
     if (!tp_valtype(p, n->items[1], &gt->type)) return false;
   } else if (!n) {
@@ -172,12 +174,31 @@ static core_import *new_import(mp *q, const sx_node *at, const sx_node *mod,
   return im;
 }
 
+/* The table, memory or global type of an import (inline or not) from
+ * form->items[i..]; a func or tag type use is read in pass 2. */
+static bool import_desc(tp *p, const sx_node *form, size_t i, int space,
+                        uint32_t idx, core_import *im) {
+  switch (space) {
+  case TP_TABLE:
+    return tabletype(p, form, i, &im->desc.table) &&
+           set_addr64(p, space, idx, im->desc.table.limits.is64);
+  case TP_MEM:
+    return memtype(p, form, i, &im->desc.memory) &&
+           set_addr64(p, space, idx, im->desc.memory.limits.is64);
+  case TP_GLOBAL:
+    if (!globaltype(p, form, &i, &im->desc.global)) return false;
+    if (i < form->n) return tp_unexpected(p, form->items[i], form);
+    return true;
+  default: return true;
+  }
+}
+
 static bool pass1_type(mp *q, const sx_node *form) {
   tp *p = &q->p;
   size_t i = 1;
   const sx_node *id = NULL;
   if (i < form->n && form->items[i]->kind == SX_ID) id = form->items[i++];
-  const sx_node *def = i < form->n ? form->items[i] : NULL;
+  const sx_node *def = tp_item(form, i);
   if (sx_is_form(def, "sub") || sx_is_form(def, "struct") ||
       sx_is_form(def, "array"))
     return tp_unsupported(p, def, "gc");
@@ -204,15 +225,14 @@ static bool field_head(mp *q, const sx_node *form, field *f,
   f->first_export = i;
   while (i < form->n && sx_is_form(form->items[i], "export")) {
     const sx_node *e = form->items[i];
-    if (e->n != 2) return tp_unexpected(p, e->n > 2 ? e->items[2] : NULL, e);
+    if (!tp_arity(p, e, 2)) return false;
     if (!tp_check_name(p, e->items[1])) return false;
     f->nexports++;
     i++;
   }
   if (i < form->n && sx_is_form(form->items[i], "import")) {
     const sx_node *im = form->items[i];
-    if (im->n != 3)
-      return tp_unexpected(p, im->n > 3 ? im->items[3] : NULL, im);
+    if (!tp_arity(p, im, 3)) return false;
     f->import = im;
     i++;
   }
@@ -243,22 +263,7 @@ static bool pass1_entity(mp *q, const sx_node *form, field *f, int space) {
                                                       0};
     core_import *im = new_import(q, f->import, f->import->items[1],
                                  f->import->items[2], kinds[space], &f->slot);
-    if (!im) return false;
-    switch (space) {
-    case TP_TABLE:
-      if (!tabletype(p, form, i, &im->desc.table)) return false;
-      return set_addr64(p, &p->table64, &p->cap_table64, f->idx,
-                        im->desc.table.limits.is64);
-    case TP_MEM:
-      if (!memtype(p, form, i, &im->desc.memory)) return false;
-      return set_addr64(p, &p->mem64, &p->cap_mem64, f->idx,
-                        im->desc.memory.limits.is64);
-    case TP_GLOBAL:
-      if (!globaltype(p, form, &i, &im->desc.global)) return false;
-      if (i < form->n) return tp_unexpected(p, form->items[i], form);
-      return true;
-    default: return true; /* type uses are read in pass 2 */
-    }
+    return im && import_desc(p, form, i, space, f->idx, im);
   }
   q->last_def = def_names[space];
   f->slot = q->ndefs[space]++;
@@ -271,7 +276,7 @@ static bool pass1_entity(mp *q, const sx_node *form, field *f, int space) {
     if (i < form->n && tp_is_reftype(form->items[i])) {
       /* addrtype? reftype (elem ...): the table fits its segment */
       if (!tp_reftype(p, form->items[i], &tt->elem)) return false;
-      const sx_node *e = i + 1 < form->n ? form->items[i + 1] : NULL;
+      const sx_node *e = tp_item(form, i + 1);
       if (!sx_is_form(e, "elem")) return tp_unexpected(p, e, form);
       if (i + 2 < form->n) return tp_unexpected(p, form->items[i + 2], form);
       tt->limits.is64 = is64;
@@ -281,7 +286,7 @@ static bool pass1_entity(mp *q, const sx_node *form, field *f, int space) {
     } else {
       if (!tabletype(p, form, f->rest, tt)) return false;
     }
-    return set_addr64(p, &p->table64, &p->cap_table64, f->idx, tt->limits.is64);
+    return set_addr64(p, TP_TABLE, f->idx, tt->limits.is64);
   }
   case TP_MEM: {
     core_memtype *mt = TP_APPEND(p, m->mems, m->nmems, p->cap_mems);
@@ -300,7 +305,7 @@ static bool pass1_entity(mp *q, const sx_node *form, field *f, int space) {
     } else {
       if (!memtype(p, form, f->rest, mt)) return false;
     }
-    return set_addr64(p, &p->mem64, &p->cap_mem64, f->idx, mt->limits.is64);
+    return set_addr64(p, TP_MEM, f->idx, mt->limits.is64);
   }
   case TP_GLOBAL: {
     core_global *g = TP_APPEND(p, m->globals, m->nglobals, p->cap_globals);
@@ -315,47 +320,22 @@ static bool pass1_entity(mp *q, const sx_node *form, field *f, int space) {
 
 static bool pass1_import(mp *q, const sx_node *form, field *f) {
   tp *p = &q->p;
-  if (form->n != 4)
-    return tp_unexpected(p, form->n > 4 ? form->items[4] : NULL, form);
+  if (!tp_arity(p, form, 4)) return false;
   const sx_node *d = form->items[3];
-  static const struct {
-    const char *kw;
-    int space;
-    core_externkind kind;
-  } kinds[] = {{"func", TP_FUNC, CORE_EXTERN_FUNC},
-               {"table", TP_TABLE, CORE_EXTERN_TABLE},
-               {"memory", TP_MEM, CORE_EXTERN_MEMORY},
-               {"global", TP_GLOBAL, CORE_EXTERN_GLOBAL},
-               {"tag", TP_TAG, CORE_EXTERN_TAG}};
-  int k = 0;
-  while (k < 5 && !sx_is_form(d, kinds[k].kw)) k++;
-  if (k == 5)
-    return tp_unexpected(p, sx_is_list(d) && d->n ? d->items[0] : d, form);
-  core_import *im = new_import(q, form, form->items[1], form->items[2],
-                               kinds[k].kind, &f->slot);
+  int space;
+  core_externkind kind;
+  if (!tp_extern_desc(p, d, form, &space, &kind)) return false;
+  core_import *im = new_import(q, form, form->items[1], form->items[2], kind,
+                               &f->slot);
   if (!im) return false;
   size_t i = 1;
   const sx_node *id = NULL;
   if (i < d->n && d->items[i]->kind == SX_ID) id = d->items[i++];
-  f->space = kinds[k].space;
+  f->space = space;
   f->import = form;
   f->rest = i;
-  if (!bind_next(p, f->space, id, &f->idx)) return false;
-  switch (f->space) {
-  case TP_TABLE:
-    if (!tabletype(p, d, i, &im->desc.table)) return false;
-    return set_addr64(p, &p->table64, &p->cap_table64, f->idx,
-                      im->desc.table.limits.is64);
-  case TP_MEM:
-    if (!memtype(p, d, i, &im->desc.memory)) return false;
-    return set_addr64(p, &p->mem64, &p->cap_mem64, f->idx,
-                      im->desc.memory.limits.is64);
-  case TP_GLOBAL:
-    if (!globaltype(p, d, &i, &im->desc.global)) return false;
-    if (i < d->n) return tp_unexpected(p, d->items[i], d);
-    return true;
-  default: return true;
-  }
+  return bind_next(p, f->space, id, &f->idx) &&
+         import_desc(p, d, i, f->space, f->idx, im);
 }
 
 static bool pass1_segment(mp *q, const sx_node *form, int space) {
@@ -665,7 +645,7 @@ core_module *core_parse_module(const sx_node *form, const sx_node **id_out,
     if (id_out) *id_out = form->items[i];
     i++;
   }
-  const sx_node *kw = i < form->n ? form->items[i] : NULL;
+  const sx_node *kw = tp_item(form, i);
   if (sx_is_keyword(kw, "binary")) {
     size_t len;
     char *b = concat_strings(form, i + 1, &len, err);

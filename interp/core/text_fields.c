@@ -20,27 +20,16 @@ bool tp_add_export(tp *p, const sx_node *name, core_externkind kind,
 }
 
 bool tp_export_field(tp *p, const sx_node *form) {
-  static const struct {
-    const char *kw;
-    int space;
-    core_externkind kind;
-  } kinds[] = {{"func", TP_FUNC, CORE_EXTERN_FUNC},
-               {"table", TP_TABLE, CORE_EXTERN_TABLE},
-               {"memory", TP_MEM, CORE_EXTERN_MEMORY},
-               {"global", TP_GLOBAL, CORE_EXTERN_GLOBAL},
-               {"tag", TP_TAG, CORE_EXTERN_TAG}};
-  if (form->n != 3)
-    return tp_unexpected(p, form->n > 3 ? form->items[3] : NULL, form);
+  if (!tp_arity(p, form, 3)) return false;
   if (!tp_check_name(p, form->items[1])) return false;
   const sx_node *d = form->items[2];
-  int k = 0;
-  while (k < 5 && !sx_is_form(d, kinds[k].kw)) k++;
-  if (k == 5)
-    return tp_unexpected(p, sx_is_list(d) && d->n ? d->items[0] : d, form);
-  if (d->n != 2) return tp_unexpected(p, d->n > 2 ? d->items[2] : NULL, d);
+  int space;
+  core_externkind kind;
+  if (!tp_extern_desc(p, d, form, &space, &kind)) return false;
+  if (!tp_arity(p, d, 2)) return false;
   uint32_t idx;
-  if (!tp_index(p, kinds[k].space, d->items[1], d, &idx)) return false;
-  return tp_add_export(p, form->items[1], kinds[k].kind, idx);
+  if (!tp_index(p, space, d->items[1], d, &idx)) return false;
+  return tp_add_export(p, form->items[1], kind, idx);
 }
 
 /* A type use that must be all that is left of the form (imports, tags). */
@@ -68,7 +57,7 @@ bool tp_func_body(tp *p, const sx_node *form, size_t i, core_func *fn) {
     const sx_node *l = form->items[i++];
     if (l->n >= 2 && l->items[1]->kind == SX_ID) {
       core_valtype t;
-      if (l->n != 3) return tp_unexpected(p, l->n > 3 ? l->items[3] : NULL, l);
+      if (!tp_arity(p, l, 3)) return false;
       if (!tp_valtype(p, l->items[2], &t)) return false;
       if (!push_local(p, fn, t) || !tp_bind_local(p, l->items[1])) return false;
     } else {
@@ -164,7 +153,7 @@ bool tp_elem_field(tp *p, const sx_node *form) {
   if (!e) return false;
   size_t i = 1;
   if (i < form->n && form->items[i]->kind == SX_ID) i++;
-  const sx_node *n = i < form->n ? form->items[i] : NULL;
+  const sx_node *n = tp_item(form, i);
   e->type = CORE_FUNCREF;
   bool abbrev = false; /* `(elem offset x*)`: bare function indices */
   if (sx_is_keyword(n, "declare")) {
@@ -172,10 +161,10 @@ bool tp_elem_field(tp *p, const sx_node *form) {
     i++;
   } else if (sx_is_form(n, "table")) {
     e->mode = CORE_SEG_ACTIVE;
-    if (n->n != 2) return tp_unexpected(p, n->n > 2 ? n->items[2] : NULL, n);
+    if (!tp_arity(p, n, 2)) return false;
     if (!tp_index(p, TP_TABLE, n->items[1], n, &e->table)) return false;
     i++;
-    if (!offset_expr(p, i < form->n ? form->items[i] : NULL, form, &e->offset))
+    if (!offset_expr(p, tp_item(form, i), form, &e->offset))
       return false;
     i++;
   } else if (is_offset(n)) {
@@ -186,7 +175,7 @@ bool tp_elem_field(tp *p, const sx_node *form) {
   } else {
     e->mode = CORE_SEG_PASSIVE;
   }
-  n = i < form->n ? form->items[i] : NULL;
+  n = tp_item(form, i);
   if (sx_is_keyword(n, "func")) return tp_elem_items(p, form, i + 1, false, e);
   if (n && tp_is_reftype(n)) {
     if (!tp_reftype(p, n, &e->type)) return false;
@@ -201,13 +190,13 @@ bool tp_data_field(tp *p, const sx_node *form) {
   if (!d) return false;
   size_t i = 1;
   if (i < form->n && form->items[i]->kind == SX_ID) i++;
-  const sx_node *n = i < form->n ? form->items[i] : NULL;
+  const sx_node *n = tp_item(form, i);
   d->mode = CORE_SEG_PASSIVE;
   if (sx_is_form(n, "memory")) {
-    if (n->n != 2) return tp_unexpected(p, n->n > 2 ? n->items[2] : NULL, n);
+    if (!tp_arity(p, n, 2)) return false;
     if (!tp_index(p, TP_MEM, n->items[1], n, &d->memory)) return false;
     i++;
-    if (!offset_expr(p, i < form->n ? form->items[i] : NULL, form, &d->offset))
+    if (!offset_expr(p, tp_item(form, i), form, &d->offset))
       return false;
     d->mode = CORE_SEG_ACTIVE;
     i++;
@@ -231,8 +220,7 @@ bool tp_data_field(tp *p, const sx_node *form) {
 }
 
 bool tp_start_field(tp *p, const sx_node *form) {
-  if (form->n != 2)
-    return tp_unexpected(p, form->n > 2 ? form->items[2] : NULL, form);
+  if (!tp_arity(p, form, 2)) return false;
   uint32_t x;
   if (!tp_index(p, TP_FUNC, form->items[1], form, &x)) return false;
   if (p->m->has_start) return tp_fail(p, form, "multiple start sections");

@@ -111,10 +111,6 @@ static bool end_label(tp *p, const sx_node *form, size_t *i,
 
 /* ---- immediates -------------------------------------------------------- */
 
-static const sx_node *peek(const sx_node *form, size_t i) {
-  return i < form->n ? form->items[i] : NULL;
-}
-
 static bool local_index(tp *p, const sx_node *n, const sx_node *at,
                         uint32_t *out) {
   if (n && n->kind == SX_ID) return tp_lookup(p, &p->locals, n, "local", out);
@@ -131,7 +127,7 @@ static bool local_index(tp *p, const sx_node *n, const sx_node *at,
 static bool opt_index(tp *p, int space, const sx_node *form, size_t *i,
                       uint32_t *out) {
   *out = 0;
-  if (!tp_is_index(peek(form, *i))) return true;
+  if (!tp_is_index(tp_item(form, *i))) return true;
   return tp_index(p, space, form->items[(*i)++], form, out);
 }
 
@@ -139,9 +135,9 @@ static bool opt_index(tp *p, int space, const sx_node *form, size_t *i,
 static bool opt_index2(tp *p, int space, const sx_node *form, size_t *i,
                        uint32_t *a, uint32_t *b) {
   *a = *b = 0;
-  if (!tp_is_index(peek(form, *i))) return true;
+  if (!tp_is_index(tp_item(form, *i))) return true;
   if (!tp_index(p, space, form->items[(*i)++], form, a)) return false;
-  return tp_index(p, space, peek(form, *i), form, b) && ++*i;
+  return tp_index(p, space, tp_item(form, *i), form, b) && ++*i;
 }
 
 /* log2 of the natural alignment of a load or store. */
@@ -183,13 +179,13 @@ static bool memarg(tp *p, core_opcode op, const sx_node *form, size_t *i,
   bool is64 =
       in->idx < p->count[TP_MEM] && in->idx < p->cap_mem64 && p->mem64[in->idx];
   in->align = (uint8_t)natural_align(op);
-  const sx_node *n = peek(form, *i);
+  const sx_node *n = tp_item(form, *i);
   if (has_prefix(n, "offset=")) {
     if (!sx_uint_text(n->text + 7, n->len - 7, is64 ? 64 : 32, &in->imm))
       return tp_fail(p, n,
                      is64 ? "i64 constant out of range"
                           : "i32 constant out of range");
-    n = peek(form, ++*i);
+    n = tp_item(form, ++*i);
   }
   if (has_prefix(n, "align=")) {
     uint64_t a;
@@ -255,12 +251,12 @@ static bool plain(tp *p, const sx_node *kw, core_opcode op, const sx_node *form,
                   size_t *i, core_instr *in) {
   memset(in, 0, sizeof *in);
   in->op = (uint16_t)op;
-  const sx_node *n = peek(form, *i);
+  const sx_node *n = tp_item(form, *i);
   switch (core_opinfo_table[op].imm) {
   case CORE_IMM_NONE:
     if (op == CORE_OP_SELECT) {
       bool typed = false;
-      while (sx_is_form(peek(form, *i), "result")) {
+      while (sx_is_form(tp_item(form, *i), "result")) {
         const sx_node *r = form->items[(*i)++];
         typed = true;
         for (size_t k = 1; k < r->n; k++) {
@@ -276,7 +272,7 @@ static bool plain(tp *p, const sx_node *kw, core_opcode op, const sx_node *form,
   case CORE_IMM_BR_TABLE: {
     if (!tp_is_index(n)) return tp_unexpected(p, n, kw);
     in->idx = p->nlab;
-    while (tp_is_index(peek(form, *i))) {
+    while (tp_is_index(tp_item(form, *i))) {
       core_label *l = new_label(p);
       if (!l || !label_index(p, form->items[(*i)++], kw, &l->depth))
         return false;
@@ -305,10 +301,10 @@ static bool plain(tp *p, const sx_node *kw, core_opcode op, const sx_node *form,
     /* x y: table/memory x, segment y; a lone x is the segment */
     int space = op == CORE_OP_TABLE_INIT ? TP_TABLE : TP_MEM;
     int seg = op == CORE_OP_TABLE_INIT ? TP_ELEM : TP_DATA;
-    if (tp_is_index(n) && tp_is_index(peek(form, *i + 1))) {
+    if (tp_is_index(n) && tp_is_index(tp_item(form, *i + 1))) {
       if (!tp_index(p, space, n, kw, &in->idx2)) return false;
       (*i)++;
-      n = peek(form, *i);
+      n = tp_item(form, *i);
     }
     (*i)++;
     return tp_index(p, seg, n, kw, &in->idx);
@@ -326,34 +322,18 @@ static bool plain(tp *p, const sx_node *kw, core_opcode op, const sx_node *form,
 
 /* (type x)? (param t*)* (result t*)* of a block, loop, if or try_table. */
 static bool blocktype(tp *p, const sx_node *form, size_t *i, core_instr *in) {
-  const sx_node *tnode = NULL;
-  uint32_t x = 0;
-  if (sx_is_form(peek(form, *i), "type")) {
-    tnode = form->items[*i];
-    if (tnode->n != 2)
-      return tp_unexpected(p, tnode->n > 2 ? tnode->items[2] : NULL, tnode);
-    if (!tp_index(p, TP_TYPE, tnode->items[1], tnode, &x)) return false;
-    (*i)++;
-  }
+  const sx_node *tnode;
+  uint32_t x;
   core_functype ft = {0, 0, NULL, NULL};
-  bool ok = tp_functype_lists(p, form, i, &ft, false, false);
-  if (ok && tnode) {
-    if ((ft.nparams || ft.nresults) && x >= p->m->ntypes)
-      ok = tp_fail(p, tnode->items[1], "unknown type %u", x);
-    else if ((ft.nparams || ft.nresults) &&
-             !core_functype_equal(&p->m->types[x], &ft))
-      ok = tp_fail(p, tnode->items[1],
-                   "inline function type does not match explicit type");
-    in->bt_kind = CORE_BT_TYPE;
-    in->imm = x;
-  } else if (ok && ft.nparams == 0 && ft.nresults == 0) {
+  bool ok = tp_typeuse_parts(p, form, i, false, false, &tnode, &x, &ft);
+  if (ok && !tnode && ft.nparams == 0 && ft.nresults == 0) {
     in->bt_kind = CORE_BT_EMPTY;
-  } else if (ok && ft.nparams == 0 && ft.nresults == 1) {
+  } else if (ok && !tnode && ft.nparams == 0 && ft.nresults == 1) {
     in->bt_kind = CORE_BT_VAL;
     in->imm = ft.results[0];
   } else if (ok) {
     in->bt_kind = CORE_BT_TYPE;
-    ok = tp_functype_index(p, &ft, &x);
+    ok = tp_typeuse_resolve(p, tnode, x, &ft, false, &x);
     in->imm = x;
   }
   tp_functype_free(&ft);
@@ -364,7 +344,7 @@ static bool blocktype(tp *p, const sx_node *form, size_t *i, core_instr *in) {
 static bool catches(tp *p, const sx_node *form, size_t *i, core_instr *in) {
   in->idx = p->nlab;
   for (;;) {
-    const sx_node *c = peek(form, *i);
+    const sx_node *c = tp_item(form, *i);
     uint8_t kind;
     if (sx_is_form(c, "catch"))
       kind = CORE_CATCH;
@@ -378,8 +358,7 @@ static bool catches(tp *p, const sx_node *form, size_t *i, core_instr *in) {
       return true;
     bool tagged = kind == CORE_CATCH || kind == CORE_CATCH_REF;
     size_t want = tagged ? 3 : 2;
-    if (c->n != want)
-      return tp_unexpected(p, c->n > want ? c->items[want] : NULL, c);
+    if (!tp_arity(p, c, want)) return false;
     core_label *l = new_label(p);
     if (!l) return false;
     l->catch_kind = kind;
@@ -398,7 +377,7 @@ static bool block_head(tp *p, core_opcode op, const sx_node *form, size_t *i,
   memset(in, 0, sizeof *in);
   in->op = (uint16_t)op;
   *label = NULL;
-  if (peek(form, *i) && form->items[*i]->kind == SX_ID)
+  if (tp_item(form, *i) && form->items[*i]->kind == SX_ID)
     *label = form->items[(*i)++];
   if (!blocktype(p, form, i, in)) return false;
   if (op == CORE_OP_TRY_TABLE && !catches(p, form, i, in)) return false;
@@ -515,12 +494,12 @@ static bool folded_if(tp *p, const sx_node *n) {
     if (!folded(p, n->items[i])) return false;
     i++;
   }
-  const sx_node *then = peek(n, i);
+  const sx_node *then = tp_item(n, i);
   if (!sx_is_form(then, "then")) return tp_unexpected(p, then, n);
   i++;
   if (!emit_instr(p, &in) || !push_label(p, label)) return false;
   if (!instrs_to_end(p, then, 1)) return false;
-  const sx_node *els = peek(n, i);
+  const sx_node *els = tp_item(n, i);
   if (sx_is_form(els, "else")) {
     i++;
     if (!tp_emit(p, CORE_OP_ELSE, 0, 0, 0)) return false;

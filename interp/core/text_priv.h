@@ -58,6 +58,12 @@ typedef struct tp {
 #define TP_APPEND(p, arr, n, cap)                                              \
   ((arr = tp_grow(p, arr, &(cap), n, sizeof *(arr))) ? &(arr)[(n)++] : NULL)
 
+/* items[i] of a list, or NULL past its end (where "unexpected token" is
+ * reported at the end of the list). */
+static inline const sx_node *tp_item(const sx_node *form, size_t i) {
+  return i < form->n ? form->items[i] : NULL;
+}
+
 /* ---- text_types.c ---- */
 extern const char *const tp_space_names[TP_NSPACES]; /* "function", ... */
 bool tp_fail(tp *p, const sx_node *at, const char *fmt, ...)
@@ -66,6 +72,13 @@ bool tp_unsupported(tp *p, const sx_node *at, const char *feature);
 /* "unknown operator X" for a token that is no token of the grammar,
  * "unexpected token" otherwise (n NULL: missing, reported at `at`). */
 bool tp_unexpected(tp *p, const sx_node *n, const sx_node *at);
+/* A list of exactly n items; else its first extra item is unexpected, or
+ * its end when it is short. */
+bool tp_arity(tp *p, const sx_node *form, size_t n);
+/* The head of an import or export description d in form: (func ...),
+ * (table ...), (memory ...), (global ...) or (tag ...). */
+bool tp_extern_desc(tp *p, const sx_node *d, const sx_node *form,
+                    int *space, core_externkind *kind);
 void *tp_grow(tp *p, void *arr, uint32_t *cap, uint32_t n, size_t elsize);
 bool tp_lookup(tp *p, tp_names *names, const sx_node *id, const char *what,
                uint32_t *out);
@@ -91,6 +104,15 @@ bool tp_functype_lists(tp *p, const sx_node *form, size_t *i, core_functype *ft,
 /* A type use: (type x)? (param ...)* (result ...)*.  Sets *idx. */
 bool tp_typeuse(tp *p, const sx_node *form, size_t *i, bool allow_names,
                 bool bind_locals, uint32_t *idx);
+/* The two halves of tp_typeuse, for block types, which have short forms:
+ * reading (type x)? (*tnode NULL if absent) and the lists into ft; then
+ * checking them against each other, or finding (appending) ft's index. */
+bool tp_typeuse_parts(tp *p, const sx_node *form, size_t *i,
+                      bool allow_names, bool bind_locals,
+                      const sx_node **tnode, uint32_t *x, core_functype *ft);
+bool tp_typeuse_resolve(tp *p, const sx_node *tnode, uint32_t x,
+                        const core_functype *ft, bool bind_locals,
+                        uint32_t *idx);
 void tp_functype_free(core_functype *ft);
 bool tp_push_valtype(tp *p, core_valtype **arr, uint32_t *n, core_valtype t);
 /* Binds a named param or local at the next local index. */

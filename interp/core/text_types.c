@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/utf8.h"
 #include "text_priv.h"
 
 const char *const tp_space_names[TP_NSPACES] = {
@@ -43,6 +44,31 @@ bool tp_unexpected(tp *p, const sx_node *n, const sx_node *at) {
   if (n && n->kind != SX_LIST && !tp_token_ok(n))
     return tp_fail(p, n, "unknown operator %.*s", (int)n->len, n->text);
   return tp_fail(p, n ? n : at, "unexpected token");
+}
+
+bool tp_extern_desc(tp *p, const sx_node *d, const sx_node *form,
+                    int *space, core_externkind *kind) {
+  static const struct {
+    const char *kw;
+    int space;
+    core_externkind kind;
+  } kinds[] = {{"func", TP_FUNC, CORE_EXTERN_FUNC},
+               {"table", TP_TABLE, CORE_EXTERN_TABLE},
+               {"memory", TP_MEM, CORE_EXTERN_MEMORY},
+               {"global", TP_GLOBAL, CORE_EXTERN_GLOBAL},
+               {"tag", TP_TAG, CORE_EXTERN_TAG}};
+  for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
+    if (sx_is_form(d, kinds[k].kw)) {
+      *space = kinds[k].space;
+      *kind = kinds[k].kind;
+      return true;
+    }
+  return tp_unexpected(p, sx_is_list(d) && d->n ? d->items[0] : d, form);
+}
+
+bool tp_arity(tp *p, const sx_node *form, size_t n) {
+  if (form->n == n) return true;
+  return tp_unexpected(p, form->n > n ? form->items[n] : NULL, form);
 }
 
 void *tp_grow(tp *p, void *arr, uint32_t *cap, uint32_t n, size_t elsize) {
@@ -274,7 +300,7 @@ bool tp_functype_lists(tp *p, const sx_node *form, size_t *i, core_functype *ft,
     if (l->n >= 2 && l->items[1]->kind == SX_ID) {
       core_valtype t;
       if (!allow_names) return tp_unexpected(p, l->items[1], l);
-      if (l->n != 3) return tp_unexpected(p, l->n > 3 ? l->items[3] : NULL, l);
+      if (!tp_arity(p, l, 3)) return false;
       if (!tp_valtype(p, l->items[2], &t)) return false;
       if (!tp_push_valtype(p, &ft->params, &ft->nparams, t)) return false;
       if (bind_locals && !tp_bind_local(p, l->items[1])) return false;
@@ -303,69 +329,60 @@ bool tp_functype_lists(tp *p, const sx_node *form, size_t *i, core_functype *ft,
   return true;
 }
 
-bool tp_typeuse(tp *p, const sx_node *form, size_t *i, bool allow_names,
-                bool bind_locals, uint32_t *idx) {
-  const sx_node *tnode = NULL;
-  uint32_t x = 0;
+bool tp_typeuse_parts(tp *p, const sx_node *form, size_t *i,
+                      bool allow_names, bool bind_locals,
+                      const sx_node **tnode, uint32_t *x, core_functype *ft) {
+  *tnode = NULL;
+  *x = 0;
   if (*i < form->n && sx_is_form(form->items[*i], "type")) {
-    tnode = form->items[*i];
-    if (tnode->n != 2)
-      return tp_unexpected(p, tnode->n > 2 ? tnode->items[2] : NULL, tnode);
-    if (!tp_index(p, TP_TYPE, tnode->items[1], tnode, &x)) return false;
+    *tnode = form->items[*i];
+    if (!tp_arity(p, *tnode, 2)) return false;
+    if (!tp_index(p, TP_TYPE, (*tnode)->items[1], *tnode, x)) return false;
     (*i)++;
   }
-  core_functype ft = {0, 0, NULL, NULL};
-  bool ok = tp_functype_lists(p, form, i, &ft, allow_names, bind_locals);
-  if (ok && tnode) {
-    if (ft.nparams == 0 && ft.nresults == 0) {
-      /* the type's parameters are the function's first locals; it may
-       * not exist, which only matters if locals are named */
-      if (bind_locals) {
-        if (x < p->m->ntypes)
-          p->nlocals = p->m->types[x].nparams;
-        else
-          p->params_unknown = true, p->params_type = x;
-      }
-    } else if (x >= p->m->ntypes) {
-      ok = tp_fail(p, tnode->items[1], "unknown type %u", x);
-    } else if (!core_functype_equal(&p->m->types[x], &ft)) {
-      ok = tp_fail(p, tnode->items[1],
-                   "inline function type does not match explicit type");
+  return tp_functype_lists(p, form, i, ft, allow_names, bind_locals);
+}
+
+bool tp_typeuse_resolve(tp *p, const sx_node *tnode, uint32_t x,
+                        const core_functype *ft, bool bind_locals,
+                        uint32_t *idx) {
+  if (!tnode) return tp_functype_index(p, ft, idx);
+  *idx = x;
+  if (ft->nparams == 0 && ft->nresults == 0) {
+    /* the type's parameters are the function's first locals; it may
+     * not exist, which only matters if locals are named */
+    if (bind_locals) {
+      if (x < p->m->ntypes)
+        p->nlocals = p->m->types[x].nparams;
+      else
+        p->params_unknown = true, p->params_type = x;
     }
-    *idx = x;
-  } else if (ok) {
-    ok = tp_functype_index(p, &ft, idx);
+    return true;
   }
+  if (x >= p->m->ntypes)
+    return tp_fail(p, tnode->items[1], "unknown type %u", x);
+  if (!core_functype_equal(&p->m->types[x], ft))
+    return tp_fail(p, tnode->items[1],
+                   "inline function type does not match explicit type");
+  return true;
+}
+
+bool tp_typeuse(tp *p, const sx_node *form, size_t *i, bool allow_names,
+                bool bind_locals, uint32_t *idx) {
+  const sx_node *tnode;
+  uint32_t x;
+  core_functype ft = {0, 0, NULL, NULL};
+  bool ok = tp_typeuse_parts(p, form, i, allow_names, bind_locals, &tnode,
+                             &x, &ft) &&
+            tp_typeuse_resolve(p, tnode, x, &ft, bind_locals, idx);
   tp_functype_free(&ft);
   return ok;
 }
 
 bool tp_check_name(tp *p, const sx_node *s) {
   if (!s || s->kind != SX_STRING) return tp_unexpected(p, s, NULL);
-  const unsigned char *b = (const unsigned char *)s->str;
-  size_t n = s->strlen;
-  for (size_t i = 0; i < n;) {
-    unsigned c = b[i];
-    size_t k = c < 0x80                 ? 1
-               : c >= 0xC2 && c <= 0xDF ? 2
-               : c >= 0xE0 && c <= 0xEF ? 3
-               : c >= 0xF0 && c <= 0xF4 ? 4
-                                        : 0;
-    if (!k || i + k > n) return tp_fail(p, s, "malformed UTF-8 encoding");
-    uint32_t cp = k == 1   ? c
-                  : k == 2 ? (c & 0x1F)
-                  : k == 3 ? (c & 0x0F)
-                           : (c & 0x07);
-    for (size_t j = 1; j < k; j++) {
-      if ((b[i + j] & 0xC0) != 0x80)
-        return tp_fail(p, s, "malformed UTF-8 encoding");
-      cp = (cp << 6) | (b[i + j] & 0x3F);
-    }
-    if ((k == 3 && cp < 0x800) || (k == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-        (cp >= 0xD800 && cp < 0xE000))
-      return tp_fail(p, s, "malformed UTF-8 encoding");
-    i += k;
-  }
+  if (!utf8_valid((const uint8_t *)s->str, s->strlen))
+    return tp_fail(p, s, "malformed UTF-8 encoding");
   return true;
 }
 

@@ -522,18 +522,7 @@ static bool check_instr(vctx *v, core_expr *e, uint32_t pc, bool is_const) {
     return true;
   }
 
-  case CORE_OP_BR: {
-    vframe *f = label(v, in->idx);
-    if (!f || !set_branch(v, f, &in->target, &in->height, &in->arity))
-      return false;
-    const core_valtype *ts;
-    uint32_t n;
-    label_types(f, &ts, &n);
-    if (!pop_vals(v, ts, n, 0)) return false;
-    set_unreachable(v);
-    return true;
-  }
-
+  case CORE_OP_BR:
   case CORE_OP_BR_IF: {
     vframe *f = label(v, in->idx);
     if (!f || !set_branch(v, f, &in->target, &in->height, &in->arity))
@@ -541,7 +530,13 @@ static bool check_instr(vctx *v, core_expr *e, uint32_t pc, bool is_const) {
     const core_valtype *ts;
     uint32_t n;
     label_types(f, &ts, &n);
-    return pop_vals(v, ts, n, CORE_I32) && push_n(v, ts, n);
+    /* br_if's condition is on top of the label's values, which it leaves
+     * when it falls through */
+    if (in->op == CORE_OP_BR_IF)
+      return pop_vals(v, ts, n, CORE_I32) && push_n(v, ts, n);
+    if (!pop_vals(v, ts, n, 0)) return false;
+    set_unreachable(v);
+    return true;
   }
 
   case CORE_OP_BR_TABLE: return check_br_table(v, e, in);

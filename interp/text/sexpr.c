@@ -20,6 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/utf8.h"
+
 /* Lists nested deeper than this are refused, so that the recursive walkers
  * (and sx_free) cannot run out of C stack. */
 #define SX_MAX_DEPTH 3000
@@ -42,42 +44,6 @@ static bool is_idchar(int c) {
   if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c))
     return true;
   return c > 0 && c < 0x80 && strchr("_+-*/\\^~=<>!?@#$%&|:`.'", c);
-}
-
-/* Length of the well-formed UTF-8 encoding of one non-ASCII character at
- * p (at most n bytes available), or 0 if malformed. */
-static size_t utf8_len(const unsigned char *p, size_t n) {
-  unsigned c = p[0];
-#define CONT(i) (n > (i) && (p[i] & 0xC0) == 0x80)
-  if (c >= 0xC2 && c <= 0xDF) return CONT(1) ? 2 : 0;
-  if (c == 0xE0)
-    return n > 2 && p[1] >= 0xA0 && p[1] <= 0xBF && CONT(2) ? 3 : 0;
-  if (c == 0xED)
-    return n > 2 && p[1] >= 0x80 && p[1] <= 0x9F && CONT(2) ? 3 : 0;
-  if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF)
-    return CONT(1) && CONT(2) ? 3 : 0;
-  if (c == 0xF0)
-    return n > 3 && p[1] >= 0x90 && p[1] <= 0xBF && CONT(2) && CONT(3) ? 4 : 0;
-  if (c >= 0xF1 && c <= 0xF3) return CONT(1) && CONT(2) && CONT(3) ? 4 : 0;
-  if (c == 0xF4)
-    return n > 3 && p[1] >= 0x80 && p[1] <= 0x8F && CONT(2) && CONT(3) ? 4 : 0;
-#undef CONT
-  return 0;
-}
-
-/* Is s[0..n) entirely well-formed UTF-8? */
-static bool utf8_valid(const char *s, size_t n) {
-  const unsigned char *p = (const unsigned char *)s;
-  for (size_t i = 0; i < n;) {
-    if (p[i] < 0x80) {
-      i++;
-      continue;
-    }
-    size_t k = utf8_len(p + i, n - i);
-    if (!k) return false;
-    i += k;
-  }
-  return true;
 }
 
 /* ---- the lexer --------------------------------------------------------- */
@@ -246,7 +212,7 @@ static const char *lex_string(lexer *L, size_t *errpos) {
     }
     size_t n = 1;
     if (c >= 0x80) {
-      n = utf8_len((const unsigned char *)L->src + L->pos, L->len - L->pos);
+      n = utf8_char_len((const uint8_t *)L->src + L->pos, L->len - L->pos);
       if (!n) {
         *errpos = L->pos;
         return "malformed UTF-8 encoding";
@@ -255,6 +221,17 @@ static const char *lex_string(lexer *L, size_t *errpos) {
     if (!buf_put(L, L->src + L->pos, n)) return "out of memory";
     L->pos += n;
   }
+}
+
+/* Steps over one character of a comment: any well-formed UTF-8. */
+static bool skip_comment_char(lexer *L) {
+  size_t n = utf8_char_len((const uint8_t *)L->src + L->pos, L->len - L->pos);
+  if (!n) {
+    lex_error(L, L->pos, "malformed UTF-8 encoding");
+    return false;
+  }
+  L->pos += n;
+  return true;
 }
 
 /* Skips a block comment "(; ... ;)" at L->pos, nested ones included. */
@@ -276,16 +253,8 @@ static bool skip_block_comment(lexer *L) {
       L->pos += 2;
     } else if (c == '\n' || c == '\r') {
       eat_newline(L);
-    } else if (c >= 0x80) {
-      size_t n =
-          utf8_len((const unsigned char *)L->src + L->pos, L->len - L->pos);
-      if (!n) {
-        lex_error(L, L->pos, "malformed UTF-8 encoding");
-        return false;
-      }
-      L->pos += n;
-    } else {
-      L->pos++;
+    } else if (!skip_comment_char(L)) {
+      return false;
     }
   }
   return true;
@@ -297,17 +266,7 @@ static bool skip_line_comment(lexer *L) {
   while (L->pos < L->len) {
     unsigned char c = (unsigned char)L->src[L->pos];
     if (c == '\n' || c == '\r') break;
-    if (c >= 0x80) {
-      size_t n =
-          utf8_len((const unsigned char *)L->src + L->pos, L->len - L->pos);
-      if (!n) {
-        lex_error(L, L->pos, "malformed UTF-8 encoding");
-        return false;
-      }
-      L->pos += n;
-    } else {
-      L->pos++;
-    }
+    if (!skip_comment_char(L)) return false;
   }
   return true;
 }
@@ -375,7 +334,7 @@ static bool lex_run(lexer *L, run *r) {
       lex_error(L, start, "empty identifier");
       return false;
     }
-    if (!utf8_valid(L->buf, L->blen)) {
+    if (!utf8_valid((const uint8_t *)L->buf, L->blen)) {
       lex_error(L, start, "malformed UTF-8 encoding");
       return false;
     }
@@ -402,7 +361,7 @@ static bool skip_annotation(lexer *L) {
       lex_error(L, start, "empty annotation id");
       return false;
     }
-    if (!utf8_valid(L->buf, L->blen)) {
+    if (!utf8_valid((const uint8_t *)L->buf, L->blen)) {
       lex_error(L, start, "malformed UTF-8 encoding");
       return false;
     }
@@ -441,7 +400,7 @@ static bool skip_annotation(lexer *L) {
       return false;
     } else {
       size_t n =
-          utf8_len((const unsigned char *)L->src + L->pos, L->len - L->pos);
+          utf8_char_len((const uint8_t *)L->src + L->pos, L->len - L->pos);
       lex_error(L, L->pos,
                 n ? "illegal character" : "malformed UTF-8 encoding");
       return false;
@@ -598,7 +557,7 @@ sx_node *sx_read(const char *src, size_t len, const char *file, cm_error *err) {
                           : "misplaced control character");
       goto fail;
     } else {
-      size_t k = utf8_len((const unsigned char *)src + L.pos, len - L.pos);
+      size_t k = utf8_char_len((const uint8_t *)src + L.pos, len - L.pos);
       lex_error(&L, L.pos,
                 k ? "misplaced unicode character" : "malformed UTF-8 encoding");
       goto fail;

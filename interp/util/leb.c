@@ -6,8 +6,16 @@
 
 #include <stdbool.h>
 
-leb_status leb_read_u(const uint8_t *p, size_t avail, unsigned bits,
-                      uint64_t *out, size_t *used) {
+/* With n < 7 bits still to read, the unused payload bits of the last byte
+ * must extend the value: zero for uN, copies of the sign bit for sN. */
+static bool last_byte_ok(uint8_t b, int n, bool is_signed) {
+  if (!is_signed) return (b & 0x7f) < (1u << n);
+  uint8_t mask = (uint8_t)((0x7fu << (n - 1)) & 0x7f);
+  return (b & mask) == 0 || (b & mask) == mask;
+}
+
+leb_status leb_read(const uint8_t *p, size_t avail, unsigned bits,
+                    bool is_signed, uint64_t *out, size_t *used) {
   uint64_t v = 0;
   int n = (int)bits;
   for (size_t i = 0;; i++) {
@@ -20,13 +28,16 @@ leb_status leb_read_u(const uint8_t *p, size_t avail, unsigned bits,
       return LEB_EOF;
     }
     uint8_t b = p[i];
-    if (n < 7 && (b & 0x7f) >= (1u << n)) {
+    if (n < 7 && !last_byte_ok(b, n, is_signed)) {
       *used = i;
       return LEB_TOO_LARGE;
     }
     /* i <= 9 here (n > 0), so the shift is at most 63. */
-    v |= (uint64_t)(b & 0x7f) << (7 * i);
+    unsigned shift = 7 * (unsigned)i;
+    v |= (uint64_t)(b & 0x7f) << shift;
     if (!(b & 0x80)) {
+      if (is_signed && (b & 0x40) && shift + 7 < 64)
+        v |= ~(uint64_t)0 << (shift + 7);
       *out = v;
       *used = i + 1;
       return LEB_OK;
@@ -35,37 +46,17 @@ leb_status leb_read_u(const uint8_t *p, size_t avail, unsigned bits,
   }
 }
 
+leb_status leb_read_u(const uint8_t *p, size_t avail, unsigned bits,
+                      uint64_t *out, size_t *used) {
+  return leb_read(p, avail, bits, false, out, used);
+}
+
 leb_status leb_read_s(const uint8_t *p, size_t avail, unsigned bits,
                       int64_t *out, size_t *used) {
-  uint64_t v = 0;
-  int n = (int)bits;
-  for (size_t i = 0;; i++) {
-    if (n <= 0) {
-      *used = i;
-      return LEB_TOO_LONG;
-    }
-    if (i >= avail) {
-      *used = avail;
-      return LEB_EOF;
-    }
-    uint8_t b = p[i];
-    if (n < 7) {
-      uint8_t mask = (uint8_t)((0x7fu << (n - 1)) & 0x7f);
-      if ((b & mask) != 0 && (b & mask) != mask) {
-        *used = i;
-        return LEB_TOO_LARGE;
-      }
-    }
-    unsigned shift = 7 * (unsigned)i;
-    v |= (uint64_t)(b & 0x7f) << shift;
-    if (!(b & 0x80)) {
-      if ((b & 0x40) && shift + 7 < 64) v |= ~(uint64_t)0 << (shift + 7);
-      *out = (int64_t)v;
-      *used = i + 1;
-      return LEB_OK;
-    }
-    n -= 7;
-  }
+  uint64_t v;
+  leb_status st = leb_read(p, avail, bits, true, &v, used);
+  if (st == LEB_OK) *out = (int64_t)v;
+  return st;
 }
 
 size_t leb_write_u(uint8_t out[10], uint64_t v) {

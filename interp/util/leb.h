@@ -6,6 +6,7 @@
 #ifndef CM_LEB_H
 #define CM_LEB_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -26,6 +27,10 @@ leb_status leb_read_u(const uint8_t *p, size_t avail, unsigned bits,
                       uint64_t *out, size_t *used);
 leb_status leb_read_s(const uint8_t *p, size_t avail, unsigned bits,
                       int64_t *out, size_t *used);
+/* Either of the two, chosen by is_signed (the sN value as its two's
+ * complement bits). */
+leb_status leb_read(const uint8_t *p, size_t avail, unsigned bits,
+                    bool is_signed, uint64_t *out, size_t *used);
 
 /* Writes the shortest encoding of v into out (10 bytes are always enough)
  * and returns its length. */
