@@ -220,3 +220,49 @@ def test_huge_declaration_in_tiny_binary(exe, tmp_path, name):
     r = clean(cmrun.run(argv, timeout=TIMEOUT), name)
     assert r.rc == 1
     assert "malformed" in r.err or "unsupported" in r.err, r.err
+
+
+# ---- deep nesting -------------------------------------------------------------
+# Nesting is limited by what the recursive parts of cmref allow, never by
+# the C stack: a deep input is refused ("nesting too deep") or accepted,
+# but cmref does not crash.  Inputs are made here rather than committed
+# (each is ~1 MB).
+
+DEPTH = 200_000
+
+
+def deep_inputs():
+    n = DEPTH
+    flat = "(module (func " + "block " * n + "end " * n + "))"
+    return {
+        "parens.wat": "(" * n + ")" * n,
+        "folded-blocks.wat": "(module (func " + "(block " * n + ")" * n + "))",
+        "flat-blocks.wat": flat,
+        "flat-loops.wat": flat.replace("block", "loop"),
+        "flat-try_table.wat": flat.replace("block", "try_table"),
+        "flat-ifs.wat": "(module (func " + "i32.const 0 if " * n
+        + "end " * n + "))",
+        "folded-expr.wat": "(module (func (result i32) "
+        + "(i32.add (i32.const 1) " * n + "(i32.const 1)" + ")" * n + "))",
+        "quote.wast": '(module quote "' + "(" * n + ")" * n + '")',
+        "quote-flat-blocks.wast": '(module quote "(func ' + "block " * n
+        + "end " * n + ')")',
+        "component-types.wast": "(component (type " + "(list " * n + "u8"
+        + ")" * n + "))",
+        "components.wast": "(component " + "(component " * n + ")" * n + ")",
+        "blocks.wasm": HEADER + TYPE_FUNC + code(
+            b"\x00" + b"\x02\x40" * n + b"\x0b" * n + b"\x0b"),
+    }
+
+
+@pytest.mark.parametrize("name", sorted(deep_inputs()))
+def test_deep_nesting(exe, tmp_path, name):
+    data = deep_inputs()[name]
+    p = tmp_path / name
+    if isinstance(data, bytes):
+        p.write_bytes(data)
+    else:
+        p.write_text(data)
+    argv = [exe, "run", str(p)] if name.endswith(".wast") else \
+        [exe, "validate", str(p)]
+    clean(cmrun.run(argv, timeout=TIMEOUT), name)

@@ -763,6 +763,10 @@ static bool def_export(vctx *v, vscope *s, comp_def *d) {
     vent asc;
     if (!v_externtype(v, s, &ex->type, &asc)) return false;
     if (asc.sort == COMP_SORT_TYPE && ex->type.sub_resource) {
+      if (e.sort != COMP_SORT_TYPE)
+        return v_fail(v, &d->pos, "ascribed type of export is not compatible "
+                                  "with item's type: expected type, found %s",
+                      v_ent_word(&e));
       if (!v_type_is_resource(e.type))
         return v_fail(v, &d->pos, "ascribed type of export is not compatible "
                                   "with item's type: expected resource, "
