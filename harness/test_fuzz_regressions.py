@@ -162,6 +162,33 @@ def test_memory_grow_within_limit(exe, limits_wat):
     assert r.out.split()[-1] == "1"  # the old size
 
 
+BULK_WAT = """(module
+  (memory 256)
+  (table 100000 funcref)
+  (func (export "fill") (loop
+    (memory.fill (i32.const 0) (i32.const 1) (i32.const 0x1000000)) (br 0)))
+  (func (export "copy") (loop
+    (memory.copy (i32.const 0) (i32.const 1) (i32.const 0xffffff)) (br 0)))
+  (func (export "tfill") (loop
+    (table.fill (i32.const 0) (ref.null func) (i32.const 100000)) (br 0))))
+"""
+
+
+@pytest.mark.parametrize("name", ["fill", "copy", "tfill"])
+def test_fuel_bounds_bulk_operations(exe, tmp_path, name):
+    # Fuel is the limit on how long a guest runs.  A loop around one bulk
+    # instruction over 16 MiB executes ~5 instructions per iteration, so
+    # 1000000 fuel means ~200000 iterations: 3 TB of memset if a bulk
+    # instruction costs one unit whatever its size.  It must stop (out of
+    # fuel) in seconds.
+    p = tmp_path / "bulk.wat"
+    p.write_text(BULK_WAT)
+    r = clean(cmrun.run([exe, "invoke", "--fuel", "1000000", str(p), name],
+                        timeout=20), name)
+    assert r.rc == 1
+    assert "out of fuel" in r.err
+
+
 def leb(n):
     out = bytearray()
     while True:
@@ -222,7 +249,7 @@ def test_huge_declaration_in_tiny_binary(exe, tmp_path, name):
     assert "malformed" in r.err or "unsupported" in r.err, r.err
 
 
-# ---- deep nesting -------------------------------------------------------------
+# ---- deep nesting -----------------------------------------------------------
 # Nesting is limited by what the recursive parts of cmref allow, never by
 # the C stack: a deep input is refused ("nesting too deep") or accepted,
 # but cmref does not crash.  Inputs are made here rather than committed

@@ -216,9 +216,12 @@ def main():
     ap.add_argument("paths", nargs="+")
     a = ap.parse_args()
 
-    dirs = {k: os.path.join(a.out, k) for k in ("text", "binary", "component", "wast")}
+    dirs = {k: os.path.join(a.out, k)
+            for k in ("text", "binary", "component", "wast")}
     for d in dirs.values():
-        os.makedirs(d, exist_ok=True)
+        # Made afresh each time: seeds of a suite no longer given go.
+        shutil.rmtree(d, ignore_errors=True)
+        os.makedirs(d)
     tmp = tempfile.mkdtemp(prefix="cmref-seeds-")  # component .wat files
     to_assemble = []  # (.wat file, where its binary goes)
     counts = {"files": 0, "text": 0, "binary": 0, "component": 0,

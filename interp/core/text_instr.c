@@ -219,32 +219,6 @@ static bool literal(tp *p, core_opcode op, const sx_node *n, const sx_node *at,
   return ok || tp_fail(p, n, "constant out of range");
 }
 
-static bool heaptype_null(tp *p, const sx_node *n, const sx_node *at,
-                          uint64_t *out) {
-  core_valtype t;
-  /* ref.null ht is (ref null ht): reuse the reftype reader */
-  if (n && n->kind == SX_KEYWORD) {
-    if (sx_atom_eq(n, "func"))
-      t = CORE_FUNCREF;
-    else if (sx_atom_eq(n, "extern"))
-      t = CORE_EXTERNREF;
-    else if (sx_atom_eq(n, "exn"))
-      t = CORE_EXNREF;
-    else if (sx_atom_eq(n, "any") || sx_atom_eq(n, "eq") ||
-             sx_atom_eq(n, "i31") || sx_atom_eq(n, "struct") ||
-             sx_atom_eq(n, "array") || sx_atom_eq(n, "none") ||
-             sx_atom_eq(n, "nofunc") || sx_atom_eq(n, "noextern") ||
-             sx_atom_eq(n, "noexn"))
-      return tp_unsupported(p, n, "gc");
-    else
-      return tp_unexpected(p, n, at);
-    *out = t;
-    return true;
-  }
-  if (tp_is_index(n)) return tp_unsupported(p, n, "function-references");
-  return tp_unexpected(p, n, at);
-}
-
 /* Reads the immediates of plain instruction `op` (named by kw) from
  * form->items[*i..] into *in. */
 static bool plain(tp *p, const sx_node *kw, core_opcode op, const sx_node *form,
@@ -293,7 +267,14 @@ static bool plain(tp *p, const sx_node *kw, core_opcode op, const sx_node *form,
   case CORE_IMM_I64:
   case CORE_IMM_F32:
   case CORE_IMM_F64: (*i)++; return literal(p, op, n, kw, &in->imm);
-  case CORE_IMM_REFNULL: (*i)++; return heaptype_null(p, n, kw, &in->imm);
+  case CORE_IMM_REFNULL: {
+    /* ref.null ht pushes a (ref null ht) */
+    core_valtype t;
+    (*i)++;
+    if (!tp_heaptype(p, n, kw, true, &t)) return false;
+    in->imm = t;
+    return true;
+  }
   case CORE_IMM_TABLE_COPY:
     return opt_index2(p, TP_TABLE, form, i, &in->idx, &in->idx2);
   case CORE_IMM_TABLE_INIT:
@@ -416,6 +397,10 @@ static bool flat_block(tp *p, core_opcode op, const sx_node *kw,
   const sx_node *label;
   core_instr in;
   stop why;
+  /* Flat blocks recurse here on the C stack: bound them like the reader
+   * bounds nested lists, so a deep input is refused, never a crash. */
+  if (p->nlabels >= TP_MAX_FLAT_NESTING)
+    return tp_fail(p, kw, "nesting too deep");
   if (!block_head(p, op, form, i, &label, &in)) return false;
   if (!emit_instr(p, &in) || !push_label(p, label)) return false;
   if (!instrs(p, form, i, &why)) return false;

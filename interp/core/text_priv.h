@@ -21,6 +21,9 @@ enum {
 };
 
 /* A map from $names (the decoded bytes of SX_ID nodes) to indices. */
+/* Deepest nesting of flat block instructions the parser accepts. */
+#define TP_MAX_FLAT_NESTING 3000
+
 typedef struct tp_names {
   const sx_node **keys; /* open addressing; NULL = free */
   uint32_t *vals;
@@ -93,6 +96,10 @@ bool tp_is_index(const sx_node *n);
 bool tp_is_nat(const sx_node *n);
 bool tp_valtype(tp *p, const sx_node *n, core_valtype *out);
 bool tp_reftype(tp *p, const sx_node *n, core_valtype *out);
+/* The heap type ht of (ref null? ht) and of ref.null ht: only the
+ * nullable func, extern and exn of Wasm 2.0 and exceptions. */
+bool tp_heaptype(tp *p, const sx_node *n, const sx_node *at, bool null,
+                 core_valtype *out);
 /* The index of a function type equal to ft, appending one (a copy) if
  * there is none (the spec's rule for inline type uses). */
 bool tp_functype_index(tp *p, const core_functype *ft, uint32_t *out);

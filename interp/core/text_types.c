@@ -185,8 +185,7 @@ bool tp_index(tp *p, int space, const sx_node *n, const sx_node *at,
   return tp_unexpected(p, n, at);
 }
 
-/* Heap types of (ref null? ht) and ref.null ht. */
-static bool heaptype(tp *p, const sx_node *n, const sx_node *at, bool null,
+bool tp_heaptype(tp *p, const sx_node *n, const sx_node *at, bool null,
                      core_valtype *out) {
   static const char *const gc[] = {"any",   "eq",   "i31",    "struct",
                                    "array", "none", "nofunc", "noextern",
@@ -228,7 +227,7 @@ bool tp_reftype(tp *p, const sx_node *n, core_valtype *out) {
     if (null) i++;
     if (i >= n->n) return tp_unexpected(p, NULL, n);
     if (i + 1 < n->n) return tp_unexpected(p, n->items[i + 1], n);
-    return heaptype(p, n->items[i], n, null, out);
+    return tp_heaptype(p, n->items[i], n, null, out);
   }
   return tp_unexpected(p, n, NULL);
 }
