@@ -160,6 +160,20 @@ dispatch:
     }
     fuel--;
 
+/* Bulk instructions cost fuel by the bytes they touch (one unit per 64),
+ * so fuel bounds the time a guest runs, not only its instruction count.
+ * Charged before the work, so an exhausted guest does none of it. */
+#define BULK_FUEL(bytes)                                   \
+  do {                                                     \
+    uint64_t cost_ = (bytes) / 64;                         \
+    if (cost_ > fuel) {                                    \
+      outcome = CORE_EXHAUSTED;                            \
+      msg = "out of fuel";                                 \
+      goto unwind;                                         \
+    }                                                      \
+    fuel -= cost_;                                         \
+  } while (0)
+
     switch ((core_opcode)pc->op) {
 
 #define NEXT \
@@ -415,6 +429,7 @@ dispatch:
       uint64_t n = sp[-1], v = sp[-2], d = sp[-3];
       sp -= 3;
       if (!in_bounds(d, n, tab->size)) TRAP(OOB_TABLE);
+      BULK_FUEL(n * sizeof(core_ref));
       for (uint64_t k = 0; k < n; k++) tab->elems[d + k] = v;
       NEXT;
     }
@@ -424,12 +439,14 @@ dispatch:
       sp -= 3;
       if (!in_bounds(so, n, stb->size) || !in_bounds(d, n, dt->size))
         TRAP(OOB_TABLE);
+      BULK_FUEL(n * sizeof(core_ref));
       if (n) memmove(dt->elems + d, stb->elems + so, n * sizeof(core_ref));
       NEXT;
     }
     case CORE_OP_TABLE_INIT: {
       uint64_t n = sp[-1], so = sp[-2], d = sp[-3];
       sp -= 3;
+      BULK_FUEL(n * sizeof(core_ref)); /* n is an i32 operand */
       if (!core_table_init(inst->tables[pc->idx2], inst->elems[pc->idx],
                            inst->elem_len[pc->idx], d, so, n))
         TRAP(OOB_TABLE);
@@ -476,6 +493,7 @@ dispatch:
       uint64_t n = sp[-1], v = sp[-2], d = sp[-3];
       sp -= 3;
       if (!in_bounds(d, n, mem->size)) TRAP(OOB_MEM);
+      BULK_FUEL(n);
       if (n) memset(mem->data + d, (int)(v & 0xFF), n);
       NEXT;
     }
@@ -485,12 +503,14 @@ dispatch:
       sp -= 3;
       if (!in_bounds(so, n, sm->size) || !in_bounds(d, n, dm->size))
         TRAP(OOB_MEM);
+      BULK_FUEL(n);
       if (n) memmove(dm->data + d, sm->data + so, n);
       NEXT;
     }
     case CORE_OP_MEMORY_INIT: {
       uint64_t n = sp[-1], so = sp[-2], d = sp[-3];
       sp -= 3;
+      BULK_FUEL(n);
       if (!core_memory_init(inst->mems[pc->idx2],
                             inst->m->datas[pc->idx].bytes,
                             inst->data_len[pc->idx], d, so, n))
