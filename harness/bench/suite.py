@@ -27,6 +27,8 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--cmref", default=os.path.join(ROOT, "build", "cmref"))
+    ap.add_argument("--features", default="wasm-2.0",
+                    help="core feature set (see cmref run --help)")
     ap.add_argument("--timeout", type=float, default=600,
                     help="seconds for the whole cmref run / per wabt file")
     ap.add_argument("dirs", nargs="+")
@@ -40,7 +42,7 @@ def main():
 
     t0 = time.monotonic()
     try:
-        p = subprocess.run([a.cmref, "run", *files], capture_output=True,
+        p = subprocess.run([a.cmref, "run", "--features", a.features, *files], capture_output=True,
                            text=True, timeout=a.timeout,
                            stdin=subprocess.DEVNULL)
         tally = (p.stdout.strip().splitlines() or ["(no output)"])[-1]
