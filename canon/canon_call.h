@@ -1,19 +1,17 @@
-/* canon_call.h -- calls across a component boundary, the synchronous part
- * (CanonicalABI.md "Embedding" (Store.invoke, Store.lift, Store.lower),
- * "Component Instances" (may_enter_from / enter_from / leave_to), "Tasks"
- * (Task.start / return_), "canon lift" and "canon lower").
+/* canon_call.h -- calls across a component boundary (CanonicalABI.md
+ * "Embedding" (Store.invoke, Store.lift, Store.lower), "canon lift" and
+ * "canon lower").
  *
  * The spec's FuncInst is canon_funcinst: a callable taking OnStart and
  * OnResolve callbacks (canon_call_hooks) and the caller's instance (NULL:
- * the host).  canon_lifted is what Store.lift captures for one
- * `canon lift` definition; canon_lower_call is the body of the core
- * function Store.lower makes.  Core wasm is reached only through
- * canon_core_callee, so all of this can be driven from C tests.
+ * the host), and giving back its OnCancel (the callee's Task while it is
+ * unresolved).  canon_lifted is what Store.lift captures for one
+ * `canon lift` definition (lift.c); canon_lower_call is the body of the
+ * core function Store.lower makes (lower.c).  Core wasm is reached only
+ * through canon_core_callee, so all of this can be driven from C tests.
  *
- * Only synchronous lifts and lowers are implemented; an `async` option or an
- * `async` function type traps with CANON_TRAP_UNSUPPORTED ("unsupported:
- * ...") until the task layer of the async issue replaces the sync path
- * (canon_lift_call's Task is a local, canon_lower_call's Subtask too).
+ * Every lifted call runs on a new Thread (thread.h) of a new Task
+ * (task.h); the current thread is the store's.
  */
 #ifndef CANON_CANON_CALL_H
 #define CANON_CANON_CALL_H
@@ -24,6 +22,7 @@
 #include "context.h"
 #include "flat.h"
 #include "instance.h"
+#include "store.h"
 #include "types.h"
 #include "values.h"
 
@@ -38,8 +37,8 @@ typedef struct canon_core_callee {
 
 /* OnStart / OnResolve.  on_start hands over the argument values (the
  * callee takes ownership of the array and the values); on_resolve receives
- * the result values (NULL: cancelled; never in the sync subset) and keeps
- * nothing (the callee frees them).  Either may trap. */
+ * the result values (NULL: cancelled) and keeps nothing (the callee frees
+ * them).  Either may trap. */
 typedef struct canon_call_hooks {
   void *env;
   bool (*on_start)(void *env, canon_value ***args, uint32_t *nargs,
@@ -49,19 +48,16 @@ typedef struct canon_call_hooks {
 } canon_call_hooks;
 
 /* FuncInst = Callable[[OnStart, OnResolve, Optional[ComponentInstance]],
- * OnCancel] (OnCancel comes with the async issue). */
+ * OnCancel].  *on_cancel receives the task to cancel (Task.
+ * request_cancellation), or NULL once the call has resolved. */
+typedef struct canon_task canon_task;
 typedef struct canon_funcinst {
   const canon_functype *ft;
   void *env;
   bool (*call)(void *env, const canon_call_hooks *hooks,
-               canon_instance *caller, canon_trap *trap);
+               canon_instance *caller, canon_task **on_cancel,
+               canon_trap *trap);
 } canon_funcinst;
-
-/* ComponentInstance.may_enter_from / enter_from / leave_to */
-bool canon_may_enter_from(const canon_instance *inst,
-                          const canon_instance *caller);
-void canon_enter_from(canon_instance *inst, const canon_instance *caller);
-void canon_leave_to(canon_instance *inst, const canon_instance *caller);
 
 /* What Store.lift captures for a `canon lift`. */
 typedef struct canon_lifted {
@@ -70,12 +66,14 @@ typedef struct canon_lifted {
   canon_instance *inst;
   canon_core_callee callee;
   canon_core_callee post_return; /* call == NULL: no post-return */
+  canon_core_callee callback;    /* call == NULL: no callback */
 } canon_lifted;
 
 /* Store.lift(...)'s func_inst followed by canon_lift: env is a
  * canon_lifted.  The signature of canon_funcinst.call. */
 bool canon_lift_call(void *env, const canon_call_hooks *hooks,
-                     canon_instance *caller, canon_trap *trap);
+                     canon_instance *caller, canon_task **on_cancel,
+                     canon_trap *trap);
 /* A canon_funcinst for a canon_lifted (which must outlive it). */
 canon_funcinst canon_lifted_funcinst(canon_lifted *l);
 
@@ -88,9 +86,11 @@ bool canon_lower_call(const canon_funcinst *callee, const canon_options *opts,
                       canon_trap *trap);
 
 /* Store.invoke for the host: calls f with host values (borrowed, not
- * taken), caller None; on success *results (malloc'd array, owned by the
- * caller) receives the result values. */
-bool canon_host_invoke(const canon_funcinst *f, canon_value *const *args,
+ * taken), caller None, then ticks the store until the call resolves (a
+ * deadlock if nothing can run); on success *results (malloc'd array,
+ * owned by the caller) receives the result values. */
+bool canon_host_invoke(canon_Store *s, const canon_funcinst *f,
+                       canon_value *const *args,
                        uint32_t nargs, canon_value ***results,
                        uint32_t *nresults, canon_trap *trap);
 
@@ -98,5 +98,9 @@ bool canon_host_invoke(const canon_funcinst *f, canon_value *const *args,
 #define CANON_MSG_CANNOT_ENTER "cannot enter component instance"
 #define CANON_MSG_BORROWS_REMAIN \
   "borrow handles still remain at the end of the call"
+#define CANON_MSG_SYNC_BLOCKED \
+  "cannot block a synchronous task before returning"
+#define CANON_MSG_DEADLOCK \
+  "deadlock detected: event loop cannot make further progress"
 
 #endif

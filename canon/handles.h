@@ -31,6 +31,7 @@ typedef enum canon_entry_kind {
   CANON_ENTRY_STREAM_WRITABLE,
   CANON_ENTRY_FUTURE_READABLE,
   CANON_ENTRY_FUTURE_WRITABLE,
+  CANON_ENTRY_THREAD, /* in ComponentInstance.threads */
 } canon_entry_kind;
 
 typedef struct canon_table_entry {

@@ -1,28 +1,41 @@
-/* instance.h -- ComponentInstance (CanonicalABI.md "Component Instances"),
- * reduced to what the value layer needs: the `handles` table and the
- * may_leave / may_enter flags.  The task layer extends this struct (threads,
- * backpressure, exclusive thread, ...); fields are only ever added. */
+/* instance.h -- ComponentInstance (CanonicalABI.md "Component Instances"):
+ * its store, parent, handle table, thread table, the may_enter / may_leave
+ * flags, backpressure and the exclusive thread; and entering / leaving
+ * (may_enter_from, enter_from, leave_to, implemented in instance.c). */
 #ifndef CANON_INSTANCE_H
 #define CANON_INSTANCE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "handles.h"
 
+typedef struct canon_Store canon_Store;
+typedef struct canon_thread canon_thread;
+
 struct canon_instance {
+  canon_Store *store;
   canon_instance *parent; /* NULL when instantiated by the host */
   canon_table handles;
+  canon_table threads; /* of canon_thread (CANON_ENTRY_THREAD) */
   bool may_enter;
   bool may_leave;
+  uint32_t backpressure; /* 0 .. 2^16 - 1 */
+  uint32_t num_waiting_to_enter;
+  canon_thread *exclusive_thread;
 };
 
-/* ComponentInstance.__init__ (store not yet modelled) */
-static inline void canon_instance_init(canon_instance *inst,
-                                       canon_instance *parent) {
-  inst->parent = parent;
-  canon_table_init(&inst->handles);
-  inst->may_enter = true;
-  inst->may_leave = true;
-}
+/* ComponentInstance.__init__ */
+void canon_instance_init(canon_instance *inst, canon_Store *store,
+                         canon_instance *parent);
+/* Frees the tables (not the objects in them). */
+void canon_instance_free(canon_instance *inst);
+
+/* ComponentInstance.may_enter_from / enter_from / leave_to (caller NULL:
+ * the host) */
+bool canon_may_enter_from(const canon_instance *inst,
+                          const canon_instance *caller);
+void canon_enter_from(canon_instance *inst, const canon_instance *caller);
+void canon_leave_to(canon_instance *inst, const canon_instance *caller);
 
 #endif

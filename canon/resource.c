@@ -38,7 +38,8 @@ bool canon_resource_drop(canon_instance *inst, const canon_resource_type *rt,
   canon_field param = {"rep", canon_type_prim(CANON_U32)};
   canon_functype ft = {&param, 1, NULL, false};
   const canon_core_callee *dtor = rt->dtor;
-  canon_lifted lifted = {&ft, &opts, rt->impl, {NULL, no_dtor}, {NULL, NULL}};
+  canon_lifted lifted = {&ft, &opts, rt->impl, {NULL, no_dtor}, {NULL, NULL},
+                         {NULL, NULL}};
   if (dtor) lifted.callee = *dtor;
   /* callee = inst.store.lift(dtor, ft, opts, rt.impl);
    * caller = inst.store.lower(callee, ft, opts, inst); caller([h.rep]) */

@@ -379,3 +379,57 @@ char *canon_type_to_string(const canon_type *t) {
   print_type(&b, t);
   return canon_buf_take(&b);
 }
+
+static bool label_eq(const char *a, const char *b) {
+  return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+/* Structural equality of value types, as the spec's `==` on its type
+ * objects (resource types by identity). */
+bool canon_type_equal(const canon_type *a, const canon_type *b) {
+  if (a == b) return true;
+  if (!a || !b || a->kind != b->kind) return false;
+  switch (a->kind) {
+  case CANON_LIST:
+    return a->u.list.fixed == b->u.list.fixed &&
+           a->u.list.length == b->u.list.length &&
+           canon_type_equal(a->u.list.elem, b->u.list.elem);
+  case CANON_RECORD:
+    if (a->u.record.n != b->u.record.n) return false;
+    for (uint32_t i = 0; i < a->u.record.n; i++)
+      if (!label_eq(a->u.record.fields[i].label, b->u.record.fields[i].label) ||
+          !canon_type_equal(a->u.record.fields[i].t, b->u.record.fields[i].t))
+        return false;
+    return true;
+  case CANON_TUPLE:
+    if (a->u.tuple.n != b->u.tuple.n) return false;
+    for (uint32_t i = 0; i < a->u.tuple.n; i++)
+      if (!canon_type_equal(a->u.tuple.ts[i], b->u.tuple.ts[i])) return false;
+    return true;
+  case CANON_VARIANT:
+    if (a->u.variant.n != b->u.variant.n) return false;
+    for (uint32_t i = 0; i < a->u.variant.n; i++)
+      if (!label_eq(a->u.variant.cases[i].label, b->u.variant.cases[i].label) ||
+          !canon_type_equal(a->u.variant.cases[i].t, b->u.variant.cases[i].t))
+        return false;
+    return true;
+  case CANON_ENUM:
+  case CANON_FLAGS:
+    if (a->u.labels.n != b->u.labels.n) return false;
+    for (uint32_t i = 0; i < a->u.labels.n; i++)
+      if (!label_eq(a->u.labels.labels[i], b->u.labels.labels[i])) return false;
+    return true;
+  case CANON_OPTION: return canon_type_equal(a->u.option, b->u.option);
+  case CANON_RESULT:
+    return canon_type_equal(a->u.result.ok, b->u.result.ok) &&
+           canon_type_equal(a->u.result.err, b->u.result.err);
+  case CANON_MAP:
+    return canon_type_equal(a->u.map.k, b->u.map.k) &&
+           canon_type_equal(a->u.map.v, b->u.map.v);
+  case CANON_OWN:
+  case CANON_BORROW: return a->u.rt == b->u.rt;
+  case CANON_STREAM:
+  case CANON_FUTURE: return canon_type_equal(a->u.payload, b->u.payload);
+  default: return true; /* primitive: the kind says it all */
+  }
+}

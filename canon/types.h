@@ -166,6 +166,9 @@ const canon_functype *canon_functype_new(canon_type_arena *a,
 
 /* "bool", "u32", "list", ... as written in the text format. */
 const char *canon_kind_name(canon_kind k);
+/* t1 == t2 of the spec: structural, resource types by identity (NULL: no
+ * type) */
+bool canon_type_equal(const canon_type *a, const canon_type *b);
 /* Appends the type in text-format syntax, e.g. `(record (field "a" u32))`;
  * returns a malloc'd string. */
 char *canon_type_to_string(const canon_type *t);

@@ -13,11 +13,13 @@
 /* ---- ComponentInstance.may_enter_from / enter_from / leave_to ---------- */
 
 TEST(entering_sets) {
+  canon_Store st;
+  canon_store_init(&st);
   canon_instance p, c1, c2, c3;
-  canon_instance_init(&p, NULL);
-  canon_instance_init(&c1, &p);
-  canon_instance_init(&c2, &p);
-  canon_instance_init(&c3, &p);
+  canon_instance_init(&p, &st, NULL);
+  canon_instance_init(&c1, &st, &p);
+  canon_instance_init(&c2, &st, &p);
+  canon_instance_init(&c3, &st, &p);
   /* host --> M1 (in P): entering_set(None) = {P} */
   CHECK(canon_may_enter_from(&p, NULL));
   canon_enter_from(&p, NULL);
@@ -39,10 +41,11 @@ TEST(entering_sets) {
   canon_leave_to(&c1, &p);
   canon_leave_to(&p, NULL);
   CHECK(p.may_enter && c1.may_enter && c2.may_enter && c3.may_enter);
-  canon_table_free(&p.handles);
-  canon_table_free(&c1.handles);
-  canon_table_free(&c2.handles);
-  canon_table_free(&c3.handles);
+  canon_instance_free(&p);
+  canon_instance_free(&c1);
+  canon_instance_free(&c2);
+  canon_instance_free(&c3);
+  canon_store_free(&st);
 }
 
 /* ---- scripted core callees ---------------------------------------------- */
@@ -93,14 +96,14 @@ TEST(lift_scalars_with_post_return) {
   canon_functype ft = {ps, 2, canon_type_prim(CANON_U64), false};
   script s = {.g = &g, .ret = 0x1122334455667788ull};
   canon_lifted l = {&ft, &g.opts, &g.inst, {&s, record_call},
-                    {&s, record_post}};
+                    {&s, record_post}, {NULL, NULL}};
   canon_funcinst f = canon_lifted_funcinst(&l);
   canon_value *args[] = {canon_value_uint(CANON_U32, 7),
                          canon_value_sint(CANON_S8, -1)};
   canon_value **res = NULL;
   uint32_t nres = 0;
   canon_trap trap = {0};
-  CHECK(canon_host_invoke(&f, args, 2, &res, &nres, &trap));
+  CHECK(canon_host_invoke(&g.store, &f, args, 2, &res, &nres, &trap));
   CHECK_INT(s.calls, 1);
   CHECK_INT(s.nargs, 2);
   CHECK_INT(s.args[0], 7);
@@ -133,19 +136,20 @@ TEST(lift_string_result_through_memory) {
   put32(&g, 200, 100);
   put32(&g, 204, 3);
   script s = {.g = &g, .ret = 200};
-  canon_lifted l = {&ft, &g.opts, &g.inst, {&s, record_call}, {NULL, NULL}};
+  canon_lifted l = {&ft, &g.opts, &g.inst, {&s, record_call}, {NULL, NULL},
+                    {NULL, NULL}};
   canon_funcinst f = canon_lifted_funcinst(&l);
   canon_value **res = NULL;
   uint32_t nres = 0;
   canon_trap trap = {0};
-  CHECK(canon_host_invoke(&f, NULL, 0, &res, &nres, &trap));
+  CHECK(canon_host_invoke(&g.store, &f, NULL, 0, &res, &nres, &trap));
   CHECK_INT(nres, 1);
   if (nres == 1) CHECK_STR(res[0]->u.str.utf8, "hi!");
   for (uint32_t i = 0; i < nres; i++) canon_value_free(res[i]);
   free(res);
   /* a misaligned result pointer traps */
   s.ret = 201;
-  CHECK(!canon_host_invoke(&f, NULL, 0, &res, &nres, &trap));
+  CHECK(!canon_host_invoke(&g.store, &f, NULL, 0, &res, &nres, &trap));
   CHECK_STR(trap.msg, "unaligned pointer");
   guest_free(&g);
 }
@@ -160,7 +164,8 @@ TEST(lower_string_param_between_guests) {
   canon_field ps[] = {{"s", canon_type_prim(CANON_STRING)}};
   canon_functype ft = {ps, 1, canon_type_prim(CANON_U32), false};
   script s = {.g = &g, .ret = 3};
-  canon_lifted l = {&ft, &g.opts, &g.inst, {&s, record_call}, {NULL, NULL}};
+  canon_lifted l = {&ft, &g.opts, &g.inst, {&s, record_call}, {NULL, NULL},
+                    {NULL, NULL}};
   canon_funcinst f = canon_lifted_funcinst(&l);
   memcpy(c.mem + 16, "abc", 3);
   uint64_t flat_args[] = {16, 3};
@@ -211,7 +216,8 @@ TEST(borrow_scope) {
   CHECK(canon_resource_new_handle(&c.inst.handles, &rt, 42, &h, &trap));
   CHECK_INT(h, 1);
   script s = {.g = &g};
-  canon_lifted l = {&ft, &g.opts, &g.inst, {&s, record_call}, {NULL, NULL}};
+  canon_lifted l = {&ft, &g.opts, &g.inst, {&s, record_call}, {NULL, NULL},
+                    {NULL, NULL}};
   canon_funcinst f = canon_lifted_funcinst(&l);
   uint64_t flat_args[] = {h};
   canon_core_vec out = {0};
@@ -225,7 +231,7 @@ TEST(borrow_scope) {
   guest_init(&g2, CANON_FLAT_I32, CANON_UTF8, 4096);
   script s2 = {.g = &g2, .drop_rt = &rt};
   canon_lifted l2 = {&ft, &g2.opts, &g2.inst, {&s2, record_call},
-                     {NULL, NULL}};
+                     {NULL, NULL}, {NULL, NULL}};
   canon_funcinst f2 = canon_lifted_funcinst(&l2);
   trap = (canon_trap){0};
   canon_guest c2;

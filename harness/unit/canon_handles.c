@@ -93,7 +93,9 @@ TEST(lending) {
   canon_guest g;
   guest_init(&g, CANON_FLAT_I32, CANON_UTF8, GUEST_MEM);
   canon_instance impl;
-  canon_instance_init(&impl, NULL);
+  canon_Store st;
+  canon_store_init(&st);
+  canon_instance_init(&impl, &st, NULL);
   canon_resource_type rt = {.impl = &impl};
   const canon_type *own = canon_type_own(a, &rt);
   const canon_type *bor = canon_type_borrow(a, &rt);
@@ -145,7 +147,8 @@ TEST(lending) {
   canon_value_free(v);
   CHECK_INT(g.inst.handles.nfree, 2);
   canon_borrow_subtask_free(&sub);
-  canon_table_free(&impl.handles);
+  canon_instance_free(&impl);
+  canon_store_free(&st);
   guest_free(&g);
   canon_type_arena_free(a);
 }

@@ -440,7 +440,9 @@ TEST(handles) {
   canon_guest g;
   guest_init(&g, CANON_FLAT_I32, CANON_UTF8, GUEST_MEM);
   canon_instance other;
-  canon_instance_init(&other, NULL);
+  canon_Store st;
+  canon_store_init(&st);
+  canon_instance_init(&other, &st, NULL);
   canon_resource_type rt = {.impl = &other}, rt2 = {.impl = &other};
   const canon_type *own = canon_type_own(a, &rt);
   const canon_type *bor = canon_type_borrow(a, &rt);
@@ -505,7 +507,8 @@ TEST(handles) {
   CHECK_INT(task.num_borrows, 0);
   canon_borrow_subtask_free(&sub);
   guest_free(&g);
-  canon_table_free(&other.handles);
+  canon_instance_free(&other);
+  canon_store_free(&st);
   canon_type_arena_free(a);
 }
 

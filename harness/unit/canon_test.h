@@ -12,6 +12,7 @@
 
 #include "canon/context.h"
 #include "canon/instance.h"
+#include "canon/store.h"
 
 #define GUEST_MEM 4096
 #define GUEST_MAX_CALLS 16
@@ -21,6 +22,7 @@ typedef struct realloc_call {
 } realloc_call;
 
 typedef struct canon_guest {
+  canon_Store store; /* each guest its own Store (enough for sync calls) */
   uint8_t mem[GUEST_MEM];
   uint64_t mem_len; /* len(memory): may be less than GUEST_MEM */
   canon_memory memory;
@@ -90,12 +92,16 @@ static inline void guest_init(canon_guest *g, canon_flat addrtype,
   g->opts.string_encoding = enc;
   g->opts.memory = &g->memory;
   g->opts.realloc = &g->realloc;
-  canon_instance_init(&g->inst, NULL);
+  canon_store_init(&g->store);
+  canon_instance_init(&g->inst, &g->store, NULL);
   canon_context_init(&g->cx, &g->opts, &g->inst, (canon_borrow_scope){0});
   g->bump = 1024; /* allocations land above the scratch area at 0..1023 */
 }
 
-static inline void guest_free(canon_guest *g) { canon_table_free(&g->inst.handles); }
+static inline void guest_free(canon_guest *g) {
+  canon_store_free(&g->store);
+  canon_instance_free(&g->inst);
+}
 
 /* Resets the trap and the realloc log between steps of one test. */
 static inline void guest_reset(canon_guest *g) {

@@ -1,5 +1,8 @@
-/* builtins.c -- stubs for the built-ins of later issues (see builtins.h). */
+/* builtins.c -- the concurrency built-ins as host functions, and stubs for
+ * the built-ins of later issues (see builtins.h). */
 #include "builtins.h"
+
+#include "../../canon/builtins.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -116,7 +119,104 @@ static core_outcome stub_fn(core_store *s, void *env, const uint64_t *args,
                    comp_canon_name(b->kind));
 }
 
+/* Calls the canon/ built-in of b->kind; false: not implemented yet. */
+static bool call_builtin(comp_builtin_stub *b, const uint64_t *args,
+                         uint64_t *results, bool *ok, canon_trap *trap) {
+  canon_instance *inst = b->inst;
+  const comp_canon *cd = b->cd;
+  uint32_t r = 0;
+  uint64_t v = 0;
+  switch (b->kind) {
+  case COMP_CANON_CONTEXT_GET:
+    *ok = canon_context_get(inst, cd->ctx_index, &v, trap);
+    results[0] = v;
+    return true;
+  case COMP_CANON_CONTEXT_SET:
+    *ok = canon_context_set(inst, cd->ctx_index, args[0], trap);
+    return true;
+  case COMP_CANON_BACKPRESSURE_INC:
+    *ok = canon_backpressure_inc(inst, trap);
+    return true;
+  case COMP_CANON_BACKPRESSURE_DEC:
+    *ok = canon_backpressure_dec(inst, trap);
+    return true;
+  case COMP_CANON_TASK_RETURN: {
+    *ok = canon_task_return_builtin(inst, b->result, b->opts, args,
+                                    b->nparams, trap);
+    return true;
+  }
+  case COMP_CANON_TASK_CANCEL:
+    *ok = canon_task_cancel_builtin(inst, trap);
+    return true;
+  case COMP_CANON_THREAD_INDEX:
+    *ok = canon_thread_index(inst, &r, trap);
+    break;
+  case COMP_CANON_THREAD_RESUME_LATER:
+    *ok = canon_thread_resume_later_builtin(inst, (uint32_t)args[0], trap);
+    return true;
+  case COMP_CANON_THREAD_SUSPEND:
+    *ok = canon_thread_suspend_builtin(inst, cd->cancellable, &r, trap);
+    break;
+  case COMP_CANON_THREAD_YIELD:
+    *ok = canon_thread_yield_builtin(inst, cd->cancellable, &r, trap);
+    break;
+  case COMP_CANON_THREAD_SUSPEND_THEN_RESUME:
+  case COMP_CANON_THREAD_YIELD_THEN_RESUME:
+  case COMP_CANON_THREAD_SUSPEND_THEN_PROMOTE:
+  case COMP_CANON_THREAD_YIELD_THEN_PROMOTE: {
+    canon_switch_kind k =
+        b->kind == COMP_CANON_THREAD_SUSPEND_THEN_RESUME ? CANON_SUSPEND_THEN_RESUME
+        : b->kind == COMP_CANON_THREAD_YIELD_THEN_RESUME ? CANON_YIELD_THEN_RESUME
+        : b->kind == COMP_CANON_THREAD_SUSPEND_THEN_PROMOTE
+            ? CANON_SUSPEND_THEN_PROMOTE
+            : CANON_YIELD_THEN_PROMOTE;
+    *ok = canon_thread_switch_builtin(inst, k, cd->cancellable,
+                                      (uint32_t)args[0], &r, trap);
+    break;
+  }
+  case COMP_CANON_WAITABLE_SET_NEW:
+    *ok = canon_waitable_set_new_builtin(inst, &r, trap);
+    break;
+  case COMP_CANON_WAITABLE_SET_WAIT:
+    *ok = canon_waitable_set_wait_builtin(inst, cd->cancellable, b->memory,
+                                          (uint32_t)args[0], args[1], &r, trap);
+    break;
+  case COMP_CANON_WAITABLE_SET_POLL:
+    *ok = canon_waitable_set_poll_builtin(inst, cd->cancellable, b->memory,
+                                          (uint32_t)args[0], args[1], &r, trap);
+    break;
+  case COMP_CANON_WAITABLE_SET_DROP:
+    *ok = canon_waitable_set_drop_builtin(inst, (uint32_t)args[0], trap);
+    return true;
+  case COMP_CANON_WAITABLE_JOIN:
+    *ok = canon_waitable_join_builtin(inst, (uint32_t)args[0],
+                                      (uint32_t)args[1], trap);
+    return true;
+  case COMP_CANON_SUBTASK_CANCEL:
+    *ok = canon_subtask_cancel_builtin(inst, cd->async, (uint32_t)args[0], &r,
+                                       trap);
+    break;
+  case COMP_CANON_SUBTASK_DROP:
+    *ok = canon_subtask_drop_builtin(inst, (uint32_t)args[0], trap);
+    return true;
+  default: return false;
+  }
+  results[0] = r;
+  return true;
+}
+
+static core_outcome builtin_fn(core_store *s, void *env, const uint64_t *args,
+                               uint64_t *results) {
+  comp_builtin_stub *b = env;
+  canon_trap trap = {0};
+  bool ok = true;
+  if (!call_builtin(b, args, results, &ok, &trap)) return stub_fn(s, env, args, results);
+  if (!ok) return core_trap(s, "%s", trap.msg);
+  return CORE_OK;
+}
+
 core_func_inst *comp_builtin_stub_new(core_store *s, comp_builtin_stub *env,
                                       const core_functype *ft) {
-  return core_host_func_new(s, ft, stub_fn, env);
+  env->nparams = ft->nparams;
+  return core_host_func_new(s, ft, builtin_fn, env);
 }

@@ -1,10 +1,11 @@
-/* builtins.h -- the core functions of the Canonical ABI built-ins that this
- * issue does not implement yet (the async, threading and error-context
- * ones): they have their spec core types, so components using them link,
- * and when called they perform the built-in's initial
+/* builtins.h -- the core functions of the Canonical ABI built-ins other
+ * than lift, lower and resource.* (which live in instantiate.c): each is a
+ * host function calling canon/builtins.h.  Built-ins cmref does not
+ * implement yet (streams, futures, error-context, thread.new-indirect and
+ * the shared-everything ones) have their spec core types, so components
+ * using them link, and when called they perform the built-in's initial
  * `trap_if(not inst.may_leave)` (so post-return and realloc checks work)
- * and then trap "unsupported feature: async (canon NAME)".
- * resource.new/drop/rep and lift/lower live in instantiate.c. */
+ * and then trap "unsupported feature: async (canon NAME)". */
 #ifndef COMP_BUILTINS_H
 #define COMP_BUILTINS_H
 
@@ -22,6 +23,11 @@ void comp_builtin_functype(const comp_canon *cd, const canon_flat_vec *flat,
 typedef struct comp_builtin_stub {
   canon_instance *inst;
   comp_canonkind kind;
+  const comp_canon *cd;        /* the definition's immediates */
+  const canon_options *opts;   /* task.return: its canonopts */
+  const canon_memory *memory;  /* waitable-set.wait/poll: (memory m) */
+  const canon_type *result;    /* task.return: its result type, or NULL */
+  uint32_t nparams;            /* the core function's (set by _new) */
 } comp_builtin_stub;
 core_func_inst *comp_builtin_stub_new(core_store *s, comp_builtin_stub *env,
                                       const core_functype *ft);

@@ -18,6 +18,9 @@
 #include "../../canon/handles.h"
 #include "../../canon/layout.h"
 #include "../../canon/resource.h"
+#include "../../canon/store.h"
+#include "../../canon/subtask.h"
+#include "../../canon/waitable.h"
 #include "builtins.h"
 
 /* ---- runtime objects --------------------------------------------------- */
@@ -76,7 +79,7 @@ struct comp_func {
   comp_inst *inst;
   comp_opts opts;
   canon_lifted lifted;
-  core_callee callee, post;
+  core_callee callee, post, cb;
 };
 
 struct comp_inst {
@@ -110,6 +113,8 @@ typedef struct cleanup {
 
 struct comp_store {
   core_store *core;
+  canon_Store canon; /* the Store of CanonicalABI.md: threads, event loop */
+  bool stopped;      /* canon torn down (comp_store_stop) */
   cleanup *objs;
   size_t n, cap;
 };
@@ -150,6 +155,7 @@ static void *snew(comp_store *s, size_t size) {
 comp_store *comp_store_new(core_store *core) {
   comp_store *s = xcalloc(1, sizeof *s);
   s->core = core;
+  canon_store_init(&s->canon);
   return s;
 }
 
@@ -175,18 +181,33 @@ static void free_exports_obj(void *p) {
 static void free_inst(void *p) {
   comp_inst *I = p;
   canon_table *t = &I->ci.handles;
-  for (uint32_t i = 0; i < t->len; i++)
-    if (t->array[i].obj && t->array[i].kind == CANON_ENTRY_RESOURCE_HANDLE)
-      free(t->array[i].obj);
-  canon_table_free(t);
+  for (uint32_t i = 0; i < t->len; i++) {
+    void *obj = t->array[i].obj;
+    if (!obj) continue;
+    switch (t->array[i].kind) {
+    case CANON_ENTRY_RESOURCE_HANDLE: free(obj); break;
+    case CANON_ENTRY_SUBTASK: canon_subtask_free(obj); break;
+    case CANON_ENTRY_WAITABLE_SET: canon_waitable_set_free(obj); break;
+    default: break;
+    }
+  }
+  canon_instance_free(&I->ci);
   for (int k = 0; k < COMP_NSORTS; k++) free(I->sp[k].items);
   free_exports(&I->exports);
   canon_type_arena_free(I->arena);
   free(I);
 }
 
+void comp_store_stop(comp_store *s) {
+  if (s->stopped) return;
+  s->stopped = true;
+  /* unwinds the threads: they still use the instances and the core store */
+  canon_store_free(&s->canon);
+}
+
 void comp_store_free(comp_store *s) {
   if (!s) return;
+  comp_store_stop(s);
   for (size_t i = s->n; i-- > 0;) s->objs[i].fn(s->objs[i].p);
   free(s->objs);
   free(s);
@@ -638,6 +659,10 @@ static comp_outcome canon_lift_def(ictx *x, comp_inst *I, const comp_canon *cd) 
     f->post = (core_callee){x->s->core, f->opts.o.post_return};
     f->lifted.post_return = (canon_core_callee){&f->post, callee_call};
   }
+  if (f->opts.o.callback) {
+    f->cb = (core_callee){x->s->core, f->opts.o.callback};
+    f->lifted.callback = (canon_core_callee){&f->cb, callee_call};
+  }
   f->fi = canon_lifted_funcinst(&f->lifted);
   push(&I->sp[COMP_SORT_FUNC], (comp_item){.sort = COMP_SORT_FUNC, .u.func = f});
   return COMP_OK;
@@ -650,7 +675,6 @@ static comp_outcome canon_lower_def(ictx *x, comp_inst *I,
   if ((r = get(x, I, COMP_SORT_FUNC, cd->func, &fit))) return r;
   comp_opts o;
   if ((r = build_opts(x, I, cd->opts, cd->nopts, &o))) return r;
-  if (o.o.async) return fail(x, COMP_UNSUPPORTED, "unsupported feature: async");
   lowered *lw = snew(x->s, sizeof *lw);
   lw->callee = fit.u.func;
   move_opts(&lw->opts, &o);
@@ -700,27 +724,42 @@ static comp_outcome canon_resource_def(ictx *x, comp_inst *I,
   return COMP_OK;
 }
 
-/* A built-in of a later issue (builtins.h). */
-static comp_outcome canon_stub_def(ictx *x, comp_inst *I, const comp_canon *cd) {
+/* The other built-ins (builtins.h). */
+static comp_outcome canon_builtin_def(ictx *x, comp_inst *I,
+                                      const comp_canon *cd) {
   canon_flat_vec flat = {0};
-  if (cd->kind == COMP_CANON_TASK_RETURN && cd->has_result) {
-    comp_opts o;
-    const canon_type *t;
-    comp_outcome r;
-    if ((r = build_opts(x, I, cd->opts, cd->nopts, &o))) return r;
-    if ((r = valtype(x, I, cd->result, &t))) return r;
-    canon_flatten_types(&t, 1, &o.o, &flat);
-    if (flat.n > CANON_MAX_FLAT_PARAMS) {
-      flat.n = 0;
-      canon_flat_vec_push(&flat, CANON_FLAT_I32);
+  comp_builtin_stub *b = snew(x->s, sizeof *b);
+  b->inst = &I->ci;
+  b->kind = cd->kind;
+  b->cd = cd;
+  comp_outcome r;
+  if (cd->kind == COMP_CANON_TASK_RETURN) {
+    comp_opts *o = snew(x->s, sizeof *o);
+    comp_opts tmp;
+    if ((r = build_opts(x, I, cd->opts, cd->nopts, &tmp))) return r;
+    move_opts(o, &tmp);
+    b->opts = &o->o;
+    if (cd->has_result) {
+      if ((r = valtype(x, I, cd->result, &b->result))) return r;
+      canon_flatten_types(&b->result, 1, &o->o, &flat);
+      if (flat.n > CANON_MAX_FLAT_PARAMS) {
+        flat.n = 0;
+        canon_flat_vec_push(&flat, canon_opts_ptr_type(&o->o));
+      }
     }
+  }
+  if (cd->kind == COMP_CANON_WAITABLE_SET_WAIT ||
+      cd->kind == COMP_CANON_WAITABLE_SET_POLL) {
+    comp_canonopt mem = {.kind = COMP_OPT_MEMORY, .idx = cd->memory};
+    comp_opts *o = snew(x->s, sizeof *o);
+    comp_opts tmp;
+    if ((r = build_opts(x, I, &mem, 1, &tmp))) return r;
+    move_opts(o, &tmp);
+    b->memory = o->o.memory;
   }
   core_functype ft;
   comp_builtin_functype(cd, &flat, &ft);
   canon_flat_vec_free(&flat);
-  comp_builtin_stub *b = snew(x->s, sizeof *b);
-  b->inst = &I->ci;
-  b->kind = cd->kind;
   core_func_inst *cf = comp_builtin_stub_new(x->s->core, b, &ft);
   free(ft.params);
   free(ft.results);
@@ -736,7 +775,7 @@ static comp_outcome def_canon(ictx *x, comp_inst *I, const comp_canon *cd) {
   case COMP_CANON_RESOURCE_NEW:
   case COMP_CANON_RESOURCE_DROP:
   case COMP_CANON_RESOURCE_REP: return canon_resource_def(x, I, cd);
-  default: return canon_stub_def(x, I, cd);
+  default: return canon_builtin_def(x, I, cd);
   }
 }
 
@@ -807,7 +846,7 @@ static comp_inst *new_inst(comp_store *s, comp_inst *parent,
                            comp_inst *outer) {
   comp_inst *I = xcalloc(1, sizeof *I);
   track(s, I, free_inst);
-  canon_instance_init(&I->ci, parent ? &parent->ci : NULL);
+  canon_instance_init(&I->ci, &s->canon, parent ? &parent->ci : NULL);
   I->s = s;
   I->outer = outer;
   I->arena = canon_type_arena_new();
@@ -916,7 +955,8 @@ static comp_outcome def_start(ictx *x, comp_inst *I, const comp_start *st) {
   canon_value **res = NULL;
   uint32_t nres = 0;
   canon_trap trap = {0};
-  if (!canon_host_invoke(&it.u.func->fi, NULL, 0, &res, &nres, &trap))
+  if (!canon_host_invoke(&x->s->canon, &it.u.func->fi, NULL, 0, &res, &nres,
+                         &trap))
     return fail(x, trap_outcome(trap.msg), "%s", trap.msg);
   for (uint32_t i = 0; i < nres; i++) {
     track(x->s, res[i], (void (*)(void *))canon_value_free);
@@ -993,9 +1033,9 @@ comp_outcome comp_instantiate(comp_store *s, const comp_component *c,
 comp_outcome comp_invoke(comp_store *s, comp_func *f, canon_value *const *args,
                          uint32_t nargs, canon_value ***results,
                          uint32_t *nresults, char *msg, size_t msgn) {
-  (void)s;
   canon_trap trap = {0};
-  if (!canon_host_invoke(&f->fi, args, nargs, results, nresults, &trap)) {
+  if (!canon_host_invoke(&s->canon, &f->fi, args, nargs, results, nresults,
+                         &trap)) {
     snprintf(msg, msgn, "%s", trap.msg);
     return trap.kind == CANON_TRAP_UNSUPPORTED ? COMP_UNSUPPORTED
                                                : trap_outcome(trap.msg);

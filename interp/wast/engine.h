@@ -70,6 +70,9 @@ typedef struct wast_engine_ops {
                         size_t len, core_extern *out);
   void (*free_def)(wast_engine *e, void *def);
   void (*free)(wast_engine *e); /* the engine, its store and instances */
+  /* Optional, called on every engine before any is freed: ends whatever
+   * is still running (suspended component threads). */
+  void (*stop)(wast_engine *e);
 } wast_engine_ops;
 
 /* Optional operations of an engine with values of its own (the component
@@ -88,9 +91,14 @@ typedef struct wast_engine_ext {
                         size_t whyn);
   void (*free_results)(wast_engine *e, void *results);
   /* Does a trap message match the expected one (n bytes)?  NULL:
-   * a prefix match. */
+   * the engine's rule below. */
   bool (*trap_matches)(wast_engine *e, const char *actual,
                        const char *expected, size_t n);
+  /* The expected message of an assertion about this engine's modules may
+   * occur anywhere in the actual one (the rule of Wasmtime's wast runner,
+   * for which the component-model tests were written) rather than only at
+   * its start (the spec interpreter's rule, for core scripts). */
+  bool substring_messages;
 } wast_engine_ext;
 
 struct wast_engine {

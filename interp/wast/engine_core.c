@@ -35,7 +35,7 @@ typedef struct core_engine {
 
 static void *ce_decode(wast_engine *e, const sx_node *form, cm_error *err) {
   core_engine *ce = (core_engine *)e;
-  core_module *m = core_parse_module(form, NULL, err);
+  core_module *m = core_parse_module_features(form, NULL, &ce->features, err);
   if (!m) return NULL;
   core_def *d = calloc(1, sizeof *d);
   if (!d) {
@@ -247,7 +247,7 @@ static void ce_free(wast_engine *e) {
 
 static const wast_engine_ops core_ops = {
     "core",    ce_decode, ce_validate, ce_instantiate, ce_invoke,
-    ce_get,    ce_export, ce_free_def, ce_free,
+    ce_get,    ce_export, ce_free_def, ce_free, NULL,
 };
 
 wast_engine *wast_core_engine_new(const core_config *cfg,

@@ -1,0 +1,86 @@
+/* builtins.h -- the concurrency built-ins as the core functions a component
+ * instance calls (CanonicalABI.md "canon context.get" ... "canon
+ * subtask.drop", and the thread built-ins): each takes the instance that
+ * defined it (whose thread is current: built-ins cannot leave their
+ * component) and the core arguments, and gives the core results.  False
+ * after recording a trap.
+ *
+ * Implemented in task_builtins.c (context, backpressure, task.*,
+ * thread.*) and waitable_builtins.c (waitable-set.*, waitable.join,
+ * subtask.*).
+ */
+#ifndef CANON_BUILTINS_H
+#define CANON_BUILTINS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "canon_call.h"
+#include "instance.h"
+
+/* canon context.get / context.set (i: the slot, 0 or 1) */
+bool canon_context_get(canon_instance *inst, uint32_t i, uint64_t *v,
+                       canon_trap *trap);
+bool canon_context_set(canon_instance *inst, uint32_t i, uint64_t v,
+                       canon_trap *trap);
+/* canon backpressure.inc / backpressure.dec */
+bool canon_backpressure_inc(canon_instance *inst, canon_trap *trap);
+bool canon_backpressure_dec(canon_instance *inst, canon_trap *trap);
+/* canon task.return: result_type NULL for none; opts are the built-in's
+ * (memory, string-encoding) */
+bool canon_task_return_builtin(canon_instance *inst,
+                               const canon_type *result_type,
+                               const canon_options *opts,
+                               const uint64_t *flat_args, uint32_t nargs,
+                               canon_trap *trap);
+/* canon task.cancel */
+bool canon_task_cancel_builtin(canon_instance *inst, canon_trap *trap);
+/* canon thread.index */
+bool canon_thread_index(canon_instance *inst, uint32_t *out, canon_trap *trap);
+/* canon thread.resume-later */
+bool canon_thread_resume_later_builtin(canon_instance *inst, uint32_t i,
+                                       canon_trap *trap);
+/* canon thread.suspend / thread.yield (result: Cancelled) */
+bool canon_thread_suspend_builtin(canon_instance *inst, bool cancellable,
+                                  uint32_t *out, canon_trap *trap);
+bool canon_thread_yield_builtin(canon_instance *inst, bool cancellable,
+                                uint32_t *out, canon_trap *trap);
+/* canon thread.{suspend,yield}-then-{resume,promote} */
+typedef enum canon_switch_kind {
+  CANON_SUSPEND_THEN_RESUME,
+  CANON_YIELD_THEN_RESUME,
+  CANON_SUSPEND_THEN_PROMOTE,
+  CANON_YIELD_THEN_PROMOTE,
+} canon_switch_kind;
+bool canon_thread_switch_builtin(canon_instance *inst, canon_switch_kind k,
+                                 bool cancellable, uint32_t i, uint32_t *out,
+                                 canon_trap *trap);
+
+/* canon waitable-set.new / wait / poll / drop, waitable.join */
+bool canon_waitable_set_new_builtin(canon_instance *inst, uint32_t *out,
+                                    canon_trap *trap);
+bool canon_waitable_set_wait_builtin(canon_instance *inst, bool cancellable,
+                                     const canon_memory *mem, uint32_t si,
+                                     uint64_t ptr, uint32_t *out,
+                                     canon_trap *trap);
+bool canon_waitable_set_poll_builtin(canon_instance *inst, bool cancellable,
+                                     const canon_memory *mem, uint32_t si,
+                                     uint64_t ptr, uint32_t *out,
+                                     canon_trap *trap);
+bool canon_waitable_set_drop_builtin(canon_instance *inst, uint32_t i,
+                                     canon_trap *trap);
+bool canon_waitable_join_builtin(canon_instance *inst, uint32_t wi,
+                                 uint32_t si, canon_trap *trap);
+/* canon subtask.cancel / subtask.drop */
+bool canon_subtask_cancel_builtin(canon_instance *inst, bool async_,
+                                  uint32_t i, uint32_t *out, canon_trap *trap);
+bool canon_subtask_drop_builtin(canon_instance *inst, uint32_t i,
+                                canon_trap *trap);
+
+/* subtask.cancel's result when the cancellation has not finished */
+#define CANON_BLOCKED 0xffffffffu
+
+#define CANON_MSG_WAITABLE_SYNC \
+  "waitable cannot be used synchronously while added to a waitable set"
+
+#endif

@@ -1,0 +1,225 @@
+/* lift.c -- Store.lift and canon_lift (CanonicalABI.md "Embedding",
+ * "canon lift"): a call into a component runs on a new thread of a new
+ * task; see canon_call.h. */
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "canon_call.h"
+#include "handles.h"
+#include "layout.h"
+#include "task.h"
+#include "thread.h"
+#include "waitable.h"
+
+static void free_values(canon_value **vs, uint32_t n) {
+  if (!vs) return;
+  for (uint32_t i = 0; i < n; i++) canon_value_free(vs[i]);
+  free(vs);
+}
+
+/* CallbackCode */
+enum { CALLBACK_EXIT = 0, CALLBACK_YIELD = 1, CALLBACK_WAIT = 2,
+       CALLBACK_MAX = 2 };
+
+/* unpack_callback_result */
+static bool unpack_callback_result(uint64_t packed, uint32_t *code,
+                                   uint32_t *si, canon_trap *trap) {
+  *code = (uint32_t)(packed & 0xf);
+  if (*code > CALLBACK_MAX)
+    return canon_trapf(trap, CANON_TRAP_GUEST, "unsupported callback code");
+  *si = (uint32_t)((packed & 0xffffffffu) >> 4);
+  return true;
+}
+
+/* lambda: not inst.exclusive_thread */
+static bool no_exclusive_thread(void *env) {
+  const canon_instance *inst = env;
+  return inst->exclusive_thread == NULL;
+}
+
+/* The callback loop of canon_lift: the callee returned `packed`. */
+static bool callback_loop(canon_task *task, canon_thread *thread,
+                          uint64_t packed, canon_trap *trap) {
+  const canon_lifted *l = task->lifted;
+  canon_instance *inst = task->inst;
+  uint32_t code = 0, si = 0;
+  if (!unpack_callback_result(packed, &code, &si, trap)) return false;
+  while (code != CALLBACK_EXIT) {
+    assert(canon_task_needs_exclusive(task) &&
+           inst->exclusive_thread == task->implicit_thread);
+    inst->exclusive_thread = NULL;
+    canon_event event;
+    bool cancelled = false;
+    if (code == CALLBACK_YIELD) {
+      if (!canon_thread_wait_until(thread, no_exclusive_thread, inst, true,
+                                   &cancelled, trap))
+        return false;
+      event = (canon_event){cancelled ? CANON_EVENT_TASK_CANCELLED
+                                      : CANON_EVENT_NONE, 0, 0};
+    } else {
+      canon_table_entry e;
+      if (!canon_table_get(&inst->handles, si, &e, trap)) return false;
+      if (e.kind != CANON_ENTRY_WAITABLE_SET)
+        return canon_trapf(trap, CANON_TRAP_GUEST,
+                           "handle index %u is not a waitable set", si);
+      if (!canon_waitable_set_wait_for_event_and(
+              e.obj, thread, no_exclusive_thread, inst, true, &event, trap))
+        return false;
+    }
+    assert(inst->exclusive_thread == NULL);
+    inst->exclusive_thread = task->implicit_thread;
+    uint64_t args[3] = {(uint64_t)event.code, event.p1, event.p2};
+    uint64_t res[1] = {0};
+    if (!l->callback.call(l->callback.env, args, 3, res, 1, trap)) return false;
+    if (!unpack_callback_result(res[0], &code, &si, trap)) return false;
+  }
+  return canon_task_exit_implicit_thread(task, trap);
+}
+
+/* canon_lift's thread_func */
+static bool lift_thread_func(canon_thread *thread, void *env,
+                             canon_trap *trap) {
+  canon_task *task = env;
+  const canon_lifted *l = task->lifted;
+  const canon_functype *ft = l->ft;
+  bool entered = false;
+  if (!canon_task_enter_implicit_thread(task, &entered, trap)) return false;
+  if (!entered) return true;
+
+  canon_context cx;
+  canon_context_init(&cx, l->opts, l->inst,
+                     (canon_borrow_scope){&task->borrows, NULL});
+  canon_value **args = NULL;
+  uint32_t nargs = 0;
+  if (!canon_task_start(task, &args, &nargs, trap)) return false;
+  const canon_type **pts = NULL, **rts = NULL;
+  uint32_t np = canon_functype_param_types(ft, &pts);
+  uint32_t nr = canon_functype_result_type(ft, &rts);
+  assert(np == nargs);
+  canon_core_functype flat_ft;
+  canon_flatten_functype(l->opts, ft, CANON_LIFT, &flat_ft);
+  canon_core_vec flat_args = {0};
+  uint64_t *flat_results = NULL;
+  canon_value **result = NULL;
+  bool ok = canon_lower_flat_values(&cx, CANON_MAX_FLAT_PARAMS,
+                                    (const canon_value *const *)args,
+                                    (const canon_type *const *)pts, np, NULL,
+                                    &flat_args);
+  free_values(args, nargs);
+  if (!ok) {
+    *trap = cx.trap;
+    goto out;
+  }
+  assert(flat_args.n == flat_ft.params.n);
+  uint32_t nflat = flat_ft.results.n;
+  flat_results = calloc(nflat + 1, sizeof *flat_results);
+  if (!flat_results) abort();
+  /* call_and_trap_on_throw(callee, flat_args) */
+  ok = l->callee.call(l->callee.env, flat_args.v, flat_args.n, flat_results,
+                      nflat, trap);
+  if (!ok) goto out;
+
+  if (!l->opts->async) {
+    result = calloc(nr + 1, sizeof *result);
+    if (!result) abort();
+    canon_core_iter vi;
+    canon_core_iter_init(&vi, flat_results, nflat);
+    ok = canon_lift_flat_values(&cx, CANON_MAX_FLAT_RESULTS, &vi,
+                                (const canon_type *const *)rts, nr, result);
+    if (!ok) {
+      *trap = cx.trap;
+      free(result);
+      result = NULL;
+      goto out;
+    }
+    if (!(ok = canon_task_return(task, result, nr, trap))) goto out;
+    if (l->post_return.call) {
+      assert(cx.inst->may_leave);
+      l->inst->may_leave = false;
+      ok = l->post_return.call(l->post_return.env, flat_results, nflat, NULL,
+                               0, trap);
+      if (!ok) goto out;
+      l->inst->may_leave = true;
+    }
+    ok = canon_task_exit_implicit_thread(task, trap);
+  } else if (!l->callback.call) {
+    assert(nflat == 0);
+    ok = canon_task_exit_implicit_thread(task, trap);
+  } else {
+    assert(nflat == 1);
+    ok = callback_loop(task, thread, flat_results[0], trap);
+  }
+out:
+  free_values(result, result ? nr : 0);
+  free(flat_results);
+  canon_core_vec_free(&flat_args);
+  canon_core_functype_free(&flat_ft);
+  free(pts);
+  free(rts);
+  return ok;
+}
+
+/* The candidates of canon_lift's loop for a synchronous function type:
+ * the ready threads of inst other than its exclusive thread, in index
+ * order. */
+static uint32_t sync_candidates(canon_instance *inst, canon_thread ***out) {
+  canon_thread **c = malloc((inst->threads.len + 1) * sizeof *c);
+  if (!c) abort();
+  uint32_t n = 0;
+  for (uint32_t i = 1; i < inst->threads.len; i++) {
+    canon_thread *t = inst->threads.array[i].obj;
+    if (t && canon_thread_ready(t) && t != inst->exclusive_thread) c[n++] = t;
+  }
+  *out = c;
+  return n;
+}
+
+/* canon_lift */
+static bool canon_lift(canon_lifted *l, const canon_call_hooks *hooks,
+                       canon_task **on_cancel, canon_trap *trap) {
+  canon_Store *s = l->inst->store;
+  canon_task *task = canon_task_new(s, l, hooks);
+  canon_task_ref(task); /* this frame's */
+  canon_thread *thread = canon_thread_new(s, task, lift_thread_func, task, trap);
+  bool ok = thread && canon_thread_resume(thread, false, trap);
+  if (ok && !l->ft->async) {
+    while (task->state != CANON_TASK_RESOLVED) {
+      canon_thread **cands;
+      uint32_t n = sync_candidates(l->inst, &cands);
+      if (n == 0) {
+        free(cands);
+        ok = canon_trapf(trap, CANON_TRAP_GUEST, CANON_MSG_SYNC_BLOCKED);
+        break;
+      }
+      canon_thread *t = cands[canon_sched_choose(&s->sched,
+                                                 CANON_CHOICE_SYNC_LOOP, n)];
+      free(cands);
+      if (!(ok = canon_thread_resume(t, false, trap))) break;
+    }
+  }
+  *on_cancel = ok && task->state != CANON_TASK_RESOLVED ? task : NULL;
+  canon_task_unref(task);
+  return ok;
+}
+
+/* Store.lift's func_inst */
+bool canon_lift_call(void *env, const canon_call_hooks *hooks,
+                     canon_instance *caller, canon_task **on_cancel,
+                     canon_trap *trap) {
+  canon_lifted *l = env;
+  *on_cancel = NULL;
+  if (!canon_may_enter_from(l->inst, caller))
+    return canon_trapf(trap, CANON_TRAP_GUEST, "%s", CANON_MSG_CANNOT_ENTER);
+  canon_enter_from(l->inst, caller);
+  bool ok = canon_lift(l, hooks, on_cancel, trap);
+  /* After a trap the store is unusable (the spec tears it down); the flags
+   * stay as they were, like in a torn-down store. */
+  if (ok) canon_leave_to(l->inst, caller);
+  return ok;
+}
+
+canon_funcinst canon_lifted_funcinst(canon_lifted *l) {
+  canon_funcinst f = {l->ft, l, canon_lift_call};
+  return f;
+}

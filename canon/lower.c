@@ -1,0 +1,241 @@
+/* lower.c -- Store.lower and canon_lower (CanonicalABI.md "Embedding",
+ * "canon lower"), and Store.invoke for the host; see canon_call.h. */
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "canon_call.h"
+#include "handles.h"
+#include "layout.h"
+#include "subtask.h"
+#include "task.h"
+#include "thread.h"
+
+static void free_values(canon_value **vs, uint32_t n) {
+  if (!vs) return;
+  for (uint32_t i = 0; i < n; i++) canon_value_free(vs[i]);
+  free(vs);
+}
+
+/* on_progress's subtask_event */
+static canon_event subtask_event(canon_waitable *w) {
+  canon_subtask *st = (canon_subtask *)w;
+  if (canon_subtask_resolved(st)) canon_subtask_deliver_resolved(st);
+  return (canon_event){CANON_EVENT_SUBTASK, st->index, st->state};
+}
+
+/* maybe_on_progress: a no-op until an async call gets its subtask index */
+static void maybe_on_progress(canon_subtask *st) {
+  if (st->in_table) canon_waitable_set_pending_event(&st->w, subtask_event);
+}
+
+/* canon_lower's on_start */
+static bool lower_on_start(void *env, canon_value ***args, uint32_t *nargs,
+                           canon_trap *trap) {
+  canon_subtask *st = env;
+  maybe_on_progress(st);
+  assert(st->state == CANON_SUBTASK_STARTING);
+  st->state = CANON_SUBTASK_STARTED;
+  canon_value **vs = calloc(st->np + 1, sizeof *vs);
+  if (!vs) abort();
+  if (!canon_lift_flat_values(&st->cx, st->max_flat_params, &st->flat_args_iter,
+                              (const canon_type *const *)st->pts, st->np, vs)) {
+    free(vs);
+    *trap = st->cx.trap;
+    return false;
+  }
+  *args = vs;
+  *nargs = st->np;
+  return true;
+}
+
+/* canon_lower's on_resolve */
+static bool lower_on_resolve(void *env, canon_value *const *result,
+                             uint32_t n, canon_trap *trap) {
+  canon_subtask *st = env;
+  maybe_on_progress(st);
+  if (!result) {
+    assert(st->cancellation_requested);
+    if (st->state == CANON_SUBTASK_STARTING)
+      canon_subtask_resolve(st, CANON_SUBTASK_CANCELLED_BEFORE_STARTED, NULL);
+    else {
+      assert(st->state == CANON_SUBTASK_STARTED);
+      canon_subtask_resolve(st, CANON_SUBTASK_CANCELLED_BEFORE_RETURNED, NULL);
+    }
+    return true;
+  }
+  assert(st->state == CANON_SUBTASK_STARTED && n == st->nr);
+  canon_core_vec flat_results = {0};
+  if (!canon_lower_flat_values(&st->cx, st->max_flat_results,
+                               (const canon_value *const *)result,
+                               (const canon_type *const *)st->rts, n,
+                               &st->flat_args_iter, &flat_results)) {
+    canon_core_vec_free(&flat_results);
+    *trap = st->cx.trap;
+    return false;
+  }
+  canon_subtask_resolve(st, CANON_SUBTASK_RETURNED, &flat_results);
+  return true;
+}
+
+static bool subtask_is_resolved(void *env) {
+  return canon_subtask_resolved(env);
+}
+
+/* A subtask that a trap left with an unresolved callee may still be
+ * reached by that callee: the store keeps it until teardown. */
+static void discard_subtask(canon_Store *s, canon_subtask *st) {
+  if (st->on_cancel) canon_store_adopt(s, st, (void (*)(void *))canon_subtask_free);
+  else canon_subtask_free(st);
+}
+
+bool canon_lower_call(const canon_funcinst *callee, const canon_options *opts,
+                      canon_instance *inst, const uint64_t *flat_args,
+                      uint32_t nargs, canon_core_vec *flat_results,
+                      canon_trap *trap) {
+  canon_Store *s = inst->store;
+  canon_thread *thread = s->current; /* NULL: core code run at instantiation */
+  if (!inst->may_leave) return canon_trap_set(trap, CANON_TRAP_MAY_NOT_LEAVE);
+
+  canon_subtask *st = canon_subtask_new();
+  st->store = s;
+  st->ft = callee->ft;
+  st->async_lower = opts->async;
+  st->max_flat_params =
+      opts->async ? CANON_MAX_FLAT_ASYNC_PARAMS : CANON_MAX_FLAT_PARAMS;
+  st->max_flat_results = opts->async ? 0 : CANON_MAX_FLAT_RESULTS;
+  canon_context_init(&st->cx, opts, inst,
+                     (canon_borrow_scope){NULL, &st->lenders});
+  st->flat_args = malloc((nargs + 1) * sizeof *st->flat_args);
+  if (!st->flat_args) abort();
+  if (nargs) memcpy(st->flat_args, flat_args, nargs * sizeof *flat_args);
+  st->nflat_args = nargs;
+  canon_core_iter_init(&st->flat_args_iter, st->flat_args, nargs);
+  st->np = canon_functype_param_types(callee->ft, &st->pts);
+  st->nr = canon_functype_result_type(callee->ft, &st->rts);
+
+  canon_call_hooks hooks = {st, lower_on_start, lower_on_resolve};
+  if (!callee->call(callee->env, &hooks, inst, &st->on_cancel, trap)) {
+    discard_subtask(s, st);
+    return false;
+  }
+  assert(callee->ft->async || st->state == CANON_SUBTASK_RETURNED);
+
+  if (!opts->async) {
+    if (!canon_subtask_resolved(st)) {
+      bool cancelled;
+      if (!thread) {
+        discard_subtask(s, st);
+        return canon_trapf(trap, CANON_TRAP_GUEST, CANON_MSG_SYNC_BLOCKED);
+      }
+      if (!canon_thread_wait_until(thread, subtask_is_resolved, st, false,
+                                   &cancelled, trap)) {
+        discard_subtask(s, st);
+        return false;
+      }
+    }
+    canon_subtask_deliver_resolved(st);
+    for (uint32_t i = 0; i < st->flat_results.n; i++)
+      canon_core_vec_push(flat_results, st->flat_results.v[i]);
+    canon_subtask_free(st);
+    return true;
+  }
+  if (canon_subtask_resolved(st)) {
+    canon_subtask_deliver_resolved(st);
+    assert(st->flat_results.n == 0);
+    canon_subtask_free(st);
+    canon_core_vec_push(flat_results, CANON_SUBTASK_RETURNED);
+    return true;
+  }
+  uint32_t i;
+  if (!canon_table_add(&inst->handles, CANON_ENTRY_SUBTASK, st, &i, trap)) {
+    discard_subtask(s, st);
+    return false;
+  }
+  st->index = i;
+  st->in_table = true;
+  assert(0 < i && i <= CANON_TABLE_MAX_LENGTH);
+  canon_core_vec_push(flat_results, (uint64_t)st->state | ((uint64_t)i << 4));
+  return true;
+}
+
+/* ---- Store.invoke ----------------------------------------------------------- */
+
+typedef struct host_call {
+  canon_value *const *args;
+  uint32_t nargs;
+  canon_value **results;
+  uint32_t nresults;
+  bool resolved, abandoned;
+} host_call;
+
+static void host_call_free(void *p) {
+  host_call *hc = p;
+  free_values(hc->results, hc->nresults);
+  free(hc);
+}
+
+static bool host_on_start(void *env, canon_value ***args, uint32_t *nargs,
+                          canon_trap *trap) {
+  (void)trap;
+  host_call *hc = env;
+  canon_value **vs = calloc(hc->nargs + 1, sizeof *vs);
+  if (!vs) abort();
+  for (uint32_t i = 0; i < hc->nargs; i++) vs[i] = canon_value_copy(hc->args[i]);
+  hc->args = NULL; /* the caller's; not to be read later */
+  *args = vs;
+  *nargs = hc->nargs;
+  return true;
+}
+
+static bool host_on_resolve(void *env, canon_value *const *result, uint32_t n,
+                            canon_trap *trap) {
+  (void)trap;
+  host_call *hc = env;
+  hc->resolved = true;
+  if (!result || hc->abandoned) return true;
+  hc->results = calloc(n + 1, sizeof *hc->results);
+  if (!hc->results) abort();
+  for (uint32_t i = 0; i < n; i++) hc->results[i] = canon_value_copy(result[i]);
+  hc->nresults = n;
+  return true;
+}
+
+bool canon_host_invoke(canon_Store *s, const canon_funcinst *f,
+                       canon_value *const *args, uint32_t nargs,
+                       canon_value ***results, uint32_t *nresults,
+                       canon_trap *trap) {
+  host_call *hc = calloc(1, sizeof *hc);
+  if (!hc) abort();
+  hc->args = args;
+  hc->nargs = nargs;
+  canon_call_hooks hooks = {hc, host_on_start, host_on_resolve};
+  canon_task *on_cancel = NULL;
+  /* Store.invoke */
+  s->nesting_depth++;
+  bool ok = f->call(f->env, &hooks, NULL, &on_cancel, trap);
+  s->nesting_depth--;
+  /* the embedder's event loop: tick until the call resolves */
+  while (ok && !hc->resolved) {
+    bool progressed = false;
+    ok = canon_store_tick(s, &progressed, trap);
+    if (ok && !progressed)
+      ok = canon_trapf(trap, CANON_TRAP_GUEST, CANON_MSG_DEADLOCK);
+  }
+  if (!ok || !hc->results) {
+    /* a trap, or a cancelled call (not requested by the host: cannot
+     * happen): the callee may still hold hc */
+    if (ok) ok = canon_trapf(trap, CANON_TRAP_GUEST, "call was cancelled");
+    if (hc->resolved) {
+      host_call_free(hc);
+    } else {
+      hc->abandoned = true;
+      canon_store_adopt(s, hc, host_call_free);
+    }
+    return false;
+  }
+  *results = hc->results;
+  *nresults = hc->nresults;
+  free(hc);
+  return true;
+}

@@ -1,0 +1,85 @@
+/* store.c -- the Store and its event loop (CanonicalABI.md "Embedding":
+ * Store.tick); see store.h. */
+#include "store.h"
+
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "instance.h"
+#include "task.h"
+#include "thread.h"
+
+void canon_store_init(canon_Store *s) {
+  memset(s, 0, sizeof *s);
+  s->max_threads = CANON_DEFAULT_MAX_THREADS;
+  canon_sched_init(&s->sched, CANON_SCHED_DETERMINISTIC, 0);
+}
+
+void canon_store_adopt(canon_Store *s, void *obj, void (*free_fn)(void *)) {
+  if (s->norphans == s->orphans_cap) {
+    uint32_t cap = s->orphans_cap ? 2 * s->orphans_cap : 8;
+    canon_orphan *o = realloc(s->orphans, cap * sizeof *o);
+    if (!o) abort();
+    s->orphans = o;
+    s->orphans_cap = cap;
+  }
+  s->orphans[s->norphans++] = (canon_orphan){obj, free_fn};
+}
+
+/* A started, blocked thread (to unwind), or NULL. */
+static canon_thread *blocked_thread(canon_Store *s) {
+  for (canon_thread *t = s->threads; t; t = t->live_next)
+    if (t->started && !t->running && !t->done) return t;
+  return NULL;
+}
+
+void canon_store_free(canon_Store *s) {
+  assert(!s->current);
+  s->aborting = true;
+  canon_thread *t;
+  while ((t = blocked_thread(s))) {
+    canon_store_forget_waiting(s, t);
+    canon_trap ignored = {0};
+    canon_thread_resume(t, false, &ignored);
+  }
+  while (s->threads) canon_thread_free_unstarted(s->threads);
+  for (uint32_t i = 0; i < s->norphans; i++)
+    s->orphans[i].free_fn(s->orphans[i].obj);
+  free(s->orphans);
+  while (s->tasks) canon_task_free_leftover(s->tasks);
+  free(s->waiting);
+  canon_fiber_pool_free(&s->fibers);
+  memset(s, 0, sizeof *s);
+}
+
+/* Store.tick.  Threads of an instance that a trap left entered cannot be
+ * resumed from the host (the spec's store would be gone); they are not
+ * candidates. */
+bool canon_store_tick(canon_Store *s, bool *progressed, canon_trap *trap) {
+  assert(s->nesting_depth == 0 && !s->current);
+  s->nesting_depth++;
+  canon_thread **cands = NULL;
+  uint32_t n = 0;
+  if (s->nwaiting) {
+    cands = malloc(s->nwaiting * sizeof *cands);
+    if (!cands) abort();
+  }
+  for (uint32_t i = 0; i < s->nwaiting; i++) {
+    canon_thread *t = s->waiting[i];
+    if (canon_thread_ready(t) && canon_may_enter_from(t->task->inst, NULL))
+      cands[n++] = t;
+  }
+  bool ok = true;
+  *progressed = n > 0;
+  if (n) {
+    canon_thread *t = cands[canon_sched_choose(&s->sched, CANON_CHOICE_TICK, n)];
+    canon_instance *inst = t->task->inst;
+    canon_enter_from(inst, NULL);
+    ok = canon_thread_resume(t, false, trap);
+    if (ok) canon_leave_to(inst, NULL);
+  }
+  free(cands);
+  s->nesting_depth--;
+  return ok;
+}

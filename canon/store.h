@@ -1,0 +1,69 @@
+/* store.h -- the Store (CanonicalABI.md "Embedding"): the host's one event
+ * loop for every component instance.  It holds the threads waiting to run
+ * (Store.waiting), the nesting depth of host calls, the thread that is
+ * running now (the spec's thread-local current_thread()), the fibers'
+ * stack pool, the scheduler's policy, and the limits on threads.
+ *
+ * Store.invoke / Store.lift / Store.lower are canon_host_invoke
+ * (canon_call.h), canon_lifted_funcinst and canon_lower_call.
+ *
+ * The type is canon_Store, after the spec's class: canon_store is already
+ * the spec's store() of "Storing" (load_store.h).
+ */
+#ifndef CANON_STORE_H
+#define CANON_STORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "context.h"
+#include "fiber.h"
+#include "sched.h"
+
+typedef struct canon_thread canon_thread;
+typedef struct canon_task canon_task;
+
+#define CANON_DEFAULT_MAX_THREADS 10000
+
+/* Something the store frees at teardown (what a trap or an abandoned
+ * host call left behind). */
+typedef struct canon_orphan {
+  void *obj;
+  void (*free_fn)(void *);
+} canon_orphan;
+
+typedef struct canon_Store {
+  /* Store.waiting, in the order the threads started waiting */
+  canon_thread **waiting;
+  uint32_t nwaiting, waiting_cap;
+  uint32_t nesting_depth;
+  canon_thread *current; /* current_thread(); NULL on the host's side */
+  canon_fiber_pool fibers;
+  canon_sched sched;
+  /* every thread and task not yet freed, for teardown */
+  canon_thread *threads;
+  canon_task *tasks;
+  uint32_t nthreads, max_threads;
+  /* set while the store is torn down: blocked threads are resumed so that
+   * they unwind, and every blocking operation then fails */
+  bool aborting;
+  canon_orphan *orphans;
+  uint32_t norphans, orphans_cap;
+} canon_Store;
+
+void canon_store_init(canon_Store *s);
+/* Unwinds every blocked thread, then frees threads, tasks and stacks. */
+void canon_store_free(canon_Store *s);
+
+/* Hands obj to the store, to be freed by free_fn at teardown. */
+void canon_store_adopt(canon_Store *s, void *obj, void (*free_fn)(void *));
+
+/* Store.tick: runs one ready waiting thread (chosen by the scheduler) until
+ * it blocks or ends.  *progressed is false when no thread was ready. */
+bool canon_store_tick(canon_Store *s, bool *progressed, canon_trap *trap);
+
+/* The message of the trap given to code that blocked when the store was
+ * torn down (it unwinds). */
+#define CANON_MSG_STORE_ABORTED "the store was torn down"
+
+#endif

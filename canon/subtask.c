@@ -1,0 +1,69 @@
+/* subtask.c -- Subtask (CanonicalABI.md "Subtask State"); see subtask.h. */
+#include "subtask.h"
+
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "handles.h"
+
+canon_subtask *canon_subtask_new(void) {
+  canon_subtask *s = calloc(1, sizeof *s);
+  if (!s) abort();
+  canon_waitable_init(&s->w);
+  s->state = CANON_SUBTASK_STARTING;
+  return s;
+}
+
+void canon_subtask_free(canon_subtask *s) {
+  if (!s) return;
+  if (s->w.wset) canon_waitable_join(&s->w, NULL);
+  canon_borrow_subtask_free(&s->lenders);
+  canon_core_vec_free(&s->flat_results);
+  free(s->flat_args);
+  free(s->pts);
+  free(s->rts);
+  free(s);
+}
+
+/* Subtask.resolved */
+bool canon_subtask_resolved(const canon_subtask *s) {
+  switch (s->state) {
+  case CANON_SUBTASK_STARTING:
+  case CANON_SUBTASK_STARTED: return false;
+  case CANON_SUBTASK_RETURNED:
+  case CANON_SUBTASK_CANCELLED_BEFORE_STARTED:
+  case CANON_SUBTASK_CANCELLED_BEFORE_RETURNED: return true;
+  }
+  return false;
+}
+
+/* Subtask.resolve (takes the flat results; NULL: []) */
+void canon_subtask_resolve(canon_subtask *s, canon_subtask_state state,
+                           canon_core_vec *flat_results) {
+  assert(state == CANON_SUBTASK_RETURNED || !flat_results ||
+         flat_results->n == 0);
+  assert(!canon_subtask_resolved(s));
+  s->state = state;
+  if (flat_results) {
+    canon_core_vec_free(&s->flat_results);
+    s->flat_results = *flat_results;
+    memset(flat_results, 0, sizeof *flat_results);
+  }
+  s->on_cancel = NULL; /* the callee's task no longer takes cancellation */
+  assert(canon_subtask_resolved(s));
+}
+
+/* Subtask.deliver_resolve */
+void canon_subtask_deliver_resolved(canon_subtask *s) {
+  assert(!canon_subtask_resolve_delivered(s) && canon_subtask_resolved(s));
+  canon_subtask_deliver_resolve(&s->lenders);
+}
+
+/* Subtask.drop */
+bool canon_subtask_drop(canon_subtask *s, canon_trap *trap) {
+  if (!canon_subtask_resolve_delivered(s))
+    return canon_trapf(trap, CANON_TRAP_GUEST, CANON_MSG_SUBTASK_NOT_RESOLVED);
+  canon_waitable_drop(&s->w);
+  return true;
+}

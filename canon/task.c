@@ -1,0 +1,217 @@
+/* task.c -- Task (CanonicalABI.md "Tasks"); see task.h. */
+#include "task.h"
+
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+canon_task *canon_task_new(canon_Store *s, const canon_lifted *l,
+                           const canon_call_hooks *hooks) {
+  canon_task *t = calloc(1, sizeof *t);
+  if (!t) abort();
+  t->ft = l->ft;
+  t->opts = l->opts;
+  t->inst = l->inst;
+  t->lifted = l;
+  t->hooks = *hooks;
+  t->state = CANON_TASK_INITIAL;
+  t->refs = 1;
+  t->live_next = s->tasks;
+  if (s->tasks) s->tasks->live_prev = t;
+  s->tasks = t;
+  return t;
+}
+
+void canon_task_ref(canon_task *t) { t->refs++; }
+
+void canon_task_free_leftover(canon_task *t) {
+  canon_Store *s = t->inst->store;
+  if (t->live_prev) t->live_prev->live_next = t->live_next;
+  else s->tasks = t->live_next;
+  if (t->live_next) t->live_next->live_prev = t->live_prev;
+  free(t->threads);
+  free(t);
+}
+
+void canon_task_unref(canon_task *t) {
+  assert(t->refs > 0);
+  if (--t->refs == 0) canon_task_free_leftover(t);
+}
+
+/* Task.needs_exclusive */
+bool canon_task_needs_exclusive(const canon_task *t) {
+  assert(t->ft->async);
+  return !t->opts->async || t->opts->callback;
+}
+
+/* has_backpressure() of enter_implicit_thread */
+static bool has_backpressure(const canon_task *t) {
+  return t->inst->backpressure > 0 ||
+         (canon_task_needs_exclusive(t) && t->inst->exclusive_thread != NULL);
+}
+
+static bool no_backpressure(void *env) { return !has_backpressure(env); }
+
+/* Task.enter_implicit_thread */
+bool canon_task_enter_implicit_thread(canon_task *t, bool *entered,
+                                      canon_trap *trap) {
+  assert(t->state == CANON_TASK_INITIAL);
+  canon_instance *inst = t->inst;
+  t->implicit_thread = inst->store->current;
+  if (t->ft->async) {
+    if (has_backpressure(t) || inst->num_waiting_to_enter > 0) {
+      inst->num_waiting_to_enter++;
+      bool cancelled = false;
+      if (!canon_thread_wait_until(t->implicit_thread, no_backpressure, t,
+                                   true, &cancelled, trap))
+        return false;
+      inst->num_waiting_to_enter--;
+      if (cancelled) {
+        *entered = false;
+        return canon_task_cancel(t, trap);
+      }
+    }
+    if (canon_task_needs_exclusive(t)) {
+      assert(inst->exclusive_thread == NULL);
+      inst->exclusive_thread = t->implicit_thread;
+    }
+  }
+  *entered = true;
+  return canon_task_register_thread(t, t->implicit_thread, trap);
+}
+
+/* Task.register_thread */
+bool canon_task_register_thread(canon_task *t, canon_thread *th,
+                                canon_trap *trap) {
+  assert(th->task == t && th->index == 0);
+  if (t->nthreads == t->threads_cap) {
+    uint32_t cap = t->threads_cap ? 2 * t->threads_cap : 4;
+    canon_thread **a = realloc(t->threads, cap * sizeof *a);
+    if (!a) abort();
+    t->threads = a;
+    t->threads_cap = cap;
+  }
+  t->threads[t->nthreads++] = th;
+  return canon_table_add(&t->inst->threads, CANON_ENTRY_THREAD, th,
+                         &th->index, trap);
+}
+
+/* Task.unregister_thread */
+bool canon_task_unregister_thread(canon_task *t, canon_thread *th,
+                                  canon_trap *trap) {
+  uint32_t i = 0;
+  while (i < t->nthreads && t->threads[i] != th) i++;
+  assert(i < t->nthreads && th->task == t);
+  memmove(t->threads + i, t->threads + i + 1,
+          (t->nthreads - i - 1) * sizeof *t->threads);
+  t->nthreads--;
+  if (t->nthreads == 0) {
+    if (t->state != CANON_TASK_RESOLVED)
+      return canon_trapf(trap, CANON_TRAP_GUEST, CANON_MSG_TASK_NOT_RESOLVED);
+    assert(t->borrows.num_borrows == 0);
+  }
+  assert(th->index != 0);
+  canon_table_entry e;
+  bool ok = canon_table_remove(&t->inst->threads, th->index, &e, trap);
+  th->index = 0;
+  return ok;
+}
+
+/* Task.exit_implicit_thread */
+bool canon_task_exit_implicit_thread(canon_task *t, canon_trap *trap) {
+  canon_instance *inst = t->inst;
+  assert(inst->store->current == t->implicit_thread);
+  if (!canon_task_unregister_thread(t, t->implicit_thread, trap)) return false;
+  if (t->ft->async && canon_task_needs_exclusive(t)) {
+    assert(inst->exclusive_thread == t->implicit_thread);
+    inst->exclusive_thread = NULL;
+  }
+  return true;
+}
+
+/* Task.request_cancellation.  (A thread that is running cannot be resumed;
+ * the spec's candidates are blocked threads, and cmref says so.) */
+bool canon_task_request_cancellation(canon_task *t, canon_instance *caller,
+                                     canon_trap *trap) {
+  if (t->state == CANON_TASK_INITIAL) {
+    t->state = CANON_TASK_CANCEL_DELIVERED;
+    return canon_thread_resume(t->implicit_thread, true, trap);
+  }
+  assert(t->state == CANON_TASK_STARTED);
+  canon_instance *inst = t->inst;
+  canon_thread **cands = malloc((t->nthreads + 1) * sizeof *cands);
+  if (!cands) abort();
+  uint32_t n = 0;
+  bool skip_implicit = t->ft->async && canon_task_needs_exclusive(t) &&
+                       inst->exclusive_thread != NULL &&
+                       inst->exclusive_thread != t->implicit_thread;
+  for (uint32_t i = 0; i < t->nthreads; i++) {
+    canon_thread *th = t->threads[i];
+    if (th->cancellable && !th->running &&
+        !(skip_implicit && th == t->implicit_thread))
+      cands[n++] = th;
+  }
+  bool ok = true;
+  if (n && canon_may_enter_from(inst, caller)) {
+    t->state = CANON_TASK_CANCEL_DELIVERED;
+    canon_enter_from(inst, caller);
+    canon_thread *th =
+        cands[canon_sched_choose(&inst->store->sched,
+                                 CANON_CHOICE_CANCEL_THREAD, n)];
+    ok = canon_thread_resume(th, true, trap);
+    if (ok) canon_leave_to(inst, caller);
+  } else {
+    t->state = CANON_TASK_PENDING_CANCEL;
+  }
+  free(cands);
+  return ok;
+}
+
+/* Task.deliver_pending_cancel */
+bool canon_task_deliver_pending_cancel(canon_task *t, bool cancellable) {
+  if (cancellable && t->state == CANON_TASK_PENDING_CANCEL) {
+    t->state = CANON_TASK_CANCEL_DELIVERED;
+    return true;
+  }
+  return false;
+}
+
+/* Task.start */
+bool canon_task_start(canon_task *t, canon_value ***args, uint32_t *nargs,
+                      canon_trap *trap) {
+  assert(t->state == CANON_TASK_INITIAL);
+  t->state = CANON_TASK_STARTED;
+  return t->hooks.on_start(t->hooks.env, args, nargs, trap);
+}
+
+/* Resolution ends the caller's reference (task.h). */
+static void resolved(canon_task *t) {
+  t->state = CANON_TASK_RESOLVED;
+  canon_task_unref(t);
+}
+
+/* Task.return_ */
+bool canon_task_return(canon_task *t, canon_value *const *result, uint32_t n,
+                       canon_trap *trap) {
+  if (t->state == CANON_TASK_RESOLVED)
+    return canon_trapf(trap, CANON_TRAP_GUEST, CANON_MSG_TASK_RESOLVED);
+  if (t->borrows.num_borrows > 0)
+    return canon_trapf(trap, CANON_TRAP_GUEST, "%s", CANON_MSG_BORROWS_REMAIN);
+  assert(result || n == 0);
+  if (!t->hooks.on_resolve(t->hooks.env, result ? result : (canon_value *const[]){NULL}, n, trap))
+    return false;
+  resolved(t);
+  return true;
+}
+
+/* Task.cancel */
+bool canon_task_cancel(canon_task *t, canon_trap *trap) {
+  if (t->state != CANON_TASK_CANCEL_DELIVERED)
+    return canon_trapf(trap, CANON_TRAP_GUEST,
+                       "task.cancel called without a cancellation request");
+  if (t->borrows.num_borrows > 0)
+    return canon_trapf(trap, CANON_TRAP_GUEST, "%s", CANON_MSG_BORROWS_REMAIN);
+  if (!t->hooks.on_resolve(t->hooks.env, NULL, 0, trap)) return false;
+  resolved(t);
+  return true;
+}

@@ -1,0 +1,280 @@
+/* thread.c -- Thread (CanonicalABI.md "Threads") on fibers; see thread.h. */
+#include "thread.h"
+
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "task.h"
+
+/* The fiber's body: Thread.__init__'s cont_func. */
+static void fiber_main(void *arg) {
+  canon_thread *t = arg;
+  assert(t->running && !t->block_result);
+  if (!t->func(t, t->func_env, &t->trap)) t->trapped = true;
+  t->done = true;
+  t->switch_to = NULL;
+}
+
+canon_thread *canon_thread_new(canon_Store *s, canon_task *task,
+                               canon_thread_fn func, void *env,
+                               canon_trap *trap) {
+  if (s->nthreads >= s->max_threads) {
+    canon_trapf(trap, CANON_TRAP_GUEST,
+                "thread limit reached (%u threads; see --max-threads)",
+                s->max_threads);
+    return NULL;
+  }
+  canon_thread *t = calloc(1, sizeof *t);
+  if (!t) {
+    canon_trapf(trap, CANON_TRAP_GUEST, "out of host memory for a thread");
+    return NULL;
+  }
+  t->fiber = canon_fiber_new(&s->fibers, fiber_main, t);
+  if (!t->fiber) {
+    free(t);
+    canon_trapf(trap, CANON_TRAP_GUEST, "cannot allocate a thread stack");
+    return NULL;
+  }
+  t->store = s;
+  t->task = task;
+  canon_task_ref(task);
+  t->func = func;
+  t->func_env = env;
+  t->live_next = s->threads;
+  if (s->threads) s->threads->live_prev = t;
+  s->threads = t;
+  s->nthreads++;
+  assert(canon_thread_suspended(t));
+  return t;
+}
+
+/* Frees a thread whose body has returned (or that never started, or that
+ * was unwound at teardown), with whatever a trap left registered. */
+static void thread_free(canon_thread *t) {
+  canon_Store *s = t->store;
+  canon_task *task = t->task;
+  canon_store_forget_waiting(s, t);
+  if (t->index) {
+    canon_table_entry e;
+    canon_trap ignored = {0};
+    canon_table_remove(&task->inst->threads, t->index, &e, &ignored);
+  }
+  for (uint32_t i = 0; i < task->nthreads; i++)
+    if (task->threads[i] == t) {
+      memmove(task->threads + i, task->threads + i + 1,
+              (task->nthreads - i - 1) * sizeof *task->threads);
+      task->nthreads--;
+      break;
+    }
+  if (task->implicit_thread == t) task->implicit_thread = NULL;
+  if (task->inst->exclusive_thread == t) task->inst->exclusive_thread = NULL;
+  if (s->current == t) s->current = NULL;
+  if (t->live_prev) t->live_prev->live_next = t->live_next;
+  else s->threads = t->live_next;
+  if (t->live_next) t->live_next->live_prev = t->live_prev;
+  s->nthreads--;
+  canon_fiber_free(&s->fibers, t->fiber);
+  free(t);
+  canon_task_unref(task);
+}
+
+void canon_thread_free_unstarted(canon_thread *t) {
+  assert(!t->running && !canon_fiber_running(t->fiber));
+  thread_free(t);
+}
+
+/* Thread.start_waiting_internal */
+static void start_waiting_internal(canon_thread *t, canon_ready_fn ready,
+                                   void *env) {
+  assert(!canon_thread_waiting(t) && !t->ready_func);
+  t->ready_func = ready;
+  t->ready_env = env;
+  canon_Store *s = t->store;
+  if (s->nwaiting == s->waiting_cap) {
+    uint32_t cap = s->waiting_cap ? 2 * s->waiting_cap : 16;
+    canon_thread **w = realloc(s->waiting, cap * sizeof *w);
+    if (!w) abort();
+    s->waiting = w;
+    s->waiting_cap = cap;
+  }
+  s->waiting[s->nwaiting++] = t;
+}
+
+void canon_store_forget_waiting(canon_Store *s, canon_thread *t) {
+  for (uint32_t i = 0; i < s->nwaiting; i++)
+    if (s->waiting[i] == t) {
+      memmove(s->waiting + i, s->waiting + i + 1,
+              (s->nwaiting - i - 1) * sizeof *s->waiting);
+      s->nwaiting--;
+      break;
+    }
+  t->ready_func = NULL;
+  t->ready_env = NULL;
+}
+
+/* Thread.stop_waiting_internal */
+void canon_thread_stop_waiting(canon_thread *t, bool cancelled) {
+  assert(canon_thread_waiting(t) && t->ready_func);
+  assert(cancelled || canon_thread_ready(t));
+  (void)cancelled;
+  canon_store_forget_waiting(t->store, t);
+}
+
+static bool always(void *env) {
+  (void)env;
+  return true;
+}
+
+/* Thread.resume_later */
+void canon_thread_resume_later(canon_thread *t) {
+  assert(canon_thread_suspended(t));
+  start_waiting_internal(t, always, NULL);
+  assert(canon_thread_ready(t));
+}
+
+/* Thread.resume: the resume loop follows the threads that a blocking
+ * thread switches to (block's switch_to). */
+bool canon_thread_resume(canon_thread *t, bool cancelled, canon_trap *trap) {
+  assert(!t->running && (t->cancellable || !cancelled));
+  if (canon_thread_waiting(t)) canon_thread_stop_waiting(t, cancelled);
+  canon_Store *s = t->store;
+  bool ok = true;
+  canon_thread *th = t;
+  while (th) {
+    th->running = true;
+    th->started = true;
+    th->block_result = cancelled;
+    th->switch_to = NULL;
+    canon_thread *saved = s->current;
+    s->current = th;
+    canon_fiber_resume(th->fiber);
+    s->current = saved;
+    canon_thread *next = th->switch_to;
+    if (th->done) {
+      if (th->trapped && ok) {
+        *trap = th->trap;
+        ok = false;
+      }
+      thread_free(th);
+    } else {
+      th->running = false;
+    }
+    th = next;
+    cancelled = false;
+  }
+  return ok;
+}
+
+/* block(switch_to), on t's own fiber.  At teardown the store resumes
+ * blocked threads to unwind them: block then fails. */
+static bool block(canon_thread *t, bool cancellable, canon_thread *switch_to,
+                  bool *cancelled, canon_trap *trap) {
+  assert(t->running && t->store->current == t);
+  if (t->store->aborting)
+    return canon_trapf(trap, CANON_TRAP_GUEST, CANON_MSG_STORE_ABORTED);
+  t->cancellable = cancellable;
+  t->switch_to = switch_to;
+  canon_fiber_block(t->fiber);
+  if (t->store->aborting)
+    return canon_trapf(trap, CANON_TRAP_GUEST, CANON_MSG_STORE_ABORTED);
+  assert(t->running && (cancellable || !t->block_result));
+  *cancelled = t->block_result;
+  return true;
+}
+
+/* Thread.suspend */
+bool canon_thread_suspend(canon_thread *t, bool cancellable, bool *cancelled,
+                          canon_trap *trap) {
+  assert(t->running);
+  if (canon_task_deliver_pending_cancel(t->task, cancellable)) {
+    *cancelled = true;
+    return true;
+  }
+  return block(t, cancellable, NULL, cancelled, trap);
+}
+
+/* Thread.wait_until: if ready_func already holds, whether to block anyway
+ * is the scheduler's choice (never, in the Deterministic Profile: block). */
+bool canon_thread_wait_until(canon_thread *t, canon_ready_fn ready, void *env,
+                             bool cancellable, bool *cancelled,
+                             canon_trap *trap) {
+  assert(t->running);
+  if (canon_task_deliver_pending_cancel(t->task, cancellable)) {
+    *cancelled = true;
+    return true;
+  }
+  if (ready(env) &&
+      canon_sched_choose(&t->store->sched, CANON_CHOICE_WAIT_EARLY, 2) == 1) {
+    *cancelled = false;
+    return true;
+  }
+  start_waiting_internal(t, ready, env);
+  return block(t, cancellable, NULL, cancelled, trap);
+}
+
+/* Thread.yield_ */
+bool canon_thread_yield(canon_thread *t, bool cancellable, bool *cancelled,
+                        canon_trap *trap) {
+  return canon_thread_wait_until(t, always, NULL, cancellable, cancelled,
+                                 trap);
+}
+
+/* Thread.suspend_then_resume */
+bool canon_thread_suspend_then_resume(canon_thread *t, bool cancellable,
+                                      canon_thread *other, bool *cancelled,
+                                      canon_trap *trap) {
+  assert(t->running && canon_thread_suspended(other));
+  if (canon_task_deliver_pending_cancel(t->task, cancellable)) {
+    *cancelled = true;
+    return true;
+  }
+  return block(t, cancellable, other, cancelled, trap);
+}
+
+/* Thread.yield_then_resume */
+bool canon_thread_yield_then_resume(canon_thread *t, bool cancellable,
+                                    canon_thread *other, bool *cancelled,
+                                    canon_trap *trap) {
+  assert(t->running && canon_thread_suspended(other));
+  if (canon_task_deliver_pending_cancel(t->task, cancellable)) {
+    *cancelled = true;
+    return true;
+  }
+  start_waiting_internal(t, always, NULL);
+  return block(t, cancellable, other, cancelled, trap);
+}
+
+/* Thread.suspend_then_promote */
+bool canon_thread_suspend_then_promote(canon_thread *t, bool cancellable,
+                                       canon_thread *other, bool *cancelled,
+                                       canon_trap *trap) {
+  assert(t->running);
+  if (canon_task_deliver_pending_cancel(t->task, cancellable)) {
+    *cancelled = true;
+    return true;
+  }
+  if (canon_thread_ready(other)) {
+    canon_thread_stop_waiting(other, false);
+    return canon_thread_suspend_then_resume(t, cancellable, other, cancelled,
+                                            trap);
+  }
+  return canon_thread_suspend(t, cancellable, cancelled, trap);
+}
+
+/* Thread.yield_then_promote */
+bool canon_thread_yield_then_promote(canon_thread *t, bool cancellable,
+                                     canon_thread *other, bool *cancelled,
+                                     canon_trap *trap) {
+  assert(t->running);
+  if (canon_task_deliver_pending_cancel(t->task, cancellable)) {
+    *cancelled = true;
+    return true;
+  }
+  if (canon_thread_ready(other)) {
+    canon_thread_stop_waiting(other, false);
+    return canon_thread_yield_then_resume(t, cancellable, other, cancelled,
+                                          trap);
+  }
+  return canon_thread_yield(t, cancellable, cancelled, trap);
+}

@@ -1,0 +1,164 @@
+/* waitable.c -- Waitable and WaitableSet (CanonicalABI.md "Waitable
+ * State"); see waitable.h. */
+#include "waitable.h"
+
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "task.h"
+
+void canon_waitable_init(canon_waitable *w) { memset(w, 0, sizeof *w); }
+
+void canon_waitable_set_pending_event(
+    canon_waitable *w, canon_event (*pending)(canon_waitable *)) {
+  w->pending_event = pending;
+}
+
+static bool has_pending(void *env) {
+  return canon_waitable_has_pending_event(env);
+}
+
+/* Waitable.wait_for_pending_event */
+bool canon_waitable_wait_for_pending_event(canon_waitable *w, canon_thread *th,
+                                           canon_trap *trap) {
+  assert(!canon_waitable_in_set(w) && !w->has_sync_waiter);
+  w->has_sync_waiter = true;
+  bool cancelled;
+  bool ok = canon_thread_wait_until(th, has_pending, w, false, &cancelled,
+                                    trap);
+  w->has_sync_waiter = false;
+  return ok;
+}
+
+/* Waitable.get_pending_event */
+canon_event canon_waitable_get_pending_event(canon_waitable *w) {
+  canon_event (*pending)(canon_waitable *) = w->pending_event;
+  assert(pending);
+  w->pending_event = NULL;
+  return pending(w);
+}
+
+static void set_remove(canon_waitable_set *s, canon_waitable *w) {
+  for (uint32_t i = 0; i < s->n; i++)
+    if (s->elems[i] == w) {
+      memmove(s->elems + i, s->elems + i + 1,
+              (s->n - i - 1) * sizeof *s->elems);
+      s->n--;
+      return;
+    }
+  assert(!"waitable not in its set");
+}
+
+/* Waitable.join */
+void canon_waitable_join(canon_waitable *w, canon_waitable_set *wset) {
+  assert(!w->has_sync_waiter);
+  if (w->wset) set_remove(w->wset, w);
+  w->wset = wset;
+  if (wset) {
+    if (wset->n == wset->cap) {
+      uint32_t cap = wset->cap ? 2 * wset->cap : 4;
+      canon_waitable **e = realloc(wset->elems, cap * sizeof *e);
+      if (!e) abort();
+      wset->elems = e;
+      wset->cap = cap;
+    }
+    wset->elems[wset->n++] = w;
+  }
+}
+
+/* Waitable.drop */
+void canon_waitable_drop(canon_waitable *w) {
+  assert(!canon_waitable_has_pending_event(w));
+  assert(!w->has_sync_waiter);
+  canon_waitable_join(w, NULL);
+}
+
+canon_waitable_set *canon_waitable_set_new(void) {
+  canon_waitable_set *s = calloc(1, sizeof *s);
+  if (!s) abort();
+  return s;
+}
+
+void canon_waitable_set_free(canon_waitable_set *s) {
+  if (!s) return;
+  for (uint32_t i = 0; i < s->n; i++) s->elems[i]->wset = NULL;
+  free(s->elems);
+  free(s);
+}
+
+/* WaitableSet.has_pending_event */
+bool canon_waitable_set_has_pending_event(const canon_waitable_set *s) {
+  for (uint32_t i = 0; i < s->n; i++)
+    if (canon_waitable_has_pending_event(s->elems[i])) return true;
+  return false;
+}
+
+/* WaitableSet.get_pending_event: the spec shuffles the elements and takes
+ * the first with an event; here the scheduler picks among those with an
+ * event, offered in join order. */
+canon_event canon_waitable_set_get_pending_event(canon_waitable_set *s,
+                                                 canon_sched *sched) {
+  assert(canon_waitable_set_has_pending_event(s));
+  uint32_t n = 0;
+  for (uint32_t i = 0; i < s->n; i++)
+    n += canon_waitable_has_pending_event(s->elems[i]);
+  uint32_t k = canon_sched_choose(sched, CANON_CHOICE_EVENT, n);
+  for (uint32_t i = 0; i < s->n; i++)
+    if (canon_waitable_has_pending_event(s->elems[i]) && k-- == 0)
+      return canon_waitable_get_pending_event(s->elems[i]);
+  assert(!"unreachable");
+  return (canon_event){CANON_EVENT_NONE, 0, 0};
+}
+
+/* ready_and_has_event() of wait_for_event_and */
+typedef struct wait_env {
+  canon_waitable_set *s;
+  canon_ready_fn ready;
+  void *env;
+} wait_env;
+
+static bool ready_and_has_event(void *env) {
+  wait_env *e = env;
+  return (!e->ready || e->ready(e->env)) &&
+         canon_waitable_set_has_pending_event(e->s);
+}
+
+/* WaitableSet.wait_for_event_and */
+bool canon_waitable_set_wait_for_event_and(canon_waitable_set *s,
+                                           canon_thread *th,
+                                           canon_ready_fn ready, void *env,
+                                           bool cancellable, canon_event *out,
+                                           canon_trap *trap) {
+  wait_env e = {s, ready, env};
+  s->num_waiting++;
+  bool cancelled = false;
+  if (!canon_thread_wait_until(th, ready_and_has_event, &e, cancellable,
+                               &cancelled, trap))
+    return false;
+  if (cancelled)
+    *out = (canon_event){CANON_EVENT_TASK_CANCELLED, 0, 0};
+  else
+    *out = canon_waitable_set_get_pending_event(s, &th->store->sched);
+  s->num_waiting--;
+  return true;
+}
+
+/* WaitableSet.poll */
+canon_event canon_waitable_set_poll(canon_waitable_set *s, canon_thread *th,
+                                    bool cancellable) {
+  if (canon_task_deliver_pending_cancel(th->task, cancellable))
+    return (canon_event){CANON_EVENT_TASK_CANCELLED, 0, 0};
+  if (!canon_waitable_set_has_pending_event(s))
+    return (canon_event){CANON_EVENT_NONE, 0, 0};
+  return canon_waitable_set_get_pending_event(s, &th->store->sched);
+}
+
+/* WaitableSet.drop */
+bool canon_waitable_set_drop(canon_waitable_set *s, canon_trap *trap) {
+  if (s->n > 0)
+    return canon_trapf(trap, CANON_TRAP_GUEST, CANON_MSG_WSET_ELEMS);
+  if (s->num_waiting > 0)
+    return canon_trapf(trap, CANON_TRAP_GUEST, CANON_MSG_WSET_WAITERS);
+  return true;
+}

@@ -1,0 +1,224 @@
+/* waitable_builtins.c -- canon waitable-set.new/wait/poll/drop,
+ * waitable.join, subtask.cancel and subtask.drop (CanonicalABI.md, the
+ * sections of the same names); see builtins.h. */
+#include <assert.h>
+#include <stdlib.h>
+
+#include "builtins.h"
+#include "load_store.h"
+#include "subtask.h"
+#include "task.h"
+#include "thread.h"
+#include "waitable.h"
+
+/* thread = current_thread(); trap_if(not thread.task.inst.may_leave).
+ * Core code run while instantiating (a start function) has no current
+ * thread: *out is then NULL, and what would block traps (the start
+ * function is implicitly synchronous). */
+static bool prologue(canon_instance *inst, canon_thread **out,
+                     canon_trap *trap) {
+  canon_thread *t = inst->store ? inst->store->current : NULL;
+  assert(!t || t->task->inst == inst);
+  if (!inst->may_leave) return canon_trap_set(trap, CANON_TRAP_MAY_NOT_LEAVE);
+  *out = t;
+  return true;
+}
+
+static bool cannot_block(canon_trap *trap) {
+  return canon_trapf(trap, CANON_TRAP_GUEST, "%s", CANON_MSG_SYNC_BLOCKED);
+}
+
+/* trap_if(not isinstance(x, WaitableSet)) after handles.get(i) */
+static bool get_wset(canon_instance *inst, uint32_t i,
+                     canon_waitable_set **out, canon_trap *trap) {
+  canon_table_entry e;
+  if (!canon_table_get(&inst->handles, i, &e, trap)) return false;
+  if (e.kind != CANON_ENTRY_WAITABLE_SET)
+    return canon_trapf(trap, CANON_TRAP_GUEST,
+                       "handle index %u is not a waitable set", i);
+  *out = e.obj;
+  return true;
+}
+
+/* The waitables of the handle table (subtasks now; stream and future
+ * ends later), as their embedded canon_waitable. */
+static bool get_waitable(canon_instance *inst, uint32_t i,
+                         canon_waitable **out, canon_trap *trap) {
+  canon_table_entry e;
+  if (!canon_table_get(&inst->handles, i, &e, trap)) return false;
+  switch (e.kind) {
+  case CANON_ENTRY_SUBTASK: *out = &((canon_subtask *)e.obj)->w; return true;
+  default:
+    return canon_trapf(trap, CANON_TRAP_GUEST,
+                       "handle index %u is not a waitable", i);
+  }
+}
+
+bool canon_waitable_set_new_builtin(canon_instance *inst, uint32_t *out,
+                                    canon_trap *trap) {
+  canon_thread *th = NULL;
+  if (!prologue(inst, &th, trap)) return false;
+  canon_waitable_set *s = canon_waitable_set_new();
+  if (!canon_table_add(&inst->handles, CANON_ENTRY_WAITABLE_SET, s, out,
+                       trap)) {
+    canon_waitable_set_free(s);
+    return false;
+  }
+  return true;
+}
+
+/* unpack_event: stores p1, p2 as u32 at ptr, ptr + 4 */
+static bool unpack_event(canon_instance *inst, const canon_memory *mem,
+                         uint64_t ptr, canon_event e, uint32_t *out,
+                         canon_trap *trap) {
+  canon_options opts = {0};
+  opts.memory = mem;
+  canon_context cx;
+  canon_context_init(&cx, &opts, inst, (canon_borrow_scope){0});
+  const canon_type *u32 = canon_type_prim(CANON_U32);
+  canon_value *p1 = canon_value_uint(CANON_U32, e.p1);
+  canon_value *p2 = canon_value_uint(CANON_U32, e.p2);
+  bool ok = canon_store(&cx, p1, u32, ptr) &&
+            canon_store(&cx, p2, u32, ptr + 4);
+  canon_value_free(p1);
+  canon_value_free(p2);
+  if (!ok) {
+    *trap = cx.trap;
+    return false;
+  }
+  *out = (uint32_t)e.code;
+  return true;
+}
+
+bool canon_waitable_set_wait_builtin(canon_instance *inst, bool cancellable,
+                                     const canon_memory *mem, uint32_t si,
+                                     uint64_t ptr, uint32_t *out,
+                                     canon_trap *trap) {
+  canon_thread *th = NULL;
+  canon_waitable_set *s = NULL;
+  if (!prologue(inst, &th, trap) || !get_wset(inst, si, &s, trap))
+    return false;
+  canon_event e;
+  if (!th) {
+    if (!canon_waitable_set_has_pending_event(s)) return cannot_block(trap);
+    e = canon_waitable_set_get_pending_event(s, &inst->store->sched);
+    return unpack_event(inst, mem, ptr, e, out, trap);
+  }
+  if (!canon_waitable_set_wait_for_event_and(s, th, NULL, NULL, cancellable,
+                                             &e, trap))
+    return false;
+  return unpack_event(inst, mem, ptr, e, out, trap);
+}
+
+bool canon_waitable_set_poll_builtin(canon_instance *inst, bool cancellable,
+                                     const canon_memory *mem, uint32_t si,
+                                     uint64_t ptr, uint32_t *out,
+                                     canon_trap *trap) {
+  canon_thread *th = NULL;
+  canon_waitable_set *s = NULL;
+  if (!prologue(inst, &th, trap) || !get_wset(inst, si, &s, trap))
+    return false;
+  canon_event e;
+  if (th)
+    e = canon_waitable_set_poll(s, th, cancellable);
+  else if (!canon_waitable_set_has_pending_event(s))
+    e = (canon_event){CANON_EVENT_NONE, 0, 0};
+  else
+    e = canon_waitable_set_get_pending_event(s, &inst->store->sched);
+  return unpack_event(inst, mem, ptr, e, out, trap);
+}
+
+bool canon_waitable_set_drop_builtin(canon_instance *inst, uint32_t i,
+                                     canon_trap *trap) {
+  canon_thread *th = NULL;
+  canon_table_entry e;
+  if (!prologue(inst, &th, trap)) return false;
+  if (!canon_table_get(&inst->handles, i, &e, trap)) return false;
+  if (e.kind != CANON_ENTRY_WAITABLE_SET)
+    return canon_trapf(trap, CANON_TRAP_GUEST,
+                       "handle index %u is not a waitable set", i);
+  /* the spec removes first, then traps in drop(); a trap ends the store
+   * anyway, so checking first keeps the table consistent */
+  if (!canon_waitable_set_drop(e.obj, trap)) return false;
+  if (!canon_table_remove(&inst->handles, i, &e, trap)) return false;
+  canon_waitable_set_free(e.obj);
+  return true;
+}
+
+bool canon_waitable_join_builtin(canon_instance *inst, uint32_t wi,
+                                 uint32_t si, canon_trap *trap) {
+  canon_thread *th = NULL;
+  canon_waitable *w = NULL;
+  if (!prologue(inst, &th, trap) || !get_waitable(inst, wi, &w, trap))
+    return false;
+  if (w->has_sync_waiter)
+    return canon_trapf(trap, CANON_TRAP_GUEST, CANON_MSG_WAITABLE_SYNC);
+  if (si == 0) {
+    canon_waitable_join(w, NULL);
+    return true;
+  }
+  canon_waitable_set *s = NULL;
+  if (!get_wset(inst, si, &s, trap)) return false;
+  canon_waitable_join(w, s);
+  return true;
+}
+
+/* canon subtask.cancel */
+bool canon_subtask_cancel_builtin(canon_instance *inst, bool async_,
+                                  uint32_t i, uint32_t *out, canon_trap *trap) {
+  canon_thread *th = NULL;
+  canon_table_entry e;
+  if (!prologue(inst, &th, trap)) return false;
+  if (!canon_table_get(&inst->handles, i, &e, trap)) return false;
+  if (e.kind != CANON_ENTRY_SUBTASK)
+    return canon_trapf(trap, CANON_TRAP_GUEST,
+                       "handle index %u is not a subtask", i);
+  canon_subtask *st = e.obj;
+  if (canon_subtask_resolve_delivered(st))
+    return canon_trapf(trap, CANON_TRAP_GUEST,
+                       "subtask has already resolved and been delivered");
+  if (st->cancellation_requested)
+    return canon_trapf(trap, CANON_TRAP_GUEST,
+                       "subtask cancellation already requested");
+  if (canon_waitable_in_set(&st->w) && !async_)
+    return canon_trapf(trap, CANON_TRAP_GUEST, CANON_MSG_WAITABLE_SYNC);
+  if (canon_subtask_resolved(st)) {
+    assert(canon_waitable_has_pending_event(&st->w));
+  } else {
+    st->cancellation_requested = true;
+    if (st->on_cancel &&
+        !canon_task_request_cancellation(st->on_cancel, inst, trap))
+      return false;
+    if (!canon_subtask_resolved(st)) {
+      if (async_) {
+        *out = CANON_BLOCKED;
+        return true;
+      }
+      if (!th) return cannot_block(trap);
+      if (!canon_waitable_wait_for_pending_event(&st->w, th, trap))
+        return false;
+    }
+  }
+  canon_event ev = canon_waitable_get_pending_event(&st->w);
+  assert(ev.code == CANON_EVENT_SUBTASK && ev.p1 == i && ev.p2 == st->state);
+  (void)ev;
+  assert(canon_subtask_resolve_delivered(st));
+  *out = st->state;
+  return true;
+}
+
+/* canon subtask.drop */
+bool canon_subtask_drop_builtin(canon_instance *inst, uint32_t i,
+                                canon_trap *trap) {
+  canon_thread *th = NULL;
+  canon_table_entry e;
+  if (!prologue(inst, &th, trap)) return false;
+  if (!canon_table_get(&inst->handles, i, &e, trap)) return false;
+  if (e.kind != CANON_ENTRY_SUBTASK)
+    return canon_trapf(trap, CANON_TRAP_GUEST,
+                       "handle index %u is not a subtask", i);
+  if (!canon_subtask_drop(e.obj, trap)) return false;
+  if (!canon_table_remove(&inst->handles, i, &e, trap)) return false;
+  canon_subtask_free(e.obj);
+  return true;
+}
