@@ -77,7 +77,9 @@ bool canon_trapf(canon_trap *t, canon_trap_kind kind, const char *fmt, ...) {
 
 /* LiftOptions.equal */
 bool canon_lift_options_equal(const canon_options *a, const canon_options *b) {
-  return a->string_encoding == b->string_encoding && a->memory == b->memory;
+  const void *ma = a->memory ? (a->memory->id ? a->memory->id : a->memory) : NULL;
+  const void *mb = b->memory ? (b->memory->id ? b->memory->id : b->memory) : NULL;
+  return a->string_encoding == b->string_encoding && ma == mb;
 }
 
 /* MemInst.ptr_type */

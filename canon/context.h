@@ -87,6 +87,9 @@ const char *canon_trap_alias(canon_trap_kind kind);
  * in bounds (the spec checks them first with trap_if). */
 typedef struct canon_memory {
   void *env;
+  /* the memory instance's identity (the spec's `is`): two adapters of the
+   * same memory have the same id; NULL: the adapter itself */
+  const void *id;
   canon_flat addrtype; /* CANON_FLAT_I32 or CANON_FLAT_I64 (memory64) */
   uint64_t (*size)(void *env); /* len(memory) in bytes; may grow */
   void (*read)(void *env, uint64_t addr, void *dst, uint64_t n);

@@ -306,7 +306,7 @@ static core_module *load_module(const char *path, const core_features *features)
   }
   core_module *m;
   if (len >= 4 && memcmp(src, "\0asm", 4) == 0)
-    m = core_decode((const uint8_t *)src, len, &err);
+    m = core_decode_features((const uint8_t *)src, len, features, &err);
   else
     m = core_parse_wat(src, len, path, &err);
   if (m && !core_validate_features(m, features, &err)) {

@@ -87,7 +87,8 @@ static inline void guest_init(canon_guest *g, canon_flat addrtype,
                        canon_string_encoding enc, uint64_t mem_len) {
   memset(g, 0, sizeof *g);
   g->mem_len = mem_len;
-  g->memory = (canon_memory){g, addrtype, guest_size, guest_read, guest_write};
+  g->memory = (canon_memory){g, NULL, addrtype, guest_size, guest_read,
+                             guest_write};
   g->realloc = (canon_realloc){g, guest_realloc};
   g->opts.string_encoding = enc;
   g->opts.memory = &g->memory;

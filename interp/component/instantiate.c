@@ -403,7 +403,7 @@ static comp_outcome build_opts(ictx *x, comp_inst *I, const comp_canonopt *opts,
     }
   }
   if (o->m) {
-    o->mem = (canon_memory){o, CANON_FLAT_I32, mem_size, mem_read, mem_write};
+    o->mem = (canon_memory){o, o->m, CANON_FLAT_I32, mem_size, mem_read, mem_write};
     o->o.memory = &o->mem;
   }
   if (o->realloc_f) {

@@ -29,6 +29,7 @@
 
 #include "../util/leb.h"
 #include "../util/utf8.h"
+#include "validate.h"
 
 /* Implementation limits on locals: they are stored expanded, so a few
  * bytes of input could otherwise ask for gigabytes. */
@@ -43,6 +44,7 @@ typedef struct rd {
   core_module *m;
   bool uses_dataidx;  /* memory.init or data.drop seen in a function body */
   uint64_t nlocals;   /* locals of the whole module so far */
+  bool threads;       /* limits flag bit 1 means "shared" (threads) */
 } rd;
 
 /* ---- errors ------------------------------------------------------------ */
@@ -244,10 +246,14 @@ static void functype(rd *r, core_functype *ft) {
   resulttype(r, &ft->nresults, &ft->results);
 }
 
-/* Limits: the flags byte says whether a maximum follows (bit 0) and
+/* Limits: the flags byte says whether a maximum follows (bit 0), whether
+ * the memory is shared (bit 1, threads; only with that feature) and
  * whether addresses are i64 (bit 2, memory64/table64).  Bounds of i32
  * limits are u32, of i64 limits u64.  Wasm 2.0 read the flags as a u1, and
- * its tests expect that wording for bad flags. */
+ * its tests expect that wording for bad flags.  A shared memory without a
+ * maximum (0x02, 0x06) is well-formed, as in the memory64 proposal's table
+ * of encodings and the threads proposal's interpreter: the validator
+ * refuses it ("shared memory must have maximum"). */
 static void limits(rd *r, core_limits *l) {
   uint8_t flags = byte(r);
   if (r->bad) return;
@@ -255,20 +261,25 @@ static void limits(rd *r, core_limits *l) {
     fail(r, r->pos, "integer representation too long");
     return;
   }
-  if (flags & ~0x05) {
+  if (flags & ~(r->threads ? 0x07 : 0x05)) {
     fail(r, r->pos - 1, "integer too large");
     return;
   }
   l->has_max = flags & 1;
+  l->shared = flags & 2;
   l->is64 = flags & 4;
   unsigned bits = l->is64 ? 64 : 32;
   l->min = uN(r, bits);
   if (l->has_max) l->max = uN(r, bits);
 }
 
+/* The threads proposal shares memories only; its interpreter reads a
+ * table's limits whole before refusing the shared bit. */
 static void tabletype(rd *r, core_tabletype *t) {
   t->elem = reftype(r);
   limits(r, &t->limits);
+  if (!r->bad && t->limits.shared)
+    fail(r, r->pos - 1, "tables cannot be shared (yet)");
 }
 
 static void globaltype(rd *r, core_globaltype *g) {
@@ -904,7 +915,18 @@ static void free_codes(core_func *codes, uint32_t n) {
 }
 
 core_module *core_decode(const uint8_t *bytes, size_t len, cm_error *err) {
-  rd r0 = {bytes, len, 0, err, false, NULL, false, 0};
+  return core_decode_features(bytes, len, NULL, err);
+}
+
+core_module *core_decode_features(const uint8_t *bytes, size_t len,
+                                  const core_features *features,
+                                  cm_error *err) {
+  core_features all;
+  if (!features) {
+    core_features_named("all", &all);
+    features = &all;
+  }
+  rd r0 = {bytes, len, 0, err, false, NULL, false, 0, features->threads};
   rd *r = &r0;
   r->m = core_module_new();
   if (!r->m) {

@@ -12,6 +12,15 @@
 #include "../util/diag.h"
 #include "module.h"
 
+struct core_features; /* validate.h */
+
+/* Decodes under the "all" feature set. */
 core_module *core_decode(const uint8_t *bytes, size_t len, cm_error *err);
+/* Decodes with the encodings of `features` (NULL: "all"): where a later
+ * feature gives meaning to bits Wasm 2.0 calls malformed (the shared bit
+ * of limits), the 2.0 reading keeps 2.0's error. */
+core_module *core_decode_features(const uint8_t *bytes, size_t len,
+                                  const struct core_features *features,
+                                  cm_error *err);
 
 #endif

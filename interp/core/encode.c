@@ -68,7 +68,8 @@ static void put_section(wbuf *w, uint8_t id, wbuf *content) {
 }
 
 static void put_limits(wbuf *w, const core_limits *l) {
-  put_byte(w, (uint8_t)((l->has_max ? 1 : 0) | (l->is64 ? 4 : 0)));
+  put_byte(w, (uint8_t)((l->has_max ? 1 : 0) | (l->shared ? 2 : 0) |
+                        (l->is64 ? 4 : 0)));
   put_u(w, l->min);
   if (l->has_max) put_u(w, l->max);
 }

@@ -34,6 +34,9 @@ static bool import_matches(const core_instance *inst, const core_import *im,
   case CORE_EXTERN_MEMORY: {
     const core_mem_inst *m = ex->u.mem;
     if (!m) return false;
+    /* Threads proposal, "Shared Linear Memory": a shared memory matches
+     * only a shared import and an unshared one only an unshared import. */
+    if (m->type.limits.shared != im->desc.memory.limits.shared) return false;
     core_limits cur = m->type.limits;
     cur.min = m->pages;
     return limits_match(&cur, &im->desc.memory.limits);

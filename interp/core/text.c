@@ -25,6 +25,7 @@
 
 #include "binary.h"
 #include "text_priv.h"
+#include "validate.h"
 
 /* ---- pass 1: names and declarations ------------------------------------ */
 
@@ -104,8 +105,10 @@ static bool limits(tp *p, const sx_node *form, size_t *i, core_limits *l) {
 static bool memtype(tp *p, const sx_node *form, size_t i, core_memtype *mt) {
   if (!addrtype(p, form, &i, &mt->limits.is64)) return false;
   if (!limits(p, form, &i, &mt->limits)) return false;
-  if (i < form->n && sx_is_keyword(form->items[i], "shared"))
-    return tp_unsupported(p, form->items[i], "threads");
+  if (i < form->n && sx_is_keyword(form->items[i], "shared")) {
+    mt->limits.shared = true; /* without a maximum: invalid, not malformed */
+    i++;
+  }
   if (i < form->n && sx_is_form(form->items[i], "pagesize"))
     return tp_unsupported(p, form->items[i], "custom-page-sizes");
   if (i < form->n) return tp_unexpected(p, form->items[i], form);
@@ -634,6 +637,13 @@ static core_module *parse_tree(const sx_node *top, cm_error *err) {
 
 core_module *core_parse_module(const sx_node *form, const sx_node **id_out,
                                cm_error *err) {
+  return core_parse_module_features(form, id_out, NULL, err);
+}
+
+core_module *core_parse_module_features(const sx_node *form,
+                                        const sx_node **id_out,
+                                        const core_features *features,
+                                        cm_error *err) {
   if (id_out) *id_out = NULL;
   if (!sx_is_form(form, "module")) {
     sx_error(err, form, "unexpected token: expected (module ...)");
@@ -650,7 +660,8 @@ core_module *core_parse_module(const sx_node *form, const sx_node **id_out,
     size_t len;
     char *b = concat_strings(form, i + 1, &len, err);
     if (!b) return NULL;
-    core_module *m = core_decode((const uint8_t *)b, len, err);
+    core_module *m =
+        core_decode_features((const uint8_t *)b, len, features, err);
     free(b);
     return m;
   }

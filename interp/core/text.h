@@ -13,6 +13,14 @@
  * NULL. */
 core_module *core_parse_module(const sx_node *form, const sx_node **id_out,
                                cm_error *err);
+/* The same, decoding `(module binary ...)` with the encodings of
+ * `features` (NULL: "all"; see core_decode_features).  Text is read the
+ * same under every feature set: the validator refuses what a set lacks. */
+struct core_features; /* validate.h */
+core_module *core_parse_module_features(const sx_node *form,
+                                        const sx_node **id_out,
+                                        const struct core_features *features,
+                                        cm_error *err);
 /* Parses a whole .wat file: one (module ...) form, or bare module fields
  * (the spec's abbreviation for a file holding a single module). */
 core_module *core_parse_wat(const char *src, size_t len, const char *file,

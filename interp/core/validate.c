@@ -112,7 +112,6 @@ static bool check_functype(vctx *v, const core_functype *ft) {
 
 static bool check_limits(vctx *v, const core_limits *l, uint64_t range,
                          const char *msg) {
-  if (l->shared) return unsupported(v, "threads");
   if (l->min > range) return vfail(v, "%s", msg);
   if (l->has_max && l->max > range) return vfail(v, "%s", msg);
   if (l->has_max && l->min > l->max)
@@ -120,15 +119,27 @@ static bool check_limits(vctx *v, const core_limits *l, uint64_t range,
   return true;
 }
 
+/* Threads proposal, "Shared Linear Memory > Resizing": a shared memory
+ * must have a maximum; checked after the limits, as its interpreter does. */
 static bool check_memtype(vctx *v, const core_memtype *mt) {
-  if (mt->limits.is64)
-    return check_limits(v, &mt->limits, 1ull << 48,
-                        "memory size must be at most 2^48 pages (256 TiB)");
-  return check_limits(v, &mt->limits, 1u << 16,
-                      "memory size must be at most 65536 pages (4GiB)");
+  if (mt->limits.shared && !v->features->threads)
+    return unsupported(v, "threads");
+  if (!(mt->limits.is64
+            ? check_limits(v, &mt->limits, 1ull << 48,
+                           "memory size must be at most 2^48 pages (256 TiB)")
+            : check_limits(v, &mt->limits, 1u << 16,
+                           "memory size must be at most 65536 pages (4GiB)")))
+    return false;
+  if (mt->limits.shared && !mt->limits.has_max)
+    return vfail(v, "shared memory must have maximum");
+  return true;
 }
 
+/* Only memories can be shared (shared tables belong to a later proposal,
+ * shared-everything threads): neither parser makes a shared table, this
+ * guards modules built otherwise, in the decoder's words. */
 static bool check_tabletype(vctx *v, const core_tabletype *tt) {
+  if (tt->limits.shared) return vfail(v, "tables cannot be shared (yet)");
   if (!check_reftype(v, tt->elem)) return false;
   if (tt->limits.is64)
     return check_limits(v, &tt->limits, UINT64_MAX,
@@ -328,11 +339,13 @@ const char core_features_names[] = "all, wasm-2.0";
 
 bool core_features_named(const char *name, core_features *out) {
   if (!strcmp(name, "all")) {
-    *out = (core_features){.multi_memory = true, .extended_const = true};
+    *out = (core_features){
+        .multi_memory = true, .extended_const = true, .threads = true};
     return true;
   }
   if (!strcmp(name, "wasm-2.0")) {
-    *out = (core_features){.multi_memory = false, .extended_const = false};
+    *out = (core_features){
+        .multi_memory = false, .extended_const = false, .threads = false};
     return true;
   }
   return false;
