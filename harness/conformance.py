@@ -173,6 +173,29 @@ def section(title, dirs, rows, out):
             w("\n</details>\n")
 
 
+# How expected messages are matched (docs/cli.md says the same).
+MESSAGE_MATCHING = [
+    "## Message matching\n",
+    "- Core modules, and actions on core instances: the actual message must "
+    "*start with* the expected text, the rule of the spec interpreter's "
+    "script runner (WebAssembly/spec `interpreter/script/runner.ml`).",
+    "- Components (a `component` form in `assert_invalid`, "
+    "`assert_malformed`, `assert_unlinkable`, `assert_trap` or "
+    "`assert_uninstantiable`, and actions on component instances): the "
+    "expected text may occur *anywhere* in the actual message, the rule of "
+    "Wasmtime's wast runner (`crates/wast/src/wast.rs`: "
+    "`actual.contains(expected)` for `assert_trap`, `assert_invalid` and "
+    "`assert_unlinkable`), for which the component-model reference tests "
+    "were written.",
+    "- Traps of components also match where Wasmtime words the same "
+    "condition differently: a leading `wasm trap: ` of the expected text is "
+    "ignored, Wasmtime's words for core traps (\"wasm `unreachable` "
+    "instruction executed\") and the other wording of a Canonical ABI trap "
+    "(`canon_trap_alias`) count, and so does our whole message followed by "
+    "details Wasmtime adds.\n",
+]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--core", action="append", default=[],
@@ -230,7 +253,7 @@ def main():
            "as expected, but with a message that does not match the "
            "expected text; counted as passed.",
            "- a command is *skipped* only when it needs a feature cmref does "
-           "not implement (the note gives the feature).\n"]
+           "not implement (the note gives the feature).\n"] + MESSAGE_MATCHING
     any_fail = False
     for title, dirs, rows in sections:
         if rows is None:

@@ -107,6 +107,41 @@ def test_run_skips_unsupported_honestly(exe):
         assert c["message"].startswith("unsupported feature: simd"), c
 
 
+MESSAGE_RULES = """\
+(assert_invalid (component (import "Foo" (func))) "not in kebab case")
+(assert_invalid (component (export "f" (func 0))) "index out of bounds")
+(assert_invalid (module (func (result i32) (i64.const 0))) "mismatch")
+(component
+  (core module $m (func (export "f") unreachable))
+  (core instance $i (instantiate $m))
+  (func (export "f") (canon lift (core func $i "f"))))
+(assert_trap (invoke "f") "no such words")
+(component
+  (core module $m (func (export "f") unreachable))
+  (core instance $i (instantiate $m))
+  (func (export "f") (canon lift (core func $i "f"))))
+(assert_trap (invoke "f") "`unreachable` instruction")
+"""
+
+
+def test_run_message_matching(exe, tmp_path):
+    # Components: the expected text may be anywhere in the message
+    # (Wasmtime's wast rule); core modules: it must be a prefix (the spec
+    # interpreter's), so "mismatch" against "type mismatch: ..." is a
+    # counted message mismatch; a trap with other words fails.
+    f = tmp_path / "rules.wast"
+    f.write_text(MESSAGE_RULES)
+    files, totals = cmrun.parse_json(cm(exe, "run", "--json", str(f)).out)
+    by_line = {c["line"]: c for c in files[0].commands}
+    for line in (1, 2, 13):
+        assert by_line[line]["status"] == "pass", by_line[line]
+        assert not by_line[line].get("message_mismatch"), by_line[line]
+    assert by_line[3]["status"] == "pass"
+    assert by_line[3].get("message_mismatch") is True
+    assert by_line[8]["status"] == "fail"
+    assert totals["failed"] == 1 and totals["message_mismatches"] == 1
+
+
 def test_run_missing_file(exe, tmp_path):
     r = cm(exe, "run", str(tmp_path / "no-such-file.wast"))
     assert r.rc != 0

@@ -201,10 +201,9 @@ void vptrset_add(vctx *v, vptrset *s, const void *p);
 bool vptrset_has(const vptrset *s, const void *p);
 vres *v_new_res(vctx *v, vscope *owner);
 const vres_ref *v_new_ref(vctx *v, vres *r);
-/* The "index out of bounds" message of a sort. */
+/* "unknown <sort> N: <sort> index out of bounds". */
 bool v_oob(vctx *v, const comp_pos *pos, comp_sort sort, uint32_t idx);
-/* "index out of bounds: unknown <sort> N" (aliases, arguments, inline
- * instance exports). */
+/* The same, for aliases, arguments, inline instance exports. */
 bool v_oob_any(vctx *v, const comp_pos *pos, comp_sort sort, uint32_t idx);
 
 bool v_alias(vctx *v, vscope *s, const comp_alias *a, const comp_pos *pos);
