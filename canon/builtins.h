@@ -77,6 +77,37 @@ bool canon_subtask_cancel_builtin(canon_instance *inst, bool async_,
 bool canon_subtask_drop_builtin(canon_instance *inst, uint32_t i,
                                 canon_trap *trap);
 
+/* canon stream.new / future.new (t: the element type, NULL for none):
+ * *out = readable index | (writable index << 32) */
+bool canon_stream_new(canon_instance *inst, bool future, const canon_type *t,
+                      uint64_t *out, canon_trap *trap);
+/* canon {stream,future}.{read,write}: stream_copy / future_copy (n is
+ * ignored for futures) */
+bool canon_copy_builtin(canon_instance *inst, bool future, bool readable,
+                        const canon_type *t, const canon_options *opts,
+                        uint32_t i, uint64_t ptr, uint64_t n, uint32_t *out,
+                        canon_trap *trap);
+/* canon {stream,future}.cancel-{read,write}: cancel_copy */
+bool canon_cancel_copy_builtin(canon_instance *inst, bool future,
+                               bool readable, const canon_type *t, bool async_,
+                               uint32_t i, uint32_t *out, canon_trap *trap);
+/* canon {stream,future}.drop-{readable,writable} */
+bool canon_copy_end_drop_builtin(canon_instance *inst, bool future,
+                                 bool readable, const canon_type *t,
+                                 uint32_t i, canon_trap *trap);
+
+/* A core table as canon/ sees it, for thread.new-indirect: get(i) gives
+ * the function at i, checked to have the core type (param i32), or traps
+ * like the spec's `ftbl.get(fi)` and `trap_if(f.t != ft)`. */
+typedef struct canon_core_table {
+  void *env;
+  bool (*get)(void *env, uint32_t i, canon_core_callee *out, canon_trap *trap);
+} canon_core_table;
+/* canon thread.new-indirect */
+bool canon_thread_new_indirect(canon_instance *inst,
+                               const canon_core_table *ftbl, uint32_t fi,
+                               uint64_t c, uint32_t *out, canon_trap *trap);
+
 /* subtask.cancel's result when the cancellation has not finished */
 #define CANON_BLOCKED 0xffffffffu
 

@@ -148,17 +148,6 @@ bool canon_convert_i32_to_char(canon_context *cx, uint32_t i, uint32_t *c) {
   return true;
 }
 
-/* Loading: lift_error_context */
-bool canon_lift_error_context(canon_context *cx, uint32_t i, canon_value **out) {
-  canon_table_entry e = {0};
-  if (!canon_table_get(&cx->inst->handles, i, &e, &cx->trap)) return false;
-  if (e.kind != CANON_ENTRY_ERROR_CONTEXT)
-    return canon_trapf(&cx->trap, CANON_TRAP_HANDLE_WRONG_TYPE,
-                       "handle index %u is not an error-context", i);
-  *out = canon_value_opaque(CANON_ERROR_CONTEXT, e.obj);
-  return true;
-}
-
 /* Loading: load_list */
 static bool load_list(canon_context *cx, uint64_t ptr, const canon_type *elem,
                       bool fixed, uint32_t length, canon_value **out) {
@@ -305,22 +294,6 @@ bool canon_lift_borrow(canon_context *cx, uint32_t i, const canon_type *t,
   return true;
 }
 
-/* Loading: lift_stream (placeholder until the async issue) */
-bool canon_lift_stream(canon_context *cx, uint32_t i, const canon_type *t,
-                       canon_value **out) {
-  (void)i, (void)t, (void)out;
-  return canon_trapf(&cx->trap, CANON_TRAP_UNSUPPORTED,
-                     "unsupported: lifting a stream");
-}
-
-/* Loading: lift_future (placeholder until the async issue) */
-bool canon_lift_future(canon_context *cx, uint32_t i, const canon_type *t,
-                       canon_value **out) {
-  (void)i, (void)t, (void)out;
-  return canon_trapf(&cx->trap, CANON_TRAP_UNSUPPORTED,
-                     "unsupported: lifting a future");
-}
-
 /* ---- Storing ------------------------------------------------------------ */
 
 static bool store_list(canon_context *cx, const canon_value *v, uint64_t ptr,
@@ -447,13 +420,6 @@ uint32_t canon_char_to_i32(uint32_t c) {
   return c;
 }
 
-/* Storing: lower_error_context */
-bool canon_lower_error_context(canon_context *cx, const canon_value *v,
-                               uint32_t *i) {
-  return canon_table_add(&cx->inst->handles, CANON_ENTRY_ERROR_CONTEXT,
-                         v->u.opaque, i, &cx->trap);
-}
-
 /* Storing: store_list */
 static bool store_list(canon_context *cx, const canon_value *v, uint64_t ptr,
                        const canon_type *elem, bool fixed) {
@@ -575,18 +541,16 @@ bool canon_lower_borrow(canon_context *cx, uint32_t rep, const canon_type *t,
   return true;
 }
 
-/* Storing: lower_stream (placeholder until the async issue) */
-bool canon_lower_stream(canon_context *cx, const canon_value *v,
-                        const canon_type *t, uint32_t *i) {
-  (void)v, (void)t, (void)i;
-  return canon_trapf(&cx->trap, CANON_TRAP_UNSUPPORTED,
-                     "unsupported: lowering a stream");
+
+/* load_list_from_valid_range / store_list_into_valid_range, for the
+ * buffers of stream and future copies (buffer.c): *out is a list value. */
+bool canon_load_list_from_valid_range(canon_context *cx, uint64_t ptr,
+                                      uint64_t length, const canon_type *elem,
+                                      canon_value **out) {
+  return load_list_from_valid_range(cx, ptr, length, elem, out);
 }
 
-/* Storing: lower_future (placeholder until the async issue) */
-bool canon_lower_future(canon_context *cx, const canon_value *v,
-                        const canon_type *t, uint32_t *i) {
-  (void)v, (void)t, (void)i;
-  return canon_trapf(&cx->trap, CANON_TRAP_UNSUPPORTED,
-                     "unsupported: lowering a future");
+bool canon_store_list_into_valid_range(canon_context *cx, const canon_value *v,
+                                       uint64_t ptr, const canon_type *elem) {
+  return store_list_into_valid_range(cx, v, ptr, elem);
 }

@@ -85,4 +85,12 @@ bool canon_store_string(canon_context *cx, const canon_value *v, uint64_t ptr);
 bool canon_store_string_into_range(canon_context *cx, const canon_value *v,
                                    uint64_t *ptr, uint64_t *tagged_code_units);
 
+/* load_list_from_valid_range (a list value) / store_list_into_valid_range
+ * (v: a list value) */
+bool canon_load_list_from_valid_range(canon_context *cx, uint64_t ptr,
+                                      uint64_t length, const canon_type *elem,
+                                      canon_value **out);
+bool canon_store_list_into_valid_range(canon_context *cx, const canon_value *v,
+                                       uint64_t ptr, const canon_type *elem);
+
 #endif

@@ -38,6 +38,7 @@ uint32_t canon_sched_choose(canon_sched *s, canon_choice_kind kind,
 
 const char *canon_choice_kind_name(canon_choice_kind kind) {
   static const char *const names[CANON_NCHOICE_KINDS] = {
-      "tick", "sync-loop", "wait-early", "event", "cancel-thread", "nan"};
+      "tick",          "sync-loop", "wait-early",   "event",
+      "cancel-thread", "nan",       "error-message"};
   return kind < CANON_NCHOICE_KINDS ? names[kind] : "?";
 }

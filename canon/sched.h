@@ -23,6 +23,7 @@ typedef enum canon_choice_kind {
   CANON_CHOICE_EVENT,          /* WaitableSet.get_pending_event: which one */
   CANON_CHOICE_CANCEL_THREAD,  /* Task.request_cancellation: which thread */
   CANON_CHOICE_NAN,            /* maybe_scramble_nan: (unused: canonical) */
+  CANON_CHOICE_ERROR_MESSAGE,  /* error-context.new: 0 = no message, 1 = keep */
   CANON_NCHOICE_KINDS
 } canon_choice_kind;
 

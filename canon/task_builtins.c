@@ -217,3 +217,47 @@ bool canon_thread_switch_builtin(canon_instance *inst, canon_switch_kind k,
   *out = cancelled;
   return true;
 }
+
+/* thread.new-indirect's thread_func: f(c), then unregister */
+typedef struct indirect_thread {
+  canon_core_callee f;
+  uint64_t c;
+} indirect_thread;
+
+static bool indirect_thread_func(canon_thread *self, void *env,
+                                 canon_trap *trap) {
+  indirect_thread d = *(indirect_thread *)env;
+  free(env);
+  self->func_env = NULL;
+  if (!d.f.call(d.f.env, &d.c, 1, NULL, 0, trap)) return false;
+  return canon_task_unregister_thread(self->task, self, trap);
+}
+
+/* canon thread.new-indirect */
+bool canon_thread_new_indirect(canon_instance *inst,
+                               const canon_core_table *ftbl, uint32_t fi,
+                               uint64_t c, uint32_t *out, canon_trap *trap) {
+  canon_thread *th = NULL;
+  if (!current_thread(inst, &th, trap)) return false;
+  canon_task *task = th->task;
+  if (!task->inst->may_leave)
+    return canon_trap_set(trap, CANON_TRAP_MAY_NOT_LEAVE);
+  indirect_thread *d = malloc(sizeof *d);
+  if (!d) abort();
+  d->c = c;
+  if (!ftbl->get(ftbl->env, fi, &d->f, trap)) {
+    free(d);
+    return false;
+  }
+  canon_thread *nt = canon_thread_new(inst->store, task, indirect_thread_func,
+                                      d, trap);
+  if (!nt) {
+    free(d);
+    return false;
+  }
+  nt->func_env_free = free;
+  assert(canon_thread_suspended(nt));
+  if (!canon_task_register_thread(task, nt, trap)) return false;
+  *out = nt->index;
+  return true;
+}

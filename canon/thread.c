@@ -81,6 +81,7 @@ static void thread_free(canon_thread *t) {
 
 void canon_thread_free_unstarted(canon_thread *t) {
   assert(!t->running && !canon_fiber_running(t->fiber));
+  if (!t->started && t->func_env_free) t->func_env_free(t->func_env);
   thread_free(t);
 }
 

@@ -41,6 +41,7 @@ struct canon_thread {
   /* the body */
   canon_thread_fn func;
   void *func_env;
+  void (*func_env_free)(void *); /* for func_env if func never ran */
   /* resume/block: the value block() returns (Cancelled), and block's
    * switch_to argument; set when thread_func has returned */
   bool block_result;

@@ -188,10 +188,10 @@ canon_value *canon_value_handle(canon_kind k, uint32_t rep,
   return v;
 }
 
-canon_value *canon_value_opaque(canon_kind k, void *p) {
+canon_value *canon_value_opaque(canon_kind k, canon_refobj *p) {
   assert(k == CANON_ERROR_CONTEXT || k == CANON_STREAM || k == CANON_FUTURE);
   canon_value *v = new_value(k);
-  v->u.opaque = p;
+  v->u.opaque = canon_ref(p);
   return v;
 }
 
@@ -225,6 +225,11 @@ void canon_value_free(canon_value *v) {
   case CANON_FLAGS:
     for (uint32_t i = 0; i < v->u.flags.n; i++) free(v->u.flags.labels[i]);
     free(v->u.flags.labels);
+    break;
+  case CANON_ERROR_CONTEXT:
+  case CANON_STREAM:
+  case CANON_FUTURE:
+    canon_unref(v->u.opaque);
     break;
   default:
     break;
@@ -262,6 +267,10 @@ canon_value *canon_value_copy(const canon_value *v) {
   case CANON_FLAGS:
     return canon_value_flags((const char *const *)v->u.flags.labels,
                              v->u.flags.n);
+  case CANON_ERROR_CONTEXT:
+  case CANON_STREAM:
+  case CANON_FUTURE:
+    return canon_value_opaque(v->kind, v->u.opaque);
   default: {
     canon_value *c = new_value(v->kind);
     c->u = v->u;

@@ -19,7 +19,8 @@
  *                                  "none"/"some", "ok"/"error")
  *   flags dict                     u.flags: the labels that are set
  *   own / borrow (the rep)         u.handle
- *   error-context/stream/future    u.opaque (placeholders)
+ *   ErrorContext / ReadableStream  u.opaque: a reference-counted object
+ *   / ReadableFuture               (canon_refobj; the value holds a ref)
  *
  * Printing uses the constant syntax of the reference .wast scripts, e.g.
  * `(record.const (field "a" u32.const 1))`, `(variant.const "c" (u8.const
@@ -36,6 +37,22 @@
 #include "types.h"
 
 typedef struct canon_value canon_value;
+
+/* An object that values and handle-table entries share (the spec's Python
+ * objects: ErrorContext, SharedStreamImpl, SharedFutureImpl): freed with
+ * `destroy` when the last reference goes. */
+typedef struct canon_refobj {
+  uint32_t refs;
+  void (*destroy)(struct canon_refobj *o);
+} canon_refobj;
+
+static inline canon_refobj *canon_ref(canon_refobj *o) {
+  o->refs++;
+  return o;
+}
+static inline void canon_unref(canon_refobj *o) {
+  if (o && --o->refs == 0) o->destroy(o);
+}
 
 /* String = tuple[str, str, int] */
 typedef struct canon_string {
@@ -76,7 +93,7 @@ struct canon_value {
       uint32_t rep;
       const canon_resource_type *rt;
     } handle; /* own, borrow */
-    void *opaque; /* error-context, stream, future */
+    canon_refobj *opaque; /* error-context, stream, future */
   } u;
 };
 
@@ -111,7 +128,8 @@ canon_value *canon_value_variant(canon_kind k, const char *label,
 canon_value *canon_value_flags(const char *const *labels, uint32_t n);
 canon_value *canon_value_handle(canon_kind k, uint32_t rep,
                                 const canon_resource_type *rt);
-canon_value *canon_value_opaque(canon_kind k, void *p);
+/* A value holding a new reference to p. */
+canon_value *canon_value_opaque(canon_kind k, canon_refobj *p);
 
 /* Convenience for tests: builds a list/tuple from n values. */
 canon_value *canon_value_list_of(canon_kind k, uint32_t n,

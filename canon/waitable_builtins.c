@@ -6,6 +6,7 @@
 
 #include "builtins.h"
 #include "load_store.h"
+#include "stream.h"
 #include "subtask.h"
 #include "task.h"
 #include "thread.h"
@@ -40,14 +41,20 @@ static bool get_wset(canon_instance *inst, uint32_t i,
   return true;
 }
 
-/* The waitables of the handle table (subtasks now; stream and future
- * ends later), as their embedded canon_waitable. */
+/* The waitables of the handle table (subtasks, stream and future ends),
+ * as their embedded canon_waitable. */
 static bool get_waitable(canon_instance *inst, uint32_t i,
                          canon_waitable **out, canon_trap *trap) {
   canon_table_entry e;
   if (!canon_table_get(&inst->handles, i, &e, trap)) return false;
   switch (e.kind) {
   case CANON_ENTRY_SUBTASK: *out = &((canon_subtask *)e.obj)->w; return true;
+  case CANON_ENTRY_STREAM_READABLE:
+  case CANON_ENTRY_STREAM_WRITABLE:
+  case CANON_ENTRY_FUTURE_READABLE:
+  case CANON_ENTRY_FUTURE_WRITABLE:
+    *out = &((canon_copy_end *)e.obj)->w;
+    return true;
   default:
     return canon_trapf(trap, CANON_TRAP_GUEST,
                        "handle index %u is not a waitable", i);

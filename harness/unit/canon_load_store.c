@@ -2,6 +2,7 @@
  * memory and realloc (harness/unit/canon_test.h): byte layouts written by
  * hand from CanonicalABI.md "Loading"/"Storing", round trips, and every
  * trap of the two sections. */
+#include "canon/error_context.h"
 #include "canon/load_store.h"
 #include "canon/layout.h"
 #include "harness/unit/canon_test.h"
@@ -516,16 +517,24 @@ TEST(error_context_and_async_placeholders) {
   canon_type_arena *a = canon_type_arena_new();
   canon_guest g;
   guest_init(&g, CANON_FLAT_I32, CANON_UTF8, GUEST_MEM);
-  int token;
-  /* lower_error_context adds to handles; lift gets it back */
-  canon_value *v = canon_value_opaque(CANON_ERROR_CONTEXT, &token);
+  /* lower_error_context adds to handles (a reference); lift gets the same
+   * object back (another reference) */
+  canon_value *msg = canon_value_string("m", 1);
+  canon_error_context *ec = canon_error_context_make(msg);
+  canon_value_free(msg);
+  canon_value *v = canon_value_opaque(CANON_ERROR_CONTEXT, &ec->ref);
+  canon_unref(&ec->ref); /* v holds it now */
+  CHECK_INT(ec->ref.refs, 1);
   CHECK(canon_store(&g.cx, v, P(ERROR_CONTEXT), 0));
   CHECK_INT(get32(&g, 0), 1);
+  CHECK_INT(ec->ref.refs, 2);
   canon_value *l = NULL;
   CHECK(canon_load(&g.cx, 0, P(ERROR_CONTEXT), &l));
-  CHECK(l->u.opaque == &token);
+  CHECK(l->u.opaque == &ec->ref);
+  CHECK_INT(ec->ref.refs, 3);
   canon_value_free(l);
   canon_value_free(v);
+  CHECK_INT(ec->ref.refs, 1);
   /* an index that is a resource handle is not an error-context */
   canon_resource_type rt = {0};
   uint32_t i = 0;
@@ -534,9 +543,13 @@ TEST(error_context_and_async_placeholders) {
   load_traps(u, &g, P(ERROR_CONTEXT), 0, CANON_TRAP_HANDLE_WRONG_TYPE,
              "handle index 2 is not an error-context");
   free(g.inst.handles.array[2].obj);
-  /* streams and futures wait for the async layer */
-  load_traps(u, &g, canon_type_stream(a, P(U8)), 0, CANON_TRAP_UNSUPPORTED,
-             "unsupported: lifting a stream");
+  /* a handle that is not a readable stream end */
+  load_traps(u, &g, canon_type_stream(a, P(U8)), 0,
+             CANON_TRAP_HANDLE_WRONG_TYPE,
+             "handle index 2 is not a readable stream end");
+  canon_table_entry ecent;
+  CHECK(canon_table_remove(&g.inst.handles, 1, &ecent, &g.cx.trap));
+  canon_unref(ecent.obj);
   guest_free(&g);
   canon_type_arena_free(a);
 }

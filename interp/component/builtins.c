@@ -3,6 +3,7 @@
 #include "builtins.h"
 
 #include "../../canon/builtins.h"
+#include "../../canon/error_context.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -199,6 +200,62 @@ static bool call_builtin(comp_builtin_stub *b, const uint64_t *args,
   case COMP_CANON_SUBTASK_DROP:
     *ok = canon_subtask_drop_builtin(inst, (uint32_t)args[0], trap);
     return true;
+  case COMP_CANON_STREAM_NEW:
+  case COMP_CANON_FUTURE_NEW:
+    *ok = canon_stream_new(inst, b->kind == COMP_CANON_FUTURE_NEW, b->elem, &v,
+                           trap);
+    results[0] = v;
+    return true;
+  case COMP_CANON_STREAM_READ:
+  case COMP_CANON_STREAM_WRITE:
+    *ok = canon_copy_builtin(inst, false, b->kind == COMP_CANON_STREAM_READ,
+                             b->elem, b->opts, (uint32_t)args[0], args[1],
+                             args[2], &r, trap);
+    break;
+  case COMP_CANON_FUTURE_READ:
+  case COMP_CANON_FUTURE_WRITE:
+    *ok = canon_copy_builtin(inst, true, b->kind == COMP_CANON_FUTURE_READ,
+                             b->elem, b->opts, (uint32_t)args[0], args[1], 1,
+                             &r, trap);
+    break;
+  case COMP_CANON_STREAM_CANCEL_READ:
+  case COMP_CANON_STREAM_CANCEL_WRITE:
+  case COMP_CANON_FUTURE_CANCEL_READ:
+  case COMP_CANON_FUTURE_CANCEL_WRITE:
+    *ok = canon_cancel_copy_builtin(
+        inst,
+        b->kind == COMP_CANON_FUTURE_CANCEL_READ ||
+            b->kind == COMP_CANON_FUTURE_CANCEL_WRITE,
+        b->kind == COMP_CANON_STREAM_CANCEL_READ ||
+            b->kind == COMP_CANON_FUTURE_CANCEL_READ,
+        b->elem, cd->async, (uint32_t)args[0], &r, trap);
+    break;
+  case COMP_CANON_STREAM_DROP_READABLE:
+  case COMP_CANON_STREAM_DROP_WRITABLE:
+  case COMP_CANON_FUTURE_DROP_READABLE:
+  case COMP_CANON_FUTURE_DROP_WRITABLE:
+    *ok = canon_copy_end_drop_builtin(
+        inst,
+        b->kind == COMP_CANON_FUTURE_DROP_READABLE ||
+            b->kind == COMP_CANON_FUTURE_DROP_WRITABLE,
+        b->kind == COMP_CANON_STREAM_DROP_READABLE ||
+            b->kind == COMP_CANON_FUTURE_DROP_READABLE,
+        b->elem, (uint32_t)args[0], trap);
+    return true;
+  case COMP_CANON_ERROR_CONTEXT_NEW:
+    *ok = canon_error_context_new(inst, b->opts, args[0], args[1], &r, trap);
+    break;
+  case COMP_CANON_ERROR_CONTEXT_DEBUG_MESSAGE:
+    *ok = canon_error_context_debug_message(inst, b->opts, (uint32_t)args[0],
+                                            args[1], trap);
+    return true;
+  case COMP_CANON_ERROR_CONTEXT_DROP:
+    *ok = canon_error_context_drop(inst, (uint32_t)args[0], trap);
+    return true;
+  case COMP_CANON_THREAD_NEW_INDIRECT:
+    *ok = canon_thread_new_indirect(inst, &b->table, (uint32_t)args[0], args[1],
+                                    &r, trap);
+    break;
   default: return false;
   }
   results[0] = r;

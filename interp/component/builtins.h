@@ -9,6 +9,7 @@
 #ifndef COMP_BUILTINS_H
 #define COMP_BUILTINS_H
 
+#include "../../canon/builtins.h"
 #include "../../canon/instance.h"
 #include "../../canon/layout.h"
 #include "../core/exec.h"
@@ -28,6 +29,8 @@ typedef struct comp_builtin_stub {
   const canon_memory *memory;  /* waitable-set.wait/poll: (memory m) */
   const canon_type *result;    /* task.return: its result type, or NULL */
   uint32_t nparams;            /* the core function's (set by _new) */
+  const canon_type *elem;      /* stream.* / future.*: T of stream<T>, or NULL */
+  canon_core_table table;      /* thread.new-indirect */
 } comp_builtin_stub;
 core_func_inst *comp_builtin_stub_new(core_store *s, comp_builtin_stub *env,
                                       const core_functype *ft);

@@ -19,6 +19,7 @@
 #include "../../canon/layout.h"
 #include "../../canon/resource.h"
 #include "../../canon/store.h"
+#include "../../canon/stream.h"
 #include "../../canon/subtask.h"
 #include "../../canon/waitable.h"
 #include "builtins.h"
@@ -188,6 +189,11 @@ static void free_inst(void *p) {
     case CANON_ENTRY_RESOURCE_HANDLE: free(obj); break;
     case CANON_ENTRY_SUBTASK: canon_subtask_free(obj); break;
     case CANON_ENTRY_WAITABLE_SET: canon_waitable_set_free(obj); break;
+    case CANON_ENTRY_ERROR_CONTEXT: canon_unref(obj); break;
+    case CANON_ENTRY_STREAM_READABLE:
+    case CANON_ENTRY_STREAM_WRITABLE:
+    case CANON_ENTRY_FUTURE_READABLE:
+    case CANON_ENTRY_FUTURE_WRITABLE: canon_copy_end_free(obj); break;
     default: break;
     }
   }
@@ -724,6 +730,49 @@ static comp_outcome canon_resource_def(ictx *x, comp_inst *I,
   return COMP_OK;
 }
 
+/* A core table for thread.new-indirect (canon_core_table), with the
+ * callees it has handed out (a table holds few distinct functions). */
+typedef struct core_table_ref {
+  comp_store *s;
+  core_table_inst *t;
+  core_callee **callees;
+  uint32_t n;
+} core_table_ref;
+
+static void free_table_ref_callees(void *p) {
+  core_table_ref *tr = p;
+  for (uint32_t i = 0; i < tr->n; i++) free(tr->callees[i]);
+  free(tr->callees);
+}
+
+/* ftbl.get(fi) and trap_if(f.t != ft), ft being (func (param i32)) */
+static bool core_table_ref_get(void *env, uint32_t i, canon_core_callee *out,
+                               canon_trap *trap) {
+  core_table_ref *tr = env;
+  bool in_bounds = false;
+  core_ref ref = core_table_get(tr->t, i, &in_bounds);
+  if (!in_bounds)
+    return canon_trapf(trap, CANON_TRAP_GUEST, "undefined element %u", i);
+  if (!ref) return canon_trapf(trap, CANON_TRAP_GUEST, "uninitialized element %u", i);
+  core_func_inst *f = (core_func_inst *)(uintptr_t)ref;
+  const core_functype *ft = core_func_type(f);
+  if (ft->nparams != 1 || ft->params[0] != CORE_I32 || ft->nresults != 0)
+    return canon_trapf(trap, CANON_TRAP_GUEST, "indirect call type mismatch");
+  core_callee *c = NULL;
+  for (uint32_t k = 0; k < tr->n && !c; k++)
+    if (tr->callees[k]->f == f) c = tr->callees[k];
+  if (!c) {
+    if (tr->n == 0) track(tr->s, tr, free_table_ref_callees);
+    tr->callees = xrealloc(tr->callees, (tr->n + 1) * sizeof *tr->callees);
+    c = xcalloc(1, sizeof *c);
+    c->store = tr->s->core;
+    c->f = f;
+    tr->callees[tr->n++] = c;
+  }
+  *out = (canon_core_callee){c, callee_call};
+  return true;
+}
+
 /* The other built-ins (builtins.h). */
 static comp_outcome canon_builtin_def(ictx *x, comp_inst *I,
                                       const comp_canon *cd) {
@@ -733,20 +782,40 @@ static comp_outcome canon_builtin_def(ictx *x, comp_inst *I,
   b->kind = cd->kind;
   b->cd = cd;
   comp_outcome r;
-  if (cd->kind == COMP_CANON_TASK_RETURN) {
+  if (cd->nopts || cd->kind == COMP_CANON_TASK_RETURN) {
     comp_opts *o = snew(x->s, sizeof *o);
     comp_opts tmp;
     if ((r = build_opts(x, I, cd->opts, cd->nopts, &tmp))) return r;
     move_opts(o, &tmp);
     b->opts = &o->o;
-    if (cd->has_result) {
-      if ((r = valtype(x, I, cd->result, &b->result))) return r;
-      canon_flatten_types(&b->result, 1, &o->o, &flat);
-      if (flat.n > CANON_MAX_FLAT_PARAMS) {
-        flat.n = 0;
-        canon_flat_vec_push(&flat, canon_opts_ptr_type(&o->o));
-      }
+  }
+  if (cd->kind == COMP_CANON_TASK_RETURN && cd->has_result) {
+    if ((r = valtype(x, I, cd->result, &b->result))) return r;
+    canon_flatten_types(&b->result, 1, b->opts, &flat);
+    if (flat.n > CANON_MAX_FLAT_PARAMS) {
+      flat.n = 0;
+      canon_flat_vec_push(&flat, canon_opts_ptr_type(b->opts));
     }
+  }
+  if (cd->kind >= COMP_CANON_STREAM_NEW &&
+      cd->kind <= COMP_CANON_FUTURE_DROP_WRITABLE) {
+    /* the stream<T> / future<T> operand: the built-ins need T */
+    comp_item it = {0};
+    if ((r = get(x, I, COMP_SORT_TYPE, cd->type, &it))) return r;
+    const canon_type *t = it.u.type->val;
+    if (it.u.type->kind != COMP_TYPE_VAL || !t ||
+        (t->kind != CANON_STREAM && t->kind != CANON_FUTURE))
+      return fail(x, COMP_LINK, "type index %u is not a stream or future type",
+                  cd->type);
+    b->elem = t->u.payload;
+  }
+  if (cd->kind == COMP_CANON_THREAD_NEW_INDIRECT) {
+    comp_item it = {0};
+    if ((r = get(x, I, COMP_SORT_CORE_TABLE, cd->table, &it))) return r;
+    core_table_ref *tr = snew(x->s, sizeof *tr);
+    tr->s = x->s;
+    tr->t = it.u.core.u.table;
+    b->table = (canon_core_table){tr, core_table_ref_get};
   }
   if (cd->kind == COMP_CANON_WAITABLE_SET_WAIT ||
       cd->kind == COMP_CANON_WAITABLE_SET_POLL) {

@@ -1,0 +1,115 @@
+/* error_context.c -- ErrorContext and its built-ins (CanonicalABI.md "canon
+ * error-context.new", "canon error-context.debug-message", "canon
+ * error-context.drop"; "Loading" lift_error_context, "Storing"
+ * lower_error_context); see error_context.h. */
+#include "error_context.h"
+
+#include <assert.h>
+#include <stdlib.h>
+
+#include "load_store.h"
+#include "store.h"
+
+static void destroy(canon_refobj *o) {
+  canon_error_context *e = (canon_error_context *)o;
+  canon_value_free(e->debug_message);
+  free(e);
+}
+
+canon_error_context *canon_error_context_make(const canon_value *msg) {
+  canon_error_context *e = calloc(1, sizeof *e);
+  if (!e) abort();
+  e->ref.refs = 1;
+  e->ref.destroy = destroy;
+  e->debug_message = canon_value_copy(msg);
+  return e;
+}
+
+/* Loading: lift_error_context (the value shares the table's object) */
+bool canon_lift_error_context(canon_context *cx, uint32_t i, canon_value **out) {
+  canon_table_entry e = {0};
+  if (!canon_table_get(&cx->inst->handles, i, &e, &cx->trap)) return false;
+  if (e.kind != CANON_ENTRY_ERROR_CONTEXT)
+    return canon_trapf(&cx->trap, CANON_TRAP_HANDLE_WRONG_TYPE,
+                       "handle index %u is not an error-context", i);
+  *out = canon_value_opaque(CANON_ERROR_CONTEXT, e.obj);
+  return true;
+}
+
+/* Storing: lower_error_context (the table entry holds a reference) */
+bool canon_lower_error_context(canon_context *cx, const canon_value *v,
+                               uint32_t *i) {
+  if (!canon_table_add(&cx->inst->handles, CANON_ENTRY_ERROR_CONTEXT,
+                       v->u.opaque, i, &cx->trap))
+    return false;
+  canon_ref(v->u.opaque);
+  return true;
+}
+
+/* canon error-context.new: the Deterministic Profile (the scheduler's
+ * first option) keeps no message; otherwise the string is loaded (the
+ * host-defined transformation is the identity here). */
+bool canon_error_context_new(canon_instance *inst, const canon_options *opts,
+                             uint64_t ptr, uint64_t tagged_code_units,
+                             uint32_t *out, canon_trap *trap) {
+  if (!inst->may_leave) return canon_trap_set(trap, CANON_TRAP_MAY_NOT_LEAVE);
+  canon_value *s = NULL;
+  if (canon_sched_choose(&inst->store->sched, CANON_CHOICE_ERROR_MESSAGE, 2) ==
+      0) {
+    s = canon_value_string("", 0);
+  } else {
+    canon_context cx;
+    canon_context_init(&cx, opts, inst, (canon_borrow_scope){0});
+    if (!canon_load_string_from_range(&cx, ptr, tagged_code_units, &s)) {
+      *trap = cx.trap;
+      return false;
+    }
+  }
+  canon_error_context *e = canon_error_context_make(s);
+  canon_value_free(s);
+  if (!canon_table_add(&inst->handles, CANON_ENTRY_ERROR_CONTEXT, e, out,
+                       trap)) {
+    canon_unref(&e->ref);
+    return false;
+  }
+  return true;
+}
+
+static bool get(canon_instance *inst, uint32_t i, canon_error_context **out,
+                canon_trap *trap) {
+  canon_table_entry e;
+  if (!canon_table_get(&inst->handles, i, &e, trap)) return false;
+  if (e.kind != CANON_ENTRY_ERROR_CONTEXT)
+    return canon_trapf(trap, CANON_TRAP_HANDLE_WRONG_TYPE,
+                       "handle index %u is not an error-context", i);
+  *out = e.obj;
+  return true;
+}
+
+/* canon error-context.debug-message */
+bool canon_error_context_debug_message(canon_instance *inst,
+                                       const canon_options *opts, uint32_t i,
+                                       uint64_t ptr, canon_trap *trap) {
+  if (!inst->may_leave) return canon_trap_set(trap, CANON_TRAP_MAY_NOT_LEAVE);
+  canon_error_context *e = NULL;
+  if (!get(inst, i, &e, trap)) return false;
+  canon_context cx;
+  canon_context_init(&cx, opts, inst, (canon_borrow_scope){0});
+  if (!canon_store_string(&cx, e->debug_message, ptr)) {
+    *trap = cx.trap;
+    return false;
+  }
+  return true;
+}
+
+/* canon error-context.drop */
+bool canon_error_context_drop(canon_instance *inst, uint32_t i,
+                              canon_trap *trap) {
+  if (!inst->may_leave) return canon_trap_set(trap, CANON_TRAP_MAY_NOT_LEAVE);
+  canon_error_context *e = NULL;
+  if (!get(inst, i, &e, trap)) return false;
+  canon_table_entry removed;
+  if (!canon_table_remove(&inst->handles, i, &removed, trap)) return false;
+  canon_unref(&e->ref);
+  return true;
+}
