@@ -27,12 +27,11 @@ canon_error_context *canon_error_context_make(const canon_value *msg) {
 
 /* Loading: lift_error_context (the value shares the table's object) */
 bool canon_lift_error_context(canon_context *cx, uint32_t i, canon_value **out) {
-  canon_table_entry e = {0};
-  if (!canon_table_get(&cx->inst->handles, i, &e, &cx->trap)) return false;
-  if (e.kind != CANON_ENTRY_ERROR_CONTEXT)
-    return canon_trapf(&cx->trap, CANON_TRAP_HANDLE_WRONG_TYPE,
-                       "handle index %u is not an error-context", i);
-  *out = canon_value_opaque(CANON_ERROR_CONTEXT, e.obj);
+  canon_refobj *e = NULL;
+  if (!canon_table_get_kind(&cx->inst->handles, i, CANON_ENTRY_ERROR_CONTEXT,
+                            (void **)&e, &cx->trap))
+    return false;
+  *out = canon_value_opaque(CANON_ERROR_CONTEXT, e);
   return true;
 }
 
@@ -77,13 +76,8 @@ bool canon_error_context_new(canon_instance *inst, const canon_options *opts,
 
 static bool get(canon_instance *inst, uint32_t i, canon_error_context **out,
                 canon_trap *trap) {
-  canon_table_entry e;
-  if (!canon_table_get(&inst->handles, i, &e, trap)) return false;
-  if (e.kind != CANON_ENTRY_ERROR_CONTEXT)
-    return canon_trapf(trap, CANON_TRAP_HANDLE_WRONG_TYPE,
-                       "handle index %u is not an error-context", i);
-  *out = e.obj;
-  return true;
+  return canon_table_get_kind(&inst->handles, i, CANON_ENTRY_ERROR_CONTEXT,
+                              (void **)out, trap);
 }
 
 /* canon error-context.debug-message */

@@ -173,3 +173,32 @@ bool canon_resource_rep(canon_table *t, const canon_resource_type *rt,
   *rep = h->rep;
   return true;
 }
+
+const char *canon_entry_kind_name(canon_entry_kind kind) {
+  switch (kind) {
+  case CANON_ENTRY_RESOURCE_HANDLE: return "resource handle";
+  case CANON_ENTRY_ERROR_CONTEXT: return "error-context";
+  case CANON_ENTRY_SUBTASK: return "subtask";
+  case CANON_ENTRY_WAITABLE_SET: return "waitable set";
+  case CANON_ENTRY_STREAM_READABLE: return "readable stream end";
+  case CANON_ENTRY_STREAM_WRITABLE: return "writable stream end";
+  case CANON_ENTRY_FUTURE_READABLE: return "readable future end";
+  case CANON_ENTRY_FUTURE_WRITABLE: return "writable future end";
+  case CANON_ENTRY_THREAD: return "thread";
+  }
+  return "?";
+}
+
+bool canon_table_get_kind(const canon_table *t, uint32_t i,
+                          canon_entry_kind kind, void **obj, canon_trap *trap) {
+  canon_table_entry e = {0};
+  if (!canon_table_get(t, i, &e, trap)) return false;
+  if (e.kind != kind) {
+    const char *name = canon_entry_kind_name(kind);
+    bool an = name[0] == 'e';
+    return canon_trapf(trap, CANON_TRAP_HANDLE_WRONG_TYPE,
+                       "handle index %u is not a%s %s", i, an ? "n" : "", name);
+  }
+  *obj = e.obj;
+  return true;
+}

@@ -53,6 +53,12 @@ void canon_table_free(canon_table *t);
 /* Table.get: traps "unknown handle index I" if out of range or a hole. */
 bool canon_table_get(const canon_table *t, uint32_t i, canon_table_entry *out,
                      canon_trap *trap);
+/* Table.get followed by the spec's `trap_if(not isinstance(e, T))`: the
+ * entry at i must be of `kind` ("handle index I is not a waitable set"). */
+bool canon_table_get_kind(const canon_table *t, uint32_t i,
+                          canon_entry_kind kind, void **obj, canon_trap *trap);
+/* "resource handle", "waitable set", "readable stream end", ... */
+const char *canon_entry_kind_name(canon_entry_kind kind);
 /* Table.add: reuses the last freed index, else appends; traps past
  * max_length. */
 bool canon_table_add(canon_table *t, canon_entry_kind kind, void *obj,

@@ -58,13 +58,12 @@ static bool callback_loop(canon_task *task, canon_thread *thread,
       event = (canon_event){cancelled ? CANON_EVENT_TASK_CANCELLED
                                       : CANON_EVENT_NONE, 0, 0};
     } else {
-      canon_table_entry e;
-      if (!canon_table_get(&inst->handles, si, &e, trap)) return false;
-      if (e.kind != CANON_ENTRY_WAITABLE_SET)
-        return canon_trapf(trap, CANON_TRAP_GUEST,
-                           "handle index %u is not a waitable set", si);
+      canon_waitable_set *wset = NULL;
+      if (!canon_table_get_kind(&inst->handles, si, CANON_ENTRY_WAITABLE_SET,
+                                (void **)&wset, trap))
+        return false;
       if (!canon_waitable_set_wait_for_event_and(
-              e.obj, thread, no_exclusive_thread, inst, true, &event, trap))
+              wset, thread, no_exclusive_thread, inst, true, &event, trap))
         return false;
     }
     assert(inst->exclusive_thread == NULL);
@@ -189,7 +188,11 @@ static bool canon_lift(canon_lifted *l, const canon_call_hooks *hooks,
       uint32_t n = sync_candidates(l->inst, &cands);
       if (n == 0) {
         free(cands);
-        ok = canon_trapf(trap, CANON_TRAP_GUEST, CANON_MSG_SYNC_BLOCKED);
+        /* trap_if(not candidates): nothing can ever resolve this task.
+         * (Wasmtime words this case either way, depending on whether the
+         * instance has other threads; both words apply.) */
+        ok = canon_trapf(trap, CANON_TRAP_GUEST, "%s (%s)", CANON_MSG_DEADLOCK,
+                         CANON_MSG_SYNC_BLOCKED);
         break;
       }
       canon_thread *t = cands[canon_sched_choose(&s->sched,

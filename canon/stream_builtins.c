@@ -10,29 +10,25 @@
 #include "task.h"
 #include "thread.h"
 
-/* thread = current_thread() (NULL at instantiation: nothing may block);
- * trap_if(not thread.task.inst.may_leave) */
-static bool prologue(canon_instance *inst, canon_thread **out,
-                     canon_trap *trap) {
-  canon_thread *t = inst->store ? inst->store->current : NULL;
-  assert(!t || t->task->inst == inst);
-  if (!inst->may_leave) return canon_trap_set(trap, CANON_TRAP_MAY_NOT_LEAVE);
-  *out = t;
-  return true;
-}
-
 static const char *noun(bool future) { return future ? "future" : "stream"; }
+
+/* ReadableStreamEnd, WritableStreamEnd, ReadableFutureEnd or
+ * WritableFutureEnd */
+static canon_entry_kind end_kind(bool future, bool readable) {
+  return future ? (readable ? CANON_ENTRY_FUTURE_READABLE
+                            : CANON_ENTRY_FUTURE_WRITABLE)
+                : (readable ? CANON_ENTRY_STREAM_READABLE
+                            : CANON_ENTRY_STREAM_WRITABLE);
+}
 
 /* canon stream.new / future.new: packed ri | (wi << 32) */
 bool canon_stream_new(canon_instance *inst, bool future, const canon_type *t,
                       uint64_t *out, canon_trap *trap) {
   canon_thread *th = NULL;
-  if (!prologue(inst, &th, trap)) return false;
+  if (!canon_builtin_prologue(inst, &th, trap)) return false;
   canon_shared *s = canon_shared_new(future, t);
-  canon_copy_end *r = canon_copy_end_new(
-      future ? CANON_ENTRY_FUTURE_READABLE : CANON_ENTRY_STREAM_READABLE, s);
-  canon_copy_end *w = canon_copy_end_new(
-      future ? CANON_ENTRY_FUTURE_WRITABLE : CANON_ENTRY_STREAM_WRITABLE, s);
+  canon_copy_end *r = canon_copy_end_new(end_kind(future, true), s);
+  canon_copy_end *w = canon_copy_end_new(end_kind(future, false), s);
   uint32_t ri = 0, wi = 0;
   if (!canon_table_add(&inst->handles, r->kind, r, &ri, trap)) {
     canon_copy_end_free(r);
@@ -52,21 +48,13 @@ bool canon_stream_new(canon_instance *inst, bool future, const canon_type *t,
 static bool get_end(canon_instance *inst, uint32_t i, canon_entry_kind kind,
                     const canon_type *t, canon_copy_end **out,
                     canon_trap *trap) {
-  canon_table_entry en;
-  if (!canon_table_get(&inst->handles, i, &en, trap)) return false;
-  bool future = kind == CANON_ENTRY_FUTURE_READABLE ||
-                kind == CANON_ENTRY_FUTURE_WRITABLE;
-  bool readable = kind == CANON_ENTRY_FUTURE_READABLE ||
-                  kind == CANON_ENTRY_STREAM_READABLE;
-  if (en.kind != kind)
-    return canon_trapf(trap, CANON_TRAP_HANDLE_WRONG_TYPE,
-                       "handle index %u is not a %s %s end", i,
-                       readable ? "readable" : "writable", noun(future));
-  canon_copy_end *e = en.obj;
+  canon_copy_end *e = NULL;
+  if (!canon_table_get_kind(&inst->handles, i, kind, (void **)&e, trap))
+    return false;
   if (!canon_type_equal(e->shared->t, t))
     return canon_trapf(trap, CANON_TRAP_HANDLE_WRONG_TYPE,
                        "handle index %u is a %s of another type", i,
-                       noun(future));
+                       noun(e->shared->future));
   *out = e;
   return true;
 }
@@ -96,9 +84,6 @@ static bool check_idle(const canon_copy_end *e, canon_trap *trap) {
                      "future/stream");
 }
 
-static bool cannot_block(canon_trap *trap) {
-  return canon_trapf(trap, CANON_TRAP_GUEST, "%s", CANON_MSG_SYNC_BLOCKED);
-}
 
 /* The end of stream_copy / future_copy / cancel_copy: if the event is not
  * there yet, wait for it (sync) or return BLOCKED (async). */
@@ -109,7 +94,7 @@ static bool finish(canon_copy_end *e, canon_thread *th, bool async_,
       *out = CANON_BLOCKED;
       return true;
     }
-    if (!th) return cannot_block(trap);
+    if (!th) return canon_cannot_block(trap);
     if (!canon_waitable_wait_for_pending_event(&e->w, th, trap)) return false;
   }
   canon_event ev = canon_waitable_get_pending_event(&e->w);
@@ -127,12 +112,8 @@ bool canon_copy_builtin(canon_instance *inst, bool future, bool readable,
                         canon_trap *trap) {
   canon_thread *th = NULL;
   canon_copy_end *e = NULL;
-  canon_entry_kind kind =
-      future ? (readable ? CANON_ENTRY_FUTURE_READABLE
-                         : CANON_ENTRY_FUTURE_WRITABLE)
-             : (readable ? CANON_ENTRY_STREAM_READABLE
-                         : CANON_ENTRY_STREAM_WRITABLE);
-  if (!prologue(inst, &th, trap) || !get_end(inst, i, kind, t, &e, trap) ||
+  canon_entry_kind kind = end_kind(future, readable);
+  if (!canon_builtin_prologue(inst, &th, trap) || !get_end(inst, i, kind, t, &e, trap) ||
       !check_idle(e, trap))
     return false;
   if (canon_waitable_in_set(&e->w) && !opts->async)
@@ -155,12 +136,8 @@ bool canon_cancel_copy_builtin(canon_instance *inst, bool future,
                                uint32_t i, uint32_t *out, canon_trap *trap) {
   canon_thread *th = NULL;
   canon_copy_end *e = NULL;
-  canon_entry_kind kind =
-      future ? (readable ? CANON_ENTRY_FUTURE_READABLE
-                         : CANON_ENTRY_FUTURE_WRITABLE)
-             : (readable ? CANON_ENTRY_STREAM_READABLE
-                         : CANON_ENTRY_STREAM_WRITABLE);
-  if (!prologue(inst, &th, trap) || !get_end(inst, i, kind, t, &e, trap))
+  canon_entry_kind kind = end_kind(future, readable);
+  if (!canon_builtin_prologue(inst, &th, trap) || !get_end(inst, i, kind, t, &e, trap))
     return false;
   if (e->state != CANON_COPY_COPYING || e->w.has_sync_waiter)
     return canon_trapf(trap, CANON_TRAP_GUEST,
@@ -179,12 +156,8 @@ bool canon_copy_end_drop_builtin(canon_instance *inst, bool future,
                                  uint32_t i, canon_trap *trap) {
   canon_thread *th = NULL;
   canon_copy_end *e = NULL;
-  canon_entry_kind kind =
-      future ? (readable ? CANON_ENTRY_FUTURE_READABLE
-                         : CANON_ENTRY_FUTURE_WRITABLE)
-             : (readable ? CANON_ENTRY_STREAM_READABLE
-                         : CANON_ENTRY_STREAM_WRITABLE);
-  if (!prologue(inst, &th, trap) || !get_end(inst, i, kind, t, &e, trap))
+  canon_entry_kind kind = end_kind(future, readable);
+  if (!canon_builtin_prologue(inst, &th, trap) || !get_end(inst, i, kind, t, &e, trap))
     return false;
   /* the spec removes first; checking first keeps the table whole when
    * drop traps (the store is unusable after a trap anyway) */

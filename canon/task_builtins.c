@@ -121,6 +121,19 @@ bool canon_task_cancel_builtin(canon_instance *inst, canon_trap *trap) {
   return canon_task_cancel(task, trap);
 }
 
+bool canon_builtin_prologue(canon_instance *inst, canon_thread **out,
+                            canon_trap *trap) {
+  canon_thread *t = inst->store ? inst->store->current : NULL;
+  assert(!t || t->task->inst == inst);
+  if (!inst->may_leave) return canon_trap_set(trap, CANON_TRAP_MAY_NOT_LEAVE);
+  *out = t;
+  return true;
+}
+
+bool canon_cannot_block(canon_trap *trap) {
+  return canon_trapf(trap, CANON_TRAP_GUEST, "%s", CANON_MSG_SYNC_BLOCKED);
+}
+
 /* The prologue of the thread built-ins: thread = current_thread();
  * trap_if(not thread.task.inst.may_leave) */
 static bool thread_prologue(canon_instance *inst, canon_thread **out,

@@ -12,33 +12,12 @@
 #include "thread.h"
 #include "waitable.h"
 
-/* thread = current_thread(); trap_if(not thread.task.inst.may_leave).
- * Core code run while instantiating (a start function) has no current
- * thread: *out is then NULL, and what would block traps (the start
- * function is implicitly synchronous). */
-static bool prologue(canon_instance *inst, canon_thread **out,
-                     canon_trap *trap) {
-  canon_thread *t = inst->store ? inst->store->current : NULL;
-  assert(!t || t->task->inst == inst);
-  if (!inst->may_leave) return canon_trap_set(trap, CANON_TRAP_MAY_NOT_LEAVE);
-  *out = t;
-  return true;
-}
-
-static bool cannot_block(canon_trap *trap) {
-  return canon_trapf(trap, CANON_TRAP_GUEST, "%s", CANON_MSG_SYNC_BLOCKED);
-}
 
 /* trap_if(not isinstance(x, WaitableSet)) after handles.get(i) */
 static bool get_wset(canon_instance *inst, uint32_t i,
                      canon_waitable_set **out, canon_trap *trap) {
-  canon_table_entry e;
-  if (!canon_table_get(&inst->handles, i, &e, trap)) return false;
-  if (e.kind != CANON_ENTRY_WAITABLE_SET)
-    return canon_trapf(trap, CANON_TRAP_GUEST,
-                       "handle index %u is not a waitable set", i);
-  *out = e.obj;
-  return true;
+  return canon_table_get_kind(&inst->handles, i, CANON_ENTRY_WAITABLE_SET,
+                              (void **)out, trap);
 }
 
 /* The waitables of the handle table (subtasks, stream and future ends),
@@ -64,7 +43,7 @@ static bool get_waitable(canon_instance *inst, uint32_t i,
 bool canon_waitable_set_new_builtin(canon_instance *inst, uint32_t *out,
                                     canon_trap *trap) {
   canon_thread *th = NULL;
-  if (!prologue(inst, &th, trap)) return false;
+  if (!canon_builtin_prologue(inst, &th, trap)) return false;
   canon_waitable_set *s = canon_waitable_set_new();
   if (!canon_table_add(&inst->handles, CANON_ENTRY_WAITABLE_SET, s, out,
                        trap)) {
@@ -103,11 +82,11 @@ bool canon_waitable_set_wait_builtin(canon_instance *inst, bool cancellable,
                                      canon_trap *trap) {
   canon_thread *th = NULL;
   canon_waitable_set *s = NULL;
-  if (!prologue(inst, &th, trap) || !get_wset(inst, si, &s, trap))
+  if (!canon_builtin_prologue(inst, &th, trap) || !get_wset(inst, si, &s, trap))
     return false;
   canon_event e;
   if (!th) {
-    if (!canon_waitable_set_has_pending_event(s)) return cannot_block(trap);
+    if (!canon_waitable_set_has_pending_event(s)) return canon_cannot_block(trap);
     e = canon_waitable_set_get_pending_event(s, &inst->store->sched);
     return unpack_event(inst, mem, ptr, e, out, trap);
   }
@@ -123,7 +102,7 @@ bool canon_waitable_set_poll_builtin(canon_instance *inst, bool cancellable,
                                      canon_trap *trap) {
   canon_thread *th = NULL;
   canon_waitable_set *s = NULL;
-  if (!prologue(inst, &th, trap) || !get_wset(inst, si, &s, trap))
+  if (!canon_builtin_prologue(inst, &th, trap) || !get_wset(inst, si, &s, trap))
     return false;
   canon_event e;
   if (th)
@@ -138,17 +117,15 @@ bool canon_waitable_set_poll_builtin(canon_instance *inst, bool cancellable,
 bool canon_waitable_set_drop_builtin(canon_instance *inst, uint32_t i,
                                      canon_trap *trap) {
   canon_thread *th = NULL;
+  canon_waitable_set *s = NULL;
   canon_table_entry e;
-  if (!prologue(inst, &th, trap)) return false;
-  if (!canon_table_get(&inst->handles, i, &e, trap)) return false;
-  if (e.kind != CANON_ENTRY_WAITABLE_SET)
-    return canon_trapf(trap, CANON_TRAP_GUEST,
-                       "handle index %u is not a waitable set", i);
+  if (!canon_builtin_prologue(inst, &th, trap) || !get_wset(inst, i, &s, trap))
+    return false;
   /* the spec removes first, then traps in drop(); a trap ends the store
    * anyway, so checking first keeps the table consistent */
-  if (!canon_waitable_set_drop(e.obj, trap)) return false;
+  if (!canon_waitable_set_drop(s, trap)) return false;
   if (!canon_table_remove(&inst->handles, i, &e, trap)) return false;
-  canon_waitable_set_free(e.obj);
+  canon_waitable_set_free(s);
   return true;
 }
 
@@ -156,7 +133,7 @@ bool canon_waitable_join_builtin(canon_instance *inst, uint32_t wi,
                                  uint32_t si, canon_trap *trap) {
   canon_thread *th = NULL;
   canon_waitable *w = NULL;
-  if (!prologue(inst, &th, trap) || !get_waitable(inst, wi, &w, trap))
+  if (!canon_builtin_prologue(inst, &th, trap) || !get_waitable(inst, wi, &w, trap))
     return false;
   if (w->has_sync_waiter)
     return canon_trapf(trap, CANON_TRAP_GUEST, CANON_MSG_WAITABLE_SYNC);
@@ -174,13 +151,11 @@ bool canon_waitable_join_builtin(canon_instance *inst, uint32_t wi,
 bool canon_subtask_cancel_builtin(canon_instance *inst, bool async_,
                                   uint32_t i, uint32_t *out, canon_trap *trap) {
   canon_thread *th = NULL;
-  canon_table_entry e;
-  if (!prologue(inst, &th, trap)) return false;
-  if (!canon_table_get(&inst->handles, i, &e, trap)) return false;
-  if (e.kind != CANON_ENTRY_SUBTASK)
-    return canon_trapf(trap, CANON_TRAP_GUEST,
-                       "handle index %u is not a subtask", i);
-  canon_subtask *st = e.obj;
+  canon_subtask *st = NULL;
+  if (!canon_builtin_prologue(inst, &th, trap) ||
+      !canon_table_get_kind(&inst->handles, i, CANON_ENTRY_SUBTASK,
+                            (void **)&st, trap))
+    return false;
   if (canon_subtask_resolve_delivered(st))
     return canon_trapf(trap, CANON_TRAP_GUEST,
                        "subtask has already resolved and been delivered");
@@ -201,7 +176,7 @@ bool canon_subtask_cancel_builtin(canon_instance *inst, bool async_,
         *out = CANON_BLOCKED;
         return true;
       }
-      if (!th) return cannot_block(trap);
+      if (!th) return canon_cannot_block(trap);
       if (!canon_waitable_wait_for_pending_event(&st->w, th, trap))
         return false;
     }
@@ -218,14 +193,14 @@ bool canon_subtask_cancel_builtin(canon_instance *inst, bool async_,
 bool canon_subtask_drop_builtin(canon_instance *inst, uint32_t i,
                                 canon_trap *trap) {
   canon_thread *th = NULL;
+  canon_subtask *st = NULL;
   canon_table_entry e;
-  if (!prologue(inst, &th, trap)) return false;
-  if (!canon_table_get(&inst->handles, i, &e, trap)) return false;
-  if (e.kind != CANON_ENTRY_SUBTASK)
-    return canon_trapf(trap, CANON_TRAP_GUEST,
-                       "handle index %u is not a subtask", i);
-  if (!canon_subtask_drop(e.obj, trap)) return false;
+  if (!canon_builtin_prologue(inst, &th, trap) ||
+      !canon_table_get_kind(&inst->handles, i, CANON_ENTRY_SUBTASK,
+                            (void **)&st, trap))
+    return false;
+  if (!canon_subtask_drop(st, trap)) return false;
   if (!canon_table_remove(&inst->handles, i, &e, trap)) return false;
-  canon_subtask_free(e.obj);
+  canon_subtask_free(st);
   return true;
 }

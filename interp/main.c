@@ -25,8 +25,10 @@ enum { EXIT_FAIL = 1, EXIT_USAGE = 2 };
 static const char usage_main[] =
     "usage: cmref COMMAND [OPTIONS] ARGS...\n"
     "\n"
-    "A reference interpreter for WebAssembly (core wasm; the Component Model\n"
-    "comes next).\n"
+    "A reference interpreter for WebAssembly: core wasm and the Component\n"
+    "Model with the Canonical ABI, async included (tasks, threads, streams,\n"
+    "futures, waitable sets), run step by step on one deterministic event\n"
+    "loop.\n"
     "\n"
     "commands:\n"
     "  run FILE.wast...          run .wast test scripts\n"
