@@ -409,7 +409,9 @@ static comp_outcome build_opts(ictx *x, comp_inst *I, const comp_canonopt *opts,
     }
   }
   if (o->m) {
-    o->mem = (canon_memory){o, o->m, CANON_FLAT_I32, mem_size, mem_read, mem_write};
+    canon_flat at = core_memory_type(o->m)->limits.is64 ? CANON_FLAT_I64
+                                                        : CANON_FLAT_I32;
+    o->mem = (canon_memory){o, o->m, at, mem_size, mem_read, mem_write};
     o->o.memory = &o->mem;
   }
   if (o->realloc_f) {

@@ -111,6 +111,8 @@ core_tag_inst *core_tag_new(core_store *s, const core_functype *t);
 
 /* Memory access for the host (canon/ load and store). */
 uint8_t *core_memory_data(core_mem_inst *m, uint64_t *size_bytes);
+/* The memory's type (limits.min is its current size in pages). */
+const core_memtype *core_memory_type(const core_mem_inst *m);
 uint64_t core_global_get(const core_global_inst *g);
 const core_globaltype *core_global_type(const core_global_inst *g);
 core_ref core_table_get(const core_table_inst *t, uint64_t i, bool *in_bounds);

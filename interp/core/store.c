@@ -274,6 +274,10 @@ bool core_memory_grow(core_mem_inst *m, uint64_t delta) {
   return true;
 }
 
+const core_memtype *core_memory_type(const core_mem_inst *m) {
+  return &m->type;
+}
+
 uint8_t *core_memory_data(core_mem_inst *m, uint64_t *size_bytes) {
   if (size_bytes) *size_bytes = m->size;
   return m->data;
