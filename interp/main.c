@@ -55,7 +55,16 @@ static const char usage_main[] =
   "  --max-call-depth N      frames before \"call stack exhausted\"\n"        \
   "                          (default 10000)\n"                              \
   "  --max-memory-pages N    largest memory, in 64 KiB pages (default 65536)\n"\
+  "  --max-threads N         Component Model threads alive at once\n"        \
+  "                          (default 10000)\n"                              \
   FEATURES_HELP
+
+#define SCHED_HELP                                                           \
+  "scheduling (the choices the spec leaves open):\n"                         \
+  "  --sched POLICY          deterministic (default: the Deterministic\n"     \
+  "                          Profile, always the first option) or random\n"  \
+  "  --seed N                seed of the random policy (default 0); the same\n"\
+  "                          seed gives the same run\n"
 
 static const char usage_run[] =
     "usage: cmref run [OPTIONS] FILE.wast...\n"
@@ -70,7 +79,7 @@ static const char usage_run[] =
     "  -v, --verbose           also print skips, per-file totals and what\n"
     "                          spectest's print functions print\n"
     "  --json                  print the results as JSON instead of text\n"
-    "  --json=FILE             also write the results as JSON to FILE\n" LIMIT_HELP;
+    "  --json=FILE             also write the results as JSON to FILE\n" LIMIT_HELP SCHED_HELP;
 
 static const char usage_validate[] =
     "usage: cmref validate [OPTIONS] FILE\n"
@@ -131,6 +140,7 @@ static const char usage_roundtrip[] =
 typedef struct opts {
   core_config cfg;
   core_features features;
+  wast_comp_options comp;
   bool quiet, verbose, json_stdout, help;
   const char *json_file;
   const char *output; /* assemble: -o FILE */
@@ -210,6 +220,20 @@ static int parse_opts(const char *cmd, int argc, char **argv, opts *o) {
                 cmd, v, core_features_names);
         return EXIT_USAGE;
       }
+    } else if ((v = opt_value(a, "--sched", &i, argc, argv))) {
+      if (!strcmp(v, "random")) o->comp.sched_random = true;
+      else if (!strcmp(v, "deterministic")) o->comp.sched_random = false;
+      else {
+        fprintf(stderr, "cmref %s: unknown --sched policy \"%s\" (known: "
+                "deterministic, random)\n", cmd, v);
+        return EXIT_USAGE;
+      }
+    } else if ((v = opt_value(a, "--seed", &i, argc, argv))) {
+      if (!parse_u64(v, UINT64_MAX, &n)) goto bad_number;
+      o->comp.seed = n;
+    } else if ((v = opt_value(a, "--max-threads", &i, argc, argv))) {
+      if (!parse_u64(v, UINT32_MAX, &n) || n == 0) goto bad_number;
+      o->comp.max_threads = (uint32_t)n;
     } else if ((v = opt_value(a, "--max-memory-pages", &i, argc, argv))) {
       if (!parse_u64(v, UINT64_MAX, &n)) goto bad_number;
       o->cfg.max_memory_pages = n;
@@ -251,7 +275,8 @@ static int cmd_run(opts *o) {
                      : o->verbose ? WAST_VERBOSE
                                   : WAST_NORMAL;
   bool text = !o->json_stdout;
-  wast_options wo = {o->cfg, o->features, o->verbose && text ? stdout : NULL};
+  wast_options wo = {o->cfg, o->features, o->verbose && text ? stdout : NULL,
+                     o->comp};
   wast_results res;
   memset(&res, 0, sizeof res);
   for (int i = 0; i < o->nargs; i++) {

@@ -204,6 +204,8 @@ static void free_inst(void *p) {
   free(I);
 }
 
+canon_Store *comp_store_canon(comp_store *s) { return &s->canon; }
+
 void comp_store_stop(comp_store *s) {
   if (s->stopped) return;
   s->stopped = true;

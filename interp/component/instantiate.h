@@ -62,6 +62,8 @@ typedef enum comp_outcome {
 
 comp_store *comp_store_new(core_store *core);
 void comp_store_free(comp_store *s);
+/* The Store of the Canonical ABI inside (to set its scheduler and limits). */
+canon_Store *comp_store_canon(comp_store *s);
 /* Ends every suspended thread (unwinding it through core code, so the core
  * store must still be alive); the instances stay until comp_store_free. */
 void comp_store_stop(comp_store *s);

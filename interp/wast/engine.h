@@ -121,6 +121,8 @@ core_store *wast_core_engine_store(wast_engine *e);
 /* The component model engine (engine_component.c), sharing the core
  * engine's store; free it after the core engine (its modules must
  * outlive the core instances made from them). */
-wast_engine *wast_component_engine_new(wast_engine *core);
+struct wast_comp_options;
+wast_engine *wast_component_engine_new(wast_engine *core,
+                                       const struct wast_comp_options *opt);
 
 #endif

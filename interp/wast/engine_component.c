@@ -18,6 +18,7 @@
 #include "../core/validate.h"
 #include "comp_values.h"
 #include "engine.h"
+#include "wast.h"
 
 typedef struct comp_def_ref {
   comp_component *c;
@@ -354,11 +355,20 @@ static const wast_engine_ext comp_ext = {
     .substring_messages = true,
 };
 
-wast_engine *wast_component_engine_new(wast_engine *core) {
+wast_engine *wast_component_engine_new(wast_engine *core,
+                                       const wast_comp_options *opt) {
   comp_engine *ce = calloc(1, sizeof *ce);
   if (!ce) return NULL;
   ce->base.ops = &comp_ops;
   ce->base.ext = &comp_ext;
   ce->store = comp_store_new(wast_core_engine_store(core));
+  if (opt) {
+    canon_Store *cs = comp_store_canon(ce->store);
+    canon_sched_init(&cs->sched,
+                     opt->sched_random ? CANON_SCHED_RANDOM
+                                       : CANON_SCHED_DETERMINISTIC,
+                     opt->seed);
+    if (opt->max_threads) cs->max_threads = opt->max_threads;
+  }
   return &ce->base;
 }

@@ -957,7 +957,7 @@ void wast_run_source(const char *src, size_t len, const char *name,
   }
   r.core->resolve = resolve;
   r.core->resolve_ctx = &r;
-  r.comp = wast_component_engine_new(r.core);
+  r.comp = wast_component_engine_new(r.core, &opt->comp);
   if (!r.comp) {
     wast_file_add(f, 0, "script", WAST_FAIL, false, "cannot create a store");
     r.core->ops->free(r.core);

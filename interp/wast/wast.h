@@ -14,10 +14,18 @@
 #include "../util/diag.h"
 #include "report.h"
 
+/* How components run: the scheduler's policy and the thread limit. */
+typedef struct wast_comp_options {
+  bool sched_random;    /* --sched random (default: deterministic) */
+  uint64_t seed;        /* --seed N */
+  uint32_t max_threads; /* --max-threads N; 0: the default */
+} wast_comp_options;
+
 typedef struct wast_options {
   core_config config;     /* limits for the code the script runs */
   core_features features; /* what core modules may use (--features) */
   FILE *print_to;     /* spectest print output; NULL = quiet */
+  wast_comp_options comp;
 } wast_options;
 
 /* Runs the script in file `path`, recording each command in f.  A file that
