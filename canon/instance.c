@@ -5,10 +5,13 @@
 #include <assert.h>
 #include <stddef.h>
 
+#include "store.h"
+
 void canon_instance_init(canon_instance *inst, canon_Store *store,
                          canon_instance *parent) {
   assert(!parent || parent->store == store);
   inst->store = store;
+  inst->id = store ? ++store->next_inst_id : 0;
   inst->parent = parent;
   canon_table_init(&inst->handles);
   canon_table_init(&inst->threads);

@@ -15,6 +15,7 @@ typedef struct canon_thread canon_thread;
 
 struct canon_instance {
   canon_Store *store;
+  uint32_t id; /* store-wide number, for traces */
   canon_instance *parent; /* NULL when instantiated by the host */
   canon_table handles;
   canon_table threads; /* of canon_thread (CANON_ENTRY_THREAD) */

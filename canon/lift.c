@@ -10,6 +10,7 @@
 #include "layout.h"
 #include "task.h"
 #include "thread.h"
+#include "trace.h"
 #include "waitable.h"
 
 static void free_values(canon_value **vs, uint32_t n) {
@@ -70,6 +71,9 @@ static bool callback_loop(canon_task *task, canon_thread *thread,
     inst->exclusive_thread = task->implicit_thread;
     uint64_t args[3] = {(uint64_t)event.code, event.p1, event.p2};
     uint64_t res[1] = {0};
+    canon_trace_emit(inst->store->trace, "callback",
+                     "\"task\":%u,\"event\":[%u,%u,%u]", task->id,
+                     (unsigned)event.code, event.p1, event.p2);
     if (!l->callback.call(l->callback.env, args, 3, res, 1, trap)) return false;
     if (!unpack_callback_result(res[0], &code, &si, trap)) return false;
   }
@@ -115,9 +119,15 @@ static bool lift_thread_func(canon_thread *thread, void *env,
   flat_results = calloc(nflat + 1, sizeof *flat_results);
   if (!flat_results) abort();
   /* call_and_trap_on_throw(callee, flat_args) */
+  canon_trace *tr = l->inst->store->trace;
+  char buf[512];
+  canon_trace_emit(tr, "lift.call", "\"task\":%u,\"args\":%s", task->id,
+                   canon_json_u64s(buf, sizeof buf, flat_args.v, flat_args.n));
   ok = l->callee.call(l->callee.env, flat_args.v, flat_args.n, flat_results,
                       nflat, trap);
   if (!ok) goto out;
+  canon_trace_emit(tr, "lift.return", "\"task\":%u,\"results\":%s", task->id,
+                   canon_json_u64s(buf, sizeof buf, flat_results, nflat));
 
   if (!l->opts->async) {
     result = calloc(nr + 1, sizeof *result);

@@ -10,6 +10,7 @@
 #include "subtask.h"
 #include "task.h"
 #include "thread.h"
+#include "trace.h"
 
 static void free_values(canon_value **vs, uint32_t n) {
   if (!vs) return;
@@ -21,6 +22,9 @@ static void free_values(canon_value **vs, uint32_t n) {
 static canon_event subtask_event(canon_waitable *w) {
   canon_subtask *st = (canon_subtask *)w;
   if (canon_subtask_resolved(st)) canon_subtask_deliver_resolved(st);
+  canon_trace_emit(st->store->trace, "event",
+                   "\"code\":%u,\"p1\":%u,\"p2\":%u",
+                   CANON_EVENT_SUBTASK, st->index, (unsigned)st->state);
   return (canon_event){CANON_EVENT_SUBTASK, st->index, st->state};
 }
 
@@ -115,6 +119,10 @@ bool canon_lower_call(const canon_funcinst *callee, const canon_options *opts,
   st->nr = canon_functype_result_type(callee->ft, &st->rts);
 
   canon_call_hooks hooks = {st, lower_on_start, lower_on_resolve};
+  char buf[512];
+  canon_trace_emit(s->trace, "lower.call", "\"inst\":%u,\"async\":%s,\"args\":%s",
+                   inst->id, opts->async ? "true" : "false",
+                   canon_json_u64s(buf, sizeof buf, flat_args, nargs));
   if (!callee->call(callee->env, &hooks, inst, &st->on_cancel, trap)) {
     discard_subtask(s, st);
     return false;
@@ -137,6 +145,10 @@ bool canon_lower_call(const canon_funcinst *callee, const canon_options *opts,
     canon_subtask_deliver_resolved(st);
     for (uint32_t i = 0; i < st->flat_results.n; i++)
       canon_core_vec_push(flat_results, st->flat_results.v[i]);
+    canon_trace_emit(s->trace, "lower.return", "\"inst\":%u,\"results\":%s",
+                     inst->id, canon_json_u64s(buf, sizeof buf,
+                                               st->flat_results.v,
+                                               st->flat_results.n));
     canon_subtask_free(st);
     return true;
   }
@@ -145,6 +157,8 @@ bool canon_lower_call(const canon_funcinst *callee, const canon_options *opts,
     assert(st->flat_results.n == 0);
     canon_subtask_free(st);
     canon_core_vec_push(flat_results, CANON_SUBTASK_RETURNED);
+    canon_trace_emit(s->trace, "lower.return", "\"inst\":%u,\"results\":[%u]",
+                     inst->id, CANON_SUBTASK_RETURNED);
     return true;
   }
   uint32_t i;
@@ -156,6 +170,10 @@ bool canon_lower_call(const canon_funcinst *callee, const canon_options *opts,
   st->in_table = true;
   assert(0 < i && i <= CANON_TABLE_MAX_LENGTH);
   canon_core_vec_push(flat_results, (uint64_t)st->state | ((uint64_t)i << 4));
+  canon_trace_emit(s->trace, "lower.return",
+                   "\"inst\":%u,\"results\":[%u],\"subtask\":%u,\"state\":%u",
+                   inst->id, (unsigned)st->state | (i << 4), i,
+                   (unsigned)st->state);
   return true;
 }
 

@@ -3,8 +3,11 @@
 
 #include <assert.h>
 
+#include "trace.h"
+
 void canon_sched_init(canon_sched *s, canon_sched_policy policy,
                       uint64_t seed) {
+  s->trace = NULL;
   s->policy = policy;
   s->seed = seed;
   /* xorshift needs a non-zero state */
@@ -27,13 +30,13 @@ uint32_t canon_sched_choose(canon_sched *s, canon_choice_kind kind,
   (void)kind;
   if (n == 1) return 0;
   s->nchoices++;
-  switch (s->policy) {
-  case CANON_SCHED_RANDOM: return (uint32_t)(next_random(s) % n);
-  case CANON_SCHED_DETERMINISTIC: break;
-  }
   /* The Deterministic Profile: the first option; for WAIT_EARLY that is
    * "block" (DETERMINISTIC_PROFILE in Thread.wait_until). */
-  return 0;
+  uint32_t c = 0;
+  if (s->policy == CANON_SCHED_RANDOM) c = (uint32_t)(next_random(s) % n);
+  canon_trace_emit(s->trace, "choice", "\"kind\":\"%s\",\"n\":%u,\"chosen\":%u",
+                   canon_choice_kind_name(kind), n, c);
+  return c;
 }
 
 const char *canon_choice_kind_name(canon_choice_kind kind) {

@@ -32,7 +32,10 @@ typedef enum canon_sched_policy {
   CANON_SCHED_RANDOM,
 } canon_sched_policy;
 
+struct canon_trace;
+
 typedef struct canon_sched {
+  struct canon_trace *trace; /* choices are traced when set */
   canon_sched_policy policy;
   uint64_t seed;  /* CANON_SCHED_RANDOM: the seed given */
   uint64_t state; /* xorshift64* state */

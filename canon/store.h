@@ -19,6 +19,7 @@
 #include "context.h"
 #include "fiber.h"
 #include "sched.h"
+#include "trace.h"
 
 typedef struct canon_thread canon_thread;
 typedef struct canon_task canon_task;
@@ -49,6 +50,9 @@ typedef struct canon_Store {
   bool aborting;
   canon_orphan *orphans;
   uint32_t norphans, orphans_cap;
+  canon_trace *trace; /* NULL: no trace */
+  /* store-wide numbers for the trace, in creation order */
+  uint32_t next_task_id, next_thread_id, next_inst_id;
 } canon_Store;
 
 void canon_store_init(canon_Store *s);

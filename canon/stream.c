@@ -9,6 +9,8 @@
 
 #include "layout.h"
 #include "load_store.h"
+#include "store.h"
+#include "trace.h"
 
 /* ---- Buffer State -------------------------------------------------------- */
 
@@ -83,6 +85,9 @@ static canon_event copy_event(canon_waitable *w) {
     e->state = e->result == CANON_COPY_DROPPED ? CANON_COPY_DONE
                                                : CANON_COPY_IDLE;
     uint32_t packed = (uint32_t)e->result | (e->buffer.progress << 4);
+    canon_trace_emit(e->buffer.cx.inst->store->trace, "event",
+                     "\"code\":%u,\"p1\":%u,\"p2\":%u", e->event_code,
+                     e->index, packed);
     return (canon_event){e->event_code, e->index, packed};
   }
   assert((canon_buffer_remain(&e->buffer) == 0) ==
@@ -91,6 +96,9 @@ static canon_event copy_event(canon_waitable *w) {
                      e->result == CANON_COPY_COMPLETED
                  ? CANON_COPY_DONE
                  : CANON_COPY_IDLE;
+  canon_trace_emit(e->buffer.cx.inst->store->trace, "event",
+                   "\"code\":%u,\"p1\":%u,\"p2\":%u", e->event_code, e->index,
+                   (unsigned)e->result);
   return (canon_event){e->event_code, e->index, (uint32_t)e->result};
 }
 

@@ -9,6 +9,13 @@ canon_task *canon_task_new(canon_Store *s, const canon_lifted *l,
                            const canon_call_hooks *hooks) {
   canon_task *t = calloc(1, sizeof *t);
   if (!t) abort();
+  t->id = ++s->next_task_id;
+  canon_trace_emit(s->trace, "task.new",
+                   "\"task\":%u,\"inst\":%u,\"async_type\":%s,"
+                   "\"async\":%s,\"callback\":%s",
+                   t->id, l->inst->id, l->ft->async ? "true" : "false",
+                   l->opts->async ? "true" : "false",
+                   l->callback.call ? "true" : "false");
   t->ft = l->ft;
   t->opts = l->opts;
   t->inst = l->inst;
@@ -23,6 +30,20 @@ canon_task *canon_task_new(canon_Store *s, const canon_lifted *l,
 }
 
 void canon_task_ref(canon_task *t) { t->refs++; }
+
+static const char *state_name(canon_task_state st) {
+  static const char *const names[] = {"?", "initial", "started",
+                                      "pending-cancel", "cancel-delivered",
+                                      "resolved"};
+  return names[st];
+}
+
+/* Every change of Task.state goes through here (and into the trace). */
+static void set_state(canon_task *t, canon_task_state st) {
+  t->state = st;
+  canon_trace_emit(t->inst->store->trace, "task.state",
+                   "\"task\":%u,\"state\":\"%s\"", t->id, state_name(st));
+}
 
 void canon_task_free_leftover(canon_task *t) {
   canon_Store *s = t->inst->store;
@@ -134,7 +155,7 @@ bool canon_task_exit_implicit_thread(canon_task *t, canon_trap *trap) {
 bool canon_task_request_cancellation(canon_task *t, canon_instance *caller,
                                      canon_trap *trap) {
   if (t->state == CANON_TASK_INITIAL) {
-    t->state = CANON_TASK_CANCEL_DELIVERED;
+    set_state(t, CANON_TASK_CANCEL_DELIVERED);
     return canon_thread_resume(t->implicit_thread, true, trap);
   }
   assert(t->state == CANON_TASK_STARTED);
@@ -153,7 +174,7 @@ bool canon_task_request_cancellation(canon_task *t, canon_instance *caller,
   }
   bool ok = true;
   if (n && canon_may_enter_from(inst, caller)) {
-    t->state = CANON_TASK_CANCEL_DELIVERED;
+    set_state(t, CANON_TASK_CANCEL_DELIVERED);
     canon_enter_from(inst, caller);
     canon_thread *th =
         cands[canon_sched_choose(&inst->store->sched,
@@ -161,7 +182,7 @@ bool canon_task_request_cancellation(canon_task *t, canon_instance *caller,
     ok = canon_thread_resume(th, true, trap);
     if (ok) canon_leave_to(inst, caller);
   } else {
-    t->state = CANON_TASK_PENDING_CANCEL;
+    set_state(t, CANON_TASK_PENDING_CANCEL);
   }
   free(cands);
   return ok;
@@ -170,7 +191,7 @@ bool canon_task_request_cancellation(canon_task *t, canon_instance *caller,
 /* Task.deliver_pending_cancel */
 bool canon_task_deliver_pending_cancel(canon_task *t, bool cancellable) {
   if (cancellable && t->state == CANON_TASK_PENDING_CANCEL) {
-    t->state = CANON_TASK_CANCEL_DELIVERED;
+    set_state(t, CANON_TASK_CANCEL_DELIVERED);
     return true;
   }
   return false;
@@ -180,13 +201,13 @@ bool canon_task_deliver_pending_cancel(canon_task *t, bool cancellable) {
 bool canon_task_start(canon_task *t, canon_value ***args, uint32_t *nargs,
                       canon_trap *trap) {
   assert(t->state == CANON_TASK_INITIAL);
-  t->state = CANON_TASK_STARTED;
+  set_state(t, CANON_TASK_STARTED);
   return t->hooks.on_start(t->hooks.env, args, nargs, trap);
 }
 
 /* Resolution ends the caller's reference (task.h). */
 static void resolved(canon_task *t) {
-  t->state = CANON_TASK_RESOLVED;
+  set_state(t, CANON_TASK_RESOLVED);
   canon_task_unref(t);
 }
 

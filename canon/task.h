@@ -27,6 +27,7 @@ typedef enum canon_task_state {
 } canon_task_state;
 
 struct canon_task {
+  uint32_t id; /* store-wide number, for traces */
   canon_borrow_task borrows; /* num_borrows (lower_borrow counts here) */
   const canon_functype *ft;
   const canon_options *opts;

@@ -37,6 +37,7 @@ canon_thread *canon_thread_new(canon_Store *s, canon_task *task,
     return NULL;
   }
   t->store = s;
+  t->id = ++s->next_thread_id;
   t->task = task;
   canon_task_ref(task);
   t->func = func;
@@ -46,6 +47,8 @@ canon_thread *canon_thread_new(canon_Store *s, canon_task *task,
   s->threads = t;
   s->nthreads++;
   assert(canon_thread_suspended(t));
+  canon_trace_emit(s->trace, "thread.new", "\"thread\":%u,\"task\":%u", t->id,
+                   task->id);
   return t;
 }
 
@@ -149,9 +152,19 @@ bool canon_thread_resume(canon_thread *t, bool cancelled, canon_trap *trap) {
     th->switch_to = NULL;
     canon_thread *saved = s->current;
     s->current = th;
+    canon_trace_emit(s->trace, "thread.resume", "\"thread\":%u,\"cancelled\":%s",
+                     th->id, cancelled ? "true" : "false");
     canon_fiber_resume(th->fiber);
     s->current = saved;
     canon_thread *next = th->switch_to;
+    if (th->done)
+      canon_trace_emit(s->trace, "thread.end", "\"thread\":%u,\"trapped\":%s",
+                       th->id, th->trapped ? "true" : "false");
+    else
+      canon_trace_emit(s->trace, "thread.block",
+                       "\"thread\":%u,\"waiting\":%s,\"switch_to\":%u", th->id,
+                       th->ready_func ? "true" : "false",
+                       next ? next->id : 0);
     if (th->done) {
       if (th->trapped && ok) {
         *trap = th->trap;

@@ -30,6 +30,7 @@ typedef bool (*canon_thread_fn)(canon_thread *self, void *env,
 
 struct canon_thread {
   canon_Store *store;
+  uint32_t id; /* store-wide number, for traces */
   canon_fiber *fiber;
   bool running;              /* Thread.running(): cont is None */
   canon_ready_fn ready_func; /* NULL: not waiting */

@@ -64,7 +64,10 @@ static const char usage_main[] =
   "  --sched POLICY          deterministic (default: the Deterministic\n"     \
   "                          Profile, always the first option) or random\n"  \
   "  --seed N                seed of the random policy (default 0); the same\n"\
-  "                          seed gives the same run\n"
+  "                          seed gives the same run\n"                      \
+  "  --trace FILE            write the step trace of the components' run to\n"\
+  "                          FILE (JSON Lines, docs/trace-format.md; one\n"   \
+  "                          script only; - for standard output)\n"
 
 static const char usage_run[] =
     "usage: cmref run [OPTIONS] FILE.wast...\n"
@@ -144,6 +147,7 @@ typedef struct opts {
   bool quiet, verbose, json_stdout, help;
   const char *json_file;
   const char *output; /* assemble: -o FILE */
+  const char *trace_file; /* run: --trace FILE */
   const char **args; /* positional arguments */
   int nargs;
 } opts;
@@ -228,6 +232,12 @@ static int parse_opts(const char *cmd, int argc, char **argv, opts *o) {
                 "deterministic, random)\n", cmd, v);
         return EXIT_USAGE;
       }
+    } else if ((v = opt_value(a, "--trace", &i, argc, argv))) {
+      if (!*v) {
+        fprintf(stderr, "cmref %s: --trace needs a file name\n", cmd);
+        return EXIT_USAGE;
+      }
+      o->trace_file = v;
     } else if ((v = opt_value(a, "--seed", &i, argc, argv))) {
       if (!parse_u64(v, UINT64_MAX, &n)) goto bad_number;
       o->comp.seed = n;
@@ -277,6 +287,23 @@ static int cmd_run(opts *o) {
   bool text = !o->json_stdout;
   wast_options wo = {o->cfg, o->features, o->verbose && text ? stdout : NULL,
                      o->comp};
+  FILE *trace = NULL;
+  if (o->trace_file) {
+    if (o->nargs != 1) {
+      fprintf(stderr, "cmref run: --trace takes one script (got %d)\n",
+              o->nargs);
+      if (json) fclose(json);
+      return EXIT_USAGE;
+    }
+    trace = strcmp(o->trace_file, "-") ? fopen(o->trace_file, "w") : stdout;
+    if (!trace) {
+      fprintf(stderr, "cmref run: cannot write %s: %s\n", o->trace_file,
+              strerror(errno));
+      if (json) fclose(json);
+      return EXIT_FAIL;
+    }
+    wo.comp.trace = trace;
+  }
   wast_results res;
   memset(&res, 0, sizeof res);
   for (int i = 0; i < o->nargs; i++) {
@@ -302,6 +329,7 @@ static int cmd_run(opts *o) {
       fprintf(stderr, "cmref run: error writing %s\n", o->json_file);
   }
   int rc = res.failed ? EXIT_FAIL : 0;
+  if (trace && trace != stdout) fclose(trace);
   wast_results_free(&res);
   return rc;
 }

@@ -4,6 +4,8 @@
 
 #include "../../canon/builtins.h"
 #include "../../canon/error_context.h"
+#include "../../canon/store.h"
+#include "../../canon/trace.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -268,6 +270,16 @@ static core_outcome builtin_fn(core_store *s, void *env, const uint64_t *args,
   canon_trap trap = {0};
   bool ok = true;
   if (!call_builtin(b, args, results, &ok, &trap)) return stub_fn(s, env, args, results);
+  canon_trace *tr = b->inst->store ? b->inst->store->trace : NULL;
+  if (tr) {
+    char a[256], r[256], m[400];
+    canon_trace_emit(tr, "builtin", "\"inst\":%u,\"name\":\"%s\",\"args\":%s,%s%s",
+                     b->inst->id, comp_canon_name(b->kind),
+                     canon_json_u64s(a, sizeof a, args, b->nparams),
+                     ok ? "\"results\":" : "\"trap\":",
+                     ok ? canon_json_u64s(r, sizeof r, results, b->nresults)
+                        : canon_json_str(m, sizeof m, trap.msg));
+  }
   if (!ok) return core_trap(s, "%s", trap.msg);
   return CORE_OK;
 }
@@ -275,5 +287,6 @@ static core_outcome builtin_fn(core_store *s, void *env, const uint64_t *args,
 core_func_inst *comp_builtin_stub_new(core_store *s, comp_builtin_stub *env,
                                       const core_functype *ft) {
   env->nparams = ft->nparams;
+  env->nresults = ft->nresults;
   return core_host_func_new(s, ft, builtin_fn, env);
 }

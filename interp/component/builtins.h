@@ -28,7 +28,7 @@ typedef struct comp_builtin_stub {
   const canon_options *opts;   /* task.return: its canonopts */
   const canon_memory *memory;  /* waitable-set.wait/poll: (memory m) */
   const canon_type *result;    /* task.return: its result type, or NULL */
-  uint32_t nparams;            /* the core function's (set by _new) */
+  uint32_t nparams, nresults;  /* the core function's (set by _new) */
   const canon_type *elem;      /* stream.* / future.*: T of stream<T>, or NULL */
   canon_core_table table;      /* thread.new-indirect */
 } comp_builtin_stub;

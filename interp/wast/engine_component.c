@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "../../canon/context.h"
+#include "../../canon/trace.h"
 #include "../component/instantiate.h"
 #include "../component/text.h"
 #include "../component/validate.h"
@@ -34,6 +35,7 @@ typedef struct comp_engine {
    * calls on them are skipped, not run. */
   void **broken;
   size_t nbroken;
+  canon_trace trace; /* used when trace.f is set (--trace) */
 } comp_engine;
 
 /* Results of an invoke. */
@@ -198,8 +200,23 @@ static wast_outcome cpe_invoke_forms(wast_engine *e, void *inst,
     snprintf(msg, msgn, "out of memory");
     return WAST_ERROR;
   }
+  canon_trace *tr = comp_store_canon(ce->store)->trace;
+  char jname[256];
+  {
+    char nm[200];
+    snprintf(nm, sizeof nm, "%.*s", (int)(len < 190 ? len : 190), name);
+    canon_trace_emit(tr, "invoke", "\"name\":%s",
+                     canon_json_str(jname, sizeof jname, nm));
+  }
   comp_outcome o = comp_invoke(ce->store, it.u.func, args, (uint32_t)nargs,
                                &r->v, &r->n, msg, msgn);
+  if (o == COMP_OK) {
+    canon_trace_emit(tr, "invoke.return", "\"results\":%u", r->n);
+  } else {
+    char jmsg[600];
+    canon_trace_emit(tr, "invoke.trap", "\"message\":%s",
+                     canon_json_str(jmsg, sizeof jmsg, msg));
+  }
   free_values(args, (uint32_t)nargs);
   if (o == COMP_UNSUPPORTED) {
     void **b = realloc(ce->broken, (ce->nbroken + 1) * sizeof *b);
@@ -369,6 +386,13 @@ wast_engine *wast_component_engine_new(wast_engine *core,
                                        : CANON_SCHED_DETERMINISTIC,
                      opt->seed);
     if (opt->max_threads) cs->max_threads = opt->max_threads;
+    if (opt->trace) {
+      canon_trace_start(&ce->trace, opt->trace,
+                        opt->sched_random ? "random" : "deterministic",
+                        opt->seed);
+      cs->trace = &ce->trace;
+      cs->sched.trace = &ce->trace;
+    }
   }
   return &ce->base;
 }

@@ -19,6 +19,7 @@ typedef struct wast_comp_options {
   bool sched_random;    /* --sched random (default: deterministic) */
   uint64_t seed;        /* --seed N */
   uint32_t max_threads; /* --max-threads N; 0: the default */
+  FILE *trace;          /* --trace FILE: the step trace; NULL: none */
 } wast_comp_options;
 
 typedef struct wast_options {

@@ -1,0 +1,37 @@
+/* trace.h -- the step trace (design.md "Traces"; docs/trace-format.md):
+ * JSON Lines, a versioned header line and then one event per line, each
+ * with a sequence number.  Same input and same choices give a
+ * byte-identical trace: no pointers, no times; tasks, threads and
+ * instances are named by store-wide numbers given in creation order.
+ *
+ * A canon_trace belongs to one Store; a NULL trace is "off" and every
+ * call is then a no-op, so hooks cost one test when tracing is off. */
+#ifndef CANON_TRACE_H
+#define CANON_TRACE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define CANON_TRACE_VERSION 1
+
+typedef struct canon_trace {
+  FILE *f;
+  uint64_t seq;
+} canon_trace;
+
+/* Starts a trace on f with its header line. */
+void canon_trace_start(canon_trace *t, FILE *f, const char *sched,
+                       uint64_t seed);
+/* One event: {"seq":N,"ev":"EV",<fields>} where fields is printf(fmt, ...)
+ * (a JSON fragment, e.g. "\"task\":%u", or "" for none). */
+void canon_trace_emit(canon_trace *t, const char *ev, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Writes s as a JSON string literal into buf (quotes included, truncated
+ * to fit); returns buf. */
+const char *canon_json_str(char *buf, size_t n, const char *s);
+/* Writes "[a,b,...]" of n unsigned values into buf; returns buf. */
+const char *canon_json_u64s(char *buf, size_t n, const uint64_t *v,
+                            uint32_t count);
+
+#endif

@@ -1,0 +1,79 @@
+"""test_traces.py -- the golden step traces in traces/ (docs/trace-format.md).
+
+Each traced script is run again with `cmref run --trace` and its trace must
+equal the golden file byte for byte (same input, same choices, same trace).
+A deliberate change of behaviour or of the format is recorded with
+`make traces` and reviewed as a diff.  Also: a random-policy trace is the
+same for the same seed, and every trace line is a JSON object with a
+sequence number.
+"""
+
+import json
+import os
+
+import pytest
+
+import cmrun
+from conftest import CMREF, HARNESS, ROOT, TIMEOUT, rel, require_binary
+
+SCRIPTS = sorted((ROOT / "spec-tests" / "async").glob("*.wast")) + \
+    [HARNESS / "demo" / "async.wast"]
+
+
+def golden_for(script):
+    if script.parent == HARNESS / "demo":
+        return ROOT / "traces" / "demo" / (script.stem + ".jsonl")
+    return ROOT / "traces" / script.parent.name / (script.stem + ".jsonl")
+
+
+def trace_of(script, tmp_path, *extra):
+    require_binary(CMREF, "make")
+    out = tmp_path / "trace.jsonl"
+    r = cmrun.run([str(CMREF), "run", "-q", *extra, "--trace", str(out),
+                   str(script)], TIMEOUT)
+    assert r.rc == 0, "%s: %s" % (rel(script), r.out + r.err)
+    return out.read_bytes()
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=[rel(s) for s in SCRIPTS])
+def test_golden_trace(script, tmp_path):
+    golden = golden_for(script)
+    assert golden.exists(), "no golden trace %s (make traces)" % rel(golden)
+    got = trace_of(script, tmp_path)
+    if got != golden.read_bytes():
+        a = golden.read_text().splitlines()
+        b = got.decode().splitlines()
+        for i, (x, y) in enumerate(zip(a, b)):
+            if x != y:
+                pytest.fail("%s differs from %s at line %d:\n  golden: %s\n"
+                            "  now:    %s\n(make traces rewrites it after a "
+                            "deliberate change)"
+                            % (rel(script), rel(golden), i + 1, x, y),
+                            pytrace=False)
+        pytest.fail("%s: %d lines, golden %d" % (rel(script), len(b), len(a)),
+                    pytrace=False)
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=[rel(s) for s in SCRIPTS])
+def test_trace_lines(script):
+    lines = golden_for(script).read_text().splitlines()
+    head = json.loads(lines[0])
+    assert head["trace"] == "cmref" and head["version"] == 1
+    for n, line in enumerate(lines[1:], 1):
+        ev = json.loads(line)
+        assert ev["seq"] == n and isinstance(ev["ev"], str)
+
+
+def test_same_seed_same_trace(tmp_path):
+    script = HARNESS / "demo" / "async.wast"
+    a = trace_of(script, tmp_path, "--sched", "random", "--seed", "5")
+    b = trace_of(script, tmp_path, "--sched", "random", "--seed", "5")
+    assert a == b
+    assert b'"sched":"random","seed":5' in a.splitlines()[0]
+
+
+def test_trace_needs_one_script(tmp_path):
+    require_binary(CMREF, "make")
+    r = cmrun.run([str(CMREF), "run", "--trace", str(tmp_path / "t"),
+                   str(SCRIPTS[0]), str(SCRIPTS[1])], TIMEOUT)
+    assert r.rc == 2 and "one script" in r.err
