@@ -30,7 +30,18 @@ typedef enum canon_choice_kind {
 typedef enum canon_sched_policy {
   CANON_SCHED_DETERMINISTIC = 0,
   CANON_SCHED_RANDOM,
+  CANON_SCHED_FORCED, /* the given choices in order, then the first option:
+                         replaying a trace, or exploring (cmref run
+                         --explore) */
 } canon_sched_policy;
+
+/* The choices of one run, in order (only those with n > 1). */
+typedef struct canon_choice_log {
+  uint32_t *n, *chosen;
+  uint32_t len, cap;
+} canon_choice_log;
+
+void canon_choice_log_free(canon_choice_log *l);
 
 struct canon_trace;
 
@@ -40,9 +51,15 @@ typedef struct canon_sched {
   uint64_t seed;  /* CANON_SCHED_RANDOM: the seed given */
   uint64_t state; /* xorshift64* state */
   uint64_t nchoices; /* how many choices with more than one option */
+  /* CANON_SCHED_FORCED: forced[i] is the i-th choice (clamped to n - 1) */
+  const uint32_t *forced;
+  uint32_t nforced;
+  canon_choice_log *log; /* when set, every choice is appended */
 } canon_sched;
 
 void canon_sched_init(canon_sched *s, canon_sched_policy policy, uint64_t seed);
+/* CANON_SCHED_FORCED with these choices (kept by the caller). */
+void canon_sched_force(canon_sched *s, const uint32_t *choices, uint32_t n);
 /* A choice among n > 0 options: an index below n. */
 uint32_t canon_sched_choose(canon_sched *s, canon_choice_kind kind, uint32_t n);
 const char *canon_choice_kind_name(canon_choice_kind kind);

@@ -65,6 +65,13 @@ static const char usage_main[] =
   "                          Profile, always the first option) or random\n"  \
   "  --seed N                seed of the random policy (default 0); the same\n"\
   "                          seed gives the same run\n"                      \
+  "  --choices LIST          take these choices first (e.g. 0,1,0: the index\n"\
+  "                          of the option at each choice with several),\n"  \
+  "                          then the first option\n"                        \
+  "  --replay TRACE          take the choices recorded in a trace\n"         \
+  "  --explore N             run the script under every schedule (at most N\n"\
+  "                          runs, depth first over the choices) and list\n" \
+  "                          each command whose outcome varies or fails\n"   \
   "  --trace FILE            write the step trace of the components' run to\n"\
   "                          FILE (JSON Lines, docs/trace-format.md; one\n"   \
   "                          script only; - for standard output)\n"
@@ -148,9 +155,60 @@ typedef struct opts {
   const char *json_file;
   const char *output; /* assemble: -o FILE */
   const char *trace_file; /* run: --trace FILE */
+  uint32_t *forced;        /* run: --choices / --replay */
+  uint32_t nforced;
+  bool have_forced;
+  uint32_t explore;        /* run: --explore N (0: no) */
   const char **args; /* positional arguments */
   int nargs;
 } opts;
+
+static bool parse_u64(const char *s, uint64_t max, uint64_t *out);
+
+/* Appends choice c to o->forced. */
+static void add_forced(opts *o, uint32_t c) {
+  uint32_t *a = realloc(o->forced, (o->nforced + 1) * sizeof *a);
+  if (!a) {
+    fputs("cmref: out of memory\n", stderr);
+    exit(EXIT_FAIL);
+  }
+  o->forced = a;
+  o->forced[o->nforced++] = c;
+  o->have_forced = true;
+}
+
+/* --choices 0,1,0 */
+static bool parse_choices(opts *o, const char *v) {
+  o->have_forced = true;
+  while (*v) {
+    char num[16];
+    size_t n = strcspn(v, ",");
+    uint64_t c;
+    if (n == 0 || n >= sizeof num) return false;
+    memcpy(num, v, n);
+    num[n] = 0;
+    if (!parse_u64(num, UINT32_MAX, &c)) return false;
+    add_forced(o, (uint32_t)c);
+    v += n;
+    if (*v == ',') v++;
+  }
+  return true;
+}
+
+/* --replay TRACE: the "chosen" of every choice event, in order. */
+static bool parse_replay(opts *o, const char *path) {
+  FILE *f = fopen(path, "r");
+  if (!f) return false;
+  char line[4096];
+  o->have_forced = true;
+  while (fgets(line, sizeof line, f)) {
+    if (!strstr(line, "\"ev\":\"choice\"")) continue;
+    const char *c = strstr(line, "\"chosen\":");
+    if (c) add_forced(o, (uint32_t)strtoul(c + 9, NULL, 10));
+  }
+  fclose(f);
+  return true;
+}
 
 static bool parse_u64(const char *s, uint64_t max, uint64_t *out) {
   if (!s || !*s || *s == '-' || *s == '+') return false;
@@ -238,6 +296,21 @@ static int parse_opts(const char *cmd, int argc, char **argv, opts *o) {
         return EXIT_USAGE;
       }
       o->trace_file = v;
+    } else if ((v = opt_value(a, "--choices", &i, argc, argv))) {
+      if (!parse_choices(o, v)) {
+        fprintf(stderr, "cmref %s: --choices needs a list like 0,1,0, got "
+                "\"%s\"\n", cmd, v);
+        return EXIT_USAGE;
+      }
+    } else if ((v = opt_value(a, "--replay", &i, argc, argv))) {
+      if (!parse_replay(o, v)) {
+        fprintf(stderr, "cmref %s: cannot read trace %s: %s\n", cmd, v,
+                strerror(errno));
+        return EXIT_FAIL;
+      }
+    } else if ((v = opt_value(a, "--explore", &i, argc, argv))) {
+      if (!parse_u64(v, UINT32_MAX, &n) || n == 0) goto bad_number;
+      o->explore = (uint32_t)n;
     } else if ((v = opt_value(a, "--seed", &i, argc, argv))) {
       if (!parse_u64(v, UINT64_MAX, &n)) goto bad_number;
       o->comp.seed = n;
@@ -287,6 +360,22 @@ static int cmd_run(opts *o) {
   bool text = !o->json_stdout;
   wast_options wo = {o->cfg, o->features, o->verbose && text ? stdout : NULL,
                      o->comp};
+  if (o->have_forced) {
+    static const uint32_t none[1] = {0};
+    wo.comp.forced = o->forced ? o->forced : none;
+    wo.comp.nforced = o->nforced;
+  }
+  if (o->explore) {
+    if (o->nargs != 1 || o->trace_file || o->have_forced) {
+      fprintf(stderr, "cmref run: --explore takes one script, without "
+              "--trace, --choices or --replay\n");
+      if (json) fclose(json);
+      return EXIT_USAGE;
+    }
+    int rc = wast_explore(o->args[0], &wo, o->explore, stdout);
+    if (json) fclose(json);
+    return rc ? EXIT_FAIL : 0;
+  }
   FILE *trace = NULL;
   if (o->trace_file) {
     if (o->nargs != 1) {
@@ -680,6 +769,7 @@ int main(int argc, char **argv) {
       rc = commands[k].fn(&o);
     }
     free(o.args);
+    free(o.forced);
     return rc;
   }
   fprintf(stderr, "cmref: unknown command \"%s\"\n\n%s", c, usage_main);

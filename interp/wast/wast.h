@@ -7,6 +7,7 @@
 #define WAST_WAST_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "../core/exec.h"
@@ -20,6 +21,11 @@ typedef struct wast_comp_options {
   uint64_t seed;        /* --seed N */
   uint32_t max_threads; /* --max-threads N; 0: the default */
   FILE *trace;          /* --trace FILE: the step trace; NULL: none */
+  /* --choices / --replay / --explore: the choices to force (policy
+   * FORCED when `forced` is set), and where to log the choices made */
+  const uint32_t *forced;
+  uint32_t nforced;
+  struct canon_choice_log *log;
 } wast_comp_options;
 
 typedef struct wast_options {
@@ -36,6 +42,13 @@ void wast_run_file(const char *path, const wast_options *opt,
 /* Same, on a script already in memory (name is used in messages). */
 void wast_run_source(const char *src, size_t len, const char *name,
                      const wast_options *opt, wast_file_result *f);
+
+/* cmref run --explore: runs the script under every schedule (depth first
+ * over the scheduler's choices, at most `budget` runs) and reports, for
+ * each command, the outcomes that different schedules gave.  Returns 0 if
+ * every command passed under every schedule explored, 1 otherwise. */
+int wast_explore(const char *path, const wast_options *opt, uint32_t budget,
+                 FILE *out);
 
 /* Reads a whole regular file into a NUL-terminated buffer (free() it).
  * NULL with a CM_IO error saying why: missing, a directory, unreadable. */

@@ -1,0 +1,161 @@
+/* explore.c -- `cmref run --explore N`: which outcomes does the spec allow?
+ * (design.md "Nondeterminism is explicit": the explore policy.)
+ *
+ * Every nondeterministic step goes through canon_sched_choose; a run under
+ * the FORCED policy takes a given prefix of choices and then the first
+ * option, and logs every choice with its number of options.  Exploring is a
+ * depth-first walk of that tree: after a run, the last choice that still
+ * has an untried option is advanced and everything after it reset.  The
+ * walk is exhaustive when no choice is left, or stops at the budget.
+ *
+ * For each command the distinct outcomes (status and message) are kept
+ * with the first schedule that gave them, written as the choice list that
+ * `cmref run --choices LIST` replays. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../canon/sched.h"
+#include "wast.h"
+
+typedef struct outcome {
+  wast_status status;
+  char *message;
+  uint32_t run;     /* first run that gave it */
+  char *choices;    /* that run's choices, "0,1,0" */
+  uint32_t count;   /* runs that gave it */
+} outcome;
+
+typedef struct cmd_outcomes {
+  uint32_t line;
+  char kind[32];
+  outcome *o;
+  uint32_t n;
+} cmd_outcomes;
+
+static char *choices_str(const canon_choice_log *l) {
+  size_t cap = (size_t)l->len * 11 + 1;
+  char *s = malloc(cap);
+  if (!s) abort();
+  size_t k = 0;
+  s[0] = 0;
+  for (uint32_t i = 0; i < l->len; i++)
+    k += (size_t)snprintf(s + k, cap - k, "%s%u", i ? "," : "", l->chosen[i]);
+  return s;
+}
+
+static bool same_message(const char *a, const char *b) {
+  return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+static void record(cmd_outcomes **cs, uint32_t *ncs, const wast_file_result *f,
+                   uint32_t run, const canon_choice_log *log) {
+  for (size_t i = 0; i < f->ncmds; i++) {
+    const wast_cmd_result *c = &f->cmds[i];
+    cmd_outcomes *co = NULL;
+    for (uint32_t k = 0; k < *ncs && !co; k++)
+      if ((*cs)[k].line == c->line && !strcmp((*cs)[k].kind, c->kind))
+        co = &(*cs)[k];
+    if (!co) {
+      *cs = realloc(*cs, (*ncs + 1) * sizeof **cs);
+      if (!*cs) abort();
+      co = &(*cs)[(*ncs)++];
+      memset(co, 0, sizeof *co);
+      co->line = c->line;
+      snprintf(co->kind, sizeof co->kind, "%s", c->kind);
+    }
+    /* a passing command's message only notes a wording difference */
+    const char *msg = c->status == WAST_PASS ? NULL : c->message;
+    outcome *o = NULL;
+    for (uint32_t k = 0; k < co->n && !o; k++)
+      if (co->o[k].status == c->status && same_message(co->o[k].message, msg))
+        o = &co->o[k];
+    if (!o) {
+      co->o = realloc(co->o, (co->n + 1) * sizeof *co->o);
+      if (!co->o) abort();
+      o = &co->o[co->n++];
+      o->status = c->status;
+      o->message = msg ? strdup(msg) : NULL;
+      o->run = run;
+      o->choices = choices_str(log);
+      o->count = 0;
+    }
+    o->count++;
+  }
+}
+
+static const char *status_name(wast_status s) {
+  return s == WAST_PASS ? "pass" : s == WAST_FAIL ? "fail" : "skip";
+}
+
+int wast_explore(const char *path, const wast_options *base, uint32_t budget,
+                 FILE *out) {
+  uint32_t *prefix = NULL, nprefix = 0;
+  cmd_outcomes *cs = NULL;
+  uint32_t ncs = 0, runs = 0, maxlen = 0;
+  bool exhaustive = false;
+  while (runs < budget) {
+    canon_choice_log log = {0};
+    wast_options opt = *base;
+    static const uint32_t none[1] = {0};
+    opt.comp.forced = prefix ? prefix : none;
+    opt.comp.nforced = nprefix;
+    opt.comp.log = &log;
+    wast_file_result f;
+    memset(&f, 0, sizeof f);
+    wast_run_file(path, &opt, &f);
+    record(&cs, &ncs, &f, runs, &log);
+    runs++;
+    if (log.len > maxlen) maxlen = log.len;
+    for (size_t i = 0; i < f.ncmds; i++) free(f.cmds[i].message);
+    free(f.cmds);
+    free(f.file);
+    /* the next schedule: advance the last choice that has options left */
+    int64_t k = (int64_t)log.len - 1;
+    while (k >= 0 && log.chosen[k] + 1 >= log.n[k]) k--;
+    if (k < 0) {
+      exhaustive = true;
+      canon_choice_log_free(&log);
+      break;
+    }
+    free(prefix);
+    nprefix = (uint32_t)k + 1;
+    prefix = malloc(nprefix * sizeof *prefix);
+    if (!prefix) abort();
+    memcpy(prefix, log.chosen, (size_t)k * sizeof *prefix);
+    prefix[k] = log.chosen[k] + 1;
+    canon_choice_log_free(&log);
+  }
+  free(prefix);
+
+  int rc = 0;
+  uint32_t varying = 0;
+  for (uint32_t i = 0; i < ncs; i++) {
+    cmd_outcomes *co = &cs[i];
+    bool all_pass = co->n == 1 && co->o[0].status == WAST_PASS;
+    if (!all_pass) rc = 1;
+    if (co->n > 1) varying++;
+    if (co->n > 1 || !all_pass) {
+      fprintf(out, "%s:%u: %s: %u outcome%s\n", path, co->line, co->kind,
+              co->n, co->n == 1 ? "" : "s");
+      for (uint32_t k = 0; k < co->n; k++) {
+        outcome *o = &co->o[k];
+        fprintf(out, "  %s%s%s%s in %u of %u schedules; first: --choices %s\n",
+                status_name(o->status), o->message ? " \"" : "",
+                o->message ? o->message : "", o->message ? "\"" : "",
+                o->count, runs, *o->choices ? o->choices : "(none)");
+      }
+    }
+    for (uint32_t k = 0; k < co->n; k++) {
+      free(co->o[k].message);
+      free(co->o[k].choices);
+    }
+    free(co->o);
+  }
+  free(cs);
+  fprintf(out,
+          "explored %u schedule%s (%s; longest: %u choices): %u of %u "
+          "commands vary\n",
+          runs, runs == 1 ? "" : "s",
+          exhaustive ? "all of them" : "budget reached", maxlen, varying, ncs);
+  return rc;
+}
