@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""run.py -- `make bench`: time the kernels in harness/bench/*.wat.
+"""run.py -- `make bench`: time the kernels in harness/bench/*.wat, then the
+component scripts in harness/bench/components/*.wast.
 
 Each kernel exports `run: [] -> [i64]` returning a checksum.  Each is run
 with `cmref invoke K.wat run` and, when wabt is installed, compiled once with
@@ -8,6 +9,10 @@ export).  The time is wall clock, the minimum over --runs runs, whole process
 included (for cmref: parsing the text, validating, running; for wabt: reading
 the binary, running); the kernels run for a second or more, so start-up is
 noise.  Both checksums must equal the kernel's `;; expect: N` line.
+
+The component scripts (Canonical ABI calls, tasks on fibers, streams) have
+no wabt counterpart: each is run with `cmref run -q` (its assertions check
+the result) and timed; `;; calls: N` gives the time per call or element.
 """
 
 import argparse
@@ -124,6 +129,21 @@ def main():
                      ("  (same in both)" if cw is not None else "")))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+    comps = sorted(glob.glob(os.path.join(HERE, "components", "*.wast")))
+    if comps and not a.kernels:
+        print()
+        print("%-10s %10s %12s" % ("component", "cmref", "per call"))
+        for w in comps:
+            name = os.path.splitext(os.path.basename(w))[0]
+            t, out, err = timed([a.cmref, "run", "-q", w], a.runs, a.timeout)
+            with open(w) as f:
+                m = re.search(r"^;; calls: (\d+)", f.read(), re.M)
+            per = ("%9.2f us" % (t / int(m.group(1)) * 1e6)
+                   if t and m else "        -  ")
+            if err or not out.strip().endswith("0 failed, 0 skipped"):
+                bad += 1
+                per += "  [%s]" % (err or out.strip().splitlines()[-1])
+            print("%-10s %s %s" % (name, fmt(t), per))
     if ratios:
         g = 1.0
         for r in ratios:
