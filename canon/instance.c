@@ -12,6 +12,9 @@ void canon_instance_init(canon_instance *inst, canon_Store *store,
   assert(!parent || parent->store == store);
   inst->store = store;
   inst->id = store ? ++store->next_inst_id : 0;
+  if (store)
+    canon_trace_emit(store->trace, "instance", "\"inst\":%u,\"parent\":%u",
+                     inst->id, parent ? parent->id : 0);
   inst->parent = parent;
   canon_table_init(&inst->handles);
   canon_table_init(&inst->threads);

@@ -155,3 +155,29 @@ def test_validate(exe, tmp_path):
     r = cm(exe, "validate", str(bad))
     assert r.rc != 0
     assert "type mismatch" in r.out + r.err
+
+
+MANY_THREADS = str(HARNESS / "fixtures" / "many_threads.wast")
+
+
+def test_thread_limit(exe, tmp_path):
+    """A guest making threads without end meets --max-threads (default
+    10000) as a trap naming the limit, and the store's teardown frees the
+    suspended threads (the ASan build checks for leaks)."""
+    t = tmp_path / "t.jsonl"
+    r = cm(exe, "run", "--max-threads", "7", "--trace", str(t), MANY_THREADS)
+    assert r.rc == 0, r.out + r.err
+    trace = t.read_text()
+    assert "thread limit reached (7 threads; see --max-threads)" in trace
+    assert trace.count('"ev":"thread.new"') == 7
+    assert cm(exe, "run", "-q", MANY_THREADS).rc == 0
+
+
+def test_trace_and_sched_options(exe, tmp_path):
+    t = tmp_path / "t.jsonl"
+    r = cm(exe, "run", "--sched", "random", "--seed", "9", "--trace", str(t),
+           str(HARNESS / "demo" / "async.wast"))
+    assert r.rc == 0
+    head = t.read_text().splitlines()[0]
+    assert '"sched":"random","seed":9' in head
+    assert cm(exe, "run", "--sched", "fair", DEMO_WAST).rc == 2

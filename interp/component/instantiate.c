@@ -21,6 +21,7 @@
 #include "../../canon/store.h"
 #include "../../canon/stream.h"
 #include "../../canon/subtask.h"
+#include "../../canon/trace.h"
 #include "../../canon/waitable.h"
 #include "builtins.h"
 
@@ -608,14 +609,31 @@ static core_outcome lowered_fn(core_store *s, void *env, const uint64_t *args,
   return CORE_OK;
 }
 
+/* The trace event of a resource built-in (docs/trace-format.md "builtin"). */
+static void trace_res(builtin_env *b, const char *name, const uint64_t *args,
+                      const uint64_t *results, uint32_t nresults,
+                      const canon_trap *trap) {
+  canon_trace *tr = b->inst->ci.store->trace;
+  if (!tr) return;
+  char a[64], r[64], m[400];
+  canon_trace_emit(tr, "builtin", "\"inst\":%u,\"name\":\"%s\",\"args\":%s,%s%s",
+                   b->inst->ci.id, name, canon_json_u64s(a, sizeof a, args, 1),
+                   trap ? "\"trap\":" : "\"results\":",
+                   trap ? canon_json_str(m, sizeof m, trap->msg)
+                        : canon_json_u64s(r, sizeof r, results, nresults));
+}
+
 static core_outcome res_new_fn(core_store *s, void *env, const uint64_t *args,
                                uint64_t *results) {
   builtin_env *b = env;
   canon_trap trap = {0};
   uint32_t i;
-  if (!canon_resource_new(&b->inst->ci, b->rt, (uint32_t)args[0], &i, &trap))
+  if (!canon_resource_new(&b->inst->ci, b->rt, (uint32_t)args[0], &i, &trap)) {
+    trace_res(b, "resource.new", args, NULL, 0, &trap);
     return core_trap(s, "%s", trap.msg);
+  }
   results[0] = i;
+  trace_res(b, "resource.new", args, results, 1, NULL);
   return CORE_OK;
 }
 
@@ -624,8 +642,11 @@ static core_outcome res_drop_fn(core_store *s, void *env, const uint64_t *args,
   (void)results;
   builtin_env *b = env;
   canon_trap trap = {0};
-  if (!canon_resource_drop(&b->inst->ci, b->rt, (uint32_t)args[0], &trap))
+  if (!canon_resource_drop(&b->inst->ci, b->rt, (uint32_t)args[0], &trap)) {
+    trace_res(b, "resource.drop", args, NULL, 0, &trap);
     return core_trap(s, "%s", trap.msg);
+  }
+  trace_res(b, "resource.drop", args, results, 0, NULL);
   return CORE_OK;
 }
 
@@ -635,9 +656,12 @@ static core_outcome res_rep_fn(core_store *s, void *env, const uint64_t *args,
   canon_trap trap = {0};
   uint32_t rep;
   if (!canon_resource_rep_builtin(&b->inst->ci, b->rt, (uint32_t)args[0], &rep,
-                                  &trap))
+                                  &trap)) {
+    trace_res(b, "resource.rep", args, NULL, 0, &trap);
     return core_trap(s, "%s", trap.msg);
+  }
   results[0] = rep;
+  trace_res(b, "resource.rep", args, results, 1, NULL);
   return CORE_OK;
 }
 
