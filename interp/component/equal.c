@@ -9,87 +9,42 @@
 #include <string.h>
 
 #include "../core/equal.h"
+#include "../util/eqpath.h"
 
-typedef struct eq {
-  char path[512];
-  size_t plen;
-  char *why;
-  size_t n;
-} eq;
+#define EQ_U(field, x, y) CM_EQ_U(e, field, x, y)
 
-static size_t push(eq *e, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static size_t push(eq *e, const char *fmt, ...) {
-  size_t save = e->plen;
-  if (e->plen < sizeof e->path) {
-    va_list ap;
-    va_start(ap, fmt);
-    int k = vsnprintf(e->path + e->plen, sizeof e->path - e->plen, fmt, ap);
-    va_end(ap);
-    if (k > 0) e->plen += (size_t)k;
-    if (e->plen >= sizeof e->path) e->plen = sizeof e->path - 1;
-  }
-  return save;
-}
-
-static void pop(eq *e, size_t save) {
-  e->plen = save;
-  e->path[save] = 0;
-}
-
-static bool diff(eq *e, const char *field, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static bool diff(eq *e, const char *field, const char *fmt, ...) {
-  if (!e->why || !e->n) return false;
-  char detail[256];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(detail, sizeof detail, fmt, ap);
-  va_end(ap);
-  snprintf(e->why, e->n, "%s%s%s: %s", e->path, *e->path && *field ? "." : "",
-           field, detail);
-  return false;
-}
-
-#define EQ_U(field, x, y)                                                   \
-  do {                                                                      \
-    unsigned long long x_ = (unsigned long long)(x);                        \
-    unsigned long long y_ = (unsigned long long)(y);                        \
-    if (x_ != y_) return diff(e, field, "%llu vs %llu", x_, y_);            \
-  } while (0)
-
-static bool name_eq(eq *e, const char *field, const core_name *a,
+static bool name_eq(cm_eq *e, const char *field, const core_name *a,
                     const core_name *b) {
   if (a->len != b->len || (a->len && memcmp(a->s, b->s, a->len) != 0))
-    return diff(e, field, "\"%.*s\" vs \"%.*s\"", (int)a->len,
+    return cm_eq_diff(e, field, "\"%.*s\" vs \"%.*s\"", (int)a->len,
                 a->s ? a->s : "", (int)b->len, b->s ? b->s : "");
   return true;
 }
 
 /* ---- small nodes ------------------------------------------------------------ */
 
-static bool valtype_eq(eq *e, const char *field, const comp_valtype *a,
+static bool valtype_eq(cm_eq *e, const char *field, const comp_valtype *a,
                        const comp_valtype *b) {
   if (a->is_index != b->is_index)
-    return diff(e, field, "%s vs %s", a->is_index ? "index" : "primitive",
+    return cm_eq_diff(e, field, "%s vs %s", a->is_index ? "index" : "primitive",
                 b->is_index ? "index" : "primitive");
   if (a->is_index) EQ_U(field, a->idx, b->idx);
   else if (a->prim != b->prim)
-    return diff(e, field, "%s vs %s", canon_kind_name(a->prim),
+    return cm_eq_diff(e, field, "%s vs %s", canon_kind_name(a->prim),
                 canon_kind_name(b->prim));
   return true;
 }
 
-static bool sortidx_eq(eq *e, const char *field, const comp_sortidx *a,
+static bool sortidx_eq(cm_eq *e, const char *field, const comp_sortidx *a,
                        const comp_sortidx *b) {
   if (a->sort != b->sort)
-    return diff(e, field, "sort %s vs %s", comp_sort_name(a->sort),
+    return cm_eq_diff(e, field, "sort %s vs %s", comp_sort_name(a->sort),
                 comp_sort_name(b->sort));
   EQ_U(field, a->idx, b->idx);
   return true;
 }
 
-static bool externname_eq(eq *e, const comp_externname *a,
+static bool externname_eq(cm_eq *e, const comp_externname *a,
                           const comp_externname *b) {
   if (!name_eq(e, "name", &a->name, &b->name)) return false;
   EQ_U("has_implements", a->has_implements, b->has_implements);
@@ -106,26 +61,26 @@ static bool externname_eq(eq *e, const comp_externname *a,
     return false;
   const char *da = a->duplicate_attribute, *db = b->duplicate_attribute;
   if ((da == NULL) != (db == NULL) || (da && strcmp(da, db) != 0))
-    return diff(e, "duplicate_attribute", "%s vs %s", da ? da : "none",
+    return cm_eq_diff(e, "duplicate_attribute", "%s vs %s", da ? da : "none",
                 db ? db : "none");
   return true;
 }
 
-static bool externtype_eq(eq *e, const char *field, const comp_externtype *a,
+static bool externtype_eq(cm_eq *e, const char *field, const comp_externtype *a,
                           const comp_externtype *b) {
-  size_t s = push(e, "%s%s", *e->path ? "." : "", field);
+  size_t s = cm_eq_push(e, "%s%s", *e->path ? "." : "", field);
   bool ok = false;
   if (a->sort != b->sort) {
-    diff(e, "sort", "%s vs %s", comp_sort_name(a->sort),
+    cm_eq_diff(e, "sort", "%s vs %s", comp_sort_name(a->sort),
          comp_sort_name(b->sort));
     goto out;
   }
   if (a->sub_resource != b->sub_resource) {
-    diff(e, "sub_resource", "%d vs %d", a->sub_resource, b->sub_resource);
+    cm_eq_diff(e, "sub_resource", "%d vs %d", a->sub_resource, b->sub_resource);
     goto out;
   }
   if (a->value_is_type != b->value_is_type) {
-    diff(e, "value_is_type", "%d vs %d", a->value_is_type, b->value_is_type);
+    cm_eq_diff(e, "value_is_type", "%d vs %d", a->value_is_type, b->value_is_type);
     goto out;
   }
   if (a->value_is_type) {
@@ -133,19 +88,19 @@ static bool externtype_eq(eq *e, const char *field, const comp_externtype *a,
     goto out;
   }
   if (!a->sub_resource && a->idx != b->idx) {
-    diff(e, "idx", "%u vs %u", a->idx, b->idx);
+    cm_eq_diff(e, "idx", "%u vs %u", a->idx, b->idx);
     goto out;
   }
   ok = true;
 out:
-  pop(e, s);
+  cm_eq_pop(e, s);
   return ok;
 }
 
-static bool alias_eq(eq *e, const comp_alias *a, const comp_alias *b) {
+static bool alias_eq(cm_eq *e, const comp_alias *a, const comp_alias *b) {
   EQ_U("kind", a->kind, b->kind);
   if (a->sort != b->sort)
-    return diff(e, "sort", "%s vs %s", comp_sort_name(a->sort),
+    return cm_eq_diff(e, "sort", "%s vs %s", comp_sort_name(a->sort),
                 comp_sort_name(b->sort));
   if (a->kind == COMP_ALIAS_OUTER) {
     EQ_U("outer_count", a->outer_count, b->outer_count);
@@ -158,7 +113,7 @@ static bool alias_eq(eq *e, const comp_alias *a, const comp_alias *b) {
 
 /* ---- core types ---------------------------------------------------------------- */
 
-static bool limits_eq(eq *e, const core_limits *a, const core_limits *b) {
+static bool limits_eq(cm_eq *e, const core_limits *a, const core_limits *b) {
   EQ_U("min", a->min, b->min);
   EQ_U("has_max", a->has_max, b->has_max);
   if (a->has_max) EQ_U("max", a->max, b->max);
@@ -167,7 +122,7 @@ static bool limits_eq(eq *e, const core_limits *a, const core_limits *b) {
   return true;
 }
 
-static bool core_import_eq(eq *e, const core_import *a, const core_import *b) {
+static bool core_import_eq(cm_eq *e, const core_import *a, const core_import *b) {
   if (!name_eq(e, "module", &a->module, &b->module) ||
       !name_eq(e, "name", &a->name, &b->name))
     return false;
@@ -188,10 +143,10 @@ static bool core_import_eq(eq *e, const core_import *a, const core_import *b) {
   return true;
 }
 
-static bool core_type_eq(eq *e, const comp_core_type *a,
+static bool core_type_eq(cm_eq *e, const comp_core_type *a,
                          const comp_core_type *b);
 
-static bool core_decl_eq(eq *e, const comp_core_decl *a,
+static bool core_decl_eq(cm_eq *e, const comp_core_decl *a,
                          const comp_core_decl *b) {
   EQ_U("kind", a->kind, b->kind);
   switch (a->kind) {
@@ -207,21 +162,21 @@ static bool core_decl_eq(eq *e, const comp_core_decl *a,
   return true;
 }
 
-static bool valtypes_eq(eq *e, const char *field, const core_valtype *a,
+static bool valtypes_eq(cm_eq *e, const char *field, const core_valtype *a,
                         uint32_t na, const core_valtype *b, uint32_t nb) {
   EQ_U(field, na, nb);
   for (uint32_t i = 0; i < na; i++)
     if (a[i] != b[i])
-      return diff(e, field, "[%u]: %s vs %s", i, core_valtype_name(a[i]),
+      return cm_eq_diff(e, field, "[%u]: %s vs %s", i, core_valtype_name(a[i]),
                   core_valtype_name(b[i]));
   return true;
 }
 
-static bool core_type_eq(eq *e, const comp_core_type *a,
+static bool core_type_eq(cm_eq *e, const comp_core_type *a,
                          const comp_core_type *b) {
   if (!a || !b) {
     if (a == b) return true;
-    return diff(e, "type", "%s vs %s", a ? "present" : "missing",
+    return cm_eq_diff(e, "type", "%s vs %s", a ? "present" : "missing",
                 b ? "present" : "missing");
   }
   EQ_U("kind", a->kind, b->kind);
@@ -234,9 +189,9 @@ static bool core_type_eq(eq *e, const comp_core_type *a,
   }
   EQ_U("ndecls", a->ndecls, b->ndecls);
   for (uint32_t i = 0; i < a->ndecls; i++) {
-    size_t s = push(e, "%sdecls[%u]", *e->path ? "." : "", i);
+    size_t s = cm_eq_push(e, "%sdecls[%u]", *e->path ? "." : "", i);
     bool ok = core_decl_eq(e, &a->decls[i], &b->decls[i]);
-    pop(e, s);
+    cm_eq_pop(e, s);
     if (!ok) return false;
   }
   return true;
@@ -244,25 +199,25 @@ static bool core_type_eq(eq *e, const comp_core_type *a,
 
 /* ---- component types ------------------------------------------------------------ */
 
-static bool fields_eq(eq *e, const char *field, const comp_field *a,
+static bool fields_eq(cm_eq *e, const char *field, const comp_field *a,
                       uint32_t na, const comp_field *b, uint32_t nb) {
   EQ_U(field, na, nb);
   for (uint32_t i = 0; i < na; i++) {
-    size_t s = push(e, "%s%s[%u]", *e->path ? "." : "", field, i);
+    size_t s = cm_eq_push(e, "%s%s[%u]", *e->path ? "." : "", field, i);
     bool ok = name_eq(e, "label", &a[i].label, &b[i].label);
     if (ok && a[i].has_type != b[i].has_type)
-      ok = diff(e, "has_type", "%d vs %d", a[i].has_type, b[i].has_type);
+      ok = cm_eq_diff(e, "has_type", "%d vs %d", a[i].has_type, b[i].has_type);
     if (ok && a[i].has_type) ok = valtype_eq(e, "type", &a[i].type, &b[i].type);
-    pop(e, s);
+    cm_eq_pop(e, s);
     if (!ok) return false;
   }
   return true;
 }
 
-static bool defvaltype_eq(eq *e, const comp_defvaltype *a,
+static bool defvaltype_eq(cm_eq *e, const comp_defvaltype *a,
                           const comp_defvaltype *b) {
   if (a->kind != b->kind)
-    return diff(e, "kind", "%s vs %s", canon_kind_name(a->kind),
+    return cm_eq_diff(e, "kind", "%s vs %s", canon_kind_name(a->kind),
                 canon_kind_name(b->kind));
   if (!fields_eq(e, "fields", a->fields, a->nfields, b->fields, b->nfields))
     return false;
@@ -277,9 +232,9 @@ static bool defvaltype_eq(eq *e, const comp_defvaltype *a,
   return true;
 }
 
-static bool type_eq(eq *e, const comp_type *a, const comp_type *b);
+static bool type_eq(cm_eq *e, const comp_type *a, const comp_type *b);
 
-static bool decl_eq(eq *e, const comp_decl *a, const comp_decl *b) {
+static bool decl_eq(cm_eq *e, const comp_decl *a, const comp_decl *b) {
   EQ_U("kind", a->kind, b->kind);
   switch (a->kind) {
   case COMP_DECL_CORE_TYPE: return core_type_eq(e, a->core_type, b->core_type);
@@ -293,10 +248,10 @@ static bool decl_eq(eq *e, const comp_decl *a, const comp_decl *b) {
   return true;
 }
 
-static bool type_eq(eq *e, const comp_type *a, const comp_type *b) {
+static bool type_eq(cm_eq *e, const comp_type *a, const comp_type *b) {
   if (!a || !b) {
     if (a == b) return true;
-    return diff(e, "type", "%s vs %s", a ? "present" : "missing",
+    return cm_eq_diff(e, "type", "%s vs %s", a ? "present" : "missing",
                 b ? "present" : "missing");
   }
   EQ_U("kind", a->kind, b->kind);
@@ -319,9 +274,9 @@ static bool type_eq(eq *e, const comp_type *a, const comp_type *b) {
   case COMP_TYPE_INSTANCE:
     EQ_U("ndecls", a->ndecls, b->ndecls);
     for (uint32_t i = 0; i < a->ndecls; i++) {
-      size_t s = push(e, "%sdecls[%u]", *e->path ? "." : "", i);
+      size_t s = cm_eq_push(e, "%sdecls[%u]", *e->path ? "." : "", i);
       bool ok = decl_eq(e, &a->decls[i], &b->decls[i]);
-      pop(e, s);
+      cm_eq_pop(e, s);
       if (!ok) return false;
     }
     return true;
@@ -331,9 +286,9 @@ static bool type_eq(eq *e, const comp_type *a, const comp_type *b) {
 
 /* ---- definitions ------------------------------------------------------------------ */
 
-static bool canon_eq(eq *e, const comp_canon *a, const comp_canon *b) {
+static bool canon_eq(cm_eq *e, const comp_canon *a, const comp_canon *b) {
   if (a->kind != b->kind)
-    return diff(e, "kind", "%s vs %s", comp_canon_name(a->kind),
+    return cm_eq_diff(e, "kind", "%s vs %s", comp_canon_name(a->kind),
                 comp_canon_name(b->kind));
   unsigned imm = comp_canon_immediates(a->kind);
   bool lifts = a->kind == COMP_CANON_LIFT || a->kind == COMP_CANON_LOWER;
@@ -343,10 +298,10 @@ static bool canon_eq(eq *e, const comp_canon *a, const comp_canon *b) {
   EQ_U("nopts", a->nopts, b->nopts);
   for (uint32_t i = 0; i < a->nopts; i++) {
     if (a->opts[i].kind != b->opts[i].kind)
-      return diff(e, "opts", "[%u].kind: %u vs %u", i, a->opts[i].kind,
+      return cm_eq_diff(e, "opts", "[%u].kind: %u vs %u", i, a->opts[i].kind,
                   b->opts[i].kind);
     if (a->opts[i].idx != b->opts[i].idx)
-      return diff(e, "opts", "[%u].idx: %u vs %u", i, a->opts[i].idx,
+      return cm_eq_diff(e, "opts", "[%u].idx: %u vs %u", i, a->opts[i].idx,
                   b->opts[i].idx);
   }
   EQ_U("async", a->async, b->async);
@@ -367,16 +322,16 @@ static bool canon_eq(eq *e, const comp_canon *a, const comp_canon *b) {
 
 /* Field by field (core/equal.h), so that an encoder dropping a field of a
  * nested module is caught: comparing the two encodings would not be. */
-static bool core_module_eq(eq *e, const core_module *a, const core_module *b) {
+static bool core_module_eq(cm_eq *e, const core_module *a, const core_module *b) {
   char why[256];
   if (core_module_equal(a, b, why, sizeof why)) return true;
-  return diff(e, "core_module", "%s", why);
+  return cm_eq_diff(e, "core_module", "%s", why);
 }
 
-static bool component_eq(eq *e, const comp_component *a,
+static bool component_eq(cm_eq *e, const comp_component *a,
                          const comp_component *b);
 
-static bool def_eq(eq *e, const comp_def *a, const comp_def *b) {
+static bool def_eq(cm_eq *e, const comp_def *a, const comp_def *b) {
   EQ_U("kind", a->kind, b->kind);
   switch (a->kind) {
   case COMP_DEF_CORE_MODULE:
@@ -446,7 +401,7 @@ static bool def_eq(eq *e, const comp_def *a, const comp_def *b) {
     if (!valtype_eq(e, "type", &x->type, &y->type)) return false;
     EQ_U("len", x->len, y->len);
     if (x->len && memcmp(x->bytes, y->bytes, x->len) != 0)
-      return diff(e, "bytes", "differ");
+      return cm_eq_diff(e, "bytes", "differ");
     return true;
   }
   }
@@ -460,19 +415,19 @@ static const char *def_kind_name(comp_defkind k) {
   return (unsigned)k < sizeof names / sizeof names[0] ? names[k] : "?";
 }
 
-static bool component_eq(eq *e, const comp_component *a,
+static bool component_eq(cm_eq *e, const comp_component *a,
                          const comp_component *b) {
   if (!a || !b) {
     if (a == b) return true;
-    return diff(e, "component", "%s vs %s", a ? "present" : "missing",
+    return cm_eq_diff(e, "component", "%s vs %s", a ? "present" : "missing",
                 b ? "present" : "missing");
   }
   EQ_U("ndefs", a->ndefs, b->ndefs);
   for (uint32_t i = 0; i < a->ndefs; i++) {
-    size_t s = push(e, "%sdef %u (%s)", *e->path ? "." : "", i,
+    size_t s = cm_eq_push(e, "%sdef %u (%s)", *e->path ? "." : "", i,
                     def_kind_name(a->defs[i].kind));
     bool ok = def_eq(e, &a->defs[i], &b->defs[i]);
-    pop(e, s);
+    cm_eq_pop(e, s);
     if (!ok) return false;
   }
   return true;
@@ -480,11 +435,7 @@ static bool component_eq(eq *e, const comp_component *a,
 
 bool comp_component_equal(const comp_component *a, const comp_component *b,
                           char *why, size_t n) {
-  eq e;
-  e.path[0] = 0;
-  e.plen = 0;
-  e.why = why;
-  e.n = n;
-  if (why && n) why[0] = 0;
+  cm_eq e;
+  cm_eq_init(&e, why, n);
   return component_eq(&e, a, b);
 }

@@ -3,89 +3,43 @@
  * difference can be named. */
 #include "equal.h"
 
+#include "../util/eqpath.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-typedef struct eq {
-  char path[256];
-  size_t plen;
-  char *why;
-  size_t n;
-} eq;
-
-static size_t push(eq *e, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static size_t push(eq *e, const char *fmt, ...) {
-  size_t save = e->plen;
-  if (e->plen < sizeof e->path) {
-    va_list ap;
-    va_start(ap, fmt);
-    int k = vsnprintf(e->path + e->plen, sizeof e->path - e->plen, fmt, ap);
-    va_end(ap);
-    if (k > 0) e->plen += (size_t)k;
-    if (e->plen >= sizeof e->path) e->plen = sizeof e->path - 1;
-  }
-  return save;
-}
-
-static void pop(eq *e, size_t save) {
-  e->plen = save;
-  e->path[save] = 0;
-}
-
-/* Records the first difference (field is appended to the path) and
- * returns false, so callers can `return diff(...)`. */
-static bool diff(eq *e, const char *field, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static bool diff(eq *e, const char *field, const char *fmt, ...) {
-  if (!e->why || !e->n) return false;
-  char detail[200];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(detail, sizeof detail, fmt, ap);
-  va_end(ap);
-  snprintf(e->why, e->n, "%s%s%s: %s", e->path, *e->path && *field ? "." : "",
-           field, detail);
-  return false;
-}
-
-#define EQ_U(field, x, y)                                                   \
-  do {                                                                      \
-    unsigned long long x_ = (unsigned long long)(x);                        \
-    unsigned long long y_ = (unsigned long long)(y);                        \
-    if (x_ != y_) return diff(e, field, "%llu vs %llu", x_, y_);            \
-  } while (0)
+#define EQ_U(field, x, y) CM_EQ_U(e, field, x, y)
 
 /* Value types print by name: "i32 vs i64" reads better than numbers. */
 #define EQ_VT(field, x, y)                                                  \
   do {                                                                      \
     core_valtype x_ = (x), y_ = (y);                                        \
     if (x_ != y_)                                                           \
-      return diff(e, field, "%s vs %s", core_valtype_name(x_),              \
+      return cm_eq_diff(e, field, "%s vs %s", core_valtype_name(x_),              \
                   core_valtype_name(y_));                                   \
   } while (0)
 
 /* Runs a comparison under a path element, popping it afterwards. */
 #define UNDER(call, ...)                                                    \
   do {                                                                      \
-    size_t s_ = push(e, __VA_ARGS__);                                       \
+    size_t s_ = cm_eq_push(e, __VA_ARGS__);                                       \
     bool ok_ = (call);                                                      \
-    pop(e, s_);                                                             \
+    cm_eq_pop(e, s_);                                                             \
     if (!ok_) return false;                                                 \
   } while (0)
 
-static bool name_eq(eq *e, const char *field, const core_name *a,
+static bool name_eq(cm_eq *e, const char *field, const core_name *a,
                     const core_name *b) {
   if (a->len != b->len || (a->len && memcmp(a->s, b->s, a->len) != 0))
-    return diff(e, field, "\"%.*s\" vs \"%.*s\"", (int)a->len,
+    return cm_eq_diff(e, field, "\"%.*s\" vs \"%.*s\"", (int)a->len,
                 a->s ? a->s : "", (int)b->len, b->s ? b->s : "");
   return true;
 }
 
 /* ---- types ------------------------------------------------------------ */
 
-static bool functype_eq(eq *e, const core_functype *a, const core_functype *b) {
+static bool functype_eq(cm_eq *e, const core_functype *a, const core_functype *b) {
   EQ_U("nparams", a->nparams, b->nparams);
   EQ_U("nresults", a->nresults, b->nresults);
   for (uint32_t i = 0; i < a->nparams; i++)
@@ -95,7 +49,7 @@ static bool functype_eq(eq *e, const core_functype *a, const core_functype *b) {
   return true;
 }
 
-static bool limits_eq(eq *e, const core_limits *a, const core_limits *b) {
+static bool limits_eq(cm_eq *e, const core_limits *a, const core_limits *b) {
   EQ_U("limits.is64", a->is64, b->is64);
   EQ_U("limits.shared", a->shared, b->shared);
   EQ_U("limits.min", a->min, b->min);
@@ -104,13 +58,13 @@ static bool limits_eq(eq *e, const core_limits *a, const core_limits *b) {
   return true;
 }
 
-static bool tabletype_eq(eq *e, const core_tabletype *a,
+static bool tabletype_eq(cm_eq *e, const core_tabletype *a,
                          const core_tabletype *b) {
   EQ_VT("elem", a->elem, b->elem);
   return limits_eq(e, &a->limits, &b->limits);
 }
 
-static bool globaltype_eq(eq *e, const core_globaltype *a,
+static bool globaltype_eq(cm_eq *e, const core_globaltype *a,
                           const core_globaltype *b) {
   EQ_VT("type", a->type, b->type);
   EQ_U("mut", a->mut, b->mut);
@@ -122,34 +76,34 @@ static bool globaltype_eq(eq *e, const core_globaltype *a,
 /* The br_table entries or catch clauses [idx, idx + count) of an
  * instruction; an out-of-range run is a difference of its own (the
  * encoder refuses such a module). */
-static bool labels_eq(eq *e, const core_expr *ea, const core_instr *a,
+static bool labels_eq(cm_eq *e, const core_expr *ea, const core_instr *a,
                       const core_expr *eb, const core_instr *b, bool catches) {
   EQ_U(catches ? "ncatches" : "nlabels", a->idx2, b->idx2);
   if ((uint64_t)a->idx + a->idx2 > ea->nlabels ||
       (uint64_t)b->idx + b->idx2 > eb->nlabels)
-    return diff(e, "labels", "entries out of range");
+    return cm_eq_diff(e, "labels", "entries out of range");
   for (uint32_t i = 0; i < a->idx2; i++) {
     const core_label *x = &ea->labels[a->idx + i], *y = &eb->labels[b->idx + i];
-    size_t s = push(e, ".%s[%u]", catches ? "catches" : "labels", i);
+    size_t s = cm_eq_push(e, ".%s[%u]", catches ? "catches" : "labels", i);
     bool ok = false;
     if (x->depth != y->depth) {
-      diff(e, "depth", "%u vs %u", x->depth, y->depth);
+      cm_eq_diff(e, "depth", "%u vs %u", x->depth, y->depth);
     } else if (catches && x->catch_kind != y->catch_kind) {
-      diff(e, "catch_kind", "%u vs %u", x->catch_kind, y->catch_kind);
+      cm_eq_diff(e, "catch_kind", "%u vs %u", x->catch_kind, y->catch_kind);
     } else if (catches &&
                (x->catch_kind == CORE_CATCH ||
                 x->catch_kind == CORE_CATCH_REF) && x->tag != y->tag) {
-      diff(e, "tag", "%u vs %u", x->tag, y->tag);
+      cm_eq_diff(e, "tag", "%u vs %u", x->tag, y->tag);
     } else {
       ok = true;
     }
-    pop(e, s);
+    cm_eq_pop(e, s);
     if (!ok) return false;
   }
   return true;
 }
 
-static bool blocktype_eq(eq *e, const core_instr *a, const core_instr *b) {
+static bool blocktype_eq(cm_eq *e, const core_instr *a, const core_instr *b) {
   EQ_U("bt_kind", a->bt_kind, b->bt_kind);
   if (a->bt_kind != CORE_BT_EMPTY) EQ_U("blocktype", a->imm, b->imm);
   return true;
@@ -157,16 +111,16 @@ static bool blocktype_eq(eq *e, const core_instr *a, const core_instr *b) {
 
 /* Compares what the opcode's immediate kind says the instruction has;
  * the other fields are whatever the producer left there. */
-static bool instr_eq(eq *e, const core_expr *ea, const core_instr *a,
+static bool instr_eq(cm_eq *e, const core_expr *ea, const core_instr *a,
                      const core_expr *eb, const core_instr *b) {
   if (a->op != b->op) {
     const char *na =
         a->op < CORE_OP_COUNT ? core_opinfo_table[a->op].name : "?";
     const char *nb =
         b->op < CORE_OP_COUNT ? core_opinfo_table[b->op].name : "?";
-    return diff(e, "op", "%s vs %s", na, nb);
+    return cm_eq_diff(e, "op", "%s vs %s", na, nb);
   }
-  if (a->op >= CORE_OP_COUNT) return diff(e, "op", "unknown opcode %u", a->op);
+  if (a->op >= CORE_OP_COUNT) return cm_eq_diff(e, "op", "unknown opcode %u", a->op);
   switch (core_opinfo_table[a->op].imm) {
   case CORE_IMM_NONE:
     return true;
@@ -191,7 +145,7 @@ static bool instr_eq(eq *e, const core_expr *ea, const core_instr *a,
     return true;
   case CORE_IMM_I32: case CORE_IMM_I64: case CORE_IMM_F32: case CORE_IMM_F64:
     if (a->imm != b->imm)
-      return diff(e, "imm", "0x%llx vs 0x%llx", (unsigned long long)a->imm,
+      return cm_eq_diff(e, "imm", "0x%llx vs 0x%llx", (unsigned long long)a->imm,
                   (unsigned long long)b->imm);
     return true;
   case CORE_IMM_SELECT_T:
@@ -206,10 +160,10 @@ static bool instr_eq(eq *e, const core_expr *ea, const core_instr *a,
     if (!blocktype_eq(e, a, b)) return false;
     return labels_eq(e, ea, a, eb, b, true);
   }
-  return diff(e, "imm", "unknown immediate kind");
+  return cm_eq_diff(e, "imm", "unknown immediate kind");
 }
 
-static bool expr_eq(eq *e, const core_expr *a, const core_expr *b) {
+static bool expr_eq(cm_eq *e, const core_expr *a, const core_expr *b) {
   EQ_U("ninstrs", a->ninstrs, b->ninstrs);
   for (uint32_t i = 0; i < a->ninstrs; i++)
     UNDER(instr_eq(e, a, &a->instrs[i], b, &b->instrs[i]), "[%u]", i);
@@ -218,7 +172,7 @@ static bool expr_eq(eq *e, const core_expr *a, const core_expr *b) {
 
 /* ---- module fields ---------------------------------------------------- */
 
-static bool import_eq(eq *e, const core_import *a, const core_import *b) {
+static bool import_eq(cm_eq *e, const core_import *a, const core_import *b) {
   if (!name_eq(e, "module", &a->module, &b->module)) return false;
   if (!name_eq(e, "name", &a->name, &b->name)) return false;
   EQ_U("kind", a->kind, b->kind);
@@ -235,7 +189,7 @@ static bool import_eq(eq *e, const core_import *a, const core_import *b) {
   return true;
 }
 
-static bool func_eq(eq *e, const core_func *a, const core_func *b) {
+static bool func_eq(cm_eq *e, const core_func *a, const core_func *b) {
   EQ_U("type", a->type, b->type);
   EQ_U("nlocals", a->nlocals, b->nlocals);
   for (uint32_t i = 0; i < a->nlocals; i++)
@@ -244,13 +198,13 @@ static bool func_eq(eq *e, const core_func *a, const core_func *b) {
   return true;
 }
 
-static bool global_eq(eq *e, const core_global *a, const core_global *b) {
+static bool global_eq(cm_eq *e, const core_global *a, const core_global *b) {
   if (!globaltype_eq(e, &a->type, &b->type)) return false;
   UNDER(expr_eq(e, &a->init, &b->init), ".init");
   return true;
 }
 
-static bool elem_eq(eq *e, const core_elem *a, const core_elem *b) {
+static bool elem_eq(cm_eq *e, const core_elem *a, const core_elem *b) {
   EQ_U("mode", a->mode, b->mode);
   if (a->mode == CORE_SEG_ACTIVE) {
     EQ_U("table", a->table, b->table);
@@ -263,7 +217,7 @@ static bool elem_eq(eq *e, const core_elem *a, const core_elem *b) {
   return true;
 }
 
-static bool data_eq(eq *e, const core_data *a, const core_data *b) {
+static bool data_eq(cm_eq *e, const core_data *a, const core_data *b) {
   EQ_U("mode", a->mode, b->mode);
   if (a->mode == CORE_SEG_ACTIVE) {
     EQ_U("memory", a->memory, b->memory);
@@ -273,7 +227,7 @@ static bool data_eq(eq *e, const core_data *a, const core_data *b) {
   if (a->len && memcmp(a->bytes, b->bytes, a->len) != 0) {
     uint32_t k = 0;
     while (a->bytes[k] == b->bytes[k]) k++;
-    return diff(e, "bytes", "differ at byte %u", k);
+    return cm_eq_diff(e, "bytes", "differ at byte %u", k);
   }
   return true;
 }
@@ -303,7 +257,7 @@ static long long datacount_of(const core_module *m) {
       UNDER(fn(e, &(xs)[i_], &(ys)[i_]), name "[%u]", i_);                  \
   } while (0)
 
-static bool module_eq(eq *e, const core_module *a, const core_module *b) {
+static bool module_eq(cm_eq *e, const core_module *a, const core_module *b) {
   EACH("types", a->ntypes, b->ntypes, a->types, b->types, functype_eq);
   EACH("imports", a->nimports, b->nimports, a->imports, b->imports, import_eq);
   EACH("funcs", a->nfuncs, b->nfuncs, a->funcs, b->funcs, func_eq);
@@ -317,12 +271,12 @@ static bool module_eq(eq *e, const core_module *a, const core_module *b) {
   EQ_U("nexports", a->nexports, b->nexports);
   for (uint32_t i = 0; i < a->nexports; i++) {
     const core_export *x = &a->exports[i], *y = &b->exports[i];
-    size_t s = push(e, "exports[%u]", i);
+    size_t s = cm_eq_push(e, "exports[%u]", i);
     bool ok = name_eq(e, "name", &x->name, &y->name);
     if (ok && x->kind != y->kind)
-      ok = diff(e, "kind", "%u vs %u", x->kind, y->kind);
-    if (ok && x->idx != y->idx) ok = diff(e, "idx", "%u vs %u", x->idx, y->idx);
-    pop(e, s);
+      ok = cm_eq_diff(e, "kind", "%u vs %u", x->kind, y->kind);
+    if (ok && x->idx != y->idx) ok = cm_eq_diff(e, "idx", "%u vs %u", x->idx, y->idx);
+    cm_eq_pop(e, s);
     if (!ok) return false;
   }
   EQ_U("has_start", a->has_start, b->has_start);
@@ -331,7 +285,7 @@ static bool module_eq(eq *e, const core_module *a, const core_module *b) {
   EACH("datas", a->ndatas, b->ndatas, a->datas, b->datas, data_eq);
   long long da = datacount_of(a), db = datacount_of(b);
   if (da != db)
-    return diff(e, "datacount", "%lld vs %lld (-1: none)", da, db);
+    return cm_eq_diff(e, "datacount", "%lld vs %lld (-1: none)", da, db);
   EQ_U("nfunc_imports", a->nfunc_imports, b->nfunc_imports);
   EQ_U("ntable_imports", a->ntable_imports, b->ntable_imports);
   EQ_U("nmem_imports", a->nmem_imports, b->nmem_imports);
@@ -342,12 +296,11 @@ static bool module_eq(eq *e, const core_module *a, const core_module *b) {
 
 bool core_module_equal(const core_module *a, const core_module *b, char *why,
                        size_t n) {
-  eq e = {.plen = 0, .why = why, .n = n};
-  e.path[0] = 0;
-  if (why && n) why[0] = 0;
+  cm_eq e;
+  cm_eq_init(&e, why, n);
   if (!a || !b) {
     if (a == b) return true;
-    return diff(&e, "module", "%s vs %s", a ? "present" : "missing",
+    return cm_eq_diff(&e, "module", "%s vs %s", a ? "present" : "missing",
                 b ? "present" : "missing");
   }
   return module_eq(&e, a, b);
