@@ -32,6 +32,7 @@
 
 #include "../core/binary.h"
 #include "../util/leb.h"
+#include "../util/utf8.h"
 
 /* Nesting of components, component/instance types and module types; the
  * text parser's limit, so whatever it accepts also decodes. */
@@ -150,37 +151,6 @@ static void *alloc_n(rd *r, size_t n, size_t size) {
   void *p = calloc(n ? n : 1, size);
   if (!p) oom(r);
   return p;
-}
-
-/* Well-formed UTF-8: shortest forms, no surrogates, at most U+10FFFF. */
-static bool utf8_valid(const uint8_t *s, size_t n) {
-  size_t i = 0;
-  while (i < n) {
-    uint8_t c = s[i];
-    size_t k;
-    uint32_t cp, min;
-    if (c < 0x80) {
-      i++;
-      continue;
-    } else if ((c & 0xE0) == 0xC0) {
-      k = 1, cp = c & 0x1F, min = 0x80;
-    } else if ((c & 0xF0) == 0xE0) {
-      k = 2, cp = c & 0x0F, min = 0x800;
-    } else if ((c & 0xF8) == 0xF0) {
-      k = 3, cp = c & 0x07, min = 0x10000;
-    } else {
-      return false;
-    }
-    if (n - i - 1 < k) return false;
-    for (size_t j = 1; j <= k; j++) {
-      if ((s[i + j] & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (s[i + j] & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-      return false;
-    i += k + 1;
-  }
-  return true;
 }
 
 /* core:name; with out == NULL it is only checked (custom sections). */
