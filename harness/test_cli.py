@@ -181,3 +181,36 @@ def test_trace_and_sched_options(exe, tmp_path):
     head = t.read_text().splitlines()[0]
     assert '"sched":"random","seed":9' in head
     assert cm(exe, "run", "--sched", "fair", DEMO_WAST).rc == 2
+
+
+COMPONENT_WAT = str(HARNESS / "demo" / "component.wat")
+
+
+def test_component_validate_and_invoke(exe, tmp_path):
+    assert cm(exe, "validate", COMPONENT_WAT).out.strip().endswith(
+        "valid component")
+    assert lines(cm(exe, "invoke", COMPONENT_WAT, "add", "2", "40").out) == \
+        ["(u32.const 42)"]
+    # 'hello, world' through the string ABI: realloc, memory, utf8
+    assert lines(cm(exe, "invoke", COMPONENT_WAT, "upper", "hello, world")
+                 .out) == ['(str.const "HELLO, WORLD")']
+    # the constant syntax, and the binary form
+    wasm = tmp_path / "c.wasm"
+    assert cm(exe, "assemble", COMPONENT_WAT, "-o", str(wasm)).rc == 0
+    assert lines(cm(exe, "invoke", str(wasm), "add", "(u32.const 1)",
+                    "(u32.const 2)").out) == ["(u32.const 3)"]
+
+
+def test_component_invoke_errors(exe, tmp_path):
+    r = cm(exe, "invoke", COMPONENT_WAT, "add", "1")
+    assert r.rc == 2 and "takes 2 arguments" in r.err
+    r = cm(exe, "invoke", COMPONENT_WAT, "add", "x", "1")
+    assert r.rc == 2 and "argument 1" in r.err
+    r = cm(exe, "invoke", COMPONENT_WAT, "add", "(u8.const 1)", "1")
+    assert r.rc == 2 and "does not fit" in r.err
+    r = cm(exe, "invoke", COMPONENT_WAT, "nope")
+    assert r.rc == 1 and 'no export named "nope"' in r.err
+    bad = tmp_path / "bad.wat"
+    bad.write_text('(component (func (export "f") (canon lift (core func 9))))')
+    r = cm(exe, "validate", str(bad))
+    assert r.rc == 1 and "bad.wat" in r.err

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "component/encode.h"
+#include "component_cli.h"
 #include "component/text.h"
 #include "core/binary.h"
 #include "core/encode.h"
@@ -64,7 +65,9 @@ static const char usage_main[] =
   "  --sched POLICY          deterministic (default: the Deterministic\n"     \
   "                          Profile, always the first option) or random\n"  \
   "  --seed N                seed of the random policy (default 0); the same\n"\
-  "                          seed gives the same run\n"                      \
+  "                          seed gives the same run\n"
+
+#define RUN_SCHED_HELP                                                       \
   "  --choices LIST          take these choices first (e.g. 0,1,0: the index\n"\
   "                          of the option at each choice with several),\n"  \
   "                          then the first option\n"                        \
@@ -89,14 +92,15 @@ static const char usage_run[] =
     "  -v, --verbose           also print skips, per-file totals and what\n"
     "                          spectest's print functions print\n"
     "  --json                  print the results as JSON instead of text\n"
-    "  --json=FILE             also write the results as JSON to FILE\n" LIMIT_HELP SCHED_HELP;
+    "  --json=FILE             also write the results as JSON to FILE\n" LIMIT_HELP SCHED_HELP RUN_SCHED_HELP;
 
 static const char usage_validate[] =
     "usage: cmref validate [OPTIONS] FILE\n"
     "\n"
     "Decodes (.wasm, recognised by its \\0asm header) or parses (.wat) one\n"
-    "module and validates it.  Prints \"FILE: valid\", or the first error\n"
-    "with its position and exits 1.\n";
+    "module or component and validates it.  Prints \"FILE: valid\" (or\n"
+    "\"FILE: valid component\"), or the first error with its position and\n"
+    "exits 1.\n";
 
 static const char usage_invoke[] =
     "usage: cmref invoke [OPTIONS] FILE NAME [ARG...]\n"
@@ -109,9 +113,16 @@ static const char usage_invoke[] =
     "integers as signed decimal, floats as the shortest decimal that reads\n"
     "back exactly.  A trap prints \"trap: MESSAGE\" on stderr and exits 1.\n"
     "\n"
+    "A component (no imports) is instantiated and its export NAME called the\n"
+    "same way, the event loop running until the call resolves.  Each ARG is\n"
+    "a value in the .wast constant syntax, e.g. '(list.const (u8.const 1))';\n"
+    "a bare number, true/false or text is read as the parameter's scalar\n"
+    "type (5 -> (u32.const 5), hi -> (str.const \"hi\")).  Results print in\n"
+    "the same syntax.\n"
+    "\n"
     "options:\n"
     "  -v, --verbose           print what spectest's print functions print\n"
-    LIMIT_HELP;
+    LIMIT_HELP SCHED_HELP;
 
 static const char usage_assemble[] =
     "usage: cmref assemble IN.wat -o OUT.wasm\n"
@@ -465,6 +476,23 @@ static core_module *load_module(const char *path, const core_features *features)
   return m;
 }
 
+/* validate / invoke on a component: true (and *rc) if path is one. */
+static bool component_file(const char *path, int *rc, opts *o, bool invoke) {
+  cm_error err;
+  cm_error_init(&err);
+  size_t len = 0;
+  char *src = wast_read_file(path, &len, &err);
+  if (!src) return false; /* load_module reports it */
+  bool yes = cli_is_component(src, len);
+  if (yes)
+    *rc = invoke ? cli_invoke_component(path, src, len, o->args[1],
+                                        o->args + 2, o->nargs - 2, &o->cfg,
+                                        &o->comp)
+                 : cli_validate_component(path, src, len);
+  free(src);
+  return yes;
+}
+
 static int cmd_validate(opts *o) {
   if (o->help) {
     fputs(usage_validate, stdout);
@@ -474,6 +502,8 @@ static int cmd_validate(opts *o) {
     fprintf(stderr, "cmref validate: expected one FILE\n%s", usage_validate);
     return EXIT_USAGE;
   }
+  int crc;
+  if (component_file(o->args[0], &crc, o, false)) return crc;
   core_module *m = load_module(o->args[0], &o->features);
   if (!m) return EXIT_FAIL;
   printf("%s: valid\n", o->args[0]);
@@ -587,6 +617,8 @@ static int cmd_invoke(opts *o) {
     fprintf(stderr, "cmref invoke: expected FILE and NAME\n%s", usage_invoke);
     return EXIT_USAGE;
   }
+  int crc;
+  if (component_file(o->args[0], &crc, o, true)) return crc;
   core_module *m = load_module(o->args[0], &o->features);
   if (!m) return EXIT_FAIL;
   core_store *s = core_store_new(&o->cfg);
