@@ -214,3 +214,24 @@ def test_component_invoke_errors(exe, tmp_path):
     bad.write_text('(component (func (export "f") (canon lift (core func 9))))')
     r = cm(exe, "validate", str(bad))
     assert r.rc == 1 and "bad.wat" in r.err
+
+
+def test_validation_errors_have_positions(exe, tmp_path):
+    """A validation error points at the instruction: line:col in text, the
+    byte offset of its opcode in a binary."""
+    wat = tmp_path / "bad.wat"
+    wat.write_text("(module\n  (func (result i32)\n"
+                   "    (i32.add (i32.const 1) (f32.const 2))))\n")
+    r = cm(exe, "validate", str(wat))
+    assert r.rc == 1
+    assert "bad.wat:3:5: invalid: type mismatch" in r.err, r.err
+    # the same module in binary: header 8, type section 7, function
+    # section 4, code section header 2, body size 1, locals 1, then
+    # i32.const 1 (2 bytes) and f32.const 2.0 (5 bytes): i32.add at 31
+    wasm = tmp_path / "bad.wasm"
+    wasm.write_bytes(bytes.fromhex(
+        "0061736d01000000" "010501600001" "7f" "03020100"
+        "0a0c010a004101430000004" "06a0b"))
+    r = cm(exe, "validate", str(wasm))
+    assert r.rc == 1
+    assert "at byte offset 31: invalid: type mismatch" in r.err, r.err

@@ -323,6 +323,7 @@ static const char *unsupported_opcode(uint8_t b) {
 typedef struct exprbuf {
   core_expr *e;
   uint32_t cap_instrs, cap_labels;
+  size_t at; /* offset of the instruction being read */
 } exprbuf;
 
 static core_instr *emit(rd *r, exprbuf *xb, core_opcode op) {
@@ -330,13 +331,16 @@ static core_instr *emit(rd *r, exprbuf *xb, core_opcode op) {
   if (e->ninstrs == xb->cap_instrs) {
     uint32_t cap = xb->cap_instrs ? 2 * xb->cap_instrs : 16;
     core_instr *p = realloc(e->instrs, (size_t)cap * sizeof *p);
-    if (!p) {
+    core_srcpos *q = p ? realloc(e->pos, (size_t)cap * sizeof *q) : NULL;
+    if (p) e->instrs = p;
+    if (!p || !q) {
       fail_kind(r, r->pos, CM_IO, "out of memory");
       return NULL;
     }
-    e->instrs = p;
+    e->pos = q;
     xb->cap_instrs = cap;
   }
+  e->pos[e->ninstrs] = (core_srcpos){0, 0, (int64_t)xb->at};
   core_instr *in = &e->instrs[e->ninstrs++];
   memset(in, 0, sizeof *in);
   in->op = (uint16_t)op;
@@ -542,7 +546,7 @@ enum { CTL_OUTER, CTL_BLOCK, CTL_IF, CTL_ELSE };
 /* Reads instructions up to and including the END that closes the
  * sequence: a function body or a constant expression. */
 static void expr(rd *r, core_expr *e) {
-  exprbuf xb = {e, 0, 0};
+  exprbuf xb = {e, 0, 0, r->pos};
   size_t nctl = 1, capctl = 16;
   uint8_t *ctl = malloc(capctl);
   if (!ctl) {
@@ -552,6 +556,7 @@ static void expr(rd *r, core_expr *e) {
   ctl[0] = CTL_OUTER;
   while (!r->bad) {
     size_t at = r->pos;
+    xb.at = at;
     int b = peek(r);
     if (b < 0) {
       eos(r);
@@ -908,6 +913,7 @@ static void free_codes(core_func *codes, uint32_t n) {
   for (uint32_t i = 0; i < n; i++) {
     free(codes[i].locals);
     free(codes[i].body.instrs);
+    free(codes[i].body.pos);
     free(codes[i].body.labels);
     free(codes[i].body.try_pcs);
   }

@@ -35,6 +35,7 @@ static void free_name(core_name *n) { free(n->s); }
 
 static void free_expr(core_expr *e) {
   free(e->instrs);
+  free(e->pos);
   free(e->labels);
   free(e->try_pcs);
 }

@@ -171,9 +171,17 @@ typedef struct core_label {
 
 /* An instruction sequence: a function body (ends with its final END) or a
  * constant expression (also ends with END). */
+/* Where an instruction came from, for messages: line and column in text
+ * (0 when unknown), else a byte offset in a binary (-1 when unknown). */
+typedef struct core_srcpos {
+  uint32_t line, col;
+  int64_t offset;
+} core_srcpos;
+
 typedef struct core_expr {
   core_instr *instrs;
   uint32_t ninstrs;
+  core_srcpos *pos; /* ninstrs entries, or NULL */
   core_label *labels; /* br_table entries and catch clauses */
   uint32_t nlabels;
   /* [validator] */

@@ -514,6 +514,7 @@ static void tp_free(tp *p) {
   free(p->table64);
   free(p->labels);
   free(p->ins);
+  free(p->pos);
   free(p->lab);
 }
 

@@ -15,6 +15,7 @@
 
 void tp_reset_expr(tp *p) {
   p->nins = 0;
+  p->at = NULL;
   p->nlab = 0;
 }
 
@@ -22,6 +23,11 @@ static bool emit_instr(tp *p, const core_instr *in) {
   core_instr *a = tp_grow(p, p->ins, &p->cap_ins, p->nins, sizeof *a);
   if (!a) return false;
   p->ins = a;
+  core_srcpos *q = tp_grow(p, p->pos, &p->cap_pos, p->nins, sizeof *q);
+  if (!q) return false;
+  p->pos = q;
+  q[p->nins] = p->at ? (core_srcpos){p->at->line, p->at->col, -1}
+                     : (core_srcpos){0, 0, -1};
   a[p->nins++] = *in;
   return true;
 }
@@ -51,6 +57,10 @@ bool tp_take_expr(tp *p, core_expr *e) {
   core_instr *ins = realloc(p->ins, p->nins * sizeof *ins);
   e->instrs = ins ? ins : p->ins;
   e->ninstrs = p->nins;
+  core_srcpos *pos = realloc(p->pos, p->nins * sizeof *pos);
+  e->pos = pos ? pos : p->pos;
+  p->pos = NULL;
+  p->cap_pos = 0;
   if (p->nlab) {
     core_label *lab = realloc(p->lab, p->nlab * sizeof *lab);
     e->labels = lab ? lab : p->lab;
@@ -442,6 +452,7 @@ static bool instrs(tp *p, const sx_node *form, size_t *i, stop *why) {
     core_opcode op;
     if (!opcode_of(p, n, form, &op)) return false;
     (*i)++;
+    p->at = n;
     if (is_block_op(op)) {
       if (!flat_block(p, op, n, form, i)) return false;
     } else {
@@ -482,6 +493,7 @@ static bool folded_if(tp *p, const sx_node *n) {
   const sx_node *then = tp_item(n, i);
   if (!sx_is_form(then, "then")) return tp_unexpected(p, then, n);
   i++;
+  p->at = n;
   if (!emit_instr(p, &in) || !push_label(p, label)) return false;
   if (!instrs_to_end(p, then, 1)) return false;
   const sx_node *els = tp_item(n, i);
@@ -492,6 +504,7 @@ static bool folded_if(tp *p, const sx_node *n) {
   }
   if (i < n->n) return tp_unexpected(p, n->items[i], n);
   p->nlabels--;
+  p->at = n;
   return tp_emit(p, CORE_OP_END, 0, 0, 0);
 }
 
@@ -506,9 +519,11 @@ static bool folded(tp *p, const sx_node *n) {
   if (is_block_op(op)) {
     const sx_node *label;
     if (!block_head(p, op, n, &i, &label, &in)) return false;
+    p->at = n;
     if (!emit_instr(p, &in) || !push_label(p, label)) return false;
     if (!instrs_to_end(p, n, i)) return false;
     p->nlabels--;
+    p->at = n;
     return tp_emit(p, CORE_OP_END, 0, 0, 0);
   }
   if (core_opinfo_table[op].imm == CORE_IMM_BR_TABLE) {
@@ -522,6 +537,7 @@ static bool folded(tp *p, const sx_node *n) {
     }
     if (!plain(p, kw, op, n, &i, &in)) return false;
     if (i != j) return tp_unexpected(p, n->items[i], n);
+    p->at = n;
     return emit_instr(p, &in);
   }
   if (!plain(p, kw, op, n, &i, &in)) return false;
@@ -529,6 +545,7 @@ static bool folded(tp *p, const sx_node *n) {
     if (!sx_is_list(n->items[i])) return tp_unexpected(p, n->items[i], n);
     if (!folded(p, n->items[i])) return false;
   }
+  p->at = n;
   return emit_instr(p, &in);
 }
 

@@ -53,6 +53,9 @@ typedef struct tp {
   /* the expression being built */
   core_instr *ins;
   uint32_t nins, cap_ins;
+  core_srcpos *pos;      /* where each of ins came from */
+  uint32_t cap_pos;
+  const sx_node *at;     /* the instruction being emitted */
   core_label *lab;
   uint32_t nlab, cap_lab;
 } tp;

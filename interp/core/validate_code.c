@@ -703,6 +703,18 @@ static bool check_instr(vctx *v, core_expr *e, uint32_t pc, bool is_const) {
 
 /* Checks e as the body of a block of type [] -> results and fills in its
  * [validator] fields. */
+/* Gives the error the position of instruction pc, when the parser or the
+ * decoder recorded one and the error has none yet; returns false. */
+static bool at_instr(vctx *v, const core_expr *e, uint32_t pc) {
+  cm_error *err = v->err;
+  if (err && e->pos && pc < e->ninstrs && err->line == 0 && err->offset < 0) {
+    err->line = e->pos[pc].line;
+    err->col = e->pos[pc].col;
+    err->offset = e->pos[pc].offset;
+  }
+  return false;
+}
+
 static bool check_expr(vctx *v, core_expr *e, const core_valtype *results,
                        uint32_t nresults, bool is_const) {
   v->nvals = v->nctrls = v->nfixups = v->ntries = 0;
@@ -711,11 +723,14 @@ static bool check_expr(vctx *v, core_expr *e, const core_valtype *results,
   if (!GROW(v, v->vals, v->capvals, 1)) return false;
   if (is_const)
     for (uint32_t pc = 0; pc < e->ninstrs; pc++)
-      if (!const_ok(v, &e->instrs[pc])) return false;
+      if (!const_ok(v, &e->instrs[pc])) return at_instr(v, e, pc);
   if (!push_ctrl(v, CORE_OP_END, 0, NULL, 0, results, nresults)) return false;
   for (uint32_t pc = 0; pc < e->ninstrs; pc++) {
-    if (v->nctrls == 0) return vfail(v, "instructions after the final end");
-    if (!check_instr(v, e, pc, is_const)) return false;
+    if (v->nctrls == 0) {
+      vfail(v, "instructions after the final end");
+      return at_instr(v, e, pc);
+    }
+    if (!check_instr(v, e, pc, is_const)) return at_instr(v, e, pc);
   }
   if (v->nctrls != 0) return vfail(v, "missing end of expression");
   free(e->try_pcs);
