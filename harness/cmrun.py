@@ -43,7 +43,7 @@ UNSUPPORTED_FEATURES = {
     "simd", "relaxed-simd", "tail-call", "function-references", "gc",
     "threads", "legacy-exceptions", "custom-page-sizes",
     "custom-annotations", "extended-const", "wide-arithmetic",
-    "stack-switching",
+    "stack-switching", "shared-everything-threads",
 }
 
 
@@ -52,7 +52,9 @@ def honest_skip(message):
     m = (message or "").strip()
     if not m.startswith(UNSUPPORTED_PREFIX):
         return False
-    return m[len(UNSUPPORTED_PREFIX):].strip() in UNSUPPORTED_FEATURES
+    # "unsupported feature: NAME" or "unsupported feature: NAME (detail)"
+    return m[len(UNSUPPORTED_PREFIX):].strip().split(" (")[0] in \
+        UNSUPPORTED_FEATURES
 
 
 class Run:

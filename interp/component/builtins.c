@@ -118,7 +118,7 @@ static core_outcome stub_fn(core_store *s, void *env, const uint64_t *args,
   comp_builtin_stub *b = env;
   if (checks_may_leave(b->kind) && !b->inst->may_leave)
     return core_trap(s, "cannot leave component instance");
-  return core_trap(s, "unsupported feature: async (canon %s)",
+  return core_trap(s, "unsupported feature: shared-everything-threads (canon %s)",
                    comp_canon_name(b->kind));
 }
 

@@ -5,7 +5,8 @@
  * the shared-everything ones) have their spec core types, so components
  * using them link, and when called they perform the built-in's initial
  * `trap_if(not inst.may_leave)` (so post-return and realloc checks work)
- * and then trap "unsupported feature: async (canon NAME)". */
+ * and then trap "unsupported feature: shared-everything-threads (canon
+ * NAME)". */
 #ifndef COMP_BUILTINS_H
 #define COMP_BUILTINS_H
 

@@ -57,7 +57,7 @@ typedef enum comp_outcome {
   COMP_OK = 0,
   COMP_TRAP,        /* a trap (message given) */
   COMP_LINK,        /* missing or ill-typed import */
-  COMP_UNSUPPORTED, /* "unsupported feature: async", ... */
+  COMP_UNSUPPORTED, /* "unsupported feature: NAME ..." */
 } comp_outcome;
 
 comp_store *comp_store_new(core_store *core);

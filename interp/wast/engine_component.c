@@ -155,8 +155,8 @@ static wast_outcome cpe_invoke_forms(wast_engine *e, void *inst,
   *results = NULL;
   for (size_t i = 0; i < ce->nbroken; i++)
     if (ce->broken[i] == inst) {
-      snprintf(msg, msgn, "unsupported feature: async (an earlier call on "
-               "this instance needed it)");
+      snprintf(msg, msgn, "unsupported feature: shared-everything-threads (an "
+               "earlier call on this instance needed it)");
       return WAST_UNSUPPORTED;
     }
   comp_item it;
