@@ -121,13 +121,15 @@ static bool lift_thread_func(canon_thread *thread, void *env,
   /* call_and_trap_on_throw(callee, flat_args) */
   canon_trace *tr = l->inst->store->trace;
   char buf[512];
-  canon_trace_emit(tr, "lift.call", "\"task\":%u,\"args\":%s", task->id,
-                   canon_json_u64s(buf, sizeof buf, flat_args.v, flat_args.n));
+  if (tr)
+    canon_trace_emit(tr, "lift.call", "\"task\":%u,\"args\":%s", task->id,
+                     canon_json_u64s(buf, sizeof buf, flat_args.v, flat_args.n));
   ok = l->callee.call(l->callee.env, flat_args.v, flat_args.n, flat_results,
                       nflat, trap);
   if (!ok) goto out;
-  canon_trace_emit(tr, "lift.return", "\"task\":%u,\"results\":%s", task->id,
-                   canon_json_u64s(buf, sizeof buf, flat_results, nflat));
+  if (tr)
+    canon_trace_emit(tr, "lift.return", "\"task\":%u,\"results\":%s", task->id,
+                     canon_json_u64s(buf, sizeof buf, flat_results, nflat));
 
   if (!l->opts->async) {
     result = calloc(nr + 1, sizeof *result);

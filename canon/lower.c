@@ -120,9 +120,10 @@ bool canon_lower_call(const canon_funcinst *callee, const canon_options *opts,
 
   canon_call_hooks hooks = {st, lower_on_start, lower_on_resolve};
   char buf[512];
-  canon_trace_emit(s->trace, "lower.call", "\"inst\":%u,\"async\":%s,\"args\":%s",
-                   inst->id, opts->async ? "true" : "false",
-                   canon_json_u64s(buf, sizeof buf, flat_args, nargs));
+  if (s->trace)
+    canon_trace_emit(s->trace, "lower.call", "\"inst\":%u,\"async\":%s,\"args\":%s",
+                     inst->id, opts->async ? "true" : "false",
+                     canon_json_u64s(buf, sizeof buf, flat_args, nargs));
   if (!callee->call(callee->env, &hooks, inst, &st->on_cancel, trap)) {
     discard_subtask(s, st);
     return false;
@@ -145,10 +146,11 @@ bool canon_lower_call(const canon_funcinst *callee, const canon_options *opts,
     canon_subtask_deliver_resolved(st);
     for (uint32_t i = 0; i < st->flat_results.n; i++)
       canon_core_vec_push(flat_results, st->flat_results.v[i]);
-    canon_trace_emit(s->trace, "lower.return", "\"inst\":%u,\"results\":%s",
-                     inst->id, canon_json_u64s(buf, sizeof buf,
-                                               st->flat_results.v,
-                                               st->flat_results.n));
+    if (s->trace)
+      canon_trace_emit(s->trace, "lower.return", "\"inst\":%u,\"results\":%s",
+                       inst->id, canon_json_u64s(buf, sizeof buf,
+                                                 st->flat_results.v,
+                                                 st->flat_results.n));
     canon_subtask_free(st);
     return true;
   }
