@@ -140,7 +140,7 @@ static void set_pending(canon_shared *s, canon_instance *inst,
 static void reset_and_notify_pending(canon_shared *s, canon_copy_result r) {
   canon_copy_end *e = s->pending_end;
   shared_reset_pending(s);
-  on_copy_done(e, r);
+  if (e) on_copy_done(e, r); /* (always set while a buffer is pending) */
 }
 
 void canon_shared_cancel(canon_shared *s) {
