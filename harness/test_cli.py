@@ -235,3 +235,23 @@ def test_validation_errors_have_positions(exe, tmp_path):
     r = cm(exe, "validate", str(wasm))
     assert r.rc == 1
     assert "at byte offset 31: invalid: type mismatch" in r.err, r.err
+
+
+def test_memory_grow_is_lazy(exe, tmp_path):
+    """Growing a memory to nearly the 4 GiB limit does not touch the new
+    pages (they read as zero on first use), so it takes no time and no
+    resident memory (the timeout would catch the old eager zero-fill, 18 s
+    and 4 GB here); a store near the top reads back, a fresh page reads 0."""
+    wat = tmp_path / "grow.wat"
+    wat.write_text('(module (memory 1)'
+                   ' (func (export "g") (result i32)'
+                   '   (memory.grow (i32.const 65000)))'
+                   ' (func (export "s") (result i32)'
+                   '   (drop (memory.grow (i32.const 65000)))'
+                   '   (i32.store (i32.const 0xfde80000) (i32.const 5))'
+                   '   (i32.add (i32.load (i32.const 0xfde80000))'
+                   '            (i32.load (i32.const 0x10000)))))')
+    r = cm(exe, "invoke", str(wat), "g", timeout=20)
+    assert lines(r.out) == ["1"]
+    r = cm(exe, "invoke", str(wat), "s", timeout=20)
+    assert lines(r.out) == ["5"]

@@ -37,6 +37,7 @@ struct core_mem_inst {
   uint64_t size;  /* bytes */
   uint64_t pages;
   uint64_t max;   /* effective maximum in pages */
+  uint64_t mapped; /* membytes.c's bookkeeping */
 };
 
 struct core_global_inst {

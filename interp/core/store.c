@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "membytes.h"
 #include "runtime.h"
 
 #define PAGE_SIZE 65536u
@@ -55,7 +56,7 @@ static void free_table(void *p) {
 }
 static void free_mem(void *p) {
   core_mem_inst *m = p;
-  free(m->data);
+  core_membytes_free(m->data, m->mapped);
   free(m);
 }
 static void free_inst(void *p) {
@@ -249,9 +250,9 @@ core_mem_inst *core_memory_new(core_store *s, const core_memtype *t) {
     return NULL;
   }
   m->size = m->pages * PAGE_SIZE;
-  m->data = calloc(m->size ? m->size : 1, 1);
+  m->data = core_membytes_alloc(m->size, &m->mapped);
   if (!m->data || !core_store_track(s, &s->mems, m)) {
-    free(m->data);
+    core_membytes_free(m->data, m->mapped);
     free(m);
     return NULL;
   }
@@ -264,9 +265,8 @@ bool core_memory_grow(core_mem_inst *m, uint64_t delta) {
   uint64_t pages = m->pages + delta;
   if (pages > SIZE_MAX / PAGE_SIZE) return false;
   uint64_t size = pages * PAGE_SIZE;
-  uint8_t *d = realloc(m->data, size);
+  uint8_t *d = core_membytes_grow(m->data, &m->mapped, m->size, size);
   if (!d) return false;
-  memset(d + m->size, 0, size - m->size);
   m->data = d;
   m->size = size;
   m->pages = pages;

@@ -1,0 +1,73 @@
+/* membytes.c -- the bytes of linear memories.  On Linux they are anonymous
+ * mappings grown with mremap: the kernel hands out zero pages on first
+ * touch, so memory.grow costs no time or resident memory for pages the
+ * guest never uses (a guest growing to the 4 GiB limit does not take 4 GiB).
+ * Elsewhere, calloc / realloc + memset. */
+#if defined(__linux__)
+#define _GNU_SOURCE /* mremap */
+#endif
+
+#include "membytes.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__linux__)
+#include <sys/mman.h>
+
+static uint64_t round_up(uint64_t n) {
+  const uint64_t page = 4096;
+  if (n == 0) return page;
+  return (n + page - 1) / page * page;
+}
+
+uint8_t *core_membytes_alloc(uint64_t size, uint64_t *mapped) {
+  uint64_t len = round_up(size);
+  if (len < size || len > (uint64_t)SIZE_MAX) return NULL;
+  void *p = mmap(NULL, (size_t)len, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (p == MAP_FAILED) return NULL;
+  *mapped = len;
+  return p;
+}
+
+uint8_t *core_membytes_grow(uint8_t *p, uint64_t *mapped, uint64_t old_size,
+                            uint64_t new_size) {
+  (void)old_size;
+  uint64_t len = round_up(new_size);
+  if (len < new_size || len > (uint64_t)SIZE_MAX) return NULL;
+  if (len <= *mapped) return p;
+  void *q = mremap(p, (size_t)*mapped, (size_t)len, MREMAP_MAYMOVE);
+  if (q == MAP_FAILED) return NULL;
+  *mapped = len;
+  return q;
+}
+
+void core_membytes_free(uint8_t *p, uint64_t mapped) {
+  if (p) munmap(p, (size_t)mapped);
+}
+
+#else
+
+uint8_t *core_membytes_alloc(uint64_t size, uint64_t *mapped) {
+  if (size > (uint64_t)SIZE_MAX) return NULL;
+  *mapped = size;
+  return calloc(size ? (size_t)size : 1, 1);
+}
+
+uint8_t *core_membytes_grow(uint8_t *p, uint64_t *mapped, uint64_t old_size,
+                            uint64_t new_size) {
+  if (new_size > (uint64_t)SIZE_MAX) return NULL;
+  uint8_t *q = realloc(p, new_size ? (size_t)new_size : 1);
+  if (!q) return NULL;
+  memset(q + old_size, 0, (size_t)(new_size - old_size));
+  *mapped = new_size;
+  return q;
+}
+
+void core_membytes_free(uint8_t *p, uint64_t mapped) {
+  (void)mapped;
+  free(p);
+}
+
+#endif

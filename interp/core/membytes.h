@@ -1,0 +1,14 @@
+/* membytes.h -- allocation of linear-memory bytes (see membytes.c): new
+ * bytes are zero; `mapped` is the allocator's own bookkeeping. */
+#ifndef CORE_MEMBYTES_H
+#define CORE_MEMBYTES_H
+
+#include <stdint.h>
+
+uint8_t *core_membytes_alloc(uint64_t size, uint64_t *mapped);
+/* NULL when the bytes cannot grow (p is then unchanged and still valid). */
+uint8_t *core_membytes_grow(uint8_t *p, uint64_t *mapped, uint64_t old_size,
+                            uint64_t new_size);
+void core_membytes_free(uint8_t *p, uint64_t mapped);
+
+#endif
