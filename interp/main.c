@@ -439,6 +439,10 @@ static int cmd_run(opts *o) {
 static void print_error(const char *path, const cm_error *err) {
   const char *file = err->file ? err->file : path;
   const char *kind = cm_errkind_name(err->kind);
+  /* "unsupported feature: NAME" already says what kind it is */
+  if (err->kind == CM_UNSUPPORTED &&
+      strncmp(err->msg, "unsupported feature:", 20) == 0)
+    kind = "refused";
   if (err->line)
     fprintf(stderr, "%s:%u:%u: %s: %s\n", file, err->line, err->col, kind,
             err->msg);
