@@ -77,3 +77,36 @@ def test_trace_needs_one_script(tmp_path):
     r = cmrun.run([str(CMREF), "run", "--trace", str(tmp_path / "t"),
                    str(SCRIPTS[0]), str(SCRIPTS[1])], TIMEOUT)
     assert r.rc == 2 and "one script" in r.err
+
+
+def test_check_trace(tmp_path):
+    """--check-trace: a trace equal to cmref's in its guest-visible events
+    matches; one changed result, or a cut, does not; choices recorded in
+    the trace are replayed."""
+    require_binary(CMREF, "make")
+    script = str(HARNESS / "demo" / "async.wast")
+    golden = golden_for(HARNESS / "demo" / "async.wast")
+    r = cmrun.run([str(CMREF), "run", "--check-trace", str(golden), script],
+                  TIMEOUT)
+    assert r.rc == 0 and "matches cmref" in r.out, r.out + r.err
+    lines = golden.read_text().splitlines()
+    k = next(i for i, l in enumerate(lines) if '"name":"stream.read"' in l)
+    lines[k] = lines[k].replace('"results":[', '"results":[9')
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("\n".join(lines) + "\n")
+    r = cmrun.run([str(CMREF), "run", "--check-trace", str(bad), script],
+                  TIMEOUT)
+    assert r.rc == 1 and ("bad.jsonl:%d: differs" % (k + 1)) in r.out, r.out
+    cut = tmp_path / "cut.jsonl"
+    cut.write_text("\n".join(golden.read_text().splitlines()[:20]) + "\n")
+    r = cmrun.run([str(CMREF), "run", "--check-trace", str(cut), script],
+                  TIMEOUT)
+    assert r.rc == 1 and "ends early" in r.out
+    # a trace of a non-default schedule, checked: its choices are replayed
+    fix = HARNESS / "fixtures" / "open_choice.wast"
+    t = tmp_path / "c1.jsonl"
+    cmrun.run([str(CMREF), "run", "--choices", "1", "--trace", str(t),
+               str(fix)], TIMEOUT)
+    r = cmrun.run([str(CMREF), "run", "--check-trace", str(t), str(fix)],
+                  TIMEOUT)
+    assert r.rc == 0 and "1 choices replayed" in r.out, r.out

@@ -75,6 +75,9 @@ static const char usage_main[] =
   "  --explore N             run the script under every schedule (at most N\n"\
   "                          runs, depth first over the choices) and list\n" \
   "                          each command whose outcome varies or fails\n"   \
+  "  --check-trace THEIRS    run the script with the choices of another\n"  \
+  "                          runtime's trace and compare its guest-visible\n"\
+  "                          events with cmref's (docs/trace-format.md)\n"  \
   "  --trace FILE            write the step trace of the components' run to\n"\
   "                          FILE (JSON Lines, docs/trace-format.md; one\n"   \
   "                          script only; - for standard output)\n"
@@ -170,6 +173,7 @@ typedef struct opts {
   uint32_t nforced;
   bool have_forced;
   uint32_t explore;        /* run: --explore N (0: no) */
+  const char *check_trace; /* run: --check-trace FILE */
   const char **args; /* positional arguments */
   int nargs;
 } opts;
@@ -319,6 +323,12 @@ static int parse_opts(const char *cmd, int argc, char **argv, opts *o) {
                 strerror(errno));
         return EXIT_FAIL;
       }
+    } else if ((v = opt_value(a, "--check-trace", &i, argc, argv))) {
+      if (!*v) {
+        fprintf(stderr, "cmref %s: --check-trace needs a file name\n", cmd);
+        return EXIT_USAGE;
+      }
+      o->check_trace = v;
     } else if ((v = opt_value(a, "--explore", &i, argc, argv))) {
       if (!parse_u64(v, UINT32_MAX, &n) || n == 0) goto bad_number;
       o->explore = (uint32_t)n;
@@ -375,6 +385,17 @@ static int cmd_run(opts *o) {
     static const uint32_t none[1] = {0};
     wo.comp.forced = o->forced ? o->forced : none;
     wo.comp.nforced = o->nforced;
+  }
+  if (o->check_trace) {
+    if (o->nargs != 1 || o->trace_file || o->have_forced || o->explore) {
+      fprintf(stderr, "cmref run: --check-trace takes one script, without "
+              "--trace, --choices, --replay or --explore\n");
+      if (json) fclose(json);
+      return EXIT_USAGE;
+    }
+    int rc = wast_check_trace(o->args[0], o->check_trace, &wo, stdout);
+    if (json) fclose(json);
+    return rc == 0 ? 0 : rc == 1 ? EXIT_FAIL : EXIT_USAGE;
   }
   if (o->explore) {
     if (o->nargs != 1 || o->trace_file || o->have_forced) {

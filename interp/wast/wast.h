@@ -50,6 +50,12 @@ void wast_run_source(const char *src, size_t len, const char *name,
 int wast_explore(const char *path, const wast_options *opt, uint32_t budget,
                  FILE *out);
 
+/* cmref run --check-trace: runs the script with the choices of another
+ * runtime's trace and compares the guest-visible events (tracecheck.c).
+ * Returns 0 if they match, 1 if not, 2 if the trace cannot be read. */
+int wast_check_trace(const char *script, const char *theirs,
+                     const wast_options *opt, FILE *out);
+
 /* Reads a whole regular file into a NUL-terminated buffer (free() it).
  * NULL with a CM_IO error saying why: missing, a directory, unreadable. */
 char *wast_read_file(const char *path, size_t *len, cm_error *err);
