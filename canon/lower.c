@@ -245,7 +245,7 @@ bool canon_host_invoke(canon_Store *s, const canon_funcinst *f,
   if (!ok || !hc->results) {
     /* a trap, or a cancelled call (not requested by the host: cannot
      * happen): the callee may still hold hc */
-    if (ok) ok = canon_trapf(trap, CANON_TRAP_GUEST, "call was cancelled");
+    if (ok) canon_trapf(trap, CANON_TRAP_GUEST, "call was cancelled");
     if (hc->resolved) {
       host_call_free(hc);
     } else {
