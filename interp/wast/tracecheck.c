@@ -5,9 +5,9 @@
  * cmref runs the script taking the choices recorded in their trace (their
  * `choice` events, if any; else the Deterministic Profile), writing its own
  * trace, and compares the guest-visible events of both in order.  Events
- * are compared as their JSON text without the `seq` field, so a runtime
- * writes them in the canonical form of trace-format.md (fields in the
- * documented order, no spaces). */
+ * are compared member by member (in any order, without `seq`, spaces
+ * outside strings ignored); values must be written as cmref writes them
+ * (integers in decimal, booleans as true/false). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,30 +57,100 @@ static void free_list(evlist *l) {
 
 /* The event name of a line: the value of "ev". */
 static bool event_name(const char *line, char *out, size_t n) {
-  const char *p = strstr(line, "\"ev\":\"");
+  const char *p = strstr(line, "\"ev\"");
   if (!p) return false;
-  p += 6;
+  p += 4;
+  while (*p == ' ') p++;
+  if (*p++ != ':') return false;
+  while (*p == ' ') p++;
+  if (*p++ != '"') return false;
   size_t k = 0;
   while (*p && *p != '"' && k + 1 < n) out[k++] = *p++;
   out[k] = 0;
   return *p == '"';
 }
 
-/* The line without its "seq":N field and trailing newline. */
-static void normalize(const char *line, char *out, size_t n) {
-  const char *p = strstr(line, "\"seq\":");
-  size_t k = 0;
-  for (const char *q = line; *q && *q != '\n' && k + 1 < n; q++) {
-    if (q == p) {
-      q += 6;
-      while (*q >= '0' && *q <= '9') q++;
-      if (*q == ',') continue; /* skip the comma too */
-      q--;
-      continue;
-    }
-    out[k++] = *q;
+/* One "key":value member of an event, as text. */
+typedef struct member {
+  const char *key, *val;
+  size_t klen, vlen;
+} member;
+
+/* The end of the JSON value at p (a number, string, literal or array of
+ * those), or NULL. */
+static const char *value_end(const char *p) {
+  if (*p == '"') {
+    for (p++; *p && *p != '"'; p++)
+      if (*p == '\\' && p[1]) p++;
+    return *p == '"' ? p + 1 : NULL;
   }
+  if (*p == '[') {
+    int depth = 0;
+    for (; *p; p++) {
+      if (*p == '"') {
+        const char *q = value_end(p);
+        if (!q) return NULL;
+        p = q - 1;
+      } else if (*p == '[') depth++;
+      else if (*p == ']' && --depth == 0) return p + 1;
+    }
+    return NULL;
+  }
+  while (*p && *p != ',' && *p != '}' && *p != ' ' && *p != '\n') p++;
+  return p;
+}
+
+static const char *skip_ws(const char *p) {
+  while (*p == ' ' || *p == '\t') p++;
+  return p;
+}
+
+static int member_cmp(const void *a, const void *b) {
+  const member *x = a, *y = b;
+  size_t n = x->klen < y->klen ? x->klen : y->klen;
+  int c = memcmp(x->key, y->key, n);
+  return c ? c : (x->klen > y->klen) - (x->klen < y->klen);
+}
+
+/* The event in canonical form: members sorted by key, no "seq", no
+ * spaces outside strings; false if the line is not a flat JSON object. */
+static bool normalize(const char *line, char *out, size_t n) {
+  member m[32];
+  size_t nm = 0, k = 0;
+  const char *p = skip_ws(line);
+  if (*p++ != '{') return false;
+  for (;;) {
+    p = skip_ws(p);
+    if (*p == '}') break;
+    if (*p != '"' || nm == 32) return false;
+    const char *ke = value_end(p);
+    if (!ke) return false;
+    const char *v = skip_ws(ke);
+    if (*v++ != ':') return false;
+    v = skip_ws(v);
+    const char *ve = value_end(v);
+    if (!ve || ve == v) return false;
+    m[nm++] = (member){p + 1, v, (size_t)(ke - p - 2), (size_t)(ve - v)};
+    p = skip_ws(ve);
+    if (*p == ',') p++;
+    else if (*p != '}') return false;
+  }
+  qsort(m, nm, sizeof *m, member_cmp);
+  for (size_t i = 0; i < nm; i++) {
+    if (m[i].klen == 3 && !memcmp(m[i].key, "seq", 3)) continue;
+    if (k + m[i].klen + m[i].vlen + 8 >= n) return false;
+    k += (size_t)snprintf(out + k, n - k, "%s\"%.*s\":", k ? "," : "{",
+                          (int)m[i].klen, m[i].key);
+    for (size_t j = 0; j < m[i].vlen; j++) {
+      char c = m[i].val[j];
+      if (c == ' ' && m[i].val[0] != '"') continue; /* [1, 2] = [1,2] */
+      out[k++] = c;
+    }
+  }
+  if (k + 2 >= n) return false;
+  out[k++] = '}';
   out[k] = 0;
+  return true;
 }
 
 /* Reads a trace: its guest-visible events and its choices. */
@@ -106,15 +176,24 @@ static bool read_trace(FILE *f, evlist *l, char *why, size_t whyn) {
       return false;
     }
     if (!strcmp(ev, "choice")) {
-      const char *c = strstr(line, "\"chosen\":");
-      if (c) push_choice(l, (uint32_t)strtoul(c + 9, NULL, 10));
+      const char *c = strstr(line, "\"chosen\"");
+      if (c) {
+        c += 8;
+        while (*c == ' ' || *c == ':') c++;
+        push_choice(l, (uint32_t)strtoul(c, NULL, 10));
+      }
       continue;
     }
     for (size_t k = 0; k < sizeof visible / sizeof visible[0]; k++)
       if (!strcmp(ev, visible[k])) {
-        char *norm = malloc((size_t)len + 1);
+        char *norm = malloc((size_t)len + 64);
         if (!norm) abort();
-        normalize(line, norm, (size_t)len + 1);
+        if (!normalize(line, norm, (size_t)len + 64)) {
+          snprintf(why, whyn, "line %u is not a flat JSON object", no);
+          free(norm);
+          free(line);
+          return false;
+        }
         push(l, norm, no);
         free(norm);
         break;
