@@ -213,6 +213,19 @@ static uint64_t f32_bits(float f) {
   return b;
 }
 
+static float bits_f32(uint64_t b) {
+  uint32_t i = (uint32_t)b;
+  float f;
+  memcpy(&f, &i, 4);
+  return f;
+}
+
+static double bits_f64(uint64_t b) {
+  double f;
+  memcpy(&f, &b, 8);
+  return f;
+}
+
 static uint64_t f64_bits(double f) {
   uint64_t b;
   memcpy(&b, &f, 8);
@@ -310,10 +323,10 @@ bool canon_lower_flat(canon_context *cx, const canon_value *v,
     canon_core_vec_push(out, lower_flat_signed(v->u.s, 64));
     return true;
   case CANON_F32: /* maybe_scramble_nan32 */
-    canon_core_vec_push(out, canon_encode_float_as_i32(v->u.f32));
+    canon_core_vec_push(out, canon_encode_float_as_i32(cx, v->u.f32));
     return true;
   case CANON_F64: /* maybe_scramble_nan64 */
-    canon_core_vec_push(out, canon_encode_float_as_i64(v->u.f64));
+    canon_core_vec_push(out, canon_encode_float_as_i64(cx, v->u.f64));
     return true;
   case CANON_CHAR:
     canon_core_vec_push(out, canon_char_to_i32(v->u.ch));
@@ -392,8 +405,8 @@ static bool lower_flat_record(canon_context *cx, const canon_value *v,
   return true;
 }
 
-/* Flat Lowering: lower_flat_variant.  Coercions only change bits for NaNs
- * (already canonical here), so each arm is the identity on our bits. */
+/* Flat Lowering: lower_flat_variant.  Our flat values are bit patterns
+ * already, so a coercion changes bits only by scrambling a NaN. */
 static bool lower_flat_variant(canon_context *cx, const canon_value *v,
                                const canon_type *d, canon_core_vec *out) {
   uint32_t case_index = canon_match_case(v, d);
@@ -416,14 +429,15 @@ static bool lower_flat_variant(canon_context *cx, const canon_value *v,
     for (uint32_t i = 0; i < payload.n; i++) {
       canon_flat have = have_types.v[i];
       canon_flat want = flat_types.v[next_type++];
-      if (have == CANON_FLAT_F32 && want == CANON_FLAT_I32) {
-        /* encode_float_as_i32(fv): fv is already the f32's bits */
+      /* encode_float_as_i32/64 scramble a NaN once more (a second
+       * CANON_CHOICE_NAN, as in the spec; its result replaces the first) */
+      if (have == CANON_FLAT_F32 &&
+          (want == CANON_FLAT_I32 || want == CANON_FLAT_I64)) {
+        payload.v[i] = canon_encode_float_as_i32(cx, bits_f32(payload.v[i]));
       } else if (have == CANON_FLAT_I32 && want == CANON_FLAT_I64) {
         /* fv, zero-extended */
-      } else if (have == CANON_FLAT_F32 && want == CANON_FLAT_I64) {
-        /* encode_float_as_i32(fv), zero-extended */
       } else if (have == CANON_FLAT_F64 && want == CANON_FLAT_I64) {
-        /* encode_float_as_i64(fv) */
+        payload.v[i] = canon_encode_float_as_i64(cx, bits_f64(payload.v[i]));
       } else {
         assert(have == want);
       }

@@ -10,6 +10,8 @@
 #include "handles.h"
 #include "instance.h"
 #include "layout.h"
+#include "sched.h"
+#include "store.h"
 
 static canon_flat ptr_type(const canon_context *cx) {
   return cx->opts->memory->addrtype;
@@ -341,10 +343,10 @@ bool canon_store(canon_context *cx, const canon_value *v, const canon_type *t,
     canon_store_int(cx, (uint64_t)v->u.s, ptr, 8);
     return true;
   case CANON_F32:
-    canon_store_int(cx, canon_encode_float_as_i32(v->u.f32), ptr, 4);
+    canon_store_int(cx, canon_encode_float_as_i32(cx, v->u.f32), ptr, 4);
     return true;
   case CANON_F64:
-    canon_store_int(cx, canon_encode_float_as_i64(v->u.f64), ptr, 8);
+    canon_store_int(cx, canon_encode_float_as_i64(cx, v->u.f64), ptr, 8);
     return true;
   case CANON_CHAR:
     canon_store_int(cx, canon_char_to_i32(v->u.ch), ptr, 4);
@@ -396,19 +398,48 @@ void canon_store_int(canon_context *cx, uint64_t v, uint64_t ptr,
   cx->opts->memory->write(cx->opts->memory->env, ptr, b, nbytes);
 }
 
-/* Storing: maybe_scramble_nan32 + encode_float_as_i32.  NaNs are written
- * as the canonical NaN: the choice the Deterministic Profile prescribes and
- * one the spec allows any host to make. */
-uint32_t canon_encode_float_as_i32(float f) {
-  if (f != f) return CANON_CANONICAL_FLOAT32_NAN;
+/* Storing: maybe_scramble_nan32 / maybe_scramble_nan64.  Outside the
+ * DETERMINISTIC_PROFILE the spec replaces every NaN by random_nan_bits():
+ * random sign, all-ones exponent, random fraction with the quiet bit (the
+ * top one) random and at least one of the other fraction bits set; the
+ * prose (CanonicalABI.md "Storing") also lets a host keep one fixed NaN.
+ * That is 2^31 (f32) or 2^62 (f64) patterns, so the choice (CANON_CHOICE_NAN)
+ * offers a finite sample that varies each part random_nan_bits varies:
+ *   0  the canonical NaN (the profile's; also "one fixed NaN")
+ *   1  + quiet, the lowest fraction bit set (randrange's lowest)
+ *   2  - quiet, the highest bit randrange may set
+ *   3  + signalling (quiet bit clear), the lowest fraction bit set
+ *   4  - signalling, every fraction bit below the quiet bit set
+ * Options 1..4 are values random_nan_bits can return; a guest that handles
+ * NaNs by their sign, their quiet bit or a non-zero payload sees each
+ * case. */
+static const uint32_t nan32_options[CANON_NAN_OPTIONS] = {
+    CANON_CANONICAL_FLOAT32_NAN, 0x7fc00001u, 0xffe00000u, 0x7f800001u,
+    0xffbfffffu};
+static const uint64_t nan64_options[CANON_NAN_OPTIONS] = {
+    CANON_CANONICAL_FLOAT64_NAN, 0x7ff8000000000001ull, 0xfffc000000000000ull,
+    0x7ff0000000000001ull, 0xfff7ffffffffffffull};
+
+static canon_sched *sched_of(const canon_context *cx) {
+  assert(cx->inst); /* every context is made for an instance */
+  return &cx->inst->store->sched;
+}
+
+/* Storing: encode_float_as_i32 (= maybe_scramble_nan32, reinterpreted) */
+uint32_t canon_encode_float_as_i32(canon_context *cx, float f) {
+  if (f != f)
+    return nan32_options[canon_sched_choose(sched_of(cx), CANON_CHOICE_NAN,
+                                            CANON_NAN_OPTIONS)];
   uint32_t i;
   memcpy(&i, &f, 4);
   return i;
 }
 
-/* Storing: maybe_scramble_nan64 + encode_float_as_i64 */
-uint64_t canon_encode_float_as_i64(double f) {
-  if (f != f) return CANON_CANONICAL_FLOAT64_NAN;
+/* Storing: encode_float_as_i64 (= maybe_scramble_nan64, reinterpreted) */
+uint64_t canon_encode_float_as_i64(canon_context *cx, double f) {
+  if (f != f)
+    return nan64_options[canon_sched_choose(sched_of(cx), CANON_CHOICE_NAN,
+                                            CANON_NAN_OPTIONS)];
   uint64_t i;
   memcpy(&i, &f, 8);
   return i;

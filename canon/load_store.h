@@ -52,8 +52,11 @@ bool canon_store(canon_context *cx, const canon_value *v, const canon_type *t,
                  uint64_t ptr);
 void canon_store_int(canon_context *cx, uint64_t v, uint64_t ptr,
                      uint32_t nbytes);
-uint32_t canon_encode_float_as_i32(float f);
-uint64_t canon_encode_float_as_i64(double f);
+/* encode_float_as_i32/64: a NaN becomes the NaN the scheduler picks
+ * (maybe_scramble_nan32/64, CANON_CHOICE_NAN); other floats keep their
+ * bits. */
+uint32_t canon_encode_float_as_i32(canon_context *cx, float f);
+uint64_t canon_encode_float_as_i64(canon_context *cx, double f);
 uint32_t canon_char_to_i32(uint32_t c);
 bool canon_store_list_into_range(canon_context *cx, const canon_value *v,
                                  const canon_type *elem_type, uint64_t *ptr,

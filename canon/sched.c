@@ -2,8 +2,11 @@
 #include "sched.h"
 
 #include <assert.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "buf.h"
 #include "trace.h"
 
 void canon_sched_init(canon_sched *s, canon_sched_policy policy,
@@ -28,22 +31,52 @@ void canon_sched_force(canon_sched *s, const uint32_t *choices, uint32_t n) {
 void canon_choice_log_free(canon_choice_log *l) {
   free(l->n);
   free(l->chosen);
+  free(l->kind);
   l->n = l->chosen = NULL;
+  l->kind = NULL;
   l->len = l->cap = 0;
 }
 
-static void log_choice(canon_choice_log *l, uint32_t n, uint32_t c) {
+static void log_choice(canon_choice_log *l, canon_choice_kind kind, uint32_t n,
+                       uint32_t c) {
   if (l->len == l->cap) {
     uint32_t cap = l->cap ? 2 * l->cap : 64;
-    uint32_t *a = realloc(l->n, cap * sizeof *a);
-    uint32_t *b = a ? realloc(l->chosen, cap * sizeof *b) : NULL;
-    if (!a || !b) abort();
-    l->n = a;
-    l->chosen = b;
+    l->n = canon_xrealloc(l->n, cap * sizeof *l->n);
+    l->chosen = canon_xrealloc(l->chosen, cap * sizeof *l->chosen);
+    l->kind = canon_xrealloc(l->kind, cap * sizeof *l->kind);
     l->cap = cap;
   }
   l->n[l->len] = n;
+  l->kind[l->len] = (uint8_t)kind;
   l->chosen[l->len++] = c;
+}
+
+bool canon_choice_log_check_forced(const canon_choice_log *l,
+                                   const uint32_t *forced, uint32_t nforced,
+                                   char *msg, size_t msgn) {
+  uint32_t n = l->len < nforced ? l->len : nforced;
+  for (uint32_t i = 0; i < n; i++)
+    if (forced[i] >= l->n[i]) {
+      snprintf(msg, msgn,
+               "choice %u is %u, but the run's choice %u (%s) has %u options "
+               "(0 to %u)",
+               i + 1, forced[i], i + 1,
+               canon_choice_kind_name((canon_choice_kind)l->kind[i]), l->n[i],
+               l->n[i] - 1);
+      return false;
+    }
+  if (nforced > l->len) {
+    uint32_t first = l->len + 1;
+    if (first == nforced)
+      snprintf(msg, msgn, "%u choices given, but the run made only %u: "
+               "choice %u was not used", nforced, l->len, first);
+    else
+      snprintf(msg, msgn, "%u choices given, but the run made only %u: "
+               "choices %u to %u were not used", nforced, l->len, first,
+               nforced);
+    return false;
+  }
+  return true;
 }
 
 static uint64_t next_random(canon_sched *s) {
@@ -57,28 +90,43 @@ static uint64_t next_random(canon_sched *s) {
 
 uint32_t canon_sched_choose(canon_sched *s, canon_choice_kind kind,
                             uint32_t n) {
-  assert(n > 0);
-  (void)kind;
+  assert(n > 0 && kind < CANON_NCHOICE_KINDS);
   if (n == 1) return 0;
   s->nchoices++;
-  /* The Deterministic Profile: the first option; for WAIT_EARLY that is
-   * "block" (DETERMINISTIC_PROFILE in Thread.wait_until). */
+  /* cmref's deterministic policy: option 0 (at the kinds the spec's
+   * DETERMINISTIC_PROFILE fixes, option 0 is the profile's answer). */
   uint32_t c = 0;
   if (s->policy == CANON_SCHED_RANDOM) {
     c = (uint32_t)(next_random(s) % n);
   } else if (s->policy == CANON_SCHED_FORCED) {
+    /* out of range: option 0, and canon_choice_log_check_forced says so */
     uint64_t i = s->nchoices - 1;
-    if (i < s->nforced) c = s->forced[i] < n ? s->forced[i] : n - 1;
+    if (i < s->nforced && s->forced[i] < n) c = s->forced[i];
   }
-  if (s->log) log_choice(s->log, n, c);
+  if (s->log) log_choice(s->log, kind, n, c);
   canon_trace_emit(s->trace, "choice", "\"kind\":\"%s\",\"n\":%u,\"chosen\":%u",
                    canon_choice_kind_name(kind), n, c);
   return c;
 }
 
+static const char *const kind_names[CANON_NCHOICE_KINDS] = {
+    "tick",          "sync-loop", "wait-early",    "event",
+    "cancel-thread", "nan",       "error-message", "host-tick"};
+
 const char *canon_choice_kind_name(canon_choice_kind kind) {
-  static const char *const names[CANON_NCHOICE_KINDS] = {
-      "tick",          "sync-loop", "wait-early",   "event",
-      "cancel-thread", "nan",       "error-message"};
-  return kind < CANON_NCHOICE_KINDS ? names[kind] : "?";
+  return kind < CANON_NCHOICE_KINDS ? kind_names[kind] : "?";
+}
+
+canon_choice_kind canon_choice_kind_named(const char *name, size_t len) {
+  for (int k = 0; k < CANON_NCHOICE_KINDS; k++)
+    if (strlen(kind_names[k]) == len && !memcmp(kind_names[k], name, len))
+      return (canon_choice_kind)k;
+  return CANON_NCHOICE_KINDS;
+}
+
+/* definitions.py tests DETERMINISTIC_PROFILE at exactly these `random`
+ * sites: Thread.wait_until, maybe_scramble_nan32/64, error-context.new. */
+bool canon_choice_kind_in_profile(canon_choice_kind kind) {
+  return kind == CANON_CHOICE_WAIT_EARLY || kind == CANON_CHOICE_NAN ||
+         kind == CANON_CHOICE_ERROR_MESSAGE;
 }

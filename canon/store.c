@@ -53,23 +53,32 @@ void canon_store_free(canon_Store *s) {
   memset(s, 0, sizeof *s);
 }
 
-/* Store.tick.  Threads of an instance that a trap left entered cannot be
- * resumed from the host (the spec's store would be gone); they are not
- * candidates. */
+/* Store.tick's candidates: the ready waiting threads.  Threads of an
+ * instance that a trap left entered cannot be resumed from the host (the
+ * spec's store would be gone); they are not candidates.  cands may be
+ * NULL (only counting). */
+static uint32_t tick_candidates(canon_Store *s, canon_thread **cands) {
+  uint32_t n = 0;
+  for (uint32_t i = 0; i < s->nwaiting; i++) {
+    canon_thread *t = s->waiting[i];
+    if (canon_thread_ready(t) && canon_may_enter_from(t->task->inst, NULL)) {
+      if (cands) cands[n] = t;
+      n++;
+    }
+  }
+  return n;
+}
+
+/* Store.tick */
 bool canon_store_tick(canon_Store *s, bool *progressed, canon_trap *trap) {
   assert(s->nesting_depth == 0 && !s->current);
   s->nesting_depth++;
   canon_thread **cands = NULL;
-  uint32_t n = 0;
   if (s->nwaiting) {
     cands = malloc(s->nwaiting * sizeof *cands);
     if (!cands) abort();
   }
-  for (uint32_t i = 0; i < s->nwaiting; i++) {
-    canon_thread *t = s->waiting[i];
-    if (canon_thread_ready(t) && canon_may_enter_from(t->task->inst, NULL))
-      cands[n++] = t;
-  }
+  uint32_t n = tick_candidates(s, cands);
   bool ok = true;
   *progressed = n > 0;
   if (n) {
@@ -82,4 +91,18 @@ bool canon_store_tick(canon_Store *s, bool *progressed, canon_trap *trap) {
   free(cands);
   s->nesting_depth--;
   return ok;
+}
+
+/* The embedder's event loop between two of its calls: Store.tick is the
+ * host's to call whenever none of its calls is in progress, so whether it
+ * runs one more tick is a choice (CANON_CHOICE_HOST_TICK), offered while a
+ * thread is ready; option 0, the default, is to wait for the next call. */
+bool canon_store_host_ticks(canon_Store *s, canon_trap *trap) {
+  while (tick_candidates(s, NULL) > 0 &&
+         canon_sched_choose(&s->sched, CANON_CHOICE_HOST_TICK, 2) == 1) {
+    bool progressed;
+    if (!canon_store_tick(s, &progressed, trap)) return false;
+    assert(progressed); /* a candidate existed, and nothing ran since */
+  }
+  return true;
 }

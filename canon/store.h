@@ -66,6 +66,11 @@ void canon_store_adopt(canon_Store *s, void *obj, void (*free_fn)(void *));
  * it blocks or ends.  *progressed is false when no thread was ready. */
 bool canon_store_tick(canon_Store *s, bool *progressed, canon_trap *trap);
 
+/* Between two calls of the host: runs Store.tick as long as the scheduler
+ * chooses to (CANON_CHOICE_HOST_TICK) and a thread is ready.  False after
+ * a trap in one of those ticks. */
+bool canon_store_host_ticks(canon_Store *s, canon_trap *trap);
+
 /* The message of the trap given to code that blocked when the store was
  * torn down (it unwinds). */
 #define CANON_MSG_STORE_ABORTED "the store was torn down"

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "../../canon/context.h"
+#include "../../canon/store.h"
 #include "../../canon/trace.h"
 #include "../component/instantiate.h"
 #include "../component/text.h"
@@ -200,7 +201,23 @@ static wast_outcome cpe_invoke_forms(wast_engine *e, void *inst,
     snprintf(msg, msgn, "out of memory");
     return WAST_ERROR;
   }
-  canon_trace *tr = comp_store_canon(ce->store)->trace;
+  canon_Store *cs = comp_store_canon(ce->store);
+  canon_trace *tr = cs->trace;
+  /* The host's event loop may have run ticks since the last command
+   * (design.md "Execution model"; CANON_CHOICE_HOST_TICK); a trap there is
+   * this command's outcome, and the call is not made. */
+  {
+    canon_trap trap = {0};
+    if (!canon_store_host_ticks(cs, &trap)) {
+      char jmsg[600];
+      canon_trace_emit(tr, "host.trap", "\"message\":%s",
+                       canon_json_str(jmsg, sizeof jmsg, trap.msg));
+      snprintf(msg, msgn, "%s (in a host tick before this call)", trap.msg);
+      free_values(args, (uint32_t)nargs);
+      free(r);
+      return WAST_TRAP;
+    }
+  }
   char jname[256];
   {
     char nm[200];

@@ -8,9 +8,16 @@
  * has an untried option is advanced and everything after it reset.  The
  * walk is exhaustive when no choice is left, or stops at the budget.
  *
+ * Every kind of choice (canon_choice_kind: the spec's `random` sites, NaN
+ * scrambling, the host's ticks between commands) is a node of that tree
+ * like any other, so the walk reaches each kind a script meets; the
+ * summary names the kinds met.
+ *
  * For each command the distinct outcomes (status and message) are kept
  * with the first schedule that gave them, written as the choice list that
- * `cmref run --choices LIST` replays. */
+ * `cmref run --choices LIST` replays, and the kinds of the choices where
+ * that schedule leaves the default (option 0): what the outcome depends
+ * on. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,6 +29,7 @@ typedef struct outcome {
   char *message;
   uint32_t run;     /* first run that gave it */
   char *choices;    /* that run's choices, "0,1,0" */
+  uint32_t off_default; /* kinds (bits) where that run took an option > 0 */
   uint32_t count;   /* runs that gave it */
 } outcome;
 
@@ -41,6 +49,31 @@ static char *choices_str(const canon_choice_log *l) {
   for (uint32_t i = 0; i < l->len; i++)
     k += (size_t)snprintf(s + k, cap - k, "%s%u", i ? "," : "", l->chosen[i]);
   return s;
+}
+
+static uint32_t off_default_kinds(const canon_choice_log *l) {
+  uint32_t k = 0;
+  for (uint32_t i = 0; i < l->len; i++)
+    if (l->chosen[i]) k |= 1u << l->kind[i];
+  return k;
+}
+
+static uint32_t kinds_met(const canon_choice_log *l) {
+  uint32_t k = 0;
+  for (uint32_t i = 0; i < l->len; i++) k |= 1u << l->kind[i];
+  return k;
+}
+
+/* "tick, nan" */
+static void print_kinds(FILE *out, uint32_t kinds) {
+  bool first = true;
+  for (int k = 0; k < CANON_NCHOICE_KINDS; k++)
+    if (kinds & (1u << k)) {
+      fprintf(out, "%s%s", first ? "" : ", ",
+              canon_choice_kind_name((canon_choice_kind)k));
+      first = false;
+    }
+  if (first) fputs("none", out);
 }
 
 static bool same_message(const char *a, const char *b) {
@@ -77,6 +110,7 @@ static void record(cmd_outcomes **cs, uint32_t *ncs, const wast_file_result *f,
       o->message = msg ? strdup(msg) : NULL;
       o->run = run;
       o->choices = choices_str(log);
+      o->off_default = off_default_kinds(log);
       o->count = 0;
     }
     o->count++;
@@ -91,7 +125,7 @@ int wast_explore(const char *path, const wast_options *base, uint32_t budget,
                  FILE *out) {
   uint32_t *prefix = NULL, nprefix = 0;
   cmd_outcomes *cs = NULL;
-  uint32_t ncs = 0, runs = 0, maxlen = 0;
+  uint32_t ncs = 0, runs = 0, maxlen = 0, kinds = 0;
   bool exhaustive = false;
   while (runs < budget) {
     canon_choice_log log = {0};
@@ -106,6 +140,7 @@ int wast_explore(const char *path, const wast_options *base, uint32_t budget,
     record(&cs, &ncs, &f, runs, &log);
     runs++;
     if (log.len > maxlen) maxlen = log.len;
+    kinds |= kinds_met(&log);
     for (size_t i = 0; i < f.ncmds; i++) free(f.cmds[i].message);
     free(f.cmds);
     free(f.file);
@@ -139,10 +174,16 @@ int wast_explore(const char *path, const wast_options *base, uint32_t budget,
               co->n, co->n == 1 ? "" : "s");
       for (uint32_t k = 0; k < co->n; k++) {
         outcome *o = &co->o[k];
-        fprintf(out, "  %s%s%s%s in %u of %u schedules; first: --choices %s\n",
+        fprintf(out, "  %s%s%s%s in %u of %u schedules; first: --choices %s",
                 status_name(o->status), o->message ? " \"" : "",
                 o->message ? o->message : "", o->message ? "\"" : "",
                 o->count, runs, *o->choices ? o->choices : "(none)");
+        if (o->off_default) {
+          fputs(" (not option 0 at: ", out);
+          print_kinds(out, o->off_default);
+          fputs(")", out);
+        }
+        fputc('\n', out);
       }
     }
     for (uint32_t k = 0; k < co->n; k++) {
@@ -157,5 +198,8 @@ int wast_explore(const char *path, const wast_options *base, uint32_t budget,
           "commands vary\n",
           runs, runs == 1 ? "" : "s",
           exhaustive ? "all of them" : "budget reached", maxlen, varying, ncs);
+  fputs("choice kinds met: ", out);
+  print_kinds(out, kinds);
+  fputc('\n', out);
   return rc;
 }
