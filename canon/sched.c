@@ -20,6 +20,7 @@ void canon_sched_init(canon_sched *s, canon_sched_policy policy,
   /* xorshift needs a non-zero state */
   s->state = seed ? seed : 0x9e3779b97f4a7c15ull;
   s->nchoices = 0;
+  s->profile = false;
 }
 
 void canon_sched_force(canon_sched *s, const uint32_t *choices, uint32_t n) {
@@ -53,9 +54,22 @@ static void log_choice(canon_choice_log *l, canon_choice_kind kind, uint32_t n,
 
 bool canon_choice_log_check_forced(const canon_choice_log *l,
                                    const uint32_t *forced, uint32_t nforced,
+                                   const canon_choice_log *recorded,
                                    char *msg, size_t msgn) {
   uint32_t n = l->len < nforced ? l->len : nforced;
-  for (uint32_t i = 0; i < n; i++)
+  for (uint32_t i = 0; i < n; i++) {
+    if (recorded && i < recorded->len &&
+        (recorded->kind[i] != l->kind[i] || recorded->n[i] != l->n[i])) {
+      snprintf(msg, msgn,
+               "choice %u was recorded as %s among %u options, but the run's "
+               "choice %u is %s among %u: the trace is not of this script "
+               "(or not of this cmref)",
+               i + 1, canon_choice_kind_name(
+                          (canon_choice_kind)recorded->kind[i]),
+               recorded->n[i], i + 1,
+               canon_choice_kind_name((canon_choice_kind)l->kind[i]), l->n[i]);
+      return false;
+    }
     if (forced[i] >= l->n[i]) {
       snprintf(msg, msgn,
                "choice %u is %u, but the run's choice %u (%s) has %u options "
@@ -65,6 +79,7 @@ bool canon_choice_log_check_forced(const canon_choice_log *l,
                l->n[i] - 1);
       return false;
     }
+  }
   if (nforced > l->len) {
     uint32_t first = l->len + 1;
     if (first == nforced)
@@ -92,6 +107,8 @@ uint32_t canon_sched_choose(canon_sched *s, canon_choice_kind kind,
                             uint32_t n) {
   assert(n > 0 && kind < CANON_NCHOICE_KINDS);
   if (n == 1) return 0;
+  /* --profile: the profile's answer, which is option 0 of these kinds */
+  if (s->profile && canon_choice_kind_in_profile(kind)) return 0;
   s->nchoices++;
   /* cmref's deterministic policy: option 0 (at the kinds the spec's
    * DETERMINISTIC_PROFILE fixes, option 0 is the profile's answer). */

@@ -71,11 +71,14 @@ typedef struct canon_choice_log {
 void canon_choice_log_free(canon_choice_log *l);
 
 /* After a run with forced choices: true if every forced choice was within
- * its number of options and every one was used (the log holds the run's
- * choices).  Otherwise false with a message naming the first bad position,
- * its kind and its number of options, or how many were left over. */
-bool canon_choice_log_check_forced(const canon_choice_log *l,
+ * its number of options, every one was used, and (when `recorded` is given:
+ * the choices of a trace being replayed, forced[i] = recorded->chosen[i])
+ * each was of the recorded kind and number of options.  Otherwise false
+ * with a message naming the first bad position, its kind and its number
+ * of options, or how many were left over.  `run` holds the run's choices. */
+bool canon_choice_log_check_forced(const canon_choice_log *run,
                                    const uint32_t *forced, uint32_t nforced,
+                                   const canon_choice_log *recorded,
                                    char *msg, size_t msgn);
 
 struct canon_trace;
@@ -91,6 +94,9 @@ typedef struct canon_sched {
   const uint32_t *forced;
   uint32_t nforced;
   canon_choice_log *log; /* when set, every choice is appended */
+  /* the spec's DETERMINISTIC_PROFILE on top of the policy: the kinds it
+   * fixes (canon_choice_kind_in_profile) are not choices at all */
+  bool profile;
 } canon_sched;
 
 void canon_sched_init(canon_sched *s, canon_sched_policy policy, uint64_t seed);

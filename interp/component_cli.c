@@ -141,6 +141,7 @@ int cli_invoke_component(const char *path, const char *src, size_t len,
                    comp->sched_random ? CANON_SCHED_RANDOM
                                       : CANON_SCHED_DETERMINISTIC,
                    comp->seed);
+  cs->sched.profile = comp->profile;
   if (comp->max_threads) cs->max_threads = comp->max_threads;
   int rc = EXIT_FAIL;
   char msg[512] = "";

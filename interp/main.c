@@ -20,6 +20,7 @@
 #include "wast/spectest.h"
 #include "wast/values.h"
 #include "wast/wast.h"
+#include "../canon/sched.h"
 
 enum { EXIT_FAIL = 1, EXIT_USAGE = 2 };
 
@@ -62,10 +63,14 @@ static const char usage_main[] =
 
 #define SCHED_HELP                                                           \
   "scheduling (the choices the spec leaves open):\n"                         \
-  "  --sched POLICY          deterministic (default: the Deterministic\n"     \
-  "                          Profile, always the first option) or random\n"  \
-  "  --seed N                seed of the random policy (default 0); the same\n"\
-  "                          seed gives the same run\n"
+  "  --sched POLICY          deterministic (default: cmref's own policy,\n" \
+  "                          always the first option) or random\n"          \
+  "  --seed N                seed of the random policy (default 0; only with\n"\
+  "                          --sched random); the same seed, the same run\n" \
+  "  --profile               the spec's DETERMINISTIC_PROFILE on top of the\n"\
+  "                          policy: no early return from a wait, canonical\n"\
+  "                          NaNs, no error-context message; the other\n"  \
+  "                          choices stay the policy's (docs/cli.md)\n"
 
 #define RUN_SCHED_HELP                                                       \
   "  --choices LIST          take these choices first (e.g. 0,1,0: the index\n"\
@@ -172,6 +177,8 @@ typedef struct opts {
   uint32_t *forced;        /* run: --choices / --replay */
   uint32_t nforced;
   bool have_forced;
+  const char *forced_what; /* "--choices" or "--replay" */
+  canon_choice_log replay; /* --replay: the trace's choices */
   uint32_t explore;        /* run: --explore N (0: no) */
   const char *check_trace; /* run: --check-trace FILE */
   const char **args; /* positional arguments */
@@ -195,6 +202,7 @@ static void add_forced(opts *o, uint32_t c) {
 /* --choices 0,1,0 */
 static bool parse_choices(opts *o, const char *v) {
   o->have_forced = true;
+  o->forced_what = "--choices";
   while (*v) {
     char num[16];
     size_t n = strcspn(v, ",");
@@ -210,18 +218,13 @@ static bool parse_choices(opts *o, const char *v) {
   return true;
 }
 
-/* --replay TRACE: the "chosen" of every choice event, in order. */
-static bool parse_replay(opts *o, const char *path) {
-  FILE *f = fopen(path, "r");
-  if (!f) return false;
-  char line[4096];
+/* --replay TRACE: the choices recorded in a trace (choices.c). */
+static bool parse_replay(opts *o, const char *path, char *why, size_t whyn) {
+  canon_choice_log_free(&o->replay);
+  if (!wast_read_replay(path, &o->replay, why, whyn)) return false;
+  for (uint32_t i = 0; i < o->replay.len; i++) add_forced(o, o->replay.chosen[i]);
   o->have_forced = true;
-  while (fgets(line, sizeof line, f)) {
-    if (!strstr(line, "\"ev\":\"choice\"")) continue;
-    const char *c = strstr(line, "\"chosen\":");
-    if (c) add_forced(o, (uint32_t)strtoul(c + 9, NULL, 10));
-  }
-  fclose(f);
+  o->forced_what = "--replay";
   return true;
 }
 
@@ -272,6 +275,7 @@ static int parse_opts(const char *cmd, int argc, char **argv, opts *o) {
     else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) o->quiet = true;
     else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) o->verbose = true;
     else if (!strcmp(a, "--json")) o->json_stdout = true;
+    else if (!strcmp(a, "--profile")) o->comp.profile = true;
     else if (!strncmp(a, "--json=", 7)) {
       o->json_file = a + 7;
       if (!*o->json_file) {
@@ -318,10 +322,10 @@ static int parse_opts(const char *cmd, int argc, char **argv, opts *o) {
         return EXIT_USAGE;
       }
     } else if ((v = opt_value(a, "--replay", &i, argc, argv))) {
-      if (!parse_replay(o, v)) {
-        fprintf(stderr, "cmref %s: cannot read trace %s: %s\n", cmd, v,
-                strerror(errno));
-        return EXIT_FAIL;
+      char why[300];
+      if (!parse_replay(o, v, why, sizeof why)) {
+        fprintf(stderr, "cmref %s: --replay %s: %s\n", cmd, v, why);
+        return EXIT_USAGE;
       }
     } else if ((v = opt_value(a, "--check-trace", &i, argc, argv))) {
       if (!*v) {
@@ -335,6 +339,7 @@ static int parse_opts(const char *cmd, int argc, char **argv, opts *o) {
     } else if ((v = opt_value(a, "--seed", &i, argc, argv))) {
       if (!parse_u64(v, UINT64_MAX, &n)) goto bad_number;
       o->comp.seed = n;
+      o->comp.seed_given = true;
     } else if ((v = opt_value(a, "--max-threads", &i, argc, argv))) {
       if (!parse_u64(v, UINT32_MAX, &n) || n == 0) goto bad_number;
       o->comp.max_threads = (uint32_t)n;
@@ -350,6 +355,11 @@ static int parse_opts(const char *cmd, int argc, char **argv, opts *o) {
   bad_number:
     fprintf(stderr, "cmref %s: %s needs a positive integer, got \"%s\"\n",
             cmd, a, v);
+    return EXIT_USAGE;
+  }
+  char why[300];
+  if (!wast_sched_options_check(&o->comp, false, false, why, sizeof why)) {
+    fprintf(stderr, "cmref %s: %s\n", cmd, why);
     return EXIT_USAGE;
   }
   return 0;
@@ -381,10 +391,22 @@ static int cmd_run(opts *o) {
   bool text = !o->json_stdout;
   wast_options wo = {o->cfg, o->features, o->verbose && text ? stdout : NULL,
                      o->comp};
+  char forced_error[600] = "";
   if (o->have_forced) {
     static const uint32_t none[1] = {0};
     wo.comp.forced = o->forced ? o->forced : none;
     wo.comp.nforced = o->nforced;
+    wo.comp.forced_what = o->forced_what;
+    wo.comp.recorded = o->replay.len ? &o->replay : NULL;
+    wo.comp.forced_error = forced_error;
+    wo.comp.forced_error_n = sizeof forced_error;
+  }
+  if (!wast_sched_options_check(&wo.comp, o->explore != 0,
+                                o->check_trace != NULL, forced_error,
+                                sizeof forced_error)) {
+    fprintf(stderr, "cmref run: %s\n", forced_error);
+    if (json) fclose(json);
+    return EXIT_USAGE;
   }
   if (o->check_trace) {
     if (o->nargs != 1 || o->trace_file || o->have_forced || o->explore) {
@@ -436,6 +458,13 @@ static int cmd_run(opts *o) {
       return EXIT_FAIL;
     }
     wast_run_file(o->args[i], &wo, f);
+    if (*forced_error) { /* a choice it could not honour: no results */
+      fprintf(stderr, "cmref run: %s\n", forced_error);
+      wast_results_free(&res);
+      if (json) fclose(json);
+      if (trace && trace != stdout) fclose(trace);
+      return EXIT_USAGE;
+    }
     wast_results_close_file(&res, f);
     if (text) {
       wast_report_file_text(stdout, f, v);
@@ -827,6 +856,7 @@ int main(int argc, char **argv) {
     }
     free(o.args);
     free(o.forced);
+    canon_choice_log_free(&o.replay);
     return rc;
   }
   fprintf(stderr, "cmref: unknown command \"%s\"\n\n%s", c, usage_main);

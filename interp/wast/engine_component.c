@@ -404,10 +404,14 @@ wast_engine *wast_component_engine_new(wast_engine *core,
                      opt->seed);
     if (opt->max_threads) cs->max_threads = opt->max_threads;
     if (opt->forced) canon_sched_force(&cs->sched, opt->forced, opt->nforced);
+    cs->sched.profile = opt->profile;
     cs->sched.log = opt->log;
     if (opt->trace) {
       canon_trace_start(&ce->trace, opt->trace,
-                        opt->sched_random ? "random" : "deterministic",
+                        opt->sched_random
+                            ? (opt->profile ? "random+profile" : "random")
+                            : (opt->profile ? "deterministic+profile"
+                                            : "deterministic"),
                         opt->seed);
       cs->trace = &ce->trace;
       cs->sched.trace = &ce->trace;

@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../canon/sched.h"
 #include "engine.h"
 #include "values.h"
 #include "wast.h"
@@ -957,11 +958,20 @@ void wast_run_source(const char *src, size_t len, const char *name,
   }
   r.core->resolve = resolve;
   r.core->resolve_ctx = &r;
-  r.comp = wast_component_engine_new(r.core, &opt->comp);
+  /* Forced choices are checked against the run's own (choices.c) */
+  wast_comp_options copt = opt->comp;
+  canon_choice_log run_log = {0};
+  bool check_forced = copt.forced && copt.forced_error;
+  if (check_forced) {
+    copt.forced_error[0] = 0;
+    if (!copt.log) copt.log = &run_log;
+  }
+  r.comp = wast_component_engine_new(r.core, &copt);
   if (!r.comp) {
     wast_file_add(f, 0, "script", WAST_FAIL, false, "cannot create a store");
     r.core->ops->free(r.core);
     sx_free(top);
+    canon_choice_log_free(&run_log);
     return;
   }
   r.comp->resolve = resolve;
@@ -1005,6 +1015,13 @@ void wast_run_source(const char *src, size_t len, const char *name,
   free_bindmap(&r.instances);
   free_bindmap(&r.registry);
   sx_free(top);
+  char why[400];
+  if (check_forced &&
+      !canon_choice_log_check_forced(copt.log, copt.forced, copt.nforced,
+                                     copt.recorded, why, sizeof why))
+    snprintf(copt.forced_error, copt.forced_error_n, "%s: %s: %s", name,
+             copt.forced_what ? copt.forced_what : "forced choices", why);
+  canon_choice_log_free(&run_log);
 }
 
 void wast_run_file(const char *path, const wast_options *opt,

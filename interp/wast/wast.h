@@ -26,7 +26,32 @@ typedef struct wast_comp_options {
   const uint32_t *forced;
   uint32_t nforced;
   struct canon_choice_log *log;
+  bool seed_given; /* --seed was given (only --sched random takes it) */
+  bool profile;    /* --profile: the spec's DETERMINISTIC_PROFILE on top */
+  /* --replay: the kind and number of options of each recorded choice
+   * (its `chosen` are `forced`), checked against the run's */
+  const struct canon_choice_log *recorded;
+  /* When set (with `forced`), wast_run_file checks after the run that every
+   * forced choice was in range (and, with `recorded`, of the recorded kind
+   * and number of options) and that all were used, and writes why not
+   * here ("" if they were), prefixed by forced_what ("--choices"). */
+  char *forced_error;
+  size_t forced_error_n;
+  const char *forced_what;
 } wast_comp_options;
+
+/* The scheduling options taken together (choices.c): --seed only with
+ * --sched random, and --sched random not with forced choices (--choices,
+ * --replay) or with --explore / --check-trace, which take the choices
+ * themselves.  False with why. */
+bool wast_sched_options_check(const wast_comp_options *o, bool explore,
+                              bool check_trace, char *why, size_t whyn);
+
+/* --replay TRACE: the choices a cmref trace records (its `choice` events),
+ * into *out (kind, n, chosen).  False with why if the file cannot be read or
+ * is not a trace (docs/trace-format.md: a header line, then events). */
+bool wast_read_replay(const char *path, struct canon_choice_log *out,
+                      char *why, size_t whyn);
 
 typedef struct wast_options {
   core_config config;     /* limits for the code the script runs */
