@@ -45,8 +45,8 @@ bool canon_lower_error_context(canon_context *cx, const canon_value *v,
   return true;
 }
 
-/* canon error-context.new: the Deterministic Profile (the scheduler's
- * first option) keeps no message; otherwise the string is loaded (the
+/* canon error-context.new: the spec's DETERMINISTIC_PROFILE (option 0 of
+ * CANON_CHOICE_ERROR_MESSAGE, cmref's default) keeps no message; otherwise the string is loaded (the
  * host-defined transformation is the identity here). */
 bool canon_error_context_new(canon_instance *inst, const canon_options *opts,
                              uint64_t ptr, uint64_t tagged_code_units,

@@ -209,7 +209,8 @@ bool canon_thread_suspend(canon_thread *t, bool cancellable, bool *cancelled,
 }
 
 /* Thread.wait_until: if ready_func already holds, whether to block anyway
- * is the scheduler's choice (never, in the Deterministic Profile: block). */
+ * is the scheduler's choice (CANON_CHOICE_WAIT_EARLY; the spec's
+ * DETERMINISTIC_PROFILE and cmref's default both block). */
 bool canon_thread_wait_until(canon_thread *t, canon_ready_fn ready, void *env,
                              bool cancellable, bool *cancelled,
                              canon_trap *trap) {

@@ -95,8 +95,10 @@ bool canon_waitable_set_has_pending_event(const canon_waitable_set *s) {
 }
 
 /* WaitableSet.get_pending_event: the spec shuffles the elements and takes
- * the first with an event; here the scheduler picks among those with an
- * event, offered in join order. */
+ * the first with an event, so any waitable with an event may come first;
+ * here the scheduler picks among exactly those (CANON_CHOICE_EVENT),
+ * offered in join order.  (The shuffled order of elems matters nowhere
+ * else: WaitableSet.drop only tests its length.) */
 canon_event canon_waitable_set_get_pending_event(canon_waitable_set *s,
                                                  canon_sched *sched) {
   assert(canon_waitable_set_has_pending_event(s));

@@ -1,5 +1,6 @@
 """test_schedules.py -- our async scripts must hold under every schedule the
-spec allows, not only under the Deterministic Profile (cmref's default).
+spec allows, not only under cmref's default policy (option 0 at every
+choice; not the spec's DETERMINISTIC_PROFILE, see docs/cli.md).
 
 Each spec-tests/async/*.wast and each component demo script is run with
 `cmref run --sched random --seed N` for several seeds (and under the ASan

@@ -3,7 +3,7 @@
  * "Checking another runtime's trace").
  *
  * cmref runs the script taking the choices recorded in their trace (their
- * `choice` events, if any; else the Deterministic Profile), writing its own
+ * `choice` events, if any; else option 0 everywhere), writing its own
  * trace, and compares the guest-visible events of both in order.  Events
  * are compared member by member (in any order, without `seq`, spaces
  * outside strings ignored); values must be written as cmref writes them
