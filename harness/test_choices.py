@@ -157,6 +157,35 @@ def test_host_tick_trap_fails_the_next_invoke(tmp_path):
     assert evs[evs.index("host.trap"):].count("invoke") == 0
 
 
+# ---- explore reaches every kind ---------------------------------------------
+
+KINDS = ["tick", "sync-loop", "wait-early", "event", "cancel-thread", "nan",
+         "error-message", "host-tick"]
+
+
+def test_explore_reaches_every_kind():
+    """choice_kinds.wast meets tick, sync-loop, event and cancel-thread
+    (and wait-early, host-tick); nan_scramble.wast nan; cancel.wast
+    error-message.  --explore walks them all and says which kind each
+    outcome leaves the default at."""
+    r = cmref("run", "--explore", "200", FIX / "choice_kinds.wast")
+    assert "explored 40 schedules (all of them" in r.out, r.out
+    # each component returns its option-1 value in some schedule
+    assert "got (u32.const 2)\" in 20 of 40 schedules; first: --choices " \
+        "1,0,0,0,0,0,0 (not option 0 at: cancel-thread)" in r.out, r.out
+    assert "got (u32.const 21)" in r.out and \
+        "(not option 0 at: sync-loop)" in r.out
+    assert "(not option 0 at: event)" in r.out
+    met = set()
+    for f in (FIX / "choice_kinds.wast", NAN,
+              ROOT / "spec-tests" / "async" / "cancel.wast"):
+        out = cmref("run", "--explore", "200", f).out
+        line = [x for x in out.splitlines()
+                if x.startswith("choice kinds met: ")][0]
+        met |= set(line[len("choice kinds met: "):].split(", "))
+    assert met == set(KINDS)
+
+
 # ---- the command line never ignores what it is told -----------------------
 
 def usage_error(r, *words):
