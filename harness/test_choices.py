@@ -217,6 +217,15 @@ def test_seed_needs_random():
     assert cmref("run", "--sched", "random", "--seed", "0", OPEN).rc in (0, 1)
 
 
+def test_choices_given_twice_rejected(tmp_path):
+    t = tmp_path / "t.jsonl"
+    cmref("run", "--choices", "1", "--trace", t, OPEN)
+    usage_error(cmref("run", "--choices", "0", "--replay", t, OPEN),
+                "--replay after --choices")
+    usage_error(cmref("run", "--choices", "0", "--choices", "1", OPEN),
+                "give the choices once")
+
+
 def test_random_with_forced_choices_rejected():
     usage_error(cmref("run", "--sched", "random", "--choices", "1", OPEN),
                 "--sched random", "--choices")

@@ -316,6 +316,7 @@ static int parse_opts(const char *cmd, int argc, char **argv, opts *o) {
       }
       o->trace_file = v;
     } else if ((v = opt_value(a, "--choices", &i, argc, argv))) {
+      if (o->have_forced) goto forced_twice;
       if (!parse_choices(o, v)) {
         fprintf(stderr, "cmref %s: --choices needs a list like 0,1,0, got "
                 "\"%s\"\n", cmd, v);
@@ -323,6 +324,7 @@ static int parse_opts(const char *cmd, int argc, char **argv, opts *o) {
       }
     } else if ((v = opt_value(a, "--replay", &i, argc, argv))) {
       char why[300];
+      if (o->have_forced) goto forced_twice;
       if (!parse_replay(o, v, why, sizeof why)) {
         fprintf(stderr, "cmref %s: --replay %s: %s\n", cmd, v, why);
         return EXIT_USAGE;
@@ -352,6 +354,10 @@ static int parse_opts(const char *cmd, int argc, char **argv, opts *o) {
       return EXIT_USAGE;
     }
     continue;
+  forced_twice:
+    fprintf(stderr, "cmref %s: %s after %s: give the choices once\n", cmd,
+            a, o->forced_what);
+    return EXIT_USAGE;
   bad_number:
     fprintf(stderr, "cmref %s: %s needs a positive integer, got \"%s\"\n",
             cmd, a, v);
