@@ -81,6 +81,12 @@ const char *canon_trap_message(canon_trap_kind kind);
  * on the side of the call), or NULL. */
 const char *canon_trap_alias(canon_trap_kind kind);
 
+/* The host ran out of memory: there is nothing useful left to do, and
+ * no spec rule to name.  Prints "cmref: out of host memory" and exits
+ * with CANON_EXIT_OUT_OF_MEMORY (no abort: it is not a bug of cmref). */
+#define CANON_EXIT_OUT_OF_MEMORY 1
+_Noreturn void canon_out_of_memory(void);
+
 /* ---- core wasm, abstractly ---------------------------------------------- */
 
 /* MemInst.  read/write are only called on ranges already checked to be

@@ -12,10 +12,11 @@ canon_task *canon_task_new(canon_Store *s, const canon_lifted *l,
   t->id = ++s->next_task_id;
   canon_trace_emit(s->trace, "task.new",
                    "\"task\":%u,\"inst\":%u,\"async_type\":%s,"
-                   "\"async\":%s,\"callback\":%s",
+                   "\"async\":%s,\"callback\":%s%s",
                    t->id, l->inst->id, l->ft->async ? "true" : "false",
                    l->opts->async ? "true" : "false",
-                   l->callback.call ? "true" : "false");
+                   l->callback.call ? "true" : "false",
+                   canon_lifted_is_realloc(l) ? ",\"realloc\":true" : "");
   t->ft = l->ft;
   t->opts = l->opts;
   t->inst = l->inst;
