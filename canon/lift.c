@@ -117,7 +117,7 @@ static bool lift_thread_func(canon_thread *thread, void *env,
   assert(flat_args.n == flat_ft.params.n);
   uint32_t nflat = flat_ft.results.n;
   flat_results = calloc(nflat + 1, sizeof *flat_results);
-  if (!flat_results) abort();
+  if (!flat_results) canon_out_of_memory();
   /* call_and_trap_on_throw(callee, flat_args) */
   canon_trace *tr = l->inst->store->trace;
   char buf[512];
@@ -133,7 +133,7 @@ static bool lift_thread_func(canon_thread *thread, void *env,
 
   if (!l->opts->async) {
     result = calloc(nr + 1, sizeof *result);
-    if (!result) abort();
+    if (!result) canon_out_of_memory();
     canon_core_iter vi;
     canon_core_iter_init(&vi, flat_results, nflat);
     ok = canon_lift_flat_values(&cx, CANON_MAX_FLAT_RESULTS, &vi,
@@ -176,7 +176,7 @@ out:
  * order. */
 static uint32_t sync_candidates(canon_instance *inst, canon_thread ***out) {
   canon_thread **c = malloc((inst->threads.len + 1) * sizeof *c);
-  if (!c) abort();
+  if (!c) canon_out_of_memory();
   uint32_t n = 0;
   for (uint32_t i = 1; i < inst->threads.len; i++) {
     canon_thread *t = inst->threads.array[i].obj;

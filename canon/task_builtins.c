@@ -90,7 +90,7 @@ bool canon_task_return_builtin(canon_instance *inst,
   const canon_type **rts = NULL;
   uint32_t nr = canon_functype_result_type(task->ft, &rts);
   canon_value **result = calloc(nr + 1, sizeof *result);
-  if (!result) abort();
+  if (!result) canon_out_of_memory();
   canon_core_iter vi;
   canon_core_iter_init(&vi, flat_args, nargs);
   bool ok = canon_lift_flat_values(&cx, CANON_MAX_FLAT_PARAMS, &vi,
@@ -256,7 +256,7 @@ bool canon_thread_new_indirect(canon_instance *inst,
   if (!task->inst->may_leave)
     return canon_trap_set(trap, CANON_TRAP_MAY_NOT_LEAVE);
   indirect_thread *d = malloc(sizeof *d);
-  if (!d) abort();
+  if (!d) canon_out_of_memory();
   d->c = c;
   if (!ftbl->get(ftbl->env, fi, &d->f, trap)) {
     free(d);
