@@ -121,7 +121,9 @@ bool canon_reallocate(canon_context *cx, uint64_t old, uint64_t old_byte_length,
    * lowers into inst's memory first traps on `not inst.may_leave` when
    * called from there (canon_lower, task.return, stream/future copies,
    * error-context.debug-message), or happens in a call into inst, which
-   * cannot be made from inside inst's realloc or post-return either. */
+   * cannot be made from inside inst's realloc or post-return either.  A
+   * trap out of those leaves the flag cleared, but then no code of that
+   * instance's tree runs again (instance.h, "After a trap"). */
   assert(cx->inst->may_leave);
   /* canonopt validation requires realloc (and memory with it) wherever a
    * string or list is lowered into memory or parameters spill. */

@@ -146,6 +146,8 @@ static bool lift_thread_func(canon_thread *thread, void *env,
     }
     if (!(ok = canon_task_return(task, result, nr, trap))) goto out;
     if (l->post_return.call) {
+      /* cleared only inside a realloc or post-return of inst, or after a
+       * trap out of one (instance.h, "After a trap") */
       assert(cx.inst->may_leave);
       l->inst->may_leave = false;
       ok = l->post_return.call(l->post_return.env, flat_results, nflat, NULL,
