@@ -95,3 +95,33 @@
 (component instance $t $T)
 (assert_return (invoke "set-mode" (u32.const 4)))
 (assert_trap (invoke "take" (list.const (str.const "ab"))) "cannot leave component instance")
+
+;; A 64-bit memory: reallocate's ft is (u64, u64, u64, u64) -> u64
+;; (ptrt = U64Type() when memory.ptr_type() is 'i64'); the realloc runs on
+;; its own thread all the same.  "hello" is copied with one allocation of
+;; 5 bytes at alignment 1 (store_string_copy); the callee returns the
+;; length it was given.
+(component definition $T64
+  (component $C
+    (canon context.get i32 0 (core func $ctx.get))
+    (core module $M
+      (import "" "ctx.get" (func $ctx.get (result i32)))
+      (memory (export "mem") i64 1)
+      (global $next (mut i64) (i64.const 0x100))
+      (func (export "realloc") (param i64 i64 i64 i64) (result i64)
+        (local $r i64)
+        (if (call $ctx.get) (then unreachable))
+        (if (i64.ne (local.get 2) (i64.const 1)) (then unreachable))
+        (if (i64.ne (local.get 3) (i64.const 5)) (then unreachable))
+        (local.set $r (global.get $next))
+        (global.set $next (i64.add (local.get $r) (local.get 3)))
+        (local.get $r))
+      (func (export "take") (param i64 i64) (result i32) (i32.wrap_i64 (local.get 1))))
+    (core instance $m (instantiate $M (with "" (instance (export "ctx.get" (func $ctx.get))))))
+    (func (export "take") (param "s" string) (result u32)
+      (canon lift (core func $m "take") (memory (core memory $m "mem"))
+        (realloc (core func $m "realloc")))))
+  (instance $c (instantiate $C))
+  (func (export "take") (alias export $c "take")))
+(component instance $t64 $T64)
+(assert_return (invoke "take" (str.const "hello")) (u32.const 5))
