@@ -12,7 +12,12 @@
  * Traps: every function that can trap returns bool; false means a trap was
  * recorded in the context's canon_trap (first one wins).  CANON_TRAP_IF is
  * the C spelling of the spec's `trap_if(...)`; plain assert() is kept for
- * our own invariants, like the spec's `assert`s.
+ * our own invariants, like the spec's `assert`s.  No input reaches a
+ * failing assert: each is one of the spec's own asserts (which hold on
+ * every path the spec's trap_ifs let through), a property of how canon/
+ * builds its objects, or is explained where it stands (instance.h, "After
+ * a trap", covers the state a trap leaves behind).  Running out of host
+ * memory ends the run cleanly with canon_out_of_memory.
  */
 #ifndef CANON_CONTEXT_H
 #define CANON_CONTEXT_H

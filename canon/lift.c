@@ -99,6 +99,9 @@ static bool lift_thread_func(canon_thread *thread, void *env,
   const canon_type **pts = NULL, **rts = NULL;
   uint32_t np = canon_functype_param_types(ft, &pts);
   uint32_t nr = canon_functype_result_type(ft, &rts);
+  /* on_start gives one value per parameter of this ft: canon_lower_call
+   * lifts callee->ft's parameters (the funcinst's ft is l->ft), the host
+   * call's arguments were checked against ft by the runner */
   assert(np == nargs);
   canon_core_functype flat_ft;
   canon_flatten_functype(l->opts, ft, CANON_LIFT, &flat_ft);

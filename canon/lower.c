@@ -128,6 +128,8 @@ bool canon_lower_call(const canon_funcinst *callee, const canon_options *opts,
     discard_subtask(s, st);
     return false;
   }
+  /* canon_lift of a sync function type returns only once its task
+   * resolved (or traps), and nothing can cancel it before: it returned */
   assert(callee->ft->async || st->state == CANON_SUBTASK_RETURNED);
 
   if (!opts->async) {
