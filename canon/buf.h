@@ -1,6 +1,7 @@
 /* buf.h -- a growable byte buffer for canon/ (printing types and values,
- * encoding strings).  Header-only; allocation failure aborts, since a
- * reference interpreter has nothing useful to do without memory. */
+ * encoding strings).  Header-only; allocation failure ends the run with a
+ * message (canon_out_of_memory): a reference interpreter has nothing
+ * useful to do without memory. */
 #ifndef CANON_BUF_H
 #define CANON_BUF_H
 
@@ -10,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "context.h"
+
 typedef struct canon_buf {
   char *p;
   size_t n, cap;
@@ -17,10 +20,7 @@ typedef struct canon_buf {
 
 static inline void *canon_xrealloc(void *p, size_t n) {
   void *q = realloc(p, n ? n : 1);
-  if (!q) {
-    fputs("cmref: out of host memory\n", stderr);
-    abort();
-  }
+  if (!q) canon_out_of_memory();
   return q;
 }
 

@@ -74,6 +74,18 @@ typedef struct canon_lifted {
 bool canon_lift_call(void *env, const canon_call_hooks *hooks,
                      canon_instance *caller, canon_task **on_cancel,
                      canon_trap *trap);
+/* LiftLowerContext.reallocate's canon_lift(realloc, ft, opts, inst, ...):
+ * calls the realloc with args (old, old_byte_length, alignment,
+ * new_byte_length) on a new Task and Thread of inst, synchronously, with
+ * the empty CanonicalOptions and ft = (ptrt, ptrt, ptrt, ptrt) -> ptrt
+ * (ptrt: u32 or u64 after ptr_type); *ptr receives the lifted result.
+ * The caller clears inst.may_leave around it (canon_reallocate). */
+bool canon_lift_realloc(canon_instance *inst, const canon_realloc *realloc,
+                        canon_flat ptr_type, const uint64_t args[4],
+                        uint64_t *ptr, canon_trap *trap);
+/* Whether l is the lift of a realloc made by canon_lift_realloc (the
+ * trace marks its task). */
+bool canon_lifted_is_realloc(const canon_lifted *l);
 /* A canon_funcinst for a canon_lifted (which must outlive it). */
 canon_funcinst canon_lifted_funcinst(canon_lifted *l);
 

@@ -6,8 +6,10 @@
 #include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "canon_call.h"
 #include "instance.h"
 
 static const struct {
@@ -75,6 +77,11 @@ bool canon_trapf(canon_trap *t, canon_trap_kind kind, const char *fmt, ...) {
   return false;
 }
 
+void canon_out_of_memory(void) {
+  fputs("cmref: out of host memory\n", stderr);
+  exit(CANON_EXIT_OUT_OF_MEMORY);
+}
+
 /* LiftOptions.equal */
 bool canon_lift_options_equal(const canon_options *a, const canon_options *b) {
   const void *ma = a->memory ? (a->memory->id ? a->memory->id : a->memory) : NULL;
@@ -101,26 +108,38 @@ void canon_context_init(canon_context *cx, const canon_options *opts,
   cx->borrow_scope = scope;
 }
 
-/* LiftLowerContext.reallocate */
+/* LiftLowerContext.reallocate: the realloc is lifted like any export
+ * (canon_lift_realloc: its own Task and Thread of cx->inst, synchronous,
+ * empty options), with inst.may_leave cleared around it, so that the
+ * built-ins it calls see its own task and every one that would leave the
+ * instance traps. */
 bool canon_reallocate(canon_context *cx, uint64_t old, uint64_t old_byte_length,
                       uint64_t alignment, uint64_t new_byte_length,
                       uint64_t *ptr) {
+  /* The spec's assert(self.inst.may_leave).  may_leave is cleared only
+   * while a realloc or a post-return runs in inst, and everything that
+   * lowers into inst's memory first traps on `not inst.may_leave` when
+   * called from there (canon_lower, task.return, stream/future copies,
+   * error-context.debug-message), or happens in a call into inst, which
+   * cannot be made from inside inst's realloc or post-return either.  A
+   * trap out of those leaves the flag cleared, but then no code of that
+   * instance's tree runs again (instance.h, "After a trap"). */
   assert(cx->inst->may_leave);
+  /* canonopt validation requires realloc (and memory with it) wherever a
+   * string or list is lowered into memory or parameters spill. */
   assert(cx->opts->realloc && cx->opts->memory);
   cx->inst->may_leave = false;
+  uint64_t args[4] = {old, old_byte_length, alignment, new_byte_length};
   uint64_t result = 0;
-  bool ok = cx->opts->realloc->call(cx->opts->realloc->env, old,
-                                    old_byte_length, alignment,
-                                    new_byte_length, &result, &cx->trap);
-  if (!ok) {
-    /* A trap in realloc is a trap of the whole call. */
+  if (!canon_lift_realloc(cx->inst, cx->opts->realloc,
+                          canon_opts_ptr_type(cx->opts), args, &result,
+                          &cx->trap)) {
+    /* A trap in realloc is a trap of the whole call (and may_leave stays
+     * cleared: the spec's store is gone after a trap). */
     if (cx->trap.kind == CANON_TRAP_NONE) canon_trap_set(&cx->trap,
                                                          CANON_TRAP_GUEST);
     return false;
   }
-  /* The result is lifted as a u32 (or u64 for memory64): only its low
-   * 32 bits count for an i32 memory. */
-  if (canon_opts_ptr_type(cx->opts) == CANON_FLAT_I32) result &= 0xFFFFFFFFu;
   cx->inst->may_leave = true;
   *ptr = result;
   return true;

@@ -12,7 +12,12 @@
  * Traps: every function that can trap returns bool; false means a trap was
  * recorded in the context's canon_trap (first one wins).  CANON_TRAP_IF is
  * the C spelling of the spec's `trap_if(...)`; plain assert() is kept for
- * our own invariants, like the spec's `assert`s.
+ * our own invariants, like the spec's `assert`s.  No input reaches a
+ * failing assert: each is one of the spec's own asserts (which hold on
+ * every path the spec's trap_ifs let through), a property of how canon/
+ * builds its objects, or is explained where it stands (instance.h, "After
+ * a trap", covers the state a trap leaves behind).  Running out of host
+ * memory ends the run cleanly with canon_out_of_memory.
  */
 #ifndef CANON_CONTEXT_H
 #define CANON_CONTEXT_H
@@ -80,6 +85,12 @@ const char *canon_trap_message(canon_trap_kind kind);
  * come from Wasmtime, which words the same spec trap differently depending
  * on the side of the call), or NULL. */
 const char *canon_trap_alias(canon_trap_kind kind);
+
+/* The host ran out of memory: there is nothing useful left to do, and
+ * no spec rule to name.  Prints "cmref: out of host memory" and exits
+ * with CANON_EXIT_OUT_OF_MEMORY (no abort: it is not a bug of cmref). */
+#define CANON_EXIT_OUT_OF_MEMORY 1
+_Noreturn void canon_out_of_memory(void);
 
 /* ---- core wasm, abstractly ---------------------------------------------- */
 

@@ -18,7 +18,7 @@ static void destroy(canon_refobj *o) {
 
 canon_error_context *canon_error_context_make(const canon_value *msg) {
   canon_error_context *e = calloc(1, sizeof *e);
-  if (!e) abort();
+  if (!e) canon_out_of_memory();
   e->ref.refs = 1;
   e->ref.destroy = destroy;
   e->debug_message = canon_value_copy(msg);

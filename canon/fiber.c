@@ -131,7 +131,9 @@ static void fiber_entry(int hi, int lo) {
   asan_start(NULL, f->resumer_bottom, f->resumer_size);
 #endif
   setcontext(&f->resumer);
-  abort(); /* setcontext returns only on failure */
+  /* setcontext returns only on failure, and fails only on a context not
+   * made by getcontext/swapcontext (f->resumer always is) */
+  abort();
 }
 
 /* Points f->ctx at fiber_entry(f) on f's stack.  Its own function, so
@@ -183,6 +185,9 @@ canon_fiber *canon_fiber_new(canon_fiber_pool *pool, canon_fiber_fn fn,
   return f;
 }
 
+/* swapcontext below fails only when sigprocmask does, i.e. on invalid
+ * arguments (never: both contexts are this file's own); the aborts say
+ * "cannot happen", not a guest error. */
 bool canon_fiber_resume(canon_fiber *f) {
   assert(!f->running && !f->done);
   f->started = true;

@@ -26,6 +26,17 @@ struct canon_instance {
   canon_thread *exclusive_thread;
 };
 
+/* After a trap.  The spec's store is gone after a trap; cmref's lives on
+ * (a script goes on with new instances), so the flags a trap left are
+ * kept: the instances the trapping call entered stay entered
+ * (canon_lift_call and canon_store_tick do not leave_to after a trap), and
+ * may_leave stays cleared if the trap came out of a realloc or a
+ * post-return.  Every entry from the host (Store.invoke, Store.tick)
+ * enters the top-level instance of the tree it runs in, and top-level
+ * instances share nothing (they have no imports), so no code of a tree
+ * that trapped ever runs again: the asserts of canon/ that would fail only
+ * on such leftover state are unreachable. */
+
 /* ComponentInstance.__init__ */
 void canon_instance_init(canon_instance *inst, canon_Store *store,
                          canon_instance *parent);

@@ -99,6 +99,9 @@ static bool lift_thread_func(canon_thread *thread, void *env,
   const canon_type **pts = NULL, **rts = NULL;
   uint32_t np = canon_functype_param_types(ft, &pts);
   uint32_t nr = canon_functype_result_type(ft, &rts);
+  /* on_start gives one value per parameter of this ft: canon_lower_call
+   * lifts callee->ft's parameters (the funcinst's ft is l->ft), the host
+   * call's arguments were checked against ft by the runner */
   assert(np == nargs);
   canon_core_functype flat_ft;
   canon_flatten_functype(l->opts, ft, CANON_LIFT, &flat_ft);
@@ -117,7 +120,7 @@ static bool lift_thread_func(canon_thread *thread, void *env,
   assert(flat_args.n == flat_ft.params.n);
   uint32_t nflat = flat_ft.results.n;
   flat_results = calloc(nflat + 1, sizeof *flat_results);
-  if (!flat_results) abort();
+  if (!flat_results) canon_out_of_memory();
   /* call_and_trap_on_throw(callee, flat_args) */
   canon_trace *tr = l->inst->store->trace;
   char buf[512];
@@ -133,7 +136,7 @@ static bool lift_thread_func(canon_thread *thread, void *env,
 
   if (!l->opts->async) {
     result = calloc(nr + 1, sizeof *result);
-    if (!result) abort();
+    if (!result) canon_out_of_memory();
     canon_core_iter vi;
     canon_core_iter_init(&vi, flat_results, nflat);
     ok = canon_lift_flat_values(&cx, CANON_MAX_FLAT_RESULTS, &vi,
@@ -146,6 +149,8 @@ static bool lift_thread_func(canon_thread *thread, void *env,
     }
     if (!(ok = canon_task_return(task, result, nr, trap))) goto out;
     if (l->post_return.call) {
+      /* cleared only inside a realloc or post-return of inst, or after a
+       * trap out of one (instance.h, "After a trap") */
       assert(cx.inst->may_leave);
       l->inst->may_leave = false;
       ok = l->post_return.call(l->post_return.env, flat_results, nflat, NULL,
@@ -176,7 +181,7 @@ out:
  * order. */
 static uint32_t sync_candidates(canon_instance *inst, canon_thread ***out) {
   canon_thread **c = malloc((inst->threads.len + 1) * sizeof *c);
-  if (!c) abort();
+  if (!c) canon_out_of_memory();
   uint32_t n = 0;
   for (uint32_t i = 1; i < inst->threads.len; i++) {
     canon_thread *t = inst->threads.array[i].obj;
@@ -216,6 +221,90 @@ static bool canon_lift(canon_lifted *l, const canon_call_hooks *hooks,
   *on_cancel = ok && task->state != CANON_TASK_RESOLVED ? task : NULL;
   canon_task_unref(task);
   return ok;
+}
+
+/* ---- LiftLowerContext.reallocate -------------------------------------- */
+
+/* What one realloc call needs for canon_lift: its function type
+ * (ptr, ptr, ptr, ptr) -> ptr, the empty CanonicalOptions(async_ = False),
+ * and the result handed over by on_resolve.  It lives in this frame: the
+ * realloc's only thread ends (or traps) within canon_lift below, since
+ * every built-in that could block or leave traps first on
+ * `not inst.may_leave`, so nothing reads it afterwards (a trapped task is
+ * only freed, at teardown). */
+typedef struct realloc_frame {
+  canon_field params[4];
+  canon_functype ft;
+  canon_options opts;
+  canon_lifted lifted;
+  const canon_realloc *realloc;
+  const uint64_t *args; /* old, old_byte_length, alignment, new_byte_length */
+  const canon_type *ptrt;
+  uint64_t ptr;
+  bool resolved;
+} realloc_frame;
+
+/* The realloc core function as canon_lift's callee. */
+static bool realloc_callee(void *env, const uint64_t *args, uint32_t nargs,
+                           uint64_t *results, uint32_t nresults,
+                           canon_trap *trap) {
+  const realloc_frame *f = env;
+  assert(nargs == 4 && nresults == 1);
+  return f->realloc->call(f->realloc->env, args[0], args[1], args[2], args[3],
+                          &results[0], trap);
+}
+
+/* reallocate's on_start: [old, old_byte_length, alignment, new_byte_length] */
+static bool realloc_on_start(void *env, canon_value ***args, uint32_t *nargs,
+                             canon_trap *trap) {
+  (void)trap;
+  realloc_frame *f = env;
+  canon_value **vs = calloc(4, sizeof *vs);
+  if (!vs) canon_out_of_memory();
+  for (int i = 0; i < 4; i++)
+    vs[i] = canon_value_uint(f->ptrt->kind, f->args[i]);
+  *args = vs;
+  *nargs = 4;
+  return true;
+}
+
+/* reallocate's on_resolve: [ptr] = result */
+static bool realloc_on_resolve(void *env, canon_value *const *result,
+                               uint32_t n, canon_trap *trap) {
+  (void)trap;
+  realloc_frame *f = env;
+  /* a sync task with a result type resolves only through Task.return_
+   * with one value (it is never cancelled: nothing holds its OnCancel) */
+  assert(result && n == 1);
+  f->ptr = result[0]->u.u;
+  f->resolved = true;
+  return true;
+}
+
+bool canon_lifted_is_realloc(const canon_lifted *l) {
+  return l->callee.call == realloc_callee;
+}
+
+bool canon_lift_realloc(canon_instance *inst, const canon_realloc *realloc,
+                        canon_flat ptr_type, const uint64_t args[4],
+                        uint64_t *ptr, canon_trap *trap) {
+  realloc_frame f;
+  memset(&f, 0, sizeof f);
+  f.realloc = realloc;
+  f.args = args;
+  /* ptrt = U32Type() if ptr_type() == 'i32' else U64Type() */
+  f.ptrt = canon_type_prim(ptr_type == CANON_FLAT_I32 ? CANON_U32 : CANON_U64);
+  for (int i = 0; i < 4; i++) f.params[i] = (canon_field){"", f.ptrt};
+  f.ft = (canon_functype){f.params, 4, f.ptrt, false};
+  f.lifted = (canon_lifted){.ft = &f.ft, .opts = &f.opts, .inst = inst,
+                            .callee = {&f, realloc_callee}};
+  canon_call_hooks hooks = {&f, realloc_on_start, realloc_on_resolve};
+  canon_task *on_cancel = NULL;
+  if (!canon_lift(&f.lifted, &hooks, &on_cancel, trap)) return false;
+  /* a sync function type: canon_lift returns only once the task resolved */
+  assert(f.resolved && !on_cancel);
+  *ptr = f.ptr;
+  return true;
 }
 
 /* Store.lift's func_inst */

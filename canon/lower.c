@@ -41,7 +41,7 @@ static bool lower_on_start(void *env, canon_value ***args, uint32_t *nargs,
   assert(st->state == CANON_SUBTASK_STARTING);
   st->state = CANON_SUBTASK_STARTED;
   canon_value **vs = calloc(st->np + 1, sizeof *vs);
-  if (!vs) abort();
+  if (!vs) canon_out_of_memory();
   if (!canon_lift_flat_values(&st->cx, st->max_flat_params, &st->flat_args_iter,
                               (const canon_type *const *)st->pts, st->np, vs)) {
     free(vs);
@@ -111,7 +111,7 @@ bool canon_lower_call(const canon_funcinst *callee, const canon_options *opts,
   canon_context_init(&st->cx, opts, inst,
                      (canon_borrow_scope){NULL, &st->lenders});
   st->flat_args = malloc((nargs + 1) * sizeof *st->flat_args);
-  if (!st->flat_args) abort();
+  if (!st->flat_args) canon_out_of_memory();
   if (nargs) memcpy(st->flat_args, flat_args, nargs * sizeof *flat_args);
   st->nflat_args = nargs;
   canon_core_iter_init(&st->flat_args_iter, st->flat_args, nargs);
@@ -128,6 +128,8 @@ bool canon_lower_call(const canon_funcinst *callee, const canon_options *opts,
     discard_subtask(s, st);
     return false;
   }
+  /* canon_lift of a sync function type returns only once its task
+   * resolved (or traps), and nothing can cancel it before: it returned */
   assert(callee->ft->async || st->state == CANON_SUBTASK_RETURNED);
 
   if (!opts->async) {
@@ -200,7 +202,7 @@ static bool host_on_start(void *env, canon_value ***args, uint32_t *nargs,
   (void)trap;
   host_call *hc = env;
   canon_value **vs = calloc(hc->nargs + 1, sizeof *vs);
-  if (!vs) abort();
+  if (!vs) canon_out_of_memory();
   for (uint32_t i = 0; i < hc->nargs; i++) vs[i] = canon_value_copy(hc->args[i]);
   hc->args = NULL; /* the caller's; not to be read later */
   *args = vs;
@@ -215,7 +217,7 @@ static bool host_on_resolve(void *env, canon_value *const *result, uint32_t n,
   hc->resolved = true;
   if (!result || hc->abandoned) return true;
   hc->results = calloc(n + 1, sizeof *hc->results);
-  if (!hc->results) abort();
+  if (!hc->results) canon_out_of_memory();
   for (uint32_t i = 0; i < n; i++) hc->results[i] = canon_value_copy(result[i]);
   hc->nresults = n;
   return true;
@@ -226,7 +228,7 @@ bool canon_host_invoke(canon_Store *s, const canon_funcinst *f,
                        canon_value ***results, uint32_t *nresults,
                        canon_trap *trap) {
   host_call *hc = calloc(1, sizeof *hc);
-  if (!hc) abort();
+  if (!hc) canon_out_of_memory();
   hc->args = args;
   hc->nargs = nargs;
   canon_call_hooks hooks = {hc, host_on_start, host_on_resolve};

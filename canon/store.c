@@ -20,7 +20,7 @@ void canon_store_adopt(canon_Store *s, void *obj, void (*free_fn)(void *)) {
   if (s->norphans == s->orphans_cap) {
     uint32_t cap = s->orphans_cap ? 2 * s->orphans_cap : 8;
     canon_orphan *o = realloc(s->orphans, cap * sizeof *o);
-    if (!o) abort();
+    if (!o) canon_out_of_memory();
     s->orphans = o;
     s->orphans_cap = cap;
   }
@@ -76,7 +76,7 @@ bool canon_store_tick(canon_Store *s, bool *progressed, canon_trap *trap) {
   canon_thread **cands = NULL;
   if (s->nwaiting) {
     cands = malloc(s->nwaiting * sizeof *cands);
-    if (!cands) abort();
+    if (!cands) canon_out_of_memory();
   }
   uint32_t n = tick_candidates(s, cands);
   bool ok = true;

@@ -122,7 +122,7 @@ static void shared_destroy(canon_refobj *o) { free(o); }
 
 canon_shared *canon_shared_new(bool future, const canon_type *t) {
   canon_shared *s = calloc(1, sizeof *s);
-  if (!s) abort();
+  if (!s) canon_out_of_memory();
   s->ref.destroy = shared_destroy;
   s->future = future;
   s->t = t;
@@ -280,7 +280,7 @@ bool canon_entry_is_copy_end(canon_entry_kind kind) {
 canon_copy_end *canon_copy_end_new(canon_entry_kind kind, canon_shared *s) {
   assert(canon_entry_is_copy_end(kind));
   canon_copy_end *e = calloc(1, sizeof *e);
-  if (!e) abort();
+  if (!e) canon_out_of_memory();
   canon_waitable_init(&e->w);
   e->kind = kind;
   e->state = CANON_COPY_IDLE;

@@ -9,7 +9,7 @@
 
 canon_subtask *canon_subtask_new(void) {
   canon_subtask *s = calloc(1, sizeof *s);
-  if (!s) abort();
+  if (!s) canon_out_of_memory();
   canon_waitable_init(&s->w);
   s->state = CANON_SUBTASK_STARTING;
   return s;

@@ -8,14 +8,15 @@
 canon_task *canon_task_new(canon_Store *s, const canon_lifted *l,
                            const canon_call_hooks *hooks) {
   canon_task *t = calloc(1, sizeof *t);
-  if (!t) abort();
+  if (!t) canon_out_of_memory();
   t->id = ++s->next_task_id;
   canon_trace_emit(s->trace, "task.new",
                    "\"task\":%u,\"inst\":%u,\"async_type\":%s,"
-                   "\"async\":%s,\"callback\":%s",
+                   "\"async\":%s,\"callback\":%s%s",
                    t->id, l->inst->id, l->ft->async ? "true" : "false",
                    l->opts->async ? "true" : "false",
-                   l->callback.call ? "true" : "false");
+                   l->callback.call ? "true" : "false",
+                   canon_lifted_is_realloc(l) ? ",\"realloc\":true" : "");
   t->ft = l->ft;
   t->opts = l->opts;
   t->inst = l->inst;
@@ -108,7 +109,7 @@ bool canon_task_register_thread(canon_task *t, canon_thread *th,
   if (t->nthreads == t->threads_cap) {
     uint32_t cap = t->threads_cap ? 2 * t->threads_cap : 4;
     canon_thread **a = realloc(t->threads, cap * sizeof *a);
-    if (!a) abort();
+    if (!a) canon_out_of_memory();
     t->threads = a;
     t->threads_cap = cap;
   }
@@ -161,7 +162,7 @@ bool canon_task_request_cancellation(canon_task *t, canon_instance *caller,
   assert(t->state == CANON_TASK_STARTED);
   canon_instance *inst = t->inst;
   canon_thread **cands = malloc((t->nthreads + 1) * sizeof *cands);
-  if (!cands) abort();
+  if (!cands) canon_out_of_memory();
   uint32_t n = 0;
   bool skip_implicit = t->ft->async && canon_task_needs_exclusive(t) &&
                        inst->exclusive_thread != NULL &&

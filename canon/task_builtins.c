@@ -18,6 +18,12 @@ static bool current_thread(canon_instance *inst, canon_thread **out,
     return canon_trapf(trap, CANON_TRAP_GUEST,
                        "built-in called outside of a task (during "
                        "instantiation)");
+  /* Core code of an instance runs only on threads of its own tasks: a
+   * built-in's core function is reachable only from the core instances of
+   * the component that defined it (core functions cannot be passed to
+   * other components), and every call into an instance's core code (an
+   * export, a callback, a post-return, a resource destructor, a realloc)
+   * is on a task of that instance (canon_lift, canon_lift_realloc). */
   assert(t->task->inst == inst);
   *out = t;
   return true;
@@ -28,7 +34,7 @@ bool canon_context_get(canon_instance *inst, uint32_t i, uint64_t *v,
                        canon_trap *trap) {
   canon_thread *t = NULL;
   if (!current_thread(inst, &t, trap)) return false;
-  assert(i < 2);
+  assert(i < 2); /* validation: "context slot is out of bounds" */
   *v = t->storage[i];
   return true;
 }
@@ -38,7 +44,7 @@ bool canon_context_set(canon_instance *inst, uint32_t i, uint64_t v,
                        canon_trap *trap) {
   canon_thread *t = NULL;
   if (!current_thread(inst, &t, trap)) return false;
-  assert(i < 2);
+  assert(i < 2); /* validation: "context slot is out of bounds" */
   t->storage[i] = v;
   return true;
 }
@@ -46,6 +52,8 @@ bool canon_context_set(canon_instance *inst, uint32_t i, uint64_t v,
 /* canon backpressure.inc (current_instance() is the defining instance,
  * with or without a current thread) */
 bool canon_backpressure_inc(canon_instance *inst, canon_trap *trap) {
+  /* the trap below leaves 2^16, but then inst's code never runs again
+   * (instance.h, "After a trap") */
   assert(inst->backpressure < (1u << 16));
   inst->backpressure++;
   if (inst->backpressure == (1u << 16))
@@ -90,7 +98,7 @@ bool canon_task_return_builtin(canon_instance *inst,
   const canon_type **rts = NULL;
   uint32_t nr = canon_functype_result_type(task->ft, &rts);
   canon_value **result = calloc(nr + 1, sizeof *result);
-  if (!result) abort();
+  if (!result) canon_out_of_memory();
   canon_core_iter vi;
   canon_core_iter_init(&vi, flat_args, nargs);
   bool ok = canon_lift_flat_values(&cx, CANON_MAX_FLAT_PARAMS, &vi,
@@ -124,7 +132,7 @@ bool canon_task_cancel_builtin(canon_instance *inst, canon_trap *trap) {
 bool canon_builtin_prologue(canon_instance *inst, canon_thread **out,
                             canon_trap *trap) {
   canon_thread *t = inst->store ? inst->store->current : NULL;
-  assert(!t || t->task->inst == inst);
+  assert(!t || t->task->inst == inst); /* see current_thread */
   if (!inst->may_leave) return canon_trap_set(trap, CANON_TRAP_MAY_NOT_LEAVE);
   *out = t;
   return true;
@@ -158,6 +166,8 @@ static bool get_thread(canon_instance *inst, uint32_t i, canon_thread **out,
 bool canon_thread_index(canon_instance *inst, uint32_t *out, canon_trap *trap) {
   canon_thread *th = NULL;
   if (!thread_prologue(inst, &th, trap)) return false;
+  /* registered from enter_implicit_thread (or thread.new-indirect) until
+   * its last step; core code runs only in between */
   assert(th->index != 0);
   *out = th->index;
   return true;
@@ -256,7 +266,7 @@ bool canon_thread_new_indirect(canon_instance *inst,
   if (!task->inst->may_leave)
     return canon_trap_set(trap, CANON_TRAP_MAY_NOT_LEAVE);
   indirect_thread *d = malloc(sizeof *d);
-  if (!d) abort();
+  if (!d) canon_out_of_memory();
   d->c = c;
   if (!ftbl->get(ftbl->env, fi, &d->f, trap)) {
     free(d);

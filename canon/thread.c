@@ -98,7 +98,7 @@ static void start_waiting_internal(canon_thread *t, canon_ready_fn ready,
   if (s->nwaiting == s->waiting_cap) {
     uint32_t cap = s->waiting_cap ? 2 * s->waiting_cap : 16;
     canon_thread **w = realloc(s->waiting, cap * sizeof *w);
-    if (!w) abort();
+    if (!w) canon_out_of_memory();
     s->waiting = w;
     s->waiting_cap = cap;
   }

@@ -59,7 +59,7 @@ void canon_waitable_join(canon_waitable *w, canon_waitable_set *wset) {
     if (wset->n == wset->cap) {
       uint32_t cap = wset->cap ? 2 * wset->cap : 4;
       canon_waitable **e = realloc(wset->elems, cap * sizeof *e);
-      if (!e) abort();
+      if (!e) canon_out_of_memory();
       wset->elems = e;
       wset->cap = cap;
     }
@@ -76,7 +76,7 @@ void canon_waitable_drop(canon_waitable *w) {
 
 canon_waitable_set *canon_waitable_set_new(void) {
   canon_waitable_set *s = calloc(1, sizeof *s);
-  if (!s) abort();
+  if (!s) canon_out_of_memory();
   return s;
 }
 
