@@ -163,8 +163,328 @@ TEST(async_to_async) {
   free(t);
 }
 
+/* ---- a callback-lifted caller waiting on two async callees ------------- */
+
+typedef struct acb {
+  unit_ctx *u;
+  canon_Store s;
+  canon_instance root, producer, consumer;
+  canon_options popts, opts;
+  canon_functype producer_ft, consumer_ft;
+  canon_lifted p1_l, p2_l, c_l;
+  canon_funcinst p1, p2, c;
+  bool fut1, fut2;
+  uint32_t seti;
+} acb;
+
+static bool acb_producer(acb *t, bool *fut, canon_trap *trap) {
+  SG_FRAME(t->u, &t->producer);
+  sg_wait_until(&g, sg_flag_is_set, fut);
+  sg_task_return(&g, NULL, &t->popts, 0);
+  return SG_END;
+}
+SG_CORE(acb_producer1) {
+  (void)args, (void)nargs, (void)results, (void)nresults;
+  return acb_producer(env, &((acb *)env)->fut1, trap);
+}
+SG_CORE(acb_producer2) {
+  (void)args, (void)nargs, (void)results, (void)nresults;
+  return acb_producer(env, &((acb *)env)->fut2, trap);
+}
+
+SG_CORE(acb_consumer) {
+  acb *t = env;
+  SG_BEGIN(t->u, &t->consumer);
+  CHECK_INT(nargs, 0);
+  uint64_t ret = sg_lower(&g, &t->p1, &t->opts, NULL, 0);
+  uint32_t subi1 = (uint32_t)ret >> 4;
+  CHECK_INT(subi1, 1);
+  CHECK_INT(ret & 0xf, STARTED);
+  ret = sg_lower(&g, &t->p2, &t->opts, NULL, 0);
+  uint32_t subi2 = (uint32_t)ret >> 4;
+  CHECK_INT(subi2, 2);
+  CHECK_INT(ret & 0xf, STARTED);
+  t->seti = sg_waitable_set_new(&g);
+  CHECK_INT(t->seti, 3);
+  sg_waitable_join(&g, subi1, t->seti);
+  sg_waitable_join(&g, subi2, t->seti);
+  t->fut1 = true;
+  sg_context_set(&g, 0, 42);
+  results[0] = CB_WAIT | (t->seti << 4);
+  return SG_END;
+}
+
+SG_CORE(acb_callback) {
+  acb *t = env;
+  SG_BEGIN(t->u, &t->consumer);
+  CHECK_INT(nargs, 3);
+  switch (sg_context_get(&g, 0)) {
+  case 42:
+    CHECK_INT(args[0], EV_SUBTASK);
+    CHECK_INT(args[1], 1);
+    CHECK_INT(args[2], RETURNED);
+    sg_subtask_drop(&g, (uint32_t)args[1]);
+    sg_context_set(&g, 0, 52);
+    results[0] = CB_YIELD;
+    break;
+  case 52:
+    CHECK_INT(args[0], EV_NONE);
+    CHECK_INT(args[1], 0);
+    CHECK_INT(args[2], 0);
+    t->fut2 = true;
+    sg_context_set(&g, 0, 62);
+    results[0] = CB_WAIT | (t->seti << 4);
+    break;
+  case 62:
+    CHECK_INT(args[0], EV_SUBTASK);
+    CHECK_INT(args[1], 2);
+    CHECK_INT(args[2], RETURNED);
+    sg_subtask_drop(&g, (uint32_t)args[1]);
+    sg_task_return(&g, SG_U32, &t->opts, 83);
+    results[0] = CB_EXIT;
+    break;
+  default:
+    CHECK(!"unexpected context value");
+    results[0] = CB_EXIT;
+  }
+  return SG_END;
+}
+
+TEST(async_callback) {
+  acb *t = calloc(1, sizeof *t);
+  t->u = u;
+  canon_store_init(&t->s);
+  canon_instance_init(&t->root, &t->s, NULL);
+  canon_instance_init(&t->producer, &t->s, &t->root);
+  canon_instance_init(&t->consumer, &t->s, NULL);
+  t->popts = sg_opts(NULL, false, true);
+  t->opts = sg_opts(NULL, false, true);
+  t->opts.callback = SG_HAS_CALLBACK;
+  t->producer_ft = (canon_functype){NULL, 0, NULL, true};
+  t->consumer_ft = (canon_functype){NULL, 0, SG_U32, true};
+  t->p1 = sg_lift(&t->p1_l, &t->producer_ft, &t->popts, &t->producer,
+                  acb_producer1, NULL, t);
+  t->p2 = sg_lift(&t->p2_l, &t->producer_ft, &t->popts, &t->producer,
+                  acb_producer2, NULL, t);
+  t->c = sg_lift(&t->c_l, &t->consumer_ft, &t->opts, &t->consumer,
+                 acb_consumer, acb_callback, t);
+  canon_value *got = NULL;
+  CHECK(sg_run(&t->s, &t->c, NULL, 0, &got));
+  CHECK(got && got->kind == CANON_U32 && got->u.u == 83);
+  CHECK_INT(t->s.nwaiting, 0);
+  canon_value_free(got);
+  canon_store_free(&t->s);
+  sg_instance_free(&t->root);
+  sg_instance_free(&t->producer);
+  sg_instance_free(&t->consumer);
+  free(t);
+}
+
+/* ---- an async caller of two sync-lifted async callees (the second waits
+ * for the first to leave the instance), and of two that use backpressure;
+ * and a sync-lifted caller that waits on a waitable set ------------------ */
+
+typedef struct a2s {
+  unit_ctx *u;
+  canon_Store s;
+  canon_instance root, producer, consumer;
+  uint8_t cmem_b[20];
+  sg_mem cmem;
+  canon_options popts, copts, sync_opts;
+  canon_functype producer_ft, consumer_ft;
+  canon_lifted p1_l, p2_l, c_l;
+  canon_funcinst p1, p2, c;
+  bool fut, fut2, producer1_done, producer2_done;
+  bool use_backpressure, use_wait;
+} a2s;
+
+SG_CORE(a2s_producer1) {
+  a2s *t = env;
+  SG_BEGIN(t->u, &t->producer);
+  CHECK_INT(nargs, 0);
+  if (t->use_backpressure) sg_backpressure_inc(&g);
+  sg_wait_until(&g, sg_flag_is_set, &t->fut);
+  if (t->use_backpressure) {
+    sg_backpressure_dec(&g);
+    sg_task_return(&g, NULL, &t->popts, 0);
+  }
+  t->producer1_done = true;
+  return SG_END;
+}
+
+SG_CORE(a2s_producer2) {
+  a2s *t = env;
+  SG_BEGIN(t->u, &t->producer);
+  CHECK_INT(nargs, 0);
+  CHECK(t->producer1_done);
+  if (t->use_backpressure) sg_task_return(&g, NULL, &t->popts, 0);
+  t->producer2_done = true;
+  return SG_END;
+}
+
+SG_CORE(a2s_consumer) {
+  a2s *t = env;
+  SG_BEGIN(t->u, &t->consumer);
+  uint8_t *mem = t->cmem.b;
+  CHECK_INT(nargs, 0);
+  uint64_t ret = sg_lower(&g, &t->p1, &t->copts, NULL, 0);
+  uint32_t subi1 = (uint32_t)ret >> 4;
+  CHECK_INT(subi1, 1);
+  CHECK_INT(ret & 0xf, STARTED);
+  ret = sg_lower(&g, &t->p2, &t->copts, NULL, 0);
+  uint32_t subi2 = (uint32_t)ret >> 4;
+  CHECK_INT(subi2, 2);
+  CHECK_INT(ret & 0xf, STARTING);
+  uint32_t seti = sg_waitable_set_new(&g);
+  sg_waitable_join(&g, subi1, seti);
+  sg_waitable_join(&g, subi2, seti);
+  t->fut = true;
+  CHECK(!t->producer1_done);
+  CHECK(!t->producer2_done);
+  bool remain[3] = {false, true, true};
+  int nremain = 2;
+  while (nremain > 0 && g.ok) {
+    uint64_t retp = 8;
+    uint32_t event;
+    if (t->use_wait) {
+      event = sg_waitable_set_wait(&g, true, &t->cmem, seti, retp);
+    } else {
+      CHECK_INT(sg_thread_yield(&g, true), 0);
+      event = sg_waitable_set_poll(&g, true, &t->cmem, seti, retp);
+      if (event == EV_NONE) continue;
+    }
+    CHECK_INT(event, EV_SUBTASK);
+    CHECK_INT(mem[retp + 4], RETURNED);
+    uint32_t subi = mem[retp];
+    if (!CHECK(subi < 3 && remain[subi])) break;
+    remain[subi] = false;
+    nremain--;
+    sg_subtask_drop(&g, subi);
+  }
+  CHECK(t->producer1_done);
+  CHECK(t->producer2_done);
+  sg_waitable_set_drop(&g, seti);
+  sg_task_return(&g, SG_U8, &t->copts, t->use_backpressure ? 84 : 83);
+  return SG_END;
+}
+
+static void a2s_run(unit_ctx *u, bool backpressure) {
+  a2s *t = calloc(1, sizeof *t);
+  t->u = u;
+  t->use_backpressure = t->use_wait = backpressure;
+  canon_store_init(&t->s);
+  canon_instance_init(&t->root, &t->s, NULL);
+  canon_instance_init(&t->producer, &t->s, &t->root);
+  canon_instance_init(&t->consumer, &t->s, &t->root);
+  sg_mem_init(&t->cmem, t->cmem_b, sizeof t->cmem_b);
+  /* async_to_sync: CanonicalOptions() (sync); backpressure: async */
+  t->popts = sg_opts(NULL, false, backpressure);
+  t->copts = sg_opts(&t->cmem, false, true);
+  t->producer_ft = (canon_functype){NULL, 0, NULL, true};
+  t->consumer_ft = (canon_functype){NULL, 0, SG_U8, true};
+  t->p1 = sg_lift(&t->p1_l, &t->producer_ft, &t->popts, &t->producer,
+                  a2s_producer1, NULL, t);
+  t->p2 = sg_lift(&t->p2_l, &t->producer_ft, &t->popts, &t->producer,
+                  a2s_producer2, NULL, t);
+  t->c = sg_lift(&t->c_l, &t->consumer_ft, &t->copts, &t->consumer,
+                 a2s_consumer, NULL, t);
+  canon_value *got = NULL;
+  CHECK(sg_run(&t->s, &t->c, NULL, 0, &got));
+  CHECK(got && got->kind == CANON_U8 &&
+        got->u.u == (backpressure ? 84u : 83u));
+  CHECK_INT(t->s.nwaiting, 0);
+  canon_value_free(got);
+  canon_store_free(&t->s);
+  sg_instance_free(&t->root);
+  sg_instance_free(&t->producer);
+  sg_instance_free(&t->consumer);
+  free(t);
+}
+
+TEST(async_to_sync) { a2s_run(u, false); }
+TEST(async_backpressure) { a2s_run(u, true); }
+
+/* two stackful async producers, each waiting on its own flag */
+static bool suw_producer(a2s *t, bool *fut, canon_trap *trap) {
+  SG_FRAME(t->u, &t->producer);
+  sg_wait_until(&g, sg_flag_is_set, fut);
+  sg_task_return(&g, NULL, &t->popts, 0);
+  return SG_END;
+}
+SG_CORE(suw_producer1) {
+  (void)args, (void)nargs, (void)results, (void)nresults;
+  return suw_producer(env, &((a2s *)env)->fut, trap);
+}
+SG_CORE(suw_producer2) {
+  (void)args, (void)nargs, (void)results, (void)nresults;
+  return suw_producer(env, &((a2s *)env)->fut2, trap);
+}
+
+SG_CORE(suw_consumer) {
+  a2s *t = env;
+  SG_BEGIN(t->u, &t->consumer);
+  uint8_t *mem = t->cmem.b;
+  uint64_t ret = sg_lower(&g, &t->p1, &t->copts, NULL, 0);
+  uint32_t subi1 = (uint32_t)ret >> 4;
+  CHECK_INT(subi1, 1);
+  CHECK_INT(ret & 0xf, STARTED);
+  ret = sg_lower(&g, &t->p2, &t->copts, NULL, 0);
+  uint32_t subi2 = (uint32_t)ret >> 4;
+  CHECK_INT(subi2, 2);
+  CHECK_INT(ret & 0xf, STARTED);
+  uint32_t seti = sg_waitable_set_new(&g);
+  sg_waitable_join(&g, subi1, seti);
+  sg_waitable_join(&g, subi2, seti);
+  t->fut = true;
+  uint64_t retp = 0;
+  CHECK(sg_mem_realloc(&t->cmem, 0, 0, 8, 4, &retp, trap));
+  CHECK_INT(sg_waitable_set_wait(&g, true, &t->cmem, seti, retp), EV_SUBTASK);
+  CHECK_INT(mem[retp], subi1);
+  CHECK_INT(mem[retp + 4], RETURNED);
+  t->fut2 = true;
+  CHECK_INT(sg_waitable_set_wait(&g, true, &t->cmem, seti, retp), EV_SUBTASK);
+  CHECK_INT(mem[retp], subi2);
+  CHECK_INT(mem[retp + 4], RETURNED);
+  sg_subtask_drop(&g, subi1);
+  sg_subtask_drop(&g, subi2);
+  sg_waitable_set_drop(&g, seti);
+  return SG_END;
+}
+
+TEST(sync_using_wait) {
+  a2s *t = calloc(1, sizeof *t);
+  t->u = u;
+  canon_store_init(&t->s);
+  canon_instance_init(&t->root, &t->s, NULL);
+  canon_instance_init(&t->producer, &t->s, &t->root);
+  canon_instance_init(&t->consumer, &t->s, &t->root);
+  sg_mem_init(&t->cmem, t->cmem_b, sizeof t->cmem_b);
+  t->popts = sg_opts(NULL, false, true);
+  t->copts = sg_opts(&t->cmem, false, true);
+  t->sync_opts = sg_opts(NULL, false, false);
+  t->producer_ft = (canon_functype){NULL, 0, NULL, true};
+  t->p1 = sg_lift(&t->p1_l, &t->producer_ft, &t->popts, &t->producer,
+                  suw_producer1, NULL, t);
+  t->p2 = sg_lift(&t->p2_l, &t->producer_ft, &t->popts, &t->producer,
+                  suw_producer2, NULL, t);
+  /* the caller is lifted synchronously (mk_opts()) and still waits */
+  t->c = sg_lift(&t->c_l, &t->producer_ft, &t->sync_opts, &t->consumer,
+                 suw_consumer, NULL, t);
+  CHECK(sg_run(&t->s, &t->c, NULL, 0, NULL));
+  CHECK_INT(t->s.nwaiting, 0);
+  canon_store_free(&t->s);
+  sg_instance_free(&t->root);
+  sg_instance_free(&t->producer);
+  sg_instance_free(&t->consumer);
+  free(t);
+}
+
 int main(void) {
   UNIT_BEGIN;
   RUN(async_to_async);
+  RUN(async_callback);
+  RUN(async_to_sync);
+  RUN(async_backpressure);
+  RUN(sync_using_wait);
   return UNIT_END;
 }

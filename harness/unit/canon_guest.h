@@ -145,6 +145,9 @@ typedef struct sg {
  * CHECK macros. */
 #define SG_BEGIN(unit, instp)                                                 \
   (void)env, (void)args, (void)nargs, (void)results, (void)nresults;          \
+  SG_FRAME(unit, instp)
+/* The same in a helper that has a `trap` but no core signature. */
+#define SG_FRAME(unit, instp)                                                 \
   sg g = {(unit), (instp), trap, true};                                       \
   unit_ctx *u = g.u;                                                          \
   (void)u
