@@ -479,6 +479,407 @@ TEST(sync_using_wait) {
   free(t);
 }
 
+/* ---- sync-typed calls ignore backpressure and the exclusive thread ---- */
+
+typedef struct sib {
+  unit_ctx *u;
+  canon_Store s;
+  canon_type_arena *arena;
+  canon_instance root, callee, caller;
+  uint8_t mem_b[24];
+  sg_mem mem;
+  canon_options sync_opts, async_opts, caller_opts;
+  canon_field async_ps[2], sync_ps[1];
+  canon_functype async_ft, sync_ft, caller_ft;
+  canon_lifted async_l, sync_l, caller_l;
+  canon_funcinst async_callee, sync_callee, caller_fi;
+} sib;
+
+SG_CORE(sib_callee1) {
+  sib *t = env;
+  SG_BEGIN(t->u, &t->callee);
+  CHECK_INT(nargs, 2);
+  uint32_t ret = sg_future_read(&g, NULL, &t->sync_opts, (uint32_t)args[1],
+                                0xdeadbeef);
+  CHECK_INT(ret, CANON_COPY_COMPLETED);
+  results[0] = 42 + args[0];
+  return SG_END;
+}
+
+SG_CORE(sib_callee2) {
+  sib *t = env;
+  SG_BEGIN(t->u, &t->callee);
+  CHECK_INT(nargs, 1);
+  results[0] = 84 + args[0];
+  return SG_END;
+}
+
+SG_CORE(sib_caller) {
+  sib *t = env;
+  SG_BEGIN(t->u, &t->caller);
+  uint8_t *mem = t->mem.b;
+  uint32_t rfut, wfut;
+  sg_new_ends(&g, true, NULL, &rfut, &wfut);
+  uint64_t a1[3] = {1, rfut, 4};
+  uint64_t ret = sg_lower(&g, &t->async_callee, &t->caller_opts, a1, 3);
+  uint32_t subi = (uint32_t)ret >> 4;
+  CHECK_INT(ret & 0xf, STARTED);
+  /* the callee instance's exclusive thread is blocked in future.read, yet
+   * a sync-typed function of it runs at once */
+  uint64_t a2[2] = {2, 8};
+  ret = sg_lower(&g, &t->sync_callee, &t->caller_opts, a2, 2);
+  CHECK_INT(ret, RETURNED);
+  CHECK_INT(mem[8], 86);
+  CHECK_INT(sg_future_write(&g, NULL, &t->sync_opts, wfut, 0xdeadbeef),
+            CANON_COPY_COMPLETED);
+  uint32_t seti = sg_waitable_set_new(&g);
+  sg_waitable_join(&g, subi, seti);
+  CHECK_INT(sg_waitable_set_wait(&g, true, &t->mem, seti, 12), EV_SUBTASK);
+  CHECK_INT(mem[12], subi);
+  CHECK_INT(mem[16], RETURNED);
+  sg_subtask_drop(&g, subi);
+  return SG_END;
+}
+
+TEST(sync_ignores_backpressure) {
+  sib *t = calloc(1, sizeof *t);
+  t->u = u;
+  t->arena = canon_type_arena_new();
+  canon_store_init(&t->s);
+  canon_instance_init(&t->root, &t->s, NULL);
+  canon_instance_init(&t->callee, &t->s, &t->root);
+  canon_instance_init(&t->caller, &t->s, &t->root);
+  sg_mem_init(&t->mem, t->mem_b, sizeof t->mem_b);
+  t->sync_opts = sg_opts(NULL, false, false);
+  t->async_opts = sg_opts(NULL, false, true);
+  t->caller_opts = sg_opts(&t->mem, false, true);
+  t->async_ps[0] = (canon_field){"i", SG_U32};
+  t->async_ps[1] = (canon_field){"f", canon_type_future(t->arena, NULL)};
+  t->sync_ps[0] = (canon_field){"i", SG_U32};
+  t->async_ft = (canon_functype){t->async_ps, 2, SG_U32, true};
+  t->sync_ft = (canon_functype){t->sync_ps, 1, SG_U32, false};
+  t->caller_ft = (canon_functype){NULL, 0, NULL, true};
+  t->async_callee = sg_lift(&t->async_l, &t->async_ft, &t->sync_opts,
+                            &t->callee, sib_callee1, NULL, t);
+  t->sync_callee = sg_lift(&t->sync_l, &t->sync_ft, &t->sync_opts, &t->callee,
+                           sib_callee2, NULL, t);
+  t->caller_fi = sg_lift(&t->caller_l, &t->caller_ft, &t->sync_opts,
+                         &t->caller, sib_caller, NULL, t);
+  CHECK(sg_run(&t->s, &t->caller_fi, NULL, 0, NULL));
+  CHECK_INT(t->s.nwaiting, 0);
+  canon_store_free(&t->s);
+  sg_instance_free(&t->root);
+  sg_instance_free(&t->callee);
+  sg_instance_free(&t->caller);
+  canon_type_arena_free(t->arena);
+  free(t);
+}
+
+/* ---- two callback-lifted calls interleaving on one instance ------------- */
+
+typedef struct cbi {
+  unit_ctx *u;
+  canon_Store s;
+  canon_type_arena *arena;
+  canon_instance root, producer, consumer;
+  uint8_t mem_b[24];
+  sg_mem mem;
+  canon_options sync_opts, async_opts, producer_opts, consumer_opts;
+  canon_field producer_ps[4];
+  canon_functype producer_ft, sync_callee_ft, consumer_ft;
+  canon_lifted producer_l, sync_callee_l, consumer_l;
+  canon_funcinst producer_fi, sync_callee_fi, consumer_fi;
+  uint32_t fut3s[2];
+} cbi;
+
+SG_CORE(cbi_producer) {
+  cbi *t = env;
+  SG_BEGIN(t->u, &t->producer);
+  CHECK_INT(nargs, 4);
+  uint32_t i = (uint32_t)args[0];
+  if (!CHECK(i < 2)) return false;
+  t->fut3s[i] = (uint32_t)args[3];
+  sg_context_set(&g, 0, i);
+  CHECK_INT(sg_future_read(&g, NULL, &t->sync_opts, (uint32_t)args[1],
+                           0xdeadbeef),
+            CANON_COPY_COMPLETED);
+  uint32_t seti = sg_waitable_set_new(&g);
+  CHECK_INT(sg_future_read(&g, NULL, &t->async_opts, (uint32_t)args[2],
+                           0xdeadbeef),
+            BLOCKED);
+  sg_waitable_join(&g, (uint32_t)args[2], seti);
+  results[0] = CB_WAIT | (seti << 4);
+  return SG_END;
+}
+
+SG_CORE(cbi_producer_callback) {
+  cbi *t = env;
+  SG_BEGIN(t->u, &t->producer);
+  CHECK_INT(args[0], EV_FUTURE_READ);
+  CHECK_INT(args[2], CANON_COPY_COMPLETED);
+  uint64_t i = sg_context_get(&g, 0);
+  if (!CHECK(i < 2)) return false;
+  sg_task_return(&g, SG_U32, &t->sync_opts, 42 + i);
+  CHECK_INT(sg_future_read(&g, NULL, &t->sync_opts, t->fut3s[i], 0xdeadbeef),
+            CANON_COPY_COMPLETED);
+  results[0] = CB_EXIT;
+  return SG_END;
+}
+
+SG_CORE(cbi_sync_callee) {
+  cbi *t = env;
+  SG_BEGIN(t->u, &t->producer);
+  CHECK_INT(nargs, 0);
+  results[0] = 100;
+  return SG_END;
+}
+
+/* ten rounds of yield + poll that find nothing */
+static void cbi_nothing_happens(sg *g, cbi *t, uint32_t seti) {
+  unit_ctx *u = t->u;
+  for (int i = 0; i < 10 && g->ok; i++) {
+    CHECK_INT(sg_thread_yield(g, true), 0);
+    CHECK_INT(sg_waitable_set_poll(g, true, &t->mem, seti, 0), EV_NONE);
+  }
+}
+
+SG_CORE(cbi_consumer) {
+  cbi *t = env;
+  SG_BEGIN(t->u, &t->consumer);
+  uint8_t *mem = t->mem.b;
+  uint32_t r11, w11, r12, w12, r13, w13, r21, w21, r22, w22, r23, w23;
+  sg_new_ends(&g, true, NULL, &r11, &w11);
+  sg_new_ends(&g, true, NULL, &r12, &w12);
+  sg_new_ends(&g, true, NULL, &r13, &w13);
+  sg_new_ends(&g, true, NULL, &r21, &w21);
+  sg_new_ends(&g, true, NULL, &r22, &w22);
+  sg_new_ends(&g, true, NULL, &r23, &w23);
+
+  t->producer.backpressure = 1;
+  uint64_t a[5] = {0, r11, r12, r13, 0xdeadbeef};
+  uint64_t ret = sg_lower(&g, &t->producer_fi, &t->consumer_opts, a, 5);
+  CHECK_INT(ret & 0xf, STARTING);
+  CHECK_INT(sg_subtask_cancel(&g, false, (uint32_t)ret >> 4),
+            CANCELLED_BEFORE_STARTED);
+  t->producer.backpressure = 0;
+
+  uint64_t subi1ret = 12;
+  a[4] = subi1ret;
+  ret = sg_lower(&g, &t->producer_fi, &t->consumer_opts, a, 5);
+  uint32_t subi1 = (uint32_t)ret >> 4;
+  CHECK_INT(ret & 0xf, STARTED);
+
+  uint64_t b[5] = {1, r21, r22, r23, 0xdeadbeef};
+  ret = sg_lower(&g, &t->producer_fi, &t->consumer_opts, b, 5);
+  CHECK_INT(ret & 0xf, STARTING);
+  CHECK_INT(sg_subtask_cancel(&g, false, (uint32_t)ret >> 4),
+            CANCELLED_BEFORE_STARTED);
+
+  uint64_t subi2ret = 16;
+  b[4] = subi2ret;
+  ret = sg_lower(&g, &t->producer_fi, &t->consumer_opts, b, 5);
+  uint32_t subi2 = (uint32_t)ret >> 4;
+  CHECK_INT(ret & 0xf, STARTING);
+
+  uint32_t seti = sg_waitable_set_new(&g);
+  sg_waitable_join(&g, subi1, seti);
+  sg_waitable_join(&g, subi2, seti);
+
+  CHECK_INT(sg_future_write(&g, NULL, &t->consumer_opts, w11, 0xdeadbeef),
+            CANON_COPY_COMPLETED);
+  CHECK_INT(sg_waitable_set_wait(&g, true, &t->mem, seti, 0), EV_SUBTASK);
+  CHECK_INT(mem[0], subi2);
+  CHECK_INT(mem[4], STARTED);
+
+  CHECK_INT(sg_future_write(&g, NULL, &t->consumer_opts, w12, 0xdeadbeef),
+            CANON_COPY_COMPLETED);
+  cbi_nothing_happens(&g, t, seti);
+
+  CHECK_INT(sg_future_write(&g, NULL, &t->consumer_opts, w21, 0xdeadbeef),
+            CANON_COPY_COMPLETED);
+  CHECK_INT(sg_waitable_set_wait(&g, true, &t->mem, seti, 0), EV_SUBTASK);
+  CHECK_INT(mem[0], subi1);
+  CHECK_INT(mem[4], RETURNED);
+  CHECK_INT(mem[subi1ret], 42);
+  sg_subtask_drop(&g, subi1);
+
+  CHECK_INT(sg_future_write(&g, NULL, &t->consumer_opts, w22, 0xdeadbeef),
+            CANON_COPY_COMPLETED);
+  cbi_nothing_happens(&g, t, seti);
+
+  CHECK_INT(sg_future_write(&g, NULL, &t->consumer_opts, w13, 0xdeadbeef),
+            CANON_COPY_COMPLETED);
+  CHECK_INT(sg_waitable_set_wait(&g, true, &t->mem, seti, 0), EV_SUBTASK);
+  CHECK_INT(mem[0], subi2);
+  CHECK_INT(mem[4], RETURNED);
+  CHECK_INT(mem[subi2ret], 43);
+  sg_subtask_drop(&g, subi2);
+
+  uint64_t subi3ret = 20;
+  ret = sg_lower(&g, &t->sync_callee_fi, &t->consumer_opts, &subi3ret, 1);
+  uint32_t subi3 = (uint32_t)ret >> 4;
+  CHECK_INT(ret & 0xf, STARTING);
+  sg_waitable_join(&g, subi3, seti);
+
+  CHECK_INT(sg_future_write(&g, NULL, &t->consumer_opts, w23, 0xdeadbeef),
+            CANON_COPY_COMPLETED);
+  CHECK_INT(sg_waitable_set_wait(&g, true, &t->mem, seti, 0), EV_SUBTASK);
+  CHECK_INT(mem[0], subi3);
+  CHECK_INT(mem[4], RETURNED);
+  CHECK_INT(mem[subi3ret], 100);
+  return SG_END;
+}
+
+TEST(callback_interleaving) {
+  cbi *t = calloc(1, sizeof *t);
+  t->u = u;
+  t->arena = canon_type_arena_new();
+  canon_store_init(&t->s);
+  canon_instance_init(&t->root, &t->s, NULL);
+  canon_instance_init(&t->producer, &t->s, &t->root);
+  canon_instance_init(&t->consumer, &t->s, &t->root);
+  sg_mem_init(&t->mem, t->mem_b, sizeof t->mem_b);
+  t->sync_opts = sg_opts(NULL, false, false);
+  t->async_opts = sg_opts(NULL, false, true);
+  t->producer_opts = sg_opts(NULL, false, true);
+  t->producer_opts.callback = SG_HAS_CALLBACK;
+  t->consumer_opts = sg_opts(&t->mem, false, true);
+  const canon_type *fut = canon_type_future(t->arena, NULL);
+  t->producer_ps[0] = (canon_field){"i", SG_U32};
+  t->producer_ps[1] = (canon_field){"f1", fut};
+  t->producer_ps[2] = (canon_field){"f2", fut};
+  t->producer_ps[3] = (canon_field){"f3", fut};
+  t->producer_ft = (canon_functype){t->producer_ps, 4, SG_U32, true};
+  t->sync_callee_ft = (canon_functype){NULL, 0, SG_U32, true};
+  t->consumer_ft = (canon_functype){NULL, 0, NULL, true};
+  t->producer_fi = sg_lift(&t->producer_l, &t->producer_ft, &t->producer_opts,
+                           &t->producer, cbi_producer, cbi_producer_callback,
+                           t);
+  t->sync_callee_fi = sg_lift(&t->sync_callee_l, &t->sync_callee_ft,
+                              &t->sync_opts, &t->producer, cbi_sync_callee,
+                              NULL, t);
+  t->consumer_fi = sg_lift(&t->consumer_l, &t->consumer_ft, &t->sync_opts,
+                           &t->consumer, cbi_consumer, NULL, t);
+  CHECK(sg_run(&t->s, &t->consumer_fi, NULL, 0, NULL));
+  CHECK_INT(t->s.nwaiting, 0);
+  canon_store_free(&t->s);
+  sg_instance_free(&t->root);
+  sg_instance_free(&t->producer);
+  sg_instance_free(&t->consumer);
+  canon_type_arena_free(t->arena);
+  free(t);
+}
+
+/* ---- cancelling a callback-lifted call that yielded while another call
+ * holds the instance's exclusive thread --------------------------------- */
+
+typedef struct tcc {
+  unit_ctx *u;
+  canon_Store s;
+  canon_instance root, producer, consumer;
+  uint8_t mem_b[24];
+  sg_mem mem;
+  canon_options opts1, opts2, sync_opts, consumer_opts;
+  canon_functype producer_ft, consumer_ft;
+  canon_lifted p1_l, p2_l, c_l;
+  canon_funcinst p1, p2, c;
+} tcc;
+
+SG_CORE(tcc_producer1) {
+  tcc *t = env;
+  SG_BEGIN(t->u, &t->producer);
+  CHECK_INT(nargs, 0);
+  results[0] = CB_YIELD;
+  return SG_END;
+}
+
+SG_CORE(tcc_callback1) {
+  tcc *t = env;
+  SG_BEGIN(t->u, &t->producer);
+  CHECK_INT(args[0], EV_NONE);
+  CHECK_INT(args[1], 0);
+  CHECK_INT(args[2], 0);
+  sg_task_return(&g, SG_U32, &t->opts1, 42);
+  results[0] = CB_EXIT;
+  return SG_END;
+}
+
+SG_CORE(tcc_producer2) {
+  tcc *t = env;
+  SG_BEGIN(t->u, &t->producer);
+  CHECK_INT(nargs, 0);
+  CHECK_INT(sg_thread_yield(&g, false), 0);
+  sg_task_return(&g, SG_U32, &t->opts2, 43);
+  results[0] = CB_EXIT;
+  return SG_END;
+}
+
+SG_CORE(tcc_callback2) {
+  tcc *t = env;
+  SG_BEGIN(t->u, &t->producer);
+  CHECK(!"the second producer's callback is never called");
+  results[0] = CB_EXIT;
+  return SG_END;
+}
+
+SG_CORE(tcc_consumer) {
+  tcc *t = env;
+  SG_BEGIN(t->u, &t->consumer);
+  uint8_t *mem = t->mem.b;
+  uint64_t retp1 = 8, retp2 = 12, retp3 = 16;
+  uint64_t ret = sg_lower(&g, &t->p1, &t->consumer_opts, &retp1, 1);
+  uint32_t subi1 = (uint32_t)ret >> 4;
+  CHECK_INT(ret & 0xf, STARTED);
+  ret = sg_lower(&g, &t->p2, &t->consumer_opts, &retp2, 1);
+  uint32_t subi2 = (uint32_t)ret >> 4;
+  CHECK_INT(ret & 0xf, STARTED);
+  /* the first producer's thread waits for the exclusive thread, which the
+   * second holds: the request stays pending */
+  CHECK_INT(sg_subtask_cancel(&g, true, subi1), BLOCKED);
+  uint32_t seti = sg_waitable_set_new(&g);
+  sg_waitable_join(&g, subi1, seti);
+  CHECK_INT(sg_waitable_set_wait(&g, true, &t->mem, seti, retp3), EV_SUBTASK);
+  CHECK_INT(mem[retp3], subi1);
+  CHECK_INT(mem[retp3 + 4], RETURNED);
+  CHECK_INT(mem[retp1], 42);
+  sg_waitable_join(&g, subi2, seti);
+  CHECK_INT(sg_waitable_set_wait(&g, true, &t->mem, seti, retp3), EV_SUBTASK);
+  CHECK_INT(mem[retp3], subi2);
+  CHECK_INT(mem[retp3 + 4], RETURNED);
+  CHECK_INT(mem[retp2], 43);
+  return SG_END;
+}
+
+TEST(thread_cancel_callback) {
+  tcc *t = calloc(1, sizeof *t);
+  t->u = u;
+  canon_store_init(&t->s);
+  canon_instance_init(&t->root, &t->s, NULL);
+  canon_instance_init(&t->producer, &t->s, &t->root);
+  canon_instance_init(&t->consumer, &t->s, &t->root);
+  sg_mem_init(&t->mem, t->mem_b, sizeof t->mem_b);
+  t->opts1 = sg_opts(NULL, false, true);
+  t->opts1.callback = SG_HAS_CALLBACK;
+  t->opts2 = t->opts1;
+  t->sync_opts = sg_opts(NULL, false, false);
+  t->consumer_opts = sg_opts(&t->mem, false, true);
+  t->producer_ft = (canon_functype){NULL, 0, SG_U32, true};
+  t->consumer_ft = (canon_functype){NULL, 0, NULL, true};
+  t->p1 = sg_lift(&t->p1_l, &t->producer_ft, &t->opts1, &t->producer,
+                  tcc_producer1, tcc_callback1, t);
+  t->p2 = sg_lift(&t->p2_l, &t->producer_ft, &t->opts2, &t->producer,
+                  tcc_producer2, tcc_callback2, t);
+  t->c = sg_lift(&t->c_l, &t->consumer_ft, &t->sync_opts, &t->consumer,
+                 tcc_consumer, NULL, t);
+  CHECK(sg_run(&t->s, &t->c, NULL, 0, NULL));
+  CHECK_INT(t->s.nwaiting, 0);
+  canon_store_free(&t->s);
+  sg_instance_free(&t->root);
+  sg_instance_free(&t->producer);
+  sg_instance_free(&t->consumer);
+  free(t);
+}
+
 int main(void) {
   UNIT_BEGIN;
   RUN(async_to_async);
@@ -486,5 +887,8 @@ int main(void) {
   RUN(async_to_sync);
   RUN(async_backpressure);
   RUN(sync_using_wait);
+  RUN(sync_ignores_backpressure);
+  RUN(callback_interleaving);
+  RUN(thread_cancel_callback);
   return UNIT_END;
 }
