@@ -398,11 +398,14 @@ static inline bool sg_host_start(sg_host_call *c, canon_value ***args,
                                  uint32_t *n, canon_trap *trap) {
   return c->hooks.on_start(c->hooks.env, args, n, trap);
 }
-/* OnResolve with these values (kept by the caller).  Resolution ends the
- * caller's reference to the task (task.h). */
+/* OnResolve with these values (kept by the caller; n may be 0, but a
+ * NULL array would mean "cancelled").  Resolution ends the caller's
+ * reference to the task (task.h). */
 static inline bool sg_host_resolve(sg_host_call *c, canon_value *const *vs,
                                    uint32_t n, canon_trap *trap) {
-  if (!c->hooks.on_resolve(c->hooks.env, vs, n, trap)) return false;
+  canon_value *none[1] = {NULL};
+  if (!c->hooks.on_resolve(c->hooks.env, vs ? vs : none, n, trap))
+    return false;
   c->resolved = true;
   canon_task_unref(c->task);
   return true;
