@@ -518,6 +518,40 @@ static inline bool sg_run(canon_Store *s, const canon_funcinst *f,
   return ok;
 }
 
+/* Store.invoke alone (no event loop): the host's caller side of a call
+ * that is left running.  on_start gives no arguments; on_resolve keeps
+ * the first result (an unsigned) in *result and sets *resolved. */
+typedef struct sg_invocation {
+  bool resolved;
+  uint64_t result;
+  canon_task *on_cancel;
+} sg_invocation;
+
+static inline bool sg_inv_on_start(void *env, canon_value ***args,
+                                   uint32_t *n, canon_trap *trap) {
+  (void)env, (void)trap;
+  *args = calloc(1, sizeof **args);
+  if (!*args) abort();
+  *n = 0;
+  return true;
+}
+static inline bool sg_inv_on_resolve(void *env, canon_value *const *vs,
+                                     uint32_t n, canon_trap *trap) {
+  (void)trap;
+  sg_invocation *inv = env;
+  inv->resolved = true;
+  if (vs && n > 0) inv->result = vs[0]->u.u;
+  return true;
+}
+static inline bool sg_invoke(canon_Store *s, const canon_funcinst *f,
+                             sg_invocation *inv, canon_trap *trap) {
+  canon_call_hooks hooks = {inv, sg_inv_on_start, sg_inv_on_resolve};
+  s->nesting_depth++;
+  bool ok = f->call(f->env, &hooks, NULL, &inv->on_cancel, trap);
+  s->nesting_depth--;
+  return ok;
+}
+
 /* canon_type_prim's names for the element types the scenarios use */
 #define SG_U8 canon_type_prim(CANON_U8)
 #define SG_U32 canon_type_prim(CANON_U32)
