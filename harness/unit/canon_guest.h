@@ -466,6 +466,33 @@ static inline void sg_host_init(sg_host *h, canon_Store *s,
   h->fi = (canon_funcinst){ft, h, sg_host_call_fn};
 }
 
+/* ---- the host acting outside any task ------------------------------------ */
+
+/* The spec's host-implemented streams (run_tests.py's HostSource and
+ * HostSink) read and write from host threads that belong to no task.
+ * canon/ has no host-implemented stream, so a test plays such a host with
+ * ends in the host function's own instance, driven by the same built-ins
+ * (async, so they never block) while no thread is current.  Between
+ * sg_outside_begin and sg_outside_end the running guest is paused, as the
+ * Python guest is while its host thread works. */
+static inline canon_thread *sg_outside_begin(canon_Store *s) {
+  canon_thread *t = s->current;
+  s->current = NULL;
+  return t;
+}
+static inline void sg_outside_end(canon_Store *s, canon_thread *t) {
+  s->current = t;
+}
+
+/* A copy end in inst's table (NULL if there is none of that kind). */
+static inline canon_copy_end *sg_end(canon_instance *inst, uint32_t i,
+                                     canon_entry_kind kind) {
+  void *obj = NULL;
+  canon_trap trap = {0};
+  if (!canon_table_get_kind(&inst->handles, i, kind, &obj, &trap)) return NULL;
+  return obj;
+}
+
 /* ---- teardown ------------------------------------------------------------ */
 
 /* Frees what a scenario left in inst's handle table (as interp/ does when
