@@ -357,9 +357,336 @@ TEST(host_partial_reads_writes) {
   hs_free(t);
 }
 
+/* ---- eager completion: streams through a host function that adds 10 ---- */
+
+/* The embedder's side (env: its own instance and memory) holds the source
+ * given as the argument and the sink of the result; the host function
+ * (fh) reads what it is given and writes each element + 10. */
+typedef struct esc {
+  unit_ctx *u;
+  canon_Store s;
+  canon_type_arena *arena;
+  canon_instance inst, env;
+  uint8_t mem_b[24], env_b[64], fh_b[128];
+  sg_mem mem, env_mem, fh_mem;
+  canon_options opts, sync_opts, env_opts, fh_opts;
+  const canon_type *st;
+  canon_field param;
+  canon_functype ft;
+  sg_host fh;
+  canon_lifted l;
+  canon_funcinst fi;
+  uint32_t env_w, env_r; /* the source's writable end, the sink's readable */
+  uint32_t fh_r, fh_w;   /* the host function's incoming and outgoing */
+  bool async_ft;         /* async_stream_ops: the function type is async */
+  bool fh_reading;       /* async_stream_ops: the host function's sink reads */
+  uint8_t fh_got[16];    /* what the host function's sink got, not yet used */
+  uint32_t fh_ngot;
+} esc;
+
+/* a built-in of the embedder's instance, outside any task */
+static bool esc_env(esc *t, uint32_t (*op)(sg *g, esc *t, void *arg),
+                    void *arg, uint32_t *ret) {
+  canon_thread *saved = sg_outside_begin(&t->s);
+  canon_trap trap = {0};
+  sg g = {t->u, &t->env, &trap, true};
+  *ret = op(&g, t, arg);
+  sg_outside_end(&t->s, saved);
+  if (!g.ok) fprintf(stderr, "    embedder trap: %s\n", trap.msg);
+  return g.ok;
+}
+
+typedef struct esc_bytes { const uint8_t *b; uint32_t n; } esc_bytes;
+
+/* the source offers bytes (after collecting its previous write) */
+static uint32_t esc_source_write_op(sg *g, esc *t, void *arg) {
+  esc_bytes *bs = arg;
+  canon_copy_end *e = sg_end(&t->env, t->env_w, CANON_ENTRY_STREAM_WRITABLE);
+  if (e && canon_waitable_has_pending_event(&e->w))
+    canon_waitable_get_pending_event(&e->w);
+  memcpy(t->env_mem.b, bs->b, bs->n);
+  return sg_stream_write(g, SG_U8, &t->env_opts, t->env_w, 0, bs->n);
+}
+/* the source drops its end (after collecting its last write) */
+static uint32_t esc_source_drop_op(sg *g, esc *t, void *arg) {
+  (void)arg;
+  canon_copy_end *e = sg_end(&t->env, t->env_w, CANON_ENTRY_STREAM_WRITABLE);
+  if (e && canon_waitable_has_pending_event(&e->w))
+    canon_waitable_get_pending_event(&e->w);
+  sg_drop_end(g, false, false, SG_U8, t->env_w);
+  return 0;
+}
+/* the sink asks for up to n elements, into env memory at 32 */
+static uint32_t esc_sink_read_op(sg *g, esc *t, void *arg) {
+  return sg_stream_read(g, SG_U8, &t->env_opts, t->env_r, 32,
+                        *(uint32_t *)arg);
+}
+
+static bool esc_on_start(void *env, canon_value ***args, uint32_t *n,
+                         canon_trap *trap) {
+  (void)trap;
+  esc *t = env;
+  /* the source's readable end, as the argument value */
+  canon_thread *saved = sg_outside_begin(&t->s);
+  canon_context cx;
+  canon_context_init(&cx, &t->env_opts, &t->env, (canon_borrow_scope){0});
+  canon_value **vs = calloc(1, sizeof *vs);
+  if (!vs) abort();
+  uint32_t r = 0;
+  sg g = {t->u, &t->env, trap, true};
+  sg_new_ends(&g, false, SG_U8, &r, &t->env_w);
+  bool ok = g.ok && canon_lift_stream(&cx, r, t->st, &vs[0]);
+  sg_outside_end(&t->s, saved);
+  if (!ok) {
+    free(vs);
+    if (g.ok) *trap = cx.trap;
+    return false;
+  }
+  *args = vs;
+  *n = 1;
+  return true;
+}
+
+/* dst_stream = HostSink(results[0], chunk=4, remain): a read of 16 (all
+ * the scenario sends) unless remain is 0 */
+static bool esc_on_resolve(void *env, canon_value *const *vs, uint32_t n,
+                           canon_trap *trap) {
+  esc *t = env;
+  unit_ctx *u = t->u;
+  if (!CHECK(vs && n == 1)) return true;
+  canon_thread *saved = sg_outside_begin(&t->s);
+  canon_context cx;
+  canon_context_init(&cx, &t->env_opts, &t->env, (canon_borrow_scope){0});
+  bool ok = canon_lower_stream(&cx, vs[0], t->st, &t->env_r);
+  sg_outside_end(&t->s, saved);
+  if (!ok) {
+    *trap = cx.trap;
+    return false;
+  }
+  uint32_t ret = 0, len = 16;
+  if (!t->async_ft) {
+    if (!esc_env(t, esc_sink_read_op, &len, &ret)) return false;
+    CHECK_INT(ret, BLOCKED);
+  }
+  return true;
+}
+
+/* the host function's incoming read into fh memory at 0 */
+static uint32_t esc_fh_read(sg *g, esc *t, uint32_t n) {
+  t->fh_reading = true;
+  return sg_stream_read(g, SG_U8, &t->fh_opts, t->fh_r, 0, n);
+}
+
+static bool esc_has_event(void *env) {
+  return canon_waitable_has_pending_event(env);
+}
+
+/* the host function: HostSink of its argument, HostSource of its result;
+ * adds 10 to every element read and writes it; drops its source when the
+ * incoming stream ends */
+static bool esc_fh(sg_host_call *c, void *env, canon_trap *trap) {
+  esc *t = env;
+  unit_ctx *u = t->u;
+  canon_instance *hi = &t->fh.inst;
+  sg g = {u, hi, trap, true};
+  canon_value **args = NULL;
+  uint32_t n = 0;
+  if (!sg_host_start(c, &args, &n, trap)) return false;
+  CHECK_INT(n, 1);
+  canon_context cx;
+  canon_context_init(&cx, &t->fh_opts, hi, (canon_borrow_scope){0});
+  bool ok = canon_lower_stream(&cx, args[0], t->st, &t->fh_r);
+  for (uint32_t i = 0; i < n; i++) canon_value_free(args[i]);
+  free(args);
+  uint32_t r = 0;
+  sg_new_ends(&g, false, SG_U8, &r, &t->fh_w);
+  canon_value *out = NULL;
+  ok = ok && g.ok && canon_lift_stream(&cx, r, t->st, &out);
+  if (!ok) {
+    if (g.ok) *trap = cx.trap;
+    return false;
+  }
+  ok = sg_host_resolve(c, &out, 1, trap);
+  canon_value_free(out);
+  if (!ok) return false;
+  /* eager_stream_completion's sink reads at once; async_stream_ops's
+   * waits for set_remain */
+  if (!t->async_ft) CHECK_INT(esc_fh_read(&g, t, 16), BLOCKED);
+  bool cancelled;
+  for (;;) {
+    /* wait for what the sink reads (a read is always pending here, or
+     * started by set_remain from the outside) */
+    canon_copy_end *in = sg_end(hi, t->fh_r, CANON_ENTRY_STREAM_READABLE);
+    if (!in || !sg_host_wait_until(c, esc_has_event, in, &cancelled, trap))
+      return false;
+    canon_event ev = canon_waitable_get_pending_event(&in->w);
+    uint32_t got = SG_PROGRESS(ev.p2);
+    memcpy(t->fh_got + t->fh_ngot, t->fh_mem.b, got);
+    t->fh_ngot += got;
+    t->fh_reading = false;
+    if (SG_RESULT(ev.p2) == DROPPED) break;
+    /* consume(4): 4 at a time */
+    while (t->fh_ngot >= 4 && g.ok) {
+      for (int i = 0; i < 4; i++) t->fh_mem.b[64 + i] = t->fh_got[i] + 10;
+      memmove(t->fh_got, t->fh_got + 4, t->fh_ngot - 4);
+      t->fh_ngot -= 4;
+      uint32_t ret = sg_stream_write(&g, SG_U8, &t->fh_opts, t->fh_w, 64, 4);
+      if (ret == BLOCKED) { /* the HostSource keeps them until read */
+        canon_copy_end *o = sg_end(hi, t->fh_w, CANON_ENTRY_STREAM_WRITABLE);
+        if (!sg_host_wait_until(c, esc_has_event, o, &cancelled, trap))
+          return false;
+        ret = canon_waitable_get_pending_event(&o->w).p2;
+      }
+      CHECK_INT(ret, COMPLETED | (4 << 4));
+    }
+    CHECK_INT(esc_fh_read(&g, t, 16), BLOCKED);
+    if (!g.ok) return false;
+  }
+  sg_drop_end(&g, false, true, SG_U8, t->fh_r);
+  sg_drop_end(&g, false, false, SG_U8, t->fh_w);
+  return g.ok;
+}
+
+SG_CORE(esc_core) {
+  esc *t = env;
+  SG_BEGIN(t->u, &t->inst);
+  uint8_t *mem = t->mem.b;
+  const canon_options *o = &t->opts, *so = &t->sync_opts;
+  static const uint8_t b1234[4] = {1, 2, 3, 4}, b5678[4] = {5, 6, 7, 8};
+  CHECK_INT(nargs, 1);
+  uint32_t rsi1 = (uint32_t)args[0];
+  CHECK_INT(rsi1, 1);
+  uint32_t rsi2, wsi2;
+  sg_new_ends(&g, false, SG_U8, &rsi2, &wsi2);
+  sg_task_return(&g, t->st, o, rsi2);
+  uint32_t ret = sg_stream_read(&g, SG_U8, o, rsi1, 0, 4);
+  CHECK_INT(SG_PROGRESS(ret), 4);
+  CHECK_INT(SG_RESULT(ret), COMPLETED);
+  CHECK(memcmp(mem, b1234, 4) == 0);
+  uint32_t rsi3, wsi3;
+  sg_new_ends(&g, false, SG_U8, &rsi3, &wsi3);
+  uint64_t retp = 12;
+  uint64_t a[2] = {rsi3, retp};
+  CHECK_INT(sg_lower(&g, &t->fh.fi, o, a, 2), RETURNED);
+  uint32_t rsi4 = mem[retp];
+  ret = sg_stream_write(&g, SG_U8, o, wsi3, 0, 4);
+  CHECK_INT(SG_PROGRESS(ret), 4);
+  CHECK_INT(SG_RESULT(ret), COMPLETED);
+  ret = sg_stream_read(&g, SG_U8, so, rsi4, 0, 4);
+  CHECK_INT(SG_PROGRESS(ret), 4);
+  CHECK_INT(SG_RESULT(ret), COMPLETED);
+  ret = sg_stream_write(&g, SG_U8, o, wsi2, 0, 4);
+  CHECK_INT(SG_PROGRESS(ret), 4);
+  CHECK_INT(SG_RESULT(ret), COMPLETED);
+  /* the source has 5..8 left: it offers them */
+  esc_bytes rest = {b5678, 4};
+  uint32_t wret = 0;
+  CHECK(esc_env(t, esc_source_write_op, &rest, &wret));
+  CHECK_INT(wret, BLOCKED);
+  ret = sg_stream_read(&g, SG_U8, o, rsi1, 0, 4);
+  CHECK_INT(SG_PROGRESS(ret), 4);
+  if (SG_RESULT(ret) != DROPPED) {
+    /* HostSource.read: taking the last elements of a source that is
+     * destroyed once empty completes the read with DROPPED at once (the
+     * "eager completion" of the scenario's name).  canon/'s only stream
+     * is the spec's SharedStreamImpl, which reports the writer's drop
+     * only to a later copy, so the played host cannot do it. */
+    KNOWN("eager_stream_completion: a host source that ends with its last "
+          "elements (HostSource destroy_if_empty) cannot be made with "
+          "canon/");
+    CHECK_INT(SG_RESULT(ret), COMPLETED);
+  }
+  CHECK(memcmp(mem, b5678, 4) == 0);
+  CHECK(esc_env(t, esc_source_drop_op, NULL, &wret));
+  ret = sg_stream_write(&g, SG_U8, so, wsi3, 0, 4);
+  CHECK_INT(SG_PROGRESS(ret), 4);
+  CHECK_INT(SG_RESULT(ret), COMPLETED);
+  ret = sg_stream_read(&g, SG_U8, so, rsi4, 0, 4);
+  CHECK_INT(SG_PROGRESS(ret), 4);
+  CHECK_INT(SG_RESULT(ret), COMPLETED);
+  ret = sg_stream_write(&g, SG_U8, so, wsi2, 0, 4);
+  CHECK_INT(SG_PROGRESS(ret), 4);
+  CHECK_INT(SG_RESULT(ret), COMPLETED);
+  sg_drop_end(&g, false, true, SG_U8, rsi1);
+  sg_drop_end(&g, false, true, SG_U8, rsi4);
+  sg_drop_end(&g, false, false, SG_U8, wsi2);
+  sg_drop_end(&g, false, false, SG_U8, wsi3);
+  return SG_END;
+}
+
+static esc *esc_new(unit_ctx *u, bool async_ft, sg_core_fn core) {
+  esc *t = calloc(1, sizeof *t);
+  t->u = u;
+  t->async_ft = async_ft;
+  t->arena = canon_type_arena_new();
+  canon_store_init(&t->s);
+  canon_instance_init(&t->inst, &t->s, NULL);
+  canon_instance_init(&t->env, &t->s, NULL);
+  sg_mem_init(&t->mem, t->mem_b, async_ft ? 24 : 20);
+  sg_mem_init(&t->env_mem, t->env_b, sizeof t->env_b);
+  sg_mem_init(&t->fh_mem, t->fh_b, sizeof t->fh_b);
+  t->opts = sg_opts(&t->mem, false, true);
+  t->sync_opts = sg_opts(&t->mem, false, false);
+  t->env_opts = sg_opts(&t->env_mem, false, true);
+  t->fh_opts = sg_opts(&t->fh_mem, false, true);
+  t->st = canon_type_stream(t->arena, SG_U8);
+  t->param = (canon_field){"s", t->st};
+  t->ft = (canon_functype){&t->param, 1, t->st, async_ft};
+  sg_host_init(&t->fh, &t->s, &t->ft, esc_fh, t);
+  t->fi = sg_lift(&t->l, &t->ft, &t->opts, &t->inst, core, NULL, t);
+  return t;
+}
+
+static void esc_free(esc *t) {
+  canon_store_free(&t->s);
+  sg_instance_free(&t->inst);
+  sg_instance_free(&t->env);
+  sg_instance_free(&t->fh.inst);
+  canon_type_arena_free(t->arena);
+  free(t);
+}
+
+/* on_start's source offers its first chunk before the call starts */
+static bool esc_on_start_offering(void *env, canon_value ***args, uint32_t *n,
+                                  canon_trap *trap) {
+  esc *t = env;
+  if (!esc_on_start(env, args, n, trap)) return false;
+  static const uint8_t b1234[4] = {1, 2, 3, 4};
+  esc_bytes first = {b1234, 4};
+  uint32_t ret = 0;
+  if (!esc_env(t, esc_source_write_op, &first, &ret)) return false;
+  return ret == BLOCKED ||
+         canon_trapf(trap, CANON_TRAP_GUEST, "source write did not block");
+}
+
+TEST(eager_stream_completion) {
+  esc *t = esc_new(u, false, esc_core);
+  canon_trap trap = {0};
+  canon_call_hooks hooks = {t, esc_on_start_offering, esc_on_resolve};
+  canon_task *on_cancel = NULL;
+  t->s.nesting_depth++;
+  bool ok = t->fi.call(t->fi.env, &hooks, NULL, &on_cancel, &trap);
+  t->s.nesting_depth--;
+  ok = ok && sg_drain(&t->s, &trap);
+  if (!ok) fprintf(stderr, "    trap: %s\n", trap.msg);
+  CHECK(ok);
+  CHECK_INT(t->s.nwaiting, 0);
+  /* dst_stream.received == [11..18] */
+  canon_copy_end *e = sg_end(&t->env, t->env_r, CANON_ENTRY_STREAM_READABLE);
+  if (CHECK(e && canon_waitable_has_pending_event(&e->w))) {
+    canon_event ev = canon_waitable_get_pending_event(&e->w);
+    CHECK_INT(SG_PROGRESS(ev.p2), 8);
+    CHECK_INT(SG_RESULT(ev.p2), DROPPED);
+    static const uint8_t want[8] = {11, 12, 13, 14, 15, 16, 17, 18};
+    CHECK(memcmp(t->env_mem.b + 32, want, 8) == 0);
+  }
+  esc_free(t);
+}
+
 int main(void) {
   UNIT_BEGIN;
   RUN(cancel_copy);
   RUN(host_partial_reads_writes);
+  RUN(eager_stream_completion);
   return UNIT_END;
 }
