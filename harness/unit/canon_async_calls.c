@@ -1,0 +1,894 @@
+/* canon_async_calls.c -- scenario tests of async calls between component
+ * instances (CanonicalABI.md "canon lift", "canon lower", "Tasks",
+ * "Subtask State", "canon waitable-set.wait/poll", "canon backpressure"):
+ * async to async, callbacks, async to sync, backpressure, sync callers
+ * that ignore it.  The scenarios are those of the spec's run_tests.py
+ * (see README.md for the pairs); callees are C scripts (canon_guest.h)
+ * and every expected value was derived from the spec by hand. */
+#include "harness/unit/canon_guest.h"
+
+/* Subtask.State and EventCode, as the guest sees them */
+enum { STARTING = 0, STARTED = 1, RETURNED = 2, CANCELLED_BEFORE_STARTED = 3,
+       CANCELLED_BEFORE_RETURNED = 4 };
+enum { EV_NONE = 0, EV_SUBTASK = 1, EV_FUTURE_READ = 4 };
+/* CallbackCode */
+enum { CB_EXIT = 0, CB_YIELD = 1, CB_WAIT = 2 };
+#define BLOCKED 0xffffffffu
+
+/* ---- async caller, three async callees (eager, toggling backpressure,
+ * blocking) ----------------------------------------------------------- */
+
+typedef struct a2a {
+  unit_ctx *u;
+  canon_Store s;
+  canon_instance root, producer, consumer;
+  uint8_t pmem_b[10], cmem_b[20];
+  sg_mem pmem, cmem;
+  canon_options popts, copts;
+  canon_functype eager_ft, toggle_ft, blocking_ft, ft;
+  canon_field u8_param, bool_param;
+  canon_lifted eager_l, toggle_l, blocking_l, consumer_l;
+  canon_funcinst eager, toggle, blocking, consumer_fi;
+  bool fut1_1, fut1_2, fut2, fut3, fut4;
+} a2a;
+
+SG_CORE(a2a_eager) {
+  a2a *t = env;
+  SG_BEGIN(t->u, &t->producer);
+  CHECK_INT(nargs, 0);
+  sg_task_return(&g, SG_U8, &t->popts, 43);
+  return SG_END;
+}
+
+SG_CORE(a2a_toggle) {
+  a2a *t = env;
+  SG_BEGIN(t->u, &t->producer);
+  CHECK_INT(nargs, 0);
+  sg_backpressure_inc(&g);
+  sg_wait_until(&g, sg_flag_is_set, &t->fut1_1);
+  sg_task_return(&g, NULL, &t->popts, 0);
+  sg_wait_until(&g, sg_flag_is_set, &t->fut1_2);
+  sg_backpressure_dec(&g);
+  return SG_END;
+}
+
+SG_CORE(a2a_blocking) {
+  a2a *t = env;
+  SG_BEGIN(t->u, &t->producer);
+  CHECK_INT(nargs, 1);
+  CHECK_INT(args[0], 83);
+  sg_wait_until(&g, sg_flag_is_set, &t->fut2);
+  sg_task_return(&g, SG_U8, &t->popts, 44);
+  sg_wait_until(&g, sg_flag_is_set, &t->fut3);
+  t->fut4 = true;
+  return SG_END;
+}
+
+SG_CORE(a2a_consumer) {
+  a2a *t = env;
+  SG_BEGIN(t->u, &t->consumer);
+  uint8_t *mem = t->cmem.b;
+  CHECK_INT(nargs, 1);
+  CHECK_INT(args[0], 1); /* on_start gave True */
+  uint32_t seti = sg_waitable_set_new(&g);
+  uint64_t ptr = 0;
+  CHECK(sg_mem_realloc(&t->cmem, 0, 0, 1, 1, &ptr, trap));
+  /* eager: resolves during the call, so no subtask */
+  uint64_t ret = sg_lower(&g, &t->eager, &t->copts, &ptr, 1);
+  CHECK_INT(ret, RETURNED);
+  CHECK_INT(mem[ptr], 43);
+  /* toggle: started, then blocked with backpressure set */
+  ret = sg_lower(&g, &t->toggle, &t->copts, NULL, 0);
+  uint32_t subi1 = (uint32_t)ret >> 4;
+  CHECK_INT(subi1, 2);
+  CHECK_INT(ret & 0xf, STARTED);
+  sg_waitable_join(&g, subi1, seti);
+  /* blocking: cannot start while the producer has backpressure */
+  uint64_t retp = ptr;
+  mem[retp] = 13;
+  uint64_t bargs[2] = {83, retp};
+  ret = sg_lower(&g, &t->blocking, &t->copts, bargs, 2);
+  uint32_t subi2 = (uint32_t)ret >> 4;
+  CHECK_INT(subi2, 3);
+  CHECK_INT(ret & 0xf, STARTING);
+  CHECK_INT(mem[retp], 13);
+  sg_waitable_join(&g, subi2, seti);
+  t->fut1_1 = true;
+
+  uint64_t waitretp = 0;
+  CHECK(sg_mem_realloc(&t->cmem, 0, 0, 8, 4, &waitretp, trap));
+  uint32_t event = sg_waitable_set_wait(&g, true, &t->cmem, seti, waitretp);
+  CHECK_INT(event, EV_SUBTASK);
+  CHECK_INT(mem[waitretp], subi1);
+  CHECK_INT(mem[waitretp + 4], RETURNED);
+  sg_subtask_drop(&g, subi1);
+  t->fut1_2 = true;
+
+  event = sg_waitable_set_wait(&g, true, &t->cmem, seti, waitretp);
+  CHECK_INT(event, EV_SUBTASK);
+  CHECK_INT(mem[waitretp], subi2);
+  CHECK_INT(mem[waitretp + 4], STARTED);
+  CHECK_INT(mem[retp], 13);
+  t->fut2 = true;
+
+  event = sg_waitable_set_wait(&g, true, &t->cmem, seti, waitretp);
+  CHECK_INT(event, EV_SUBTASK);
+  CHECK_INT(mem[waitretp], subi2);
+  CHECK_INT(mem[waitretp + 4], RETURNED);
+  CHECK_INT(mem[retp], 44);
+  sg_subtask_drop(&g, subi2);
+  t->fut3 = true;
+  sg_wait_until(&g, sg_flag_is_set, &t->fut4);
+
+  sg_task_return(&g, SG_U8, &t->copts, 42);
+  return SG_END;
+}
+
+TEST(async_to_async) {
+  a2a *t = calloc(1, sizeof *t);
+  t->u = u;
+  canon_store_init(&t->s);
+  canon_instance_init(&t->root, &t->s, NULL);
+  canon_instance_init(&t->producer, &t->s, &t->root);
+  canon_instance_init(&t->consumer, &t->s, &t->root);
+  sg_mem_init(&t->pmem, t->pmem_b, sizeof t->pmem_b);
+  sg_mem_init(&t->cmem, t->cmem_b, sizeof t->cmem_b);
+  t->popts = sg_opts(&t->pmem, false, true);
+  t->copts = sg_opts(&t->cmem, false, true);
+  t->u8_param = (canon_field){"x", SG_U8};
+  t->bool_param = (canon_field){"b", canon_type_prim(CANON_BOOL)};
+  t->eager_ft = (canon_functype){NULL, 0, SG_U8, true};
+  t->toggle_ft = (canon_functype){NULL, 0, NULL, true};
+  t->blocking_ft = (canon_functype){&t->u8_param, 1, SG_U8, true};
+  t->ft = (canon_functype){&t->bool_param, 1, SG_U8, true};
+  t->eager = sg_lift(&t->eager_l, &t->eager_ft, &t->popts, &t->producer,
+                     a2a_eager, NULL, t);
+  t->toggle = sg_lift(&t->toggle_l, &t->toggle_ft, &t->popts, &t->producer,
+                      a2a_toggle, NULL, t);
+  t->blocking = sg_lift(&t->blocking_l, &t->blocking_ft, &t->popts,
+                        &t->producer, a2a_blocking, NULL, t);
+  t->consumer_fi = sg_lift(&t->consumer_l, &t->ft, &t->copts, &t->consumer,
+                        a2a_consumer, NULL, t);
+  canon_value *arg = canon_value_bool(true);
+  canon_value *got = NULL;
+  CHECK(sg_run(&t->s, &t->consumer_fi, &arg, 1, &got));
+  CHECK(got && got->kind == CANON_U8 && got->u.u == 42);
+  CHECK_INT(t->s.nwaiting, 0);
+  canon_value_free(arg);
+  canon_value_free(got);
+  canon_store_free(&t->s);
+  sg_instance_free(&t->root);
+  sg_instance_free(&t->producer);
+  sg_instance_free(&t->consumer);
+  free(t);
+}
+
+/* ---- a callback-lifted caller waiting on two async callees ------------- */
+
+typedef struct acb {
+  unit_ctx *u;
+  canon_Store s;
+  canon_instance root, producer, consumer;
+  canon_options popts, opts;
+  canon_functype producer_ft, consumer_ft;
+  canon_lifted p1_l, p2_l, c_l;
+  canon_funcinst p1, p2, c;
+  bool fut1, fut2;
+  uint32_t seti;
+} acb;
+
+static bool acb_producer(acb *t, bool *fut, canon_trap *trap) {
+  SG_FRAME(t->u, &t->producer);
+  sg_wait_until(&g, sg_flag_is_set, fut);
+  sg_task_return(&g, NULL, &t->popts, 0);
+  return SG_END;
+}
+SG_CORE(acb_producer1) {
+  (void)args, (void)nargs, (void)results, (void)nresults;
+  return acb_producer(env, &((acb *)env)->fut1, trap);
+}
+SG_CORE(acb_producer2) {
+  (void)args, (void)nargs, (void)results, (void)nresults;
+  return acb_producer(env, &((acb *)env)->fut2, trap);
+}
+
+SG_CORE(acb_consumer) {
+  acb *t = env;
+  SG_BEGIN(t->u, &t->consumer);
+  CHECK_INT(nargs, 0);
+  uint64_t ret = sg_lower(&g, &t->p1, &t->opts, NULL, 0);
+  uint32_t subi1 = (uint32_t)ret >> 4;
+  CHECK_INT(subi1, 1);
+  CHECK_INT(ret & 0xf, STARTED);
+  ret = sg_lower(&g, &t->p2, &t->opts, NULL, 0);
+  uint32_t subi2 = (uint32_t)ret >> 4;
+  CHECK_INT(subi2, 2);
+  CHECK_INT(ret & 0xf, STARTED);
+  t->seti = sg_waitable_set_new(&g);
+  CHECK_INT(t->seti, 3);
+  sg_waitable_join(&g, subi1, t->seti);
+  sg_waitable_join(&g, subi2, t->seti);
+  t->fut1 = true;
+  sg_context_set(&g, 0, 42);
+  results[0] = CB_WAIT | (t->seti << 4);
+  return SG_END;
+}
+
+SG_CORE(acb_callback) {
+  acb *t = env;
+  SG_BEGIN(t->u, &t->consumer);
+  CHECK_INT(nargs, 3);
+  switch (sg_context_get(&g, 0)) {
+  case 42:
+    CHECK_INT(args[0], EV_SUBTASK);
+    CHECK_INT(args[1], 1);
+    CHECK_INT(args[2], RETURNED);
+    sg_subtask_drop(&g, (uint32_t)args[1]);
+    sg_context_set(&g, 0, 52);
+    results[0] = CB_YIELD;
+    break;
+  case 52:
+    CHECK_INT(args[0], EV_NONE);
+    CHECK_INT(args[1], 0);
+    CHECK_INT(args[2], 0);
+    t->fut2 = true;
+    sg_context_set(&g, 0, 62);
+    results[0] = CB_WAIT | (t->seti << 4);
+    break;
+  case 62:
+    CHECK_INT(args[0], EV_SUBTASK);
+    CHECK_INT(args[1], 2);
+    CHECK_INT(args[2], RETURNED);
+    sg_subtask_drop(&g, (uint32_t)args[1]);
+    sg_task_return(&g, SG_U32, &t->opts, 83);
+    results[0] = CB_EXIT;
+    break;
+  default:
+    CHECK(!"unexpected context value");
+    results[0] = CB_EXIT;
+  }
+  return SG_END;
+}
+
+TEST(async_callback) {
+  acb *t = calloc(1, sizeof *t);
+  t->u = u;
+  canon_store_init(&t->s);
+  canon_instance_init(&t->root, &t->s, NULL);
+  canon_instance_init(&t->producer, &t->s, &t->root);
+  canon_instance_init(&t->consumer, &t->s, NULL);
+  t->popts = sg_opts(NULL, false, true);
+  t->opts = sg_opts(NULL, false, true);
+  t->opts.callback = SG_HAS_CALLBACK;
+  t->producer_ft = (canon_functype){NULL, 0, NULL, true};
+  t->consumer_ft = (canon_functype){NULL, 0, SG_U32, true};
+  t->p1 = sg_lift(&t->p1_l, &t->producer_ft, &t->popts, &t->producer,
+                  acb_producer1, NULL, t);
+  t->p2 = sg_lift(&t->p2_l, &t->producer_ft, &t->popts, &t->producer,
+                  acb_producer2, NULL, t);
+  t->c = sg_lift(&t->c_l, &t->consumer_ft, &t->opts, &t->consumer,
+                 acb_consumer, acb_callback, t);
+  canon_value *got = NULL;
+  CHECK(sg_run(&t->s, &t->c, NULL, 0, &got));
+  CHECK(got && got->kind == CANON_U32 && got->u.u == 83);
+  CHECK_INT(t->s.nwaiting, 0);
+  canon_value_free(got);
+  canon_store_free(&t->s);
+  sg_instance_free(&t->root);
+  sg_instance_free(&t->producer);
+  sg_instance_free(&t->consumer);
+  free(t);
+}
+
+/* ---- an async caller of two sync-lifted async callees (the second waits
+ * for the first to leave the instance), and of two that use backpressure;
+ * and a sync-lifted caller that waits on a waitable set ------------------ */
+
+typedef struct a2s {
+  unit_ctx *u;
+  canon_Store s;
+  canon_instance root, producer, consumer;
+  uint8_t cmem_b[20];
+  sg_mem cmem;
+  canon_options popts, copts, sync_opts;
+  canon_functype producer_ft, consumer_ft;
+  canon_lifted p1_l, p2_l, c_l;
+  canon_funcinst p1, p2, c;
+  bool fut, fut2, producer1_done, producer2_done;
+  bool use_backpressure, use_wait;
+} a2s;
+
+SG_CORE(a2s_producer1) {
+  a2s *t = env;
+  SG_BEGIN(t->u, &t->producer);
+  CHECK_INT(nargs, 0);
+  if (t->use_backpressure) sg_backpressure_inc(&g);
+  sg_wait_until(&g, sg_flag_is_set, &t->fut);
+  if (t->use_backpressure) {
+    sg_backpressure_dec(&g);
+    sg_task_return(&g, NULL, &t->popts, 0);
+  }
+  t->producer1_done = true;
+  return SG_END;
+}
+
+SG_CORE(a2s_producer2) {
+  a2s *t = env;
+  SG_BEGIN(t->u, &t->producer);
+  CHECK_INT(nargs, 0);
+  CHECK(t->producer1_done);
+  if (t->use_backpressure) sg_task_return(&g, NULL, &t->popts, 0);
+  t->producer2_done = true;
+  return SG_END;
+}
+
+SG_CORE(a2s_consumer) {
+  a2s *t = env;
+  SG_BEGIN(t->u, &t->consumer);
+  uint8_t *mem = t->cmem.b;
+  CHECK_INT(nargs, 0);
+  uint64_t ret = sg_lower(&g, &t->p1, &t->copts, NULL, 0);
+  uint32_t subi1 = (uint32_t)ret >> 4;
+  CHECK_INT(subi1, 1);
+  CHECK_INT(ret & 0xf, STARTED);
+  ret = sg_lower(&g, &t->p2, &t->copts, NULL, 0);
+  uint32_t subi2 = (uint32_t)ret >> 4;
+  CHECK_INT(subi2, 2);
+  CHECK_INT(ret & 0xf, STARTING);
+  uint32_t seti = sg_waitable_set_new(&g);
+  sg_waitable_join(&g, subi1, seti);
+  sg_waitable_join(&g, subi2, seti);
+  t->fut = true;
+  CHECK(!t->producer1_done);
+  CHECK(!t->producer2_done);
+  bool remain[3] = {false, true, true};
+  int nremain = 2;
+  while (nremain > 0 && g.ok) {
+    uint64_t retp = 8;
+    uint32_t event;
+    if (t->use_wait) {
+      event = sg_waitable_set_wait(&g, true, &t->cmem, seti, retp);
+    } else {
+      CHECK_INT(sg_thread_yield(&g, true), 0);
+      event = sg_waitable_set_poll(&g, true, &t->cmem, seti, retp);
+      if (event == EV_NONE) continue;
+    }
+    CHECK_INT(event, EV_SUBTASK);
+    CHECK_INT(mem[retp + 4], RETURNED);
+    uint32_t subi = mem[retp];
+    if (!CHECK(subi < 3 && remain[subi])) break;
+    remain[subi] = false;
+    nremain--;
+    sg_subtask_drop(&g, subi);
+  }
+  CHECK(t->producer1_done);
+  CHECK(t->producer2_done);
+  sg_waitable_set_drop(&g, seti);
+  sg_task_return(&g, SG_U8, &t->copts, t->use_backpressure ? 84 : 83);
+  return SG_END;
+}
+
+static void a2s_run(unit_ctx *u, bool backpressure) {
+  a2s *t = calloc(1, sizeof *t);
+  t->u = u;
+  t->use_backpressure = t->use_wait = backpressure;
+  canon_store_init(&t->s);
+  canon_instance_init(&t->root, &t->s, NULL);
+  canon_instance_init(&t->producer, &t->s, &t->root);
+  canon_instance_init(&t->consumer, &t->s, &t->root);
+  sg_mem_init(&t->cmem, t->cmem_b, sizeof t->cmem_b);
+  /* async_to_sync: CanonicalOptions() (sync); backpressure: async */
+  t->popts = sg_opts(NULL, false, backpressure);
+  t->copts = sg_opts(&t->cmem, false, true);
+  t->producer_ft = (canon_functype){NULL, 0, NULL, true};
+  t->consumer_ft = (canon_functype){NULL, 0, SG_U8, true};
+  t->p1 = sg_lift(&t->p1_l, &t->producer_ft, &t->popts, &t->producer,
+                  a2s_producer1, NULL, t);
+  t->p2 = sg_lift(&t->p2_l, &t->producer_ft, &t->popts, &t->producer,
+                  a2s_producer2, NULL, t);
+  t->c = sg_lift(&t->c_l, &t->consumer_ft, &t->copts, &t->consumer,
+                 a2s_consumer, NULL, t);
+  canon_value *got = NULL;
+  CHECK(sg_run(&t->s, &t->c, NULL, 0, &got));
+  CHECK(got && got->kind == CANON_U8 &&
+        got->u.u == (backpressure ? 84u : 83u));
+  CHECK_INT(t->s.nwaiting, 0);
+  canon_value_free(got);
+  canon_store_free(&t->s);
+  sg_instance_free(&t->root);
+  sg_instance_free(&t->producer);
+  sg_instance_free(&t->consumer);
+  free(t);
+}
+
+TEST(async_to_sync) { a2s_run(u, false); }
+TEST(async_backpressure) { a2s_run(u, true); }
+
+/* two stackful async producers, each waiting on its own flag */
+static bool suw_producer(a2s *t, bool *fut, canon_trap *trap) {
+  SG_FRAME(t->u, &t->producer);
+  sg_wait_until(&g, sg_flag_is_set, fut);
+  sg_task_return(&g, NULL, &t->popts, 0);
+  return SG_END;
+}
+SG_CORE(suw_producer1) {
+  (void)args, (void)nargs, (void)results, (void)nresults;
+  return suw_producer(env, &((a2s *)env)->fut, trap);
+}
+SG_CORE(suw_producer2) {
+  (void)args, (void)nargs, (void)results, (void)nresults;
+  return suw_producer(env, &((a2s *)env)->fut2, trap);
+}
+
+SG_CORE(suw_consumer) {
+  a2s *t = env;
+  SG_BEGIN(t->u, &t->consumer);
+  uint8_t *mem = t->cmem.b;
+  uint64_t ret = sg_lower(&g, &t->p1, &t->copts, NULL, 0);
+  uint32_t subi1 = (uint32_t)ret >> 4;
+  CHECK_INT(subi1, 1);
+  CHECK_INT(ret & 0xf, STARTED);
+  ret = sg_lower(&g, &t->p2, &t->copts, NULL, 0);
+  uint32_t subi2 = (uint32_t)ret >> 4;
+  CHECK_INT(subi2, 2);
+  CHECK_INT(ret & 0xf, STARTED);
+  uint32_t seti = sg_waitable_set_new(&g);
+  sg_waitable_join(&g, subi1, seti);
+  sg_waitable_join(&g, subi2, seti);
+  t->fut = true;
+  uint64_t retp = 0;
+  CHECK(sg_mem_realloc(&t->cmem, 0, 0, 8, 4, &retp, trap));
+  CHECK_INT(sg_waitable_set_wait(&g, true, &t->cmem, seti, retp), EV_SUBTASK);
+  CHECK_INT(mem[retp], subi1);
+  CHECK_INT(mem[retp + 4], RETURNED);
+  t->fut2 = true;
+  CHECK_INT(sg_waitable_set_wait(&g, true, &t->cmem, seti, retp), EV_SUBTASK);
+  CHECK_INT(mem[retp], subi2);
+  CHECK_INT(mem[retp + 4], RETURNED);
+  sg_subtask_drop(&g, subi1);
+  sg_subtask_drop(&g, subi2);
+  sg_waitable_set_drop(&g, seti);
+  return SG_END;
+}
+
+TEST(sync_using_wait) {
+  a2s *t = calloc(1, sizeof *t);
+  t->u = u;
+  canon_store_init(&t->s);
+  canon_instance_init(&t->root, &t->s, NULL);
+  canon_instance_init(&t->producer, &t->s, &t->root);
+  canon_instance_init(&t->consumer, &t->s, &t->root);
+  sg_mem_init(&t->cmem, t->cmem_b, sizeof t->cmem_b);
+  t->popts = sg_opts(NULL, false, true);
+  t->copts = sg_opts(&t->cmem, false, true);
+  t->sync_opts = sg_opts(NULL, false, false);
+  t->producer_ft = (canon_functype){NULL, 0, NULL, true};
+  t->p1 = sg_lift(&t->p1_l, &t->producer_ft, &t->popts, &t->producer,
+                  suw_producer1, NULL, t);
+  t->p2 = sg_lift(&t->p2_l, &t->producer_ft, &t->popts, &t->producer,
+                  suw_producer2, NULL, t);
+  /* the caller is lifted synchronously (mk_opts()) and still waits */
+  t->c = sg_lift(&t->c_l, &t->producer_ft, &t->sync_opts, &t->consumer,
+                 suw_consumer, NULL, t);
+  CHECK(sg_run(&t->s, &t->c, NULL, 0, NULL));
+  CHECK_INT(t->s.nwaiting, 0);
+  canon_store_free(&t->s);
+  sg_instance_free(&t->root);
+  sg_instance_free(&t->producer);
+  sg_instance_free(&t->consumer);
+  free(t);
+}
+
+/* ---- sync-typed calls ignore backpressure and the exclusive thread ---- */
+
+typedef struct sib {
+  unit_ctx *u;
+  canon_Store s;
+  canon_type_arena *arena;
+  canon_instance root, callee, caller;
+  uint8_t mem_b[24];
+  sg_mem mem;
+  canon_options sync_opts, async_opts, caller_opts;
+  canon_field async_ps[2], sync_ps[1];
+  canon_functype async_ft, sync_ft, caller_ft;
+  canon_lifted async_l, sync_l, caller_l;
+  canon_funcinst async_callee, sync_callee, caller_fi;
+} sib;
+
+SG_CORE(sib_callee1) {
+  sib *t = env;
+  SG_BEGIN(t->u, &t->callee);
+  CHECK_INT(nargs, 2);
+  uint32_t ret = sg_future_read(&g, NULL, &t->sync_opts, (uint32_t)args[1],
+                                0xdeadbeef);
+  CHECK_INT(ret, CANON_COPY_COMPLETED);
+  results[0] = 42 + args[0];
+  return SG_END;
+}
+
+SG_CORE(sib_callee2) {
+  sib *t = env;
+  SG_BEGIN(t->u, &t->callee);
+  CHECK_INT(nargs, 1);
+  results[0] = 84 + args[0];
+  return SG_END;
+}
+
+SG_CORE(sib_caller) {
+  sib *t = env;
+  SG_BEGIN(t->u, &t->caller);
+  uint8_t *mem = t->mem.b;
+  uint32_t rfut, wfut;
+  sg_new_ends(&g, true, NULL, &rfut, &wfut);
+  uint64_t a1[3] = {1, rfut, 4};
+  uint64_t ret = sg_lower(&g, &t->async_callee, &t->caller_opts, a1, 3);
+  uint32_t subi = (uint32_t)ret >> 4;
+  CHECK_INT(ret & 0xf, STARTED);
+  /* the callee instance's exclusive thread is blocked in future.read, yet
+   * a sync-typed function of it runs at once */
+  uint64_t a2[2] = {2, 8};
+  ret = sg_lower(&g, &t->sync_callee, &t->caller_opts, a2, 2);
+  CHECK_INT(ret, RETURNED);
+  CHECK_INT(mem[8], 86);
+  CHECK_INT(sg_future_write(&g, NULL, &t->sync_opts, wfut, 0xdeadbeef),
+            CANON_COPY_COMPLETED);
+  uint32_t seti = sg_waitable_set_new(&g);
+  sg_waitable_join(&g, subi, seti);
+  CHECK_INT(sg_waitable_set_wait(&g, true, &t->mem, seti, 12), EV_SUBTASK);
+  CHECK_INT(mem[12], subi);
+  CHECK_INT(mem[16], RETURNED);
+  sg_subtask_drop(&g, subi);
+  return SG_END;
+}
+
+TEST(sync_ignores_backpressure) {
+  sib *t = calloc(1, sizeof *t);
+  t->u = u;
+  t->arena = canon_type_arena_new();
+  canon_store_init(&t->s);
+  canon_instance_init(&t->root, &t->s, NULL);
+  canon_instance_init(&t->callee, &t->s, &t->root);
+  canon_instance_init(&t->caller, &t->s, &t->root);
+  sg_mem_init(&t->mem, t->mem_b, sizeof t->mem_b);
+  t->sync_opts = sg_opts(NULL, false, false);
+  t->async_opts = sg_opts(NULL, false, true);
+  t->caller_opts = sg_opts(&t->mem, false, true);
+  t->async_ps[0] = (canon_field){"i", SG_U32};
+  t->async_ps[1] = (canon_field){"f", canon_type_future(t->arena, NULL)};
+  t->sync_ps[0] = (canon_field){"i", SG_U32};
+  t->async_ft = (canon_functype){t->async_ps, 2, SG_U32, true};
+  t->sync_ft = (canon_functype){t->sync_ps, 1, SG_U32, false};
+  t->caller_ft = (canon_functype){NULL, 0, NULL, true};
+  t->async_callee = sg_lift(&t->async_l, &t->async_ft, &t->sync_opts,
+                            &t->callee, sib_callee1, NULL, t);
+  t->sync_callee = sg_lift(&t->sync_l, &t->sync_ft, &t->sync_opts, &t->callee,
+                           sib_callee2, NULL, t);
+  t->caller_fi = sg_lift(&t->caller_l, &t->caller_ft, &t->sync_opts,
+                         &t->caller, sib_caller, NULL, t);
+  CHECK(sg_run(&t->s, &t->caller_fi, NULL, 0, NULL));
+  CHECK_INT(t->s.nwaiting, 0);
+  canon_store_free(&t->s);
+  sg_instance_free(&t->root);
+  sg_instance_free(&t->callee);
+  sg_instance_free(&t->caller);
+  canon_type_arena_free(t->arena);
+  free(t);
+}
+
+/* ---- two callback-lifted calls interleaving on one instance ------------- */
+
+typedef struct cbi {
+  unit_ctx *u;
+  canon_Store s;
+  canon_type_arena *arena;
+  canon_instance root, producer, consumer;
+  uint8_t mem_b[24];
+  sg_mem mem;
+  canon_options sync_opts, async_opts, producer_opts, consumer_opts;
+  canon_field producer_ps[4];
+  canon_functype producer_ft, sync_callee_ft, consumer_ft;
+  canon_lifted producer_l, sync_callee_l, consumer_l;
+  canon_funcinst producer_fi, sync_callee_fi, consumer_fi;
+  uint32_t fut3s[2];
+} cbi;
+
+SG_CORE(cbi_producer) {
+  cbi *t = env;
+  SG_BEGIN(t->u, &t->producer);
+  CHECK_INT(nargs, 4);
+  uint32_t i = (uint32_t)args[0];
+  if (!CHECK(i < 2)) return false;
+  t->fut3s[i] = (uint32_t)args[3];
+  sg_context_set(&g, 0, i);
+  CHECK_INT(sg_future_read(&g, NULL, &t->sync_opts, (uint32_t)args[1],
+                           0xdeadbeef),
+            CANON_COPY_COMPLETED);
+  uint32_t seti = sg_waitable_set_new(&g);
+  CHECK_INT(sg_future_read(&g, NULL, &t->async_opts, (uint32_t)args[2],
+                           0xdeadbeef),
+            BLOCKED);
+  sg_waitable_join(&g, (uint32_t)args[2], seti);
+  results[0] = CB_WAIT | (seti << 4);
+  return SG_END;
+}
+
+SG_CORE(cbi_producer_callback) {
+  cbi *t = env;
+  SG_BEGIN(t->u, &t->producer);
+  CHECK_INT(args[0], EV_FUTURE_READ);
+  CHECK_INT(args[2], CANON_COPY_COMPLETED);
+  uint64_t i = sg_context_get(&g, 0);
+  if (!CHECK(i < 2)) return false;
+  sg_task_return(&g, SG_U32, &t->sync_opts, 42 + i);
+  CHECK_INT(sg_future_read(&g, NULL, &t->sync_opts, t->fut3s[i], 0xdeadbeef),
+            CANON_COPY_COMPLETED);
+  results[0] = CB_EXIT;
+  return SG_END;
+}
+
+SG_CORE(cbi_sync_callee) {
+  cbi *t = env;
+  SG_BEGIN(t->u, &t->producer);
+  CHECK_INT(nargs, 0);
+  results[0] = 100;
+  return SG_END;
+}
+
+/* ten rounds of yield + poll that find nothing */
+static void cbi_nothing_happens(sg *g, cbi *t, uint32_t seti) {
+  unit_ctx *u = t->u;
+  for (int i = 0; i < 10 && g->ok; i++) {
+    CHECK_INT(sg_thread_yield(g, true), 0);
+    CHECK_INT(sg_waitable_set_poll(g, true, &t->mem, seti, 0), EV_NONE);
+  }
+}
+
+SG_CORE(cbi_consumer) {
+  cbi *t = env;
+  SG_BEGIN(t->u, &t->consumer);
+  uint8_t *mem = t->mem.b;
+  uint32_t r11, w11, r12, w12, r13, w13, r21, w21, r22, w22, r23, w23;
+  sg_new_ends(&g, true, NULL, &r11, &w11);
+  sg_new_ends(&g, true, NULL, &r12, &w12);
+  sg_new_ends(&g, true, NULL, &r13, &w13);
+  sg_new_ends(&g, true, NULL, &r21, &w21);
+  sg_new_ends(&g, true, NULL, &r22, &w22);
+  sg_new_ends(&g, true, NULL, &r23, &w23);
+
+  t->producer.backpressure = 1;
+  uint64_t a[5] = {0, r11, r12, r13, 0xdeadbeef};
+  uint64_t ret = sg_lower(&g, &t->producer_fi, &t->consumer_opts, a, 5);
+  CHECK_INT(ret & 0xf, STARTING);
+  CHECK_INT(sg_subtask_cancel(&g, false, (uint32_t)ret >> 4),
+            CANCELLED_BEFORE_STARTED);
+  t->producer.backpressure = 0;
+
+  uint64_t subi1ret = 12;
+  a[4] = subi1ret;
+  ret = sg_lower(&g, &t->producer_fi, &t->consumer_opts, a, 5);
+  uint32_t subi1 = (uint32_t)ret >> 4;
+  CHECK_INT(ret & 0xf, STARTED);
+
+  uint64_t b[5] = {1, r21, r22, r23, 0xdeadbeef};
+  ret = sg_lower(&g, &t->producer_fi, &t->consumer_opts, b, 5);
+  CHECK_INT(ret & 0xf, STARTING);
+  CHECK_INT(sg_subtask_cancel(&g, false, (uint32_t)ret >> 4),
+            CANCELLED_BEFORE_STARTED);
+
+  uint64_t subi2ret = 16;
+  b[4] = subi2ret;
+  ret = sg_lower(&g, &t->producer_fi, &t->consumer_opts, b, 5);
+  uint32_t subi2 = (uint32_t)ret >> 4;
+  CHECK_INT(ret & 0xf, STARTING);
+
+  uint32_t seti = sg_waitable_set_new(&g);
+  sg_waitable_join(&g, subi1, seti);
+  sg_waitable_join(&g, subi2, seti);
+
+  CHECK_INT(sg_future_write(&g, NULL, &t->consumer_opts, w11, 0xdeadbeef),
+            CANON_COPY_COMPLETED);
+  CHECK_INT(sg_waitable_set_wait(&g, true, &t->mem, seti, 0), EV_SUBTASK);
+  CHECK_INT(mem[0], subi2);
+  CHECK_INT(mem[4], STARTED);
+
+  CHECK_INT(sg_future_write(&g, NULL, &t->consumer_opts, w12, 0xdeadbeef),
+            CANON_COPY_COMPLETED);
+  cbi_nothing_happens(&g, t, seti);
+
+  CHECK_INT(sg_future_write(&g, NULL, &t->consumer_opts, w21, 0xdeadbeef),
+            CANON_COPY_COMPLETED);
+  CHECK_INT(sg_waitable_set_wait(&g, true, &t->mem, seti, 0), EV_SUBTASK);
+  CHECK_INT(mem[0], subi1);
+  CHECK_INT(mem[4], RETURNED);
+  CHECK_INT(mem[subi1ret], 42);
+  sg_subtask_drop(&g, subi1);
+
+  CHECK_INT(sg_future_write(&g, NULL, &t->consumer_opts, w22, 0xdeadbeef),
+            CANON_COPY_COMPLETED);
+  cbi_nothing_happens(&g, t, seti);
+
+  CHECK_INT(sg_future_write(&g, NULL, &t->consumer_opts, w13, 0xdeadbeef),
+            CANON_COPY_COMPLETED);
+  CHECK_INT(sg_waitable_set_wait(&g, true, &t->mem, seti, 0), EV_SUBTASK);
+  CHECK_INT(mem[0], subi2);
+  CHECK_INT(mem[4], RETURNED);
+  CHECK_INT(mem[subi2ret], 43);
+  sg_subtask_drop(&g, subi2);
+
+  uint64_t subi3ret = 20;
+  ret = sg_lower(&g, &t->sync_callee_fi, &t->consumer_opts, &subi3ret, 1);
+  uint32_t subi3 = (uint32_t)ret >> 4;
+  CHECK_INT(ret & 0xf, STARTING);
+  sg_waitable_join(&g, subi3, seti);
+
+  CHECK_INT(sg_future_write(&g, NULL, &t->consumer_opts, w23, 0xdeadbeef),
+            CANON_COPY_COMPLETED);
+  CHECK_INT(sg_waitable_set_wait(&g, true, &t->mem, seti, 0), EV_SUBTASK);
+  CHECK_INT(mem[0], subi3);
+  CHECK_INT(mem[4], RETURNED);
+  CHECK_INT(mem[subi3ret], 100);
+  return SG_END;
+}
+
+TEST(callback_interleaving) {
+  cbi *t = calloc(1, sizeof *t);
+  t->u = u;
+  t->arena = canon_type_arena_new();
+  canon_store_init(&t->s);
+  canon_instance_init(&t->root, &t->s, NULL);
+  canon_instance_init(&t->producer, &t->s, &t->root);
+  canon_instance_init(&t->consumer, &t->s, &t->root);
+  sg_mem_init(&t->mem, t->mem_b, sizeof t->mem_b);
+  t->sync_opts = sg_opts(NULL, false, false);
+  t->async_opts = sg_opts(NULL, false, true);
+  t->producer_opts = sg_opts(NULL, false, true);
+  t->producer_opts.callback = SG_HAS_CALLBACK;
+  t->consumer_opts = sg_opts(&t->mem, false, true);
+  const canon_type *fut = canon_type_future(t->arena, NULL);
+  t->producer_ps[0] = (canon_field){"i", SG_U32};
+  t->producer_ps[1] = (canon_field){"f1", fut};
+  t->producer_ps[2] = (canon_field){"f2", fut};
+  t->producer_ps[3] = (canon_field){"f3", fut};
+  t->producer_ft = (canon_functype){t->producer_ps, 4, SG_U32, true};
+  t->sync_callee_ft = (canon_functype){NULL, 0, SG_U32, true};
+  t->consumer_ft = (canon_functype){NULL, 0, NULL, true};
+  t->producer_fi = sg_lift(&t->producer_l, &t->producer_ft, &t->producer_opts,
+                           &t->producer, cbi_producer, cbi_producer_callback,
+                           t);
+  t->sync_callee_fi = sg_lift(&t->sync_callee_l, &t->sync_callee_ft,
+                              &t->sync_opts, &t->producer, cbi_sync_callee,
+                              NULL, t);
+  t->consumer_fi = sg_lift(&t->consumer_l, &t->consumer_ft, &t->sync_opts,
+                           &t->consumer, cbi_consumer, NULL, t);
+  CHECK(sg_run(&t->s, &t->consumer_fi, NULL, 0, NULL));
+  CHECK_INT(t->s.nwaiting, 0);
+  canon_store_free(&t->s);
+  sg_instance_free(&t->root);
+  sg_instance_free(&t->producer);
+  sg_instance_free(&t->consumer);
+  canon_type_arena_free(t->arena);
+  free(t);
+}
+
+/* ---- cancelling a callback-lifted call that yielded while another call
+ * holds the instance's exclusive thread --------------------------------- */
+
+typedef struct tcc {
+  unit_ctx *u;
+  canon_Store s;
+  canon_instance root, producer, consumer;
+  uint8_t mem_b[24];
+  sg_mem mem;
+  canon_options opts1, opts2, sync_opts, consumer_opts;
+  canon_functype producer_ft, consumer_ft;
+  canon_lifted p1_l, p2_l, c_l;
+  canon_funcinst p1, p2, c;
+} tcc;
+
+SG_CORE(tcc_producer1) {
+  tcc *t = env;
+  SG_BEGIN(t->u, &t->producer);
+  CHECK_INT(nargs, 0);
+  results[0] = CB_YIELD;
+  return SG_END;
+}
+
+SG_CORE(tcc_callback1) {
+  tcc *t = env;
+  SG_BEGIN(t->u, &t->producer);
+  CHECK_INT(args[0], EV_NONE);
+  CHECK_INT(args[1], 0);
+  CHECK_INT(args[2], 0);
+  sg_task_return(&g, SG_U32, &t->opts1, 42);
+  results[0] = CB_EXIT;
+  return SG_END;
+}
+
+SG_CORE(tcc_producer2) {
+  tcc *t = env;
+  SG_BEGIN(t->u, &t->producer);
+  CHECK_INT(nargs, 0);
+  CHECK_INT(sg_thread_yield(&g, false), 0);
+  sg_task_return(&g, SG_U32, &t->opts2, 43);
+  results[0] = CB_EXIT;
+  return SG_END;
+}
+
+SG_CORE(tcc_callback2) {
+  tcc *t = env;
+  SG_BEGIN(t->u, &t->producer);
+  CHECK(!"the second producer's callback is never called");
+  results[0] = CB_EXIT;
+  return SG_END;
+}
+
+SG_CORE(tcc_consumer) {
+  tcc *t = env;
+  SG_BEGIN(t->u, &t->consumer);
+  uint8_t *mem = t->mem.b;
+  uint64_t retp1 = 8, retp2 = 12, retp3 = 16;
+  uint64_t ret = sg_lower(&g, &t->p1, &t->consumer_opts, &retp1, 1);
+  uint32_t subi1 = (uint32_t)ret >> 4;
+  CHECK_INT(ret & 0xf, STARTED);
+  ret = sg_lower(&g, &t->p2, &t->consumer_opts, &retp2, 1);
+  uint32_t subi2 = (uint32_t)ret >> 4;
+  CHECK_INT(ret & 0xf, STARTED);
+  /* the first producer's thread waits for the exclusive thread, which the
+   * second holds: the request stays pending */
+  CHECK_INT(sg_subtask_cancel(&g, true, subi1), BLOCKED);
+  uint32_t seti = sg_waitable_set_new(&g);
+  sg_waitable_join(&g, subi1, seti);
+  CHECK_INT(sg_waitable_set_wait(&g, true, &t->mem, seti, retp3), EV_SUBTASK);
+  CHECK_INT(mem[retp3], subi1);
+  CHECK_INT(mem[retp3 + 4], RETURNED);
+  CHECK_INT(mem[retp1], 42);
+  sg_waitable_join(&g, subi2, seti);
+  CHECK_INT(sg_waitable_set_wait(&g, true, &t->mem, seti, retp3), EV_SUBTASK);
+  CHECK_INT(mem[retp3], subi2);
+  CHECK_INT(mem[retp3 + 4], RETURNED);
+  CHECK_INT(mem[retp2], 43);
+  return SG_END;
+}
+
+TEST(thread_cancel_callback) {
+  tcc *t = calloc(1, sizeof *t);
+  t->u = u;
+  canon_store_init(&t->s);
+  canon_instance_init(&t->root, &t->s, NULL);
+  canon_instance_init(&t->producer, &t->s, &t->root);
+  canon_instance_init(&t->consumer, &t->s, &t->root);
+  sg_mem_init(&t->mem, t->mem_b, sizeof t->mem_b);
+  t->opts1 = sg_opts(NULL, false, true);
+  t->opts1.callback = SG_HAS_CALLBACK;
+  t->opts2 = t->opts1;
+  t->sync_opts = sg_opts(NULL, false, false);
+  t->consumer_opts = sg_opts(&t->mem, false, true);
+  t->producer_ft = (canon_functype){NULL, 0, SG_U32, true};
+  t->consumer_ft = (canon_functype){NULL, 0, NULL, true};
+  t->p1 = sg_lift(&t->p1_l, &t->producer_ft, &t->opts1, &t->producer,
+                  tcc_producer1, tcc_callback1, t);
+  t->p2 = sg_lift(&t->p2_l, &t->producer_ft, &t->opts2, &t->producer,
+                  tcc_producer2, tcc_callback2, t);
+  t->c = sg_lift(&t->c_l, &t->consumer_ft, &t->sync_opts, &t->consumer,
+                 tcc_consumer, NULL, t);
+  CHECK(sg_run(&t->s, &t->c, NULL, 0, NULL));
+  CHECK_INT(t->s.nwaiting, 0);
+  canon_store_free(&t->s);
+  sg_instance_free(&t->root);
+  sg_instance_free(&t->producer);
+  sg_instance_free(&t->consumer);
+  free(t);
+}
+
+int main(void) {
+  UNIT_BEGIN;
+  RUN(async_to_async);
+  RUN(async_callback);
+  RUN(async_to_sync);
+  RUN(async_backpressure);
+  RUN(sync_using_wait);
+  RUN(sync_ignores_backpressure);
+  RUN(callback_interleaving);
+  RUN(thread_cancel_callback);
+  return UNIT_END;
+}

@@ -1,0 +1,487 @@
+/* canon_async_cancel.c -- scenario tests of cancellation and of calls to
+ * host functions (CanonicalABI.md "canon subtask.cancel", "canon
+ * task.cancel", Task.request_cancellation, "canon lower" with async flat
+ * parameters).  The scenarios are those of the spec's run_tests.py (see
+ * README.md for the pairs); callees are C scripts and host functions
+ * (canon_guest.h), and every expected value was derived from the spec by
+ * hand. */
+#include <string.h>
+
+#include "harness/unit/canon_guest.h"
+
+enum { STARTING = 0, STARTED = 1, RETURNED = 2, CANCELLED_BEFORE_STARTED = 3,
+       CANCELLED_BEFORE_RETURNED = 4 };
+enum { EV_NONE = 0, EV_SUBTASK = 1, EV_TASK_CANCELLED = 6 };
+#define BLOCKED 0xffffffffu
+
+/* ---- subtask.cancel in every state of the callee ------------------------ */
+
+typedef struct cst {
+  unit_ctx *u;
+  canon_Store s;
+  canon_instance root, callee, caller;
+  uint8_t callee_b[10], caller_b[20];
+  sg_mem callee_mem, caller_mem;
+  canon_options callee_opts, sync_callee_opts, caller_opts;
+  canon_field param;
+  canon_functype ft;
+  canon_lifted l1, l2, l3, l4, l5, l6, lc;
+  canon_funcinst callee1, callee2, callee3, callee4, callee5, callee6, caller_fi;
+  sg_host host4, host5;
+  bool host_fut4, host_fut5;
+  sg_table ftbl;
+  uint32_t cfi, ncfi;
+} cst;
+
+SG_CORE(cst_callee1) {
+  cst *t = env;
+  SG_BEGIN(t->u, &t->callee);
+  CHECK(!"callee1 never starts");
+  return SG_END;
+}
+
+/* waits (cancellably) on an empty set until cancelled, then returns or
+ * cancels, at once or after a yield, as args[0] says */
+SG_CORE(cst_callee2) {
+  cst *t = env;
+  SG_BEGIN(t->u, &t->callee);
+  uint64_t x = args[0];
+  uint32_t si = sg_waitable_set_new(&g);
+  CHECK_INT(sg_waitable_set_wait(&g, true, &t->callee_mem, si, 0),
+            EV_TASK_CANCELLED);
+  switch (x) {
+  case 1: sg_task_return(&g, SG_U8, &t->callee_opts, 42); break;
+  case 2: sg_task_cancel(&g); break;
+  case 3:
+    sg_thread_yield(&g, true);
+    sg_task_return(&g, SG_U8, &t->callee_opts, 43);
+    break;
+  case 4:
+    sg_thread_yield(&g, true);
+    sg_task_cancel(&g);
+    break;
+  default: CHECK(!"unexpected argument");
+  }
+  return SG_END;
+}
+
+SG_CORE(cst_callee3) {
+  cst *t = env;
+  SG_BEGIN(t->u, &t->callee);
+  if (sg_thread_yield(&g, true))
+    sg_task_cancel(&g);
+  else
+    sg_task_return(&g, SG_U8, &t->callee_opts, 83);
+  return SG_END;
+}
+
+/* host 4: takes 42, waits for host_fut4 (a cancellation only wakes it
+ * early), gives 43; host 5 waits twice */
+static bool cst_host(sg_host_call *c, void *env, canon_trap *trap,
+                     bool *fut, int waits) {
+  cst *t = env;
+  unit_ctx *u = t->u;
+  canon_value **args = NULL;
+  uint32_t n = 0;
+  if (!sg_host_start(c, &args, &n, trap)) return false;
+  CHECK_INT(n, 1);
+  CHECK(n == 1 && args[0]->kind == CANON_U8 && args[0]->u.u == 42);
+  for (uint32_t i = 0; i < n; i++) canon_value_free(args[i]);
+  free(args);
+  for (int i = 0; i < waits; i++) {
+    bool cancelled;
+    if (!sg_host_wait_until(c, sg_flag_is_set, fut, &cancelled, trap))
+      return false;
+  }
+  canon_value *r = canon_value_uint(CANON_U8, 43);
+  bool ok = sg_host_resolve(c, &r, 1, trap);
+  canon_value_free(r);
+  return ok;
+}
+static bool cst_host4(sg_host_call *c, void *env, canon_trap *trap) {
+  return cst_host(c, env, trap, &((cst *)env)->host_fut4, 1);
+}
+static bool cst_host5(sg_host_call *c, void *env, canon_trap *trap) {
+  return cst_host(c, env, trap, &((cst *)env)->host_fut5, 2);
+}
+
+SG_CORE(cst_callee4) {
+  cst *t = env;
+  SG_BEGIN(t->u, &t->callee);
+  uint64_t a = 42;
+  /* a sync call: the cancellation requested meanwhile stays pending */
+  CHECK_INT(sg_lower(&g, &t->host4.fi, &t->sync_callee_opts, &a, 1), 43);
+  canon_trap expected = {0};
+  CHECK(!canon_task_cancel_builtin(&t->callee, &expected));
+  uint32_t seti = sg_waitable_set_new(&g);
+  CHECK_INT(sg_waitable_set_wait(&g, true, &t->callee_mem, seti, 0),
+            EV_TASK_CANCELLED);
+  CHECK_INT(sg_waitable_set_poll(&g, true, &t->callee_mem, seti, 0), EV_NONE);
+  sg_task_cancel(&g);
+  return SG_END;
+}
+
+SG_CORE(cst_callee5) {
+  cst *t = env;
+  SG_BEGIN(t->u, &t->callee);
+  CHECK_INT(args[0], 13);
+  uint64_t a[2] = {42, 0};
+  uint64_t ret = sg_lower(&g, &t->host5.fi, &t->callee_opts, a, 2);
+  uint32_t subi = (uint32_t)ret >> 4;
+  CHECK_INT(ret & 0xf, STARTED);
+  CHECK_INT(sg_subtask_cancel(&g, false, subi), RETURNED);
+  sg_task_return(&g, SG_U8, &t->callee_opts, 44);
+  return SG_END;
+}
+
+static bool cst_thread(cst *t, bool cancellable, uint64_t mainthreadi,
+                       canon_trap *trap) {
+  SG_FRAME(t->u, &t->callee);
+  uint32_t m = (uint32_t)mainthreadi;
+  if (cancellable) {
+    CHECK_INT(sg_thread_switch(&g, CANON_SUSPEND_THEN_RESUME, true, m), 1);
+    CHECK_INT(sg_thread_switch(&g, CANON_SUSPEND_THEN_RESUME, true, m), 0);
+    sg_task_return(&g, SG_U8, &t->callee_opts, 45);
+  } else {
+    CHECK_INT(sg_thread_switch(&g, CANON_SUSPEND_THEN_RESUME, false, m), 0);
+  }
+  return SG_END;
+}
+SG_CORE(cst_cthread) {
+  (void)nargs, (void)results, (void)nresults;
+  return cst_thread(env, true, args[0], trap);
+}
+SG_CORE(cst_ncthread) {
+  (void)nargs, (void)results, (void)nresults;
+  return cst_thread(env, false, args[0], trap);
+}
+
+SG_CORE(cst_callee6) {
+  cst *t = env;
+  SG_BEGIN(t->u, &t->callee);
+  CHECK_INT(args[0], 14);
+  uint32_t mainthreadi = sg_thread_index(&g);
+  uint32_t t1 = sg_thread_new_indirect(&g, &t->ftbl, t->ncfi, mainthreadi);
+  CHECK_INT(sg_thread_switch(&g, CANON_SUSPEND_THEN_RESUME, true, t1), 0);
+  uint32_t t2 = sg_thread_new_indirect(&g, &t->ftbl, t->cfi, mainthreadi);
+  CHECK_INT(sg_thread_switch(&g, CANON_SUSPEND_THEN_RESUME, true, t2), 0);
+  uint32_t t3 = sg_thread_new_indirect(&g, &t->ftbl, t->ncfi, mainthreadi);
+  CHECK_INT(sg_thread_switch(&g, CANON_SUSPEND_THEN_RESUME, true, t3), 0);
+  CHECK_INT(sg_thread_suspend(&g, false), 0);
+  sg_thread_resume_later(&g, t1);
+  sg_thread_resume_later(&g, t2);
+  sg_thread_resume_later(&g, t3);
+  return SG_END;
+}
+
+static uint32_t cst_lower(sg *g, cst *t, canon_funcinst *f, uint64_t x,
+                          uint32_t expect_state) {
+  unit_ctx *u = t->u;
+  uint64_t a[2] = {x, 0};
+  uint64_t ret = sg_lower(g, f, &t->caller_opts, a, 2);
+  CHECK_INT(ret & 0xf, expect_state);
+  return (uint32_t)ret >> 4;
+}
+
+static canon_subtask_state cst_state(cst *t, uint32_t subi) {
+  void *obj = NULL;
+  canon_trap trap = {0};
+  if (!canon_table_get_kind(&t->caller.handles, subi, CANON_ENTRY_SUBTASK,
+                            &obj, &trap))
+    return CANON_SUBTASK_RETURNED;
+  return ((canon_subtask *)obj)->state;
+}
+
+SG_CORE(cst_caller) {
+  cst *t = env;
+  SG_BEGIN(t->u, &t->caller);
+  uint8_t *mem = t->caller_mem.b;
+  CHECK_INT(args[0], 1);
+  uint32_t seti = sg_waitable_set_new(&g);
+
+  /* cancelled before they could start */
+  t->callee.backpressure = 1;
+  uint32_t subi1 = cst_lower(&g, t, &t->callee1, 13, STARTING);
+  uint32_t subi2 = cst_lower(&g, t, &t->callee1, 13, STARTING);
+  CHECK_INT(sg_subtask_cancel(&g, false, subi2), CANCELLED_BEFORE_STARTED);
+  CHECK_INT(sg_subtask_cancel(&g, true, subi1), CANCELLED_BEFORE_STARTED);
+  t->callee.backpressure = 0;
+
+  subi1 = cst_lower(&g, t, &t->callee2, 1, STARTED);
+  subi2 = cst_lower(&g, t, &t->callee2, 2, STARTED);
+  uint32_t subi3 = cst_lower(&g, t, &t->callee2, 3, STARTED);
+  uint32_t subi3_2 = cst_lower(&g, t, &t->callee2, 3, STARTED);
+  uint32_t subi4 = cst_lower(&g, t, &t->callee2, 4, STARTED);
+  uint32_t subi4_2 = cst_lower(&g, t, &t->callee2, 4, STARTED);
+
+  /* returns anyway */
+  mem[0] = 13;
+  CHECK_INT(sg_subtask_cancel(&g, false, subi1), RETURNED);
+  CHECK_INT(mem[0], 42);
+  sg_subtask_drop(&g, subi1);
+
+  /* cancels */
+  mem[0] = 13;
+  CHECK_INT(sg_subtask_cancel(&g, true, subi2), CANCELLED_BEFORE_RETURNED);
+  CHECK_INT(mem[0], 13);
+  sg_subtask_drop(&g, subi2);
+
+  /* returns after a yield: async cancel blocks, the event says RETURNED */
+  mem[0] = 13;
+  CHECK_INT(sg_subtask_cancel(&g, true, subi3), BLOCKED);
+  CHECK_INT(mem[0], 13);
+  sg_waitable_join(&g, subi3, seti);
+  CHECK_INT(sg_waitable_set_wait(&g, true, &t->caller_mem, seti, 8),
+            EV_SUBTASK);
+  CHECK_INT(mem[8], subi3);
+  CHECK_INT(mem[12], RETURNED);
+  CHECK_INT(mem[0], 43);
+  sg_subtask_drop(&g, subi3);
+
+  /* the same, waited for synchronously */
+  mem[0] = 13;
+  CHECK_INT(sg_subtask_cancel(&g, false, subi3_2), RETURNED);
+  CHECK_INT(mem[0], 43);
+  sg_subtask_drop(&g, subi3_2);
+
+  /* cancels after a yield */
+  mem[0] = 13;
+  CHECK_INT(sg_subtask_cancel(&g, true, subi4), BLOCKED);
+  CHECK_INT(mem[0], 13);
+  sg_waitable_join(&g, subi4, seti);
+  CHECK_INT(sg_waitable_set_wait(&g, true, &t->caller_mem, seti, 8),
+            EV_SUBTASK);
+  CHECK_INT(mem[8], subi4);
+  CHECK_INT(mem[12], CANCELLED_BEFORE_RETURNED);
+  sg_subtask_drop(&g, subi4);
+
+  mem[0] = 13;
+  CHECK_INT(sg_subtask_cancel(&g, false, subi4_2), CANCELLED_BEFORE_RETURNED);
+  CHECK_INT(mem[0], 13);
+  sg_subtask_drop(&g, subi4_2);
+
+  /* callee3 left alone returns; cancelled at its yield, it cancels */
+  mem[0] = 13;
+  uint32_t subi = cst_lower(&g, t, &t->callee3, 0, STARTED);
+  while (g.ok && cst_state(t, subi) == CANON_SUBTASK_STARTED)
+    sg_thread_yield(&g, true);
+  CHECK_INT(sg_subtask_cancel(&g, true, subi), RETURNED);
+  CHECK_INT(mem[0], 83);
+  sg_subtask_drop(&g, subi);
+
+  mem[0] = 13;
+  subi = cst_lower(&g, t, &t->callee3, 0, STARTED);
+  CHECK_INT(sg_subtask_cancel(&g, true, subi), CANCELLED_BEFORE_RETURNED);
+  CHECK_INT(mem[0], 13);
+  sg_subtask_drop(&g, subi);
+
+  /* callee4 is in a sync call to the host: the cancel stays pending */
+  mem[0] = 13;
+  subi = cst_lower(&g, t, &t->callee4, 0, STARTED);
+  CHECK_INT(sg_subtask_cancel(&g, true, subi), BLOCKED);
+  CHECK_INT(mem[0], 13);
+  t->host_fut4 = true;
+  sg_waitable_join(&g, subi, seti);
+  CHECK_INT(sg_waitable_set_wait(&g, true, &t->caller_mem, seti, 4),
+            EV_SUBTASK);
+  CHECK_INT(mem[4], subi);
+  CHECK_INT(mem[8], CANCELLED_BEFORE_RETURNED);
+  CHECK_INT(mem[0], 13);
+  sg_subtask_drop(&g, subi);
+
+  /* callee5 is in subtask.cancel (sync) of a host call */
+  subi = cst_lower(&g, t, &t->callee5, 13, STARTED);
+  CHECK_INT(sg_subtask_cancel(&g, true, subi), BLOCKED);
+  CHECK_INT(mem[0], 13);
+  t->host_fut5 = true;
+  sg_waitable_join(&g, subi, seti);
+  CHECK_INT(sg_waitable_set_wait(&g, true, &t->caller_mem, seti, 4),
+            EV_SUBTASK);
+  CHECK_INT(mem[4], subi);
+  CHECK_INT(mem[8], RETURNED);
+  CHECK_INT(mem[0], 44);
+  sg_subtask_drop(&g, subi);
+
+  /* callee6: the cancellation goes to its one cancellable thread */
+  subi = cst_lower(&g, t, &t->callee6, 14, STARTED);
+  CHECK_INT(sg_subtask_cancel(&g, true, subi), BLOCKED);
+  sg_waitable_join(&g, subi, seti);
+  CHECK_INT(sg_waitable_set_wait(&g, true, &t->caller_mem, seti, 4),
+            EV_SUBTASK);
+  CHECK_INT(mem[0], 45);
+  CHECK_INT(mem[4], subi);
+  CHECK_INT(mem[8], RETURNED);
+  sg_subtask_drop(&g, subi);
+
+  sg_waitable_set_drop(&g, seti);
+  sg_task_return(&g, SG_U8, &t->caller_opts, 42);
+  return SG_END;
+}
+
+TEST(cancel_subtask) {
+  cst *t = calloc(1, sizeof *t);
+  t->u = u;
+  canon_store_init(&t->s);
+  canon_instance_init(&t->root, &t->s, NULL);
+  canon_instance_init(&t->callee, &t->s, &t->root);
+  canon_instance_init(&t->caller, &t->s, &t->root);
+  sg_mem_init(&t->callee_mem, t->callee_b, sizeof t->callee_b);
+  sg_mem_init(&t->caller_mem, t->caller_b, sizeof t->caller_b);
+  t->callee_opts = sg_opts(&t->callee_mem, false, true);
+  t->sync_callee_opts = sg_opts(&t->callee_mem, false, false);
+  t->caller_opts = sg_opts(&t->caller_mem, false, true);
+  t->param = (canon_field){"x", SG_U8};
+  t->ft = (canon_functype){&t->param, 1, SG_U8, true};
+  t->callee1 = sg_lift(&t->l1, &t->ft, &t->callee_opts, &t->callee,
+                       cst_callee1, NULL, t);
+  t->callee2 = sg_lift(&t->l2, &t->ft, &t->callee_opts, &t->callee,
+                       cst_callee2, NULL, t);
+  t->callee3 = sg_lift(&t->l3, &t->ft, &t->callee_opts, &t->callee,
+                       cst_callee3, NULL, t);
+  t->callee4 = sg_lift(&t->l4, &t->ft, &t->callee_opts, &t->callee,
+                       cst_callee4, NULL, t);
+  t->callee5 = sg_lift(&t->l5, &t->ft, &t->callee_opts, &t->callee,
+                       cst_callee5, NULL, t);
+  t->callee6 = sg_lift(&t->l6, &t->ft, &t->callee_opts, &t->callee,
+                       cst_callee6, NULL, t);
+  t->caller_fi = sg_lift(&t->lc, &t->ft, &t->caller_opts, &t->caller,
+                         cst_caller, NULL, t);
+  sg_host_init(&t->host4, &t->s, &t->ft, cst_host4, t);
+  sg_host_init(&t->host5, &t->s, &t->ft, cst_host5, t);
+  sg_table_init(&t->ftbl);
+  t->cfi = sg_table_add(&t->ftbl, cst_cthread, t);
+  t->ncfi = sg_table_add(&t->ftbl, cst_ncthread, t);
+  canon_value *arg = canon_value_uint(CANON_U8, 1);
+  canon_value *got = NULL;
+  CHECK(sg_run(&t->s, &t->caller_fi, &arg, 1, &got));
+  CHECK(got && got->kind == CANON_U8 && got->u.u == 42);
+  CHECK_INT(t->s.nwaiting, 0);
+  canon_value_free(arg);
+  canon_value_free(got);
+  canon_store_free(&t->s);
+  sg_instance_free(&t->root);
+  sg_instance_free(&t->callee);
+  sg_instance_free(&t->caller);
+  sg_instance_free(&t->host4.inst);
+  sg_instance_free(&t->host5.inst);
+  free(t);
+}
+
+/* ---- async lowering flattens at most 4 parameters ------------------------ */
+
+typedef struct afp {
+  unit_ctx *u;
+  canon_Store s;
+  canon_instance inst;
+  uint8_t heap_b[1000];
+  sg_mem heap;
+  canon_options opts;
+  canon_field ps1[4], ps2[4], ps3[5];
+  canon_functype ft1, ft2, ft3, ft;
+  sg_host f1, f2, f3;
+  canon_lifted l;
+  canon_funcinst fi;
+} afp;
+
+/* takes the arguments, checks them against want (unsigned ones) or the
+ * floats of f1, resolves with nothing */
+static bool afp_host(sg_host_call *c, afp *t, const uint64_t *want,
+                     uint32_t nwant, canon_trap *trap) {
+  unit_ctx *u = t->u;
+  canon_value **args = NULL;
+  uint32_t n = 0;
+  if (!sg_host_start(c, &args, &n, trap)) return false;
+  CHECK_INT(n, nwant);
+  if (!want && n == 4) {
+    CHECK(args[0]->kind == CANON_F32 && args[0]->u.f32 == 1.1f);
+    CHECK(args[1]->kind == CANON_F64 && args[1]->u.f64 == 2.2);
+    CHECK(args[2]->kind == CANON_U32 && args[2]->u.u == 3);
+    CHECK(args[3]->kind == CANON_S64 && args[3]->u.s == 4);
+  }
+  for (uint32_t i = 0; want && i < n && i < nwant; i++)
+    CHECK_INT(args[i]->u.u, want[i]);
+  for (uint32_t i = 0; i < n; i++) canon_value_free(args[i]);
+  free(args);
+  return sg_host_resolve(c, NULL, 0, trap);
+}
+static bool afp_f1(sg_host_call *c, void *env, canon_trap *trap) {
+  return afp_host(c, env, NULL, 4, trap);
+}
+static bool afp_f2(sg_host_call *c, void *env, canon_trap *trap) {
+  static const uint64_t want[] = {1, 2, 3, 4};
+  return afp_host(c, env, want, 4, trap);
+}
+static bool afp_f3(sg_host_call *c, void *env, canon_trap *trap) {
+  static const uint64_t want[] = {1, 2, 3, 4, 5};
+  return afp_host(c, env, want, 5, trap);
+}
+
+static uint64_t f32_bits(float f) {
+  uint32_t b;
+  memcpy(&b, &f, 4);
+  return b;
+}
+static uint64_t f64_bits(double f) {
+  uint64_t b;
+  memcpy(&b, &f, 8);
+  return b;
+}
+
+SG_CORE(afp_core) {
+  afp *t = env;
+  SG_BEGIN(t->u, &t->inst);
+  uint64_t a1[4] = {f32_bits(1.1f), f64_bits(2.2), 3, 4};
+  CHECK_INT(sg_lower(&g, &t->f1.fi, &t->opts, a1, 4), RETURNED);
+  uint64_t a2[4] = {1, 2, 3, 4};
+  CHECK_INT(sg_lower(&g, &t->f2.fi, &t->opts, a2, 4), RETURNED);
+  /* five parameters: more than MAX_FLAT_ASYNC_PARAMS, so in memory */
+  static const uint8_t tuple[8] = {1, 0, 0, 0, 2, 3, 4, 5};
+  memcpy(t->heap.b + 12, tuple, sizeof tuple);
+  uint64_t a3 = 12;
+  CHECK_INT(sg_lower(&g, &t->f3.fi, &t->opts, &a3, 1), RETURNED);
+  sg_task_return(&g, NULL, &t->opts, 0);
+  return SG_END;
+}
+
+TEST(async_flat_params) {
+  afp *t = calloc(1, sizeof *t);
+  t->u = u;
+  canon_store_init(&t->s);
+  canon_instance_init(&t->inst, &t->s, NULL);
+  sg_mem_init(&t->heap, t->heap_b, sizeof t->heap_b);
+  t->opts = sg_opts(&t->heap, true, true);
+  t->ps1[0] = (canon_field){"a", canon_type_prim(CANON_F32)};
+  t->ps1[1] = (canon_field){"b", canon_type_prim(CANON_F64)};
+  t->ps1[2] = (canon_field){"c", SG_U32};
+  t->ps1[3] = (canon_field){"d", canon_type_prim(CANON_S64)};
+  static const char *const names[] = {"a", "b", "c", "d", "e"};
+  for (int i = 0; i < 5; i++) {
+    const canon_type *ty = i == 0 ? SG_U32 : SG_U8;
+    if (i < 4) t->ps2[i] = (canon_field){names[i], ty};
+    t->ps3[i] = (canon_field){names[i], ty};
+  }
+  t->ft1 = (canon_functype){t->ps1, 4, NULL, false};
+  t->ft2 = (canon_functype){t->ps2, 4, NULL, false};
+  t->ft3 = (canon_functype){t->ps3, 5, NULL, false};
+  t->ft = (canon_functype){NULL, 0, NULL, false};
+  sg_host_init(&t->f1, &t->s, &t->ft1, afp_f1, t);
+  sg_host_init(&t->f2, &t->s, &t->ft2, afp_f2, t);
+  sg_host_init(&t->f3, &t->s, &t->ft3, afp_f3, t);
+  t->fi = sg_lift(&t->l, &t->ft, &t->opts, &t->inst, afp_core, NULL, t);
+  CHECK(sg_run(&t->s, &t->fi, NULL, 0, NULL));
+  CHECK_INT(t->f1.ncalls + t->f2.ncalls + t->f3.ncalls, 3);
+  CHECK_INT(t->s.nwaiting, 0);
+  canon_store_free(&t->s);
+  sg_instance_free(&t->inst);
+  sg_instance_free(&t->f1.inst);
+  sg_instance_free(&t->f2.inst);
+  sg_instance_free(&t->f3.inst);
+  free(t);
+}
+
+int main(void) {
+  UNIT_BEGIN;
+  RUN(cancel_subtask);
+  RUN(async_flat_params);
+  return UNIT_END;
+}

@@ -1,0 +1,586 @@
+/* canon_guest.h -- scripted guests for the scenario tests of the async
+ * layer (harness/unit/canon_async_*.c): core functions written in C that
+ * call canon/'s built-ins directly, the way a component's core code would
+ * through interp/, and host functions that run on a thread of their own
+ * task (an embedder's import).
+ *
+ * Pieces:
+ *   sg_mem      a linear memory over a byte array, with a bump realloc
+ *   sg          the frame of one running core function: its instance, the
+ *               trap slot it reports through, and whether it has trapped.
+ *               Every sg_* built-in wrapper does nothing once a call
+ *               trapped, so a script stops at its first trap and the trap
+ *               travels to canon_host_invoke like a core trap would.
+ *   sg_host     a host function (FuncInst) whose body runs on a new thread
+ *               of a new task, calls OnStart and OnResolve itself, and
+ *               may wait (cancellably) on a flag.
+ *   sg_table    a core funcref table for thread.new-indirect
+ *   sg_run      Store.invoke then the host's event loop, until nothing can
+ *               make progress.
+ *
+ * Flags the scripts wait on are plain bools (sg_flag_is_set).  No state
+ * lives outside the test's own structs.
+ */
+#ifndef CANON_GUEST_H
+#define CANON_GUEST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "canon/builtins.h"
+#include "canon/canon_call.h"
+#include "canon/handles.h"
+#include "canon/stream.h"
+#include "canon/subtask.h"
+#include "canon/task.h"
+#include "canon/thread.h"
+#include "canon/waitable.h"
+#include "harness/unit/unit.h"
+
+/* ---- memory ------------------------------------------------------------- */
+
+typedef struct sg_mem {
+  uint8_t *b;
+  uint64_t len;
+  uint64_t bump; /* next free byte for the realloc */
+  canon_memory m;
+  canon_realloc realloc;
+} sg_mem;
+
+static inline uint64_t sg_mem_size(void *env) { return ((sg_mem *)env)->len; }
+static inline void sg_mem_read(void *env, uint64_t a, void *dst, uint64_t n) {
+  memcpy(dst, ((sg_mem *)env)->b + a, n);
+}
+static inline void sg_mem_write(void *env, uint64_t a, const void *src,
+                                uint64_t n) {
+  memcpy(((sg_mem *)env)->b + a, src, n);
+}
+
+/* A bump allocator that traps when memory is exhausted; a shrinking
+ * realloc keeps the block in place. */
+static inline bool sg_mem_realloc(void *env, uint64_t old, uint64_t old_size,
+                                  uint64_t align, uint64_t new_size,
+                                  uint64_t *out, canon_trap *trap) {
+  sg_mem *m = env;
+  if (old && new_size <= old_size) {
+    *out = old;
+    return true;
+  }
+  uint64_t p = (m->bump + align - 1) / align * align;
+  if (p + new_size > m->len)
+    return canon_trapf(trap, CANON_TRAP_GUEST, "test heap exhausted");
+  if (old_size) memmove(m->b + p, m->b + old, old_size);
+  m->bump = p + new_size;
+  *out = p;
+  return true;
+}
+
+static inline void sg_mem_init(sg_mem *m, uint8_t *bytes, uint64_t len) {
+  memset(m, 0, sizeof *m);
+  m->b = bytes;
+  m->len = len;
+  m->m = (canon_memory){m, NULL, CANON_FLAT_I32, sg_mem_size, sg_mem_read,
+                        sg_mem_write};
+  m->realloc = (canon_realloc){m, sg_mem_realloc};
+}
+
+/* CanonicalOptions: memory (NULL: none), with or without realloc, async. */
+static inline canon_options sg_opts(sg_mem *m, bool with_realloc, bool async_) {
+  canon_options o;
+  memset(&o, 0, sizeof o);
+  o.string_encoding = CANON_UTF8;
+  o.memory = m ? &m->m : NULL;
+  o.realloc = m && with_realloc ? &m->realloc : NULL;
+  o.async = async_;
+  return o;
+}
+
+/* A marker for opts.callback (canon/ only tests it for presence; the
+ * function itself is canon_lifted.callback). */
+#define SG_HAS_CALLBACK ((void *)1)
+
+static inline uint32_t sg_u32(const sg_mem *m, uint64_t a) {
+  return m->b[a] | (uint32_t)m->b[a + 1] << 8 | (uint32_t)m->b[a + 2] << 16 |
+         (uint32_t)m->b[a + 3] << 24;
+}
+
+/* ---- lifting ------------------------------------------------------------ */
+
+typedef bool (*sg_core_fn)(void *env, const uint64_t *args, uint32_t nargs,
+                           uint64_t *results, uint32_t nresults,
+                           canon_trap *trap);
+
+/* Store.lift(core, ft, opts, inst): fills *l (which must outlive the
+ * returned FuncInst).  callback NULL: none. */
+static inline canon_funcinst sg_lift(canon_lifted *l, const canon_functype *ft,
+                                     const canon_options *opts,
+                                     canon_instance *inst, sg_core_fn core,
+                                     sg_core_fn callback, void *env) {
+  memset(l, 0, sizeof *l);
+  l->ft = ft;
+  l->opts = opts;
+  l->inst = inst;
+  l->callee = (canon_core_callee){env, core};
+  if (callback) l->callback = (canon_core_callee){env, callback};
+  return canon_lifted_funcinst(l);
+}
+
+/* ---- the frame of a core function ----------------------------------------- */
+
+typedef struct sg {
+  unit_ctx *u;
+  canon_instance *inst; /* the instance whose core code this is */
+  canon_trap *trap;
+  bool ok;
+} sg;
+
+#define SG_CORE(name)                                                         \
+  static bool name(void *env, const uint64_t *args, uint32_t nargs,            \
+                   uint64_t *results, uint32_t nresults, canon_trap *trap)
+
+/* The start of a core function: `sg g` for instance inst, and `u` for the
+ * CHECK macros. */
+#define SG_BEGIN(unit, instp)                                                 \
+  (void)env, (void)args, (void)nargs, (void)results, (void)nresults;          \
+  SG_FRAME(unit, instp)
+/* The same in a helper that has a `trap` but no core signature. */
+#define SG_FRAME(unit, instp)                                                 \
+  sg g = {(unit), (instp), trap, true};                                       \
+  unit_ctx *u = g.u;                                                          \
+  (void)u
+#define SG_END g.ok
+
+/* Records a built-in's outcome: false means it trapped. */
+static inline bool sg_done(sg *g, bool ok) {
+  if (!ok) g->ok = false;
+  return ok;
+}
+
+static inline canon_thread *sg_thread(sg *g) { return g->inst->store->current; }
+
+static inline bool sg_flag_is_set(void *env) { return *(bool *)env; }
+
+/* current_thread().wait_until(ready) (not cancellable) */
+static inline void sg_wait_until(sg *g, canon_ready_fn ready, void *env) {
+  bool cancelled = false;
+  if (g->ok)
+    sg_done(g, canon_thread_wait_until(sg_thread(g), ready, env, false,
+                                       &cancelled, g->trap));
+}
+
+static inline uint64_t sg_context_get(sg *g, uint32_t i) {
+  uint64_t v = 0;
+  if (g->ok) sg_done(g, canon_context_get(g->inst, i, &v, g->trap));
+  return v;
+}
+static inline void sg_context_set(sg *g, uint32_t i, uint64_t v) {
+  if (g->ok) sg_done(g, canon_context_set(g->inst, i, v, g->trap));
+}
+static inline void sg_backpressure_inc(sg *g) {
+  if (g->ok) sg_done(g, canon_backpressure_inc(g->inst, g->trap));
+}
+static inline void sg_backpressure_dec(sg *g) {
+  if (g->ok) sg_done(g, canon_backpressure_dec(g->inst, g->trap));
+}
+
+/* task.return with no value (t NULL) or one flat value. */
+static inline void sg_task_return(sg *g, const canon_type *t,
+                                  const canon_options *opts, uint64_t v) {
+  if (g->ok)
+    sg_done(g, canon_task_return_builtin(g->inst, t, opts, &v, t ? 1 : 0,
+                                         g->trap));
+}
+static inline void sg_task_cancel(sg *g) {
+  if (g->ok) sg_done(g, canon_task_cancel_builtin(g->inst, g->trap));
+}
+
+static inline uint32_t sg_waitable_set_new(sg *g) {
+  uint32_t i = 0;
+  if (g->ok) sg_done(g, canon_waitable_set_new_builtin(g->inst, &i, g->trap));
+  return i;
+}
+static inline uint32_t sg_waitable_set_wait(sg *g, bool cancellable,
+                                            sg_mem *m, uint32_t si,
+                                            uint64_t ptr) {
+  uint32_t r = 0;
+  if (g->ok)
+    sg_done(g, canon_waitable_set_wait_builtin(g->inst, cancellable, &m->m,
+                                               si, ptr, &r, g->trap));
+  return r;
+}
+static inline uint32_t sg_waitable_set_poll(sg *g, bool cancellable,
+                                            sg_mem *m, uint32_t si,
+                                            uint64_t ptr) {
+  uint32_t r = 0;
+  if (g->ok)
+    sg_done(g, canon_waitable_set_poll_builtin(g->inst, cancellable, &m->m,
+                                               si, ptr, &r, g->trap));
+  return r;
+}
+static inline void sg_waitable_set_drop(sg *g, uint32_t si) {
+  if (g->ok) sg_done(g, canon_waitable_set_drop_builtin(g->inst, si, g->trap));
+}
+static inline void sg_waitable_join(sg *g, uint32_t wi, uint32_t si) {
+  if (g->ok) sg_done(g, canon_waitable_join_builtin(g->inst, wi, si, g->trap));
+}
+static inline uint32_t sg_subtask_cancel(sg *g, bool async_, uint32_t i) {
+  uint32_t r = 0;
+  if (g->ok)
+    sg_done(g, canon_subtask_cancel_builtin(g->inst, async_, i, &r, g->trap));
+  return r;
+}
+static inline void sg_subtask_drop(sg *g, uint32_t i) {
+  if (g->ok) sg_done(g, canon_subtask_drop_builtin(g->inst, i, g->trap));
+}
+
+/* Store.lower(f, ft, opts, inst)(args): the first core result (0 if none) */
+static inline uint64_t sg_lower(sg *g, const canon_funcinst *f,
+                                const canon_options *opts,
+                                const uint64_t *args, uint32_t nargs) {
+  canon_core_vec res = {0};
+  uint64_t r = 0;
+  if (g->ok &&
+      sg_done(g, canon_lower_call(f, opts, g->inst, args, nargs, &res,
+                                  g->trap)) &&
+      res.n > 0)
+    r = res.v[0];
+  canon_core_vec_free(&res);
+  return r;
+}
+
+/* ---- threads ------------------------------------------------------------ */
+
+static inline uint32_t sg_thread_index(sg *g) {
+  uint32_t i = 0;
+  if (g->ok) sg_done(g, canon_thread_index(g->inst, &i, g->trap));
+  return i;
+}
+static inline uint32_t sg_thread_yield(sg *g, bool cancellable) {
+  uint32_t r = 0;
+  if (g->ok)
+    sg_done(g, canon_thread_yield_builtin(g->inst, cancellable, &r, g->trap));
+  return r;
+}
+static inline uint32_t sg_thread_suspend(sg *g, bool cancellable) {
+  uint32_t r = 0;
+  if (g->ok)
+    sg_done(g,
+            canon_thread_suspend_builtin(g->inst, cancellable, &r, g->trap));
+  return r;
+}
+static inline uint32_t sg_thread_switch(sg *g, canon_switch_kind k,
+                                        bool cancellable, uint32_t i) {
+  uint32_t r = 0;
+  if (g->ok)
+    sg_done(g, canon_thread_switch_builtin(g->inst, k, cancellable, i, &r,
+                                           g->trap));
+  return r;
+}
+static inline void sg_thread_resume_later(sg *g, uint32_t i) {
+  if (g->ok)
+    sg_done(g, canon_thread_resume_later_builtin(g->inst, i, g->trap));
+}
+
+/* A core funcref table of (param i32) functions. */
+#define SG_TABLE_MAX 16
+typedef struct sg_table {
+  canon_core_callee f[SG_TABLE_MAX];
+  uint32_t n;
+  canon_core_table t;
+} sg_table;
+
+static inline bool sg_table_get(void *env, uint32_t i, canon_core_callee *out,
+                                canon_trap *trap) {
+  sg_table *t = env;
+  if (i >= t->n)
+    return canon_trapf(trap, CANON_TRAP_GUEST, "undefined table element");
+  *out = t->f[i];
+  return true;
+}
+static inline void sg_table_init(sg_table *t) {
+  memset(t, 0, sizeof *t);
+  t->t = (canon_core_table){t, sg_table_get};
+}
+static inline uint32_t sg_table_add(sg_table *t, sg_core_fn f, void *env) {
+  if (t->n >= SG_TABLE_MAX) abort(); /* a test's own bound */
+  t->f[t->n] = (canon_core_callee){env, f};
+  return t->n++;
+}
+static inline uint32_t sg_thread_new_indirect(sg *g, sg_table *t, uint32_t fi,
+                                              uint64_t c) {
+  uint32_t i = 0;
+  if (g->ok)
+    sg_done(g, canon_thread_new_indirect(g->inst, &t->t, fi, c, &i, g->trap));
+  return i;
+}
+
+/* ---- streams and futures ---------------------------------------------------- */
+
+/* {stream,future}.new: *r, *w the readable and writable ends */
+static inline void sg_new_ends(sg *g, bool future, const canon_type *t,
+                               uint32_t *r, uint32_t *w) {
+  uint64_t packed = 0;
+  if (g->ok) sg_done(g, canon_stream_new(g->inst, future, t, &packed, g->trap));
+  *r = (uint32_t)packed;
+  *w = (uint32_t)(packed >> 32);
+}
+/* {stream,future}.{read,write} */
+static inline uint32_t sg_copy(sg *g, bool future, bool readable,
+                               const canon_type *t, const canon_options *opts,
+                               uint32_t i, uint64_t ptr, uint64_t n) {
+  uint32_t r = 0;
+  if (g->ok)
+    sg_done(g, canon_copy_builtin(g->inst, future, readable, t, opts, i, ptr,
+                                  n, &r, g->trap));
+  return r;
+}
+#define sg_future_read(g, t, o, i, p) sg_copy(g, true, true, t, o, i, p, 1)
+#define sg_future_write(g, t, o, i, p) sg_copy(g, true, false, t, o, i, p, 1)
+#define sg_stream_read(g, t, o, i, p, n) sg_copy(g, false, true, t, o, i, p, n)
+#define sg_stream_write(g, t, o, i, p, n) \
+  sg_copy(g, false, false, t, o, i, p, n)
+/* {stream,future}.cancel-{read,write} */
+static inline uint32_t sg_cancel_copy(sg *g, bool future, bool readable,
+                                      const canon_type *t, bool async_,
+                                      uint32_t i) {
+  uint32_t r = 0;
+  if (g->ok)
+    sg_done(g, canon_cancel_copy_builtin(g->inst, future, readable, t, async_,
+                                         i, &r, g->trap));
+  return r;
+}
+/* {stream,future}.drop-{readable,writable} */
+static inline void sg_drop_end(sg *g, bool future, bool readable,
+                               const canon_type *t, uint32_t i) {
+  if (g->ok)
+    sg_done(g, canon_copy_end_drop_builtin(g->inst, future, readable, t, i,
+                                           g->trap));
+}
+
+/* The (result, progress) of a packed stream copy result. */
+#define SG_RESULT(packed) ((packed) & 0xfu)
+#define SG_PROGRESS(packed) ((packed) >> 4)
+
+/* ---- host functions ---------------------------------------------------------- */
+
+typedef struct sg_host sg_host;
+
+/* One call of a host function, as its body sees it. */
+typedef struct sg_host_call {
+  sg_host *h;
+  canon_task *task;
+  canon_thread *thread;
+  canon_call_hooks hooks;
+  canon_instance *caller;
+  bool resolved;
+} sg_host_call;
+
+typedef bool (*sg_host_body)(sg_host_call *c, void *env, canon_trap *trap);
+
+#define SG_HOST_MAX_CALLS 4
+struct sg_host {
+  canon_instance inst; /* the host's own instance (the spec makes one per
+                          call; one per host function is enough here) */
+  canon_options opts;  /* CanonicalOptions(): all defaults */
+  canon_lifted lifted; /* what the host task is made from (no core code) */
+  sg_host_body body;
+  void *env;
+  sg_host_call calls[SG_HOST_MAX_CALLS];
+  uint32_t ncalls;
+  canon_funcinst fi;
+};
+
+/* OnStart: the argument values (owned by the caller of sg_host_start) */
+static inline bool sg_host_start(sg_host_call *c, canon_value ***args,
+                                 uint32_t *n, canon_trap *trap) {
+  return c->hooks.on_start(c->hooks.env, args, n, trap);
+}
+/* OnResolve with these values (kept by the caller; n may be 0, but a
+ * NULL array would mean "cancelled").  Resolution ends the caller's
+ * reference to the task (task.h). */
+static inline bool sg_host_resolve(sg_host_call *c, canon_value *const *vs,
+                                   uint32_t n, canon_trap *trap) {
+  canon_value *none[1] = {NULL};
+  if (!c->hooks.on_resolve(c->hooks.env, vs ? vs : none, n, trap))
+    return false;
+  c->resolved = true;
+  canon_task_unref(c->task);
+  return true;
+}
+/* wait_until(ready, cancellable = True); *cancelled: Cancelled */
+static inline bool sg_host_wait_until(sg_host_call *c, canon_ready_fn ready,
+                                      void *env, bool *cancelled,
+                                      canon_trap *trap) {
+  return canon_thread_wait_until(c->thread, ready, env, true, cancelled, trap);
+}
+
+static inline bool sg_host_thread(canon_thread *self, void *env,
+                                  canon_trap *trap) {
+  (void)self;
+  sg_host_call *c = env;
+  return c->h->body(c, c->h->env, trap);
+}
+
+/* The FuncInst: a new task (which stays INITIAL: the host does its own
+ * OnStart and OnResolve) whose implicit thread runs the body, so that
+ * cancelling it (Task.request_cancellation of an INITIAL task) resumes
+ * that thread with Cancelled.TRUE, as the spec's host on_cancel does. */
+static inline bool sg_host_call_fn(void *env, const canon_call_hooks *hooks,
+                                   canon_instance *caller,
+                                   canon_task **on_cancel, canon_trap *trap) {
+  sg_host *h = env;
+  canon_Store *s = h->inst.store;
+  *on_cancel = NULL;
+  if (h->ncalls >= SG_HOST_MAX_CALLS) abort(); /* a test's own bound */
+  sg_host_call *c = &h->calls[h->ncalls++];
+  memset(c, 0, sizeof *c);
+  c->h = h;
+  c->hooks = *hooks;
+  c->caller = caller;
+  c->task = canon_task_new(s, &h->lifted, hooks);
+  c->thread = canon_thread_new(s, c->task, sg_host_thread, c, trap);
+  if (!c->thread) return false;
+  c->task->implicit_thread = c->thread;
+  canon_task *task = c->task;
+  canon_task_ref(task); /* this frame's */
+  bool ok = canon_thread_resume(c->thread, false, trap);
+  if (ok && !c->resolved) *on_cancel = task;
+  canon_task_unref(task);
+  return ok;
+}
+
+static inline void sg_host_init(sg_host *h, canon_Store *s,
+                                const canon_functype *ft, sg_host_body body,
+                                void *env) {
+  memset(h, 0, sizeof *h);
+  canon_instance_init(&h->inst, s, NULL);
+  h->opts.string_encoding = CANON_UTF8;
+  h->lifted.ft = ft;
+  h->lifted.opts = &h->opts;
+  h->lifted.inst = &h->inst;
+  h->body = body;
+  h->env = env;
+  h->fi = (canon_funcinst){ft, h, sg_host_call_fn};
+}
+
+/* ---- the host acting outside any task ------------------------------------ */
+
+/* The spec's host-implemented streams (run_tests.py's HostSource and
+ * HostSink) read and write from host threads that belong to no task.
+ * canon/ has no host-implemented stream, so a test plays such a host with
+ * ends in the host function's own instance, driven by the same built-ins
+ * (async, so they never block) while no thread is current.  Between
+ * sg_outside_begin and sg_outside_end the running guest is paused, as the
+ * Python guest is while its host thread works. */
+static inline canon_thread *sg_outside_begin(canon_Store *s) {
+  canon_thread *t = s->current;
+  s->current = NULL;
+  return t;
+}
+static inline void sg_outside_end(canon_Store *s, canon_thread *t) {
+  s->current = t;
+}
+
+/* A copy end in inst's table (NULL if there is none of that kind). */
+static inline canon_copy_end *sg_end(canon_instance *inst, uint32_t i,
+                                     canon_entry_kind kind) {
+  void *obj = NULL;
+  canon_trap trap = {0};
+  if (!canon_table_get_kind(&inst->handles, i, kind, &obj, &trap)) return NULL;
+  return obj;
+}
+
+/* ---- teardown ------------------------------------------------------------ */
+
+/* Frees what a scenario left in inst's handle table (as interp/ does when
+ * a component instance goes), then the tables. */
+static inline void sg_instance_free(canon_instance *inst) {
+  canon_table *t = &inst->handles;
+  for (uint32_t i = 0; i < t->len; i++) {
+    void *obj = t->array[i].obj;
+    if (!obj) continue;
+    switch (t->array[i].kind) {
+    case CANON_ENTRY_SUBTASK: canon_subtask_free(obj); break;
+    case CANON_ENTRY_WAITABLE_SET: canon_waitable_set_free(obj); break;
+    case CANON_ENTRY_STREAM_READABLE:
+    case CANON_ENTRY_STREAM_WRITABLE:
+    case CANON_ENTRY_FUTURE_READABLE:
+    case CANON_ENTRY_FUTURE_WRITABLE: canon_copy_end_free(obj); break;
+    default: break;
+    }
+  }
+  canon_instance_free(inst);
+}
+
+/* ---- running -------------------------------------------------------------------- */
+
+/* Store.tick until no thread is ready.  false after a trap. */
+static inline bool sg_drain(canon_Store *s, canon_trap *trap) {
+  bool progressed = true;
+  while (progressed)
+    if (!canon_store_tick(s, &progressed, trap)) return false;
+  return true;
+}
+
+/* lift_and_run: Store.invoke f with args (borrowed) and then the host's
+ * event loop until nothing is left to run.  *got (if given) receives the
+ * first result value, freed by the caller; prints the trap if any. */
+static inline bool sg_run(canon_Store *s, const canon_funcinst *f,
+                          canon_value *const *args, uint32_t nargs,
+                          canon_value **got) {
+  canon_value **res = NULL;
+  uint32_t nres = 0;
+  canon_trap trap = {0};
+  bool ok = canon_host_invoke(s, f, args, nargs, &res, &nres, &trap) &&
+            sg_drain(s, &trap);
+  if (!ok) fprintf(stderr, "    trap: %s\n", trap.msg);
+  for (uint32_t i = 0; i < nres; i++) {
+    if (i == 0 && got) *got = res[i];
+    else canon_value_free(res[i]);
+  }
+  free(res);
+  return ok;
+}
+
+/* Store.invoke alone (no event loop): the host's caller side of a call
+ * that is left running.  on_start gives no arguments; on_resolve keeps
+ * the first result (an unsigned) in *result and sets *resolved. */
+typedef struct sg_invocation {
+  bool resolved;
+  uint64_t result;
+  canon_task *on_cancel;
+} sg_invocation;
+
+static inline bool sg_inv_on_start(void *env, canon_value ***args,
+                                   uint32_t *n, canon_trap *trap) {
+  (void)env, (void)trap;
+  *args = calloc(1, sizeof **args);
+  if (!*args) abort();
+  *n = 0;
+  return true;
+}
+static inline bool sg_inv_on_resolve(void *env, canon_value *const *vs,
+                                     uint32_t n, canon_trap *trap) {
+  (void)trap;
+  sg_invocation *inv = env;
+  inv->resolved = true;
+  if (vs && n > 0) inv->result = vs[0]->u.u;
+  return true;
+}
+static inline bool sg_invoke(canon_Store *s, const canon_funcinst *f,
+                             sg_invocation *inv, canon_trap *trap) {
+  canon_call_hooks hooks = {inv, sg_inv_on_start, sg_inv_on_resolve};
+  s->nesting_depth++;
+  bool ok = f->call(f->env, &hooks, NULL, &inv->on_cancel, trap);
+  s->nesting_depth--;
+  return ok;
+}
+
+/* canon_type_prim's names for the element types the scenarios use */
+#define SG_U8 canon_type_prim(CANON_U8)
+#define SG_U32 canon_type_prim(CANON_U32)
+
+#endif
