@@ -57,14 +57,10 @@ static bool ccr_realloc(void *env, uint64_t old, uint64_t old_size,
   canon_thread *th = t->s.current;
   CHECK(!t->consumer.may_enter);
   CHECK(!t->consumer.may_leave);
-  if (!th || th->task->inst != &t->consumer) {
-    /* cmref calls realloc on the thread that is current: here the
-     * producer's, inside its task.return.  The built-ins below would then
-     * run for the wrong instance (canon/ asserts on that), so they are
-     * skipped.  Issue 7 item 1; definitions.py 673-688. */
-    KNOWN("cross_component_realloc: realloc does not run as a task of the "
-          "consumer (LiftLowerContext.reallocate)");
-  } else {
+  /* LiftLowerContext.reallocate (definitions.py 673-688): a new sync task
+   * of the consumer instance, on a thread of its own */
+  CHECK(th && th->task->inst == &t->consumer);
+  if (th && th->task->inst == &t->consumer) {
     CHECK(th != t->consumer_thread);
     CHECK(th->task != t->consumer_thread->task);
     /* a fresh thread: context 0, 0; context.set stays in it */
