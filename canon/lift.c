@@ -177,15 +177,21 @@ out:
 }
 
 /* The candidates of canon_lift's loop for a synchronous function type:
- * the ready threads of inst other than its exclusive thread, in index
- * order. */
+ * the ready threads of inst other than its exclusive thread.  A ready
+ * thread is waiting, so it is in Store.waiting; taking them in that order
+ * (the order they started waiting) makes cmref's default, "the first
+ * option", fair: a thread that yields goes behind the others, so a yield
+ * ping-pong that ends under the spec's random.choice also ends here. */
 static uint32_t sync_candidates(canon_instance *inst, canon_thread ***out) {
-  canon_thread **c = malloc((inst->threads.len + 1) * sizeof *c);
+  canon_Store *s = inst->store;
+  canon_thread **c = malloc((s->nwaiting + 1) * sizeof *c);
   if (!c) canon_out_of_memory();
   uint32_t n = 0;
-  for (uint32_t i = 1; i < inst->threads.len; i++) {
-    canon_thread *t = inst->threads.array[i].obj;
-    if (t && canon_thread_ready(t) && t != inst->exclusive_thread) c[n++] = t;
+  for (uint32_t i = 0; i < s->nwaiting; i++) {
+    canon_thread *t = s->waiting[i];
+    if (t->task->inst == inst && canon_thread_ready(t) &&
+        t != inst->exclusive_thread)
+      c[n++] = t;
   }
   *out = c;
   return n;
