@@ -20,7 +20,8 @@ bool canon_buffer_init(canon_buffer *b, const canon_type *t,
                        uint64_t ptr, uint64_t length, canon_trap *trap) {
   if (length > CANON_BUFFER_MAX_LENGTH)
     return canon_trapf(trap, CANON_TRAP_LIST_TOO_LONG,
-                       "buffer length %llu exceeds the maximum",
+                       "buffer length %llu exceeds the maximum (stream "
+                       "read/write count too large)",
                        (unsigned long long)length);
   canon_context_init(&b->cx, opts, inst, (canon_borrow_scope){0});
   if (t && length > 0) {

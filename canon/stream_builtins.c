@@ -141,8 +141,12 @@ bool canon_cancel_copy_builtin(canon_instance *inst, bool future,
     return false;
   if (e->state != CANON_COPY_COPYING || e->w.has_sync_waiter)
     return canon_trapf(trap, CANON_TRAP_GUEST,
-                       "there is no %s in progress to cancel",
-                       readable ? "read" : "write");
+                       readable ? "there is no read in progress to cancel "
+                                  "(stream or future read cancelled when no "
+                                  "read is pending)"
+                                : "there is no write in progress to cancel "
+                                  "(stream or future write cancelled when no "
+                                  "write is pending)");
   if (canon_waitable_in_set(&e->w) && !async_)
     return canon_trapf(trap, CANON_TRAP_GUEST, CANON_MSG_WAITABLE_SYNC);
   e->state = CANON_COPY_CANCELLING_COPY;

@@ -348,13 +348,13 @@ TEST(lists) {
   g.nscript = 1;
   CHECK(!canon_store(&g.cx, recs, lr, 8));
   CHECK_INT(g.cx.trap.kind, CANON_TRAP_REALLOC_UNALIGNED);
-  CHECK_STR(g.cx.trap.msg, "realloc return: result not aligned");
+  CHECK_STR(g.cx.trap.msg, "realloc return: result not aligned (unaligned pointer)");
   guest_reset(&g);
   g.script[0] = 2040;
   g.nscript = 1;
   CHECK(!canon_store(&g.cx, recs, lr, 8));
   CHECK_INT(g.cx.trap.kind, CANON_TRAP_REALLOC_OUT_OF_BOUNDS);
-  CHECK_STR(g.cx.trap.msg, "realloc return: beyond end of memory");
+  CHECK_STR(g.cx.trap.msg, "realloc return: beyond end of memory (list content out-of-bounds)");
   /* a trap inside realloc is the call's trap */
   guest_reset(&g);
   g.trap_on_call = 1;

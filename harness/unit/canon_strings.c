@@ -165,7 +165,7 @@ TEST(store_traps) {
   g.nscript = 1;
   CHECK(!canon_store_string_into_range(&g.cx, s, &p, &n));
   CHECK_INT(g.cx.trap.kind, CANON_TRAP_REALLOC_OUT_OF_BOUNDS);
-  CHECK_STR(g.cx.trap.msg, "realloc return: beyond end of memory");
+  CHECK_STR(g.cx.trap.msg, "realloc return: beyond end of memory (list content out-of-bounds)");
   guest_free(&g);
   /* store_string_to_utf8: the growing realloc's result is checked too */
   guest_init(&g, CANON_FLAT_I32, CANON_UTF8, GUEST_MEM);
