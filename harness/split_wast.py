@@ -29,6 +29,14 @@ instance.  A command that needs no instance (`assert_invalid`,
 `assert_malformed`, an `assert_trap`/`assert_unlinkable` of a component
 form) keeps only the definitions and registered instances.
 
+Where the fresh outcome differs from the whole-file one, the earlier
+commands on the same instance that passed in the whole-file run are put
+back, then dropped one by one while the outcome stays the same: what is
+left is the state the command needs (a handle made by a `setup` call, a
+trap that poisons the instance on purpose).  An earlier command that
+failed is never put back: a whole-file failure that goes away on a fresh
+instance is a cascade, reported as "after line N".
+
 The copy keeps the script's line layout (dropped forms become blank
 lines), so its line numbers and cmref's messages are the original ones.
 Copies are written under --out (default: a folder in the system's temporary
@@ -432,8 +440,8 @@ def split_file(cmref, path, outdir, extra, jobs, timeout, lines=None,
 
     Per command: "whole" (its outcome in the whole-file run), "fresh" (on a
     fresh instance), "state" (the earlier commands on its instance it needs,
-    by line: kept only when the fresh outcome differs from the outcome with
-    them, and then as few as give that outcome), "final" (the outcome with
+    by line: tried only when the fresh outcome differs from the whole-file
+    one, kept when they change it, and then as few as give that outcome), "final" (the outcome with
     that state: the command's own result), "after" (for a whole-file
     failure that is not the command's own: the earlier failing command on
     the same instance it follows), and with explore_budget, "explore"."""
