@@ -302,6 +302,16 @@ def per_command(title, reps, fmap, out):
     w("")
     w("%d of these commands are not attributed to a finding.\n"
       % unattributed)
+    needs = ["`%s:%d` (lines %s)" % (shown(r["file"], False), c["line"],
+                                     ",".join(map(str, c["state"])))
+             for r in reps for c in r["commands"]
+             if c["fresh"] != "pass" and c["final"] == "pass"]
+    if needs:
+        w("<details><summary>%d commands fail on a fresh instance only "
+          "because they need earlier commands' state, and pass with it"
+          "</summary>\n" % len(needs))
+        w("; ".join(needs))
+        w("\n</details>\n")
     return unattributed
 
 
@@ -335,7 +345,8 @@ def per_command_reports(a, rows):
     for r in rows:
         sys.stderr.write("  per command: %s\n" % r.name)
         reps.append(split_wast.split_file(
-            a.cmref, r.path, outdir, [], a.jobs, a.timeout, None,
+            a.cmref, r.path, outdir, ["--features", a.features], a.jobs,
+            a.timeout, None,
             a.explore, range(1, a.seeds + 1)))
     return reps
 

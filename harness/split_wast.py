@@ -30,12 +30,14 @@ instance.  A command that needs no instance (`assert_invalid`,
 form) keeps only the definitions and registered instances.
 
 Where the fresh outcome differs from the whole-file one, the earlier
-commands on the same instance that passed in the whole-file run are put
+commands on the same instance (except those that trapped unexpectedly in
+the whole-file run) are put
 back, then dropped one by one while the outcome stays the same: what is
 left is the state the command needs (a handle made by a `setup` call, a
 trap that poisons the instance on purpose).  An earlier command that
-failed is never put back: a whole-file failure that goes away on a fresh
-instance is a cascade, reported as "after line N".
+trapped where it should not have is never put back (it left the instance
+unusable): a whole-file failure that goes away on a fresh instance after
+such a trap is a cascade, reported as "after line N".
 
 The copy keeps the script's line layout (dropped forms become blank
 lines), so its line numbers and cmref's messages are the original ones.
@@ -471,6 +473,16 @@ def split_file(cmref, path, outdir, extra, jobs, timeout, lines=None,
                  if forms_line != f.line and c["status"] != "pass"]
         return res, setup, copy
 
+    def poisoned(line):
+        """True when the command at line trapped where it should not have
+        (in the whole-file run): that leaves the instance unusable, so it
+        is never state a later command needs, and what follows it on the
+        same instance may be a cascade.  A command that failed without a
+        trap (a wrong value) still changed the state and may be needed."""
+        c = whole_c.get(line)
+        return bool(c) and c["status"] == "fail" and \
+            "got trap" in (c.get("message") or "")
+
     def one(k):
         f = forms[k]
         fresh, setup, copy = run_copy(k, (), "")
@@ -481,8 +493,7 @@ def split_file(cmref, path, outdir, extra, jobs, timeout, lines=None,
             # Earlier commands on the same instance that passed in the
             # whole-file run may be state the command needs (a handle made
             # by "setup", a trap that poisoned the instance on purpose).
-            cand = [j for j in before
-                    if whole_c.get(forms[j].line, {}).get("status") == "pass"]
+            cand = [j for j in before if not poisoned(forms[j].line)]
             if cand:
                 got, _, c2 = run_copy(k, cand, ".state")
                 if got != fresh:
@@ -496,10 +507,9 @@ def split_file(cmref, path, outdir, extra, jobs, timeout, lines=None,
                     state = [forms[j].line for j in keep]
         after = None
         if w != "pass" and w != final:
-            for j in reversed(before):
-                if whole_c.get(forms[j].line, {}).get("status") == "fail":
+            for j in reversed(before):  # the first one since instantiation
+                if poisoned(forms[j].line):
                     after = forms[j].line
-            # the first failing command since the instantiation
         row = {"line": f.line, "kind": f.words[0] if f.words else "?",
                "whole": w, "fresh": fresh, "state": state, "final": final,
                "after": after, "setup_failed": setup, "copy": final_copy}
