@@ -13,6 +13,14 @@ timeout so a hang is reported as one, not waited on.  The table has, per
 file, the passed / failed / skipped counts, message mismatches (commands that
 failed or trapped as expected but with different wording) and notes: crash,
 timeout, sanitizer report, everything skipped and why, or the first failure.
+
+For the component-model folders every command is also run on a fresh
+instance (harness/split_wast.py; --per-command 0 skips it), under --explore
+and random seeds, and each command that fails, alone or in the whole file,
+or whose outcome depends on a choice, is listed with the finding of
+docs/findings.md it belongs to (a `name.wast:LINE` written in a numbered
+finding), or as a cascade of an earlier failure, or as not attributed.
+Without --core the core section of the existing report is kept.
 """
 
 import argparse

@@ -300,7 +300,7 @@ TEST(lists) {
   /* out of bounds: 2046 + 3*2 > 2048 */
   put32(&g, 0, 2046);
   load_traps(u, &g, lt, 0, CANON_TRAP_LIST_OUT_OF_BOUNDS,
-             "list pointer/length out of bounds of memory");
+             "list pointer/length out of bounds of memory (list content out-of-bounds)");
   /* an empty list may start at len(memory) but not beyond */
   put32(&g, 0, 2048);
   put32(&g, 4, 0);
@@ -309,7 +309,7 @@ TEST(lists) {
   canon_value_free(v);
   put32(&g, 0, 2050);
   load_traps(u, &g, lt, 0, CANON_TRAP_LIST_OUT_OF_BOUNDS,
-             "list pointer/length out of bounds of memory");
+             "list pointer/length out of bounds of memory (list content out-of-bounds)");
   /* length * elem_size > MAX_LIST_BYTE_LENGTH is checked first (even
    * before alignment): 2^27 u16s are 2^28 bytes */
   put32(&g, 0, 101);
@@ -431,7 +431,7 @@ TEST(memory64) {
   memset(g.mem + 16, 0, 16);
   g.mem[20] = 1; /* ptr = 2^32 */
   load_traps(u, &g, lt, 16, CANON_TRAP_LIST_OUT_OF_BOUNDS,
-             "list pointer/length out of bounds of memory");
+             "list pointer/length out of bounds of memory (list content out-of-bounds)");
   guest_free(&g);
   canon_type_arena_free(a);
 }
