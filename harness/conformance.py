@@ -396,6 +396,8 @@ def main():
         if m and "Not run this time" not in m.group(0):
             kept_core = re.sub(r"`/[^`]*(/test/core[^`]*)`", r"`<spec>\1`",
                                m.group(0))
+            kept_core = re.sub(r"\s*\(Kept from the previous report[^)]*"
+                               r"\)\s*$", "\n", kept_core)
     if not os.access(a.cmref, os.X_OK):
         sys.exit("conformance: %s is not built (run make)" % a.cmref)
 
