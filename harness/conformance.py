@@ -237,8 +237,11 @@ def schedules(c, rep):
         elif fails:
             parts.append("no choice")
     for o in rep.get("random", {}).get(c["line"], []):
-        parts.append("whole file, `--sched random --seed %d`: %s; choice "
-                     "kind: %s" % (o["seed"], short(o["outcome"], 60),
+        ch = ",".join(map(str, o["choices"]))
+        parts.append("whole file, `--sched random --seed %d`%s: %s; choice "
+                     "kind: %s" % (o["seed"], " (`--choices %s`)" % ch
+                                   if len(o["choices"]) <= 12 else "",
+                                   short(o["outcome"], 60),
                                    ", ".join(o["kinds"]) or "?"))
     we = rep.get("whole_explore") or {}
     wo = we.get("commands", {}).get(c["line"])
