@@ -90,6 +90,15 @@ static bool wrong_type(canon_trap *trap, uint32_t i) {
                      "handle index %u used with the wrong type", i);
 }
 
+/* trap_if(h.rt is not rt), in the reference tests' (Wasmtime's) words:
+ * every resource type of a component is guest-defined. */
+static bool wrong_resource_type(canon_trap *trap, uint32_t i) {
+  return canon_trapf(trap, CANON_TRAP_HANDLE_WRONG_TYPE,
+                     "handle index %u used with the wrong type, expected "
+                     "guest-defined resource but found a different "
+                     "guest-defined resource", i);
+}
+
 bool canon_get_resource_handle(canon_table *t, uint32_t i,
                                const canon_resource_type *rt,
                                canon_resource_handle **out, canon_trap *trap) {
@@ -97,7 +106,7 @@ bool canon_get_resource_handle(canon_table *t, uint32_t i,
   if (!canon_table_get(t, i, &e, trap)) return false;
   if (e.kind != CANON_ENTRY_RESOURCE_HANDLE) return wrong_type(trap, i);
   canon_resource_handle *h = e.obj;
-  if (h->rt != rt) return wrong_type(trap, i);
+  if (h->rt != rt) return wrong_resource_type(trap, i);
   *out = h;
   return true;
 }
@@ -151,7 +160,7 @@ bool canon_resource_drop_handle(canon_table *t, const canon_resource_type *rt,
   if (!canon_table_get(t, i, &e, trap)) return false;
   if (e.kind != CANON_ENTRY_RESOURCE_HANDLE) return wrong_type(trap, i);
   canon_resource_handle *h = e.obj;
-  if (h->rt != rt) return wrong_type(trap, i);
+  if (h->rt != rt) return wrong_resource_type(trap, i);
   if (h->num_lends != 0) return canon_trap_set(trap, CANON_TRAP_HANDLE_LENT);
   canon_table_remove(t, i, &e, trap);
   *call_dtor = h->own;

@@ -41,6 +41,10 @@ CASES = [
     ("resources/own-borrow.wast", 318,
      "cannot lift an own from a borrow handle",
      "cannot lift own resource from a borrow"),
+    ("resources/own-borrow.wast", 332,
+     "handle index 1 used with the wrong type",
+     "handle index 1 used with the wrong type, expected guest-defined "
+     "resource but found a different guest-defined resource"),
 ]
 
 NOMATCH = "@@ no runtime says this @@"

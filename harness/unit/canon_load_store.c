@@ -456,7 +456,9 @@ TEST(handles) {
   canon_value *l = NULL;
   CHECK(!canon_load(&g.cx, 0, canon_type_own(a, &rt2), &l));
   CHECK_INT(g.cx.trap.kind, CANON_TRAP_HANDLE_WRONG_TYPE);
-  CHECK_STR(g.cx.trap.msg, "handle index 1 used with the wrong type");
+  CHECK_STR(g.cx.trap.msg,
+            "handle index 1 used with the wrong type, expected guest-defined "
+            "resource but found a different guest-defined resource");
   guest_reset(&g);
   /* lift_own: the rep comes back and the slot is freed */
   CHECK(canon_load(&g.cx, 0, own, &l));
