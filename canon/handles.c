@@ -198,6 +198,22 @@ const char *canon_entry_kind_name(canon_entry_kind kind) {
   return "?";
 }
 
+/* Wasmtime's words for the same trap_if(not isinstance(e, T)), where it
+ * has some: scripts written for it match them by substring. */
+static const char *other_words(canon_entry_kind kind) {
+  switch (kind) {
+  case CANON_ENTRY_ERROR_CONTEXT: return "handle is not an error-context";
+  case CANON_ENTRY_SUBTASK: return "handle is not a subtask";
+  case CANON_ENTRY_WAITABLE_SET: return "handle is not a waitable-set";
+  case CANON_ENTRY_STREAM_READABLE:
+    return "handle is not a readable end of a stream";
+  case CANON_ENTRY_FUTURE_READABLE:
+    return "handle is not a readable end of a future";
+  case CANON_ENTRY_THREAD: return "handle is not a guest thread";
+  default: return NULL;
+  }
+}
+
 bool canon_table_get_kind(const canon_table *t, uint32_t i,
                           canon_entry_kind kind, void **obj, canon_trap *trap) {
   canon_table_entry e = {0};
@@ -205,8 +221,11 @@ bool canon_table_get_kind(const canon_table *t, uint32_t i,
   if (e.kind != kind) {
     const char *name = canon_entry_kind_name(kind);
     bool an = name[0] == 'e';
+    const char *other = other_words(kind);
     return canon_trapf(trap, CANON_TRAP_HANDLE_WRONG_TYPE,
-                       "handle index %u is not a%s %s", i, an ? "n" : "", name);
+                       "handle index %u is not a%s %s%s%s%s", i,
+                       an ? "n" : "", name, other ? " (" : "",
+                       other ? other : "", other ? ")" : "");
   }
   *obj = e.obj;
   return true;

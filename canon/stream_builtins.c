@@ -53,7 +53,8 @@ static bool get_end(canon_instance *inst, uint32_t i, canon_entry_kind kind,
     return false;
   if (!canon_type_equal(e->shared->t, t))
     return canon_trapf(trap, CANON_TRAP_HANDLE_WRONG_TYPE,
-                       "handle index %u is a %s of another type", i,
+                       "handle index %u is a %s of another type (handle is "
+                       "a %s of a different type)", i, noun(e->shared->future),
                        noun(e->shared->future));
   *out = e;
   return true;

@@ -543,12 +543,14 @@ TEST(error_context_and_async_placeholders) {
   CHECK(canon_resource_new_handle(&g.inst.handles, &rt, 1, &i, &g.cx.trap));
   put32(&g, 0, i);
   load_traps(u, &g, P(ERROR_CONTEXT), 0, CANON_TRAP_HANDLE_WRONG_TYPE,
-             "handle index 2 is not an error-context");
+             "handle index 2 is not an error-context (handle is not an "
+             "error-context)");
   free(g.inst.handles.array[2].obj);
   /* a handle that is not a readable stream end */
   load_traps(u, &g, canon_type_stream(a, P(U8)), 0,
              CANON_TRAP_HANDLE_WRONG_TYPE,
-             "handle index 2 is not a readable stream end");
+             "handle index 2 is not a readable stream end (handle is not a "
+             "readable end of a stream)");
   canon_table_entry ecent;
   CHECK(canon_table_remove(&g.inst.handles, 1, &ecent, &g.cx.trap));
   canon_unref(ecent.obj);
