@@ -28,6 +28,7 @@ import concurrent.futures
 import datetime
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -353,12 +354,14 @@ def per_command_reports(a, rows):
     """split_wast's report of every file of a section (copies in /tmp)."""
     outdir = tempfile.mkdtemp(prefix="cmref-split-")
     reps = []
-    for r in rows:
-        sys.stderr.write("  per command: %s\n" % r.name)
-        reps.append(split_wast.split_file(
-            a.cmref, r.path, outdir, ["--features", a.features], a.jobs,
-            a.timeout, None,
-            a.explore, range(1, a.seeds + 1)))
+    try:
+        for r in rows:
+            sys.stderr.write("  per command: %s\n" % r.name)
+            reps.append(split_wast.split_file(
+                a.cmref, r.path, outdir, ["--features", a.features], a.jobs,
+                a.timeout, None, a.explore, range(1, a.seeds + 1)))
+    finally:
+        shutil.rmtree(outdir, ignore_errors=True)
     return reps
 
 
