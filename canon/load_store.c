@@ -275,7 +275,9 @@ bool canon_lift_own(canon_context *cx, uint32_t i, const canon_type *t,
   canon_resource_handle *h = e.obj;
   if (h->rt != t->u.rt)
     return canon_trapf(&cx->trap, CANON_TRAP_HANDLE_WRONG_TYPE,
-                       "handle index %u used with the wrong type", i);
+                       "handle index %u used with the wrong type, expected "
+                       "guest-defined resource but found a different "
+                       "guest-defined resource", i);
   CANON_TRAP_IF(cx, h->num_lends != 0, CANON_TRAP_HANDLE_LENT);
   CANON_TRAP_IF(cx, !h->own, CANON_TRAP_HANDLE_NOT_OWN);
   canon_table_remove(&cx->inst->handles, i, &e, &cx->trap);

@@ -20,7 +20,8 @@ bool canon_buffer_init(canon_buffer *b, const canon_type *t,
                        uint64_t ptr, uint64_t length, canon_trap *trap) {
   if (length > CANON_BUFFER_MAX_LENGTH)
     return canon_trapf(trap, CANON_TRAP_LIST_TOO_LONG,
-                       "buffer length %llu exceeds the maximum",
+                       "buffer length %llu exceeds the maximum (stream "
+                       "read/write count too large)",
                        (unsigned long long)length);
   canon_context_init(&b->cx, opts, inst, (canon_borrow_scope){0});
   if (t && length > 0) {
@@ -347,11 +348,13 @@ static bool lift_async_value(canon_context *cx, canon_entry_kind kind,
   if (!canon_table_get(&cx->inst->handles, i, &en, &cx->trap)) return false;
   if (en.kind != kind)
     return canon_trapf(&cx->trap, CANON_TRAP_HANDLE_WRONG_TYPE,
-                       "handle index %u is not a readable %s end", i, what);
+                       "handle index %u is not a readable %s end (handle "
+                       "is not a readable end of a %s)", i, what, what);
   canon_copy_end *e = en.obj;
   if (!canon_type_equal(e->shared->t, t->u.payload))
     return canon_trapf(&cx->trap, CANON_TRAP_HANDLE_WRONG_TYPE,
-                       "handle index %u is a %s of another type", i, what);
+                       "handle index %u is a %s of another type (handle is "
+                       "a %s of a different type)", i, what, what);
   if (e->state == CANON_COPY_DONE)
     return canon_trapf(&cx->trap, CANON_TRAP_GUEST,
                        future ? "cannot lift future after previous read "

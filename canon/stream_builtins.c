@@ -53,7 +53,8 @@ static bool get_end(canon_instance *inst, uint32_t i, canon_entry_kind kind,
     return false;
   if (!canon_type_equal(e->shared->t, t))
     return canon_trapf(trap, CANON_TRAP_HANDLE_WRONG_TYPE,
-                       "handle index %u is a %s of another type", i,
+                       "handle index %u is a %s of another type (handle is "
+                       "a %s of a different type)", i, noun(e->shared->future),
                        noun(e->shared->future));
   *out = e;
   return true;
@@ -141,8 +142,12 @@ bool canon_cancel_copy_builtin(canon_instance *inst, bool future,
     return false;
   if (e->state != CANON_COPY_COPYING || e->w.has_sync_waiter)
     return canon_trapf(trap, CANON_TRAP_GUEST,
-                       "there is no %s in progress to cancel",
-                       readable ? "read" : "write");
+                       readable ? "there is no read in progress to cancel "
+                                  "(stream or future read cancelled when no "
+                                  "read is pending)"
+                                : "there is no write in progress to cancel "
+                                  "(stream or future write cancelled when no "
+                                  "write is pending)");
   if (canon_waitable_in_set(&e->w) && !async_)
     return canon_trapf(trap, CANON_TRAP_GUEST, CANON_MSG_WAITABLE_SYNC);
   e->state = CANON_COPY_CANCELLING_COPY;

@@ -230,7 +230,10 @@ bool canon_task_return(canon_task *t, canon_value *const *result, uint32_t n,
 bool canon_task_cancel(canon_task *t, canon_trap *trap) {
   if (t->state != CANON_TASK_CANCEL_DELIVERED)
     return canon_trapf(trap, CANON_TRAP_GUEST,
-                       "task.cancel called without a cancellation request");
+                       "task.cancel called without a cancellation request "
+                       "(`task.cancel` called by task which has not been "
+                       "cancelled, or `task.return` or `task.cancel` called "
+                       "more than once for current task)");
   if (t->borrows.num_borrows > 0)
     return canon_trapf(trap, CANON_TRAP_GUEST, "%s", CANON_MSG_BORROWS_REMAIN);
   if (!t->hooks.on_resolve(t->hooks.env, NULL, 0, trap)) return false;

@@ -65,7 +65,8 @@ bool canon_backpressure_inc(canon_instance *inst, canon_trap *trap) {
 bool canon_backpressure_dec(canon_instance *inst, canon_trap *trap) {
   if (inst->backpressure == 0)
     return canon_trapf(trap, CANON_TRAP_GUEST,
-                       "backpressure counter underflow");
+                       "backpressure counter underflow (backpressure "
+                       "counter overflow: it is already 0)");
   inst->backpressure--;
   return true;
 }
@@ -88,10 +89,13 @@ bool canon_task_return_builtin(canon_instance *inst,
   if (!canon_type_equal(result_type, task->ft->result))
     return canon_trapf(trap, CANON_TRAP_GUEST,
                        "task.return result type does not match the "
-                       "function's result type");
+                       "function's result type (invalid `task.return` "
+                       "signature and/or options for current task)");
   if (!canon_lift_options_equal(opts, task->opts))
     return canon_trapf(trap, CANON_TRAP_GUEST,
-                       "task.return options do not match the lift's");
+                       "task.return options do not match the lift's "
+                       "(invalid `task.return` signature and/or options for "
+                       "current task)");
   canon_context cx;
   canon_context_init(&cx, opts, task->inst,
                      (canon_borrow_scope){&task->borrows, NULL});
@@ -180,7 +184,9 @@ bool canon_thread_resume_later_builtin(canon_instance *inst, uint32_t i,
   if (!thread_prologue(inst, &th, trap)) return false;
   if (!get_thread(inst, i, &other, trap)) return false;
   if (!canon_thread_suspended(other))
-    return canon_trapf(trap, CANON_TRAP_GUEST, "thread %u is not suspended", i);
+    return canon_trapf(trap, CANON_TRAP_GUEST,
+                       "thread %u is not suspended (cannot resume thread "
+                       "which is not suspended)", i);
   canon_thread_resume_later(other);
   return true;
 }
@@ -219,8 +225,9 @@ bool canon_thread_switch_builtin(canon_instance *inst, canon_switch_kind k,
   case CANON_SUSPEND_THEN_RESUME:
   case CANON_YIELD_THEN_RESUME:
     if (!canon_thread_suspended(other))
-      return canon_trapf(trap, CANON_TRAP_GUEST, "thread %u is not suspended",
-                         i);
+      return canon_trapf(trap, CANON_TRAP_GUEST,
+                         "thread %u is not suspended (cannot resume thread "
+                         "which is not suspended)", i);
     ok = k == CANON_SUSPEND_THEN_RESUME
              ? canon_thread_suspend_then_resume(th, cancellable, other,
                                                 &cancelled, trap)

@@ -36,7 +36,8 @@ static bool get_waitable(canon_instance *inst, uint32_t i,
     return true;
   default:
     return canon_trapf(trap, CANON_TRAP_GUEST,
-                       "handle index %u is not a waitable", i);
+                       "handle index %u is not a waitable (handle is not a "
+                       "waitable)", i);
   }
 }
 
@@ -158,7 +159,9 @@ bool canon_subtask_cancel_builtin(canon_instance *inst, bool async_,
     return false;
   if (canon_subtask_resolve_delivered(st))
     return canon_trapf(trap, CANON_TRAP_GUEST,
-                       "subtask has already resolved and been delivered");
+                       "subtask has already resolved and been delivered "
+                       "(`subtask.cancel` called after terminal status "
+                       "delivered)");
   if (st->cancellation_requested)
     return canon_trapf(trap, CANON_TRAP_GUEST,
                        "subtask cancellation already requested");

@@ -13,17 +13,29 @@ timeout so a hang is reported as one, not waited on.  The table has, per
 file, the passed / failed / skipped counts, message mismatches (commands that
 failed or trapped as expected but with different wording) and notes: crash,
 timeout, sanitizer report, everything skipped and why, or the first failure.
+
+For the component-model folders every command is also run on a fresh
+instance (harness/split_wast.py; --per-command 0 skips it), under --explore
+and random seeds, and each command that fails, alone or in the whole file,
+or whose outcome depends on a choice, is listed with the finding of
+docs/findings.md it belongs to (a `name.wast:LINE` written in a numbered
+finding), or as a cascade of an earlier failure, or as not attributed.
+Without --core the core section of the existing report is kept.
 """
 
 import argparse
 import concurrent.futures
 import datetime
 import os
+import re
+import shutil
 import subprocess
 import sys
+import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import cmrun  # noqa: E402
+import split_wast  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CM_PIN = "WebAssembly/component-model at 6d28164 (2026-08-21)"
@@ -126,12 +138,23 @@ def run_suite(cmref, files, timeout, jobs, extra_args=()):
         return list(ex.map(one, files))
 
 
+def shown(path, core):
+    """A suite path as the docs show it: `<cm>/test/async/x.wast` or
+    `<spec>/test/core`, never this machine's folders."""
+    path = str(path)
+    i = path.rfind("/test/")
+    if i < 0:
+        return "<%s>/%s" % ("spec" if core else "cm", os.path.basename(path))
+    return "<%s>%s" % ("spec" if core else "cm", path[i:])
+
+
 def section(title, dirs, rows, out):
     w = out.append
     w("## %s\n" % title)
     for d in dirs:
         v = suite_version(d)
-        w("- folder: `%s`%s" % (d, " (%s)" % v if v else ""))
+        w("- folder: `%s`%s" % (shown(d, title.startswith("Core")),
+                                " (%s)" % v if v else ""))
     if not rows:
         w("\nNo .wast files found.\n")
         return
@@ -173,6 +196,137 @@ def section(title, dirs, rows, out):
             w("\n</details>\n")
 
 
+FINDING_HEAD = re.compile(r"^(\d+)\. \*\*", re.M)
+FINDING_CMD = re.compile(r"([A-Za-z0-9_.-]+\.wast):(\d+(?:,\d+)*)")
+
+
+def findings_map(text):
+    """{(file name, line): finding number} from docs/findings.md: every
+    `name.wast:L1,L2` written inside a numbered finding."""
+    out = {}
+    heads = list(FINDING_HEAD.finditer(text))
+    for k, h in enumerate(heads):
+        end = heads[k + 1].start() if k + 1 < len(heads) else len(text)
+        body = text[h.start():end]
+        body = body.split("\n#", 1)[0]
+        for m in FINDING_CMD.finditer(body):
+            for ln in m.group(2).split(","):
+                out.setdefault((m.group(1), int(ln)), int(h.group(1)))
+    return out
+
+
+def schedules(c, rep):
+    """What the command does under other schedules, in a few words."""
+    parts = []
+    e = c.get("explore")
+    if e:
+        outs = e["outcomes"]
+        fails = sum(o["count"] for o in outs if o["status"] != "pass")
+        if len(outs) > 1:
+            first = {o["status"]: o for o in outs}
+            parts.append("%d outcomes in %d%s schedules (%s)%s" % (
+                len(outs), e["schedules"], "" if e["complete"] else "+",
+                ", ".join("%s %d" % (o["status"], o["count"]) for o in outs),
+                "; choice kind: " + ", ".join(e["kinds"]) if e["kinds"]
+                else ""))
+            if "pass" in first:
+                parts.append("passes with `--choices %s`" % ",".join(
+                    map(str, first["pass"]["choices"])))
+        elif e["schedules"] > 1:
+            parts.append("same outcome in all %d%s schedules" % (
+                e["schedules"], "" if e["complete"] else "+ (budget)"))
+        elif fails:
+            parts.append("no choice")
+    for o in rep.get("random", {}).get(c["line"], []):
+        ch = ",".join(map(str, o["choices"]))
+        parts.append("whole file, `--sched random --seed %d`%s: %s; choice "
+                     "kind: %s" % (o["seed"], " (`--choices %s`)" % ch
+                                   if len(o["choices"]) <= 12 else "",
+                                   short(o["outcome"], 60),
+                                   ", ".join(o["kinds"]) or "?"))
+    we = rep.get("whole_explore") or {}
+    wo = we.get("commands", {}).get(c["line"])
+    if wo:
+        parts.append("whole file: %d outcomes under --explore" % len(wo))
+    return "; ".join(parts)
+
+
+def per_command(title, reps, fmap, out):
+    """The table of every command that fails in the whole-file run or on a
+    fresh instance, or whose outcome depends on a choice, attributed."""
+    w = out.append
+    tw = sum(r["whole"]["failed"] for r in reps)
+    tf = sum(r["fresh"]["failed"] for r in reps)
+    tn = sum(r["final"]["failed"] for r in reps)
+    n = sum(len(r["commands"]) for r in reps)
+    w("## %s, command by command\n" % title)
+    w("Generated by harness/split_wast.py (via `make conformance`): every "
+      "assertion and action of each script runs again on a *fresh* "
+      "instance, in a cut-down copy of the script that keeps the "
+      "definitions, the one instantiation the command runs on and the "
+      "command itself, and nothing else; where the outcome then differs "
+      "from the whole-file run, the earlier commands on that instance that "
+      "passed are put back, as few as give the whole-file outcome (the "
+      "state the command needs, e.g. a handle made by a setup call, or a "
+      "trap that poisons the instance on purpose). Failures caused only by "
+      "an earlier failure on the same instance are listed *after* that "
+      "command. Each command's copy is also run under `--explore` and each "
+      "whole file under `--sched random` with several seeds; the choice "
+      "kinds are those of canon/sched.h (docs/cli.md).\n")
+    w("- commands: %d; failing in the whole-file runs: %d; failing on a "
+      "fresh instance: %d; failing with the state they need (their own "
+      "failures): %d\n" % (n, tw, tf, tn))
+    rows, unattributed = [], 0
+    for r in reps:
+        name = os.path.basename(r["file"])
+        for c in r["commands"]:
+            varies = (len(c.get("explore", {}).get("outcomes", [])) > 1
+                      or c["line"] in r.get("random", {})
+                      or c["line"] in (r.get("whole_explore") or {}).get(
+                          "commands", {}))
+            if c["whole"] == "pass" and c["final"] == "pass" and not varies:
+                continue
+            f = fmap.get((name, c["line"]))
+            if f:
+                attr = "finding %d" % f
+            elif c["final"] == "pass" and c["after"]:
+                attr = "after line %d" % c["after"]
+                fa = fmap.get((name, c["after"]))
+                if fa:
+                    attr += " (finding %d)" % fa
+            elif c["final"] == "pass" and c["whole"] == "pass":
+                attr = "**not attributed** (passes, outcome varies)"
+                unattributed += 1
+            else:
+                attr = "**not attributed**"
+                unattributed += 1
+            own = c["final"]
+            if c["state"]:
+                own += " (with lines %s)" % ",".join(map(str, c["state"]))
+            rows.append("| `%s:%d` | %s | %s | %s | %s |" % (
+                shown(r["file"], False), c["line"],
+                md(short(c["whole"], 80)), md(short(own, 80)),
+                md(schedules(c, r)), attr))
+    w("| Command | Whole file | On its own instance | Other schedules | "
+      "Attributed to |")
+    w("|---|---|---|---|---|")
+    out.extend(rows)
+    w("")
+    w("%d of these commands are not attributed to a finding.\n"
+      % unattributed)
+    needs = ["`%s:%d` (lines %s)" % (shown(r["file"], False), c["line"],
+                                     ",".join(map(str, c["state"])))
+             for r in reps for c in r["commands"]
+             if c["fresh"] != "pass" and c["final"] == "pass"]
+    if needs:
+        w("<details><summary>%d commands fail on a fresh instance only "
+          "because they need earlier commands' state, and pass with it"
+          "</summary>\n" % len(needs))
+        w("; ".join(needs))
+        w("\n</details>\n")
+    return unattributed
+
+
 # How expected messages are matched (docs/cli.md says the same).
 MESSAGE_MATCHING = [
     "## Message matching\n",
@@ -196,6 +350,21 @@ MESSAGE_MATCHING = [
 ]
 
 
+def per_command_reports(a, rows):
+    """split_wast's report of every file of a section (copies in /tmp)."""
+    outdir = tempfile.mkdtemp(prefix="cmref-split-")
+    reps = []
+    try:
+        for r in rows:
+            sys.stderr.write("  per command: %s\n" % r.name)
+            reps.append(split_wast.split_file(
+                a.cmref, r.path, outdir, ["--features", a.features], a.jobs,
+                a.timeout, None, a.explore, range(1, a.seeds + 1)))
+    finally:
+        shutil.rmtree(outdir, ignore_errors=True)
+    return reps
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--core", action="append", default=[],
@@ -213,9 +382,28 @@ def main():
                     "current spec) or wasm-2.0 (the frozen wg-2.0 suite)")
     ap.add_argument("--strict", action="store_true",
                     help="exit 1 when any file failed")
+    ap.add_argument("--per-command", type=int, default=1,
+                    help="1 (default): also run each component-model command "
+                    "on a fresh instance (harness/split_wast.py); 0: skip")
+    ap.add_argument("--explore", type=int, default=200, metavar="N",
+                    help="schedules per command copy (default 200)")
+    ap.add_argument("--seeds", type=int, default=10, metavar="K",
+                    help="random seeds per whole file (default 10)")
     a = ap.parse_args()
     if not a.core and not a.cm:
         ap.error("give at least one --core or --cm folder")
+    # Without --core, the core section of the current report is kept (the
+    # core suites are large and not everyone has them).
+    kept_core = None
+    if not a.core and os.path.exists(a.out):
+        with open(a.out, encoding="utf-8") as f:
+            old = f.read()
+        m = re.search(r"^## Core WebAssembly\n.*?(?=^## )", old, re.M | re.S)
+        if m and "Not run this time" not in m.group(0):
+            kept_core = re.sub(r"`/[^`]*(/test/core[^`]*)`", r"`<spec>\1`",
+                               m.group(0))
+            kept_core = re.sub(r"\s*\(Kept from the previous report[^)]*"
+                               r"\)\s*$", "\n", kept_core)
     if not os.access(a.cmref, os.X_OK):
         sys.exit("conformance: %s is not built (run make)" % a.cmref)
 
@@ -256,12 +444,22 @@ def main():
            "not implement (the note gives the feature).\n"] + MESSAGE_MATCHING
     any_fail = False
     for title, dirs, rows in sections:
+        if rows is None and title.startswith("Core") and kept_core:
+            out.append(kept_core.rstrip() + "\n\n(Kept from the previous "
+                       "report: this run had no CORE_TESTS.)\n")
+            continue
         if rows is None:
             out.append("## %s\n\nNot run this time (give %s=DIR).\n"
                        % (title, "CORE_TESTS" if title.startswith("Core")
                           else "CM_TESTS"))
             continue
         section(title, dirs, rows, out)
+        if not title.startswith("Core") and a.per_command:
+            reps = per_command_reports(a, rows)
+            with open(os.path.join(ROOT, "docs", "findings.md"),
+                      encoding="utf-8") as f:
+                fmap = findings_map(f.read())
+            per_command(title, reps, fmap, out)
         any_fail |= any(not r.ok for r in rows)
         tp = sum(r.passed for r in rows)
         tf = sum(r.failed for r in rows)

@@ -300,7 +300,7 @@ TEST(lists) {
   /* out of bounds: 2046 + 3*2 > 2048 */
   put32(&g, 0, 2046);
   load_traps(u, &g, lt, 0, CANON_TRAP_LIST_OUT_OF_BOUNDS,
-             "list pointer/length out of bounds of memory");
+             "list pointer/length out of bounds of memory (list content out-of-bounds)");
   /* an empty list may start at len(memory) but not beyond */
   put32(&g, 0, 2048);
   put32(&g, 4, 0);
@@ -309,7 +309,7 @@ TEST(lists) {
   canon_value_free(v);
   put32(&g, 0, 2050);
   load_traps(u, &g, lt, 0, CANON_TRAP_LIST_OUT_OF_BOUNDS,
-             "list pointer/length out of bounds of memory");
+             "list pointer/length out of bounds of memory (list content out-of-bounds)");
   /* length * elem_size > MAX_LIST_BYTE_LENGTH is checked first (even
    * before alignment): 2^27 u16s are 2^28 bytes */
   put32(&g, 0, 101);
@@ -348,13 +348,13 @@ TEST(lists) {
   g.nscript = 1;
   CHECK(!canon_store(&g.cx, recs, lr, 8));
   CHECK_INT(g.cx.trap.kind, CANON_TRAP_REALLOC_UNALIGNED);
-  CHECK_STR(g.cx.trap.msg, "realloc return: result not aligned");
+  CHECK_STR(g.cx.trap.msg, "realloc return: result not aligned (unaligned pointer)");
   guest_reset(&g);
   g.script[0] = 2040;
   g.nscript = 1;
   CHECK(!canon_store(&g.cx, recs, lr, 8));
   CHECK_INT(g.cx.trap.kind, CANON_TRAP_REALLOC_OUT_OF_BOUNDS);
-  CHECK_STR(g.cx.trap.msg, "realloc return: beyond end of memory");
+  CHECK_STR(g.cx.trap.msg, "realloc return: beyond end of memory (list content out-of-bounds)");
   /* a trap inside realloc is the call's trap */
   guest_reset(&g);
   g.trap_on_call = 1;
@@ -431,7 +431,7 @@ TEST(memory64) {
   memset(g.mem + 16, 0, 16);
   g.mem[20] = 1; /* ptr = 2^32 */
   load_traps(u, &g, lt, 16, CANON_TRAP_LIST_OUT_OF_BOUNDS,
-             "list pointer/length out of bounds of memory");
+             "list pointer/length out of bounds of memory (list content out-of-bounds)");
   guest_free(&g);
   canon_type_arena_free(a);
 }
@@ -456,7 +456,9 @@ TEST(handles) {
   canon_value *l = NULL;
   CHECK(!canon_load(&g.cx, 0, canon_type_own(a, &rt2), &l));
   CHECK_INT(g.cx.trap.kind, CANON_TRAP_HANDLE_WRONG_TYPE);
-  CHECK_STR(g.cx.trap.msg, "handle index 1 used with the wrong type");
+  CHECK_STR(g.cx.trap.msg,
+            "handle index 1 used with the wrong type, expected guest-defined "
+            "resource but found a different guest-defined resource");
   guest_reset(&g);
   /* lift_own: the rep comes back and the slot is freed */
   CHECK(canon_load(&g.cx, 0, own, &l));
@@ -541,12 +543,14 @@ TEST(error_context_and_async_placeholders) {
   CHECK(canon_resource_new_handle(&g.inst.handles, &rt, 1, &i, &g.cx.trap));
   put32(&g, 0, i);
   load_traps(u, &g, P(ERROR_CONTEXT), 0, CANON_TRAP_HANDLE_WRONG_TYPE,
-             "handle index 2 is not an error-context");
+             "handle index 2 is not an error-context (handle is not an "
+             "error-context)");
   free(g.inst.handles.array[2].obj);
   /* a handle that is not a readable stream end */
   load_traps(u, &g, canon_type_stream(a, P(U8)), 0,
              CANON_TRAP_HANDLE_WRONG_TYPE,
-             "handle index 2 is not a readable stream end");
+             "handle index 2 is not a readable stream end (handle is not a "
+             "readable end of a stream)");
   canon_table_entry ecent;
   CHECK(canon_table_remove(&g.inst.handles, 1, &ecent, &g.cx.trap));
   canon_unref(ecent.obj);

@@ -165,7 +165,7 @@ TEST(store_traps) {
   g.nscript = 1;
   CHECK(!canon_store_string_into_range(&g.cx, s, &p, &n));
   CHECK_INT(g.cx.trap.kind, CANON_TRAP_REALLOC_OUT_OF_BOUNDS);
-  CHECK_STR(g.cx.trap.msg, "realloc return: beyond end of memory");
+  CHECK_STR(g.cx.trap.msg, "realloc return: beyond end of memory (list content out-of-bounds)");
   guest_free(&g);
   /* store_string_to_utf8: the growing realloc's result is checked too */
   guest_init(&g, CANON_FLAT_I32, CANON_UTF8, GUEST_MEM);
@@ -230,26 +230,26 @@ TEST(load_utf8) {
   const uint8_t sur[] = {0xED, 0xA0, 0x80}, over[] = {0xE0, 0x80, 0x80};
   const uint8_t f4[] = {0xF4, 0x90, 0x80, 0x80}, e2[] = {0xE2, 0x82};
   load_traps(u, CANON_UTF8, 8, 1, ff, 1, CANON_TRAP_INVALID_UTF8,
-             "invalid utf-8");
+             "invalid utf-8 (invalid utf8 encoding)");
   load_traps(u, CANON_UTF8, 8, 1, c3, 1, CANON_TRAP_INCOMPLETE_UTF8,
-             "incomplete utf-8 byte sequence");
+             "incomplete utf-8 byte sequence (invalid utf-8; invalid utf8 encoding)");
   load_traps(u, CANON_UTF8, 8, 2, e2, 2, CANON_TRAP_INCOMPLETE_UTF8,
-             "incomplete utf-8 byte sequence");
+             "incomplete utf-8 byte sequence (invalid utf-8; invalid utf8 encoding)");
   load_traps(u, CANON_UTF8, 8, 2, c3a, 2, CANON_TRAP_INVALID_UTF8,
-             "invalid utf-8");
+             "invalid utf-8 (invalid utf8 encoding)");
   load_traps(u, CANON_UTF8, 8, 3, sur, 3, CANON_TRAP_INVALID_UTF8,
-             "invalid utf-8"); /* an encoded surrogate */
+             "invalid utf-8 (invalid utf8 encoding)"); /* an encoded surrogate */
   load_traps(u, CANON_UTF8, 8, 3, over, 3, CANON_TRAP_INVALID_UTF8,
-             "invalid utf-8"); /* overlong */
+             "invalid utf-8 (invalid utf8 encoding)"); /* overlong */
   load_traps(u, CANON_UTF8, 8, 4, f4, 4, CANON_TRAP_INVALID_UTF8,
-             "invalid utf-8"); /* > U+10FFFF */
+             "invalid utf-8 (invalid utf8 encoding)"); /* > U+10FFFF */
   /* trap_if(ptr + byte_length > len(memory)), even with length 0 */
   load_traps(u, CANON_UTF8, 0xDEADBEEF, 0, NULL, 0,
              CANON_TRAP_STRING_OUT_OF_BOUNDS,
-             "string pointer/length out of bounds of memory");
+             "string pointer/length out of bounds of memory (string content out-of-bounds)");
   load_traps(u, CANON_UTF8, GUEST_MEM - 1, 2, NULL, 0,
              CANON_TRAP_STRING_OUT_OF_BOUNDS,
-             "string pointer/length out of bounds of memory");
+             "string pointer/length out of bounds of memory (string content out-of-bounds)");
   /* trap_if(byte_length > MAX_STRING_BYTE_LENGTH) */
   load_traps(u, CANON_UTF8, 0, 1u << 28, NULL, 0, CANON_TRAP_STRING_TOO_LONG,
              "string byte length exceeds the maximum");
@@ -271,17 +271,17 @@ TEST(load_utf16_and_latin1) {
              "unaligned pointer");
   load_traps(u, CANON_UTF16, GUEST_MEM - 2, 2, NULL, 0,
              CANON_TRAP_STRING_OUT_OF_BOUNDS,
-             "string pointer/length out of bounds of memory");
+             "string pointer/length out of bounds of memory (string content out-of-bounds)");
   load_traps(u, CANON_UTF16, 0, 1u << 27, NULL, 0, CANON_TRAP_STRING_TOO_LONG,
              "string byte length exceeds the maximum");
   const uint8_t lone[] = {0x00, 0xD8, 'a', 0}, lo[] = {0x00, 0xDC};
   const uint8_t end[] = {'a', 0, 0x00, 0xD8};
   load_traps(u, CANON_UTF16, 8, 2, lone, 4, CANON_TRAP_INVALID_UTF16,
-             "invalid utf-16: unpaired surrogate");
+             "invalid utf-16: unpaired surrogate (invalid utf16 encoding)");
   load_traps(u, CANON_UTF16, 8, 1, lo, 2, CANON_TRAP_INVALID_UTF16,
-             "invalid utf-16: unpaired surrogate");
+             "invalid utf-16: unpaired surrogate (invalid utf16 encoding)");
   load_traps(u, CANON_UTF16, 8, 2, end, 4, CANON_TRAP_INVALID_UTF16,
-             "invalid utf-16: unpaired surrogate");
+             "invalid utf-16: unpaired surrogate (invalid utf16 encoding)");
   /* latin1+utf16: without the tag, bytes are Latin-1 */
   guest_init(&g, CANON_FLAT_I32, CANON_LATIN1_UTF16, GUEST_MEM);
   memcpy(g.mem + 100, "\xE9\xFF", 2);

@@ -781,11 +781,17 @@ static bool core_table_ref_get(void *env, uint32_t i, canon_core_callee *out,
   core_ref ref = core_table_get(tr->t, i, &in_bounds);
   if (!in_bounds)
     return canon_trapf(trap, CANON_TRAP_GUEST, "undefined element %u", i);
-  if (!ref) return canon_trapf(trap, CANON_TRAP_GUEST, "uninitialized element %u", i);
+  if (!ref)
+    return canon_trapf(trap, CANON_TRAP_GUEST,
+                       "uninitialized element %u (the start function index "
+                       "points to an uninitialized function)", i);
   core_func_inst *f = (core_func_inst *)(uintptr_t)ref;
   const core_functype *ft = core_func_type(f);
   if (ft->nparams != 1 || ft->params[0] != CORE_I32 || ft->nresults != 0)
-    return canon_trapf(trap, CANON_TRAP_GUEST, "indirect call type mismatch");
+    return canon_trapf(trap, CANON_TRAP_GUEST,
+                       "indirect call type mismatch (start function does not "
+                       "match expected type (currently only `(i32) -> ()` is "
+                       "supported))");
   core_callee *c = NULL;
   for (uint32_t k = 0; k < tr->n && !c; k++)
     if (tr->callees[k]->f == f) c = tr->callees[k];
