@@ -46,6 +46,7 @@ static const struct {
     [CANON_TRAP_TABLE_FULL] = {"handle table is full", NULL},
     [CANON_TRAP_MAY_NOT_LEAVE] = {"cannot leave component instance", NULL},
     [CANON_TRAP_UNSUPPORTED] = {"unsupported", NULL},
+    [CANON_TRAP_HOST_LIMIT] = {"host limit reached", NULL},
 };
 
 const char *canon_trap_message(canon_trap_kind kind) {

@@ -10,6 +10,7 @@
 #include "handles.h"
 #include "instance.h"
 #include "layout.h"
+#include "store.h"
 
 static canon_flat ptr_type(const canon_context *cx) {
   return cx->opts->memory->addrtype;
@@ -31,11 +32,49 @@ static bool load_variant(canon_context *cx, uint64_t ptr, const canon_type *t,
 static canon_value *load_flags(canon_context *cx, uint64_t ptr,
                                const canon_type *t);
 
-/* Loading: load */
+/* ---- host memory (--max-memory) ------------------------------------------ */
+
+static uint64_t max_memory(const canon_context *cx) {
+  return cx->inst && cx->inst->store ? cx->inst->store->limits.max_memory
+                                     : UINT64_MAX;
+}
+
+static bool host_limit_trap(canon_context *cx, uint64_t want) {
+  return canon_trapf(&cx->trap, CANON_TRAP_HOST_LIMIT,
+                     "host limit reached: lifting this value takes more than "
+                     "%llu bytes of host memory (at least %llu; "
+                     "--max-memory)",
+                     (unsigned long long)max_memory(cx),
+                     (unsigned long long)want);
+}
+
+bool canon_charge_host_bytes(canon_context *cx, uint64_t n) {
+  cx->host_bytes = cx->host_bytes > UINT64_MAX - n ? UINT64_MAX
+                                                   : cx->host_bytes + n;
+  if (cx->host_bytes > max_memory(cx)) return host_limit_trap(cx, cx->host_bytes);
+  return true;
+}
+
+/* Would n more elements of type elem fit?  Checked before a list is
+ * built, so that a list<u8> of 2^28 elements (some 15 GB of values) traps
+ * at once instead of after exhausting the limit one element at a time. */
+static bool list_fits(canon_context *cx, uint64_t n, const canon_type *elem) {
+  uint64_t per = canon_host_bytes(elem) + sizeof(canon_value *);
+  uint64_t want = n && per > UINT64_MAX / n ? UINT64_MAX : n * per;
+  uint64_t max = max_memory(cx);
+  if (want > max || cx->host_bytes > max - want)
+    return host_limit_trap(cx, cx->host_bytes + (want > UINT64_MAX -
+                               cx->host_bytes ? 0 : want));
+  return true;
+}
+
+/* Loading: load.  Each value made is counted against --max-memory (its
+ * node here; a list's array and a string's text where they are made). */
 bool canon_load(canon_context *cx, uint64_t ptr, const canon_type *t,
                 canon_value **out) {
   assert(ptr == canon_align_to(ptr, canon_alignment(t, ptr_type(cx))));
   assert(!canon_out_of_bounds(cx, ptr, canon_elem_size(t, ptr_type(cx))));
+  if (!canon_charge_host_bytes(cx, CANON_HOST_NODE_BYTES)) return false;
   const canon_type *d = canon_despecialize(t);
   switch (d->kind) {
   case CANON_BOOL:
@@ -179,6 +218,9 @@ static bool load_list_from_valid_range(canon_context *cx, uint64_t ptr,
                                        uint64_t length, const canon_type *elem,
                                        canon_value **out) {
   uint64_t es = canon_elem_size(elem, ptr_type(cx));
+  if (!list_fits(cx, length, elem) ||
+      !canon_charge_host_bytes(cx, length * sizeof(canon_value *)))
+    return false;
   canon_value *a = canon_value_list_new(CANON_LIST, (uint32_t)length);
   for (uint64_t i = 0; i < length; i++) {
     canon_value *e;

@@ -376,26 +376,8 @@ bool v_alias(vctx *v, vscope *s, const comp_alias *a, const comp_pos *pos) {
   return false;
 }
 
-static bool ct_has_res(const canon_type *t) {
-  if (!t) return false;
-  switch (t->kind) {
-  case CANON_OWN:
-  case CANON_BORROW: return true;
-  case CANON_LIST: return ct_has_res(t->u.list.elem);
-  case CANON_RECORD:
-    for (uint32_t i = 0; i < t->u.record.n; i++)
-      if (ct_has_res(t->u.record.fields[i].t)) return true;
-    return false;
-  case CANON_VARIANT:
-    for (uint32_t i = 0; i < t->u.variant.n; i++)
-      if (ct_has_res(t->u.variant.cases[i].t)) return true;
-    return false;
-  case CANON_STREAM:
-  case CANON_FUTURE: return ct_has_res(t->u.payload);
-  default:
-    return t->despecialized != t && ct_has_res(t->despecialized);
-  }
-}
+/* memoised on the type (canon/layout.c): linear in the type's DAG */
+static bool ct_has_res(const canon_type *t) { return canon_contains_handle(t); }
 
 static bool ent_has_res(const vent *e);
 

@@ -226,6 +226,14 @@ static const canon_type *defvaltype(vctx *v, vscope *s,
     v_fail(v, pos, "invalid value type");
     return NULL;
   }
+  /* cmref's own bound (types.h): deeper types are refused here, so that
+   * no walk of a type or a value can exhaust a fiber's stack */
+  if (canon_type_depth(r) > CANON_MAX_TYPE_DEPTH) {
+    v_fail(v, pos, "type nesting depth %u exceeds the limit of %u "
+           "(cmref's CANON_MAX_TYPE_DEPTH)", canon_type_depth(r),
+           CANON_MAX_TYPE_DEPTH);
+    return NULL;
+  }
   if (canon_elem_size(r, CANON_FLAT_I64) > V_MAX_TYPE_SIZE) {
     v_fail(v, pos, "type size exceeds maximum byte size of %u",
            V_MAX_TYPE_SIZE);
@@ -1229,8 +1237,12 @@ static bool vis_has(const vis *x, const void *p) {
          vptrset_has(&x->local, p);
 }
 
-static bool ct_named(const vis *x, const canon_type *t, bool top) {
+/* A type is a DAG: each node is checked once per walk (seen), since a
+ * node already checked passed (a failure ends the walk). */
+static bool ct_named_walk(const vis *x, const canon_type *t, bool top,
+                          canon_type_set *seen) {
   if (!t) return true;
+  if (!top && !canon_type_set_add(seen, t)) return true;
   switch (t->kind) {
   case CANON_RECORD:
   case CANON_VARIANT:
@@ -1243,29 +1255,39 @@ static bool ct_named(const vis *x, const canon_type *t, bool top) {
   default: break;
   }
   switch (t->kind) {
-  case CANON_LIST: return ct_named(x, t->u.list.elem, false);
+  case CANON_LIST: return ct_named_walk(x, t->u.list.elem, false, seen);
   case CANON_RECORD:
     for (uint32_t i = 0; i < t->u.record.n; i++)
-      if (!ct_named(x, t->u.record.fields[i].t, false)) return false;
+      if (!ct_named_walk(x, t->u.record.fields[i].t, false, seen))
+        return false;
     return true;
   case CANON_VARIANT:
     for (uint32_t i = 0; i < t->u.variant.n; i++)
-      if (!ct_named(x, t->u.variant.cases[i].t, false)) return false;
+      if (!ct_named_walk(x, t->u.variant.cases[i].t, false, seen))
+        return false;
     return true;
   case CANON_TUPLE:
     for (uint32_t i = 0; i < t->u.tuple.n; i++)
-      if (!ct_named(x, t->u.tuple.ts[i], false)) return false;
+      if (!ct_named_walk(x, t->u.tuple.ts[i], false, seen)) return false;
     return true;
-  case CANON_OPTION: return ct_named(x, t->u.option, false);
+  case CANON_OPTION: return ct_named_walk(x, t->u.option, false, seen);
   case CANON_RESULT:
-    return ct_named(x, t->u.result.ok, false) &&
-           ct_named(x, t->u.result.err, false);
+    return ct_named_walk(x, t->u.result.ok, false, seen) &&
+           ct_named_walk(x, t->u.result.err, false, seen);
   case CANON_MAP:
-    return ct_named(x, t->u.map.k, false) && ct_named(x, t->u.map.v, false);
+    return ct_named_walk(x, t->u.map.k, false, seen) &&
+           ct_named_walk(x, t->u.map.v, false, seen);
   case CANON_STREAM:
-  case CANON_FUTURE: return ct_named(x, t->u.payload, false);
+  case CANON_FUTURE: return ct_named_walk(x, t->u.payload, false, seen);
   default: return true;
   }
+}
+
+static bool ct_named(const vis *x, const canon_type *t, bool top) {
+  canon_type_set seen = {0};
+  bool ok = ct_named_walk(x, t, top, &seen);
+  canon_type_set_free(&seen);
+  return ok;
 }
 
 static bool ent_named(vctx *v, vis *x, const vent *e);
