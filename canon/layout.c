@@ -21,17 +21,23 @@ enum {
   IS_ASYNC_VALUE = 2,     /* contains_async_value */
   IS_LIST_OR_STRING = 4,  /* validation: memory is needed */
   IS_HANDLE = 8,          /* own or borrow */
+  IS_EFFECTFUL = 16,      /* loading may trap, touch a table or read
+                             more memory (see canon_load_is_pure) */
 };
 
 /* Which of the predicates hold for t itself (t despecialized) */
 static unsigned predicates(const canon_type *t) {
   switch (t->kind) {
-  case CANON_BORROW: return IS_BORROW | IS_HANDLE;
-  case CANON_OWN: return IS_HANDLE;
+  case CANON_BORROW: return IS_BORROW | IS_HANDLE | IS_EFFECTFUL;
+  case CANON_OWN: return IS_HANDLE | IS_EFFECTFUL;
   case CANON_STREAM:
-  case CANON_FUTURE: return IS_ASYNC_VALUE;
+  case CANON_FUTURE: return IS_ASYNC_VALUE | IS_EFFECTFUL;
   case CANON_LIST:
-  case CANON_STRING: return IS_LIST_OR_STRING;
+    return IS_LIST_OR_STRING | (t->u.list.fixed ? 0 : IS_EFFECTFUL);
+  case CANON_STRING: return IS_LIST_OR_STRING | IS_EFFECTFUL;
+  case CANON_CHAR:          /* may trap */
+  case CANON_VARIANT:       /* may trap on its discriminant */
+  case CANON_ERROR_CONTEXT: return IS_EFFECTFUL;
   default: return 0;
   }
 }
@@ -79,6 +85,10 @@ bool canon_contains_list_or_string(const canon_type *t) {
 
 bool canon_contains_handle(const canon_type *t) {
   return contains(t, IS_HANDLE);
+}
+
+bool canon_load_is_pure(const canon_type *t) {
+  return !contains(t, IS_EFFECTFUL);
 }
 
 /* Element Size: align_to.  Saturates (sizes of types no validation has
@@ -579,7 +589,7 @@ void canon_type_derive(canon_type *t) {
   default: break;
   }
   in->depth = depth == UINT32_MAX ? depth : depth + 1;
-  for (unsigned p = 1; p <= IS_HANDLE; p <<= 1)
+  for (unsigned p = 1; p <= IS_EFFECTFUL; p <<= 1)
     if (contains(t, p)) in->contains |= (uint8_t)p;
   canon_options opts = {0};
   canon_memory mem = {0};

@@ -36,6 +36,11 @@ bool canon_contains_async_value(const canon_type *t);
  * string (so the canonopts need a memory), an own or borrow? */
 bool canon_contains_list_or_string(const canon_type *t);
 bool canon_contains_handle(const canon_type *t);
+/* Can load(t) neither trap nor do anything but read t's own bytes (t
+ * holds only numbers, bools, flags, records and fixed-length lists of
+ * them)?  Then storing it is pure too, and a copy of such elements may
+ * be split into chunks. */
+bool canon_load_is_pure(const canon_type *t);
 
 /* align_to(ptr, alignment) */
 uint64_t canon_align_to(uint64_t ptr, uint64_t alignment);
