@@ -55,6 +55,9 @@ static bool contains(const canon_type *t, unsigned p) {
     return contains(t->u.list.elem, p);
   case CANON_STREAM:
   case CANON_FUTURE:
+    /* a stream's or future's elements are copied by its own built-ins,
+     * whose options validation checks apart */
+    if (p == IS_LIST_OR_STRING) return false;
     return contains(t->u.payload, p);
   case CANON_RECORD:
     for (uint32_t i = 0; i < t->u.record.n; i++)

@@ -6,6 +6,7 @@
 
 #include <assert.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "buf.h"
 #include "layout.h"
@@ -48,6 +49,9 @@ bool canon_buffer_init(canon_buffer *b, const canon_type *t,
  * see:
  *  - integers (u8 ... s64): load and store are inverse on every bit
  *    pattern, so the bytes go from memory to memory, a chunk at a time;
+ *  - bool, f32, f64: the same, each element passed through the spec's
+ *    load and store conversions in place in the chunk (a bool becomes 0
+ *    or 1, a NaN the canonical NaN);
  *  - other element types whose load is pure (canon_load_is_pure: numbers,
  *    bools, flags and records of them) go through host values, a chunk at
  *    a time: nothing can trap or be seen half-way, so chunks are
@@ -72,9 +76,31 @@ static uint64_t max_copy_bytes(const canon_buffer *b) {
   return s ? s->limits.max_copy_bytes : CANON_DEFAULT_MAX_COPY_BYTES;
 }
 
-static bool is_integer(const canon_type *t) {
+/* Is t copied as bytes, through a chunk buffer? */
+static bool is_scalar(const canon_type *t) {
   canon_kind k = canon_despecialize(t)->kind;
-  return k >= CANON_S8 && k <= CANON_U64;
+  return k <= CANON_F64; /* bool, s8 ... u64, f32, f64 */
+}
+
+/* load then store of each of m scalars of kind k, in place in buf */
+static void convert_scalars(canon_kind k, uint8_t *buf, uint64_t m) {
+  if (k == CANON_BOOL) {
+    for (uint64_t i = 0; i < m; i++) buf[i] = buf[i] != 0;
+  } else if (k == CANON_F32) {
+    for (uint64_t i = 0; i < m; i++) {
+      uint32_t b;
+      memcpy(&b, buf + 4 * i, 4);
+      b = canon_encode_float_as_i32(canon_decode_i32_as_float(b));
+      memcpy(buf + 4 * i, &b, 4);
+    }
+  } else if (k == CANON_F64) {
+    for (uint64_t i = 0; i < m; i++) {
+      uint64_t b;
+      memcpy(&b, buf + 8 * i, 8);
+      b = canon_encode_float_as_i64(canon_decode_i64_as_float(b));
+      memcpy(buf + 8 * i, &b, 8);
+    }
+  }
 }
 
 /* Elements [first, first + m) of src to dst, through host values. */
@@ -103,6 +129,7 @@ static void transfer_bytes(canon_buffer *dst, canon_buffer *src,
   uint64_t es = canon_elem_size(src->t, canon_opts_ptr_type(src->cx.opts));
   const canon_memory *sm = src->cx.opts->memory, *dm = dst->cx.opts->memory;
   sm->read(sm->env, src->ptr + first * es, buf, m * es);
+  convert_scalars(canon_despecialize(src->t)->kind, buf, m);
   dm->write(dm->env, dst->ptr + first * es, buf, m * es);
 }
 
@@ -112,7 +139,7 @@ static bool transfer(canon_buffer *dst, canon_buffer *src, uint32_t n,
   if (src->t && n > 0) {
     canon_flat pt = canon_opts_ptr_type(src->cx.opts);
     uint64_t es = canon_elem_size(src->t, pt);
-    bool bytes = is_integer(src->t);
+    bool bytes = is_scalar(src->t);
     /* host bytes per element */
     uint64_t per = bytes ? es : canon_host_bytes(src->t) + sizeof(void *);
     uint64_t budget = max_copy_bytes(src);
