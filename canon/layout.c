@@ -523,7 +523,7 @@ canon_flat canon_join(canon_flat a, canon_flat b) {
  * it, and of a slot in an array of children or labels. */
 #define HOST_NODE_BYTES CANON_HOST_NODE_BYTES
 #define HOST_SLOT_BYTES 16 /* item pointer + label copy pointer */
-#define HOST_LABEL_BYTES 32 /* a copied label, with malloc's overhead */
+#define HOST_LABEL_BYTES CANON_HOST_LABEL_BYTES
 
 uint64_t canon_host_bytes(const canon_type *t) {
   t = canon_despecialize(t);

@@ -22,6 +22,8 @@ void canon_type_derive(canon_type *t);
 /* Host bytes of one lifted value node: the struct and what malloc keeps
  * around it (the unit of --max-memory's accounting). */
 #define CANON_HOST_NODE_BYTES ((uint64_t)sizeof(canon_value) + 16)
+/* ... and of a copied label (record fields, variant cases) */
+#define CANON_HOST_LABEL_BYTES 32
 
 /* canon_type_info.host_bytes of t (types.h) */
 uint64_t canon_host_bytes(const canon_type *t);

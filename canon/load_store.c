@@ -239,6 +239,13 @@ static bool load_record(canon_context *cx, uint64_t ptr, const canon_type *t,
                         canon_value **out) {
   const canon_type *d = canon_despecialize(t);
   uint32_t n = d->u.record.n;
+  /* the arrays of items (and of copied labels) */
+  if (!canon_charge_host_bytes(
+          cx, (uint64_t)n * (t->kind == CANON_TUPLE
+                                 ? sizeof(canon_value *)
+                                 : sizeof(canon_value *) + sizeof(char *) +
+                                       CANON_HOST_LABEL_BYTES)))
+    return false;
   canon_value *r = t->kind == CANON_TUPLE ? canon_value_list_new(CANON_TUPLE, n)
                                           : canon_value_record_new(n);
   for (uint32_t i = 0; i < n; i++) {
@@ -279,6 +286,7 @@ static bool load_variant(canon_context *cx, uint64_t ptr, const canon_type *t,
   const canon_case *c = &cases[case_index];
   ptr = canon_align_to(ptr, canon_max_case_alignment(cases, n, ptr_type(cx)));
   canon_value *payload = NULL;
+  if (!canon_charge_host_bytes(cx, CANON_HOST_LABEL_BYTES)) return false;
   if (c->t && !canon_load(cx, ptr, c->t, &payload)) return false;
   *out = canon_make_case_value(t, (uint32_t)case_index, payload);
   return true;

@@ -403,25 +403,20 @@ static bool label_eq(const char *a, const char *b) {
  * again needs no second walk.  A pair that turns out unequal ends the
  * whole comparison, so assuming the pair equal while it is compared is
  * sound.  Open addressing over a power-of-two array. */
-typedef struct pair_set {
-  const canon_type *(*slots)[2];
-  size_t cap, n;
-} pair_set;
-
 static size_t pair_hash(const void *a, const void *b, size_t cap) {
   uint64_t h = (uint64_t)(uintptr_t)a * 0x9E3779B97F4A7C15u ^
                (uint64_t)(uintptr_t)b * 0xC2B2AE3D27D4EB4Fu;
   return (size_t)(h ^ (h >> 29)) & (cap - 1);
 }
 
-/* Adds (a, b); false if it was there already. */
-static bool pair_add(pair_set *ps, const canon_type *a, const canon_type *b) {
+/* Open addressing over a power-of-two array, at most half full. */
+bool canon_type_pairs_add(canon_type_pairs *ps, const void *a, const void *b) {
   if (2 * (ps->n + 1) > ps->cap) {
-    pair_set g = {NULL, ps->cap ? 2 * ps->cap : 64, 0};
+    canon_type_pairs g = {NULL, ps->cap ? 2 * ps->cap : 64, 0};
     g.slots = canon_xrealloc(NULL, g.cap * sizeof *g.slots);
     memset(g.slots, 0, g.cap * sizeof *g.slots);
     for (size_t i = 0; i < ps->cap; i++)
-      if (ps->slots[i][0]) pair_add(&g, ps->slots[i][0], ps->slots[i][1]);
+      if (ps->slots[i][0]) canon_type_pairs_add(&g, ps->slots[i][0], ps->slots[i][1]);
     free(ps->slots);
     *ps = g;
   }
@@ -434,38 +429,37 @@ static bool pair_add(pair_set *ps, const canon_type *a, const canon_type *b) {
   return true;
 }
 
+void canon_type_pairs_free(canon_type_pairs *ps) {
+  free(ps->slots);
+  memset(ps, 0, sizeof *ps);
+}
+
+/* The pairs of types already being compared or found equal: types are
+ * DAGs (`tuple<t, t>` nested 30 times has 2^30 paths), and a pair met
+ * again needs no second walk.  A pair that turns out unequal ends the
+ * whole comparison, so assuming the pair equal while it is compared is
+ * sound. */
+typedef canon_type_pairs pair_set;
+
+static bool pair_add(pair_set *ps, const canon_type *a, const canon_type *b) {
+  return canon_type_pairs_add(ps, a, b);
+}
+
 static bool type_equal(const canon_type *a, const canon_type *b,
                        pair_set *ps);
 
 bool canon_type_set_add(canon_type_set *s, const void *p) {
-  if (2 * (s->n + 1) > s->cap) {
-    canon_type_set g = {NULL, s->cap ? 2 * s->cap : 64, 0};
-    g.slots = canon_xrealloc(NULL, g.cap * sizeof *g.slots);
-    memset(g.slots, 0, g.cap * sizeof *g.slots);
-    for (size_t i = 0; i < s->cap; i++)
-      if (s->slots[i]) canon_type_set_add(&g, s->slots[i]);
-    free(s->slots);
-    *s = g;
-  }
-  size_t i = pair_hash(p, NULL, s->cap);
-  for (; s->slots[i]; i = (i + 1) & (s->cap - 1))
-    if (s->slots[i] == p) return false;
-  s->slots[i] = p;
-  s->n++;
-  return true;
+  return canon_type_pairs_add(s, p, NULL);
 }
 
-void canon_type_set_free(canon_type_set *s) {
-  free(s->slots);
-  memset(s, 0, sizeof *s);
-}
+void canon_type_set_free(canon_type_set *s) { canon_type_pairs_free(s); }
 
 /* Structural equality of value types, as the spec's `==` on its type
  * objects (resource types by identity).  Linear in the types' DAGs. */
 bool canon_type_equal(const canon_type *a, const canon_type *b) {
   pair_set ps = {0};
   bool r = type_equal(a, b, &ps);
-  free(ps.slots);
+  canon_type_pairs_free(&ps);
   return r;
 }
 

@@ -199,11 +199,15 @@ const canon_functype *canon_functype_new(canon_type_arena *a,
 /* A set of types (or other pointers), hashed: for walks over a type that
  * must visit each node of its DAG once (types can share children, and a
  * type tree can have exponentially many paths).  Zero-initialise. */
-typedef struct canon_type_set {
-  const void **slots;
+typedef struct canon_type_pairs {
+  const void *(*slots)[2];
   size_t cap, n;
-} canon_type_set;
-/* Adds p; false if p was there already. */
+} canon_type_pairs;
+/* Adds (a, b) (a not NULL); false if it was there already. */
+bool canon_type_pairs_add(canon_type_pairs *s, const void *a, const void *b);
+void canon_type_pairs_free(canon_type_pairs *s);
+/* A set of single pointers: pairs (p, NULL). */
+typedef canon_type_pairs canon_type_set;
 bool canon_type_set_add(canon_type_set *s, const void *p);
 void canon_type_set_free(canon_type_set *s);
 

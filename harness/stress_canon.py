@@ -91,6 +91,57 @@ def shared_types(depth, kind, result_ptr=0, pages=1, max_memory=None):
 """ % ("\n".join(lines), pages, result_ptr, REALLOC_TRAP, depth)
 
 
+def shared_types_linked(depth):
+    """Component A exports a function whose result is the last of
+    `depth` variant types each using the previous twice; component B
+    defines the same types itself and imports such a function:
+    instantiating B with A's export compares two distinct type DAGs of
+    2^depth paths each.  B's "run" calls it and returns 7."""
+    def chain(indent, how):
+        lines = ['%s(type $d0 u8) (export $t0 "t0" (type $d0))' % indent
+                 if how == "export" else
+                 '%s(type $d0 u8) (import "t0" (type $t0 (eq $d0)))' % indent]
+        for k in range(1, depth + 1):
+            lines.append('%s(type $d%d (variant (case "a" $t%d) (case "b" $t%d)))'
+                         ' (import "t%d" (type $t%d (eq $d%d)))'
+                         % (indent, k, k - 1, k - 1, k, k, k)
+                         if how == "import" else
+                         '%s(type $d%d (variant (case "a" $t%d) (case "b" $t%d)))'
+                         ' (export $t%d "t%d" (type $d%d))'
+                         % (indent, k, k - 1, k - 1, k, k, k))
+        return "\n".join(lines)
+    withs = " ".join('(with "t%d" (type $a "t%d"))' % (k, k)
+                     for k in range(depth + 1))
+    return """(component
+  (component $A
+%s
+    (core module $M
+      (memory (export "mem") 1)
+      (func (export "f") (result i32) (i32.const 0))
+      %s)
+    (core instance $m (instantiate $M))
+    (func (export "f") (result $t%d)
+      (canon lift (core func $m "f") (memory (core memory $m "mem"))
+        (realloc (core func $m "realloc")))))
+  (instance $a (instantiate $A))
+  (component $B
+%s
+    (import "f" (func $f (result $t%d)))
+    (core module $Mem (memory (export "mem") 1))
+    (core instance $mem (instantiate $Mem))
+    (core func $lf (canon lower (func $f) (memory (core memory $mem "mem"))))
+    (core module $U
+      (import "" "f" (func $f (param i32)))
+      (func (export "run") (result i32) (call $f (i32.const 0)) (i32.const 7)))
+    (core instance $u (instantiate $U (with "" (instance (export "f" (func $lf))))))
+    (func (export "run") (result u32) (canon lift (core func $u "run"))))
+  (instance $b (instantiate $B (with "f" (func $a "f")) %s))
+  (export "run" (func $b "run")))
+(assert_return (invoke "run") (u32.const 7))
+""" % (chain("    ", "export"), REALLOC_TRAP, depth, chain("    ", "import"),
+       depth, withs)
+
+
 def resource_flood(expect="--max-handles"):
     """resource.new in an endless loop: the handle table fills up."""
     return """(component
@@ -314,8 +365,17 @@ def stream_copy_two(n, elem, elem_size, expect):
 
 # ---- running --------------------------------------------------------------
 
+TIME = "/usr/bin/time"
+TIME_MARK = "@@stress-rss-kib "
+
+
 def run_measured(argv, timeout):
-    """Runs argv; returns (rc, out, err, wall s, cpu s, max RSS KiB)."""
+    """Runs argv; returns (rc, out, err, wall s, cpu s, max RSS KiB).  The
+    peak RSS comes from /usr/bin/time when there is one: the rusage of a
+    child forked from Python also counts the Python image it started as."""
+    timed = os.access(TIME, os.X_OK)
+    if timed:
+        argv = [TIME, "-f", TIME_MARK + "%M", *argv]
     t0 = time.monotonic()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         p = subprocess.Popen(argv, stdout=out, stderr=err)
@@ -334,9 +394,16 @@ def run_measured(argv, timeout):
             os, "waitstatus_to_exitcode") else status
         out.seek(0)
         err.seek(0)
-        return (rc, out.read().decode(errors="replace"),
-                err.read().decode(errors="replace"), wall,
-                ru.ru_utime + ru.ru_stime, ru.ru_maxrss)
+        o = out.read().decode(errors="replace")
+        e = err.read().decode(errors="replace")
+        rss = ru.ru_maxrss
+        if timed and TIME_MARK in e:
+            e, _, tail = e.rpartition(TIME_MARK)
+            rss = int(tail.split()[0])
+            lines = e.splitlines() # "Command exited with non-zero status"
+            if lines and lines[-1].startswith("Command "):
+                e = "\n".join(lines[:-1])
+        return (rc, o, e, wall, ru.ru_utime + ru.ru_stime, rss)
 
 
 def big_cases():
@@ -355,6 +422,8 @@ def big_cases():
          shared_types(27, "tuple", pages=2050) +
          '(assert_trap (invoke "f") "--max-memory")\n', [],
          "2 passed, 0 failed"),
+        ("two variant DAGs of 2^99 paths compared at instantiation",
+         shared_types_linked(99), [], "2 passed, 0 failed"),
         ("resource.new loop", resource_flood(), [], "2 passed, 0 failed"),
         ("list<u8> of 2^28-1 elements lifted", big_list((1 << 28) - 1,
                                                         "--max-memory"), [],
@@ -368,8 +437,8 @@ def big_cases():
          "2 passed, 0 failed"),
         ("string of 2^28-1 bytes, utf8 to utf8",
          string_pass((1 << 28) - 1), [], "2 passed, 0 failed"),
-        ("string of 2^27 code units, utf16 to utf8",
-         string_pass(1 << 27, "utf16", "utf8"), [], "2 passed, 0 failed"),
+        ("string of 2^27-1 code units, utf16 to utf8",
+         string_pass((1 << 27) - 1, "utf16", "utf8"), [], "2 passed, 0 failed"),
         ("string of 2^27 bytes, utf8 to latin1+utf16",
          string_pass(1 << 27, "utf8", "latin1+utf16"), [],
          "2 passed, 0 failed"),

@@ -91,6 +91,13 @@ def test_variant_dag_99_levels(exe, tmp_path):
     assert r.rc == 0 and last_line(r) == SUMMARY_OK, r.out
 
 
+def test_variant_dags_compared_at_instantiation(exe, tmp_path):
+    # two distinct but equal DAGs of 2^99 paths: subtyping, visibility and
+    # resource checks visit each pair of nodes once
+    r = run_script(exe, tmp_path, gen.shared_types_linked(99))
+    assert r.rc == 0 and last_line(r) == SUMMARY_OK, r.out
+
+
 def test_tuple_dag_30_levels_too_big(exe, tmp_path):
     # 2^30 u8 leaves: elem_size 2^30 > 2^28 - 1
     r = run_script(exe, tmp_path, gen.shared_types(30, "tuple"))
@@ -119,7 +126,7 @@ def test_max_handles(exe, tmp_path):
 # ---- host memory of lifted values -------------------------------------------
 
 def test_big_list_hits_max_memory_at_once(exe, tmp_path):
-    # 2^24 elements of about 64 host bytes each > 1 GiB (the default)
+    # 2^24 elements of about 64 host bytes each > 512 MiB (the default)
     r = run_script(exe, tmp_path, gen.big_list(1 << 24, "--max-memory"))
     assert r.rc == 0 and last_line(r) == SUMMARY_OK, r.out
 

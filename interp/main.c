@@ -57,7 +57,7 @@ static const char usage_main[] =
 #define CANON_LIMIT_HELP                                                     \
   "  --max-handles N         entries in one handle table (default 1048576)\n"\
   "  --max-memory SIZE       host memory the values of one lift or copy may\n"\
-  "                          take (default 1G)\n"                            \
+  "                          take (default 512M)\n"                            \
   "  --max-copy-bytes SIZE   host memory one stream/future copy holds at\n" \
   "                          once (default 64M)\n"                           \
   "  --fiber-stack-size SIZE C stack of each Component Model thread\n"      \

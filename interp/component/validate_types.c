@@ -788,6 +788,9 @@ typedef struct vmsg {
   char *buf;       /* the innermost reason */
   size_t n;
   char trail[320]; /* where it was met, innermost first: "in ..., in ..." */
+  /* pairs of value types already checked (or being checked) in this walk:
+   * types are DAGs, and a pair met again holds (a failure ends the walk) */
+  canon_type_pairs seen;
 } vmsg;
 
 static bool why(vmsg *w, const char *fmt, ...)
@@ -858,6 +861,7 @@ static bool ct_sub_top(vctx *v, vsubst *m, const canon_type *a,
                        const canon_type *b, vmsg *w, bool top);
 static bool ct_sub(vctx *v, vsubst *m, const canon_type *a,
                    const canon_type *b, vmsg *w) {
+  if (a && b && !canon_type_pairs_add(&w->seen, a, b)) return true;
   return ct_sub_top(v, m, a, b, w, false);
 }
 static bool ct_sub_top(vctx *v, vsubst *m, const canon_type *a,
@@ -1022,7 +1026,7 @@ static bool limits_sub(const core_limits *a, const core_limits *b) {
 bool v_sub_core(vctx *v, const vcore_ext *a, const vcore_ext *b, char *msg,
                 size_t n) {
   (void)v;
-  vmsg w = {msg, n, ""};
+  vmsg w = {msg, n, "", {0}};
   if (a->kind != b->kind)
     return why(&w, "expected %s, found %s", core_kind_word(b->kind),
                core_kind_word(a->kind));
@@ -1212,8 +1216,10 @@ bool v_sub_ent_bind(vctx *v, const vent *a, const vent *b, vsubst *m,
   if (!m) m = &local;
   char buf[480];
   buf[0] = 0;
-  vmsg w = {buf, sizeof buf, ""};
-  if (ent_sub(v, m, a, b, &w)) return true;
+  vmsg w = {buf, sizeof buf, "", {0}};
+  bool ok = ent_sub(v, m, a, b, &w);
+  canon_type_pairs_free(&w.seen);
+  if (ok) return true;
   const char *sep = w.trail[0] ? ", " : "";
   if (context && name)
     return v_fail(v, pos, "type mismatch %s%s%s `%s`: %s", w.trail, sep,
