@@ -517,7 +517,7 @@ canon_flat canon_join(canon_flat a, canon_flat b) {
   return CANON_FLAT_I64;
 }
 
-/* ---- derived properties (types.h, canon_type_info) ------------------------ */
+/* ---- derived properties (types.h, canon_type_info) ---------------------- */
 
 /* Host bytes of one value node: the struct plus what malloc keeps around
  * it, and of a slot in an array of children or labels. */
@@ -605,7 +605,8 @@ void canon_type_derive(canon_type *t) {
     canon_flat_vec fv = {0};
     canon_flatten_type(t, &opts, &fv);
     in->nflat[p] = (uint8_t)(fv.n < CANON_FLAT_CAP ? fv.n : CANON_FLAT_CAP);
-    for (uint32_t i = 0; i < in->nflat[p]; i++) in->flat[p][i] = (uint8_t)fv.v[i];
+    for (uint32_t i = 0; i < in->nflat[p]; i++)
+      in->flat[p][i] = (uint8_t)fv.v[i];
     canon_flat_vec_free(&fv);
   }
   in->host_bytes = derive_host_bytes(t);

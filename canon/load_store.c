@@ -51,7 +51,8 @@ static bool host_limit_trap(canon_context *cx, uint64_t want) {
 bool canon_charge_host_bytes(canon_context *cx, uint64_t n) {
   cx->host_bytes = cx->host_bytes > UINT64_MAX - n ? UINT64_MAX
                                                    : cx->host_bytes + n;
-  if (cx->host_bytes > max_memory(cx)) return host_limit_trap(cx, cx->host_bytes);
+  if (cx->host_bytes > max_memory(cx))
+    return host_limit_trap(cx, cx->host_bytes);
   return true;
 }
 
@@ -61,10 +62,9 @@ bool canon_charge_host_bytes(canon_context *cx, uint64_t n) {
 static bool list_fits(canon_context *cx, uint64_t n, const canon_type *elem) {
   uint64_t per = canon_host_bytes(elem) + sizeof(canon_value *);
   uint64_t want = n && per > UINT64_MAX / n ? UINT64_MAX : n * per;
-  uint64_t max = max_memory(cx);
-  if (want > max || cx->host_bytes > max - want)
-    return host_limit_trap(cx, cx->host_bytes + (want > UINT64_MAX -
-                               cx->host_bytes ? 0 : want));
+  uint64_t total = want > UINT64_MAX - cx->host_bytes ? UINT64_MAX
+                                                      : cx->host_bytes + want;
+  if (total > max_memory(cx)) return host_limit_trap(cx, total);
   return true;
 }
 

@@ -416,7 +416,8 @@ bool canon_type_pairs_add(canon_type_pairs *ps, const void *a, const void *b) {
     g.slots = canon_xrealloc(NULL, g.cap * sizeof *g.slots);
     memset(g.slots, 0, g.cap * sizeof *g.slots);
     for (size_t i = 0; i < ps->cap; i++)
-      if (ps->slots[i][0]) canon_type_pairs_add(&g, ps->slots[i][0], ps->slots[i][1]);
+      if (ps->slots[i][0])
+        canon_type_pairs_add(&g, ps->slots[i][0], ps->slots[i][1]);
     free(ps->slots);
     *ps = g;
   }

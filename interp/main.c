@@ -385,7 +385,7 @@ static int parse_opts(const char *cmd, int argc, char **argv, opts *o) {
   return 0;
 }
 
-/* ---- the Canonical ABI's host limits (see CANON_LIMIT_HELP) ---------------- */
+/* ---- the Canonical ABI's host limits (see CANON_LIMIT_HELP) -------------- */
 
 /* A byte count: digits, then an optional K, M or G (binary units). */
 static bool parse_size(const char *s, uint64_t *out) {
