@@ -365,6 +365,9 @@ def stream_copy_two(n, elem, elem_size, expect):
 
 # ---- running --------------------------------------------------------------
 
+SANITIZER_MARKERS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer",
+                     "runtime error:", "SUMMARY: UndefinedBehaviorSanitizer")
+
 TIME = "/usr/bin/time"
 TIME_MARK = "@@stress-rss-kib "
 
@@ -471,13 +474,16 @@ def main():
                 f.write(text)
             rc, out, err, wall, cpu, rss = run_measured(
                 [args.cmref, "run", *opts, path], args.timeout)
-            ok = want in out + err and rc >= 0
+            report = next((m for m in SANITIZER_MARKERS if m in err), None)
+            ok = want in out + err and rc >= 0 and not report
+            if report:
+                want = "no sanitizer report, got: " + report
             bad += not ok
             last = (out + err).strip().splitlines()
             print("%-58s %7.2f %7.2f %6d MiB  %s" % (
                 name[:58], wall, cpu, rss // 1024,
-                "ok" if ok else "UNEXPECTED (rc %d): %s" % (
-                    rc, last[-1][:200] if last else "")), flush=True)
+                "ok" if ok else "UNEXPECTED (rc %d, wanted %s): %s" % (
+                    rc, want, last[-1][:200] if last else "")), flush=True)
     return 1 if bad else 0
 
 
