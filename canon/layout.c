@@ -543,12 +543,13 @@ static uint64_t derive_host_bytes(const canon_type *d) {
       b = sat_add(b, sat_add(HOST_SLOT_BYTES + HOST_LABEL_BYTES,
                              canon_host_bytes(d->u.record.fields[i].t)));
     return b;
-  case CANON_VARIANT:
-    for (uint32_t i = 0; i < d->u.variant.n; i++)
-      if (d->u.variant.cases[i].t) {
-        uint64_t c = canon_host_bytes(d->u.variant.cases[i].t);
-        if (c > m) m = c;
-      }
+  case CANON_VARIANT: /* the smallest case */
+    m = UINT64_MAX;
+    for (uint32_t i = 0; i < d->u.variant.n; i++) {
+      uint64_t c = d->u.variant.cases[i].t
+                       ? canon_host_bytes(d->u.variant.cases[i].t) : 0;
+      if (c < m) m = c;
+    }
     return sat_add(b + HOST_LABEL_BYTES, m);
   case CANON_FLAGS:
     return b + (uint64_t)d->u.labels.n * (8 + HOST_LABEL_BYTES);

@@ -56,9 +56,10 @@ bool canon_charge_host_bytes(canon_context *cx, uint64_t n) {
   return true;
 }
 
-/* Would n more elements of type elem fit?  Checked before a list is
- * built, so that a list<u8> of 2^28 elements (some 15 GB of values) traps
- * at once instead of after exhausting the limit one element at a time. */
+/* Would n more values of type elem fit?  Checked before a list or record
+ * is built (canon_host_bytes is a lower bound), so that a list<u8> of
+ * 2^28 elements (some 15 GB of values) traps at once instead of after
+ * exhausting the limit one element at a time. */
 static bool list_fits(canon_context *cx, uint64_t n, const canon_type *elem) {
   uint64_t per = canon_host_bytes(elem) + sizeof(canon_value *);
   uint64_t want = n && per > UINT64_MAX / n ? UINT64_MAX : n * per;
@@ -75,6 +76,8 @@ bool canon_load(canon_context *cx, uint64_t ptr, const canon_type *t,
   assert(ptr == canon_align_to(ptr, canon_alignment(t, ptr_type(cx))));
   assert(!canon_out_of_bounds(cx, ptr, canon_elem_size(t, ptr_type(cx))));
   if (!canon_charge_host_bytes(cx, CANON_HOST_NODE_BYTES)) return false;
+  if (canon_host_bytes(t) > CANON_HOST_NODE_BYTES && !list_fits(cx, 1, t))
+    return false;
   const canon_type *d = canon_despecialize(t);
   switch (d->kind) {
   case CANON_BOOL:

@@ -149,8 +149,8 @@ static bool transfer(canon_buffer *dst, canon_buffer *src, uint32_t n,
       if (chunk < n)
         return canon_trapf(trap, CANON_TRAP_HOST_LIMIT,
                            "host limit reached: a copy of %u elements of "
-                           "this type buffers about %llu bytes on the host, "
-                           "more than %llu (--max-copy-bytes)",
+                           "this type buffers at least %llu bytes on the "
+                           "host, more than %llu (--max-copy-bytes)",
                            n, (unsigned long long)(n * per),
                            (unsigned long long)max_copy_bytes(src));
       chunk = n;

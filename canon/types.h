@@ -99,9 +99,10 @@ typedef struct canon_type_info {
   uint64_t elem_size[2];   /* saturates at UINT64_MAX */
   uint8_t nflat[2];        /* min(len(flatten_type(t)), CANON_FLAT_CAP) */
   uint8_t flat[2][CANON_FLAT_CAP]; /* canon_flat values */
-  /* An upper bound of the host bytes a value of this type takes when it
-   * is lifted, not counting the contents of its variable-length lists and
-   * strings (charged when they are loaded); saturates at UINT64_MAX. */
+  /* A lower bound of the host bytes a value of this type takes when it
+   * is lifted (its smallest variant cases, its lists and strings empty),
+   * so that a lift certain to pass --max-memory traps before it starts;
+   * saturates at UINT64_MAX. */
   uint64_t host_bytes;
 } canon_type_info;
 

@@ -142,6 +142,35 @@ def shared_types_linked(depth):
        depth, withs)
 
 
+def list_of_options(n, depth):
+    """An export returning a list of n option<t> where t is tuple<t', t'>
+    nested `depth` times over u8, every element `none` (zeroed memory):
+    small values of a type whose biggest values are big."""
+    elem = 1 + (1 << depth)
+    pages = (16 + n * elem + 65535) // 65536
+    lines = ['  (type $d0 u8) (export $t0 "t0" (type $d0))']
+    for k in range(1, depth + 1):
+        lines.append('  (type $d%d (tuple $t%d $t%d)) (export $t%d "t%d" (type $d%d))'
+                     % (k, k - 1, k - 1, k, k, k))
+    lines.append('  (type $do (list (option $t%d))) (export $to "to" (type $do))'
+                 % depth)
+    return """(component
+%s
+  (core module $M
+    (memory (export "mem") %d)
+    (func (export "f") (result i32)
+      (i32.store (i32.const 0) (i32.const 16))
+      (i32.store (i32.const 4) (i32.const %d))
+      (i32.const 0))
+    %s)
+  (core instance $m (instantiate $M))
+  (func (export "f") (result $to)
+    (canon lift (core func $m "f") (memory (core memory $m "mem"))
+      (realloc (core func $m "realloc")))))
+(assert_return (invoke "f") (list.const %s))
+""" % ("\n".join(lines), pages, n, REALLOC_TRAP, " ".join(["(option.none)"] * n))
+
+
 def resource_flood(expect="--max-handles"):
     """resource.new in an endless loop: the handle table fills up."""
     return """(component

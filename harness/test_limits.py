@@ -113,6 +113,14 @@ def test_tuple_dag_value_hits_max_memory(exe, tmp_path):
     assert r.rc == 0 and last_line(r) == SUMMARY_OK, r.out
 
 
+def test_small_values_of_a_big_type_fit(exe, tmp_path):
+    # 1000 `none`s of option<2^10 u8 leaves>: some 100 KB of values, though
+    # a `some` would take 64 KB each: the early check uses a lower bound
+    r = run_script(exe, tmp_path, gen.list_of_options(1000, 10),
+                   "--max-memory", "1M")
+    assert r.rc == 0 and last_line(r) == SUMMARY_OK, r.out
+
+
 # ---- handles ---------------------------------------------------------------
 
 def test_max_handles(exe, tmp_path):
