@@ -57,6 +57,7 @@ static const struct {
                                "handle: index overflow)", NULL},
     [CANON_TRAP_MAY_NOT_LEAVE] = {"cannot leave component instance", NULL},
     [CANON_TRAP_UNSUPPORTED] = {"unsupported", NULL},
+    [CANON_TRAP_HOST_LIMIT] = {"host limit reached", NULL},
 };
 
 const char *canon_trap_message(canon_trap_kind kind) {

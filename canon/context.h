@@ -65,6 +65,7 @@ typedef enum canon_trap_kind {
   CANON_TRAP_TABLE_FULL,         /* Table.MAX_LENGTH */
   CANON_TRAP_MAY_NOT_LEAVE,      /* not inst.may_leave */
   CANON_TRAP_UNSUPPORTED,        /* not implemented yet in this layer */
+  CANON_TRAP_HOST_LIMIT,         /* a limit of the host (store.h) */
 } canon_trap_kind;
 
 typedef struct canon_trap {
@@ -171,6 +172,7 @@ typedef struct canon_context {
   canon_instance *inst;
   canon_borrow_scope borrow_scope;
   canon_trap trap; /* the first trap, kind NONE if none */
+  uint64_t host_bytes; /* taken by the values lifted so far (--max-memory) */
 } canon_context;
 
 void canon_context_init(canon_context *cx, const canon_options *opts,

@@ -47,6 +47,10 @@ bool canon_table_add(canon_table *t, canon_entry_kind kind, void *obj,
   } else {
     i = t->len;
     if (i > t->max_length) return canon_trap_set(trap, CANON_TRAP_TABLE_FULL);
+    if (t->host_max && i > t->host_max)
+      return canon_trapf(trap, CANON_TRAP_TABLE_FULL,
+                         "handle table is full: %u entries, the host's limit "
+                         "(--max-handles)", t->host_max);
     if (t->len == t->cap) {
       t->cap *= 2;
       t->array = canon_xrealloc(t->array, t->cap * sizeof *t->array);

@@ -7,60 +7,115 @@
 #include <stdlib.h>
 
 #include "buf.h"
+#include "values.h"
 
 /* Despecialization: despecialize */
 const canon_type *canon_despecialize(const canon_type *t) {
   return t->despecialized;
 }
 
-/* Type Predicates: contains */
-static bool contains(const canon_type *t, bool (*p)(const canon_type *)) {
+/* The predicates `contains` is used with, as bits of
+ * canon_type_info.contains. */
+enum {
+  IS_BORROW = 1,          /* contains_borrow */
+  IS_ASYNC_VALUE = 2,     /* contains_async_value */
+  IS_LIST_OR_STRING = 4,  /* validation: memory is needed */
+  IS_HANDLE = 8,          /* own or borrow */
+  IS_EFFECTFUL = 16,      /* loading may trap, touch a table or read
+                             more memory (see canon_load_is_pure) */
+};
+
+/* Which of the predicates hold for t itself (t despecialized) */
+static unsigned predicates(const canon_type *t) {
+  switch (t->kind) {
+  case CANON_BORROW: return IS_BORROW | IS_HANDLE | IS_EFFECTFUL;
+  case CANON_OWN: return IS_HANDLE | IS_EFFECTFUL;
+  case CANON_STREAM:
+  case CANON_FUTURE: return IS_ASYNC_VALUE | IS_EFFECTFUL;
+  case CANON_LIST:
+    return IS_LIST_OR_STRING | (t->u.list.fixed ? 0 : IS_EFFECTFUL);
+  case CANON_STRING: return IS_LIST_OR_STRING | IS_EFFECTFUL;
+  case CANON_CHAR:          /* may trap */
+  case CANON_VARIANT:       /* may trap on its discriminant */
+  case CANON_ERROR_CONTEXT: return IS_EFFECTFUL;
+  default: return 0;
+  }
+}
+
+/* Type Predicates: contains.  A built type carries the answer for every
+ * predicate (canon_type_derive), so the recursion stops at the first
+ * child: one step per node of the type's DAG, not per path. */
+static bool contains(const canon_type *t, unsigned p) {
   if (!t) return false;
   t = canon_despecialize(t);
+  if (t->info.derived) return (t->info.contains & p) != 0;
+  if (predicates(t) & p) return true;
   switch (t->kind) {
   case CANON_LIST:
-    return p(t) || contains(t->u.list.elem, p);
+    return contains(t->u.list.elem, p);
   case CANON_STREAM:
   case CANON_FUTURE:
-    return p(t) || contains(t->u.payload, p);
+    /* a stream's or future's elements are copied by its own built-ins,
+     * whose options validation checks apart */
+    if (p == IS_LIST_OR_STRING) return false;
+    return contains(t->u.payload, p);
   case CANON_RECORD:
-    if (p(t)) return true;
     for (uint32_t i = 0; i < t->u.record.n; i++)
       if (contains(t->u.record.fields[i].t, p)) return true;
     return false;
   case CANON_VARIANT:
-    if (p(t)) return true;
     for (uint32_t i = 0; i < t->u.variant.n; i++)
       if (contains(t->u.variant.cases[i].t, p)) return true;
     return false;
   default: /* PrimValType, own, borrow, flags, error-context */
-    return p(t);
+    return false;
   }
-}
-
-static bool is_borrow(const canon_type *t) { return t->kind == CANON_BORROW; }
-static bool is_async_value(const canon_type *t) {
-  return t->kind == CANON_STREAM || t->kind == CANON_FUTURE;
 }
 
 /* Type Predicates: contains_borrow */
 bool canon_contains_borrow(const canon_type *t) {
-  return contains(t, is_borrow);
+  return contains(t, IS_BORROW);
 }
 
 /* Type Predicates: contains_async_value */
 bool canon_contains_async_value(const canon_type *t) {
-  return contains(t, is_async_value);
+  return contains(t, IS_ASYNC_VALUE);
 }
 
-/* Element Size: align_to */
+bool canon_contains_list_or_string(const canon_type *t) {
+  return contains(t, IS_LIST_OR_STRING);
+}
+
+bool canon_contains_handle(const canon_type *t) {
+  return contains(t, IS_HANDLE);
+}
+
+bool canon_load_is_pure(const canon_type *t) {
+  return !contains(t, IS_EFFECTFUL);
+}
+
+/* Element Size: align_to.  Saturates (sizes of types no validation has
+ * bounded yet are computed with saturating arithmetic). */
 uint64_t canon_align_to(uint64_t ptr, uint64_t alignment) {
+  if (ptr > UINT64_MAX - (alignment - 1)) return UINT64_MAX;
   return (ptr + alignment - 1) / alignment * alignment;
 }
+
+static uint64_t sat_add(uint64_t a, uint64_t b) {
+  return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+static uint64_t sat_mul(uint64_t a, uint64_t b) {
+  return b && a > UINT64_MAX / b ? UINT64_MAX : a * b;
+}
+
+/* index of a pointer type in canon_type_info's arrays */
+static int pi(canon_flat ptr_type) { return ptr_type == CANON_FLAT_I64; }
 
 /* Alignment: alignment */
 uint32_t canon_alignment(const canon_type *t, canon_flat ptr_type) {
   t = canon_despecialize(t);
+  if (t->info.derived) return t->info.alignment[pi(ptr_type)];
   switch (t->kind) {
   case CANON_BOOL:
   case CANON_S8:
@@ -166,6 +221,7 @@ uint32_t canon_alignment_flags(uint32_t n) {
 /* Element Size: elem_size */
 uint64_t canon_elem_size(const canon_type *t, canon_flat ptr_type) {
   t = canon_despecialize(t);
+  if (t->info.derived) return t->info.elem_size[pi(ptr_type)];
   switch (t->kind) {
   case CANON_BOOL:
   case CANON_S8:
@@ -211,7 +267,7 @@ uint64_t canon_elem_size(const canon_type *t, canon_flat ptr_type) {
 /* Element Size: elem_size_list */
 uint64_t canon_elem_size_list(const canon_type *elem, bool fixed,
                               uint32_t length, canon_flat ptr_type) {
-  if (fixed) return (uint64_t)length * canon_elem_size(elem, ptr_type);
+  if (fixed) return sat_mul(length, canon_elem_size(elem, ptr_type));
   return 2 * canon_ptr_size(ptr_type);
 }
 
@@ -221,7 +277,7 @@ uint64_t canon_elem_size_record(const canon_field *fields, uint32_t n,
   uint64_t s = 0;
   for (uint32_t i = 0; i < n; i++) {
     s = canon_align_to(s, canon_alignment(fields[i].t, ptr_type));
-    s += canon_elem_size(fields[i].t, ptr_type);
+    s = sat_add(s, canon_elem_size(fields[i].t, ptr_type));
   }
   assert(s > 0);
   return canon_align_to(s, canon_alignment_record(fields, n, ptr_type));
@@ -240,7 +296,7 @@ uint64_t canon_elem_size_variant(const canon_case *cases, uint32_t n,
       if (e > cs) cs = e;
     }
   }
-  s += cs;
+  s = sat_add(s, cs);
   return canon_align_to(s, canon_alignment_variant(cases, n, ptr_type));
 }
 
@@ -353,11 +409,15 @@ void canon_flatten_types(const canon_type *const *ts, uint32_t n,
   for (uint32_t i = 0; i < n; i++) canon_flatten_type(ts[i], opts, out);
 }
 
-/* Flattening: flatten_list (flatten_type(elem) * length when fixed) */
+/* Flattening: flatten_list (flatten_type(elem) * length when fixed).
+ * Only the first CANON_FLAT_CAP types are ever looked at (types.h), so the
+ * repetition stops there: list<u8, 2^27> takes 17 steps, not 2^27. */
 static void flatten_list(const canon_type *elem, bool fixed, uint32_t length,
                          const canon_options *opts, canon_flat_vec *out) {
   if (fixed) {
-    for (uint32_t i = 0; i < length; i++) canon_flatten_type(elem, opts, out);
+    uint32_t start = out->n;
+    for (uint32_t i = 0; i < length && out->n - start < CANON_FLAT_CAP; i++)
+      canon_flatten_type(elem, opts, out);
     return;
   }
   canon_flat ptr = canon_opts_ptr_type(opts);
@@ -371,10 +431,17 @@ static void flatten_record(const canon_field *fields, uint32_t n,
   for (uint32_t i = 0; i < n; i++) canon_flatten_type(fields[i].t, opts, out);
 }
 
-/* Flattening: flatten_type */
+/* Flattening: flatten_type.  For a built type, the first CANON_FLAT_CAP
+ * core types computed by canon_type_derive. */
 void canon_flatten_type(const canon_type *t, const canon_options *opts,
                         canon_flat_vec *out) {
   t = canon_despecialize(t);
+  if (t->info.derived) {
+    int p = pi(canon_opts_ptr_type(opts));
+    for (uint32_t i = 0; i < t->info.nflat[p]; i++)
+      canon_flat_vec_push(out, (canon_flat)t->info.flat[p][i]);
+    return;
+  }
   switch (t->kind) {
   case CANON_BOOL:
   case CANON_U8:
@@ -448,4 +515,101 @@ canon_flat canon_join(canon_flat a, canon_flat b) {
       (a == CANON_FLAT_F32 && b == CANON_FLAT_I32))
     return CANON_FLAT_I32;
   return CANON_FLAT_I64;
+}
+
+/* ---- derived properties (types.h, canon_type_info) ---------------------- */
+
+/* Host bytes of one value node: the struct plus what malloc keeps around
+ * it, and of a slot in an array of children or labels. */
+#define HOST_NODE_BYTES CANON_HOST_NODE_BYTES
+#define HOST_SLOT_BYTES 16 /* item pointer + label copy pointer */
+#define HOST_LABEL_BYTES CANON_HOST_LABEL_BYTES
+
+uint64_t canon_host_bytes(const canon_type *t) {
+  t = canon_despecialize(t);
+  if (t->info.derived) return t->info.host_bytes;
+  return HOST_NODE_BYTES; /* a primitive */
+}
+
+static uint64_t derive_host_bytes(const canon_type *d) {
+  uint64_t b = HOST_NODE_BYTES, m = 0;
+  switch (d->kind) {
+  case CANON_LIST:
+    if (!d->u.list.fixed) return b;
+    return sat_add(b, sat_mul(d->u.list.length,
+                              sat_add(8, canon_host_bytes(d->u.list.elem))));
+  case CANON_RECORD:
+    for (uint32_t i = 0; i < d->u.record.n; i++)
+      b = sat_add(b, sat_add(HOST_SLOT_BYTES + HOST_LABEL_BYTES,
+                             canon_host_bytes(d->u.record.fields[i].t)));
+    return b;
+  case CANON_VARIANT: /* the smallest case */
+    m = UINT64_MAX;
+    for (uint32_t i = 0; i < d->u.variant.n; i++) {
+      uint64_t c = d->u.variant.cases[i].t
+                       ? canon_host_bytes(d->u.variant.cases[i].t) : 0;
+      if (c < m) m = c;
+    }
+    return sat_add(b + HOST_LABEL_BYTES, m);
+  case CANON_FLAGS:
+    return b + (uint64_t)d->u.labels.n * (8 + HOST_LABEL_BYTES);
+  default:
+    return b;
+  }
+}
+
+uint32_t canon_type_depth(const canon_type *t) {
+  t = canon_despecialize(t);
+  return t->info.derived ? t->info.depth : 1;
+}
+
+static uint32_t max_depth(uint32_t a, const canon_type *t) {
+  uint32_t d = t ? canon_type_depth(t) : 0;
+  return d > a ? d : a;
+}
+
+void canon_type_derive(canon_type *t) {
+  assert(!t->info.derived);
+  const canon_type *d = t->despecialized;
+  if (d != t) {
+    /* every definition despecializes first: the expansion's answers */
+    t->info = d->info;
+    return;
+  }
+  canon_type_info *in = &t->info;
+  uint32_t depth = 0;
+  switch (t->kind) {
+  case CANON_LIST: depth = max_depth(0, t->u.list.elem); break;
+  case CANON_RECORD:
+    for (uint32_t i = 0; i < t->u.record.n; i++)
+      depth = max_depth(depth, t->u.record.fields[i].t);
+    break;
+  case CANON_VARIANT:
+    for (uint32_t i = 0; i < t->u.variant.n; i++)
+      depth = max_depth(depth, t->u.variant.cases[i].t);
+    break;
+  case CANON_STREAM:
+  case CANON_FUTURE: depth = max_depth(0, t->u.payload); break;
+  default: break;
+  }
+  in->depth = depth == UINT32_MAX ? depth : depth + 1;
+  for (unsigned p = 1; p <= IS_EFFECTFUL; p <<= 1)
+    if (contains(t, p)) in->contains |= (uint8_t)p;
+  canon_options opts = {0};
+  canon_memory mem = {0};
+  opts.memory = &mem;
+  for (int p = 0; p < 2; p++) {
+    canon_flat pt = p ? CANON_FLAT_I64 : CANON_FLAT_I32;
+    mem.addrtype = pt;
+    in->alignment[p] = canon_alignment(t, pt);
+    in->elem_size[p] = canon_elem_size(t, pt);
+    canon_flat_vec fv = {0};
+    canon_flatten_type(t, &opts, &fv);
+    in->nflat[p] = (uint8_t)(fv.n < CANON_FLAT_CAP ? fv.n : CANON_FLAT_CAP);
+    for (uint32_t i = 0; i < in->nflat[p]; i++)
+      in->flat[p][i] = (uint8_t)fv.v[i];
+    canon_flat_vec_free(&fv);
+  }
+  in->host_bytes = derive_host_bytes(t);
+  in->derived = true;
 }

@@ -9,10 +9,24 @@
 
 #include "context.h"
 #include "types.h"
+#include "values.h"
 
 #define CANON_MAX_FLAT_PARAMS 16
 #define CANON_MAX_FLAT_ASYNC_PARAMS 4
 #define CANON_MAX_FLAT_RESULTS 1
+
+/* Computes t->info (types.h) from t and its children, which are built:
+ * types.c calls it on every type it builds. */
+void canon_type_derive(canon_type *t);
+
+/* Host bytes of one lifted value node: the struct and what malloc keeps
+ * around it (the unit of --max-memory's accounting). */
+#define CANON_HOST_NODE_BYTES ((uint64_t)sizeof(canon_value) + 16)
+/* ... and of a copied label (record fields, variant cases) */
+#define CANON_HOST_LABEL_BYTES 32
+
+/* canon_type_info.host_bytes of t (types.h) */
+uint64_t canon_host_bytes(const canon_type *t);
 
 /* despecialize(t) */
 const canon_type *canon_despecialize(const canon_type *t);
@@ -20,6 +34,15 @@ const canon_type *canon_despecialize(const canon_type *t);
 /* contains_borrow / contains_async_value (t may be NULL: false) */
 bool canon_contains_borrow(const canon_type *t);
 bool canon_contains_async_value(const canon_type *t);
+/* Not in the spec's definitions, for validation: does t contain a list or
+ * string (so the canonopts need a memory), an own or borrow? */
+bool canon_contains_list_or_string(const canon_type *t);
+bool canon_contains_handle(const canon_type *t);
+/* Can load(t) neither trap nor do anything but read t's own bytes (t
+ * holds only numbers, bools, flags, records and fixed-length lists of
+ * them)?  Then storing it is pure too, and a copy of such elements may
+ * be split into chunks. */
+bool canon_load_is_pure(const canon_type *t);
 
 /* align_to(ptr, alignment) */
 uint64_t canon_align_to(uint64_t ptr, uint64_t alignment);

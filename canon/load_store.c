@@ -33,11 +33,52 @@ static bool load_variant(canon_context *cx, uint64_t ptr, const canon_type *t,
 static canon_value *load_flags(canon_context *cx, uint64_t ptr,
                                const canon_type *t);
 
-/* Loading: load */
+/* ---- host memory (--max-memory) ------------------------------------------ */
+
+static uint64_t max_memory(const canon_context *cx) {
+  return cx->inst && cx->inst->store ? cx->inst->store->limits.max_memory
+                                     : UINT64_MAX;
+}
+
+static bool host_limit_trap(canon_context *cx, uint64_t want) {
+  return canon_trapf(&cx->trap, CANON_TRAP_HOST_LIMIT,
+                     "host limit reached: lifting this value takes more than "
+                     "%llu bytes of host memory (at least %llu; "
+                     "--max-memory)",
+                     (unsigned long long)max_memory(cx),
+                     (unsigned long long)want);
+}
+
+bool canon_charge_host_bytes(canon_context *cx, uint64_t n) {
+  cx->host_bytes = cx->host_bytes > UINT64_MAX - n ? UINT64_MAX
+                                                   : cx->host_bytes + n;
+  if (cx->host_bytes > max_memory(cx))
+    return host_limit_trap(cx, cx->host_bytes);
+  return true;
+}
+
+/* Would n more values of type elem fit?  Checked before a list or record
+ * is built (canon_host_bytes is a lower bound), so that a list<u8> of
+ * 2^28 elements (some 15 GB of values) traps at once instead of after
+ * exhausting the limit one element at a time. */
+static bool list_fits(canon_context *cx, uint64_t n, const canon_type *elem) {
+  uint64_t per = canon_host_bytes(elem) + sizeof(canon_value *);
+  uint64_t want = n && per > UINT64_MAX / n ? UINT64_MAX : n * per;
+  uint64_t total = want > UINT64_MAX - cx->host_bytes ? UINT64_MAX
+                                                      : cx->host_bytes + want;
+  if (total > max_memory(cx)) return host_limit_trap(cx, total);
+  return true;
+}
+
+/* Loading: load.  Each value made is counted against --max-memory (its
+ * node here; a list's array and a string's text where they are made). */
 bool canon_load(canon_context *cx, uint64_t ptr, const canon_type *t,
                 canon_value **out) {
   assert(ptr == canon_align_to(ptr, canon_alignment(t, ptr_type(cx))));
   assert(!canon_out_of_bounds(cx, ptr, canon_elem_size(t, ptr_type(cx))));
+  if (!canon_charge_host_bytes(cx, CANON_HOST_NODE_BYTES)) return false;
+  if (canon_host_bytes(t) > CANON_HOST_NODE_BYTES && !list_fits(cx, 1, t))
+    return false;
   const canon_type *d = canon_despecialize(t);
   switch (d->kind) {
   case CANON_BOOL:
@@ -181,6 +222,9 @@ static bool load_list_from_valid_range(canon_context *cx, uint64_t ptr,
                                        uint64_t length, const canon_type *elem,
                                        canon_value **out) {
   uint64_t es = canon_elem_size(elem, ptr_type(cx));
+  if (!list_fits(cx, length, elem) ||
+      !canon_charge_host_bytes(cx, length * sizeof(canon_value *)))
+    return false;
   canon_value *a = canon_value_list_new(CANON_LIST, (uint32_t)length);
   for (uint64_t i = 0; i < length; i++) {
     canon_value *e;
@@ -199,6 +243,13 @@ static bool load_record(canon_context *cx, uint64_t ptr, const canon_type *t,
                         canon_value **out) {
   const canon_type *d = canon_despecialize(t);
   uint32_t n = d->u.record.n;
+  /* the arrays of items (and of copied labels) */
+  if (!canon_charge_host_bytes(
+          cx, (uint64_t)n * (t->kind == CANON_TUPLE
+                                 ? sizeof(canon_value *)
+                                 : sizeof(canon_value *) + sizeof(char *) +
+                                       CANON_HOST_LABEL_BYTES)))
+    return false;
   canon_value *r = t->kind == CANON_TUPLE ? canon_value_list_new(CANON_TUPLE, n)
                                           : canon_value_record_new(n);
   for (uint32_t i = 0; i < n; i++) {
@@ -239,6 +290,7 @@ static bool load_variant(canon_context *cx, uint64_t ptr, const canon_type *t,
   const canon_case *c = &cases[case_index];
   ptr = canon_align_to(ptr, canon_max_case_alignment(cases, n, ptr_type(cx)));
   canon_value *payload = NULL;
+  if (!canon_charge_host_bytes(cx, CANON_HOST_LABEL_BYTES)) return false;
   if (c->t && !canon_load(cx, ptr, c->t, &payload)) return false;
   *out = canon_make_case_value(t, (uint32_t)case_index, payload);
   return true;

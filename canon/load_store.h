@@ -96,4 +96,8 @@ bool canon_load_list_from_valid_range(canon_context *cx, uint64_t ptr,
 bool canon_store_list_into_valid_range(canon_context *cx, const canon_value *v,
                                        uint64_t ptr, const canon_type *elem);
 
+/* Counts n more bytes of host memory taken by the values this context
+ * lifts; traps (CANON_TRAP_HOST_LIMIT) past the store's --max-memory. */
+bool canon_charge_host_bytes(canon_context *cx, uint64_t n);
+
 #endif

@@ -10,9 +10,31 @@
 #include "task.h"
 #include "thread.h"
 
+canon_limits canon_limits_default(void) {
+  canon_limits l = {
+      .max_threads = CANON_DEFAULT_MAX_THREADS,
+      .max_handles = CANON_DEFAULT_MAX_HANDLES,
+      .max_memory = CANON_DEFAULT_MAX_MEMORY,
+      .max_copy_bytes = CANON_DEFAULT_MAX_COPY_BYTES,
+      .fiber_stack_size = CANON_DEFAULT_FIBER_STACK_SIZE,
+  };
+  return l;
+}
+
+void canon_store_set_limits(canon_Store *s, const canon_limits *given) {
+  canon_limits l = canon_limits_default();
+  if (given->max_threads) l.max_threads = given->max_threads;
+  if (given->max_handles) l.max_handles = given->max_handles;
+  if (given->max_memory) l.max_memory = given->max_memory;
+  if (given->max_copy_bytes) l.max_copy_bytes = given->max_copy_bytes;
+  if (given->fiber_stack_size) l.fiber_stack_size = given->fiber_stack_size;
+  s->limits = l;
+  s->fibers.stack_size = (size_t)l.fiber_stack_size;
+}
+
 void canon_store_init(canon_Store *s) {
   memset(s, 0, sizeof *s);
-  s->max_threads = CANON_DEFAULT_MAX_THREADS;
+  s->limits = canon_limits_default();
   canon_sched_init(&s->sched, CANON_SCHED_DETERMINISTIC, 0);
 }
 

@@ -24,7 +24,31 @@
 typedef struct canon_thread canon_thread;
 typedef struct canon_task canon_task;
 
+/* The host's limits (docs/cli.md "Limits"): each has its default here and
+ * a command-line option, and a guest that reaches one gets a trap that
+ * names the option.  The spec's own limits (Table.MAX_LENGTH,
+ * MAX_LIST_BYTE_LENGTH, ...) stay as the spec gives them; these are
+ * tighter, so that a hostile guest meets a clear message instead of
+ * exhausting the machine. */
+typedef struct canon_limits {
+  uint32_t max_threads;  /* --max-threads: threads alive at once */
+  uint32_t max_handles;  /* --max-handles: entries in one handle table */
+  uint64_t max_memory;   /* --max-memory: host bytes the values of one
+                            lift (a call's arguments or results, one copy
+                            of a stream or future) may take */
+  uint64_t max_copy_bytes; /* --max-copy-bytes: host bytes one stream or
+                              future copy holds at once */
+  uint64_t fiber_stack_size; /* --fiber-stack-size: C stack of a thread */
+} canon_limits;
+
 #define CANON_DEFAULT_MAX_THREADS 10000
+#define CANON_DEFAULT_MAX_HANDLES (1u << 20)
+#define CANON_DEFAULT_MAX_MEMORY (512ull << 20)
+#define CANON_DEFAULT_MAX_COPY_BYTES (64ull << 20)
+#define CANON_DEFAULT_FIBER_STACK_SIZE CANON_FIBER_STACK_SIZE
+
+/* Every limit at its default. */
+canon_limits canon_limits_default(void);
 
 /* Something the store frees at teardown (what a trap or an abandoned
  * host call left behind). */
@@ -44,7 +68,8 @@ typedef struct canon_Store {
   /* every thread and task not yet freed, for teardown */
   canon_thread *threads;
   canon_task *tasks;
-  uint32_t nthreads, max_threads;
+  uint32_t nthreads;
+  canon_limits limits;
   /* set while the store is torn down: blocked threads are resumed so that
    * they unwind, and every blocking operation then fails */
   bool aborting;
@@ -56,6 +81,10 @@ typedef struct canon_Store {
 } canon_Store;
 
 void canon_store_init(canon_Store *s);
+/* Sets the store's limits to `given`, fields that are 0 keeping their
+ * default; call before instantiating anything in the store. */
+void canon_store_set_limits(canon_Store *s, const canon_limits *given);
+
 /* Unwinds every blocked thread, then frees threads, tasks and stacks. */
 void canon_store_free(canon_Store *s);
 

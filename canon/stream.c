@@ -6,7 +6,9 @@
 
 #include <assert.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "buf.h"
 #include "layout.h"
 #include "load_store.h"
 #include "store.h"
@@ -40,31 +42,143 @@ bool canon_buffer_init(canon_buffer *b, const canon_type *t,
   return true;
 }
 
-/* dst_buffer.write(src_buffer.read(n)): one transfer of n elements */
+/* ---- transfer: dst_buffer.write(src_buffer.read(n)) ---------------------
+ *
+ * The spec lifts all n elements into host values, then lowers them all.
+ * A copy may move up to 2^28 - 1 elements, so cmref keeps what it holds on
+ * the host bounded (--max-copy-bytes) without changing what the guests
+ * see:
+ *  - integers (u8 ... s64): load and store are inverse on every bit
+ *    pattern, so the bytes go from memory to memory, a chunk at a time;
+ *  - bool, f32, f64: the same, each element passed through the spec's
+ *    load and store conversions in place in the chunk (a bool becomes 0
+ *    or 1, a NaN the canonical NaN);
+ *  - other element types whose load is pure (canon_load_is_pure: numbers,
+ *    bools, flags and records of them) go through host values, a chunk at
+ *    a time: nothing can trap or be seen half-way, so chunks are
+ *    equivalent to one pass;
+ *  - anything else (strings, lists, variants, handles, ...) may trap part
+ *    way, or move handles: it is transferred in one pass, as the spec
+ *    does, and traps if the values would take more than --max-copy-bytes.
+ * Chunks run last to first when the two ranges overlap in one memory with
+ * the destination above the source, so every element is read before it
+ * is overwritten, as when everything is read first. */
+
+/* Bytes of host buffer for the memory-to-memory path: big enough to move
+ * memory at full speed, small enough to stay in cache. */
+#define COPY_CHUNK_BYTES (256u << 10)
+
+static const void *memory_id(const canon_memory *m) {
+  return m->id ? m->id : (const void *)m;
+}
+
+static uint64_t max_copy_bytes(const canon_buffer *b) {
+  const canon_Store *s = b->cx.inst ? b->cx.inst->store : NULL;
+  return s ? s->limits.max_copy_bytes : CANON_DEFAULT_MAX_COPY_BYTES;
+}
+
+/* Is t copied as bytes, through a chunk buffer? */
+static bool is_scalar(const canon_type *t) {
+  canon_kind k = canon_despecialize(t)->kind;
+  return k <= CANON_F64; /* bool, s8 ... u64, f32, f64 */
+}
+
+/* load then store of each of m scalars of kind k, in place in buf; a NaN
+ * stored into dst's memory goes through maybe_scramble_nan (a choice) */
+static void convert_scalars(canon_context *dst_cx, canon_kind k, uint8_t *buf,
+                            uint64_t m) {
+  if (k == CANON_BOOL) {
+    for (uint64_t i = 0; i < m; i++) buf[i] = buf[i] != 0;
+  } else if (k == CANON_F32) {
+    for (uint64_t i = 0; i < m; i++) {
+      uint32_t b;
+      memcpy(&b, buf + 4 * i, 4);
+      b = canon_encode_float_as_i32(dst_cx, canon_decode_i32_as_float(b));
+      memcpy(buf + 4 * i, &b, 4);
+    }
+  } else if (k == CANON_F64) {
+    for (uint64_t i = 0; i < m; i++) {
+      uint64_t b;
+      memcpy(&b, buf + 8 * i, 8);
+      b = canon_encode_float_as_i64(dst_cx, canon_decode_i64_as_float(b));
+      memcpy(buf + 8 * i, &b, 8);
+    }
+  }
+}
+
+/* Elements [first, first + m) of src to dst, through host values. */
+static bool transfer_values(canon_buffer *dst, canon_buffer *src,
+                            uint64_t first, uint32_t m, canon_trap *trap) {
+  uint64_t es = canon_elem_size(src->t, canon_opts_ptr_type(src->cx.opts));
+  canon_value *vs = NULL;
+  src->cx.host_bytes = 0; /* --max-memory counts one pass of values */
+  /* ReadableBufferGuestImpl.read */
+  if (!canon_load_list_from_valid_range(&src->cx, src->ptr + first * es, m,
+                                        src->t, &vs)) {
+    *trap = src->cx.trap;
+    return false;
+  }
+  /* WritableBufferGuestImpl.write */
+  bool ok = canon_store_list_into_valid_range(&dst->cx, vs,
+                                              dst->ptr + first * es, dst->t);
+  canon_value_free(vs);
+  if (!ok) *trap = dst->cx.trap;
+  return ok;
+}
+
+/* Elements [first, first + m) of src to dst, memory to memory. */
+static void transfer_bytes(canon_buffer *dst, canon_buffer *src,
+                           uint64_t first, uint32_t m, uint8_t *buf) {
+  uint64_t es = canon_elem_size(src->t, canon_opts_ptr_type(src->cx.opts));
+  const canon_memory *sm = src->cx.opts->memory, *dm = dst->cx.opts->memory;
+  sm->read(sm->env, src->ptr + first * es, buf, m * es);
+  convert_scalars(&dst->cx, canon_despecialize(src->t)->kind, buf, m);
+  dm->write(dm->env, dst->ptr + first * es, buf, m * es);
+}
+
 static bool transfer(canon_buffer *dst, canon_buffer *src, uint32_t n,
                      canon_trap *trap) {
   assert(n <= canon_buffer_remain(dst) && n <= canon_buffer_remain(src));
-  if (src->t) {
-    /* ReadableBufferGuestImpl.read */
-    canon_value *vs = NULL;
-    if (!canon_load_list_from_valid_range(&src->cx, src->ptr, n, src->t,
-                                          &vs)) {
-      *trap = src->cx.trap;
-      return false;
+  if (src->t && n > 0) {
+    canon_flat pt = canon_opts_ptr_type(src->cx.opts);
+    uint64_t es = canon_elem_size(src->t, pt);
+    bool bytes = is_scalar(src->t);
+    /* host bytes per element */
+    uint64_t per = bytes ? es : canon_host_bytes(src->t) + sizeof(void *);
+    uint64_t budget = max_copy_bytes(src);
+    if (bytes && budget > COPY_CHUNK_BYTES) budget = COPY_CHUNK_BYTES;
+    uint64_t chunk = budget / per ? budget / per : 1;
+    if (!bytes && !canon_load_is_pure(src->t)) {
+      if (chunk < n)
+        return canon_trapf(trap, CANON_TRAP_HOST_LIMIT,
+                           "host limit reached: a copy of %u elements of "
+                           "this type buffers at least %llu bytes on the "
+                           "host, more than %llu (--max-copy-bytes)",
+                           n, (unsigned long long)(n * per),
+                           (unsigned long long)max_copy_bytes(src));
+      chunk = n;
     }
-    src->ptr += n * canon_elem_size(src->t, canon_opts_ptr_type(src->cx.opts));
-    src->progress += n;
-    /* WritableBufferGuestImpl.write */
-    bool ok = canon_store_list_into_valid_range(&dst->cx, vs, dst->ptr, dst->t);
-    canon_value_free(vs);
-    if (!ok) {
-      *trap = dst->cx.trap;
-      return false;
+    if (chunk > n) chunk = n;
+    /* last chunk first if dst lies above an overlapping src */
+    bool backward =
+        memory_id(src->cx.opts->memory) == memory_id(dst->cx.opts->memory) &&
+        dst->ptr > src->ptr && dst->ptr < src->ptr + n * es;
+    uint8_t *buf = bytes ? canon_xrealloc(NULL, chunk * es) : NULL;
+    bool ok = true;
+    for (uint64_t done = 0; ok && done < n; done += chunk) {
+      uint32_t m = (uint32_t)(n - done < chunk ? n - done : chunk);
+      uint64_t first = backward ? n - done - m : done;
+      if (bytes)
+        transfer_bytes(dst, src, first, m, buf);
+      else
+        ok = transfer_values(dst, src, first, m, trap);
     }
+    free(buf);
+    if (!ok) return false;
+    src->ptr += n * es;
     dst->ptr += n * canon_elem_size(dst->t, canon_opts_ptr_type(dst->cx.opts));
-  } else {
-    src->progress += n;
   }
+  src->progress += n;
   dst->progress += n;
   return true;
 }

@@ -26,14 +26,14 @@ static void mem_write(canon_context *cx, uint64_t addr, const void *src,
   if (n) cx->opts->memory->write(cx->opts->memory->env, addr, src, n);
 }
 
-static uint8_t mem_byte(canon_context *cx, uint64_t addr) {
-  uint8_t b;
-  cx->opts->memory->read(cx->opts->memory->env, addr, &b, 1);
-  return b;
-}
-
-static void mem_set_byte(canon_context *cx, uint64_t addr, uint8_t b) {
-  mem_write(cx, addr, &b, 1);
+/* The spec's two checks of a realloc's result. */
+static bool realloc_result_ok(canon_context *cx, uint64_t ptr,
+                              uint64_t alignment, uint64_t n) {
+  CANON_TRAP_IF(cx, ptr != canon_align_to(ptr, alignment),
+                CANON_TRAP_REALLOC_UNALIGNED);
+  CANON_TRAP_IF(cx, canon_out_of_bounds(cx, ptr, n),
+                CANON_TRAP_REALLOC_OUT_OF_BOUNDS);
+  return true;
 }
 
 /* Loading: load_string */
@@ -51,17 +51,25 @@ uint64_t canon_utf16_tag(canon_flat pt) {
 
 typedef enum { ENC_UTF8, ENC_UTF16LE, ENC_LATIN1 } simple_encoding;
 
-/* bytes.decode('utf-8') with strict validation.  A sequence cut short by
- * the end of the input is "incomplete"; anything else is "invalid". */
-static bool decode_utf8(canon_context *cx, const uint8_t *s, uint64_t n,
-                        canon_buf *out) {
+/* bytes.decode('utf-8') with strict validation: the text stays as it is,
+ * so this only checks it, eight ASCII bytes at a time where it can.  A
+ * sequence cut short by the end of the input is "incomplete"; anything
+ * else is "invalid". */
+static bool check_utf8(canon_context *cx, const uint8_t *s, uint64_t n) {
   uint64_t i = 0;
   while (i < n) {
+    if (i + 8 <= n) {
+      uint64_t w;
+      memcpy(&w, s + i, 8);
+      if (!(w & 0x8080808080808080u)) {
+        i += 8;
+        continue;
+      }
+    }
     uint8_t c = s[i];
     uint64_t len;
     uint8_t lo = 0x80, hi = 0xBF;
     if (c < 0x80) {
-      canon_buf_byte(out, c);
       i++;
       continue;
     } else if (c >= 0xC2 && c <= 0xDF) {
@@ -84,7 +92,6 @@ static bool decode_utf8(canon_context *cx, const uint8_t *s, uint64_t n,
       if (k == 1 ? (b < lo || b > hi) : (b & 0xC0) != 0x80)
         return canon_trap_set(&cx->trap, CANON_TRAP_INVALID_UTF8);
     }
-    canon_buf_add(out, s + i, len);
     i += len;
   }
   return true;
@@ -93,6 +100,7 @@ static bool decode_utf8(canon_context *cx, const uint8_t *s, uint64_t n,
 /* bytes.decode('utf-16-le'): unpaired surrogates are errors. */
 static bool decode_utf16le(canon_context *cx, const uint8_t *s, uint64_t n,
                            canon_buf *out) {
+  canon_buf_reserve(out, n / 2 * 3); /* at most 3 bytes per code unit */
   for (uint64_t i = 0; i < n; i += 2) {
     uint32_t u = s[i] | (uint32_t)s[i + 1] << 8;
     if (u >= 0xD800 && u <= 0xDBFF) {
@@ -112,6 +120,7 @@ static bool decode_utf16le(canon_context *cx, const uint8_t *s, uint64_t n,
 
 /* bytes.decode('latin-1'): every byte is the code point U+00XX. */
 static void decode_latin1(const uint8_t *s, uint64_t n, canon_buf *out) {
+  canon_buf_reserve(out, 2 * n);
   for (uint64_t i = 0; i < n; i++) canon_buf_utf8(out, s[i]);
 }
 
@@ -153,14 +162,25 @@ bool canon_load_string_from_range(canon_context *cx, uint64_t ptr,
                 CANON_TRAP_UNALIGNED);
   CANON_TRAP_IF(cx, canon_out_of_bounds(cx, ptr, byte_length),
                 CANON_TRAP_STRING_OUT_OF_BOUNDS);
-  uint8_t *bytes = canon_xrealloc(NULL, byte_length);
+  if (!canon_charge_host_bytes(cx, byte_length + 1)) return false;
+  uint8_t *bytes = canon_xrealloc(NULL, byte_length + 1);
   if (byte_length)
     cx->opts->memory->read(cx->opts->memory->env, ptr, bytes, byte_length);
+  if (encoding == ENC_UTF8) {
+    /* UTF-8 stays UTF-8: the bytes read become the value's text */
+    if (!check_utf8(cx, bytes, byte_length)) {
+      free(bytes);
+      return false;
+    }
+    *out = canon_value_string_take((char *)bytes, byte_length,
+                                   cx->opts->string_encoding,
+                                   tagged_code_units);
+    return true;
+  }
   canon_buf s = {0};
   bool ok = true;
   switch (encoding) {
   case ENC_UTF8:
-    ok = decode_utf8(cx, bytes, byte_length, &s);
     break;
   case ENC_UTF16LE:
     ok = decode_utf16le(cx, bytes, byte_length, &s);
@@ -170,10 +190,14 @@ bool canon_load_string_from_range(canon_context *cx, uint64_t ptr,
     break;
   }
   free(bytes);
-  if (ok)
-    *out = canon_value_string_hinted(s.p ? s.p : "", s.n,
-                                     cx->opts->string_encoding,
-                                     tagged_code_units);
+  if (ok && !canon_charge_host_bytes(cx, s.n)) ok = false;
+  if (ok) {
+    size_t n = s.n;
+    canon_buf_reserve(&s, 1);
+    *out = canon_value_string_take(canon_buf_take(&s), n,
+                                   cx->opts->string_encoding,
+                                   tagged_code_units);
+  }
   free(s.p);
   return ok;
 }
@@ -188,6 +212,7 @@ static void encode(const canon_value *v, simple_encoding enc, canon_buf *out) {
     canon_buf_add(out, s, n);
     return;
   }
+  canon_buf_reserve(out, enc == ENC_LATIN1 ? n : 2 * n);
   while (i < n) {
     uint32_t c = canon_utf8_next(s, &i);
     if (enc == ENC_LATIN1) {
@@ -318,11 +343,16 @@ static bool store_string_copy(canon_context *cx, const canon_value *src,
                 CANON_TRAP_REALLOC_UNALIGNED);
   CANON_TRAP_IF(cx, canon_out_of_bounds(cx, ptr, dst_byte_length),
                 CANON_TRAP_REALLOC_OUT_OF_BOUNDS);
-  canon_buf encoded = {0};
-  encode(src, dst_encoding, &encoded);
-  assert(dst_byte_length == encoded.n);
-  mem_write(cx, ptr, encoded.p, encoded.n);
-  free(encoded.p);
+  if (dst_encoding == ENC_UTF8) { /* the text is UTF-8 already */
+    assert(dst_byte_length == src->u.str.len);
+    mem_write(cx, ptr, src->u.str.utf8, src->u.str.len);
+  } else {
+    canon_buf encoded = {0};
+    encode(src, dst_encoding, &encoded);
+    assert(dst_byte_length == encoded.n);
+    mem_write(cx, ptr, encoded.p, encoded.n);
+    free(encoded.p);
+  }
   *out_ptr = ptr;
   *out_units = src_code_units;
   return true;
@@ -362,13 +392,12 @@ static bool store_string_to_utf8(canon_context *cx, const canon_value *src,
   CANON_TRAP_IF(cx, canon_out_of_bounds(cx, ptr, src_code_units),
                 CANON_TRAP_REALLOC_OUT_OF_BOUNDS);
   const char *s = src->u.str.utf8;
-  size_t at = 0;
-  for (uint64_t i = 0; at < src->u.str.len; i++) {
-    uint32_t code_point = canon_utf8_next(s, &at);
-    if (code_point < 0x80) {
-      mem_set_byte(cx, ptr + i, (uint8_t)code_point);
-      continue;
-    }
+  /* The ASCII prefix, in one write: the spec stores it code point by code
+   * point, but no guest code runs before the realloc below. */
+  uint64_t i = 0;
+  while (i < src->u.str.len && (uint8_t)s[i] < 0x80) i++;
+  mem_write(cx, ptr, s, i);
+  if (i < src->u.str.len) {
     assert(worst_case_size <= CANON_REALLOC_I32_MAX);
     if (!canon_reallocate(cx, ptr, src_code_units, 1, worst_case_size, &ptr))
       return false;
@@ -435,29 +464,41 @@ static bool store_string_to_latin1_or_utf16(canon_context *cx,
                 CANON_TRAP_REALLOC_UNALIGNED);
   CANON_TRAP_IF(cx, canon_out_of_bounds(cx, ptr, src_code_units),
                 CANON_TRAP_REALLOC_OUT_OF_BOUNDS);
+  /* The Latin-1 prefix is collected on the host and written in one go
+   * (the spec stores it code point by code point; no guest code runs
+   * before the realloc), and inflated on the host from what the guest's
+   * memory holds after the realloc, as the spec's in-place loop reads it. */
   uint64_t dst_byte_length = 0;
   const char *s = src->u.str.utf8;
+  uint8_t *latin1 = canon_xrealloc(NULL, src->u.str.len + 1);
   size_t at = 0;
   while (at < src->u.str.len) {
     uint32_t usv = canon_utf8_next(s, &at);
     if (usv < (1u << 8)) {
-      mem_set_byte(cx, ptr + dst_byte_length, (uint8_t)usv);
-      dst_byte_length += 1;
+      latin1[dst_byte_length++] = (uint8_t)usv;
       continue;
     }
+    mem_write(cx, ptr, latin1, dst_byte_length);
     uint64_t worst_case_size = 2 * src_code_units;
     assert(worst_case_size <= CANON_REALLOC_I32_MAX);
-    if (!canon_reallocate(cx, ptr, src_code_units, 2, worst_case_size, &ptr))
+    if (!canon_reallocate(cx, ptr, src_code_units, 2, worst_case_size, &ptr) ||
+        !realloc_result_ok(cx, ptr, 2, worst_case_size)) {
+      free(latin1);
       return false;
-    CANON_TRAP_IF(cx, ptr != canon_align_to(ptr, 2),
-                  CANON_TRAP_REALLOC_UNALIGNED);
-    CANON_TRAP_IF(cx, canon_out_of_bounds(cx, ptr, worst_case_size),
-                  CANON_TRAP_REALLOC_OUT_OF_BOUNDS);
-    /* Inflate the Latin-1 prefix in place, last byte first. */
-    for (uint64_t j = dst_byte_length; j-- > 0;) {
-      mem_set_byte(cx, ptr + 2 * j, mem_byte(cx, ptr + j));
-      mem_set_byte(cx, ptr + 2 * j + 1, 0);
     }
+    /* Inflate the Latin-1 prefix (in place in the spec, last byte first:
+     * every byte it reads is one not yet overwritten). */
+    uint8_t *wide = canon_xrealloc(NULL, 2 * dst_byte_length + 1);
+    if (dst_byte_length)
+      cx->opts->memory->read(cx->opts->memory->env, ptr, latin1,
+                             dst_byte_length);
+    for (uint64_t j = 0; j < dst_byte_length; j++) {
+      wide[2 * j] = latin1[j];
+      wide[2 * j + 1] = 0;
+    }
+    mem_write(cx, ptr, wide, 2 * dst_byte_length);
+    free(wide);
+    free(latin1);
     canon_buf encoded = {0};
     encode(src, ENC_UTF16LE, &encoded);
     mem_write(cx, ptr + 2 * dst_byte_length, encoded.p + 2 * dst_byte_length,
@@ -476,6 +517,8 @@ static bool store_string_to_latin1_or_utf16(canon_context *cx,
     *out_units = (len / 2) | canon_utf16_tag(ptr_type(cx));
     return true;
   }
+  mem_write(cx, ptr, latin1, dst_byte_length);
+  free(latin1);
   if (dst_byte_length < src_code_units) {
     if (!canon_reallocate(cx, ptr, src_code_units, 2, dst_byte_length, &ptr))
       return false;
@@ -517,9 +560,15 @@ static bool store_probably_utf16_to_latin1_or_utf16(canon_context *cx,
     *out_units = (len / 2) | canon_utf16_tag(ptr_type(cx));
     return true;
   }
+  /* Compact to Latin-1 (in place in the spec, first byte first: every
+   * byte it reads is one not yet overwritten), on the host. */
   uint64_t latin1_size = len / 2;
-  for (uint64_t i = 0; i < latin1_size; i++)
-    mem_set_byte(cx, ptr + i, mem_byte(cx, ptr + 2 * i));
+  uint8_t *buf = canon_xrealloc(NULL, 2 * latin1_size + 1);
+  if (latin1_size)
+    cx->opts->memory->read(cx->opts->memory->env, ptr, buf, 2 * latin1_size);
+  for (uint64_t i = 0; i < latin1_size; i++) buf[i] = buf[2 * i];
+  mem_write(cx, ptr, buf, latin1_size);
+  free(buf);
   if (!canon_reallocate(cx, ptr, src_byte_length, 1, latin1_size, &ptr))
     return false;
   CANON_TRAP_IF(cx, canon_out_of_bounds(cx, ptr, latin1_size),

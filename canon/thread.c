@@ -19,10 +19,10 @@ static void fiber_main(void *arg) {
 canon_thread *canon_thread_new(canon_Store *s, canon_task *task,
                                canon_thread_fn func, void *env,
                                canon_trap *trap) {
-  if (s->nthreads >= s->max_threads) {
+  if (s->nthreads >= s->limits.max_threads) {
     canon_trapf(trap, CANON_TRAP_GUEST,
                 "thread limit reached (%u threads; see --max-threads)",
-                s->max_threads);
+                s->limits.max_threads);
     return NULL;
   }
   canon_thread *t = calloc(1, sizeof *t);

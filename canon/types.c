@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "layout.h"
 
 struct canon_type_arena {
   void **blocks;
@@ -50,6 +51,14 @@ static canon_type *new_type(canon_type_arena *a, canon_kind k) {
   return t;
 }
 
+/* Every built type gets its derived properties (types.h) here, once its
+ * fields and children are set; NULL if its expansion could not be built. */
+static const canon_type *finish(canon_type *t) {
+  if (!t->despecialized) return NULL;
+  canon_type_derive(t);
+  return t;
+}
+
 /* Static singletons: their expansion is themselves. */
 #define PRIM(k) [k] = {.kind = k, .despecialized = &prims[k]}
 static const canon_type prims[] = {
@@ -79,7 +88,7 @@ const canon_type *canon_type_list(canon_type_arena *a, const canon_type *elem) {
   if (!elem) return NULL;
   canon_type *t = new_type(a, CANON_LIST);
   t->u.list.elem = elem;
-  return t;
+  return finish(t);
 }
 
 const canon_type *canon_type_list_fixed(canon_type_arena *a,
@@ -90,7 +99,7 @@ const canon_type *canon_type_list_fixed(canon_type_arena *a,
   t->u.list.elem = elem;
   t->u.list.fixed = true;
   t->u.list.length = length;
-  return t;
+  return finish(t);
 }
 
 const canon_type *canon_type_record(canon_type_arena *a,
@@ -107,7 +116,7 @@ const canon_type *canon_type_record(canon_type_arena *a,
   canon_type *t = new_type(a, CANON_RECORD);
   t->u.record.fields = fs;
   t->u.record.n = n;
-  return t;
+  return finish(t);
 }
 
 /* despecialize: TupleType(ts) -> RecordType([FieldType(str(i), t) ...]) */
@@ -127,7 +136,7 @@ const canon_type *canon_type_tuple(canon_type_arena *a,
   t->u.tuple.ts = copy;
   t->u.tuple.n = n;
   t->despecialized = canon_type_record(a, fs, n);
-  return t;
+  return finish(t);
 }
 
 const canon_type *canon_type_variant(canon_type_arena *a,
@@ -144,7 +153,7 @@ const canon_type *canon_type_variant(canon_type_arena *a,
   canon_type *t = new_type(a, CANON_VARIANT);
   t->u.variant.cases = cs;
   t->u.variant.n = n;
-  return t;
+  return finish(t);
 }
 
 static const char *const *copy_labels(canon_type_arena *a,
@@ -167,7 +176,7 @@ const canon_type *canon_type_enum(canon_type_arena *a,
   t->u.labels.labels = ls;
   t->u.labels.n = n;
   t->despecialized = canon_type_variant(a, cs, n);
-  return t;
+  return finish(t);
 }
 
 /* despecialize: OptionType(t) -> VariantType([none, some(t)]) */
@@ -177,7 +186,7 @@ const canon_type *canon_type_option(canon_type_arena *a, const canon_type *p) {
   canon_type *t = new_type(a, CANON_OPTION);
   t->u.option = p;
   t->despecialized = canon_type_variant(a, cs, 2);
-  return t;
+  return finish(t);
 }
 
 /* despecialize: ResultType(ok, err) -> VariantType([ok(ok), error(err)]) */
@@ -188,7 +197,7 @@ const canon_type *canon_type_result(canon_type_arena *a, const canon_type *ok,
   t->u.result.ok = ok;
   t->u.result.err = err;
   t->despecialized = canon_type_variant(a, cs, 2);
-  return t;
+  return finish(t);
 }
 
 /* despecialize: MapType(k, v) -> ListType(despecialize(TupleType([k, v]))).
@@ -203,7 +212,7 @@ const canon_type *canon_type_map(canon_type_arena *a, const canon_type *k,
   t->u.map.k = k;
   t->u.map.v = v;
   t->despecialized = canon_type_list(a, canon_type_tuple(a, kv, 2));
-  return t;
+  return finish(t);
 }
 
 /* flags: 1 to 32 labels (CanonicalABI.md "Alignment": assert(0 < n <= 32)) */
@@ -215,7 +224,7 @@ const canon_type *canon_type_flags(canon_type_arena *a,
   canon_type *t = new_type(a, CANON_FLAGS);
   t->u.labels.labels = ls;
   t->u.labels.n = n;
-  return t;
+  return finish(t);
 }
 
 const canon_type *canon_type_own(canon_type_arena *a,
@@ -223,7 +232,7 @@ const canon_type *canon_type_own(canon_type_arena *a,
   if (!rt) return NULL;
   canon_type *t = new_type(a, CANON_OWN);
   t->u.rt = rt;
-  return t;
+  return finish(t);
 }
 
 const canon_type *canon_type_borrow(canon_type_arena *a,
@@ -231,19 +240,19 @@ const canon_type *canon_type_borrow(canon_type_arena *a,
   if (!rt) return NULL;
   canon_type *t = new_type(a, CANON_BORROW);
   t->u.rt = rt;
-  return t;
+  return finish(t);
 }
 
 const canon_type *canon_type_stream(canon_type_arena *a, const canon_type *p) {
   canon_type *t = new_type(a, CANON_STREAM);
   t->u.payload = p;
-  return t;
+  return finish(t);
 }
 
 const canon_type *canon_type_future(canon_type_arena *a, const canon_type *p) {
   canon_type *t = new_type(a, CANON_FUTURE);
   t->u.payload = p;
-  return t;
+  return finish(t);
 }
 
 const canon_functype *canon_functype_new(canon_type_arena *a,
@@ -298,6 +307,7 @@ static void print_opt(canon_buf *b, const canon_type *t) {
 }
 
 static void print_type(canon_buf *b, const canon_type *t) {
+  if (b->n > CANON_TYPE_STRING_MAX) return; /* cut below */
   switch (t->kind) {
   case CANON_LIST:
     canon_buf_str(b, "(list ");
@@ -377,6 +387,10 @@ static void print_type(canon_buf *b, const canon_type *t) {
 char *canon_type_to_string(const canon_type *t) {
   canon_buf b = {0};
   print_type(&b, t);
+  if (b.n > CANON_TYPE_STRING_MAX) {
+    b.n = CANON_TYPE_STRING_MAX - 3;
+    canon_buf_str(&b, "...");
+  }
   return canon_buf_take(&b);
 }
 
@@ -384,33 +398,111 @@ static bool label_eq(const char *a, const char *b) {
   return (!a && !b) || (a && b && strcmp(a, b) == 0);
 }
 
+/* The pairs of types already being compared or found equal: types are
+ * DAGs (`tuple<t, t>` nested 30 times has 2^30 paths), and a pair met
+ * again needs no second walk.  A pair that turns out unequal ends the
+ * whole comparison, so assuming the pair equal while it is compared is
+ * sound.  Open addressing over a power-of-two array. */
+static size_t pair_hash(const void *a, const void *b, size_t cap) {
+  uint64_t h = (uint64_t)(uintptr_t)a * 0x9E3779B97F4A7C15u ^
+               (uint64_t)(uintptr_t)b * 0xC2B2AE3D27D4EB4Fu;
+  return (size_t)(h ^ (h >> 29)) & (cap - 1);
+}
+
+/* Open addressing over a power-of-two array, at most half full. */
+bool canon_type_pairs_add(canon_type_pairs *ps, const void *a, const void *b) {
+  if (2 * (ps->n + 1) > ps->cap) {
+    canon_type_pairs g = {NULL, ps->cap ? 2 * ps->cap : 64, 0};
+    g.slots = canon_xrealloc(NULL, g.cap * sizeof *g.slots);
+    memset(g.slots, 0, g.cap * sizeof *g.slots);
+    for (size_t i = 0; i < ps->cap; i++)
+      if (ps->slots[i][0])
+        canon_type_pairs_add(&g, ps->slots[i][0], ps->slots[i][1]);
+    free(ps->slots);
+    *ps = g;
+  }
+  size_t i = pair_hash(a, b, ps->cap);
+  for (; ps->slots[i][0]; i = (i + 1) & (ps->cap - 1))
+    if (ps->slots[i][0] == a && ps->slots[i][1] == b) return false;
+  ps->slots[i][0] = a;
+  ps->slots[i][1] = b;
+  ps->n++;
+  return true;
+}
+
+void canon_type_pairs_free(canon_type_pairs *ps) {
+  free(ps->slots);
+  memset(ps, 0, sizeof *ps);
+}
+
+/* The pairs of types already being compared or found equal: types are
+ * DAGs (`tuple<t, t>` nested 30 times has 2^30 paths), and a pair met
+ * again needs no second walk.  A pair that turns out unequal ends the
+ * whole comparison, so assuming the pair equal while it is compared is
+ * sound. */
+typedef canon_type_pairs pair_set;
+
+static bool pair_add(pair_set *ps, const canon_type *a, const canon_type *b) {
+  return canon_type_pairs_add(ps, a, b);
+}
+
+static bool type_equal(const canon_type *a, const canon_type *b,
+                       pair_set *ps);
+
+bool canon_type_set_add(canon_type_set *s, const void *p) {
+  return canon_type_pairs_add(s, p, NULL);
+}
+
+void canon_type_set_free(canon_type_set *s) { canon_type_pairs_free(s); }
+
 /* Structural equality of value types, as the spec's `==` on its type
- * objects (resource types by identity). */
+ * objects (resource types by identity).  Linear in the types' DAGs. */
 bool canon_type_equal(const canon_type *a, const canon_type *b) {
+  pair_set ps = {0};
+  bool r = type_equal(a, b, &ps);
+  canon_type_pairs_free(&ps);
+  return r;
+}
+
+/* Equal types have equal derived layouts: a cheap early "no". */
+static bool same_info(const canon_type *a, const canon_type *b) {
+  const canon_type_info *x = &a->info, *y = &b->info;
+  return x->depth == y->depth && x->elem_size[0] == y->elem_size[0] &&
+         x->elem_size[1] == y->elem_size[1] &&
+         x->alignment[0] == y->alignment[0] &&
+         x->contains == y->contains;
+}
+
+static bool type_equal(const canon_type *a, const canon_type *b,
+                       pair_set *ps) {
   if (a == b) return true;
   if (!a || !b || a->kind != b->kind) return false;
+  if (a->info.derived && b->info.derived) {
+    if (!same_info(a, b)) return false;
+    if (!pair_add(ps, a, b)) return true;
+  }
   switch (a->kind) {
   case CANON_LIST:
     return a->u.list.fixed == b->u.list.fixed &&
            a->u.list.length == b->u.list.length &&
-           canon_type_equal(a->u.list.elem, b->u.list.elem);
+           type_equal(a->u.list.elem, b->u.list.elem, ps);
   case CANON_RECORD:
     if (a->u.record.n != b->u.record.n) return false;
     for (uint32_t i = 0; i < a->u.record.n; i++)
       if (!label_eq(a->u.record.fields[i].label, b->u.record.fields[i].label) ||
-          !canon_type_equal(a->u.record.fields[i].t, b->u.record.fields[i].t))
+          !type_equal(a->u.record.fields[i].t, b->u.record.fields[i].t, ps))
         return false;
     return true;
   case CANON_TUPLE:
     if (a->u.tuple.n != b->u.tuple.n) return false;
     for (uint32_t i = 0; i < a->u.tuple.n; i++)
-      if (!canon_type_equal(a->u.tuple.ts[i], b->u.tuple.ts[i])) return false;
+      if (!type_equal(a->u.tuple.ts[i], b->u.tuple.ts[i], ps)) return false;
     return true;
   case CANON_VARIANT:
     if (a->u.variant.n != b->u.variant.n) return false;
     for (uint32_t i = 0; i < a->u.variant.n; i++)
       if (!label_eq(a->u.variant.cases[i].label, b->u.variant.cases[i].label) ||
-          !canon_type_equal(a->u.variant.cases[i].t, b->u.variant.cases[i].t))
+          !type_equal(a->u.variant.cases[i].t, b->u.variant.cases[i].t, ps))
         return false;
     return true;
   case CANON_ENUM:
@@ -419,17 +511,17 @@ bool canon_type_equal(const canon_type *a, const canon_type *b) {
     for (uint32_t i = 0; i < a->u.labels.n; i++)
       if (!label_eq(a->u.labels.labels[i], b->u.labels.labels[i])) return false;
     return true;
-  case CANON_OPTION: return canon_type_equal(a->u.option, b->u.option);
+  case CANON_OPTION: return type_equal(a->u.option, b->u.option, ps);
   case CANON_RESULT:
-    return canon_type_equal(a->u.result.ok, b->u.result.ok) &&
-           canon_type_equal(a->u.result.err, b->u.result.err);
+    return type_equal(a->u.result.ok, b->u.result.ok, ps) &&
+           type_equal(a->u.result.err, b->u.result.err, ps);
   case CANON_MAP:
-    return canon_type_equal(a->u.map.k, b->u.map.k) &&
-           canon_type_equal(a->u.map.v, b->u.map.v);
+    return type_equal(a->u.map.k, b->u.map.k, ps) &&
+           type_equal(a->u.map.v, b->u.map.v, ps);
   case CANON_OWN:
   case CANON_BORROW: return a->u.rt == b->u.rt;
   case CANON_STREAM:
-  case CANON_FUTURE: return canon_type_equal(a->u.payload, b->u.payload);
+  case CANON_FUTURE: return type_equal(a->u.payload, b->u.payload, ps);
   default: return true; /* primitive: the kind says it all */
   }
 }

@@ -74,10 +74,43 @@ typedef struct canon_case {
   const canon_type *t;
 } canon_case;
 
+/* At most this many core types of flatten_type(t) are kept (layout.h,
+ * canon_flatten_type): every use compares the length with
+ * MAX_FLAT_PARAMS or less and replaces a longer list by one pointer. */
+#define CANON_FLAT_CAP 17
+
+/* The deepest value type cmref accepts: a type nests at most this many
+ * list/record/variant/... levels (a primitive has depth 1).  The spec
+ * sets no bound; this one keeps every walk of a type or of a value (load,
+ * store, lift, lower, free, print) within a fiber's stack.  Validation
+ * rejects deeper types ("type nesting depth exceeds the limit"). */
+#define CANON_MAX_TYPE_DEPTH 100
+
+/* Properties derived once, when the type is built (types.c calls
+ * canon_type_derive, layout.c), so that alignment, elem_size, flattening
+ * and the predicates cost O(1) per use and building a type costs O(1) per
+ * node of its DAG: `tuple<t, t>` nested 30 times has 2^30 paths but 31
+ * nodes.  Indices [0]/[1] are the pointer types i32/i64. */
+typedef struct canon_type_info {
+  bool derived; /* false only for the static primitive singletons */
+  uint8_t contains; /* the predicates that hold somewhere in t (layout.c) */
+  uint32_t depth;          /* nesting depth of the despecialized type */
+  uint32_t alignment[2];
+  uint64_t elem_size[2];   /* saturates at UINT64_MAX */
+  uint8_t nflat[2];        /* min(len(flatten_type(t)), CANON_FLAT_CAP) */
+  uint8_t flat[2][CANON_FLAT_CAP]; /* canon_flat values */
+  /* A lower bound of the host bytes a value of this type takes when it
+   * is lifted (its smallest variant cases, its lists and strings empty),
+   * so that a lift certain to pass --max-memory traps before it starts;
+   * saturates at UINT64_MAX. */
+  uint64_t host_bytes;
+} canon_type_info;
+
 struct canon_type {
   canon_kind kind;
   /* despecialize(t): the expansion of a specialized type, else t itself. */
   const canon_type *despecialized;
+  canon_type_info info;
   union {
     struct {
       const canon_type *elem;
@@ -164,13 +197,33 @@ const canon_functype *canon_functype_new(canon_type_arena *a,
                                          uint32_t nparams,
                                          const canon_type *result, bool async);
 
+/* A set of types (or other pointers), hashed: for walks over a type that
+ * must visit each node of its DAG once (types can share children, and a
+ * type tree can have exponentially many paths).  Zero-initialise. */
+typedef struct canon_type_pairs {
+  const void *(*slots)[2];
+  size_t cap, n;
+} canon_type_pairs;
+/* Adds (a, b) (a not NULL); false if it was there already. */
+bool canon_type_pairs_add(canon_type_pairs *s, const void *a, const void *b);
+void canon_type_pairs_free(canon_type_pairs *s);
+/* A set of single pointers: pairs (p, NULL). */
+typedef canon_type_pairs canon_type_set;
+bool canon_type_set_add(canon_type_set *s, const void *p);
+void canon_type_set_free(canon_type_set *s);
+
+/* nesting depth of t (1 for a primitive) */
+uint32_t canon_type_depth(const canon_type *t);
+
 /* "bool", "u32", "list", ... as written in the text format. */
 const char *canon_kind_name(canon_kind k);
 /* t1 == t2 of the spec: structural, resource types by identity (NULL: no
  * type) */
 bool canon_type_equal(const canon_type *a, const canon_type *b);
-/* Appends the type in text-format syntax, e.g. `(record (field "a" u32))`;
- * returns a malloc'd string. */
+/* The type in text-format syntax, e.g. `(record (field "a" u32))`, as a
+ * malloc'd string.  A type is a DAG and may print exponentially long, so
+ * the text stops at CANON_TYPE_STRING_MAX bytes, ending in "...". */
+#define CANON_TYPE_STRING_MAX 4096
 char *canon_type_to_string(const canon_type *t);
 
 /* Convenience for C tests and the front end: array literal + length. */

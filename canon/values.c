@@ -122,6 +122,18 @@ canon_value *canon_value_string_hinted(const char *utf8, size_t len,
   return v;
 }
 
+canon_value *canon_value_string_take(char *utf8, size_t len,
+                                     canon_string_encoding encoding,
+                                     uint64_t tagged_code_units) {
+  canon_value *v = new_value(CANON_STRING);
+  utf8[len] = 0;
+  v->u.str.utf8 = utf8;
+  v->u.str.len = len;
+  v->u.str.encoding = encoding;
+  v->u.str.tagged_code_units = tagged_code_units;
+  return v;
+}
+
 canon_value *canon_value_list_new(canon_kind k, uint32_t n) {
   assert(k == CANON_LIST || k == CANON_TUPLE);
   canon_value *v = new_value(k);

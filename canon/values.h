@@ -115,6 +115,12 @@ canon_value *canon_value_string(const char *utf8, size_t len);
 canon_value *canon_value_string_hinted(const char *utf8, size_t len,
                                        canon_string_encoding encoding,
                                        uint64_t tagged_code_units);
+/* The same, taking over utf8: a malloc'd buffer of len + 1 bytes whose
+ * first len bytes are valid UTF-8 (not checked again: the loader has just
+ * validated them, and a second pass over a 256 MiB string costs). */
+canon_value *canon_value_string_take(char *utf8, size_t len,
+                                     canon_string_encoding encoding,
+                                     uint64_t tagged_code_units);
 /* list / tuple with n empty slots, filled with canon_value_set_item. */
 canon_value *canon_value_list_new(canon_kind k, uint32_t n);
 void canon_value_set_item(canon_value *v, uint32_t i, canon_value *item);

@@ -142,7 +142,9 @@ int cli_invoke_component(const char *path, const char *src, size_t len,
                                       : CANON_SCHED_DETERMINISTIC,
                    comp->seed);
   cs->sched.profile = comp->profile;
-  if (comp->max_threads) cs->max_threads = comp->max_threads;
+  canon_limits limits = comp->limits;
+  if (comp->max_threads) limits.max_threads = comp->max_threads;
+  canon_store_set_limits(cs, &limits);
   int rc = EXIT_FAIL;
   char msg[512] = "";
   comp_inst *inst = NULL;

@@ -51,6 +51,19 @@ static const char usage_main[] =
   "                          current spec) or wasm-2.0 (the frozen Wasm 2.0\n"\
   "                          spec: one memory, no extended constants)\n"
 
+/* ---- the Canonical ABI's host limits (canon/store.h canon_limits) ----
+ * One block, kept apart for the option parser being rewritten: help text,
+ * and parse_canon_limit() below.  SIZE takes a K, M or G suffix (KiB,
+ * MiB, GiB). */
+#define CANON_LIMIT_HELP                                                     \
+  "  --max-handles N         entries in one handle table (default 1048576)\n"\
+  "  --max-memory SIZE       host memory the values of one lift or copy may\n"\
+  "                          take (default 512M)\n"                            \
+  "  --max-copy-bytes SIZE   host memory one stream/future copy holds at\n" \
+  "                          once (default 64M)\n"                           \
+  "  --fiber-stack-size SIZE C stack of each Component Model thread\n"      \
+  "                          (default 1M, at least 256K)\n"
+
 #define LIMIT_HELP                                                           \
   "limits (for code that runs):\n"                                           \
   "  --fuel N                stop after N instructions (default: no limit)\n" \
@@ -59,6 +72,7 @@ static const char usage_main[] =
   "  --max-memory-pages N    largest memory, in 64 KiB pages (default 65536)\n"\
   "  --max-threads N         Component Model threads alive at once\n"        \
   "                          (default 10000)\n"                              \
+  CANON_LIMIT_HELP                                                           \
   FEATURES_HELP
 
 #define SCHED_HELP                                                           \
@@ -186,6 +200,7 @@ typedef struct opts {
 } opts;
 
 static bool parse_u64(const char *s, uint64_t max, uint64_t *out);
+static int parse_canon_limit(opts *o, const char *a, const char *v);
 
 /* Appends choice c to o->forced. */
 static void add_forced(opts *o, uint32_t c) {
@@ -348,6 +363,21 @@ static int parse_opts(const char *cmd, int argc, char **argv, opts *o) {
     } else if ((v = opt_value(a, "--max-memory-pages", &i, argc, argv))) {
       if (!parse_u64(v, UINT64_MAX, &n)) goto bad_number;
       o->cfg.max_memory_pages = n;
+    } else if ((v = opt_value(a, "--max-handles", &i, argc, argv)) ||
+               (v = opt_value(a, "--max-memory", &i, argc, argv)) ||
+               (v = opt_value(a, "--max-copy-bytes", &i, argc, argv)) ||
+               (v = opt_value(a, "--fiber-stack-size", &i, argc, argv))) {
+      /* the Canonical ABI's host limits (parse_canon_limit) */
+      char name[32];
+      size_t k = strcspn(a, "=");
+      snprintf(name, sizeof name, "%.*s", (int)k, a);
+      if (parse_canon_limit(o, name, v) < 0) {
+        fprintf(stderr, "cmref %s: %s needs %s, got \"%s\"\n", cmd, name,
+                strcmp(name, "--max-handles") ? "a size in bytes (with an "
+                "optional K, M or G; --fiber-stack-size at least 256K)"
+                : "a positive integer below 2^28", v);
+        return EXIT_USAGE;
+      }
     } else {
       fprintf(stderr, "cmref %s: unknown option %s (see cmref %s --help)\n",
               cmd, a, cmd);
@@ -369,6 +399,51 @@ static int parse_opts(const char *cmd, int argc, char **argv, opts *o) {
     return EXIT_USAGE;
   }
   return 0;
+}
+
+/* ---- the Canonical ABI's host limits (see CANON_LIMIT_HELP) -------------- */
+
+/* A byte count: digits, then an optional K, M or G (binary units). */
+static bool parse_size(const char *s, uint64_t *out) {
+  char num[32];
+  size_t n = strlen(s);
+  if (n == 0 || n >= sizeof num) return false;
+  memcpy(num, s, n + 1);
+  unsigned shift = 0;
+  switch (num[n - 1]) {
+  case 'K': case 'k': shift = 10; break;
+  case 'M': case 'm': shift = 20; break;
+  case 'G': case 'g': shift = 30; break;
+  default: break;
+  }
+  if (shift) num[n - 1] = 0;
+  uint64_t v;
+  if (!parse_u64(num, UINT64_MAX >> shift, &v)) return false;
+  *out = v << shift;
+  return true;
+}
+
+/* Parses option a (value v) if it is one of the limits: 1 if taken, 0 if
+ * not a limit option, -1 if its value is bad (the caller reports it). */
+static int parse_canon_limit(opts *o, const char *a, const char *v) {
+  canon_limits *l = &o->comp.limits;
+  uint64_t n;
+  if (!strcmp(a, "--max-handles")) {
+    if (!parse_u64(v, (1u << 28) - 1, &n) || n == 0) return -1;
+    l->max_handles = (uint32_t)n;
+  } else if (!strcmp(a, "--max-memory")) {
+    if (!parse_size(v, &n) || n == 0) return -1;
+    l->max_memory = n;
+  } else if (!strcmp(a, "--max-copy-bytes")) {
+    if (!parse_size(v, &n) || n == 0) return -1;
+    l->max_copy_bytes = n;
+  } else if (!strcmp(a, "--fiber-stack-size")) {
+    if (!parse_size(v, &n) || n < (256u << 10) || n > (1ull << 32)) return -1;
+    l->fiber_stack_size = n;
+  } else {
+    return 0;
+  }
+  return 1;
 }
 
 /* ---- run ------------------------------------------------------------------ */

@@ -376,26 +376,8 @@ bool v_alias(vctx *v, vscope *s, const comp_alias *a, const comp_pos *pos) {
   return false;
 }
 
-static bool ct_has_res(const canon_type *t) {
-  if (!t) return false;
-  switch (t->kind) {
-  case CANON_OWN:
-  case CANON_BORROW: return true;
-  case CANON_LIST: return ct_has_res(t->u.list.elem);
-  case CANON_RECORD:
-    for (uint32_t i = 0; i < t->u.record.n; i++)
-      if (ct_has_res(t->u.record.fields[i].t)) return true;
-    return false;
-  case CANON_VARIANT:
-    for (uint32_t i = 0; i < t->u.variant.n; i++)
-      if (ct_has_res(t->u.variant.cases[i].t)) return true;
-    return false;
-  case CANON_STREAM:
-  case CANON_FUTURE: return ct_has_res(t->u.payload);
-  default:
-    return t->despecialized != t && ct_has_res(t->despecialized);
-  }
-}
+/* memoised on the type (canon/layout.c): linear in the type's DAG */
+static bool ct_has_res(const canon_type *t) { return canon_contains_handle(t); }
 
 static bool ent_has_res(const vent *e);
 
@@ -431,29 +413,43 @@ static bool in_list(const vres_list *l, const vres *r) {
     if (l->v[i] == r) return true;
   return false;
 }
-static bool ct_foreign(const canon_type *t, const vres_list *b1,
-                       const vres_list *b2) {
-  if (!t) return false;
+/* Each node of the type's DAG is visited once (seen): a node seen before
+ * had no foreign resource, or the walk would have ended. */
+static bool ct_foreign_walk(const canon_type *t, const vres_list *b1,
+                            const vres_list *b2, canon_type_set *seen) {
+  if (!t || !canon_contains_handle(t) || !canon_type_set_add(seen, t))
+    return false;
   switch (t->kind) {
   case CANON_OWN:
   case CANON_BORROW: {
     const vres *r = vres_of(t->u.rt);
     return !in_list(b1, r) && !in_list(b2, r);
   }
-  case CANON_LIST: return ct_foreign(t->u.list.elem, b1, b2);
+  case CANON_LIST: return ct_foreign_walk(t->u.list.elem, b1, b2, seen);
   case CANON_RECORD:
     for (uint32_t i = 0; i < t->u.record.n; i++)
-      if (ct_foreign(t->u.record.fields[i].t, b1, b2)) return true;
+      if (ct_foreign_walk(t->u.record.fields[i].t, b1, b2, seen))
+        return true;
     return false;
   case CANON_VARIANT:
     for (uint32_t i = 0; i < t->u.variant.n; i++)
-      if (ct_foreign(t->u.variant.cases[i].t, b1, b2)) return true;
+      if (ct_foreign_walk(t->u.variant.cases[i].t, b1, b2, seen))
+        return true;
     return false;
   case CANON_STREAM:
-  case CANON_FUTURE: return ct_foreign(t->u.payload, b1, b2);
+  case CANON_FUTURE: return ct_foreign_walk(t->u.payload, b1, b2, seen);
   default:
-    return t->despecialized != t && ct_foreign(t->despecialized, b1, b2);
+    return t->despecialized != t &&
+           ct_foreign_walk(t->despecialized, b1, b2, seen);
   }
+}
+
+static bool ct_foreign(const canon_type *t, const vres_list *b1,
+                       const vres_list *b2) {
+  canon_type_set seen = {0};
+  bool r = ct_foreign_walk(t, b1, b2, &seen);
+  canon_type_set_free(&seen);
+  return r;
 }
 static bool foreign_in(const vnamed *l, uint32_t n, const vres_list *b1,
                        const vres_list *b2) {

@@ -72,22 +72,9 @@ typedef struct vopts {
   canon_options o;
 } vopts;
 
+/* memoised on the type (canon/layout.c): linear in the type's DAG */
 static bool contains_list_or_string(const canon_type *t) {
-  if (!t) return false;
-  t = canon_despecialize(t);
-  switch (t->kind) {
-  case CANON_STRING: return true;
-  case CANON_LIST: return true;
-  case CANON_RECORD:
-    for (uint32_t i = 0; i < t->u.record.n; i++)
-      if (contains_list_or_string(t->u.record.fields[i].t)) return true;
-    return false;
-  case CANON_VARIANT:
-    for (uint32_t i = 0; i < t->u.variant.n; i++)
-      if (contains_list_or_string(t->u.variant.cases[i].t)) return true;
-    return false;
-  default: return false;
-  }
+  return canon_contains_list_or_string(t);
 }
 
 static bool parse_opts(vctx *v, vscope *s, const comp_canonopt *opts,

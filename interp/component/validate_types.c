@@ -226,6 +226,14 @@ static const canon_type *defvaltype(vctx *v, vscope *s,
     v_fail(v, pos, "invalid value type");
     return NULL;
   }
+  /* cmref's own bound (types.h): deeper types are refused here, so that
+   * no walk of a type or a value can exhaust a fiber's stack */
+  if (canon_type_depth(r) > CANON_MAX_TYPE_DEPTH) {
+    v_fail(v, pos, "type nesting depth %u exceeds the limit of %u "
+           "(cmref's CANON_MAX_TYPE_DEPTH)", canon_type_depth(r),
+           CANON_MAX_TYPE_DEPTH);
+    return NULL;
+  }
   if (canon_elem_size(r, CANON_FLAT_I64) > V_MAX_TYPE_SIZE) {
     v_fail(v, pos, "type size exceeds maximum byte size of %u",
            V_MAX_TYPE_SIZE);
@@ -780,6 +788,9 @@ typedef struct vmsg {
   char *buf;       /* the innermost reason */
   size_t n;
   char trail[320]; /* where it was met, innermost first: "in ..., in ..." */
+  /* pairs of value types already checked (or being checked) in this walk:
+   * types are DAGs, and a pair met again holds (a failure ends the walk) */
+  canon_type_pairs seen;
 } vmsg;
 
 static bool why(vmsg *w, const char *fmt, ...)
@@ -850,6 +861,7 @@ static bool ct_sub_top(vctx *v, vsubst *m, const canon_type *a,
                        const canon_type *b, vmsg *w, bool top);
 static bool ct_sub(vctx *v, vsubst *m, const canon_type *a,
                    const canon_type *b, vmsg *w) {
+  if (a && b && !canon_type_pairs_add(&w->seen, a, b)) return true;
   return ct_sub_top(v, m, a, b, w, false);
 }
 static bool ct_sub_top(vctx *v, vsubst *m, const canon_type *a,
@@ -1014,7 +1026,7 @@ static bool limits_sub(const core_limits *a, const core_limits *b) {
 bool v_sub_core(vctx *v, const vcore_ext *a, const vcore_ext *b, char *msg,
                 size_t n) {
   (void)v;
-  vmsg w = {msg, n, ""};
+  vmsg w = {msg, n, "", {0}};
   if (a->kind != b->kind)
     return why(&w, "expected %s, found %s", core_kind_word(b->kind),
                core_kind_word(a->kind));
@@ -1204,8 +1216,10 @@ bool v_sub_ent_bind(vctx *v, const vent *a, const vent *b, vsubst *m,
   if (!m) m = &local;
   char buf[480];
   buf[0] = 0;
-  vmsg w = {buf, sizeof buf, ""};
-  if (ent_sub(v, m, a, b, &w)) return true;
+  vmsg w = {buf, sizeof buf, "", {0}};
+  bool ok = ent_sub(v, m, a, b, &w);
+  canon_type_pairs_free(&w.seen);
+  if (ok) return true;
   const char *sep = w.trail[0] ? ", " : "";
   if (context && name)
     return v_fail(v, pos, "type mismatch %s%s%s `%s`: %s", w.trail, sep,
@@ -1229,8 +1243,12 @@ static bool vis_has(const vis *x, const void *p) {
          vptrset_has(&x->local, p);
 }
 
-static bool ct_named(const vis *x, const canon_type *t, bool top) {
+/* A type is a DAG: each node is checked once per walk (seen), since a
+ * node already checked passed (a failure ends the walk). */
+static bool ct_named_walk(const vis *x, const canon_type *t, bool top,
+                          canon_type_set *seen) {
   if (!t) return true;
+  if (!top && !canon_type_set_add(seen, t)) return true;
   switch (t->kind) {
   case CANON_RECORD:
   case CANON_VARIANT:
@@ -1243,29 +1261,39 @@ static bool ct_named(const vis *x, const canon_type *t, bool top) {
   default: break;
   }
   switch (t->kind) {
-  case CANON_LIST: return ct_named(x, t->u.list.elem, false);
+  case CANON_LIST: return ct_named_walk(x, t->u.list.elem, false, seen);
   case CANON_RECORD:
     for (uint32_t i = 0; i < t->u.record.n; i++)
-      if (!ct_named(x, t->u.record.fields[i].t, false)) return false;
+      if (!ct_named_walk(x, t->u.record.fields[i].t, false, seen))
+        return false;
     return true;
   case CANON_VARIANT:
     for (uint32_t i = 0; i < t->u.variant.n; i++)
-      if (!ct_named(x, t->u.variant.cases[i].t, false)) return false;
+      if (!ct_named_walk(x, t->u.variant.cases[i].t, false, seen))
+        return false;
     return true;
   case CANON_TUPLE:
     for (uint32_t i = 0; i < t->u.tuple.n; i++)
-      if (!ct_named(x, t->u.tuple.ts[i], false)) return false;
+      if (!ct_named_walk(x, t->u.tuple.ts[i], false, seen)) return false;
     return true;
-  case CANON_OPTION: return ct_named(x, t->u.option, false);
+  case CANON_OPTION: return ct_named_walk(x, t->u.option, false, seen);
   case CANON_RESULT:
-    return ct_named(x, t->u.result.ok, false) &&
-           ct_named(x, t->u.result.err, false);
+    return ct_named_walk(x, t->u.result.ok, false, seen) &&
+           ct_named_walk(x, t->u.result.err, false, seen);
   case CANON_MAP:
-    return ct_named(x, t->u.map.k, false) && ct_named(x, t->u.map.v, false);
+    return ct_named_walk(x, t->u.map.k, false, seen) &&
+           ct_named_walk(x, t->u.map.v, false, seen);
   case CANON_STREAM:
-  case CANON_FUTURE: return ct_named(x, t->u.payload, false);
+  case CANON_FUTURE: return ct_named_walk(x, t->u.payload, false, seen);
   default: return true;
   }
+}
+
+static bool ct_named(const vis *x, const canon_type *t, bool top) {
+  canon_type_set seen = {0};
+  bool ok = ct_named_walk(x, t, top, &seen);
+  canon_type_set_free(&seen);
+  return ok;
 }
 
 static bool ent_named(vctx *v, vis *x, const vent *e);

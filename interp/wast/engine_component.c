@@ -402,7 +402,9 @@ wast_engine *wast_component_engine_new(wast_engine *core,
                      opt->sched_random ? CANON_SCHED_RANDOM
                                        : CANON_SCHED_DETERMINISTIC,
                      opt->seed);
-    if (opt->max_threads) cs->max_threads = opt->max_threads;
+    canon_limits limits = opt->limits;
+    if (opt->max_threads) limits.max_threads = opt->max_threads;
+    canon_store_set_limits(cs, &limits);
     if (opt->forced) canon_sched_force(&cs->sched, opt->forced, opt->nforced);
     cs->sched.profile = opt->profile;
     cs->sched.log = opt->log;

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "../../canon/store.h"
 #include "../core/exec.h"
 #include "../core/validate.h"
 #include "../util/diag.h"
@@ -20,6 +21,7 @@ typedef struct wast_comp_options {
   bool sched_random;    /* --sched random (default: deterministic) */
   uint64_t seed;        /* --seed N */
   uint32_t max_threads; /* --max-threads N; 0: the default */
+  canon_limits limits;  /* --max-handles etc.; a 0 field: the default */
   FILE *trace;          /* --trace FILE: the step trace; NULL: none */
   /* --choices / --replay / --explore: the choices to force (policy
    * FORCED when `forced` is set), and where to log the choices made */
