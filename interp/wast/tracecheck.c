@@ -180,6 +180,7 @@ bool wast_tc_read(const char *path, wast_tc_events *l, char *why,
       }
       continue;
     }
+    if (line[strspn(line, " \t\r\n")] == 0) continue; /* a blank line */
     char ev[64];
     if (!event_name(line, ev, sizeof ev)) {
       snprintf(why, whyn, "line %u has no \"ev\"", no);
@@ -210,7 +211,6 @@ bool wast_tc_read(const char *path, wast_tc_events *l, char *why,
     snprintf(why, whyn, "empty: not a trace (docs/trace-format.md)");
     ok = false;
   }
-  l->nlines = no;
   free(line);
   free(norm);
   fclose(f);

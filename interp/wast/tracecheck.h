@@ -22,7 +22,6 @@ typedef struct wast_tc_events {
   uint32_t n, cap;
   uint32_t *choices;
   uint32_t nchoices, capchoices;
-  uint32_t nlines; /* lines in the file */
 } wast_tc_events;
 
 /* One run compared with theirs.  Their events are matched in order as
