@@ -44,7 +44,7 @@ VISIBLE = {"invoke", "invoke.return", "invoke.trap", "lift.call",
 # same for every seed: see test_seeds_cover_the_choices).
 ALL_SEEDS = range(1, 21)
 FEW_SEEDS = range(1, 6)
-MANY_CHOICES = {"cancel.wast", "subtask.wast", "task-return.wast"}
+WITH_CHOICES = {"cancel.wast", "subtask.wast", "task-return.wast"}
 
 
 def cmref(*args, binary=CMREF):
@@ -192,7 +192,7 @@ def assert_not_allowed_at(r, theirs_lines, depth, nxt=None):
 
 
 def seeds_for(script):
-    return ALL_SEEDS if script.name in MANY_CHOICES or script == INTERLEAVE \
+    return ALL_SEEDS if script.name in WITH_CHOICES or script == INTERLEAVE \
         else FEW_SEEDS
 
 
@@ -226,7 +226,7 @@ def test_seeds_cover_the_choices(tmp_path):
     """The scripts given only the first few seeds make no choice at all, so
     every seed gives them the same trace."""
     for script in ASYNC:
-        if script.name in MANY_CHOICES:
+        if script.name in WITH_CHOICES:
             continue
         lines = trace_lines(script, tmp_path, "--sched", "random", "--seed",
                             "1")
