@@ -2,30 +2,58 @@
 #include "trace.h"
 
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 void canon_trace_start(canon_trace *t, FILE *f, const char *sched,
-                       uint64_t seed) {
+                       uint64_t seed, canon_trace_sink sink, void *sink_ctx) {
   t->f = f;
   t->seq = 0;
-  fprintf(f,
-          "{\"trace\":\"cmref\",\"version\":%d,\"spec\":\"component-model@"
-          "6d28164\",\"sched\":\"%s\",\"seed\":%llu}\n",
-          CANON_TRACE_VERSION, sched, (unsigned long long)seed);
+  t->sink = sink;
+  t->sink_ctx = sink_ctx;
+  if (f)
+    fprintf(f,
+            "{\"trace\":\"cmref\",\"version\":%d,\"spec\":\"component-model@"
+            "6d28164\",\"sched\":\"%s\",\"seed\":%llu}\n",
+            CANON_TRACE_VERSION, sched, (unsigned long long)seed);
 }
 
 void canon_trace_emit(canon_trace *t, const char *ev, const char *fmt, ...) {
-  if (!t || !t->f) return;
-  fprintf(t->f, "{\"seq\":%llu,\"ev\":\"%s\"", (unsigned long long)++t->seq,
-          ev);
-  if (fmt && *fmt) {
-    fputc(',', t->f);
-    va_list ap;
-    va_start(ap, fmt);
-    vfprintf(t->f, fmt, ap);
-    va_end(ap);
+  if (!t || (!t->f && !t->sink)) return;
+  /* the line is made once, for the file and the sink alike; an event
+   * longer than the buffer (a long message) gets a buffer of its own */
+  char small[1024];
+  char *line = small;
+  size_t cap = sizeof small;
+  for (;;) {
+    int k = snprintf(line, cap, "{\"seq\":%llu,\"ev\":\"%s\"",
+                     (unsigned long long)(t->seq + 1), ev);
+    if (k >= 0 && (size_t)k < cap && fmt && *fmt) {
+      line[k++] = ',';
+      va_list ap;
+      va_start(ap, fmt);
+      int m = vsnprintf(line + k, cap - (size_t)k, fmt, ap);
+      va_end(ap);
+      k = m < 0 ? m : k + m;
+    }
+    if (k >= 0 && (size_t)k + 1 < cap) {
+      line[k++] = '}';
+      line[k] = 0;
+      t->seq++;
+      if (t->f) {
+        fwrite(line, 1, (size_t)k, t->f);
+        fputc('\n', t->f);
+      }
+      if (t->sink) t->sink(t->sink_ctx, line, (size_t)k);
+      break;
+    }
+    if (k < 0) break; /* an encoding error: nothing sensible to write */
+    if (line != small) free(line);
+    cap = (size_t)k + 2;
+    line = malloc(cap);
+    if (!line) abort();
   }
-  fputs("}\n", t->f);
+  if (line != small) free(line);
 }
 
 const char *canon_json_str(char *buf, size_t n, const char *s) {

@@ -15,14 +15,23 @@
 
 #define CANON_TRACE_VERSION 1
 
+/* A reader of the events as they are made (`cmref run --check-trace`
+ * compares each with another runtime's while the run goes on): one event
+ * line exactly as it is written to the file, NUL-terminated, without its
+ * newline. */
+typedef void (*canon_trace_sink)(void *ctx, const char *line, size_t len);
+
 typedef struct canon_trace {
-  FILE *f;
+  FILE *f; /* NULL: events go to the sink only */
   uint64_t seq;
+  canon_trace_sink sink; /* NULL: none */
+  void *sink_ctx;
 } canon_trace;
 
-/* Starts a trace on f with its header line. */
+/* Starts a trace on f (may be NULL) with its header line, and with sink
+ * (may be NULL) called on every event. */
 void canon_trace_start(canon_trace *t, FILE *f, const char *sched,
-                       uint64_t seed);
+                       uint64_t seed, canon_trace_sink sink, void *sink_ctx);
 /* One event: {"seq":N,"ev":"EV",<fields>} where fields is printf(fmt, ...)
  * (a JSON fragment, e.g. "\"task\":%u", or "" for none). */
 void canon_trace_emit(canon_trace *t, const char *ev, const char *fmt, ...)

@@ -36,7 +36,7 @@ typedef struct comp_engine {
    * calls on them are skipped, not run. */
   void **broken;
   size_t nbroken;
-  canon_trace trace; /* used when trace.f is set (--trace) */
+  canon_trace trace; /* used with --trace or a trace sink */
 } comp_engine;
 
 /* Results of an invoke. */
@@ -408,13 +408,13 @@ wast_engine *wast_component_engine_new(wast_engine *core,
     if (opt->forced) canon_sched_force(&cs->sched, opt->forced, opt->nforced);
     cs->sched.profile = opt->profile;
     cs->sched.log = opt->log;
-    if (opt->trace) {
+    if (opt->trace || opt->trace_sink) {
       canon_trace_start(&ce->trace, opt->trace,
                         opt->sched_random
                             ? (opt->profile ? "random+profile" : "random")
                             : (opt->profile ? "deterministic+profile"
                                             : "deterministic"),
-                        opt->seed);
+                        opt->seed, opt->trace_sink, opt->trace_sink_ctx);
       cs->trace = &ce->trace;
       cs->sched.trace = &ce->trace;
     }

@@ -994,7 +994,8 @@ void wast_run_source(const char *src, size_t len, const char *name,
       free(items);
     }
   } else {
-    for (size_t i = 0; i < top->n; i++) run_command(&r, top->items[i]);
+    for (size_t i = 0; i < top->n && !(copt.stop && *copt.stop); i++)
+      run_command(&r, top->items[i]);
   }
 
   /* The core engine first: core instances made inside components point

@@ -1,17 +1,24 @@
 /* tracecheck.c -- `cmref run --check-trace THEIRS.jsonl SCRIPT.wast`: checks
- * another runtime's trace of a script against cmref's (docs/trace-format.md
- * "Checking another runtime's trace").
+ * another runtime's trace of a script (docs/trace-format.md "Checking
+ * another runtime's trace").
  *
- * cmref runs the script taking the choices recorded in their trace (their
- * `choice` events, if any; else option 0 everywhere), writing its own
- * trace, and compares the guest-visible events of both in order.  Events
- * are compared member by member (in any order, without `seq`, spaces
- * outside strings ignored); values must be written as cmref writes them
- * (integers in decimal, booleans as true/false). */
+ * Their guest-visible events are read in canonical form; cmref's are
+ * compared with them one by one *while cmref runs*, through the trace
+ * writer's sink (canon/trace.h), so that a run stops at its first event
+ * that is not theirs.  Events are compared member by member (members in
+ * any order, without `seq`, spaces outside strings ignored), in exactly
+ * their order: where the spec leaves the order open, another schedule
+ * gives the other order, and the search (tracesearch.c) looks for it.
+ * Values must be written as cmref writes them (integers in decimal,
+ * booleans as true/false).
+ *
+ * A trace that records `choice` events is replayed with those choices; a
+ * trace without is searched. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "wast.h"
+#include "tracecheck.h"
 
 static const char *const visible[] = {
     "invoke",      "invoke.return", "invoke.trap", "lift.call",
@@ -19,15 +26,7 @@ static const char *const visible[] = {
     "builtin",     "event",
 };
 
-typedef struct evlist {
-  char **v;
-  uint32_t *line; /* line in the file, for messages */
-  uint32_t n, cap;
-  uint32_t *choices;
-  uint32_t nchoices, capchoices;
-} evlist;
-
-static void push(evlist *l, const char *s, uint32_t line) {
+static void push(wast_tc_events *l, const char *s, uint32_t line) {
   if (l->n == l->cap) {
     l->cap = l->cap ? 2 * l->cap : 64;
     l->v = realloc(l->v, l->cap * sizeof *l->v);
@@ -39,7 +38,7 @@ static void push(evlist *l, const char *s, uint32_t line) {
   l->line[l->n++] = line;
 }
 
-static void push_choice(evlist *l, uint32_t c) {
+static void push_choice(wast_tc_events *l, uint32_t c) {
   if (l->nchoices == l->capchoices) {
     l->capchoices = l->capchoices ? 2 * l->capchoices : 64;
     l->choices = realloc(l->choices, l->capchoices * sizeof *l->choices);
@@ -48,11 +47,12 @@ static void push_choice(evlist *l, uint32_t c) {
   l->choices[l->nchoices++] = c;
 }
 
-static void free_list(evlist *l) {
+void wast_tc_events_free(wast_tc_events *l) {
   for (uint32_t i = 0; i < l->n; i++) free(l->v[i]);
   free(l->v);
   free(l->line);
   free(l->choices);
+  memset(l, 0, sizeof *l);
 }
 
 /* The event name of a line: the value of "ev". */
@@ -153,112 +153,181 @@ static bool normalize(const char *line, char *out, size_t n) {
   return true;
 }
 
-/* Reads a trace: its guest-visible events and its choices. */
-static bool read_trace(FILE *f, evlist *l, char *why, size_t whyn) {
-  char *line = NULL;
-  size_t cap = 0;
+static bool is_visible(const char *ev) {
+  for (size_t k = 0; k < sizeof visible / sizeof visible[0]; k++)
+    if (!strcmp(ev, visible[k])) return true;
+  return false;
+}
+
+bool wast_tc_read(const char *path, wast_tc_events *l, char *why,
+                  size_t whyn) {
+  FILE *f = fopen(path, "r");
+  if (!f) {
+    snprintf(why, whyn, "cannot read: %s", strerror(errno));
+    return false;
+  }
+  char *line = NULL, *norm = NULL;
+  size_t cap = 0, normcap = 0;
   uint32_t no = 0;
   ssize_t len;
-  while ((len = getline(&line, &cap, f)) >= 0) {
+  bool ok = true;
+  while (ok && (len = getline(&line, &cap, f)) >= 0) {
     no++;
     if (no == 1) {
       if (!strstr(line, "\"trace\":")) {
         snprintf(why, whyn, "line 1 is not a trace header");
-        free(line);
-        return false;
+        ok = false;
       }
       continue;
     }
+    if (line[strspn(line, " \t\r\n")] == 0) continue; /* a blank line */
     char ev[64];
     if (!event_name(line, ev, sizeof ev)) {
       snprintf(why, whyn, "line %u has no \"ev\"", no);
-      free(line);
-      return false;
-    }
-    if (!strcmp(ev, "choice")) {
+      ok = false;
+    } else if (!strcmp(ev, "choice")) {
       const char *c = strstr(line, "\"chosen\"");
       if (c) {
         c += 8;
         while (*c == ' ' || *c == ':') c++;
         push_choice(l, (uint32_t)strtoul(c, NULL, 10));
       }
-      continue;
-    }
-    for (size_t k = 0; k < sizeof visible / sizeof visible[0]; k++)
-      if (!strcmp(ev, visible[k])) {
-        char *norm = malloc((size_t)len + 64);
-        if (!norm) abort();
-        if (!normalize(line, norm, (size_t)len + 64)) {
-          snprintf(why, whyn, "line %u is not a flat JSON object", no);
-          free(norm);
-          free(line);
-          return false;
-        }
-        push(l, norm, no);
+    } else if (is_visible(ev)) {
+      if (normcap < (size_t)len + 64) {
+        normcap = (size_t)len + 64;
         free(norm);
-        break;
+        norm = malloc(normcap);
+        if (!norm) abort();
       }
+      if (!normalize(line, norm, normcap)) {
+        snprintf(why, whyn, "line %u is not a flat JSON object", no);
+        ok = false;
+      } else {
+        push(l, norm, no);
+      }
+    }
+  }
+  if (ok && no == 0) {
+    snprintf(why, whyn, "empty: not a trace (docs/trace-format.md)");
+    ok = false;
   }
   free(line);
-  return true;
+  free(norm);
+  fclose(f);
+  if (!ok) wast_tc_events_free(l);
+  return ok;
 }
 
-int wast_check_trace(const char *script, const char *theirs_path,
-                     const wast_options *base, FILE *out) {
-  evlist theirs = {0}, ours = {0};
-  char why[256];
-  FILE *tf = fopen(theirs_path, "r");
-  if (!tf) {
-    fprintf(out, "cannot read %s\n", theirs_path);
-    return 2;
+/* The sink's state during one run. */
+typedef struct matcher {
+  const wast_tc_events *theirs;
+  wast_tc_run *r;
+  bool stop; /* the runner's stop flag: set at the divergence */
+  char *norm;
+  size_t normcap;
+} matcher;
+
+/* canon_trace_sink: compares each guest-visible event of ours with their
+ * next one as it is made. */
+static void on_event(void *ctx, const char *line, size_t len) {
+  matcher *m = ctx;
+  if (m->stop) return; /* the rest of this run cannot matter */
+  char ev[64];
+  if (!event_name(line, ev, sizeof ev) || !is_visible(ev)) return;
+  if (m->normcap < len + 64) {
+    m->normcap = len + 64;
+    free(m->norm);
+    m->norm = malloc(m->normcap);
+    if (!m->norm) abort();
   }
-  bool ok = read_trace(tf, &theirs, why, sizeof why);
-  fclose(tf);
-  if (!ok) {
-    fprintf(out, "%s: %s\n", theirs_path, why);
-    free_list(&theirs);
-    return 2;
+  /* cmref writes flat objects only: an event it cannot read back is
+   * compared as written (and then cannot equal theirs) */
+  if (!normalize(line, m->norm, m->normcap))
+    snprintf(m->norm, m->normcap, "%.*s", (int)len, line);
+  wast_tc_run *r = m->r;
+  if (r->matched < m->theirs->n &&
+      !strcmp(m->norm, m->theirs->v[r->matched])) {
+    r->matched++;
+    return;
   }
-  FILE *mine = tmpfile();
-  if (!mine) {
-    fprintf(out, "cannot make a temporary file\n");
-    free_list(&theirs);
-    return 2;
-  }
+  r->diverged = true;
+  r->ours = strdup(m->norm);
+  if (!r->ours) abort();
+  r->choices_before = r->log.len;
+  m->stop = true;
+}
+
+void wast_tc_run_once(const char *script, const wast_options *base,
+                      const wast_tc_events *theirs, const uint32_t *forced,
+                      uint32_t nforced, wast_tc_run *r) {
+  memset(r, 0, sizeof *r);
+  matcher m = {theirs, r, false, NULL, 0};
   wast_options opt = *base;
   static const uint32_t none[1] = {0};
-  opt.comp.forced = theirs.nchoices ? theirs.choices : none;
-  opt.comp.nforced = theirs.nchoices;
-  opt.comp.trace = mine;
+  opt.comp.forced = forced ? forced : none;
+  opt.comp.nforced = nforced;
+  opt.comp.log = &r->log;
+  opt.comp.trace = NULL;
+  opt.comp.trace_sink = on_event;
+  opt.comp.trace_sink_ctx = &m;
+  opt.comp.stop = &m.stop;
   wast_file_result f;
   memset(&f, 0, sizeof f);
   wast_run_file(script, &opt, &f);
   for (size_t i = 0; i < f.ncmds; i++) free(f.cmds[i].message);
   free(f.cmds);
   free(f.file);
-  rewind(mine);
-  read_trace(mine, &ours, why, sizeof why);
-  fclose(mine);
-  int rc = 0;
-  uint32_t n = ours.n < theirs.n ? ours.n : theirs.n;
-  uint32_t i = 0;
-  while (i < n && !strcmp(ours.v[i], theirs.v[i])) i++;
-  if (i < n) {
+  free(m.norm);
+  if (!r->diverged) r->choices_before = r->log.len;
+}
+
+void wast_tc_run_free(wast_tc_run *r) {
+  free(r->ours);
+  canon_choice_log_free(&r->log);
+  memset(r, 0, sizeof *r);
+}
+
+/* A trace with `choice` events: one run with those choices. */
+static int replay(const char *script, const char *theirs_path,
+                  const wast_tc_events *theirs, const wast_options *base,
+                  FILE *out) {
+  wast_tc_run r;
+  wast_tc_run_once(script, base, theirs, theirs->choices, theirs->nchoices,
+                   &r);
+  int rc = WAST_CHECK_NOT_ALLOWED;
+  uint32_t i = r.matched;
+  if (r.diverged && i < theirs->n) {
     fprintf(out, "%s:%u: differs from cmref's guest-visible event %u:\n"
             "  cmref:  %s\n  theirs: %s\n",
-            theirs_path, theirs.line[i], i + 1, ours.v[i], theirs.v[i]);
-    rc = 1;
-  } else if (ours.n != theirs.n) {
-    fprintf(out, "%s: %s after %u equal guest-visible events; next in "
-            "cmref's trace: %s\n", theirs_path,
-            ours.n > theirs.n ? "ends early" : "goes on", n,
-            ours.n > theirs.n ? ours.v[n] : "(nothing)");
-    rc = 1;
+            theirs_path, theirs->line[i], i + 1, r.ours, theirs->v[i]);
+  } else if (r.diverged) {
+    fprintf(out, "%s: ends early after %u equal guest-visible events; next "
+            "in cmref's trace: %s\n", theirs_path, i, r.ours);
+  } else if (i < theirs->n) {
+    fprintf(out, "%s: goes on after %u equal guest-visible events; next in "
+            "cmref's trace: (nothing)\n", theirs_path, i);
   } else {
     fprintf(out, "%s: matches cmref: %u guest-visible events (%u choices "
-            "replayed)\n", theirs_path, n, theirs.nchoices);
+            "replayed)\n", theirs_path, i, theirs->nchoices);
+    rc = WAST_CHECK_ALLOWED;
   }
-  free_list(&theirs);
-  free_list(&ours);
+  wast_tc_run_free(&r);
+  return rc;
+}
+
+int wast_check_trace(const char *script, const char *theirs_path,
+                     const wast_options *base, uint32_t budget, FILE *out) {
+  wast_tc_events theirs = {0};
+  char why[256];
+  if (!wast_tc_read(theirs_path, &theirs, why, sizeof why)) {
+    fprintf(out, "%s: %s\n", theirs_path, why);
+    return WAST_CHECK_ERROR;
+  }
+  if (!budget) budget = WAST_CHECK_DEFAULT_BUDGET;
+  int rc = theirs.nchoices
+               ? replay(script, theirs_path, &theirs, base, out)
+               : wast_tc_search(script, theirs_path, &theirs, base, budget,
+                                out);
+  wast_tc_events_free(&theirs);
   return rc;
 }

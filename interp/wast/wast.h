@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "../../canon/store.h"
+#include "../../canon/trace.h"
 #include "../core/exec.h"
 #include "../core/validate.h"
 #include "../util/diag.h"
@@ -40,6 +41,13 @@ typedef struct wast_comp_options {
   char *forced_error;
   size_t forced_error_n;
   const char *forced_what;
+  /* --check-trace (tracecheck.c): every event of the step trace is also
+   * given to trace_sink as it is made (trace.h), and the runner runs no
+   * further command once *stop is true (the rest of the run cannot
+   * matter any more). */
+  canon_trace_sink trace_sink;
+  void *trace_sink_ctx;
+  const bool *stop;
 } wast_comp_options;
 
 /* The scheduling options taken together (choices.c): --seed only with
@@ -77,11 +85,23 @@ void wast_run_source(const char *src, size_t len, const char *name,
 int wast_explore(const char *path, const wast_options *opt, uint32_t budget,
                  FILE *out);
 
-/* cmref run --check-trace: runs the script with the choices of another
- * runtime's trace and compares the guest-visible events (tracecheck.c).
- * Returns 0 if they match, 1 if not, 2 if the trace cannot be read. */
+/* cmref run --check-trace THEIRS (tracecheck.c, docs/trace-format.md
+ * "Checking another runtime's trace").  A trace with `choice` events is
+ * replayed: one run with those choices, whose guest-visible events must be
+ * theirs.  A trace without is searched: depth first over the choices the
+ * spec leaves open, each run stopped at its first guest-visible event that
+ * is not theirs, at most `budget` runs, for a schedule that gives exactly
+ * their events.  The result is the exit status of `cmref run`. */
+enum {
+  WAST_CHECK_ALLOWED = 0,     /* reproduced (replay: matches) */
+  WAST_CHECK_NOT_ALLOWED = 1, /* no schedule does (replay: differs) */
+  WAST_CHECK_ERROR = 2,       /* their trace cannot be read */
+  WAST_CHECK_UNDECIDED = 3,   /* the budget ran out first */
+};
+/* --search-budget: the default number of runs */
+#define WAST_CHECK_DEFAULT_BUDGET 10000u
 int wast_check_trace(const char *script, const char *theirs,
-                     const wast_options *opt, FILE *out);
+                     const wast_options *opt, uint32_t budget, FILE *out);
 
 /* Reads a whole regular file into a NUL-terminated buffer (free() it).
  * NULL with a CM_IO error saying why: missing, a directory, unreadable. */
