@@ -39,6 +39,7 @@ typedef struct gen {
                      defined and imported: less text to parse per run) */
   bool used_r[96]; /* ... that its realloc module calls */
   bool in_realloc;
+  bool used_h[8]; /* helpers[] the child's $M calls */
 } gen;
 
 static unsigned byte(gen *g) { return g->i < g->n ? g->p[g->i++] : 0; }
@@ -82,9 +83,9 @@ static void out(gen *g, const char *fmt, ...) {
 /* ---- memory layout of every child --------------------------------------- */
 
 enum {
-  SLOTS = 0,        /* 16 i32 handle slots */
-  NSLOTS = 16,
-  EVENTS = 64,      /* waitable-set.wait/poll and debug-message results */
+  SLOTS = 0,        /* 24 i32 handle slots, in pools (enum pool) */
+  NSLOTS = 24,
+  EVENTS = 128,     /* waitable-set.wait/poll and debug-message results */
   STRDATA = 512,    /* bytes of the strings */
   STRPAIRS = 1024,  /* 8 (ptr, len) string pairs: a buffer of stream<string> */
   BUFS = 2048,      /* buffers for reads and writes */
@@ -97,14 +98,99 @@ static const uint32_t strpairs[8][2] = {
     {STRDATA, 5}, {STRDATA + 7, 6}, {STRDATA, 0}, {STRDATA + 14, 12},
     {STRDATA + 24, 5}, {STRDATA, 30}, {STRDATA + 3, 1}, {STRDATA + 29, 3}};
 
-static unsigned slot(gen *g) { return SLOTS + 4 * pick(g, NSLOTS); }
+/* The slots hold handles by kind, so that an operand is mostly a handle
+ * of the kind the built-in wants: stream<u32> ends in slots 0-3 (readable
+ * even, writable odd), stream<string> ends 4-7, future<u32> ends 8-11,
+ * waitable sets 12-13, subtasks 14-17, thread indices 18-19,
+ * error-contexts 20-21, anything else (context values, codes) 22-23. */
+typedef enum pool {
+  P_SR, P_SW, P_SSR, P_SSW, P_FR, P_FW, P_WS, P_ST, P_TH, P_EC, P_MISC,
+  P_ANY, P_WAITABLE
+} pool;
 
-/* A handle operand: mostly one a built-in stored in a slot. */
-static void handle(gen *g) {
-  unsigned c = pick(g, 20);
-  if (c < 16) out(g, "(i32.load (i32.const %u))", slot(g));
-  else if (c < 19) out(g, "(i32.const %u)", 1 + pick(g, 8));
+static unsigned slot_in(gen *g, pool p) {
+  switch (p) {
+  case P_SR: case P_SW: case P_SSR: case P_SSW: case P_FR: case P_FW:
+    /* pairs: (0,1) (2,3) for S, (4,5) (6,7) for SS, (8,9) (10,11) for F */
+    return ((unsigned)p / 2) * 4 + 2 * pick(g, 2) + (unsigned)p % 2;
+  case P_WS: return 12 + pick(g, 2);
+  case P_ST: return 14 + pick(g, 4);
+  case P_TH: return 18 + pick(g, 2);
+  case P_EC: return 20 + pick(g, 2);
+  case P_MISC: return 22 + pick(g, 2);
+  case P_WAITABLE: {
+    static const pool w[] = {P_SR, P_SW, P_SSR, P_SSW, P_FR, P_FW, P_ST, P_ST};
+    return slot_in(g, w[pick(g, 8)]);
+  }
+  case P_ANY: break;
+  }
+  return pick(g, NSLOTS);
+}
+
+static unsigned slot(gen *g, pool p) { return SLOTS + 4 * slot_in(g, p); }
+
+static void use(gen *g, const char *name);
+
+/* Helpers of $M that read a slot and, when it is still empty (0), first
+ * fill it with a new handle of its kind: so that an operand names a handle
+ * that exists even before any call made one.  Stream and future slots come
+ * in (readable, writable) pairs at 8-byte boundaries. */
+static const struct helper {
+  pool p;
+  const char *name, *builtin, *fill;
+} helpers[] = {
+    {P_SR, "h.s", "s.new", "pair"}, {P_SSR, "h.ss", "ss.new", "pair"},
+    {P_FR, "h.f", "f.new", "pair"}, {P_WS, "h.ws", "ws.new", NULL},
+    {P_TH, "h.th", "t.idx", NULL},
+};
+#define NHELPERS (sizeof helpers / sizeof helpers[0])
+
+static int helper_of(pool p) {
+  for (size_t i = 0; i < NHELPERS; i++)
+    if (helpers[i].p == p || (helpers[i].fill && helpers[i].p + 1 == p))
+      return (int)i;
+  return -1;
+}
+
+static void helper_funcs(gen *g) {
+  for (size_t i = 0; i < NHELPERS; i++) {
+    if (!g->used_h[i]) continue;
+    const struct helper *h = &helpers[i];
+    out(g, "    (func $%s (param $s i32) (result i32) (local $t i64) (local $b i32)\n"
+           "      (if (i32.eqz (i32.load (local.get $s))) (then\n", h->name);
+    if (h->fill)
+      out(g, "        (local.set $b (i32.and (local.get $s) (i32.const -8)))\n"
+             "        (local.set $t (call $%s))\n"
+             "        (i32.store (local.get $b) (i32.wrap_i64 (local.get $t)))\n"
+             "        (i32.store offset=4 (local.get $b) (i32.wrap_i64 "
+             "(i64.shr_u (local.get $t) (i64.const 32))))))\n", h->builtin);
+    else
+      out(g, "        (i32.store (local.get $s) (call $%s))))\n", h->builtin);
+    out(g, "      (i32.load (local.get $s)))\n");
+  }
+}
+
+/* A handle operand: mostly one of the kind wanted, from its slot;
+ * sometimes any slot, a small index, or a wild one.  Returns the slot's
+ * address, or -1 when the operand is not a slot of pool p. */
+static int handle(gen *g, pool p) {
+  unsigned c = pick(g, 40);
+  if (c < 34) {
+    unsigned sl = slot(g, p);
+    int h = g->in_realloc ? -1 : helper_of(p);
+    if (h >= 0) {
+      g->used_h[h] = true;
+      use(g, helpers[h].builtin);
+      out(g, "(call $%s (i32.const %u))", helpers[h].name, sl);
+    } else {
+      out(g, "(i32.load (i32.const %u))", sl);
+    }
+    return (int)sl;
+  }
+  if (c < 37) out(g, "(i32.load (i32.const %u))", slot(g, P_ANY));
+  else if (c < 39) out(g, "(i32.const %u)", 1 + pick(g, 8));
   else out(g, "(i32.const %u)", byte(g) * 0x01010101u);
+  return -1;
 }
 
 /* A pointer into memory, aligned to 8 unless it is one of the wild ones. */
@@ -232,6 +318,7 @@ static const builtin *find(const char *name) {
 
 /* Marks a built-in as called by the code being written. */
 static void use(gen *g, const char *name) {
+  /* (declared above handle) */
   const builtin *b = find(name);
   if (!b) return;
   size_t i = (size_t)(b - builtins);
@@ -245,70 +332,90 @@ static bool present(const gen *g, const builtin *b) {
 
 /* ---- operations ---------------------------------------------------------- */
 
-static void store_slot_begin(gen *g) { out(g, "(i32.store (i32.const %u) ", slot(g)); }
+static void store_slot_begin(gen *g, pool p) {
+  out(g, "(i32.store (i32.const %u) ", slot(g, p));
+}
 
-static void new_pair(gen *g, const char *f) {
+/* stream.new / future.new: the readable end to an even slot of the pool,
+ * the writable end to the next one. */
+static void new_pair(gen *g, const char *f, pool readable) {
+  unsigned r = slot(g, readable);
   out(g, "(local.set $t (call $%s))", f);
-  out(g, "(i32.store (i32.const %u) (i32.wrap_i64 (local.get $t)))", slot(g));
+  out(g, "(i32.store (i32.const %u) (i32.wrap_i64 (local.get $t)))", r);
   out(g, "(i32.store (i32.const %u) (i32.wrap_i64 (i64.shr_u (local.get $t) "
-         "(i64.const 32))))", slot(g));
+         "(i64.const 32))))", r + 4);
 }
 
 /* A call whose i32 result goes to a slot (shifted right by `shift`: the
  * subtask index of an async lower) or is dropped. */
 static void result_begin(gen *g, bool *stored) {
   *stored = chance(g, 24);
-  if (*stored) store_slot_begin(g);
+  if (*stored) store_slot_begin(g, P_MISC);
   else out(g, "(drop ");
 }
 
 /* A call that makes a handle (or a thread index): its result goes to a
  * slot. */
-static void handle_result_begin(gen *g, bool *stored) {
+static void handle_result_begin(gen *g, bool *stored, pool p) {
   *stored = !chance(g, 16);
-  if (*stored) store_slot_begin(g);
+  if (*stored) store_slot_begin(g, p);
   else out(g, "(drop ");
 }
 
-/* One call of a built-in chosen from `names`, with its operands. */
+/* The pool of the handle a one-handle built-in takes. */
+static pool pool_of(const char *n) {
+  static const struct { const char *prefix; pool p; } t[] = {
+      {"s.cr", P_SR}, {"s.dr", P_SR}, {"s.cw", P_SW}, {"s.dw", P_SW},
+      {"ss.cr", P_SSR}, {"ss.dr", P_SSR}, {"ss.cw", P_SSW}, {"ss.dw", P_SSW},
+      {"f.cr", P_FR}, {"f.dr", P_FR}, {"f.cw", P_FW}, {"f.dw", P_FW},
+      {"st.", P_ST}, {"ws.drop", P_WS}, {"t.", P_TH}, {"ec.", P_EC}};
+  for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+    if (!strncmp(n, t[i].prefix, strlen(t[i].prefix))) return t[i].p;
+  return P_ANY;
+}
+
+/* One call of the built-in `name`, with its operands. */
 static void call_op(gen *g, const char *name) {
   const builtin *b = find(name);
   if (!b || !present(g, b)) return;
   bool st;
   const char *n = b->name;
   use(g, n);
-  if (!strcmp(n, "s.new") || !strcmp(n, "ss.new") || !strcmp(n, "f.new")) {
-    new_pair(g, n);
-  } else if (!strncmp(n, "s.read", 6) || !strncmp(n, "s.write", 7)) {
+  if (!strcmp(n, "s.new")) {
+    new_pair(g, n, P_SR);
+  } else if (!strcmp(n, "ss.new")) {
+    new_pair(g, n, P_SSR);
+  } else if (!strcmp(n, "f.new")) {
+    new_pair(g, n, P_FR);
+  } else if (!strncmp(n, "s.read", 6) || !strncmp(n, "s.write", 7) ||
+             !strncmp(n, "ss.read", 7)) {
     result_begin(g, &st);
     out(g, "(call $%s ", n);
-    handle(g);
-    ptr(g, BUFS, 200);
-    length(g);
-    out(g, "))");
-  } else if (!strncmp(n, "ss.read", 7)) {
-    result_begin(g, &st);
-    out(g, "(call $%s ", n);
-    handle(g);
+    handle(g, n[1] == 's' ? P_SSR : n[2] == 'r' ? P_SR : P_SW);
     ptr(g, BUFS, 200);
     length(g);
     out(g, "))");
   } else if (!strncmp(n, "ss.write", 8)) {
     result_begin(g, &st);
     out(g, "(call $%s ", n);
-    handle(g);
+    handle(g, P_SSW);
     ptr(g, STRPAIRS, 8);
     length(g);
     out(g, "))");
   } else if (!strncmp(n, "f.read", 6) || !strncmp(n, "f.write", 7)) {
     result_begin(g, &st);
     out(g, "(call $%s ", n);
-    handle(g);
+    handle(g, n[2] == 'r' ? P_FR : P_FW);
     ptr(g, BUFS, 200);
     out(g, "))");
-  } else if (!strcmp(n, "ws.new") || !strcmp(n, "cget0") ||
-             !strcmp(n, "cget1") || !strcmp(n, "t.idx")) {
-    handle_result_begin(g, &st);
+  } else if (!strcmp(n, "ws.new")) {
+    handle_result_begin(g, &st, P_WS);
+    out(g, "(call $%s))", n);
+  } else if (!strcmp(n, "t.idx")) {
+    handle_result_begin(g, &st, P_TH);
+    out(g, "(call $%s))", n);
+  } else if (!strcmp(n, "cget0") || !strcmp(n, "cget1")) {
+    handle_result_begin(g, &st, P_MISC);
     out(g, "(call $%s))", n);
   } else if (!strcmp(n, "t.susp") || !strcmp(n, "t.susp.c") ||
              !strcmp(n, "t.yield") || !strcmp(n, "t.yield.c")) {
@@ -317,14 +424,14 @@ static void call_op(gen *g, const char *name) {
   } else if (!strncmp(n, "ws.wait", 7) || !strncmp(n, "ws.poll", 7)) {
     result_begin(g, &st);
     out(g, "(call $%s ", n);
-    handle(g);
+    handle(g, P_WS);
     ptr(g, EVENTS, 8);
     out(g, "))");
   } else if (!strcmp(n, "join")) {
     out(g, "(call $join ");
-    handle(g);
+    handle(g, P_WAITABLE);
     if (chance(g, 40)) out(g, "(i32.const 0)");
-    else handle(g);
+    else handle(g, P_WS);
     out(g, ")");
   } else if (!strcmp(n, "tr")) {
     out(g, "(call $tr ");
@@ -338,22 +445,22 @@ static void call_op(gen *g, const char *name) {
     out(g, "(call $%s)", n);
   } else if (!strcmp(n, "cset0") || !strcmp(n, "cset1")) {
     out(g, "(call $%s ", n);
-    if (chance(g, 128)) handle(g);
+    if (chance(g, 128)) handle(g, P_ANY);
     else value(g);
     out(g, ")");
   } else if (!strcmp(n, "t.new")) {
-    handle_result_begin(g, &st);
+    handle_result_begin(g, &st, P_TH);
     out(g, "(call $t.new (i32.const %u) ", chance(g, 8) ? 4 + pick(g, 4) : pick(g, 4));
     value(g);
     out(g, "))");
   } else if (!strcmp(n, "ec.new")) {
-    handle_result_begin(g, &st);
+    handle_result_begin(g, &st, P_EC);
     out(g, "(call $ec.new (i32.const %u) ", STRDATA + pick(g, 8));
     length(g);
     out(g, "))");
   } else if (!strcmp(n, "ec.msg")) {
     out(g, "(call $ec.msg ");
-    handle(g);
+    handle(g, P_EC);
     ptr(g, EVENTS, 8);
     out(g, ")");
   } else if (!strcmp(n, "a.s") || !strcmp(n, "b.s")) {
@@ -363,7 +470,7 @@ static void call_op(gen *g, const char *name) {
     out(g, "))");
   } else if (!strcmp(n, "a.a") || !strcmp(n, "b.a") || !strcmp(n, "d.a")) {
     /* async lower: (state | subtask << 4); keep the subtask index */
-    store_slot_begin(g);
+    store_slot_begin(g, P_ST);
     out(g, "(i32.shr_u (call $%s ", n);
     value(g);
     ptr(g, RETPTRS, 64);
@@ -374,7 +481,7 @@ static void call_op(gen *g, const char *name) {
     length(g);
     out(g, "))");
   } else if (!strcmp(n, "c.a")) {
-    store_slot_begin(g);
+    store_slot_begin(g, P_ST);
     out(g, "(i32.shr_u (call $c.a (i32.const %u) ", STRDATA + pick(g, 8));
     length(g);
     ptr(g, RETPTRS, 64);
@@ -387,12 +494,12 @@ static void call_op(gen *g, const char *name) {
   } else if (!strcmp(n, "e.s")) {
     result_begin(g, &st);
     out(g, "(call $e.s ");
-    handle(g);
+    handle(g, P_SSR);
     out(g, "))");
   } else if (!strcmp(n, "e.a")) {
-    store_slot_begin(g);
+    store_slot_begin(g, P_ST);
     out(g, "(i32.shr_u (call $e.a ");
-    handle(g);
+    handle(g, P_SSR);
     ptr(g, RETPTRS, 64);
     out(g, ") (i32.const 4)))");
   } else {
@@ -400,8 +507,12 @@ static void call_op(gen *g, const char *name) {
     bool has_result = strstr(b->type, "result") != NULL;
     if (has_result) result_begin(g, &st);
     out(g, "(call $%s ", n);
-    handle(g);
+    int sl = handle(g, pool_of(n));
     out(g, has_result ? "))" : ")");
+    /* a dropped handle is gone: mostly forget it, so that the next
+     * operand of its kind is a live one */
+    if (sl >= 0 && strstr(n, "drop") && !chance(g, 32))
+      out(g, "(i32.store (i32.const %u) (i32.const 0))", (unsigned)sl);
   }
   out(g, "\n");
 }
@@ -480,7 +591,7 @@ static void callback_tail(gen *g, bool string_result) {
   if (c < 14) out(g, "(i32.const 1)");
   else if (c < 30) {
     out(g, "(i32.or (i32.const 2) (i32.shl ");
-    handle(g);
+    handle(g, P_WS);
     out(g, " (i32.const 4)))");
   } else if (c < 31) out(g, "(i32.const 0)");
   else out(g, "(i32.const %u)", 3 + pick(g, 13));
@@ -515,7 +626,7 @@ static void core_funcs(gen *g) {
     bool entry = (i % 2) == 0;
     out(g, "    (func (export \"%s\") %s (result i32) (local $t i64)\n", cb[i],
         entry ? "(param i32)" : "(param i32 i32 i32)");
-    if (i == 4) out(g, "      (i32.store (i32.const %u) (local.get 0))\n", slot(g));
+    if (i == 4) out(g, "      (i32.store (i32.const %u) (local.get 0))\n", slot(g, P_SSR));
     ops(g, false, 12);
     callback_tail(g, i / 2 == 1);
   }
@@ -548,6 +659,7 @@ static void child(gen *g, int k) {
   g->k = k;
   memset(g->used, 0, sizeof g->used);
   memset(g->used_r, 0, sizeof g->used_r);
+  memset(g->used_h, 0, sizeof g->used_h);
   saved sv = capture_begin(g);
   g->in_realloc = true;
   if (g->realloc_builtins) ops(g, true, 4);
@@ -591,7 +703,9 @@ static void child(gen *g, int k) {
     if (g->used[i])
       out(g, "    (import \"\" \"%s\" (func $%s %s))\n", builtins[i].name,
           builtins[i].name, builtins[i].type);
-  out(g, "    (global $n (mut i32) (i32.const 0))\n%s", funcs);
+  out(g, "    (global $n (mut i32) (i32.const 0))\n");
+  helper_funcs(g);
+  out(g, "%s", funcs);
   out(g, "  (core instance $m (instantiate $M (with \"\" (instance\n"
          "    (export \"mem\" (memory $memory)) (export \"t\" (table $t))\n");
   for (size_t i = 0; i < NBUILTINS; i++)

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "wast.h"
+#include "../util/oom.h"
 
 static const char *const visible[] = {
     "invoke",      "invoke.return", "invoke.trap", "lift.call",
@@ -32,10 +33,10 @@ static void push(evlist *l, const char *s, uint32_t line) {
     l->cap = l->cap ? 2 * l->cap : 64;
     l->v = realloc(l->v, l->cap * sizeof *l->v);
     l->line = realloc(l->line, l->cap * sizeof *l->line);
-    if (!l->v || !l->line) abort();
+    if (!l->v || !l->line) cm_out_of_memory();
   }
   l->v[l->n] = strdup(s);
-  if (!l->v[l->n]) abort();
+  if (!l->v[l->n]) cm_out_of_memory();
   l->line[l->n++] = line;
 }
 
@@ -43,7 +44,7 @@ static void push_choice(evlist *l, uint32_t c) {
   if (l->nchoices == l->capchoices) {
     l->capchoices = l->capchoices ? 2 * l->capchoices : 64;
     l->choices = realloc(l->choices, l->capchoices * sizeof *l->choices);
-    if (!l->choices) abort();
+    if (!l->choices) cm_out_of_memory();
   }
   l->choices[l->nchoices++] = c;
 }
@@ -187,7 +188,7 @@ static bool read_trace(FILE *f, evlist *l, char *why, size_t whyn) {
     for (size_t k = 0; k < sizeof visible / sizeof visible[0]; k++)
       if (!strcmp(ev, visible[k])) {
         char *norm = malloc((size_t)len + 64);
-        if (!norm) abort();
+        if (!norm) cm_out_of_memory();
         if (!normalize(line, norm, (size_t)len + 64)) {
           snprintf(why, whyn, "line %u is not a flat JSON object", no);
           free(norm);
