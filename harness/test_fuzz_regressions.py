@@ -10,10 +10,16 @@ which fuzzer found it and how it is run:
   wast-*.wast                 `cmref run --fuel N --max-memory-pages M FILE`
   component-*.wasm            a component binary: wrapped as
                               `(component binary "...")` and run
+  async-*.wast                a script fuzz_async generated (printed by
+                              build-fuzz/async_dump), run with the
+                              `cmref run` options of its `;; run:` line
+                              (random schedule and its seed, the limits)
 When the libFuzzer harnesses are built (`make fuzz`), each file is also
 replayed through the harness that found it (build-fuzz/fuzz_binary, _text,
 _wast, _component), which also instantiates valid core modules, calls
-their exports and checks the encode/decode round trip.
+their exports and checks the encode/decode round trip.  fuzz_async's
+inputs are bytes, not scripts: its findings are kept as the script, and
+test_async_generator_* check the generator itself when it is built.
 
 The limit tests check the outcome itself, worked out by hand from the
 spec and design.md ("Errors, traps and limits").
@@ -35,7 +41,7 @@ RUN_LIMITS = ("--fuel", "1000000", "--max-memory-pages", "256")
 
 
 KINDS = {"binary": ".wasm", "text": ".wat", "wast": ".wast",
-         "component": ".wasm"}
+         "component": ".wasm", "async": ".wast"}
 
 
 def kind_of(path):
@@ -72,8 +78,22 @@ def clean(r, what):
     return r
 
 
+def run_line(path):
+    """The options of the `;; run: cmref run OPTIONS FILE` line that
+    async_gen.c writes at the top of each script."""
+    for line in path.read_text().splitlines()[:5]:
+        if line.startswith(";; run: cmref run "):
+            words = line.split()[4:]
+            assert words and words[-1] == "FILE", line
+            return words[:-1]
+    raise AssertionError("%s has no ';; run:' line" % path.name)
+
+
 def cli(exe, path, tmp_path):
     kind = kind_of(path)
+    if kind == "async":
+        return cmrun.run([exe, "run", *run_line(path), str(path)],
+                         timeout=TIMEOUT)
     if kind == "component":
         script = tmp_path / (path.stem + ".wast")
         script.write_text('(component binary "%s")\n' % "".join(
@@ -95,12 +115,48 @@ def test_regression_cli(exe, path, tmp_path):
 @pytest.mark.parametrize("path", regression_files(),
                          ids=lambda p: p.name)
 def test_regression_fuzz_harness(path):
+    if kind_of(path) == "async":
+        pytest.skip("fuzz_async takes bytes, not scripts: "
+                    "test_regression_cli runs this one")
     harness = FUZZ_DIR / ("fuzz_" + kind_of(path))
     if not os.access(str(harness), os.X_OK):
         pytest.skip("%s not built (make fuzz-build)" % harness.name)
     r = cmrun.run([str(harness), "-runs=1", str(path)], timeout=TIMEOUT)
     assert r.rc == 0 and not r.timed_out, "%s %s: exit %s\n%s" % (
         harness.name, path.name, r.rc, r.err[-4000:])
+
+
+# ---- the async program generator (harness/fuzz/async_gen.c) -------------------
+# Its programs must be valid: cmref rejecting one is a generator bug.  They
+# run under a random schedule and must end cleanly (exit 0 or 1, no
+# sanitizer report) within the limits of their run line.
+
+ASYNC_DUMP = FUZZ_DIR / "async_dump"
+ASYNC_INPUTS = 12
+
+
+def async_inputs():
+    import random
+    rng = random.Random(7)
+    return [bytes(rng.randrange(256) for _ in range(64 + 48 * i))
+            for i in range(ASYNC_INPUTS)]
+
+
+@pytest.mark.parametrize("index", range(ASYNC_INPUTS))
+def test_async_generator_programs(exe, tmp_path, index):
+    if not os.access(str(ASYNC_DUMP), os.X_OK):
+        pytest.skip("%s not built (make fuzz-build)" % ASYNC_DUMP.name)
+    raw = tmp_path / "input.bin"
+    raw.write_bytes(async_inputs()[index])
+    r = cmrun.run([str(ASYNC_DUMP), str(raw)], timeout=TIMEOUT)
+    assert r.rc == 0, r.err
+    script = tmp_path / "async.wast"
+    script.write_text(r.out)
+    r = clean(cmrun.run([exe, "run", *run_line(script), str(script)],
+                        timeout=TIMEOUT), "program %d" % index)
+    # only invokes may fail (traps, deadlocks, fuel): never the component
+    for line in r.err.splitlines() + r.out.splitlines():
+        assert ": component:" not in line and "invalid" not in line, line
 
 
 # ---- limits -----------------------------------------------------------------

@@ -24,6 +24,7 @@
 #include "../../canon/trace.h"
 #include "../../canon/waitable.h"
 #include "builtins.h"
+#include "../util/oom.h"
 
 /* ---- runtime objects --------------------------------------------------- */
 
@@ -123,19 +124,13 @@ struct comp_store {
 
 static void *xcalloc(size_t n, size_t size) {
   void *p = calloc(n ? n : 1, size);
-  if (!p) {
-    fputs("cmref: out of host memory\n", stderr);
-    abort();
-  }
+  if (!p) cm_out_of_memory();
   return p;
 }
 
 static void *xrealloc(void *p, size_t size) {
   void *q = realloc(p, size ? size : 1);
-  if (!q) {
-    fputs("cmref: out of host memory\n", stderr);
-    abort();
-  }
+  if (!q) cm_out_of_memory();
   return q;
 }
 

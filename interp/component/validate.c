@@ -11,6 +11,7 @@
 
 #include "../core/validate.h"
 #include "validate_priv.h"
+#include "../util/oom.h"
 
 /* ---- storage ------------------------------------------------------------ */
 
@@ -18,12 +19,12 @@ void *v_alloc(vctx *v, size_t n) {
   if (v->nblocks == v->capblocks) {
     uint32_t cap = v->capblocks ? 2 * v->capblocks : 64;
     void **b = realloc(v->blocks, cap * sizeof *b);
-    if (!b) abort();
+    if (!b) cm_out_of_memory();
     v->blocks = b;
     v->capblocks = cap;
   }
   void *p = calloc(1, n ? n : 1);
-  if (!p) abort();
+  if (!p) cm_out_of_memory();
   v->blocks[v->nblocks++] = p;
   return p;
 }

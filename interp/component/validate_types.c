@@ -699,7 +699,11 @@ static const canon_type *subst_ct(vctx *v, vsubst *m, const canon_type *t) {
   }
   default: break;
   }
-  if (!r) r = t; /* cannot happen: the original was valid */
+  /* Never NULL: each constructor above gets the labels, counts and lengths
+   * it already accepted for t, and parts that subst_ct made from non-NULL
+   * parts (it returns NULL only for NULL); the arena does not return NULL
+   * (canon_xrealloc ends cmref when out of memory).  Keep t all the same. */
+  if (!r) r = t;
   if (r != t) cache_put(v, m, t, r);
   return r;
 }

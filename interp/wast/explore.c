@@ -23,6 +23,7 @@
 
 #include "../../canon/sched.h"
 #include "wast.h"
+#include "../util/oom.h"
 
 typedef struct outcome {
   wast_status status;
@@ -43,7 +44,7 @@ typedef struct cmd_outcomes {
 static char *choices_str(const canon_choice_log *l) {
   size_t cap = (size_t)l->len * 11 + 1;
   char *s = malloc(cap);
-  if (!s) abort();
+  if (!s) cm_out_of_memory();
   size_t k = 0;
   s[0] = 0;
   for (uint32_t i = 0; i < l->len; i++)
@@ -90,7 +91,7 @@ static void record(cmd_outcomes **cs, uint32_t *ncs, const wast_file_result *f,
         co = &(*cs)[k];
     if (!co) {
       *cs = realloc(*cs, (*ncs + 1) * sizeof **cs);
-      if (!*cs) abort();
+      if (!*cs) cm_out_of_memory();
       co = &(*cs)[(*ncs)++];
       memset(co, 0, sizeof *co);
       co->line = c->line;
@@ -104,7 +105,7 @@ static void record(cmd_outcomes **cs, uint32_t *ncs, const wast_file_result *f,
         o = &co->o[k];
     if (!o) {
       co->o = realloc(co->o, (co->n + 1) * sizeof *co->o);
-      if (!co->o) abort();
+      if (!co->o) cm_out_of_memory();
       o = &co->o[co->n++];
       o->status = c->status;
       o->message = msg ? strdup(msg) : NULL;
@@ -155,7 +156,7 @@ int wast_explore(const char *path, const wast_options *base, uint32_t budget,
     free(prefix);
     nprefix = (uint32_t)k + 1;
     prefix = malloc(nprefix * sizeof *prefix);
-    if (!prefix) abort();
+    if (!prefix) cm_out_of_memory();
     memcpy(prefix, log.chosen, (size_t)k * sizeof *prefix);
     prefix[k] = log.chosen[k] + 1;
     canon_choice_log_free(&log);

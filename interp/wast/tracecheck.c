@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "tracecheck.h"
+#include "../util/oom.h"
 
 static const char *const visible[] = {
     "invoke",      "invoke.return", "invoke.trap", "lift.call",
@@ -31,10 +32,10 @@ static void push(wast_tc_events *l, const char *s, uint32_t line) {
     l->cap = l->cap ? 2 * l->cap : 64;
     l->v = realloc(l->v, l->cap * sizeof *l->v);
     l->line = realloc(l->line, l->cap * sizeof *l->line);
-    if (!l->v || !l->line) abort();
+    if (!l->v || !l->line) cm_out_of_memory();
   }
   l->v[l->n] = strdup(s);
-  if (!l->v[l->n]) abort();
+  if (!l->v[l->n]) cm_out_of_memory();
   l->line[l->n++] = line;
 }
 
@@ -42,7 +43,7 @@ static void push_choice(wast_tc_events *l, uint32_t c) {
   if (l->nchoices == l->capchoices) {
     l->capchoices = l->capchoices ? 2 * l->capchoices : 64;
     l->choices = realloc(l->choices, l->capchoices * sizeof *l->choices);
-    if (!l->choices) abort();
+    if (!l->choices) cm_out_of_memory();
   }
   l->choices[l->nchoices++] = c;
 }
@@ -197,7 +198,7 @@ bool wast_tc_read(const char *path, wast_tc_events *l, char *why,
         normcap = (size_t)len + 64;
         free(norm);
         norm = malloc(normcap);
-        if (!norm) abort();
+        if (!norm) cm_out_of_memory();
       }
       if (!normalize(line, norm, normcap)) {
         snprintf(why, whyn, "line %u is not a flat JSON object", no);
@@ -238,7 +239,7 @@ static void on_event(void *ctx, const char *line, size_t len) {
     m->normcap = len + 64;
     free(m->norm);
     m->norm = malloc(m->normcap);
-    if (!m->norm) abort();
+    if (!m->norm) cm_out_of_memory();
   }
   /* cmref writes flat objects only: an event it cannot read back is
    * compared as written (and then cannot equal theirs) */
@@ -252,7 +253,7 @@ static void on_event(void *ctx, const char *line, size_t len) {
   }
   r->diverged = true;
   r->ours = strdup(m->norm);
-  if (!r->ours) abort();
+  if (!r->ours) cm_out_of_memory();
   r->choices_before = r->log.len;
   m->stop = true;
 }

@@ -1,0 +1,57 @@
+/* async_gen.h -- turns fuzzer input bytes into a valid .wast script: one
+ * component of 2 or 3 component instances whose core code calls random
+ * sequences of the async built-ins, and the invokes that drive it.  Used by
+ * fuzz_async.c (the libFuzzer target) and async_dump.c (prints the script
+ * of an input, so that findings can be read and rerun with `cmref run`). */
+#ifndef FUZZ_ASYNC_GEN_H
+#define FUZZ_ASYNC_GEN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Limits the target and the dump share, so that `cmref run` with the flags
+ * async_gen_command prints reproduces a fuzz run. */
+enum {
+  ASYNC_GEN_FUEL = 20000,
+  ASYNC_GEN_MAX_THREADS = 32,
+  ASYNC_GEN_MEMORY_PAGES = 32,
+};
+
+/* Realloc that calls built-ins: a realloc is a task of its own
+ * (CanonicalABI.md "Lifting and Lowering Context", reallocate), which
+ * canon/context.c does not do yet; until it does, such a realloc aborts
+ * cmref, so it stays out unless asked for (FUZZ_ASYNC_REALLOC_BUILTINS=1 in
+ * the environment; 0 leaves it out).  Turn the default on once
+ * realloc-as-task (issue 7 item 1) has landed. */
+#define ASYNC_GEN_REALLOC_BUILTINS_DEFAULT false
+
+/* Wild (unaligned or out-of-bounds) pointers where a built-in stores its
+ * results: waitable-set.wait/poll's event, error-context.debug-message's
+ * string, an async lower's results.  The spec only asserts these
+ * (unpack_event: `store` asserts alignment and bounds) and canon_store
+ * asserts them too, so today they abort cmref (exit 134); see
+ * pending/README.md.  FUZZ_ASYNC_WILD_RESULT_PTRS=1 turns them on; make it
+ * the default once canon/ traps there. */
+#define ASYNC_GEN_WILD_RESULT_PTRS_DEFAULT false
+
+typedef struct async_gen_options {
+  bool realloc_builtins; /* realloc bodies call built-ins */
+  bool wild_result_ptrs; /* see above */
+} async_gen_options;
+
+/* The options the environment gives (see above): FUZZ_ASYNC_REALLOC_BUILTINS
+ * and FUZZ_ASYNC_WILD_RESULT_PTRS, each 0 or 1. */
+async_gen_options async_gen_options_from_env(void);
+
+typedef struct async_gen_script {
+  char *text;    /* the .wast script, NUL-terminated (free() it) */
+  size_t len;
+  uint64_t seed; /* the random scheduler's seed this input picks */
+} async_gen_script;
+
+/* Builds the script of one input; false only when out of memory. */
+bool async_gen(const uint8_t *data, size_t size, const async_gen_options *opt,
+               async_gen_script *out);
+
+#endif
