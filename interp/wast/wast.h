@@ -26,6 +26,7 @@ typedef struct wast_comp_options {
   const uint32_t *forced;
   uint32_t nforced;
   struct canon_choice_log *log;
+  struct comp_imap *imap; /* `cmref imports` (component/importmap.h) */
 } wast_comp_options;
 
 typedef struct wast_options {
