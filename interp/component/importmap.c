@@ -12,7 +12,8 @@
  *
  * K numbers the core instances made by `instantiate` from 1, in creation
  * order.  An import's "builtin" is the canon built-in's name as the trace
- * writes it, or "lower" for a lowered import; absent for anything else (a
+ * writes it, or "lower" for a lowered import (with "async":true for an
+ * async lower); absent for anything else (a
  * core export of another core instance, a memory, a table).  "inst" of an
  * import is the component instance whose canon definition made it: the
  * `inst` of the trace events it causes. */
@@ -27,6 +28,7 @@
 typedef struct host_fn {
   const core_func_inst *f;
   const char *what;
+  bool is_async;
   uint32_t inst;
 } host_fn;
 
@@ -67,10 +69,10 @@ void comp_imap_instance(comp_imap *m, uint32_t id, uint32_t parent) {
 }
 
 void comp_imap_host(comp_imap *m, const core_func_inst *f, const char *what,
-                    uint32_t inst) {
+                    bool is_async, uint32_t inst) {
   if (!m || !f) return;
   m->hosts = grow(m->hosts, &m->caphosts, m->nhosts, sizeof *m->hosts);
-  m->hosts[m->nhosts++] = (host_fn){f, what, inst};
+  m->hosts[m->nhosts++] = (host_fn){f, what, is_async, inst};
 }
 
 static const host_fn *find_host(const comp_imap *m, const core_func_inst *f) {
@@ -118,7 +120,9 @@ void comp_imap_core_instance(comp_imap *m, uint32_t inst,
             im->kind <= CORE_EXTERN_TAG ? kind_names[im->kind] : "?");
     const host_fn *hf = imports[i].kind == CORE_EXTERN_FUNC
                             ? find_host(m, imports[i].u.func) : NULL;
-    if (hf) fprintf(o, ",\"builtin\":\"%s\",\"inst\":%u", hf->what, hf->inst);
+    if (hf)
+      fprintf(o, ",\"builtin\":\"%s\",%s\"inst\":%u", hf->what,
+              hf->is_async ? "\"async\":true," : "", hf->inst);
     fputc('}', o);
   }
   fputs("],\"exports\":[", o);

@@ -14,6 +14,7 @@
 #ifndef COMP_IMPORTMAP_H
 #define COMP_IMPORTMAP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -28,9 +29,10 @@ void comp_imap_free(comp_imap *m);
 /* A component instance (id) is made inside parent (0: the host). */
 void comp_imap_instance(comp_imap *m, uint32_t id, uint32_t parent);
 /* A host core function made by a canon definition of instance inst:
- * what is the built-in's name ("task.return"), or "lower". */
+ * what is the built-in's name ("task.return"), or "lower" (is_async: an
+ * async lower). */
 void comp_imap_host(comp_imap *m, const core_func_inst *f, const char *what,
-                    uint32_t inst);
+                    bool is_async, uint32_t inst);
 /* A core instance of module mod made in component instance inst. */
 void comp_imap_core_instance(comp_imap *m, uint32_t inst,
                              const core_module *mod,

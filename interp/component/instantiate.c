@@ -737,7 +737,7 @@ static comp_outcome canon_lower_def(ictx *x, comp_inst *I,
   free(ft.results);
   canon_core_functype_free(&cft);
   if (!cf) return fail(x, COMP_LINK, "cannot make a host function");
-  comp_imap_host(x->s->imap, cf, "lower", I->ci.id);
+  comp_imap_host(x->s->imap, cf, "lower", lw->opts.o.async, I->ci.id);
   push_core_func(I, cf);
   return COMP_OK;
 }
@@ -761,7 +761,7 @@ static comp_outcome canon_resource_def(ictx *x, comp_inst *I,
   }
   core_func_inst *cf = core_host_func_new(x->s->core, &ft, fn, b);
   if (!cf) return fail(x, COMP_LINK, "cannot make a host function");
-  comp_imap_host(x->s->imap, cf, comp_canon_name(cd->kind), I->ci.id);
+  comp_imap_host(x->s->imap, cf, comp_canon_name(cd->kind), false, I->ci.id);
   push_core_func(I, cf);
   return COMP_OK;
 }
@@ -869,7 +869,7 @@ static comp_outcome canon_builtin_def(ictx *x, comp_inst *I,
   free(ft.params);
   free(ft.results);
   if (!cf) return fail(x, COMP_LINK, "cannot make a host function");
-  comp_imap_host(x->s->imap, cf, comp_canon_name(cd->kind), I->ci.id);
+  comp_imap_host(x->s->imap, cf, comp_canon_name(cd->kind), false, I->ci.id);
   push_core_func(I, cf);
   return COMP_OK;
 }
