@@ -184,7 +184,7 @@ class JcoAdapter:
                                            "cmref assemble: " + err))
                     continue
                 steps.append({"kind": "define", "line": line, "id": cid,
-                              "wasm": wasm})
+                              "wasm": wasm, "report": definition})
                 if not definition:
                     steps.append({"kind": "instantiate", "line": line,
                                   "id": cid})
@@ -313,8 +313,17 @@ class JcoAdapter:
                     got[(d["line"], d["kind"])] = d
             cmds = list(decided)
             tail = err.decode("utf-8", "replace").strip().splitlines()[-3:]
+            # one outcome per script command: a (component ...) form is a
+            # define and an instantiate; a jco refusal of the define wins
             for s in steps:
-                if s["kind"] == "define":
+                if s["kind"] == "define" and not s.get("report"):
+                    d = got.get((s["line"], "define"))
+                    if d and d["status"] != "pass":
+                        got[(s["line"], "instantiate")] = d
+                        got[(s["line"], "assert_trap_instantiate")] = dict(
+                            d, status="error", message="not run: " + d["message"])
+            for s in steps:
+                if s["kind"] == "define" and not s.get("report"):
                     continue
                 d = got.get((s["line"], s["kind"]))
                 if d is None:
@@ -323,7 +332,7 @@ class JcoAdapter:
                                         "(status %s) %s" % (rc, " ".join(tail))))
                     continue
                 kind = d["kind"]
-                if kind == "instantiate":
+                if kind in ("instantiate", "define"):
                     kind = "component"
                 elif kind == "assert_trap_instantiate":
                     kind = "assert_trap"
