@@ -25,8 +25,42 @@ import { readFileSync, writeFileSync, mkdirSync, writeSync, openSync } from 'nod
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
+import { Worker } from 'node:worker_threads';
+
 const plan = JSON.parse(readFileSync(process.argv[2], 'utf8'));
-const { transpile } = await import(plan.jco_api);
+
+// jco transpiles with its own bindgen component; a bindgen trap poisons
+// that instance for the rest of the process ("cannot enter component
+// instance").  So transpile runs in a worker thread (its own module
+// graph), replaced after any failure.
+const WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { readFileSync } = require('node:fs');
+const ready = import(workerData.api);
+parentPort.on('message', async ({ path, opts }) => {
+  try {
+    const { transpile } = await ready;
+    const { files } = await transpile(new Uint8Array(readFileSync(path)), opts);
+    parentPort.postMessage({ files });
+  } catch (e) {
+    parentPort.postMessage({ error: String((e && e.message) || e) });
+  }
+});`;
+let worker = null;
+function transpile(path, opts) {
+  if (!worker) { worker = new Worker(WORKER, { eval: true, workerData: { api: plan.jco_api } }); worker.unref(); }
+  const w = worker;
+  return new Promise((resolve, reject) => {
+    const done = (m) => {
+      w.off('error', fail);
+      if (m.error) { worker = null; w.terminate(); reject(new Error(m.error)); } else resolve({ files: m.files });
+    };
+    const fail = (e) => { w.off('message', done); worker = null; w.terminate(); reject(e); };
+    w.once('message', done);
+    w.once('error', fail);
+    w.postMessage({ path, opts });
+  });
+}
 const TIMEOUT_MS = plan.command_timeout_ms || 10000;
 
 function out(obj) { writeSync(1, JSON.stringify(obj) + '\n'); }
@@ -426,9 +460,8 @@ async function instantiateCore(module, imports) {
 const moduleInfo = new WeakMap();
 
 async function define(step) {
-  const bytes = readFileSync(step.wasm);
   const dir = join(plan.workdir, step.id);
-  const { files } = await transpile(bytes, {
+  const { files } = await transpile(step.wasm, {
     name: step.id, instantiation: 'async', asyncMode: 'jspi', noTypescript: true, quiet: true,
   });
   mkdirSync(dir, { recursive: true });
@@ -512,7 +545,7 @@ for (const step of plan.steps) {
       }
       case 'assert_invalid': case 'assert_malformed': {
         let accepted = false;
-        try { await transpile(readFileSync(step.wasm), { name: 'x', instantiation: 'async', noTypescript: true }); accepted = true; }
+        try { await transpile(step.wasm, { name: 'x', instantiation: 'async', noTypescript: true }); accepted = true; }
         catch (e) { result(step, 'pass', null, { actual: 'rejected: ' + messageOf(e) }); }
         if (accepted) result(step, 'fail', `jco accepted it (expected "${step.message}")`, { expected: step.message, actual: 'accepted' });
         break;

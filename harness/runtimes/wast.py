@@ -164,9 +164,13 @@ def value(node):
     if kind in ("list", "tuple"):
         return {"t": kind, "v": [value(a) for a in args]}
     if kind == "record":
+        # (field "x" (u8.const 0)), or written flat: (field "x" u8.const 0)
+        def field(f):
+            if isinstance(f.items[2], Atom):
+                return value(List(f.items[2:], f.start, f.end, f.line))
+            return value(f.items[2])
         return {"t": "record",
-                "v": [[f.items[1].data.decode(), value(f.items[2])]
-                      for f in args]}
+                "v": [[f.items[1].data.decode(), field(f)] for f in args]}
     if kind == "variant":
         return {"t": "variant", "case": args[0].data.decode(),
                 "v": value(args[1]) if len(args) > 1 else None}
@@ -247,11 +251,16 @@ def comment_before(src, line, limit=6):
 
 def rule_for(src, line):
     """The spec rule a command checks, as its script says: the comment
-    right above it, else the script's header."""
+    right above it, else the nearest comment above it, else the script's
+    header."""
     c = comment_before(src, line)
     if c:
         return c
-    return header_comment(src)
+    lines = src.splitlines()
+    for k in range(min(line, len(lines)) - 2, -1, -1):
+        if lines[k].strip().startswith(";;"):
+            return comment_before(src, k + 2) or header_comment(src)
+    return header_comment(src) or "(the script says nothing about it)"
 
 
 def short(text, n=160):
