@@ -130,8 +130,13 @@ def test_rule_comes_from_the_script():
     src = SUBTASK.read_text()
     assert wast.header_comment(src).startswith(
         "Async calls between components: the caller's Subtask")
-    # the command at line 85 has no comment of its own: the header
-    assert wast.rule_for(src, 85) == wast.header_comment(src)
+    # line 85 (assert_trap drop-early) has no comment of its own: the
+    # nearest one above is the one on the drop-early function
+    assert wast.rule_for(src, 85) == \
+        "Subtask.drop: trap_if(not self.resolve_delivered())"
+    # a command right under a comment gets that comment
+    assert wast.rule_for("(module)\n;; a rule\n(assert_return (invoke \"f\"))",
+                         3) == "a rule"
 
 
 def test_jco_plan(tmp_path):

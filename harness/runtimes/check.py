@@ -165,6 +165,23 @@ def section(adapter, target, results):
     if not any_div:
         L.append("None.")
         L.append("")
+    quiet = [(path, v) for path, r, v in results if v is not None and not v[0]
+             and not r.problem and not any(
+                 c.status in ("fail", "error") for c in r.commands)]
+    if quiet:
+        L += ["### Traces that differ in scripts that pass", "",
+              "Every command passed, yet the guest-visible events differ "
+              "from cmref's run (`cmref run --check-trace`; see "
+              "docs/trace-format.md on task numbers and on what a runtime "
+              "cannot see):", ""]
+        for path, v in quiet:
+            L.append("- %s:" % label(path))
+            L.append("")
+            L.append("  ```")
+            for ln in v[1].splitlines()[:6]:
+                L.append("  " + ln[:300])
+            L.append("  ```")
+        L.append("")
     mms = [(path, c) for path, r, _ in results for c in r.commands
            if c.status == "pass" and c.message_mismatch]
     if mms:
@@ -192,9 +209,16 @@ script says it checks (the comment above the command, else the script's
 header), what the script expects and what the runtime did, and, where
 the runtime's trace exists, the first guest-visible event where it
 differs from cmref's run (`cmref run --check-trace`; docs/trace-format.md).
-A pass of `assert_trap` follows Wasmtime's rule for component scripts
-(the expected text anywhere in the message); traps with another message
-are listed apart.
+
+Counting: one outcome per script command, as `cmref run` counts them (a
+`component definition` is a command: it passes when the runtime accepts
+the component).  `assert_trap` passes only when the expected text occurs
+in the runtime's message (Wasmtime's rule, for which the component-model
+scripts were written); a trap with another message fails and is listed
+apart.  An *error* is a command that could not be run at all: the
+runtime refused a component that cmref accepts, or the instance it
+needs was never made.  Core wasm commands are skipped for a runtime that
+runs components only.
 """
 
 
@@ -223,6 +247,17 @@ def write_report(out, head, text):
     os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
     with open(out, "w") as f:
         f.write(body)
+
+
+def rewrite(out):
+    """Writes the report again with this version's text around the
+    sections it holds."""
+    with open(out) as f:
+        cur = f.read()
+    m = re.search(re.escape(BEGIN) + r"(\{.*?\}) -->.*?" + re.escape(END),
+                  cur, re.S)
+    if m:
+        write_report(out, json.loads(m.group(1)), m.group(0))
 
 
 def main(argv=None):

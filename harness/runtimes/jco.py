@@ -163,7 +163,6 @@ class JcoAdapter:
             if h == "component":
                 if len(items) > 1 and isinstance(items[1], wast.Atom) and \
                         items[1].text == "instance":
-                    ident = items[2].text if len(items) > 3 else None
                     target = items[-1].text
                     if target not in names:
                         decided.append(Outcome(line, "component", "error",
@@ -172,7 +171,6 @@ class JcoAdapter:
                     steps.append({"kind": "instantiate", "line": line,
                                   "id": names[target]})
                     current_core = False
-                    del ident
                     continue
                 definition = len(items) > 1 and isinstance(items[1], wast.Atom) \
                     and items[1].text == "definition"

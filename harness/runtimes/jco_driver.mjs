@@ -540,7 +540,7 @@ for (const step of plan.steps) {
       case 'define': {
         // a valid component jco refuses is a divergence of its own
         try { defs.set(step.id, await define(step)); if (step.report) result(step, 'pass', null); }
-        catch (e) { defs.set(step.id, { error: messageOf(e) }); result(step, 'fail', 'jco rejects it: ' + messageOf(e), { actual: 'rejected' }); }
+        catch (e) { defs.set(step.id, { error: messageOf(e) }); result(step, 'fail', 'jco rejects it: ' + messageOf(e), { expected: 'a valid component (cmref accepts it)', actual: 'rejected' }); }
         break;
       }
       case 'assert_invalid': case 'assert_malformed': {

@@ -196,7 +196,6 @@ def module_source(src, node):
     form; `definition` dropped, quote forms turned into text."""
     items = node.items[1:]
     ident = None
-    text_items = list(items)
     if items and isinstance(items[0], Atom) and items[0].text == "definition":
         items = items[1:]
     if items and isinstance(items[0], Atom) and items[0].text.startswith("$"):
@@ -208,7 +207,6 @@ def module_source(src, node):
     if items and isinstance(items[0], Atom) and items[0].text == "quote":
         body = b" ".join(s.data for s in items[1:]).decode("utf-8", "replace")
         return kind, "text", "(%s %s)" % (kind, body), ident
-    del text_items
     # drop the `definition` keyword, keep the rest verbatim
     first = node.items[1] if len(node.items) > 1 else None
     if isinstance(first, Atom) and first.text == "definition":
