@@ -62,7 +62,8 @@ def root():
 
 # ---- other runtimes (harness/runtimes/; docs/runtimes.md) -----------------
 # `pytest harness --runtime=jco` runs every spec-tests script through that
-# runtime too (test_runtimes.py::test_runtime_script); without the option
+# runtime too (test_runtimes.py::test_runtime_script) and writes the
+# report build/runtimes/pytest-NAME.md; without the option
 # those tests are skipped.  The jco adapter's tools are never installed by
 # the tests: `make check-runtime RUNTIME=jco` installs them.
 

@@ -318,7 +318,24 @@ def pytest_generate_tests(metafunc):
             metafunc.parametrize("runtime_script", [None], ids=["no-runtime"])
 
 
-def test_runtime_script(runtime_script, runtime_name, runtime_command):
+@pytest.fixture(scope="module")
+def runtime_report(runtime_name):
+    """Collects the --runtime results; at the end writes them as a report
+    (build/runtimes/pytest-NAME.md, the format of docs/runtimes.md)."""
+    results = []
+    yield results
+    if runtime_name and results:
+        out = ROOT / "build" / "runtimes" / ("pytest-%s.md" % runtime_name)
+        by_suite = {}
+        for adapter, script, r in results:
+            by_suite.setdefault(str(script.parent), (adapter, []))[1].append(
+                (str(script), r, None))
+        for suite, (adapter, res) in sorted(by_suite.items()):
+            check.write_report(str(out), *check.section(adapter, suite, res))
+
+
+def test_runtime_script(runtime_script, runtime_name, runtime_command,
+                        runtime_report):
     if not runtime_name:
         pytest.skip("no --runtime given (pytest harness --runtime=jco)")
     script = runtime_script
@@ -329,6 +346,7 @@ def test_runtime_script(runtime_script, runtime_name, runtime_command):
     if not ok:
         pytest.skip("%s is not available: %s" % (runtime_name, why))
     r = a.run(str(script))
+    runtime_report.append((a, script, r))
     assert r.problem is None, r.problem
     src = script.read_text()
     bad = ["%d: %s: %s (rule: %s)" % (c.line, c.kind, c.message,
