@@ -58,3 +58,29 @@ def cmref_asan():
 @pytest.fixture(scope="session")
 def root():
     return ROOT
+
+
+# ---- other runtimes (harness/runtimes/; docs/runtimes.md) -----------------
+# `pytest harness --runtime=jco` runs every spec-tests script through that
+# runtime too (test_runtimes.py::test_runtime_script) and writes the
+# report build/runtimes/pytest-NAME.md; without the option
+# those tests are skipped.  The jco adapter's tools are never installed by
+# the tests: `make check-runtime RUNTIME=jco` installs them.
+
+def pytest_addoption(parser):
+    parser.addoption("--runtime", default=None,
+                     help="also run spec-tests/ through this runtime "
+                          "(cmref, jco, command)")
+    parser.addoption("--runtime-command", default=None,
+                     help="the command of --runtime=command, e.g. "
+                          "'wasmtime wast -W component-model-async'")
+
+
+@pytest.fixture(scope="session")
+def runtime_name(request):
+    return request.config.getoption("--runtime")
+
+
+@pytest.fixture(scope="session")
+def runtime_command(request):
+    return request.config.getoption("--runtime-command")

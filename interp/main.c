@@ -16,6 +16,7 @@
 #include "core/exec.h"
 #include "core/text.h"
 #include "core/validate.h"
+#include "wast/imports.h"
 #include "wast/roundtrip.h"
 #include "wast/spectest.h"
 #include "wast/values.h"
@@ -926,6 +927,7 @@ int main(int argc, char **argv) {
     fputs(usage_main, stdout);
     return 0;
   }
+  if (!strcmp(c, "imports")) return wast_imports_main(argc - 2, argv + 2);
   if (!strcmp(c, "help")) {
     if (argc == 2) {
       fputs(usage_main, stdout);

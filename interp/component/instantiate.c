@@ -25,6 +25,7 @@
 #include "../../canon/waitable.h"
 #include "builtins.h"
 #include "../util/oom.h"
+#include "importmap.h"
 
 /* ---- runtime objects --------------------------------------------------- */
 
@@ -120,6 +121,7 @@ struct comp_store {
   bool stopped;      /* canon torn down (comp_store_stop) */
   cleanup *objs;
   size_t n, cap;
+  comp_imap *imap; /* `cmref imports`; NULL: off */
 };
 
 static void *xcalloc(size_t n, size_t size) {
@@ -148,6 +150,8 @@ static void *snew(comp_store *s, size_t size) {
   track(s, p, free);
   return p;
 }
+
+void comp_store_set_imap(comp_store *s, comp_imap *m) { s->imap = m; }
 
 comp_store *comp_store_new(core_store *core) {
   comp_store *s = xcalloc(1, sizeof *s);
@@ -693,6 +697,8 @@ static comp_outcome canon_lift_def(ictx *x, comp_inst *I, const comp_canon *cd) 
     f->lifted.callback = (canon_core_callee){&f->cb, callee_call};
   }
   f->fi = canon_lifted_funcinst(&f->lifted);
+  comp_imap_lift(x->s->imap, I->ci.id, fit.u.core.u.func, f->opts.o.callback,
+                 f->opts.o.post_return, f->opts.realloc_f);
   push(&I->sp[COMP_SORT_FUNC], (comp_item){.sort = COMP_SORT_FUNC, .u.func = f});
   return COMP_OK;
 }
@@ -726,6 +732,7 @@ static comp_outcome canon_lower_def(ictx *x, comp_inst *I,
   free(ft.results);
   canon_core_functype_free(&cft);
   if (!cf) return fail(x, COMP_LINK, "cannot make a host function");
+  comp_imap_host(x->s->imap, cf, "lower", lw->opts.o.async, I->ci.id);
   push_core_func(I, cf);
   return COMP_OK;
 }
@@ -749,6 +756,7 @@ static comp_outcome canon_resource_def(ictx *x, comp_inst *I,
   }
   core_func_inst *cf = core_host_func_new(x->s->core, &ft, fn, b);
   if (!cf) return fail(x, COMP_LINK, "cannot make a host function");
+  comp_imap_host(x->s->imap, cf, comp_canon_name(cd->kind), false, I->ci.id);
   push_core_func(I, cf);
   return COMP_OK;
 }
@@ -862,6 +870,7 @@ static comp_outcome canon_builtin_def(ictx *x, comp_inst *I,
   free(ft.params);
   free(ft.results);
   if (!cf) return fail(x, COMP_LINK, "cannot make a host function");
+  comp_imap_host(x->s->imap, cf, comp_canon_name(cd->kind), false, I->ci.id);
   push_core_func(I, cf);
   return COMP_OK;
 }
@@ -923,6 +932,8 @@ static comp_outcome def_core_instance(ictx *x, comp_inst *I,
     cm_error_init(&err);
     core_outcome o =
         core_instantiate(x->s->core, m, imports, m->nimports, &out->real, &err);
+    if (o == CORE_OK)
+      comp_imap_core_instance(x->s->imap, I->ci.id, m, imports, out->real);
     free(imports);
     if (o == CORE_LINK_ERROR)
       return fail(x, err.kind == CM_UNSUPPORTED ? COMP_UNSUPPORTED : COMP_LINK,
@@ -945,6 +956,7 @@ static comp_inst *new_inst(comp_store *s, comp_inst *parent,
   comp_inst *I = xcalloc(1, sizeof *I);
   track(s, I, free_inst);
   canon_instance_init(&I->ci, &s->canon, parent ? &parent->ci : NULL);
+  comp_imap_instance(s->imap, I->ci.id, parent ? parent->ci.id : 0);
   I->s = s;
   I->outer = outer;
   I->arena = canon_type_arena_new();

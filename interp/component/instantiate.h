@@ -61,6 +61,9 @@ typedef enum comp_outcome {
 } comp_outcome;
 
 comp_store *comp_store_new(core_store *core);
+/* Reports instantiations to m (importmap.h; NULL: off). */
+struct comp_imap;
+void comp_store_set_imap(comp_store *s, struct comp_imap *m);
 void comp_store_free(comp_store *s);
 /* The Store of the Canonical ABI inside (to set its scheduler and limits). */
 canon_Store *comp_store_canon(comp_store *s);

@@ -48,6 +48,7 @@ typedef struct wast_comp_options {
   canon_trace_sink trace_sink;
   void *trace_sink_ctx;
   const bool *stop;
+  struct comp_imap *imap; /* `cmref imports` (component/importmap.h) */
 } wast_comp_options;
 
 /* The scheduling options taken together (choices.c): --seed only with
