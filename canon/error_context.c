@@ -87,6 +87,17 @@ bool canon_error_context_debug_message(canon_instance *inst,
   if (!inst->may_leave) return canon_trap_set(trap, CANON_TRAP_MAY_NOT_LEAVE);
   canon_error_context *e = NULL;
   if (!get(inst, i, &e, trap)) return false;
+  /* The spec's store_string writes the pair at ptr with store_int and no
+   * check at all (docs/findings.md, "Where the spec asserts what a guest
+   * controls"); cmref traps when the pair is out of bounds, and like the
+   * spec does not require alignment. */
+  uint64_t pair = 2 * (uint64_t)canon_ptr_size(canon_opts_ptr_type(opts));
+  uint64_t len = opts->memory->size(opts->memory->env);
+  if (ptr > len || len - ptr < pair)
+    return canon_trapf(trap, CANON_TRAP_OUT_OF_BOUNDS,
+                       "pointer out of bounds of memory: debug message "
+                       "pointer and length at %llu",
+                       (unsigned long long)ptr);
   canon_context cx;
   canon_context_init(&cx, opts, inst, (canon_borrow_scope){0});
   if (!canon_store_string(&cx, e->debug_message, ptr)) {

@@ -19,21 +19,19 @@ enum {
 };
 
 /* Realloc that calls built-ins: a realloc is a task of its own
- * (CanonicalABI.md "Lifting and Lowering Context", reallocate), which
- * canon/context.c does not do yet; until it does, such a realloc aborts
- * cmref, so it stays out unless asked for (FUZZ_ASYNC_REALLOC_BUILTINS=1 in
- * the environment; 0 leaves it out).  Turn the default on once
- * realloc-as-task (issue 7 item 1) has landed. */
-#define ASYNC_GEN_REALLOC_BUILTINS_DEFAULT false
+ * (CanonicalABI.md "Lifting and Lowering Context", reallocate), whose
+ * built-ins see its own task and trap where they would leave the
+ * instance.  On by default; FUZZ_ASYNC_REALLOC_BUILTINS=0 in the
+ * environment leaves it out. */
+#define ASYNC_GEN_REALLOC_BUILTINS_DEFAULT true
 
 /* Wild (unaligned or out-of-bounds) pointers where a built-in stores its
  * results: waitable-set.wait/poll's event, error-context.debug-message's
- * string, an async lower's results.  The spec only asserts these
- * (unpack_event: `store` asserts alignment and bounds) and canon_store
- * asserts them too, so today they abort cmref (exit 134); see
- * pending/README.md.  FUZZ_ASYNC_WILD_RESULT_PTRS=1 turns them on; make it
- * the default once canon/ traps there. */
-#define ASYNC_GEN_WILD_RESULT_PTRS_DEFAULT false
+ * string, an async lower's results.  The spec only asserts some of these
+ * (unpack_event: `store` asserts alignment and bounds); cmref traps there
+ * (regressions/async-waitable-set-poll-unaligned-event-ptr.wast).  On by
+ * default; FUZZ_ASYNC_WILD_RESULT_PTRS=0 leaves them out. */
+#define ASYNC_GEN_WILD_RESULT_PTRS_DEFAULT true
 
 typedef struct async_gen_options {
   bool realloc_builtins; /* realloc bodies call built-ins */

@@ -10,6 +10,7 @@
  * its outer aliases look. */
 #include "instantiate.h"
 
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -355,6 +356,9 @@ static void mem_read(void *env, uint64_t addr, void *dst, uint64_t n) {
   comp_opts *o = env;
   uint64_t size;
   uint8_t *d = core_memory_data(o->m, &size);
+  /* canon/ checks every guest range before it reads or writes (a trap
+   * otherwise): a range out of bounds here is a bug of ours */
+  assert(addr <= size && n <= size - addr);
   memcpy(dst, d + addr, n);
 }
 
@@ -362,6 +366,7 @@ static void mem_write(void *env, uint64_t addr, const void *src, uint64_t n) {
   comp_opts *o = env;
   uint64_t size;
   uint8_t *d = core_memory_data(o->m, &size);
+  assert(addr <= size && n <= size - addr); /* as in mem_read */
   memcpy(d + addr, src, n);
 }
 
