@@ -4,14 +4,17 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "version.h"
+
 void canon_trace_start(canon_trace *t, FILE *f, const char *sched,
                        uint64_t seed) {
   t->f = f;
   t->seq = 0;
   fprintf(f,
-          "{\"trace\":\"cmref\",\"version\":%d,\"spec\":\"component-model@"
-          "6d28164\",\"sched\":\"%s\",\"seed\":%llu}\n",
-          CANON_TRACE_VERSION, sched, (unsigned long long)seed);
+          "{\"trace\":\"cmref\",\"version\":%d,\"cmref\":\"%s\","
+          "\"spec\":\"component-model@6d28164\",\"sched\":\"%s\","
+          "\"seed\":%llu}\n",
+          CANON_TRACE_VERSION, CMREF_VERSION, sched, (unsigned long long)seed);
 }
 
 void canon_trace_emit(canon_trace *t, const char *ev, const char *fmt, ...) {
