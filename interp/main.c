@@ -649,20 +649,15 @@ static int cmd_run(opts *o) {
 /* ---- loading one module (validate, invoke) ---------------------------------- */
 
 static void print_error(const char *path, const cm_error *err) {
-  const char *file = err->file ? err->file : path;
-  const char *kind = cm_errkind_name(err->kind);
-  /* "unsupported feature: NAME" already says what kind it is */
-  if (err->kind == CM_UNSUPPORTED &&
-      strncmp(err->msg, "unsupported feature:", 20) == 0)
-    kind = "refused";
-  if (err->line)
-    fprintf(stderr, "%s:%u:%u: %s: %s\n", file, err->line, err->col, kind,
-            err->msg);
-  else if (err->offset >= 0)
-    fprintf(stderr, "%s: at byte offset %lld: %s: %s\n", file,
-            (long long)err->offset, kind, err->msg);
-  else
-    fprintf(stderr, "%s: %s: %s\n", file, kind, err->msg);
+  cm_error_print(stderr, path, err);
+}
+
+/* A file that cannot be read: "FILE: error: cannot open: WHY". */
+static void print_read_error(const char *path, cm_error *err) {
+  size_t n = strlen(path);
+  if (strncmp(err->msg, path, n) == 0 && err->msg[n] == ':')
+    memmove(err->msg, err->msg + n + 2, strlen(err->msg + n + 2) + 1);
+  print_error(path, err);
 }
 
 /* Reads, decodes or parses, and validates; NULL after printing why. */
@@ -672,7 +667,7 @@ static core_module *load_module(const char *path, const core_features *features)
   size_t len = 0;
   char *src = wast_read_file(path, &len, &err);
   if (!src) {
-    fprintf(stderr, "cmref: %s\n", err.msg);
+    print_read_error(path, &err);
     return NULL;
   }
   core_module *m;
@@ -699,12 +694,35 @@ static bool component_file(const char *path, int *rc, opts *o, bool invoke) {
   size_t len = 0;
   char *src = wast_read_file(path, &len, &err);
   if (!src) return false; /* load_module reports it */
-  bool yes = cli_is_component(src, len);
-  if (yes)
-    *rc = invoke ? cli_invoke_component(path, src, len, o->args[1],
-                                        o->args + 2, o->nargs - 2, &o->cfg,
-                                        &o->comp)
-                 : cli_validate_component(path, src, len);
+  bool yes = true;
+  switch (cli_text_kind_of(src, len)) {
+  case CLI_TEXT_SCRIPT:
+    fprintf(stderr, "%s: this is a .wast script; %s takes one module or "
+            "component (use cmref run)\n", path,
+            invoke ? "invoke" : "validate");
+    *rc = EXIT_FAIL;
+    break;
+  case CLI_TEXT_EMPTY:
+    if (invoke) {
+      fprintf(stderr, "%s: the file is empty (an empty module exports "
+              "nothing)\n", path);
+      *rc = EXIT_FAIL;
+    } else {
+      /* the text format reads a sequence of no module fields as the
+       * empty module, which is valid */
+      printf("%s: valid (empty: the empty module)\n", path);
+      *rc = 0;
+    }
+    break;
+  case CLI_TEXT_ONE:
+    yes = cli_is_component(src, len);
+    if (yes)
+      *rc = invoke ? cli_invoke_component(path, src, len, o->args[1],
+                                          o->args + 2, o->nargs - 2, &o->cfg,
+                                          &o->comp)
+                   : cli_validate_component(path, src, len);
+    break;
+  }
   free(src);
   return yes;
 }
@@ -890,11 +908,19 @@ static int cmd_assemble(opts *o) {
   size_t len = 0;
   char *src = wast_read_file(path, &len, &err);
   if (!src) {
-    fprintf(stderr, "cmref: %s\n", err.msg);
+    print_read_error(path, &err);
     return EXIT_FAIL;
   }
   if (len >= 4 && memcmp(src, "\0asm", 4) == 0) {
-    fprintf(stderr, "%s: already in the binary format\n", path);
+    fprintf(stderr, "%s: this is already a binary %s; assemble takes the "
+            "text format\n", path,
+            len >= 8 && src[6] == 1 ? "component" : "module");
+    free(src);
+    return EXIT_FAIL;
+  }
+  if (cli_text_kind_of(src, len) == CLI_TEXT_SCRIPT) {
+    fprintf(stderr, "%s: this is a .wast script; assemble takes one module "
+            "or component (use cmref roundtrip or run)\n", path);
     free(src);
     return EXIT_FAIL;
   }

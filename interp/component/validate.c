@@ -285,6 +285,19 @@ static vcore_ext core_ext_of_export(const core_module *m, const core_export *ex)
 static bool def_core_module(vctx *v, vscope *s, const comp_def *d) {
   core_module *m = d->u.core_module;
   if (!m->validated && !core_validate(m, v->err)) {
+    /* The core validator knows positions inside the module: a line in the
+     * text (already absolute), an offset from the module's first byte in
+     * a binary (made absolute here); an error with neither points at the
+     * module itself. */
+    cm_error *e = v->err;
+    if (e->line == 0 && e->offset >= 0 && d->pos.offset > 0)
+      e->offset += d->pos.offset;
+    else if (e->line == 0 && e->offset < 0 && d->pos.line) {
+      e->file = d->pos.file;
+      e->line = d->pos.line;
+      e->col = d->pos.col;
+    } else if (e->line == 0 && e->offset < 0 && d->pos.offset > 0)
+      e->offset = d->pos.offset;
     v->failed = true;
     return false;
   }
