@@ -784,7 +784,10 @@ static bool def_instance(vctx *v, vscope *s, comp_def *d) {
 /* ---- imports and exports ------------------------------------------------- */
 
 static void push_named(vctx *v, vnamed **arr, uint32_t *n, uint32_t *cap,
-                       const char *name, const vent *t) {
+                       cm_nameset *ix, const char *name, const vent *t) {
+  if (!ix->alloc) v_nameset_init(v, ix, false);
+  uint32_t k = *n; /* names are unique in a scope (v_externname) */
+  (void)cm_nameset_add(ix, name, strlen(name), 0, &k); /* cannot fail */
   grow(v, (void **)arr, cap, *n, sizeof **arr);
   (*arr)[*n].name = name;
   (*arr)[*n].t = *t;
@@ -857,7 +860,7 @@ bool v_add_import(vctx *v, vscope *s, const comp_externname *name,
   if (!v_ent_named(v, s, &e, true))
     return v_fail(v, pos, "%s not valid to be used as import",
                   v_ent_word(&e));
-  push_named(v, &s->imports, &s->nimports, &s->cap_imports,
+  push_named(v, &s->imports, &s->nimports, &s->cap_imports, &s->import_ix,
              v_strdup(v, name->name.s, name->name.len), &e);
   vitem *it = vspace_push(v, s, e.sort);
   it->ent = e;
@@ -881,7 +884,7 @@ bool v_add_export(vctx *v, vscope *s, const comp_externname *name, vent e,
   if (s->kind != VS_INSTANCE_TYPE && !v_ent_named(v, s, &e, false))
     return v_fail(v, pos, "%s not valid to be used as export",
                   v_ent_word(&e));
-  push_named(v, &s->exports, &s->nexports, &s->cap_exports,
+  push_named(v, &s->exports, &s->nexports, &s->cap_exports, &s->export_ix,
              v_strdup(v, name->name.s, name->name.len), &e);
   vitem *it = vspace_push(v, s, e.sort);
   it->ent = e;

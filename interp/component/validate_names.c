@@ -270,11 +270,12 @@ static char *canonical(vctx *v, const char *s, size_t n, const parsed_name *p) {
 /* The resource an import/export of the scope named `name` is, if any. */
 static vres *resource_named(vscope *s, const char *name, bool import) {
   const vnamed *l = import ? s->imports : s->exports;
-  uint32_t n = import ? s->nimports : s->nexports;
-  for (uint32_t i = 0; i < n; i++)
-    if (strcmp(l[i].name, name) == 0 && l[i].t.sort == COMP_SORT_TYPE &&
-        l[i].t.type->kind == VT_RESOURCE)
-      return l[i].t.type->res->res;
+  uint32_t i;
+  if (!cm_nameset_find(import ? &s->import_ix : &s->export_ix, name,
+                       strlen(name), 0, &i))
+    return NULL;
+  if (l[i].t.sort == COMP_SORT_TYPE && l[i].t.type->kind == VT_RESOURCE)
+    return l[i].t.type->res->res;
   return NULL;
 }
 

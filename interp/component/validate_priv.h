@@ -184,6 +184,7 @@ struct vscope {
   vnames import_names, export_names;
   vnamed *imports; uint32_t nimports, cap_imports;
   vnamed *exports; uint32_t nexports, cap_exports;
+  cm_nameset import_ix, export_ix; /* name -> index in imports/exports */
   vres_list imported_res, defined_res;
   vptrset imported_named, exported_named; /* externally visible types */
 };
