@@ -19,6 +19,7 @@ floor.
 """
 
 import argparse
+import itertools
 import os
 import subprocess
 import sys
@@ -155,6 +156,14 @@ def main():
             with open(path, "w") as f:
                 f.write(make(args.n))
             cases.append(("%d-deep %s" % (args.n, what), path, 1))
+        # distinct inline function types: each type use looks its type up
+        ts = os.path.join(tmp, "distinct_inline_types.wat")
+        combos = itertools.islice(itertools.product(
+            ["i32", "i64", "f32", "f64"], repeat=9), args.n)
+        with open(ts, "w") as f:
+            f.write("(module %s)" % " ".join(
+                "(func (param %s))" % " ".join(c) for c in combos))
+        cases.append(("%d distinct inline function types" % args.n, ts, 0))
         big = os.path.join(tmp, "big_string.wat")
         with open(big, "w") as f:
             f.write('(module (data "%s"))' % ("a" * (10 << 20)))

@@ -253,6 +253,11 @@ def test_empty_files(exe, tmp_path):
     assert r.rc == 0 and "empty module" in r.out
     r = cm(exe, "invoke", str(e), "f")
     assert r.rc == 1 and "empty" in r.err
+    w = tmp_path / "empty.wasm"  # named as a binary: the magic is required
+    w.write_bytes(b"")
+    r = cm(exe, "validate", str(w))
+    assert r.rc == 1
+    assert r.err.startswith("%s: at byte offset 0: malformed: " % w), r.err
     s = tmp_path / "empty.wast"
     s.write_text("")
     r = cm(exe, "run", str(s))

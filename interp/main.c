@@ -688,6 +688,11 @@ static core_module *load_module(const char *path, const core_features *features)
 }
 
 /* validate / invoke on a component: true (and *rc) if path is one. */
+static bool ends_with(const char *s, const char *suffix) {
+  size_t n = strlen(s), k = strlen(suffix);
+  return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
 static bool component_file(const char *path, int *rc, opts *o, bool invoke) {
   cm_error err;
   cm_error_init(&err);
@@ -703,7 +708,12 @@ static bool component_file(const char *path, int *rc, opts *o, bool invoke) {
     *rc = EXIT_FAIL;
     break;
   case CLI_TEXT_EMPTY:
-    if (invoke) {
+    if (ends_with(path, ".wasm")) {
+      /* named as a binary, where the magic number is required */
+      fprintf(stderr, "%s: at byte offset 0: malformed: unexpected end (an "
+              "empty file is not a binary module)\n", path);
+      *rc = EXIT_FAIL;
+    } else if (invoke) {
       fprintf(stderr, "%s: the file is empty (an empty module exports "
               "nothing)\n", path);
       *rc = EXIT_FAIL;
