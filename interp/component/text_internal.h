@@ -37,6 +37,13 @@ struct cp_scope {
   comp_component *comp;      /* CP_COMPONENT: where definitions go */
   comp_type *type;           /* CP_*_TYPE: where declarators go */
   comp_core_type *mtype;     /* CP_MODULE_TYPE */
+  /* CP_MODULE_TYPE: its function types by structure, for inline type uses
+   * (text_types.c core_typeuse): mtype->decls[0..decls_indexed) indexed,
+   * next_typeidx the core type index after them; the keys' bytes owned */
+  cm_nameset ftypes;
+  uint32_t decls_indexed, next_typeidx;
+  char **fkeys;
+  uint32_t nfkeys, capfkeys;
 };
 
 typedef struct cp {

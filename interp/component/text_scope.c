@@ -100,7 +100,12 @@ void cp_scope_init(cp_scope *s, cp_scopekind kind, const sx_node *id) {
   s->id = id;
 }
 
-void cp_scope_fini(cp_scope *s) { cm_nameset_free(&s->names); }
+void cp_scope_fini(cp_scope *s) {
+  cm_nameset_free(&s->names);
+  cm_nameset_free(&s->ftypes);
+  for (uint32_t i = 0; i < s->nfkeys; i++) free(s->fkeys[i]);
+  free(s->fkeys);
+}
 
 void cp_push(cp *p, cp_scope *s) {
   s->parent = p->cur;
