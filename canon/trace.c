@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "version.h"
+
 void canon_trace_start(canon_trace *t, FILE *f, const char *sched,
                        uint64_t seed, canon_trace_sink sink, void *sink_ctx) {
   t->f = f;
@@ -13,9 +15,11 @@ void canon_trace_start(canon_trace *t, FILE *f, const char *sched,
   t->sink_ctx = sink_ctx;
   if (f)
     fprintf(f,
-            "{\"trace\":\"cmref\",\"version\":%d,\"spec\":\"component-model@"
-            "6d28164\",\"sched\":\"%s\",\"seed\":%llu}\n",
-            CANON_TRACE_VERSION, sched, (unsigned long long)seed);
+            "{\"trace\":\"cmref\",\"version\":%d,\"cmref\":\"%s\","
+            "\"spec\":\"component-model@6d28164\",\"sched\":\"%s\","
+            "\"seed\":%llu}\n",
+            CANON_TRACE_VERSION, CMREF_VERSION, sched,
+            (unsigned long long)seed);
 }
 
 void canon_trace_emit(canon_trace *t, const char *ev, const char *fmt, ...) {

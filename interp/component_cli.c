@@ -39,6 +39,30 @@ bool cli_is_component(const char *src, size_t len) {
   return yes;
 }
 
+cli_text_kind cli_text_kind_of(const char *src, size_t len) {
+  static const char *const commands[] = {
+      "register", "invoke", "get", "script", "input", "output", "thread",
+      "wait", "assert_return", "assert_trap", "assert_exhaustion",
+      "assert_exception", "assert_invalid", "assert_malformed",
+      "assert_unlinkable", "assert_uninstantiable", "assert_suspension"};
+  if (len >= 4 && memcmp(src, "\0asm", 4) == 0) return CLI_TEXT_ONE;
+  cm_error err;
+  cm_error_init(&err);
+  sx_node *top = sx_read(src, len, "", &err);
+  if (!top) return CLI_TEXT_ONE; /* the loader reports the error */
+  cli_text_kind k = top->n == 0 ? CLI_TEXT_EMPTY : CLI_TEXT_ONE;
+  size_t units = 0;
+  for (size_t i = 0; i < top->n && k != CLI_TEXT_SCRIPT; i++) {
+    const sx_node *f = top->items[i];
+    if (sx_is_form(f, "module") || sx_is_form(f, "component")) units++;
+    for (size_t c = 0; c < sizeof commands / sizeof *commands; c++)
+      if (sx_is_form(f, commands[c])) k = CLI_TEXT_SCRIPT;
+  }
+  if (units > 1) k = CLI_TEXT_SCRIPT;
+  sx_free(top);
+  return k;
+}
+
 /* Reads, decodes or parses, and validates; NULL after printing why. */
 static comp_component *load(const char *path, const char *src, size_t len) {
   cm_error err;
@@ -61,7 +85,7 @@ static comp_component *load(const char *path, const char *src, size_t len) {
   }
   if (!c) {
     if (err.kind == CM_OK) cm_error_set(&err, CM_MALFORMED, "cannot load");
-    fprintf(stderr, "%s: %s\n", path, err.msg);
+    cm_error_print(stderr, path, &err);
   }
   return c;
 }
@@ -74,14 +98,31 @@ int cli_validate_component(const char *path, const char *src, size_t len) {
   return 0;
 }
 
+/* Every argument error has one form (as for core modules in main.c):
+ * cmref invoke: argument K: "TEXT" is not a valid TYPE (WHY) */
+static void arg_error(int k, const char *a, const canon_type *t,
+                      const char *why) {
+  fprintf(stderr, "cmref invoke: argument %d: \"%s\" is not a valid %s%s%s%s\n",
+          k, a, canon_kind_name(t->kind), why && *why ? " (" : "",
+          why ? why : "", why && *why ? ")" : "");
+}
+
+static bool is_unsigned(canon_kind k) {
+  return k == CANON_U8 || k == CANON_U16 || k == CANON_U32 || k == CANON_U64;
+}
+
 /* An argument: the constant syntax, or a bare scalar for type t. */
 static canon_value *parse_arg(const char *a, const canon_type *t, int k) {
   char *text = NULL;
   if (a[0] != '(') {
     size_t n = strlen(a) * 2 + 32;
+    const canon_type *d = t->despecialized ? t->despecialized : t;
+    if (is_unsigned(d->kind) && a[0] == '-') {
+      arg_error(k, a, t, "negative");
+      return NULL;
+    }
     text = malloc(n);
     if (!text) return NULL;
-    const canon_type *d = t->despecialized ? t->despecialized : t;
     if (d->kind == CANON_STRING || d->kind == CANON_CHAR) {
       /* quote it, escaping " and \ */
       size_t j = (size_t)snprintf(text, n, "(%s.const \"",
@@ -94,9 +135,10 @@ static canon_value *parse_arg(const char *a, const canon_type *t, int k) {
     } else if (d->kind <= CANON_F64) {
       snprintf(text, n, "(%s.const %s)", canon_kind_name(d->kind), a);
     } else {
-      fprintf(stderr, "cmref invoke: argument %d: a %s is written in the "
-              ".wast constant syntax, e.g. '(%s.const ...)'\n", k,
-              canon_kind_name(t->kind), canon_kind_name(t->kind));
+      char why[128];
+      snprintf(why, sizeof why, "write it in the .wast constant syntax, "
+               "e.g. '(%s.const ...)'", canon_kind_name(t->kind));
+      arg_error(k, a, t, why);
       free(text);
       return NULL;
     }
@@ -109,13 +151,14 @@ static canon_value *parse_arg(const char *a, const canon_type *t, int k) {
   if (top && top->n == 1) wast_comp_parse_value(top->items[0], &v, &err);
   sx_free(top);
   free(text);
-  char why[256] = "";
+  static const char fit[] = "does not fit its type: ";
+  char why[300];
   if (!v) {
-    fprintf(stderr, "cmref invoke: argument %d: %s\n", k,
-            err.kind != CM_OK ? err.msg : "not a value");
-  } else if (!canon_value_has_type(v, t, why, sizeof why)) {
-    fprintf(stderr, "cmref invoke: argument %d does not fit its type: %s\n", k,
-            why);
+    arg_error(k, a, t, err.kind != CM_OK ? err.msg : "not a value");
+  } else if (!canon_value_has_type(v, t, why + sizeof fit - 1,
+                                   sizeof why - sizeof fit + 1)) {
+    memcpy(why, fit, sizeof fit - 1);
+    arg_error(k, a, t, why);
     canon_value_free(v);
     v = NULL;
   }

@@ -12,6 +12,15 @@
 /* A component binary (layer 1) or a text file whose first form is
  * `(component ...)`. */
 bool cli_is_component(const char *src, size_t len);
+/* What a text file holds, judged by its top-level forms: a .wast script
+ * (a script command such as assert_return or register, or several modules
+ * and components), nothing at all, or one module or component. */
+typedef enum cli_text_kind {
+  CLI_TEXT_ONE,    /* one module or component (or bare module fields) */
+  CLI_TEXT_EMPTY,  /* no forms: only white space and comments */
+  CLI_TEXT_SCRIPT, /* a .wast script */
+} cli_text_kind;
+cli_text_kind cli_text_kind_of(const char *src, size_t len);
 /* Exit status: 0 valid; 1 after printing why not. */
 int cli_validate_component(const char *path, const char *src, size_t len);
 /* Instantiates (no imports) and calls export `name`.  Each argument is a

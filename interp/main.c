@@ -4,10 +4,14 @@
  * (a failed test, a trap, an invalid module, an unreadable file) exit 1.  docs/cli.md
  * describes it for users. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../canon/sched.h"
+#include "../canon/trace.h"
+#include "../canon/version.h"
 #include "component/encode.h"
 #include "component_cli.h"
 #include "component/text.h"
@@ -21,7 +25,6 @@
 #include "wast/spectest.h"
 #include "wast/values.h"
 #include "wast/wast.h"
-#include "../canon/sched.h"
 
 enum { EXIT_FAIL = 1, EXIT_USAGE = 2 };
 
@@ -41,8 +44,13 @@ static const char usage_main[] =
     "  roundtrip FILE...         check that every module and component of\n"
     "                            .wast/.wat files survives encode + decode\n"
     "  help [COMMAND]            show help for a command\n"
+    "  imports FILE.wast         the core import map of a script (JSON lines:\n"
+    "                            which built-in or lowered import each core\n"
+    "                            import is), for tracing other runtimes\n"
+    "  version, --version        print cmref's version\n"
     "\n"
-    "Run `cmref COMMAND --help` for a command's options.\n"
+    "Run `cmref COMMAND --help` for a command's options; a command given an\n"
+    "option that is not its own exits 2 and names the commands that take it.\n"
     "Exit status: 0 success, 1 failure (test failed, trap, invalid module,\n"
     "unreadable file), 2 usage error.\n";
 
@@ -52,19 +60,6 @@ static const char usage_main[] =
   "                          current spec) or wasm-2.0 (the frozen Wasm 2.0\n"\
   "                          spec: one memory, no extended constants)\n"
 
-/* ---- the Canonical ABI's host limits (canon/store.h canon_limits) ----
- * One block, kept apart for the option parser being rewritten: help text,
- * and parse_canon_limit() below.  SIZE takes a K, M or G suffix (KiB,
- * MiB, GiB). */
-#define CANON_LIMIT_HELP                                                     \
-  "  --max-handles N         entries in one handle table (default 1048576)\n"\
-  "  --max-memory SIZE       host memory the values of one lift or copy may\n"\
-  "                          take (default 512M)\n"                            \
-  "  --max-copy-bytes SIZE   host memory one stream/future copy holds at\n" \
-  "                          once (default 64M)\n"                           \
-  "  --fiber-stack-size SIZE C stack of each Component Model thread\n"      \
-  "                          (default 1M, at least 256K)\n"
-
 #define LIMIT_HELP                                                           \
   "limits (for code that runs):\n"                                           \
   "  --fuel N                stop after N instructions (default: no limit)\n" \
@@ -73,7 +68,15 @@ static const char usage_main[] =
   "  --max-memory-pages N    largest memory, in 64 KiB pages (default 65536)\n"\
   "  --max-threads N         Component Model threads alive at once\n"        \
   "                          (default 10000)\n"                              \
-  CANON_LIMIT_HELP                                                           \
+  "  --timeout SECONDS       stop code running longer than this wall-clock\n"\
+  "                          time per script (e.g. 10 or 0.5; default: none)\n"\
+  "  --max-handles N         entries in one handle table (default 1048576)\n"\
+  "  --max-memory SIZE       host memory the values of one lift or copy may\n"\
+  "                          take (default 512M; SIZE takes K, M or G)\n"    \
+  "  --max-copy-bytes SIZE   host memory one stream/future copy holds at\n" \
+  "                          once (default 64M)\n"                           \
+  "  --fiber-stack-size SIZE C stack of each Component Model thread\n"      \
+  "                          (default 1M, at least 256K)\n"                  \
   FEATURES_HELP
 
 #define SCHED_HELP                                                           \
@@ -103,7 +106,8 @@ static const char usage_main[] =
   "  --search-budget N       --check-trace: at most N runs (default 10000)\n"\
   "  --trace FILE            write the step trace of the components' run to\n"\
   "                          FILE (JSON Lines, docs/trace-format.md; one\n"   \
-  "                          script only; - for standard output)\n"
+  "                          script only; - for standard output, the report\n"\
+  "                          then goes to standard error)\n"
 
 static const char usage_run[] =
     "usage: cmref run [OPTIONS] FILE.wast...\n"
@@ -118,7 +122,9 @@ static const char usage_run[] =
     "  -v, --verbose           also print skips, per-file totals and what\n"
     "                          spectest's print functions print\n"
     "  --json                  print the results as JSON instead of text\n"
-    "  --json=FILE             also write the results as JSON to FILE\n" LIMIT_HELP SCHED_HELP RUN_SCHED_HELP;
+    "  --json=FILE             also write the results as JSON to FILE\n"
+    "                          (both also for --explore and --check-trace)\n"
+    LIMIT_HELP SCHED_HELP RUN_SCHED_HELP;
 
 static const char usage_validate[] =
     "usage: cmref validate [OPTIONS] FILE\n"
@@ -126,7 +132,8 @@ static const char usage_validate[] =
     "Decodes (.wasm, recognised by its \\0asm header) or parses (.wat) one\n"
     "module or component and validates it.  Prints \"FILE: valid\" (or\n"
     "\"FILE: valid component\"), or the first error with its position and\n"
-    "exits 1.\n";
+    "exits 1.\n"
+    "\n" FEATURES_HELP;
 
 static const char usage_invoke[] =
     "usage: cmref invoke [OPTIONS] FILE NAME [ARG...]\n"
@@ -184,7 +191,29 @@ static const char usage_roundtrip[] =
 
 /* ---- option parsing ------------------------------------------------------ */
 
+/* The commands, as bits: each option lists the commands that take it. */
+enum {
+  CMD_RUN = 1u << 0,
+  CMD_VALIDATE = 1u << 1,
+  CMD_INVOKE = 1u << 2,
+  CMD_ASSEMBLE = 1u << 3,
+  CMD_ROUNDTRIP = 1u << 4,
+  CMD_ALL = (1u << 5) - 1,
+  CMD_EXEC = CMD_RUN | CMD_INVOKE, /* the commands that run code */
+};
+static const char *const command_names[] = {"run", "validate", "invoke",
+                                            "assemble", "roundtrip"};
+enum { NCMDBITS = sizeof command_names / sizeof command_names[0] };
+
+/* The name of the command whose bit is cmd. */
+static const char *cmd_name(unsigned cmd) {
+  for (unsigned c = 0; c < NCMDBITS; c++)
+    if (cmd == 1u << c) return command_names[c];
+  return "cmref";
+}
+
 typedef struct opts {
+  unsigned cmd; /* the CMD_ bit of the command being parsed */
   core_config cfg;
   core_features features;
   wast_comp_options comp;
@@ -205,7 +234,6 @@ typedef struct opts {
 } opts;
 
 static bool parse_u64(const char *s, uint64_t max, uint64_t *out);
-static int parse_canon_limit(opts *o, const char *a, const char *v);
 
 /* Appends choice c to o->forced. */
 static void add_forced(opts *o, uint32_t c) {
@@ -219,35 +247,6 @@ static void add_forced(opts *o, uint32_t c) {
   o->have_forced = true;
 }
 
-/* --choices 0,1,0 */
-static bool parse_choices(opts *o, const char *v) {
-  o->have_forced = true;
-  o->forced_what = "--choices";
-  while (*v) {
-    char num[16];
-    size_t n = strcspn(v, ",");
-    uint64_t c;
-    if (n == 0 || n >= sizeof num) return false;
-    memcpy(num, v, n);
-    num[n] = 0;
-    if (!parse_u64(num, UINT32_MAX, &c)) return false;
-    add_forced(o, (uint32_t)c);
-    v += n;
-    if (*v == ',') v++;
-  }
-  return true;
-}
-
-/* --replay TRACE: the choices recorded in a trace (choices.c). */
-static bool parse_replay(opts *o, const char *path, char *why, size_t whyn) {
-  canon_choice_log_free(&o->replay);
-  if (!wast_read_replay(path, &o->replay, why, whyn)) return false;
-  for (uint32_t i = 0; i < o->replay.len; i++) add_forced(o, o->replay.chosen[i]);
-  o->have_forced = true;
-  o->forced_what = "--replay";
-  return true;
-}
-
 static bool parse_u64(const char *s, uint64_t max, uint64_t *out) {
   if (!s || !*s || *s == '-' || *s == '+') return false;
   errno = 0;
@@ -258,158 +257,67 @@ static bool parse_u64(const char *s, uint64_t max, uint64_t *out) {
   return true;
 }
 
-/* Takes an option's value from "--opt=V" or the next argument. */
-static const char *opt_value(const char *arg, const char *name, int *i,
-                             int argc, char **argv) {
-  size_t n = strlen(name);
-  if (strncmp(arg, name, n) != 0) return NULL;
-  if (arg[n] == '=') return arg + n + 1;
-  if (arg[n] != 0) return NULL;
-  if (*i + 1 >= argc) return "";
-  return argv[++*i];
+/* Options whose value needs more than a number or a file name: each
+ * returns 0, or the exit status after printing why not. */
+
+/* --choices 0,1,0 */
+static int forced_twice(opts *o, const char *opt) {
+  fprintf(stderr, "cmref run: %s after %s: give the choices once\n", opt,
+          o->forced_what);
+  return EXIT_USAGE;
 }
 
-/* Options are "--name" words (and -h/-q/-v) anywhere before "--"; a single
- * dash followed by anything else is an argument, so negative numbers pass
- * through to `invoke`. */
-static int parse_opts(const char *cmd, int argc, char **argv, opts *o) {
-  memset(o, 0, sizeof *o);
-  core_features_named("all", &o->features);
-  o->args = calloc((size_t)argc + 1, sizeof *o->args);
-  if (!o->args) return EXIT_FAIL;
-  bool more = true;
-  for (int i = 0; i < argc; i++) {
-    const char *a = argv[i];
-    if (!more || a[0] != '-' || (a[1] != '-' && strlen(a) != 2) ||
-        (a[1] != '-' && !strchr("hqvo", a[1]))) {
-      o->args[o->nargs++] = a;
-      continue;
-    }
-    if (strcmp(a, "--") == 0) {
-      more = false;
-      continue;
-    }
-    const char *v;
-    uint64_t n;
-    if (!strcmp(a, "-h") || !strcmp(a, "--help")) o->help = true;
-    else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) o->quiet = true;
-    else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) o->verbose = true;
-    else if (!strcmp(a, "--json")) o->json_stdout = true;
-    else if (!strcmp(a, "--profile")) o->comp.profile = true;
-    else if (!strncmp(a, "--json=", 7)) {
-      o->json_file = a + 7;
-      if (!*o->json_file) {
-        fprintf(stderr, "cmref %s: --json= needs a file name\n", cmd);
-        return EXIT_USAGE;
-      }
-    } else if ((v = opt_value(a, "-o", &i, argc, argv)) ||
-               (v = opt_value(a, "--output", &i, argc, argv))) {
-      if (!*v) {
-        fprintf(stderr, "cmref %s: %s needs a file name\n", cmd, a);
-        return EXIT_USAGE;
-      }
-      o->output = v;
-    } else if ((v = opt_value(a, "--fuel", &i, argc, argv))) {
-      if (!parse_u64(v, UINT64_MAX, &n) || n == 0) goto bad_number;
-      o->cfg.fuel = n;
-    } else if ((v = opt_value(a, "--max-call-depth", &i, argc, argv))) {
-      if (!parse_u64(v, UINT32_MAX, &n) || n == 0) goto bad_number;
-      o->cfg.max_call_depth = (uint32_t)n;
-    } else if ((v = opt_value(a, "--features", &i, argc, argv))) {
-      if (!core_features_named(v, &o->features)) {
-        fprintf(stderr, "cmref %s: unknown feature set \"%s\" (known: %s)\n",
-                cmd, v, core_features_names);
-        return EXIT_USAGE;
-      }
-    } else if ((v = opt_value(a, "--sched", &i, argc, argv))) {
-      if (!strcmp(v, "random")) o->comp.sched_random = true;
-      else if (!strcmp(v, "deterministic")) o->comp.sched_random = false;
-      else {
-        fprintf(stderr, "cmref %s: unknown --sched policy \"%s\" (known: "
-                "deterministic, random)\n", cmd, v);
-        return EXIT_USAGE;
-      }
-    } else if ((v = opt_value(a, "--trace", &i, argc, argv))) {
-      if (!*v) {
-        fprintf(stderr, "cmref %s: --trace needs a file name\n", cmd);
-        return EXIT_USAGE;
-      }
-      o->trace_file = v;
-    } else if ((v = opt_value(a, "--choices", &i, argc, argv))) {
-      if (o->have_forced) goto forced_twice;
-      if (!parse_choices(o, v)) {
-        fprintf(stderr, "cmref %s: --choices needs a list like 0,1,0, got "
-                "\"%s\"\n", cmd, v);
-        return EXIT_USAGE;
-      }
-    } else if ((v = opt_value(a, "--replay", &i, argc, argv))) {
-      char why[300];
-      if (o->have_forced) goto forced_twice;
-      if (!parse_replay(o, v, why, sizeof why)) {
-        fprintf(stderr, "cmref %s: --replay %s: %s\n", cmd, v, why);
-        return EXIT_USAGE;
-      }
-    } else if ((v = opt_value(a, "--check-trace", &i, argc, argv))) {
-      if (!*v) {
-        fprintf(stderr, "cmref %s: --check-trace needs a file name\n", cmd);
-        return EXIT_USAGE;
-      }
-      o->check_trace = v;
-    } else if ((v = opt_value(a, "--search-budget", &i, argc, argv))) {
-      if (!parse_u64(v, UINT32_MAX, &n) || n == 0) goto bad_number;
-      o->search_budget = (uint32_t)n;
-    } else if ((v = opt_value(a, "--explore", &i, argc, argv))) {
-      if (!parse_u64(v, UINT32_MAX, &n) || n == 0) goto bad_number;
-      o->explore = (uint32_t)n;
-    } else if ((v = opt_value(a, "--seed", &i, argc, argv))) {
-      if (!parse_u64(v, UINT64_MAX, &n)) goto bad_number;
-      o->comp.seed = n;
-      o->comp.seed_given = true;
-    } else if ((v = opt_value(a, "--max-threads", &i, argc, argv))) {
-      if (!parse_u64(v, UINT32_MAX, &n) || n == 0) goto bad_number;
-      o->comp.max_threads = (uint32_t)n;
-    } else if ((v = opt_value(a, "--max-memory-pages", &i, argc, argv))) {
-      if (!parse_u64(v, UINT64_MAX, &n)) goto bad_number;
-      o->cfg.max_memory_pages = n;
-    } else if ((v = opt_value(a, "--max-handles", &i, argc, argv)) ||
-               (v = opt_value(a, "--max-memory", &i, argc, argv)) ||
-               (v = opt_value(a, "--max-copy-bytes", &i, argc, argv)) ||
-               (v = opt_value(a, "--fiber-stack-size", &i, argc, argv))) {
-      /* the Canonical ABI's host limits (parse_canon_limit) */
-      char name[32];
-      size_t k = strcspn(a, "=");
-      snprintf(name, sizeof name, "%.*s", (int)k, a);
-      if (parse_canon_limit(o, name, v) < 0) {
-        fprintf(stderr, "cmref %s: %s needs %s, got \"%s\"\n", cmd, name,
-                strcmp(name, "--max-handles") ? "a size in bytes (with an "
-                "optional K, M or G; --fiber-stack-size at least 256K)"
-                : "a positive integer below 2^28", v);
-        return EXIT_USAGE;
-      }
-    } else {
-      fprintf(stderr, "cmref %s: unknown option %s (see cmref %s --help)\n",
-              cmd, a, cmd);
-      return EXIT_USAGE;
-    }
-    continue;
-  forced_twice:
-    fprintf(stderr, "cmref %s: %s after %s: give the choices once\n", cmd,
-            a, o->forced_what);
-    return EXIT_USAGE;
-  bad_number:
-    fprintf(stderr, "cmref %s: %s needs a positive integer, got \"%s\"\n",
-            cmd, a, v);
-    return EXIT_USAGE;
+static int set_choices(opts *o, const char *opt, const char *v) {
+  if (o->have_forced) return forced_twice(o, opt);
+  o->have_forced = true;
+  o->forced_what = "--choices";
+  const char *p = v;
+  while (*p) {
+    char num[16];
+    size_t n = strcspn(p, ",");
+    uint64_t c;
+    if (n == 0 || n >= sizeof num) goto bad;
+    memcpy(num, p, n);
+    num[n] = 0;
+    if (!parse_u64(num, UINT32_MAX, &c)) goto bad;
+    add_forced(o, (uint32_t)c);
+    p += n;
+    if (*p == ',') p++;
   }
+  return 0;
+bad:
+  fprintf(stderr, "cmref run: %s needs a list like 0,1,0, got \"%s\"\n", opt,
+          v);
+  return EXIT_USAGE;
+}
+
+/* --replay TRACE: the choices recorded in a trace (choices.c). */
+static int set_replay(opts *o, const char *opt, const char *path) {
+  if (o->have_forced) return forced_twice(o, opt);
   char why[300];
-  if (!wast_sched_options_check(&o->comp, false, false, why, sizeof why)) {
-    fprintf(stderr, "cmref %s: %s\n", cmd, why);
+  if (!wast_read_replay(path, &o->replay, why, sizeof why)) {
+    fprintf(stderr, "cmref run: --replay %s: %s\n", path, why);
     return EXIT_USAGE;
   }
+  for (uint32_t i = 0; i < o->replay.len; i++)
+    add_forced(o, o->replay.chosen[i]);
+  o->have_forced = true;
+  o->forced_what = "--replay";
   return 0;
 }
 
-/* ---- the Canonical ABI's host limits (see CANON_LIMIT_HELP) -------------- */
+/* --seed N (only --sched random takes it: checked after parsing) */
+static int set_seed(opts *o, const char *opt, const char *v) {
+  uint64_t n;
+  if (!parse_u64(v, UINT64_MAX, &n)) {
+    fprintf(stderr, "cmref %s: %s needs an integer, got \"%s\"\n",
+            cmd_name(o->cmd), opt, v);
+    return EXIT_USAGE;
+  }
+  o->comp.seed = n;
+  o->comp.seed_given = true;
+  return 0;
+}
 
 /* A byte count: digits, then an optional K, M or G (binary units). */
 static bool parse_size(const char *s, uint64_t *out) {
@@ -431,30 +339,280 @@ static bool parse_size(const char *s, uint64_t *out) {
   return true;
 }
 
-/* Parses option a (value v) if it is one of the limits: 1 if taken, 0 if
- * not a limit option, -1 if its value is bad (the caller reports it). */
-static int parse_canon_limit(opts *o, const char *a, const char *v) {
+/* The Canonical ABI's host limits (canon/store.h canon_limits). */
+static int set_canon_limit(opts *o, const char *opt, const char *v) {
   canon_limits *l = &o->comp.limits;
   uint64_t n;
-  if (!strcmp(a, "--max-handles")) {
-    if (!parse_u64(v, (1u << 28) - 1, &n) || n == 0) return -1;
-    l->max_handles = (uint32_t)n;
-  } else if (!strcmp(a, "--max-memory")) {
-    if (!parse_size(v, &n) || n == 0) return -1;
-    l->max_memory = n;
-  } else if (!strcmp(a, "--max-copy-bytes")) {
-    if (!parse_size(v, &n) || n == 0) return -1;
-    l->max_copy_bytes = n;
-  } else if (!strcmp(a, "--fiber-stack-size")) {
-    if (!parse_size(v, &n) || n < (256u << 10) || n > (1ull << 32)) return -1;
-    l->fiber_stack_size = n;
-  } else {
-    return 0;
+  bool ok;
+  if (!strcmp(opt, "--max-handles")) {
+    ok = parse_u64(v, (1u << 28) - 1, &n) && n > 0;
+    if (ok) l->max_handles = (uint32_t)n;
+  } else if (!strcmp(opt, "--max-memory")) {
+    ok = parse_size(v, &n) && n > 0;
+    if (ok) l->max_memory = n;
+  } else if (!strcmp(opt, "--max-copy-bytes")) {
+    ok = parse_size(v, &n) && n > 0;
+    if (ok) l->max_copy_bytes = n;
+  } else { /* --fiber-stack-size */
+    ok = parse_size(v, &n) && n >= (256u << 10) && n <= (1ull << 32);
+    if (ok) l->fiber_stack_size = n;
   }
-  return 1;
+  if (ok) return 0;
+  fprintf(stderr, "cmref %s: %s needs %s, got \"%s\"\n", cmd_name(o->cmd),
+          opt, strcmp(opt, "--max-handles") ? "a size in bytes (with an "
+          "optional K, M or G; --fiber-stack-size at least 256K)"
+          : "a positive integer below 2^28", v);
+  return EXIT_USAGE;
+}
+
+static int set_features(opts *o, const char *opt, const char *v) {
+  (void)opt;
+  if (core_features_named(v, &o->features)) return 0;
+  fprintf(stderr, "cmref %s: unknown feature set \"%s\" (known: %s)\n",
+          cmd_name(o->cmd), v, core_features_names);
+  return EXIT_USAGE;
+}
+
+static int set_sched(opts *o, const char *opt, const char *v) {
+  if (!strcmp(v, "random")) o->comp.sched_random = true;
+  else if (!strcmp(v, "deterministic")) o->comp.sched_random = false;
+  else {
+    fprintf(stderr, "cmref %s: unknown %s policy \"%s\" (known: "
+            "deterministic, random)\n", cmd_name(o->cmd),
+            opt, v);
+    return EXIT_USAGE;
+  }
+  return 0;
+}
+
+/* --timeout SECONDS: a decimal number, at most millisecond precision. */
+static int set_timeout(opts *o, const char *opt, const char *v) {
+  uint64_t ms = 0;
+  const char *p = v;
+  int frac = -1;
+  for (; *p; p++) {
+    if (*p == '.' && frac < 0) {
+      frac = 0;
+    } else if (*p >= '0' && *p <= '9' && frac < 3 && ms < UINT64_MAX / 100) {
+      ms = ms * 10 + (uint64_t)(*p - '0');
+      if (frac >= 0) frac++;
+    } else {
+      break;
+    }
+  }
+  for (int k = frac < 0 ? 0 : frac; k < 3; k++) ms *= 10;
+  if (*p || p == v || ms == 0 || ms > 1000ull * 1000 * 1000 * 1000) {
+    fprintf(stderr, "cmref %s: %s needs a positive number of seconds "
+            "(e.g. 10 or 0.5), got \"%s\"\n",
+            cmd_name(o->cmd), opt, v);
+    return EXIT_USAGE;
+  }
+  o->cfg.timeout_ms = ms;
+  return 0;
+}
+
+typedef enum optkind {
+  OPT_FLAG,   /* no value: sets the bool at `field` */
+  OPT_FILE,   /* a file name (not empty): the const char * at `field` */
+  OPT_UINT,   /* an integer in [min, max]: the uint32_t or uint64_t at
+                 `field` (size `size`) */
+  OPT_CUSTOM, /* a value handed to `set` */
+} optkind;
+
+typedef struct optdef {
+  const char *name;  /* "--fuel"; one ending in '=' takes only "--json=V" */
+  const char *alias; /* "-q", or NULL */
+  unsigned cmds;     /* CMD_ bits of the commands that take it */
+  optkind kind;
+  size_t field, size; /* offsetof / sizeof in opts */
+  uint64_t min, max;
+  int (*set)(opts *o, const char *opt, const char *v);
+} optdef;
+
+#define FIELD(f) offsetof(opts, f), sizeof(((opts *)0)->f)
+#define FLAG(name, alias, cmds, f) {name, alias, cmds, OPT_FLAG, FIELD(f), 0, 0, NULL}
+#define FILEOPT(name, alias, cmds, f) {name, alias, cmds, OPT_FILE, FIELD(f), 0, 0, NULL}
+#define UINT(name, cmds, f, min, max) {name, NULL, cmds, OPT_UINT, FIELD(f), min, max, NULL}
+#define CUSTOM(name, cmds, fn) {name, NULL, cmds, OPT_CUSTOM, 0, 0, 0, 0, fn}
+
+/* Every option of every command: one line each.  A command given an option
+ * that is not its own exits 2, naming the commands that take it. */
+static const optdef options[] = {
+    FLAG("--help", "-h", CMD_ALL, help),
+    FLAG("--quiet", "-q", CMD_RUN | CMD_ROUNDTRIP, quiet),
+    FLAG("--verbose", "-v", CMD_RUN | CMD_ROUNDTRIP | CMD_INVOKE, verbose),
+    FLAG("--json", NULL, CMD_RUN | CMD_ROUNDTRIP, json_stdout),
+    FILEOPT("--json=", NULL, CMD_RUN, json_file),
+    FILEOPT("--output", "-o", CMD_ASSEMBLE, output),
+    CUSTOM("--features", CMD_RUN | CMD_VALIDATE | CMD_INVOKE, set_features),
+    /* limits */
+    UINT("--fuel", CMD_EXEC, cfg.fuel, 1, UINT64_MAX),
+    UINT("--max-call-depth", CMD_EXEC, cfg.max_call_depth, 1, UINT32_MAX),
+    UINT("--max-memory-pages", CMD_EXEC, cfg.max_memory_pages, 0, UINT64_MAX),
+    UINT("--max-threads", CMD_EXEC, comp.max_threads, 1, UINT32_MAX),
+    CUSTOM("--timeout", CMD_EXEC, set_timeout),
+    CUSTOM("--max-handles", CMD_EXEC, set_canon_limit),
+    CUSTOM("--max-memory", CMD_EXEC, set_canon_limit),
+    CUSTOM("--max-copy-bytes", CMD_EXEC, set_canon_limit),
+    CUSTOM("--fiber-stack-size", CMD_EXEC, set_canon_limit),
+    /* scheduling */
+    CUSTOM("--sched", CMD_EXEC, set_sched),
+    CUSTOM("--seed", CMD_EXEC, set_seed),
+    FLAG("--profile", NULL, CMD_EXEC, comp.profile),
+    CUSTOM("--choices", CMD_RUN, set_choices),
+    CUSTOM("--replay", CMD_RUN, set_replay),
+    UINT("--explore", CMD_RUN, explore, 1, UINT32_MAX),
+    FILEOPT("--check-trace", NULL, CMD_RUN, check_trace),
+    UINT("--search-budget", CMD_RUN, search_budget, 1, UINT32_MAX),
+    FILEOPT("--trace", NULL, CMD_RUN, trace_file),
+};
+enum { NOPTIONS = sizeof options / sizeof options[0] };
+
+/* "run, invoke": the commands that take d. */
+static void commands_of(const optdef *d, char *buf, size_t n) {
+  size_t k = 0;
+  buf[0] = 0;
+  for (unsigned c = 0; c < NCMDBITS; c++)
+    if (d->cmds & (1u << c))
+      k += (size_t)snprintf(buf + k, k < n ? n - k : 0, "%s%s", k ? ", " : "",
+                            command_names[c]);
+}
+
+/* The option a names (and where its "=V" value starts, else NULL). */
+static const optdef *find_option(const char *a, const char **inline_value) {
+  *inline_value = NULL;
+  for (int k = 0; k < NOPTIONS; k++) {
+    const optdef *d = &options[k];
+    size_t n = strlen(d->name);
+    if (d->alias && !strcmp(a, d->alias)) return d;
+    if (d->name[n - 1] == '=') {
+      if (!strncmp(a, d->name, n)) {
+        *inline_value = a + n;
+        return d;
+      }
+      continue;
+    }
+    if (strncmp(a, d->name, n) != 0) continue;
+    if (a[n] == 0) return d;
+    if (a[n] == '=' && d->kind != OPT_FLAG) {
+      *inline_value = a + n + 1;
+      return d;
+    }
+  }
+  return NULL;
+}
+
+/* Options are "--name" words (and the short aliases) anywhere before "--";
+ * a single dash followed by anything else is an argument, so negative
+ * numbers pass through to `invoke`. */
+static int parse_opts(unsigned cmd, int argc, char **argv, opts *o) {
+  const char *cname = cmd_name(cmd);
+  memset(o, 0, sizeof *o);
+  o->cmd = cmd;
+  core_features_named("all", &o->features);
+  o->args = calloc((size_t)argc + 1, sizeof *o->args);
+  if (!o->args) return EXIT_FAIL;
+  bool more = true;
+  for (int i = 0; i < argc; i++) {
+    const char *a = argv[i];
+    bool dashdash = a[0] == '-' && a[1] == '-';
+    bool short_opt = a[0] == '-' && a[1] && !a[2] &&
+                     !(a[1] >= '0' && a[1] <= '9');
+    if (!more || !(dashdash || short_opt)) {
+      o->args[o->nargs++] = a;
+      continue;
+    }
+    if (strcmp(a, "--") == 0) {
+      more = false;
+      continue;
+    }
+    const char *v;
+    const optdef *d = find_option(a, &v);
+    if (!d) {
+      fprintf(stderr, "cmref %s: unknown option %s (see cmref %s --help)\n",
+              cname, a, cname);
+      return EXIT_USAGE;
+    }
+    char *field = (char *)o + d->field;
+    if (!(d->cmds & cmd)) {
+      char who[80];
+      commands_of(d, who, sizeof who);
+      fprintf(stderr, "cmref %s: %s is not an option of %s; it is taken by: "
+              "%s\n", cname, d->name[strlen(d->name) - 1] == '=' ? a : d->name,
+              cname, who);
+      return EXIT_USAGE;
+    }
+    if (d->kind == OPT_FLAG) {
+      *(bool *)field = true;
+      continue;
+    }
+    if (!v) {
+      if (i + 1 >= argc) {
+        fprintf(stderr, "cmref %s: %s needs a value\n", cname, a);
+        return EXIT_USAGE;
+      }
+      v = argv[++i];
+    }
+    uint64_t n;
+    switch (d->kind) {
+    case OPT_FLAG: break;
+    case OPT_FILE:
+      if (!*v) {
+        fprintf(stderr, "cmref %s: %s needs a file name\n", cname, d->name);
+        return EXIT_USAGE;
+      }
+      *(const char **)field = v;
+      break;
+    case OPT_UINT:
+      if (!parse_u64(v, d->max, &n) || n < d->min) {
+        fprintf(stderr, "cmref %s: %s needs an integer from %llu to %llu, "
+                "got \"%s\"\n", cname, d->name, (unsigned long long)d->min,
+                (unsigned long long)d->max, v);
+        return EXIT_USAGE;
+      }
+      if (d->size == sizeof(uint32_t)) *(uint32_t *)field = (uint32_t)n;
+      else *(uint64_t *)field = n;
+      break;
+    case OPT_CUSTOM: {
+      int rc = d->set(o, d->name, v);
+      if (rc) return rc;
+      break;
+    }
+    }
+  }
+  char why[300];
+  if (!wast_sched_options_check(&o->comp, false, false, why, sizeof why)) {
+    fprintf(stderr, "cmref %s: %s\n", cname, why);
+    return EXIT_USAGE;
+  }
+  return 0;
 }
 
 /* ---- run ------------------------------------------------------------------ */
+
+/* Writes a JSON string (report.c's escaping). */
+static void json_text(FILE *out, const char *s) { wast_json_str(out, s); }
+
+/* The JSON of `run --check-trace`: the verdict and the text report. */
+static void check_trace_json(FILE *out, const char *script, const char *theirs,
+                             int rc, const char *text) {
+  fputs("{\"mode\": \"check-trace\", \"file\": ", out);
+  json_text(out, script);
+  fputs(", \"trace\": ", out);
+  json_text(out, theirs);
+  fprintf(out, ", \"status\": \"%s\", \"report\": ",
+          rc == 0 ? "allowed" : rc == 1 ? "not allowed" : rc == 3 ? "undecided"
+                                                                : "error");
+  json_text(out, text);
+  fputs("}\n", out);
+}
+
+/* Writes the JSON in buf to stdout-or-report and to the --json= file. */
+static void emit_json(const opts *o, FILE *report, FILE *json,
+                      const char *buf, size_t len) {
+  if (o->json_stdout) fwrite(buf, 1, len, report);
+  if (json) fwrite(buf, 1, len, json);
+}
 
 static int cmd_run(opts *o) {
   if (o->help) {
@@ -465,6 +623,30 @@ static int cmd_run(opts *o) {
     fprintf(stderr, "cmref run: no script given\n%s", usage_run);
     return EXIT_USAGE;
   }
+  if (o->check_trace &&
+      (o->nargs != 1 || o->trace_file || o->have_forced || o->explore)) {
+    fprintf(stderr, "cmref run: --check-trace takes one script, without "
+            "--trace, --choices, --replay or --explore\n");
+    return EXIT_USAGE;
+  }
+  if (o->explore && (o->nargs != 1 || o->trace_file || o->have_forced)) {
+    fprintf(stderr, "cmref run: --explore takes one script, without "
+            "--trace, --choices or --replay\n");
+    return EXIT_USAGE;
+  }
+  if (o->search_budget && !o->check_trace) {
+    fprintf(stderr, "cmref run: --search-budget is for --check-trace\n");
+    return EXIT_USAGE;
+  }
+  if (o->trace_file && o->nargs != 1) {
+    fprintf(stderr, "cmref run: --trace takes one script (got %d)\n",
+            o->nargs);
+    return EXIT_USAGE;
+  }
+  /* With --trace -, standard output carries the trace alone: the report
+   * (text, or --json's) goes to standard error. */
+  bool trace_stdout = o->trace_file && !strcmp(o->trace_file, "-");
+  FILE *report = trace_stdout ? stderr : stdout;
   FILE *json = NULL;
   if (o->json_file) {
     json = fopen(o->json_file, "w");
@@ -478,7 +660,7 @@ static int cmd_run(opts *o) {
                      : o->verbose ? WAST_VERBOSE
                                   : WAST_NORMAL;
   bool text = !o->json_stdout;
-  wast_options wo = {o->cfg, o->features, o->verbose && text ? stdout : NULL,
+  wast_options wo = {o->cfg, o->features, o->verbose && text ? report : NULL,
                      o->comp};
   char forced_error[600] = "";
   if (o->have_forced) {
@@ -497,107 +679,106 @@ static int cmd_run(opts *o) {
     if (json) fclose(json);
     return EXIT_USAGE;
   }
-  if (o->check_trace) {
-    if (o->nargs != 1 || o->trace_file || o->have_forced || o->explore) {
-      fprintf(stderr, "cmref run: --check-trace takes one script, without "
-              "--trace, --choices, --replay or --explore\n");
-      if (json) fclose(json);
-      return EXIT_USAGE;
-    }
-    /* the exit status is the result: 0 allowed, 1 not, 2 unreadable,
-     * 3 undecided (wast.h) */
-    int rc = wast_check_trace(o->args[0], o->check_trace, &wo,
-                              o->search_budget, stdout);
-    if (json) fclose(json);
-    return rc;
-  }
-  if (o->search_budget) {
-    fprintf(stderr, "cmref run: --search-budget is for --check-trace\n");
-    if (json) fclose(json);
-    return EXIT_USAGE;
-  }
-  if (o->explore) {
-    if (o->nargs != 1 || o->trace_file || o->have_forced) {
-      fprintf(stderr, "cmref run: --explore takes one script, without "
-              "--trace, --choices or --replay\n");
-      if (json) fclose(json);
-      return EXIT_USAGE;
-    }
-    int rc = wast_explore(o->args[0], &wo, o->explore, stdout);
-    if (json) fclose(json);
-    return rc ? EXIT_FAIL : 0;
-  }
-  FILE *trace = NULL;
-  if (o->trace_file) {
-    if (o->nargs != 1) {
-      fprintf(stderr, "cmref run: --trace takes one script (got %d)\n",
-              o->nargs);
-      if (json) fclose(json);
-      return EXIT_USAGE;
-    }
-    trace = strcmp(o->trace_file, "-") ? fopen(o->trace_file, "w") : stdout;
-    if (!trace) {
-      fprintf(stderr, "cmref run: cannot write %s: %s\n", o->trace_file,
-              strerror(errno));
-      if (json) fclose(json);
-      return EXIT_FAIL;
-    }
-    wo.comp.trace = trace;
-  }
-  wast_results res;
-  memset(&res, 0, sizeof res);
-  for (int i = 0; i < o->nargs; i++) {
-    wast_file_result *f = wast_results_add_file(&res, o->args[i]);
-    if (!f) {
+  int rc;
+  if (o->check_trace || o->explore) {
+    /* these modes write text; the JSON goes through a buffer so that it
+     * can go to both --json and --json=FILE */
+    char *buf = NULL, *jbuf = NULL;
+    size_t len = 0, jlen = 0;
+    bool want_json = o->json_stdout || json;
+    FILE *mem = open_memstream(&buf, &len);
+    FILE *jmem = want_json ? open_memstream(&jbuf, &jlen) : NULL;
+    if (!mem || (want_json && !jmem)) {
       fprintf(stderr, "cmref run: out of memory\n");
-      wast_results_free(&res);
+      if (mem) fclose(mem);
+      if (jmem) fclose(jmem);
+      free(buf);
+      free(jbuf);
       if (json) fclose(json);
       return EXIT_FAIL;
     }
-    wast_run_file(o->args[i], &wo, f);
-    if (*forced_error) { /* a choice it could not honour: no results */
-      fprintf(stderr, "cmref run: %s\n", forced_error);
-      wast_results_free(&res);
-      if (json) fclose(json);
-      if (trace && trace != stdout) fclose(trace);
-      return EXIT_USAGE;
+    if (o->check_trace) {
+      /* the exit status is the result: 0 allowed, 1 not, 2 unreadable,
+       * 3 undecided (wast.h) */
+      rc = wast_check_trace(o->args[0], o->check_trace, &wo,
+                            o->search_budget, mem);
+      fflush(mem);
+      if (jmem) check_trace_json(jmem, o->args[0], o->check_trace, rc, buf);
+    } else {
+      rc = wast_explore(o->args[0], &wo, o->explore, mem, jmem) ? EXIT_FAIL
+                                                                 : 0;
     }
-    wast_results_close_file(&res, f);
-    if (text) {
-      wast_report_file_text(stdout, f, v);
-      fflush(stdout);
+    fclose(mem);
+    if (jmem) fclose(jmem);
+    if (text) fwrite(buf, 1, len, report);
+    if (want_json) emit_json(o, report, json, jbuf, jlen);
+    free(buf);
+    free(jbuf);
+  } else {
+    FILE *trace = NULL;
+    if (o->trace_file) {
+      trace = trace_stdout ? stdout : fopen(o->trace_file, "w");
+      if (!trace) {
+        fprintf(stderr, "cmref run: cannot write %s: %s\n", o->trace_file,
+                strerror(errno));
+        if (json) fclose(json);
+        return EXIT_FAIL;
+      }
+      wo.comp.trace = trace;
     }
+    wast_results res;
+    memset(&res, 0, sizeof res);
+    rc = 0;
+    for (int i = 0; i < o->nargs; i++) {
+      wast_file_result *f = wast_results_add_file(&res, o->args[i]);
+      if (!f) {
+        fprintf(stderr, "cmref run: out of memory\n");
+        rc = EXIT_FAIL;
+        break;
+      }
+      wast_run_file(o->args[i], &wo, f);
+      if (*forced_error) { /* a choice it could not honour: no results */
+        fprintf(stderr, "cmref run: %s\n", forced_error);
+        wast_results_free(&res);
+        if (json) fclose(json);
+        if (trace && trace != stdout) fclose(trace);
+        return EXIT_USAGE;
+      }
+      wast_results_close_file(&res, f);
+      if (text) {
+        wast_report_file_text(report, f, v);
+        fflush(report);
+      }
+    }
+    if (text) wast_report_summary_text(report, &res, v);
+    else wast_report_json(report, &res);
+    if (json) wast_report_json(json, &res);
+    if (res.failed) rc = EXIT_FAIL;
+    if (trace && trace != stdout && fclose(trace) != 0) {
+      fprintf(stderr, "cmref run: error writing %s\n", o->trace_file);
+      rc = EXIT_FAIL;
+    }
+    wast_results_free(&res);
   }
-  if (text) wast_report_summary_text(stdout, &res, v);
-  else wast_report_json(stdout, &res);
-  if (json) {
-    wast_report_json(json, &res);
-    if (fclose(json) != 0)
-      fprintf(stderr, "cmref run: error writing %s\n", o->json_file);
+  if (json && fclose(json) != 0) {
+    fprintf(stderr, "cmref run: error writing %s\n", o->json_file);
+    rc = EXIT_FAIL;
   }
-  int rc = res.failed ? EXIT_FAIL : 0;
-  if (trace && trace != stdout) fclose(trace);
-  wast_results_free(&res);
   return rc;
 }
 
 /* ---- loading one module (validate, invoke) ---------------------------------- */
 
 static void print_error(const char *path, const cm_error *err) {
-  const char *file = err->file ? err->file : path;
-  const char *kind = cm_errkind_name(err->kind);
-  /* "unsupported feature: NAME" already says what kind it is */
-  if (err->kind == CM_UNSUPPORTED &&
-      strncmp(err->msg, "unsupported feature:", 20) == 0)
-    kind = "refused";
-  if (err->line)
-    fprintf(stderr, "%s:%u:%u: %s: %s\n", file, err->line, err->col, kind,
-            err->msg);
-  else if (err->offset >= 0)
-    fprintf(stderr, "%s: at byte offset %lld: %s: %s\n", file,
-            (long long)err->offset, kind, err->msg);
-  else
-    fprintf(stderr, "%s: %s: %s\n", file, kind, err->msg);
+  cm_error_print(stderr, path, err);
+}
+
+/* A file that cannot be read: "FILE: error: cannot open: WHY". */
+static void print_read_error(const char *path, cm_error *err) {
+  size_t n = strlen(path);
+  if (strncmp(err->msg, path, n) == 0 && err->msg[n] == ':')
+    memmove(err->msg, err->msg + n + 2, strlen(err->msg + n + 2) + 1);
+  print_error(path, err);
 }
 
 /* Reads, decodes or parses, and validates; NULL after printing why. */
@@ -607,7 +788,7 @@ static core_module *load_module(const char *path, const core_features *features)
   size_t len = 0;
   char *src = wast_read_file(path, &len, &err);
   if (!src) {
-    fprintf(stderr, "cmref: %s\n", err.msg);
+    print_read_error(path, &err);
     return NULL;
   }
   core_module *m;
@@ -628,18 +809,51 @@ static core_module *load_module(const char *path, const core_features *features)
 }
 
 /* validate / invoke on a component: true (and *rc) if path is one. */
+static bool ends_with(const char *s, const char *suffix) {
+  size_t n = strlen(s), k = strlen(suffix);
+  return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
 static bool component_file(const char *path, int *rc, opts *o, bool invoke) {
   cm_error err;
   cm_error_init(&err);
   size_t len = 0;
   char *src = wast_read_file(path, &len, &err);
   if (!src) return false; /* load_module reports it */
-  bool yes = cli_is_component(src, len);
-  if (yes)
-    *rc = invoke ? cli_invoke_component(path, src, len, o->args[1],
-                                        o->args + 2, o->nargs - 2, &o->cfg,
-                                        &o->comp)
-                 : cli_validate_component(path, src, len);
+  bool yes = true;
+  switch (cli_text_kind_of(src, len)) {
+  case CLI_TEXT_SCRIPT:
+    fprintf(stderr, "%s: this is a .wast script; %s takes one module or "
+            "component (use cmref run)\n", path,
+            invoke ? "invoke" : "validate");
+    *rc = EXIT_FAIL;
+    break;
+  case CLI_TEXT_EMPTY:
+    if (ends_with(path, ".wasm")) {
+      /* named as a binary, where the magic number is required */
+      fprintf(stderr, "%s: at byte offset 0: malformed: unexpected end (an "
+              "empty file is not a binary module)\n", path);
+      *rc = EXIT_FAIL;
+    } else if (invoke) {
+      fprintf(stderr, "%s: the file is empty (an empty module exports "
+              "nothing)\n", path);
+      *rc = EXIT_FAIL;
+    } else {
+      /* the text format reads a sequence of no module fields as the
+       * empty module, which is valid */
+      printf("%s: valid (empty: the empty module)\n", path);
+      *rc = 0;
+    }
+    break;
+  case CLI_TEXT_ONE:
+    yes = cli_is_component(src, len);
+    if (yes)
+      *rc = invoke ? cli_invoke_component(path, src, len, o->args[1],
+                                          o->args + 2, o->nargs - 2, &o->cfg,
+                                          &o->comp)
+                   : cli_validate_component(path, src, len);
+    break;
+  }
   free(src);
   return yes;
 }
@@ -825,11 +1039,19 @@ static int cmd_assemble(opts *o) {
   size_t len = 0;
   char *src = wast_read_file(path, &len, &err);
   if (!src) {
-    fprintf(stderr, "cmref: %s\n", err.msg);
+    print_read_error(path, &err);
     return EXIT_FAIL;
   }
   if (len >= 4 && memcmp(src, "\0asm", 4) == 0) {
-    fprintf(stderr, "%s: already in the binary format\n", path);
+    fprintf(stderr, "%s: this is already a binary %s; assemble takes the "
+            "text format\n", path,
+            len >= 8 && src[6] == 1 ? "component" : "module");
+    free(src);
+    return EXIT_FAIL;
+  }
+  if (cli_text_kind_of(src, len) == CLI_TEXT_SCRIPT) {
+    fprintf(stderr, "%s: this is a .wast script; assemble takes one module "
+            "or component (use cmref roundtrip or run)\n", path);
     free(src);
     return EXIT_FAIL;
   }
@@ -870,11 +1092,6 @@ static int cmd_roundtrip(opts *o) {
     fprintf(stderr, "cmref roundtrip: no file given\n%s", usage_roundtrip);
     return EXIT_USAGE;
   }
-  if (o->json_file) {
-    fprintf(stderr, "cmref roundtrip: unknown option --json=FILE (see cmref "
-            "roundtrip --help)\n");
-    return EXIT_USAGE;
-  }
   wast_verbosity v = o->quiet     ? WAST_QUIET
                      : o->verbose ? WAST_VERBOSE
                                   : WAST_NORMAL;
@@ -906,14 +1123,15 @@ static int cmd_roundtrip(opts *o) {
 
 static const struct {
   const char *name;
+  unsigned bit;
   int (*fn)(opts *o);
   const char *usage;
 } commands[] = {
-    {"run", cmd_run, usage_run},
-    {"validate", cmd_validate, usage_validate},
-    {"invoke", cmd_invoke, usage_invoke},
-    {"assemble", cmd_assemble, usage_assemble},
-    {"roundtrip", cmd_roundtrip, usage_roundtrip},
+    {"run", CMD_RUN, cmd_run, usage_run},
+    {"validate", CMD_VALIDATE, cmd_validate, usage_validate},
+    {"invoke", CMD_INVOKE, cmd_invoke, usage_invoke},
+    {"assemble", CMD_ASSEMBLE, cmd_assemble, usage_assemble},
+    {"roundtrip", CMD_ROUNDTRIP, cmd_roundtrip, usage_roundtrip},
 };
 enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
 
@@ -925,6 +1143,15 @@ int main(int argc, char **argv) {
   const char *c = argv[1];
   if (!strcmp(c, "-h") || !strcmp(c, "--help")) {
     fputs(usage_main, stdout);
+    return 0;
+  }
+  if (!strcmp(c, "--version") || !strcmp(c, "version")) {
+    if (argc > 2) {
+      fprintf(stderr, "cmref %s: takes no arguments\n", c);
+      return EXIT_USAGE;
+    }
+    printf("cmref %s (component-model@6d28164, trace format %d)\n",
+           CMREF_VERSION, CANON_TRACE_VERSION);
     return 0;
   }
   if (!strcmp(c, "imports")) return wast_imports_main(argc - 2, argv + 2);
@@ -944,14 +1171,8 @@ int main(int argc, char **argv) {
   for (int k = 0; k < NCOMMANDS; k++) {
     if (strcmp(c, commands[k].name) != 0) continue;
     opts o;
-    int rc = parse_opts(c, argc - 2, argv + 2, &o);
-    if (rc == 0 && o.output && commands[k].fn != cmd_assemble) {
-      fprintf(stderr, "cmref %s: unknown option -o (see cmref %s --help)\n",
-              c, c);
-      rc = EXIT_USAGE;
-    } else if (rc == 0) {
-      rc = commands[k].fn(&o);
-    }
+    int rc = parse_opts(commands[k].bit, argc - 2, argv + 2, &o);
+    if (rc == 0) rc = commands[k].fn(&o);
     free(o.args);
     free(o.forced);
     canon_choice_log_free(&o.replay);

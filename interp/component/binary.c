@@ -988,6 +988,7 @@ static void core_module_section(rd *r, comp_def *d) {
   preamble(r, false); /* for the component-specific messages */
   if (r->bad) return;
   r->pos = start;
+  d->pos = at_pos(start); /* the validator's offsets are relative to it */
   d->u.core_module = core_decode(r->b + start, len, r->err);
   if (!d->u.core_module) {
     if (r->err->kind == CM_OK)

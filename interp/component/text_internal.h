@@ -18,6 +18,7 @@
 
 #include "../text/sexpr.h"
 #include "component.h"
+#include "../util/nameset.h"
 
 typedef enum cp_scopekind {
   CP_COMPONENT,
@@ -26,25 +27,23 @@ typedef enum cp_scopekind {
   CP_MODULE_TYPE,
 } cp_scopekind;
 
-typedef struct cp_sym {
-  comp_sort sort;
-  const char *name; /* points into the sx tree (SX_ID str) */
-  size_t len;
-  uint32_t idx;
-  bool implicit;    /* an implicit outer alias, not a definition's $id */
-} cp_sym;
-
 typedef struct cp_scope cp_scope;
 struct cp_scope {
   cp_scope *parent;
   cp_scopekind kind;
   const sx_node *id;         /* names the scope for `alias outer $id` */
   uint32_t count[COMP_NSORTS];
-  cp_sym *syms;
-  uint32_t nsyms, capsyms;
+  cm_nameset names;           /* $ids: see text_scope.c sym_tag */
   comp_component *comp;      /* CP_COMPONENT: where definitions go */
   comp_type *type;           /* CP_*_TYPE: where declarators go */
   comp_core_type *mtype;     /* CP_MODULE_TYPE */
+  /* CP_MODULE_TYPE: its function types by structure, for inline type uses
+   * (text_types.c core_typeuse): mtype->decls[0..decls_indexed) indexed,
+   * next_typeidx the core type index after them; the keys' bytes owned */
+  cm_nameset ftypes;
+  uint32_t decls_indexed, next_typeidx;
+  char **fkeys;
+  uint32_t nfkeys, capfkeys;
 };
 
 typedef struct cp {

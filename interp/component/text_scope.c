@@ -100,7 +100,12 @@ void cp_scope_init(cp_scope *s, cp_scopekind kind, const sx_node *id) {
   s->id = id;
 }
 
-void cp_scope_fini(cp_scope *s) { free(s->syms); }
+void cp_scope_fini(cp_scope *s) {
+  cm_nameset_free(&s->names);
+  cm_nameset_free(&s->ftypes);
+  for (uint32_t i = 0; i < s->nfkeys; i++) free(s->fkeys[i]);
+  free(s->fkeys);
+}
 
 void cp_push(cp *p, cp_scope *s) {
   s->parent = p->cur;
@@ -109,53 +114,47 @@ void cp_push(cp *p, cp_scope *s) {
 
 void cp_pop(cp *p) { p->cur = p->cur->parent; }
 
-static bool id_eq(const cp_sym *s, const sx_node *id) {
-  return s->len == id->strlen && memcmp(s->name, id->str, s->len) == 0;
+/* Keys of a scope's name table: a definition's $id, or an implicit outer
+ * alias made for a $id of an enclosing scope. */
+static uint32_t sym_tag(comp_sort sort, bool implicit) {
+  return (uint32_t)sort * 2 + implicit;
 }
 
 /* The index $id names in scope s for sort; explicit names win over
  * implicit aliases. */
 bool cp_lookup(const cp_scope *s, comp_sort sort, const sx_node *id,
                uint32_t *out) {
-  bool found = false;
-  for (uint32_t i = 0; i < s->nsyms; i++) {
-    const cp_sym *y = &s->syms[i];
-    if (y->sort != sort || !id_eq(y, id)) continue;
-    if (!y->implicit) {
-      *out = y->idx;
-      return true;
-    }
-    if (!found) *out = y->idx;
-    found = true;
-  }
-  return found;
+  return cm_nameset_find(&s->names, id->str, id->strlen, sym_tag(sort, false),
+                         out) ||
+         cm_nameset_find(&s->names, id->str, id->strlen, sym_tag(sort, true),
+                         out);
 }
 
+/* Binds $id; false after reporting a duplicate explicit name (an implicit
+ * alias of the same name keeps the first). */
 static bool add_sym(cp *p, cp_scope *s, comp_sort sort, const sx_node *id,
                     uint32_t idx, bool implicit) {
-  if (!cp_grow(p, (void **)&s->syms, s->nsyms, &s->capsyms, sizeof(cp_sym)))
-    return false;
-  s->syms[s->nsyms++] = (cp_sym){sort, id->str, id->strlen, idx, implicit};
-  return true;
+  uint32_t v = idx;
+  switch (cm_nameset_add(&s->names, id->str, id->strlen,
+                         sym_tag(sort, implicit), &v)) {
+  case CM_NAMESET_ADDED: return true;
+  case CM_NAMESET_OOM: return cp_oom(p, id);
+  case CM_NAMESET_PRESENT: break;
+  }
+  if (implicit) return true;
+  sx_error(p->err, id, "duplicate %s identifier `$%s`", comp_sort_name(sort),
+           id->str);
+  return false;
 }
 
 uint32_t cp_bind(cp *p, comp_sort sort, const sx_node *id) {
   cp_scope *s = p->cur;
   uint32_t idx = s->count[sort];
-  if (id) {
-    for (uint32_t i = 0; i < s->nsyms; i++)
-      if (!s->syms[i].implicit && s->syms[i].sort == sort &&
-          id_eq(&s->syms[i], id)) {
-        sx_error(p->err, id, "duplicate %s identifier `$%s`",
-                 comp_sort_name(sort), id->str);
-        return UINT32_MAX;
-      }
-    if (!add_sym(p, s, sort, id, idx, false)) return UINT32_MAX;
-  }
   if (idx == UINT32_MAX) {
     sx_error(p->err, id, "too many definitions");
     return UINT32_MAX;
   }
+  if (id && !add_sym(p, s, sort, id, idx, false)) return UINT32_MAX;
   s->count[sort]++;
   return idx;
 }

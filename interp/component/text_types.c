@@ -619,6 +619,53 @@ bool cp_core_type_field(cp *p, const sx_node *f, size_t start) {
   return cp_emit_core_type(p, t, id, f) != UINT32_MAX;
 }
 
+/* A function type as bytes: the two counts, then the value types.  NULL
+ * when out of memory. */
+static char *functype_key(const core_functype *ft, size_t *len) {
+  uint32_t head[2] = {ft->nparams, ft->nresults};
+  size_t np = ft->nparams * sizeof *ft->params;
+  size_t nr = ft->nresults * sizeof *ft->results;
+  *len = sizeof head + np + nr;
+  char *k = malloc(*len);
+  if (!k) return NULL;
+  memcpy(k, head, sizeof head);
+  if (np) memcpy(k + sizeof head, ft->params, np);
+  if (nr) memcpy(k + sizeof head + np, ft->results, nr);
+  return k;
+}
+
+/* The core type index of the first function type of the current module
+ * type equal to ft: 1 (and *out), 0 if none, -1 when out of memory.  The
+ * declarations are indexed as they come, so each lookup is O(1) (a scan
+ * per inline type use was quadratic in the number of types). */
+static int find_functype(cp *p, const core_functype *ft, uint32_t *out) {
+  cp_scope *s = p->cur;
+  const comp_core_type *mt = s->mtype;
+  for (; s->decls_indexed < mt->ndecls; s->decls_indexed++) {
+    const comp_core_decl *d = &mt->decls[s->decls_indexed];
+    if (d->kind == COMP_CORE_DECL_ALIAS) s->next_typeidx++;
+    if (d->kind != COMP_CORE_DECL_TYPE) continue;
+    uint32_t idx = s->next_typeidx++;
+    if (d->type->kind != COMP_CORE_TYPE_FUNC) continue;
+    size_t len;
+    char *k = functype_key(&d->type->func, &len);
+    if (!k || !cp_grow(p, (void **)&s->fkeys, s->nfkeys, &s->capfkeys,
+                       sizeof *s->fkeys)) {
+      free(k);
+      return -1;
+    }
+    s->fkeys[s->nfkeys++] = k;
+    if (cm_nameset_add(&s->ftypes, k, len, 0, &idx) == CM_NAMESET_OOM)
+      return -1;
+  }
+  size_t len;
+  char *k = functype_key(ft, &len);
+  if (!k) return -1;
+  bool found = cm_nameset_find(&s->ftypes, k, len, 0, out);
+  free(k);
+  return found;
+}
+
 /* A core typeuse in a module type: (type i)? (param ...)* (result ...)*.
  * An inline signature reuses the first identical func type declared so far
  * in this module type, else declares a new one just before its user (as
@@ -645,19 +692,14 @@ static bool core_typeuse(cp *p, const sx_node *l, size_t i, uint32_t *out) {
     comp_core_type_free(t);
     return false;
   }
-  const comp_core_type *mt = p->cur->mtype;
-  uint32_t idx = 0;
-  for (uint32_t k = 0; k < mt->ndecls; k++) {
-    const comp_core_decl *d = &mt->decls[k];
-    if (d->kind == COMP_CORE_DECL_ALIAS) idx++;
-    if (d->kind != COMP_CORE_DECL_TYPE) continue;
-    if (d->type->kind == COMP_CORE_TYPE_FUNC &&
-        core_functype_equal(&d->type->func, &t->func)) {
-      comp_core_type_free(t);
-      *out = idx;
-      return true;
-    }
-    idx++;
+  int found = find_functype(p, &t->func, out);
+  if (found < 0) {
+    comp_core_type_free(t);
+    return cp_oom(p, l);
+  }
+  if (found) {
+    comp_core_type_free(t);
+    return true;
   }
   *out = cp_emit_core_type(p, t, NULL, l);
   return *out != UINT32_MAX;

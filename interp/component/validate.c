@@ -79,16 +79,129 @@ void vres_list_push(vctx *v, vres_list *l, vres *r) {
   l->v[l->n++] = r;
 }
 
+static uint32_t ptr_slot(const void *const *slots, uint32_t cap,
+                         const void *p) {
+  uint64_t h = (uint64_t)(uintptr_t)p * 0x9E3779B97F4A7C15ull;
+  uint32_t i = (uint32_t)(h >> 32) & (cap - 1);
+  while (slots[i] && slots[i] != p) i = (i + 1) & (cap - 1);
+  return i;
+}
+
 void vptrset_add(vctx *v, vptrset *s, const void *p) {
   if (vptrset_has(s, p)) return;
   grow(v, (void **)&s->v, &s->cap, s->n, sizeof *s->v);
   s->v[s->n++] = p;
+  if (s->n * 2 >= s->scap) {
+    uint32_t cap = s->scap ? 2 * s->scap : 16;
+    const void **slots = v_alloc(v, cap * sizeof *slots);
+    for (uint32_t i = 0; i < s->n; i++)
+      slots[ptr_slot(slots, cap, s->v[i])] = s->v[i];
+    s->slots = slots;
+    s->scap = cap;
+  } else {
+    s->slots[ptr_slot(s->slots, s->scap, p)] = p;
+  }
 }
 
 bool vptrset_has(const vptrset *s, const void *p) {
-  for (uint32_t i = 0; i < s->n; i++)
-    if (s->v[i] == p) return true;
-  return false;
+  return s->scap && s->slots[ptr_slot(s->slots, s->scap, p)] == p;
+}
+
+static void *arena_alloc(void *ctx, size_t n) { return v_alloc(ctx, n); }
+
+void v_nameset_init(vctx *v, cm_nameset *s, bool fold_case) {
+  memset(s, 0, sizeof *s);
+  s->alloc = arena_alloc;
+  s->ctx = v;
+  s->fold_case = fold_case;
+}
+
+struct vnindex {
+  const void *arr; /* what was indexed */
+  uint32_t n;
+  cm_nameset modules; /* core imports: module name -> ordinal (the tag) */
+  cm_nameset names;   /* (name, tag) -> index in arr */
+};
+
+/* Below this many entries a scan is as fast as an index.  The sets below
+ * take their memory from v_alloc, which never returns NULL, so adding to
+ * them cannot fail. */
+enum { VNINDEX_MIN = 16 };
+
+static vnindex *nindex_new(vctx *v, const void *arr, uint32_t n) {
+  vnindex *x = v_alloc(v, sizeof *x);
+  x->arr = arr;
+  x->n = n;
+  v_nameset_init(v, &x->modules, false);
+  v_nameset_init(v, &x->names, false);
+  return x;
+}
+
+const vnamed *v_find_named(vctx *v, vnindex **ix, const vnamed *arr,
+                           uint32_t n, const char *name, size_t len) {
+  if (n < VNINDEX_MIN) {
+    for (uint32_t i = 0; i < n; i++)
+      if (strlen(arr[i].name) == len && memcmp(arr[i].name, name, len) == 0)
+        return &arr[i];
+    return NULL;
+  }
+  if (!*ix || (*ix)->arr != arr || (*ix)->n != n) {
+    *ix = nindex_new(v, arr, n);
+    for (uint32_t i = 0; i < n; i++) {
+      uint32_t k = i; /* the first of equal names wins, as in a scan */
+      (void)cm_nameset_add(&(*ix)->names, arr[i].name, strlen(arr[i].name),
+                           0, &k);
+    }
+  }
+  uint32_t k;
+  return cm_nameset_find(&(*ix)->names, name, len, 0, &k) ? &arr[k] : NULL;
+}
+
+void v_corenames_init(vctx *v, vcorenames *c) {
+  v_nameset_init(v, &c->modules, false);
+  v_nameset_init(v, &c->names, false);
+}
+
+bool v_corenames_add(vcorenames *c, const core_name *module,
+                     const core_name *name) {
+  uint32_t tag = c->modules.count, k = 0;
+  if (module)
+    (void)cm_nameset_add(&c->modules, module->s, module->len, 0, &tag);
+  return cm_nameset_add(&c->names, name->s, name->len, tag, &k) ==
+         CM_NAMESET_ADDED;
+}
+
+static bool cname_eq(const core_name *a, const core_name *b) {
+  return a->len == b->len && memcmp(a->s, b->s, a->len) == 0;
+}
+
+const vcore_named *v_find_core(vctx *v, vnindex **ix, const vcore_named *arr,
+                               uint32_t n, const core_name *module,
+                               const core_name *name) {
+  if (n < VNINDEX_MIN) {
+    for (uint32_t i = 0; i < n; i++)
+      if ((!module || cname_eq(&arr[i].module, module)) &&
+          cname_eq(&arr[i].name, name))
+        return &arr[i];
+    return NULL;
+  }
+  if (!*ix || (*ix)->arr != arr || (*ix)->n != n) {
+    vnindex *x = *ix = nindex_new(v, arr, n);
+    for (uint32_t i = 0; i < n; i++) {
+      uint32_t tag = x->modules.count, k = i;
+      if (module)
+        (void)cm_nameset_add(&x->modules, arr[i].module.s, arr[i].module.len,
+                             0, &tag);
+      (void)cm_nameset_add(&x->names, arr[i].name.s, arr[i].name.len,
+                           module ? tag : 0, &k);
+    }
+  }
+  uint32_t tag = 0, k;
+  if (module && !cm_nameset_find(&(*ix)->modules, module->s, module->len, 0,
+                                 &tag))
+    return NULL;
+  return cm_nameset_find(&(*ix)->names, name->s, name->len, tag, &k) ? &arr[k]
+                                                                     : NULL;
 }
 
 vres *v_new_res(vctx *v, vscope *owner) {
@@ -140,10 +253,6 @@ bool v_oob_any(vctx *v, const comp_pos *pos, comp_sort sort, uint32_t idx) {
 
 /* ---- core modules and core instances ---------------------------------- */
 
-static bool name_eq(const core_name *a, const core_name *b) {
-  return a->len == b->len && memcmp(a->s, b->s, a->len) == 0;
-}
-
 static vcore_ext core_ext_of_import(const core_module *m, const core_import *im) {
   vcore_ext e;
   memset(&e, 0, sizeof e);
@@ -177,15 +286,28 @@ static vcore_ext core_ext_of_export(const core_module *m, const core_export *ex)
 static bool def_core_module(vctx *v, vscope *s, const comp_def *d) {
   core_module *m = d->u.core_module;
   if (!m->validated && !core_validate(m, v->err)) {
+    /* The core validator knows positions inside the module: a line in the
+     * text (already absolute), an offset from the module's first byte in
+     * a binary (made absolute here); an error with neither points at the
+     * module itself. */
+    cm_error *e = v->err;
+    if (e->line == 0 && e->offset >= 0 && d->pos.offset > 0)
+      e->offset += d->pos.offset;
+    else if (e->line == 0 && e->offset < 0 && d->pos.line) {
+      e->file = d->pos.file;
+      e->line = d->pos.line;
+      e->col = d->pos.col;
+    } else if (e->line == 0 && e->offset < 0 && d->pos.offset > 0)
+      e->offset = d->pos.offset;
     v->failed = true;
     return false;
   }
+  vcorenames seen;
+  v_corenames_init(v, &seen);
   for (uint32_t i = 0; i < m->nimports; i++)
-    for (uint32_t j = 0; j < i; j++)
-      if (name_eq(&m->imports[i].module, &m->imports[j].module) &&
-          name_eq(&m->imports[i].name, &m->imports[j].name))
-        return v_fail(v, &d->pos, "duplicate import name `%s:%s`",
-                      m->imports[i].module.s, m->imports[i].name.s);
+    if (!v_corenames_add(&seen, &m->imports[i].module, &m->imports[i].name))
+      return v_fail(v, &d->pos, "duplicate import name `%s:%s`",
+                    m->imports[i].module.s, m->imports[i].name.s);
   vcoremod *mt = v_alloc(v, sizeof *mt);
   mt->imports = v_alloc(v, m->nimports * sizeof *mt->imports);
   for (uint32_t i = 0; i < m->nimports; i++) {
@@ -204,10 +326,11 @@ static bool def_core_module(vctx *v, vscope *s, const comp_def *d) {
   return true;
 }
 
-static const vcore_named *core_find(const vcoremod *t, const core_name *n) {
-  for (uint32_t i = 0; i < t->nexports; i++)
-    if (name_eq(&t->exports[i].name, n)) return &t->exports[i];
-  return NULL;
+static const vcore_named *core_find(vctx *v, const vcoremod *t,
+                                    const core_name *n) {
+  /* the index is a cache: logically t does not change */
+  return v_find_core(v, &((vcoremod *)t)->ix_exports, t->exports,
+                     t->nexports, NULL, n);
 }
 
 static comp_sort core_sort_of(core_externkind k) {
@@ -228,28 +351,33 @@ static bool def_core_instance(vctx *v, vscope *s, const comp_def *d) {
     vitem *mi = vspace_get(s, COMP_SORT_CORE_MODULE, ci->module);
     if (!mi) return v_oob(v, &d->pos, COMP_SORT_CORE_MODULE, ci->module);
     const vcoremod *mt = mi->module;
+    cm_nameset args; /* argument name -> index in ci->args */
+    v_nameset_init(v, &args, false);
     for (uint32_t i = 0; i < ci->nargs; i++) {
       const comp_core_arg *a = &ci->args[i];
       if (!vspace_get(s, COMP_SORT_CORE_INSTANCE, a->instance))
         return v_oob(v, &a->pos, COMP_SORT_CORE_INSTANCE, a->instance);
-      for (uint32_t j = 0; j < i; j++)
-        if (name_eq(&ci->args[j].name, &a->name))
-          return v_fail(v, &a->pos,
-                        "duplicate module instantiation argument named `%s`",
-                        a->name.s);
+      uint32_t k = i;
+      if (cm_nameset_add(&args, a->name.s, a->name.len, 0, &k) !=
+          CM_NAMESET_ADDED)
+        return v_fail(v, &a->pos,
+                      "duplicate module instantiation argument named `%s`",
+                      a->name.s);
     }
     for (uint32_t i = 0; i < mt->nimports; i++) {
       const vcore_named *im = &mt->imports[i];
-      const comp_core_arg *a = NULL;
-      for (uint32_t j = 0; j < ci->nargs && !a; j++)
-        if (name_eq(&ci->args[j].name, &im->module)) a = &ci->args[j];
+      uint32_t k;
+      const comp_core_arg *a =
+          cm_nameset_find(&args, im->module.s, im->module.len, 0, &k)
+              ? &ci->args[k]
+              : NULL;
       if (!a)
         return v_fail(v, &d->pos,
                       "missing module instantiation argument named `%s`",
                       im->module.s);
       const vcoremod *arg =
           vspace_get(s, COMP_SORT_CORE_INSTANCE, a->instance)->core_inst;
-      const vcore_named *ex = core_find(arg, &im->name);
+      const vcore_named *ex = core_find(v, arg, &im->name);
       if (!ex)
         return v_fail(v, &a->pos,
                       "module instantiation argument `%s` does not export an "
@@ -266,14 +394,15 @@ static bool def_core_instance(vctx *v, vscope *s, const comp_def *d) {
     it->nexports = mt->nexports;
   } else {
     it->exports = v_alloc(v, ci->nexports * sizeof *it->exports);
+    vcorenames seen;
+    v_corenames_init(v, &seen);
     for (uint32_t i = 0; i < ci->nexports; i++) {
       const comp_core_export *e = &ci->exports[i];
       vitem *x = vspace_get(s, e->item.sort, e->item.idx);
       if (!x) return v_oob_any(v, &e->pos, e->item.sort, e->item.idx);
-      for (uint32_t j = 0; j < i; j++)
-        if (name_eq(&ci->exports[j].name, &e->name))
-          return v_fail(v, &e->pos, "export name `%s` already defined",
-                        e->name.s);
+      if (!v_corenames_add(&seen, NULL, &e->name))
+        return v_fail(v, &e->pos, "export name `%s` already defined",
+                      e->name.s);
       it->exports[i].name = e->name;
       it->exports[i].t = x->core;
     }
@@ -310,25 +439,27 @@ bool v_alias(vctx *v, vscope *s, const comp_alias *a, const comp_pos *pos) {
     vitem *ii = vspace_get(s, COMP_SORT_INSTANCE, a->instance);
     if (!ii) return v_oob_any(v, pos, COMP_SORT_INSTANCE, a->instance);
     const vinst *in = ii->ent.inst;
-    for (uint32_t i = 0; i < in->nexports; i++)
-      if (strlen(in->exports[i].name) == a->name.len &&
-          memcmp(in->exports[i].name, a->name.s, a->name.len) == 0) {
-        vent e = in->exports[i].t;
-        if (e.sort == COMP_SORT_TYPE && e.type->kind == VT_RESOURCE) {
-          /* a new name of the same resource */
-          vtype *t = v_alloc(v, sizeof *t);
-          *t = *e.type;
-          e.type = t;
-        }
-        return ent_to_item(v, s, &e, a->sort, pos, a->name.s, a->instance);
+    /* the index is a cache: logically the instance type does not change */
+    const vnamed *found = v_find_named(v, &((vinst *)in)->ix_exports,
+                                       in->exports, in->nexports, a->name.s,
+                                       a->name.len);
+    if (found) {
+      vent e = found->t;
+      if (e.sort == COMP_SORT_TYPE && e.type->kind == VT_RESOURCE) {
+        /* a new name of the same resource */
+        vtype *t = v_alloc(v, sizeof *t);
+        *t = *e.type;
+        e.type = t;
       }
+      return ent_to_item(v, s, &e, a->sort, pos, a->name.s, a->instance);
+    }
     return v_fail(v, pos, "instance %u has no export named `%s`", a->instance,
                   a->name.s);
   }
   case COMP_ALIAS_CORE_EXPORT: {
     vitem *ii = vspace_get(s, COMP_SORT_CORE_INSTANCE, a->instance);
     if (!ii) return v_oob_any(v, pos, COMP_SORT_CORE_INSTANCE, a->instance);
-    const vcore_named *ex = core_find(ii->core_inst, &a->name);
+    const vcore_named *ex = core_find(v, ii->core_inst, &a->name);
     if (!ex)
       return v_fail(v, pos, "core instance %u has no export named `%s`",
                     a->instance, a->name.s);
@@ -552,11 +683,16 @@ const vinst *v_instantiate(vctx *v, vscope *s, const vcomp *ct,
   vsubst m = {0};
   for (uint32_t i = 0; i < ct->imported.n; i++)
     vsubst_add(v, &m, ct->imported.v[i], NULL);
+  cm_nameset byname; /* argument name -> its first index */
+  v_nameset_init(v, &byname, false);
+  for (uint32_t j = 0; j < nargs; j++) {
+    uint32_t k = j;
+    (void)cm_nameset_add(&byname, names[j], strlen(names[j]), 0, &k);
+  }
   for (uint32_t i = 0; i < ct->nimports; i++) {
     const vnamed *im = &ct->imports[i];
-    uint32_t j = 0;
-    while (j < nargs && strcmp(names[j], im->name) != 0) j++;
-    if (j == nargs) {
+    uint32_t j;
+    if (!cm_nameset_find(&byname, im->name, strlen(im->name), 0, &j)) {
       v_fail(v, pos, "missing import named `%s`", im->name);
       return NULL;
     }
@@ -587,6 +723,8 @@ static bool def_instance(vctx *v, vscope *s, comp_def *d) {
     const char **names = v_alloc(v, (ci->nargs + 1) * sizeof *names);
     vent *args = v_alloc(v, (ci->nargs + 1) * sizeof *args);
     const comp_pos **poss = v_alloc(v, (ci->nargs + 1) * sizeof *poss);
+    cm_nameset seen; /* names compare ignoring case (v_label_eq) */
+    v_nameset_init(v, &seen, true);
     for (uint32_t i = 0; i < ci->nargs; i++) {
       const comp_arg *a = &ci->args[i];
       vitem *x = vspace_get(s, a->item.sort, a->item.idx);
@@ -594,12 +732,13 @@ static bool def_instance(vctx *v, vscope *s, comp_def *d) {
       if (comp_sort_is_core(a->item.sort) &&
           a->item.sort != COMP_SORT_CORE_MODULE)
         return v_fail(v, &a->pos, "invalid instantiation argument sort");
-      for (uint32_t j = 0; j < i; j++)
-        if (v_label_eq(ci->args[j].name.s, a->name.s))
-          return v_fail(v, &a->pos,
-                        "instantiation argument `%s` conflicts with previous "
-                        "argument `%s`",
-                        a->name.s, ci->args[j].name.s);
+      uint32_t j = i;
+      if (cm_nameset_add(&seen, a->name.s, strlen(a->name.s), 0, &j) !=
+          CM_NAMESET_ADDED)
+        return v_fail(v, &a->pos,
+                      "instantiation argument `%s` conflicts with previous "
+                      "argument `%s`",
+                      a->name.s, ci->args[j].name.s);
       names[i] = a->name.s;
       args[i] = item_ent(x, a->item.sort);
       if (a->item.sort == COMP_SORT_CORE_MODULE) {
@@ -642,7 +781,10 @@ static bool def_instance(vctx *v, vscope *s, comp_def *d) {
 /* ---- imports and exports ------------------------------------------------- */
 
 static void push_named(vctx *v, vnamed **arr, uint32_t *n, uint32_t *cap,
-                       const char *name, const vent *t) {
+                       cm_nameset *ix, const char *name, const vent *t) {
+  if (!ix->alloc) v_nameset_init(v, ix, false);
+  uint32_t k = *n; /* names are unique in a scope (v_externname) */
+  (void)cm_nameset_add(ix, name, strlen(name), 0, &k); /* cannot fail */
   grow(v, (void **)arr, cap, *n, sizeof **arr);
   (*arr)[*n].name = name;
   (*arr)[*n].t = *t;
@@ -715,7 +857,7 @@ bool v_add_import(vctx *v, vscope *s, const comp_externname *name,
   if (!v_ent_named(v, s, &e, true))
     return v_fail(v, pos, "%s not valid to be used as import",
                   v_ent_word(&e));
-  push_named(v, &s->imports, &s->nimports, &s->cap_imports,
+  push_named(v, &s->imports, &s->nimports, &s->cap_imports, &s->import_ix,
              v_strdup(v, name->name.s, name->name.len), &e);
   vitem *it = vspace_push(v, s, e.sort);
   it->ent = e;
@@ -739,7 +881,7 @@ bool v_add_export(vctx *v, vscope *s, const comp_externname *name, vent e,
   if (s->kind != VS_INSTANCE_TYPE && !v_ent_named(v, s, &e, false))
     return v_fail(v, pos, "%s not valid to be used as export",
                   v_ent_word(&e));
-  push_named(v, &s->exports, &s->nexports, &s->cap_exports,
+  push_named(v, &s->exports, &s->nexports, &s->cap_exports, &s->export_ix,
              v_strdup(v, name->name.s, name->name.len), &e);
   vitem *it = vspace_push(v, s, e.sort);
   it->ent = e;

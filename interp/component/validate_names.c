@@ -270,11 +270,12 @@ static char *canonical(vctx *v, const char *s, size_t n, const parsed_name *p) {
 /* The resource an import/export of the scope named `name` is, if any. */
 static vres *resource_named(vscope *s, const char *name, bool import) {
   const vnamed *l = import ? s->imports : s->exports;
-  uint32_t n = import ? s->nimports : s->nexports;
-  for (uint32_t i = 0; i < n; i++)
-    if (strcmp(l[i].name, name) == 0 && l[i].t.sort == COMP_SORT_TYPE &&
-        l[i].t.type->kind == VT_RESOURCE)
-      return l[i].t.type->res->res;
+  uint32_t i;
+  if (!cm_nameset_find(import ? &s->import_ix : &s->export_ix, name,
+                       strlen(name), 0, &i))
+    return NULL;
+  if (l[i].t.sort == COMP_SORT_TYPE && l[i].t.type->kind == VT_RESOURCE)
+    return l[i].t.type->res->res;
   return NULL;
 }
 
@@ -350,6 +351,12 @@ static void names_push(vctx *v, vnames *ns, char *canon, char *orig) {
   ns->orig[ns->n++] = orig;
 }
 
+/* The index of the name whose canonical form is c, or -1. */
+static int64_t names_find(vnames *ns, const char *c) {
+  uint32_t k;
+  return cm_nameset_find(&ns->set, c, strlen(c), 0, &k) ? (int64_t)k : -1;
+}
+
 bool v_externname(vctx *v, vscope *s, const comp_externname *n, const vent *t,
                   bool import) {
   const comp_pos *pos = &n->pos;
@@ -385,15 +392,13 @@ bool v_externname(vctx *v, vscope *s, const comp_externname *n, const vent *t,
   if (!check_annotation(v, s, &p, t, import, pos)) return false;
   vnames *ns = import ? &s->import_names : &s->export_names;
   char *c = canonical(v, n->name.s, n->name.len, &p);
-  for (uint32_t i = 0; i < ns->n; i++) {
-    if (strcmp(ns->v[i], c) == 0) {
-      if (strcmp(ns->orig[i], n->name.s) == 0 && s->kind == VS_INSTANCE_TYPE &&
-          false)
-        break;
-      return v_fail(v, pos, "%s name `%s` conflicts with previous name `%s`",
-                    what, n->name.s, ns->orig[i]);
-    }
-  }
+  int64_t i = names_find(ns, c);
+  if (i >= 0)
+    return v_fail(v, pos, "%s name `%s` conflicts with previous name `%s`",
+                  what, n->name.s, ns->orig[i]);
+  if (!ns->set.alloc) v_nameset_init(v, &ns->set, false);
+  uint32_t k = ns->n;
+  (void)cm_nameset_add(&ns->set, c, strlen(c), 0, &k); /* cannot fail */
   names_push(v, ns, c, v_strdup(v, n->name.s, n->name.len));
   return true;
 }

@@ -23,12 +23,17 @@
 #include "../../canon/handles.h"
 #include "../../canon/layout.h"
 #include "../util/diag.h"
+#include "../util/nameset.h"
 #include "component.h"
 #include "validate.h"
 
 /* ---- resources ------------------------------------------------------ */
 
 typedef struct vscope vscope;
+/* An index of a name array, built on first lookup (validate.c
+ * v_find_named / v_find_core): lookups by name stay O(1) however many
+ * imports and exports a guest declares. */
+typedef struct vnindex vnindex;
 
 typedef struct vres {
   uint32_t id;          /* unique within one comp_validate, for messages */
@@ -70,6 +75,7 @@ typedef struct vcoremod {
   uint32_t nimports;
   vcore_named *exports;
   uint32_t nexports;
+  vnindex *ix_imports, *ix_exports; /* caches, see vnindex */
 } vcoremod;
 
 typedef struct vtype vtype;
@@ -120,6 +126,7 @@ struct vcomp {
   uint32_t nimports;
   vnamed *exports;
   uint32_t nexports;
+  vnindex *ix_imports, *ix_exports; /* caches, see vnindex */
   vres_list imported; /* abstract resources its imports introduce */
   vres_list defined;  /* abstract resources its exports introduce */
 };
@@ -127,6 +134,7 @@ struct vcomp {
 struct vinst {
   vnamed *exports;
   uint32_t nexports;
+  vnindex *ix_exports; /* cache, see vnindex */
   vres_list defined; /* abstract resources its exports introduce */
 };
 
@@ -158,12 +166,15 @@ typedef enum vscope_kind {
 typedef struct vptrset {
   const void **v;
   uint32_t n, cap;
+  const void **slots; /* open addressing over v's pointers; scap > 2n */
+  uint32_t scap;
 } vptrset;
 
 typedef struct vnames {
   char **v; /* canonicalized, for strong uniqueness */
   char **orig;
   uint32_t n, cap;
+  cm_nameset set; /* canonical name -> index in v */
 } vnames;
 
 struct vscope {
@@ -173,6 +184,7 @@ struct vscope {
   vnames import_names, export_names;
   vnamed *imports; uint32_t nimports, cap_imports;
   vnamed *exports; uint32_t nexports, cap_exports;
+  cm_nameset import_ix, export_ix; /* name -> index in imports/exports */
   vres_list imported_res, defined_res;
   vptrset imported_named, exported_named; /* externally visible types */
 };
@@ -195,6 +207,24 @@ char *v_strdup(vctx *v, const char *s, size_t n);
 bool v_fail(vctx *v, const comp_pos *pos, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 vitem *vspace_push(vctx *v, vscope *s, comp_sort sort);
+/* Distinct (module, name) pairs of core imports, or names (module NULL). */
+typedef struct vcorenames {
+  cm_nameset modules, names;
+} vcorenames;
+void v_corenames_init(vctx *v, vcorenames *c);
+/* False if the pair was already there. */
+bool v_corenames_add(vcorenames *c, const core_name *module,
+                     const core_name *name);
+/* A nameset whose memory lives as long as v. */
+void v_nameset_init(vctx *v, cm_nameset *s, bool fold_case);
+/* The entry of arr[0..n) named (name, len), or NULL; *ix caches an index
+ * of arr (rebuilt when arr or n changed). */
+const vnamed *v_find_named(vctx *v, vnindex **ix, const vnamed *arr,
+                           uint32_t n, const char *name, size_t len);
+/* The same for core names; with module, by (module, name) (imports). */
+const vcore_named *v_find_core(vctx *v, vnindex **ix, const vcore_named *arr,
+                               uint32_t n, const core_name *module,
+                               const core_name *name);
 vitem *vspace_get(vscope *s, comp_sort sort, uint32_t idx);
 void vres_list_push(vctx *v, vres_list *l, vres *r);
 void vptrset_add(vctx *v, vptrset *s, const void *p);

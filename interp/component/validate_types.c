@@ -60,15 +60,18 @@ static const char *field_words[][2] = {
 /* Labels of records, variants, flags, enums, params: kebab case and
  * unique ignoring case. */
 static bool check_labels(vctx *v, const comp_field *f, uint32_t n, int which) {
+  cm_nameset seen; /* as v_label_eq: ignoring case */
+  v_nameset_init(v, &seen, true);
   for (uint32_t i = 0; i < n; i++) {
     if (!v_label(v, &f[i].label, field_words[which][0], &f[i].pos))
       return false;
-    for (uint32_t j = 0; j < i; j++)
-      if (v_label_eq(f[j].label.s, f[i].label.s))
-        return v_fail(v, &f[i].pos,
-                      "%s `%s` conflicts with previous %s `%s`",
-                      field_words[which][0], f[i].label.s,
-                      field_words[which][1], f[j].label.s);
+    uint32_t j = i;
+    if (cm_nameset_add(&seen, f[i].label.s, strlen(f[i].label.s), 0, &j) !=
+        CM_NAMESET_ADDED)
+      return v_fail(v, &f[i].pos,
+                    "%s `%s` conflicts with previous %s `%s`",
+                    field_words[which][0], f[i].label.s,
+                    field_words[which][1], f[j].label.s);
   }
   return true;
 }
@@ -451,10 +454,6 @@ bool v_externtype(vctx *v, vscope *s, const comp_externtype *et, vent *out) {
 
 /* ---- core types ------------------------------------------------------------ */
 
-static bool core_name_eq(const core_name *a, const core_name *b) {
-  return a->len == b->len && memcmp(a->s, b->s, a->len) == 0;
-}
-
 bool v_core_type(vctx *v, vscope *s, const comp_core_type *t, vitem *out) {
   out->core_type_ast = t;
   if (t->kind == COMP_CORE_TYPE_FUNC) {
@@ -468,6 +467,9 @@ bool v_core_type(vctx *v, vscope *s, const comp_core_type *t, vitem *out) {
   vcoremod *m = v_alloc(v, sizeof *m);
   m->imports = v_alloc(v, (t->ndecls + 1) * sizeof *m->imports);
   m->exports = v_alloc(v, (t->ndecls + 1) * sizeof *m->exports);
+  vcorenames imported, exported;
+  v_corenames_init(v, &imported);
+  v_corenames_init(v, &exported);
   for (uint32_t i = 0; i < t->ndecls; i++) {
     const comp_core_decl *d = &t->decls[i];
     switch (d->kind) {
@@ -522,17 +524,14 @@ bool v_core_type(vctx *v, vscope *s, const comp_core_type *t, vitem *out) {
       case CORE_EXTERN_GLOBAL: nm.t.global = d->import.desc.global; break;
       }
       if (d->kind == COMP_CORE_DECL_IMPORT) {
-        for (uint32_t k = 0; k < m->nimports; k++)
-          if (core_name_eq(&m->imports[k].module, &nm.module) &&
-              core_name_eq(&m->imports[k].name, &nm.name))
-            return v_fail(v, &d->pos, "duplicate import name `%s:%s`",
-                          nm.module.s, nm.name.s);
+        if (!v_corenames_add(&imported, &nm.module, &nm.name))
+          return v_fail(v, &d->pos, "duplicate import name `%s:%s`",
+                        nm.module.s, nm.name.s);
         m->imports[m->nimports++] = nm;
       } else {
-        for (uint32_t k = 0; k < m->nexports; k++)
-          if (core_name_eq(&m->exports[k].name, &nm.name))
-            return v_fail(v, &d->pos, "export name `%s` already defined",
-                          nm.name.s);
+        if (!v_corenames_add(&exported, NULL, &nm.name))
+          return v_fail(v, &d->pos, "export name `%s` already defined",
+                        nm.name.s);
         m->exports[m->nexports++] = nm;
       }
       break;
@@ -1079,11 +1078,9 @@ static bool module_sub(vctx *v, const vcoremod *a, const vcoremod *b,
   /* every import a needs must be one b's users provide (contravariant) */
   for (uint32_t i = 0; i < a->nimports; i++) {
     const vcore_named *ia = &a->imports[i];
-    const vcore_named *ib = NULL;
-    for (uint32_t j = 0; j < b->nimports && !ib; j++)
-      if (core_name_eq(&b->imports[j].module, &ia->module) &&
-          core_name_eq(&b->imports[j].name, &ia->name))
-        ib = &b->imports[j];
+    const vcore_named *ib =
+        v_find_core(v, (vnindex **)&b->ix_imports, b->imports, b->nimports,
+                    &ia->module, &ia->name);
     if (!ib)
       return why(w, "missing expected import `%s::%s`", ia->module.s,
                  ia->name.s);
@@ -1093,9 +1090,9 @@ static bool module_sub(vctx *v, const vcoremod *a, const vcoremod *b,
   }
   for (uint32_t i = 0; i < b->nexports; i++) {
     const vcore_named *eb = &b->exports[i];
-    const vcore_named *ea = NULL;
-    for (uint32_t j = 0; j < a->nexports && !ea; j++)
-      if (core_name_eq(&a->exports[j].name, &eb->name)) ea = &a->exports[j];
+    const vcore_named *ea = v_find_core(v, (vnindex **)&a->ix_exports,
+                                        a->exports, a->nexports, NULL,
+                                        &eb->name);
     if (!ea) return why(w, "missing expected export `%s`", eb->name.s);
     if (!v_sub_core(v, &ea->t, &eb->t, w->buf, w->n))
       return ctx(w, "in export `%s`", eb->name.s);
@@ -1106,10 +1103,12 @@ static bool module_sub(vctx *v, const vcoremod *a, const vcoremod *b,
 static bool ent_sub(vctx *v, vsubst *m, const vent *a, const vent *b,
                     vmsg *w);
 
-static const vnamed *find_named(const vnamed *v, uint32_t n, const char *name) {
-  for (uint32_t i = 0; i < n; i++)
-    if (strcmp(v[i].name, name) == 0) return &v[i];
-  return NULL;
+/* The entry named name; ix caches an index (logically part of the const
+ * type it belongs to). */
+static const vnamed *find_named(vctx *v, vnindex *const *ix,
+                                const vnamed *arr, uint32_t n,
+                                const char *name) {
+  return v_find_named(v, (vnindex **)ix, arr, n, name, strlen(name));
 }
 
 static bool type_sub(vctx *v, vsubst *m, const vtype *a, const vtype *b,
@@ -1178,7 +1177,8 @@ static bool ent_sub(vctx *v, vsubst *m, const vent *a, const vent *b,
     for (uint32_t i = 0; i < b->inst->nexports; i++) {
       const vnamed *eb = &b->inst->exports[i];
       const vnamed *ea =
-          find_named(a->inst->exports, a->inst->nexports, eb->name);
+          find_named(v, &a->inst->ix_exports, a->inst->exports,
+                     a->inst->nexports, eb->name);
       if (!ea) return why(w, "missing expected export `%s`", eb->name);
       if (!ent_sub(v, m, &ea->t, &eb->t, w))
         return ctx(w, "in instance export `%s`", eb->name);
@@ -1192,7 +1192,8 @@ static bool ent_sub(vctx *v, vsubst *m, const vent *a, const vent *b,
         vsubst_add(v, m, ca->imported.v[i], NULL);
     for (uint32_t i = 0; i < ca->nimports; i++) {
       const vnamed *ia = &ca->imports[i];
-      const vnamed *ib = find_named(cb->imports, cb->nimports, ia->name);
+      const vnamed *ib = find_named(v, &cb->ix_imports, cb->imports,
+                                         cb->nimports, ia->name);
       if (!ib) return why(w, "missing expected import `%s`", ia->name);
       if (!ent_sub(v, m, &ib->t, &ia->t, w))
         return ctx(w, "in import `%s`", ia->name);
@@ -1202,7 +1203,8 @@ static bool ent_sub(vctx *v, vsubst *m, const vent *a, const vent *b,
         vsubst_add(v, m, cb->defined.v[i], NULL);
     for (uint32_t i = 0; i < cb->nexports; i++) {
       const vnamed *eb = &cb->exports[i];
-      const vnamed *ea = find_named(ca->exports, ca->nexports, eb->name);
+      const vnamed *ea = find_named(v, &ca->ix_exports, ca->exports,
+                                         ca->nexports, eb->name);
       if (!ea) return why(w, "missing expected export `%s`", eb->name);
       if (!ent_sub(v, m, &ea->t, &eb->t, w))
         return ctx(w, "in export `%s`", eb->name);

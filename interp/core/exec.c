@@ -154,9 +154,13 @@ enter:
 dispatch:
   for (;;) {
     if (fuel == 0) {
-      outcome = CORE_EXHAUSTED;
-      msg = "out of fuel";
-      goto unwind;
+      s->fuel_left = 0;
+      if (!core_store_refuel(s)) {
+        outcome = CORE_EXHAUSTED;
+        msg = s->exhausted_msg;
+        goto unwind;
+      }
+      fuel = s->fuel_left;
     }
     fuel--;
 
@@ -166,10 +170,14 @@ dispatch:
 #define BULK_FUEL(bytes)                                   \
   do {                                                     \
     uint64_t cost_ = (bytes) / 64;                         \
-    if (cost_ > fuel) {                                    \
-      outcome = CORE_EXHAUSTED;                            \
-      msg = "out of fuel";                                 \
-      goto unwind;                                         \
+    while (cost_ > fuel) {                                 \
+      s->fuel_left = fuel;                                 \
+      if (!core_store_refuel(s)) {                         \
+        outcome = CORE_EXHAUSTED;                          \
+        msg = s->exhausted_msg;                            \
+        goto unwind;                                       \
+      }                                                    \
+      fuel = s->fuel_left;                                 \
     }                                                      \
     fuel -= cost_;                                         \
   } while (0)

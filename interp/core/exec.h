@@ -43,6 +43,10 @@ typedef struct core_config {
   /* core_calls nested through host functions (each nesting uses C stack);
    * default 1000, beyond: "call stack exhausted" */
   uint32_t max_host_nesting;
+  /* wall clock a store may run code, in milliseconds (--timeout); 0: no
+   * limit.  Checked where fuel is: the store hands fuel out in slices and
+   * looks at the clock between them, so no signal is involved. */
+  uint64_t timeout_ms;
 } core_config;
 
 typedef enum core_outcome {

@@ -97,6 +97,11 @@ struct core_store {
   core_exn *all_exns; /* every exception made, freed with the store */
   uint64_t fuel_left; /* UINT64_MAX when unlimited */
   uint64_t fuel_start;
+  /* With a timeout, fuel_left is a slice; the rest waits here, and the
+   * clock is read when a slice runs out (core_store_refuel). */
+  uint64_t fuel_reserve;
+  uint64_t deadline_ns; /* CLOCK_MONOTONIC; 0: no timeout */
+  char exhausted_msg[96]; /* why the last core_store_refuel said no */
   uint32_t depth; /* wasm frames live in the store, all core_calls together */
   uint32_t nest;  /* core_calls running (nested through host functions) */
   core_objlist types, funcs, tables, mems, globals, tags, insts;
@@ -107,6 +112,10 @@ struct core_store {
 bool core_store_track(core_store *s, core_objlist *l, void *obj);
 const core_rtype *core_store_intern_type(core_store *s, const core_functype *ft);
 core_outcome core_set_message(core_store *s, core_outcome o, const char *msg);
+/* fuel_left ran out (or is below a bulk instruction's cost): moves the next
+ * slice from the reserve unless the fuel is all used or the deadline has
+ * passed; then false, with the reason in s->exhausted_msg. */
+bool core_store_refuel(core_store *s);
 core_exn *core_exn_new(core_store *s, core_tag_inst *tag, uint32_t n,
                        const uint64_t *vals);
 bool core_table_grow(core_table_inst *t, uint64_t delta, core_ref init);

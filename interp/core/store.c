@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "membytes.h"
 #include "runtime.h"
@@ -26,6 +27,12 @@ bool core_store_track(core_store *s, core_objlist *l, void *obj) {
   return true;
 }
 
+static uint64_t now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 core_store *core_store_new(const core_config *cfg) {
   core_store *s = calloc(1, sizeof *s);
   if (!s) return NULL;
@@ -35,7 +42,36 @@ core_store *core_store_new(const core_config *cfg) {
   if (!s->cfg.max_table_elems) s->cfg.max_table_elems = 10000000;
   if (!s->cfg.max_host_nesting) s->cfg.max_host_nesting = 1000;
   s->fuel_start = s->fuel_left = s->cfg.fuel ? s->cfg.fuel : UINT64_MAX;
+  if (s->cfg.timeout_ms) {
+    s->deadline_ns = now_ns() + s->cfg.timeout_ms * 1000000u;
+    s->fuel_reserve = s->fuel_left;
+    s->fuel_left = 0;
+    core_store_refuel(s);
+  }
   return s;
+}
+
+/* About a millisecond of interpretation: the clock is read that often. */
+#define FUEL_SLICE 1000000u
+
+bool core_store_refuel(core_store *s) {
+  if (s->deadline_ns && now_ns() >= s->deadline_ns) {
+    snprintf(s->exhausted_msg, sizeof s->exhausted_msg,
+             "timeout: ran longer than %llu.%03llu s (--timeout)",
+             (unsigned long long)(s->cfg.timeout_ms / 1000),
+             (unsigned long long)(s->cfg.timeout_ms % 1000));
+    return false;
+  }
+  if (s->fuel_reserve == 0) {
+    snprintf(s->exhausted_msg, sizeof s->exhausted_msg, "out of fuel");
+    return false;
+  }
+  uint64_t take = s->deadline_ns && s->fuel_reserve > FUEL_SLICE
+                      ? FUEL_SLICE
+                      : s->fuel_reserve;
+  s->fuel_reserve -= take;
+  s->fuel_left += take;
+  return true;
 }
 
 static void free_list(core_objlist *l, void (*fn)(void *)) {
@@ -103,7 +139,7 @@ const char *core_store_message(const core_store *s) { return s->msg; }
 core_exn *core_store_exception(const core_store *s) { return s->exn; }
 core_tag_inst *core_exn_tag(const core_exn *e) { return e->tag; }
 uint64_t core_store_fuel_used(const core_store *s) {
-  return s->fuel_start - s->fuel_left;
+  return s->fuel_start - s->fuel_left - s->fuel_reserve;
 }
 
 core_outcome core_set_message(core_store *s, core_outcome o, const char *msg) {

@@ -516,6 +516,9 @@ static void tp_free(tp *p) {
   free(p->ins);
   free(p->pos);
   free(p->lab);
+  cm_nameset_free(&p->type_ix);
+  for (uint32_t i = 0; i < p->ntype_keys; i++) free(p->type_keys[i]);
+  free(p->type_keys);
 }
 
 /* Parses the fields mod->items[first..] into a module. */

@@ -6,6 +6,7 @@
 
 #include "../text/sexpr.h"
 #include "module.h"
+#include "../util/nameset.h"
 
 /* Index spaces with symbolic names (locals and labels are per function). */
 enum {
@@ -58,6 +59,12 @@ typedef struct tp {
   const sx_node *at;     /* the instruction being emitted */
   core_label *lab;
   uint32_t nlab, cap_lab;
+  /* m->types[0..types_indexed) by structure (tp_functype_index): an
+   * inline type use finds its index in O(1), not by a scan */
+  cm_nameset type_ix;
+  uint32_t types_indexed;
+  char **type_keys; /* the keys' bytes, owned */
+  uint32_t ntype_keys, cap_type_keys;
 } tp;
 
 /* Appends one zeroed element to a module array; NULL when out of memory. */

@@ -68,3 +68,19 @@ const char *cm_errkind_name(cm_errkind k) {
   }
   return "error";
 }
+
+void cm_error_print(FILE *out, const char *path, const cm_error *e) {
+  const char *file = e->file && *e->file ? e->file : path;
+  const char *kind = cm_errkind_name(e->kind);
+  /* "unsupported feature: NAME" already says what kind it is */
+  if (e->kind == CM_UNSUPPORTED &&
+      strncmp(e->msg, "unsupported feature:", 20) == 0)
+    kind = "refused";
+  if (e->line)
+    fprintf(out, "%s:%u:%u: %s: %s\n", file, e->line, e->col, kind, e->msg);
+  else if (e->offset >= 0)
+    fprintf(out, "%s: at byte offset %lld: %s: %s\n", file,
+            (long long)e->offset, kind, e->msg);
+  else
+    fprintf(out, "%s: %s: %s\n", file, kind, e->msg);
+}

@@ -9,6 +9,7 @@
 #define CM_DIAG_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 typedef enum cm_errkind {
   CM_OK = 0,
@@ -42,5 +43,11 @@ void cm_error_at_offset(cm_error *e, cm_errkind kind, int64_t offset,
 /* "file:line:col: msg", "file: at byte offset N: msg" or "msg". */
 void cm_error_format(const cm_error *e, char *buf, unsigned n);
 const char *cm_errkind_name(cm_errkind k);
+/* The one form every command prints an error about a file in:
+ *   FILE:LINE:COL: KIND: message            (text)
+ *   FILE: at byte offset N: KIND: message   (binary)
+ *   FILE: KIND: message                     (no position)
+ * e->file (a nested file name) wins over path. */
+void cm_error_print(FILE *out, const char *path, const cm_error *e);
 
 #endif

@@ -246,7 +246,8 @@ static wast_outcome cpe_invoke_forms(wast_engine *e, void *inst,
     free(r);
     /* Exhaustion deep inside core wasm reaches us as a trap message. */
     if (o == COMP_TRAP && (strcmp(msg, "call stack exhausted") == 0 ||
-                           strcmp(msg, "out of fuel") == 0))
+                           strcmp(msg, "out of fuel") == 0 ||
+                           strncmp(msg, "timeout: ", 9) == 0))
       return WAST_EXHAUSTED;
     return from_comp(o);
   }

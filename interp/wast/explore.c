@@ -122,8 +122,41 @@ static const char *status_name(wast_status s) {
   return s == WAST_PASS ? "pass" : s == WAST_FAIL ? "fail" : "skip";
 }
 
+/* The JSON form of the report: every command with all its outcomes. */
+static void report_json(FILE *json, const char *path, const cmd_outcomes *cs,
+                        uint32_t ncs, uint32_t runs, bool exhaustive,
+                        uint32_t maxlen, uint32_t varying) {
+  fputs("{\"mode\": \"explore\", \"file\": ", json);
+  wast_json_str(json, path);
+  fprintf(json, ", \"schedules\": %u, \"complete\": %s, \"longest\": %u, "
+          "\"varying\": %u, \"commands\": [", runs,
+          exhaustive ? "true" : "false", maxlen, varying);
+  for (uint32_t i = 0; i < ncs; i++) {
+    const cmd_outcomes *co = &cs[i];
+    fprintf(json, "%s\n  {\"line\": %u, \"kind\": ", i ? "," : "",
+            co->line);
+    wast_json_str(json, co->kind);
+    fputs(", \"outcomes\": [", json);
+    for (uint32_t k = 0; k < co->n; k++) {
+      const outcome *o = &co->o[k];
+      fprintf(json, "%s{\"status\": \"%s\", ", k ? ", " : "",
+              status_name(o->status));
+      if (o->message) {
+        fputs("\"message\": ", json);
+        wast_json_str(json, o->message);
+        fputs(", ", json);
+      }
+      fprintf(json, "\"schedules\": %u, \"choices\": ", o->count);
+      wast_json_str(json, o->choices);
+      fputc('}', json);
+    }
+    fputs("]}", json);
+  }
+  fputs("]}\n", json);
+}
+
 int wast_explore(const char *path, const wast_options *base, uint32_t budget,
-                 FILE *out) {
+                 FILE *out, FILE *json) {
   uint32_t *prefix = NULL, nprefix = 0;
   cmd_outcomes *cs = NULL;
   uint32_t ncs = 0, runs = 0, maxlen = 0, kinds = 0;
@@ -166,11 +199,14 @@ int wast_explore(const char *path, const wast_options *base, uint32_t budget,
   int rc = 0;
   uint32_t varying = 0;
   for (uint32_t i = 0; i < ncs; i++) {
+    if (cs[i].n > 1) varying++;
+  }
+  if (json) report_json(json, path, cs, ncs, runs, exhaustive, maxlen, varying);
+  for (uint32_t i = 0; i < ncs; i++) {
     cmd_outcomes *co = &cs[i];
     bool all_pass = co->n == 1 && co->o[0].status == WAST_PASS;
     if (!all_pass) rc = 1;
-    if (co->n > 1) varying++;
-    if (co->n > 1 || !all_pass) {
+    if (out && (co->n > 1 || !all_pass)) {
       fprintf(out, "%s:%u: %s: %u outcome%s\n", path, co->line, co->kind,
               co->n, co->n == 1 ? "" : "s");
       for (uint32_t k = 0; k < co->n; k++) {
@@ -194,13 +230,16 @@ int wast_explore(const char *path, const wast_options *base, uint32_t budget,
     free(co->o);
   }
   free(cs);
-  fprintf(out,
-          "explored %u schedule%s (%s; longest: %u choices): %u of %u "
-          "commands vary\n",
-          runs, runs == 1 ? "" : "s",
-          exhaustive ? "all of them" : "budget reached", maxlen, varying, ncs);
-  fputs("choice kinds met: ", out);
-  print_kinds(out, kinds);
-  fputc('\n', out);
+  if (out) {
+    fprintf(out,
+            "explored %u schedule%s (%s; longest: %u choices): %u of %u "
+            "commands vary\n",
+            runs, runs == 1 ? "" : "s",
+            exhaustive ? "all of them" : "budget reached", maxlen, varying,
+            ncs);
+    fputs("choice kinds met: ", out);
+    print_kinds(out, kinds);
+    fputc('\n', out);
+  }
   return rc;
 }

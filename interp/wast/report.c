@@ -108,7 +108,7 @@ void wast_report_summary_text(FILE *out, const wast_results *r,
 
 /* ---- JSON -------------------------------------------------------------- */
 
-static void json_str(FILE *out, const char *s) {
+void wast_json_str(FILE *out, const char *s) {
   fputc('"', out);
   for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
     switch (*p) {
@@ -148,7 +148,7 @@ void wast_report_json(FILE *out, const wast_results *r) {
   for (size_t i = 0; i < r->nfiles; i++) {
     const wast_file_result *f = &r->files[i];
     fputs(i ? ",\n  {\"file\": " : "\n  {\"file\": ", out);
-    json_str(out, f->file);
+    wast_json_str(out, f->file);
     fputs(", \"totals\": ", out);
     json_counts(out, f->passed, f->failed, f->skipped, f->mismatches);
     fputs(", \"commands\": [", out);
@@ -156,12 +156,12 @@ void wast_report_json(FILE *out, const wast_results *r) {
       const wast_cmd_result *c = &f->cmds[j];
       fprintf(out, "%s\n    {\"line\": %u, \"kind\": ", j ? "," : "",
               c->line);
-      json_str(out, c->kind);
+      wast_json_str(out, c->kind);
       fprintf(out, ", \"status\": \"%s\"", status_name(c->status));
       if (c->mismatch) fputs(", \"message_mismatch\": true", out);
       if (c->message) {
         fputs(", \"message\": ", out);
-        json_str(out, c->message);
+        wast_json_str(out, c->message);
       }
       fputc('}', out);
     }

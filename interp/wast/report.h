@@ -55,4 +55,7 @@ void wast_report_summary_text(FILE *out, const wast_results *r,
                               wast_verbosity v);
 void wast_report_json(FILE *out, const wast_results *r);
 
+/* A JSON string literal of s (control bytes and bytes >= 0x7f escaped). */
+void wast_json_str(FILE *out, const char *s);
+
 #endif

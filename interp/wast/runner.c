@@ -1039,6 +1039,21 @@ void wast_run_file(const char *path, const wast_options *opt,
     wast_file_add(f, 0, "script", WAST_FAIL, false, msg);
     return;
   }
+  if (len >= 8 && memcmp(src, "\0asm", 4) == 0) {
+    /* a binary: say what it is rather than how it fails to lex */
+    wast_file_add(f, 0, "script", WAST_FAIL, false,
+                  src[6] == 1 ? "this is a binary component; run takes .wast "
+                                "scripts (validate and invoke take binaries)"
+                              : "this is a binary module; run takes .wast "
+                                "scripts (validate and invoke take binaries)");
+    free(src);
+    return;
+  }
   wast_run_source(src, len, path, opt, f);
   free(src);
+  /* The script grammar allows no commands, but an empty file given to run
+   * is a mistake more often than a test: it must not read as a pass. */
+  if (f->ncmds == 0)
+    wast_file_add(f, 0, "script", WAST_FAIL, false,
+                  "no commands: the script is empty");
 }

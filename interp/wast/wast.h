@@ -81,10 +81,11 @@ void wast_run_source(const char *src, size_t len, const char *name,
 
 /* cmref run --explore: runs the script under every schedule (depth first
  * over the scheduler's choices, at most `budget` runs) and reports, for
- * each command, the outcomes that different schedules gave.  Returns 0 if
- * every command passed under every schedule explored, 1 otherwise. */
+ * each command, the outcomes that different schedules gave, as text on out
+ * and as one JSON object on json (either may be NULL).  Returns 0 if every
+ * command passed under every schedule explored, 1 otherwise. */
 int wast_explore(const char *path, const wast_options *opt, uint32_t budget,
-                 FILE *out);
+                 FILE *out, FILE *json);
 
 /* cmref run --check-trace THEIRS (tracecheck.c, docs/trace-format.md
  * "Checking another runtime's trace").  A trace with `choice` events is
