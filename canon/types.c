@@ -75,13 +75,24 @@ const canon_type *canon_type_prim(canon_kind k) {
   return &prims[k];
 }
 
+static int cmp_label(const void *a, const void *b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* No label twice: sorted, so that 100k labels cost n log n, not n^2. */
 static bool labels_unique(const char *const *labels, uint32_t n) {
-  for (uint32_t i = 0; i < n; i++) {
-    if (!labels[i]) return false;
-    for (uint32_t j = 0; j < i; j++)
-      if (strcmp(labels[i], labels[j]) == 0) return false;
+  if (n < 2) return n == 0 || labels[0];
+  const char **sorted = malloc(n * sizeof *sorted);
+  if (!sorted) canon_out_of_memory();
+  bool ok = true;
+  for (uint32_t i = 0; i < n && ok; i++) ok = (sorted[i] = labels[i]) != NULL;
+  if (ok) {
+    qsort(sorted, n, sizeof *sorted, cmp_label);
+    for (uint32_t i = 1; i < n && ok; i++)
+      ok = strcmp(sorted[i - 1], sorted[i]) != 0;
   }
-  return true;
+  free(sorted);
+  return ok;
 }
 
 const canon_type *canon_type_list(canon_type_arena *a, const canon_type *elem) {
@@ -261,13 +272,13 @@ const canon_functype *canon_functype_new(canon_type_arena *a,
                                          const canon_type *result,
                                          bool async) {
   canon_field *ps = arena_alloc(a, (nparams ? nparams : 1) * sizeof *ps);
+  const char **labels = arena_alloc(a, (nparams ? nparams : 1) * sizeof *labels);
   for (uint32_t i = 0; i < nparams; i++) {
     if (!params[i].label || !params[i].t) return NULL;
-    for (uint32_t j = 0; j < i; j++)
-      if (strcmp(params[i].label, ps[j].label) == 0) return NULL;
-    ps[i].label = arena_str(a, params[i].label);
+    labels[i] = ps[i].label = arena_str(a, params[i].label);
     ps[i].t = params[i].t;
   }
+  if (!labels_unique(labels, nparams)) return NULL;
   canon_functype *ft = arena_alloc(a, sizeof *ft);
   ft->params = ps;
   ft->nparams = nparams;

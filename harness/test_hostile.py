@@ -160,7 +160,7 @@ def test_json_covers_explore_and_check_trace(exe, tmp_path):
     r = cm(exe, "run", "--json", "--check-trace", str(t), ASYNC_WAST)
     assert r.rc == 0, r.err
     rep = json.loads(r.out)
-    assert rep["mode"] == "check-trace" and rep["status"] == "match"
+    assert rep["mode"] == "check-trace" and rep["status"] == "allowed"
 
 
 def test_trace_to_stdout_is_the_trace_alone(exe):

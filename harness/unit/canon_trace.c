@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "canon/trace.h"
+#include "canon/version.h"
 #include "harness/unit/unit.h"
 
 /* What a sink saw: the lines, joined with newlines. */
@@ -62,7 +63,8 @@ TEST(file_and_sink_see_the_same_lines) {
   rewind(f);
   char header[256];
   CHECK(fgets(header, sizeof header, f) != NULL);
-  CHECK_STR(header, "{\"trace\":\"cmref\",\"version\":1,\"spec\":"
+  CHECK_STR(header, "{\"trace\":\"cmref\",\"version\":1,\"cmref\":\""
+                    CMREF_VERSION "\",\"spec\":"
                     "\"component-model@6d28164\",\"sched\":\"deterministic\","
                     "\"seed\":0}\n");
   fclose(f);
