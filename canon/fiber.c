@@ -1,11 +1,20 @@
-/* fiber.c -- stackful asymmetric coroutines on POSIX ucontext (fiber.h):
- * the spec's cont_new / resume / block (CanonicalABI.md "Stack Switching").
+/* fiber.c -- stackful asymmetric coroutines (fiber.h): the spec's
+ * cont_new / resume / block (CanonicalABI.md "Stack Switching").
  *
  * A fiber keeps two contexts: its own (where it continues when resumed)
  * and its resumer's (saved by each canon_fiber_resume, so whoever resumes
  * a fiber next is the one it blocks back to).  The entry function never
- * returns through uc_link: when fn returns it jumps to the saved resumer
- * explicitly, because the resumer changes from one resume to the next.
+ * returns: when fn returns it switches to the saved resumer explicitly,
+ * because the resumer changes from one resume to the next.
+ *
+ * How a context is switched is chosen at compile time ("context switch"
+ * below): on x86-64 and aarch64 ELF targets, a few instructions that save
+ * the callee-saved registers on the current stack and load the other
+ * stack pointer -- no system call; elsewhere, or with -DCANON_FIBER_UCONTEXT
+ * (which the unit tests build too, so the fallback stays tested), POSIX
+ * ucontext, whose swapcontext also saves and restores the signal mask with
+ * a system call each time (cmref never changes the mask, so nothing is lost
+ * by not saving it).
  *
  * Under AddressSanitizer every switch is announced, following
  * sanitizer/common_interface_defs.h: start_switch_fiber names the stack
@@ -18,8 +27,8 @@
 #include <assert.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
-#include <ucontext.h>
 #include <unistd.h>
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -44,9 +53,38 @@
 /* Spare stacks a pool keeps; beyond that, freed stacks are unmapped. */
 #define FIBER_MAX_SPARE 16
 
+/* ---- context switch: which one ------------------------------------------- */
+
+/* The own switch needs GNU-style top-level assembly on ELF.  It keeps no
+ * shadow stack, so where the compiler was asked for one (x86 CET's
+ * -fcf-protection=return/full, aarch64's GCS) the ucontext switch, which
+ * libc keeps shadow-stack aware, is used instead. */
+#if !defined(CANON_FIBER_UCONTEXT) && defined(__ELF__) && \
+    (defined(__GNUC__) || defined(__clang__))
+#if defined(__x86_64__) && !(defined(__CET__) && (__CET__ & 2))
+#define FIBER_SWITCH_X86_64 1
+#elif defined(__aarch64__) && !defined(__ARM_FEATURE_GCS_DEFAULT)
+#define FIBER_SWITCH_AARCH64 1
+#endif
+#endif
+
+#if defined(FIBER_SWITCH_X86_64) || defined(FIBER_SWITCH_AARCH64)
+/* A suspended context is just its stack pointer: the registers it needs
+ * and where to continue were pushed on that stack by fiber_switch_asm. */
+typedef struct fiber_ctx {
+  void *sp;
+} fiber_ctx;
+#else
+#include <ucontext.h>
+#define FIBER_SWITCH_UCONTEXT 1
+typedef struct fiber_ctx {
+  ucontext_t uc;
+} fiber_ctx;
+#endif
+
 struct canon_fiber {
-  ucontext_t ctx;     /* where the fiber continues when resumed */
-  ucontext_t resumer; /* where it goes when it blocks or ends */
+  fiber_ctx ctx;     /* where the fiber continues when resumed */
+  fiber_ctx resumer; /* where it goes when it blocks or ends */
   canon_fiber_fn fn;
   void *arg;
   void *map;         /* the mapping: one guard page, then the stack */
@@ -114,12 +152,228 @@ static void fiber_release(canon_fiber *f) {
   free(f);
 }
 
-/* ---- entry ---------------------------------------------------------------- */
+/* ---- context switch: how ----------------------------------------------- */
+
+static void fiber_run(canon_fiber *f);
+
+#if defined(FIBER_SWITCH_X86_64)
+/* cmref_fiber_switch(&save->sp, to->sp) pushes what the SysV x86-64 ABI
+ * makes callee-saved -- rbx, rbp, r12-r15, and the control bits of MXCSR
+ * and the x87 control word (a switch must not carry one thread's rounding
+ * mode into another) -- stores rsp in *save, loads to's stack pointer, pops
+ * the same frame from there and returns to wherever that stack switched
+ * away.  The caller-saved registers need no saving: to the compiler this
+ * is an ordinary external call, which may clobber them.
+ *
+ * A new fiber's stack holds such a frame too (fiber_prepare), whose return
+ * address is cmref_fiber_start: it calls fiber_run(f) with f and fiber_run
+ * taken from the frame's rbx and r12, on a 16-byte aligned stack.  rbp = 0
+ * and the CFI end frame-pointer and DWARF backtraces there.
+ *
+ * Top-level assembly in this file rather than a .S file keeps the switch
+ * canon/fiber.c's business; the symbols are hidden, visible to nothing
+ * outside the program. */
+__asm__(".pushsection .text\n"
+        ".globl cmref_fiber_switch\n"
+        ".hidden cmref_fiber_switch\n"
+        ".type cmref_fiber_switch, @function\n"
+        ".p2align 4\n"
+        "cmref_fiber_switch:\n"
+        "  pushq %rbp\n"
+        "  pushq %rbx\n"
+        "  pushq %r12\n"
+        "  pushq %r13\n"
+        "  pushq %r14\n"
+        "  pushq %r15\n"
+        "  subq $8, %rsp\n"
+        "  stmxcsr (%rsp)\n"
+        "  fnstcw 4(%rsp)\n"
+        "  movq %rsp, (%rdi)\n"
+        "  movq %rsi, %rsp\n"
+        "  ldmxcsr (%rsp)\n"
+        "  fldcw 4(%rsp)\n"
+        "  addq $8, %rsp\n"
+        "  popq %r15\n"
+        "  popq %r14\n"
+        "  popq %r13\n"
+        "  popq %r12\n"
+        "  popq %rbx\n"
+        "  popq %rbp\n"
+        "  ret\n"
+        ".size cmref_fiber_switch, .-cmref_fiber_switch\n"
+        ".globl cmref_fiber_start\n"
+        ".hidden cmref_fiber_start\n"
+        ".type cmref_fiber_start, @function\n"
+        ".p2align 4\n"
+        "cmref_fiber_start:\n"
+        "  .cfi_startproc\n"
+        "  .cfi_undefined %rip\n"
+        "  movq %rbx, %rdi\n"
+        "  callq *%r12\n"
+        "  ud2\n" /* fiber_run never returns */
+        "  .cfi_endproc\n"
+        ".size cmref_fiber_start, .-cmref_fiber_start\n"
+        ".popsection\n");
+
+/* The frame cmref_fiber_switch pops, lowest address first. */
+enum { X64_CTL, X64_R15, X64_R14, X64_R13, X64_R12, X64_RBX, X64_RBP, X64_RET,
+       X64_FRAME };
+
+#elif defined(FIBER_SWITCH_AARCH64)
+/* The same for AAPCS64 (written with care but not run on this project's
+ * machines; see docs/performance.md): x19-x28, the frame pointer x29, the
+ * link register x30 and the low halves d8-d15 of v8-v15 are callee-saved,
+ * and FPCR (rounding mode) is kept per fiber like MXCSR above, written only
+ * when it differs (writing it can be slow); sp stays 16-byte aligned
+ * throughout (a 176-byte frame).  ret branches to the restored x30:
+ * where that stack switched away, or cmref_fiber_start the first time,
+ * which calls fiber_run(f) from x19 and x20.  hint #34 is BTI's landing
+ * pad ("bti c"), a no-op on cores without BTI. */
+__asm__(".pushsection .text\n"
+        ".globl cmref_fiber_switch\n"
+        ".hidden cmref_fiber_switch\n"
+        ".type cmref_fiber_switch, %function\n"
+        ".p2align 4\n"
+        "cmref_fiber_switch:\n"
+        "  hint #34\n"
+        "  sub sp, sp, #176\n"
+        "  stp x19, x20, [sp, #0]\n"
+        "  stp x21, x22, [sp, #16]\n"
+        "  stp x23, x24, [sp, #32]\n"
+        "  stp x25, x26, [sp, #48]\n"
+        "  stp x27, x28, [sp, #64]\n"
+        "  stp x29, x30, [sp, #80]\n"
+        "  stp d8, d9, [sp, #96]\n"
+        "  stp d10, d11, [sp, #112]\n"
+        "  stp d12, d13, [sp, #128]\n"
+        "  stp d14, d15, [sp, #144]\n"
+        "  mrs x9, fpcr\n"
+        "  str x9, [sp, #160]\n"
+        "  mov x9, sp\n"
+        "  str x9, [x0]\n"
+        "  mov sp, x1\n"
+        "  ldr x9, [sp, #160]\n"
+        "  mrs x10, fpcr\n"
+        "  cmp x9, x10\n"
+        "  b.eq 1f\n"
+        "  msr fpcr, x9\n"
+        "1:\n"
+        "  ldp x19, x20, [sp, #0]\n"
+        "  ldp x21, x22, [sp, #16]\n"
+        "  ldp x23, x24, [sp, #32]\n"
+        "  ldp x25, x26, [sp, #48]\n"
+        "  ldp x27, x28, [sp, #64]\n"
+        "  ldp x29, x30, [sp, #80]\n"
+        "  ldp d8, d9, [sp, #96]\n"
+        "  ldp d10, d11, [sp, #112]\n"
+        "  ldp d12, d13, [sp, #128]\n"
+        "  ldp d14, d15, [sp, #144]\n"
+        "  add sp, sp, #176\n"
+        "  ret\n"
+        ".size cmref_fiber_switch, .-cmref_fiber_switch\n"
+        ".globl cmref_fiber_start\n"
+        ".hidden cmref_fiber_start\n"
+        ".type cmref_fiber_start, %function\n"
+        ".p2align 4\n"
+        "cmref_fiber_start:\n"
+        "  .cfi_startproc\n"
+        "  .cfi_undefined x30\n"
+        "  mov x0, x19\n"
+        "  blr x20\n"
+        "  brk #0\n" /* fiber_run never returns */
+        "  .cfi_endproc\n"
+        ".size cmref_fiber_start, .-cmref_fiber_start\n"
+        ".popsection\n");
+
+/* The frame cmref_fiber_switch pops, in 8-byte words, lowest first. */
+enum { A64_X19, A64_X20, A64_X29 = 10, A64_X30, A64_FPCR = 20, A64_FRAME = 22 };
+#endif
+
+#ifndef FIBER_SWITCH_UCONTEXT
+void cmref_fiber_switch(void **save, void *to);
+void cmref_fiber_start(void);
+
+/* Points f->ctx at fiber_run(f) on f's own stack: a frame for
+ * cmref_fiber_switch to pop at the top of the stack. */
+static bool fiber_prepare(canon_fiber *f) {
+  /* the top of the stack: page-aligned, so 16-byte aligned */
+  uint64_t *top = (uint64_t *)((char *)f->stack + f->stack_size);
+#if defined(FIBER_SWITCH_X86_64)
+  /* two zero words above the frame: after its ret, rsp is 16-byte aligned
+   * (the frame is 64 bytes) and cmref_fiber_start's call enters fiber_run
+   * as the ABI wants, with rsp + 8 aligned */
+  uint64_t *frame = top - 2 - X64_FRAME;
+  memset(frame, 0, (X64_FRAME + 2) * sizeof *frame);
+  /* the fiber starts with its creator's floating-point control, as a
+   * thread made by getcontext/makecontext would */
+  uint32_t mxcsr;
+  uint16_t fcw;
+  __asm__ volatile("stmxcsr %0" : "=m"(mxcsr));
+  __asm__ volatile("fnstcw %0" : "=m"(fcw));
+  memcpy((char *)&frame[X64_CTL], &mxcsr, sizeof mxcsr);
+  memcpy((char *)&frame[X64_CTL] + 4, &fcw, sizeof fcw);
+  frame[X64_RBX] = (uint64_t)(uintptr_t)f;
+  frame[X64_R12] = (uint64_t)(uintptr_t)fiber_run;
+  frame[X64_RBP] = 0;
+  frame[X64_RET] = (uint64_t)(uintptr_t)cmref_fiber_start;
+#else
+  uint64_t *frame = top - A64_FRAME;
+  memset(frame, 0, A64_FRAME * sizeof *frame);
+  frame[A64_X19] = (uint64_t)(uintptr_t)f;
+  frame[A64_X20] = (uint64_t)(uintptr_t)fiber_run;
+  frame[A64_X29] = 0;
+  frame[A64_X30] = (uint64_t)(uintptr_t)cmref_fiber_start;
+  uint64_t fpcr;
+  __asm__ volatile("mrs %0, fpcr" : "=r"(fpcr));
+  frame[A64_FPCR] = fpcr;
+#endif
+  f->ctx.sp = frame;
+  return true;
+}
+
+/* Saves the running context in *save and continues to's; returns when
+ * something switches back to *save. */
+static void fiber_switch(fiber_ctx *save, const fiber_ctx *to) {
+  cmref_fiber_switch(&save->sp, to->sp);
+}
+
+#else /* FIBER_SWITCH_UCONTEXT */
 
 /* makecontext passes only ints, so f arrives split in two 32-bit halves. */
 static void fiber_entry(int hi, int lo) {
   uint64_t bits = (uint64_t)(uint32_t)hi << 32 | (uint32_t)lo;
-  canon_fiber *f = (canon_fiber *)(uintptr_t)bits;
+  fiber_run((canon_fiber *)(uintptr_t)bits);
+}
+
+/* Points f->ctx at fiber_entry(f) on f's stack.  Its own function, so
+ * that getcontext (which "returns twice" to the compiler, although this
+ * context is never resumed here) has no variable of the caller's to
+ * worry about. */
+static bool fiber_prepare(canon_fiber *f) {
+  if (getcontext(&f->ctx.uc) != 0) return false;
+  f->ctx.uc.uc_stack.ss_sp = f->stack;
+  f->ctx.uc.uc_stack.ss_size = f->stack_size;
+  f->ctx.uc.uc_link = NULL; /* fiber_entry never returns */
+  uint64_t bits = (uint64_t)(uintptr_t)f;
+  makecontext(&f->ctx.uc, (void (*)(void))fiber_entry, 2,
+              (int)(uint32_t)(bits >> 32), (int)(uint32_t)bits);
+  return true;
+}
+
+/* swapcontext fails only when sigprocmask does, i.e. on invalid arguments
+ * (never: both contexts are this file's own); the abort says "cannot
+ * happen", not a guest error. */
+static void fiber_switch(fiber_ctx *save, const fiber_ctx *to) {
+  if (swapcontext(&save->uc, &to->uc) != 0) abort();
+}
+#endif
+
+/* ---- entry ---------------------------------------------------------------- */
+
+/* The first code on a fiber's stack.  It never returns: when fn has
+ * returned it switches to the resumer for good (the context it saves then
+ * is never resumed; fiber_prepare makes a new one if the stack is reused). */
+static void fiber_run(canon_fiber *f) {
 #ifdef FIBER_ASAN
   asan_finish(NULL, &f->resumer_bottom, &f->resumer_size);
 #endif
@@ -130,25 +384,8 @@ static void fiber_entry(int hi, int lo) {
   /* NULL: this stack is finished for good, ASan may drop its fake stack */
   asan_start(NULL, f->resumer_bottom, f->resumer_size);
 #endif
-  setcontext(&f->resumer);
-  /* setcontext returns only on failure, and fails only on a context not
-   * made by getcontext/swapcontext (f->resumer always is) */
-  abort();
-}
-
-/* Points f->ctx at fiber_entry(f) on f's stack.  Its own function, so
- * that getcontext (which "returns twice" to the compiler, although this
- * context is never resumed here) has no variable of the caller's to
- * worry about. */
-static bool fiber_prepare(canon_fiber *f) {
-  if (getcontext(&f->ctx) != 0) return false;
-  f->ctx.uc_stack.ss_sp = f->stack;
-  f->ctx.uc_stack.ss_size = f->stack_size;
-  f->ctx.uc_link = NULL; /* fiber_entry never returns */
-  uint64_t bits = (uint64_t)(uintptr_t)f;
-  makecontext(&f->ctx, (void (*)(void))fiber_entry, 2,
-              (int)(uint32_t)(bits >> 32), (int)(uint32_t)bits);
-  return true;
+  fiber_switch(&f->ctx, &f->resumer);
+  abort(); /* unreachable: nothing switches to a finished fiber */
 }
 
 /* ---- API -------------------------------------------------------------------- */
@@ -185,9 +422,6 @@ canon_fiber *canon_fiber_new(canon_fiber_pool *pool, canon_fiber_fn fn,
   return f;
 }
 
-/* swapcontext below fails only when sigprocmask does, i.e. on invalid
- * arguments (never: both contexts are this file's own); the aborts say
- * "cannot happen", not a guest error. */
 bool canon_fiber_resume(canon_fiber *f) {
   assert(!f->running && !f->done);
   f->started = true;
@@ -196,7 +430,7 @@ bool canon_fiber_resume(canon_fiber *f) {
   void *fake = NULL;
   asan_start(&fake, f->stack, f->stack_size);
 #endif
-  if (swapcontext(&f->resumer, &f->ctx) != 0) abort();
+  fiber_switch(&f->resumer, &f->ctx);
 #ifdef FIBER_ASAN
   asan_finish(fake, NULL, NULL);
 #endif
@@ -210,7 +444,7 @@ void canon_fiber_block(canon_fiber *f) {
   void *fake = NULL;
   asan_start(&fake, f->resumer_bottom, f->resumer_size);
 #endif
-  if (swapcontext(&f->ctx, &f->resumer) != 0) abort();
+  fiber_switch(&f->ctx, &f->resumer);
 #ifdef FIBER_ASAN
   /* the next resumer may run on another stack than the last one */
   asan_finish(fake, &f->resumer_bottom, &f->resumer_size);
@@ -218,8 +452,8 @@ void canon_fiber_block(canon_fiber *f) {
     /* canon_fiber_free ending a blocked fiber: leave for good, so ASan
      * drops this stack's fake stack; fn's code never runs again */
     asan_start(NULL, f->resumer_bottom, f->resumer_size);
-    setcontext(&f->resumer);
-    abort();
+    fiber_switch(&f->ctx, &f->resumer);
+    abort(); /* unreachable: an abandoned fiber is never resumed again */
   }
 #endif
 }
@@ -239,7 +473,7 @@ void canon_fiber_free(canon_fiber_pool *pool, canon_fiber *f) {
     f->abandon = true;
     void *fake = NULL;
     asan_start(&fake, f->stack, f->stack_size);
-    if (swapcontext(&f->resumer, &f->ctx) != 0) abort();
+    fiber_switch(&f->resumer, &f->ctx);
     asan_finish(fake, NULL, NULL);
   }
   __asan_unpoison_memory_region(f->stack, f->stack_size);

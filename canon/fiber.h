@@ -1,4 +1,4 @@
-/* fiber.h -- stackful coroutines on POSIX ucontext: the C spelling of the
+/* fiber.h -- stackful coroutines: the C spelling of the
  * spec's continuations (CanonicalABI.md "Stack Switching": cont_new,
  * resume, block).
  *
@@ -10,6 +10,9 @@
  * then returns to the code that resumed it (on whatever stack that code
  * runs: the main stack or another fiber's).  Resumes nest.
  *
+ * A switch is a few instructions on x86-64 and aarch64 (no system call),
+ * POSIX ucontext elsewhere or with -DCANON_FIBER_UCONTEXT (fiber.c); each
+ * fiber keeps its own callee-saved registers and floating-point control.
  * Stacks are mmap'd with a guard page below them, and recycled through a
  * canon_fiber_pool owned by the Store (no global state).  Under
  * AddressSanitizer every switch is announced to it

@@ -10,8 +10,41 @@
 
 void canon_waitable_init(canon_waitable *w) { memset(w, 0, sizeof *w); }
 
+/* w's set keeps its elements that have a pending event in a list of their
+ * own, in join order (see waitable.h); these two keep it up to date. */
+static void pending_insert(canon_waitable_set *s, canon_waitable *w) {
+  canon_waitable *after = s->pending_last; /* the last joined before w */
+  while (after && after->join_seq > w->join_seq) after = after->pending_prev;
+  w->pending_prev = after;
+  w->pending_next = after ? after->pending_next : s->pending_first;
+  if (w->pending_next)
+    w->pending_next->pending_prev = w;
+  else
+    s->pending_last = w;
+  if (after)
+    after->pending_next = w;
+  else
+    s->pending_first = w;
+  s->npending++;
+}
+
+static void pending_remove(canon_waitable_set *s, canon_waitable *w) {
+  if (w->pending_prev)
+    w->pending_prev->pending_next = w->pending_next;
+  else
+    s->pending_first = w->pending_next;
+  if (w->pending_next)
+    w->pending_next->pending_prev = w->pending_prev;
+  else
+    s->pending_last = w->pending_prev;
+  w->pending_prev = w->pending_next = NULL;
+  s->npending--;
+}
+
 void canon_waitable_set_pending_event(
     canon_waitable *w, canon_event (*pending)(canon_waitable *)) {
+  if (w->wset && !w->pending_event && pending) pending_insert(w->wset, w);
+  if (w->wset && w->pending_event && !pending) pending_remove(w->wset, w);
   w->pending_event = pending;
 }
 
@@ -35,6 +68,7 @@ bool canon_waitable_wait_for_pending_event(canon_waitable *w, canon_thread *th,
 canon_event canon_waitable_get_pending_event(canon_waitable *w) {
   canon_event (*pending)(canon_waitable *) = w->pending_event;
   assert(pending);
+  if (w->wset) pending_remove(w->wset, w);
   w->pending_event = NULL;
   return pending(w);
 }
@@ -53,7 +87,10 @@ static void set_remove(canon_waitable_set *s, canon_waitable *w) {
 /* Waitable.join */
 void canon_waitable_join(canon_waitable *w, canon_waitable_set *wset) {
   assert(!w->has_sync_waiter);
-  if (w->wset) set_remove(w->wset, w);
+  if (w->wset) {
+    if (w->pending_event) pending_remove(w->wset, w);
+    set_remove(w->wset, w);
+  }
   w->wset = wset;
   if (wset) {
     if (wset->n == wset->cap) {
@@ -64,6 +101,8 @@ void canon_waitable_join(canon_waitable *w, canon_waitable_set *wset) {
       wset->cap = cap;
     }
     wset->elems[wset->n++] = w;
+    w->join_seq = wset->next_join_seq++;
+    if (w->pending_event) pending_insert(wset, w);
   }
 }
 
@@ -82,35 +121,27 @@ canon_waitable_set *canon_waitable_set_new(void) {
 
 void canon_waitable_set_free(canon_waitable_set *s) {
   if (!s) return;
-  for (uint32_t i = 0; i < s->n; i++) s->elems[i]->wset = NULL;
+  for (uint32_t i = 0; i < s->n; i++) {
+    s->elems[i]->wset = NULL;
+    s->elems[i]->pending_prev = s->elems[i]->pending_next = NULL;
+  }
   free(s->elems);
   free(s);
-}
-
-/* WaitableSet.has_pending_event */
-bool canon_waitable_set_has_pending_event(const canon_waitable_set *s) {
-  for (uint32_t i = 0; i < s->n; i++)
-    if (canon_waitable_has_pending_event(s->elems[i])) return true;
-  return false;
 }
 
 /* WaitableSet.get_pending_event: the spec shuffles the elements and takes
  * the first with an event, so any waitable with an event may come first;
  * here the scheduler picks among exactly those (CANON_CHOICE_EVENT),
  * offered in join order.  (The shuffled order of elems matters nowhere
- * else: WaitableSet.drop only tests its length.) */
+ * else: WaitableSet.drop only tests its length.)  The set's pending list
+ * holds exactly those, in that order. */
 canon_event canon_waitable_set_get_pending_event(canon_waitable_set *s,
                                                  canon_sched *sched) {
   assert(canon_waitable_set_has_pending_event(s));
-  uint32_t n = 0;
-  for (uint32_t i = 0; i < s->n; i++)
-    n += canon_waitable_has_pending_event(s->elems[i]);
-  uint32_t k = canon_sched_choose(sched, CANON_CHOICE_EVENT, n);
-  for (uint32_t i = 0; i < s->n; i++)
-    if (canon_waitable_has_pending_event(s->elems[i]) && k-- == 0)
-      return canon_waitable_get_pending_event(s->elems[i]);
-  assert(!"unreachable");
-  return (canon_event){CANON_EVENT_NONE, 0, 0};
+  uint32_t k = canon_sched_choose(sched, CANON_CHOICE_EVENT, s->npending);
+  canon_waitable *w = s->pending_first;
+  while (k-- > 0) w = w->pending_next;
+  return canon_waitable_get_pending_event(w);
 }
 
 /* ready_and_has_event() of wait_for_event_and */

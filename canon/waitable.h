@@ -39,12 +39,22 @@ struct canon_waitable {
   canon_event (*pending_event)(canon_waitable *w); /* NULL: none */
   canon_waitable_set *wset;
   bool has_sync_waiter;
+  /* while in wset: when it joined (wset->elems order), and its links in
+   * wset's list of elements with a pending event */
+  uint64_t join_seq;
+  canon_waitable *pending_prev, *pending_next;
 };
 
 struct canon_waitable_set {
   canon_waitable **elems; /* in join order (the scheduler picks among them) */
   uint32_t n, cap;
   uint32_t num_waiting;
+  uint64_t next_join_seq;
+  /* The elements with a pending event, in join order: has_pending_event
+   * and get_pending_event look only at these, so a wait costs the same
+   * however many idle waitables the set holds. */
+  canon_waitable *pending_first, *pending_last;
+  uint32_t npending;
 };
 
 void canon_waitable_init(canon_waitable *w);
@@ -69,7 +79,11 @@ void canon_waitable_drop(canon_waitable *w);
 
 canon_waitable_set *canon_waitable_set_new(void);
 void canon_waitable_set_free(canon_waitable_set *s);
-bool canon_waitable_set_has_pending_event(const canon_waitable_set *s);
+/* WaitableSet.has_pending_event */
+static inline bool canon_waitable_set_has_pending_event(
+    const canon_waitable_set *s) {
+  return s->npending > 0;
+}
 /* WaitableSet.get_pending_event */
 canon_event canon_waitable_set_get_pending_event(canon_waitable_set *s,
                                                  canon_sched *sched);

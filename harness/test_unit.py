@@ -1,13 +1,15 @@
 """test_unit.py -- runs the C unit tests: harness/unit/NAME.c is built by
 `make unit` as build/unit/NAME and build-asan/unit/NAME (ASan+UBSan); each
-must exit 0 (see harness/unit/unit.h)."""
+must exit 0 (see harness/unit/unit.h).  canon_fiber is also built as
+canon_fiber_ucontext, on the portable switch (-DCANON_FIBER_UCONTEXT)."""
 
 import pytest
 
 import cmrun
 from conftest import HARNESS, ROOT, rel, require_binary
 
-NAMES = sorted(p.stem for p in (HARNESS / "unit").glob("*.c"))
+NAMES = sorted([p.stem for p in (HARNESS / "unit").glob("*.c")]
+               + ["canon_fiber_ucontext"])
 CASES = [(build, name) for name in NAMES for build in ("build", "build-asan")]
 
 

@@ -12,13 +12,27 @@ noise.  Both checksums must equal the kernel's `;; expect: N` line.
 
 The component scripts (Canonical ABI calls, tasks on fibers, streams) have
 no wabt counterpart: each is run with `cmref run -q` (its assertions check
-the result) and timed; `;; calls: N` gives the time per call or element.
+the result); `;; calls: N` gives the time per call or element.  Their time
+is the CPU time (user + system) of the process, the minimum over --runs
+runs: on a shared machine it depends far less on the load than wall clock.
+
+Then scripts made at bench time by generate.py, each at two sizes, the cost
+per operation being the difference of the two CPU times over the difference
+of the sizes (start-up, parsing and set-up cancel out):
+- stream chain: bytes through a producer, N relay components and a
+  consumer (N = 1, 4, 16, 64), in chunks of 4 KiB: MB/s, and the time per
+  chunk per stream hop, which stays flat when the cost is linear in N;
+- waitable set: a stream rendezvous waited for in a waitable set of W
+  waitables (W = 1 ... 10000) of which only one is ever ready: the time per
+  element, which stays flat when a wait does not grow with W;
+- explore: schedules per second of `run --explore` on a small chain.
 """
 
 import argparse
 import glob
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -49,6 +63,107 @@ def timed(argv, runs, timeout):
     return best, out, None
 
 
+def cpu_timed(argv, runs, timeout):
+    """Like timed, but the minimum CPU time (user + system) of the child."""
+    best, out = None, ""
+    for _ in range(runs):
+        r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        try:
+            p = subprocess.run(argv, capture_output=True, text=True,
+                               timeout=timeout, stdin=subprocess.DEVNULL)
+        except subprocess.TimeoutExpired:
+            return None, "", "timeout after %ss" % timeout
+        r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        dt = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
+        if p.returncode != 0:
+            msg = (p.stderr.strip() or p.stdout.strip() or "no output")
+            return None, p.stdout, "exit %d: %s" % (p.returncode,
+                                                    msg.splitlines()[-1])
+        out = p.stdout
+        best = dt if best is None else min(best, dt)
+    return best, out, None
+
+
+def passed(out):
+    return out.strip().endswith("0 failed, 0 skipped")
+
+
+def generated(a, tmp, name, text):
+    """CPU time of `cmref run -q` on a generated script, or (None, why)."""
+    path = os.path.join(tmp, name + ".wast")
+    with open(path, "w") as f:
+        f.write(text)
+    t, out, err = cpu_timed([a.cmref, "run", "-q", path], a.runs, a.timeout)
+    if not err and not passed(out):
+        err = out.strip().splitlines()[-1] if out.strip() else "no output"
+    return t, err
+
+
+def per_op(a, tmp, name, make, n1, n2):
+    """(t(n2) - t(n1)) / (n2 - n1) for the script make(n), or (None, why)."""
+    t1, e1 = generated(a, tmp, "%s-%d" % (name, n1), make(n1))
+    t2, e2 = generated(a, tmp, "%s-%d" % (name, n2), make(n2))
+    if e1 or e2:
+        return None, e1 or e2
+    return max(t2 - t1, 0.0) / (n2 - n1), None
+
+
+def generated_benches(a):
+    """The benches of generate.py; returns the number of failures."""
+    import generate
+    bad = 0
+    tmp = tempfile.mkdtemp(prefix="cmref-bench-gen-")
+    try:
+        mib, chunk = 1 << 20, 4096
+        print()
+        print("stream chain: producer -> N relays -> consumer, stream<u8>, "
+              "%d-byte chunks" % chunk)
+        print("(CPU time of 9 MiB minus that of 1 MiB, min of %d runs)"
+              % a.runs)
+        print("%6s %10s %16s" % ("N", "MB/s", "us/chunk/hop"))
+        for n in (1, 4, 16, 64):
+            per_byte, err = per_op(a, tmp, "chain%d" % n,
+                                   lambda b, n=n: generate.chain(n, b, chunk),
+                                   1 * mib, 9 * mib)
+            if err:
+                bad += 1
+                print("%6d  [%s]" % (n, err))
+                continue
+            hop = per_byte * chunk / (n + 1) * 1e6
+            print("%6d %10.1f %16.3f" % (n, 1e-6 / per_byte if per_byte else
+                                         float("inf"), hop))
+        print()
+        print("waitable set: W waitables, one ready at each wait "
+              "(stream<u32> element rendezvous)")
+        print("(CPU time of 22000 elements minus that of 2000, min of %d "
+              "runs)" % a.runs)
+        print("%6s %14s" % ("W", "us/element"))
+        for w in (1, 10, 100, 1000, 10000):
+            t, err = per_op(a, tmp, "waitset%d" % w,
+                            lambda e, w=w: generate.waitset(w, e),
+                            2000, 22000)
+            print("%6d %s" % (w, "  [%s]" % err if err else
+                               "%14.3f" % (t * 1e6)))
+            bad += bool(err)
+        print()
+        path = os.path.join(tmp, "explore.wast")
+        with open(path, "w") as f:
+            f.write(generate.chain(2, 4, 1))
+        t, out, err = cpu_timed([a.cmref, "run", "--explore", "100000", path],
+                                a.runs, a.timeout)
+        m = re.search(r"explored (\d+) schedules? \(([^;]*)", out)
+        if err or not m:
+            bad += 1
+            print("explore: [%s]" % (err or "no summary line"))
+        else:
+            k = int(m.group(1))
+            print("explore: chain(2, 4, 1): %d schedules (%s) in %.2f s CPU:"
+                  " %.0f schedules/s" % (k, m.group(2), t, k / t if t else 0))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return bad
+
+
 def checksum(text):
     """The integer in '123', '-5', 'i64:123' or 'run() => i64:123', as an
     unsigned 64-bit value (cmref prints signed, wabt unsigned)."""
@@ -72,10 +187,12 @@ def main():
     ap.add_argument("--cmref", default=os.path.join(ROOT, "build", "cmref"))
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--timeout", type=float, default=120)
+    ap.add_argument("--only-components", action="store_true",
+                    help="skip the core kernels")
     ap.add_argument("kernels", nargs="*",
                     help="kernel names (default: every harness/bench/*.wat)")
     a = ap.parse_args()
-    kernels = a.kernels or sorted(
+    kernels = [] if a.only_components else a.kernels or sorted(
         os.path.splitext(os.path.basename(p))[0]
         for p in glob.glob(os.path.join(HERE, "*.wat")))
     wat2wasm, interp = shutil.which("wat2wasm"), shutil.which("wasm-interp")
@@ -132,18 +249,21 @@ def main():
     comps = sorted(glob.glob(os.path.join(HERE, "components", "*.wast")))
     if comps and not a.kernels:
         print()
-        print("%-10s %10s %12s" % ("component", "cmref", "per call"))
+        print("%-10s %10s %12s   (CPU time, whole process)"
+              % ("component", "cmref", "per call"))
         for w in comps:
             name = os.path.splitext(os.path.basename(w))[0]
-            t, out, err = timed([a.cmref, "run", "-q", w], a.runs, a.timeout)
+            t, out, err = cpu_timed([a.cmref, "run", "-q", w], a.runs,
+                                    a.timeout)
             with open(w) as f:
                 m = re.search(r"^;; calls: (\d+)", f.read(), re.M)
             per = ("%9.2f us" % (t / int(m.group(1)) * 1e6)
                    if t and m else "        -  ")
-            if err or not out.strip().endswith("0 failed, 0 skipped"):
+            if err or not passed(out):
                 bad += 1
                 per += "  [%s]" % (err or out.strip().splitlines()[-1])
             print("%-10s %s %s" % (name, fmt(t), per))
+        bad += generated_benches(a)
     if ratios:
         g = 1.0
         for r in ratios:

@@ -1,11 +1,17 @@
 /* canon_fiber.c -- unit tests of canon/fiber.c against fiber.h's contract:
  * resume runs a fiber until it blocks or ends and returns to whoever
  * resumed it (main or another fiber), stacks come back through the pool,
- * and a blocked fiber can be freed without being resumed.
+ * a blocked fiber can be freed without being resumed, and a switch keeps
+ * every value the C ABI says survives a call: callee-saved registers and
+ * the floating-point control (rounding mode), per fiber.
+ *
+ * The same file is built twice: on the switch canon/fiber.c picks for this
+ * machine, and as canon_fiber_ucontext on the portable ucontext one.
  *
  * Each fiber appends numbers to a log in the order things happen; the
  * expected logs are written out by hand from the control flow each test
  * sets up. */
+#include <fenv.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -390,6 +396,94 @@ TEST(free_blocked) {
   canon_fiber_pool_free(&pool);
 }
 
+/* ---- values live across switches ------------------------------------------------ */
+
+/* Integers and doubles live across every switch, on both sides: the
+ * compiler keeps them in callee-saved registers where it can (rbx, rbp,
+ * r12-r15 on x86-64; x19-x28, d8-d15 on aarch64), so a switch that lost or
+ * swapped one shows here. */
+static void live_values(void *arg) {
+  fiber_env *e = arg;
+  int64_t a = 1, b = 2, c = 3, d = 4, g = 5, h = 6, k = 7, m = 8;
+  double x = 0.5, y = 1.5, z = 2.5, w = 3.5;
+  for (int i = 0; i < 10; i++) {
+    canon_fiber_block(e->self);
+    a += 1, b += 2, c += 3, d += 4, g += 5, h += 6, k += 7, m += 8;
+    x += 1, y += 2, z += 3, w += 4;
+  }
+  /* 1+...+8 = 36, plus 10 * 36; 0.5+1.5+2.5+3.5 = 8, plus 10 * 10 */
+  e->result = (int)(a + b + c + d + g + h + k + m) * 1000 + (int)(x + y + z + w);
+}
+
+TEST(live_values_across_switches) {
+  canon_fiber_pool pool = {0};
+  fiber_env e = {.u = u};
+  e.self = canon_fiber_new(&pool, live_values, &e);
+  CHECK(e.self != NULL);
+  if (!e.self) return;
+  int64_t p = 100, q = 200, r = 300, s = 400;
+  double v = 0.25, t = 0.75;
+  int blocks = 0;
+  while (!canon_fiber_resume(e.self)) {
+    p -= 1, q -= 2, r -= 3, s -= 4;
+    v += 1, t += 2;
+    blocks++;
+  }
+  CHECK_INT(blocks, 10);
+  CHECK_INT(p, 90);
+  CHECK_INT(q, 180);
+  CHECK_INT(r, 270);
+  CHECK_INT(s, 360);
+  CHECK(v == 10.25);
+  CHECK(t == 20.75);
+  CHECK_INT(e.result, 396 * 1000 + 108);
+  canon_fiber_free(&pool, e.self);
+  canon_fiber_pool_free(&pool);
+}
+
+/* ---- rounding mode per fiber -------------------------------------------------------- */
+
+#ifdef FE_UPWARD
+typedef struct rounding_env {
+  unit_ctx *u;
+  canon_fiber *self;
+  double nearest; /* 1/3 rounded to nearest */
+} rounding_env;
+
+/* A fiber that rounds upward: it keeps doing so after a switch, while its
+ * resumer keeps rounding to nearest (the C ABI makes the FP control
+ * callee-saved: MXCSR and the x87 control word, FPCR). */
+static void rounds_upward(void *arg) {
+  rounding_env *e = arg;
+  unit_ctx *u = e->u;
+  volatile double one = 1.0, three = 3.0;
+  CHECK_INT(fegetround(), FE_TONEAREST); /* inherited from its creator */
+  CHECK_INT(fesetround(FE_UPWARD), 0);
+  CHECK(one / three > e->nearest);
+  canon_fiber_block(e->self);
+  CHECK_INT(fegetround(), FE_UPWARD);
+  CHECK(one / three > e->nearest);
+}
+
+TEST(rounding_mode_per_fiber) {
+  canon_fiber_pool pool = {0};
+  volatile double one = 1.0, three = 3.0;
+  CHECK_INT(fegetround(), FE_TONEAREST);
+  rounding_env e = {.u = u, .nearest = one / three};
+  e.self = canon_fiber_new(&pool, rounds_upward, &e);
+  CHECK(e.self != NULL);
+  if (!e.self) return;
+  CHECK(!canon_fiber_resume(e.self)); /* it blocked, rounding upward */
+  CHECK_INT(fegetround(), FE_TONEAREST);
+  CHECK(one / three == e.nearest);
+  CHECK(canon_fiber_resume(e.self)); /* it ended, rounding upward */
+  CHECK_INT(fegetround(), FE_TONEAREST);
+  CHECK(one / three == e.nearest);
+  canon_fiber_free(&pool, e.self);
+  canon_fiber_pool_free(&pool);
+}
+#endif
+
 int main(void) {
   UNIT_BEGIN;
   RUN(runs_to_completion);
@@ -402,5 +496,9 @@ int main(void) {
   RUN(custom_stack_size);
   RUN(deep_recursion);
   RUN(free_blocked);
+  RUN(live_values_across_switches);
+#ifdef FE_UPWARD
+  RUN(rounding_mode_per_fiber);
+#endif
   return UNIT_END;
 }
