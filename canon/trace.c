@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "context.h"
 #include "version.h"
 
 void canon_trace_start(canon_trace *t, FILE *f, const char *sched,
@@ -55,7 +56,7 @@ void canon_trace_emit(canon_trace *t, const char *ev, const char *fmt, ...) {
     if (line != small) free(line);
     cap = (size_t)k + 2;
     line = malloc(cap);
-    if (!line) abort();
+    if (!line) canon_out_of_memory();
   }
   if (line != small) free(line);
 }
