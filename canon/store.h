@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "context.h"
+#include "rules.h"
 #include "fiber.h"
 #include "sched.h"
 #include "trace.h"
@@ -76,6 +77,7 @@ typedef struct canon_Store {
   canon_orphan *orphans;
   uint32_t norphans, orphans_cap;
   canon_trace *trace; /* NULL: no trace */
+  canon_coverage *coverage; /* rules reached and trapped; NULL: not counted */
   /* store-wide numbers for the trace, in creation order */
   uint32_t next_task_id, next_thread_id, next_inst_id;
 } canon_Store;
