@@ -8,7 +8,7 @@
  *     FILE <tab> LINE <tab> COMMAND <tab> STATUS <tab> RULE <tab> REACHED <tab> TRAPPED
  *
  * STATUS is pass/fail/skip of the command; COMMAND its keyword
- * (assert_trap, invoke, ...).  harness/coverage.py turns the lines of a
+ * (assert_trap, invoke, ...).  harness/rule_coverage.py turns the lines of a
  * whole spec-tests/ run into docs/coverage.md. */
 #include "coverage.h"
 
