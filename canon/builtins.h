@@ -122,7 +122,5 @@ bool canon_thread_new_indirect(canon_instance *inst,
 /* subtask.cancel's result when the cancellation has not finished */
 #define CANON_BLOCKED 0xffffffffu
 
-#define CANON_MSG_WAITABLE_SYNC \
-  "waitable cannot be used synchronously while added to a waitable set"
 
 #endif

@@ -205,12 +205,15 @@ bool canon_load_list_from_range(canon_context *cx, uint64_t ptr,
                                 canon_value **out) {
   uint64_t es = canon_elem_size(elem_type, ptr_type(cx));
   /* length * es > MAX_LIST_BYTE_LENGTH, without overflow */
-  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap, length > CANON_MAX_LIST_BYTE_LENGTH / es,
+  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
+                length > CANON_MAX_LIST_BYTE_LENGTH / es,
                 CANON_R_LIST_TOO_LONG);
-  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap, ptr != canon_align_to(ptr,
-                                      canon_alignment(elem_type, ptr_type(cx))),
+  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
+                ptr != canon_align_to(ptr, canon_alignment(elem_type,
+                                                           ptr_type(cx))),
                 CANON_R_LIST_UNALIGNED);
-  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap, canon_out_of_bounds(cx, ptr, length * es),
+  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
+                canon_out_of_bounds(cx, ptr, length * es),
                 CANON_R_LIST_OUT_OF_BOUNDS);
   return load_list_from_valid_range(cx, ptr, length, elem_type, out);
 }
@@ -523,9 +526,11 @@ bool canon_store_list_into_range(canon_context *cx, const canon_value *v,
   uint32_t align = canon_alignment(elem_type, ptr_type(cx));
   uint64_t ptr;
   if (!canon_allocate(cx, align, byte_length, &ptr)) return false;
-  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap, ptr != canon_align_to(ptr, align),
+  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
+                ptr != canon_align_to(ptr, align),
                 CANON_R_STORE_LIST_UNALIGNED);
-  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap, canon_out_of_bounds(cx, ptr, byte_length),
+  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
+                canon_out_of_bounds(cx, ptr, byte_length),
                 CANON_R_STORE_LIST_OUT_OF_BOUNDS);
   if (!store_list_into_valid_range(cx, v, ptr, elem_type)) return false;
   *out_ptr = ptr;

@@ -102,8 +102,5 @@ bool canon_store_tick(canon_Store *s, bool *progressed, canon_trap *trap);
  * a trap in one of those ticks. */
 bool canon_store_host_ticks(canon_Store *s, canon_trap *trap);
 
-/* The message of the trap given to code that blocked when the store was
- * torn down (it unwinds). */
-#define CANON_MSG_STORE_ABORTED "the store was torn down"
 
 #endif

@@ -31,7 +31,8 @@ static void mem_write(canon_context *cx, uint64_t addr, const void *src,
  * UTF-16 (store_string_to_latin1_or_utf16). */
 static bool realloc_result_ok(canon_context *cx, uint64_t ptr,
                               uint64_t alignment, uint64_t n) {
-  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap, ptr != canon_align_to(ptr, alignment),
+  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
+                ptr != canon_align_to(ptr, alignment),
                 CANON_R_STORE_L1U16_INFLATE_UNALIGNED);
   CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap, canon_out_of_bounds(cx, ptr, n),
                 CANON_R_STORE_L1U16_INFLATE_OUT_OF_BOUNDS);
@@ -158,11 +159,14 @@ bool canon_load_string_from_range(canon_context *cx, uint64_t ptr,
     break;
   }
 #undef TWICE
-  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap, byte_length > CANON_MAX_STRING_BYTE_LENGTH,
+  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
+                byte_length > CANON_MAX_STRING_BYTE_LENGTH,
                 CANON_R_STRING_TOO_LONG);
-  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap, ptr != canon_align_to(ptr, alignment),
+  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
+                ptr != canon_align_to(ptr, alignment),
                 CANON_R_STRING_UNALIGNED);
-  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap, canon_out_of_bounds(cx, ptr, byte_length),
+  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
+                canon_out_of_bounds(cx, ptr, byte_length),
                 CANON_R_STRING_OUT_OF_BOUNDS);
   if (!canon_charge_host_bytes(cx, byte_length + 1)) return false;
   uint8_t *bytes = canon_xrealloc(NULL, byte_length + 1);
@@ -341,9 +345,11 @@ static bool store_string_copy(canon_context *cx, const canon_value *src,
   assert(dst_byte_length <= CANON_REALLOC_I32_MAX);
   uint64_t ptr;
   if (!canon_allocate(cx, dst_alignment, dst_byte_length, &ptr)) return false;
-  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap, ptr != canon_align_to(ptr, dst_alignment),
+  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
+                ptr != canon_align_to(ptr, dst_alignment),
                 CANON_R_STRING_COPY_UNALIGNED);
-  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap, canon_out_of_bounds(cx, ptr, dst_byte_length),
+  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
+                canon_out_of_bounds(cx, ptr, dst_byte_length),
                 CANON_R_STRING_COPY_OUT_OF_BOUNDS);
   if (dst_encoding == ENC_UTF8) { /* the text is UTF-8 already */
     assert(dst_byte_length == src->u.str.len);
@@ -391,7 +397,8 @@ static bool store_string_to_utf8(canon_context *cx, const canon_value *src,
   assert(src_code_units <= CANON_REALLOC_I32_MAX);
   uint64_t ptr;
   if (!canon_allocate(cx, 1, src_code_units, &ptr)) return false;
-  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap, canon_out_of_bounds(cx, ptr, src_code_units),
+  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
+                canon_out_of_bounds(cx, ptr, src_code_units),
                 CANON_R_STORE_UTF8_INITIAL_OUT_OF_BOUNDS);
   const char *s = src->u.str.utf8;
   /* The ASCII prefix, in one write: the spec stores it code point by code
@@ -403,7 +410,8 @@ static bool store_string_to_utf8(canon_context *cx, const canon_value *src,
     assert(worst_case_size <= CANON_REALLOC_I32_MAX);
     if (!canon_reallocate(cx, ptr, src_code_units, 1, worst_case_size, &ptr))
       return false;
-    CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap, canon_out_of_bounds(cx, ptr, worst_case_size),
+    CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
+                  canon_out_of_bounds(cx, ptr, worst_case_size),
                 CANON_R_STORE_UTF8_WORST_OUT_OF_BOUNDS);
     /* encoded = src.encode('utf-8'); the first i bytes are the ASCII
      * prefix already written. */
@@ -412,7 +420,8 @@ static bool store_string_to_utf8(canon_context *cx, const canon_value *src,
     if (worst_case_size > encoded_len) {
       if (!canon_reallocate(cx, ptr, worst_case_size, 1, encoded_len, &ptr))
         return false;
-      CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap, canon_out_of_bounds(cx, ptr, encoded_len),
+      CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
+                    canon_out_of_bounds(cx, ptr, encoded_len),
                 CANON_R_STORE_UTF8_SHRINK_OUT_OF_BOUNDS);
     }
     *out_ptr = ptr;
@@ -434,7 +443,8 @@ static bool store_utf8_to_utf16(canon_context *cx, const canon_value *src,
   if (!canon_allocate(cx, 2, worst_case_size, &ptr)) return false;
   CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap, ptr != canon_align_to(ptr, 2),
                 CANON_R_STORE_UTF16_INITIAL_UNALIGNED);
-  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap, canon_out_of_bounds(cx, ptr, worst_case_size),
+  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
+                canon_out_of_bounds(cx, ptr, worst_case_size),
                 CANON_R_STORE_UTF16_INITIAL_OUT_OF_BOUNDS);
   canon_buf encoded = {0};
   encode(src, ENC_UTF16LE, &encoded);
@@ -445,7 +455,8 @@ static bool store_utf8_to_utf16(canon_context *cx, const canon_value *src,
     if (!canon_reallocate(cx, ptr, worst_case_size, 2, len, &ptr)) return false;
     CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap, ptr != canon_align_to(ptr, 2),
                 CANON_R_STORE_UTF16_SHRINK_UNALIGNED);
-    CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap, canon_out_of_bounds(cx, ptr, len),
+    CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
+                  canon_out_of_bounds(cx, ptr, len),
                 CANON_R_STORE_UTF16_SHRINK_OUT_OF_BOUNDS);
   }
   *out_ptr = ptr;
@@ -464,7 +475,8 @@ static bool store_string_to_latin1_or_utf16(canon_context *cx,
   if (!canon_allocate(cx, 2, src_code_units, &ptr)) return false;
   CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap, ptr != canon_align_to(ptr, 2),
                 CANON_R_STORE_L1U16_INITIAL_UNALIGNED);
-  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap, canon_out_of_bounds(cx, ptr, src_code_units),
+  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
+                canon_out_of_bounds(cx, ptr, src_code_units),
                 CANON_R_STORE_L1U16_INITIAL_OUT_OF_BOUNDS);
   /* The Latin-1 prefix is collected on the host and written in one go
    * (the spec stores it code point by code point; no guest code runs
@@ -510,9 +522,11 @@ static bool store_string_to_latin1_or_utf16(canon_context *cx,
     if (worst_case_size > len) {
       if (!canon_reallocate(cx, ptr, worst_case_size, 2, len, &ptr))
         return false;
-      CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap, ptr != canon_align_to(ptr, 2),
+      CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
+                    ptr != canon_align_to(ptr, 2),
                 CANON_R_STORE_L1U16_UTF16_SHRINK_UNALIGNED);
-      CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap, canon_out_of_bounds(cx, ptr, len),
+      CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
+                    canon_out_of_bounds(cx, ptr, len),
                 CANON_R_STORE_L1U16_UTF16_SHRINK_OUT_OF_BOUNDS);
     }
     *out_ptr = ptr;
@@ -526,7 +540,8 @@ static bool store_string_to_latin1_or_utf16(canon_context *cx,
       return false;
     CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap, ptr != canon_align_to(ptr, 2),
                 CANON_R_STORE_L1U16_LATIN1_SHRINK_UNALIGNED);
-    CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap, canon_out_of_bounds(cx, ptr, dst_byte_length),
+    CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
+                  canon_out_of_bounds(cx, ptr, dst_byte_length),
                 CANON_R_STORE_L1U16_LATIN1_SHRINK_OUT_OF_BOUNDS);
   }
   *out_ptr = ptr;
@@ -546,7 +561,8 @@ static bool store_probably_utf16_to_latin1_or_utf16(canon_context *cx,
   if (!canon_allocate(cx, 2, src_byte_length, &ptr)) return false;
   CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap, ptr != canon_align_to(ptr, 2),
                 CANON_R_STORE_PU16_INITIAL_UNALIGNED);
-  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap, canon_out_of_bounds(cx, ptr, src_byte_length),
+  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
+                canon_out_of_bounds(cx, ptr, src_byte_length),
                 CANON_R_STORE_PU16_INITIAL_OUT_OF_BOUNDS);
   canon_buf encoded = {0};
   encode(src, ENC_UTF16LE, &encoded);
@@ -573,7 +589,8 @@ static bool store_probably_utf16_to_latin1_or_utf16(canon_context *cx,
   free(buf);
   if (!canon_reallocate(cx, ptr, src_byte_length, 1, latin1_size, &ptr))
     return false;
-  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap, canon_out_of_bounds(cx, ptr, latin1_size),
+  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
+                canon_out_of_bounds(cx, ptr, latin1_size),
                 CANON_R_STORE_PU16_LATIN1_OUT_OF_BOUNDS);
   *out_ptr = ptr;
   *out_units = latin1_size;

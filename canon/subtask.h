@@ -64,7 +64,5 @@ struct canon_Store; /* (whose rule coverage counts, rules.h) */
 bool canon_subtask_drop(canon_subtask *s, struct canon_Store *store,
                         canon_trap *trap);
 
-#define CANON_MSG_SUBTASK_NOT_RESOLVED \
-  "cannot drop a subtask which has not yet resolved"
 
 #endif

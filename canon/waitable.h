@@ -87,7 +87,5 @@ struct canon_Store; /* (whose rule coverage counts, rules.h) */
 bool canon_waitable_set_drop(canon_waitable_set *s, struct canon_Store *store,
                              canon_trap *trap);
 
-#define CANON_MSG_WSET_WAITERS "cannot drop waitable set with waiters"
-#define CANON_MSG_WSET_ELEMS "cannot drop waitable set with elements"
 
 #endif
