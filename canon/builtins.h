@@ -17,15 +17,17 @@
 
 #include "canon_call.h"
 #include "instance.h"
+#include "rules.h"
 
 /* The common start of the built-ins: thread = current_thread();
  * trap_if(not thread.task.inst.may_leave).  Core code run while
  * instantiating (a core start function) has no current thread: *out is
  * then NULL, and whatever would block traps with canon_cannot_block (the
- * start function is implicitly synchronous). */
-bool canon_builtin_prologue(canon_instance *inst, canon_thread **out,
-                            canon_trap *trap);
-bool canon_cannot_block(canon_trap *trap);
+ * start function is implicitly synchronous).  may_leave names the
+ * built-in's own may_leave rule (rules.h). */
+bool canon_builtin_prologue(canon_instance *inst, canon_rule may_leave,
+                            canon_thread **out, canon_trap *trap);
+bool canon_cannot_block(canon_instance *inst, canon_trap *trap);
 
 /* canon context.get / context.set (i: the slot, 0 or 1) */
 bool canon_context_get(canon_instance *inst, uint32_t i, uint64_t *v,
@@ -120,7 +122,5 @@ bool canon_thread_new_indirect(canon_instance *inst,
 /* subtask.cancel's result when the cancellation has not finished */
 #define CANON_BLOCKED 0xffffffffu
 
-#define CANON_MSG_WAITABLE_SYNC \
-  "waitable cannot be used synchronously while added to a waitable set"
 
 #endif

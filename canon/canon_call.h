@@ -106,13 +106,6 @@ bool canon_host_invoke(canon_Store *s, const canon_funcinst *f,
                        uint32_t nargs, canon_value ***results,
                        uint32_t *nresults, canon_trap *trap);
 
-/* The messages of traps of this layer (the reference tests' wording). */
-#define CANON_MSG_CANNOT_ENTER "cannot enter component instance"
-#define CANON_MSG_BORROWS_REMAIN \
-  "borrow handles still remain at the end of the call"
-#define CANON_MSG_SYNC_BLOCKED \
-  "cannot block a synchronous task before returning"
-#define CANON_MSG_DEADLOCK \
-  "deadlock detected: event loop cannot make further progress"
+/* The messages of this layer's traps are in rules.def (rules.h). */
 
 #endif

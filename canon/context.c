@@ -58,6 +58,7 @@ static const struct {
     [CANON_TRAP_MAY_NOT_LEAVE] = {"cannot leave component instance", NULL},
     [CANON_TRAP_UNSUPPORTED] = {"unsupported", NULL},
     [CANON_TRAP_HOST_LIMIT] = {"host limit reached", NULL},
+    [CANON_TRAP_ASYNC] = {"async rule broken", NULL},
 };
 
 const char *canon_trap_message(canon_trap_kind kind) {

@@ -10,7 +10,7 @@
  * The component runtime plugs core_memory_data()/core_call() into them.
  *
  * Traps: every function that can trap returns bool; false means a trap was
- * recorded in the context's canon_trap (first one wins).  CANON_TRAP_IF is
+ * recorded in the context's canon_trap (first one wins).  CANON_TRAP_IF (rules.h) is
  * the C spelling of the spec's `trap_if(...)`; plain assert() is kept for
  * our own invariants, like the spec's `assert`s.  No input reaches a
  * failing assert: each is one of the spec's own asserts (which hold on
@@ -66,10 +66,13 @@ typedef enum canon_trap_kind {
   CANON_TRAP_MAY_NOT_LEAVE,      /* not inst.may_leave */
   CANON_TRAP_UNSUPPORTED,        /* not implemented yet in this layer */
   CANON_TRAP_HOST_LIMIT,         /* a limit of the host (store.h) */
+  CANON_TRAP_ASYNC,              /* a rule of tasks, threads, waitables,
+                                    streams, futures (rules.h names it) */
 } canon_trap_kind;
 
 typedef struct canon_trap {
   canon_trap_kind kind;
+  uint32_t rule; /* the canon_rule (rules.h) it breaks; 0: none named */
   char msg[256];
 } canon_trap;
 
@@ -186,11 +189,6 @@ bool canon_reallocate(canon_context *cx, uint64_t old, uint64_t old_byte_length,
 bool canon_allocate(canon_context *cx, uint64_t alignment, uint64_t byte_length,
                     uint64_t *ptr);
 
-/* trap_if(cond): record the standard trap of `kind` and fail. */
-#define CANON_TRAP_IF(cx, cond, kind)                                          \
-  do {                                                                         \
-    if (cond) return canon_trap_set(&(cx)->trap, (kind));                      \
-  } while (0)
 
 /* len(cx.opts.memory) */
 static inline uint64_t canon_mem_len(const canon_context *cx) {

@@ -2,6 +2,7 @@
  * error-context.new", "canon error-context.debug-message", "canon
  * error-context.drop"; "Loading" lift_error_context, "Storing"
  * lower_error_context); see error_context.h. */
+#include "rules.h"
 #include "error_context.h"
 
 #include <assert.h>
@@ -51,7 +52,8 @@ bool canon_lower_error_context(canon_context *cx, const canon_value *v,
 bool canon_error_context_new(canon_instance *inst, const canon_options *opts,
                              uint64_t ptr, uint64_t tagged_code_units,
                              uint32_t *out, canon_trap *trap) {
-  if (!inst->may_leave) return canon_trap_set(trap, CANON_TRAP_MAY_NOT_LEAVE);
+  CANON_TRAP_IF(inst->store, trap, !inst->may_leave,
+                CANON_R_ERROR_CONTEXT_NEW_MAY_LEAVE);
   canon_value *s = NULL;
   if (canon_sched_choose(&inst->store->sched, CANON_CHOICE_ERROR_MESSAGE, 2) ==
       0) {
@@ -84,7 +86,8 @@ static bool get(canon_instance *inst, uint32_t i, canon_error_context **out,
 bool canon_error_context_debug_message(canon_instance *inst,
                                        const canon_options *opts, uint32_t i,
                                        uint64_t ptr, canon_trap *trap) {
-  if (!inst->may_leave) return canon_trap_set(trap, CANON_TRAP_MAY_NOT_LEAVE);
+  CANON_TRAP_IF(inst->store, trap, !inst->may_leave,
+                CANON_R_ERROR_CONTEXT_DEBUG_MAY_LEAVE);
   canon_error_context *e = NULL;
   if (!get(inst, i, &e, trap)) return false;
   /* The spec's store_string writes the pair at ptr with store_int and no
@@ -93,11 +96,8 @@ bool canon_error_context_debug_message(canon_instance *inst,
    * spec does not require alignment. */
   uint64_t pair = 2 * (uint64_t)canon_ptr_size(canon_opts_ptr_type(opts));
   uint64_t len = opts->memory->size(opts->memory->env);
-  if (ptr > len || len - ptr < pair)
-    return canon_trapf(trap, CANON_TRAP_OUT_OF_BOUNDS,
-                       "pointer out of bounds of memory: debug message "
-                       "pointer and length at %llu",
-                       (unsigned long long)ptr);
+  CANON_TRAP_IF(inst->store, trap, ptr > len || len - ptr < pair,
+                CANON_R_DEBUG_MESSAGE_OUT_OF_BOUNDS, (unsigned long long)ptr);
   canon_context cx;
   canon_context_init(&cx, opts, inst, (canon_borrow_scope){0});
   if (!canon_store_string(&cx, e->debug_message, ptr)) {
@@ -110,7 +110,8 @@ bool canon_error_context_debug_message(canon_instance *inst,
 /* canon error-context.drop */
 bool canon_error_context_drop(canon_instance *inst, uint32_t i,
                               canon_trap *trap) {
-  if (!inst->may_leave) return canon_trap_set(trap, CANON_TRAP_MAY_NOT_LEAVE);
+  CANON_TRAP_IF(inst->store, trap, !inst->may_leave,
+                CANON_R_ERROR_CONTEXT_DROP_MAY_LEAVE);
   canon_error_context *e = NULL;
   if (!get(inst, i, &e, trap)) return false;
   canon_table_entry removed;

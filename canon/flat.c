@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "layout.h"
 #include "load_store.h"
+#include "rules.h"
 
 /* Flat Lifting: CoreValueIter.next.  The `match` is only an assertion in
  * the spec; so it is here. */
@@ -261,10 +262,9 @@ static bool lift_flat_variant(canon_context *cx, canon_core_iter *vi,
                         &flat_types);
   assert(flat_types.v[0] == CANON_FLAT_I32); /* flat_types.pop(0) */
   uint64_t case_index = vi->next(vi, CANON_FLAT_I32);
-  if (case_index >= d->u.variant.n) {
-    canon_flat_vec_free(&flat_types);
-    return canon_trap_set(&cx->trap, CANON_TRAP_INVALID_DISCRIMINANT);
-  }
+  if (case_index >= d->u.variant.n) canon_flat_vec_free(&flat_types);
+  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap, case_index >= d->u.variant.n,
+                CANON_R_FLAT_VARIANT_DISCRIMINANT);
   canon_core_iter coerce = {0};
   coerce.next = coerce_next;
   coerce.inner = vi;
@@ -455,6 +455,21 @@ static bool lower_flat_variant(canon_context *cx, const canon_value *v,
 /* ---- Lifting and Lowering Values ----------------------------------------- */
 
 /* Lifting and Lowering Values: lift_flat_values */
+/* lift_flat_values' checks of the pointer to spilled values */
+static bool spilled_params_ok(canon_context *cx, uint64_t ptr,
+                              const canon_type *tuple_type) {
+  canon_Store *s = CANON_CX_STORE(cx);
+  CANON_TRAP_IF(s, &cx->trap,
+                ptr != canon_align_to(ptr, canon_alignment(tuple_type,
+                                                           ptr_type(cx))),
+                CANON_R_LIFT_FLAT_UNALIGNED);
+  CANON_TRAP_IF(s, &cx->trap,
+                canon_out_of_bounds(cx, ptr,
+                                    canon_elem_size(tuple_type, ptr_type(cx))),
+                CANON_R_LIFT_FLAT_OUT_OF_BOUNDS);
+  return true;
+}
+
 bool canon_lift_flat_values(canon_context *cx, uint32_t max_flat,
                             canon_core_iter *vi, const canon_type *const *ts,
                             uint32_t n, canon_value **out) {
@@ -468,12 +483,7 @@ bool canon_lift_flat_values(canon_context *cx, uint32_t max_flat,
     const canon_type *tuple_type = canon_type_tuple(scratch, ts, n);
     bool ok = false;
     canon_value *tuple = NULL;
-    if (ptr != canon_align_to(ptr, canon_alignment(tuple_type, ptr_type(cx))))
-      canon_trap_set(&cx->trap, CANON_TRAP_UNALIGNED);
-    else if (canon_out_of_bounds(cx, ptr,
-                                 canon_elem_size(tuple_type, ptr_type(cx))))
-      canon_trap_set(&cx->trap, CANON_TRAP_OUT_OF_BOUNDS);
-    else
+    if (spilled_params_ok(cx, ptr, tuple_type))
       ok = canon_load(cx, ptr, tuple_type, &tuple);
     canon_type_arena_free(scratch);
     if (!ok) return false;
@@ -498,6 +508,21 @@ bool canon_lift_flat_values(canon_context *cx, uint32_t max_flat,
 }
 
 /* Lifting and Lowering Values: lower_flat_values */
+/* lower_flat_values' checks of where spilled values go.  After realloc
+ * they are on realloc's result; with an out-param on the guest's pointer
+ * (the same trap_ifs, worded apart as the reference tests do). */
+static bool spilled_results_ok(canon_context *cx, uint64_t ptr, uint32_t align,
+                               uint64_t size, bool out_param) {
+  canon_Store *s = CANON_CX_STORE(cx);
+  CANON_TRAP_IF(s, &cx->trap, ptr != canon_align_to(ptr, align),
+                out_param ? CANON_R_LOWER_FLAT_OUT_UNALIGNED
+                          : CANON_R_LOWER_FLAT_REALLOC_UNALIGNED);
+  CANON_TRAP_IF(s, &cx->trap, canon_out_of_bounds(cx, ptr, size),
+                out_param ? CANON_R_LOWER_FLAT_OUT_OUT_OF_BOUNDS
+                          : CANON_R_LOWER_FLAT_REALLOC_OUT_OF_BOUNDS);
+  return true;
+}
+
 bool canon_lower_flat_values(canon_context *cx, uint32_t max_flat,
                              const canon_value *const *vs,
                              const canon_type *const *ts, uint32_t n,
@@ -529,15 +554,7 @@ bool canon_lower_flat_values(canon_context *cx, uint32_t max_flat,
   } else {
     ptr = out_param->next(out_param, pt);
   }
-  /* After realloc the checks are on realloc's result; with an out-param
-   * they are on the guest's pointer. */
-  if (ok && ptr != canon_align_to(ptr, align))
-    ok = canon_trap_set(&cx->trap, out_param ? CANON_TRAP_UNALIGNED
-                                             : CANON_TRAP_REALLOC_UNALIGNED);
-  if (ok && canon_out_of_bounds(cx, ptr, size))
-    ok = canon_trap_set(&cx->trap, out_param
-                                       ? CANON_TRAP_OUT_OF_BOUNDS
-                                       : CANON_TRAP_REALLOC_OUT_OF_BOUNDS);
+  if (ok) ok = spilled_results_ok(cx, ptr, align, size, out_param != NULL);
   if (ok) ok = canon_store(cx, &tuple_value, tuple_type, ptr);
   canon_type_arena_free(scratch);
   return ok;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "rules.h"
 
 void canon_table_init(canon_table *t) {
   memset(t, 0, sizeof *t);
@@ -29,9 +30,9 @@ void canon_table_free(canon_table *t) {
 /* Table.get */
 bool canon_table_get(const canon_table *t, uint32_t i, canon_table_entry *out,
                      canon_trap *trap) {
-  if (i >= t->len || t->array[i].obj == NULL)
-    return canon_trapf(trap, CANON_TRAP_UNKNOWN_HANDLE,
-                       "unknown handle index %u", i);
+  CANON_TRAP_IF(t->store, trap, i >= t->len, CANON_R_TABLE_GET_RANGE, i);
+  CANON_TRAP_IF(t->store, trap, t->array[i].obj == NULL,
+                CANON_R_TABLE_GET_HOLE, i);
   *out = t->array[i];
   return true;
 }
@@ -46,11 +47,9 @@ bool canon_table_add(canon_table *t, canon_entry_kind kind, void *obj,
     assert(t->array[i].obj == NULL);
   } else {
     i = t->len;
-    if (i > t->max_length) return canon_trap_set(trap, CANON_TRAP_TABLE_FULL);
-    if (t->host_max && i > t->host_max)
-      return canon_trapf(trap, CANON_TRAP_TABLE_FULL,
-                         "handle table is full: %u entries, the host's limit "
-                         "(--max-handles)", t->host_max);
+    CANON_TRAP_IF(t->store, trap, i > t->max_length, CANON_R_TABLE_ADD_FULL);
+    CANON_TRAP_IF(t->store, trap, t->host_max && i > t->host_max,
+                  CANON_R_MAX_HANDLES, t->host_max);
     if (t->len == t->cap) {
       t->cap *= 2;
       t->array = canon_xrealloc(t->array, t->cap * sizeof *t->array);
@@ -89,28 +88,17 @@ canon_resource_handle *canon_resource_handle_new(const canon_resource_type *rt,
   return h;
 }
 
-static bool wrong_type(canon_trap *trap, uint32_t i) {
-  return canon_trapf(trap, CANON_TRAP_HANDLE_WRONG_TYPE,
-                     "handle index %u used with the wrong type", i);
-}
-
-/* trap_if(h.rt is not rt), in the reference tests' (Wasmtime's) words:
- * every resource type of a component is guest-defined. */
-static bool wrong_resource_type(canon_trap *trap, uint32_t i) {
-  return canon_trapf(trap, CANON_TRAP_HANDLE_WRONG_TYPE,
-                     "handle index %u used with the wrong type, expected "
-                     "guest-defined resource but found a different "
-                     "guest-defined resource", i);
-}
-
 bool canon_get_resource_handle(canon_table *t, uint32_t i,
                                const canon_resource_type *rt,
                                canon_resource_handle **out, canon_trap *trap) {
   canon_table_entry e = {0};
   if (!canon_table_get(t, i, &e, trap)) return false;
-  if (e.kind != CANON_ENTRY_RESOURCE_HANDLE) return wrong_type(trap, i);
+  CANON_TRAP_IF(t->store, trap, e.kind != CANON_ENTRY_RESOURCE_HANDLE,
+                CANON_R_RESOURCE_NOT_RESOURCE, i);
   canon_resource_handle *h = e.obj;
-  if (h->rt != rt) return wrong_resource_type(trap, i);
+  /* (in the reference tests' words: every resource type of a component
+   * is guest-defined) */
+  CANON_TRAP_IF(t->store, trap, h->rt != rt, CANON_R_RESOURCE_WRONG_TYPE, i);
   *out = h;
   return true;
 }
@@ -162,10 +150,13 @@ bool canon_resource_drop_handle(canon_table *t, const canon_resource_type *rt,
                                 canon_trap *trap) {
   canon_table_entry e = {0};
   if (!canon_table_get(t, i, &e, trap)) return false;
-  if (e.kind != CANON_ENTRY_RESOURCE_HANDLE) return wrong_type(trap, i);
+  CANON_TRAP_IF(t->store, trap, e.kind != CANON_ENTRY_RESOURCE_HANDLE,
+                CANON_R_RESOURCE_NOT_RESOURCE, i);
   canon_resource_handle *h = e.obj;
-  if (h->rt != rt) return wrong_resource_type(trap, i);
-  if (h->num_lends != 0) return canon_trap_set(trap, CANON_TRAP_HANDLE_LENT);
+  /* (in the reference tests' words: every resource type of a component
+   * is guest-defined) */
+  CANON_TRAP_IF(t->store, trap, h->rt != rt, CANON_R_RESOURCE_WRONG_TYPE, i);
+  CANON_TRAP_IF(t->store, trap, h->num_lends != 0, CANON_R_RESOURCE_DROP_LENT);
   canon_table_remove(t, i, &e, trap);
   *call_dtor = h->own;
   *rep = h->rep;
@@ -218,19 +209,29 @@ static const char *other_words(canon_entry_kind kind) {
   }
 }
 
+/* trap_if(not isinstance(x, K)): the rule of the kind asked for */
+static canon_rule not_kind_rule(canon_entry_kind kind) {
+  switch (kind) {
+  case CANON_ENTRY_WAITABLE_SET: return CANON_R_WSET_NOT_WSET;
+  case CANON_ENTRY_SUBTASK: return CANON_R_SUBTASK_NOT_SUBTASK;
+  case CANON_ENTRY_ERROR_CONTEXT: return CANON_R_ERROR_CONTEXT_NOT;
+  case CANON_ENTRY_STREAM_READABLE: return CANON_R_STREAM_READABLE_NOT_END;
+  case CANON_ENTRY_STREAM_WRITABLE: return CANON_R_STREAM_WRITABLE_NOT_END;
+  case CANON_ENTRY_FUTURE_READABLE: return CANON_R_FUTURE_READABLE_NOT_END;
+  case CANON_ENTRY_FUTURE_WRITABLE: return CANON_R_FUTURE_WRITABLE_NOT_END;
+  default: return CANON_R_TABLE_WRONG_KIND;
+  }
+}
+
 bool canon_table_get_kind(const canon_table *t, uint32_t i,
                           canon_entry_kind kind, void **obj, canon_trap *trap) {
   canon_table_entry e = {0};
   if (!canon_table_get(t, i, &e, trap)) return false;
-  if (e.kind != kind) {
-    const char *name = canon_entry_kind_name(kind);
-    bool an = name[0] == 'e';
-    const char *other = other_words(kind);
-    return canon_trapf(trap, CANON_TRAP_HANDLE_WRONG_TYPE,
-                       "handle index %u is not a%s %s%s%s%s", i,
-                       an ? "n" : "", name, other ? " (" : "",
-                       other ? other : "", other ? ")" : "");
-  }
+  const char *name = canon_entry_kind_name(kind);
+  const char *other = other_words(kind);
+  CANON_TRAP_IF(t->store, trap, e.kind != kind, not_kind_rule(kind), i,
+                name[0] == 'e' ? "n" : "", name, other ? " (" : "",
+                other ? other : "", other ? ")" : "");
   *obj = e.obj;
   return true;
 }

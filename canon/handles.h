@@ -47,6 +47,7 @@ typedef struct canon_table {
   uint32_t nfree, free_cap;
   uint32_t max_length; /* MAX_LENGTH, or a lower limit set by the host */
   uint32_t host_max;   /* the host's --max-handles; 0: none */
+  struct canon_Store *store; /* whose rule coverage counts (rules.h); NULL */
 } canon_table;
 
 void canon_table_init(canon_table *t);

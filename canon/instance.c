@@ -18,6 +18,7 @@ void canon_instance_init(canon_instance *inst, canon_Store *store,
   inst->parent = parent;
   canon_table_init(&inst->handles);
   canon_table_init(&inst->threads);
+  inst->handles.store = inst->threads.store = store;
   if (store) inst->handles.host_max = inst->threads.host_max =
       store->limits.max_handles;
   inst->may_enter = true;

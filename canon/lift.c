@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rules.h"
 #include "canon_call.h"
 #include "handles.h"
 #include "layout.h"
@@ -24,11 +25,11 @@ enum { CALLBACK_EXIT = 0, CALLBACK_YIELD = 1, CALLBACK_WAIT = 2,
        CALLBACK_MAX = 2 };
 
 /* unpack_callback_result */
-static bool unpack_callback_result(uint64_t packed, uint32_t *code,
-                                   uint32_t *si, canon_trap *trap) {
+static bool unpack_callback_result(canon_Store *s, uint64_t packed,
+                                   uint32_t *code, uint32_t *si,
+                                   canon_trap *trap) {
   *code = (uint32_t)(packed & 0xf);
-  if (*code > CALLBACK_MAX)
-    return canon_trapf(trap, CANON_TRAP_GUEST, "unsupported callback code");
+  CANON_TRAP_IF(s, trap, *code > CALLBACK_MAX, CANON_R_CALLBACK_CODE);
   *si = (uint32_t)((packed & 0xffffffffu) >> 4);
   return true;
 }
@@ -45,7 +46,8 @@ static bool callback_loop(canon_task *task, canon_thread *thread,
   const canon_lifted *l = task->lifted;
   canon_instance *inst = task->inst;
   uint32_t code = 0, si = 0;
-  if (!unpack_callback_result(packed, &code, &si, trap)) return false;
+  if (!unpack_callback_result(inst->store, packed, &code, &si, trap))
+    return false;
   while (code != CALLBACK_EXIT) {
     assert(canon_task_needs_exclusive(task) &&
            inst->exclusive_thread == task->implicit_thread);
@@ -75,7 +77,7 @@ static bool callback_loop(canon_task *task, canon_thread *thread,
                      "\"task\":%u,\"event\":[%u,%u,%u]", task->id,
                      (unsigned)event.code, event.p1, event.p2);
     if (!l->callback.call(l->callback.env, args, 3, res, 1, trap)) return false;
-    if (!unpack_callback_result(res[0], &code, &si, trap)) return false;
+    if (!unpack_callback_result(inst->store, res[0], &code, &si, trap)) return false;
   }
   return canon_task_exit_implicit_thread(task, trap);
 }
@@ -197,6 +199,12 @@ static uint32_t sync_candidates(canon_instance *inst, canon_thread ***out) {
   return n;
 }
 
+/* trap_if(not candidates), inside the sync loop of canon_lift */
+static bool sync_candidates_ok(canon_Store *s, canon_trap *trap, uint32_t n) {
+  CANON_TRAP_IF(s, trap, n == 0, CANON_R_LIFT_SYNC_DEADLOCK);
+  return true;
+}
+
 /* canon_lift */
 static bool canon_lift(canon_lifted *l, const canon_call_hooks *hooks,
                        canon_task **on_cancel, canon_trap *trap) {
@@ -209,13 +217,11 @@ static bool canon_lift(canon_lifted *l, const canon_call_hooks *hooks,
     while (task->state != CANON_TASK_RESOLVED) {
       canon_thread **cands;
       uint32_t n = sync_candidates(l->inst, &cands);
-      if (n == 0) {
+      /* nothing can ever resolve this task.  (Wasmtime words this case
+       * either way, depending on whether the instance has other threads;
+       * the rule's message has both words.) */
+      if (!(ok = sync_candidates_ok(s, trap, n))) {
         free(cands);
-        /* trap_if(not candidates): nothing can ever resolve this task.
-         * (Wasmtime words this case either way, depending on whether the
-         * instance has other threads; both words apply.) */
-        ok = canon_trapf(trap, CANON_TRAP_GUEST, "%s (%s)", CANON_MSG_DEADLOCK,
-                         CANON_MSG_SYNC_BLOCKED);
         break;
       }
       canon_thread *t = cands[canon_sched_choose(&s->sched,
@@ -319,8 +325,8 @@ bool canon_lift_call(void *env, const canon_call_hooks *hooks,
                      canon_trap *trap) {
   canon_lifted *l = env;
   *on_cancel = NULL;
-  if (!canon_may_enter_from(l->inst, caller))
-    return canon_trapf(trap, CANON_TRAP_GUEST, "%s", CANON_MSG_CANNOT_ENTER);
+  CANON_TRAP_IF(l->inst->store, trap, !canon_may_enter_from(l->inst, caller),
+                CANON_R_LIFT_MAY_ENTER);
   canon_enter_from(l->inst, caller);
   bool ok = canon_lift(l, hooks, on_cancel, trap);
   /* After a trap the store is unusable (the spec tears it down); the flags

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rules.h"
 #include "handles.h"
 #include "instance.h"
 #include "layout.h"
@@ -41,12 +42,8 @@ static uint64_t max_memory(const canon_context *cx) {
 }
 
 static bool host_limit_trap(canon_context *cx, uint64_t want) {
-  return canon_trapf(&cx->trap, CANON_TRAP_HOST_LIMIT,
-                     "host limit reached: lifting this value takes more than "
-                     "%llu bytes of host memory (at least %llu; "
-                     "--max-memory)",
-                     (unsigned long long)max_memory(cx),
-                     (unsigned long long)want);
+  CANON_TRAP(CANON_CX_STORE(cx), &cx->trap, CANON_R_MAX_HOST_BYTES,
+             (unsigned long long)max_memory(cx), (unsigned long long)want);
 }
 
 bool canon_charge_host_bytes(canon_context *cx, uint64_t n) {
@@ -185,8 +182,10 @@ double canon_decode_i64_as_float(uint64_t i) {
 
 /* Loading: convert_i32_to_char */
 bool canon_convert_i32_to_char(canon_context *cx, uint32_t i, uint32_t *c) {
-  CANON_TRAP_IF(cx, i >= 0x110000, CANON_TRAP_INVALID_CHAR);
-  CANON_TRAP_IF(cx, 0xD800 <= i && i <= 0xDFFF, CANON_TRAP_INVALID_CHAR);
+  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap, i >= 0x110000,
+                CANON_R_CHAR_RANGE);
+  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap, 0xD800 <= i && i <= 0xDFFF,
+                CANON_R_CHAR_SURROGATE);
   *c = i;
   return true;
 }
@@ -206,14 +205,16 @@ bool canon_load_list_from_range(canon_context *cx, uint64_t ptr,
                                 canon_value **out) {
   uint64_t es = canon_elem_size(elem_type, ptr_type(cx));
   /* length * es > MAX_LIST_BYTE_LENGTH, without overflow */
-  CANON_TRAP_IF(cx, length > CANON_MAX_LIST_BYTE_LENGTH / es,
-                CANON_TRAP_LIST_TOO_LONG);
-  CANON_TRAP_IF(cx,
-                ptr != canon_align_to(ptr,
-                                      canon_alignment(elem_type, ptr_type(cx))),
-                CANON_TRAP_UNALIGNED);
-  CANON_TRAP_IF(cx, canon_out_of_bounds(cx, ptr, length * es),
-                CANON_TRAP_LIST_OUT_OF_BOUNDS);
+  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
+                length > CANON_MAX_LIST_BYTE_LENGTH / es,
+                CANON_R_LIST_TOO_LONG);
+  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
+                ptr != canon_align_to(ptr, canon_alignment(elem_type,
+                                                           ptr_type(cx))),
+                CANON_R_LIST_UNALIGNED);
+  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
+                canon_out_of_bounds(cx, ptr, length * es),
+                CANON_R_LIST_OUT_OF_BOUNDS);
   return load_list_from_valid_range(cx, ptr, length, elem_type, out);
 }
 
@@ -286,7 +287,8 @@ static bool load_variant(canon_context *cx, uint64_t ptr, const canon_type *t,
       canon_type_prim(canon_discriminant_type(n)), ptr_type(cx));
   uint64_t case_index = canon_load_int(cx, ptr, disc_size);
   ptr += disc_size;
-  CANON_TRAP_IF(cx, case_index >= n, CANON_TRAP_INVALID_DISCRIMINANT);
+  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap, case_index >= n,
+                CANON_R_VARIANT_DISCRIMINANT);
   const canon_case *c = &cases[case_index];
   ptr = canon_align_to(ptr, canon_max_case_alignment(cases, n, ptr_type(cx)));
   canon_value *payload = NULL;
@@ -321,17 +323,15 @@ bool canon_lift_own(canon_context *cx, uint32_t i, const canon_type *t,
                     canon_value **out) {
   canon_table_entry e = {0};
   if (!canon_table_get(&cx->inst->handles, i, &e, &cx->trap)) return false;
-  if (e.kind != CANON_ENTRY_RESOURCE_HANDLE)
-    return canon_trapf(&cx->trap, CANON_TRAP_HANDLE_WRONG_TYPE,
-                       "handle index %u is not a resource handle", i);
+  canon_Store *s = CANON_CX_STORE(cx);
+  CANON_TRAP_IF(s, &cx->trap, e.kind != CANON_ENTRY_RESOURCE_HANDLE,
+                CANON_R_LIFT_OWN_NOT_RESOURCE, i);
   canon_resource_handle *h = e.obj;
-  if (h->rt != t->u.rt)
-    return canon_trapf(&cx->trap, CANON_TRAP_HANDLE_WRONG_TYPE,
-                       "handle index %u used with the wrong type, expected "
-                       "guest-defined resource but found a different "
-                       "guest-defined resource", i);
-  CANON_TRAP_IF(cx, h->num_lends != 0, CANON_TRAP_HANDLE_LENT);
-  CANON_TRAP_IF(cx, !h->own, CANON_TRAP_HANDLE_NOT_OWN);
+  CANON_TRAP_IF(s, &cx->trap, h->rt != t->u.rt, CANON_R_LIFT_OWN_WRONG_TYPE, i);
+  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap, h->num_lends != 0,
+                CANON_R_LIFT_OWN_LENT);
+  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap, !h->own,
+                CANON_R_LIFT_OWN_NOT_OWN);
   canon_table_remove(&cx->inst->handles, i, &e, &cx->trap);
   *out = canon_value_handle(CANON_OWN, h->rep, t->u.rt);
   free(h);
@@ -526,10 +526,12 @@ bool canon_store_list_into_range(canon_context *cx, const canon_value *v,
   uint32_t align = canon_alignment(elem_type, ptr_type(cx));
   uint64_t ptr;
   if (!canon_allocate(cx, align, byte_length, &ptr)) return false;
-  CANON_TRAP_IF(cx, ptr != canon_align_to(ptr, align),
-                CANON_TRAP_REALLOC_UNALIGNED);
-  CANON_TRAP_IF(cx, canon_out_of_bounds(cx, ptr, byte_length),
-                CANON_TRAP_REALLOC_OUT_OF_BOUNDS);
+  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
+                ptr != canon_align_to(ptr, align),
+                CANON_R_STORE_LIST_UNALIGNED);
+  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
+                canon_out_of_bounds(cx, ptr, byte_length),
+                CANON_R_STORE_LIST_OUT_OF_BOUNDS);
   if (!store_list_into_valid_range(cx, v, ptr, elem_type)) return false;
   *out_ptr = ptr;
   *out_length = v->u.list.n;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rules.h"
 #include "canon_call.h"
 #include "handles.h"
 #include "layout.h"
@@ -99,7 +100,7 @@ bool canon_lower_call(const canon_funcinst *callee, const canon_options *opts,
                       canon_trap *trap) {
   canon_Store *s = inst->store;
   canon_thread *thread = s->current; /* NULL: core code run at instantiation */
-  if (!inst->may_leave) return canon_trap_set(trap, CANON_TRAP_MAY_NOT_LEAVE);
+  CANON_TRAP_IF(s, trap, !inst->may_leave, CANON_R_LOWER_MAY_LEAVE);
 
   canon_subtask *st = canon_subtask_new();
   st->store = s;
@@ -137,7 +138,7 @@ bool canon_lower_call(const canon_funcinst *callee, const canon_options *opts,
       bool cancelled;
       if (!thread) {
         discard_subtask(s, st);
-        return canon_trapf(trap, CANON_TRAP_GUEST, CANON_MSG_SYNC_BLOCKED);
+        CANON_TRAP(s, trap, CANON_R_BLOCK_WITHOUT_THREAD);
       }
       if (!canon_thread_wait_until(thread, subtask_is_resolved, st, false,
                                    &cancelled, trap)) {
@@ -191,6 +192,14 @@ typedef struct host_call {
   bool resolved, abandoned;
 } host_call;
 
+/* The host's side of a call into a component (Store.invoke and the
+ * embedder's loop): trap_if(cond) with rule r; false after the trap. */
+static bool host_call_check(canon_Store *s, canon_trap *trap, bool cond,
+                            canon_rule r) {
+  CANON_TRAP_IF(s, trap, cond, r);
+  return true;
+}
+
 static void host_call_free(void *p) {
   host_call *hc = p;
   free_values(hc->results, hc->nresults);
@@ -241,13 +250,13 @@ bool canon_host_invoke(canon_Store *s, const canon_funcinst *f,
   while (ok && !hc->resolved) {
     bool progressed = false;
     ok = canon_store_tick(s, &progressed, trap);
-    if (ok && !progressed)
-      ok = canon_trapf(trap, CANON_TRAP_GUEST, CANON_MSG_DEADLOCK);
+    if (ok) ok = host_call_check(s, trap, !progressed,
+                                 CANON_R_HOST_CALL_DEADLOCK);
   }
   if (!ok || !hc->results) {
     /* a trap, or a cancelled call (not requested by the host: cannot
      * happen): the callee may still hold hc */
-    if (ok) canon_trapf(trap, CANON_TRAP_GUEST, "call was cancelled");
+    if (ok) host_call_check(s, trap, true, CANON_R_HOST_CALL_CANCELLED);
     if (hc->resolved) {
       host_call_free(hc);
     } else {

@@ -1,6 +1,7 @@
 /* resource.c -- canon resource.new / resource.drop / resource.rep
  * (CanonicalABI.md "canon resource.new", "canon resource.drop", "canon
  * resource.rep"); see resource.h. */
+#include "rules.h"
 #include "resource.h"
 
 #include <stddef.h>
@@ -10,7 +11,8 @@
 /* canon_resource_new */
 bool canon_resource_new(canon_instance *inst, const canon_resource_type *rt,
                         uint32_t rep, uint32_t *i, canon_trap *trap) {
-  if (!inst->may_leave) return canon_trap_set(trap, CANON_TRAP_MAY_NOT_LEAVE);
+  CANON_TRAP_IF(inst->store, trap, !inst->may_leave,
+                CANON_R_RESOURCE_NEW_MAY_LEAVE);
   return canon_resource_new_handle(&inst->handles, rt, rep, i, trap);
 }
 
@@ -25,7 +27,8 @@ static bool no_dtor(void *env, const uint64_t *args, uint32_t nargs,
 /* canon_resource_drop */
 bool canon_resource_drop(canon_instance *inst, const canon_resource_type *rt,
                          uint32_t i, canon_trap *trap) {
-  if (!inst->may_leave) return canon_trap_set(trap, CANON_TRAP_MAY_NOT_LEAVE);
+  CANON_TRAP_IF(inst->store, trap, !inst->may_leave,
+                CANON_R_RESOURCE_DROP_MAY_LEAVE);
   bool call_dtor = false;
   uint32_t rep = 0;
   if (!canon_resource_drop_handle(&inst->handles, rt, i, &call_dtor, &rep,

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "context.h"
+#include "rules.h"
 #include "fiber.h"
 #include "sched.h"
 #include "trace.h"
@@ -76,6 +77,7 @@ typedef struct canon_Store {
   canon_orphan *orphans;
   uint32_t norphans, orphans_cap;
   canon_trace *trace; /* NULL: no trace */
+  canon_coverage *coverage; /* rules reached and trapped; NULL: not counted */
   /* store-wide numbers for the trace, in creation order */
   uint32_t next_task_id, next_thread_id, next_inst_id;
 } canon_Store;
@@ -100,8 +102,5 @@ bool canon_store_tick(canon_Store *s, bool *progressed, canon_trap *trap);
  * a trap in one of those ticks. */
 bool canon_store_host_ticks(canon_Store *s, canon_trap *trap);
 
-/* The message of the trap given to code that blocked when the store was
- * torn down (it unwinds). */
-#define CANON_MSG_STORE_ABORTED "the store was torn down"
 
 #endif

@@ -2,6 +2,7 @@
  * (CanonicalABI.md "Buffer State", "Stream State", "Future State";
  * "Loading" lift_stream / lift_future / lift_async_value, "Storing"
  * lower_stream / lower_future); see stream.h. */
+#include "rules.h"
 #include "stream.h"
 
 #include <assert.h>
@@ -20,20 +21,17 @@
 bool canon_buffer_init(canon_buffer *b, const canon_type *t,
                        const canon_options *opts, canon_instance *inst,
                        uint64_t ptr, uint64_t length, canon_trap *trap) {
-  if (length > CANON_BUFFER_MAX_LENGTH)
-    return canon_trapf(trap, CANON_TRAP_LIST_TOO_LONG,
-                       "buffer length %llu exceeds the maximum (stream "
-                       "read/write count too large)",
-                       (unsigned long long)length);
+  canon_Store *s = inst ? inst->store : NULL;
+  CANON_TRAP_IF(s, trap, length > CANON_BUFFER_MAX_LENGTH,
+                CANON_R_BUFFER_TOO_LONG, (unsigned long long)length);
   canon_context_init(&b->cx, opts, inst, (canon_borrow_scope){0});
   if (t && length > 0) {
     canon_flat pt = canon_opts_ptr_type(opts);
     uint64_t align = canon_alignment(t, pt);
-    if (ptr % align != 0) return canon_trap_set(trap, CANON_TRAP_UNALIGNED);
+    CANON_TRAP_IF(s, trap, ptr % align != 0, CANON_R_BUFFER_UNALIGNED);
     uint64_t es = canon_elem_size(t, pt);
-    if (canon_out_of_bounds(&b->cx, ptr, length * es))
-      return canon_trapf(trap, CANON_TRAP_LIST_OUT_OF_BOUNDS,
-                         "buffer out of bounds of memory");
+    CANON_TRAP_IF(s, trap, canon_out_of_bounds(&b->cx, ptr, length * es),
+                  CANON_R_BUFFER_OUT_OF_BOUNDS);
   }
   b->t = t;
   b->ptr = ptr;
@@ -149,13 +147,9 @@ static bool transfer(canon_buffer *dst, canon_buffer *src, uint32_t n,
     if (bytes && budget > COPY_CHUNK_BYTES) budget = COPY_CHUNK_BYTES;
     uint64_t chunk = budget / per ? budget / per : 1;
     if (!bytes && !canon_load_is_pure(src->t)) {
-      if (chunk < n)
-        return canon_trapf(trap, CANON_TRAP_HOST_LIMIT,
-                           "host limit reached: a copy of %u elements of "
-                           "this type buffers at least %llu bytes on the "
-                           "host, more than %llu (--max-copy-bytes)",
-                           n, (unsigned long long)(n * per),
-                           (unsigned long long)max_copy_bytes(src));
+      CANON_TRAP_IF(CANON_CX_STORE(&src->cx), trap, chunk < n,
+                    CANON_R_MAX_COPY_BYTES, n, (unsigned long long)(n * per),
+                    (unsigned long long)max_copy_bytes(src));
       chunk = n;
     }
     if (chunk > n) chunk = n;
@@ -285,10 +279,9 @@ static bool none_or_number_type(const canon_type *t) {
  * the spec's temporary restriction */
 static bool check_intra(canon_shared *s, canon_instance *inst,
                         canon_trap *trap) {
-  if (inst == s->pending_inst && !none_or_number_type(s->t))
-    return canon_trapf(trap, CANON_TRAP_GUEST,
-                       "cannot read from and write to intra-component %s",
-                       s->future ? "future" : "stream");
+  CANON_TRAP_IF(inst->store, trap,
+                inst == s->pending_inst && !none_or_number_type(s->t),
+                CANON_R_COPY_INTRA_COMPONENT, s->future ? "future" : "stream");
   return true;
 }
 
@@ -431,19 +424,19 @@ bool canon_copy_end_copy(canon_copy_end *e, canon_instance *inst,
 }
 
 /* CopyEnd.drop, WritableFutureEnd.drop */
-bool canon_copy_end_drop(canon_copy_end *e, canon_trap *trap) {
+bool canon_copy_end_drop(canon_copy_end *e, canon_Store *store,
+                         canon_trap *trap) {
   bool future = e->shared->future;
-  if (e->kind == CANON_ENTRY_FUTURE_WRITABLE && e->state != CANON_COPY_DONE)
-    return canon_trapf(trap, CANON_TRAP_GUEST,
-                       "cannot drop future write end without first writing "
-                       "a value");
+  CANON_TRAP_IF(store, trap,
+                e->kind == CANON_ENTRY_FUTURE_WRITABLE &&
+                    e->state != CANON_COPY_DONE,
+                CANON_R_FUTURE_DROP_WRITABLE_NOT_DONE);
   /* (the reference tests' wording: a readable end is "removed") */
   bool readable = e->kind == CANON_ENTRY_STREAM_READABLE ||
                   e->kind == CANON_ENTRY_FUTURE_READABLE;
-  if (canon_copy_end_copying(e))
-    return canon_trapf(trap, CANON_TRAP_GUEST, "cannot %s busy %s",
-                       readable ? "remove" : "drop",
-                       future ? "future" : "stream");
+  CANON_TRAP_IF(store, trap, canon_copy_end_copying(e),
+                CANON_R_COPY_END_DROP_BUSY, readable ? "remove" : "drop",
+                future ? "future" : "stream");
   shared_drop(e->shared);
   canon_waitable_drop(&e->w);
   return true;
@@ -460,27 +453,19 @@ static bool lift_async_value(canon_context *cx, canon_entry_kind kind,
   const char *what = future ? "future" : "stream";
   canon_table_entry en;
   if (!canon_table_get(&cx->inst->handles, i, &en, &cx->trap)) return false;
-  if (en.kind != kind)
-    return canon_trapf(&cx->trap, CANON_TRAP_HANDLE_WRONG_TYPE,
-                       "handle index %u is not a readable %s end (handle "
-                       "is not a readable end of a %s)", i, what, what);
+  canon_Store *s = CANON_CX_STORE(cx);
+  CANON_TRAP_IF(s, &cx->trap, en.kind != kind, CANON_R_LIFT_ASYNC_NOT_READABLE,
+                i, what, what);
   canon_copy_end *e = en.obj;
-  if (!canon_type_equal(e->shared->t, t->u.payload))
-    return canon_trapf(&cx->trap, CANON_TRAP_HANDLE_WRONG_TYPE,
-                       "handle index %u is a %s of another type (handle is "
-                       "a %s of a different type)", i, what, what);
-  if (e->state == CANON_COPY_DONE)
-    return canon_trapf(&cx->trap, CANON_TRAP_GUEST,
-                       future ? "cannot lift future after previous read "
-                                "succeeded"
-                              : "cannot lift stream after being notified "
-                                "that the writable end dropped");
-  if (e->state != CANON_COPY_IDLE)
-    return canon_trapf(&cx->trap, CANON_TRAP_GUEST, "cannot remove busy %s",
-                       what);
-  if (canon_waitable_in_set(&e->w))
-    return canon_trapf(&cx->trap, CANON_TRAP_GUEST,
-                       "cannot lift %s while it's in a waitable set", what);
+  CANON_TRAP_IF(s, &cx->trap, !canon_type_equal(e->shared->t, t->u.payload),
+                CANON_R_LIFT_ASYNC_WRONG_TYPE, i, what, what);
+  /* trap_if(e.state != CopyState.IDLE), worded by case */
+  CANON_TRAP_IF(s, &cx->trap, e->state == CANON_COPY_DONE,
+                future ? CANON_R_LIFT_FUTURE_DONE : CANON_R_LIFT_STREAM_DONE);
+  CANON_TRAP_IF(s, &cx->trap, e->state != CANON_COPY_IDLE,
+                CANON_R_LIFT_ASYNC_BUSY, what);
+  CANON_TRAP_IF(s, &cx->trap, canon_waitable_in_set(&e->w),
+                CANON_R_LIFT_ASYNC_IN_SET, what);
   if (!canon_table_remove(&cx->inst->handles, i, &en, &cx->trap)) return false;
   *out = canon_value_opaque(future ? CANON_FUTURE : CANON_STREAM,
                             &e->shared->ref);

@@ -102,7 +102,9 @@ bool canon_copy_end_copying(const canon_copy_end *e);
 bool canon_copy_end_copy(canon_copy_end *e, canon_instance *inst,
                          canon_trap *trap);
 /* CopyEnd.drop (WritableFutureEnd.drop too) */
-bool canon_copy_end_drop(canon_copy_end *e, canon_trap *trap);
+struct canon_Store; /* (whose rule coverage counts, rules.h) */
+bool canon_copy_end_drop(canon_copy_end *e, struct canon_Store *store,
+                         canon_trap *trap);
 /* SharedStreamImpl.cancel / SharedFutureImpl.cancel */
 void canon_shared_cancel(canon_shared *s);
 

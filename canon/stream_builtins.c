@@ -25,7 +25,11 @@ static canon_entry_kind end_kind(bool future, bool readable) {
 bool canon_stream_new(canon_instance *inst, bool future, const canon_type *t,
                       uint64_t *out, canon_trap *trap) {
   canon_thread *th = NULL;
-  if (!canon_builtin_prologue(inst, &th, trap)) return false;
+  if (!canon_builtin_prologue(inst,
+                              future ? CANON_R_FUTURE_NEW_MAY_LEAVE
+                                     : CANON_R_STREAM_NEW_MAY_LEAVE,
+                              &th, trap))
+    return false;
   canon_shared *s = canon_shared_new(future, t);
   canon_copy_end *r = canon_copy_end_new(end_kind(future, true), s);
   canon_copy_end *w = canon_copy_end_new(end_kind(future, false), s);
@@ -51,51 +55,40 @@ static bool get_end(canon_instance *inst, uint32_t i, canon_entry_kind kind,
   canon_copy_end *e = NULL;
   if (!canon_table_get_kind(&inst->handles, i, kind, (void **)&e, trap))
     return false;
-  if (!canon_type_equal(e->shared->t, t))
-    return canon_trapf(trap, CANON_TRAP_HANDLE_WRONG_TYPE,
-                       "handle index %u is a %s of another type (handle is "
-                       "a %s of a different type)", i, noun(e->shared->future),
-                       noun(e->shared->future));
+  CANON_TRAP_IF(inst->store, trap, !canon_type_equal(e->shared->t, t),
+                CANON_R_COPY_WRONG_TYPE, i, noun(e->shared->future),
+                noun(e->shared->future));
   *out = e;
   return true;
 }
 
 /* trap_if(e.state != CopyState.IDLE), worded like the reference tests */
-static bool check_idle(const canon_copy_end *e, canon_trap *trap) {
+static bool check_idle(canon_instance *inst, const canon_copy_end *e,
+                       canon_trap *trap) {
   bool future = e->shared->future;
   bool readable = e->kind == CANON_ENTRY_FUTURE_READABLE ||
                   e->kind == CANON_ENTRY_STREAM_READABLE;
-  if (e->state == CANON_COPY_IDLE) return true;
-  if (e->state == CANON_COPY_DONE) {
-    if (future)
-      return canon_trapf(trap, CANON_TRAP_GUEST,
-                         readable ? "cannot read from future after previous "
-                                    "read succeeded"
-                                  : "cannot write to future after previous "
-                                    "write succeeded or readable end "
-                                    "dropped");
-    return canon_trapf(trap, CANON_TRAP_GUEST,
-                       readable ? "cannot read from stream after being "
-                                  "notified that the writable end dropped"
-                                : "cannot write to stream after being "
-                                  "notified that the readable end dropped");
-  }
-  return canon_trapf(trap, CANON_TRAP_GUEST,
-                     "cannot have concurrent operations active on a "
-                     "future/stream");
+  static const canon_rule done[2][2] = {
+      {CANON_R_STREAM_WRITE_DONE, CANON_R_STREAM_READ_DONE},
+      {CANON_R_FUTURE_WRITE_DONE, CANON_R_FUTURE_READ_DONE}};
+  CANON_TRAP_IF(inst->store, trap, e->state == CANON_COPY_DONE,
+                done[future][readable]);
+  CANON_TRAP_IF(inst->store, trap, e->state != CANON_COPY_IDLE,
+                future ? CANON_R_FUTURE_COPY_BUSY : CANON_R_STREAM_COPY_BUSY);
+  return true;
 }
 
 
 /* The end of stream_copy / future_copy / cancel_copy: if the event is not
  * there yet, wait for it (sync) or return BLOCKED (async). */
-static bool finish(canon_copy_end *e, canon_thread *th, bool async_,
-                   uint32_t *out, canon_trap *trap) {
+static bool finish(canon_instance *inst, canon_copy_end *e, canon_thread *th,
+                   bool async_, uint32_t *out, canon_trap *trap) {
   if (!canon_waitable_has_pending_event(&e->w)) {
     if (async_) {
       *out = CANON_BLOCKED;
       return true;
     }
-    if (!th) return canon_cannot_block(trap);
+    if (!th) return canon_cannot_block(inst, trap);
     if (!canon_waitable_wait_for_pending_event(&e->w, th, trap)) return false;
   }
   canon_event ev = canon_waitable_get_pending_event(&e->w);
@@ -114,11 +107,15 @@ bool canon_copy_builtin(canon_instance *inst, bool future, bool readable,
   canon_thread *th = NULL;
   canon_copy_end *e = NULL;
   canon_entry_kind kind = end_kind(future, readable);
-  if (!canon_builtin_prologue(inst, &th, trap) || !get_end(inst, i, kind, t, &e, trap) ||
-      !check_idle(e, trap))
+  if (!canon_builtin_prologue(inst,
+                              future ? CANON_R_FUTURE_COPY_MAY_LEAVE
+                                     : CANON_R_STREAM_COPY_MAY_LEAVE,
+                              &th, trap) ||
+      !get_end(inst, i, kind, t, &e, trap) || !check_idle(inst, e, trap))
     return false;
-  if (canon_waitable_in_set(&e->w) && !opts->async)
-    return canon_trapf(trap, CANON_TRAP_GUEST, CANON_MSG_WAITABLE_SYNC);
+  CANON_TRAP_IF(inst->store, trap, canon_waitable_in_set(&e->w) && !opts->async,
+                future ? CANON_R_FUTURE_COPY_SYNC_IN_SET
+                       : CANON_R_STREAM_COPY_SYNC_IN_SET);
   if (!canon_buffer_init(&e->buffer, t, opts, inst, ptr, future ? 1 : n, trap))
     return false;
   e->index = i;
@@ -128,7 +125,7 @@ bool canon_copy_builtin(canon_instance *inst, bool future, bool readable,
                                      : CANON_EVENT_STREAM_WRITE);
   e->state = CANON_COPY_COPYING;
   if (!canon_copy_end_copy(e, inst, trap)) return false;
-  return finish(e, th, opts->async, out, trap);
+  return finish(inst, e, th, opts->async, out, trap);
 }
 
 /* cancel_copy */
@@ -138,21 +135,19 @@ bool canon_cancel_copy_builtin(canon_instance *inst, bool future,
   canon_thread *th = NULL;
   canon_copy_end *e = NULL;
   canon_entry_kind kind = end_kind(future, readable);
-  if (!canon_builtin_prologue(inst, &th, trap) || !get_end(inst, i, kind, t, &e, trap))
+  if (!canon_builtin_prologue(inst, CANON_R_CANCEL_COPY_MAY_LEAVE, &th,
+                              trap) ||
+      !get_end(inst, i, kind, t, &e, trap))
     return false;
-  if (e->state != CANON_COPY_COPYING || e->w.has_sync_waiter)
-    return canon_trapf(trap, CANON_TRAP_GUEST,
-                       readable ? "there is no read in progress to cancel "
-                                  "(stream or future read cancelled when no "
-                                  "read is pending)"
-                                : "there is no write in progress to cancel "
-                                  "(stream or future write cancelled when no "
-                                  "write is pending)");
-  if (canon_waitable_in_set(&e->w) && !async_)
-    return canon_trapf(trap, CANON_TRAP_GUEST, CANON_MSG_WAITABLE_SYNC);
+  CANON_TRAP_IF(inst->store, trap,
+                e->state != CANON_COPY_COPYING || e->w.has_sync_waiter,
+                readable ? CANON_R_CANCEL_COPY_NO_READ
+                         : CANON_R_CANCEL_COPY_NO_WRITE);
+  CANON_TRAP_IF(inst->store, trap, canon_waitable_in_set(&e->w) && !async_,
+                CANON_R_CANCEL_COPY_SYNC_IN_SET);
   e->state = CANON_COPY_CANCELLING_COPY;
   if (!canon_waitable_has_pending_event(&e->w)) canon_shared_cancel(e->shared);
-  return finish(e, th, async_, out, trap);
+  return finish(inst, e, th, async_, out, trap);
 }
 
 /* drop(EndT, t, hi): the end leaves the table */
@@ -162,11 +157,12 @@ bool canon_copy_end_drop_builtin(canon_instance *inst, bool future,
   canon_thread *th = NULL;
   canon_copy_end *e = NULL;
   canon_entry_kind kind = end_kind(future, readable);
-  if (!canon_builtin_prologue(inst, &th, trap) || !get_end(inst, i, kind, t, &e, trap))
+  if (!canon_builtin_prologue(inst, CANON_R_DROP_END_MAY_LEAVE, &th, trap) ||
+      !get_end(inst, i, kind, t, &e, trap))
     return false;
   /* the spec removes first; checking first keeps the table whole when
    * drop traps (the store is unusable after a trap anyway) */
-  if (!canon_copy_end_drop(e, trap)) return false;
+  if (!canon_copy_end_drop(e, inst->store, trap)) return false;
   canon_table_entry en;
   if (!canon_table_remove(&inst->handles, i, &en, trap)) return false;
   canon_copy_end_free(e);

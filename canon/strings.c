@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rules.h"
 #include "buf.h"
 #include "layout.h"
 #include "load_store.h"
@@ -26,13 +27,15 @@ static void mem_write(canon_context *cx, uint64_t addr, const void *src,
   if (n) cx->opts->memory->write(cx->opts->memory->env, addr, src, n);
 }
 
-/* The spec's two checks of a realloc's result. */
+/* The spec's two checks of a realloc's result, when it inflates to
+ * UTF-16 (store_string_to_latin1_or_utf16). */
 static bool realloc_result_ok(canon_context *cx, uint64_t ptr,
                               uint64_t alignment, uint64_t n) {
-  CANON_TRAP_IF(cx, ptr != canon_align_to(ptr, alignment),
-                CANON_TRAP_REALLOC_UNALIGNED);
-  CANON_TRAP_IF(cx, canon_out_of_bounds(cx, ptr, n),
-                CANON_TRAP_REALLOC_OUT_OF_BOUNDS);
+  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
+                ptr != canon_align_to(ptr, alignment),
+                CANON_R_STORE_L1U16_INFLATE_UNALIGNED);
+  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap, canon_out_of_bounds(cx, ptr, n),
+                CANON_R_STORE_L1U16_INFLATE_OUT_OF_BOUNDS);
   return true;
 }
 
@@ -83,14 +86,14 @@ static bool check_utf8(canon_context *cx, const uint8_t *s, uint64_t n) {
       if (c == 0xF0) lo = 0x90; /* no overlongs */
       if (c == 0xF4) hi = 0x8F; /* <= U+10FFFF */
     } else {
-      return canon_trap_set(&cx->trap, CANON_TRAP_INVALID_UTF8);
+      CANON_TRAP(CANON_CX_STORE(cx), &cx->trap, CANON_R_UTF8_INVALID);
     }
     for (uint64_t k = 1; k < len; k++) {
       if (i + k >= n)
-        return canon_trap_set(&cx->trap, CANON_TRAP_INCOMPLETE_UTF8);
+        CANON_TRAP(CANON_CX_STORE(cx), &cx->trap, CANON_R_UTF8_INCOMPLETE);
       uint8_t b = s[i + k];
       if (k == 1 ? (b < lo || b > hi) : (b & 0xC0) != 0x80)
-        return canon_trap_set(&cx->trap, CANON_TRAP_INVALID_UTF8);
+        CANON_TRAP(CANON_CX_STORE(cx), &cx->trap, CANON_R_UTF8_INVALID);
     }
     i += len;
   }
@@ -104,14 +107,14 @@ static bool decode_utf16le(canon_context *cx, const uint8_t *s, uint64_t n,
   for (uint64_t i = 0; i < n; i += 2) {
     uint32_t u = s[i] | (uint32_t)s[i + 1] << 8;
     if (u >= 0xD800 && u <= 0xDBFF) {
-      if (i + 2 >= n) return canon_trap_set(&cx->trap, CANON_TRAP_INVALID_UTF16);
+      if (i + 2 >= n) CANON_TRAP(CANON_CX_STORE(cx), &cx->trap, CANON_R_UTF16_INVALID);
       uint32_t l = s[i + 2] | (uint32_t)s[i + 3] << 8;
       if (l < 0xDC00 || l > 0xDFFF)
-        return canon_trap_set(&cx->trap, CANON_TRAP_INVALID_UTF16);
+        CANON_TRAP(CANON_CX_STORE(cx), &cx->trap, CANON_R_UTF16_INVALID);
       u = 0x10000 + ((u - 0xD800) << 10) + (l - 0xDC00);
       i += 2;
     } else if (u >= 0xDC00 && u <= 0xDFFF) {
-      return canon_trap_set(&cx->trap, CANON_TRAP_INVALID_UTF16);
+      CANON_TRAP(CANON_CX_STORE(cx), &cx->trap, CANON_R_UTF16_INVALID);
     }
     canon_buf_utf8(out, u);
   }
@@ -156,12 +159,15 @@ bool canon_load_string_from_range(canon_context *cx, uint64_t ptr,
     break;
   }
 #undef TWICE
-  CANON_TRAP_IF(cx, byte_length > CANON_MAX_STRING_BYTE_LENGTH,
-                CANON_TRAP_STRING_TOO_LONG);
-  CANON_TRAP_IF(cx, ptr != canon_align_to(ptr, alignment),
-                CANON_TRAP_UNALIGNED);
-  CANON_TRAP_IF(cx, canon_out_of_bounds(cx, ptr, byte_length),
-                CANON_TRAP_STRING_OUT_OF_BOUNDS);
+  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
+                byte_length > CANON_MAX_STRING_BYTE_LENGTH,
+                CANON_R_STRING_TOO_LONG);
+  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
+                ptr != canon_align_to(ptr, alignment),
+                CANON_R_STRING_UNALIGNED);
+  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
+                canon_out_of_bounds(cx, ptr, byte_length),
+                CANON_R_STRING_OUT_OF_BOUNDS);
   if (!canon_charge_host_bytes(cx, byte_length + 1)) return false;
   uint8_t *bytes = canon_xrealloc(NULL, byte_length + 1);
   if (byte_length)
@@ -339,10 +345,12 @@ static bool store_string_copy(canon_context *cx, const canon_value *src,
   assert(dst_byte_length <= CANON_REALLOC_I32_MAX);
   uint64_t ptr;
   if (!canon_allocate(cx, dst_alignment, dst_byte_length, &ptr)) return false;
-  CANON_TRAP_IF(cx, ptr != canon_align_to(ptr, dst_alignment),
-                CANON_TRAP_REALLOC_UNALIGNED);
-  CANON_TRAP_IF(cx, canon_out_of_bounds(cx, ptr, dst_byte_length),
-                CANON_TRAP_REALLOC_OUT_OF_BOUNDS);
+  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
+                ptr != canon_align_to(ptr, dst_alignment),
+                CANON_R_STRING_COPY_UNALIGNED);
+  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
+                canon_out_of_bounds(cx, ptr, dst_byte_length),
+                CANON_R_STRING_COPY_OUT_OF_BOUNDS);
   if (dst_encoding == ENC_UTF8) { /* the text is UTF-8 already */
     assert(dst_byte_length == src->u.str.len);
     mem_write(cx, ptr, src->u.str.utf8, src->u.str.len);
@@ -389,8 +397,9 @@ static bool store_string_to_utf8(canon_context *cx, const canon_value *src,
   assert(src_code_units <= CANON_REALLOC_I32_MAX);
   uint64_t ptr;
   if (!canon_allocate(cx, 1, src_code_units, &ptr)) return false;
-  CANON_TRAP_IF(cx, canon_out_of_bounds(cx, ptr, src_code_units),
-                CANON_TRAP_REALLOC_OUT_OF_BOUNDS);
+  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
+                canon_out_of_bounds(cx, ptr, src_code_units),
+                CANON_R_STORE_UTF8_INITIAL_OUT_OF_BOUNDS);
   const char *s = src->u.str.utf8;
   /* The ASCII prefix, in one write: the spec stores it code point by code
    * point, but no guest code runs before the realloc below. */
@@ -401,8 +410,9 @@ static bool store_string_to_utf8(canon_context *cx, const canon_value *src,
     assert(worst_case_size <= CANON_REALLOC_I32_MAX);
     if (!canon_reallocate(cx, ptr, src_code_units, 1, worst_case_size, &ptr))
       return false;
-    CANON_TRAP_IF(cx, canon_out_of_bounds(cx, ptr, worst_case_size),
-                  CANON_TRAP_REALLOC_OUT_OF_BOUNDS);
+    CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
+                  canon_out_of_bounds(cx, ptr, worst_case_size),
+                CANON_R_STORE_UTF8_WORST_OUT_OF_BOUNDS);
     /* encoded = src.encode('utf-8'); the first i bytes are the ASCII
      * prefix already written. */
     uint64_t encoded_len = src->u.str.len;
@@ -410,8 +420,9 @@ static bool store_string_to_utf8(canon_context *cx, const canon_value *src,
     if (worst_case_size > encoded_len) {
       if (!canon_reallocate(cx, ptr, worst_case_size, 1, encoded_len, &ptr))
         return false;
-      CANON_TRAP_IF(cx, canon_out_of_bounds(cx, ptr, encoded_len),
-                    CANON_TRAP_REALLOC_OUT_OF_BOUNDS);
+      CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
+                    canon_out_of_bounds(cx, ptr, encoded_len),
+                CANON_R_STORE_UTF8_SHRINK_OUT_OF_BOUNDS);
     }
     *out_ptr = ptr;
     *out_units = encoded_len;
@@ -430,10 +441,11 @@ static bool store_utf8_to_utf16(canon_context *cx, const canon_value *src,
   assert(worst_case_size <= CANON_REALLOC_I32_MAX);
   uint64_t ptr;
   if (!canon_allocate(cx, 2, worst_case_size, &ptr)) return false;
-  CANON_TRAP_IF(cx, ptr != canon_align_to(ptr, 2),
-                CANON_TRAP_REALLOC_UNALIGNED);
-  CANON_TRAP_IF(cx, canon_out_of_bounds(cx, ptr, worst_case_size),
-                CANON_TRAP_REALLOC_OUT_OF_BOUNDS);
+  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap, ptr != canon_align_to(ptr, 2),
+                CANON_R_STORE_UTF16_INITIAL_UNALIGNED);
+  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
+                canon_out_of_bounds(cx, ptr, worst_case_size),
+                CANON_R_STORE_UTF16_INITIAL_OUT_OF_BOUNDS);
   canon_buf encoded = {0};
   encode(src, ENC_UTF16LE, &encoded);
   mem_write(cx, ptr, encoded.p, encoded.n);
@@ -441,10 +453,11 @@ static bool store_utf8_to_utf16(canon_context *cx, const canon_value *src,
   free(encoded.p);
   if (len < worst_case_size) {
     if (!canon_reallocate(cx, ptr, worst_case_size, 2, len, &ptr)) return false;
-    CANON_TRAP_IF(cx, ptr != canon_align_to(ptr, 2),
-                  CANON_TRAP_REALLOC_UNALIGNED);
-    CANON_TRAP_IF(cx, canon_out_of_bounds(cx, ptr, len),
-                  CANON_TRAP_REALLOC_OUT_OF_BOUNDS);
+    CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap, ptr != canon_align_to(ptr, 2),
+                CANON_R_STORE_UTF16_SHRINK_UNALIGNED);
+    CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
+                  canon_out_of_bounds(cx, ptr, len),
+                CANON_R_STORE_UTF16_SHRINK_OUT_OF_BOUNDS);
   }
   *out_ptr = ptr;
   *out_units = len / 2;
@@ -460,10 +473,11 @@ static bool store_string_to_latin1_or_utf16(canon_context *cx,
   assert(src_code_units <= CANON_REALLOC_I32_MAX);
   uint64_t ptr;
   if (!canon_allocate(cx, 2, src_code_units, &ptr)) return false;
-  CANON_TRAP_IF(cx, ptr != canon_align_to(ptr, 2),
-                CANON_TRAP_REALLOC_UNALIGNED);
-  CANON_TRAP_IF(cx, canon_out_of_bounds(cx, ptr, src_code_units),
-                CANON_TRAP_REALLOC_OUT_OF_BOUNDS);
+  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap, ptr != canon_align_to(ptr, 2),
+                CANON_R_STORE_L1U16_INITIAL_UNALIGNED);
+  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
+                canon_out_of_bounds(cx, ptr, src_code_units),
+                CANON_R_STORE_L1U16_INITIAL_OUT_OF_BOUNDS);
   /* The Latin-1 prefix is collected on the host and written in one go
    * (the spec stores it code point by code point; no guest code runs
    * before the realloc), and inflated on the host from what the guest's
@@ -508,10 +522,12 @@ static bool store_string_to_latin1_or_utf16(canon_context *cx,
     if (worst_case_size > len) {
       if (!canon_reallocate(cx, ptr, worst_case_size, 2, len, &ptr))
         return false;
-      CANON_TRAP_IF(cx, ptr != canon_align_to(ptr, 2),
-                    CANON_TRAP_REALLOC_UNALIGNED);
-      CANON_TRAP_IF(cx, canon_out_of_bounds(cx, ptr, len),
-                    CANON_TRAP_REALLOC_OUT_OF_BOUNDS);
+      CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
+                    ptr != canon_align_to(ptr, 2),
+                CANON_R_STORE_L1U16_UTF16_SHRINK_UNALIGNED);
+      CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
+                    canon_out_of_bounds(cx, ptr, len),
+                CANON_R_STORE_L1U16_UTF16_SHRINK_OUT_OF_BOUNDS);
     }
     *out_ptr = ptr;
     *out_units = (len / 2) | canon_utf16_tag(ptr_type(cx));
@@ -522,10 +538,11 @@ static bool store_string_to_latin1_or_utf16(canon_context *cx,
   if (dst_byte_length < src_code_units) {
     if (!canon_reallocate(cx, ptr, src_code_units, 2, dst_byte_length, &ptr))
       return false;
-    CANON_TRAP_IF(cx, ptr != canon_align_to(ptr, 2),
-                  CANON_TRAP_REALLOC_UNALIGNED);
-    CANON_TRAP_IF(cx, canon_out_of_bounds(cx, ptr, dst_byte_length),
-                  CANON_TRAP_REALLOC_OUT_OF_BOUNDS);
+    CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap, ptr != canon_align_to(ptr, 2),
+                CANON_R_STORE_L1U16_LATIN1_SHRINK_UNALIGNED);
+    CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
+                  canon_out_of_bounds(cx, ptr, dst_byte_length),
+                CANON_R_STORE_L1U16_LATIN1_SHRINK_OUT_OF_BOUNDS);
   }
   *out_ptr = ptr;
   *out_units = dst_byte_length;
@@ -542,10 +559,11 @@ static bool store_probably_utf16_to_latin1_or_utf16(canon_context *cx,
   assert(src_byte_length <= CANON_REALLOC_I32_MAX);
   uint64_t ptr;
   if (!canon_allocate(cx, 2, src_byte_length, &ptr)) return false;
-  CANON_TRAP_IF(cx, ptr != canon_align_to(ptr, 2),
-                CANON_TRAP_REALLOC_UNALIGNED);
-  CANON_TRAP_IF(cx, canon_out_of_bounds(cx, ptr, src_byte_length),
-                CANON_TRAP_REALLOC_OUT_OF_BOUNDS);
+  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap, ptr != canon_align_to(ptr, 2),
+                CANON_R_STORE_PU16_INITIAL_UNALIGNED);
+  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
+                canon_out_of_bounds(cx, ptr, src_byte_length),
+                CANON_R_STORE_PU16_INITIAL_OUT_OF_BOUNDS);
   canon_buf encoded = {0};
   encode(src, ENC_UTF16LE, &encoded);
   mem_write(cx, ptr, encoded.p, encoded.n);
@@ -571,8 +589,9 @@ static bool store_probably_utf16_to_latin1_or_utf16(canon_context *cx,
   free(buf);
   if (!canon_reallocate(cx, ptr, src_byte_length, 1, latin1_size, &ptr))
     return false;
-  CANON_TRAP_IF(cx, canon_out_of_bounds(cx, ptr, latin1_size),
-                CANON_TRAP_REALLOC_OUT_OF_BOUNDS);
+  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
+                canon_out_of_bounds(cx, ptr, latin1_size),
+                CANON_R_STORE_PU16_LATIN1_OUT_OF_BOUNDS);
   *out_ptr = ptr;
   *out_units = latin1_size;
   return true;

@@ -1,4 +1,5 @@
 /* subtask.c -- Subtask (CanonicalABI.md "Subtask State"); see subtask.h. */
+#include "rules.h"
 #include "subtask.h"
 
 #include <assert.h>
@@ -61,9 +62,10 @@ void canon_subtask_deliver_resolved(canon_subtask *s) {
 }
 
 /* Subtask.drop */
-bool canon_subtask_drop(canon_subtask *s, canon_trap *trap) {
-  if (!canon_subtask_resolve_delivered(s))
-    return canon_trapf(trap, CANON_TRAP_GUEST, CANON_MSG_SUBTASK_NOT_RESOLVED);
+bool canon_subtask_drop(canon_subtask *s, canon_Store *store,
+                        canon_trap *trap) {
+  CANON_TRAP_IF(store, trap, !canon_subtask_resolve_delivered(s),
+                CANON_R_SUBTASK_DROP_UNRESOLVED);
   canon_waitable_drop(&s->w);
   return true;
 }

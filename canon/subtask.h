@@ -60,9 +60,9 @@ static inline bool canon_subtask_resolve_delivered(const canon_subtask *s) {
   return s->lenders.delivered;
 }
 /* Subtask.drop: traps if the resolution was not delivered */
-bool canon_subtask_drop(canon_subtask *s, canon_trap *trap);
+struct canon_Store; /* (whose rule coverage counts, rules.h) */
+bool canon_subtask_drop(canon_subtask *s, struct canon_Store *store,
+                        canon_trap *trap);
 
-#define CANON_MSG_SUBTASK_NOT_RESOLVED \
-  "cannot drop a subtask which has not yet resolved"
 
 #endif

@@ -1,4 +1,5 @@
 /* task.c -- Task (CanonicalABI.md "Tasks"); see task.h. */
+#include "rules.h"
 #include "task.h"
 
 #include <assert.h>
@@ -128,8 +129,8 @@ bool canon_task_unregister_thread(canon_task *t, canon_thread *th,
           (t->nthreads - i - 1) * sizeof *t->threads);
   t->nthreads--;
   if (t->nthreads == 0) {
-    if (t->state != CANON_TASK_RESOLVED)
-      return canon_trapf(trap, CANON_TRAP_GUEST, CANON_MSG_TASK_NOT_RESOLVED);
+    CANON_TRAP_IF(t->inst->store, trap, t->state != CANON_TASK_RESOLVED,
+                  CANON_R_TASK_EXIT_UNRESOLVED);
     assert(t->borrows.num_borrows == 0);
   }
   assert(th->index != 0);
@@ -215,10 +216,11 @@ static void resolved(canon_task *t) {
 /* Task.return_ */
 bool canon_task_return(canon_task *t, canon_value *const *result, uint32_t n,
                        canon_trap *trap) {
-  if (t->state == CANON_TASK_RESOLVED)
-    return canon_trapf(trap, CANON_TRAP_GUEST, CANON_MSG_TASK_RESOLVED);
-  if (t->borrows.num_borrows > 0)
-    return canon_trapf(trap, CANON_TRAP_GUEST, "%s", CANON_MSG_BORROWS_REMAIN);
+  canon_Store *s = t->inst->store;
+  CANON_TRAP_IF(s, trap, t->state == CANON_TASK_RESOLVED,
+                CANON_R_TASK_RETURN_RESOLVED);
+  CANON_TRAP_IF(s, trap, t->borrows.num_borrows > 0,
+                CANON_R_TASK_RETURN_BORROWS);
   assert(result || n == 0);
   if (!t->hooks.on_resolve(t->hooks.env, result ? result : (canon_value *const[]){NULL}, n, trap))
     return false;
@@ -228,14 +230,11 @@ bool canon_task_return(canon_task *t, canon_value *const *result, uint32_t n,
 
 /* Task.cancel */
 bool canon_task_cancel(canon_task *t, canon_trap *trap) {
-  if (t->state != CANON_TASK_CANCEL_DELIVERED)
-    return canon_trapf(trap, CANON_TRAP_GUEST,
-                       "task.cancel called without a cancellation request "
-                       "(`task.cancel` called by task which has not been "
-                       "cancelled, or `task.return` or `task.cancel` called "
-                       "more than once for current task)");
-  if (t->borrows.num_borrows > 0)
-    return canon_trapf(trap, CANON_TRAP_GUEST, "%s", CANON_MSG_BORROWS_REMAIN);
+  canon_Store *s = t->inst->store;
+  CANON_TRAP_IF(s, trap, t->state != CANON_TASK_CANCEL_DELIVERED,
+                CANON_R_TASK_CANCEL_NOT_REQUESTED);
+  CANON_TRAP_IF(s, trap, t->borrows.num_borrows > 0,
+                CANON_R_TASK_CANCEL_BORROWS);
   if (!t->hooks.on_resolve(t->hooks.env, NULL, 0, trap)) return false;
   resolved(t);
   return true;

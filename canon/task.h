@@ -77,11 +77,5 @@ bool canon_task_return(canon_task *t, canon_value *const *result, uint32_t n,
 /* Task.cancel */
 bool canon_task_cancel(canon_task *t, canon_trap *trap);
 
-#define CANON_MSG_TASK_NOT_RESOLVED \
-  "task exited without returning a value or being cancelled " \
-  "(async-lifted export failed to produce a result)"
-#define CANON_MSG_TASK_RESOLVED \
-  "task already returned a value or was cancelled (`task.return` or " \
-  "`task.cancel` called more than once for current task)"
 
 #endif

@@ -14,10 +14,7 @@
 static bool current_thread(canon_instance *inst, canon_thread **out,
                            canon_trap *trap) {
   canon_thread *t = inst->store ? inst->store->current : NULL;
-  if (!t)
-    return canon_trapf(trap, CANON_TRAP_GUEST,
-                       "built-in called outside of a task (during "
-                       "instantiation)");
+  CANON_TRAP_IF(inst->store, trap, !t, CANON_R_NO_CURRENT_TASK);
   /* Core code of an instance runs only on threads of its own tasks: a
    * built-in's core function is reachable only from the core instances of
    * the component that defined it (core functions cannot be passed to
@@ -56,17 +53,16 @@ bool canon_backpressure_inc(canon_instance *inst, canon_trap *trap) {
    * (instance.h, "After a trap") */
   assert(inst->backpressure < (1u << 16));
   inst->backpressure++;
-  if (inst->backpressure == (1u << 16))
-    return canon_trapf(trap, CANON_TRAP_GUEST, "backpressure counter overflow");
+  CANON_TRAP_IF(inst->store, trap, inst->backpressure == (1u << 16),
+                CANON_R_BACKPRESSURE_OVERFLOW);
   return true;
 }
 
 /* canon backpressure.dec */
 bool canon_backpressure_dec(canon_instance *inst, canon_trap *trap) {
-  if (inst->backpressure == 0)
-    return canon_trapf(trap, CANON_TRAP_GUEST,
-                       "backpressure counter underflow (backpressure "
-                       "counter overflow: it is already 0)");
+  /* (the spec decrements, then traps on < 0) */
+  CANON_TRAP_IF(inst->store, trap, inst->backpressure == 0,
+                CANON_R_BACKPRESSURE_UNDERFLOW);
   inst->backpressure--;
   return true;
 }
@@ -80,22 +76,13 @@ bool canon_task_return_builtin(canon_instance *inst,
   canon_thread *th = NULL;
   if (!current_thread(inst, &th, trap)) return false;
   canon_task *task = th->task;
-  if (!task->inst->may_leave)
-    return canon_trap_set(trap, CANON_TRAP_MAY_NOT_LEAVE);
-  if (!task->opts->async)
-    return canon_trapf(trap, CANON_TRAP_GUEST,
-                       "task.return called by a synchronously lifted "
-                       "function");
-  if (!canon_type_equal(result_type, task->ft->result))
-    return canon_trapf(trap, CANON_TRAP_GUEST,
-                       "task.return result type does not match the "
-                       "function's result type (invalid `task.return` "
-                       "signature and/or options for current task)");
-  if (!canon_lift_options_equal(opts, task->opts))
-    return canon_trapf(trap, CANON_TRAP_GUEST,
-                       "task.return options do not match the lift's "
-                       "(invalid `task.return` signature and/or options for "
-                       "current task)");
+  canon_Store *s = inst->store;
+  CANON_TRAP_IF(s, trap, !task->inst->may_leave, CANON_R_TASK_RETURN_MAY_LEAVE);
+  CANON_TRAP_IF(s, trap, !task->opts->async, CANON_R_TASK_RETURN_SYNC);
+  CANON_TRAP_IF(s, trap, !canon_type_equal(result_type, task->ft->result),
+                CANON_R_TASK_RETURN_RESULT_TYPE);
+  CANON_TRAP_IF(s, trap, !canon_lift_options_equal(opts, task->opts),
+                CANON_R_TASK_RETURN_OPTIONS_EQUAL);
   canon_context cx;
   canon_context_init(&cx, opts, task->inst,
                      (canon_borrow_scope){&task->borrows, NULL});
@@ -124,35 +111,31 @@ bool canon_task_cancel_builtin(canon_instance *inst, canon_trap *trap) {
   canon_thread *th = NULL;
   if (!current_thread(inst, &th, trap)) return false;
   canon_task *task = th->task;
-  if (!task->inst->may_leave)
-    return canon_trap_set(trap, CANON_TRAP_MAY_NOT_LEAVE);
-  if (!task->opts->async)
-    return canon_trapf(trap, CANON_TRAP_GUEST,
-                       "task.cancel called by a synchronously lifted "
-                       "function");
+  CANON_TRAP_IF(inst->store, trap, !task->inst->may_leave,
+                CANON_R_TASK_CANCEL_MAY_LEAVE);
+  CANON_TRAP_IF(inst->store, trap, !task->opts->async, CANON_R_TASK_CANCEL_SYNC);
   return canon_task_cancel(task, trap);
 }
 
-bool canon_builtin_prologue(canon_instance *inst, canon_thread **out,
-                            canon_trap *trap) {
+bool canon_builtin_prologue(canon_instance *inst, canon_rule may_leave,
+                            canon_thread **out, canon_trap *trap) {
   canon_thread *t = inst->store ? inst->store->current : NULL;
   assert(!t || t->task->inst == inst); /* see current_thread */
-  if (!inst->may_leave) return canon_trap_set(trap, CANON_TRAP_MAY_NOT_LEAVE);
+  CANON_TRAP_IF(inst->store, trap, !inst->may_leave, may_leave);
   *out = t;
   return true;
 }
 
-bool canon_cannot_block(canon_trap *trap) {
-  return canon_trapf(trap, CANON_TRAP_GUEST, "%s", CANON_MSG_SYNC_BLOCKED);
+bool canon_cannot_block(canon_instance *inst, canon_trap *trap) {
+  CANON_TRAP(inst->store, trap, CANON_R_BLOCK_WITHOUT_THREAD);
 }
 
 /* The prologue of the thread built-ins: thread = current_thread();
  * trap_if(not thread.task.inst.may_leave) */
-static bool thread_prologue(canon_instance *inst, canon_thread **out,
-                            canon_trap *trap) {
+static bool thread_prologue(canon_instance *inst, canon_rule may_leave,
+                            canon_thread **out, canon_trap *trap) {
   if (!current_thread(inst, out, trap)) return false;
-  if (!(*out)->task->inst->may_leave)
-    return canon_trap_set(trap, CANON_TRAP_MAY_NOT_LEAVE);
+  CANON_TRAP_IF(inst->store, trap, !(*out)->task->inst->may_leave, may_leave);
   return true;
 }
 
@@ -169,7 +152,8 @@ static bool get_thread(canon_instance *inst, uint32_t i, canon_thread **out,
 /* canon thread.index */
 bool canon_thread_index(canon_instance *inst, uint32_t *out, canon_trap *trap) {
   canon_thread *th = NULL;
-  if (!thread_prologue(inst, &th, trap)) return false;
+  if (!thread_prologue(inst, CANON_R_THREAD_INDEX_MAY_LEAVE, &th, trap))
+    return false;
   /* registered from enter_implicit_thread (or thread.new-indirect) until
    * its last step; core code runs only in between */
   assert(th->index != 0);
@@ -181,12 +165,11 @@ bool canon_thread_index(canon_instance *inst, uint32_t *out, canon_trap *trap) {
 bool canon_thread_resume_later_builtin(canon_instance *inst, uint32_t i,
                                        canon_trap *trap) {
   canon_thread *th = NULL, *other = NULL;
-  if (!thread_prologue(inst, &th, trap)) return false;
+  if (!thread_prologue(inst, CANON_R_THREAD_RESUME_LATER_MAY_LEAVE, &th, trap))
+    return false;
   if (!get_thread(inst, i, &other, trap)) return false;
-  if (!canon_thread_suspended(other))
-    return canon_trapf(trap, CANON_TRAP_GUEST,
-                       "thread %u is not suspended (cannot resume thread "
-                       "which is not suspended)", i);
+  CANON_TRAP_IF(inst->store, trap, !canon_thread_suspended(other),
+                CANON_R_THREAD_RESUME_LATER_NOT_SUSPENDED, i);
   canon_thread_resume_later(other);
   return true;
 }
@@ -195,7 +178,8 @@ bool canon_thread_resume_later_builtin(canon_instance *inst, uint32_t i,
 bool canon_thread_suspend_builtin(canon_instance *inst, bool cancellable,
                                   uint32_t *out, canon_trap *trap) {
   canon_thread *th = NULL;
-  if (!thread_prologue(inst, &th, trap)) return false;
+  if (!thread_prologue(inst, CANON_R_THREAD_SUSPEND_MAY_LEAVE, &th, trap))
+    return false;
   bool cancelled = false;
   if (!canon_thread_suspend(th, cancellable, &cancelled, trap)) return false;
   *out = cancelled;
@@ -206,7 +190,8 @@ bool canon_thread_suspend_builtin(canon_instance *inst, bool cancellable,
 bool canon_thread_yield_builtin(canon_instance *inst, bool cancellable,
                                 uint32_t *out, canon_trap *trap) {
   canon_thread *th = NULL;
-  if (!thread_prologue(inst, &th, trap)) return false;
+  if (!thread_prologue(inst, CANON_R_THREAD_YIELD_MAY_LEAVE, &th, trap))
+    return false;
   bool cancelled = false;
   if (!canon_thread_yield(th, cancellable, &cancelled, trap)) return false;
   *out = cancelled;
@@ -218,16 +203,24 @@ bool canon_thread_switch_builtin(canon_instance *inst, canon_switch_kind k,
                                  bool cancellable, uint32_t i, uint32_t *out,
                                  canon_trap *trap) {
   canon_thread *th = NULL, *other = NULL;
-  if (!thread_prologue(inst, &th, trap)) return false;
+  static const canon_rule may_leave[] = {
+      [CANON_SUSPEND_THEN_RESUME] = CANON_R_THREAD_SUSPEND_THEN_RESUME_MAY_LEAVE,
+      [CANON_YIELD_THEN_RESUME] = CANON_R_THREAD_YIELD_THEN_RESUME_MAY_LEAVE,
+      [CANON_SUSPEND_THEN_PROMOTE] =
+          CANON_R_THREAD_SUSPEND_THEN_PROMOTE_MAY_LEAVE,
+      [CANON_YIELD_THEN_PROMOTE] = CANON_R_THREAD_YIELD_THEN_PROMOTE_MAY_LEAVE,
+  };
+  if (!thread_prologue(inst, may_leave[k], &th, trap)) return false;
   if (!get_thread(th->task->inst, i, &other, trap)) return false;
   bool cancelled = false, ok;
   switch (k) {
   case CANON_SUSPEND_THEN_RESUME:
   case CANON_YIELD_THEN_RESUME:
-    if (!canon_thread_suspended(other))
-      return canon_trapf(trap, CANON_TRAP_GUEST,
-                         "thread %u is not suspended (cannot resume thread "
-                         "which is not suspended)", i);
+    CANON_TRAP_IF(inst->store, trap, !canon_thread_suspended(other),
+                  k == CANON_SUSPEND_THEN_RESUME
+                      ? CANON_R_THREAD_SUSPEND_THEN_RESUME_NOT_SUSPENDED
+                      : CANON_R_THREAD_YIELD_THEN_RESUME_NOT_SUSPENDED,
+                  i);
     ok = k == CANON_SUSPEND_THEN_RESUME
              ? canon_thread_suspend_then_resume(th, cancellable, other,
                                                 &cancelled, trap)
@@ -270,8 +263,8 @@ bool canon_thread_new_indirect(canon_instance *inst,
   canon_thread *th = NULL;
   if (!current_thread(inst, &th, trap)) return false;
   canon_task *task = th->task;
-  if (!task->inst->may_leave)
-    return canon_trap_set(trap, CANON_TRAP_MAY_NOT_LEAVE);
+  CANON_TRAP_IF(inst->store, trap, !task->inst->may_leave,
+                CANON_R_THREAD_NEW_MAY_LEAVE);
   indirect_thread *d = malloc(sizeof *d);
   if (!d) canon_out_of_memory();
   d->c = c;

@@ -1,4 +1,5 @@
 /* thread.c -- Thread (CanonicalABI.md "Threads") on fibers; see thread.h. */
+#include "rules.h"
 #include "thread.h"
 
 #include <assert.h>
@@ -16,24 +17,31 @@ static void fiber_main(void *arg) {
   t->switch_to = NULL;
 }
 
+/* --max-threads */
+static bool thread_limit_ok(canon_Store *s, canon_trap *trap) {
+  CANON_TRAP_IF(s, trap, s->nthreads >= s->limits.max_threads,
+                CANON_R_MAX_THREADS, s->limits.max_threads);
+  return true;
+}
+
+/* The host has no memory for a thread or its stack. */
+static bool host_trap(canon_Store *s, canon_trap *trap, canon_rule r) {
+  CANON_TRAP(s, trap, r);
+}
+
 canon_thread *canon_thread_new(canon_Store *s, canon_task *task,
                                canon_thread_fn func, void *env,
                                canon_trap *trap) {
-  if (s->nthreads >= s->limits.max_threads) {
-    canon_trapf(trap, CANON_TRAP_GUEST,
-                "thread limit reached (%u threads; see --max-threads)",
-                s->limits.max_threads);
-    return NULL;
-  }
+  if (!thread_limit_ok(s, trap)) return NULL;
   canon_thread *t = calloc(1, sizeof *t);
   if (!t) {
-    canon_trapf(trap, CANON_TRAP_GUEST, "out of host memory for a thread");
+    host_trap(s, trap, CANON_R_THREAD_NO_MEMORY);
     return NULL;
   }
   t->fiber = canon_fiber_new(&s->fibers, fiber_main, t);
   if (!t->fiber) {
     free(t);
-    canon_trapf(trap, CANON_TRAP_GUEST, "cannot allocate a thread stack");
+    host_trap(s, trap, CANON_R_THREAD_NO_STACK);
     return NULL;
   }
   t->store = s;
@@ -185,13 +193,11 @@ bool canon_thread_resume(canon_thread *t, bool cancelled, canon_trap *trap) {
 static bool block(canon_thread *t, bool cancellable, canon_thread *switch_to,
                   bool *cancelled, canon_trap *trap) {
   assert(t->running && t->store->current == t);
-  if (t->store->aborting)
-    return canon_trapf(trap, CANON_TRAP_GUEST, CANON_MSG_STORE_ABORTED);
+  CANON_TRAP_IF(t->store, trap, t->store->aborting, CANON_R_STORE_ABORTED);
   t->cancellable = cancellable;
   t->switch_to = switch_to;
   canon_fiber_block(t->fiber);
-  if (t->store->aborting)
-    return canon_trapf(trap, CANON_TRAP_GUEST, CANON_MSG_STORE_ABORTED);
+  CANON_TRAP_IF(t->store, trap, t->store->aborting, CANON_R_STORE_ABORTED);
   assert(t->running && (cancellable || !t->block_result));
   *cancelled = t->block_result;
   return true;

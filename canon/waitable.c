@@ -1,5 +1,6 @@
 /* waitable.c -- Waitable and WaitableSet (CanonicalABI.md "Waitable
  * State"); see waitable.h. */
+#include "rules.h"
 #include "waitable.h"
 
 #include <assert.h>
@@ -188,10 +189,9 @@ canon_event canon_waitable_set_poll(canon_waitable_set *s, canon_thread *th,
 }
 
 /* WaitableSet.drop */
-bool canon_waitable_set_drop(canon_waitable_set *s, canon_trap *trap) {
-  if (s->n > 0)
-    return canon_trapf(trap, CANON_TRAP_GUEST, CANON_MSG_WSET_ELEMS);
-  if (s->num_waiting > 0)
-    return canon_trapf(trap, CANON_TRAP_GUEST, CANON_MSG_WSET_WAITERS);
+bool canon_waitable_set_drop(canon_waitable_set *s, canon_Store *store,
+                             canon_trap *trap) {
+  CANON_TRAP_IF(store, trap, s->n > 0, CANON_R_WSET_DROP_ELEMS);
+  CANON_TRAP_IF(store, trap, s->num_waiting > 0, CANON_R_WSET_DROP_WAITERS);
   return true;
 }

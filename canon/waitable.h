@@ -97,9 +97,9 @@ bool canon_waitable_set_wait_for_event_and(canon_waitable_set *s,
 canon_event canon_waitable_set_poll(canon_waitable_set *s, canon_thread *th,
                                     bool cancellable);
 /* WaitableSet.drop: traps if it still has elements or waiters */
-bool canon_waitable_set_drop(canon_waitable_set *s, canon_trap *trap);
+struct canon_Store; /* (whose rule coverage counts, rules.h) */
+bool canon_waitable_set_drop(canon_waitable_set *s, struct canon_Store *store,
+                             canon_trap *trap);
 
-#define CANON_MSG_WSET_WAITERS "cannot drop waitable set with waiters"
-#define CANON_MSG_WSET_ELEMS "cannot drop waitable set with elements"
 
 #endif

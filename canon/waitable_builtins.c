@@ -35,16 +35,15 @@ static bool get_waitable(canon_instance *inst, uint32_t i,
     *out = &((canon_copy_end *)e.obj)->w;
     return true;
   default:
-    return canon_trapf(trap, CANON_TRAP_GUEST,
-                       "handle index %u is not a waitable (handle is not a "
-                       "waitable)", i);
+    CANON_TRAP(inst->store, trap, CANON_R_JOIN_NOT_WAITABLE, i);
   }
 }
 
 bool canon_waitable_set_new_builtin(canon_instance *inst, uint32_t *out,
                                     canon_trap *trap) {
   canon_thread *th = NULL;
-  if (!canon_builtin_prologue(inst, &th, trap)) return false;
+  if (!canon_builtin_prologue(inst, CANON_R_WSET_NEW_MAY_LEAVE, &th, trap))
+    return false;
   canon_waitable_set *s = canon_waitable_set_new();
   if (!canon_table_add(&inst->handles, CANON_ENTRY_WAITABLE_SET, s, out,
                        trap)) {
@@ -63,15 +62,11 @@ static bool unpack_event(canon_instance *inst, const canon_memory *mem,
    * unchecked), so any guest could reach that assert.  cmref traps
    * instead, in the words of the value layer and of Wasmtime
    * (docs/findings.md, "unpack_event"). */
-  if (ptr % 4)
-    return canon_trapf(trap, CANON_TRAP_UNALIGNED,
-                       "unaligned pointer: event at %llu (pointer not aligned)",
-                       (unsigned long long)ptr);
+  CANON_TRAP_IF(inst->store, trap, ptr % 4, CANON_R_EVENT_UNALIGNED,
+                (unsigned long long)ptr);
   uint64_t len = mem->size(mem->env);
-  if (ptr > len || len - ptr < 8)
-    return canon_trapf(trap, CANON_TRAP_OUT_OF_BOUNDS,
-                       "pointer out of bounds of memory: event at %llu",
-                       (unsigned long long)ptr);
+  CANON_TRAP_IF(inst->store, trap, ptr > len || len - ptr < 8,
+                CANON_R_EVENT_OUT_OF_BOUNDS, (unsigned long long)ptr);
   canon_options opts = {0};
   opts.memory = mem;
   canon_context cx;
@@ -97,11 +92,13 @@ bool canon_waitable_set_wait_builtin(canon_instance *inst, bool cancellable,
                                      canon_trap *trap) {
   canon_thread *th = NULL;
   canon_waitable_set *s = NULL;
-  if (!canon_builtin_prologue(inst, &th, trap) || !get_wset(inst, si, &s, trap))
+  if (!canon_builtin_prologue(inst, CANON_R_WSET_WAIT_MAY_LEAVE, &th, trap) ||
+      !get_wset(inst, si, &s, trap))
     return false;
   canon_event e;
   if (!th) {
-    if (!canon_waitable_set_has_pending_event(s)) return canon_cannot_block(trap);
+    if (!canon_waitable_set_has_pending_event(s))
+      return canon_cannot_block(inst, trap);
     e = canon_waitable_set_get_pending_event(s, &inst->store->sched);
     return unpack_event(inst, mem, ptr, e, out, trap);
   }
@@ -117,7 +114,8 @@ bool canon_waitable_set_poll_builtin(canon_instance *inst, bool cancellable,
                                      canon_trap *trap) {
   canon_thread *th = NULL;
   canon_waitable_set *s = NULL;
-  if (!canon_builtin_prologue(inst, &th, trap) || !get_wset(inst, si, &s, trap))
+  if (!canon_builtin_prologue(inst, CANON_R_WSET_POLL_MAY_LEAVE, &th, trap) ||
+      !get_wset(inst, si, &s, trap))
     return false;
   canon_event e;
   if (th)
@@ -134,11 +132,12 @@ bool canon_waitable_set_drop_builtin(canon_instance *inst, uint32_t i,
   canon_thread *th = NULL;
   canon_waitable_set *s = NULL;
   canon_table_entry e;
-  if (!canon_builtin_prologue(inst, &th, trap) || !get_wset(inst, i, &s, trap))
+  if (!canon_builtin_prologue(inst, CANON_R_WSET_DROP_MAY_LEAVE, &th, trap) ||
+      !get_wset(inst, i, &s, trap))
     return false;
   /* the spec removes first, then traps in drop(); a trap ends the store
    * anyway, so checking first keeps the table consistent */
-  if (!canon_waitable_set_drop(s, trap)) return false;
+  if (!canon_waitable_set_drop(s, inst->store, trap)) return false;
   if (!canon_table_remove(&inst->handles, i, &e, trap)) return false;
   canon_waitable_set_free(s);
   return true;
@@ -148,10 +147,11 @@ bool canon_waitable_join_builtin(canon_instance *inst, uint32_t wi,
                                  uint32_t si, canon_trap *trap) {
   canon_thread *th = NULL;
   canon_waitable *w = NULL;
-  if (!canon_builtin_prologue(inst, &th, trap) || !get_waitable(inst, wi, &w, trap))
+  if (!canon_builtin_prologue(inst, CANON_R_JOIN_MAY_LEAVE, &th, trap) ||
+      !get_waitable(inst, wi, &w, trap))
     return false;
-  if (w->has_sync_waiter)
-    return canon_trapf(trap, CANON_TRAP_GUEST, CANON_MSG_WAITABLE_SYNC);
+  CANON_TRAP_IF(inst->store, trap, w->has_sync_waiter,
+                CANON_R_JOIN_SYNC_WAITER);
   if (si == 0) {
     canon_waitable_join(w, NULL);
     return true;
@@ -167,20 +167,18 @@ bool canon_subtask_cancel_builtin(canon_instance *inst, bool async_,
                                   uint32_t i, uint32_t *out, canon_trap *trap) {
   canon_thread *th = NULL;
   canon_subtask *st = NULL;
-  if (!canon_builtin_prologue(inst, &th, trap) ||
+  canon_Store *s = inst->store;
+  if (!canon_builtin_prologue(inst, CANON_R_SUBTASK_CANCEL_MAY_LEAVE, &th,
+                              trap) ||
       !canon_table_get_kind(&inst->handles, i, CANON_ENTRY_SUBTASK,
                             (void **)&st, trap))
     return false;
-  if (canon_subtask_resolve_delivered(st))
-    return canon_trapf(trap, CANON_TRAP_GUEST,
-                       "subtask has already resolved and been delivered "
-                       "(`subtask.cancel` called after terminal status "
-                       "delivered)");
-  if (st->cancellation_requested)
-    return canon_trapf(trap, CANON_TRAP_GUEST,
-                       "subtask cancellation already requested");
-  if (canon_waitable_in_set(&st->w) && !async_)
-    return canon_trapf(trap, CANON_TRAP_GUEST, CANON_MSG_WAITABLE_SYNC);
+  CANON_TRAP_IF(s, trap, canon_subtask_resolve_delivered(st),
+                CANON_R_SUBTASK_CANCEL_DELIVERED);
+  CANON_TRAP_IF(s, trap, st->cancellation_requested,
+                CANON_R_SUBTASK_CANCEL_REQUESTED);
+  CANON_TRAP_IF(s, trap, canon_waitable_in_set(&st->w) && !async_,
+                CANON_R_SUBTASK_CANCEL_SYNC_IN_SET);
   if (canon_subtask_resolved(st)) {
     assert(canon_waitable_has_pending_event(&st->w));
   } else {
@@ -193,7 +191,7 @@ bool canon_subtask_cancel_builtin(canon_instance *inst, bool async_,
         *out = CANON_BLOCKED;
         return true;
       }
-      if (!th) return canon_cannot_block(trap);
+      if (!th) return canon_cannot_block(inst, trap);
       if (!canon_waitable_wait_for_pending_event(&st->w, th, trap))
         return false;
     }
@@ -212,11 +210,12 @@ bool canon_subtask_drop_builtin(canon_instance *inst, uint32_t i,
   canon_thread *th = NULL;
   canon_subtask *st = NULL;
   canon_table_entry e;
-  if (!canon_builtin_prologue(inst, &th, trap) ||
+  if (!canon_builtin_prologue(inst, CANON_R_SUBTASK_DROP_MAY_LEAVE, &th,
+                              trap) ||
       !canon_table_get_kind(&inst->handles, i, CANON_ENTRY_SUBTASK,
                             (void **)&st, trap))
     return false;
-  if (!canon_subtask_drop(st, trap)) return false;
+  if (!canon_subtask_drop(st, inst->store, trap)) return false;
   if (!canon_table_remove(&inst->handles, i, &e, trap)) return false;
   canon_subtask_free(st);
   return true;

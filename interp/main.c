@@ -662,6 +662,9 @@ static int cmd_run(opts *o) {
   bool text = !o->json_stdout;
   wast_options wo = {o->cfg, o->features, o->verbose && text ? report : NULL,
                      o->comp};
+  /* CMREF_COVERAGE=FILE: append the trap rules each command reached and
+   * trapped at (docs/rules.md; `make coverage`) */
+  wo.comp.coverage_file = getenv("CMREF_COVERAGE");
   char forced_error[600] = "";
   if (o->have_forced) {
     static const uint32_t none[1] = {0};

@@ -408,6 +408,7 @@ wast_engine *wast_component_engine_new(wast_engine *core,
     canon_store_set_limits(cs, &limits);
     if (opt->forced) canon_sched_force(&cs->sched, opt->forced, opt->nforced);
     cs->sched.profile = opt->profile;
+    cs->coverage = opt->coverage;
     cs->sched.log = opt->log;
     comp_store_set_imap(ce->store, opt->imap);
     if (opt->trace || opt->trace_sink) {

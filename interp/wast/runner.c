@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "../../canon/sched.h"
+#include "coverage.h"
 #include "engine.h"
 #include "values.h"
 #include "wast.h"
@@ -68,6 +69,7 @@ typedef struct runner {
   bindmap modules, instances, registry;
   entry *entries;
   wast_file_result *res;
+  wast_coverage *cov; /* CMREF_COVERAGE; NULL */
 } runner;
 
 /* The outcome of one command as its handler builds it. */
@@ -916,6 +918,7 @@ static void run_command(runner *r, const sx_node *form) {
          form->kind == SX_LIST ? "a list without a keyword" : "an atom");
   }
   wast_file_add(r->res, form->line, kind, c.st, c.mismatch, c.msg);
+  if (r->cov) wast_coverage_command(r->cov, r->file, form->line, kind, c.st);
 }
 
 /* A script made only of module fields is one module (spec "script" sugar:
@@ -966,9 +969,20 @@ void wast_run_source(const char *src, size_t len, const char *name,
     copt.forced_error[0] = 0;
     if (!copt.log) copt.log = &run_log;
   }
+  if (copt.coverage_file) {
+    char why[300];
+    if (!(r.cov = wast_coverage_open(copt.coverage_file, why, sizeof why))) {
+      wast_file_add(f, 0, "script", WAST_FAIL, false, why);
+      r.core->ops->free(r.core);
+      sx_free(top);
+      return;
+    }
+    copt.coverage = wast_coverage_counts(r.cov);
+  }
   r.comp = wast_component_engine_new(r.core, &copt);
   if (!r.comp) {
     wast_file_add(f, 0, "script", WAST_FAIL, false, "cannot create a store");
+    wast_coverage_close(r.cov);
     r.core->ops->free(r.core);
     sx_free(top);
     canon_choice_log_free(&run_log);
@@ -1012,6 +1026,7 @@ void wast_run_source(const char *src, size_t len, const char *name,
     free(r.entries);
     r.entries = next;
   }
+  wast_coverage_close(r.cov);
   free_bindmap(&r.modules);
   free_bindmap(&r.instances);
   free_bindmap(&r.registry);

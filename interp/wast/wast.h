@@ -49,6 +49,10 @@ typedef struct wast_comp_options {
   void *trace_sink_ctx;
   const bool *stop;
   struct comp_imap *imap; /* `cmref imports` (component/importmap.h) */
+  /* CMREF_COVERAGE=FILE: the runner appends the trap rules each command
+   * reached (coverage.c), counted into `coverage` by the Store */
+  const char *coverage_file;
+  canon_coverage *coverage;
 } wast_comp_options;
 
 /* The scheduling options taken together (choices.c): --seed only with
