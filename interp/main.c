@@ -17,6 +17,7 @@
 #include "core/text.h"
 #include "core/validate.h"
 #include "wast/imports.h"
+#include "trace/trace.h"
 #include "wast/roundtrip.h"
 #include "wast/spectest.h"
 #include "wast/values.h"
@@ -40,6 +41,8 @@ static const char usage_main[] =
     "  assemble IN -o OUT.wasm   write a .wat module or component as binary\n"
     "  roundtrip FILE...         check that every module and component of\n"
     "                            .wast/.wat files survives encode + decode\n"
+    "  trace show|diff|html ...  read a step trace: a timeline, the first\n"
+    "                            difference of two, a sequence diagram\n"
     "  help [COMMAND]            show help for a command\n"
     "\n"
     "Run `cmref COMMAND --help` for a command's options.\n"
@@ -928,6 +931,8 @@ int main(int argc, char **argv) {
     return 0;
   }
   if (!strcmp(c, "imports")) return wast_imports_main(argc - 2, argv + 2);
+  /* `cmref trace ...` reads traces: its own options (interp/trace/). */
+  if (!strcmp(c, "trace")) return trace_main(argc - 2, argv + 2);
   if (!strcmp(c, "help")) {
     if (argc == 2) {
       fputs(usage_main, stdout);
