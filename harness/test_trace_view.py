@@ -337,6 +337,20 @@ def test_hostile_input(tmp_path):
     assert r.rc == 2 and "cannot open" in r.err
 
 
+def test_html_caps_the_lifelines(tmp_path):
+    # a trace naming 1000 instances: 255 get a lifeline, the rest are
+    # drawn on the host's; every step is still there
+    t = tmp_path / "many.jsonl"
+    evs = [{"seq": i, "ev": "builtin", "inst": i, "name": "task.return",
+            "args": [], "results": []} for i in range(1, 1001)]
+    write_trace(t, {"trace": "other"}, evs)
+    out = tmp_path / "many.html"
+    r = cmref("html", t, "-o", out)
+    assert r.rc == 0, r.err
+    c = check_html(out)
+    assert c.lifelines == 256 and c.events == 1000
+
+
 def test_usage_errors():
     for args in ((), ("nope",), ("show",), ("diff", "a"), ("html", "x")):
         r = cmref(*args)

@@ -83,10 +83,15 @@ static void put_esc_safe(tstr *b, const char *s, size_t max) {
 /* Lifelines: index 0 the host, then the instances as they appear. */
 typedef struct lanes { uint64_t *inst, *parent; uint32_t n; } lanes;
 
+/* A hostile trace may name millions of instances: past MAX_LANES they
+ * are drawn on the host's lifeline (their steps still show their JSON). */
+enum { MAX_LANES = 256 };
+
 static uint32_t lane(lanes *l, uint64_t inst) {
   if (!inst) return 0;
   for (uint32_t i = 1; i < l->n; i++)
     if (l->inst[i] == inst) return i;
+  if (l->n >= MAX_LANES) return 0;
   uint64_t *a = realloc(l->inst, (l->n + 1) * sizeof *a);
   if (!a) cm_out_of_memory();
   l->inst = a;
@@ -115,7 +120,14 @@ static bool kv_get(const kv *m, uint64_t k, uint64_t *v) {
     if (m->k[i] == k) { *v = m->v[i]; return true; }
   return false;
 }
+static void kv_push(kv *m, uint64_t k, uint64_t v);
 static void kv_set(kv *m, uint64_t k, uint64_t v) {
+  for (uint32_t i = m->n; i-- > 0;)
+    if (m->k[i] == k) { m->v[i] = v; return; }
+  kv_push(m, k, v);
+}
+/* Appends (a stack per key: kv_get finds the latest). */
+static void kv_push(kv *m, uint64_t k, uint64_t v) {
   uint64_t *a = realloc(m->k, (m->n + 1) * sizeof *a);
   if (!a) cm_out_of_memory();
   m->k = a;
@@ -195,8 +207,11 @@ static bool copy_name(const char *name, bool *write, bool *stream) {
 static char *render(trace_file *t) {
   trace_timeline(t);
   lanes L = {0};
-  lane(&L, 1); /* a placeholder replaced below when the host is lane 0 */
-  L.n = 1;     /* lane 0: the host */
+  /* lane 0: the host (lane() never looks at its inst) */
+  L.inst = calloc(1, sizeof *L.inst);
+  L.parent = calloc(1, sizeof *L.parent);
+  if (!L.inst || !L.parent) cm_out_of_memory();
+  L.n = 1;
   for (uint32_t i = 0; i < t->n; i++) {
     const trace_event *e = &t->ev[i];
     if (e->error) continue;
@@ -208,15 +223,14 @@ static char *render(trace_file *t) {
       lane(&L, v);
     }
   }
-  kv ti = {0}, caller = {0}, callee_of_lower = {0}, cbtask = {0};
-  (void)cbtask;
+  kv ti = {0}, caller = {0}, callee_of_lower = {0};
   uint64_t pending_caller = 0, invoke_target = 0;
   bool have_pending = false;
   pend *pd = NULL;
   uint32_t npd = 0;
   tstr rows = {0}, bars = {0};
   /* thread running segments: thread -> start row */
-  kv run_from = {0}, thread_task = {0};
+  kv run_from = {0};
   bool any_thread = false;
   for (uint32_t i = 0; i < t->n; i++)
     if (is(&t->ev[i], "thread.resume")) any_thread = true;
@@ -299,14 +313,21 @@ static char *render(trace_file *t) {
       }
       pending_caller = in;
       have_pending = true;
-      kv_set(&callee_of_lower, in, target ? target : in);
+      kv_push(&callee_of_lower, in, target ? target : in);
       arrow(&body, lane_x(lane(&L, in)), lane_x(lane(&L, target ? target : in)), false, label);
     } else if (is(e, "lower.return")) {
       uint64_t in = num(e, "inst"), from = in;
       if (kv_get(&callee_of_lower, in, &from)) {
         /* pop: the latest lower.call of this instance is answered */
         for (uint32_t k = callee_of_lower.n; k-- > 0;)
-          if (callee_of_lower.k[k] == in) { callee_of_lower.k[k] = UINT64_MAX; break; }
+          if (callee_of_lower.k[k] == in) {
+            memmove(&callee_of_lower.k[k], &callee_of_lower.k[k + 1],
+                    (callee_of_lower.n - k - 1) * sizeof *callee_of_lower.k);
+            memmove(&callee_of_lower.v[k], &callee_of_lower.v[k + 1],
+                    (callee_of_lower.n - k - 1) * sizeof *callee_of_lower.v);
+            callee_of_lower.n--;
+            break;
+          }
       }
       arrow(&body, lane_x(lane(&L, from)), lane_x(lane(&L, in)), true, label);
     } else if (is(e, "builtin")) {
@@ -355,7 +376,6 @@ static char *render(trace_file *t) {
       ts_printf(&body, " %llu/%llu</text>", (unsigned long long)num(e, "chosen"),
                 (unsigned long long)num(e, "n"));
     } else if (is(e, "thread.new")) {
-      kv_set(&thread_task, num(e, "thread"), task);
       marker(&body, xi, "circle", label);
     } else if (is(e, "thread.resume")) {
       kv_set(&run_from, num(e, "thread"), i);
@@ -437,7 +457,6 @@ static char *render(trace_file *t) {
   kv_free(&caller);
   kv_free(&callee_of_lower);
   kv_free(&run_from);
-  kv_free(&thread_task);
   kv_free(&lift_from);
   return ts_take(&out);
 }
