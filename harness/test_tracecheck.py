@@ -44,7 +44,8 @@ VISIBLE = {"invoke", "invoke.return", "invoke.trap", "lift.call",
 # same for every seed: see test_seeds_cover_the_choices).
 ALL_SEEDS = range(1, 21)
 FEW_SEEDS = range(1, 6)
-WITH_CHOICES = {"cancel.wast", "subtask.wast", "task-return.wast"}
+WITH_CHOICES = {"cancel.wast", "realloc-error-context.wast", "subtask.wast",
+                "task-return.wast"}
 
 
 def cmref(*args, binary=CMREF):
