@@ -93,6 +93,14 @@ def test_show_subtask_states_and_callback_codes():
     assert "event SUBTASK subtask 1: RETURNED" in r.out
 
 
+def test_show_choices():
+    # traces/async/realloc-error-context.jsonl: error-context.new's
+    # randint(0,1), option 0 taken by the deterministic policy: no message
+    r = cmref("show", ROOT / "traces" / "async" /
+              "realloc-error-context.jsonl")
+    assert "? choice error-message: option 0 of 0..1 (no message)" in r.out
+
+
 def test_show_only():
     golden = ROOT / "traces" / "demo" / "async.jsonl"
     for flt, col in (("inst=2", 1), ("task=1", 2), ("thread=2", 3)):

@@ -115,6 +115,28 @@ static void put_builtin_results(tstr *b, const char *name, const tj_member *r) {
   }
 }
 
+/* What option c of a choice of this kind means (docs/cli.md "Choice
+ * kinds": the options are listed there in this order). */
+static void put_choice_meaning(tstr *b, const char *kind, uint64_t c) {
+  static const struct { const char *kind, *zero, *one, *nth; } m[] = {
+      {"wait-early", "block", "return at once", NULL},
+      {"error-message", "no message", "the guest's message", NULL},
+      {"host-tick", "wait for the next command", "run one tick now", NULL},
+      {"nan", "the canonical NaN", NULL, "NaN sample"},
+      {"tick", NULL, NULL, "ready thread, in waiting order:"},
+      {"sync-loop", NULL, NULL, "ready thread, in waiting order:"},
+      {"event", NULL, NULL, "waitable with an event, in join order:"},
+      {"cancel-thread", NULL, NULL, "cancellable thread, in creation order:"},
+  };
+  for (size_t i = 0; i < sizeof m / sizeof *m; i++) {
+    if (strcmp(kind, m[i].kind) != 0) continue;
+    if (c == 0 && m[i].zero) ts_printf(b, " (%s)", m[i].zero);
+    else if (c == 1 && m[i].one) ts_printf(b, " (%s)", m[i].one);
+    else if (m[i].nth) ts_printf(b, " (%s %llu)", m[i].nth, (unsigned long long)c);
+    return;
+  }
+}
+
 /* The text of one event (without its columns). */
 static char *describe(const trace_event *e, bool callback_task) {
   tstr b = {0};
@@ -229,6 +251,7 @@ static char *describe(const trace_event *e, bool callback_task) {
     uint64_t n = num(e, "n"), c = num(e, "chosen");
     ts_printf(&b, ": option %llu of 0..%llu", (unsigned long long)c,
               (unsigned long long)(n ? n - 1 : 0));
+    put_choice_meaning(&b, k && k->kind == TJ_STR ? k->str : "", c);
   } else if (!strcmp(ev, "host.trap")) {
     ts_puts(&b, "host tick TRAPPED: ");
     put_str(&b, e, "message");
