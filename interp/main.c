@@ -21,6 +21,7 @@
 #include "core/text.h"
 #include "core/validate.h"
 #include "wast/imports.h"
+#include "trace/trace.h"
 #include "wast/roundtrip.h"
 #include "wast/spectest.h"
 #include "wast/values.h"
@@ -43,6 +44,8 @@ static const char usage_main[] =
     "  assemble IN -o OUT.wasm   write a .wat module or component as binary\n"
     "  roundtrip FILE...         check that every module and component of\n"
     "                            .wast/.wat files survives encode + decode\n"
+    "  trace show|diff|html ...  read a step trace: a timeline, the first\n"
+    "                            difference of two, a sequence diagram\n"
     "  help [COMMAND]            show help for a command\n"
     "  imports FILE.wast         the core import map of a script (JSON lines:\n"
     "                            which built-in or lowered import each core\n"
@@ -1158,6 +1161,8 @@ int main(int argc, char **argv) {
     return 0;
   }
   if (!strcmp(c, "imports")) return wast_imports_main(argc - 2, argv + 2);
+  /* `cmref trace ...` reads traces: its own options (interp/trace/). */
+  if (!strcmp(c, "trace")) return trace_main(argc - 2, argv + 2);
   if (!strcmp(c, "help")) {
     if (argc == 2) {
       fputs(usage_main, stdout);

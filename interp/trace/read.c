@@ -1,0 +1,480 @@
+/* read.c -- the JSON Lines reader of `cmref trace`: each line one flat
+ * JSON object (docs/trace-format.md).  The input may be anyone's (another
+ * runtime's trace, a hand-edited file), so nothing in it is trusted: every
+ * length is bounded, nesting is refused, and a line that does not parse is
+ * kept as a malformed event with the reason instead of stopping the read. */
+#include "trace.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util/oom.h"
+
+static void *xrealloc(void *p, size_t n) {
+  void *q = realloc(p, n ? n : 1);
+  if (!q) cm_out_of_memory();
+  return q;
+}
+
+static char *xstrndup(const char *s, size_t n) {
+  char *d = xrealloc(NULL, n + 1);
+  memcpy(d, s, n);
+  d[n] = 0;
+  return d;
+}
+
+/* ---- growable string ---------------------------------------------------- */
+
+void ts_putn(tstr *b, const char *s, size_t n) {
+  if (b->len + n + 1 > b->cap) {
+    size_t c = b->cap ? b->cap : 64;
+    while (c < b->len + n + 1) c *= 2;
+    b->s = xrealloc(b->s, c);
+    b->cap = c;
+  }
+  memcpy(b->s + b->len, s, n);
+  b->len += n;
+  b->s[b->len] = 0;
+}
+
+void ts_puts(tstr *b, const char *s) { ts_putn(b, s, strlen(s)); }
+
+void ts_printf(tstr *b, const char *fmt, ...) {
+  char tmp[256];
+  va_list ap;
+  va_start(ap, fmt);
+  int k = vsnprintf(tmp, sizeof tmp, fmt, ap);
+  va_end(ap);
+  if (k < 0) return;
+  if ((size_t)k < sizeof tmp) {
+    ts_putn(b, tmp, (size_t)k);
+    return;
+  }
+  char *big = xrealloc(NULL, (size_t)k + 1);
+  va_start(ap, fmt);
+  vsnprintf(big, (size_t)k + 1, fmt, ap);
+  va_end(ap);
+  ts_putn(b, big, (size_t)k);
+  free(big);
+}
+
+void ts_put_safe(tstr *b, const char *s, size_t max) {
+  size_t i = 0;
+  for (; s[i] && i < max; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c < 0x20 || c >= 0x7f)
+      ts_printf(b, "\\x%02x", c);
+    else
+      ts_putn(b, (const char *)&s[i], 1);
+  }
+  if (s[i]) ts_puts(b, "...");
+}
+
+char *ts_take(tstr *b) {
+  if (!b->s) ts_putn(b, "", 0);
+  char *s = b->s;
+  b->s = NULL;
+  b->len = b->cap = 0;
+  return s;
+}
+
+/* ---- one flat JSON object -------------------------------------------------- */
+
+typedef struct parser {
+  const char *p, *end;
+  const char *err;
+} parser;
+
+static void skip_ws(parser *ps) {
+  while (ps->p < ps->end &&
+         (*ps->p == ' ' || *ps->p == '\t' || *ps->p == '\r' || *ps->p == '\n'))
+    ps->p++;
+}
+
+static int hexval(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+static void put_utf8(tstr *b, uint32_t cp) {
+  char u[4];
+  size_t n;
+  if (cp < 0x80) { u[0] = (char)cp; n = 1; }
+  else if (cp < 0x800) { u[0] = (char)(0xc0 | cp >> 6); u[1] = (char)(0x80 | (cp & 63)); n = 2; }
+  else if (cp < 0x10000) { u[0] = (char)(0xe0 | cp >> 12); u[1] = (char)(0x80 | (cp >> 6 & 63)); u[2] = (char)(0x80 | (cp & 63)); n = 3; }
+  else { u[0] = (char)(0xf0 | cp >> 18); u[1] = (char)(0x80 | (cp >> 12 & 63)); u[2] = (char)(0x80 | (cp >> 6 & 63)); u[3] = (char)(0x80 | (cp & 63)); n = 4; }
+  ts_putn(b, u, n);
+}
+
+/* A string at ps->p (the opening quote); decoded into out if non-NULL. */
+static bool parse_string(parser *ps, tstr *out) {
+  ps->p++;
+  while (ps->p < ps->end && *ps->p != '"') {
+    unsigned char c = (unsigned char)*ps->p;
+    if (c < 0x20) { ps->err = "control character in a string"; return false; }
+    if (c != '\\') {
+      if (out) ts_putn(out, ps->p, 1);
+      ps->p++;
+      continue;
+    }
+    if (ps->end - ps->p < 2) break;
+    char e = ps->p[1];
+    ps->p += 2;
+    const char *simple = strchr("\"\\/bfnrt", e);
+    if (e && simple) {
+      static const char map[] = "\"\\/\b\f\n\r\t";
+      if (out) ts_putn(out, &map[simple - "\"\\/bfnrt"], 1);
+      continue;
+    }
+    if (e != 'u' || ps->end - ps->p < 4) { ps->err = "bad escape in a string"; return false; }
+    uint32_t cp = 0;
+    for (int k = 0; k < 4; k++) {
+      int h = hexval(ps->p[k]);
+      if (h < 0) { ps->err = "bad \\u escape"; return false; }
+      cp = cp << 4 | (uint32_t)h;
+    }
+    ps->p += 4;
+    if (out) put_utf8(out, cp);
+  }
+  if (ps->p >= ps->end) { ps->err = "unterminated string"; return false; }
+  ps->p++;
+  return true;
+}
+
+/* A number; *u64 set when it is a non-negative integer that fits. */
+static bool parse_number(parser *ps, uint64_t *v, bool *u64) {
+  const char *s = ps->p;
+  bool neg = false, frac = false, over = false;
+  uint64_t x = 0;
+  if (ps->p < ps->end && *ps->p == '-') { neg = true; ps->p++; }
+  if (ps->p >= ps->end || *ps->p < '0' || *ps->p > '9') { ps->err = "bad number"; return false; }
+  while (ps->p < ps->end && *ps->p >= '0' && *ps->p <= '9') {
+    unsigned d = (unsigned)(*ps->p - '0');
+    if (x > (UINT64_MAX - d) / 10) over = true;
+    else x = x * 10 + d;
+    ps->p++;
+  }
+  while (ps->p < ps->end && strchr(".eE+-0123456789", *ps->p)) { frac = true; ps->p++; }
+  *v = x;
+  *u64 = !neg && !frac && !over;
+  return ps->p > s;
+}
+
+/* Any value (for arrays' elements and members), depth-limited. */
+static bool parse_value(parser *ps, tj_member *m, int depth);
+
+static bool parse_array(parser *ps, tj_member *m, int depth) {
+  ps->p++;
+  m->kind = TJ_ARR;
+  m->arr_ok = true;
+  skip_ws(ps);
+  if (ps->p < ps->end && *ps->p == ']') { ps->p++; return true; }
+  for (;;) {
+    tj_member el = {0};
+    skip_ws(ps);
+    if (!parse_value(ps, &el, depth + 1)) return false;
+    if (el.kind == TJ_NUM && el.is_u64 && m->narr < TRACE_MAX_ARRAY) {
+      if (m->arr_ok) {
+        m->arr = xrealloc(m->arr, (m->narr + 1) * sizeof *m->arr);
+        m->arr[m->narr++] = el.num;
+      }
+    } else {
+      m->arr_ok = false;
+    }
+    free(el.str);
+    free(el.arr);
+    skip_ws(ps);
+    if (ps->p < ps->end && *ps->p == ',') { ps->p++; continue; }
+    if (ps->p < ps->end && *ps->p == ']') { ps->p++; return true; }
+    ps->err = "bad array";
+    return false;
+  }
+}
+
+static bool parse_value(parser *ps, tj_member *m, int depth) {
+  if (depth > 8) { ps->err = "nested too deeply"; return false; }
+  skip_ws(ps);
+  if (ps->p >= ps->end) { ps->err = "missing value"; return false; }
+  char c = *ps->p;
+  if (c == '"') {
+    tstr b = {0};
+    bool ok = parse_string(ps, &b);
+    m->kind = TJ_STR;
+    m->str = ts_take(&b);
+    return ok;
+  }
+  if (c == '[') return parse_array(ps, m, depth);
+  if (c == '{') {
+    /* An object inside an event: no event has one; kept as text. */
+    m->kind = TJ_OTHER;
+    ps->p++;
+    skip_ws(ps);
+    if (ps->p < ps->end && *ps->p == '}') { ps->p++; return true; }
+    for (;;) {
+      skip_ws(ps);
+      if (ps->p >= ps->end || *ps->p != '"' || !parse_string(ps, NULL)) {
+        if (!ps->err) ps->err = "bad object";
+        return false;
+      }
+      skip_ws(ps);
+      if (ps->p >= ps->end || *ps->p != ':') { ps->err = "missing ':'"; return false; }
+      ps->p++;
+      tj_member in = {0};
+      bool ok = parse_value(ps, &in, depth + 1);
+      free(in.str);
+      free(in.arr);
+      if (!ok) return false;
+      skip_ws(ps);
+      if (ps->p < ps->end && *ps->p == ',') { ps->p++; continue; }
+      if (ps->p < ps->end && *ps->p == '}') { ps->p++; return true; }
+      ps->err = "bad object";
+      return false;
+    }
+  }
+  static const struct { const char *w; tj_kind k; uint64_t v; } words[] = {
+      {"true", TJ_BOOL, 1}, {"false", TJ_BOOL, 0}, {"null", TJ_NULL, 0}};
+  for (size_t k = 0; k < 3; k++) {
+    size_t n = strlen(words[k].w);
+    if ((size_t)(ps->end - ps->p) >= n && !memcmp(ps->p, words[k].w, n)) {
+      ps->p += n;
+      m->kind = words[k].k;
+      m->num = words[k].v;
+      return true;
+    }
+  }
+  m->kind = TJ_NUM;
+  return parse_number(ps, &m->num, &m->is_u64);
+}
+
+/* The value text without whitespace outside strings. */
+static char *compact(const char *s, const char *e) {
+  tstr b = {0};
+  bool in = false;
+  for (const char *p = s; p < e; p++) {
+    if (in) {
+      ts_putn(&b, p, 1);
+      if (*p == '\\' && p + 1 < e) ts_putn(&b, ++p, 1);
+      else if (*p == '"') in = false;
+    } else if (*p == '"') {
+      in = true;
+      ts_putn(&b, p, 1);
+    } else if (*p != ' ' && *p != '\t' && *p != '\r' && *p != '\n') {
+      ts_putn(&b, p, 1);
+    }
+  }
+  return ts_take(&b);
+}
+
+static void free_members(tj_member *m, uint32_t n) {
+  for (uint32_t i = 0; i < n; i++) {
+    free(m[i].key);
+    free(m[i].raw);
+    free(m[i].str);
+    free(m[i].arr);
+  }
+  free(m);
+}
+
+/* Parses line into e's members; false with e->error set. */
+static bool parse_object(const char *line, size_t len, trace_event *e) {
+  parser ps = {line, line + len, NULL};
+  skip_ws(&ps);
+  if (ps.p >= ps.end || *ps.p != '{') { e->error = xstrndup("not a JSON object", 17); return false; }
+  ps.p++;
+  skip_ws(&ps);
+  if (ps.p < ps.end && *ps.p == '}') { ps.p++; goto end; }
+  for (;;) {
+    skip_ws(&ps);
+    tstr key = {0};
+    if (ps.p >= ps.end || *ps.p != '"' || !parse_string(&ps, &key)) {
+      free(key.s);
+      if (!ps.err) ps.err = "expected a member name";
+      goto bad;
+    }
+    skip_ws(&ps);
+    if (ps.p >= ps.end || *ps.p != ':') { free(key.s); ps.err = "missing ':'"; goto bad; }
+    ps.p++;
+    skip_ws(&ps);
+    tj_member m = {0};
+    m.key = ts_take(&key);
+    const char *vs = ps.p;
+    bool ok = parse_value(&ps, &m, 0);
+    m.raw = compact(vs, ps.p);
+    e->m = xrealloc(e->m, (e->nm + 1) * sizeof *e->m);
+    e->m[e->nm++] = m;
+    if (!ok) goto bad;
+    skip_ws(&ps);
+    if (ps.p < ps.end && *ps.p == ',') { ps.p++; continue; }
+    if (ps.p < ps.end && *ps.p == '}') { ps.p++; break; }
+    ps.err = "expected ',' or '}'";
+    goto bad;
+  }
+end:
+  skip_ws(&ps);
+  if (ps.p != ps.end) { ps.err = "text after the object"; goto bad; }
+  return true;
+bad:
+  e->error = xstrndup(ps.err, strlen(ps.err));
+  free_members(e->m, e->nm);
+  e->m = NULL;
+  e->nm = 0;
+  return false;
+}
+
+const tj_member *trace_get(const trace_event *e, const char *key) {
+  for (uint32_t i = 0; i < e->nm; i++)
+    if (!strcmp(e->m[i].key, key)) return &e->m[i];
+  return NULL;
+}
+
+bool trace_u64(const trace_event *e, const char *key, uint64_t *out) {
+  const tj_member *m = trace_get(e, key);
+  if (!m || m->kind != TJ_NUM || !m->is_u64) return false;
+  *out = m->num;
+  return true;
+}
+
+static const char *const visible_kinds[] = {
+    "invoke", "invoke.return", "invoke.trap", "lift.call", "lift.return",
+    "callback", "lower.call", "lower.return", "builtin", "event"};
+
+static int member_cmp(const void *a, const void *b) {
+  const tj_member *x = *(const tj_member *const *)a, *y = *(const tj_member *const *)b;
+  return strcmp(x->key, y->key);
+}
+
+char *trace_canonical(const trace_event *e) {
+  tstr b = {0};
+  if (e->error) {
+    ts_puts(&b, e->raw);
+    return ts_take(&b);
+  }
+  const tj_member **s = xrealloc(NULL, (e->nm + 1) * sizeof *s);
+  uint32_t n = 0;
+  for (uint32_t i = 0; i < e->nm; i++)
+    if (strcmp(e->m[i].key, "seq") != 0) s[n++] = &e->m[i];
+  qsort(s, n, sizeof *s, member_cmp);
+  ts_puts(&b, "{");
+  for (uint32_t i = 0; i < n; i++) {
+    if (i) ts_puts(&b, ",");
+    ts_puts(&b, "\"");
+    ts_puts(&b, s[i]->key); /* decoded: fine for comparing */
+    ts_puts(&b, "\":");
+    ts_puts(&b, s[i]->raw);
+  }
+  ts_puts(&b, "}");
+  free(s);
+  return ts_take(&b);
+}
+
+/* Reads one line of at most TRACE_MAX_LINE bytes; a longer one is
+ * consumed and *too_long set.  false at end of file. */
+static bool read_line(FILE *f, tstr *b, bool *too_long) {
+  b->len = 0;
+  if (b->s) b->s[0] = 0;
+  *too_long = false;
+  int c;
+  bool any = false;
+  while ((c = getc(f)) != EOF) {
+    any = true;
+    if (c == '\n') break;
+    if (b->len < TRACE_MAX_LINE) {
+      char ch = (char)c;
+      ts_putn(b, &ch, 1);
+    } else {
+      *too_long = true;
+    }
+  }
+  if (!b->s) ts_putn(b, "", 0);
+  return any;
+}
+
+bool trace_read(const char *path, trace_file *t, char *why, size_t n) {
+  memset(t, 0, sizeof *t);
+  t->path = path;
+  FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+  if (!f) {
+    snprintf(why, n, "%s: cannot open", path);
+    return false;
+  }
+  tstr line = {0};
+  bool too_long, ok = true;
+  uint32_t lineno = 0;
+  while (read_line(f, &line, &too_long)) {
+    lineno++;
+    if (lineno == UINT32_MAX) break;
+    if (lineno == 1) {
+      trace_event h = {0};
+      if (too_long || !parse_object(line.s, line.len, &h) || !trace_get(&h, "trace")) {
+        snprintf(why, n, "%s:1: not a trace: the first line must be a JSON object with a \"trace\" member%s%s",
+                 path, h.error ? ": " : "", h.error ? h.error : "");
+        free(h.error);
+        free_members(h.m, h.nm);
+        ok = false;
+        break;
+      }
+      const tj_member *nm = trace_get(&h, "trace");
+      t->name = xstrndup(nm->kind == TJ_STR ? nm->str : nm->raw,
+                         strlen(nm->kind == TJ_STR ? nm->str : nm->raw));
+      t->header = xstrndup(line.s, line.len);
+      free_members(h.m, h.nm);
+      continue;
+    }
+    trace_event e = {0};
+    e.lineno = lineno;
+    if (too_long) {
+      char msg[64];
+      snprintf(msg, sizeof msg, "line longer than %d bytes", TRACE_MAX_LINE);
+      e.error = xstrndup(msg, strlen(msg));
+    } else if (parse_object(line.s, line.len, &e)) {
+      const tj_member *ev = trace_get(&e, "ev");
+      if (!ev || ev->kind != TJ_STR) {
+        free_members(e.m, e.nm);
+        e.m = NULL;
+        e.nm = 0;
+        e.error = xstrndup("no \"ev\" string member", 21);
+      } else {
+        e.ev = ev->str;
+        for (size_t k = 0; k < sizeof visible_kinds / sizeof *visible_kinds; k++)
+          if (!strcmp(e.ev, visible_kinds[k])) e.visible = true;
+      }
+    }
+    e.raw = xstrndup(line.s, e.error && line.len > 200 ? 200 : line.len);
+    t->ev = xrealloc(t->ev, (t->n + 1) * sizeof *t->ev);
+    t->ev[t->n++] = e;
+  }
+  if (ok && lineno == 0) {
+    snprintf(why, n, "%s: empty file, not a trace", path);
+    ok = false;
+  }
+  if (ok && ferror(f)) {
+    snprintf(why, n, "%s: read error", path);
+    ok = false;
+  }
+  free(line.s);
+  if (f != stdin) fclose(f);
+  if (!ok) trace_free(t);
+  return ok;
+}
+
+void trace_free(trace_file *t) {
+  for (uint32_t i = 0; i < t->n; i++) {
+    free(t->ev[i].raw);
+    free(t->ev[i].error);
+    free_members(t->ev[i].m, t->ev[i].nm);
+    if (t->text) free(t->text[i]);
+  }
+  free(t->ev);
+  free(t->header);
+  free(t->name);
+  free(t->col_inst);
+  free(t->col_task);
+  free(t->col_thread);
+  free(t->depth);
+  free(t->text);
+  memset(t, 0, sizeof *t);
+}

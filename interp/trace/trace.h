@@ -1,0 +1,87 @@
+/* trace.h -- a step trace (docs/trace-format.md) read for people: a small
+ * JSON Lines reader that never trusts its input, the timeline text of each
+ * event, and the three `cmref trace` commands (show, diff, html).
+ *
+ * Each line is read as a flat JSON object; a line that is not one (bad
+ * JSON, nested objects, longer than TRACE_MAX_LINE) is kept as a malformed
+ * event with the reason, and shown raw, never dropped or trusted. */
+#ifndef CMREF_TRACE_H
+#define CMREF_TRACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum { TRACE_MAX_LINE = 1 << 20, TRACE_MAX_ARRAY = 4096 };
+
+typedef enum { TJ_NUM, TJ_STR, TJ_BOOL, TJ_NULL, TJ_ARR, TJ_OTHER } tj_kind;
+
+typedef struct tj_member {
+  char *key;
+  tj_kind kind;
+  char *raw;        /* the value's text, whitespace outside strings removed */
+  uint64_t num;     /* TJ_NUM with is_u64; TJ_BOOL: 0/1 */
+  bool is_u64;      /* a non-negative integer that fits in 64 bits */
+  char *str;        /* TJ_STR: the decoded string (UTF-8, may hold any byte) */
+  uint64_t *arr;    /* TJ_ARR of unsigned integers only (arr_ok) */
+  uint32_t narr;
+  bool arr_ok;
+} tj_member;
+
+typedef struct trace_event {
+  uint32_t lineno;   /* 1-based line in the file */
+  char *raw;         /* the line (truncated to 200 bytes when malformed) */
+  char *error;       /* non-NULL: malformed, why */
+  tj_member *m;
+  uint32_t nm;
+  const char *ev;    /* "ev" member or NULL */
+  bool visible;      /* a guest-visible kind (docs/trace-format.md) */
+} trace_event;
+
+typedef struct trace_file {
+  const char *path;
+  char *header;       /* line 1 as written */
+  char *name;         /* the header's "trace" member ("cmref", "jco", ...) */
+  trace_event *ev;    /* lines 2.. */
+  uint32_t n;
+  /* Timeline: per event, its inst/task/thread columns (0: none, or the
+   * host for inst), nesting depth and description (trace_timeline). */
+  uint32_t *col_inst, *col_task, *col_thread, *depth;
+  char **text;
+} trace_file;
+
+/* Reads PATH ("-" for stdin).  false with why[] when the file cannot be
+ * read or its first line is not a JSON object with a "trace" member. */
+bool trace_read(const char *path, trace_file *t, char *why, size_t n);
+void trace_free(trace_file *t);
+
+const tj_member *trace_get(const trace_event *e, const char *key);
+/* The member's unsigned value, or false when absent / not one. */
+bool trace_u64(const trace_event *e, const char *key, uint64_t *out);
+/* The canonical form compared by diff: members sorted by key, no "seq",
+ * compact; a malformed line is its raw text.  Caller frees. */
+char *trace_canonical(const trace_event *e);
+
+/* Fills the timeline columns and text of every event (show.c). */
+void trace_timeline(trace_file *t);
+/* Prints event i as a timeline line on stdout, prefixed by mark. */
+void trace_print_line(const trace_file *t, uint32_t i, const char *mark);
+
+/* Growable string. */
+typedef struct tstr { char *s; size_t len, cap; } tstr;
+void ts_putn(tstr *b, const char *s, size_t n);
+void ts_puts(tstr *b, const char *s);
+void ts_printf(tstr *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Appends s with control bytes and non-ASCII escaped (\xNN), at most max
+ * bytes of it (then "..."). */
+void ts_put_safe(tstr *b, const char *s, size_t max);
+char *ts_take(tstr *b); /* NUL-terminated, never NULL */
+
+int trace_show_main(int argc, char **argv);
+int trace_diff_main(int argc, char **argv);
+int trace_html_main(int argc, char **argv);
+/* `cmref trace SUBCOMMAND ...` (argv past "trace"). */
+int trace_main(int argc, char **argv);
+
+#endif
