@@ -291,7 +291,7 @@ def by_line(fr):
 EXPLORE_HEAD = re.compile(r"^(.*):(\d+): (\S+): (\d+) outcomes?$")
 EXPLORE_OUTCOME = re.compile(
     r"^  (pass|fail|skip)(?: \"(.*)\")? in (\d+) of (\d+) schedules?; "
-    r"first: --choices (.*)$")
+    r"first: --choices ([0-9,]+|\(none\))(?: \(not option 0 at: [^)]*\))?$")
 EXPLORE_SUMMARY = re.compile(r"^explored (\d+) schedules? \(([^;)]*)")
 
 
