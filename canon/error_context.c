@@ -94,12 +94,11 @@ bool canon_error_context_debug_message(canon_instance *inst,
    * check at all (docs/findings.md, "Where the spec asserts what a guest
    * controls"); cmref traps when the pair is out of bounds, and like the
    * spec does not require alignment. */
-  uint64_t pair = 2 * (uint64_t)canon_ptr_size(canon_opts_ptr_type(opts));
-  uint64_t len = opts->memory->size(opts->memory->env);
-  CANON_TRAP_IF(inst->store, trap, ptr > len || len - ptr < pair,
-                CANON_R_DEBUG_MESSAGE_OUT_OF_BOUNDS, (unsigned long long)ptr);
   canon_context cx;
   canon_context_init(&cx, opts, inst, (canon_borrow_scope){0});
+  uint64_t pair = 2 * (uint64_t)canon_ptr_size(canon_opts_ptr_type(opts));
+  CANON_TRAP_IF(inst->store, trap, canon_out_of_bounds(&cx, ptr, pair),
+                CANON_R_DEBUG_MESSAGE_OUT_OF_BOUNDS, (unsigned long long)ptr);
   if (!canon_store_string(&cx, e->debug_message, ptr)) {
     *trap = cx.trap;
     return false;

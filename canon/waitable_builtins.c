@@ -62,15 +62,14 @@ static bool unpack_event(canon_instance *inst, const canon_memory *mem,
    * unchecked), so any guest could reach that assert.  cmref traps
    * instead, in the words of the value layer and of Wasmtime
    * (docs/findings.md, "unpack_event"). */
-  CANON_TRAP_IF(inst->store, trap, ptr % 4, CANON_R_EVENT_UNALIGNED,
-                (unsigned long long)ptr);
-  uint64_t len = mem->size(mem->env);
-  CANON_TRAP_IF(inst->store, trap, ptr > len || len - ptr < 8,
-                CANON_R_EVENT_OUT_OF_BOUNDS, (unsigned long long)ptr);
   canon_options opts = {0};
   opts.memory = mem;
   canon_context cx;
   canon_context_init(&cx, &opts, inst, (canon_borrow_scope){0});
+  CANON_TRAP_IF(inst->store, trap, ptr % 4, CANON_R_EVENT_UNALIGNED,
+                (unsigned long long)ptr);
+  CANON_TRAP_IF(inst->store, trap, canon_out_of_bounds(&cx, ptr, 8),
+                CANON_R_EVENT_OUT_OF_BOUNDS, (unsigned long long)ptr);
   const canon_type *u32 = canon_type_prim(CANON_U32);
   canon_value *p1 = canon_value_uint(CANON_U32, e.p1);
   canon_value *p2 = canon_value_uint(CANON_U32, e.p2);

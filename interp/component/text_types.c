@@ -619,21 +619,6 @@ bool cp_core_type_field(cp *p, const sx_node *f, size_t start) {
   return cp_emit_core_type(p, t, id, f) != UINT32_MAX;
 }
 
-/* A function type as bytes: the two counts, then the value types.  NULL
- * when out of memory. */
-static char *functype_key(const core_functype *ft, size_t *len) {
-  uint32_t head[2] = {ft->nparams, ft->nresults};
-  size_t np = ft->nparams * sizeof *ft->params;
-  size_t nr = ft->nresults * sizeof *ft->results;
-  *len = sizeof head + np + nr;
-  char *k = malloc(*len);
-  if (!k) return NULL;
-  memcpy(k, head, sizeof head);
-  if (np) memcpy(k + sizeof head, ft->params, np);
-  if (nr) memcpy(k + sizeof head + np, ft->results, nr);
-  return k;
-}
-
 /* The core type index of the first function type of the current module
  * type equal to ft: 1 (and *out), 0 if none, -1 when out of memory.  The
  * declarations are indexed as they come, so each lookup is O(1) (a scan
@@ -648,7 +633,7 @@ static int find_functype(cp *p, const core_functype *ft, uint32_t *out) {
     uint32_t idx = s->next_typeidx++;
     if (d->type->kind != COMP_CORE_TYPE_FUNC) continue;
     size_t len;
-    char *k = functype_key(&d->type->func, &len);
+    char *k = core_functype_key(&d->type->func, &len);
     if (!k || !cp_grow(p, (void **)&s->fkeys, s->nfkeys, &s->capfkeys,
                        sizeof *s->fkeys)) {
       free(k);
@@ -659,7 +644,7 @@ static int find_functype(cp *p, const core_functype *ft, uint32_t *out) {
       return -1;
   }
   size_t len;
-  char *k = functype_key(ft, &len);
+  char *k = core_functype_key(ft, &len);
   if (!k) return -1;
   bool found = cm_nameset_find(&s->ftypes, k, len, 0, out);
   free(k);

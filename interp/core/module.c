@@ -148,6 +148,19 @@ uint32_t core_module_ntags_total(const core_module *m) {
   return m->ntag_imports + m->ntags;
 }
 
+char *core_functype_key(const core_functype *ft, size_t *len) {
+  uint32_t head[2] = {ft->nparams, ft->nresults};
+  size_t np = ft->nparams * sizeof *ft->params;
+  size_t nr = ft->nresults * sizeof *ft->results;
+  *len = sizeof head + np + nr;
+  char *k = malloc(*len);
+  if (!k) return NULL;
+  memcpy(k, head, sizeof head);
+  if (np) memcpy(k + sizeof head, ft->params, np);
+  if (nr) memcpy(k + sizeof head + np, ft->results, nr);
+  return k;
+}
+
 bool core_functype_equal(const core_functype *a, const core_functype *b) {
   return a->nparams == b->nparams && a->nresults == b->nresults &&
          (a->nparams == 0 ||

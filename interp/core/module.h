@@ -300,5 +300,9 @@ typedef struct core_opinfo {
 extern const core_opinfo core_opinfo_table[CORE_OP_COUNT];
 
 bool core_functype_equal(const core_functype *a, const core_functype *b);
+/* ft as bytes, the two counts then the value types: equal types give equal
+ * keys (a hash key for the text parsers' type indexes).  malloc'd; NULL
+ * when out of memory. */
+char *core_functype_key(const core_functype *ft, size_t *len);
 
 #endif

@@ -260,28 +260,13 @@ bool tp_push_valtype(tp *p, core_valtype **arr, uint32_t *n, core_valtype t) {
   return true;
 }
 
-/* A function type as bytes (a key of p->type_ix): the two counts, then
- * the value types.  NULL when out of memory. */
-static char *functype_key(const core_functype *ft, size_t *len) {
-  uint32_t head[2] = {ft->nparams, ft->nresults};
-  size_t np = ft->nparams * sizeof *ft->params;
-  size_t nr = ft->nresults * sizeof *ft->results;
-  *len = sizeof head + np + nr;
-  char *k = malloc(*len);
-  if (!k) return NULL;
-  memcpy(k, head, sizeof head);
-  if (np) memcpy(k + sizeof head, ft->params, np);
-  if (nr) memcpy(k + sizeof head + np, ft->results, nr);
-  return k;
-}
-
 /* Adds m->types[types_indexed..] to p->type_ix (the first of equal types
  * keeps its index). */
 static bool index_types(tp *p) {
   core_module *m = p->m;
   for (; p->types_indexed < m->ntypes; p->types_indexed++) {
     size_t len;
-    char *k = functype_key(&m->types[p->types_indexed], &len);
+    char *k = core_functype_key(&m->types[p->types_indexed], &len);
     char **keys = k ? tp_grow(p, p->type_keys, &p->cap_type_keys,
                               p->ntype_keys, sizeof *keys)
                     : NULL;
@@ -305,7 +290,7 @@ bool tp_functype_index(tp *p, const core_functype *ft, uint32_t *out) {
   core_module *m = p->m;
   if (!index_types(p)) return false;
   size_t len;
-  char *k = functype_key(ft, &len);
+  char *k = core_functype_key(ft, &len);
   if (!k) {
     cm_error_set(p->err, CM_IO, "out of memory");
     return false;
