@@ -103,6 +103,15 @@ def test_imports_usage():
     assert r.rc == 1
 
 
+def test_imports_of_a_malformed_script_fails(tmp_path):
+    """A script that does not parse is an error (exit 1, the reason), not
+    an empty map."""
+    bad = tmp_path / "bad.wast"
+    bad.write_bytes(b"(component (core module $m (func (i32.bogus))))")
+    r = cmrun.run([CMREF, "imports", str(bad)], TIMEOUT)
+    assert r.rc == 1 and "malformed" in r.err, r.err
+
+
 # ---- reading scripts ---------------------------------------------------------
 
 def test_value_constants():

@@ -21,7 +21,8 @@ static const char usage[] =
     "what each import is: a canon built-in by name, \"lower\", or nothing),\n"
     "and each `canon lift` (which core exports are its callee, callback,\n"
     "post-return and realloc).  Exit status 0, or 1 if the script cannot\n"
-    "be read.\n";
+    "be read or parsed or one of its modules or components fails (the map\n"
+    "would be incomplete).\n";
 
 int wast_imports_main(int argc, char **argv) {
   if (argc == 1 && (!strcmp(argv[0], "-h") || !strcmp(argv[0], "--help"))) {
@@ -45,14 +46,20 @@ int wast_imports_main(int argc, char **argv) {
   wast_file_result *f = wast_results_add_file(&res, argv[0]);
   wast_run_file(argv[0], &wo, f);
   wast_results_close_file(&res, f);
-  /* An unreadable script is one failed command at line 0. */
+  /* The map is incomplete when the script cannot be read (a failed
+   * command at line 0), does not parse (kind "script"), or one of its
+   * modules or components failed; failed assertions leave it whole. */
   int rc = 0;
-  for (size_t i = 0; i < f->ncmds; i++)
-    if (f->cmds[i].line == 0 && f->cmds[i].status == WAST_FAIL) {
-      fprintf(stderr, "cmref imports: %s: %s\n", argv[0],
-              f->cmds[i].message ? f->cmds[i].message : "error");
+  for (size_t i = 0; i < f->ncmds; i++) {
+    const wast_cmd_result *c = &f->cmds[i];
+    if (c->status == WAST_FAIL &&
+        (c->line == 0 || !strcmp(c->kind, "script") ||
+         !strcmp(c->kind, "component") || !strcmp(c->kind, "module"))) {
+      fprintf(stderr, "cmref imports: %s:%u: %s\n", argv[0], c->line,
+              c->message ? c->message : "error");
       rc = 1;
     }
+  }
   wast_results_free(&res);
   comp_imap_free(m);
   return rc;
