@@ -1,6 +1,7 @@
 /* comp_values.c -- parsing component value constants (see comp_values.h). */
 #include "comp_values.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -206,4 +207,35 @@ bool wast_comp_parse_value(const sx_node *n, canon_value **out,
   sx_error(err, n, "unknown component value constant %.*s",
            (int)n->items[0]->len, n->items[0]->text);
   return false;
+}
+
+/* One alternative of an expected result: parse it, compare, print it. */
+static bool match_alt(const sx_node *n, const canon_value *v, bool *match,
+                      char *text, size_t textn, cm_error *err) {
+  canon_value *want = NULL;
+  if (!wast_comp_parse_value(n, &want, err)) return false;
+  *match = *match || canon_value_equal(want, v);
+  char *s = canon_value_to_string(want);
+  snprintf(text, textn, "%s", s ? s : "?");
+  free(s);
+  canon_value_free(want);
+  return true;
+}
+
+bool wast_comp_match(const sx_node *n, const canon_value *v, bool *match,
+                     char *text, size_t textn, cm_error *err) {
+  *match = false;
+  if (!sx_is_form(n, "either")) return match_alt(n, v, match, text, textn, err);
+  if (n->n < 2) return bad(err, n, "either without results");
+  size_t used = (size_t)snprintf(text, textn, "(either");
+  for (size_t i = 1; i < n->n; i++) {
+    if (sx_is_form(n->items[i], "either"))
+      return bad(err, n->items[i], "either inside either");
+    char alt[600];
+    if (!match_alt(n->items[i], v, match, alt, sizeof alt, err)) return false;
+    if (used < textn)
+      used += (size_t)snprintf(text + used, textn - used, " %s", alt);
+  }
+  if (used < textn) snprintf(text + used, textn - used, ")");
+  return true;
 }

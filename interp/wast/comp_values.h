@@ -20,4 +20,12 @@
  * On failure err is CM_MALFORMED with the node's position. */
 bool wast_comp_parse_value(const sx_node *n, canon_value **out, cm_error *err);
 
+/* Does v match the expected-result form n of `assert_return`: a constant,
+ * or `(either c+)`, any of the constants (the core suite's form for a
+ * result the spec leaves open, extended to component values)?  text gets
+ * the form as printed (for a failure message).  false, with err set, if a
+ * form is not a constant. */
+bool wast_comp_match(const sx_node *n, const canon_value *v, bool *match,
+                     char *text, size_t textn, cm_error *err);
+
 #endif
