@@ -4,7 +4,8 @@
 ;; Rules: task.cancel/not-requested, task.cancel/sync, task.return/resolved,
 ;;   subtask.cancel/delivered, subtask.cancel/requested,
 ;;   subtask.cancel/sync-in-set, subtask/not-subtask (cancel and drop),
-;;   subtask.drop/not-resolved.
+;;   subtask.drop/not-resolved (STARTING, STARTED -- subtask.wast -- and
+;;   resolved but not delivered).
 ;;
 ;; Spec (definitions.py):
 ;;   Task.State: INITIAL, STARTED, PENDING_CANCEL, CANCEL_DELIVERED,
@@ -35,7 +36,13 @@
 ;;     isinstance(subtask, Subtask)).
 ;;   canon_lower (async): a call not resolved when the callee blocks gets
 ;;     a handle: state | (index << 4), STARTED = 1, first handle 1: 0x11.
-;;   Subtask.State: RETURNED = 2, CANCELLED_BEFORE_RETURNED = 4.
+;;   Subtask.State: STARTING = 0, RETURNED = 2, CANCELLED_BEFORE_STARTED
+;;     = 3, CANCELLED_BEFORE_RETURNED = 4.
+;;   Task.enter_implicit_thread: with inst.backpressure > 0 the callee's
+;;     thread waits (cancellable) before it starts: the subtask stays
+;;     STARTING (0x10).  Task.request_cancellation in state INITIAL:
+;;     CANCEL_DELIVERED, the waiting thread resumes cancelled, Task.cancel
+;;     resolves it: CANCELLED_BEFORE_STARTED, during subtask.cancel.
 ;; Scheduling: every wait below is on something not yet ready and every
 ;; blocked thread has exactly one way to become ready, so no choice is
 ;; involved (Thread.wait_until returns early only when ready_func() is
@@ -49,6 +56,7 @@
       (import "" "thread.index" (func $thread.index (result i32)))
       (import "" "suspend" (func $suspend (result i32)))
       (import "" "resume-later" (func $resume-later (param i32)))
+      (import "" "bp.inc" (func $bp.inc))
       (global $mode (mut i32) (i32.const 0))
       (global $idx1 (mut i32) (i32.const 0))
       (global $idx2 (mut i32) (i32.const 0))
@@ -85,6 +93,7 @@
         (drop (call $suspend))
         (call $task.return (i32.const 8)))
       (func (export "wake") (call $resume-later (global.get $idx1)))
+      (func (export "bp-on") (call $bp.inc))
       ;; state STARTED, no cancellation requested
       (func (export "started") (call $task.cancel))
       ;; a synchronously lifted function
@@ -95,7 +104,9 @@
     (canon thread.index (core func $thread.index))
     (canon thread.suspend (core func $suspend))
     (canon thread.resume-later (core func $resume-later))
+    (canon backpressure.inc (core func $bp.inc))
     (core instance $m (instantiate $M (with "" (instance
+      (export "bp.inc" (func $bp.inc))
       (export "task.return" (func $task.return)) (export "task.cancel" (func $task.cancel))
       (export "ws.new" (func $ws.new)) (export "thread.index" (func $thread.index))
       (export "suspend" (func $suspend)) (export "resume-later" (func $resume-later))))))
@@ -105,6 +116,7 @@
       (canon lift (core func $m "stuck") async))
     (func (export "stuck2") async (result u32) (canon lift (core func $m "stuck2") async))
     (func (export "wake") (canon lift (core func $m "wake")))
+    (func (export "bp-on") (canon lift (core func $m "bp-on")))
     (func (export "started") async (result u32) (canon lift (core func $m "started") async))
     (func (export "sync") (result u32) (canon lift (core func $m "sync"))))
   (component $Caller
@@ -112,12 +124,14 @@
     (import "stuck" (func $stuck async (param "m" u32) (result u32)))
     (import "stuck2" (func $stuck2 async (result u32)))
     (import "wake" (func $wake))
+    (import "bp-on" (func $bp-on))
     (core module $Mem (memory (export "mem") 1))
     (core instance $mem (instantiate $Mem))
     (core func $f' (canon lower (func $f) async (memory (core memory $mem "mem"))))
     (core func $stuck' (canon lower (func $stuck) async (memory (core memory $mem "mem"))))
     (core func $stuck2' (canon lower (func $stuck2) async (memory (core memory $mem "mem"))))
     (core func $wake' (canon lower (func $wake)))
+    (core func $bp-on' (canon lower (func $bp-on)))
     (canon subtask.cancel (core func $cancel))
     (canon subtask.cancel async (core func $cancel-async))
     (canon subtask.drop (core func $subtask.drop))
@@ -131,6 +145,7 @@
       (import "" "stuck" (func $stuck (param i32 i32) (result i32)))
       (import "" "stuck2" (func $stuck2 (param i32) (result i32)))
       (import "" "wake" (func $wake))
+      (import "" "bp-on" (func $bp-on))
       (import "" "cancel" (func $cancel (param i32) (result i32)))
       (import "" "cancel-async" (func $cancel-async (param i32) (result i32)))
       (import "" "subtask.drop" (func $subtask.drop (param i32)))
@@ -157,6 +172,18 @@
         (call $subtask.drop (i32.const 1))
         (call $task.return (i32.add (i32.mul (local.get $c) (i32.const 100))
                                     (i32.load (i32.const 16)))))
+      ;; backpressure keeps the callee from starting: STARTING (0x10);
+      ;; mode 1: drop it, 2: cancel it twice, 3: cancel (returns
+      ;; CANCELLED_BEFORE_STARTED at once) and drop it
+      (func (export "starting") (param $m i32)
+        (local $c i32)
+        (call $bp-on)
+        (if (i32.ne (call $f (i32.const 0) (i32.const 16)) (i32.const 0x10)) (then unreachable))
+        (if (i32.eq (local.get $m) (i32.const 1)) (then (call $subtask.drop (i32.const 1)) unreachable))
+        (local.set $c (call $cancel-async (i32.const 1)))
+        (if (i32.eq (local.get $m) (i32.const 2)) (then (drop (call $cancel (i32.const 1))) unreachable))
+        (call $subtask.drop (i32.const 1))
+        (call $task.return (local.get $c)))
       ;; the callee is suspended, not cancellable: PENDING_CANCEL
       (func (export "pending") (param $m i32)
         (local $s i32)
@@ -202,13 +229,16 @@
     (core instance $m (instantiate $M (with "" (instance
       (export "mem" (memory $mem "mem")) (export "f" (func $f'))
       (export "stuck" (func $stuck')) (export "stuck2" (func $stuck2'))
-      (export "wake" (func $wake')) (export "cancel" (func $cancel))
+      (export "wake" (func $wake')) (export "bp-on" (func $bp-on'))
+      (export "cancel" (func $cancel))
       (export "cancel-async" (func $cancel-async))
       (export "subtask.drop" (func $subtask.drop)) (export "ws.new" (func $ws.new))
       (export "ws.wait" (func $ws.wait)) (export "join" (func $join))
       (export "task.return" (func $task.return))))))
     (func (export "delivered") async (param "m" u32) (result u32)
       (canon lift (core func $m "delivered") async))
+    (func (export "starting") async (param "m" u32) (result u32)
+      (canon lift (core func $m "starting") async))
     (func (export "pending") async (param "m" u32) (result u32)
       (canon lift (core func $m "pending") async))
     (func (export "undelivered") async (param "m" u32) (result u32)
@@ -216,8 +246,10 @@
   (instance $callee (instantiate $Callee))
   (instance $caller (instantiate $Caller
     (with "f" (func $callee "f")) (with "stuck" (func $callee "stuck"))
-    (with "stuck2" (func $callee "stuck2")) (with "wake" (func $callee "wake"))))
+    (with "stuck2" (func $callee "stuck2")) (with "wake" (func $callee "wake"))
+    (with "bp-on" (func $callee "bp-on"))))
   (func (export "delivered") (alias export $caller "delivered"))
+  (func (export "starting") (alias export $caller "starting"))
   (func (export "pending") (alias export $caller "pending"))
   (func (export "undelivered") (alias export $caller "undelivered"))
   (func (export "started") (alias export $callee "started"))
@@ -273,3 +305,11 @@
 (assert_trap (invoke "undelivered" (u32.const 5)) "handle index 3 is not a subtask")
 (component instance $t $T)
 (assert_trap (invoke "undelivered" (u32.const 6)) "handle index 3 is not a subtask")
+;; STARTING: subtask.drop traps; subtask.cancel resolves it at once as
+;; CANCELLED_BEFORE_STARTED (3), which it delivers: a second cancel traps.
+(component instance $t $T)
+(assert_return (invoke "starting" (u32.const 3)) (u32.const 3))
+(component instance $t $T)
+(assert_trap (invoke "starting" (u32.const 1)) "cannot drop a subtask which has not yet resolved")
+(component instance $t $T)
+(assert_trap (invoke "starting" (u32.const 2)) "`subtask.cancel` called after terminal status delivered")
