@@ -12,6 +12,11 @@
 ;; (canon_error_context_new: the empty string under DETERMINISTIC_PROFILE or
 ;; random.randint(0,1), else a host-defined transformation of the string),
 ;; so no assertion here looks at a message.
+;; Also cmref/debug-message-out-of-bounds, cmref's own rule: store_string
+;; writes the (pointer, length) pair with store_int at the guest's ptr,
+;; which the spec does not check at all (docs/findings.md, "Where the spec
+;; asserts what a guest controls"); cmref traps when the 8 bytes are
+;; beyond the memory, and only then: 65528 + 8 = 65536 is allowed.
 (component definition $T
   (component $B
     (canon error-context.drop (core func $ec.drop))
@@ -61,6 +66,10 @@
         (call $ec.msg (local.get $e) (i32.const 0x20))
         (call $ec.drop (local.get $e))
         (local.get $e))
+      ;; the message's pair stored at ptr
+      (func (export "msg-at") (param $ptr i32) (result i32)
+        (call $ec.msg (call $new) (local.get $ptr))
+        (i32.const 1))
       ;; passed to $B, which drops its handle 1 and returns it
       (func (export "pass") (result i32) (call $take (call $new)))
       ;; other kinds of handle
@@ -82,6 +91,7 @@
       (export "f.new" (func $f.new)) (export "ws.new" (func $ws.new))))))
     (func (export "use") (result u32) (canon lift (core func $m "use")))
     (func (export "pass") (result u32) (canon lift (core func $m "pass")))
+    (func (export "msg-at") (param "ptr" u32) (result u32) (canon lift (core func $m "msg-at")))
     (func (export "msg-of-stream") (canon lift (core func $m "msg-of-stream")))
     (func (export "drop-wset") (canon lift (core func $m "drop-wset")))
     (func (export "drop-future") (canon lift (core func $m "drop-future")))
@@ -91,6 +101,7 @@
   (instance $a (instantiate $A (with "take" (func $b "take"))))
   (export "use" (func $a "use"))
   (export "pass" (func $a "pass"))
+  (export "msg-at" (func $a "msg-at"))
   (export "msg-of-stream" (func $a "msg-of-stream"))
   (export "drop-wset" (func $a "drop-wset"))
   (export "drop-future" (func $a "drop-future"))
@@ -110,6 +121,12 @@
 (assert_trap (invoke "drop-future") "is not an error-context")
 (component instance $t $T)
 (assert_trap (invoke "pass-wset") "is not an error-context")
+;; cmref/debug-message-out-of-bounds (cmref's choice where the spec has no check)
+(component instance $t $T)
+(assert_return (invoke "msg-at" (u32.const 65528)) (u32.const 1))
+(assert_trap (invoke "msg-at" (u32.const 65529)) "pointer out of bounds of memory")
+(component instance $t $T)
+(assert_trap (invoke "msg-at" (u32.const 0xfffffffc)) "pointer out of bounds of memory")
 ;; table.get/free-slot
 (component instance $t $T)
 (assert_trap (invoke "msg-after-drop") "unknown handle index 1")
