@@ -77,7 +77,8 @@
     (func $blocked (param i32) (if (i32.ne (local.get 0) (i32.const -1)) (then unreachable)))
     (func $cancelled (param i32) (if (i32.ne (local.get 0) (i32.const 2)) (then unreachable)))
     ;; the export: make them (a read or write with nobody on the other
-    ;; end is BLOCKED, -1) and an error context, then (mode >= 100) make
+    ;; end is BLOCKED, -1) and for modes 15 and 16 an error
+    ;; context, then (mode >= 100) make
     ;; mode - 100's call itself
     (func (export "run") (param $mode i32) (result i32)
       (local $e i64)
@@ -97,7 +98,10 @@
       (local.set $e (call $future.new))
       (global.set $fw.w (call $hi (local.get $e)))
       (call $blocked (call $future.write (global.get $fw.w) (i32.const 0x100)))
-      (global.set $ec (call $ec.new (i32.const 0) (i32.const 0)))
+      ;; (only where it is used: what error-context.new keeps is an open
+      ;; choice, and fewer choices keep --explore exhaustive)
+      (if (i32.ge_u (i32.rem_u (local.get $mode) (i32.const 100)) (i32.const 15))
+        (then (global.set $ec (call $ec.new (i32.const 0) (i32.const 0)))))
       (if (i32.ge_u (local.get $mode) (i32.const 100))
         (then (call $do (i32.sub (local.get $mode) (i32.const 100)))))
       (local.get $mode))
