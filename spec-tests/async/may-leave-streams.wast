@@ -77,9 +77,8 @@
     (func $blocked (param i32) (if (i32.ne (local.get 0) (i32.const -1)) (then unreachable)))
     (func $cancelled (param i32) (if (i32.ne (local.get 0) (i32.const 2)) (then unreachable)))
     ;; the export: make them (a read or write with nobody on the other
-    ;; end is BLOCKED, -1) and for modes 15 and 16 an error
-    ;; context, then (mode >= 100) make
-    ;; mode - 100's call itself
+    ;; end is BLOCKED, -1) and, for modes 15 and 16, an error context;
+    ;; then (mode >= 100) make mode - 100's call itself
     (func (export "run") (param $mode i32) (result i32)
       (local $e i64)
       (local.set $e (call $stream.new))
