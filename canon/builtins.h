@@ -16,8 +16,10 @@
 #include <stdint.h>
 
 #include "canon_call.h"
+#include "handles.h"
 #include "instance.h"
 #include "rules.h"
+#include "waitable.h"
 
 /* The common start of the built-ins: thread = current_thread();
  * trap_if(not thread.task.inst.may_leave).  Core code run while
@@ -90,22 +92,69 @@ bool canon_subtask_drop(canon_ComponentInstance *inst, uint32_t i,
 
 /* canon stream.new / future.new (t: the element type, NULL for none):
  * *out = readable index | (writable index << 32) */
-bool canon_stream_new(canon_ComponentInstance *inst, bool future, const canon_type *t,
+bool canon_stream_new(canon_ComponentInstance *inst, const canon_type *t,
                       uint64_t *out, canon_trap *trap);
-/* canon {stream,future}.{read,write}: stream_copy / future_copy (n is
- * ignored for futures) */
-bool canon_copy_builtin(canon_ComponentInstance *inst, bool future, bool readable,
-                        const canon_type *t, const canon_CanonicalOptions *opts,
-                        uint32_t i, uint64_t ptr, uint64_t n, uint32_t *out,
+bool canon_future_new(canon_ComponentInstance *inst, const canon_type *t,
+                      uint64_t *out, canon_trap *trap);
+/* canon stream.read / stream.write, by stream_copy; EndT is the kind of
+ * end (CANON_ENTRY_STREAM_READABLE: a ReadableStreamEnd, whose buffer is
+ * a WritableBufferGuestImpl) */
+bool canon_stream_read(canon_ComponentInstance *inst, const canon_type *t,
+                       const canon_CanonicalOptions *opts, uint32_t i,
+                       uint64_t ptr, uint64_t n, uint32_t *out,
+                       canon_trap *trap);
+bool canon_stream_write(canon_ComponentInstance *inst, const canon_type *t,
+                        const canon_CanonicalOptions *opts, uint32_t i,
+                        uint64_t ptr, uint64_t n, uint32_t *out,
                         canon_trap *trap);
-/* canon {stream,future}.cancel-{read,write}: cancel_copy */
-bool canon_cancel_copy_builtin(canon_ComponentInstance *inst, bool future,
-                               bool readable, const canon_type *t, bool async_,
-                               uint32_t i, uint32_t *out, canon_trap *trap);
-/* canon {stream,future}.drop-{readable,writable} */
-bool canon_copy_end_drop_builtin(canon_ComponentInstance *inst, bool future,
-                                 bool readable, const canon_type *t,
-                                 uint32_t i, canon_trap *trap);
+bool canon_stream_copy(canon_ComponentInstance *inst, canon_entry_kind EndT,
+                       canon_EventCode event_code, const canon_type *t,
+                       const canon_CanonicalOptions *opts, uint32_t i,
+                       uint64_t ptr, uint64_t n, uint32_t *out,
+                       canon_trap *trap);
+/* canon future.read / future.write, by future_copy */
+bool canon_future_read(canon_ComponentInstance *inst, const canon_type *t,
+                       const canon_CanonicalOptions *opts, uint32_t i,
+                       uint64_t ptr, uint32_t *out, canon_trap *trap);
+bool canon_future_write(canon_ComponentInstance *inst, const canon_type *t,
+                        const canon_CanonicalOptions *opts, uint32_t i,
+                        uint64_t ptr, uint32_t *out, canon_trap *trap);
+bool canon_future_copy(canon_ComponentInstance *inst, canon_entry_kind EndT,
+                       canon_EventCode event_code, const canon_type *t,
+                       const canon_CanonicalOptions *opts, uint32_t i,
+                       uint64_t ptr, uint32_t *out, canon_trap *trap);
+/* canon {stream,future}.cancel-{read,write}, by cancel_copy */
+bool canon_stream_cancel_read(canon_ComponentInstance *inst,
+                              const canon_type *t, bool async_, uint32_t i,
+                              uint32_t *out, canon_trap *trap);
+bool canon_stream_cancel_write(canon_ComponentInstance *inst,
+                               const canon_type *t, bool async_, uint32_t i,
+                               uint32_t *out, canon_trap *trap);
+bool canon_future_cancel_read(canon_ComponentInstance *inst,
+                              const canon_type *t, bool async_, uint32_t i,
+                              uint32_t *out, canon_trap *trap);
+bool canon_future_cancel_write(canon_ComponentInstance *inst,
+                               const canon_type *t, bool async_, uint32_t i,
+                               uint32_t *out, canon_trap *trap);
+bool canon_cancel_copy(canon_ComponentInstance *inst, canon_entry_kind EndT,
+                       canon_EventCode event_code, const canon_type *t,
+                       bool async_, uint32_t i, uint32_t *out,
+                       canon_trap *trap);
+/* canon {stream,future}.drop-{readable,writable}, by drop */
+bool canon_stream_drop_readable(canon_ComponentInstance *inst,
+                                const canon_type *t, uint32_t i,
+                                canon_trap *trap);
+bool canon_stream_drop_writable(canon_ComponentInstance *inst,
+                                const canon_type *t, uint32_t hi,
+                                canon_trap *trap);
+bool canon_future_drop_readable(canon_ComponentInstance *inst,
+                                const canon_type *t, uint32_t i,
+                                canon_trap *trap);
+bool canon_future_drop_writable(canon_ComponentInstance *inst,
+                                const canon_type *t, uint32_t hi,
+                                canon_trap *trap);
+bool canon_drop(canon_ComponentInstance *inst, canon_entry_kind EndT,
+                const canon_type *t, uint32_t hi, canon_trap *trap);
 
 /* A core table as canon/ sees it, for thread.new-indirect: get(i) gives
  * the function at i, checked to have the core type (param i32), or traps

@@ -21,9 +21,17 @@ static canon_entry_kind end_kind(bool future, bool readable) {
                             : CANON_ENTRY_STREAM_WRITABLE);
 }
 
+static bool is_future(canon_entry_kind k) {
+  return k == CANON_ENTRY_FUTURE_READABLE || k == CANON_ENTRY_FUTURE_WRITABLE;
+}
+
+static bool is_readable(canon_entry_kind k) {
+  return k == CANON_ENTRY_FUTURE_READABLE || k == CANON_ENTRY_STREAM_READABLE;
+}
+
 /* canon stream.new / future.new: packed ri | (wi << 32) */
-bool canon_stream_new(canon_ComponentInstance *inst, bool future, const canon_type *t,
-                      uint64_t *out, canon_trap *trap) {
+static bool new_ends(canon_ComponentInstance *inst, bool future,
+                     const canon_type *t, uint64_t *out, canon_trap *trap) {
   canon_Thread *th = NULL;
   if (!canon_builtin_prologue(inst,
                               future ? CANON_R_FUTURE_NEW_MAY_LEAVE
@@ -47,6 +55,18 @@ bool canon_stream_new(canon_ComponentInstance *inst, bool future, const canon_ty
   return true;
 }
 
+/* canon stream.new */
+bool canon_stream_new(canon_ComponentInstance *inst, const canon_type *t,
+                      uint64_t *out, canon_trap *trap) {
+  return new_ends(inst, false, t, out, trap);
+}
+
+/* canon future.new */
+bool canon_future_new(canon_ComponentInstance *inst, const canon_type *t,
+                      uint64_t *out, canon_trap *trap) {
+  return new_ends(inst, true, t, out, trap);
+}
+
 /* handles.get(i), trap_if(not isinstance(e, EndT)),
  * trap_if(e.shared.t != t) */
 static bool get_end(canon_ComponentInstance *inst, uint32_t i, canon_entry_kind kind,
@@ -66,8 +86,7 @@ static bool get_end(canon_ComponentInstance *inst, uint32_t i, canon_entry_kind 
 static bool check_idle(canon_ComponentInstance *inst, const canon_CopyEnd *e,
                        canon_trap *trap) {
   bool future = e->shared->future;
-  bool readable = e->kind == CANON_ENTRY_FUTURE_READABLE ||
-                  e->kind == CANON_ENTRY_STREAM_READABLE;
+  bool readable = is_readable(e->kind);
   static const canon_rule done[2][2] = {
       {CANON_R_STREAM_WRITE_DONE, CANON_R_STREAM_READ_DONE},
       {CANON_R_FUTURE_WRITE_DONE, CANON_R_FUTURE_READ_DONE}};
@@ -97,47 +116,126 @@ static bool finish(canon_ComponentInstance *inst, canon_CopyEnd *e, canon_Thread
   return true;
 }
 
-/* stream_copy / future_copy: readable = ReadableStreamEnd /
- * ReadableFutureEnd (with a WritableBufferGuestImpl), else the writable
- * end; n is 1 for futures */
-bool canon_copy_builtin(canon_ComponentInstance *inst, bool future, bool readable,
-                        const canon_type *t, const canon_CanonicalOptions *opts,
-                        uint32_t i, uint64_t ptr, uint64_t n, uint32_t *out,
-                        canon_trap *trap) {
+/* The steps stream_copy and future_copy share (n is 1 for futures). */
+static bool copy(canon_ComponentInstance *inst, canon_entry_kind EndT,
+                 canon_EventCode event_code, const canon_type *t,
+                 const canon_CanonicalOptions *opts, uint32_t i, uint64_t ptr,
+                 uint64_t n, uint32_t *out, canon_trap *trap) {
   canon_Thread *th = NULL;
   canon_CopyEnd *e = NULL;
-  canon_entry_kind kind = end_kind(future, readable);
+  bool future = is_future(EndT);
   if (!canon_builtin_prologue(inst,
                               future ? CANON_R_FUTURE_COPY_MAY_LEAVE
                                      : CANON_R_STREAM_COPY_MAY_LEAVE,
                               &th, trap) ||
-      !get_end(inst, i, kind, t, &e, trap) || !check_idle(inst, e, trap))
+      !get_end(inst, i, EndT, t, &e, trap) || !check_idle(inst, e, trap))
     return false;
   CANON_TRAP_IF(inst->store, trap, canon_Waitable_in_waitable_set(&e->w) && !opts->async,
                 future ? CANON_R_FUTURE_COPY_SYNC_IN_SET
                        : CANON_R_STREAM_COPY_SYNC_IN_SET);
-  if (!canon_BufferGuestImpl_init(&e->buffer, t, opts, inst, ptr, future ? 1 : n, trap))
+  if (!canon_BufferGuestImpl_init(&e->buffer, t, opts, inst, ptr, n, trap))
     return false;
   e->index = i;
-  e->event_code = future ? (readable ? CANON_EVENT_FUTURE_READ
-                                     : CANON_EVENT_FUTURE_WRITE)
-                         : (readable ? CANON_EVENT_STREAM_READ
-                                     : CANON_EVENT_STREAM_WRITE);
+  e->event_code = event_code;
   e->state = CANON_COPY_COPYING;
   if (!canon_CopyEnd_copy(e, inst, trap)) return false;
   return finish(inst, e, th, opts->async, out, trap);
 }
 
+/* canon stream.read */
+bool canon_stream_read(canon_ComponentInstance *inst, const canon_type *t,
+                       const canon_CanonicalOptions *opts, uint32_t i,
+                       uint64_t ptr, uint64_t n, uint32_t *out,
+                       canon_trap *trap) {
+  return canon_stream_copy(inst, CANON_ENTRY_STREAM_READABLE,
+                           CANON_EVENT_STREAM_READ, t, opts, i, ptr, n, out,
+                           trap);
+}
+
+/* canon stream.write */
+bool canon_stream_write(canon_ComponentInstance *inst, const canon_type *t,
+                        const canon_CanonicalOptions *opts, uint32_t i,
+                        uint64_t ptr, uint64_t n, uint32_t *out,
+                        canon_trap *trap) {
+  return canon_stream_copy(inst, CANON_ENTRY_STREAM_WRITABLE,
+                           CANON_EVENT_STREAM_WRITE, t, opts, i, ptr, n, out,
+                           trap);
+}
+
+/* stream_copy */
+bool canon_stream_copy(canon_ComponentInstance *inst, canon_entry_kind EndT,
+                       canon_EventCode event_code, const canon_type *t,
+                       const canon_CanonicalOptions *opts, uint32_t i,
+                       uint64_t ptr, uint64_t n, uint32_t *out,
+                       canon_trap *trap) {
+  return copy(inst, EndT, event_code, t, opts, i, ptr, n, out, trap);
+}
+
+/* canon future.read */
+bool canon_future_read(canon_ComponentInstance *inst, const canon_type *t,
+                       const canon_CanonicalOptions *opts, uint32_t i,
+                       uint64_t ptr, uint32_t *out, canon_trap *trap) {
+  return canon_future_copy(inst, CANON_ENTRY_FUTURE_READABLE,
+                           CANON_EVENT_FUTURE_READ, t, opts, i, ptr, out,
+                           trap);
+}
+
+/* canon future.write */
+bool canon_future_write(canon_ComponentInstance *inst, const canon_type *t,
+                        const canon_CanonicalOptions *opts, uint32_t i,
+                        uint64_t ptr, uint32_t *out, canon_trap *trap) {
+  return canon_future_copy(inst, CANON_ENTRY_FUTURE_WRITABLE,
+                           CANON_EVENT_FUTURE_WRITE, t, opts, i, ptr, out,
+                           trap);
+}
+
+/* future_copy */
+bool canon_future_copy(canon_ComponentInstance *inst, canon_entry_kind EndT,
+                       canon_EventCode event_code, const canon_type *t,
+                       const canon_CanonicalOptions *opts, uint32_t i,
+                       uint64_t ptr, uint32_t *out, canon_trap *trap) {
+  return copy(inst, EndT, event_code, t, opts, i, ptr, 1, out, trap);
+}
+
+/* canon stream.cancel-read */
+bool canon_stream_cancel_read(canon_ComponentInstance *inst, const canon_type *t,
+                             bool async_, uint32_t i, uint32_t *out, canon_trap *trap) {
+  return canon_cancel_copy(inst, CANON_ENTRY_STREAM_READABLE, CANON_EVENT_STREAM_READ, t, async_, i, out,
+                           trap);
+}
+
+/* canon stream.cancel-write */
+bool canon_stream_cancel_write(canon_ComponentInstance *inst, const canon_type *t,
+                              bool async_, uint32_t i, uint32_t *out, canon_trap *trap) {
+  return canon_cancel_copy(inst, CANON_ENTRY_STREAM_WRITABLE, CANON_EVENT_STREAM_WRITE, t, async_, i, out,
+                           trap);
+}
+
+/* canon future.cancel-read */
+bool canon_future_cancel_read(canon_ComponentInstance *inst, const canon_type *t,
+                             bool async_, uint32_t i, uint32_t *out, canon_trap *trap) {
+  return canon_cancel_copy(inst, CANON_ENTRY_FUTURE_READABLE, CANON_EVENT_FUTURE_READ, t, async_, i, out,
+                           trap);
+}
+
+/* canon future.cancel-write */
+bool canon_future_cancel_write(canon_ComponentInstance *inst, const canon_type *t,
+                              bool async_, uint32_t i, uint32_t *out, canon_trap *trap) {
+  return canon_cancel_copy(inst, CANON_ENTRY_FUTURE_WRITABLE, CANON_EVENT_FUTURE_WRITE, t, async_, i, out,
+                           trap);
+}
+
 /* cancel_copy */
-bool canon_cancel_copy_builtin(canon_ComponentInstance *inst, bool future,
-                               bool readable, const canon_type *t, bool async_,
-                               uint32_t i, uint32_t *out, canon_trap *trap) {
+bool canon_cancel_copy(canon_ComponentInstance *inst, canon_entry_kind EndT,
+                       canon_EventCode event_code, const canon_type *t,
+                       bool async_, uint32_t i, uint32_t *out,
+                       canon_trap *trap) {
   canon_Thread *th = NULL;
   canon_CopyEnd *e = NULL;
-  canon_entry_kind kind = end_kind(future, readable);
+  bool readable = is_readable(EndT);
   if (!canon_builtin_prologue(inst, CANON_R_CANCEL_COPY_MAY_LEAVE, &th,
                               trap) ||
-      !get_end(inst, i, kind, t, &e, trap))
+      !get_end(inst, i, EndT, t, &e, trap))
     return false;
   CANON_TRAP_IF(inst->store, trap,
                 e->state != CANON_COPY_COPYING || e->w.has_sync_waiter,
@@ -145,26 +243,49 @@ bool canon_cancel_copy_builtin(canon_ComponentInstance *inst, bool future,
                          : CANON_R_CANCEL_COPY_NO_WRITE);
   CANON_TRAP_IF(inst->store, trap, canon_Waitable_in_waitable_set(&e->w) && !async_,
                 CANON_R_CANCEL_COPY_SYNC_IN_SET);
+  assert(e->event_code == event_code);
   e->state = CANON_COPY_CANCELLING_COPY;
   if (!canon_Waitable_has_pending_event(&e->w)) canon_SharedBase_cancel(e->shared);
   return finish(inst, e, th, async_, out, trap);
 }
 
-/* drop(EndT, t, hi): the end leaves the table */
-bool canon_copy_end_drop_builtin(canon_ComponentInstance *inst, bool future,
-                                 bool readable, const canon_type *t,
-                                 uint32_t i, canon_trap *trap) {
+/* canon stream.drop-readable */
+bool canon_stream_drop_readable(canon_ComponentInstance *inst, const canon_type *t,
+                               uint32_t i, canon_trap *trap) {
+  return canon_drop(inst, CANON_ENTRY_STREAM_READABLE, t, i, trap);
+}
+
+/* canon stream.drop-writable */
+bool canon_stream_drop_writable(canon_ComponentInstance *inst, const canon_type *t,
+                               uint32_t hi, canon_trap *trap) {
+  return canon_drop(inst, CANON_ENTRY_STREAM_WRITABLE, t, hi, trap);
+}
+
+/* canon future.drop-readable */
+bool canon_future_drop_readable(canon_ComponentInstance *inst, const canon_type *t,
+                               uint32_t i, canon_trap *trap) {
+  return canon_drop(inst, CANON_ENTRY_FUTURE_READABLE, t, i, trap);
+}
+
+/* canon future.drop-writable */
+bool canon_future_drop_writable(canon_ComponentInstance *inst, const canon_type *t,
+                               uint32_t hi, canon_trap *trap) {
+  return canon_drop(inst, CANON_ENTRY_FUTURE_WRITABLE, t, hi, trap);
+}
+
+/* drop(EndT, stream_or_future_t, hi): the end leaves the table */
+bool canon_drop(canon_ComponentInstance *inst, canon_entry_kind EndT,
+                const canon_type *t, uint32_t hi, canon_trap *trap) {
   canon_Thread *th = NULL;
   canon_CopyEnd *e = NULL;
-  canon_entry_kind kind = end_kind(future, readable);
   if (!canon_builtin_prologue(inst, CANON_R_DROP_END_MAY_LEAVE, &th, trap) ||
-      !get_end(inst, i, kind, t, &e, trap))
+      !get_end(inst, hi, EndT, t, &e, trap))
     return false;
   /* the spec removes first; checking first keeps the table whole when
    * drop traps (the store is unusable after a trap anyway) */
   if (!canon_CopyEnd_drop(e, inst->store, trap)) return false;
   canon_table_entry en;
-  if (!canon_Table_remove(&inst->handles, i, &en, trap)) return false;
+  if (!canon_Table_remove(&inst->handles, hi, &en, trap)) return false;
   canon_CopyEnd_free(e);
   return true;
 }

@@ -264,8 +264,8 @@ SG_CORE(cc_core) {
   /* a second cancellation traps: the copy is no longer in progress */
   canon_trap expected = {0};
   uint32_t ignored;
-  CHECK(!canon_cancel_copy_builtin(&t->inst, false, true, SG_U8, true, rsi,
-                                   &ignored, &expected));
+  CHECK(!canon_stream_cancel_read(&t->inst, SG_U8, true, rsi, &ignored,
+                                  &expected));
   sg_drop_end(&g, false, true, SG_U8, rsi);
   return SG_END;
 }

@@ -569,8 +569,7 @@ SG_CORE(fut_core) {
   uint32_t rfi, wfi;
   sg_new_ends(&g, true, SG_U8, &rfi, &wfi);
   canon_trap expected = {0};
-  CHECK(!canon_copy_end_drop_builtin(&t->inst, true, false, SG_U8, wfi,
-                                     &expected));
+  CHECK(!canon_future_drop_writable(&t->inst, SG_U8, wfi, &expected));
   return SG_END;
 }
 

@@ -323,7 +323,9 @@ static inline uint32_t sg_thread_new_indirect(sg *g, sg_table *t, uint32_t fi,
 static inline void sg_new_ends(sg *g, bool future, const canon_type *t,
                                uint32_t *r, uint32_t *w) {
   uint64_t packed = 0;
-  if (g->ok) sg_done(g, canon_stream_new(g->inst, future, t, &packed, g->trap));
+  if (g->ok)
+    sg_done(g, (future ? canon_future_new : canon_stream_new)(g->inst, t,
+                                                              &packed, g->trap));
   *r = (uint32_t)packed;
   *w = (uint32_t)(packed >> 32);
 }
@@ -333,8 +335,10 @@ static inline uint32_t sg_copy(sg *g, bool future, bool readable,
                                uint32_t i, uint64_t ptr, uint64_t n) {
   uint32_t r = 0;
   if (g->ok)
-    sg_done(g, canon_copy_builtin(g->inst, future, readable, t, opts, i, ptr,
-                                  n, &r, g->trap));
+    sg_done(g, future ? (readable ? canon_future_read : canon_future_write)(
+                            g->inst, t, opts, i, ptr, &r, g->trap)
+                      : (readable ? canon_stream_read : canon_stream_write)(
+                            g->inst, t, opts, i, ptr, n, &r, g->trap));
   return r;
 }
 #define sg_future_read(g, t, o, i, p) sg_copy(g, true, true, t, o, i, p, 1)
@@ -348,16 +352,22 @@ static inline uint32_t sg_cancel_copy(sg *g, bool future, bool readable,
                                       uint32_t i) {
   uint32_t r = 0;
   if (g->ok)
-    sg_done(g, canon_cancel_copy_builtin(g->inst, future, readable, t, async_,
-                                         i, &r, g->trap));
+    sg_done(g, (future ? (readable ? canon_future_cancel_read
+                                   : canon_future_cancel_write)
+                        : (readable ? canon_stream_cancel_read
+                                    : canon_stream_cancel_write))(
+                   g->inst, t, async_, i, &r, g->trap));
   return r;
 }
 /* {stream,future}.drop-{readable,writable} */
 static inline void sg_drop_end(sg *g, bool future, bool readable,
                                const canon_type *t, uint32_t i) {
   if (g->ok)
-    sg_done(g, canon_copy_end_drop_builtin(g->inst, future, readable, t, i,
-                                           g->trap));
+    sg_done(g, (future ? (readable ? canon_future_drop_readable
+                                   : canon_future_drop_writable)
+                        : (readable ? canon_stream_drop_readable
+                                    : canon_stream_drop_writable))(
+                   g->inst, t, i, g->trap));
 }
 
 /* The (result, progress) of a packed stream copy result. */

@@ -203,46 +203,56 @@ static bool call_builtin(comp_builtin_stub *b, const uint64_t *args,
     *ok = canon_subtask_drop(inst, (uint32_t)args[0], trap);
     return true;
   case COMP_CANON_STREAM_NEW:
+    *ok = canon_stream_new(inst, b->elem, &v, trap);
+    results[0] = v;
+    return true;
   case COMP_CANON_FUTURE_NEW:
-    *ok = canon_stream_new(inst, b->kind == COMP_CANON_FUTURE_NEW, b->elem, &v,
-                           trap);
+    *ok = canon_future_new(inst, b->elem, &v, trap);
     results[0] = v;
     return true;
   case COMP_CANON_STREAM_READ:
+    *ok = canon_stream_read(inst, b->elem, b->opts, (uint32_t)args[0], args[1],
+                            args[2], &r, trap);
+    break;
   case COMP_CANON_STREAM_WRITE:
-    *ok = canon_copy_builtin(inst, false, b->kind == COMP_CANON_STREAM_READ,
-                             b->elem, b->opts, (uint32_t)args[0], args[1],
-                             args[2], &r, trap);
+    *ok = canon_stream_write(inst, b->elem, b->opts, (uint32_t)args[0],
+                             args[1], args[2], &r, trap);
     break;
   case COMP_CANON_FUTURE_READ:
+    *ok = canon_future_read(inst, b->elem, b->opts, (uint32_t)args[0], args[1],
+                            &r, trap);
+    break;
   case COMP_CANON_FUTURE_WRITE:
-    *ok = canon_copy_builtin(inst, true, b->kind == COMP_CANON_FUTURE_READ,
-                             b->elem, b->opts, (uint32_t)args[0], args[1], 1,
-                             &r, trap);
+    *ok = canon_future_write(inst, b->elem, b->opts, (uint32_t)args[0],
+                             args[1], &r, trap);
     break;
   case COMP_CANON_STREAM_CANCEL_READ:
+    *ok = canon_stream_cancel_read(inst, b->elem, cd->async, (uint32_t)args[0],
+                                   &r, trap);
+    break;
   case COMP_CANON_STREAM_CANCEL_WRITE:
+    *ok = canon_stream_cancel_write(inst, b->elem, cd->async,
+                                    (uint32_t)args[0], &r, trap);
+    break;
   case COMP_CANON_FUTURE_CANCEL_READ:
+    *ok = canon_future_cancel_read(inst, b->elem, cd->async, (uint32_t)args[0],
+                                   &r, trap);
+    break;
   case COMP_CANON_FUTURE_CANCEL_WRITE:
-    *ok = canon_cancel_copy_builtin(
-        inst,
-        b->kind == COMP_CANON_FUTURE_CANCEL_READ ||
-            b->kind == COMP_CANON_FUTURE_CANCEL_WRITE,
-        b->kind == COMP_CANON_STREAM_CANCEL_READ ||
-            b->kind == COMP_CANON_FUTURE_CANCEL_READ,
-        b->elem, cd->async, (uint32_t)args[0], &r, trap);
+    *ok = canon_future_cancel_write(inst, b->elem, cd->async,
+                                    (uint32_t)args[0], &r, trap);
     break;
   case COMP_CANON_STREAM_DROP_READABLE:
+    *ok = canon_stream_drop_readable(inst, b->elem, (uint32_t)args[0], trap);
+    return true;
   case COMP_CANON_STREAM_DROP_WRITABLE:
+    *ok = canon_stream_drop_writable(inst, b->elem, (uint32_t)args[0], trap);
+    return true;
   case COMP_CANON_FUTURE_DROP_READABLE:
+    *ok = canon_future_drop_readable(inst, b->elem, (uint32_t)args[0], trap);
+    return true;
   case COMP_CANON_FUTURE_DROP_WRITABLE:
-    *ok = canon_copy_end_drop_builtin(
-        inst,
-        b->kind == COMP_CANON_FUTURE_DROP_READABLE ||
-            b->kind == COMP_CANON_FUTURE_DROP_WRITABLE,
-        b->kind == COMP_CANON_STREAM_DROP_READABLE ||
-            b->kind == COMP_CANON_FUTURE_DROP_READABLE,
-        b->elem, (uint32_t)args[0], trap);
+    *ok = canon_future_drop_writable(inst, b->elem, (uint32_t)args[0], trap);
     return true;
   case COMP_CANON_ERROR_CONTEXT_NEW:
     *ok = canon_error_context_new(inst, b->opts, args[0], args[1], &r, trap);
