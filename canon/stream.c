@@ -179,7 +179,7 @@ static bool transfer(canon_BufferGuestImpl *dst, canon_BufferGuestImpl *src, uin
 
 /* ---- the ends' closures ------------------------------------------------------ */
 
-static void shared_reset_pending(canon_SharedBase *s) {
+static void SharedBase_reset_pending(canon_SharedBase *s) {
   s->pending_inst = NULL;
   s->pending_buffer = NULL;
   s->pending_end = NULL;
@@ -190,7 +190,7 @@ static canon_event copy_event(canon_Waitable *w) {
   canon_CopyEnd *e = (canon_CopyEnd *)w;
   assert(canon_CopyEnd_copying(e));
   if (!e->shared->future) {
-    if (e->reclaim) shared_reset_pending(e->shared);
+    if (e->reclaim) SharedBase_reset_pending(e->shared);
     e->state = e->result == CANON_COPY_DROPPED ? CANON_COPY_DONE
                                                : CANON_COPY_IDLE;
     uint32_t packed = (uint32_t)e->result | (e->buffer.progress << 4);
@@ -238,7 +238,7 @@ canon_SharedBase *canon_SharedBase_new(bool future, const canon_type *t) {
   return s;
 }
 
-static void set_pending(canon_SharedBase *s, canon_ComponentInstance *inst,
+static void SharedBase_set_pending(canon_SharedBase *s, canon_ComponentInstance *inst,
                         canon_BufferGuestImpl *buffer, canon_CopyEnd *e) {
   s->pending_inst = inst;
   s->pending_buffer = buffer;
@@ -246,21 +246,21 @@ static void set_pending(canon_SharedBase *s, canon_ComponentInstance *inst,
 }
 
 /* reset_and_notify_pending */
-static void reset_and_notify_pending(canon_SharedBase *s, canon_CopyResult r) {
+static void SharedBase_reset_and_notify_pending(canon_SharedBase *s, canon_CopyResult r) {
   canon_CopyEnd *e = s->pending_end;
-  shared_reset_pending(s);
+  SharedBase_reset_pending(s);
   if (e) on_copy_done(e, r); /* (always set while a buffer is pending) */
 }
 
 void canon_SharedBase_cancel(canon_SharedBase *s) {
-  reset_and_notify_pending(s, CANON_COPY_CANCELLED);
+  SharedBase_reset_and_notify_pending(s, CANON_COPY_CANCELLED);
 }
 
 /* SharedStreamImpl.drop / SharedFutureImpl.drop */
-static void shared_drop(canon_SharedBase *s) {
+static void SharedBase_drop(canon_SharedBase *s) {
   if (!s->dropped) {
     s->dropped = true;
-    if (s->pending_buffer) reset_and_notify_pending(s, CANON_COPY_DROPPED);
+    if (s->pending_buffer) SharedBase_reset_and_notify_pending(s, CANON_COPY_DROPPED);
   }
 }
 
@@ -286,13 +286,13 @@ static bool check_intra(canon_SharedBase *s, canon_ComponentInstance *inst,
 }
 
 /* SharedStreamImpl.read */
-static bool stream_read(canon_SharedBase *s, canon_ComponentInstance *inst,
+static bool SharedStreamImpl_read(canon_SharedBase *s, canon_ComponentInstance *inst,
                         canon_CopyEnd *e, canon_trap *trap) {
   canon_BufferGuestImpl *dst = &e->buffer;
   if (s->dropped) {
     on_copy_done(e, CANON_COPY_DROPPED);
   } else if (!s->pending_buffer) {
-    set_pending(s, inst, dst, e);
+    SharedBase_set_pending(s, inst, dst, e);
   } else {
     if (!check_intra(s, inst, trap)) return false;
     if (canon_BufferGuestImpl_remain(s->pending_buffer) > 0) {
@@ -305,21 +305,21 @@ static bool stream_read(canon_SharedBase *s, canon_ComponentInstance *inst,
       }
       on_copy_done(e, CANON_COPY_COMPLETED);
     } else {
-      reset_and_notify_pending(s, CANON_COPY_COMPLETED);
-      set_pending(s, inst, dst, e);
+      SharedBase_reset_and_notify_pending(s, CANON_COPY_COMPLETED);
+      SharedBase_set_pending(s, inst, dst, e);
     }
   }
   return true;
 }
 
 /* SharedStreamImpl.write */
-static bool stream_write(canon_SharedBase *s, canon_ComponentInstance *inst,
+static bool SharedStreamImpl_write(canon_SharedBase *s, canon_ComponentInstance *inst,
                          canon_CopyEnd *e, canon_trap *trap) {
   canon_BufferGuestImpl *src = &e->buffer;
   if (s->dropped) {
     on_copy_done(e, CANON_COPY_DROPPED);
   } else if (!s->pending_buffer) {
-    set_pending(s, inst, src, e);
+    SharedBase_set_pending(s, inst, src, e);
   } else {
     if (!check_intra(s, inst, trap)) return false;
     if (canon_BufferGuestImpl_remain(s->pending_buffer) > 0) {
@@ -335,42 +335,42 @@ static bool stream_write(canon_SharedBase *s, canon_ComponentInstance *inst,
                canon_BufferGuestImpl_is_zero_length(s->pending_buffer)) {
       on_copy_done(e, CANON_COPY_COMPLETED);
     } else {
-      reset_and_notify_pending(s, CANON_COPY_COMPLETED);
-      set_pending(s, inst, src, e);
+      SharedBase_reset_and_notify_pending(s, CANON_COPY_COMPLETED);
+      SharedBase_set_pending(s, inst, src, e);
     }
   }
   return true;
 }
 
 /* SharedFutureImpl.read */
-static bool future_read(canon_SharedBase *s, canon_ComponentInstance *inst,
+static bool SharedFutureImpl_read(canon_SharedBase *s, canon_ComponentInstance *inst,
                         canon_CopyEnd *e, canon_trap *trap) {
   canon_BufferGuestImpl *dst = &e->buffer;
   assert(!s->dropped && canon_BufferGuestImpl_remain(dst) == 1);
   if (!s->pending_buffer) {
-    set_pending(s, inst, dst, e);
+    SharedBase_set_pending(s, inst, dst, e);
   } else {
     if (!check_intra(s, inst, trap)) return false;
     if (!transfer(dst, s->pending_buffer, 1, trap)) return false;
-    reset_and_notify_pending(s, CANON_COPY_COMPLETED);
+    SharedBase_reset_and_notify_pending(s, CANON_COPY_COMPLETED);
     on_copy_done(e, CANON_COPY_COMPLETED);
   }
   return true;
 }
 
 /* SharedFutureImpl.write */
-static bool future_write(canon_SharedBase *s, canon_ComponentInstance *inst,
+static bool SharedFutureImpl_write(canon_SharedBase *s, canon_ComponentInstance *inst,
                          canon_CopyEnd *e, canon_trap *trap) {
   canon_BufferGuestImpl *src = &e->buffer;
   assert(canon_BufferGuestImpl_remain(src) == 1);
   if (s->dropped) {
     on_copy_done(e, CANON_COPY_DROPPED);
   } else if (!s->pending_buffer) {
-    set_pending(s, inst, src, e);
+    SharedBase_set_pending(s, inst, src, e);
   } else {
     if (!check_intra(s, inst, trap)) return false;
     if (!transfer(s->pending_buffer, src, 1, trap)) return false;
-    reset_and_notify_pending(s, CANON_COPY_COMPLETED);
+    SharedBase_reset_and_notify_pending(s, CANON_COPY_COMPLETED);
     on_copy_done(e, CANON_COPY_COMPLETED);
   }
   return true;
@@ -401,7 +401,7 @@ void canon_CopyEnd_free(canon_CopyEnd *e) {
   if (!e) return;
   if (e->w.wset) canon_Waitable_join(&e->w, NULL);
   /* a store torn down mid-copy: the shared object must not call back */
-  if (e->shared->pending_end == e) shared_reset_pending(e->shared);
+  if (e->shared->pending_end == e) SharedBase_reset_pending(e->shared);
   canon_unref(&e->shared->ref);
   free(e);
 }
@@ -416,10 +416,10 @@ bool canon_CopyEnd_copying(const canon_CopyEnd *e) {
 bool canon_CopyEnd_copy(canon_CopyEnd *e, canon_ComponentInstance *inst,
                          canon_trap *trap) {
   switch (e->kind) {
-  case CANON_ENTRY_STREAM_READABLE: return stream_read(e->shared, inst, e, trap);
-  case CANON_ENTRY_STREAM_WRITABLE: return stream_write(e->shared, inst, e, trap);
-  case CANON_ENTRY_FUTURE_READABLE: return future_read(e->shared, inst, e, trap);
-  default: return future_write(e->shared, inst, e, trap);
+  case CANON_ENTRY_STREAM_READABLE: return SharedStreamImpl_read(e->shared, inst, e, trap);
+  case CANON_ENTRY_STREAM_WRITABLE: return SharedStreamImpl_write(e->shared, inst, e, trap);
+  case CANON_ENTRY_FUTURE_READABLE: return SharedFutureImpl_read(e->shared, inst, e, trap);
+  default: return SharedFutureImpl_write(e->shared, inst, e, trap);
   }
 }
 
@@ -437,7 +437,7 @@ bool canon_CopyEnd_drop(canon_CopyEnd *e, canon_Store *store,
   CANON_TRAP_IF(store, trap, canon_CopyEnd_copying(e),
                 CANON_R_COPY_END_DROP_BUSY, readable ? "remove" : "drop",
                 future ? "future" : "stream");
-  shared_drop(e->shared);
+  SharedBase_drop(e->shared);
   canon_Waitable_drop(&e->w);
   return true;
 }

@@ -97,7 +97,7 @@ void canon_Thread_free_unstarted(canon_Thread *t) {
 }
 
 /* Thread.start_waiting_internal */
-static void start_waiting_internal(canon_Thread *t, canon_ready_fn ready,
+static void Thread_start_waiting_internal(canon_Thread *t, canon_ready_fn ready,
                                    void *env) {
   assert(!canon_Thread_waiting(t) && !t->ready_func);
   t->ready_func = ready;
@@ -141,7 +141,7 @@ static bool always(void *env) {
 /* Thread.resume_later */
 void canon_Thread_resume_later(canon_Thread *t) {
   assert(canon_Thread_suspended(t));
-  start_waiting_internal(t, always, NULL);
+  Thread_start_waiting_internal(t, always, NULL);
   assert(canon_Thread_ready(t));
 }
 
@@ -188,9 +188,9 @@ bool canon_Thread_resume(canon_Thread *t, bool cancelled, canon_trap *trap) {
   return ok;
 }
 
-/* block(switch_to), on t's own fiber.  At teardown the store resumes
+/* Thread_block_internal(switch_to), on t's own fiber.  At teardown the store resumes
  * blocked threads to unwind them: block then fails. */
-static bool block(canon_Thread *t, bool cancellable, canon_Thread *switch_to,
+static bool Thread_block_internal(canon_Thread *t, bool cancellable, canon_Thread *switch_to,
                   bool *cancelled, canon_trap *trap) {
   assert(t->running && t->store->current == t);
   CANON_TRAP_IF(t->store, trap, t->store->aborting, CANON_R_STORE_ABORTED);
@@ -211,7 +211,7 @@ bool canon_Thread_suspend(canon_Thread *t, bool cancellable, bool *cancelled,
     *cancelled = true;
     return true;
   }
-  return block(t, cancellable, NULL, cancelled, trap);
+  return Thread_block_internal(t, cancellable, NULL, cancelled, trap);
 }
 
 /* Thread.wait_until: if ready_func already holds, whether to block anyway
@@ -230,8 +230,8 @@ bool canon_Thread_wait_until(canon_Thread *t, canon_ready_fn ready, void *env,
     *cancelled = false;
     return true;
   }
-  start_waiting_internal(t, ready, env);
-  return block(t, cancellable, NULL, cancelled, trap);
+  Thread_start_waiting_internal(t, ready, env);
+  return Thread_block_internal(t, cancellable, NULL, cancelled, trap);
 }
 
 /* Thread.yield_ */
@@ -250,7 +250,7 @@ bool canon_Thread_suspend_then_resume(canon_Thread *t, bool cancellable,
     *cancelled = true;
     return true;
   }
-  return block(t, cancellable, other, cancelled, trap);
+  return Thread_block_internal(t, cancellable, other, cancelled, trap);
 }
 
 /* Thread.yield_then_resume */
@@ -262,8 +262,8 @@ bool canon_Thread_yield_then_resume(canon_Thread *t, bool cancellable,
     *cancelled = true;
     return true;
   }
-  start_waiting_internal(t, always, NULL);
-  return block(t, cancellable, other, cancelled, trap);
+  Thread_start_waiting_internal(t, always, NULL);
+  return Thread_block_internal(t, cancellable, other, cancelled, trap);
 }
 
 /* Thread.suspend_then_promote */
