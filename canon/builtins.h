@@ -58,16 +58,19 @@ bool canon_thread_suspend(canon_ComponentInstance *inst, bool cancellable,
                                   uint32_t *out, canon_trap *trap);
 bool canon_thread_yield(canon_ComponentInstance *inst, bool cancellable,
                                 uint32_t *out, canon_trap *trap);
-/* canon thread.{suspend,yield}-then-{resume,promote} */
-typedef enum canon_switch_kind {
-  CANON_SUSPEND_THEN_RESUME,
-  CANON_YIELD_THEN_RESUME,
-  CANON_SUSPEND_THEN_PROMOTE,
-  CANON_YIELD_THEN_PROMOTE,
-} canon_switch_kind;
-bool canon_thread_switch_builtin(canon_ComponentInstance *inst, canon_switch_kind k,
-                                 bool cancellable, uint32_t i, uint32_t *out,
-                                 canon_trap *trap);
+/* canon thread.{suspend,yield}-then-{resume,promote} (result: Cancelled) */
+bool canon_thread_suspend_then_resume(canon_ComponentInstance *inst,
+                                      bool cancellable, uint32_t i,
+                                      uint32_t *out, canon_trap *trap);
+bool canon_thread_yield_then_resume(canon_ComponentInstance *inst,
+                                    bool cancellable, uint32_t i,
+                                    uint32_t *out, canon_trap *trap);
+bool canon_thread_suspend_then_promote(canon_ComponentInstance *inst,
+                                       bool cancellable, uint32_t i,
+                                       uint32_t *out, canon_trap *trap);
+bool canon_thread_yield_then_promote(canon_ComponentInstance *inst,
+                                     bool cancellable, uint32_t i,
+                                     uint32_t *out, canon_trap *trap);
 
 /* canon waitable-set.new / wait / poll / drop, waitable.join */
 bool canon_waitable_set_new(canon_ComponentInstance *inst, uint32_t *out,

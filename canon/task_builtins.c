@@ -198,45 +198,77 @@ bool canon_thread_yield(canon_ComponentInstance *inst, bool cancellable,
   return true;
 }
 
-/* canon thread.{suspend,yield}-then-{resume,promote} */
-bool canon_thread_switch_builtin(canon_ComponentInstance *inst, canon_switch_kind k,
-                                 bool cancellable, uint32_t i, uint32_t *out,
-                                 canon_trap *trap) {
+/* The prologue the four switching built-ins share: may_leave, then
+ * thread = current_thread(), other_thread = task.inst.threads.get(i) */
+static bool switch_prologue(canon_ComponentInstance *inst, canon_rule may_leave,
+                            uint32_t i, canon_Thread **th, canon_Thread **other,
+                            canon_trap *trap) {
+  return thread_prologue(inst, may_leave, th, trap) &&
+         get_thread((*th)->task->inst, i, other, trap);
+}
+
+/* canon thread.suspend-then-resume */
+bool canon_thread_suspend_then_resume(canon_ComponentInstance *inst,
+                                      bool cancellable, uint32_t i,
+                                      uint32_t *out, canon_trap *trap) {
   canon_Thread *th = NULL, *other = NULL;
-  static const canon_rule may_leave[] = {
-      [CANON_SUSPEND_THEN_RESUME] = CANON_R_THREAD_SUSPEND_THEN_RESUME_MAY_LEAVE,
-      [CANON_YIELD_THEN_RESUME] = CANON_R_THREAD_YIELD_THEN_RESUME_MAY_LEAVE,
-      [CANON_SUSPEND_THEN_PROMOTE] =
-          CANON_R_THREAD_SUSPEND_THEN_PROMOTE_MAY_LEAVE,
-      [CANON_YIELD_THEN_PROMOTE] = CANON_R_THREAD_YIELD_THEN_PROMOTE_MAY_LEAVE,
-  };
-  if (!thread_prologue(inst, may_leave[k], &th, trap)) return false;
-  if (!get_thread(th->task->inst, i, &other, trap)) return false;
-  bool cancelled = false, ok;
-  switch (k) {
-  case CANON_SUSPEND_THEN_RESUME:
-  case CANON_YIELD_THEN_RESUME:
-    CANON_TRAP_IF(inst->store, trap, !canon_Thread_suspended(other),
-                  k == CANON_SUSPEND_THEN_RESUME
-                      ? CANON_R_THREAD_SUSPEND_THEN_RESUME_NOT_SUSPENDED
-                      : CANON_R_THREAD_YIELD_THEN_RESUME_NOT_SUSPENDED,
-                  i);
-    ok = k == CANON_SUSPEND_THEN_RESUME
-             ? canon_Thread_suspend_then_resume(th, cancellable, other,
-                                                &cancelled, trap)
-             : canon_Thread_yield_then_resume(th, cancellable, other,
-                                              &cancelled, trap);
-    break;
-  case CANON_SUSPEND_THEN_PROMOTE:
-    ok = canon_Thread_suspend_then_promote(th, cancellable, other, &cancelled,
-                                           trap);
-    break;
-  default:
-    ok = canon_Thread_yield_then_promote(th, cancellable, other, &cancelled,
-                                         trap);
-    break;
-  }
-  if (!ok) return false;
+  bool cancelled = false;
+  if (!switch_prologue(inst, CANON_R_THREAD_SUSPEND_THEN_RESUME_MAY_LEAVE, i,
+                       &th, &other, trap))
+    return false;
+  CANON_TRAP_IF(inst->store, trap, !canon_Thread_suspended(other),
+                CANON_R_THREAD_SUSPEND_THEN_RESUME_NOT_SUSPENDED, i);
+  if (!canon_Thread_suspend_then_resume(th, cancellable, other, &cancelled,
+                                        trap))
+    return false;
+  *out = cancelled;
+  return true;
+}
+
+/* canon thread.yield-then-resume */
+bool canon_thread_yield_then_resume(canon_ComponentInstance *inst,
+                                    bool cancellable, uint32_t i,
+                                    uint32_t *out, canon_trap *trap) {
+  canon_Thread *th = NULL, *other = NULL;
+  bool cancelled = false;
+  if (!switch_prologue(inst, CANON_R_THREAD_YIELD_THEN_RESUME_MAY_LEAVE, i,
+                       &th, &other, trap))
+    return false;
+  CANON_TRAP_IF(inst->store, trap, !canon_Thread_suspended(other),
+                CANON_R_THREAD_YIELD_THEN_RESUME_NOT_SUSPENDED, i);
+  if (!canon_Thread_yield_then_resume(th, cancellable, other, &cancelled,
+                                      trap))
+    return false;
+  *out = cancelled;
+  return true;
+}
+
+/* canon thread.suspend-then-promote */
+bool canon_thread_suspend_then_promote(canon_ComponentInstance *inst,
+                                       bool cancellable, uint32_t i,
+                                       uint32_t *out, canon_trap *trap) {
+  canon_Thread *th = NULL, *other = NULL;
+  bool cancelled = false;
+  if (!switch_prologue(inst, CANON_R_THREAD_SUSPEND_THEN_PROMOTE_MAY_LEAVE, i,
+                       &th, &other, trap) ||
+      !canon_Thread_suspend_then_promote(th, cancellable, other, &cancelled,
+                                         trap))
+    return false;
+  *out = cancelled;
+  return true;
+}
+
+/* canon thread.yield-then-promote */
+bool canon_thread_yield_then_promote(canon_ComponentInstance *inst,
+                                     bool cancellable, uint32_t i,
+                                     uint32_t *out, canon_trap *trap) {
+  canon_Thread *th = NULL, *other = NULL;
+  bool cancelled = false;
+  if (!switch_prologue(inst, CANON_R_THREAD_YIELD_THEN_PROMOTE_MAY_LEAVE, i,
+                       &th, &other, trap) ||
+      !canon_Thread_yield_then_promote(th, cancellable, other, &cancelled,
+                                       trap))
+    return false;
   *out = cancelled;
   return true;
 }

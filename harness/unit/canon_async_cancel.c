@@ -139,11 +139,11 @@ static bool cst_thread(cst *t, bool cancellable, uint64_t mainthreadi,
   SG_FRAME(t->u, &t->callee);
   uint32_t m = (uint32_t)mainthreadi;
   if (cancellable) {
-    CHECK_INT(sg_thread_switch(&g, CANON_SUSPEND_THEN_RESUME, true, m), 1);
-    CHECK_INT(sg_thread_switch(&g, CANON_SUSPEND_THEN_RESUME, true, m), 0);
+    CHECK_INT(sg_thread_switch(&g, canon_thread_suspend_then_resume, true, m), 1);
+    CHECK_INT(sg_thread_switch(&g, canon_thread_suspend_then_resume, true, m), 0);
     sg_task_return(&g, SG_U8, &t->callee_opts, 45);
   } else {
-    CHECK_INT(sg_thread_switch(&g, CANON_SUSPEND_THEN_RESUME, false, m), 0);
+    CHECK_INT(sg_thread_switch(&g, canon_thread_suspend_then_resume, false, m), 0);
   }
   return SG_END;
 }
@@ -162,11 +162,11 @@ SG_CORE(cst_callee6) {
   CHECK_INT(args[0], 14);
   uint32_t mainthreadi = sg_thread_index(&g);
   uint32_t t1 = sg_thread_new_indirect(&g, &t->ftbl, t->ncfi, mainthreadi);
-  CHECK_INT(sg_thread_switch(&g, CANON_SUSPEND_THEN_RESUME, true, t1), 0);
+  CHECK_INT(sg_thread_switch(&g, canon_thread_suspend_then_resume, true, t1), 0);
   uint32_t t2 = sg_thread_new_indirect(&g, &t->ftbl, t->cfi, mainthreadi);
-  CHECK_INT(sg_thread_switch(&g, CANON_SUSPEND_THEN_RESUME, true, t2), 0);
+  CHECK_INT(sg_thread_switch(&g, canon_thread_suspend_then_resume, true, t2), 0);
   uint32_t t3 = sg_thread_new_indirect(&g, &t->ftbl, t->ncfi, mainthreadi);
-  CHECK_INT(sg_thread_switch(&g, CANON_SUSPEND_THEN_RESUME, true, t3), 0);
+  CHECK_INT(sg_thread_switch(&g, canon_thread_suspend_then_resume, true, t3), 0);
   CHECK_INT(sg_thread_suspend(&g, false), 0);
   sg_thread_resume_later(&g, t1);
   sg_thread_resume_later(&g, t2);

@@ -37,7 +37,7 @@ SG_CORE(thr_func1) {
 SG_CORE(thr_func2) {
   thr *t = env;
   SG_BEGIN(t->u, &t->inst);
-  CHECK_INT(sg_thread_switch(&g, CANON_YIELD_THEN_RESUME, true,
+  CHECK_INT(sg_thread_switch(&g, canon_thread_yield_then_resume, true,
                              (uint32_t)args[0]),
             0);
   return SG_END;
@@ -67,9 +67,9 @@ SG_CORE(thr_main) {
   CHECK_INT(nargs, 0);
   uint32_t mainthreadi = sg_thread_index(&g);
   uint32_t ti = sg_thread_new_indirect(&g, &t->ftbl, t->fi1, 13);
-  CHECK_INT(sg_thread_switch(&g, CANON_YIELD_THEN_RESUME, true, ti), 0);
+  CHECK_INT(sg_thread_switch(&g, canon_thread_yield_then_resume, true, ti), 0);
   ti = sg_thread_new_indirect(&g, &t->ftbl, t->fi2, mainthreadi);
-  CHECK_INT(sg_thread_switch(&g, CANON_SUSPEND_THEN_RESUME, true, ti), 0);
+  CHECK_INT(sg_thread_switch(&g, canon_thread_suspend_then_resume, true, ti), 0);
   ti = sg_thread_new_indirect(&g, &t->ftbl, t->fi3, mainthreadi);
   sg_thread_resume_later(&g, ti);
   CHECK_INT(sg_thread_suspend(&g, true), 0);
@@ -201,10 +201,10 @@ SG_CORE(sth_5_1) {
   CHECK_INT(args[0], 171);
   while (g.ok && t->ping5 < 3) {
     CHECK_INT(t->ping5, t->pong5);
-    sg_thread_switch(&g, CANON_YIELD_THEN_PROMOTE, false, t->threadi5_2);
+    sg_thread_switch(&g, canon_thread_yield_then_promote, false, t->threadi5_2);
     CHECK_INT(t->ping5, t->pong5);
     sg_thread_resume_later(&g, t->threadi5_2);
-    sg_thread_switch(&g, CANON_YIELD_THEN_PROMOTE, false, t->threadi5_2);
+    sg_thread_switch(&g, canon_thread_yield_then_promote, false, t->threadi5_2);
     CHECK_INT(t->ping5, t->pong5 - 1);
     t->ping5++;
   }
@@ -219,7 +219,7 @@ SG_CORE(sth_5_2) {
   CHECK_INT(args[0], 172);
   while (g.ok && t->pong5 < 3) {
     t->pong5++;
-    sg_thread_switch(&g, CANON_SUSPEND_THEN_PROMOTE, false, t->threadi5_1);
+    sg_thread_switch(&g, canon_thread_suspend_then_promote, false, t->threadi5_1);
   }
   return SG_END;
 }

@@ -271,12 +271,13 @@ static inline uint32_t sg_thread_suspend(sg *g, bool cancellable) {
             canon_thread_suspend(g->inst, cancellable, &r, g->trap));
   return r;
 }
-static inline uint32_t sg_thread_switch(sg *g, canon_switch_kind k,
+/* thread.{suspend,yield}-then-{resume,promote}: f is the built-in */
+typedef bool (*sg_switch_fn)(canon_ComponentInstance *, bool, uint32_t,
+                             uint32_t *, canon_trap *);
+static inline uint32_t sg_thread_switch(sg *g, sg_switch_fn f,
                                         bool cancellable, uint32_t i) {
   uint32_t r = 0;
-  if (g->ok)
-    sg_done(g, canon_thread_switch_builtin(g->inst, k, cancellable, i, &r,
-                                           g->trap));
+  if (g->ok) sg_done(g, f(g->inst, cancellable, i, &r, g->trap));
   return r;
 }
 static inline void sg_thread_resume_later(sg *g, uint32_t i) {

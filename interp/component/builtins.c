@@ -164,19 +164,21 @@ static bool call_builtin(comp_builtin_stub *b, const uint64_t *args,
     *ok = canon_thread_yield(inst, cd->cancellable, &r, trap);
     break;
   case COMP_CANON_THREAD_SUSPEND_THEN_RESUME:
-  case COMP_CANON_THREAD_YIELD_THEN_RESUME:
-  case COMP_CANON_THREAD_SUSPEND_THEN_PROMOTE:
-  case COMP_CANON_THREAD_YIELD_THEN_PROMOTE: {
-    canon_switch_kind k =
-        b->kind == COMP_CANON_THREAD_SUSPEND_THEN_RESUME ? CANON_SUSPEND_THEN_RESUME
-        : b->kind == COMP_CANON_THREAD_YIELD_THEN_RESUME ? CANON_YIELD_THEN_RESUME
-        : b->kind == COMP_CANON_THREAD_SUSPEND_THEN_PROMOTE
-            ? CANON_SUSPEND_THEN_PROMOTE
-            : CANON_YIELD_THEN_PROMOTE;
-    *ok = canon_thread_switch_builtin(inst, k, cd->cancellable,
-                                      (uint32_t)args[0], &r, trap);
+    *ok = canon_thread_suspend_then_resume(inst, cd->cancellable, (uint32_t)args[0], &r,
+                                       trap);
     break;
-  }
+  case COMP_CANON_THREAD_YIELD_THEN_RESUME:
+    *ok = canon_thread_yield_then_resume(inst, cd->cancellable, (uint32_t)args[0], &r,
+                                     trap);
+    break;
+  case COMP_CANON_THREAD_SUSPEND_THEN_PROMOTE:
+    *ok = canon_thread_suspend_then_promote(inst, cd->cancellable, (uint32_t)args[0], &r,
+                                        trap);
+    break;
+  case COMP_CANON_THREAD_YIELD_THEN_PROMOTE:
+    *ok = canon_thread_yield_then_promote(inst, cd->cancellable, (uint32_t)args[0], &r,
+                                      trap);
+    break;
   case COMP_CANON_WAITABLE_SET_NEW:
     *ok = canon_waitable_set_new(inst, &r, trap);
     break;
