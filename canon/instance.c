@@ -13,8 +13,7 @@ void canon_ComponentInstance_init(canon_ComponentInstance *inst, canon_Store *st
   inst->store = store;
   inst->id = store ? ++store->next_inst_id : 0;
   if (store)
-    canon_trace_emit(store->trace, "instance", "\"inst\":%u,\"parent\":%u",
-                     inst->id, parent ? parent->id : 0);
+    canon_trace_instance(store->trace, inst->id, parent ? parent->id : 0);
   inst->parent = parent;
   canon_Table_init(&inst->handles);
   canon_Table_init(&inst->threads);

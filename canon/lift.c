@@ -73,9 +73,8 @@ static bool callback_loop(canon_Task *task, canon_Thread *thread,
     inst->exclusive_thread = task->implicit_thread;
     uint64_t args[3] = {(uint64_t)event.code, event.p1, event.p2};
     uint64_t res[1] = {0};
-    canon_trace_emit(inst->store->trace, "callback",
-                     "\"task\":%u,\"event\":[%u,%u,%u]", task->id,
-                     (unsigned)event.code, event.p1, event.p2);
+    canon_trace_callback(inst->store->trace, task->id, (unsigned)event.code,
+                         event.p1, event.p2);
     if (!l->callback.call(l->callback.env, args, 3, res, 1, trap)) return false;
     if (!unpack_callback_result(inst->store, res[0], &code, &si, trap)) return false;
   }
@@ -125,16 +124,11 @@ static bool lift_thread_func(canon_Thread *thread, void *env,
   if (!flat_results) canon_out_of_memory();
   /* call_and_trap_on_throw(callee, flat_args) */
   canon_trace *tr = l->inst->store->trace;
-  char buf[512];
-  if (tr)
-    canon_trace_emit(tr, "lift.call", "\"task\":%u,\"args\":%s", task->id,
-                     canon_json_u64s(buf, sizeof buf, flat_args.v, flat_args.n));
+  canon_trace_lift_call(tr, task->id, flat_args.v, flat_args.n);
   ok = l->callee.call(l->callee.env, flat_args.v, flat_args.n, flat_results,
                       nflat, trap);
   if (!ok) goto out;
-  if (tr)
-    canon_trace_emit(tr, "lift.return", "\"task\":%u,\"results\":%s", task->id,
-                     canon_json_u64s(buf, sizeof buf, flat_results, nflat));
+  canon_trace_lift_return(tr, task->id, flat_results, nflat);
 
   if (!l->opts->async) {
     result = calloc(nr + 1, sizeof *result);

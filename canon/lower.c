@@ -23,9 +23,8 @@ static void free_values(canon_value **vs, uint32_t n) {
 static canon_event subtask_event(canon_Waitable *w) {
   canon_Subtask *st = (canon_Subtask *)w;
   if (canon_Subtask_resolved(st)) canon_Subtask_deliver_resolve(st);
-  canon_trace_emit(st->store->trace, "event",
-                   "\"code\":%u,\"p1\":%u,\"p2\":%u",
-                   CANON_EVENT_SUBTASK, st->index, (unsigned)st->state);
+  canon_trace_event(st->store->trace, CANON_EVENT_SUBTASK, st->index,
+                    (unsigned)st->state);
   return (canon_event){CANON_EVENT_SUBTASK, st->index, st->state};
 }
 
@@ -120,11 +119,7 @@ bool canon_lower(const canon_funcinst *callee, const canon_CanonicalOptions *opt
   st->nr = canon_FuncType_result_type(callee->ft, &st->rts);
 
   canon_call_hooks hooks = {st, lower_on_start, lower_on_resolve};
-  char buf[512];
-  if (s->trace)
-    canon_trace_emit(s->trace, "lower.call", "\"inst\":%u,\"async\":%s,\"args\":%s",
-                     inst->id, opts->async ? "true" : "false",
-                     canon_json_u64s(buf, sizeof buf, flat_args, nargs));
+  canon_trace_lower_call(s->trace, inst->id, opts->async, flat_args, nargs);
   if (!callee->call(callee->env, &hooks, inst, &st->on_cancel, trap)) {
     discard_subtask(s, st);
     return false;
@@ -149,11 +144,8 @@ bool canon_lower(const canon_funcinst *callee, const canon_CanonicalOptions *opt
     canon_Subtask_deliver_resolve(st);
     for (uint32_t i = 0; i < st->flat_results.n; i++)
       canon_core_vec_push(flat_results, st->flat_results.v[i]);
-    if (s->trace)
-      canon_trace_emit(s->trace, "lower.return", "\"inst\":%u,\"results\":%s",
-                       inst->id, canon_json_u64s(buf, sizeof buf,
-                                                 st->flat_results.v,
-                                                 st->flat_results.n));
+    canon_trace_lower_return(s->trace, inst->id, st->flat_results.v,
+                             st->flat_results.n);
     canon_Subtask_free(st);
     return true;
   }
@@ -162,8 +154,8 @@ bool canon_lower(const canon_funcinst *callee, const canon_CanonicalOptions *opt
     assert(st->flat_results.n == 0);
     canon_Subtask_free(st);
     canon_core_vec_push(flat_results, CANON_SUBTASK_RETURNED);
-    canon_trace_emit(s->trace, "lower.return", "\"inst\":%u,\"results\":[%u]",
-                     inst->id, CANON_SUBTASK_RETURNED);
+    canon_trace_lower_return(s->trace, inst->id,
+                             &(uint64_t){CANON_SUBTASK_RETURNED}, 1);
     return true;
   }
   uint32_t i;
@@ -175,10 +167,7 @@ bool canon_lower(const canon_funcinst *callee, const canon_CanonicalOptions *opt
   st->in_table = true;
   assert(0 < i && i <= CANON_TABLE_MAX_LENGTH);
   canon_core_vec_push(flat_results, (uint64_t)st->state | ((uint64_t)i << 4));
-  canon_trace_emit(s->trace, "lower.return",
-                   "\"inst\":%u,\"results\":[%u],\"subtask\":%u,\"state\":%u",
-                   inst->id, (unsigned)st->state | (i << 4), i,
-                   (unsigned)st->state);
+  canon_trace_lower_return_subtask(s->trace, inst->id, i, (unsigned)st->state);
   return true;
 }
 

@@ -194,9 +194,8 @@ static canon_event copy_event(canon_Waitable *w) {
     e->state = e->result == CANON_COPY_DROPPED ? CANON_COPY_DONE
                                                : CANON_COPY_IDLE;
     uint32_t packed = (uint32_t)e->result | (e->buffer.progress << 4);
-    canon_trace_emit(e->buffer.cx.inst->store->trace, "event",
-                     "\"code\":%u,\"p1\":%u,\"p2\":%u", e->event_code,
-                     e->index, packed);
+    canon_trace_event(e->buffer.cx.inst->store->trace, e->event_code,
+                      e->index, packed);
     return (canon_event){e->event_code, e->index, packed};
   }
   assert((canon_BufferGuestImpl_remain(&e->buffer) == 0) ==
@@ -205,9 +204,8 @@ static canon_event copy_event(canon_Waitable *w) {
                      e->result == CANON_COPY_COMPLETED
                  ? CANON_COPY_DONE
                  : CANON_COPY_IDLE;
-  canon_trace_emit(e->buffer.cx.inst->store->trace, "event",
-                   "\"code\":%u,\"p1\":%u,\"p2\":%u", e->event_code, e->index,
-                   (unsigned)e->result);
+  canon_trace_event(e->buffer.cx.inst->store->trace, e->event_code,
+                    e->index, (unsigned)e->result);
   return (canon_event){e->event_code, e->index, (uint32_t)e->result};
 }
 

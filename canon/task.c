@@ -11,13 +11,9 @@ canon_Task *canon_Task_new(canon_Store *s, const canon_lifted *l,
   canon_Task *t = calloc(1, sizeof *t);
   if (!t) canon_out_of_memory();
   t->id = ++s->next_task_id;
-  canon_trace_emit(s->trace, "task.new",
-                   "\"task\":%u,\"inst\":%u,\"async_type\":%s,"
-                   "\"async\":%s,\"callback\":%s%s",
-                   t->id, l->inst->id, l->ft->async ? "true" : "false",
-                   l->opts->async ? "true" : "false",
-                   l->callback.call ? "true" : "false",
-                   canon_lifted_is_realloc(l) ? ",\"realloc\":true" : "");
+  canon_trace_task_new(s->trace, t->id, l->inst->id, l->ft->async,
+                       l->opts->async, l->callback.call != NULL,
+                       canon_lifted_is_realloc(l));
   t->ft = l->ft;
   t->opts = l->opts;
   t->inst = l->inst;
@@ -43,8 +39,7 @@ static const char *state_name(canon_Task_State st) {
 /* Every change of Task.state goes through here (and into the trace). */
 static void set_state(canon_Task *t, canon_Task_State st) {
   t->state = st;
-  canon_trace_emit(t->inst->store->trace, "task.state",
-                   "\"task\":%u,\"state\":\"%s\"", t->id, state_name(st));
+  canon_trace_task_state(t->inst->store->trace, t->id, state_name(st));
 }
 
 void canon_Task_free_leftover(canon_Task *t) {

@@ -55,8 +55,7 @@ canon_Thread *canon_Thread_new(canon_Store *s, canon_Task *task,
   s->threads = t;
   s->nthreads++;
   assert(canon_Thread_suspended(t));
-  canon_trace_emit(s->trace, "thread.new", "\"thread\":%u,\"task\":%u", t->id,
-                   task->id);
+  canon_trace_thread_new(s->trace, t->id, task->id);
   return t;
 }
 
@@ -160,19 +159,15 @@ bool canon_Thread_resume(canon_Thread *t, bool cancelled, canon_trap *trap) {
     th->switch_to = NULL;
     canon_Thread *saved = s->current;
     s->current = th;
-    canon_trace_emit(s->trace, "thread.resume", "\"thread\":%u,\"cancelled\":%s",
-                     th->id, cancelled ? "true" : "false");
+    canon_trace_thread_resume(s->trace, th->id, cancelled);
     canon_fiber_resume(th->fiber);
     s->current = saved;
     canon_Thread *next = th->switch_to;
     if (th->done)
-      canon_trace_emit(s->trace, "thread.end", "\"thread\":%u,\"trapped\":%s",
-                       th->id, th->trapped ? "true" : "false");
+      canon_trace_thread_end(s->trace, th->id, th->trapped);
     else
-      canon_trace_emit(s->trace, "thread.block",
-                       "\"thread\":%u,\"waiting\":%s,\"switch_to\":%u", th->id,
-                       th->ready_func ? "true" : "false",
-                       next ? next->id : 0);
+      canon_trace_thread_block(s->trace, th->id, th->ready_func != NULL,
+                               next ? next->id : 0);
     if (th->done) {
       if (th->trapped && ok) {
         *trap = th->trap;
