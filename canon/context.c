@@ -111,6 +111,7 @@ uint32_t canon_ptr_size(canon_flat ptr_type) {
   return ptr_type == CANON_FLAT_I32 ? 4 : 8;
 }
 
+/* LiftLowerContext.__init__ */
 void canon_LiftLowerContext_init(canon_LiftLowerContext *cx, const canon_CanonicalOptions *opts,
                         canon_ComponentInstance *inst, canon_borrow_scope scope) {
   memset(cx, 0, sizeof *cx);

@@ -24,6 +24,7 @@ static uint64_t plain_next(canon_CoreValueIter *vi, canon_flat t) {
   return v;
 }
 
+/* CoreValueIter.__init__ */
 void canon_CoreValueIter_init(canon_CoreValueIter *vi, const uint64_t *values,
                           uint32_t n) {
   memset(vi, 0, sizeof *vi);

@@ -10,6 +10,7 @@
 #include "buf.h"
 #include "rules.h"
 
+/* Table.__init__ */
 void canon_Table_init(canon_Table *t) {
   memset(t, 0, sizeof *t);
   /* Table.__init__: array = [None], reserving index 0. */

@@ -7,6 +7,7 @@
 
 #include "store.h"
 
+/* ComponentInstance.__init__ */
 void canon_ComponentInstance_init(canon_ComponentInstance *inst, canon_Store *store,
                          canon_ComponentInstance *parent) {
   assert(!parent || parent->store == store);

@@ -32,6 +32,7 @@ void canon_Store_set_limits(canon_Store *s, const canon_limits *given) {
   s->fibers.stack_size = (size_t)l.fiber_stack_size;
 }
 
+/* Store.__init__ */
 void canon_Store_init(canon_Store *s) {
   memset(s, 0, sizeof *s);
   s->limits = canon_limits_default();

@@ -383,6 +383,7 @@ bool canon_entry_is_copy_end(canon_entry_kind kind) {
          kind == CANON_ENTRY_FUTURE_WRITABLE;
 }
 
+/* CopyEnd.__init__ */
 canon_CopyEnd *canon_CopyEnd_new(canon_entry_kind kind, canon_SharedBase *s) {
   assert(canon_entry_is_copy_end(kind));
   canon_CopyEnd *e = calloc(1, sizeof *e);

@@ -8,6 +8,7 @@
 
 #include "handles.h"
 
+/* Subtask.__init__ */
 canon_Subtask *canon_Subtask_new(void) {
   canon_Subtask *s = calloc(1, sizeof *s);
   if (!s) canon_out_of_memory();

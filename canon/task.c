@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Task.__init__ */
 canon_Task *canon_Task_new(canon_Store *s, const canon_lifted *l,
                            const canon_call_hooks *hooks) {
   canon_Task *t = calloc(1, sizeof *t);

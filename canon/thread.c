@@ -29,6 +29,7 @@ static bool host_trap(canon_Store *s, canon_trap *trap, canon_rule r) {
   CANON_TRAP(s, trap, r);
 }
 
+/* Thread.__init__ */
 canon_Thread *canon_Thread_new(canon_Store *s, canon_Task *task,
                                canon_thread_fn func, void *env,
                                canon_trap *trap) {

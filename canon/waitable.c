@@ -9,6 +9,7 @@
 
 #include "task.h"
 
+/* Waitable.__init__ */
 void canon_Waitable_init(canon_Waitable *w) { memset(w, 0, sizeof *w); }
 
 /* w's set keeps its elements that have a pending event in a list of their
@@ -114,6 +115,7 @@ void canon_Waitable_drop(canon_Waitable *w) {
   canon_Waitable_join(w, NULL);
 }
 
+/* WaitableSet.__init__ */
 canon_WaitableSet *canon_WaitableSet_new(void) {
   canon_WaitableSet *s = calloc(1, sizeof *s);
   if (!s) canon_out_of_memory();
