@@ -157,20 +157,24 @@ void canon_trace_choice(canon_trace *t, const char *kind, uint32_t n,
 /* (a list of core values is written into 512 bytes, as it always was) */
 #define VALUES_BUF 512
 
-void canon_trace_lift_call(canon_trace *t, uint32_t task, const uint64_t *args,
-                           uint32_t nargs) {
+/* {"<id_key>":id,"<key>":[v...]} */
+static void values_event(canon_trace *t, const char *ev, const char *id_key,
+                         uint32_t id, const char *key, const uint64_t *v,
+                         uint32_t n) {
   char buf[VALUES_BUF];
   if (!on(t)) return;
-  canon_trace_emit(t, "lift.call", "\"task\":%u,\"args\":%s", task,
-                   canon_json_u64s(buf, sizeof buf, args, nargs));
+  canon_trace_emit(t, ev, "\"%s\":%u,\"%s\":%s", id_key, id, key,
+                   canon_json_u64s(buf, sizeof buf, v, n));
+}
+
+void canon_trace_lift_call(canon_trace *t, uint32_t task, const uint64_t *args,
+                           uint32_t nargs) {
+  values_event(t, "lift.call", "task", task, "args", args, nargs);
 }
 
 void canon_trace_lift_return(canon_trace *t, uint32_t task,
                              const uint64_t *results, uint32_t nresults) {
-  char buf[VALUES_BUF];
-  if (!on(t)) return;
-  canon_trace_emit(t, "lift.return", "\"task\":%u,\"results\":%s", task,
-                   canon_json_u64s(buf, sizeof buf, results, nresults));
+  values_event(t, "lift.return", "task", task, "results", results, nresults);
 }
 
 void canon_trace_callback(canon_trace *t, uint32_t task, uint32_t code,
@@ -190,10 +194,7 @@ void canon_trace_lower_call(canon_trace *t, uint32_t inst, bool async_,
 
 void canon_trace_lower_return(canon_trace *t, uint32_t inst,
                               const uint64_t *results, uint32_t nresults) {
-  char buf[VALUES_BUF];
-  if (!on(t)) return;
-  canon_trace_emit(t, "lower.return", "\"inst\":%u,\"results\":%s", inst,
-                   canon_json_u64s(buf, sizeof buf, results, nresults));
+  values_event(t, "lower.return", "inst", inst, "results", results, nresults);
 }
 
 void canon_trace_lower_return_subtask(canon_trace *t, uint32_t inst,
