@@ -94,14 +94,14 @@ void canon_out_of_memory(void) {
 }
 
 /* LiftOptions.equal */
-bool canon_lift_options_equal(const canon_options *a, const canon_options *b) {
+bool canon_LiftOptions_equal(const canon_CanonicalOptions *a, const canon_CanonicalOptions *b) {
   const void *ma = a->memory ? (a->memory->id ? a->memory->id : a->memory) : NULL;
   const void *mb = b->memory ? (b->memory->id ? b->memory->id : b->memory) : NULL;
   return a->string_encoding == b->string_encoding && ma == mb;
 }
 
 /* MemInst.ptr_type */
-canon_flat canon_opts_ptr_type(const canon_options *opts) {
+canon_flat canon_MemInst_ptr_type(const canon_CanonicalOptions *opts) {
   return opts->memory ? opts->memory->addrtype : CANON_FLAT_I32;
 }
 
@@ -111,8 +111,9 @@ uint32_t canon_ptr_size(canon_flat ptr_type) {
   return ptr_type == CANON_FLAT_I32 ? 4 : 8;
 }
 
-void canon_context_init(canon_context *cx, const canon_options *opts,
-                        canon_instance *inst, canon_borrow_scope scope) {
+/* LiftLowerContext.__init__ */
+void canon_LiftLowerContext_init(canon_LiftLowerContext *cx, const canon_CanonicalOptions *opts,
+                        canon_ComponentInstance *inst, canon_borrow_scope scope) {
   memset(cx, 0, sizeof *cx);
   cx->opts = opts;
   cx->inst = inst;
@@ -124,7 +125,7 @@ void canon_context_init(canon_context *cx, const canon_options *opts,
  * empty options), with inst.may_leave cleared around it, so that the
  * built-ins it calls see its own task and every one that would leave the
  * instance traps. */
-bool canon_reallocate(canon_context *cx, uint64_t old, uint64_t old_byte_length,
+bool canon_LiftLowerContext_reallocate(canon_LiftLowerContext *cx, uint64_t old, uint64_t old_byte_length,
                       uint64_t alignment, uint64_t new_byte_length,
                       uint64_t *ptr) {
   /* The spec's assert(self.inst.may_leave).  may_leave is cleared only
@@ -143,7 +144,7 @@ bool canon_reallocate(canon_context *cx, uint64_t old, uint64_t old_byte_length,
   uint64_t args[4] = {old, old_byte_length, alignment, new_byte_length};
   uint64_t result = 0;
   if (!canon_lift_realloc(cx->inst, cx->opts->realloc,
-                          canon_opts_ptr_type(cx->opts), args, &result,
+                          canon_MemInst_ptr_type(cx->opts), args, &result,
                           &cx->trap)) {
     /* A trap in realloc is a trap of the whole call (and may_leave stays
      * cleared: the spec's store is gone after a trap). */
@@ -157,7 +158,7 @@ bool canon_reallocate(canon_context *cx, uint64_t old, uint64_t old_byte_length,
 }
 
 /* LiftLowerContext.allocate */
-bool canon_allocate(canon_context *cx, uint64_t alignment, uint64_t byte_length,
+bool canon_LiftLowerContext_allocate(canon_LiftLowerContext *cx, uint64_t alignment, uint64_t byte_length,
                     uint64_t *ptr) {
-  return canon_reallocate(cx, 0, 0, alignment, byte_length, ptr);
+  return canon_LiftLowerContext_reallocate(cx, 0, 0, alignment, byte_length, ptr);
 }

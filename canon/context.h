@@ -5,7 +5,7 @@
  *
  * canon/ sees core wasm only through two abstract interfaces defined here,
  * so it can be unit-tested with scripted memories and reallocs in plain C:
- *   canon_memory   a linear memory (MemInst): its size, byte-range read/write
+ *   canon_MemInst   a linear memory (MemInst): its size, byte-range read/write
  *   canon_realloc  the `realloc` canonopt: a call that may trap
  * The component runtime plugs core_memory_data()/core_call() into them.
  *
@@ -100,7 +100,7 @@ _Noreturn void canon_out_of_memory(void);
 
 /* MemInst.  read/write are only called on ranges already checked to be
  * in bounds (the spec checks them first with trap_if). */
-typedef struct canon_memory {
+typedef struct canon_MemInst {
   void *env;
   /* the memory instance's identity (the spec's `is`): two adapters of the
    * same memory have the same id; NULL: the adapter itself */
@@ -109,7 +109,7 @@ typedef struct canon_memory {
   uint64_t (*size)(void *env); /* len(memory) in bytes; may grow */
   void (*read)(void *env, uint64_t addr, void *dst, uint64_t n);
   void (*write)(void *env, uint64_t addr, const void *src, uint64_t n);
-} canon_memory;
+} canon_MemInst;
 
 /* The `realloc` canonopt: calls the guest's
  * realloc(old_ptr, old_size, alignment, new_size).  Returns false if the
@@ -123,26 +123,26 @@ typedef struct canon_realloc {
 } canon_realloc;
 
 /* CanonicalOptions (which contains LiftLowerOptions and LiftOptions). */
-typedef struct canon_options {
+typedef struct canon_CanonicalOptions {
   canon_string_encoding string_encoding; /* default utf8 */
-  const canon_memory *memory;            /* NULL: absent */
+  const canon_MemInst *memory;            /* NULL: absent */
   const canon_realloc *realloc;          /* NULL: absent */
   void *post_return;                     /* opaque core function; NULL */
   bool async;
   void *callback; /* opaque core function; NULL */
-} canon_options;
+} canon_CanonicalOptions;
 
 /* LiftOptions.equal: same string encoding and the same memory. */
-bool canon_lift_options_equal(const canon_options *a, const canon_options *b);
+bool canon_LiftOptions_equal(const canon_CanonicalOptions *a, const canon_CanonicalOptions *b);
 /* MemInst.ptr_type() (i32 when there is no memory: only types without
  * strings or lists can then be flattened, as canonopt validation ensures). */
-canon_flat canon_opts_ptr_type(const canon_options *opts);
+canon_flat canon_MemInst_ptr_type(const canon_CanonicalOptions *opts);
 /* ptr_size(ptr_type): 4 or 8. */
 uint32_t canon_ptr_size(canon_flat ptr_type);
 
 /* ---- borrow scopes ------------------------------------------------------ */
 
-typedef struct canon_resource_handle canon_resource_handle;
+typedef struct canon_ResourceHandle canon_ResourceHandle;
 
 /* The part of a Task that lowering a `borrow` touches (num_borrows); the
  * task layer embeds it in its Task. */
@@ -154,7 +154,7 @@ typedef struct canon_borrow_task {
  * task layer embeds it in its Subtask.  resolve_delivered() is
  * `lenders is None`, here the flag `delivered`. */
 typedef struct canon_borrow_subtask {
-  canon_resource_handle **lenders;
+  canon_ResourceHandle **lenders;
   uint32_t nlenders, cap;
   bool delivered;
 } canon_borrow_subtask;
@@ -167,36 +167,36 @@ typedef struct canon_borrow_scope {
 
 /* ---- the context --------------------------------------------------------- */
 
-typedef struct canon_instance canon_instance; /* instance.h */
+typedef struct canon_ComponentInstance canon_ComponentInstance; /* instance.h */
 
 /* LiftLowerContext */
-typedef struct canon_context {
-  const canon_options *opts;
-  canon_instance *inst;
+typedef struct canon_LiftLowerContext {
+  const canon_CanonicalOptions *opts;
+  canon_ComponentInstance *inst;
   canon_borrow_scope borrow_scope;
   canon_trap trap; /* the first trap, kind NONE if none */
   uint64_t host_bytes; /* taken by the values lifted so far (--max-memory) */
-} canon_context;
+} canon_LiftLowerContext;
 
-void canon_context_init(canon_context *cx, const canon_options *opts,
-                        canon_instance *inst, canon_borrow_scope scope);
+void canon_LiftLowerContext_init(canon_LiftLowerContext *cx, const canon_CanonicalOptions *opts,
+                        canon_ComponentInstance *inst, canon_borrow_scope scope);
 
 /* LiftLowerContext.reallocate: calls realloc with inst.may_leave cleared. */
-bool canon_reallocate(canon_context *cx, uint64_t old, uint64_t old_byte_length,
+bool canon_LiftLowerContext_reallocate(canon_LiftLowerContext *cx, uint64_t old, uint64_t old_byte_length,
                       uint64_t alignment, uint64_t new_byte_length,
                       uint64_t *ptr);
 /* LiftLowerContext.allocate = reallocate(0, 0, alignment, byte_length) */
-bool canon_allocate(canon_context *cx, uint64_t alignment, uint64_t byte_length,
+bool canon_LiftLowerContext_allocate(canon_LiftLowerContext *cx, uint64_t alignment, uint64_t byte_length,
                     uint64_t *ptr);
 
 
 /* len(cx.opts.memory) */
-static inline uint64_t canon_mem_len(const canon_context *cx) {
+static inline uint64_t canon_mem_len(const canon_LiftLowerContext *cx) {
   return cx->opts->memory->size(cx->opts->memory->env);
 }
 
 /* ptr + n > len(memory), without overflowing uint64_t. */
-static inline bool canon_out_of_bounds(const canon_context *cx, uint64_t ptr,
+static inline bool canon_out_of_bounds(const canon_LiftLowerContext *cx, uint64_t ptr,
                                        uint64_t n) {
   uint64_t len = canon_mem_len(cx);
   return ptr > len || n > len - ptr;

@@ -12,13 +12,13 @@
 #include "store.h"
 
 static void destroy(canon_refobj *o) {
-  canon_error_context *e = (canon_error_context *)o;
+  canon_ErrorContext *e = (canon_ErrorContext *)o;
   canon_value_free(e->debug_message);
   free(e);
 }
 
-canon_error_context *canon_error_context_make(const canon_value *msg) {
-  canon_error_context *e = calloc(1, sizeof *e);
+canon_ErrorContext *canon_ErrorContext_new(const canon_value *msg) {
+  canon_ErrorContext *e = calloc(1, sizeof *e);
   if (!e) canon_out_of_memory();
   e->ref.refs = 1;
   e->ref.destroy = destroy;
@@ -27,9 +27,9 @@ canon_error_context *canon_error_context_make(const canon_value *msg) {
 }
 
 /* Loading: lift_error_context (the value shares the table's object) */
-bool canon_lift_error_context(canon_context *cx, uint32_t i, canon_value **out) {
+bool canon_lift_error_context(canon_LiftLowerContext *cx, uint32_t i, canon_value **out) {
   canon_refobj *e = NULL;
-  if (!canon_table_get_kind(&cx->inst->handles, i, CANON_ENTRY_ERROR_CONTEXT,
+  if (!canon_Table_get_kind(&cx->inst->handles, i, CANON_ENTRY_ERROR_CONTEXT,
                             (void **)&e, &cx->trap))
     return false;
   *out = canon_value_opaque(CANON_ERROR_CONTEXT, e);
@@ -37,9 +37,9 @@ bool canon_lift_error_context(canon_context *cx, uint32_t i, canon_value **out) 
 }
 
 /* Storing: lower_error_context (the table entry holds a reference) */
-bool canon_lower_error_context(canon_context *cx, const canon_value *v,
+bool canon_lower_error_context(canon_LiftLowerContext *cx, const canon_value *v,
                                uint32_t *i) {
-  if (!canon_table_add(&cx->inst->handles, CANON_ENTRY_ERROR_CONTEXT,
+  if (!canon_Table_add(&cx->inst->handles, CANON_ENTRY_ERROR_CONTEXT,
                        v->u.opaque, i, &cx->trap))
     return false;
   canon_ref(v->u.opaque);
@@ -49,7 +49,7 @@ bool canon_lower_error_context(canon_context *cx, const canon_value *v,
 /* canon error-context.new: the spec's DETERMINISTIC_PROFILE (option 0 of
  * CANON_CHOICE_ERROR_MESSAGE, cmref's default) keeps no message; otherwise the string is loaded (the
  * host-defined transformation is the identity here). */
-bool canon_error_context_new(canon_instance *inst, const canon_options *opts,
+bool canon_error_context_new(canon_ComponentInstance *inst, const canon_CanonicalOptions *opts,
                              uint64_t ptr, uint64_t tagged_code_units,
                              uint32_t *out, canon_trap *trap) {
   CANON_TRAP_IF(inst->store, trap, !inst->may_leave,
@@ -59,16 +59,16 @@ bool canon_error_context_new(canon_instance *inst, const canon_options *opts,
       0) {
     s = canon_value_string("", 0);
   } else {
-    canon_context cx;
-    canon_context_init(&cx, opts, inst, (canon_borrow_scope){0});
+    canon_LiftLowerContext cx;
+    canon_LiftLowerContext_init(&cx, opts, inst, (canon_borrow_scope){0});
     if (!canon_load_string_from_range(&cx, ptr, tagged_code_units, &s)) {
       *trap = cx.trap;
       return false;
     }
   }
-  canon_error_context *e = canon_error_context_make(s);
+  canon_ErrorContext *e = canon_ErrorContext_new(s);
   canon_value_free(s);
-  if (!canon_table_add(&inst->handles, CANON_ENTRY_ERROR_CONTEXT, e, out,
+  if (!canon_Table_add(&inst->handles, CANON_ENTRY_ERROR_CONTEXT, e, out,
                        trap)) {
     canon_unref(&e->ref);
     return false;
@@ -76,27 +76,27 @@ bool canon_error_context_new(canon_instance *inst, const canon_options *opts,
   return true;
 }
 
-static bool get(canon_instance *inst, uint32_t i, canon_error_context **out,
+static bool get(canon_ComponentInstance *inst, uint32_t i, canon_ErrorContext **out,
                 canon_trap *trap) {
-  return canon_table_get_kind(&inst->handles, i, CANON_ENTRY_ERROR_CONTEXT,
+  return canon_Table_get_kind(&inst->handles, i, CANON_ENTRY_ERROR_CONTEXT,
                               (void **)out, trap);
 }
 
 /* canon error-context.debug-message */
-bool canon_error_context_debug_message(canon_instance *inst,
-                                       const canon_options *opts, uint32_t i,
+bool canon_error_context_debug_message(canon_ComponentInstance *inst,
+                                       const canon_CanonicalOptions *opts, uint32_t i,
                                        uint64_t ptr, canon_trap *trap) {
   CANON_TRAP_IF(inst->store, trap, !inst->may_leave,
                 CANON_R_ERROR_CONTEXT_DEBUG_MAY_LEAVE);
-  canon_error_context *e = NULL;
+  canon_ErrorContext *e = NULL;
   if (!get(inst, i, &e, trap)) return false;
   /* The spec's store_string writes the pair at ptr with store_int and no
    * check at all (docs/findings.md, "Where the spec asserts what a guest
    * controls"); cmref traps when the pair is out of bounds, and like the
    * spec does not require alignment. */
-  canon_context cx;
-  canon_context_init(&cx, opts, inst, (canon_borrow_scope){0});
-  uint64_t pair = 2 * (uint64_t)canon_ptr_size(canon_opts_ptr_type(opts));
+  canon_LiftLowerContext cx;
+  canon_LiftLowerContext_init(&cx, opts, inst, (canon_borrow_scope){0});
+  uint64_t pair = 2 * (uint64_t)canon_ptr_size(canon_MemInst_ptr_type(opts));
   CANON_TRAP_IF(inst->store, trap, canon_out_of_bounds(&cx, ptr, pair),
                 CANON_R_DEBUG_MESSAGE_OUT_OF_BOUNDS, (unsigned long long)ptr);
   if (!canon_store_string(&cx, e->debug_message, ptr)) {
@@ -107,14 +107,14 @@ bool canon_error_context_debug_message(canon_instance *inst,
 }
 
 /* canon error-context.drop */
-bool canon_error_context_drop(canon_instance *inst, uint32_t i,
+bool canon_error_context_drop(canon_ComponentInstance *inst, uint32_t i,
                               canon_trap *trap) {
   CANON_TRAP_IF(inst->store, trap, !inst->may_leave,
                 CANON_R_ERROR_CONTEXT_DROP_MAY_LEAVE);
-  canon_error_context *e = NULL;
+  canon_ErrorContext *e = NULL;
   if (!get(inst, i, &e, trap)) return false;
   canon_table_entry removed;
-  if (!canon_table_remove(&inst->handles, i, &removed, trap)) return false;
+  if (!canon_Table_remove(&inst->handles, i, &removed, trap)) return false;
   canon_unref(&e->ref);
   return true;
 }

@@ -15,7 +15,7 @@
 
 /* Flat Lifting: CoreValueIter.next.  The `match` is only an assertion in
  * the spec; so it is here. */
-static uint64_t plain_next(canon_core_iter *vi, canon_flat t) {
+static uint64_t plain_next(canon_CoreValueIter *vi, canon_flat t) {
   assert(vi->i < vi->n);
   uint64_t v = vi->values[vi->i++];
   assert(t != CANON_FLAT_I32 || v <= 0xFFFFFFFFu);
@@ -24,7 +24,8 @@ static uint64_t plain_next(canon_core_iter *vi, canon_flat t) {
   return v;
 }
 
-void canon_core_iter_init(canon_core_iter *vi, const uint64_t *values,
+/* CoreValueIter.__init__ */
+void canon_CoreValueIter_init(canon_CoreValueIter *vi, const uint64_t *values,
                           uint32_t n) {
   memset(vi, 0, sizeof *vi);
   vi->next = plain_next;
@@ -32,7 +33,7 @@ void canon_core_iter_init(canon_core_iter *vi, const uint64_t *values,
   vi->n = n;
 }
 
-bool canon_core_iter_done(const canon_core_iter *vi) { return vi->i == vi->n; }
+bool canon_CoreValueIter_done(const canon_CoreValueIter *vi) { return vi->i == vi->n; }
 
 void canon_core_vec_push(canon_core_vec *cv, uint64_t x) {
   if (cv->n == cv->cap) {
@@ -48,26 +49,26 @@ void canon_core_vec_free(canon_core_vec *cv) {
   cv->n = cv->cap = 0;
 }
 
-static canon_flat ptr_type(const canon_context *cx) {
-  return canon_opts_ptr_type(cx->opts);
+static canon_flat ptr_type(const canon_LiftLowerContext *cx) {
+  return canon_MemInst_ptr_type(cx->opts);
 }
 
-static bool lift_flat_list(canon_context *cx, canon_core_iter *vi,
+static bool lift_flat_list(canon_LiftLowerContext *cx, canon_CoreValueIter *vi,
                            const canon_type *d, canon_value **out);
-static bool lift_flat_record(canon_context *cx, canon_core_iter *vi,
+static bool lift_flat_record(canon_LiftLowerContext *cx, canon_CoreValueIter *vi,
                              const canon_type *t, canon_value **out);
-static bool lift_flat_variant(canon_context *cx, canon_core_iter *vi,
+static bool lift_flat_variant(canon_LiftLowerContext *cx, canon_CoreValueIter *vi,
                               const canon_type *t, canon_value **out);
 
 /* Flat Lifting: lift_flat_unsigned */
-static uint64_t lift_flat_unsigned(canon_core_iter *vi, int core_width,
+static uint64_t lift_flat_unsigned(canon_CoreValueIter *vi, int core_width,
                                    int t_width) {
   uint64_t i = vi->next(vi, core_width == 32 ? CANON_FLAT_I32 : CANON_FLAT_I64);
   return t_width == 64 ? i : i % (1ull << t_width);
 }
 
 /* Flat Lifting: lift_flat_signed */
-static int64_t lift_flat_signed(canon_core_iter *vi, int core_width,
+static int64_t lift_flat_signed(canon_CoreValueIter *vi, int core_width,
                                 int t_width) {
   uint64_t i = vi->next(vi, core_width == 32 ? CANON_FLAT_I32 : CANON_FLAT_I64);
   switch (t_width) {
@@ -83,7 +84,7 @@ static int64_t lift_flat_signed(canon_core_iter *vi, int core_width,
 }
 
 /* Flat Lifting: lift_flat */
-bool canon_lift_flat(canon_context *cx, canon_core_iter *vi,
+bool canon_lift_flat(canon_LiftLowerContext *cx, canon_CoreValueIter *vi,
                      const canon_type *t, canon_value **out) {
   const canon_type *d = canon_despecialize(t);
   switch (d->kind) {
@@ -162,7 +163,7 @@ bool canon_lift_flat(canon_context *cx, canon_core_iter *vi,
 }
 
 /* Flat Lifting: lift_flat_list */
-static bool lift_flat_list(canon_context *cx, canon_core_iter *vi,
+static bool lift_flat_list(canon_LiftLowerContext *cx, canon_CoreValueIter *vi,
                            const canon_type *d, canon_value **out) {
   if (d->u.list.fixed) {
     canon_value *a = canon_value_list_new(CANON_LIST, d->u.list.length);
@@ -183,7 +184,7 @@ static bool lift_flat_list(canon_context *cx, canon_core_iter *vi,
 }
 
 /* Flat Lifting: lift_flat_record.  t is the record or the tuple. */
-static bool lift_flat_record(canon_context *cx, canon_core_iter *vi,
+static bool lift_flat_record(canon_LiftLowerContext *cx, canon_CoreValueIter *vi,
                              const canon_type *t, canon_value **out) {
   const canon_type *d = canon_despecialize(t);
   uint32_t n = d->u.record.n;
@@ -236,7 +237,7 @@ static uint64_t f64_bits(double f) {
 /* Flat Lifting: lift_flat_variant's CoerceValueIter.next: reads the joined
  * type `have` and reinterprets it as the case's `want`.  Floats stay bit
  * patterns here; decode_*_as_float only canonicalizes NaNs. */
-static uint64_t coerce_next(canon_core_iter *self, canon_flat want) {
+static uint64_t coerce_next(canon_CoreValueIter *self, canon_flat want) {
   assert(self->fi < self->nflat);
   canon_flat have = self->flat_types[self->fi++];
   uint64_t x = self->inner->next(self->inner, have);
@@ -254,7 +255,7 @@ static uint64_t coerce_next(canon_core_iter *self, canon_flat want) {
 
 /* Flat Lifting: lift_flat_variant.  t is the variant or a type that
  * expands to one. */
-static bool lift_flat_variant(canon_context *cx, canon_core_iter *vi,
+static bool lift_flat_variant(canon_LiftLowerContext *cx, canon_CoreValueIter *vi,
                               const canon_type *t, canon_value **out) {
   const canon_type *d = canon_despecialize(t);
   canon_flat_vec flat_types = {0};
@@ -265,7 +266,7 @@ static bool lift_flat_variant(canon_context *cx, canon_core_iter *vi,
   if (case_index >= d->u.variant.n) canon_flat_vec_free(&flat_types);
   CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap, case_index >= d->u.variant.n,
                 CANON_R_FLAT_VARIANT_DISCRIMINANT);
-  canon_core_iter coerce = {0};
+  canon_CoreValueIter coerce = {0};
   coerce.next = coerce_next;
   coerce.inner = vi;
   coerce.flat_types = flat_types.v + 1;
@@ -286,11 +287,11 @@ static bool lift_flat_variant(canon_context *cx, canon_core_iter *vi,
 
 /* ---- Flat Lowering ------------------------------------------------------ */
 
-static bool lower_flat_list(canon_context *cx, const canon_value *v,
+static bool lower_flat_list(canon_LiftLowerContext *cx, const canon_value *v,
                             const canon_type *d, canon_core_vec *out);
-static bool lower_flat_record(canon_context *cx, const canon_value *v,
+static bool lower_flat_record(canon_LiftLowerContext *cx, const canon_value *v,
                               const canon_type *d, canon_core_vec *out);
-static bool lower_flat_variant(canon_context *cx, const canon_value *v,
+static bool lower_flat_variant(canon_LiftLowerContext *cx, const canon_value *v,
                                const canon_type *d, canon_core_vec *out);
 
 /* Flat Lowering: lower_flat_signed (two's complement into core_bits) */
@@ -300,7 +301,7 @@ static uint64_t lower_flat_signed(int64_t i, int core_bits) {
 }
 
 /* Flat Lowering: lower_flat */
-bool canon_lower_flat(canon_context *cx, const canon_value *v,
+bool canon_lower_flat(canon_LiftLowerContext *cx, const canon_value *v,
                       const canon_type *t, canon_core_vec *out) {
   const canon_type *d = canon_despecialize(t);
   uint32_t i;
@@ -376,7 +377,7 @@ bool canon_lower_flat(canon_context *cx, const canon_value *v,
 }
 
 /* Flat Lowering: lower_flat_list */
-static bool lower_flat_list(canon_context *cx, const canon_value *v,
+static bool lower_flat_list(canon_LiftLowerContext *cx, const canon_value *v,
                             const canon_type *d, canon_core_vec *out) {
   if (d->u.list.fixed) {
     assert(d->u.list.length == v->u.list.n);
@@ -394,7 +395,7 @@ static bool lower_flat_list(canon_context *cx, const canon_value *v,
 }
 
 /* Flat Lowering: lower_flat_record */
-static bool lower_flat_record(canon_context *cx, const canon_value *v,
+static bool lower_flat_record(canon_LiftLowerContext *cx, const canon_value *v,
                               const canon_type *d, canon_core_vec *out) {
   for (uint32_t i = 0; i < d->u.record.n; i++) {
     const canon_field *f = &d->u.record.fields[i];
@@ -407,7 +408,7 @@ static bool lower_flat_record(canon_context *cx, const canon_value *v,
 
 /* Flat Lowering: lower_flat_variant.  Our flat values are bit patterns
  * already, so a coercion changes bits only by scrambling a NaN. */
-static bool lower_flat_variant(canon_context *cx, const canon_value *v,
+static bool lower_flat_variant(canon_LiftLowerContext *cx, const canon_value *v,
                                const canon_type *d, canon_core_vec *out) {
   uint32_t case_index = canon_match_case(v, d);
   canon_flat_vec flat_types = {0};
@@ -456,7 +457,7 @@ static bool lower_flat_variant(canon_context *cx, const canon_value *v,
 
 /* Lifting and Lowering Values: lift_flat_values */
 /* lift_flat_values' checks of the pointer to spilled values */
-static bool spilled_params_ok(canon_context *cx, uint64_t ptr,
+static bool spilled_params_ok(canon_LiftLowerContext *cx, uint64_t ptr,
                               const canon_type *tuple_type) {
   canon_Store *s = CANON_CX_STORE(cx);
   CANON_TRAP_IF(s, &cx->trap,
@@ -470,8 +471,8 @@ static bool spilled_params_ok(canon_context *cx, uint64_t ptr,
   return true;
 }
 
-bool canon_lift_flat_values(canon_context *cx, uint32_t max_flat,
-                            canon_core_iter *vi, const canon_type *const *ts,
+bool canon_lift_flat_values(canon_LiftLowerContext *cx, uint32_t max_flat,
+                            canon_CoreValueIter *vi, const canon_type *const *ts,
                             uint32_t n, canon_value **out) {
   canon_flat_vec flat_types = {0};
   canon_flatten_types(ts, n, cx->opts, &flat_types);
@@ -511,7 +512,7 @@ bool canon_lift_flat_values(canon_context *cx, uint32_t max_flat,
 /* lower_flat_values' checks of where spilled values go.  After realloc
  * they are on realloc's result; with an out-param on the guest's pointer
  * (the same trap_ifs, worded apart as the reference tests do). */
-static bool spilled_results_ok(canon_context *cx, uint64_t ptr, uint32_t align,
+static bool spilled_results_ok(canon_LiftLowerContext *cx, uint64_t ptr, uint32_t align,
                                uint64_t size, bool out_param) {
   canon_Store *s = CANON_CX_STORE(cx);
   CANON_TRAP_IF(s, &cx->trap, ptr != canon_align_to(ptr, align),
@@ -523,10 +524,10 @@ static bool spilled_results_ok(canon_context *cx, uint64_t ptr, uint32_t align,
   return true;
 }
 
-bool canon_lower_flat_values(canon_context *cx, uint32_t max_flat,
+bool canon_lower_flat_values(canon_LiftLowerContext *cx, uint32_t max_flat,
                              const canon_value *const *vs,
                              const canon_type *const *ts, uint32_t n,
-                             canon_core_iter *out_param, canon_core_vec *out) {
+                             canon_CoreValueIter *out_param, canon_core_vec *out) {
   canon_flat_vec flat_types = {0};
   canon_flatten_types(ts, n, cx->opts, &flat_types);
   uint32_t nflat = flat_types.n;
@@ -549,7 +550,7 @@ bool canon_lower_flat_values(canon_context *cx, uint32_t max_flat,
   uint64_t ptr;
   bool ok = true;
   if (out_param == NULL) {
-    ok = canon_allocate(cx, align, size, &ptr);
+    ok = canon_LiftLowerContext_allocate(cx, align, size, &ptr);
     if (ok) canon_core_vec_push(out, ptr);
   } else {
     ptr = out_param->next(out_param, pt);

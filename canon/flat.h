@@ -17,22 +17,22 @@
 
 /* CoreValueIter.  A plain iterator walks `values`; lift_flat_variant's
  * CoerceValueIter is the same struct with `next` replaced (see flat.c). */
-typedef struct canon_core_iter canon_core_iter;
-struct canon_core_iter {
-  uint64_t (*next)(canon_core_iter *vi, canon_flat t);
+typedef struct canon_CoreValueIter canon_CoreValueIter;
+struct canon_CoreValueIter {
+  uint64_t (*next)(canon_CoreValueIter *vi, canon_flat t);
   const uint64_t *values;
   uint32_t n, i;
   /* CoerceValueIter state */
-  canon_core_iter *inner;
+  canon_CoreValueIter *inner;
   const canon_flat *flat_types;
   uint32_t nflat, fi;
 };
 
 /* CoreValueIter(vs) */
-void canon_core_iter_init(canon_core_iter *vi, const uint64_t *values,
+void canon_CoreValueIter_init(canon_CoreValueIter *vi, const uint64_t *values,
                           uint32_t n);
 /* CoreValueIter.done */
-bool canon_core_iter_done(const canon_core_iter *vi);
+bool canon_CoreValueIter_done(const canon_CoreValueIter *vi);
 
 /* A growable list of core values (lower_flat's result). */
 typedef struct canon_core_vec {
@@ -43,22 +43,22 @@ void canon_core_vec_push(canon_core_vec *cv, uint64_t x);
 void canon_core_vec_free(canon_core_vec *cv);
 
 /* lift_flat(cx, vi, t) */
-bool canon_lift_flat(canon_context *cx, canon_core_iter *vi,
+bool canon_lift_flat(canon_LiftLowerContext *cx, canon_CoreValueIter *vi,
                      const canon_type *t, canon_value **out);
 /* lower_flat(cx, v, t), appended to *out */
-bool canon_lower_flat(canon_context *cx, const canon_value *v,
+bool canon_lower_flat(canon_LiftLowerContext *cx, const canon_value *v,
                       const canon_type *t, canon_core_vec *out);
 
 /* lift_flat_values(cx, max_flat, vi, ts): out[i] receives the n values
  * (on failure nothing is left allocated). */
-bool canon_lift_flat_values(canon_context *cx, uint32_t max_flat,
-                            canon_core_iter *vi, const canon_type *const *ts,
+bool canon_lift_flat_values(canon_LiftLowerContext *cx, uint32_t max_flat,
+                            canon_CoreValueIter *vi, const canon_type *const *ts,
                             uint32_t n, canon_value **out);
 /* lower_flat_values(cx, max_flat, vs, ts, out_param): out_param may be
  * NULL (then the tuple is allocated with realloc). */
-bool canon_lower_flat_values(canon_context *cx, uint32_t max_flat,
+bool canon_lower_flat_values(canon_LiftLowerContext *cx, uint32_t max_flat,
                              const canon_value *const *vs,
                              const canon_type *const *ts, uint32_t n,
-                             canon_core_iter *out_param, canon_core_vec *out);
+                             canon_CoreValueIter *out_param, canon_core_vec *out);
 
 #endif

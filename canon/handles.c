@@ -10,7 +10,8 @@
 #include "buf.h"
 #include "rules.h"
 
-void canon_table_init(canon_table *t) {
+/* Table.__init__ */
+void canon_Table_init(canon_Table *t) {
   memset(t, 0, sizeof *t);
   /* Table.__init__: array = [None], reserving index 0. */
   t->cap = 8;
@@ -21,14 +22,14 @@ void canon_table_init(canon_table *t) {
   t->max_length = CANON_TABLE_MAX_LENGTH;
 }
 
-void canon_table_free(canon_table *t) {
+void canon_Table_free(canon_Table *t) {
   free(t->array);
   free(t->free);
   memset(t, 0, sizeof *t);
 }
 
 /* Table.get */
-bool canon_table_get(const canon_table *t, uint32_t i, canon_table_entry *out,
+bool canon_Table_get(const canon_Table *t, uint32_t i, canon_table_entry *out,
                      canon_trap *trap) {
   CANON_TRAP_IF(t->store, trap, i >= t->len, CANON_R_TABLE_GET_RANGE, i);
   CANON_TRAP_IF(t->store, trap, t->array[i].obj == NULL,
@@ -38,7 +39,7 @@ bool canon_table_get(const canon_table *t, uint32_t i, canon_table_entry *out,
 }
 
 /* Table.add */
-bool canon_table_add(canon_table *t, canon_entry_kind kind, void *obj,
+bool canon_Table_add(canon_Table *t, canon_entry_kind kind, void *obj,
                      uint32_t *out, canon_trap *trap) {
   assert(obj != NULL);
   uint32_t i;
@@ -63,9 +64,9 @@ bool canon_table_add(canon_table *t, canon_entry_kind kind, void *obj,
 }
 
 /* Table.remove */
-bool canon_table_remove(canon_table *t, uint32_t i, canon_table_entry *out,
+bool canon_Table_remove(canon_Table *t, uint32_t i, canon_table_entry *out,
                         canon_trap *trap) {
-  if (!canon_table_get(t, i, out, trap)) return false;
+  if (!canon_Table_get(t, i, out, trap)) return false;
   t->array[i].obj = NULL;
   if (t->nfree == t->free_cap) {
     t->free_cap = t->free_cap ? 2 * t->free_cap : 8;
@@ -76,10 +77,10 @@ bool canon_table_remove(canon_table *t, uint32_t i, canon_table_entry *out,
 }
 
 /* ResourceHandle.__init__ */
-canon_resource_handle *canon_resource_handle_new(const canon_resource_type *rt,
+canon_ResourceHandle *canon_ResourceHandle_new(const canon_ResourceType *rt,
                                                  uint32_t rep, bool own,
                                                  canon_borrow_task *scope) {
-  canon_resource_handle *h = canon_xrealloc(NULL, sizeof *h);
+  canon_ResourceHandle *h = canon_xrealloc(NULL, sizeof *h);
   h->rt = rt;
   h->rep = rep;
   h->own = own;
@@ -88,14 +89,14 @@ canon_resource_handle *canon_resource_handle_new(const canon_resource_type *rt,
   return h;
 }
 
-bool canon_get_resource_handle(canon_table *t, uint32_t i,
-                               const canon_resource_type *rt,
-                               canon_resource_handle **out, canon_trap *trap) {
+bool canon_get_resource_handle(canon_Table *t, uint32_t i,
+                               const canon_ResourceType *rt,
+                               canon_ResourceHandle **out, canon_trap *trap) {
   canon_table_entry e = {0};
-  if (!canon_table_get(t, i, &e, trap)) return false;
+  if (!canon_Table_get(t, i, &e, trap)) return false;
   CANON_TRAP_IF(t->store, trap, e.kind != CANON_ENTRY_RESOURCE_HANDLE,
                 CANON_R_RESOURCE_NOT_RESOURCE, i);
-  canon_resource_handle *h = e.obj;
+  canon_ResourceHandle *h = e.obj;
   /* (in the reference tests' words: every resource type of a component
    * is guest-defined) */
   CANON_TRAP_IF(t->store, trap, h->rt != rt, CANON_R_RESOURCE_WRONG_TYPE, i);
@@ -104,8 +105,8 @@ bool canon_get_resource_handle(canon_table *t, uint32_t i,
 }
 
 /* Subtask.add_lender */
-void canon_subtask_add_lender(canon_borrow_subtask *s,
-                              canon_resource_handle *h) {
+void canon_Subtask_add_lender(canon_borrow_subtask *s,
+                              canon_ResourceHandle *h) {
   assert(!s->delivered);
   h->num_lends += 1;
   if (s->nlenders == s->cap) {
@@ -116,7 +117,7 @@ void canon_subtask_add_lender(canon_borrow_subtask *s,
 }
 
 /* Subtask.deliver_resolve */
-void canon_subtask_deliver_resolve(canon_borrow_subtask *s) {
+void canon_borrow_subtask_deliver(canon_borrow_subtask *s) {
   assert(!s->delivered);
   for (uint32_t k = 0; k < s->nlenders; k++) s->lenders[k]->num_lends -= 1;
   free(s->lenders);
@@ -131,10 +132,10 @@ void canon_borrow_subtask_free(canon_borrow_subtask *s) {
 }
 
 /* canon resource.new */
-bool canon_resource_new_handle(canon_table *t, const canon_resource_type *rt,
+bool canon_Table_resource_new(canon_Table *t, const canon_ResourceType *rt,
                                uint32_t rep, uint32_t *i, canon_trap *trap) {
-  canon_resource_handle *h = canon_resource_handle_new(rt, rep, true, NULL);
-  if (!canon_table_add(t, CANON_ENTRY_RESOURCE_HANDLE, h, i, trap)) {
+  canon_ResourceHandle *h = canon_ResourceHandle_new(rt, rep, true, NULL);
+  if (!canon_Table_add(t, CANON_ENTRY_RESOURCE_HANDLE, h, i, trap)) {
     free(h);
     return false;
   }
@@ -145,19 +146,19 @@ bool canon_resource_new_handle(canon_table *t, const canon_resource_type *rt,
  * check first and remove after.  The difference is only visible after a
  * trap, which ends the instance, and it keeps a lent handle alive for the
  * subtask that still points at it. */
-bool canon_resource_drop_handle(canon_table *t, const canon_resource_type *rt,
+bool canon_Table_resource_drop(canon_Table *t, const canon_ResourceType *rt,
                                 uint32_t i, bool *call_dtor, uint32_t *rep,
                                 canon_trap *trap) {
   canon_table_entry e = {0};
-  if (!canon_table_get(t, i, &e, trap)) return false;
+  if (!canon_Table_get(t, i, &e, trap)) return false;
   CANON_TRAP_IF(t->store, trap, e.kind != CANON_ENTRY_RESOURCE_HANDLE,
                 CANON_R_RESOURCE_NOT_RESOURCE, i);
-  canon_resource_handle *h = e.obj;
+  canon_ResourceHandle *h = e.obj;
   /* (in the reference tests' words: every resource type of a component
    * is guest-defined) */
   CANON_TRAP_IF(t->store, trap, h->rt != rt, CANON_R_RESOURCE_WRONG_TYPE, i);
   CANON_TRAP_IF(t->store, trap, h->num_lends != 0, CANON_R_RESOURCE_DROP_LENT);
-  canon_table_remove(t, i, &e, trap);
+  canon_Table_remove(t, i, &e, trap);
   *call_dtor = h->own;
   *rep = h->rep;
   if (h->own) {
@@ -170,9 +171,9 @@ bool canon_resource_drop_handle(canon_table *t, const canon_resource_type *rt,
 }
 
 /* canon resource.rep */
-bool canon_resource_rep(canon_table *t, const canon_resource_type *rt,
+bool canon_Table_resource_rep(canon_Table *t, const canon_ResourceType *rt,
                         uint32_t i, uint32_t *rep, canon_trap *trap) {
-  canon_resource_handle *h = NULL;
+  canon_ResourceHandle *h = NULL;
   if (!canon_get_resource_handle(t, i, rt, &h, trap)) return false;
   *rep = h->rep;
   return true;
@@ -223,10 +224,10 @@ static canon_rule not_kind_rule(canon_entry_kind kind) {
   }
 }
 
-bool canon_table_get_kind(const canon_table *t, uint32_t i,
+bool canon_Table_get_kind(const canon_Table *t, uint32_t i,
                           canon_entry_kind kind, void **obj, canon_trap *trap) {
   canon_table_entry e = {0};
-  if (!canon_table_get(t, i, &e, trap)) return false;
+  if (!canon_Table_get(t, i, &e, trap)) return false;
   const char *name = canon_entry_kind_name(kind);
   const char *other = other_words(kind);
   CANON_TRAP_IF(t->store, trap, e.kind != kind, not_kind_rule(kind), i,

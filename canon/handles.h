@@ -2,7 +2,7 @@
  * "Table State" and "Resource State"), and the table side of the resource
  * built-ins.
  *
- * A canon_table is the spec's Table: a growable array of tagged entries
+ * A canon_Table is the spec's Table: a growable array of tagged entries
  * addressed by i32 indices, index 0 reserved, holes reused LIFO from a free
  * list (the indices are guest-visible, so the order matters), at most
  * MAX_LENGTH = 2^28 - 1 entries.  Every component instance has one
@@ -10,7 +10,7 @@
  * error contexts; the entry kind plays the role of the spec's isinstance.
  *
  * The table does not own the objects it points to: remove() hands the
- * object back to the caller, and canon_table_free() leaves them alone.
+ * object back to the caller, and canon_Table_free() leaves them alone.
  */
 #ifndef CANON_HANDLES_H
 #define CANON_HANDLES_H
@@ -23,7 +23,7 @@
 #define CANON_TABLE_MAX_LENGTH ((1u << 28) - 1)
 
 typedef enum canon_entry_kind {
-  CANON_ENTRY_RESOURCE_HANDLE, /* canon_resource_handle */
+  CANON_ENTRY_RESOURCE_HANDLE, /* canon_ResourceHandle */
   CANON_ENTRY_ERROR_CONTEXT,   /* the error-context layer's object */
   CANON_ENTRY_SUBTASK,         /* the async layer's objects: */
   CANON_ENTRY_WAITABLE_SET,
@@ -40,7 +40,7 @@ typedef struct canon_table_entry {
 } canon_table_entry;
 
 /* Table */
-typedef struct canon_table {
+typedef struct canon_Table {
   canon_table_entry *array;
   uint32_t len, cap; /* len(array), including the reserved index 0 */
   uint32_t *free;    /* the free list, popped from the end */
@@ -48,77 +48,77 @@ typedef struct canon_table {
   uint32_t max_length; /* MAX_LENGTH, or a lower limit set by the host */
   uint32_t host_max;   /* the host's --max-handles; 0: none */
   struct canon_Store *store; /* whose rule coverage counts (rules.h); NULL */
-} canon_table;
+} canon_Table;
 
-void canon_table_init(canon_table *t);
-void canon_table_free(canon_table *t);
+void canon_Table_init(canon_Table *t);
+void canon_Table_free(canon_Table *t);
 /* Table.get: traps "unknown handle index I" if out of range or a hole. */
-bool canon_table_get(const canon_table *t, uint32_t i, canon_table_entry *out,
+bool canon_Table_get(const canon_Table *t, uint32_t i, canon_table_entry *out,
                      canon_trap *trap);
 /* Table.get followed by the spec's `trap_if(not isinstance(e, T))`: the
  * entry at i must be of `kind` ("handle index I is not a waitable set"). */
-bool canon_table_get_kind(const canon_table *t, uint32_t i,
+bool canon_Table_get_kind(const canon_Table *t, uint32_t i,
                           canon_entry_kind kind, void **obj, canon_trap *trap);
 /* "resource handle", "waitable set", "readable stream end", ... */
 const char *canon_entry_kind_name(canon_entry_kind kind);
 /* Table.add: reuses the last freed index, else appends; traps past
  * max_length. */
-bool canon_table_add(canon_table *t, canon_entry_kind kind, void *obj,
+bool canon_Table_add(canon_Table *t, canon_entry_kind kind, void *obj,
                      uint32_t *i, canon_trap *trap);
 /* Table.remove */
-bool canon_table_remove(canon_table *t, uint32_t i, canon_table_entry *out,
+bool canon_Table_remove(canon_Table *t, uint32_t i, canon_table_entry *out,
                         canon_trap *trap);
 
 /* ResourceType: identity is the pointer.  impl is the instance that defined
  * it; dtor is an opaque core function (NULL: none) called by the resource
  * built-ins' layer. */
-struct canon_resource_type {
-  canon_instance *impl;
+struct canon_ResourceType {
+  canon_ComponentInstance *impl;
   void *dtor;
   const char *name; /* for messages only; may be NULL */
 };
 
 /* ResourceHandle */
-struct canon_resource_handle {
-  const canon_resource_type *rt;
+struct canon_ResourceHandle {
+  const canon_ResourceType *rt;
   uint32_t rep;
   bool own;
   canon_borrow_task *borrow_scope; /* the Task that lowered a borrow */
   uint32_t num_lends;
 };
 
-canon_resource_handle *canon_resource_handle_new(const canon_resource_type *rt,
+canon_ResourceHandle *canon_ResourceHandle_new(const canon_ResourceType *rt,
                                                  uint32_t rep, bool own,
                                                  canon_borrow_task *scope);
 
 /* Looks up index i as a resource handle of type rt: traps like the spec's
  * `trap_if(not isinstance(h, ResourceHandle))` and `trap_if(h.rt is not
  * rt)` after Table.get.  (Used by lift_borrow and resource.rep.) */
-bool canon_get_resource_handle(canon_table *t, uint32_t i,
-                               const canon_resource_type *rt,
-                               canon_resource_handle **out, canon_trap *trap);
+bool canon_get_resource_handle(canon_Table *t, uint32_t i,
+                               const canon_ResourceType *rt,
+                               canon_ResourceHandle **out, canon_trap *trap);
 
 /* Subtask.add_lender: h.num_lends += 1, remembered for deliver_resolve. */
-void canon_subtask_add_lender(canon_borrow_subtask *s, canon_resource_handle *h);
+void canon_Subtask_add_lender(canon_borrow_subtask *s, canon_ResourceHandle *h);
 /* Subtask.deliver_resolve (its lender part): every lent handle is given
  * back (num_lends -= 1) and the list is gone (resolve_delivered). */
-void canon_subtask_deliver_resolve(canon_borrow_subtask *s);
+void canon_borrow_subtask_deliver(canon_borrow_subtask *s);
 void canon_borrow_subtask_free(canon_borrow_subtask *s);
 
 /* canon resource.new, without the may_leave check of the built-in: adds an
  * owning handle and returns its index. */
-bool canon_resource_new_handle(canon_table *t, const canon_resource_type *rt,
+bool canon_Table_resource_new(canon_Table *t, const canon_ResourceType *rt,
                                uint32_t rep, uint32_t *i, canon_trap *trap);
 /* canon resource.drop, the table part: removes handle i (which must be a
  * resource handle of type rt with num_lends == 0).  For an owning handle,
  * *call_dtor is set and *rep is what the destructor must be called with;
  * for a borrowed one, its task's num_borrows is decremented.  The handle
  * object is freed. */
-bool canon_resource_drop_handle(canon_table *t, const canon_resource_type *rt,
+bool canon_Table_resource_drop(canon_Table *t, const canon_ResourceType *rt,
                                 uint32_t i, bool *call_dtor, uint32_t *rep,
                                 canon_trap *trap);
 /* canon resource.rep */
-bool canon_resource_rep(canon_table *t, const canon_resource_type *rt,
+bool canon_Table_resource_rep(canon_Table *t, const canon_ResourceType *rt,
                         uint32_t i, uint32_t *rep, canon_trap *trap);
 
 #endif

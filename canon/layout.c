@@ -336,14 +336,14 @@ const char *canon_flat_name(canon_flat t) {
   return "?";
 }
 
-uint32_t canon_functype_param_types(const canon_functype *ft,
+uint32_t canon_FuncType_param_types(const canon_FuncType *ft,
                                     const canon_type ***ts) {
   *ts = canon_xrealloc(NULL, (ft->nparams ? ft->nparams : 1) * sizeof **ts);
   for (uint32_t i = 0; i < ft->nparams; i++) (*ts)[i] = ft->params[i].t;
   return ft->nparams;
 }
 
-uint32_t canon_functype_result_type(const canon_functype *ft,
+uint32_t canon_FuncType_result_type(const canon_FuncType *ft,
                                     const canon_type ***ts) {
   *ts = canon_xrealloc(NULL, sizeof **ts);
   if (!ft->result) return 0;
@@ -352,13 +352,13 @@ uint32_t canon_functype_result_type(const canon_functype *ft,
 }
 
 /* Flattening: flatten_functype */
-void canon_flatten_functype(const canon_options *opts, const canon_functype *ft,
+void canon_flatten_functype(const canon_CanonicalOptions *opts, const canon_FuncType *ft,
                             canon_abi_context context,
-                            canon_core_functype *out) {
-  canon_flat ptr = canon_opts_ptr_type(opts);
+                            canon_CoreFuncType *out) {
+  canon_flat ptr = canon_MemInst_ptr_type(opts);
   const canon_type **ps, **rs;
-  uint32_t np = canon_functype_param_types(ft, &ps);
-  uint32_t nr = canon_functype_result_type(ft, &rs);
+  uint32_t np = canon_FuncType_param_types(ft, &ps);
+  uint32_t nr = canon_FuncType_result_type(ft, &rs);
   canon_flat_vec flat_params = {0}, flat_results = {0};
   canon_flatten_types(ps, np, opts, &flat_params);
   canon_flatten_types(rs, nr, opts, &flat_results);
@@ -398,14 +398,14 @@ void canon_flatten_functype(const canon_options *opts, const canon_functype *ft,
   out->results = flat_results;
 }
 
-void canon_core_functype_free(canon_core_functype *ft) {
+void canon_CoreFuncType_free(canon_CoreFuncType *ft) {
   canon_flat_vec_free(&ft->params);
   canon_flat_vec_free(&ft->results);
 }
 
 /* Flattening: flatten_types */
 void canon_flatten_types(const canon_type *const *ts, uint32_t n,
-                         const canon_options *opts, canon_flat_vec *out) {
+                         const canon_CanonicalOptions *opts, canon_flat_vec *out) {
   for (uint32_t i = 0; i < n; i++) canon_flatten_type(ts[i], opts, out);
 }
 
@@ -413,31 +413,31 @@ void canon_flatten_types(const canon_type *const *ts, uint32_t n,
  * Only the first CANON_FLAT_CAP types are ever looked at (types.h), so the
  * repetition stops there: list<u8, 2^27> takes 17 steps, not 2^27. */
 static void flatten_list(const canon_type *elem, bool fixed, uint32_t length,
-                         const canon_options *opts, canon_flat_vec *out) {
+                         const canon_CanonicalOptions *opts, canon_flat_vec *out) {
   if (fixed) {
     uint32_t start = out->n;
     for (uint32_t i = 0; i < length && out->n - start < CANON_FLAT_CAP; i++)
       canon_flatten_type(elem, opts, out);
     return;
   }
-  canon_flat ptr = canon_opts_ptr_type(opts);
+  canon_flat ptr = canon_MemInst_ptr_type(opts);
   canon_flat_vec_push(out, ptr);
   canon_flat_vec_push(out, ptr);
 }
 
 /* Flattening: flatten_record */
 static void flatten_record(const canon_field *fields, uint32_t n,
-                           const canon_options *opts, canon_flat_vec *out) {
+                           const canon_CanonicalOptions *opts, canon_flat_vec *out) {
   for (uint32_t i = 0; i < n; i++) canon_flatten_type(fields[i].t, opts, out);
 }
 
 /* Flattening: flatten_type.  For a built type, the first CANON_FLAT_CAP
  * core types computed by canon_type_derive. */
-void canon_flatten_type(const canon_type *t, const canon_options *opts,
+void canon_flatten_type(const canon_type *t, const canon_CanonicalOptions *opts,
                         canon_flat_vec *out) {
   t = canon_despecialize(t);
   if (t->info.derived) {
-    int p = pi(canon_opts_ptr_type(opts));
+    int p = pi(canon_MemInst_ptr_type(opts));
     for (uint32_t i = 0; i < t->info.nflat[p]; i++)
       canon_flat_vec_push(out, (canon_flat)t->info.flat[p][i]);
     return;
@@ -470,8 +470,8 @@ void canon_flatten_type(const canon_type *t, const canon_options *opts,
     canon_flat_vec_push(out, CANON_FLAT_F64);
     return;
   case CANON_STRING:
-    canon_flat_vec_push(out, canon_opts_ptr_type(opts));
-    canon_flat_vec_push(out, canon_opts_ptr_type(opts));
+    canon_flat_vec_push(out, canon_MemInst_ptr_type(opts));
+    canon_flat_vec_push(out, canon_MemInst_ptr_type(opts));
     return;
   case CANON_LIST:
     flatten_list(t->u.list.elem, t->u.list.fixed, t->u.list.length, opts, out);
@@ -489,7 +489,7 @@ void canon_flatten_type(const canon_type *t, const canon_options *opts,
 
 /* Flattening: flatten_variant */
 void canon_flatten_variant(const canon_case *cases, uint32_t n,
-                           const canon_options *opts, canon_flat_vec *out) {
+                           const canon_CanonicalOptions *opts, canon_flat_vec *out) {
   canon_flat_vec flat = {0}, ct = {0};
   for (uint32_t c = 0; c < n; c++) {
     if (!cases[c].t) continue;
@@ -595,8 +595,8 @@ void canon_type_derive(canon_type *t) {
   in->depth = depth == UINT32_MAX ? depth : depth + 1;
   for (unsigned p = 1; p <= IS_EFFECTFUL; p <<= 1)
     if (contains(t, p)) in->contains |= (uint8_t)p;
-  canon_options opts = {0};
-  canon_memory mem = {0};
+  canon_CanonicalOptions opts = {0};
+  canon_MemInst mem = {0};
   opts.memory = &mem;
   for (int p = 0; p < 2; p++) {
     canon_flat pt = p ? CANON_FLAT_I64 : CANON_FLAT_I32;

@@ -83,32 +83,32 @@ void canon_flat_vec_free(canon_flat_vec *fv);
 const char *canon_flat_name(canon_flat t); /* "i32", ... */
 
 /* flatten_type(t, opts), appended to *out */
-void canon_flatten_type(const canon_type *t, const canon_options *opts,
+void canon_flatten_type(const canon_type *t, const canon_CanonicalOptions *opts,
                         canon_flat_vec *out);
 /* flatten_types(ts, opts) */
 void canon_flatten_types(const canon_type *const *ts, uint32_t n,
-                         const canon_options *opts, canon_flat_vec *out);
+                         const canon_CanonicalOptions *opts, canon_flat_vec *out);
 /* flatten_variant(cases, opts) */
 void canon_flatten_variant(const canon_case *cases, uint32_t n,
-                           const canon_options *opts, canon_flat_vec *out);
+                           const canon_CanonicalOptions *opts, canon_flat_vec *out);
 /* join(a, b) */
 canon_flat canon_join(canon_flat a, canon_flat b);
 
 /* flatten_functype(opts, ft, context) */
 typedef enum canon_abi_context { CANON_LIFT, CANON_LOWER } canon_abi_context;
-typedef struct canon_core_functype {
+typedef struct canon_CoreFuncType {
   canon_flat_vec params, results;
-} canon_core_functype;
-void canon_flatten_functype(const canon_options *opts, const canon_functype *ft,
+} canon_CoreFuncType;
+void canon_flatten_functype(const canon_CanonicalOptions *opts, const canon_FuncType *ft,
                             canon_abi_context context,
-                            canon_core_functype *out);
-void canon_core_functype_free(canon_core_functype *ft);
+                            canon_CoreFuncType *out);
+void canon_CoreFuncType_free(canon_CoreFuncType *ft);
 
 /* FuncType.param_types() / result_type() as arrays of types (the caller
  * frees *ts); returns the count. */
-uint32_t canon_functype_param_types(const canon_functype *ft,
+uint32_t canon_FuncType_param_types(const canon_FuncType *ft,
                                     const canon_type ***ts);
-uint32_t canon_functype_result_type(const canon_functype *ft,
+uint32_t canon_FuncType_result_type(const canon_FuncType *ft,
                                     const canon_type ***ts);
 
 #endif

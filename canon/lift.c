@@ -36,36 +36,36 @@ static bool unpack_callback_result(canon_Store *s, uint64_t packed,
 
 /* lambda: not inst.exclusive_thread */
 static bool no_exclusive_thread(void *env) {
-  const canon_instance *inst = env;
+  const canon_ComponentInstance *inst = env;
   return inst->exclusive_thread == NULL;
 }
 
 /* The callback loop of canon_lift: the callee returned `packed`. */
-static bool callback_loop(canon_task *task, canon_thread *thread,
+static bool callback_loop(canon_Task *task, canon_Thread *thread,
                           uint64_t packed, canon_trap *trap) {
   const canon_lifted *l = task->lifted;
-  canon_instance *inst = task->inst;
+  canon_ComponentInstance *inst = task->inst;
   uint32_t code = 0, si = 0;
   if (!unpack_callback_result(inst->store, packed, &code, &si, trap))
     return false;
   while (code != CALLBACK_EXIT) {
-    assert(canon_task_needs_exclusive(task) &&
+    assert(canon_Task_needs_exclusive(task) &&
            inst->exclusive_thread == task->implicit_thread);
     inst->exclusive_thread = NULL;
     canon_event event;
     bool cancelled = false;
     if (code == CALLBACK_YIELD) {
-      if (!canon_thread_wait_until(thread, no_exclusive_thread, inst, true,
+      if (!canon_Thread_wait_until(thread, no_exclusive_thread, inst, true,
                                    &cancelled, trap))
         return false;
       event = (canon_event){cancelled ? CANON_EVENT_TASK_CANCELLED
                                       : CANON_EVENT_NONE, 0, 0};
     } else {
-      canon_waitable_set *wset = NULL;
-      if (!canon_table_get_kind(&inst->handles, si, CANON_ENTRY_WAITABLE_SET,
+      canon_WaitableSet *wset = NULL;
+      if (!canon_Table_get_kind(&inst->handles, si, CANON_ENTRY_WAITABLE_SET,
                                 (void **)&wset, trap))
         return false;
-      if (!canon_waitable_set_wait_for_event_and(
+      if (!canon_WaitableSet_wait_for_event_and(
               wset, thread, no_exclusive_thread, inst, true, &event, trap))
         return false;
     }
@@ -73,39 +73,38 @@ static bool callback_loop(canon_task *task, canon_thread *thread,
     inst->exclusive_thread = task->implicit_thread;
     uint64_t args[3] = {(uint64_t)event.code, event.p1, event.p2};
     uint64_t res[1] = {0};
-    canon_trace_emit(inst->store->trace, "callback",
-                     "\"task\":%u,\"event\":[%u,%u,%u]", task->id,
-                     (unsigned)event.code, event.p1, event.p2);
+    canon_trace_callback(inst->store->trace, task->id, (unsigned)event.code,
+                         event.p1, event.p2);
     if (!l->callback.call(l->callback.env, args, 3, res, 1, trap)) return false;
     if (!unpack_callback_result(inst->store, res[0], &code, &si, trap)) return false;
   }
-  return canon_task_exit_implicit_thread(task, trap);
+  return canon_Task_exit_implicit_thread(task, trap);
 }
 
 /* canon_lift's thread_func */
-static bool lift_thread_func(canon_thread *thread, void *env,
+static bool lift_thread_func(canon_Thread *thread, void *env,
                              canon_trap *trap) {
-  canon_task *task = env;
+  canon_Task *task = env;
   const canon_lifted *l = task->lifted;
-  const canon_functype *ft = l->ft;
+  const canon_FuncType *ft = l->ft;
   bool entered = false;
-  if (!canon_task_enter_implicit_thread(task, &entered, trap)) return false;
+  if (!canon_Task_enter_implicit_thread(task, &entered, trap)) return false;
   if (!entered) return true;
 
-  canon_context cx;
-  canon_context_init(&cx, l->opts, l->inst,
+  canon_LiftLowerContext cx;
+  canon_LiftLowerContext_init(&cx, l->opts, l->inst,
                      (canon_borrow_scope){&task->borrows, NULL});
   canon_value **args = NULL;
   uint32_t nargs = 0;
-  if (!canon_task_start(task, &args, &nargs, trap)) return false;
+  if (!canon_Task_start(task, &args, &nargs, trap)) return false;
   const canon_type **pts = NULL, **rts = NULL;
-  uint32_t np = canon_functype_param_types(ft, &pts);
-  uint32_t nr = canon_functype_result_type(ft, &rts);
-  /* on_start gives one value per parameter of this ft: canon_lower_call
+  uint32_t np = canon_FuncType_param_types(ft, &pts);
+  uint32_t nr = canon_FuncType_result_type(ft, &rts);
+  /* on_start gives one value per parameter of this ft: canon_lower
    * lifts callee->ft's parameters (the funcinst's ft is l->ft), the host
    * call's arguments were checked against ft by the runner */
   assert(np == nargs);
-  canon_core_functype flat_ft;
+  canon_CoreFuncType flat_ft;
   canon_flatten_functype(l->opts, ft, CANON_LIFT, &flat_ft);
   canon_core_vec flat_args = {0};
   uint64_t *flat_results = NULL;
@@ -125,22 +124,17 @@ static bool lift_thread_func(canon_thread *thread, void *env,
   if (!flat_results) canon_out_of_memory();
   /* call_and_trap_on_throw(callee, flat_args) */
   canon_trace *tr = l->inst->store->trace;
-  char buf[512];
-  if (tr)
-    canon_trace_emit(tr, "lift.call", "\"task\":%u,\"args\":%s", task->id,
-                     canon_json_u64s(buf, sizeof buf, flat_args.v, flat_args.n));
+  canon_trace_lift_call(tr, task->id, flat_args.v, flat_args.n);
   ok = l->callee.call(l->callee.env, flat_args.v, flat_args.n, flat_results,
                       nflat, trap);
   if (!ok) goto out;
-  if (tr)
-    canon_trace_emit(tr, "lift.return", "\"task\":%u,\"results\":%s", task->id,
-                     canon_json_u64s(buf, sizeof buf, flat_results, nflat));
+  canon_trace_lift_return(tr, task->id, flat_results, nflat);
 
   if (!l->opts->async) {
     result = calloc(nr + 1, sizeof *result);
     if (!result) canon_out_of_memory();
-    canon_core_iter vi;
-    canon_core_iter_init(&vi, flat_results, nflat);
+    canon_CoreValueIter vi;
+    canon_CoreValueIter_init(&vi, flat_results, nflat);
     ok = canon_lift_flat_values(&cx, CANON_MAX_FLAT_RESULTS, &vi,
                                 (const canon_type *const *)rts, nr, result);
     if (!ok) {
@@ -149,7 +143,7 @@ static bool lift_thread_func(canon_thread *thread, void *env,
       result = NULL;
       goto out;
     }
-    if (!(ok = canon_task_return(task, result, nr, trap))) goto out;
+    if (!(ok = canon_Task_return(task, result, nr, trap))) goto out;
     if (l->post_return.call) {
       /* cleared only inside a realloc or post-return of inst, or after a
        * trap out of one (instance.h, "After a trap") */
@@ -160,10 +154,10 @@ static bool lift_thread_func(canon_thread *thread, void *env,
       if (!ok) goto out;
       l->inst->may_leave = true;
     }
-    ok = canon_task_exit_implicit_thread(task, trap);
+    ok = canon_Task_exit_implicit_thread(task, trap);
   } else if (!l->callback.call) {
     assert(nflat == 0);
-    ok = canon_task_exit_implicit_thread(task, trap);
+    ok = canon_Task_exit_implicit_thread(task, trap);
   } else {
     assert(nflat == 1);
     ok = callback_loop(task, thread, flat_results[0], trap);
@@ -172,7 +166,7 @@ out:
   free_values(result, result ? nr : 0);
   free(flat_results);
   canon_core_vec_free(&flat_args);
-  canon_core_functype_free(&flat_ft);
+  canon_CoreFuncType_free(&flat_ft);
   free(pts);
   free(rts);
   return ok;
@@ -184,14 +178,14 @@ out:
  * (the order they started waiting) makes cmref's default, "the first
  * option", fair: a thread that yields goes behind the others, so a yield
  * ping-pong that ends under the spec's random.choice also ends here. */
-static uint32_t sync_candidates(canon_instance *inst, canon_thread ***out) {
+static uint32_t sync_candidates(canon_ComponentInstance *inst, canon_Thread ***out) {
   canon_Store *s = inst->store;
-  canon_thread **c = malloc((s->nwaiting + 1) * sizeof *c);
+  canon_Thread **c = malloc((s->nwaiting + 1) * sizeof *c);
   if (!c) canon_out_of_memory();
   uint32_t n = 0;
   for (uint32_t i = 0; i < s->nwaiting; i++) {
-    canon_thread *t = s->waiting[i];
-    if (t->task->inst == inst && canon_thread_ready(t) &&
+    canon_Thread *t = s->waiting[i];
+    if (t->task->inst == inst && canon_Thread_ready(t) &&
         t != inst->exclusive_thread)
       c[n++] = t;
   }
@@ -207,15 +201,15 @@ static bool sync_candidates_ok(canon_Store *s, canon_trap *trap, uint32_t n) {
 
 /* canon_lift */
 static bool canon_lift(canon_lifted *l, const canon_call_hooks *hooks,
-                       canon_task **on_cancel, canon_trap *trap) {
+                       canon_Task **on_cancel, canon_trap *trap) {
   canon_Store *s = l->inst->store;
-  canon_task *task = canon_task_new(s, l, hooks);
-  canon_task_ref(task); /* this frame's */
-  canon_thread *thread = canon_thread_new(s, task, lift_thread_func, task, trap);
-  bool ok = thread && canon_thread_resume(thread, false, trap);
+  canon_Task *task = canon_Task_new(s, l, hooks);
+  canon_Task_ref(task); /* this frame's */
+  canon_Thread *thread = canon_Thread_new(s, task, lift_thread_func, task, trap);
+  bool ok = thread && canon_Thread_resume(thread, false, trap);
   if (ok && !l->ft->async) {
     while (task->state != CANON_TASK_RESOLVED) {
-      canon_thread **cands;
+      canon_Thread **cands;
       uint32_t n = sync_candidates(l->inst, &cands);
       /* nothing can ever resolve this task.  (Wasmtime words this case
        * either way, depending on whether the instance has other threads;
@@ -224,14 +218,14 @@ static bool canon_lift(canon_lifted *l, const canon_call_hooks *hooks,
         free(cands);
         break;
       }
-      canon_thread *t = cands[canon_sched_choose(&s->sched,
+      canon_Thread *t = cands[canon_sched_choose(&s->sched,
                                                  CANON_CHOICE_SYNC_LOOP, n)];
       free(cands);
-      if (!(ok = canon_thread_resume(t, false, trap))) break;
+      if (!(ok = canon_Thread_resume(t, false, trap))) break;
     }
   }
   *on_cancel = ok && task->state != CANON_TASK_RESOLVED ? task : NULL;
-  canon_task_unref(task);
+  canon_Task_unref(task);
   return ok;
 }
 
@@ -246,8 +240,8 @@ static bool canon_lift(canon_lifted *l, const canon_call_hooks *hooks,
  * only freed, at teardown). */
 typedef struct realloc_frame {
   canon_field params[4];
-  canon_functype ft;
-  canon_options opts;
+  canon_FuncType ft;
+  canon_CanonicalOptions opts;
   canon_lifted lifted;
   const canon_realloc *realloc;
   const uint64_t *args; /* old, old_byte_length, alignment, new_byte_length */
@@ -297,7 +291,7 @@ bool canon_lifted_is_realloc(const canon_lifted *l) {
   return l->callee.call == realloc_callee;
 }
 
-bool canon_lift_realloc(canon_instance *inst, const canon_realloc *realloc,
+bool canon_lift_realloc(canon_ComponentInstance *inst, const canon_realloc *realloc,
                         canon_flat ptr_type, const uint64_t args[4],
                         uint64_t *ptr, canon_trap *trap) {
   realloc_frame f;
@@ -307,11 +301,11 @@ bool canon_lift_realloc(canon_instance *inst, const canon_realloc *realloc,
   /* ptrt = U32Type() if ptr_type() == 'i32' else U64Type() */
   f.ptrt = canon_type_prim(ptr_type == CANON_FLAT_I32 ? CANON_U32 : CANON_U64);
   for (int i = 0; i < 4; i++) f.params[i] = (canon_field){"", f.ptrt};
-  f.ft = (canon_functype){f.params, 4, f.ptrt, false};
+  f.ft = (canon_FuncType){f.params, 4, f.ptrt, false};
   f.lifted = (canon_lifted){.ft = &f.ft, .opts = &f.opts, .inst = inst,
                             .callee = {&f, realloc_callee}};
   canon_call_hooks hooks = {&f, realloc_on_start, realloc_on_resolve};
-  canon_task *on_cancel = NULL;
+  canon_Task *on_cancel = NULL;
   if (!canon_lift(&f.lifted, &hooks, &on_cancel, trap)) return false;
   /* a sync function type: canon_lift returns only once the task resolved */
   assert(f.resolved && !on_cancel);
@@ -321,21 +315,21 @@ bool canon_lift_realloc(canon_instance *inst, const canon_realloc *realloc,
 
 /* Store.lift's func_inst */
 bool canon_lift_call(void *env, const canon_call_hooks *hooks,
-                     canon_instance *caller, canon_task **on_cancel,
+                     canon_ComponentInstance *caller, canon_Task **on_cancel,
                      canon_trap *trap) {
   canon_lifted *l = env;
   *on_cancel = NULL;
-  CANON_TRAP_IF(l->inst->store, trap, !canon_may_enter_from(l->inst, caller),
+  CANON_TRAP_IF(l->inst->store, trap, !canon_ComponentInstance_may_enter_from(l->inst, caller),
                 CANON_R_LIFT_MAY_ENTER);
-  canon_enter_from(l->inst, caller);
+  canon_ComponentInstance_enter_from(l->inst, caller);
   bool ok = canon_lift(l, hooks, on_cancel, trap);
   /* After a trap the store is unusable (the spec tears it down); the flags
    * stay as they were, like in a torn-down store. */
-  if (ok) canon_leave_to(l->inst, caller);
+  if (ok) canon_ComponentInstance_leave_to(l->inst, caller);
   return ok;
 }
 
-canon_funcinst canon_lifted_funcinst(canon_lifted *l) {
+canon_funcinst canon_Store_lift(canon_lifted *l) {
   canon_funcinst f = {l->ft, l, canon_lift_call};
   return f;
 }

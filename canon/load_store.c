@@ -14,39 +14,39 @@
 #include "sched.h"
 #include "store.h"
 
-static canon_flat ptr_type(const canon_context *cx) {
+static canon_flat ptr_type(const canon_LiftLowerContext *cx) {
   return cx->opts->memory->addrtype;
 }
 
-static uint32_t ptr_size(const canon_context *cx) {
+static uint32_t ptr_size(const canon_LiftLowerContext *cx) {
   return canon_ptr_size(ptr_type(cx));
 }
 
-static bool load_list(canon_context *cx, uint64_t ptr, const canon_type *elem,
+static bool load_list(canon_LiftLowerContext *cx, uint64_t ptr, const canon_type *elem,
                       bool fixed, uint32_t length, canon_value **out);
-static bool load_list_from_valid_range(canon_context *cx, uint64_t ptr,
+static bool load_list_from_valid_range(canon_LiftLowerContext *cx, uint64_t ptr,
                                        uint64_t length, const canon_type *elem,
                                        canon_value **out);
-static bool load_record(canon_context *cx, uint64_t ptr, const canon_type *t,
+static bool load_record(canon_LiftLowerContext *cx, uint64_t ptr, const canon_type *t,
                         canon_value **out);
-static bool load_variant(canon_context *cx, uint64_t ptr, const canon_type *t,
+static bool load_variant(canon_LiftLowerContext *cx, uint64_t ptr, const canon_type *t,
                          canon_value **out);
-static canon_value *load_flags(canon_context *cx, uint64_t ptr,
+static canon_value *load_flags(canon_LiftLowerContext *cx, uint64_t ptr,
                                const canon_type *t);
 
 /* ---- host memory (--max-memory) ------------------------------------------ */
 
-static uint64_t max_memory(const canon_context *cx) {
+static uint64_t max_memory(const canon_LiftLowerContext *cx) {
   return cx->inst && cx->inst->store ? cx->inst->store->limits.max_memory
                                      : UINT64_MAX;
 }
 
-static bool host_limit_trap(canon_context *cx, uint64_t want) {
+static bool host_limit_trap(canon_LiftLowerContext *cx, uint64_t want) {
   CANON_TRAP(CANON_CX_STORE(cx), &cx->trap, CANON_R_MAX_HOST_BYTES,
              (unsigned long long)max_memory(cx), (unsigned long long)want);
 }
 
-bool canon_charge_host_bytes(canon_context *cx, uint64_t n) {
+bool canon_charge_host_bytes(canon_LiftLowerContext *cx, uint64_t n) {
   cx->host_bytes = cx->host_bytes > UINT64_MAX - n ? UINT64_MAX
                                                    : cx->host_bytes + n;
   if (cx->host_bytes > max_memory(cx))
@@ -58,7 +58,7 @@ bool canon_charge_host_bytes(canon_context *cx, uint64_t n) {
  * is built (canon_host_bytes is a lower bound), so that a list<u8> of
  * 2^28 elements (some 15 GB of values) traps at once instead of after
  * exhausting the limit one element at a time. */
-static bool list_fits(canon_context *cx, uint64_t n, const canon_type *elem) {
+static bool list_fits(canon_LiftLowerContext *cx, uint64_t n, const canon_type *elem) {
   uint64_t per = canon_host_bytes(elem) + sizeof(canon_value *);
   uint64_t want = n && per > UINT64_MAX / n ? UINT64_MAX : n * per;
   uint64_t total = want > UINT64_MAX - cx->host_bytes ? UINT64_MAX
@@ -69,7 +69,7 @@ static bool list_fits(canon_context *cx, uint64_t n, const canon_type *elem) {
 
 /* Loading: load.  Each value made is counted against --max-memory (its
  * node here; a list's array and a string's text where they are made). */
-bool canon_load(canon_context *cx, uint64_t ptr, const canon_type *t,
+bool canon_load(canon_LiftLowerContext *cx, uint64_t ptr, const canon_type *t,
                 canon_value **out) {
   assert(ptr == canon_align_to(ptr, canon_alignment(t, ptr_type(cx))));
   assert(!canon_out_of_bounds(cx, ptr, canon_elem_size(t, ptr_type(cx))));
@@ -149,7 +149,7 @@ bool canon_load(canon_context *cx, uint64_t ptr, const canon_type *t,
 }
 
 /* Loading: load_int (unsigned; callers reinterpret for signed types) */
-uint64_t canon_load_int(canon_context *cx, uint64_t ptr, uint32_t nbytes) {
+uint64_t canon_load_int(canon_LiftLowerContext *cx, uint64_t ptr, uint32_t nbytes) {
   uint8_t b[8];
   assert(nbytes <= 8);
   cx->opts->memory->read(cx->opts->memory->env, ptr, b, nbytes);
@@ -181,7 +181,7 @@ double canon_decode_i64_as_float(uint64_t i) {
 }
 
 /* Loading: convert_i32_to_char */
-bool canon_convert_i32_to_char(canon_context *cx, uint32_t i, uint32_t *c) {
+bool canon_convert_i32_to_char(canon_LiftLowerContext *cx, uint32_t i, uint32_t *c) {
   CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap, i >= 0x110000,
                 CANON_R_CHAR_RANGE);
   CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap, 0xD800 <= i && i <= 0xDFFF,
@@ -191,7 +191,7 @@ bool canon_convert_i32_to_char(canon_context *cx, uint32_t i, uint32_t *c) {
 }
 
 /* Loading: load_list */
-static bool load_list(canon_context *cx, uint64_t ptr, const canon_type *elem,
+static bool load_list(canon_LiftLowerContext *cx, uint64_t ptr, const canon_type *elem,
                       bool fixed, uint32_t length, canon_value **out) {
   if (fixed) return load_list_from_valid_range(cx, ptr, length, elem, out);
   uint64_t begin = canon_load_int(cx, ptr, ptr_size(cx));
@@ -200,7 +200,7 @@ static bool load_list(canon_context *cx, uint64_t ptr, const canon_type *elem,
 }
 
 /* Loading: load_list_from_range */
-bool canon_load_list_from_range(canon_context *cx, uint64_t ptr,
+bool canon_load_list_from_range(canon_LiftLowerContext *cx, uint64_t ptr,
                                 uint64_t length, const canon_type *elem_type,
                                 canon_value **out) {
   uint64_t es = canon_elem_size(elem_type, ptr_type(cx));
@@ -219,7 +219,7 @@ bool canon_load_list_from_range(canon_context *cx, uint64_t ptr,
 }
 
 /* Loading: load_list_from_valid_range */
-static bool load_list_from_valid_range(canon_context *cx, uint64_t ptr,
+static bool load_list_from_valid_range(canon_LiftLowerContext *cx, uint64_t ptr,
                                        uint64_t length, const canon_type *elem,
                                        canon_value **out) {
   uint64_t es = canon_elem_size(elem, ptr_type(cx));
@@ -240,7 +240,7 @@ static bool load_list_from_valid_range(canon_context *cx, uint64_t ptr,
 }
 
 /* Loading: load_record.  t is the record or the tuple it expands. */
-static bool load_record(canon_context *cx, uint64_t ptr, const canon_type *t,
+static bool load_record(canon_LiftLowerContext *cx, uint64_t ptr, const canon_type *t,
                         canon_value **out) {
   const canon_type *d = canon_despecialize(t);
   uint32_t n = d->u.record.n;
@@ -278,7 +278,7 @@ canon_value *canon_make_case_value(const canon_type *t, uint32_t c,
 }
 
 /* Loading: load_variant.  t is the variant or a type that expands to one. */
-static bool load_variant(canon_context *cx, uint64_t ptr, const canon_type *t,
+static bool load_variant(canon_LiftLowerContext *cx, uint64_t ptr, const canon_type *t,
                          canon_value **out) {
   const canon_type *d = canon_despecialize(t);
   const canon_case *cases = d->u.variant.cases;
@@ -299,7 +299,7 @@ static bool load_variant(canon_context *cx, uint64_t ptr, const canon_type *t,
 }
 
 /* Loading: load_flags */
-static canon_value *load_flags(canon_context *cx, uint64_t ptr,
+static canon_value *load_flags(canon_LiftLowerContext *cx, uint64_t ptr,
                                const canon_type *t) {
   uint64_t i =
       canon_load_int(cx, ptr, (uint32_t)canon_elem_size_flags(t->u.labels.n));
@@ -318,51 +318,51 @@ canon_value *canon_unpack_flags_from_int(uint64_t i, const canon_type *t) {
 }
 
 /* Loading: lift_own.  Checked before removal (the spec removes first);
- * see canon_resource_drop_handle for why that is equivalent. */
-bool canon_lift_own(canon_context *cx, uint32_t i, const canon_type *t,
+ * see canon_Table_resource_drop for why that is equivalent. */
+bool canon_lift_own(canon_LiftLowerContext *cx, uint32_t i, const canon_type *t,
                     canon_value **out) {
   canon_table_entry e = {0};
-  if (!canon_table_get(&cx->inst->handles, i, &e, &cx->trap)) return false;
+  if (!canon_Table_get(&cx->inst->handles, i, &e, &cx->trap)) return false;
   canon_Store *s = CANON_CX_STORE(cx);
   CANON_TRAP_IF(s, &cx->trap, e.kind != CANON_ENTRY_RESOURCE_HANDLE,
                 CANON_R_LIFT_OWN_NOT_RESOURCE, i);
-  canon_resource_handle *h = e.obj;
+  canon_ResourceHandle *h = e.obj;
   CANON_TRAP_IF(s, &cx->trap, h->rt != t->u.rt, CANON_R_LIFT_OWN_WRONG_TYPE, i);
   CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap, h->num_lends != 0,
                 CANON_R_LIFT_OWN_LENT);
   CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap, !h->own,
                 CANON_R_LIFT_OWN_NOT_OWN);
-  canon_table_remove(&cx->inst->handles, i, &e, &cx->trap);
+  canon_Table_remove(&cx->inst->handles, i, &e, &cx->trap);
   *out = canon_value_handle(CANON_OWN, h->rep, t->u.rt);
   free(h);
   return true;
 }
 
 /* Loading: lift_borrow */
-bool canon_lift_borrow(canon_context *cx, uint32_t i, const canon_type *t,
+bool canon_lift_borrow(canon_LiftLowerContext *cx, uint32_t i, const canon_type *t,
                        canon_value **out) {
   assert(cx->borrow_scope.subtask != NULL);
-  canon_resource_handle *h = NULL;
+  canon_ResourceHandle *h = NULL;
   if (!canon_get_resource_handle(&cx->inst->handles, i, t->u.rt, &h, &cx->trap))
     return false;
-  canon_subtask_add_lender(cx->borrow_scope.subtask, h);
+  canon_Subtask_add_lender(cx->borrow_scope.subtask, h);
   *out = canon_value_handle(CANON_BORROW, h->rep, t->u.rt);
   return true;
 }
 
 /* ---- Storing ------------------------------------------------------------ */
 
-static bool store_list(canon_context *cx, const canon_value *v, uint64_t ptr,
+static bool store_list(canon_LiftLowerContext *cx, const canon_value *v, uint64_t ptr,
                        const canon_type *elem, bool fixed);
-static bool store_list_into_valid_range(canon_context *cx, const canon_value *v,
+static bool store_list_into_valid_range(canon_LiftLowerContext *cx, const canon_value *v,
                                         uint64_t ptr, const canon_type *elem);
-static bool store_record(canon_context *cx, const canon_value *v, uint64_t ptr,
+static bool store_record(canon_LiftLowerContext *cx, const canon_value *v, uint64_t ptr,
                          const canon_type *d);
-static bool store_variant(canon_context *cx, const canon_value *v,
+static bool store_variant(canon_LiftLowerContext *cx, const canon_value *v,
                           uint64_t ptr, const canon_type *d);
 
 /* Storing: store */
-bool canon_store(canon_context *cx, const canon_value *v, const canon_type *t,
+bool canon_store(canon_LiftLowerContext *cx, const canon_value *v, const canon_type *t,
                  uint64_t ptr) {
   assert(ptr == canon_align_to(ptr, canon_alignment(t, ptr_type(cx))));
   assert(!canon_out_of_bounds(cx, ptr, canon_elem_size(t, ptr_type(cx))));
@@ -444,7 +444,7 @@ bool canon_store(canon_context *cx, const canon_value *v, const canon_type *t,
 }
 
 /* Storing: store_int (two's complement for signed values) */
-void canon_store_int(canon_context *cx, uint64_t v, uint64_t ptr,
+void canon_store_int(canon_LiftLowerContext *cx, uint64_t v, uint64_t ptr,
                      uint32_t nbytes) {
   uint8_t b[8];
   assert(nbytes <= 8);
@@ -474,13 +474,13 @@ static const uint64_t nan64_options[CANON_NAN_OPTIONS] = {
     CANON_CANONICAL_FLOAT64_NAN, 0x7ff8000000000001ull, 0xfffc000000000000ull,
     0x7ff0000000000001ull, 0xfff7ffffffffffffull};
 
-static canon_sched *sched_of(const canon_context *cx) {
+static canon_sched *sched_of(const canon_LiftLowerContext *cx) {
   assert(cx->inst); /* every context is made for an instance */
   return &cx->inst->store->sched;
 }
 
 /* Storing: encode_float_as_i32 (= maybe_scramble_nan32, reinterpreted) */
-uint32_t canon_encode_float_as_i32(canon_context *cx, float f) {
+uint32_t canon_encode_float_as_i32(canon_LiftLowerContext *cx, float f) {
   if (f != f)
     return nan32_options[canon_sched_choose(sched_of(cx), CANON_CHOICE_NAN,
                                             CANON_NAN_OPTIONS)];
@@ -490,7 +490,7 @@ uint32_t canon_encode_float_as_i32(canon_context *cx, float f) {
 }
 
 /* Storing: encode_float_as_i64 (= maybe_scramble_nan64, reinterpreted) */
-uint64_t canon_encode_float_as_i64(canon_context *cx, double f) {
+uint64_t canon_encode_float_as_i64(canon_LiftLowerContext *cx, double f) {
   if (f != f)
     return nan64_options[canon_sched_choose(sched_of(cx), CANON_CHOICE_NAN,
                                             CANON_NAN_OPTIONS)];
@@ -506,7 +506,7 @@ uint32_t canon_char_to_i32(uint32_t c) {
 }
 
 /* Storing: store_list */
-static bool store_list(canon_context *cx, const canon_value *v, uint64_t ptr,
+static bool store_list(canon_LiftLowerContext *cx, const canon_value *v, uint64_t ptr,
                        const canon_type *elem, bool fixed) {
   if (fixed) return store_list_into_valid_range(cx, v, ptr, elem);
   uint64_t begin, length;
@@ -517,7 +517,7 @@ static bool store_list(canon_context *cx, const canon_value *v, uint64_t ptr,
 }
 
 /* Storing: store_list_into_range */
-bool canon_store_list_into_range(canon_context *cx, const canon_value *v,
+bool canon_store_list_into_range(canon_LiftLowerContext *cx, const canon_value *v,
                                  const canon_type *elem_type, uint64_t *out_ptr,
                                  uint64_t *out_length) {
   uint64_t byte_length =
@@ -525,7 +525,7 @@ bool canon_store_list_into_range(canon_context *cx, const canon_value *v,
   assert(byte_length <= CANON_REALLOC_I32_MAX);
   uint32_t align = canon_alignment(elem_type, ptr_type(cx));
   uint64_t ptr;
-  if (!canon_allocate(cx, align, byte_length, &ptr)) return false;
+  if (!canon_LiftLowerContext_allocate(cx, align, byte_length, &ptr)) return false;
   CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
                 ptr != canon_align_to(ptr, align),
                 CANON_R_STORE_LIST_UNALIGNED);
@@ -539,7 +539,7 @@ bool canon_store_list_into_range(canon_context *cx, const canon_value *v,
 }
 
 /* Storing: store_list_into_valid_range */
-static bool store_list_into_valid_range(canon_context *cx, const canon_value *v,
+static bool store_list_into_valid_range(canon_LiftLowerContext *cx, const canon_value *v,
                                         uint64_t ptr, const canon_type *elem) {
   uint64_t es = canon_elem_size(elem, ptr_type(cx));
   for (uint32_t i = 0; i < v->u.list.n; i++)
@@ -548,7 +548,7 @@ static bool store_list_into_valid_range(canon_context *cx, const canon_value *v,
 }
 
 /* Storing: store_record (d is the despecialized record) */
-static bool store_record(canon_context *cx, const canon_value *v, uint64_t ptr,
+static bool store_record(canon_LiftLowerContext *cx, const canon_value *v, uint64_t ptr,
                          const canon_type *d) {
   for (uint32_t i = 0; i < d->u.record.n; i++) {
     const canon_field *f = &d->u.record.fields[i];
@@ -562,7 +562,7 @@ static bool store_record(canon_context *cx, const canon_value *v, uint64_t ptr,
 }
 
 /* Storing: store_variant (d is the despecialized variant) */
-static bool store_variant(canon_context *cx, const canon_value *v,
+static bool store_variant(canon_LiftLowerContext *cx, const canon_value *v,
                           uint64_t ptr, const canon_type *d) {
   uint32_t case_index = canon_match_case(v, d);
   uint32_t n = d->u.variant.n;
@@ -598,10 +598,10 @@ uint32_t canon_pack_flags_into_int(const canon_value *v, const canon_type *t) {
 }
 
 /* Storing: lower_own */
-bool canon_lower_own(canon_context *cx, uint32_t rep, const canon_type *t,
+bool canon_lower_own(canon_LiftLowerContext *cx, uint32_t rep, const canon_type *t,
                      uint32_t *i) {
-  canon_resource_handle *h = canon_resource_handle_new(t->u.rt, rep, true, NULL);
-  if (!canon_table_add(&cx->inst->handles, CANON_ENTRY_RESOURCE_HANDLE, h, i,
+  canon_ResourceHandle *h = canon_ResourceHandle_new(t->u.rt, rep, true, NULL);
+  if (!canon_Table_add(&cx->inst->handles, CANON_ENTRY_RESOURCE_HANDLE, h, i,
                        &cx->trap)) {
     free(h);
     return false;
@@ -610,17 +610,17 @@ bool canon_lower_own(canon_context *cx, uint32_t rep, const canon_type *t,
 }
 
 /* Storing: lower_borrow */
-bool canon_lower_borrow(canon_context *cx, uint32_t rep, const canon_type *t,
+bool canon_lower_borrow(canon_LiftLowerContext *cx, uint32_t rep, const canon_type *t,
                         uint32_t *i) {
   assert(cx->borrow_scope.task != NULL);
   if (cx->inst == t->u.rt->impl) {
     *i = rep;
     return true;
   }
-  canon_resource_handle *h =
-      canon_resource_handle_new(t->u.rt, rep, false, cx->borrow_scope.task);
+  canon_ResourceHandle *h =
+      canon_ResourceHandle_new(t->u.rt, rep, false, cx->borrow_scope.task);
   h->borrow_scope->num_borrows += 1;
-  if (!canon_table_add(&cx->inst->handles, CANON_ENTRY_RESOURCE_HANDLE, h, i,
+  if (!canon_Table_add(&cx->inst->handles, CANON_ENTRY_RESOURCE_HANDLE, h, i,
                        &cx->trap)) {
     free(h);
     return false;
@@ -631,13 +631,13 @@ bool canon_lower_borrow(canon_context *cx, uint32_t rep, const canon_type *t,
 
 /* load_list_from_valid_range / store_list_into_valid_range, for the
  * buffers of stream and future copies (buffer.c): *out is a list value. */
-bool canon_load_list_from_valid_range(canon_context *cx, uint64_t ptr,
+bool canon_load_list_from_valid_range(canon_LiftLowerContext *cx, uint64_t ptr,
                                       uint64_t length, const canon_type *elem,
                                       canon_value **out) {
   return load_list_from_valid_range(cx, ptr, length, elem, out);
 }
 
-bool canon_store_list_into_valid_range(canon_context *cx, const canon_value *v,
+bool canon_store_list_into_valid_range(canon_LiftLowerContext *cx, const canon_value *v,
                                        uint64_t ptr, const canon_type *elem) {
   return store_list_into_valid_range(cx, v, ptr, elem);
 }

@@ -23,23 +23,23 @@
 #define CANON_CANONICAL_FLOAT64_NAN 0x7ff8000000000000ull
 
 /* ---- Loading ---- */
-bool canon_load(canon_context *cx, uint64_t ptr, const canon_type *t,
+bool canon_load(canon_LiftLowerContext *cx, uint64_t ptr, const canon_type *t,
                 canon_value **out);
-uint64_t canon_load_int(canon_context *cx, uint64_t ptr, uint32_t nbytes);
+uint64_t canon_load_int(canon_LiftLowerContext *cx, uint64_t ptr, uint32_t nbytes);
 float canon_decode_i32_as_float(uint32_t i);
 double canon_decode_i64_as_float(uint64_t i);
-bool canon_convert_i32_to_char(canon_context *cx, uint32_t i, uint32_t *c);
-bool canon_load_list_from_range(canon_context *cx, uint64_t ptr,
+bool canon_convert_i32_to_char(canon_LiftLowerContext *cx, uint32_t i, uint32_t *c);
+bool canon_load_list_from_range(canon_LiftLowerContext *cx, uint64_t ptr,
                                 uint64_t length, const canon_type *elem_type,
                                 canon_value **out);
-bool canon_lift_error_context(canon_context *cx, uint32_t i, canon_value **out);
-bool canon_lift_own(canon_context *cx, uint32_t i, const canon_type *t,
+bool canon_lift_error_context(canon_LiftLowerContext *cx, uint32_t i, canon_value **out);
+bool canon_lift_own(canon_LiftLowerContext *cx, uint32_t i, const canon_type *t,
                     canon_value **out);
-bool canon_lift_borrow(canon_context *cx, uint32_t i, const canon_type *t,
+bool canon_lift_borrow(canon_LiftLowerContext *cx, uint32_t i, const canon_type *t,
                        canon_value **out);
-bool canon_lift_stream(canon_context *cx, uint32_t i, const canon_type *t,
+bool canon_lift_stream(canon_LiftLowerContext *cx, uint32_t i, const canon_type *t,
                        canon_value **out);
-bool canon_lift_future(canon_context *cx, uint32_t i, const canon_type *t,
+bool canon_lift_future(canon_LiftLowerContext *cx, uint32_t i, const canon_type *t,
                        canon_value **out);
 /* unpack_flags_from_int: the flags value with the bits of i set */
 canon_value *canon_unpack_flags_from_int(uint64_t i, const canon_type *flags);
@@ -48,28 +48,28 @@ canon_value *canon_make_case_value(const canon_type *t, uint32_t c,
                                    canon_value *payload);
 
 /* ---- Storing ---- */
-bool canon_store(canon_context *cx, const canon_value *v, const canon_type *t,
+bool canon_store(canon_LiftLowerContext *cx, const canon_value *v, const canon_type *t,
                  uint64_t ptr);
-void canon_store_int(canon_context *cx, uint64_t v, uint64_t ptr,
+void canon_store_int(canon_LiftLowerContext *cx, uint64_t v, uint64_t ptr,
                      uint32_t nbytes);
 /* encode_float_as_i32/64: a NaN becomes the NaN the scheduler picks
  * (maybe_scramble_nan32/64, CANON_CHOICE_NAN); other floats keep their
  * bits. */
-uint32_t canon_encode_float_as_i32(canon_context *cx, float f);
-uint64_t canon_encode_float_as_i64(canon_context *cx, double f);
+uint32_t canon_encode_float_as_i32(canon_LiftLowerContext *cx, float f);
+uint64_t canon_encode_float_as_i64(canon_LiftLowerContext *cx, double f);
 uint32_t canon_char_to_i32(uint32_t c);
-bool canon_store_list_into_range(canon_context *cx, const canon_value *v,
+bool canon_store_list_into_range(canon_LiftLowerContext *cx, const canon_value *v,
                                  const canon_type *elem_type, uint64_t *ptr,
                                  uint64_t *length);
-bool canon_lower_error_context(canon_context *cx, const canon_value *v,
+bool canon_lower_error_context(canon_LiftLowerContext *cx, const canon_value *v,
                                uint32_t *i);
-bool canon_lower_own(canon_context *cx, uint32_t rep, const canon_type *t,
+bool canon_lower_own(canon_LiftLowerContext *cx, uint32_t rep, const canon_type *t,
                      uint32_t *i);
-bool canon_lower_borrow(canon_context *cx, uint32_t rep, const canon_type *t,
+bool canon_lower_borrow(canon_LiftLowerContext *cx, uint32_t rep, const canon_type *t,
                         uint32_t *i);
-bool canon_lower_stream(canon_context *cx, const canon_value *v,
+bool canon_lower_stream(canon_LiftLowerContext *cx, const canon_value *v,
                         const canon_type *t, uint32_t *i);
-bool canon_lower_future(canon_context *cx, const canon_value *v,
+bool canon_lower_future(canon_LiftLowerContext *cx, const canon_value *v,
                         const canon_type *t, uint32_t *i);
 /* match_case: the index of v's case among the (despecialized) cases */
 uint32_t canon_match_case(const canon_value *v, const canon_type *variant);
@@ -80,24 +80,24 @@ uint32_t canon_pack_flags_into_int(const canon_value *v,
 /* ---- strings (strings.c) ---- */
 /* utf16_tag(ptr_type) */
 uint64_t canon_utf16_tag(canon_flat ptr_type);
-bool canon_load_string(canon_context *cx, uint64_t ptr, canon_value **out);
-bool canon_load_string_from_range(canon_context *cx, uint64_t ptr,
+bool canon_load_string(canon_LiftLowerContext *cx, uint64_t ptr, canon_value **out);
+bool canon_load_string_from_range(canon_LiftLowerContext *cx, uint64_t ptr,
                                   uint64_t tagged_code_units,
                                   canon_value **out);
-bool canon_store_string(canon_context *cx, const canon_value *v, uint64_t ptr);
-bool canon_store_string_into_range(canon_context *cx, const canon_value *v,
+bool canon_store_string(canon_LiftLowerContext *cx, const canon_value *v, uint64_t ptr);
+bool canon_store_string_into_range(canon_LiftLowerContext *cx, const canon_value *v,
                                    uint64_t *ptr, uint64_t *tagged_code_units);
 
 /* load_list_from_valid_range (a list value) / store_list_into_valid_range
  * (v: a list value) */
-bool canon_load_list_from_valid_range(canon_context *cx, uint64_t ptr,
+bool canon_load_list_from_valid_range(canon_LiftLowerContext *cx, uint64_t ptr,
                                       uint64_t length, const canon_type *elem,
                                       canon_value **out);
-bool canon_store_list_into_valid_range(canon_context *cx, const canon_value *v,
+bool canon_store_list_into_valid_range(canon_LiftLowerContext *cx, const canon_value *v,
                                        uint64_t ptr, const canon_type *elem);
 
 /* Counts n more bytes of host memory taken by the values this context
  * lifts; traps (CANON_TRAP_HOST_LIMIT) past the store's --max-memory. */
-bool canon_charge_host_bytes(canon_context *cx, uint64_t n);
+bool canon_charge_host_bytes(canon_LiftLowerContext *cx, uint64_t n);
 
 #endif

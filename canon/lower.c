@@ -20,24 +20,23 @@ static void free_values(canon_value **vs, uint32_t n) {
 }
 
 /* on_progress's subtask_event */
-static canon_event subtask_event(canon_waitable *w) {
-  canon_subtask *st = (canon_subtask *)w;
-  if (canon_subtask_resolved(st)) canon_subtask_deliver_resolved(st);
-  canon_trace_emit(st->store->trace, "event",
-                   "\"code\":%u,\"p1\":%u,\"p2\":%u",
-                   CANON_EVENT_SUBTASK, st->index, (unsigned)st->state);
+static canon_event subtask_event(canon_Waitable *w) {
+  canon_Subtask *st = (canon_Subtask *)w;
+  if (canon_Subtask_resolved(st)) canon_Subtask_deliver_resolve(st);
+  canon_trace_event(st->store->trace, CANON_EVENT_SUBTASK, st->index,
+                    (unsigned)st->state);
   return (canon_event){CANON_EVENT_SUBTASK, st->index, st->state};
 }
 
 /* maybe_on_progress: a no-op until an async call gets its subtask index */
-static void maybe_on_progress(canon_subtask *st) {
-  if (st->in_table) canon_waitable_set_pending_event(&st->w, subtask_event);
+static void maybe_on_progress(canon_Subtask *st) {
+  if (st->in_table) canon_Waitable_set_pending_event(&st->w, subtask_event);
 }
 
 /* canon_lower's on_start */
 static bool lower_on_start(void *env, canon_value ***args, uint32_t *nargs,
                            canon_trap *trap) {
-  canon_subtask *st = env;
+  canon_Subtask *st = env;
   maybe_on_progress(st);
   assert(st->state == CANON_SUBTASK_STARTING);
   st->state = CANON_SUBTASK_STARTED;
@@ -57,15 +56,15 @@ static bool lower_on_start(void *env, canon_value ***args, uint32_t *nargs,
 /* canon_lower's on_resolve */
 static bool lower_on_resolve(void *env, canon_value *const *result,
                              uint32_t n, canon_trap *trap) {
-  canon_subtask *st = env;
+  canon_Subtask *st = env;
   maybe_on_progress(st);
   if (!result) {
     assert(st->cancellation_requested);
     if (st->state == CANON_SUBTASK_STARTING)
-      canon_subtask_resolve(st, CANON_SUBTASK_CANCELLED_BEFORE_STARTED, NULL);
+      canon_Subtask_resolve(st, CANON_SUBTASK_CANCELLED_BEFORE_STARTED, NULL);
     else {
       assert(st->state == CANON_SUBTASK_STARTED);
-      canon_subtask_resolve(st, CANON_SUBTASK_CANCELLED_BEFORE_RETURNED, NULL);
+      canon_Subtask_resolve(st, CANON_SUBTASK_CANCELLED_BEFORE_RETURNED, NULL);
     }
     return true;
   }
@@ -79,52 +78,48 @@ static bool lower_on_resolve(void *env, canon_value *const *result,
     *trap = st->cx.trap;
     return false;
   }
-  canon_subtask_resolve(st, CANON_SUBTASK_RETURNED, &flat_results);
+  canon_Subtask_resolve(st, CANON_SUBTASK_RETURNED, &flat_results);
   return true;
 }
 
 static bool subtask_is_resolved(void *env) {
-  return canon_subtask_resolved(env);
+  return canon_Subtask_resolved(env);
 }
 
 /* A subtask that a trap left with an unresolved callee may still be
  * reached by that callee: the store keeps it until teardown. */
-static void discard_subtask(canon_Store *s, canon_subtask *st) {
-  if (st->on_cancel) canon_store_adopt(s, st, (void (*)(void *))canon_subtask_free);
-  else canon_subtask_free(st);
+static void discard_subtask(canon_Store *s, canon_Subtask *st) {
+  if (st->on_cancel) canon_Store_adopt(s, st, (void (*)(void *))canon_Subtask_free);
+  else canon_Subtask_free(st);
 }
 
-bool canon_lower_call(const canon_funcinst *callee, const canon_options *opts,
-                      canon_instance *inst, const uint64_t *flat_args,
+bool canon_lower(const canon_funcinst *callee, const canon_CanonicalOptions *opts,
+                      canon_ComponentInstance *inst, const uint64_t *flat_args,
                       uint32_t nargs, canon_core_vec *flat_results,
                       canon_trap *trap) {
   canon_Store *s = inst->store;
-  canon_thread *thread = s->current; /* NULL: core code run at instantiation */
+  canon_Thread *thread = s->current; /* NULL: core code run at instantiation */
   CANON_TRAP_IF(s, trap, !inst->may_leave, CANON_R_LOWER_MAY_LEAVE);
 
-  canon_subtask *st = canon_subtask_new();
+  canon_Subtask *st = canon_Subtask_new();
   st->store = s;
   st->ft = callee->ft;
   st->async_lower = opts->async;
   st->max_flat_params =
       opts->async ? CANON_MAX_FLAT_ASYNC_PARAMS : CANON_MAX_FLAT_PARAMS;
   st->max_flat_results = opts->async ? 0 : CANON_MAX_FLAT_RESULTS;
-  canon_context_init(&st->cx, opts, inst,
+  canon_LiftLowerContext_init(&st->cx, opts, inst,
                      (canon_borrow_scope){NULL, &st->lenders});
   st->flat_args = malloc((nargs + 1) * sizeof *st->flat_args);
   if (!st->flat_args) canon_out_of_memory();
   if (nargs) memcpy(st->flat_args, flat_args, nargs * sizeof *flat_args);
   st->nflat_args = nargs;
-  canon_core_iter_init(&st->flat_args_iter, st->flat_args, nargs);
-  st->np = canon_functype_param_types(callee->ft, &st->pts);
-  st->nr = canon_functype_result_type(callee->ft, &st->rts);
+  canon_CoreValueIter_init(&st->flat_args_iter, st->flat_args, nargs);
+  st->np = canon_FuncType_param_types(callee->ft, &st->pts);
+  st->nr = canon_FuncType_result_type(callee->ft, &st->rts);
 
   canon_call_hooks hooks = {st, lower_on_start, lower_on_resolve};
-  char buf[512];
-  if (s->trace)
-    canon_trace_emit(s->trace, "lower.call", "\"inst\":%u,\"async\":%s,\"args\":%s",
-                     inst->id, opts->async ? "true" : "false",
-                     canon_json_u64s(buf, sizeof buf, flat_args, nargs));
+  canon_trace_lower_call(s->trace, inst->id, opts->async, flat_args, nargs);
   if (!callee->call(callee->env, &hooks, inst, &st->on_cancel, trap)) {
     discard_subtask(s, st);
     return false;
@@ -134,40 +129,37 @@ bool canon_lower_call(const canon_funcinst *callee, const canon_options *opts,
   assert(callee->ft->async || st->state == CANON_SUBTASK_RETURNED);
 
   if (!opts->async) {
-    if (!canon_subtask_resolved(st)) {
+    if (!canon_Subtask_resolved(st)) {
       bool cancelled;
       if (!thread) {
         discard_subtask(s, st);
         CANON_TRAP(s, trap, CANON_R_BLOCK_WITHOUT_THREAD);
       }
-      if (!canon_thread_wait_until(thread, subtask_is_resolved, st, false,
+      if (!canon_Thread_wait_until(thread, subtask_is_resolved, st, false,
                                    &cancelled, trap)) {
         discard_subtask(s, st);
         return false;
       }
     }
-    canon_subtask_deliver_resolved(st);
+    canon_Subtask_deliver_resolve(st);
     for (uint32_t i = 0; i < st->flat_results.n; i++)
       canon_core_vec_push(flat_results, st->flat_results.v[i]);
-    if (s->trace)
-      canon_trace_emit(s->trace, "lower.return", "\"inst\":%u,\"results\":%s",
-                       inst->id, canon_json_u64s(buf, sizeof buf,
-                                                 st->flat_results.v,
-                                                 st->flat_results.n));
-    canon_subtask_free(st);
+    canon_trace_lower_return(s->trace, inst->id, st->flat_results.v,
+                             st->flat_results.n);
+    canon_Subtask_free(st);
     return true;
   }
-  if (canon_subtask_resolved(st)) {
-    canon_subtask_deliver_resolved(st);
+  if (canon_Subtask_resolved(st)) {
+    canon_Subtask_deliver_resolve(st);
     assert(st->flat_results.n == 0);
-    canon_subtask_free(st);
+    canon_Subtask_free(st);
     canon_core_vec_push(flat_results, CANON_SUBTASK_RETURNED);
-    canon_trace_emit(s->trace, "lower.return", "\"inst\":%u,\"results\":[%u]",
-                     inst->id, CANON_SUBTASK_RETURNED);
+    canon_trace_lower_return(s->trace, inst->id,
+                             &(uint64_t){CANON_SUBTASK_RETURNED}, 1);
     return true;
   }
   uint32_t i;
-  if (!canon_table_add(&inst->handles, CANON_ENTRY_SUBTASK, st, &i, trap)) {
+  if (!canon_Table_add(&inst->handles, CANON_ENTRY_SUBTASK, st, &i, trap)) {
     discard_subtask(s, st);
     return false;
   }
@@ -175,10 +167,7 @@ bool canon_lower_call(const canon_funcinst *callee, const canon_options *opts,
   st->in_table = true;
   assert(0 < i && i <= CANON_TABLE_MAX_LENGTH);
   canon_core_vec_push(flat_results, (uint64_t)st->state | ((uint64_t)i << 4));
-  canon_trace_emit(s->trace, "lower.return",
-                   "\"inst\":%u,\"results\":[%u],\"subtask\":%u,\"state\":%u",
-                   inst->id, (unsigned)st->state | (i << 4), i,
-                   (unsigned)st->state);
+  canon_trace_lower_return_subtask(s->trace, inst->id, i, (unsigned)st->state);
   return true;
 }
 
@@ -232,7 +221,7 @@ static bool host_on_resolve(void *env, canon_value *const *result, uint32_t n,
   return true;
 }
 
-bool canon_host_invoke(canon_Store *s, const canon_funcinst *f,
+bool canon_Store_invoke(canon_Store *s, const canon_funcinst *f,
                        canon_value *const *args, uint32_t nargs,
                        canon_value ***results, uint32_t *nresults,
                        canon_trap *trap) {
@@ -241,7 +230,7 @@ bool canon_host_invoke(canon_Store *s, const canon_funcinst *f,
   hc->args = args;
   hc->nargs = nargs;
   canon_call_hooks hooks = {hc, host_on_start, host_on_resolve};
-  canon_task *on_cancel = NULL;
+  canon_Task *on_cancel = NULL;
   /* Store.invoke */
   s->nesting_depth++;
   bool ok = f->call(f->env, &hooks, NULL, &on_cancel, trap);
@@ -249,7 +238,7 @@ bool canon_host_invoke(canon_Store *s, const canon_funcinst *f,
   /* the embedder's event loop: tick until the call resolves */
   while (ok && !hc->resolved) {
     bool progressed = false;
-    ok = canon_store_tick(s, &progressed, trap);
+    ok = canon_Store_tick(s, &progressed, trap);
     if (ok) ok = host_call_check(s, trap, !progressed,
                                  CANON_R_HOST_CALL_DEADLOCK);
   }
@@ -261,7 +250,7 @@ bool canon_host_invoke(canon_Store *s, const canon_funcinst *f,
       host_call_free(hc);
     } else {
       hc->abandoned = true;
-      canon_store_adopt(s, hc, host_call_free);
+      canon_Store_adopt(s, hc, host_call_free);
     }
     return false;
   }

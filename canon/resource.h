@@ -15,16 +15,16 @@
 #include "instance.h"
 
 /* canon_resource_new(rt, rep) in current instance inst */
-bool canon_resource_new(canon_instance *inst, const canon_resource_type *rt,
+bool canon_resource_new(canon_ComponentInstance *inst, const canon_ResourceType *rt,
                         uint32_t rep, uint32_t *i, canon_trap *trap);
 /* canon_resource_drop(rt, i): an owning handle's destructor is called like
  * a sync cross-component call (Store.lift in rt.impl, Store.lower in
  * inst), so reentrance is checked. */
-bool canon_resource_drop(canon_instance *inst, const canon_resource_type *rt,
+bool canon_resource_drop(canon_ComponentInstance *inst, const canon_ResourceType *rt,
                          uint32_t i, canon_trap *trap);
 /* canon_resource_rep(rt, i) */
-bool canon_resource_rep_builtin(canon_instance *inst,
-                                const canon_resource_type *rt, uint32_t i,
+bool canon_resource_rep(canon_ComponentInstance *inst,
+                                const canon_ResourceType *rt, uint32_t i,
                                 uint32_t *rep, canon_trap *trap);
 
 #endif

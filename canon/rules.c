@@ -30,7 +30,7 @@ canon_trap_kind canon_rule_kind(canon_rule r) {
   return (unsigned)r < CANON_RULE_COUNT ? rules[r].kind : CANON_TRAP_NONE;
 }
 
-canon_Store *canon_cx_store(const canon_context *cx) {
+canon_Store *canon_cx_store(const canon_LiftLowerContext *cx) {
   return cx->inst ? cx->inst->store : NULL;
 }
 

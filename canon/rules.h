@@ -71,7 +71,7 @@ bool canon_trap_rule(canon_trap *t, canon_rule r, ...);
   } while (0)
 
 /* The store of a lifting/lowering context (NULL in unit tests without one). */
-canon_Store *canon_cx_store(const canon_context *cx);
+canon_Store *canon_cx_store(const canon_LiftLowerContext *cx);
 #define CANON_CX_STORE(cx) canon_cx_store(cx)
 
 #endif

@@ -121,8 +121,7 @@ uint32_t canon_sched_choose(canon_sched *s, canon_choice_kind kind,
     if (i < s->nforced && s->forced[i] < n) c = s->forced[i];
   }
   if (s->log) log_choice(s->log, kind, n, c);
-  canon_trace_emit(s->trace, "choice", "\"kind\":\"%s\",\"n\":%u,\"chosen\":%u",
-                   canon_choice_kind_name(kind), n, c);
+  canon_trace_choice(s->trace, canon_choice_kind_name(kind), n, c);
   return c;
 }
 

@@ -21,7 +21,7 @@ canon_limits canon_limits_default(void) {
   return l;
 }
 
-void canon_store_set_limits(canon_Store *s, const canon_limits *given) {
+void canon_Store_set_limits(canon_Store *s, const canon_limits *given) {
   canon_limits l = canon_limits_default();
   if (given->max_threads) l.max_threads = given->max_threads;
   if (given->max_handles) l.max_handles = given->max_handles;
@@ -32,13 +32,14 @@ void canon_store_set_limits(canon_Store *s, const canon_limits *given) {
   s->fibers.stack_size = (size_t)l.fiber_stack_size;
 }
 
-void canon_store_init(canon_Store *s) {
+/* Store.__init__ */
+void canon_Store_init(canon_Store *s) {
   memset(s, 0, sizeof *s);
   s->limits = canon_limits_default();
   canon_sched_init(&s->sched, CANON_SCHED_DETERMINISTIC, 0);
 }
 
-void canon_store_adopt(canon_Store *s, void *obj, void (*free_fn)(void *)) {
+void canon_Store_adopt(canon_Store *s, void *obj, void (*free_fn)(void *)) {
   if (s->norphans == s->orphans_cap) {
     uint32_t cap = s->orphans_cap ? 2 * s->orphans_cap : 8;
     canon_orphan *o = realloc(s->orphans, cap * sizeof *o);
@@ -50,26 +51,26 @@ void canon_store_adopt(canon_Store *s, void *obj, void (*free_fn)(void *)) {
 }
 
 /* A started, blocked thread (to unwind), or NULL. */
-static canon_thread *blocked_thread(canon_Store *s) {
-  for (canon_thread *t = s->threads; t; t = t->live_next)
+static canon_Thread *blocked_thread(canon_Store *s) {
+  for (canon_Thread *t = s->threads; t; t = t->live_next)
     if (t->started && !t->running && !t->done) return t;
   return NULL;
 }
 
-void canon_store_free(canon_Store *s) {
+void canon_Store_free(canon_Store *s) {
   assert(!s->current);
   s->aborting = true;
-  canon_thread *t;
+  canon_Thread *t;
   while ((t = blocked_thread(s))) {
-    canon_store_forget_waiting(s, t);
+    canon_Store_forget_waiting(s, t);
     canon_trap ignored = {0};
-    canon_thread_resume(t, false, &ignored);
+    canon_Thread_resume(t, false, &ignored);
   }
-  while (s->threads) canon_thread_free_unstarted(s->threads);
+  while (s->threads) canon_Thread_free_unstarted(s->threads);
   for (uint32_t i = 0; i < s->norphans; i++)
     s->orphans[i].free_fn(s->orphans[i].obj);
   free(s->orphans);
-  while (s->tasks) canon_task_free_leftover(s->tasks);
+  while (s->tasks) canon_Task_free_leftover(s->tasks);
   free(s->waiting);
   canon_fiber_pool_free(&s->fibers);
   memset(s, 0, sizeof *s);
@@ -79,11 +80,11 @@ void canon_store_free(canon_Store *s) {
  * instance that a trap left entered cannot be resumed from the host (the
  * spec's store would be gone); they are not candidates.  cands may be
  * NULL (only counting). */
-static uint32_t tick_candidates(canon_Store *s, canon_thread **cands) {
+static uint32_t tick_candidates(canon_Store *s, canon_Thread **cands) {
   uint32_t n = 0;
   for (uint32_t i = 0; i < s->nwaiting; i++) {
-    canon_thread *t = s->waiting[i];
-    if (canon_thread_ready(t) && canon_may_enter_from(t->task->inst, NULL)) {
+    canon_Thread *t = s->waiting[i];
+    if (canon_Thread_ready(t) && canon_ComponentInstance_may_enter_from(t->task->inst, NULL)) {
       if (cands) cands[n] = t;
       n++;
     }
@@ -92,10 +93,10 @@ static uint32_t tick_candidates(canon_Store *s, canon_thread **cands) {
 }
 
 /* Store.tick */
-bool canon_store_tick(canon_Store *s, bool *progressed, canon_trap *trap) {
+bool canon_Store_tick(canon_Store *s, bool *progressed, canon_trap *trap) {
   assert(s->nesting_depth == 0 && !s->current);
   s->nesting_depth++;
-  canon_thread **cands = NULL;
+  canon_Thread **cands = NULL;
   if (s->nwaiting) {
     cands = malloc(s->nwaiting * sizeof *cands);
     if (!cands) canon_out_of_memory();
@@ -104,11 +105,11 @@ bool canon_store_tick(canon_Store *s, bool *progressed, canon_trap *trap) {
   bool ok = true;
   *progressed = n > 0;
   if (n) {
-    canon_thread *t = cands[canon_sched_choose(&s->sched, CANON_CHOICE_TICK, n)];
-    canon_instance *inst = t->task->inst;
-    canon_enter_from(inst, NULL);
-    ok = canon_thread_resume(t, false, trap);
-    if (ok) canon_leave_to(inst, NULL);
+    canon_Thread *t = cands[canon_sched_choose(&s->sched, CANON_CHOICE_TICK, n)];
+    canon_ComponentInstance *inst = t->task->inst;
+    canon_ComponentInstance_enter_from(inst, NULL);
+    ok = canon_Thread_resume(t, false, trap);
+    if (ok) canon_ComponentInstance_leave_to(inst, NULL);
   }
   free(cands);
   s->nesting_depth--;
@@ -119,11 +120,11 @@ bool canon_store_tick(canon_Store *s, bool *progressed, canon_trap *trap) {
  * host's to call whenever none of its calls is in progress, so whether it
  * runs one more tick is a choice (CANON_CHOICE_HOST_TICK), offered while a
  * thread is ready; option 0, the default, is to wait for the next call. */
-bool canon_store_host_ticks(canon_Store *s, canon_trap *trap) {
+bool canon_Store_host_ticks(canon_Store *s, canon_trap *trap) {
   while (tick_candidates(s, NULL) > 0 &&
          canon_sched_choose(&s->sched, CANON_CHOICE_HOST_TICK, 2) == 1) {
     bool progressed;
-    if (!canon_store_tick(s, &progressed, trap)) return false;
+    if (!canon_Store_tick(s, &progressed, trap)) return false;
     assert(progressed); /* a candidate existed, and nothing ran since */
   }
   return true;

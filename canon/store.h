@@ -4,8 +4,8 @@
  * running now (the spec's thread-local current_thread()), the fibers'
  * stack pool, the scheduler's policy, and the limits on threads.
  *
- * Store.invoke / Store.lift / Store.lower are canon_host_invoke
- * (canon_call.h), canon_lifted_funcinst and canon_lower_call.
+ * Store.invoke / Store.lift / Store.lower are canon_Store_invoke
+ * (canon_call.h), canon_Store_lift and canon_lower.
  *
  * The type is canon_Store, after the spec's class: canon_store is already
  * the spec's store() of "Storing" (load_store.h).
@@ -22,8 +22,8 @@
 #include "sched.h"
 #include "trace.h"
 
-typedef struct canon_thread canon_thread;
-typedef struct canon_task canon_task;
+typedef struct canon_Thread canon_Thread;
+typedef struct canon_Task canon_Task;
 
 /* The host's limits (docs/cli.md "Limits"): each has its default here and
  * a command-line option, and a guest that reaches one gets a trap that
@@ -60,15 +60,15 @@ typedef struct canon_orphan {
 
 typedef struct canon_Store {
   /* Store.waiting, in the order the threads started waiting */
-  canon_thread **waiting;
+  canon_Thread **waiting;
   uint32_t nwaiting, waiting_cap;
   uint32_t nesting_depth;
-  canon_thread *current; /* current_thread(); NULL on the host's side */
+  canon_Thread *current; /* current_thread(); NULL on the host's side */
   canon_fiber_pool fibers;
   canon_sched sched;
   /* every thread and task not yet freed, for teardown */
-  canon_thread *threads;
-  canon_task *tasks;
+  canon_Thread *threads;
+  canon_Task *tasks;
   uint32_t nthreads;
   canon_limits limits;
   /* set while the store is torn down: blocked threads are resumed so that
@@ -82,25 +82,25 @@ typedef struct canon_Store {
   uint32_t next_task_id, next_thread_id, next_inst_id;
 } canon_Store;
 
-void canon_store_init(canon_Store *s);
+void canon_Store_init(canon_Store *s);
 /* Sets the store's limits to `given`, fields that are 0 keeping their
  * default; call before instantiating anything in the store. */
-void canon_store_set_limits(canon_Store *s, const canon_limits *given);
+void canon_Store_set_limits(canon_Store *s, const canon_limits *given);
 
 /* Unwinds every blocked thread, then frees threads, tasks and stacks. */
-void canon_store_free(canon_Store *s);
+void canon_Store_free(canon_Store *s);
 
 /* Hands obj to the store, to be freed by free_fn at teardown. */
-void canon_store_adopt(canon_Store *s, void *obj, void (*free_fn)(void *));
+void canon_Store_adopt(canon_Store *s, void *obj, void (*free_fn)(void *));
 
 /* Store.tick: runs one ready waiting thread (chosen by the scheduler) until
  * it blocks or ends.  *progressed is false when no thread was ready. */
-bool canon_store_tick(canon_Store *s, bool *progressed, canon_trap *trap);
+bool canon_Store_tick(canon_Store *s, bool *progressed, canon_trap *trap);
 
 /* Between two calls of the host: runs Store.tick as long as the scheduler
  * chooses to (CANON_CHOICE_HOST_TICK) and a thread is ready.  False after
  * a trap in one of those ticks. */
-bool canon_store_host_ticks(canon_Store *s, canon_trap *trap);
+bool canon_Store_host_ticks(canon_Store *s, canon_trap *trap);
 
 
 #endif

@@ -18,15 +18,15 @@
 /* ---- Buffer State -------------------------------------------------------- */
 
 /* BufferGuestImpl.__init__ */
-bool canon_buffer_init(canon_buffer *b, const canon_type *t,
-                       const canon_options *opts, canon_instance *inst,
+bool canon_BufferGuestImpl_init(canon_BufferGuestImpl *b, const canon_type *t,
+                       const canon_CanonicalOptions *opts, canon_ComponentInstance *inst,
                        uint64_t ptr, uint64_t length, canon_trap *trap) {
   canon_Store *s = inst ? inst->store : NULL;
   CANON_TRAP_IF(s, trap, length > CANON_BUFFER_MAX_LENGTH,
                 CANON_R_BUFFER_TOO_LONG, (unsigned long long)length);
-  canon_context_init(&b->cx, opts, inst, (canon_borrow_scope){0});
+  canon_LiftLowerContext_init(&b->cx, opts, inst, (canon_borrow_scope){0});
   if (t && length > 0) {
-    canon_flat pt = canon_opts_ptr_type(opts);
+    canon_flat pt = canon_MemInst_ptr_type(opts);
     uint64_t align = canon_alignment(t, pt);
     CANON_TRAP_IF(s, trap, ptr % align != 0, CANON_R_BUFFER_UNALIGNED);
     uint64_t es = canon_elem_size(t, pt);
@@ -66,11 +66,11 @@ bool canon_buffer_init(canon_buffer *b, const canon_type *t,
  * memory at full speed, small enough to stay in cache. */
 #define COPY_CHUNK_BYTES (256u << 10)
 
-static const void *memory_id(const canon_memory *m) {
+static const void *memory_id(const canon_MemInst *m) {
   return m->id ? m->id : (const void *)m;
 }
 
-static uint64_t max_copy_bytes(const canon_buffer *b) {
+static uint64_t max_copy_bytes(const canon_BufferGuestImpl *b) {
   const canon_Store *s = b->cx.inst ? b->cx.inst->store : NULL;
   return s ? s->limits.max_copy_bytes : CANON_DEFAULT_MAX_COPY_BYTES;
 }
@@ -83,7 +83,7 @@ static bool is_scalar(const canon_type *t) {
 
 /* load then store of each of m scalars of kind k, in place in buf; a NaN
  * stored into dst's memory goes through maybe_scramble_nan (a choice) */
-static void convert_scalars(canon_context *dst_cx, canon_kind k, uint8_t *buf,
+static void convert_scalars(canon_LiftLowerContext *dst_cx, canon_kind k, uint8_t *buf,
                             uint64_t m) {
   if (k == CANON_BOOL) {
     for (uint64_t i = 0; i < m; i++) buf[i] = buf[i] != 0;
@@ -105,9 +105,9 @@ static void convert_scalars(canon_context *dst_cx, canon_kind k, uint8_t *buf,
 }
 
 /* Elements [first, first + m) of src to dst, through host values. */
-static bool transfer_values(canon_buffer *dst, canon_buffer *src,
+static bool transfer_values(canon_BufferGuestImpl *dst, canon_BufferGuestImpl *src,
                             uint64_t first, uint32_t m, canon_trap *trap) {
-  uint64_t es = canon_elem_size(src->t, canon_opts_ptr_type(src->cx.opts));
+  uint64_t es = canon_elem_size(src->t, canon_MemInst_ptr_type(src->cx.opts));
   canon_value *vs = NULL;
   src->cx.host_bytes = 0; /* --max-memory counts one pass of values */
   /* ReadableBufferGuestImpl.read */
@@ -125,20 +125,20 @@ static bool transfer_values(canon_buffer *dst, canon_buffer *src,
 }
 
 /* Elements [first, first + m) of src to dst, memory to memory. */
-static void transfer_bytes(canon_buffer *dst, canon_buffer *src,
+static void transfer_bytes(canon_BufferGuestImpl *dst, canon_BufferGuestImpl *src,
                            uint64_t first, uint32_t m, uint8_t *buf) {
-  uint64_t es = canon_elem_size(src->t, canon_opts_ptr_type(src->cx.opts));
-  const canon_memory *sm = src->cx.opts->memory, *dm = dst->cx.opts->memory;
+  uint64_t es = canon_elem_size(src->t, canon_MemInst_ptr_type(src->cx.opts));
+  const canon_MemInst *sm = src->cx.opts->memory, *dm = dst->cx.opts->memory;
   sm->read(sm->env, src->ptr + first * es, buf, m * es);
   convert_scalars(&dst->cx, canon_despecialize(src->t)->kind, buf, m);
   dm->write(dm->env, dst->ptr + first * es, buf, m * es);
 }
 
-static bool transfer(canon_buffer *dst, canon_buffer *src, uint32_t n,
+static bool transfer(canon_BufferGuestImpl *dst, canon_BufferGuestImpl *src, uint32_t n,
                      canon_trap *trap) {
-  assert(n <= canon_buffer_remain(dst) && n <= canon_buffer_remain(src));
+  assert(n <= canon_BufferGuestImpl_remain(dst) && n <= canon_BufferGuestImpl_remain(src));
   if (src->t && n > 0) {
-    canon_flat pt = canon_opts_ptr_type(src->cx.opts);
+    canon_flat pt = canon_MemInst_ptr_type(src->cx.opts);
     uint64_t es = canon_elem_size(src->t, pt);
     bool bytes = is_scalar(src->t);
     /* host bytes per element */
@@ -170,7 +170,7 @@ static bool transfer(canon_buffer *dst, canon_buffer *src, uint32_t n,
     free(buf);
     if (!ok) return false;
     src->ptr += n * es;
-    dst->ptr += n * canon_elem_size(dst->t, canon_opts_ptr_type(dst->cx.opts));
+    dst->ptr += n * canon_elem_size(dst->t, canon_MemInst_ptr_type(dst->cx.opts));
   }
   src->progress += n;
   dst->progress += n;
@@ -179,58 +179,56 @@ static bool transfer(canon_buffer *dst, canon_buffer *src, uint32_t n,
 
 /* ---- the ends' closures ------------------------------------------------------ */
 
-static void shared_reset_pending(canon_shared *s) {
+static void SharedBase_reset_pending(canon_SharedBase *s) {
   s->pending_inst = NULL;
   s->pending_buffer = NULL;
   s->pending_end = NULL;
 }
 
 /* stream_event / future_event, computed when the event is delivered */
-static canon_event copy_event(canon_waitable *w) {
-  canon_copy_end *e = (canon_copy_end *)w;
-  assert(canon_copy_end_copying(e));
+static canon_event copy_event(canon_Waitable *w) {
+  canon_CopyEnd *e = (canon_CopyEnd *)w;
+  assert(canon_CopyEnd_copying(e));
   if (!e->shared->future) {
-    if (e->reclaim) shared_reset_pending(e->shared);
+    if (e->reclaim) SharedBase_reset_pending(e->shared);
     e->state = e->result == CANON_COPY_DROPPED ? CANON_COPY_DONE
                                                : CANON_COPY_IDLE;
     uint32_t packed = (uint32_t)e->result | (e->buffer.progress << 4);
-    canon_trace_emit(e->buffer.cx.inst->store->trace, "event",
-                     "\"code\":%u,\"p1\":%u,\"p2\":%u", e->event_code,
-                     e->index, packed);
+    canon_trace_event(e->buffer.cx.inst->store->trace, e->event_code,
+                      e->index, packed);
     return (canon_event){e->event_code, e->index, packed};
   }
-  assert((canon_buffer_remain(&e->buffer) == 0) ==
+  assert((canon_BufferGuestImpl_remain(&e->buffer) == 0) ==
          (e->result == CANON_COPY_COMPLETED));
   e->state = e->result == CANON_COPY_DROPPED ||
                      e->result == CANON_COPY_COMPLETED
                  ? CANON_COPY_DONE
                  : CANON_COPY_IDLE;
-  canon_trace_emit(e->buffer.cx.inst->store->trace, "event",
-                   "\"code\":%u,\"p1\":%u,\"p2\":%u", e->event_code, e->index,
-                   (unsigned)e->result);
+  canon_trace_event(e->buffer.cx.inst->store->trace, e->event_code,
+                    e->index, (unsigned)e->result);
   return (canon_event){e->event_code, e->index, (uint32_t)e->result};
 }
 
 /* on_copy (streams only): reclaim_buffer is the shared reset_pending */
-static void on_copy(canon_copy_end *e) {
+static void on_copy(canon_CopyEnd *e) {
   e->result = CANON_COPY_COMPLETED;
   e->reclaim = true;
-  canon_waitable_set_pending_event(&e->w, copy_event);
+  canon_Waitable_set_pending_event(&e->w, copy_event);
 }
 
 /* on_copy_done */
-static void on_copy_done(canon_copy_end *e, canon_copy_result result) {
+static void on_copy_done(canon_CopyEnd *e, canon_CopyResult result) {
   e->result = result;
   e->reclaim = false;
-  canon_waitable_set_pending_event(&e->w, copy_event);
+  canon_Waitable_set_pending_event(&e->w, copy_event);
 }
 
 /* ---- SharedStreamImpl / SharedFutureImpl -------------------------------- */
 
 static void shared_destroy(canon_refobj *o) { free(o); }
 
-canon_shared *canon_shared_new(bool future, const canon_type *t) {
-  canon_shared *s = calloc(1, sizeof *s);
+canon_SharedBase *canon_SharedBase_new(bool future, const canon_type *t) {
+  canon_SharedBase *s = calloc(1, sizeof *s);
   if (!s) canon_out_of_memory();
   s->ref.destroy = shared_destroy;
   s->future = future;
@@ -238,29 +236,29 @@ canon_shared *canon_shared_new(bool future, const canon_type *t) {
   return s;
 }
 
-static void set_pending(canon_shared *s, canon_instance *inst,
-                        canon_buffer *buffer, canon_copy_end *e) {
+static void SharedBase_set_pending(canon_SharedBase *s, canon_ComponentInstance *inst,
+                        canon_BufferGuestImpl *buffer, canon_CopyEnd *e) {
   s->pending_inst = inst;
   s->pending_buffer = buffer;
   s->pending_end = e;
 }
 
 /* reset_and_notify_pending */
-static void reset_and_notify_pending(canon_shared *s, canon_copy_result r) {
-  canon_copy_end *e = s->pending_end;
-  shared_reset_pending(s);
+static void SharedBase_reset_and_notify_pending(canon_SharedBase *s, canon_CopyResult r) {
+  canon_CopyEnd *e = s->pending_end;
+  SharedBase_reset_pending(s);
   if (e) on_copy_done(e, r); /* (always set while a buffer is pending) */
 }
 
-void canon_shared_cancel(canon_shared *s) {
-  reset_and_notify_pending(s, CANON_COPY_CANCELLED);
+void canon_SharedBase_cancel(canon_SharedBase *s) {
+  SharedBase_reset_and_notify_pending(s, CANON_COPY_CANCELLED);
 }
 
 /* SharedStreamImpl.drop / SharedFutureImpl.drop */
-static void shared_drop(canon_shared *s) {
+static void SharedBase_drop(canon_SharedBase *s) {
   if (!s->dropped) {
     s->dropped = true;
-    if (s->pending_buffer) reset_and_notify_pending(s, CANON_COPY_DROPPED);
+    if (s->pending_buffer) SharedBase_reset_and_notify_pending(s, CANON_COPY_DROPPED);
   }
 }
 
@@ -277,7 +275,7 @@ static bool none_or_number_type(const canon_type *t) {
 
 /* trap_if(inst is self.pending_inst and not none_or_number_type(self.t)),
  * the spec's temporary restriction */
-static bool check_intra(canon_shared *s, canon_instance *inst,
+static bool check_intra(canon_SharedBase *s, canon_ComponentInstance *inst,
                         canon_trap *trap) {
   CANON_TRAP_IF(inst->store, trap,
                 inst == s->pending_inst && !none_or_number_type(s->t),
@@ -286,91 +284,91 @@ static bool check_intra(canon_shared *s, canon_instance *inst,
 }
 
 /* SharedStreamImpl.read */
-static bool stream_read(canon_shared *s, canon_instance *inst,
-                        canon_copy_end *e, canon_trap *trap) {
-  canon_buffer *dst = &e->buffer;
+static bool SharedStreamImpl_read(canon_SharedBase *s, canon_ComponentInstance *inst,
+                        canon_CopyEnd *e, canon_trap *trap) {
+  canon_BufferGuestImpl *dst = &e->buffer;
   if (s->dropped) {
     on_copy_done(e, CANON_COPY_DROPPED);
   } else if (!s->pending_buffer) {
-    set_pending(s, inst, dst, e);
+    SharedBase_set_pending(s, inst, dst, e);
   } else {
     if (!check_intra(s, inst, trap)) return false;
-    if (canon_buffer_remain(s->pending_buffer) > 0) {
-      if (canon_buffer_remain(dst) > 0) {
-        uint32_t n = canon_buffer_remain(dst);
-        if (canon_buffer_remain(s->pending_buffer) < n)
-          n = canon_buffer_remain(s->pending_buffer);
+    if (canon_BufferGuestImpl_remain(s->pending_buffer) > 0) {
+      if (canon_BufferGuestImpl_remain(dst) > 0) {
+        uint32_t n = canon_BufferGuestImpl_remain(dst);
+        if (canon_BufferGuestImpl_remain(s->pending_buffer) < n)
+          n = canon_BufferGuestImpl_remain(s->pending_buffer);
         if (!transfer(dst, s->pending_buffer, n, trap)) return false;
         on_copy(s->pending_end);
       }
       on_copy_done(e, CANON_COPY_COMPLETED);
     } else {
-      reset_and_notify_pending(s, CANON_COPY_COMPLETED);
-      set_pending(s, inst, dst, e);
+      SharedBase_reset_and_notify_pending(s, CANON_COPY_COMPLETED);
+      SharedBase_set_pending(s, inst, dst, e);
     }
   }
   return true;
 }
 
 /* SharedStreamImpl.write */
-static bool stream_write(canon_shared *s, canon_instance *inst,
-                         canon_copy_end *e, canon_trap *trap) {
-  canon_buffer *src = &e->buffer;
+static bool SharedStreamImpl_write(canon_SharedBase *s, canon_ComponentInstance *inst,
+                         canon_CopyEnd *e, canon_trap *trap) {
+  canon_BufferGuestImpl *src = &e->buffer;
   if (s->dropped) {
     on_copy_done(e, CANON_COPY_DROPPED);
   } else if (!s->pending_buffer) {
-    set_pending(s, inst, src, e);
+    SharedBase_set_pending(s, inst, src, e);
   } else {
     if (!check_intra(s, inst, trap)) return false;
-    if (canon_buffer_remain(s->pending_buffer) > 0) {
-      if (canon_buffer_remain(src) > 0) {
-        uint32_t n = canon_buffer_remain(src);
-        if (canon_buffer_remain(s->pending_buffer) < n)
-          n = canon_buffer_remain(s->pending_buffer);
+    if (canon_BufferGuestImpl_remain(s->pending_buffer) > 0) {
+      if (canon_BufferGuestImpl_remain(src) > 0) {
+        uint32_t n = canon_BufferGuestImpl_remain(src);
+        if (canon_BufferGuestImpl_remain(s->pending_buffer) < n)
+          n = canon_BufferGuestImpl_remain(s->pending_buffer);
         if (!transfer(s->pending_buffer, src, n, trap)) return false;
         on_copy(s->pending_end);
       }
       on_copy_done(e, CANON_COPY_COMPLETED);
-    } else if (canon_buffer_is_zero_length(src) &&
-               canon_buffer_is_zero_length(s->pending_buffer)) {
+    } else if (canon_BufferGuestImpl_is_zero_length(src) &&
+               canon_BufferGuestImpl_is_zero_length(s->pending_buffer)) {
       on_copy_done(e, CANON_COPY_COMPLETED);
     } else {
-      reset_and_notify_pending(s, CANON_COPY_COMPLETED);
-      set_pending(s, inst, src, e);
+      SharedBase_reset_and_notify_pending(s, CANON_COPY_COMPLETED);
+      SharedBase_set_pending(s, inst, src, e);
     }
   }
   return true;
 }
 
 /* SharedFutureImpl.read */
-static bool future_read(canon_shared *s, canon_instance *inst,
-                        canon_copy_end *e, canon_trap *trap) {
-  canon_buffer *dst = &e->buffer;
-  assert(!s->dropped && canon_buffer_remain(dst) == 1);
+static bool SharedFutureImpl_read(canon_SharedBase *s, canon_ComponentInstance *inst,
+                        canon_CopyEnd *e, canon_trap *trap) {
+  canon_BufferGuestImpl *dst = &e->buffer;
+  assert(!s->dropped && canon_BufferGuestImpl_remain(dst) == 1);
   if (!s->pending_buffer) {
-    set_pending(s, inst, dst, e);
+    SharedBase_set_pending(s, inst, dst, e);
   } else {
     if (!check_intra(s, inst, trap)) return false;
     if (!transfer(dst, s->pending_buffer, 1, trap)) return false;
-    reset_and_notify_pending(s, CANON_COPY_COMPLETED);
+    SharedBase_reset_and_notify_pending(s, CANON_COPY_COMPLETED);
     on_copy_done(e, CANON_COPY_COMPLETED);
   }
   return true;
 }
 
 /* SharedFutureImpl.write */
-static bool future_write(canon_shared *s, canon_instance *inst,
-                         canon_copy_end *e, canon_trap *trap) {
-  canon_buffer *src = &e->buffer;
-  assert(canon_buffer_remain(src) == 1);
+static bool SharedFutureImpl_write(canon_SharedBase *s, canon_ComponentInstance *inst,
+                         canon_CopyEnd *e, canon_trap *trap) {
+  canon_BufferGuestImpl *src = &e->buffer;
+  assert(canon_BufferGuestImpl_remain(src) == 1);
   if (s->dropped) {
     on_copy_done(e, CANON_COPY_DROPPED);
   } else if (!s->pending_buffer) {
-    set_pending(s, inst, src, e);
+    SharedBase_set_pending(s, inst, src, e);
   } else {
     if (!check_intra(s, inst, trap)) return false;
     if (!transfer(s->pending_buffer, src, 1, trap)) return false;
-    reset_and_notify_pending(s, CANON_COPY_COMPLETED);
+    SharedBase_reset_and_notify_pending(s, CANON_COPY_COMPLETED);
     on_copy_done(e, CANON_COPY_COMPLETED);
   }
   return true;
@@ -385,11 +383,12 @@ bool canon_entry_is_copy_end(canon_entry_kind kind) {
          kind == CANON_ENTRY_FUTURE_WRITABLE;
 }
 
-canon_copy_end *canon_copy_end_new(canon_entry_kind kind, canon_shared *s) {
+/* CopyEnd.__init__ */
+canon_CopyEnd *canon_CopyEnd_new(canon_entry_kind kind, canon_SharedBase *s) {
   assert(canon_entry_is_copy_end(kind));
-  canon_copy_end *e = calloc(1, sizeof *e);
+  canon_CopyEnd *e = calloc(1, sizeof *e);
   if (!e) canon_out_of_memory();
-  canon_waitable_init(&e->w);
+  canon_Waitable_init(&e->w);
   e->kind = kind;
   e->state = CANON_COPY_IDLE;
   e->shared = s;
@@ -397,34 +396,34 @@ canon_copy_end *canon_copy_end_new(canon_entry_kind kind, canon_shared *s) {
   return e;
 }
 
-void canon_copy_end_free(canon_copy_end *e) {
+void canon_CopyEnd_free(canon_CopyEnd *e) {
   if (!e) return;
-  if (e->w.wset) canon_waitable_join(&e->w, NULL);
+  if (e->w.wset) canon_Waitable_join(&e->w, NULL);
   /* a store torn down mid-copy: the shared object must not call back */
-  if (e->shared->pending_end == e) shared_reset_pending(e->shared);
+  if (e->shared->pending_end == e) SharedBase_reset_pending(e->shared);
   canon_unref(&e->shared->ref);
   free(e);
 }
 
 /* CopyEnd.copying */
-bool canon_copy_end_copying(const canon_copy_end *e) {
+bool canon_CopyEnd_copying(const canon_CopyEnd *e) {
   return e->state == CANON_COPY_COPYING ||
          e->state == CANON_COPY_CANCELLING_COPY;
 }
 
 /* ReadableStreamEnd.copy etc. */
-bool canon_copy_end_copy(canon_copy_end *e, canon_instance *inst,
+bool canon_CopyEnd_copy(canon_CopyEnd *e, canon_ComponentInstance *inst,
                          canon_trap *trap) {
   switch (e->kind) {
-  case CANON_ENTRY_STREAM_READABLE: return stream_read(e->shared, inst, e, trap);
-  case CANON_ENTRY_STREAM_WRITABLE: return stream_write(e->shared, inst, e, trap);
-  case CANON_ENTRY_FUTURE_READABLE: return future_read(e->shared, inst, e, trap);
-  default: return future_write(e->shared, inst, e, trap);
+  case CANON_ENTRY_STREAM_READABLE: return SharedStreamImpl_read(e->shared, inst, e, trap);
+  case CANON_ENTRY_STREAM_WRITABLE: return SharedStreamImpl_write(e->shared, inst, e, trap);
+  case CANON_ENTRY_FUTURE_READABLE: return SharedFutureImpl_read(e->shared, inst, e, trap);
+  default: return SharedFutureImpl_write(e->shared, inst, e, trap);
   }
 }
 
 /* CopyEnd.drop, WritableFutureEnd.drop */
-bool canon_copy_end_drop(canon_copy_end *e, canon_Store *store,
+bool canon_CopyEnd_drop(canon_CopyEnd *e, canon_Store *store,
                          canon_trap *trap) {
   bool future = e->shared->future;
   CANON_TRAP_IF(store, trap,
@@ -434,11 +433,11 @@ bool canon_copy_end_drop(canon_copy_end *e, canon_Store *store,
   /* (the reference tests' wording: a readable end is "removed") */
   bool readable = e->kind == CANON_ENTRY_STREAM_READABLE ||
                   e->kind == CANON_ENTRY_FUTURE_READABLE;
-  CANON_TRAP_IF(store, trap, canon_copy_end_copying(e),
+  CANON_TRAP_IF(store, trap, canon_CopyEnd_copying(e),
                 CANON_R_COPY_END_DROP_BUSY, readable ? "remove" : "drop",
                 future ? "future" : "stream");
-  shared_drop(e->shared);
-  canon_waitable_drop(&e->w);
+  SharedBase_drop(e->shared);
+  canon_Waitable_drop(&e->w);
   return true;
 }
 
@@ -446,17 +445,17 @@ bool canon_copy_end_drop(canon_copy_end *e, canon_Store *store,
 
 /* lift_async_value: the readable end leaves the table; the value keeps the
  * shared object. */
-static bool lift_async_value(canon_context *cx, canon_entry_kind kind,
+static bool lift_async_value(canon_LiftLowerContext *cx, canon_entry_kind kind,
                              uint32_t i, const canon_type *t,
                              canon_value **out) {
   bool future = kind == CANON_ENTRY_FUTURE_READABLE;
   const char *what = future ? "future" : "stream";
   canon_table_entry en;
-  if (!canon_table_get(&cx->inst->handles, i, &en, &cx->trap)) return false;
+  if (!canon_Table_get(&cx->inst->handles, i, &en, &cx->trap)) return false;
   canon_Store *s = CANON_CX_STORE(cx);
   CANON_TRAP_IF(s, &cx->trap, en.kind != kind, CANON_R_LIFT_ASYNC_NOT_READABLE,
                 i, what, what);
-  canon_copy_end *e = en.obj;
+  canon_CopyEnd *e = en.obj;
   CANON_TRAP_IF(s, &cx->trap, !canon_type_equal(e->shared->t, t->u.payload),
                 CANON_R_LIFT_ASYNC_WRONG_TYPE, i, what, what);
   /* trap_if(e.state != CopyState.IDLE), worded by case */
@@ -464,47 +463,47 @@ static bool lift_async_value(canon_context *cx, canon_entry_kind kind,
                 future ? CANON_R_LIFT_FUTURE_DONE : CANON_R_LIFT_STREAM_DONE);
   CANON_TRAP_IF(s, &cx->trap, e->state != CANON_COPY_IDLE,
                 CANON_R_LIFT_ASYNC_BUSY, what);
-  CANON_TRAP_IF(s, &cx->trap, canon_waitable_in_set(&e->w),
+  CANON_TRAP_IF(s, &cx->trap, canon_Waitable_in_waitable_set(&e->w),
                 CANON_R_LIFT_ASYNC_IN_SET, what);
-  if (!canon_table_remove(&cx->inst->handles, i, &en, &cx->trap)) return false;
+  if (!canon_Table_remove(&cx->inst->handles, i, &en, &cx->trap)) return false;
   *out = canon_value_opaque(future ? CANON_FUTURE : CANON_STREAM,
                             &e->shared->ref);
-  canon_copy_end_free(e);
+  canon_CopyEnd_free(e);
   return true;
 }
 
 /* Loading: lift_stream */
-bool canon_lift_stream(canon_context *cx, uint32_t i, const canon_type *t,
+bool canon_lift_stream(canon_LiftLowerContext *cx, uint32_t i, const canon_type *t,
                        canon_value **out) {
   return lift_async_value(cx, CANON_ENTRY_STREAM_READABLE, i, t, out);
 }
 
 /* Loading: lift_future */
-bool canon_lift_future(canon_context *cx, uint32_t i, const canon_type *t,
+bool canon_lift_future(canon_LiftLowerContext *cx, uint32_t i, const canon_type *t,
                        canon_value **out) {
   return lift_async_value(cx, CANON_ENTRY_FUTURE_READABLE, i, t, out);
 }
 
-static bool lower_async_value(canon_context *cx, canon_entry_kind kind,
+static bool lower_async_value(canon_LiftLowerContext *cx, canon_entry_kind kind,
                               const canon_value *v, uint32_t *i) {
-  canon_copy_end *e =
-      canon_copy_end_new(kind, (canon_shared *)v->u.opaque);
-  if (!canon_table_add(&cx->inst->handles, kind, e, i, &cx->trap)) {
-    canon_copy_end_free(e);
+  canon_CopyEnd *e =
+      canon_CopyEnd_new(kind, (canon_SharedBase *)v->u.opaque);
+  if (!canon_Table_add(&cx->inst->handles, kind, e, i, &cx->trap)) {
+    canon_CopyEnd_free(e);
     return false;
   }
   return true;
 }
 
 /* Storing: lower_stream */
-bool canon_lower_stream(canon_context *cx, const canon_value *v,
+bool canon_lower_stream(canon_LiftLowerContext *cx, const canon_value *v,
                         const canon_type *t, uint32_t *i) {
   (void)t;
   return lower_async_value(cx, CANON_ENTRY_STREAM_READABLE, v, i);
 }
 
 /* Storing: lower_future */
-bool canon_lower_future(canon_context *cx, const canon_value *v,
+bool canon_lower_future(canon_LiftLowerContext *cx, const canon_value *v,
                         const canon_type *t, uint32_t *i) {
   (void)t;
   return lower_async_value(cx, CANON_ENTRY_FUTURE_READABLE, v, i);

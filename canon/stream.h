@@ -28,85 +28,85 @@
 #define CANON_BUFFER_MAX_LENGTH ((1u << 28) - 1)
 
 /* BufferGuestImpl (readable or writable by use) */
-typedef struct canon_buffer {
-  canon_context cx;
+typedef struct canon_BufferGuestImpl {
+  canon_LiftLowerContext cx;
   const canon_type *t; /* NULL: a stream/future without payload */
   uint64_t ptr;
   uint32_t progress, length;
-} canon_buffer;
+} canon_BufferGuestImpl;
 
 /* BufferGuestImpl.__init__ */
-bool canon_buffer_init(canon_buffer *b, const canon_type *t,
-                       const canon_options *opts, canon_instance *inst,
+bool canon_BufferGuestImpl_init(canon_BufferGuestImpl *b, const canon_type *t,
+                       const canon_CanonicalOptions *opts, canon_ComponentInstance *inst,
                        uint64_t ptr, uint64_t length, canon_trap *trap);
-static inline uint32_t canon_buffer_remain(const canon_buffer *b) {
+static inline uint32_t canon_BufferGuestImpl_remain(const canon_BufferGuestImpl *b) {
   return b->length - b->progress;
 }
-static inline bool canon_buffer_is_zero_length(const canon_buffer *b) {
+static inline bool canon_BufferGuestImpl_is_zero_length(const canon_BufferGuestImpl *b) {
   return b->length == 0;
 }
 
 /* CopyResult */
-typedef enum canon_copy_result {
+typedef enum canon_CopyResult {
   CANON_COPY_COMPLETED = 0,
   CANON_COPY_DROPPED = 1,
   CANON_COPY_CANCELLED = 2,
-} canon_copy_result;
+} canon_CopyResult;
 
 /* CopyState */
-typedef enum canon_copy_state {
+typedef enum canon_CopyState {
   CANON_COPY_IDLE = 1,
   CANON_COPY_COPYING = 2,
   CANON_COPY_CANCELLING_COPY = 3,
   CANON_COPY_DONE = 4,
-} canon_copy_state;
+} canon_CopyState;
 
-typedef struct canon_copy_end canon_copy_end;
+typedef struct canon_CopyEnd canon_CopyEnd;
 
 /* SharedStreamImpl / SharedFutureImpl */
-typedef struct canon_shared {
+typedef struct canon_SharedBase {
   canon_refobj ref;
   bool future;
   const canon_type *t; /* the element type; NULL: none */
   bool dropped;
-  canon_instance *pending_inst;
-  canon_buffer *pending_buffer;
-  canon_copy_end *pending_end; /* pending_on_copy(_done) are its */
-} canon_shared;
+  canon_ComponentInstance *pending_inst;
+  canon_BufferGuestImpl *pending_buffer;
+  canon_CopyEnd *pending_end; /* pending_on_copy(_done) are its */
+} canon_SharedBase;
 
 /* CopyEnd */
-struct canon_copy_end {
-  canon_waitable w; /* first: a CopyEnd is a Waitable */
+struct canon_CopyEnd {
+  canon_Waitable w; /* first: a CopyEnd is a Waitable */
   canon_entry_kind kind; /* which of the four ends */
-  canon_copy_state state;
-  canon_shared *shared; /* holds a reference */
+  canon_CopyState state;
+  canon_SharedBase *shared; /* holds a reference */
   /* the copy in progress: its buffer, and what the event closure needs */
-  canon_buffer buffer;
+  canon_BufferGuestImpl buffer;
   uint32_t index;
-  canon_event_code event_code;
-  canon_copy_result result;
+  canon_EventCode event_code;
+  canon_CopyResult result;
   bool reclaim; /* stream_event's reclaim_buffer is shared.reset_pending */
 };
 
 /* A new SharedStreamImpl / SharedFutureImpl with no reference yet. */
-canon_shared *canon_shared_new(bool future, const canon_type *t);
+canon_SharedBase *canon_SharedBase_new(bool future, const canon_type *t);
 /* A new end of kind on shared (takes a reference). */
-canon_copy_end *canon_copy_end_new(canon_entry_kind kind, canon_shared *s);
+canon_CopyEnd *canon_CopyEnd_new(canon_entry_kind kind, canon_SharedBase *s);
 /* Frees an end that is no longer in a table (drops its reference). */
-void canon_copy_end_free(canon_copy_end *e);
+void canon_CopyEnd_free(canon_CopyEnd *e);
 
 /* CopyEnd.copying */
-bool canon_copy_end_copying(const canon_copy_end *e);
+bool canon_CopyEnd_copying(const canon_CopyEnd *e);
 /* CopyEnd.copy: the shared object's read or write for this end's kind,
  * with this end's buffer; false after a trap */
-bool canon_copy_end_copy(canon_copy_end *e, canon_instance *inst,
+bool canon_CopyEnd_copy(canon_CopyEnd *e, canon_ComponentInstance *inst,
                          canon_trap *trap);
 /* CopyEnd.drop (WritableFutureEnd.drop too) */
 struct canon_Store; /* (whose rule coverage counts, rules.h) */
-bool canon_copy_end_drop(canon_copy_end *e, struct canon_Store *store,
+bool canon_CopyEnd_drop(canon_CopyEnd *e, struct canon_Store *store,
                          canon_trap *trap);
 /* SharedStreamImpl.cancel / SharedFutureImpl.cancel */
-void canon_shared_cancel(canon_shared *s);
+void canon_SharedBase_cancel(canon_SharedBase *s);
 
 /* Is kind one of the four ends? */
 bool canon_entry_is_copy_end(canon_entry_kind kind);

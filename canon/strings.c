@@ -18,18 +18,18 @@
 #include "layout.h"
 #include "load_store.h"
 
-static canon_flat ptr_type(const canon_context *cx) {
+static canon_flat ptr_type(const canon_LiftLowerContext *cx) {
   return cx->opts->memory->addrtype;
 }
 
-static void mem_write(canon_context *cx, uint64_t addr, const void *src,
+static void mem_write(canon_LiftLowerContext *cx, uint64_t addr, const void *src,
                       uint64_t n) {
   if (n) cx->opts->memory->write(cx->opts->memory->env, addr, src, n);
 }
 
 /* The spec's two checks of a realloc's result, when it inflates to
  * UTF-16 (store_string_to_latin1_or_utf16). */
-static bool realloc_result_ok(canon_context *cx, uint64_t ptr,
+static bool realloc_result_ok(canon_LiftLowerContext *cx, uint64_t ptr,
                               uint64_t alignment, uint64_t n) {
   CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
                 ptr != canon_align_to(ptr, alignment),
@@ -40,7 +40,7 @@ static bool realloc_result_ok(canon_context *cx, uint64_t ptr,
 }
 
 /* Loading: load_string */
-bool canon_load_string(canon_context *cx, uint64_t ptr, canon_value **out) {
+bool canon_load_string(canon_LiftLowerContext *cx, uint64_t ptr, canon_value **out) {
   uint32_t ps = canon_ptr_size(ptr_type(cx));
   uint64_t begin = canon_load_int(cx, ptr, ps);
   uint64_t tagged_code_units = canon_load_int(cx, ptr + ps, ps);
@@ -58,7 +58,7 @@ typedef enum { ENC_UTF8, ENC_UTF16LE, ENC_LATIN1 } simple_encoding;
  * so this only checks it, eight ASCII bytes at a time where it can.  A
  * sequence cut short by the end of the input is "incomplete"; anything
  * else is "invalid". */
-static bool check_utf8(canon_context *cx, const uint8_t *s, uint64_t n) {
+static bool check_utf8(canon_LiftLowerContext *cx, const uint8_t *s, uint64_t n) {
   uint64_t i = 0;
   while (i < n) {
     if (i + 8 <= n) {
@@ -101,7 +101,7 @@ static bool check_utf8(canon_context *cx, const uint8_t *s, uint64_t n) {
 }
 
 /* bytes.decode('utf-16-le'): unpaired surrogates are errors. */
-static bool decode_utf16le(canon_context *cx, const uint8_t *s, uint64_t n,
+static bool decode_utf16le(canon_LiftLowerContext *cx, const uint8_t *s, uint64_t n,
                            canon_buf *out) {
   canon_buf_reserve(out, n / 2 * 3); /* at most 3 bytes per code unit */
   for (uint64_t i = 0; i < n; i += 2) {
@@ -128,7 +128,7 @@ static void decode_latin1(const uint8_t *s, uint64_t n, canon_buf *out) {
 }
 
 /* Loading: load_string_from_range */
-bool canon_load_string_from_range(canon_context *cx, uint64_t ptr,
+bool canon_load_string_from_range(canon_LiftLowerContext *cx, uint64_t ptr,
                                   uint64_t tagged_code_units,
                                   canon_value **out) {
   uint64_t tag = canon_utf16_tag(ptr_type(cx));
@@ -238,34 +238,34 @@ static void encode(const canon_value *v, simple_encoding enc, canon_buf *out) {
   }
 }
 
-static bool store_string_copy(canon_context *cx, const canon_value *src,
+static bool store_string_copy(canon_LiftLowerContext *cx, const canon_value *src,
                               uint64_t src_code_units,
                               uint32_t dst_code_unit_size,
                               uint32_t dst_alignment,
                               simple_encoding dst_encoding, uint64_t *out_ptr,
                               uint64_t *out_units);
-static bool store_utf16_to_utf8(canon_context *cx, const canon_value *src,
+static bool store_utf16_to_utf8(canon_LiftLowerContext *cx, const canon_value *src,
                                 uint64_t src_code_units, uint64_t *out_ptr,
                                 uint64_t *out_units);
-static bool store_latin1_to_utf8(canon_context *cx, const canon_value *src,
+static bool store_latin1_to_utf8(canon_LiftLowerContext *cx, const canon_value *src,
                                  uint64_t src_code_units, uint64_t *out_ptr,
                                  uint64_t *out_units);
-static bool store_utf8_to_utf16(canon_context *cx, const canon_value *src,
+static bool store_utf8_to_utf16(canon_LiftLowerContext *cx, const canon_value *src,
                                 uint64_t src_code_units, uint64_t *out_ptr,
                                 uint64_t *out_units);
-static bool store_string_to_latin1_or_utf16(canon_context *cx,
+static bool store_string_to_latin1_or_utf16(canon_LiftLowerContext *cx,
                                             const canon_value *src,
                                             uint64_t src_code_units,
                                             uint64_t *out_ptr,
                                             uint64_t *out_units);
-static bool store_probably_utf16_to_latin1_or_utf16(canon_context *cx,
+static bool store_probably_utf16_to_latin1_or_utf16(canon_LiftLowerContext *cx,
                                                     const canon_value *src,
                                                     uint64_t src_code_units,
                                                     uint64_t *out_ptr,
                                                     uint64_t *out_units);
 
 /* Storing: store_string */
-bool canon_store_string(canon_context *cx, const canon_value *v, uint64_t ptr) {
+bool canon_store_string(canon_LiftLowerContext *cx, const canon_value *v, uint64_t ptr) {
   uint64_t begin, tagged_code_units;
   if (!canon_store_string_into_range(cx, v, &begin, &tagged_code_units))
     return false;
@@ -276,7 +276,7 @@ bool canon_store_string(canon_context *cx, const canon_value *v, uint64_t ptr) {
 }
 
 /* Storing: store_string_into_range */
-bool canon_store_string_into_range(canon_context *cx, const canon_value *v,
+bool canon_store_string_into_range(canon_LiftLowerContext *cx, const canon_value *v,
                                    uint64_t *p, uint64_t *u) {
   canon_string_encoding src_encoding = v->u.str.encoding;
   uint64_t src_tagged_code_units = v->u.str.tagged_code_units;
@@ -335,7 +335,7 @@ bool canon_store_string_into_range(canon_context *cx, const canon_value *v,
 }
 
 /* Storing: store_string_copy */
-static bool store_string_copy(canon_context *cx, const canon_value *src,
+static bool store_string_copy(canon_LiftLowerContext *cx, const canon_value *src,
                               uint64_t src_code_units,
                               uint32_t dst_code_unit_size,
                               uint32_t dst_alignment,
@@ -344,7 +344,7 @@ static bool store_string_copy(canon_context *cx, const canon_value *src,
   uint64_t dst_byte_length = dst_code_unit_size * src_code_units;
   assert(dst_byte_length <= CANON_REALLOC_I32_MAX);
   uint64_t ptr;
-  if (!canon_allocate(cx, dst_alignment, dst_byte_length, &ptr)) return false;
+  if (!canon_LiftLowerContext_allocate(cx, dst_alignment, dst_byte_length, &ptr)) return false;
   CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
                 ptr != canon_align_to(ptr, dst_alignment),
                 CANON_R_STRING_COPY_UNALIGNED);
@@ -366,13 +366,13 @@ static bool store_string_copy(canon_context *cx, const canon_value *src,
   return true;
 }
 
-static bool store_string_to_utf8(canon_context *cx, const canon_value *src,
+static bool store_string_to_utf8(canon_LiftLowerContext *cx, const canon_value *src,
                                  uint64_t src_code_units,
                                  uint64_t worst_case_size, uint64_t *out_ptr,
                                  uint64_t *out_units);
 
 /* Storing: store_utf16_to_utf8 */
-static bool store_utf16_to_utf8(canon_context *cx, const canon_value *src,
+static bool store_utf16_to_utf8(canon_LiftLowerContext *cx, const canon_value *src,
                                 uint64_t src_code_units, uint64_t *out_ptr,
                                 uint64_t *out_units) {
   uint64_t worst_case_size = src_code_units * 3;
@@ -381,7 +381,7 @@ static bool store_utf16_to_utf8(canon_context *cx, const canon_value *src,
 }
 
 /* Storing: store_latin1_to_utf8 */
-static bool store_latin1_to_utf8(canon_context *cx, const canon_value *src,
+static bool store_latin1_to_utf8(canon_LiftLowerContext *cx, const canon_value *src,
                                  uint64_t src_code_units, uint64_t *out_ptr,
                                  uint64_t *out_units) {
   uint64_t worst_case_size = src_code_units * 2;
@@ -390,13 +390,13 @@ static bool store_latin1_to_utf8(canon_context *cx, const canon_value *src,
 }
 
 /* Storing: store_string_to_utf8 */
-static bool store_string_to_utf8(canon_context *cx, const canon_value *src,
+static bool store_string_to_utf8(canon_LiftLowerContext *cx, const canon_value *src,
                                  uint64_t src_code_units,
                                  uint64_t worst_case_size, uint64_t *out_ptr,
                                  uint64_t *out_units) {
   assert(src_code_units <= CANON_REALLOC_I32_MAX);
   uint64_t ptr;
-  if (!canon_allocate(cx, 1, src_code_units, &ptr)) return false;
+  if (!canon_LiftLowerContext_allocate(cx, 1, src_code_units, &ptr)) return false;
   CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
                 canon_out_of_bounds(cx, ptr, src_code_units),
                 CANON_R_STORE_UTF8_INITIAL_OUT_OF_BOUNDS);
@@ -408,7 +408,7 @@ static bool store_string_to_utf8(canon_context *cx, const canon_value *src,
   mem_write(cx, ptr, s, i);
   if (i < src->u.str.len) {
     assert(worst_case_size <= CANON_REALLOC_I32_MAX);
-    if (!canon_reallocate(cx, ptr, src_code_units, 1, worst_case_size, &ptr))
+    if (!canon_LiftLowerContext_reallocate(cx, ptr, src_code_units, 1, worst_case_size, &ptr))
       return false;
     CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
                   canon_out_of_bounds(cx, ptr, worst_case_size),
@@ -418,7 +418,7 @@ static bool store_string_to_utf8(canon_context *cx, const canon_value *src,
     uint64_t encoded_len = src->u.str.len;
     mem_write(cx, ptr + i, s + i, encoded_len - i);
     if (worst_case_size > encoded_len) {
-      if (!canon_reallocate(cx, ptr, worst_case_size, 1, encoded_len, &ptr))
+      if (!canon_LiftLowerContext_reallocate(cx, ptr, worst_case_size, 1, encoded_len, &ptr))
         return false;
       CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
                     canon_out_of_bounds(cx, ptr, encoded_len),
@@ -434,13 +434,13 @@ static bool store_string_to_utf8(canon_context *cx, const canon_value *src,
 }
 
 /* Storing: store_utf8_to_utf16 */
-static bool store_utf8_to_utf16(canon_context *cx, const canon_value *src,
+static bool store_utf8_to_utf16(canon_LiftLowerContext *cx, const canon_value *src,
                                 uint64_t src_code_units, uint64_t *out_ptr,
                                 uint64_t *out_units) {
   uint64_t worst_case_size = 2 * src_code_units;
   assert(worst_case_size <= CANON_REALLOC_I32_MAX);
   uint64_t ptr;
-  if (!canon_allocate(cx, 2, worst_case_size, &ptr)) return false;
+  if (!canon_LiftLowerContext_allocate(cx, 2, worst_case_size, &ptr)) return false;
   CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap, ptr != canon_align_to(ptr, 2),
                 CANON_R_STORE_UTF16_INITIAL_UNALIGNED);
   CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
@@ -452,7 +452,7 @@ static bool store_utf8_to_utf16(canon_context *cx, const canon_value *src,
   uint64_t len = encoded.n;
   free(encoded.p);
   if (len < worst_case_size) {
-    if (!canon_reallocate(cx, ptr, worst_case_size, 2, len, &ptr)) return false;
+    if (!canon_LiftLowerContext_reallocate(cx, ptr, worst_case_size, 2, len, &ptr)) return false;
     CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap, ptr != canon_align_to(ptr, 2),
                 CANON_R_STORE_UTF16_SHRINK_UNALIGNED);
     CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
@@ -465,14 +465,14 @@ static bool store_utf8_to_utf16(canon_context *cx, const canon_value *src,
 }
 
 /* Storing: store_string_to_latin1_or_utf16 */
-static bool store_string_to_latin1_or_utf16(canon_context *cx,
+static bool store_string_to_latin1_or_utf16(canon_LiftLowerContext *cx,
                                             const canon_value *src,
                                             uint64_t src_code_units,
                                             uint64_t *out_ptr,
                                             uint64_t *out_units) {
   assert(src_code_units <= CANON_REALLOC_I32_MAX);
   uint64_t ptr;
-  if (!canon_allocate(cx, 2, src_code_units, &ptr)) return false;
+  if (!canon_LiftLowerContext_allocate(cx, 2, src_code_units, &ptr)) return false;
   CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap, ptr != canon_align_to(ptr, 2),
                 CANON_R_STORE_L1U16_INITIAL_UNALIGNED);
   CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
@@ -495,7 +495,7 @@ static bool store_string_to_latin1_or_utf16(canon_context *cx,
     mem_write(cx, ptr, latin1, dst_byte_length);
     uint64_t worst_case_size = 2 * src_code_units;
     assert(worst_case_size <= CANON_REALLOC_I32_MAX);
-    if (!canon_reallocate(cx, ptr, src_code_units, 2, worst_case_size, &ptr) ||
+    if (!canon_LiftLowerContext_reallocate(cx, ptr, src_code_units, 2, worst_case_size, &ptr) ||
         !realloc_result_ok(cx, ptr, 2, worst_case_size)) {
       free(latin1);
       return false;
@@ -520,7 +520,7 @@ static bool store_string_to_latin1_or_utf16(canon_context *cx,
     uint64_t len = encoded.n;
     free(encoded.p);
     if (worst_case_size > len) {
-      if (!canon_reallocate(cx, ptr, worst_case_size, 2, len, &ptr))
+      if (!canon_LiftLowerContext_reallocate(cx, ptr, worst_case_size, 2, len, &ptr))
         return false;
       CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
                     ptr != canon_align_to(ptr, 2),
@@ -536,7 +536,7 @@ static bool store_string_to_latin1_or_utf16(canon_context *cx,
   mem_write(cx, ptr, latin1, dst_byte_length);
   free(latin1);
   if (dst_byte_length < src_code_units) {
-    if (!canon_reallocate(cx, ptr, src_code_units, 2, dst_byte_length, &ptr))
+    if (!canon_LiftLowerContext_reallocate(cx, ptr, src_code_units, 2, dst_byte_length, &ptr))
       return false;
     CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap, ptr != canon_align_to(ptr, 2),
                 CANON_R_STORE_L1U16_LATIN1_SHRINK_UNALIGNED);
@@ -550,7 +550,7 @@ static bool store_string_to_latin1_or_utf16(canon_context *cx,
 }
 
 /* Storing: store_probably_utf16_to_latin1_or_utf16 */
-static bool store_probably_utf16_to_latin1_or_utf16(canon_context *cx,
+static bool store_probably_utf16_to_latin1_or_utf16(canon_LiftLowerContext *cx,
                                                     const canon_value *src,
                                                     uint64_t src_code_units,
                                                     uint64_t *out_ptr,
@@ -558,7 +558,7 @@ static bool store_probably_utf16_to_latin1_or_utf16(canon_context *cx,
   uint64_t src_byte_length = 2 * src_code_units;
   assert(src_byte_length <= CANON_REALLOC_I32_MAX);
   uint64_t ptr;
-  if (!canon_allocate(cx, 2, src_byte_length, &ptr)) return false;
+  if (!canon_LiftLowerContext_allocate(cx, 2, src_byte_length, &ptr)) return false;
   CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap, ptr != canon_align_to(ptr, 2),
                 CANON_R_STORE_PU16_INITIAL_UNALIGNED);
   CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
@@ -587,7 +587,7 @@ static bool store_probably_utf16_to_latin1_or_utf16(canon_context *cx,
   for (uint64_t i = 0; i < latin1_size; i++) buf[i] = buf[2 * i];
   mem_write(cx, ptr, buf, latin1_size);
   free(buf);
-  if (!canon_reallocate(cx, ptr, src_byte_length, 1, latin1_size, &ptr))
+  if (!canon_LiftLowerContext_reallocate(cx, ptr, src_byte_length, 1, latin1_size, &ptr))
     return false;
   CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
                 canon_out_of_bounds(cx, ptr, latin1_size),

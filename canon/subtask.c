@@ -8,17 +8,18 @@
 
 #include "handles.h"
 
-canon_subtask *canon_subtask_new(void) {
-  canon_subtask *s = calloc(1, sizeof *s);
+/* Subtask.__init__ */
+canon_Subtask *canon_Subtask_new(void) {
+  canon_Subtask *s = calloc(1, sizeof *s);
   if (!s) canon_out_of_memory();
-  canon_waitable_init(&s->w);
+  canon_Waitable_init(&s->w);
   s->state = CANON_SUBTASK_STARTING;
   return s;
 }
 
-void canon_subtask_free(canon_subtask *s) {
+void canon_Subtask_free(canon_Subtask *s) {
   if (!s) return;
-  if (s->w.wset) canon_waitable_join(&s->w, NULL);
+  if (s->w.wset) canon_Waitable_join(&s->w, NULL);
   canon_borrow_subtask_free(&s->lenders);
   canon_core_vec_free(&s->flat_results);
   free(s->flat_args);
@@ -28,7 +29,7 @@ void canon_subtask_free(canon_subtask *s) {
 }
 
 /* Subtask.resolved */
-bool canon_subtask_resolved(const canon_subtask *s) {
+bool canon_Subtask_resolved(const canon_Subtask *s) {
   switch (s->state) {
   case CANON_SUBTASK_STARTING:
   case CANON_SUBTASK_STARTED: return false;
@@ -40,11 +41,11 @@ bool canon_subtask_resolved(const canon_subtask *s) {
 }
 
 /* Subtask.resolve (takes the flat results; NULL: []) */
-void canon_subtask_resolve(canon_subtask *s, canon_subtask_state state,
+void canon_Subtask_resolve(canon_Subtask *s, canon_Subtask_State state,
                            canon_core_vec *flat_results) {
   assert(state == CANON_SUBTASK_RETURNED || !flat_results ||
          flat_results->n == 0);
-  assert(!canon_subtask_resolved(s));
+  assert(!canon_Subtask_resolved(s));
   s->state = state;
   if (flat_results) {
     canon_core_vec_free(&s->flat_results);
@@ -52,20 +53,20 @@ void canon_subtask_resolve(canon_subtask *s, canon_subtask_state state,
     memset(flat_results, 0, sizeof *flat_results);
   }
   s->on_cancel = NULL; /* the callee's task no longer takes cancellation */
-  assert(canon_subtask_resolved(s));
+  assert(canon_Subtask_resolved(s));
 }
 
 /* Subtask.deliver_resolve */
-void canon_subtask_deliver_resolved(canon_subtask *s) {
-  assert(!canon_subtask_resolve_delivered(s) && canon_subtask_resolved(s));
-  canon_subtask_deliver_resolve(&s->lenders);
+void canon_Subtask_deliver_resolve(canon_Subtask *s) {
+  assert(!canon_Subtask_resolve_delivered(s) && canon_Subtask_resolved(s));
+  canon_borrow_subtask_deliver(&s->lenders);
 }
 
 /* Subtask.drop */
-bool canon_subtask_drop(canon_subtask *s, canon_Store *store,
+bool canon_Subtask_drop(canon_Subtask *s, canon_Store *store,
                         canon_trap *trap) {
-  CANON_TRAP_IF(store, trap, !canon_subtask_resolve_delivered(s),
+  CANON_TRAP_IF(store, trap, !canon_Subtask_resolve_delivered(s),
                 CANON_R_SUBTASK_DROP_UNRESOLVED);
-  canon_waitable_drop(&s->w);
+  canon_Waitable_drop(&s->w);
   return true;
 }

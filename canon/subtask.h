@@ -16,52 +16,52 @@
 #include "task.h"
 #include "waitable.h"
 
-typedef enum canon_subtask_state {
+typedef enum canon_Subtask_State {
   CANON_SUBTASK_STARTING = 0,
   CANON_SUBTASK_STARTED = 1,
   CANON_SUBTASK_RETURNED = 2,
   CANON_SUBTASK_CANCELLED_BEFORE_STARTED = 3,
   CANON_SUBTASK_CANCELLED_BEFORE_RETURNED = 4,
-} canon_subtask_state;
+} canon_Subtask_State;
 
-typedef struct canon_subtask {
-  canon_waitable w; /* first: a Subtask is a Waitable */
-  canon_subtask_state state;
-  canon_task *on_cancel; /* the callee's task while it is unresolved */
+typedef struct canon_Subtask {
+  canon_Waitable w; /* first: a Subtask is a Waitable */
+  canon_Subtask_State state;
+  canon_Task *on_cancel; /* the callee's task while it is unresolved */
   canon_borrow_subtask lenders;
   bool cancellation_requested;
   canon_core_vec flat_results;
   /* canon_lower's closure */
-  canon_context cx;
-  const canon_functype *ft;
+  canon_LiftLowerContext cx;
+  const canon_FuncType *ft;
   const canon_type **pts, **rts;
   uint32_t np, nr;
   uint64_t *flat_args; /* a copy of the core arguments */
   uint32_t nflat_args;
-  canon_core_iter flat_args_iter;
+  canon_CoreValueIter flat_args_iter;
   uint32_t max_flat_params, max_flat_results;
   bool async_lower;
   uint32_t index; /* in the handles table once it has one (async) */
   bool in_table;
   canon_Store *store;
-} canon_subtask;
+} canon_Subtask;
 
-canon_subtask *canon_subtask_new(void);
-void canon_subtask_free(canon_subtask *s);
+canon_Subtask *canon_Subtask_new(void);
+void canon_Subtask_free(canon_Subtask *s);
 /* Subtask.resolved */
-bool canon_subtask_resolved(const canon_subtask *s);
+bool canon_Subtask_resolved(const canon_Subtask *s);
 /* Subtask.resolve */
-void canon_subtask_resolve(canon_subtask *s, canon_subtask_state state,
+void canon_Subtask_resolve(canon_Subtask *s, canon_Subtask_State state,
                            canon_core_vec *flat_results);
 /* Subtask.deliver_resolve */
-void canon_subtask_deliver_resolved(canon_subtask *s);
+void canon_Subtask_deliver_resolve(canon_Subtask *s);
 /* Subtask.resolve_delivered */
-static inline bool canon_subtask_resolve_delivered(const canon_subtask *s) {
+static inline bool canon_Subtask_resolve_delivered(const canon_Subtask *s) {
   return s->lenders.delivered;
 }
 /* Subtask.drop: traps if the resolution was not delivered */
 struct canon_Store; /* (whose rule coverage counts, rules.h) */
-bool canon_subtask_drop(canon_subtask *s, struct canon_Store *store,
+bool canon_Subtask_drop(canon_Subtask *s, struct canon_Store *store,
                         canon_trap *trap);
 
 

@@ -6,18 +6,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-canon_task *canon_task_new(canon_Store *s, const canon_lifted *l,
+/* Task.__init__ */
+canon_Task *canon_Task_new(canon_Store *s, const canon_lifted *l,
                            const canon_call_hooks *hooks) {
-  canon_task *t = calloc(1, sizeof *t);
+  canon_Task *t = calloc(1, sizeof *t);
   if (!t) canon_out_of_memory();
   t->id = ++s->next_task_id;
-  canon_trace_emit(s->trace, "task.new",
-                   "\"task\":%u,\"inst\":%u,\"async_type\":%s,"
-                   "\"async\":%s,\"callback\":%s%s",
-                   t->id, l->inst->id, l->ft->async ? "true" : "false",
-                   l->opts->async ? "true" : "false",
-                   l->callback.call ? "true" : "false",
-                   canon_lifted_is_realloc(l) ? ",\"realloc\":true" : "");
+  canon_trace_task_new(s->trace, t->id, l->inst->id, l->ft->async,
+                       l->opts->async, l->callback.call != NULL,
+                       canon_lifted_is_realloc(l));
   t->ft = l->ft;
   t->opts = l->opts;
   t->inst = l->inst;
@@ -31,9 +28,9 @@ canon_task *canon_task_new(canon_Store *s, const canon_lifted *l,
   return t;
 }
 
-void canon_task_ref(canon_task *t) { t->refs++; }
+void canon_Task_ref(canon_Task *t) { t->refs++; }
 
-static const char *state_name(canon_task_state st) {
+static const char *state_name(canon_Task_State st) {
   static const char *const names[] = {"?", "initial", "started",
                                       "pending-cancel", "cancel-delivered",
                                       "resolved"};
@@ -41,13 +38,12 @@ static const char *state_name(canon_task_state st) {
 }
 
 /* Every change of Task.state goes through here (and into the trace). */
-static void set_state(canon_task *t, canon_task_state st) {
+static void set_state(canon_Task *t, canon_Task_State st) {
   t->state = st;
-  canon_trace_emit(t->inst->store->trace, "task.state",
-                   "\"task\":%u,\"state\":\"%s\"", t->id, state_name(st));
+  canon_trace_task_state(t->inst->store->trace, t->id, state_name(st));
 }
 
-void canon_task_free_leftover(canon_task *t) {
+void canon_Task_free_leftover(canon_Task *t) {
   canon_Store *s = t->inst->store;
   if (t->live_prev) t->live_prev->live_next = t->live_next;
   else s->tasks = t->live_next;
@@ -56,71 +52,71 @@ void canon_task_free_leftover(canon_task *t) {
   free(t);
 }
 
-void canon_task_unref(canon_task *t) {
+void canon_Task_unref(canon_Task *t) {
   assert(t->refs > 0);
-  if (--t->refs == 0) canon_task_free_leftover(t);
+  if (--t->refs == 0) canon_Task_free_leftover(t);
 }
 
 /* Task.needs_exclusive */
-bool canon_task_needs_exclusive(const canon_task *t) {
+bool canon_Task_needs_exclusive(const canon_Task *t) {
   assert(t->ft->async);
   return !t->opts->async || t->opts->callback;
 }
 
 /* has_backpressure() of enter_implicit_thread */
-static bool has_backpressure(const canon_task *t) {
+static bool has_backpressure(const canon_Task *t) {
   return t->inst->backpressure > 0 ||
-         (canon_task_needs_exclusive(t) && t->inst->exclusive_thread != NULL);
+         (canon_Task_needs_exclusive(t) && t->inst->exclusive_thread != NULL);
 }
 
 static bool no_backpressure(void *env) { return !has_backpressure(env); }
 
 /* Task.enter_implicit_thread */
-bool canon_task_enter_implicit_thread(canon_task *t, bool *entered,
+bool canon_Task_enter_implicit_thread(canon_Task *t, bool *entered,
                                       canon_trap *trap) {
   assert(t->state == CANON_TASK_INITIAL);
-  canon_instance *inst = t->inst;
+  canon_ComponentInstance *inst = t->inst;
   t->implicit_thread = inst->store->current;
   if (t->ft->async) {
     if (has_backpressure(t) || inst->num_waiting_to_enter > 0) {
       inst->num_waiting_to_enter++;
       bool cancelled = false;
-      if (!canon_thread_wait_until(t->implicit_thread, no_backpressure, t,
+      if (!canon_Thread_wait_until(t->implicit_thread, no_backpressure, t,
                                    true, &cancelled, trap))
         return false;
       inst->num_waiting_to_enter--;
       if (cancelled) {
         *entered = false;
-        return canon_task_cancel(t, trap);
+        return canon_Task_cancel(t, trap);
       }
     }
-    if (canon_task_needs_exclusive(t)) {
+    if (canon_Task_needs_exclusive(t)) {
       assert(inst->exclusive_thread == NULL);
       inst->exclusive_thread = t->implicit_thread;
     }
   }
   *entered = true;
-  return canon_task_register_thread(t, t->implicit_thread, trap);
+  return canon_Task_register_thread(t, t->implicit_thread, trap);
 }
 
 /* Task.register_thread */
-bool canon_task_register_thread(canon_task *t, canon_thread *th,
+bool canon_Task_register_thread(canon_Task *t, canon_Thread *th,
                                 canon_trap *trap) {
   assert(th->task == t && th->index == 0);
   if (t->nthreads == t->threads_cap) {
     uint32_t cap = t->threads_cap ? 2 * t->threads_cap : 4;
-    canon_thread **a = realloc(t->threads, cap * sizeof *a);
+    canon_Thread **a = realloc(t->threads, cap * sizeof *a);
     if (!a) canon_out_of_memory();
     t->threads = a;
     t->threads_cap = cap;
   }
   t->threads[t->nthreads++] = th;
-  return canon_table_add(&t->inst->threads, CANON_ENTRY_THREAD, th,
+  return canon_Table_add(&t->inst->threads, CANON_ENTRY_THREAD, th,
                          &th->index, trap);
 }
 
 /* Task.unregister_thread */
-bool canon_task_unregister_thread(canon_task *t, canon_thread *th,
+bool canon_Task_unregister_thread(canon_Task *t, canon_Thread *th,
                                   canon_trap *trap) {
   uint32_t i = 0;
   while (i < t->nthreads && t->threads[i] != th) i++;
@@ -135,17 +131,17 @@ bool canon_task_unregister_thread(canon_task *t, canon_thread *th,
   }
   assert(th->index != 0);
   canon_table_entry e;
-  bool ok = canon_table_remove(&t->inst->threads, th->index, &e, trap);
+  bool ok = canon_Table_remove(&t->inst->threads, th->index, &e, trap);
   th->index = 0;
   return ok;
 }
 
 /* Task.exit_implicit_thread */
-bool canon_task_exit_implicit_thread(canon_task *t, canon_trap *trap) {
-  canon_instance *inst = t->inst;
+bool canon_Task_exit_implicit_thread(canon_Task *t, canon_trap *trap) {
+  canon_ComponentInstance *inst = t->inst;
   assert(inst->store->current == t->implicit_thread);
-  if (!canon_task_unregister_thread(t, t->implicit_thread, trap)) return false;
-  if (t->ft->async && canon_task_needs_exclusive(t)) {
+  if (!canon_Task_unregister_thread(t, t->implicit_thread, trap)) return false;
+  if (t->ft->async && canon_Task_needs_exclusive(t)) {
     assert(inst->exclusive_thread == t->implicit_thread);
     inst->exclusive_thread = NULL;
   }
@@ -154,35 +150,35 @@ bool canon_task_exit_implicit_thread(canon_task *t, canon_trap *trap) {
 
 /* Task.request_cancellation.  (A thread that is running cannot be resumed;
  * the spec's candidates are blocked threads, and cmref says so.) */
-bool canon_task_request_cancellation(canon_task *t, canon_instance *caller,
+bool canon_Task_request_cancellation(canon_Task *t, canon_ComponentInstance *caller,
                                      canon_trap *trap) {
   if (t->state == CANON_TASK_INITIAL) {
     set_state(t, CANON_TASK_CANCEL_DELIVERED);
-    return canon_thread_resume(t->implicit_thread, true, trap);
+    return canon_Thread_resume(t->implicit_thread, true, trap);
   }
   assert(t->state == CANON_TASK_STARTED);
-  canon_instance *inst = t->inst;
-  canon_thread **cands = malloc((t->nthreads + 1) * sizeof *cands);
+  canon_ComponentInstance *inst = t->inst;
+  canon_Thread **cands = malloc((t->nthreads + 1) * sizeof *cands);
   if (!cands) canon_out_of_memory();
   uint32_t n = 0;
-  bool skip_implicit = t->ft->async && canon_task_needs_exclusive(t) &&
+  bool skip_implicit = t->ft->async && canon_Task_needs_exclusive(t) &&
                        inst->exclusive_thread != NULL &&
                        inst->exclusive_thread != t->implicit_thread;
   for (uint32_t i = 0; i < t->nthreads; i++) {
-    canon_thread *th = t->threads[i];
+    canon_Thread *th = t->threads[i];
     if (th->cancellable && !th->running &&
         !(skip_implicit && th == t->implicit_thread))
       cands[n++] = th;
   }
   bool ok = true;
-  if (n && canon_may_enter_from(inst, caller)) {
+  if (n && canon_ComponentInstance_may_enter_from(inst, caller)) {
     set_state(t, CANON_TASK_CANCEL_DELIVERED);
-    canon_enter_from(inst, caller);
-    canon_thread *th =
+    canon_ComponentInstance_enter_from(inst, caller);
+    canon_Thread *th =
         cands[canon_sched_choose(&inst->store->sched,
                                  CANON_CHOICE_CANCEL_THREAD, n)];
-    ok = canon_thread_resume(th, true, trap);
-    if (ok) canon_leave_to(inst, caller);
+    ok = canon_Thread_resume(th, true, trap);
+    if (ok) canon_ComponentInstance_leave_to(inst, caller);
   } else {
     set_state(t, CANON_TASK_PENDING_CANCEL);
   }
@@ -191,7 +187,7 @@ bool canon_task_request_cancellation(canon_task *t, canon_instance *caller,
 }
 
 /* Task.deliver_pending_cancel */
-bool canon_task_deliver_pending_cancel(canon_task *t, bool cancellable) {
+bool canon_Task_deliver_pending_cancel(canon_Task *t, bool cancellable) {
   if (cancellable && t->state == CANON_TASK_PENDING_CANCEL) {
     set_state(t, CANON_TASK_CANCEL_DELIVERED);
     return true;
@@ -200,7 +196,7 @@ bool canon_task_deliver_pending_cancel(canon_task *t, bool cancellable) {
 }
 
 /* Task.start */
-bool canon_task_start(canon_task *t, canon_value ***args, uint32_t *nargs,
+bool canon_Task_start(canon_Task *t, canon_value ***args, uint32_t *nargs,
                       canon_trap *trap) {
   assert(t->state == CANON_TASK_INITIAL);
   set_state(t, CANON_TASK_STARTED);
@@ -208,13 +204,13 @@ bool canon_task_start(canon_task *t, canon_value ***args, uint32_t *nargs,
 }
 
 /* Resolution ends the caller's reference (task.h). */
-static void resolved(canon_task *t) {
+static void resolved(canon_Task *t) {
   set_state(t, CANON_TASK_RESOLVED);
-  canon_task_unref(t);
+  canon_Task_unref(t);
 }
 
 /* Task.return_ */
-bool canon_task_return(canon_task *t, canon_value *const *result, uint32_t n,
+bool canon_Task_return(canon_Task *t, canon_value *const *result, uint32_t n,
                        canon_trap *trap) {
   canon_Store *s = t->inst->store;
   CANON_TRAP_IF(s, trap, t->state == CANON_TASK_RESOLVED,
@@ -229,7 +225,7 @@ bool canon_task_return(canon_task *t, canon_value *const *result, uint32_t n,
 }
 
 /* Task.cancel */
-bool canon_task_cancel(canon_task *t, canon_trap *trap) {
+bool canon_Task_cancel(canon_Task *t, canon_trap *trap) {
   canon_Store *s = t->inst->store;
   CANON_TRAP_IF(s, trap, t->state != CANON_TASK_CANCEL_DELIVERED,
                 CANON_R_TASK_CANCEL_NOT_REQUESTED);

@@ -11,9 +11,9 @@
 
 /* current_thread(), for a built-in defined in inst.  Core code run while
  * instantiating (a core start function) has no current thread. */
-static bool current_thread(canon_instance *inst, canon_thread **out,
+static bool current_thread(canon_ComponentInstance *inst, canon_Thread **out,
                            canon_trap *trap) {
-  canon_thread *t = inst->store ? inst->store->current : NULL;
+  canon_Thread *t = inst->store ? inst->store->current : NULL;
   CANON_TRAP_IF(inst->store, trap, !t, CANON_R_NO_CURRENT_TASK);
   /* Core code of an instance runs only on threads of its own tasks: a
    * built-in's core function is reachable only from the core instances of
@@ -27,9 +27,9 @@ static bool current_thread(canon_instance *inst, canon_thread **out,
 }
 
 /* canon context.get */
-bool canon_context_get(canon_instance *inst, uint32_t i, uint64_t *v,
+bool canon_context_get(canon_ComponentInstance *inst, uint32_t i, uint64_t *v,
                        canon_trap *trap) {
-  canon_thread *t = NULL;
+  canon_Thread *t = NULL;
   if (!current_thread(inst, &t, trap)) return false;
   assert(i < 2); /* validation: "context slot is out of bounds" */
   *v = t->storage[i];
@@ -37,9 +37,9 @@ bool canon_context_get(canon_instance *inst, uint32_t i, uint64_t *v,
 }
 
 /* canon context.set */
-bool canon_context_set(canon_instance *inst, uint32_t i, uint64_t v,
+bool canon_context_set(canon_ComponentInstance *inst, uint32_t i, uint64_t v,
                        canon_trap *trap) {
-  canon_thread *t = NULL;
+  canon_Thread *t = NULL;
   if (!current_thread(inst, &t, trap)) return false;
   assert(i < 2); /* validation: "context slot is out of bounds" */
   t->storage[i] = v;
@@ -48,7 +48,7 @@ bool canon_context_set(canon_instance *inst, uint32_t i, uint64_t v,
 
 /* canon backpressure.inc (current_instance() is the defining instance,
  * with or without a current thread) */
-bool canon_backpressure_inc(canon_instance *inst, canon_trap *trap) {
+bool canon_backpressure_inc(canon_ComponentInstance *inst, canon_trap *trap) {
   /* the trap below leaves 2^16, but then inst's code never runs again
    * (instance.h, "After a trap") */
   assert(inst->backpressure < (1u << 16));
@@ -59,7 +59,7 @@ bool canon_backpressure_inc(canon_instance *inst, canon_trap *trap) {
 }
 
 /* canon backpressure.dec */
-bool canon_backpressure_dec(canon_instance *inst, canon_trap *trap) {
+bool canon_backpressure_dec(canon_ComponentInstance *inst, canon_trap *trap) {
   /* (the spec decrements, then traps on < 0) */
   CANON_TRAP_IF(inst->store, trap, inst->backpressure == 0,
                 CANON_R_BACKPRESSURE_UNDERFLOW);
@@ -68,30 +68,30 @@ bool canon_backpressure_dec(canon_instance *inst, canon_trap *trap) {
 }
 
 /* canon task.return */
-bool canon_task_return_builtin(canon_instance *inst,
+bool canon_task_return(canon_ComponentInstance *inst,
                                const canon_type *result_type,
-                               const canon_options *opts,
+                               const canon_CanonicalOptions *opts,
                                const uint64_t *flat_args, uint32_t nargs,
                                canon_trap *trap) {
-  canon_thread *th = NULL;
+  canon_Thread *th = NULL;
   if (!current_thread(inst, &th, trap)) return false;
-  canon_task *task = th->task;
+  canon_Task *task = th->task;
   canon_Store *s = inst->store;
   CANON_TRAP_IF(s, trap, !task->inst->may_leave, CANON_R_TASK_RETURN_MAY_LEAVE);
   CANON_TRAP_IF(s, trap, !task->opts->async, CANON_R_TASK_RETURN_SYNC);
   CANON_TRAP_IF(s, trap, !canon_type_equal(result_type, task->ft->result),
                 CANON_R_TASK_RETURN_RESULT_TYPE);
-  CANON_TRAP_IF(s, trap, !canon_lift_options_equal(opts, task->opts),
+  CANON_TRAP_IF(s, trap, !canon_LiftOptions_equal(opts, task->opts),
                 CANON_R_TASK_RETURN_OPTIONS_EQUAL);
-  canon_context cx;
-  canon_context_init(&cx, opts, task->inst,
+  canon_LiftLowerContext cx;
+  canon_LiftLowerContext_init(&cx, opts, task->inst,
                      (canon_borrow_scope){&task->borrows, NULL});
   const canon_type **rts = NULL;
-  uint32_t nr = canon_functype_result_type(task->ft, &rts);
+  uint32_t nr = canon_FuncType_result_type(task->ft, &rts);
   canon_value **result = calloc(nr + 1, sizeof *result);
   if (!result) canon_out_of_memory();
-  canon_core_iter vi;
-  canon_core_iter_init(&vi, flat_args, nargs);
+  canon_CoreValueIter vi;
+  canon_CoreValueIter_init(&vi, flat_args, nargs);
   bool ok = canon_lift_flat_values(&cx, CANON_MAX_FLAT_PARAMS, &vi,
                                    (const canon_type *const *)rts, nr, result);
   free(rts);
@@ -100,58 +100,58 @@ bool canon_task_return_builtin(canon_instance *inst,
     free(result);
     return false;
   }
-  ok = canon_task_return(task, result, nr, trap);
+  ok = canon_Task_return(task, result, nr, trap);
   for (uint32_t i = 0; i < nr; i++) canon_value_free(result[i]);
   free(result);
   return ok;
 }
 
 /* canon task.cancel */
-bool canon_task_cancel_builtin(canon_instance *inst, canon_trap *trap) {
-  canon_thread *th = NULL;
+bool canon_task_cancel(canon_ComponentInstance *inst, canon_trap *trap) {
+  canon_Thread *th = NULL;
   if (!current_thread(inst, &th, trap)) return false;
-  canon_task *task = th->task;
+  canon_Task *task = th->task;
   CANON_TRAP_IF(inst->store, trap, !task->inst->may_leave,
                 CANON_R_TASK_CANCEL_MAY_LEAVE);
   CANON_TRAP_IF(inst->store, trap, !task->opts->async, CANON_R_TASK_CANCEL_SYNC);
-  return canon_task_cancel(task, trap);
+  return canon_Task_cancel(task, trap);
 }
 
-bool canon_builtin_prologue(canon_instance *inst, canon_rule may_leave,
-                            canon_thread **out, canon_trap *trap) {
-  canon_thread *t = inst->store ? inst->store->current : NULL;
+bool canon_builtin_prologue(canon_ComponentInstance *inst, canon_rule may_leave,
+                            canon_Thread **out, canon_trap *trap) {
+  canon_Thread *t = inst->store ? inst->store->current : NULL;
   assert(!t || t->task->inst == inst); /* see current_thread */
   CANON_TRAP_IF(inst->store, trap, !inst->may_leave, may_leave);
   *out = t;
   return true;
 }
 
-bool canon_cannot_block(canon_instance *inst, canon_trap *trap) {
+bool canon_cannot_block(canon_ComponentInstance *inst, canon_trap *trap) {
   CANON_TRAP(inst->store, trap, CANON_R_BLOCK_WITHOUT_THREAD);
 }
 
 /* The prologue of the thread built-ins: thread = current_thread();
  * trap_if(not thread.task.inst.may_leave) */
-static bool thread_prologue(canon_instance *inst, canon_rule may_leave,
-                            canon_thread **out, canon_trap *trap) {
+static bool thread_prologue(canon_ComponentInstance *inst, canon_rule may_leave,
+                            canon_Thread **out, canon_trap *trap) {
   if (!current_thread(inst, out, trap)) return false;
   CANON_TRAP_IF(inst->store, trap, !(*out)->task->inst->may_leave, may_leave);
   return true;
 }
 
 /* inst.threads.get(i) */
-static bool get_thread(canon_instance *inst, uint32_t i, canon_thread **out,
+static bool get_thread(canon_ComponentInstance *inst, uint32_t i, canon_Thread **out,
                        canon_trap *trap) {
   canon_table_entry e;
-  if (!canon_table_get(&inst->threads, i, &e, trap)) return false;
+  if (!canon_Table_get(&inst->threads, i, &e, trap)) return false;
   assert(e.kind == CANON_ENTRY_THREAD);
   *out = e.obj;
   return true;
 }
 
 /* canon thread.index */
-bool canon_thread_index(canon_instance *inst, uint32_t *out, canon_trap *trap) {
-  canon_thread *th = NULL;
+bool canon_thread_index(canon_ComponentInstance *inst, uint32_t *out, canon_trap *trap) {
+  canon_Thread *th = NULL;
   if (!thread_prologue(inst, CANON_R_THREAD_INDEX_MAY_LEAVE, &th, trap))
     return false;
   /* registered from enter_implicit_thread (or thread.new-indirect) until
@@ -162,81 +162,113 @@ bool canon_thread_index(canon_instance *inst, uint32_t *out, canon_trap *trap) {
 }
 
 /* canon thread.resume-later */
-bool canon_thread_resume_later_builtin(canon_instance *inst, uint32_t i,
+bool canon_thread_resume_later(canon_ComponentInstance *inst, uint32_t i,
                                        canon_trap *trap) {
-  canon_thread *th = NULL, *other = NULL;
+  canon_Thread *th = NULL, *other = NULL;
   if (!thread_prologue(inst, CANON_R_THREAD_RESUME_LATER_MAY_LEAVE, &th, trap))
     return false;
   if (!get_thread(inst, i, &other, trap)) return false;
-  CANON_TRAP_IF(inst->store, trap, !canon_thread_suspended(other),
+  CANON_TRAP_IF(inst->store, trap, !canon_Thread_suspended(other),
                 CANON_R_THREAD_RESUME_LATER_NOT_SUSPENDED, i);
-  canon_thread_resume_later(other);
+  canon_Thread_resume_later(other);
   return true;
 }
 
 /* canon thread.suspend */
-bool canon_thread_suspend_builtin(canon_instance *inst, bool cancellable,
+bool canon_thread_suspend(canon_ComponentInstance *inst, bool cancellable,
                                   uint32_t *out, canon_trap *trap) {
-  canon_thread *th = NULL;
+  canon_Thread *th = NULL;
   if (!thread_prologue(inst, CANON_R_THREAD_SUSPEND_MAY_LEAVE, &th, trap))
     return false;
   bool cancelled = false;
-  if (!canon_thread_suspend(th, cancellable, &cancelled, trap)) return false;
+  if (!canon_Thread_suspend(th, cancellable, &cancelled, trap)) return false;
   *out = cancelled;
   return true;
 }
 
 /* canon thread.yield */
-bool canon_thread_yield_builtin(canon_instance *inst, bool cancellable,
+bool canon_thread_yield(canon_ComponentInstance *inst, bool cancellable,
                                 uint32_t *out, canon_trap *trap) {
-  canon_thread *th = NULL;
+  canon_Thread *th = NULL;
   if (!thread_prologue(inst, CANON_R_THREAD_YIELD_MAY_LEAVE, &th, trap))
     return false;
   bool cancelled = false;
-  if (!canon_thread_yield(th, cancellable, &cancelled, trap)) return false;
+  if (!canon_Thread_yield(th, cancellable, &cancelled, trap)) return false;
   *out = cancelled;
   return true;
 }
 
-/* canon thread.{suspend,yield}-then-{resume,promote} */
-bool canon_thread_switch_builtin(canon_instance *inst, canon_switch_kind k,
-                                 bool cancellable, uint32_t i, uint32_t *out,
-                                 canon_trap *trap) {
-  canon_thread *th = NULL, *other = NULL;
-  static const canon_rule may_leave[] = {
-      [CANON_SUSPEND_THEN_RESUME] = CANON_R_THREAD_SUSPEND_THEN_RESUME_MAY_LEAVE,
-      [CANON_YIELD_THEN_RESUME] = CANON_R_THREAD_YIELD_THEN_RESUME_MAY_LEAVE,
-      [CANON_SUSPEND_THEN_PROMOTE] =
-          CANON_R_THREAD_SUSPEND_THEN_PROMOTE_MAY_LEAVE,
-      [CANON_YIELD_THEN_PROMOTE] = CANON_R_THREAD_YIELD_THEN_PROMOTE_MAY_LEAVE,
-  };
-  if (!thread_prologue(inst, may_leave[k], &th, trap)) return false;
-  if (!get_thread(th->task->inst, i, &other, trap)) return false;
-  bool cancelled = false, ok;
-  switch (k) {
-  case CANON_SUSPEND_THEN_RESUME:
-  case CANON_YIELD_THEN_RESUME:
-    CANON_TRAP_IF(inst->store, trap, !canon_thread_suspended(other),
-                  k == CANON_SUSPEND_THEN_RESUME
-                      ? CANON_R_THREAD_SUSPEND_THEN_RESUME_NOT_SUSPENDED
-                      : CANON_R_THREAD_YIELD_THEN_RESUME_NOT_SUSPENDED,
-                  i);
-    ok = k == CANON_SUSPEND_THEN_RESUME
-             ? canon_thread_suspend_then_resume(th, cancellable, other,
-                                                &cancelled, trap)
-             : canon_thread_yield_then_resume(th, cancellable, other,
-                                              &cancelled, trap);
-    break;
-  case CANON_SUSPEND_THEN_PROMOTE:
-    ok = canon_thread_suspend_then_promote(th, cancellable, other, &cancelled,
-                                           trap);
-    break;
-  default:
-    ok = canon_thread_yield_then_promote(th, cancellable, other, &cancelled,
-                                         trap);
-    break;
-  }
-  if (!ok) return false;
+/* The prologue the four switching built-ins share: may_leave, then
+ * thread = current_thread(), other_thread = task.inst.threads.get(i) */
+static bool switch_prologue(canon_ComponentInstance *inst, canon_rule may_leave,
+                            uint32_t i, canon_Thread **th, canon_Thread **other,
+                            canon_trap *trap) {
+  return thread_prologue(inst, may_leave, th, trap) &&
+         get_thread((*th)->task->inst, i, other, trap);
+}
+
+/* canon thread.suspend-then-resume */
+bool canon_thread_suspend_then_resume(canon_ComponentInstance *inst,
+                                      bool cancellable, uint32_t i,
+                                      uint32_t *out, canon_trap *trap) {
+  canon_Thread *th = NULL, *other = NULL;
+  bool cancelled = false;
+  if (!switch_prologue(inst, CANON_R_THREAD_SUSPEND_THEN_RESUME_MAY_LEAVE, i,
+                       &th, &other, trap))
+    return false;
+  CANON_TRAP_IF(inst->store, trap, !canon_Thread_suspended(other),
+                CANON_R_THREAD_SUSPEND_THEN_RESUME_NOT_SUSPENDED, i);
+  if (!canon_Thread_suspend_then_resume(th, cancellable, other, &cancelled,
+                                        trap))
+    return false;
+  *out = cancelled;
+  return true;
+}
+
+/* canon thread.yield-then-resume */
+bool canon_thread_yield_then_resume(canon_ComponentInstance *inst,
+                                    bool cancellable, uint32_t i,
+                                    uint32_t *out, canon_trap *trap) {
+  canon_Thread *th = NULL, *other = NULL;
+  bool cancelled = false;
+  if (!switch_prologue(inst, CANON_R_THREAD_YIELD_THEN_RESUME_MAY_LEAVE, i,
+                       &th, &other, trap))
+    return false;
+  CANON_TRAP_IF(inst->store, trap, !canon_Thread_suspended(other),
+                CANON_R_THREAD_YIELD_THEN_RESUME_NOT_SUSPENDED, i);
+  if (!canon_Thread_yield_then_resume(th, cancellable, other, &cancelled,
+                                      trap))
+    return false;
+  *out = cancelled;
+  return true;
+}
+
+/* canon thread.suspend-then-promote */
+bool canon_thread_suspend_then_promote(canon_ComponentInstance *inst,
+                                       bool cancellable, uint32_t i,
+                                       uint32_t *out, canon_trap *trap) {
+  canon_Thread *th = NULL, *other = NULL;
+  bool cancelled = false;
+  if (!switch_prologue(inst, CANON_R_THREAD_SUSPEND_THEN_PROMOTE_MAY_LEAVE, i,
+                       &th, &other, trap) ||
+      !canon_Thread_suspend_then_promote(th, cancellable, other, &cancelled,
+                                         trap))
+    return false;
+  *out = cancelled;
+  return true;
+}
+
+/* canon thread.yield-then-promote */
+bool canon_thread_yield_then_promote(canon_ComponentInstance *inst,
+                                     bool cancellable, uint32_t i,
+                                     uint32_t *out, canon_trap *trap) {
+  canon_Thread *th = NULL, *other = NULL;
+  bool cancelled = false;
+  if (!switch_prologue(inst, CANON_R_THREAD_YIELD_THEN_PROMOTE_MAY_LEAVE, i,
+                       &th, &other, trap) ||
+      !canon_Thread_yield_then_promote(th, cancellable, other, &cancelled,
+                                       trap))
+    return false;
   *out = cancelled;
   return true;
 }
@@ -247,22 +279,22 @@ typedef struct indirect_thread {
   uint64_t c;
 } indirect_thread;
 
-static bool indirect_thread_func(canon_thread *self, void *env,
+static bool indirect_thread_func(canon_Thread *self, void *env,
                                  canon_trap *trap) {
   indirect_thread d = *(indirect_thread *)env;
   free(env);
   self->func_env = NULL;
   if (!d.f.call(d.f.env, &d.c, 1, NULL, 0, trap)) return false;
-  return canon_task_unregister_thread(self->task, self, trap);
+  return canon_Task_unregister_thread(self->task, self, trap);
 }
 
 /* canon thread.new-indirect */
-bool canon_thread_new_indirect(canon_instance *inst,
+bool canon_thread_new_indirect(canon_ComponentInstance *inst,
                                const canon_core_table *ftbl, uint32_t fi,
                                uint64_t c, uint32_t *out, canon_trap *trap) {
-  canon_thread *th = NULL;
+  canon_Thread *th = NULL;
   if (!current_thread(inst, &th, trap)) return false;
-  canon_task *task = th->task;
+  canon_Task *task = th->task;
   CANON_TRAP_IF(inst->store, trap, !task->inst->may_leave,
                 CANON_R_THREAD_NEW_MAY_LEAVE);
   indirect_thread *d = malloc(sizeof *d);
@@ -272,15 +304,15 @@ bool canon_thread_new_indirect(canon_instance *inst,
     free(d);
     return false;
   }
-  canon_thread *nt = canon_thread_new(inst->store, task, indirect_thread_func,
+  canon_Thread *nt = canon_Thread_new(inst->store, task, indirect_thread_func,
                                       d, trap);
   if (!nt) {
     free(d);
     return false;
   }
   nt->func_env_free = free;
-  assert(canon_thread_suspended(nt));
-  if (!canon_task_register_thread(task, nt, trap)) return false;
+  assert(canon_Thread_suspended(nt));
+  if (!canon_Task_register_thread(task, nt, trap)) return false;
   *out = nt->index;
   return true;
 }

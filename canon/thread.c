@@ -10,7 +10,7 @@
 
 /* The fiber's body: Thread.__init__'s cont_func. */
 static void fiber_main(void *arg) {
-  canon_thread *t = arg;
+  canon_Thread *t = arg;
   assert(t->running && !t->block_result);
   if (!t->func(t, t->func_env, &t->trap)) t->trapped = true;
   t->done = true;
@@ -29,11 +29,12 @@ static bool host_trap(canon_Store *s, canon_trap *trap, canon_rule r) {
   CANON_TRAP(s, trap, r);
 }
 
-canon_thread *canon_thread_new(canon_Store *s, canon_task *task,
+/* Thread.__init__ */
+canon_Thread *canon_Thread_new(canon_Store *s, canon_Task *task,
                                canon_thread_fn func, void *env,
                                canon_trap *trap) {
   if (!thread_limit_ok(s, trap)) return NULL;
-  canon_thread *t = calloc(1, sizeof *t);
+  canon_Thread *t = calloc(1, sizeof *t);
   if (!t) {
     host_trap(s, trap, CANON_R_THREAD_NO_MEMORY);
     return NULL;
@@ -47,29 +48,28 @@ canon_thread *canon_thread_new(canon_Store *s, canon_task *task,
   t->store = s;
   t->id = ++s->next_thread_id;
   t->task = task;
-  canon_task_ref(task);
+  canon_Task_ref(task);
   t->func = func;
   t->func_env = env;
   t->live_next = s->threads;
   if (s->threads) s->threads->live_prev = t;
   s->threads = t;
   s->nthreads++;
-  assert(canon_thread_suspended(t));
-  canon_trace_emit(s->trace, "thread.new", "\"thread\":%u,\"task\":%u", t->id,
-                   task->id);
+  assert(canon_Thread_suspended(t));
+  canon_trace_thread_new(s->trace, t->id, task->id);
   return t;
 }
 
 /* Frees a thread whose body has returned (or that never started, or that
  * was unwound at teardown), with whatever a trap left registered. */
-static void thread_free(canon_thread *t) {
+static void thread_free(canon_Thread *t) {
   canon_Store *s = t->store;
-  canon_task *task = t->task;
-  canon_store_forget_waiting(s, t);
+  canon_Task *task = t->task;
+  canon_Store_forget_waiting(s, t);
   if (t->index) {
     canon_table_entry e;
     canon_trap ignored = {0};
-    canon_table_remove(&task->inst->threads, t->index, &e, &ignored);
+    canon_Table_remove(&task->inst->threads, t->index, &e, &ignored);
   }
   for (uint32_t i = 0; i < task->nthreads; i++)
     if (task->threads[i] == t) {
@@ -87,25 +87,25 @@ static void thread_free(canon_thread *t) {
   s->nthreads--;
   canon_fiber_free(&s->fibers, t->fiber);
   free(t);
-  canon_task_unref(task);
+  canon_Task_unref(task);
 }
 
-void canon_thread_free_unstarted(canon_thread *t) {
+void canon_Thread_free_unstarted(canon_Thread *t) {
   assert(!t->running && !canon_fiber_running(t->fiber));
   if (!t->started && t->func_env_free) t->func_env_free(t->func_env);
   thread_free(t);
 }
 
 /* Thread.start_waiting_internal */
-static void start_waiting_internal(canon_thread *t, canon_ready_fn ready,
+static void Thread_start_waiting_internal(canon_Thread *t, canon_ready_fn ready,
                                    void *env) {
-  assert(!canon_thread_waiting(t) && !t->ready_func);
+  assert(!canon_Thread_waiting(t) && !t->ready_func);
   t->ready_func = ready;
   t->ready_env = env;
   canon_Store *s = t->store;
   if (s->nwaiting == s->waiting_cap) {
     uint32_t cap = s->waiting_cap ? 2 * s->waiting_cap : 16;
-    canon_thread **w = realloc(s->waiting, cap * sizeof *w);
+    canon_Thread **w = realloc(s->waiting, cap * sizeof *w);
     if (!w) canon_out_of_memory();
     s->waiting = w;
     s->waiting_cap = cap;
@@ -113,7 +113,7 @@ static void start_waiting_internal(canon_thread *t, canon_ready_fn ready,
   s->waiting[s->nwaiting++] = t;
 }
 
-void canon_store_forget_waiting(canon_Store *s, canon_thread *t) {
+void canon_Store_forget_waiting(canon_Store *s, canon_Thread *t) {
   for (uint32_t i = 0; i < s->nwaiting; i++)
     if (s->waiting[i] == t) {
       memmove(s->waiting + i, s->waiting + i + 1,
@@ -126,11 +126,11 @@ void canon_store_forget_waiting(canon_Store *s, canon_thread *t) {
 }
 
 /* Thread.stop_waiting_internal */
-void canon_thread_stop_waiting(canon_thread *t, bool cancelled) {
-  assert(canon_thread_waiting(t) && t->ready_func);
-  assert(cancelled || canon_thread_ready(t));
+void canon_Thread_stop_waiting_internal(canon_Thread *t, bool cancelled) {
+  assert(canon_Thread_waiting(t) && t->ready_func);
+  assert(cancelled || canon_Thread_ready(t));
   (void)cancelled;
-  canon_store_forget_waiting(t->store, t);
+  canon_Store_forget_waiting(t->store, t);
 }
 
 static bool always(void *env) {
@@ -139,40 +139,36 @@ static bool always(void *env) {
 }
 
 /* Thread.resume_later */
-void canon_thread_resume_later(canon_thread *t) {
-  assert(canon_thread_suspended(t));
-  start_waiting_internal(t, always, NULL);
-  assert(canon_thread_ready(t));
+void canon_Thread_resume_later(canon_Thread *t) {
+  assert(canon_Thread_suspended(t));
+  Thread_start_waiting_internal(t, always, NULL);
+  assert(canon_Thread_ready(t));
 }
 
 /* Thread.resume: the resume loop follows the threads that a blocking
  * thread switches to (block's switch_to). */
-bool canon_thread_resume(canon_thread *t, bool cancelled, canon_trap *trap) {
+bool canon_Thread_resume(canon_Thread *t, bool cancelled, canon_trap *trap) {
   assert(!t->running && (t->cancellable || !cancelled));
-  if (canon_thread_waiting(t)) canon_thread_stop_waiting(t, cancelled);
+  if (canon_Thread_waiting(t)) canon_Thread_stop_waiting_internal(t, cancelled);
   canon_Store *s = t->store;
   bool ok = true;
-  canon_thread *th = t;
+  canon_Thread *th = t;
   while (th) {
     th->running = true;
     th->started = true;
     th->block_result = cancelled;
     th->switch_to = NULL;
-    canon_thread *saved = s->current;
+    canon_Thread *saved = s->current;
     s->current = th;
-    canon_trace_emit(s->trace, "thread.resume", "\"thread\":%u,\"cancelled\":%s",
-                     th->id, cancelled ? "true" : "false");
+    canon_trace_thread_resume(s->trace, th->id, cancelled);
     canon_fiber_resume(th->fiber);
     s->current = saved;
-    canon_thread *next = th->switch_to;
+    canon_Thread *next = th->switch_to;
     if (th->done)
-      canon_trace_emit(s->trace, "thread.end", "\"thread\":%u,\"trapped\":%s",
-                       th->id, th->trapped ? "true" : "false");
+      canon_trace_thread_end(s->trace, th->id, th->trapped);
     else
-      canon_trace_emit(s->trace, "thread.block",
-                       "\"thread\":%u,\"waiting\":%s,\"switch_to\":%u", th->id,
-                       th->ready_func ? "true" : "false",
-                       next ? next->id : 0);
+      canon_trace_thread_block(s->trace, th->id, th->ready_func != NULL,
+                               next ? next->id : 0);
     if (th->done) {
       if (th->trapped && ok) {
         *trap = th->trap;
@@ -188,9 +184,9 @@ bool canon_thread_resume(canon_thread *t, bool cancelled, canon_trap *trap) {
   return ok;
 }
 
-/* block(switch_to), on t's own fiber.  At teardown the store resumes
+/* Thread_block_internal(switch_to), on t's own fiber.  At teardown the store resumes
  * blocked threads to unwind them: block then fails. */
-static bool block(canon_thread *t, bool cancellable, canon_thread *switch_to,
+static bool Thread_block_internal(canon_Thread *t, bool cancellable, canon_Thread *switch_to,
                   bool *cancelled, canon_trap *trap) {
   assert(t->running && t->store->current == t);
   CANON_TRAP_IF(t->store, trap, t->store->aborting, CANON_R_STORE_ABORTED);
@@ -204,24 +200,24 @@ static bool block(canon_thread *t, bool cancellable, canon_thread *switch_to,
 }
 
 /* Thread.suspend */
-bool canon_thread_suspend(canon_thread *t, bool cancellable, bool *cancelled,
+bool canon_Thread_suspend(canon_Thread *t, bool cancellable, bool *cancelled,
                           canon_trap *trap) {
   assert(t->running);
-  if (canon_task_deliver_pending_cancel(t->task, cancellable)) {
+  if (canon_Task_deliver_pending_cancel(t->task, cancellable)) {
     *cancelled = true;
     return true;
   }
-  return block(t, cancellable, NULL, cancelled, trap);
+  return Thread_block_internal(t, cancellable, NULL, cancelled, trap);
 }
 
 /* Thread.wait_until: if ready_func already holds, whether to block anyway
  * is the scheduler's choice (CANON_CHOICE_WAIT_EARLY; the spec's
  * DETERMINISTIC_PROFILE and cmref's default both block). */
-bool canon_thread_wait_until(canon_thread *t, canon_ready_fn ready, void *env,
+bool canon_Thread_wait_until(canon_Thread *t, canon_ready_fn ready, void *env,
                              bool cancellable, bool *cancelled,
                              canon_trap *trap) {
   assert(t->running);
-  if (canon_task_deliver_pending_cancel(t->task, cancellable)) {
+  if (canon_Task_deliver_pending_cancel(t->task, cancellable)) {
     *cancelled = true;
     return true;
   }
@@ -230,72 +226,72 @@ bool canon_thread_wait_until(canon_thread *t, canon_ready_fn ready, void *env,
     *cancelled = false;
     return true;
   }
-  start_waiting_internal(t, ready, env);
-  return block(t, cancellable, NULL, cancelled, trap);
+  Thread_start_waiting_internal(t, ready, env);
+  return Thread_block_internal(t, cancellable, NULL, cancelled, trap);
 }
 
 /* Thread.yield_ */
-bool canon_thread_yield(canon_thread *t, bool cancellable, bool *cancelled,
+bool canon_Thread_yield(canon_Thread *t, bool cancellable, bool *cancelled,
                         canon_trap *trap) {
-  return canon_thread_wait_until(t, always, NULL, cancellable, cancelled,
+  return canon_Thread_wait_until(t, always, NULL, cancellable, cancelled,
                                  trap);
 }
 
 /* Thread.suspend_then_resume */
-bool canon_thread_suspend_then_resume(canon_thread *t, bool cancellable,
-                                      canon_thread *other, bool *cancelled,
+bool canon_Thread_suspend_then_resume(canon_Thread *t, bool cancellable,
+                                      canon_Thread *other, bool *cancelled,
                                       canon_trap *trap) {
-  assert(t->running && canon_thread_suspended(other));
-  if (canon_task_deliver_pending_cancel(t->task, cancellable)) {
+  assert(t->running && canon_Thread_suspended(other));
+  if (canon_Task_deliver_pending_cancel(t->task, cancellable)) {
     *cancelled = true;
     return true;
   }
-  return block(t, cancellable, other, cancelled, trap);
+  return Thread_block_internal(t, cancellable, other, cancelled, trap);
 }
 
 /* Thread.yield_then_resume */
-bool canon_thread_yield_then_resume(canon_thread *t, bool cancellable,
-                                    canon_thread *other, bool *cancelled,
+bool canon_Thread_yield_then_resume(canon_Thread *t, bool cancellable,
+                                    canon_Thread *other, bool *cancelled,
                                     canon_trap *trap) {
-  assert(t->running && canon_thread_suspended(other));
-  if (canon_task_deliver_pending_cancel(t->task, cancellable)) {
+  assert(t->running && canon_Thread_suspended(other));
+  if (canon_Task_deliver_pending_cancel(t->task, cancellable)) {
     *cancelled = true;
     return true;
   }
-  start_waiting_internal(t, always, NULL);
-  return block(t, cancellable, other, cancelled, trap);
+  Thread_start_waiting_internal(t, always, NULL);
+  return Thread_block_internal(t, cancellable, other, cancelled, trap);
 }
 
 /* Thread.suspend_then_promote */
-bool canon_thread_suspend_then_promote(canon_thread *t, bool cancellable,
-                                       canon_thread *other, bool *cancelled,
+bool canon_Thread_suspend_then_promote(canon_Thread *t, bool cancellable,
+                                       canon_Thread *other, bool *cancelled,
                                        canon_trap *trap) {
   assert(t->running);
-  if (canon_task_deliver_pending_cancel(t->task, cancellable)) {
+  if (canon_Task_deliver_pending_cancel(t->task, cancellable)) {
     *cancelled = true;
     return true;
   }
-  if (canon_thread_ready(other)) {
-    canon_thread_stop_waiting(other, false);
-    return canon_thread_suspend_then_resume(t, cancellable, other, cancelled,
+  if (canon_Thread_ready(other)) {
+    canon_Thread_stop_waiting_internal(other, false);
+    return canon_Thread_suspend_then_resume(t, cancellable, other, cancelled,
                                             trap);
   }
-  return canon_thread_suspend(t, cancellable, cancelled, trap);
+  return canon_Thread_suspend(t, cancellable, cancelled, trap);
 }
 
 /* Thread.yield_then_promote */
-bool canon_thread_yield_then_promote(canon_thread *t, bool cancellable,
-                                     canon_thread *other, bool *cancelled,
+bool canon_Thread_yield_then_promote(canon_Thread *t, bool cancellable,
+                                     canon_Thread *other, bool *cancelled,
                                      canon_trap *trap) {
   assert(t->running);
-  if (canon_task_deliver_pending_cancel(t->task, cancellable)) {
+  if (canon_Task_deliver_pending_cancel(t->task, cancellable)) {
     *cancelled = true;
     return true;
   }
-  if (canon_thread_ready(other)) {
-    canon_thread_stop_waiting(other, false);
-    return canon_thread_yield_then_resume(t, cancellable, other, cancelled,
+  if (canon_Thread_ready(other)) {
+    canon_Thread_stop_waiting_internal(other, false);
+    return canon_Thread_yield_then_resume(t, cancellable, other, cancelled,
                                           trap);
   }
-  return canon_thread_yield(t, cancellable, cancelled, trap);
+  return canon_Thread_yield(t, cancellable, cancelled, trap);
 }

@@ -25,17 +25,17 @@
 
 typedef bool (*canon_ready_fn)(void *env);
 /* A thread's body; false after recording a trap. */
-typedef bool (*canon_thread_fn)(canon_thread *self, void *env,
+typedef bool (*canon_thread_fn)(canon_Thread *self, void *env,
                                 canon_trap *trap);
 
-struct canon_thread {
+struct canon_Thread {
   canon_Store *store;
   uint32_t id; /* store-wide number, for traces */
   canon_fiber *fiber;
   bool running;              /* Thread.running(): cont is None */
   canon_ready_fn ready_func; /* NULL: not waiting */
   void *ready_env;
-  canon_task *task;
+  canon_Task *task;
   bool cancellable;
   uint32_t index; /* in task.inst.threads; 0: None */
   uint64_t storage[2];
@@ -46,65 +46,65 @@ struct canon_thread {
   /* resume/block: the value block() returns (Cancelled), and block's
    * switch_to argument; set when thread_func has returned */
   bool block_result;
-  canon_thread *switch_to;
+  canon_Thread *switch_to;
   bool started, done, trapped;
   canon_trap trap;
-  canon_thread *live_prev, *live_next; /* in store->threads */
+  canon_Thread *live_prev, *live_next; /* in store->threads */
 };
 
 /* Thread.__init__: a suspended thread of task that will run func(env).
  * NULL (and a trap) when the store's thread limit is reached or no stack
  * could be had. */
-canon_thread *canon_thread_new(canon_Store *s, canon_task *task,
+canon_Thread *canon_Thread_new(canon_Store *s, canon_Task *task,
                                canon_thread_fn func, void *env,
                                canon_trap *trap);
 
-static inline bool canon_thread_running(const canon_thread *t) {
+static inline bool canon_Thread_running(const canon_Thread *t) {
   return t->running;
 }
-static inline bool canon_thread_suspended(const canon_thread *t) {
+static inline bool canon_Thread_suspended(const canon_Thread *t) {
   return !t->running && !t->ready_func;
 }
-static inline bool canon_thread_waiting(const canon_thread *t) {
+static inline bool canon_Thread_waiting(const canon_Thread *t) {
   return !t->running && t->ready_func;
 }
-static inline bool canon_thread_ready(const canon_thread *t) {
-  return canon_thread_waiting(t) && t->ready_func(t->ready_env);
+static inline bool canon_Thread_ready(const canon_Thread *t) {
+  return canon_Thread_waiting(t) && t->ready_func(t->ready_env);
 }
 
 /* Thread.resume_later */
-void canon_thread_resume_later(canon_thread *t);
+void canon_Thread_resume_later(canon_Thread *t);
 /* Thread.resume: runs t (and the threads it switches to) until they block
  * or end; false with the trap if one of them trapped. */
-bool canon_thread_resume(canon_thread *t, bool cancelled, canon_trap *trap);
+bool canon_Thread_resume(canon_Thread *t, bool cancelled, canon_trap *trap);
 /* Thread.stop_waiting_internal, for the *_then_promote built-ins */
-void canon_thread_stop_waiting(canon_thread *t, bool cancelled);
+void canon_Thread_stop_waiting_internal(canon_Thread *t, bool cancelled);
 
 /* The blocking operations, called by t itself (t running). */
-bool canon_thread_suspend(canon_thread *t, bool cancellable, bool *cancelled,
+bool canon_Thread_suspend(canon_Thread *t, bool cancellable, bool *cancelled,
                           canon_trap *trap);
-bool canon_thread_wait_until(canon_thread *t, canon_ready_fn ready, void *env,
+bool canon_Thread_wait_until(canon_Thread *t, canon_ready_fn ready, void *env,
                              bool cancellable, bool *cancelled,
                              canon_trap *trap);
-bool canon_thread_yield(canon_thread *t, bool cancellable, bool *cancelled,
+bool canon_Thread_yield(canon_Thread *t, bool cancellable, bool *cancelled,
                         canon_trap *trap);
-bool canon_thread_suspend_then_resume(canon_thread *t, bool cancellable,
-                                      canon_thread *other, bool *cancelled,
+bool canon_Thread_suspend_then_resume(canon_Thread *t, bool cancellable,
+                                      canon_Thread *other, bool *cancelled,
                                       canon_trap *trap);
-bool canon_thread_yield_then_resume(canon_thread *t, bool cancellable,
-                                    canon_thread *other, bool *cancelled,
+bool canon_Thread_yield_then_resume(canon_Thread *t, bool cancellable,
+                                    canon_Thread *other, bool *cancelled,
                                     canon_trap *trap);
-bool canon_thread_suspend_then_promote(canon_thread *t, bool cancellable,
-                                       canon_thread *other, bool *cancelled,
+bool canon_Thread_suspend_then_promote(canon_Thread *t, bool cancellable,
+                                       canon_Thread *other, bool *cancelled,
                                        canon_trap *trap);
-bool canon_thread_yield_then_promote(canon_thread *t, bool cancellable,
-                                     canon_thread *other, bool *cancelled,
+bool canon_Thread_yield_then_promote(canon_Thread *t, bool cancellable,
+                                     canon_Thread *other, bool *cancelled,
                                      canon_trap *trap);
 
 /* Frees a thread that was never resumed (teardown). */
-void canon_thread_free_unstarted(canon_thread *t);
+void canon_Thread_free_unstarted(canon_Thread *t);
 
 /* Removes t from Store.waiting if it is there (teardown, traps). */
-void canon_store_forget_waiting(canon_Store *s, canon_thread *t);
+void canon_Store_forget_waiting(canon_Store *s, canon_Thread *t);
 
 #endif

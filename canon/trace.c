@@ -93,3 +93,113 @@ const char *canon_json_u64s(char *buf, size_t n, const uint64_t *v,
   buf[k] = 0;
   return buf;
 }
+
+/* ---- the events of the spec's steps ------------------------------------- */
+
+static bool on(const canon_trace *t) { return t && (t->f || t->sink); }
+
+static const char *tf(bool b) { return b ? "true" : "false"; }
+
+void canon_trace_instance(canon_trace *t, uint32_t inst, uint32_t parent) {
+  canon_trace_emit(t, "instance", "\"inst\":%u,\"parent\":%u", inst, parent);
+}
+
+void canon_trace_task_new(canon_trace *t, uint32_t task, uint32_t inst,
+                          bool async_type, bool async_, bool callback,
+                          bool realloc) {
+  canon_trace_emit(t, "task.new",
+                   "\"task\":%u,\"inst\":%u,\"async_type\":%s,"
+                   "\"async\":%s,\"callback\":%s%s",
+                   task, inst, tf(async_type), tf(async_), tf(callback),
+                   realloc ? ",\"realloc\":true" : "");
+}
+
+void canon_trace_task_state(canon_trace *t, uint32_t task, const char *state) {
+  canon_trace_emit(t, "task.state", "\"task\":%u,\"state\":\"%s\"", task,
+                   state);
+}
+
+void canon_trace_thread_new(canon_trace *t, uint32_t thread, uint32_t task) {
+  canon_trace_emit(t, "thread.new", "\"thread\":%u,\"task\":%u", thread,
+                   task);
+}
+
+void canon_trace_thread_resume(canon_trace *t, uint32_t thread,
+                               bool cancelled) {
+  canon_trace_emit(t, "thread.resume", "\"thread\":%u,\"cancelled\":%s",
+                   thread, tf(cancelled));
+}
+
+void canon_trace_thread_end(canon_trace *t, uint32_t thread, bool trapped) {
+  canon_trace_emit(t, "thread.end", "\"thread\":%u,\"trapped\":%s", thread,
+                   tf(trapped));
+}
+
+void canon_trace_thread_block(canon_trace *t, uint32_t thread, bool waiting,
+                              uint32_t switch_to) {
+  canon_trace_emit(t, "thread.block",
+                   "\"thread\":%u,\"waiting\":%s,\"switch_to\":%u", thread,
+                   tf(waiting), switch_to);
+}
+
+void canon_trace_event(canon_trace *t, uint32_t code, uint32_t p1,
+                       uint32_t p2) {
+  canon_trace_emit(t, "event", "\"code\":%u,\"p1\":%u,\"p2\":%u", code, p1,
+                   p2);
+}
+
+void canon_trace_choice(canon_trace *t, const char *kind, uint32_t n,
+                        uint32_t chosen) {
+  canon_trace_emit(t, "choice", "\"kind\":\"%s\",\"n\":%u,\"chosen\":%u",
+                   kind, n, chosen);
+}
+
+/* (a list of core values is written into 512 bytes, as it always was) */
+#define VALUES_BUF 512
+
+/* {"<id_key>":id,"<key>":[v...]} */
+static void values_event(canon_trace *t, const char *ev, const char *id_key,
+                         uint32_t id, const char *key, const uint64_t *v,
+                         uint32_t n) {
+  char buf[VALUES_BUF];
+  if (!on(t)) return;
+  canon_trace_emit(t, ev, "\"%s\":%u,\"%s\":%s", id_key, id, key,
+                   canon_json_u64s(buf, sizeof buf, v, n));
+}
+
+void canon_trace_lift_call(canon_trace *t, uint32_t task, const uint64_t *args,
+                           uint32_t nargs) {
+  values_event(t, "lift.call", "task", task, "args", args, nargs);
+}
+
+void canon_trace_lift_return(canon_trace *t, uint32_t task,
+                             const uint64_t *results, uint32_t nresults) {
+  values_event(t, "lift.return", "task", task, "results", results, nresults);
+}
+
+void canon_trace_callback(canon_trace *t, uint32_t task, uint32_t code,
+                          uint32_t p1, uint32_t p2) {
+  canon_trace_emit(t, "callback", "\"task\":%u,\"event\":[%u,%u,%u]", task,
+                   code, p1, p2);
+}
+
+void canon_trace_lower_call(canon_trace *t, uint32_t inst, bool async_,
+                            const uint64_t *args, uint32_t nargs) {
+  char buf[VALUES_BUF];
+  if (!on(t)) return;
+  canon_trace_emit(t, "lower.call", "\"inst\":%u,\"async\":%s,\"args\":%s",
+                   inst, tf(async_),
+                   canon_json_u64s(buf, sizeof buf, args, nargs));
+}
+
+void canon_trace_lower_return(canon_trace *t, uint32_t inst,
+                              const uint64_t *results, uint32_t nresults) {
+  values_event(t, "lower.return", "inst", inst, "results", results, nresults);
+}
+
+void canon_trace_lower_return_subtask(canon_trace *t, uint32_t inst,
+                                      uint32_t subtask, uint32_t state) {
+  canon_trace_emit(t, "lower.return",
+                   "\"inst\":%u,\"results\":[%u],\"subtask\":%u,\"state\":%u",
+                   inst, state | (subtask << 4), subtask, state);
+}

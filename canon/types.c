@@ -239,7 +239,7 @@ const canon_type *canon_type_flags(canon_type_arena *a,
 }
 
 const canon_type *canon_type_own(canon_type_arena *a,
-                                 const canon_resource_type *rt) {
+                                 const canon_ResourceType *rt) {
   if (!rt) return NULL;
   canon_type *t = new_type(a, CANON_OWN);
   t->u.rt = rt;
@@ -247,7 +247,7 @@ const canon_type *canon_type_own(canon_type_arena *a,
 }
 
 const canon_type *canon_type_borrow(canon_type_arena *a,
-                                    const canon_resource_type *rt) {
+                                    const canon_ResourceType *rt) {
   if (!rt) return NULL;
   canon_type *t = new_type(a, CANON_BORROW);
   t->u.rt = rt;
@@ -266,7 +266,7 @@ const canon_type *canon_type_future(canon_type_arena *a, const canon_type *p) {
   return finish(t);
 }
 
-const canon_functype *canon_functype_new(canon_type_arena *a,
+const canon_FuncType *canon_FuncType_new(canon_type_arena *a,
                                          const canon_field *params,
                                          uint32_t nparams,
                                          const canon_type *result,
@@ -279,7 +279,7 @@ const canon_functype *canon_functype_new(canon_type_arena *a,
     ps[i].t = params[i].t;
   }
   if (!labels_unique(labels, nparams)) return NULL;
-  canon_functype *ft = arena_alloc(a, sizeof *ft);
+  canon_FuncType *ft = arena_alloc(a, sizeof *ft);
   ft->params = ps;
   ft->nparams = nparams;
   ft->result = result;

@@ -60,7 +60,7 @@ typedef enum canon_string_encoding {
 typedef struct canon_type canon_type;
 /* ResourceType (CanonicalABI.md "Resource State"), defined in handles.h:
  * compared by identity, never structurally. */
-typedef struct canon_resource_type canon_resource_type;
+typedef struct canon_ResourceType canon_ResourceType;
 
 /* FieldType */
 typedef struct canon_field {
@@ -140,18 +140,18 @@ struct canon_type {
     struct {
       const canon_type *k, *v;
     } map;
-    const canon_resource_type *rt; /* own, borrow */
+    const canon_ResourceType *rt; /* own, borrow */
     const canon_type *payload;     /* stream, future: NULL if none */
   } u;
 };
 
 /* FuncType: named parameters and at most one result. */
-typedef struct canon_functype {
+typedef struct canon_FuncType {
   const canon_field *params;
   uint32_t nparams;
   const canon_type *result; /* NULL: no result */
   bool async;
-} canon_functype;
+} canon_FuncType;
 
 typedef struct canon_type_arena canon_type_arena;
 
@@ -185,14 +185,14 @@ const canon_type *canon_type_map(canon_type_arena *a, const canon_type *k,
 const canon_type *canon_type_flags(canon_type_arena *a,
                                    const char *const *labels, uint32_t n);
 const canon_type *canon_type_own(canon_type_arena *a,
-                                 const canon_resource_type *rt);
+                                 const canon_ResourceType *rt);
 const canon_type *canon_type_borrow(canon_type_arena *a,
-                                    const canon_resource_type *rt);
+                                    const canon_ResourceType *rt);
 const canon_type *canon_type_stream(canon_type_arena *a, const canon_type *t);
 const canon_type *canon_type_future(canon_type_arena *a, const canon_type *t);
 /* A copy of a function type in the arena (NULL if a parameter type is NULL
  * or two parameters share a name). */
-const canon_functype *canon_functype_new(canon_type_arena *a,
+const canon_FuncType *canon_FuncType_new(canon_type_arena *a,
                                          const canon_field *params,
                                          uint32_t nparams,
                                          const canon_type *result, bool async);

@@ -192,7 +192,7 @@ canon_value *canon_value_flags(const char *const *labels, uint32_t n) {
 }
 
 canon_value *canon_value_handle(canon_kind k, uint32_t rep,
-                                const canon_resource_type *rt) {
+                                const canon_ResourceType *rt) {
   assert(k == CANON_OWN || k == CANON_BORROW);
   canon_value *v = new_value(k);
   v->u.handle.rep = rep;

@@ -91,7 +91,7 @@ struct canon_value {
     } flags;
     struct {
       uint32_t rep;
-      const canon_resource_type *rt;
+      const canon_ResourceType *rt;
     } handle; /* own, borrow */
     canon_refobj *opaque; /* error-context, stream, future */
   } u;
@@ -133,7 +133,7 @@ canon_value *canon_value_variant(canon_kind k, const char *label,
                                  canon_value *payload);
 canon_value *canon_value_flags(const char *const *labels, uint32_t n);
 canon_value *canon_value_handle(canon_kind k, uint32_t rep,
-                                const canon_resource_type *rt);
+                                const canon_ResourceType *rt);
 /* A value holding a new reference to p. */
 canon_value *canon_value_opaque(canon_kind k, canon_refobj *p);
 

@@ -9,12 +9,13 @@
 
 #include "task.h"
 
-void canon_waitable_init(canon_waitable *w) { memset(w, 0, sizeof *w); }
+/* Waitable.__init__ */
+void canon_Waitable_init(canon_Waitable *w) { memset(w, 0, sizeof *w); }
 
 /* w's set keeps its elements that have a pending event in a list of their
  * own, in join order (see waitable.h); these two keep it up to date. */
-static void pending_insert(canon_waitable_set *s, canon_waitable *w) {
-  canon_waitable *after = s->pending_last; /* the last joined before w */
+static void pending_insert(canon_WaitableSet *s, canon_Waitable *w) {
+  canon_Waitable *after = s->pending_last; /* the last joined before w */
   while (after && after->join_seq > w->join_seq) after = after->pending_prev;
   w->pending_prev = after;
   w->pending_next = after ? after->pending_next : s->pending_first;
@@ -29,7 +30,7 @@ static void pending_insert(canon_waitable_set *s, canon_waitable *w) {
   s->npending++;
 }
 
-static void pending_remove(canon_waitable_set *s, canon_waitable *w) {
+static void pending_remove(canon_WaitableSet *s, canon_Waitable *w) {
   if (w->pending_prev)
     w->pending_prev->pending_next = w->pending_next;
   else
@@ -42,39 +43,39 @@ static void pending_remove(canon_waitable_set *s, canon_waitable *w) {
   s->npending--;
 }
 
-void canon_waitable_set_pending_event(
-    canon_waitable *w, canon_event (*pending)(canon_waitable *)) {
+void canon_Waitable_set_pending_event(
+    canon_Waitable *w, canon_event (*pending)(canon_Waitable *)) {
   if (w->wset && !w->pending_event && pending) pending_insert(w->wset, w);
   if (w->wset && w->pending_event && !pending) pending_remove(w->wset, w);
   w->pending_event = pending;
 }
 
 static bool has_pending(void *env) {
-  return canon_waitable_has_pending_event(env);
+  return canon_Waitable_has_pending_event(env);
 }
 
 /* Waitable.wait_for_pending_event */
-bool canon_waitable_wait_for_pending_event(canon_waitable *w, canon_thread *th,
+bool canon_Waitable_wait_for_pending_event(canon_Waitable *w, canon_Thread *th,
                                            canon_trap *trap) {
-  assert(!canon_waitable_in_set(w) && !w->has_sync_waiter);
+  assert(!canon_Waitable_in_waitable_set(w) && !w->has_sync_waiter);
   w->has_sync_waiter = true;
   bool cancelled;
-  bool ok = canon_thread_wait_until(th, has_pending, w, false, &cancelled,
+  bool ok = canon_Thread_wait_until(th, has_pending, w, false, &cancelled,
                                     trap);
   w->has_sync_waiter = false;
   return ok;
 }
 
 /* Waitable.get_pending_event */
-canon_event canon_waitable_get_pending_event(canon_waitable *w) {
-  canon_event (*pending)(canon_waitable *) = w->pending_event;
+canon_event canon_Waitable_get_pending_event(canon_Waitable *w) {
+  canon_event (*pending)(canon_Waitable *) = w->pending_event;
   assert(pending);
   if (w->wset) pending_remove(w->wset, w);
   w->pending_event = NULL;
   return pending(w);
 }
 
-static void set_remove(canon_waitable_set *s, canon_waitable *w) {
+static void set_remove(canon_WaitableSet *s, canon_Waitable *w) {
   for (uint32_t i = 0; i < s->n; i++)
     if (s->elems[i] == w) {
       memmove(s->elems + i, s->elems + i + 1,
@@ -86,7 +87,7 @@ static void set_remove(canon_waitable_set *s, canon_waitable *w) {
 }
 
 /* Waitable.join */
-void canon_waitable_join(canon_waitable *w, canon_waitable_set *wset) {
+void canon_Waitable_join(canon_Waitable *w, canon_WaitableSet *wset) {
   assert(!w->has_sync_waiter);
   if (w->wset) {
     if (w->pending_event) pending_remove(w->wset, w);
@@ -96,7 +97,7 @@ void canon_waitable_join(canon_waitable *w, canon_waitable_set *wset) {
   if (wset) {
     if (wset->n == wset->cap) {
       uint32_t cap = wset->cap ? 2 * wset->cap : 4;
-      canon_waitable **e = realloc(wset->elems, cap * sizeof *e);
+      canon_Waitable **e = realloc(wset->elems, cap * sizeof *e);
       if (!e) canon_out_of_memory();
       wset->elems = e;
       wset->cap = cap;
@@ -108,19 +109,20 @@ void canon_waitable_join(canon_waitable *w, canon_waitable_set *wset) {
 }
 
 /* Waitable.drop */
-void canon_waitable_drop(canon_waitable *w) {
-  assert(!canon_waitable_has_pending_event(w));
+void canon_Waitable_drop(canon_Waitable *w) {
+  assert(!canon_Waitable_has_pending_event(w));
   assert(!w->has_sync_waiter);
-  canon_waitable_join(w, NULL);
+  canon_Waitable_join(w, NULL);
 }
 
-canon_waitable_set *canon_waitable_set_new(void) {
-  canon_waitable_set *s = calloc(1, sizeof *s);
+/* WaitableSet.__init__ */
+canon_WaitableSet *canon_WaitableSet_new(void) {
+  canon_WaitableSet *s = calloc(1, sizeof *s);
   if (!s) canon_out_of_memory();
   return s;
 }
 
-void canon_waitable_set_free(canon_waitable_set *s) {
+void canon_WaitableSet_free(canon_WaitableSet *s) {
   if (!s) return;
   for (uint32_t i = 0; i < s->n; i++) {
     s->elems[i]->wset = NULL;
@@ -136,18 +138,18 @@ void canon_waitable_set_free(canon_waitable_set *s) {
  * offered in join order.  (The shuffled order of elems matters nowhere
  * else: WaitableSet.drop only tests its length.)  The set's pending list
  * holds exactly those, in that order. */
-canon_event canon_waitable_set_get_pending_event(canon_waitable_set *s,
+canon_event canon_WaitableSet_get_pending_event(canon_WaitableSet *s,
                                                  canon_sched *sched) {
-  assert(canon_waitable_set_has_pending_event(s));
+  assert(canon_WaitableSet_has_pending_event(s));
   uint32_t k = canon_sched_choose(sched, CANON_CHOICE_EVENT, s->npending);
-  canon_waitable *w = s->pending_first;
+  canon_Waitable *w = s->pending_first;
   while (k-- > 0) w = w->pending_next;
-  return canon_waitable_get_pending_event(w);
+  return canon_Waitable_get_pending_event(w);
 }
 
 /* ready_and_has_event() of wait_for_event_and */
 typedef struct wait_env {
-  canon_waitable_set *s;
+  canon_WaitableSet *s;
   canon_ready_fn ready;
   void *env;
 } wait_env;
@@ -155,41 +157,41 @@ typedef struct wait_env {
 static bool ready_and_has_event(void *env) {
   wait_env *e = env;
   return (!e->ready || e->ready(e->env)) &&
-         canon_waitable_set_has_pending_event(e->s);
+         canon_WaitableSet_has_pending_event(e->s);
 }
 
 /* WaitableSet.wait_for_event_and */
-bool canon_waitable_set_wait_for_event_and(canon_waitable_set *s,
-                                           canon_thread *th,
+bool canon_WaitableSet_wait_for_event_and(canon_WaitableSet *s,
+                                           canon_Thread *th,
                                            canon_ready_fn ready, void *env,
                                            bool cancellable, canon_event *out,
                                            canon_trap *trap) {
   wait_env e = {s, ready, env};
   s->num_waiting++;
   bool cancelled = false;
-  if (!canon_thread_wait_until(th, ready_and_has_event, &e, cancellable,
+  if (!canon_Thread_wait_until(th, ready_and_has_event, &e, cancellable,
                                &cancelled, trap))
     return false;
   if (cancelled)
     *out = (canon_event){CANON_EVENT_TASK_CANCELLED, 0, 0};
   else
-    *out = canon_waitable_set_get_pending_event(s, &th->store->sched);
+    *out = canon_WaitableSet_get_pending_event(s, &th->store->sched);
   s->num_waiting--;
   return true;
 }
 
 /* WaitableSet.poll */
-canon_event canon_waitable_set_poll(canon_waitable_set *s, canon_thread *th,
+canon_event canon_WaitableSet_poll(canon_WaitableSet *s, canon_Thread *th,
                                     bool cancellable) {
-  if (canon_task_deliver_pending_cancel(th->task, cancellable))
+  if (canon_Task_deliver_pending_cancel(th->task, cancellable))
     return (canon_event){CANON_EVENT_TASK_CANCELLED, 0, 0};
-  if (!canon_waitable_set_has_pending_event(s))
+  if (!canon_WaitableSet_has_pending_event(s))
     return (canon_event){CANON_EVENT_NONE, 0, 0};
-  return canon_waitable_set_get_pending_event(s, &th->store->sched);
+  return canon_WaitableSet_get_pending_event(s, &th->store->sched);
 }
 
 /* WaitableSet.drop */
-bool canon_waitable_set_drop(canon_waitable_set *s, canon_Store *store,
+bool canon_WaitableSet_drop(canon_WaitableSet *s, canon_Store *store,
                              canon_trap *trap) {
   CANON_TRAP_IF(store, trap, s->n > 0, CANON_R_WSET_DROP_ELEMS);
   CANON_TRAP_IF(store, trap, s->num_waiting > 0, CANON_R_WSET_DROP_WAITERS);

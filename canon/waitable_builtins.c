@@ -14,47 +14,47 @@
 
 
 /* trap_if(not isinstance(x, WaitableSet)) after handles.get(i) */
-static bool get_wset(canon_instance *inst, uint32_t i,
-                     canon_waitable_set **out, canon_trap *trap) {
-  return canon_table_get_kind(&inst->handles, i, CANON_ENTRY_WAITABLE_SET,
+static bool get_wset(canon_ComponentInstance *inst, uint32_t i,
+                     canon_WaitableSet **out, canon_trap *trap) {
+  return canon_Table_get_kind(&inst->handles, i, CANON_ENTRY_WAITABLE_SET,
                               (void **)out, trap);
 }
 
 /* The waitables of the handle table (subtasks, stream and future ends),
- * as their embedded canon_waitable. */
-static bool get_waitable(canon_instance *inst, uint32_t i,
-                         canon_waitable **out, canon_trap *trap) {
+ * as their embedded canon_Waitable. */
+static bool get_waitable(canon_ComponentInstance *inst, uint32_t i,
+                         canon_Waitable **out, canon_trap *trap) {
   canon_table_entry e;
-  if (!canon_table_get(&inst->handles, i, &e, trap)) return false;
+  if (!canon_Table_get(&inst->handles, i, &e, trap)) return false;
   switch (e.kind) {
-  case CANON_ENTRY_SUBTASK: *out = &((canon_subtask *)e.obj)->w; return true;
+  case CANON_ENTRY_SUBTASK: *out = &((canon_Subtask *)e.obj)->w; return true;
   case CANON_ENTRY_STREAM_READABLE:
   case CANON_ENTRY_STREAM_WRITABLE:
   case CANON_ENTRY_FUTURE_READABLE:
   case CANON_ENTRY_FUTURE_WRITABLE:
-    *out = &((canon_copy_end *)e.obj)->w;
+    *out = &((canon_CopyEnd *)e.obj)->w;
     return true;
   default:
     CANON_TRAP(inst->store, trap, CANON_R_JOIN_NOT_WAITABLE, i);
   }
 }
 
-bool canon_waitable_set_new_builtin(canon_instance *inst, uint32_t *out,
+bool canon_waitable_set_new(canon_ComponentInstance *inst, uint32_t *out,
                                     canon_trap *trap) {
-  canon_thread *th = NULL;
+  canon_Thread *th = NULL;
   if (!canon_builtin_prologue(inst, CANON_R_WSET_NEW_MAY_LEAVE, &th, trap))
     return false;
-  canon_waitable_set *s = canon_waitable_set_new();
-  if (!canon_table_add(&inst->handles, CANON_ENTRY_WAITABLE_SET, s, out,
+  canon_WaitableSet *s = canon_WaitableSet_new();
+  if (!canon_Table_add(&inst->handles, CANON_ENTRY_WAITABLE_SET, s, out,
                        trap)) {
-    canon_waitable_set_free(s);
+    canon_WaitableSet_free(s);
     return false;
   }
   return true;
 }
 
 /* unpack_event: stores p1, p2 as u32 at ptr, ptr + 4 */
-static bool unpack_event(canon_instance *inst, const canon_memory *mem,
+static bool unpack_event(canon_ComponentInstance *inst, const canon_MemInst *mem,
                          uint64_t ptr, canon_event e, uint32_t *out,
                          canon_trap *trap) {
   /* The spec's store() only asserts that ptr is aligned and in bounds
@@ -62,10 +62,10 @@ static bool unpack_event(canon_instance *inst, const canon_memory *mem,
    * unchecked), so any guest could reach that assert.  cmref traps
    * instead, in the words of the value layer and of Wasmtime
    * (docs/findings.md, "unpack_event"). */
-  canon_options opts = {0};
+  canon_CanonicalOptions opts = {0};
   opts.memory = mem;
-  canon_context cx;
-  canon_context_init(&cx, &opts, inst, (canon_borrow_scope){0});
+  canon_LiftLowerContext cx;
+  canon_LiftLowerContext_init(&cx, &opts, inst, (canon_borrow_scope){0});
   CANON_TRAP_IF(inst->store, trap, ptr % 4, CANON_R_EVENT_UNALIGNED,
                 (unsigned long long)ptr);
   CANON_TRAP_IF(inst->store, trap, canon_out_of_bounds(&cx, ptr, 8),
@@ -85,137 +85,137 @@ static bool unpack_event(canon_instance *inst, const canon_memory *mem,
   return true;
 }
 
-bool canon_waitable_set_wait_builtin(canon_instance *inst, bool cancellable,
-                                     const canon_memory *mem, uint32_t si,
+bool canon_waitable_set_wait(canon_ComponentInstance *inst, bool cancellable,
+                                     const canon_MemInst *mem, uint32_t si,
                                      uint64_t ptr, uint32_t *out,
                                      canon_trap *trap) {
-  canon_thread *th = NULL;
-  canon_waitable_set *s = NULL;
+  canon_Thread *th = NULL;
+  canon_WaitableSet *s = NULL;
   if (!canon_builtin_prologue(inst, CANON_R_WSET_WAIT_MAY_LEAVE, &th, trap) ||
       !get_wset(inst, si, &s, trap))
     return false;
   canon_event e;
   if (!th) {
-    if (!canon_waitable_set_has_pending_event(s))
+    if (!canon_WaitableSet_has_pending_event(s))
       return canon_cannot_block(inst, trap);
-    e = canon_waitable_set_get_pending_event(s, &inst->store->sched);
+    e = canon_WaitableSet_get_pending_event(s, &inst->store->sched);
     return unpack_event(inst, mem, ptr, e, out, trap);
   }
-  if (!canon_waitable_set_wait_for_event_and(s, th, NULL, NULL, cancellable,
+  if (!canon_WaitableSet_wait_for_event_and(s, th, NULL, NULL, cancellable,
                                              &e, trap))
     return false;
   return unpack_event(inst, mem, ptr, e, out, trap);
 }
 
-bool canon_waitable_set_poll_builtin(canon_instance *inst, bool cancellable,
-                                     const canon_memory *mem, uint32_t si,
+bool canon_waitable_set_poll(canon_ComponentInstance *inst, bool cancellable,
+                                     const canon_MemInst *mem, uint32_t si,
                                      uint64_t ptr, uint32_t *out,
                                      canon_trap *trap) {
-  canon_thread *th = NULL;
-  canon_waitable_set *s = NULL;
+  canon_Thread *th = NULL;
+  canon_WaitableSet *s = NULL;
   if (!canon_builtin_prologue(inst, CANON_R_WSET_POLL_MAY_LEAVE, &th, trap) ||
       !get_wset(inst, si, &s, trap))
     return false;
   canon_event e;
   if (th)
-    e = canon_waitable_set_poll(s, th, cancellable);
-  else if (!canon_waitable_set_has_pending_event(s))
+    e = canon_WaitableSet_poll(s, th, cancellable);
+  else if (!canon_WaitableSet_has_pending_event(s))
     e = (canon_event){CANON_EVENT_NONE, 0, 0};
   else
-    e = canon_waitable_set_get_pending_event(s, &inst->store->sched);
+    e = canon_WaitableSet_get_pending_event(s, &inst->store->sched);
   return unpack_event(inst, mem, ptr, e, out, trap);
 }
 
-bool canon_waitable_set_drop_builtin(canon_instance *inst, uint32_t i,
+bool canon_waitable_set_drop(canon_ComponentInstance *inst, uint32_t i,
                                      canon_trap *trap) {
-  canon_thread *th = NULL;
-  canon_waitable_set *s = NULL;
+  canon_Thread *th = NULL;
+  canon_WaitableSet *s = NULL;
   canon_table_entry e;
   if (!canon_builtin_prologue(inst, CANON_R_WSET_DROP_MAY_LEAVE, &th, trap) ||
       !get_wset(inst, i, &s, trap))
     return false;
   /* the spec removes first, then traps in drop(); a trap ends the store
    * anyway, so checking first keeps the table consistent */
-  if (!canon_waitable_set_drop(s, inst->store, trap)) return false;
-  if (!canon_table_remove(&inst->handles, i, &e, trap)) return false;
-  canon_waitable_set_free(s);
+  if (!canon_WaitableSet_drop(s, inst->store, trap)) return false;
+  if (!canon_Table_remove(&inst->handles, i, &e, trap)) return false;
+  canon_WaitableSet_free(s);
   return true;
 }
 
-bool canon_waitable_join_builtin(canon_instance *inst, uint32_t wi,
+bool canon_waitable_join(canon_ComponentInstance *inst, uint32_t wi,
                                  uint32_t si, canon_trap *trap) {
-  canon_thread *th = NULL;
-  canon_waitable *w = NULL;
+  canon_Thread *th = NULL;
+  canon_Waitable *w = NULL;
   if (!canon_builtin_prologue(inst, CANON_R_JOIN_MAY_LEAVE, &th, trap) ||
       !get_waitable(inst, wi, &w, trap))
     return false;
   CANON_TRAP_IF(inst->store, trap, w->has_sync_waiter,
                 CANON_R_JOIN_SYNC_WAITER);
   if (si == 0) {
-    canon_waitable_join(w, NULL);
+    canon_Waitable_join(w, NULL);
     return true;
   }
-  canon_waitable_set *s = NULL;
+  canon_WaitableSet *s = NULL;
   if (!get_wset(inst, si, &s, trap)) return false;
-  canon_waitable_join(w, s);
+  canon_Waitable_join(w, s);
   return true;
 }
 
 /* canon subtask.cancel */
-bool canon_subtask_cancel_builtin(canon_instance *inst, bool async_,
+bool canon_subtask_cancel(canon_ComponentInstance *inst, bool async_,
                                   uint32_t i, uint32_t *out, canon_trap *trap) {
-  canon_thread *th = NULL;
-  canon_subtask *st = NULL;
+  canon_Thread *th = NULL;
+  canon_Subtask *st = NULL;
   canon_Store *s = inst->store;
   if (!canon_builtin_prologue(inst, CANON_R_SUBTASK_CANCEL_MAY_LEAVE, &th,
                               trap) ||
-      !canon_table_get_kind(&inst->handles, i, CANON_ENTRY_SUBTASK,
+      !canon_Table_get_kind(&inst->handles, i, CANON_ENTRY_SUBTASK,
                             (void **)&st, trap))
     return false;
-  CANON_TRAP_IF(s, trap, canon_subtask_resolve_delivered(st),
+  CANON_TRAP_IF(s, trap, canon_Subtask_resolve_delivered(st),
                 CANON_R_SUBTASK_CANCEL_DELIVERED);
   CANON_TRAP_IF(s, trap, st->cancellation_requested,
                 CANON_R_SUBTASK_CANCEL_REQUESTED);
-  CANON_TRAP_IF(s, trap, canon_waitable_in_set(&st->w) && !async_,
+  CANON_TRAP_IF(s, trap, canon_Waitable_in_waitable_set(&st->w) && !async_,
                 CANON_R_SUBTASK_CANCEL_SYNC_IN_SET);
-  if (canon_subtask_resolved(st)) {
-    assert(canon_waitable_has_pending_event(&st->w));
+  if (canon_Subtask_resolved(st)) {
+    assert(canon_Waitable_has_pending_event(&st->w));
   } else {
     st->cancellation_requested = true;
     if (st->on_cancel &&
-        !canon_task_request_cancellation(st->on_cancel, inst, trap))
+        !canon_Task_request_cancellation(st->on_cancel, inst, trap))
       return false;
-    if (!canon_subtask_resolved(st)) {
+    if (!canon_Subtask_resolved(st)) {
       if (async_) {
         *out = CANON_BLOCKED;
         return true;
       }
       if (!th) return canon_cannot_block(inst, trap);
-      if (!canon_waitable_wait_for_pending_event(&st->w, th, trap))
+      if (!canon_Waitable_wait_for_pending_event(&st->w, th, trap))
         return false;
     }
   }
-  canon_event ev = canon_waitable_get_pending_event(&st->w);
+  canon_event ev = canon_Waitable_get_pending_event(&st->w);
   assert(ev.code == CANON_EVENT_SUBTASK && ev.p1 == i && ev.p2 == st->state);
   (void)ev;
-  assert(canon_subtask_resolve_delivered(st));
+  assert(canon_Subtask_resolve_delivered(st));
   *out = st->state;
   return true;
 }
 
 /* canon subtask.drop */
-bool canon_subtask_drop_builtin(canon_instance *inst, uint32_t i,
+bool canon_subtask_drop(canon_ComponentInstance *inst, uint32_t i,
                                 canon_trap *trap) {
-  canon_thread *th = NULL;
-  canon_subtask *st = NULL;
+  canon_Thread *th = NULL;
+  canon_Subtask *st = NULL;
   canon_table_entry e;
   if (!canon_builtin_prologue(inst, CANON_R_SUBTASK_DROP_MAY_LEAVE, &th,
                               trap) ||
-      !canon_table_get_kind(&inst->handles, i, CANON_ENTRY_SUBTASK,
+      !canon_Table_get_kind(&inst->handles, i, CANON_ENTRY_SUBTASK,
                             (void **)&st, trap))
     return false;
-  if (!canon_subtask_drop(st, inst->store, trap)) return false;
-  if (!canon_table_remove(&inst->handles, i, &e, trap)) return false;
-  canon_subtask_free(st);
+  if (!canon_Subtask_drop(st, inst->store, trap)) return false;
+  if (!canon_Table_remove(&inst->handles, i, &e, trap)) return false;
+  canon_Subtask_free(st);
   return true;
 }

@@ -187,7 +187,7 @@ int cli_invoke_component(const char *path, const char *src, size_t len,
   cs->sched.profile = comp->profile;
   canon_limits limits = comp->limits;
   if (comp->max_threads) limits.max_threads = comp->max_threads;
-  canon_store_set_limits(cs, &limits);
+  canon_Store_set_limits(cs, &limits);
   int rc = EXIT_FAIL;
   char msg[512] = "";
   comp_inst *inst = NULL;
@@ -208,7 +208,7 @@ int cli_invoke_component(const char *path, const char *src, size_t len,
     fprintf(stderr, "%s: export \"%s\" is not a function\n", path, name);
     goto out;
   }
-  const canon_functype *ft = comp_func_type(it.u.func);
+  const canon_FuncType *ft = comp_func_type(it.u.func);
   if ((uint32_t)nargs != ft->nparams) {
     fprintf(stderr, "cmref invoke: \"%s\" takes %u argument%s, got %d\n",
             name, ft->nparams, ft->nparams == 1 ? "" : "s", nargs);

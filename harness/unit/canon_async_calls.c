@@ -21,11 +21,11 @@ enum { CB_EXIT = 0, CB_YIELD = 1, CB_WAIT = 2 };
 typedef struct a2a {
   unit_ctx *u;
   canon_Store s;
-  canon_instance root, producer, consumer;
+  canon_ComponentInstance root, producer, consumer;
   uint8_t pmem_b[10], cmem_b[20];
   sg_mem pmem, cmem;
-  canon_options popts, copts;
-  canon_functype eager_ft, toggle_ft, blocking_ft, ft;
+  canon_CanonicalOptions popts, copts;
+  canon_FuncType eager_ft, toggle_ft, blocking_ft, ft;
   canon_field u8_param, bool_param;
   canon_lifted eager_l, toggle_l, blocking_l, consumer_l;
   canon_funcinst eager, toggle, blocking, consumer_fi;
@@ -127,20 +127,20 @@ SG_CORE(a2a_consumer) {
 TEST(async_to_async) {
   a2a *t = calloc(1, sizeof *t);
   t->u = u;
-  canon_store_init(&t->s);
-  canon_instance_init(&t->root, &t->s, NULL);
-  canon_instance_init(&t->producer, &t->s, &t->root);
-  canon_instance_init(&t->consumer, &t->s, &t->root);
+  canon_Store_init(&t->s);
+  canon_ComponentInstance_init(&t->root, &t->s, NULL);
+  canon_ComponentInstance_init(&t->producer, &t->s, &t->root);
+  canon_ComponentInstance_init(&t->consumer, &t->s, &t->root);
   sg_mem_init(&t->pmem, t->pmem_b, sizeof t->pmem_b);
   sg_mem_init(&t->cmem, t->cmem_b, sizeof t->cmem_b);
   t->popts = sg_opts(&t->pmem, false, true);
   t->copts = sg_opts(&t->cmem, false, true);
   t->u8_param = (canon_field){"x", SG_U8};
   t->bool_param = (canon_field){"b", canon_type_prim(CANON_BOOL)};
-  t->eager_ft = (canon_functype){NULL, 0, SG_U8, true};
-  t->toggle_ft = (canon_functype){NULL, 0, NULL, true};
-  t->blocking_ft = (canon_functype){&t->u8_param, 1, SG_U8, true};
-  t->ft = (canon_functype){&t->bool_param, 1, SG_U8, true};
+  t->eager_ft = (canon_FuncType){NULL, 0, SG_U8, true};
+  t->toggle_ft = (canon_FuncType){NULL, 0, NULL, true};
+  t->blocking_ft = (canon_FuncType){&t->u8_param, 1, SG_U8, true};
+  t->ft = (canon_FuncType){&t->bool_param, 1, SG_U8, true};
   t->eager = sg_lift(&t->eager_l, &t->eager_ft, &t->popts, &t->producer,
                      a2a_eager, NULL, t);
   t->toggle = sg_lift(&t->toggle_l, &t->toggle_ft, &t->popts, &t->producer,
@@ -156,7 +156,7 @@ TEST(async_to_async) {
   CHECK_INT(t->s.nwaiting, 0);
   canon_value_free(arg);
   canon_value_free(got);
-  canon_store_free(&t->s);
+  canon_Store_free(&t->s);
   sg_instance_free(&t->root);
   sg_instance_free(&t->producer);
   sg_instance_free(&t->consumer);
@@ -168,9 +168,9 @@ TEST(async_to_async) {
 typedef struct acb {
   unit_ctx *u;
   canon_Store s;
-  canon_instance root, producer, consumer;
-  canon_options popts, opts;
-  canon_functype producer_ft, consumer_ft;
+  canon_ComponentInstance root, producer, consumer;
+  canon_CanonicalOptions popts, opts;
+  canon_FuncType producer_ft, consumer_ft;
   canon_lifted p1_l, p2_l, c_l;
   canon_funcinst p1, p2, c;
   bool fut1, fut2;
@@ -253,15 +253,15 @@ SG_CORE(acb_callback) {
 TEST(async_callback) {
   acb *t = calloc(1, sizeof *t);
   t->u = u;
-  canon_store_init(&t->s);
-  canon_instance_init(&t->root, &t->s, NULL);
-  canon_instance_init(&t->producer, &t->s, &t->root);
-  canon_instance_init(&t->consumer, &t->s, NULL);
+  canon_Store_init(&t->s);
+  canon_ComponentInstance_init(&t->root, &t->s, NULL);
+  canon_ComponentInstance_init(&t->producer, &t->s, &t->root);
+  canon_ComponentInstance_init(&t->consumer, &t->s, NULL);
   t->popts = sg_opts(NULL, false, true);
   t->opts = sg_opts(NULL, false, true);
   t->opts.callback = SG_HAS_CALLBACK;
-  t->producer_ft = (canon_functype){NULL, 0, NULL, true};
-  t->consumer_ft = (canon_functype){NULL, 0, SG_U32, true};
+  t->producer_ft = (canon_FuncType){NULL, 0, NULL, true};
+  t->consumer_ft = (canon_FuncType){NULL, 0, SG_U32, true};
   t->p1 = sg_lift(&t->p1_l, &t->producer_ft, &t->popts, &t->producer,
                   acb_producer1, NULL, t);
   t->p2 = sg_lift(&t->p2_l, &t->producer_ft, &t->popts, &t->producer,
@@ -273,7 +273,7 @@ TEST(async_callback) {
   CHECK(got && got->kind == CANON_U32 && got->u.u == 83);
   CHECK_INT(t->s.nwaiting, 0);
   canon_value_free(got);
-  canon_store_free(&t->s);
+  canon_Store_free(&t->s);
   sg_instance_free(&t->root);
   sg_instance_free(&t->producer);
   sg_instance_free(&t->consumer);
@@ -287,11 +287,11 @@ TEST(async_callback) {
 typedef struct a2s {
   unit_ctx *u;
   canon_Store s;
-  canon_instance root, producer, consumer;
+  canon_ComponentInstance root, producer, consumer;
   uint8_t cmem_b[20];
   sg_mem cmem;
-  canon_options popts, copts, sync_opts;
-  canon_functype producer_ft, consumer_ft;
+  canon_CanonicalOptions popts, copts, sync_opts;
+  canon_FuncType producer_ft, consumer_ft;
   canon_lifted p1_l, p2_l, c_l;
   canon_funcinst p1, p2, c;
   bool fut, fut2, producer1_done, producer2_done;
@@ -372,16 +372,16 @@ static void a2s_run(unit_ctx *u, bool backpressure) {
   a2s *t = calloc(1, sizeof *t);
   t->u = u;
   t->use_backpressure = t->use_wait = backpressure;
-  canon_store_init(&t->s);
-  canon_instance_init(&t->root, &t->s, NULL);
-  canon_instance_init(&t->producer, &t->s, &t->root);
-  canon_instance_init(&t->consumer, &t->s, &t->root);
+  canon_Store_init(&t->s);
+  canon_ComponentInstance_init(&t->root, &t->s, NULL);
+  canon_ComponentInstance_init(&t->producer, &t->s, &t->root);
+  canon_ComponentInstance_init(&t->consumer, &t->s, &t->root);
   sg_mem_init(&t->cmem, t->cmem_b, sizeof t->cmem_b);
   /* async_to_sync: CanonicalOptions() (sync); backpressure: async */
   t->popts = sg_opts(NULL, false, backpressure);
   t->copts = sg_opts(&t->cmem, false, true);
-  t->producer_ft = (canon_functype){NULL, 0, NULL, true};
-  t->consumer_ft = (canon_functype){NULL, 0, SG_U8, true};
+  t->producer_ft = (canon_FuncType){NULL, 0, NULL, true};
+  t->consumer_ft = (canon_FuncType){NULL, 0, SG_U8, true};
   t->p1 = sg_lift(&t->p1_l, &t->producer_ft, &t->popts, &t->producer,
                   a2s_producer1, NULL, t);
   t->p2 = sg_lift(&t->p2_l, &t->producer_ft, &t->popts, &t->producer,
@@ -394,7 +394,7 @@ static void a2s_run(unit_ctx *u, bool backpressure) {
         got->u.u == (backpressure ? 84u : 83u));
   CHECK_INT(t->s.nwaiting, 0);
   canon_value_free(got);
-  canon_store_free(&t->s);
+  canon_Store_free(&t->s);
   sg_instance_free(&t->root);
   sg_instance_free(&t->producer);
   sg_instance_free(&t->consumer);
@@ -454,15 +454,15 @@ SG_CORE(suw_consumer) {
 TEST(sync_using_wait) {
   a2s *t = calloc(1, sizeof *t);
   t->u = u;
-  canon_store_init(&t->s);
-  canon_instance_init(&t->root, &t->s, NULL);
-  canon_instance_init(&t->producer, &t->s, &t->root);
-  canon_instance_init(&t->consumer, &t->s, &t->root);
+  canon_Store_init(&t->s);
+  canon_ComponentInstance_init(&t->root, &t->s, NULL);
+  canon_ComponentInstance_init(&t->producer, &t->s, &t->root);
+  canon_ComponentInstance_init(&t->consumer, &t->s, &t->root);
   sg_mem_init(&t->cmem, t->cmem_b, sizeof t->cmem_b);
   t->popts = sg_opts(NULL, false, true);
   t->copts = sg_opts(&t->cmem, false, true);
   t->sync_opts = sg_opts(NULL, false, false);
-  t->producer_ft = (canon_functype){NULL, 0, NULL, true};
+  t->producer_ft = (canon_FuncType){NULL, 0, NULL, true};
   t->p1 = sg_lift(&t->p1_l, &t->producer_ft, &t->popts, &t->producer,
                   suw_producer1, NULL, t);
   t->p2 = sg_lift(&t->p2_l, &t->producer_ft, &t->popts, &t->producer,
@@ -472,7 +472,7 @@ TEST(sync_using_wait) {
                  suw_consumer, NULL, t);
   CHECK(sg_run(&t->s, &t->c, NULL, 0, NULL));
   CHECK_INT(t->s.nwaiting, 0);
-  canon_store_free(&t->s);
+  canon_Store_free(&t->s);
   sg_instance_free(&t->root);
   sg_instance_free(&t->producer);
   sg_instance_free(&t->consumer);
@@ -485,12 +485,12 @@ typedef struct sib {
   unit_ctx *u;
   canon_Store s;
   canon_type_arena *arena;
-  canon_instance root, callee, caller;
+  canon_ComponentInstance root, callee, caller;
   uint8_t mem_b[24];
   sg_mem mem;
-  canon_options sync_opts, async_opts, caller_opts;
+  canon_CanonicalOptions sync_opts, async_opts, caller_opts;
   canon_field async_ps[2], sync_ps[1];
-  canon_functype async_ft, sync_ft, caller_ft;
+  canon_FuncType async_ft, sync_ft, caller_ft;
   canon_lifted async_l, sync_l, caller_l;
   canon_funcinst async_callee, sync_callee, caller_fi;
 } sib;
@@ -545,10 +545,10 @@ TEST(sync_ignores_backpressure) {
   sib *t = calloc(1, sizeof *t);
   t->u = u;
   t->arena = canon_type_arena_new();
-  canon_store_init(&t->s);
-  canon_instance_init(&t->root, &t->s, NULL);
-  canon_instance_init(&t->callee, &t->s, &t->root);
-  canon_instance_init(&t->caller, &t->s, &t->root);
+  canon_Store_init(&t->s);
+  canon_ComponentInstance_init(&t->root, &t->s, NULL);
+  canon_ComponentInstance_init(&t->callee, &t->s, &t->root);
+  canon_ComponentInstance_init(&t->caller, &t->s, &t->root);
   sg_mem_init(&t->mem, t->mem_b, sizeof t->mem_b);
   t->sync_opts = sg_opts(NULL, false, false);
   t->async_opts = sg_opts(NULL, false, true);
@@ -556,9 +556,9 @@ TEST(sync_ignores_backpressure) {
   t->async_ps[0] = (canon_field){"i", SG_U32};
   t->async_ps[1] = (canon_field){"f", canon_type_future(t->arena, NULL)};
   t->sync_ps[0] = (canon_field){"i", SG_U32};
-  t->async_ft = (canon_functype){t->async_ps, 2, SG_U32, true};
-  t->sync_ft = (canon_functype){t->sync_ps, 1, SG_U32, false};
-  t->caller_ft = (canon_functype){NULL, 0, NULL, true};
+  t->async_ft = (canon_FuncType){t->async_ps, 2, SG_U32, true};
+  t->sync_ft = (canon_FuncType){t->sync_ps, 1, SG_U32, false};
+  t->caller_ft = (canon_FuncType){NULL, 0, NULL, true};
   t->async_callee = sg_lift(&t->async_l, &t->async_ft, &t->sync_opts,
                             &t->callee, sib_callee1, NULL, t);
   t->sync_callee = sg_lift(&t->sync_l, &t->sync_ft, &t->sync_opts, &t->callee,
@@ -567,7 +567,7 @@ TEST(sync_ignores_backpressure) {
                          &t->caller, sib_caller, NULL, t);
   CHECK(sg_run(&t->s, &t->caller_fi, NULL, 0, NULL));
   CHECK_INT(t->s.nwaiting, 0);
-  canon_store_free(&t->s);
+  canon_Store_free(&t->s);
   sg_instance_free(&t->root);
   sg_instance_free(&t->callee);
   sg_instance_free(&t->caller);
@@ -581,12 +581,12 @@ typedef struct cbi {
   unit_ctx *u;
   canon_Store s;
   canon_type_arena *arena;
-  canon_instance root, producer, consumer;
+  canon_ComponentInstance root, producer, consumer;
   uint8_t mem_b[24];
   sg_mem mem;
-  canon_options sync_opts, async_opts, producer_opts, consumer_opts;
+  canon_CanonicalOptions sync_opts, async_opts, producer_opts, consumer_opts;
   canon_field producer_ps[4];
-  canon_functype producer_ft, sync_callee_ft, consumer_ft;
+  canon_FuncType producer_ft, sync_callee_ft, consumer_ft;
   canon_lifted producer_l, sync_callee_l, consumer_l;
   canon_funcinst producer_fi, sync_callee_fi, consumer_fi;
   uint32_t fut3s[2];
@@ -734,10 +734,10 @@ TEST(callback_interleaving) {
   cbi *t = calloc(1, sizeof *t);
   t->u = u;
   t->arena = canon_type_arena_new();
-  canon_store_init(&t->s);
-  canon_instance_init(&t->root, &t->s, NULL);
-  canon_instance_init(&t->producer, &t->s, &t->root);
-  canon_instance_init(&t->consumer, &t->s, &t->root);
+  canon_Store_init(&t->s);
+  canon_ComponentInstance_init(&t->root, &t->s, NULL);
+  canon_ComponentInstance_init(&t->producer, &t->s, &t->root);
+  canon_ComponentInstance_init(&t->consumer, &t->s, &t->root);
   sg_mem_init(&t->mem, t->mem_b, sizeof t->mem_b);
   t->sync_opts = sg_opts(NULL, false, false);
   t->async_opts = sg_opts(NULL, false, true);
@@ -749,9 +749,9 @@ TEST(callback_interleaving) {
   t->producer_ps[1] = (canon_field){"f1", fut};
   t->producer_ps[2] = (canon_field){"f2", fut};
   t->producer_ps[3] = (canon_field){"f3", fut};
-  t->producer_ft = (canon_functype){t->producer_ps, 4, SG_U32, true};
-  t->sync_callee_ft = (canon_functype){NULL, 0, SG_U32, true};
-  t->consumer_ft = (canon_functype){NULL, 0, NULL, true};
+  t->producer_ft = (canon_FuncType){t->producer_ps, 4, SG_U32, true};
+  t->sync_callee_ft = (canon_FuncType){NULL, 0, SG_U32, true};
+  t->consumer_ft = (canon_FuncType){NULL, 0, NULL, true};
   t->producer_fi = sg_lift(&t->producer_l, &t->producer_ft, &t->producer_opts,
                            &t->producer, cbi_producer, cbi_producer_callback,
                            t);
@@ -762,7 +762,7 @@ TEST(callback_interleaving) {
                            &t->consumer, cbi_consumer, NULL, t);
   CHECK(sg_run(&t->s, &t->consumer_fi, NULL, 0, NULL));
   CHECK_INT(t->s.nwaiting, 0);
-  canon_store_free(&t->s);
+  canon_Store_free(&t->s);
   sg_instance_free(&t->root);
   sg_instance_free(&t->producer);
   sg_instance_free(&t->consumer);
@@ -776,11 +776,11 @@ TEST(callback_interleaving) {
 typedef struct tcc {
   unit_ctx *u;
   canon_Store s;
-  canon_instance root, producer, consumer;
+  canon_ComponentInstance root, producer, consumer;
   uint8_t mem_b[24];
   sg_mem mem;
-  canon_options opts1, opts2, sync_opts, consumer_opts;
-  canon_functype producer_ft, consumer_ft;
+  canon_CanonicalOptions opts1, opts2, sync_opts, consumer_opts;
+  canon_FuncType producer_ft, consumer_ft;
   canon_lifted p1_l, p2_l, c_l;
   canon_funcinst p1, p2, c;
 } tcc;
@@ -853,18 +853,18 @@ SG_CORE(tcc_consumer) {
 TEST(thread_cancel_callback) {
   tcc *t = calloc(1, sizeof *t);
   t->u = u;
-  canon_store_init(&t->s);
-  canon_instance_init(&t->root, &t->s, NULL);
-  canon_instance_init(&t->producer, &t->s, &t->root);
-  canon_instance_init(&t->consumer, &t->s, &t->root);
+  canon_Store_init(&t->s);
+  canon_ComponentInstance_init(&t->root, &t->s, NULL);
+  canon_ComponentInstance_init(&t->producer, &t->s, &t->root);
+  canon_ComponentInstance_init(&t->consumer, &t->s, &t->root);
   sg_mem_init(&t->mem, t->mem_b, sizeof t->mem_b);
   t->opts1 = sg_opts(NULL, false, true);
   t->opts1.callback = SG_HAS_CALLBACK;
   t->opts2 = t->opts1;
   t->sync_opts = sg_opts(NULL, false, false);
   t->consumer_opts = sg_opts(&t->mem, false, true);
-  t->producer_ft = (canon_functype){NULL, 0, SG_U32, true};
-  t->consumer_ft = (canon_functype){NULL, 0, NULL, true};
+  t->producer_ft = (canon_FuncType){NULL, 0, SG_U32, true};
+  t->consumer_ft = (canon_FuncType){NULL, 0, NULL, true};
   t->p1 = sg_lift(&t->p1_l, &t->producer_ft, &t->opts1, &t->producer,
                   tcc_producer1, tcc_callback1, t);
   t->p2 = sg_lift(&t->p2_l, &t->producer_ft, &t->opts2, &t->producer,
@@ -873,7 +873,7 @@ TEST(thread_cancel_callback) {
                  tcc_consumer, NULL, t);
   CHECK(sg_run(&t->s, &t->c, NULL, 0, NULL));
   CHECK_INT(t->s.nwaiting, 0);
-  canon_store_free(&t->s);
+  canon_Store_free(&t->s);
   sg_instance_free(&t->root);
   sg_instance_free(&t->producer);
   sg_instance_free(&t->consumer);

@@ -19,12 +19,12 @@ enum { EV_NONE = 0, EV_SUBTASK = 1, EV_TASK_CANCELLED = 6 };
 typedef struct cst {
   unit_ctx *u;
   canon_Store s;
-  canon_instance root, callee, caller;
+  canon_ComponentInstance root, callee, caller;
   uint8_t callee_b[10], caller_b[20];
   sg_mem callee_mem, caller_mem;
-  canon_options callee_opts, sync_callee_opts, caller_opts;
+  canon_CanonicalOptions callee_opts, sync_callee_opts, caller_opts;
   canon_field param;
-  canon_functype ft;
+  canon_FuncType ft;
   canon_lifted l1, l2, l3, l4, l5, l6, lc;
   canon_funcinst callee1, callee2, callee3, callee4, callee5, callee6, caller_fi;
   sg_host host4, host5;
@@ -112,7 +112,7 @@ SG_CORE(cst_callee4) {
   /* a sync call: the cancellation requested meanwhile stays pending */
   CHECK_INT(sg_lower(&g, &t->host4.fi, &t->sync_callee_opts, &a, 1), 43);
   canon_trap expected = {0};
-  CHECK(!canon_task_cancel_builtin(&t->callee, &expected));
+  CHECK(!canon_task_cancel(&t->callee, &expected));
   uint32_t seti = sg_waitable_set_new(&g);
   CHECK_INT(sg_waitable_set_wait(&g, true, &t->callee_mem, seti, 0),
             EV_TASK_CANCELLED);
@@ -139,11 +139,11 @@ static bool cst_thread(cst *t, bool cancellable, uint64_t mainthreadi,
   SG_FRAME(t->u, &t->callee);
   uint32_t m = (uint32_t)mainthreadi;
   if (cancellable) {
-    CHECK_INT(sg_thread_switch(&g, CANON_SUSPEND_THEN_RESUME, true, m), 1);
-    CHECK_INT(sg_thread_switch(&g, CANON_SUSPEND_THEN_RESUME, true, m), 0);
+    CHECK_INT(sg_thread_switch(&g, canon_thread_suspend_then_resume, true, m), 1);
+    CHECK_INT(sg_thread_switch(&g, canon_thread_suspend_then_resume, true, m), 0);
     sg_task_return(&g, SG_U8, &t->callee_opts, 45);
   } else {
-    CHECK_INT(sg_thread_switch(&g, CANON_SUSPEND_THEN_RESUME, false, m), 0);
+    CHECK_INT(sg_thread_switch(&g, canon_thread_suspend_then_resume, false, m), 0);
   }
   return SG_END;
 }
@@ -162,11 +162,11 @@ SG_CORE(cst_callee6) {
   CHECK_INT(args[0], 14);
   uint32_t mainthreadi = sg_thread_index(&g);
   uint32_t t1 = sg_thread_new_indirect(&g, &t->ftbl, t->ncfi, mainthreadi);
-  CHECK_INT(sg_thread_switch(&g, CANON_SUSPEND_THEN_RESUME, true, t1), 0);
+  CHECK_INT(sg_thread_switch(&g, canon_thread_suspend_then_resume, true, t1), 0);
   uint32_t t2 = sg_thread_new_indirect(&g, &t->ftbl, t->cfi, mainthreadi);
-  CHECK_INT(sg_thread_switch(&g, CANON_SUSPEND_THEN_RESUME, true, t2), 0);
+  CHECK_INT(sg_thread_switch(&g, canon_thread_suspend_then_resume, true, t2), 0);
   uint32_t t3 = sg_thread_new_indirect(&g, &t->ftbl, t->ncfi, mainthreadi);
-  CHECK_INT(sg_thread_switch(&g, CANON_SUSPEND_THEN_RESUME, true, t3), 0);
+  CHECK_INT(sg_thread_switch(&g, canon_thread_suspend_then_resume, true, t3), 0);
   CHECK_INT(sg_thread_suspend(&g, false), 0);
   sg_thread_resume_later(&g, t1);
   sg_thread_resume_later(&g, t2);
@@ -183,13 +183,13 @@ static uint32_t cst_lower(sg *g, cst *t, canon_funcinst *f, uint64_t x,
   return (uint32_t)ret >> 4;
 }
 
-static canon_subtask_state cst_state(cst *t, uint32_t subi) {
+static canon_Subtask_State cst_state(cst *t, uint32_t subi) {
   void *obj = NULL;
   canon_trap trap = {0};
-  if (!canon_table_get_kind(&t->caller.handles, subi, CANON_ENTRY_SUBTASK,
+  if (!canon_Table_get_kind(&t->caller.handles, subi, CANON_ENTRY_SUBTASK,
                             &obj, &trap))
     return CANON_SUBTASK_RETURNED;
-  return ((canon_subtask *)obj)->state;
+  return ((canon_Subtask *)obj)->state;
 }
 
 SG_CORE(cst_caller) {
@@ -321,17 +321,17 @@ SG_CORE(cst_caller) {
 TEST(cancel_subtask) {
   cst *t = calloc(1, sizeof *t);
   t->u = u;
-  canon_store_init(&t->s);
-  canon_instance_init(&t->root, &t->s, NULL);
-  canon_instance_init(&t->callee, &t->s, &t->root);
-  canon_instance_init(&t->caller, &t->s, &t->root);
+  canon_Store_init(&t->s);
+  canon_ComponentInstance_init(&t->root, &t->s, NULL);
+  canon_ComponentInstance_init(&t->callee, &t->s, &t->root);
+  canon_ComponentInstance_init(&t->caller, &t->s, &t->root);
   sg_mem_init(&t->callee_mem, t->callee_b, sizeof t->callee_b);
   sg_mem_init(&t->caller_mem, t->caller_b, sizeof t->caller_b);
   t->callee_opts = sg_opts(&t->callee_mem, false, true);
   t->sync_callee_opts = sg_opts(&t->callee_mem, false, false);
   t->caller_opts = sg_opts(&t->caller_mem, false, true);
   t->param = (canon_field){"x", SG_U8};
-  t->ft = (canon_functype){&t->param, 1, SG_U8, true};
+  t->ft = (canon_FuncType){&t->param, 1, SG_U8, true};
   t->callee1 = sg_lift(&t->l1, &t->ft, &t->callee_opts, &t->callee,
                        cst_callee1, NULL, t);
   t->callee2 = sg_lift(&t->l2, &t->ft, &t->callee_opts, &t->callee,
@@ -358,7 +358,7 @@ TEST(cancel_subtask) {
   CHECK_INT(t->s.nwaiting, 0);
   canon_value_free(arg);
   canon_value_free(got);
-  canon_store_free(&t->s);
+  canon_Store_free(&t->s);
   sg_instance_free(&t->root);
   sg_instance_free(&t->callee);
   sg_instance_free(&t->caller);
@@ -372,12 +372,12 @@ TEST(cancel_subtask) {
 typedef struct afp {
   unit_ctx *u;
   canon_Store s;
-  canon_instance inst;
+  canon_ComponentInstance inst;
   uint8_t heap_b[1000];
   sg_mem heap;
-  canon_options opts;
+  canon_CanonicalOptions opts;
   canon_field ps1[4], ps2[4], ps3[5];
-  canon_functype ft1, ft2, ft3, ft;
+  canon_FuncType ft1, ft2, ft3, ft;
   sg_host f1, f2, f3;
   canon_lifted l;
   canon_funcinst fi;
@@ -446,8 +446,8 @@ SG_CORE(afp_core) {
 TEST(async_flat_params) {
   afp *t = calloc(1, sizeof *t);
   t->u = u;
-  canon_store_init(&t->s);
-  canon_instance_init(&t->inst, &t->s, NULL);
+  canon_Store_init(&t->s);
+  canon_ComponentInstance_init(&t->inst, &t->s, NULL);
   sg_mem_init(&t->heap, t->heap_b, sizeof t->heap_b);
   t->opts = sg_opts(&t->heap, true, true);
   t->ps1[0] = (canon_field){"a", canon_type_prim(CANON_F32)};
@@ -460,10 +460,10 @@ TEST(async_flat_params) {
     if (i < 4) t->ps2[i] = (canon_field){names[i], ty};
     t->ps3[i] = (canon_field){names[i], ty};
   }
-  t->ft1 = (canon_functype){t->ps1, 4, NULL, false};
-  t->ft2 = (canon_functype){t->ps2, 4, NULL, false};
-  t->ft3 = (canon_functype){t->ps3, 5, NULL, false};
-  t->ft = (canon_functype){NULL, 0, NULL, false};
+  t->ft1 = (canon_FuncType){t->ps1, 4, NULL, false};
+  t->ft2 = (canon_FuncType){t->ps2, 4, NULL, false};
+  t->ft3 = (canon_FuncType){t->ps3, 5, NULL, false};
+  t->ft = (canon_FuncType){NULL, 0, NULL, false};
   sg_host_init(&t->f1, &t->s, &t->ft1, afp_f1, t);
   sg_host_init(&t->f2, &t->s, &t->ft2, afp_f2, t);
   sg_host_init(&t->f3, &t->s, &t->ft3, afp_f3, t);
@@ -471,7 +471,7 @@ TEST(async_flat_params) {
   CHECK(sg_run(&t->s, &t->fi, NULL, 0, NULL));
   CHECK_INT(t->f1.ncalls + t->f2.ncalls + t->f3.ncalls, 3);
   CHECK_INT(t->s.nwaiting, 0);
-  canon_store_free(&t->s);
+  canon_Store_free(&t->s);
   sg_instance_free(&t->inst);
   sg_instance_free(&t->f1.inst);
   sg_instance_free(&t->f2.inst);

@@ -28,13 +28,13 @@ typedef struct hs {
   unit_ctx *u;
   canon_Store s;
   canon_type_arena *arena;
-  canon_instance inst;
+  canon_ComponentInstance inst;
   uint8_t mem_b[24], host_b[128];
   sg_mem mem, host_mem;
-  canon_options lower_opts, lift_opts, host_opts;
+  canon_CanonicalOptions lower_opts, lift_opts, host_opts;
   const canon_type *st; /* stream<u8> */
   canon_field param;
-  canon_functype sink_ft, source_ft, caller_ft;
+  canon_FuncType sink_ft, source_ft, caller_ft;
   sg_host sink, source;
   canon_lifted l;
   canon_funcinst fi;
@@ -51,7 +51,7 @@ typedef struct hs {
  * failed check) if it traps. */
 #define HOST(t, call)                                                        \
   do {                                                                       \
-    canon_thread *saved_ = sg_outside_begin(&(t)->s);                        \
+    canon_Thread *saved_ = sg_outside_begin(&(t)->s);                        \
     canon_trap trap_ = {0};                                                  \
     sg hg_ = {(t)->u, &(t)->sink.inst, &trap_, true};                        \
     sg *hg = &hg_;                                                           \
@@ -68,11 +68,11 @@ typedef struct hs {
 static uint32_t hs_sink_read(hs *t, uint32_t n) {
   uint32_t ret = 0;
   uint32_t ri = t->host_r;
-  canon_instance *hi = &t->sink.inst;
+  canon_ComponentInstance *hi = &t->sink.inst;
   /* collect what the previous read brought */
-  canon_copy_end *e = sg_end(hi, ri, CANON_ENTRY_STREAM_READABLE);
-  if (e && canon_waitable_has_pending_event(&e->w)) {
-    canon_event ev = canon_waitable_get_pending_event(&e->w);
+  canon_CopyEnd *e = sg_end(hi, ri, CANON_ENTRY_STREAM_READABLE);
+  if (e && canon_Waitable_has_pending_event(&e->w)) {
+    canon_event ev = canon_Waitable_get_pending_event(&e->w);
     memcpy(t->received + t->nreceived, t->host_mem.b, SG_PROGRESS(ev.p2));
     t->nreceived += SG_PROGRESS(ev.p2);
   }
@@ -88,12 +88,12 @@ static uint32_t hs_sink_read(hs *t, uint32_t n) {
  * collecting the result of its previous write). */
 static uint32_t hs_source_write(hs *t, const uint8_t *vs, uint32_t n) {
   uint32_t ret = 0;
-  canon_copy_end *e =
+  canon_CopyEnd *e =
       sg_end(&t->source.inst, t->host_w, CANON_ENTRY_STREAM_WRITABLE);
-  if (e && canon_waitable_has_pending_event(&e->w))
-    canon_waitable_get_pending_event(&e->w);
+  if (e && canon_Waitable_has_pending_event(&e->w))
+    canon_Waitable_get_pending_event(&e->w);
   memcpy(t->host_mem.b + 64, vs, n);
-  canon_thread *saved = sg_outside_begin(&t->s);
+  canon_Thread *saved = sg_outside_begin(&t->s);
   canon_trap trap = {0};
   sg hg = {t->u, &t->source.inst, &trap, true};
   ret = sg_stream_write(&hg, SG_U8, &t->host_opts, t->host_w, 64, n);
@@ -112,8 +112,8 @@ static bool hs_sink_func(sg_host_call *c, void *env, canon_trap *trap) {
   uint32_t n = 0;
   if (!sg_host_start(c, &args, &n, trap)) return false;
   CHECK_INT(n, 1);
-  canon_context cx;
-  canon_context_init(&cx, &t->host_opts, &t->sink.inst,
+  canon_LiftLowerContext cx;
+  canon_LiftLowerContext_init(&cx, &t->host_opts, &t->sink.inst,
                      (canon_borrow_scope){0});
   bool ok = canon_lower_stream(&cx, args[0], t->st, &t->host_r);
   for (uint32_t i = 0; i < n; i++) canon_value_free(args[i]);
@@ -147,8 +147,8 @@ static bool hs_source_func(sg_host_call *c, void *env, canon_trap *trap) {
   uint32_t r;
   sg_new_ends(&g, false, SG_U8, &r, &t->host_w);
   if (!g.ok) return false;
-  canon_context cx;
-  canon_context_init(&cx, &t->host_opts, &t->source.inst,
+  canon_LiftLowerContext cx;
+  canon_LiftLowerContext_init(&cx, &t->host_opts, &t->source.inst,
                      (canon_borrow_scope){0});
   canon_value *v = NULL;
   if (!canon_lift_stream(&cx, r, t->st, &v)) {
@@ -166,13 +166,13 @@ static bool hs_source_func(sg_host_call *c, void *env, canon_trap *trap) {
   return ok && g.ok;
 }
 
-static hs *hs_new(unit_ctx *u, canon_functype caller_ft, sg_core_fn core,
+static hs *hs_new(unit_ctx *u, canon_FuncType caller_ft, sg_core_fn core,
                   bool lift_async) {
   hs *t = calloc(1, sizeof *t);
   t->u = u;
   t->arena = canon_type_arena_new();
-  canon_store_init(&t->s);
-  canon_instance_init(&t->inst, &t->s, NULL);
+  canon_Store_init(&t->s);
+  canon_ComponentInstance_init(&t->inst, &t->s, NULL);
   sg_mem_init(&t->mem, t->mem_b, sizeof t->mem_b);
   sg_mem_init(&t->host_mem, t->host_b, sizeof t->host_b);
   t->lower_opts = sg_opts(&t->mem, false, true);
@@ -180,8 +180,8 @@ static hs *hs_new(unit_ctx *u, canon_functype caller_ft, sg_core_fn core,
   t->host_opts = sg_opts(&t->host_mem, false, true);
   t->st = canon_type_stream(t->arena, SG_U8);
   t->param = (canon_field){"s", t->st};
-  t->sink_ft = (canon_functype){&t->param, 1, NULL, false};
-  t->source_ft = (canon_functype){NULL, 0, t->st, false};
+  t->sink_ft = (canon_FuncType){&t->param, 1, NULL, false};
+  t->source_ft = (canon_FuncType){NULL, 0, t->st, false};
   t->caller_ft = caller_ft;
   sg_host_init(&t->sink, &t->s, &t->sink_ft, hs_sink_func, t);
   sg_host_init(&t->source, &t->s, &t->source_ft, hs_source_func, t);
@@ -191,7 +191,7 @@ static hs *hs_new(unit_ctx *u, canon_functype caller_ft, sg_core_fn core,
 }
 
 static void hs_free(hs *t) {
-  canon_store_free(&t->s);
+  canon_Store_free(&t->s);
   sg_instance_free(&t->inst);
   sg_instance_free(&t->sink.inst);
   sg_instance_free(&t->source.inst);
@@ -205,7 +205,7 @@ SG_CORE(cc_core) {
   hs *t = env;
   SG_BEGIN(t->u, &t->inst);
   uint8_t *mem = t->mem.b;
-  const canon_options *lo = &t->lower_opts;
+  const canon_CanonicalOptions *lo = &t->lower_opts;
   CHECK_INT(nargs, 0);
   static const uint8_t first[2][4] = {{0xa, 0xb, 0xc, 0xd}, {1, 2, 3, 4}};
   for (int k = 0; k < 2 && g.ok; k++) {
@@ -264,14 +264,14 @@ SG_CORE(cc_core) {
   /* a second cancellation traps: the copy is no longer in progress */
   canon_trap expected = {0};
   uint32_t ignored;
-  CHECK(!canon_cancel_copy_builtin(&t->inst, false, true, SG_U8, true, rsi,
-                                   &ignored, &expected));
+  CHECK(!canon_stream_cancel_read(&t->inst, SG_U8, true, rsi, &ignored,
+                                  &expected));
   sg_drop_end(&g, false, true, SG_U8, rsi);
   return SG_END;
 }
 
 TEST(cancel_copy) {
-  hs *t = hs_new(u, (canon_functype){NULL, 0, NULL, true}, cc_core, false);
+  hs *t = hs_new(u, (canon_FuncType){NULL, 0, NULL, true}, cc_core, false);
   CHECK(sg_run(&t->s, &t->fi, NULL, 0, NULL));
   CHECK_INT(t->s.nwaiting, 0);
   hs_free(t);
@@ -284,7 +284,7 @@ SG_CORE(hprw_core) {
   hs *t = env;
   SG_BEGIN(t->u, &t->inst);
   uint8_t *mem = t->mem.b;
-  const canon_options *lo = &t->lower_opts;
+  const canon_CanonicalOptions *lo = &t->lower_opts;
   CHECK_INT(nargs, 0);
   /* HostSource([1,2,3,4], chunk=2, destroy_if_empty=False) */
   static const uint8_t b12[2] = {1, 2}, b34[2] = {3, 4}, b56[2] = {5, 6};
@@ -351,7 +351,7 @@ SG_CORE(hprw_core) {
 }
 
 TEST(host_partial_reads_writes) {
-  hs *t = hs_new(u, (canon_functype){NULL, 0, NULL, true}, hprw_core, false);
+  hs *t = hs_new(u, (canon_FuncType){NULL, 0, NULL, true}, hprw_core, false);
   CHECK(sg_run(&t->s, &t->fi, NULL, 0, NULL));
   CHECK_INT(t->s.nwaiting, 0);
   hs_free(t);
@@ -368,13 +368,13 @@ typedef struct esc {
   unit_ctx *u;
   canon_Store s;
   canon_type_arena *arena;
-  canon_instance inst, env;
+  canon_ComponentInstance inst, env;
   uint8_t mem_b[24], env_b[64], fh_b[128];
   sg_mem mem, env_mem, fh_mem;
-  canon_options opts, sync_opts, env_opts, fh_opts;
+  canon_CanonicalOptions opts, sync_opts, env_opts, fh_opts;
   const canon_type *st;
   canon_field param;
-  canon_functype ft;
+  canon_FuncType ft;
   sg_host fh;
   canon_lifted l;
   canon_funcinst fi;
@@ -390,10 +390,10 @@ typedef struct esc {
 } esc;
 
 /* Runs op(g, t) as the host acting outside any task, on instance inst. */
-static uint32_t esc_outside(esc *t, canon_instance *inst,
+static uint32_t esc_outside(esc *t, canon_ComponentInstance *inst,
                             uint32_t (*op)(sg *g, esc *t, const void *arg),
                             const void *arg) {
-  canon_thread *saved = sg_outside_begin(&t->s);
+  canon_Thread *saved = sg_outside_begin(&t->s);
   canon_trap trap = {0};
   sg g = {t->u, inst, &trap, true};
   uint32_t ret = op(&g, t, arg);
@@ -409,18 +409,18 @@ typedef struct esc_bytes { const uint8_t *b; uint32_t n; } esc_bytes;
  * write's result) */
 static uint32_t esc_source_write(sg *g, esc *t, const void *arg) {
   const esc_bytes *bs = arg;
-  canon_copy_end *e = sg_end(&t->env, t->env_w, CANON_ENTRY_STREAM_WRITABLE);
-  if (e && canon_waitable_has_pending_event(&e->w))
-    canon_waitable_get_pending_event(&e->w);
+  canon_CopyEnd *e = sg_end(&t->env, t->env_w, CANON_ENTRY_STREAM_WRITABLE);
+  if (e && canon_Waitable_has_pending_event(&e->w))
+    canon_Waitable_get_pending_event(&e->w);
   memcpy(t->env_mem.b, bs->b, bs->n);
   return sg_stream_write(g, SG_U8, &t->env_opts, t->env_w, 0, bs->n);
 }
 /* the source ends (after collecting its last write's result) */
 static uint32_t esc_source_drop(sg *g, esc *t, const void *arg) {
   (void)arg;
-  canon_copy_end *e = sg_end(&t->env, t->env_w, CANON_ENTRY_STREAM_WRITABLE);
-  if (e && canon_waitable_has_pending_event(&e->w))
-    canon_waitable_get_pending_event(&e->w);
+  canon_CopyEnd *e = sg_end(&t->env, t->env_w, CANON_ENTRY_STREAM_WRITABLE);
+  if (e && canon_Waitable_has_pending_event(&e->w))
+    canon_Waitable_get_pending_event(&e->w);
   sg_drop_end(g, false, false, SG_U8, t->env_w);
   return 0;
 }
@@ -428,12 +428,12 @@ static uint32_t esc_source_drop(sg *g, esc *t, const void *arg) {
 /* A HostSink's read loop, once: reads (16 at a time, into memory at
  * `at`) until a read stays pending or the stream ends; what reads return
  * at once is appended to got.  Returns the last result. */
-static uint32_t esc_pull(sg *g, const canon_options *o, uint32_t ri,
+static uint32_t esc_pull(sg *g, const canon_CanonicalOptions *o, uint32_t ri,
                          sg_mem *m, uint64_t at, uint8_t *got,
                          uint32_t *ngot, bool *dropped) {
   uint32_t ret = BLOCKED;
   while (g->ok && !*dropped) {
-    canon_copy_end *e = sg_end(g->inst, ri, CANON_ENTRY_STREAM_READABLE);
+    canon_CopyEnd *e = sg_end(g->inst, ri, CANON_ENTRY_STREAM_READABLE);
     if (!e || e->state != CANON_COPY_IDLE) break; /* a read is pending */
     ret = sg_stream_read(g, SG_U8, o, ri, at, 16);
     if (ret == BLOCKED) break;
@@ -461,9 +461,9 @@ static uint32_t esc_fh_pull(sg *g, esc *t, const void *arg) {
 static bool esc_on_start(void *env, canon_value ***args, uint32_t *n,
                          canon_trap *trap) {
   esc *t = env;
-  canon_thread *saved = sg_outside_begin(&t->s);
-  canon_context cx;
-  canon_context_init(&cx, &t->env_opts, &t->env, (canon_borrow_scope){0});
+  canon_Thread *saved = sg_outside_begin(&t->s);
+  canon_LiftLowerContext cx;
+  canon_LiftLowerContext_init(&cx, &t->env_opts, &t->env, (canon_borrow_scope){0});
   canon_value **vs = calloc(1, sizeof *vs);
   if (!vs) abort();
   uint32_t r = 0;
@@ -495,9 +495,9 @@ static bool esc_on_resolve(void *env, canon_value *const *vs, uint32_t n,
   esc *t = env;
   unit_ctx *u = t->u;
   if (!CHECK(vs && n == 1)) return true;
-  canon_thread *saved = sg_outside_begin(&t->s);
-  canon_context cx;
-  canon_context_init(&cx, &t->env_opts, &t->env, (canon_borrow_scope){0});
+  canon_Thread *saved = sg_outside_begin(&t->s);
+  canon_LiftLowerContext cx;
+  canon_LiftLowerContext_init(&cx, &t->env_opts, &t->env, (canon_borrow_scope){0});
   bool ok = canon_lower_stream(&cx, vs[0], t->st, &t->env_r);
   sg_outside_end(&t->s, saved);
   if (!ok) {
@@ -509,14 +509,14 @@ static bool esc_on_resolve(void *env, canon_value *const *vs, uint32_t n,
 }
 
 static bool esc_has_event(void *env) {
-  return canon_waitable_has_pending_event(env);
+  return canon_Waitable_has_pending_event(env);
 }
 
 /* the host function has something to do */
 static bool esc_fh_ready(void *env) {
   esc *t = env;
-  canon_copy_end *in = sg_end(&t->fh.inst, t->fh_r, CANON_ENTRY_STREAM_READABLE);
-  return (in && canon_waitable_has_pending_event(&in->w)) ||
+  canon_CopyEnd *in = sg_end(&t->fh.inst, t->fh_r, CANON_ENTRY_STREAM_READABLE);
+  return (in && canon_Waitable_has_pending_event(&in->w)) ||
          t->fh_ngot >= 4 || t->fh_dropped;
 }
 
@@ -525,22 +525,22 @@ static bool esc_fh_ready(void *env) {
  * HostSource that is already empty does not do) */
 static bool esc_fh_out_idle(void *env) {
   esc *t = env;
-  canon_copy_end *o = sg_end(&t->fh.inst, t->fh_w, CANON_ENTRY_STREAM_WRITABLE);
+  canon_CopyEnd *o = sg_end(&t->fh.inst, t->fh_w, CANON_ENTRY_STREAM_WRITABLE);
   if (!o || !o->shared->pending_buffer) return true;
-  return !canon_waitable_has_pending_event(&o->shared->pending_end->w);
+  return !canon_Waitable_has_pending_event(&o->shared->pending_end->w);
 }
 
 static bool esc_fh(sg_host_call *c, void *env, canon_trap *trap) {
   esc *t = env;
   unit_ctx *u = t->u;
-  canon_instance *hi = &t->fh.inst;
+  canon_ComponentInstance *hi = &t->fh.inst;
   sg g = {u, hi, trap, true};
   canon_value **args = NULL;
   uint32_t n = 0;
   if (!sg_host_start(c, &args, &n, trap)) return false;
   CHECK_INT(n, 1);
-  canon_context cx;
-  canon_context_init(&cx, &t->fh_opts, hi, (canon_borrow_scope){0});
+  canon_LiftLowerContext cx;
+  canon_LiftLowerContext_init(&cx, &t->fh_opts, hi, (canon_borrow_scope){0});
   bool ok = canon_lower_stream(&cx, args[0], t->st, &t->fh_r);
   for (uint32_t i = 0; i < n; i++) canon_value_free(args[i]);
   free(args);
@@ -561,9 +561,9 @@ static bool esc_fh(sg_host_call *c, void *env, canon_trap *trap) {
   while (g.ok) {
     if (!sg_host_wait_until(c, esc_fh_ready, t, &cancelled, trap))
       return false;
-    canon_copy_end *in = sg_end(hi, t->fh_r, CANON_ENTRY_STREAM_READABLE);
-    if (in && canon_waitable_has_pending_event(&in->w)) {
-      canon_event ev = canon_waitable_get_pending_event(&in->w);
+    canon_CopyEnd *in = sg_end(hi, t->fh_r, CANON_ENTRY_STREAM_READABLE);
+    if (in && canon_Waitable_has_pending_event(&in->w)) {
+      canon_event ev = canon_Waitable_get_pending_event(&in->w);
       memcpy(t->fh_got + t->fh_ngot, t->fh_mem.b, SG_PROGRESS(ev.p2));
       t->fh_ngot += SG_PROGRESS(ev.p2);
       if (SG_RESULT(ev.p2) == DROPPED) t->fh_dropped = true;
@@ -575,10 +575,10 @@ static bool esc_fh(sg_host_call *c, void *env, canon_trap *trap) {
       /* outgoing.write(vs): the HostSource keeps them until read */
       uint32_t ret = sg_stream_write(&g, SG_U8, &t->fh_opts, t->fh_w, 64, 4);
       if (ret == BLOCKED) {
-        canon_copy_end *o = sg_end(hi, t->fh_w, CANON_ENTRY_STREAM_WRITABLE);
+        canon_CopyEnd *o = sg_end(hi, t->fh_w, CANON_ENTRY_STREAM_WRITABLE);
         if (!sg_host_wait_until(c, esc_has_event, o, &cancelled, trap))
           return false;
-        ret = canon_waitable_get_pending_event(&o->w).p2;
+        ret = canon_Waitable_get_pending_event(&o->w).p2;
       }
       CHECK_INT(ret, COMPLETED | (4 << 4));
     }
@@ -622,7 +622,7 @@ SG_CORE(esc_core) {
   esc *t = env;
   SG_BEGIN(t->u, &t->inst);
   uint8_t *mem = t->mem.b;
-  const canon_options *o = &t->opts, *so = &t->sync_opts;
+  const canon_CanonicalOptions *o = &t->opts, *so = &t->sync_opts;
   CHECK_INT(nargs, 1);
   uint32_t rsi1 = (uint32_t)args[0];
   CHECK_INT(rsi1, 1);
@@ -659,7 +659,7 @@ SG_CORE(aso_core) {
   esc *t = env;
   SG_BEGIN(t->u, &t->inst);
   uint8_t *mem = t->mem.b;
-  const canon_options *o = &t->opts, *so = &t->sync_opts;
+  const canon_CanonicalOptions *o = &t->opts, *so = &t->sync_opts;
   uint32_t rsi1 = (uint32_t)args[0];
   CHECK_INT(rsi1, 1);
   uint32_t rsi2, wsi2;
@@ -729,9 +729,9 @@ static void esc_run(unit_ctx *u, bool async_ft, sg_core_fn core) {
   t->u = u;
   t->async_ft = async_ft;
   t->arena = canon_type_arena_new();
-  canon_store_init(&t->s);
-  canon_instance_init(&t->inst, &t->s, NULL);
-  canon_instance_init(&t->env, &t->s, NULL);
+  canon_Store_init(&t->s);
+  canon_ComponentInstance_init(&t->inst, &t->s, NULL);
+  canon_ComponentInstance_init(&t->env, &t->s, NULL);
   sg_mem_init(&t->mem, t->mem_b, async_ft ? 24 : 20);
   sg_mem_init(&t->env_mem, t->env_b, sizeof t->env_b);
   sg_mem_init(&t->fh_mem, t->fh_b, sizeof t->fh_b);
@@ -741,14 +741,14 @@ static void esc_run(unit_ctx *u, bool async_ft, sg_core_fn core) {
   t->fh_opts = sg_opts(&t->fh_mem, false, true);
   t->st = canon_type_stream(t->arena, SG_U8);
   t->param = (canon_field){"s", t->st};
-  t->ft = (canon_functype){&t->param, 1, t->st, async_ft};
+  t->ft = (canon_FuncType){&t->param, 1, t->st, async_ft};
   sg_host_init(&t->fh, &t->s, &t->ft, esc_fh, t);
   t->fi = sg_lift(&t->l, &t->ft, &t->opts, &t->inst, core, NULL, t);
 
   /* lift_and_run with on_start / on_resolve of the embedder */
   canon_trap trap = {0};
   canon_call_hooks hooks = {t, esc_on_start, esc_on_resolve};
-  canon_task *on_cancel = NULL;
+  canon_Task *on_cancel = NULL;
   t->s.nesting_depth++;
   bool ok = t->fi.call(t->fi.env, &hooks, NULL, &on_cancel, &trap);
   t->s.nesting_depth--;
@@ -758,9 +758,9 @@ static void esc_run(unit_ctx *u, bool async_ft, sg_core_fn core) {
   CHECK_INT(t->s.nwaiting, 0);
   /* dst_stream.received == [11..18]: what its reads returned at once,
    * then what its last read got (the writer has dropped) */
-  canon_copy_end *e = sg_end(&t->env, t->env_r, CANON_ENTRY_STREAM_READABLE);
-  if (CHECK(e && canon_waitable_has_pending_event(&e->w))) {
-    canon_event ev = canon_waitable_get_pending_event(&e->w);
+  canon_CopyEnd *e = sg_end(&t->env, t->env_r, CANON_ENTRY_STREAM_READABLE);
+  if (CHECK(e && canon_Waitable_has_pending_event(&e->w))) {
+    canon_event ev = canon_Waitable_get_pending_event(&e->w);
     CHECK_INT(SG_RESULT(ev.p2), DROPPED);
     memcpy(t->env_got + t->env_ngot, t->env_mem.b + 32, SG_PROGRESS(ev.p2));
     t->env_ngot += SG_PROGRESS(ev.p2);
@@ -768,7 +768,7 @@ static void esc_run(unit_ctx *u, bool async_ft, sg_core_fn core) {
   static const uint8_t want[8] = {11, 12, 13, 14, 15, 16, 17, 18};
   CHECK_INT(t->env_ngot, 8);
   CHECK(memcmp(t->env_got, want, 8) == 0);
-  canon_store_free(&t->s);
+  canon_Store_free(&t->s);
   sg_instance_free(&t->inst);
   sg_instance_free(&t->env);
   sg_instance_free(&t->fh.inst);

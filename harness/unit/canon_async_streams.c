@@ -30,12 +30,12 @@ typedef struct w2w {
   unit_ctx *u;
   canon_Store s;
   canon_type_arena *arena;
-  canon_instance root, inst1, inst2;
+  canon_ComponentInstance root, inst1, inst2;
   uint8_t mem1_b[24], mem2_b[24];
   sg_mem mem1, mem2;
-  canon_options opts1, opts2;
+  canon_CanonicalOptions opts1, opts2;
   const canon_type *elem; /* NULL: stream without payload */
-  canon_functype ft1, ft2;
+  canon_FuncType ft1, ft2;
   canon_lifted l1, l2;
   canon_funcinst func1, func2;
   bool fut1, fut2, fut3, fut4;
@@ -213,18 +213,18 @@ static void w2w_run(unit_ctx *u, bool payload) {
   w2w *t = calloc(1, sizeof *t);
   t->u = u;
   t->arena = canon_type_arena_new();
-  canon_store_init(&t->s);
-  canon_instance_init(&t->root, &t->s, NULL);
-  canon_instance_init(&t->inst1, &t->s, &t->root);
-  canon_instance_init(&t->inst2, &t->s, &t->root);
+  canon_Store_init(&t->s);
+  canon_ComponentInstance_init(&t->root, &t->s, NULL);
+  canon_ComponentInstance_init(&t->inst1, &t->s, &t->root);
+  canon_ComponentInstance_init(&t->inst2, &t->s, &t->root);
   sg_mem_init(&t->mem1, t->mem1_b, sizeof t->mem1_b);
   sg_mem_init(&t->mem2, t->mem2_b, payload ? 24 : 10);
   t->opts1 = sg_opts(&t->mem1, false, true);
   t->opts2 = sg_opts(&t->mem2, true, true);
   t->elem = payload ? SG_U8 : NULL;
-  t->ft1 = (canon_functype){NULL, 0, canon_type_stream(t->arena, t->elem),
+  t->ft1 = (canon_FuncType){NULL, 0, canon_type_stream(t->arena, t->elem),
                             false};
-  t->ft2 = (canon_functype){NULL, 0, NULL, false};
+  t->ft2 = (canon_FuncType){NULL, 0, NULL, false};
   t->func1 = sg_lift(&t->l1, &t->ft1, &t->opts1, &t->inst1,
                      payload ? w2w_func1 : w2we_func1, NULL, t);
   t->func2 = sg_lift(&t->l2, &t->ft2, &t->opts2, &t->inst2,
@@ -232,7 +232,7 @@ static void w2w_run(unit_ctx *u, bool payload) {
   CHECK(sg_run(&t->s, &t->func2, NULL, 0, NULL));
   CHECK(t->fut4);
   CHECK_INT(t->s.nwaiting, 0);
-  canon_store_free(&t->s);
+  canon_Store_free(&t->s);
   sg_instance_free(&t->root);
   sg_instance_free(&t->inst1);
   sg_instance_free(&t->inst2);
@@ -249,12 +249,12 @@ TEST(wasm_to_wasm_stream_empty) { w2w_run(u, false); }
 typedef struct slf {
   unit_ctx *u;
   canon_Store s;
-  canon_instance inst;
+  canon_ComponentInstance inst;
   uint8_t mem_b[40];
   sg_mem mem;
-  canon_options sync_opts, async_opts;
+  canon_CanonicalOptions sync_opts, async_opts;
   const canon_type *elem;
-  canon_functype ft;
+  canon_FuncType ft;
   canon_lifted l;
   canon_funcinst fi;
 } slf;
@@ -263,7 +263,7 @@ SG_CORE(slf_core) {
   slf *t = env;
   SG_BEGIN(t->u, &t->inst);
   const canon_type *e = t->elem;
-  const canon_options *ao = &t->async_opts;
+  const canon_CanonicalOptions *ao = &t->async_opts;
   uint8_t *mem = t->mem.b;
   uint32_t seti = sg_waitable_set_new(&g);
   uint32_t rfi, wfi;
@@ -302,17 +302,17 @@ SG_CORE(slf_core) {
 static void self_copy(unit_ctx *u, const canon_type *elem) {
   slf *t = calloc(1, sizeof *t);
   t->u = u;
-  canon_store_init(&t->s);
-  canon_instance_init(&t->inst, &t->s, NULL);
+  canon_Store_init(&t->s);
+  canon_ComponentInstance_init(&t->inst, &t->s, NULL);
   sg_mem_init(&t->mem, t->mem_b, sizeof t->mem_b);
   t->sync_opts = sg_opts(&t->mem, false, false);
   t->async_opts = sg_opts(&t->mem, false, true);
   t->elem = elem;
-  t->ft = (canon_functype){NULL, 0, NULL, true};
+  t->ft = (canon_FuncType){NULL, 0, NULL, true};
   t->fi = sg_lift(&t->l, &t->ft, &t->sync_opts, &t->inst, slf_core, NULL, t);
   CHECK(sg_run(&t->s, &t->fi, NULL, 0, NULL));
   CHECK_INT(t->s.nwaiting, 0);
-  canon_store_free(&t->s);
+  canon_Store_free(&t->s);
   sg_instance_free(&t->inst);
   free(t);
 }
@@ -327,12 +327,12 @@ typedef struct ros {
   unit_ctx *u;
   canon_Store s;
   canon_type_arena *arena;
-  canon_instance inst;
+  canon_ComponentInstance inst;
   uint8_t mem_b[20];
   sg_mem mem;
-  canon_options opts, sync_opts;
+  canon_CanonicalOptions opts, sync_opts;
   canon_field param;
-  canon_functype host_ft, ft;
+  canon_FuncType host_ft, ft;
   sg_host host;
   canon_lifted l;
   canon_funcinst fi;
@@ -376,20 +376,20 @@ TEST(receive_own_stream) {
   ros *t = calloc(1, sizeof *t);
   t->u = u;
   t->arena = canon_type_arena_new();
-  canon_store_init(&t->s);
-  canon_instance_init(&t->inst, &t->s, NULL);
+  canon_Store_init(&t->s);
+  canon_ComponentInstance_init(&t->inst, &t->s, NULL);
   sg_mem_init(&t->mem, t->mem_b, sizeof t->mem_b);
   t->opts = sg_opts(&t->mem, false, true);
   t->sync_opts = sg_opts(NULL, false, false);
   const canon_type *st = canon_type_stream(t->arena, SG_U8);
   t->param = (canon_field){"s", st};
-  t->host_ft = (canon_functype){&t->param, 1, st, false};
-  t->ft = (canon_functype){NULL, 0, NULL, true};
+  t->host_ft = (canon_FuncType){&t->param, 1, st, false};
+  t->ft = (canon_FuncType){NULL, 0, NULL, true};
   sg_host_init(&t->host, &t->s, &t->host_ft, ros_host, t);
   t->fi = sg_lift(&t->l, &t->ft, &t->sync_opts, &t->inst, ros_core, NULL, t);
   CHECK(sg_run(&t->s, &t->fi, NULL, 0, NULL));
   CHECK_INT(t->s.nwaiting, 0);
-  canon_store_free(&t->s);
+  canon_Store_free(&t->s);
   sg_instance_free(&t->inst);
   sg_instance_free(&t->host.inst);
   canon_type_arena_free(t->arena);
@@ -400,7 +400,7 @@ TEST(receive_own_stream) {
 
 typedef struct sfw {
   unit_ctx *u;
-  canon_instance inst;
+  canon_ComponentInstance inst;
 } sfw;
 
 SG_CORE(sfw_core) {
@@ -415,24 +415,24 @@ SG_CORE(sfw_core) {
 TEST(stream_forward) {
   sfw t = {u, {0}};
   canon_Store s;
-  canon_store_init(&s);
+  canon_Store_init(&s);
   canon_type_arena *arena = canon_type_arena_new();
-  canon_instance_init(&t.inst, &s, NULL);
-  canon_options opts = sg_opts(NULL, false, false);
+  canon_ComponentInstance_init(&t.inst, &s, NULL);
+  canon_CanonicalOptions opts = sg_opts(NULL, false, false);
   const canon_type *st = canon_type_stream(arena, SG_U8);
   canon_field param = {"s", st};
-  canon_functype ft = {&param, 1, st, false};
+  canon_FuncType ft = {&param, 1, st, false};
   canon_lifted l;
   canon_funcinst fi = sg_lift(&l, &ft, &opts, &t.inst, sfw_core, NULL, &t);
   /* the host's source: a stream whose other end the host keeps */
-  canon_shared *src = canon_shared_new(false, SG_U8);
+  canon_SharedBase *src = canon_SharedBase_new(false, SG_U8);
   canon_value *arg = canon_value_opaque(CANON_STREAM, &src->ref);
   canon_value *got = NULL;
   CHECK(sg_run(&s, &fi, &arg, 1, &got));
   CHECK(got && got->kind == CANON_STREAM && got->u.opaque == &src->ref);
   canon_value_free(arg);
   canon_value_free(got);
-  canon_store_free(&s);
+  canon_Store_free(&s);
   sg_instance_free(&t.inst);
   canon_type_arena_free(arena);
 }
@@ -443,27 +443,27 @@ typedef struct fut {
   unit_ctx *u;
   canon_Store s;
   canon_type_arena *arena;
-  canon_instance inst;
+  canon_ComponentInstance inst;
   uint8_t mem_b[24], host_b[8];
   sg_mem mem, host_mem;
-  canon_options lower_opts, lift_opts, host_opts;
+  canon_CanonicalOptions lower_opts, lift_opts, host_opts;
   const canon_type *ft_u8;
   canon_field param;
-  canon_functype host_ft, caller_ft;
+  canon_FuncType host_ft, caller_ft;
   sg_host host;
   canon_lifted l;
   canon_funcinst fi;
 } fut;
 
 static bool fut_has_event(void *env) {
-  return canon_waitable_has_pending_event(env);
+  return canon_Waitable_has_pending_event(env);
 }
 
 /* The host's end at index i of its own table. */
-static canon_copy_end *fut_end(fut *t, uint32_t i, canon_entry_kind kind) {
+static canon_CopyEnd *fut_end(fut *t, uint32_t i, canon_entry_kind kind) {
   void *obj = NULL;
   canon_trap trap = {0};
-  canon_table_get_kind(&t->host.inst.handles, i, kind, &obj, &trap);
+  canon_Table_get_kind(&t->host.inst.handles, i, kind, &obj, &trap);
   return obj;
 }
 
@@ -471,7 +471,7 @@ static canon_copy_end *fut_end(fut *t, uint32_t i, canon_entry_kind kind) {
  * got and then writes 43 into the one it gave. */
 static bool fut_host(sg_host_call *c, void *env, canon_trap *trap) {
   fut *t = env;
-  canon_instance *hi = &t->host.inst;
+  canon_ComponentInstance *hi = &t->host.inst;
   sg g = {t->u, hi, trap, true};
   unit_ctx *u = t->u;
   canon_value **args = NULL;
@@ -481,8 +481,8 @@ static bool fut_host(sg_host_call *c, void *env, canon_trap *trap) {
   /* outgoing: a new future, the readable end given to the caller */
   uint32_t ro, wo;
   sg_new_ends(&g, true, SG_U8, &ro, &wo);
-  canon_context cx;
-  canon_context_init(&cx, &t->host_opts, hi, (canon_borrow_scope){0});
+  canon_LiftLowerContext cx;
+  canon_LiftLowerContext_init(&cx, &t->host_opts, hi, (canon_borrow_scope){0});
   canon_value *outgoing = NULL;
   bool ok = g.ok && canon_lift_future(&cx, ro, t->ft_u8, &outgoing);
   /* incoming: the future given, in the host's table */
@@ -498,21 +498,21 @@ static bool fut_host(sg_host_call *c, void *env, canon_trap *trap) {
   canon_value_free(outgoing);
   if (!ok) return false;
   CHECK_INT(sg_future_read(&g, SG_U8, &t->host_opts, ri, 0), BLOCKED);
-  canon_copy_end *in = fut_end(t, ri, CANON_ENTRY_FUTURE_READABLE);
+  canon_CopyEnd *in = fut_end(t, ri, CANON_ENTRY_FUTURE_READABLE);
   bool cancelled;
   if (!g.ok || !sg_host_wait_until(c, fut_has_event, in, &cancelled, trap))
     return false;
-  canon_event ev = canon_waitable_get_pending_event(&in->w);
+  canon_event ev = canon_Waitable_get_pending_event(&in->w);
   CHECK_INT(ev.code, EV_FUTURE_READ);
   CHECK_INT(ev.p2, COMPLETED);
   CHECK_INT(t->host_mem.b[0], 42);
   t->host_mem.b[1] = 43;
   uint32_t ret = sg_future_write(&g, SG_U8, &t->host_opts, wo, 1);
   if (ret == BLOCKED) { /* the caller has not read yet */
-    canon_copy_end *out = fut_end(t, wo, CANON_ENTRY_FUTURE_WRITABLE);
+    canon_CopyEnd *out = fut_end(t, wo, CANON_ENTRY_FUTURE_WRITABLE);
     if (!sg_host_wait_until(c, fut_has_event, out, &cancelled, trap))
       return false;
-    ret = canon_waitable_get_pending_event(&out->w).p2;
+    ret = canon_Waitable_get_pending_event(&out->w).p2;
   }
   CHECK_INT(ret, COMPLETED);
   sg_drop_end(&g, true, true, SG_U8, ri);
@@ -523,17 +523,17 @@ static bool fut_host(sg_host_call *c, void *env, canon_trap *trap) {
 static bool fut_rfi_has_event(fut *t, uint32_t rfi) {
   void *obj = NULL;
   canon_trap trap = {0};
-  if (!canon_table_get_kind(&t->inst.handles, rfi,
+  if (!canon_Table_get_kind(&t->inst.handles, rfi,
                             CANON_ENTRY_FUTURE_READABLE, &obj, &trap))
     return true;
-  return canon_waitable_has_pending_event(obj);
+  return canon_Waitable_has_pending_event(obj);
 }
 
 SG_CORE(fut_core) {
   fut *t = env;
   SG_BEGIN(t->u, &t->inst);
   uint8_t *mem = t->mem.b;
-  const canon_options *lo = &t->lower_opts;
+  const canon_CanonicalOptions *lo = &t->lower_opts;
   CHECK_INT(nargs, 0);
   for (int round = 0; round < 2 && g.ok; round++) {
     uint32_t rfi, wfi;
@@ -569,8 +569,7 @@ SG_CORE(fut_core) {
   uint32_t rfi, wfi;
   sg_new_ends(&g, true, SG_U8, &rfi, &wfi);
   canon_trap expected = {0};
-  CHECK(!canon_copy_end_drop_builtin(&t->inst, true, false, SG_U8, wfi,
-                                     &expected));
+  CHECK(!canon_future_drop_writable(&t->inst, SG_U8, wfi, &expected));
   return SG_END;
 }
 
@@ -578,8 +577,8 @@ TEST(futures) {
   fut *t = calloc(1, sizeof *t);
   t->u = u;
   t->arena = canon_type_arena_new();
-  canon_store_init(&t->s);
-  canon_instance_init(&t->inst, &t->s, NULL);
+  canon_Store_init(&t->s);
+  canon_ComponentInstance_init(&t->inst, &t->s, NULL);
   sg_mem_init(&t->mem, t->mem_b, sizeof t->mem_b);
   sg_mem_init(&t->host_mem, t->host_b, sizeof t->host_b);
   t->lower_opts = sg_opts(&t->mem, false, true);
@@ -587,15 +586,15 @@ TEST(futures) {
   t->host_opts = sg_opts(&t->host_mem, false, true);
   t->ft_u8 = canon_type_future(t->arena, SG_U8);
   t->param = (canon_field){"f", t->ft_u8};
-  t->host_ft = (canon_functype){&t->param, 1, t->ft_u8, true};
-  t->caller_ft = (canon_functype){NULL, 0, NULL, true};
+  t->host_ft = (canon_FuncType){&t->param, 1, t->ft_u8, true};
+  t->caller_ft = (canon_FuncType){NULL, 0, NULL, true};
   sg_host_init(&t->host, &t->s, &t->host_ft, fut_host, t);
   t->fi = sg_lift(&t->l, &t->caller_ft, &t->lift_opts, &t->inst, fut_core,
                   NULL, t);
   CHECK(sg_run(&t->s, &t->fi, NULL, 0, NULL));
   CHECK_INT(t->host.ncalls, 2);
   CHECK_INT(t->s.nwaiting, 0);
-  canon_store_free(&t->s);
+  canon_Store_free(&t->s);
   sg_instance_free(&t->inst);
   sg_instance_free(&t->host.inst);
   canon_type_arena_free(t->arena);

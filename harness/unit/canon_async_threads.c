@@ -15,11 +15,11 @@ enum { EV_FUTURE_READ = 4 };
 typedef struct thr {
   unit_ctx *u;
   canon_Store s;
-  canon_instance inst;
+  canon_ComponentInstance inst;
   uint8_t mem_b[8];
   sg_mem mem;
-  canon_options opts;
-  canon_functype ft;
+  canon_CanonicalOptions opts;
+  canon_FuncType ft;
   canon_lifted l;
   canon_funcinst fi;
   sg_table ftbl;
@@ -37,7 +37,7 @@ SG_CORE(thr_func1) {
 SG_CORE(thr_func2) {
   thr *t = env;
   SG_BEGIN(t->u, &t->inst);
-  CHECK_INT(sg_thread_switch(&g, CANON_YIELD_THEN_RESUME, true,
+  CHECK_INT(sg_thread_switch(&g, canon_thread_yield_then_resume, true,
                              (uint32_t)args[0]),
             0);
   return SG_END;
@@ -67,9 +67,9 @@ SG_CORE(thr_main) {
   CHECK_INT(nargs, 0);
   uint32_t mainthreadi = sg_thread_index(&g);
   uint32_t ti = sg_thread_new_indirect(&g, &t->ftbl, t->fi1, 13);
-  CHECK_INT(sg_thread_switch(&g, CANON_YIELD_THEN_RESUME, true, ti), 0);
+  CHECK_INT(sg_thread_switch(&g, canon_thread_yield_then_resume, true, ti), 0);
   ti = sg_thread_new_indirect(&g, &t->ftbl, t->fi2, mainthreadi);
-  CHECK_INT(sg_thread_switch(&g, CANON_SUSPEND_THEN_RESUME, true, ti), 0);
+  CHECK_INT(sg_thread_switch(&g, canon_thread_suspend_then_resume, true, ti), 0);
   ti = sg_thread_new_indirect(&g, &t->ftbl, t->fi3, mainthreadi);
   sg_thread_resume_later(&g, ti);
   CHECK_INT(sg_thread_suspend(&g, true), 0);
@@ -87,11 +87,11 @@ SG_CORE(thr_main) {
 TEST(threads) {
   thr *t = calloc(1, sizeof *t);
   t->u = u;
-  canon_store_init(&t->s);
-  canon_instance_init(&t->inst, &t->s, NULL);
+  canon_Store_init(&t->s);
+  canon_ComponentInstance_init(&t->inst, &t->s, NULL);
   sg_mem_init(&t->mem, t->mem_b, sizeof t->mem_b);
   t->opts = sg_opts(&t->mem, false, false);
-  t->ft = (canon_functype){NULL, 0, SG_U8, true};
+  t->ft = (canon_FuncType){NULL, 0, SG_U8, true};
   sg_table_init(&t->ftbl);
   t->fi1 = sg_table_add(&t->ftbl, thr_func1, t);
   t->fi2 = sg_table_add(&t->ftbl, thr_func2, t);
@@ -103,7 +103,7 @@ TEST(threads) {
   CHECK(got && got->kind == CANON_U8 && got->u.u == 42);
   CHECK_INT(t->s.nwaiting, 0);
   canon_value_free(got);
-  canon_store_free(&t->s);
+  canon_Store_free(&t->s);
   sg_instance_free(&t->inst);
   free(t);
 }
@@ -114,11 +114,11 @@ TEST(threads) {
 typedef struct sth {
   unit_ctx *u;
   canon_Store s;
-  canon_instance inst;
+  canon_ComponentInstance inst;
   uint8_t mem_b[8];
   sg_mem mem;
-  canon_options opts, sync_opts;
-  canon_functype ft, async_ft;
+  canon_CanonicalOptions opts, sync_opts;
+  canon_FuncType ft, async_ft;
   canon_lifted l, async_l;
   canon_funcinst fi, async_fi;
   sg_table ftbl;
@@ -201,10 +201,10 @@ SG_CORE(sth_5_1) {
   CHECK_INT(args[0], 171);
   while (g.ok && t->ping5 < 3) {
     CHECK_INT(t->ping5, t->pong5);
-    sg_thread_switch(&g, CANON_YIELD_THEN_PROMOTE, false, t->threadi5_2);
+    sg_thread_switch(&g, canon_thread_yield_then_promote, false, t->threadi5_2);
     CHECK_INT(t->ping5, t->pong5);
     sg_thread_resume_later(&g, t->threadi5_2);
-    sg_thread_switch(&g, CANON_YIELD_THEN_PROMOTE, false, t->threadi5_2);
+    sg_thread_switch(&g, canon_thread_yield_then_promote, false, t->threadi5_2);
     CHECK_INT(t->ping5, t->pong5 - 1);
     t->ping5++;
   }
@@ -219,7 +219,7 @@ SG_CORE(sth_5_2) {
   CHECK_INT(args[0], 172);
   while (g.ok && t->pong5 < 3) {
     t->pong5++;
-    sg_thread_switch(&g, CANON_SUSPEND_THEN_PROMOTE, false, t->threadi5_1);
+    sg_thread_switch(&g, canon_thread_suspend_then_promote, false, t->threadi5_1);
   }
   return SG_END;
 }
@@ -278,14 +278,14 @@ static void sync_threads_seed(unit_ctx *u, canon_sched_policy policy,
                               uint64_t seed) {
   sth *t = calloc(1, sizeof *t);
   t->u = u;
-  canon_store_init(&t->s);
+  canon_Store_init(&t->s);
   canon_sched_init(&t->s.sched, policy, seed);
-  canon_instance_init(&t->inst, &t->s, NULL);
+  canon_ComponentInstance_init(&t->inst, &t->s, NULL);
   sg_mem_init(&t->mem, t->mem_b, sizeof t->mem_b);
   t->opts = sg_opts(&t->mem, false, true);
   t->sync_opts = sg_opts(NULL, false, false);
-  t->ft = (canon_functype){NULL, 0, SG_U8, false};
-  t->async_ft = (canon_functype){NULL, 0, SG_U32, true};
+  t->ft = (canon_FuncType){NULL, 0, SG_U8, false};
+  t->async_ft = (canon_FuncType){NULL, 0, SG_U32, true};
   sg_table_init(&t->ftbl);
   t->fi1_1 = sg_table_add(&t->ftbl, sth_1_1, t);
   t->fi1_2 = sg_table_add(&t->ftbl, sth_1_2, t);
@@ -307,7 +307,7 @@ static void sync_threads_seed(unit_ctx *u, canon_sched_policy policy,
 
   /* lift_and_run of the sync-typed function, with our own OnResolve */
   canon_call_hooks hooks = {t, sth_on_start, sth_on_resolve};
-  canon_task *on_cancel = NULL;
+  canon_Task *on_cancel = NULL;
   t->s.nesting_depth++;
   bool ok = t->fi.call(t->fi.env, &hooks, NULL, &on_cancel, &trap);
   t->s.nesting_depth--;
@@ -320,7 +320,7 @@ static void sync_threads_seed(unit_ctx *u, canon_sched_policy policy,
   CHECK_INT(t->ping5, 3);
   CHECK_INT(t->pong5, 3);
   CHECK_INT(t->s.nwaiting, 0);
-  canon_store_free(&t->s);
+  canon_Store_free(&t->s);
   sg_instance_free(&t->inst);
   free(t);
 }

@@ -14,38 +14,38 @@
 
 TEST(entering_sets) {
   canon_Store st;
-  canon_store_init(&st);
-  canon_instance p, c1, c2, c3;
-  canon_instance_init(&p, &st, NULL);
-  canon_instance_init(&c1, &st, &p);
-  canon_instance_init(&c2, &st, &p);
-  canon_instance_init(&c3, &st, &p);
+  canon_Store_init(&st);
+  canon_ComponentInstance p, c1, c2, c3;
+  canon_ComponentInstance_init(&p, &st, NULL);
+  canon_ComponentInstance_init(&c1, &st, &p);
+  canon_ComponentInstance_init(&c2, &st, &p);
+  canon_ComponentInstance_init(&c3, &st, &p);
   /* host --> M1 (in P): entering_set(None) = {P} */
-  CHECK(canon_may_enter_from(&p, NULL));
-  canon_enter_from(&p, NULL);
+  CHECK(canon_ComponentInstance_may_enter_from(&p, NULL));
+  canon_ComponentInstance_enter_from(&p, NULL);
   CHECK(!p.may_enter);
   /* P --> C1: entering_set(P) = {C1} */
-  CHECK(canon_may_enter_from(&c1, &p));
-  canon_enter_from(&c1, &p);
+  CHECK(canon_ComponentInstance_may_enter_from(&c1, &p));
+  canon_ComponentInstance_enter_from(&c1, &p);
   CHECK(!c1.may_enter && !p.may_enter);
   /* C1 --> C2: {C2} */
-  CHECK(canon_may_enter_from(&c2, &c1));
-  canon_enter_from(&c2, &c1);
+  CHECK(canon_ComponentInstance_may_enter_from(&c2, &c1));
+  canon_ComponentInstance_enter_from(&c2, &c1);
   /* C2 --> M2 (in P): the entering set is empty, no trap */
-  CHECK(canon_may_enter_from(&p, &c2));
+  CHECK(canon_ComponentInstance_may_enter_from(&p, &c2));
   /* M2 (in P) --> C1 again: {C1}, already entered: trap */
-  CHECK(!canon_may_enter_from(&c1, &p));
+  CHECK(!canon_ComponentInstance_may_enter_from(&c1, &p));
   /* host --> C3 while P is entered: {C3, P}: trap */
-  CHECK(!canon_may_enter_from(&c3, NULL));
-  canon_leave_to(&c2, &c1);
-  canon_leave_to(&c1, &p);
-  canon_leave_to(&p, NULL);
+  CHECK(!canon_ComponentInstance_may_enter_from(&c3, NULL));
+  canon_ComponentInstance_leave_to(&c2, &c1);
+  canon_ComponentInstance_leave_to(&c1, &p);
+  canon_ComponentInstance_leave_to(&p, NULL);
   CHECK(p.may_enter && c1.may_enter && c2.may_enter && c3.may_enter);
-  canon_instance_free(&p);
-  canon_instance_free(&c1);
-  canon_instance_free(&c2);
-  canon_instance_free(&c3);
-  canon_store_free(&st);
+  canon_ComponentInstance_free(&p);
+  canon_ComponentInstance_free(&c1);
+  canon_ComponentInstance_free(&c2);
+  canon_ComponentInstance_free(&c3);
+  canon_Store_free(&st);
 }
 
 /* ---- scripted core callees ---------------------------------------------- */
@@ -59,7 +59,7 @@ typedef struct script {
   bool post_saw_may_leave;
   uint64_t ret;       /* the core result to return */
   /* resource.drop the borrow handle args[0] before returning */
-  const canon_resource_type *drop_rt;
+  const canon_ResourceType *drop_rt;
 } script;
 
 static bool record_call(void *env, const uint64_t *args, uint32_t nargs,
@@ -93,17 +93,17 @@ TEST(lift_scalars_with_post_return) {
   guest_init(&g, CANON_FLAT_I32, CANON_UTF8, 4096);
   canon_field ps[] = {{"a", canon_type_prim(CANON_U32)},
                       {"b", canon_type_prim(CANON_S8)}};
-  canon_functype ft = {ps, 2, canon_type_prim(CANON_U64), false};
+  canon_FuncType ft = {ps, 2, canon_type_prim(CANON_U64), false};
   script s = {.g = &g, .ret = 0x1122334455667788ull};
   canon_lifted l = {&ft, &g.opts, &g.inst, {&s, record_call},
                     {&s, record_post}, {NULL, NULL}};
-  canon_funcinst f = canon_lifted_funcinst(&l);
+  canon_funcinst f = canon_Store_lift(&l);
   canon_value *args[] = {canon_value_uint(CANON_U32, 7),
                          canon_value_sint(CANON_S8, -1)};
   canon_value **res = NULL;
   uint32_t nres = 0;
   canon_trap trap = {0};
-  CHECK(canon_host_invoke(&g.store, &f, args, 2, &res, &nres, &trap));
+  CHECK(canon_Store_invoke(&g.store, &f, args, 2, &res, &nres, &trap));
   CHECK_INT(s.calls, 1);
   CHECK_INT(s.nargs, 2);
   CHECK_INT(s.args[0], 7);
@@ -131,25 +131,25 @@ TEST(lift_scalars_with_post_return) {
 TEST(lift_string_result_through_memory) {
   canon_guest g;
   guest_init(&g, CANON_FLAT_I32, CANON_UTF8, 4096);
-  canon_functype ft = {NULL, 0, canon_type_prim(CANON_STRING), false};
+  canon_FuncType ft = {NULL, 0, canon_type_prim(CANON_STRING), false};
   memcpy(g.mem + 100, "hi!", 3);
   put32(&g, 200, 100);
   put32(&g, 204, 3);
   script s = {.g = &g, .ret = 200};
   canon_lifted l = {&ft, &g.opts, &g.inst, {&s, record_call}, {NULL, NULL},
                     {NULL, NULL}};
-  canon_funcinst f = canon_lifted_funcinst(&l);
+  canon_funcinst f = canon_Store_lift(&l);
   canon_value **res = NULL;
   uint32_t nres = 0;
   canon_trap trap = {0};
-  CHECK(canon_host_invoke(&g.store, &f, NULL, 0, &res, &nres, &trap));
+  CHECK(canon_Store_invoke(&g.store, &f, NULL, 0, &res, &nres, &trap));
   CHECK_INT(nres, 1);
   if (nres == 1) CHECK_STR(res[0]->u.str.utf8, "hi!");
   for (uint32_t i = 0; i < nres; i++) canon_value_free(res[i]);
   free(res);
   /* a misaligned result pointer traps */
   s.ret = 201;
-  CHECK(!canon_host_invoke(&g.store, &f, NULL, 0, &res, &nres, &trap));
+  CHECK(!canon_Store_invoke(&g.store, &f, NULL, 0, &res, &nres, &trap));
   CHECK_STR(trap.msg, "unaligned pointer");
   guest_free(&g);
 }
@@ -162,17 +162,17 @@ TEST(lower_string_param_between_guests) {
   guest_init(&c, CANON_FLAT_I32, CANON_UTF8, 4096);
   guest_init(&g, CANON_FLAT_I32, CANON_UTF8, 4096);
   canon_field ps[] = {{"s", canon_type_prim(CANON_STRING)}};
-  canon_functype ft = {ps, 1, canon_type_prim(CANON_U32), false};
+  canon_FuncType ft = {ps, 1, canon_type_prim(CANON_U32), false};
   script s = {.g = &g, .ret = 3};
   canon_lifted l = {&ft, &g.opts, &g.inst, {&s, record_call}, {NULL, NULL},
                     {NULL, NULL}};
-  canon_funcinst f = canon_lifted_funcinst(&l);
+  canon_funcinst f = canon_Store_lift(&l);
   memcpy(c.mem + 16, "abc", 3);
   uint64_t flat_args[] = {16, 3};
   canon_core_vec out = {0};
   canon_trap trap = {0};
   c.inst.may_enter = false; /* C is running (Store.lift entered it) */
-  CHECK(canon_lower_call(&f, &c.opts, &c.inst, flat_args, 2, &out, &trap));
+  CHECK(canon_lower(&f, &c.opts, &c.inst, flat_args, 2, &out, &trap));
   CHECK_INT(out.n, 1);
   if (out.n == 1) CHECK_INT(out.v[0], 3);
   /* G's realloc(0, 0, 1, 3) gave 1024 (the bump start) */
@@ -186,13 +186,13 @@ TEST(lower_string_param_between_guests) {
   canon_core_vec_free(&out);
   /* canon_lower: trap_if(not inst.may_leave) */
   c.inst.may_leave = false;
-  CHECK(!canon_lower_call(&f, &c.opts, &c.inst, flat_args, 2, &out, &trap));
+  CHECK(!canon_lower(&f, &c.opts, &c.inst, flat_args, 2, &out, &trap));
   CHECK_STR(trap.msg, "cannot leave component instance");
   c.inst.may_leave = true;
   /* Store.lift: trap_if(not inst.may_enter_from(caller)) */
   trap = (canon_trap){0};
   g.inst.may_enter = false;
-  CHECK(!canon_lower_call(&f, &c.opts, &c.inst, flat_args, 2, &out, &trap));
+  CHECK(!canon_lower(&f, &c.opts, &c.inst, flat_args, 2, &out, &trap));
   CHECK_STR(trap.msg, "cannot enter component instance");
   canon_core_vec_free(&out);
   guest_free(&c);
@@ -207,23 +207,23 @@ TEST(borrow_scope) {
   guest_init(&c, CANON_FLAT_I32, CANON_UTF8, 4096);
   guest_init(&g, CANON_FLAT_I32, CANON_UTF8, 4096);
   guest_init(&r, CANON_FLAT_I32, CANON_UTF8, 4096);
-  canon_resource_type rt = {&r.inst, NULL, "R"}; /* defined by a third */
+  canon_ResourceType rt = {&r.inst, NULL, "R"}; /* defined by a third */
   canon_type_arena *a = canon_type_arena_new();
   canon_field ps[] = {{"r", canon_type_borrow(a, &rt)}};
-  canon_functype ft = {ps, 1, NULL, false};
+  canon_FuncType ft = {ps, 1, NULL, false};
   uint32_t h = 0;
   canon_trap trap = {0};
-  CHECK(canon_resource_new_handle(&c.inst.handles, &rt, 42, &h, &trap));
+  CHECK(canon_Table_resource_new(&c.inst.handles, &rt, 42, &h, &trap));
   CHECK_INT(h, 1);
   script s = {.g = &g};
   canon_lifted l = {&ft, &g.opts, &g.inst, {&s, record_call}, {NULL, NULL},
                     {NULL, NULL}};
-  canon_funcinst f = canon_lifted_funcinst(&l);
+  canon_funcinst f = canon_Store_lift(&l);
   uint64_t flat_args[] = {h};
   canon_core_vec out = {0};
   c.inst.may_enter = false;
   /* G keeps the borrow: trap at the end of the call */
-  CHECK(!canon_lower_call(&f, &c.opts, &c.inst, flat_args, 1, &out, &trap));
+  CHECK(!canon_lower(&f, &c.opts, &c.inst, flat_args, 1, &out, &trap));
   CHECK_STR(trap.msg, "borrow handles still remain at the end of the call");
   CHECK_INT(s.args[0], 1); /* G's first handle index */
   /* A fresh G that drops it: fine, and C's handle is no longer lent */
@@ -232,24 +232,24 @@ TEST(borrow_scope) {
   script s2 = {.g = &g2, .drop_rt = &rt};
   canon_lifted l2 = {&ft, &g2.opts, &g2.inst, {&s2, record_call},
                      {NULL, NULL}, {NULL, NULL}};
-  canon_funcinst f2 = canon_lifted_funcinst(&l2);
+  canon_funcinst f2 = canon_Store_lift(&l2);
   trap = (canon_trap){0};
   canon_guest c2;
   guest_init(&c2, CANON_FLAT_I32, CANON_UTF8, 4096);
-  CHECK(canon_resource_new_handle(&c2.inst.handles, &rt, 43, &h, &trap));
-  CHECK(canon_lower_call(&f2, &c2.opts, &c2.inst, flat_args, 1, &out, &trap));
+  CHECK(canon_Table_resource_new(&c2.inst.handles, &rt, 43, &h, &trap));
+  CHECK(canon_lower(&f2, &c2.opts, &c2.inst, flat_args, 1, &out, &trap));
   canon_table_entry e;
-  CHECK(canon_table_get(&c2.inst.handles, h, &e, &trap));
-  CHECK_INT(((canon_resource_handle *)e.obj)->num_lends, 0);
+  CHECK(canon_Table_get(&c2.inst.handles, h, &e, &trap));
+  CHECK_INT(((canon_ResourceHandle *)e.obj)->num_lends, 0);
   /* so C2 may drop it now (no destructor: rt.dtor is None) */
   CHECK(canon_resource_drop(&c2.inst, &rt, h, &trap));
   canon_core_vec_free(&out);
   canon_table_entry left;
   /* the handle C lent stays lent (the call trapped: no deliver_resolve) */
-  CHECK(canon_table_get(&c.inst.handles, 1, &left, &trap));
+  CHECK(canon_Table_get(&c.inst.handles, 1, &left, &trap));
   free(left.obj);
   /* G still holds the borrow handle it never dropped */
-  CHECK(canon_table_get(&g.inst.handles, 1, &left, &trap));
+  CHECK(canon_Table_get(&g.inst.handles, 1, &left, &trap));
   free(left.obj);
   guest_free(&c);
   guest_free(&c2);
@@ -267,7 +267,7 @@ TEST(resource_drop_calls_dtor) {
   guest_init(&impl, CANON_FLAT_I32, CANON_UTF8, 4096);
   script s = {.g = &impl};
   canon_core_callee dtor = {&s, record_call};
-  canon_resource_type rt = {&impl.inst, &dtor, "R"};
+  canon_ResourceType rt = {&impl.inst, &dtor, "R"};
   canon_trap trap = {0};
   uint32_t h1 = 0, h2 = 0;
   CHECK(canon_resource_new(&c.inst, &rt, 7, &h1, &trap));

@@ -13,11 +13,11 @@
 /* lift_flat of t from n core values; checks that all were consumed */
 static canon_value *lift(unit_ctx *u, canon_guest *g, const canon_type *t,
                          const uint64_t *vals, uint32_t n) {
-  canon_core_iter vi;
-  canon_core_iter_init(&vi, vals, n);
+  canon_CoreValueIter vi;
+  canon_CoreValueIter_init(&vi, vals, n);
   canon_value *v = NULL;
   if (!canon_lift_flat(&g->cx, &vi, t, &v)) return NULL;
-  CHECK(canon_core_iter_done(&vi));
+  CHECK(canon_CoreValueIter_done(&vi));
   return v;
 }
 
@@ -227,43 +227,43 @@ TEST(flat_values_limits) {
   canon_core_vec_free(&out);
   /* lift_flat_values reads the tuple back from that pointer */
   canon_value *back[17] = {0};
-  canon_core_iter vi;
+  canon_CoreValueIter vi;
   uint64_t p = 1024;
-  canon_core_iter_init(&vi, &p, 1);
+  canon_CoreValueIter_init(&vi, &p, 1);
   CHECK(canon_lift_flat_values(&g.cx, 16, &vi, ts, 17, back));
-  CHECK(canon_core_iter_done(&vi));
+  CHECK(canon_CoreValueIter_done(&vi));
   for (int i = 0; i < 17; i++) {
     CHECK(canon_value_equal(back[i], vs[i]));
     canon_value_free(back[i]);
   }
   /* ... and lifting 16 takes them flat */
-  canon_core_iter_init(&vi, flat, 16);
+  canon_CoreValueIter_init(&vi, flat, 16);
   CHECK(canon_lift_flat_values(&g.cx, 16, &vi, ts, 16, back));
   CHECK_INT(back[3]->u.u, 103);
   for (int i = 0; i < 16; i++) canon_value_free(back[i]);
   /* trap_if(ptr != align_to(ptr, alignment(tuple_type))) */
   p = 1026;
-  canon_core_iter_init(&vi, &p, 1);
+  canon_CoreValueIter_init(&vi, &p, 1);
   CHECK(!canon_lift_flat_values(&g.cx, 16, &vi, ts, 17, back));
   CHECK_STR(g.cx.trap.msg, "unaligned pointer");
   guest_reset(&g);
   /* trap_if(ptr + elem_size(tuple_type) > len(memory)) */
   p = GUEST_MEM - 64;
-  canon_core_iter_init(&vi, &p, 1);
+  canon_CoreValueIter_init(&vi, &p, 1);
   CHECK(!canon_lift_flat_values(&g.cx, 16, &vi, ts, 17, back));
   CHECK_INT(g.cx.trap.kind, CANON_TRAP_OUT_OF_BOUNDS);
   guest_reset(&g);
   /* an out-param (canon lower's caller-allocated space): no realloc, no
    * flat values, the checks apply to the caller's pointer */
   p = 2000;
-  canon_core_iter_init(&vi, &p, 1);
+  canon_CoreValueIter_init(&vi, &p, 1);
   CHECK(canon_lower_flat_values(&g.cx, 16, (const canon_value *const *)vs, ts,
                                 17, &vi, &out));
   CHECK_INT(out.n, 0);
   CHECK_INT(g.ncalls, 0);
   CHECK_INT(get32(&g, 2000), 100);
   p = 2002;
-  canon_core_iter_init(&vi, &p, 1);
+  canon_CoreValueIter_init(&vi, &p, 1);
   CHECK(!canon_lower_flat_values(&g.cx, 16, (const canon_value *const *)vs, ts,
                                  17, &vi, &out));
   CHECK_INT(g.cx.trap.kind, CANON_TRAP_UNALIGNED);

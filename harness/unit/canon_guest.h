@@ -10,7 +10,7 @@
  *               trap slot it reports through, and whether it has trapped.
  *               Every sg_* built-in wrapper does nothing once a call
  *               trapped, so a script stops at its first trap and the trap
- *               travels to canon_host_invoke like a core trap would.
+ *               travels to canon_Store_invoke like a core trap would.
  *   sg_host     a host function (FuncInst) whose body runs on a new thread
  *               of a new task, calls OnStart and OnResolve itself, and
  *               may wait (cancellably) on a flag.
@@ -46,7 +46,7 @@ typedef struct sg_mem {
   uint8_t *b;
   uint64_t len;
   uint64_t bump; /* next free byte for the realloc */
-  canon_memory m;
+  canon_MemInst m;
   canon_realloc realloc;
 } sg_mem;
 
@@ -82,14 +82,14 @@ static inline void sg_mem_init(sg_mem *m, uint8_t *bytes, uint64_t len) {
   memset(m, 0, sizeof *m);
   m->b = bytes;
   m->len = len;
-  m->m = (canon_memory){m, NULL, CANON_FLAT_I32, sg_mem_size, sg_mem_read,
+  m->m = (canon_MemInst){m, NULL, CANON_FLAT_I32, sg_mem_size, sg_mem_read,
                         sg_mem_write};
   m->realloc = (canon_realloc){m, sg_mem_realloc};
 }
 
 /* CanonicalOptions: memory (NULL: none), with or without realloc, async. */
-static inline canon_options sg_opts(sg_mem *m, bool with_realloc, bool async_) {
-  canon_options o;
+static inline canon_CanonicalOptions sg_opts(sg_mem *m, bool with_realloc, bool async_) {
+  canon_CanonicalOptions o;
   memset(&o, 0, sizeof o);
   o.string_encoding = CANON_UTF8;
   o.memory = m ? &m->m : NULL;
@@ -115,9 +115,9 @@ typedef bool (*sg_core_fn)(void *env, const uint64_t *args, uint32_t nargs,
 
 /* Store.lift(core, ft, opts, inst): fills *l (which must outlive the
  * returned FuncInst).  callback NULL: none. */
-static inline canon_funcinst sg_lift(canon_lifted *l, const canon_functype *ft,
-                                     const canon_options *opts,
-                                     canon_instance *inst, sg_core_fn core,
+static inline canon_funcinst sg_lift(canon_lifted *l, const canon_FuncType *ft,
+                                     const canon_CanonicalOptions *opts,
+                                     canon_ComponentInstance *inst, sg_core_fn core,
                                      sg_core_fn callback, void *env) {
   memset(l, 0, sizeof *l);
   l->ft = ft;
@@ -125,14 +125,14 @@ static inline canon_funcinst sg_lift(canon_lifted *l, const canon_functype *ft,
   l->inst = inst;
   l->callee = (canon_core_callee){env, core};
   if (callback) l->callback = (canon_core_callee){env, callback};
-  return canon_lifted_funcinst(l);
+  return canon_Store_lift(l);
 }
 
 /* ---- the frame of a core function ----------------------------------------- */
 
 typedef struct sg {
   unit_ctx *u;
-  canon_instance *inst; /* the instance whose core code this is */
+  canon_ComponentInstance *inst; /* the instance whose core code this is */
   canon_trap *trap;
   bool ok;
 } sg;
@@ -159,7 +159,7 @@ static inline bool sg_done(sg *g, bool ok) {
   return ok;
 }
 
-static inline canon_thread *sg_thread(sg *g) { return g->inst->store->current; }
+static inline canon_Thread *sg_thread(sg *g) { return g->inst->store->current; }
 
 static inline bool sg_flag_is_set(void *env) { return *(bool *)env; }
 
@@ -167,7 +167,7 @@ static inline bool sg_flag_is_set(void *env) { return *(bool *)env; }
 static inline void sg_wait_until(sg *g, canon_ready_fn ready, void *env) {
   bool cancelled = false;
   if (g->ok)
-    sg_done(g, canon_thread_wait_until(sg_thread(g), ready, env, false,
+    sg_done(g, canon_Thread_wait_until(sg_thread(g), ready, env, false,
                                        &cancelled, g->trap));
 }
 
@@ -188,18 +188,18 @@ static inline void sg_backpressure_dec(sg *g) {
 
 /* task.return with no value (t NULL) or one flat value. */
 static inline void sg_task_return(sg *g, const canon_type *t,
-                                  const canon_options *opts, uint64_t v) {
+                                  const canon_CanonicalOptions *opts, uint64_t v) {
   if (g->ok)
-    sg_done(g, canon_task_return_builtin(g->inst, t, opts, &v, t ? 1 : 0,
+    sg_done(g, canon_task_return(g->inst, t, opts, &v, t ? 1 : 0,
                                          g->trap));
 }
 static inline void sg_task_cancel(sg *g) {
-  if (g->ok) sg_done(g, canon_task_cancel_builtin(g->inst, g->trap));
+  if (g->ok) sg_done(g, canon_task_cancel(g->inst, g->trap));
 }
 
 static inline uint32_t sg_waitable_set_new(sg *g) {
   uint32_t i = 0;
-  if (g->ok) sg_done(g, canon_waitable_set_new_builtin(g->inst, &i, g->trap));
+  if (g->ok) sg_done(g, canon_waitable_set_new(g->inst, &i, g->trap));
   return i;
 }
 static inline uint32_t sg_waitable_set_wait(sg *g, bool cancellable,
@@ -207,7 +207,7 @@ static inline uint32_t sg_waitable_set_wait(sg *g, bool cancellable,
                                             uint64_t ptr) {
   uint32_t r = 0;
   if (g->ok)
-    sg_done(g, canon_waitable_set_wait_builtin(g->inst, cancellable, &m->m,
+    sg_done(g, canon_waitable_set_wait(g->inst, cancellable, &m->m,
                                                si, ptr, &r, g->trap));
   return r;
 }
@@ -216,34 +216,34 @@ static inline uint32_t sg_waitable_set_poll(sg *g, bool cancellable,
                                             uint64_t ptr) {
   uint32_t r = 0;
   if (g->ok)
-    sg_done(g, canon_waitable_set_poll_builtin(g->inst, cancellable, &m->m,
+    sg_done(g, canon_waitable_set_poll(g->inst, cancellable, &m->m,
                                                si, ptr, &r, g->trap));
   return r;
 }
 static inline void sg_waitable_set_drop(sg *g, uint32_t si) {
-  if (g->ok) sg_done(g, canon_waitable_set_drop_builtin(g->inst, si, g->trap));
+  if (g->ok) sg_done(g, canon_waitable_set_drop(g->inst, si, g->trap));
 }
 static inline void sg_waitable_join(sg *g, uint32_t wi, uint32_t si) {
-  if (g->ok) sg_done(g, canon_waitable_join_builtin(g->inst, wi, si, g->trap));
+  if (g->ok) sg_done(g, canon_waitable_join(g->inst, wi, si, g->trap));
 }
 static inline uint32_t sg_subtask_cancel(sg *g, bool async_, uint32_t i) {
   uint32_t r = 0;
   if (g->ok)
-    sg_done(g, canon_subtask_cancel_builtin(g->inst, async_, i, &r, g->trap));
+    sg_done(g, canon_subtask_cancel(g->inst, async_, i, &r, g->trap));
   return r;
 }
 static inline void sg_subtask_drop(sg *g, uint32_t i) {
-  if (g->ok) sg_done(g, canon_subtask_drop_builtin(g->inst, i, g->trap));
+  if (g->ok) sg_done(g, canon_subtask_drop(g->inst, i, g->trap));
 }
 
 /* Store.lower(f, ft, opts, inst)(args): the first core result (0 if none) */
 static inline uint64_t sg_lower(sg *g, const canon_funcinst *f,
-                                const canon_options *opts,
+                                const canon_CanonicalOptions *opts,
                                 const uint64_t *args, uint32_t nargs) {
   canon_core_vec res = {0};
   uint64_t r = 0;
   if (g->ok &&
-      sg_done(g, canon_lower_call(f, opts, g->inst, args, nargs, &res,
+      sg_done(g, canon_lower(f, opts, g->inst, args, nargs, &res,
                                   g->trap)) &&
       res.n > 0)
     r = res.v[0];
@@ -261,27 +261,28 @@ static inline uint32_t sg_thread_index(sg *g) {
 static inline uint32_t sg_thread_yield(sg *g, bool cancellable) {
   uint32_t r = 0;
   if (g->ok)
-    sg_done(g, canon_thread_yield_builtin(g->inst, cancellable, &r, g->trap));
+    sg_done(g, canon_thread_yield(g->inst, cancellable, &r, g->trap));
   return r;
 }
 static inline uint32_t sg_thread_suspend(sg *g, bool cancellable) {
   uint32_t r = 0;
   if (g->ok)
     sg_done(g,
-            canon_thread_suspend_builtin(g->inst, cancellable, &r, g->trap));
+            canon_thread_suspend(g->inst, cancellable, &r, g->trap));
   return r;
 }
-static inline uint32_t sg_thread_switch(sg *g, canon_switch_kind k,
+/* thread.{suspend,yield}-then-{resume,promote}: f is the built-in */
+typedef bool (*sg_switch_fn)(canon_ComponentInstance *, bool, uint32_t,
+                             uint32_t *, canon_trap *);
+static inline uint32_t sg_thread_switch(sg *g, sg_switch_fn f,
                                         bool cancellable, uint32_t i) {
   uint32_t r = 0;
-  if (g->ok)
-    sg_done(g, canon_thread_switch_builtin(g->inst, k, cancellable, i, &r,
-                                           g->trap));
+  if (g->ok) sg_done(g, f(g->inst, cancellable, i, &r, g->trap));
   return r;
 }
 static inline void sg_thread_resume_later(sg *g, uint32_t i) {
   if (g->ok)
-    sg_done(g, canon_thread_resume_later_builtin(g->inst, i, g->trap));
+    sg_done(g, canon_thread_resume_later(g->inst, i, g->trap));
 }
 
 /* A core funcref table of (param i32) functions. */
@@ -323,18 +324,22 @@ static inline uint32_t sg_thread_new_indirect(sg *g, sg_table *t, uint32_t fi,
 static inline void sg_new_ends(sg *g, bool future, const canon_type *t,
                                uint32_t *r, uint32_t *w) {
   uint64_t packed = 0;
-  if (g->ok) sg_done(g, canon_stream_new(g->inst, future, t, &packed, g->trap));
+  if (g->ok)
+    sg_done(g, (future ? canon_future_new : canon_stream_new)(g->inst, t,
+                                                              &packed, g->trap));
   *r = (uint32_t)packed;
   *w = (uint32_t)(packed >> 32);
 }
 /* {stream,future}.{read,write} */
 static inline uint32_t sg_copy(sg *g, bool future, bool readable,
-                               const canon_type *t, const canon_options *opts,
+                               const canon_type *t, const canon_CanonicalOptions *opts,
                                uint32_t i, uint64_t ptr, uint64_t n) {
   uint32_t r = 0;
   if (g->ok)
-    sg_done(g, canon_copy_builtin(g->inst, future, readable, t, opts, i, ptr,
-                                  n, &r, g->trap));
+    sg_done(g, future ? (readable ? canon_future_read : canon_future_write)(
+                            g->inst, t, opts, i, ptr, &r, g->trap)
+                      : (readable ? canon_stream_read : canon_stream_write)(
+                            g->inst, t, opts, i, ptr, n, &r, g->trap));
   return r;
 }
 #define sg_future_read(g, t, o, i, p) sg_copy(g, true, true, t, o, i, p, 1)
@@ -348,16 +353,22 @@ static inline uint32_t sg_cancel_copy(sg *g, bool future, bool readable,
                                       uint32_t i) {
   uint32_t r = 0;
   if (g->ok)
-    sg_done(g, canon_cancel_copy_builtin(g->inst, future, readable, t, async_,
-                                         i, &r, g->trap));
+    sg_done(g, (future ? (readable ? canon_future_cancel_read
+                                   : canon_future_cancel_write)
+                        : (readable ? canon_stream_cancel_read
+                                    : canon_stream_cancel_write))(
+                   g->inst, t, async_, i, &r, g->trap));
   return r;
 }
 /* {stream,future}.drop-{readable,writable} */
 static inline void sg_drop_end(sg *g, bool future, bool readable,
                                const canon_type *t, uint32_t i) {
   if (g->ok)
-    sg_done(g, canon_copy_end_drop_builtin(g->inst, future, readable, t, i,
-                                           g->trap));
+    sg_done(g, (future ? (readable ? canon_future_drop_readable
+                                   : canon_future_drop_writable)
+                        : (readable ? canon_stream_drop_readable
+                                    : canon_stream_drop_writable))(
+                   g->inst, t, i, g->trap));
 }
 
 /* The (result, progress) of a packed stream copy result. */
@@ -371,10 +382,10 @@ typedef struct sg_host sg_host;
 /* One call of a host function, as its body sees it. */
 typedef struct sg_host_call {
   sg_host *h;
-  canon_task *task;
-  canon_thread *thread;
+  canon_Task *task;
+  canon_Thread *thread;
   canon_call_hooks hooks;
-  canon_instance *caller;
+  canon_ComponentInstance *caller;
   bool resolved;
 } sg_host_call;
 
@@ -382,9 +393,9 @@ typedef bool (*sg_host_body)(sg_host_call *c, void *env, canon_trap *trap);
 
 #define SG_HOST_MAX_CALLS 4
 struct sg_host {
-  canon_instance inst; /* the host's own instance (the spec makes one per
+  canon_ComponentInstance inst; /* the host's own instance (the spec makes one per
                           call; one per host function is enough here) */
-  canon_options opts;  /* CanonicalOptions(): all defaults */
+  canon_CanonicalOptions opts;  /* CanonicalOptions(): all defaults */
   canon_lifted lifted; /* what the host task is made from (no core code) */
   sg_host_body body;
   void *env;
@@ -407,17 +418,17 @@ static inline bool sg_host_resolve(sg_host_call *c, canon_value *const *vs,
   if (!c->hooks.on_resolve(c->hooks.env, vs ? vs : none, n, trap))
     return false;
   c->resolved = true;
-  canon_task_unref(c->task);
+  canon_Task_unref(c->task);
   return true;
 }
 /* wait_until(ready, cancellable = True); *cancelled: Cancelled */
 static inline bool sg_host_wait_until(sg_host_call *c, canon_ready_fn ready,
                                       void *env, bool *cancelled,
                                       canon_trap *trap) {
-  return canon_thread_wait_until(c->thread, ready, env, true, cancelled, trap);
+  return canon_Thread_wait_until(c->thread, ready, env, true, cancelled, trap);
 }
 
-static inline bool sg_host_thread(canon_thread *self, void *env,
+static inline bool sg_host_thread(canon_Thread *self, void *env,
                                   canon_trap *trap) {
   (void)self;
   sg_host_call *c = env;
@@ -429,8 +440,8 @@ static inline bool sg_host_thread(canon_thread *self, void *env,
  * cancelling it (Task.request_cancellation of an INITIAL task) resumes
  * that thread with Cancelled.TRUE, as the spec's host on_cancel does. */
 static inline bool sg_host_call_fn(void *env, const canon_call_hooks *hooks,
-                                   canon_instance *caller,
-                                   canon_task **on_cancel, canon_trap *trap) {
+                                   canon_ComponentInstance *caller,
+                                   canon_Task **on_cancel, canon_trap *trap) {
   sg_host *h = env;
   canon_Store *s = h->inst.store;
   *on_cancel = NULL;
@@ -440,23 +451,23 @@ static inline bool sg_host_call_fn(void *env, const canon_call_hooks *hooks,
   c->h = h;
   c->hooks = *hooks;
   c->caller = caller;
-  c->task = canon_task_new(s, &h->lifted, hooks);
-  c->thread = canon_thread_new(s, c->task, sg_host_thread, c, trap);
+  c->task = canon_Task_new(s, &h->lifted, hooks);
+  c->thread = canon_Thread_new(s, c->task, sg_host_thread, c, trap);
   if (!c->thread) return false;
   c->task->implicit_thread = c->thread;
-  canon_task *task = c->task;
-  canon_task_ref(task); /* this frame's */
-  bool ok = canon_thread_resume(c->thread, false, trap);
+  canon_Task *task = c->task;
+  canon_Task_ref(task); /* this frame's */
+  bool ok = canon_Thread_resume(c->thread, false, trap);
   if (ok && !c->resolved) *on_cancel = task;
-  canon_task_unref(task);
+  canon_Task_unref(task);
   return ok;
 }
 
 static inline void sg_host_init(sg_host *h, canon_Store *s,
-                                const canon_functype *ft, sg_host_body body,
+                                const canon_FuncType *ft, sg_host_body body,
                                 void *env) {
   memset(h, 0, sizeof *h);
-  canon_instance_init(&h->inst, s, NULL);
+  canon_ComponentInstance_init(&h->inst, s, NULL);
   h->opts.string_encoding = CANON_UTF8;
   h->lifted.ft = ft;
   h->lifted.opts = &h->opts;
@@ -475,21 +486,21 @@ static inline void sg_host_init(sg_host *h, canon_Store *s,
  * (async, so they never block) while no thread is current.  Between
  * sg_outside_begin and sg_outside_end the running guest is paused, as the
  * Python guest is while its host thread works. */
-static inline canon_thread *sg_outside_begin(canon_Store *s) {
-  canon_thread *t = s->current;
+static inline canon_Thread *sg_outside_begin(canon_Store *s) {
+  canon_Thread *t = s->current;
   s->current = NULL;
   return t;
 }
-static inline void sg_outside_end(canon_Store *s, canon_thread *t) {
+static inline void sg_outside_end(canon_Store *s, canon_Thread *t) {
   s->current = t;
 }
 
 /* A copy end in inst's table (NULL if there is none of that kind). */
-static inline canon_copy_end *sg_end(canon_instance *inst, uint32_t i,
+static inline canon_CopyEnd *sg_end(canon_ComponentInstance *inst, uint32_t i,
                                      canon_entry_kind kind) {
   void *obj = NULL;
   canon_trap trap = {0};
-  if (!canon_table_get_kind(&inst->handles, i, kind, &obj, &trap)) return NULL;
+  if (!canon_Table_get_kind(&inst->handles, i, kind, &obj, &trap)) return NULL;
   return obj;
 }
 
@@ -497,22 +508,22 @@ static inline canon_copy_end *sg_end(canon_instance *inst, uint32_t i,
 
 /* Frees what a scenario left in inst's handle table (as interp/ does when
  * a component instance goes), then the tables. */
-static inline void sg_instance_free(canon_instance *inst) {
-  canon_table *t = &inst->handles;
+static inline void sg_instance_free(canon_ComponentInstance *inst) {
+  canon_Table *t = &inst->handles;
   for (uint32_t i = 0; i < t->len; i++) {
     void *obj = t->array[i].obj;
     if (!obj) continue;
     switch (t->array[i].kind) {
-    case CANON_ENTRY_SUBTASK: canon_subtask_free(obj); break;
-    case CANON_ENTRY_WAITABLE_SET: canon_waitable_set_free(obj); break;
+    case CANON_ENTRY_SUBTASK: canon_Subtask_free(obj); break;
+    case CANON_ENTRY_WAITABLE_SET: canon_WaitableSet_free(obj); break;
     case CANON_ENTRY_STREAM_READABLE:
     case CANON_ENTRY_STREAM_WRITABLE:
     case CANON_ENTRY_FUTURE_READABLE:
-    case CANON_ENTRY_FUTURE_WRITABLE: canon_copy_end_free(obj); break;
+    case CANON_ENTRY_FUTURE_WRITABLE: canon_CopyEnd_free(obj); break;
     default: break;
     }
   }
-  canon_instance_free(inst);
+  canon_ComponentInstance_free(inst);
 }
 
 /* ---- running -------------------------------------------------------------------- */
@@ -521,7 +532,7 @@ static inline void sg_instance_free(canon_instance *inst) {
 static inline bool sg_drain(canon_Store *s, canon_trap *trap) {
   bool progressed = true;
   while (progressed)
-    if (!canon_store_tick(s, &progressed, trap)) return false;
+    if (!canon_Store_tick(s, &progressed, trap)) return false;
   return true;
 }
 
@@ -534,7 +545,7 @@ static inline bool sg_run(canon_Store *s, const canon_funcinst *f,
   canon_value **res = NULL;
   uint32_t nres = 0;
   canon_trap trap = {0};
-  bool ok = canon_host_invoke(s, f, args, nargs, &res, &nres, &trap) &&
+  bool ok = canon_Store_invoke(s, f, args, nargs, &res, &nres, &trap) &&
             sg_drain(s, &trap);
   if (!ok) fprintf(stderr, "    trap: %s\n", trap.msg);
   for (uint32_t i = 0; i < nres; i++) {
@@ -551,7 +562,7 @@ static inline bool sg_run(canon_Store *s, const canon_funcinst *f,
 typedef struct sg_invocation {
   bool resolved;
   uint64_t result;
-  canon_task *on_cancel;
+  canon_Task *on_cancel;
 } sg_invocation;
 
 static inline bool sg_inv_on_start(void *env, canon_value ***args,

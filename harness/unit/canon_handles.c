@@ -9,98 +9,98 @@
 #include "harness/unit/unit.h"
 
 TEST(table_indices) {
-  canon_table t;
-  canon_table_init(&t);
+  canon_Table t;
+  canon_Table_init(&t);
   canon_trap trap = {0};
   int objs[5];
   uint32_t i = 0;
   canon_table_entry e;
   /* index 0 is reserved: the first add is 1 */
-  CHECK(canon_table_add(&t, CANON_ENTRY_SUBTASK, &objs[0], &i, &trap));
+  CHECK(canon_Table_add(&t, CANON_ENTRY_SUBTASK, &objs[0], &i, &trap));
   CHECK_INT(i, 1);
-  CHECK(canon_table_add(&t, CANON_ENTRY_SUBTASK, &objs[1], &i, &trap));
+  CHECK(canon_Table_add(&t, CANON_ENTRY_SUBTASK, &objs[1], &i, &trap));
   CHECK_INT(i, 2);
-  CHECK(canon_table_add(&t, CANON_ENTRY_SUBTASK, &objs[2], &i, &trap));
+  CHECK(canon_Table_add(&t, CANON_ENTRY_SUBTASK, &objs[2], &i, &trap));
   CHECK_INT(i, 3);
   /* Table.get: trap_if(i >= len(array)), trap_if(array[i] is None) */
-  CHECK(!canon_table_get(&t, 0, &e, &trap));
+  CHECK(!canon_Table_get(&t, 0, &e, &trap));
   CHECK_STR(trap.msg, "unknown handle index 0");
   trap = (canon_trap){0};
-  CHECK(!canon_table_get(&t, 4, &e, &trap));
+  CHECK(!canon_Table_get(&t, 4, &e, &trap));
   CHECK_STR(trap.msg, "unknown handle index 4");
   trap = (canon_trap){0};
-  CHECK(!canon_table_get(&t, 0xFFFFFFFFu, &e, &trap));
+  CHECK(!canon_Table_get(&t, 0xFFFFFFFFu, &e, &trap));
   CHECK_STR(trap.msg, "unknown handle index 4294967295");
   trap = (canon_trap){0};
   /* remove 2 then 1: the free list pops the last freed (1) first */
-  CHECK(canon_table_remove(&t, 2, &e, &trap));
+  CHECK(canon_Table_remove(&t, 2, &e, &trap));
   CHECK(e.obj == &objs[1]);
-  CHECK(canon_table_remove(&t, 1, &e, &trap));
-  CHECK(!canon_table_get(&t, 1, &e, &trap)); /* a hole */
+  CHECK(canon_Table_remove(&t, 1, &e, &trap));
+  CHECK(!canon_Table_get(&t, 1, &e, &trap)); /* a hole */
   CHECK_INT(trap.kind, CANON_TRAP_UNKNOWN_HANDLE);
   trap = (canon_trap){0};
-  CHECK(!canon_table_remove(&t, 2, &e, &trap)); /* removing twice */
+  CHECK(!canon_Table_remove(&t, 2, &e, &trap)); /* removing twice */
   trap = (canon_trap){0};
-  CHECK(canon_table_add(&t, CANON_ENTRY_WAITABLE_SET, &objs[3], &i, &trap));
+  CHECK(canon_Table_add(&t, CANON_ENTRY_WAITABLE_SET, &objs[3], &i, &trap));
   CHECK_INT(i, 1);
-  CHECK(canon_table_add(&t, CANON_ENTRY_WAITABLE_SET, &objs[4], &i, &trap));
+  CHECK(canon_Table_add(&t, CANON_ENTRY_WAITABLE_SET, &objs[4], &i, &trap));
   CHECK_INT(i, 2);
-  CHECK(canon_table_get(&t, 2, &e, &trap));
+  CHECK(canon_Table_get(&t, 2, &e, &trap));
   CHECK(e.kind == CANON_ENTRY_WAITABLE_SET && e.obj == &objs[4]);
-  CHECK(canon_table_add(&t, CANON_ENTRY_SUBTASK, &objs[0], &i, &trap));
+  CHECK(canon_Table_add(&t, CANON_ENTRY_SUBTASK, &objs[0], &i, &trap));
   CHECK_INT(i, 4); /* free list empty: append */
   /* trap_if(i > MAX_LENGTH) with a lowered limit: indices 1..4 only */
   t.max_length = 4;
-  CHECK(!canon_table_add(&t, CANON_ENTRY_SUBTASK, &objs[0], &i, &trap));
+  CHECK(!canon_Table_add(&t, CANON_ENTRY_SUBTASK, &objs[0], &i, &trap));
   CHECK_INT(trap.kind, CANON_TRAP_TABLE_FULL);
-  canon_table_free(&t);
+  canon_Table_free(&t);
   CHECK_INT(CANON_TABLE_MAX_LENGTH, (1 << 28) - 1);
 }
 
 TEST(resource_builtins) {
-  canon_table t;
-  canon_table_init(&t);
+  canon_Table t;
+  canon_Table_init(&t);
   canon_trap trap = {0};
-  canon_resource_type rt = {0}, other = {0};
+  canon_ResourceType rt = {0}, other = {0};
   uint32_t i = 0, j = 0, rep = 0;
   bool dtor = false;
   /* resource.new: an owning handle */
-  CHECK(canon_resource_new_handle(&t, &rt, 42, &i, &trap));
+  CHECK(canon_Table_resource_new(&t, &rt, 42, &i, &trap));
   CHECK_INT(i, 1);
-  CHECK(canon_resource_rep(&t, &rt, 1, &rep, &trap));
+  CHECK(canon_Table_resource_rep(&t, &rt, 1, &rep, &trap));
   CHECK_INT(rep, 42);
   /* resource.rep: trap_if(h.rt is not rt) */
-  CHECK(!canon_resource_rep(&t, &other, 1, &rep, &trap));
+  CHECK(!canon_Table_resource_rep(&t, &other, 1, &rep, &trap));
   CHECK_INT(trap.kind, CANON_TRAP_HANDLE_WRONG_TYPE);
   trap = (canon_trap){0};
   /* trap_if(not isinstance(h, ResourceHandle)) */
   int ws;
-  CHECK(canon_table_add(&t, CANON_ENTRY_WAITABLE_SET, &ws, &j, &trap));
-  CHECK(!canon_resource_drop_handle(&t, &rt, j, &dtor, &rep, &trap));
+  CHECK(canon_Table_add(&t, CANON_ENTRY_WAITABLE_SET, &ws, &j, &trap));
+  CHECK(!canon_Table_resource_drop(&t, &rt, j, &dtor, &rep, &trap));
   CHECK_INT(trap.kind, CANON_TRAP_HANDLE_WRONG_TYPE);
   trap = (canon_trap){0};
   /* resource.drop of an own: the destructor gets the rep */
-  CHECK(canon_resource_drop_handle(&t, &rt, 1, &dtor, &rep, &trap));
+  CHECK(canon_Table_resource_drop(&t, &rt, 1, &dtor, &rep, &trap));
   CHECK(dtor);
   CHECK_INT(rep, 42);
-  CHECK(!canon_resource_rep(&t, &rt, 1, &rep, &trap));
+  CHECK(!canon_Table_resource_rep(&t, &rt, 1, &rep, &trap));
   CHECK_STR(trap.msg, "unknown handle index 1");
-  canon_table_free(&t);
+  canon_Table_free(&t);
 }
 
 TEST(lending) {
   canon_type_arena *a = canon_type_arena_new();
   canon_guest g;
   guest_init(&g, CANON_FLAT_I32, CANON_UTF8, GUEST_MEM);
-  canon_instance impl;
+  canon_ComponentInstance impl;
   canon_Store st;
-  canon_store_init(&st);
-  canon_instance_init(&impl, &st, NULL);
-  canon_resource_type rt = {.impl = &impl};
+  canon_Store_init(&st);
+  canon_ComponentInstance_init(&impl, &st, NULL);
+  canon_ResourceType rt = {.impl = &impl};
   const canon_type *own = canon_type_own(a, &rt);
   const canon_type *bor = canon_type_borrow(a, &rt);
   uint32_t i = 0;
-  CHECK(canon_resource_new_handle(&g.inst.handles, &rt, 9, &i, &g.cx.trap));
+  CHECK(canon_Table_resource_new(&g.inst.handles, &rt, 9, &i, &g.cx.trap));
   /* lift_borrow lends the own handle to the subtask */
   canon_borrow_subtask sub = {0};
   g.cx.borrow_scope.subtask = &sub;
@@ -111,7 +111,7 @@ TEST(lending) {
   canon_value_free(v);
   CHECK(canon_load(&g.cx, 0, bor, &v)); /* lent twice: num_lends 2 */
   canon_value_free(v);
-  canon_resource_handle *h = NULL;
+  canon_ResourceHandle *h = NULL;
   CHECK(canon_get_resource_handle(&g.inst.handles, i, &rt, &h, &g.cx.trap));
   CHECK_INT(h->num_lends, 2);
   /* lift_own: trap_if(h.num_lends != 0) */
@@ -120,7 +120,7 @@ TEST(lending) {
   CHECK_STR(g.cx.trap.msg, "cannot remove owned resource while borrowed");
   guest_reset(&g);
   /* deliver_resolve gives every lend back */
-  canon_subtask_deliver_resolve(&sub);
+  canon_borrow_subtask_deliver(&sub);
   CHECK(sub.delivered);
   CHECK_INT(h->num_lends, 0);
   /* a borrow handle (lowered into this instance) cannot be lifted as own */
@@ -137,7 +137,7 @@ TEST(lending) {
   /* dropping the borrow: no destructor, num_borrows back to 0 */
   bool dtor = true;
   uint32_t rep = 0;
-  CHECK(canon_resource_drop_handle(&g.inst.handles, &rt, bi, &dtor, &rep,
+  CHECK(canon_Table_resource_drop(&g.inst.handles, &rt, bi, &dtor, &rep,
                                    &g.cx.trap));
   CHECK(!dtor);
   CHECK_INT(task.num_borrows, 0);
@@ -147,8 +147,8 @@ TEST(lending) {
   canon_value_free(v);
   CHECK_INT(g.inst.handles.nfree, 2);
   canon_borrow_subtask_free(&sub);
-  canon_instance_free(&impl);
-  canon_store_free(&st);
+  canon_ComponentInstance_free(&impl);
+  canon_Store_free(&st);
   guest_free(&g);
   canon_type_arena_free(a);
 }

@@ -20,8 +20,8 @@ static int sz64(const canon_type *t) { return (int)canon_elem_size(t, I64); }
 
 /* Flattens t with the given memory address type and writes "i32 f64 ..." */
 static const char *flat_str(const canon_type *t, canon_flat ptr, char *buf) {
-  canon_memory mem = {.addrtype = ptr};
-  canon_options opts = {.memory = &mem};
+  canon_MemInst mem = {.addrtype = ptr};
+  canon_CanonicalOptions opts = {.memory = &mem};
   canon_flat_vec fv = {0};
   canon_flatten_type(t, &opts, &fv);
   buf[0] = 0;
@@ -62,7 +62,7 @@ TEST(primitive_alignment_and_size) {
 
 TEST(lists_and_handles) {
   canon_type_arena *a = canon_type_arena_new();
-  canon_resource_type rt = {0};
+  canon_ResourceType rt = {0};
   /* alignment_list/elem_size_list: variable length = (ptr, len) */
   const canon_type *lu8 = canon_type_list(a, P(U8));
   CHECK_INT(al(lu8), 4);
@@ -225,7 +225,7 @@ TEST(flags_sizes) {
 
 TEST(predicates) {
   canon_type_arena *a = canon_type_arena_new();
-  canon_resource_type rt = {0};
+  canon_ResourceType rt = {0};
   const canon_type *b = canon_type_borrow(a, &rt);
   canon_field f[] = {{"x", P(U8)}, {"h", b}};
   /* contains_borrow recurses through records, lists, options */
@@ -302,9 +302,9 @@ TEST(flatten) {
   canon_type_arena_free(a);
 }
 
-static const char *core_sig(const canon_functype *ft, canon_options *opts,
+static const char *core_sig(const canon_FuncType *ft, canon_CanonicalOptions *opts,
                             canon_abi_context ctx, char *buf) {
-  canon_core_functype c;
+  canon_CoreFuncType c;
   canon_flatten_functype(opts, ft, ctx, &c);
   strcpy(buf, "(");
   for (uint32_t i = 0; i < c.params.n; i++) {
@@ -317,17 +317,17 @@ static const char *core_sig(const canon_functype *ft, canon_options *opts,
     strcat(buf, canon_flat_name(c.results.v[i]));
   }
   strcat(buf, ")");
-  canon_core_functype_free(&c);
+  canon_CoreFuncType_free(&c);
   return buf;
 }
 
 TEST(flatten_functype) {
   canon_type_arena *a = canon_type_arena_new();
-  canon_memory m32 = {.addrtype = I32}, m64 = {.addrtype = I64};
-  canon_options o = {.memory = &m32};
+  canon_MemInst m32 = {.addrtype = I32}, m64 = {.addrtype = I64};
+  canon_CanonicalOptions o = {.memory = &m32};
   char buf[512];
   canon_field p1[] = {{"a", P(U32)}};
-  const canon_functype *f1 = canon_functype_new(a, p1, 1, P(U32), false);
+  const canon_FuncType *f1 = canon_FuncType_new(a, p1, 1, P(U32), false);
   CHECK_STR(core_sig(f1, &o, CANON_LIFT, buf), "(i32) -> (i32)");
   CHECK_STR(core_sig(f1, &o, CANON_LOWER, buf), "(i32) -> (i32)");
   /* MAX_FLAT_PARAMS = 16: 16 stay flat, 17 go through memory */
@@ -337,22 +337,22 @@ TEST(flatten_functype) {
     snprintf(names[i], sizeof names[i], "p%d", i);
     p17[i] = (canon_field){names[i], P(U32)};
   }
-  const canon_functype *f16 = canon_functype_new(a, p17, 16, NULL, false);
+  const canon_FuncType *f16 = canon_FuncType_new(a, p17, 16, NULL, false);
   CHECK_STR(core_sig(f16, &o, CANON_LIFT, buf),
             "(i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32)"
             " -> ()");
-  const canon_functype *f17 = canon_functype_new(a, p17, 17, NULL, false);
+  const canon_FuncType *f17 = canon_FuncType_new(a, p17, 17, NULL, false);
   CHECK_STR(core_sig(f17, &o, CANON_LIFT, buf), "(i32) -> ()");
   /* MAX_FLAT_RESULTS = 1: a string result is returned through memory:
    * lift returns a pointer, lower takes an out-pointer parameter */
-  const canon_functype *fs = canon_functype_new(a, p1, 1, P(STRING), false);
+  const canon_FuncType *fs = canon_FuncType_new(a, p1, 1, P(STRING), false);
   CHECK_STR(core_sig(fs, &o, CANON_LIFT, buf), "(i32) -> (i32)");
   CHECK_STR(core_sig(fs, &o, CANON_LOWER, buf), "(i32 i32) -> ()");
-  canon_options o64 = {.memory = &m64};
+  canon_CanonicalOptions o64 = {.memory = &m64};
   CHECK_STR(core_sig(fs, &o64, CANON_LOWER, buf), "(i32 i64) -> ()");
   CHECK_STR(core_sig(f17, &o64, CANON_LOWER, buf), "(i64) -> ()");
   /* async lift: results are [] without callback, [i32] with one */
-  canon_options oa = {.memory = &m32, .async = true};
+  canon_CanonicalOptions oa = {.memory = &m32, .async = true};
   CHECK_STR(core_sig(fs, &oa, CANON_LIFT, buf), "(i32) -> ()");
   int cb;
   oa.callback = &cb;
@@ -360,13 +360,13 @@ TEST(flatten_functype) {
   oa.callback = NULL;
   /* async lower: MAX_FLAT_ASYNC_PARAMS = 4, results via an out-pointer,
    * the core result is the i32 status */
-  const canon_functype *f4 = canon_functype_new(a, p17, 4, NULL, false);
+  const canon_FuncType *f4 = canon_FuncType_new(a, p17, 4, NULL, false);
   CHECK_STR(core_sig(f4, &oa, CANON_LOWER, buf), "(i32 i32 i32 i32) -> (i32)");
-  const canon_functype *f5 = canon_functype_new(a, p17, 5, P(U32), false);
+  const canon_FuncType *f5 = canon_FuncType_new(a, p17, 5, P(U32), false);
   CHECK_STR(core_sig(f5, &oa, CANON_LOWER, buf), "(i32 i32) -> (i32)");
   /* duplicate parameter names are not a function type */
   canon_field dup[] = {{"a", P(U8)}, {"a", P(U8)}};
-  CHECK(canon_functype_new(a, dup, 2, NULL, false) == NULL);
+  CHECK(canon_FuncType_new(a, dup, 2, NULL, false) == NULL);
   canon_type_arena_free(a);
 }
 

@@ -440,11 +440,11 @@ TEST(handles) {
   canon_type_arena *a = canon_type_arena_new();
   canon_guest g;
   guest_init(&g, CANON_FLAT_I32, CANON_UTF8, GUEST_MEM);
-  canon_instance other;
+  canon_ComponentInstance other;
   canon_Store st;
-  canon_store_init(&st);
-  canon_instance_init(&other, &st, NULL);
-  canon_resource_type rt = {.impl = &other}, rt2 = {.impl = &other};
+  canon_Store_init(&st);
+  canon_ComponentInstance_init(&other, &st, NULL);
+  canon_ResourceType rt = {.impl = &other}, rt2 = {.impl = &other};
   const canon_type *own = canon_type_own(a, &rt);
   const canon_type *bor = canon_type_borrow(a, &rt);
   /* lower_own: a new owning handle in the table; index 1 is the first */
@@ -476,9 +476,9 @@ TEST(handles) {
   CHECK_INT(get32(&g, 4), 1);
   CHECK_INT(task.num_borrows, 1);
   /* ... but not when lowering into the resource's own instance */
-  canon_context cx2;
-  canon_options o2 = g.opts;
-  canon_context_init(&cx2, &o2, &other, (canon_borrow_scope){&task, NULL});
+  canon_LiftLowerContext cx2;
+  canon_CanonicalOptions o2 = g.opts;
+  canon_LiftLowerContext_init(&cx2, &o2, &other, (canon_borrow_scope){&task, NULL});
   uint32_t idx = 0;
   CHECK(canon_lower_borrow(&cx2, 5, bor, &idx));
   CHECK_INT(idx, 5); /* the rep itself */
@@ -490,28 +490,28 @@ TEST(handles) {
   CHECK(canon_load(&g.cx, 4, bor, &l));
   CHECK(l->kind == CANON_BORROW && l->u.handle.rep == 5);
   canon_value_free(l);
-  canon_resource_handle *h = NULL;
+  canon_ResourceHandle *h = NULL;
   CHECK(canon_get_resource_handle(&g.inst.handles, 1, &rt, &h, &g.cx.trap));
   CHECK_INT(h->num_lends, 1);
   /* a lent handle cannot be dropped until the subtask delivers resolve */
   bool dtor = false;
   uint32_t rep = 0;
-  CHECK(!canon_resource_drop_handle(&g.inst.handles, &rt, 1, &dtor, &rep,
+  CHECK(!canon_Table_resource_drop(&g.inst.handles, &rt, 1, &dtor, &rep,
                                     &g.cx.trap));
   CHECK_INT(g.cx.trap.kind, CANON_TRAP_HANDLE_LENT);
   guest_reset(&g);
-  canon_subtask_deliver_resolve(&sub);
+  canon_borrow_subtask_deliver(&sub);
   CHECK_INT(h->num_lends, 0);
   /* dropping the borrow handle: no destructor, num_borrows -= 1 */
-  CHECK(canon_resource_drop_handle(&g.inst.handles, &rt, 1, &dtor, &rep,
+  CHECK(canon_Table_resource_drop(&g.inst.handles, &rt, 1, &dtor, &rep,
                                    &g.cx.trap));
   CHECK(!dtor);
   CHECK_INT(rep, 5);
   CHECK_INT(task.num_borrows, 0);
   canon_borrow_subtask_free(&sub);
   guest_free(&g);
-  canon_instance_free(&other);
-  canon_store_free(&st);
+  canon_ComponentInstance_free(&other);
+  canon_Store_free(&st);
   canon_type_arena_free(a);
 }
 
@@ -522,7 +522,7 @@ TEST(error_context_and_async_placeholders) {
   /* lower_error_context adds to handles (a reference); lift gets the same
    * object back (another reference) */
   canon_value *msg = canon_value_string("m", 1);
-  canon_error_context *ec = canon_error_context_make(msg);
+  canon_ErrorContext *ec = canon_ErrorContext_new(msg);
   canon_value_free(msg);
   canon_value *v = canon_value_opaque(CANON_ERROR_CONTEXT, &ec->ref);
   canon_unref(&ec->ref); /* v holds it now */
@@ -538,9 +538,9 @@ TEST(error_context_and_async_placeholders) {
   canon_value_free(v);
   CHECK_INT(ec->ref.refs, 1);
   /* an index that is a resource handle is not an error-context */
-  canon_resource_type rt = {0};
+  canon_ResourceType rt = {0};
   uint32_t i = 0;
-  CHECK(canon_resource_new_handle(&g.inst.handles, &rt, 1, &i, &g.cx.trap));
+  CHECK(canon_Table_resource_new(&g.inst.handles, &rt, 1, &i, &g.cx.trap));
   put32(&g, 0, i);
   load_traps(u, &g, P(ERROR_CONTEXT), 0, CANON_TRAP_HANDLE_WRONG_TYPE,
              "handle index 2 is not an error-context (handle is not an "
@@ -552,7 +552,7 @@ TEST(error_context_and_async_placeholders) {
              "handle index 2 is not a readable stream end (handle is not a "
              "readable end of a stream)");
   canon_table_entry ecent;
-  CHECK(canon_table_remove(&g.inst.handles, 1, &ecent, &g.cx.trap));
+  CHECK(canon_Table_remove(&g.inst.handles, 1, &ecent, &g.cx.trap));
   canon_unref(ecent.obj);
   guest_free(&g);
   canon_type_arena_free(a);

@@ -1,5 +1,5 @@
 /* canon_realloc.c -- unit tests of LiftLowerContext.reallocate
- * (canon/context.c canon_reallocate, canon/lift.c canon_lift_realloc):
+ * (canon/context.c canon_LiftLowerContext_reallocate, canon/lift.c canon_lift_realloc):
  * the realloc is lifted like an export, so it runs on a new Task and a new
  * Thread of the context's instance, synchronously, with may_leave cleared
  * around it (CanonicalABI.md "Lifting and Lowering Context": reallocate
@@ -16,11 +16,11 @@
 typedef struct seen {
   canon_guest *g;
   int calls;
-  canon_thread *thread[4];
+  canon_Thread *thread[4];
   uint32_t thread_id[4];
   uint64_t storage0[4];
   bool may_leave[4], async_type[4], async_opts[4], has_memory[4];
-  canon_instance *task_inst[4];
+  canon_ComponentInstance *task_inst[4];
   uint64_t args[4][4];
   uint64_t result;   /* what to return */
   bool trap;         /* trap instead */
@@ -32,7 +32,7 @@ static bool looking_realloc(void *env, uint64_t old_ptr, uint64_t old_size,
   seen *s = env;
   int k = s->calls++;
   if (k < 4) {
-    canon_thread *t = s->g->store.current;
+    canon_Thread *t = s->g->store.current;
     s->thread[k] = t;
     s->thread_id[k] = t ? t->id : 0;
     s->storage0[k] = t ? t->storage[0] : 99;
@@ -61,9 +61,9 @@ TEST(realloc_is_its_own_task) {
   g.opts.realloc = &r;
   uint64_t p = 0;
   /* reallocate(8, 4, 4, 16) then allocate(2, 6) = reallocate(0, 0, 2, 6) */
-  CHECK(canon_reallocate(&g.cx, 8, 4, 4, 16, &p));
+  CHECK(canon_LiftLowerContext_reallocate(&g.cx, 8, 4, 4, 16, &p));
   CHECK_INT(p, 64);
-  CHECK(canon_allocate(&g.cx, 2, 6, &p));
+  CHECK(canon_LiftLowerContext_allocate(&g.cx, 2, 6, &p));
   CHECK_INT(s.calls, 2);
   for (int k = 0; k < 2; k++) {
     /* a thread of a task of the context's instance, synchronous, with
@@ -110,7 +110,7 @@ TEST(realloc_result_is_lifted_as_u32) {
   canon_realloc r = {&s, looking_realloc};
   g.opts.realloc = &r;
   uint64_t p = 0;
-  CHECK(canon_allocate(&g.cx, 8, 8, &p));
+  CHECK(canon_LiftLowerContext_allocate(&g.cx, 8, 8, &p));
   CHECK_INT(p, 0xFFFFFFF0u);
   guest_free(&g);
 }
@@ -124,7 +124,7 @@ TEST(realloc_trap_is_the_calls_trap) {
   canon_realloc r = {&s, looking_realloc};
   g.opts.realloc = &r;
   uint64_t p = 0;
-  CHECK(!canon_allocate(&g.cx, 1, 3, &p));
+  CHECK(!canon_LiftLowerContext_allocate(&g.cx, 1, 3, &p));
   CHECK_INT(g.cx.trap.kind, CANON_TRAP_GUEST);
   CHECK_STR(g.cx.trap.msg, "unreachable");
   CHECK(g.store.current == NULL);

@@ -17,16 +17,16 @@ enum { RETURNED = 2 };
 typedef struct ccr {
   unit_ctx *u;
   canon_Store s;
-  canon_instance root, producer, consumer;
+  canon_ComponentInstance root, producer, consumer;
   uint8_t pmem_b[16], cmem_b[24];
   sg_mem pmem, cmem;
-  canon_options popts, copts, lift_opts;
+  canon_CanonicalOptions popts, copts, lift_opts;
   canon_realloc consumer_realloc;
   canon_type_arena *arena;
-  canon_functype ft, cft;
+  canon_FuncType ft, cft;
   canon_lifted pl, cl;
   canon_funcinst producer_fi, consumer_fi;
-  canon_thread *consumer_thread;
+  canon_Thread *consumer_thread;
   int num_realloc_calls;
 } ccr;
 
@@ -54,7 +54,7 @@ static bool ccr_realloc(void *env, uint64_t old, uint64_t old_size,
   ccr *t = env;
   unit_ctx *u = t->u;
   t->num_realloc_calls++;
-  canon_thread *th = t->s.current;
+  canon_Thread *th = t->s.current;
   CHECK(!t->consumer.may_enter);
   CHECK(!t->consumer.may_leave);
   /* LiftLowerContext.reallocate (definitions.py 673-688): a new sync task
@@ -103,10 +103,10 @@ TEST(cross_component_realloc) {
   ccr *t = calloc(1, sizeof *t);
   t->u = u;
   t->arena = canon_type_arena_new();
-  canon_store_init(&t->s);
-  canon_instance_init(&t->root, &t->s, NULL);
-  canon_instance_init(&t->producer, &t->s, &t->root);
-  canon_instance_init(&t->consumer, &t->s, &t->root);
+  canon_Store_init(&t->s);
+  canon_ComponentInstance_init(&t->root, &t->s, NULL);
+  canon_ComponentInstance_init(&t->producer, &t->s, &t->root);
+  canon_ComponentInstance_init(&t->consumer, &t->s, &t->root);
   sg_mem_init(&t->pmem, t->pmem_b, sizeof t->pmem_b);
   sg_mem_init(&t->cmem, t->cmem_b, sizeof t->cmem_b);
   t->popts = sg_opts(&t->pmem, false, false);
@@ -114,15 +114,15 @@ TEST(cross_component_realloc) {
   t->copts = sg_opts(&t->cmem, false, false);
   t->copts.realloc = &t->consumer_realloc;
   t->lift_opts = sg_opts(NULL, false, false);
-  t->ft = (canon_functype){NULL, 0, canon_type_list(t->arena, SG_U8), false};
-  t->cft = (canon_functype){NULL, 0, NULL, false};
+  t->ft = (canon_FuncType){NULL, 0, canon_type_list(t->arena, SG_U8), false};
+  t->cft = (canon_FuncType){NULL, 0, NULL, false};
   t->producer_fi = sg_lift(&t->pl, &t->ft, &t->popts, &t->producer,
                            ccr_producer, NULL, t);
   t->consumer_fi = sg_lift(&t->cl, &t->cft, &t->lift_opts, &t->consumer,
                            ccr_consumer, NULL, t);
   CHECK(sg_run(&t->s, &t->consumer_fi, NULL, 0, NULL));
   CHECK_INT(t->num_realloc_calls, 1);
-  canon_store_free(&t->s);
+  canon_Store_free(&t->s);
   sg_instance_free(&t->root);
   sg_instance_free(&t->producer);
   sg_instance_free(&t->consumer);
@@ -136,14 +136,14 @@ typedef struct hdl {
   unit_ctx *u;
   canon_Store s;
   canon_type_arena *arena;
-  canon_instance root, impl, inst;
-  canon_resource_type rt, rt2;
+  canon_ComponentInstance root, impl, inst;
+  canon_ResourceType rt, rt2;
   canon_core_callee dtor;
   uint8_t mem_b[16];
   sg_mem mem;
-  canon_options opts;
+  canon_CanonicalOptions opts;
   canon_field host_ps[2], ps[4];
-  canon_functype host_ft, ft;
+  canon_FuncType host_ft, ft;
   sg_host host;
   canon_lifted l;
   canon_funcinst fi;
@@ -182,14 +182,14 @@ static bool hdl_host(sg_host_call *c, void *env, canon_trap *trap) {
 static uint32_t hdl_rep(sg *g, hdl *t, uint32_t h) {
   uint32_t rep = 0;
   if (g->ok)
-    sg_done(g, canon_resource_rep_builtin(&t->inst, &t->rt, h, &rep, g->trap));
+    sg_done(g, canon_resource_rep(&t->inst, &t->rt, h, &rep, g->trap));
   return rep;
 }
 
 SG_CORE(hdl_core) {
   hdl *t = env;
   SG_BEGIN(t->u, &t->inst);
-  canon_table *tab = &t->inst.handles;
+  canon_Table *tab = &t->inst.handles;
   CHECK_INT(nargs, 4);
   CHECK_INT(tab->len, 4);
   CHECK(tab->array[0].obj == NULL);
@@ -245,15 +245,15 @@ TEST(handles) {
   hdl *t = calloc(1, sizeof *t);
   t->u = u;
   t->arena = canon_type_arena_new();
-  canon_store_init(&t->s);
-  canon_instance_init(&t->root, &t->s, NULL);
-  canon_instance_init(&t->impl, &t->s, &t->root);
-  canon_instance_init(&t->inst, &t->s, &t->root);
+  canon_Store_init(&t->s);
+  canon_ComponentInstance_init(&t->root, &t->s, NULL);
+  canon_ComponentInstance_init(&t->impl, &t->s, &t->root);
+  canon_ComponentInstance_init(&t->inst, &t->s, &t->root);
   t->dtor = (canon_core_callee){t, hdl_dtor};
   /* rt is defined by another instance (usable in imports and exports);
    * rt2 by inst itself */
-  t->rt = (canon_resource_type){&t->impl, &t->dtor, "rt"};
-  t->rt2 = (canon_resource_type){&t->inst, &t->dtor, "rt2"};
+  t->rt = (canon_ResourceType){&t->impl, &t->dtor, "rt"};
+  t->rt2 = (canon_ResourceType){&t->inst, &t->dtor, "rt2"};
   sg_mem_init(&t->mem, t->mem_b, sizeof t->mem_b);
   t->opts = sg_opts(&t->mem, false, false);
   const canon_type *own = canon_type_own(t->arena, &t->rt);
@@ -261,13 +261,13 @@ TEST(handles) {
   const canon_type *borrow2 = canon_type_borrow(t->arena, &t->rt2);
   t->host_ps[0] = (canon_field){"a", borrow};
   t->host_ps[1] = (canon_field){"b", borrow};
-  t->host_ft = (canon_functype){t->host_ps, 2, own, false};
+  t->host_ft = (canon_FuncType){t->host_ps, 2, own, false};
   t->ps[0] = (canon_field){"a", own};
   t->ps[1] = (canon_field){"b", own};
   t->ps[2] = (canon_field){"c", borrow};
   t->ps[3] = (canon_field){"d", borrow2};
   const canon_type *three[3] = {own, own, own};
-  t->ft = (canon_functype){t->ps, 4, canon_type_tuple(t->arena, three, 3),
+  t->ft = (canon_FuncType){t->ps, 4, canon_type_tuple(t->arena, three, 3),
                            false};
   sg_host_init(&t->host, &t->s, &t->host_ft, hdl_host, t);
   t->fi = sg_lift(&t->l, &t->ft, &t->opts, &t->inst, hdl_core, NULL, t);
@@ -288,7 +288,7 @@ TEST(handles) {
   CHECK_INT(t->inst.handles.nfree, 4);
   for (int i = 0; i < 4; i++) canon_value_free(args[i]);
   canon_value_free(got);
-  canon_store_free(&t->s);
+  canon_Store_free(&t->s);
   sg_instance_free(&t->root);
   sg_instance_free(&t->impl);
   sg_instance_free(&t->inst);
@@ -305,7 +305,7 @@ enum { RT_S8, RT_TUPLE, RT_LIST_STRING, RT_LIST_LIST, RT_LIST_OPTION,
 
 typedef struct rtp {
   unit_ctx *u;
-  canon_instance inst;
+  canon_ComponentInstance inst;
   sg_mem heap;
   int which;
 } rtp;
@@ -419,19 +419,19 @@ TEST(roundtrips) {
   for (int at = 0; at < 2; at++)
     for (int which = 0; which < RT_NCASES; which++) {
       canon_Store s;
-      canon_store_init(&s);
+      canon_Store_init(&s);
       canon_type_arena *a = canon_type_arena_new();
       uint8_t *bytes = calloc(1000, 1);
       rtp t = {u, {0}, {0}, which};
-      canon_instance_init(&t.inst, &s, NULL);
+      canon_ComponentInstance_init(&t.inst, &s, NULL);
       sg_mem_init(&t.heap, bytes, 1000);
       t.heap.m.addrtype = at ? CANON_FLAT_I64 : CANON_FLAT_I32;
-      canon_options opts = sg_opts(&t.heap, true, false);
+      canon_CanonicalOptions opts = sg_opts(&t.heap, true, false);
       const canon_type *ty = NULL;
       canon_value *v = NULL;
       rt_case(a, which, &ty, &v);
       canon_field param = {"x", ty};
-      canon_functype ft = {&param, 1, ty, false};
+      canon_FuncType ft = {&param, 1, ty, false};
       canon_lifted l;
       canon_funcinst fi = sg_lift(&l, &ft, &opts, &t.inst, rt_callee, NULL, &t);
       canon_value *got = NULL;
@@ -440,7 +440,7 @@ TEST(roundtrips) {
         fprintf(stderr, "    case %d, %s memory\n", which, at ? "i64" : "i32");
       canon_value_free(v);
       canon_value_free(got);
-      canon_store_free(&s);
+      canon_Store_free(&s);
       sg_instance_free(&t.inst);
       canon_type_arena_free(a);
       free(bytes);

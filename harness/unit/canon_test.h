@@ -25,11 +25,11 @@ typedef struct canon_guest {
   canon_Store store; /* each guest its own Store (enough for sync calls) */
   uint8_t mem[GUEST_MEM];
   uint64_t mem_len; /* len(memory): may be less than GUEST_MEM */
-  canon_memory memory;
+  canon_MemInst memory;
   canon_realloc realloc;
-  canon_options opts;
-  canon_instance inst;
-  canon_context cx;
+  canon_CanonicalOptions opts;
+  canon_ComponentInstance inst;
+  canon_LiftLowerContext cx;
   /* realloc log and behaviour */
   realloc_call calls[GUEST_MAX_CALLS];
   int ncalls;
@@ -87,21 +87,21 @@ static inline void guest_init(canon_guest *g, canon_flat addrtype,
                        canon_string_encoding enc, uint64_t mem_len) {
   memset(g, 0, sizeof *g);
   g->mem_len = mem_len;
-  g->memory = (canon_memory){g, NULL, addrtype, guest_size, guest_read,
+  g->memory = (canon_MemInst){g, NULL, addrtype, guest_size, guest_read,
                              guest_write};
   g->realloc = (canon_realloc){g, guest_realloc};
   g->opts.string_encoding = enc;
   g->opts.memory = &g->memory;
   g->opts.realloc = &g->realloc;
-  canon_store_init(&g->store);
-  canon_instance_init(&g->inst, &g->store, NULL);
-  canon_context_init(&g->cx, &g->opts, &g->inst, (canon_borrow_scope){0});
+  canon_Store_init(&g->store);
+  canon_ComponentInstance_init(&g->inst, &g->store, NULL);
+  canon_LiftLowerContext_init(&g->cx, &g->opts, &g->inst, (canon_borrow_scope){0});
   g->bump = 1024; /* allocations land above the scratch area at 0..1023 */
 }
 
 static inline void guest_free(canon_guest *g) {
-  canon_store_free(&g->store);
-  canon_instance_free(&g->inst);
+  canon_Store_free(&g->store);
+  canon_ComponentInstance_free(&g->inst);
 }
 
 /* Resets the trap and the realloc log between steps of one test. */

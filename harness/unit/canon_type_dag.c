@@ -50,8 +50,8 @@ TEST(sizes_of_shared_types) {
 
 TEST(flattening_is_capped) {
   canon_type_arena *a = canon_type_arena_new();
-  canon_memory mem = {.addrtype = I32};
-  canon_options opts = {.memory = &mem};
+  canon_MemInst mem = {.addrtype = I32};
+  canon_CanonicalOptions opts = {.memory = &mem};
   canon_flat_vec fv = {0};
   /* flatten_type of 2^40 u8 is 2^40 i32: only the first CANON_FLAT_CAP
    * are kept, enough to see that it is more than MAX_FLAT_PARAMS */
@@ -93,7 +93,7 @@ TEST(equality_of_distinct_dags) {
 
 TEST(predicates_of_shared_types) {
   canon_type_arena *a = canon_type_arena_new();
-  canon_resource_type rt = {0};
+  canon_ResourceType rt = {0};
   const canon_type *t = canon_type_borrow(a, &rt);
   for (int i = 0; i < 60; i++) {
     const canon_type *ts[2] = {t, t};

@@ -125,7 +125,7 @@ static core_outcome stub_fn(core_store *s, void *env, const uint64_t *args,
 /* Calls the canon/ built-in of b->kind; false: not implemented yet. */
 static bool call_builtin(comp_builtin_stub *b, const uint64_t *args,
                          uint64_t *results, bool *ok, canon_trap *trap) {
-  canon_instance *inst = b->inst;
+  canon_ComponentInstance *inst = b->inst;
   const comp_canon *cd = b->cd;
   uint32_t r = 0;
   uint64_t v = 0;
@@ -144,105 +144,117 @@ static bool call_builtin(comp_builtin_stub *b, const uint64_t *args,
     *ok = canon_backpressure_dec(inst, trap);
     return true;
   case COMP_CANON_TASK_RETURN: {
-    *ok = canon_task_return_builtin(inst, b->result, b->opts, args,
+    *ok = canon_task_return(inst, b->result, b->opts, args,
                                     b->nparams, trap);
     return true;
   }
   case COMP_CANON_TASK_CANCEL:
-    *ok = canon_task_cancel_builtin(inst, trap);
+    *ok = canon_task_cancel(inst, trap);
     return true;
   case COMP_CANON_THREAD_INDEX:
     *ok = canon_thread_index(inst, &r, trap);
     break;
   case COMP_CANON_THREAD_RESUME_LATER:
-    *ok = canon_thread_resume_later_builtin(inst, (uint32_t)args[0], trap);
+    *ok = canon_thread_resume_later(inst, (uint32_t)args[0], trap);
     return true;
   case COMP_CANON_THREAD_SUSPEND:
-    *ok = canon_thread_suspend_builtin(inst, cd->cancellable, &r, trap);
+    *ok = canon_thread_suspend(inst, cd->cancellable, &r, trap);
     break;
   case COMP_CANON_THREAD_YIELD:
-    *ok = canon_thread_yield_builtin(inst, cd->cancellable, &r, trap);
+    *ok = canon_thread_yield(inst, cd->cancellable, &r, trap);
     break;
   case COMP_CANON_THREAD_SUSPEND_THEN_RESUME:
-  case COMP_CANON_THREAD_YIELD_THEN_RESUME:
-  case COMP_CANON_THREAD_SUSPEND_THEN_PROMOTE:
-  case COMP_CANON_THREAD_YIELD_THEN_PROMOTE: {
-    canon_switch_kind k =
-        b->kind == COMP_CANON_THREAD_SUSPEND_THEN_RESUME ? CANON_SUSPEND_THEN_RESUME
-        : b->kind == COMP_CANON_THREAD_YIELD_THEN_RESUME ? CANON_YIELD_THEN_RESUME
-        : b->kind == COMP_CANON_THREAD_SUSPEND_THEN_PROMOTE
-            ? CANON_SUSPEND_THEN_PROMOTE
-            : CANON_YIELD_THEN_PROMOTE;
-    *ok = canon_thread_switch_builtin(inst, k, cd->cancellable,
-                                      (uint32_t)args[0], &r, trap);
+    *ok = canon_thread_suspend_then_resume(inst, cd->cancellable, (uint32_t)args[0], &r,
+                                       trap);
     break;
-  }
+  case COMP_CANON_THREAD_YIELD_THEN_RESUME:
+    *ok = canon_thread_yield_then_resume(inst, cd->cancellable, (uint32_t)args[0], &r,
+                                     trap);
+    break;
+  case COMP_CANON_THREAD_SUSPEND_THEN_PROMOTE:
+    *ok = canon_thread_suspend_then_promote(inst, cd->cancellable, (uint32_t)args[0], &r,
+                                        trap);
+    break;
+  case COMP_CANON_THREAD_YIELD_THEN_PROMOTE:
+    *ok = canon_thread_yield_then_promote(inst, cd->cancellable, (uint32_t)args[0], &r,
+                                      trap);
+    break;
   case COMP_CANON_WAITABLE_SET_NEW:
-    *ok = canon_waitable_set_new_builtin(inst, &r, trap);
+    *ok = canon_waitable_set_new(inst, &r, trap);
     break;
   case COMP_CANON_WAITABLE_SET_WAIT:
-    *ok = canon_waitable_set_wait_builtin(inst, cd->cancellable, b->memory,
+    *ok = canon_waitable_set_wait(inst, cd->cancellable, b->memory,
                                           (uint32_t)args[0], args[1], &r, trap);
     break;
   case COMP_CANON_WAITABLE_SET_POLL:
-    *ok = canon_waitable_set_poll_builtin(inst, cd->cancellable, b->memory,
+    *ok = canon_waitable_set_poll(inst, cd->cancellable, b->memory,
                                           (uint32_t)args[0], args[1], &r, trap);
     break;
   case COMP_CANON_WAITABLE_SET_DROP:
-    *ok = canon_waitable_set_drop_builtin(inst, (uint32_t)args[0], trap);
+    *ok = canon_waitable_set_drop(inst, (uint32_t)args[0], trap);
     return true;
   case COMP_CANON_WAITABLE_JOIN:
-    *ok = canon_waitable_join_builtin(inst, (uint32_t)args[0],
+    *ok = canon_waitable_join(inst, (uint32_t)args[0],
                                       (uint32_t)args[1], trap);
     return true;
   case COMP_CANON_SUBTASK_CANCEL:
-    *ok = canon_subtask_cancel_builtin(inst, cd->async, (uint32_t)args[0], &r,
+    *ok = canon_subtask_cancel(inst, cd->async, (uint32_t)args[0], &r,
                                        trap);
     break;
   case COMP_CANON_SUBTASK_DROP:
-    *ok = canon_subtask_drop_builtin(inst, (uint32_t)args[0], trap);
+    *ok = canon_subtask_drop(inst, (uint32_t)args[0], trap);
     return true;
   case COMP_CANON_STREAM_NEW:
+    *ok = canon_stream_new(inst, b->elem, &v, trap);
+    results[0] = v;
+    return true;
   case COMP_CANON_FUTURE_NEW:
-    *ok = canon_stream_new(inst, b->kind == COMP_CANON_FUTURE_NEW, b->elem, &v,
-                           trap);
+    *ok = canon_future_new(inst, b->elem, &v, trap);
     results[0] = v;
     return true;
   case COMP_CANON_STREAM_READ:
+    *ok = canon_stream_read(inst, b->elem, b->opts, (uint32_t)args[0], args[1],
+                            args[2], &r, trap);
+    break;
   case COMP_CANON_STREAM_WRITE:
-    *ok = canon_copy_builtin(inst, false, b->kind == COMP_CANON_STREAM_READ,
-                             b->elem, b->opts, (uint32_t)args[0], args[1],
-                             args[2], &r, trap);
+    *ok = canon_stream_write(inst, b->elem, b->opts, (uint32_t)args[0],
+                             args[1], args[2], &r, trap);
     break;
   case COMP_CANON_FUTURE_READ:
+    *ok = canon_future_read(inst, b->elem, b->opts, (uint32_t)args[0], args[1],
+                            &r, trap);
+    break;
   case COMP_CANON_FUTURE_WRITE:
-    *ok = canon_copy_builtin(inst, true, b->kind == COMP_CANON_FUTURE_READ,
-                             b->elem, b->opts, (uint32_t)args[0], args[1], 1,
-                             &r, trap);
+    *ok = canon_future_write(inst, b->elem, b->opts, (uint32_t)args[0],
+                             args[1], &r, trap);
     break;
   case COMP_CANON_STREAM_CANCEL_READ:
+    *ok = canon_stream_cancel_read(inst, b->elem, cd->async, (uint32_t)args[0],
+                                   &r, trap);
+    break;
   case COMP_CANON_STREAM_CANCEL_WRITE:
+    *ok = canon_stream_cancel_write(inst, b->elem, cd->async,
+                                    (uint32_t)args[0], &r, trap);
+    break;
   case COMP_CANON_FUTURE_CANCEL_READ:
+    *ok = canon_future_cancel_read(inst, b->elem, cd->async, (uint32_t)args[0],
+                                   &r, trap);
+    break;
   case COMP_CANON_FUTURE_CANCEL_WRITE:
-    *ok = canon_cancel_copy_builtin(
-        inst,
-        b->kind == COMP_CANON_FUTURE_CANCEL_READ ||
-            b->kind == COMP_CANON_FUTURE_CANCEL_WRITE,
-        b->kind == COMP_CANON_STREAM_CANCEL_READ ||
-            b->kind == COMP_CANON_FUTURE_CANCEL_READ,
-        b->elem, cd->async, (uint32_t)args[0], &r, trap);
+    *ok = canon_future_cancel_write(inst, b->elem, cd->async,
+                                    (uint32_t)args[0], &r, trap);
     break;
   case COMP_CANON_STREAM_DROP_READABLE:
+    *ok = canon_stream_drop_readable(inst, b->elem, (uint32_t)args[0], trap);
+    return true;
   case COMP_CANON_STREAM_DROP_WRITABLE:
+    *ok = canon_stream_drop_writable(inst, b->elem, (uint32_t)args[0], trap);
+    return true;
   case COMP_CANON_FUTURE_DROP_READABLE:
+    *ok = canon_future_drop_readable(inst, b->elem, (uint32_t)args[0], trap);
+    return true;
   case COMP_CANON_FUTURE_DROP_WRITABLE:
-    *ok = canon_copy_end_drop_builtin(
-        inst,
-        b->kind == COMP_CANON_FUTURE_DROP_READABLE ||
-            b->kind == COMP_CANON_FUTURE_DROP_WRITABLE,
-        b->kind == COMP_CANON_STREAM_DROP_READABLE ||
-            b->kind == COMP_CANON_FUTURE_DROP_READABLE,
-        b->elem, (uint32_t)args[0], trap);
+    *ok = canon_future_drop_writable(inst, b->elem, (uint32_t)args[0], trap);
     return true;
   case COMP_CANON_ERROR_CONTEXT_NEW:
     *ok = canon_error_context_new(inst, b->opts, args[0], args[1], &r, trap);

@@ -23,11 +23,11 @@ void comp_builtin_functype(const comp_canon *cd, const canon_flat_vec *flat,
 /* A stub core function for cd in instance inst; env is kept by the
  * caller's store (it must outlive the function). */
 typedef struct comp_builtin_stub {
-  canon_instance *inst;
+  canon_ComponentInstance *inst;
   comp_canonkind kind;
   const comp_canon *cd;        /* the definition's immediates */
-  const canon_options *opts;   /* task.return: its canonopts */
-  const canon_memory *memory;  /* waitable-set.wait/poll: (memory m) */
+  const canon_CanonicalOptions *opts;   /* task.return: its canonopts */
+  const canon_MemInst *memory;  /* waitable-set.wait/poll: (memory m) */
   const canon_type *result;    /* task.return: its result type, or NULL */
   uint32_t nparams, nresults;  /* the core function's (set by _new) */
   const canon_type *elem;      /* stream.* / future.*: T of stream<T>, or NULL */

@@ -66,7 +66,7 @@ static const struct {
   const char *name;
   unsigned imm;
   uint8_t opcode; /* Binary.md; lift and lower then read a 0x00 */
-} canon_table[COMP_CANON_COUNT] = {
+} canon_Table[COMP_CANON_COUNT] = {
     [COMP_CANON_LIFT] = {"lift", O, 0x00},
     [COMP_CANON_LOWER] = {"lower", O, 0x01},
     [COMP_CANON_RESOURCE_NEW] = {"resource.new", T, 0x02},
@@ -124,20 +124,20 @@ static const struct {
 };
 
 const char *comp_canon_name(comp_canonkind k) {
-  return (unsigned)k < COMP_CANON_COUNT ? canon_table[k].name : "?";
+  return (unsigned)k < COMP_CANON_COUNT ? canon_Table[k].name : "?";
 }
 
 unsigned comp_canon_immediates(comp_canonkind k) {
-  return (unsigned)k < COMP_CANON_COUNT ? canon_table[k].imm : 0;
+  return (unsigned)k < COMP_CANON_COUNT ? canon_Table[k].imm : 0;
 }
 
 uint8_t comp_canon_opcode(comp_canonkind k) {
-  return (unsigned)k < COMP_CANON_COUNT ? canon_table[k].opcode : 0xff;
+  return (unsigned)k < COMP_CANON_COUNT ? canon_Table[k].opcode : 0xff;
 }
 
 bool comp_canon_of_opcode(uint8_t op, comp_canonkind *out) {
   for (int k = 0; k < COMP_CANON_COUNT; k++)
-    if (canon_table[k].opcode == op) {
+    if (canon_Table[k].opcode == op) {
       *out = (comp_canonkind)k;
       return true;
     }

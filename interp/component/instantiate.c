@@ -53,8 +53,8 @@ struct comp_core_inst {
 struct comp_rtype {
   comp_typekind kind;
   const canon_type *val;          /* VAL */
-  const canon_functype *func;     /* FUNC */
-  canon_resource_type *resource;  /* RESOURCE */
+  const canon_FuncType *func;     /* FUNC */
+  canon_ResourceType *resource;  /* RESOURCE */
   const comp_type *ast;           /* COMPONENT, INSTANCE */
 };
 
@@ -65,8 +65,8 @@ struct comp_closure {
 
 /* The canonopts of a lift or lower, with the adapters canon/ calls. */
 typedef struct comp_opts {
-  canon_options o;
-  canon_memory mem;
+  canon_CanonicalOptions o;
+  canon_MemInst mem;
   canon_realloc realloc;
   core_store *store;
   core_mem_inst *m;
@@ -88,7 +88,7 @@ struct comp_func {
 };
 
 struct comp_inst {
-  canon_instance ci;
+  canon_ComponentInstance ci;
   comp_store *s;
   comp_inst *outer;
   comp_space sp[COMP_NSORTS];
@@ -107,7 +107,7 @@ typedef struct lowered {
 /* A resource built-in's environment. */
 typedef struct builtin_env {
   comp_inst *inst;
-  const canon_resource_type *rt;
+  const canon_ResourceType *rt;
 } builtin_env;
 
 /* Something to free with the store. */
@@ -157,7 +157,7 @@ void comp_store_set_imap(comp_store *s, comp_imap *m) { s->imap = m; }
 comp_store *comp_store_new(core_store *core) {
   comp_store *s = xcalloc(1, sizeof *s);
   s->core = core;
-  canon_store_init(&s->canon);
+  canon_Store_init(&s->canon);
   return s;
 }
 
@@ -182,23 +182,23 @@ static void free_exports_obj(void *p) {
 
 static void free_inst(void *p) {
   comp_inst *I = p;
-  canon_table *t = &I->ci.handles;
+  canon_Table *t = &I->ci.handles;
   for (uint32_t i = 0; i < t->len; i++) {
     void *obj = t->array[i].obj;
     if (!obj) continue;
     switch (t->array[i].kind) {
     case CANON_ENTRY_RESOURCE_HANDLE: free(obj); break;
-    case CANON_ENTRY_SUBTASK: canon_subtask_free(obj); break;
-    case CANON_ENTRY_WAITABLE_SET: canon_waitable_set_free(obj); break;
+    case CANON_ENTRY_SUBTASK: canon_Subtask_free(obj); break;
+    case CANON_ENTRY_WAITABLE_SET: canon_WaitableSet_free(obj); break;
     case CANON_ENTRY_ERROR_CONTEXT: canon_unref(obj); break;
     case CANON_ENTRY_STREAM_READABLE:
     case CANON_ENTRY_STREAM_WRITABLE:
     case CANON_ENTRY_FUTURE_READABLE:
-    case CANON_ENTRY_FUTURE_WRITABLE: canon_copy_end_free(obj); break;
+    case CANON_ENTRY_FUTURE_WRITABLE: canon_CopyEnd_free(obj); break;
     default: break;
     }
   }
-  canon_instance_free(&I->ci);
+  canon_ComponentInstance_free(&I->ci);
   for (int k = 0; k < COMP_NSORTS; k++) free(I->sp[k].items);
   free_exports(&I->exports);
   canon_type_arena_free(I->arena);
@@ -211,7 +211,7 @@ void comp_store_stop(comp_store *s) {
   if (s->stopped) return;
   s->stopped = true;
   /* unwinds the threads: they still use the instances and the core store */
-  canon_store_free(&s->canon);
+  canon_Store_free(&s->canon);
 }
 
 void comp_store_free(comp_store *s) {
@@ -275,7 +275,7 @@ const comp_exports *comp_inst_exports(const comp_inst *i) {
   return &i->exports;
 }
 
-const canon_functype *comp_func_type(const comp_func *f) { return f->fi.ft; }
+const canon_FuncType *comp_func_type(const comp_func *f) { return f->fi.ft; }
 
 static bool core_inst_find(const comp_core_inst *ci, const char *name,
                            size_t len, core_extern *out) {
@@ -418,7 +418,7 @@ static comp_outcome build_opts(ictx *x, comp_inst *I, const comp_canonopt *opts,
   if (o->m) {
     canon_flat at = core_memory_type(o->m)->limits.is64 ? CANON_FLAT_I64
                                                         : CANON_FLAT_I32;
-    o->mem = (canon_memory){o, o->m, at, mem_size, mem_read, mem_write};
+    o->mem = (canon_MemInst){o, o->m, at, mem_size, mem_read, mem_write};
     o->o.memory = &o->mem;
   }
   if (o->realloc_f) {
@@ -459,7 +459,7 @@ static comp_outcome valtype(ictx *x, comp_inst *I, comp_valtype vt,
 }
 
 static comp_outcome resource_at(ictx *x, comp_inst *I, uint32_t idx,
-                                canon_resource_type **out) {
+                                canon_ResourceType **out) {
   comp_item it = {0};
   comp_outcome r = get(x, I, COMP_SORT_TYPE, idx, &it);
   if (r) return r;
@@ -478,7 +478,7 @@ static comp_outcome defvaltype(ictx *x, comp_inst *I, const comp_defvaltype *d,
   if (d->has_b && (r = valtype(x, I, d->b, &tb))) return r;
   uint32_t n = d->nfields;
   const canon_type *t = NULL;
-  canon_resource_type *rt;
+  canon_ResourceType *rt;
   switch (d->kind) {
   case CANON_LIST:
     t = d->fixed ? canon_type_list_fixed(a, ta, d->length)
@@ -534,7 +534,7 @@ static comp_outcome defvaltype(ictx *x, comp_inst *I, const comp_defvaltype *d,
 }
 
 static comp_outcome functype(ictx *x, comp_inst *I, const comp_functype *f,
-                             const canon_functype **out) {
+                             const canon_FuncType **out) {
   canon_field *ps = xcalloc(f->nparams, sizeof *ps);
   comp_outcome r = COMP_OK;
   for (uint32_t i = 0; i < f->nparams && !r; i++) {
@@ -544,7 +544,7 @@ static comp_outcome functype(ictx *x, comp_inst *I, const comp_functype *f,
   const canon_type *res = NULL;
   if (!r && f->has_result) r = valtype(x, I, f->result, &res);
   if (!r) {
-    *out = canon_functype_new(I->arena, ps, f->nparams, res, f->async);
+    *out = canon_FuncType_new(I->arena, ps, f->nparams, res, f->async);
     if (!*out) r = fail(x, COMP_LINK, "ill-formed function type");
   }
   free(ps);
@@ -561,7 +561,7 @@ static comp_outcome def_type(ictx *x, comp_inst *I, const comp_def *d) {
   case COMP_TYPE_VAL: r = defvaltype(x, I, &t->val, &rt->val); break;
   case COMP_TYPE_FUNC: r = functype(x, I, &t->func, &rt->func); break;
   case COMP_TYPE_RESOURCE: {
-    canon_resource_type *res = snew(x->s, sizeof *res);
+    canon_ResourceType *res = snew(x->s, sizeof *res);
     res->impl = &I->ci;
     res->name = d->id;
     if (t->resource.has_dtor) {
@@ -603,7 +603,7 @@ static core_outcome lowered_fn(core_store *s, void *env, const uint64_t *args,
   lowered *lw = env;
   canon_core_vec out = {0};
   canon_trap trap = {0};
-  if (!canon_lower_call(&lw->callee->fi, &lw->opts.o, &lw->inst->ci, args,
+  if (!canon_lower(&lw->callee->fi, &lw->opts.o, &lw->inst->ci, args,
                         lw->nparams, &out, &trap)) {
     canon_core_vec_free(&out);
     return core_trap(s, "%s", trap.msg);
@@ -659,7 +659,7 @@ static core_outcome res_rep_fn(core_store *s, void *env, const uint64_t *args,
   builtin_env *b = env;
   canon_trap trap = {0};
   uint32_t rep;
-  if (!canon_resource_rep_builtin(&b->inst->ci, b->rt, (uint32_t)args[0], &rep,
+  if (!canon_resource_rep(&b->inst->ci, b->rt, (uint32_t)args[0], &rep,
                                   &trap)) {
     trace_res(b, "resource.rep", args, NULL, 0, &trap);
     return core_trap(s, "%s", trap.msg);
@@ -701,7 +701,7 @@ static comp_outcome canon_lift_def(ictx *x, comp_inst *I, const comp_canon *cd) 
     f->cb = (core_callee){x->s->core, f->opts.o.callback};
     f->lifted.callback = (canon_core_callee){&f->cb, callee_call};
   }
-  f->fi = canon_lifted_funcinst(&f->lifted);
+  f->fi = canon_Store_lift(&f->lifted);
   comp_imap_lift(x->s->imap, I->ci.id, fit.u.core.u.func, f->opts.o.callback,
                  f->opts.o.post_return, f->opts.realloc_f);
   push(&I->sp[COMP_SORT_FUNC], (comp_item){.sort = COMP_SORT_FUNC, .u.func = f});
@@ -719,7 +719,7 @@ static comp_outcome canon_lower_def(ictx *x, comp_inst *I,
   lw->callee = fit.u.func;
   move_opts(&lw->opts, &o);
   lw->inst = I;
-  canon_core_functype cft;
+  canon_CoreFuncType cft;
   canon_flatten_functype(&lw->opts.o, fit.u.func->fi.ft, CANON_LOWER, &cft);
   core_functype ft;
   ft.nparams = cft.params.n;
@@ -735,7 +735,7 @@ static comp_outcome canon_lower_def(ictx *x, comp_inst *I,
   core_func_inst *cf = core_host_func_new(x->s->core, &ft, lowered_fn, lw);
   free(ft.params);
   free(ft.results);
-  canon_core_functype_free(&cft);
+  canon_CoreFuncType_free(&cft);
   if (!cf) return fail(x, COMP_LINK, "cannot make a host function");
   comp_imap_host(x->s->imap, cf, "lower", lw->opts.o.async, I->ci.id);
   push_core_func(I, cf);
@@ -744,7 +744,7 @@ static comp_outcome canon_lower_def(ictx *x, comp_inst *I,
 
 static comp_outcome canon_resource_def(ictx *x, comp_inst *I,
                                        const comp_canon *cd) {
-  canon_resource_type *rt;
+  canon_ResourceType *rt;
   comp_outcome r = resource_at(x, I, cd->type, &rt);
   if (r) return r;
   builtin_env *b = snew(x->s, sizeof *b);
@@ -836,7 +836,7 @@ static comp_outcome canon_builtin_def(ictx *x, comp_inst *I,
     canon_flatten_types(&b->result, 1, b->opts, &flat);
     if (flat.n > CANON_MAX_FLAT_PARAMS) {
       flat.n = 0;
-      canon_flat_vec_push(&flat, canon_opts_ptr_type(b->opts));
+      canon_flat_vec_push(&flat, canon_MemInst_ptr_type(b->opts));
     }
   }
   if (cd->kind >= COMP_CANON_STREAM_NEW &&
@@ -960,7 +960,7 @@ static comp_inst *new_inst(comp_store *s, comp_inst *parent,
                            comp_inst *outer) {
   comp_inst *I = xcalloc(1, sizeof *I);
   track(s, I, free_inst);
-  canon_instance_init(&I->ci, &s->canon, parent ? &parent->ci : NULL);
+  canon_ComponentInstance_init(&I->ci, &s->canon, parent ? &parent->ci : NULL);
   comp_imap_instance(s->imap, I->ci.id, parent ? parent->ci.id : 0);
   I->s = s;
   I->outer = outer;
@@ -1070,7 +1070,7 @@ static comp_outcome def_start(ictx *x, comp_inst *I, const comp_start *st) {
   canon_value **res = NULL;
   uint32_t nres = 0;
   canon_trap trap = {0};
-  if (!canon_host_invoke(&x->s->canon, &it.u.func->fi, NULL, 0, &res, &nres,
+  if (!canon_Store_invoke(&x->s->canon, &it.u.func->fi, NULL, 0, &res, &nres,
                          &trap))
     return fail(x, trap_outcome(trap.msg), "%s", trap.msg);
   for (uint32_t i = 0; i < nres; i++) {
@@ -1149,7 +1149,7 @@ comp_outcome comp_invoke(comp_store *s, comp_func *f, canon_value *const *args,
                          uint32_t nargs, canon_value ***results,
                          uint32_t *nresults, char *msg, size_t msgn) {
   canon_trap trap = {0};
-  if (!canon_host_invoke(&s->canon, &f->fi, args, nargs, results, nresults,
+  if (!canon_Store_invoke(&s->canon, &f->fi, args, nargs, results, nresults,
                          &trap)) {
     snprintf(msg, msgn, "%s", trap.msg);
     return trap.kind == CANON_TRAP_UNSUPPORTED ? COMP_UNSUPPORTED

@@ -4,14 +4,14 @@
  * CanonicalABI.md "Component Instances", "Embedding").
  *
  * A comp_store holds every runtime object of the component model on top of
- * one core_store: component instances (each with its canon_instance: handle
+ * one core_store: component instances (each with its canon_ComponentInstance: handle
  * table, may_enter, may_leave), the core instances made inside them,
  * lifted functions, lowered core functions and the runtime types.
  *
  * Runtime types are built here, per instance, while its definitions run:
  * resource types are generative (each instantiation makes new ones), so a
  * value type mentioning `own<R>` only means something once R is bound to a
- * runtime canon_resource_type.  Imported types are the argument's types.
+ * runtime canon_ResourceType.  Imported types are the argument's types.
  *
  * Instantiation follows the definitions in order, each adding to its index
  * space; the component must be valid (comp_validate) -- bad indices are
@@ -89,7 +89,7 @@ const comp_exports *comp_inst_exports(const comp_inst *i);
 bool comp_exports_find(const comp_exports *e, const char *name, size_t len,
                        comp_item *out);
 
-const canon_functype *comp_func_type(const comp_func *f);
+const canon_FuncType *comp_func_type(const comp_func *f);
 /* Store.invoke: calls f from the host with values that fit its parameter
  * types.  On COMP_OK, *results (malloc'd, owned by the caller) holds the
  * result values. */

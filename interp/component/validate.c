@@ -937,7 +937,7 @@ static bool def_start(vctx *v, vscope *s, comp_def *d) {
   const comp_start *st = &d->u.start;
   vitem *f = vspace_get(s, COMP_SORT_FUNC, st->func);
   if (!f) return v_oob(v, &d->pos, COMP_SORT_FUNC, st->func);
-  const canon_functype *ft = f->ent.func;
+  const canon_FuncType *ft = f->ent.func;
   if (ft->nparams != st->nargs)
     return v_fail(v, &d->pos,
                   "component start function requires %u arguments but was "

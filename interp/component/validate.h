@@ -18,7 +18,7 @@
  *  - comp_component.vinfo (this and every nested component): the type of
  *    every item of every index space, in index order (comp_vinfo below).
  * own/borrow inside these canon_types point at a validation-time resource
- * placeholder, not a runtime canon_resource_type: its identity is
+ * placeholder, not a runtime canon_ResourceType: its identity is
  * comp_vinfo_resource_id(); instantiation binds the real ones.
  */
 #ifndef COMP_VALIDATE_H
@@ -33,7 +33,7 @@
 /* The validator's view of one index-space entry. */
 typedef struct comp_vitem {
   /* FUNC: its function type; TYPE of a function type: the same. */
-  const canon_functype *func;
+  const canon_FuncType *func;
   /* VALUE: its type; TYPE of a value type: the type defined. */
   const canon_type *value;
   /* TYPE of a resource type: an identity, equal for two entries that name

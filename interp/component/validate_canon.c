@@ -37,7 +37,7 @@ static core_valtype flat_to_core(canon_flat f) {
   return CORE_I32;
 }
 
-static core_functype *ft_of_flat(vctx *v, const canon_core_functype *c) {
+static core_functype *ft_of_flat(vctx *v, const canon_CoreFuncType *c) {
   core_valtype p[64], r[64];
   uint32_t np = c->params.n < 64 ? c->params.n : 64;
   uint32_t nr = c->results.n < 64 ? c->results.n : 64;
@@ -68,8 +68,8 @@ typedef struct vopts {
   bool has[8];
   uint32_t idx[8];
   bool has_encoding;
-  canon_memory mem; /* a stand-in: flattening only reads its addrtype */
-  canon_options o;
+  canon_MemInst mem; /* a stand-in: flattening only reads its addrtype */
+  canon_CanonicalOptions o;
 } vopts;
 
 /* memoised on the type (canon/layout.c): linear in the type's DAG */
@@ -178,7 +178,7 @@ static uint32_t nflat(const canon_type *t, const vopts *o) {
   return n;
 }
 
-static uint32_t nflat_params(const canon_functype *ft, const vopts *o) {
+static uint32_t nflat_params(const canon_FuncType *ft, const vopts *o) {
   uint32_t n = 0;
   for (uint32_t i = 0; i < ft->nparams; i++) n += nflat(ft->params[i].t, o);
   return n;
@@ -194,7 +194,7 @@ static bool canon_lift(vctx *v, vscope *s, const comp_def *d) {
   if (ti->ent.type->kind != VT_FUNC)
     return v_fail(v, &d->pos, "type index %u is not a function type",
                   c->type);
-  const canon_functype *ft = ti->ent.type->func;
+  const canon_FuncType *ft = ti->ent.type->func;
   vopts o;
   if (!parse_opts(v, s, c->opts, c->nopts, &o, &d->pos)) return false;
   if (o.o.async && !ft->async)
@@ -210,11 +210,11 @@ static bool canon_lift(vctx *v, vscope *s, const comp_def *d) {
     if (!need_memory(v, &o, &d->pos)) return false;
   if (params_ls || np > CANON_MAX_FLAT_PARAMS)
     if (!need_realloc(v, &o, &d->pos)) return false;
-  canon_core_functype flat;
+  canon_CoreFuncType flat;
   memset(&flat, 0, sizeof flat);
   canon_flatten_functype(&o.o, ft, CANON_LIFT, &flat);
   core_functype *want = ft_of_flat(v, &flat);
-  canon_core_functype_free(&flat);
+  canon_CoreFuncType_free(&flat);
   const core_functype *got = cf->core.func;
   char a[200], b[200];
   if (!valtypes_eq(want->params, want->nparams, got->params, got->nparams)) {
@@ -248,7 +248,7 @@ static bool canon_lower(vctx *v, vscope *s, const comp_def *d) {
   const comp_canon *c = &d->u.canon;
   vitem *f = vspace_get(s, COMP_SORT_FUNC, c->func);
   if (!f) return v_oob(v, &d->pos, COMP_SORT_FUNC, c->func);
-  const canon_functype *ft = f->ent.func;
+  const canon_FuncType *ft = f->ent.func;
   vopts o;
   if (!parse_opts(v, s, c->opts, c->nopts, &o, &d->pos)) return false;
   if (o.has[COMP_OPT_POST_RETURN])
@@ -270,11 +270,11 @@ static bool canon_lower(vctx *v, vscope *s, const comp_def *d) {
   if (params_ls || res_ls || np > maxp || nr > maxr)
     if (!need_memory(v, &o, &d->pos)) return false;
   if (res_ls && !need_realloc(v, &o, &d->pos)) return false;
-  canon_core_functype flat;
+  canon_CoreFuncType flat;
   memset(&flat, 0, sizeof flat);
   canon_flatten_functype(&o.o, ft, CANON_LOWER, &flat);
   vspace_push(v, s, COMP_SORT_CORE_FUNC)->core.func = ft_of_flat(v, &flat);
-  canon_core_functype_free(&flat);
+  canon_CoreFuncType_free(&flat);
   return true;
 }
 

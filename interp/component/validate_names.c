@@ -307,7 +307,7 @@ static bool check_annotation(vctx *v, vscope *s, const parsed_name *p,
     return true;
   if (t->sort != COMP_SORT_FUNC)
     return v_fail(v, pos, "item is not a func");
-  const canon_functype *ft = t->func;
+  const canon_FuncType *ft = t->func;
   vres *want = resource_named(s, p->res, import);
   if (p->kind == NAME_CONSTRUCTOR) {
     const canon_type *r = ft->result;

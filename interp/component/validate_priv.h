@@ -4,7 +4,7 @@
  * Validation gives every item of every index space a *semantic* type:
  *  - value types are canon_types (canon/types.h) built in the validation's
  *    arena; own/borrow point at a vres_ref (below) disguised as a
- *    canon_resource_type;
+ *    canon_ResourceType;
  *  - resource types are vres objects compared by identity: a definition
  *    `(resource ...)` or an abstract `(sub resource)` makes a new one;
  *    instantiating a component type or importing an instance type makes
@@ -45,11 +45,11 @@ typedef struct vres {
 
 /* A name of a resource: own/borrow carry &ref->rt. */
 typedef struct vres_ref {
-  canon_resource_type rt; /* first: the canon_type's own.rt points here */
+  canon_ResourceType rt; /* first: the canon_type's own.rt points here */
   vres *res;
 } vres_ref;
 
-static inline vres *vres_of(const canon_resource_type *rt) {
+static inline vres *vres_of(const canon_ResourceType *rt) {
   return ((const vres_ref *)(const void *)rt)->res;
 }
 
@@ -86,7 +86,7 @@ typedef struct vinst vinst;
 typedef struct vent {
   comp_sort sort; /* CORE_MODULE, FUNC, VALUE, TYPE, COMPONENT, INSTANCE */
   const vcoremod *module;
-  const canon_functype *func;
+  const canon_FuncType *func;
   const canon_type *value;
   const vtype *type;
   const vcomp *comp;
@@ -110,7 +110,7 @@ typedef enum vtkind {
 struct vtype {
   vtkind kind;
   const canon_type *val;       /* VAL */
-  const canon_functype *func;  /* FUNC */
+  const canon_FuncType *func;  /* FUNC */
   const vcomp *comp;           /* COMPONENT */
   const vinst *inst;           /* INSTANCE */
   const vres_ref *res;         /* RESOURCE */
@@ -253,7 +253,7 @@ const canon_type *v_valtype(vctx *v, vscope *s, const comp_valtype *t,
                             const comp_pos *pos);
 /* Validates a type definition and returns its type-space entry. */
 const vtype *v_deftype(vctx *v, vscope *s, comp_type *t);
-const canon_functype *v_functype(vctx *v, vscope *s, const comp_functype *f,
+const canon_FuncType *v_functype(vctx *v, vscope *s, const comp_functype *f,
                                  const comp_pos *pos);
 /* The vent of an externtype (import declarations, ascriptions). */
 bool v_externtype(vctx *v, vscope *s, const comp_externtype *et, vent *out);

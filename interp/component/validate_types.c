@@ -245,7 +245,7 @@ static const canon_type *defvaltype(vctx *v, vscope *s,
   return r;
 }
 
-const canon_functype *v_functype(vctx *v, vscope *s, const comp_functype *f,
+const canon_FuncType *v_functype(vctx *v, vscope *s, const comp_functype *f,
                                  const comp_pos *pos) {
   if (!check_labels(v, f->params, f->nparams, 4)) return NULL;
   canon_field *ps = v_alloc(v, (f->nparams + 1) * sizeof *ps);
@@ -263,8 +263,8 @@ const canon_functype *v_functype(vctx *v, vscope *s, const comp_functype *f,
       return NULL;
     }
   }
-  const canon_functype *ft =
-      canon_functype_new(v->arena, ps, f->nparams, res, f->async);
+  const canon_FuncType *ft =
+      canon_FuncType_new(v->arena, ps, f->nparams, res, f->async);
   if (!ft) v_fail(v, pos, "invalid function type");
   return ft;
 }
@@ -707,8 +707,8 @@ static const canon_type *subst_ct(vctx *v, vsubst *m, const canon_type *t) {
   return r;
 }
 
-static const canon_functype *subst_ft(vctx *v, vsubst *m,
-                                      const canon_functype *f) {
+static const canon_FuncType *subst_ft(vctx *v, vsubst *m,
+                                      const canon_FuncType *f) {
   if (m->n == 0 && m->nc == 0) return f;
   canon_field *ps = v_alloc(v, (f->nparams + 1) * sizeof *ps);
   bool ch = false;
@@ -720,8 +720,8 @@ static const canon_functype *subst_ft(vctx *v, vsubst *m,
   const canon_type *res = subst_ct(v, m, f->result);
   ch |= res != f->result;
   if (!ch) return f;
-  const canon_functype *n =
-      canon_functype_new(v->arena, ps, f->nparams, res, f->async);
+  const canon_FuncType *n =
+      canon_FuncType_new(v->arena, ps, f->nparams, res, f->async);
   return n ? n : f;
 }
 
@@ -966,8 +966,8 @@ static bool ct_sub_top(vctx *v, vsubst *m, const canon_type *a,
   }
 }
 
-static bool ft_sub(vctx *v, vsubst *m, const canon_functype *a,
-                   const canon_functype *b, vmsg *w) {
+static bool ft_sub(vctx *v, vsubst *m, const canon_FuncType *a,
+                   const canon_FuncType *b, vmsg *w) {
   if (a->async != b->async)
     return why(w, "expected %s function, found %s function",
                b->async ? "async" : "sync", a->async ? "async" : "sync");

@@ -169,7 +169,7 @@ static wast_outcome cpe_invoke_forms(wast_engine *e, void *inst,
     snprintf(msg, msgn, "export \"%.*s\" is not a function", (int)len, name);
     return WAST_ERROR;
   }
-  const canon_functype *ft = comp_func_type(it.u.func);
+  const canon_FuncType *ft = comp_func_type(it.u.func);
   if (nargs != ft->nparams) {
     snprintf(msg, msgn, "wrong number of arguments: %zu, expected %u", nargs,
              ft->nparams);
@@ -208,7 +208,7 @@ static wast_outcome cpe_invoke_forms(wast_engine *e, void *inst,
    * this command's outcome, and the call is not made. */
   {
     canon_trap trap = {0};
-    if (!canon_store_host_ticks(cs, &trap)) {
+    if (!canon_Store_host_ticks(cs, &trap)) {
       char jmsg[600];
       canon_trace_emit(tr, "host.trap", "\"message\":%s",
                        canon_json_str(jmsg, sizeof jmsg, trap.msg));
@@ -408,7 +408,7 @@ wast_engine *wast_component_engine_new(wast_engine *core,
                      opt->seed);
     canon_limits limits = opt->limits;
     if (opt->max_threads) limits.max_threads = opt->max_threads;
-    canon_store_set_limits(cs, &limits);
+    canon_Store_set_limits(cs, &limits);
     if (opt->forced) canon_sched_force(&cs->sched, opt->forced, opt->nforced);
     cs->sched.profile = opt->profile;
     cs->coverage = opt->coverage;
