@@ -21,6 +21,8 @@ void canon_sched_init(canon_sched *s, canon_sched_policy policy,
   s->state = seed ? seed : 0x9e3779b97f4a7c15ull;
   s->nchoices = 0;
   s->profile = false;
+  s->at_choice = NULL;
+  s->at_choice_ctx = NULL;
 }
 
 void canon_sched_force(canon_sched *s, const uint32_t *choices, uint32_t n) {
@@ -109,6 +111,7 @@ uint32_t canon_sched_choose(canon_sched *s, canon_choice_kind kind,
   if (n == 1) return 0;
   /* --profile: the profile's answer, which is option 0 of these kinds */
   if (s->profile && canon_choice_kind_in_profile(kind)) return 0;
+  if (s->at_choice) s->at_choice(s->at_choice_ctx, kind, n);
   s->nchoices++;
   /* cmref's deterministic policy: option 0 (at the kinds the spec's
    * DETERMINISTIC_PROFILE fixes, option 0 is the profile's answer). */

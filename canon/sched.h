@@ -97,6 +97,10 @@ typedef struct canon_sched {
   /* the spec's DETERMINISTIC_PROFILE on top of the policy: the kinds it
    * fixes (canon_choice_kind_in_profile) are not choices at all */
   bool profile;
+  /* when set, called at each choice with more than one option before it
+   * is made (--explore's digests of states, interp/wast/state.c) */
+  void (*at_choice)(void *ctx, canon_choice_kind kind, uint32_t n);
+  void *at_choice_ctx;
 } canon_sched;
 
 void canon_sched_init(canon_sched *s, canon_sched_policy policy, uint64_t seed);

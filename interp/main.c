@@ -101,6 +101,9 @@ static const char usage_main[] =
   "  --explore N             run the script under every schedule (at most N\n"\
   "                          runs, depth first over the choices) and list\n" \
   "                          each command whose outcome varies or fails\n"   \
+  "  --explore-depth D       --explore: vary only the first D choices of a run\n"\
+  "  --explore-plain         --explore: without cutting at states already\n" \
+  "                          explored (the plain depth-first walk)\n"       \
   "  --check-trace THEIRS    is another runtime's trace allowed by the spec?\n"\
   "                          replays its choices, or without any searches\n"\
   "                          for a schedule giving its guest-visible events;\n"\
@@ -230,6 +233,8 @@ typedef struct opts {
   const char *forced_what; /* "--choices" or "--replay" */
   canon_choice_log replay; /* --replay: the trace's choices */
   uint32_t explore;        /* run: --explore N (0: no) */
+  uint32_t explore_depth;  /* run: --explore-depth D (0: none) */
+  bool explore_plain;      /* run: --explore-plain */
   const char *check_trace; /* run: --check-trace FILE */
   uint32_t search_budget;  /* run: --search-budget N (0: not given) */
   const char **args; /* positional arguments */
@@ -465,6 +470,8 @@ static const optdef options[] = {
     CUSTOM("--choices", CMD_RUN, set_choices),
     CUSTOM("--replay", CMD_RUN, set_replay),
     UINT("--explore", CMD_RUN, explore, 1, UINT32_MAX),
+    UINT("--explore-depth", CMD_RUN, explore_depth, 1, UINT32_MAX),
+    FLAG("--explore-plain", NULL, CMD_RUN, explore_plain),
     FILEOPT("--check-trace", NULL, CMD_RUN, check_trace),
     UINT("--search-budget", CMD_RUN, search_budget, 1, UINT32_MAX),
     FILEOPT("--trace", NULL, CMD_RUN, trace_file),
@@ -637,6 +644,11 @@ static int cmd_run(opts *o) {
             "--trace, --choices or --replay\n");
     return EXIT_USAGE;
   }
+  if ((o->explore_depth || o->explore_plain) && !o->explore) {
+    fprintf(stderr, "cmref run: --explore-depth and --explore-plain are for "
+            "--explore\n");
+    return EXIT_USAGE;
+  }
   if (o->search_budget && !o->check_trace) {
     fprintf(stderr, "cmref run: --search-budget is for --check-trace\n");
     return EXIT_USAGE;
@@ -711,7 +723,9 @@ static int cmd_run(opts *o) {
       fflush(mem);
       if (jmem) check_trace_json(jmem, o->args[0], o->check_trace, rc, buf);
     } else {
-      rc = wast_explore(o->args[0], &wo, o->explore, mem, jmem) ? EXIT_FAIL
+      wast_explore_options xo = {o->explore, o->explore_depth,
+                                 o->explore_plain};
+      rc = wast_explore(o->args[0], &wo, &xo, mem, jmem) ? EXIT_FAIL
                                                                  : 0;
     }
     fclose(mem);

@@ -22,11 +22,13 @@
 #include "../../canon/store.h"
 #include "../../canon/stream.h"
 #include "../../canon/subtask.h"
+#include "../../canon/thread.h"
 #include "../../canon/trace.h"
 #include "../../canon/waitable.h"
 #include "builtins.h"
 #include "../util/oom.h"
 #include "importmap.h"
+#include "../core/digest.h"
 
 /* ---- runtime objects --------------------------------------------------- */
 
@@ -77,6 +79,7 @@ typedef struct comp_opts {
 typedef struct core_callee {
   core_store *store;
   core_func_inst *f;
+  const canon_Store *canon; /* whose current thread the call runs on */
 } core_callee;
 
 struct comp_func {
@@ -207,6 +210,15 @@ static void free_inst(void *p) {
 
 canon_Store *comp_store_canon(comp_store *s) { return &s->canon; }
 
+uint32_t comp_store_instances(comp_store *s, canon_ComponentInstance ***out) {
+  uint32_t n = 0;
+  *out = xcalloc(s->n + 1, sizeof **out);
+  for (size_t i = 0; i < s->n; i++)
+    if (s->objs[i].fn == free_inst)
+      (*out)[n++] = &((comp_inst *)s->objs[i].p)->ci;
+  return n;
+}
+
 void comp_store_stop(comp_store *s) {
   if (s->stopped) return;
   s->stopped = true;
@@ -333,6 +345,10 @@ static bool callee_call(void *env, const uint64_t *args, uint32_t nargs,
                        "results), expected (%u, %u)",
                        ft->nparams, ft->nresults, nargs, nresults);
   uint64_t dummy[1];
+  /* --explore's digest of a state (core/digest.h) knows the call by its
+   * thread */
+  core_store_set_owner(c->store, c->canon && c->canon->current
+                                     ? c->canon->current->id : 0);
   core_outcome o = core_call(c->store, c->f, args, results ? results : dummy);
   switch (o) {
   case CORE_OK: return true;
@@ -374,7 +390,7 @@ static bool realloc_call(void *env, uint64_t old_ptr, uint64_t old_size,
                          uint64_t alignment, uint64_t new_size,
                          uint64_t *result, canon_trap *trap) {
   comp_opts *o = env;
-  core_callee c = {o->store, o->realloc_f};
+  core_callee c = {o->store, o->realloc_f, NULL}; /* never blocks */
   uint64_t args[4] = {old_ptr, old_size, alignment, new_size};
   uint64_t res[1] = {0};
   if (!callee_call(&c, args, 4, res, 1, trap)) return false;
@@ -570,6 +586,7 @@ static comp_outcome def_type(ictx *x, comp_inst *I, const comp_def *d) {
       core_callee *cc = snew(x->s, sizeof(core_callee) + sizeof(canon_core_callee));
       cc->store = x->s->core;
       cc->f = it.u.core.u.func;
+      cc->canon = &x->s->canon;
       canon_core_callee *callee = (canon_core_callee *)(cc + 1);
       callee->env = cc;
       callee->call = callee_call;
@@ -688,17 +705,17 @@ static comp_outcome canon_lift_def(ictx *x, comp_inst *I, const comp_canon *cd) 
   comp_func *f = snew(x->s, sizeof *f);
   move_opts(&f->opts, &o);
   f->inst = I;
-  f->callee = (core_callee){x->s->core, fit.u.core.u.func};
+  f->callee = (core_callee){x->s->core, fit.u.core.u.func, &x->s->canon};
   f->lifted.ft = tit.u.type->func;
   f->lifted.opts = &f->opts.o;
   f->lifted.inst = &I->ci;
   f->lifted.callee = (canon_core_callee){&f->callee, callee_call};
   if (f->opts.o.post_return) {
-    f->post = (core_callee){x->s->core, f->opts.o.post_return};
+    f->post = (core_callee){x->s->core, f->opts.o.post_return, &x->s->canon};
     f->lifted.post_return = (canon_core_callee){&f->post, callee_call};
   }
   if (f->opts.o.callback) {
-    f->cb = (core_callee){x->s->core, f->opts.o.callback};
+    f->cb = (core_callee){x->s->core, f->opts.o.callback, &x->s->canon};
     f->lifted.callback = (canon_core_callee){&f->cb, callee_call};
   }
   f->fi = canon_Store_lift(&f->lifted);
@@ -809,6 +826,7 @@ static bool core_table_ref_get(void *env, uint32_t i, canon_core_callee *out,
     c = xcalloc(1, sizeof *c);
     c->store = tr->s->core;
     c->f = f;
+    c->canon = &tr->s->canon;
     tr->callees[tr->n++] = c;
   }
   *out = (canon_core_callee){c, callee_call};

@@ -67,6 +67,9 @@ void comp_store_set_imap(comp_store *s, struct comp_imap *m);
 void comp_store_free(comp_store *s);
 /* The Store of the Canonical ABI inside (to set its scheduler and limits). */
 canon_Store *comp_store_canon(comp_store *s);
+/* The store's component instances in the order they were made, in a new
+ * array (--explore's digest of a state). */
+uint32_t comp_store_instances(comp_store *s, canon_ComponentInstance ***out);
 /* Ends every suspended thread (unwinding it through core code, so the core
  * store must still be alive); the instances stay until comp_store_free. */
 void comp_store_stop(comp_store *s);

@@ -339,7 +339,12 @@ dispatch:
             !(res = malloc(ft->nresults * sizeof *res)))
           TRAP("out of memory");
         s->fuel_left = fuel;
+        t->host_fn = fn;
+        t->host_pc = pc;
+        t->host_fp = (size_t)(fp - stack);
+        t->host_sp = (size_t)(sp - stack);
         core_outcome o = callee->host(s, callee->env, sp - ft->nparams, res);
+        t->host_fn = NULL;
         fuel = s->fuel_left;
         if (o == CORE_OK) {
           sp -= ft->nparams;
@@ -785,9 +790,18 @@ core_outcome core_call(core_store *s, core_func_inst *f, const uint64_t *args,
     return core_set_message(s, CORE_EXHAUSTED, "call stack exhausted");
   }
   for (uint32_t i = 0; i < ft->nparams; i++) t->stack[i] = args[i];
+  t->host_fn = NULL;
+  t->owner = s->owner;
+  t->active_prev = NULL;
+  t->active_next = s->active;
+  if (s->active) s->active->active_prev = t;
+  s->active = t;
   s->nest++;
   core_outcome o = run(s, t, f);
   s->nest--;
+  if (t->active_prev) t->active_prev->active_next = t->active_next;
+  else s->active = t->active_next;
+  if (t->active_next) t->active_next->active_prev = t->active_prev;
   if (o == CORE_OK)
     for (uint32_t i = 0; i < ft->nresults; i++) results[i] = t->stack[i];
   thread_put(s, t);

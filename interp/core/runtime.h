@@ -82,6 +82,14 @@ typedef struct core_thread {
   size_t cap;
   core_frame *frames;
   size_t nframes, fcap;
+  /* While a host function called from wasm runs (digest.c): the calling
+   * function, its frame and operand top (the host function's arguments
+   * included) and the call instruction; host_fn NULL otherwise. */
+  core_func_inst *host_fn;
+  const core_instr *host_pc;
+  size_t host_fp, host_sp;
+  uint64_t owner; /* core_store.owner when the core_call began */
+  struct core_thread *active_prev, *active_next; /* core_store.active */
 } core_thread;
 
 /* Every object the store owns, by kind, to free them with it. */
@@ -106,6 +114,10 @@ struct core_store {
   uint32_t nest;  /* core_calls running (nested through host functions) */
   core_objlist types, funcs, tables, mems, globals, tags, insts;
   core_thread *spare;
+  /* the core_calls in progress (blocked ones included), newest first, and
+   * the label the embedder gives the next ones (digest.c) */
+  core_thread *active;
+  uint64_t owner;
 };
 
 /* store.c */

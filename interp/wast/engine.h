@@ -124,5 +124,8 @@ core_store *wast_core_engine_store(wast_engine *e);
 struct wast_comp_options;
 wast_engine *wast_component_engine_new(wast_engine *core,
                                        const struct wast_comp_options *opt);
+/* Its store (--explore's digest of a state, state.c). */
+struct comp_store;
+struct comp_store *wast_component_engine_store(wast_engine *e);
 
 #endif

@@ -393,6 +393,10 @@ static const wast_engine_ext comp_ext = {
     .substring_messages = true,
 };
 
+comp_store *wast_component_engine_store(wast_engine *e) {
+  return ((comp_engine *)e)->store;
+}
+
 wast_engine *wast_component_engine_new(wast_engine *core,
                                        const wast_comp_options *opt) {
   comp_engine *ce = calloc(1, sizeof *ce);

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "../../canon/sched.h"
+#include "state.h"
 #include "wast.h"
 #include "../util/oom.h"
 
@@ -122,15 +123,27 @@ static const char *status_name(wast_status s) {
   return s == WAST_PASS ? "pass" : s == WAST_FAIL ? "fail" : "skip";
 }
 
+/* How the walk ended and what the reduction did. */
+typedef struct walk_figures {
+  const char *stopped; /* "no" (complete), "budget", "depth" */
+  bool reduced;
+  uint64_t states, cut;
+  uint32_t depth; /* --explore-depth; 0: none */
+} walk_figures;
+
 /* The JSON form of the report: every command with all its outcomes. */
 static void report_json(FILE *json, const char *path, const cmd_outcomes *cs,
-                        uint32_t ncs, uint32_t runs, bool exhaustive,
+                        uint32_t ncs, uint32_t runs, const walk_figures *wf,
                         uint32_t maxlen, uint32_t varying) {
   fputs("{\"mode\": \"explore\", \"file\": ", json);
   wast_json_str(json, path);
-  fprintf(json, ", \"schedules\": %u, \"complete\": %s, \"longest\": %u, "
+  fprintf(json, ", \"schedules\": %u, \"complete\": %s, \"stopped\": \"%s\", "
+          "\"reduced\": %s, \"states\": %llu, \"cut\": %llu, "
+          "\"depth_bound\": %u, \"longest\": %u, "
           "\"varying\": %u, \"commands\": [", runs,
-          exhaustive ? "true" : "false", maxlen, varying);
+          strcmp(wf->stopped, "no") ? "false" : "true", wf->stopped,
+          wf->reduced ? "true" : "false", (unsigned long long)wf->states,
+          (unsigned long long)wf->cut, wf->depth, maxlen, varying);
   for (uint32_t i = 0; i < ncs; i++) {
     const cmd_outcomes *co = &cs[i];
     fprintf(json, "%s\n  {\"line\": %u, \"kind\": ", i ? "," : "",
@@ -155,19 +168,97 @@ static void report_json(FILE *json, const char *path, const cmd_outcomes *cs,
   fputs("]}\n", json);
 }
 
-int wast_explore(const char *path, const wast_options *base, uint32_t budget,
-                 FILE *out, FILE *json) {
+/* The digests of the states met at choices (state.h), in an open-addressed
+ * set that doubles when half full. */
+typedef struct seen_set {
+  canon_digest *d;
+  uint64_t cap, n;
+} seen_set;
+
+static bool digest_zero(const canon_digest *d) { return !d->a && !d->b; }
+
+/* Adds d; false if it was there already. */
+static bool seen_add(seen_set *s, canon_digest d) {
+  if (digest_zero(&d)) d.a = 1; /* 0 marks a free slot */
+  if (2 * (s->n + 1) > s->cap) {
+    seen_set g = {NULL, s->cap ? 2 * s->cap : 1024, 0};
+    g.d = calloc(g.cap, sizeof *g.d);
+    if (!g.d) cm_out_of_memory();
+    for (uint64_t i = 0; i < s->cap; i++)
+      if (!digest_zero(&s->d[i])) seen_add(&g, s->d[i]);
+    free(s->d);
+    *s = g;
+  }
+  uint64_t i = (d.a ^ d.b) & (s->cap - 1);
+  while (!digest_zero(&s->d[i])) {
+    if (s->d[i].a == d.a && s->d[i].b == d.b) return false;
+    i = (i + 1) & (s->cap - 1);
+  }
+  s->d[i] = d;
+  s->n++;
+  return true;
+}
+
+/* One run of the walk, as the scheduler's at_choice hook sees it. */
+typedef struct walk {
+  const wast_explore_options *xo;
+  seen_set seen;
+  canon_choice_log *log; /* this run's choices so far */
+  uint32_t nprefix;      /* this run's forced choices */
+  uint32_t cut;          /* no choice from here on is varied */
+  bool stop;             /* the runner runs no further command */
+  bool bound_hit;        /* some run met --explore-depth */
+  uint64_t pruned;       /* runs cut at a state already seen */
+} walk;
+
+static void at_choice(void *ctx, const wast_state_point *pt) {
+  walk *w = ctx;
+  uint32_t i = w->log->len; /* the index of the choice being made */
+  if (i < w->nprefix || w->cut != UINT32_MAX) return;
+  if (w->xo->depth && i >= w->xo->depth) {
+    /* beyond the bound: option 0 from here on, and the walk is not
+     * complete */
+    w->cut = i;
+    w->bound_hit = true;
+    return;
+  }
+  if (w->xo->plain) return;
+  canon_digest d;
+  wast_state_digest(pt, &d);
+  if (!seen_add(&w->seen, d)) {
+    /* Explored from where it was first met (or being explored: it is on
+     * the way to this run, a cycle): every outcome from this state on is
+     * found there.  This run ends its command with option 0 and runs no
+     * further command. */
+    w->cut = i;
+    w->stop = true;
+    w->pruned++;
+  }
+}
+
+int wast_explore(const char *path, const wast_options *base,
+                 const wast_explore_options *xo, FILE *out, FILE *json) {
   uint32_t *prefix = NULL, nprefix = 0;
   cmd_outcomes *cs = NULL;
   uint32_t ncs = 0, runs = 0, maxlen = 0, kinds = 0;
   bool exhaustive = false;
-  while (runs < budget) {
+  walk w;
+  memset(&w, 0, sizeof w);
+  w.xo = xo;
+  while (runs < xo->budget) {
     canon_choice_log log = {0};
     wast_options opt = *base;
     static const uint32_t none[1] = {0};
     opt.comp.forced = prefix ? prefix : none;
     opt.comp.nforced = nprefix;
     opt.comp.log = &log;
+    opt.comp.at_choice = at_choice;
+    opt.comp.at_choice_ctx = &w;
+    opt.comp.stop = &w.stop;
+    w.log = &log;
+    w.nprefix = nprefix;
+    w.cut = UINT32_MAX;
+    w.stop = false;
     wast_file_result f;
     memset(&f, 0, sizeof f);
     wast_run_file(path, &opt, &f);
@@ -178,8 +269,9 @@ int wast_explore(const char *path, const wast_options *base, uint32_t budget,
     for (size_t i = 0; i < f.ncmds; i++) free(f.cmds[i].message);
     free(f.cmds);
     free(f.file);
-    /* the next schedule: advance the last choice that has options left */
-    int64_t k = (int64_t)log.len - 1;
+    /* the next schedule: advance the last choice before the cut that has
+     * options left */
+    int64_t k = (int64_t)(log.len < w.cut ? log.len : w.cut) - 1;
     while (k >= 0 && log.chosen[k] + 1 >= log.n[k]) k--;
     if (k < 0) {
       exhaustive = true;
@@ -195,13 +287,22 @@ int wast_explore(const char *path, const wast_options *base, uint32_t budget,
     canon_choice_log_free(&log);
   }
   free(prefix);
-
+  free(w.seen.d);
+  /* exhausted, but with the depth bound: complete only up to it */
+  bool complete = exhaustive && !w.bound_hit;
+  const char *why = complete ? "complete"
+                    : exhaustive ? "depth bound reached"
+                                 : "budget reached";
   int rc = 0;
   uint32_t varying = 0;
   for (uint32_t i = 0; i < ncs; i++) {
     if (cs[i].n > 1) varying++;
   }
-  if (json) report_json(json, path, cs, ncs, runs, exhaustive, maxlen, varying);
+  if (json) {
+    walk_figures wf = {complete ? "no" : exhaustive ? "depth" : "budget",
+                       !xo->plain, w.seen.n, w.pruned, xo->depth};
+    report_json(json, path, cs, ncs, runs, &wf, maxlen, varying);
+  }
   for (uint32_t i = 0; i < ncs; i++) {
     cmd_outcomes *co = &cs[i];
     bool all_pass = co->n == 1 && co->o[0].status == WAST_PASS;
@@ -234,9 +335,16 @@ int wast_explore(const char *path, const wast_options *base, uint32_t budget,
     fprintf(out,
             "explored %u schedule%s (%s; longest: %u choices): %u of %u "
             "commands vary\n",
-            runs, runs == 1 ? "" : "s",
-            exhaustive ? "all of them" : "budget reached", maxlen, varying,
-            ncs);
+            runs, runs == 1 ? "" : "s", complete ? "all of them" : why,
+            maxlen, varying, ncs);
+    if (!xo->plain)
+      fprintf(out, "states: %llu distinct at choices; %llu schedule%s cut "
+              "at a state already explored\n",
+              (unsigned long long)w.seen.n, (unsigned long long)w.pruned,
+              w.pruned == 1 ? "" : "s");
+    if (w.bound_hit)
+      fprintf(out, "--explore-depth %u reached: choices beyond it took "
+              "option 0 only; the walk is not complete\n", xo->depth);
     fputs("choice kinds met: ", out);
     print_kinds(out, kinds);
     fputc('\n', out);

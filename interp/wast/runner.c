@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "../../canon/sched.h"
+#include "state.h"
 #include "coverage.h"
 #include "engine.h"
 #include "values.h"
@@ -990,6 +991,8 @@ void wast_run_source(const char *src, size_t len, const char *name,
   }
   r.comp->resolve = resolve;
   r.comp->resolve_ctx = &r;
+  wast_state_watch watch;
+  wast_state_watch_start(&watch, &copt, f, r.core, r.comp);
   entry *spectest = new_entry(&r, ENT_OK, r.core,
                               wast_core_engine_spectest(r.core), 0, NULL);
   bind(&r.registry, "spectest", 8, spectest);

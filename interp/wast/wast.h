@@ -18,6 +18,8 @@
 #include "report.h"
 
 /* How components run: the scheduler's policy and the thread limit. */
+struct wast_state_point; /* state.h */
+
 typedef struct wast_comp_options {
   bool sched_random;    /* --sched random (default: deterministic) */
   uint64_t seed;        /* --seed N */
@@ -53,6 +55,11 @@ typedef struct wast_comp_options {
    * reached (coverage.c), counted into `coverage` by the Store */
   const char *coverage_file;
   canon_coverage *coverage;
+  /* --explore (explore.c): called at every choice with more than one
+   * option, before it is made; wast_state_digest(pt) gives the digest of
+   * the state there */
+  void (*at_choice)(void *ctx, const struct wast_state_point *pt);
+  void *at_choice_ctx;
 } wast_comp_options;
 
 /* The scheduling options taken together (choices.c): --seed only with
@@ -88,8 +95,14 @@ void wast_run_source(const char *src, size_t len, const char *name,
  * each command, the outcomes that different schedules gave, as text on out
  * and as one JSON object on json (either may be NULL).  Returns 0 if every
  * command passed under every schedule explored, 1 otherwise. */
-int wast_explore(const char *path, const wast_options *opt, uint32_t budget,
-                 FILE *out, FILE *json);
+typedef struct wast_explore_options {
+  uint32_t budget; /* --explore N: at most N runs */
+  uint32_t depth;  /* --explore-depth D: no choice from the D+1-th on is
+                      varied (0: no bound) */
+  bool plain;      /* --explore-plain: no state digests, the plain walk */
+} wast_explore_options;
+int wast_explore(const char *path, const wast_options *opt,
+                 const wast_explore_options *xo, FILE *out, FILE *json);
 
 /* cmref run --check-trace THEIRS (tracecheck.c, docs/trace-format.md
  * "Checking another runtime's trace").  A trace with `choice` events is

@@ -1,0 +1,42 @@
+/* state_hash.h -- a digest of the Store's abstract state, for --explore's
+ * detection of states already explored (interp/wast/explore.c).
+ *
+ * Two states with the same digest are treated as the same state: the
+ * digest must take in everything that can influence what happens next.
+ * It is built from ids and contents, never from addresses of heap
+ * objects (each run of a script allocates anew, so the same state reached
+ * by two schedules has other addresses); addresses of code (the ready
+ * functions threads wait on) are the same in every run of one process.
+ * What it cannot see -- the C locals of a blocked canon built-in beyond
+ * the objects named here -- is listed in docs/cli.md ("Exploration"). */
+#ifndef CANON_STATE_HASH_H
+#define CANON_STATE_HASH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store.h"
+
+/* 128 bits, so that a collision (two states taken for one) is as unlikely
+ * as it can reasonably be made. */
+typedef struct canon_digest {
+  uint64_t a, b;
+} canon_digest;
+
+static inline void canon_digest_u64(canon_digest *d, uint64_t v) {
+  d->a = ((d->a ^ v) * 0x9e3779b97f4a7c15ull);
+  d->a ^= d->a >> 31;
+  d->b = (d->b + v + 0x632be59bd9b4e019ull) * 0xd6e8feb86659fd93ull;
+  d->b ^= d->b >> 29;
+}
+void canon_digest_bytes(canon_digest *d, const void *p, size_t n);
+
+/* The Store's threads (state, what they wait on), Store.waiting in order,
+ * its tasks, and the given component instances' flags, handle tables and
+ * the objects in them (subtasks, waitable sets and their elements in join
+ * order, pending events, copy ends and their buffers' progress, resource
+ * handles, error contexts). */
+void canon_state_hash(canon_digest *d, const canon_Store *s,
+                      canon_ComponentInstance *const *insts, uint32_t ninsts);
+
+#endif

@@ -1,0 +1,81 @@
+/* digest.c -- the core store's state as a sequence of words, for
+ * --explore's digest of a state (canon/state_hash.h,
+ * interp/wast/state.c): every memory's size and bytes, every global,
+ * every table, the element and data segments dropped, and every
+ * core_call in progress (its frames, locals and operands, and where it
+ * called a host function), in the order the store made them.
+ *
+ * Addresses of functions are given as labels that are the same in every
+ * run of a script: (instance number, function index) for wasm functions,
+ * the position in the store's list for host functions. */
+#include "digest.h"
+
+#include "runtime.h"
+
+static uint64_t index_in(const core_objlist *l, const void *p) {
+  for (size_t i = 0; i < l->n; i++)
+    if (l->items[i] == p) return i + 1;
+  return 0;
+}
+
+static uint64_t func_label(const core_store *s, const core_func_inst *f) {
+  if (!f) return 0;
+  if (f->code && f->inst)
+    return (index_in(&s->insts, f->inst) << 32) |
+           (uint64_t)(f->code - f->inst->m->funcs);
+  return (1ull << 63) | index_in(&s->funcs, f);
+}
+
+/* A reference: a function's label if it is one of the store's functions,
+ * else its value (externrefs are the host's numbers). */
+static uint64_t ref_label(const core_store *s, core_ref r) {
+  if (!r) return 0;
+  uint64_t k = index_in(&s->funcs, (const void *)(uintptr_t)r);
+  return k ? (1ull << 62) | k : r;
+}
+
+static uint64_t instr_index(const core_func_inst *f, const core_instr *pc) {
+  return f && f->code && pc ? (uint64_t)(pc - f->code->body.instrs) : 0;
+}
+
+void core_store_digest(const core_store *s, core_digest_word word,
+                       core_digest_bytes bytes, void *ctx) {
+  word(ctx, s->mems.n);
+  for (size_t i = 0; i < s->mems.n; i++) {
+    const core_mem_inst *m = s->mems.items[i];
+    word(ctx, m->size);
+    bytes(ctx, m->data, (size_t)m->size);
+  }
+  word(ctx, s->globals.n);
+  for (size_t i = 0; i < s->globals.n; i++)
+    word(ctx, ((const core_global_inst *)s->globals.items[i])->val);
+  word(ctx, s->tables.n);
+  for (size_t i = 0; i < s->tables.n; i++) {
+    const core_table_inst *t = s->tables.items[i];
+    word(ctx, t->size);
+    for (uint64_t k = 0; k < t->size; k++) word(ctx, ref_label(s, t->elems[k]));
+  }
+  word(ctx, s->insts.n);
+  for (size_t i = 0; i < s->insts.n; i++) {
+    const core_instance *in = s->insts.items[i];
+    for (uint32_t k = 0; k < in->m->nelems; k++) word(ctx, in->elem_len[k]);
+    for (uint32_t k = 0; k < in->m->ndatas; k++) word(ctx, in->data_len[k]);
+  }
+  for (const core_thread *t = s->active; t; t = t->active_next) {
+    word(ctx, t->owner);
+    word(ctx, t->nframes);
+    for (size_t k = 0; k < t->nframes; k++) {
+      word(ctx, func_label(s, t->frames[k].func));
+      word(ctx, instr_index(t->frames[k].func, t->frames[k].pc));
+      word(ctx, t->frames[k].fp);
+    }
+    word(ctx, func_label(s, t->host_fn));
+    if (!t->host_fn) continue;
+    word(ctx, instr_index(t->host_fn, t->host_pc));
+    word(ctx, t->host_fp);
+    word(ctx, t->host_sp);
+    bytes(ctx, t->stack, t->host_sp * sizeof *t->stack);
+  }
+}
+
+void core_store_set_owner(core_store *s, uint64_t owner) { s->owner = owner; }

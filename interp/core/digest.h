@@ -1,0 +1,20 @@
+/* digest.h -- the core store's state, word by word, for a digest of the
+ * whole state (--explore; see digest.c). */
+#ifndef CORE_DIGEST_H
+#define CORE_DIGEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "exec.h"
+
+typedef void (*core_digest_word)(void *ctx, uint64_t w);
+typedef void (*core_digest_bytes)(void *ctx, const void *p, size_t n);
+
+void core_store_digest(const core_store *s, core_digest_word word,
+                       core_digest_bytes bytes, void *ctx);
+/* The label of the core_calls that start from now on (the embedder's
+ * name for the thread they run on). */
+void core_store_set_owner(core_store *s, uint64_t owner);
+
+#endif

@@ -1,0 +1,36 @@
+/* state.h -- the state of a script's run at a choice, for --explore's
+ * detection of states already explored (explore.c; docs/cli.md
+ * "Exploration"). */
+#ifndef WAST_STATE_H
+#define WAST_STATE_H
+
+#include "../../canon/state_hash.h"
+#include "wast.h"
+
+/* A choice about to be made in a run of a script. */
+typedef struct wast_state_point {
+  canon_choice_kind kind;
+  uint32_t n;                   /* its number of options */
+  const wast_file_result *res;  /* the commands run before this one */
+  struct wast_engine *core, *comp;
+} wast_state_point;
+
+/* The digest of everything that decides the rest of the run from pt on:
+ * the script position (the number of commands run and their outcomes,
+ * which decide the runner's bindings), the choice's kind and number of
+ * options, the component Store (canon_state_hash) and the core store
+ * (core_store_digest: memories, globals, tables, the wasm stacks of the
+ * calls in progress). */
+void wast_state_digest(const wast_state_point *pt, canon_digest *d);
+
+/* Makes the component engine's scheduler call opt->at_choice at each
+ * choice (a no-op without opt->at_choice); w must live as long as the run. */
+typedef struct wast_state_watch {
+  wast_state_point pt;
+  const wast_comp_options *opt;
+} wast_state_watch;
+void wast_state_watch_start(wast_state_watch *w, const wast_comp_options *opt,
+                            const wast_file_result *res,
+                            struct wast_engine *core, struct wast_engine *comp);
+
+#endif
