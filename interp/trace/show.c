@@ -366,7 +366,10 @@ void trace_print_line(const trace_file *t, uint32_t i, const char *mark) {
   col(ta, sizeof ta, t->col_task[i], "");
   col(th, sizeof th, t->col_thread[i], "");
   uint32_t d = t->depth[i] > 20 ? 20 : t->depth[i];
-  printf("%s%6s  %-4s %-4s %-4s %*s%s\n", mark, seq, in, ta, th, (int)(2 * d), "", t->text[i]);
+  /* a seq of 6 or more digits would run into the mark: one more column */
+  int w = strlen(seq) >= 6 ? 7 : 6;
+  printf("%s%*s  %-4s %-4s %-4s %*s%s\n", mark, w, seq, in, ta, th, (int)(2 * d), "",
+         t->text[i]);
 }
 
 static void print_header(void) {
