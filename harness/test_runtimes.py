@@ -243,6 +243,45 @@ def test_report_keeps_other_sections(tmp_path):
     assert open(out).read().count("<!-- END -->") == 2
 
 
+def test_divergence_classes():
+    """Each divergence gets a class by its outcome (classify.py)."""
+    from runtimes import Outcome
+    from runtimes.classify import classify
+
+    def k(kind, status, message, expected=None, actual=None, mm=False,
+          cause=None, verdict=None):
+        return classify("jco", Outcome(1, kind, status, message, expected,
+                                       actual, mm, cause), verdict)
+    assert k("assert_return", "error", "adapter: cannot read values",
+             cause="adapter") == "adapter"
+    assert k("assert_return", "error", "not run: no instance") == "not-run"
+    assert k("component", "fail", "jco rejects it: Caused by: "
+             "`thread.new-indirect` requires the component model threading "
+             "feature") == "not-implemented"
+    assert k("assert_trap", "fail", 'returned 1 (expected a trap "x")') == \
+        "bug-missing-trap"
+    assert k("assert_trap", "fail", "trapped with another message",
+             "trap: cannot leave component instance",
+             "trap: component instance is not marked as may leave", True) == \
+        "wording"
+    assert k("assert_trap", "fail", "trapped with another message",
+             "trap: cannot leave component instance",
+             "trap: ret is not defined", True) == "bug-spurious-trap"
+    assert k("assert_return", "fail", "expected (u32.const 1), got 2",
+             "(u32.const 1)", "2") == "bug-value"
+    # the guest's own check traps: another value reached the guest
+    assert k("assert_return", "fail", "trapped: wasm trap: wasm "
+             "`unreachable` instruction executed", "(u32.const 1)",
+             "trap: wasm trap: wasm `unreachable` instruction executed") == \
+        "bug-value"
+    # cmref finds a schedule that gives the runtime's whole trace: the
+    # script asserts one outcome of an open choice
+    assert k("assert_return", "fail", "expected (u32.const 1), got 2",
+             "(u32.const 1)", "2",
+             verdict=(True, "allowed: reproduced with --choices 1")) == \
+        "open-choice"
+
+
 def test_report_labels():
     assert check.label(str(SUBTASK)) == "spec-tests/async/subtask.wast"
 

@@ -36,7 +36,9 @@ class Outcome:
         return self.status == "error" and self.cause == "adapter"
 
     def as_dict(self):
-        return {k: v for k, v in vars(self).items() if v not in (None, False)}
+        # cls: the class check.py gave it, not part of the outcome
+        return {k: v for k, v in vars(self).items()
+                if v not in (None, False) and k != "cls"}
 
 
 class ScriptResult:

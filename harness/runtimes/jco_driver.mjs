@@ -524,7 +524,10 @@ const moduleInfo = new WeakMap();
 async function define(step) {
   const dir = join(plan.workdir, step.id);
   const { files } = await transpile(step.wasm, {
-    name: step.id, instantiation: 'async', asyncMode: 'jspi', noTypescript: true, quiet: true,
+    // every export may block (a sync-lifted export blocks in the spec's
+    // sync loop too): all are JSPI-promising, as jco's own node
+    // capabilities do it
+    name: step.id, instantiation: 'async', asyncMode: 'jspi', asyncExports: ['*'], noTypescript: true, quiet: true,
   });
   mkdirSync(dir, { recursive: true });
   for (const [f, data] of Object.entries(files)) writeFileSync(join(dir, f.split('/').pop()), data);
