@@ -266,7 +266,10 @@ def test_divergence_classes():
         "wording"
     assert k("assert_trap", "fail", "trapped with another message",
              "trap: cannot leave component instance",
-             "trap: ret is not defined", True) == "bug-spurious-trap"
+             "trap: ret is not defined", True) == "other-trap"
+    assert k("assert_return", "fail", "trapped: x is not a function",
+             "(u32.const 1)", "trap: x is not a function") == \
+        "bug-spurious-trap"
     assert k("assert_return", "fail", "expected (u32.const 1), got 2",
              "(u32.const 1)", "2") == "bug-value"
     # the guest's own check traps: another value reached the guest

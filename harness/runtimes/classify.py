@@ -36,7 +36,12 @@ CLASSES = {
                          "a trap_if of definitions.py it does not check"),
     "bug-spurious-trap": ("runtime bug: a trap where the spec has none",
                           "it traps (or throws inside its own glue) where the "
-                          "spec returns, or traps for another condition"),
+                          "spec returns"),
+    "other-trap": ("a trap, but for another condition",
+                   "the spec traps here too, the runtime for another reason "
+                   "(its own glue, a deadlock, a check of its own): the "
+                   "rule the script checks is not what stopped it"),
+    "run-died": ("the runtime's process died", "no outcome for the command"),
     "bug-value": ("runtime bug: another value",
                   "it gives a value the spec does not allow: to the script, "
                   "or to the guest, whose own check then traps "
@@ -57,6 +62,8 @@ _JCO_REFUSALS = [
     ("not-implemented", r"unsupported section found in module using "
                         r"multiple memories"),
     ("not-implemented", r"component export `[^`]*` was not a function or instance"),
+    ("not-implemented", r"is a reexport of an imported function which is not "
+                        r"implemented"),
     ("format-version", r"invalid leading byte \(0x1\) for zero byte"),
     ("bug-transpile", r"wasm `unreachable` instruction executed"),
 ]
@@ -67,8 +74,10 @@ _JCO_WORDINGS = [
     (r"of another type", r"table idx \[\d+\] does not match"),
     (r"no (read|write) in progress to cancel", r"is not copying, cannot cancel"),
     (r"is not a (readable|writable) (stream|future) end",
-     r"invalid (stream|future) (end|type)[,:]? expected"),
-    (r"out of bounds|beyond end of memory", r"outside the bounds of the DataView"),
+     r"invalid (stream|future) (end|type|end class)[,:]? expected"),
+    (r"out of bounds|beyond end of memory",
+     r"outside the bounds of the DataView|out of bounds memory access"),
+    (r"unknown handle index", r"unknown handle index"),
     (r"is not an error-context|unknown handle index",
      r"missing error context|missing local idx from error context"),
     (r"cannot remove busy (stream|future)", r"pending buffer during drop"),
@@ -104,6 +113,8 @@ def classify(runtime, c, verdict=None):
             return "adapter"
         if (c.message or "").startswith("not run"):
             return "not-run"
+        if (c.message or "").startswith("no outcome"):
+            return "run-died"
     if runtime != "jco":
         return "unclassified"
     if c.kind == "component" and "rejects it" in (c.message or ""):
@@ -122,7 +133,7 @@ def classify(runtime, c, verdict=None):
                     return "wording"
             if re.search(_GUEST_CHECK, c.actual or ""):
                 return "open-choice" if allowed else "bug-value"
-            return "bug-spurious-trap"
+            return "other-trap"
     if c.kind == "assert_return":
         if "trapped" in msg or (c.actual or "").startswith("trap"):
             if re.search(_GUEST_CHECK, (c.actual or "")[len("trap: "):]):

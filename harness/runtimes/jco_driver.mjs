@@ -548,10 +548,22 @@ function getCoreModuleFor(def) {
   };
 }
 
+// jco's glue may throw from a timer or reject a promise nobody awaits
+// (a trap inside its event loop): that is the outcome of the command
+// running, not the end of the script.
+let uncaughtReject = null;
+const onUncaught = (e) => {
+  if (uncaughtReject) uncaughtReject(e);
+  else writeSync(2, 'jco_driver: uncaught outside a command: ' + messageOf(e) + '\n');
+};
+process.on('uncaughtException', onUncaught);
+process.on('unhandledRejection', onUncaught);
+
 function withTimeout(p, what) {
   let timer;
   const t = new Promise((_, rej) => { timer = setTimeout(() => rej(new Error(`${what} did not finish within ${TIMEOUT_MS} ms (deadlock or hang)`)), TIMEOUT_MS); });
-  return Promise.race([p, t]).finally(() => clearTimeout(timer));
+  const u = new Promise((_, rej) => { uncaughtReject = rej; });
+  return Promise.race([p, t, u]).finally(() => { clearTimeout(timer); uncaughtReject = null; });
 }
 
 async function instantiate(id) {
