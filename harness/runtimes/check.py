@@ -149,9 +149,11 @@ def section(adapter, target, results):
             k = classify(adapter.name, c, v)
             c.cls = k
             classes[k] = classes.get(k, 0) + 1
-            examples.setdefault(k, "%s:%d `%s`: %s" % (
-                label(path), c.line, c.kind, wast.short(
-                    c.message or "", 150)))
+            examples.setdefault(k, "%s:%d `%s`: %s%s" % (
+                label(path), c.line, c.kind, wast.short(c.message or "", 150),
+                "" if not c.message_mismatch else " (expected %s; actual %s)"
+                % (wast.short(c.expected or "", 80),
+                   wast.short(c.actual or "", 100))))
     head = {"runtime": adapter.name, "version": adapter.version(),
             "suite": suite, "files": len(results), "files_applicable":
             len(applicable), "files_passed": full, "passed": cp,

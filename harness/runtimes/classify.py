@@ -78,6 +78,8 @@ _JCO_WORDINGS = [
     (r"out of bounds|beyond end of memory",
      r"outside the bounds of the DataView|out of bounds memory access"),
     (r"unknown handle index", r"unknown handle index"),
+    (r"is not a readable (stream|future) end",
+     r"writable (stream|future) ends cannot be moved"),
     (r"is not an error-context|unknown handle index",
      r"missing error context|missing local idx from error context"),
     (r"cannot remove busy (stream|future)", r"pending buffer during drop"),
