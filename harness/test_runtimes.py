@@ -133,6 +133,20 @@ def test_value_constants():
     assert v('(list.const (u8.const 1) (u8.const 2))')["v"][1] == \
         {"t": "u8", "v": 2}
     assert v('(flags.const "a" "b")') == {"t": "flags", "v": ["a", "b"]}
+    # the standard flat field form, as the reference tests write it
+    assert v('(record.const (field "x" u8.const 1) (field "l" list.const))') \
+        == {"t": "record", "v": [["x", {"t": "u8", "v": 1}],
+                                 ["l", {"t": "list", "v": []}]]}
+    assert v("(option.none)") == {"t": "option", "case": "none", "v": None}
+    assert v("(option.some (u8.const 1))") == \
+        {"t": "option", "case": "some", "v": {"t": "u8", "v": 1}}
+    assert v("(result.ok)") == {"t": "result", "case": "ok", "v": None}
+    assert v("(result.err (u32.const 5))") == \
+        {"t": "result", "case": "err", "v": {"t": "u32", "v": 5}}
+    assert v("(either (u32.const 1) (result.ok))") == {"t": "either", "v": [
+        {"t": "u32", "v": 1}, {"t": "result", "case": "ok", "v": None}]}
+    assert v('(enum.const "a-b")') == {"t": "enum", "v": "a-b"}
+    assert v(r'(char.const "\u{1f600}")') == {"t": "char", "v": "\U0001f600"}
 
 
 def test_rule_comes_from_the_script():
@@ -229,6 +243,48 @@ def test_report_keeps_other_sections(tmp_path):
     assert open(out).read().count("<!-- END -->") == 2
 
 
+def test_divergence_classes():
+    """Each divergence gets a class by its outcome (classify.py)."""
+    from runtimes import Outcome
+    from runtimes.classify import classify
+
+    def k(kind, status, message, expected=None, actual=None, mm=False,
+          cause=None, verdict=None):
+        return classify("jco", Outcome(1, kind, status, message, expected,
+                                       actual, mm, cause), verdict)
+    assert k("assert_return", "error", "adapter: cannot read values",
+             cause="adapter") == "adapter"
+    assert k("assert_return", "error", "not run: no instance") == "not-run"
+    assert k("component", "fail", "jco rejects it: Caused by: "
+             "`thread.new-indirect` requires the component model threading "
+             "feature") == "not-implemented"
+    assert k("assert_trap", "fail", 'returned 1 (expected a trap "x")') == \
+        "bug-missing-trap"
+    assert k("assert_trap", "fail", "trapped with another message",
+             "trap: cannot leave component instance",
+             "trap: component instance is not marked as may leave", True) == \
+        "wording"
+    assert k("assert_trap", "fail", "trapped with another message",
+             "trap: cannot leave component instance",
+             "trap: ret is not defined", True) == "other-trap"
+    assert k("assert_return", "fail", "trapped: x is not a function",
+             "(u32.const 1)", "trap: x is not a function") == \
+        "bug-spurious-trap"
+    assert k("assert_return", "fail", "expected (u32.const 1), got 2",
+             "(u32.const 1)", "2") == "bug-value"
+    # the guest's own check traps: another value reached the guest
+    assert k("assert_return", "fail", "trapped: wasm trap: wasm "
+             "`unreachable` instruction executed", "(u32.const 1)",
+             "trap: wasm trap: wasm `unreachable` instruction executed") == \
+        "bug-value"
+    # cmref finds a schedule that gives the runtime's whole trace: the
+    # script asserts one outcome of an open choice
+    assert k("assert_return", "fail", "expected (u32.const 1), got 2",
+             "(u32.const 1)", "2",
+             verdict=(True, "allowed: reproduced with --choices 1")) == \
+        "open-choice"
+
+
 def test_report_labels():
     assert check.label(str(SUBTASK)) == "spec-tests/async/subtask.wast"
 
@@ -256,6 +312,50 @@ def guest_visible(path):
                 e.pop("seq")
                 evs.append(e)
     return evs
+
+
+VALUE_FORMS = ROOT / "harness" / "fixtures" / "value_forms.wast"
+
+
+def test_value_forms_fixture_passes_under_cmref():
+    require_binary(CMREF, "make")
+    r = cmrun.run([CMREF, "run", str(VALUE_FORMS)], TIMEOUT)
+    assert r.rc == 0 and "17 passed, 0 failed" in r.out, r.out + r.err
+
+
+def test_jco_reads_every_value_form(tmp_path):
+    """Each standard component value form goes to jco and comes back
+    compared: the fixture passes whole, and a wrong expectation is jco
+    failing the assertion, never an error of the adapter."""
+    a = jco_or_skip()
+    r = a.run(str(VALUE_FORMS))
+    assert r.problem is None
+    bad = [c.as_dict() for c in r.commands if c.status != "pass"]
+    assert r.passed == 17 and not bad, bad
+    src = VALUE_FORMS.read_text()
+    wrong = tmp_path / "wrong.wast"
+    wrong.write_text(src.replace("(option.some (option.none))",
+                                 "(option.some (option.some (u8.const 0)))")
+                     .replace("(u32.const 611)", "(u32.const 612)")
+                     .replace("(either (u32.const 1) (u32.const 2))",
+                              "(either (u32.const 1) (u32.const 3))"))
+    r = a.run(str(wrong))
+    assert [(c.line, c.status, c.cause) for c in r.commands
+            if c.status != "pass"] == [(84, "fail", None), (94, "fail", None),
+                                       (100, "fail", None)]
+
+
+def test_jco_adapter_errors_are_its_own(tmp_path):
+    """A command the adapter cannot hand to jco is an error with cause
+    "adapter", told apart from jco failing it."""
+    require_binary(CMREF, "make")
+    script = tmp_path / "s.wast"
+    script.write_text('(component)\n(assert_return (invoke "f") (bogus.const 1))\n'
+                      '(assert_return (invoke $I "f"))\n')
+    steps, decided = get("jco", cmref=CMREF).plan(str(script), str(tmp_path))
+    assert [(o.line, o.status, o.cause, o.adapter_error) for o in decided] == \
+        [(2, "error", "adapter", True), (3, "error", "adapter", True)]
+    assert all(o.message.startswith("adapter: ") for o in decided)
 
 
 def test_jco_trace_of_subtask(tmp_path):

@@ -20,16 +20,25 @@ Adapters:
 class Outcome:
     """One command of a script, as a runtime ran it.
     status: pass | fail | error | skip (error: the runtime or the adapter
-    could not run the command; skip: it does not apply to this runtime)."""
+    could not run the command; skip: it does not apply to this runtime).
+    cause "adapter": an error of the adapter (a form it cannot hand to the
+    runtime, or an answer it cannot read), not of the runtime."""
 
     def __init__(self, line, kind, status, message=None, expected=None,
-                 actual=None, message_mismatch=False):
+                 actual=None, message_mismatch=False, cause=None):
         self.line, self.kind, self.status = line, kind, status
         self.message, self.expected, self.actual = message, expected, actual
         self.message_mismatch = message_mismatch
+        self.cause = cause
+
+    @property
+    def adapter_error(self):
+        return self.status == "error" and self.cause == "adapter"
 
     def as_dict(self):
-        return {k: v for k, v in vars(self).items() if v not in (None, False)}
+        # cls: the class check.py gave it, not part of the outcome
+        return {k: v for k, v in vars(self).items()
+                if v not in (None, False) and k != "cls"}
 
 
 class ScriptResult:

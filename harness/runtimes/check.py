@@ -27,6 +27,7 @@ import sys
 
 from . import get, NAMES
 from . import wast
+from .classify import CLASSES, classify
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BEGIN = "<!-- BEGIN "
@@ -135,23 +136,47 @@ def section(adapter, target, results):
     cp = sum(r.passed for _, r, _ in results)
     cf = sum(r.count("fail") for _, r, _ in results)
     ce = sum(r.count("error") for _, r, _ in results)
+    ca = sum(1 for _, r, _ in results for c in r.commands if c.adapter_error)
     cs = sum(r.skipped for _, r, _ in results)
     mm = sum(1 for _, r, _ in results for c in r.commands
              if c.status == "fail" and c.message_mismatch)
+    # the class of each divergence (classify.py), with its first example
+    classes, examples = {}, {}
+    for path, r, v in results:
+        for c in r.commands:
+            if c.status not in ("fail", "error"):
+                continue
+            k = classify(adapter.name, c, v)
+            c.cls = k
+            classes[k] = classes.get(k, 0) + 1
+            examples.setdefault(k, "%s:%d `%s`: %s%s" % (
+                label(path), c.line, c.kind, wast.short(c.message or "", 150),
+                "" if not c.message_mismatch else " (expected %s; actual %s)"
+                % (wast.short(c.expected or "", 80),
+                   wast.short(c.actual or "", 100))))
     head = {"runtime": adapter.name, "version": adapter.version(),
             "suite": suite, "files": len(results), "files_applicable":
             len(applicable), "files_passed": full, "passed": cp,
-            "failed": cf, "errors": ce, "skipped": cs,
-            "message_mismatches": mm}
+            "failed": cf, "errors": ce, "adapter_errors": ca, "skipped": cs,
+            "message_mismatches": mm, "classes": classes,
+            "examples": examples}
     L = [BEGIN + json.dumps(head, sort_keys=True) + " -->", "",
          "## %s: %s" % (adapter.version(), suite), ""]
     L.append("%d of %d scripts pass every command that applies (%d scripts "
              "have none: core wasm only); commands: %d passed, %d failed, "
-             "%d errors (the runtime or the adapter could not run them), %d "
+             "%d errors (could not be run: %d of them the adapter's, a form "
+             "it cannot hand to the runtime; the others the runtime's, "
+             "mostly commands after a component it refused), %d "
              "skipped.  %d of the failures are traps with another message than "
              "the script's." % (full, len(applicable),
                                                len(results) - len(applicable),
-                                               cp, cf, ce, cs, mm))
+                                               cp, cf, ce, ca, cs, mm))
+    if classes:
+        L += ["", "Divergences by class (harness/runtimes/classify.py):", "",
+              "| class | commands | first example |", "|---|---|---|"]
+        for k in sorted(classes, key=lambda k: (-classes[k], k)):
+            L.append("| %s | %d | %s |" % (CLASSES[k][0], classes[k],
+                                           _cell(examples[k], 220)))
     L += ["", "| script | passed | failed | errors | skipped | trace vs cmref |",
           "|---|---|---|---|---|---|"]
     for path, r, v in results:
@@ -175,15 +200,20 @@ def section(adapter, target, results):
         if r.problem:
             L.append("- the script did not run: %s" % _cell(r.problem, 300))
         notrun = [c for c in bad if (c.message or "").startswith("not run")]
-        bad = [c for c in bad if c not in notrun]
+        ours = [c for c in bad if c.adapter_error]
+        bad = [c for c in bad if c not in notrun and c not in ours]
         if notrun:
             L.append("- %d command%s not run (lines %s): %s" % (
                 len(notrun), "s" if len(notrun) > 1 else "",
                 ", ".join(str(c.line) for c in notrun),
                 _cell(notrun[0].message, 160)))
+        for c in ours:
+            L.append("- line %d, `%s` (adapter error, not the runtime's): %s"
+                     % (c.line, c.kind, _cell(c.message, 240)))
         for c in bad:
-            L.append("- line %d, `%s` (%s): %s" % (
-                c.line, c.kind, c.status, _cell(c.message, 240)))
+            L.append("- line %d, `%s` (%s; %s): %s" % (
+                c.line, c.kind, c.status, CLASSES[c.cls][0],
+                _cell(c.message, 240)))
             L.append("  - rule: %s" % _cell(wast.rule_for(src, c.line), 240))
             if c.expected or c.actual:
                 L.append("  - expected: %s; actual: %s" % (
@@ -244,9 +274,39 @@ in the runtime's message (Wasmtime's rule, for which the component-model
 scripts were written); a trap with another message fails and is listed
 apart.  An *error* is a command that could not be run at all: the
 runtime refused a component that cmref accepts, or the instance it
-needs was never made.  Core wasm commands are skipped for a runtime that
-runs components only.
+needs was never made; or, counted apart as *the adapter's*, the adapter
+could not hand the command to the runtime or read its answer (messages
+starting `adapter:`) -- a limit of ours, never a verdict on the runtime.
+Core wasm commands are skipped for a runtime that runs components only.
+Each divergence has a class (harness/runtimes/classify.py: runtime bug,
+feature not implemented, adapter limitation, the same trap in other
+words, or an outcome the spec allows too -- then the script is wrong and
+must list the outcomes with `either`).
 """
+
+
+def classes_table(sections):
+    """Per runtime, its divergences on this repository's suites by class."""
+    L = []
+    for rt in sorted({h["runtime"] for h, _ in sections}):
+        mine = [h for h, _ in sections if h["runtime"] == rt and
+                h.get("classes") and not h["suite"].startswith("<cm>")]
+        if not mine:
+            continue
+        tot, ex = {}, {}
+        for h in mine:
+            for k, n in h["classes"].items():
+                tot[k] = tot.get(k, 0) + n
+                ex.setdefault(k, h["examples"][k])
+        L += ["### %s on spec-tests/: divergences by class" % mine[0]["version"],
+              "", "| class | commands | what it means | first example |",
+              "|---|---|---|---|"]
+        for k in sorted(tot, key=lambda k: (-tot[k], k)):
+            t = CLASSES.get(k, (k, ""))
+            L.append("| %s | %d | %s | %s |" % (t[0], tot[k], t[1],
+                                                _cell(ex[k], 220)))
+        L.append("")
+    return L
 
 
 def write_report(out, head, text):
@@ -262,14 +322,15 @@ def write_report(out, head, text):
     sections.append((head, text))
     sections.sort(key=lambda s: (s[0]["runtime"], s[0]["suite"]))
     L = [INTRO, "## Summary", "",
-         "| runtime | suite | scripts fully passed | commands passed | failed | errors | skipped |",
-         "|---|---|---|---|---|---|---|"]
+         "| runtime | suite | scripts fully passed | commands passed | failed | errors | of them the adapter's | skipped |",
+         "|---|---|---|---|---|---|---|---|"]
     for h, _ in sections:
-        L.append("| %s | %s | %d of %d | %d of %d | %d | %d | %d |" % (
+        L.append("| %s | %s | %d of %d | %d of %d | %d | %d | %s | %d |" % (
             h["version"], h["suite"], h["files_passed"], h["files_applicable"],
             h["passed"], h["passed"] + h["failed"] + h["errors"], h["failed"],
-            h["errors"], h["skipped"]))
+            h["errors"], h.get("adapter_errors", "?"), h["skipped"]))
     L.append("")
+    L += classes_table(sections)
     body = "\n".join(L) + "\n" + "\n\n".join(t for _, t in sections) + "\n"
     os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
     with open(out, "w") as f:

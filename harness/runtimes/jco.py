@@ -166,7 +166,8 @@ class JcoAdapter:
                     target = items[-1].text
                     if target not in names:
                         decided.append(Outcome(line, "component", "error",
-                                               "unknown component %s" % target))
+                                               "adapter: unknown component %s"
+                                               % target, cause="adapter"))
                         continue
                     steps.append({"kind": "instantiate", "line": line,
                                   "id": names[target]})
@@ -179,7 +180,8 @@ class JcoAdapter:
                     names[ident] = cid
                 if err:
                     decided.append(Outcome(line, "component", "error",
-                                           "cmref assemble: " + err))
+                                           "adapter: cmref assemble: " + err,
+                                           cause="adapter"))
                     continue
                 steps.append({"kind": "define", "line": line, "id": cid,
                               "wasm": wasm, "report": definition})
@@ -222,7 +224,8 @@ class JcoAdapter:
                     cid, wasm, ident, err = component(sub)
                     if err:
                         decided.append(Outcome(line, h, "error",
-                                               "cmref assemble: " + err))
+                                               "adapter: cmref assemble: "
+                                               + err, cause="adapter"))
                         continue
                     steps.append({"kind": "define", "line": line, "id": cid,
                                   "wasm": wasm})
@@ -245,7 +248,8 @@ class JcoAdapter:
                 iargs = inv.items[1:]
                 if iargs and isinstance(iargs[0], wast.Atom):
                     decided.append(Outcome(line, h, "error",
-                                           "invoke of a named instance"))
+                                           "adapter: invoke of a named "
+                                           "instance", cause="adapter"))
                     continue
                 try:
                     step = {"kind": h, "line": line,
@@ -260,7 +264,8 @@ class JcoAdapter:
                             "utf-8", "replace") if len(items) > 2 else ""
                 except (wast.ParseError, IndexError, AttributeError) as e:
                     decided.append(Outcome(line, h, "error",
-                                           "adapter: cannot read values: %s" % e))
+                                           "adapter: cannot read values: %s"
+                                           % e, cause="adapter"))
                     continue
                 steps.append(step)
                 continue
@@ -336,7 +341,8 @@ class JcoAdapter:
                     kind = "assert_trap"
                 cmds.append(Outcome(d["line"], kind, d["status"], d.get("message"),
                                     d.get("expected"), d.get("actual"),
-                                    d.get("message_mismatch", False)))
+                                    d.get("message_mismatch", False),
+                                    d.get("cause")))
             cmds.sort(key=lambda c: c.line)
             return ScriptResult(path, cmds,
                                 trace=trace if trace and os.path.exists(trace)

@@ -69,6 +69,16 @@ function out(obj) { writeSync(1, JSON.stringify(obj) + '\n'); }
 
 const camel = (s) => s.replace(/-([a-z0-9])/g, (_, c) => c.toUpperCase());
 
+// An adapter limitation: the command could not be given to jco (or its
+// answer not read); reported as an error of the adapter, never as jco
+// failing an assertion.
+class AdapterError extends Error {}
+
+// jco's JS values (jco's "Component Model types in JS"): option<T> is
+// T | undefined, except option<option<..>> whose outer option is
+// {tag:'some', val} | {tag:'none'}; result and variant are {tag, val};
+// enum a string; flags an object of booleans; records camelCase fields.
+const isOption = (v) => v && v.t === 'option';
 function toJS(v) {
   switch (v.t) {
     case 'u64': case 's64': return BigInt(v.v);
@@ -80,12 +90,30 @@ function toJS(v) {
       return v.v;
     case 'list': case 'tuple': return v.v.map(toJS);
     case 'record': return Object.fromEntries(v.v.map(([k, x]) => [camel(k), toJS(x)]));
-    case 'variant':
-      if (v.case === 'none' && v.v === null) return undefined;
-      if (v.case === 'some') return toJS(v.v);
-      return v.v === null ? { tag: v.case } : { tag: v.case, val: toJS(v.v) };
+    case 'variant': return v.v === null ? { tag: v.case } : { tag: v.case, val: toJS(v.v) };
+    case 'option':
+      if (v.case === 'none') return undefined;
+      return isOption(v.v) ? { tag: 'some', val: toJS(v.v) } : toJS(v.v);
+    case 'result': return v.v === null ? { tag: v.case } : { tag: v.case, val: toJS(v.v) };
     case 'flags': return Object.fromEntries(v.v.map((k) => [camel(k), true]));
-    default: return v.v;
+    case 'either': throw new AdapterError('(either ...) is a result form, not an argument');
+    case 'u8': case 'u16': case 'u32': case 's8': case 's16': case 's32':
+    case 'bool': case 'char': case 'str': case 'enum': return v.v;
+    default: throw new AdapterError(`cannot pass a ${v.t} value to jco`);
+  }
+}
+
+// The script's text of a value (for messages)
+function text(v) {
+  switch (v.t) {
+    case 'list': case 'tuple': return `(${v.t}.const${v.v.map((x) => ' ' + text(x)).join('')})`;
+    case 'record': return `(record.const${v.v.map(([k, x]) => ` (field "${k}" ${text(x).slice(1, -1)})`).join('')})`;
+    case 'variant': return `(variant.const "${v.case}"${v.v === null ? '' : ' ' + text(v.v)})`;
+    case 'option': case 'result': return `(${v.t}.${v.case}${v.v === null ? '' : ' ' + text(v.v)})`;
+    case 'either': return `(either${v.v.map((x) => ' ' + text(x)).join('')})`;
+    case 'flags': return `(flags.const${v.v.map((k) => ` "${k}"`).join('')})`;
+    case 'char': case 'str': case 'enum': return `(${v.t}.const ${JSON.stringify(v.v)})`;
+    default: return `(${v.t}.const ${v.v})`;
   }
 }
 
@@ -95,13 +123,16 @@ function show(x) {
   if (x === undefined) return 'undefined';
   if (ArrayBuffer.isView(x)) x = Array.from(x);
   try {
-    return JSON.stringify(x, (k, y) => (typeof y === 'bigint' ? y.toString() + 'n' : y));
+    return JSON.stringify(x, (k, y) => (typeof y === 'bigint' ? y.toString() + 'n' : y === undefined ? null : y));
   } catch { return String(x); }
 }
 
+const isObj = (a) => a !== null && typeof a === 'object';
+const INT_BITS = { u8: 8, u16: 16, u32: 32, u64: 64, s8: 8, s16: 16, s32: 32, s64: 64 };
+
 // null if actual matches expected, else why not
 function mismatch(e, a) {
-  const no = () => `expected ${e.t} ${show(toJS(e))}, got ${show(a)}`;
+  const no = () => `expected ${text(e)}, got ${show(a)}`;
   switch (e.t) {
     case 'u8': case 'u16': case 'u32': case 's8': case 's16': case 's32':
     case 'u64': case 's64':
@@ -117,9 +148,9 @@ function mismatch(e, a) {
     case 'bool': return a === e.v ? null : no();
     case 'char': case 'str': case 'enum': return a === e.v ? null : no();
     case 'list': case 'tuple': {
-      if (a === null || a === undefined || (typeof a !== 'object')) return no();
+      if (!isObj(a) || typeof a[Symbol.iterator] !== 'function') return no();
       const arr = Array.from(a);
-      if (arr.length !== e.v.length) return `expected ${e.v.length} elements, got ${arr.length}: ${show(a)}`;
+      if (arr.length !== e.v.length) return `expected ${text(e)} (${e.v.length} elements), got ${arr.length}: ${show(a)}`;
       for (let i = 0; i < arr.length; i++) {
         const m = mismatch(e.v[i], arr[i]);
         if (m) return `element ${i}: ${m}`;
@@ -127,30 +158,61 @@ function mismatch(e, a) {
       return null;
     }
     case 'record': {
-      if (a === null || typeof a !== 'object') return no();
+      if (!isObj(a)) return no();
       for (const [k, x] of e.v) {
+        if (!(camel(k) in a)) return `field ${k} missing: got ${show(a)}`;
         const m = mismatch(x, a[camel(k)]);
         if (m) return `field ${k}: ${m}`;
       }
       return null;
     }
-    case 'variant': {
-      if (e.case === 'none' && e.v === null) return a === undefined || a === null ? null : no();
-      if (e.case === 'some') {
-        if (a !== null && typeof a === 'object' && a.tag === 'some') return mismatch(e.v, a.val);
-        return a === undefined ? no() : mismatch(e.v, a);
-      }
-      if (a === null || typeof a !== 'object' || a.tag !== e.case) return no();
+    case 'variant': case 'result': {
+      if (!isObj(a) || a.tag !== e.case) return no();
       return e.v === null ? null : mismatch(e.v, a.val);
     }
+    case 'option': {
+      // option<option<..>> comes tagged; any other option bare
+      if (isObj(a) && (a.tag === 'some' || a.tag === 'none') && !(e.case === 'some' && e.v.t === 'variant')) {
+        if (a.tag !== e.case) return no();
+        return e.case === 'none' ? null : mismatch(e.v, a.val);
+      }
+      if (e.case === 'none') return a === undefined || a === null ? null : no();
+      return a === undefined || a === null ? no() : mismatch(e.v, a);
+    }
     case 'flags': {
-      if (a === null || typeof a !== 'object') return no();
+      if (!isObj(a)) return no();
       const want = new Set(e.v.map(camel));
+      for (const k of want) if (!a[k]) return no();
       for (const [k, x] of Object.entries(a)) if (!!x !== want.has(k)) return no();
       return null;
     }
-    default: return `cannot compare a ${e.t} constant`;
+    case 'either': {
+      const whys = [];
+      for (const alt of e.v) { const m = mismatch(alt, a); if (!m) return null; whys.push(m); }
+      return `none of the ${e.v.length} allowed values: got ${show(a)}`;
+    }
+    default: throw new AdapterError(`cannot compare a ${e.t} value`);
   }
+}
+
+// The outcome of an invoke against one expected result.  jco unwraps a
+// function's top-level result<T, E>: ok returns T, err throws a
+// ComponentError whose payload is E.  null if it matches, else why not.
+function mismatchTop(e, r, thrown) {
+  if (e.t === 'either') {
+    for (const alt of e.v) if (!mismatchTop(alt, r, thrown)) return null;
+    return `none of the ${e.v.length} allowed outcomes: got ${thrown ? 'a throw: ' + messageOf(thrown) : show(r)}`;
+  }
+  if (e.t === 'result' && thrown && 'payload' in thrown) {
+    if (e.case !== 'err') return `expected ${text(e)}, got err ${show(thrown.payload)}`;
+    return e.v === null ? null : mismatch(e.v, thrown.payload);
+  }
+  if (thrown) return `expected ${text(e)}, trapped: ${messageOf(thrown)}`;
+  if (e.t === 'result') {
+    if (e.case === 'err') return `expected ${text(e)}, got ok ${show(r)}`;
+    return e.v === null ? (r === undefined ? null : `expected ${text(e)}, got ${show(r)}`) : mismatch(e.v, r);
+  }
+  return mismatch(e, r);
 }
 
 function messageOf(err) {
@@ -462,7 +524,10 @@ const moduleInfo = new WeakMap();
 async function define(step) {
   const dir = join(plan.workdir, step.id);
   const { files } = await transpile(step.wasm, {
-    name: step.id, instantiation: 'async', asyncMode: 'jspi', noTypescript: true, quiet: true,
+    // every export may block (a sync-lifted export blocks in the spec's
+    // sync loop too): all are JSPI-promising, as jco's own node
+    // capabilities do it
+    name: step.id, instantiation: 'async', asyncMode: 'jspi', asyncExports: ['*'], noTypescript: true, quiet: true,
   });
   mkdirSync(dir, { recursive: true });
   for (const [f, data] of Object.entries(files)) writeFileSync(join(dir, f.split('/').pop()), data);
@@ -483,10 +548,22 @@ function getCoreModuleFor(def) {
   };
 }
 
+// jco's glue may throw from a timer or reject a promise nobody awaits
+// (a trap inside its event loop): that is the outcome of the command
+// running, not the end of the script.
+let uncaughtReject = null;
+const onUncaught = (e) => {
+  if (uncaughtReject) uncaughtReject(e);
+  else writeSync(2, 'jco_driver: uncaught outside a command: ' + messageOf(e) + '\n');
+};
+process.on('uncaughtException', onUncaught);
+process.on('unhandledRejection', onUncaught);
+
 function withTimeout(p, what) {
   let timer;
   const t = new Promise((_, rej) => { timer = setTimeout(() => rej(new Error(`${what} did not finish within ${TIMEOUT_MS} ms (deadlock or hang)`)), TIMEOUT_MS); });
-  return Promise.race([p, t]).finally(() => clearTimeout(timer));
+  const u = new Promise((_, rej) => { uncaughtReject = rej; });
+  return Promise.race([p, t, u]).finally(() => { clearTimeout(timer); uncaughtReject = null; });
 }
 
 async function instantiate(id) {
@@ -502,10 +579,11 @@ async function invoke(step) {
   if (currentError) throw new NotRun(`not run: no instance (${currentError})`);
   if (!current) throw new NotRun('not run: no instance to invoke');
   const f = current[camel(step.name)] ?? current[step.name];
-  if (typeof f !== 'function') throw new Error(`no export function "${step.name}"`);
+  if (typeof f !== 'function') throw new AdapterError(`jco's bindings have no function for export "${step.name}" (it has: ${Object.keys(current).join(', ')})`);
+  const args = step.args.map(toJS);
   ev('invoke', { name: step.name });
   try {
-    const r = await withTimeout(Promise.resolve(f(...step.args.map(toJS))), `invoke "${step.name}"`);
+    const r = await withTimeout(Promise.resolve(f(...args)), `invoke "${step.name}"`);
     ev('invoke.return', { results: r === undefined ? 0 : 1 });
     return r;
   } catch (e) {
@@ -520,6 +598,10 @@ async function invoke(step) {
 
 function result(step, status, message, extra = {}) {
   out({ line: step.line, kind: step.kind, status, message, ...extra });
+}
+// the adapter could not run the command: an error of ours, not jco's
+function adapterError(step, e) {
+  result(step, 'error', 'adapter: ' + messageOf(e), { cause: 'adapter' });
 }
 
 // Wasmtime's rule for component scripts: the expected text anywhere in the
@@ -569,32 +651,27 @@ for (const step of plan.steps) {
       }
       case 'invoke': {
         try { await invoke(step); result(step, 'pass', null); }
-        catch (e) { result(step, e instanceof NotRun ? 'error' : 'fail', (e instanceof NotRun ? '' : 'trapped: ') + messageOf(e), { actual: 'trap: ' + messageOf(e) }); }
+        catch (e) {
+          if (e instanceof AdapterError) adapterError(step, e);
+          else result(step, e instanceof NotRun ? 'error' : 'fail', (e instanceof NotRun ? '' : 'trapped: ') + messageOf(e), { actual: 'trap: ' + messageOf(e) });
+        }
         break;
       }
       case 'assert_return': {
-        let r;
+        let r, thrown = null;
         try { r = await invoke(step); }
         catch (e) {
           if (e instanceof NotRun) { result(step, 'error', messageOf(e)); break; }
-          // a top-level result<_, E> err comes back as a thrown ComponentError
-          const exp = step.expected[0];
-          if (exp && exp.t === 'variant' && exp.case === 'err' && e && 'payload' in e) {
-            const m = exp.v === null ? null : mismatch(exp.v, e.payload);
-            result(step, m ? 'fail' : 'pass', m, { expected: step.expected_text, actual: 'err ' + show(e.payload) });
-          } else {
-            result(step, 'fail', 'trapped: ' + messageOf(e), { expected: step.expected_text, actual: 'trap: ' + messageOf(e) });
-          }
-          break;
+          if (e instanceof AdapterError) { adapterError(step, e); break; }
+          thrown = e;
         }
-        let m = null;
         const exp = step.expected;
-        if (exp.length === 0) m = r === undefined ? null : `expected no result, got ${show(r)}`;
-        else if (exp.length === 1) {
-          const e = exp[0];
-          m = (e.t === 'variant' && e.case === 'ok') ? (e.v === null ? null : mismatch(e.v, r)) : mismatch(e, r);
-        } else m = mismatch({ t: 'tuple', v: exp }, r);
-        result(step, m ? 'fail' : 'pass', m, { expected: step.expected_text, actual: show(r) });
+        let m;
+        if (exp.length === 0) m = thrown ? 'trapped: ' + messageOf(thrown) : r === undefined ? null : `expected no result, got ${show(r)}`;
+        else if (exp.length === 1) m = mismatchTop(exp[0], r, thrown);
+        else m = thrown ? 'trapped: ' + messageOf(thrown) : mismatch({ t: 'tuple', v: exp }, r);
+        const actual = !thrown ? show(r) : 'payload' in thrown ? 'err ' + show(thrown.payload) : 'trap: ' + messageOf(thrown);
+        result(step, m ? 'fail' : 'pass', m, { expected: step.expected_text, actual });
         break;
       }
       case 'assert_trap': case 'assert_exhaustion': {
@@ -602,6 +679,7 @@ for (const step of plan.steps) {
         try { r = await invoke(step); }
         catch (e) {
           if (e instanceof NotRun) result(step, 'error', messageOf(e));
+          else if (e instanceof AdapterError) adapterError(step, e);
           else trapOutcome(step, messageOf(e));
           break;
         }
@@ -609,10 +687,10 @@ for (const step of plan.steps) {
         break;
       }
       default:
-        result(step, 'error', `the jco adapter cannot run ${step.kind}`);
+        result(step, 'error', `adapter: cannot run ${step.kind}`, { cause: 'adapter' });
     }
   } catch (e) {
-    result(step, 'error', 'driver: ' + messageOf(e));
+    result(step, 'error', 'adapter: driver: ' + messageOf(e), { cause: 'adapter' });
   }
 }
 process.exit(0);

@@ -141,7 +141,8 @@ INT_KINDS = ("u8", "s8", "u16", "s16", "u32", "s32", "u64", "s64")
 
 
 def value(node):
-    """A component value constant -> JSON: {"t": kind, "v": ...}.
+    """A component value constant -> JSON: {"t": kind, "v": ...}; option
+    and result add "case" (none/some, ok/err), an absent payload is None.
     64-bit integers are written as decimal strings (JS BigInt)."""
     if not isinstance(node, List) or not node.head():
         raise ParseError("%d: not a value constant" % node.line)
@@ -178,6 +179,15 @@ def value(node):
         return {"t": "enum", "v": args[0].data.decode()}
     if kind == "flags":
         return {"t": "flags", "v": [a.data.decode() for a in args]}
+    if h in ("option.none", "option.some"):
+        return {"t": "option", "case": h[7:],
+                "v": value(args[0]) if args else None}
+    if h in ("result.ok", "result.err"):
+        return {"t": "result", "case": h[7:],
+                "v": value(args[0]) if args else None}
+    if h == "either":
+        # only in results: any of the values (an open choice of the spec)
+        return {"t": "either", "v": [value(a) for a in args]}
     if kind in ("i32", "i64", "f32", "f64"):
         return {"t": kind, "v": args[0].text}
     raise ParseError("%d: unknown value constant %s" % (node.line, h))
