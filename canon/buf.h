@@ -11,31 +11,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "context.h"
+#include "grow.h"
 
 typedef struct canon_buf {
   char *p;
   size_t n, cap;
 } canon_buf;
 
-static inline void *canon_xrealloc(void *p, size_t n) {
-  void *q = realloc(p, n ? n : 1);
-  if (!q) canon_out_of_memory();
-  return q;
-}
-
 static inline void canon_buf_reserve(canon_buf *b, size_t extra) {
-  if (b->n + extra + 1 > b->cap) {
-    size_t cap = b->cap ? b->cap : 64;
-    while (cap < b->n + extra + 1) cap *= 2;
-    b->p = (char *)canon_xrealloc(b->p, cap);
-    b->cap = cap;
-  }
+  if (extra >= SIZE_MAX - b->n) canon_out_of_memory();
+  CANON_RESERVE(b->p, b->n + extra + 1, b->cap, 64);
 }
 
 static inline void canon_buf_add(canon_buf *b, const void *s, size_t n) {
   canon_buf_reserve(b, n);
-  memcpy(b->p + b->n, s, n);
+  if (n) memcpy(b->p + b->n, s, n); /* s may be NULL when n is 0 */
   b->n += n;
   b->p[b->n] = 0;
 }

@@ -12,6 +12,7 @@
 #include "layout.h"
 #include "load_store.h"
 #include "rules.h"
+#include "grow.h"
 
 /* Flat Lifting: CoreValueIter.next.  The `match` is only an assertion in
  * the spec; so it is here. */
@@ -36,10 +37,7 @@ void canon_CoreValueIter_init(canon_CoreValueIter *vi, const uint64_t *values,
 bool canon_CoreValueIter_done(const canon_CoreValueIter *vi) { return vi->i == vi->n; }
 
 void canon_core_vec_push(canon_core_vec *cv, uint64_t x) {
-  if (cv->n == cv->cap) {
-    cv->cap = cv->cap ? 2 * cv->cap : 8;
-    cv->v = canon_xrealloc(cv->v, cv->cap * sizeof *cv->v);
-  }
+  CANON_GROW(cv->v, cv->n, cv->cap, 8);
   cv->v[cv->n++] = x;
 }
 

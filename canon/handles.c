@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "rules.h"
+#include "grow.h"
 
 /* Table.__init__ */
 void canon_Table_init(canon_Table *t) {
@@ -51,10 +52,7 @@ bool canon_Table_add(canon_Table *t, canon_entry_kind kind, void *obj,
     CANON_TRAP_IF(t->store, trap, i > t->max_length, CANON_R_TABLE_ADD_FULL);
     CANON_TRAP_IF(t->store, trap, t->host_max && i > t->host_max,
                   CANON_R_MAX_HANDLES, t->host_max);
-    if (t->len == t->cap) {
-      t->cap *= 2;
-      t->array = canon_xrealloc(t->array, t->cap * sizeof *t->array);
-    }
+    CANON_GROW(t->array, t->len, t->cap, 1);
     t->len++;
   }
   t->array[i].kind = kind;
@@ -68,10 +66,7 @@ bool canon_Table_remove(canon_Table *t, uint32_t i, canon_table_entry *out,
                         canon_trap *trap) {
   if (!canon_Table_get(t, i, out, trap)) return false;
   t->array[i].obj = NULL;
-  if (t->nfree == t->free_cap) {
-    t->free_cap = t->free_cap ? 2 * t->free_cap : 8;
-    t->free = canon_xrealloc(t->free, t->free_cap * sizeof *t->free);
-  }
+  CANON_GROW(t->free, t->nfree, t->free_cap, 8);
   t->free[t->nfree++] = i;
   return true;
 }
@@ -109,10 +104,7 @@ void canon_Subtask_add_lender(canon_borrow_subtask *s,
                               canon_ResourceHandle *h) {
   assert(!s->delivered);
   h->num_lends += 1;
-  if (s->nlenders == s->cap) {
-    s->cap = s->cap ? 2 * s->cap : 4;
-    s->lenders = canon_xrealloc(s->lenders, s->cap * sizeof *s->lenders);
-  }
+  CANON_GROW(s->lenders, s->nlenders, s->cap, 4);
   s->lenders[s->nlenders++] = h;
 }
 

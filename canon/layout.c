@@ -8,6 +8,7 @@
 
 #include "buf.h"
 #include "values.h"
+#include "grow.h"
 
 /* Despecialization: despecialize */
 const canon_type *canon_despecialize(const canon_type *t) {
@@ -309,10 +310,7 @@ uint64_t canon_elem_size_flags(uint32_t n) {
 }
 
 void canon_flat_vec_push(canon_flat_vec *fv, canon_flat t) {
-  if (fv->n == fv->cap) {
-    fv->cap = fv->cap ? 2 * fv->cap : 8;
-    fv->v = canon_xrealloc(fv->v, fv->cap * sizeof *fv->v);
-  }
+  CANON_GROW(fv->v, fv->n, fv->cap, 8);
   fv->v[fv->n++] = t;
 }
 

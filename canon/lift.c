@@ -14,12 +14,6 @@
 #include "trace.h"
 #include "waitable.h"
 
-static void free_values(canon_value **vs, uint32_t n) {
-  if (!vs) return;
-  for (uint32_t i = 0; i < n; i++) canon_value_free(vs[i]);
-  free(vs);
-}
-
 /* CallbackCode */
 enum { CALLBACK_EXIT = 0, CALLBACK_YIELD = 1, CALLBACK_WAIT = 2,
        CALLBACK_MAX = 2 };
@@ -113,7 +107,7 @@ static bool lift_thread_func(canon_Thread *thread, void *env,
                                     (const canon_value *const *)args,
                                     (const canon_type *const *)pts, np, NULL,
                                     &flat_args);
-  free_values(args, nargs);
+  canon_values_free(args, nargs);
   if (!ok) {
     *trap = cx.trap;
     goto out;
@@ -163,7 +157,7 @@ static bool lift_thread_func(canon_Thread *thread, void *env,
     ok = callback_loop(task, thread, flat_results[0], trap);
   }
 out:
-  free_values(result, result ? nr : 0);
+  canon_values_free(result, result ? nr : 0);
   free(flat_results);
   canon_core_vec_free(&flat_args);
   canon_CoreFuncType_free(&flat_ft);

@@ -13,12 +13,6 @@
 #include "thread.h"
 #include "trace.h"
 
-static void free_values(canon_value **vs, uint32_t n) {
-  if (!vs) return;
-  for (uint32_t i = 0; i < n; i++) canon_value_free(vs[i]);
-  free(vs);
-}
-
 /* on_progress's subtask_event */
 static canon_event subtask_event(canon_Waitable *w) {
   canon_Subtask *st = (canon_Subtask *)w;
@@ -191,7 +185,7 @@ static bool host_call_check(canon_Store *s, canon_trap *trap, bool cond,
 
 static void host_call_free(void *p) {
   host_call *hc = p;
-  free_values(hc->results, hc->nresults);
+  canon_values_free(hc->results, hc->nresults);
   free(hc);
 }
 

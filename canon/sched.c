@@ -8,6 +8,7 @@
 
 #include "buf.h"
 #include "trace.h"
+#include "grow.h"
 
 void canon_sched_init(canon_sched *s, canon_sched_policy policy,
                       uint64_t seed) {
@@ -40,15 +41,12 @@ void canon_choice_log_free(canon_choice_log *l) {
   l->len = l->cap = 0;
 }
 
-static void log_choice(canon_choice_log *l, canon_choice_kind kind, uint32_t n,
-                       uint32_t c) {
-  if (l->len == l->cap) {
-    uint32_t cap = l->cap ? 2 * l->cap : 64;
-    l->n = canon_xrealloc(l->n, cap * sizeof *l->n);
-    l->chosen = canon_xrealloc(l->chosen, cap * sizeof *l->chosen);
-    l->kind = canon_xrealloc(l->kind, cap * sizeof *l->kind);
-    l->cap = cap;
-  }
+void canon_choice_log_add(canon_choice_log *l, canon_choice_kind kind,
+                          uint32_t n, uint32_t c) {
+  uint32_t cap_chosen = l->cap, cap_kind = l->cap; /* the three grow alike */
+  CANON_GROW(l->n, l->len, l->cap, 64);
+  CANON_GROW(l->chosen, l->len, cap_chosen, 64);
+  CANON_GROW(l->kind, l->len, cap_kind, 64);
   l->n[l->len] = n;
   l->kind[l->len] = (uint8_t)kind;
   l->chosen[l->len++] = c;
@@ -123,7 +121,7 @@ uint32_t canon_sched_choose(canon_sched *s, canon_choice_kind kind,
     uint64_t i = s->nchoices - 1;
     if (i < s->nforced && s->forced[i] < n) c = s->forced[i];
   }
-  if (s->log) log_choice(s->log, kind, n, c);
+  if (s->log) canon_choice_log_add(s->log, kind, n, c);
   canon_trace_choice(s->trace, canon_choice_kind_name(kind), n, c);
   return c;
 }

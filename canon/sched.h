@@ -69,6 +69,9 @@ typedef struct canon_choice_log {
 } canon_choice_log;
 
 void canon_choice_log_free(canon_choice_log *l);
+/* Appends a choice of option c among n of the given kind. */
+void canon_choice_log_add(canon_choice_log *l, canon_choice_kind kind,
+                          uint32_t n, uint32_t c);
 
 /* After a run with forced choices: true if every forced choice was within
  * its number of options, every one was used, and (when `recorded` is given:

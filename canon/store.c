@@ -9,6 +9,7 @@
 #include "instance.h"
 #include "task.h"
 #include "thread.h"
+#include "grow.h"
 
 canon_limits canon_limits_default(void) {
   canon_limits l = {
@@ -40,13 +41,7 @@ void canon_Store_init(canon_Store *s) {
 }
 
 void canon_Store_adopt(canon_Store *s, void *obj, void (*free_fn)(void *)) {
-  if (s->norphans == s->orphans_cap) {
-    uint32_t cap = s->orphans_cap ? 2 * s->orphans_cap : 8;
-    canon_orphan *o = realloc(s->orphans, cap * sizeof *o);
-    if (!o) canon_out_of_memory();
-    s->orphans = o;
-    s->orphans_cap = cap;
-  }
+  CANON_GROW(s->orphans, s->norphans, s->orphans_cap, 8);
   s->orphans[s->norphans++] = (canon_orphan){obj, free_fn};
 }
 

@@ -1,6 +1,7 @@
 /* task.c -- Task (CanonicalABI.md "Tasks"); see task.h. */
 #include "rules.h"
 #include "task.h"
+#include "grow.h"
 
 #include <assert.h>
 #include <stdlib.h>
@@ -103,13 +104,7 @@ bool canon_Task_enter_implicit_thread(canon_Task *t, bool *entered,
 bool canon_Task_register_thread(canon_Task *t, canon_Thread *th,
                                 canon_trap *trap) {
   assert(th->task == t && th->index == 0);
-  if (t->nthreads == t->threads_cap) {
-    uint32_t cap = t->threads_cap ? 2 * t->threads_cap : 4;
-    canon_Thread **a = realloc(t->threads, cap * sizeof *a);
-    if (!a) canon_out_of_memory();
-    t->threads = a;
-    t->threads_cap = cap;
-  }
+  CANON_GROW(t->threads, t->nthreads, t->threads_cap, 4);
   t->threads[t->nthreads++] = th;
   return canon_Table_add(&t->inst->threads, CANON_ENTRY_THREAD, th,
                          &th->index, trap);

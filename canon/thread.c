@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "task.h"
+#include "grow.h"
 
 /* The fiber's body: Thread.__init__'s cont_func. */
 static void fiber_main(void *arg) {
@@ -103,13 +104,7 @@ static void Thread_start_waiting_internal(canon_Thread *t, canon_ready_fn ready,
   t->ready_func = ready;
   t->ready_env = env;
   canon_Store *s = t->store;
-  if (s->nwaiting == s->waiting_cap) {
-    uint32_t cap = s->waiting_cap ? 2 * s->waiting_cap : 16;
-    canon_Thread **w = realloc(s->waiting, cap * sizeof *w);
-    if (!w) canon_out_of_memory();
-    s->waiting = w;
-    s->waiting_cap = cap;
-  }
+  CANON_GROW(s->waiting, s->nwaiting, s->waiting_cap, 16);
   s->waiting[s->nwaiting++] = t;
 }
 

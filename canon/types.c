@@ -7,6 +7,7 @@
 
 #include "buf.h"
 #include "layout.h"
+#include "grow.h"
 
 struct canon_type_arena {
   void **blocks;
@@ -27,10 +28,7 @@ void canon_type_arena_free(canon_type_arena *a) {
 }
 
 static void *arena_alloc(canon_type_arena *a, size_t n) {
-  if (a->n == a->cap) {
-    a->cap = a->cap ? 2 * a->cap : 32;
-    a->blocks = canon_xrealloc(a->blocks, a->cap * sizeof *a->blocks);
-  }
+  CANON_GROW(a->blocks, a->n, a->cap, 32);
   void *p = canon_xrealloc(NULL, n);
   memset(p, 0, n ? n : 1);
   a->blocks[a->n++] = p;

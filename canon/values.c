@@ -207,6 +207,12 @@ canon_value *canon_value_opaque(canon_kind k, canon_refobj *p) {
   return v;
 }
 
+void canon_values_free(canon_value **vs, uint32_t n) {
+  if (!vs) return;
+  for (uint32_t i = 0; i < n; i++) canon_value_free(vs[i]);
+  free(vs);
+}
+
 void canon_value_free(canon_value *v) {
   if (!v) return;
   switch (v->kind) {

@@ -142,6 +142,8 @@ canon_value *canon_value_list_of(canon_kind k, uint32_t n,
                                  canon_value *const *items);
 
 void canon_value_free(canon_value *v);
+/* Frees n values and the array holding them (NULL: nothing). */
+void canon_values_free(canon_value **vs, uint32_t n);
 canon_value *canon_value_copy(const canon_value *v);
 
 /* Deep equality: same kind and contents.  Floats compare by bit pattern

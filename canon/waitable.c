@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "task.h"
+#include "grow.h"
 
 /* Waitable.__init__ */
 void canon_Waitable_init(canon_Waitable *w) { memset(w, 0, sizeof *w); }
@@ -95,13 +96,7 @@ void canon_Waitable_join(canon_Waitable *w, canon_WaitableSet *wset) {
   }
   w->wset = wset;
   if (wset) {
-    if (wset->n == wset->cap) {
-      uint32_t cap = wset->cap ? 2 * wset->cap : 4;
-      canon_Waitable **e = realloc(wset->elems, cap * sizeof *e);
-      if (!e) canon_out_of_memory();
-      wset->elems = e;
-      wset->cap = cap;
-    }
+    CANON_GROW(wset->elems, wset->n, wset->cap, 4);
     wset->elems[wset->n++] = w;
     w->join_seq = wset->next_join_seq++;
     if (w->pending_event) pending_insert(wset, w);

@@ -60,6 +60,24 @@ def root():
     return ROOT
 
 
+@pytest.fixture(params=[(CMREF, "make"), (CMREF_ASAN, "make asan")],
+                ids=["build", "build-asan"])
+def exe(request):
+    """Each test that takes `exe` runs with both builds."""
+    return require_binary(*request.param)
+
+
+def cm(exe, *args, timeout=120):
+    """Runs cmref with args; a crash (signal, sanitizer report) fails the
+    test whatever the exit status."""
+    import cmrun
+    r = cmrun.run([exe, *args], timeout=timeout)
+    note = r.crash_note()
+    assert not note, "%s: %s\n%s" % (" ".join(map(str, args)), note,
+                                      r.err[-3000:])
+    return r
+
+
 # ---- other runtimes (harness/runtimes/; docs/runtimes.md) -----------------
 # `pytest harness --runtime=jco` runs every spec-tests script through that
 # runtime too (test_runtimes.py::test_runtime_script) and writes the

@@ -14,26 +14,13 @@ import re
 import pytest
 
 import cmrun
-from conftest import CMREF, CMREF_ASAN, HARNESS, require_binary
+from conftest import HARNESS, cm
 
 DEMO_WAT = str(HARNESS / "demo" / "demo.wat")
 DEMO_WAST = str(HARNESS / "demo" / "demo.wast")
 MUST_FAIL = str(HARNESS / "fixtures" / "must_fail.wast")
 UNSUPPORTED = str(HARNESS / "fixtures" / "unsupported.wast")
 TALLY = re.compile(r"^(\d+) passed, (\d+) failed, (\d+) skipped$")
-
-
-@pytest.fixture(params=[(CMREF, "make"), (CMREF_ASAN, "make asan")],
-                ids=["build", "build-asan"])
-def exe(request):
-    return require_binary(*request.param)
-
-
-def cm(exe, *args, timeout=60):
-    r = cmrun.run([exe, *args], timeout=timeout)
-    note = r.crash_note()
-    assert not note, "%s: %s\n%s" % (" ".join(args), note, r.err[-3000:])
-    return r
 
 
 def lines(text):

@@ -32,7 +32,7 @@ import struct
 import pytest
 
 import cmrun
-from conftest import CMREF, CMREF_ASAN, HARNESS, ROOT, require_binary
+from conftest import CMREF_ASAN, HARNESS, ROOT
 
 REGRESSIONS = HARNESS / "fuzz" / "regressions"
 FUZZ_DIR = ROOT / "build-fuzz"
@@ -62,12 +62,6 @@ def test_regression_names():
     odd = [p.name for p in REGRESSIONS.iterdir()
            if p.name != "README.md" and p not in regression_files()]
     assert not odd, "misnamed regression inputs: %s" % odd
-
-
-@pytest.fixture(params=[(CMREF, "make"), (CMREF_ASAN, "make asan")],
-                ids=["build", "build-asan"])
-def exe(request):
-    return require_binary(*request.param)
 
 
 def clean(r, what):

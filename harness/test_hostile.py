@@ -15,27 +15,14 @@ import re
 
 import pytest
 
-import cmrun
-from conftest import CMREF, CMREF_ASAN, HARNESS, require_binary
+from conftest import HARNESS, cm
+import stress_cli
 
 DEMO_WAT = str(HARNESS / "demo" / "demo.wat")
 DEMO_WAST = str(HARNESS / "demo" / "demo.wast")
 ASYNC_WAST = str(HARNESS / "demo" / "async.wast")
 COMPONENT_WAT = str(HARNESS / "demo" / "component.wat")
 OPEN_CHOICE = str(HARNESS / "fixtures" / "open_choice.wast")
-
-
-@pytest.fixture(params=[(CMREF, "make"), (CMREF_ASAN, "make asan")],
-                ids=["build", "build-asan"])
-def exe(request):
-    return require_binary(*request.param)
-
-
-def cm(exe, *args, timeout=120):
-    r = cmrun.run([exe, *args], timeout=timeout)
-    note = r.crash_note()
-    assert not note, "%s: %s\n%s" % (" ".join(args), note, r.err[-3000:])
-    return r
 
 
 # ---- one option parser ------------------------------------------------------
@@ -330,27 +317,13 @@ def test_invoke_arguments_one_form_and_range(exe):
 
 N = 20000
 
-# kind: (text around the items, one item from its number)
-MANY = {
-    "named components": ("(component %s)", "(component $c%d)"),
-    "component exports": ("(component (core module $m) %s)",
-                          '(export "e%d" (core module $m))'),
-    "component imports": ("(component %s)", '(import "i%d" (func))'),
-    "instance type exports": ("(component (type (instance %s)))",
-                              '(export "e%d" (func))'),
-    "core instance exports": (
-        '(component (core module $m (func (export "f")))'
-        ' (core instance $i (instantiate $m))'
-        ' (core func $f (alias core export $i "f"))'
-        ' (core instance %s))', '(export "a%d" (func $f))'),
-    "instantiation arguments": (
-        "(component (component $c) (instance (instantiate $c %s)))",
-        '(with "a%d" (component $c))'),
-    "record fields": ("(component (type (record %s)))", '(field "f%d" u8)'),
-    "core module exports": ("(module (func $f) %s)",
-                            '(export "e%d" (func $f))'),
-    "core named functions": ("(module %s)", "(func $f%d)"),
-}
+# kind: (text around the items, one item from its number): the kinds of
+# stress_cli.py (`make stress`), at a size every test run can afford
+MANY = {kind: stress_cli.KINDS[kind][:2] for kind in [
+    "named components", "component exports", "component imports",
+    "instance type exports", "core instance exports",
+    "instantiation arguments", "record fields", "core named functions"]}
+MANY["core module exports"] = stress_cli.KINDS["core exports"][:2]
 
 
 def many(kind, n, dup=False):

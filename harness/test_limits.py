@@ -31,15 +31,8 @@ import pytest
 
 import cmrun
 import stress_canon as gen
-from conftest import CMREF, CMREF_ASAN, require_binary
 
 SUMMARY_OK = "2 passed, 0 failed, 0 skipped"
-
-
-@pytest.fixture(params=[(CMREF, "make"), (CMREF_ASAN, "make asan")],
-                ids=["build", "build-asan"])
-def exe(request):
-    return require_binary(*request.param)
 
 
 def run_script(exe, tmp_path, text, *opts, timeout=120):

@@ -625,10 +625,6 @@ static void emit_json(const opts *o, FILE *report, FILE *json,
 }
 
 static int cmd_run(opts *o) {
-  if (o->help) {
-    fputs(usage_run, stdout);
-    return 0;
-  }
   if (o->nargs == 0) {
     fprintf(stderr, "cmref run: no script given\n%s", usage_run);
     return EXIT_USAGE;
@@ -879,10 +875,6 @@ static bool component_file(const char *path, int *rc, opts *o, bool invoke) {
 }
 
 static int cmd_validate(opts *o) {
-  if (o->help) {
-    fputs(usage_validate, stdout);
-    return 0;
-  }
   if (o->nargs != 1) {
     fprintf(stderr, "cmref validate: expected one FILE\n%s", usage_validate);
     return EXIT_USAGE;
@@ -994,10 +986,6 @@ out:
 }
 
 static int cmd_invoke(opts *o) {
-  if (o->help) {
-    fputs(usage_invoke, stdout);
-    return 0;
-  }
   if (o->nargs < 2) {
     fprintf(stderr, "cmref invoke: expected FILE and NAME\n%s", usage_invoke);
     return EXIT_USAGE;
@@ -1044,10 +1032,6 @@ static bool assemble(const char *src, size_t len, const char *path,
 }
 
 static int cmd_assemble(opts *o) {
-  if (o->help) {
-    fputs(usage_assemble, stdout);
-    return 0;
-  }
   if (o->nargs != 1 || !o->output) {
     fprintf(stderr, "cmref assemble: expected IN.wat and -o OUT.wasm\n%s",
             usage_assemble);
@@ -1104,10 +1088,6 @@ static int cmd_assemble(opts *o) {
 /* ---- roundtrip -------------------------------------------------------------- */
 
 static int cmd_roundtrip(opts *o) {
-  if (o->help) {
-    fputs(usage_roundtrip, stdout);
-    return 0;
-  }
   if (o->nargs == 0) {
     fprintf(stderr, "cmref roundtrip: no file given\n%s", usage_roundtrip);
     return EXIT_USAGE;
@@ -1194,7 +1174,8 @@ int main(int argc, char **argv) {
     if (strcmp(c, commands[k].name) != 0) continue;
     opts o;
     int rc = parse_opts(commands[k].bit, argc - 2, argv + 2, &o);
-    if (rc == 0) rc = commands[k].fn(&o);
+    if (rc == 0 && o.help) fputs(commands[k].usage, stdout);
+    else if (rc == 0) rc = commands[k].fn(&o);
     free(o.args);
     free(o.forced);
     canon_choice_log_free(&o.replay);

@@ -43,17 +43,23 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 
 
-def timed(argv, runs, timeout):
-    """(min seconds, stdout, error or None) of running argv `runs` times."""
+def _cpu_seconds():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def timed(argv, runs, timeout, clock=time.monotonic):
+    """(min seconds, stdout, error or None) of running argv `runs` times,
+    measured by clock (wall time by default)."""
     best, out = None, ""
     for _ in range(runs):
-        t0 = time.monotonic()
+        t0 = clock()
         try:
             p = subprocess.run(argv, capture_output=True, text=True,
                                timeout=timeout, stdin=subprocess.DEVNULL)
         except subprocess.TimeoutExpired:
             return None, "", "timeout after %ss" % timeout
-        dt = time.monotonic() - t0
+        dt = clock() - t0
         if p.returncode != 0:
             msg = (p.stderr.strip() or p.stdout.strip() or "no output")
             return None, p.stdout, "exit %d: %s" % (p.returncode,
@@ -65,23 +71,7 @@ def timed(argv, runs, timeout):
 
 def cpu_timed(argv, runs, timeout):
     """Like timed, but the minimum CPU time (user + system) of the child."""
-    best, out = None, ""
-    for _ in range(runs):
-        r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
-        try:
-            p = subprocess.run(argv, capture_output=True, text=True,
-                               timeout=timeout, stdin=subprocess.DEVNULL)
-        except subprocess.TimeoutExpired:
-            return None, "", "timeout after %ss" % timeout
-        r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
-        dt = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
-        if p.returncode != 0:
-            msg = (p.stderr.strip() or p.stdout.strip() or "no output")
-            return None, p.stdout, "exit %d: %s" % (p.returncode,
-                                                    msg.splitlines()[-1])
-        out = p.stdout
-        best = dt if best is None else min(best, dt)
-    return best, out, None
+    return timed(argv, runs, timeout, clock=_cpu_seconds)
 
 
 def passed(out):

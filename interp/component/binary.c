@@ -31,144 +31,36 @@
 #include <string.h>
 
 #include "../core/binary.h"
-#include "../util/leb.h"
-#include "../util/utf8.h"
+#include "../util/reader.h"
+#include "../../canon/grow.h"
 
 /* Nesting of components, component/instance types and module types; the
  * text parser's limit, so whatever it accepts also decodes. */
 #define MAX_DEPTH 500
 
 typedef struct rd {
-  const uint8_t *b;
-  size_t pos;
-  size_t end; /* reads stop here: the end of the current section */
-  cm_error *err;
-  bool bad;
+  cm_reader in; /* in.end: the end of the current section */
   unsigned depth;
 } rd;
 
 /* ---- errors ------------------------------------------------------------ */
 
-static void fail_kind(rd *r, size_t at, cm_errkind kind, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static void fail_kind(rd *r, size_t at, cm_errkind kind, const char *fmt,
-                      ...) {
-  if (r->bad) return;
-  char buf[256];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(buf, sizeof buf, fmt, ap);
-  va_end(ap);
-  cm_error_at_offset(r->err, kind, (int64_t)at, "%s", buf);
-  r->bad = true;
-}
-
+#define fail_kind(r, at, ...) cm_rd_fail(&(r)->in, at, __VA_ARGS__)
 #define fail(r, at, ...) fail_kind(r, at, CM_MALFORMED, __VA_ARGS__)
-
-static void eof(rd *r) { fail(r, r->pos, "unexpected end-of-file"); }
 
 static void bad_byte(rd *r, size_t at, unsigned b, const char *what) {
   fail(r, at, "invalid leading byte (0x%x) for %s", b, what);
 }
 
-static void oom(rd *r) { fail_kind(r, r->pos, CM_IO, "out of memory"); }
+static void oom(rd *r) { fail_kind(r, r->in.pos, CM_IO, "out of memory"); }
 
-/* ---- bytes, integers, names ------------------------------------------- */
-
-static uint8_t byte(rd *r) {
-  if (r->bad) return 0;
-  if (r->pos >= r->end) {
-    eof(r);
-    return 0;
-  }
-  return r->b[r->pos++];
-}
-
-static int peek(const rd *r) {
-  return (!r->bad && r->pos < r->end) ? r->b[r->pos] : -1;
-}
-
-static void leb_fail(rd *r, leb_status st, size_t at) {
-  if (st == LEB_EOF) eof(r);
-  else if (st == LEB_TOO_LONG) fail(r, at, "integer representation too long");
-  else fail(r, at, "integer too large");
-}
-
-static uint64_t uN(rd *r, unsigned bits) {
-  if (r->bad) return 0;
-  uint64_t v = 0;
-  size_t used;
-  leb_status st = leb_read_u(r->b + r->pos, r->end - r->pos, bits, &v, &used);
-  if (st != LEB_OK) {
-    leb_fail(r, st, r->pos + used);
-    return 0;
-  }
-  r->pos += used;
-  return v;
-}
-
-static int64_t sN(rd *r, unsigned bits) {
-  if (r->bad) return 0;
-  int64_t v = 0;
-  size_t used;
-  leb_status st = leb_read_s(r->b + r->pos, r->end - r->pos, bits, &v, &used);
-  if (st != LEB_OK) {
-    leb_fail(r, st, r->pos + used);
-    return 0;
-  }
-  r->pos += used;
-  return v;
-}
-
-static uint32_t u32(rd *r) { return (uint32_t)uN(r, 32); }
-
-/* A vec count or a length: never more than the bytes left, since every
- * item takes at least one byte. */
-static uint32_t count(rd *r) {
-  size_t at = r->pos;
-  uint32_t n = u32(r);
-  if (!r->bad && n > r->end - r->pos) {
-    r->pos = at;
-    eof(r);
-    return 0;
-  }
-  return n;
-}
-
-static const uint8_t *take(rd *r, size_t n) {
-  if (r->bad) return NULL;
-  if (n > r->end - r->pos) {
-    eof(r);
-    return NULL;
-  }
-  const uint8_t *p = r->b + r->pos;
-  r->pos += n;
-  return p;
-}
-
-static void *alloc_n(rd *r, size_t n, size_t size) {
-  if (r->bad) return NULL;
-  void *p = calloc(n ? n : 1, size);
-  if (!p) oom(r);
-  return p;
-}
+/* ---- bytes, integers, names (util/reader.h) ---------------------------- */
 
 /* core:name; with out == NULL it is only checked (custom sections). */
 static void name(rd *r, core_name *out) {
-  size_t at = r->pos;
-  uint32_t n = count(r);
-  const uint8_t *s = take(r, n);
-  if (!s) return;
-  if (!utf8_valid(s, n)) {
-    fail(r, at, "malformed UTF-8 encoding");
-    return;
-  }
-  if (!out) return;
-  out->s = alloc_n(r, (size_t)n + 1, 1);
-  if (!out->s) return;
-  memcpy(out->s, s, n);
-  out->s[n] = 0;
-  out->len = n;
+  uint32_t n;
+  char *s = cm_rd_name(&r->in, &n, out != NULL);
+  if (s) *out = (core_name){s, n};
 }
 
 static comp_pos at_pos(size_t off) {
@@ -178,23 +70,23 @@ static comp_pos at_pos(size_t off) {
 
 /* The 0x00/0x01 of async?, cancel? and sh?. */
 static bool flag(rd *r) {
-  size_t at = r->pos;
-  uint8_t b = byte(r);
-  if (!r->bad && b > 1) fail(r, at, "invalid boolean value");
+  size_t at = r->in.pos;
+  uint8_t b = cm_rd_byte(&r->in);
+  if (!r->in.bad && b > 1) fail(r, at, "invalid boolean value");
   return b == 1;
 }
 
 /* The 0x00/0x01 of <T>? */
 static bool optional(rd *r, const char *what) {
-  size_t at = r->pos;
-  uint8_t b = byte(r);
-  if (!r->bad && b > 1) bad_byte(r, at, b, what);
+  size_t at = r->in.pos;
+  uint8_t b = cm_rd_byte(&r->in);
+  if (!r->in.bad && b > 1) bad_byte(r, at, b, what);
   return b == 1;
 }
 
 static bool enter(rd *r) {
   if (++r->depth > MAX_DEPTH) {
-    fail(r, r->pos, "nesting too deep");
+    fail(r, r->in.pos, "nesting too deep");
     return false;
   }
   return true;
@@ -229,18 +121,18 @@ static bool sort_of(uint8_t b, comp_sort *out) {
 
 /* core:sort */
 static comp_sort core_sort(rd *r) {
-  size_t at = r->pos;
-  uint8_t b = byte(r);
+  size_t at = r->in.pos;
+  uint8_t b = cm_rd_byte(&r->in);
   comp_sort s = COMP_SORT_CORE_FUNC;
-  if (!r->bad && !core_sort_of(b, &s)) bad_byte(r, at, b, "core external kind");
+  if (!r->in.bad && !core_sort_of(b, &s)) bad_byte(r, at, b, "core external kind");
   return s;
 }
 
 /* sort: 0x00 core:sort | 0x01..0x05 */
 static comp_sort sort(rd *r) {
-  size_t at = r->pos;
-  uint8_t b = byte(r);
-  if (r->bad) return COMP_SORT_FUNC;
+  size_t at = r->in.pos;
+  uint8_t b = cm_rd_byte(&r->in);
+  if (r->in.bad) return COMP_SORT_FUNC;
   if (b == 0x00) return core_sort(r);
   comp_sort s = COMP_SORT_FUNC;
   if (!sort_of(b, &s)) bad_byte(r, at, b, "component external kind");
@@ -248,9 +140,9 @@ static comp_sort sort(rd *r) {
 }
 
 static void sortidx(rd *r, comp_sortidx *out) {
-  out->pos = at_pos(r->pos);
+  out->pos = at_pos(r->in.pos);
   out->sort = sort(r);
-  out->idx = u32(r);
+  out->idx = cm_rd_u32(&r->in);
 }
 
 /* ---- value types ------------------------------------------------------- */
@@ -271,15 +163,15 @@ static bool prim_of(int b, canon_kind *out) {
  * a primitive is one byte, a type index a non-negative s33. */
 static void valtype(rd *r, comp_valtype *out) {
   memset(out, 0, sizeof *out);
-  if (prim_of(peek(r), &out->prim)) {
-    r->pos++;
+  if (prim_of(cm_rd_peek(&r->in), &out->prim)) {
+    r->in.pos++;
     return;
   }
-  size_t at = r->pos;
-  int64_t v = sN(r, 33);
-  if (r->bad) return;
+  size_t at = r->in.pos;
+  int64_t v = (int64_t)cm_rd_leb(&r->in, 33, true);
+  if (r->in.bad) return;
   if (v < 0) {
-    bad_byte(r, at, r->b[at], "component value type");
+    bad_byte(r, at, r->in.b[at], "component value type");
     return;
   }
   out->is_index = true;
@@ -288,9 +180,9 @@ static void valtype(rd *r, comp_valtype *out) {
 
 /* core:valtype (resource rep, context.get/set, core types) */
 static core_valtype core_valtype_rd(rd *r) {
-  size_t at = r->pos;
-  uint8_t b = byte(r);
-  if (r->bad) return 0;
+  size_t at = r->in.pos;
+  uint8_t b = cm_rd_byte(&r->in);
+  if (r->in.bad) return 0;
   switch (b) {
   case CORE_I32: case CORE_I64: case CORE_F32: case CORE_F64:
   case CORE_FUNCREF: case CORE_EXTERNREF: case CORE_EXNREF:
@@ -299,7 +191,7 @@ static core_valtype core_valtype_rd(rd *r) {
     fail_kind(r, at, CM_UNSUPPORTED, "unsupported feature: simd");
     return 0;
   }
-  if (b & 0x80) fail(r, r->pos, "integer representation too long");
+  if (b & 0x80) fail(r, r->in.pos, "integer representation too long");
   else fail(r, at, "malformed value type");
   return 0;
 }
@@ -309,20 +201,20 @@ static core_valtype core_valtype_rd(rd *r) {
 enum { F_LABEL = 1, F_TYPE = 2, F_CASE = 4 };
 
 static void fields(rd *r, unsigned shape, comp_field **out, uint32_t *nout) {
-  uint32_t n = count(r);
-  comp_field *f = alloc_n(r, n, sizeof *f);
+  uint32_t n = cm_rd_count(&r->in);
+  comp_field *f = cm_rd_alloc(&r->in, n, sizeof *f);
   if (!f) return;
   *out = f;
   *nout = n;
-  for (uint32_t i = 0; i < n && !r->bad; i++) {
-    f[i].pos = at_pos(r->pos);
+  for (uint32_t i = 0; i < n && !r->in.bad; i++) {
+    f[i].pos = at_pos(r->in.pos);
     if (shape & F_LABEL) name(r, &f[i].label);
     if (shape & F_CASE) {
       f[i].has_type = optional(r, "optional case type");
       if (f[i].has_type) valtype(r, &f[i].type);
-      size_t at = r->pos;
-      uint8_t z = byte(r);
-      if (!r->bad && z != 0) bad_byte(r, at, z, "zero byte required");
+      size_t at = r->in.pos;
+      uint8_t z = cm_rd_byte(&r->in);
+      if (!r->in.bad && z != 0) bad_byte(r, at, z, "zero byte required");
     } else if (shape & F_TYPE) {
       f[i].has_type = true;
       valtype(r, &f[i].type);
@@ -332,16 +224,16 @@ static void fields(rd *r, unsigned shape, comp_field **out, uint32_t *nout) {
 
 /* resultlist ::= 0x00 valtype | 0x01 0x00 */
 static void resultlist(rd *r, bool *has, comp_valtype *t) {
-  size_t at = r->pos;
-  uint8_t b = byte(r);
-  if (r->bad) return;
+  size_t at = r->in.pos;
+  uint8_t b = cm_rd_byte(&r->in);
+  if (r->in.bad) return;
   if (b == 0x00) {
     *has = true;
     valtype(r, t);
   } else if (b == 0x01) {
-    at = r->pos;
-    uint8_t z = byte(r);
-    if (!r->bad && z != 0) bad_byte(r, at, z, "number of results");
+    at = r->in.pos;
+    uint8_t z = cm_rd_byte(&r->in);
+    if (!r->in.bad && z != 0) bad_byte(r, at, z, "number of results");
   } else {
     bad_byte(r, at, b, "component function results");
   }
@@ -356,7 +248,7 @@ static void defvaltype(rd *r, uint8_t b, comp_defvaltype *v) {
     v->kind = CANON_LIST;
     v->has_a = v->fixed = true;
     valtype(r, &v->a);
-    v->length = u32(r);
+    v->length = cm_rd_u32(&r->in);
     break;
   case 0x6f: v->kind = CANON_TUPLE; fields(r, F_TYPE, &v->fields, &v->nfields); break;
   case 0x6e: v->kind = CANON_FLAGS; fields(r, F_LABEL, &v->fields, &v->nfields); break;
@@ -367,8 +259,8 @@ static void defvaltype(rd *r, uint8_t b, comp_defvaltype *v) {
     if ((v->has_a = optional(r, "optional result type"))) valtype(r, &v->a);
     if ((v->has_b = optional(r, "optional error type"))) valtype(r, &v->b);
     break;
-  case 0x69: v->kind = CANON_OWN; v->idx = u32(r); break;
-  case 0x68: v->kind = CANON_BORROW; v->idx = u32(r); break;
+  case 0x69: v->kind = CANON_OWN; v->idx = cm_rd_u32(&r->in); break;
+  case 0x68: v->kind = CANON_BORROW; v->idx = cm_rd_u32(&r->in); break;
   case 0x66:
   case 0x65:
     v->kind = b == 0x66 ? CANON_STREAM : CANON_FUTURE;
@@ -400,21 +292,21 @@ static void name_attr(rd *r, comp_externname *n, bool *has, core_name *slot,
 
 /* nameattributes */
 static void externname(rd *r, comp_externname *n) {
-  n->pos = at_pos(r->pos);
-  size_t at = r->pos;
-  uint8_t b = byte(r);
-  if (r->bad) return;
+  n->pos = at_pos(r->in.pos);
+  size_t at = r->in.pos;
+  uint8_t b = cm_rd_byte(&r->in);
+  if (r->in.bad) return;
   if (b > 2) {
     bad_byte(r, at, b, "component name");
     return;
   }
   name(r, &n->name);
   if (b != 2) return;
-  uint32_t na = count(r);
-  for (uint32_t i = 0; i < na && !r->bad; i++) {
-    at = r->pos;
-    uint8_t k = byte(r);
-    if (r->bad) return;
+  uint32_t na = cm_rd_count(&r->in);
+  for (uint32_t i = 0; i < na && !r->in.bad; i++) {
+    at = r->in.pos;
+    uint8_t k = cm_rd_byte(&r->in);
+    if (r->in.bad) return;
     switch (k) {
     case 0x00: name_attr(r, n, &n->has_implements, &n->implements, "implements"); break;
     case 0x01: name_attr(r, n, &n->has_versionsuffix, &n->versionsuffix, "versionsuffix"); break;
@@ -425,28 +317,28 @@ static void externname(rd *r, comp_externname *n) {
 }
 
 static void externtype(rd *r, comp_externtype *e) {
-  e->pos = at_pos(r->pos);
-  size_t at = r->pos;
-  uint8_t b = byte(r);
-  if (r->bad) return;
+  e->pos = at_pos(r->in.pos);
+  size_t at = r->in.pos;
+  uint8_t b = cm_rd_byte(&r->in);
+  if (r->in.bad) return;
   switch (b) {
   case 0x00:
-    if (byte(r) != 0x11) {
-      if (!r->bad) bad_byte(r, at, b, "component external kind");
+    if (cm_rd_byte(&r->in) != 0x11) {
+      if (!r->in.bad) bad_byte(r, at, b, "component external kind");
       return;
     }
     e->sort = COMP_SORT_CORE_MODULE;
-    e->idx = u32(r);
+    e->idx = cm_rd_u32(&r->in);
     return;
-  case 0x01: e->sort = COMP_SORT_FUNC; e->idx = u32(r); return;
-  case 0x04: e->sort = COMP_SORT_COMPONENT; e->idx = u32(r); return;
-  case 0x05: e->sort = COMP_SORT_INSTANCE; e->idx = u32(r); return;
+  case 0x01: e->sort = COMP_SORT_FUNC; e->idx = cm_rd_u32(&r->in); return;
+  case 0x04: e->sort = COMP_SORT_COMPONENT; e->idx = cm_rd_u32(&r->in); return;
+  case 0x05: e->sort = COMP_SORT_INSTANCE; e->idx = cm_rd_u32(&r->in); return;
   case 0x02: {
     e->sort = COMP_SORT_VALUE;
-    at = r->pos;
-    uint8_t vb = byte(r);
-    if (r->bad) return;
-    if (vb == 0x00) e->idx = u32(r);
+    at = r->in.pos;
+    uint8_t vb = cm_rd_byte(&r->in);
+    if (r->in.bad) return;
+    if (vb == 0x00) e->idx = cm_rd_u32(&r->in);
     else if (vb == 0x01) {
       e->value_is_type = true;
       valtype(r, &e->value_type);
@@ -455,10 +347,10 @@ static void externtype(rd *r, comp_externtype *e) {
   }
   case 0x03: {
     e->sort = COMP_SORT_TYPE;
-    at = r->pos;
-    uint8_t tb = byte(r);
-    if (r->bad) return;
-    if (tb == 0x00) e->idx = u32(r);
+    at = r->in.pos;
+    uint8_t tb = cm_rd_byte(&r->in);
+    if (r->in.bad) return;
+    if (tb == 0x00) e->idx = cm_rd_u32(&r->in);
     else if (tb == 0x01) e->sub_resource = true;
     else bad_byte(r, at, tb, "type bound");
     return;
@@ -470,12 +362,12 @@ static void externtype(rd *r, comp_externtype *e) {
 /* ---- aliases ------------------------------------------------------------- */
 
 static void alias(rd *r, comp_alias *a) {
-  size_t sat = r->pos;
-  uint8_t s1 = byte(r), s2 = 0;
-  if (!r->bad && s1 == 0x00) s2 = byte(r);
-  size_t tat = r->pos;
-  uint8_t target = byte(r);
-  if (r->bad) return;
+  size_t sat = r->in.pos;
+  uint8_t s1 = cm_rd_byte(&r->in), s2 = 0;
+  if (!r->in.bad && s1 == 0x00) s2 = cm_rd_byte(&r->in);
+  size_t tat = r->in.pos;
+  uint8_t target = cm_rd_byte(&r->in);
+  if (r->in.bad) return;
   uint8_t sb = s1 == 0x00 ? s2 : s1; /* the byte naming the sort */
   bool ok = s1 == 0x00 ? core_sort_of(s2, &a->sort) : sort_of(s1, &a->sort);
   switch (target) {
@@ -487,7 +379,7 @@ static void alias(rd *r, comp_alias *a) {
       return;
     }
     a->kind = target == 0x00 ? COMP_ALIAS_EXPORT : COMP_ALIAS_CORE_EXPORT;
-    a->instance = u32(r);
+    a->instance = cm_rd_u32(&r->in);
     name(r, &a->name);
     return;
   case 0x02:
@@ -499,8 +391,8 @@ static void alias(rd *r, comp_alias *a) {
       return;
     }
     a->kind = COMP_ALIAS_OUTER;
-    a->outer_count = u32(r);
-    a->outer_idx = u32(r);
+    a->outer_count = cm_rd_u32(&r->in);
+    a->outer_idx = cm_rd_u32(&r->in);
     return;
   }
   bad_byte(r, tat, target, "alias");
@@ -509,35 +401,35 @@ static void alias(rd *r, comp_alias *a) {
 /* ---- core types ------------------------------------------------------------- */
 
 static void limits(rd *r, core_limits *l) {
-  uint8_t flags = byte(r);
-  if (r->bad) return;
+  uint8_t flags = cm_rd_byte(&r->in);
+  if (r->in.bad) return;
   if (flags & 0x80) {
-    fail(r, r->pos, "integer representation too long");
+    fail(r, r->in.pos, "integer representation too long");
     return;
   }
   if (flags & ~0x07) {
-    fail(r, r->pos - 1, "integer too large");
+    fail(r, r->in.pos - 1, "integer too large");
     return;
   }
   l->has_max = flags & 1;
   l->shared = flags & 2; /* threads: refused by validation */
   l->is64 = flags & 4;
   unsigned bits = l->is64 ? 64 : 32;
-  l->min = uN(r, bits);
-  if (l->has_max) l->max = uN(r, bits);
+  l->min = cm_rd_leb(&r->in, bits, false);
+  if (l->has_max) l->max = cm_rd_leb(&r->in, bits, false);
 }
 
 /* core:externtype of a module type's import or export. */
 static void core_externtype(rd *r, core_import *im) {
-  size_t at = r->pos;
-  uint8_t kind = byte(r);
-  if (r->bad) return;
+  size_t at = r->in.pos;
+  uint8_t kind = cm_rd_byte(&r->in);
+  if (r->in.bad) return;
   switch (kind) {
-  case 0x00: im->desc.func = u32(r); break;
+  case 0x00: im->desc.func = cm_rd_u32(&r->in); break;
   case 0x01: {
-    size_t rat = r->pos;
+    size_t rat = r->in.pos;
     core_valtype t = core_valtype_rd(r);
-    if (!r->bad && !core_is_reftype(t)) {
+    if (!r->in.bad && !core_is_reftype(t)) {
       fail(r, rat, "malformed reference type");
       return;
     }
@@ -548,16 +440,16 @@ static void core_externtype(rd *r, core_import *im) {
   case 0x02: limits(r, &im->desc.memory.limits); break;
   case 0x03: {
     im->desc.global.type = core_valtype_rd(r);
-    size_t mat = r->pos;
-    uint8_t mut = byte(r);
-    if (!r->bad && mut > 1) fail(r, mat, "malformed mutability");
+    size_t mat = r->in.pos;
+    uint8_t mut = cm_rd_byte(&r->in);
+    if (!r->in.bad && mut > 1) fail(r, mat, "malformed mutability");
     im->desc.global.mut = mut == 1;
     break;
   }
   case 0x04: {
-    size_t zat = r->pos;
-    if (byte(r) != 0 && !r->bad) fail(r, zat, "zero byte expected");
-    im->desc.tag = u32(r);
+    size_t zat = r->in.pos;
+    if (cm_rd_byte(&r->in) != 0 && !r->in.bad) fail(r, zat, "zero byte expected");
+    im->desc.tag = cm_rd_u32(&r->in);
     break;
   }
   default: fail(r, at, "malformed import kind"); return;
@@ -566,11 +458,11 @@ static void core_externtype(rd *r, core_import *im) {
 }
 
 static void core_resulttype(rd *r, uint32_t *n, core_valtype **ts) {
-  uint32_t c = count(r);
-  *ts = alloc_n(r, c, sizeof **ts);
+  uint32_t c = cm_rd_count(&r->in);
+  *ts = cm_rd_alloc(&r->in, c, sizeof **ts);
   if (!*ts) return;
   *n = c;
-  for (uint32_t i = 0; i < c && !r->bad; i++) (*ts)[i] = core_valtype_rd(r);
+  for (uint32_t i = 0; i < c && !r->in.bad; i++) (*ts)[i] = core_valtype_rd(r);
 }
 
 static void unsupported_gc(rd *r, size_t at) {
@@ -580,10 +472,10 @@ static void unsupported_gc(rd *r, size_t at) {
 static comp_core_type *core_type(rd *r);
 
 static void moduledecl(rd *r, comp_core_decl *d) {
-  d->pos = at_pos(r->pos);
-  size_t at = r->pos;
-  uint8_t b = byte(r);
-  if (r->bad) return;
+  d->pos = at_pos(r->in.pos);
+  size_t at = r->in.pos;
+  uint8_t b = cm_rd_byte(&r->in);
+  if (r->in.bad) return;
   switch (b) {
   case 0x00:
     d->kind = COMP_CORE_DECL_IMPORT;
@@ -597,8 +489,8 @@ static void moduledecl(rd *r, comp_core_decl *d) {
      * type's declarations.  0x50 here can only start one (a non-final sub
      * is 0x00 0x50), so it is refused right away, as an invalid (not a
      * malformed) component, in the reference validator's words. */
-    if (peek(r) == 0x50) {
-      fail_kind(r, r->pos, CM_INVALID,
+    if (cm_rd_peek(&r->in) == 0x50) {
+      fail_kind(r, r->in.pos, CM_INVALID,
                 "invalid leading byte (0x50) for core type in a module type: "
                 "module types cannot be nested");
       return;
@@ -607,26 +499,26 @@ static void moduledecl(rd *r, comp_core_decl *d) {
     return;
   case 0x02: {
     d->kind = COMP_CORE_DECL_ALIAS;
-    at = r->pos;
-    uint8_t s = byte(r);
-    if (!r->bad && s != 0x10) {
+    at = r->in.pos;
+    uint8_t s = cm_rd_byte(&r->in);
+    if (!r->in.bad && s != 0x10) {
       bad_byte(r, at, s, "outer alias kind");
       return;
     }
-    at = r->pos;
-    uint8_t t = byte(r);
-    if (!r->bad && t != 0x01) {
+    at = r->in.pos;
+    uint8_t t = cm_rd_byte(&r->in);
+    if (!r->in.bad && t != 0x01) {
       bad_byte(r, at, t, "outer alias target");
       return;
     }
-    d->outer_count = u32(r);
-    d->outer_idx = u32(r);
+    d->outer_count = cm_rd_u32(&r->in);
+    d->outer_idx = cm_rd_u32(&r->in);
     return;
   }
   case 0x03:
     d->kind = COMP_CORE_DECL_EXPORT;
     /* the module name of an export is empty, as the text parser has it */
-    d->import.module.s = alloc_n(r, 1, 1);
+    d->import.module.s = cm_rd_alloc(&r->in, 1, 1);
     name(r, &d->import.name);
     core_externtype(r, &d->import);
     return;
@@ -637,14 +529,14 @@ static void moduledecl(rd *r, comp_core_decl *d) {
 /* core:type ::= core:deftype.  Of Wasm 3.0's rectypes only a (possibly
  * `sub`-wrapped) function type without supertypes is supported. */
 static comp_core_type *core_type(rd *r) {
-  size_t at = r->pos;
-  int b = peek(r);
+  size_t at = r->in.pos;
+  int b = cm_rd_peek(&r->in);
   if (b < 0) {
-    eof(r);
+    cm_rd_eof(&r->in);
     return NULL;
   }
   if (b == 0x50) {
-    r->pos++;
+    r->in.pos++;
     if (!enter(r)) return NULL;
     comp_core_type *t = comp_core_type_new(COMP_CORE_TYPE_MODULE);
     if (!t) {
@@ -653,43 +545,43 @@ static comp_core_type *core_type(rd *r) {
       return NULL;
     }
     t->pos = at_pos(at);
-    uint32_t n = count(r);
-    t->decls = alloc_n(r, n, sizeof *t->decls);
+    uint32_t n = cm_rd_count(&r->in);
+    t->decls = cm_rd_alloc(&r->in, n, sizeof *t->decls);
     if (t->decls) t->ndecls = n;
-    for (uint32_t i = 0; i < t->ndecls && !r->bad; i++)
+    for (uint32_t i = 0; i < t->ndecls && !r->in.bad; i++)
       moduledecl(r, &t->decls[i]);
     r->depth--;
     return t;
   }
   bool nonfinal = false;
   if (b == 0x00 || b == 0x4f) { /* 0x00 0x50 (non-final) or 0x4f (final) */
-    r->pos++;
+    r->in.pos++;
     if (b == 0x00) {
-      size_t sat = r->pos;
-      uint8_t s = byte(r);
-      if (r->bad) return NULL;
+      size_t sat = r->in.pos;
+      uint8_t s = cm_rd_byte(&r->in);
+      if (r->in.bad) return NULL;
       if (s != 0x50) {
         bad_byte(r, sat, s, "core type");
         return NULL;
       }
       nonfinal = true;
     }
-    size_t cat = r->pos;
-    uint32_t nsup = count(r);
-    if (r->bad) return NULL;
+    size_t cat = r->in.pos;
+    uint32_t nsup = cm_rd_count(&r->in);
+    if (r->in.bad) return NULL;
     if (nsup != 0) {
       unsupported_gc(r, cat);
       return NULL;
     }
-    at = r->pos;
-    b = peek(r);
+    at = r->in.pos;
+    b = cm_rd_peek(&r->in);
     if (b < 0) {
-      eof(r);
+      cm_rd_eof(&r->in);
       return NULL;
     }
   }
   if (b == 0x60) {
-    r->pos++;
+    r->in.pos++;
     comp_core_type *t = comp_core_type_new(COMP_CORE_TYPE_FUNC);
     if (!t) {
       oom(r);
@@ -714,10 +606,10 @@ static comp_core_type *core_type(rd *r) {
 static comp_type *deftype(rd *r);
 
 static void decl(rd *r, comp_decl *d, bool component) {
-  d->pos = at_pos(r->pos);
-  size_t at = r->pos;
-  uint8_t b = byte(r);
-  if (r->bad) return;
+  d->pos = at_pos(r->in.pos);
+  size_t at = r->in.pos;
+  uint8_t b = cm_rd_byte(&r->in);
+  if (r->in.bad) return;
   switch (b) {
   case 0x00: d->kind = COMP_DECL_CORE_TYPE; d->core_type = core_type(r); return;
   case 0x01: d->kind = COMP_DECL_TYPE; d->type = deftype(r); return;
@@ -755,9 +647,9 @@ static int deftype_kind(int b) {
 }
 
 static comp_type *deftype(rd *r) {
-  size_t at = r->pos;
-  uint8_t b = byte(r);
-  if (r->bad) return NULL;
+  size_t at = r->in.pos;
+  uint8_t b = cm_rd_byte(&r->in);
+  if (r->in.bad) return NULL;
   int k = deftype_kind(b);
   if (k < 0) {
     bad_byte(r, at, b, "component defined type");
@@ -782,10 +674,10 @@ static comp_type *deftype(rd *r) {
   case COMP_TYPE_COMPONENT:
   case COMP_TYPE_INSTANCE: {
     if (!enter(r)) break;
-    uint32_t n = count(r);
-    t->decls = alloc_n(r, n, sizeof *t->decls);
+    uint32_t n = cm_rd_count(&r->in);
+    t->decls = cm_rd_alloc(&r->in, n, sizeof *t->decls);
     if (t->decls) t->ndecls = n;
-    for (uint32_t i = 0; i < t->ndecls && !r->bad; i++)
+    for (uint32_t i = 0; i < t->ndecls && !r->in.bad; i++)
       decl(r, &t->decls[i], kind == COMP_TYPE_COMPONENT);
     r->depth--;
     break;
@@ -793,7 +685,7 @@ static comp_type *deftype(rd *r) {
   case COMP_TYPE_RESOURCE:
     t->resource.rep = core_valtype_rd(r);
     if ((t->resource.has_dtor = optional(r, "optional destructor")))
-      t->resource.dtor = u32(r);
+      t->resource.dtor = cm_rd_u32(&r->in);
     break;
   }
   return t;
@@ -802,106 +694,106 @@ static comp_type *deftype(rd *r) {
 /* ---- canonical definitions ------------------------------------------------------ */
 
 static void canonopts(rd *r, comp_canon *c) {
-  uint32_t n = count(r);
-  c->opts = alloc_n(r, n, sizeof *c->opts);
+  uint32_t n = cm_rd_count(&r->in);
+  c->opts = cm_rd_alloc(&r->in, n, sizeof *c->opts);
   if (!c->opts) return;
   c->nopts = n;
-  for (uint32_t i = 0; i < n && !r->bad; i++) {
+  for (uint32_t i = 0; i < n && !r->in.bad; i++) {
     comp_canonopt *o = &c->opts[i];
-    o->pos = at_pos(r->pos);
-    size_t at = r->pos;
-    uint8_t b = byte(r);
-    if (r->bad) return;
+    o->pos = at_pos(r->in.pos);
+    size_t at = r->in.pos;
+    uint8_t b = cm_rd_byte(&r->in);
+    if (r->in.bad) return;
     switch (b) {
     case 0x00: o->kind = COMP_OPT_UTF8; break;
     case 0x01: o->kind = COMP_OPT_UTF16; break;
     case 0x02: o->kind = COMP_OPT_LATIN1_UTF16; break;
-    case 0x03: o->kind = COMP_OPT_MEMORY; o->idx = u32(r); break;
-    case 0x04: o->kind = COMP_OPT_REALLOC; o->idx = u32(r); break;
-    case 0x05: o->kind = COMP_OPT_POST_RETURN; o->idx = u32(r); break;
+    case 0x03: o->kind = COMP_OPT_MEMORY; o->idx = cm_rd_u32(&r->in); break;
+    case 0x04: o->kind = COMP_OPT_REALLOC; o->idx = cm_rd_u32(&r->in); break;
+    case 0x05: o->kind = COMP_OPT_POST_RETURN; o->idx = cm_rd_u32(&r->in); break;
     case 0x06: o->kind = COMP_OPT_ASYNC; break;
-    case 0x07: o->kind = COMP_OPT_CALLBACK; o->idx = u32(r); break;
+    case 0x07: o->kind = COMP_OPT_CALLBACK; o->idx = cm_rd_u32(&r->in); break;
     default: bad_byte(r, at, b, "canonical option"); return;
     }
   }
 }
 
 static void canon(rd *r, comp_canon *c) {
-  size_t at = r->pos;
-  uint8_t op = byte(r);
-  if (r->bad) return;
+  size_t at = r->in.pos;
+  uint8_t op = cm_rd_byte(&r->in);
+  if (r->in.bad) return;
   if (!comp_canon_of_opcode(op, &c->kind)) {
     bad_byte(r, at, op, "canonical function");
     return;
   }
   if (c->kind == COMP_CANON_LIFT || c->kind == COMP_CANON_LOWER) {
-    size_t sat = r->pos;
-    uint8_t s = byte(r);
-    if (!r->bad && s != 0x00) {
+    size_t sat = r->in.pos;
+    uint8_t s = cm_rd_byte(&r->in);
+    if (!r->in.bad && s != 0x00) {
       bad_byte(r, sat, s, c->kind == COMP_CANON_LIFT
                               ? "canonical function lift"
                               : "canonical function lower");
       return;
     }
-    c->func = u32(r);
+    c->func = cm_rd_u32(&r->in);
     canonopts(r, c);
-    if (c->kind == COMP_CANON_LIFT) c->type = u32(r);
+    if (c->kind == COMP_CANON_LIFT) c->type = cm_rd_u32(&r->in);
     return;
   }
   /* The immediates in the order Binary.md writes them. */
   unsigned imm = comp_canon_immediates(c->kind);
   if (imm & COMP_CANON_IMM_SHARED) c->shared = flag(r);
-  if (imm & COMP_CANON_IMM_TYPEIDX) c->type = u32(r);
-  if (imm & COMP_CANON_IMM_CORE_TYPE) c->core_type = u32(r);
-  if (imm & COMP_CANON_IMM_TABLE) c->table = u32(r);
+  if (imm & COMP_CANON_IMM_TYPEIDX) c->type = cm_rd_u32(&r->in);
+  if (imm & COMP_CANON_IMM_CORE_TYPE) c->core_type = cm_rd_u32(&r->in);
+  if (imm & COMP_CANON_IMM_TABLE) c->table = cm_rd_u32(&r->in);
   if (imm & COMP_CANON_IMM_CONTEXT) {
     c->ctx_type = core_valtype_rd(r);
-    c->ctx_index = u32(r);
+    c->ctx_index = cm_rd_u32(&r->in);
   }
   if (imm & COMP_CANON_IMM_RESULT) resultlist(r, &c->has_result, &c->result);
   if (imm & COMP_CANON_IMM_OPTS) canonopts(r, c);
   if (imm & COMP_CANON_IMM_ASYNC) c->async = flag(r);
   if (imm & COMP_CANON_IMM_CANCELLABLE) c->cancellable = flag(r);
-  if (imm & COMP_CANON_IMM_MEMORY) c->memory = u32(r);
+  if (imm & COMP_CANON_IMM_MEMORY) c->memory = cm_rd_u32(&r->in);
 }
 
 /* ---- instances ----------------------------------------------------------------- */
 
 static void core_instance(rd *r, comp_core_instance *ci) {
-  size_t at = r->pos;
-  uint8_t b = byte(r);
-  if (r->bad) return;
+  size_t at = r->in.pos;
+  uint8_t b = cm_rd_byte(&r->in);
+  if (r->in.bad) return;
   if (b == 0x00) {
     ci->instantiate = true;
-    ci->module = u32(r);
-    uint32_t n = count(r);
-    ci->args = alloc_n(r, n, sizeof *ci->args);
+    ci->module = cm_rd_u32(&r->in);
+    uint32_t n = cm_rd_count(&r->in);
+    ci->args = cm_rd_alloc(&r->in, n, sizeof *ci->args);
     if (!ci->args) return;
     ci->nargs = n;
-    for (uint32_t i = 0; i < n && !r->bad; i++) {
+    for (uint32_t i = 0; i < n && !r->in.bad; i++) {
       comp_core_arg *a = &ci->args[i];
-      a->pos = at_pos(r->pos);
+      a->pos = at_pos(r->in.pos);
       name(r, &a->name);
-      size_t kat = r->pos;
-      uint8_t k = byte(r);
-      if (!r->bad && k != 0x12) {
+      size_t kat = r->in.pos;
+      uint8_t k = cm_rd_byte(&r->in);
+      if (!r->in.bad && k != 0x12) {
         bad_byte(r, kat, k, "instantiation arg kind");
         return;
       }
-      a->instance = u32(r);
+      a->instance = cm_rd_u32(&r->in);
     }
   } else if (b == 0x01) {
-    uint32_t n = count(r);
-    ci->exports = alloc_n(r, n, sizeof *ci->exports);
+    uint32_t n = cm_rd_count(&r->in);
+    ci->exports = cm_rd_alloc(&r->in, n, sizeof *ci->exports);
     if (!ci->exports) return;
     ci->nexports = n;
-    for (uint32_t i = 0; i < n && !r->bad; i++) {
+    for (uint32_t i = 0; i < n && !r->in.bad; i++) {
       comp_core_export *e = &ci->exports[i];
-      e->pos = at_pos(r->pos);
+      e->pos = at_pos(r->in.pos);
       name(r, &e->name);
-      e->item.pos = at_pos(r->pos);
+      e->item.pos = at_pos(r->in.pos);
       e->item.sort = core_sort(r);
-      e->item.idx = u32(r);
+      e->item.idx = cm_rd_u32(&r->in);
     }
   } else {
     bad_byte(r, at, b, "core instance");
@@ -909,27 +801,27 @@ static void core_instance(rd *r, comp_core_instance *ci) {
 }
 
 static void instance(rd *r, comp_instance *in) {
-  size_t at = r->pos;
-  uint8_t b = byte(r);
-  if (r->bad) return;
+  size_t at = r->in.pos;
+  uint8_t b = cm_rd_byte(&r->in);
+  if (r->in.bad) return;
   if (b == 0x00) {
     in->instantiate = true;
-    in->component = u32(r);
-    uint32_t n = count(r);
-    in->args = alloc_n(r, n, sizeof *in->args);
+    in->component = cm_rd_u32(&r->in);
+    uint32_t n = cm_rd_count(&r->in);
+    in->args = cm_rd_alloc(&r->in, n, sizeof *in->args);
     if (!in->args) return;
     in->nargs = n;
-    for (uint32_t i = 0; i < n && !r->bad; i++) {
-      in->args[i].pos = at_pos(r->pos);
+    for (uint32_t i = 0; i < n && !r->in.bad; i++) {
+      in->args[i].pos = at_pos(r->in.pos);
       name(r, &in->args[i].name);
       sortidx(r, &in->args[i].item);
     }
   } else if (b == 0x01) {
-    uint32_t n = count(r);
-    in->exports = alloc_n(r, n, sizeof *in->exports);
+    uint32_t n = cm_rd_count(&r->in);
+    in->exports = cm_rd_alloc(&r->in, n, sizeof *in->exports);
     if (!in->exports) return;
     in->nexports = n;
-    for (uint32_t i = 0; i < n && !r->bad; i++) {
+    for (uint32_t i = 0; i < n && !r->in.bad; i++) {
       externname(r, &in->exports[i].name);
       sortidx(r, &in->exports[i].item);
     }
@@ -942,21 +834,12 @@ static void instance(rd *r, comp_instance *in) {
 
 static comp_def *new_def(rd *r, comp_component *c, uint32_t *cap,
                          comp_defkind kind) {
-  if (r->bad) return NULL;
-  if (c->ndefs == *cap) {
-    uint32_t ncap = *cap ? *cap * 2 : 16;
-    comp_def *d = realloc(c->defs, (size_t)ncap * sizeof *d);
-    if (!d) {
-      oom(r);
-      return NULL;
-    }
-    c->defs = d;
-    *cap = ncap;
-  }
+  if (r->in.bad) return NULL;
+  CANON_GROW(c->defs, c->ndefs, *cap, 16);
   comp_def *d = &c->defs[c->ndefs++];
   memset(d, 0, sizeof *d);
   d->kind = kind;
-  d->pos = at_pos(r->pos);
+  d->pos = at_pos(r->in.pos);
   return d;
 }
 
@@ -964,14 +847,14 @@ static bool decode_component(rd *r, comp_component *c);
 
 /* "\0asm" version layer; layer 1 is a component, 0 a core module. */
 static void preamble(rd *r, bool component) {
-  size_t at = r->pos;
-  const uint8_t *p = take(r, 4);
+  size_t at = r->in.pos;
+  const uint8_t *p = cm_rd_take(&r->in, 4);
   if (!p) return;
   if (memcmp(p, "\0asm", 4) != 0) {
     fail(r, at, "magic header not detected");
     return;
   }
-  const uint8_t *v = take(r, 4);
+  const uint8_t *v = cm_rd_take(&r->in, 4);
   if (!v) return;
   unsigned version = v[0] | (unsigned)v[1] << 8;
   unsigned layer = v[2] | (unsigned)v[3] << 8;
@@ -984,28 +867,28 @@ static void preamble(rd *r, bool component) {
 }
 
 static void core_module_section(rd *r, comp_def *d) {
-  size_t start = r->pos, len = r->end - r->pos;
+  size_t start = r->in.pos, len = r->in.end - r->in.pos;
   preamble(r, false); /* for the component-specific messages */
-  if (r->bad) return;
-  r->pos = start;
+  if (r->in.bad) return;
+  r->in.pos = start;
   d->pos = at_pos(start); /* the validator's offsets are relative to it */
-  d->u.core_module = core_decode(r->b + start, len, r->err);
+  d->u.core_module = core_decode(r->in.b + start, len, r->in.err);
   if (!d->u.core_module) {
-    if (r->err->kind == CM_OK)
-      cm_error_at_offset(r->err, CM_MALFORMED, (int64_t)start,
+    if (r->in.err->kind == CM_OK)
+      cm_error_at_offset(r->in.err, CM_MALFORMED, (int64_t)start,
                          "malformed core module");
-    else if (r->err->offset >= 0)
-      r->err->offset += (int64_t)start;
+    else if (r->in.err->offset >= 0)
+      r->in.err->offset += (int64_t)start;
     /* The component tests (wasm-tools' words) call what the core spec
      * interpreter calls "unexpected content after last section" a
      * "section out of order". */
-    if (r->err->kind == CM_MALFORMED &&
-        strcmp(r->err->msg, "unexpected content after last section") == 0)
-      snprintf(r->err->msg, sizeof r->err->msg, "section out of order");
-    r->bad = true;
+    if (r->in.err->kind == CM_MALFORMED &&
+        strcmp(r->in.err->msg, "unexpected content after last section") == 0)
+      snprintf(r->in.err->msg, sizeof r->in.err->msg, "section out of order");
+    r->in.bad = true;
     return;
   }
-  r->pos = r->end;
+  r->in.pos = r->in.end;
 }
 
 static void component_section(rd *r, comp_def *d) {
@@ -1014,7 +897,7 @@ static void component_section(rd *r, comp_def *d) {
   if (!d->u.component) {
     oom(r);
   } else {
-    d->u.component->pos = at_pos(r->pos);
+    d->u.component->pos = at_pos(r->in.pos);
     decode_component(r, d->u.component);
   }
   r->depth--;
@@ -1028,8 +911,8 @@ static void vec_section(rd *r, comp_component *c, uint32_t *cap, uint8_t id) {
       [10] = COMP_DEF_IMPORT,       [11] = COMP_DEF_EXPORT,
       [12] = COMP_DEF_VALUE,
   };
-  uint32_t n = count(r);
-  for (uint32_t i = 0; i < n && !r->bad; i++) {
+  uint32_t n = cm_rd_count(&r->in);
+  for (uint32_t i = 0; i < n && !r->in.bad; i++) {
     comp_def *d = new_def(r, c, cap, kinds[id]);
     if (!d) return;
     switch (id) {
@@ -1054,10 +937,10 @@ static void vec_section(rd *r, comp_component *c, uint32_t *cap, uint8_t id) {
     case 12: {
       comp_value *v = &d->u.value;
       valtype(r, &v->type);
-      uint32_t len = count(r);
-      const uint8_t *p = take(r, len);
+      uint32_t len = cm_rd_count(&r->in);
+      const uint8_t *p = cm_rd_take(&r->in, len);
       if (!p) break;
-      v->bytes = alloc_n(r, len, 1);
+      v->bytes = cm_rd_alloc(&r->in, len, 1);
       if (!v->bytes) break;
       memcpy(v->bytes, p, len);
       v->len = len;
@@ -1069,37 +952,37 @@ static void vec_section(rd *r, comp_component *c, uint32_t *cap, uint8_t id) {
 
 static void start_section(rd *r, comp_def *d) {
   comp_start *s = &d->u.start;
-  s->func = u32(r);
-  uint32_t n = count(r);
-  s->args = alloc_n(r, n, sizeof *s->args);
+  s->func = cm_rd_u32(&r->in);
+  uint32_t n = cm_rd_count(&r->in);
+  s->args = cm_rd_alloc(&r->in, n, sizeof *s->args);
   if (!s->args) return;
   s->nargs = n;
-  for (uint32_t i = 0; i < n && !r->bad; i++) s->args[i] = u32(r);
-  s->nresults = u32(r);
+  for (uint32_t i = 0; i < n && !r->in.bad; i++) s->args[i] = cm_rd_u32(&r->in);
+  s->nresults = cm_rd_u32(&r->in);
 }
 
-/* The preamble and sections of one component, up to r->end. */
+/* The preamble and sections of one component, up to r->in.end. */
 static bool decode_component(rd *r, comp_component *c) {
   uint32_t cap = 0;
   preamble(r, true);
-  while (!r->bad && r->pos < r->end) {
-    size_t at = r->pos;
-    uint8_t id = byte(r);
+  while (!r->in.bad && r->in.pos < r->in.end) {
+    size_t at = r->in.pos;
+    uint8_t id = cm_rd_byte(&r->in);
     if (id > 12) {
       fail(r, at, "malformed section id");
       break;
     }
-    uint32_t size = u32(r);
-    if (r->bad) break;
-    if (size > r->end - r->pos) {
-      eof(r);
+    uint32_t size = cm_rd_u32(&r->in);
+    if (r->in.bad) break;
+    if (size > r->in.end - r->in.pos) {
+      cm_rd_eof(&r->in);
       break;
     }
-    size_t outer_end = r->end, start = r->pos;
-    r->end = start + size;
+    size_t outer_end = r->in.end, start = r->in.pos;
+    r->in.end = start + size;
     comp_def *d;
     switch (id) {
-    case 0: name(r, NULL); r->pos = r->bad ? r->pos : r->end; break;
+    case 0: name(r, NULL); r->in.pos = r->in.bad ? r->in.pos : r->in.end; break;
     case 1:
       if ((d = new_def(r, c, &cap, COMP_DEF_CORE_MODULE)))
         core_module_section(r, d);
@@ -1113,17 +996,17 @@ static bool decode_component(rd *r, comp_component *c) {
       break;
     default: vec_section(r, c, &cap, id); break;
     }
-    if (!r->bad && r->pos != r->end)
-      fail(r, r->pos, "section size mismatch: unexpected data at the end of "
+    if (!r->in.bad && r->in.pos != r->in.end)
+      fail(r, r->in.pos, "section size mismatch: unexpected data at the end of "
                       "the section");
-    r->end = outer_end;
+    r->in.end = outer_end;
   }
-  return !r->bad;
+  return !r->in.bad;
 }
 
 comp_component *comp_decode_component(const uint8_t *bytes, size_t len,
                                       cm_error *err) {
-  rd r = {bytes, 0, len, err, false, 0};
+  rd r = {{bytes, 0, len, err, false, "unexpected end-of-file", false, NULL}, 0};
   comp_component *c = comp_component_new();
   if (!c) {
     cm_error_set(err, CM_IO, "out of memory");

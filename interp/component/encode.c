@@ -17,9 +17,10 @@ typedef struct ectx {
   bool bad;
 } ectx;
 
+/* The bytes (canon/buf.h: out of memory ends the run) and the context
+ * that records the first error. */
 typedef struct wbuf {
-  uint8_t *p;
-  size_t n, cap;
+  canon_buf b;
   ectx *cx;
 } wbuf;
 
@@ -27,43 +28,20 @@ static void efail(ectx *cx, cm_errkind kind, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static void efail(ectx *cx, cm_errkind kind, const char *fmt, ...) {
   if (cx->bad) return;
-  char buf[256];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(buf, sizeof buf, fmt, ap);
+  cm_error_vset(cx->err, kind, fmt, ap);
   va_end(ap);
-  cm_error_set(cx->err, kind, "%s", buf);
   cx->bad = true;
 }
 
 static void put(wbuf *w, const void *src, size_t n) {
-  if (w->cx->bad) return;
-  if (w->n + n > w->cap) {
-    size_t cap = w->cap ? w->cap : 64;
-    while (cap < w->n + n) cap *= 2;
-    uint8_t *p = realloc(w->p, cap);
-    if (!p) {
-      efail(w->cx, CM_IO, "out of memory");
-      return;
-    }
-    w->p = p;
-    w->cap = cap;
-  }
-  if (n) memcpy(w->p + w->n, src, n);
-  w->n += n;
+  canon_buf_add(&w->b, src, n);
 }
 
-static void put_byte(wbuf *w, uint8_t b) { put(w, &b, 1); }
-
-static void put_u(wbuf *w, uint64_t v) {
-  uint8_t tmp[10];
-  put(w, tmp, leb_write_u(tmp, v));
-}
-
-static void put_s(wbuf *w, int64_t v) {
-  uint8_t tmp[10];
-  put(w, tmp, leb_write_s(tmp, v));
-}
+static void put_byte(wbuf *w, uint8_t b) { canon_buf_byte(&w->b, b); }
+static void put_u(wbuf *w, uint64_t v) { leb_put_u(&w->b, v); }
+static void put_s(wbuf *w, int64_t v) { leb_put_s(&w->b, v); }
 
 static void put_name(wbuf *w, const core_name *n) {
   put_u(w, n->len);
@@ -72,11 +50,9 @@ static void put_name(wbuf *w, const core_name *n) {
 
 /* Appends content to w as a sized entry and frees it. */
 static void put_sized(wbuf *w, wbuf *content) {
-  put_u(w, content->n);
-  put(w, content->p, content->n);
-  free(content->p);
-  content->p = NULL;
-  content->n = content->cap = 0;
+  put_u(w, content->b.n);
+  put(w, content->b.p, content->b.n);
+  free(canon_buf_take(&content->b));
 }
 
 static void bad_value(wbuf *w, const char *what, unsigned v) {
@@ -595,7 +571,7 @@ static void put_component(wbuf *w, const comp_component *c, unsigned depth) {
       bad_value(w, "definition kind", (unsigned)d->kind);
       return;
     }
-    wbuf s = {NULL, 0, 0, w->cx};
+    wbuf s = {{NULL, 0, 0}, w->cx};
     if (d->kind == COMP_DEF_CORE_MODULE) {
       put_core_module(&s, d->u.core_module);
       i++;
@@ -618,20 +594,20 @@ static void put_component(wbuf *w, const comp_component *c, unsigned depth) {
     }
     put_byte(w, id);
     put_sized(w, &s);
-    free(s.p);
+    free(s.b.p);
   }
 }
 
 bool comp_encode(const comp_component *c, uint8_t **out, size_t *len,
                  cm_error *err) {
   ectx cx = {err, false};
-  wbuf w = {NULL, 0, 0, &cx};
+  wbuf w = {{NULL, 0, 0}, &cx};
   put_component(&w, c, 0);
   if (cx.bad) {
-    free(w.p);
+    free(w.b.p);
     return false;
   }
-  *out = w.p;
-  *len = w.n;
+  *out = (uint8_t *)w.b.p;
+  *len = w.b.n;
   return true;
 }

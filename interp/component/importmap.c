@@ -24,6 +24,7 @@
 
 #include "../../canon/trace.h"
 #include "../core/encode.h"
+#include "../../canon/grow.h"
 
 typedef struct host_fn {
   const core_func_inst *f;
@@ -39,17 +40,6 @@ struct comp_imap {
   const core_instance **cores; /* cores[k-1]: core instance k */
   size_t ncores, capcores;
 };
-
-static void *grow(void *p, size_t *cap, size_t n, size_t size) {
-  if (n < *cap) return p;
-  *cap = *cap ? 2 * *cap : 32;
-  void *q = realloc(p, *cap * size);
-  if (!q) {
-    fputs("cmref: out of host memory\n", stderr);
-    exit(1);
-  }
-  return q;
-}
 
 comp_imap *comp_imap_new(FILE *out) {
   comp_imap *m = calloc(1, sizeof *m);
@@ -71,7 +61,7 @@ void comp_imap_instance(comp_imap *m, uint32_t id, uint32_t parent) {
 void comp_imap_host(comp_imap *m, const core_func_inst *f, const char *what,
                     bool is_async, uint32_t inst) {
   if (!m || !f) return;
-  m->hosts = grow(m->hosts, &m->caphosts, m->nhosts, sizeof *m->hosts);
+  CANON_GROW(m->hosts, m->nhosts, m->caphosts, 32);
   m->hosts[m->nhosts++] = (host_fn){f, what, is_async, inst};
 }
 
@@ -94,7 +84,7 @@ void comp_imap_core_instance(comp_imap *m, uint32_t inst,
                              const core_extern *imports,
                              const core_instance *ci) {
   if (!m || !ci) return;
-  m->cores = grow(m->cores, &m->capcores, m->ncores, sizeof *m->cores);
+  CANON_GROW(m->cores, m->ncores, m->capcores, 32);
   m->cores[m->ncores++] = ci;
   FILE *o = m->out;
   /* The fingerprint of the module's binary encoding: the bytes another

@@ -26,9 +26,9 @@
 #include "../../canon/trace.h"
 #include "../../canon/waitable.h"
 #include "builtins.h"
-#include "../util/oom.h"
 #include "importmap.h"
 #include "../core/digest.h"
+#include "../../canon/grow.h"
 
 /* ---- runtime objects --------------------------------------------------- */
 
@@ -128,29 +128,14 @@ struct comp_store {
   comp_imap *imap; /* `cmref imports`; NULL: off */
 };
 
-static void *xcalloc(size_t n, size_t size) {
-  void *p = calloc(n ? n : 1, size);
-  if (!p) cm_out_of_memory();
-  return p;
-}
-
-static void *xrealloc(void *p, size_t size) {
-  void *q = realloc(p, size ? size : 1);
-  if (!q) cm_out_of_memory();
-  return q;
-}
-
 static void track(comp_store *s, void *p, void (*fn)(void *)) {
-  if (s->n == s->cap) {
-    s->cap = s->cap ? 2 * s->cap : 64;
-    s->objs = xrealloc(s->objs, s->cap * sizeof *s->objs);
-  }
+  CANON_GROW(s->objs, s->n, s->cap, 64);
   s->objs[s->n++] = (cleanup){p, fn};
 }
 
 /* calloc'ed and freed with the store */
 static void *snew(comp_store *s, size_t size) {
-  void *p = xcalloc(1, size);
+  void *p = canon_xcalloc(1, size);
   track(s, p, free);
   return p;
 }
@@ -158,7 +143,7 @@ static void *snew(comp_store *s, size_t size) {
 void comp_store_set_imap(comp_store *s, comp_imap *m) { s->imap = m; }
 
 comp_store *comp_store_new(core_store *core) {
-  comp_store *s = xcalloc(1, sizeof *s);
+  comp_store *s = canon_xcalloc(1, sizeof *s);
   s->core = core;
   canon_Store_init(&s->canon);
   return s;
@@ -212,7 +197,7 @@ canon_Store *comp_store_canon(comp_store *s) { return &s->canon; }
 
 uint32_t comp_store_instances(comp_store *s, canon_ComponentInstance ***out) {
   uint32_t n = 0;
-  *out = xcalloc(s->n + 1, sizeof **out);
+  *out = canon_xcalloc(s->n + 1, sizeof **out);
   for (size_t i = 0; i < s->n; i++)
     if (s->objs[i].fn == free_inst)
       (*out)[n++] = &((comp_inst *)s->objs[i].p)->ci;
@@ -253,21 +238,16 @@ static comp_outcome fail(ictx *x, comp_outcome o, const char *fmt, ...) {
 }
 
 static void push(comp_space *sp, comp_item it) {
-  if (sp->n == sp->cap) {
-    sp->cap = sp->cap ? 2 * sp->cap : 16;
-    sp->items = xrealloc(sp->items, sp->cap * sizeof *sp->items);
-  }
+  CANON_GROW(sp->items, sp->n, sp->cap, 16);
   sp->items[sp->n++] = it;
 }
 
 static void exports_add(comp_exports *e, char *name, size_t len,
                         comp_item it) {
-  if (e->n == e->cap) {
-    e->cap = e->cap ? 2 * e->cap : 8;
-    e->names = xrealloc(e->names, e->cap * sizeof *e->names);
-    e->lens = xrealloc(e->lens, e->cap * sizeof *e->lens);
-    e->items = xrealloc(e->items, e->cap * sizeof *e->items);
-  }
+  uint32_t cap_lens = e->cap, cap_items = e->cap; /* the three grow alike */
+  CANON_GROW(e->names, e->n, e->cap, 8);
+  CANON_GROW(e->lens, e->n, cap_lens, 8);
+  CANON_GROW(e->items, e->n, cap_items, 8);
   e->names[e->n] = name;
   e->lens[e->n] = len;
   e->items[e->n++] = it;
@@ -302,12 +282,10 @@ static bool core_inst_find(const comp_core_inst *ci, const char *name,
 
 static void core_inst_add(comp_core_inst *ci, char *name, size_t len,
                           core_extern ex) {
-  if (ci->n == ci->cap) {
-    ci->cap = ci->cap ? 2 * ci->cap : 8;
-    ci->names = xrealloc(ci->names, ci->cap * sizeof *ci->names);
-    ci->lens = xrealloc(ci->lens, ci->cap * sizeof *ci->lens);
-    ci->items = xrealloc(ci->items, ci->cap * sizeof *ci->items);
-  }
+  uint32_t cap_lens = ci->cap, cap_items = ci->cap; /* the three grow alike */
+  CANON_GROW(ci->names, ci->n, ci->cap, 8);
+  CANON_GROW(ci->lens, ci->n, cap_lens, 8);
+  CANON_GROW(ci->items, ci->n, cap_items, 8);
   ci->names[ci->n] = name;
   ci->lens[ci->n] = len;
   ci->items[ci->n++] = ex;
@@ -503,8 +481,8 @@ static comp_outcome defvaltype(ictx *x, comp_inst *I, const comp_defvaltype *d,
   case CANON_RECORD:
   case CANON_VARIANT:
   case CANON_TUPLE: {
-    canon_field *fs = xcalloc(n, sizeof *fs);
-    const canon_type **ts = xcalloc(n, sizeof *ts);
+    canon_field *fs = canon_xcalloc(n, sizeof *fs);
+    const canon_type **ts = canon_xcalloc(n, sizeof *ts);
     for (uint32_t i = 0; i < n && !r; i++) {
       fs[i].label = d->fields[i].label.s;
       if (d->fields[i].has_type)
@@ -523,7 +501,7 @@ static comp_outcome defvaltype(ictx *x, comp_inst *I, const comp_defvaltype *d,
   }
   case CANON_ENUM:
   case CANON_FLAGS: {
-    const char **ls = xcalloc(n, sizeof *ls);
+    const char **ls = canon_xcalloc(n, sizeof *ls);
     for (uint32_t i = 0; i < n; i++) ls[i] = d->fields[i].label.s;
     t = d->kind == CANON_ENUM ? canon_type_enum(a, ls, n)
                               : canon_type_flags(a, ls, n);
@@ -551,7 +529,7 @@ static comp_outcome defvaltype(ictx *x, comp_inst *I, const comp_defvaltype *d,
 
 static comp_outcome functype(ictx *x, comp_inst *I, const comp_functype *f,
                              const canon_FuncType **out) {
-  canon_field *ps = xcalloc(f->nparams, sizeof *ps);
+  canon_field *ps = canon_xcalloc(f->nparams, sizeof *ps);
   comp_outcome r = COMP_OK;
   for (uint32_t i = 0; i < f->nparams && !r; i++) {
     ps[i].label = f->params[i].label.s;
@@ -741,8 +719,8 @@ static comp_outcome canon_lower_def(ictx *x, comp_inst *I,
   core_functype ft;
   ft.nparams = cft.params.n;
   ft.nresults = cft.results.n;
-  ft.params = xcalloc(ft.nparams, sizeof *ft.params);
-  ft.results = xcalloc(ft.nresults, sizeof *ft.results);
+  ft.params = canon_xcalloc(ft.nparams, sizeof *ft.params);
+  ft.results = canon_xcalloc(ft.nresults, sizeof *ft.results);
   for (uint32_t i = 0; i < ft.nparams; i++)
     ft.params[i] = core_of_flat(cft.params.v[i]);
   for (uint32_t i = 0; i < ft.nresults; i++)
@@ -822,8 +800,8 @@ static bool core_table_ref_get(void *env, uint32_t i, canon_core_callee *out,
     if (tr->callees[k]->f == f) c = tr->callees[k];
   if (!c) {
     if (tr->n == 0) track(tr->s, tr, free_table_ref_callees);
-    tr->callees = xrealloc(tr->callees, (tr->n + 1) * sizeof *tr->callees);
-    c = xcalloc(1, sizeof *c);
+    tr->callees = canon_xrealloc(tr->callees, (tr->n + 1) * sizeof *tr->callees);
+    c = canon_xcalloc(1, sizeof *c);
     c->store = tr->s->core;
     c->f = f;
     c->canon = &tr->s->canon;
@@ -913,7 +891,7 @@ static comp_outcome def_canon(ictx *x, comp_inst *I, const comp_canon *cd) {
 
 static comp_outcome def_core_instance(ictx *x, comp_inst *I,
                                       const comp_core_instance *ci) {
-  comp_core_inst *out = xcalloc(1, sizeof *out);
+  comp_core_inst *out = canon_xcalloc(1, sizeof *out);
   track(x->s, out, free_core_inst);
   comp_outcome r;
   comp_item it = {0};
@@ -932,7 +910,7 @@ static comp_outcome def_core_instance(ictx *x, comp_inst *I,
     if (!m->validated)
       return fail(x, COMP_LINK, "core module %u was not validated",
                   ci->module);
-    core_extern *imports = xcalloc(m->nimports, sizeof *imports);
+    core_extern *imports = canon_xcalloc(m->nimports, sizeof *imports);
     for (uint32_t i = 0; i < m->nimports; i++) {
       const core_import *im = &m->imports[i];
       const comp_core_arg *arg = NULL;
@@ -976,7 +954,7 @@ static comp_outcome run(ictx *x, comp_inst *I, const comp_component *c,
 
 static comp_inst *new_inst(comp_store *s, comp_inst *parent,
                            comp_inst *outer) {
-  comp_inst *I = xcalloc(1, sizeof *I);
+  comp_inst *I = canon_xcalloc(1, sizeof *I);
   track(s, I, free_inst);
   canon_ComponentInstance_init(&I->ci, &s->canon, parent ? &parent->ci : NULL);
   comp_imap_instance(s->imap, I->ci.id, parent ? parent->ci.id : 0);
@@ -994,7 +972,7 @@ static comp_outcome def_instance(ictx *x, comp_inst *I,
   if (ci->instantiate) {
     if ((r = get(x, I, COMP_SORT_COMPONENT, ci->component, &it))) return r;
     comp_closure *cl = it.u.component;
-    comp_import_arg *args = xcalloc(ci->nargs, sizeof *args);
+    comp_import_arg *args = canon_xcalloc(ci->nargs, sizeof *args);
     for (uint32_t i = 0; i < ci->nargs; i++) {
       args[i].name = ci->args[i].name.s;
       args[i].len = ci->args[i].name.len;
@@ -1010,7 +988,7 @@ static comp_outcome def_instance(ictx *x, comp_inst *I,
     if (r) return r;
     ex = &child->exports;
   } else {
-    ex = xcalloc(1, sizeof *ex);
+    ex = canon_xcalloc(1, sizeof *ex);
     track(x->s, ex, free_exports_obj);
     for (uint32_t i = 0; i < ci->nexports; i++) {
       const comp_inline_export *e = &ci->exports[i];

@@ -13,6 +13,7 @@
 #include "binary.h"
 #include "text.h"
 #include "text_internal.h"
+#include "../../canon/grow.h"
 
 /* TEMPORARY: stands in for the component binary decoder until binary.c
  * lands; its real definition overrides this one. */
@@ -24,12 +25,12 @@ comp_decode_component(const uint8_t *bytes, size_t len, cm_error *err) {
   return NULL;
 }
 
-static bool unexpected(cp *p, const sx_node *n) {
+static bool unexpected(comp_text_parser *p, const sx_node *n) {
   sx_error(p->err, n, "unexpected token");
   return false;
 }
 
-static bool expect_end(cp *p, const sx_node *list, size_t i) {
+static bool expect_end(comp_text_parser *p, const sx_node *list, size_t i) {
   if (i < list->n) return unexpected(p, list->items[i]);
   return true;
 }
@@ -57,8 +58,8 @@ static const struct {
     {"component", COMP_NSORTS, COMP_SORT_COMPONENT},
 };
 
-bool cp_sort(cp *p, const sx_node *list, size_t *i, bool core_ctx,
-             comp_sort *out) {
+bool comp_text_sort(comp_text_parser *p, const sx_node *list, size_t *i,
+                    bool core_ctx, comp_sort *out) {
   bool core = core_ctx;
   if (!core && *i < list->n && sx_is_keyword(list->items[*i], "core")) {
     core = true;
@@ -82,48 +83,50 @@ bool cp_sort(cp *p, const sx_node *list, size_t *i, bool core_ctx,
 
 /* Inline export aliases: items[i] is an instance index, items[i+1..] names
  * projected one after the other; the last alias has sort `sort`. */
-static bool inline_alias(cp *p, comp_sort sort, const sx_node *list, size_t i,
-                         uint32_t *out) {
+static bool inline_alias(comp_text_parser *p, comp_sort sort,
+                         const sx_node *list, size_t i, uint32_t *out) {
   /* core modules are exported by component instances, like component
    * sorts; the other core sorts by core instances */
   bool core = comp_sort_is_core(sort) && sort != COMP_SORT_CORE_MODULE;
   comp_sort inst_sort = core ? COMP_SORT_CORE_INSTANCE : COMP_SORT_INSTANCE;
   uint32_t inst;
-  if (!cp_resolve(p, inst_sort, list->items[i], &inst)) return false;
+  if (!comp_text_resolve(p, inst_sort, list->items[i], &inst)) return false;
   for (size_t k = i + 1; k < list->n; k++) {
     comp_alias a = {0};
     a.kind = core ? COMP_ALIAS_CORE_EXPORT : COMP_ALIAS_EXPORT;
     a.sort = k + 1 == list->n ? sort : inst_sort;
     a.instance = inst;
-    if (!cp_name(p, list->items[k], &a.name)) return false;
-    inst = cp_emit_alias(p, &a, NULL, list->items[k]);
+    if (!comp_text_name(p, list->items[k], &a.name)) return false;
+    inst = comp_text_emit_alias(p, &a, NULL, list->items[k]);
     if (inst == UINT32_MAX) return false;
   }
   *out = inst;
   return true;
 }
 
-bool cp_sortidx(cp *p, const sx_node *n, bool core_ctx, comp_sortidx *out) {
+bool comp_text_sortidx(comp_text_parser *p, const sx_node *n, bool core_ctx,
+                       comp_sortidx *out) {
   if (!sx_is_list(n) || n->n == 0) {
     sx_error(p->err, n, "unexpected token: expected (sort idx)");
     return false;
   }
   size_t i = 0;
-  if (!cp_sort(p, n, &i, core_ctx, &out->sort)) return false;
-  out->pos = cp_pos(n);
+  if (!comp_text_sort(p, n, &i, core_ctx, &out->sort)) return false;
+  out->pos = comp_text_pos(n);
   if (i >= n->n) {
     sx_error(p->err, n, "unexpected end of form: expected an index");
     return false;
   }
-  if (i + 1 == n->n) return cp_resolve(p, out->sort, n->items[i], &out->idx);
+  if (i + 1 == n->n)
+    return comp_text_resolve(p, out->sort, n->items[i], &out->idx);
   return inline_alias(p, out->sort, n, i, &out->idx);
 }
 
-bool cp_idx(cp *p, const sx_node *n, comp_sort sort, bool core_ctx,
-            uint32_t *out) {
-  if (cp_is_idx(n)) return cp_resolve(p, sort, n, out);
+bool comp_text_idx(comp_text_parser *p, const sx_node *n, comp_sort sort,
+                   bool core_ctx, uint32_t *out) {
+  if (comp_text_is_idx(n)) return comp_text_resolve(p, sort, n, out);
   comp_sortidx si;
-  if (!cp_sortidx(p, n, core_ctx, &si)) return false;
+  if (!comp_text_sortidx(p, n, core_ctx, &si)) return false;
   if (si.sort != sort) {
     sx_error(p->err, n, "unexpected token: expected %s", comp_sort_name(sort));
     return false;
@@ -134,14 +137,14 @@ bool cp_idx(cp *p, const sx_node *n, comp_sort sort, bool core_ctx,
 
 /* ---- names ---------------------------------------------------------------- */
 
-bool cp_externname(cp *p, const sx_node *list, size_t *i,
-                   comp_externname *out) {
+bool comp_text_externname(comp_text_parser *p, const sx_node *list, size_t *i,
+                          comp_externname *out) {
   if (*i >= list->n) {
     sx_error(p->err, list, "unexpected end of form: expected a name");
     return false;
   }
-  out->pos = cp_pos(list->items[*i]);
-  if (!cp_name(p, list->items[(*i)++], &out->name)) return false;
+  out->pos = comp_text_pos(list->items[*i]);
+  if (!comp_text_name(p, list->items[(*i)++], &out->name)) return false;
   while (*i < list->n) {
     const sx_node *a = list->items[*i];
     bool *has;
@@ -155,7 +158,7 @@ bool cp_externname(cp *p, const sx_node *list, size_t *i,
     else
       break;
     if (*has || a->n != 2) return unexpected(p, a);
-    if (!cp_name(p, a->items[1], dst)) return false;
+    if (!comp_text_name(p, a->items[1], dst)) return false;
     *has = true;
     (*i)++;
   }
@@ -178,52 +181,56 @@ static bool inline_form(const sx_node *n, const char *kw) {
   return true;
 }
 
-size_t cp_skip_exports(const sx_node *f, size_t i) {
+size_t comp_text_skip_exports(const sx_node *f, size_t i) {
   while (i < f->n && inline_form(f->items[i], "export")) i++;
   return i;
 }
 
 /* `(X $id (export "n")* ...)`: the exports of the new definition. */
-bool cp_inline_exports(cp *p, const sx_node *f, size_t from, size_t to,
-                       comp_sort sort, uint32_t idx) {
-  for (size_t k = from; k < to && !cp_failed(p); k++) {
+bool comp_text_inline_exports(comp_text_parser *p, const sx_node *f,
+                              size_t from, size_t to, comp_sort sort,
+                              uint32_t idx) {
+  for (size_t k = from; k < to && !comp_text_failed(p); k++) {
     const sx_node *e = f->items[k];
     comp_def d = {0};
     d.kind = COMP_DEF_EXPORT;
-    d.pos = cp_pos(e);
+    d.pos = comp_text_pos(e);
     size_t j = 1;
-    if (!cp_externname(p, e, &j, &d.u.export_.name) || !expect_end(p, e, j)) {
+    if (!comp_text_externname(p, e, &j, &d.u.export_.name) ||
+        !expect_end(p, e, j)) {
       comp_def_clear(&d);
       return false;
     }
-    d.u.export_.item = (comp_sortidx){sort, idx, cp_pos(e)};
-    if (cp_emit_def(p, &d, NULL) == UINT32_MAX) return false;
+    d.u.export_.item = (comp_sortidx){sort, idx, comp_text_pos(e)};
+    if (comp_text_emit_def(p, &d, NULL) == UINT32_MAX) return false;
   }
-  return !cp_failed(p);
+  return !comp_text_failed(p);
 }
 
 /* `(X $id (import "n" attrs*) ...type...)` */
-static uint32_t inline_import(cp *p, const sx_node *f, size_t imp,
+static uint32_t inline_import(comp_text_parser *p, const sx_node *f, size_t imp,
                               comp_sort sort, const sx_node *id) {
   const sx_node *im = f->items[imp];
   comp_def d = {0};
   d.kind = COMP_DEF_IMPORT;
-  d.pos = cp_pos(f);
+  d.pos = comp_text_pos(f);
   size_t j = 1;
-  if (!cp_externname(p, im, &j, &d.u.import.name) || !expect_end(p, im, j) ||
-      !cp_externtype_body(p, sort, f, imp + 1, f->n, &d.u.import.type)) {
+  if (!comp_text_externname(p, im, &j, &d.u.import.name) ||
+      !expect_end(p, im, j) ||
+      !comp_text_externtype_body(p, sort, f, imp + 1, f->n, &d.u.import.type)) {
     comp_def_clear(&d);
     return UINT32_MAX;
   }
-  d.u.import.type.pos = cp_pos(f);
-  return cp_emit_def(p, &d, id);
+  d.u.import.type.pos = comp_text_pos(f);
+  return comp_text_emit_def(p, &d, id);
 }
 
 /* The target of an alias at items[*i]: `export i "n"`, `core export i "n"`
  * or `outer ct idx` (the idx of outer is resolved once the sort is known,
  * by outer_target). */
-static bool alias_target(cp *p, const sx_node *f, size_t *i, comp_alias *a,
-                         const sx_node **outer_ct, const sx_node **outer_idx) {
+static bool alias_target(comp_text_parser *p, const sx_node *f, size_t *i,
+                         comp_alias *a, const sx_node **outer_ct,
+                         const sx_node **outer_idx) {
   size_t n = f->n;
   if (*i < n && sx_is_keyword(f->items[*i], "export")) {
     a->kind = COMP_ALIAS_EXPORT;
@@ -249,15 +256,15 @@ static bool alias_target(cp *p, const sx_node *f, size_t *i, comp_alias *a,
   }
   comp_sort is = a->kind == COMP_ALIAS_EXPORT ? COMP_SORT_INSTANCE
                                               : COMP_SORT_CORE_INSTANCE;
-  if (!cp_resolve(p, is, f->items[(*i)++], &a->instance)) return false;
-  return cp_name(p, f->items[(*i)++], &a->name);
+  if (!comp_text_resolve(p, is, f->items[(*i)++], &a->instance)) return false;
+  return comp_text_name(p, f->items[(*i)++], &a->name);
 }
 
 /* `alias outer ct idx`: ct is a count or the $id of an enclosing scope;
  * idx is resolved in that scope's index space of sort. */
-static bool outer_target(cp *p, comp_alias *a, const sx_node *ctn,
+static bool outer_target(comp_text_parser *p, comp_alias *a, const sx_node *ctn,
                          const sx_node *idxn) {
-  cp_scope *target = NULL;
+  comp_text_scope *target = NULL;
   if (ctn->kind == SX_NUMBER) {
     uint64_t v;
     if (!sx_uint(ctn, 32, &v)) {
@@ -269,7 +276,7 @@ static bool outer_target(cp *p, comp_alias *a, const sx_node *ctn,
     for (uint64_t k = 0; target && k < v; k++) target = target->parent;
   } else if (ctn->kind == SX_ID) {
     uint32_t d = 0;
-    for (cp_scope *s = p->cur; s; s = s->parent, d++)
+    for (comp_text_scope *s = p->cur; s; s = s->parent, d++)
       if (s->id && s->id->strlen == ctn->strlen &&
           memcmp(s->id->str, ctn->str, ctn->strlen) == 0) {
         target = s;
@@ -297,7 +304,7 @@ static bool outer_target(cp *p, comp_alias *a, const sx_node *ctn,
     sx_error(p->err, ctn, "outer count of `%u` is too large", a->outer_count);
     return false;
   }
-  if (!cp_lookup(target, a->sort, idxn, &a->outer_idx)) {
+  if (!comp_text_lookup(target, a->sort, idxn, &a->outer_idx)) {
     sx_error(p->err, idxn, "unknown %s: failed to find name `$%s`",
              comp_sort_name(a->sort), idxn->str);
     return false;
@@ -305,7 +312,7 @@ static bool outer_target(cp *p, comp_alias *a, const sx_node *ctn,
   return true;
 }
 
-static bool outer_sort_ok(cp *p, comp_sort s, const sx_node *at) {
+static bool outer_sort_ok(comp_text_parser *p, comp_sort s, const sx_node *at) {
   if (s == COMP_SORT_CORE_MODULE || s == COMP_SORT_CORE_TYPE ||
       s == COMP_SORT_TYPE || s == COMP_SORT_COMPONENT)
     return true;
@@ -316,8 +323,8 @@ static bool outer_sort_ok(cp *p, comp_sort s, const sx_node *at) {
 }
 
 /* `(X $id (alias ...))`: the inverted alias form. */
-static uint32_t inverted_alias(cp *p, const sx_node *af, comp_sort sort,
-                               const sx_node *id) {
+static uint32_t inverted_alias(comp_text_parser *p, const sx_node *af,
+                               comp_sort sort, const sx_node *id) {
   comp_alias a = {0};
   a.sort = sort;
   size_t i = 1;
@@ -328,10 +335,10 @@ static uint32_t inverted_alias(cp *p, const sx_node *af, comp_sort sort,
     free(a.name.s);
     return UINT32_MAX;
   }
-  return cp_emit_alias(p, &a, id, af);
+  return comp_text_emit_alias(p, &a, id, af);
 }
 
-bool cp_alias_field(cp *p, const sx_node *f) {
+bool comp_text_alias_field(comp_text_parser *p, const sx_node *f) {
   comp_alias a = {0};
   size_t i = 1;
   const sx_node *ct = NULL, *ix = NULL, *id = NULL;
@@ -344,7 +351,8 @@ bool cp_alias_field(cp *p, const sx_node *f) {
   const sx_node *sf = f->items[i];
   size_t j = 0;
   /* in a module type, `(alias outer ct idx (type))` means a core type */
-  if (!cp_sort(p, sf, &j, p->cur->kind == CP_MODULE_TYPE, &a.sort)) goto fail;
+  if (!comp_text_sort(p, sf, &j, p->cur->kind == CP_MODULE_TYPE, &a.sort))
+    goto fail;
   if (a.kind == COMP_ALIAS_CORE_EXPORT && !comp_sort_is_core(a.sort)) {
     unexpected(p, sf);
     goto fail;
@@ -354,7 +362,7 @@ bool cp_alias_field(cp *p, const sx_node *f) {
   if (a.kind == COMP_ALIAS_OUTER &&
       (!outer_sort_ok(p, a.sort, sf) || !outer_target(p, &a, ct, ix)))
     goto fail;
-  return cp_emit_alias(p, &a, id, f) != UINT32_MAX;
+  return comp_text_emit_alias(p, &a, id, f) != UINT32_MAX;
 fail:
   free(a.name.s);
   return false;
@@ -363,11 +371,11 @@ fail:
 /* ---- definitions -------------------------------------------------------- */
 
 /* (core module $id? (export "n")* (import "n")? ...) */
-static bool core_module_field(cp *p, const sx_node *f) {
+static bool core_module_field(comp_text_parser *p, const sx_node *f) {
   size_t i = 2;
   const sx_node *id = opt_id(f, &i);
   size_t ex = i;
-  i = cp_skip_exports(f, i);
+  i = comp_text_skip_exports(f, i);
   uint32_t idx;
   if (i < f->n && inline_form(f->items[i], "import")) {
     idx = inline_import(p, f, i, COMP_SORT_CORE_MODULE, id);
@@ -376,53 +384,51 @@ static bool core_module_field(cp *p, const sx_node *f) {
     sx_node syn = *f;
     syn.n = 1 + (f->n - i);
     syn.items = malloc(syn.n * sizeof *syn.items);
-    if (!syn.items) return cp_oom(p, f);
+    if (!syn.items) return comp_text_oom(p, f);
     syn.items[0] = f->items[1];
     for (size_t k = i; k < f->n; k++) syn.items[1 + k - i] = f->items[k];
     core_module *m = core_parse_module(&syn, NULL, p->err);
     free(syn.items);
     if (!m) {
-      if (!cp_failed(p)) sx_error(p->err, f, "malformed module");
+      if (!comp_text_failed(p)) sx_error(p->err, f, "malformed module");
       return false;
     }
     comp_def d = {0};
     d.kind = COMP_DEF_CORE_MODULE;
-    d.pos = cp_pos(f);
+    d.pos = comp_text_pos(f);
     d.u.core_module = m;
-    idx = cp_emit_def(p, &d, id);
+    idx = comp_text_emit_def(p, &d, id);
   }
   if (idx == UINT32_MAX) return false;
-  return cp_inline_exports(p, f, ex, cp_skip_exports(f, ex), COMP_SORT_CORE_MODULE,
-                        idx);
+  return comp_text_inline_exports(p, f, ex, comp_text_skip_exports(f, ex),
+                                  COMP_SORT_CORE_MODULE, idx);
 }
 
 /* (export "n" (core-sort idx name*))* of a core instance */
-static bool core_exports(cp *p, const sx_node *f, size_t i,
+static bool core_exports(comp_text_parser *p, const sx_node *f, size_t i,
                          comp_core_instance *ci) {
   uint32_t cap = 0;
   for (; i < f->n; i++) {
     const sx_node *e = f->items[i];
     if (!sx_is_form(e, "export")) return unexpected(p, e);
     if (e->n != 3) return unexpected(p, e->n > 3 ? e->items[3] : e);
-    if (!cp_grow(p, (void **)&ci->exports, ci->nexports, &cap,
-                 sizeof *ci->exports))
-      return false;
+    CANON_GROW(ci->exports, ci->nexports, cap, 4);
     comp_core_export *x = &ci->exports[ci->nexports];
     memset(x, 0, sizeof *x);
-    x->pos = cp_pos(e);
-    if (!cp_name(p, e->items[1], &x->name)) return false;
+    x->pos = comp_text_pos(e);
+    if (!comp_text_name(p, e->items[1], &x->name)) return false;
     ci->nexports++;
-    if (!cp_sortidx(p, e->items[2], true, &x->item)) return false;
+    if (!comp_text_sortidx(p, e->items[2], true, &x->item)) return false;
   }
   return true;
 }
 
-static bool core_instance_field(cp *p, const sx_node *f) {
+static bool core_instance_field(comp_text_parser *p, const sx_node *f) {
   size_t i = 2;
   const sx_node *id = opt_id(f, &i);
   comp_def d = {0};
   d.kind = COMP_DEF_CORE_INSTANCE;
-  d.pos = cp_pos(f);
+  d.pos = comp_text_pos(f);
   comp_core_instance *ci = &d.u.core_instance;
   if (i < f->n && sx_is_form(f->items[i], "instantiate")) {
     const sx_node *in = f->items[i++];
@@ -432,7 +438,8 @@ static bool core_instance_field(cp *p, const sx_node *f) {
       sx_error(p->err, in, "unexpected end of instantiate");
       goto fail;
     }
-    if (!cp_idx(p, in->items[1], COMP_SORT_CORE_MODULE, true, &ci->module))
+    if (!comp_text_idx(p, in->items[1], COMP_SORT_CORE_MODULE, true,
+                       &ci->module))
       goto fail;
     uint32_t cap = 0;
     for (size_t k = 2; k < in->n; k++) {
@@ -442,27 +449,26 @@ static bool core_instance_field(cp *p, const sx_node *f) {
         unexpected(p, w);
         goto fail;
       }
-      if (!cp_grow(p, (void **)&ci->args, ci->nargs, &cap, sizeof *ci->args))
-        goto fail;
+      CANON_GROW(ci->args, ci->nargs, cap, 4);
       comp_core_arg *a = &ci->args[ci->nargs];
       memset(a, 0, sizeof *a);
-      a->pos = cp_pos(w);
-      if (!cp_name(p, w->items[1], &a->name)) goto fail;
+      a->pos = comp_text_pos(w);
+      if (!comp_text_name(p, w->items[1], &a->name)) goto fail;
       ci->nargs++;
       const sx_node *x = w->items[2];
-      if (x->n >= 2 && cp_is_idx(x->items[1])) {
+      if (x->n >= 2 && comp_text_is_idx(x->items[1])) {
         comp_sortidx si;
-        if (!cp_sortidx(p, x, true, &si)) goto fail;
+        if (!comp_text_sortidx(p, x, true, &si)) goto fail;
         a->instance = si.idx;
       } else {
         comp_def sub = {0};
         sub.kind = COMP_DEF_CORE_INSTANCE;
-        sub.pos = cp_pos(x);
+        sub.pos = comp_text_pos(x);
         if (!core_exports(p, x, 1, &sub.u.core_instance)) {
           comp_def_clear(&sub);
           goto fail;
         }
-        uint32_t ix = cp_emit_def(p, &sub, NULL);
+        uint32_t ix = comp_text_emit_def(p, &sub, NULL);
         if (ix == UINT32_MAX) goto fail;
         ci->args[ci->nargs - 1].instance = ix;
       }
@@ -470,14 +476,14 @@ static bool core_instance_field(cp *p, const sx_node *f) {
   } else if (!core_exports(p, f, i, ci)) {
     goto fail;
   }
-  return cp_emit_def(p, &d, id) != UINT32_MAX;
+  return comp_text_emit_def(p, &d, id) != UINT32_MAX;
 fail:
   comp_def_clear(&d);
   return false;
 }
 
 /* (core func $id? (canon ...) | (alias core export ...)) */
-static bool core_func_field(cp *p, const sx_node *f) {
+static bool core_func_field(comp_text_parser *p, const sx_node *f) {
   size_t i = 2;
   const sx_node *id = opt_id(f, &i);
   if (i + 1 != f->n) {
@@ -486,14 +492,15 @@ static bool core_func_field(cp *p, const sx_node *f) {
     return false;
   }
   const sx_node *x = f->items[i];
-  if (sx_is_form(x, "canon")) return cp_canon_field(p, x, true, id, false, 0, NULL);
+  if (sx_is_form(x, "canon"))
+    return comp_text_canon_field(p, x, true, id, false, 0, NULL);
   if (sx_is_form(x, "alias"))
     return inverted_alias(p, x, COMP_SORT_CORE_FUNC, id) != UINT32_MAX;
   return unexpected(p, x);
 }
 
-comp_component *cp_component(cp *p, const sx_node *form, size_t start,
-                             const sx_node *id) {
+comp_component *comp_text_component(comp_text_parser *p, const sx_node *form,
+                                    size_t start, const sx_node *id) {
   if (++p->depth > CP_MAX_DEPTH) {
     sx_error(p->err, form, "nesting too deep");
     p->depth--;
@@ -501,19 +508,19 @@ comp_component *cp_component(cp *p, const sx_node *form, size_t start,
   }
   comp_component *c = comp_component_new();
   if (!c) {
-    cp_oom(p, form);
+    comp_text_oom(p, form);
     p->depth--;
     return NULL;
   }
-  c->pos = cp_pos(form);
-  c->id = cp_id_copy(id);
-  cp_scope s;
-  cp_scope_init(&s, CP_COMPONENT, id);
+  c->pos = comp_text_pos(form);
+  c->id = comp_text_id_copy(id);
+  comp_text_scope s;
+  comp_text_scope_init(&s, CP_COMPONENT, id);
   s.comp = c;
-  cp_push(p, &s);
-  bool ok = cp_component_fields(p, form, start);
-  cp_pop(p);
-  cp_scope_fini(&s);
+  comp_text_push(p, &s);
+  bool ok = comp_text_component_fields(p, form, start);
+  comp_text_pop(p);
+  comp_text_scope_fini(&s);
   p->depth--;
   if (!ok) {
     comp_component_free(c);
@@ -523,58 +530,56 @@ comp_component *cp_component(cp *p, const sx_node *form, size_t start,
 }
 
 /* (component $id? (export "n")* (import "n")? ...) nested */
-static bool component_field(cp *p, const sx_node *f) {
+static bool component_field(comp_text_parser *p, const sx_node *f) {
   size_t i = 1;
   const sx_node *id = opt_id(f, &i);
   size_t ex = i;
-  i = cp_skip_exports(f, i);
+  i = comp_text_skip_exports(f, i);
   uint32_t idx;
   if (i < f->n && inline_form(f->items[i], "import")) {
     idx = inline_import(p, f, i, COMP_SORT_COMPONENT, id);
   } else {
-    comp_component *c = cp_component(p, f, i, id);
+    comp_component *c = comp_text_component(p, f, i, id);
     if (!c) return false;
     comp_def d = {0};
     d.kind = COMP_DEF_COMPONENT;
-    d.pos = cp_pos(f);
+    d.pos = comp_text_pos(f);
     d.u.component = c;
-    idx = cp_emit_def(p, &d, id);
+    idx = comp_text_emit_def(p, &d, id);
   }
   if (idx == UINT32_MAX) return false;
-  return cp_inline_exports(p, f, ex, cp_skip_exports(f, ex), COMP_SORT_COMPONENT,
-                        idx);
+  return comp_text_inline_exports(p, f, ex, comp_text_skip_exports(f, ex),
+                                  COMP_SORT_COMPONENT, idx);
 }
 
 /* (export "n" attrs* externidx)* of an instance */
-static bool comp_exports(cp *p, const sx_node *f, size_t i,
+static bool comp_exports(comp_text_parser *p, const sx_node *f, size_t i,
                          comp_instance *in) {
   uint32_t cap = 0;
   for (; i < f->n; i++) {
     const sx_node *e = f->items[i];
     if (!sx_is_form(e, "export")) return unexpected(p, e);
-    if (!cp_grow(p, (void **)&in->exports, in->nexports, &cap,
-                 sizeof *in->exports))
-      return false;
+    CANON_GROW(in->exports, in->nexports, cap, 4);
     comp_inline_export *x = &in->exports[in->nexports];
     memset(x, 0, sizeof *x);
     in->nexports++;
     size_t j = 1;
-    if (!cp_externname(p, e, &j, &x->name)) return false;
+    if (!comp_text_externname(p, e, &j, &x->name)) return false;
     if (j + 1 != e->n) {
       if (j < e->n) return unexpected(p, e->items[j + 1 < e->n ? j + 1 : j]);
       sx_error(p->err, e, "unexpected end of export");
       return false;
     }
-    if (!cp_sortidx(p, e->items[j], false, &x->item)) return false;
+    if (!comp_text_sortidx(p, e->items[j], false, &x->item)) return false;
   }
   return true;
 }
 
-static bool instance_field(cp *p, const sx_node *f) {
+static bool instance_field(comp_text_parser *p, const sx_node *f) {
   size_t i = 1;
   const sx_node *id = opt_id(f, &i);
   size_t ex = i;
-  i = cp_skip_exports(f, i);
+  i = comp_text_skip_exports(f, i);
   uint32_t idx;
   if (i < f->n && inline_form(f->items[i], "import")) {
     idx = inline_import(p, f, i, COMP_SORT_INSTANCE, id);
@@ -583,7 +588,7 @@ static bool instance_field(cp *p, const sx_node *f) {
   } else {
     comp_def d = {0};
     d.kind = COMP_DEF_INSTANCE;
-    d.pos = cp_pos(f);
+    d.pos = comp_text_pos(f);
     comp_instance *in = &d.u.instance;
     bool ok = true;
     if (i < f->n && sx_is_form(f->items[i], "instantiate")) {
@@ -594,8 +599,8 @@ static bool instance_field(cp *p, const sx_node *f) {
         sx_error(p->err, it, "unexpected end of instantiate");
         ok = false;
       }
-      ok = ok && cp_idx(p, it->items[1], COMP_SORT_COMPONENT, false,
-                        &in->component);
+      ok = ok && comp_text_idx(p, it->items[1], COMP_SORT_COMPONENT, false,
+                               &in->component);
       uint32_t cap = 0;
       for (size_t k = 2; ok && k < it->n; k++) {
         const sx_node *w = it->items[k];
@@ -603,38 +608,35 @@ static bool instance_field(cp *p, const sx_node *f) {
           ok = unexpected(p, w);
           break;
         }
-        if (!cp_grow(p, (void **)&in->args, in->nargs, &cap,
-                     sizeof *in->args)) {
-          ok = false;
-          break;
-        }
+        CANON_GROW(in->args, in->nargs, cap, 4);
         comp_arg *a = &in->args[in->nargs];
         memset(a, 0, sizeof *a);
-        a->pos = cp_pos(w);
-        if (!cp_name(p, w->items[1], &a->name)) {
+        a->pos = comp_text_pos(w);
+        if (!comp_text_name(p, w->items[1], &a->name)) {
           ok = false;
           break;
         }
         in->nargs++;
         const sx_node *x = w->items[2];
         comp_sortidx si;
-        if (sx_is_form(x, "instance") && !(x->n >= 2 && cp_is_idx(x->items[1]))) {
+        if (sx_is_form(x, "instance") &&
+            !(x->n >= 2 && comp_text_is_idx(x->items[1]))) {
           comp_def sub = {0};
           sub.kind = COMP_DEF_INSTANCE;
-          sub.pos = cp_pos(x);
+          sub.pos = comp_text_pos(x);
           if (!comp_exports(p, x, 1, &sub.u.instance)) {
             comp_def_clear(&sub);
             ok = false;
             break;
           }
           si.sort = COMP_SORT_INSTANCE;
-          si.pos = cp_pos(x);
-          si.idx = cp_emit_def(p, &sub, NULL);
+          si.pos = comp_text_pos(x);
+          si.idx = comp_text_emit_def(p, &sub, NULL);
           if (si.idx == UINT32_MAX) {
             ok = false;
             break;
           }
-        } else if (!cp_sortidx(p, x, false, &si)) {
+        } else if (!comp_text_sortidx(p, x, false, &si)) {
           ok = false;
           break;
         }
@@ -647,19 +649,19 @@ static bool instance_field(cp *p, const sx_node *f) {
       comp_def_clear(&d);
       return false;
     }
-    idx = cp_emit_def(p, &d, id);
+    idx = comp_text_emit_def(p, &d, id);
   }
   if (idx == UINT32_MAX) return false;
-  return cp_inline_exports(p, f, ex, cp_skip_exports(f, ex), COMP_SORT_INSTANCE,
-                        idx);
+  return comp_text_inline_exports(p, f, ex, comp_text_skip_exports(f, ex),
+                                  COMP_SORT_INSTANCE, idx);
 }
 
 /* (func $id? (export "n")* (import ...)|(alias ...)|type (canon lift ...)) */
-static bool func_field(cp *p, const sx_node *f) {
+static bool func_field(comp_text_parser *p, const sx_node *f) {
   size_t i = 1;
   const sx_node *id = opt_id(f, &i);
   size_t ex = i;
-  i = cp_skip_exports(f, i);
+  i = comp_text_skip_exports(f, i);
   uint32_t idx;
   if (i < f->n && inline_form(f->items[i], "import")) {
     idx = inline_import(p, f, i, COMP_SORT_FUNC, id);
@@ -670,9 +672,10 @@ static bool func_field(cp *p, const sx_node *f) {
     if (cf->n < 2 || !sx_is_keyword(cf->items[1], "lift"))
       return unexpected(p, cf->n < 2 ? cf : cf->items[1]);
     comp_externtype et;
-    if (!cp_externtype_body(p, COMP_SORT_FUNC, f, i, f->n - 1, &et))
+    if (!comp_text_externtype_body(p, COMP_SORT_FUNC, f, i, f->n - 1, &et))
       return false;
-    if (!cp_canon_field(p, f->items[f->n - 1], true, id, true, et.idx, &idx))
+    if (!comp_text_canon_field(p, f->items[f->n - 1], true, id, true, et.idx,
+                               &idx))
       return false;
   } else {
     if (i < f->n) return unexpected(p, f->items[i]);
@@ -680,14 +683,15 @@ static bool func_field(cp *p, const sx_node *f) {
     return false;
   }
   if (idx == UINT32_MAX) return false;
-  return cp_inline_exports(p, f, ex, cp_skip_exports(f, ex), COMP_SORT_FUNC, idx);
+  return comp_text_inline_exports(p, f, ex, comp_text_skip_exports(f, ex),
+                                  COMP_SORT_FUNC, idx);
 }
 
 /* (start f (value v)* (result (value $id?))*) */
-static bool start_field(cp *p, const sx_node *f) {
+static bool start_field(comp_text_parser *p, const sx_node *f) {
   comp_def d = {0};
   d.kind = COMP_DEF_START;
-  d.pos = cp_pos(f);
+  d.pos = comp_text_pos(f);
   comp_start *st = &d.u.start;
   size_t i = 1;
   const sx_node *ids[64];
@@ -696,16 +700,17 @@ static bool start_field(cp *p, const sx_node *f) {
     sx_error(p->err, f, "unexpected end of start");
     return false;
   }
-  if (!cp_idx(p, f->items[i++], COMP_SORT_FUNC, false, &st->func)) goto fail;
+  if (!comp_text_idx(p, f->items[i++], COMP_SORT_FUNC, false, &st->func))
+    goto fail;
   for (; i < f->n && sx_is_form(f->items[i], "value"); i++) {
     const sx_node *v = f->items[i];
     if (v->n != 2) {
       unexpected(p, v);
       goto fail;
     }
-    if (!cp_grow(p, (void **)&st->args, st->nargs, &cap, sizeof *st->args))
-      goto fail;
-    if (!cp_resolve(p, COMP_SORT_VALUE, v->items[1], &st->args[st->nargs]))
+    CANON_GROW(st->args, st->nargs, cap, 4);
+    if (!comp_text_resolve(p, COMP_SORT_VALUE, v->items[1],
+                           &st->args[st->nargs]))
       goto fail;
     st->nargs++;
   }
@@ -722,9 +727,9 @@ static bool start_field(cp *p, const sx_node *f) {
   }
   if (!expect_end(p, f, i)) goto fail;
   uint32_t n = st->nresults;
-  if (cp_emit_def(p, &d, NULL) == UINT32_MAX) return false;
+  if (comp_text_emit_def(p, &d, NULL) == UINT32_MAX) return false;
   for (uint32_t k = 0; k < n; k++)
-    if (cp_bind(p, COMP_SORT_VALUE, ids[k]) == UINT32_MAX) return false;
+    if (comp_text_bind(p, COMP_SORT_VALUE, ids[k]) == UINT32_MAX) return false;
   return true;
 fail:
   comp_def_clear(&d);
@@ -732,26 +737,26 @@ fail:
 }
 
 /* (export $id? "n" attrs* externidx externtype?) */
-static bool export_field(cp *p, const sx_node *f) {
+static bool export_field(comp_text_parser *p, const sx_node *f) {
   size_t i = 1;
   const sx_node *id = opt_id(f, &i);
   comp_def d = {0};
   d.kind = COMP_DEF_EXPORT;
-  d.pos = cp_pos(f);
+  d.pos = comp_text_pos(f);
   comp_export *x = &d.u.export_;
-  if (!cp_externname(p, f, &i, &x->name)) goto fail;
+  if (!comp_text_externname(p, f, &i, &x->name)) goto fail;
   if (i >= f->n) {
     sx_error(p->err, f, "unexpected end of export");
     goto fail;
   }
-  if (!cp_sortidx(p, f->items[i++], false, &x->item)) goto fail;
+  if (!comp_text_sortidx(p, f->items[i++], false, &x->item)) goto fail;
   if (i < f->n) {
     const sx_node *tid = NULL;
     x->has_type = true;
-    if (!cp_externtype(p, f->items[i++], &x->type, &tid)) goto fail;
+    if (!comp_text_externtype(p, f->items[i++], &x->type, &tid)) goto fail;
   }
   if (!expect_end(p, f, i)) goto fail;
-  return cp_emit_def(p, &d, id) != UINT32_MAX;
+  return comp_text_emit_def(p, &d, id) != UINT32_MAX;
 fail:
   comp_def_clear(&d);
   return false;
@@ -759,18 +764,18 @@ fail:
 
 /* 🪙 (value $id? valtype (binary "..."*)): only the binary form of the
  * value literal is supported so far. */
-static bool value_field(cp *p, const sx_node *f) {
+static bool value_field(comp_text_parser *p, const sx_node *f) {
   size_t i = 1;
   const sx_node *id = opt_id(f, &i);
   comp_def d = {0};
   d.kind = COMP_DEF_VALUE;
-  d.pos = cp_pos(f);
+  d.pos = comp_text_pos(f);
   if (i + 2 != f->n) {
     if (i + 2 < f->n) return unexpected(p, f->items[i + 2]);
     sx_error(p->err, f, "unexpected end of value");
     return false;
   }
-  if (!cp_valtype(p, f->items[i], &d.u.value.type)) return false;
+  if (!comp_text_valtype(p, f->items[i], &d.u.value.type)) return false;
   const sx_node *b = f->items[i + 1];
   if (!sx_is_form(b, "binary")) {
     cm_error_at(p->err, CM_UNSUPPORTED, b->file, b->line, b->col,
@@ -782,19 +787,19 @@ static bool value_field(cp *p, const sx_node *f) {
     if (b->items[k]->kind != SX_STRING) return unexpected(p, b->items[k]);
     len += b->items[k]->strlen;
   }
-  if (len > UINT32_MAX) return cp_oom(p, b);
+  if (len > UINT32_MAX) return comp_text_oom(p, b);
   d.u.value.bytes = malloc(len ? len : 1);
-  if (!d.u.value.bytes) return cp_oom(p, b);
+  if (!d.u.value.bytes) return comp_text_oom(p, b);
   len = 0;
   for (size_t k = 1; k < b->n; k++) {
     memcpy(d.u.value.bytes + len, b->items[k]->str, b->items[k]->strlen);
     len += b->items[k]->strlen;
   }
   d.u.value.len = (uint32_t)len;
-  return cp_emit_def(p, &d, id) != UINT32_MAX;
+  return comp_text_emit_def(p, &d, id) != UINT32_MAX;
 }
 
-static bool field(cp *p, const sx_node *f) {
+static bool field(comp_text_parser *p, const sx_node *f) {
   if (!sx_is_list(f) || f->n == 0 || f->items[0]->kind != SX_KEYWORD)
     return unexpected(p, f);
   const sx_node *h = f->items[0];
@@ -803,7 +808,7 @@ static bool field(cp *p, const sx_node *f) {
     const sx_node *k = f->items[1];
     if (sx_is_keyword(k, "module")) return core_module_field(p, f);
     if (sx_is_keyword(k, "instance")) return core_instance_field(p, f);
-    if (sx_is_keyword(k, "type")) return cp_core_type_field(p, f, 2);
+    if (sx_is_keyword(k, "type")) return comp_text_core_type_field(p, f, 2);
     if (sx_is_keyword(k, "func")) return core_func_field(p, f);
     if (sx_is_keyword(k, "rec")) {
       cm_error_at(p->err, CM_UNSUPPORTED, k->file, k->line, k->col,
@@ -814,31 +819,34 @@ static bool field(cp *p, const sx_node *f) {
   }
   if (sx_atom_eq(h, "component")) return component_field(p, f);
   if (sx_atom_eq(h, "instance")) return instance_field(p, f);
-  if (sx_atom_eq(h, "alias")) return cp_alias_field(p, f);
-  if (sx_atom_eq(h, "type")) return cp_type_field(p, f);
+  if (sx_atom_eq(h, "alias")) return comp_text_alias_field(p, f);
+  if (sx_atom_eq(h, "type")) return comp_text_type_field(p, f);
   if (sx_atom_eq(h, "canon"))
-    return cp_canon_field(p, f, false, NULL, false, 0, NULL);
+    return comp_text_canon_field(p, f, false, NULL, false, 0, NULL);
   if (sx_atom_eq(h, "start")) return start_field(p, f);
-  if (sx_atom_eq(h, "import")) return cp_import_decl(p, f, false);
+  if (sx_atom_eq(h, "import")) return comp_text_import_decl(p, f, false);
   if (sx_atom_eq(h, "export")) return export_field(p, f);
   if (sx_atom_eq(h, "func")) return func_field(p, f);
   if (sx_atom_eq(h, "value")) return value_field(p, f);
   return unexpected(p, h);
 }
 
-bool cp_component_fields(cp *p, const sx_node *list, size_t start) {
+bool comp_text_component_fields(comp_text_parser *p, const sx_node *list,
+                                size_t start) {
   for (size_t i = start; i < list->n; i++)
     if (!field(p, list->items[i])) {
-      if (!cp_failed(p)) sx_error(p->err, list->items[i], "malformed field");
+      if (!comp_text_failed(p))
+        sx_error(p->err, list->items[i], "malformed field");
       return false;
     }
-  return !cp_failed(p);
+  return !comp_text_failed(p);
 }
 
 /* ---- entry point ------------------------------------------------------------ */
 
 /* The bytes of "..."* at items[i..] concatenated (NUL-terminated). */
-static char *concat_strings(cp *p, const sx_node *f, size_t i, size_t *len) {
+static char *concat_strings(comp_text_parser *p, const sx_node *f, size_t i,
+                            size_t *len) {
   size_t n = 0;
   for (size_t k = i; k < f->n; k++) {
     if (f->items[k]->kind != SX_STRING) {
@@ -849,7 +857,7 @@ static char *concat_strings(cp *p, const sx_node *f, size_t i, size_t *len) {
   }
   char *s = malloc(n + 1);
   if (!s) {
-    cp_oom(p, f);
+    comp_text_oom(p, f);
     return NULL;
   }
   n = 0;
@@ -864,7 +872,7 @@ static char *concat_strings(cp *p, const sx_node *f, size_t i, size_t *len) {
 
 comp_component *comp_parse_component(const sx_node *form,
                                      const sx_node **id_out, cm_error *err) {
-  cp p = {err, NULL, 0};
+  comp_text_parser p = {err, NULL, 0};
   if (id_out) *id_out = NULL;
   if (!sx_is_form(form, "component")) {
     sx_error(err, form, "unexpected token: expected (component ...)");
@@ -880,7 +888,7 @@ comp_component *comp_parse_component(const sx_node *form,
     comp_component *c =
         comp_decode_component((const uint8_t *)bytes, len, err);
     free(bytes);
-    if (c && id && !c->id) c->id = cp_id_copy(id);
+    if (c && id && !c->id) c->id = comp_text_id_copy(id);
     return c;
   }
   if (i < form->n && sx_is_keyword(form->items[i], "quote")) {
@@ -895,12 +903,12 @@ comp_component *comp_parse_component(const sx_node *form,
     comp_component *c = NULL;
     if (top) {
       /* the quoted text is the component's fields */
-      c = cp_component(&p, top, 0, id);
-      if (c) c->pos = cp_pos(form);
+      c = comp_text_component(&p, top, 0, id);
+      if (c) c->pos = comp_text_pos(form);
     }
     sx_free(top);
     free(src);
     return c;
   }
-  return cp_component(&p, form, i, id);
+  return comp_text_component(&p, form, i, id);
 }

@@ -8,8 +8,9 @@
 #include <string.h>
 
 #include "text_internal.h"
+#include "../../canon/grow.h"
 
-static bool unexpected(cp *p, const sx_node *n) {
+static bool unexpected(comp_text_parser *p, const sx_node *n) {
   sx_error(p->err, n, "unexpected token");
   return false;
 }
@@ -24,21 +25,19 @@ static bool find_canon(const sx_node *n, comp_canonkind *out) {
   return false;
 }
 
-static bool add_opt(cp *p, comp_canon *c, uint32_t *cap, comp_canonoptkind k,
-                    const sx_node *at, comp_canonopt **out) {
-  if (!cp_grow(p, (void **)&c->opts, c->nopts, cap, sizeof *c->opts))
-    return false;
+static comp_canonopt *add_opt(comp_canon *c, uint32_t *cap,
+                              comp_canonoptkind k, const sx_node *at) {
+  CANON_GROW(c->opts, c->nopts, *cap, 4);
   comp_canonopt *o = &c->opts[c->nopts++];
   memset(o, 0, sizeof *o);
   o->kind = k;
-  o->pos = cp_pos(at);
-  if (out) *out = o;
-  return true;
+  o->pos = comp_text_pos(at);
+  return o;
 }
 
 /* <canonopt>* at items[*i]; stops at the first item that is not one. */
-static bool canonopts(cp *p, const sx_node *l, size_t *i, size_t end,
-                      comp_canon *c) {
+static bool canonopts(comp_text_parser *p, const sx_node *l, size_t *i,
+                      size_t end, comp_canon *c) {
   static const struct {
     const char *kw;
     comp_canonoptkind k;
@@ -61,7 +60,7 @@ static bool canonopts(cp *p, const sx_node *l, size_t *i, size_t end,
     if (o->kind == SX_KEYWORD) {
       for (size_t k = 0; k < sizeof flags / sizeof flags[0]; k++)
         if (sx_atom_eq(o, flags[k].kw)) {
-          if (!add_opt(p, c, &cap, flags[k].k, o, NULL)) return false;
+          add_opt(c, &cap, flags[k].k, o);
           matched = true;
           break;
         }
@@ -73,11 +72,9 @@ static bool canonopts(cp *p, const sx_node *l, size_t *i, size_t end,
       if (o->n != 2) return unexpected(p, o);
       /* resolve first: an inline alias emits definitions, not options */
       uint32_t idx;
-      comp_canonopt *co;
-      if (!cp_idx(p, o->items[1], refs[k].sort, false, &idx) ||
-          !add_opt(p, c, &cap, refs[k].k, o, &co))
+      if (!comp_text_idx(p, o->items[1], refs[k].sort, false, &idx))
         return false;
-      co->idx = idx;
+      add_opt(c, &cap, refs[k].k, o)->idx = idx;
       matched = true;
     }
     if (!matched) return true; /* the trailing sort form */
@@ -95,7 +92,8 @@ static bool opt_keyword(const sx_node *l, size_t *i, size_t end,
 }
 
 /* `(core func $id?)` or `(func $id? ...)`: the trailing sort form. */
-static bool core_func_form(cp *p, const sx_node *n, const sx_node **id) {
+static bool core_func_form(comp_text_parser *p, const sx_node *n,
+                           const sx_node **id) {
   if (!sx_is_form(n, "core") || n->n < 2 || n->n > 3 ||
       !sx_is_keyword(n->items[1], "func") ||
       (n->n == 3 && n->items[2]->kind != SX_ID))
@@ -104,12 +102,12 @@ static bool core_func_form(cp *p, const sx_node *n, const sx_node **id) {
   return true;
 }
 
-bool cp_canon_field(cp *p, const sx_node *f, bool inverted,
-                    const sx_node *inv_id, bool has_type, uint32_t lift_type,
-                    uint32_t *idx_out) {
+bool comp_text_canon_field(comp_text_parser *p, const sx_node *f, bool inverted,
+                           const sx_node *inv_id, bool has_type,
+                           uint32_t lift_type, uint32_t *idx_out) {
   comp_def d = {0};
   d.kind = COMP_DEF_CANON;
-  d.pos = cp_pos(f);
+  d.pos = comp_text_pos(f);
   comp_canon *c = &d.u.canon;
   const sx_node *id = inverted ? inv_id : NULL;
   size_t i = 1, end = f->n;
@@ -135,8 +133,9 @@ bool cp_canon_field(cp *p, const sx_node *f, bool inverted,
       sx_error(p->err, f, "unexpected end of canon: expected a function");
       goto fail;
     }
-    if (!cp_idx(p, f->items[i++], lift ? COMP_SORT_CORE_FUNC : COMP_SORT_FUNC,
-                false, &c->func) ||
+    if (!comp_text_idx(p, f->items[i++],
+                       lift ? COMP_SORT_CORE_FUNC : COMP_SORT_FUNC, false,
+                       &c->func) ||
         !canonopts(p, f, &i, end, c))
       goto fail;
     if (i < end) {
@@ -156,7 +155,7 @@ bool cp_canon_field(cp *p, const sx_node *f, bool inverted,
           unexpected(p, tail);
           goto fail;
         }
-        if (!cp_externtype(p, tail, &et, &id)) goto fail;
+        if (!comp_text_externtype(p, tail, &et, &id)) goto fail;
         c->type = et.idx;
       }
     } else if (!inverted && !core_func_form(p, tail, &id)) {
@@ -170,7 +169,8 @@ bool cp_canon_field(cp *p, const sx_node *f, bool inverted,
         sx_error(p->err, f, "unexpected end of canon: expected a type");
         goto fail;
       }
-      if (!cp_idx(p, f->items[i++], COMP_SORT_TYPE, false, &c->type)) goto fail;
+      if (!comp_text_idx(p, f->items[i++], COMP_SORT_TYPE, false, &c->type))
+        goto fail;
     }
     if (imm & COMP_CANON_IMM_CONTEXT) {
       uint64_t v;
@@ -178,7 +178,7 @@ bool cp_canon_field(cp *p, const sx_node *f, bool inverted,
         sx_error(p->err, f, "unexpected end of canon");
         goto fail;
       }
-      if (!cp_core_valtype(p, f->items[i++], &c->ctx_type)) goto fail;
+      if (!comp_text_core_valtype(p, f->items[i++], &c->ctx_type)) goto fail;
       if (f->items[i]->kind != SX_NUMBER || !sx_uint(f->items[i], 32, &v)) {
         sx_error(p->err, f->items[i], "malformed u32 literal");
         goto fail;
@@ -194,7 +194,7 @@ bool cp_canon_field(cp *p, const sx_node *f, bool inverted,
         goto fail;
       }
       c->has_result = true;
-      if (!cp_valtype(p, r->items[1], &c->result)) goto fail;
+      if (!comp_text_valtype(p, r->items[1], &c->result)) goto fail;
     }
     if (imm & COMP_CANON_IMM_CANCELLABLE)
       c->cancellable = opt_keyword(f, &i, end, "cancellable");
@@ -206,7 +206,8 @@ bool cp_canon_field(cp *p, const sx_node *f, bool inverted,
         else sx_error(p->err, f, "unexpected end of canon: expected (memory)");
         goto fail;
       }
-      if (!cp_idx(p, m->items[1], COMP_SORT_CORE_MEMORY, false, &c->memory))
+      if (!comp_text_idx(p, m->items[1], COMP_SORT_CORE_MEMORY, false,
+                         &c->memory))
         goto fail;
       i++;
     }
@@ -215,7 +216,8 @@ bool cp_canon_field(cp *p, const sx_node *f, bool inverted,
         sx_error(p->err, f, "unexpected end of canon: expected a core type");
         goto fail;
       }
-      if (!cp_idx(p, f->items[i++], COMP_SORT_CORE_TYPE, false, &c->core_type))
+      if (!comp_text_idx(p, f->items[i++], COMP_SORT_CORE_TYPE, false,
+                         &c->core_type))
         goto fail;
     }
     if (imm & COMP_CANON_IMM_TABLE) {
@@ -223,7 +225,8 @@ bool cp_canon_field(cp *p, const sx_node *f, bool inverted,
         sx_error(p->err, f, "unexpected end of canon: expected a table");
         goto fail;
       }
-      if (!cp_idx(p, f->items[i++], COMP_SORT_CORE_TABLE, false, &c->table))
+      if (!comp_text_idx(p, f->items[i++], COMP_SORT_CORE_TABLE, false,
+                         &c->table))
         goto fail;
     }
     if ((imm & COMP_CANON_IMM_OPTS) && !canonopts(p, f, &i, end, c)) goto fail;
@@ -233,7 +236,7 @@ bool cp_canon_field(cp *p, const sx_node *f, bool inverted,
     }
     if (!inverted && !core_func_form(p, tail, &id)) goto fail;
   }
-  uint32_t idx = cp_emit_def(p, &d, id);
+  uint32_t idx = comp_text_emit_def(p, &d, id);
   if (idx_out) *idx_out = idx;
   return idx != UINT32_MAX;
 fail:

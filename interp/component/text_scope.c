@@ -11,7 +11,7 @@
 
 #include "text_internal.h"
 
-comp_pos cp_pos(const sx_node *n) {
+comp_pos comp_text_pos(const sx_node *n) {
   comp_pos p = {NULL, 0, 0, -1};
   if (n) {
     p.file = n->file;
@@ -21,19 +21,9 @@ comp_pos cp_pos(const sx_node *n) {
   return p;
 }
 
-bool cp_oom(cp *p, const sx_node *n) {
+bool comp_text_oom(comp_text_parser *p, const sx_node *n) {
   sx_error(p->err, n, "out of memory");
   return false;
-}
-
-bool cp_grow(cp *p, void **arr, uint32_t n, uint32_t *cap, size_t sz) {
-  if (n < *cap) return true;
-  uint32_t nc = *cap ? *cap * 2 : 4;
-  void *a = realloc(*arr, (size_t)nc * sz);
-  if (!a) return cp_oom(p, NULL);
-  *arr = a;
-  *cap = nc;
-  return true;
 }
 
 static bool utf8_ok(const unsigned char *s, size_t n) {
@@ -66,7 +56,7 @@ static bool utf8_ok(const unsigned char *s, size_t n) {
   return true;
 }
 
-bool cp_name(cp *p, const sx_node *n, core_name *out) {
+bool comp_text_name(comp_text_parser *p, const sx_node *n, core_name *out) {
   if (!n || n->kind != SX_STRING) {
     sx_error(p->err, n, "expected a string");
     return false;
@@ -75,9 +65,9 @@ bool cp_name(cp *p, const sx_node *n, core_name *out) {
     sx_error(p->err, n, "malformed UTF-8 encoding");
     return false;
   }
-  if (n->strlen > UINT32_MAX) return cp_oom(p, n);
+  if (n->strlen > UINT32_MAX) return comp_text_oom(p, n);
   char *s = malloc(n->strlen + 1);
-  if (!s) return cp_oom(p, n);
+  if (!s) return comp_text_oom(p, n);
   memcpy(s, n->str, n->strlen);
   s[n->strlen] = 0;
   out->s = s;
@@ -85,7 +75,7 @@ bool cp_name(cp *p, const sx_node *n, core_name *out) {
   return true;
 }
 
-char *cp_id_copy(const sx_node *id) {
+char *comp_text_id_copy(const sx_node *id) {
   if (!id) return NULL;
   char *s = malloc(id->strlen + 1);
   if (!s) return NULL;
@@ -94,25 +84,26 @@ char *cp_id_copy(const sx_node *id) {
   return s;
 }
 
-void cp_scope_init(cp_scope *s, cp_scopekind kind, const sx_node *id) {
+void comp_text_scope_init(comp_text_scope *s, comp_text_scopekind kind,
+                          const sx_node *id) {
   memset(s, 0, sizeof *s);
   s->kind = kind;
   s->id = id;
 }
 
-void cp_scope_fini(cp_scope *s) {
+void comp_text_scope_fini(comp_text_scope *s) {
   cm_nameset_free(&s->names);
   cm_nameset_free(&s->ftypes);
   for (uint32_t i = 0; i < s->nfkeys; i++) free(s->fkeys[i]);
   free(s->fkeys);
 }
 
-void cp_push(cp *p, cp_scope *s) {
+void comp_text_push(comp_text_parser *p, comp_text_scope *s) {
   s->parent = p->cur;
   p->cur = s;
 }
 
-void cp_pop(cp *p) { p->cur = p->cur->parent; }
+void comp_text_pop(comp_text_parser *p) { p->cur = p->cur->parent; }
 
 /* Keys of a scope's name table: a definition's $id, or an implicit outer
  * alias made for a $id of an enclosing scope. */
@@ -122,8 +113,8 @@ static uint32_t sym_tag(comp_sort sort, bool implicit) {
 
 /* The index $id names in scope s for sort; explicit names win over
  * implicit aliases. */
-bool cp_lookup(const cp_scope *s, comp_sort sort, const sx_node *id,
-               uint32_t *out) {
+bool comp_text_lookup(const comp_text_scope *s, comp_sort sort,
+                      const sx_node *id, uint32_t *out) {
   return cm_nameset_find(&s->names, id->str, id->strlen, sym_tag(sort, false),
                          out) ||
          cm_nameset_find(&s->names, id->str, id->strlen, sym_tag(sort, true),
@@ -132,13 +123,13 @@ bool cp_lookup(const cp_scope *s, comp_sort sort, const sx_node *id,
 
 /* Binds $id; false after reporting a duplicate explicit name (an implicit
  * alias of the same name keeps the first). */
-static bool add_sym(cp *p, cp_scope *s, comp_sort sort, const sx_node *id,
-                    uint32_t idx, bool implicit) {
+static bool add_sym(comp_text_parser *p, comp_text_scope *s, comp_sort sort,
+                    const sx_node *id, uint32_t idx, bool implicit) {
   uint32_t v = idx;
   switch (cm_nameset_add(&s->names, id->str, id->strlen,
                          sym_tag(sort, implicit), &v)) {
   case CM_NAMESET_ADDED: return true;
-  case CM_NAMESET_OOM: return cp_oom(p, id);
+  case CM_NAMESET_OOM: return comp_text_oom(p, id);
   case CM_NAMESET_PRESENT: break;
   }
   if (implicit) return true;
@@ -147,8 +138,9 @@ static bool add_sym(cp *p, cp_scope *s, comp_sort sort, const sx_node *id,
   return false;
 }
 
-uint32_t cp_bind(cp *p, comp_sort sort, const sx_node *id) {
-  cp_scope *s = p->cur;
+uint32_t comp_text_bind(comp_text_parser *p, comp_sort sort,
+                        const sx_node *id) {
+  comp_text_scope *s = p->cur;
   uint32_t idx = s->count[sort];
   if (idx == UINT32_MAX) {
     sx_error(p->err, id, "too many definitions");
@@ -159,7 +151,7 @@ uint32_t cp_bind(cp *p, comp_sort sort, const sx_node *id) {
   return idx;
 }
 
-bool cp_is_idx(const sx_node *n) {
+bool comp_text_is_idx(const sx_node *n) {
   return n && (n->kind == SX_ID || n->kind == SX_NUMBER);
 }
 
@@ -168,8 +160,9 @@ static bool outer_aliasable(comp_sort s) {
          s == COMP_SORT_TYPE || s == COMP_SORT_COMPONENT;
 }
 
-bool cp_resolve(cp *p, comp_sort sort, const sx_node *n, uint32_t *out) {
-  if (cp_failed(p)) return false;
+bool comp_text_resolve(comp_text_parser *p, comp_sort sort, const sx_node *n,
+                       uint32_t *out) {
+  if (comp_text_failed(p)) return false;
   if (n && n->kind == SX_NUMBER) {
     uint64_t v;
     if (!sx_uint(n, 32, &v)) {
@@ -183,11 +176,11 @@ bool cp_resolve(cp *p, comp_sort sort, const sx_node *n, uint32_t *out) {
     sx_error(p->err, n, "unexpected token: expected an index");
     return false;
   }
-  if (cp_lookup(p->cur, sort, n, out)) return true;
+  if (comp_text_lookup(p->cur, sort, n, out)) return true;
   uint32_t depth = 1;
-  for (cp_scope *s = p->cur->parent; s; s = s->parent, depth++) {
+  for (comp_text_scope *s = p->cur->parent; s; s = s->parent, depth++) {
     uint32_t idx;
-    if (!cp_lookup(s, sort, n, &idx)) continue;
+    if (!comp_text_lookup(s, sort, n, &idx)) continue;
     if (!outer_aliasable(sort)) {
       sx_error(p->err, n, "outer item `%s` is not a module, type, or component",
                n->str);
@@ -198,7 +191,7 @@ bool cp_resolve(cp *p, comp_sort sort, const sx_node *n, uint32_t *out) {
     a.sort = sort;
     a.outer_count = depth;
     a.outer_idx = idx;
-    uint32_t mine = cp_emit_alias(p, &a, NULL, n);
+    uint32_t mine = comp_text_emit_alias(p, &a, NULL, n);
     if (mine == UINT32_MAX) return false;
     if (!add_sym(p, p->cur, sort, n, mine, true)) return false;
     *out = mine;
@@ -211,11 +204,12 @@ bool cp_resolve(cp *p, comp_sort sort, const sx_node *n, uint32_t *out) {
 
 /* ---- emission --------------------------------------------------------------- */
 
-uint32_t cp_emit_def(cp *p, comp_def *d, const sx_node *id) {
-  cp_scope *s = p->cur;
+uint32_t comp_text_emit_def(comp_text_parser *p, comp_def *d,
+                            const sx_node *id) {
+  comp_text_scope *s = p->cur;
   comp_component *c = s->comp;
-  if (cp_failed(p) || s->kind != CP_COMPONENT) {
-    if (!cp_failed(p)) sx_error(p->err, id, "internal: not a component");
+  if (comp_text_failed(p) || s->kind != CP_COMPONENT) {
+    if (!comp_text_failed(p)) sx_error(p->err, id, "internal: not a component");
     comp_def_clear(d);
     return UINT32_MAX;
   }
@@ -225,7 +219,7 @@ uint32_t cp_emit_def(cp *p, comp_def *d, const sx_node *id) {
     comp_def *nd = realloc(c->defs, (size_t)(cap ? cap * 2 : 4) * sizeof *nd);
     if (!nd) {
       comp_def_clear(d);
-      cp_oom(p, id);
+      comp_text_oom(p, id);
       return UINT32_MAX;
     }
     c->defs = nd;
@@ -233,23 +227,25 @@ uint32_t cp_emit_def(cp *p, comp_def *d, const sx_node *id) {
   comp_sort sort = comp_def_sort(d);
   uint32_t idx = s->count[sort];
   if (d->kind != COMP_DEF_START) { /* start: the caller binds results */
-    idx = cp_bind(p, sort, id);
+    idx = comp_text_bind(p, sort, id);
     if (idx == UINT32_MAX) {
       comp_def_clear(d);
       return UINT32_MAX;
     }
   }
-  if (!d->id && id) d->id = cp_id_copy(id);
+  if (!d->id && id) d->id = comp_text_id_copy(id);
   c->defs[c->ndefs++] = *d;
   memset(d, 0, sizeof *d);
   return idx;
 }
 
-uint32_t cp_emit_decl(cp *p, comp_decl *d, const sx_node *id) {
-  cp_scope *s = p->cur;
+uint32_t comp_text_emit_decl(comp_text_parser *p, comp_decl *d,
+                             const sx_node *id) {
+  comp_text_scope *s = p->cur;
   comp_type *t = s->type;
-  if (cp_failed(p) || !t) {
-    if (!cp_failed(p)) sx_error(p->err, id, "internal: not a type scope");
+  if (comp_text_failed(p) || !t) {
+    if (!comp_text_failed(p))
+      sx_error(p->err, id, "internal: not a type scope");
     comp_decl_clear(d);
     return UINT32_MAX;
   }
@@ -258,24 +254,24 @@ uint32_t cp_emit_decl(cp *p, comp_decl *d, const sx_node *id) {
     comp_decl *nd = realloc(t->decls, (size_t)(n ? n * 2 : 4) * sizeof *nd);
     if (!nd) {
       comp_decl_clear(d);
-      cp_oom(p, id);
+      comp_text_oom(p, id);
       return UINT32_MAX;
     }
     t->decls = nd;
   }
-  uint32_t idx = cp_bind(p, comp_decl_sort(d), id);
+  uint32_t idx = comp_text_bind(p, comp_decl_sort(d), id);
   if (idx == UINT32_MAX) {
     comp_decl_clear(d);
     return UINT32_MAX;
   }
-  if (!d->id && id) d->id = cp_id_copy(id);
+  if (!d->id && id) d->id = comp_text_id_copy(id);
   t->decls[t->ndecls++] = *d;
   memset(d, 0, sizeof *d);
   return idx;
 }
 
-uint32_t cp_emit_core_decl(cp *p, comp_core_decl *d, comp_sort sort,
-                           const sx_node *id) {
+uint32_t comp_text_emit_core_decl(comp_text_parser *p, comp_core_decl *d,
+                                  comp_sort sort, const sx_node *id) {
   comp_core_type *t = p->cur->mtype;
   uint32_t n = t->ndecls;
   if ((n & (n - 1)) == 0) {
@@ -283,12 +279,12 @@ uint32_t cp_emit_core_decl(cp *p, comp_core_decl *d, comp_sort sort,
         realloc(t->decls, (size_t)(n ? n * 2 : 4) * sizeof *nd);
     if (!nd) {
       comp_core_decl_clear(d);
-      cp_oom(p, id);
+      comp_text_oom(p, id);
       return UINT32_MAX;
     }
     t->decls = nd;
   }
-  uint32_t idx = sort == COMP_NSORTS ? 0 : cp_bind(p, sort, id);
+  uint32_t idx = sort == COMP_NSORTS ? 0 : comp_text_bind(p, sort, id);
   if (idx == UINT32_MAX) {
     comp_core_decl_clear(d);
     return UINT32_MAX;
@@ -298,14 +294,14 @@ uint32_t cp_emit_core_decl(cp *p, comp_core_decl *d, comp_sort sort,
   return idx;
 }
 
-uint32_t cp_emit_type(cp *p, comp_type *t, const sx_node *id,
-                      const sx_node *at) {
+uint32_t comp_text_emit_type(comp_text_parser *p, comp_type *t,
+                             const sx_node *id, const sx_node *at) {
   if (p->cur->kind == CP_COMPONENT) {
     comp_def d = {0};
     d.kind = COMP_DEF_TYPE;
-    d.pos = cp_pos(at);
+    d.pos = comp_text_pos(at);
     d.u.type = t;
-    return cp_emit_def(p, &d, id);
+    return comp_text_emit_def(p, &d, id);
   }
   if (p->cur->kind == CP_MODULE_TYPE) {
     comp_type_free(t);
@@ -314,60 +310,60 @@ uint32_t cp_emit_type(cp *p, comp_type *t, const sx_node *id,
   }
   comp_decl d = {0};
   d.kind = COMP_DECL_TYPE;
-  d.pos = cp_pos(at);
+  d.pos = comp_text_pos(at);
   d.type = t;
-  return cp_emit_decl(p, &d, id);
+  return comp_text_emit_decl(p, &d, id);
 }
 
-uint32_t cp_emit_core_type(cp *p, comp_core_type *t, const sx_node *id,
-                           const sx_node *at) {
+uint32_t comp_text_emit_core_type(comp_text_parser *p, comp_core_type *t,
+                                  const sx_node *id, const sx_node *at) {
   switch (p->cur->kind) {
   case CP_COMPONENT: {
     comp_def d = {0};
     d.kind = COMP_DEF_CORE_TYPE;
-    d.pos = cp_pos(at);
+    d.pos = comp_text_pos(at);
     d.u.core_type = t;
-    return cp_emit_def(p, &d, id);
+    return comp_text_emit_def(p, &d, id);
   }
   case CP_COMPONENT_TYPE:
   case CP_INSTANCE_TYPE: {
     comp_decl d = {0};
     d.kind = COMP_DECL_CORE_TYPE;
-    d.pos = cp_pos(at);
+    d.pos = comp_text_pos(at);
     d.core_type = t;
-    return cp_emit_decl(p, &d, id);
+    return comp_text_emit_decl(p, &d, id);
   }
   case CP_MODULE_TYPE: {
     comp_core_decl d = {0};
     d.kind = COMP_CORE_DECL_TYPE;
-    d.pos = cp_pos(at);
+    d.pos = comp_text_pos(at);
     d.type = t;
-    return cp_emit_core_decl(p, &d, COMP_SORT_CORE_TYPE, id);
+    return comp_text_emit_core_decl(p, &d, COMP_SORT_CORE_TYPE, id);
   }
   }
   comp_core_type_free(t);
   return UINT32_MAX;
 }
 
-uint32_t cp_emit_alias(cp *p, comp_alias *a, const sx_node *id,
-                       const sx_node *at) {
+uint32_t comp_text_emit_alias(comp_text_parser *p, comp_alias *a,
+                              const sx_node *id, const sx_node *at) {
   switch (p->cur->kind) {
   case CP_COMPONENT: {
     comp_def d = {0};
     d.kind = COMP_DEF_ALIAS;
-    d.pos = cp_pos(at);
+    d.pos = comp_text_pos(at);
     d.u.alias = *a;
     memset(a, 0, sizeof *a);
-    return cp_emit_def(p, &d, id);
+    return comp_text_emit_def(p, &d, id);
   }
   case CP_COMPONENT_TYPE:
   case CP_INSTANCE_TYPE: {
     comp_decl d = {0};
     d.kind = COMP_DECL_ALIAS;
-    d.pos = cp_pos(at);
+    d.pos = comp_text_pos(at);
     d.alias = *a;
     memset(a, 0, sizeof *a);
-    return cp_emit_decl(p, &d, id);
+    return comp_text_emit_decl(p, &d, id);
   }
   case CP_MODULE_TYPE: {
     /* core:alias ::= (alias outer ct idx (type)) only */
@@ -380,11 +376,11 @@ uint32_t cp_emit_alias(cp *p, comp_alias *a, const sx_node *id,
     }
     comp_core_decl d = {0};
     d.kind = COMP_CORE_DECL_ALIAS;
-    d.pos = cp_pos(at);
+    d.pos = comp_text_pos(at);
     d.outer_count = a->outer_count;
     d.outer_idx = a->outer_idx;
     memset(a, 0, sizeof *a);
-    return cp_emit_core_decl(p, &d, COMP_SORT_CORE_TYPE, id);
+    return comp_text_emit_core_decl(p, &d, COMP_SORT_CORE_TYPE, id);
   }
   }
   return UINT32_MAX;

@@ -11,13 +11,14 @@
 #include <string.h>
 
 #include "text_internal.h"
+#include "../../canon/grow.h"
 
-static bool unexpected(cp *p, const sx_node *n) {
+static bool unexpected(comp_text_parser *p, const sx_node *n) {
   sx_error(p->err, n, "unexpected token");
   return false;
 }
 
-static bool early_end(cp *p, const sx_node *n, const char *what) {
+static bool early_end(comp_text_parser *p, const sx_node *n, const char *what) {
   sx_error(p->err, n, "unexpected end of %s", what);
   return false;
 }
@@ -27,7 +28,7 @@ static const sx_node *opt_id(const sx_node *list, size_t *i) {
   return NULL;
 }
 
-static bool enter(cp *p, const sx_node *n) {
+static bool enter(comp_text_parser *p, const sx_node *n) {
   if (++p->depth > CP_MAX_DEPTH) {
     sx_error(p->err, n, "nesting too deep");
     return false;
@@ -58,47 +59,49 @@ static bool prim(const sx_node *n, canon_kind *out) {
   return false;
 }
 
-bool cp_is_typeuse(const sx_node *n) {
-  if (!sx_is_form(n, "type") || n->n < 2 || !cp_is_idx(n->items[1]))
+bool comp_text_is_typeuse(const sx_node *n) {
+  if (!sx_is_form(n, "type") || n->n < 2 || !comp_text_is_idx(n->items[1]))
     return false;
   for (size_t i = 2; i < n->n; i++)
     if (n->items[i]->kind != SX_STRING) return false;
   return true;
 }
 
-static bool defvaltype(cp *p, const sx_node *n, comp_defvaltype *out);
+static bool defvaltype(comp_text_parser *p, const sx_node *n,
+                       comp_defvaltype *out);
 
-bool cp_valtype(cp *p, const sx_node *n, comp_valtype *out) {
+bool comp_text_valtype(comp_text_parser *p, const sx_node *n,
+                       comp_valtype *out) {
   memset(out, 0, sizeof *out);
   if (prim(n, &out->prim)) return true;
-  if (cp_is_idx(n)) {
+  if (comp_text_is_idx(n)) {
     out->is_index = true;
-    return cp_resolve(p, COMP_SORT_TYPE, n, &out->idx);
+    return comp_text_resolve(p, COMP_SORT_TYPE, n, &out->idx);
   }
   if (!sx_is_list(n)) return unexpected(p, n);
   comp_type *t = comp_type_new(COMP_TYPE_VAL);
-  if (!t) return cp_oom(p, n);
-  t->pos = cp_pos(n);
+  if (!t) return comp_text_oom(p, n);
+  t->pos = comp_text_pos(n);
   if (!defvaltype(p, n, &t->val)) {
     comp_type_free(t);
     return false;
   }
   out->is_index = true;
-  out->idx = cp_emit_type(p, t, NULL, n);
+  out->idx = comp_text_emit_type(p, t, NULL, n);
   return out->idx != UINT32_MAX;
 }
 
 /* Appends a field to *arr. */
-static comp_field *add_field(cp *p, comp_field **arr, uint32_t *n,
+static comp_field *add_field(comp_field **arr, uint32_t *n,
                              uint32_t *cap, const sx_node *at) {
-  if (!cp_grow(p, (void **)arr, *n, cap, sizeof **arr)) return NULL;
+  CANON_GROW(*arr, *n, *cap, 4);
   comp_field *f = &(*arr)[(*n)++];
   memset(f, 0, sizeof *f);
-  f->pos = cp_pos(at);
+  f->pos = comp_text_pos(at);
   return f;
 }
 
-static bool u32_lit(cp *p, const sx_node *n, uint32_t *out) {
+static bool u32_lit(comp_text_parser *p, const sx_node *n, uint32_t *out) {
   uint64_t v;
   if (!n || n->kind != SX_NUMBER || !sx_uint(n, 32, &v)) {
     sx_error(p->err, n, "malformed u32 literal");
@@ -108,7 +111,8 @@ static bool u32_lit(cp *p, const sx_node *n, uint32_t *out) {
   return true;
 }
 
-static bool defvaltype_body(cp *p, const sx_node *n, comp_defvaltype *out) {
+static bool defvaltype_body(comp_text_parser *p, const sx_node *n,
+                            comp_defvaltype *out) {
   const sx_node *h = n->items[0];
   size_t m = n->n;
   uint32_t cap = 0;
@@ -121,11 +125,11 @@ static bool defvaltype_body(cp *p, const sx_node *n, comp_defvaltype *out) {
       if (c->n < 2 || (rec ? c->n != 3 : c->n > 3))
         return c->n < 2 ? early_end(p, c, rec ? "field" : "case")
                         : unexpected(p, c->items[c->n - 1]);
-      comp_field *f = add_field(p, &out->fields, &out->nfields, &cap, c);
-      if (!f || !cp_name(p, c->items[1], &f->label)) return false;
+      comp_field *f = add_field(&out->fields, &out->nfields, &cap, c);
+      if (!f || !comp_text_name(p, c->items[1], &f->label)) return false;
       if (c->n == 3) {
         f->has_type = true;
-        if (!cp_valtype(p, c->items[2], &f->type)) return false;
+        if (!comp_text_valtype(p, c->items[2], &f->type)) return false;
       }
     }
     return true;
@@ -133,20 +137,20 @@ static bool defvaltype_body(cp *p, const sx_node *n, comp_defvaltype *out) {
   if (sx_atom_eq(h, "tuple")) {
     out->kind = CANON_TUPLE;
     for (size_t i = 1; i < m; i++) {
-      comp_field *f = add_field(p, &out->fields, &out->nfields, &cap,
+      comp_field *f = add_field(&out->fields, &out->nfields, &cap,
                                 n->items[i]);
       if (!f) return false;
       f->has_type = true;
-      if (!cp_valtype(p, n->items[i], &f->type)) return false;
+      if (!comp_text_valtype(p, n->items[i], &f->type)) return false;
     }
     return true;
   }
   if (sx_atom_eq(h, "flags") || sx_atom_eq(h, "enum")) {
     out->kind = sx_atom_eq(h, "flags") ? CANON_FLAGS : CANON_ENUM;
     for (size_t i = 1; i < m; i++) {
-      comp_field *f = add_field(p, &out->fields, &out->nfields, &cap,
+      comp_field *f = add_field(&out->fields, &out->nfields, &cap,
                                 n->items[i]);
-      if (!f || !cp_name(p, n->items[i], &f->label)) return false;
+      if (!f || !comp_text_name(p, n->items[i], &f->label)) return false;
     }
     return true;
   }
@@ -155,7 +159,7 @@ static bool defvaltype_body(cp *p, const sx_node *n, comp_defvaltype *out) {
     if (m < 2) return early_end(p, n, "list");
     if (m > 3) return unexpected(p, n->items[3]);
     out->has_a = true;
-    if (!cp_valtype(p, n->items[1], &out->a)) return false;
+    if (!comp_text_valtype(p, n->items[1], &out->a)) return false;
     if (m == 3) {
       out->fixed = true;
       return u32_lit(p, n->items[2], &out->length);
@@ -167,21 +171,21 @@ static bool defvaltype_body(cp *p, const sx_node *n, comp_defvaltype *out) {
     if (m != 2) return m < 2 ? early_end(p, n, "option")
                              : unexpected(p, n->items[2]);
     out->has_a = true;
-    return cp_valtype(p, n->items[1], &out->a);
+    return comp_text_valtype(p, n->items[1], &out->a);
   }
   if (sx_atom_eq(h, "result")) {
     out->kind = CANON_RESULT;
     size_t i = 1;
     if (i < m && !sx_is_form(n->items[i], "error")) {
       out->has_a = true;
-      if (!cp_valtype(p, n->items[i++], &out->a)) return false;
+      if (!comp_text_valtype(p, n->items[i++], &out->a)) return false;
     }
     if (i < m && sx_is_form(n->items[i], "error")) {
       const sx_node *e = n->items[i++];
       if (e->n != 2) return e->n < 2 ? early_end(p, e, "error")
                                      : unexpected(p, e->items[2]);
       out->has_b = true;
-      if (!cp_valtype(p, e->items[1], &out->b)) return false;
+      if (!comp_text_valtype(p, e->items[1], &out->b)) return false;
     }
     if (i < m) return unexpected(p, n->items[i]);
     return true;
@@ -191,28 +195,29 @@ static bool defvaltype_body(cp *p, const sx_node *n, comp_defvaltype *out) {
     if (m != 3) return m < 3 ? early_end(p, n, "map")
                              : unexpected(p, n->items[3]);
     out->has_a = out->has_b = true;
-    return cp_valtype(p, n->items[1], &out->a) &&
-           cp_valtype(p, n->items[2], &out->b);
+    return comp_text_valtype(p, n->items[1], &out->a) &&
+           comp_text_valtype(p, n->items[2], &out->b);
   }
   if (sx_atom_eq(h, "own") || sx_atom_eq(h, "borrow")) {
     out->kind = sx_atom_eq(h, "own") ? CANON_OWN : CANON_BORROW;
     if (m != 2) return m < 2 ? early_end(p, n, "handle type")
                              : unexpected(p, n->items[2]);
-    return cp_resolve(p, COMP_SORT_TYPE, n->items[1], &out->idx);
+    return comp_text_resolve(p, COMP_SORT_TYPE, n->items[1], &out->idx);
   }
   if (sx_atom_eq(h, "stream") || sx_atom_eq(h, "future")) {
     out->kind = sx_atom_eq(h, "stream") ? CANON_STREAM : CANON_FUTURE;
     if (m > 2) return unexpected(p, n->items[2]);
     if (m == 2) {
       out->has_a = true;
-      return cp_valtype(p, n->items[1], &out->a);
+      return comp_text_valtype(p, n->items[1], &out->a);
     }
     return true;
   }
   return unexpected(p, h);
 }
 
-static bool defvaltype(cp *p, const sx_node *n, comp_defvaltype *out) {
+static bool defvaltype(comp_text_parser *p, const sx_node *n,
+                       comp_defvaltype *out) {
   if (prim(n, &out->kind)) return true;
   if (!sx_is_list(n) || n->n == 0 || n->items[0]->kind != SX_KEYWORD)
     return unexpected(p, n);
@@ -227,13 +232,14 @@ static bool defvaltype(cp *p, const sx_node *n, comp_defvaltype *out) {
 
 /* ---- function, resource, component and instance types --------------------- */
 
-comp_type *cp_functype(cp *p, const sx_node *l, size_t i, size_t end) {
+comp_type *comp_text_functype(comp_text_parser *p, const sx_node *l, size_t i,
+                              size_t end) {
   comp_type *t = comp_type_new(COMP_TYPE_FUNC);
   if (!t) {
-    cp_oom(p, l);
+    comp_text_oom(p, l);
     return NULL;
   }
-  t->pos = cp_pos(l);
+  t->pos = comp_text_pos(l);
   comp_functype *ft = &t->func;
   uint32_t cap = 0;
   if (i < end && sx_is_keyword(l->items[i], "async")) {
@@ -247,10 +253,10 @@ comp_type *cp_functype(cp *p, const sx_node *l, size_t i, size_t end) {
       else unexpected(p, pa->items[3]);
       goto fail;
     }
-    comp_field *f = add_field(p, &ft->params, &ft->nparams, &cap, pa);
-    if (!f || !cp_name(p, pa->items[1], &f->label)) goto fail;
+    comp_field *f = add_field(&ft->params, &ft->nparams, &cap, pa);
+    if (!f || !comp_text_name(p, pa->items[1], &f->label)) goto fail;
     f->has_type = true;
-    if (!cp_valtype(p, pa->items[2], &f->type)) goto fail;
+    if (!comp_text_valtype(p, pa->items[2], &f->type)) goto fail;
   }
   if (i < end && sx_is_form(l->items[i], "result")) {
     const sx_node *r = l->items[i++];
@@ -260,7 +266,7 @@ comp_type *cp_functype(cp *p, const sx_node *l, size_t i, size_t end) {
       goto fail;
     }
     ft->has_result = true;
-    if (!cp_valtype(p, r->items[1], &ft->result)) goto fail;
+    if (!comp_text_valtype(p, r->items[1], &ft->result)) goto fail;
   }
   if (i < end) {
     unexpected(p, l->items[i]);
@@ -273,24 +279,25 @@ fail:
 }
 
 /* core-prefix(<core:funcidx>) */
-static bool core_funcidx(cp *p, const sx_node *n, uint32_t *out) {
-  return cp_idx(p, n, COMP_SORT_CORE_FUNC, false, out);
+static bool core_funcidx(comp_text_parser *p, const sx_node *n, uint32_t *out) {
+  return comp_text_idx(p, n, COMP_SORT_CORE_FUNC, false, out);
 }
 
-static comp_type *resourcetype(cp *p, const sx_node *n) {
+static comp_type *resourcetype(comp_text_parser *p, const sx_node *n) {
   comp_type *t = comp_type_new(COMP_TYPE_RESOURCE);
   if (!t) {
-    cp_oom(p, n);
+    comp_text_oom(p, n);
     return NULL;
   }
-  t->pos = cp_pos(n);
+  t->pos = comp_text_pos(n);
   size_t i = 1;
   if (i >= n->n || !sx_is_form(n->items[i], "rep") || n->items[i]->n != 2) {
     if (i < n->n) unexpected(p, n->items[i]);
     else early_end(p, n, "resource: expected (rep ...)");
     goto fail;
   }
-  if (!cp_core_valtype(p, n->items[i]->items[1], &t->resource.rep)) goto fail;
+  if (!comp_text_core_valtype(p, n->items[i]->items[1], &t->resource.rep))
+    goto fail;
   i++;
   if (i < n->n && sx_is_form(n->items[i], "dtor")) {
     const sx_node *d = n->items[i++];
@@ -311,8 +318,9 @@ fail:
   return NULL;
 }
 
-comp_type *cp_decltype(cp *p, comp_typekind kind, const sx_node *l,
-                       size_t start, const sx_node *scope_id) {
+comp_type *comp_text_decltype(comp_text_parser *p, comp_typekind kind,
+                              const sx_node *l, size_t start,
+                              const sx_node *scope_id) {
   if (!enter(p, l)) {
     p->depth--;
     return NULL;
@@ -320,35 +328,33 @@ comp_type *cp_decltype(cp *p, comp_typekind kind, const sx_node *l,
   comp_type *t = comp_type_new(kind);
   if (!t) {
     p->depth--;
-    cp_oom(p, l);
+    comp_text_oom(p, l);
     return NULL;
   }
-  t->pos = cp_pos(l);
-  cp_scope s;
-  cp_scope_init(&s, kind == COMP_TYPE_COMPONENT ? CP_COMPONENT_TYPE
-                                                : CP_INSTANCE_TYPE,
-                scope_id);
+  t->pos = comp_text_pos(l);
+  comp_text_scope s;
+  comp_text_scope_init(
+      &s, kind == COMP_TYPE_COMPONENT ? CP_COMPONENT_TYPE : CP_INSTANCE_TYPE,
+      scope_id);
   s.type = t;
-  cp_push(p, &s);
+  comp_text_push(p, &s);
   bool ok = true;
   for (size_t i = start; ok && i < l->n; i++) {
     const sx_node *d = l->items[i];
     if (sx_is_form(d, "core") && d->n >= 2 && sx_is_keyword(d->items[1], "type"))
-      ok = cp_core_type_field(p, d, 2);
-    else if (sx_is_form(d, "type"))
-      ok = cp_type_field(p, d);
-    else if (sx_is_form(d, "alias"))
-      ok = cp_alias_field(p, d);
+      ok = comp_text_core_type_field(p, d, 2);
+    else if (sx_is_form(d, "type")) ok = comp_text_type_field(p, d);
+    else if (sx_is_form(d, "alias")) ok = comp_text_alias_field(p, d);
     else if (sx_is_form(d, "import") && kind == COMP_TYPE_COMPONENT)
-      ok = cp_import_decl(p, d, false);
-    else if (sx_is_form(d, "export"))
-      ok = cp_import_decl(p, d, true);
+      ok = comp_text_import_decl(p, d, false);
+    else if (sx_is_form(d, "export")) ok = comp_text_import_decl(p, d, true);
     else
       ok = unexpected(p, sx_is_list(d) && d->n ? d->items[0] : d);
-    if (!ok && !cp_failed(p)) sx_error(p->err, d, "malformed declarator");
+    if (!ok && !comp_text_failed(p))
+      sx_error(p->err, d, "malformed declarator");
   }
-  cp_pop(p);
-  cp_scope_fini(&s);
+  comp_text_pop(p);
+  comp_text_scope_fini(&s);
   p->depth--;
   if (!ok) {
     comp_type_free(t);
@@ -357,19 +363,20 @@ comp_type *cp_decltype(cp *p, comp_typekind kind, const sx_node *l,
   return t;
 }
 
-comp_type *cp_deftype(cp *p, const sx_node *n, const sx_node *scope_id) {
-  if (sx_is_form(n, "func")) return cp_functype(p, n, 1, n->n);
+comp_type *comp_text_deftype(comp_text_parser *p, const sx_node *n,
+                             const sx_node *scope_id) {
+  if (sx_is_form(n, "func")) return comp_text_functype(p, n, 1, n->n);
   if (sx_is_form(n, "component"))
-    return cp_decltype(p, COMP_TYPE_COMPONENT, n, 1, scope_id);
+    return comp_text_decltype(p, COMP_TYPE_COMPONENT, n, 1, scope_id);
   if (sx_is_form(n, "instance"))
-    return cp_decltype(p, COMP_TYPE_INSTANCE, n, 1, scope_id);
+    return comp_text_decltype(p, COMP_TYPE_INSTANCE, n, 1, scope_id);
   if (sx_is_form(n, "resource")) return resourcetype(p, n);
   comp_type *t = comp_type_new(COMP_TYPE_VAL);
   if (!t) {
-    cp_oom(p, n);
+    comp_text_oom(p, n);
     return NULL;
   }
-  t->pos = cp_pos(n);
+  t->pos = comp_text_pos(n);
   if (!defvaltype(p, n, &t->val)) {
     comp_type_free(t);
     return NULL;
@@ -378,54 +385,59 @@ comp_type *cp_deftype(cp *p, const sx_node *n, const sx_node *scope_id) {
 }
 
 /* (type $id? (export "n")* deftype) */
-bool cp_type_field(cp *p, const sx_node *f) {
+bool comp_text_type_field(comp_text_parser *p, const sx_node *f) {
   size_t i = 1;
   const sx_node *id = opt_id(f, &i);
   size_t ex = i;
-  if (p->cur->kind == CP_COMPONENT) i = cp_skip_exports(f, i);
+  if (p->cur->kind == CP_COMPONENT) i = comp_text_skip_exports(f, i);
   if (i + 1 != f->n)
     return i < f->n ? unexpected(p, f->items[i + 1]) : early_end(p, f, "type");
-  comp_type *t = cp_deftype(p, f->items[i], id);
+  comp_type *t = comp_text_deftype(p, f->items[i], id);
   if (!t) return false;
-  uint32_t idx = cp_emit_type(p, t, id, f);
+  uint32_t idx = comp_text_emit_type(p, t, id, f);
   if (idx == UINT32_MAX) return false;
-  return cp_inline_exports(p, f, ex, i, COMP_SORT_TYPE, idx);
+  return comp_text_inline_exports(p, f, ex, i, COMP_SORT_TYPE, idx);
 }
 
 /* ---- externtypes ----------------------------------------------------------- */
 
-bool cp_externtype_body(cp *p, comp_sort sort, const sx_node *l, size_t i,
-                        size_t end, comp_externtype *out) {
+bool comp_text_externtype_body(comp_text_parser *p, comp_sort sort,
+                               const sx_node *l, size_t i, size_t end,
+                               comp_externtype *out) {
   memset(out, 0, sizeof *out);
   out->sort = sort;
-  out->pos = cp_pos(l);
-  bool use = i + 1 == end && cp_is_typeuse(l->items[i]);
+  out->pos = comp_text_pos(l);
+  bool use = i + 1 == end && comp_text_is_typeuse(l->items[i]);
   switch (sort) {
   case COMP_SORT_CORE_MODULE: {
-    if (use) return cp_idx(p, l->items[i], COMP_SORT_CORE_TYPE, true, &out->idx);
-    comp_core_type *ct = cp_moduletype(p, l, i, NULL);
+    if (use)
+      return comp_text_idx(p, l->items[i], COMP_SORT_CORE_TYPE, true,
+                           &out->idx);
+    comp_core_type *ct = comp_text_moduletype(p, l, i, NULL);
     if (!ct) return false;
-    out->idx = cp_emit_core_type(p, ct, NULL, l);
+    out->idx = comp_text_emit_core_type(p, ct, NULL, l);
     return out->idx != UINT32_MAX;
   }
   case COMP_SORT_FUNC:
   case COMP_SORT_COMPONENT:
   case COMP_SORT_INSTANCE: {
-    if (use) return cp_idx(p, l->items[i], COMP_SORT_TYPE, false, &out->idx);
+    if (use)
+      return comp_text_idx(p, l->items[i], COMP_SORT_TYPE, false, &out->idx);
     comp_type *t;
     if (sort == COMP_SORT_FUNC) {
-      t = cp_functype(p, l, i, end);
+      t = comp_text_functype(p, l, i, end);
     } else {
       if (end != l->n) {
         unexpected(p, l->items[end]);
         return false;
       }
-      t = cp_decltype(p, sort == COMP_SORT_COMPONENT ? COMP_TYPE_COMPONENT
-                                                     : COMP_TYPE_INSTANCE,
-                      l, i, NULL);
+      t = comp_text_decltype(p,
+                             sort == COMP_SORT_COMPONENT ? COMP_TYPE_COMPONENT
+                                                         : COMP_TYPE_INSTANCE,
+                             l, i, NULL);
     }
     if (!t) return false;
-    out->idx = cp_emit_type(p, t, NULL, l);
+    out->idx = comp_text_emit_type(p, t, NULL, l);
     return out->idx != UINT32_MAX;
   }
   case COMP_SORT_TYPE: {
@@ -434,7 +446,7 @@ bool cp_externtype_body(cp *p, comp_sort sort, const sx_node *l, size_t i,
                      : early_end(p, l, "type: expected a bound");
     const sx_node *b = l->items[i];
     if (sx_is_form(b, "eq") && b->n == 2)
-      return cp_resolve(p, COMP_SORT_TYPE, b->items[1], &out->idx);
+      return comp_text_resolve(p, COMP_SORT_TYPE, b->items[1], &out->idx);
     if (sx_is_form(b, "sub") && b->n == 2 &&
         sx_is_keyword(b->items[1], "resource")) {
       out->sub_resource = true;
@@ -448,9 +460,9 @@ bool cp_externtype_body(cp *p, comp_sort sort, const sx_node *l, size_t i,
                      : early_end(p, l, "value: expected a bound");
     const sx_node *b = l->items[i];
     if (sx_is_form(b, "eq") && b->n == 2)
-      return cp_resolve(p, COMP_SORT_VALUE, b->items[1], &out->idx);
+      return comp_text_resolve(p, COMP_SORT_VALUE, b->items[1], &out->idx);
     out->value_is_type = true;
-    return cp_valtype(p, b, &out->value_type);
+    return comp_text_valtype(p, b, &out->value_type);
   }
   default:
     sx_error(p->err, l, "unexpected token: %s cannot be imported or exported",
@@ -459,45 +471,46 @@ bool cp_externtype_body(cp *p, comp_sort sort, const sx_node *l, size_t i,
   }
 }
 
-bool cp_externtype(cp *p, const sx_node *n, comp_externtype *out,
-                   const sx_node **id_out) {
+bool comp_text_externtype(comp_text_parser *p, const sx_node *n,
+                          comp_externtype *out, const sx_node **id_out) {
   *id_out = NULL;
   if (!sx_is_list(n) || n->n == 0) return unexpected(p, n);
   size_t i = 0;
   comp_sort sort;
-  if (!cp_sort(p, n, &i, false, &sort)) return false;
+  if (!comp_text_sort(p, n, &i, false, &sort)) return false;
   *id_out = opt_id(n, &i);
-  return cp_externtype_body(p, sort, n, i, n->n, out);
+  return comp_text_externtype_body(p, sort, n, i, n->n, out);
 }
 
 /* (import "n" attrs* externtype) / (export "n" attrs* externtype) in a
  * component (imports only) or a component/instance type. */
-bool cp_import_decl(cp *p, const sx_node *f, bool is_export) {
+bool comp_text_import_decl(comp_text_parser *p, const sx_node *f,
+                           bool is_export) {
   size_t i = 1;
   comp_externname name = {0};
   comp_externtype et;
   const sx_node *id = NULL;
-  if (!cp_externname(p, f, &i, &name)) goto fail;
+  if (!comp_text_externname(p, f, &i, &name)) goto fail;
   if (i + 1 != f->n) {
     if (i < f->n) unexpected(p, f->items[i + 1]);
     else early_end(p, f, is_export ? "export" : "import");
     goto fail;
   }
-  if (!cp_externtype(p, f->items[i], &et, &id)) goto fail;
+  if (!comp_text_externtype(p, f->items[i], &et, &id)) goto fail;
   if (p->cur->kind == CP_COMPONENT) {
     comp_def d = {0};
     d.kind = COMP_DEF_IMPORT;
-    d.pos = cp_pos(f);
+    d.pos = comp_text_pos(f);
     d.u.import.name = name;
     d.u.import.type = et;
-    return cp_emit_def(p, &d, id) != UINT32_MAX;
+    return comp_text_emit_def(p, &d, id) != UINT32_MAX;
   }
   comp_decl d = {0};
   d.kind = is_export ? COMP_DECL_EXPORT : COMP_DECL_IMPORT;
-  d.pos = cp_pos(f);
+  d.pos = comp_text_pos(f);
   d.name = name;
   d.ext = et;
-  return cp_emit_decl(p, &d, id) != UINT32_MAX;
+  return comp_text_emit_decl(p, &d, id) != UINT32_MAX;
 fail:
   comp_externname_clear(&name);
   return false;
@@ -505,7 +518,8 @@ fail:
 
 /* ---- core types -------------------------------------------------------- */
 
-bool cp_core_valtype(cp *p, const sx_node *n, core_valtype *out) {
+bool comp_text_core_valtype(comp_text_parser *p, const sx_node *n,
+                            core_valtype *out) {
   static const struct {
     const char *kw;
     core_valtype t;
@@ -539,18 +553,18 @@ bool cp_core_valtype(cp *p, const sx_node *n, core_valtype *out) {
   return unexpected(p, n);
 }
 
-static bool add_valtype(cp *p, core_valtype **arr, uint32_t *n,
+static bool add_valtype(comp_text_parser *p, core_valtype **arr, uint32_t *n,
                         core_valtype t) {
   core_valtype *a = realloc(*arr, (size_t)(*n + 1) * sizeof *a);
-  if (!a) return cp_oom(p, NULL);
+  if (!a) return comp_text_oom(p, NULL);
   a[(*n)++] = t;
   *arr = a;
   return true;
 }
 
 /* (param $id? t*)* (result t*)* at items[*i] */
-static bool core_params_results(cp *p, const sx_node *l, size_t *i,
-                                core_functype *ft) {
+static bool core_params_results(comp_text_parser *p, const sx_node *l,
+                                size_t *i, core_functype *ft) {
   for (; *i < l->n && sx_is_form(l->items[*i], "param"); (*i)++) {
     const sx_node *pa = l->items[*i];
     size_t j = 1;
@@ -560,7 +574,7 @@ static bool core_params_results(cp *p, const sx_node *l, size_t *i,
     }
     for (; j < pa->n; j++) {
       core_valtype t;
-      if (!cp_core_valtype(p, pa->items[j], &t) ||
+      if (!comp_text_core_valtype(p, pa->items[j], &t) ||
           !add_valtype(p, &ft->params, &ft->nparams, t))
         return false;
     }
@@ -569,7 +583,7 @@ static bool core_params_results(cp *p, const sx_node *l, size_t *i,
     const sx_node *r = l->items[*i];
     for (size_t j = 1; j < r->n; j++) {
       core_valtype t;
-      if (!cp_core_valtype(p, r->items[j], &t) ||
+      if (!comp_text_core_valtype(p, r->items[j], &t) ||
           !add_valtype(p, &ft->results, &ft->nresults, t))
         return false;
     }
@@ -577,13 +591,14 @@ static bool core_params_results(cp *p, const sx_node *l, size_t *i,
   return true;
 }
 
-static comp_core_type *core_functype_form(cp *p, const sx_node *n) {
+static comp_core_type *core_functype_form(comp_text_parser *p,
+                                          const sx_node *n) {
   comp_core_type *t = comp_core_type_new(COMP_CORE_TYPE_FUNC);
   if (!t) {
-    cp_oom(p, n);
+    comp_text_oom(p, n);
     return NULL;
   }
-  t->pos = cp_pos(n);
+  t->pos = comp_text_pos(n);
   size_t i = 1;
   if (!core_params_results(p, n, &i, &t->func) ||
       (i < n->n && !unexpected(p, n->items[i]))) {
@@ -593,9 +608,10 @@ static comp_core_type *core_functype_form(cp *p, const sx_node *n) {
   return t;
 }
 
-comp_core_type *cp_core_deftype(cp *p, const sx_node *n, const sx_node *id) {
+comp_core_type *comp_text_core_deftype(comp_text_parser *p, const sx_node *n,
+                                       const sx_node *id) {
   if (sx_is_form(n, "func")) return core_functype_form(p, n);
-  if (sx_is_form(n, "module")) return cp_moduletype(p, n, 1, id);
+  if (sx_is_form(n, "module")) return comp_text_moduletype(p, n, 1, id);
   if (sx_is_form(n, "struct") || sx_is_form(n, "array") ||
       sx_is_form(n, "sub") || sx_is_form(n, "rec")) {
     cm_error_at(p->err, CM_UNSUPPORTED, n->file, n->line, n->col,
@@ -608,23 +624,25 @@ comp_core_type *cp_core_deftype(cp *p, const sx_node *n, const sx_node *id) {
 
 /* (core type $id? coredeftype) at items[start] = $id or the type; in a
  * module type also `(type $id? ...)`. */
-bool cp_core_type_field(cp *p, const sx_node *f, size_t start) {
+bool comp_text_core_type_field(comp_text_parser *p, const sx_node *f,
+                               size_t start) {
   size_t i = start;
   const sx_node *id = opt_id(f, &i);
   if (i + 1 != f->n)
     return i < f->n ? unexpected(p, f->items[i + 1])
                     : early_end(p, f, "core type");
-  comp_core_type *t = cp_core_deftype(p, f->items[i], id);
+  comp_core_type *t = comp_text_core_deftype(p, f->items[i], id);
   if (!t) return false;
-  return cp_emit_core_type(p, t, id, f) != UINT32_MAX;
+  return comp_text_emit_core_type(p, t, id, f) != UINT32_MAX;
 }
 
 /* The core type index of the first function type of the current module
  * type equal to ft: 1 (and *out), 0 if none, -1 when out of memory.  The
  * declarations are indexed as they come, so each lookup is O(1) (a scan
  * per inline type use was quadratic in the number of types). */
-static int find_functype(cp *p, const core_functype *ft, uint32_t *out) {
-  cp_scope *s = p->cur;
+static int find_functype(comp_text_parser *p, const core_functype *ft,
+                         uint32_t *out) {
+  comp_text_scope *s = p->cur;
   const comp_core_type *mt = s->mtype;
   for (; s->decls_indexed < mt->ndecls; s->decls_indexed++) {
     const comp_core_decl *d = &mt->decls[s->decls_indexed];
@@ -634,11 +652,8 @@ static int find_functype(cp *p, const core_functype *ft, uint32_t *out) {
     if (d->type->kind != COMP_CORE_TYPE_FUNC) continue;
     size_t len;
     char *k = core_functype_key(&d->type->func, &len);
-    if (!k || !cp_grow(p, (void **)&s->fkeys, s->nfkeys, &s->capfkeys,
-                       sizeof *s->fkeys)) {
-      free(k);
-      return -1;
-    }
+    if (!k) return -1;
+    CANON_GROW(s->fkeys, s->nfkeys, s->capfkeys, 4);
     s->fkeys[s->nfkeys++] = k;
     if (cm_nameset_add(&s->ftypes, k, len, 0, &idx) == CM_NAMESET_OOM)
       return -1;
@@ -655,11 +670,13 @@ static int find_functype(cp *p, const core_functype *ft, uint32_t *out) {
  * An inline signature reuses the first identical func type declared so far
  * in this module type, else declares a new one just before its user (as
  * the core text format's rule, applied in declaration order). */
-static bool core_typeuse(cp *p, const sx_node *l, size_t i, uint32_t *out) {
+static bool core_typeuse(comp_text_parser *p, const sx_node *l, size_t i,
+                         uint32_t *out) {
   if (i < l->n && sx_is_form(l->items[i], "type")) {
     const sx_node *tu = l->items[i];
     if (tu->n != 2) return unexpected(p, tu);
-    if (!cp_resolve(p, COMP_SORT_CORE_TYPE, tu->items[1], out)) return false;
+    if (!comp_text_resolve(p, COMP_SORT_CORE_TYPE, tu->items[1], out))
+      return false;
     /* an inline signature next to (type i) only restates it */
     i++;
     core_functype ft = {0};
@@ -670,8 +687,8 @@ static bool core_typeuse(cp *p, const sx_node *l, size_t i, uint32_t *out) {
     return i < l->n ? unexpected(p, l->items[i]) : true;
   }
   comp_core_type *t = comp_core_type_new(COMP_CORE_TYPE_FUNC);
-  if (!t) return cp_oom(p, l);
-  t->pos = cp_pos(l);
+  if (!t) return comp_text_oom(p, l);
+  t->pos = comp_text_pos(l);
   if (!core_params_results(p, l, &i, &t->func) ||
       (i < l->n && !unexpected(p, l->items[i]))) {
     comp_core_type_free(t);
@@ -680,17 +697,18 @@ static bool core_typeuse(cp *p, const sx_node *l, size_t i, uint32_t *out) {
   int found = find_functype(p, &t->func, out);
   if (found < 0) {
     comp_core_type_free(t);
-    return cp_oom(p, l);
+    return comp_text_oom(p, l);
   }
   if (found) {
     comp_core_type_free(t);
     return true;
   }
-  *out = cp_emit_core_type(p, t, NULL, l);
+  *out = comp_text_emit_core_type(p, t, NULL, l);
   return *out != UINT32_MAX;
 }
 
-static bool limits(cp *p, const sx_node *l, size_t *i, core_limits *lim) {
+static bool limits(comp_text_parser *p, const sx_node *l, size_t *i,
+                   core_limits *lim) {
   if (*i < l->n && sx_is_keyword(l->items[*i], "i64")) {
     lim->is64 = true;
     (*i)++;
@@ -717,7 +735,8 @@ static bool limits(cp *p, const sx_node *l, size_t *i, core_limits *lim) {
 
 /* A core externtype (func|table|memory|global|tag $id? ...) of a module
  * type import or export. */
-static bool core_externtype(cp *p, const sx_node *n, core_import *out) {
+static bool core_externtype(comp_text_parser *p, const sx_node *n,
+                            core_import *out) {
   if (!sx_is_list(n) || n->n == 0) return unexpected(p, n);
   const sx_node *h = n->items[0];
   size_t i = 1;
@@ -734,7 +753,7 @@ static bool core_externtype(cp *p, const sx_node *n, core_import *out) {
     if (i + 1 != n->n)
       return i < n->n ? unexpected(p, n->items[i + 1])
                       : early_end(p, n, "table type");
-    return cp_core_valtype(p, n->items[i], &out->desc.table.elem);
+    return comp_text_core_valtype(p, n->items[i], &out->desc.table.elem);
   }
   if (sx_atom_eq(h, "memory")) {
     out->kind = CORE_EXTERN_MEMORY;
@@ -756,43 +775,43 @@ static bool core_externtype(cp *p, const sx_node *n, core_import *out) {
       out->desc.global.mut = true;
       g = g->items[1];
     }
-    return cp_core_valtype(p, g, &out->desc.global.type);
+    return comp_text_core_valtype(p, g, &out->desc.global.type);
   }
   return unexpected(p, h);
 }
 
-static bool module_decl(cp *p, const sx_node *d) {
-  if (sx_is_form(d, "type")) return cp_core_type_field(p, d, 1);
-  if (sx_is_form(d, "alias")) return cp_alias_field(p, d);
+static bool module_decl(comp_text_parser *p, const sx_node *d) {
+  if (sx_is_form(d, "type")) return comp_text_core_type_field(p, d, 1);
+  if (sx_is_form(d, "alias")) return comp_text_alias_field(p, d);
   bool imp = sx_is_form(d, "import");
   if (!imp && !sx_is_form(d, "export"))
     return unexpected(p, sx_is_list(d) && d->n ? d->items[0] : d);
   comp_core_decl cd = {0};
   cd.kind = imp ? COMP_CORE_DECL_IMPORT : COMP_CORE_DECL_EXPORT;
-  cd.pos = cp_pos(d);
+  cd.pos = comp_text_pos(d);
   size_t need = imp ? 4 : 3;
   bool ok = d->n == need;
   if (!ok) {
     if (d->n < need) early_end(p, d, imp ? "import" : "export");
     else unexpected(p, d->items[need]);
   }
-  if (ok && imp) ok = cp_name(p, d->items[1], &cd.import.module);
+  if (ok && imp) ok = comp_text_name(p, d->items[1], &cd.import.module);
   if (ok && !imp) {
     cd.import.module.s = calloc(1, 1);
-    ok = cd.import.module.s || cp_oom(p, d);
+    ok = cd.import.module.s || comp_text_oom(p, d);
   }
-  ok = ok && cp_name(p, d->items[need - 2], &cd.import.name) &&
+  ok = ok && comp_text_name(p, d->items[need - 2], &cd.import.name) &&
        core_externtype(p, d->items[need - 1], &cd.import);
   if (!ok) {
     comp_core_decl_clear(&cd);
     return false;
   }
   /* imports and exports add to no index space a module type can use */
-  return cp_emit_core_decl(p, &cd, COMP_NSORTS, NULL) != UINT32_MAX;
+  return comp_text_emit_core_decl(p, &cd, COMP_NSORTS, NULL) != UINT32_MAX;
 }
 
-comp_core_type *cp_moduletype(cp *p, const sx_node *l, size_t start,
-                              const sx_node *scope_id) {
+comp_core_type *comp_text_moduletype(comp_text_parser *p, const sx_node *l,
+                                     size_t start, const sx_node *scope_id) {
   if (!enter(p, l)) {
     p->depth--;
     return NULL;
@@ -800,18 +819,18 @@ comp_core_type *cp_moduletype(cp *p, const sx_node *l, size_t start,
   comp_core_type *t = comp_core_type_new(COMP_CORE_TYPE_MODULE);
   if (!t) {
     p->depth--;
-    cp_oom(p, l);
+    comp_text_oom(p, l);
     return NULL;
   }
-  t->pos = cp_pos(l);
-  cp_scope s;
-  cp_scope_init(&s, CP_MODULE_TYPE, scope_id);
+  t->pos = comp_text_pos(l);
+  comp_text_scope s;
+  comp_text_scope_init(&s, CP_MODULE_TYPE, scope_id);
   s.mtype = t;
-  cp_push(p, &s);
+  comp_text_push(p, &s);
   bool ok = true;
   for (size_t i = start; ok && i < l->n; i++) ok = module_decl(p, l->items[i]);
-  cp_pop(p);
-  cp_scope_fini(&s);
+  comp_text_pop(p);
+  comp_text_scope_fini(&s);
   p->depth--;
   if (!ok) {
     comp_core_type_free(t);

@@ -11,31 +11,25 @@
 
 #include "../core/validate.h"
 #include "validate_priv.h"
-#include "../util/oom.h"
+#include "../../canon/grow.h"
 
 /* ---- storage ------------------------------------------------------------ */
 
-void *v_alloc(vctx *v, size_t n) {
-  if (v->nblocks == v->capblocks) {
-    uint32_t cap = v->capblocks ? 2 * v->capblocks : 64;
-    void **b = realloc(v->blocks, cap * sizeof *b);
-    if (!b) cm_out_of_memory();
-    v->blocks = b;
-    v->capblocks = cap;
-  }
-  void *p = calloc(1, n ? n : 1);
-  if (!p) cm_out_of_memory();
+void *comp_valid_alloc(comp_valid_ctx *v, size_t n) {
+  CANON_GROW(v->blocks, v->nblocks, v->capblocks, 64);
+  void *p = canon_xcalloc(1, n);
   v->blocks[v->nblocks++] = p;
   return p;
 }
 
-char *v_strdup(vctx *v, const char *s, size_t n) {
-  char *p = v_alloc(v, n + 1);
+char *comp_valid_strdup(comp_valid_ctx *v, const char *s, size_t n) {
+  char *p = comp_valid_alloc(v, n + 1);
   memcpy(p, s, n);
   return p;
 }
 
-bool v_fail(vctx *v, const comp_pos *pos, const char *fmt, ...) {
+bool comp_valid_fail(comp_valid_ctx *v, const comp_pos *pos, const char *fmt,
+                     ...) {
   if (v->failed) return false;
   v->failed = true;
   char buf[sizeof v->err->msg];
@@ -52,18 +46,19 @@ bool v_fail(vctx *v, const comp_pos *pos, const char *fmt, ...) {
   return false;
 }
 
-static void grow(vctx *v, void **p, uint32_t *cap, uint32_t n, size_t elem) {
+void comp_valid_grow(comp_valid_ctx *v, void **p, uint32_t *cap, uint32_t n,
+                     size_t elem) {
   if (n < *cap) return;
   uint32_t nc = *cap ? 2 * *cap : 8;
-  void *q = v_alloc(v, nc * elem);
+  void *q = comp_valid_alloc(v, nc * elem);
   if (*p) memcpy(q, *p, n * elem);
   *p = q;
   *cap = nc;
 }
 
-vitem *vspace_push(vctx *v, vscope *s, comp_sort sort) {
+vitem *vspace_push(comp_valid_ctx *v, vscope *s, comp_sort sort) {
   vspace *sp = &s->spaces[sort];
-  grow(v, (void **)&sp->v, &sp->cap, sp->n, sizeof *sp->v);
+  comp_valid_grow(v, (void **)&sp->v, &sp->cap, sp->n, sizeof *sp->v);
   vitem *it = &sp->v[sp->n++];
   memset(it, 0, sizeof *it);
   it->ent.sort = sort;
@@ -74,8 +69,8 @@ vitem *vspace_get(vscope *s, comp_sort sort, uint32_t idx) {
   return idx < s->spaces[sort].n ? &s->spaces[sort].v[idx] : NULL;
 }
 
-void vres_list_push(vctx *v, vres_list *l, vres *r) {
-  grow(v, (void **)&l->v, &l->cap, l->n, sizeof *l->v);
+void vres_list_push(comp_valid_ctx *v, vres_list *l, vres *r) {
+  comp_valid_grow(v, (void **)&l->v, &l->cap, l->n, sizeof *l->v);
   l->v[l->n++] = r;
 }
 
@@ -87,13 +82,13 @@ static uint32_t ptr_slot(const void *const *slots, uint32_t cap,
   return i;
 }
 
-void vptrset_add(vctx *v, vptrset *s, const void *p) {
+void vptrset_add(comp_valid_ctx *v, vptrset *s, const void *p) {
   if (vptrset_has(s, p)) return;
-  grow(v, (void **)&s->v, &s->cap, s->n, sizeof *s->v);
+  comp_valid_grow(v, (void **)&s->v, &s->cap, s->n, sizeof *s->v);
   s->v[s->n++] = p;
   if (s->n * 2 >= s->scap) {
     uint32_t cap = s->scap ? 2 * s->scap : 16;
-    const void **slots = v_alloc(v, cap * sizeof *slots);
+    const void **slots = comp_valid_alloc(v, cap * sizeof *slots);
     for (uint32_t i = 0; i < s->n; i++)
       slots[ptr_slot(slots, cap, s->v[i])] = s->v[i];
     s->slots = slots;
@@ -107,9 +102,11 @@ bool vptrset_has(const vptrset *s, const void *p) {
   return s->scap && s->slots[ptr_slot(s->slots, s->scap, p)] == p;
 }
 
-static void *arena_alloc(void *ctx, size_t n) { return v_alloc(ctx, n); }
+static void *arena_alloc(void *ctx, size_t n) {
+  return comp_valid_alloc(ctx, n);
+}
 
-void v_nameset_init(vctx *v, cm_nameset *s, bool fold_case) {
+void comp_valid_nameset_init(comp_valid_ctx *v, cm_nameset *s, bool fold_case) {
   memset(s, 0, sizeof *s);
   s->alloc = arena_alloc;
   s->ctx = v;
@@ -124,21 +121,22 @@ struct vnindex {
 };
 
 /* Below this many entries a scan is as fast as an index.  The sets below
- * take their memory from v_alloc, which never returns NULL, so adding to
- * them cannot fail. */
+ * take their memory from comp_valid_alloc, which never returns NULL, so adding
+ * to them cannot fail. */
 enum { VNINDEX_MIN = 16 };
 
-static vnindex *nindex_new(vctx *v, const void *arr, uint32_t n) {
-  vnindex *x = v_alloc(v, sizeof *x);
+static vnindex *nindex_new(comp_valid_ctx *v, const void *arr, uint32_t n) {
+  vnindex *x = comp_valid_alloc(v, sizeof *x);
   x->arr = arr;
   x->n = n;
-  v_nameset_init(v, &x->modules, false);
-  v_nameset_init(v, &x->names, false);
+  comp_valid_nameset_init(v, &x->modules, false);
+  comp_valid_nameset_init(v, &x->names, false);
   return x;
 }
 
-const vnamed *v_find_named(vctx *v, vnindex **ix, const vnamed *arr,
-                           uint32_t n, const char *name, size_t len) {
+const vnamed *comp_valid_find_named(comp_valid_ctx *v, vnindex **ix,
+                                    const vnamed *arr, uint32_t n,
+                                    const char *name, size_t len) {
   if (n < VNINDEX_MIN) {
     for (uint32_t i = 0; i < n; i++)
       if (strlen(arr[i].name) == len && memcmp(arr[i].name, name, len) == 0)
@@ -157,13 +155,13 @@ const vnamed *v_find_named(vctx *v, vnindex **ix, const vnamed *arr,
   return cm_nameset_find(&(*ix)->names, name, len, 0, &k) ? &arr[k] : NULL;
 }
 
-void v_corenames_init(vctx *v, vcorenames *c) {
-  v_nameset_init(v, &c->modules, false);
-  v_nameset_init(v, &c->names, false);
+void comp_valid_corenames_init(comp_valid_ctx *v, vcorenames *c) {
+  comp_valid_nameset_init(v, &c->modules, false);
+  comp_valid_nameset_init(v, &c->names, false);
 }
 
-bool v_corenames_add(vcorenames *c, const core_name *module,
-                     const core_name *name) {
+bool comp_valid_corenames_add(vcorenames *c, const core_name *module,
+                              const core_name *name) {
   uint32_t tag = c->modules.count, k = 0;
   if (module)
     (void)cm_nameset_add(&c->modules, module->s, module->len, 0, &tag);
@@ -175,9 +173,10 @@ static bool cname_eq(const core_name *a, const core_name *b) {
   return a->len == b->len && memcmp(a->s, b->s, a->len) == 0;
 }
 
-const vcore_named *v_find_core(vctx *v, vnindex **ix, const vcore_named *arr,
-                               uint32_t n, const core_name *module,
-                               const core_name *name) {
+const vcore_named *comp_valid_find_core(comp_valid_ctx *v, vnindex **ix,
+                                        const vcore_named *arr, uint32_t n,
+                                        const core_name *module,
+                                        const core_name *name) {
   if (n < VNINDEX_MIN) {
     for (uint32_t i = 0; i < n; i++)
       if ((!module || cname_eq(&arr[i].module, module)) &&
@@ -204,15 +203,15 @@ const vcore_named *v_find_core(vctx *v, vnindex **ix, const vcore_named *arr,
                                                                      : NULL;
 }
 
-vres *v_new_res(vctx *v, vscope *owner) {
-  vres *r = v_alloc(v, sizeof *r);
+vres *comp_valid_new_res(comp_valid_ctx *v, vscope *owner) {
+  vres *r = comp_valid_alloc(v, sizeof *r);
   r->id = ++v->next_res_id;
   r->owner = owner;
   return r;
 }
 
-const vres_ref *v_new_ref(vctx *v, vres *r) {
-  vres_ref *ref = v_alloc(v, sizeof *ref);
+const vres_ref *comp_valid_new_ref(comp_valid_ctx *v, vres *r) {
+  vres_ref *ref = comp_valid_alloc(v, sizeof *ref);
   ref->res = r;
   return ref;
 }
@@ -238,17 +237,19 @@ static const char *unknown_word(comp_sort sort) {
 /* Worded like the reference validator's "unknown tag 0: tag index out of
  * bounds": the reference tests expect either half ("unknown module",
  * "type index out of bounds", "index out of bounds"). */
-bool v_oob(vctx *v, const comp_pos *pos, comp_sort sort, uint32_t idx) {
-  return v_fail(v, pos, "unknown %s %u: %s index out of bounds",
-                unknown_word(sort), idx, oob_words[sort]);
+bool comp_valid_oob(comp_valid_ctx *v, const comp_pos *pos, comp_sort sort,
+                    uint32_t idx) {
+  return comp_valid_fail(v, pos, "unknown %s %u: %s index out of bounds",
+                         unknown_word(sort), idx, oob_words[sort]);
 }
 
 /* The index of an alias (`alias outer`, the instance of `alias export`)
  * and the sort-index pairs of instantiation arguments and inline instance
  * exports: the same words (the tests expect "index out of bounds", which
  * they contain). */
-bool v_oob_any(vctx *v, const comp_pos *pos, comp_sort sort, uint32_t idx) {
-  return v_oob(v, pos, sort, idx);
+bool comp_valid_oob_any(comp_valid_ctx *v, const comp_pos *pos, comp_sort sort,
+                        uint32_t idx) {
+  return comp_valid_oob(v, pos, sort, idx);
 }
 
 /* ---- core modules and core instances ---------------------------------- */
@@ -283,7 +284,7 @@ static vcore_ext core_ext_of_export(const core_module *m, const core_export *ex)
   return e;
 }
 
-static bool def_core_module(vctx *v, vscope *s, const comp_def *d) {
+static bool def_core_module(comp_valid_ctx *v, vscope *s, const comp_def *d) {
   core_module *m = d->u.core_module;
   if (!m->validated && !core_validate(m, v->err)) {
     /* The core validator knows positions inside the module: a line in the
@@ -303,20 +304,21 @@ static bool def_core_module(vctx *v, vscope *s, const comp_def *d) {
     return false;
   }
   vcorenames seen;
-  v_corenames_init(v, &seen);
+  comp_valid_corenames_init(v, &seen);
   for (uint32_t i = 0; i < m->nimports; i++)
-    if (!v_corenames_add(&seen, &m->imports[i].module, &m->imports[i].name))
-      return v_fail(v, &d->pos, "duplicate import name `%s:%s`",
-                    m->imports[i].module.s, m->imports[i].name.s);
-  vcoremod *mt = v_alloc(v, sizeof *mt);
-  mt->imports = v_alloc(v, m->nimports * sizeof *mt->imports);
+    if (!comp_valid_corenames_add(&seen, &m->imports[i].module,
+                                  &m->imports[i].name))
+      return comp_valid_fail(v, &d->pos, "duplicate import name `%s:%s`",
+                             m->imports[i].module.s, m->imports[i].name.s);
+  vcoremod *mt = comp_valid_alloc(v, sizeof *mt);
+  mt->imports = comp_valid_alloc(v, m->nimports * sizeof *mt->imports);
   for (uint32_t i = 0; i < m->nimports; i++) {
     mt->imports[i].module = m->imports[i].module;
     mt->imports[i].name = m->imports[i].name;
     mt->imports[i].t = core_ext_of_import(m, &m->imports[i]);
   }
   mt->nimports = m->nimports;
-  mt->exports = v_alloc(v, m->nexports * sizeof *mt->exports);
+  mt->exports = comp_valid_alloc(v, m->nexports * sizeof *mt->exports);
   for (uint32_t i = 0; i < m->nexports; i++) {
     mt->exports[i].name = m->exports[i].name;
     mt->exports[i].t = core_ext_of_export(m, &m->exports[i]);
@@ -326,11 +328,11 @@ static bool def_core_module(vctx *v, vscope *s, const comp_def *d) {
   return true;
 }
 
-static const vcore_named *core_find(vctx *v, const vcoremod *t,
+static const vcore_named *core_find(comp_valid_ctx *v, const vcoremod *t,
                                     const core_name *n) {
   /* the index is a cache: logically t does not change */
-  return v_find_core(v, &((vcoremod *)t)->ix_exports, t->exports,
-                     t->nexports, NULL, n);
+  return comp_valid_find_core(v, &((vcoremod *)t)->ix_exports, t->exports,
+                              t->nexports, NULL, n);
 }
 
 static comp_sort core_sort_of(core_externkind k) {
@@ -344,25 +346,26 @@ static comp_sort core_sort_of(core_externkind k) {
   return COMP_SORT_CORE_FUNC;
 }
 
-static bool def_core_instance(vctx *v, vscope *s, const comp_def *d) {
+static bool def_core_instance(comp_valid_ctx *v, vscope *s, const comp_def *d) {
   const comp_core_instance *ci = &d->u.core_instance;
-  vcoremod *it = v_alloc(v, sizeof *it);
+  vcoremod *it = comp_valid_alloc(v, sizeof *it);
   if (ci->instantiate) {
     vitem *mi = vspace_get(s, COMP_SORT_CORE_MODULE, ci->module);
-    if (!mi) return v_oob(v, &d->pos, COMP_SORT_CORE_MODULE, ci->module);
+    if (!mi)
+      return comp_valid_oob(v, &d->pos, COMP_SORT_CORE_MODULE, ci->module);
     const vcoremod *mt = mi->module;
     cm_nameset args; /* argument name -> index in ci->args */
-    v_nameset_init(v, &args, false);
+    comp_valid_nameset_init(v, &args, false);
     for (uint32_t i = 0; i < ci->nargs; i++) {
       const comp_core_arg *a = &ci->args[i];
       if (!vspace_get(s, COMP_SORT_CORE_INSTANCE, a->instance))
-        return v_oob(v, &a->pos, COMP_SORT_CORE_INSTANCE, a->instance);
+        return comp_valid_oob(v, &a->pos, COMP_SORT_CORE_INSTANCE, a->instance);
       uint32_t k = i;
       if (cm_nameset_add(&args, a->name.s, a->name.len, 0, &k) !=
           CM_NAMESET_ADDED)
-        return v_fail(v, &a->pos,
-                      "duplicate module instantiation argument named `%s`",
-                      a->name.s);
+        return comp_valid_fail(
+            v, &a->pos, "duplicate module instantiation argument named `%s`",
+            a->name.s);
     }
     for (uint32_t i = 0; i < mt->nimports; i++) {
       const vcore_named *im = &mt->imports[i];
@@ -372,37 +375,39 @@ static bool def_core_instance(vctx *v, vscope *s, const comp_def *d) {
               ? &ci->args[k]
               : NULL;
       if (!a)
-        return v_fail(v, &d->pos,
-                      "missing module instantiation argument named `%s`",
-                      im->module.s);
+        return comp_valid_fail(
+            v, &d->pos, "missing module instantiation argument named `%s`",
+            im->module.s);
       const vcoremod *arg =
           vspace_get(s, COMP_SORT_CORE_INSTANCE, a->instance)->core_inst;
       const vcore_named *ex = core_find(v, arg, &im->name);
       if (!ex)
-        return v_fail(v, &a->pos,
-                      "module instantiation argument `%s` does not export an "
-                      "item named `%s`",
-                      im->module.s, im->name.s);
+        return comp_valid_fail(
+            v, &a->pos,
+            "module instantiation argument `%s` does not export an "
+            "item named `%s`",
+            im->module.s, im->name.s);
       char msg[400];
-      if (!v_sub_core(v, &ex->t, &im->t, msg, sizeof msg))
-        return v_fail(v, &a->pos,
-                      "type mismatch in export `%s` of module instantiation "
-                      "argument `%s`: %s",
-                      im->name.s, im->module.s, msg);
+      if (!comp_valid_sub_core(v, &ex->t, &im->t, msg, sizeof msg))
+        return comp_valid_fail(
+            v, &a->pos,
+            "type mismatch in export `%s` of module instantiation "
+            "argument `%s`: %s",
+            im->name.s, im->module.s, msg);
     }
     it->exports = mt->exports;
     it->nexports = mt->nexports;
   } else {
-    it->exports = v_alloc(v, ci->nexports * sizeof *it->exports);
+    it->exports = comp_valid_alloc(v, ci->nexports * sizeof *it->exports);
     vcorenames seen;
-    v_corenames_init(v, &seen);
+    comp_valid_corenames_init(v, &seen);
     for (uint32_t i = 0; i < ci->nexports; i++) {
       const comp_core_export *e = &ci->exports[i];
       vitem *x = vspace_get(s, e->item.sort, e->item.idx);
-      if (!x) return v_oob_any(v, &e->pos, e->item.sort, e->item.idx);
-      if (!v_corenames_add(&seen, NULL, &e->name))
-        return v_fail(v, &e->pos, "export name `%s` already defined",
-                      e->name.s);
+      if (!x) return comp_valid_oob_any(v, &e->pos, e->item.sort, e->item.idx);
+      if (!comp_valid_corenames_add(&seen, NULL, &e->name))
+        return comp_valid_fail(v, &e->pos, "export name `%s` already defined",
+                               e->name.s);
       it->exports[i].name = e->name;
       it->exports[i].t = x->core;
     }
@@ -414,11 +419,12 @@ static bool def_core_instance(vctx *v, vscope *s, const comp_def *d) {
 
 /* ---- aliases -------------------------------------------------------------- */
 
-static bool ent_to_item(vctx *v, vscope *s, const vent *e, comp_sort sort,
-                        const comp_pos *pos, const char *name, uint32_t inst) {
+static bool ent_to_item(comp_valid_ctx *v, vscope *s, const vent *e,
+                        comp_sort sort, const comp_pos *pos, const char *name,
+                        uint32_t inst) {
   if (e->sort != sort)
-    return v_fail(v, pos, "export `%s` for instance %u is not a %s", name,
-                  inst, v_sort_word(sort));
+    return comp_valid_fail(v, pos, "export `%s` for instance %u is not a %s",
+                           name, inst, comp_valid_sort_word(sort));
   vitem *it = vspace_push(v, s, sort);
   it->ent = *e;
   if (sort == COMP_SORT_CORE_MODULE) it->module = e->module;
@@ -429,44 +435,48 @@ static bool ent_to_item(vctx *v, vscope *s, const vent *e, comp_sort sort,
  * aliases may not smuggle resources into a concrete component)? */
 static bool type_has_foreign_res(const vtype *t, vscope *s);
 
-bool v_alias(vctx *v, vscope *s, const comp_alias *a, const comp_pos *pos) {
+bool comp_valid_alias(comp_valid_ctx *v, vscope *s, const comp_alias *a,
+                      const comp_pos *pos) {
   switch (a->kind) {
   case COMP_ALIAS_EXPORT: {
     if (s->kind != VS_COMPONENT && a->sort != COMP_SORT_TYPE &&
         a->sort != COMP_SORT_INSTANCE)
-      return v_fail(v, pos, "export aliases in component and instance types "
-                            "may only refer to types or instances");
+      return comp_valid_fail(v, pos,
+                             "export aliases in component and instance types "
+                             "may only refer to types or instances");
     vitem *ii = vspace_get(s, COMP_SORT_INSTANCE, a->instance);
-    if (!ii) return v_oob_any(v, pos, COMP_SORT_INSTANCE, a->instance);
+    if (!ii) return comp_valid_oob_any(v, pos, COMP_SORT_INSTANCE, a->instance);
     const vinst *in = ii->ent.inst;
     /* the index is a cache: logically the instance type does not change */
-    const vnamed *found = v_find_named(v, &((vinst *)in)->ix_exports,
-                                       in->exports, in->nexports, a->name.s,
-                                       a->name.len);
+    const vnamed *found =
+        comp_valid_find_named(v, &((vinst *)in)->ix_exports, in->exports,
+                              in->nexports, a->name.s, a->name.len);
     if (found) {
       vent e = found->t;
       if (e.sort == COMP_SORT_TYPE && e.type->kind == VT_RESOURCE) {
         /* a new name of the same resource */
-        vtype *t = v_alloc(v, sizeof *t);
+        vtype *t = comp_valid_alloc(v, sizeof *t);
         *t = *e.type;
         e.type = t;
       }
       return ent_to_item(v, s, &e, a->sort, pos, a->name.s, a->instance);
     }
-    return v_fail(v, pos, "instance %u has no export named `%s`", a->instance,
-                  a->name.s);
+    return comp_valid_fail(v, pos, "instance %u has no export named `%s`",
+                           a->instance, a->name.s);
   }
   case COMP_ALIAS_CORE_EXPORT: {
     vitem *ii = vspace_get(s, COMP_SORT_CORE_INSTANCE, a->instance);
-    if (!ii) return v_oob_any(v, pos, COMP_SORT_CORE_INSTANCE, a->instance);
+    if (!ii)
+      return comp_valid_oob_any(v, pos, COMP_SORT_CORE_INSTANCE, a->instance);
     const vcore_named *ex = core_find(v, ii->core_inst, &a->name);
     if (!ex)
-      return v_fail(v, pos, "core instance %u has no export named `%s`",
-                    a->instance, a->name.s);
+      return comp_valid_fail(v, pos,
+                             "core instance %u has no export named `%s`",
+                             a->instance, a->name.s);
     if (core_sort_of(ex->t.kind) != a->sort)
-      return v_fail(v, pos, "export `%s` for core instance %u is not a %s",
-                    a->name.s, a->instance,
-                    comp_sort_name(a->sort) + 5 /* skip "core " */);
+      return comp_valid_fail(
+          v, pos, "export `%s` for core instance %u is not a %s", a->name.s,
+          a->instance, comp_sort_name(a->sort) + 5 /* skip "core " */);
     vspace_push(v, s, a->sort)->core = ex->t;
     return true;
   }
@@ -474,18 +484,21 @@ bool v_alias(vctx *v, vscope *s, const comp_alias *a, const comp_pos *pos) {
     vscope *o = s;
     for (uint32_t i = 0; i < a->outer_count && o; i++) o = o->parent;
     if (!o)
-      return v_fail(v, pos, "invalid outer alias count of %u", a->outer_count);
+      return comp_valid_fail(v, pos, "invalid outer alias count of %u",
+                             a->outer_count);
     if (s->kind != VS_COMPONENT && a->sort != COMP_SORT_TYPE &&
         a->sort != COMP_SORT_CORE_TYPE)
-      return v_fail(v, pos, "outer aliases in component and instance types "
-                            "may only refer to types or instances");
+      return comp_valid_fail(v, pos,
+                             "outer aliases in component and instance types "
+                             "may only refer to types or instances");
     if (a->sort != COMP_SORT_TYPE && a->sort != COMP_SORT_CORE_TYPE &&
         a->sort != COMP_SORT_COMPONENT && a->sort != COMP_SORT_CORE_MODULE)
-      return v_fail(v, pos,
-                    "outer aliases may only refer to types, components or "
-                    "core modules");
+      return comp_valid_fail(
+          v, pos,
+          "outer aliases may only refer to types, components or "
+          "core modules");
     vitem *it = vspace_get(o, a->sort, a->outer_idx);
-    if (!it) return v_oob_any(v, pos, a->sort, a->outer_idx);
+    if (!it) return comp_valid_oob_any(v, pos, a->sort, a->outer_idx);
     if (a->sort == COMP_SORT_TYPE && a->outer_count > 0) {
       /* Explainer.md "Alias Definitions": outer aliases of types that
        * refer to resources are only allowed between type scopes. */
@@ -494,9 +507,10 @@ bool v_alias(vctx *v, vscope *s, const comp_alias *a, const comp_pos *pos) {
       for (uint32_t i = 0; i < a->outer_count; i++, q = q->parent)
         if (q->kind == VS_COMPONENT) crosses_component = true;
       if (crosses_component && type_has_foreign_res(it->ent.type, s)) {
-        return v_fail(v, pos,
-                      "cannot alias outer type which transitively refers to "
-                      "resources not defined in the current component");
+        return comp_valid_fail(
+            v, pos,
+            "cannot alias outer type which transitively refers to "
+            "resources not defined in the current component");
       }
     }
     vitem *n = vspace_push(v, s, a->sort);
@@ -640,12 +654,13 @@ static bool type_has_foreign_res(const vtype *t, vscope *s) {
 
 /* ---- components and instances ------------------------------------------ */
 
-static bool validate_scope(vctx *v, vscope *s, comp_component *c);
+static bool validate_scope(comp_valid_ctx *v, vscope *s, comp_component *c);
 static void scope_free(vscope *s) { (void)s; }
 
 /* The component type a scope's imports and exports make. */
-static vcomp *scope_comp_type(vctx *v, vscope *s, const vres_list *created) {
-  vcomp *ct = v_alloc(v, sizeof *ct);
+static vcomp *scope_comp_type(comp_valid_ctx *v, vscope *s,
+                              const vres_list *created) {
+  vcomp *ct = comp_valid_alloc(v, sizeof *ct);
   ct->imports = s->imports;
   ct->nimports = s->nimports;
   ct->exports = s->exports;
@@ -655,8 +670,8 @@ static vcomp *scope_comp_type(vctx *v, vscope *s, const vres_list *created) {
   return ct;
 }
 
-static bool def_component(vctx *v, vscope *s, comp_def *d) {
-  vscope *inner = v_alloc(v, sizeof *inner);
+static bool def_component(comp_valid_ctx *v, vscope *s, comp_def *d) {
+  vscope *inner = comp_valid_alloc(v, sizeof *inner);
   inner->parent = s;
   inner->kind = VS_COMPONENT;
   if (!validate_scope(v, inner, d->u.component)) return false;
@@ -676,15 +691,16 @@ static vent item_ent(vitem *it, comp_sort sort) {
  * against its argument (binding the component's imported resources) and
  * returns the instance type of its exports, with fresh resources for the
  * ones it defines. */
-const vinst *v_instantiate(vctx *v, vscope *s, const vcomp *ct,
-                           const char *const *names, const vent *args,
-                           const comp_pos *const *poss, uint32_t nargs,
-                           const comp_pos *pos) {
+const vinst *comp_valid_instantiate(comp_valid_ctx *v, vscope *s,
+                                    const vcomp *ct, const char *const *names,
+                                    const vent *args,
+                                    const comp_pos *const *poss, uint32_t nargs,
+                                    const comp_pos *pos) {
   vsubst m = {0};
   for (uint32_t i = 0; i < ct->imported.n; i++)
     vsubst_add(v, &m, ct->imported.v[i], NULL);
   cm_nameset byname; /* argument name -> its first index */
-  v_nameset_init(v, &byname, false);
+  comp_valid_nameset_init(v, &byname, false);
   for (uint32_t j = 0; j < nargs; j++) {
     uint32_t k = j;
     (void)cm_nameset_add(&byname, names[j], strlen(names[j]), 0, &k);
@@ -693,52 +709,55 @@ const vinst *v_instantiate(vctx *v, vscope *s, const vcomp *ct,
     const vnamed *im = &ct->imports[i];
     uint32_t j;
     if (!cm_nameset_find(&byname, im->name, strlen(im->name), 0, &j)) {
-      v_fail(v, pos, "missing import named `%s`", im->name);
+      comp_valid_fail(v, pos, "missing import named `%s`", im->name);
       return NULL;
     }
     /* the expected type with what is bound so far */
-    if (!v_sub_ent_bind(v, &args[j], &im->t, &m, poss[j],
-                        "in component instantiation argument",
-                        im->name))
+    if (!comp_valid_sub_ent_bind(v, &args[j], &im->t, &m, poss[j],
+                                 "in component instantiation argument",
+                                 im->name))
       return NULL;
   }
-  vinst *it = v_alloc(v, sizeof *it);
+  vinst *it = comp_valid_alloc(v, sizeof *it);
   vres_list fresh = {0};
-  v_freshen(v, &m, &ct->defined, &fresh);
+  comp_valid_freshen(v, &m, &ct->defined, &fresh);
   for (uint32_t i = 0; i < fresh.n; i++) vres_list_push(v, &s->defined_res, fresh.v[i]);
   it->nexports = ct->nexports;
-  it->exports = v_alloc(v, ct->nexports * sizeof *it->exports);
+  it->exports = comp_valid_alloc(v, ct->nexports * sizeof *it->exports);
   for (uint32_t i = 0; i < ct->nexports; i++) {
     it->exports[i].name = ct->exports[i].name;
-    it->exports[i].t = v_subst_ent(v, &m, &ct->exports[i].t);
+    it->exports[i].t = comp_valid_subst_ent(v, &m, &ct->exports[i].t);
   }
   return it;
 }
 
-static bool def_instance(vctx *v, vscope *s, comp_def *d) {
+static bool def_instance(comp_valid_ctx *v, vscope *s, comp_def *d) {
   const comp_instance *ci = &d->u.instance;
   if (ci->instantiate) {
     vitem *ci_it = vspace_get(s, COMP_SORT_COMPONENT, ci->component);
-    if (!ci_it) return v_oob(v, &d->pos, COMP_SORT_COMPONENT, ci->component);
-    const char **names = v_alloc(v, (ci->nargs + 1) * sizeof *names);
-    vent *args = v_alloc(v, (ci->nargs + 1) * sizeof *args);
-    const comp_pos **poss = v_alloc(v, (ci->nargs + 1) * sizeof *poss);
-    cm_nameset seen; /* names compare ignoring case (v_label_eq) */
-    v_nameset_init(v, &seen, true);
+    if (!ci_it)
+      return comp_valid_oob(v, &d->pos, COMP_SORT_COMPONENT, ci->component);
+    const char **names = comp_valid_alloc(v, (ci->nargs + 1) * sizeof *names);
+    vent *args = comp_valid_alloc(v, (ci->nargs + 1) * sizeof *args);
+    const comp_pos **poss = comp_valid_alloc(v, (ci->nargs + 1) * sizeof *poss);
+    cm_nameset seen; /* names compare ignoring case (comp_valid_label_eq) */
+    comp_valid_nameset_init(v, &seen, true);
     for (uint32_t i = 0; i < ci->nargs; i++) {
       const comp_arg *a = &ci->args[i];
       vitem *x = vspace_get(s, a->item.sort, a->item.idx);
-      if (!x) return v_oob_any(v, &a->pos, a->item.sort, a->item.idx);
+      if (!x) return comp_valid_oob_any(v, &a->pos, a->item.sort, a->item.idx);
       if (comp_sort_is_core(a->item.sort) &&
           a->item.sort != COMP_SORT_CORE_MODULE)
-        return v_fail(v, &a->pos, "invalid instantiation argument sort");
+        return comp_valid_fail(v, &a->pos,
+                               "invalid instantiation argument sort");
       uint32_t j = i;
       if (cm_nameset_add(&seen, a->name.s, strlen(a->name.s), 0, &j) !=
           CM_NAMESET_ADDED)
-        return v_fail(v, &a->pos,
-                      "instantiation argument `%s` conflicts with previous "
-                      "argument `%s`",
-                      a->name.s, ci->args[j].name.s);
+        return comp_valid_fail(
+            v, &a->pos,
+            "instantiation argument `%s` conflicts with previous "
+            "argument `%s`",
+            a->name.s, ci->args[j].name.s);
       names[i] = a->name.s;
       args[i] = item_ent(x, a->item.sort);
       if (a->item.sort == COMP_SORT_CORE_MODULE) {
@@ -747,14 +766,14 @@ static bool def_instance(vctx *v, vscope *s, comp_def *d) {
       if (a->item.sort == COMP_SORT_VALUE) x->consumed = true;
       poss[i] = &a->pos;
     }
-    const vinst *it = v_instantiate(v, s, ci_it->ent.comp, names, args, poss,
-                                    ci->nargs, &d->pos);
+    const vinst *it = comp_valid_instantiate(v, s, ci_it->ent.comp, names, args,
+                                             poss, ci->nargs, &d->pos);
     if (!it) return false;
     vspace_push(v, s, COMP_SORT_INSTANCE)->ent.inst = it;
     return true;
   }
-  vinst *it = v_alloc(v, sizeof *it);
-  it->exports = v_alloc(v, (ci->nexports + 1) * sizeof *it->exports);
+  vinst *it = comp_valid_alloc(v, sizeof *it);
+  it->exports = comp_valid_alloc(v, (ci->nexports + 1) * sizeof *it->exports);
   vscope tmp;
   memset(&tmp, 0, sizeof tmp);
   tmp.kind = VS_INSTANCE_TYPE;
@@ -762,15 +781,17 @@ static bool def_instance(vctx *v, vscope *s, comp_def *d) {
   for (uint32_t i = 0; i < ci->nexports; i++) {
     const comp_inline_export *e = &ci->exports[i];
     vitem *x = vspace_get(s, e->item.sort, e->item.idx);
-    if (!x) return v_oob_any(v, &e->item.pos, e->item.sort, e->item.idx);
+    if (!x)
+      return comp_valid_oob_any(v, &e->item.pos, e->item.sort, e->item.idx);
     if (comp_sort_is_core(e->item.sort) &&
         e->item.sort != COMP_SORT_CORE_MODULE)
-      return v_fail(v, &e->item.pos, "invalid export sort");
+      return comp_valid_fail(v, &e->item.pos, "invalid export sort");
     vent t = item_ent(x, e->item.sort);
     if (e->item.sort == COMP_SORT_CORE_MODULE) t.module = x->module;
     if (e->item.sort == COMP_SORT_VALUE) x->consumed = true;
-    if (!v_externname(v, &tmp, &e->name, &t, false)) return false;
-    it->exports[i].name = v_strdup(v, e->name.name.s, e->name.name.len);
+    if (!comp_valid_externname(v, &tmp, &e->name, &t, false)) return false;
+    it->exports[i].name =
+        comp_valid_strdup(v, e->name.name.s, e->name.name.len);
     it->exports[i].t = t;
   }
   it->nexports = ci->nexports;
@@ -780,12 +801,13 @@ static bool def_instance(vctx *v, vscope *s, comp_def *d) {
 
 /* ---- imports and exports ------------------------------------------------- */
 
-static void push_named(vctx *v, vnamed **arr, uint32_t *n, uint32_t *cap,
-                       cm_nameset *ix, const char *name, const vent *t) {
-  if (!ix->alloc) v_nameset_init(v, ix, false);
-  uint32_t k = *n; /* names are unique in a scope (v_externname) */
+static void push_named(comp_valid_ctx *v, vnamed **arr, uint32_t *n,
+                       uint32_t *cap, cm_nameset *ix, const char *name,
+                       const vent *t) {
+  if (!ix->alloc) comp_valid_nameset_init(v, ix, false);
+  uint32_t k = *n; /* names are unique in a scope (comp_valid_externname) */
   (void)cm_nameset_add(ix, name, strlen(name), 0, &k); /* cannot fail */
-  grow(v, (void **)arr, cap, *n, sizeof **arr);
+  comp_valid_grow(v, (void **)arr, cap, *n, sizeof **arr);
   (*arr)[*n].name = name;
   (*arr)[*n].t = *t;
   (*n)++;
@@ -794,16 +816,16 @@ static void push_named(vctx *v, vnamed **arr, uint32_t *n, uint32_t *cap,
 /* A new name for an imported or exported type: resources get a new
  * vres_ref, named value types a copy, so that the visibility sets can tell
  * the exported index from the one passed to the export. */
-static const vtype *rename_type(vctx *v, const vtype *t) {
-  vtype *n = v_alloc(v, sizeof *n);
+static const vtype *rename_type(comp_valid_ctx *v, const vtype *t) {
+  vtype *n = comp_valid_alloc(v, sizeof *n);
   *n = *t;
   if (t->kind == VT_RESOURCE) {
-    n->res = v_new_ref(v, t->res->res);
+    n->res = comp_valid_new_ref(v, t->res->res);
   } else if (t->kind == VT_VAL) {
     canon_kind k = t->val->kind;
     if (k == CANON_RECORD || k == CANON_VARIANT || k == CANON_ENUM ||
         k == CANON_FLAGS) {
-      canon_type *c = v_alloc(v, sizeof *c);
+      canon_type *c = comp_valid_alloc(v, sizeof *c);
       *c = *t->val;
       if (t->val->despecialized == t->val) c->despecialized = c;
       n->val = c;
@@ -812,7 +834,7 @@ static const vtype *rename_type(vctx *v, const vtype *t) {
   return n;
 }
 
-static void name_type(vctx *v, vptrset *set, const vtype *t) {
+static void name_type(comp_valid_ctx *v, vptrset *set, const vtype *t) {
   if (t->kind == VT_RESOURCE) vptrset_add(v, set, t->res);
   else if (t->kind == VT_VAL) vptrset_add(v, set, t->val);
   else vptrset_add(v, set, t);
@@ -822,7 +844,7 @@ static void name_type(vctx *v, vptrset *set, const vtype *t) {
  * them out of it gives externally visible types).  Approximation: the
  * identities themselves are named, so a use of the same type through
  * another index also counts as named. */
-static void name_instance(vctx *v, vptrset *set, const vinst *in) {
+static void name_instance(comp_valid_ctx *v, vptrset *set, const vinst *in) {
   for (uint32_t i = 0; i < in->nexports; i++) {
     const vent *e = &in->exports[i].t;
     if (e->sort == COMP_SORT_TYPE) name_type(v, set, e->type);
@@ -831,16 +853,17 @@ static void name_instance(vctx *v, vptrset *set, const vinst *in) {
 }
 
 /* Adds an import (or import declaration) to a scope. */
-bool v_add_import(vctx *v, vscope *s, const comp_externname *name,
-                  const comp_externtype *et, const comp_pos *pos) {
+bool comp_valid_add_import(comp_valid_ctx *v, vscope *s,
+                           const comp_externname *name,
+                           const comp_externtype *et, const comp_pos *pos) {
   vent e;
-  if (!v_externtype(v, s, et, &e)) return false;
+  if (!comp_valid_externtype(v, s, et, &e)) return false;
   if (e.sort == COMP_SORT_TYPE) {
     if (et->sub_resource) {
-      vtype *t = v_alloc(v, sizeof *t);
+      vtype *t = comp_valid_alloc(v, sizeof *t);
       t->kind = VT_RESOURCE;
-      vres *r = v_new_res(v, NULL);
-      t->res = v_new_ref(v, r);
+      vres *r = comp_valid_new_res(v, NULL);
+      t->res = comp_valid_new_ref(v, r);
       vres_list_push(v, &s->imported_res, r);
       e.type = t;
     } else {
@@ -849,72 +872,75 @@ bool v_add_import(vctx *v, vscope *s, const comp_externname *name,
     name_type(v, &s->imported_named, e.type);
   } else if (e.sort == COMP_SORT_INSTANCE) {
     vsubst m = {0};
-    v_freshen(v, &m, &e.inst->defined, &s->imported_res);
-    e = v_subst_ent(v, &m, &e);
+    comp_valid_freshen(v, &m, &e.inst->defined, &s->imported_res);
+    e = comp_valid_subst_ent(v, &m, &e);
     name_instance(v, &s->imported_named, e.inst);
   }
-  if (!v_externname(v, s, name, &e, true)) return false;
-  if (!v_ent_named(v, s, &e, true))
-    return v_fail(v, pos, "%s not valid to be used as import",
-                  v_ent_word(&e));
+  if (!comp_valid_externname(v, s, name, &e, true)) return false;
+  if (!comp_valid_ent_named(v, s, &e, true))
+    return comp_valid_fail(v, pos, "%s not valid to be used as import",
+                           comp_valid_ent_word(&e));
   push_named(v, &s->imports, &s->nimports, &s->cap_imports, &s->import_ix,
-             v_strdup(v, name->name.s, name->name.len), &e);
+             comp_valid_strdup(v, name->name.s, name->name.len), &e);
   vitem *it = vspace_push(v, s, e.sort);
   it->ent = e;
   if (e.sort == COMP_SORT_CORE_MODULE) it->module = e.module;
   return true;
 }
 
-bool v_add_export(vctx *v, vscope *s, const comp_externname *name, vent e,
-                  const comp_pos *pos) {
+bool comp_valid_add_export(comp_valid_ctx *v, vscope *s,
+                           const comp_externname *name, vent e,
+                           const comp_pos *pos) {
   if (e.sort == COMP_SORT_TYPE) {
     e.type = rename_type(v, e.type);
     name_type(v, &s->exported_named, e.type);
   } else if (e.sort == COMP_SORT_INSTANCE && s->kind != VS_COMPONENT) {
     vsubst m = {0};
-    v_freshen(v, &m, &e.inst->defined, &s->defined_res);
-    e = v_subst_ent(v, &m, &e);
+    comp_valid_freshen(v, &m, &e.inst->defined, &s->defined_res);
+    e = comp_valid_subst_ent(v, &m, &e);
   }
   if (e.sort == COMP_SORT_INSTANCE)
     name_instance(v, &s->exported_named, e.inst);
-  if (!v_externname(v, s, name, &e, false)) return false;
-  if (s->kind != VS_INSTANCE_TYPE && !v_ent_named(v, s, &e, false))
-    return v_fail(v, pos, "%s not valid to be used as export",
-                  v_ent_word(&e));
+  if (!comp_valid_externname(v, s, name, &e, false)) return false;
+  if (s->kind != VS_INSTANCE_TYPE && !comp_valid_ent_named(v, s, &e, false))
+    return comp_valid_fail(v, pos, "%s not valid to be used as export",
+                           comp_valid_ent_word(&e));
   push_named(v, &s->exports, &s->nexports, &s->cap_exports, &s->export_ix,
-             v_strdup(v, name->name.s, name->name.len), &e);
+             comp_valid_strdup(v, name->name.s, name->name.len), &e);
   vitem *it = vspace_push(v, s, e.sort);
   it->ent = e;
   if (e.sort == COMP_SORT_CORE_MODULE) it->module = e.module;
   return true;
 }
 
-static bool def_export(vctx *v, vscope *s, comp_def *d) {
+static bool def_export(comp_valid_ctx *v, vscope *s, comp_def *d) {
   const comp_export *ex = &d->u.export_;
   vitem *x = vspace_get(s, ex->item.sort, ex->item.idx);
-  if (!x) return v_oob(v, &ex->item.pos, ex->item.sort, ex->item.idx);
+  if (!x) return comp_valid_oob(v, &ex->item.pos, ex->item.sort, ex->item.idx);
   if (comp_sort_is_core(ex->item.sort) && ex->item.sort != COMP_SORT_CORE_MODULE)
-    return v_fail(v, &d->pos, "invalid export sort");
+    return comp_valid_fail(v, &d->pos, "invalid export sort");
   vent e = item_ent(x, ex->item.sort);
   if (ex->item.sort == COMP_SORT_CORE_MODULE) e.module = x->module;
   if (ex->item.sort == COMP_SORT_VALUE) x->consumed = true;
   if (ex->has_type) {
     vent asc;
-    if (!v_externtype(v, s, &ex->type, &asc)) return false;
+    if (!comp_valid_externtype(v, s, &ex->type, &asc)) return false;
     if (asc.sort == COMP_SORT_TYPE && ex->type.sub_resource) {
       if (e.sort != COMP_SORT_TYPE)
-        return v_fail(v, &d->pos, "ascribed type of export is not compatible "
-                                  "with item's type: expected type, found %s",
-                      v_ent_word(&e));
-      if (!v_type_is_resource(e.type))
-        return v_fail(v, &d->pos, "ascribed type of export is not compatible "
-                                  "with item's type: expected resource, "
-                                  "found defined type");
+        return comp_valid_fail(v, &d->pos,
+                               "ascribed type of export is not compatible "
+                               "with item's type: expected type, found %s",
+                               comp_valid_ent_word(&e));
+      if (!comp_valid_type_is_resource(e.type))
+        return comp_valid_fail(v, &d->pos,
+                               "ascribed type of export is not compatible "
+                               "with item's type: expected resource, "
+                               "found defined type");
       /* the ascription hides the resource's identity */
-      vtype *t = v_alloc(v, sizeof *t);
+      vtype *t = comp_valid_alloc(v, sizeof *t);
       t->kind = VT_RESOURCE;
-      vres *r = v_new_res(v, NULL);
-      t->res = v_new_ref(v, r);
+      vres *r = comp_valid_new_res(v, NULL);
+      t->res = comp_valid_new_ref(v, r);
       vres_list_push(v, &s->defined_res, r);
       e.type = t;
     } else {
@@ -922,42 +948,46 @@ static bool def_export(vctx *v, vscope *s, comp_def *d) {
       if (asc.sort == COMP_SORT_INSTANCE)
         for (uint32_t i = 0; i < asc.inst->defined.n; i++)
           vsubst_add(v, &m, asc.inst->defined.v[i], NULL);
-      if (!v_sub_ent_bind(v, &e, &asc, &m, &d->pos,
-                          "ascribed type of export is not compatible with "
-                          "item's type",
-                          NULL))
+      if (!comp_valid_sub_ent_bind(
+              v, &e, &asc, &m, &d->pos,
+              "ascribed type of export is not compatible with "
+              "item's type",
+              NULL))
         return false;
-      e = v_subst_ent(v, &m, &asc);
+      e = comp_valid_subst_ent(v, &m, &asc);
     }
   }
-  return v_add_export(v, s, &ex->name, e, &d->pos);
+  return comp_valid_add_export(v, s, &ex->name, e, &d->pos);
 }
 
-static bool def_start(vctx *v, vscope *s, comp_def *d) {
+static bool def_start(comp_valid_ctx *v, vscope *s, comp_def *d) {
   const comp_start *st = &d->u.start;
   vitem *f = vspace_get(s, COMP_SORT_FUNC, st->func);
-  if (!f) return v_oob(v, &d->pos, COMP_SORT_FUNC, st->func);
+  if (!f) return comp_valid_oob(v, &d->pos, COMP_SORT_FUNC, st->func);
   const canon_FuncType *ft = f->ent.func;
   if (ft->nparams != st->nargs)
-    return v_fail(v, &d->pos,
-                  "component start function requires %u arguments but was "
-                  "given %u",
-                  ft->nparams, st->nargs);
+    return comp_valid_fail(
+        v, &d->pos,
+        "component start function requires %u arguments but was "
+        "given %u",
+        ft->nparams, st->nargs);
   for (uint32_t i = 0; i < st->nargs; i++) {
     vitem *a = vspace_get(s, COMP_SORT_VALUE, st->args[i]);
-    if (!a) return v_oob(v, &d->pos, COMP_SORT_VALUE, st->args[i]);
+    if (!a) return comp_valid_oob(v, &d->pos, COMP_SORT_VALUE, st->args[i]);
     vent want = {.sort = COMP_SORT_VALUE, .value = ft->params[i].t};
-    if (!v_sub_ent_bind(v, &a->ent, &want, NULL, &d->pos,
-                        "type mismatch in start function argument", NULL))
+    if (!comp_valid_sub_ent_bind(v, &a->ent, &want, NULL, &d->pos,
+                                 "type mismatch in start function argument",
+                                 NULL))
       return false;
     a->consumed = true;
   }
   uint32_t nres = ft->result ? 1 : 0;
   if (nres != st->nresults)
-    return v_fail(v, &d->pos,
-                  "component start function has a result count of %u but "
-                  "the function type has a result count of %u",
-                  st->nresults, nres);
+    return comp_valid_fail(
+        v, &d->pos,
+        "component start function has a result count of %u but "
+        "the function type has a result count of %u",
+        st->nresults, nres);
   for (uint32_t i = 0; i < nres; i++) {
     vitem *it = vspace_push(v, s, COMP_SORT_VALUE);
     it->ent.value = ft->result;
@@ -965,8 +995,8 @@ static bool def_start(vctx *v, vscope *s, comp_def *d) {
   return true;
 }
 
-static bool def_value(vctx *v, vscope *s, comp_def *d) {
-  const canon_type *t = v_valtype(v, s, &d->u.value.type, &d->pos);
+static bool def_value(comp_valid_ctx *v, vscope *s, comp_def *d) {
+  const canon_type *t = comp_valid_valtype(v, s, &d->u.value.type, &d->pos);
   if (!t) return false;
   vspace_push(v, s, COMP_SORT_VALUE)->ent.value = t;
   return true;
@@ -974,31 +1004,32 @@ static bool def_value(vctx *v, vscope *s, comp_def *d) {
 
 /* ---- the definitions of a component, in order ---------------------------- */
 
-static bool validate_def(vctx *v, vscope *s, comp_def *d) {
+static bool validate_def(comp_valid_ctx *v, vscope *s, comp_def *d) {
   switch (d->kind) {
   case COMP_DEF_CORE_MODULE: return def_core_module(v, s, d);
   case COMP_DEF_CORE_INSTANCE: return def_core_instance(v, s, d);
   case COMP_DEF_CORE_TYPE: {
     vitem tmp;
     memset(&tmp, 0, sizeof tmp);
-    if (!v_core_type(v, s, d->u.core_type, &tmp)) return false;
+    if (!comp_valid_core_type(v, s, d->u.core_type, &tmp)) return false;
     *vspace_push(v, s, COMP_SORT_CORE_TYPE) = tmp;
     return true;
   }
   case COMP_DEF_COMPONENT: return def_component(v, s, d);
   case COMP_DEF_INSTANCE: return def_instance(v, s, d);
-  case COMP_DEF_ALIAS: return v_alias(v, s, &d->u.alias, &d->pos);
+  case COMP_DEF_ALIAS: return comp_valid_alias(v, s, &d->u.alias, &d->pos);
   case COMP_DEF_TYPE: {
-    const vtype *t = v_deftype(v, s, d->u.type);
+    const vtype *t = comp_valid_deftype(v, s, d->u.type);
     if (!t) return false;
     if (t->kind == VT_VAL) d->u.type->resolved = t->val;
     vspace_push(v, s, COMP_SORT_TYPE)->ent.type = t;
     return true;
   }
-  case COMP_DEF_CANON: return v_canon(v, s, d);
+  case COMP_DEF_CANON: return comp_valid_canon(v, s, d);
   case COMP_DEF_START: return def_start(v, s, d);
   case COMP_DEF_IMPORT:
-    return v_add_import(v, s, &d->u.import.name, &d->u.import.type, &d->pos);
+    return comp_valid_add_import(v, s, &d->u.import.name, &d->u.import.type,
+                                 &d->pos);
   case COMP_DEF_EXPORT: return def_export(v, s, d);
   case COMP_DEF_VALUE: return def_value(v, s, d);
   }
@@ -1006,12 +1037,12 @@ static bool validate_def(vctx *v, vscope *s, comp_def *d) {
 }
 
 /* Records the types of the index spaces in c->vinfo. */
-static void fill_vinfo(vctx *v, vscope *s, comp_component *c) {
-  comp_vinfo *vi = v_alloc(v, sizeof *vi);
+static void fill_vinfo(comp_valid_ctx *v, vscope *s, comp_component *c) {
+  comp_vinfo *vi = comp_valid_alloc(v, sizeof *vi);
   for (int k = 0; k < COMP_NSORTS; k++) {
     vspace *sp = &s->spaces[k];
     vi->n[k] = sp->n;
-    vi->items[k] = v_alloc(v, (sp->n + 1) * sizeof *vi->items[k]);
+    vi->items[k] = comp_valid_alloc(v, (sp->n + 1) * sizeof *vi->items[k]);
     for (uint32_t i = 0; i < sp->n; i++) {
       comp_vitem *o = &vi->items[k][i];
       const vitem *it = &sp->v[i];
@@ -1035,17 +1066,18 @@ static void fill_vinfo(vctx *v, vscope *s, comp_component *c) {
   c->vinfo = vi;
 }
 
-static bool validate_scope(vctx *v, vscope *s, comp_component *c) {
+static bool validate_scope(comp_valid_ctx *v, vscope *s, comp_component *c) {
   for (uint32_t i = 0; i < c->ndefs; i++)
     if (!validate_def(v, s, &c->defs[i])) {
-      if (!v->failed) v_fail(v, &c->defs[i].pos, "invalid definition");
+      if (!v->failed) comp_valid_fail(v, &c->defs[i].pos, "invalid definition");
       return false;
     }
   for (uint32_t i = 0; i < s->spaces[COMP_SORT_VALUE].n; i++)
     if (!s->spaces[COMP_SORT_VALUE].v[i].consumed)
-      return v_fail(v, &c->pos, "value index %u was not used as part of an "
-                                "instantiation, start function, or export",
-                    i);
+      return comp_valid_fail(v, &c->pos,
+                             "value index %u was not used as part of an "
+                             "instantiation, start function, or export",
+                             i);
   fill_vinfo(v, s, c);
   return true;
 }
@@ -1053,7 +1085,7 @@ static bool validate_scope(vctx *v, vscope *s, comp_component *c) {
 /* ---- entry points ------------------------------------------------------- */
 
 typedef struct vstate {
-  vctx ctx;
+  comp_valid_ctx ctx;
 } vstate;
 
 bool comp_validate(comp_component *c, cm_error *err) {
@@ -1063,11 +1095,11 @@ bool comp_validate(comp_component *c, cm_error *err) {
     cm_error_set(err, CM_IO, "out of memory");
     return false;
   }
-  vctx *v = &st->ctx;
+  comp_valid_ctx *v = &st->ctx;
   v->arena = canon_type_arena_new();
   v->err = err;
   c->vstate = st;
-  vscope *top = v_alloc(v, sizeof *top);
+  vscope *top = comp_valid_alloc(v, sizeof *top);
   top->kind = VS_COMPONENT;
   bool ok = validate_scope(v, top, c);
   if (!ok) {

@@ -15,13 +15,14 @@ static const char *const opt_words[] = {
     "utf8", "utf16", "latin1-utf16", "memory", "realloc", "post-return",
     "async", "callback"};
 
-static core_functype *new_ft(vctx *v, uint32_t np, const core_valtype *p,
-                             uint32_t nr, const core_valtype *r) {
-  core_functype *f = v_alloc(v, sizeof *f);
+static core_functype *new_ft(comp_valid_ctx *v, uint32_t np,
+                             const core_valtype *p, uint32_t nr,
+                             const core_valtype *r) {
+  core_functype *f = comp_valid_alloc(v, sizeof *f);
   f->nparams = np;
   f->nresults = nr;
-  f->params = v_alloc(v, (np + 1) * sizeof *f->params);
-  f->results = v_alloc(v, (nr + 1) * sizeof *f->results);
+  f->params = comp_valid_alloc(v, (np + 1) * sizeof *f->params);
+  f->results = comp_valid_alloc(v, (nr + 1) * sizeof *f->results);
   if (np) memcpy(f->params, p, np * sizeof *p);
   if (nr) memcpy(f->results, r, nr * sizeof *r);
   return f;
@@ -37,7 +38,8 @@ static core_valtype flat_to_core(canon_flat f) {
   return CORE_I32;
 }
 
-static core_functype *ft_of_flat(vctx *v, const canon_CoreFuncType *c) {
+static core_functype *ft_of_flat(comp_valid_ctx *v,
+                                 const canon_CoreFuncType *c) {
   core_valtype p[64], r[64];
   uint32_t np = c->params.n < 64 ? c->params.n : 64;
   uint32_t nr = c->results.n < 64 ? c->results.n : 64;
@@ -77,7 +79,7 @@ static bool contains_list_or_string(const canon_type *t) {
   return canon_contains_list_or_string(t);
 }
 
-static bool parse_opts(vctx *v, vscope *s, const comp_canonopt *opts,
+static bool parse_opts(comp_valid_ctx *v, vscope *s, const comp_canonopt *opts,
                        uint32_t n, vopts *out, const comp_pos *pos) {
   memset(out, 0, sizeof *out);
   out->mem.addrtype = CANON_FLAT_I32;
@@ -89,18 +91,20 @@ static bool parse_opts(vctx *v, vscope *s, const comp_canonopt *opts,
       for (int k = 0; k < 3; k++)
         if (out->has[k]) prev = k;
       if (prev == (int)o->kind)
-        return v_fail(v, &o->pos, "canonical encoding option `%s` is "
-                                  "specified more than once",
-                      opt_words[o->kind]);
-      return v_fail(v, &o->pos,
-                    "canonical encoding option `%s` conflicts with option "
-                    "`%s`",
-                    opt_words[prev], opt_words[o->kind]);
+        return comp_valid_fail(v, &o->pos,
+                               "canonical encoding option `%s` is "
+                               "specified more than once",
+                               opt_words[o->kind]);
+      return comp_valid_fail(
+          v, &o->pos,
+          "canonical encoding option `%s` conflicts with option "
+          "`%s`",
+          opt_words[prev], opt_words[o->kind]);
     }
     if (!enc && out->has[o->kind])
-      return v_fail(v, &o->pos,
-                    "canonical option `%s` is specified more than once",
-                    opt_words[o->kind]);
+      return comp_valid_fail(
+          v, &o->pos, "canonical option `%s` is specified more than once",
+          opt_words[o->kind]);
     out->has[o->kind] = true;
     out->idx[o->kind] = o->idx;
     if (enc) out->has_encoding = true;
@@ -111,7 +115,7 @@ static bool parse_opts(vctx *v, vscope *s, const comp_canonopt *opts,
       break;
     case COMP_OPT_MEMORY: {
       vitem *m = vspace_get(s, COMP_SORT_CORE_MEMORY, o->idx);
-      if (!m) return v_oob(v, &o->pos, COMP_SORT_CORE_MEMORY, o->idx);
+      if (!m) return comp_valid_oob(v, &o->pos, COMP_SORT_CORE_MEMORY, o->idx);
       if (m->core.mem.limits.is64) out->mem.addrtype = CANON_FLAT_I64;
       out->o.memory = &out->mem;
       break;
@@ -120,15 +124,16 @@ static bool parse_opts(vctx *v, vscope *s, const comp_canonopt *opts,
     case COMP_OPT_POST_RETURN:
     case COMP_OPT_CALLBACK:
       if (!vspace_get(s, COMP_SORT_CORE_FUNC, o->idx))
-        return v_oob(v, &o->pos, COMP_SORT_CORE_FUNC, o->idx);
+        return comp_valid_oob(v, &o->pos, COMP_SORT_CORE_FUNC, o->idx);
       break;
     case COMP_OPT_ASYNC: out->o.async = true; break;
     default: break;
     }
   }
   if (out->has[COMP_OPT_REALLOC] && !out->has[COMP_OPT_MEMORY])
-    return v_fail(v, pos, "canonical option `realloc` requires `memory` to "
-                          "also be specified");
+    return comp_valid_fail(v, pos,
+                           "canonical option `realloc` requires `memory` to "
+                           "also be specified");
   if (out->has[COMP_OPT_REALLOC]) {
     const core_functype *f =
         vspace_get(s, COMP_SORT_CORE_FUNC, out->idx[COMP_OPT_REALLOC])->core.func;
@@ -136,36 +141,41 @@ static bool parse_opts(vctx *v, vscope *s, const comp_canonopt *opts,
     core_valtype want[4] = {a, a, a, a};
     if (!valtypes_eq(f->params, f->nparams, want, 4) ||
         !valtypes_eq(f->results, f->nresults, want, 1))
-      return v_fail(v, pos, "canonical option `realloc` uses a core function "
-                            "with an incorrect signature");
+      return comp_valid_fail(v, pos,
+                             "canonical option `realloc` uses a core function "
+                             "with an incorrect signature");
   }
   if (out->has[COMP_OPT_CALLBACK]) {
     if (!out->has[COMP_OPT_ASYNC])
-      return v_fail(v, pos, "cannot specify callback without async");
+      return comp_valid_fail(v, pos, "cannot specify callback without async");
     const core_functype *f =
         vspace_get(s, COMP_SORT_CORE_FUNC, out->idx[COMP_OPT_CALLBACK])->core.func;
     core_valtype want[3] = {CORE_I32, CORE_I32, CORE_I32};
     if (!valtypes_eq(f->params, f->nparams, want, 3) ||
         !valtypes_eq(f->results, f->nresults, want, 1))
-      return v_fail(v, pos, "canonical option `callback` uses a core "
-                            "function with an incorrect signature");
+      return comp_valid_fail(v, pos,
+                             "canonical option `callback` uses a core "
+                             "function with an incorrect signature");
     out->o.callback = (void *)1;
   }
   if (out->has[COMP_OPT_ASYNC] && out->has[COMP_OPT_POST_RETURN])
-    return v_fail(v, pos, "cannot specify post-return function in async");
+    return comp_valid_fail(v, pos,
+                           "cannot specify post-return function in async");
   return true;
 }
 
 /* Options a type needs (CanonicalABI.md "canonopt Validation"). */
-static bool need_memory(vctx *v, const vopts *o, const comp_pos *pos) {
+static bool need_memory(comp_valid_ctx *v, const vopts *o,
+                        const comp_pos *pos) {
   if (!o->has[COMP_OPT_MEMORY])
-    return v_fail(v, pos, "canonical option `memory` is required");
+    return comp_valid_fail(v, pos, "canonical option `memory` is required");
   return true;
 }
 
-static bool need_realloc(vctx *v, const vopts *o, const comp_pos *pos) {
+static bool need_realloc(comp_valid_ctx *v, const vopts *o,
+                         const comp_pos *pos) {
   if (!o->has[COMP_OPT_REALLOC])
-    return v_fail(v, pos, "canonical option `realloc` is required");
+    return comp_valid_fail(v, pos, "canonical option `realloc` is required");
   return true;
 }
 
@@ -185,21 +195,22 @@ static uint32_t nflat_params(const canon_FuncType *ft, const vopts *o) {
 }
 
 /* lift (the callee is core code, the function is a component function) */
-static bool canon_lift(vctx *v, vscope *s, const comp_def *d) {
+static bool canon_lift(comp_valid_ctx *v, vscope *s, const comp_def *d) {
   const comp_canon *c = &d->u.canon;
   vitem *cf = vspace_get(s, COMP_SORT_CORE_FUNC, c->func);
-  if (!cf) return v_oob(v, &d->pos, COMP_SORT_CORE_FUNC, c->func);
+  if (!cf) return comp_valid_oob(v, &d->pos, COMP_SORT_CORE_FUNC, c->func);
   vitem *ti = vspace_get(s, COMP_SORT_TYPE, c->type);
-  if (!ti) return v_oob(v, &d->pos, COMP_SORT_TYPE, c->type);
+  if (!ti) return comp_valid_oob(v, &d->pos, COMP_SORT_TYPE, c->type);
   if (ti->ent.type->kind != VT_FUNC)
-    return v_fail(v, &d->pos, "type index %u is not a function type",
-                  c->type);
+    return comp_valid_fail(v, &d->pos, "type index %u is not a function type",
+                           c->type);
   const canon_FuncType *ft = ti->ent.type->func;
   vopts o;
   if (!parse_opts(v, s, c->opts, c->nopts, &o, &d->pos)) return false;
   if (o.o.async && !ft->async)
-    return v_fail(v, &d->pos, "the `async` canonical option requires an "
-                              "async function type");
+    return comp_valid_fail(v, &d->pos,
+                           "the `async` canonical option requires an "
+                           "async function type");
   bool params_ls = false;
   for (uint32_t i = 0; i < ft->nparams; i++)
     params_ls |= contains_list_or_string(ft->params[i].t);
@@ -220,46 +231,52 @@ static bool canon_lift(vctx *v, vscope *s, const comp_def *d) {
   if (!valtypes_eq(want->params, want->nparams, got->params, got->nparams)) {
     types_text(want->params, want->nparams, a, sizeof a);
     types_text(got->params, got->nparams, b, sizeof b);
-    return v_fail(v, &d->pos, "lowered parameter types `%s` do not match "
-                              "parameter types `%s` of core function %u",
-                  a, b, c->func);
+    return comp_valid_fail(v, &d->pos,
+                           "lowered parameter types `%s` do not match "
+                           "parameter types `%s` of core function %u",
+                           a, b, c->func);
   }
   if (!valtypes_eq(want->results, want->nresults, got->results,
                    got->nresults)) {
     types_text(want->results, want->nresults, a, sizeof a);
     types_text(got->results, got->nresults, b, sizeof b);
-    return v_fail(v, &d->pos, "lowered result types `%s` do not match result "
-                              "types `%s` of core function %u",
-                  a, b, c->func);
+    return comp_valid_fail(v, &d->pos,
+                           "lowered result types `%s` do not match result "
+                           "types `%s` of core function %u",
+                           a, b, c->func);
   }
   if (o.has[COMP_OPT_POST_RETURN]) {
     const core_functype *pr =
         vspace_get(s, COMP_SORT_CORE_FUNC, o.idx[COMP_OPT_POST_RETURN])->core.func;
     if (!valtypes_eq(pr->params, pr->nparams, want->results, want->nresults) ||
         pr->nresults != 0)
-      return v_fail(v, &d->pos, "canonical option `post-return` uses a core "
-                                "function with an incorrect signature");
+      return comp_valid_fail(v, &d->pos,
+                             "canonical option `post-return` uses a core "
+                             "function with an incorrect signature");
   }
   vspace_push(v, s, COMP_SORT_FUNC)->ent.func = ft;
   return true;
 }
 
-static bool canon_lower(vctx *v, vscope *s, const comp_def *d) {
+static bool canon_lower(comp_valid_ctx *v, vscope *s, const comp_def *d) {
   const comp_canon *c = &d->u.canon;
   vitem *f = vspace_get(s, COMP_SORT_FUNC, c->func);
-  if (!f) return v_oob(v, &d->pos, COMP_SORT_FUNC, c->func);
+  if (!f) return comp_valid_oob(v, &d->pos, COMP_SORT_FUNC, c->func);
   const canon_FuncType *ft = f->ent.func;
   vopts o;
   if (!parse_opts(v, s, c->opts, c->nopts, &o, &d->pos)) return false;
   if (o.has[COMP_OPT_POST_RETURN])
-    return v_fail(v, &d->pos, "canonical option `post-return` cannot be "
-                              "specified for lowerings");
+    return comp_valid_fail(v, &d->pos,
+                           "canonical option `post-return` cannot be "
+                           "specified for lowerings");
   if (o.o.async && !ft->async)
-    return v_fail(v, &d->pos, "the `async` canonical option requires an "
-                              "async function type");
+    return comp_valid_fail(v, &d->pos,
+                           "the `async` canonical option requires an "
+                           "async function type");
   if (o.has[COMP_OPT_CALLBACK])
-    return v_fail(v, &d->pos, "canonical option `callback` cannot be "
-                              "specified for lowerings");
+    return comp_valid_fail(v, &d->pos,
+                           "canonical option `callback` cannot be "
+                           "specified for lowerings");
   bool params_ls = false;
   for (uint32_t i = 0; i < ft->nparams; i++)
     params_ls |= contains_list_or_string(ft->params[i].t);
@@ -283,48 +300,49 @@ static bool canon_lower(vctx *v, vscope *s, const comp_def *d) {
 #define I32 CORE_I32
 #define I64 CORE_I64
 
-static const vres_ref *res_operand(vctx *v, vscope *s, const comp_def *d,
-                                   bool local) {
+static const vres_ref *res_operand(comp_valid_ctx *v, vscope *s,
+                                   const comp_def *d, bool local) {
   uint32_t idx = d->u.canon.type;
   vitem *t = vspace_get(s, COMP_SORT_TYPE, idx);
   if (!t) {
-    v_oob(v, &d->pos, COMP_SORT_TYPE, idx);
+    comp_valid_oob(v, &d->pos, COMP_SORT_TYPE, idx);
     return NULL;
   }
   if (t->ent.type->kind != VT_RESOURCE) {
-    v_fail(v, &d->pos, "type index %u is not a resource type", idx);
+    comp_valid_fail(v, &d->pos, "type index %u is not a resource type", idx);
     return NULL;
   }
   if (local && t->ent.type->res->res->owner != s) {
-    v_fail(v, &d->pos, "type index %u is not a local resource", idx);
+    comp_valid_fail(v, &d->pos, "type index %u is not a local resource", idx);
     return NULL;
   }
   return t->ent.type->res;
 }
 
-static const canon_type *async_operand(vctx *v, vscope *s, const comp_def *d,
-                                       canon_kind k) {
+static const canon_type *async_operand(comp_valid_ctx *v, vscope *s,
+                                       const comp_def *d, canon_kind k) {
   uint32_t idx = d->u.canon.type;
   vitem *t = vspace_get(s, COMP_SORT_TYPE, idx);
   if (!t) {
-    v_oob(v, &d->pos, COMP_SORT_TYPE, idx);
+    comp_valid_oob(v, &d->pos, COMP_SORT_TYPE, idx);
     return NULL;
   }
   if (t->ent.type->kind != VT_VAL || t->ent.type->val->kind != k) {
-    v_fail(v, &d->pos, "`%s` requires a %s type", comp_canon_name(d->u.canon.kind),
-           canon_kind_name(k));
+    comp_valid_fail(v, &d->pos, "`%s` requires a %s type",
+                    comp_canon_name(d->u.canon.kind), canon_kind_name(k));
     return NULL;
   }
   return t->ent.type->val;
 }
 
-static bool push_core(vctx *v, vscope *s, uint32_t np, const core_valtype *p,
-                      uint32_t nr, const core_valtype *r) {
+static bool push_core(comp_valid_ctx *v, vscope *s, uint32_t np,
+                      const core_valtype *p, uint32_t nr,
+                      const core_valtype *r) {
   vspace_push(v, s, COMP_SORT_CORE_FUNC)->core.func = new_ft(v, np, p, nr, r);
   return true;
 }
 
-static bool builtin(vctx *v, vscope *s, const comp_def *d) {
+static bool builtin(comp_valid_ctx *v, vscope *s, const comp_def *d) {
   const comp_canon *c = &d->u.canon;
   core_valtype p[4] = {I32, I32, I32, I32};
   core_valtype r1[1] = {I32};
@@ -345,10 +363,11 @@ static bool builtin(vctx *v, vscope *s, const comp_def *d) {
   case COMP_CANON_CONTEXT_GET:
   case COMP_CANON_CONTEXT_SET:
     if (c->ctx_type != CORE_I32)
-      return v_fail(v, &d->pos, "context.get/set require the i32 type");
+      return comp_valid_fail(v, &d->pos,
+                             "context.get/set require the i32 type");
     if (c->ctx_index >= 2)
-      return v_fail(v, &d->pos, "context slot %u is out of bounds",
-                    c->ctx_index);
+      return comp_valid_fail(v, &d->pos, "context slot %u is out of bounds",
+                             c->ctx_index);
     return c->kind == COMP_CANON_CONTEXT_GET ? push_core(v, s, 0, p, 1, r1)
                                              : push_core(v, s, 1, p, 0, NULL);
   case COMP_CANON_BACKPRESSURE_INC:
@@ -359,16 +378,19 @@ static bool builtin(vctx *v, vscope *s, const comp_def *d) {
     if (!parse_opts(v, s, c->opts, c->nopts, &o, &d->pos)) return false;
     if (o.has[COMP_OPT_POST_RETURN] || o.has[COMP_OPT_CALLBACK] ||
         o.has[COMP_OPT_ASYNC])
-      return v_fail(v, &d->pos, "cannot specify `%s` for `task.return`",
-                    o.has[COMP_OPT_ASYNC] ? "async"
-                    : o.has[COMP_OPT_CALLBACK] ? "callback" : "post-return");
+      return comp_valid_fail(v, &d->pos,
+                             "cannot specify `%s` for `task.return`",
+                             o.has[COMP_OPT_ASYNC]      ? "async"
+                             : o.has[COMP_OPT_CALLBACK] ? "callback"
+                                                        : "post-return");
     const canon_type *rt = NULL;
     if (c->has_result) {
-      rt = v_valtype(v, s, &c->result, &d->pos);
+      rt = comp_valid_valtype(v, s, &c->result, &d->pos);
       if (!rt) return false;
       if (canon_contains_borrow(rt))
-        return v_fail(v, &d->pos, "function result cannot contain a "
-                                  "`borrow` type");
+        return comp_valid_fail(v, &d->pos,
+                               "function result cannot contain a "
+                               "`borrow` type");
     }
     uint32_t n = nflat(rt, &o);
     if ((contains_list_or_string(rt) || n > CANON_MAX_FLAT_PARAMS) &&
@@ -393,7 +415,7 @@ static bool builtin(vctx *v, vscope *s, const comp_def *d) {
   case COMP_CANON_WAITABLE_SET_WAIT:
   case COMP_CANON_WAITABLE_SET_POLL: {
     vitem *m = vspace_get(s, COMP_SORT_CORE_MEMORY, c->memory);
-    if (!m) return v_oob(v, &d->pos, COMP_SORT_CORE_MEMORY, c->memory);
+    if (!m) return comp_valid_oob(v, &d->pos, COMP_SORT_CORE_MEMORY, c->memory);
     if (m->core.mem.limits.is64) p[1] = I64;
     return push_core(v, s, 2, p, 1, r1);
   }
@@ -426,8 +448,8 @@ static bool builtin(vctx *v, vscope *s, const comp_def *d) {
     if (!t) return false;
     if (!parse_opts(v, s, c->opts, c->nopts, &o, &d->pos)) return false;
     if (o.has[COMP_OPT_POST_RETURN] || o.has[COMP_OPT_CALLBACK])
-      return v_fail(v, &d->pos, "invalid canonical option for `%s`",
-                    comp_canon_name(c->kind));
+      return comp_valid_fail(v, &d->pos, "invalid canonical option for `%s`",
+                             comp_canon_name(c->kind));
     const canon_type *pl = t->u.payload;
     if (pl && !need_memory(v, &o, &d->pos)) return false;
     bool read = c->kind == COMP_CANON_STREAM_READ ||
@@ -476,25 +498,28 @@ static bool builtin(vctx *v, vscope *s, const comp_def *d) {
   case COMP_CANON_THREAD_NEW_INDIRECT:
   case COMP_CANON_THREAD_SPAWN_INDIRECT: {
     vitem *ct = vspace_get(s, COMP_SORT_CORE_TYPE, c->core_type);
-    if (!ct) return v_oob(v, &d->pos, COMP_SORT_CORE_TYPE, c->core_type);
+    if (!ct)
+      return comp_valid_oob(v, &d->pos, COMP_SORT_CORE_TYPE, c->core_type);
     if (!ct->core_functype)
-      return v_fail(v, &d->pos, "core type index %u is not a function type",
-                    c->core_type);
+      return comp_valid_fail(v, &d->pos,
+                             "core type index %u is not a function type",
+                             c->core_type);
     const core_functype *f = ct->core_functype;
     if (f->nparams != 1 || f->params[0] != I32 || f->nresults != 0)
-      return v_fail(v, &d->pos, "start function must take a single `i32` "
-                                "argument and return nothing");
+      return comp_valid_fail(v, &d->pos,
+                             "start function must take a single `i32` "
+                             "argument and return nothing");
     vitem *tb = vspace_get(s, COMP_SORT_CORE_TABLE, c->table);
-    if (!tb) return v_oob(v, &d->pos, COMP_SORT_CORE_TABLE, c->table);
+    if (!tb) return comp_valid_oob(v, &d->pos, COMP_SORT_CORE_TABLE, c->table);
     if (tb->core.table.limits.is64) p[0] = I64;
     return push_core(v, s, 2, p, 1, r1);
   }
   case COMP_CANON_THREAD_SPAWN_REF: return push_core(v, s, 1, p, 1, r1);
-  default: return v_fail(v, &d->pos, "unknown canonical built-in");
+  default: return comp_valid_fail(v, &d->pos, "unknown canonical built-in");
   }
 }
 
-bool v_canon(vctx *v, vscope *s, const comp_def *d) {
+bool comp_valid_canon(comp_valid_ctx *v, vscope *s, const comp_def *d) {
   switch (d->u.canon.kind) {
   case COMP_CANON_LIFT: return canon_lift(v, s, d);
   case COMP_CANON_LOWER: return canon_lower(v, s, d);

@@ -31,8 +31,8 @@
 
 typedef struct vscope vscope;
 /* An index of a name array, built on first lookup (validate.c
- * v_find_named / v_find_core): lookups by name stay O(1) however many
- * imports and exports a guest declares. */
+ * comp_valid_find_named / comp_valid_find_core): lookups by name stay O(1)
+ * however many imports and exports a guest declares. */
 typedef struct vnindex vnindex;
 
 typedef struct vres {
@@ -190,75 +190,92 @@ struct vscope {
 };
 
 /* The validation of one top-level component. */
-typedef struct vctx {
+typedef struct comp_valid_ctx {
   canon_type_arena *arena;
   void **blocks;       /* everything else malloc'ed, freed together */
   uint32_t nblocks, capblocks;
   uint32_t next_res_id;
   cm_error *err;
   bool failed;
-} vctx;
+} comp_valid_ctx;
 
 /* ---- helpers (validate.c) ---------------------------------------------- */
 
-void *v_alloc(vctx *v, size_t n); /* zeroed; NULL only when failed */
-char *v_strdup(vctx *v, const char *s, size_t n);
+/* Zeroed memory owned by v (freed with it). */
+void *comp_valid_alloc(comp_valid_ctx *v, size_t n);
+/* Makes room for (*p)[n] in an array of v's memory: a full one is copied
+ * into a block twice its size. */
+void comp_valid_grow(comp_valid_ctx *v, void **p, uint32_t *cap, uint32_t n,
+                     size_t elem);
+char *comp_valid_strdup(comp_valid_ctx *v, const char *s, size_t n);
 /* Reports a CM_INVALID error at pos (first one wins) and returns false. */
-bool v_fail(vctx *v, const comp_pos *pos, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-vitem *vspace_push(vctx *v, vscope *s, comp_sort sort);
+bool comp_valid_fail(comp_valid_ctx *v, const comp_pos *pos, const char *fmt,
+                     ...) __attribute__((format(printf, 3, 4)));
+vitem *vspace_push(comp_valid_ctx *v, vscope *s, comp_sort sort);
 /* Distinct (module, name) pairs of core imports, or names (module NULL). */
 typedef struct vcorenames {
   cm_nameset modules, names;
 } vcorenames;
-void v_corenames_init(vctx *v, vcorenames *c);
+void comp_valid_corenames_init(comp_valid_ctx *v, vcorenames *c);
 /* False if the pair was already there. */
-bool v_corenames_add(vcorenames *c, const core_name *module,
-                     const core_name *name);
+bool comp_valid_corenames_add(vcorenames *c, const core_name *module,
+                              const core_name *name);
 /* A nameset whose memory lives as long as v. */
-void v_nameset_init(vctx *v, cm_nameset *s, bool fold_case);
+void comp_valid_nameset_init(comp_valid_ctx *v, cm_nameset *s, bool fold_case);
 /* The entry of arr[0..n) named (name, len), or NULL; *ix caches an index
  * of arr (rebuilt when arr or n changed). */
-const vnamed *v_find_named(vctx *v, vnindex **ix, const vnamed *arr,
-                           uint32_t n, const char *name, size_t len);
+const vnamed *comp_valid_find_named(comp_valid_ctx *v, vnindex **ix,
+                                    const vnamed *arr, uint32_t n,
+                                    const char *name, size_t len);
 /* The same for core names; with module, by (module, name) (imports). */
-const vcore_named *v_find_core(vctx *v, vnindex **ix, const vcore_named *arr,
-                               uint32_t n, const core_name *module,
-                               const core_name *name);
+const vcore_named *comp_valid_find_core(comp_valid_ctx *v, vnindex **ix,
+                                        const vcore_named *arr, uint32_t n,
+                                        const core_name *module,
+                                        const core_name *name);
 vitem *vspace_get(vscope *s, comp_sort sort, uint32_t idx);
-void vres_list_push(vctx *v, vres_list *l, vres *r);
-void vptrset_add(vctx *v, vptrset *s, const void *p);
+void vres_list_push(comp_valid_ctx *v, vres_list *l, vres *r);
+void vptrset_add(comp_valid_ctx *v, vptrset *s, const void *p);
 bool vptrset_has(const vptrset *s, const void *p);
-vres *v_new_res(vctx *v, vscope *owner);
-const vres_ref *v_new_ref(vctx *v, vres *r);
+vres *comp_valid_new_res(comp_valid_ctx *v, vscope *owner);
+const vres_ref *comp_valid_new_ref(comp_valid_ctx *v, vres *r);
 /* "unknown <sort> N: <sort> index out of bounds". */
-bool v_oob(vctx *v, const comp_pos *pos, comp_sort sort, uint32_t idx);
+bool comp_valid_oob(comp_valid_ctx *v, const comp_pos *pos, comp_sort sort,
+                    uint32_t idx);
 /* The same, for aliases, arguments, inline instance exports. */
-bool v_oob_any(vctx *v, const comp_pos *pos, comp_sort sort, uint32_t idx);
+bool comp_valid_oob_any(comp_valid_ctx *v, const comp_pos *pos, comp_sort sort,
+                        uint32_t idx);
 
-bool v_alias(vctx *v, vscope *s, const comp_alias *a, const comp_pos *pos);
-bool v_add_import(vctx *v, vscope *s, const comp_externname *name,
-                  const comp_externtype *et, const comp_pos *pos);
-bool v_add_export(vctx *v, vscope *s, const comp_externname *name, vent e,
-                  const comp_pos *pos);
-const vinst *v_instantiate(vctx *v, vscope *s, const vcomp *ct,
-                           const char *const *names, const vent *args,
-                           const comp_pos *const *poss, uint32_t nargs,
+bool comp_valid_alias(comp_valid_ctx *v, vscope *s, const comp_alias *a,
+                      const comp_pos *pos);
+bool comp_valid_add_import(comp_valid_ctx *v, vscope *s,
+                           const comp_externname *name,
+                           const comp_externtype *et, const comp_pos *pos);
+bool comp_valid_add_export(comp_valid_ctx *v, vscope *s,
+                           const comp_externname *name, vent e,
                            const comp_pos *pos);
+const vinst *comp_valid_instantiate(comp_valid_ctx *v, vscope *s,
+                                    const vcomp *ct, const char *const *names,
+                                    const vent *args,
+                                    const comp_pos *const *poss, uint32_t nargs,
+                                    const comp_pos *pos);
 
 /* ---- types (validate_types.c) ----------------------------------------- */
 
 /* The canon_type of a valtype (NULL after an error). */
-const canon_type *v_valtype(vctx *v, vscope *s, const comp_valtype *t,
-                            const comp_pos *pos);
+const canon_type *comp_valid_valtype(comp_valid_ctx *v, vscope *s,
+                                     const comp_valtype *t,
+                                     const comp_pos *pos);
 /* Validates a type definition and returns its type-space entry. */
-const vtype *v_deftype(vctx *v, vscope *s, comp_type *t);
-const canon_FuncType *v_functype(vctx *v, vscope *s, const comp_functype *f,
-                                 const comp_pos *pos);
+const vtype *comp_valid_deftype(comp_valid_ctx *v, vscope *s, comp_type *t);
+const canon_FuncType *comp_valid_functype(comp_valid_ctx *v, vscope *s,
+                                          const comp_functype *f,
+                                          const comp_pos *pos);
 /* The vent of an externtype (import declarations, ascriptions). */
-bool v_externtype(vctx *v, vscope *s, const comp_externtype *et, vent *out);
+bool comp_valid_externtype(comp_valid_ctx *v, vscope *s,
+                           const comp_externtype *et, vent *out);
 /* Validates a core type definition and fills the core type entry. */
-bool v_core_type(vctx *v, vscope *s, const comp_core_type *t, vitem *out);
+bool comp_valid_core_type(comp_valid_ctx *v, vscope *s, const comp_core_type *t,
+                          vitem *out);
 /* Substitution of resources (instantiation): from[i] -> to[i]; to[i] is
  * NULL while from[i] is still bindable (subtyping binds it to the actual
  * resource it meets first).  cache maps old refs/canon types to the new
@@ -269,40 +286,44 @@ typedef struct vsubst {
   const void **cold, **cnew;
   uint32_t nc, capc;
 } vsubst;
-void vsubst_add(vctx *v, vsubst *m, vres *from, vres *to);
-vent v_subst_ent(vctx *v, vsubst *m, const vent *e);
+void vsubst_add(comp_valid_ctx *v, vsubst *m, vres *from, vres *to);
+vent comp_valid_subst_ent(comp_valid_ctx *v, vsubst *m, const vent *e);
 /* Subtyping: is a (actual) a subtype of b (expected)?  m (may be NULL)
  * binds b's bindable resources.  On failure, reports "ctx `name`: why"
  * (or "ctx: why", or just why) at pos. */
-bool v_sub_ent_bind(vctx *v, const vent *a, const vent *b, vsubst *m,
-                    const comp_pos *pos, const char *ctx, const char *name);
+bool comp_valid_sub_ent_bind(comp_valid_ctx *v, const vent *a, const vent *b,
+                             vsubst *m, const comp_pos *pos, const char *ctx,
+                             const char *name);
 /* Core extern subtyping (a actual <: b expected); msg gets why not. */
-bool v_sub_core(vctx *v, const vcore_ext *a, const vcore_ext *b, char *msg,
-                size_t n);
+bool comp_valid_sub_core(comp_valid_ctx *v, const vcore_ext *a,
+                         const vcore_ext *b, char *msg, size_t n);
 /* Fresh copies of the resources `defined` lists, added to m. */
-void v_freshen(vctx *v, vsubst *m, const vres_list *defined, vres_list *out);
+void comp_valid_freshen(comp_valid_ctx *v, vsubst *m, const vres_list *defined,
+                        vres_list *out);
 /* Does a type refer to resources/types not named in the scope's visible
  * sets?  (External visibility: Explainer.md "External Visibility of
  * Types".) */
-bool v_ent_named(vctx *v, vscope *s, const vent *e, bool import);
-const char *v_sort_word(comp_sort s); /* "func", "instance", ... */
-const char *v_ent_word(const vent *e);
-bool v_type_is_resource(const vtype *t);
+bool comp_valid_ent_named(comp_valid_ctx *v, vscope *s, const vent *e,
+                          bool import);
+const char *comp_valid_sort_word(comp_sort s); /* "func", "instance", ... */
+const char *comp_valid_ent_word(const vent *e);
+bool comp_valid_type_is_resource(const vtype *t);
 
 /* ---- names (validate_names.c) ------------------------------------------ */
 
-bool v_label(vctx *v, const core_name *n, const char *what,
-             const comp_pos *pos);
+bool comp_valid_label(comp_valid_ctx *v, const core_name *n, const char *what,
+                      const comp_pos *pos);
 /* Checks an import/export name and its attributes and adds it to the
  * scope's import or export names (strong uniqueness), and the
  * [constructor]/[method]/[static] rules against its type. */
-bool v_externname(vctx *v, vscope *s, const comp_externname *n,
-                  const vent *t, bool import);
+bool comp_valid_externname(comp_valid_ctx *v, vscope *s,
+                           const comp_externname *n, const vent *t,
+                           bool import);
 /* Label uniqueness within records/variants/...: lowercase compare. */
-bool v_label_eq(const char *a, const char *b);
+bool comp_valid_label_eq(const char *a, const char *b);
 
 /* ---- canon (validate_canon.c) ---------------------------------------- */
 
-bool v_canon(vctx *v, vscope *s, const comp_def *d);
+bool comp_valid_canon(comp_valid_ctx *v, vscope *s, const comp_def *d);
 
 #endif

@@ -15,7 +15,7 @@
  * 2^28 - 1 buffer/list limit), with 64-bit pointers. */
 #define V_MAX_TYPE_SIZE ((1u << 28) - 1)
 
-const char *v_sort_word(comp_sort s) {
+const char *comp_valid_sort_word(comp_sort s) {
   switch (s) {
   case COMP_SORT_CORE_MODULE: return "module";
   case COMP_SORT_FUNC: return "func";
@@ -27,22 +27,27 @@ const char *v_sort_word(comp_sort s) {
   }
 }
 
-const char *v_ent_word(const vent *e) { return v_sort_word(e->sort); }
+const char *comp_valid_ent_word(const vent *e) {
+  return comp_valid_sort_word(e->sort);
+}
 
-bool v_type_is_resource(const vtype *t) { return t->kind == VT_RESOURCE; }
+bool comp_valid_type_is_resource(const vtype *t) {
+  return t->kind == VT_RESOURCE;
+}
 
 /* ---- value types ---------------------------------------------------------- */
 
-const canon_type *v_valtype(vctx *v, vscope *s, const comp_valtype *t,
-                            const comp_pos *pos) {
+const canon_type *comp_valid_valtype(comp_valid_ctx *v, vscope *s,
+                                     const comp_valtype *t,
+                                     const comp_pos *pos) {
   if (!t->is_index) return canon_type_prim(t->prim);
   vitem *it = vspace_get(s, COMP_SORT_TYPE, t->idx);
   if (!it) {
-    v_oob(v, pos, COMP_SORT_TYPE, t->idx);
+    comp_valid_oob(v, pos, COMP_SORT_TYPE, t->idx);
     return NULL;
   }
   if (it->ent.type->kind != VT_VAL) {
-    v_fail(v, pos, "type index %u is not a defined type", t->idx);
+    comp_valid_fail(v, pos, "type index %u is not a defined type", t->idx);
     return NULL;
   }
   return it->ent.type->val;
@@ -59,47 +64,48 @@ static const char *field_words[][2] = {
 
 /* Labels of records, variants, flags, enums, params: kebab case and
  * unique ignoring case. */
-static bool check_labels(vctx *v, const comp_field *f, uint32_t n, int which) {
-  cm_nameset seen; /* as v_label_eq: ignoring case */
-  v_nameset_init(v, &seen, true);
+static bool check_labels(comp_valid_ctx *v, const comp_field *f, uint32_t n,
+                         int which) {
+  cm_nameset seen; /* as comp_valid_label_eq: ignoring case */
+  comp_valid_nameset_init(v, &seen, true);
   for (uint32_t i = 0; i < n; i++) {
-    if (!v_label(v, &f[i].label, field_words[which][0], &f[i].pos))
+    if (!comp_valid_label(v, &f[i].label, field_words[which][0], &f[i].pos))
       return false;
     uint32_t j = i;
     if (cm_nameset_add(&seen, f[i].label.s, strlen(f[i].label.s), 0, &j) !=
         CM_NAMESET_ADDED)
-      return v_fail(v, &f[i].pos,
-                    "%s `%s` conflicts with previous %s `%s`",
-                    field_words[which][0], f[i].label.s,
-                    field_words[which][1], f[j].label.s);
+      return comp_valid_fail(v, &f[i].pos,
+                             "%s `%s` conflicts with previous %s `%s`",
+                             field_words[which][0], f[i].label.s,
+                             field_words[which][1], f[j].label.s);
   }
   return true;
 }
 
-static const canon_type *opt_valtype(vctx *v, vscope *s, bool has,
-                                     const comp_valtype *t,
-                                     const comp_pos *pos, bool *ok) {
+static const canon_type *opt_valtype(comp_valid_ctx *v, vscope *s, bool has,
+                                     const comp_valtype *t, const comp_pos *pos,
+                                     bool *ok) {
   if (!has) return NULL;
-  const canon_type *r = v_valtype(v, s, t, pos);
+  const canon_type *r = comp_valid_valtype(v, s, t, pos);
   if (!r) *ok = false;
   return r;
 }
 
-static const vres_ref *resource_at(vctx *v, vscope *s, uint32_t idx,
+static const vres_ref *resource_at(comp_valid_ctx *v, vscope *s, uint32_t idx,
                                    const comp_pos *pos) {
   vitem *it = vspace_get(s, COMP_SORT_TYPE, idx);
   if (!it) {
-    v_oob(v, pos, COMP_SORT_TYPE, idx);
+    comp_valid_oob(v, pos, COMP_SORT_TYPE, idx);
     return NULL;
   }
   if (it->ent.type->kind != VT_RESOURCE) {
-    v_fail(v, pos, "type index %u is not a resource type", idx);
+    comp_valid_fail(v, pos, "type index %u is not a resource type", idx);
     return NULL;
   }
   return it->ent.type->res;
 }
 
-static const canon_type *defvaltype(vctx *v, vscope *s,
+static const canon_type *defvaltype(comp_valid_ctx *v, vscope *s,
                                     const comp_defvaltype *d,
                                     const comp_pos *pos) {
   canon_type_arena *A = v->arena;
@@ -109,14 +115,14 @@ static const canon_type *defvaltype(vctx *v, vscope *s,
   switch (d->kind) {
   case CANON_RECORD: {
     if (n == 0) {
-      v_fail(v, pos, "record type must have at least one field");
+      comp_valid_fail(v, pos, "record type must have at least one field");
       return NULL;
     }
     if (!check_labels(v, d->fields, n, 0)) return NULL;
-    canon_field *fs = v_alloc(v, n * sizeof *fs);
+    canon_field *fs = comp_valid_alloc(v, n * sizeof *fs);
     for (uint32_t i = 0; i < n; i++) {
       fs[i].label = d->fields[i].label.s;
-      fs[i].t = v_valtype(v, s, &d->fields[i].type, &d->fields[i].pos);
+      fs[i].t = comp_valid_valtype(v, s, &d->fields[i].type, &d->fields[i].pos);
       if (!fs[i].t) return NULL;
     }
     r = canon_type_record(A, fs, n);
@@ -124,11 +130,11 @@ static const canon_type *defvaltype(vctx *v, vscope *s,
   }
   case CANON_VARIANT: {
     if (n == 0) {
-      v_fail(v, pos, "variant type must have at least one case");
+      comp_valid_fail(v, pos, "variant type must have at least one case");
       return NULL;
     }
     if (!check_labels(v, d->fields, n, 1)) return NULL;
-    canon_case *cs = v_alloc(v, n * sizeof *cs);
+    canon_case *cs = comp_valid_alloc(v, n * sizeof *cs);
     for (uint32_t i = 0; i < n; i++) {
       cs[i].label = d->fields[i].label.s;
       cs[i].t = opt_valtype(v, s, d->fields[i].has_type, &d->fields[i].type,
@@ -140,12 +146,12 @@ static const canon_type *defvaltype(vctx *v, vscope *s,
   }
   case CANON_TUPLE: {
     if (n == 0) {
-      v_fail(v, pos, "tuple type must have at least one type");
+      comp_valid_fail(v, pos, "tuple type must have at least one type");
       return NULL;
     }
-    const canon_type **ts = v_alloc(v, n * sizeof *ts);
+    const canon_type **ts = comp_valid_alloc(v, n * sizeof *ts);
     for (uint32_t i = 0; i < n; i++) {
-      ts[i] = v_valtype(v, s, &d->fields[i].type, &d->fields[i].pos);
+      ts[i] = comp_valid_valtype(v, s, &d->fields[i].type, &d->fields[i].pos);
       if (!ts[i]) return NULL;
     }
     r = canon_type_tuple(A, ts, n);
@@ -155,25 +161,27 @@ static const canon_type *defvaltype(vctx *v, vscope *s,
   case CANON_ENUM: {
     bool fl = d->kind == CANON_FLAGS;
     if (n == 0) {
-      v_fail(v, pos, fl ? "flags must have at least one entry"
-                        : "enum type must have at least one variant");
+      comp_valid_fail(v, pos,
+                      fl ? "flags must have at least one entry"
+                         : "enum type must have at least one variant");
       return NULL;
     }
     if (fl && n > 32) {
-      v_fail(v, pos, "cannot have more than 32 flags");
+      comp_valid_fail(v, pos, "cannot have more than 32 flags");
       return NULL;
     }
     if (!check_labels(v, d->fields, n, fl ? 2 : 3)) return NULL;
-    const char **ls = v_alloc(v, n * sizeof *ls);
+    const char **ls = comp_valid_alloc(v, n * sizeof *ls);
     for (uint32_t i = 0; i < n; i++) ls[i] = d->fields[i].label.s;
     r = fl ? canon_type_flags(A, ls, n) : canon_type_enum(A, ls, n);
     break;
   }
   case CANON_LIST: {
-    const canon_type *e = v_valtype(v, s, &d->a, pos);
+    const canon_type *e = comp_valid_valtype(v, s, &d->a, pos);
     if (!e) return NULL;
     if (d->fixed && d->length == 0) {
-      v_fail(v, pos, "fixed size lists must have more than zero elements");
+      comp_valid_fail(v, pos,
+                      "fixed size lists must have more than zero elements");
       return NULL;
     }
     r = d->fixed ? canon_type_list_fixed(A, e, d->length)
@@ -181,7 +189,7 @@ static const canon_type *defvaltype(vctx *v, vscope *s,
     break;
   }
   case CANON_OPTION: {
-    const canon_type *e = v_valtype(v, s, &d->a, pos);
+    const canon_type *e = comp_valid_valtype(v, s, &d->a, pos);
     if (!e) return NULL;
     r = canon_type_option(A, e);
     break;
@@ -194,8 +202,8 @@ static const canon_type *defvaltype(vctx *v, vscope *s,
     break;
   }
   case CANON_MAP: {
-    const canon_type *k = v_valtype(v, s, &d->a, pos);
-    const canon_type *val = k ? v_valtype(v, s, &d->b, pos) : NULL;
+    const canon_type *k = comp_valid_valtype(v, s, &d->a, pos);
+    const canon_type *val = k ? comp_valid_valtype(v, s, &d->b, pos) : NULL;
     if (!val) return NULL;
     r = canon_type_map(A, k, val);
     break;
@@ -213,7 +221,7 @@ static const canon_type *defvaltype(vctx *v, vscope *s,
     const canon_type *e = opt_valtype(v, s, d->has_a, &d->a, pos, &ok);
     if (!ok) return NULL;
     if (d->kind == CANON_STREAM && e && e->kind == CANON_CHAR) {
-      v_fail(v, pos, "`stream<char>` is not valid at this time");
+      comp_valid_fail(v, pos, "`stream<char>` is not valid at this time");
       return NULL;
     }
     r = d->kind == CANON_STREAM ? canon_type_stream(A, e)
@@ -222,96 +230,101 @@ static const canon_type *defvaltype(vctx *v, vscope *s,
   }
   default:
     if (d->kind <= CANON_ERROR_CONTEXT) return canon_type_prim(d->kind);
-    v_fail(v, pos, "invalid value type");
+    comp_valid_fail(v, pos, "invalid value type");
     return NULL;
   }
   if (!r) {
-    v_fail(v, pos, "invalid value type");
+    comp_valid_fail(v, pos, "invalid value type");
     return NULL;
   }
   /* cmref's own bound (types.h): deeper types are refused here, so that
    * no walk of a type or a value can exhaust a fiber's stack */
   if (canon_type_depth(r) > CANON_MAX_TYPE_DEPTH) {
-    v_fail(v, pos, "type nesting depth %u exceeds the limit of %u "
-           "(cmref's CANON_MAX_TYPE_DEPTH)", canon_type_depth(r),
-           CANON_MAX_TYPE_DEPTH);
+    comp_valid_fail(v, pos,
+                    "type nesting depth %u exceeds the limit of %u "
+                    "(cmref's CANON_MAX_TYPE_DEPTH)",
+                    canon_type_depth(r), CANON_MAX_TYPE_DEPTH);
     return NULL;
   }
   if (canon_elem_size(r, CANON_FLAT_I64) > V_MAX_TYPE_SIZE) {
-    v_fail(v, pos, "type size exceeds maximum byte size of %u",
-           V_MAX_TYPE_SIZE);
+    comp_valid_fail(v, pos, "type size exceeds maximum byte size of %u",
+                    V_MAX_TYPE_SIZE);
     return NULL;
   }
   return r;
 }
 
-const canon_FuncType *v_functype(vctx *v, vscope *s, const comp_functype *f,
-                                 const comp_pos *pos) {
+const canon_FuncType *comp_valid_functype(comp_valid_ctx *v, vscope *s,
+                                          const comp_functype *f,
+                                          const comp_pos *pos) {
   if (!check_labels(v, f->params, f->nparams, 4)) return NULL;
-  canon_field *ps = v_alloc(v, (f->nparams + 1) * sizeof *ps);
+  canon_field *ps = comp_valid_alloc(v, (f->nparams + 1) * sizeof *ps);
   for (uint32_t i = 0; i < f->nparams; i++) {
     ps[i].label = f->params[i].label.s;
-    ps[i].t = v_valtype(v, s, &f->params[i].type, &f->params[i].pos);
+    ps[i].t = comp_valid_valtype(v, s, &f->params[i].type, &f->params[i].pos);
     if (!ps[i].t) return NULL;
   }
   const canon_type *res = NULL;
   if (f->has_result) {
-    res = v_valtype(v, s, &f->result, pos);
+    res = comp_valid_valtype(v, s, &f->result, pos);
     if (!res) return NULL;
     if (canon_contains_borrow(res)) {
-      v_fail(v, pos, "function result cannot contain a `borrow` type");
+      comp_valid_fail(v, pos, "function result cannot contain a `borrow` type");
       return NULL;
     }
   }
   const canon_FuncType *ft =
       canon_FuncType_new(v->arena, ps, f->nparams, res, f->async);
-  if (!ft) v_fail(v, pos, "invalid function type");
+  if (!ft) comp_valid_fail(v, pos, "invalid function type");
   return ft;
 }
 
 /* ---- component and instance types ----------------------------------------- */
 
-static bool decl_export(vctx *v, vscope *s, const comp_decl *d) {
+static bool decl_export(comp_valid_ctx *v, vscope *s, const comp_decl *d) {
   vent e;
-  if (!v_externtype(v, s, &d->ext, &e)) return false;
+  if (!comp_valid_externtype(v, s, &d->ext, &e)) return false;
   if (e.sort == COMP_SORT_TYPE && d->ext.sub_resource) {
-    vtype *t = v_alloc(v, sizeof *t);
+    vtype *t = comp_valid_alloc(v, sizeof *t);
     t->kind = VT_RESOURCE;
-    vres *r = v_new_res(v, NULL);
-    t->res = v_new_ref(v, r);
+    vres *r = comp_valid_new_res(v, NULL);
+    t->res = comp_valid_new_ref(v, r);
     vres_list_push(v, &s->defined_res, r);
     e.type = t;
   }
-  return v_add_export(v, s, &d->name, e, &d->pos);
+  return comp_valid_add_export(v, s, &d->name, e, &d->pos);
 }
 
-static bool type_scope(vctx *v, vscope *s, const comp_type *t) {
+static bool type_scope(comp_valid_ctx *v, vscope *s, const comp_type *t) {
   for (uint32_t i = 0; i < t->ndecls; i++) {
     const comp_decl *d = &t->decls[i];
     switch (d->kind) {
     case COMP_DECL_CORE_TYPE: {
       vitem tmp;
       memset(&tmp, 0, sizeof tmp);
-      if (!v_core_type(v, s, d->core_type, &tmp)) return false;
+      if (!comp_valid_core_type(v, s, d->core_type, &tmp)) return false;
       *vspace_push(v, s, COMP_SORT_CORE_TYPE) = tmp;
       break;
     }
     case COMP_DECL_TYPE: {
-      const vtype *nt = v_deftype(v, s, d->type);
+      const vtype *nt = comp_valid_deftype(v, s, d->type);
       if (!nt) return false;
       vspace_push(v, s, COMP_SORT_TYPE)->ent.type = nt;
       break;
     }
     case COMP_DECL_ALIAS:
       if (d->alias.kind == COMP_ALIAS_CORE_EXPORT)
-        return v_fail(v, &d->pos, "core export aliases are not allowed in "
-                                  "type declarations");
-      if (!v_alias(v, s, &d->alias, &d->pos)) return false;
+        return comp_valid_fail(v, &d->pos,
+                               "core export aliases are not allowed in "
+                               "type declarations");
+      if (!comp_valid_alias(v, s, &d->alias, &d->pos)) return false;
       break;
     case COMP_DECL_IMPORT:
       if (s->kind != VS_COMPONENT_TYPE)
-        return v_fail(v, &d->pos, "instance types cannot have imports");
-      if (!v_add_import(v, s, &d->name, &d->ext, &d->pos)) return false;
+        return comp_valid_fail(v, &d->pos,
+                               "instance types cannot have imports");
+      if (!comp_valid_add_import(v, s, &d->name, &d->ext, &d->pos))
+        return false;
       break;
     case COMP_DECL_EXPORT:
       if (!decl_export(v, s, d)) return false;
@@ -321,8 +334,8 @@ static bool type_scope(vctx *v, vscope *s, const comp_type *t) {
   return true;
 }
 
-const vtype *v_deftype(vctx *v, vscope *s, comp_type *t) {
-  vtype *r = v_alloc(v, sizeof *r);
+const vtype *comp_valid_deftype(comp_valid_ctx *v, vscope *s, comp_type *t) {
+  vtype *r = comp_valid_alloc(v, sizeof *r);
   switch (t->kind) {
   case COMP_TYPE_VAL:
     r->kind = VT_VAL;
@@ -331,47 +344,48 @@ const vtype *v_deftype(vctx *v, vscope *s, comp_type *t) {
     return r;
   case COMP_TYPE_FUNC:
     r->kind = VT_FUNC;
-    r->func = v_functype(v, s, &t->func, &t->pos);
+    r->func = comp_valid_functype(v, s, &t->func, &t->pos);
     return r->func ? r : NULL;
   case COMP_TYPE_RESOURCE: {
     if (s->kind != VS_COMPONENT) {
-      v_fail(v, &t->pos,
-             "resources can only be defined within a concrete component");
+      comp_valid_fail(
+          v, &t->pos,
+          "resources can only be defined within a concrete component");
       return NULL;
     }
     if (t->resource.rep != CORE_I32) {
-      v_fail(v, &t->pos, "resources can only be represented by `i32`");
+      comp_valid_fail(v, &t->pos, "resources can only be represented by `i32`");
       return NULL;
     }
     if (t->resource.has_dtor) {
       vitem *f = vspace_get(s, COMP_SORT_CORE_FUNC, t->resource.dtor);
       if (!f) {
-        v_oob(v, &t->pos, COMP_SORT_CORE_FUNC, t->resource.dtor);
+        comp_valid_oob(v, &t->pos, COMP_SORT_CORE_FUNC, t->resource.dtor);
         return NULL;
       }
       const core_functype *ft = f->core.func;
       if (ft->nparams != 1 || ft->params[0] != CORE_I32 || ft->nresults != 0) {
-        v_fail(v, &t->pos, "wrong signature for a destructor");
+        comp_valid_fail(v, &t->pos, "wrong signature for a destructor");
         return NULL;
       }
     }
-    vres *res = v_new_res(v, s);
+    vres *res = comp_valid_new_res(v, s);
     res->rep = t->resource.rep;
     res->has_dtor = t->resource.has_dtor;
     vres_list_push(v, &s->defined_res, res);
     r->kind = VT_RESOURCE;
-    r->res = v_new_ref(v, res);
+    r->res = comp_valid_new_ref(v, res);
     return r;
   }
   case COMP_TYPE_COMPONENT:
   case COMP_TYPE_INSTANCE: {
-    vscope *in = v_alloc(v, sizeof *in);
+    vscope *in = comp_valid_alloc(v, sizeof *in);
     in->parent = s;
     in->kind =
         t->kind == COMP_TYPE_COMPONENT ? VS_COMPONENT_TYPE : VS_INSTANCE_TYPE;
     if (!type_scope(v, in, t)) return NULL;
     if (t->kind == COMP_TYPE_COMPONENT) {
-      vcomp *c = v_alloc(v, sizeof *c);
+      vcomp *c = comp_valid_alloc(v, sizeof *c);
       c->imports = in->imports;
       c->nimports = in->nimports;
       c->exports = in->exports;
@@ -381,7 +395,7 @@ const vtype *v_deftype(vctx *v, vscope *s, comp_type *t) {
       r->kind = VT_COMPONENT;
       r->comp = c;
     } else {
-      vinst *i = v_alloc(v, sizeof *i);
+      vinst *i = comp_valid_alloc(v, sizeof *i);
       i->exports = in->exports;
       i->nexports = in->nexports;
       i->defined = in->defined_res;
@@ -394,17 +408,18 @@ const vtype *v_deftype(vctx *v, vscope *s, comp_type *t) {
   return NULL;
 }
 
-bool v_externtype(vctx *v, vscope *s, const comp_externtype *et, vent *out) {
+bool comp_valid_externtype(comp_valid_ctx *v, vscope *s,
+                           const comp_externtype *et, vent *out) {
   memset(out, 0, sizeof *out);
   out->sort = et->sort;
   const comp_pos *pos = &et->pos;
   switch (et->sort) {
   case COMP_SORT_CORE_MODULE: {
     vitem *it = vspace_get(s, COMP_SORT_CORE_TYPE, et->idx);
-    if (!it) return v_oob(v, pos, COMP_SORT_CORE_TYPE, et->idx);
+    if (!it) return comp_valid_oob(v, pos, COMP_SORT_CORE_TYPE, et->idx);
     if (!it->module)
-      return v_fail(v, pos, "core type index %u is not a module type",
-                    et->idx);
+      return comp_valid_fail(v, pos, "core type index %u is not a module type",
+                             et->idx);
     out->module = it->module;
     return true;
   }
@@ -412,21 +427,22 @@ bool v_externtype(vctx *v, vscope *s, const comp_externtype *et, vent *out) {
   case COMP_SORT_COMPONENT:
   case COMP_SORT_INSTANCE: {
     vitem *it = vspace_get(s, COMP_SORT_TYPE, et->idx);
-    if (!it) return v_oob(v, pos, COMP_SORT_TYPE, et->idx);
+    if (!it) return comp_valid_oob(v, pos, COMP_SORT_TYPE, et->idx);
     const vtype *t = it->ent.type;
     if (et->sort == COMP_SORT_FUNC) {
       if (t->kind != VT_FUNC)
-        return v_fail(v, pos, "type index %u is not a function type", et->idx);
+        return comp_valid_fail(v, pos, "type index %u is not a function type",
+                               et->idx);
       out->func = t->func;
     } else if (et->sort == COMP_SORT_COMPONENT) {
       if (t->kind != VT_COMPONENT)
-        return v_fail(v, pos, "type index %u is not a component type",
-                      et->idx);
+        return comp_valid_fail(v, pos, "type index %u is not a component type",
+                               et->idx);
       out->comp = t->comp;
     } else {
       if (t->kind != VT_INSTANCE)
-        return v_fail(v, pos, "type index %u is not an instance type",
-                      et->idx);
+        return comp_valid_fail(v, pos, "type index %u is not an instance type",
+                               et->idx);
       out->inst = t->inst;
     }
     return true;
@@ -434,58 +450,62 @@ bool v_externtype(vctx *v, vscope *s, const comp_externtype *et, vent *out) {
   case COMP_SORT_TYPE: {
     if (et->sub_resource) return true; /* the caller makes the resource */
     vitem *it = vspace_get(s, COMP_SORT_TYPE, et->idx);
-    if (!it) return v_oob(v, pos, COMP_SORT_TYPE, et->idx);
+    if (!it) return comp_valid_oob(v, pos, COMP_SORT_TYPE, et->idx);
     out->type = it->ent.type;
     return true;
   }
   case COMP_SORT_VALUE: {
     if (et->value_is_type) {
-      out->value = v_valtype(v, s, &et->value_type, pos);
+      out->value = comp_valid_valtype(v, s, &et->value_type, pos);
       return out->value != NULL;
     }
     vitem *it = vspace_get(s, COMP_SORT_VALUE, et->idx);
-    if (!it) return v_oob(v, pos, COMP_SORT_VALUE, et->idx);
+    if (!it) return comp_valid_oob(v, pos, COMP_SORT_VALUE, et->idx);
     out->value = it->ent.value;
     return true;
   }
-  default: return v_fail(v, pos, "invalid extern type sort");
+  default: return comp_valid_fail(v, pos, "invalid extern type sort");
   }
 }
 
 /* ---- core types ------------------------------------------------------------ */
 
-bool v_core_type(vctx *v, vscope *s, const comp_core_type *t, vitem *out) {
+bool comp_valid_core_type(comp_valid_ctx *v, vscope *s, const comp_core_type *t,
+                          vitem *out) {
   out->core_type_ast = t;
   if (t->kind == COMP_CORE_TYPE_FUNC) {
     out->core_functype = &t->func;
     return true;
   }
   /* a module type: its own core type index space */
-  const core_functype **types = v_alloc(v, (t->ndecls + 1) * sizeof *types);
-  const vcoremod **mtypes = v_alloc(v, (t->ndecls + 1) * sizeof *mtypes);
+  const core_functype **types =
+      comp_valid_alloc(v, (t->ndecls + 1) * sizeof *types);
+  const vcoremod **mtypes =
+      comp_valid_alloc(v, (t->ndecls + 1) * sizeof *mtypes);
   uint32_t ntypes = 0;
-  vcoremod *m = v_alloc(v, sizeof *m);
-  m->imports = v_alloc(v, (t->ndecls + 1) * sizeof *m->imports);
-  m->exports = v_alloc(v, (t->ndecls + 1) * sizeof *m->exports);
+  vcoremod *m = comp_valid_alloc(v, sizeof *m);
+  m->imports = comp_valid_alloc(v, (t->ndecls + 1) * sizeof *m->imports);
+  m->exports = comp_valid_alloc(v, (t->ndecls + 1) * sizeof *m->exports);
   vcorenames imported, exported;
-  v_corenames_init(v, &imported);
-  v_corenames_init(v, &exported);
+  comp_valid_corenames_init(v, &imported);
+  comp_valid_corenames_init(v, &exported);
   for (uint32_t i = 0; i < t->ndecls; i++) {
     const comp_core_decl *d = &t->decls[i];
     switch (d->kind) {
     case COMP_CORE_DECL_TYPE:
       if (d->type->kind != COMP_CORE_TYPE_FUNC)
-        return v_fail(v, &d->pos, "module types cannot be nested");
+        return comp_valid_fail(v, &d->pos, "module types cannot be nested");
       types[ntypes++] = &d->type->func;
       break;
     case COMP_CORE_DECL_ALIAS: {
       vscope *o = s;
       for (uint32_t k = 1; k < d->outer_count && o; k++) o = o->parent;
       if (d->outer_count == 0 || !o)
-        return v_fail(v, &d->pos, "invalid outer alias count of %u",
-                      d->outer_count);
+        return comp_valid_fail(v, &d->pos, "invalid outer alias count of %u",
+                               d->outer_count);
       vitem *it = vspace_get(o, COMP_SORT_CORE_TYPE, d->outer_idx);
-      if (!it) return v_oob(v, &d->pos, COMP_SORT_CORE_TYPE, d->outer_idx);
+      if (!it)
+        return comp_valid_oob(v, &d->pos, COMP_SORT_CORE_TYPE, d->outer_idx);
       types[ntypes] = it->core_functype;
       mtypes[ntypes++] = it->module;
       break;
@@ -502,9 +522,11 @@ bool v_core_type(vctx *v, vscope *s, const comp_core_type *t, vitem *out) {
       case CORE_EXTERN_TAG: {
         uint32_t ti = d->import.kind == CORE_EXTERN_FUNC ? d->import.desc.func
                                                          : d->import.desc.tag;
-        if (ti >= ntypes) return v_oob(v, &d->pos, COMP_SORT_CORE_TYPE, ti);
+        if (ti >= ntypes)
+          return comp_valid_oob(v, &d->pos, COMP_SORT_CORE_TYPE, ti);
         if (!types[ti])
-          return v_fail(v, &d->pos, "type index %u is not a function type", ti);
+          return comp_valid_fail(v, &d->pos,
+                                 "type index %u is not a function type", ti);
         nm.t.func = types[ti];
         break;
       }
@@ -513,25 +535,26 @@ bool v_core_type(vctx *v, vscope *s, const comp_core_type *t, vitem *out) {
         const core_limits *l = &d->import.desc.memory.limits;
         uint64_t maxp = l->is64 ? (1ull << 48) : 65536;
         if (l->min > maxp || (l->has_max && l->max > maxp))
-          return v_fail(v, &d->pos, "memory size must be at most %llu pages",
-                        (unsigned long long)maxp);
+          return comp_valid_fail(v, &d->pos,
+                                 "memory size must be at most %llu pages",
+                                 (unsigned long long)maxp);
         /* threads proposal: as for a core module's own memories */
         if (l->shared && !l->has_max)
-          return v_fail(v, &d->pos, "shared memory must have maximum");
+          return comp_valid_fail(v, &d->pos, "shared memory must have maximum");
         nm.t.mem = d->import.desc.memory;
         break;
       }
       case CORE_EXTERN_GLOBAL: nm.t.global = d->import.desc.global; break;
       }
       if (d->kind == COMP_CORE_DECL_IMPORT) {
-        if (!v_corenames_add(&imported, &nm.module, &nm.name))
-          return v_fail(v, &d->pos, "duplicate import name `%s:%s`",
-                        nm.module.s, nm.name.s);
+        if (!comp_valid_corenames_add(&imported, &nm.module, &nm.name))
+          return comp_valid_fail(v, &d->pos, "duplicate import name `%s:%s`",
+                                 nm.module.s, nm.name.s);
         m->imports[m->nimports++] = nm;
       } else {
-        if (!v_corenames_add(&exported, NULL, &nm.name))
-          return v_fail(v, &d->pos, "export name `%s` already defined",
-                        nm.name.s);
+        if (!comp_valid_corenames_add(&exported, NULL, &nm.name))
+          return comp_valid_fail(v, &d->pos, "export name `%s` already defined",
+                                 nm.name.s);
         m->exports[m->nexports++] = nm;
       }
       break;
@@ -544,18 +567,10 @@ bool v_core_type(vctx *v, vscope *s, const comp_core_type *t, vitem *out) {
 
 /* ---- substitution ------------------------------------------------------------ */
 
-void vsubst_add(vctx *v, vsubst *m, vres *from, vres *to) {
-  if (m->n == m->cap) {
-    uint32_t cap = m->cap ? 2 * m->cap : 8;
-    vres **f = v_alloc(v, cap * sizeof *f), **t = v_alloc(v, cap * sizeof *t);
-    if (m->n) {
-      memcpy(f, m->from, m->n * sizeof *f);
-      memcpy(t, m->to, m->n * sizeof *t);
-    }
-    m->from = f;
-    m->to = t;
-    m->cap = cap;
-  }
+void vsubst_add(comp_valid_ctx *v, vsubst *m, vres *from, vres *to) {
+  uint32_t cap_to = m->cap; /* the two grow alike */
+  comp_valid_grow(v, (void **)&m->from, &m->cap, m->n, sizeof *m->from);
+  comp_valid_grow(v, (void **)&m->to, &cap_to, m->n, sizeof *m->to);
   m->from[m->n] = from;
   m->to[m->n++] = to;
 }
@@ -578,41 +593,37 @@ static const void *cache_get(const vsubst *m, const void *old) {
   return NULL;
 }
 
-static void cache_put(vctx *v, vsubst *m, const void *old, const void *nw) {
-  if (m->nc == m->capc) {
-    uint32_t cap = m->capc ? 2 * m->capc : 16;
-    const void **a = v_alloc(v, cap * sizeof *a), **b = v_alloc(v, cap * sizeof *b);
-    if (m->nc) {
-      memcpy(a, m->cold, m->nc * sizeof *a);
-      memcpy(b, m->cnew, m->nc * sizeof *b);
-    }
-    m->cold = a;
-    m->cnew = b;
-    m->capc = cap;
-  }
+static void cache_put(comp_valid_ctx *v, vsubst *m, const void *old,
+                      const void *nw) {
+  uint32_t cap_new = m->capc; /* the two grow alike */
+  comp_valid_grow(v, (void **)&m->cold, &m->capc, m->nc, sizeof *m->cold);
+  comp_valid_grow(v, (void **)&m->cnew, &cap_new, m->nc, sizeof *m->cnew);
   m->cold[m->nc] = old;
   m->cnew[m->nc++] = nw;
 }
 
-void v_freshen(vctx *v, vsubst *m, const vres_list *defined, vres_list *out) {
+void comp_valid_freshen(comp_valid_ctx *v, vsubst *m, const vres_list *defined,
+                        vres_list *out) {
   for (uint32_t i = 0; i < defined->n; i++) {
-    vres *r = v_new_res(v, NULL);
+    vres *r = comp_valid_new_res(v, NULL);
     vsubst_add(v, m, defined->v[i], r);
     if (out) vres_list_push(v, out, r);
   }
 }
 
-static const vres_ref *subst_ref(vctx *v, vsubst *m, const vres_ref *ref) {
+static const vres_ref *subst_ref(comp_valid_ctx *v, vsubst *m,
+                                 const vres_ref *ref) {
   vres *to = resolve(m, ref->res);
   if (to == ref->res) return ref;
   const vres_ref *c = cache_get(m, ref);
   if (c) return c;
-  c = v_new_ref(v, to);
+  c = comp_valid_new_ref(v, to);
   cache_put(v, m, ref, c);
   return c;
 }
 
-static const canon_type *subst_ct(vctx *v, vsubst *m, const canon_type *t) {
+static const canon_type *subst_ct(comp_valid_ctx *v, vsubst *m,
+                                  const canon_type *t) {
   if (!t || (m->n == 0 && m->nc == 0)) return t;
   const canon_type *c = cache_get(m, t);
   if (c) return c;
@@ -637,7 +648,7 @@ static const canon_type *subst_ct(vctx *v, vsubst *m, const canon_type *t) {
   }
   case CANON_RECORD: {
     uint32_t n = t->u.record.n;
-    canon_field *fs = v_alloc(v, n * sizeof *fs);
+    canon_field *fs = comp_valid_alloc(v, n * sizeof *fs);
     bool ch = false;
     for (uint32_t i = 0; i < n; i++) {
       fs[i] = t->u.record.fields[i];
@@ -649,7 +660,7 @@ static const canon_type *subst_ct(vctx *v, vsubst *m, const canon_type *t) {
   }
   case CANON_VARIANT: {
     uint32_t n = t->u.variant.n;
-    canon_case *cs = v_alloc(v, n * sizeof *cs);
+    canon_case *cs = comp_valid_alloc(v, n * sizeof *cs);
     bool ch = false;
     for (uint32_t i = 0; i < n; i++) {
       cs[i] = t->u.variant.cases[i];
@@ -661,7 +672,7 @@ static const canon_type *subst_ct(vctx *v, vsubst *m, const canon_type *t) {
   }
   case CANON_TUPLE: {
     uint32_t n = t->u.tuple.n;
-    const canon_type **ts = v_alloc(v, n * sizeof *ts);
+    const canon_type **ts = comp_valid_alloc(v, n * sizeof *ts);
     bool ch = false;
     for (uint32_t i = 0; i < n; i++) {
       ts[i] = subst_ct(v, m, t->u.tuple.ts[i]);
@@ -707,10 +718,10 @@ static const canon_type *subst_ct(vctx *v, vsubst *m, const canon_type *t) {
   return r;
 }
 
-static const canon_FuncType *subst_ft(vctx *v, vsubst *m,
+static const canon_FuncType *subst_ft(comp_valid_ctx *v, vsubst *m,
                                       const canon_FuncType *f) {
   if (m->n == 0 && m->nc == 0) return f;
-  canon_field *ps = v_alloc(v, (f->nparams + 1) * sizeof *ps);
+  canon_field *ps = comp_valid_alloc(v, (f->nparams + 1) * sizeof *ps);
   bool ch = false;
   for (uint32_t i = 0; i < f->nparams; i++) {
     ps[i] = f->params[i];
@@ -725,19 +736,20 @@ static const canon_FuncType *subst_ft(vctx *v, vsubst *m,
   return n ? n : f;
 }
 
-static vnamed *subst_named(vctx *v, vsubst *m, const vnamed *a, uint32_t n) {
-  vnamed *r = v_alloc(v, (n + 1) * sizeof *r);
+static vnamed *subst_named(comp_valid_ctx *v, vsubst *m, const vnamed *a,
+                           uint32_t n) {
+  vnamed *r = comp_valid_alloc(v, (n + 1) * sizeof *r);
   for (uint32_t i = 0; i < n; i++) {
     r[i].name = a[i].name;
-    r[i].t = v_subst_ent(v, m, &a[i].t);
+    r[i].t = comp_valid_subst_ent(v, m, &a[i].t);
   }
   return r;
 }
 
-static const vtype *subst_type(vctx *v, vsubst *m, const vtype *t) {
+static const vtype *subst_type(comp_valid_ctx *v, vsubst *m, const vtype *t) {
   const vtype *c = cache_get(m, t);
   if (c) return c;
-  vtype *n = v_alloc(v, sizeof *n);
+  vtype *n = comp_valid_alloc(v, sizeof *n);
   *n = *t;
   switch (t->kind) {
   case VT_VAL: n->val = subst_ct(v, m, t->val); break;
@@ -745,12 +757,12 @@ static const vtype *subst_type(vctx *v, vsubst *m, const vtype *t) {
   case VT_RESOURCE: n->res = subst_ref(v, m, t->res); break;
   case VT_INSTANCE: {
     vent e = {.sort = COMP_SORT_INSTANCE, .inst = t->inst};
-    n->inst = v_subst_ent(v, m, &e).inst;
+    n->inst = comp_valid_subst_ent(v, m, &e).inst;
     break;
   }
   case VT_COMPONENT: {
     vent e = {.sort = COMP_SORT_COMPONENT, .comp = t->comp};
-    n->comp = v_subst_ent(v, m, &e).comp;
+    n->comp = comp_valid_subst_ent(v, m, &e).comp;
     break;
   }
   }
@@ -758,7 +770,7 @@ static const vtype *subst_type(vctx *v, vsubst *m, const vtype *t) {
   return n;
 }
 
-vent v_subst_ent(vctx *v, vsubst *m, const vent *e) {
+vent comp_valid_subst_ent(comp_valid_ctx *v, vsubst *m, const vent *e) {
   vent r = *e;
   if (!m || (m->n == 0 && m->nc == 0)) return r;
   switch (e->sort) {
@@ -766,14 +778,14 @@ vent v_subst_ent(vctx *v, vsubst *m, const vent *e) {
   case COMP_SORT_VALUE: r.value = subst_ct(v, m, e->value); break;
   case COMP_SORT_TYPE: r.type = subst_type(v, m, e->type); break;
   case COMP_SORT_INSTANCE: {
-    vinst *i = v_alloc(v, sizeof *i);
+    vinst *i = comp_valid_alloc(v, sizeof *i);
     *i = *e->inst;
     i->exports = subst_named(v, m, e->inst->exports, e->inst->nexports);
     r.inst = i;
     break;
   }
   case COMP_SORT_COMPONENT: {
-    vcomp *c = v_alloc(v, sizeof *c);
+    vcomp *c = comp_valid_alloc(v, sizeof *c);
     *c = *e->comp;
     c->imports = subst_named(v, m, e->comp->imports, e->comp->nimports);
     c->exports = subst_named(v, m, e->comp->exports, e->comp->nexports);
@@ -826,7 +838,7 @@ static bool ctx(vmsg *w, const char *fmt, ...) {
 
 static bool is_prim(const canon_type *t) { return t->kind <= CANON_ERROR_CONTEXT; }
 
-static bool res_sub(vctx *v, vsubst *m, vres *a, vres *b, vmsg *w) {
+static bool res_sub(comp_valid_ctx *v, vsubst *m, vres *a, vres *b, vmsg *w) {
   (void)v;
   a = resolve(m, a);
   int i = subst_find(m, b);
@@ -839,10 +851,10 @@ static bool res_sub(vctx *v, vsubst *m, vres *a, vres *b, vmsg *w) {
   return true;
 }
 
-static bool ct_sub(vctx *v, vsubst *m, const canon_type *a,
+static bool ct_sub(comp_valid_ctx *v, vsubst *m, const canon_type *a,
                    const canon_type *b, vmsg *w);
 
-static bool opt_sub(vctx *v, vsubst *m, const canon_type *a,
+static bool opt_sub(comp_valid_ctx *v, vsubst *m, const canon_type *a,
                     const canon_type *b, vmsg *w, const char *what) {
   if (!a && !b) return true;
   if (a && !b) return why(w, "expected %s type to not be present", what);
@@ -860,14 +872,14 @@ static bool labels_eq(const char *const *a, uint32_t na, const char *const *b,
   return true;
 }
 
-static bool ct_sub_top(vctx *v, vsubst *m, const canon_type *a,
+static bool ct_sub_top(comp_valid_ctx *v, vsubst *m, const canon_type *a,
                        const canon_type *b, vmsg *w, bool top);
-static bool ct_sub(vctx *v, vsubst *m, const canon_type *a,
+static bool ct_sub(comp_valid_ctx *v, vsubst *m, const canon_type *a,
                    const canon_type *b, vmsg *w) {
   if (a && b && !canon_type_pairs_add(&w->seen, a, b)) return true;
   return ct_sub_top(v, m, a, b, w, false);
 }
-static bool ct_sub_top(vctx *v, vsubst *m, const canon_type *a,
+static bool ct_sub_top(comp_valid_ctx *v, vsubst *m, const canon_type *a,
                        const canon_type *b, vmsg *w, bool top) {
   if (a == b && (!m || m->n == 0)) return true;
   if (is_prim(a) && is_prim(b)) {
@@ -966,7 +978,7 @@ static bool ct_sub_top(vctx *v, vsubst *m, const canon_type *a,
   }
 }
 
-static bool ft_sub(vctx *v, vsubst *m, const canon_FuncType *a,
+static bool ft_sub(comp_valid_ctx *v, vsubst *m, const canon_FuncType *a,
                    const canon_FuncType *b, vmsg *w) {
   if (a->async != b->async)
     return why(w, "expected %s function, found %s function",
@@ -1026,8 +1038,8 @@ static bool limits_sub(const core_limits *a, const core_limits *b) {
   return true;
 }
 
-bool v_sub_core(vctx *v, const vcore_ext *a, const vcore_ext *b, char *msg,
-                size_t n) {
+bool comp_valid_sub_core(comp_valid_ctx *v, const vcore_ext *a,
+                         const vcore_ext *b, char *msg, size_t n) {
   (void)v;
   vmsg w = {msg, n, "", {0}};
   if (a->kind != b->kind)
@@ -1073,46 +1085,46 @@ bool v_sub_core(vctx *v, const vcore_ext *a, const vcore_ext *b, char *msg,
   return true;
 }
 
-static bool module_sub(vctx *v, const vcoremod *a, const vcoremod *b,
+static bool module_sub(comp_valid_ctx *v, const vcoremod *a, const vcoremod *b,
                        vmsg *w) {
   /* every import a needs must be one b's users provide (contravariant) */
   for (uint32_t i = 0; i < a->nimports; i++) {
     const vcore_named *ia = &a->imports[i];
     const vcore_named *ib =
-        v_find_core(v, (vnindex **)&b->ix_imports, b->imports, b->nimports,
-                    &ia->module, &ia->name);
+        comp_valid_find_core(v, (vnindex **)&b->ix_imports, b->imports,
+                             b->nimports, &ia->module, &ia->name);
     if (!ib)
       return why(w, "missing expected import `%s::%s`", ia->module.s,
                  ia->name.s);
-    if (!v_sub_core(v, &ib->t, &ia->t, w->buf, w->n))
+    if (!comp_valid_sub_core(v, &ib->t, &ia->t, w->buf, w->n))
       return ctx(w, "in import `%s::%s`", ia->module.s,
                  ia->name.s);
   }
   for (uint32_t i = 0; i < b->nexports; i++) {
     const vcore_named *eb = &b->exports[i];
-    const vcore_named *ea = v_find_core(v, (vnindex **)&a->ix_exports,
-                                        a->exports, a->nexports, NULL,
-                                        &eb->name);
+    const vcore_named *ea =
+        comp_valid_find_core(v, (vnindex **)&a->ix_exports, a->exports,
+                             a->nexports, NULL, &eb->name);
     if (!ea) return why(w, "missing expected export `%s`", eb->name.s);
-    if (!v_sub_core(v, &ea->t, &eb->t, w->buf, w->n))
+    if (!comp_valid_sub_core(v, &ea->t, &eb->t, w->buf, w->n))
       return ctx(w, "in export `%s`", eb->name.s);
   }
   return true;
 }
 
-static bool ent_sub(vctx *v, vsubst *m, const vent *a, const vent *b,
+static bool ent_sub(comp_valid_ctx *v, vsubst *m, const vent *a, const vent *b,
                     vmsg *w);
 
 /* The entry named name; ix caches an index (logically part of the const
  * type it belongs to). */
-static const vnamed *find_named(vctx *v, vnindex *const *ix,
+static const vnamed *find_named(comp_valid_ctx *v, vnindex *const *ix,
                                 const vnamed *arr, uint32_t n,
                                 const char *name) {
-  return v_find_named(v, (vnindex **)ix, arr, n, name, strlen(name));
+  return comp_valid_find_named(v, (vnindex **)ix, arr, n, name, strlen(name));
 }
 
-static bool type_sub(vctx *v, vsubst *m, const vtype *a, const vtype *b,
-                     vmsg *w) {
+static bool type_sub(comp_valid_ctx *v, vsubst *m, const vtype *a,
+                     const vtype *b, vmsg *w) {
   if (a->kind == VT_RESOURCE || b->kind == VT_RESOURCE) {
     if (a->kind != VT_RESOURCE)
       return why(w, "expected resource, found %s",
@@ -1147,7 +1159,8 @@ static bool type_sub(vctx *v, vsubst *m, const vtype *a, const vtype *b,
  * bound resource: substitution then replaces b's name by a's, so that the
  * types b's exports build on it stay visible through a's name
  * (Explainer.md "Type Checking": imports are substituted by arguments). */
-static void bind_named(vctx *v, vsubst *m, const vtype *a, const vtype *b) {
+static void bind_named(comp_valid_ctx *v, vsubst *m, const vtype *a,
+                       const vtype *b) {
   if (a->kind != VT_VAL || b->kind != VT_VAL || a->val == b->val) return;
   canon_kind k = b->val->kind;
   if (k != CANON_RECORD && k != CANON_VARIANT && k != CANON_ENUM &&
@@ -1156,11 +1169,11 @@ static void bind_named(vctx *v, vsubst *m, const vtype *a, const vtype *b) {
   if (!cache_get(m, b->val)) cache_put(v, m, b->val, a->val);
 }
 
-static bool ent_sub(vctx *v, vsubst *m, const vent *a, const vent *b,
+static bool ent_sub(comp_valid_ctx *v, vsubst *m, const vent *a, const vent *b,
                     vmsg *w) {
   if (a->sort != b->sort)
-    return why(w, "expected %s, found %s", v_sort_word(b->sort),
-               v_sort_word(a->sort));
+    return why(w, "expected %s, found %s", comp_valid_sort_word(b->sort),
+               comp_valid_sort_word(a->sort));
   switch (a->sort) {
   case COMP_SORT_CORE_MODULE: return module_sub(v, a->module, b->module, w);
   case COMP_SORT_FUNC: return ft_sub(v, m, a->func, b->func, w);
@@ -1215,9 +1228,9 @@ static bool ent_sub(vctx *v, vsubst *m, const vent *a, const vent *b,
   }
 }
 
-bool v_sub_ent_bind(vctx *v, const vent *a, const vent *b, vsubst *m,
-                    const comp_pos *pos, const char *context,
-                    const char *name) {
+bool comp_valid_sub_ent_bind(comp_valid_ctx *v, const vent *a, const vent *b,
+                             vsubst *m, const comp_pos *pos,
+                             const char *context, const char *name) {
   vsubst local = {0};
   if (!m) m = &local;
   char buf[480];
@@ -1228,13 +1241,15 @@ bool v_sub_ent_bind(vctx *v, const vent *a, const vent *b, vsubst *m,
   if (ok) return true;
   const char *sep = w.trail[0] ? ", " : "";
   if (context && name)
-    return v_fail(v, pos, "type mismatch %s%s%s `%s`: %s", w.trail, sep,
-                  context, name, buf);
+    return comp_valid_fail(v, pos, "type mismatch %s%s%s `%s`: %s", w.trail,
+                           sep, context, name, buf);
   if (w.trail[0] && context)
-    return v_fail(v, pos, "%s: type mismatch %s: %s", context, w.trail, buf);
-  if (context) return v_fail(v, pos, "%s: %s", context, buf);
-  if (w.trail[0]) return v_fail(v, pos, "type mismatch %s: %s", w.trail, buf);
-  return v_fail(v, pos, "%s", buf);
+    return comp_valid_fail(v, pos, "%s: type mismatch %s: %s", context, w.trail,
+                           buf);
+  if (context) return comp_valid_fail(v, pos, "%s: %s", context, buf);
+  if (w.trail[0])
+    return comp_valid_fail(v, pos, "type mismatch %s: %s", w.trail, buf);
+  return comp_valid_fail(v, pos, "%s", buf);
 }
 
 /* ---- external visibility ---------------------------------------------- */
@@ -1302,16 +1317,16 @@ static bool ct_named(const vis *x, const canon_type *t, bool top) {
   return ok;
 }
 
-static bool ent_named(vctx *v, vis *x, const vent *e);
+static bool ent_named(comp_valid_ctx *v, vis *x, const vent *e);
 
-static void vis_name(vctx *v, vis *x, const vent *e) {
+static void vis_name(comp_valid_ctx *v, vis *x, const vent *e) {
   if (e->sort != COMP_SORT_TYPE) return;
   const vtype *t = e->type;
   if (t->kind == VT_RESOURCE) vptrset_add(v, &x->local, t->res);
   else if (t->kind == VT_VAL) vptrset_add(v, &x->local, t->val);
 }
 
-static bool named_list(vctx *v, vis *x, const vnamed *l, uint32_t n) {
+static bool named_list(comp_valid_ctx *v, vis *x, const vnamed *l, uint32_t n) {
   for (uint32_t i = 0; i < n; i++) {
     if (!ent_named(v, x, &l[i].t)) return false;
     vis_name(v, x, &l[i].t);
@@ -1319,7 +1334,7 @@ static bool named_list(vctx *v, vis *x, const vnamed *l, uint32_t n) {
   return true;
 }
 
-static bool ent_named(vctx *v, vis *x, const vent *e) {
+static bool ent_named(comp_valid_ctx *v, vis *x, const vent *e) {
   switch (e->sort) {
   case COMP_SORT_FUNC:
     for (uint32_t i = 0; i < e->func->nparams; i++)
@@ -1354,7 +1369,8 @@ static bool ent_named(vctx *v, vis *x, const vent *e) {
   }
 }
 
-bool v_ent_named(vctx *v, vscope *s, const vent *e, bool import) {
+bool comp_valid_ent_named(comp_valid_ctx *v, vscope *s, const vent *e,
+                          bool import) {
   vis x;
   memset(&x, 0, sizeof x);
   x.a = &s->imported_named;

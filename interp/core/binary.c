@@ -27,7 +27,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../util/leb.h"
+#include "../../canon/grow.h"
+#include "../util/reader.h"
 #include "../util/utf8.h"
 #include "validate.h"
 
@@ -37,10 +38,7 @@
 #define MAX_MODULE_LOCALS (1u << 24)
 
 typedef struct rd {
-  const uint8_t *b;
-  size_t len, pos;
-  cm_error *err;
-  bool bad;           /* an error has been recorded */
+  cm_reader in;       /* reads are bounded by the end of the input */
   core_module *m;
   bool uses_dataidx;  /* memory.init or data.drop seen in a function body */
   uint64_t nlocals;   /* locals of the whole module so far */
@@ -49,132 +47,34 @@ typedef struct rd {
 
 /* ---- errors ------------------------------------------------------------ */
 
-static void fail_kind(rd *r, size_t pos, cm_errkind kind, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static void fail_kind(rd *r, size_t pos, cm_errkind kind, const char *fmt,
-                      ...) {
-  if (r->bad) return;
-  char buf[256];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(buf, sizeof buf, fmt, ap);
-  va_end(ap);
-  cm_error_at_offset(r->err, kind, (int64_t)pos, "%s", buf);
-  r->bad = true;
-}
-
+#define fail_kind(r, pos, ...) cm_rd_fail(&(r)->in, pos, __VA_ARGS__)
 #define fail(r, pos, ...) fail_kind(r, pos, CM_MALFORMED, __VA_ARGS__)
 
 static void unsupported(rd *r, size_t pos, const char *feature) {
   fail_kind(r, pos, CM_UNSUPPORTED, "unsupported feature: %s", feature);
 }
 
-static void eos(rd *r) {
-  fail(r, r->len, "unexpected end of section or function");
-}
-
-/* ---- bytes and integers ------------------------------------------------ */
-
-static int peek(const rd *r) {
-  return (!r->bad && r->pos < r->len) ? r->b[r->pos] : -1;
-}
-
-static uint8_t byte(rd *r) {
-  if (r->bad) return 0;
-  if (r->pos >= r->len) {
-    eos(r);
-    return 0;
-  }
-  return r->b[r->pos++];
-}
-
-static void leb_fail(rd *r, leb_status st, size_t at) {
-  if (st == LEB_EOF) eos(r);
-  else if (st == LEB_TOO_LONG) fail(r, at, "integer representation too long");
-  else fail(r, at, "integer too large");
-}
-
-/* uN or sN (as its two's complement bits). */
-static uint64_t leb(rd *r, unsigned bits, bool is_signed) {
-  if (r->bad) return 0;
-  uint64_t v = 0;
-  size_t used;
-  leb_status st =
-      leb_read(r->b + r->pos, r->len - r->pos, bits, is_signed, &v, &used);
-  if (st != LEB_OK) {
-    leb_fail(r, st, r->pos + used);
-    return 0;
-  }
-  r->pos += used;
-  return v;
-}
-
-static uint64_t uN(rd *r, unsigned bits) { return leb(r, bits, false); }
-static int64_t sN(rd *r, unsigned bits) { return (int64_t)leb(r, bits, true); }
-static uint32_t u32(rd *r) { return (uint32_t)uN(r, 32); }
+/* ---- bytes and integers (util/reader.h) -------------------------------- */
 
 static uint64_t word(rd *r, unsigned nbytes) {
   uint64_t v = 0;
-  for (unsigned i = 0; i < nbytes; i++) v |= (uint64_t)byte(r) << (8 * i);
+  for (unsigned i = 0; i < nbytes; i++)
+    v |= (uint64_t)cm_rd_byte(&r->in) << (8 * i);
   return v;
 }
 
-/* A length or count: it can never exceed the bytes left, since every item
- * takes at least one byte.  Like the spec interpreter, the bytes left are
- * counted from the start of the count itself. */
-static uint32_t len32(rd *r) {
-  size_t at = r->pos;
-  uint32_t n = u32(r);
-  if (!r->bad && n > r->len - at) {
-    fail(r, at, "length out of bounds");
-    return 0;
-  }
-  return n;
-}
-
-/* Skips n bytes and returns where they start (NULL past the end). */
-static const uint8_t *take(rd *r, uint32_t n) {
-  if (r->bad) return NULL;
-  if (n > r->len - r->pos) {
-    eos(r);
-    return NULL;
-  }
-  const uint8_t *p = r->b + r->pos;
-  r->pos += n;
-  return p;
-}
-
 static void zero_byte(rd *r) {
-  size_t at = r->pos;
-  if (byte(r) != 0) fail(r, at, "zero byte expected");
-}
-
-/* calloc of n items, n already bounded by the input size. */
-static void *alloc_n(rd *r, size_t n, size_t size) {
-  if (r->bad) return NULL;
-  void *p = calloc(n ? n : 1, size);
-  if (!p) fail_kind(r, r->pos, CM_IO, "out of memory");
-  return p;
+  size_t at = r->in.pos;
+  if (cm_rd_byte(&r->in) != 0) fail(r, at, "zero byte expected");
 }
 
 /* ---- names ------------------------------------------------------------- */
 
 /* Reads a name; with out == NULL it is only checked (custom sections). */
 static void name(rd *r, core_name *out) {
-  size_t at = r->pos;
-  uint32_t n = len32(r);
-  const uint8_t *s = take(r, n);
-  if (!s) return;
-  if (!utf8_valid(s, n)) {
-    fail(r, at, "malformed UTF-8 encoding");
-    return;
-  }
-  if (!out) return;
-  out->s = alloc_n(r, (size_t)n + 1, 1);
-  if (!out->s) return;
-  memcpy(out->s, s, n);
-  out->s[n] = 0;
-  out->len = n;
+  uint32_t n;
+  char *s = cm_rd_name(&r->in, &n, out != NULL);
+  if (s) *out = (core_name){s, n};
 }
 
 /* ---- types ------------------------------------------------------------- */
@@ -196,17 +96,17 @@ static bool refuse_type_byte(rd *r, size_t at, int b) {
 
 /* Types are s7 LEBs in the spec: a continuation bit means a 2-byte s7. */
 static bool type_byte(rd *r, uint8_t *b) {
-  *b = byte(r);
-  if (r->bad) return false;
+  *b = cm_rd_byte(&r->in);
+  if (r->in.bad) return false;
   if (*b & 0x80) {
-    fail(r, r->pos, "integer representation too long");
+    fail(r, r->in.pos, "integer representation too long");
     return false;
   }
   return true;
 }
 
 static core_valtype reftype(rd *r) {
-  size_t at = r->pos;
+  size_t at = r->in.pos;
   uint8_t b;
   if (!type_byte(r, &b)) return 0;
   if (b == CORE_FUNCREF || b == CORE_EXTERNREF || b == CORE_EXNREF)
@@ -216,7 +116,7 @@ static core_valtype reftype(rd *r) {
 }
 
 static core_valtype valtype(rd *r) {
-  size_t at = r->pos;
+  size_t at = r->in.pos;
   uint8_t b;
   if (!type_byte(r, &b)) return 0;
   switch (b) {
@@ -229,13 +129,13 @@ static core_valtype valtype(rd *r) {
 }
 
 static void resulttype(rd *r, uint32_t *n, core_valtype **ts) {
-  *n = len32(r);
-  *ts = alloc_n(r, *n, sizeof **ts);
-  for (uint32_t i = 0; i < *n && !r->bad; i++) (*ts)[i] = valtype(r);
+  *n = cm_rd_count(&r->in);
+  *ts = cm_rd_alloc(&r->in, *n, sizeof **ts);
+  for (uint32_t i = 0; i < *n && !r->in.bad; i++) (*ts)[i] = valtype(r);
 }
 
 static void functype(rd *r, core_functype *ft) {
-  size_t at = r->pos;
+  size_t at = r->in.pos;
   uint8_t b;
   if (!type_byte(r, &b)) return;
   if (b != 0x60) {
@@ -255,22 +155,22 @@ static void functype(rd *r, core_functype *ft) {
  * of encodings and the threads proposal's interpreter: the validator
  * refuses it ("shared memory must have maximum"). */
 static void limits(rd *r, core_limits *l) {
-  uint8_t flags = byte(r);
-  if (r->bad) return;
+  uint8_t flags = cm_rd_byte(&r->in);
+  if (r->in.bad) return;
   if (flags & 0x80) {
-    fail(r, r->pos, "integer representation too long");
+    fail(r, r->in.pos, "integer representation too long");
     return;
   }
   if (flags & ~(r->threads ? 0x07 : 0x05)) {
-    fail(r, r->pos - 1, "integer too large");
+    fail(r, r->in.pos - 1, "integer too large");
     return;
   }
   l->has_max = flags & 1;
   l->shared = flags & 2;
   l->is64 = flags & 4;
   unsigned bits = l->is64 ? 64 : 32;
-  l->min = uN(r, bits);
-  if (l->has_max) l->max = uN(r, bits);
+  l->min = cm_rd_leb(&r->in, bits, false);
+  if (l->has_max) l->max = cm_rd_leb(&r->in, bits, false);
 }
 
 /* The threads proposal shares memories only; its interpreter reads a
@@ -278,15 +178,15 @@ static void limits(rd *r, core_limits *l) {
 static void tabletype(rd *r, core_tabletype *t) {
   t->elem = reftype(r);
   limits(r, &t->limits);
-  if (!r->bad && t->limits.shared)
-    fail(r, r->pos - 1, "tables cannot be shared (yet)");
+  if (!r->in.bad && t->limits.shared)
+    fail(r, r->in.pos - 1, "tables cannot be shared (yet)");
 }
 
 static void globaltype(rd *r, core_globaltype *g) {
   g->type = valtype(r);
-  size_t at = r->pos;
-  uint8_t mut = byte(r);
-  if (!r->bad && mut > 1) fail(r, at, "malformed mutability");
+  size_t at = r->in.pos;
+  uint8_t mut = cm_rd_byte(&r->in);
+  if (!r->in.bad && mut > 1) fail(r, at, "malformed mutability");
   g->mut = mut == 1;
 }
 
@@ -326,19 +226,12 @@ typedef struct exprbuf {
   size_t at; /* offset of the instruction being read */
 } exprbuf;
 
-static core_instr *emit(rd *r, exprbuf *xb, core_opcode op) {
+static core_instr *emit(exprbuf *xb, core_opcode op) {
   core_expr *e = xb->e;
   if (e->ninstrs == xb->cap_instrs) {
-    uint32_t cap = xb->cap_instrs ? 2 * xb->cap_instrs : 16;
-    core_instr *p = realloc(e->instrs, (size_t)cap * sizeof *p);
-    core_srcpos *q = p ? realloc(e->pos, (size_t)cap * sizeof *q) : NULL;
-    if (p) e->instrs = p;
-    if (!p || !q) {
-      fail_kind(r, r->pos, CM_IO, "out of memory");
-      return NULL;
-    }
-    e->pos = q;
-    xb->cap_instrs = cap;
+    uint32_t cap_pos = xb->cap_instrs; /* the two grow alike */
+    CANON_GROW(e->instrs, e->ninstrs, xb->cap_instrs, 16);
+    CANON_GROW(e->pos, e->ninstrs, cap_pos, 16);
   }
   e->pos[e->ninstrs] = (core_srcpos){0, 0, (int64_t)xb->at};
   core_instr *in = &e->instrs[e->ninstrs++];
@@ -348,45 +241,35 @@ static core_instr *emit(rd *r, exprbuf *xb, core_opcode op) {
 }
 
 /* Reserves n labels (n is bounded by the input size) at *first. */
-static bool add_labels(rd *r, exprbuf *xb, uint64_t n, uint32_t *first) {
+static bool add_labels(exprbuf *xb, uint64_t n, uint32_t *first) {
   core_expr *e = xb->e;
   *first = e->nlabels;
   if (n == 0) return true;
-  if ((uint64_t)e->nlabels + n > xb->cap_labels) {
-    uint64_t cap = xb->cap_labels ? xb->cap_labels : 8;
-    while (cap < (uint64_t)e->nlabels + n) cap *= 2;
-    core_label *p = realloc(e->labels, (size_t)cap * sizeof *p);
-    if (!p) {
-      fail_kind(r, r->pos, CM_IO, "out of memory");
-      return false;
-    }
-    e->labels = p;
-    xb->cap_labels = (uint32_t)cap;
-  }
+  CANON_RESERVE(e->labels, (uint64_t)e->nlabels + n, xb->cap_labels, 8);
   memset(&e->labels[e->nlabels], 0, (size_t)n * sizeof *e->labels);
   e->nlabels += (uint32_t)n;
   return true;
 }
 
 static void blocktype(rd *r, core_instr *in) {
-  size_t at = r->pos;
-  int b = peek(r);
+  size_t at = r->in.pos;
+  int b = cm_rd_peek(&r->in);
   if (b == 0x40) {
-    r->pos++;
+    r->in.pos++;
     in->bt_kind = CORE_BT_EMPTY;
     return;
   }
   switch (b) {
   case CORE_I32: case CORE_I64: case CORE_F32: case CORE_F64:
   case CORE_FUNCREF: case CORE_EXTERNREF: case CORE_EXNREF:
-    r->pos++;
+    r->in.pos++;
     in->bt_kind = CORE_BT_VAL;
     in->imm = (uint64_t)b;
     return;
   }
   if (b >= 0 && refuse_type_byte(r, at, b)) return;
-  int64_t x = sN(r, 33);
-  if (r->bad) return;
+  int64_t x = (int64_t)cm_rd_leb(&r->in, 33, true);
+  if (r->in.bad) return;
   if (x < 0) {
     fail(r, at, "malformed block type");
     return;
@@ -404,7 +287,7 @@ static uint32_t memidx(rd *r) {
     zero_byte(r);
     return 0;
   }
-  return u32(r);
+  return cm_rd_u32(&r->in);
 }
 
 /* memarg: flags (log2 alignment in bits 0-5, bit 6 = a memory index
@@ -412,30 +295,30 @@ static uint32_t memidx(rd *r) {
  * validator bounds it for i32 memories).  Alignments of 2^32 and more are
  * malformed, as in Wasm 2.0's tests (newer suites call them invalid). */
 static void memarg(rd *r, core_instr *in) {
-  size_t at = r->pos;
-  uint32_t flags = u32(r);
-  if (r->bad) return;
+  size_t at = r->in.pos;
+  uint32_t flags = cm_rd_u32(&r->in);
+  if (r->in.bad) return;
   bool has_idx = flags & 0x40;
   if (flags >= 0x80 || (flags & 0x3f) >= 32 || (has_idx && nmems(r) <= 1)) {
     fail(r, at, "malformed memop flags");
     return;
   }
   in->align = (uint8_t)(flags & 0x3f);
-  in->idx = has_idx ? u32(r) : 0;
-  in->imm = uN(r, 64);
+  in->idx = has_idx ? cm_rd_u32(&r->in) : 0;
+  in->imm = cm_rd_leb(&r->in, 64, false);
 }
 
 static void catch_clause(rd *r, core_label *l) {
-  size_t at = r->pos;
-  uint8_t k = byte(r);
-  if (r->bad) return;
+  size_t at = r->in.pos;
+  uint8_t k = cm_rd_byte(&r->in);
+  if (r->in.bad) return;
   if (k > CORE_CATCH_ALL_REF) {
     fail(r, at, "malformed catch clause");
     return;
   }
   l->catch_kind = k;
-  if (k == CORE_CATCH || k == CORE_CATCH_REF) l->tag = u32(r);
-  l->depth = u32(r);
+  if (k == CORE_CATCH || k == CORE_CATCH_REF) l->tag = cm_rd_u32(&r->in);
+  l->depth = cm_rd_u32(&r->in);
 }
 
 /* The immediates of one instruction, by its kind in opcodes.def. */
@@ -449,21 +332,21 @@ static void immediates(rd *r, exprbuf *xb, core_instr *in) {
   case CORE_IMM_LABEL: case CORE_IMM_FUNC: case CORE_IMM_LOCAL:
   case CORE_IMM_GLOBAL: case CORE_IMM_TABLE: case CORE_IMM_ELEM:
   case CORE_IMM_DATA: case CORE_IMM_TAG:
-    in->idx = u32(r);
+    in->idx = cm_rd_u32(&r->in);
     break;
   case CORE_IMM_BR_TABLE: {
     /* The n targets, then the default: n + 1 labels. */
-    uint32_t n = len32(r), first;
-    if (r->bad || !add_labels(r, xb, (uint64_t)n + 1, &first)) break;
-    for (uint32_t i = 0; i <= n && !r->bad; i++)
-      xb->e->labels[first + i].depth = u32(r);
+    uint32_t n = cm_rd_count(&r->in), first;
+    if (r->in.bad || !add_labels(xb, (uint64_t)n + 1, &first)) break;
+    for (uint32_t i = 0; i <= n && !r->in.bad; i++)
+      xb->e->labels[first + i].depth = cm_rd_u32(&r->in);
     in->idx = first;
     in->idx2 = n + 1;
     break;
   }
   case CORE_IMM_CALL_INDIRECT:
-    in->idx = u32(r);  /* type */
-    in->idx2 = u32(r); /* table */
+    in->idx = cm_rd_u32(&r->in);  /* type */
+    in->idx2 = cm_rd_u32(&r->in); /* table */
     break;
   case CORE_IMM_MEMARG:
     memarg(r, in);
@@ -472,10 +355,10 @@ static void immediates(rd *r, exprbuf *xb, core_instr *in) {
     in->idx = memidx(r);
     break;
   case CORE_IMM_I32:
-    in->imm = (uint32_t)sN(r, 32);
+    in->imm = (uint32_t)(int64_t)cm_rd_leb(&r->in, 32, true);
     break;
   case CORE_IMM_I64:
-    in->imm = (uint64_t)sN(r, 64);
+    in->imm = (uint64_t)(int64_t)cm_rd_leb(&r->in, 64, true);
     break;
   case CORE_IMM_F32:
     in->imm = word(r, 4);
@@ -484,10 +367,10 @@ static void immediates(rd *r, exprbuf *xb, core_instr *in) {
     in->imm = word(r, 8);
     break;
   case CORE_IMM_SELECT_T: {
-    uint32_t n = len32(r);
+    uint32_t n = cm_rd_count(&r->in);
     in->idx = n;
     /* Only one type is valid; the validator rejects other counts. */
-    for (uint32_t i = 0; i < n && !r->bad; i++) {
+    for (uint32_t i = 0; i < n && !r->in.bad; i++) {
       core_valtype t = valtype(r);
       if (i == 0) in->imm = (uint64_t)t;
     }
@@ -496,31 +379,31 @@ static void immediates(rd *r, exprbuf *xb, core_instr *in) {
   case CORE_IMM_REFNULL: {
     /* A heap type: the abbreviations func/extern/exn; GC's abstract
      * heap types and type indices are refused. */
-    size_t hat = r->pos;
-    int b = peek(r);
+    size_t hat = r->in.pos;
+    int b = cm_rd_peek(&r->in);
     if (b == 0x70 || b == 0x6F || b == 0x69) {
-      r->pos++;
+      r->in.pos++;
       in->imm = (uint64_t)b;
     } else if (b >= 0 && is_gc_type_byte(b)) {
       unsupported(r, hat, "gc");
     } else {
-      int64_t x = sN(r, 33);
-      if (r->bad) break;
+      int64_t x = (int64_t)cm_rd_leb(&r->in, 33, true);
+      if (r->in.bad) break;
       if (x >= 0) unsupported(r, hat, "function-references");
       else fail(r, hat, "malformed reference type");
     }
     break;
   }
   case CORE_IMM_TABLE_COPY:
-    in->idx = u32(r);  /* destination */
-    in->idx2 = u32(r); /* source */
+    in->idx = cm_rd_u32(&r->in);  /* destination */
+    in->idx2 = cm_rd_u32(&r->in); /* source */
     break;
   case CORE_IMM_TABLE_INIT:
-    in->idx = u32(r);  /* elem */
-    in->idx2 = u32(r); /* table */
+    in->idx = cm_rd_u32(&r->in);  /* elem */
+    in->idx2 = cm_rd_u32(&r->in); /* table */
     break;
   case CORE_IMM_MEM_INIT:
-    in->idx = u32(r); /* data */
+    in->idx = cm_rd_u32(&r->in); /* data */
     in->idx2 = memidx(r);
     break;
   case CORE_IMM_MEM_COPY:
@@ -529,9 +412,9 @@ static void immediates(rd *r, exprbuf *xb, core_instr *in) {
     break;
   case CORE_IMM_TRY_TABLE: {
     blocktype(r, in);
-    uint32_t n = len32(r), first;
-    if (r->bad || !add_labels(r, xb, n, &first)) break;
-    for (uint32_t i = 0; i < n && !r->bad; i++)
+    uint32_t n = cm_rd_count(&r->in), first;
+    if (r->in.bad || !add_labels(xb, n, &first)) break;
+    for (uint32_t i = 0; i < n && !r->in.bad; i++)
       catch_clause(r, &xb->e->labels[first + i]);
     in->idx = first;
     in->idx2 = n;
@@ -546,25 +429,25 @@ enum { CTL_OUTER, CTL_BLOCK, CTL_IF, CTL_ELSE };
 /* Reads instructions up to and including the END that closes the
  * sequence: a function body or a constant expression. */
 static void expr(rd *r, core_expr *e) {
-  exprbuf xb = {e, 0, 0, r->pos};
+  exprbuf xb = {e, 0, 0, r->in.pos};
   size_t nctl = 1, capctl = 16;
   uint8_t *ctl = malloc(capctl);
   if (!ctl) {
-    fail_kind(r, r->pos, CM_IO, "out of memory");
+    fail_kind(r, r->in.pos, CM_IO, "out of memory");
     return;
   }
   ctl[0] = CTL_OUTER;
-  while (!r->bad) {
-    size_t at = r->pos;
+  while (!r->in.bad) {
+    size_t at = r->in.pos;
     xb.at = at;
-    int b = peek(r);
+    int b = cm_rd_peek(&r->in);
     if (b < 0) {
-      eos(r);
+      cm_rd_eof(&r->in);
       break;
     }
     if (b == 0x0B) { /* end */
-      r->pos++;
-      emit(r, &xb, CORE_OP_END);
+      r->in.pos++;
+      emit(&xb, CORE_OP_END);
       if (--nctl == 0) break;
       continue;
     }
@@ -573,16 +456,16 @@ static void expr(rd *r, core_expr *e) {
         fail(r, at, "END opcode expected");
         break;
       }
-      r->pos++;
+      r->in.pos++;
       ctl[nctl - 1] = CTL_ELSE;
-      emit(r, &xb, CORE_OP_ELSE);
+      emit(&xb, CORE_OP_ELSE);
       continue;
     }
-    r->pos++;
+    r->in.pos++;
     unsigned key = (unsigned)b;
     if (b == 0xFC) {
-      uint32_t sub = u32(r);
-      if (r->bad) break;
+      uint32_t sub = cm_rd_u32(&r->in);
+      if (r->in.bad) break;
       if (sub >= 256 || !op_lookup[256 + sub]) {
         fail(r, at, "illegal opcode fc %02x", sub);
         break;
@@ -595,22 +478,14 @@ static void expr(rd *r, core_expr *e) {
       break;
     }
     core_opcode op = (core_opcode)(op_lookup[key] - 1);
-    core_instr *in = emit(r, &xb, op);
+    core_instr *in = emit(&xb, op);
     if (!in) break;
     immediates(r, &xb, in);
     if (op == CORE_OP_MEMORY_INIT || op == CORE_OP_DATA_DROP)
       r->uses_dataidx = true;
     if (op == CORE_OP_BLOCK || op == CORE_OP_LOOP || op == CORE_OP_TRY_TABLE ||
         op == CORE_OP_IF) {
-      if (nctl == capctl) {
-        uint8_t *p = realloc(ctl, capctl * 2);
-        if (!p) {
-          fail_kind(r, r->pos, CM_IO, "out of memory");
-          break;
-        }
-        ctl = p;
-        capctl *= 2;
-      }
+      CANON_GROW(ctl, nctl, capctl, 16);
       ctl[nctl++] = op == CORE_OP_IF ? CTL_IF : CTL_BLOCK;
     }
   }
@@ -621,30 +496,30 @@ static void expr(rd *r, core_expr *e) {
 
 static void type_section(rd *r) {
   core_module *m = r->m;
-  uint32_t n = len32(r);
-  m->types = alloc_n(r, n, sizeof *m->types);
-  if (r->bad) return;
-  while (m->ntypes < n && !r->bad) functype(r, &m->types[m->ntypes++]);
+  uint32_t n = cm_rd_count(&r->in);
+  m->types = cm_rd_alloc(&r->in, n, sizeof *m->types);
+  if (r->in.bad) return;
+  while (m->ntypes < n && !r->in.bad) functype(r, &m->types[m->ntypes++]);
 }
 
 static void import_section(rd *r) {
   core_module *m = r->m;
-  uint32_t n = len32(r);
-  m->imports = alloc_n(r, n, sizeof *m->imports);
-  if (r->bad) return;
-  while (m->nimports < n && !r->bad) {
+  uint32_t n = cm_rd_count(&r->in);
+  m->imports = cm_rd_alloc(&r->in, n, sizeof *m->imports);
+  if (r->in.bad) return;
+  while (m->nimports < n && !r->in.bad) {
     core_import *im = &m->imports[m->nimports++];
     name(r, &im->module);
     name(r, &im->name);
-    size_t at = r->pos;
-    uint8_t kind = byte(r);
-    if (r->bad) break;
+    size_t at = r->in.pos;
+    uint8_t kind = cm_rd_byte(&r->in);
+    if (r->in.bad) break;
     switch (kind) {
-    case 0x00: im->desc.func = u32(r); break;
+    case 0x00: im->desc.func = cm_rd_u32(&r->in); break;
     case 0x01: tabletype(r, &im->desc.table); break;
     case 0x02: limits(r, &im->desc.memory.limits); break;
     case 0x03: globaltype(r, &im->desc.global); break;
-    case 0x04: zero_byte(r); im->desc.tag = u32(r); break;
+    case 0x04: zero_byte(r); im->desc.tag = cm_rd_u32(&r->in); break;
     default: fail(r, at, "malformed import kind"); break;
     }
     im->kind = (core_externkind)kind;
@@ -654,20 +529,20 @@ static void import_section(rd *r) {
 
 static void func_section(rd *r) {
   core_module *m = r->m;
-  uint32_t n = len32(r);
-  m->funcs = alloc_n(r, n, sizeof *m->funcs);
-  if (r->bad) return;
-  while (m->nfuncs < n && !r->bad) m->funcs[m->nfuncs++].type = u32(r);
+  uint32_t n = cm_rd_count(&r->in);
+  m->funcs = cm_rd_alloc(&r->in, n, sizeof *m->funcs);
+  if (r->in.bad) return;
+  while (m->nfuncs < n && !r->in.bad) m->funcs[m->nfuncs++].type = cm_rd_u32(&r->in);
 }
 
 static void table_section(rd *r) {
   core_module *m = r->m;
-  uint32_t n = len32(r);
-  m->tables = alloc_n(r, n, sizeof *m->tables);
-  if (r->bad) return;
-  while (m->ntables < n && !r->bad) {
-    if (peek(r) == 0x40) { /* table with an initializer expression */
-      unsupported(r, r->pos, "function-references");
+  uint32_t n = cm_rd_count(&r->in);
+  m->tables = cm_rd_alloc(&r->in, n, sizeof *m->tables);
+  if (r->in.bad) return;
+  while (m->ntables < n && !r->in.bad) {
+    if (cm_rd_peek(&r->in) == 0x40) { /* table with an initializer expression */
+      unsupported(r, r->in.pos, "function-references");
       return;
     }
     tabletype(r, &m->tables[m->ntables++]);
@@ -676,29 +551,29 @@ static void table_section(rd *r) {
 
 static void memory_section(rd *r) {
   core_module *m = r->m;
-  uint32_t n = len32(r);
-  m->mems = alloc_n(r, n, sizeof *m->mems);
-  if (r->bad) return;
-  while (m->nmems < n && !r->bad) limits(r, &m->mems[m->nmems++].limits);
+  uint32_t n = cm_rd_count(&r->in);
+  m->mems = cm_rd_alloc(&r->in, n, sizeof *m->mems);
+  if (r->in.bad) return;
+  while (m->nmems < n && !r->in.bad) limits(r, &m->mems[m->nmems++].limits);
 }
 
 static void tag_section(rd *r) {
   core_module *m = r->m;
-  uint32_t n = len32(r);
-  m->tags = alloc_n(r, n, sizeof *m->tags);
-  if (r->bad) return;
-  while (m->ntags < n && !r->bad) {
+  uint32_t n = cm_rd_count(&r->in);
+  m->tags = cm_rd_alloc(&r->in, n, sizeof *m->tags);
+  if (r->in.bad) return;
+  while (m->ntags < n && !r->in.bad) {
     zero_byte(r);
-    m->tags[m->ntags++] = u32(r);
+    m->tags[m->ntags++] = cm_rd_u32(&r->in);
   }
 }
 
 static void global_section(rd *r) {
   core_module *m = r->m;
-  uint32_t n = len32(r);
-  m->globals = alloc_n(r, n, sizeof *m->globals);
-  if (r->bad) return;
-  while (m->nglobals < n && !r->bad) {
+  uint32_t n = cm_rd_count(&r->in);
+  m->globals = cm_rd_alloc(&r->in, n, sizeof *m->globals);
+  if (r->in.bad) return;
+  while (m->nglobals < n && !r->in.bad) {
     core_global *g = &m->globals[m->nglobals++];
     globaltype(r, &g->type);
     expr(r, &g->init);
@@ -707,28 +582,28 @@ static void global_section(rd *r) {
 
 static void export_section(rd *r) {
   core_module *m = r->m;
-  uint32_t n = len32(r);
-  m->exports = alloc_n(r, n, sizeof *m->exports);
-  if (r->bad) return;
-  while (m->nexports < n && !r->bad) {
+  uint32_t n = cm_rd_count(&r->in);
+  m->exports = cm_rd_alloc(&r->in, n, sizeof *m->exports);
+  if (r->in.bad) return;
+  while (m->nexports < n && !r->in.bad) {
     core_export *ex = &m->exports[m->nexports++];
     name(r, &ex->name);
-    size_t at = r->pos;
-    uint8_t kind = byte(r);
-    if (!r->bad && kind > CORE_EXTERN_TAG) fail(r, at, "malformed export kind");
+    size_t at = r->in.pos;
+    uint8_t kind = cm_rd_byte(&r->in);
+    if (!r->in.bad && kind > CORE_EXTERN_TAG) fail(r, at, "malformed export kind");
     ex->kind = (core_externkind)kind;
-    ex->idx = u32(r);
+    ex->idx = cm_rd_u32(&r->in);
   }
 }
 
 static void start_section(rd *r) {
   r->m->has_start = true;
-  r->m->start = u32(r);
+  r->m->start = cm_rd_u32(&r->in);
 }
 
 /* `ref.func x; end`, the form of a bare function index in a segment. */
 static void ref_func_expr(rd *r, core_expr *e, uint32_t x) {
-  e->instrs = alloc_n(r, 2, sizeof *e->instrs);
+  e->instrs = cm_rd_alloc(&r->in, 2, sizeof *e->instrs);
   if (!e->instrs) return;
   e->ninstrs = 2;
   e->instrs[0].op = CORE_OP_REF_FUNC;
@@ -737,9 +612,9 @@ static void ref_func_expr(rd *r, core_expr *e, uint32_t x) {
 }
 
 static void elem_segment(rd *r, core_elem *el) {
-  size_t at = r->pos;
-  uint32_t flags = u32(r);
-  if (r->bad) return;
+  size_t at = r->in.pos;
+  uint32_t flags = cm_rd_u32(&r->in);
+  if (r->in.bad) return;
   if (flags > 7) {
     fail(r, at, "malformed elements segment kind");
     return;
@@ -751,7 +626,7 @@ static void elem_segment(rd *r, core_elem *el) {
     el->mode = (flags & 2) ? CORE_SEG_DECLARATIVE : CORE_SEG_PASSIVE;
   } else {
     el->mode = CORE_SEG_ACTIVE;
-    el->table = (flags & 2) ? u32(r) : 0;
+    el->table = (flags & 2) ? cm_rd_u32(&r->in) : 0;
     expr(r, &el->offset);
   }
   el->type = CORE_FUNCREF;
@@ -759,45 +634,45 @@ static void elem_segment(rd *r, core_elem *el) {
     if (exprs) {
       el->type = reftype(r);
     } else {
-      size_t kat = r->pos;
-      if (byte(r) != 0x00 && !r->bad) fail(r, kat, "malformed element kind");
+      size_t kat = r->in.pos;
+      if (cm_rd_byte(&r->in) != 0x00 && !r->in.bad) fail(r, kat, "malformed element kind");
     }
   }
-  uint32_t n = len32(r);
-  el->items = alloc_n(r, n, sizeof *el->items);
-  if (r->bad) return;
-  while (el->nitems < n && !r->bad) {
+  uint32_t n = cm_rd_count(&r->in);
+  el->items = cm_rd_alloc(&r->in, n, sizeof *el->items);
+  if (r->in.bad) return;
+  while (el->nitems < n && !r->in.bad) {
     core_expr *item = &el->items[el->nitems++];
     if (exprs) expr(r, item);
-    else ref_func_expr(r, item, u32(r));
+    else ref_func_expr(r, item, cm_rd_u32(&r->in));
   }
 }
 
 static void elem_section(rd *r) {
   core_module *m = r->m;
-  uint32_t n = len32(r);
-  m->elems = alloc_n(r, n, sizeof *m->elems);
-  if (r->bad) return;
-  while (m->nelems < n && !r->bad) elem_segment(r, &m->elems[m->nelems++]);
+  uint32_t n = cm_rd_count(&r->in);
+  m->elems = cm_rd_alloc(&r->in, n, sizeof *m->elems);
+  if (r->in.bad) return;
+  while (m->nelems < n && !r->in.bad) elem_segment(r, &m->elems[m->nelems++]);
 }
 
 static void datacount_section(rd *r) {
   r->m->has_datacount = true;
-  r->m->datacount = u32(r);
+  r->m->datacount = cm_rd_u32(&r->in);
 }
 
 /* Locals are (count, type) groups; their sum must fit in a u32. */
 static void locals(rd *r, core_func *f) {
-  size_t at = r->pos;
-  uint32_t ngroups = len32(r);
-  if (r->bad) return;
-  size_t groups_pos = r->pos;
+  size_t at = r->in.pos;
+  uint32_t ngroups = cm_rd_count(&r->in);
+  if (r->in.bad) return;
+  size_t groups_pos = r->in.pos;
   uint64_t total = 0;
-  for (uint32_t i = 0; i < ngroups && !r->bad; i++) {
-    total += u32(r);
+  for (uint32_t i = 0; i < ngroups && !r->in.bad; i++) {
+    total += cm_rd_u32(&r->in);
     valtype(r);
   }
-  if (r->bad) return;
+  if (r->in.bad) return;
   if (total >= ((uint64_t)1 << 32)) {
     fail(r, at, "too many locals");
     return;
@@ -811,12 +686,12 @@ static void locals(rd *r, core_func *f) {
     return;
   }
   r->nlocals += total;
-  f->locals = alloc_n(r, (size_t)total, sizeof *f->locals);
-  if (r->bad) return;
+  f->locals = cm_rd_alloc(&r->in, (size_t)total, sizeof *f->locals);
+  if (r->in.bad) return;
   /* Second pass over the (already checked) groups to expand them. */
-  r->pos = groups_pos;
+  r->in.pos = groups_pos;
   for (uint32_t i = 0; i < ngroups; i++) {
-    uint32_t c = u32(r);
+    uint32_t c = cm_rd_u32(&r->in);
     core_valtype t = valtype(r);
     for (uint32_t j = 0; j < c; j++) f->locals[f->nlocals++] = t;
   }
@@ -825,29 +700,29 @@ static void locals(rd *r, core_func *f) {
 /* Bodies go to `codes` (one per entry); they are matched with the function
  * section once the whole module has been read. */
 static void code_section(rd *r, core_func **codes, uint32_t *ncodes) {
-  uint32_t n = len32(r);
-  *codes = alloc_n(r, n, sizeof **codes);
-  if (r->bad) return;
-  while (*ncodes < n && !r->bad) {
+  uint32_t n = cm_rd_count(&r->in);
+  *codes = cm_rd_alloc(&r->in, n, sizeof **codes);
+  if (r->in.bad) return;
+  while (*ncodes < n && !r->in.bad) {
     core_func *f = &(*codes)[(*ncodes)++];
-    uint32_t size = len32(r);
-    size_t start = r->pos;
+    uint32_t size = cm_rd_count(&r->in);
+    size_t start = r->in.pos;
     locals(r, f);
     expr(r, &f->body);
-    if (!r->bad && r->pos != start + size) fail(r, start, "section size mismatch");
+    if (!r->in.bad && r->in.pos != start + size) fail(r, start, "section size mismatch");
   }
 }
 
 static void data_section(rd *r) {
   core_module *m = r->m;
-  uint32_t n = len32(r);
-  m->datas = alloc_n(r, n, sizeof *m->datas);
-  if (r->bad) return;
-  while (m->ndatas < n && !r->bad) {
+  uint32_t n = cm_rd_count(&r->in);
+  m->datas = cm_rd_alloc(&r->in, n, sizeof *m->datas);
+  if (r->in.bad) return;
+  while (m->ndatas < n && !r->in.bad) {
     core_data *d = &m->datas[m->ndatas++];
-    size_t at = r->pos;
-    uint32_t flags = u32(r);
-    if (r->bad) break;
+    size_t at = r->in.pos;
+    uint32_t flags = cm_rd_u32(&r->in);
+    if (r->in.bad) break;
     if (flags > 2) {
       fail(r, at, "malformed data segment kind");
       break;
@@ -856,13 +731,13 @@ static void data_section(rd *r) {
       d->mode = CORE_SEG_PASSIVE;
     } else {
       d->mode = CORE_SEG_ACTIVE;
-      d->memory = flags == 2 ? u32(r) : 0;
+      d->memory = flags == 2 ? cm_rd_u32(&r->in) : 0;
       expr(r, &d->offset);
     }
-    uint32_t len = len32(r);
-    const uint8_t *p = take(r, len);
-    d->bytes = alloc_n(r, len, 1);
-    if (r->bad) break;
+    uint32_t len = cm_rd_count(&r->in);
+    const uint8_t *p = cm_rd_take(&r->in, len);
+    d->bytes = cm_rd_alloc(&r->in, len, 1);
+    if (r->in.bad) break;
     memcpy(d->bytes, p, len);
     d->len = len;
   }
@@ -870,12 +745,12 @@ static void data_section(rd *r) {
 
 static void custom_section(rd *r, size_t start, uint32_t size) {
   name(r, NULL);
-  if (r->bad) return;
-  if (r->pos > start + size) {
-    eos(r); /* the name runs past the section */
+  if (r->in.bad) return;
+  if (r->in.pos > start + size) {
+    cm_rd_eof(&r->in); /* the name runs past the section */
     return;
   }
-  take(r, (uint32_t)(start + size - r->pos));
+  cm_rd_take(&r->in, (uint32_t)(start + size - r->in.pos));
 }
 
 /* Section ids in the order they must appear (custom sections aside). */
@@ -889,15 +764,15 @@ static int section_rank(uint8_t id) {
 static void check_module(rd *r, core_func *codes, uint32_t ncodes) {
   core_module *m = r->m;
   if (m->nfuncs != ncodes) {
-    fail(r, r->len, "function and code section have inconsistent lengths");
+    fail(r, r->in.end, "function and code section have inconsistent lengths");
     return;
   }
   if (m->has_datacount && m->datacount != m->ndatas) {
-    fail(r, r->len, "data count and data section have inconsistent lengths");
+    fail(r, r->in.end, "data count and data section have inconsistent lengths");
     return;
   }
   if (!m->has_datacount && r->uses_dataidx) {
-    fail(r, r->len, "data count section required");
+    fail(r, r->in.end, "data count section required");
     return;
   }
   for (uint32_t i = 0; i < ncodes; i++) {
@@ -932,7 +807,10 @@ core_module *core_decode_features(const uint8_t *bytes, size_t len,
     core_features_named("all", &all);
     features = &all;
   }
-  rd r0 = {bytes, len, 0, err, false, NULL, false, 0, features->threads};
+  rd r0 = {{bytes, 0, len, err, false,
+            "unexpected end of section or function", true,
+            "length out of bounds"},
+           NULL, false, 0, features->threads};
   rd *r = &r0;
   r->m = core_module_new();
   if (!r->m) {
@@ -943,14 +821,14 @@ core_module *core_decode_features(const uint8_t *bytes, size_t len,
   uint32_t ncodes = 0;
 
   uint64_t magic = word(r, 4);
-  if (!r->bad && magic != 0x6D736100u) fail(r, 0, "magic header not detected");
+  if (!r->in.bad && magic != 0x6D736100u) fail(r, 0, "magic header not detected");
   uint64_t version = word(r, 4);
-  if (!r->bad && version != 1) fail(r, 4, "unknown binary version");
+  if (!r->in.bad && version != 1) fail(r, 4, "unknown binary version");
 
   int rank = 0;
-  while (!r->bad && r->pos < r->len) {
-    size_t at = r->pos;
-    uint8_t id = r->b[r->pos];
+  while (!r->in.bad && r->in.pos < r->in.end) {
+    size_t at = r->in.pos;
+    uint8_t id = r->in.b[r->in.pos];
     if (id > 13) {
       fail(r, at, "malformed section id");
       break;
@@ -960,10 +838,10 @@ core_module *core_decode_features(const uint8_t *bytes, size_t len,
       fail(r, at, "unexpected content after last section");
       break;
     }
-    r->pos++;
-    uint32_t size = len32(r);
-    size_t start = r->pos;
-    if (r->bad) break;
+    r->in.pos++;
+    uint32_t size = cm_rd_count(&r->in);
+    size_t start = r->in.pos;
+    if (r->in.bad) break;
     switch (id) {
     case 0: custom_section(r, start, size); break;
     case 1: type_section(r); break;
@@ -980,13 +858,13 @@ core_module *core_decode_features(const uint8_t *bytes, size_t len,
     case 12: datacount_section(r); break;
     case 13: tag_section(r); break;
     }
-    if (!r->bad && r->pos != start + size)
+    if (!r->in.bad && r->in.pos != start + size)
       fail(r, start, "section size mismatch");
     if (id) rank = rk;
   }
-  if (!r->bad) check_module(r, codes, ncodes);
+  if (!r->in.bad) check_module(r, codes, ncodes);
   free_codes(codes, ncodes);
-  if (r->bad) {
+  if (r->in.bad) {
     core_module_free(r->m);
     return NULL;
   }

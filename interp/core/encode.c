@@ -8,96 +8,64 @@
 
 #include "../util/leb.h"
 
-typedef struct wbuf {
-  uint8_t *p;
-  size_t n, cap;
-  bool oom;
-} wbuf;
-
-static void put(wbuf *w, const void *src, size_t n) {
-  if (w->oom) return;
-  if (w->n + n > w->cap) {
-    size_t cap = w->cap ? w->cap : 64;
-    while (cap < w->n + n) cap *= 2;
-    uint8_t *p = realloc(w->p, cap);
-    if (!p) {
-      w->oom = true;
-      return;
-    }
-    w->p = p;
-    w->cap = cap;
-  }
-  if (n) memcpy(w->p + w->n, src, n);
-  w->n += n;
-}
-
-static void put_byte(wbuf *w, uint8_t b) { put(w, &b, 1); }
-
-static void put_u(wbuf *w, uint64_t v) {
-  uint8_t tmp[10];
-  put(w, tmp, leb_write_u(tmp, v));
-}
-
-static void put_s(wbuf *w, int64_t v) {
-  uint8_t tmp[10];
-  put(w, tmp, leb_write_s(tmp, v));
-}
+/* The encoder's byte buffer; out of memory ends the run (canon/buf.h). */
+typedef canon_buf wbuf;
 
 static void put_le(wbuf *w, uint64_t v, unsigned nbytes) {
-  for (unsigned i = 0; i < nbytes; i++) put_byte(w, (uint8_t)(v >> (8 * i)));
+  for (unsigned i = 0; i < nbytes; i++)
+    canon_buf_byte(w, (uint8_t)(v >> (8 * i)));
 }
 
 static void put_name(wbuf *w, const core_name *n) {
-  put_u(w, n->len);
-  put(w, n->s, n->len);
+  leb_put_u(w, n->len);
+  canon_buf_add(w, n->s, n->len);
 }
 
 /* Appends `content` to w as a sized entry (section or function body) and
  * frees it. */
 static void put_sized(wbuf *w, wbuf *content) {
-  if (content->oom) w->oom = true;
-  put_u(w, content->n);
-  put(w, content->p, content->n);
+  leb_put_u(w, content->n);
+  canon_buf_add(w, content->p, content->n);
   free(content->p);
   memset(content, 0, sizeof *content);
 }
 
 static void put_section(wbuf *w, uint8_t id, wbuf *content) {
-  put_byte(w, id);
+  canon_buf_byte(w, id);
   put_sized(w, content);
 }
 
 static void put_limits(wbuf *w, const core_limits *l) {
-  put_byte(w, (uint8_t)((l->has_max ? 1 : 0) | (l->shared ? 2 : 0) |
+  canon_buf_byte(w, (uint8_t)((l->has_max ? 1 : 0) | (l->shared ? 2 : 0) |
                         (l->is64 ? 4 : 0)));
-  put_u(w, l->min);
-  if (l->has_max) put_u(w, l->max);
+  leb_put_u(w, l->min);
+  if (l->has_max) leb_put_u(w, l->max);
 }
 
 static void put_tabletype(wbuf *w, const core_tabletype *t) {
-  put_byte(w, (uint8_t)t->elem);
+  canon_buf_byte(w, (uint8_t)t->elem);
   put_limits(w, &t->limits);
 }
 
 static void put_globaltype(wbuf *w, const core_globaltype *g) {
-  put_byte(w, (uint8_t)g->type);
-  put_byte(w, g->mut ? 1 : 0);
+  canon_buf_byte(w, (uint8_t)g->type);
+  canon_buf_byte(w, g->mut ? 1 : 0);
 }
 
 static void put_blocktype(wbuf *w, const core_instr *in) {
-  if (in->bt_kind == CORE_BT_EMPTY) put_byte(w, 0x40);
-  else if (in->bt_kind == CORE_BT_VAL) put_byte(w, (uint8_t)in->imm);
-  else put_s(w, (int64_t)(uint32_t)in->imm); /* s33: a non-negative index */
+  if (in->bt_kind == CORE_BT_EMPTY) canon_buf_byte(w, 0x40);
+  else if (in->bt_kind == CORE_BT_VAL) canon_buf_byte(w, (uint8_t)in->imm);
+  else leb_put_s(w, (int64_t)(uint32_t)in->imm); /* s33: a non-negative index */
 }
 
 static bool put_instr(wbuf *w, const core_expr *e, const core_instr *in,
                       cm_error *err) {
   const core_opinfo *oi = &core_opinfo_table[in->op];
   if (oi->prefix) {
-    put_byte(w, oi->prefix);
-    put_u(w, oi->code);
+    canon_buf_byte(w, oi->prefix);
+    leb_put_u(w, oi->code);
   } else {
-    put_byte(w, (uint8_t)oi->code);
+    canon_buf_byte(w, (uint8_t)oi->code);
   }
   switch (oi->imm) {
   case CORE_IMM_NONE:
@@ -108,7 +76,7 @@ static bool put_instr(wbuf *w, const core_expr *e, const core_instr *in,
   case CORE_IMM_LABEL: case CORE_IMM_FUNC: case CORE_IMM_LOCAL:
   case CORE_IMM_GLOBAL: case CORE_IMM_TABLE: case CORE_IMM_ELEM:
   case CORE_IMM_DATA: case CORE_IMM_TAG: case CORE_IMM_MEM:
-    put_u(w, in->idx);
+    leb_put_u(w, in->idx);
     break;
   case CORE_IMM_BR_TABLE:
     /* idx2 labels, the default last. */
@@ -116,26 +84,26 @@ static bool put_instr(wbuf *w, const core_expr *e, const core_instr *in,
       cm_error_set(err, CM_INVALID, "br_table without a default label");
       return false;
     }
-    put_u(w, in->idx2 - 1);
+    leb_put_u(w, in->idx2 - 1);
     for (uint32_t i = 0; i < in->idx2; i++)
-      put_u(w, e->labels[in->idx + i].depth);
+      leb_put_u(w, e->labels[in->idx + i].depth);
     break;
   case CORE_IMM_CALL_INDIRECT: case CORE_IMM_TABLE_COPY:
   case CORE_IMM_TABLE_INIT: case CORE_IMM_MEM_INIT: case CORE_IMM_MEM_COPY:
-    put_u(w, in->idx);
-    put_u(w, in->idx2);
+    leb_put_u(w, in->idx);
+    leb_put_u(w, in->idx2);
     break;
   case CORE_IMM_MEMARG:
     /* Bit 6 of the flags: a memory index follows (multi-memory). */
-    put_u(w, (uint64_t)in->align | (in->idx ? 0x40 : 0));
-    if (in->idx) put_u(w, in->idx);
-    put_u(w, in->imm);
+    leb_put_u(w, (uint64_t)in->align | (in->idx ? 0x40 : 0));
+    if (in->idx) leb_put_u(w, in->idx);
+    leb_put_u(w, in->imm);
     break;
   case CORE_IMM_I32:
-    put_s(w, (int32_t)(uint32_t)in->imm);
+    leb_put_s(w, (int32_t)(uint32_t)in->imm);
     break;
   case CORE_IMM_I64:
-    put_s(w, (int64_t)in->imm);
+    leb_put_s(w, (int64_t)in->imm);
     break;
   case CORE_IMM_F32:
     put_le(w, in->imm, 4);
@@ -146,11 +114,11 @@ static bool put_instr(wbuf *w, const core_expr *e, const core_instr *in,
   case CORE_IMM_SELECT_T:
     /* The module keeps one type: a count other than 1 (invalid anyway)
      * repeats it. */
-    put_u(w, in->idx);
-    for (uint32_t i = 0; i < in->idx; i++) put_byte(w, (uint8_t)in->imm);
+    leb_put_u(w, in->idx);
+    for (uint32_t i = 0; i < in->idx; i++) canon_buf_byte(w, (uint8_t)in->imm);
     break;
   case CORE_IMM_REFNULL:
-    put_byte(w, (uint8_t)in->imm);
+    canon_buf_byte(w, (uint8_t)in->imm);
     break;
   case CORE_IMM_TRY_TABLE:
     put_blocktype(w, in);
@@ -158,13 +126,13 @@ static bool put_instr(wbuf *w, const core_expr *e, const core_instr *in,
       cm_error_set(err, CM_INVALID, "try_table catch clauses out of range");
       return false;
     }
-    put_u(w, in->idx2);
+    leb_put_u(w, in->idx2);
     for (uint32_t i = 0; i < in->idx2; i++) {
       const core_label *l = &e->labels[in->idx + i];
-      put_byte(w, l->catch_kind);
+      canon_buf_byte(w, l->catch_kind);
       if (l->catch_kind == CORE_CATCH || l->catch_kind == CORE_CATCH_REF)
-        put_u(w, l->tag);
-      put_u(w, l->depth);
+        leb_put_u(w, l->tag);
+      leb_put_u(w, l->depth);
     }
     break;
   }
@@ -182,12 +150,12 @@ static void put_locals(wbuf *w, const core_func *f) {
   uint32_t groups = 0;
   for (uint32_t i = 0; i < f->nlocals; i++)
     if (i == 0 || f->locals[i] != f->locals[i - 1]) groups++;
-  put_u(w, groups);
+  leb_put_u(w, groups);
   for (uint32_t i = 0; i < f->nlocals;) {
     uint32_t j = i;
     while (j < f->nlocals && f->locals[j] == f->locals[i]) j++;
-    put_u(w, j - i);
-    put_byte(w, (uint8_t)f->locals[i]);
+    leb_put_u(w, j - i);
+    canon_buf_byte(w, (uint8_t)f->locals[i]);
     i = j;
   }
 }
@@ -221,15 +189,15 @@ static bool put_elem(wbuf *w, const core_elem *el, cm_error *err) {
   else if (el->mode == CORE_SEG_DECLARATIVE) flags |= 3;
   else if (el->table != 0 || el->type != CORE_FUNCREF) flags |= 2;
   else explicit_type = false;
-  put_u(w, flags);
+  leb_put_u(w, flags);
   if (el->mode == CORE_SEG_ACTIVE) {
-    if (flags & 2) put_u(w, el->table);
+    if (flags & 2) leb_put_u(w, el->table);
     if (!put_expr(w, &el->offset, err)) return false;
   }
-  if (explicit_type) put_byte(w, indices ? 0x00 : (uint8_t)el->type);
-  put_u(w, el->nitems);
+  if (explicit_type) canon_buf_byte(w, indices ? 0x00 : (uint8_t)el->type);
+  leb_put_u(w, el->nitems);
   for (uint32_t i = 0; i < el->nitems; i++) {
-    if (indices) put_u(w, el->items[i].instrs[0].idx);
+    if (indices) leb_put_u(w, el->items[i].instrs[0].idx);
     else if (!put_expr(w, &el->items[i], err)) return false;
   }
   return true;
@@ -237,78 +205,81 @@ static bool put_elem(wbuf *w, const core_elem *el, cm_error *err) {
 
 static bool put_data(wbuf *w, const core_data *d, cm_error *err) {
   if (d->mode == CORE_SEG_PASSIVE) {
-    put_u(w, 1);
+    leb_put_u(w, 1);
   } else if (d->memory == 0) {
-    put_u(w, 0);
+    leb_put_u(w, 0);
     if (!put_expr(w, &d->offset, err)) return false;
   } else {
-    put_u(w, 2);
-    put_u(w, d->memory);
+    leb_put_u(w, 2);
+    leb_put_u(w, d->memory);
     if (!put_expr(w, &d->offset, err)) return false;
   }
-  put_u(w, d->len);
-  put(w, d->bytes, d->len);
+  leb_put_u(w, d->len);
+  canon_buf_add(w, d->bytes, d->len);
   return true;
 }
 
 static bool encode_sections(const core_module *m, wbuf *w, cm_error *err) {
   wbuf s = {0};
   if (m->ntypes) {
-    put_u(&s, m->ntypes);
+    leb_put_u(&s, m->ntypes);
     for (uint32_t i = 0; i < m->ntypes; i++) {
       const core_functype *ft = &m->types[i];
-      put_byte(&s, 0x60);
-      put_u(&s, ft->nparams);
+      canon_buf_byte(&s, 0x60);
+      leb_put_u(&s, ft->nparams);
       for (uint32_t k = 0; k < ft->nparams; k++)
-        put_byte(&s, (uint8_t)ft->params[k]);
-      put_u(&s, ft->nresults);
+        canon_buf_byte(&s, (uint8_t)ft->params[k]);
+      leb_put_u(&s, ft->nresults);
       for (uint32_t k = 0; k < ft->nresults; k++)
-        put_byte(&s, (uint8_t)ft->results[k]);
+        canon_buf_byte(&s, (uint8_t)ft->results[k]);
     }
     put_section(w, 1, &s);
   }
   if (m->nimports) {
-    put_u(&s, m->nimports);
+    leb_put_u(&s, m->nimports);
     for (uint32_t i = 0; i < m->nimports; i++) {
       const core_import *im = &m->imports[i];
       put_name(&s, &im->module);
       put_name(&s, &im->name);
-      put_byte(&s, (uint8_t)im->kind);
+      canon_buf_byte(&s, (uint8_t)im->kind);
       switch (im->kind) {
-      case CORE_EXTERN_FUNC: put_u(&s, im->desc.func); break;
+      case CORE_EXTERN_FUNC: leb_put_u(&s, im->desc.func); break;
       case CORE_EXTERN_TABLE: put_tabletype(&s, &im->desc.table); break;
       case CORE_EXTERN_MEMORY: put_limits(&s, &im->desc.memory.limits); break;
       case CORE_EXTERN_GLOBAL: put_globaltype(&s, &im->desc.global); break;
-      case CORE_EXTERN_TAG: put_byte(&s, 0); put_u(&s, im->desc.tag); break;
+      case CORE_EXTERN_TAG:
+        canon_buf_byte(&s, 0);
+        leb_put_u(&s, im->desc.tag);
+        break;
       }
     }
     put_section(w, 2, &s);
   }
   if (m->nfuncs) {
-    put_u(&s, m->nfuncs);
-    for (uint32_t i = 0; i < m->nfuncs; i++) put_u(&s, m->funcs[i].type);
+    leb_put_u(&s, m->nfuncs);
+    for (uint32_t i = 0; i < m->nfuncs; i++) leb_put_u(&s, m->funcs[i].type);
     put_section(w, 3, &s);
   }
   if (m->ntables) {
-    put_u(&s, m->ntables);
+    leb_put_u(&s, m->ntables);
     for (uint32_t i = 0; i < m->ntables; i++) put_tabletype(&s, &m->tables[i]);
     put_section(w, 4, &s);
   }
   if (m->nmems) {
-    put_u(&s, m->nmems);
+    leb_put_u(&s, m->nmems);
     for (uint32_t i = 0; i < m->nmems; i++) put_limits(&s, &m->mems[i].limits);
     put_section(w, 5, &s);
   }
   if (m->ntags) {
-    put_u(&s, m->ntags);
+    leb_put_u(&s, m->ntags);
     for (uint32_t i = 0; i < m->ntags; i++) {
-      put_byte(&s, 0);
-      put_u(&s, m->tags[i]);
+      canon_buf_byte(&s, 0);
+      leb_put_u(&s, m->tags[i]);
     }
     put_section(w, 13, &s);
   }
   if (m->nglobals) {
-    put_u(&s, m->nglobals);
+    leb_put_u(&s, m->nglobals);
     for (uint32_t i = 0; i < m->nglobals; i++) {
       put_globaltype(&s, &m->globals[i].type);
       if (!put_expr(&s, &m->globals[i].init, err)) goto fail;
@@ -316,30 +287,30 @@ static bool encode_sections(const core_module *m, wbuf *w, cm_error *err) {
     put_section(w, 6, &s);
   }
   if (m->nexports) {
-    put_u(&s, m->nexports);
+    leb_put_u(&s, m->nexports);
     for (uint32_t i = 0; i < m->nexports; i++) {
       put_name(&s, &m->exports[i].name);
-      put_byte(&s, (uint8_t)m->exports[i].kind);
-      put_u(&s, m->exports[i].idx);
+      canon_buf_byte(&s, (uint8_t)m->exports[i].kind);
+      leb_put_u(&s, m->exports[i].idx);
     }
     put_section(w, 7, &s);
   }
   if (m->has_start) {
-    put_u(&s, m->start);
+    leb_put_u(&s, m->start);
     put_section(w, 8, &s);
   }
   if (m->nelems) {
-    put_u(&s, m->nelems);
+    leb_put_u(&s, m->nelems);
     for (uint32_t i = 0; i < m->nelems; i++)
       if (!put_elem(&s, &m->elems[i], err)) goto fail;
     put_section(w, 9, &s);
   }
   if (m->has_datacount || uses_dataidx(m)) {
-    put_u(&s, m->ndatas);
+    leb_put_u(&s, m->ndatas);
     put_section(w, 12, &s);
   }
   if (m->nfuncs) {
-    put_u(&s, m->nfuncs);
+    leb_put_u(&s, m->nfuncs);
     for (uint32_t i = 0; i < m->nfuncs; i++) {
       wbuf body = {0};
       put_locals(&body, &m->funcs[i]);
@@ -352,7 +323,7 @@ static bool encode_sections(const core_module *m, wbuf *w, cm_error *err) {
     put_section(w, 10, &s);
   }
   if (m->ndatas) {
-    put_u(&s, m->ndatas);
+    leb_put_u(&s, m->ndatas);
     for (uint32_t i = 0; i < m->ndatas; i++)
       if (!put_data(&s, &m->datas[i], err)) goto fail;
     put_section(w, 11, &s);
@@ -367,17 +338,12 @@ bool core_encode(const core_module *m, uint8_t **out, size_t *len,
                  cm_error *err) {
   wbuf w = {0};
   static const uint8_t header[8] = {0x00, 0x61, 0x73, 0x6D, 1, 0, 0, 0};
-  put(&w, header, sizeof header);
+  canon_buf_add(&w, header, sizeof header);
   if (!encode_sections(m, &w, err)) {
     free(w.p);
     return false;
   }
-  if (w.oom) {
-    free(w.p);
-    cm_error_set(err, CM_IO, "out of memory");
-    return false;
-  }
-  *out = w.p;
+  *out = (uint8_t *)w.p;
   *len = w.n;
   return true;
 }

@@ -14,6 +14,7 @@
 
 #include "numeric.h"
 #include "runtime.h"
+#include "../../canon/grow.h"
 
 /* ---- the execution state of one core_call ------------------------------- */
 
@@ -33,22 +34,12 @@ static void thread_put(core_store *s, core_thread *t) {
 }
 
 static bool grow_stack(core_thread *t, size_t need) {
-  if (need <= t->cap) return true;
-  size_t cap = t->cap ? t->cap : 1024;
-  while (cap < need) cap *= 2;
-  uint64_t *st = realloc(t->stack, cap * sizeof *st);
-  if (!st) return false;
-  t->stack = st;
-  t->cap = cap;
+  CANON_RESERVE(t->stack, need, t->cap, 1024);
   return true;
 }
 
 static bool grow_frames(core_thread *t) {
-  size_t cap = t->fcap ? t->fcap * 2 : 64;
-  core_frame *f = realloc(t->frames, cap * sizeof *f);
-  if (!f) return false;
-  t->frames = f;
-  t->fcap = cap;
+  CANON_GROW(t->frames, t->nframes, t->fcap, 64);
   return true;
 }
 

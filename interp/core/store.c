@@ -10,19 +10,14 @@
 
 #include "membytes.h"
 #include "runtime.h"
+#include "../../canon/grow.h"
 
 #define PAGE_SIZE 65536u
 
 bool core_store_track(core_store *s, core_objlist *l, void *obj) {
   (void)s;
   if (!obj) return false;
-  if (l->n == l->cap) {
-    size_t cap = l->cap ? l->cap * 2 : 16;
-    void **items = realloc(l->items, cap * sizeof *items);
-    if (!items) return false;
-    l->items = items;
-    l->cap = cap;
-  }
+  CANON_GROW(l->items, l->n, l->cap, 16);
   l->items[l->n++] = obj;
   return true;
 }

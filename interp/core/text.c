@@ -37,37 +37,39 @@ typedef struct field {
   const sx_node *import; /* inline (import "m" "n"), or NULL */
   uint32_t idx;          /* index in its index space */
   uint32_t slot;         /* import index, or index among definitions */
-  int space;             /* TP_FUNC...; -1 for other fields */
+  int space;             /* CORE_TEXT_FUNC...; -1 for other fields */
 } field;
 
 typedef struct mp {
-  tp p;
+  core_text_parser p;
   field *fields;
   const char *last_def; /* kind of the last definition seen, for
                            "import after ..." */
-  uint32_t ndefs[TP_NSPACES];
+  uint32_t ndefs[CORE_TEXT_NSPACES];
 } mp;
 
-/* Records the address type of table or memory index idx (space TP_TABLE
- * or TP_MEM): pass 2 needs it before the definition is read. */
-static bool set_addr64(tp *p, int space, uint32_t idx, bool is64) {
-  bool **arr = space == TP_TABLE ? &p->table64 : &p->mem64;
-  uint32_t *cap = space == TP_TABLE ? &p->cap_table64 : &p->cap_mem64;
-  bool *a = tp_grow(p, *arr, cap, idx, sizeof **arr);
-  if (!a) return false;
-  *arr = a;
-  a[idx] = is64;
+/* Records the address type of table or memory index idx (space CORE_TEXT_TABLE
+ * or CORE_TEXT_MEM): pass 2 needs it before the definition is read. */
+static bool set_addr64(core_text_parser *p, int space, uint32_t idx,
+                       bool is64) {
+  bool **arr = space == CORE_TEXT_TABLE ? &p->table64 : &p->mem64;
+  uint32_t *cap = space == CORE_TEXT_TABLE ? &p->cap_table64 : &p->cap_mem64;
+  CANON_GROW_ZERO(*arr, idx, *cap, 8);
+  (*arr)[idx] = is64;
   return true;
 }
 
 /* Binds the optional $id of a field in `space`, at the next index. */
-static bool bind_next(tp *p, int space, const sx_node *id, uint32_t *idx) {
+static bool bind_next(core_text_parser *p, int space, const sx_node *id,
+                      uint32_t *idx) {
   *idx = p->count[space]++;
-  return !id || tp_bind(p, &p->names[space], id, tp_space_names[space], *idx);
+  return !id || core_text_bind(p, &p->names[space], id,
+                               core_text_space_names[space], *idx);
 }
 
 /* `i32` or `i64` before limits; false if there is none. */
-static bool addrtype(tp *p, const sx_node *form, size_t *i, bool *is64) {
+static bool addrtype(core_text_parser *p, const sx_node *form, size_t *i,
+                     bool *is64) {
   *is64 = false;
   if (*i < form->n && form->items[*i]->kind == SX_KEYWORD) {
     const sx_node *n = form->items[*i];
@@ -75,25 +77,27 @@ static bool addrtype(tp *p, const sx_node *form, size_t *i, bool *is64) {
       *is64 = sx_atom_eq(n, "i64");
       (*i)++;
     } else if (sx_atom_eq(n, "f32") || sx_atom_eq(n, "f64")) {
-      return tp_fail(p, n, "malformed address type");
+      return core_text_fail(p, n, "malformed address type");
     }
   }
   return true;
 }
 
-static bool limit(tp *p, const sx_node *n, bool is64, uint64_t *out) {
+static bool limit(core_text_parser *p, const sx_node *n, bool is64,
+                  uint64_t *out) {
   if (!sx_uint(n, is64 ? 64 : 32, out))
-    return tp_fail(
+    return core_text_fail(
         p, n, is64 ? "i64 constant out of range" : "i32 constant out of range");
   return true;
 }
 
-static bool limits(tp *p, const sx_node *form, size_t *i, core_limits *l) {
-  if (!(*i < form->n && tp_is_nat(form->items[*i])))
-    return tp_unexpected(p, tp_item(form, *i), form);
+static bool limits(core_text_parser *p, const sx_node *form, size_t *i,
+                   core_limits *l) {
+  if (!(*i < form->n && core_text_is_nat(form->items[*i])))
+    return core_text_unexpected(p, core_text_item(form, *i), form);
   if (!limit(p, form->items[*i], l->is64, &l->min)) return false;
   (*i)++;
-  if (*i < form->n && tp_is_nat(form->items[*i])) {
+  if (*i < form->n && core_text_is_nat(form->items[*i])) {
     if (!limit(p, form->items[*i], l->is64, &l->max)) return false;
     l->has_max = true;
     (*i)++;
@@ -102,7 +106,8 @@ static bool limits(tp *p, const sx_node *form, size_t *i, core_limits *l) {
 }
 
 /* memtype: addrtype? limits shared? (the rest must be empty) */
-static bool memtype(tp *p, const sx_node *form, size_t i, core_memtype *mt) {
+static bool memtype(core_text_parser *p, const sx_node *form, size_t i,
+                    core_memtype *mt) {
   if (!addrtype(p, form, &i, &mt->limits.is64)) return false;
   if (!limits(p, form, &i, &mt->limits)) return false;
   if (i < form->n && sx_is_keyword(form->items[i], "shared")) {
@@ -110,38 +115,38 @@ static bool memtype(tp *p, const sx_node *form, size_t i, core_memtype *mt) {
     i++;
   }
   if (i < form->n && sx_is_form(form->items[i], "pagesize"))
-    return tp_unsupported(p, form->items[i], "custom-page-sizes");
-  if (i < form->n) return tp_unexpected(p, form->items[i], form);
+    return core_text_unsupported(p, form->items[i], "custom-page-sizes");
+  if (i < form->n) return core_text_unexpected(p, form->items[i], form);
   return true;
 }
 
 /* tabletype: addrtype? limits reftype, then (for definitions) an
  * initializer expression, which is of typed function references. */
-static bool tabletype(tp *p, const sx_node *form, size_t i,
+static bool tabletype(core_text_parser *p, const sx_node *form, size_t i,
                       core_tabletype *tt) {
   if (!addrtype(p, form, &i, &tt->limits.is64)) return false;
   if (!limits(p, form, &i, &tt->limits)) return false;
-  if (i >= form->n) return tp_unexpected(p, NULL, form);
-  if (!tp_reftype(p, form->items[i++], &tt->elem)) return false;
+  if (i >= form->n) return core_text_unexpected(p, NULL, form);
+  if (!core_text_reftype(p, form->items[i++], &tt->elem)) return false;
   if (i < form->n) {
     if (sx_is_list(form->items[i]) && !sx_is_form(form->items[i], "elem"))
-      return tp_unsupported(p, form->items[i], "function-references");
-    return tp_unexpected(p, form->items[i], form);
+      return core_text_unsupported(p, form->items[i], "function-references");
+    return core_text_unexpected(p, form->items[i], form);
   }
   return true;
 }
 
-static bool globaltype(tp *p, const sx_node *form, size_t *i,
+static bool globaltype(core_text_parser *p, const sx_node *form, size_t *i,
                        core_globaltype *gt) {
-  const sx_node *n = tp_item(form, *i);
+  const sx_node *n = core_text_item(form, *i);
   gt->mut = false;
   if (sx_is_form(n, "mut")) {
-    if (!tp_arity(p, n, 2)) return false;
+    if (!core_text_arity(p, n, 2)) return false;
     gt->mut = true;
-    if (!tp_valtype(p, n->items[1], &gt->type)) return false;
+    if (!core_text_valtype(p, n->items[1], &gt->type)) return false;
   } else if (!n) {
-    return tp_unexpected(p, NULL, form);
-  } else if (!tp_valtype(p, n, &gt->type)) {
+    return core_text_unexpected(p, NULL, form);
+  } else if (!core_text_valtype(p, n, &gt->type)) {
     return false;
   }
   (*i)++;
@@ -149,11 +154,12 @@ static bool globaltype(tp *p, const sx_node *form, size_t *i,
 }
 
 /* Counts the string bytes of items[i..] (all must be strings). */
-bool tp_data_strings(tp *p, const sx_node *form, size_t i, size_t *len) {
+bool core_text_data_strings(core_text_parser *p, const sx_node *form, size_t i,
+                            size_t *len) {
   *len = 0;
   for (; i < form->n; i++) {
     if (form->items[i]->kind != SX_STRING)
-      return tp_unexpected(p, form->items[i], form);
+      return core_text_unexpected(p, form->items[i], form);
     *len += form->items[i]->strlen;
   }
   return true;
@@ -162,58 +168,63 @@ bool tp_data_strings(tp *p, const sx_node *form, size_t i, size_t *len) {
 static core_import *new_import(mp *q, const sx_node *at, const sx_node *mod,
                                const sx_node *name, core_externkind kind,
                                uint32_t *slot) {
-  tp *p = &q->p;
+  core_text_parser *p = &q->p;
   if (q->last_def) {
-    tp_fail(p, at, "import after %s definition", q->last_def);
+    core_text_fail(p, at, "import after %s definition", q->last_def);
     return NULL;
   }
-  if (!tp_check_name(p, mod) || !tp_check_name(p, name)) return NULL;
+  if (!core_text_check_name(p, mod) || !core_text_check_name(p, name))
+    return NULL;
   *slot = p->m->nimports;
-  core_import *im = TP_APPEND(p, p->m->imports, p->m->nimports, p->cap_imports);
+  core_import *im =
+      CORE_TEXT_APPEND(p, p->m->imports, p->m->nimports, p->cap_imports);
   if (!im) return NULL;
   im->kind = kind;
-  if (!tp_copy_name(p, mod, &im->module) || !tp_copy_name(p, name, &im->name))
+  if (!core_text_copy_name(p, mod, &im->module) ||
+      !core_text_copy_name(p, name, &im->name))
     return NULL;
   return im;
 }
 
 /* The table, memory or global type of an import (inline or not) from
  * form->items[i..]; a func or tag type use is read in pass 2. */
-static bool import_desc(tp *p, const sx_node *form, size_t i, int space,
-                        uint32_t idx, core_import *im) {
+static bool import_desc(core_text_parser *p, const sx_node *form, size_t i,
+                        int space, uint32_t idx, core_import *im) {
   switch (space) {
-  case TP_TABLE:
+  case CORE_TEXT_TABLE:
     return tabletype(p, form, i, &im->desc.table) &&
            set_addr64(p, space, idx, im->desc.table.limits.is64);
-  case TP_MEM:
+  case CORE_TEXT_MEM:
     return memtype(p, form, i, &im->desc.memory) &&
            set_addr64(p, space, idx, im->desc.memory.limits.is64);
-  case TP_GLOBAL:
+  case CORE_TEXT_GLOBAL:
     if (!globaltype(p, form, &i, &im->desc.global)) return false;
-    if (i < form->n) return tp_unexpected(p, form->items[i], form);
+    if (i < form->n) return core_text_unexpected(p, form->items[i], form);
     return true;
   default: return true;
   }
 }
 
 static bool pass1_type(mp *q, const sx_node *form) {
-  tp *p = &q->p;
+  core_text_parser *p = &q->p;
   size_t i = 1;
   const sx_node *id = NULL;
   if (i < form->n && form->items[i]->kind == SX_ID) id = form->items[i++];
-  const sx_node *def = tp_item(form, i);
+  const sx_node *def = core_text_item(form, i);
   if (sx_is_form(def, "sub") || sx_is_form(def, "struct") ||
       sx_is_form(def, "array"))
-    return tp_unsupported(p, def, "gc");
-  if (!sx_is_form(def, "func")) return tp_unexpected(p, def, form);
-  if (i + 1 != form->n) return tp_unexpected(p, form->items[i + 1], form);
+    return core_text_unsupported(p, def, "gc");
+  if (!sx_is_form(def, "func")) return core_text_unexpected(p, def, form);
+  if (i + 1 != form->n)
+    return core_text_unexpected(p, form->items[i + 1], form);
   uint32_t idx;
-  if (!bind_next(p, TP_TYPE, id, &idx)) return false;
-  core_functype *ft = TP_APPEND(p, p->m->types, p->m->ntypes, p->cap_types);
+  if (!bind_next(p, CORE_TEXT_TYPE, id, &idx)) return false;
+  core_functype *ft =
+      CORE_TEXT_APPEND(p, p->m->types, p->m->ntypes, p->cap_types);
   if (!ft) return false;
   size_t k = 1;
-  if (!tp_functype_lists(p, def, &k, ft, true, false)) return false;
-  if (k < def->n) return tp_unexpected(p, def->items[k], def);
+  if (!core_text_functype_lists(p, def, &k, ft, true, false)) return false;
+  if (k < def->n) return core_text_unexpected(p, def->items[k], def);
   return true;
 }
 
@@ -221,21 +232,21 @@ static bool pass1_type(mp *q, const sx_node *form) {
  * (export "n")* (import "m" "n")? */
 static bool field_head(mp *q, const sx_node *form, field *f,
                        const sx_node **id) {
-  tp *p = &q->p;
+  core_text_parser *p = &q->p;
   size_t i = 1;
   *id = NULL;
   if (i < form->n && form->items[i]->kind == SX_ID) *id = form->items[i++];
   f->first_export = i;
   while (i < form->n && sx_is_form(form->items[i], "export")) {
     const sx_node *e = form->items[i];
-    if (!tp_arity(p, e, 2)) return false;
-    if (!tp_check_name(p, e->items[1])) return false;
+    if (!core_text_arity(p, e, 2)) return false;
+    if (!core_text_check_name(p, e->items[1])) return false;
     f->nexports++;
     i++;
   }
   if (i < form->n && sx_is_form(form->items[i], "import")) {
     const sx_node *im = form->items[i];
-    if (!tp_arity(p, im, 3)) return false;
+    if (!core_text_arity(p, im, 3)) return false;
     f->import = im;
     i++;
   }
@@ -243,12 +254,17 @@ static bool field_head(mp *q, const sx_node *form, field *f,
   return true;
 }
 
-static const char *const def_names[TP_NSPACES] = {
+static const char *const def_names[CORE_TEXT_NSPACES] = {
     NULL, "function", "table", "memory", "global", "tag", NULL, NULL};
 
 /* func, table, memory, global, tag */
+/* The extern kind of each index space (0: none). */
+static const core_externkind space_kinds[CORE_TEXT_NSPACES] = {
+    0, CORE_EXTERN_FUNC, CORE_EXTERN_TABLE, CORE_EXTERN_MEMORY,
+    CORE_EXTERN_GLOBAL, CORE_EXTERN_TAG, 0, 0};
+
 static bool pass1_entity(mp *q, const sx_node *form, field *f, int space) {
-  tp *p = &q->p;
+  core_text_parser *p = &q->p;
   core_module *m = p->m;
   const sx_node *id;
   if (!field_head(q, form, f, &id)) return false;
@@ -256,62 +272,59 @@ static bool pass1_entity(mp *q, const sx_node *form, field *f, int space) {
   if (!bind_next(p, space, id, &f->idx)) return false;
   size_t i = f->rest;
   if (f->import) {
-    static const core_externkind kinds[TP_NSPACES] = {0,
-                                                      CORE_EXTERN_FUNC,
-                                                      CORE_EXTERN_TABLE,
-                                                      CORE_EXTERN_MEMORY,
-                                                      CORE_EXTERN_GLOBAL,
-                                                      CORE_EXTERN_TAG,
-                                                      0,
-                                                      0};
-    core_import *im = new_import(q, f->import, f->import->items[1],
-                                 f->import->items[2], kinds[space], &f->slot);
+    core_import *im =
+        new_import(q, f->import, f->import->items[1], f->import->items[2],
+                   space_kinds[space], &f->slot);
     return im && import_desc(p, form, i, space, f->idx, im);
   }
   q->last_def = def_names[space];
   f->slot = q->ndefs[space]++;
   switch (space) {
-  case TP_TABLE: {
-    core_tabletype *tt = TP_APPEND(p, m->tables, m->ntables, p->cap_tables);
+  case CORE_TEXT_TABLE: {
+    core_tabletype *tt =
+        CORE_TEXT_APPEND(p, m->tables, m->ntables, p->cap_tables);
     if (!tt) return false;
     bool is64;
     if (!addrtype(p, form, &i, &is64)) return false;
-    if (i < form->n && tp_is_reftype(form->items[i])) {
+    if (i < form->n && core_text_is_reftype(form->items[i])) {
       /* addrtype? reftype (elem ...): the table fits its segment */
-      if (!tp_reftype(p, form->items[i], &tt->elem)) return false;
-      const sx_node *e = tp_item(form, i + 1);
-      if (!sx_is_form(e, "elem")) return tp_unexpected(p, e, form);
-      if (i + 2 < form->n) return tp_unexpected(p, form->items[i + 2], form);
+      if (!core_text_reftype(p, form->items[i], &tt->elem)) return false;
+      const sx_node *e = core_text_item(form, i + 1);
+      if (!sx_is_form(e, "elem")) return core_text_unexpected(p, e, form);
+      if (i + 2 < form->n)
+        return core_text_unexpected(p, form->items[i + 2], form);
       tt->limits.is64 = is64;
       tt->limits.min = tt->limits.max = e->n - 1;
       tt->limits.has_max = true;
-      p->count[TP_ELEM]++;
+      p->count[CORE_TEXT_ELEM]++;
     } else {
       if (!tabletype(p, form, f->rest, tt)) return false;
     }
-    return set_addr64(p, TP_TABLE, f->idx, tt->limits.is64);
+    return set_addr64(p, CORE_TEXT_TABLE, f->idx, tt->limits.is64);
   }
-  case TP_MEM: {
-    core_memtype *mt = TP_APPEND(p, m->mems, m->nmems, p->cap_mems);
+  case CORE_TEXT_MEM: {
+    core_memtype *mt = CORE_TEXT_APPEND(p, m->mems, m->nmems, p->cap_mems);
     if (!mt) return false;
     bool is64;
     if (!addrtype(p, form, &i, &is64)) return false;
     if (i < form->n && sx_is_form(form->items[i], "data")) {
       /* addrtype? (data string*): the memory fits its segment */
       size_t len;
-      if (i + 1 < form->n) return tp_unexpected(p, form->items[i + 1], form);
-      if (!tp_data_strings(p, form->items[i], 1, &len)) return false;
+      if (i + 1 < form->n)
+        return core_text_unexpected(p, form->items[i + 1], form);
+      if (!core_text_data_strings(p, form->items[i], 1, &len)) return false;
       mt->limits.is64 = is64;
       mt->limits.min = mt->limits.max = (len + 65535) / 65536;
       mt->limits.has_max = true;
-      p->count[TP_DATA]++;
+      p->count[CORE_TEXT_DATA]++;
     } else {
       if (!memtype(p, form, f->rest, mt)) return false;
     }
-    return set_addr64(p, TP_MEM, f->idx, mt->limits.is64);
+    return set_addr64(p, CORE_TEXT_MEM, f->idx, mt->limits.is64);
   }
-  case TP_GLOBAL: {
-    core_global *g = TP_APPEND(p, m->globals, m->nglobals, p->cap_globals);
+  case CORE_TEXT_GLOBAL: {
+    core_global *g =
+        CORE_TEXT_APPEND(p, m->globals, m->nglobals, p->cap_globals);
     if (!g) return false;
     if (!globaltype(p, form, &i, &g->type)) return false;
     f->rest = i; /* the initializer */
@@ -322,12 +335,12 @@ static bool pass1_entity(mp *q, const sx_node *form, field *f, int space) {
 }
 
 static bool pass1_import(mp *q, const sx_node *form, field *f) {
-  tp *p = &q->p;
-  if (!tp_arity(p, form, 4)) return false;
+  core_text_parser *p = &q->p;
+  if (!core_text_arity(p, form, 4)) return false;
   const sx_node *d = form->items[3];
   int space;
   core_externkind kind;
-  if (!tp_extern_desc(p, d, form, &space, &kind)) return false;
+  if (!core_text_extern_desc(p, d, form, &space, &kind)) return false;
   core_import *im = new_import(q, form, form->items[1], form->items[2], kind,
                                &f->slot);
   if (!im) return false;
@@ -349,40 +362,38 @@ static bool pass1_segment(mp *q, const sx_node *form, int space) {
 }
 
 static bool pass1(mp *q, const sx_node *mod, size_t first) {
-  tp *p = &q->p;
+  core_text_parser *p = &q->p;
   for (size_t k = first; k < mod->n; k++) {
     const sx_node *form = mod->items[k];
     field *f = &q->fields[k];
     f->space = -1;
     if (!sx_is_list(form) || form->n == 0 || form->items[0]->kind != SX_KEYWORD)
-      return tp_unexpected(
+      return core_text_unexpected(
           p, sx_is_list(form) && form->n ? form->items[0] : form, mod);
     const sx_node *kw = form->items[0];
     bool ok;
     if (sx_atom_eq(kw, "type"))
       ok = pass1_type(q, form);
-    else if (sx_atom_eq(kw, "rec"))
-      ok = tp_unsupported(p, kw, "gc");
+    else if (sx_atom_eq(kw, "rec")) ok = core_text_unsupported(p, kw, "gc");
     else if (sx_atom_eq(kw, "import"))
       ok = pass1_import(q, form, f);
     else if (sx_atom_eq(kw, "func"))
-      ok = pass1_entity(q, form, f, TP_FUNC);
+      ok = pass1_entity(q, form, f, CORE_TEXT_FUNC);
     else if (sx_atom_eq(kw, "table"))
-      ok = pass1_entity(q, form, f, TP_TABLE);
+      ok = pass1_entity(q, form, f, CORE_TEXT_TABLE);
     else if (sx_atom_eq(kw, "memory"))
-      ok = pass1_entity(q, form, f, TP_MEM);
+      ok = pass1_entity(q, form, f, CORE_TEXT_MEM);
     else if (sx_atom_eq(kw, "global"))
-      ok = pass1_entity(q, form, f, TP_GLOBAL);
+      ok = pass1_entity(q, form, f, CORE_TEXT_GLOBAL);
     else if (sx_atom_eq(kw, "tag"))
-      ok = pass1_entity(q, form, f, TP_TAG);
+      ok = pass1_entity(q, form, f, CORE_TEXT_TAG);
     else if (sx_atom_eq(kw, "elem"))
-      ok = pass1_segment(q, form, TP_ELEM);
+      ok = pass1_segment(q, form, CORE_TEXT_ELEM);
     else if (sx_atom_eq(kw, "data"))
-      ok = pass1_segment(q, form, TP_DATA);
+      ok = pass1_segment(q, form, CORE_TEXT_DATA);
     else if (sx_atom_eq(kw, "export") || sx_atom_eq(kw, "start"))
       ok = true;
-    else
-      ok = tp_unexpected(p, kw, form);
+    else ok = core_text_unexpected(p, kw, form);
     if (!ok) return false;
   }
   return true;
@@ -390,37 +401,39 @@ static bool pass1(mp *q, const sx_node *mod, size_t first) {
 
 /* ---- pass 2: everything else ------------------------------------------- */
 
-static bool inline_exports(tp *p, const sx_node *form, const field *f,
-                           core_externkind kind) {
+static bool inline_exports(core_text_parser *p, const sx_node *form,
+                           const field *f, core_externkind kind) {
   for (uint32_t k = 0; k < f->nexports; k++)
-    if (!tp_add_export(p, form->items[f->first_export + k]->items[1], kind,
-                       f->idx))
+    if (!core_text_add_export(p, form->items[f->first_export + k]->items[1],
+                              kind, f->idx))
       return false;
   return true;
 }
 
 /* The table field's inline (elem ...). */
-static bool table_elem(tp *p, const sx_node *form, const field *f) {
+static bool table_elem(core_text_parser *p, const sx_node *form,
+                       const field *f) {
   const sx_node *el = form->items[form->n - 1];
-  core_elem *e = tp_new_elem(p);
+  core_elem *e = core_text_new_elem(p);
   if (!e) return false;
   e->mode = CORE_SEG_ACTIVE;
   e->table = f->idx;
   e->type = p->m->tables[f->slot].elem;
-  if (!tp_zero_offset(p, p->m->tables[f->slot].limits.is64, &e->offset))
+  if (!core_text_zero_offset(p, p->m->tables[f->slot].limits.is64, &e->offset))
     return false;
   bool exprs = el->n > 1 && sx_is_list(el->items[1]);
-  return tp_elem_items(p, el, 1, exprs, e);
+  return core_text_elem_items(p, el, 1, exprs, e);
 }
 
 /* The memory field's inline (data ...). */
-static bool memory_data(tp *p, const sx_node *form, const field *f) {
+static bool memory_data(core_text_parser *p, const sx_node *form,
+                        const field *f) {
   const sx_node *d = form->items[form->n - 1];
-  core_data *seg = TP_APPEND(p, p->m->datas, p->m->ndatas, p->cap_datas);
+  core_data *seg = CORE_TEXT_APPEND(p, p->m->datas, p->m->ndatas, p->cap_datas);
   if (!seg) return false;
   seg->mode = CORE_SEG_ACTIVE;
   seg->memory = f->idx;
-  if (!tp_zero_offset(p, p->m->mems[f->slot].limits.is64, &seg->offset))
+  if (!core_text_zero_offset(p, p->m->mems[f->slot].limits.is64, &seg->offset))
     return false;
   size_t len = 0;
   for (size_t k = 1; k < d->n; k++) len += d->items[k]->strlen;
@@ -437,45 +450,39 @@ static bool memory_data(tp *p, const sx_node *form, const field *f) {
 }
 
 static bool pass2_entity(mp *q, const sx_node *form, const field *f) {
-  tp *p = &q->p;
+  core_text_parser *p = &q->p;
   core_module *m = p->m;
-  static const core_externkind kinds[TP_NSPACES] = {0,
-                                                    CORE_EXTERN_FUNC,
-                                                    CORE_EXTERN_TABLE,
-                                                    CORE_EXTERN_MEMORY,
-                                                    CORE_EXTERN_GLOBAL,
-                                                    CORE_EXTERN_TAG,
-                                                    0,
-                                                    0};
-  if (!inline_exports(p, form, f, kinds[f->space])) return false;
+  if (!inline_exports(p, form, f, space_kinds[f->space])) return false;
   if (f->import) {
     core_import *im = &m->imports[f->slot];
-    if (f->space == TP_FUNC)
-      return tp_typeuse_only(p, form, f->rest, &im->desc.func);
-    if (f->space == TP_TAG)
-      return tp_typeuse_only(p, form, f->rest, &im->desc.tag);
+    if (f->space == CORE_TEXT_FUNC)
+      return core_text_typeuse_only(p, form, f->rest, &im->desc.func);
+    if (f->space == CORE_TEXT_TAG)
+      return core_text_typeuse_only(p, form, f->rest, &im->desc.tag);
     return true;
   }
   switch (f->space) {
-  case TP_FUNC: return tp_func_body(p, form, f->rest, &m->funcs[f->slot]);
-  case TP_TABLE:
+  case CORE_TEXT_FUNC:
+    return core_text_func_body(p, form, f->rest, &m->funcs[f->slot]);
+  case CORE_TEXT_TABLE:
     if (sx_is_form(form->items[form->n - 1], "elem"))
       return table_elem(p, form, f);
     return true;
-  case TP_MEM:
+  case CORE_TEXT_MEM:
     if (sx_is_form(form->items[form->n - 1], "data"))
       return memory_data(p, form, f);
     return true;
-  case TP_GLOBAL:
+  case CORE_TEXT_GLOBAL:
     p->nlabels = 0;
-    return tp_const_expr(p, form, f->rest, &m->globals[f->slot].init);
-  case TP_TAG: return tp_typeuse_only(p, form, f->rest, &m->tags[f->slot]);
+    return core_text_const_expr(p, form, f->rest, &m->globals[f->slot].init);
+  case CORE_TEXT_TAG:
+    return core_text_typeuse_only(p, form, f->rest, &m->tags[f->slot]);
   default: return true;
   }
 }
 
 static bool pass2(mp *q, const sx_node *mod, size_t first) {
-  tp *p = &q->p;
+  core_text_parser *p = &q->p;
   for (size_t k = first; k < mod->n; k++) {
     const sx_node *form = mod->items[k];
     const field *f = &q->fields[k];
@@ -485,20 +492,20 @@ static bool pass2(mp *q, const sx_node *mod, size_t first) {
     if (f->space >= 0 && sx_atom_eq(kw, "import")) {
       const sx_node *d = form->items[3];
       core_import *im = &p->m->imports[f->slot];
-      if (f->space == TP_FUNC)
-        ok = tp_typeuse_only(p, d, f->rest, &im->desc.func);
-      else if (f->space == TP_TAG)
-        ok = tp_typeuse_only(p, d, f->rest, &im->desc.tag);
+      if (f->space == CORE_TEXT_FUNC)
+        ok = core_text_typeuse_only(p, d, f->rest, &im->desc.func);
+      else if (f->space == CORE_TEXT_TAG)
+        ok = core_text_typeuse_only(p, d, f->rest, &im->desc.tag);
     } else if (f->space >= 0) {
       ok = pass2_entity(q, form, f);
     } else if (sx_atom_eq(kw, "export")) {
-      ok = tp_export_field(p, form);
+      ok = core_text_export_field(p, form);
     } else if (sx_atom_eq(kw, "start")) {
-      ok = tp_start_field(p, form);
+      ok = core_text_start_field(p, form);
     } else if (sx_atom_eq(kw, "elem")) {
-      ok = tp_elem_field(p, form);
+      ok = core_text_elem_field(p, form);
     } else if (sx_atom_eq(kw, "data")) {
-      ok = tp_data_field(p, form);
+      ok = core_text_data_field(p, form);
     }
     if (!ok) return false;
   }
@@ -507,9 +514,10 @@ static bool pass2(mp *q, const sx_node *mod, size_t first) {
 
 /* ---- modules ----------------------------------------------------------- */
 
-static void tp_free(tp *p) {
-  for (int s = 0; s < TP_NSPACES; s++) tp_names_free(&p->names[s]);
-  tp_names_free(&p->locals);
+static void core_text_free(core_text_parser *p) {
+  for (int s = 0; s < CORE_TEXT_NSPACES; s++)
+    core_text_names_free(&p->names[s]);
+  core_text_names_free(&p->locals);
   free(p->mem64);
   free(p->table64);
   free(p->labels);
@@ -526,19 +534,19 @@ static core_module *parse_fields(const sx_node *mod, size_t first,
                                  cm_error *err) {
   mp q;
   memset(&q, 0, sizeof q);
-  tp *p = &q.p;
+  core_text_parser *p = &q.p;
   p->err = err;
   p->m = core_module_new();
   q.fields = calloc(mod->n ? mod->n : 1, sizeof *q.fields);
   bool ok = p->m && q.fields;
   if (!ok) cm_error_set(err, CM_IO, "out of memory");
   for (size_t k = first; ok && k < mod->n; k++)
-    ok = tp_check_tokens(p, mod->items[k]);
+    ok = core_text_check_tokens(p, mod->items[k]);
   ok = ok && pass1(&q, mod, first);
   if (ok) {
     core_module *m = p->m;
-    m->nfuncs = q.ndefs[TP_FUNC];
-    m->ntags = q.ndefs[TP_TAG];
+    m->nfuncs = q.ndefs[CORE_TEXT_FUNC];
+    m->ntags = q.ndefs[CORE_TEXT_TAG];
     m->funcs = calloc(m->nfuncs ? m->nfuncs : 1, sizeof *m->funcs);
     m->tags = calloc(m->ntags ? m->ntags : 1, sizeof *m->tags);
     if (!m->funcs || !m->tags) {
@@ -547,7 +555,7 @@ static core_module *parse_fields(const sx_node *mod, size_t first,
     }
   }
   ok = ok && pass2(&q, mod, first);
-  tp_free(p);
+  core_text_free(p);
   free(q.fields);
   if (!ok) {
     if (err->kind == CM_OK) cm_error_set(err, CM_MALFORMED, "malformed module");
@@ -565,10 +573,10 @@ static char *concat_strings(const sx_node *form, size_t i, size_t *len,
   for (size_t k = i; k < form->n; k++) {
     const sx_node *s = form->items[k];
     if (s->kind != SX_STRING) {
-      tp p;
+      core_text_parser p;
       memset(&p, 0, sizeof p);
       p.err = err;
-      tp_unexpected(&p, s, form);
+      core_text_unexpected(&p, s, form);
       return NULL;
     }
     n += s->strlen;
@@ -659,7 +667,7 @@ core_module *core_parse_module_features(const sx_node *form,
     if (id_out) *id_out = form->items[i];
     i++;
   }
-  const sx_node *kw = tp_item(form, i);
+  const sx_node *kw = core_text_item(form, i);
   if (sx_is_keyword(kw, "binary")) {
     size_t len;
     char *b = concat_strings(form, i + 1, &len, err);

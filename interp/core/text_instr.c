@@ -13,26 +13,23 @@
 
 /* ---- the expression being built ---------------------------------------- */
 
-void tp_reset_expr(tp *p) {
+void core_text_reset_expr(core_text_parser *p) {
   p->nins = 0;
   p->at = NULL;
   p->nlab = 0;
 }
 
-static bool emit_instr(tp *p, const core_instr *in) {
-  core_instr *a = tp_grow(p, p->ins, &p->cap_ins, p->nins, sizeof *a);
-  if (!a) return false;
-  p->ins = a;
-  core_srcpos *q = tp_grow(p, p->pos, &p->cap_pos, p->nins, sizeof *q);
-  if (!q) return false;
-  p->pos = q;
-  q[p->nins] = p->at ? (core_srcpos){p->at->line, p->at->col, -1}
-                     : (core_srcpos){0, 0, -1};
-  a[p->nins++] = *in;
+static bool emit_instr(core_text_parser *p, const core_instr *in) {
+  CANON_GROW_ZERO(p->ins, p->nins, p->cap_ins, 8);
+  CANON_GROW_ZERO(p->pos, p->nins, p->cap_pos, 8);
+  p->pos[p->nins] = p->at ? (core_srcpos){p->at->line, p->at->col, -1}
+                          : (core_srcpos){0, 0, -1};
+  p->ins[p->nins++] = *in;
   return true;
 }
 
-bool tp_emit(tp *p, core_opcode op, uint32_t idx, uint32_t idx2, uint64_t imm) {
+bool core_text_emit(core_text_parser *p, core_opcode op, uint32_t idx,
+                    uint32_t idx2, uint64_t imm) {
   core_instr in;
   memset(&in, 0, sizeof in);
   in.op = (uint16_t)op;
@@ -42,16 +39,14 @@ bool tp_emit(tp *p, core_opcode op, uint32_t idx, uint32_t idx2, uint64_t imm) {
   return emit_instr(p, &in);
 }
 
-static core_label *new_label(tp *p) {
-  core_label *a = tp_grow(p, p->lab, &p->cap_lab, p->nlab, sizeof *a);
-  if (!a) return NULL;
-  p->lab = a;
-  memset(&a[p->nlab], 0, sizeof *a);
-  return &a[p->nlab++];
+static core_label *new_label(core_text_parser *p) {
+  CANON_GROW(p->lab, p->nlab, p->cap_lab, 8);
+  memset(&p->lab[p->nlab], 0, sizeof *p->lab);
+  return &p->lab[p->nlab++];
 }
 
-bool tp_take_expr(tp *p, core_expr *e) {
-  if (!tp_emit(p, CORE_OP_END, 0, 0, 0)) return false;
+bool core_text_take_expr(core_text_parser *p, core_expr *e) {
+  if (!core_text_emit(p, CORE_OP_END, 0, 0, 0)) return false;
   memset(e, 0, sizeof *e);
   /* hand the buffers over, trimmed */
   core_instr *ins = realloc(p->ins, p->nins * sizeof *ins);
@@ -70,18 +65,15 @@ bool tp_take_expr(tp *p, core_expr *e) {
   }
   p->ins = NULL;
   p->cap_ins = 0;
-  tp_reset_expr(p);
+  core_text_reset_expr(p);
   return true;
 }
 
 /* ---- labels ------------------------------------------------------------ */
 
-static bool push_label(tp *p, const sx_node *id) {
-  const sx_node **a =
-      tp_grow(p, p->labels, &p->cap_labels, p->nlabels, sizeof *a);
-  if (!a) return false;
-  p->labels = a;
-  a[p->nlabels++] = id;
+static bool push_label(core_text_parser *p, const sx_node *id) {
+  CANON_GROW_ZERO(p->labels, p->nlabels, p->cap_labels, 8);
+  p->labels[p->nlabels++] = id;
   return true;
 }
 
@@ -89,65 +81,68 @@ static bool same_name(const sx_node *a, const sx_node *b) {
   return a->strlen == b->strlen && memcmp(a->str, b->str, a->strlen) == 0;
 }
 
-static bool label_index(tp *p, const sx_node *n, const sx_node *at,
-                        uint32_t *out) {
+static bool label_index(core_text_parser *p, const sx_node *n,
+                        const sx_node *at, uint32_t *out) {
   if (n && n->kind == SX_ID) {
     for (uint32_t k = p->nlabels; k-- > 0;)
       if (p->labels[k] && same_name(p->labels[k], n)) {
         *out = p->nlabels - 1 - k;
         return true;
       }
-    return tp_fail(p, n, "unknown label %.*s", (int)n->len, n->text);
+    return core_text_fail(p, n, "unknown label %.*s", (int)n->len, n->text);
   }
-  if (n && n->kind == SX_NUMBER && tp_is_index(n)) {
+  if (n && n->kind == SX_NUMBER && core_text_is_index(n)) {
     uint64_t v;
-    if (!sx_uint(n, 32, &v)) return tp_fail(p, n, "i32 constant out of range");
+    if (!sx_uint(n, 32, &v))
+      return core_text_fail(p, n, "i32 constant out of range");
     *out = (uint32_t)v;
     return true;
   }
-  return tp_unexpected(p, n, at);
+  return core_text_unexpected(p, n, at);
 }
 
 /* `end $l` / `else $l`: the label must repeat the block's own. */
-static bool end_label(tp *p, const sx_node *form, size_t *i,
+static bool end_label(core_text_parser *p, const sx_node *form, size_t *i,
                       const sx_node *label) {
   if (*i < form->n && form->items[*i]->kind == SX_ID) {
     const sx_node *n = form->items[(*i)++];
     if (!label || !same_name(label, n))
-      return tp_fail(p, n, "mismatching label");
+      return core_text_fail(p, n, "mismatching label");
   }
   return true;
 }
 
 /* ---- immediates -------------------------------------------------------- */
 
-static bool local_index(tp *p, const sx_node *n, const sx_node *at,
-                        uint32_t *out) {
-  if (n && n->kind == SX_ID) return tp_lookup(p, &p->locals, n, "local", out);
-  if (n && n->kind == SX_NUMBER && tp_is_index(n)) {
+static bool local_index(core_text_parser *p, const sx_node *n,
+                        const sx_node *at, uint32_t *out) {
+  if (n && n->kind == SX_ID)
+    return core_text_lookup(p, &p->locals, n, "local", out);
+  if (n && n->kind == SX_NUMBER && core_text_is_index(n)) {
     uint64_t v;
-    if (!sx_uint(n, 32, &v)) return tp_fail(p, n, "i32 constant out of range");
+    if (!sx_uint(n, 32, &v))
+      return core_text_fail(p, n, "i32 constant out of range");
     *out = (uint32_t)v;
     return true;
   }
-  return tp_unexpected(p, n, at);
+  return core_text_unexpected(p, n, at);
 }
 
 /* An optional index of `space`, 0 if absent. */
-static bool opt_index(tp *p, int space, const sx_node *form, size_t *i,
-                      uint32_t *out) {
+static bool opt_index(core_text_parser *p, int space, const sx_node *form,
+                      size_t *i, uint32_t *out) {
   *out = 0;
-  if (!tp_is_index(tp_item(form, *i))) return true;
-  return tp_index(p, space, form->items[(*i)++], form, out);
+  if (!core_text_is_index(core_text_item(form, *i))) return true;
+  return core_text_index(p, space, form->items[(*i)++], form, out);
 }
 
 /* Two optional indices: both or neither. */
-static bool opt_index2(tp *p, int space, const sx_node *form, size_t *i,
-                       uint32_t *a, uint32_t *b) {
+static bool opt_index2(core_text_parser *p, int space, const sx_node *form,
+                       size_t *i, uint32_t *a, uint32_t *b) {
   *a = *b = 0;
-  if (!tp_is_index(tp_item(form, *i))) return true;
-  if (!tp_index(p, space, form->items[(*i)++], form, a)) return false;
-  return tp_index(p, space, tp_item(form, *i), form, b) && ++*i;
+  if (!core_text_is_index(core_text_item(form, *i))) return true;
+  if (!core_text_index(p, space, form->items[(*i)++], form, a)) return false;
+  return core_text_index(p, space, core_text_item(form, *i), form, b) && ++*i;
 }
 
 /* log2 of the natural alignment of a load or store. */
@@ -183,26 +178,26 @@ static bool has_prefix(const sx_node *n, const char *pre) {
 }
 
 /* memidx? offset=N? align=N? */
-static bool memarg(tp *p, core_opcode op, const sx_node *form, size_t *i,
-                   core_instr *in) {
-  if (!opt_index(p, TP_MEM, form, i, &in->idx)) return false;
-  bool is64 =
-      in->idx < p->count[TP_MEM] && in->idx < p->cap_mem64 && p->mem64[in->idx];
+static bool memarg(core_text_parser *p, core_opcode op, const sx_node *form,
+                   size_t *i, core_instr *in) {
+  if (!opt_index(p, CORE_TEXT_MEM, form, i, &in->idx)) return false;
+  bool is64 = in->idx < p->count[CORE_TEXT_MEM] && in->idx < p->cap_mem64 &&
+              p->mem64[in->idx];
   in->align = (uint8_t)natural_align(op);
-  const sx_node *n = tp_item(form, *i);
+  const sx_node *n = core_text_item(form, *i);
   if (has_prefix(n, "offset=")) {
     if (!sx_uint_text(n->text + 7, n->len - 7, is64 ? 64 : 32, &in->imm))
-      return tp_fail(p, n,
-                     is64 ? "i64 constant out of range"
-                          : "i32 constant out of range");
-    n = tp_item(form, ++*i);
+      return core_text_fail(p, n,
+                            is64 ? "i64 constant out of range"
+                                 : "i32 constant out of range");
+    n = core_text_item(form, ++*i);
   }
   if (has_prefix(n, "align=")) {
     uint64_t a;
     if (!sx_uint_text(n->text + 6, n->len - 6, 64, &a))
-      return tp_fail(p, n, "i64 constant out of range");
+      return core_text_fail(p, n, "i64 constant out of range");
     if (a == 0 || (a & (a - 1)))
-      return tp_fail(p, n, "alignment must be a power of two");
+      return core_text_fail(p, n, "alignment must be a power of two");
     unsigned k = 0;
     while (a >>= 1) k++;
     in->align = (uint8_t)k;
@@ -212,9 +207,9 @@ static bool memarg(tp *p, core_opcode op, const sx_node *form, size_t *i,
 }
 
 /* The literal of a *.const instruction. */
-static bool literal(tp *p, core_opcode op, const sx_node *n, const sx_node *at,
-                    uint64_t *out) {
-  if (!n || !sx_is_number_like(n)) return tp_unexpected(p, n, at);
+static bool literal(core_text_parser *p, core_opcode op, const sx_node *n,
+                    const sx_node *at, uint64_t *out) {
+  if (!n || !sx_is_number_like(n)) return core_text_unexpected(p, n, at);
   bool ok;
   uint32_t f;
   switch (op) {
@@ -226,26 +221,26 @@ static bool literal(tp *p, core_opcode op, const sx_node *n, const sx_node *at,
     break;
   default: ok = sx_f64(n, out); break;
   }
-  return ok || tp_fail(p, n, "constant out of range");
+  return ok || core_text_fail(p, n, "constant out of range");
 }
 
 /* Reads the immediates of plain instruction `op` (named by kw) from
  * form->items[*i..] into *in. */
-static bool plain(tp *p, const sx_node *kw, core_opcode op, const sx_node *form,
-                  size_t *i, core_instr *in) {
+static bool plain(core_text_parser *p, const sx_node *kw, core_opcode op,
+                  const sx_node *form, size_t *i, core_instr *in) {
   memset(in, 0, sizeof *in);
   in->op = (uint16_t)op;
-  const sx_node *n = tp_item(form, *i);
+  const sx_node *n = core_text_item(form, *i);
   switch (core_opinfo_table[op].imm) {
   case CORE_IMM_NONE:
     if (op == CORE_OP_SELECT) {
       bool typed = false;
-      while (sx_is_form(tp_item(form, *i), "result")) {
+      while (sx_is_form(core_text_item(form, *i), "result")) {
         const sx_node *r = form->items[(*i)++];
         typed = true;
         for (size_t k = 1; k < r->n; k++) {
           core_valtype t;
-          if (!tp_valtype(p, r->items[k], &t)) return false;
+          if (!core_text_valtype(p, r->items[k], &t)) return false;
           if (in->idx++ == 0) in->imm = t;
         }
       }
@@ -254,9 +249,9 @@ static bool plain(tp *p, const sx_node *kw, core_opcode op, const sx_node *form,
     return true;
   case CORE_IMM_LABEL: (*i)++; return label_index(p, n, kw, &in->idx);
   case CORE_IMM_BR_TABLE: {
-    if (!tp_is_index(n)) return tp_unexpected(p, n, kw);
+    if (!core_text_is_index(n)) return core_text_unexpected(p, n, kw);
     in->idx = p->nlab;
-    while (tp_is_index(tp_item(form, *i))) {
+    while (core_text_is_index(core_text_item(form, *i))) {
       core_label *l = new_label(p);
       if (!l || !label_index(p, form->items[(*i)++], kw, &l->depth))
         return false;
@@ -264,15 +259,19 @@ static bool plain(tp *p, const sx_node *kw, core_opcode op, const sx_node *form,
     }
     return true;
   }
-  case CORE_IMM_FUNC: (*i)++; return tp_index(p, TP_FUNC, n, kw, &in->idx);
+  case CORE_IMM_FUNC:
+    (*i)++;
+    return core_text_index(p, CORE_TEXT_FUNC, n, kw, &in->idx);
   case CORE_IMM_CALL_INDIRECT:
-    if (!opt_index(p, TP_TABLE, form, i, &in->idx2)) return false;
-    return tp_typeuse(p, form, i, false, false, &in->idx);
+    if (!opt_index(p, CORE_TEXT_TABLE, form, i, &in->idx2)) return false;
+    return core_text_typeuse(p, form, i, false, false, &in->idx);
   case CORE_IMM_LOCAL: (*i)++; return local_index(p, n, kw, &in->idx);
-  case CORE_IMM_GLOBAL: (*i)++; return tp_index(p, TP_GLOBAL, n, kw, &in->idx);
-  case CORE_IMM_TABLE: return opt_index(p, TP_TABLE, form, i, &in->idx);
+  case CORE_IMM_GLOBAL:
+    (*i)++;
+    return core_text_index(p, CORE_TEXT_GLOBAL, n, kw, &in->idx);
+  case CORE_IMM_TABLE: return opt_index(p, CORE_TEXT_TABLE, form, i, &in->idx);
   case CORE_IMM_MEMARG: return memarg(p, op, form, i, in);
-  case CORE_IMM_MEM: return opt_index(p, TP_MEM, form, i, &in->idx);
+  case CORE_IMM_MEM: return opt_index(p, CORE_TEXT_MEM, form, i, &in->idx);
   case CORE_IMM_I32:
   case CORE_IMM_I64:
   case CORE_IMM_F32:
@@ -281,42 +280,50 @@ static bool plain(tp *p, const sx_node *kw, core_opcode op, const sx_node *form,
     /* ref.null ht pushes a (ref null ht) */
     core_valtype t;
     (*i)++;
-    if (!tp_heaptype(p, n, kw, true, &t)) return false;
+    if (!core_text_heaptype(p, n, kw, true, &t)) return false;
     in->imm = t;
     return true;
   }
   case CORE_IMM_TABLE_COPY:
-    return opt_index2(p, TP_TABLE, form, i, &in->idx, &in->idx2);
+    return opt_index2(p, CORE_TEXT_TABLE, form, i, &in->idx, &in->idx2);
   case CORE_IMM_TABLE_INIT:
   case CORE_IMM_MEM_INIT: {
     /* x y: table/memory x, segment y; a lone x is the segment */
-    int space = op == CORE_OP_TABLE_INIT ? TP_TABLE : TP_MEM;
-    int seg = op == CORE_OP_TABLE_INIT ? TP_ELEM : TP_DATA;
-    if (tp_is_index(n) && tp_is_index(tp_item(form, *i + 1))) {
-      if (!tp_index(p, space, n, kw, &in->idx2)) return false;
+    int space = op == CORE_OP_TABLE_INIT ? CORE_TEXT_TABLE : CORE_TEXT_MEM;
+    int seg = op == CORE_OP_TABLE_INIT ? CORE_TEXT_ELEM : CORE_TEXT_DATA;
+    if (core_text_is_index(n) &&
+        core_text_is_index(core_text_item(form, *i + 1))) {
+      if (!core_text_index(p, space, n, kw, &in->idx2)) return false;
       (*i)++;
-      n = tp_item(form, *i);
+      n = core_text_item(form, *i);
     }
     (*i)++;
-    return tp_index(p, seg, n, kw, &in->idx);
+    return core_text_index(p, seg, n, kw, &in->idx);
   }
-  case CORE_IMM_ELEM: (*i)++; return tp_index(p, TP_ELEM, n, kw, &in->idx);
-  case CORE_IMM_DATA: (*i)++; return tp_index(p, TP_DATA, n, kw, &in->idx);
+  case CORE_IMM_ELEM:
+    (*i)++;
+    return core_text_index(p, CORE_TEXT_ELEM, n, kw, &in->idx);
+  case CORE_IMM_DATA:
+    (*i)++;
+    return core_text_index(p, CORE_TEXT_DATA, n, kw, &in->idx);
   case CORE_IMM_MEM_COPY:
-    return opt_index2(p, TP_MEM, form, i, &in->idx, &in->idx2);
-  case CORE_IMM_TAG: (*i)++; return tp_index(p, TP_TAG, n, kw, &in->idx);
-  default: return tp_unexpected(p, kw, form);
+    return opt_index2(p, CORE_TEXT_MEM, form, i, &in->idx, &in->idx2);
+  case CORE_IMM_TAG:
+    (*i)++;
+    return core_text_index(p, CORE_TEXT_TAG, n, kw, &in->idx);
+  default: return core_text_unexpected(p, kw, form);
   }
 }
 
 /* ---- block types and structured instructions --------------------------- */
 
 /* (type x)? (param t*)* (result t*)* of a block, loop, if or try_table. */
-static bool blocktype(tp *p, const sx_node *form, size_t *i, core_instr *in) {
+static bool blocktype(core_text_parser *p, const sx_node *form, size_t *i,
+                      core_instr *in) {
   const sx_node *tnode;
   uint32_t x;
   core_functype ft = {0, 0, NULL, NULL};
-  bool ok = tp_typeuse_parts(p, form, i, false, false, &tnode, &x, &ft);
+  bool ok = core_text_typeuse_parts(p, form, i, false, false, &tnode, &x, &ft);
   if (ok && !tnode && ft.nparams == 0 && ft.nresults == 0) {
     in->bt_kind = CORE_BT_EMPTY;
   } else if (ok && !tnode && ft.nparams == 0 && ft.nresults == 1) {
@@ -324,18 +331,19 @@ static bool blocktype(tp *p, const sx_node *form, size_t *i, core_instr *in) {
     in->imm = ft.results[0];
   } else if (ok) {
     in->bt_kind = CORE_BT_TYPE;
-    ok = tp_typeuse_resolve(p, tnode, x, &ft, false, &x);
+    ok = core_text_typeuse_resolve(p, tnode, x, &ft, false, &x);
     in->imm = x;
   }
-  tp_functype_free(&ft);
+  core_text_functype_free(&ft);
   return ok;
 }
 
 /* The catch clauses of a try_table, in the context outside it. */
-static bool catches(tp *p, const sx_node *form, size_t *i, core_instr *in) {
+static bool catches(core_text_parser *p, const sx_node *form, size_t *i,
+                    core_instr *in) {
   in->idx = p->nlab;
   for (;;) {
-    const sx_node *c = tp_item(form, *i);
+    const sx_node *c = core_text_item(form, *i);
     uint8_t kind;
     if (sx_is_form(c, "catch"))
       kind = CORE_CATCH;
@@ -349,11 +357,12 @@ static bool catches(tp *p, const sx_node *form, size_t *i, core_instr *in) {
       return true;
     bool tagged = kind == CORE_CATCH || kind == CORE_CATCH_REF;
     size_t want = tagged ? 3 : 2;
-    if (!tp_arity(p, c, want)) return false;
+    if (!core_text_arity(p, c, want)) return false;
     core_label *l = new_label(p);
     if (!l) return false;
     l->catch_kind = kind;
-    if (tagged && !tp_index(p, TP_TAG, c->items[1], c, &l->tag)) return false;
+    if (tagged && !core_text_index(p, CORE_TEXT_TAG, c->items[1], c, &l->tag))
+      return false;
     if (!label_index(p, c->items[want - 1], c, &l->depth)) return false;
     in->idx2++;
     (*i)++;
@@ -363,12 +372,12 @@ static bool catches(tp *p, const sx_node *form, size_t *i, core_instr *in) {
 /* The label and block type after block/loop/if/try_table, emitting the
  * instruction (an `if` of folded form is emitted later, after its
  * condition). */
-static bool block_head(tp *p, core_opcode op, const sx_node *form, size_t *i,
-                       const sx_node **label, core_instr *in) {
+static bool block_head(core_text_parser *p, core_opcode op, const sx_node *form,
+                       size_t *i, const sx_node **label, core_instr *in) {
   memset(in, 0, sizeof *in);
   in->op = (uint16_t)op;
   *label = NULL;
-  if (tp_item(form, *i) && form->items[*i]->kind == SX_ID)
+  if (core_text_item(form, *i) && form->items[*i]->kind == SX_ID)
     *label = form->items[(*i)++];
   if (!blocktype(p, form, i, in)) return false;
   if (op == CORE_OP_TRY_TABLE && !catches(p, form, i, in)) return false;
@@ -377,21 +386,22 @@ static bool block_head(tp *p, core_opcode op, const sx_node *form, size_t *i,
 
 typedef enum stop { STOP_EOL, STOP_END, STOP_ELSE } stop;
 
-static bool instrs(tp *p, const sx_node *form, size_t *i, stop *why);
-static bool folded(tp *p, const sx_node *n);
+static bool instrs(core_text_parser *p, const sx_node *form, size_t *i,
+                   stop *why);
+static bool folded(core_text_parser *p, const sx_node *n);
 
 /* Classifies the keyword of an instruction. */
-static bool opcode_of(tp *p, const sx_node *kw, const sx_node *at,
+static bool opcode_of(core_text_parser *p, const sx_node *kw, const sx_node *at,
                       core_opcode *op) {
   const char *feature = NULL;
-  if (!kw || kw->kind != SX_KEYWORD) return tp_unexpected(p, kw, at);
-  switch (tp_keyword(kw->text, kw->len, op, &feature)) {
-  case TP_KW_INSTR:
+  if (!kw || kw->kind != SX_KEYWORD) return core_text_unexpected(p, kw, at);
+  switch (core_text_keyword(kw->text, kw->len, op, &feature)) {
+  case CORE_TEXT_KW_INSTR:
     if (*op == CORE_OP_END || *op == CORE_OP_ELSE)
-      return tp_unexpected(p, kw, at);
+      return core_text_unexpected(p, kw, at);
     return true;
-  case TP_KW_UNSUPPORTED: return tp_unsupported(p, kw, feature);
-  default: return tp_unexpected(p, kw, at);
+  case CORE_TEXT_KW_UNSUPPORTED: return core_text_unsupported(p, kw, feature);
+  default: return core_text_unexpected(p, kw, at);
   }
 }
 
@@ -402,37 +412,38 @@ static bool is_block_op(core_opcode op) {
 
 /* block/loop/if/try_table label? blocktype instr* (else label?
  * instr*)? end label? -- the keyword was at items[*i - 1]. */
-static bool flat_block(tp *p, core_opcode op, const sx_node *kw,
+static bool flat_block(core_text_parser *p, core_opcode op, const sx_node *kw,
                        const sx_node *form, size_t *i) {
   const sx_node *label;
   core_instr in;
   stop why;
   /* Flat blocks recurse here on the C stack: bound them like the reader
    * bounds nested lists, so a deep input is refused, never a crash. */
-  if (p->nlabels >= TP_MAX_FLAT_NESTING)
-    return tp_fail(p, kw, "nesting too deep");
+  if (p->nlabels >= CORE_TEXT_MAX_FLAT_NESTING)
+    return core_text_fail(p, kw, "nesting too deep");
   if (!block_head(p, op, form, i, &label, &in)) return false;
   if (!emit_instr(p, &in) || !push_label(p, label)) return false;
   if (!instrs(p, form, i, &why)) return false;
   if (why == STOP_ELSE && op == CORE_OP_IF) {
     (*i)++;
     if (!end_label(p, form, i, label)) return false;
-    if (!tp_emit(p, CORE_OP_ELSE, 0, 0, 0)) return false;
+    if (!core_text_emit(p, CORE_OP_ELSE, 0, 0, 0)) return false;
     if (!instrs(p, form, i, &why)) return false;
   }
   if (why != STOP_END)
-    return tp_fail(p, why == STOP_ELSE ? form->items[*i] : kw,
-                   why == STOP_ELSE ? "unexpected token"
-                                    : "unexpected token: missing end");
+    return core_text_fail(p, why == STOP_ELSE ? form->items[*i] : kw,
+                          why == STOP_ELSE ? "unexpected token"
+                                           : "unexpected token: missing end");
   (*i)++;
   if (!end_label(p, form, i, label)) return false;
   p->nlabels--;
-  return tp_emit(p, CORE_OP_END, 0, 0, 0);
+  return core_text_emit(p, CORE_OP_END, 0, 0, 0);
 }
 
 /* Parses instructions up to the end of the list or a flat `end`/`else`
  * (left at items[*i]). */
-static bool instrs(tp *p, const sx_node *form, size_t *i, stop *why) {
+static bool instrs(core_text_parser *p, const sx_node *form, size_t *i,
+                   stop *why) {
   *why = STOP_EOL;
   while (*i < form->n) {
     const sx_node *n = form->items[*i];
@@ -465,21 +476,21 @@ static bool instrs(tp *p, const sx_node *form, size_t *i, stop *why) {
 
 /* Instructions filling the rest of a list: a stray `end`/`else` is an
  * error. */
-static bool instrs_to_end(tp *p, const sx_node *form, size_t i) {
+static bool instrs_to_end(core_text_parser *p, const sx_node *form, size_t i) {
   stop why;
   if (!instrs(p, form, &i, &why)) return false;
-  if (why != STOP_EOL) return tp_unexpected(p, form->items[i], form);
+  if (why != STOP_EOL) return core_text_unexpected(p, form->items[i], form);
   return true;
 }
 
-bool tp_instrs(tp *p, const sx_node *form, size_t *i) {
+bool core_text_instrs(core_text_parser *p, const sx_node *form, size_t *i) {
   bool ok = instrs_to_end(p, form, *i);
   *i = form->n;
   return ok;
 }
 
 /* (if label? blocktype (cond)* (then instr*) (else instr*)?) */
-static bool folded_if(tp *p, const sx_node *n) {
+static bool folded_if(core_text_parser *p, const sx_node *n) {
   const sx_node *label;
   core_instr in;
   size_t i = 1;
@@ -490,26 +501,26 @@ static bool folded_if(tp *p, const sx_node *n) {
     if (!folded(p, n->items[i])) return false;
     i++;
   }
-  const sx_node *then = tp_item(n, i);
-  if (!sx_is_form(then, "then")) return tp_unexpected(p, then, n);
+  const sx_node *then = core_text_item(n, i);
+  if (!sx_is_form(then, "then")) return core_text_unexpected(p, then, n);
   i++;
   p->at = n;
   if (!emit_instr(p, &in) || !push_label(p, label)) return false;
   if (!instrs_to_end(p, then, 1)) return false;
-  const sx_node *els = tp_item(n, i);
+  const sx_node *els = core_text_item(n, i);
   if (sx_is_form(els, "else")) {
     i++;
-    if (!tp_emit(p, CORE_OP_ELSE, 0, 0, 0)) return false;
+    if (!core_text_emit(p, CORE_OP_ELSE, 0, 0, 0)) return false;
     if (!instrs_to_end(p, els, 1)) return false;
   }
-  if (i < n->n) return tp_unexpected(p, n->items[i], n);
+  if (i < n->n) return core_text_unexpected(p, n->items[i], n);
   p->nlabels--;
   p->at = n;
-  return tp_emit(p, CORE_OP_END, 0, 0, 0);
+  return core_text_emit(p, CORE_OP_END, 0, 0, 0);
 }
 
 /* One folded instruction: (op immediates (operand)*) or a structured one. */
-static bool folded(tp *p, const sx_node *n) {
+static bool folded(core_text_parser *p, const sx_node *n) {
   const sx_node *kw = n->n ? n->items[0] : NULL;
   core_opcode op;
   if (!opcode_of(p, kw, n, &op)) return false;
@@ -524,7 +535,7 @@ static bool folded(tp *p, const sx_node *n) {
     if (!instrs_to_end(p, n, i)) return false;
     p->nlabels--;
     p->at = n;
-    return tp_emit(p, CORE_OP_END, 0, 0, 0);
+    return core_text_emit(p, CORE_OP_END, 0, 0, 0);
   }
   if (core_opinfo_table[op].imm == CORE_IMM_BR_TABLE) {
     /* operands first, so that the label entries of the expression are in
@@ -532,17 +543,19 @@ static bool folded(tp *p, const sx_node *n) {
     size_t j = 1;
     while (j < n->n && !sx_is_list(n->items[j])) j++;
     for (size_t k = j; k < n->n; k++) {
-      if (!sx_is_list(n->items[k])) return tp_unexpected(p, n->items[k], n);
+      if (!sx_is_list(n->items[k]))
+        return core_text_unexpected(p, n->items[k], n);
       if (!folded(p, n->items[k])) return false;
     }
     if (!plain(p, kw, op, n, &i, &in)) return false;
-    if (i != j) return tp_unexpected(p, n->items[i], n);
+    if (i != j) return core_text_unexpected(p, n->items[i], n);
     p->at = n;
     return emit_instr(p, &in);
   }
   if (!plain(p, kw, op, n, &i, &in)) return false;
   for (; i < n->n; i++) {
-    if (!sx_is_list(n->items[i])) return tp_unexpected(p, n->items[i], n);
+    if (!sx_is_list(n->items[i]))
+      return core_text_unexpected(p, n->items[i], n);
     if (!folded(p, n->items[i])) return false;
   }
   p->at = n;
@@ -551,14 +564,16 @@ static bool folded(tp *p, const sx_node *n) {
 
 /* ---- expressions ------------------------------------------------------- */
 
-bool tp_const_expr(tp *p, const sx_node *form, size_t i, core_expr *e) {
-  tp_reset_expr(p);
+bool core_text_const_expr(core_text_parser *p, const sx_node *form, size_t i,
+                          core_expr *e) {
+  core_text_reset_expr(p);
   if (!instrs_to_end(p, form, i)) return false;
-  return tp_take_expr(p, e);
+  return core_text_take_expr(p, e);
 }
 
-bool tp_folded_expr(tp *p, const sx_node *expr, core_expr *e) {
-  tp_reset_expr(p);
+bool core_text_folded_expr(core_text_parser *p, const sx_node *expr,
+                           core_expr *e) {
+  core_text_reset_expr(p);
   if (!folded(p, expr)) return false;
-  return tp_take_expr(p, e);
+  return core_text_take_expr(p, e);
 }

@@ -125,32 +125,33 @@ static bool is_atomic(const char *s, size_t len) {
   return false;
 }
 
-tp_kwclass tp_keyword(const char *s, size_t len, core_opcode *op,
-                      const char **feature) {
+core_text_kwclass core_text_keyword(const char *s, size_t len, core_opcode *op,
+                                    const char **feature) {
   for (size_t i = 0; i < sizeof instrs / sizeof instrs[0]; i++)
     if (instrs[i].len == len && memcmp(instrs[i].name, s, len) == 0) {
       if (op) *op = instrs[i].op;
-      return TP_KW_INSTR;
+      return CORE_TEXT_KW_INSTR;
     }
   for (size_t i = 0; i < sizeof unsupported / sizeof unsupported[0]; i++)
     if (unsupported[i].len == len && memcmp(unsupported[i].name, s, len) == 0) {
       if (feature) *feature = unsupported[i].feature;
-      return TP_KW_UNSUPPORTED;
+      return CORE_TEXT_KW_UNSUPPORTED;
     }
   if (is_simd(s, len)) {
     if (feature) *feature = "simd";
-    return TP_KW_UNSUPPORTED;
+    return CORE_TEXT_KW_UNSUPPORTED;
   }
   if (is_atomic(s, len)) {
     if (feature) *feature = "threads";
-    return TP_KW_UNSUPPORTED;
+    return CORE_TEXT_KW_UNSUPPORTED;
   }
   for (const char *k = others; *k;) {
     const char *e = strchr(k, ' ');
-    if ((size_t)(e - k) == len && memcmp(k, s, len) == 0) return TP_KW_OTHER;
+    if ((size_t)(e - k) == len && memcmp(k, s, len) == 0)
+      return CORE_TEXT_KW_OTHER;
     k = e + 1;
   }
-  return TP_KW_UNKNOWN;
+  return CORE_TEXT_KW_UNKNOWN;
 }
 
 /* Is s a nat token (digits, or 0x and hex digits, '_' between digits)? */
@@ -181,10 +182,10 @@ static bool keyword_ok(const sx_node *n) {
           (c >= '0' && c <= '9') || c == '_' || c == '.' || c == ':'))
       return false;
   }
-  return tp_keyword(s, len, NULL, NULL) != TP_KW_UNKNOWN;
+  return core_text_keyword(s, len, NULL, NULL) != CORE_TEXT_KW_UNKNOWN;
 }
 
-bool tp_token_ok(const sx_node *n) {
+bool core_text_token_ok(const sx_node *n) {
   switch (n->kind) {
   case SX_RESERVED: return false;
   case SX_NUMBER: return sx_is_number_like(n);
@@ -193,13 +194,13 @@ bool tp_token_ok(const sx_node *n) {
   }
 }
 
-bool tp_check_tokens(tp *p, const sx_node *n) {
+bool core_text_check_tokens(core_text_parser *p, const sx_node *n) {
   if (n->kind == SX_LIST) {
     for (size_t i = 0; i < n->n; i++)
-      if (!tp_check_tokens(p, n->items[i])) return false;
+      if (!core_text_check_tokens(p, n->items[i])) return false;
     return true;
   }
-  if (!tp_token_ok(n))
-    return tp_fail(p, n, "unknown operator %.*s", (int)n->len, n->text);
+  if (!core_text_token_ok(n))
+    return core_text_fail(p, n, "unknown operator %.*s", (int)n->len, n->text);
   return true;
 }

@@ -16,7 +16,7 @@
 
 #include "validate_priv.h"
 
-bool vfail(vctx *v, const char *fmt, ...) {
+bool vfail(core_valid_ctx *v, const char *fmt, ...) {
   char buf[480];
   va_list ap;
   va_start(ap, fmt);
@@ -26,17 +26,17 @@ bool vfail(vctx *v, const char *fmt, ...) {
   return false;
 }
 
-bool voom(vctx *v) {
+bool voom(core_valid_ctx *v) {
   cm_error_set(v->err, CM_IO, "out of memory");
   return false;
 }
 
-static bool unsupported(vctx *v, const char *feature) {
+static bool unsupported(core_valid_ctx *v, const char *feature) {
   cm_error_set(v->err, CM_UNSUPPORTED, "unsupported feature: %s", feature);
   return false;
 }
 
-bool vcheck_valtype(vctx *v, core_valtype t) {
+bool vcheck_valtype(core_valid_ctx *v, core_valtype t) {
   switch (t) {
   case CORE_I32: case CORE_I64: case CORE_F32: case CORE_F64:
   case CORE_FUNCREF: case CORE_EXTERNREF: case CORE_EXNREF:
@@ -47,7 +47,7 @@ bool vcheck_valtype(vctx *v, core_valtype t) {
   return vfail(v, "invalid value type 0x%02x", (unsigned)t);
 }
 
-static bool check_reftype(vctx *v, core_valtype t) {
+static bool check_reftype(core_valid_ctx *v, core_valtype t) {
   if (!vcheck_valtype(v, t)) return false;
   if (!core_is_reftype(t)) return vfail(v, "malformed reference type");
   return true;
@@ -55,7 +55,7 @@ static bool check_reftype(vctx *v, core_valtype t) {
 
 /* ---- the context ----------------------------------------------------------- */
 
-static bool build_context(vctx *v) {
+static bool build_context(core_valid_ctx *v) {
   core_module *m = v->m;
   core_module_count_imports(m);
   v->nfuncs = core_module_nfuncs_total(m);
@@ -91,7 +91,7 @@ static bool build_context(vctx *v) {
   return true;
 }
 
-static void free_context(vctx *v) {
+static void free_context(core_valid_ctx *v) {
   free(v->func_type);
   free(v->tables);
   free(v->mems);
@@ -102,7 +102,7 @@ static void free_context(vctx *v) {
 
 /* ---- types ----------------------------------------------------------------- */
 
-static bool check_functype(vctx *v, const core_functype *ft) {
+static bool check_functype(core_valid_ctx *v, const core_functype *ft) {
   for (uint32_t i = 0; i < ft->nparams; i++)
     if (!vcheck_valtype(v, ft->params[i])) return false;
   for (uint32_t i = 0; i < ft->nresults; i++)
@@ -110,8 +110,8 @@ static bool check_functype(vctx *v, const core_functype *ft) {
   return true;
 }
 
-static bool check_limits(vctx *v, const core_limits *l, uint64_t range,
-                         const char *msg) {
+static bool check_limits(core_valid_ctx *v, const core_limits *l,
+                         uint64_t range, const char *msg) {
   if (l->min > range) return vfail(v, "%s", msg);
   if (l->has_max && l->max > range) return vfail(v, "%s", msg);
   if (l->has_max && l->min > l->max)
@@ -121,7 +121,7 @@ static bool check_limits(vctx *v, const core_limits *l, uint64_t range,
 
 /* Threads proposal, "Shared Linear Memory > Resizing": a shared memory
  * must have a maximum; checked after the limits, as its interpreter does. */
-static bool check_memtype(vctx *v, const core_memtype *mt) {
+static bool check_memtype(core_valid_ctx *v, const core_memtype *mt) {
   if (mt->limits.shared && !v->features->threads)
     return unsupported(v, "threads");
   if (!(mt->limits.is64
@@ -138,7 +138,7 @@ static bool check_memtype(vctx *v, const core_memtype *mt) {
 /* Only memories can be shared (shared tables belong to a later proposal,
  * shared-everything threads): neither parser makes a shared table, this
  * guards modules built otherwise, in the decoder's words. */
-static bool check_tabletype(vctx *v, const core_tabletype *tt) {
+static bool check_tabletype(core_valid_ctx *v, const core_tabletype *tt) {
   if (tt->limits.shared) return vfail(v, "tables cannot be shared (yet)");
   if (!check_reftype(v, tt->elem)) return false;
   if (tt->limits.is64)
@@ -148,12 +148,12 @@ static bool check_tabletype(vctx *v, const core_tabletype *tt) {
                       "table size must be at most 2^32-1");
 }
 
-static bool check_typeidx(vctx *v, uint32_t x) {
+static bool check_typeidx(core_valid_ctx *v, uint32_t x) {
   if (x >= v->m->ntypes) return vfail(v, "unknown type %u", x);
   return true;
 }
 
-static bool check_tagtype(vctx *v, uint32_t x) {
+static bool check_tagtype(core_valid_ctx *v, uint32_t x) {
   if (!check_typeidx(v, x)) return false;
   if (v->m->types[x].nresults != 0)
     return vfail(v, "non-empty tag result type");
@@ -170,7 +170,7 @@ static void declare_in(core_module *m, uint32_t nfuncs, const core_expr *e) {
 
 /* C.refs: the functions referenced anywhere outside function bodies and
  * the start section; only those may appear in ref.func inside a body. */
-static bool declare_refs(vctx *v) {
+static bool declare_refs(core_valid_ctx *v) {
   core_module *m = v->m;
   free(m->func_declared);
   m->func_declared = calloc(v->nfuncs + 1, sizeof *m->func_declared);
@@ -195,7 +195,7 @@ static bool declare_refs(vctx *v) {
 
 /* ---- module fields ----------------------------------------------------------- */
 
-static bool check_import(vctx *v, const core_import *im) {
+static bool check_import(core_valid_ctx *v, const core_import *im) {
   switch (im->kind) {
   case CORE_EXTERN_FUNC: return check_typeidx(v, im->desc.func);
   case CORE_EXTERN_TABLE: return check_tabletype(v, &im->desc.table);
@@ -206,7 +206,7 @@ static bool check_import(vctx *v, const core_import *im) {
   return vfail(v, "invalid import kind");
 }
 
-static bool check_data(vctx *v, core_data *d) {
+static bool check_data(core_valid_ctx *v, core_data *d) {
   if (d->mode == CORE_SEG_PASSIVE) return true;
   if (d->mode != CORE_SEG_ACTIVE) return vfail(v, "invalid data segment mode");
   if (d->memory >= v->nmems) return vfail(v, "unknown memory %u", d->memory);
@@ -222,7 +222,7 @@ static const char *refname(core_valtype t) {
   }
 }
 
-static bool check_elem(vctx *v, core_elem *el) {
+static bool check_elem(core_valid_ctx *v, core_elem *el) {
   if (!check_reftype(v, el->type)) return false;
   for (uint32_t j = 0; j < el->nitems; j++)
     if (!vcode_const(v, &el->items[j], el->type)) return false;
@@ -236,7 +236,7 @@ static bool check_elem(vctx *v, core_elem *el) {
   return vcode_const(v, &el->offset, tt->limits.is64 ? CORE_I64 : CORE_I32);
 }
 
-static bool check_export(vctx *v, const core_export *ex) {
+static bool check_export(core_valid_ctx *v, const core_export *ex) {
   static const char *const what[] = {"function", "table", "memory", "global",
                                      "tag"};
   uint32_t n;
@@ -269,7 +269,7 @@ static bool same_name(const core_export *x, const core_export *y) {
 
 /* Export names are unique; like the spec interpreter, report the first
  * export (in order) whose name was already used. */
-static bool check_export_names(vctx *v) {
+static bool check_export_names(core_valid_ctx *v) {
   core_module *m = v->m;
   if (m->nexports < 2) return true;
   const core_export **ps = malloc(m->nexports * sizeof *ps);
@@ -293,7 +293,7 @@ static bool check_export_names(vctx *v) {
   return vfail(v, "duplicate export name \"%s\"", buf);
 }
 
-static bool check_module(vctx *v) {
+static bool check_module(core_valid_ctx *v) {
   core_module *m = v->m;
   for (uint32_t i = 0; i < m->ntypes; i++)
     if (!check_functype(v, &m->types[i])) return false;
@@ -359,7 +359,7 @@ bool core_validate(core_module *m, cm_error *err) {
 
 bool core_validate_features(core_module *m, const core_features *f,
                             cm_error *err) {
-  vctx v;
+  core_valid_ctx v;
   memset(&v, 0, sizeof v);
   v.features = f;
   v.m = m;

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "validate_priv.h"
+#include "../../canon/grow.h"
 
 /* Result types of one value, for block types written as a single value
  * type: frames point here so nothing points into a frame. */
@@ -30,25 +31,11 @@ static const core_valtype *single(core_valtype t) {
 
 /* ---- scratch stacks ------------------------------------------------------ */
 
-static bool grow(vctx *v, void **p, uint32_t *cap, uint32_t need,
-                 size_t size) {
-  if (need <= *cap) return true;
-  uint32_t c = *cap ? *cap : 16;
-  while (c < need) {
-    if (c > UINT32_MAX / 2) return voom(v);
-    c *= 2;
-  }
-  void *q = realloc(*p, (size_t)c * size);
-  if (!q) return voom(v);
-  *p = q;
-  *cap = c;
-  return true;
-}
-
+/* true: out of memory ends the run (canon/grow.h) */
 #define GROW(v, arr, cap, need) \
-  grow((v), (void **)&(arr), &(cap), (need), sizeof *(arr))
+  ((void)(v), CANON_RESERVE(arr, need, cap, 16), true)
 
-void vcode_free(vctx *v) {
+void vcode_free(core_valid_ctx *v) {
   free(v->vals);
   free(v->ctrls);
   free(v->fixups);
@@ -109,16 +96,16 @@ static void sb_vals(sbuf *b, uint32_t nbots, const uint8_t *vals, uint32_t n) {
 
 /* ---- the operand stack --------------------------------------------------- */
 
-static vframe *top(vctx *v) { return &v->ctrls[v->nctrls - 1]; }
+static vframe *top(core_valid_ctx *v) { return &v->ctrls[v->nctrls - 1]; }
 
-static bool push(vctx *v, core_valtype t) {
+static bool push(core_valid_ctx *v, core_valtype t) {
   if (!GROW(v, v->vals, v->capvals, v->nvals + 1)) return false;
   v->vals[v->nvals++] = (uint8_t)t;
   if (v->nvals > v->max_height) v->max_height = v->nvals;
   return true;
 }
 
-static bool push_n(vctx *v, const core_valtype *ts, uint32_t n) {
+static bool push_n(core_valid_ctx *v, const core_valtype *ts, uint32_t n) {
   for (uint32_t i = 0; i < n; i++)
     if (!push(v, ts[i])) return false;
   return true;
@@ -128,7 +115,7 @@ static bool push_n(vctx *v, const core_valtype *ts, uint32_t n) {
  * (extra = 0: none), as the spec interpreter's "pop" does: in a
  * stack-polymorphic frame missing values are unknown and match anything.
  * With `pop`, removes them. */
-static bool match_top(vctx *v, const core_valtype *ts, uint32_t n,
+static bool match_top(core_valid_ctx *v, const core_valtype *ts, uint32_t n,
                       core_valtype extra, bool pop) {
   vframe *f = top(v);
   uint32_t want = n + (extra != 0);
@@ -152,20 +139,22 @@ static bool match_top(vctx *v, const core_valtype *ts, uint32_t n,
   return true;
 }
 
-static bool pop_vals(vctx *v, const core_valtype *ts, uint32_t n,
+static bool pop_vals(core_valid_ctx *v, const core_valtype *ts, uint32_t n,
                      core_valtype extra) {
   return match_top(v, ts, n, extra, true);
 }
 
-static bool pop1(vctx *v, core_valtype t) { return pop_vals(v, &t, 1, 0); }
+static bool pop1(core_valid_ctx *v, core_valtype t) {
+  return pop_vals(v, &t, 1, 0);
+}
 
 /* The type of the i-th value from the top of the frame, 0 if unknown. */
-static int peek(vctx *v, uint32_t i) {
+static int peek(core_valid_ctx *v, uint32_t i) {
   uint32_t avail = v->nvals - top(v)->height;
   return i < avail ? v->vals[v->nvals - 1 - i] : 0;
 }
 
-static void set_unreachable(vctx *v) {
+static void set_unreachable(core_valid_ctx *v) {
   vframe *f = top(v);
   v->nvals = f->height;
   f->unreachable = true;
@@ -173,7 +162,7 @@ static void set_unreachable(vctx *v) {
 
 /* ---- the control stack ---------------------------------------------------- */
 
-static bool push_ctrl(vctx *v, uint16_t op, uint32_t pc,
+static bool push_ctrl(core_valid_ctx *v, uint16_t op, uint32_t pc,
                       const core_valtype *params, uint32_t np,
                       const core_valtype *results, uint32_t nr) {
   if (!GROW(v, v->ctrls, v->capctrls, v->nctrls + 1)) return false;
@@ -185,7 +174,7 @@ static bool push_ctrl(vctx *v, uint16_t op, uint32_t pc,
 }
 
 /* At the end of a frame (or of an if's then-arm): exactly its results. */
-static bool check_frame_end(vctx *v) {
+static bool check_frame_end(core_valid_ctx *v) {
   vframe *f = top(v);
   uint32_t avail = v->nvals - f->height;
   bool ok = avail == f->nresults || (f->unreachable && avail < f->nresults);
@@ -204,8 +193,9 @@ static bool check_frame_end(vctx *v) {
   return true;
 }
 
-static bool block_type(vctx *v, const core_instr *in, const core_valtype **p,
-                       uint32_t *np, const core_valtype **r, uint32_t *nr) {
+static bool block_type(core_valid_ctx *v, const core_instr *in,
+                       const core_valtype **p, uint32_t *np,
+                       const core_valtype **r, uint32_t *nr) {
   *p = *r = NULL;
   *np = *nr = 0;
   switch (in->bt_kind) {
@@ -228,7 +218,7 @@ static bool block_type(vctx *v, const core_instr *in, const core_valtype **p,
 }
 
 /* The frame a label index refers to, or NULL ("unknown label"). */
-static vframe *label(vctx *v, uint32_t depth) {
+static vframe *label(core_valid_ctx *v, uint32_t depth) {
   if (depth >= v->nctrls) {
     vfail(v, "unknown label %u", depth);
     return NULL;
@@ -245,8 +235,8 @@ static void label_types(const vframe *f, const core_valtype **ts,
 }
 
 /* Fills in target/height/arity of a branch to the frame f (module.h). */
-static bool set_branch(vctx *v, vframe *f, uint32_t *target, uint32_t *height,
-                       uint32_t *arity) {
+static bool set_branch(core_valid_ctx *v, vframe *f, uint32_t *target,
+                       uint32_t *height, uint32_t *arity) {
   const core_valtype *ts;
   label_types(f, &ts, arity);
   *height = f->height;
@@ -261,14 +251,14 @@ static bool set_branch(vctx *v, vframe *f, uint32_t *target, uint32_t *height,
 
 /* ---- immediates ------------------------------------------------------------ */
 
-static bool mem_addr(vctx *v, uint32_t idx, core_valtype *at) {
+static bool mem_addr(core_valid_ctx *v, uint32_t idx, core_valtype *at) {
   *at = CORE_I32;
   if (idx >= v->nmems) return vfail(v, "unknown memory %u", idx);
   *at = v->mems[idx]->limits.is64 ? CORE_I64 : CORE_I32;
   return true;
 }
 
-static bool table_type(vctx *v, uint32_t idx, core_valtype *at,
+static bool table_type(core_valid_ctx *v, uint32_t idx, core_valtype *at,
                        core_valtype *elem) {
   *at = CORE_I32;
   *elem = CORE_FUNCREF;
@@ -278,7 +268,7 @@ static bool table_type(vctx *v, uint32_t idx, core_valtype *at,
   return true;
 }
 
-static const core_functype *tag_type(vctx *v, uint32_t idx) {
+static const core_functype *tag_type(core_valid_ctx *v, uint32_t idx) {
   if (idx >= v->ntags) {
     vfail(v, "unknown tag %u", idx);
     return NULL;
@@ -296,7 +286,7 @@ static unsigned access_size(const char *name) {
   return name[1] == '3' ? 4 : 8;
 }
 
-static bool memarg(vctx *v, const core_instr *in) {
+static bool memarg(core_valid_ctx *v, const core_instr *in) {
   unsigned size = access_size(core_opinfo_table[in->op].name), lg = 0;
   while ((1u << lg) < size) lg++;
   if (in->align > lg)
@@ -319,7 +309,7 @@ static core_valtype sig_type(char c, core_valtype at) {
 
 /* An instruction with a fixed "params:results" signature in opcodes.def:
  * check its immediates, then pop and push. */
-static bool check_sig(vctx *v, const core_instr *in) {
+static bool check_sig(core_valid_ctx *v, const core_instr *in) {
   const core_opinfo *oi = &core_opinfo_table[in->op];
   core_valtype at = CORE_I32;
   switch (oi->imm) {
@@ -360,7 +350,8 @@ static core_valtype min_addr(core_valtype a, core_valtype b) {
 }
 
 /* The catch clauses of a try_table, against the labels around it. */
-static bool check_catches(vctx *v, core_expr *e, const core_instr *in) {
+static bool check_catches(core_valid_ctx *v, core_expr *e,
+                          const core_instr *in) {
   if (in->idx2 > e->nlabels || in->idx > e->nlabels - in->idx2)
     return vfail(v, "invalid catch clause list");
   for (uint32_t c = 0; c < in->idx2; c++) {
@@ -395,7 +386,8 @@ static bool check_catches(vctx *v, core_expr *e, const core_instr *in) {
   return true;
 }
 
-static bool check_br_table(vctx *v, core_expr *e, const core_instr *in) {
+static bool check_br_table(core_valid_ctx *v, core_expr *e,
+                           const core_instr *in) {
   if (in->idx2 == 0 || in->idx2 > e->nlabels ||
       in->idx > e->nlabels - in->idx2)
     return vfail(v, "invalid br_table label list");
@@ -430,7 +422,7 @@ static bool check_br_table(vctx *v, core_expr *e, const core_instr *in) {
 
 /* Instructions allowed in a constant expression: Wasm 2.0's, plus the
  * extended-const arithmetic when that feature is on. */
-static bool const_ok(vctx *v, const core_instr *in) {
+static bool const_ok(core_valid_ctx *v, const core_instr *in) {
   switch (in->op) {
   case CORE_OP_I32_CONST: case CORE_OP_I64_CONST:
   case CORE_OP_F32_CONST: case CORE_OP_F64_CONST:
@@ -453,7 +445,8 @@ static bool const_ok(vctx *v, const core_instr *in) {
   }
 }
 
-static bool check_instr(vctx *v, core_expr *e, uint32_t pc, bool is_const) {
+static bool check_instr(core_valid_ctx *v, core_expr *e, uint32_t pc,
+                        bool is_const) {
   core_instr *in = &e->instrs[pc];
   const core_module *m = v->m;
   if (in->op >= CORE_OP_COUNT) return vfail(v, "invalid opcode");
@@ -705,7 +698,7 @@ static bool check_instr(vctx *v, core_expr *e, uint32_t pc, bool is_const) {
  * [validator] fields. */
 /* Gives the error the position of instruction pc, when the parser or the
  * decoder recorded one and the error has none yet; returns false. */
-static bool at_instr(vctx *v, const core_expr *e, uint32_t pc) {
+static bool at_instr(core_valid_ctx *v, const core_expr *e, uint32_t pc) {
   cm_error *err = v->err;
   if (err && e->pos && pc < e->ninstrs && err->line == 0 && err->offset < 0) {
     err->line = e->pos[pc].line;
@@ -715,8 +708,9 @@ static bool at_instr(vctx *v, const core_expr *e, uint32_t pc) {
   return false;
 }
 
-static bool check_expr(vctx *v, core_expr *e, const core_valtype *results,
-                       uint32_t nresults, bool is_const) {
+static bool check_expr(core_valid_ctx *v, core_expr *e,
+                       const core_valtype *results, uint32_t nresults,
+                       bool is_const) {
   v->nvals = v->nctrls = v->nfixups = v->ntries = 0;
   v->max_height = 0;
   /* vals is never NULL, so vals + 0 is always a valid pointer. */
@@ -748,7 +742,7 @@ static bool check_expr(vctx *v, core_expr *e, const core_valtype *results,
   return true;
 }
 
-bool vcode_func(vctx *v, core_func *f) {
+bool vcode_func(core_valid_ctx *v, core_func *f) {
   const core_functype *ft = &v->m->types[f->type];
   uint64_t n = (uint64_t)ft->nparams + f->nlocals;
   if (n > UINT32_MAX / 2) return vfail(v, "too many locals");
@@ -762,7 +756,7 @@ bool vcode_func(vctx *v, core_func *f) {
   return check_expr(v, &f->body, ft->results, ft->nresults, false);
 }
 
-bool vcode_const(vctx *v, core_expr *e, core_valtype t) {
+bool vcode_const(core_valid_ctx *v, core_expr *e, core_valtype t) {
   const core_valtype *r = single(t);
   if (!r) return vfail(v, "invalid value type");
   v->nlocals = 0;

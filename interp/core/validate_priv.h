@@ -31,7 +31,7 @@ typedef struct vfixup {
   uint32_t *target; /* the core_instr or core_label field to fill */
 } vfixup;
 
-typedef struct vctx {
+typedef struct core_valid_ctx {
   core_module *m;
   cm_error *err;
   /* The context C, imports first in each index space. */
@@ -52,17 +52,18 @@ typedef struct vctx {
   uint32_t *tries; uint32_t ntries, captries;
   core_valtype *locals; uint32_t nlocals, caplocals;
   uint32_t max_height;
-} vctx;
+} core_valid_ctx;
 
 /* Records a CM_INVALID error (the first one wins) and returns false. */
-bool vfail(vctx *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-bool voom(vctx *v);
+bool vfail(core_valid_ctx *v, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+bool voom(core_valid_ctx *v);
 /* Checks that t is a value type cmref supports. */
-bool vcheck_valtype(vctx *v, core_valtype t);
+bool vcheck_valtype(core_valid_ctx *v, core_valtype t);
 
 /* validate_code.c */
-bool vcode_func(vctx *v, core_func *f);
-bool vcode_const(vctx *v, core_expr *e, core_valtype t);
-void vcode_free(vctx *v);
+bool vcode_func(core_valid_ctx *v, core_func *f);
+bool vcode_const(core_valid_ctx *v, core_expr *e, core_valtype t);
+void vcode_free(core_valid_ctx *v);
 
 #endif

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "../util/utf8.h"
+#include "../../canon/grow.h"
 
 /* Lists nested deeper than this are refused, so that the recursive walkers
  * (and sx_free) cannot run out of C stack. */
@@ -92,17 +93,8 @@ static void eat_newline(lexer *L) {
 }
 
 static bool buf_put(lexer *L, const char *p, size_t n) {
-  if (L->blen + n + 1 > L->bcap) {
-    size_t cap = L->bcap ? L->bcap : 64;
-    while (cap < L->blen + n + 1) cap *= 2;
-    char *b = realloc(L->buf, cap);
-    if (!b) {
-      L->oom = true;
-      return false;
-    }
-    L->buf = b;
-    L->bcap = cap;
-  }
+  if (n >= SIZE_MAX - L->blen) canon_out_of_memory();
+  CANON_RESERVE(L->buf, L->blen + n + 1, L->bcap, 64);
   memcpy(L->buf + L->blen, p, n);
   L->blen += n;
   L->buf[L->blen] = 0;
@@ -448,16 +440,8 @@ static sx_node *new_node(lexer *L, sx_kind kind, size_t pos) {
 }
 
 static bool append(lexer *L, sx_node *list, sx_node *item, size_t *cap) {
-  if (list->n == *cap) {
-    size_t c = *cap ? *cap * 2 : 4;
-    sx_node **items = realloc(list->items, c * sizeof *items);
-    if (!items) {
-      L->oom = true;
-      return false;
-    }
-    list->items = items;
-    *cap = c;
-  }
+  (void)L;
+  CANON_GROW(list->items, list->n, *cap, 4);
   list->items[list->n++] = item;
   return true;
 }
@@ -515,12 +499,7 @@ sx_node *sx_read(const char *src, size_t len, const char *file, cm_error *err) {
         goto oom;
       }
       L.pos++;
-      if (depth == stack_cap) {
-        frame *s = realloc(stack, 2 * stack_cap * sizeof *s);
-        if (!s) goto oom;
-        stack = s;
-        stack_cap *= 2;
-      }
+      CANON_GROW(stack, depth, stack_cap, 64);
       stack[depth++] = (frame){n, 0};
       continue;
     }

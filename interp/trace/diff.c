@@ -10,14 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../util/oom.h"
+#include "../../canon/context.h"
 
 enum { CONTEXT = 3 };
 
 /* Indices of the events kept (all, or the guest-visible ones). */
 static uint32_t *select_events(const trace_file *t, bool visible_only, uint32_t *n) {
   uint32_t *ix = malloc((t->n + 1) * sizeof *ix);
-  if (!ix) cm_out_of_memory();
+  if (!ix) canon_out_of_memory();
   *n = 0;
   for (uint32_t i = 0; i < t->n; i++)
     if (!visible_only || t->ev[i].visible || t->ev[i].error) ix[(*n)++] = i;
@@ -121,13 +121,13 @@ int trace_diff_main(int argc, char **argv) {
     }
   }
   if (a.header && b.header && strcmp(a.header, b.header) != 0) {
-    tstr h = {0};
-    ts_puts(&h, "headers differ:\n  A: ");
-    ts_put_safe(&h, a.header, 300);
-    ts_puts(&h, "\n  B: ");
-    ts_put_safe(&h, b.header, 300);
-    printf("%s\n", h.s);
-    free(h.s);
+    canon_buf h = {0};
+    canon_buf_str(&h, "headers differ:\n  A: ");
+    trace_put_safe(&h, a.header, 300);
+    canon_buf_str(&h, "\n  B: ");
+    trace_put_safe(&h, b.header, 300);
+    printf("%s\n", h.p);
+    free(h.p);
   }
   trace_free(&a);
   trace_free(&b);

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../util/oom.h"
+#include "../../canon/context.h"
 
 enum { RH = 18, TOP = 10, GUTTER = 110, LW = 170, LABEL = 52 };
 
@@ -60,28 +60,30 @@ static const char js[] =
     "model.addEventListener('change',layout);layout();})();";
 
 /* Appends s HTML-escaped (s is ASCII: ts_put_safe made it so). */
-static void put_esc(tstr *b, const char *s) {
+static void put_esc(canon_buf *b, const char *s) {
   for (; *s; s++) {
     switch (*s) {
-    case '&': ts_puts(b, "&amp;"); break;
-    case '<': ts_puts(b, "&lt;"); break;
-    case '>': ts_puts(b, "&gt;"); break;
-    case '"': ts_puts(b, "&quot;"); break;
-    case '\'': ts_puts(b, "&#39;"); break;
-    default: ts_putn(b, s, 1);
+    case '&': canon_buf_str(b, "&amp;"); break;
+    case '<': canon_buf_str(b, "&lt;"); break;
+    case '>': canon_buf_str(b, "&gt;"); break;
+    case '"': canon_buf_str(b, "&quot;"); break;
+    case '\'': canon_buf_str(b, "&#39;"); break;
+    default: canon_buf_add(b, s, 1);
     }
   }
 }
 
-static void put_esc_safe(tstr *b, const char *s, size_t max) {
-  tstr t = {0};
-  ts_put_safe(&t, s, max);
-  put_esc(b, t.s ? t.s : "");
-  free(t.s);
+static void put_esc_safe(canon_buf *b, const char *s, size_t max) {
+  canon_buf t = {0};
+  trace_put_safe(&t, s, max);
+  put_esc(b, t.p ? t.p : "");
+  free(t.p);
 }
 
 /* Lifelines: index 0 the host, then the instances as they appear. */
-typedef struct lanes { uint64_t *inst, *parent; uint32_t n; } lanes;
+/* The lifelines: instance (k) -> its parent instance (v); lane 0 is the
+ * host. */
+typedef trace_map lanes;
 
 /* A hostile trace may name millions of instances: past MAX_LANES they
  * are drawn on the host's lifeline (their steps still show their JSON). */
@@ -90,17 +92,10 @@ enum { MAX_LANES = 256 };
 static uint32_t lane(lanes *l, uint64_t inst) {
   if (!inst) return 0;
   for (uint32_t i = 1; i < l->n; i++)
-    if (l->inst[i] == inst) return i;
+    if (l->k[i] == inst) return i;
   if (l->n >= MAX_LANES) return 0;
-  uint64_t *a = realloc(l->inst, (l->n + 1) * sizeof *a);
-  if (!a) cm_out_of_memory();
-  l->inst = a;
-  uint64_t *p = realloc(l->parent, (l->n + 1) * sizeof *p);
-  if (!p) cm_out_of_memory();
-  l->parent = p;
-  l->inst[l->n] = inst;
-  l->parent[l->n] = 0;
-  return l->n++;
+  trace_map_push(l, inst, 0);
+  return l->n - 1;
 }
 
 static int lane_x(uint32_t k) { return GUTTER + 50 + (int)k * LW; }
@@ -113,37 +108,11 @@ static uint64_t num(const trace_event *e, const char *k) {
 
 static bool is(const trace_event *e, const char *ev) { return e->ev && !strcmp(e->ev, ev); }
 
-/* A small map task -> value. */
-typedef struct kv { uint64_t *k, *v; uint32_t n; } kv;
-static bool kv_get(const kv *m, uint64_t k, uint64_t *v) {
-  for (uint32_t i = m->n; i-- > 0;)
-    if (m->k[i] == k) { *v = m->v[i]; return true; }
-  return false;
-}
-static void kv_push(kv *m, uint64_t k, uint64_t v);
-static void kv_set(kv *m, uint64_t k, uint64_t v) {
-  for (uint32_t i = m->n; i-- > 0;)
-    if (m->k[i] == k) { m->v[i] = v; return; }
-  kv_push(m, k, v);
-}
-/* Appends (a stack per key: kv_get finds the latest). */
-static void kv_push(kv *m, uint64_t k, uint64_t v) {
-  uint64_t *a = realloc(m->k, (m->n + 1) * sizeof *a);
-  if (!a) cm_out_of_memory();
-  m->k = a;
-  uint64_t *b = realloc(m->v, (m->n + 1) * sizeof *b);
-  if (!b) cm_out_of_memory();
-  m->v = b;
-  m->k[m->n] = k;
-  m->v[m->n++] = v;
-}
-static void kv_free(kv *m) { free(m->k); free(m->v); }
-
 /* The instance of task: from its task.new, else (a foreign trace) the
  * first step after its lift.call that names an instance. */
-static uint64_t task_inst(const trace_file *t, const kv *ti, uint64_t task, uint32_t from) {
+static uint64_t task_inst(const trace_file *t, const trace_map *ti, uint64_t task, uint32_t from) {
   uint64_t v;
-  if (kv_get(ti, task, &v)) return v;
+  if (trace_map_get(ti, task, &v)) return v;
   for (uint32_t j = from; j < t->n && j < from + 64; j++)
     if (!t->ev[j].error && !is(&t->ev[j], "instance") && trace_u64(&t->ev[j], "inst", &v))
       return v;
@@ -154,33 +123,33 @@ static uint64_t task_inst(const trace_file *t, const kv *ti, uint64_t task, uint
  * other end is the latest copy of the other direction still blocked. */
 typedef struct pend { uint64_t inst; bool write, stream; uint32_t row; } pend;
 
-static void arrow(tstr *b, int x1, int x2, bool ret, const char *label) {
+static void arrow(canon_buf *b, int x1, int x2, bool ret, const char *label) {
   int y = RH / 2;
   if (x1 == x2) {
-    ts_printf(b, "<path class=\"arrow%s\" d=\"M%d %d h24 v6 h-22\" marker-end=\"url(#ah)\"/>",
+    canon_buf_printf(b, "<path class=\"arrow%s\" d=\"M%d %d h24 v6 h-22\" marker-end=\"url(#ah)\"/>",
               ret ? " ret" : "", x1, y - 3);
-    ts_printf(b, "<text class=\"lbl\" x=\"%d\" y=\"%d\">", x1 + 30, y + 4);
+    canon_buf_printf(b, "<text class=\"lbl\" x=\"%d\" y=\"%d\">", x1 + 30, y + 4);
   } else {
-    ts_printf(b, "<line class=\"arrow%s\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" marker-end=\"url(#ah)\"/>",
+    canon_buf_printf(b, "<line class=\"arrow%s\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" marker-end=\"url(#ah)\"/>",
               ret ? " ret" : "", x1, y, x2 + (x2 > x1 ? -2 : 2), y);
     int lx = (x1 < x2 ? x1 : x2) + 6;
-    ts_printf(b, "<text class=\"lbl\" x=\"%d\" y=\"%d\">", lx, y - 2);
+    canon_buf_printf(b, "<text class=\"lbl\" x=\"%d\" y=\"%d\">", lx, y - 2);
   }
   put_esc(b, label);
-  ts_puts(b, "</text>");
+  canon_buf_str(b, "</text>");
 }
 
-static void marker(tstr *b, int x, const char *shape, const char *label) {
+static void marker(canon_buf *b, int x, const char *shape, const char *label) {
   int y = RH / 2;
   if (!strcmp(shape, "diamond"))
-    ts_printf(b, "<path class=\"mk\" d=\"M%d %d l5 5 l-5 5 l-5 -5 z\"/>", x, y - 5);
+    canon_buf_printf(b, "<path class=\"mk\" d=\"M%d %d l5 5 l-5 5 l-5 -5 z\"/>", x, y - 5);
   else if (!strcmp(shape, "square"))
-    ts_printf(b, "<rect class=\"mk\" x=\"%d\" y=\"%d\" width=\"8\" height=\"8\"/>", x - 4, y - 4);
+    canon_buf_printf(b, "<rect class=\"mk\" x=\"%d\" y=\"%d\" width=\"8\" height=\"8\"/>", x - 4, y - 4);
   else
-    ts_printf(b, "<circle class=\"mk\" cx=\"%d\" cy=\"%d\" r=\"4\"/>", x, y);
-  ts_printf(b, "<text class=\"lbl\" x=\"%d\" y=\"%d\">", x + 9, y + 4);
+    canon_buf_printf(b, "<circle class=\"mk\" cx=\"%d\" cy=\"%d\" r=\"4\"/>", x, y);
+  canon_buf_printf(b, "<text class=\"lbl\" x=\"%d\" y=\"%d\">", x + 9, y + 4);
   put_esc(b, label);
-  ts_puts(b, "</text>");
+  canon_buf_str(b, "</text>");
 }
 
 /* A short label: the timeline text without its leading glyphs. */
@@ -208,33 +177,30 @@ static char *render(trace_file *t) {
   trace_timeline(t);
   lanes L = {0};
   /* lane 0: the host (lane() never looks at its inst) */
-  L.inst = calloc(1, sizeof *L.inst);
-  L.parent = calloc(1, sizeof *L.parent);
-  if (!L.inst || !L.parent) cm_out_of_memory();
-  L.n = 1;
+  trace_map_push(&L, 0, 0);
   for (uint32_t i = 0; i < t->n; i++) {
     const trace_event *e = &t->ev[i];
     if (e->error) continue;
     uint64_t v;
     if (is(e, "instance")) {
       uint32_t k = lane(&L, num(e, "inst"));
-      L.parent[k] = num(e, "parent");
+      L.v[k] = num(e, "parent");
     } else if (trace_u64(e, "inst", &v)) {
       lane(&L, v);
     }
   }
-  kv ti = {0}, caller = {0}, callee_of_lower = {0};
+  trace_map ti = {0}, caller = {0}, callee_of_lower = {0};
   uint64_t pending_caller = 0, invoke_target = 0;
   bool have_pending = false;
   pend *pd = NULL;
   uint32_t npd = 0;
-  tstr rows = {0}, bars = {0};
+  canon_buf rows = {0}, bars = {0};
   /* thread running segments: thread -> start row */
-  kv run_from = {0};
+  trace_map run_from = {0};
   bool any_thread = false;
   for (uint32_t i = 0; i < t->n; i++)
     if (is(&t->ev[i], "thread.resume")) any_thread = true;
-  kv lift_from = {0};
+  trace_map lift_from = {0};
   for (uint32_t i = 0; i < t->n; i++) {
     trace_event *e = &t->ev[i];
     const char *text = t->text[i];
@@ -242,18 +208,18 @@ static char *render(trace_file *t) {
     short_label(label, sizeof label, text);
     const char *kind = e->error ? "raw" : e->ev;
     bool known = true;
-    tstr cls = {0};
-    ts_puts(&cls, "ev k-");
+    canon_buf cls = {0};
+    canon_buf_str(&cls, "ev k-");
     for (const char *p = kind; *p && p - kind < 40; p++) {
       char c = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ? *p : '-';
-      ts_putn(&cls, &c, 1);
+      canon_buf_add(&cls, &c, 1);
     }
-    if (!e->error && !e->visible) ts_puts(&cls, " model");
-    if (is(e, "invoke")) ts_puts(&cls, " inv");
-    if (is(e, "choice")) ts_puts(&cls, " choice");
-    if (is(e, "invoke.trap") || is(e, "host.trap") || trace_get(e, "trap")) ts_puts(&cls, " trap");
+    if (!e->error && !e->visible) canon_buf_str(&cls, " model");
+    if (is(e, "invoke")) canon_buf_str(&cls, " inv");
+    if (is(e, "choice")) canon_buf_str(&cls, " choice");
+    if (is(e, "invoke.trap") || is(e, "host.trap") || trace_get(e, "trap")) canon_buf_str(&cls, " trap");
     bool copy = false;
-    tstr body = {0};
+    canon_buf body = {0};
     uint64_t task = 0, v;
     trace_u64(e, "task", &task);
     int xi = lane_x(lane(&L, t->col_inst[i]));
@@ -278,28 +244,28 @@ static char *render(trace_file *t) {
     } else if (is(e, "invoke.return") || is(e, "invoke.trap")) {
       arrow(&body, lane_x(lane(&L, invoke_target)), lane_x(0), true, label);
     } else if (is(e, "task.new")) {
-      kv_set(&ti, task, num(e, "inst"));
-      kv_set(&caller, task, have_pending ? pending_caller : num(e, "inst"));
+      trace_map_set(&ti, task, num(e, "inst"));
+      trace_map_set(&caller, task, have_pending ? pending_caller : num(e, "inst"));
       have_pending = false;
       marker(&body, lane_x(lane(&L, num(e, "inst"))), "square", label);
     } else if (is(e, "lift.call")) {
       uint64_t c;
-      if (!kv_get(&caller, task, &c)) {
+      if (!trace_map_get(&caller, task, &c)) {
         c = have_pending ? pending_caller : 0;
-        kv_set(&caller, task, c);
+        trace_map_set(&caller, task, c);
         have_pending = false;
       }
       uint64_t in = task_inst(t, &ti, task, i + 1);
-      if (!kv_get(&ti, task, &v)) kv_set(&ti, task, in);
+      if (!trace_map_get(&ti, task, &v)) trace_map_set(&ti, task, in);
       arrow(&body, lane_x(lane(&L, c)), lane_x(lane(&L, in)), false, label);
-      if (!any_thread) kv_set(&lift_from, task, i);
+      if (!any_thread) trace_map_set(&lift_from, task, i);
     } else if (is(e, "lift.return")) {
       uint64_t c = 0, in = task_inst(t, &ti, task, i + 1);
-      kv_get(&caller, task, &c);
+      trace_map_get(&caller, task, &c);
       arrow(&body, lane_x(lane(&L, in)), lane_x(lane(&L, c)), true, label);
       uint64_t r0;
-      if (!any_thread && kv_get(&lift_from, task, &r0))
-        ts_printf(&bars, "<rect class=\"act\" x=\"%d\" y=\"%u\" width=\"8\" height=\"%u\" data-r0=\"%u\" data-r1=\"%u\"/>",
+      if (!any_thread && trace_map_get(&lift_from, task, &r0))
+        canon_buf_printf(&bars, "<rect class=\"act\" x=\"%d\" y=\"%u\" width=\"8\" height=\"%u\" data-r0=\"%u\" data-r1=\"%u\"/>",
                   lane_x(lane(&L, in)) - 4, TOP + (unsigned)r0 * RH + RH / 2,
                   (unsigned)(i - r0) * RH, (unsigned)r0, i);
     } else if (is(e, "lower.call")) {
@@ -313,11 +279,11 @@ static char *render(trace_file *t) {
       }
       pending_caller = in;
       have_pending = true;
-      kv_push(&callee_of_lower, in, target ? target : in);
+      trace_map_push(&callee_of_lower, in, target ? target : in);
       arrow(&body, lane_x(lane(&L, in)), lane_x(lane(&L, target ? target : in)), false, label);
     } else if (is(e, "lower.return")) {
       uint64_t in = num(e, "inst"), from = in;
-      if (kv_get(&callee_of_lower, in, &from)) {
+      if (trace_map_get(&callee_of_lower, in, &from)) {
         /* pop: the latest lower.call of this instance is answered */
         for (uint32_t k = callee_of_lower.n; k-- > 0;)
           if (callee_of_lower.k[k] == in) {
@@ -339,7 +305,7 @@ static char *render(trace_file *t) {
         uint64_t res = r->arr[0];
         if (res == 0xffffffffu) {
           pd = realloc(pd, (npd + 1) * sizeof *pd);
-          if (!pd) cm_out_of_memory();
+          if (!pd) canon_out_of_memory();
           pd[npd++] = (pend){in, write, stream, i};
         } else if (!stream || res >> 4) {
           /* completed at once: the other end is the latest blocked copy
@@ -370,23 +336,23 @@ static char *render(trace_file *t) {
       marker(&body, xi, "diamond", label);
     } else if (is(e, "choice")) {
       marker(&body, GUTTER - 14, "diamond", "");
-      ts_printf(&body, "<text class=\"lbl\" x=\"44\" y=\"%d\">", RH / 2 + 4);
+      canon_buf_printf(&body, "<text class=\"lbl\" x=\"44\" y=\"%d\">", RH / 2 + 4);
       const tj_member *k = trace_get(e, "kind");
       put_esc_safe(&body, k && k->kind == TJ_STR ? k->str : "?", 20);
-      ts_printf(&body, " %llu/%llu</text>", (unsigned long long)num(e, "chosen"),
+      canon_buf_printf(&body, " %llu/%llu</text>", (unsigned long long)num(e, "chosen"),
                 (unsigned long long)num(e, "n"));
     } else if (is(e, "thread.new")) {
       marker(&body, xi, "circle", label);
     } else if (is(e, "thread.resume")) {
-      kv_set(&run_from, num(e, "thread"), i);
+      trace_map_set(&run_from, num(e, "thread"), i);
       marker(&body, xi, "circle", label);
     } else if (is(e, "thread.block") || is(e, "thread.end")) {
       uint64_t r0;
-      if (kv_get(&run_from, num(e, "thread"), &r0) && r0 != UINT64_MAX) {
-        ts_printf(&bars, "<rect class=\"act\" x=\"%d\" y=\"%u\" width=\"8\" height=\"%u\" data-r0=\"%u\" data-r1=\"%u\"/>",
+      if (trace_map_get(&run_from, num(e, "thread"), &r0) && r0 != UINT64_MAX) {
+        canon_buf_printf(&bars, "<rect class=\"act\" x=\"%d\" y=\"%u\" width=\"8\" height=\"%u\" data-r0=\"%u\" data-r1=\"%u\"/>",
                   xi - 4, TOP + (unsigned)r0 * RH + RH / 2, (unsigned)(i - r0) * RH,
                   (unsigned)r0, i);
-        kv_set(&run_from, num(e, "thread"), UINT64_MAX);
+        trace_map_set(&run_from, num(e, "thread"), UINT64_MAX);
       }
       marker(&body, xi, "circle", label);
     } else if (is(e, "task.state") || is(e, "callback") || is(e, "host.trap")) {
@@ -395,70 +361,69 @@ static char *render(trace_file *t) {
       known = false;
       marker(&body, lane_x(0), "square", label);
     }
-    if (!known) ts_puts(&cls, " raw");
-    if (copy) ts_puts(&cls, " copy");
-    ts_printf(&rows, "<g class=\"%s\" data-row=\"%u\" transform=\"translate(0,%u)\">", cls.s, i,
+    if (!known) canon_buf_str(&cls, " raw");
+    if (copy) canon_buf_str(&cls, " copy");
+    canon_buf_printf(&rows, "<g class=\"%s\" data-row=\"%u\" transform=\"translate(0,%u)\">", cls.p, i,
               TOP + i * RH);
-    ts_puts(&rows, "<title>");
+    canon_buf_str(&rows, "<title>");
     put_esc_safe(&rows, e->raw, 2000);
-    ts_puts(&rows, "\n");
+    canon_buf_str(&rows, "\n");
     put_esc(&rows, text);
-    ts_puts(&rows, "</title>");
-    ts_printf(&rows, "<rect class=\"hit\" x=\"0\" y=\"0\" width=\"%d\" height=\"%d\"/>",
+    canon_buf_str(&rows, "</title>");
+    canon_buf_printf(&rows, "<rect class=\"hit\" x=\"0\" y=\"0\" width=\"%d\" height=\"%d\"/>",
               lane_x(L.n) + 200, RH);
     uint64_t s;
-    if (trace_u64(e, "seq", &s)) ts_printf(&rows, "<text class=\"seq\" x=\"4\" y=\"13\">%llu</text>", (unsigned long long)s);
-    else ts_printf(&rows, "<text class=\"seq\" x=\"4\" y=\"13\">L%u</text>", e->lineno);
-    ts_puts(&rows, body.s ? body.s : "");
-    ts_puts(&rows, "</g>\n");
-    free(body.s);
-    free(cls.s);
+    if (trace_u64(e, "seq", &s)) canon_buf_printf(&rows, "<text class=\"seq\" x=\"4\" y=\"13\">%llu</text>", (unsigned long long)s);
+    else canon_buf_printf(&rows, "<text class=\"seq\" x=\"4\" y=\"13\">L%u</text>", e->lineno);
+    canon_buf_str(&rows, body.p ? body.p : "");
+    canon_buf_str(&rows, "</g>\n");
+    free(body.p);
+    free(cls.p);
   }
   unsigned width = (unsigned)lane_x(L.n) + 260, height = TOP + (t->n + 2) * RH;
-  tstr out = {0};
-  ts_puts(&out, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>cmref trace ");
+  canon_buf out = {0};
+  canon_buf_str(&out, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>cmref trace ");
   put_esc_safe(&out, t->path, 200);
-  ts_puts(&out, "</title>\n<style>");
-  ts_puts(&out, css);
-  ts_puts(&out, "</style></head><body>\n<div id=\"bar\"><div class=\"ctl\"><b>");
+  canon_buf_str(&out, "</title>\n<style>");
+  canon_buf_str(&out, css);
+  canon_buf_str(&out, "</style></head><body>\n<div id=\"bar\"><div class=\"ctl\"><b>");
   put_esc_safe(&out, t->path, 200);
-  ts_printf(&out, "</b> &mdash; %u steps &mdash; <label><input type=\"checkbox\" id=\"model\" checked> "
+  canon_buf_printf(&out, "</b> &mdash; %u steps &mdash; <label><input type=\"checkbox\" id=\"model\" checked> "
             "cmref's model steps (instances, tasks, threads, choices)</label> &mdash; click an "
             "invoke to fold it; hover a step for its event</div>\n<div id=\"info\">", t->n);
   put_esc_safe(&out, t->header ? t->header : "", 300);
-  ts_printf(&out, "</div>\n<svg id=\"names\" width=\"%u\" height=\"22\">", width);
+  canon_buf_printf(&out, "</div>\n<svg id=\"names\" width=\"%u\" height=\"22\">", width);
   for (uint32_t k = 0; k < L.n; k++) {
-    ts_printf(&out, "<text class=\"lname\" x=\"%d\" y=\"15\" text-anchor=\"middle\">", lane_x(k));
-    if (k == 0) ts_puts(&out, "host");
-    else if (L.parent[k]) ts_printf(&out, "instance %llu (in %llu)", (unsigned long long)L.inst[k], (unsigned long long)L.parent[k]);
-    else ts_printf(&out, "instance %llu", (unsigned long long)L.inst[k]);
-    ts_puts(&out, "</text>");
+    canon_buf_printf(&out, "<text class=\"lname\" x=\"%d\" y=\"15\" text-anchor=\"middle\">", lane_x(k));
+    if (k == 0) canon_buf_str(&out, "host");
+    else if (L.v[k]) canon_buf_printf(&out, "instance %llu (in %llu)", (unsigned long long)L.k[k], (unsigned long long)L.v[k]);
+    else canon_buf_printf(&out, "instance %llu", (unsigned long long)L.k[k]);
+    canon_buf_str(&out, "</text>");
   }
-  ts_printf(&out, "<text class=\"lname\" x=\"%d\" y=\"15\" text-anchor=\"end\">choices</text>", GUTTER);
-  ts_printf(&out, "</svg></div>\n<svg id=\"sd\" xmlns=\"http://www.w3.org/2000/svg\" width=\"%u\" height=\"%u\">\n",
+  canon_buf_printf(&out, "<text class=\"lname\" x=\"%d\" y=\"15\" text-anchor=\"end\">choices</text>", GUTTER);
+  canon_buf_printf(&out, "</svg></div>\n<svg id=\"sd\" xmlns=\"http://www.w3.org/2000/svg\" width=\"%u\" height=\"%u\">\n",
             width, height);
-  ts_puts(&out, "<defs><marker id=\"ah\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"8\" "
+  canon_buf_str(&out, "<defs><marker id=\"ah\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"8\" "
                 "markerHeight=\"8\" markerUnits=\"userSpaceOnUse\" orient=\"auto\"><path d=\"M0 0L10 5L0 10z\" fill=\"#2a4d9b\"/></marker></defs>\n");
   for (uint32_t k = 0; k < L.n; k++)
-    ts_printf(&out, "<g class=\"lifeline\" data-lane=\"%u\"><line x1=\"%d\" y1=\"0\" x2=\"%d\" y2=\"%u\"/></g>\n",
+    canon_buf_printf(&out, "<g class=\"lifeline\" data-lane=\"%u\"><line x1=\"%d\" y1=\"0\" x2=\"%d\" y2=\"%u\"/></g>\n",
               k, lane_x(k), lane_x(k), height);
-  ts_puts(&out, bars.s ? bars.s : "");
-  ts_puts(&out, "\n");
-  ts_puts(&out, rows.s ? rows.s : "");
-  ts_puts(&out, "</svg>\n<script>");
-  ts_puts(&out, js);
-  ts_puts(&out, "</script>\n</body></html>\n");
-  free(rows.s);
-  free(bars.s);
+  canon_buf_str(&out, bars.p ? bars.p : "");
+  canon_buf_str(&out, "\n");
+  canon_buf_str(&out, rows.p ? rows.p : "");
+  canon_buf_str(&out, "</svg>\n<script>");
+  canon_buf_str(&out, js);
+  canon_buf_str(&out, "</script>\n</body></html>\n");
+  free(rows.p);
+  free(bars.p);
   free(pd);
-  free(L.inst);
-  free(L.parent);
-  kv_free(&ti);
-  kv_free(&caller);
-  kv_free(&callee_of_lower);
-  kv_free(&run_from);
-  kv_free(&lift_from);
-  return ts_take(&out);
+  trace_map_free(&L);
+  trace_map_free(&ti);
+  trace_map_free(&caller);
+  trace_map_free(&callee_of_lower);
+  trace_map_free(&run_from);
+  trace_map_free(&lift_from);
+  return canon_buf_take(&out);
 }
 
 static const char html_usage[] =

@@ -10,74 +10,27 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../util/oom.h"
-
-static void *xrealloc(void *p, size_t n) {
-  void *q = realloc(p, n ? n : 1);
-  if (!q) cm_out_of_memory();
-  return q;
-}
+#include "../../canon/grow.h"
 
 static char *xstrndup(const char *s, size_t n) {
-  char *d = xrealloc(NULL, n + 1);
+  char *d = canon_xrealloc(NULL, n + 1);
   memcpy(d, s, n);
   d[n] = 0;
   return d;
 }
 
-/* ---- growable string ---------------------------------------------------- */
+/* ---- strings (canon_buf) ---------------------------------------------------- */
 
-void ts_putn(tstr *b, const char *s, size_t n) {
-  if (b->len + n + 1 > b->cap) {
-    size_t c = b->cap ? b->cap : 64;
-    while (c < b->len + n + 1) c *= 2;
-    b->s = xrealloc(b->s, c);
-    b->cap = c;
-  }
-  memcpy(b->s + b->len, s, n);
-  b->len += n;
-  b->s[b->len] = 0;
-}
-
-void ts_puts(tstr *b, const char *s) { ts_putn(b, s, strlen(s)); }
-
-void ts_printf(tstr *b, const char *fmt, ...) {
-  char tmp[256];
-  va_list ap;
-  va_start(ap, fmt);
-  int k = vsnprintf(tmp, sizeof tmp, fmt, ap);
-  va_end(ap);
-  if (k < 0) return;
-  if ((size_t)k < sizeof tmp) {
-    ts_putn(b, tmp, (size_t)k);
-    return;
-  }
-  char *big = xrealloc(NULL, (size_t)k + 1);
-  va_start(ap, fmt);
-  vsnprintf(big, (size_t)k + 1, fmt, ap);
-  va_end(ap);
-  ts_putn(b, big, (size_t)k);
-  free(big);
-}
-
-void ts_put_safe(tstr *b, const char *s, size_t max) {
+void trace_put_safe(canon_buf *b, const char *s, size_t max) {
   size_t i = 0;
   for (; s[i] && i < max; i++) {
     unsigned char c = (unsigned char)s[i];
     if (c < 0x20 || c >= 0x7f)
-      ts_printf(b, "\\x%02x", c);
+      canon_buf_printf(b, "\\x%02x", c);
     else
-      ts_putn(b, (const char *)&s[i], 1);
+      canon_buf_add(b, (const char *)&s[i], 1);
   }
-  if (s[i]) ts_puts(b, "...");
-}
-
-char *ts_take(tstr *b) {
-  if (!b->s) ts_putn(b, "", 0);
-  char *s = b->s;
-  b->s = NULL;
-  b->len = b->cap = 0;
-  return s;
+  if (s[i]) canon_buf_str(b, "...");
 }
 
 /* ---- one flat JSON object -------------------------------------------------- */
@@ -100,24 +53,14 @@ static int hexval(char c) {
   return -1;
 }
 
-static void put_utf8(tstr *b, uint32_t cp) {
-  char u[4];
-  size_t n;
-  if (cp < 0x80) { u[0] = (char)cp; n = 1; }
-  else if (cp < 0x800) { u[0] = (char)(0xc0 | cp >> 6); u[1] = (char)(0x80 | (cp & 63)); n = 2; }
-  else if (cp < 0x10000) { u[0] = (char)(0xe0 | cp >> 12); u[1] = (char)(0x80 | (cp >> 6 & 63)); u[2] = (char)(0x80 | (cp & 63)); n = 3; }
-  else { u[0] = (char)(0xf0 | cp >> 18); u[1] = (char)(0x80 | (cp >> 12 & 63)); u[2] = (char)(0x80 | (cp >> 6 & 63)); u[3] = (char)(0x80 | (cp & 63)); n = 4; }
-  ts_putn(b, u, n);
-}
-
 /* A string at ps->p (the opening quote); decoded into out if non-NULL. */
-static bool parse_string(parser *ps, tstr *out) {
+static bool parse_string(parser *ps, canon_buf *out) {
   ps->p++;
   while (ps->p < ps->end && *ps->p != '"') {
     unsigned char c = (unsigned char)*ps->p;
     if (c < 0x20) { ps->err = "control character in a string"; return false; }
     if (c != '\\') {
-      if (out) ts_putn(out, ps->p, 1);
+      if (out) canon_buf_add(out, ps->p, 1);
       ps->p++;
       continue;
     }
@@ -127,7 +70,7 @@ static bool parse_string(parser *ps, tstr *out) {
     const char *simple = strchr("\"\\/bfnrt", e);
     if (e && simple) {
       static const char map[] = "\"\\/\b\f\n\r\t";
-      if (out) ts_putn(out, &map[simple - "\"\\/bfnrt"], 1);
+      if (out) canon_buf_add(out, &map[simple - "\"\\/bfnrt"], 1);
       continue;
     }
     if (e != 'u' || ps->end - ps->p < 4) { ps->err = "bad escape in a string"; return false; }
@@ -138,7 +81,7 @@ static bool parse_string(parser *ps, tstr *out) {
       cp = cp << 4 | (uint32_t)h;
     }
     ps->p += 4;
-    if (out) put_utf8(out, cp);
+    if (out) canon_buf_utf8(out, cp);
   }
   if (ps->p >= ps->end) { ps->err = "unterminated string"; return false; }
   ps->p++;
@@ -179,7 +122,7 @@ static bool parse_array(parser *ps, tj_member *m, int depth) {
     if (!parse_value(ps, &el, depth + 1)) return false;
     if (el.kind == TJ_NUM && el.is_u64 && m->narr < TRACE_MAX_ARRAY) {
       if (m->arr_ok) {
-        m->arr = xrealloc(m->arr, (m->narr + 1) * sizeof *m->arr);
+        m->arr = canon_xrealloc(m->arr, (m->narr + 1) * sizeof *m->arr);
         m->arr[m->narr++] = el.num;
       }
     } else {
@@ -201,10 +144,10 @@ static bool parse_value(parser *ps, tj_member *m, int depth) {
   if (ps->p >= ps->end) { ps->err = "missing value"; return false; }
   char c = *ps->p;
   if (c == '"') {
-    tstr b = {0};
+    canon_buf b = {0};
     bool ok = parse_string(ps, &b);
     m->kind = TJ_STR;
-    m->str = ts_take(&b);
+    m->str = canon_buf_take(&b);
     return ok;
   }
   if (c == '[') return parse_array(ps, m, depth);
@@ -252,21 +195,21 @@ static bool parse_value(parser *ps, tj_member *m, int depth) {
 
 /* The value text without whitespace outside strings. */
 static char *compact(const char *s, const char *e) {
-  tstr b = {0};
+  canon_buf b = {0};
   bool in = false;
   for (const char *p = s; p < e; p++) {
     if (in) {
-      ts_putn(&b, p, 1);
-      if (*p == '\\' && p + 1 < e) ts_putn(&b, ++p, 1);
+      canon_buf_add(&b, p, 1);
+      if (*p == '\\' && p + 1 < e) canon_buf_add(&b, ++p, 1);
       else if (*p == '"') in = false;
     } else if (*p == '"') {
       in = true;
-      ts_putn(&b, p, 1);
+      canon_buf_add(&b, p, 1);
     } else if (*p != ' ' && *p != '\t' && *p != '\r' && *p != '\n') {
-      ts_putn(&b, p, 1);
+      canon_buf_add(&b, p, 1);
     }
   }
-  return ts_take(&b);
+  return canon_buf_take(&b);
 }
 
 static void free_members(tj_member *m, uint32_t n) {
@@ -289,22 +232,22 @@ static bool parse_object(const char *line, size_t len, trace_event *e) {
   if (ps.p < ps.end && *ps.p == '}') { ps.p++; goto end; }
   for (;;) {
     skip_ws(&ps);
-    tstr key = {0};
+    canon_buf key = {0};
     if (ps.p >= ps.end || *ps.p != '"' || !parse_string(&ps, &key)) {
-      free(key.s);
+      free(key.p);
       if (!ps.err) ps.err = "expected a member name";
       goto bad;
     }
     skip_ws(&ps);
-    if (ps.p >= ps.end || *ps.p != ':') { free(key.s); ps.err = "missing ':'"; goto bad; }
+    if (ps.p >= ps.end || *ps.p != ':') { free(key.p); ps.err = "missing ':'"; goto bad; }
     ps.p++;
     skip_ws(&ps);
     tj_member m = {0};
-    m.key = ts_take(&key);
+    m.key = canon_buf_take(&key);
     const char *vs = ps.p;
     bool ok = parse_value(&ps, &m, 0);
     m.raw = compact(vs, ps.p);
-    e->m = xrealloc(e->m, (e->nm + 1) * sizeof *e->m);
+    e->m = canon_xrealloc(e->m, (e->nm + 1) * sizeof *e->m);
     e->m[e->nm++] = m;
     if (!ok) goto bad;
     skip_ws(&ps);
@@ -348,48 +291,48 @@ static int member_cmp(const void *a, const void *b) {
 }
 
 char *trace_canonical(const trace_event *e) {
-  tstr b = {0};
+  canon_buf b = {0};
   if (e->error) {
-    ts_puts(&b, e->raw);
-    return ts_take(&b);
+    canon_buf_str(&b, e->raw);
+    return canon_buf_take(&b);
   }
-  const tj_member **s = xrealloc(NULL, (e->nm + 1) * sizeof *s);
+  const tj_member **s = canon_xrealloc(NULL, (e->nm + 1) * sizeof *s);
   uint32_t n = 0;
   for (uint32_t i = 0; i < e->nm; i++)
     if (strcmp(e->m[i].key, "seq") != 0) s[n++] = &e->m[i];
   qsort(s, n, sizeof *s, member_cmp);
-  ts_puts(&b, "{");
+  canon_buf_str(&b, "{");
   for (uint32_t i = 0; i < n; i++) {
-    if (i) ts_puts(&b, ",");
-    ts_puts(&b, "\"");
-    ts_puts(&b, s[i]->key); /* decoded: fine for comparing */
-    ts_puts(&b, "\":");
-    ts_puts(&b, s[i]->raw);
+    if (i) canon_buf_str(&b, ",");
+    canon_buf_str(&b, "\"");
+    canon_buf_str(&b, s[i]->key); /* decoded: fine for comparing */
+    canon_buf_str(&b, "\":");
+    canon_buf_str(&b, s[i]->raw);
   }
-  ts_puts(&b, "}");
+  canon_buf_str(&b, "}");
   free(s);
-  return ts_take(&b);
+  return canon_buf_take(&b);
 }
 
 /* Reads one line of at most TRACE_MAX_LINE bytes; a longer one is
  * consumed and *too_long set.  false at end of file. */
-static bool read_line(FILE *f, tstr *b, bool *too_long) {
-  b->len = 0;
-  if (b->s) b->s[0] = 0;
+static bool read_line(FILE *f, canon_buf *b, bool *too_long) {
+  b->n = 0;
+  if (b->p) b->p[0] = 0;
   *too_long = false;
   int c;
   bool any = false;
   while ((c = getc(f)) != EOF) {
     any = true;
     if (c == '\n') break;
-    if (b->len < TRACE_MAX_LINE) {
+    if (b->n < TRACE_MAX_LINE) {
       char ch = (char)c;
-      ts_putn(b, &ch, 1);
+      canon_buf_add(b, &ch, 1);
     } else {
       *too_long = true;
     }
   }
-  if (!b->s) ts_putn(b, "", 0);
+  if (!b->p) canon_buf_add(b, "", 0);
   return any;
 }
 
@@ -401,7 +344,7 @@ bool trace_read(const char *path, trace_file *t, char *why, size_t n) {
     snprintf(why, n, "%s: cannot open", path);
     return false;
   }
-  tstr line = {0};
+  canon_buf line = {0};
   bool too_long, ok = true;
   uint32_t lineno = 0;
   while (read_line(f, &line, &too_long)) {
@@ -409,7 +352,7 @@ bool trace_read(const char *path, trace_file *t, char *why, size_t n) {
     if (lineno == UINT32_MAX) break;
     if (lineno == 1) {
       trace_event h = {0};
-      if (too_long || !parse_object(line.s, line.len, &h) || !trace_get(&h, "trace")) {
+      if (too_long || !parse_object(line.p, line.n, &h) || !trace_get(&h, "trace")) {
         snprintf(why, n, "%s:1: not a trace: the first line must be a JSON object with a \"trace\" member%s%s",
                  path, h.error ? ": " : "", h.error ? h.error : "");
         free(h.error);
@@ -420,7 +363,7 @@ bool trace_read(const char *path, trace_file *t, char *why, size_t n) {
       const tj_member *nm = trace_get(&h, "trace");
       t->name = xstrndup(nm->kind == TJ_STR ? nm->str : nm->raw,
                          strlen(nm->kind == TJ_STR ? nm->str : nm->raw));
-      t->header = xstrndup(line.s, line.len);
+      t->header = xstrndup(line.p, line.n);
       free_members(h.m, h.nm);
       continue;
     }
@@ -430,7 +373,7 @@ bool trace_read(const char *path, trace_file *t, char *why, size_t n) {
       char msg[64];
       snprintf(msg, sizeof msg, "line longer than %d bytes", TRACE_MAX_LINE);
       e.error = xstrndup(msg, strlen(msg));
-    } else if (parse_object(line.s, line.len, &e)) {
+    } else if (parse_object(line.p, line.n, &e)) {
       const tj_member *ev = trace_get(&e, "ev");
       if (!ev || ev->kind != TJ_STR) {
         free_members(e.m, e.nm);
@@ -443,8 +386,8 @@ bool trace_read(const char *path, trace_file *t, char *why, size_t n) {
           if (!strcmp(e.ev, visible_kinds[k])) e.visible = true;
       }
     }
-    e.raw = xstrndup(line.s, e.error && line.len > 200 ? 200 : line.len);
-    t->ev = xrealloc(t->ev, (t->n + 1) * sizeof *t->ev);
+    e.raw = xstrndup(line.p, e.error && line.n > 200 ? 200 : line.n);
+    t->ev = canon_xrealloc(t->ev, (t->n + 1) * sizeof *t->ev);
     t->ev[t->n++] = e;
   }
   if (ok && lineno == 0) {
@@ -455,7 +398,7 @@ bool trace_read(const char *path, trace_file *t, char *why, size_t n) {
     snprintf(why, n, "%s: read error", path);
     ok = false;
   }
-  free(line.s);
+  free(line.p);
   if (f != stdin) fclose(f);
   if (!ok) trace_free(t);
   return ok;

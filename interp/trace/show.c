@@ -9,13 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../util/oom.h"
-
-static void *xcalloc(size_t n, size_t s) {
-  void *p = calloc(n ? n : 1, s);
-  if (!p) cm_out_of_memory();
-  return p;
-}
+#include "../../canon/grow.h"
 
 static const char *const event_codes[] = {"NONE", "SUBTASK", "STREAM_READ", "STREAM_WRITE",
                                           "FUTURE_READ", "FUTURE_WRITE", "TASK_CANCELLED"};
@@ -26,55 +20,55 @@ static const char *const copy_results[] = {"COMPLETED", "DROPPED", "CANCELLED"};
 static const char *const callback_codes[] = {"EXIT", "YIELD", "WAIT"};
 enum { BLOCKED = 0xffffffffu };
 
-static void put_code(tstr *b, uint64_t c) {
-  if (c < 7) ts_puts(b, event_codes[c]);
-  else ts_printf(b, "event code %llu", (unsigned long long)c);
+static void put_code(canon_buf *b, uint64_t c) {
+  if (c < 7) canon_buf_str(b, event_codes[c]);
+  else canon_buf_printf(b, "event code %llu", (unsigned long long)c);
 }
 
-static void put_subtask_state(tstr *b, uint64_t s) {
-  if (s < 5) ts_puts(b, subtask_states[s]);
-  else ts_printf(b, "state %llu", (unsigned long long)s);
+static void put_subtask_state(canon_buf *b, uint64_t s) {
+  if (s < 5) canon_buf_str(b, subtask_states[s]);
+  else canon_buf_printf(b, "state %llu", (unsigned long long)s);
 }
 
 /* A stream copy's packed result: CopyResult | progress << 4. */
-static void put_copy(tstr *b, uint64_t r, bool stream) {
-  if (r == BLOCKED) { ts_puts(b, "BLOCKED"); return; }
+static void put_copy(canon_buf *b, uint64_t r, bool stream) {
+  if (r == BLOCKED) { canon_buf_str(b, "BLOCKED"); return; }
   uint64_t st = r & 15;
-  if (st < 3) ts_puts(b, copy_results[st]);
-  else ts_printf(b, "result %llu", (unsigned long long)st);
-  if (stream) ts_printf(b, "|%llu", (unsigned long long)(r >> 4));
+  if (st < 3) canon_buf_str(b, copy_results[st]);
+  else canon_buf_printf(b, "result %llu", (unsigned long long)st);
+  if (stream) canon_buf_printf(b, "|%llu", (unsigned long long)(r >> 4));
 }
 
 /* An event's payload p2, by its code. */
-static void put_payload(tstr *b, uint64_t code, uint64_t p2) {
+static void put_payload(canon_buf *b, uint64_t code, uint64_t p2) {
   switch (code) {
   case 1: put_subtask_state(b, p2); break;
   case 2: case 3: put_copy(b, p2, true); break;
   case 4: case 5: put_copy(b, p2, false); break;
-  default: ts_printf(b, "%llu", (unsigned long long)p2);
+  default: canon_buf_printf(b, "%llu", (unsigned long long)p2);
   }
 }
 
-static void put_values(tstr *b, const tj_member *m) {
-  if (!m) { ts_puts(b, "(?)"); return; }
-  if (m->kind != TJ_ARR || !m->arr_ok) { ts_put_safe(b, m->raw, 200); return; }
-  ts_puts(b, "(");
+static void put_values(canon_buf *b, const tj_member *m) {
+  if (!m) { canon_buf_str(b, "(?)"); return; }
+  if (m->kind != TJ_ARR || !m->arr_ok) { trace_put_safe(b, m->raw, 200); return; }
+  canon_buf_str(b, "(");
   for (uint32_t i = 0; i < m->narr; i++) {
-    if (i) ts_puts(b, ", ");
-    if (i == 16) { ts_printf(b, "... %u values", m->narr); break; }
-    ts_printf(b, "%llu", (unsigned long long)m->arr[i]);
+    if (i) canon_buf_str(b, ", ");
+    if (i == 16) { canon_buf_printf(b, "... %u values", m->narr); break; }
+    canon_buf_printf(b, "%llu", (unsigned long long)m->arr[i]);
   }
-  ts_puts(b, ")");
+  canon_buf_str(b, ")");
 }
 
-static void put_str(tstr *b, const trace_event *e, const char *key) {
+static void put_str(canon_buf *b, const trace_event *e, const char *key) {
   const tj_member *m = trace_get(e, key);
   if (m && m->kind == TJ_STR) {
-    ts_puts(b, "\"");
-    ts_put_safe(b, m->str, 300);
-    ts_puts(b, "\"");
+    canon_buf_str(b, "\"");
+    trace_put_safe(b, m->str, 300);
+    canon_buf_str(b, "\"");
   } else {
-    ts_put_safe(b, m ? m->raw : "?", 200);
+    trace_put_safe(b, m ? m->raw : "?", 200);
   }
 }
 
@@ -92,7 +86,7 @@ static bool flag(const trace_event *e, const char *key) {
 static bool is_prefix(const char *s, const char *p) { return !strncmp(s, p, strlen(p)); }
 
 /* The results of built-in NAME, decoded where the spec packs them. */
-static void put_builtin_results(tstr *b, const char *name, const tj_member *r) {
+static void put_builtin_results(canon_buf *b, const char *name, const tj_member *r) {
   if (!r || r->kind != TJ_ARR || !r->arr_ok || r->narr != 1) {
     put_values(b, r);
     return;
@@ -103,12 +97,12 @@ static void put_builtin_results(tstr *b, const char *name, const tj_member *r) {
       (strstr(name, "read") || strstr(name, "write")) && !strstr(name, "drop")) {
     put_copy(b, v, stream);
   } else if ((stream || is_prefix(name, "future.")) && strstr(name, ".new")) {
-    ts_printf(b, "readable %llu, writable %llu", (unsigned long long)(v & 0xffffffffu),
+    canon_buf_printf(b, "readable %llu, writable %llu", (unsigned long long)(v & 0xffffffffu),
               (unsigned long long)(v >> 32));
   } else if (!strcmp(name, "waitable-set.wait") || !strcmp(name, "waitable-set.poll")) {
     put_code(b, v);
   } else if (!strcmp(name, "subtask.cancel")) {
-    if (v == BLOCKED) ts_puts(b, "BLOCKED");
+    if (v == BLOCKED) canon_buf_str(b, "BLOCKED");
     else put_subtask_state(b, v);
   } else {
     put_values(b, r);
@@ -117,7 +111,7 @@ static void put_builtin_results(tstr *b, const char *name, const tj_member *r) {
 
 /* What option c of a choice of this kind means (docs/cli.md "Choice
  * kinds": the options are listed there in this order). */
-static void put_choice_meaning(tstr *b, const char *kind, uint64_t c) {
+static void put_choice_meaning(canon_buf *b, const char *kind, uint64_t c) {
   static const struct { const char *kind, *zero, *one, *nth; } m[] = {
       {"wait-early", "block", "return at once", NULL},
       {"error-message", "no message", "the guest's message", NULL},
@@ -130,93 +124,93 @@ static void put_choice_meaning(tstr *b, const char *kind, uint64_t c) {
   };
   for (size_t i = 0; i < sizeof m / sizeof *m; i++) {
     if (strcmp(kind, m[i].kind) != 0) continue;
-    if (c == 0 && m[i].zero) ts_printf(b, " (%s)", m[i].zero);
-    else if (c == 1 && m[i].one) ts_printf(b, " (%s)", m[i].one);
-    else if (m[i].nth) ts_printf(b, " (%s %llu)", m[i].nth, (unsigned long long)c);
+    if (c == 0 && m[i].zero) canon_buf_printf(b, " (%s)", m[i].zero);
+    else if (c == 1 && m[i].one) canon_buf_printf(b, " (%s)", m[i].one);
+    else if (m[i].nth) canon_buf_printf(b, " (%s %llu)", m[i].nth, (unsigned long long)c);
     return;
   }
 }
 
 /* The text of one event (without its columns). */
 static char *describe(const trace_event *e, bool callback_task) {
-  tstr b = {0};
+  canon_buf b = {0};
   if (e->error) {
-    ts_puts(&b, "?? malformed (");
-    ts_puts(&b, e->error);
-    ts_puts(&b, "): ");
-    ts_put_safe(&b, e->raw, 200);
-    return ts_take(&b);
+    canon_buf_str(&b, "?? malformed (");
+    canon_buf_str(&b, e->error);
+    canon_buf_str(&b, "): ");
+    trace_put_safe(&b, e->raw, 200);
+    return canon_buf_take(&b);
   }
   const char *ev = e->ev;
   if (!strcmp(ev, "instance")) {
-    ts_printf(&b, "instance %llu made", (unsigned long long)num(e, "inst"));
+    canon_buf_printf(&b, "instance %llu made", (unsigned long long)num(e, "inst"));
     uint64_t p = num(e, "parent");
-    if (p) ts_printf(&b, " inside instance %llu", (unsigned long long)p);
-    else ts_puts(&b, " by the script");
+    if (p) canon_buf_printf(&b, " inside instance %llu", (unsigned long long)p);
+    else canon_buf_str(&b, " by the script");
   } else if (!strcmp(ev, "invoke")) {
-    ts_puts(&b, "invoke ");
+    canon_buf_str(&b, "invoke ");
     put_str(&b, e, "name");
   } else if (!strcmp(ev, "invoke.return")) {
     uint64_t n = num(e, "results");
-    ts_printf(&b, "invoke returned %llu value%s", (unsigned long long)n, n == 1 ? "" : "s");
+    canon_buf_printf(&b, "invoke returned %llu value%s", (unsigned long long)n, n == 1 ? "" : "s");
   } else if (!strcmp(ev, "invoke.trap")) {
-    ts_puts(&b, "invoke TRAPPED: ");
+    canon_buf_str(&b, "invoke TRAPPED: ");
     put_str(&b, e, "message");
   } else if (!strcmp(ev, "task.new")) {
-    ts_printf(&b, "new task %llu in instance %llu (%s type, %s lift%s%s)",
+    canon_buf_printf(&b, "new task %llu in instance %llu (%s type, %s lift%s%s)",
               (unsigned long long)num(e, "task"), (unsigned long long)num(e, "inst"),
               flag(e, "async_type") ? "async" : "sync", flag(e, "async") ? "async" : "sync",
               flag(e, "callback") ? ", callback" : "", flag(e, "realloc") ? ", realloc" : "");
   } else if (!strcmp(ev, "task.state")) {
-    ts_printf(&b, "task %llu ", (unsigned long long)num(e, "task"));
+    canon_buf_printf(&b, "task %llu ", (unsigned long long)num(e, "task"));
     const tj_member *s = trace_get(e, "state");
-    ts_put_safe(&b, s && s->kind == TJ_STR ? s->str : "?", 100);
+    trace_put_safe(&b, s && s->kind == TJ_STR ? s->str : "?", 100);
   } else if (!strcmp(ev, "thread.new")) {
-    ts_printf(&b, "new thread %llu for task %llu", (unsigned long long)num(e, "thread"),
+    canon_buf_printf(&b, "new thread %llu for task %llu", (unsigned long long)num(e, "thread"),
               (unsigned long long)num(e, "task"));
   } else if (!strcmp(ev, "thread.resume")) {
-    ts_printf(&b, "> resume thread %llu%s", (unsigned long long)num(e, "thread"),
+    canon_buf_printf(&b, "> resume thread %llu%s", (unsigned long long)num(e, "thread"),
               flag(e, "cancelled") ? " (cancelled)" : "");
   } else if (!strcmp(ev, "thread.block")) {
-    ts_printf(&b, "| thread %llu blocks%s", (unsigned long long)num(e, "thread"),
+    canon_buf_printf(&b, "| thread %llu blocks%s", (unsigned long long)num(e, "thread"),
               flag(e, "waiting") ? ", waiting" : "");
     uint64_t s = num(e, "switch_to");
-    if (s) ts_printf(&b, ", switch to thread %llu", (unsigned long long)s);
+    if (s) canon_buf_printf(&b, ", switch to thread %llu", (unsigned long long)s);
   } else if (!strcmp(ev, "thread.end")) {
-    ts_printf(&b, "thread %llu ends%s", (unsigned long long)num(e, "thread"),
+    canon_buf_printf(&b, "thread %llu ends%s", (unsigned long long)num(e, "thread"),
               flag(e, "trapped") ? " (TRAPPED)" : "");
   } else if (!strcmp(ev, "lift.call")) {
-    ts_printf(&b, "-> lift.call task %llu ", (unsigned long long)num(e, "task"));
+    canon_buf_printf(&b, "-> lift.call task %llu ", (unsigned long long)num(e, "task"));
     put_values(&b, trace_get(e, "args"));
   } else if (!strcmp(ev, "lift.return")) {
-    ts_printf(&b, "<- lift.return task %llu ", (unsigned long long)num(e, "task"));
+    canon_buf_printf(&b, "<- lift.return task %llu ", (unsigned long long)num(e, "task"));
     const tj_member *r = trace_get(e, "results");
     if (callback_task && r && r->kind == TJ_ARR && r->arr_ok && r->narr == 1) {
       uint64_t c = r->arr[0] & 15;
-      if (c < 3) ts_puts(&b, callback_codes[c]);
-      else ts_printf(&b, "code %llu", (unsigned long long)c);
-      if (r->arr[0] >> 4) ts_printf(&b, " set %llu", (unsigned long long)(r->arr[0] >> 4));
+      if (c < 3) canon_buf_str(&b, callback_codes[c]);
+      else canon_buf_printf(&b, "code %llu", (unsigned long long)c);
+      if (r->arr[0] >> 4) canon_buf_printf(&b, " set %llu", (unsigned long long)(r->arr[0] >> 4));
     } else {
       put_values(&b, r);
     }
   } else if (!strcmp(ev, "callback")) {
-    ts_printf(&b, "-> callback task %llu ", (unsigned long long)num(e, "task"));
+    canon_buf_printf(&b, "-> callback task %llu ", (unsigned long long)num(e, "task"));
     const tj_member *m = trace_get(e, "event");
     if (m && m->kind == TJ_ARR && m->arr_ok && m->narr == 3) {
       put_code(&b, m->arr[0]);
-      ts_printf(&b, " %llu ", (unsigned long long)m->arr[1]);
+      canon_buf_printf(&b, " %llu ", (unsigned long long)m->arr[1]);
       put_payload(&b, m->arr[0], m->arr[2]);
     } else {
       put_values(&b, m);
     }
   } else if (!strcmp(ev, "lower.call")) {
-    ts_printf(&b, "-> lower.call%s ", flag(e, "async") ? " async" : "");
+    canon_buf_printf(&b, "-> lower.call%s ", flag(e, "async") ? " async" : "");
     put_values(&b, trace_get(e, "args"));
   } else if (!strcmp(ev, "lower.return")) {
-    ts_puts(&b, "<- lower.return ");
+    canon_buf_str(&b, "<- lower.return ");
     const tj_member *st = trace_get(e, "state");
     if (st) {
-      ts_printf(&b, "subtask %llu ", (unsigned long long)num(e, "subtask"));
+      canon_buf_printf(&b, "subtask %llu ", (unsigned long long)num(e, "subtask"));
       put_subtask_state(&b, num(e, "state"));
     } else {
       put_values(&b, trace_get(e, "results"));
@@ -224,83 +218,63 @@ static char *describe(const trace_event *e, bool callback_task) {
   } else if (!strcmp(ev, "builtin")) {
     const tj_member *n = trace_get(e, "name");
     const char *name = n && n->kind == TJ_STR ? n->str : "?";
-    ts_put_safe(&b, name, 100);
+    trace_put_safe(&b, name, 100);
     put_values(&b, trace_get(e, "args"));
     const tj_member *t = trace_get(e, "trap");
     if (t) {
-      ts_puts(&b, " TRAPPED: ");
+      canon_buf_str(&b, " TRAPPED: ");
       put_str(&b, e, "trap");
     } else {
       const tj_member *r = trace_get(e, "results");
       if (!r || r->kind != TJ_ARR || !r->arr_ok || r->narr) { /* () says nothing */
-        ts_puts(&b, " = ");
+        canon_buf_str(&b, " = ");
         put_builtin_results(&b, name, r);
       }
     }
   } else if (!strcmp(ev, "event")) {
     uint64_t code = num(e, "code");
-    ts_puts(&b, "* event ");
+    canon_buf_str(&b, "* event ");
     put_code(&b, code);
-    ts_printf(&b, " %s %llu: ", code == 1 ? "subtask" : "handle",
+    canon_buf_printf(&b, " %s %llu: ", code == 1 ? "subtask" : "handle",
               (unsigned long long)num(e, "p1"));
     put_payload(&b, code, num(e, "p2"));
   } else if (!strcmp(ev, "choice")) {
-    ts_puts(&b, "? choice ");
+    canon_buf_str(&b, "? choice ");
     const tj_member *k = trace_get(e, "kind");
-    ts_put_safe(&b, k && k->kind == TJ_STR ? k->str : "?", 100);
+    trace_put_safe(&b, k && k->kind == TJ_STR ? k->str : "?", 100);
     uint64_t n = num(e, "n"), c = num(e, "chosen");
-    ts_printf(&b, ": option %llu of 0..%llu", (unsigned long long)c,
+    canon_buf_printf(&b, ": option %llu of 0..%llu", (unsigned long long)c,
               (unsigned long long)(n ? n - 1 : 0));
     put_choice_meaning(&b, k && k->kind == TJ_STR ? k->str : "", c);
   } else if (!strcmp(ev, "host.trap")) {
-    ts_puts(&b, "host tick TRAPPED: ");
+    canon_buf_str(&b, "host tick TRAPPED: ");
     put_str(&b, e, "message");
   } else {
     /* A kind this viewer does not know (a newer trace): shown raw. */
-    ts_puts(&b, "(unknown event) ");
-    ts_put_safe(&b, e->raw, 300);
+    canon_buf_str(&b, "(unknown event) ");
+    trace_put_safe(&b, e->raw, 300);
   }
-  return ts_take(&b);
+  return canon_buf_take(&b);
 }
 
 /* The timeline's state: which thread runs (the resume stack), each
  * thread's task, each task's instance, call nesting per thread. */
-typedef struct tl_map { uint64_t *k, *v; uint32_t n; } tl_map;
-
-static uint64_t map_get(const tl_map *m, uint64_t k) {
-  for (uint32_t i = m->n; i-- > 0;)
-    if (m->k[i] == k) return m->v[i];
-  return 0;
-}
-
-static void map_set(tl_map *m, uint64_t k, uint64_t v) {
-  for (uint32_t i = 0; i < m->n; i++)
-    if (m->k[i] == k) { m->v[i] = v; return; }
-  uint64_t *nk = realloc(m->k, (m->n + 1) * sizeof *nk);
-  if (!nk) cm_out_of_memory();
-  m->k = nk;
-  uint64_t *nv = realloc(m->v, (m->n + 1) * sizeof *nv);
-  if (!nv) cm_out_of_memory();
-  m->v = nv;
-  m->k[m->n] = k;
-  m->v[m->n++] = v;
-}
-
-static void map_free(tl_map *m) {
-  free(m->k);
-  free(m->v);
+static uint64_t map_get(const trace_map *m, uint64_t k) {
+  uint64_t v = 0;
+  trace_map_get(m, k, &v);
+  return v;
 }
 
 static uint32_t clamp32(uint64_t v) { return v > UINT32_MAX ? UINT32_MAX : (uint32_t)v; }
 
 void trace_timeline(trace_file *t) {
   if (t->text) return;
-  t->col_inst = xcalloc(t->n, sizeof *t->col_inst);
-  t->col_task = xcalloc(t->n, sizeof *t->col_task);
-  t->col_thread = xcalloc(t->n, sizeof *t->col_thread);
-  t->depth = xcalloc(t->n, sizeof *t->depth);
-  t->text = xcalloc(t->n, sizeof *t->text);
-  tl_map thread_task = {0}, task_inst = {0}, depth = {0}, cb = {0};
+  t->col_inst = canon_xcalloc(t->n, sizeof *t->col_inst);
+  t->col_task = canon_xcalloc(t->n, sizeof *t->col_task);
+  t->col_thread = canon_xcalloc(t->n, sizeof *t->col_thread);
+  t->depth = canon_xcalloc(t->n, sizeof *t->depth);
+  t->text = canon_xcalloc(t->n, sizeof *t->text);
+  trace_map thread_task = {0}, task_inst = {0}, depth = {0}, cb = {0};
   uint64_t stack[64];
   uint32_t sp = 0;
   uint64_t cur_task = 0; /* without thread events: the last lifted task */
@@ -321,12 +295,12 @@ void trace_timeline(trace_file *t) {
         !strcmp(ev, "invoke.trap") || !strcmp(ev, "host.trap"))
       inst = 0, task = 0, thread = 0;
     if (!strcmp(ev, "task.new")) {
-      map_set(&task_inst, num(e, "task"), num(e, "inst"));
-      if (flag(e, "callback")) map_set(&cb, num(e, "task"), 1);
+      trace_map_set(&task_inst, num(e, "task"), num(e, "inst"));
+      if (flag(e, "callback")) trace_map_set(&cb, num(e, "task"), 1);
       thread = 0;
     }
     if (!strcmp(ev, "thread.new")) {
-      map_set(&thread_task, num(e, "thread"), num(e, "task"));
+      trace_map_set(&thread_task, num(e, "thread"), num(e, "task"));
       thread = num(e, "thread");
       inst = map_get(&task_inst, task);
     }
@@ -337,7 +311,7 @@ void trace_timeline(trace_file *t) {
     if (closes && d) d--;
     t->depth[i] = clamp32((sp ? sp - 1 : 0) + d);
     if (opens) d++;
-    map_set(&depth, key, d);
+    trace_map_set(&depth, key, d);
     if (!strcmp(ev, "lift.call") || !strcmp(ev, "callback")) cur_task = task;
     if ((!strcmp(ev, "thread.block") || !strcmp(ev, "thread.end")) && sp) sp--;
     t->col_inst[i] = clamp32(inst);
@@ -345,10 +319,10 @@ void trace_timeline(trace_file *t) {
     t->col_thread[i] = clamp32(thread);
     t->text[i] = describe(e, map_get(&cb, task) != 0);
   }
-  map_free(&thread_task);
-  map_free(&task_inst);
-  map_free(&depth);
-  map_free(&cb);
+  trace_map_free(&thread_task);
+  trace_map_free(&task_inst);
+  trace_map_free(&depth);
+  trace_map_free(&cb);
 }
 
 static void col(char *out, size_t n, uint32_t v, const char *zero) {
@@ -432,10 +406,10 @@ int trace_show_main(int argc, char **argv) {
   }
   trace_timeline(&t);
   printf("%s: ", path);
-  tstr h = {0};
-  ts_put_safe(&h, t.header, 300);
-  printf("%s\n", h.s);
-  free(h.s);
+  canon_buf h = {0};
+  trace_put_safe(&h, t.header, 300);
+  printf("%s\n", h.p);
+  free(h.p);
   print_header();
   for (uint32_t i = 0; i < t.n; i++) {
     bool keep = nf == 0;

@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../../canon/buf.h"
+
 enum { TRACE_MAX_LINE = 1 << 20, TRACE_MAX_ARRAY = 4096 };
 
 typedef enum { TJ_NUM, TJ_STR, TJ_BOOL, TJ_NULL, TJ_ARR, TJ_OTHER } tj_kind;
@@ -62,21 +64,28 @@ bool trace_u64(const trace_event *e, const char *key, uint64_t *out);
  * compact; a malformed line is its raw text.  Caller frees. */
 char *trace_canonical(const trace_event *e);
 
+/* A small map from ids (tasks, threads, instances) to values, searched
+ * from the newest entry (map.c). */
+typedef struct trace_map {
+  uint64_t *k, *v;
+  uint32_t n, cap;
+} trace_map;
+bool trace_map_get(const trace_map *m, uint64_t k, uint64_t *v);
+/* Replaces the newest entry of k, or appends one. */
+void trace_map_set(trace_map *m, uint64_t k, uint64_t v);
+/* Appends an entry: a stack per key, trace_map_get finds the latest. */
+void trace_map_push(trace_map *m, uint64_t k, uint64_t v);
+void trace_map_free(trace_map *m);
+
 /* Fills the timeline columns and text of every event (show.c). */
 void trace_timeline(trace_file *t);
 /* Prints event i as a timeline line on stdout, prefixed by mark. */
 void trace_print_line(const trace_file *t, uint32_t i, const char *mark);
 
-/* Growable string. */
-typedef struct tstr { char *s; size_t len, cap; } tstr;
-void ts_putn(tstr *b, const char *s, size_t n);
-void ts_puts(tstr *b, const char *s);
-void ts_printf(tstr *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-/* Appends s with control bytes and non-ASCII escaped (\xNN), at most max
- * bytes of it (then "..."). */
-void ts_put_safe(tstr *b, const char *s, size_t max);
-char *ts_take(tstr *b); /* NUL-terminated, never NULL */
+/* Strings are built in a canon_buf (canon/buf.h).  Appends s with control
+ * bytes and non-ASCII escaped (\xNN), at most max bytes of it (then
+ * "..."). */
+void trace_put_safe(canon_buf *b, const char *s, size_t max);
 
 int trace_show_main(int argc, char **argv);
 int trace_diff_main(int argc, char **argv);

@@ -45,6 +45,19 @@ void cm_error_at_offset(cm_error *e, cm_errkind kind, int64_t offset,
   e->offset = offset;
 }
 
+void cm_error_vset(cm_error *e, cm_errkind kind, const char *fmt,
+                   va_list ap) {
+  if (!e || e->kind != CM_OK) return;
+  set_v(e, kind, fmt, ap);
+}
+
+void cm_error_vat_offset(cm_error *e, cm_errkind kind, int64_t offset,
+                         const char *fmt, va_list ap) {
+  if (!e || e->kind != CM_OK) return;
+  set_v(e, kind, fmt, ap);
+  e->offset = offset;
+}
+
 void cm_error_format(const cm_error *e, char *buf, unsigned n) {
   const char *file = e->file ? e->file : "";
   if (e->line)

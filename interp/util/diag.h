@@ -8,6 +8,7 @@
 #ifndef CM_DIAG_H
 #define CM_DIAG_H
 
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -40,6 +41,10 @@ void cm_error_at(cm_error *e, cm_errkind kind, const char *file, uint32_t line,
 void cm_error_at_offset(cm_error *e, cm_errkind kind, int64_t offset,
                         const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* The same with a va_list (for the helpers that record errors). */
+void cm_error_vset(cm_error *e, cm_errkind kind, const char *fmt, va_list ap);
+void cm_error_vat_offset(cm_error *e, cm_errkind kind, int64_t offset,
+                         const char *fmt, va_list ap);
 /* "file:line:col: msg", "file: at byte offset N: msg" or "msg". */
 void cm_error_format(const cm_error *e, char *buf, unsigned n);
 const char *cm_errkind_name(cm_errkind k);

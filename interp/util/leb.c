@@ -83,3 +83,13 @@ size_t leb_write_s(uint8_t out[10], int64_t sv) {
     if (done) return n;
   }
 }
+
+void leb_put_u(canon_buf *b, uint64_t v) {
+  uint8_t tmp[10];
+  canon_buf_add(b, tmp, leb_write_u(tmp, v));
+}
+
+void leb_put_s(canon_buf *b, int64_t v) {
+  uint8_t tmp[10];
+  canon_buf_add(b, tmp, leb_write_s(tmp, v));
+}

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../../canon/buf.h"
+
 typedef enum leb_status {
   LEB_OK,
   LEB_EOF,       /* input ended inside the number */
@@ -36,5 +38,8 @@ leb_status leb_read(const uint8_t *p, size_t avail, unsigned bits,
  * and returns its length. */
 size_t leb_write_u(uint8_t out[10], uint64_t v);
 size_t leb_write_s(uint8_t out[10], int64_t v);
+/* The same, appended to a byte buffer (the encoders'). */
+void leb_put_u(canon_buf *b, uint64_t v);
+void leb_put_s(canon_buf *b, int64_t v);
 
 #endif

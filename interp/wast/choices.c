@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../../canon/buf.h"
+#include "../../canon/grow.h"
 #include "../../canon/sched.h"
 #include "wast.h"
 
@@ -64,19 +65,6 @@ static bool str_member(const char *line, const char *key, const char **s,
   return true;
 }
 
-static void add(canon_choice_log *l, canon_choice_kind kind, uint32_t n,
-                uint32_t c) {
-  if (l->len == l->cap) {
-    l->cap = l->cap ? 2 * l->cap : 64;
-    l->n = canon_xrealloc(l->n, l->cap * sizeof *l->n);
-    l->chosen = canon_xrealloc(l->chosen, l->cap * sizeof *l->chosen);
-    l->kind = canon_xrealloc(l->kind, l->cap * sizeof *l->kind);
-  }
-  l->n[l->len] = n;
-  l->kind[l->len] = (uint8_t)kind;
-  l->chosen[l->len++] = c;
-}
-
 /* One line: the header (no == 1) or an event; a choice event is added. */
 static bool read_line(const char *line, uint32_t no, canon_choice_log *out,
                       char *why, size_t whyn) {
@@ -114,7 +102,7 @@ static bool read_line(const char *line, uint32_t no, canon_choice_log *out,
              "\"n\" >= 2 and \"chosen\" below n", no);
     return false;
   }
-  add(out, kind, (uint32_t)n, (uint32_t)c);
+  canon_choice_log_add(out, kind, (uint32_t)n, (uint32_t)c);
   return true;
 }
 
@@ -141,4 +129,17 @@ bool wast_read_replay(const char *path, canon_choice_log *out, char *why,
   fclose(f);
   if (!ok) canon_choice_log_free(out);
   return ok;
+}
+
+bool wast_next_schedule(const canon_choice_log *log, uint32_t len,
+                        uint32_t **prefix, uint32_t *nprefix) {
+  int64_t k = (int64_t)len - 1;
+  while (k >= 0 && log->chosen[k] + 1 >= log->n[k]) k--;
+  if (k < 0) return false;
+  free(*prefix);
+  *nprefix = (uint32_t)k + 1;
+  *prefix = canon_xrealloc(NULL, *nprefix * sizeof **prefix);
+  memcpy(*prefix, log->chosen, (size_t)k * sizeof **prefix);
+  (*prefix)[k] = log->chosen[k] + 1;
+  return true;
 }

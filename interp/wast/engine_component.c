@@ -142,12 +142,6 @@ static bool cpe_export(wast_engine *e, void *inst, const char *name,
   return false;
 }
 
-static void free_values(canon_value **v, uint32_t n) {
-  if (!v) return;
-  for (uint32_t i = 0; i < n; i++) canon_value_free(v[i]);
-  free(v);
-}
-
 static wast_outcome cpe_invoke_forms(wast_engine *e, void *inst,
                                      const char *name, size_t len,
                                      sx_node *const *argforms, size_t nargs,
@@ -186,18 +180,18 @@ static wast_outcome cpe_invoke_forms(wast_engine *e, void *inst,
     char why[256] = "";
     if (!wast_comp_parse_value(argforms[i], &args[i], &err)) {
       snprintf(msg, msgn, "bad argument: %s", err.msg);
-      free_values(args, (uint32_t)nargs);
+      canon_values_free(args, (uint32_t)nargs);
       return WAST_ERROR;
     }
     if (!canon_value_has_type(args[i], ft->params[i].t, why, sizeof why)) {
       snprintf(msg, msgn, "argument %zu does not fit its type: %s", i, why);
-      free_values(args, (uint32_t)nargs);
+      canon_values_free(args, (uint32_t)nargs);
       return WAST_ERROR;
     }
   }
   comp_results *r = calloc(1, sizeof *r);
   if (!r) {
-    free_values(args, (uint32_t)nargs);
+    canon_values_free(args, (uint32_t)nargs);
     snprintf(msg, msgn, "out of memory");
     return WAST_ERROR;
   }
@@ -213,7 +207,7 @@ static wast_outcome cpe_invoke_forms(wast_engine *e, void *inst,
       canon_trace_emit(tr, "host.trap", "\"message\":%s",
                        canon_json_str(jmsg, sizeof jmsg, trap.msg));
       snprintf(msg, msgn, "%s (in a host tick before this call)", trap.msg);
-      free_values(args, (uint32_t)nargs);
+      canon_values_free(args, (uint32_t)nargs);
       free(r);
       return WAST_TRAP;
     }
@@ -234,7 +228,7 @@ static wast_outcome cpe_invoke_forms(wast_engine *e, void *inst,
     canon_trace_emit(tr, "invoke.trap", "\"message\":%s",
                      canon_json_str(jmsg, sizeof jmsg, msg));
   }
-  free_values(args, (uint32_t)nargs);
+  canon_values_free(args, (uint32_t)nargs);
   if (o == COMP_UNSUPPORTED) {
     void **b = realloc(ce->broken, (ce->nbroken + 1) * sizeof *b);
     if (b) {
@@ -302,7 +296,7 @@ static void cpe_free_results(wast_engine *e, void *results) {
   (void)e;
   comp_results *r = results;
   if (!r) return;
-  free_values(r->v, r->n);
+  canon_values_free(r->v, r->n);
   free(r);
 }
 

@@ -24,7 +24,8 @@
 #include "../../canon/sched.h"
 #include "state.h"
 #include "wast.h"
-#include "../util/oom.h"
+#include "../../canon/context.h"
+#include "../../canon/grow.h"
 
 typedef struct outcome {
   wast_status status;
@@ -45,7 +46,7 @@ typedef struct cmd_outcomes {
 static char *choices_str(const canon_choice_log *l) {
   size_t cap = (size_t)l->len * 11 + 1;
   char *s = malloc(cap);
-  if (!s) cm_out_of_memory();
+  if (!s) canon_out_of_memory();
   size_t k = 0;
   s[0] = 0;
   for (uint32_t i = 0; i < l->len; i++)
@@ -92,7 +93,7 @@ static void record(cmd_outcomes **cs, uint32_t *ncs, const wast_file_result *f,
         co = &(*cs)[k];
     if (!co) {
       *cs = realloc(*cs, (*ncs + 1) * sizeof **cs);
-      if (!*cs) cm_out_of_memory();
+      if (!*cs) canon_out_of_memory();
       co = &(*cs)[(*ncs)++];
       memset(co, 0, sizeof *co);
       co->line = c->line;
@@ -106,7 +107,7 @@ static void record(cmd_outcomes **cs, uint32_t *ncs, const wast_file_result *f,
         o = &co->o[k];
     if (!o) {
       co->o = realloc(co->o, (co->n + 1) * sizeof *co->o);
-      if (!co->o) cm_out_of_memory();
+      if (!co->o) canon_out_of_memory();
       o = &co->o[co->n++];
       o->status = c->status;
       o->message = msg ? strdup(msg) : NULL;
@@ -182,8 +183,7 @@ static bool seen_add(seen_set *s, canon_digest d) {
   if (digest_zero(&d)) d.a = 1; /* 0 marks a free slot */
   if (2 * (s->n + 1) > s->cap) {
     seen_set g = {NULL, s->cap ? 2 * s->cap : 1024, 0};
-    g.d = calloc(g.cap, sizeof *g.d);
-    if (!g.d) cm_out_of_memory();
+    g.d = canon_xcalloc(g.cap, sizeof *g.d);
     for (uint64_t i = 0; i < s->cap; i++)
       if (!digest_zero(&s->d[i])) seen_add(&g, s->d[i]);
     free(s->d);
@@ -271,20 +271,10 @@ int wast_explore(const char *path, const wast_options *base,
     free(f.file);
     /* the next schedule: advance the last choice before the cut that has
      * options left */
-    int64_t k = (int64_t)(log.len < w.cut ? log.len : w.cut) - 1;
-    while (k >= 0 && log.chosen[k] + 1 >= log.n[k]) k--;
-    if (k < 0) {
-      exhaustive = true;
-      canon_choice_log_free(&log);
-      break;
-    }
-    free(prefix);
-    nprefix = (uint32_t)k + 1;
-    prefix = malloc(nprefix * sizeof *prefix);
-    if (!prefix) cm_out_of_memory();
-    memcpy(prefix, log.chosen, (size_t)k * sizeof *prefix);
-    prefix[k] = log.chosen[k] + 1;
+    exhaustive = !wast_next_schedule(&log, log.len < w.cut ? log.len : w.cut,
+                                     &prefix, &nprefix);
     canon_choice_log_free(&log);
+    if (exhaustive) break;
   }
   free(prefix);
   free(w.seen.d);

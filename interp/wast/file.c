@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "wast.h"
+#include "../../canon/grow.h"
 
 char *wast_read_file(const char *path, size_t *len, cm_error *err) {
   struct stat st;
@@ -30,16 +31,7 @@ char *wast_read_file(const char *path, size_t *len, cm_error *err) {
   size_t n = 0;
   char *buf = malloc(cap);
   while (buf) {
-    if (n + 1 >= cap) {
-      char *nb = realloc(buf, cap * 2);
-      if (!nb) {
-        free(buf);
-        buf = NULL;
-        break;
-      }
-      buf = nb;
-      cap *= 2;
-    }
+    CANON_RESERVE(buf, n + 2, cap, 4096);
     size_t got = fread(buf + n, 1, cap - n - 1, fp);
     n += got;
     if (got == 0) break;
@@ -60,4 +52,18 @@ char *wast_read_file(const char *path, size_t *len, cm_error *err) {
   buf[n] = 0;
   *len = n;
   return buf;
+}
+
+char *wast_read_script(const char *path, size_t *len, wast_file_result *f) {
+  cm_error err;
+  cm_error_init(&err);
+  char *src = wast_read_file(path, len, &err);
+  if (!src) {
+    /* The report names the file already: drop the "path: " prefix. */
+    const char *msg = err.msg;
+    size_t n = strlen(path);
+    if (strncmp(msg, path, n) == 0 && msg[n] == ':') msg += n + 2;
+    wast_file_add(f, 0, "script", WAST_FAIL, false, msg);
+  }
+  return src;
 }

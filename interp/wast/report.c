@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../canon/grow.h"
+
 static char *dup_str(const char *s) {
   if (!s) s = "";
   size_t n = strlen(s) + 1;
@@ -13,13 +15,7 @@ static char *dup_str(const char *s) {
 }
 
 wast_file_result *wast_results_add_file(wast_results *r, const char *file) {
-  if (r->nfiles == r->cap) {
-    size_t cap = r->cap ? 2 * r->cap : 16;
-    wast_file_result *nf = realloc(r->files, cap * sizeof *nf);
-    if (!nf) return NULL;
-    r->files = nf;
-    r->cap = cap;
-  }
+  CANON_GROW(r->files, r->nfiles, r->cap, 16);
   wast_file_result *f = &r->files[r->nfiles++];
   memset(f, 0, sizeof *f);
   f->file = dup_str(file);
@@ -28,13 +24,7 @@ wast_file_result *wast_results_add_file(wast_results *r, const char *file) {
 
 void wast_file_add(wast_file_result *f, uint32_t line, const char *kind,
                    wast_status st, bool mismatch, const char *message) {
-  if (f->ncmds == f->cap) {
-    size_t cap = f->cap ? 2 * f->cap : 64;
-    wast_cmd_result *nc = realloc(f->cmds, cap * sizeof *nc);
-    if (!nc) return; /* out of memory: the command goes unrecorded */
-    f->cmds = nc;
-    f->cap = cap;
-  }
+  CANON_GROW(f->cmds, f->ncmds, f->cap, 64);
   wast_cmd_result *c = &f->cmds[f->ncmds++];
   c->line = line;
   snprintf(c->kind, sizeof c->kind, "%s", kind);

@@ -203,21 +203,6 @@ static void visit(const sx_node *cmd, wast_file_result *f) {
     }
 }
 
-/* A file made only of module fields is one module (as in the runner). */
-static bool is_bare_module(const sx_node *top) {
-  static const char *const fields[] = {
-      "type", "import", "func", "table", "memory", "global",
-      "export", "start", "elem", "data", "tag", NULL};
-  if (top->n == 0) return false;
-  for (size_t i = 0; i < top->n; i++) {
-    bool field = false;
-    for (int k = 0; fields[k]; k++)
-      field = field || sx_is_form(top->items[i], fields[k]);
-    if (!field) return false;
-  }
-  return true;
-}
-
 void wast_roundtrip_source(const char *src, size_t len, const char *name,
                            wast_file_result *f) {
   cm_error err;
@@ -229,19 +214,10 @@ void wast_roundtrip_source(const char *src, size_t len, const char *name,
     wast_file_add(f, err.line, "script", WAST_FAIL, false, buf);
     return;
   }
-  if (is_bare_module(top)) {
-    sx_node head = {SX_KEYWORD, 1, 1, "module", 6, NULL, 0, NULL, 0, name};
-    sx_node **items = malloc((top->n + 1) * sizeof *items);
-    if (items) {
-      items[0] = &head;
-      memcpy(items + 1, top->items, top->n * sizeof *items);
-      sx_node mod = {SX_LIST, top->items[0]->line, top->items[0]->col, NULL,
-                     0, NULL, 0, items, top->n + 1, name};
-      check_form(&mod, false, f);
-      free(items);
-    } else {
-      wast_file_add(f, 0, "script", WAST_FAIL, false, "out of memory");
-    }
+  sx_node mod;
+  if (wast_bare_module(top, name, &mod)) {
+    check_form(&mod, false, f);
+    free(mod.items);
   } else {
     for (size_t i = 0; i < top->n; i++) visit(top->items[i], f);
   }
@@ -249,18 +225,9 @@ void wast_roundtrip_source(const char *src, size_t len, const char *name,
 }
 
 void wast_roundtrip_file(const char *path, wast_file_result *f) {
-  cm_error err;
-  cm_error_init(&err);
   size_t len = 0;
-  char *src = wast_read_file(path, &len, &err);
-  if (!src) {
-    /* The report names the file already: drop the "path: " prefix. */
-    const char *msg = err.msg;
-    size_t n = strlen(path);
-    if (strncmp(msg, path, n) == 0 && msg[n] == ':') msg += n + 2;
-    wast_file_add(f, 0, "script", WAST_FAIL, false, msg);
-    return;
-  }
+  char *src = wast_read_script(path, &len, f);
+  if (!src) return;
   wast_roundtrip_source(src, len, path, f);
   free(src);
 }

@@ -35,6 +35,7 @@
 #include "engine.h"
 #include "values.h"
 #include "wast.h"
+#include "../../canon/grow.h"
 
 /* ---- names: modules, instances, the registry --------------------------- */
 
@@ -137,13 +138,7 @@ static void bind(bindmap *m, const char *name, size_t len, entry *e) {
       m->items[i].e = e;
       return;
     }
-  if (m->n == m->cap) {
-    size_t cap = m->cap ? 2 * m->cap : 16;
-    binding *nb = realloc(m->items, cap * sizeof *nb);
-    if (!nb) return;
-    m->items = nb;
-    m->cap = cap;
-  }
+  CANON_GROW(m->items, m->n, m->cap, 16);
   char *copy = dup_bytes(name, len);
   if (!copy) return;
   m->items[m->n++] = (binding){copy, len, e};
@@ -514,28 +509,25 @@ static bool run_action(runner *r, const sx_node *act, wast_outcome *o,
   return true;
 }
 
-/* "(i32.const 1)" for one value, "[(i32.const 1) (f32.const 2)]" else. */
-static void format_values(const wast_value *v, size_t n, char *buf,
-                          size_t cap) {
-  size_t used = 0;
-  buf[0] = 0;
-  if (n != 1) used += (size_t)snprintf(buf, cap, "[");
-  for (size_t i = 0; i < n && used + 1 < cap; i++) {
-    if (i) buf[used++] = ' ', buf[used] = 0;
-    wast_format_value(&v[i], buf + used, cap - used);
-    used += strlen(buf + used);
-  }
-  if (n != 1 && used + 1 < cap) snprintf(buf + used, cap - used, "]");
+static void format_value(const void *v, char *buf, size_t cap) {
+  wast_format_value(v, buf, cap);
 }
 
-static void format_patterns(const wast_pattern *p, size_t n, char *buf,
-                            size_t cap) {
+static void format_pattern(const void *p, char *buf, size_t cap) {
+  wast_format_pattern(p, buf, cap);
+}
+
+/* "(i32.const 1)" for one item, "[(i32.const 1) (f32.const 2)]" else: the
+ * n items of `size` bytes at items, each written by fmt. */
+static void format_list(const void *items, size_t size, size_t n,
+                        void (*fmt)(const void *, char *, size_t), char *buf,
+                        size_t cap) {
   size_t used = 0;
   buf[0] = 0;
   if (n != 1) used += (size_t)snprintf(buf, cap, "[");
   for (size_t i = 0; i < n && used + 1 < cap; i++) {
     if (i) buf[used++] = ' ', buf[used] = 0;
-    wast_format_pattern(&p[i], buf + used, cap - used);
+    fmt((const char *)items + i * size, buf + used, cap - used);
     used += strlen(buf + used);
   }
   if (n != 1 && used + 1 < cap) snprintf(buf + used, cap - used, "]");
@@ -544,7 +536,7 @@ static void format_patterns(const wast_pattern *p, size_t n, char *buf,
 /* What an action gave instead of what was expected, for messages. */
 static void describe(wast_outcome o, const wast_value *v, size_t n,
                      const char *msg, char *buf, size_t cap) {
-  if (o == WAST_OK) format_values(v, n, buf, cap);
+  if (o == WAST_OK) format_list(v, sizeof *v, n, format_value, buf, cap);
   else snprintf(buf, cap, "%s \"%s\"", outcome_name(o), msg);
 }
 
@@ -653,7 +645,7 @@ static void do_assert_return(runner *r, const sx_node *form, cmd *c) {
     skip(c, "%s", msg);
   } else {
     char want[1200], got[1200];
-    format_patterns(pats, npat, want, sizeof want);
+    format_list(pats, sizeof *pats, npat, format_pattern, want, sizeof want);
     describe(o, vals, n, msg, got, sizeof got);
     fail(c, "expected %s, got %s", want, got);
   }
@@ -938,6 +930,20 @@ static bool is_bare_module(const sx_node *top) {
   return true;
 }
 
+bool wast_bare_module(const sx_node *top, const char *name, sx_node *mod) {
+  if (!is_bare_module(top)) return false;
+  /* the items, then the synthetic `module` keyword they start with */
+  sx_node **items = canon_xrealloc(
+      NULL, (top->n + 1) * sizeof *items + sizeof(sx_node));
+  sx_node *head = (sx_node *)(items + top->n + 1);
+  *head = (sx_node){SX_KEYWORD, 1, 1, "module", 6, NULL, 0, NULL, 0, name};
+  items[0] = head;
+  memcpy(items + 1, top->items, top->n * sizeof *items);
+  *mod = (sx_node){SX_LIST, top->items[0]->line, top->items[0]->col, NULL, 0,
+                   NULL, 0, items, top->n + 1, name};
+  return true;
+}
+
 void wast_run_source(const char *src, size_t len, const char *name,
                      const wast_options *opt, wast_file_result *f) {
   cm_error err;
@@ -998,18 +1004,10 @@ void wast_run_source(const char *src, size_t len, const char *name,
   bind(&r.registry, "spectest", 8, spectest);
   r.registry.latest = NULL;
 
-  if (is_bare_module(top)) {
-    /* Wrap the fields in a synthetic (module ...) list. */
-    sx_node head = {SX_KEYWORD, 1, 1, "module", 6, NULL, 0, NULL, 0, name};
-    sx_node **items = malloc((top->n + 1) * sizeof *items);
-    if (items) {
-      items[0] = &head;
-      memcpy(items + 1, top->items, top->n * sizeof *items);
-      sx_node mod = {SX_LIST, top->items[0]->line, top->items[0]->col, NULL,
-                     0, NULL, 0, items, top->n + 1, name};
-      run_command(&r, &mod);
-      free(items);
-    }
+  sx_node mod;
+  if (wast_bare_module(top, name, &mod)) {
+    run_command(&r, &mod);
+    free(mod.items);
   } else {
     for (size_t i = 0; i < top->n && !(copt.stop && *copt.stop); i++)
       run_command(&r, top->items[i]);
@@ -1045,18 +1043,9 @@ void wast_run_source(const char *src, size_t len, const char *name,
 
 void wast_run_file(const char *path, const wast_options *opt,
                    wast_file_result *f) {
-  cm_error err;
-  cm_error_init(&err);
   size_t len = 0;
-  char *src = wast_read_file(path, &len, &err);
-  if (!src) {
-    /* The report names the file already: drop the "path: " prefix. */
-    const char *msg = err.msg;
-    size_t n = strlen(path);
-    if (strncmp(msg, path, n) == 0 && msg[n] == ':') msg += n + 2;
-    wast_file_add(f, 0, "script", WAST_FAIL, false, msg);
-    return;
-  }
+  char *src = wast_read_script(path, &len, f);
+  if (!src) return;
   if (len >= 8 && memcmp(src, "\0asm", 4) == 0) {
     /* a binary: say what it is rather than how it fails to lex */
     wast_file_add(f, 0, "script", WAST_FAIL, false,

@@ -19,7 +19,8 @@
 #include <string.h>
 
 #include "tracecheck.h"
-#include "../util/oom.h"
+#include "../../canon/context.h"
+#include "../../canon/grow.h"
 
 static const char *const visible[] = {
     "invoke",      "invoke.return", "invoke.trap", "lift.call",
@@ -28,23 +29,16 @@ static const char *const visible[] = {
 };
 
 static void push(wast_tc_events *l, const char *s, uint32_t line) {
-  if (l->n == l->cap) {
-    l->cap = l->cap ? 2 * l->cap : 64;
-    l->v = realloc(l->v, l->cap * sizeof *l->v);
-    l->line = realloc(l->line, l->cap * sizeof *l->line);
-    if (!l->v || !l->line) cm_out_of_memory();
-  }
+  uint32_t cap_line = l->cap; /* the two grow alike */
+  CANON_GROW(l->v, l->n, l->cap, 64);
+  CANON_GROW(l->line, l->n, cap_line, 64);
   l->v[l->n] = strdup(s);
-  if (!l->v[l->n]) cm_out_of_memory();
+  if (!l->v[l->n]) canon_out_of_memory();
   l->line[l->n++] = line;
 }
 
 static void push_choice(wast_tc_events *l, uint32_t c) {
-  if (l->nchoices == l->capchoices) {
-    l->capchoices = l->capchoices ? 2 * l->capchoices : 64;
-    l->choices = realloc(l->choices, l->capchoices * sizeof *l->choices);
-    if (!l->choices) cm_out_of_memory();
-  }
+  CANON_GROW(l->choices, l->nchoices, l->capchoices, 64);
   l->choices[l->nchoices++] = c;
 }
 
@@ -198,7 +192,7 @@ bool wast_tc_read(const char *path, wast_tc_events *l, char *why,
         normcap = (size_t)len + 64;
         free(norm);
         norm = malloc(normcap);
-        if (!norm) cm_out_of_memory();
+        if (!norm) canon_out_of_memory();
       }
       if (!normalize(line, norm, normcap)) {
         snprintf(why, whyn, "line %u is not a flat JSON object", no);
@@ -239,7 +233,7 @@ static void on_event(void *ctx, const char *line, size_t len) {
     m->normcap = len + 64;
     free(m->norm);
     m->norm = malloc(m->normcap);
-    if (!m->norm) cm_out_of_memory();
+    if (!m->norm) canon_out_of_memory();
   }
   /* cmref writes flat objects only: an event it cannot read back is
    * compared as written (and then cannot equal theirs) */
@@ -253,7 +247,7 @@ static void on_event(void *ctx, const char *line, size_t len) {
   }
   r->diverged = true;
   r->ours = strdup(m->norm);
-  if (!r->ours) cm_out_of_memory();
+  if (!r->ours) canon_out_of_memory();
   r->choices_before = r->log.len;
   m->stop = true;
 }

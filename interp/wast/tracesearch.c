@@ -24,7 +24,7 @@
 #include <string.h>
 
 #include "tracecheck.h"
-#include "../util/oom.h"
+#include "../../canon/context.h"
 
 /* The deepest point of the search so far: how many of their events some
  * run reproduced, and what the runs that got that far did next. */
@@ -40,7 +40,7 @@ typedef struct frontier {
 static char *choices_str(const canon_choice_log *l, uint32_t n) {
   size_t cap = (size_t)n * 11 + 8;
   char *s = malloc(cap);
-  if (!s) cm_out_of_memory();
+  if (!s) canon_out_of_memory();
   size_t k = 0;
   s[0] = 0;
   for (uint32_t i = 0; i < n; i++)
@@ -72,9 +72,9 @@ static void frontier_note(frontier *f, const wast_tc_run *r) {
   for (uint32_t i = 0; i < f->nnext; i++)
     if (same_event(f->next[i], r->ours)) return;
   f->next = realloc(f->next, (f->nnext + 1) * sizeof *f->next);
-  if (!f->next) cm_out_of_memory();
+  if (!f->next) canon_out_of_memory();
   f->next[f->nnext] = r->ours ? strdup(r->ours) : NULL;
-  if (r->ours && !f->next[f->nnext]) cm_out_of_memory();
+  if (r->ours && !f->next[f->nnext]) canon_out_of_memory();
   f->nnext++;
 }
 
@@ -113,22 +113,11 @@ int wast_tc_search(const char *script, const char *theirs_path,
       break;
     }
     frontier_note(&f, &r);
-    /* the next schedule: advance the last choice made before the
-     * divergence that has options left */
-    int64_t k = (int64_t)r.choices_before - 1;
-    while (k >= 0 && r.log.chosen[k] + 1 >= r.log.n[k]) k--;
-    if (k < 0) {
-      exhausted = true;
-      wast_tc_run_free(&r);
-      break;
-    }
-    free(prefix);
-    nprefix = (uint32_t)k + 1;
-    prefix = malloc(nprefix * sizeof *prefix);
-    if (!prefix) cm_out_of_memory();
-    memcpy(prefix, r.log.chosen, (size_t)k * sizeof *prefix);
-    prefix[k] = r.log.chosen[k] + 1;
+    /* the next schedule: only the choices made before the divergence */
+    exhausted =
+        !wast_next_schedule(&r.log, r.choices_before, &prefix, &nprefix);
     wast_tc_run_free(&r);
+    if (exhausted) break;
   }
   free(prefix);
   int rc = WAST_CHECK_ALLOWED;

@@ -69,6 +69,14 @@ typedef struct wast_comp_options {
 bool wast_sched_options_check(const wast_comp_options *o, bool explore,
                               bool check_trace, char *why, size_t whyn);
 
+/* The next schedule of a depth-first walk over the scheduler's choices
+ * (--explore, the --check-trace search): the first `len` choices of log,
+ * the last of them that has options left advanced by one, into *prefix
+ * (malloc'ed, replacing the old one) for the next run to force.  False
+ * when no choice has options left: the walk is complete. */
+bool wast_next_schedule(const struct canon_choice_log *log, uint32_t len,
+                        uint32_t **prefix, uint32_t *nprefix);
+
 /* --replay TRACE: the choices a cmref trace records (its `choice` events),
  * into *out (kind, n, chosen).  False with why if the file cannot be read or
  * is not a trace (docs/trace-format.md: a header line, then events). */
@@ -125,5 +133,15 @@ int wast_check_trace(const char *script, const char *theirs,
 /* Reads a whole regular file into a NUL-terminated buffer (free() it).
  * NULL with a CM_IO error saying why: missing, a directory, unreadable. */
 char *wast_read_file(const char *path, size_t *len, cm_error *err);
+/* The same for a script whose results go to f: a file that cannot be read
+ * is recorded there as the script's failure, and NULL returned. */
+char *wast_read_script(const char *path, size_t *len, wast_file_result *f);
+
+/* A script made only of module fields is one module (spec "script" sugar:
+ * inline_module); the runner and `cmref roundtrip` read it so: then *mod
+ * is that module's form (free(mod->items) after use) and true returned. */
+struct sx_node;
+bool wast_bare_module(const struct sx_node *top, const char *name,
+                      struct sx_node *mod);
 
 #endif
