@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../canon/grow.h"
 #include "../canon/sched.h"
 #include "../canon/trace.h"
 #include "../canon/version.h"
@@ -228,7 +229,7 @@ typedef struct opts {
   const char *output; /* assemble: -o FILE */
   const char *trace_file; /* run: --trace FILE */
   uint32_t *forced;        /* run: --choices / --replay */
-  uint32_t nforced;
+  uint32_t nforced, forced_cap;
   bool have_forced;
   const char *forced_what; /* "--choices" or "--replay" */
   canon_choice_log replay; /* --replay: the trace's choices */
@@ -245,12 +246,7 @@ static bool parse_u64(const char *s, uint64_t max, uint64_t *out);
 
 /* Appends choice c to o->forced. */
 static void add_forced(opts *o, uint32_t c) {
-  uint32_t *a = realloc(o->forced, (o->nforced + 1) * sizeof *a);
-  if (!a) {
-    fputs("cmref: out of memory\n", stderr);
-    exit(EXIT_FAIL);
-  }
-  o->forced = a;
+  CANON_GROW(o->forced, o->nforced, o->forced_cap, 16);
   o->forced[o->nforced++] = c;
   o->have_forced = true;
 }

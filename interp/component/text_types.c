@@ -553,18 +553,17 @@ bool comp_text_core_valtype(comp_text_parser *p, const sx_node *n,
   return unexpected(p, n);
 }
 
-static bool add_valtype(comp_text_parser *p, core_valtype **arr, uint32_t *n,
+/* Appends t to arr (n in use, room for *cap or more). */
+static void add_valtype(core_valtype **arr, uint32_t *n, uint32_t *cap,
                         core_valtype t) {
-  core_valtype *a = realloc(*arr, (size_t)(*n + 1) * sizeof *a);
-  if (!a) return comp_text_oom(p, NULL);
-  a[(*n)++] = t;
-  *arr = a;
-  return true;
+  CANON_GROW(*arr, *n, *cap, 4);
+  (*arr)[(*n)++] = t;
 }
 
 /* (param $id? t*)* (result t*)* at items[*i] */
 static bool core_params_results(comp_text_parser *p, const sx_node *l,
                                 size_t *i, core_functype *ft) {
+  uint32_t pcap = ft->nparams, rcap = ft->nresults;
   for (; *i < l->n && sx_is_form(l->items[*i], "param"); (*i)++) {
     const sx_node *pa = l->items[*i];
     size_t j = 1;
@@ -574,18 +573,16 @@ static bool core_params_results(comp_text_parser *p, const sx_node *l,
     }
     for (; j < pa->n; j++) {
       core_valtype t;
-      if (!comp_text_core_valtype(p, pa->items[j], &t) ||
-          !add_valtype(p, &ft->params, &ft->nparams, t))
-        return false;
+      if (!comp_text_core_valtype(p, pa->items[j], &t)) return false;
+      add_valtype(&ft->params, &ft->nparams, &pcap, t);
     }
   }
   for (; *i < l->n && sx_is_form(l->items[*i], "result"); (*i)++) {
     const sx_node *r = l->items[*i];
     for (size_t j = 1; j < r->n; j++) {
       core_valtype t;
-      if (!comp_text_core_valtype(p, r->items[j], &t) ||
-          !add_valtype(p, &ft->results, &ft->nresults, t))
-        return false;
+      if (!comp_text_core_valtype(p, r->items[j], &t)) return false;
+      add_valtype(&ft->results, &ft->nresults, &rcap, t);
     }
   }
   return true;

@@ -47,27 +47,24 @@ static void reset_func(core_text_parser *p) {
   p->nlabels = 0;
 }
 
-static bool push_local(core_text_parser *p, core_func *fn, core_valtype t) {
-  return core_text_push_valtype(p, &fn->locals, &fn->nlocals, t);
-}
-
 bool core_text_func_body(core_text_parser *p, const sx_node *form, size_t i,
                          core_func *fn) {
   reset_func(p);
   if (!core_text_typeuse(p, form, &i, true, true, &fn->type)) return false;
+  uint32_t cap = fn->nlocals;
   while (i < form->n && sx_is_form(form->items[i], "local")) {
     const sx_node *l = form->items[i++];
     if (l->n >= 2 && l->items[1]->kind == SX_ID) {
       core_valtype t;
       if (!core_text_arity(p, l, 3)) return false;
       if (!core_text_valtype(p, l->items[2], &t)) return false;
-      if (!push_local(p, fn, t) || !core_text_bind_local(p, l->items[1]))
-        return false;
+      core_text_push_valtype(&fn->locals, &fn->nlocals, &cap, t);
+      if (!core_text_bind_local(p, l->items[1])) return false;
     } else {
       for (size_t k = 1; k < l->n; k++) {
         core_valtype t;
         if (!core_text_valtype(p, l->items[k], &t)) return false;
-        if (!push_local(p, fn, t)) return false;
+        core_text_push_valtype(&fn->locals, &fn->nlocals, &cap, t);
         p->nlocals++;
       }
     }

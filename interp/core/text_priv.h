@@ -140,8 +140,10 @@ bool core_text_typeuse_resolve(core_text_parser *p, const sx_node *tnode,
                                uint32_t x, const core_functype *ft,
                                bool bind_locals, uint32_t *idx);
 void core_text_functype_free(core_functype *ft);
-bool core_text_push_valtype(core_text_parser *p, core_valtype **arr,
-                            uint32_t *n, core_valtype t);
+/* Appends t to arr (n in use, room for *cap: a count that may understate
+ * the room, never overstate it). */
+void core_text_push_valtype(core_valtype **arr, uint32_t *n, uint32_t *cap,
+                            core_valtype t);
 /* Binds a named param or local at the next local index. */
 bool core_text_bind_local(core_text_parser *p, const sx_node *id);
 /* A name (string) of an import or export: well-formed UTF-8. */

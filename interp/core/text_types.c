@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../canon/grow.h"
 #include "../util/utf8.h"
 #include "text_priv.h"
 
@@ -246,16 +247,10 @@ void core_text_functype_free(core_functype *ft) {
   memset(ft, 0, sizeof *ft);
 }
 
-bool core_text_push_valtype(core_text_parser *p, core_valtype **arr,
-                            uint32_t *n, core_valtype t) {
-  core_valtype *a = realloc(*arr, (*n + 1) * sizeof *a);
-  if (!a) {
-    cm_error_set(p->err, CM_IO, "out of memory");
-    return false;
-  }
-  a[(*n)++] = t;
-  *arr = a;
-  return true;
+void core_text_push_valtype(core_valtype **arr, uint32_t *n, uint32_t *cap,
+                            core_valtype t) {
+  CANON_GROW(*arr, *n, *cap, 4);
+  (*arr)[(*n)++] = t;
 }
 
 /* Adds m->types[types_indexed..] to p->type_ix (the first of equal types
@@ -321,6 +316,7 @@ bool core_text_bind_local(core_text_parser *p, const sx_node *id) {
 bool core_text_functype_lists(core_text_parser *p, const sx_node *form,
                               size_t *i, core_functype *ft, bool allow_names,
                               bool bind_locals) {
+  uint32_t pcap = ft->nparams, rcap = ft->nresults;
   while (*i < form->n && sx_is_form(form->items[*i], "param")) {
     const sx_node *l = form->items[*i];
     if (l->n >= 2 && l->items[1]->kind == SX_ID) {
@@ -328,15 +324,13 @@ bool core_text_functype_lists(core_text_parser *p, const sx_node *form,
       if (!allow_names) return core_text_unexpected(p, l->items[1], l);
       if (!core_text_arity(p, l, 3)) return false;
       if (!core_text_valtype(p, l->items[2], &t)) return false;
-      if (!core_text_push_valtype(p, &ft->params, &ft->nparams, t))
-        return false;
+      core_text_push_valtype(&ft->params, &ft->nparams, &pcap, t);
       if (bind_locals && !core_text_bind_local(p, l->items[1])) return false;
     } else {
       for (size_t k = 1; k < l->n; k++) {
         core_valtype t;
         if (!core_text_valtype(p, l->items[k], &t)) return false;
-        if (!core_text_push_valtype(p, &ft->params, &ft->nparams, t))
-          return false;
+        core_text_push_valtype(&ft->params, &ft->nparams, &pcap, t);
         if (bind_locals) p->nlocals++;
       }
     }
@@ -347,8 +341,7 @@ bool core_text_functype_lists(core_text_parser *p, const sx_node *form,
     for (size_t k = 1; k < l->n; k++) {
       core_valtype t;
       if (!core_text_valtype(p, l->items[k], &t)) return false;
-      if (!core_text_push_valtype(p, &ft->results, &ft->nresults, t))
-        return false;
+      core_text_push_valtype(&ft->results, &ft->nresults, &rcap, t);
     }
     (*i)++;
   }

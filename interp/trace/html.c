@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "../../canon/context.h"
+#include "../../canon/grow.h"
 
 enum { RH = 18, TOP = 10, GUTTER = 110, LW = 170, LABEL = 52 };
 
@@ -193,7 +194,7 @@ static char *render(trace_file *t) {
   uint64_t pending_caller = 0, invoke_target = 0;
   bool have_pending = false;
   pend *pd = NULL;
-  uint32_t npd = 0;
+  uint32_t npd = 0, cappd = 0;
   canon_buf rows = {0}, bars = {0};
   /* thread running segments: thread -> start row */
   trace_map run_from = {0};
@@ -304,8 +305,7 @@ static char *render(trace_file *t) {
           r->kind == TJ_ARR && r->arr_ok && r->narr == 1) {
         uint64_t res = r->arr[0];
         if (res == 0xffffffffu) {
-          pd = realloc(pd, (npd + 1) * sizeof *pd);
-          if (!pd) canon_out_of_memory();
+          CANON_GROW(pd, npd, cappd, 8);
           pd[npd++] = (pend){in, write, stream, i};
         } else if (!stream || res >> 4) {
           /* completed at once: the other end is the latest blocked copy

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "../../canon/context.h"
+#include "../../canon/grow.h"
 #include "../../canon/store.h"
 #include "../../canon/trace.h"
 #include "../component/instantiate.h"
@@ -35,7 +36,7 @@ typedef struct comp_engine {
    * state (may_enter, handles) is not what the spec would have, so later
    * calls on them are skipped, not run. */
   void **broken;
-  size_t nbroken;
+  size_t nbroken, broken_cap;
   canon_trace trace; /* used with --trace or a trace sink */
 } comp_engine;
 
@@ -230,11 +231,8 @@ static wast_outcome cpe_invoke_forms(wast_engine *e, void *inst,
   }
   canon_values_free(args, (uint32_t)nargs);
   if (o == COMP_UNSUPPORTED) {
-    void **b = realloc(ce->broken, (ce->nbroken + 1) * sizeof *b);
-    if (b) {
-      ce->broken = b;
-      ce->broken[ce->nbroken++] = inst;
-    }
+    CANON_GROW(ce->broken, ce->nbroken, ce->broken_cap, 4);
+    ce->broken[ce->nbroken++] = inst;
   }
   if (o != COMP_OK) {
     free(r);

@@ -25,6 +25,7 @@
 
 #include "tracecheck.h"
 #include "../../canon/context.h"
+#include "../../canon/grow.h"
 
 /* The deepest point of the search so far: how many of their events some
  * run reproduced, and what the runs that got that far did next. */
@@ -32,7 +33,7 @@ typedef struct frontier {
   uint32_t depth;
   bool any;
   char **next; /* distinct events made there; NULL: the run ended there */
-  uint32_t nnext;
+  uint32_t nnext, cap_next;
   char *choices; /* the choices of the first run that got there */
 } frontier;
 
@@ -71,8 +72,7 @@ static void frontier_note(frontier *f, const wast_tc_run *r) {
   }
   for (uint32_t i = 0; i < f->nnext; i++)
     if (same_event(f->next[i], r->ours)) return;
-  f->next = realloc(f->next, (f->nnext + 1) * sizeof *f->next);
-  if (!f->next) canon_out_of_memory();
+  CANON_GROW(f->next, f->nnext, f->cap_next, 4);
   f->next[f->nnext] = r->ours ? strdup(r->ours) : NULL;
   if (r->ours && !f->next[f->nnext]) canon_out_of_memory();
   f->nnext++;
