@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "context.h"
+#include "rules.h"
 #include "types.h"
 #include "values.h"
 
@@ -80,6 +81,8 @@ uint32_t canon_pack_flags_into_int(const canon_value *v,
 /* ---- strings (strings.c) ---- */
 /* utf16_tag(ptr_type) */
 uint64_t canon_utf16_tag(canon_flat ptr_type);
+/* strict UTF-8: CANON_R_NONE, CANON_R_UTF8_INCOMPLETE or _INVALID */
+canon_rule canon_utf8_check(const uint8_t *s, uint64_t n);
 bool canon_load_string(canon_LiftLowerContext *cx, uint64_t ptr, canon_value **out);
 bool canon_load_string_from_range(canon_LiftLowerContext *cx, uint64_t ptr,
                                   uint64_t tagged_code_units,

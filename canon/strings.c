@@ -54,11 +54,12 @@ uint64_t canon_utf16_tag(canon_flat pt) {
 
 typedef enum { ENC_UTF8, ENC_UTF16LE, ENC_LATIN1 } simple_encoding;
 
-/* bytes.decode('utf-8') with strict validation: the text stays as it is,
- * so this only checks it, eight ASCII bytes at a time where it can.  A
- * sequence cut short by the end of the input is "incomplete"; anything
- * else is "invalid". */
-static bool check_utf8(canon_LiftLowerContext *cx, const uint8_t *s, uint64_t n) {
+/* The check of bytes.decode('utf-8'), strict (no surrogates, no overlong
+ * forms, nothing above U+10FFFF), eight ASCII bytes at a time where it
+ * can: CANON_R_NONE if s[0..n) is well-formed; CANON_R_UTF8_INCOMPLETE if
+ * a sequence is cut short by the end of the input; else
+ * CANON_R_UTF8_INVALID.  Shared with canon_value_string_hinted. */
+canon_rule canon_utf8_check(const uint8_t *s, uint64_t n) {
   uint64_t i = 0;
   while (i < n) {
     if (i + 8 <= n) {
@@ -86,17 +87,23 @@ static bool check_utf8(canon_LiftLowerContext *cx, const uint8_t *s, uint64_t n)
       if (c == 0xF0) lo = 0x90; /* no overlongs */
       if (c == 0xF4) hi = 0x8F; /* <= U+10FFFF */
     } else {
-      CANON_TRAP(CANON_CX_STORE(cx), &cx->trap, CANON_R_UTF8_INVALID);
+      return CANON_R_UTF8_INVALID;
     }
     for (uint64_t k = 1; k < len; k++) {
-      if (i + k >= n)
-        CANON_TRAP(CANON_CX_STORE(cx), &cx->trap, CANON_R_UTF8_INCOMPLETE);
+      if (i + k >= n) return CANON_R_UTF8_INCOMPLETE;
       uint8_t b = s[i + k];
       if (k == 1 ? (b < lo || b > hi) : (b & 0xC0) != 0x80)
-        CANON_TRAP(CANON_CX_STORE(cx), &cx->trap, CANON_R_UTF8_INVALID);
+        return CANON_R_UTF8_INVALID;
     }
     i += len;
   }
+  return CANON_R_NONE;
+}
+
+/* bytes.decode('utf-8'): the text stays as it is, so this only checks it. */
+static bool check_utf8(canon_LiftLowerContext *cx, const uint8_t *s, uint64_t n) {
+  canon_rule r = canon_utf8_check(s, n);
+  if (r != CANON_R_NONE) CANON_TRAP(CANON_CX_STORE(cx), &cx->trap, r);
   return true;
 }
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "load_store.h"
 
 static canon_value *new_value(canon_kind k) {
   canon_value *v = canon_xrealloc(NULL, sizeof *v);
@@ -72,38 +73,6 @@ canon_value *canon_value_char(uint32_t c) {
   return v;
 }
 
-/* Strict UTF-8 check (no surrogates, no overlongs, <= U+10FFFF). */
-static bool valid_utf8(const uint8_t *s, size_t n) {
-  size_t i = 0;
-  while (i < n) {
-    uint8_t c = s[i];
-    size_t len;
-    uint8_t lo = 0x80, hi = 0xBF;
-    if (c < 0x80) {
-      i++;
-      continue;
-    } else if (c >= 0xC2 && c <= 0xDF) {
-      len = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      len = 3;
-      if (c == 0xE0) lo = 0xA0;
-      if (c == 0xED) hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      len = 4;
-      if (c == 0xF0) lo = 0x90;
-      if (c == 0xF4) hi = 0x8F;
-    } else {
-      return false;
-    }
-    if (n - i < len) return false;
-    if (s[i + 1] < lo || s[i + 1] > hi) return false;
-    for (size_t k = 2; k < len; k++)
-      if ((s[i + k] & 0xC0) != 0x80) return false;
-    i += len;
-  }
-  return true;
-}
-
 canon_value *canon_value_string(const char *utf8, size_t len) {
   return canon_value_string_hinted(utf8, len, CANON_UTF8, len);
 }
@@ -111,7 +80,8 @@ canon_value *canon_value_string(const char *utf8, size_t len) {
 canon_value *canon_value_string_hinted(const char *utf8, size_t len,
                                        canon_string_encoding encoding,
                                        uint64_t tagged_code_units) {
-  if (!valid_utf8((const uint8_t *)utf8, len)) return NULL;
+  if (canon_utf8_check((const uint8_t *)utf8, len) != CANON_R_NONE)
+    return NULL;
   canon_value *v = new_value(CANON_STRING);
   v->u.str.utf8 = canon_xrealloc(NULL, len + 1);
   if (len) memcpy(v->u.str.utf8, utf8, len);

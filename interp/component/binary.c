@@ -400,24 +400,8 @@ static void alias(rd *r, comp_alias *a) {
 
 /* ---- core types ------------------------------------------------------------- */
 
-static void limits(rd *r, core_limits *l) {
-  uint8_t flags = cm_rd_byte(&r->in);
-  if (r->in.bad) return;
-  if (flags & 0x80) {
-    fail(r, r->in.pos, "integer representation too long");
-    return;
-  }
-  if (flags & ~0x07) {
-    fail(r, r->in.pos - 1, "integer too large");
-    return;
-  }
-  l->has_max = flags & 1;
-  l->shared = flags & 2; /* threads: refused by validation */
-  l->is64 = flags & 4;
-  unsigned bits = l->is64 ? 64 : 32;
-  l->min = cm_rd_leb(&r->in, bits, false);
-  if (l->has_max) l->max = cm_rd_leb(&r->in, bits, false);
-}
+/* the shared bit (threads) is read here and refused by validation */
+static void limits(rd *r, core_limits *l) { core_limits_rd(&r->in, l, true); }
 
 /* core:externtype of a module type's import or export. */
 static void core_externtype(rd *r, core_import *im) {

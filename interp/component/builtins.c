@@ -56,15 +56,6 @@ static const char *signature(comp_canonkind k) {
   }
 }
 
-static core_valtype core_of_flat(canon_flat f) {
-  switch (f) {
-  case CANON_FLAT_I64: return CORE_I64;
-  case CANON_FLAT_F32: return CORE_F32;
-  case CANON_FLAT_F64: return CORE_F64;
-  default: return CORE_I32;
-  }
-}
-
 void comp_builtin_functype(const comp_canon *cd, const canon_flat_vec *flat,
                            core_functype *ft) {
   memset(ft, 0, sizeof *ft);
@@ -73,7 +64,7 @@ void comp_builtin_functype(const comp_canon *cd, const canon_flat_vec *flat,
     ft->params = calloc(ft->nparams + 1, sizeof *ft->params);
     ft->results = calloc(1, sizeof *ft->results);
     for (uint32_t i = 0; i < ft->nparams; i++)
-      ft->params[i] = core_of_flat(flat->v[i]);
+      ft->params[i] = comp_core_of_flat(flat->v[i]);
     return;
   }
   if (cd->kind == COMP_CANON_CONTEXT_GET || cd->kind == COMP_CANON_CONTEXT_SET) {

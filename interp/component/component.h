@@ -28,6 +28,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "../../canon/context.h"
 #include "../../canon/types.h"
 #include "../core/module.h"
 
@@ -512,5 +513,16 @@ uint32_t comp_def_count(const comp_def *d);
 /* The same for declarators of component/instance types (core type: core
  * type; type: type; alias: its sort; import/export: the externtype's sort). */
 comp_sort comp_decl_sort(const comp_decl *d);
+
+/* The core value type of a flattened type (canon/ flattens to i32, i64,
+ * f32 and f64, the core types of the same names). */
+static inline core_valtype comp_core_of_flat(canon_flat f) {
+  switch (f) {
+  case CANON_FLAT_I64: return CORE_I64;
+  case CANON_FLAT_F32: return CORE_F32;
+  case CANON_FLAT_F64: return CORE_F64;
+  default: return CORE_I32;
+  }
+}
 
 #endif

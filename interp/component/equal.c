@@ -13,14 +13,6 @@
 
 #define EQ_U(field, x, y) CM_EQ_U(e, field, x, y)
 
-static bool name_eq(cm_eq *e, const char *field, const core_name *a,
-                    const core_name *b) {
-  if (a->len != b->len || (a->len && memcmp(a->s, b->s, a->len) != 0))
-    return cm_eq_diff(e, field, "\"%.*s\" vs \"%.*s\"", (int)a->len,
-                a->s ? a->s : "", (int)b->len, b->s ? b->s : "");
-  return true;
-}
-
 /* ---- small nodes ------------------------------------------------------------ */
 
 static bool valtype_eq(cm_eq *e, const char *field, const comp_valtype *a,
@@ -46,17 +38,17 @@ static bool sortidx_eq(cm_eq *e, const char *field, const comp_sortidx *a,
 
 static bool externname_eq(cm_eq *e, const comp_externname *a,
                           const comp_externname *b) {
-  if (!name_eq(e, "name", &a->name, &b->name)) return false;
+  if (!core_name_eq(e, "name", &a->name, &b->name)) return false;
   EQ_U("has_implements", a->has_implements, b->has_implements);
   EQ_U("has_versionsuffix", a->has_versionsuffix, b->has_versionsuffix);
   EQ_U("has_external_id", a->has_external_id, b->has_external_id);
-  if (a->has_implements && !name_eq(e, "implements", &a->implements,
+  if (a->has_implements && !core_name_eq(e, "implements", &a->implements,
                                     &b->implements))
     return false;
-  if (a->has_versionsuffix && !name_eq(e, "versionsuffix", &a->versionsuffix,
+  if (a->has_versionsuffix && !core_name_eq(e, "versionsuffix", &a->versionsuffix,
                                        &b->versionsuffix))
     return false;
-  if (a->has_external_id && !name_eq(e, "external_id", &a->external_id,
+  if (a->has_external_id && !core_name_eq(e, "external_id", &a->external_id,
                                      &b->external_id))
     return false;
   const char *da = a->duplicate_attribute, *db = b->duplicate_attribute;
@@ -108,7 +100,7 @@ static bool alias_eq(cm_eq *e, const comp_alias *a, const comp_alias *b) {
     return true;
   }
   EQ_U("instance", a->instance, b->instance);
-  return name_eq(e, "name", &a->name, &b->name);
+  return core_name_eq(e, "name", &a->name, &b->name);
 }
 
 /* ---- core types ---------------------------------------------------------------- */
@@ -123,8 +115,8 @@ static bool limits_eq(cm_eq *e, const core_limits *a, const core_limits *b) {
 }
 
 static bool core_import_eq(cm_eq *e, const core_import *a, const core_import *b) {
-  if (!name_eq(e, "module", &a->module, &b->module) ||
-      !name_eq(e, "name", &a->name, &b->name))
+  if (!core_name_eq(e, "module", &a->module, &b->module) ||
+      !core_name_eq(e, "name", &a->name, &b->name))
     return false;
   EQ_U("kind", a->kind, b->kind);
   switch (a->kind) {
@@ -204,7 +196,7 @@ static bool fields_eq(cm_eq *e, const char *field, const comp_field *a,
   EQ_U(field, na, nb);
   for (uint32_t i = 0; i < na; i++) {
     size_t s = cm_eq_push(e, "%s%s[%u]", *e->path ? "." : "", field, i);
-    bool ok = name_eq(e, "label", &a[i].label, &b[i].label);
+    bool ok = core_name_eq(e, "label", &a[i].label, &b[i].label);
     if (ok && a[i].has_type != b[i].has_type)
       ok = cm_eq_diff(e, "has_type", "%d vs %d", a[i].has_type, b[i].has_type);
     if (ok && a[i].has_type) ok = valtype_eq(e, "type", &a[i].type, &b[i].type);
@@ -342,13 +334,13 @@ static bool def_eq(cm_eq *e, const comp_def *a, const comp_def *b) {
     if (x->instantiate) EQ_U("module", x->module, y->module);
     EQ_U("nargs", x->nargs, y->nargs);
     for (uint32_t i = 0; i < x->nargs; i++) {
-      if (!name_eq(e, "args.name", &x->args[i].name, &y->args[i].name))
+      if (!core_name_eq(e, "args.name", &x->args[i].name, &y->args[i].name))
         return false;
       EQ_U("args.instance", x->args[i].instance, y->args[i].instance);
     }
     EQ_U("nexports", x->nexports, y->nexports);
     for (uint32_t i = 0; i < x->nexports; i++)
-      if (!name_eq(e, "exports.name", &x->exports[i].name,
+      if (!core_name_eq(e, "exports.name", &x->exports[i].name,
                    &y->exports[i].name) ||
           !sortidx_eq(e, "exports.item", &x->exports[i].item,
                       &y->exports[i].item))
@@ -363,7 +355,7 @@ static bool def_eq(cm_eq *e, const comp_def *a, const comp_def *b) {
     if (x->instantiate) EQ_U("component", x->component, y->component);
     EQ_U("nargs", x->nargs, y->nargs);
     for (uint32_t i = 0; i < x->nargs; i++)
-      if (!name_eq(e, "args.name", &x->args[i].name, &y->args[i].name) ||
+      if (!core_name_eq(e, "args.name", &x->args[i].name, &y->args[i].name) ||
           !sortidx_eq(e, "args.item", &x->args[i].item, &y->args[i].item))
         return false;
     EQ_U("nexports", x->nexports, y->nexports);

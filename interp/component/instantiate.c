@@ -583,16 +583,6 @@ static comp_outcome def_type(ictx *x, comp_inst *I, const comp_def *d) {
 
 /* ---- canonical definitions ----------------------------------------------- */
 
-static core_valtype core_of_flat(canon_flat f) {
-  switch (f) {
-  case CANON_FLAT_I32: return CORE_I32;
-  case CANON_FLAT_I64: return CORE_I64;
-  case CANON_FLAT_F32: return CORE_F32;
-  case CANON_FLAT_F64: return CORE_F64;
-  }
-  return CORE_I32;
-}
-
 static core_outcome lowered_fn(core_store *s, void *env, const uint64_t *args,
                                uint64_t *results) {
   lowered *lw = env;
@@ -722,9 +712,9 @@ static comp_outcome canon_lower_def(ictx *x, comp_inst *I,
   ft.params = canon_xcalloc(ft.nparams, sizeof *ft.params);
   ft.results = canon_xcalloc(ft.nresults, sizeof *ft.results);
   for (uint32_t i = 0; i < ft.nparams; i++)
-    ft.params[i] = core_of_flat(cft.params.v[i]);
+    ft.params[i] = comp_core_of_flat(cft.params.v[i]);
   for (uint32_t i = 0; i < ft.nresults; i++)
-    ft.results[i] = core_of_flat(cft.results.v[i]);
+    ft.results[i] = comp_core_of_flat(cft.results.v[i]);
   lw->nparams = ft.nparams;
   lw->nresults = ft.nresults;
   core_func_inst *cf = core_host_func_new(x->s->core, &ft, lowered_fn, lw);

@@ -658,8 +658,8 @@ static bool validate_scope(comp_valid_ctx *v, vscope *s, comp_component *c);
 static void scope_free(vscope *s) { (void)s; }
 
 /* The component type a scope's imports and exports make. */
-static vcomp *scope_comp_type(comp_valid_ctx *v, vscope *s,
-                              const vres_list *created) {
+vcomp *comp_valid_scope_comp_type(comp_valid_ctx *v, vscope *s,
+                                  const vres_list *created) {
   vcomp *ct = comp_valid_alloc(v, sizeof *ct);
   ct->imports = s->imports;
   ct->nimports = s->nimports;
@@ -675,7 +675,7 @@ static bool def_component(comp_valid_ctx *v, vscope *s, comp_def *d) {
   inner->parent = s;
   inner->kind = VS_COMPONENT;
   if (!validate_scope(v, inner, d->u.component)) return false;
-  vcomp *ct = scope_comp_type(v, inner, &inner->defined_res);
+  vcomp *ct = comp_valid_scope_comp_type(v, inner, &inner->defined_res);
   vspace_push(v, s, COMP_SORT_COMPONENT)->ent.comp = ct;
   scope_free(inner);
   return true;

@@ -28,23 +28,13 @@ static core_functype *new_ft(comp_valid_ctx *v, uint32_t np,
   return f;
 }
 
-static core_valtype flat_to_core(canon_flat f) {
-  switch (f) {
-  case CANON_FLAT_I32: return CORE_I32;
-  case CANON_FLAT_I64: return CORE_I64;
-  case CANON_FLAT_F32: return CORE_F32;
-  case CANON_FLAT_F64: return CORE_F64;
-  }
-  return CORE_I32;
-}
-
 static core_functype *ft_of_flat(comp_valid_ctx *v,
                                  const canon_CoreFuncType *c) {
   core_valtype p[64], r[64];
   uint32_t np = c->params.n < 64 ? c->params.n : 64;
   uint32_t nr = c->results.n < 64 ? c->results.n : 64;
-  for (uint32_t i = 0; i < np; i++) p[i] = flat_to_core(c->params.v[i]);
-  for (uint32_t i = 0; i < nr; i++) r[i] = flat_to_core(c->results.v[i]);
+  for (uint32_t i = 0; i < np; i++) p[i] = comp_core_of_flat(c->params.v[i]);
+  for (uint32_t i = 0; i < nr; i++) r[i] = comp_core_of_flat(c->results.v[i]);
   return new_ft(v, np, p, nr, r);
 }
 
@@ -137,7 +127,7 @@ static bool parse_opts(comp_valid_ctx *v, vscope *s, const comp_canonopt *opts,
   if (out->has[COMP_OPT_REALLOC]) {
     const core_functype *f =
         vspace_get(s, COMP_SORT_CORE_FUNC, out->idx[COMP_OPT_REALLOC])->core.func;
-    core_valtype a = flat_to_core(out->mem.addrtype);
+    core_valtype a = comp_core_of_flat(out->mem.addrtype);
     core_valtype want[4] = {a, a, a, a};
     if (!valtypes_eq(f->params, f->nparams, want, 4) ||
         !valtypes_eq(f->results, f->nresults, want, 1))
@@ -400,9 +390,9 @@ static bool builtin(comp_valid_ctx *v, vscope *s, const comp_def *d) {
     if (rt) canon_flatten_type(rt, &o.o, &fv);
     core_valtype ps[CANON_MAX_FLAT_PARAMS + 1];
     uint32_t np = 0;
-    if (fv.n > CANON_MAX_FLAT_PARAMS) ps[np++] = flat_to_core(o.mem.addrtype);
+    if (fv.n > CANON_MAX_FLAT_PARAMS) ps[np++] = comp_core_of_flat(o.mem.addrtype);
     else
-      for (uint32_t i = 0; i < fv.n; i++) ps[np++] = flat_to_core(fv.v[i]);
+      for (uint32_t i = 0; i < fv.n; i++) ps[np++] = comp_core_of_flat(fv.v[i]);
     canon_flat_vec_free(&fv);
     return push_core(v, s, np, ps, 0, NULL);
   }
@@ -457,7 +447,7 @@ static bool builtin(comp_valid_ctx *v, vscope *s, const comp_def *d) {
     if (pl && read && contains_list_or_string(pl) &&
         !need_realloc(v, &o, &d->pos))
       return false;
-    core_valtype a = flat_to_core(o.mem.addrtype);
+    core_valtype a = comp_core_of_flat(o.mem.addrtype);
     core_valtype ps[3] = {I32, a, a};
     core_valtype rs[1] = {stream ? a : I32};
     return push_core(v, s, stream ? 3 : 2, ps, 1, rs);
@@ -486,7 +476,7 @@ static bool builtin(comp_valid_ctx *v, vscope *s, const comp_def *d) {
   case COMP_CANON_ERROR_CONTEXT_DEBUG_MESSAGE: {
     if (!parse_opts(v, s, c->opts, c->nopts, &o, &d->pos)) return false;
     if (!need_memory(v, &o, &d->pos)) return false;
-    core_valtype a = flat_to_core(o.mem.addrtype);
+    core_valtype a = comp_core_of_flat(o.mem.addrtype);
     if (c->kind == COMP_CANON_ERROR_CONTEXT_NEW) {
       core_valtype ps[2] = {a, a};
       return push_core(v, s, 2, ps, 1, r1);

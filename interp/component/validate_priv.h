@@ -266,6 +266,10 @@ const canon_type *comp_valid_valtype(comp_valid_ctx *v, vscope *s,
                                      const comp_valtype *t,
                                      const comp_pos *pos);
 /* Validates a type definition and returns its type-space entry. */
+/* The component type a scope's imports and exports make, with `created`
+ * the resources it defines. */
+vcomp *comp_valid_scope_comp_type(comp_valid_ctx *v, vscope *s,
+                                  const vres_list *created);
 const vtype *comp_valid_deftype(comp_valid_ctx *v, vscope *s, comp_type *t);
 const canon_FuncType *comp_valid_functype(comp_valid_ctx *v, vscope *s,
                                           const comp_functype *f,

@@ -385,15 +385,8 @@ const vtype *comp_valid_deftype(comp_valid_ctx *v, vscope *s, comp_type *t) {
         t->kind == COMP_TYPE_COMPONENT ? VS_COMPONENT_TYPE : VS_INSTANCE_TYPE;
     if (!type_scope(v, in, t)) return NULL;
     if (t->kind == COMP_TYPE_COMPONENT) {
-      vcomp *c = comp_valid_alloc(v, sizeof *c);
-      c->imports = in->imports;
-      c->nimports = in->nimports;
-      c->exports = in->exports;
-      c->nexports = in->nexports;
-      c->imported = in->imported_res;
-      c->defined = in->defined_res;
       r->kind = VT_COMPONENT;
-      r->comp = c;
+      r->comp = comp_valid_scope_comp_type(v, in, &in->defined_res);
     } else {
       vinst *i = comp_valid_alloc(v, sizeof *i);
       i->exports = in->exports;

@@ -154,23 +154,27 @@ static void functype(rd *r, core_functype *ft) {
  * maximum (0x02, 0x06) is well-formed, as in the memory64 proposal's table
  * of encodings and the threads proposal's interpreter: the validator
  * refuses it ("shared memory must have maximum"). */
-static void limits(rd *r, core_limits *l) {
-  uint8_t flags = cm_rd_byte(&r->in);
-  if (r->in.bad) return;
+void core_limits_rd(cm_reader *in, core_limits *l, bool shared_bit) {
+  uint8_t flags = cm_rd_byte(in);
+  if (in->bad) return;
   if (flags & 0x80) {
-    fail(r, r->in.pos, "integer representation too long");
+    cm_rd_fail(in, in->pos, CM_MALFORMED, "integer representation too long");
     return;
   }
-  if (flags & ~(r->threads ? 0x07 : 0x05)) {
-    fail(r, r->in.pos - 1, "integer too large");
+  if (flags & ~(shared_bit ? 0x07 : 0x05)) {
+    cm_rd_fail(in, in->pos - 1, CM_MALFORMED, "integer too large");
     return;
   }
   l->has_max = flags & 1;
   l->shared = flags & 2;
   l->is64 = flags & 4;
   unsigned bits = l->is64 ? 64 : 32;
-  l->min = cm_rd_leb(&r->in, bits, false);
-  if (l->has_max) l->max = cm_rd_leb(&r->in, bits, false);
+  l->min = cm_rd_leb(in, bits, false);
+  if (l->has_max) l->max = cm_rd_leb(in, bits, false);
+}
+
+static void limits(rd *r, core_limits *l) {
+  core_limits_rd(&r->in, l, r->threads);
 }
 
 /* The threads proposal shares memories only; its interpreter reads a

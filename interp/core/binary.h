@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "../util/diag.h"
+#include "../util/reader.h"
 #include "module.h"
 
 struct core_features; /* validate.h */
@@ -22,5 +23,9 @@ core_module *core_decode(const uint8_t *bytes, size_t len, cm_error *err);
 core_module *core_decode_features(const uint8_t *bytes, size_t len,
                                   const struct core_features *features,
                                   cm_error *err);
+
+/* limits at `in`: the flags byte (bit 1, shared, only with `shared_bit`:
+ * the threads proposal), then min and max as u32 or, with bit 2, u64. */
+void core_limits_rd(cm_reader *in, core_limits *l, bool shared_bit);
 
 #endif

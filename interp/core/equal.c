@@ -29,11 +29,11 @@
     if (!ok_) return false;                                                 \
   } while (0)
 
-static bool name_eq(cm_eq *e, const char *field, const core_name *a,
-                    const core_name *b) {
+bool core_name_eq(cm_eq *e, const char *field, const core_name *a,
+                  const core_name *b) {
   if (a->len != b->len || (a->len && memcmp(a->s, b->s, a->len) != 0))
     return cm_eq_diff(e, field, "\"%.*s\" vs \"%.*s\"", (int)a->len,
-                a->s ? a->s : "", (int)b->len, b->s ? b->s : "");
+                      a->s ? a->s : "", (int)b->len, b->s ? b->s : "");
   return true;
 }
 
@@ -173,8 +173,8 @@ static bool expr_eq(cm_eq *e, const core_expr *a, const core_expr *b) {
 /* ---- module fields ---------------------------------------------------- */
 
 static bool import_eq(cm_eq *e, const core_import *a, const core_import *b) {
-  if (!name_eq(e, "module", &a->module, &b->module)) return false;
-  if (!name_eq(e, "name", &a->name, &b->name)) return false;
+  if (!core_name_eq(e, "module", &a->module, &b->module)) return false;
+  if (!core_name_eq(e, "name", &a->name, &b->name)) return false;
   EQ_U("kind", a->kind, b->kind);
   switch (a->kind) {
   case CORE_EXTERN_FUNC: EQ_U("type", a->desc.func, b->desc.func); break;
@@ -272,7 +272,7 @@ static bool module_eq(cm_eq *e, const core_module *a, const core_module *b) {
   for (uint32_t i = 0; i < a->nexports; i++) {
     const core_export *x = &a->exports[i], *y = &b->exports[i];
     size_t s = cm_eq_push(e, "exports[%u]", i);
-    bool ok = name_eq(e, "name", &x->name, &y->name);
+    bool ok = core_name_eq(e, "name", &x->name, &y->name);
     if (ok && x->kind != y->kind)
       ok = cm_eq_diff(e, "kind", "%u vs %u", x->kind, y->kind);
     if (ok && x->idx != y->idx) ok = cm_eq_diff(e, "idx", "%u vs %u", x->idx, y->idx);

@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "../util/eqpath.h"
 #include "module.h"
 
 /* True when a and b are the same module.  Otherwise, if why is not NULL,
@@ -23,5 +24,8 @@
  * "funcs[2].body.instrs[5].idx: 1 vs 0". */
 bool core_module_equal(const core_module *a, const core_module *b, char *why,
                        size_t n);
+/* Compares two names (of a module or a component) named `field`. */
+bool core_name_eq(cm_eq *e, const char *field, const core_name *a,
+                  const core_name *b);
 
 #endif
