@@ -17,10 +17,10 @@ the script exits 1 if any case does not do so.
 
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
-import time
+
+from measure import run_measured
 
 # ---- generators: each returns the text of a .wast script -----------------
 
@@ -397,47 +397,6 @@ def stream_copy_two(n, elem, elem_size, expect):
 SANITIZER_MARKERS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer",
                      "runtime error:", "SUMMARY: UndefinedBehaviorSanitizer")
 
-TIME = "/usr/bin/time"
-TIME_MARK = "@@stress-rss-kib "
-
-
-def run_measured(argv, timeout):
-    """Runs argv; returns (rc, out, err, wall s, cpu s, max RSS KiB).  The
-    peak RSS comes from /usr/bin/time when there is one: the rusage of a
-    child forked from Python also counts the Python image it started as."""
-    timed = os.access(TIME, os.X_OK)
-    if timed:
-        argv = [TIME, "-f", TIME_MARK + "%M", *argv]
-    t0 = time.monotonic()
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        p = subprocess.Popen(argv, stdout=out, stderr=err)
-        deadline = t0 + timeout
-        while True:
-            pid, status, ru = os.wait4(p.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.monotonic() > deadline:
-                p.kill()
-                pid, status, ru = os.wait4(p.pid, 0)
-                break
-            time.sleep(0.02)
-        wall = time.monotonic() - t0
-        rc = os.waitstatus_to_exitcode(status) if hasattr(
-            os, "waitstatus_to_exitcode") else status
-        out.seek(0)
-        err.seek(0)
-        o = out.read().decode(errors="replace")
-        e = err.read().decode(errors="replace")
-        rss = ru.ru_maxrss
-        if timed and TIME_MARK in e:
-            e, _, tail = e.rpartition(TIME_MARK)
-            rss = int(tail.split()[0])
-            lines = e.splitlines() # "Command exited with non-zero status"
-            if lines and lines[-1].startswith("Command "):
-                e = "\n".join(lines[:-1])
-        return (rc, o, e, wall, ru.ru_utime + ru.ru_stime, rss)
-
-
 def big_cases():
     """(name, script text, extra options, text the output must contain)"""
     return [
@@ -513,7 +472,7 @@ def run_all(cmref, args):
             path = os.path.join(d, "case%d.wast" % i)
             with open(path, "w") as f:
                 f.write(text)
-            rc, out, err, wall, cpu, rss = run_measured(
+            rc, out, err, wall, cpu, rss, _ = run_measured(
                 [args.cmref, "run", *opts, path], args.timeout)
             report = next((m for m in SANITIZER_MARKERS if m in err), None)
             ok = want in out + err and rc >= 0 and not report

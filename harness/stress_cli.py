@@ -24,7 +24,8 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
+
+from measure import run_measured
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -92,30 +93,6 @@ def item_text(kind, n):
                             for i in range(count(kind, n)))
 
 
-def run_measured(argv, timeout):
-    """(exit status or None if it did not finish, seconds, the child's own
-    peak RSS in MB (os.wait4), its output)."""
-    t0 = time.monotonic()
-    with tempfile.TemporaryFile() as out:
-        p = subprocess.Popen(argv, stdout=out, stderr=out)
-        deadline = t0 + timeout
-        while True:
-            pid, status, ru = os.wait4(p.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.monotonic() > deadline:
-                p.kill()
-                os.wait4(p.pid, 0)
-                p.returncode = -9
-                return None, time.monotonic() - t0, 0.0, "did not finish"
-            time.sleep(0.01)
-        p.returncode = os.waitstatus_to_exitcode(status)
-        secs = time.monotonic() - t0
-        out.seek(0)
-        text = out.read().decode("utf-8", "replace")
-    return p.returncode, secs, ru.ru_maxrss / 1024.0, text
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("-n", type=int, default=100000,
@@ -174,8 +151,10 @@ def main():
                                                 "message"))
         for name, path, want in cases:
             for bname, exe in builds:
-                rc, secs, mb, text = run_measured([exe, "validate", path],
-                                                  args.timeout)
+                m = run_measured([exe, "validate", path], args.timeout)
+                rc = m.rc if m.finished else None
+                secs, mb = m.wall, m.rss_kib / 1024.0
+                text = m.out + m.err if m.finished else "did not finish"
                 first = text.strip().splitlines()[0] if text.strip() else ""
                 first = first.replace(tmp + "/", "")
                 problems = []
