@@ -67,6 +67,15 @@ def exe(request):
     return require_binary(*request.param)
 
 
+@pytest.fixture(params=[(CMREF, "make", 1),
+                        (CMREF_ASAN, "make asan", ASAN_SLOWDOWN)],
+                ids=["build", "build-asan"])
+def build(request):
+    """(binary, how to build it, its timeout factor) for each build: for
+    the per-script tests, which say themselves which build is missing."""
+    return request.param
+
+
 def cm(exe, *args, timeout=120):
     """Runs cmref with args; a crash (signal, sanitizer report) fails the
     test whatever the exit status."""

@@ -13,8 +13,7 @@ see docs/cli.md); any other skip fails the case.
 import pytest
 
 import cmrun
-from conftest import (ASAN_SLOWDOWN, CMREF, CMREF_ASAN, HARNESS, ROOT,
-                      TIMEOUT, rel, require_binary)
+from conftest import HARNESS, ROOT, TIMEOUT, rel, require_binary
 
 FILES = (sorted((ROOT / "spec-tests").rglob("*.wast"))
          + sorted((HARNESS / "demo").glob("*.wat"))
@@ -66,13 +65,9 @@ def check(binary, how, path, timeout):
 
 
 @pytest.mark.parametrize("path", FILES, ids=IDS)
-def test_roundtrip(path):
-    check(CMREF, "make", path, TIMEOUT)
-
-
-@pytest.mark.parametrize("path", FILES, ids=IDS)
-def test_roundtrip_asan(path):
-    check(CMREF_ASAN, "make asan", path, TIMEOUT * ASAN_SLOWDOWN)
+def test_roundtrip(path, build):
+    binary, how, slowdown = build
+    check(binary, how, path, TIMEOUT * slowdown)
 
 
 # ---- the command's own contract, on small scripts -------------------------
@@ -88,12 +83,6 @@ SCRIPT = """\
 (module (func (v128.const i32x4 0 0 0 0) drop))
 (module (func (drop (i32.bogus))))
 """
-
-
-@pytest.fixture(params=[(CMREF, "make"), (CMREF_ASAN, "make asan")],
-                ids=["build", "build-asan"])
-def exe(request):
-    return require_binary(*request.param)
 
 
 def test_roundtrip_counts_and_exit_status(exe, tmp_path):

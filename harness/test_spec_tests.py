@@ -11,8 +11,7 @@ reason, a crash, a timeout or a sanitizer report fails.
 import pytest
 
 import cmrun
-from conftest import (ASAN_SLOWDOWN, CMREF, CMREF_ASAN, TIMEOUT, rel,
-                      require_binary, wast_files)
+from conftest import TIMEOUT, rel, require_binary, wast_files
 
 FILES = wast_files()
 IDS = [rel(f) for f in FILES]
@@ -56,10 +55,6 @@ def tail(r, n=3000):
 
 
 @pytest.mark.parametrize("path", FILES, ids=IDS)
-def test_wast(path):
-    check(CMREF, "make", path, TIMEOUT)
-
-
-@pytest.mark.parametrize("path", FILES, ids=IDS)
-def test_wast_asan(path):
-    check(CMREF_ASAN, "make asan", path, TIMEOUT * ASAN_SLOWDOWN)
+def test_wast(path, build):
+    binary, how, slowdown = build
+    check(binary, how, path, TIMEOUT * slowdown)
