@@ -136,6 +136,21 @@ class FileResult:
     def by_status(self, status):
         return [c for c in self.commands if c["status"] == status]
 
+    def failures(self, name):
+        """One line per failed command: "name:line: kind: message"."""
+        return ["%s:%s: %s: %s" % (name, c["line"], c["kind"],
+                                   c["message"] or "failed")
+                for c in self.by_status("fail")]
+
+    def report(self, problems, most=40):
+        """The counts, then the first `most` problems: a test's failure
+        message."""
+        more = len(problems) - most
+        return "%d passed, %d failed, %d skipped\n%s%s" % (
+            self.passed, self.failed, self.skipped,
+            "\n".join(problems[:most]),
+            "\n... and %d more" % more if more > 0 else "")
+
     def skip_reasons(self):
         """Distinct messages of the skipped commands."""
         seen = []

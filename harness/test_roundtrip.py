@@ -19,7 +19,6 @@ FILES = (sorted((ROOT / "spec-tests").rglob("*.wast"))
          + sorted((HARNESS / "demo").glob("*.wat"))
          + sorted((HARNESS / "demo").glob("*.wast")))
 IDS = [rel(f) for f in FILES]
-MAX_LISTED = 40
 
 # Skip reasons of assert_invalid modules (interp/wast/roundtrip.c).
 INVALID_SKIPS = ("rejected while parsing: invalid:",
@@ -45,19 +44,12 @@ def check(binary, how, path, timeout):
                     % (rel(path), e, r.rc, r.err[-3000:]), pytrace=False)
     assert len(files) == 1, "expected one file in the report"
     fr = files[0]
-    problems = ["%s:%s: %s: %s" % (rel(path), c["line"], c["kind"],
-                                   c["message"] or "failed")
-                for c in fr.by_status("fail")]
+    problems = fr.failures(rel(path))
     problems += ["%s:%s: skipped, but not for an unsupported feature or an "
                  "invalid module: %s" % (rel(path), c["line"], c["message"])
                  for c in fr.by_status("skip") if not honest(c["message"])]
     if problems:
-        more = len(problems) - MAX_LISTED
-        pytest.fail("%d passed, %d failed, %d skipped\n%s%s"
-                    % (fr.passed, fr.failed, fr.skipped,
-                       "\n".join(problems[:MAX_LISTED]),
-                       "\n... and %d more" % more if more > 0 else ""),
-                    pytrace=False)
+        pytest.fail(fr.report(problems), pytrace=False)
     assert r.rc == 0, ("exit status %s with no failure reported\n%s"
                        % (r.rc, r.err[-3000:]))
     assert totals["failed"] == 0

@@ -15,7 +15,6 @@ from conftest import TIMEOUT, rel, require_binary, wast_files
 
 FILES = wast_files()
 IDS = [rel(f) for f in FILES]
-MAX_LISTED = 40
 
 
 def check(binary, how, path, timeout):
@@ -23,9 +22,7 @@ def check(binary, how, path, timeout):
     r, fr, note = cmrun.run_wast(binary, str(path), timeout)
     if note:
         pytest.fail("%s: %s\n%s" % (rel(path), note, tail(r)), pytrace=False)
-    problems = ["%s:%s: %s: %s" % (rel(path), c["line"], c["kind"],
-                                   c["message"] or "failed")
-                for c in fr.by_status("fail")]
+    problems = fr.failures(rel(path))
     skips = fr.by_status("skip")
     for c in skips:
         if not cmrun.honest_skip(c["message"]):
@@ -34,12 +31,7 @@ def check(binary, how, path, timeout):
                             "UNSUPPORTED_FEATURES): %s"
                             % (rel(path), c["line"], c["kind"], c["message"]))
     if problems:
-        more = len(problems) - MAX_LISTED
-        pytest.fail("%d passed, %d failed, %d skipped\n%s%s"
-                    % (fr.passed, fr.failed, fr.skipped,
-                       "\n".join(problems[:MAX_LISTED]),
-                       "\n... and %d more" % more if more > 0 else ""),
-                    pytrace=False)
+        pytest.fail(fr.report(problems), pytrace=False)
     if not fr.commands and fr.passed == 0:
         pytest.fail("%s: cmref reported no commands at all" % rel(path),
                     pytrace=False)

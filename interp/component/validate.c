@@ -860,12 +860,7 @@ bool comp_valid_add_import(comp_valid_ctx *v, vscope *s,
   if (!comp_valid_externtype(v, s, et, &e)) return false;
   if (e.sort == COMP_SORT_TYPE) {
     if (et->sub_resource) {
-      vtype *t = comp_valid_alloc(v, sizeof *t);
-      t->kind = VT_RESOURCE;
-      vres *r = comp_valid_new_res(v, NULL);
-      t->res = comp_valid_new_ref(v, r);
-      vres_list_push(v, &s->imported_res, r);
-      e.type = t;
+      e.type = comp_valid_fresh_resource(v, &s->imported_res);
     } else {
       e.type = rename_type(v, e.type);
     }
@@ -937,12 +932,7 @@ static bool def_export(comp_valid_ctx *v, vscope *s, comp_def *d) {
                                "with item's type: expected resource, "
                                "found defined type");
       /* the ascription hides the resource's identity */
-      vtype *t = comp_valid_alloc(v, sizeof *t);
-      t->kind = VT_RESOURCE;
-      vres *r = comp_valid_new_res(v, NULL);
-      t->res = comp_valid_new_ref(v, r);
-      vres_list_push(v, &s->defined_res, r);
-      e.type = t;
+      e.type = comp_valid_fresh_resource(v, &s->defined_res);
     } else {
       vsubst m = {0};
       if (asc.sort == COMP_SORT_INSTANCE)

@@ -270,6 +270,8 @@ const canon_type *comp_valid_valtype(comp_valid_ctx *v, vscope *s,
  * the resources it defines. */
 vcomp *comp_valid_scope_comp_type(comp_valid_ctx *v, vscope *s,
                                   const vres_list *created);
+/* A new resource type (sub resource), pushed on `list`. */
+vtype *comp_valid_fresh_resource(comp_valid_ctx *v, vres_list *list);
 const vtype *comp_valid_deftype(comp_valid_ctx *v, vscope *s, comp_type *t);
 const canon_FuncType *comp_valid_functype(comp_valid_ctx *v, vscope *s,
                                           const comp_functype *f,

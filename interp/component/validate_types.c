@@ -35,6 +35,17 @@ bool comp_valid_type_is_resource(const vtype *t) {
   return t->kind == VT_RESOURCE;
 }
 
+/* A new resource type, pushed on `list`: an imported resource, or one an
+ * export ascription hides the identity of. */
+vtype *comp_valid_fresh_resource(comp_valid_ctx *v, vres_list *list) {
+  vtype *t = comp_valid_alloc(v, sizeof *t);
+  t->kind = VT_RESOURCE;
+  vres *r = comp_valid_new_res(v, NULL);
+  t->res = comp_valid_new_ref(v, r);
+  vres_list_push(v, list, r);
+  return t;
+}
+
 /* ---- value types ---------------------------------------------------------- */
 
 const canon_type *comp_valid_valtype(comp_valid_ctx *v, vscope *s,
@@ -285,12 +296,7 @@ static bool decl_export(comp_valid_ctx *v, vscope *s, const comp_decl *d) {
   vent e;
   if (!comp_valid_externtype(v, s, &d->ext, &e)) return false;
   if (e.sort == COMP_SORT_TYPE && d->ext.sub_resource) {
-    vtype *t = comp_valid_alloc(v, sizeof *t);
-    t->kind = VT_RESOURCE;
-    vres *r = comp_valid_new_res(v, NULL);
-    t->res = comp_valid_new_ref(v, r);
-    vres_list_push(v, &s->defined_res, r);
-    e.type = t;
+    e.type = comp_valid_fresh_resource(v, &s->defined_res);
   }
   return comp_valid_add_export(v, s, &d->name, e, &d->pos);
 }
