@@ -192,9 +192,7 @@ bool comp_text_inline_exports(comp_text_parser *p, const sx_node *f,
                               uint32_t idx) {
   for (size_t k = from; k < to && !comp_text_failed(p); k++) {
     const sx_node *e = f->items[k];
-    comp_def d = {0};
-    d.kind = COMP_DEF_EXPORT;
-    d.pos = comp_text_pos(e);
+    comp_def d = comp_text_def(COMP_DEF_EXPORT, e);
     size_t j = 1;
     if (!comp_text_externname(p, e, &j, &d.u.export_.name) ||
         !expect_end(p, e, j)) {
@@ -211,9 +209,7 @@ bool comp_text_inline_exports(comp_text_parser *p, const sx_node *f,
 static uint32_t inline_import(comp_text_parser *p, const sx_node *f, size_t imp,
                               comp_sort sort, const sx_node *id) {
   const sx_node *im = f->items[imp];
-  comp_def d = {0};
-  d.kind = COMP_DEF_IMPORT;
-  d.pos = comp_text_pos(f);
+  comp_def d = comp_text_def(COMP_DEF_IMPORT, f);
   size_t j = 1;
   if (!comp_text_externname(p, im, &j, &d.u.import.name) ||
       !expect_end(p, im, j) ||
@@ -370,6 +366,15 @@ fail:
 
 /* ---- definitions -------------------------------------------------------- */
 
+/* The end of a field that defines item `idx` of `sort` (UINT32_MAX: it
+ * failed): the field's inline exports, (export "n")* at ex. */
+static bool field_exports(comp_text_parser *p, const sx_node *f, size_t ex,
+                          comp_sort sort, uint32_t idx) {
+  if (idx == UINT32_MAX) return false;
+  return comp_text_inline_exports(p, f, ex, comp_text_skip_exports(f, ex),
+                                  sort, idx);
+}
+
 /* (core module $id? (export "n")* (import "n")? ...) */
 static bool core_module_field(comp_text_parser *p, const sx_node *f) {
   size_t i = 2;
@@ -393,15 +398,11 @@ static bool core_module_field(comp_text_parser *p, const sx_node *f) {
       if (!comp_text_failed(p)) sx_error(p->err, f, "malformed module");
       return false;
     }
-    comp_def d = {0};
-    d.kind = COMP_DEF_CORE_MODULE;
-    d.pos = comp_text_pos(f);
+    comp_def d = comp_text_def(COMP_DEF_CORE_MODULE, f);
     d.u.core_module = m;
     idx = comp_text_emit_def(p, &d, id);
   }
-  if (idx == UINT32_MAX) return false;
-  return comp_text_inline_exports(p, f, ex, comp_text_skip_exports(f, ex),
-                                  COMP_SORT_CORE_MODULE, idx);
+  return field_exports(p, f, ex, COMP_SORT_CORE_MODULE, idx);
 }
 
 /* (export "n" (core-sort idx name*))* of a core instance */
@@ -423,24 +424,49 @@ static bool core_exports(comp_text_parser *p, const sx_node *f, size_t i,
   return true;
 }
 
+static bool comp_exports(comp_text_parser *p, const sx_node *f, size_t i,
+                         comp_instance *in);
+
+/* The head of (instantiate idx (with ...)*), the last item of f, at i: the
+ * index of the module (core) or component instantiated. */
+static bool instantiate_head(comp_text_parser *p, const sx_node *f, size_t i,
+                             bool core, uint32_t *idx) {
+  const sx_node *it = f->items[i];
+  if (!expect_end(p, f, i + 1)) return false;
+  if (it->n < 2) {
+    sx_error(p->err, it, "unexpected end of instantiate");
+    return false;
+  }
+  return comp_text_idx(p, it->items[1],
+                       core ? COMP_SORT_CORE_MODULE : COMP_SORT_COMPONENT,
+                       core, idx);
+}
+
+/* An instance argument given inline, (instance (export ...)*) at x (a
+ * core instance or an instance): emitted as a definition of its own.
+ * Returns its index, or UINT32_MAX. */
+static uint32_t inline_instance(comp_text_parser *p, const sx_node *x,
+                                bool core) {
+  comp_def sub = {0};
+  sub.kind = core ? COMP_DEF_CORE_INSTANCE : COMP_DEF_INSTANCE;
+  sub.pos = comp_text_pos(x);
+  if (core ? !core_exports(p, x, 1, &sub.u.core_instance)
+           : !comp_exports(p, x, 1, &sub.u.instance)) {
+    comp_def_clear(&sub);
+    return UINT32_MAX;
+  }
+  return comp_text_emit_def(p, &sub, NULL);
+}
+
 static bool core_instance_field(comp_text_parser *p, const sx_node *f) {
   size_t i = 2;
   const sx_node *id = opt_id(f, &i);
-  comp_def d = {0};
-  d.kind = COMP_DEF_CORE_INSTANCE;
-  d.pos = comp_text_pos(f);
+  comp_def d = comp_text_def(COMP_DEF_CORE_INSTANCE, f);
   comp_core_instance *ci = &d.u.core_instance;
   if (i < f->n && sx_is_form(f->items[i], "instantiate")) {
-    const sx_node *in = f->items[i++];
-    if (!expect_end(p, f, i)) goto fail;
+    const sx_node *in = f->items[i];
     ci->instantiate = true;
-    if (in->n < 2) {
-      sx_error(p->err, in, "unexpected end of instantiate");
-      goto fail;
-    }
-    if (!comp_text_idx(p, in->items[1], COMP_SORT_CORE_MODULE, true,
-                       &ci->module))
-      goto fail;
+    if (!instantiate_head(p, f, i, true, &ci->module)) goto fail;
     uint32_t cap = 0;
     for (size_t k = 2; k < in->n; k++) {
       const sx_node *w = in->items[k];
@@ -461,14 +487,7 @@ static bool core_instance_field(comp_text_parser *p, const sx_node *f) {
         if (!comp_text_sortidx(p, x, true, &si)) goto fail;
         a->instance = si.idx;
       } else {
-        comp_def sub = {0};
-        sub.kind = COMP_DEF_CORE_INSTANCE;
-        sub.pos = comp_text_pos(x);
-        if (!core_exports(p, x, 1, &sub.u.core_instance)) {
-          comp_def_clear(&sub);
-          goto fail;
-        }
-        uint32_t ix = comp_text_emit_def(p, &sub, NULL);
+        uint32_t ix = inline_instance(p, x, true);
         if (ix == UINT32_MAX) goto fail;
         ci->args[ci->nargs - 1].instance = ix;
       }
@@ -541,15 +560,11 @@ static bool component_field(comp_text_parser *p, const sx_node *f) {
   } else {
     comp_component *c = comp_text_component(p, f, i, id);
     if (!c) return false;
-    comp_def d = {0};
-    d.kind = COMP_DEF_COMPONENT;
-    d.pos = comp_text_pos(f);
+    comp_def d = comp_text_def(COMP_DEF_COMPONENT, f);
     d.u.component = c;
     idx = comp_text_emit_def(p, &d, id);
   }
-  if (idx == UINT32_MAX) return false;
-  return comp_text_inline_exports(p, f, ex, comp_text_skip_exports(f, ex),
-                                  COMP_SORT_COMPONENT, idx);
+  return field_exports(p, f, ex, COMP_SORT_COMPONENT, idx);
 }
 
 /* (export "n" attrs* externidx)* of an instance */
@@ -586,21 +601,13 @@ static bool instance_field(comp_text_parser *p, const sx_node *f) {
   } else if (i + 1 == f->n && sx_is_form(f->items[i], "alias")) {
     idx = inverted_alias(p, f->items[i], COMP_SORT_INSTANCE, id);
   } else {
-    comp_def d = {0};
-    d.kind = COMP_DEF_INSTANCE;
-    d.pos = comp_text_pos(f);
+    comp_def d = comp_text_def(COMP_DEF_INSTANCE, f);
     comp_instance *in = &d.u.instance;
     bool ok = true;
     if (i < f->n && sx_is_form(f->items[i], "instantiate")) {
       const sx_node *it = f->items[i];
       in->instantiate = true;
-      ok = expect_end(p, f, i + 1);
-      if (ok && it->n < 2) {
-        sx_error(p->err, it, "unexpected end of instantiate");
-        ok = false;
-      }
-      ok = ok && comp_text_idx(p, it->items[1], COMP_SORT_COMPONENT, false,
-                               &in->component);
+      ok = instantiate_head(p, f, i, false, &in->component);
       uint32_t cap = 0;
       for (size_t k = 2; ok && k < it->n; k++) {
         const sx_node *w = it->items[k];
@@ -621,17 +628,9 @@ static bool instance_field(comp_text_parser *p, const sx_node *f) {
         comp_sortidx si;
         if (sx_is_form(x, "instance") &&
             !(x->n >= 2 && comp_text_is_idx(x->items[1]))) {
-          comp_def sub = {0};
-          sub.kind = COMP_DEF_INSTANCE;
-          sub.pos = comp_text_pos(x);
-          if (!comp_exports(p, x, 1, &sub.u.instance)) {
-            comp_def_clear(&sub);
-            ok = false;
-            break;
-          }
           si.sort = COMP_SORT_INSTANCE;
           si.pos = comp_text_pos(x);
-          si.idx = comp_text_emit_def(p, &sub, NULL);
+          si.idx = inline_instance(p, x, false);
           if (si.idx == UINT32_MAX) {
             ok = false;
             break;
@@ -651,9 +650,7 @@ static bool instance_field(comp_text_parser *p, const sx_node *f) {
     }
     idx = comp_text_emit_def(p, &d, id);
   }
-  if (idx == UINT32_MAX) return false;
-  return comp_text_inline_exports(p, f, ex, comp_text_skip_exports(f, ex),
-                                  COMP_SORT_INSTANCE, idx);
+  return field_exports(p, f, ex, COMP_SORT_INSTANCE, idx);
 }
 
 /* (func $id? (export "n")* (import ...)|(alias ...)|type (canon lift ...)) */
@@ -682,16 +679,12 @@ static bool func_field(comp_text_parser *p, const sx_node *f) {
     sx_error(p->err, f, "unexpected end of func");
     return false;
   }
-  if (idx == UINT32_MAX) return false;
-  return comp_text_inline_exports(p, f, ex, comp_text_skip_exports(f, ex),
-                                  COMP_SORT_FUNC, idx);
+  return field_exports(p, f, ex, COMP_SORT_FUNC, idx);
 }
 
 /* (start f (value v)* (result (value $id?))*) */
 static bool start_field(comp_text_parser *p, const sx_node *f) {
-  comp_def d = {0};
-  d.kind = COMP_DEF_START;
-  d.pos = comp_text_pos(f);
+  comp_def d = comp_text_def(COMP_DEF_START, f);
   comp_start *st = &d.u.start;
   size_t i = 1;
   const sx_node *ids[64];
@@ -740,9 +733,7 @@ fail:
 static bool export_field(comp_text_parser *p, const sx_node *f) {
   size_t i = 1;
   const sx_node *id = opt_id(f, &i);
-  comp_def d = {0};
-  d.kind = COMP_DEF_EXPORT;
-  d.pos = comp_text_pos(f);
+  comp_def d = comp_text_def(COMP_DEF_EXPORT, f);
   comp_export *x = &d.u.export_;
   if (!comp_text_externname(p, f, &i, &x->name)) goto fail;
   if (i >= f->n) {
@@ -767,9 +758,7 @@ fail:
 static bool value_field(comp_text_parser *p, const sx_node *f) {
   size_t i = 1;
   const sx_node *id = opt_id(f, &i);
-  comp_def d = {0};
-  d.kind = COMP_DEF_VALUE;
-  d.pos = comp_text_pos(f);
+  comp_def d = comp_text_def(COMP_DEF_VALUE, f);
   if (i + 2 != f->n) {
     if (i + 2 < f->n) return unexpected(p, f->items[i + 2]);
     sx_error(p->err, f, "unexpected end of value");

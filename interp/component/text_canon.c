@@ -105,9 +105,7 @@ static bool core_func_form(comp_text_parser *p, const sx_node *n,
 bool comp_text_canon_field(comp_text_parser *p, const sx_node *f, bool inverted,
                            const sx_node *inv_id, bool has_type,
                            uint32_t lift_type, uint32_t *idx_out) {
-  comp_def d = {0};
-  d.kind = COMP_DEF_CANON;
-  d.pos = comp_text_pos(f);
+  comp_def d = comp_text_def(COMP_DEF_CANON, f);
   comp_canon *c = &d.u.canon;
   const sx_node *id = inverted ? inv_id : NULL;
   size_t i = 1, end = f->n;

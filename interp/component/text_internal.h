@@ -61,6 +61,13 @@ static inline bool comp_text_failed(const comp_text_parser *p) {
 /* ---- text_scope.c ----------------------------------------------------- */
 
 comp_pos comp_text_pos(const sx_node *n);
+/* A definition of `kind` made by the form at `at`, empty otherwise. */
+static inline comp_def comp_text_def(comp_defkind kind, const sx_node *at) {
+  comp_def d = {0};
+  d.kind = kind;
+  d.pos = comp_text_pos(at);
+  return d;
+}
 /* Copies a string atom into a name (checks UTF-8). */
 bool comp_text_name(comp_text_parser *p, const sx_node *n, core_name *out);
 char *comp_text_id_copy(const sx_node *id); /* NULL if id is NULL */

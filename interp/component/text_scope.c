@@ -297,9 +297,7 @@ uint32_t comp_text_emit_core_decl(comp_text_parser *p, comp_core_decl *d,
 uint32_t comp_text_emit_type(comp_text_parser *p, comp_type *t,
                              const sx_node *id, const sx_node *at) {
   if (p->cur->kind == CP_COMPONENT) {
-    comp_def d = {0};
-    d.kind = COMP_DEF_TYPE;
-    d.pos = comp_text_pos(at);
+    comp_def d = comp_text_def(COMP_DEF_TYPE, at);
     d.u.type = t;
     return comp_text_emit_def(p, &d, id);
   }
@@ -319,9 +317,7 @@ uint32_t comp_text_emit_core_type(comp_text_parser *p, comp_core_type *t,
                                   const sx_node *id, const sx_node *at) {
   switch (p->cur->kind) {
   case CP_COMPONENT: {
-    comp_def d = {0};
-    d.kind = COMP_DEF_CORE_TYPE;
-    d.pos = comp_text_pos(at);
+    comp_def d = comp_text_def(COMP_DEF_CORE_TYPE, at);
     d.u.core_type = t;
     return comp_text_emit_def(p, &d, id);
   }
@@ -349,9 +345,7 @@ uint32_t comp_text_emit_alias(comp_text_parser *p, comp_alias *a,
                               const sx_node *id, const sx_node *at) {
   switch (p->cur->kind) {
   case CP_COMPONENT: {
-    comp_def d = {0};
-    d.kind = COMP_DEF_ALIAS;
-    d.pos = comp_text_pos(at);
+    comp_def d = comp_text_def(COMP_DEF_ALIAS, at);
     d.u.alias = *a;
     memset(a, 0, sizeof *a);
     return comp_text_emit_def(p, &d, id);

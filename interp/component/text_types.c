@@ -498,9 +498,7 @@ bool comp_text_import_decl(comp_text_parser *p, const sx_node *f,
   }
   if (!comp_text_externtype(p, f->items[i], &et, &id)) goto fail;
   if (p->cur->kind == CP_COMPONENT) {
-    comp_def d = {0};
-    d.kind = COMP_DEF_IMPORT;
-    d.pos = comp_text_pos(f);
+    comp_def d = comp_text_def(COMP_DEF_IMPORT, f);
     d.u.import.name = name;
     d.u.import.type = et;
     return comp_text_emit_def(p, &d, id) != UINT32_MAX;
