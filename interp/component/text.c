@@ -520,27 +520,20 @@ static bool core_func_field(comp_text_parser *p, const sx_node *f) {
 
 comp_component *comp_text_component(comp_text_parser *p, const sx_node *form,
                                     size_t start, const sx_node *id) {
-  if (++p->depth > CP_MAX_DEPTH) {
-    sx_error(p->err, form, "nesting too deep");
-    p->depth--;
-    return NULL;
-  }
   comp_component *c = comp_component_new();
   if (!c) {
     comp_text_oom(p, form);
-    p->depth--;
     return NULL;
   }
   c->pos = comp_text_pos(form);
   c->id = comp_text_id_copy(id);
   comp_text_scope s;
-  comp_text_scope_init(&s, CP_COMPONENT, id);
-  s.comp = c;
-  comp_text_push(p, &s);
-  bool ok = comp_text_component_fields(p, form, start);
-  comp_text_pop(p);
-  comp_text_scope_fini(&s);
-  p->depth--;
+  bool ok = comp_text_nest(p, form, &s, CP_COMPONENT, id);
+  if (ok) {
+    s.comp = c;
+    ok = comp_text_component_fields(p, form, start);
+    comp_text_unnest(p, &s);
+  }
   if (!ok) {
     comp_component_free(c);
     return NULL;

@@ -78,6 +78,13 @@ void comp_text_scope_init(comp_text_scope *s, comp_text_scopekind kind,
 void comp_text_scope_fini(comp_text_scope *s);
 void comp_text_push(comp_text_parser *p, comp_text_scope *s);
 void comp_text_pop(comp_text_parser *p);
+/* Enters the nested scope s of `kind` for the form at `at` (a component, a
+ * component, instance or module type): past CP_MAX_DEPTH, "nesting too
+ * deep" and false.  comp_text_unnest leaves it. */
+bool comp_text_nest(comp_text_parser *p, const sx_node *at,
+                    comp_text_scope *s, comp_text_scopekind kind,
+                    const sx_node *id);
+void comp_text_unnest(comp_text_parser *p, comp_text_scope *s);
 
 /* Binds id (may be NULL) to the next index of sort in the current scope and
  * bumps the counter; returns the index, or UINT32_MAX on error

@@ -105,6 +105,25 @@ void comp_text_push(comp_text_parser *p, comp_text_scope *s) {
 
 void comp_text_pop(comp_text_parser *p) { p->cur = p->cur->parent; }
 
+bool comp_text_nest(comp_text_parser *p, const sx_node *at,
+                    comp_text_scope *s, comp_text_scopekind kind,
+                    const sx_node *id) {
+  if (++p->depth > CP_MAX_DEPTH) {
+    sx_error(p->err, at, "nesting too deep");
+    p->depth--;
+    return false;
+  }
+  comp_text_scope_init(s, kind, id);
+  comp_text_push(p, s);
+  return true;
+}
+
+void comp_text_unnest(comp_text_parser *p, comp_text_scope *s) {
+  comp_text_pop(p);
+  comp_text_scope_fini(s);
+  p->depth--;
+}
+
 /* Keys of a scope's name table: a definition's $id, or an implicit outer
  * alias made for a $id of an enclosing scope. */
 static uint32_t sym_tag(comp_sort sort, bool implicit) {

@@ -321,24 +321,19 @@ fail:
 comp_type *comp_text_decltype(comp_text_parser *p, comp_typekind kind,
                               const sx_node *l, size_t start,
                               const sx_node *scope_id) {
-  if (!enter(p, l)) {
-    p->depth--;
-    return NULL;
-  }
   comp_type *t = comp_type_new(kind);
   if (!t) {
-    p->depth--;
     comp_text_oom(p, l);
     return NULL;
   }
   t->pos = comp_text_pos(l);
   comp_text_scope s;
-  comp_text_scope_init(
-      &s, kind == COMP_TYPE_COMPONENT ? CP_COMPONENT_TYPE : CP_INSTANCE_TYPE,
+  bool nested = comp_text_nest(
+      p, l, &s,
+      kind == COMP_TYPE_COMPONENT ? CP_COMPONENT_TYPE : CP_INSTANCE_TYPE,
       scope_id);
-  s.type = t;
-  comp_text_push(p, &s);
-  bool ok = true;
+  bool ok = nested;
+  if (nested) s.type = t;
   for (size_t i = start; ok && i < l->n; i++) {
     const sx_node *d = l->items[i];
     if (sx_is_form(d, "core") && d->n >= 2 && sx_is_keyword(d->items[1], "type"))
@@ -353,9 +348,7 @@ comp_type *comp_text_decltype(comp_text_parser *p, comp_typekind kind,
     if (!ok && !comp_text_failed(p))
       sx_error(p->err, d, "malformed declarator");
   }
-  comp_text_pop(p);
-  comp_text_scope_fini(&s);
-  p->depth--;
+  if (nested) comp_text_unnest(p, &s);
   if (!ok) {
     comp_type_free(t);
     return NULL;
@@ -807,26 +800,20 @@ static bool module_decl(comp_text_parser *p, const sx_node *d) {
 
 comp_core_type *comp_text_moduletype(comp_text_parser *p, const sx_node *l,
                                      size_t start, const sx_node *scope_id) {
-  if (!enter(p, l)) {
-    p->depth--;
-    return NULL;
-  }
   comp_core_type *t = comp_core_type_new(COMP_CORE_TYPE_MODULE);
   if (!t) {
-    p->depth--;
     comp_text_oom(p, l);
     return NULL;
   }
   t->pos = comp_text_pos(l);
   comp_text_scope s;
-  comp_text_scope_init(&s, CP_MODULE_TYPE, scope_id);
-  s.mtype = t;
-  comp_text_push(p, &s);
-  bool ok = true;
-  for (size_t i = start; ok && i < l->n; i++) ok = module_decl(p, l->items[i]);
-  comp_text_pop(p);
-  comp_text_scope_fini(&s);
-  p->depth--;
+  bool ok = comp_text_nest(p, l, &s, CP_MODULE_TYPE, scope_id);
+  if (ok) {
+    s.mtype = t;
+    for (size_t i = start; ok && i < l->n; i++)
+      ok = module_decl(p, l->items[i]);
+    comp_text_unnest(p, &s);
+  }
   if (!ok) {
     comp_core_type_free(t);
     return NULL;
