@@ -141,15 +141,10 @@ bool canon_Table_resource_new(canon_Table *t, const canon_ResourceType *rt,
 bool canon_Table_resource_drop(canon_Table *t, const canon_ResourceType *rt,
                                 uint32_t i, bool *call_dtor, uint32_t *rep,
                                 canon_trap *trap) {
-  canon_table_entry e = {0};
-  if (!canon_Table_get(t, i, &e, trap)) return false;
-  CANON_TRAP_IF(t->store, trap, e.kind != CANON_ENTRY_RESOURCE_HANDLE,
-                CANON_R_RESOURCE_NOT_RESOURCE, i);
-  canon_ResourceHandle *h = e.obj;
-  /* (in the reference tests' words: every resource type of a component
-   * is guest-defined) */
-  CANON_TRAP_IF(t->store, trap, h->rt != rt, CANON_R_RESOURCE_WRONG_TYPE, i);
+  canon_ResourceHandle *h = NULL;
+  if (!canon_get_resource_handle(t, i, rt, &h, trap)) return false;
   CANON_TRAP_IF(t->store, trap, h->num_lends != 0, CANON_R_RESOURCE_DROP_LENT);
+  canon_table_entry e = {0};
   canon_Table_remove(t, i, &e, trap);
   *call_dtor = h->own;
   *rep = h->rep;

@@ -92,6 +92,13 @@ def run_suite(adapter, target, traces=None, cmref=None, log=print):
     return results
 
 
+def _trace_excerpt(text):
+    """The first lines of a trace difference, as a fenced block of a list
+    item."""
+    return (["", "  ```"] + ["  " + ln[:300] for ln in text.splitlines()[:6]]
+            + ["  ```"])
+
+
 def _cell(text, n=200):
     return wast.short(str(text or ""), n).replace("|", "\\|")
 
@@ -224,11 +231,7 @@ def section(adapter, target, results):
                                     "first difference from cmref's run "
                                     "(`cmref run --check-trace`):"))
             if not v[0]:
-                L.append("")
-                L.append("  ```")
-                for ln in v[1].splitlines()[:6]:
-                    L.append("  " + ln[:300])
-                L.append("  ```")
+                L += _trace_excerpt(v[1])
         L.append("")
     if not any_div:
         L.append("None.")
@@ -244,11 +247,7 @@ def section(adapter, target, results):
               "cannot see):", ""]
         for path, v in quiet:
             L.append("- %s:" % label(path))
-            L.append("")
-            L.append("  ```")
-            for ln in v[1].splitlines()[:6]:
-                L.append("  " + ln[:300])
-            L.append("  ```")
+            L += _trace_excerpt(v[1])
         L.append("")
     L.append(END)
     return head, "\n".join(L)

@@ -81,6 +81,19 @@ static bool same_name(const sx_node *a, const sx_node *b) {
   return a->strlen == b->strlen && memcmp(a->str, b->str, a->strlen) == 0;
 }
 
+/* A label or local given by number at n (else "unexpected" at `at`). */
+static bool numeric_index(core_text_parser *p, const sx_node *n,
+                          const sx_node *at, uint32_t *out) {
+  if (n && n->kind == SX_NUMBER && core_text_is_index(n)) {
+    uint64_t v;
+    if (!sx_uint(n, 32, &v))
+      return core_text_fail(p, n, "i32 constant out of range");
+    *out = (uint32_t)v;
+    return true;
+  }
+  return core_text_unexpected(p, n, at);
+}
+
 static bool label_index(core_text_parser *p, const sx_node *n,
                         const sx_node *at, uint32_t *out) {
   if (n && n->kind == SX_ID) {
@@ -91,14 +104,7 @@ static bool label_index(core_text_parser *p, const sx_node *n,
       }
     return core_text_fail(p, n, "unknown label %.*s", (int)n->len, n->text);
   }
-  if (n && n->kind == SX_NUMBER && core_text_is_index(n)) {
-    uint64_t v;
-    if (!sx_uint(n, 32, &v))
-      return core_text_fail(p, n, "i32 constant out of range");
-    *out = (uint32_t)v;
-    return true;
-  }
-  return core_text_unexpected(p, n, at);
+  return numeric_index(p, n, at, out);
 }
 
 /* `end $l` / `else $l`: the label must repeat the block's own. */
@@ -118,14 +124,7 @@ static bool local_index(core_text_parser *p, const sx_node *n,
                         const sx_node *at, uint32_t *out) {
   if (n && n->kind == SX_ID)
     return core_text_lookup(p, &p->locals, n, "local", out);
-  if (n && n->kind == SX_NUMBER && core_text_is_index(n)) {
-    uint64_t v;
-    if (!sx_uint(n, 32, &v))
-      return core_text_fail(p, n, "i32 constant out of range");
-    *out = (uint32_t)v;
-    return true;
-  }
-  return core_text_unexpected(p, n, at);
+  return numeric_index(p, n, at, out);
 }
 
 /* An optional index of `space`, 0 if absent. */
