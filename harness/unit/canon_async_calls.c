@@ -127,10 +127,7 @@ SG_CORE(a2a_consumer) {
 TEST(async_to_async) {
   a2a *t = calloc(1, sizeof *t);
   t->u = u;
-  canon_Store_init(&t->s);
-  canon_ComponentInstance_init(&t->root, &t->s, NULL);
-  canon_ComponentInstance_init(&t->producer, &t->s, &t->root);
-  canon_ComponentInstance_init(&t->consumer, &t->s, &t->root);
+  sg_store_init(&t->s, &t->root, &t->producer, &t->consumer, NULL);
   sg_mem_init(&t->pmem, t->pmem_b, sizeof t->pmem_b);
   sg_mem_init(&t->cmem, t->cmem_b, sizeof t->cmem_b);
   t->popts = sg_opts(&t->pmem, false, true);
@@ -156,10 +153,7 @@ TEST(async_to_async) {
   CHECK_INT(t->s.nwaiting, 0);
   canon_value_free(arg);
   canon_value_free(got);
-  canon_Store_free(&t->s);
-  sg_instance_free(&t->root);
-  sg_instance_free(&t->producer);
-  sg_instance_free(&t->consumer);
+  sg_store_free(&t->s, &t->root, &t->producer, &t->consumer, NULL);
   free(t);
 }
 
@@ -253,9 +247,7 @@ SG_CORE(acb_callback) {
 TEST(async_callback) {
   acb *t = calloc(1, sizeof *t);
   t->u = u;
-  canon_Store_init(&t->s);
-  canon_ComponentInstance_init(&t->root, &t->s, NULL);
-  canon_ComponentInstance_init(&t->producer, &t->s, &t->root);
+  sg_store_init(&t->s, &t->root, &t->producer, NULL);
   canon_ComponentInstance_init(&t->consumer, &t->s, NULL);
   t->popts = sg_opts(NULL, false, true);
   t->opts = sg_opts(NULL, false, true);
@@ -273,10 +265,7 @@ TEST(async_callback) {
   CHECK(got && got->kind == CANON_U32 && got->u.u == 83);
   CHECK_INT(t->s.nwaiting, 0);
   canon_value_free(got);
-  canon_Store_free(&t->s);
-  sg_instance_free(&t->root);
-  sg_instance_free(&t->producer);
-  sg_instance_free(&t->consumer);
+  sg_store_free(&t->s, &t->root, &t->producer, &t->consumer, NULL);
   free(t);
 }
 
@@ -372,10 +361,7 @@ static void a2s_run(unit_ctx *u, bool backpressure) {
   a2s *t = calloc(1, sizeof *t);
   t->u = u;
   t->use_backpressure = t->use_wait = backpressure;
-  canon_Store_init(&t->s);
-  canon_ComponentInstance_init(&t->root, &t->s, NULL);
-  canon_ComponentInstance_init(&t->producer, &t->s, &t->root);
-  canon_ComponentInstance_init(&t->consumer, &t->s, &t->root);
+  sg_store_init(&t->s, &t->root, &t->producer, &t->consumer, NULL);
   sg_mem_init(&t->cmem, t->cmem_b, sizeof t->cmem_b);
   /* async_to_sync: CanonicalOptions() (sync); backpressure: async */
   t->popts = sg_opts(NULL, false, backpressure);
@@ -394,10 +380,7 @@ static void a2s_run(unit_ctx *u, bool backpressure) {
         got->u.u == (backpressure ? 84u : 83u));
   CHECK_INT(t->s.nwaiting, 0);
   canon_value_free(got);
-  canon_Store_free(&t->s);
-  sg_instance_free(&t->root);
-  sg_instance_free(&t->producer);
-  sg_instance_free(&t->consumer);
+  sg_store_free(&t->s, &t->root, &t->producer, &t->consumer, NULL);
   free(t);
 }
 
@@ -454,10 +437,7 @@ SG_CORE(suw_consumer) {
 TEST(sync_using_wait) {
   a2s *t = calloc(1, sizeof *t);
   t->u = u;
-  canon_Store_init(&t->s);
-  canon_ComponentInstance_init(&t->root, &t->s, NULL);
-  canon_ComponentInstance_init(&t->producer, &t->s, &t->root);
-  canon_ComponentInstance_init(&t->consumer, &t->s, &t->root);
+  sg_store_init(&t->s, &t->root, &t->producer, &t->consumer, NULL);
   sg_mem_init(&t->cmem, t->cmem_b, sizeof t->cmem_b);
   t->popts = sg_opts(NULL, false, true);
   t->copts = sg_opts(&t->cmem, false, true);
@@ -472,10 +452,7 @@ TEST(sync_using_wait) {
                  suw_consumer, NULL, t);
   CHECK(sg_run(&t->s, &t->c, NULL, 0, NULL));
   CHECK_INT(t->s.nwaiting, 0);
-  canon_Store_free(&t->s);
-  sg_instance_free(&t->root);
-  sg_instance_free(&t->producer);
-  sg_instance_free(&t->consumer);
+  sg_store_free(&t->s, &t->root, &t->producer, &t->consumer, NULL);
   free(t);
 }
 
@@ -545,10 +522,7 @@ TEST(sync_ignores_backpressure) {
   sib *t = calloc(1, sizeof *t);
   t->u = u;
   t->arena = canon_type_arena_new();
-  canon_Store_init(&t->s);
-  canon_ComponentInstance_init(&t->root, &t->s, NULL);
-  canon_ComponentInstance_init(&t->callee, &t->s, &t->root);
-  canon_ComponentInstance_init(&t->caller, &t->s, &t->root);
+  sg_store_init(&t->s, &t->root, &t->callee, &t->caller, NULL);
   sg_mem_init(&t->mem, t->mem_b, sizeof t->mem_b);
   t->sync_opts = sg_opts(NULL, false, false);
   t->async_opts = sg_opts(NULL, false, true);
@@ -567,10 +541,7 @@ TEST(sync_ignores_backpressure) {
                          &t->caller, sib_caller, NULL, t);
   CHECK(sg_run(&t->s, &t->caller_fi, NULL, 0, NULL));
   CHECK_INT(t->s.nwaiting, 0);
-  canon_Store_free(&t->s);
-  sg_instance_free(&t->root);
-  sg_instance_free(&t->callee);
-  sg_instance_free(&t->caller);
+  sg_store_free(&t->s, &t->root, &t->callee, &t->caller, NULL);
   canon_type_arena_free(t->arena);
   free(t);
 }
@@ -734,10 +705,7 @@ TEST(callback_interleaving) {
   cbi *t = calloc(1, sizeof *t);
   t->u = u;
   t->arena = canon_type_arena_new();
-  canon_Store_init(&t->s);
-  canon_ComponentInstance_init(&t->root, &t->s, NULL);
-  canon_ComponentInstance_init(&t->producer, &t->s, &t->root);
-  canon_ComponentInstance_init(&t->consumer, &t->s, &t->root);
+  sg_store_init(&t->s, &t->root, &t->producer, &t->consumer, NULL);
   sg_mem_init(&t->mem, t->mem_b, sizeof t->mem_b);
   t->sync_opts = sg_opts(NULL, false, false);
   t->async_opts = sg_opts(NULL, false, true);
@@ -762,10 +730,7 @@ TEST(callback_interleaving) {
                            &t->consumer, cbi_consumer, NULL, t);
   CHECK(sg_run(&t->s, &t->consumer_fi, NULL, 0, NULL));
   CHECK_INT(t->s.nwaiting, 0);
-  canon_Store_free(&t->s);
-  sg_instance_free(&t->root);
-  sg_instance_free(&t->producer);
-  sg_instance_free(&t->consumer);
+  sg_store_free(&t->s, &t->root, &t->producer, &t->consumer, NULL);
   canon_type_arena_free(t->arena);
   free(t);
 }
@@ -853,10 +818,7 @@ SG_CORE(tcc_consumer) {
 TEST(thread_cancel_callback) {
   tcc *t = calloc(1, sizeof *t);
   t->u = u;
-  canon_Store_init(&t->s);
-  canon_ComponentInstance_init(&t->root, &t->s, NULL);
-  canon_ComponentInstance_init(&t->producer, &t->s, &t->root);
-  canon_ComponentInstance_init(&t->consumer, &t->s, &t->root);
+  sg_store_init(&t->s, &t->root, &t->producer, &t->consumer, NULL);
   sg_mem_init(&t->mem, t->mem_b, sizeof t->mem_b);
   t->opts1 = sg_opts(NULL, false, true);
   t->opts1.callback = SG_HAS_CALLBACK;
@@ -873,10 +835,7 @@ TEST(thread_cancel_callback) {
                  tcc_consumer, NULL, t);
   CHECK(sg_run(&t->s, &t->c, NULL, 0, NULL));
   CHECK_INT(t->s.nwaiting, 0);
-  canon_Store_free(&t->s);
-  sg_instance_free(&t->root);
-  sg_instance_free(&t->producer);
-  sg_instance_free(&t->consumer);
+  sg_store_free(&t->s, &t->root, &t->producer, &t->consumer, NULL);
   free(t);
 }
 

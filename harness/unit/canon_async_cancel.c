@@ -321,10 +321,7 @@ SG_CORE(cst_caller) {
 TEST(cancel_subtask) {
   cst *t = calloc(1, sizeof *t);
   t->u = u;
-  canon_Store_init(&t->s);
-  canon_ComponentInstance_init(&t->root, &t->s, NULL);
-  canon_ComponentInstance_init(&t->callee, &t->s, &t->root);
-  canon_ComponentInstance_init(&t->caller, &t->s, &t->root);
+  sg_store_init(&t->s, &t->root, &t->callee, &t->caller, NULL);
   sg_mem_init(&t->callee_mem, t->callee_b, sizeof t->callee_b);
   sg_mem_init(&t->caller_mem, t->caller_b, sizeof t->caller_b);
   t->callee_opts = sg_opts(&t->callee_mem, false, true);
@@ -358,12 +355,8 @@ TEST(cancel_subtask) {
   CHECK_INT(t->s.nwaiting, 0);
   canon_value_free(arg);
   canon_value_free(got);
-  canon_Store_free(&t->s);
-  sg_instance_free(&t->root);
-  sg_instance_free(&t->callee);
-  sg_instance_free(&t->caller);
-  sg_instance_free(&t->host4.inst);
-  sg_instance_free(&t->host5.inst);
+  sg_store_free(&t->s, &t->root, &t->callee, &t->caller, &t->host4.inst,
+                &t->host5.inst, NULL);
   free(t);
 }
 
@@ -446,8 +439,7 @@ SG_CORE(afp_core) {
 TEST(async_flat_params) {
   afp *t = calloc(1, sizeof *t);
   t->u = u;
-  canon_Store_init(&t->s);
-  canon_ComponentInstance_init(&t->inst, &t->s, NULL);
+  sg_store_init(&t->s, &t->inst, NULL);
   sg_mem_init(&t->heap, t->heap_b, sizeof t->heap_b);
   t->opts = sg_opts(&t->heap, true, true);
   t->ps1[0] = (canon_field){"a", canon_type_prim(CANON_F32)};
@@ -471,11 +463,7 @@ TEST(async_flat_params) {
   CHECK(sg_run(&t->s, &t->fi, NULL, 0, NULL));
   CHECK_INT(t->f1.ncalls + t->f2.ncalls + t->f3.ncalls, 3);
   CHECK_INT(t->s.nwaiting, 0);
-  canon_Store_free(&t->s);
-  sg_instance_free(&t->inst);
-  sg_instance_free(&t->f1.inst);
-  sg_instance_free(&t->f2.inst);
-  sg_instance_free(&t->f3.inst);
+  sg_store_free(&t->s, &t->inst, &t->f1.inst, &t->f2.inst, &t->f3.inst, NULL);
   free(t);
 }
 

@@ -171,8 +171,7 @@ static hs *hs_new(unit_ctx *u, canon_FuncType caller_ft, sg_core_fn core,
   hs *t = calloc(1, sizeof *t);
   t->u = u;
   t->arena = canon_type_arena_new();
-  canon_Store_init(&t->s);
-  canon_ComponentInstance_init(&t->inst, &t->s, NULL);
+  sg_store_init(&t->s, &t->inst, NULL);
   sg_mem_init(&t->mem, t->mem_b, sizeof t->mem_b);
   sg_mem_init(&t->host_mem, t->host_b, sizeof t->host_b);
   t->lower_opts = sg_opts(&t->mem, false, true);
@@ -191,10 +190,7 @@ static hs *hs_new(unit_ctx *u, canon_FuncType caller_ft, sg_core_fn core,
 }
 
 static void hs_free(hs *t) {
-  canon_Store_free(&t->s);
-  sg_instance_free(&t->inst);
-  sg_instance_free(&t->sink.inst);
-  sg_instance_free(&t->source.inst);
+  sg_store_free(&t->s, &t->inst, &t->sink.inst, &t->source.inst, NULL);
   canon_type_arena_free(t->arena);
   free(t);
 }
@@ -729,8 +725,7 @@ static void esc_run(unit_ctx *u, bool async_ft, sg_core_fn core) {
   t->u = u;
   t->async_ft = async_ft;
   t->arena = canon_type_arena_new();
-  canon_Store_init(&t->s);
-  canon_ComponentInstance_init(&t->inst, &t->s, NULL);
+  sg_store_init(&t->s, &t->inst, NULL);
   canon_ComponentInstance_init(&t->env, &t->s, NULL);
   sg_mem_init(&t->mem, t->mem_b, async_ft ? 24 : 20);
   sg_mem_init(&t->env_mem, t->env_b, sizeof t->env_b);
@@ -768,10 +763,7 @@ static void esc_run(unit_ctx *u, bool async_ft, sg_core_fn core) {
   static const uint8_t want[8] = {11, 12, 13, 14, 15, 16, 17, 18};
   CHECK_INT(t->env_ngot, 8);
   CHECK(memcmp(t->env_got, want, 8) == 0);
-  canon_Store_free(&t->s);
-  sg_instance_free(&t->inst);
-  sg_instance_free(&t->env);
-  sg_instance_free(&t->fh.inst);
+  sg_store_free(&t->s, &t->inst, &t->env, &t->fh.inst, NULL);
   canon_type_arena_free(t->arena);
   free(t);
 }

@@ -213,10 +213,7 @@ static void w2w_run(unit_ctx *u, bool payload) {
   w2w *t = calloc(1, sizeof *t);
   t->u = u;
   t->arena = canon_type_arena_new();
-  canon_Store_init(&t->s);
-  canon_ComponentInstance_init(&t->root, &t->s, NULL);
-  canon_ComponentInstance_init(&t->inst1, &t->s, &t->root);
-  canon_ComponentInstance_init(&t->inst2, &t->s, &t->root);
+  sg_store_init(&t->s, &t->root, &t->inst1, &t->inst2, NULL);
   sg_mem_init(&t->mem1, t->mem1_b, sizeof t->mem1_b);
   sg_mem_init(&t->mem2, t->mem2_b, payload ? 24 : 10);
   t->opts1 = sg_opts(&t->mem1, false, true);
@@ -232,10 +229,7 @@ static void w2w_run(unit_ctx *u, bool payload) {
   CHECK(sg_run(&t->s, &t->func2, NULL, 0, NULL));
   CHECK(t->fut4);
   CHECK_INT(t->s.nwaiting, 0);
-  canon_Store_free(&t->s);
-  sg_instance_free(&t->root);
-  sg_instance_free(&t->inst1);
-  sg_instance_free(&t->inst2);
+  sg_store_free(&t->s, &t->root, &t->inst1, &t->inst2, NULL);
   canon_type_arena_free(t->arena);
   free(t);
 }
@@ -302,8 +296,7 @@ SG_CORE(slf_core) {
 static void self_copy(unit_ctx *u, const canon_type *elem) {
   slf *t = calloc(1, sizeof *t);
   t->u = u;
-  canon_Store_init(&t->s);
-  canon_ComponentInstance_init(&t->inst, &t->s, NULL);
+  sg_store_init(&t->s, &t->inst, NULL);
   sg_mem_init(&t->mem, t->mem_b, sizeof t->mem_b);
   t->sync_opts = sg_opts(&t->mem, false, false);
   t->async_opts = sg_opts(&t->mem, false, true);
@@ -312,8 +305,7 @@ static void self_copy(unit_ctx *u, const canon_type *elem) {
   t->fi = sg_lift(&t->l, &t->ft, &t->sync_opts, &t->inst, slf_core, NULL, t);
   CHECK(sg_run(&t->s, &t->fi, NULL, 0, NULL));
   CHECK_INT(t->s.nwaiting, 0);
-  canon_Store_free(&t->s);
-  sg_instance_free(&t->inst);
+  sg_store_free(&t->s, &t->inst, NULL);
   free(t);
 }
 
@@ -376,8 +368,7 @@ TEST(receive_own_stream) {
   ros *t = calloc(1, sizeof *t);
   t->u = u;
   t->arena = canon_type_arena_new();
-  canon_Store_init(&t->s);
-  canon_ComponentInstance_init(&t->inst, &t->s, NULL);
+  sg_store_init(&t->s, &t->inst, NULL);
   sg_mem_init(&t->mem, t->mem_b, sizeof t->mem_b);
   t->opts = sg_opts(&t->mem, false, true);
   t->sync_opts = sg_opts(NULL, false, false);
@@ -389,9 +380,7 @@ TEST(receive_own_stream) {
   t->fi = sg_lift(&t->l, &t->ft, &t->sync_opts, &t->inst, ros_core, NULL, t);
   CHECK(sg_run(&t->s, &t->fi, NULL, 0, NULL));
   CHECK_INT(t->s.nwaiting, 0);
-  canon_Store_free(&t->s);
-  sg_instance_free(&t->inst);
-  sg_instance_free(&t->host.inst);
+  sg_store_free(&t->s, &t->inst, &t->host.inst, NULL);
   canon_type_arena_free(t->arena);
   free(t);
 }
@@ -432,8 +421,7 @@ TEST(stream_forward) {
   CHECK(got && got->kind == CANON_STREAM && got->u.opaque == &src->ref);
   canon_value_free(arg);
   canon_value_free(got);
-  canon_Store_free(&s);
-  sg_instance_free(&t.inst);
+  sg_store_free(&s, &t.inst, NULL);
   canon_type_arena_free(arena);
 }
 
@@ -577,8 +565,7 @@ TEST(futures) {
   fut *t = calloc(1, sizeof *t);
   t->u = u;
   t->arena = canon_type_arena_new();
-  canon_Store_init(&t->s);
-  canon_ComponentInstance_init(&t->inst, &t->s, NULL);
+  sg_store_init(&t->s, &t->inst, NULL);
   sg_mem_init(&t->mem, t->mem_b, sizeof t->mem_b);
   sg_mem_init(&t->host_mem, t->host_b, sizeof t->host_b);
   t->lower_opts = sg_opts(&t->mem, false, true);
@@ -594,9 +581,7 @@ TEST(futures) {
   CHECK(sg_run(&t->s, &t->fi, NULL, 0, NULL));
   CHECK_INT(t->host.ncalls, 2);
   CHECK_INT(t->s.nwaiting, 0);
-  canon_Store_free(&t->s);
-  sg_instance_free(&t->inst);
-  sg_instance_free(&t->host.inst);
+  sg_store_free(&t->s, &t->inst, &t->host.inst, NULL);
   canon_type_arena_free(t->arena);
   free(t);
 }

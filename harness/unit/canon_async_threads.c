@@ -87,8 +87,7 @@ SG_CORE(thr_main) {
 TEST(threads) {
   thr *t = calloc(1, sizeof *t);
   t->u = u;
-  canon_Store_init(&t->s);
-  canon_ComponentInstance_init(&t->inst, &t->s, NULL);
+  sg_store_init(&t->s, &t->inst, NULL);
   sg_mem_init(&t->mem, t->mem_b, sizeof t->mem_b);
   t->opts = sg_opts(&t->mem, false, false);
   t->ft = (canon_FuncType){NULL, 0, SG_U8, true};
@@ -103,8 +102,7 @@ TEST(threads) {
   CHECK(got && got->kind == CANON_U8 && got->u.u == 42);
   CHECK_INT(t->s.nwaiting, 0);
   canon_value_free(got);
-  canon_Store_free(&t->s);
-  sg_instance_free(&t->inst);
+  sg_store_free(&t->s, &t->inst, NULL);
   free(t);
 }
 
@@ -320,8 +318,7 @@ static void sync_threads_seed(unit_ctx *u, canon_sched_policy policy,
   CHECK_INT(t->ping5, 3);
   CHECK_INT(t->pong5, 3);
   CHECK_INT(t->s.nwaiting, 0);
-  canon_Store_free(&t->s);
-  sg_instance_free(&t->inst);
+  sg_store_free(&t->s, &t->inst, NULL);
   free(t);
 }
 

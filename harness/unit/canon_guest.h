@@ -24,6 +24,7 @@
 #ifndef CANON_GUEST_H
 #define CANON_GUEST_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -524,6 +525,29 @@ static inline void sg_instance_free(canon_ComponentInstance *inst) {
     }
   }
   canon_ComponentInstance_free(inst);
+}
+
+/* Starts store s with the instances of a scenario: root, without a parent,
+ * then each further one (the list ends with NULL) below root. */
+static inline void sg_store_init(canon_Store *s, canon_ComponentInstance *root,
+                                 ...) {
+  canon_Store_init(s);
+  canon_ComponentInstance_init(root, s, NULL);
+  va_list ap;
+  va_start(ap, root);
+  for (canon_ComponentInstance *i; (i = va_arg(ap, canon_ComponentInstance *));)
+    canon_ComponentInstance_init(i, s, root);
+  va_end(ap);
+}
+
+/* Frees store s, then each instance listed (the list ends with NULL). */
+static inline void sg_store_free(canon_Store *s, ...) {
+  canon_Store_free(s);
+  va_list ap;
+  va_start(ap, s);
+  for (canon_ComponentInstance *i; (i = va_arg(ap, canon_ComponentInstance *));)
+    sg_instance_free(i);
+  va_end(ap);
 }
 
 /* ---- running -------------------------------------------------------------------- */

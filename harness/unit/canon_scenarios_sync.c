@@ -103,10 +103,7 @@ TEST(cross_component_realloc) {
   ccr *t = calloc(1, sizeof *t);
   t->u = u;
   t->arena = canon_type_arena_new();
-  canon_Store_init(&t->s);
-  canon_ComponentInstance_init(&t->root, &t->s, NULL);
-  canon_ComponentInstance_init(&t->producer, &t->s, &t->root);
-  canon_ComponentInstance_init(&t->consumer, &t->s, &t->root);
+  sg_store_init(&t->s, &t->root, &t->producer, &t->consumer, NULL);
   sg_mem_init(&t->pmem, t->pmem_b, sizeof t->pmem_b);
   sg_mem_init(&t->cmem, t->cmem_b, sizeof t->cmem_b);
   t->popts = sg_opts(&t->pmem, false, false);
@@ -122,10 +119,7 @@ TEST(cross_component_realloc) {
                            ccr_consumer, NULL, t);
   CHECK(sg_run(&t->s, &t->consumer_fi, NULL, 0, NULL));
   CHECK_INT(t->num_realloc_calls, 1);
-  canon_Store_free(&t->s);
-  sg_instance_free(&t->root);
-  sg_instance_free(&t->producer);
-  sg_instance_free(&t->consumer);
+  sg_store_free(&t->s, &t->root, &t->producer, &t->consumer, NULL);
   canon_type_arena_free(t->arena);
   free(t);
 }
@@ -245,10 +239,7 @@ TEST(handles) {
   hdl *t = calloc(1, sizeof *t);
   t->u = u;
   t->arena = canon_type_arena_new();
-  canon_Store_init(&t->s);
-  canon_ComponentInstance_init(&t->root, &t->s, NULL);
-  canon_ComponentInstance_init(&t->impl, &t->s, &t->root);
-  canon_ComponentInstance_init(&t->inst, &t->s, &t->root);
+  sg_store_init(&t->s, &t->root, &t->impl, &t->inst, NULL);
   t->dtor = (canon_core_callee){t, hdl_dtor};
   /* rt is defined by another instance (usable in imports and exports);
    * rt2 by inst itself */
@@ -288,11 +279,7 @@ TEST(handles) {
   CHECK_INT(t->inst.handles.nfree, 4);
   for (int i = 0; i < 4; i++) canon_value_free(args[i]);
   canon_value_free(got);
-  canon_Store_free(&t->s);
-  sg_instance_free(&t->root);
-  sg_instance_free(&t->impl);
-  sg_instance_free(&t->inst);
-  sg_instance_free(&t->host.inst);
+  sg_store_free(&t->s, &t->root, &t->impl, &t->inst, &t->host.inst, NULL);
   canon_type_arena_free(t->arena);
   free(t);
 }
@@ -440,8 +427,7 @@ TEST(roundtrips) {
         fprintf(stderr, "    case %d, %s memory\n", which, at ? "i64" : "i32");
       canon_value_free(v);
       canon_value_free(got);
-      canon_Store_free(&s);
-      sg_instance_free(&t.inst);
+      sg_store_free(&s, &t.inst, NULL);
       canon_type_arena_free(a);
       free(bytes);
     }
