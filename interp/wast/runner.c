@@ -307,6 +307,18 @@ static void *load_def(runner *r, const sx_node *form, bool validate,
 static const char *id_text(const sx_node *id) { return id ? id->text : NULL; }
 static size_t id_len(const sx_node *id) { return id ? id->len : 0; }
 
+/* The entry of m named id (NULL: the latest), a `what` a command names;
+ * if there is none, fails the command and returns NULL. */
+static entry *lookup_named(cmd *c, const bindmap *m, const sx_node *id,
+                           const char *what) {
+  entry *e = lookup(m, id_text(id), id_len(id));
+  if (!e) {
+    if (id) fail(c, "unknown %s %.*s", what, (int)id->len, id->text);
+    else fail(c, "no %s defined", what);
+  }
+  return e;
+}
+
 /* Instantiates the module of entry m; on success binds nothing and returns
  * the instance. */
 static wast_outcome instantiate(runner *r, entry *m, void **inst, char *msg,
@@ -321,10 +333,8 @@ static void do_instance(runner *r, const sx_node *form, const modform *mf,
   /* With one name, it names the module (spec README "Scripts"). */
   const sx_node *iname = mf->id2 ? mf->id : NULL;
   const sx_node *mname = mf->id2 ? mf->id2 : mf->id;
-  entry *m = lookup(&r->modules, id_text(mname), id_len(mname));
+  entry *m = lookup_named(c, &r->modules, mname, "module");
   if (!m) {
-    if (mname) fail(c, "unknown module %.*s", (int)mname->len, mname->text);
-    else fail(c, "no module defined");
     bind(&r->instances, id_text(iname), id_len(iname),
          new_entry(r, ENT_FAILED, NULL, NULL, form->line, c->msg));
     return;
@@ -401,10 +411,8 @@ static void do_register(runner *r, const sx_node *form, cmd *c) {
     fail(c, "malformed register command");
     return;
   }
-  entry *e = lookup(&r->instances, id_text(id), id_len(id));
+  entry *e = lookup_named(c, &r->instances, id, "module instance");
   if (!e) {
-    if (id) fail(c, "unknown module instance %.*s", (int)id->len, id->text);
-    else fail(c, "no module instance defined");
     return;
   }
   /* Registered even when it failed or was skipped, so importers learn why. */
@@ -454,10 +462,8 @@ static bool run_action(runner *r, const sx_node *act, wast_outcome *o,
     fail(c, "malformed action");
     return false;
   }
-  entry *e = lookup(&r->instances, id_text(id), id_len(id));
+  entry *e = lookup_named(c, &r->instances, id, "module instance");
   if (!e) {
-    if (id) fail(c, "unknown module instance %.*s", (int)id->len, id->text);
-    else fail(c, "no module instance defined");
     return false;
   }
   if (e->state != ENT_OK) {
@@ -705,10 +711,8 @@ static entry *module_for_instantiation(runner *r, const sx_node *form,
   }
   if (mf.instance) {
     const sx_node *mname = mf.id2 ? mf.id2 : mf.id;
-    entry *m = lookup(&r->modules, id_text(mname), id_len(mname));
+    entry *m = lookup_named(c, &r->modules, mname, "module");
     if (!m) {
-      if (mname) fail(c, "unknown module %.*s", (int)mname->len, mname->text);
-      else fail(c, "no module defined");
       return NULL;
     }
     if (m->state != ENT_OK) {
