@@ -511,6 +511,27 @@ static const optdef *find_option(const char *a, const char **inline_value) {
 /* Options are "--name" words (and the short aliases) anywhere before "--";
  * a single dash followed by anything else is an argument, so negative
  * numbers pass through to `invoke`. */
+static wast_verbosity verbosity(const opts *o) {
+  return o->quiet ? WAST_QUIET : o->verbose ? WAST_VERBOSE : WAST_NORMAL;
+}
+
+/* Closes file f's results; in text mode reports them at once. */
+static void report_file(FILE *out, wast_results *res, wast_file_result *f,
+                        bool text, wast_verbosity v) {
+  wast_results_close_file(res, f);
+  if (text) {
+    wast_report_file_text(out, f, v);
+    fflush(out);
+  }
+}
+
+/* The end of a report: the summary (text) or the whole report (JSON). */
+static void report_all(FILE *out, const wast_results *res, bool text,
+                       wast_verbosity v) {
+  if (text) wast_report_summary_text(out, res, v);
+  else wast_report_json(out, res);
+}
+
 static int parse_opts(unsigned cmd, int argc, char **argv, opts *o) {
   const char *cname = cmd_name(cmd);
   memset(o, 0, sizeof *o);
@@ -663,9 +684,7 @@ static int cmd_run(opts *o) {
       return EXIT_FAIL;
     }
   }
-  wast_verbosity v = o->quiet     ? WAST_QUIET
-                     : o->verbose ? WAST_VERBOSE
-                                  : WAST_NORMAL;
+  wast_verbosity v = verbosity(o);
   bool text = !o->json_stdout;
   wast_options wo = {o->cfg, o->features, o->verbose && text ? report : NULL,
                      o->comp};
@@ -756,14 +775,9 @@ static int cmd_run(opts *o) {
         if (trace && trace != stdout) fclose(trace);
         return EXIT_USAGE;
       }
-      wast_results_close_file(&res, f);
-      if (text) {
-        wast_report_file_text(report, f, v);
-        fflush(report);
-      }
+      report_file(report, &res, f, text, v);
     }
-    if (text) wast_report_summary_text(report, &res, v);
-    else wast_report_json(report, &res);
+    report_all(report, &res, text, v);
     if (json) wast_report_json(json, &res);
     if (res.failed) rc = EXIT_FAIL;
     if (trace && trace != stdout && fclose(trace) != 0) {
@@ -1088,9 +1102,7 @@ static int cmd_roundtrip(opts *o) {
     fprintf(stderr, "cmref roundtrip: no file given\n%s", usage_roundtrip);
     return EXIT_USAGE;
   }
-  wast_verbosity v = o->quiet     ? WAST_QUIET
-                     : o->verbose ? WAST_VERBOSE
-                                  : WAST_NORMAL;
+  wast_verbosity v = verbosity(o);
   bool text = !o->json_stdout;
   wast_results res;
   memset(&res, 0, sizeof res);
@@ -1102,14 +1114,9 @@ static int cmd_roundtrip(opts *o) {
       return EXIT_FAIL;
     }
     wast_roundtrip_file(o->args[i], f);
-    wast_results_close_file(&res, f);
-    if (text) {
-      wast_report_file_text(stdout, f, v);
-      fflush(stdout);
-    }
+    report_file(stdout, &res, f, text, v);
   }
-  if (text) wast_report_summary_text(stdout, &res, v);
-  else wast_report_json(stdout, &res);
+  report_all(stdout, &res, text, v);
   int rc = res.failed ? EXIT_FAIL : 0;
   wast_results_free(&res);
   return rc;
