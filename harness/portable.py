@@ -123,19 +123,29 @@ def _strs(node, lo, hi=None):
     return args
 
 
+def _value_form(node, what):
+    """The head and arguments of a value form; Problem `what` unless node
+    is one."""
+    if not isinstance(node, wast.List) or not node.head():
+        raise Problem(getattr(node, "line", 0), "value", what)
+    return node.head(), node.items[1:]
+
+
+def _either(node, args, noun, check):
+    """`(either v+)`: at least one alternative, each passing check."""
+    if not args:
+        raise Problem(node.line, "either", "needs at least one %s" % noun)
+    for a in args:
+        check(a)
+
+
 def component_value(node, result=False):
     """Raises Problem unless node is a standard component value (or, for a
     result, `(either v+)` of them)."""
-    if not isinstance(node, wast.List) or not node.head():
-        raise Problem(getattr(node, "line", 0), "value",
-                      "a component value is a parenthesised (K.const ...) form")
-    h = node.head()
-    args = node.items[1:]
+    h, args = _value_form(node, "a component value is a parenthesised "
+                          "(K.const ...) form")
     if h == "either" and result:
-        if not args:
-            raise Problem(node.line, h, "needs at least one value")
-        for a in args:
-            component_value(a)
+        _either(node, args, "value", component_value)
         return
     kind = h[:-len(".const")] if h.endswith(".const") else None
     if kind in INT_BITS:
@@ -199,16 +209,9 @@ def component_value(node, result=False):
 def core_value(node, result=False):
     """Raises Problem unless node is a core spec-interpreter constant (or,
     for a result, a result pattern or `(either ...)` of them)."""
-    if not isinstance(node, wast.List) or not node.head():
-        raise Problem(getattr(node, "line", 0), "value",
-                      "a constant is a parenthesised form")
-    h = node.head()
-    args = node.items[1:]
+    h, args = _value_form(node, "a constant is a parenthesised form")
     if h == "either" and result:
-        if not args:
-            raise Problem(node.line, h, "needs at least one result")
-        for a in args:
-            core_value(a, result=True)
+        _either(node, args, "result", lambda a: core_value(a, result=True))
     elif h in ("i32.const", "i64.const"):
         v = _int(_atoms(node, 1)[0].text)
         bits = CORE_INT_BITS[h[:3]]

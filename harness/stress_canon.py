@@ -142,6 +142,26 @@ def shared_types_linked(depth):
        depth, withs)
 
 
+def list_export(types, pages, n, result, assertion):
+    """A component (its type definitions first) exporting "f", which
+    returns a list of n zeroed elements of type `result` at offset 16 of a
+    memory of `pages` pages; then the assertion on it."""
+    return """(component
+%s  (core module $M
+    (memory (export "mem") %d)
+    (func (export "f") (result i32)
+      (i32.store (i32.const 0) (i32.const 16))
+      (i32.store (i32.const 4) (i32.const %d))
+      (i32.const 0))
+    %s)
+  (core instance $m (instantiate $M))
+  (func (export "f") (result %s)
+    (canon lift (core func $m "f") (memory (core memory $m "mem"))
+      (realloc (core func $m "realloc")))))
+%s
+""" % (types, pages, n, REALLOC_TRAP, result, assertion)
+
+
 def list_of_options(n, depth):
     """An export returning a list of n option<t> where t is tuple<t', t'>
     nested `depth` times over u8, every element `none` (zeroed memory):
@@ -154,21 +174,9 @@ def list_of_options(n, depth):
                      % (k, k - 1, k - 1, k, k, k))
     lines.append('  (type $do (list (option $t%d))) (export $to "to" (type $do))'
                  % depth)
-    return """(component
-%s
-  (core module $M
-    (memory (export "mem") %d)
-    (func (export "f") (result i32)
-      (i32.store (i32.const 0) (i32.const 16))
-      (i32.store (i32.const 4) (i32.const %d))
-      (i32.const 0))
-    %s)
-  (core instance $m (instantiate $M))
-  (func (export "f") (result $to)
-    (canon lift (core func $m "f") (memory (core memory $m "mem"))
-      (realloc (core func $m "realloc")))))
-(assert_return (invoke "f") (list.const %s))
-""" % ("\n".join(lines), pages, n, REALLOC_TRAP, " ".join(["(option.none)"] * n))
+    return list_export("\n".join(lines) + "\n", pages, n, "$to",
+                       '(assert_return (invoke "f") (list.const %s))'
+                       % " ".join(["(option.none)"] * n))
 
 
 def resource_flood(expect="--max-handles"):
@@ -193,20 +201,8 @@ def resource_flood(expect="--max-handles"):
 def big_list(length, expect):
     """An export returning a list<u8> of `length` zero bytes."""
     pages = (length + 16 + 65535) // 65536
-    return """(component
-  (core module $M
-    (memory (export "mem") %d)
-    (func (export "f") (result i32)
-      (i32.store (i32.const 0) (i32.const 16))
-      (i32.store (i32.const 4) (i32.const %d))
-      (i32.const 0))
-    %s)
-  (core instance $m (instantiate $M))
-  (func (export "f") (result (list u8))
-    (canon lift (core func $m "f") (memory (core memory $m "mem"))
-      (realloc (core func $m "realloc")))))
-(assert_trap (invoke "f") "%s")
-""" % (pages, length, REALLOC_TRAP, expect)
+    return list_export("", pages, length, "(list u8)",
+                       '(assert_trap (invoke "f") "%s")' % expect)
 
 
 def string_pass(n, src="utf8", dst="utf8"):
