@@ -199,8 +199,6 @@ LONG = {
     "current_thread": "checks that a thread is running (a built-in "
     "called with no current task traps, cmref/no-current-task) and says "
     "in an assert why it is the instance's own",
-    "Thread.start_waiting_internal": "Store.waiting is a growable array "
-    "(Python's list.append)",
     "Thread.resume": "the resume loop follows the threads a blocking "
     "thread switches to (the spec's switch_to recursion, as a loop on "
     "one C stack), traces each step and passes a trapped thread's trap "
@@ -210,9 +208,6 @@ LONG = {
     "trapped call's state is adopted by the store until its threads end",
     "Table.__init__": "C allocates the array (index 0 reserved, as the "
     "spec's [None]) and sets Table.MAX_LENGTH, a class constant in Python",
-    "Waitable.join": "a waitable set is a growable array with a pending "
-    "list kept in join order (the order WaitableSet.get_pending_event's "
-    "deterministic choice takes)",
     "none_or_number_type": "a switch over the number kinds (Python: one "
     "isinstance of a tuple of classes)",
     "CopyEnd.__init__": "allocation, the reference on the shared object "
