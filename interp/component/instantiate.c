@@ -219,6 +219,14 @@ uint32_t comp_store_instances(comp_store *s, canon_ComponentInstance ***out) {
   return n;
 }
 
+uint64_t comp_store_lifted_label(comp_store *s, const canon_lifted *l) {
+  for (size_t i = 0; i < s->n; i++)
+    if ((uintptr_t)s->objs[i].p + offsetof(comp_func, lifted) ==
+        (uintptr_t)l)
+      return i + 16;
+  return 2; /* not a lift definition of this store's */
+}
+
 void comp_store_stop(comp_store *s) {
   if (s->stopped) return;
   s->stopped = true;

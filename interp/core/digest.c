@@ -10,7 +10,10 @@
  * the position in the store's list for host functions. */
 #include "digest.h"
 
+#include <stdlib.h>
+
 #include "runtime.h"
+#include "../util/oom.h"
 
 static uint64_t index_in(const core_objlist *l, const void *p) {
   for (size_t i = 0; i < l->n; i++)
@@ -39,7 +42,8 @@ static uint64_t instr_index(const core_func_inst *f, const core_instr *pc) {
 }
 
 void core_store_digest(const core_store *s, core_digest_word word,
-                       core_digest_bytes bytes, void *ctx) {
+                       core_digest_bytes bytes, core_digest_owner owner_label,
+                       void *ctx) {
   word(ctx, s->mems.n);
   for (size_t i = 0; i < s->mems.n; i++) {
     const core_mem_inst *m = s->mems.items[i];
@@ -61,8 +65,31 @@ void core_store_digest(const core_store *s, core_digest_word word,
     for (uint32_t k = 0; k < in->m->nelems; k++) word(ctx, in->elem_len[k]);
     for (uint32_t k = 0; k < in->m->ndatas; k++) word(ctx, in->data_len[k]);
   }
+  /* the calls in progress, by their owner's label (the order they were
+   * made in is the schedule's, not the state's); one owner's calls in
+   * the order of the list, which is their nesting */
+  size_t n = 0;
+  for (const core_thread *t = s->active; t; t = t->active_next) n++;
+  word(ctx, n);
+  const core_thread **a = calloc(n + 1, sizeof *a);
+  uint64_t *key = calloc(n + 1, sizeof *key);
+  if (!a || !key) cm_out_of_memory();
+  n = 0;
   for (const core_thread *t = s->active; t; t = t->active_next) {
-    word(ctx, t->owner);
+    uint64_t k = owner_label ? owner_label(ctx, t->owner) : t->owner;
+    size_t j = n++;
+    /* insertion sort, stable: a handful of calls */
+    while (j > 0 && key[j - 1] > k) {
+      a[j] = a[j - 1];
+      key[j] = key[j - 1];
+      j--;
+    }
+    a[j] = t;
+    key[j] = k;
+  }
+  for (size_t i = 0; i < n; i++) {
+    const core_thread *t = a[i];
+    word(ctx, key[i]);
     word(ctx, t->nframes);
     for (size_t k = 0; k < t->nframes; k++) {
       word(ctx, func_label(s, t->frames[k].func));
@@ -76,6 +103,8 @@ void core_store_digest(const core_store *s, core_digest_word word,
     word(ctx, t->host_sp);
     bytes(ctx, t->stack, t->host_sp * sizeof *t->stack);
   }
+  free(a);
+  free(key);
 }
 
 void core_store_set_owner(core_store *s, uint64_t owner) { s->owner = owner; }
