@@ -37,6 +37,8 @@ void canon_digest_bytes(canon_digest *d, const void *p, size_t n) {
  * left by its rank in that traversal.  Two states that differ only in the
  * order their tasks, threads and waitables were made get the same labels.
  * Built anew for each digest: addresses are compared only within one run. */
+#define NONE 0xffffffffffffffffull /* no label */
+
 typedef struct labels {
   const void **ptr;
   uint64_t *label;
@@ -49,12 +51,17 @@ static uint64_t label_of(const labels *l, const void *p) {
   if (!p) return 0;
   for (uint32_t i = 0; i < l->n; i++)
     if (l->ptr[i] == p) return l->label[i];
-  return 0xffffffffffffffffull;
+  return NONE;
+}
+
+static void relabel(labels *l, const void *p, uint64_t label) {
+  for (uint32_t i = 0; i < l->n; i++)
+    if (l->ptr[i] == p) l->label[i] = label;
 }
 
 /* Gives p a label unless it has one already. */
 static void label_add(labels *l, const void *p, uint64_t label) {
-  if (!p || label_of(l, p) != 0xffffffffffffffffull) return;
+  if (!p || label_of(l, p) != NONE) return;
   if (l->n == l->cap) {
     l->cap = l->cap ? 2 * l->cap : 64;
     l->ptr = canon_xrealloc(l->ptr, l->cap * sizeof *l->ptr);
@@ -64,7 +71,12 @@ static void label_add(labels *l, const void *p, uint64_t label) {
   l->label[l->n++] = label;
 }
 
-enum { L_INST = 1, L_ENTRY, L_THREAD_ENTRY, L_TASK, L_OTHER };
+enum {
+  L_INST = 1, L_ENTRY, L_THREAD_ENTRY, L_TASK, L_OTHER_THREAD, L_OTHER_TASK,
+  L_BORROWS, L_HOOKS
+};
+#define LOW 0x0fffffffffffffffull /* a label without its kind */
+#define LOW56 0x00ffffffffffffffull
 static uint64_t lab(int what, uint64_t a, uint64_t b) {
   return ((uint64_t)what << 60) | (a << 30) | b;
 }
@@ -257,6 +269,30 @@ static void hash_task(canon_digest *d, const labels *l, const canon_Task *t,
   hash_label(d, l, t->hooks.env);
 }
 
+static void hash_instance(canon_digest *d, const labels *l,
+                          const canon_ComponentInstance *in) {
+  canon_digest_u64(d, in->id);
+  hash_label(d, l, in->parent);
+  canon_digest_u64(d, in->may_enter);
+  canon_digest_u64(d, in->may_leave);
+  canon_digest_u64(d, in->backpressure);
+  canon_digest_u64(d, in->num_waiting_to_enter);
+  hash_label(d, l, in->exclusive_thread);
+  hash_table(d, l, &in->handles);
+  hash_table(d, l, &in->threads);
+}
+
+static uint32_t inst_pos(canon_ComponentInstance *const *insts, uint32_t n,
+                         const canon_ComponentInstance *in) {
+  uint32_t i = 0;
+  while (i < n && insts[i] != in) i++;
+  return i; /* n: none of them */
+}
+static uint64_t inst_id(canon_ComponentInstance *const *insts, uint32_t n,
+                        uint32_t k) {
+  return k < n ? insts[k]->id : 0;
+}
+
 /* The tasks and threads, in the order of the traversal that labels them. */
 typedef struct order {
   canon_Thread **threads;
@@ -282,49 +318,66 @@ static void labels_build(labels *l, order *o, const canon_Store *s,
   o->threads = canon_xrealloc(NULL, (nth + 1) * sizeof *o->threads);
   o->tasks = canon_xrealloc(NULL, (nta + 1) * sizeof *o->tasks);
   o->nthreads = o->ntasks = 0;
-  uint64_t other = 0;
+  /* every label is (kind, the instance it belongs to, a number within
+   * it), so that an instance's labels -- and its part of the digest --
+   * do not move when another instance changes */
+  uint32_t *other = canon_xrealloc(NULL, (ninsts + 1) * sizeof *other);
+  memset(other, 0, (ninsts + 1) * sizeof *other);
   /* threads: those in thread tables by (instance, index), then the rest
    * (made but not registered, or unregistered) in the order of
-   * Store.waiting and the current thread, then of the store's list */
+   * Store.waiting and the current thread, then of the store's list,
+   * numbered within their task's instance */
   for (uint32_t i = 0; i < ninsts; i++)
     for (uint32_t k = 0; k < insts[i]->threads.len; k++)
       if (insts[i]->threads.array[k].obj)
         o->threads[o->nthreads++] = insts[i]->threads.array[k].obj;
+  uint32_t nregistered = o->nthreads;
   for (uint32_t i = 0; i < s->nwaiting; i++)
-    if (label_of(l, s->waiting[i]) == 0xffffffffffffffffull) {
-      label_add(l, s->waiting[i], lab(L_OTHER, 0, ++other));
+    if (label_of(l, s->waiting[i]) == NONE) {
+      label_add(l, s->waiting[i], 0);
       o->threads[o->nthreads++] = s->waiting[i];
     }
-  if (s->current && label_of(l, s->current) == 0xffffffffffffffffull) {
-    label_add(l, s->current, lab(L_OTHER, 0, ++other));
+  if (s->current && label_of(l, s->current) == NONE) {
+    label_add(l, s->current, 0);
     o->threads[o->nthreads++] = s->current;
   }
   for (canon_Thread *t = s->threads; t; t = t->live_next)
-    if (label_of(l, t) == 0xffffffffffffffffull) {
-      label_add(l, t, lab(L_OTHER, 0, ++other));
+    if (label_of(l, t) == NONE) {
+      label_add(l, t, 0);
       o->threads[o->nthreads++] = t;
     }
+  for (uint32_t i = nregistered; i < o->nthreads; i++) {
+    uint32_t k = inst_pos(insts, ninsts, o->threads[i]->task->inst);
+    relabel(l, o->threads[i],
+            lab(L_OTHER_THREAD, inst_id(insts, ninsts, k), ++other[k]));
+  }
   /* tasks: by their first thread in that order, then the rest (tasks
    * whose threads are gone: they are named by subtasks) in the store's
    * list, which is made in creation order -- so those few are not
    * renumbered */
   for (uint32_t i = 0; i < o->nthreads; i++) {
     const canon_Task *t = o->threads[i]->task;
-    if (t && label_of(l, t) == 0xffffffffffffffffull) {
-      label_add(l, t, lab(L_TASK, label_of(l, o->threads[i]) & 0x3fffffffffffffffull, 0));
+    if (t && label_of(l, t) == NONE) {
+      /* (the thread's kind in bits 56..59: its labels fit in 56) */
+      uint64_t th = label_of(l, o->threads[i]);
+      label_add(l, t, lab(L_TASK, 0, 0) | (th >> 60) << 56 | (th & LOW56));
       o->tasks[o->ntasks++] = t;
     }
   }
+  memset(other, 0, (ninsts + 1) * sizeof *other);
   for (const canon_Task *t = s->tasks; t; t = t->live_next)
-    if (label_of(l, t) == 0xffffffffffffffffull) {
-      label_add(l, t, lab(L_OTHER, 1, ++other));
+    if (label_of(l, t) == NONE) {
+      uint32_t k = inst_pos(insts, ninsts, t->inst);
+      label_add(l, t, lab(L_OTHER_TASK, inst_id(insts, ninsts, k), ++other[k]));
       o->tasks[o->ntasks++] = t;
     }
+  free(other);
   /* what tasks point at that is no table's: their borrow scope, and the
    * caller's side of the call (a synchronous lower's subtask) */
   for (uint32_t i = 0; i < o->ntasks; i++) {
-    label_add(l, &o->tasks[i]->borrows, lab(L_OTHER, 2, i));
-    label_add(l, o->tasks[i]->hooks.env, lab(L_OTHER, 3, i));
+    uint64_t tl = label_of(l, o->tasks[i]) & LOW;
+    label_add(l, &o->tasks[i]->borrows, lab(L_BORROWS, 0, 0) | tl);
+    label_add(l, o->tasks[i]->hooks.env, lab(L_HOOKS, 0, 0) | tl);
   }
 }
 
@@ -340,21 +393,27 @@ void canon_state_hash(canon_digest *d, const canon_Store *s,
   /* Store.waiting: the order threads started waiting is no part of the
    * spec's state (Store.tick shuffles it) */
   hash_label_set(d, &l, (const void *const *)s->waiting, s->nwaiting);
+  /* each instance's part, with its threads and tasks: a digest of its
+   * own (lb->inst_digest), from which --explore sees which instances a
+   * step changed */
   canon_digest_u64(d, o.nthreads);
-  for (uint32_t i = 0; i < o.nthreads; i++) hash_thread(d, &l, o.threads[i]);
   canon_digest_u64(d, o.ntasks);
-  for (uint32_t i = 0; i < o.ntasks; i++) hash_task(d, &l, o.tasks[i], lb);
-  for (uint32_t i = 0; i < ninsts; i++) {
-    const canon_ComponentInstance *in = insts[i];
-    canon_digest_u64(d, in->id);
-    hash_label(d, &l, in->parent);
-    canon_digest_u64(d, in->may_enter);
-    canon_digest_u64(d, in->may_leave);
-    canon_digest_u64(d, in->backpressure);
-    canon_digest_u64(d, in->num_waiting_to_enter);
-    hash_label(d, &l, in->exclusive_thread);
-    hash_table(d, &l, &in->handles);
-    hash_table(d, &l, &in->threads);
+  for (uint32_t i = 0; i <= ninsts; i++) {
+    const canon_ComponentInstance *in = i < ninsts ? insts[i] : NULL;
+    canon_digest e = {0, 0};
+    /* the last round: threads and tasks of no instance given */
+    for (uint32_t k = 0; k < o.nthreads; k++)
+      if (in ? o.threads[k]->task->inst == in
+             : label_of(&l, o.threads[k]->task->inst) >> 60 != L_INST)
+        hash_thread(&e, &l, o.threads[k]);
+    for (uint32_t k = 0; k < o.ntasks; k++)
+      if (in ? o.tasks[k]->inst == in
+             : label_of(&l, o.tasks[k]->inst) >> 60 != L_INST)
+        hash_task(&e, &l, o.tasks[k], lb);
+    if (in) hash_instance(&e, &l, in);
+    canon_digest_u64(d, e.a);
+    canon_digest_u64(d, e.b);
+    if (in && lb && lb->inst_digest) lb->inst_digest(lb->ctx, i, &e);
   }
   if (lb && lb->thread_label) {
     /* the core stacks are labelled by thread id: tell the caller each

@@ -36,12 +36,15 @@ void canon_digest_bytes(canon_digest *d, const void *p, size_t n);
  * made at instantiation, its address differs between runs); and, told
  * each live thread's id with its label in the digest, so that the
  * embedder can label what it keeps by thread id (the core stacks).
- * Either may be NULL. */
+ * Each may be NULL. */
 struct canon_lifted;
 typedef struct canon_state_labeler {
   void *ctx;
   uint64_t (*lifted)(void *ctx, const struct canon_lifted *l);
   void (*thread_label)(void *ctx, uint32_t id, uint64_t label);
+  /* the part of the digest of insts[i]: its flags and tables, its tasks
+   * and their threads */
+  void (*inst_digest)(void *ctx, uint32_t i, const struct canon_digest *e);
 } canon_state_labeler;
 
 /* The Store's threads (state, what they wait on), Store.waiting, its

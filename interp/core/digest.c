@@ -12,6 +12,7 @@
 
 #include <stdlib.h>
 
+#include "membytes.h"
 #include "runtime.h"
 #include "../util/oom.h"
 
@@ -41,6 +42,29 @@ static uint64_t instr_index(const core_func_inst *f, const core_instr *pc) {
   return f && f->code && pc ? (uint64_t)(pc - f->code->body.instrs) : 0;
 }
 
+/* A memory's contents as its pages that are not all zero, each with its
+ * number: the same words whatever pages were touched on the way, and the
+ * pages the guest never touched are not read at all. */
+static void hash_memory(const core_mem_inst *m, core_digest_word word,
+                        core_digest_bytes bytes, void *ctx) {
+  uint64_t n = (m->size + CORE_MEMBYTES_PAGE - 1) / CORE_MEMBYTES_PAGE;
+  unsigned char *touched = malloc((size_t)n + 1);
+  if (!touched) cm_out_of_memory();
+  core_membytes_touched(m->data, m->size, touched);
+  for (uint64_t i = 0; i < n; i++) {
+    if (!touched[i]) continue;
+    uint64_t off = i * CORE_MEMBYTES_PAGE;
+    size_t len = (size_t)(m->size - off < CORE_MEMBYTES_PAGE
+                              ? m->size - off : CORE_MEMBYTES_PAGE);
+    uint64_t any = 0;
+    for (size_t k = 0; k < len; k++) any |= m->data[off + k];
+    if (!any) continue;
+    word(ctx, i);
+    bytes(ctx, m->data + off, len);
+  }
+  free(touched);
+}
+
 void core_store_digest(const core_store *s, core_digest_word word,
                        core_digest_bytes bytes, core_digest_owner owner_label,
                        void *ctx) {
@@ -48,7 +72,7 @@ void core_store_digest(const core_store *s, core_digest_word word,
   for (size_t i = 0; i < s->mems.n; i++) {
     const core_mem_inst *m = s->mems.items[i];
     word(ctx, m->size);
-    bytes(ctx, m->data, (size_t)m->size);
+    hash_memory(m, word, bytes, ctx);
   }
   word(ctx, s->globals.n);
   for (size_t i = 0; i < s->globals.n; i++)

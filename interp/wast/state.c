@@ -7,12 +7,14 @@
 #include "../component/instantiate.h"
 #include "../core/digest.h"
 #include "engine.h"
+#include "../../canon/task.h"
 #include "../util/oom.h"
 
 /* The digest being built, and the threads' labels in it (canon side) for
  * the core stacks, which know their thread by id. */
 typedef struct digest_ctx {
   canon_digest *d;
+  wast_state_info *info;
   comp_store *cs;
   uint64_t *id, *label;
   uint32_t n, cap;
@@ -45,8 +47,17 @@ static uint64_t owner_label(void *ctx, uint64_t owner) {
 static uint64_t lifted_label(void *ctx, const struct canon_lifted *l) {
   return comp_store_lifted_label(((digest_ctx *)ctx)->cs, l);
 }
+static void inst_digest(void *ctx, uint32_t i, const canon_digest *e) {
+  wast_state_info *info = ((digest_ctx *)ctx)->info;
+  if (info && i < info->ninst) info->inst[i] = *e;
+}
 
 void wast_state_digest(const wast_state_point *pt, canon_digest *d) {
+  wast_state_digest_info(pt, d, NULL);
+}
+
+void wast_state_digest_info(const wast_state_point *pt, canon_digest *d,
+                            wast_state_info *info) {
   d->a = d->b = 0;
   canon_digest_u64(d, pt->kind);
   canon_digest_u64(d, pt->n);
@@ -59,23 +70,63 @@ void wast_state_digest(const wast_state_point *pt, canon_digest *d) {
     canon_digest_bytes(d, m ? m : "", m ? strlen(m) + 1 : 0);
   }
   comp_store *cs = wast_component_engine_store(pt->comp);
-  digest_ctx c = {d, cs, NULL, NULL, 0, 0};
-  canon_state_labeler lb = {&c, lifted_label, thread_label};
+  canon_Store *s = comp_store_canon(cs);
   canon_ComponentInstance **insts = NULL;
   uint32_t n = comp_store_instances(cs, &insts);
-  canon_state_hash(d, comp_store_canon(cs), insts, n, &lb);
+  if (info) {
+    wast_state_info_free(info);
+    info->script = *d;
+    info->ninst = n;
+    info->inst = calloc(n + 1, sizeof *info->inst);
+    info->instp = calloc(n + 1, sizeof *info->instp);
+    if (!info->inst || !info->instp) cm_out_of_memory();
+    for (uint32_t i = 0; i < n; i++) info->instp[i] = insts[i];
+    info->nthreads = s->nthreads;
+    info->nthreads_peak = s->nthreads_peak;
+    info->max_threads = s->limits.max_threads;
+  }
+  digest_ctx c = {d, info, cs, NULL, NULL, 0, 0};
+  canon_state_labeler lb = {&c, lifted_label, thread_label, inst_digest};
+  canon_state_hash(d, s, insts, n, &lb);
   free(insts);
   core_store_digest(wast_core_engine_store(pt->core), word, bytes, owner_label,
                     &c);
+  if (info && pt->kind == CANON_CHOICE_TICK) {
+    /* the options of Store.tick, by their threads' labels */
+    canon_Thread **th = calloc(s->nwaiting + 1, sizeof *th);
+    info->cand = calloc(s->nwaiting + 1, sizeof *info->cand);
+    if (!th || !info->cand) cm_out_of_memory();
+    info->ncand = canon_Store_tick_candidates(s, th);
+    for (uint32_t i = 0; i < info->ncand; i++)
+      info->cand[i] = owner_label(&c, th[i]->id);
+    free(th);
+  }
   free(c.id);
   free(c.label);
 }
 
-static void at_choice(void *ctx, canon_choice_kind kind, uint32_t n) {
+void wast_state_peak_reset(const wast_state_point *pt) {
+  canon_Store *s = comp_store_canon(wast_component_engine_store(pt->comp));
+  s->nthreads_peak = s->nthreads;
+}
+
+void wast_state_info_free(wast_state_info *info) {
+  free(info->inst);
+  free(info->instp);
+  free(info->cand);
+  memset(info, 0, sizeof *info);
+}
+
+static uint32_t at_choice(void *ctx, canon_choice_kind kind, uint32_t n) {
   wast_state_watch *w = ctx;
   w->pt.kind = kind;
   w->pt.n = n;
-  w->opt->at_choice(w->opt->at_choice_ctx, &w->pt);
+  return w->opt->at_choice(w->opt->at_choice_ctx, &w->pt);
+}
+
+static void at_resume(void *ctx, const canon_Thread *t) {
+  wast_state_watch *w = ctx;
+  w->opt->at_resume(w->opt->at_choice_ctx, t->task->inst);
 }
 
 void wast_state_watch_start(wast_state_watch *w, const wast_comp_options *opt,
@@ -91,4 +142,5 @@ void wast_state_watch_start(wast_state_watch *w, const wast_comp_options *opt,
   canon_sched *s = &comp_store_canon(wast_component_engine_store(comp))->sched;
   s->at_choice = at_choice;
   s->at_choice_ctx = w;
+  if (opt->at_resume) s->at_resume = at_resume;
 }
