@@ -176,13 +176,12 @@ static void report_json(FILE *json, const char *path, const cmd_outcomes *cs,
  * (labels in `sl`; the standard condition: a state met again is cut only
  * if its stored sleep set is a subset of the current one, else it is
  * explored again and keeps the intersection), and where it was first met
- * (stamp, and the node of the step it was inside; see at_choice). */
+ * (the step it was inside; see at_choice). */
 typedef struct seen_entry {
   canon_digest d;
   uint64_t *sl;
   uint32_t nsl;
-  uint64_t stamp;
-  int64_t step_node;
+  int64_t rec; /* the step record (walk.recs) it was first met in; -1 */
 } seen_entry;
 
 typedef struct seen_set {
@@ -236,10 +235,16 @@ typedef struct node {
   uint32_t nopt;
   wast_sleepset z;    /* tick: asleep here */
   wast_sleepset done; /* tick: options explored before the current one */
-  uint64_t fp;        /* the current option's step: footprints joined
-                         over every run through it */
-  uint64_t stamp;     /* when the current option was first taken */
+  uint32_t rec;       /* the current option's step record (walk.recs) */
 } node;
+
+/* A step from a tick node with one option: its footprint, joined over
+ * every run through it (every way the step went), and whether runs
+ * through it are still to come (its node is on the path with it). */
+typedef struct step_rec {
+  uint64_t fp;
+  bool open;
+} step_rec;
 
 static void node_free(node *n) {
   free(n->opt);
@@ -259,7 +264,8 @@ typedef struct walk {
   bool bound_hit;        /* some run met --explore-depth */
   uint64_t pruned;       /* runs cut at a state already seen */
   uint64_t asleep;       /* runs cut where every option was asleep */
-  uint64_t stamp;
+  step_rec *recs;
+  uint32_t nrecs, recs_cap;
   /* sleep sets (not with --explore-plain or --explore-no-sleep) */
   bool sleep;
   node *path;
@@ -303,6 +309,16 @@ static void cut_here(walk *w, uint32_t i) {
   w->stop = true;
 }
 
+static uint32_t new_rec(walk *w) {
+  if (w->nrecs == w->recs_cap) {
+    w->recs_cap = w->recs_cap ? 2 * w->recs_cap : 256;
+    w->recs = realloc(w->recs, w->recs_cap * sizeof *w->recs);
+    if (!w->recs) cm_out_of_memory();
+  }
+  w->recs[w->nrecs] = (step_rec){0, true};
+  return w->nrecs++;
+}
+
 static uint32_t at_choice(void *ctx, const wast_state_point *pt) {
   walk *w = ctx;
   uint32_t i = w->log->len; /* the index of the choice being made */
@@ -332,7 +348,7 @@ static uint32_t at_choice(void *ctx, const wast_state_point *pt) {
     if (boundary && pt->kind != CANON_CHOICE_TICK) fp |= WAST_FP_HOST;
     carried(w, fp, &here);
     if (boundary) {
-      w->path[w->step].fp |= fp;
+      w->recs[w->path[w->step].rec].fp |= fp;
       w->step = -1;
       wast_sleep_free(&w->step_carry);
     }
@@ -367,9 +383,16 @@ static uint32_t at_choice(void *ctx, const wast_state_point *pt) {
        * state was first met inside this same step's subtree (whose runs
        * all join their footprints into this node), the step counts as
        * dependent on every other. */
-      if (w->step >= 0 &&
-          !(e->step_node == w->step && e->stamp >= w->path[w->step].stamp))
-        w->path[w->step].fp |= WAST_FP_HOST;
+      if (w->step >= 0) {
+        uint32_t r = w->path[w->step].rec;
+        if (e->rec < 0 || (e->rec != r && w->recs[e->rec].open))
+          w->recs[r].fp |= WAST_FP_HOST;
+        else if (e->rec != r)
+          /* first met inside a step whose subtree is done: every way on
+           * from there is in its footprint */
+          w->recs[r].fp |= w->recs[e->rec].fp;
+        w->step = -1; /* accounted for */
+      }
       cut_here(w, i);
       w->pruned++;
       wast_sleep_free(&here);
@@ -382,8 +405,7 @@ static uint32_t at_choice(void *ctx, const wast_state_point *pt) {
       if (wast_sleep_has(&here, e->sl[j])) e->sl[k++] = e->sl[j];
     e->nsl = k;
   } else {
-    e->stamp = ++w->stamp;
-    e->step_node = w->step;
+    e->rec = w->step >= 0 ? (int64_t)w->path[w->step].rec : -1;
     e->nsl = here.n;
     e->sl = here.n ? malloc(here.n * sizeof *e->sl) : NULL;
     if (here.n && !e->sl) cm_out_of_memory();
@@ -398,7 +420,7 @@ static uint32_t at_choice(void *ctx, const wast_state_point *pt) {
   }
   node *nd = &w->path[w->npath];
   memset(nd, 0, sizeof *nd);
-  nd->stamp = ++w->stamp;
+  nd->rec = new_rec(w);
   uint32_t choice = 0;
   if (pt->kind == CANON_CHOICE_TICK && info.ncand == pt->n) {
     nd->tick = true;
@@ -483,7 +505,7 @@ int wast_explore(const char *path, const wast_options *base,
     free(f.file);
     /* a step the run ended in (the script ended, or the run was cut or
      * bounded inside it): the rest of it was not seen */
-    if (w.step >= 0) w.path[w.step].fp |= WAST_FP_HOST;
+    if (w.step >= 0) w.recs[w.path[w.step].rec].fp |= WAST_FP_HOST;
     w.step = -1;
     wast_sleep_free(&w.step_carry);
     wast_state_info_free(&w.step_from);
@@ -506,13 +528,17 @@ int wast_explore(const char *path, const wast_options *base,
     prefix[k] = next_option(&w, (uint32_t)k, log.chosen[k], log.n[k]);
     if (w.sleep) {
       /* node k's option is done: it may sleep in its siblings' subtrees */
-      while (w.npath > (uint32_t)k + 1) node_free(&w.path[--w.npath]);
+      while (w.npath > (uint32_t)k + 1) {
+        w.recs[w.path[w.npath - 1].rec].open = false;
+        node_free(&w.path[--w.npath]);
+      }
       if ((uint32_t)k < w.npath) {
         node *nd = &w.path[k];
+        w.recs[nd->rec].open = false;
         if (nd->tick)
-          wast_sleep_add(&nd->done, nd->opt[log.chosen[k]], nd->fp);
-        nd->fp = 0;
-        nd->stamp = ++w.stamp;
+          wast_sleep_add(&nd->done, nd->opt[log.chosen[k]],
+                         w.recs[nd->rec].fp);
+        nd->rec = new_rec(&w);
       }
     }
     canon_choice_log_free(&log);
@@ -522,6 +548,7 @@ int wast_explore(const char *path, const wast_options *base,
   while (w.npath) node_free(&w.path[--w.npath]);
   free(w.path);
   free(w.ran);
+  free(w.recs);
   /* exhausted, but with the depth bound: complete only up to it */
   bool complete = exhaustive && !w.bound_hit;
   const char *why = complete ? "complete"
