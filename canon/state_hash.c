@@ -241,8 +241,12 @@ static void hash_thread(canon_digest *d, const labels *l, canon_Thread *t) {
   canon_digest_u64(d, t->index);
   canon_digest_u64(d, t->storage[0]);
   canon_digest_u64(d, t->storage[1]);
-  canon_digest_u64(d, t->block_result);
-  hash_label(d, l, t->switch_to);
+  /* what block() returns and where it switches to: set by each resume
+   * and block, so meaningful only while the thread runs */
+  if (t->running) {
+    canon_digest_u64(d, t->block_result);
+    hash_label(d, l, t->switch_to);
+  }
   /* the body it runs (its position in it is the core stack's) */
   canon_digest_u64(d, (uint64_t)(uintptr_t)t->func);
   hash_label(d, l, t->func_env);
@@ -411,6 +415,7 @@ void canon_state_hash(canon_digest *d, const canon_Store *s,
              : label_of(&l, o.tasks[k]->inst) >> 60 != L_INST)
         hash_task(&e, &l, o.tasks[k], lb);
     if (in) hash_instance(&e, &l, in);
+    if (in && lb && lb->inst_extra) lb->inst_extra(lb->ctx, i, &e);
     canon_digest_u64(d, e.a);
     canon_digest_u64(d, e.b);
     if (in && lb && lb->inst_digest) lb->inst_digest(lb->ctx, i, &e);

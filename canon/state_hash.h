@@ -45,6 +45,9 @@ typedef struct canon_state_labeler {
   /* the part of the digest of insts[i]: its flags and tables, its tasks
    * and their threads */
   void (*inst_digest)(void *ctx, uint32_t i, const struct canon_digest *e);
+  /* adds the embedder's state of insts[i] (its core instances) to its
+   * part, before inst_digest */
+  void (*inst_extra)(void *ctx, uint32_t i, struct canon_digest *e);
 } canon_state_labeler;
 
 /* The Store's threads (state, what they wait on), Store.waiting, its

@@ -227,6 +227,19 @@ uint64_t comp_store_lifted_label(comp_store *s, const canon_lifted *l) {
   return 2; /* not a lift definition of this store's */
 }
 
+uint32_t comp_instance_core_instances(const canon_ComponentInstance *ci,
+                                      const core_instance ***out) {
+  const comp_inst *I = (const comp_inst *)((uintptr_t)ci -
+                                           offsetof(comp_inst, ci));
+  const comp_space *sp = &I->sp[COMP_SORT_CORE_INSTANCE];
+  *out = xcalloc(sp->n + 1, sizeof **out);
+  uint32_t n = 0;
+  for (uint32_t i = 0; i < sp->n; i++)
+    if (sp->items[i].u.core_inst->real)
+      (*out)[n++] = sp->items[i].u.core_inst->real;
+  return n;
+}
+
 void comp_store_stop(comp_store *s) {
   if (s->stopped) return;
   s->stopped = true;

@@ -74,6 +74,11 @@ uint32_t comp_store_instances(comp_store *s, canon_ComponentInstance ***out);
  * (the position of its `canon lift` definition among s's objects), for
  * --explore's digest of a state. */
 uint64_t comp_store_lifted_label(comp_store *s, const canon_lifted *l);
+/* The core instances a component instance (one of comp_store_instances')
+ * made, in order (for the digest of its state: their memories, globals
+ * and tables).  *out is the caller's to free. */
+uint32_t comp_instance_core_instances(const canon_ComponentInstance *ci,
+                                      const core_instance ***out);
 /* Ends every suspended thread (unwinding it through core code, so the core
  * store must still be alive); the instances stay until comp_store_free. */
 void comp_store_stop(comp_store *s);

@@ -65,6 +65,29 @@ static void hash_memory(const core_mem_inst *m, core_digest_word word,
   free(touched);
 }
 
+void core_instance_digest(const core_store *s, const core_instance *in,
+                          core_digest_word word, core_digest_bytes bytes,
+                          void *ctx) {
+  const core_module *m = in->m;
+  uint32_t nm = core_module_nmems_total(m), ng = core_module_nglobals_total(m),
+           nt = core_module_ntables_total(m);
+  word(ctx, nm);
+  for (uint32_t i = 0; i < nm; i++) {
+    word(ctx, in->mems[i]->size);
+    hash_memory(in->mems[i], word, bytes, ctx);
+  }
+  word(ctx, ng);
+  for (uint32_t i = 0; i < ng; i++) word(ctx, in->globals[i]->val);
+  word(ctx, nt);
+  for (uint32_t i = 0; i < nt; i++) {
+    const core_table_inst *t = in->tables[i];
+    word(ctx, t->size);
+    for (uint64_t k = 0; k < t->size; k++) word(ctx, ref_label(s, t->elems[k]));
+  }
+  for (uint32_t k = 0; k < m->nelems; k++) word(ctx, in->elem_len[k]);
+  for (uint32_t k = 0; k < m->ndatas; k++) word(ctx, in->data_len[k]);
+}
+
 void core_store_digest(const core_store *s, core_digest_word word,
                        core_digest_bytes bytes, core_digest_owner owner_label,
                        void *ctx) {

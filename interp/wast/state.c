@@ -14,6 +14,8 @@
  * the core stacks, which know their thread by id. */
 typedef struct digest_ctx {
   canon_digest *d;
+  canon_ComponentInstance **insts;
+  const core_store *core;
   wast_state_info *info;
   comp_store *cs;
   uint64_t *id, *label;
@@ -47,6 +49,20 @@ static uint64_t owner_label(void *ctx, uint64_t owner) {
 static uint64_t lifted_label(void *ctx, const struct canon_lifted *l) {
   return comp_store_lifted_label(((digest_ctx *)ctx)->cs, l);
 }
+/* insts[i]'s core instances, into its part of the digest: a memory
+ * shared by instances is in the part of each that made a core instance
+ * importing it, so that a step writing it changes all of theirs */
+static void inst_extra(void *ctx, uint32_t i, canon_digest *e) {
+  digest_ctx *c = ctx;
+  const core_instance **ci = NULL;
+  uint32_t n = comp_instance_core_instances(c->insts[i], &ci);
+  digest_ctx sub = *c;
+  sub.d = e;
+  for (uint32_t k = 0; k < n; k++)
+    core_instance_digest(c->core, ci[k], word, bytes, &sub);
+  free(ci);
+}
+
 static void inst_digest(void *ctx, uint32_t i, const canon_digest *e) {
   wast_state_info *info = ((digest_ctx *)ctx)->info;
   if (info && i < info->ninst) info->inst[i] = *e;
@@ -85,12 +101,13 @@ void wast_state_digest_info(const wast_state_point *pt, canon_digest *d,
     info->nthreads_peak = s->nthreads_peak;
     info->max_threads = s->limits.max_threads;
   }
-  digest_ctx c = {d, info, cs, NULL, NULL, 0, 0};
-  canon_state_labeler lb = {&c, lifted_label, thread_label, inst_digest};
+  core_store *core = wast_core_engine_store(pt->core);
+  digest_ctx c = {d, insts, core, info, cs, NULL, NULL, 0, 0};
+  canon_state_labeler lb = {&c, lifted_label, thread_label, inst_digest,
+                            inst_extra};
   canon_state_hash(d, s, insts, n, &lb);
   free(insts);
-  core_store_digest(wast_core_engine_store(pt->core), word, bytes, owner_label,
-                    &c);
+  core_store_digest(core, word, bytes, owner_label, &c);
   if (info && pt->kind == CANON_CHOICE_TICK) {
     /* the options of Store.tick, by their threads' labels */
     canon_Thread **th = calloc(s->nwaiting + 1, sizeof *th);
