@@ -24,6 +24,7 @@ void canon_sched_init(canon_sched *s, canon_sched_policy policy,
   s->profile = false;
   s->at_choice = NULL;
   s->at_choice_ctx = NULL;
+  s->at_resume = NULL;
 }
 
 void canon_sched_force(canon_sched *s, const uint32_t *choices, uint32_t n) {
@@ -109,7 +110,7 @@ uint32_t canon_sched_choose(canon_sched *s, canon_choice_kind kind,
   if (n == 1) return 0;
   /* --profile: the profile's answer, which is option 0 of these kinds */
   if (s->profile && canon_choice_kind_in_profile(kind)) return 0;
-  if (s->at_choice) s->at_choice(s->at_choice_ctx, kind, n);
+  uint32_t dflt = s->at_choice ? s->at_choice(s->at_choice_ctx, kind, n) : 0;
   s->nchoices++;
   /* cmref's deterministic policy: option 0 (at the kinds the spec's
    * DETERMINISTIC_PROFILE fixes, option 0 is the profile's answer). */
@@ -120,6 +121,7 @@ uint32_t canon_sched_choose(canon_sched *s, canon_choice_kind kind,
     /* out of range: option 0, and canon_choice_log_check_forced says so */
     uint64_t i = s->nchoices - 1;
     if (i < s->nforced && s->forced[i] < n) c = s->forced[i];
+    else if (i >= s->nforced && dflt < n) c = dflt;
   }
   if (s->log) canon_choice_log_add(s->log, kind, n, c);
   canon_trace_choice(s->trace, canon_choice_kind_name(kind), n, c);

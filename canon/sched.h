@@ -85,6 +85,7 @@ bool canon_choice_log_check_forced(const canon_choice_log *run,
                                    char *msg, size_t msgn);
 
 struct canon_trace;
+struct canon_Thread;
 
 typedef struct canon_sched {
   struct canon_trace *trace; /* choices are traced when set */
@@ -101,9 +102,15 @@ typedef struct canon_sched {
    * fixes (canon_choice_kind_in_profile) are not choices at all */
   bool profile;
   /* when set, called at each choice with more than one option before it
-   * is made (--explore's digests of states, interp/wast/state.c) */
-  void (*at_choice)(void *ctx, canon_choice_kind kind, uint32_t n);
+   * is made (--explore's digests of states, interp/wast/state.c); under
+   * CANON_SCHED_FORCED, beyond the forced choices, the option it returns
+   * is taken instead of option 0 (--explore's sleep sets: the first option
+   * not asleep) */
+  uint32_t (*at_choice)(void *ctx, canon_choice_kind kind, uint32_t n);
   void *at_choice_ctx;
+  /* when set, called each time a thread is resumed (--explore: which
+   * component instances a step ran in) */
+  void (*at_resume)(void *ctx, const struct canon_Thread *t);
 } canon_sched;
 
 void canon_sched_init(canon_sched *s, canon_sched_policy policy, uint64_t seed);

@@ -31,12 +31,35 @@ static inline void canon_digest_u64(canon_digest *d, uint64_t v) {
 }
 void canon_digest_bytes(canon_digest *d, const void *p, size_t n);
 
-/* The Store's threads (state, what they wait on), Store.waiting in order,
- * its tasks, and the given component instances' flags, handle tables and
- * the objects in them (subtasks, waitable sets and their elements in join
- * order, pending events, copy ends and their buffers' progress, resource
- * handles, error contexts). */
+/* What the digest needs from the embedder: a label, the same in every run
+ * of a script, for the lifted function a task runs (the canon_lifted is
+ * made at instantiation, its address differs between runs); and, told
+ * each live thread's id with its label in the digest, so that the
+ * embedder can label what it keeps by thread id (the core stacks).
+ * Each may be NULL. */
+struct canon_lifted;
+typedef struct canon_state_labeler {
+  void *ctx;
+  uint64_t (*lifted)(void *ctx, const struct canon_lifted *l);
+  void (*thread_label)(void *ctx, uint32_t id, uint64_t label);
+  /* the part of the digest of insts[i]: its flags and tables, its tasks
+   * and their threads */
+  void (*inst_digest)(void *ctx, uint32_t i, const struct canon_digest *e);
+  /* adds the embedder's state of insts[i] (its core instances) to its
+   * part, before inst_digest */
+  void (*inst_extra)(void *ctx, uint32_t i, struct canon_digest *e);
+} canon_state_labeler;
+
+/* The Store's threads (state, what they wait on), Store.waiting, its
+ * tasks (state, function, caller), and the given component instances'
+ * flags, handle tables and the objects in them (subtasks, waitable sets
+ * and their elements, pending events, copy ends and their buffers'
+ * progress, resource handles, error contexts).  Canonical: objects are
+ * named by where a traversal meets them, not by creation numbers, and
+ * what the spec shuffles (Store.waiting, a set's elements) is hashed as a
+ * set -- see state_hash.c. */
 void canon_state_hash(canon_digest *d, const canon_Store *s,
-                      canon_ComponentInstance *const *insts, uint32_t ninsts);
+                      canon_ComponentInstance *const *insts, uint32_t ninsts,
+                      const canon_state_labeler *lb);
 
 #endif

@@ -75,7 +75,7 @@ void canon_Store_free(canon_Store *s) {
  * instance that a trap left entered cannot be resumed from the host (the
  * spec's store would be gone); they are not candidates.  cands may be
  * NULL (only counting). */
-static uint32_t tick_candidates(canon_Store *s, canon_Thread **cands) {
+uint32_t canon_Store_tick_candidates(const canon_Store *s, canon_Thread **cands) {
   uint32_t n = 0;
   for (uint32_t i = 0; i < s->nwaiting; i++) {
     canon_Thread *t = s->waiting[i];
@@ -96,7 +96,7 @@ bool canon_Store_tick(canon_Store *s, bool *progressed, canon_trap *trap) {
     cands = malloc(s->nwaiting * sizeof *cands);
     if (!cands) canon_out_of_memory();
   }
-  uint32_t n = tick_candidates(s, cands);
+  uint32_t n = canon_Store_tick_candidates(s, cands);
   bool ok = true;
   *progressed = n > 0;
   if (n) {
@@ -116,7 +116,7 @@ bool canon_Store_tick(canon_Store *s, bool *progressed, canon_trap *trap) {
  * runs one more tick is a choice (CANON_CHOICE_HOST_TICK), offered while a
  * thread is ready; option 0, the default, is to wait for the next call. */
 bool canon_Store_host_ticks(canon_Store *s, canon_trap *trap) {
-  while (tick_candidates(s, NULL) > 0 &&
+  while (canon_Store_tick_candidates(s, NULL) > 0 &&
          canon_sched_choose(&s->sched, CANON_CHOICE_HOST_TICK, 2) == 1) {
     bool progressed;
     if (!canon_Store_tick(s, &progressed, trap)) return false;

@@ -70,6 +70,9 @@ typedef struct canon_Store {
   canon_Thread *threads;
   canon_Task *tasks;
   uint32_t nthreads;
+  /* the most threads alive at once since --explore last set it to
+   * nthreads (whether a step came near --max-threads) */
+  uint32_t nthreads_peak;
   canon_limits limits;
   /* set while the store is torn down: blocked threads are resumed so that
    * they unwind, and every blocking operation then fails */
@@ -92,6 +95,10 @@ void canon_Store_free(canon_Store *s);
 
 /* Hands obj to the store, to be freed by free_fn at teardown. */
 void canon_Store_adopt(canon_Store *s, void *obj, void (*free_fn)(void *));
+
+/* The threads Store.tick may run now, in the order its choice offers them
+ * (cands: room for s->nwaiting, or NULL to count them). */
+uint32_t canon_Store_tick_candidates(const canon_Store *s, canon_Thread **cands);
 
 /* Store.tick: runs one ready waiting thread (chosen by the scheduler) until
  * it blocks or ends.  *progressed is false when no thread was ready. */

@@ -56,6 +56,7 @@ canon_Thread *canon_Thread_new(canon_Store *s, canon_Task *task,
   if (s->threads) s->threads->live_prev = t;
   s->threads = t;
   s->nthreads++;
+  if (s->nthreads > s->nthreads_peak) s->nthreads_peak = s->nthreads;
   assert(canon_Thread_suspended(t));
   canon_trace_thread_new(s->trace, t->id, task->id);
   return t;
@@ -156,6 +157,7 @@ bool canon_Thread_resume(canon_Thread *t, bool cancelled, canon_trap *trap) {
     canon_Thread *saved = s->current;
     s->current = th;
     canon_trace_thread_resume(s->trace, th->id, cancelled);
+    if (s->sched.at_resume) s->sched.at_resume(s->sched.at_choice_ctx, th);
     canon_fiber_resume(th->fiber);
     s->current = saved;
     canon_Thread *next = th->switch_to;

@@ -155,6 +155,20 @@ static bool ready_and_has_event(void *env) {
          canon_WaitableSet_has_pending_event(e->s);
 }
 
+/* The set a thread blocked in wait_for_event_and waits on, and the
+ * condition it waits for with it (for the digest of a state,
+ * state_hash.c: they live in that call's frame). */
+bool canon_WaitableSet_waited(canon_ready_fn ready_func, void *ready_env,
+                              const canon_WaitableSet **s,
+                              canon_ready_fn *ready, void **env) {
+  if (ready_func != ready_and_has_event) return false;
+  const wait_env *e = ready_env;
+  *s = e->s;
+  *ready = e->ready;
+  *env = e->env;
+  return true;
+}
+
 /* WaitableSet.wait_for_event_and */
 bool canon_WaitableSet_wait_for_event_and(canon_WaitableSet *s,
                                            canon_Thread *th,

@@ -102,4 +102,10 @@ bool canon_WaitableSet_drop(canon_WaitableSet *s, struct canon_Store *store,
                              canon_trap *trap);
 
 
+/* If a thread waits with (ready_func, ready_env) inside
+ * WaitableSet.wait_for_event_and: the set and the extra condition. */
+bool canon_WaitableSet_waited(canon_ready_fn ready_func, void *ready_env,
+                              const canon_WaitableSet **s,
+                              canon_ready_fn *ready, void **env);
+
 #endif

@@ -204,6 +204,27 @@ uint32_t comp_store_instances(comp_store *s, canon_ComponentInstance ***out) {
   return n;
 }
 
+uint64_t comp_store_lifted_label(comp_store *s, const canon_lifted *l) {
+  for (size_t i = 0; i < s->n; i++)
+    if ((uintptr_t)s->objs[i].p + offsetof(comp_func, lifted) ==
+        (uintptr_t)l)
+      return i + 16;
+  return 2; /* not a lift definition of this store's */
+}
+
+uint32_t comp_instance_core_instances(const canon_ComponentInstance *ci,
+                                      const core_instance ***out) {
+  const comp_inst *I = (const comp_inst *)((uintptr_t)ci -
+                                           offsetof(comp_inst, ci));
+  const comp_space *sp = &I->sp[COMP_SORT_CORE_INSTANCE];
+  *out = canon_xcalloc(sp->n + 1, sizeof **out);
+  uint32_t n = 0;
+  for (uint32_t i = 0; i < sp->n; i++)
+    if (sp->items[i].u.core_inst->real)
+      (*out)[n++] = sp->items[i].u.core_inst->real;
+  return n;
+}
+
 void comp_store_stop(comp_store *s) {
   if (s->stopped) return;
   s->stopped = true;

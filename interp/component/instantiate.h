@@ -70,6 +70,15 @@ canon_Store *comp_store_canon(comp_store *s);
 /* The store's component instances in the order they were made, in a new
  * array (--explore's digest of a state). */
 uint32_t comp_store_instances(comp_store *s, canon_ComponentInstance ***out);
+/* A label for a lifted function of s, the same in every run of a script
+ * (the position of its `canon lift` definition among s's objects), for
+ * --explore's digest of a state. */
+uint64_t comp_store_lifted_label(comp_store *s, const canon_lifted *l);
+/* The core instances a component instance (one of comp_store_instances')
+ * made, in order (for the digest of its state: their memories, globals
+ * and tables).  *out is the caller's to free. */
+uint32_t comp_instance_core_instances(const canon_ComponentInstance *ci,
+                                      const core_instance ***out);
 /* Ends every suspended thread (unwinding it through core code, so the core
  * store must still be alive); the instances stay until comp_store_free. */
 void comp_store_stop(comp_store *s);

@@ -10,7 +10,11 @@
  * the position in the store's list for host functions. */
 #include "digest.h"
 
+#include <stdlib.h>
+
+#include "membytes.h"
 #include "runtime.h"
+#include "../../canon/context.h"
 
 static uint64_t index_in(const core_objlist *l, const void *p) {
   for (size_t i = 0; i < l->n; i++)
@@ -38,13 +42,60 @@ static uint64_t instr_index(const core_func_inst *f, const core_instr *pc) {
   return f && f->code && pc ? (uint64_t)(pc - f->code->body.instrs) : 0;
 }
 
+/* A memory's contents as its pages that are not all zero, each with its
+ * number: the same words whatever pages were touched on the way, and the
+ * pages the guest never touched are not read at all. */
+static void hash_memory(const core_mem_inst *m, core_digest_word word,
+                        core_digest_bytes bytes, void *ctx) {
+  uint64_t n = (m->size + CORE_MEMBYTES_PAGE - 1) / CORE_MEMBYTES_PAGE;
+  unsigned char *touched = malloc((size_t)n + 1);
+  if (!touched) canon_out_of_memory();
+  core_membytes_touched(m->data, m->size, touched);
+  for (uint64_t i = 0; i < n; i++) {
+    if (!touched[i]) continue;
+    uint64_t off = i * CORE_MEMBYTES_PAGE;
+    size_t len = (size_t)(m->size - off < CORE_MEMBYTES_PAGE
+                              ? m->size - off : CORE_MEMBYTES_PAGE);
+    uint64_t any = 0;
+    for (size_t k = 0; k < len; k++) any |= m->data[off + k];
+    if (!any) continue;
+    word(ctx, i);
+    bytes(ctx, m->data + off, len);
+  }
+  free(touched);
+}
+
+void core_instance_digest(const core_store *s, const core_instance *in,
+                          core_digest_word word, core_digest_bytes bytes,
+                          void *ctx) {
+  const core_module *m = in->m;
+  uint32_t nm = core_module_nmems_total(m), ng = core_module_nglobals_total(m),
+           nt = core_module_ntables_total(m);
+  word(ctx, nm);
+  for (uint32_t i = 0; i < nm; i++) {
+    word(ctx, in->mems[i]->size);
+    hash_memory(in->mems[i], word, bytes, ctx);
+  }
+  word(ctx, ng);
+  for (uint32_t i = 0; i < ng; i++) word(ctx, in->globals[i]->val);
+  word(ctx, nt);
+  for (uint32_t i = 0; i < nt; i++) {
+    const core_table_inst *t = in->tables[i];
+    word(ctx, t->size);
+    for (uint64_t k = 0; k < t->size; k++) word(ctx, ref_label(s, t->elems[k]));
+  }
+  for (uint32_t k = 0; k < m->nelems; k++) word(ctx, in->elem_len[k]);
+  for (uint32_t k = 0; k < m->ndatas; k++) word(ctx, in->data_len[k]);
+}
+
 void core_store_digest(const core_store *s, core_digest_word word,
-                       core_digest_bytes bytes, void *ctx) {
+                       core_digest_bytes bytes, core_digest_owner owner_label,
+                       void *ctx) {
   word(ctx, s->mems.n);
   for (size_t i = 0; i < s->mems.n; i++) {
     const core_mem_inst *m = s->mems.items[i];
     word(ctx, m->size);
-    bytes(ctx, m->data, (size_t)m->size);
+    hash_memory(m, word, bytes, ctx);
   }
   word(ctx, s->globals.n);
   for (size_t i = 0; i < s->globals.n; i++)
@@ -61,8 +112,31 @@ void core_store_digest(const core_store *s, core_digest_word word,
     for (uint32_t k = 0; k < in->m->nelems; k++) word(ctx, in->elem_len[k]);
     for (uint32_t k = 0; k < in->m->ndatas; k++) word(ctx, in->data_len[k]);
   }
+  /* the calls in progress, by their owner's label (the order they were
+   * made in is the schedule's, not the state's); one owner's calls in
+   * the order of the list, which is their nesting */
+  size_t n = 0;
+  for (const core_thread *t = s->active; t; t = t->active_next) n++;
+  word(ctx, n);
+  const core_thread **a = calloc(n + 1, sizeof *a);
+  uint64_t *key = calloc(n + 1, sizeof *key);
+  if (!a || !key) canon_out_of_memory();
+  n = 0;
   for (const core_thread *t = s->active; t; t = t->active_next) {
-    word(ctx, t->owner);
+    uint64_t k = owner_label ? owner_label(ctx, t->owner) : t->owner;
+    size_t j = n++;
+    /* insertion sort, stable: a handful of calls */
+    while (j > 0 && key[j - 1] > k) {
+      a[j] = a[j - 1];
+      key[j] = key[j - 1];
+      j--;
+    }
+    a[j] = t;
+    key[j] = k;
+  }
+  for (size_t i = 0; i < n; i++) {
+    const core_thread *t = a[i];
+    word(ctx, key[i]);
     word(ctx, t->nframes);
     for (size_t k = 0; k < t->nframes; k++) {
       word(ctx, func_label(s, t->frames[k].func));
@@ -76,6 +150,8 @@ void core_store_digest(const core_store *s, core_digest_word word,
     word(ctx, t->host_sp);
     bytes(ctx, t->stack, t->host_sp * sizeof *t->stack);
   }
+  free(a);
+  free(key);
 }
 
 void core_store_set_owner(core_store *s, uint64_t owner) { s->owner = owner; }

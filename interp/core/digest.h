@@ -11,8 +11,19 @@
 typedef void (*core_digest_word)(void *ctx, uint64_t w);
 typedef void (*core_digest_bytes)(void *ctx, const void *p, size_t n);
 
+/* One core instance's state: its memories (imported ones too), globals,
+ * tables and dropped segments. */
+void core_instance_digest(const core_store *s, const core_instance *in,
+                          core_digest_word word, core_digest_bytes bytes,
+                          void *ctx);
+
+/* The label the digest gives the calls of an owner (core_store_set_owner);
+ * NULL: the owner number itself. */
+typedef uint64_t (*core_digest_owner)(void *ctx, uint64_t owner);
+
 void core_store_digest(const core_store *s, core_digest_word word,
-                       core_digest_bytes bytes, void *ctx);
+                       core_digest_bytes bytes, core_digest_owner owner_label,
+                       void *ctx);
 /* The label of the core_calls that start from now on (the embedder's
  * name for the thread they run on). */
 void core_store_set_owner(core_store *s, uint64_t owner);

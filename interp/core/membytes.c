@@ -14,6 +14,7 @@
 
 #if defined(__linux__)
 #include <sys/mman.h>
+#include <unistd.h>
 
 static uint64_t round_up(uint64_t n) {
   const uint64_t page = 4096;
@@ -47,6 +48,18 @@ void core_membytes_free(uint8_t *p, uint64_t mapped) {
   if (p) munmap(p, (size_t)mapped);
 }
 
+void core_membytes_touched(const uint8_t *p, uint64_t size,
+                           unsigned char *touched) {
+  uint64_t n = (size + CORE_MEMBYTES_PAGE - 1) / CORE_MEMBYTES_PAGE;
+  /* a page mincore reports absent was never touched: it is zero */
+  if (!size || sysconf(_SC_PAGESIZE) != CORE_MEMBYTES_PAGE ||
+      mincore((void *)(uintptr_t)p, (size_t)size, touched) != 0) {
+    memset(touched, 1, (size_t)n);
+    return;
+  }
+  for (uint64_t i = 0; i < n; i++) touched[i] &= 1;
+}
+
 #else
 
 uint8_t *core_membytes_alloc(uint64_t size, uint64_t *mapped) {
@@ -68,6 +81,13 @@ uint8_t *core_membytes_grow(uint8_t *p, uint64_t *mapped, uint64_t old_size,
 void core_membytes_free(uint8_t *p, uint64_t mapped) {
   (void)mapped;
   free(p);
+}
+
+void core_membytes_touched(const uint8_t *p, uint64_t size,
+                           unsigned char *touched) {
+  (void)p;
+  memset(touched, 1, (size_t)((size + CORE_MEMBYTES_PAGE - 1) /
+                              CORE_MEMBYTES_PAGE));
 }
 
 #endif

@@ -11,4 +11,12 @@ uint8_t *core_membytes_grow(uint8_t *p, uint64_t *mapped, uint64_t old_size,
                             uint64_t new_size);
 void core_membytes_free(uint8_t *p, uint64_t mapped);
 
+/* The pages (CORE_MEMBYTES_PAGE bytes each) of the first `size` bytes
+ * that may hold something other than zero: touched[i] is 0 only if page
+ * i is surely all zero (on Linux: never touched, mincore); for a digest
+ * of a memory's contents that skips what the guest never used. */
+#define CORE_MEMBYTES_PAGE 4096u
+void core_membytes_touched(const uint8_t *p, uint64_t size,
+                           unsigned char *touched);
+
 #endif

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "../../canon/sched.h"
+#include "sleep.h"
 #include "state.h"
 #include "wast.h"
 #include "../../canon/context.h"
@@ -127,8 +128,8 @@ static const char *status_name(wast_status s) {
 /* How the walk ended and what the reduction did. */
 typedef struct walk_figures {
   const char *stopped; /* "no" (complete), "budget", "depth" */
-  bool reduced;
-  uint64_t states, cut;
+  bool reduced, sleep;
+  uint64_t states, cut, asleep;
   uint32_t depth; /* --explore-depth; 0: none */
 } walk_figures;
 
@@ -139,12 +140,14 @@ static void report_json(FILE *json, const char *path, const cmd_outcomes *cs,
   fputs("{\"mode\": \"explore\", \"file\": ", json);
   wast_json_str(json, path);
   fprintf(json, ", \"schedules\": %u, \"complete\": %s, \"stopped\": \"%s\", "
-          "\"reduced\": %s, \"states\": %llu, \"cut\": %llu, "
+          "\"reduced\": %s, \"sleep_sets\": %s, \"states\": %llu, "
+          "\"cut\": %llu, \"asleep\": %llu, "
           "\"depth_bound\": %u, \"longest\": %u, "
           "\"varying\": %u, \"commands\": [", runs,
           strcmp(wf->stopped, "no") ? "false" : "true", wf->stopped,
-          wf->reduced ? "true" : "false", (unsigned long long)wf->states,
-          (unsigned long long)wf->cut, wf->depth, maxlen, varying);
+          wf->reduced ? "true" : "false", wf->sleep ? "true" : "false",
+          (unsigned long long)wf->states, (unsigned long long)wf->cut,
+          (unsigned long long)wf->asleep, wf->depth, maxlen, varying);
   for (uint32_t i = 0; i < ncs; i++) {
     const cmd_outcomes *co = &cs[i];
     fprintf(json, "%s\n  {\"line\": %u, \"kind\": ", i ? "," : "",
@@ -169,34 +172,86 @@ static void report_json(FILE *json, const char *path, const cmd_outcomes *cs,
   fputs("]}\n", json);
 }
 
-/* The digests of the states met at choices (state.h), in an open-addressed
- * set that doubles when half full. */
+/* The states met at choices (state.h), in an open-addressed set that
+ * doubles when half full.  Each keeps the sleep set it was explored with
+ * (labels in `sl`; the standard condition: a state met again is cut only
+ * if its stored sleep set is a subset of the current one, else it is
+ * explored again and keeps the intersection), and where it was first met
+ * (the step it was inside; see at_choice). */
+typedef struct seen_entry {
+  canon_digest d;
+  uint64_t *sl;
+  uint32_t nsl;
+  int64_t rec; /* the step record (walk.recs) it was first met in; -1 */
+} seen_entry;
+
 typedef struct seen_set {
-  canon_digest *d;
+  seen_entry *e;
   uint64_t cap, n;
 } seen_set;
 
 static bool digest_zero(const canon_digest *d) { return !d->a && !d->b; }
 
-/* Adds d; false if it was there already. */
-static bool seen_add(seen_set *s, canon_digest d) {
+static seen_entry *seen_slot(seen_set *s, canon_digest d) {
+  uint64_t i = (d.a ^ d.b) & (s->cap - 1);
+  while (!digest_zero(&s->e[i].d)) {
+    if (s->e[i].d.a == d.a && s->e[i].d.b == d.b) return &s->e[i];
+    i = (i + 1) & (s->cap - 1);
+  }
+  return &s->e[i];
+}
+
+/* The entry of d, made (with d set, the rest zero) if new; *fresh says. */
+static seen_entry *seen_get(seen_set *s, canon_digest d, bool *fresh) {
   if (digest_zero(&d)) d.a = 1; /* 0 marks a free slot */
   if (2 * (s->n + 1) > s->cap) {
     seen_set g = {NULL, s->cap ? 2 * s->cap : 1024, 0};
-    g.d = canon_xcalloc(g.cap, sizeof *g.d);
+    g.e = calloc(g.cap, sizeof *g.e);
+    if (!g.e) canon_out_of_memory();
     for (uint64_t i = 0; i < s->cap; i++)
-      if (!digest_zero(&s->d[i])) seen_add(&g, s->d[i]);
-    free(s->d);
+      if (!digest_zero(&s->e[i].d)) *seen_slot(&g, s->e[i].d) = s->e[i];
+    g.n = s->n;
+    free(s->e);
     *s = g;
   }
-  uint64_t i = (d.a ^ d.b) & (s->cap - 1);
-  while (!digest_zero(&s->d[i])) {
-    if (s->d[i].a == d.a && s->d[i].b == d.b) return false;
-    i = (i + 1) & (s->cap - 1);
+  seen_entry *e = seen_slot(s, d);
+  *fresh = digest_zero(&e->d);
+  if (*fresh) {
+    e->d = d;
+    s->n++;
   }
-  s->d[i] = d;
-  s->n++;
-  return true;
+  return e;
+}
+
+static void seen_free(seen_set *s) {
+  for (uint64_t i = 0; i < s->cap; i++) free(s->e[i].sl);
+  free(s->e);
+}
+
+/* A choice on the path of the current run, kept across runs while the
+ * walk is below it. */
+typedef struct node {
+  bool tick;
+  uint64_t *opt;      /* tick: its options' thread labels */
+  uint32_t nopt;
+  wast_sleepset z;    /* tick: asleep here */
+  wast_sleepset done; /* tick: options explored before the current one */
+  uint32_t rec;       /* the current option's step record (walk.recs) */
+} node;
+
+/* A step from a tick node with one option: its footprint, joined over
+ * every run through it (every way the step went), and whether runs
+ * through it are still to come (its node is on the path with it). */
+typedef struct step_rec {
+  uint64_t fp;
+  bool open;
+} step_rec;
+
+static void node_free(node *n) {
+  free(n->opt);
+  wast_sleep_free(&n->z);
+  wast_sleep_free(&n->done);
+  memset(n, 0, sizeof *n);
 }
 
 /* One run of the walk, as the scheduler's at_choice hook sees it. */
@@ -209,31 +264,206 @@ typedef struct walk {
   bool stop;             /* the runner runs no further command */
   bool bound_hit;        /* some run met --explore-depth */
   uint64_t pruned;       /* runs cut at a state already seen */
+  uint64_t asleep;       /* runs cut where every option was asleep */
+  step_rec *recs;
+  uint32_t nrecs, recs_cap;
+  /* sleep sets (not with --explore-plain or --explore-no-sleep) */
+  bool sleep;
+  node *path;
+  uint32_t npath, path_cap;
+  /* the step in progress: the tick node it started at (-1: none), the
+   * state there, the sleepers it may carry on, the instances it ran in */
+  int64_t step;
+  wast_state_info step_from;
+  wast_sleepset step_carry;
+  const void **ran;
+  uint32_t nran, ran_cap;
 } walk;
 
-static void at_choice(void *ctx, const wast_state_point *pt) {
+static void at_resume(void *ctx, const void *inst) {
+  walk *w = ctx;
+  if (w->step < 0) return;
+  for (uint32_t i = 0; i < w->nran; i++)
+    if (w->ran[i] == inst) return;
+  if (w->nran == w->ran_cap) {
+    w->ran_cap = w->ran_cap ? 2 * w->ran_cap : 8;
+    w->ran = realloc(w->ran, w->ran_cap * sizeof *w->ran);
+    if (!w->ran) canon_out_of_memory();
+  }
+  w->ran[w->nran++] = inst;
+}
+
+static bool is_boundary(canon_choice_kind k) {
+  return k == CANON_CHOICE_TICK || k == CANON_CHOICE_SYNC_LOOP ||
+         k == CANON_CHOICE_HOST_TICK;
+}
+
+/* The sleepers after the step in progress, with footprint fp so far. */
+static void carried(const walk *w, uint64_t fp, wast_sleepset *out) {
+  wast_sleep_copy(out, &w->step_carry);
+  wast_sleep_filter(out, fp);
+}
+
+/* Cut this run at choice i: it ends its command with option 0. */
+static void cut_here(walk *w, uint32_t i) {
+  w->cut = i;
+  w->stop = true;
+}
+
+static uint32_t new_rec(walk *w) {
+  if (w->nrecs == w->recs_cap) {
+    w->recs_cap = w->recs_cap ? 2 * w->recs_cap : 256;
+    w->recs = realloc(w->recs, w->recs_cap * sizeof *w->recs);
+    if (!w->recs) canon_out_of_memory();
+  }
+  w->recs[w->nrecs] = (step_rec){0, true};
+  return w->nrecs++;
+}
+
+static uint32_t at_choice(void *ctx, const wast_state_point *pt) {
   walk *w = ctx;
   uint32_t i = w->log->len; /* the index of the choice being made */
-  if (i < w->nprefix || w->cut != UINT32_MAX) return;
-  if (w->xo->depth && i >= w->xo->depth) {
+  if (w->cut != UINT32_MAX) return 0;
+  bool fresh_node = i >= w->nprefix;
+  if (fresh_node && w->xo->depth && i >= w->xo->depth) {
     /* beyond the bound: option 0 from here on, and the walk is not
      * complete */
     w->cut = i;
     w->bound_hit = true;
-    return;
+    return 0;
   }
-  if (w->xo->plain) return;
+  if (w->xo->plain) return 0;
+  bool boundary = is_boundary(pt->kind);
+  if (!fresh_node && !(w->sleep && boundary)) return 0;
   canon_digest d;
-  wast_state_digest(pt, &d);
-  if (!seen_add(&w->seen, d)) {
-    /* Explored from where it was first met (or being explored: it is on
-     * the way to this run, a cycle): every outcome from this state on is
-     * found there.  This run ends its command with option 0 and runs no
-     * further command. */
-    w->cut = i;
-    w->stop = true;
-    w->pruned++;
+  wast_state_info info;
+  memset(&info, 0, sizeof info);
+  wast_state_digest_info(pt, &d, w->sleep ? &info : NULL);
+  /* the sleepers here: at a tick, those the step that ends here carries
+   * on; inside a step, those it carries so far */
+  wast_sleepset here = {0};
+  uint64_t fp = 0;
+  if (w->sleep && w->step >= 0) {
+    fp = wast_step_footprint(&w->step_from, &info,
+                             (const void *const *)w->ran, w->nran);
+    if (boundary && pt->kind != CANON_CHOICE_TICK) fp |= WAST_FP_HOST;
+    carried(w, fp, &here);
+    if (boundary) {
+      w->recs[w->path[w->step].rec].fp |= fp;
+      w->step = -1;
+      wast_sleep_free(&w->step_carry);
+    }
   }
+  if (!fresh_node) {
+    /* a forced choice: its node is kept from an earlier run */
+    if (pt->kind == CANON_CHOICE_TICK && w->sleep && i < w->npath) {
+      wast_state_info_free(&w->step_from);
+      w->step_from = info;
+      wast_state_peak_reset(pt);
+      w->step = i;
+      w->nran = 0;
+      wast_sleep_copy(&w->step_carry, &w->path[i].z);
+      for (uint32_t k = 0; k < w->path[i].done.n; k++)
+        wast_sleep_add(&w->step_carry, w->path[i].done.v[k].label,
+                       w->path[i].done.v[k].fp);
+    } else {
+      wast_state_info_free(&info);
+    }
+    wast_sleep_free(&here);
+    return 0;
+  }
+  bool fresh;
+  seen_entry *e = seen_get(&w->seen, d, &fresh);
+  if (!fresh) {
+    if (wast_sleep_subset(e->sl, e->nsl, &here)) {
+      /* Explored from where it was first met (or being explored: it is on
+       * the way to this run, a cycle), with no more asleep than now:
+       * every outcome from this state on is found there.  This run ends
+       * its command with option 0 and runs no further command.  Inside a
+       * step, the rest of the step is then not seen here: unless the
+       * state was first met inside this same step's subtree (whose runs
+       * all join their footprints into this node), the step counts as
+       * dependent on every other. */
+      if (w->step >= 0) {
+        uint32_t r = w->path[w->step].rec;
+        if (e->rec < 0 || (e->rec != r && w->recs[e->rec].open))
+          w->recs[r].fp |= WAST_FP_HOST;
+        else if (e->rec != r)
+          /* first met inside a step whose subtree is done: every way on
+           * from there is in its footprint */
+          w->recs[r].fp |= w->recs[e->rec].fp;
+        w->step = -1; /* accounted for */
+      }
+      cut_here(w, i);
+      w->pruned++;
+      wast_sleep_free(&here);
+      wast_state_info_free(&info);
+      return 0;
+    }
+    /* explored again with fewer asleep: keep the intersection */
+    uint32_t k = 0;
+    for (uint32_t j = 0; j < e->nsl; j++)
+      if (wast_sleep_has(&here, e->sl[j])) e->sl[k++] = e->sl[j];
+    e->nsl = k;
+  } else {
+    e->rec = w->step >= 0 ? (int64_t)w->path[w->step].rec : -1;
+    e->nsl = here.n;
+    e->sl = here.n ? malloc(here.n * sizeof *e->sl) : NULL;
+    if (here.n && !e->sl) canon_out_of_memory();
+    for (uint32_t k = 0; k < here.n; k++) e->sl[k] = here.v[k].label;
+  }
+  if (!w->sleep) return 0;
+  /* a new node of the path */
+  if (w->npath == w->path_cap) {
+    w->path_cap = w->path_cap ? 2 * w->path_cap : 64;
+    w->path = realloc(w->path, w->path_cap * sizeof *w->path);
+    if (!w->path) canon_out_of_memory();
+  }
+  node *nd = &w->path[w->npath];
+  memset(nd, 0, sizeof *nd);
+  nd->rec = new_rec(w);
+  uint32_t choice = 0;
+  if (pt->kind == CANON_CHOICE_TICK && info.ncand == pt->n) {
+    nd->tick = true;
+    nd->opt = info.cand;
+    nd->nopt = info.ncand;
+    info.cand = NULL;
+    nd->z = here;
+    here = (wast_sleepset){0};
+    while (choice < nd->nopt && wast_sleep_has(&nd->z, nd->opt[choice]))
+      choice++;
+    if (choice == nd->nopt) {
+      /* every option asleep: all that follows is explored elsewhere */
+      node_free(nd);
+      cut_here(w, i);
+      w->asleep++;
+      wast_state_info_free(&info);
+      return 0;
+    }
+  }
+  w->npath++;
+  if (nd->tick) {
+    w->step = i;
+    wast_state_info_free(&w->step_from);
+    w->step_from = info;
+    wast_state_peak_reset(pt);
+    w->nran = 0;
+    wast_sleep_copy(&w->step_carry, &nd->z);
+  } else {
+    wast_state_info_free(&info);
+  }
+  wast_sleep_free(&here);
+  return choice;
+}
+
+/* The next option at node k of the path after `chosen`: an option > chosen
+ * not asleep there; n if none. */
+static uint32_t next_option(const walk *w, uint32_t k, uint32_t chosen,
+                            uint32_t n) {
+  uint32_t o = chosen + 1;
+  if (w->sleep && k < w->npath && w->path[k].tick)
+    while (o < n && wast_sleep_has(&w->path[k].z, w->path[k].opt[o])) o++;
+  return o;
 }
 
 int wast_explore(const char *path, const wast_options *base,
@@ -245,6 +475,8 @@ int wast_explore(const char *path, const wast_options *base,
   walk w;
   memset(&w, 0, sizeof w);
   w.xo = xo;
+  w.sleep = !xo->plain && !xo->no_sleep;
+  w.step = -1;
   while (runs < xo->budget) {
     canon_choice_log log = {0};
     wast_options opt = *base;
@@ -253,12 +485,15 @@ int wast_explore(const char *path, const wast_options *base,
     opt.comp.nforced = nprefix;
     opt.comp.log = &log;
     opt.comp.at_choice = at_choice;
+    opt.comp.at_resume = w.sleep ? at_resume : NULL;
     opt.comp.at_choice_ctx = &w;
     opt.comp.stop = &w.stop;
     w.log = &log;
     w.nprefix = nprefix;
     w.cut = UINT32_MAX;
     w.stop = false;
+    w.step = -1;
+    w.nran = 0;
     wast_file_result f;
     memset(&f, 0, sizeof f);
     wast_run_file(path, &opt, &f);
@@ -269,15 +504,53 @@ int wast_explore(const char *path, const wast_options *base,
     for (size_t i = 0; i < f.ncmds; i++) free(f.cmds[i].message);
     free(f.cmds);
     free(f.file);
+    /* a step the run ended in (the script ended, or the run was cut or
+     * bounded inside it): the rest of it was not seen */
+    if (w.step >= 0) w.recs[w.path[w.step].rec].fp |= WAST_FP_HOST;
+    w.step = -1;
+    wast_sleep_free(&w.step_carry);
+    wast_state_info_free(&w.step_from);
     /* the next schedule: advance the last choice before the cut that has
-     * options left */
-    exhaustive = !wast_next_schedule(&log, log.len < w.cut ? log.len : w.cut,
-                                     &prefix, &nprefix);
+     * options left (at a tick, one not asleep there) */
+    int64_t k = (int64_t)(log.len < w.cut ? log.len : w.cut) - 1;
+    while (k >= 0 && next_option(&w, (uint32_t)k, log.chosen[k], log.n[k]) >=
+                         log.n[k])
+      k--;
+    if (k < 0) {
+      exhaustive = true;
+      canon_choice_log_free(&log);
+      break;
+    }
+    free(prefix);
+    nprefix = (uint32_t)k + 1;
+    prefix = malloc(nprefix * sizeof *prefix);
+    if (!prefix) canon_out_of_memory();
+    memcpy(prefix, log.chosen, (size_t)k * sizeof *prefix);
+    prefix[k] = next_option(&w, (uint32_t)k, log.chosen[k], log.n[k]);
+    if (w.sleep) {
+      /* node k's option is done: it may sleep in its siblings' subtrees */
+      while (w.npath > (uint32_t)k + 1) {
+        w.recs[w.path[w.npath - 1].rec].open = false;
+        node_free(&w.path[--w.npath]);
+      }
+      if ((uint32_t)k < w.npath) {
+        node *nd = &w.path[k];
+        w.recs[nd->rec].open = false;
+        if (nd->tick)
+          wast_sleep_add(&nd->done, nd->opt[log.chosen[k]],
+                         w.recs[nd->rec].fp);
+        nd->rec = new_rec(&w);
+      }
+    }
     canon_choice_log_free(&log);
     if (exhaustive) break;
   }
   free(prefix);
-  free(w.seen.d);
+  seen_free(&w.seen);
+  while (w.npath) node_free(&w.path[--w.npath]);
+  free(w.path);
+  free(w.ran);
+  free(w.recs);
   /* exhausted, but with the depth bound: complete only up to it */
   bool complete = exhaustive && !w.bound_hit;
   const char *why = complete ? "complete"
@@ -290,7 +563,8 @@ int wast_explore(const char *path, const wast_options *base,
   }
   if (json) {
     walk_figures wf = {complete ? "no" : exhaustive ? "depth" : "budget",
-                       !xo->plain, w.seen.n, w.pruned, xo->depth};
+                       !xo->plain, w.sleep, w.seen.n, w.pruned, w.asleep,
+                       xo->depth};
     report_json(json, path, cs, ncs, runs, &wf, maxlen, varying);
   }
   for (uint32_t i = 0; i < ncs; i++) {
@@ -332,6 +606,10 @@ int wast_explore(const char *path, const wast_options *base,
               "at a state already explored\n",
               (unsigned long long)w.seen.n, (unsigned long long)w.pruned,
               w.pruned == 1 ? "" : "s");
+    if (w.sleep)
+      fprintf(out, "sleep sets: %llu schedule%s cut where every thread "
+              "ready to tick was asleep\n", (unsigned long long)w.asleep,
+              w.asleep == 1 ? "" : "s");
     if (w.bound_hit)
       fprintf(out, "--explore-depth %u reached: choices beyond it took "
               "option 0 only; the walk is not complete\n", xo->depth);

@@ -7,13 +7,73 @@
 #include "../component/instantiate.h"
 #include "../core/digest.h"
 #include "engine.h"
+#include "../../canon/task.h"
+#include "../../canon/context.h"
 
-static void word(void *ctx, uint64_t w) { canon_digest_u64(ctx, w); }
+/* The digest being built, and the threads' labels in it (canon side) for
+ * the core stacks, which know their thread by id. */
+typedef struct digest_ctx {
+  canon_digest *d;
+  canon_ComponentInstance **insts;
+  const core_store *core;
+  wast_state_info *info;
+  comp_store *cs;
+  uint64_t *id, *label;
+  uint32_t n, cap;
+} digest_ctx;
+
+static void word(void *ctx, uint64_t w) {
+  canon_digest_u64(((digest_ctx *)ctx)->d, w);
+}
 static void bytes(void *ctx, const void *p, size_t n) {
-  canon_digest_bytes(ctx, p, n);
+  canon_digest_bytes(((digest_ctx *)ctx)->d, p, n);
+}
+static void thread_label(void *ctx, uint32_t id, uint64_t label) {
+  digest_ctx *c = ctx;
+  if (c->n == c->cap) {
+    c->cap = c->cap ? 2 * c->cap : 16;
+    c->id = realloc(c->id, c->cap * sizeof *c->id);
+    c->label = realloc(c->label, c->cap * sizeof *c->label);
+    if (!c->id || !c->label) canon_out_of_memory();
+  }
+  c->id[c->n] = id;
+  c->label[c->n++] = label;
+}
+static uint64_t owner_label(void *ctx, uint64_t owner) {
+  digest_ctx *c = ctx;
+  if (!owner) return 0; /* no thread: the host's own call */
+  for (uint32_t i = 0; i < c->n; i++)
+    if (c->id[i] == owner) return c->label[i];
+  return ~0ull; /* a thread already gone */
+}
+static uint64_t lifted_label(void *ctx, const struct canon_lifted *l) {
+  return comp_store_lifted_label(((digest_ctx *)ctx)->cs, l);
+}
+/* insts[i]'s core instances, into its part of the digest: a memory
+ * shared by instances is in the part of each that made a core instance
+ * importing it, so that a step writing it changes all of theirs */
+static void inst_extra(void *ctx, uint32_t i, canon_digest *e) {
+  digest_ctx *c = ctx;
+  const core_instance **ci = NULL;
+  uint32_t n = comp_instance_core_instances(c->insts[i], &ci);
+  digest_ctx sub = *c;
+  sub.d = e;
+  for (uint32_t k = 0; k < n; k++)
+    core_instance_digest(c->core, ci[k], word, bytes, &sub);
+  free(ci);
+}
+
+static void inst_digest(void *ctx, uint32_t i, const canon_digest *e) {
+  wast_state_info *info = ((digest_ctx *)ctx)->info;
+  if (info && i < info->ninst) info->inst[i] = *e;
 }
 
 void wast_state_digest(const wast_state_point *pt, canon_digest *d) {
+  wast_state_digest_info(pt, d, NULL);
+}
+
+void wast_state_digest_info(const wast_state_point *pt, canon_digest *d,
+                            wast_state_info *info) {
   d->a = d->b = 0;
   canon_digest_u64(d, pt->kind);
   canon_digest_u64(d, pt->n);
@@ -26,18 +86,64 @@ void wast_state_digest(const wast_state_point *pt, canon_digest *d) {
     canon_digest_bytes(d, m ? m : "", m ? strlen(m) + 1 : 0);
   }
   comp_store *cs = wast_component_engine_store(pt->comp);
+  canon_Store *s = comp_store_canon(cs);
   canon_ComponentInstance **insts = NULL;
   uint32_t n = comp_store_instances(cs, &insts);
-  canon_state_hash(d, comp_store_canon(cs), insts, n);
+  if (info) {
+    wast_state_info_free(info);
+    info->script = *d;
+    info->ninst = n;
+    info->inst = calloc(n + 1, sizeof *info->inst);
+    info->instp = calloc(n + 1, sizeof *info->instp);
+    if (!info->inst || !info->instp) canon_out_of_memory();
+    for (uint32_t i = 0; i < n; i++) info->instp[i] = insts[i];
+    info->nthreads = s->nthreads;
+    info->nthreads_peak = s->nthreads_peak;
+    info->max_threads = s->limits.max_threads;
+  }
+  core_store *core = wast_core_engine_store(pt->core);
+  digest_ctx c = {d, insts, core, info, cs, NULL, NULL, 0, 0};
+  canon_state_labeler lb = {&c, lifted_label, thread_label, inst_digest,
+                            inst_extra};
+  canon_state_hash(d, s, insts, n, &lb);
   free(insts);
-  core_store_digest(wast_core_engine_store(pt->core), word, bytes, d);
+  core_store_digest(core, word, bytes, owner_label, &c);
+  if (info && pt->kind == CANON_CHOICE_TICK) {
+    /* the options of Store.tick, by their threads' labels */
+    canon_Thread **th = calloc(s->nwaiting + 1, sizeof *th);
+    info->cand = calloc(s->nwaiting + 1, sizeof *info->cand);
+    if (!th || !info->cand) canon_out_of_memory();
+    info->ncand = canon_Store_tick_candidates(s, th);
+    for (uint32_t i = 0; i < info->ncand; i++)
+      info->cand[i] = owner_label(&c, th[i]->id);
+    free(th);
+  }
+  free(c.id);
+  free(c.label);
 }
 
-static void at_choice(void *ctx, canon_choice_kind kind, uint32_t n) {
+void wast_state_peak_reset(const wast_state_point *pt) {
+  canon_Store *s = comp_store_canon(wast_component_engine_store(pt->comp));
+  s->nthreads_peak = s->nthreads;
+}
+
+void wast_state_info_free(wast_state_info *info) {
+  free(info->inst);
+  free(info->instp);
+  free(info->cand);
+  memset(info, 0, sizeof *info);
+}
+
+static uint32_t at_choice(void *ctx, canon_choice_kind kind, uint32_t n) {
   wast_state_watch *w = ctx;
   w->pt.kind = kind;
   w->pt.n = n;
-  w->opt->at_choice(w->opt->at_choice_ctx, &w->pt);
+  return w->opt->at_choice(w->opt->at_choice_ctx, &w->pt);
+}
+
+static void at_resume(void *ctx, const canon_Thread *t) {
+  wast_state_watch *w = ctx;
+  w->opt->at_resume(w->opt->at_choice_ctx, t->task->inst);
 }
 
 void wast_state_watch_start(wast_state_watch *w, const wast_comp_options *opt,
@@ -53,4 +159,5 @@ void wast_state_watch_start(wast_state_watch *w, const wast_comp_options *opt,
   canon_sched *s = &comp_store_canon(wast_component_engine_store(comp))->sched;
   s->at_choice = at_choice;
   s->at_choice_ctx = w;
+  if (opt->at_resume) s->at_resume = at_resume;
 }

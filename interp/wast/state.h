@@ -23,6 +23,28 @@ typedef struct wast_state_point {
  * calls in progress). */
 void wast_state_digest(const wast_state_point *pt, canon_digest *d);
 
+/* The same, with its parts for --explore's sleep sets: the script
+ * position's digest, each component instance's (canon_state_hash's
+ * inst_digest; core memories are not attributed, see explore.c), the
+ * number of live threads, and at a `tick` the labels of the threads it
+ * offers, in option order.  Owned; wast_state_info_free. */
+typedef struct wast_state_info {
+  canon_digest script;
+  canon_digest *inst;
+  const void **instp; /* the instances, in the same order */
+  uint32_t ninst;
+  uint32_t nthreads;
+  uint32_t nthreads_peak; /* since the last wast_state_peak_reset */
+  uint32_t max_threads;   /* --max-threads */
+  uint64_t *cand;
+  uint32_t ncand;
+} wast_state_info;
+void wast_state_digest_info(const wast_state_point *pt, canon_digest *d,
+                            wast_state_info *info);
+void wast_state_info_free(wast_state_info *info);
+/* Starts counting the most threads alive at once anew (from now on). */
+void wast_state_peak_reset(const wast_state_point *pt);
+
 /* Makes the component engine's scheduler call opt->at_choice at each
  * choice (a no-op without opt->at_choice); w must live as long as the run. */
 typedef struct wast_state_watch {

@@ -57,8 +57,11 @@ typedef struct wast_comp_options {
   canon_coverage *coverage;
   /* --explore (explore.c): called at every choice with more than one
    * option, before it is made; wast_state_digest(pt) gives the digest of
-   * the state there */
-  void (*at_choice)(void *ctx, const struct wast_state_point *pt);
+   * the state there.  Beyond the forced choices, the option it returns is
+   * taken.  at_resume (may be NULL) is called with the component instance
+   * of every thread resumed. */
+  uint32_t (*at_choice)(void *ctx, const struct wast_state_point *pt);
+  void (*at_resume)(void *ctx, const void *inst);
   void *at_choice_ctx;
 } wast_comp_options;
 
@@ -108,6 +111,7 @@ typedef struct wast_explore_options {
   uint32_t depth;  /* --explore-depth D: no choice from the D+1-th on is
                       varied (0: no bound) */
   bool plain;      /* --explore-plain: no state digests, the plain walk */
+  bool no_sleep;   /* --explore-no-sleep: states cut, but no sleep sets */
 } wast_explore_options;
 int wast_explore(const char *path, const wast_options *opt,
                  const wast_explore_options *xo, FILE *out, FILE *json);

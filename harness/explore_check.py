@@ -1,0 +1,72 @@
+#!/usr/bin/env python3
+"""explore_check.py -- `make explore-check [CM_TESTS=DIR]`: explores every
+async script (spec-tests/async and, given, the reference tests' async
+folder) with `cmref run --explore`, and prints per script the schedules,
+the distinct states, the time and whether the walk was complete, then the
+totals.  The acceptance of issue 11 reads these figures (docs/
+performance.md "Exploring the async scripts"); not part of `make test`.
+
+usage: explore_check.py CMREF [--budget N] [--timeout S] [--markdown]
+                        [--max-threads N] DIR...
+"""
+import argparse
+import json
+import pathlib
+import subprocess
+import sys
+import time
+
+
+def explore(cmref, path, budget, timeout, extra):
+    t0 = time.monotonic()
+    try:
+        r = subprocess.run([cmref, "run", "--json", "--explore", str(budget),
+                            *extra, str(path)], capture_output=True,
+                           text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return {"schedules": None, "states": None, "complete": False,
+                "stopped": "timeout"}, time.monotonic() - t0
+    dt = time.monotonic() - t0
+    try:
+        rep = json.loads(r.stdout)
+    except ValueError:
+        return {"schedules": None, "states": None, "complete": False,
+                "stopped": "error: " + r.stderr.strip()[:80]}, dt
+    return rep, dt
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("cmref")
+    ap.add_argument("dirs", nargs="+")
+    ap.add_argument("--budget", type=int, default=10_000_000)
+    ap.add_argument("--timeout", type=float, default=60.0)
+    ap.add_argument("--markdown", action="store_true")
+    ap.add_argument("--max-threads", type=int, default=0)
+    a = ap.parse_args()
+    extra = ["--max-threads", str(a.max_threads)] if a.max_threads else []
+    files = [f for d in a.dirs for f in sorted(pathlib.Path(d).glob("*.wast"))]
+    total, ncomplete, rows = 0.0, 0, []
+    for f in files:
+        rep, dt = explore(a.cmref, f, a.budget, a.timeout, extra)
+        total += dt
+        ok = bool(rep.get("complete"))
+        ncomplete += ok
+        rows.append((f"{f.parent.name}/{f.name}", rep.get("schedules"),
+                     rep.get("states"), dt,
+                     "yes" if ok else rep.get("stopped", "no")))
+    if a.markdown:
+        print("| script | schedules | states | time (s) | complete |")
+        print("|---|---:|---:|---:|---|")
+        for r in rows:
+            print(f"| {r[0]} | {r[1] if r[1] is not None else '-'} | "
+                  f"{r[2] if r[2] is not None else '-'} | {r[3]:.2f} | {r[4]} |")
+    else:
+        for r in rows:
+            print(f"{r[0]:60} {str(r[1]):>9} {str(r[2]):>8} {r[3]:8.2f}s  {r[4]}")
+    print(f"{ncomplete} of {len(files)} scripts complete; {total:.1f} s in all")
+    return 0 if ncomplete == len(files) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
