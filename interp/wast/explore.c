@@ -206,8 +206,7 @@ static seen_entry *seen_get(seen_set *s, canon_digest d, bool *fresh) {
   if (digest_zero(&d)) d.a = 1; /* 0 marks a free slot */
   if (2 * (s->n + 1) > s->cap) {
     seen_set g = {NULL, s->cap ? 2 * s->cap : 1024, 0};
-    g.e = calloc(g.cap, sizeof *g.e);
-    if (!g.e) canon_out_of_memory();
+    g.e = canon_xcalloc(g.cap, sizeof *g.e);
     for (uint64_t i = 0; i < s->cap; i++)
       if (!digest_zero(&s->e[i].d)) *seen_slot(&g, s->e[i].d) = s->e[i];
     g.n = s->n;
@@ -285,11 +284,7 @@ static void at_resume(void *ctx, const void *inst) {
   if (w->step < 0) return;
   for (uint32_t i = 0; i < w->nran; i++)
     if (w->ran[i] == inst) return;
-  if (w->nran == w->ran_cap) {
-    w->ran_cap = w->ran_cap ? 2 * w->ran_cap : 8;
-    w->ran = realloc(w->ran, w->ran_cap * sizeof *w->ran);
-    if (!w->ran) canon_out_of_memory();
-  }
+  w->ran = canon_grow_to32(w->ran, w->nran + 1, &w->ran_cap, sizeof *w->ran, 8, false);
   w->ran[w->nran++] = inst;
 }
 
@@ -311,11 +306,7 @@ static void cut_here(walk *w, uint32_t i) {
 }
 
 static uint32_t new_rec(walk *w) {
-  if (w->nrecs == w->recs_cap) {
-    w->recs_cap = w->recs_cap ? 2 * w->recs_cap : 256;
-    w->recs = realloc(w->recs, w->recs_cap * sizeof *w->recs);
-    if (!w->recs) canon_out_of_memory();
-  }
+  w->recs = canon_grow_to32(w->recs, w->nrecs + 1, &w->recs_cap, sizeof *w->recs, 256, false);
   w->recs[w->nrecs] = (step_rec){0, true};
   return w->nrecs++;
 }
@@ -414,11 +405,7 @@ static uint32_t at_choice(void *ctx, const wast_state_point *pt) {
   }
   if (!w->sleep) return 0;
   /* a new node of the path */
-  if (w->npath == w->path_cap) {
-    w->path_cap = w->path_cap ? 2 * w->path_cap : 64;
-    w->path = realloc(w->path, w->path_cap * sizeof *w->path);
-    if (!w->path) canon_out_of_memory();
-  }
+  w->path = canon_grow_to32(w->path, w->npath + 1, &w->path_cap, sizeof *w->path, 64, false);
   node *nd = &w->path[w->npath];
   memset(nd, 0, sizeof *nd);
   nd->rec = new_rec(w);
@@ -523,8 +510,7 @@ int wast_explore(const char *path, const wast_options *base,
     }
     free(prefix);
     nprefix = (uint32_t)k + 1;
-    prefix = malloc(nprefix * sizeof *prefix);
-    if (!prefix) canon_out_of_memory();
+    prefix = canon_xrealloc(NULL, nprefix * sizeof *prefix);
     memcpy(prefix, log.chosen, (size_t)k * sizeof *prefix);
     prefix[k] = next_option(&w, (uint32_t)k, log.chosen[k], log.n[k]);
     if (w.sleep) {

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../../canon/context.h"
+#include "../../canon/grow.h"
 
 void wast_sleep_free(wast_sleepset *s) {
   free(s->v);
@@ -27,11 +28,7 @@ void wast_sleep_add(wast_sleepset *s, uint64_t label, uint64_t fp) {
     s->v[i].fp |= fp;
     return;
   }
-  if (s->n == s->cap) {
-    s->cap = s->cap ? 2 * s->cap : 4;
-    s->v = realloc(s->v, s->cap * sizeof *s->v);
-    if (!s->v) canon_out_of_memory();
-  }
+  s->v = canon_grow_to32(s->v, s->n + 1, &s->cap, sizeof *s->v, 4, false);
   memmove(s->v + i + 1, s->v + i, (s->n - i) * sizeof *s->v);
   s->v[i] = (wast_sleeper){label, fp};
   s->n++;
