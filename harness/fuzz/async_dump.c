@@ -2,23 +2,28 @@
  * file (async_gen.c), so that a finding can be read and rerun with the
  * `cmref run` command line its second line gives:
  *
- *     build-fuzz/async_dump ARTIFACT > finding.wast
+ *     build-fuzz/async_dump [--text] ARTIFACT > finding.wast
  *     build/cmref run --sched random --seed N ... finding.wast
  *
- * FUZZ_ASYNC_REALLOC_BUILTINS applies as in fuzz_async (async_gen.h). */
+ * --text writes the generated core modules as .wat text (readable, to cut
+ * down by hand) instead of the binary form fuzz_async runs; the modules
+ * are the same.  FUZZ_ASYNC_* apply as in fuzz_async (async_gen.h). */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "async_gen.h"
 
 int main(int argc, char **argv) {
-  if (argc != 2) {
-    fprintf(stderr, "usage: async_dump FUZZ-INPUT > SCRIPT.wast\n");
+  bool text = argc == 3 && !strcmp(argv[1], "--text");
+  if (argc != 2 + text) {
+    fprintf(stderr, "usage: async_dump [--text] FUZZ-INPUT > SCRIPT.wast\n");
     return 2;
   }
-  FILE *in = fopen(argv[1], "rb");
+  const char *path = argv[1 + text];
+  FILE *in = fopen(path, "rb");
   if (!in) {
-    perror(argv[1]);
+    perror(path);
     return 1;
   }
   size_t cap = 4096, len = 0;
@@ -33,6 +38,7 @@ int main(int argc, char **argv) {
   }
   fclose(in);
   async_gen_options o = async_gen_options_from_env();
+  if (text) o.text_modules = true;
   async_gen_script sc;
   if (!buf || !async_gen(buf, len, &o, &sc)) {
     fprintf(stderr, "async_dump: out of memory\n");

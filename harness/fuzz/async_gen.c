@@ -19,20 +19,24 @@
  * Every decision takes one input byte (0 once the input is used up, which
  * always picks the shortest form), so libFuzzer's mutations map onto
  * program changes.  Termination: fuel, the thread limit, and callbacks
- * that EXIT every 2^k calls. */
+ * that EXIT every 2^k calls.
+ *
+ * The core modules with the generated code ($M, $R) are written as text
+ * or, for the fuzzer, as `(core module binary ...)` (async_emit.h): the
+ * same code either way, but decoding the binary costs a fraction of
+ * parsing its text. */
 #include "async_gen.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "async_emit.h"
+
 typedef struct gen {
   const uint8_t *p;
   size_t n, i;
-  char *s;
-  size_t len, cap;
-  bool oom;
+  emit e;         /* the script; code as text or binary */
   int k;          /* the child component being written */
   bool realloc_builtins;
   bool wild_result_ptrs;
@@ -41,6 +45,7 @@ typedef struct gen {
   bool used_r[96]; /* ... that its realloc module calls */
   bool in_realloc;
   bool used_h[8]; /* helpers[] the child's $M calls */
+  unsigned t;     /* the local $t (i64) of the function being written */
 } gen;
 
 static unsigned byte(gen *g) { return g->i < g->n ? g->p[g->i++] : 0; }
@@ -48,38 +53,13 @@ static unsigned pick(gen *g, unsigned n) { return byte(g) % n; }
 /* true with probability about num/256 */
 static bool chance(gen *g, unsigned num) { return g->i < g->n && byte(g) < num; }
 
-static void out(gen *g, const char *fmt, ...) {
-  if (g->oom) return;
-  if (!g->s) {
-    g->s = malloc(g->cap = 1 << 15);
-    if (!g->s) {
-      g->oom = true;
-      return;
-    }
-  }
-  for (;;) {
-    va_list ap;
-    va_start(ap, fmt);
-    int w = vsnprintf(g->s + g->len, g->cap - g->len, fmt, ap);
-    va_end(ap);
-    if (w < 0) {
-      g->oom = true;
-      return;
-    }
-    if ((size_t)w < g->cap - g->len) {
-      g->len += (size_t)w;
-      return;
-    }
-    size_t cap = (g->cap + (size_t)w + 1) * 2;
-    char *s = realloc(g->s, cap);
-    if (!s) {
-      g->oom = true;
-      return;
-    }
-    g->s = s;
-    g->cap = cap;
-  }
-}
+#define out(g, ...) emit_out(&(g)->e, __VA_ARGS__)
+#define txt(g, ...) emit_txt(&(g)->e, __VA_ARGS__)
+#define E(g) (&(g)->e)
+
+/* Binary calls name a symbol: a builtins[] index, SYM_HELPER + a
+ * helpers[] index, or SYM_FUNC + a function of $M in core_funcs' order. */
+enum { SYM_HELPER = 128, SYM_FUNC = 192 };
 
 /* ---- memory layout of every child --------------------------------------- */
 
@@ -130,7 +110,6 @@ static unsigned slot_in(gen *g, pool p) {
 
 static unsigned slot(gen *g, pool p) { return SLOTS + 4 * slot_in(g, p); }
 
-static void use(gen *g, const char *name);
 
 /* Helpers of $M that read a slot and, when it is still empty (0), first
  * fill it with a new handle of its kind: so that an operand names a handle
@@ -153,21 +132,116 @@ static int helper_of(pool p) {
   return -1;
 }
 
+/* ---- code ------------------------------------------------------------------ */
+
+/* i32.load / i32.store with the natural alignment, offset 0 or 4 */
+#define LOAD(g) EMIT_OP(E(g), "i32.load", 0x28, 2, 0)
+#define STORE(g) EMIT_OP(E(g), "i32.store", 0x36, 2, 0)
+#define STORE4(g) EMIT_OP(E(g), "i32.store offset=4", 0x36, 2, 4)
+#define WRAP(g) EMIT_OP(E(g), "i32.wrap_i64", 0xa7)
+#define CLOSE(g) emit_close(E(g))
+
+/* A function of the module being written: text "    (func HEAD\n"; binary
+ * its code entry (size, locals, body, end).  locals: the types of the
+ * locals after the parameters, 'i' i32, 'I' i64. */
+static size_t func_begin(gen *g, const char *head, const char *locals) {
+  txt(g, "    (func %s\n", head);
+  if (!E(g)->bin) return 0;
+  size_t at = emit_reserve(E(g));
+  unsigned groups = 0;
+  for (const char *l = locals; *l; l++) groups += l == locals || *l != l[-1];
+  emit_uleb(E(g), groups);
+  for (const char *l = locals; *l;) {
+    unsigned n = 0;
+    char c = *l;
+    while (*l == c) l++, n++;
+    emit_uleb(E(g), n);
+    emit_byte(E(g), c == 'I' ? 0x7e : 0x7f);
+  }
+  return at;
+}
+
+static void func_end(gen *g, size_t at) {
+  txt(g, ")\n");
+  if (!E(g)->bin) return;
+  emit_byte(E(g), 0x0b);
+  emit_patch5(E(g), at, (uint32_t)(E(g)->len - at - 5));
+}
+
+static void use(gen *g, const char *name);
+static unsigned sym_of(const char *bname);
+
+static void call(gen *g, const char *name) {
+  emit_open_call(E(g), sym_of(name), name);
+}
+
+/* (i32.load (i32.const a)) */
+static void load_at(gen *g, unsigned a) {
+  LOAD(g);
+  emit_i32(E(g), a);
+  CLOSE(g);
+}
+
 static void helper_funcs(gen *g) {
   for (size_t i = 0; i < NHELPERS; i++) {
     if (!g->used_h[i]) continue;
     const struct helper *h = &helpers[i];
-    out(g, "    (func $%s (param $s i32) (result i32) (local $t i64) (local $b i32)\n"
-           "      (if (i32.eqz (i32.load (local.get $s))) (then\n", h->name);
-    if (h->fill)
-      out(g, "        (local.set $b (i32.and (local.get $s) (i32.const -8)))\n"
-             "        (local.set $t (call $%s))\n"
-             "        (i32.store (local.get $b) (i32.wrap_i64 (local.get $t)))\n"
-             "        (i32.store offset=4 (local.get $b) (i32.wrap_i64 "
-             "(i64.shr_u (local.get $t) (i64.const 32))))))\n", h->builtin);
-    else
-      out(g, "        (i32.store (local.get $s) (call $%s))))\n", h->builtin);
-    out(g, "      (i32.load (local.get $s)))\n");
+    char head[128];
+    snprintf(head, sizeof head, "$%s (param $s i32) (result i32) "
+             "(local $t i64) (local $b i32)", h->name);
+    size_t at = func_begin(g, head, "Ii");
+    txt(g, "      ");
+    emit_open_if(E(g), false);
+    EMIT_OP(E(g), "i32.eqz", 0x45);
+    LOAD(g);
+    emit_local_get(E(g), 0, "s");
+    CLOSE(g);
+    CLOSE(g);
+    emit_open_then(E(g));
+    txt(g, "\n        ");
+    if (h->fill) {
+      emit_open_local_set(E(g), 2, "b");
+      EMIT_OP(E(g), "i32.and", 0x71);
+      emit_local_get(E(g), 0, "s");
+      emit_i32(E(g), -8);
+      CLOSE(g);
+      CLOSE(g);
+      txt(g, "\n        ");
+      emit_open_local_set(E(g), 1, "t");
+      call(g, h->builtin);
+      CLOSE(g);
+      CLOSE(g);
+      txt(g, "\n        ");
+      STORE(g);
+      emit_local_get(E(g), 2, "b");
+      WRAP(g);
+      emit_local_get(E(g), 1, "t");
+      CLOSE(g);
+      CLOSE(g);
+      txt(g, "\n        ");
+      STORE4(g);
+      emit_local_get(E(g), 2, "b");
+      WRAP(g);
+      EMIT_OP(E(g), "i64.shr_u", 0x88);
+      emit_local_get(E(g), 1, "t");
+      emit_i64(E(g), 32);
+      CLOSE(g);
+      CLOSE(g);
+      CLOSE(g);
+    } else {
+      STORE(g);
+      emit_local_get(E(g), 0, "s");
+      call(g, h->builtin);
+      CLOSE(g);
+      CLOSE(g);
+    }
+    CLOSE(g); /* then */
+    CLOSE(g); /* if */
+    txt(g, "\n      ");
+    LOAD(g);
+    emit_local_get(E(g), 0, "s");
+    CLOSE(g);
+    func_end(g, at);
   }
 }
 
@@ -182,15 +256,17 @@ static int handle(gen *g, pool p) {
     if (h >= 0) {
       g->used_h[h] = true;
       use(g, helpers[h].builtin);
-      out(g, "(call $%s (i32.const %u))", helpers[h].name, sl);
+      emit_open_call(E(g), SYM_HELPER + (unsigned)h, helpers[h].name);
+      emit_i32(E(g), sl);
+      CLOSE(g);
     } else {
-      out(g, "(i32.load (i32.const %u))", sl);
+      load_at(g, sl);
     }
     return (int)sl;
   }
-  if (c < 37) out(g, "(i32.load (i32.const %u))", slot(g, P_ANY));
-  else if (c < 39) out(g, "(i32.const %u)", 1 + pick(g, 8));
-  else out(g, "(i32.const %u)", byte(g) * 0x01010101u);
+  if (c < 37) load_at(g, slot(g, P_ANY));
+  else if (c < 39) emit_i32(E(g), 1 + pick(g, 8));
+  else emit_i32(E(g), byte(g) * 0x01010101u);
   return -1;
 }
 
@@ -200,19 +276,19 @@ static int handle(gen *g, pool p) {
 static void ptr(gen *g, unsigned base, unsigned span) {
   unsigned c = pick(g, 20);
   if (!g->wild_result_ptrs && (base == EVENTS || base == RETPTRS)) c = 0;
-  if (c < 18) out(g, "(i32.const %u)", base + 8 * pick(g, span));
-  else if (c < 19) out(g, "(i32.const %u)", BUFS + pick(g, 64));
-  else out(g, "(i32.const %u)", 65536u - 8 * pick(g, 4));
+  if (c < 18) emit_i32(E(g), base + 8 * pick(g, span));
+  else if (c < 19) emit_i32(E(g), BUFS + pick(g, 64));
+  else emit_i32(E(g), 65536u - 8 * pick(g, 4));
 }
 
 static void length(gen *g) {
   unsigned c = pick(g, 20);
-  if (c < 18) out(g, "(i32.const %u)", pick(g, 5));
-  else if (c < 19) out(g, "(i32.const %u)", byte(g));
-  else out(g, "(i32.const 0x10000000)");
+  if (c < 18) emit_i32(E(g), pick(g, 5));
+  else if (c < 19) emit_i32(E(g), byte(g));
+  else emit_i32(E(g), 0x10000000);
 }
 
-static void value(gen *g) { out(g, "(i32.const %u)", byte(g)); }
+static void value(gen *g) { emit_i32(E(g), byte(g)); }
 
 /* ---- the built-ins ---------------------------------------------------- */
 
@@ -320,6 +396,11 @@ static const builtin *find(const char *name) {
   return NULL;
 }
 
+static unsigned sym_of(const char *bname) {
+  const builtin *b = find(bname);
+  return b ? (unsigned)(b - builtins) : 0;
+}
+
 /* Marks a built-in as called by the code being written. */
 static void use(gen *g, const char *name) {
   /* (declared above handle) */
@@ -336,34 +417,49 @@ static bool present(const gen *g, const builtin *b) {
 
 /* ---- operations ---------------------------------------------------------- */
 
+/* (i32.store (i32.const SLOT) ... */
 static void store_slot_begin(gen *g, pool p) {
-  out(g, "(i32.store (i32.const %u) ", slot(g, p));
+  STORE(g);
+  emit_i32(E(g), slot(g, p));
 }
 
 /* stream.new / future.new: the readable end to an even slot of the pool,
  * the writable end to the next one. */
 static void new_pair(gen *g, const char *f, pool readable) {
   unsigned r = slot(g, readable);
-  out(g, "(local.set $t (call $%s))", f);
-  out(g, "(i32.store (i32.const %u) (i32.wrap_i64 (local.get $t)))", r);
-  out(g, "(i32.store (i32.const %u) (i32.wrap_i64 (i64.shr_u (local.get $t) "
-         "(i64.const 32))))", r + 4);
+  emit_open_local_set(E(g), g->t, "t");
+  call(g, f);
+  CLOSE(g);
+  CLOSE(g);
+  STORE(g);
+  emit_i32(E(g), r);
+  WRAP(g);
+  emit_local_get(E(g), g->t, "t");
+  CLOSE(g);
+  CLOSE(g);
+  STORE(g);
+  emit_i32(E(g), r + 4);
+  WRAP(g);
+  EMIT_OP(E(g), "i64.shr_u", 0x88);
+  emit_local_get(E(g), g->t, "t");
+  emit_i64(E(g), 32);
+  CLOSE(g);
+  CLOSE(g);
+  CLOSE(g);
 }
 
-/* A call whose i32 result goes to a slot (shifted right by `shift`: the
- * subtask index of an async lower) or is dropped. */
-static void result_begin(gen *g, bool *stored) {
-  *stored = chance(g, 24);
-  if (*stored) store_slot_begin(g, P_MISC);
-  else out(g, "(drop ");
+/* A call whose i32 result goes to a slot or is dropped: opens the store
+ * or the drop (closed after the call). */
+static void result_begin(gen *g) {
+  if (chance(g, 24)) store_slot_begin(g, P_MISC);
+  else EMIT_OP(E(g), "drop", 0x1a);
 }
 
 /* A call that makes a handle (or a thread index): its result goes to a
  * slot. */
-static void handle_result_begin(gen *g, bool *stored, pool p) {
-  *stored = !chance(g, 16);
-  if (*stored) store_slot_begin(g, p);
-  else out(g, "(drop ");
+static void handle_result_begin(gen *g, pool p) {
+  if (!chance(g, 16)) store_slot_begin(g, p);
+  else EMIT_OP(E(g), "drop", 0x1a);
 }
 
 /* The pool of the handle a one-handle built-in takes. */
@@ -378,11 +474,26 @@ static pool pool_of(const char *n) {
   return P_ANY;
 }
 
+/* (i32.shr_u (call $n ...) (i32.const 4)) into a subtask slot: an async
+ * lower's (state | subtask << 4), keeping the subtask index; the operands
+ * are written between async_lower_begin and async_lower_end. */
+static void async_lower_begin(gen *g, const char *n) {
+  store_slot_begin(g, P_ST);
+  EMIT_OP(E(g), "i32.shr_u", 0x76);
+  call(g, n);
+}
+
+static void async_lower_end(gen *g) {
+  CLOSE(g);
+  emit_i32(E(g), 4);
+  CLOSE(g);
+  CLOSE(g);
+}
+
 /* One call of the built-in `name`, with its operands. */
 static void call_op(gen *g, const char *name) {
   const builtin *b = find(name);
   if (!b || !present(g, b)) return;
-  bool st;
   const char *n = b->name;
   use(g, n);
   if (!strcmp(n, "s.new")) {
@@ -393,139 +504,155 @@ static void call_op(gen *g, const char *name) {
     new_pair(g, n, P_FR);
   } else if (!strncmp(n, "s.read", 6) || !strncmp(n, "s.write", 7) ||
              !strncmp(n, "ss.read", 7)) {
-    result_begin(g, &st);
-    out(g, "(call $%s ", n);
+    result_begin(g);
+    call(g, n);
     handle(g, n[1] == 's' ? P_SSR : n[2] == 'r' ? P_SR : P_SW);
     ptr(g, BUFS, 200);
     length(g);
-    out(g, "))");
+    CLOSE(g);
+    CLOSE(g);
   } else if (!strncmp(n, "ss.write", 8)) {
-    result_begin(g, &st);
-    out(g, "(call $%s ", n);
+    result_begin(g);
+    call(g, n);
     handle(g, P_SSW);
     ptr(g, STRPAIRS, 8);
     length(g);
-    out(g, "))");
+    CLOSE(g);
+    CLOSE(g);
   } else if (!strncmp(n, "f.read", 6) || !strncmp(n, "f.write", 7)) {
-    result_begin(g, &st);
-    out(g, "(call $%s ", n);
+    result_begin(g);
+    call(g, n);
     handle(g, n[2] == 'r' ? P_FR : P_FW);
     ptr(g, BUFS, 200);
-    out(g, "))");
-  } else if (!strcmp(n, "ws.new")) {
-    handle_result_begin(g, &st, P_WS);
-    out(g, "(call $%s))", n);
-  } else if (!strcmp(n, "t.idx")) {
-    handle_result_begin(g, &st, P_TH);
-    out(g, "(call $%s))", n);
-  } else if (!strcmp(n, "cget0") || !strcmp(n, "cget1")) {
-    handle_result_begin(g, &st, P_MISC);
-    out(g, "(call $%s))", n);
+    CLOSE(g);
+    CLOSE(g);
+  } else if (!strcmp(n, "ws.new") || !strcmp(n, "t.idx") ||
+             !strcmp(n, "cget0") || !strcmp(n, "cget1")) {
+    handle_result_begin(g, n[0] == 'w' ? P_WS : n[0] == 't' ? P_TH : P_MISC);
+    call(g, n);
+    CLOSE(g);
+    CLOSE(g);
   } else if (!strcmp(n, "t.susp") || !strcmp(n, "t.susp.c") ||
              !strcmp(n, "t.yield") || !strcmp(n, "t.yield.c")) {
-    result_begin(g, &st);
-    out(g, "(call $%s))", n);
+    result_begin(g);
+    call(g, n);
+    CLOSE(g);
+    CLOSE(g);
   } else if (!strncmp(n, "ws.wait", 7) || !strncmp(n, "ws.poll", 7)) {
-    result_begin(g, &st);
-    out(g, "(call $%s ", n);
+    result_begin(g);
+    call(g, n);
     handle(g, P_WS);
     ptr(g, EVENTS, 8);
-    out(g, "))");
+    CLOSE(g);
+    CLOSE(g);
   } else if (!strcmp(n, "join")) {
-    out(g, "(call $join ");
+    call(g, n);
     handle(g, P_WAITABLE);
-    if (chance(g, 40)) out(g, "(i32.const 0)");
+    if (chance(g, 40)) emit_i32(E(g), 0);
     else handle(g, P_WS);
-    out(g, ")");
+    CLOSE(g);
   } else if (!strcmp(n, "tr")) {
-    out(g, "(call $tr ");
+    call(g, n);
     value(g);
-    out(g, ")");
+    CLOSE(g);
   } else if (!strcmp(n, "trs")) {
-    out(g, "(call $trs (i32.const %u) ", STRDATA + pick(g, 8));
+    call(g, n);
+    emit_i32(E(g), STRDATA + pick(g, 8));
     length(g);
-    out(g, ")");
+    CLOSE(g);
   } else if (!strcmp(n, "tc") || !strcmp(n, "bp.inc") || !strcmp(n, "bp.dec")) {
-    out(g, "(call $%s)", n);
+    call(g, n);
+    CLOSE(g);
   } else if (!strcmp(n, "cset0") || !strcmp(n, "cset1")) {
-    out(g, "(call $%s ", n);
+    call(g, n);
     if (chance(g, 128)) handle(g, P_ANY);
     else value(g);
-    out(g, ")");
+    CLOSE(g);
   } else if (!strcmp(n, "t.new")) {
-    handle_result_begin(g, &st, P_TH);
-    out(g, "(call $t.new (i32.const %u) ", chance(g, 8) ? 4 + pick(g, 4) : pick(g, 4));
+    handle_result_begin(g, P_TH);
+    call(g, n);
+    unsigned fn = chance(g, 8) ? 4 + pick(g, 4) : pick(g, 4);
+    emit_i32(E(g), fn);
     value(g);
-    out(g, "))");
+    CLOSE(g);
+    CLOSE(g);
   } else if (!strcmp(n, "ec.new")) {
-    handle_result_begin(g, &st, P_EC);
-    out(g, "(call $ec.new (i32.const %u) ", STRDATA + pick(g, 8));
+    handle_result_begin(g, P_EC);
+    call(g, n);
+    emit_i32(E(g), STRDATA + pick(g, 8));
     length(g);
-    out(g, "))");
+    CLOSE(g);
+    CLOSE(g);
   } else if (!strcmp(n, "ec.msg")) {
-    out(g, "(call $ec.msg ");
+    call(g, n);
     handle(g, P_EC);
     ptr(g, EVENTS, 8);
-    out(g, ")");
+    CLOSE(g);
   } else if (!strcmp(n, "a.s") || !strcmp(n, "b.s")) {
-    result_begin(g, &st);
-    out(g, "(call $%s ", n);
+    result_begin(g);
+    call(g, n);
     value(g);
-    out(g, "))");
+    CLOSE(g);
+    CLOSE(g);
   } else if (!strcmp(n, "a.a") || !strcmp(n, "b.a") || !strcmp(n, "d.a")) {
-    /* async lower: (state | subtask << 4); keep the subtask index */
-    store_slot_begin(g, P_ST);
-    out(g, "(i32.shr_u (call $%s ", n);
+    async_lower_begin(g, n);
     value(g);
     ptr(g, RETPTRS, 64);
-    out(g, ") (i32.const 4)))");
+    async_lower_end(g);
   } else if (!strcmp(n, "c.s")) {
-    result_begin(g, &st);
-    out(g, "(call $c.s (i32.const %u) ", STRDATA + pick(g, 8));
+    result_begin(g);
+    call(g, n);
+    emit_i32(E(g), STRDATA + pick(g, 8));
     length(g);
-    out(g, "))");
+    CLOSE(g);
+    CLOSE(g);
   } else if (!strcmp(n, "c.a")) {
-    store_slot_begin(g, P_ST);
-    out(g, "(i32.shr_u (call $c.a (i32.const %u) ", STRDATA + pick(g, 8));
+    async_lower_begin(g, n);
+    emit_i32(E(g), STRDATA + pick(g, 8));
     length(g);
     ptr(g, RETPTRS, 64);
-    out(g, ") (i32.const 4)))");
+    async_lower_end(g);
   } else if (!strcmp(n, "d.s")) {
-    out(g, "(call $d.s ");
+    call(g, n);
     value(g);
     ptr(g, RETPTRS, 64);
-    out(g, ")");
+    CLOSE(g);
   } else if (!strcmp(n, "e.s")) {
-    result_begin(g, &st);
-    out(g, "(call $e.s ");
+    result_begin(g);
+    call(g, n);
     handle(g, P_SSR);
-    out(g, "))");
+    CLOSE(g);
+    CLOSE(g);
   } else if (!strcmp(n, "e.a")) {
-    store_slot_begin(g, P_ST);
-    out(g, "(i32.shr_u (call $e.a ");
+    async_lower_begin(g, n);
     handle(g, P_SSR);
     ptr(g, RETPTRS, 64);
-    out(g, ") (i32.const 4)))");
+    async_lower_end(g);
   } else {
     /* the rest take one handle: drops, cancels, thread switches */
     bool has_result = strstr(b->type, "result") != NULL;
-    if (has_result) result_begin(g, &st);
-    out(g, "(call $%s ", n);
+    if (has_result) result_begin(g);
+    call(g, n);
     int sl = handle(g, pool_of(n));
-    out(g, has_result ? "))" : ")");
+    CLOSE(g);
+    if (has_result) CLOSE(g);
     /* a dropped handle is gone: mostly forget it, so that the next
      * operand of its kind is a live one */
-    if (sl >= 0 && strstr(n, "drop") && !chance(g, 32))
-      out(g, "(i32.store (i32.const %u) (i32.const 0))", (unsigned)sl);
+    if (sl >= 0 && strstr(n, "drop") && !chance(g, 32)) {
+      STORE(g);
+      emit_i32(E(g), sl);
+      emit_i32(E(g), 0);
+      CLOSE(g);
+    }
   }
-  out(g, "\n");
+  txt(g, "\n");
 }
 
 /* The realloc-safe subset for realloc bodies, everything for the rest. */
 static void ops(gen *g, bool in_realloc, unsigned max) {
   unsigned count = pick(g, max + 1);
-  for (unsigned i = 0; i < count && !g->oom; i++) {
-    out(g, "      ");
+  for (unsigned i = 0; i < count && !E(g)->oom; i++) {
+    txt(g, "      ");
     if (in_realloc) {
       call_op(g, realloc_imports[pick(g, NREALLOC_IMPORTS)]);
     } else {
@@ -534,8 +661,12 @@ static void ops(gen *g, bool in_realloc, unsigned max) {
        * moment is right: mostly leave them to the function's end */
       bool rare = !strcmp(b->name, "tr") || !strcmp(b->name, "trs") ||
                   !strcmp(b->name, "tc") || !strcmp(b->name, "bp.dec");
-      if (present(g, b) && (!rare || chance(g, 32))) call_op(g, b->name);
-      else out(g, "(nop)\n");
+      if (present(g, b) && (!rare || chance(g, 32))) {
+        call_op(g, b->name);
+      } else {
+        emit_plain(E(g), "(nop)", 0x01);
+        txt(g, "\n");
+      }
     }
   }
 }
@@ -546,33 +677,85 @@ static void bytes_u32(gen *g, uint32_t v) {
   for (int i = 0; i < 4; i++) out(g, "\\%02x", (v >> (8 * i)) & 0xff);
 }
 
-static void realloc_module(gen *g, const char *body) {
-  out(g, "  (core module $R\n    (import \"\" \"mem\" (memory 1))\n");
-  for (size_t i = 0; i < NBUILTINS; i++)
-    if (g->used_r[i])
-      out(g, "    (import \"\" \"%s\" (func $%s %s))\n", builtins[i].name,
-          builtins[i].name, builtins[i].type);
-  out(g, "    (global $bump (mut i32) (i32.const %u))\n", HEAP);
-  out(g, "    (func (export \"realloc\") (param $old i32) (param $osize i32) "
-         "(param $align i32) (param $nsize i32) (result i32)\n"
-         "      (local $p i32) (local $t i64)\n");
-  out(g, "%s", body);
-  /* a bump allocator over [HEAP, 65536); a request it cannot meet traps */
-  out(g, "      (if (i32.gt_u (local.get $nsize) (i32.const %u)) (then unreachable))\n"
-         "      (local.set $p (i32.and (i32.add (global.get $bump) (i32.const 7)) (i32.const -8)))\n"
-         "      (if (i32.gt_u (i32.add (local.get $p) (local.get $nsize)) (i32.const 65536))\n"
-         "        (then (local.set $p (i32.const %u))))\n"
-         "      (global.set $bump (i32.add (local.get $p) (local.get $nsize)))\n"
-         "      (if (local.get $old) (then (memory.copy (local.get $p) (local.get $old)\n"
-         "        (select (local.get $osize) (local.get $nsize) (i32.lt_u (local.get $osize) (local.get $nsize))))))\n"
-         "      (local.get $p)))\n",
-      65536 - HEAP, HEAP);
-  out(g, "  (core instance $r (instantiate $R (with \"\" (instance\n"
-         "    (export \"mem\" (memory $memory))\n");
-  for (size_t i = 0; i < NBUILTINS; i++)
-    if (g->used_r[i])
-      out(g, "    (export \"%s\" (func $%s))\n", builtins[i].name, builtins[i].name);
-  out(g, "  ))))\n  (alias core export $r \"realloc\" (core func $realloc))\n");
+/* The bump allocator over [HEAP, 65536) that ends realloc; a request it
+ * cannot meet traps.  Locals: $old $osize $align $nsize $p $t. */
+static void realloc_tail(gen *g) {
+  txt(g, "      ");
+  emit_open_if(E(g), false);
+  EMIT_OP(E(g), "i32.gt_u", 0x4b);
+  emit_local_get(E(g), 3, "nsize");
+  emit_i32(E(g), 65536 - HEAP);
+  CLOSE(g);
+  emit_open_then(E(g));
+  emit_plain(E(g), "unreachable", 0x00);
+  CLOSE(g);
+  CLOSE(g);
+  txt(g, "\n      ");
+  emit_open_local_set(E(g), 4, "p");
+  EMIT_OP(E(g), "i32.and", 0x71);
+  EMIT_OP(E(g), "i32.add", 0x6a);
+  emit_global_get(E(g), 0, "bump");
+  emit_i32(E(g), 7);
+  CLOSE(g);
+  emit_i32(E(g), -8);
+  CLOSE(g);
+  CLOSE(g);
+  txt(g, "\n      ");
+  emit_open_if(E(g), false);
+  EMIT_OP(E(g), "i32.gt_u", 0x4b);
+  EMIT_OP(E(g), "i32.add", 0x6a);
+  emit_local_get(E(g), 4, "p");
+  emit_local_get(E(g), 3, "nsize");
+  CLOSE(g);
+  emit_i32(E(g), 65536);
+  CLOSE(g);
+  emit_open_then(E(g));
+  emit_open_local_set(E(g), 4, "p");
+  emit_i32(E(g), HEAP);
+  CLOSE(g);
+  CLOSE(g);
+  CLOSE(g);
+  txt(g, "\n      ");
+  emit_open_global_set(E(g), 0, "bump");
+  EMIT_OP(E(g), "i32.add", 0x6a);
+  emit_local_get(E(g), 4, "p");
+  emit_local_get(E(g), 3, "nsize");
+  CLOSE(g);
+  CLOSE(g);
+  txt(g, "\n      ");
+  emit_open_if(E(g), false);
+  emit_local_get(E(g), 0, "old");
+  emit_open_then(E(g));
+  EMIT_OP(E(g), "memory.copy", 0xfc, 0x0a, 0x00, 0x00);
+  emit_local_get(E(g), 4, "p");
+  emit_local_get(E(g), 0, "old");
+  EMIT_OP(E(g), "select", 0x1b);
+  emit_local_get(E(g), 1, "osize");
+  emit_local_get(E(g), 3, "nsize");
+  EMIT_OP(E(g), "i32.lt_u", 0x49);
+  emit_local_get(E(g), 1, "osize");
+  emit_local_get(E(g), 3, "nsize");
+  CLOSE(g);
+  CLOSE(g);
+  CLOSE(g);
+  CLOSE(g);
+  CLOSE(g);
+  txt(g, "\n      ");
+  emit_local_get(E(g), 4, "p");
+}
+
+/* (if (i32.eqz (call $cget0)) (then (call $cset0 (i32.const 1)) ...)):
+ * what follows, up to two CLOSEs, runs once per task (context slot 0) */
+static void once_begin(gen *g) {
+  emit_open_if(E(g), false);
+  EMIT_OP(E(g), "i32.eqz", 0x45);
+  call(g, "cget0");
+  CLOSE(g);
+  CLOSE(g);
+  emit_open_then(E(g));
+  call(g, "cset0");
+  emit_i32(E(g), 1);
+  CLOSE(g);
 }
 
 /* The callback code a callback-lifted function returns: EXIT (after
@@ -583,73 +766,128 @@ static void callback_tail(gen *g, bool string_result) {
   use(g, "cget0");
   use(g, "cset0");
   use(g, string_result ? "trs" : "tr");
-  out(g, "      (global.set $n (i32.add (global.get $n) (i32.const 1)))\n");
-  out(g, "      (if (result i32) (i32.eqz (i32.and (global.get $n) (i32.const %u)))\n", mask);
-  out(g, "        (then (if (i32.eqz (call $cget0)) (then (call $cset0 (i32.const 1))");
-  if (string_result)
-    out(g, " (call $trs (i32.const %u) (i32.const %u))", STRDATA + pick(g, 8), pick(g, 6));
-  else
-    out(g, " (call $tr (i32.const %u))", byte(g));
-  out(g, ")) (i32.const 0))\n        (else ");
+  txt(g, "      ");
+  emit_open_global_set(E(g), 0, "n");
+  EMIT_OP(E(g), "i32.add", 0x6a);
+  emit_global_get(E(g), 0, "n");
+  emit_i32(E(g), 1);
+  CLOSE(g);
+  CLOSE(g);
+  txt(g, "\n      ");
+  emit_open_if(E(g), true);
+  EMIT_OP(E(g), "i32.eqz", 0x45);
+  EMIT_OP(E(g), "i32.and", 0x71);
+  emit_global_get(E(g), 0, "n");
+  emit_i32(E(g), mask);
+  CLOSE(g);
+  CLOSE(g);
+  txt(g, "\n        ");
+  emit_open_then(E(g));
+  once_begin(g);
+  if (string_result) {
+    call(g, "trs");
+    emit_i32(E(g), STRDATA + pick(g, 8));
+    emit_i32(E(g), pick(g, 6));
+  } else {
+    call(g, "tr");
+    emit_i32(E(g), byte(g));
+  }
+  CLOSE(g); /* the call */
+  CLOSE(g); /* then */
+  CLOSE(g); /* if */
+  emit_i32(E(g), 0);
+  CLOSE(g); /* then */
+  txt(g, "\n        ");
+  emit_open_else(E(g));
   unsigned c = pick(g, 32);
-  if (c < 14) out(g, "(i32.const 1)");
-  else if (c < 30) {
-    out(g, "(i32.or (i32.const 2) (i32.shl ");
+  if (c < 14) {
+    emit_i32(E(g), 1);
+  } else if (c < 30) {
+    EMIT_OP(E(g), "i32.or", 0x72);
+    emit_i32(E(g), 2);
+    EMIT_OP(E(g), "i32.shl", 0x74);
     handle(g, P_WS);
-    out(g, " (i32.const 4)))");
-  } else if (c < 31) out(g, "(i32.const 0)");
-  else out(g, "(i32.const %u)", 3 + pick(g, 13));
-  out(g, ")))\n");
+    emit_i32(E(g), 4);
+    CLOSE(g);
+    CLOSE(g);
+  } else if (c < 31) {
+    emit_i32(E(g), 0);
+  } else {
+    emit_i32(E(g), 3 + pick(g, 13));
+  }
+  CLOSE(g); /* else */
+  CLOSE(g); /* if */
+  txt(g, "\n");
 }
 
-/* Text written between capture_begin and capture_end goes to a string of
- * its own (free() it): the code is generated before the definitions and
- * imports it needs. */
-typedef struct saved { char *s; size_t len, cap; } saved;
+/* $M's functions after the helpers, in this order (SYM_FUNC + i): the
+ * exported ones, then the four thread entry points of its table. */
+static const struct mfunc {
+  const char *name, *type;
+} mfuncs[] = {
+    {"a", "(param i32) (result i32)"}, {"a-cb", "(param i32 i32 i32) (result i32)"},
+    {"d", "(param i32) (result i32)"}, {"d-cb", "(param i32 i32 i32) (result i32)"},
+    {"e", "(param i32) (result i32)"}, {"e-cb", "(param i32 i32 i32) (result i32)"},
+    {"b", "(param i32)"}, {"c", "(param i32 i32) (result i32)"},
+    {NULL, "(param i32)"}, {NULL, "(param i32)"}, {NULL, "(param i32)"},
+    {NULL, "(param i32)"},
+};
+enum { NMFUNCS = sizeof mfuncs / sizeof mfuncs[0], NMEXPORTS = 8 };
 
-static saved capture_begin(gen *g) {
-  saved sv = {g->s, g->len, g->cap};
-  g->s = NULL;
-  g->len = g->cap = 0;
-  return sv;
-}
-
-static char *capture_end(gen *g, saved sv) {
-  char *body = g->s;
-  g->s = sv.s;
-  g->len = sv.len;
-  g->cap = sv.cap;
-  if (!body && !g->oom) body = calloc(1, 1);
-  if (!body) g->oom = true;
-  return body;
+/* Begins mfuncs[i]: its $t is local nparams. */
+static size_t mfunc_begin(gen *g, unsigned i) {
+  const struct mfunc *f = &mfuncs[i];
+  char head[128];
+  if (f->name) snprintf(head, sizeof head, "(export \"%s\") %s (local $t i64)",
+                        f->name, f->type);
+  else snprintf(head, sizeof head, "$th%u %s (local $t i64)", i - NMEXPORTS,
+                f->type);
+  uint8_t enc[40];
+  size_t n = emit_functype(f->type, enc);
+  g->t = enc[1]; /* the number of parameters */
+  (void)n;
+  return func_begin(g, head, "I");
 }
 
 static void core_funcs(gen *g) {
-  static const char *const cb[] = {"a", "a-cb", "d", "d-cb", "e", "e-cb"};
-  for (int i = 0; i < 6; i++) {
-    bool entry = (i % 2) == 0;
-    out(g, "    (func (export \"%s\") %s (result i32) (local $t i64)\n", cb[i],
-        entry ? "(param i32)" : "(param i32 i32 i32)");
-    if (i == 4) out(g, "      (i32.store (i32.const %u) (local.get 0))\n", slot(g, P_SSR));
+  for (unsigned i = 0; i < 6; i++) {
+    size_t at = mfunc_begin(g, i);
+    if (i == 4) {
+      txt(g, "      ");
+      store_slot_begin(g, P_SSR);
+      emit_local_get(E(g), 0, NULL);
+      CLOSE(g);
+      txt(g, "\n");
+    }
     ops(g, false, 12);
     callback_tail(g, i / 2 == 1);
+    func_end(g, at);
   }
   use(g, "cget0");
   use(g, "cset0");
   use(g, "tr");
-  out(g, "    (func (export \"b\") (param i32) (local $t i64)\n");
+  size_t at = mfunc_begin(g, 6); /* b */
   ops(g, false, 12);
-  out(g, "      (if (i32.eqz (call $cget0)) (then (call $cset0 (i32.const 1)) "
-         "(call $tr (local.get 0)))))\n");
-  out(g, "    (func (export \"c\") (param i32 i32) (result i32) (local $t i64)\n");
+  txt(g, "      ");
+  once_begin(g);
+  call(g, "tr");
+  emit_local_get(E(g), 0, NULL);
+  CLOSE(g);
+  CLOSE(g);
+  CLOSE(g);
+  txt(g, "\n");
+  func_end(g, at);
+  at = mfunc_begin(g, 7); /* c */
   ops(g, false, 8);
-  out(g, "      (local.get 1))\n");
-  for (int i = 0; i < 4; i++) {
-    out(g, "    (func $th%d (param i32) (local $t i64)\n", i);
+  txt(g, "      ");
+  emit_local_get(E(g), 1, NULL);
+  txt(g, "\n");
+  func_end(g, at);
+  for (unsigned i = 8; i < NMFUNCS; i++) {
+    at = mfunc_begin(g, i);
     ops(g, false, 8);
-    out(g, "    )\n");
+    func_end(g, at);
   }
-  out(g, "    (elem (i32.const 0) func $th0 $th1 $th2 $th3))\n");
 }
 
 static void canon_defs(gen *g, bool needs_realloc) {
@@ -659,22 +897,252 @@ static void canon_defs(gen *g, bool needs_realloc) {
       out(g, "  (canon %s (core func $%s))\n", builtins[i].def, builtins[i].name);
 }
 
+/* ---- $M and $R ------------------------------------------------------------ */
+
+/* What the binary form of $M or $R needs to know. */
+typedef struct module_spec {
+  const bool *imports;     /* builtins[] it imports */
+  bool table;              /* imports the table (and fills it) */
+  const char *ftypes[24];  /* its functions' types */
+  unsigned nfuncs;
+  unsigned first_export;   /* ftypes[first_export..] are exported ... */
+  const char *const *exports; /* ... with these names */
+  unsigned nexports;
+  uint32_t global_init;    /* its one global, a mut i32 */
+  const emit *code;        /* the code entries, calls resolved */
+} module_spec;
+
+typedef struct resolve_env {
+  const bool *imports;
+  const bool *helpers;
+} resolve_env;
+
+static unsigned count_true(const bool *b, size_t n) {
+  unsigned k = 0;
+  for (size_t i = 0; i < n; i++) k += b[i];
+  return k;
+}
+
+static uint32_t index_of(unsigned sym, void *env) {
+  const resolve_env *r = env;
+  unsigned nimp = count_true(r->imports, NBUILTINS);
+  if (sym < SYM_HELPER) return count_true(r->imports, sym);
+  if (sym < SYM_FUNC) return nimp + count_true(r->helpers, sym - SYM_HELPER);
+  return nimp + (r->helpers ? count_true(r->helpers, NHELPERS) : 0) +
+         (sym - SYM_FUNC);
+}
+
+typedef struct types {
+  uint8_t enc[24][40];
+  size_t len[24];
+  unsigned n;
+} types;
+
+static unsigned type_index(types *t, const char *text) {
+  uint8_t enc[40];
+  size_t n = emit_functype(text, enc);
+  for (unsigned i = 0; i < t->n; i++)
+    if (t->len[i] == n && !memcmp(t->enc[i], enc, n)) return i;
+  if (t->n == 24) return 0; /* the generator uses fewer */
+  memcpy(t->enc[t->n], enc, n);
+  t->len[t->n] = n;
+  return t->n++;
+}
+
+static void name(emit *m, const char *s) {
+  size_t n = strlen(s);
+  emit_uleb(m, n);
+  emit_bytes(m, s, n);
+}
+
+static size_t section(emit *m, uint8_t id) {
+  emit_byte(m, id);
+  return emit_reserve(m);
+}
+
+static void section_end(emit *m, size_t at) {
+  emit_patch5(m, at, (uint32_t)(m->len - at - 5));
+}
+
+/* Writes the module as `(core module $ID binary "...")`. */
+static void binary_module(gen *g, const char *id, const module_spec *ms) {
+  types t = {.n = 0};
+  unsigned imp_type[NBUILTINS], fn_type[24];
+  for (size_t i = 0; i < NBUILTINS; i++)
+    if (ms->imports[i]) imp_type[i] = type_index(&t, builtins[i].type);
+  for (unsigned i = 0; i < ms->nfuncs; i++)
+    fn_type[i] = type_index(&t, ms->ftypes[i]);
+  unsigned nimp = count_true(ms->imports, NBUILTINS);
+
+  emit m = {.bin = true};
+  emit_bytes(&m, "\0asm\1\0\0\0", 8);
+  size_t at = section(&m, 1);
+  emit_uleb(&m, t.n);
+  for (unsigned i = 0; i < t.n; i++) emit_bytes(&m, t.enc[i], t.len[i]);
+  section_end(&m, at);
+
+  at = section(&m, 2);
+  emit_uleb(&m, 1 + ms->table + nimp);
+  name(&m, "");
+  name(&m, "mem");
+  emit_bytes(&m, "\x02\x00\x01", 3);
+  if (ms->table) {
+    name(&m, "");
+    name(&m, "t");
+    emit_bytes(&m, "\x01\x70\x00\x04", 4);
+  }
+  for (size_t i = 0; i < NBUILTINS; i++)
+    if (ms->imports[i]) {
+      name(&m, "");
+      name(&m, builtins[i].name);
+      emit_byte(&m, 0x00);
+      emit_uleb(&m, imp_type[i]);
+    }
+  section_end(&m, at);
+
+  at = section(&m, 3);
+  emit_uleb(&m, ms->nfuncs);
+  for (unsigned i = 0; i < ms->nfuncs; i++) emit_uleb(&m, fn_type[i]);
+  section_end(&m, at);
+
+  at = section(&m, 6);
+  emit_bytes(&m, "\x01\x7f\x01\x41", 4);
+  emit_sleb(&m, (int32_t)ms->global_init);
+  emit_byte(&m, 0x0b);
+  section_end(&m, at);
+
+  at = section(&m, 7);
+  emit_uleb(&m, ms->nexports);
+  for (unsigned i = 0; i < ms->nexports; i++) {
+    name(&m, ms->exports[i]);
+    emit_byte(&m, 0x00);
+    emit_uleb(&m, nimp + ms->first_export + i);
+  }
+  section_end(&m, at);
+
+  if (ms->table) { /* (elem (i32.const 0) func $th0 $th1 $th2 $th3) */
+    at = section(&m, 9);
+    emit_bytes(&m, "\x01\x00\x41\x00\x0b\x04", 6);
+    for (unsigned i = 0; i < 4; i++)
+      emit_uleb(&m, nimp + ms->nfuncs - 4 + i);
+    section_end(&m, at);
+  }
+
+  at = section(&m, 10);
+  emit_uleb(&m, ms->nfuncs);
+  emit_bytes(&m, ms->code->s, ms->code->len);
+  section_end(&m, at);
+
+  out(g, "  (core module $%s binary \"", id);
+  if (m.oom) E(g)->oom = true;
+  else emit_wast_string(E(g), m.s, m.len);
+  out(g, "\")\n");
+  emit_free(&m);
+}
+
+/* The imports of $M or $R in text. */
+static void text_imports(gen *g, const bool *used) {
+  for (size_t i = 0; i < NBUILTINS; i++)
+    if (used[i])
+      out(g, "    (import \"\" \"%s\" (func $%s %s))\n", builtins[i].name,
+          builtins[i].name, builtins[i].type);
+}
+
+static void instance_exports(gen *g, const bool *used) {
+  for (size_t i = 0; i < NBUILTINS; i++)
+    if (used[i])
+      out(g, "    (export \"%s\" (func $%s))\n", builtins[i].name, builtins[i].name);
+}
+
+static void realloc_module(gen *g, emit *body) {
+  static const char head[] =
+      "(export \"realloc\") (param $old i32) (param $osize i32) "
+      "(param $align i32) (param $nsize i32) (result i32)\n"
+      "      (local $p i32) (local $t i64)";
+  resolve_env env = {g->used_r, NULL};
+  emit_resolve(body, index_of, &env);
+  emit saved;
+  if (E(g)->bin) emit_save(E(g), &saved);
+  else
+    out(g, "  (core module $R\n    (import \"\" \"mem\" (memory 1))\n");
+  if (!E(g)->bin) {
+    text_imports(g, g->used_r);
+    out(g, "    (global $bump (mut i32) (i32.const %u))\n", HEAP);
+  }
+  size_t at = func_begin(g, head, "iI");
+  emit_bytes(E(g), body->s, body->len);
+  realloc_tail(g);
+  func_end(g, at);
+  if (E(g)->bin) {
+    emit code = emit_restore(E(g), &saved);
+    static const char *const exports[] = {"realloc"};
+    module_spec ms = {.imports = g->used_r, .ftypes = {"(param i32 i32 i32 i32) (result i32)"},
+                      .nfuncs = 1, .exports = exports, .nexports = 1,
+                      .global_init = HEAP, .code = &code};
+    if (code.oom) E(g)->oom = true;
+    else binary_module(g, "R", &ms);
+    emit_free(&code);
+  } else {
+    out(g, "  )\n");
+  }
+  out(g, "  (core instance $r (instantiate $R (with \"\" (instance\n"
+         "    (export \"mem\" (memory $memory))\n");
+  instance_exports(g, g->used_r);
+  out(g, "  ))))\n  (alias core export $r \"realloc\" (core func $realloc))\n");
+}
+
+static void m_module(gen *g, emit *funcs) {
+  resolve_env env = {g->used, g->used_h};
+  emit_resolve(funcs, index_of, &env);
+  if (!E(g)->bin) {
+    out(g, "  (core module $M\n    (import \"\" \"mem\" (memory 1))\n"
+           "    (import \"\" \"t\" (table 4 funcref))\n");
+    text_imports(g, g->used);
+    out(g, "    (global $n (mut i32) (i32.const 0))\n");
+    helper_funcs(g);
+    emit_bytes(E(g), funcs->s, funcs->len);
+    out(g, "    (elem (i32.const 0) func $th0 $th1 $th2 $th3))\n");
+    return;
+  }
+  emit saved;
+  emit_save(E(g), &saved);
+  helper_funcs(g);
+  emit_resolve(E(g), index_of, &env);
+  emit_bytes(E(g), funcs->s, funcs->len);
+  emit code = emit_restore(E(g), &saved);
+  static const char *const exports[NMEXPORTS] = {"a", "a-cb", "d", "d-cb",
+                                                 "e", "e-cb", "b", "c"};
+  module_spec ms = {.imports = g->used, .table = true,
+                    .exports = exports, .nexports = NMEXPORTS,
+                    .global_init = 0, .code = &code};
+  unsigned nh = count_true(g->used_h, NHELPERS);
+  for (unsigned i = 0; i < nh; i++) ms.ftypes[ms.nfuncs++] = "(param i32) (result i32)";
+  ms.first_export = ms.nfuncs;
+  for (unsigned i = 0; i < NMFUNCS; i++) ms.ftypes[ms.nfuncs++] = mfuncs[i].type;
+  if (code.oom) E(g)->oom = true;
+  else binary_module(g, "M", &ms);
+  emit_free(&code);
+}
+
 static void child(gen *g, int k) {
   g->k = k;
   memset(g->used, 0, sizeof g->used);
   memset(g->used_r, 0, sizeof g->used_r);
   memset(g->used_h, 0, sizeof g->used_h);
-  saved sv = capture_begin(g);
+  emit sv;
+  emit_save(E(g), &sv);
   g->in_realloc = true;
+  g->t = 5; /* realloc's $t */
   if (g->realloc_builtins) ops(g, true, 4);
   g->in_realloc = false;
-  char *realloc_body = capture_end(g, sv);
-  sv = capture_begin(g);
+  emit realloc_body = emit_restore(E(g), &sv);
+  emit_save(E(g), &sv);
   core_funcs(g);
-  char *funcs = capture_end(g, sv);
-  if (g->oom) {
-    free(realloc_body);
-    free(funcs);
+  emit funcs = emit_restore(E(g), &sv);
+  if (E(g)->oom || realloc_body.oom || funcs.oom) {
+    E(g)->oom = true;
+    emit_free(&realloc_body);
+    emit_free(&funcs);
     return;
   }
 
@@ -698,23 +1166,13 @@ static void child(gen *g, int k) {
          "  (alias core export $mem \"mem\" (core memory $memory))\n"
          "  (alias core export $mem \"t\" (core table $t))\n");
   canon_defs(g, false);
-  realloc_module(g, realloc_body);
+  realloc_module(g, &realloc_body);
   canon_defs(g, true);
 
-  out(g, "  (core module $M\n    (import \"\" \"mem\" (memory 1))\n"
-         "    (import \"\" \"t\" (table 4 funcref))\n");
-  for (size_t i = 0; i < NBUILTINS; i++)
-    if (g->used[i])
-      out(g, "    (import \"\" \"%s\" (func $%s %s))\n", builtins[i].name,
-          builtins[i].name, builtins[i].type);
-  out(g, "    (global $n (mut i32) (i32.const 0))\n");
-  helper_funcs(g);
-  out(g, "%s", funcs);
+  m_module(g, &funcs);
   out(g, "  (core instance $m (instantiate $M (with \"\" (instance\n"
          "    (export \"mem\" (memory $memory)) (export \"t\" (table $t))\n");
-  for (size_t i = 0; i < NBUILTINS; i++)
-    if (g->used[i])
-      out(g, "    (export \"%s\" (func $%s))\n", builtins[i].name, builtins[i].name);
+  instance_exports(g, g->used);
   out(g, "  ))))\n");
   out(g, "  (func (export \"a\") async (param \"x\" u32) (result u32)\n"
          "    (canon lift (core func $m \"a\") async (callback (core func $m \"a-cb\"))))\n"
@@ -727,8 +1185,8 @@ static void child(gen *g, int k) {
          "  (func (export \"e\") async (param \"r\" (stream string)) (result u32)\n"
          "    (canon lift (core func $m \"e\") async (callback (core func $m \"e-cb\"))))\n"
          ")\n");
-  free(realloc_body);
-  free(funcs);
+  emit_free(&realloc_body);
+  emit_free(&funcs);
 }
 
 /* ---- the script ------------------------------------------------------------ */
@@ -740,6 +1198,8 @@ async_gen_options async_gen_options_from_env(void) {
   o.wild_result_ptrs = ASYNC_GEN_WILD_RESULT_PTRS_DEFAULT;
   e = getenv("FUZZ_ASYNC_WILD_RESULT_PTRS");
   if (e && *e) o.wild_result_ptrs = strcmp(e, "0") != 0;
+  e = getenv("FUZZ_ASYNC_TEXT");
+  if (e && *e) o.text_modules = strcmp(e, "0") != 0;
   return o;
 }
 
@@ -747,16 +1207,19 @@ bool async_gen(const uint8_t *data, size_t size, const async_gen_options *opt,
                async_gen_script *res) {
   gen g = {.p = data, .n = size, .realloc_builtins = opt->realloc_builtins,
            .wild_result_ptrs = opt->wild_result_ptrs};
+  g.e.bin = !opt->text_modules;
   uint64_t seed = 0;
   for (int i = 0; i < 8; i++) seed = seed << 8 | byte(&g);
   int n = 2 + (int)pick(&g, 2);
-  out(&g, ";; generated by harness/fuzz/async_gen.c (%d instances%s%s)\n", n,
-      g.realloc_builtins ? ", realloc calls built-ins" : "",
-      g.wild_result_ptrs ? ", wild result pointers" : "");
+  out(&g, ";; generated by harness/fuzz/async_gen.c (%d instances%s%s%s)\n",
+      n, g.realloc_builtins ? ", realloc calls built-ins" : "",
+      g.wild_result_ptrs ? ", wild result pointers" : "",
+      g.e.bin ? ", binary core modules" : "");
   out(&g, ";; run: cmref run --sched random --seed %llu --fuel %d "
-          "--max-threads %d --max-memory-pages %d FILE\n",
+          "--max-threads %d --max-memory-pages %d --fiber-stack-size %dK "
+          "FILE\n",
       (unsigned long long)seed, ASYNC_GEN_FUEL, ASYNC_GEN_MAX_THREADS,
-      ASYNC_GEN_MEMORY_PAGES);
+      ASYNC_GEN_MEMORY_PAGES, ASYNC_GEN_FIBER_STACK_KIB);
   out(&g, "(component definition $T\n");
   for (int k = 0; k < n; k++) child(&g, k);
   out(&g, "(instance $i0 (instantiate $C0))\n");
@@ -782,12 +1245,13 @@ bool async_gen(const uint8_t *data, size_t size, const async_gen_options *opt,
     else out(&g, "(u32.const %u)", byte(&g));
     out(&g, ")\n");
   }
-  if (g.oom) {
-    free(g.s);
+  if (g.e.oom) {
+    emit_free(&g.e);
     return false;
   }
-  res->text = g.s;
-  res->len = g.len;
+  free(g.e.fx);
+  res->text = g.e.s;
+  res->len = g.e.len;
   res->seed = seed;
   return true;
 }

@@ -16,6 +16,10 @@ enum {
   ASYNC_GEN_FUEL = 20000,
   ASYNC_GEN_MAX_THREADS = 32,
   ASYNC_GEN_MEMORY_PAGES = 32,
+  /* each thread's C stack: the least `cmref run --fiber-stack-size`
+   * takes (1 MiB by default); mapping, poisoning and unmapping a stack per
+   * thread costs less */
+  ASYNC_GEN_FIBER_STACK_KIB = 256,
 };
 
 /* Realloc that calls built-ins: a realloc is a task of its own
@@ -36,10 +40,14 @@ enum {
 typedef struct async_gen_options {
   bool realloc_builtins; /* realloc bodies call built-ins */
   bool wild_result_ptrs; /* see above */
+  bool text_modules;     /* the generated core modules ($M, $R) as .wat
+                            text instead of `(core module binary ...)`:
+                            the same modules, readable, but parsing them
+                            is most of a run's cost */
 } async_gen_options;
 
-/* The options the environment gives (see above): FUZZ_ASYNC_REALLOC_BUILTINS
- * and FUZZ_ASYNC_WILD_RESULT_PTRS, each 0 or 1. */
+/* The options the environment gives (see above): FUZZ_ASYNC_REALLOC_BUILTINS,
+ * FUZZ_ASYNC_WILD_RESULT_PTRS and FUZZ_ASYNC_TEXT, each 0 or 1. */
 async_gen_options async_gen_options_from_env(void);
 
 typedef struct async_gen_script {

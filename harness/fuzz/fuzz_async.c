@@ -84,6 +84,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   opt.comp.sched_random = true;
   opt.comp.seed = sc.seed;
   opt.comp.max_threads = ASYNC_GEN_MAX_THREADS;
+  opt.comp.limits.fiber_stack_size = ASYNC_GEN_FIBER_STACK_KIB * 1024u;
   wast_results r;
   memset(&r, 0, sizeof r);
   wast_file_result *f = wast_results_add_file(&r, "fuzz-async.wast");

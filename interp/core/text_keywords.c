@@ -125,18 +125,36 @@ static bool is_atomic(const char *s, size_t len) {
   return false;
 }
 
+/* Is the table entry (name, name_len) the token s?  The length and the
+ * first byte are compared before memcmp: most entries differ there, and
+ * each keyword token of a module is looked up against the whole table
+ * (under ASan, every memcmp call goes through its interceptor). */
+static bool same(const char *name, size_t name_len, const char *s,
+                 size_t len) {
+  return name_len == len && len > 0 && name[0] == s[0] &&
+         memcmp(name, s, len) == 0;
+}
+
 core_text_kwclass core_text_keyword(const char *s, size_t len, core_opcode *op,
                                     const char **feature) {
   for (size_t i = 0; i < sizeof instrs / sizeof instrs[0]; i++)
-    if (instrs[i].len == len && memcmp(instrs[i].name, s, len) == 0) {
+    if (same(instrs[i].name, instrs[i].len, s, len)) {
       if (op) *op = instrs[i].op;
       return CORE_TEXT_KW_INSTR;
     }
   for (size_t i = 0; i < sizeof unsupported / sizeof unsupported[0]; i++)
-    if (unsupported[i].len == len && memcmp(unsupported[i].name, s, len) == 0) {
+    if (same(unsupported[i].name, unsupported[i].len, s, len)) {
       if (feature) *feature = unsupported[i].feature;
       return CORE_TEXT_KW_UNSUPPORTED;
     }
+  /* before the SIMD and atomic patterns, which no word of others[]
+   * matches: those are dearer to test */
+  for (const char *k = others; *k;) {
+    const char *e = k;
+    while (*e != ' ') e++;
+    if (same(k, (size_t)(e - k), s, len)) return CORE_TEXT_KW_OTHER;
+    k = e + 1;
+  }
   if (is_simd(s, len)) {
     if (feature) *feature = "simd";
     return CORE_TEXT_KW_UNSUPPORTED;
@@ -144,12 +162,6 @@ core_text_kwclass core_text_keyword(const char *s, size_t len, core_opcode *op,
   if (is_atomic(s, len)) {
     if (feature) *feature = "threads";
     return CORE_TEXT_KW_UNSUPPORTED;
-  }
-  for (const char *k = others; *k;) {
-    const char *e = strchr(k, ' ');
-    if ((size_t)(e - k) == len && memcmp(k, s, len) == 0)
-      return CORE_TEXT_KW_OTHER;
-    k = e + 1;
   }
   return CORE_TEXT_KW_UNKNOWN;
 }

@@ -23,8 +23,19 @@
 #include "../util/utf8.h"
 #include "../../canon/grow.h"
 
+#if defined(__SANITIZE_ADDRESS__)
+#define SX_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SX_ASAN 1
+#endif
+#endif
+#ifdef SX_ASAN
+#include <sanitizer/asan_interface.h>
+#endif
+
 /* Lists nested deeper than this are refused, so that the recursive walkers
- * (and sx_free) cannot run out of C stack. */
+ * cannot run out of C stack. */
 #define SX_MAX_DEPTH 3000
 
 /* ---- characters -------------------------------------------------------- */
@@ -59,6 +70,7 @@ typedef struct lexer {
   char *buf; /* the last decoded string */
   size_t blen, bcap;
   bool oom;
+  struct sx_arena *arena; /* where the tree goes */
 } lexer;
 
 static uint32_t col_of(const lexer *L, size_t pos) {
@@ -425,12 +437,85 @@ static bool skip_space(lexer *L) {
 
 /* ---- the tree ---------------------------------------------------------- */
 
-static sx_node *new_node(lexer *L, sx_kind kind, size_t pos) {
-  sx_node *n = calloc(1, sizeof *n);
-  if (!n) {
+/* The arena: blocks of growing size, each freed whole by sx_free(root).
+ * A list's items and a string's bytes are arrays walkers index; under
+ * AddressSanitizer each is followed by a poisoned gap, so that reading
+ * past one is still reported as it was when each had a malloc of its own. */
+typedef struct sx_block {
+  struct sx_block *next;
+  size_t used, cap;
+  _Alignas(max_align_t) unsigned char data[];
+} sx_block;
+
+typedef struct sx_arena {
+  sx_block *blocks;
+} sx_arena;
+
+/* Blocks stay below 64 KiB: allocators (ASan's too) recycle blocks that
+ * size from their free lists, where bigger ones are fresh mappings each
+ * time (page faults, and unmapping when freed). */
+enum { SX_ALIGN = _Alignof(max_align_t), SX_BLOCK_MIN = 4096 - 64,
+       SX_BLOCK_MAX = 65536 - 64 };
+#ifdef SX_ASAN
+enum { SX_REDZONE = 16 };
+#else
+enum { SX_REDZONE = 0 };
+#endif
+
+static void *arena_alloc(lexer *L, size_t size) {
+  sx_arena *a = L->arena;
+  size_t need = (size + SX_REDZONE + SX_ALIGN - 1) / SX_ALIGN * SX_ALIGN;
+  if (need < size) { /* overflow */
     L->oom = true;
     return NULL;
   }
+  sx_block *b = a->blocks;
+  if (!b || b->cap - b->used < need) {
+    size_t cap = b ? b->cap * 2 : SX_BLOCK_MIN;
+    if (cap > SX_BLOCK_MAX) cap = SX_BLOCK_MAX;
+    if (cap < need) cap = need;
+    if (cap > SIZE_MAX - sizeof *b) {
+      L->oom = true;
+      return NULL;
+    }
+    sx_block *nb = malloc(sizeof *nb + cap);
+    if (!nb) {
+      L->oom = true;
+      return NULL;
+    }
+    nb->next = b;
+    nb->used = 0;
+    nb->cap = cap;
+#ifdef SX_ASAN
+    ASAN_POISON_MEMORY_REGION(nb->data, cap);
+#endif
+    a->blocks = b = nb;
+  }
+  void *p = b->data + b->used;
+  b->used += need;
+#ifdef SX_ASAN
+  ASAN_UNPOISON_MEMORY_REGION(p, size);
+#endif
+  return p;
+}
+
+static void arena_free(sx_arena *a) {
+  if (!a) return;
+  while (a->blocks) {
+    sx_block *b = a->blocks;
+    a->blocks = b->next;
+#ifdef SX_ASAN
+    ASAN_UNPOISON_MEMORY_REGION(b->data, b->cap);
+#endif
+    free(b);
+  }
+  free(a);
+}
+
+static sx_node *new_node(lexer *L, sx_kind kind, size_t pos) {
+  sx_node *n = arena_alloc(L, sizeof *n);
+  if (!n) return NULL;
+  memset(n, 0, sizeof *n);
   n->kind = kind;
   n->line = L->line;
   n->col = col_of(L, pos);
@@ -439,28 +524,39 @@ static sx_node *new_node(lexer *L, sx_kind kind, size_t pos) {
   return n;
 }
 
-static bool append(lexer *L, sx_node *list, sx_node *item, size_t *cap) {
-  (void)L;
-  CANON_GROW(list->items, list->n, *cap, 4);
-  list->items[list->n++] = item;
+/* The children of the lists being read wait on one stack, L's `pending`;
+ * a list that closes takes its own, exactly sized, into the arena. */
+typedef struct pending {
+  sx_node **items;
+  size_t n, cap;
+} pending;
+
+static void push(pending *p, sx_node *item) {
+  CANON_GROW(p->items, p->n, p->cap, 256);
+  p->items[p->n++] = item;
+}
+
+/* Closes list, whose children are p's items from `first` on. */
+static bool close_list(lexer *L, pending *p, sx_node *list, size_t first) {
+  size_t n = p->n - first;
+  if (n) {
+    list->items = arena_alloc(L, n * sizeof *list->items);
+    if (!list->items) return false;
+    memcpy(list->items, p->items + first, n * sizeof *list->items);
+  }
+  list->n = n;
+  p->n = first;
   return true;
 }
 
-void sx_free(sx_node *n) {
-  if (!n) return;
-  for (size_t i = 0; i < n->n; i++) sx_free(n->items[i]);
-  free(n->items);
-  free(n->str);
-  free(n);
+void sx_free(sx_node *root) {
+  if (root) arena_free(root->arena);
 }
 
 /* Copies the decoded string in L->buf into n->str. */
 static bool take_string(lexer *L, sx_node *n) {
-  n->str = malloc(L->blen + 1);
-  if (!n->str) {
-    L->oom = true;
-    return false;
-  }
+  n->str = arena_alloc(L, L->blen + 1);
+  if (!n->str) return false;
   memcpy(n->str, L->buf, L->blen);
   n->str[L->blen] = 0;
   n->strlen = L->blen;
@@ -469,15 +565,17 @@ static bool take_string(lexer *L, sx_node *n) {
 
 typedef struct frame {
   sx_node *list;
-  size_t cap;
+  size_t first; /* where its children start on the pending stack */
 } frame;
 
 sx_node *sx_read(const char *src, size_t len, const char *file, cm_error *err) {
-  lexer L = {src, len, 0, 1, 0, file, err, NULL, 0, 0, false};
+  lexer L = {src, len, 0, 1, 0, file, err, NULL, 0, 0, false, NULL};
   frame *stack = malloc(16 * sizeof *stack);
   size_t depth = 0, stack_cap = 16;
+  pending pend = {NULL, 0, 0};
   sx_node *root = NULL;
-  if (!stack) goto oom;
+  L.arena = calloc(1, sizeof *L.arena);
+  if (!stack || !L.arena) goto oom;
   root = new_node(&L, SX_LIST, 0);
   if (!root) goto oom;
   root->len = len;
@@ -486,7 +584,6 @@ sx_node *sx_read(const char *src, size_t len, const char *file, cm_error *err) {
     if (!skip_space(&L)) goto fail;
     if (L.pos >= len) break;
     unsigned char c = (unsigned char)src[L.pos];
-    frame *top = &stack[depth - 1];
     if (c == '(') {
       if (depth > SX_MAX_DEPTH) {
         lex_error(&L, L.pos, "nesting too deep");
@@ -494,13 +591,10 @@ sx_node *sx_read(const char *src, size_t len, const char *file, cm_error *err) {
       }
       sx_node *n = new_node(&L, SX_LIST, L.pos);
       if (!n) goto oom;
-      if (!append(&L, top->list, n, &top->cap)) {
-        sx_free(n);
-        goto oom;
-      }
+      push(&pend, n);
       L.pos++;
       CANON_GROW(stack, depth, stack_cap, 64);
-      stack[depth++] = (frame){n, 0};
+      stack[depth++] = (frame){n, pend.n};
       continue;
     }
     if (c == ')') {
@@ -508,8 +602,9 @@ sx_node *sx_read(const char *src, size_t len, const char *file, cm_error *err) {
         lex_error(&L, L.pos, "unexpected token");
         goto fail;
       }
-      sx_node *n = stack[--depth].list;
-      n->len = (size_t)(src + L.pos + 1 - n->text);
+      frame f = stack[--depth];
+      f.list->len = (size_t)(src + L.pos + 1 - f.list->text);
+      if (!close_list(&L, &pend, f.list, f.first)) goto oom;
       L.pos++;
       continue;
     }
@@ -526,10 +621,8 @@ sx_node *sx_read(const char *src, size_t len, const char *file, cm_error *err) {
       n = new_node(&L, r.kind, pos);
       if (!n) goto oom;
       n->len = r.end - r.start;
-      if ((r.kind == SX_STRING || r.kind == SX_ID) && !take_string(&L, n)) {
-        sx_free(n);
+      if ((r.kind == SX_STRING || r.kind == SX_ID) && !take_string(&L, n))
         goto oom;
-      }
     } else if (c < 0x80) {
       lex_error(&L, L.pos,
                 c == 0x7F ? "malformed UTF-8 encoding"
@@ -541,10 +634,7 @@ sx_node *sx_read(const char *src, size_t len, const char *file, cm_error *err) {
                 k ? "misplaced unicode character" : "malformed UTF-8 encoding");
       goto fail;
     }
-    if (!append(&L, top->list, n, &top->cap)) {
-      sx_free(n);
-      goto oom;
-    }
+    push(&pend, n);
   }
   if (depth > 1) {
     sx_node *open = stack[depth - 1].list;
@@ -552,7 +642,10 @@ sx_node *sx_read(const char *src, size_t len, const char *file, cm_error *err) {
                 "unexpected token: unclosed parenthesis");
     goto fail;
   }
+  if (!close_list(&L, &pend, root, 0)) goto oom;
+  root->arena = L.arena;
   free(stack);
+  free(pend.items);
   free(L.buf);
   return root;
 oom:
@@ -560,8 +653,9 @@ oom:
 fail:
   if (L.oom) cm_error_set(err, CM_IO, "out of memory");
   free(stack);
+  free(pend.items);
   free(L.buf);
-  sx_free(root);
+  arena_free(L.arena);
   return NULL;
 }
 

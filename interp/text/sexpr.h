@@ -38,13 +38,18 @@ typedef struct sx_node {
   struct sx_node **items;   /* SX_LIST: children */
   size_t n;                 /* SX_LIST: number of children */
   const char *file;         /* not owned */
+  struct sx_arena *arena;   /* the root of a tree sx_read made: the block
+                               its nodes, lists and strings live in */
 } sx_node;
 
 /* Reads all of src into one synthetic SX_LIST whose items are the
  * top-level forms.  src must outlive the tree (atoms point into it).
- * Returns NULL and fills err on a lexical error. */
+ * Returns NULL and fills err on a lexical error.  The whole tree lives in
+ * one arena: sx_free(root) frees it at once (a node per token made the
+ * allocator the reader's main cost). */
 sx_node *sx_read(const char *src, size_t len, const char *file, cm_error *err);
-void sx_free(sx_node *n);
+/* Frees a tree sx_read returned (its root; NULL does nothing). */
+void sx_free(sx_node *root);
 
 /* Helpers for walkers. */
 bool sx_is_list(const sx_node *n);

@@ -940,11 +940,13 @@ bool wast_bare_module(const sx_node *top, const char *name, sx_node *mod) {
   sx_node **items = canon_xrealloc(
       NULL, (top->n + 1) * sizeof *items + sizeof(sx_node));
   sx_node *head = (sx_node *)(items + top->n + 1);
-  *head = (sx_node){SX_KEYWORD, 1, 1, "module", 6, NULL, 0, NULL, 0, name};
+  *head = (sx_node){.kind = SX_KEYWORD, .line = 1, .col = 1, .text = "module",
+                    .len = 6, .file = name};
   items[0] = head;
   memcpy(items + 1, top->items, top->n * sizeof *items);
-  *mod = (sx_node){SX_LIST, top->items[0]->line, top->items[0]->col, NULL, 0,
-                   NULL, 0, items, top->n + 1, name};
+  *mod = (sx_node){.kind = SX_LIST, .line = top->items[0]->line,
+                   .col = top->items[0]->col, .items = items, .n = top->n + 1,
+                   .file = name};
   return true;
 }
 
