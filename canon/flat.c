@@ -37,15 +37,10 @@ void canon_CoreValueIter_init(canon_CoreValueIter *vi, const uint64_t *values,
 bool canon_CoreValueIter_done(const canon_CoreValueIter *vi) { return vi->i == vi->n; }
 
 void canon_core_vec_push(canon_core_vec *cv, uint64_t x) {
-  CANON_GROW(cv->v, cv->n, cv->cap, 8);
-  cv->v[cv->n++] = x;
+  CANON_VEC_PUSH(cv, x);
 }
 
-void canon_core_vec_free(canon_core_vec *cv) {
-  free(cv->v);
-  cv->v = NULL;
-  cv->n = cv->cap = 0;
-}
+void canon_core_vec_free(canon_core_vec *cv) { CANON_VEC_FREE(cv); }
 
 static canon_flat ptr_type(const canon_LiftLowerContext *cx) {
   return canon_MemInst_ptr_type(cx->opts);

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "context.h"
+#include "grow.h"
 #include "types.h"
 #include "values.h"
 
@@ -35,10 +36,7 @@ void canon_CoreValueIter_init(canon_CoreValueIter *vi, const uint64_t *values,
 bool canon_CoreValueIter_done(const canon_CoreValueIter *vi);
 
 /* A growable list of core values (lower_flat's result). */
-typedef struct canon_core_vec {
-  uint64_t *v;
-  uint32_t n, cap;
-} canon_core_vec;
+typedef CANON_VEC(uint64_t) canon_core_vec;
 void canon_core_vec_push(canon_core_vec *cv, uint64_t x);
 void canon_core_vec_free(canon_core_vec *cv);
 

@@ -86,4 +86,44 @@ static inline void *canon_grow_to_size(void *arr, size_t need, size_t *cap,
 #define CANON_GROW_ZERO(arr, n, cap, first) \
   CANON_RESERVE_(arr, (size_t)(n) + 1, cap, first, true)
 
+
+/* A growable array type: v[0..n) with room for cap. */
+#define CANON_VEC(T) \
+  struct {           \
+    T *v;            \
+    uint32_t n, cap; \
+  }
+/* Appends x to the CANON_VEC *vec. */
+#define CANON_VEC_PUSH(vec, x) \
+  (CANON_GROW((vec)->v, (vec)->n, (vec)->cap, 8), (vec)->v[(vec)->n++] = (x))
+/* Frees the CANON_VEC *vec's elements and empties it. */
+#define CANON_VEC_FREE(vec) \
+  (free((vec)->v), (vec)->v = NULL, (vec)->n = (vec)->cap = 0)
+
+/* Removes the first element equal to *x from arr[0..*n), keeping the
+ * order of the rest; false if there was none. */
+static inline bool canon_remove_(void *arr, uint32_t *n, size_t elsize,
+                                 const void *x) {
+  char *a = arr;
+  for (uint32_t i = 0; i < *n; i++)
+    if (!memcmp(a + i * elsize, x, elsize)) {
+      memmove(a + i * elsize, a + (i + 1) * elsize, (*n - i - 1) * elsize);
+      (*n)--;
+      return true;
+    }
+  return false;
+}
+/* The same for an array `arr` of `n` (a uint32_t lvalue) elements and an
+ * lvalue x of the element type. */
+#define CANON_REMOVE(arr, n, x) \
+  canon_remove_((arr), &(n), sizeof *(arr), &(x))
+
+/* Frees each pointer of a list of owned blocks. */
+static inline void canon_free_all_(void *const *p, size_t n) {
+  for (size_t i = 0; i < n; i++) free(p[i]);
+}
+#define CANON_FREE_ALL(...)                                 \
+  canon_free_all_((void *const[]){__VA_ARGS__},             \
+                  sizeof((void *const[]){__VA_ARGS__}) / sizeof(void *))
+
 #endif

@@ -310,15 +310,10 @@ uint64_t canon_elem_size_flags(uint32_t n) {
 }
 
 void canon_flat_vec_push(canon_flat_vec *fv, canon_flat t) {
-  CANON_GROW(fv->v, fv->n, fv->cap, 8);
-  fv->v[fv->n++] = t;
+  CANON_VEC_PUSH(fv, t);
 }
 
-void canon_flat_vec_free(canon_flat_vec *fv) {
-  free(fv->v);
-  fv->v = NULL;
-  fv->n = fv->cap = 0;
-}
+void canon_flat_vec_free(canon_flat_vec *fv) { CANON_VEC_FREE(fv); }
 
 const char *canon_flat_name(canon_flat t) {
   switch (t) {

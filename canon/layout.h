@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "context.h"
+#include "grow.h"
 #include "types.h"
 #include "values.h"
 
@@ -73,11 +74,7 @@ uint64_t canon_elem_size_variant(const canon_case *cases, uint32_t n,
 uint64_t canon_elem_size_flags(uint32_t nlabels);
 
 /* A list of core value types (flatten_type's result). */
-typedef struct canon_flat_vec {
-  canon_flat *v;
-  uint32_t n, cap;
-} canon_flat_vec;
-
+typedef CANON_VEC(canon_flat) canon_flat_vec;
 void canon_flat_vec_push(canon_flat_vec *fv, canon_flat t);
 void canon_flat_vec_free(canon_flat_vec *fv);
 const char *canon_flat_name(canon_flat t); /* "i32", ... */

@@ -113,12 +113,9 @@ bool canon_Task_register_thread(canon_Task *t, canon_Thread *th,
 /* Task.unregister_thread */
 bool canon_Task_unregister_thread(canon_Task *t, canon_Thread *th,
                                   canon_trap *trap) {
-  uint32_t i = 0;
-  while (i < t->nthreads && t->threads[i] != th) i++;
-  assert(i < t->nthreads && th->task == t);
-  memmove(t->threads + i, t->threads + i + 1,
-          (t->nthreads - i - 1) * sizeof *t->threads);
-  t->nthreads--;
+  bool removed = CANON_REMOVE(t->threads, t->nthreads, th);
+  assert(removed && th->task == t);
+  (void)removed;
   if (t->nthreads == 0) {
     CANON_TRAP_IF(t->inst->store, trap, t->state != CANON_TASK_RESOLVED,
                   CANON_R_TASK_EXIT_UNRESOLVED);

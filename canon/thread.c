@@ -73,13 +73,7 @@ static void thread_free(canon_Thread *t) {
     canon_trap ignored = {0};
     canon_Table_remove(&task->inst->threads, t->index, &e, &ignored);
   }
-  for (uint32_t i = 0; i < task->nthreads; i++)
-    if (task->threads[i] == t) {
-      memmove(task->threads + i, task->threads + i + 1,
-              (task->nthreads - i - 1) * sizeof *task->threads);
-      task->nthreads--;
-      break;
-    }
+  CANON_REMOVE(task->threads, task->nthreads, t);
   if (task->implicit_thread == t) task->implicit_thread = NULL;
   if (task->inst->exclusive_thread == t) task->inst->exclusive_thread = NULL;
   if (s->current == t) s->current = NULL;
@@ -110,13 +104,7 @@ static void Thread_start_waiting_internal(canon_Thread *t, canon_ready_fn ready,
 }
 
 void canon_Store_forget_waiting(canon_Store *s, canon_Thread *t) {
-  for (uint32_t i = 0; i < s->nwaiting; i++)
-    if (s->waiting[i] == t) {
-      memmove(s->waiting + i, s->waiting + i + 1,
-              (s->nwaiting - i - 1) * sizeof *s->waiting);
-      s->nwaiting--;
-      break;
-    }
+  CANON_REMOVE(s->waiting, s->nwaiting, t);
   t->ready_func = NULL;
   t->ready_env = NULL;
 }

@@ -77,14 +77,9 @@ canon_event canon_Waitable_get_pending_event(canon_Waitable *w) {
 }
 
 static void set_remove(canon_WaitableSet *s, canon_Waitable *w) {
-  for (uint32_t i = 0; i < s->n; i++)
-    if (s->elems[i] == w) {
-      memmove(s->elems + i, s->elems + i + 1,
-              (s->n - i - 1) * sizeof *s->elems);
-      s->n--;
-      return;
-    }
-  assert(!"waitable not in its set");
+  bool removed = CANON_REMOVE(s->elems, s->n, w);
+  assert(removed && "waitable not in its set");
+  (void)removed;
 }
 
 /* Waitable.join */

@@ -790,11 +790,8 @@ static void check_module(rd *r, core_func *codes, uint32_t ncodes) {
 
 static void free_codes(core_func *codes, uint32_t n) {
   for (uint32_t i = 0; i < n; i++) {
-    free(codes[i].locals);
-    free(codes[i].body.instrs);
-    free(codes[i].body.pos);
-    free(codes[i].body.labels);
-    free(codes[i].body.try_pcs);
+    CANON_FREE_ALL(codes[i].locals, codes[i].body.instrs, codes[i].body.pos,
+                   codes[i].body.labels, codes[i].body.try_pcs);
   }
   free(codes);
 }

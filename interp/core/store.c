@@ -94,16 +94,8 @@ static void free_inst(void *p) {
   core_instance *i = p;
   if (i->elems)
     for (uint32_t k = 0; k < i->m->nelems; k++) free(i->elems[k]);
-  free(i->types);
-  free(i->funcs);
-  free(i->tables);
-  free(i->mems);
-  free(i->globals);
-  free(i->tags);
-  free(i->elems);
-  free(i->elem_len);
-  free(i->data_len);
-  free(i);
+  CANON_FREE_ALL(i->types, i->funcs, i->tables, i->mems, i->globals, i->tags,
+                 i->elems, i->elem_len, i->data_len, i);
 }
 
 void core_store_free(core_store *s) {

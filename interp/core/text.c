@@ -26,6 +26,7 @@
 #include "binary.h"
 #include "text_priv.h"
 #include "validate.h"
+#include "../../canon/grow.h"
 
 /* ---- pass 1: names and declarations ------------------------------------ */
 
@@ -518,12 +519,7 @@ static void core_text_free(core_text_parser *p) {
   for (int s = 0; s < CORE_TEXT_NSPACES; s++)
     core_text_names_free(&p->names[s]);
   core_text_names_free(&p->locals);
-  free(p->mem64);
-  free(p->table64);
-  free(p->labels);
-  free(p->ins);
-  free(p->pos);
-  free(p->lab);
+  CANON_FREE_ALL(p->mem64, p->table64, p->labels, p->ins, p->pos, p->lab);
   cm_nameset_free(&p->type_ix);
   for (uint32_t i = 0; i < p->ntype_keys; i++) free(p->type_keys[i]);
   free(p->type_keys);

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "validate_priv.h"
+#include "../../canon/grow.h"
 
 bool vfail(core_valid_ctx *v, const char *fmt, ...) {
   char buf[480];
@@ -92,11 +93,7 @@ static bool build_context(core_valid_ctx *v) {
 }
 
 static void free_context(core_valid_ctx *v) {
-  free(v->func_type);
-  free(v->tables);
-  free(v->mems);
-  free(v->globals);
-  free(v->tag_type);
+  CANON_FREE_ALL(v->func_type, v->tables, v->mems, v->globals, v->tag_type);
   vcode_free(v);
 }
 

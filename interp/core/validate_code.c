@@ -36,11 +36,7 @@ static const core_valtype *single(core_valtype t) {
   ((void)(v), CANON_RESERVE(arr, need, cap, 16), true)
 
 void vcode_free(core_valid_ctx *v) {
-  free(v->vals);
-  free(v->ctrls);
-  free(v->fixups);
-  free(v->tries);
-  free(v->locals);
+  CANON_FREE_ALL(v->vals, v->ctrls, v->fixups, v->tries, v->locals);
 }
 
 /* ---- messages ------------------------------------------------------------ */

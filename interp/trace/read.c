@@ -411,13 +411,7 @@ void trace_free(trace_file *t) {
     free_members(t->ev[i].m, t->ev[i].nm);
     if (t->text) free(t->text[i]);
   }
-  free(t->ev);
-  free(t->header);
-  free(t->name);
-  free(t->col_inst);
-  free(t->col_task);
-  free(t->col_thread);
-  free(t->depth);
-  free(t->text);
+  CANON_FREE_ALL(t->ev, t->header, t->name, t->col_inst, t->col_task,
+                 t->col_thread, t->depth, t->text);
   memset(t, 0, sizeof *t);
 }
