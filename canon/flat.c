@@ -12,6 +12,7 @@
 #include "layout.h"
 #include "load_store.h"
 #include "rules.h"
+#include "bits.h"
 #include "grow.h"
 
 /* Flat Lifting: CoreValueIter.next.  The `match` is only an assertion in
@@ -202,31 +203,6 @@ static bool lift_flat_record(canon_LiftLowerContext *cx, canon_CoreValueIter *vi
 /* Flat Lifting: wrap_i64_to_i32 */
 static uint64_t wrap_i64_to_i32(uint64_t i) { return i & 0xFFFFFFFFu; }
 
-static uint64_t f32_bits(float f) {
-  uint32_t b;
-  memcpy(&b, &f, 4);
-  return b;
-}
-
-static float bits_f32(uint64_t b) {
-  uint32_t i = (uint32_t)b;
-  float f;
-  memcpy(&f, &i, 4);
-  return f;
-}
-
-static double bits_f64(uint64_t b) {
-  double f;
-  memcpy(&f, &b, 8);
-  return f;
-}
-
-static uint64_t f64_bits(double f) {
-  uint64_t b;
-  memcpy(&b, &f, 8);
-  return b;
-}
-
 /* Flat Lifting: lift_flat_variant's CoerceValueIter.next: reads the joined
  * type `have` and reinterprets it as the case's `want`.  Floats stay bit
  * patterns here; decode_*_as_float only canonicalizes NaNs. */
@@ -235,13 +211,13 @@ static uint64_t coerce_next(canon_CoreValueIter *self, canon_flat want) {
   canon_flat have = self->flat_types[self->fi++];
   uint64_t x = self->inner->next(self->inner, have);
   if (have == CANON_FLAT_I32 && want == CANON_FLAT_F32)
-    return f32_bits(canon_decode_i32_as_float((uint32_t)x));
+    return canon_f32_bits(canon_decode_i32_as_float((uint32_t)x));
   if (have == CANON_FLAT_I64 && want == CANON_FLAT_I32)
     return wrap_i64_to_i32(x);
   if (have == CANON_FLAT_I64 && want == CANON_FLAT_F32)
-    return f32_bits(canon_decode_i32_as_float((uint32_t)wrap_i64_to_i32(x)));
+    return canon_f32_bits(canon_decode_i32_as_float((uint32_t)wrap_i64_to_i32(x)));
   if (have == CANON_FLAT_I64 && want == CANON_FLAT_F64)
-    return f64_bits(canon_decode_i64_as_float(x));
+    return canon_f64_bits(canon_decode_i64_as_float(x));
   assert(have == want);
   return x;
 }
@@ -427,11 +403,11 @@ static bool lower_flat_variant(canon_LiftLowerContext *cx, const canon_value *v,
        * CANON_CHOICE_NAN, as in the spec; its result replaces the first) */
       if (have == CANON_FLAT_F32 &&
           (want == CANON_FLAT_I32 || want == CANON_FLAT_I64)) {
-        payload.v[i] = canon_encode_float_as_i32(cx, bits_f32(payload.v[i]));
+        payload.v[i] = canon_encode_float_as_i32(cx, canon_f32_from_bits((uint32_t)payload.v[i]));
       } else if (have == CANON_FLAT_I32 && want == CANON_FLAT_I64) {
         /* fv, zero-extended */
       } else if (have == CANON_FLAT_F64 && want == CANON_FLAT_I64) {
-        payload.v[i] = canon_encode_float_as_i64(cx, bits_f64(payload.v[i]));
+        payload.v[i] = canon_encode_float_as_i64(cx, canon_f64_from_bits(payload.v[i]));
       } else {
         assert(have == want);
       }

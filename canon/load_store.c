@@ -11,6 +11,7 @@
 #include "handles.h"
 #include "instance.h"
 #include "layout.h"
+#include "bits.h"
 #include "sched.h"
 #include "store.h"
 
@@ -160,23 +161,15 @@ uint64_t canon_load_int(canon_LiftLowerContext *cx, uint64_t ptr, uint32_t nbyte
 
 /* Loading: canonicalize_nan32 + decode_i32_as_float */
 float canon_decode_i32_as_float(uint32_t i) {
-  float f;
-  memcpy(&f, &i, 4);
-  if (f != f) {
-    uint32_t c = CANON_CANONICAL_FLOAT32_NAN;
-    memcpy(&f, &c, 4);
-  }
+  float f = canon_f32_from_bits(i);
+  if (f != f) f = canon_f32_from_bits(CANON_CANONICAL_FLOAT32_NAN);
   return f;
 }
 
 /* Loading: canonicalize_nan64 + decode_i64_as_float */
 double canon_decode_i64_as_float(uint64_t i) {
-  double f;
-  memcpy(&f, &i, 8);
-  if (f != f) {
-    uint64_t c = CANON_CANONICAL_FLOAT64_NAN;
-    memcpy(&f, &c, 8);
-  }
+  double f = canon_f64_from_bits(i);
+  if (f != f) f = canon_f64_from_bits(CANON_CANONICAL_FLOAT64_NAN);
   return f;
 }
 
@@ -484,9 +477,7 @@ uint32_t canon_encode_float_as_i32(canon_LiftLowerContext *cx, float f) {
   if (f != f)
     return nan32_options[canon_sched_choose(sched_of(cx), CANON_CHOICE_NAN,
                                             CANON_NAN_OPTIONS)];
-  uint32_t i;
-  memcpy(&i, &f, 4);
-  return i;
+  return canon_f32_bits(f);
 }
 
 /* Storing: encode_float_as_i64 (= maybe_scramble_nan64, reinterpreted) */
@@ -494,9 +485,7 @@ uint64_t canon_encode_float_as_i64(canon_LiftLowerContext *cx, double f) {
   if (f != f)
     return nan64_options[canon_sched_choose(sched_of(cx), CANON_CHOICE_NAN,
                                             CANON_NAN_OPTIONS)];
-  uint64_t i;
-  memcpy(&i, &f, 8);
-  return i;
+  return canon_f64_bits(f);
 }
 
 /* Storing: char_to_i32 */

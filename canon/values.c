@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bits.h"
 #include "buf.h"
 #include "load_store.h"
 
@@ -300,17 +301,11 @@ bool canon_value_equal(const canon_value *a, const canon_value *b) {
     return a->u.u == b->u.u;
   case CANON_F32: {
     if (isnan(a->u.f32) && isnan(b->u.f32)) return true;
-    uint32_t x, y;
-    memcpy(&x, &a->u.f32, 4);
-    memcpy(&y, &b->u.f32, 4);
-    return x == y;
+    return canon_f32_bits(a->u.f32) == canon_f32_bits(b->u.f32);
   }
   case CANON_F64: {
     if (isnan(a->u.f64) && isnan(b->u.f64)) return true;
-    uint64_t x, y;
-    memcpy(&x, &a->u.f64, 8);
-    memcpy(&y, &b->u.f64, 8);
-    return x == y;
+    return canon_f64_bits(a->u.f64) == canon_f64_bits(b->u.f64);
   }
   case CANON_CHAR:
     return a->u.ch == b->u.ch;

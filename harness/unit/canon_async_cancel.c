@@ -7,6 +7,7 @@
  * hand. */
 #include <string.h>
 
+#include "canon/bits.h"
 #include "harness/unit/canon_guest.h"
 
 enum { STARTING = 0, STARTED = 1, RETURNED = 2, CANCELLED_BEFORE_STARTED = 3,
@@ -409,21 +410,11 @@ static bool afp_f3(sg_host_call *c, void *env, canon_trap *trap) {
   return afp_host(c, env, want, 5, trap);
 }
 
-static uint64_t f32_bits(float f) {
-  uint32_t b;
-  memcpy(&b, &f, 4);
-  return b;
-}
-static uint64_t f64_bits(double f) {
-  uint64_t b;
-  memcpy(&b, &f, 8);
-  return b;
-}
 
 SG_CORE(afp_core) {
   afp *t = env;
   SG_BEGIN(t->u, &t->inst);
-  uint64_t a1[4] = {f32_bits(1.1f), f64_bits(2.2), 3, 4};
+  uint64_t a1[4] = {canon_f32_bits(1.1f), canon_f64_bits(2.2), 3, 4};
   CHECK_INT(sg_lower(&g, &t->f1.fi, &t->opts, a1, 4), RETURNED);
   uint64_t a2[4] = {1, 2, 3, 4};
   CHECK_INT(sg_lower(&g, &t->f2.fi, &t->opts, a2, 4), RETURNED);

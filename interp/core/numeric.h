@@ -15,27 +15,13 @@
 #include <stdint.h>
 #include <string.h>
 
-static inline float num_f32(uint64_t b) {
-  uint32_t u = (uint32_t)b;
-  float f;
-  memcpy(&f, &u, 4);
-  return f;
-}
-static inline uint64_t num_f32_bits(float f) {
-  uint32_t u;
-  memcpy(&u, &f, 4);
-  return u;
-}
-static inline double num_f64(uint64_t b) {
-  double d;
-  memcpy(&d, &b, 8);
-  return d;
-}
-static inline uint64_t num_f64_bits(double d) {
-  uint64_t u;
-  memcpy(&u, &d, 8);
-  return u;
-}
+#include "../../canon/bits.h"
+
+/* value bits (an f32 in the low 32) to a C float and back */
+static inline float num_f32(uint64_t b) { return canon_f32_from_bits((uint32_t)b); }
+static inline uint64_t num_f32_bits(float f) { return canon_f32_bits(f); }
+static inline double num_f64(uint64_t b) { return canon_f64_from_bits(b); }
+static inline uint64_t num_f64_bits(double d) { return canon_f64_bits(d); }
 
 /* ---- integers ---------------------------------------------------------- */
 

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "../util/utf8.h"
+#include "../../canon/bits.h"
 #include "../../canon/grow.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -919,15 +920,11 @@ static bool dec_float(const char *s, size_t len, bool f32, uint64_t *out) {
   errno = 0;
   bool ok;
   if (f32) {
-    float f = strtof(b, NULL);
-    uint32_t u;
-    memcpy(&u, &f, 4);
+    uint32_t u = canon_f32_bits(strtof(b, NULL));
     ok = (u & 0x7F800000u) != 0x7F800000u;
     *out = u;
   } else {
-    double d = strtod(b, NULL);
-    uint64_t u;
-    memcpy(&u, &d, 8);
+    uint64_t u = canon_f64_bits(strtod(b, NULL));
     ok = (u & 0x7FF0000000000000ull) != 0x7FF0000000000000ull;
     *out = u;
   }

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../canon/bits.h"
+
 static bool is_head(const sx_node *n, const char *kw) {
   return n->n > 0 && sx_atom_eq(n->items[0], kw);
 }
@@ -100,18 +102,14 @@ bool wast_comp_parse_value(const sx_node *n, canon_value **out,
     uint32_t bits;
     if (n->n != 2 || !sx_f32(n->items[1], &bits))
       return bad(err, n, "bad f32 constant");
-    float f;
-    memcpy(&f, &bits, 4);
-    *out = canon_value_f32(f);
+    *out = canon_value_f32(canon_f32_from_bits(bits));
     return true;
   }
   if (is_head(n, "f64.const")) {
     uint64_t bits;
     if (n->n != 2 || !sx_f64(n->items[1], &bits))
       return bad(err, n, "bad f64 constant");
-    double f;
-    memcpy(&f, &bits, 8);
-    *out = canon_value_f64(f);
+    *out = canon_value_f64(canon_f64_from_bits(bits));
     return true;
   }
   if (is_head(n, "char.const")) {

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "values.h"
+#include "../../canon/bits.h"
 
 enum { N_PRINT = 7 };
 
@@ -80,16 +81,10 @@ wast_spectest *wast_spectest_new(core_store *s, FILE *print_to) {
     pe->type.results = NULL;
     sp->funcs[i] = core_host_func_new(s, &pe->type, print_host, pe);
   }
-  float f32 = 666.6f;
-  double f64 = 666.6;
-  uint32_t f32bits;
-  uint64_t f64bits;
-  memcpy(&f32bits, &f32, 4);
-  memcpy(&f64bits, &f64, 8);
   sp->global_i32 = const_global(s, CORE_I32, 666);
   sp->global_i64 = const_global(s, CORE_I64, 666);
-  sp->global_f32 = const_global(s, CORE_F32, f32bits);
-  sp->global_f64 = const_global(s, CORE_F64, f64bits);
+  sp->global_f32 = const_global(s, CORE_F32, canon_f32_bits(666.6f));
+  sp->global_f64 = const_global(s, CORE_F64, canon_f64_bits(666.6));
   core_tabletype tt = {CORE_FUNCREF, {10, 20, true, false, false}};
   sp->table = core_table_new(s, &tt, 0);
   tt.limits.is64 = true;

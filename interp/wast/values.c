@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/numeric.h"
+
 static bool unsupported(cm_error *err, const sx_node *n, const char *feature) {
   cm_error_at(err, CM_UNSUPPORTED, n->file, n->line, n->col,
               "unsupported feature: %s", feature);
@@ -234,48 +236,30 @@ bool wast_pattern_match(const wast_pattern *p, const wast_value *v) {
 
 /* The shortest decimal that reads back to the same float, so that a
  * message never shows two different values as the same text. */
-static void fmt_f32(uint32_t bits, char *buf, size_t n) {
-  uint32_t mag = bits & 0x7fffffffu;
-  const char *sign = bits >> 31 ? "-" : "";
-  if (mag > 0x7f800000u) {
-    uint32_t payload = mag & 0x7fffffu;
-    if (payload == 0x400000u) snprintf(buf, n, "%snan", sign);
-    else snprintf(buf, n, "%snan:0x%" PRIx32, sign, payload);
-    return;
-  }
-  if (mag == 0x7f800000u) {
-    snprintf(buf, n, "%sinf", sign);
-    return;
-  }
-  float f;
-  memcpy(&f, &bits, 4);
-  for (int prec = 1; prec <= 9; prec++) {
-    snprintf(buf, n, "%.*g", prec, (double)f);
-    if (strtof(buf, NULL) == f) break;
-  }
-  if (f == 0 && (bits >> 31)) snprintf(buf, n, "-0");
-}
-
-static void fmt_f64(uint64_t bits, char *buf, size_t n) {
-  uint64_t mag = bits & 0x7fffffffffffffffull;
-  const char *sign = bits >> 63 ? "-" : "";
-  if (mag > 0x7ff0000000000000ull) {
-    uint64_t payload = mag & 0xfffffffffffffull;
-    if (payload == 0x8000000000000ull) snprintf(buf, n, "%snan", sign);
+/* `w` is the float's width, 32 or 64. */
+static void fmt_float(uint64_t bits, int w, char *buf, size_t n) {
+  int mbits = w == 32 ? 23 : 52; /* the significand's bits */
+  uint64_t sign_bit = 1ull << (w - 1);
+  uint64_t mag = bits & (sign_bit - 1);
+  uint64_t inf = (sign_bit - 1) >> mbits << mbits; /* exponent all ones */
+  const char *sign = bits & sign_bit ? "-" : "";
+  if (mag > inf) {
+    uint64_t payload = mag & ((1ull << mbits) - 1);
+    if (payload == 1ull << (mbits - 1)) snprintf(buf, n, "%snan", sign);
     else snprintf(buf, n, "%snan:0x%" PRIx64, sign, payload);
     return;
   }
-  if (mag == 0x7ff0000000000000ull) {
+  if (mag == inf) {
     snprintf(buf, n, "%sinf", sign);
     return;
   }
-  double d;
-  memcpy(&d, &bits, 8);
-  for (int prec = 1; prec <= 17; prec++) {
+  double d = w == 32 ? (double)num_f32((uint32_t)bits) : num_f64(bits);
+  for (int prec = 1; prec <= (w == 32 ? 9 : 17); prec++) {
     snprintf(buf, n, "%.*g", prec, d);
-    if (strtod(buf, NULL) == d) break;
+    double back = w == 32 ? (double)strtof(buf, NULL) : strtod(buf, NULL);
+    if (back == d) break;
   }
-  if (d == 0 && (bits >> 63)) snprintf(buf, n, "-0");
+  if (d == 0 && *sign) snprintf(buf, n, "-0");
 }
 
 void wast_format_plain(const wast_value *v, char *buf, size_t n) {
@@ -286,8 +270,8 @@ void wast_format_plain(const wast_value *v, char *buf, size_t n) {
   case CORE_I64:
     snprintf(buf, n, "%" PRId64, (int64_t)v->bits);
     return;
-  case CORE_F32: fmt_f32((uint32_t)v->bits, buf, n); return;
-  case CORE_F64: fmt_f64(v->bits, buf, n); return;
+  case CORE_F32: fmt_float((uint32_t)v->bits, 32, buf, n); return;
+  case CORE_F64: fmt_float(v->bits, 64, buf, n); return;
   case CORE_EXTERNREF:
     if (v->bits) snprintf(buf, n, "ref.extern %" PRIu64, v->bits - 1);
     else snprintf(buf, n, "ref.null extern");
