@@ -87,6 +87,21 @@ static inline void *canon_grow_to_size(void *arr, size_t need, size_t *cap,
   CANON_RESERVE_(arr, (size_t)(n) + 1, cap, first, true)
 
 
+/* The room CANON_GROW(arr, n, cap, first) leaves an array of n elements
+ * that started empty: n rounded up to first times a power of two. */
+static inline size_t canon_room_(size_t n, size_t first) {
+  size_t c = n ? first : 0;
+  while (c < n) c *= 2;
+  return c;
+}
+/* CANON_GROW for an array that keeps no capacity, only its count n; it
+ * must only ever grow this way (with the same `first`). */
+#define CANON_GROW_UNCOUNTED(arr, n, first)       \
+  do {                                            \
+    size_t room_ = canon_room_((n), (first));     \
+    CANON_GROW(arr, n, room_, first);             \
+  } while (0)
+
 /* A growable array type: v[0..n) with room for cap. */
 #define CANON_VEC(T) \
   struct {           \

@@ -804,24 +804,27 @@ static void print_error(const char *path, const cm_error *err) {
   cm_error_print(stderr, path, err);
 }
 
-/* A file that cannot be read: "FILE: error: cannot open: WHY". */
-static void print_read_error(const char *path, cm_error *err) {
+/* Reads FILE; NULL after printing why it cannot be read: "FILE: error:
+ * cannot open: WHY". */
+static char *read_source(const char *path, size_t *len) {
+  cm_error err;
+  cm_error_init(&err);
+  char *src = wast_read_file(path, len, &err);
+  if (src) return src;
   size_t n = strlen(path);
-  if (strncmp(err->msg, path, n) == 0 && err->msg[n] == ':')
-    memmove(err->msg, err->msg + n + 2, strlen(err->msg + n + 2) + 1);
-  print_error(path, err);
+  if (strncmp(err.msg, path, n) == 0 && err.msg[n] == ':')
+    memmove(err.msg, err.msg + n + 2, strlen(err.msg + n + 2) + 1);
+  print_error(path, &err);
+  return NULL;
 }
 
 /* Reads, decodes or parses, and validates; NULL after printing why. */
 static core_module *load_module(const char *path, const core_features *features) {
+  size_t len = 0;
+  char *src = read_source(path, &len);
+  if (!src) return NULL;
   cm_error err;
   cm_error_init(&err);
-  size_t len = 0;
-  char *src = wast_read_file(path, &len, &err);
-  if (!src) {
-    print_read_error(path, &err);
-    return NULL;
-  }
   core_module *m;
   if (len >= 4 && memcmp(src, "\0asm", 4) == 0)
     m = core_decode_features((const uint8_t *)src, len, features, &err);
@@ -1053,14 +1056,11 @@ static int cmd_assemble(opts *o) {
     return EXIT_USAGE;
   }
   const char *path = o->args[0];
+  size_t len = 0;
+  char *src = read_source(path, &len);
+  if (!src) return EXIT_FAIL;
   cm_error err;
   cm_error_init(&err);
-  size_t len = 0;
-  char *src = wast_read_file(path, &len, &err);
-  if (!src) {
-    print_read_error(path, &err);
-    return EXIT_FAIL;
-  }
   if (len >= 4 && memcmp(src, "\0asm", 4) == 0) {
     fprintf(stderr, "%s: this is already a binary %s; assemble takes the "
             "text format\n", path,

@@ -177,32 +177,9 @@ static void put_alias(wbuf *w, const comp_alias *a) {
 
 /* ---- core types -------------------------------------------------------------- */
 
-static void put_limits(wbuf *w, const core_limits *l) {
-  put_byte(w, (uint8_t)((l->has_max ? 1 : 0) | (l->shared ? 2 : 0) |
-                        (l->is64 ? 4 : 0)));
-  put_u(w, l->min);
-  if (l->has_max) put_u(w, l->max);
-}
-
 static void put_core_externtype(wbuf *w, const core_import *im) {
-  put_byte(w, (uint8_t)im->kind);
-  switch (im->kind) {
-  case CORE_EXTERN_FUNC: put_u(w, im->desc.func); return;
-  case CORE_EXTERN_TABLE:
-    put_byte(w, (uint8_t)im->desc.table.elem);
-    put_limits(w, &im->desc.table.limits);
-    return;
-  case CORE_EXTERN_MEMORY: put_limits(w, &im->desc.memory.limits); return;
-  case CORE_EXTERN_GLOBAL:
-    put_byte(w, (uint8_t)im->desc.global.type);
-    put_byte(w, im->desc.global.mut ? 1 : 0);
-    return;
-  case CORE_EXTERN_TAG:
-    put_byte(w, 0x00);
-    put_u(w, im->desc.tag);
-    return;
-  }
-  bad_value(w, "core extern kind", (unsigned)im->kind);
+  if (!core_encode_importdesc(&w->b, im))
+    bad_value(w, "core extern kind", (unsigned)im->kind);
 }
 
 static void put_core_type(wbuf *w, const comp_core_type *t);

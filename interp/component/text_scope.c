@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "text_internal.h"
+#include "../../canon/grow.h"
 
 comp_pos comp_text_pos(const sx_node *n) {
   comp_pos p = {NULL, 0, 0, -1};
@@ -232,17 +233,7 @@ uint32_t comp_text_emit_def(comp_text_parser *p, comp_def *d,
     comp_def_clear(d);
     return UINT32_MAX;
   }
-  /* no capacity field: ndefs reaching a power of two means full */
-  uint32_t cap = c->ndefs;
-  if ((cap & (cap - 1)) == 0) {
-    comp_def *nd = realloc(c->defs, (size_t)(cap ? cap * 2 : 4) * sizeof *nd);
-    if (!nd) {
-      comp_def_clear(d);
-      comp_text_oom(p, id);
-      return UINT32_MAX;
-    }
-    c->defs = nd;
-  }
+  CANON_GROW_UNCOUNTED(c->defs, c->ndefs, 4);
   comp_sort sort = comp_def_sort(d);
   uint32_t idx = s->count[sort];
   if (d->kind != COMP_DEF_START) { /* start: the caller binds results */
@@ -268,16 +259,7 @@ uint32_t comp_text_emit_decl(comp_text_parser *p, comp_decl *d,
     comp_decl_clear(d);
     return UINT32_MAX;
   }
-  uint32_t n = t->ndecls;
-  if ((n & (n - 1)) == 0) {
-    comp_decl *nd = realloc(t->decls, (size_t)(n ? n * 2 : 4) * sizeof *nd);
-    if (!nd) {
-      comp_decl_clear(d);
-      comp_text_oom(p, id);
-      return UINT32_MAX;
-    }
-    t->decls = nd;
-  }
+  CANON_GROW_UNCOUNTED(t->decls, t->ndecls, 4);
   uint32_t idx = comp_text_bind(p, comp_decl_sort(d), id);
   if (idx == UINT32_MAX) {
     comp_decl_clear(d);
@@ -292,17 +274,7 @@ uint32_t comp_text_emit_decl(comp_text_parser *p, comp_decl *d,
 uint32_t comp_text_emit_core_decl(comp_text_parser *p, comp_core_decl *d,
                                   comp_sort sort, const sx_node *id) {
   comp_core_type *t = p->cur->mtype;
-  uint32_t n = t->ndecls;
-  if ((n & (n - 1)) == 0) {
-    comp_core_decl *nd =
-        realloc(t->decls, (size_t)(n ? n * 2 : 4) * sizeof *nd);
-    if (!nd) {
-      comp_core_decl_clear(d);
-      comp_text_oom(p, id);
-      return UINT32_MAX;
-    }
-    t->decls = nd;
-  }
+  CANON_GROW_UNCOUNTED(t->decls, t->ndecls, 4);
   uint32_t idx = sort == COMP_NSORTS ? 0 : comp_text_bind(p, sort, id);
   if (idx == UINT32_MAX) {
     comp_core_decl_clear(d);

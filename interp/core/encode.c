@@ -52,6 +52,21 @@ static void put_globaltype(wbuf *w, const core_globaltype *g) {
   canon_buf_byte(w, g->mut ? 1 : 0);
 }
 
+bool core_encode_importdesc(canon_buf *w, const core_import *im) {
+  canon_buf_byte(w, (uint8_t)im->kind);
+  switch (im->kind) {
+  case CORE_EXTERN_FUNC: leb_put_u(w, im->desc.func); return true;
+  case CORE_EXTERN_TABLE: put_tabletype(w, &im->desc.table); return true;
+  case CORE_EXTERN_MEMORY: put_limits(w, &im->desc.memory.limits); return true;
+  case CORE_EXTERN_GLOBAL: put_globaltype(w, &im->desc.global); return true;
+  case CORE_EXTERN_TAG:
+    canon_buf_byte(w, 0);
+    leb_put_u(w, im->desc.tag);
+    return true;
+  }
+  return false;
+}
+
 static void put_blocktype(wbuf *w, const core_instr *in) {
   if (in->bt_kind == CORE_BT_EMPTY) canon_buf_byte(w, 0x40);
   else if (in->bt_kind == CORE_BT_VAL) canon_buf_byte(w, (uint8_t)in->imm);
@@ -160,16 +175,6 @@ static void put_locals(wbuf *w, const core_func *f) {
   }
 }
 
-static bool uses_dataidx(const core_module *m) {
-  for (uint32_t i = 0; i < m->nfuncs; i++) {
-    const core_expr *e = &m->funcs[i].body;
-    for (uint32_t k = 0; k < e->ninstrs; k++)
-      if (e->instrs[k].op == CORE_OP_MEMORY_INIT ||
-          e->instrs[k].op == CORE_OP_DATA_DROP)
-        return true;
-  }
-  return false;
-}
 
 /* A segment item that is `ref.func x; end`, the bare-index form. */
 static bool is_ref_func(const core_expr *e) {
@@ -241,17 +246,7 @@ static bool encode_sections(const core_module *m, wbuf *w, cm_error *err) {
       const core_import *im = &m->imports[i];
       put_name(&s, &im->module);
       put_name(&s, &im->name);
-      canon_buf_byte(&s, (uint8_t)im->kind);
-      switch (im->kind) {
-      case CORE_EXTERN_FUNC: leb_put_u(&s, im->desc.func); break;
-      case CORE_EXTERN_TABLE: put_tabletype(&s, &im->desc.table); break;
-      case CORE_EXTERN_MEMORY: put_limits(&s, &im->desc.memory.limits); break;
-      case CORE_EXTERN_GLOBAL: put_globaltype(&s, &im->desc.global); break;
-      case CORE_EXTERN_TAG:
-        canon_buf_byte(&s, 0);
-        leb_put_u(&s, im->desc.tag);
-        break;
-      }
+      core_encode_importdesc(&s, im);
     }
     put_section(w, 2, &s);
   }
@@ -305,7 +300,7 @@ static bool encode_sections(const core_module *m, wbuf *w, cm_error *err) {
       if (!put_elem(&s, &m->elems[i], err)) goto fail;
     put_section(w, 9, &s);
   }
-  if (m->has_datacount || uses_dataidx(m)) {
+  if (m->has_datacount || core_module_uses_dataidx(m)) {
     leb_put_u(&s, m->ndatas);
     put_section(w, 12, &s);
   }

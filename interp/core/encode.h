@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../../canon/buf.h"
 #include "../util/diag.h"
 #include "module.h"
 
@@ -17,5 +18,10 @@
  * binary form (CM_INVALID, e.g. a br_table without its default label). */
 bool core_encode(const core_module *m, uint8_t **out, size_t *len,
                  cm_error *err);
+
+/* Appends an import's kind byte and descriptor (importdesc; the component
+ * binary's core:externtype is the same bytes); false for an unknown
+ * kind, after its byte. */
+bool core_encode_importdesc(canon_buf *b, const core_import *im);
 
 #endif

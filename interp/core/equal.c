@@ -232,21 +232,11 @@ static bool data_eq(cm_eq *e, const core_data *a, const core_data *b) {
   return true;
 }
 
-static bool uses_dataidx(const core_module *m) {
-  for (uint32_t i = 0; i < m->nfuncs; i++) {
-    const core_expr *x = &m->funcs[i].body;
-    for (uint32_t k = 0; k < x->ninstrs; k++)
-      if (x->instrs[k].op == CORE_OP_MEMORY_INIT ||
-          x->instrs[k].op == CORE_OP_DATA_DROP)
-        return true;
-  }
-  return false;
-}
 
 /* The data count the binary form has: -1 for none. */
 static long long datacount_of(const core_module *m) {
   if (m->has_datacount) return m->datacount;
-  return uses_dataidx(m) ? (long long)m->ndatas : -1;
+  return core_module_uses_dataidx(m) ? (long long)m->ndatas : -1;
 }
 
 /* Compares two arrays element by element under "NAME[i]". */

@@ -148,6 +148,17 @@ uint32_t core_module_ntags_total(const core_module *m) {
   return m->ntag_imports + m->ntags;
 }
 
+bool core_module_uses_dataidx(const core_module *m) {
+  for (uint32_t i = 0; i < m->nfuncs; i++) {
+    const core_expr *e = &m->funcs[i].body;
+    for (uint32_t k = 0; k < e->ninstrs; k++)
+      if (e->instrs[k].op == CORE_OP_MEMORY_INIT ||
+          e->instrs[k].op == CORE_OP_DATA_DROP)
+        return true;
+  }
+  return false;
+}
+
 char *core_functype_key(const core_functype *ft, size_t *len) {
   uint32_t head[2] = {ft->nparams, ft->nresults};
   size_t np = ft->nparams * sizeof *ft->params;

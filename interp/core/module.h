@@ -288,6 +288,9 @@ uint32_t core_module_ntables_total(const core_module *m);
 uint32_t core_module_nmems_total(const core_module *m);
 uint32_t core_module_nglobals_total(const core_module *m);
 uint32_t core_module_ntags_total(const core_module *m);
+/* Whether a function body uses a data index (memory.init, data.drop): the
+ * binary form then needs a data count section. */
+bool core_module_uses_dataidx(const core_module *m);
 
 /* Static information about an opcode, from opcodes.def. */
 typedef struct core_opinfo {

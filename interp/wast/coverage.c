@@ -11,6 +11,7 @@
  * (assert_trap, invoke, ...).  harness/rule_coverage.py turns the lines of a
  * whole spec-tests/ run into docs/coverage.md. */
 #include "coverage.h"
+#include "../../canon/grow.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -28,12 +29,7 @@ wast_coverage *wast_coverage_open(const char *path, char *why, size_t whyn) {
     snprintf(why, whyn, "cannot write %s: %s", path, strerror(errno));
     return NULL;
   }
-  wast_coverage *c = calloc(1, sizeof *c);
-  if (!c) {
-    fclose(out);
-    snprintf(why, whyn, "out of memory");
-    return NULL;
-  }
+  wast_coverage *c = canon_xcalloc(1, sizeof *c);
   c->out = out;
   return c;
 }

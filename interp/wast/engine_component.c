@@ -50,12 +50,7 @@ static void *cpe_decode(wast_engine *e, const sx_node *form, cm_error *err) {
   comp_engine *ce = (comp_engine *)e;
   comp_component *c = comp_parse_component(form, NULL, err);
   if (!c) return NULL;
-  comp_def_ref *d = calloc(1, sizeof *d);
-  if (!d) {
-    comp_component_free(c);
-    cm_error_set(err, CM_IO, "out of memory");
-    return NULL;
-  }
+  comp_def_ref *d = canon_xcalloc(1, sizeof *d);
   d->c = c;
   d->next = ce->defs;
   ce->defs = d;

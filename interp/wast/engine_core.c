@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../canon/grow.h"
 #include "../core/text.h"
 #include "../core/validate.h"
 #include "engine.h"
@@ -37,12 +38,7 @@ static void *ce_decode(wast_engine *e, const sx_node *form, cm_error *err) {
   core_engine *ce = (core_engine *)e;
   core_module *m = core_parse_module_features(form, NULL, &ce->features, err);
   if (!m) return NULL;
-  core_def *d = calloc(1, sizeof *d);
-  if (!d) {
-    core_module_free(m);
-    cm_error_set(err, CM_IO, "out of memory");
-    return NULL;
-  }
+  core_def *d = canon_xcalloc(1, sizeof *d);
   d->m = m;
   d->next = ce->defs;
   ce->defs = d;
