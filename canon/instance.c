@@ -4,8 +4,13 @@
 
 #include <assert.h>
 #include <stddef.h>
+#include <stdlib.h>
 
 #include "store.h"
+#include "stream.h"
+#include "subtask.h"
+#include "values.h"
+#include "waitable.h"
 
 /* ComponentInstance.__init__ */
 void canon_ComponentInstance_init(canon_ComponentInstance *inst, canon_Store *store,
@@ -31,6 +36,25 @@ void canon_ComponentInstance_init(canon_ComponentInstance *inst, canon_Store *st
 void canon_ComponentInstance_free(canon_ComponentInstance *inst) {
   canon_Table_free(&inst->handles);
   canon_Table_free(&inst->threads);
+}
+
+void canon_ComponentInstance_free_handles(canon_ComponentInstance *inst) {
+  canon_Table *t = &inst->handles;
+  for (uint32_t i = 0; i < t->len; i++) {
+    void *obj = t->array[i].obj;
+    if (!obj) continue;
+    switch (t->array[i].kind) {
+    case CANON_ENTRY_RESOURCE_HANDLE: free(obj); break;
+    case CANON_ENTRY_SUBTASK: canon_Subtask_free(obj); break;
+    case CANON_ENTRY_WAITABLE_SET: canon_WaitableSet_free(obj); break;
+    case CANON_ENTRY_ERROR_CONTEXT: canon_unref(obj); break;
+    case CANON_ENTRY_STREAM_READABLE:
+    case CANON_ENTRY_STREAM_WRITABLE:
+    case CANON_ENTRY_FUTURE_READABLE:
+    case CANON_ENTRY_FUTURE_WRITABLE: canon_CopyEnd_free(obj); break;
+    default: break;
+    }
+  }
 }
 
 /* Is a in caller.self_and_ancestors()? */

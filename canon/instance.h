@@ -42,6 +42,9 @@ void canon_ComponentInstance_init(canon_ComponentInstance *inst, canon_Store *st
                          canon_ComponentInstance *parent);
 /* Frees the tables (not the objects in them). */
 void canon_ComponentInstance_free(canon_ComponentInstance *inst);
+/* Frees the objects left in the handle table, when the instance goes away
+ * (not a spec step: Python's collector does it). */
+void canon_ComponentInstance_free_handles(canon_ComponentInstance *inst);
 
 /* ComponentInstance.may_enter_from / enter_from / leave_to (caller NULL:
  * the host) */

@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "interp/core/binary.h"
 #include "interp/core/encode.h"
@@ -83,6 +84,14 @@ void fuzz_run_module(const core_module *m) {
   }
   free(imports);
   core_store_free(s);
+}
+
+char *fuzz_nul_copy(const uint8_t *data, size_t size) {
+  char *src = malloc(size + 1);
+  if (!src) return NULL;
+  memcpy(src, data, size);
+  src[size] = 0;
+  return src;
 }
 
 void fuzz_roundtrip(const core_module *m) {

@@ -22,4 +22,8 @@ void fuzz_run_module(const core_module *m);
  * validates again; abort()s (a finding) when it does not. */
 void fuzz_roundtrip(const core_module *m);
 
+/* A private NUL-terminated copy of the input (the CLI reads files that
+ * way too); NULL without memory. */
+char *fuzz_nul_copy(const uint8_t *data, size_t size);
+
 #endif

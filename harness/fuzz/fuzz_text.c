@@ -15,11 +15,8 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  /* A private NUL-terminated copy: the CLI reads files that way too. */
-  char *src = malloc(size + 1);
+  char *src = fuzz_nul_copy(data, size);
   if (!src) return 0;
-  memcpy(src, data, size);
-  src[size] = 0;
   cm_error err;
   cm_error_init(&err);
   /* The reader alone first: it is also what the .wast runner uses. */

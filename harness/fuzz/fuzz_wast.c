@@ -12,10 +12,8 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  char *src = malloc(size + 1);
+  char *src = fuzz_nul_copy(data, size);
   if (!src) return 0;
-  memcpy(src, data, size);
-  src[size] = 0;
   wast_options opt;
   memset(&opt, 0, sizeof opt);
   opt.config = fuzz_config();

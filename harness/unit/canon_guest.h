@@ -510,20 +510,7 @@ static inline canon_CopyEnd *sg_end(canon_ComponentInstance *inst, uint32_t i,
 /* Frees what a scenario left in inst's handle table (as interp/ does when
  * a component instance goes), then the tables. */
 static inline void sg_instance_free(canon_ComponentInstance *inst) {
-  canon_Table *t = &inst->handles;
-  for (uint32_t i = 0; i < t->len; i++) {
-    void *obj = t->array[i].obj;
-    if (!obj) continue;
-    switch (t->array[i].kind) {
-    case CANON_ENTRY_SUBTASK: canon_Subtask_free(obj); break;
-    case CANON_ENTRY_WAITABLE_SET: canon_WaitableSet_free(obj); break;
-    case CANON_ENTRY_STREAM_READABLE:
-    case CANON_ENTRY_STREAM_WRITABLE:
-    case CANON_ENTRY_FUTURE_READABLE:
-    case CANON_ENTRY_FUTURE_WRITABLE: canon_CopyEnd_free(obj); break;
-    default: break;
-    }
-  }
+  canon_ComponentInstance_free_handles(inst);
   canon_ComponentInstance_free(inst);
 }
 

@@ -170,22 +170,7 @@ static void free_exports_obj(void *p) {
 
 static void free_inst(void *p) {
   comp_inst *I = p;
-  canon_Table *t = &I->ci.handles;
-  for (uint32_t i = 0; i < t->len; i++) {
-    void *obj = t->array[i].obj;
-    if (!obj) continue;
-    switch (t->array[i].kind) {
-    case CANON_ENTRY_RESOURCE_HANDLE: free(obj); break;
-    case CANON_ENTRY_SUBTASK: canon_Subtask_free(obj); break;
-    case CANON_ENTRY_WAITABLE_SET: canon_WaitableSet_free(obj); break;
-    case CANON_ENTRY_ERROR_CONTEXT: canon_unref(obj); break;
-    case CANON_ENTRY_STREAM_READABLE:
-    case CANON_ENTRY_STREAM_WRITABLE:
-    case CANON_ENTRY_FUTURE_READABLE:
-    case CANON_ENTRY_FUTURE_WRITABLE: canon_CopyEnd_free(obj); break;
-    default: break;
-    }
-  }
+  canon_ComponentInstance_free_handles(&I->ci);
   canon_ComponentInstance_free(&I->ci);
   for (int k = 0; k < COMP_NSORTS; k++) free(I->sp[k].items);
   free_exports(&I->exports);
