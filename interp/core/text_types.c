@@ -21,15 +21,10 @@ const char *const core_text_space_names[CORE_TEXT_NSPACES] = {
 
 bool core_text_fail(core_text_parser *p, const sx_node *at, const char *fmt,
                     ...) {
-  char msg[400];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
+  sx_verror(p->err, at, fmt, ap);
   va_end(ap);
-  if (at)
-    cm_error_at(p->err, CM_MALFORMED, at->file, at->line, at->col, "%s", msg);
-  else
-    cm_error_set(p->err, CM_MALFORMED, "%s", msg);
   return false;
 }
 

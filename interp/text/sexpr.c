@@ -679,11 +679,15 @@ bool sx_is_form(const sx_node *n, const char *kw) {
 }
 
 void sx_error(cm_error *err, const sx_node *n, const char *fmt, ...) {
-  char msg[400];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
+  sx_verror(err, n, fmt, ap);
   va_end(ap);
+}
+
+void sx_verror(cm_error *err, const sx_node *n, const char *fmt, va_list ap) {
+  char msg[400];
+  vsnprintf(msg, sizeof msg, fmt, ap);
   if (n)
     cm_error_at(err, CM_MALFORMED, n->file, n->line, n->col, "%s", msg);
   else

@@ -9,6 +9,7 @@
 #ifndef SX_SEXPR_H
 #define SX_SEXPR_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -64,6 +65,8 @@ bool sx_is_number_like(const sx_node *n);
 /* Reports a CM_MALFORMED error at the node's position. */
 void sx_error(cm_error *err, const sx_node *n, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+void sx_verror(cm_error *err, const sx_node *n, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
 
 /* Numeric literals (core spec "Text format / Values").  Each returns false
  * when the token is not a well-formed literal of that kind or is out of

@@ -108,11 +108,8 @@ static bool read_line(const char *line, uint32_t no, canon_choice_log *out,
 
 bool wast_read_replay(const char *path, canon_choice_log *out, char *why,
                       size_t whyn) {
-  FILE *f = fopen(path, "r");
-  if (!f) {
-    snprintf(why, whyn, "cannot read: %s", strerror(errno));
-    return false;
-  }
+  FILE *f = wast_open_lines(path, why, whyn);
+  if (!f) return false;
   char *line = NULL;
   size_t cap = 0;
   uint32_t no = 0;

@@ -9,6 +9,12 @@
 #include "wast.h"
 #include "../../canon/grow.h"
 
+FILE *wast_open_lines(const char *path, char *why, size_t whyn) {
+  FILE *f = fopen(path, "r");
+  if (!f) snprintf(why, whyn, "cannot read: %s", strerror(errno));
+  return f;
+}
+
 char *wast_read_file(const char *path, size_t *len, cm_error *err) {
   struct stat st;
   if (stat(path, &st) != 0) {

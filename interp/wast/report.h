@@ -11,6 +11,12 @@
 
 typedef enum wast_status { WAST_PASS, WAST_FAIL, WAST_SKIP } wast_status;
 
+/* Sets the status `st` and the printf-formatted message `msg` (a char
+ * array) of an outcome being built (runner.c's command, roundtrip.c's
+ * form). */
+#define WAST_SET(o, status, ...) \
+  ((o)->st = (status), (void)snprintf((o)->msg, sizeof (o)->msg, __VA_ARGS__))
+
 typedef struct wast_cmd_result {
   uint32_t line;
   char kind[32];      /* the command's keyword: "assert_return", "module" */

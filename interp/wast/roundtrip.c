@@ -28,16 +28,6 @@ typedef struct outcome {
   char msg[1024];
 } outcome;
 
-static void set(outcome *o, wast_status st, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void set(outcome *o, wast_status st, const char *fmt, ...) {
-  o->st = st;
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(o->msg, sizeof o->msg, fmt, ap);
-  va_end(ap);
-}
-
 /* "malformed: 3:14: msg", "malformed: at byte offset 8: msg" */
 static void err_text(const cm_error *err, char *buf, size_t n) {
   const char *kind = cm_errkind_name(err->kind);
@@ -58,11 +48,11 @@ static void parse_failed(outcome *o, const cm_error *err, bool in_invalid) {
   char buf[700];
   err_text(err, buf, sizeof buf);
   if (err->kind == CM_UNSUPPORTED)
-    set(o, WAST_SKIP, "%s", err->msg);
+    WAST_SET(o, WAST_SKIP, "%s", err->msg);
   else if (in_invalid && err->kind == CM_INVALID)
-    set(o, WAST_SKIP, "rejected while parsing: %s", buf);
+    WAST_SET(o, WAST_SKIP, "rejected while parsing: %s", buf);
   else
-    set(o, WAST_FAIL, "does not parse: %s", buf);
+    WAST_SET(o, WAST_FAIL, "does not parse: %s", buf);
 }
 
 /* The outcome of an encoding its decoder refuses.  An invalid module may
@@ -75,10 +65,10 @@ static void decode_failed(outcome *o, const cm_error *err, bool in_invalid) {
   char buf[700];
   err_text(err, buf, sizeof buf);
   if (in_invalid && err->kind != CM_IO)
-    set(o, WAST_SKIP, "an invalid module whose encoding does not decode: %s",
+    WAST_SET(o, WAST_SKIP, "an invalid module whose encoding does not decode: %s",
         buf);
   else
-    set(o, WAST_FAIL, "cannot decode its own encoding: %s", buf);
+    WAST_SET(o, WAST_FAIL, "cannot decode its own encoding: %s", buf);
 }
 
 /* Both encodings of one AST (the parsed one and the decoded one) must be
@@ -89,7 +79,7 @@ static void compare_bytes(outcome *o, const uint8_t *a, size_t na,
   if (na == nb && memcmp(a, b, na) == 0) return;
   size_t k = 0;
   while (k < na && k < nb && a[k] == b[k]) k++;
-  set(o, WAST_FAIL,
+  WAST_SET(o, WAST_FAIL,
       "re-encoding the decoded AST differs at byte %zu (%zu vs %zu bytes)", k,
       na, nb);
 }
@@ -105,14 +95,14 @@ static void roundtrip_core(const sx_node *form, bool in_invalid, outcome *o) {
     parse_failed(o, &err, in_invalid);
   } else if (!core_encode(m, &bin, &len, &err)) {
     err_text(&err, why, sizeof why);
-    set(o, WAST_FAIL, "cannot encode: %s", why);
+    WAST_SET(o, WAST_FAIL, "cannot encode: %s", why);
   } else if (!(d = core_decode(bin, len, &err))) {
     decode_failed(o, &err, in_invalid);
   } else if (!core_module_equal(m, d, why, sizeof why)) {
-    set(o, WAST_FAIL, "decoded module differs: %s", why);
+    WAST_SET(o, WAST_FAIL, "decoded module differs: %s", why);
   } else if (!core_encode(d, &bin2, &len2, &err)) {
     err_text(&err, why, sizeof why);
-    set(o, WAST_FAIL, "cannot encode the decoded module: %s", why);
+    WAST_SET(o, WAST_FAIL, "cannot encode the decoded module: %s", why);
   } else {
     compare_bytes(o, bin, len, bin2, len2);
   }
@@ -134,14 +124,14 @@ static void roundtrip_component(const sx_node *form, bool in_invalid,
     parse_failed(o, &err, in_invalid);
   } else if (!comp_encode(c, &bin, &len, &err)) {
     err_text(&err, why, sizeof why);
-    set(o, WAST_FAIL, "cannot encode: %s", why);
+    WAST_SET(o, WAST_FAIL, "cannot encode: %s", why);
   } else if (!(d = comp_decode_component(bin, len, &err))) {
     decode_failed(o, &err, in_invalid);
   } else if (!comp_component_equal(c, d, why, sizeof why)) {
-    set(o, WAST_FAIL, "decoded component differs: %s", why);
+    WAST_SET(o, WAST_FAIL, "decoded component differs: %s", why);
   } else if (!comp_encode(d, &bin2, &len2, &err)) {
     err_text(&err, why, sizeof why);
-    set(o, WAST_FAIL, "cannot encode the decoded component: %s", why);
+    WAST_SET(o, WAST_FAIL, "cannot encode the decoded component: %s", why);
   } else {
     compare_bytes(o, bin, len, bin2, len2);
   }

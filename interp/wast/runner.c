@@ -81,17 +81,6 @@ typedef struct cmd {
   char msg[4096];
 } cmd;
 
-/* Sets the command's status (WAST_FAIL, WAST_SKIP) and message. */
-static void cmd_set(cmd *c, wast_status st, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void cmd_set(cmd *c, wast_status st, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  c->st = st;
-  vsnprintf(c->msg, sizeof c->msg, fmt, ap);
-  va_end(ap);
-}
-
 static char *dup_bytes(const char *s, size_t n) {
   char *d = malloc(n + 1);
   if (d) {
@@ -164,9 +153,9 @@ static bool resolve(void *ctx, const char *module, size_t mlen,
 /* Says why a command cannot use entry e (which is not ENT_OK). */
 static void blocked(cmd *c, const entry *e, const char *what) {
   if (e->state == ENT_SKIPPED)
-    cmd_set(c, WAST_SKIP, "%s", e->reason ? e->reason : "depends on a skipped module");
+    WAST_SET(c, WAST_SKIP, "%s", e->reason ? e->reason : "depends on a skipped module");
   else
-    cmd_set(c, WAST_FAIL, "%s at line %u failed: %s", what, e->line,
+    WAST_SET(c, WAST_FAIL, "%s at line %u failed: %s", what, e->line,
          e->reason ? e->reason : "?");
 }
 
@@ -301,8 +290,8 @@ static entry *lookup_named(cmd *c, const bindmap *m, const sx_node *id,
                            const char *what) {
   entry *e = lookup(m, id_text(id), id_len(id));
   if (!e) {
-    if (id) cmd_set(c, WAST_FAIL, "unknown %s %.*s", what, (int)id->len, id->text);
-    else cmd_set(c, WAST_FAIL, "no %s defined", what);
+    if (id) WAST_SET(c, WAST_FAIL, "unknown %s %.*s", what, (int)id->len, id->text);
+    else WAST_SET(c, WAST_FAIL, "no %s defined", what);
   }
   return e;
 }
@@ -342,8 +331,8 @@ static void do_instance(runner *r, const sx_node *form, const modform *mf,
          new_entry(r, ENT_OK, m->eng, inst, form->line, NULL));
     return;
   }
-  if (o == WAST_UNSUPPORTED) cmd_set(c, WAST_SKIP, "%s", msg);
-  else cmd_set(c, WAST_FAIL, "instantiation: %s: %s", outcome_name(o), msg);
+  if (o == WAST_UNSUPPORTED) WAST_SET(c, WAST_SKIP, "%s", msg);
+  else WAST_SET(c, WAST_FAIL, "instantiation: %s: %s", outcome_name(o), msg);
   bind(&r->instances, id_text(iname), id_len(iname),
        new_entry(r, o == WAST_UNSUPPORTED ? ENT_SKIPPED : ENT_FAILED, NULL,
                  NULL, form->line, c->msg));
@@ -365,8 +354,8 @@ static void do_module(runner *r, const sx_node *form, cmd *c) {
     char buf[1024];
     err_text(&err, buf, sizeof buf);
     ent_state st = err.kind == CM_UNSUPPORTED ? ENT_SKIPPED : ENT_FAILED;
-    if (st == ENT_SKIPPED) cmd_set(c, WAST_SKIP, "%s", err.msg);
-    else cmd_set(c, WAST_FAIL, "%s", buf);
+    if (st == ENT_SKIPPED) WAST_SET(c, WAST_SKIP, "%s", err.msg);
+    else WAST_SET(c, WAST_FAIL, "%s", buf);
     entry *e = new_entry(r, st, NULL, NULL, form->line, c->msg);
     bind(&r->modules, name, len, e);
     if (!mf.definition) bind(&r->instances, name, len, e);
@@ -384,8 +373,8 @@ static void do_module(runner *r, const sx_node *form, cmd *c) {
          new_entry(r, ENT_OK, m->eng, inst, form->line, NULL));
     return;
   }
-  if (o == WAST_UNSUPPORTED) cmd_set(c, WAST_SKIP, "%s", msg);
-  else cmd_set(c, WAST_FAIL, "instantiation: %s: %s", outcome_name(o), msg);
+  if (o == WAST_UNSUPPORTED) WAST_SET(c, WAST_SKIP, "%s", msg);
+  else WAST_SET(c, WAST_FAIL, "instantiation: %s: %s", outcome_name(o), msg);
   bind(&r->instances, name, len,
        new_entry(r, o == WAST_UNSUPPORTED ? ENT_SKIPPED : ENT_FAILED, NULL,
                  NULL, form->line, c->msg));
@@ -396,7 +385,7 @@ static void do_register(runner *r, const sx_node *form, cmd *c) {
   const sx_node *name = item(form, 1);
   const sx_node *id = item(form, 2);
   if (!is_string(name) || (id && !is_id(id)) || form->n > 3) {
-    cmd_set(c, WAST_FAIL, "malformed register command");
+    WAST_SET(c, WAST_FAIL, "malformed register command");
     return;
   }
   entry *e = lookup_named(c, &r->instances, id, "module instance");
@@ -440,14 +429,14 @@ static bool run_action(runner *r, const sx_node *act, wast_outcome *o,
   xr->res = NULL;
   bool invoke = sx_is_form(act, "invoke");
   if (!invoke && !sx_is_form(act, "get")) {
-    cmd_set(c, WAST_FAIL, "expected an action (invoke or get)");
+    WAST_SET(c, WAST_FAIL, "expected an action (invoke or get)");
     return false;
   }
   size_t i = 1;
   const sx_node *id = is_id(item(act, 1)) ? act->items[i++] : NULL;
   const sx_node *name = item(act, i++);
   if (!is_string(name) || (!invoke && act->n != i)) {
-    cmd_set(c, WAST_FAIL, "malformed action");
+    WAST_SET(c, WAST_FAIL, "malformed action");
     return false;
   }
   entry *e = lookup_named(c, &r->instances, id, "module instance");
@@ -469,7 +458,7 @@ static bool run_action(runner *r, const sx_node *act, wast_outcome *o,
   if (!invoke) {
     wast_value *v = calloc(1, sizeof *v);
     if (!v) {
-      cmd_set(c, WAST_FAIL, "out of memory");
+      WAST_SET(c, WAST_FAIL, "out of memory");
       return false;
     }
     *o = eng->ops->get(eng, e->ptr, name->str, name->strlen, v, msg, msgn);
@@ -484,15 +473,15 @@ static bool run_action(runner *r, const sx_node *act, wast_outcome *o,
   size_t nargs = act->n - i;
   wast_value *args = calloc(nargs + 1, sizeof *args);
   if (!args) {
-    cmd_set(c, WAST_FAIL, "out of memory");
+    WAST_SET(c, WAST_FAIL, "out of memory");
     return false;
   }
   for (size_t k = 0; k < nargs; k++) {
     cm_error err;
     cm_error_init(&err);
     if (!wast_parse_const(act->items[i + k], &args[k], &err)) {
-      if (err.kind == CM_UNSUPPORTED) cmd_set(c, WAST_SKIP, "%s", err.msg);
-      else cmd_set(c, WAST_FAIL, "bad argument: %s", err.msg);
+      if (err.kind == CM_UNSUPPORTED) WAST_SET(c, WAST_SKIP, "%s", err.msg);
+      else WAST_SET(c, WAST_FAIL, "bad argument: %s", err.msg);
       free(args);
       return false;
     }
@@ -545,8 +534,8 @@ static void do_action(runner *r, const sx_node *form, cmd *c) {
   free(vals);
   ext_results_free(&xr);
   if (o == WAST_OK) c->st = WAST_PASS;
-  else if (o == WAST_UNSUPPORTED) cmd_set(c, WAST_SKIP, "%s", msg);
-  else cmd_set(c, WAST_FAIL, "%s: %s", outcome_name(o), msg);
+  else if (o == WAST_UNSUPPORTED) WAST_SET(c, WAST_SKIP, "%s", msg);
+  else WAST_SET(c, WAST_FAIL, "%s: %s", outcome_name(o), msg);
 }
 
 /* assert_return on an engine with values of its own: the engine compares
@@ -589,11 +578,11 @@ static bool ext_assert_return(runner *r, const sx_node *form, cmd *c) {
                                    form->n - 2, why, sizeof why))
       c->st = WAST_PASS;
     else
-      cmd_set(c, WAST_FAIL, "%s", why);
+      WAST_SET(c, WAST_FAIL, "%s", why);
   } else if (o == WAST_UNSUPPORTED) {
-    cmd_set(c, WAST_SKIP, "%s", msg);
+    WAST_SET(c, WAST_SKIP, "%s", msg);
   } else {
-    cmd_set(c, WAST_FAIL, "expected a return, got %s \"%s\"", outcome_name(o), msg);
+    WAST_SET(c, WAST_FAIL, "expected a return, got %s \"%s\"", outcome_name(o), msg);
   }
   ext_results_free(&xr);
   return true;
@@ -601,14 +590,14 @@ static bool ext_assert_return(runner *r, const sx_node *form, cmd *c) {
 
 static void do_assert_return(runner *r, const sx_node *form, cmd *c) {
   if (form->n < 2) {
-    cmd_set(c, WAST_FAIL, "malformed assert_return");
+    WAST_SET(c, WAST_FAIL, "malformed assert_return");
     return;
   }
   if (ext_assert_return(r, form, c)) return;
   size_t npat = form->n - 2;
   wast_pattern *pats = calloc(npat + 1, sizeof *pats);
   if (!pats) {
-    cmd_set(c, WAST_FAIL, "out of memory");
+    WAST_SET(c, WAST_FAIL, "out of memory");
     return;
   }
   size_t built = 0;
@@ -617,8 +606,8 @@ static void do_assert_return(runner *r, const sx_node *form, cmd *c) {
     cm_error_init(&err);
     if (!wast_parse_pattern(form->items[2 + built], &pats[built], &err)) {
       built++; /* a partly built pattern is freed too */
-      if (err.kind == CM_UNSUPPORTED) cmd_set(c, WAST_SKIP, "%s", err.msg);
-      else cmd_set(c, WAST_FAIL, "bad result: %s", err.msg);
+      if (err.kind == CM_UNSUPPORTED) WAST_SET(c, WAST_SKIP, "%s", err.msg);
+      else WAST_SET(c, WAST_FAIL, "bad result: %s", err.msg);
       goto out;
     }
   }
@@ -636,12 +625,12 @@ static void do_assert_return(runner *r, const sx_node *form, cmd *c) {
   if (ok) {
     c->st = WAST_PASS;
   } else if (o == WAST_UNSUPPORTED) {
-    cmd_set(c, WAST_SKIP, "%s", msg);
+    WAST_SET(c, WAST_SKIP, "%s", msg);
   } else {
     char want[1200], got[1200];
     format_list(pats, sizeof *pats, npat, format_pattern, want, sizeof want);
     describe(o, vals, n, msg, got, sizeof got);
-    cmd_set(c, WAST_FAIL, "expected %s, got %s", want, got);
+    WAST_SET(c, WAST_FAIL, "expected %s, got %s", want, got);
   }
   free(vals);
 out:
@@ -666,18 +655,18 @@ static void assert_action_fails(runner *r, const sx_node *act,
   ext_results_free(&xr);
   if (xeng && o == WAST_OK) snprintf(got, sizeof got, "a return");
   if (o == WAST_UNSUPPORTED) {
-    cmd_set(c, WAST_SKIP, "%s", msg);
+    WAST_SET(c, WAST_SKIP, "%s", msg);
   } else if (o != want) {
     if (expect)
-      cmd_set(c, WAST_FAIL, "expected %s \"%.*s\", got %s", outcome_name(want),
+      WAST_SET(c, WAST_FAIL, "expected %s \"%.*s\", got %s", outcome_name(want),
            (int)expect->strlen, expect->str, got);
     else
-      cmd_set(c, WAST_FAIL, "expected %s, got %s", outcome_name(want), got);
+      WAST_SET(c, WAST_FAIL, "expected %s, got %s", outcome_name(want), got);
   } else if (expect && !(xeng && xeng->ext->trap_matches
                              ? xeng->ext->trap_matches(xeng, msg, expect->str,
                                                        expect->strlen)
                              : msg_matches(xeng, msg, expect))) {
-    cmd_set(c, WAST_FAIL, "expected %s \"%.*s\", got %s", outcome_name(want),
+    WAST_SET(c, WAST_FAIL, "expected %s \"%.*s\", got %s", outcome_name(want),
          (int)expect->strlen, expect->str, got);
   } else {
     c->st = WAST_PASS;
@@ -694,7 +683,7 @@ static entry *module_for_instantiation(runner *r, const sx_node *form,
   modform mf;
   split_module(form, &mf);
   if (mf.definition) {
-    cmd_set(c, WAST_FAIL, "misplaced module definition");
+    WAST_SET(c, WAST_FAIL, "misplaced module definition");
     return NULL;
   }
   if (mf.instance) {
@@ -715,8 +704,8 @@ static entry *module_for_instantiation(runner *r, const sx_node *form,
   if (!def) {
     char buf[1024];
     err_text(&err, buf, sizeof buf);
-    if (err.kind == CM_UNSUPPORTED) cmd_set(c, WAST_SKIP, "%s", err.msg);
-    else cmd_set(c, WAST_FAIL, "expected %s, got %s", what, buf);
+    if (err.kind == CM_UNSUPPORTED) WAST_SET(c, WAST_SKIP, "%s", err.msg);
+    else WAST_SET(c, WAST_FAIL, "expected %s, got %s", what, buf);
     return NULL;
   }
   entry *m = new_entry(r, ENT_OK, engine_for(r, form), def, form->line, NULL);
@@ -731,7 +720,7 @@ static void assert_instantiation_fails(runner *r, const sx_node *form,
                                        cmd *c) {
   const sx_node *mod = item(form, 1), *expect = item(form, 2);
   if (!is_string(expect) || form->n != 3) {
-    cmd_set(c, WAST_FAIL, "malformed assertion");
+    WAST_SET(c, WAST_FAIL, "malformed assertion");
     return;
   }
   const char *what = want == WAST_LINK ? "link error" : "instantiation trap";
@@ -744,9 +733,9 @@ static void assert_instantiation_fails(runner *r, const sx_node *form,
    * the spec's AssertUninstantiable. */
   if (want == WAST_TRAP && o == WAST_EXCEPTION) o = WAST_TRAP;
   if (o == WAST_UNSUPPORTED) {
-    cmd_set(c, WAST_SKIP, "%s", msg);
+    WAST_SET(c, WAST_SKIP, "%s", msg);
   } else if (o != want) {
-    cmd_set(c, WAST_FAIL, "expected %s \"%.*s\", got %s%s%s%s", what, (int)expect->strlen,
+    WAST_SET(c, WAST_FAIL, "expected %s \"%.*s\", got %s%s%s%s", what, (int)expect->strlen,
          expect->str, o == WAST_OK ? "a new instance" : outcome_name(o),
          o == WAST_OK ? "" : " \"", o == WAST_OK ? "" : msg,
          o == WAST_OK ? "" : "\"");
@@ -755,7 +744,7 @@ static void assert_instantiation_fails(runner *r, const sx_node *form,
                                                expect->strlen)
                    : msg_matches(m->eng, msg, expect))) {
     if (strict) {
-      cmd_set(c, WAST_FAIL, "expected %s \"%.*s\", got \"%s\"", what, (int)expect->strlen,
+      WAST_SET(c, WAST_FAIL, "expected %s \"%.*s\", got \"%s\"", what, (int)expect->strlen,
            expect->str, msg);
     } else {
       c->st = WAST_PASS;
@@ -775,7 +764,7 @@ static void assert_module_error(runner *r, const sx_node *form,
   const sx_node *mod = item(form, 1), *expect = item(form, 2);
   if (!(sx_is_form(mod, "module") || sx_is_form(mod, "component")) ||
       !is_string(expect) || form->n != 3) {
-    cmd_set(c, WAST_FAIL, "malformed assertion");
+    WAST_SET(c, WAST_FAIL, "malformed assertion");
     return;
   }
   cm_error err;
@@ -783,19 +772,19 @@ static void assert_module_error(runner *r, const sx_node *form,
   void *def = load_def(r, mod, want != CM_MALFORMED, &err);
   if (def) {
     engine_for(r, mod)->ops->free_def(engine_for(r, mod), def);
-    cmd_set(c, WAST_FAIL, "expected %s \"%.*s\", got a %s module", err_kind_word(want),
+    WAST_SET(c, WAST_FAIL, "expected %s \"%.*s\", got a %s module", err_kind_word(want),
          (int)expect->strlen, expect->str,
          want == CM_MALFORMED ? "well-formed" : "valid");
     return;
   }
   if (err.kind == CM_UNSUPPORTED) {
-    cmd_set(c, WAST_SKIP, "%s", err.msg);
+    WAST_SET(c, WAST_SKIP, "%s", err.msg);
     return;
   }
   if (err.kind != want) {
     char buf[1024];
     err_text(&err, buf, sizeof buf);
-    cmd_set(c, WAST_FAIL, "expected %s \"%.*s\", got %s", err_kind_word(want),
+    WAST_SET(c, WAST_FAIL, "expected %s \"%.*s\", got %s", err_kind_word(want),
          (int)expect->strlen, expect->str, buf);
     return;
   }
@@ -826,7 +815,7 @@ static void do_assert_uninstantiable(runner *r, const sx_node *form, cmd *c) {
 static void do_assert_trap(runner *r, const sx_node *form, cmd *c) {
   const sx_node *what = item(form, 1), *expect = item(form, 2);
   if (!what || !is_string(expect) || form->n != 3) {
-    cmd_set(c, WAST_FAIL, "malformed assert_trap");
+    WAST_SET(c, WAST_FAIL, "malformed assert_trap");
     return;
   }
   if (sx_is_form(what, "module") || sx_is_form(what, "component"))
@@ -838,7 +827,7 @@ static void do_assert_trap(runner *r, const sx_node *form, cmd *c) {
 static void do_assert_exhaustion(runner *r, const sx_node *form, cmd *c) {
   const sx_node *expect = item(form, 2);
   if (form->n != 3 || !is_string(expect)) {
-    cmd_set(c, WAST_FAIL, "malformed assert_exhaustion");
+    WAST_SET(c, WAST_FAIL, "malformed assert_exhaustion");
     return;
   }
   assert_action_fails(r, form->items[1], expect, WAST_EXHAUSTED, c);
@@ -846,7 +835,7 @@ static void do_assert_exhaustion(runner *r, const sx_node *form, cmd *c) {
 
 static void do_assert_exception(runner *r, const sx_node *form, cmd *c) {
   if (form->n != 2) {
-    cmd_set(c, WAST_FAIL, "malformed assert_exception");
+    WAST_SET(c, WAST_FAIL, "malformed assert_exception");
     return;
   }
   assert_action_fails(r, form->items[1], NULL, WAST_EXCEPTION, c);
@@ -856,7 +845,7 @@ static void do_assert_exception(runner *r, const sx_node *form, cmd *c) {
 static void do_custom_annotation(runner *r, const sx_node *form, cmd *c) {
   (void)r;
   (void)form;
-  cmd_set(c, WAST_SKIP, "unsupported feature: custom-annotations");
+  WAST_SET(c, WAST_SKIP, "unsupported feature: custom-annotations");
 }
 
 /* ---- the script --------------------------------------------------------- */
@@ -897,9 +886,9 @@ static void run_command(runner *r, const sx_node *form) {
     size_t k = 0, nk = sizeof commands / sizeof commands[0];
     while (k < nk && !sx_atom_eq(head, commands[k].keyword)) k++;
     if (k < nk) commands[k].fn(r, form, &c);
-    else cmd_set(&c, WAST_FAIL, "unknown command");
+    else WAST_SET(&c, WAST_FAIL, "unknown command");
   } else {
-    cmd_set(&c, WAST_FAIL, "expected a command, got %s",
+    WAST_SET(&c, WAST_FAIL, "expected a command, got %s",
          form->kind == SX_LIST ? "a list without a keyword" : "an atom");
   }
   wast_file_add(r->res, form->line, kind, c.st, c.mismatch, c.msg);

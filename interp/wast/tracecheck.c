@@ -156,11 +156,8 @@ static bool is_visible(const char *ev) {
 
 bool wast_tc_read(const char *path, wast_tc_events *l, char *why,
                   size_t whyn) {
-  FILE *f = fopen(path, "r");
-  if (!f) {
-    snprintf(why, whyn, "cannot read: %s", strerror(errno));
-    return false;
-  }
+  FILE *f = wast_open_lines(path, why, whyn);
+  if (!f) return false;
   char *line = NULL, *norm = NULL;
   size_t cap = 0, normcap = 0;
   uint32_t no = 0;

@@ -140,6 +140,9 @@ char *wast_read_file(const char *path, size_t *len, cm_error *err);
 /* The same for a script whose results go to f: a file that cannot be read
  * is recorded there as the script's failure, and NULL returned. */
 char *wast_read_script(const char *path, size_t *len, wast_file_result *f);
+/* fopen(path, "r") for reading line by line; NULL with "cannot read: WHY"
+ * in why. */
+FILE *wast_open_lines(const char *path, char *why, size_t whyn);
 
 /* A script made only of module fields is one module (spec "script" sugar:
  * inline_module); the runner and `cmref roundtrip` read it so: then *mod
