@@ -7,14 +7,6 @@
  * and every expected value was derived from the spec by hand. */
 #include "harness/unit/canon_guest.h"
 
-/* Subtask.State and EventCode, as the guest sees them */
-enum { STARTING = 0, STARTED = 1, RETURNED = 2, CANCELLED_BEFORE_STARTED = 3,
-       CANCELLED_BEFORE_RETURNED = 4 };
-enum { EV_NONE = 0, EV_SUBTASK = 1, EV_FUTURE_READ = 4 };
-/* CallbackCode */
-enum { CB_EXIT = 0, CB_YIELD = 1, CB_WAIT = 2 };
-#define BLOCKED 0xffffffffu
-
 /* ---- async caller, three async callees (eager, toggling backpressure,
  * blocking) ----------------------------------------------------------- */
 

@@ -10,11 +10,6 @@
 #include "canon/bits.h"
 #include "harness/unit/canon_guest.h"
 
-enum { STARTING = 0, STARTED = 1, RETURNED = 2, CANCELLED_BEFORE_STARTED = 3,
-       CANCELLED_BEFORE_RETURNED = 4 };
-enum { EV_NONE = 0, EV_SUBTASK = 1, EV_TASK_CANCELLED = 6 };
-#define BLOCKED 0xffffffffu
-
 /* ---- subtask.cancel in every state of the callee ------------------------ */
 
 typedef struct cst {
@@ -81,11 +76,7 @@ SG_CORE(cst_callee3) {
 static bool cst_host(sg_host_call *c, void *env, canon_trap *trap,
                      bool *fut, int waits) {
   cst *t = env;
-  unit_ctx *u = t->u;
-  canon_value **args = NULL;
-  uint32_t n = 0;
-  if (!sg_host_start(c, &args, &n, trap)) return false;
-  CHECK_INT(n, 1);
+  SG_HOST_ARGS(t->u, 1);
   CHECK(n == 1 && args[0]->kind == CANON_U8 && args[0]->u.u == 42);
   for (uint32_t i = 0; i < n; i++) canon_value_free(args[i]);
   free(args);
@@ -381,11 +372,7 @@ typedef struct afp {
  * floats of f1, resolves with nothing */
 static bool afp_host(sg_host_call *c, afp *t, const uint64_t *want,
                      uint32_t nwant, canon_trap *trap) {
-  unit_ctx *u = t->u;
-  canon_value **args = NULL;
-  uint32_t n = 0;
-  if (!sg_host_start(c, &args, &n, trap)) return false;
-  CHECK_INT(n, nwant);
+  SG_HOST_ARGS(t->u, nwant);
   if (!want && n == 4) {
     CHECK(args[0]->kind == CANON_F32 && args[0]->u.f32 == 1.1f);
     CHECK(args[1]->kind == CANON_F64 && args[1]->u.f64 == 2.2);

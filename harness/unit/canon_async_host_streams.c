@@ -17,11 +17,6 @@
 #include "harness/unit/canon_guest.h"
 #include "canon/load_store.h"
 
-enum { RETURNED = 2 };
-enum { EV_STREAM_READ = 2, EV_STREAM_WRITE = 3 };
-enum { COMPLETED = 0, DROPPED = 1, CANCELLED = 2 };
-#define BLOCKED 0xffffffffu
-
 /* The host's half of a scenario: its function's instance, its memory
  * (where the host's buffers live) and the ends it keeps. */
 typedef struct hs {
@@ -107,11 +102,7 @@ static uint32_t hs_source_write(hs *t, const uint8_t *vs, uint32_t n) {
  * sink_remain > 0, asks for that many elements at once */
 static bool hs_sink_func(sg_host_call *c, void *env, canon_trap *trap) {
   hs *t = env;
-  unit_ctx *u = t->u;
-  canon_value **args = NULL;
-  uint32_t n = 0;
-  if (!sg_host_start(c, &args, &n, trap)) return false;
-  CHECK_INT(n, 1);
+  SG_HOST_ARGS(t->u, 1);
   canon_LiftLowerContext cx;
   canon_LiftLowerContext_init(&cx, &t->host_opts, &t->sink.inst,
                      (canon_borrow_scope){0});
@@ -137,11 +128,7 @@ static bool hs_sink_func(sg_host_call *c, void *env, canon_trap *trap) {
  * host keeps, offering source_first at once if set */
 static bool hs_source_func(sg_host_call *c, void *env, canon_trap *trap) {
   hs *t = env;
-  unit_ctx *u = t->u;
-  canon_value **args = NULL;
-  uint32_t n = 0;
-  if (!sg_host_start(c, &args, &n, trap)) return false;
-  CHECK_INT(n, 0);
+  SG_HOST_ARGS(t->u, 0);
   free(args);
   sg g = {u, &t->source.inst, trap, true};
   uint32_t r;
@@ -528,13 +515,9 @@ static bool esc_fh_out_idle(void *env) {
 
 static bool esc_fh(sg_host_call *c, void *env, canon_trap *trap) {
   esc *t = env;
-  unit_ctx *u = t->u;
+  SG_HOST_ARGS(t->u, 1);
   canon_ComponentInstance *hi = &t->fh.inst;
   sg g = {u, hi, trap, true};
-  canon_value **args = NULL;
-  uint32_t n = 0;
-  if (!sg_host_start(c, &args, &n, trap)) return false;
-  CHECK_INT(n, 1);
   canon_LiftLowerContext cx;
   canon_LiftLowerContext_init(&cx, &t->fh_opts, hi, (canon_borrow_scope){0});
   bool ok = canon_lower_stream(&cx, args[0], t->st, &t->fh_r);

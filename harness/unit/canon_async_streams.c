@@ -17,12 +17,6 @@
 #include "canon/error_context.h"
 #include "canon/load_store.h"
 
-enum { STARTED = 1, RETURNED = 2 };
-enum { EV_STREAM_READ = 2, EV_STREAM_WRITE = 3, EV_FUTURE_READ = 4,
-       EV_FUTURE_WRITE = 5 };
-enum { COMPLETED = 0, DROPPED = 1, CANCELLED = 2 };
-#define BLOCKED 0xffffffffu
-
 /* ---- a stream from one instance to another, with payload (u8) or
  * without -------------------------------------------------------------- */
 
@@ -333,11 +327,7 @@ typedef struct ros {
 /* returns its argument (the stream value) */
 static bool ros_host(sg_host_call *c, void *env, canon_trap *trap) {
   ros *t = env;
-  unit_ctx *u = t->u;
-  canon_value **args = NULL;
-  uint32_t n = 0;
-  if (!sg_host_start(c, &args, &n, trap)) return false;
-  CHECK_INT(n, 1);
+  SG_HOST_ARGS(t->u, 1);
   CHECK(n == 1 && args[0]->kind == CANON_STREAM);
   bool ok = sg_host_resolve(c, args, n, trap);
   for (uint32_t i = 0; i < n; i++) canon_value_free(args[i]);
@@ -461,11 +451,7 @@ static bool fut_host(sg_host_call *c, void *env, canon_trap *trap) {
   fut *t = env;
   canon_ComponentInstance *hi = &t->host.inst;
   sg g = {t->u, hi, trap, true};
-  unit_ctx *u = t->u;
-  canon_value **args = NULL;
-  uint32_t n = 0;
-  if (!sg_host_start(c, &args, &n, trap)) return false;
-  CHECK_INT(n, 1);
+  SG_HOST_ARGS(t->u, 1);
   /* outgoing: a new future, the readable end given to the caller */
   uint32_t ro, wo;
   sg_new_ends(&g, true, SG_U8, &ro, &wo);

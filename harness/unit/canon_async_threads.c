@@ -7,9 +7,6 @@
  * expected value was derived from the spec by hand. */
 #include "harness/unit/canon_guest.h"
 
-enum { EV_FUTURE_READ = 4 };
-#define BLOCKED 0xffffffffu
-
 /* ---- threads of an async task, switching in every way ----------------- */
 
 typedef struct thr {

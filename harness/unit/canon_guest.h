@@ -99,6 +99,16 @@ static inline canon_CanonicalOptions sg_opts(sg_mem *m, bool with_realloc, bool 
   return o;
 }
 
+/* The numbers a guest sees (definitions.py): Subtask.State, EventCode,
+ * CopyResult, CallbackCode and BLOCKED. */
+enum { STARTING = 0, STARTED = 1, RETURNED = 2, CANCELLED_BEFORE_STARTED = 3,
+       CANCELLED_BEFORE_RETURNED = 4 };
+enum { EV_NONE = 0, EV_SUBTASK = 1, EV_STREAM_READ = 2, EV_STREAM_WRITE = 3,
+       EV_FUTURE_READ = 4, EV_FUTURE_WRITE = 5, EV_TASK_CANCELLED = 6 };
+enum { COMPLETED = 0, DROPPED = 1, CANCELLED = 2 };
+enum { CB_EXIT = 0, CB_YIELD = 1, CB_WAIT = 2 };
+#define BLOCKED 0xffffffffu
+
 /* A marker for opts.callback (canon/ only tests it for presence; the
  * function itself is canon_lifted.callback). */
 #define SG_HAS_CALLBACK ((void *)1)
@@ -404,6 +414,16 @@ struct sg_host {
   uint32_t ncalls;
   canon_funcinst fi;
 };
+
+/* The start of a host function (c, trap in scope): `u` for the CHECK
+ * macros, and the argument values (OnStart) in args[0..n), n checked to be
+ * `want`. */
+#define SG_HOST_ARGS(unit, want)                                              \
+  unit_ctx *u = (unit);                                                       \
+  canon_value **args = NULL;                                                  \
+  uint32_t n = 0;                                                             \
+  if (!sg_host_start(c, &args, &n, trap)) return false;                       \
+  CHECK_INT(n, want)
 
 /* OnStart: the argument values (owned by the caller of sg_host_start) */
 static inline bool sg_host_start(sg_host_call *c, canon_value ***args,

@@ -10,8 +10,6 @@
 
 #include <string.h>
 
-enum { RETURNED = 2 };
-
 /* ---- realloc, called while lowering results, runs as its own task ------ */
 
 typedef struct ccr {
@@ -158,11 +156,7 @@ static bool hdl_dtor(void *env, const uint64_t *args, uint32_t nargs,
 
 static bool hdl_host(sg_host_call *c, void *env, canon_trap *trap) {
   hdl *t = env;
-  unit_ctx *u = t->u;
-  canon_value **args = NULL;
-  uint32_t n = 0;
-  if (!sg_host_start(c, &args, &n, trap)) return false;
-  CHECK_INT(n, 2);
+  SG_HOST_ARGS(t->u, 2);
   CHECK(n == 2 && args[0]->kind == CANON_BORROW && args[0]->u.handle.rep == 42);
   CHECK(n == 2 && args[1]->kind == CANON_BORROW && args[1]->u.handle.rep == 44);
   for (uint32_t i = 0; i < n; i++) canon_value_free(args[i]);

@@ -40,13 +40,30 @@ static char *events_of(FILE *f, char *out, size_t n) {
   return out;
 }
 
-TEST(file_and_sink_see_the_same_lines) {
+/* Starts t writing to a temporary file (returned; NULL if there is none)
+ * and to sink s. */
+static FILE *start(canon_trace *t, seen *s, const char *sched, uint64_t seed) {
   FILE *f = tmpfile();
-  CHECK(f != NULL);
-  if (!f) return;
+  if (f) canon_trace_start(t, f, sched, seed, sink, s);
+  return f;
+}
+
+/* The sink saw `want` in `calls` calls, and the file has the same text. */
+static void check_both(unit_ctx *u, const seen *s, FILE *f, const char *want,
+                       int calls) {
+  CHECK_STR(s->buf, want);
+  CHECK_INT(s->calls, calls);
+  CHECK_INT(s->bad_len, 0);
+  char text[8192];
+  CHECK_STR(events_of(f, text, sizeof text), want);
+}
+
+TEST(file_and_sink_see_the_same_lines) {
   seen s = {0};
   canon_trace t;
-  canon_trace_start(&t, f, "deterministic", 0, sink, &s);
+  FILE *f = start(&t, &s, "deterministic", 0);
+  CHECK(f != NULL);
+  if (!f) return;
   canon_trace_emit(&t, "invoke", "\"name\":\"%s\"", "run");
   canon_trace_emit(&t, "invoke.return", "\"results\":%u", 0u);
   canon_trace_emit(&t, "lift.call", "\"task\":%u,\"args\":[%u,%u]", 1u, 2u,
@@ -55,11 +72,7 @@ TEST(file_and_sink_see_the_same_lines) {
                      "{\"seq\":2,\"ev\":\"invoke.return\",\"results\":0}\n"
                      "{\"seq\":3,\"ev\":\"lift.call\",\"task\":1,"
                      "\"args\":[2,3]}\n";
-  CHECK_STR(s.buf, want);
-  CHECK_INT(s.calls, 3);
-  CHECK_INT(s.bad_len, 0);
-  char text[8192];
-  CHECK_STR(events_of(f, text, sizeof text), want);
+  check_both(u, &s, f, want, 3);
   rewind(f);
   char header[256];
   CHECK(fgets(header, sizeof header, f) != NULL);
@@ -75,12 +88,11 @@ TEST(long_event) {
   char big[3001];
   memset(big, 'x', 3000);
   big[3000] = 0;
-  FILE *f = tmpfile();
-  CHECK(f != NULL);
-  if (!f) return;
   seen s = {0};
   canon_trace t;
-  canon_trace_start(&t, f, "random", 7, sink, &s);
+  FILE *f = start(&t, &s, "random", 7);
+  CHECK(f != NULL);
+  if (!f) return;
   canon_trace_emit(&t, "invoke.trap", "\"message\":\"%s\"", big);
   canon_trace_emit(&t, "invoke", "\"name\":\"a\"");
   char *want = malloc(4000);
@@ -89,11 +101,7 @@ TEST(long_event) {
   snprintf(want, 4000,
            "{\"seq\":1,\"ev\":\"invoke.trap\",\"message\":\"%s\"}\n"
            "{\"seq\":2,\"ev\":\"invoke\",\"name\":\"a\"}\n", big);
-  CHECK_STR(s.buf, want);
-  CHECK_INT(s.calls, 2);
-  CHECK_INT(s.bad_len, 0);
-  char text[8192];
-  CHECK_STR(events_of(f, text, sizeof text), want);
+  check_both(u, &s, f, want, 2);
   free(want);
   fclose(f);
 }
