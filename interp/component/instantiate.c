@@ -38,18 +38,17 @@ typedef struct comp_space {
 } comp_space;
 
 struct comp_exports {
-  char **names;
-  size_t *lens;
-  comp_item *items;
+  struct {
+    char *name;
+    size_t len;
+    comp_item item;
+  } *v;
   uint32_t n, cap;
 };
 
 struct comp_core_inst {
-  core_instance *real; /* NULL: made of exports */
-  char **names;
-  size_t *lens;
-  core_extern *items;
-  uint32_t n, cap;
+  core_instance *real;   /* NULL: made of exports */
+  comp_exports exports; /* items of core sorts */
 };
 
 struct comp_rtype {
@@ -149,17 +148,11 @@ comp_store *comp_store_new(core_store *core) {
   return s;
 }
 
-static void free_exports(comp_exports *e) {
-  free(e->names);
-  free(e->lens);
-  free(e->items);
-}
+static void free_exports(comp_exports *e) { free(e->v); }
 
 static void free_core_inst(void *p) {
   comp_core_inst *ci = p;
-  free(ci->names);
-  free(ci->lens);
-  free(ci->items);
+  free_exports(&ci->exports);
   free(ci);
 }
 
@@ -250,20 +243,17 @@ static void push(comp_space *sp, comp_item it) {
 
 static void exports_add(comp_exports *e, char *name, size_t len,
                         comp_item it) {
-  uint32_t cap_lens = e->cap, cap_items = e->cap; /* the three grow alike */
-  CANON_GROW(e->names, e->n, e->cap, 8);
-  CANON_GROW(e->lens, e->n, cap_lens, 8);
-  CANON_GROW(e->items, e->n, cap_items, 8);
-  e->names[e->n] = name;
-  e->lens[e->n] = len;
-  e->items[e->n++] = it;
+  CANON_GROW(e->v, e->n, e->cap, 8);
+  e->v[e->n].name = name;
+  e->v[e->n].len = len;
+  e->v[e->n++].item = it;
 }
 
 bool comp_exports_find(const comp_exports *e, const char *name, size_t len,
                        comp_item *out) {
   for (uint32_t i = 0; i < e->n; i++)
-    if (e->lens[i] == len && memcmp(e->names[i], name, len) == 0) {
-      *out = e->items[i];
+    if (e->v[i].len == len && memcmp(e->v[i].name, name, len) == 0) {
+      *out = e->v[i].item;
       return true;
     }
   return false;
@@ -278,23 +268,10 @@ const canon_FuncType *comp_func_type(const comp_func *f) { return f->fi.ft; }
 static bool core_inst_find(const comp_core_inst *ci, const char *name,
                            size_t len, core_extern *out) {
   if (ci->real) return core_instance_export(ci->real, name, (uint32_t)len, out);
-  for (uint32_t i = 0; i < ci->n; i++)
-    if (ci->lens[i] == len && memcmp(ci->names[i], name, len) == 0) {
-      *out = ci->items[i];
-      return true;
-    }
-  return false;
-}
-
-static void core_inst_add(comp_core_inst *ci, char *name, size_t len,
-                          core_extern ex) {
-  uint32_t cap_lens = ci->cap, cap_items = ci->cap; /* the three grow alike */
-  CANON_GROW(ci->names, ci->n, ci->cap, 8);
-  CANON_GROW(ci->lens, ci->n, cap_lens, 8);
-  CANON_GROW(ci->items, ci->n, cap_items, 8);
-  ci->names[ci->n] = name;
-  ci->lens[ci->n] = len;
-  ci->items[ci->n++] = ex;
+  comp_item it;
+  if (!comp_exports_find(&ci->exports, name, len, &it)) return false;
+  *out = it.u.core;
+  return true;
 }
 
 /* A trap's outcome: a stub built-in's trap (builtins.h) crosses core wasm
@@ -897,7 +874,7 @@ static comp_outcome def_core_instance(ictx *x, comp_inst *I,
       if ((r = get(x, I, e->item.sort, e->item.idx, &it))) return r;
       if (!comp_sort_is_core(e->item.sort) || e->item.sort > COMP_SORT_CORE_TAG)
         return fail(x, COMP_LINK, "bad core export sort");
-      core_inst_add(out, e->name.s, e->name.len, it.u.core);
+      exports_add(&out->exports, e->name.s, e->name.len, it);
     }
   } else {
     if ((r = get(x, I, COMP_SORT_CORE_MODULE, ci->module, &it))) return r;

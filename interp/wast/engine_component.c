@@ -165,11 +165,7 @@ static wast_outcome cpe_invoke_forms(wast_engine *e, void *inst,
              ft->nparams);
     return WAST_ERROR;
   }
-  canon_value **args = calloc(nargs + 1, sizeof *args);
-  if (!args) {
-    snprintf(msg, msgn, "out of memory");
-    return WAST_ERROR;
-  }
+  canon_value **args = canon_xcalloc(nargs + 1, sizeof *args);
   for (size_t i = 0; i < nargs; i++) {
     cm_error err;
     cm_error_init(&err);
@@ -185,12 +181,7 @@ static wast_outcome cpe_invoke_forms(wast_engine *e, void *inst,
       return WAST_ERROR;
     }
   }
-  comp_results *r = calloc(1, sizeof *r);
-  if (!r) {
-    canon_values_free(args, (uint32_t)nargs);
-    snprintf(msg, msgn, "out of memory");
-    return WAST_ERROR;
-  }
+  comp_results *r = canon_xcalloc(1, sizeof *r);
   canon_Store *cs = comp_store_canon(ce->store);
   canon_trace *tr = cs->trace;
   /* The host's event loop may have run ticks since the last command

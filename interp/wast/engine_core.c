@@ -90,11 +90,7 @@ static wast_outcome ce_instantiate(wast_engine *e, void *def, void **out,
                                    char *msg, size_t msgn) {
   core_engine *ce = (core_engine *)e;
   const core_module *m = ((core_def *)def)->m;
-  core_extern *imports = calloc(m->nimports ? m->nimports : 1, sizeof *imports);
-  if (!imports) {
-    snprintf(msg, msgn, "out of memory");
-    return WAST_ERROR;
-  }
+  core_extern *imports = canon_xcalloc(m->nimports, sizeof *imports);
   for (uint32_t i = 0; i < m->nimports; i++) {
     const core_import *im = &m->imports[i];
     bool skip = false;
@@ -119,11 +115,7 @@ static wast_outcome ce_instantiate(wast_engine *e, void *def, void **out,
     return err.kind == CM_UNSUPPORTED ? WAST_UNSUPPORTED : WAST_LINK;
   }
   if (o != CORE_OK) return from_core(ce, o, msg, msgn);
-  core_inst_ref *r = calloc(1, sizeof *r);
-  if (!r) {
-    snprintf(msg, msgn, "out of memory");
-    return WAST_ERROR;
-  }
+  core_inst_ref *r = canon_xcalloc(1, sizeof *r);
   r->inst = inst;
   r->next = ce->insts;
   ce->insts = r;
@@ -139,6 +131,23 @@ static bool ce_export(wast_engine *e, void *inst, const char *name,
   return core_instance_export(r->inst, name, (uint32_t)len, out);
 }
 
+/* The export (name, len) of inst, which must be a `kind` (`what`); else
+ * WAST_ERROR with msg saying why. */
+static wast_outcome ce_export_of(wast_engine *e, void *inst, const char *name,
+                                 size_t len, core_externkind kind,
+                                 const char *what, core_extern *out, char *msg,
+                                 size_t msgn) {
+  if (!ce_export(e, inst, name, len, out)) {
+    snprintf(msg, msgn, "undefined export \"%.*s\"", (int)len, name);
+    return WAST_ERROR;
+  }
+  if (out->kind != kind) {
+    snprintf(msg, msgn, "export \"%.*s\" is not a %s", (int)len, name, what);
+    return WAST_ERROR;
+  }
+  return WAST_OK;
+}
+
 static wast_outcome ce_invoke(wast_engine *e, void *inst, const char *name,
                               size_t len, const wast_value *args,
                               size_t nargs, wast_value **results,
@@ -147,14 +156,9 @@ static wast_outcome ce_invoke(wast_engine *e, void *inst, const char *name,
   core_extern ex;
   *results = NULL;
   *nresults = 0;
-  if (!ce_export(e, inst, name, len, &ex)) {
-    snprintf(msg, msgn, "undefined export \"%.*s\"", (int)len, name);
-    return WAST_ERROR;
-  }
-  if (ex.kind != CORE_EXTERN_FUNC) {
-    snprintf(msg, msgn, "export \"%.*s\" is not a function", (int)len, name);
-    return WAST_ERROR;
-  }
+  wast_outcome found = ce_export_of(e, inst, name, len, CORE_EXTERN_FUNC,
+                                    "function", &ex, msg, msgn);
+  if (found != WAST_OK) return found;
   const core_functype *ft = core_func_type(ex.u.func);
   if (nargs != ft->nparams) {
     snprintf(msg, msgn, "wrong number of arguments: %zu, expected %u", nargs,
@@ -162,16 +166,9 @@ static wast_outcome ce_invoke(wast_engine *e, void *inst, const char *name,
     return WAST_ERROR;
   }
   size_t nres = ft->nresults;
-  uint64_t *argbits = calloc(nargs + 1, sizeof *argbits);
-  uint64_t *resbits = calloc(nres + 1, sizeof *resbits);
-  wast_value *vals = calloc(nres + 1, sizeof *vals);
-  if (!argbits || !resbits || !vals) {
-    free(argbits);
-    free(resbits);
-    free(vals);
-    snprintf(msg, msgn, "out of memory");
-    return WAST_ERROR;
-  }
+  uint64_t *argbits = canon_xcalloc(nargs + 1, sizeof *argbits);
+  uint64_t *resbits = canon_xcalloc(nres + 1, sizeof *resbits);
+  wast_value *vals = canon_xcalloc(nres + 1, sizeof *vals);
   for (size_t i = 0; i < nargs; i++) {
     if (args[i].type != ft->params[i]) {
       snprintf(msg, msgn, "wrong type of argument %zu: %s, expected %s", i,
@@ -207,14 +204,9 @@ static wast_outcome ce_get(wast_engine *e, void *inst, const char *name,
                            size_t len, wast_value *out, char *msg,
                            size_t msgn) {
   core_extern ex;
-  if (!ce_export(e, inst, name, len, &ex)) {
-    snprintf(msg, msgn, "undefined export \"%.*s\"", (int)len, name);
-    return WAST_ERROR;
-  }
-  if (ex.kind != CORE_EXTERN_GLOBAL) {
-    snprintf(msg, msgn, "export \"%.*s\" is not a global", (int)len, name);
-    return WAST_ERROR;
-  }
+  wast_outcome found = ce_export_of(e, inst, name, len, CORE_EXTERN_GLOBAL,
+                                    "global", &ex, msg, msgn);
+  if (found != WAST_OK) return found;
   out->type = core_global_type(ex.u.global)->type;
   out->bits = core_global_get(ex.u.global);
   if (out->type == CORE_I32 || out->type == CORE_F32)

@@ -256,11 +256,7 @@ static void *load_def(runner *r, const sx_node *form, bool validate,
   if (sx_is_keyword(item(form, 1), "definition")) {
     /* The module parser knows nothing of `definition`: hand it a view of
      * the form without that keyword, sharing the other items. */
-    items = malloc((form->n - 1) * sizeof *items);
-    if (!items) {
-      cm_error_set(err, CM_IO, "out of memory");
-      return NULL;
-    }
+    items = canon_xrealloc(NULL, (form->n - 1) * sizeof *items);
     items[0] = form->items[0];
     memcpy(items + 1, form->items + 2, (form->n - 2) * sizeof *items);
     view.items = (sx_node **)items;
@@ -280,6 +276,23 @@ static void *load_def(runner *r, const sx_node *form, bool validate,
   return def;
 }
 
+/* load_def, validated; NULL after setting c: a skip for an unsupported
+ * feature (its message), else a failure with the error ("expected WHAT,
+ * got ERROR" when what is given). */
+static void *load_or_fail(runner *r, const sx_node *form, const char *what,
+                          cmd *c) {
+  cm_error err;
+  cm_error_init(&err);
+  void *def = load_def(r, form, true, &err);
+  if (def) return def;
+  char buf[1024];
+  err_text(&err, buf, sizeof buf);
+  if (err.kind == CM_UNSUPPORTED) WAST_SET(c, WAST_SKIP, "%s", err.msg);
+  else if (what) WAST_SET(c, WAST_FAIL, "expected %s, got %s", what, buf);
+  else WAST_SET(c, WAST_FAIL, "%s", buf);
+  return NULL;
+}
+
 /* An $id as a binding key (not NUL-terminated: use with id_len). */
 static const char *id_text(const sx_node *id) { return id ? id->text : NULL; }
 static size_t id_len(const sx_node *id) { return id ? id->len : 0; }
@@ -292,6 +305,18 @@ static entry *lookup_named(cmd *c, const bindmap *m, const sx_node *id,
   if (!e) {
     if (id) WAST_SET(c, WAST_FAIL, "unknown %s %.*s", what, (int)id->len, id->text);
     else WAST_SET(c, WAST_FAIL, "no %s defined", what);
+  }
+  return e;
+}
+
+/* The same, and the entry must have succeeded: else NULL, c set to why
+ * (blocked). */
+static entry *lookup_ready(cmd *c, const bindmap *m, const sx_node *id,
+                           const char *what) {
+  entry *e = lookup_named(c, m, id, what);
+  if (e && e->state != ENT_OK) {
+    blocked(c, e, "module");
+    return NULL;
   }
   return e;
 }
@@ -347,15 +372,9 @@ static void do_module(runner *r, const sx_node *form, cmd *c) {
   }
   const char *name = id_text(mf.id);
   size_t len = id_len(mf.id);
-  cm_error err;
-  cm_error_init(&err);
-  void *def = load_def(r, form, true, &err);
+  void *def = load_or_fail(r, form, NULL, c);
   if (!def) {
-    char buf[1024];
-    err_text(&err, buf, sizeof buf);
-    ent_state st = err.kind == CM_UNSUPPORTED ? ENT_SKIPPED : ENT_FAILED;
-    if (st == ENT_SKIPPED) WAST_SET(c, WAST_SKIP, "%s", err.msg);
-    else WAST_SET(c, WAST_FAIL, "%s", buf);
+    ent_state st = c->st == WAST_SKIP ? ENT_SKIPPED : ENT_FAILED;
     entry *e = new_entry(r, st, NULL, NULL, form->line, c->msg);
     bind(&r->modules, name, len, e);
     if (!mf.definition) bind(&r->instances, name, len, e);
@@ -439,14 +458,8 @@ static bool run_action(runner *r, const sx_node *act, wast_outcome *o,
     WAST_SET(c, WAST_FAIL, "malformed action");
     return false;
   }
-  entry *e = lookup_named(c, &r->instances, id, "module instance");
-  if (!e) {
-    return false;
-  }
-  if (e->state != ENT_OK) {
-    blocked(c, e, "module");
-    return false;
-  }
+  entry *e = lookup_ready(c, &r->instances, id, "module instance");
+  if (!e) return false;
   wast_engine *eng = e->eng;
   if (eng->ext && invoke) {
     xr->eng = eng;
@@ -456,11 +469,7 @@ static bool run_action(runner *r, const sx_node *act, wast_outcome *o,
     return true;
   }
   if (!invoke) {
-    wast_value *v = calloc(1, sizeof *v);
-    if (!v) {
-      WAST_SET(c, WAST_FAIL, "out of memory");
-      return false;
-    }
+    wast_value *v = canon_xcalloc(1, sizeof *v);
     *o = eng->ops->get(eng, e->ptr, name->str, name->strlen, v, msg, msgn);
     if (*o == WAST_OK) {
       *vals = v;
@@ -471,11 +480,7 @@ static bool run_action(runner *r, const sx_node *act, wast_outcome *o,
     return true;
   }
   size_t nargs = act->n - i;
-  wast_value *args = calloc(nargs + 1, sizeof *args);
-  if (!args) {
-    WAST_SET(c, WAST_FAIL, "out of memory");
-    return false;
-  }
+  wast_value *args = canon_xcalloc(nargs + 1, sizeof *args);
   for (size_t k = 0; k < nargs; k++) {
     cm_error err;
     cm_error_init(&err);
@@ -595,11 +600,7 @@ static void do_assert_return(runner *r, const sx_node *form, cmd *c) {
   }
   if (ext_assert_return(r, form, c)) return;
   size_t npat = form->n - 2;
-  wast_pattern *pats = calloc(npat + 1, sizeof *pats);
-  if (!pats) {
-    WAST_SET(c, WAST_FAIL, "out of memory");
-    return;
-  }
+  wast_pattern *pats = canon_xcalloc(npat + 1, sizeof *pats);
   size_t built = 0;
   for (; built < npat; built++) {
     cm_error err;
@@ -688,26 +689,10 @@ static entry *module_for_instantiation(runner *r, const sx_node *form,
   }
   if (mf.instance) {
     const sx_node *mname = mf.id2 ? mf.id2 : mf.id;
-    entry *m = lookup_named(c, &r->modules, mname, "module");
-    if (!m) {
-      return NULL;
-    }
-    if (m->state != ENT_OK) {
-      blocked(c, m, "module");
-      return NULL;
-    }
-    return m;
+    return lookup_ready(c, &r->modules, mname, "module");
   }
-  cm_error err;
-  cm_error_init(&err);
-  void *def = load_def(r, form, true, &err);
-  if (!def) {
-    char buf[1024];
-    err_text(&err, buf, sizeof buf);
-    if (err.kind == CM_UNSUPPORTED) WAST_SET(c, WAST_SKIP, "%s", err.msg);
-    else WAST_SET(c, WAST_FAIL, "expected %s, got %s", what, buf);
-    return NULL;
-  }
+  void *def = load_or_fail(r, form, what, c);
+  if (!def) return NULL;
   entry *m = new_entry(r, ENT_OK, engine_for(r, form), def, form->line, NULL);
   bind(&r->modules, NULL, 0, m);
   return m;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../canon/grow.h"
 #include "../core/numeric.h"
 
 static bool unsupported(cm_error *err, const sx_node *n, const char *feature) {
@@ -146,11 +147,7 @@ bool wast_parse_pattern(const sx_node *n, wast_pattern *out, cm_error *err) {
       return false;
     }
     out->kind = WAST_PAT_EITHER;
-    out->alts = calloc(n->n - 1, sizeof *out->alts);
-    if (!out->alts) {
-      cm_error_set(err, CM_IO, "out of memory");
-      return false;
-    }
+    out->alts = canon_xcalloc(n->n - 1, sizeof *out->alts);
     for (size_t i = 1; i < n->n; i++) {
       out->nalts++;
       if (!wast_parse_pattern(n->items[i], &out->alts[i - 1], err))
