@@ -166,11 +166,7 @@ static bool valtypes_eq(cm_eq *e, const char *field, const core_valtype *a,
 
 static bool core_type_eq(cm_eq *e, const comp_core_type *a,
                          const comp_core_type *b) {
-  if (!a || !b) {
-    if (a == b) return true;
-    return cm_eq_diff(e, "type", "%s vs %s", a ? "present" : "missing",
-                b ? "present" : "missing");
-  }
+  if (!a || !b) return cm_eq_presence(e, "type", a, b);
   EQ_U("kind", a->kind, b->kind);
   if (a->kind == COMP_CORE_TYPE_FUNC) {
     EQ_U("nonfinal", a->nonfinal, b->nonfinal);
@@ -241,11 +237,7 @@ static bool decl_eq(cm_eq *e, const comp_decl *a, const comp_decl *b) {
 }
 
 static bool type_eq(cm_eq *e, const comp_type *a, const comp_type *b) {
-  if (!a || !b) {
-    if (a == b) return true;
-    return cm_eq_diff(e, "type", "%s vs %s", a ? "present" : "missing",
-                b ? "present" : "missing");
-  }
+  if (!a || !b) return cm_eq_presence(e, "type", a, b);
   EQ_U("kind", a->kind, b->kind);
   switch (a->kind) {
   case COMP_TYPE_VAL: return defvaltype_eq(e, &a->val, &b->val);
@@ -409,11 +401,7 @@ static const char *def_kind_name(comp_defkind k) {
 
 static bool component_eq(cm_eq *e, const comp_component *a,
                          const comp_component *b) {
-  if (!a || !b) {
-    if (a == b) return true;
-    return cm_eq_diff(e, "component", "%s vs %s", a ? "present" : "missing",
-                b ? "present" : "missing");
-  }
+  if (!a || !b) return cm_eq_presence(e, "component", a, b);
   EQ_U("ndefs", a->ndefs, b->ndefs);
   for (uint32_t i = 0; i < a->ndefs; i++) {
     size_t s = cm_eq_push(e, "%sdef %u (%s)", *e->path ? "." : "", i,

@@ -65,6 +65,13 @@ vitem *vspace_push(comp_valid_ctx *v, vscope *s, comp_sort sort) {
   return it;
 }
 
+/* Appends the entity e to its sort's index space. */
+static void vspace_push_ent(comp_valid_ctx *v, vscope *s, const vent *e) {
+  vitem *it = vspace_push(v, s, e->sort);
+  it->ent = *e;
+  if (e->sort == COMP_SORT_CORE_MODULE) it->module = e->module;
+}
+
 vitem *vspace_get(vscope *s, comp_sort sort, uint32_t idx) {
   return idx < s->spaces[sort].n ? &s->spaces[sort].v[idx] : NULL;
 }
@@ -425,9 +432,7 @@ static bool ent_to_item(comp_valid_ctx *v, vscope *s, const vent *e,
   if (e->sort != sort)
     return comp_valid_fail(v, pos, "export `%s` for instance %u is not a %s",
                            name, inst, comp_valid_sort_word(sort));
-  vitem *it = vspace_push(v, s, sort);
-  it->ent = *e;
-  if (sort == COMP_SORT_CORE_MODULE) it->module = e->module;
+  vspace_push_ent(v, s, e);
   return true;
 }
 
@@ -877,9 +882,7 @@ bool comp_valid_add_import(comp_valid_ctx *v, vscope *s,
                            comp_valid_ent_word(&e));
   push_named(v, &s->imports, &s->nimports, &s->cap_imports, &s->import_ix,
              comp_valid_strdup(v, name->name.s, name->name.len), &e);
-  vitem *it = vspace_push(v, s, e.sort);
-  it->ent = e;
-  if (e.sort == COMP_SORT_CORE_MODULE) it->module = e.module;
+  vspace_push_ent(v, s, &e);
   return true;
 }
 
@@ -902,9 +905,7 @@ bool comp_valid_add_export(comp_valid_ctx *v, vscope *s,
                            comp_valid_ent_word(&e));
   push_named(v, &s->exports, &s->nexports, &s->cap_exports, &s->export_ix,
              comp_valid_strdup(v, name->name.s, name->name.len), &e);
-  vitem *it = vspace_push(v, s, e.sort);
-  it->ent = e;
-  if (e.sort == COMP_SORT_CORE_MODULE) it->module = e.module;
+  vspace_push_ent(v, s, &e);
   return true;
 }
 

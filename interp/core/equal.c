@@ -288,10 +288,6 @@ bool core_module_equal(const core_module *a, const core_module *b, char *why,
                        size_t n) {
   cm_eq e;
   cm_eq_init(&e, why, n);
-  if (!a || !b) {
-    if (a == b) return true;
-    return cm_eq_diff(&e, "module", "%s vs %s", a ? "present" : "missing",
-                b ? "present" : "missing");
-  }
+  if (!a || !b) return cm_eq_presence(&e, "module", a, b);
   return module_eq(&e, a, b);
 }

@@ -30,6 +30,13 @@ void cm_eq_pop(cm_eq *e, size_t save) {
   e->path[save] = 0;
 }
 
+bool cm_eq_presence(cm_eq *e, const char *field, const void *a,
+                    const void *b) {
+  if (a == b) return true;
+  return cm_eq_diff(e, field, "%s vs %s", a ? "present" : "missing",
+                    b ? "present" : "missing");
+}
+
 bool cm_eq_diff(cm_eq *e, const char *field, const char *fmt, ...) {
   if (!e->why || !e->n) return false;
   char detail[256];

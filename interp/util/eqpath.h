@@ -24,6 +24,10 @@ void cm_eq_pop(cm_eq *e, size_t save);
  * `return cm_eq_diff(...)`. */
 bool cm_eq_diff(cm_eq *e, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* For two pointers of which one at least is NULL: true when both are,
+ * else the difference "present vs missing" at path.field. */
+bool cm_eq_presence(cm_eq *e, const char *field, const void *a,
+                    const void *b);
 
 /* Compares two unsigned numbers named `field`. */
 #define CM_EQ_U(e, field, x, y)                                              \
