@@ -25,16 +25,14 @@ typedef struct a2a {
 } a2a;
 
 SG_CORE(a2a_eager) {
-  a2a *t = env;
-  SG_BEGIN(t->u, &t->producer);
+  SG_BEGIN(a2a, producer);
   CHECK_INT(nargs, 0);
   sg_task_return(&g, SG_U8, &t->popts, 43);
   return SG_END;
 }
 
 SG_CORE(a2a_toggle) {
-  a2a *t = env;
-  SG_BEGIN(t->u, &t->producer);
+  SG_BEGIN(a2a, producer);
   CHECK_INT(nargs, 0);
   sg_backpressure_inc(&g);
   sg_wait_until(&g, sg_flag_is_set, &t->fut1_1);
@@ -45,8 +43,7 @@ SG_CORE(a2a_toggle) {
 }
 
 SG_CORE(a2a_blocking) {
-  a2a *t = env;
-  SG_BEGIN(t->u, &t->producer);
+  SG_BEGIN(a2a, producer);
   CHECK_INT(nargs, 1);
   CHECK_INT(args[0], 83);
   sg_wait_until(&g, sg_flag_is_set, &t->fut2);
@@ -57,8 +54,7 @@ SG_CORE(a2a_blocking) {
 }
 
 SG_CORE(a2a_consumer) {
-  a2a *t = env;
-  SG_BEGIN(t->u, &t->consumer);
+  SG_BEGIN(a2a, consumer);
   uint8_t *mem = t->cmem.b;
   CHECK_INT(nargs, 1);
   CHECK_INT(args[0], 1); /* on_start gave True */
@@ -179,8 +175,7 @@ SG_CORE(acb_producer2) {
 }
 
 SG_CORE(acb_consumer) {
-  acb *t = env;
-  SG_BEGIN(t->u, &t->consumer);
+  SG_BEGIN(acb, consumer);
   CHECK_INT(nargs, 0);
   uint64_t ret = sg_lower(&g, &t->p1, &t->opts, NULL, 0);
   uint32_t subi1 = (uint32_t)ret >> 4;
@@ -201,8 +196,7 @@ SG_CORE(acb_consumer) {
 }
 
 SG_CORE(acb_callback) {
-  acb *t = env;
-  SG_BEGIN(t->u, &t->consumer);
+  SG_BEGIN(acb, consumer);
   CHECK_INT(nargs, 3);
   switch (sg_context_get(&g, 0)) {
   case 42:
@@ -280,8 +274,7 @@ typedef struct a2s {
 } a2s;
 
 SG_CORE(a2s_producer1) {
-  a2s *t = env;
-  SG_BEGIN(t->u, &t->producer);
+  SG_BEGIN(a2s, producer);
   CHECK_INT(nargs, 0);
   if (t->use_backpressure) sg_backpressure_inc(&g);
   sg_wait_until(&g, sg_flag_is_set, &t->fut);
@@ -294,8 +287,7 @@ SG_CORE(a2s_producer1) {
 }
 
 SG_CORE(a2s_producer2) {
-  a2s *t = env;
-  SG_BEGIN(t->u, &t->producer);
+  SG_BEGIN(a2s, producer);
   CHECK_INT(nargs, 0);
   CHECK(t->producer1_done);
   if (t->use_backpressure) sg_task_return(&g, NULL, &t->popts, 0);
@@ -304,8 +296,7 @@ SG_CORE(a2s_producer2) {
 }
 
 SG_CORE(a2s_consumer) {
-  a2s *t = env;
-  SG_BEGIN(t->u, &t->consumer);
+  SG_BEGIN(a2s, consumer);
   uint8_t *mem = t->cmem.b;
   CHECK_INT(nargs, 0);
   uint64_t ret = sg_lower(&g, &t->p1, &t->copts, NULL, 0);
@@ -396,8 +387,7 @@ SG_CORE(suw_producer2) {
 }
 
 SG_CORE(suw_consumer) {
-  a2s *t = env;
-  SG_BEGIN(t->u, &t->consumer);
+  SG_BEGIN(a2s, consumer);
   uint8_t *mem = t->cmem.b;
   uint64_t ret = sg_lower(&g, &t->p1, &t->copts, NULL, 0);
   uint32_t subi1 = (uint32_t)ret >> 4;
@@ -465,8 +455,7 @@ typedef struct sib {
 } sib;
 
 SG_CORE(sib_callee1) {
-  sib *t = env;
-  SG_BEGIN(t->u, &t->callee);
+  SG_BEGIN(sib, callee);
   CHECK_INT(nargs, 2);
   uint32_t ret = sg_future_read(&g, NULL, &t->sync_opts, (uint32_t)args[1],
                                 0xdeadbeef);
@@ -476,16 +465,14 @@ SG_CORE(sib_callee1) {
 }
 
 SG_CORE(sib_callee2) {
-  sib *t = env;
-  SG_BEGIN(t->u, &t->callee);
+  SG_BEGIN(sib, callee);
   CHECK_INT(nargs, 1);
   results[0] = 84 + args[0];
   return SG_END;
 }
 
 SG_CORE(sib_caller) {
-  sib *t = env;
-  SG_BEGIN(t->u, &t->caller);
+  SG_BEGIN(sib, caller);
   uint8_t *mem = t->mem.b;
   uint32_t rfut, wfut;
   sg_new_ends(&g, true, NULL, &rfut, &wfut);
@@ -556,8 +543,7 @@ typedef struct cbi {
 } cbi;
 
 SG_CORE(cbi_producer) {
-  cbi *t = env;
-  SG_BEGIN(t->u, &t->producer);
+  SG_BEGIN(cbi, producer);
   CHECK_INT(nargs, 4);
   uint32_t i = (uint32_t)args[0];
   if (!CHECK(i < 2)) return false;
@@ -576,8 +562,7 @@ SG_CORE(cbi_producer) {
 }
 
 SG_CORE(cbi_producer_callback) {
-  cbi *t = env;
-  SG_BEGIN(t->u, &t->producer);
+  SG_BEGIN(cbi, producer);
   CHECK_INT(args[0], EV_FUTURE_READ);
   CHECK_INT(args[2], CANON_COPY_COMPLETED);
   uint64_t i = sg_context_get(&g, 0);
@@ -590,8 +575,7 @@ SG_CORE(cbi_producer_callback) {
 }
 
 SG_CORE(cbi_sync_callee) {
-  cbi *t = env;
-  SG_BEGIN(t->u, &t->producer);
+  SG_BEGIN(cbi, producer);
   CHECK_INT(nargs, 0);
   results[0] = 100;
   return SG_END;
@@ -607,8 +591,7 @@ static void cbi_nothing_happens(sg *g, cbi *t, uint32_t seti) {
 }
 
 SG_CORE(cbi_consumer) {
-  cbi *t = env;
-  SG_BEGIN(t->u, &t->consumer);
+  SG_BEGIN(cbi, consumer);
   uint8_t *mem = t->mem.b;
   uint32_t r11, w11, r12, w12, r13, w13, r21, w21, r22, w22, r23, w23;
   sg_new_ends(&g, true, NULL, &r11, &w11);
@@ -743,16 +726,14 @@ typedef struct tcc {
 } tcc;
 
 SG_CORE(tcc_producer1) {
-  tcc *t = env;
-  SG_BEGIN(t->u, &t->producer);
+  SG_BEGIN(tcc, producer);
   CHECK_INT(nargs, 0);
   results[0] = CB_YIELD;
   return SG_END;
 }
 
 SG_CORE(tcc_callback1) {
-  tcc *t = env;
-  SG_BEGIN(t->u, &t->producer);
+  SG_BEGIN(tcc, producer);
   CHECK_INT(args[0], EV_NONE);
   CHECK_INT(args[1], 0);
   CHECK_INT(args[2], 0);
@@ -762,8 +743,7 @@ SG_CORE(tcc_callback1) {
 }
 
 SG_CORE(tcc_producer2) {
-  tcc *t = env;
-  SG_BEGIN(t->u, &t->producer);
+  SG_BEGIN(tcc, producer);
   CHECK_INT(nargs, 0);
   CHECK_INT(sg_thread_yield(&g, false), 0);
   sg_task_return(&g, SG_U32, &t->opts2, 43);
@@ -772,16 +752,14 @@ SG_CORE(tcc_producer2) {
 }
 
 SG_CORE(tcc_callback2) {
-  tcc *t = env;
-  SG_BEGIN(t->u, &t->producer);
+  SG_BEGIN(tcc, producer);
   CHECK(!"the second producer's callback is never called");
   results[0] = CB_EXIT;
   return SG_END;
 }
 
 SG_CORE(tcc_consumer) {
-  tcc *t = env;
-  SG_BEGIN(t->u, &t->consumer);
+  SG_BEGIN(tcc, consumer);
   uint8_t *mem = t->mem.b;
   uint64_t retp1 = 8, retp2 = 12, retp3 = 16;
   uint64_t ret = sg_lower(&g, &t->p1, &t->consumer_opts, &retp1, 1);

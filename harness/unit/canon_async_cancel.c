@@ -30,8 +30,7 @@ typedef struct cst {
 } cst;
 
 SG_CORE(cst_callee1) {
-  cst *t = env;
-  SG_BEGIN(t->u, &t->callee);
+  SG_BEGIN(cst, callee);
   CHECK(!"callee1 never starts");
   return SG_END;
 }
@@ -39,8 +38,7 @@ SG_CORE(cst_callee1) {
 /* waits (cancellably) on an empty set until cancelled, then returns or
  * cancels, at once or after a yield, as args[0] says */
 SG_CORE(cst_callee2) {
-  cst *t = env;
-  SG_BEGIN(t->u, &t->callee);
+  SG_BEGIN(cst, callee);
   uint64_t x = args[0];
   uint32_t si = sg_waitable_set_new(&g);
   CHECK_INT(sg_waitable_set_wait(&g, true, &t->callee_mem, si, 0),
@@ -62,8 +60,7 @@ SG_CORE(cst_callee2) {
 }
 
 SG_CORE(cst_callee3) {
-  cst *t = env;
-  SG_BEGIN(t->u, &t->callee);
+  SG_BEGIN(cst, callee);
   if (sg_thread_yield(&g, true))
     sg_task_cancel(&g);
   else
@@ -98,8 +95,7 @@ static bool cst_host5(sg_host_call *c, void *env, canon_trap *trap) {
 }
 
 SG_CORE(cst_callee4) {
-  cst *t = env;
-  SG_BEGIN(t->u, &t->callee);
+  SG_BEGIN(cst, callee);
   uint64_t a = 42;
   /* a sync call: the cancellation requested meanwhile stays pending */
   CHECK_INT(sg_lower(&g, &t->host4.fi, &t->sync_callee_opts, &a, 1), 43);
@@ -114,8 +110,7 @@ SG_CORE(cst_callee4) {
 }
 
 SG_CORE(cst_callee5) {
-  cst *t = env;
-  SG_BEGIN(t->u, &t->callee);
+  SG_BEGIN(cst, callee);
   CHECK_INT(args[0], 13);
   uint64_t a[2] = {42, 0};
   uint64_t ret = sg_lower(&g, &t->host5.fi, &t->callee_opts, a, 2);
@@ -149,8 +144,7 @@ SG_CORE(cst_ncthread) {
 }
 
 SG_CORE(cst_callee6) {
-  cst *t = env;
-  SG_BEGIN(t->u, &t->callee);
+  SG_BEGIN(cst, callee);
   CHECK_INT(args[0], 14);
   uint32_t mainthreadi = sg_thread_index(&g);
   uint32_t t1 = sg_thread_new_indirect(&g, &t->ftbl, t->ncfi, mainthreadi);
@@ -185,8 +179,7 @@ static canon_Subtask_State cst_state(cst *t, uint32_t subi) {
 }
 
 SG_CORE(cst_caller) {
-  cst *t = env;
-  SG_BEGIN(t->u, &t->caller);
+  SG_BEGIN(cst, caller);
   uint8_t *mem = t->caller_mem.b;
   CHECK_INT(args[0], 1);
   uint32_t seti = sg_waitable_set_new(&g);
@@ -399,8 +392,7 @@ static bool afp_f3(sg_host_call *c, void *env, canon_trap *trap) {
 
 
 SG_CORE(afp_core) {
-  afp *t = env;
-  SG_BEGIN(t->u, &t->inst);
+  SG_BEGIN(afp, inst);
   uint64_t a1[4] = {canon_f32_bits(1.1f), canon_f64_bits(2.2), 3, 4};
   CHECK_INT(sg_lower(&g, &t->f1.fi, &t->opts, a1, 4), RETURNED);
   uint64_t a2[4] = {1, 2, 3, 4};

@@ -185,8 +185,7 @@ static void hs_free(hs *t) {
 /* ---- cancelling a write the host has partly taken, and reads ------------ */
 
 SG_CORE(cc_core) {
-  hs *t = env;
-  SG_BEGIN(t->u, &t->inst);
+  SG_BEGIN(hs, inst);
   uint8_t *mem = t->mem.b;
   const canon_CanonicalOptions *lo = &t->lower_opts;
   CHECK_INT(nargs, 0);
@@ -264,8 +263,7 @@ TEST(cancel_copy) {
  * then 4 -------------------------------------------------------------- */
 
 SG_CORE(hprw_core) {
-  hs *t = env;
-  SG_BEGIN(t->u, &t->inst);
+  SG_BEGIN(hs, inst);
   uint8_t *mem = t->mem.b;
   const canon_CanonicalOptions *lo = &t->lower_opts;
   CHECK_INT(nargs, 0);
@@ -598,8 +596,7 @@ static void esc_last_read(sg *g, esc *t, uint32_t ret) {
 static const uint8_t b1234[4] = {1, 2, 3, 4}, b5678[4] = {5, 6, 7, 8};
 
 SG_CORE(esc_core) {
-  esc *t = env;
-  SG_BEGIN(t->u, &t->inst);
+  SG_BEGIN(esc, inst);
   uint8_t *mem = t->mem.b;
   const canon_CanonicalOptions *o = &t->opts, *so = &t->sync_opts;
   CHECK_INT(nargs, 1);
@@ -635,8 +632,7 @@ SG_CORE(esc_core) {
 }
 
 SG_CORE(aso_core) {
-  esc *t = env;
-  SG_BEGIN(t->u, &t->inst);
+  SG_BEGIN(esc, inst);
   uint8_t *mem = t->mem.b;
   const canon_CanonicalOptions *o = &t->opts, *so = &t->sync_opts;
   uint32_t rsi1 = (uint32_t)args[0];

@@ -45,8 +45,7 @@ static void w2w_error_context_new_and_drop(sg *g, w2w *t, uint32_t wsi) {
 }
 
 SG_CORE(w2w_func1) {
-  w2w *t = env;
-  SG_BEGIN(t->u, &t->inst1);
+  SG_BEGIN(w2w, inst1);
   const canon_type *e = t->elem;
   uint8_t *mem1 = t->mem1.b;
   CHECK_INT(nargs, 0);
@@ -92,8 +91,7 @@ SG_CORE(w2w_func1) {
 }
 
 SG_CORE(w2w_func2) {
-  w2w *t = env;
-  SG_BEGIN(t->u, &t->inst2);
+  SG_BEGIN(w2w, inst2);
   const canon_type *e = t->elem;
   uint8_t *mem2 = t->mem2.b;
   CHECK_INT(nargs, 0);
@@ -139,8 +137,7 @@ SG_CORE(w2w_func2) {
 
 /* the payload-less variant: the writer's pointers are never used */
 SG_CORE(w2we_func1) {
-  w2w *t = env;
-  SG_BEGIN(t->u, &t->inst1);
+  SG_BEGIN(w2w, inst1);
   uint8_t *mem1 = t->mem1.b;
   CHECK_INT(nargs, 0);
   uint32_t rsi, wsi;
@@ -169,8 +166,7 @@ SG_CORE(w2we_func1) {
 }
 
 SG_CORE(w2we_func2) {
-  w2w *t = env;
-  SG_BEGIN(t->u, &t->inst2);
+  SG_BEGIN(w2w, inst2);
   uint8_t *mem2 = t->mem2.b;
   CHECK_INT(nargs, 0);
   sg_task_return(&g, NULL, &t->opts2, 0);
@@ -248,8 +244,7 @@ typedef struct slf {
 } slf;
 
 SG_CORE(slf_core) {
-  slf *t = env;
-  SG_BEGIN(t->u, &t->inst);
+  SG_BEGIN(slf, inst);
   const canon_type *e = t->elem;
   const canon_CanonicalOptions *ao = &t->async_opts;
   uint8_t *mem = t->mem.b;
@@ -336,8 +331,7 @@ static bool ros_host(sg_host_call *c, void *env, canon_trap *trap) {
 }
 
 SG_CORE(ros_core) {
-  ros *t = env;
-  SG_BEGIN(t->u, &t->inst);
+  SG_BEGIN(ros, inst);
   CHECK_INT(nargs, 0);
   uint32_t rsi, wsi;
   sg_new_ends(&g, false, SG_U8, &rsi, &wsi);
@@ -383,8 +377,7 @@ typedef struct sfw {
 } sfw;
 
 SG_CORE(sfw_core) {
-  sfw *t = env;
-  SG_BEGIN(t->u, &t->inst);
+  SG_BEGIN(sfw, inst);
   CHECK_INT(nargs, 1);
   CHECK_INT(args[0], 1);
   results[0] = args[0];
@@ -504,8 +497,7 @@ static bool fut_rfi_has_event(fut *t, uint32_t rfi) {
 }
 
 SG_CORE(fut_core) {
-  fut *t = env;
-  SG_BEGIN(t->u, &t->inst);
+  SG_BEGIN(fut, inst);
   uint8_t *mem = t->mem.b;
   const canon_CanonicalOptions *lo = &t->lower_opts;
   CHECK_INT(nargs, 0);

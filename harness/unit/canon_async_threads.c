@@ -24,16 +24,14 @@ typedef struct thr {
 } thr;
 
 SG_CORE(thr_func1) {
-  thr *t = env;
-  SG_BEGIN(t->u, &t->inst);
+  SG_BEGIN(thr, inst);
   CHECK_INT(nargs, 1);
   CHECK_INT(args[0], 13);
   return SG_END;
 }
 
 SG_CORE(thr_func2) {
-  thr *t = env;
-  SG_BEGIN(t->u, &t->inst);
+  SG_BEGIN(thr, inst);
   CHECK_INT(sg_thread_switch(&g, canon_thread_yield_then_resume, true,
                              (uint32_t)args[0]),
             0);
@@ -41,15 +39,13 @@ SG_CORE(thr_func2) {
 }
 
 SG_CORE(thr_func3) {
-  thr *t = env;
-  SG_BEGIN(t->u, &t->inst);
+  SG_BEGIN(thr, inst);
   sg_thread_resume_later(&g, (uint32_t)args[0]);
   return SG_END;
 }
 
 SG_CORE(thr_func4) {
-  thr *t = env;
-  SG_BEGIN(t->u, &t->inst);
+  SG_BEGIN(thr, inst);
   uint64_t ptr = args[0];
   CHECK_INT(sg_thread_yield(&g, false), 0);
   t->mem.b[ptr]++;
@@ -59,8 +55,7 @@ SG_CORE(thr_func4) {
 }
 
 SG_CORE(thr_main) {
-  thr *t = env;
-  SG_BEGIN(t->u, &t->inst);
+  SG_BEGIN(thr, inst);
   CHECK_INT(nargs, 0);
   uint32_t mainthreadi = sg_thread_index(&g);
   uint32_t ti = sg_thread_new_indirect(&g, &t->ftbl, t->fi1, 13);
@@ -125,8 +120,7 @@ typedef struct sth {
 } sth;
 
 SG_CORE(sth_1_1) {
-  sth *t = env;
-  SG_BEGIN(t->u, &t->inst);
+  SG_BEGIN(sth, inst);
   CHECK_INT(args[0], 131);
   while (g.ok && (t->ping1 < 3 || t->pong1 < 3)) {
     t->ping1++;
@@ -137,8 +131,7 @@ SG_CORE(sth_1_1) {
 }
 
 SG_CORE(sth_1_2) {
-  sth *t = env;
-  SG_BEGIN(t->u, &t->inst);
+  SG_BEGIN(sth, inst);
   CHECK_INT(args[0], 132);
   while (g.ok && (t->ping1 < 3 || t->pong1 < 3)) {
     t->pong1++;
@@ -148,16 +141,14 @@ SG_CORE(sth_1_2) {
 }
 
 SG_CORE(sth_2) {
-  sth *t = env;
-  SG_BEGIN(t->u, &t->inst);
+  SG_BEGIN(sth, inst);
   CHECK_INT(args[0], 14);
   sg_thread_resume_later(&g, t->threadi3);
   return SG_END;
 }
 
 SG_CORE(sth_3) {
-  sth *t = env;
-  SG_BEGIN(t->u, &t->inst);
+  SG_BEGIN(sth, inst);
   CHECK_INT(args[0], 15);
   sg_thread_resume_later(&g, t->threadi4_1);
   sg_thread_suspend(&g, false);
@@ -165,8 +156,7 @@ SG_CORE(sth_3) {
 }
 
 SG_CORE(sth_4_1) {
-  sth *t = env;
-  SG_BEGIN(t->u, &t->inst);
+  SG_BEGIN(sth, inst);
   CHECK_INT(args[0], 161);
   sg_thread_resume_later(&g, t->threadi3);
   sg_thread_resume_later(&g, t->threadi4_2);
@@ -178,8 +168,7 @@ SG_CORE(sth_4_1) {
 }
 
 SG_CORE(sth_4_2) {
-  sth *t = env;
-  SG_BEGIN(t->u, &t->inst);
+  SG_BEGIN(sth, inst);
   CHECK_INT(args[0], 162);
   uint32_t futr, futw;
   sg_new_ends(&g, true, NULL, &futr, &futw);
@@ -191,8 +180,7 @@ SG_CORE(sth_4_2) {
 }
 
 SG_CORE(sth_5_1) {
-  sth *t = env;
-  SG_BEGIN(t->u, &t->inst);
+  SG_BEGIN(sth, inst);
   CHECK_INT(args[0], 171);
   while (g.ok && t->ping5 < 3) {
     CHECK_INT(t->ping5, t->pong5);
@@ -209,8 +197,7 @@ SG_CORE(sth_5_1) {
 }
 
 SG_CORE(sth_5_2) {
-  sth *t = env;
-  SG_BEGIN(t->u, &t->inst);
+  SG_BEGIN(sth, inst);
   CHECK_INT(args[0], 172);
   while (g.ok && t->pong5 < 3) {
     t->pong5++;
@@ -220,8 +207,7 @@ SG_CORE(sth_5_2) {
 }
 
 SG_CORE(sth_main) {
-  sth *t = env;
-  SG_BEGIN(t->u, &t->inst);
+  SG_BEGIN(sth, inst);
   CHECK_INT(nargs, 0);
   uint32_t threadi1_1 = sg_thread_new_indirect(&g, &t->ftbl, t->fi1_1, 131);
   uint32_t threadi1_2 = sg_thread_new_indirect(&g, &t->ftbl, t->fi1_2, 132);
@@ -239,8 +225,7 @@ SG_CORE(sth_main) {
 /* a sync-lifted async function: it holds the exclusive thread while it
  * waits, and may only run once the sync task above has resolved */
 SG_CORE(sth_async_task) {
-  sth *t = env;
-  SG_BEGIN(t->u, &t->inst);
+  SG_BEGIN(sth, inst);
   CHECK_INT(nargs, 0);
   sg_wait_until(&g, sg_flag_is_set, &t->ready_bit);
   CHECK(t->ok_to_run_async);

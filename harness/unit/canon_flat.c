@@ -98,9 +98,8 @@ TEST(floats) {
 }
 
 TEST(variant_coercions) {
-  canon_type_arena *a = canon_type_arena_new();
   canon_guest g;
-  guest_init(&g, CANON_FLAT_I32, CANON_UTF8, GUEST_MEM);
+  canon_type_arena *a = guest_init(&g, CANON_FLAT_I32, CANON_UTF8, GUEST_MEM);
   /* {a(u32), b(f32)} flattens to [i32, i32]: f32 travels as its bits */
   canon_case c1[] = {{"a", P(U32)}, {"b", P(F32)}};
   const canon_type *v1 = canon_type_variant(a, c1, 2);
@@ -152,13 +151,11 @@ TEST(variant_coercions) {
   CHECK(LIFT(opt, 2, 0) == NULL);
   CHECK_INT(g.cx.trap.kind, CANON_TRAP_INVALID_DISCRIMINANT);
   guest_free(&g);
-  canon_type_arena_free(a);
 }
 
 TEST(compound) {
-  canon_type_arena *a = canon_type_arena_new();
   canon_guest g;
-  guest_init(&g, CANON_FLAT_I32, CANON_UTF8, GUEST_MEM);
+  canon_type_arena *a = guest_init(&g, CANON_FLAT_I32, CANON_UTF8, GUEST_MEM);
   /* lift_flat_string: (ptr, packed_length) */
   memcpy(g.mem + 100, "abc", 3);
   canon_value *v = LIFT(P(STRING), 100, 3);
@@ -193,7 +190,6 @@ TEST(compound) {
   CHECK_INT(g.calls[0].align, 1);
   CHECK_INT(g.calls[0].new_size, 2);
   guest_free(&g);
-  canon_type_arena_free(a);
 }
 
 TEST(flat_values_limits) {

@@ -152,11 +152,13 @@ typedef struct sg {
   static bool name(void *env, const uint64_t *args, uint32_t nargs,            \
                    uint64_t *results, uint32_t nresults, canon_trap *trap)
 
-/* The start of a core function: `sg g` for instance inst, and `u` for the
- * CHECK macros. */
-#define SG_BEGIN(unit, instp)                                                 \
-  (void)env, (void)args, (void)nargs, (void)results, (void)nresults;          \
-  SG_FRAME(unit, instp)
+/* The start of a core function whose env is a scenario `type *t` (with
+ * its unit_ctx in t->u): `t`, `sg g` for the scenario's instance t->inst,
+ * and `u` for the CHECK macros. */
+#define SG_BEGIN(type, inst)                                                  \
+  type *t = env;                                                              \
+  (void)args, (void)nargs, (void)results, (void)nresults;                     \
+  SG_FRAME(t->u, &t->inst)
 /* The same in a helper that has a `trap` but no core signature. */
 #define SG_FRAME(unit, instp)                                                 \
   sg g = {(unit), (instp), trap, true};                                       \

@@ -89,9 +89,8 @@ TEST(resource_builtins) {
 }
 
 TEST(lending) {
-  canon_type_arena *a = canon_type_arena_new();
   canon_guest g;
-  guest_init(&g, CANON_FLAT_I32, CANON_UTF8, GUEST_MEM);
+  canon_type_arena *a = guest_init(&g, CANON_FLAT_I32, CANON_UTF8, GUEST_MEM);
   canon_ComponentInstance impl;
   canon_Store st;
   canon_Store_init(&st);
@@ -150,7 +149,6 @@ TEST(lending) {
   canon_ComponentInstance_free(&impl);
   canon_Store_free(&st);
   guest_free(&g);
-  canon_type_arena_free(a);
 }
 
 int main(void) {

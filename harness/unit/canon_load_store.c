@@ -139,9 +139,8 @@ TEST(chars) {
 }
 
 TEST(records_layout) {
-  canon_type_arena *a = canon_type_arena_new();
   canon_guest g;
-  guest_init(&g, CANON_FLAT_I32, CANON_UTF8, GUEST_MEM);
+  canon_type_arena *a = guest_init(&g, CANON_FLAT_I32, CANON_UTF8, GUEST_MEM);
   memset(g.mem, 0xAA, 64);
   /* store_record: a@16, b aligned to 4 -> @20, c@24; padding untouched */
   canon_field f[] = {{"a", P(U8)}, {"b", P(U32)}, {"c", P(U16)}};
@@ -172,13 +171,11 @@ TEST(records_layout) {
   tv[1] = canon_value_uint(CANON_U64, 3);
   round_trip(u, &g, canon_value_list_of(CANON_TUPLE, 2, tv), tt, 48);
   guest_free(&g);
-  canon_type_arena_free(a);
 }
 
 TEST(variants_layout_and_traps) {
-  canon_type_arena *a = canon_type_arena_new();
   canon_guest g;
-  guest_init(&g, CANON_FLAT_I32, CANON_UTF8, GUEST_MEM);
+  canon_type_arena *a = guest_init(&g, CANON_FLAT_I32, CANON_UTF8, GUEST_MEM);
   /* store_variant: {a, b(u32)}: disc byte 1 at 0, payload at 4 */
   canon_case c[] = {{"a", NULL}, {"b", P(U32)}};
   const canon_type *vt = canon_type_variant(a, c, 2);
@@ -234,13 +231,11 @@ TEST(variants_layout_and_traps) {
                                         canon_value_string("fine", 4)),
              rt, 24);
   guest_free(&g);
-  canon_type_arena_free(a);
 }
 
 TEST(flags) {
-  canon_type_arena *a = canon_type_arena_new();
   canon_guest g;
-  guest_init(&g, CANON_FLAT_I32, CANON_UTF8, GUEST_MEM);
+  canon_type_arena *a = guest_init(&g, CANON_FLAT_I32, CANON_UTF8, GUEST_MEM);
   char names[32][16];
   const char *ls[32];
   for (int i = 0; i < 32; i++) {
@@ -277,13 +272,11 @@ TEST(flags) {
   CHECK_INT(get32(&g, 8), 0x80000002u);
   canon_value_free(v);
   guest_free(&g);
-  canon_type_arena_free(a);
 }
 
 TEST(lists) {
-  canon_type_arena *a = canon_type_arena_new();
   canon_guest g;
-  guest_init(&g, CANON_FLAT_I32, CANON_UTF8, 2048);
+  canon_type_arena *a = guest_init(&g, CANON_FLAT_I32, CANON_UTF8, 2048);
   const canon_type *lt = canon_type_list(a, P(U16));
   /* load_list: (ptr, length) header; elements 2 bytes apart */
   put32(&g, 0, 100);
@@ -373,13 +366,11 @@ TEST(lists) {
   CHECK_INT(get32(&g, 4), 0);
   canon_value_free(v);
   guest_free(&g);
-  canon_type_arena_free(a);
 }
 
 TEST(fixed_lists_and_maps) {
-  canon_type_arena *a = canon_type_arena_new();
   canon_guest g;
-  guest_init(&g, CANON_FLAT_I32, CANON_UTF8, GUEST_MEM);
+  canon_type_arena *a = guest_init(&g, CANON_FLAT_I32, CANON_UTF8, GUEST_MEM);
   /* list<u8, 3> inside a record is inline: {x: u8, l: list<u8,3>, y: u32}
    * x@0, l@1..4, y@4 -- no realloc */
   canon_field f[] = {{"x", P(U8)},
@@ -406,13 +397,11 @@ TEST(fixed_lists_and_maps) {
   canon_value *e[] = {canon_value_list_of(CANON_TUPLE, 2, kv)};
   round_trip(u, &g, canon_value_list_of(CANON_LIST, 1, e), mt, 32);
   guest_free(&g);
-  canon_type_arena_free(a);
 }
 
 TEST(memory64) {
-  canon_type_arena *a = canon_type_arena_new();
   canon_guest g;
-  guest_init(&g, CANON_FLAT_I64, CANON_UTF8, GUEST_MEM);
+  canon_type_arena *a = guest_init(&g, CANON_FLAT_I64, CANON_UTF8, GUEST_MEM);
   /* list header: ptr and length are 8 bytes each */
   const canon_type *lt = canon_type_list(a, P(U32));
   canon_value *items[] = {canon_value_uint(CANON_U32, 1),
@@ -433,13 +422,11 @@ TEST(memory64) {
   load_traps(u, &g, lt, 16, CANON_TRAP_LIST_OUT_OF_BOUNDS,
              "list pointer/length out of bounds of memory (list content out-of-bounds)");
   guest_free(&g);
-  canon_type_arena_free(a);
 }
 
 TEST(handles) {
-  canon_type_arena *a = canon_type_arena_new();
   canon_guest g;
-  guest_init(&g, CANON_FLAT_I32, CANON_UTF8, GUEST_MEM);
+  canon_type_arena *a = guest_init(&g, CANON_FLAT_I32, CANON_UTF8, GUEST_MEM);
   canon_ComponentInstance other;
   canon_Store st;
   canon_Store_init(&st);
@@ -512,13 +499,11 @@ TEST(handles) {
   guest_free(&g);
   canon_ComponentInstance_free(&other);
   canon_Store_free(&st);
-  canon_type_arena_free(a);
 }
 
 TEST(error_context_and_async_placeholders) {
-  canon_type_arena *a = canon_type_arena_new();
   canon_guest g;
-  guest_init(&g, CANON_FLAT_I32, CANON_UTF8, GUEST_MEM);
+  canon_type_arena *a = guest_init(&g, CANON_FLAT_I32, CANON_UTF8, GUEST_MEM);
   /* lower_error_context adds to handles (a reference); lift gets the same
    * object back (another reference) */
   canon_value *msg = canon_value_string("m", 1);
@@ -555,7 +540,6 @@ TEST(error_context_and_async_placeholders) {
   CHECK(canon_Table_remove(&g.inst.handles, 1, &ecent, &g.cx.trap));
   canon_unref(ecent.obj);
   guest_free(&g);
-  canon_type_arena_free(a);
 }
 
 int main(void) {

@@ -29,8 +29,7 @@ typedef struct ccr {
 } ccr;
 
 SG_CORE(ccr_producer) {
-  ccr *t = env;
-  SG_BEGIN(t->u, &t->producer);
+  SG_BEGIN(ccr, producer);
   CHECK_INT(nargs, 0);
   sg_context_set(&g, 0, 0xdead);
   uint64_t buf = 0, retp = 0;
@@ -76,8 +75,7 @@ static bool ccr_realloc(void *env, uint64_t old, uint64_t old_size,
 }
 
 SG_CORE(ccr_consumer) {
-  ccr *t = env;
-  SG_BEGIN(t->u, &t->consumer);
+  SG_BEGIN(ccr, consumer);
   uint8_t *mem = t->cmem.b;
   CHECK_INT(nargs, 0);
   t->consumer_thread = t->s.current;
@@ -175,8 +173,7 @@ static uint32_t hdl_rep(sg *g, hdl *t, uint32_t h) {
 }
 
 SG_CORE(hdl_core) {
-  hdl *t = env;
-  SG_BEGIN(t->u, &t->inst);
+  SG_BEGIN(hdl, inst);
   canon_Table *tab = &t->inst.handles;
   CHECK_INT(nargs, 4);
   CHECK_INT(tab->len, 4);
@@ -363,8 +360,7 @@ static void rt_case(canon_type_arena *a, int which, const canon_type **t,
  * passed by pointer, and so returned by the same pointer) are returned
  * as they came. */
 SG_CORE(rt_callee) {
-  rtp *t = env;
-  SG_BEGIN(t->u, &t->inst);
+  SG_BEGIN(rtp, inst);
   CHECK_INT(nresults, 1);
   uint8_t *m = t->heap.b;
   uint32_t ps = t->heap.m.addrtype == CANON_FLAT_I64 ? 8 : 4;

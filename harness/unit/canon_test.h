@@ -37,6 +37,7 @@ typedef struct canon_guest {
   uint64_t script[GUEST_MAX_CALLS];     /* results to return, if nscript > 0 */
   int nscript;
   int trap_on_call; /* 1-based call number that traps; 0: never */
+  canon_type_arena *arena; /* the test's types */
 } canon_guest;
 
 static inline uint64_t guest_size(void *env) { return ((canon_guest *)env)->mem_len; }
@@ -82,9 +83,11 @@ static inline bool guest_realloc(void *env, uint64_t old_ptr, uint64_t old_size,
 }
 
 /* A guest with a 32- or 64-bit memory of mem_len bytes, the given string
- * encoding, a realloc, and an instance. */
-static inline void guest_init(canon_guest *g, canon_flat addrtype,
-                       canon_string_encoding enc, uint64_t mem_len) {
+ * encoding, a realloc, and an instance; returns the arena for the test's
+ * types, freed with the guest. */
+static inline canon_type_arena *guest_init(canon_guest *g, canon_flat addrtype,
+                                           canon_string_encoding enc,
+                                           uint64_t mem_len) {
   memset(g, 0, sizeof *g);
   g->mem_len = mem_len;
   g->memory = (canon_MemInst){g, NULL, addrtype, guest_size, guest_read,
@@ -97,11 +100,14 @@ static inline void guest_init(canon_guest *g, canon_flat addrtype,
   canon_ComponentInstance_init(&g->inst, &g->store, NULL);
   canon_LiftLowerContext_init(&g->cx, &g->opts, &g->inst, (canon_borrow_scope){0});
   g->bump = 1024; /* allocations land above the scratch area at 0..1023 */
+  g->arena = canon_type_arena_new();
+  return g->arena;
 }
 
 static inline void guest_free(canon_guest *g) {
   canon_Store_free(&g->store);
   canon_ComponentInstance_free(&g->inst);
+  canon_type_arena_free(g->arena);
 }
 
 /* Resets the trap and the realloc log between steps of one test. */
