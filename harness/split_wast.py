@@ -110,6 +110,17 @@ def _skip_string(s, i):
     raise ValueError("unterminated string")
 
 
+def _skip_comment(s, i):
+    """The index after a comment at s[i] (a line comment up to its newline,
+    or a block comment), or i when there is none."""
+    if s.startswith(";;", i):
+        j = s.find("\n", i)
+        return len(s) if j < 0 else j
+    if s.startswith("(;", i):
+        return _skip_block_comment(s, i)
+    return i
+
+
 def _words(s, i, n=6):
     """The first n atoms and '(' markers of the form starting at s[i]."""
     out = []
@@ -118,11 +129,8 @@ def _words(s, i, n=6):
         c = s[i]
         if c.isspace():
             i += 1
-        elif s.startswith(";;", i):
-            j = s.find("\n", i)
-            i = len(s) if j < 0 else j
-        elif s.startswith("(;", i):
-            i = _skip_block_comment(s, i)
+        elif _skip_comment(s, i) != i:
+            i = _skip_comment(s, i)
         elif c == "(":
             j = i + 1
             m = re.compile(r"[^\s()\";]+").match(s, j)
@@ -149,11 +157,8 @@ def parse_forms(s):
         if c == "\n":
             line += 1
             i += 1
-        elif s.startswith(";;", i):
-            j = s.find("\n", i)
-            i = len(s) if j < 0 else j
-        elif s.startswith("(;", i):
-            j = _skip_block_comment(s, i)
+        elif _skip_comment(s, i) != i:
+            j = _skip_comment(s, i)
             line += s.count("\n", i, j)
             i = j
         elif c == '"':

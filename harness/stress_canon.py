@@ -38,21 +38,29 @@ def deep_list(depth, check=True):
                     for k in range(depth))
     pages = (len(data) + 65535) // 65536 + 1
     esc = "".join("\\%02x" % b for b in data)
+    return returning_component(
+        "\n".join(types), pages, esc, 8 * (depth - 1), depth - 1) + "%s\n" % (
+        '(assert_return (invoke "f") %s)' % nested_list_value(depth)
+        if check else '(invoke "f")')
+
+
+def returning_component(types, pages, data, result_ptr, last):
+    """A component with the type definitions `types` and a core module
+    whose memory (`pages` pages, the escaped bytes `data` at 0 unless
+    None) holds a value at result_ptr; its export "f" lifts that value as
+    $t<last>."""
+    data = "" if data is None else '\n    (data (i32.const 0) "%s")' % data
     return """(component
 %s
   (core module $M
-    (memory (export "mem") %d)
-    (data (i32.const 0) "%s")
+    (memory (export "mem") %d)%s
     (func (export "f") (result i32) (i32.const %d))
     %s)
   (core instance $m (instantiate $M))
   (func (export "f") (result $t%d)
     (canon lift (core func $m "f") (memory (core memory $m "mem"))
       (realloc (core func $m "realloc")))))
-%s
-""" % ("\n".join(types), pages, esc, 8 * (depth - 1), REALLOC_TRAP,
-       depth - 1, '(assert_return (invoke "f") %s)' % nested_list_value(depth)
-       if check else '(invoke "f")')
+""" % (types, pages, data, result_ptr, REALLOC_TRAP, last)
 
 
 def nested_list_value(depth):
@@ -78,17 +86,8 @@ def shared_types(depth, kind, result_ptr=0, pages=1, max_memory=None):
     for k in range(1, depth + 1):
         lines.append('  (type $d%d %s) (export $t%d "t%d" (type $d%d))'
                      % (k, ty(k), k, k, k))
-    return """(component
-%s
-  (core module $M
-    (memory (export "mem") %d)
-    (func (export "f") (result i32) (i32.const %d))
-    %s)
-  (core instance $m (instantiate $M))
-  (func (export "f") (result $t%d)
-    (canon lift (core func $m "f") (memory (core memory $m "mem"))
-      (realloc (core func $m "realloc")))))
-""" % ("\n".join(lines), pages, result_ptr, REALLOC_TRAP, depth)
+    return returning_component("\n".join(lines), pages, None, result_ptr,
+                               depth)
 
 
 def shared_types_linked(depth):

@@ -226,6 +226,12 @@ def main():
     to_assemble = []  # (.wat file, where its binary goes)
     counts = {"files": 0, "text": 0, "binary": 0, "component": 0,
               "wast": 0}
+
+    def keep(where, strs, ext):
+        """The bytes of a module's strings as a seed in dirs[where]."""
+        write_unique(dirs[where], b"".join(wat_string(x) for x in strs), ext)
+        counts[where] += 1
+
     for path in wast_files(a.paths):
         counts["files"] += 1
         with open(path, "rb") as f:
@@ -236,22 +242,14 @@ def main():
                 kind, strs = module_kind(m)
                 if m.head() == "component":
                     if kind == "binary":
-                        write_unique(dirs["component"],
-                                     b"".join(wat_string(x) for x in strs),
-                                     ".wasm")
-                        counts["component"] += 1
+                        keep("component", strs, ".wasm")
                     elif kind == "text":
                         to_assemble.append((write_unique(
                             tmp, src[m.start:m.end], ".wat"), "component"))
                 elif kind == "binary":
-                    write_unique(dirs["binary"],
-                                 b"".join(wat_string(x) for x in strs),
-                                 ".wasm")
-                    counts["binary"] += 1
+                    keep("binary", strs, ".wasm")
                 elif kind == "quote":
-                    text = b"".join(wat_string(x) for x in strs)
-                    write_unique(dirs["text"], text, ".wat")
-                    counts["text"] += 1
+                    keep("text", strs, ".wat")
                 elif kind == "text":
                     text = src[m.start:m.end]
                     text = re.sub(r"^\(module\s+definition\b", "(module",
