@@ -30,6 +30,20 @@ static int round_trip(unit_ctx *u, canon_guest *g, canon_value *v,
   return ok;
 }
 
+/* store v at 8, realloc returning `result`, expecting a trap of `kind`
+ * with message `msg` */
+static void store_traps_with_realloc(unit_ctx *u, canon_guest *g,
+                                     const canon_value *v, const canon_type *t,
+                                     uint64_t result, canon_trap_kind kind,
+                                     const char *msg) {
+  guest_reset(g);
+  g->script[0] = result;
+  g->nscript = 1;
+  CHECK(!canon_store(&g->cx, v, t, 8));
+  CHECK_INT(g->cx.trap.kind, kind);
+  CHECK_STR(g->cx.trap.msg, msg);
+}
+
 /* load t at ptr expecting a trap of `kind` with message `msg` */
 static void load_traps(unit_ctx *u, canon_guest *g, const canon_type *t,
                        uint64_t ptr, canon_trap_kind kind, const char *msg) {
@@ -336,18 +350,10 @@ TEST(lists) {
   CHECK(canon_value_equal(recs, back));
   canon_value_free(back);
   /* realloc results are checked: misaligned, then out of bounds */
-  guest_reset(&g);
-  g.script[0] = 1026;
-  g.nscript = 1;
-  CHECK(!canon_store(&g.cx, recs, lr, 8));
-  CHECK_INT(g.cx.trap.kind, CANON_TRAP_REALLOC_UNALIGNED);
-  CHECK_STR(g.cx.trap.msg, "realloc return: result not aligned (unaligned pointer)");
-  guest_reset(&g);
-  g.script[0] = 2040;
-  g.nscript = 1;
-  CHECK(!canon_store(&g.cx, recs, lr, 8));
-  CHECK_INT(g.cx.trap.kind, CANON_TRAP_REALLOC_OUT_OF_BOUNDS);
-  CHECK_STR(g.cx.trap.msg, "realloc return: beyond end of memory (list content out-of-bounds)");
+  store_traps_with_realloc(u, &g, recs, lr, 1026, CANON_TRAP_REALLOC_UNALIGNED,
+                           "realloc return: result not aligned (unaligned pointer)");
+  store_traps_with_realloc(u, &g, recs, lr, 2040, CANON_TRAP_REALLOC_OUT_OF_BOUNDS,
+                           "realloc return: beyond end of memory (list content out-of-bounds)");
   /* a trap inside realloc is the call's trap */
   guest_reset(&g);
   g.trap_on_call = 1;

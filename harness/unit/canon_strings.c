@@ -211,15 +211,25 @@ static void load_traps(unit_ctx *u, canon_string_encoding enc, uint64_t ptr,
   guest_free(&g);
 }
 
+/* Loads the string of `units` (tagged) code units whose n bytes are put
+ * at 100 and checks that its text is `want` (UTF-8); the value, or NULL. */
+static canon_value *loads_as(unit_ctx *u, canon_guest *g, const char *bytes,
+                             size_t n, uint64_t units, const char *want) {
+  memcpy(g->mem + 100, bytes, n);
+  canon_value *v = NULL;
+  if (!CHECK(canon_load_string_from_range(&g->cx, 100, units, &v)))
+    return NULL;
+  CHECK_STR(v->u.str.utf8, want);
+  return v;
+}
+
 TEST(load_utf8) {
   canon_guest g;
   guest_init(&g, CANON_FLAT_I32, CANON_UTF8, GUEST_MEM);
-  memcpy(g.mem + 100, "h\xC3\xA9", 3);
-  canon_value *v = NULL;
-  CHECK(canon_load_string_from_range(&g.cx, 100, 3, &v));
-  CHECK_STR(v->u.str.utf8, "h\xC3\xA9");
+  canon_value *v = loads_as(u, &g, "h\xC3\xA9", 3, 3, "h\xC3\xA9");
   /* the value remembers (encoding, tagged code units) */
-  CHECK(v->u.str.encoding == CANON_UTF8 && v->u.str.tagged_code_units == 3);
+  CHECK(v && v->u.str.encoding == CANON_UTF8 &&
+        v->u.str.tagged_code_units == 3);
   canon_value_free(v);
   /* a string may end exactly at the end of memory */
   memcpy(g.mem + GUEST_MEM - 2, "ok", 2);
@@ -259,11 +269,9 @@ TEST(load_utf16_and_latin1) {
   canon_guest g;
   guest_init(&g, CANON_FLAT_I32, CANON_UTF16, GUEST_MEM);
   /* a surrogate pair decodes to one scalar value */
-  memcpy(g.mem + 100, "h\0\x3D\xD8\x00\xDE", 6);
-  canon_value *v = NULL;
-  CHECK(canon_load_string_from_range(&g.cx, 100, 3, &v));
-  CHECK_STR(v->u.str.utf8, "h\xF0\x9F\x98\x80");
-  CHECK(v->u.str.tagged_code_units == 3);
+  canon_value *v =
+      loads_as(u, &g, "h\0\x3D\xD8\x00\xDE", 6, 3, "h\xF0\x9F\x98\x80");
+  CHECK(v && v->u.str.tagged_code_units == 3);
   canon_value_free(v);
   guest_free(&g);
   /* utf16: alignment 2, byte_length = 2 * code units */
@@ -284,16 +292,12 @@ TEST(load_utf16_and_latin1) {
              "invalid utf-16: unpaired surrogate (invalid utf16 encoding)");
   /* latin1+utf16: without the tag, bytes are Latin-1 */
   guest_init(&g, CANON_FLAT_I32, CANON_LATIN1_UTF16, GUEST_MEM);
-  memcpy(g.mem + 100, "\xE9\xFF", 2);
-  CHECK(canon_load_string_from_range(&g.cx, 100, 2, &v));
-  CHECK_STR(v->u.str.utf8, "\xC3\xA9\xC3\xBF");
-  CHECK(v->u.str.encoding == CANON_LATIN1_UTF16);
+  v = loads_as(u, &g, "\xE9\xFF", 2, 2, "\xC3\xA9\xC3\xBF");
+  CHECK(v && v->u.str.encoding == CANON_LATIN1_UTF16);
   canon_value_free(v);
   /* with the tag, 2 * (n ^ tag) bytes of UTF-16 */
-  memcpy(g.mem + 100, "\x00\x01", 2);
-  CHECK(canon_load_string_from_range(&g.cx, 100, 1 | TAG32, &v));
-  CHECK_STR(v->u.str.utf8, "\xC4\x80");
-  CHECK(v->u.str.tagged_code_units == (1 | TAG32));
+  v = loads_as(u, &g, "\x00\x01", 2, 1 | TAG32, "\xC4\x80");
+  CHECK(v && v->u.str.tagged_code_units == (1 | TAG32));
   canon_value_free(v);
   guest_free(&g);
   /* alignment is 2 even for the Latin-1 case */
