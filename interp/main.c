@@ -27,6 +27,7 @@
 #include "wast/spectest.h"
 #include "wast/values.h"
 #include "wast/wast.h"
+#include "util/cli.h"
 
 enum { EXIT_FAIL = 1, EXIT_USAGE = 2 };
 
@@ -1149,7 +1150,7 @@ int main(int argc, char **argv) {
     return EXIT_USAGE;
   }
   const char *c = argv[1];
-  if (!strcmp(c, "-h") || !strcmp(c, "--help")) {
+  if (cm_is_help(c)) {
     fputs(usage_main, stdout);
     return 0;
   }

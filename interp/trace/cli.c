@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "trace.h"
+#include "../util/cli.h"
 
 static const char usage[] =
     "usage: cmref trace COMMAND ...\n"
@@ -17,10 +18,7 @@ int trace_main(int argc, char **argv) {
   if (argc >= 1 && !strcmp(argv[0], "show")) return trace_show_main(argc - 1, argv + 1);
   if (argc >= 1 && !strcmp(argv[0], "diff")) return trace_diff_main(argc - 1, argv + 1);
   if (argc >= 1 && !strcmp(argv[0], "html")) return trace_html_main(argc - 1, argv + 1);
-  if (argc == 1 && (!strcmp(argv[0], "-h") || !strcmp(argv[0], "--help"))) {
-    fputs(usage, stdout);
-    return 0;
-  }
+  if (cm_help(argc, argv, usage)) return 0;
   fputs(usage, stderr);
   return 2;
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "../../canon/context.h"
+#include "../util/cli.h"
 
 enum { CONTEXT = 3 };
 
@@ -86,10 +87,7 @@ static const char diff_usage[] =
     "not a trace.\n";
 
 int trace_diff_main(int argc, char **argv) {
-  if (argc == 1 && (!strcmp(argv[0], "-h") || !strcmp(argv[0], "--help"))) {
-    fputs(diff_usage, stdout);
-    return 0;
-  }
+  if (cm_help(argc, argv, diff_usage)) return 0;
   if (argc != 2 || (argv[0][0] == '-' && argv[0][1]) || (argv[1][0] == '-' && argv[1][1])) {
     fputs(diff_usage, stderr);
     return 2;

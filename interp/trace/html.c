@@ -16,6 +16,7 @@
 
 #include "../../canon/context.h"
 #include "../../canon/grow.h"
+#include "../util/cli.h"
 
 enum { RH = 18, TOP = 10, GUTTER = 110, LW = 170, LABEL = 52 };
 
@@ -440,7 +441,7 @@ static const char html_usage[] =
 int trace_html_main(int argc, char **argv) {
   const char *in = NULL, *out = NULL;
   for (int i = 0; i < argc; i++) {
-    if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+    if (cm_is_help(argv[i])) {
       fputs(html_usage, stdout);
       return 0;
     }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../../canon/grow.h"
+#include "../util/cli.h"
 
 static const char *const event_codes[] = {"NONE", "SUBTASK", "STREAM_READ", "STREAM_WRITE",
                                           "FUTURE_READ", "FUTURE_WRITE", "TASK_CANCELLED"};
@@ -367,7 +368,7 @@ int trace_show_main(int argc, char **argv) {
   uint64_t fv[MAXF];
   int nf = 0;
   for (int i = 0; i < argc; i++) {
-    if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+    if (cm_is_help(argv[i])) {
       fputs(show_usage, stdout);
       return 0;
     }

@@ -11,6 +11,7 @@
 
 #include "../component/importmap.h"
 #include "wast.h"
+#include "../util/cli.h"
 
 static const char usage[] =
     "usage: cmref imports SCRIPT.wast\n"
@@ -25,10 +26,7 @@ static const char usage[] =
     "would be incomplete).\n";
 
 int wast_imports_main(int argc, char **argv) {
-  if (argc == 1 && (!strcmp(argv[0], "-h") || !strcmp(argv[0], "--help"))) {
-    fputs(usage, stdout);
-    return 0;
-  }
+  if (cm_help(argc, argv, usage)) return 0;
   if (argc != 1 || argv[0][0] == '-') {
     fputs(usage, stderr);
     return 2;
