@@ -2,6 +2,7 @@
 #include "diag.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -10,52 +11,50 @@ void cm_error_init(cm_error *e) {
   e->offset = -1;
 }
 
-static void set_v(cm_error *e, cm_errkind kind, const char *fmt, va_list ap) {
+/* The first error is kept: true when e takes this one (kind and message
+ * set; the caller adds the position). */
+static bool set_v(cm_error *e, cm_errkind kind, const char *fmt, va_list ap) {
+  if (!e || e->kind != CM_OK) return false;
   e->kind = kind;
   vsnprintf(e->msg, sizeof e->msg, fmt, ap);
-}
-
-void cm_error_set(cm_error *e, cm_errkind kind, const char *fmt, ...) {
-  if (!e || e->kind != CM_OK) return;
-  va_list ap;
-  va_start(ap, fmt);
-  set_v(e, kind, fmt, ap);
-  va_end(ap);
-}
-
-void cm_error_at(cm_error *e, cm_errkind kind, const char *file, uint32_t line,
-                 uint32_t col, const char *fmt, ...) {
-  if (!e || e->kind != CM_OK) return;
-  va_list ap;
-  va_start(ap, fmt);
-  set_v(e, kind, fmt, ap);
-  va_end(ap);
-  e->file = file;
-  e->line = line;
-  e->col = col;
-}
-
-void cm_error_at_offset(cm_error *e, cm_errkind kind, int64_t offset,
-                        const char *fmt, ...) {
-  if (!e || e->kind != CM_OK) return;
-  va_list ap;
-  va_start(ap, fmt);
-  set_v(e, kind, fmt, ap);
-  va_end(ap);
-  e->offset = offset;
+  return true;
 }
 
 void cm_error_vset(cm_error *e, cm_errkind kind, const char *fmt,
                    va_list ap) {
-  if (!e || e->kind != CM_OK) return;
   set_v(e, kind, fmt, ap);
 }
 
 void cm_error_vat_offset(cm_error *e, cm_errkind kind, int64_t offset,
                          const char *fmt, va_list ap) {
-  if (!e || e->kind != CM_OK) return;
-  set_v(e, kind, fmt, ap);
-  e->offset = offset;
+  if (set_v(e, kind, fmt, ap)) e->offset = offset;
+}
+
+void cm_error_set(cm_error *e, cm_errkind kind, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  cm_error_vset(e, kind, fmt, ap);
+  va_end(ap);
+}
+
+void cm_error_at_offset(cm_error *e, cm_errkind kind, int64_t offset,
+                        const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  cm_error_vat_offset(e, kind, offset, fmt, ap);
+  va_end(ap);
+}
+
+void cm_error_at(cm_error *e, cm_errkind kind, const char *file, uint32_t line,
+                 uint32_t col, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  bool set = set_v(e, kind, fmt, ap);
+  va_end(ap);
+  if (!set) return;
+  e->file = file;
+  e->line = line;
+  e->col = col;
 }
 
 void cm_error_format(const cm_error *e, char *buf, unsigned n) {
