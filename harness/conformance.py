@@ -222,19 +222,31 @@ def schedules(c, rep):
     if e:
         outs = e["outcomes"]
         fails = sum(o["count"] for o in outs if o["status"] != "pass")
+        # schedules cut at a state already explored never reach the
+        # command: its outcomes there are those of the first visit
+        cut = e["schedules"] - sum(o["count"] for o in outs)
+        cut_note = ("; %d more cut at a state already explored" % cut
+                    if cut > 0 else "")
         if len(outs) > 1:
             first = {o["status"]: o for o in outs}
             parts.append("%d outcomes in %d%s schedules (%s)%s" % (
                 len(outs), e["schedules"], "" if e["complete"] else "+",
-                ", ".join("%s %d" % (o["status"], o["count"]) for o in outs),
+                ", ".join("%s %d" % (o["status"], o["count"]) for o in outs)
+                + cut_note,
                 "; choice kind: " + ", ".join(e["kinds"]) if e["kinds"]
                 else ""))
             if "pass" in first:
                 parts.append("passes with `--choices %s`" % ",".join(
                     map(str, first["pass"]["choices"])))
         elif e["schedules"] > 1:
-            parts.append("same outcome in all %d%s schedules" % (
-                e["schedules"], "" if e["complete"] else "+ (budget)"))
+            if cut > 0:
+                parts.append("same outcome in all %d schedules that reach it "
+                             "(of %d%s; %d cut at a state already explored)"
+                             % (e["schedules"] - cut, e["schedules"],
+                                "" if e["complete"] else "+", cut))
+            else:
+                parts.append("same outcome in all %d%s schedules" % (
+                    e["schedules"], "" if e["complete"] else "+ (budget)"))
         elif fails:
             parts.append("no choice")
     for o in rep.get("random", {}).get(c["line"], []):

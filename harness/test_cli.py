@@ -40,6 +40,21 @@ def test_help(exe):
         assert word in text
 
 
+def test_help_every_command(exe):
+    """`cmref help X` prints X's usage for every command the main usage
+    lists, including those with a main of their own (trace, imports) and
+    help and version themselves; an unknown one is a usage error."""
+    listed = re.findall(r"^  ([a-z]+)\b", cm(exe, "help").out, re.M)
+    assert {"run", "trace", "imports", "help", "version"} <= set(listed)
+    for c in listed:
+        r = cm(exe, "help", c)
+        assert r.rc == 0, (c, r.err)
+        assert r.out.startswith("usage: cmref " + c), (c, r.out[:80])
+    r = cm(exe, "help", "no-such-command")
+    assert r.rc == 2 and "unknown command" in r.err
+    assert cm(exe, "help", "run", "extra").rc == 2
+
+
 def test_invoke_results(exe):
     r = cm(exe, "invoke", DEMO_WAT, "fib", "20")
     assert r.rc == 0, r.err

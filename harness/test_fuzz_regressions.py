@@ -125,8 +125,15 @@ def test_regression_fuzz_harness(path):
 # run under a random schedule and must end cleanly (exit 0 or 1, no
 # sanitizer report) within the limits of their run line.
 
-ASYNC_DUMP = FUZZ_DIR / "async_dump"
+# `make test` builds both with the sanitizer build (no clang needed);
+# `make fuzz-build` builds async_dump into build-fuzz/ too.
+ASYNC_DUMP = next((p for p in (ROOT / "build-asan" / "async_dump",
+                               FUZZ_DIR / "async_dump")
+                   if os.access(str(p), os.X_OK)),
+                  ROOT / "build-asan" / "async_dump")
+ASYNC_DRIVE = ROOT / "build-asan" / "async_drive"
 ASYNC_INPUTS = 12
+DRIVE_SEEDS = 200
 
 
 def async_inputs():
@@ -139,7 +146,7 @@ def async_inputs():
 @pytest.mark.parametrize("index", range(ASYNC_INPUTS))
 def test_async_generator_programs(exe, tmp_path, index):
     if not os.access(str(ASYNC_DUMP), os.X_OK):
-        pytest.skip("%s not built (make fuzz-build)" % ASYNC_DUMP.name)
+        pytest.skip("%s not built (make fuzz-progs)" % ASYNC_DUMP)
     raw = tmp_path / "input.bin"
     raw.write_bytes(async_inputs()[index])
     r = cmrun.run([str(ASYNC_DUMP), str(raw)], timeout=TIMEOUT)
@@ -151,6 +158,18 @@ def test_async_generator_programs(exe, tmp_path, index):
     # only invokes may fail (traps, deadlocks, fuel): never the component
     for line in r.err.splitlines() + r.out.splitlines():
         assert ": component:" not in line and "invalid" not in line, line
+
+
+def test_async_drive_seeds():
+    """fuzz_async's target on the programs of seeds 1..DRIVE_SEEDS, each
+    under its random schedule, in one ASan+UBSan process (every report
+    fatal, LeakSanitizer at exit): every program runs to its end."""
+    if not os.access(str(ASYNC_DRIVE), os.X_OK):
+        pytest.skip("%s not built (make fuzz-progs)" % ASYNC_DRIVE)
+    r = cmrun.run([str(ASYNC_DRIVE), "1", str(DRIVE_SEEDS)],
+                  timeout=TIMEOUT * 2)
+    assert not r.crash_note(), r.err[-3000:]
+    assert r.rc == 0 and "done, %d runs" % DRIVE_SEEDS in r.err, r.err[-3000:]
 
 
 # ---- limits -----------------------------------------------------------------

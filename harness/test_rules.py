@@ -46,7 +46,7 @@ def test_docs_name_spec_lines():
     src = open(defs).read().split("\n") if os.path.exists(defs) else None
     for rid, [(fn, lines, cond, _)] in coverage.doc_rules(str(ROOT)).items():
         assert fn and cond, rid
-        if rid.startswith("cmref/") or rid == "table/wrong-kind":
+        if rid.startswith("cmref/"):
             continue
         nums = [int(n) for n in re.findall(r"\d+", lines)]
         assert nums, rid

@@ -1171,12 +1171,33 @@ int main(int argc, char **argv) {
       fputs(usage_main, stdout);
       return 0;
     }
+    if (argc > 3) {
+      fprintf(stderr, "cmref help: takes at most one command\n");
+      return EXIT_USAGE;
+    }
+    const char *h = argv[2];
     for (int k = 0; k < NCOMMANDS; k++)
-      if (!strcmp(argv[2], commands[k].name)) {
+      if (!strcmp(h, commands[k].name)) {
         fputs(commands[k].usage, stdout);
         return 0;
       }
-    fprintf(stderr, "cmref help: unknown command \"%s\"\n", argv[2]);
+    /* the commands with a main of their own print their help themselves */
+    char *help_arg[] = {"--help", NULL};
+    if (!strcmp(h, "trace")) return trace_main(1, help_arg);
+    if (!strcmp(h, "imports")) return wast_imports_main(1, help_arg);
+    if (!strcmp(h, "help")) {
+      fputs("usage: cmref help [COMMAND]\n\nWithout COMMAND, lists the "
+            "commands; with one, prints its usage and options\n(the same "
+            "as `cmref COMMAND --help`).\n", stdout);
+      return 0;
+    }
+    if (!strcmp(h, "version") || !strcmp(h, "--version")) {
+      fputs("usage: cmref version   (or cmref --version)\n\nPrints cmref's "
+            "version, the component-model commit it follows and the\ntrace "
+            "format version.\n", stdout);
+      return 0;
+    }
+    fprintf(stderr, "cmref help: unknown command \"%s\"\n", h);
     return EXIT_USAGE;
   }
   for (int k = 0; k < NCOMMANDS; k++) {

@@ -3,6 +3,7 @@
  * executions: no coverage instrumentation, one process per core.
  *
  *   build-fuzz/async_drive FIRST COUNT
+ *   build-fuzz/async_drive --input SEED > input.bin   (then async_dump it)
  *
  * Input i (FIRST <= i < FIRST + COUNT) is 16..1024 bytes from a splitmix64
  * stream seeded with i; async_gen turns any bytes into a valid program and
@@ -54,23 +55,35 @@ static bool parse_u64(const char *s, unsigned long long *out) {
   return *end == 0;
 }
 
+/* Input `seed`: its size, and its bytes in data[0..size). */
+static size_t make_input(unsigned long long seed, uint8_t *data) {
+  uint64_t s = seed;
+  size_t size = 16 + (size_t)(splitmix64(&s) % (DRIVE_MAX - 16 + 1));
+  for (size_t k = 0; k < size; k += 8) {
+    uint64_t w = splitmix64(&s);
+    memcpy(data + k, &w, size - k < 8 ? size - k : 8);
+  }
+  return size;
+}
+
 int main(int argc, char **argv) {
   unsigned long long first, count;
+  uint8_t data[DRIVE_MAX];
+  if (argc == 3 && !strcmp(argv[1], "--input") && parse_u64(argv[2], &first)) {
+    size_t size = make_input(first, data);
+    return fwrite(data, 1, size, stdout) == size ? 0 : 1;
+  }
   if (argc != 3 || !parse_u64(argv[1], &first) || !parse_u64(argv[2], &count)) {
-    fprintf(stderr, "usage: %s FIRST COUNT   (runs inputs FIRST..FIRST+COUNT-1)\n",
-            argv[0]);
+    fprintf(stderr,
+            "usage: %s FIRST COUNT    run inputs FIRST..FIRST+COUNT-1\n"
+            "       %s --input SEED   write input SEED's bytes to stdout\n",
+            argv[0], argv[0]);
     return 2;
   }
   __sanitizer_set_death_callback(say_seed);
   signal(SIGALRM, on_alarm);
-  uint8_t data[DRIVE_MAX];
   for (unsigned long long i = first; i - first < count; i++) {
-    uint64_t s = i;
-    size_t size = 16 + (size_t)(splitmix64(&s) % (DRIVE_MAX - 16 + 1));
-    for (size_t k = 0; k < size; k += 8) {
-      uint64_t w = splitmix64(&s);
-      memcpy(data + k, &w, size - k < 8 ? size - k : 8);
-    }
+    size_t size = make_input(i, data);
     current = i;
     current_valid = 1;
     alarm(DRIVE_TIMEOUT);
