@@ -93,13 +93,8 @@ int trace_diff_main(int argc, char **argv) {
     return 2;
   }
   trace_file a, b;
-  char why[512];
-  if (!trace_read(argv[0], &a, why, sizeof why)) {
-    fprintf(stderr, "cmref trace diff: %s\n", why);
-    return 2;
-  }
-  if (!trace_read(argv[1], &b, why, sizeof why)) {
-    fprintf(stderr, "cmref trace diff: %s\n", why);
+  if (!trace_read_for("cmref trace diff", argv[0], &a)) return 2;
+  if (!trace_read_for("cmref trace diff", argv[1], &b)) {
     trace_free(&a);
     return 2;
   }

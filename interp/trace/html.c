@@ -448,14 +448,9 @@ int trace_html_main(int argc, char **argv) {
     if (!strcmp(argv[i], "-o") || !strcmp(argv[i], "--output")) {
       if (i + 1 >= argc) { fputs(html_usage, stderr); return 2; }
       out = argv[++i];
-    } else if (argv[i][0] == '-' && argv[i][1]) {
-      fprintf(stderr, "cmref trace html: unknown option %s\n%s", argv[i], html_usage);
+    } else if (!cm_one_positional("cmref trace html", "TRACE", argv[i],
+                                  &in, html_usage)) {
       return 2;
-    } else if (in) {
-      fprintf(stderr, "cmref trace html: one TRACE only\n%s", html_usage);
-      return 2;
-    } else {
-      in = argv[i];
     }
   }
   if (!in || !out) {
@@ -463,11 +458,7 @@ int trace_html_main(int argc, char **argv) {
     return 2;
   }
   trace_file t;
-  char why[512];
-  if (!trace_read(in, &t, why, sizeof why)) {
-    fprintf(stderr, "cmref trace html: %s\n", why);
-    return 2;
-  }
+  if (!trace_read_for("cmref trace html", in, &t)) return 2;
   char *html = render(&t);
   trace_free(&t);
   FILE *f = strcmp(out, "-") ? fopen(out, "wb") : stdout;

@@ -336,6 +336,13 @@ static bool read_line(FILE *f, canon_buf *b, bool *too_long) {
   return any;
 }
 
+bool trace_read_for(const char *cmd, const char *path, trace_file *t) {
+  char why[512];
+  if (trace_read(path, t, why, sizeof why)) return true;
+  fprintf(stderr, "%s: %s\n", cmd, why);
+  return false;
+}
+
 bool trace_read(const char *path, trace_file *t, char *why, size_t n) {
   memset(t, 0, sizeof *t);
   t->path = path;

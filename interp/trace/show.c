@@ -385,14 +385,9 @@ int trace_show_main(int argc, char **argv) {
       }
       fk[nf] = k;
       fv[nf++] = v;
-    } else if (argv[i][0] == '-' && argv[i][1]) {
-      fprintf(stderr, "cmref trace show: unknown option %s\n%s", argv[i], show_usage);
+    } else if (!cm_one_positional("cmref trace show", "TRACE", argv[i],
+                                  &path, show_usage)) {
       return 2;
-    } else if (path) {
-      fprintf(stderr, "cmref trace show: one TRACE only\n%s", show_usage);
-      return 2;
-    } else {
-      path = argv[i];
     }
   }
   if (!path) {
@@ -400,11 +395,7 @@ int trace_show_main(int argc, char **argv) {
     return 2;
   }
   trace_file t;
-  char why[512];
-  if (!trace_read(path, &t, why, sizeof why)) {
-    fprintf(stderr, "cmref trace show: %s\n", why);
-    return 2;
-  }
+  if (!trace_read_for("cmref trace show", path, &t)) return 2;
   trace_timeline(&t);
   printf("%s: ", path);
   canon_buf h = {0};

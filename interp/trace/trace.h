@@ -55,6 +55,9 @@ typedef struct trace_file {
 /* Reads PATH ("-" for stdin).  false with why[] when the file cannot be
  * read or its first line is not a JSON object with a "trace" member. */
 bool trace_read(const char *path, trace_file *t, char *why, size_t n);
+/* The same for command `cmd` ("cmref trace show"): false after printing
+ * "CMD: WHY" to standard error. */
+bool trace_read_for(const char *cmd, const char *path, trace_file *t);
 void trace_free(trace_file *t);
 
 const tj_member *trace_get(const trace_event *e, const char *key);

@@ -19,4 +19,23 @@ static inline bool cm_help(int argc, char **argv, const char *usage) {
   return true;
 }
 
+/* arg of command `cmd` (e.g. "cmref trace show") that is not one of its
+ * options: an unknown option, or its one positional argument `what`
+ * (stored in *slot, which must still be empty).  False after printing
+ * why, with usage, to standard error (the command then exits 2). */
+static inline bool cm_one_positional(const char *cmd, const char *what,
+                                     const char *arg, const char **slot,
+                                     const char *usage) {
+  if (arg[0] == '-' && arg[1]) {
+    fprintf(stderr, "%s: unknown option %s\n%s", cmd, arg, usage);
+    return false;
+  }
+  if (*slot) {
+    fprintf(stderr, "%s: one %s only\n%s", cmd, what, usage);
+    return false;
+  }
+  *slot = arg;
+  return true;
+}
+
 #endif
