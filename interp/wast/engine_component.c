@@ -25,13 +25,12 @@
 
 typedef struct comp_def_ref {
   comp_component *c;
-  struct comp_def_ref *next;
 } comp_def_ref;
 
 typedef struct comp_engine {
   wast_engine base; /* first: a wast_engine* is a comp_engine* */
   comp_store *store;
-  comp_def_ref *defs;
+  CANON_VEC(comp_def_ref *) defs; /* every one decoded, to free them */
   /* Instances a call left half-way through an unsupported built-in: their
    * state (may_enter, handles) is not what the spec would have, so later
    * calls on them are skipped, not run. */
@@ -52,8 +51,7 @@ static void *cpe_decode(wast_engine *e, const sx_node *form, cm_error *err) {
   if (!c) return NULL;
   comp_def_ref *d = canon_xcalloc(1, sizeof *d);
   d->c = c;
-  d->next = ce->defs;
-  ce->defs = d;
+  CANON_VEC_PUSH(&ce->defs, d);
   return d;
 }
 
@@ -82,13 +80,10 @@ static bool cpe_validate(wast_engine *e, void *def, cm_error *err) {
 
 static void cpe_free_def(wast_engine *e, void *def) {
   comp_engine *ce = (comp_engine *)e;
-  for (comp_def_ref **p = &ce->defs; *p; p = &(*p)->next)
-    if (*p == def) {
-      *p = ((comp_def_ref *)def)->next;
-      comp_component_free(((comp_def_ref *)def)->c);
-      free(def);
-      return;
-    }
+  comp_def_ref *d = def;
+  if (!CANON_REMOVE(ce->defs.v, ce->defs.n, d)) return;
+  comp_component_free(d->c);
+  free(d);
 }
 
 static wast_outcome from_comp(comp_outcome o) {
@@ -337,12 +332,11 @@ static void cpe_free(wast_engine *e) {
   comp_engine *ce = (comp_engine *)e;
   comp_store_free(ce->store);
   free(ce->broken);
-  while (ce->defs) {
-    comp_def_ref *next = ce->defs->next;
-    comp_component_free(ce->defs->c);
-    free(ce->defs);
-    ce->defs = next;
+  for (uint32_t i = ce->defs.n; i-- > 0;) {
+    comp_component_free(ce->defs.v[i]->c);
+    free(ce->defs.v[i]);
   }
+  CANON_VEC_FREE(&ce->defs);
   free(ce);
 }
 

@@ -14,14 +14,12 @@
 typedef struct core_inst_ref {
   core_instance *inst;
   const wast_spectest *host;
-  struct core_inst_ref *next; /* every instance, to free them */
 } core_inst_ref;
 
 /* A decoded module; the engine keeps them all until it is freed, because
  * instances must not outlive their module. */
 typedef struct core_def {
   core_module *m;
-  struct core_def *next;
 } core_def;
 
 typedef struct core_engine {
@@ -30,8 +28,8 @@ typedef struct core_engine {
   core_features features;
   wast_spectest *spectest;
   core_inst_ref spectest_ref;
-  core_inst_ref *insts;
-  core_def *defs;
+  CANON_VEC(core_inst_ref *) insts; /* every instance, to free them */
+  CANON_VEC(core_def *) defs;
 } core_engine;
 
 static void *ce_decode(wast_engine *e, const sx_node *form, cm_error *err) {
@@ -40,8 +38,7 @@ static void *ce_decode(wast_engine *e, const sx_node *form, cm_error *err) {
   if (!m) return NULL;
   core_def *d = canon_xcalloc(1, sizeof *d);
   d->m = m;
-  d->next = ce->defs;
-  ce->defs = d;
+  CANON_VEC_PUSH(&ce->defs, d);
   return d;
 }
 
@@ -55,13 +52,10 @@ static bool ce_validate(wast_engine *e, void *def, cm_error *err) {
  * newest, so the search ends at once. */
 static void ce_free_def(wast_engine *e, void *def) {
   core_engine *ce = (core_engine *)e;
-  for (core_def **p = &ce->defs; *p; p = &(*p)->next)
-    if (*p == def) {
-      *p = ((core_def *)def)->next;
-      core_module_free(((core_def *)def)->m);
-      free(def);
-      return;
-    }
+  core_def *d = def;
+  if (!CANON_REMOVE(ce->defs.v, ce->defs.n, d)) return;
+  core_module_free(d->m);
+  free(d);
 }
 
 /* Maps a core outcome to the script's, taking the message from the store. */
@@ -117,8 +111,7 @@ static wast_outcome ce_instantiate(wast_engine *e, void *def, void **out,
   if (o != CORE_OK) return from_core(ce, o, msg, msgn);
   core_inst_ref *r = canon_xcalloc(1, sizeof *r);
   r->inst = inst;
-  r->next = ce->insts;
-  ce->insts = r;
+  CANON_VEC_PUSH(&ce->insts, r);
   *out = r;
   return WAST_OK;
 }
@@ -219,17 +212,13 @@ static void ce_free(wast_engine *e) {
   /* The store first: instances refer to spectest's function types. */
   core_store_free(ce->store);
   wast_spectest_free(ce->spectest);
-  while (ce->insts) {
-    core_inst_ref *next = ce->insts->next;
-    free(ce->insts);
-    ce->insts = next;
+  for (uint32_t i = ce->insts.n; i-- > 0;) free(ce->insts.v[i]);
+  CANON_VEC_FREE(&ce->insts);
+  for (uint32_t i = ce->defs.n; i-- > 0;) {
+    core_module_free(ce->defs.v[i]->m);
+    free(ce->defs.v[i]);
   }
-  while (ce->defs) {
-    core_def *next = ce->defs->next;
-    core_module_free(ce->defs->m);
-    free(ce->defs);
-    ce->defs = next;
-  }
+  CANON_VEC_FREE(&ce->defs);
   free(ce);
 }
 
