@@ -497,6 +497,23 @@ static bool run_action(runner *r, const sx_node *act, wast_outcome *o,
   return true;
 }
 
+/* What an action gave: its outcome, and its values (*vals, or xr on an
+ * engine with values of its own) or message. */
+typedef struct action_result {
+  wast_outcome o;
+  wast_value *vals;
+  size_t n;
+  char msg[1024];
+  ext_results xr;
+} action_result;
+
+/* run_action into *a. */
+static bool run(runner *r, const sx_node *act, action_result *a, cmd *c) {
+  a->msg[0] = 0;
+  return run_action(r, act, &a->o, &a->vals, &a->n, &a->xr, a->msg,
+                    sizeof a->msg, c);
+}
+
 static void format_value(const void *v, char *buf, size_t cap) {
   wast_format_value(v, buf, cap);
 }
@@ -530,17 +547,13 @@ static void describe(wast_outcome o, const wast_value *v, size_t n,
 
 /* A bare action as a command: it must not trap. */
 static void do_action(runner *r, const sx_node *form, cmd *c) {
-  wast_outcome o;
-  wast_value *vals;
-  size_t n;
-  char msg[1024] = "";
-  ext_results xr;
-  if (!run_action(r, form, &o, &vals, &n, &xr, msg, sizeof msg, c)) return;
-  free(vals);
-  ext_results_free(&xr);
-  if (o == WAST_OK) c->st = WAST_PASS;
-  else if (o == WAST_UNSUPPORTED) WAST_SET(c, WAST_SKIP, "%s", msg);
-  else WAST_SET(c, WAST_FAIL, "%s: %s", outcome_name(o), msg);
+  action_result a;
+  if (!run(r, form, &a, c)) return;
+  free(a.vals);
+  ext_results_free(&a.xr);
+  if (a.o == WAST_OK) c->st = WAST_PASS;
+  else if (a.o == WAST_UNSUPPORTED) WAST_SET(c, WAST_SKIP, "%s", a.msg);
+  else WAST_SET(c, WAST_FAIL, "%s: %s", outcome_name(a.o), a.msg);
 }
 
 /* assert_return on an engine with values of its own: the engine compares
@@ -570,26 +583,22 @@ static bool ext_assert_return(runner *r, const sx_node *form, cmd *c) {
     return true;
   }
   if (!e->eng->ext) return false;
-  wast_outcome o;
-  wast_value *vals;
-  size_t n;
-  char msg[1024] = "";
-  ext_results xr;
-  if (!run_action(r, act, &o, &vals, &n, &xr, msg, sizeof msg, c)) return true;
-  free(vals);
-  if (o == WAST_OK) {
+  action_result a;
+  if (!run(r, act, &a, c)) return true;
+  free(a.vals);
+  if (a.o == WAST_OK) {
     char why[3000] = "";
-    if (xr.eng->ext->results_match(xr.eng, xr.res, form->items + 2,
+    if (a.xr.eng->ext->results_match(a.xr.eng, a.xr.res, form->items + 2,
                                    form->n - 2, why, sizeof why))
       c->st = WAST_PASS;
     else
       WAST_SET(c, WAST_FAIL, "%s", why);
-  } else if (o == WAST_UNSUPPORTED) {
-    WAST_SET(c, WAST_SKIP, "%s", msg);
+  } else if (a.o == WAST_UNSUPPORTED) {
+    WAST_SET(c, WAST_SKIP, "%s", a.msg);
   } else {
-    WAST_SET(c, WAST_FAIL, "expected a return, got %s \"%s\"", outcome_name(o), msg);
+    WAST_SET(c, WAST_FAIL, "expected a return, got %s \"%s\"", outcome_name(a.o), a.msg);
   }
-  ext_results_free(&xr);
+  ext_results_free(&a.xr);
   return true;
 }
 
@@ -612,28 +621,24 @@ static void do_assert_return(runner *r, const sx_node *form, cmd *c) {
       goto out;
     }
   }
-  wast_outcome o;
-  wast_value *vals;
-  size_t n;
-  char msg[1024] = "";
-  ext_results xr;
-  if (!run_action(r, form->items[1], &o, &vals, &n, &xr, msg, sizeof msg, c))
+  action_result a;
+  if (!run(r, form->items[1], &a, c))
     goto out;
-  ext_results_free(&xr);
-  bool ok = o == WAST_OK && n == npat;
-  for (size_t i = 0; ok && i < n; i++)
-    ok = wast_pattern_match(&pats[i], &vals[i]);
+  ext_results_free(&a.xr);
+  bool ok = a.o == WAST_OK && a.n == npat;
+  for (size_t i = 0; ok && i < a.n; i++)
+    ok = wast_pattern_match(&pats[i], &a.vals[i]);
   if (ok) {
     c->st = WAST_PASS;
-  } else if (o == WAST_UNSUPPORTED) {
-    WAST_SET(c, WAST_SKIP, "%s", msg);
+  } else if (a.o == WAST_UNSUPPORTED) {
+    WAST_SET(c, WAST_SKIP, "%s", a.msg);
   } else {
     char want[1200], got[1200];
     format_list(pats, sizeof *pats, npat, format_pattern, want, sizeof want);
-    describe(o, vals, n, msg, got, sizeof got);
+    describe(a.o, a.vals, a.n, a.msg, got, sizeof got);
     WAST_SET(c, WAST_FAIL, "expected %s, got %s", want, got);
   }
-  free(vals);
+  free(a.vals);
 out:
   for (size_t i = 0; i < built; i++) wast_pattern_free(&pats[i]);
   free(pats);
@@ -643,30 +648,26 @@ out:
 static void assert_action_fails(runner *r, const sx_node *act,
                                 const sx_node *expect, wast_outcome want,
                                 cmd *c) {
-  wast_outcome o;
-  wast_value *vals;
-  size_t n;
-  char msg[1024] = "";
-  ext_results xr;
-  if (!run_action(r, act, &o, &vals, &n, &xr, msg, sizeof msg, c)) return;
+  action_result a;
+  if (!run(r, act, &a, c)) return;
   char got[1200];
-  describe(o, vals, n, msg, got, sizeof got);
-  free(vals);
-  wast_engine *xeng = xr.eng;
-  ext_results_free(&xr);
-  if (xeng && o == WAST_OK) snprintf(got, sizeof got, "a return");
-  if (o == WAST_UNSUPPORTED) {
-    WAST_SET(c, WAST_SKIP, "%s", msg);
-  } else if (o != want) {
+  describe(a.o, a.vals, a.n, a.msg, got, sizeof got);
+  free(a.vals);
+  wast_engine *xeng = a.xr.eng;
+  ext_results_free(&a.xr);
+  if (xeng && a.o == WAST_OK) snprintf(got, sizeof got, "a return");
+  if (a.o == WAST_UNSUPPORTED) {
+    WAST_SET(c, WAST_SKIP, "%s", a.msg);
+  } else if (a.o != want) {
     if (expect)
       WAST_SET(c, WAST_FAIL, "expected %s \"%.*s\", got %s", outcome_name(want),
            (int)expect->strlen, expect->str, got);
     else
       WAST_SET(c, WAST_FAIL, "expected %s, got %s", outcome_name(want), got);
   } else if (expect && !(xeng && xeng->ext->trap_matches
-                             ? xeng->ext->trap_matches(xeng, msg, expect->str,
+                             ? xeng->ext->trap_matches(xeng, a.msg, expect->str,
                                                        expect->strlen)
-                             : msg_matches(xeng, msg, expect))) {
+                             : msg_matches(xeng, a.msg, expect))) {
     WAST_SET(c, WAST_FAIL, "expected %s \"%.*s\", got %s", outcome_name(want),
          (int)expect->strlen, expect->str, got);
   } else {
