@@ -23,14 +23,12 @@
 #include "engine.h"
 #include "wast.h"
 
-typedef struct comp_def_ref {
-  comp_component *c;
-} comp_def_ref;
-
 typedef struct comp_engine {
   wast_engine base; /* first: a wast_engine* is a comp_engine* */
   comp_store *store;
-  CANON_VEC(comp_def_ref *) defs; /* every one decoded, to free them */
+  /* every component decoded (a definition is its comp_component *), to
+   * free them */
+  CANON_VEC(comp_component *) defs;
   /* Instances a call left half-way through an unsupported built-in: their
    * state (may_enter, handles) is not what the spec would have, so later
    * calls on them are skipped, not run. */
@@ -49,10 +47,8 @@ static void *cpe_decode(wast_engine *e, const sx_node *form, cm_error *err) {
   comp_engine *ce = (comp_engine *)e;
   comp_component *c = comp_parse_component(form, NULL, err);
   if (!c) return NULL;
-  comp_def_ref *d = canon_xcalloc(1, sizeof *d);
-  d->c = c;
-  CANON_VEC_PUSH(&ce->defs, d);
-  return d;
+  CANON_VEC_PUSH(&ce->defs, c);
+  return c;
 }
 
 /* Validates the core modules of c and of its nested components. */
@@ -74,16 +70,14 @@ static bool validate_core_modules(comp_component *c, cm_error *err) {
  * whose branch targets validation did not resolve). */
 static bool cpe_validate(wast_engine *e, void *def, cm_error *err) {
   (void)e;
-  comp_component *c = ((comp_def_ref *)def)->c;
+  comp_component *c = def;
   return comp_validate(c, err) && validate_core_modules(c, err);
 }
 
 static void cpe_free_def(wast_engine *e, void *def) {
   comp_engine *ce = (comp_engine *)e;
-  comp_def_ref *d = def;
-  if (!CANON_REMOVE(ce->defs.v, ce->defs.n, d)) return;
-  comp_component_free(d->c);
-  free(d);
+  comp_component *c = def;
+  if (CANON_REMOVE(ce->defs.v, ce->defs.n, c)) comp_component_free(c);
 }
 
 static wast_outcome from_comp(comp_outcome o) {
@@ -100,7 +94,7 @@ static wast_outcome cpe_instantiate(wast_engine *e, void *def, void **inst,
                                     char *msg, size_t msgn) {
   comp_engine *ce = (comp_engine *)e;
   comp_inst *i = NULL;
-  comp_outcome o = comp_instantiate(ce->store, ((comp_def_ref *)def)->c, NULL,
+  comp_outcome o = comp_instantiate(ce->store, (comp_component *)def, NULL,
                                     0, &i, msg, msgn);
   if (o == COMP_OK) *inst = i;
   return from_comp(o);
@@ -332,10 +326,7 @@ static void cpe_free(wast_engine *e) {
   comp_engine *ce = (comp_engine *)e;
   comp_store_free(ce->store);
   free(ce->broken);
-  for (uint32_t i = ce->defs.n; i-- > 0;) {
-    comp_component_free(ce->defs.v[i]->c);
-    free(ce->defs.v[i]);
-  }
+  for (uint32_t i = ce->defs.n; i-- > 0;) comp_component_free(ce->defs.v[i]);
   CANON_VEC_FREE(&ce->defs);
   free(ce);
 }

@@ -16,12 +16,6 @@ typedef struct core_inst_ref {
   const wast_spectest *host;
 } core_inst_ref;
 
-/* A decoded module; the engine keeps them all until it is freed, because
- * instances must not outlive their module. */
-typedef struct core_def {
-  core_module *m;
-} core_def;
-
 typedef struct core_engine {
   wast_engine base; /* first: a wast_engine* is a core_engine* */
   core_store *store;
@@ -29,22 +23,21 @@ typedef struct core_engine {
   wast_spectest *spectest;
   core_inst_ref spectest_ref;
   CANON_VEC(core_inst_ref *) insts; /* every instance, to free them */
-  CANON_VEC(core_def *) defs;
+  /* the decoded modules (a definition is its core_module *): kept until
+   * the engine is freed, because instances must not outlive their module */
+  CANON_VEC(core_module *) defs;
 } core_engine;
 
 static void *ce_decode(wast_engine *e, const sx_node *form, cm_error *err) {
   core_engine *ce = (core_engine *)e;
   core_module *m = core_parse_module_features(form, NULL, &ce->features, err);
   if (!m) return NULL;
-  core_def *d = canon_xcalloc(1, sizeof *d);
-  d->m = m;
-  CANON_VEC_PUSH(&ce->defs, d);
-  return d;
+  CANON_VEC_PUSH(&ce->defs, m);
+  return m;
 }
 
 static bool ce_validate(wast_engine *e, void *def, cm_error *err) {
-  return core_validate_features(((core_def *)def)->m,
-                                &((core_engine *)e)->features, err);
+  return core_validate_features(def, &((core_engine *)e)->features, err);
 }
 
 /* Only for a definition nothing was instantiated from (the runner drops
@@ -52,10 +45,8 @@ static bool ce_validate(wast_engine *e, void *def, cm_error *err) {
  * newest, so the search ends at once. */
 static void ce_free_def(wast_engine *e, void *def) {
   core_engine *ce = (core_engine *)e;
-  core_def *d = def;
-  if (!CANON_REMOVE(ce->defs.v, ce->defs.n, d)) return;
-  core_module_free(d->m);
-  free(d);
+  core_module *m = def;
+  if (CANON_REMOVE(ce->defs.v, ce->defs.n, m)) core_module_free(m);
 }
 
 /* Maps a core outcome to the script's, taking the message from the store. */
@@ -83,7 +74,7 @@ static wast_outcome from_core(core_engine *ce, core_outcome o, char *msg,
 static wast_outcome ce_instantiate(wast_engine *e, void *def, void **out,
                                    char *msg, size_t msgn) {
   core_engine *ce = (core_engine *)e;
-  const core_module *m = ((core_def *)def)->m;
+  const core_module *m = def;
   core_extern *imports = canon_xcalloc(m->nimports, sizeof *imports);
   for (uint32_t i = 0; i < m->nimports; i++) {
     const core_import *im = &m->imports[i];
@@ -214,10 +205,7 @@ static void ce_free(wast_engine *e) {
   wast_spectest_free(ce->spectest);
   for (uint32_t i = ce->insts.n; i-- > 0;) free(ce->insts.v[i]);
   CANON_VEC_FREE(&ce->insts);
-  for (uint32_t i = ce->defs.n; i-- > 0;) {
-    core_module_free(ce->defs.v[i]->m);
-    free(ce->defs.v[i]);
-  }
+  for (uint32_t i = ce->defs.n; i-- > 0;) core_module_free(ce->defs.v[i]);
   CANON_VEC_FREE(&ce->defs);
   free(ce);
 }
