@@ -159,19 +159,25 @@ typedef struct acb {
   uint32_t seti;
 } acb;
 
-static bool acb_producer(acb *t, bool *fut, canon_trap *trap) {
-  SG_FRAME(t->u, &t->producer);
+/* A stackful async producer of instance inst: waits until *fut is set,
+ * then returns (no result). */
+static bool producer_waits(unit_ctx *unit, canon_ComponentInstance *inst,
+                           const canon_CanonicalOptions *opts, bool *fut,
+                           canon_trap *trap) {
+  SG_FRAME(unit, inst);
   sg_wait_until(&g, sg_flag_is_set, fut);
-  sg_task_return(&g, NULL, &t->popts, 0);
+  sg_task_return(&g, NULL, opts, 0);
   return SG_END;
 }
 SG_CORE(acb_producer1) {
+  acb *t = env;
   (void)args, (void)nargs, (void)results, (void)nresults;
-  return acb_producer(env, &((acb *)env)->fut1, trap);
+  return producer_waits(t->u, &t->producer, &t->popts, &t->fut1, trap);
 }
 SG_CORE(acb_producer2) {
+  acb *t = env;
   (void)args, (void)nargs, (void)results, (void)nresults;
-  return acb_producer(env, &((acb *)env)->fut2, trap);
+  return producer_waits(t->u, &t->producer, &t->popts, &t->fut2, trap);
 }
 
 SG_CORE(acb_consumer) {
@@ -371,19 +377,15 @@ TEST(async_to_sync) { a2s_run(u, false); }
 TEST(async_backpressure) { a2s_run(u, true); }
 
 /* two stackful async producers, each waiting on its own flag */
-static bool suw_producer(a2s *t, bool *fut, canon_trap *trap) {
-  SG_FRAME(t->u, &t->producer);
-  sg_wait_until(&g, sg_flag_is_set, fut);
-  sg_task_return(&g, NULL, &t->popts, 0);
-  return SG_END;
-}
 SG_CORE(suw_producer1) {
+  a2s *t = env;
   (void)args, (void)nargs, (void)results, (void)nresults;
-  return suw_producer(env, &((a2s *)env)->fut, trap);
+  return producer_waits(t->u, &t->producer, &t->popts, &t->fut, trap);
 }
 SG_CORE(suw_producer2) {
+  a2s *t = env;
   (void)args, (void)nargs, (void)results, (void)nresults;
-  return suw_producer(env, &((a2s *)env)->fut2, trap);
+  return producer_waits(t->u, &t->producer, &t->popts, &t->fut2, trap);
 }
 
 SG_CORE(suw_consumer) {
