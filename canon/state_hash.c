@@ -391,17 +391,22 @@ void canon_state_hash(canon_digest *d, const canon_Store *s,
   labels l = {0};
   order o;
   labels_build(&l, &o, s, insts, ninsts);
-  canon_digest_u64(d, s->nesting_depth);
-  hash_label(d, &l, s->current);
-  canon_digest_u64(d, s->nthreads);
-  /* Store.waiting: the order threads started waiting is no part of the
-   * spec's state (Store.tick shuffles it) */
-  hash_label_set(d, &l, (const void *const *)s->waiting, s->nwaiting);
-  /* each instance's part, with its threads and tasks: a digest of its
-   * own (lb->inst_digest), from which --explore sees which instances a
-   * step changed */
-  canon_digest_u64(d, o.nthreads);
-  canon_digest_u64(d, o.ntasks);
+  /* the store's own fields, in g as well as in d */
+  canon_digest g = {0, 0};
+  for (int k = 0; k < 2; k++) {
+    canon_digest *h = k ? &g : d;
+    canon_digest_u64(h, s->nesting_depth);
+    hash_label(h, &l, s->current);
+    canon_digest_u64(h, s->nthreads);
+    /* Store.waiting: the order threads started waiting is no part of the
+     * spec's state (Store.tick shuffles it) */
+    hash_label_set(h, &l, (const void *const *)s->waiting, s->nwaiting);
+    /* each instance's part, with its threads and tasks: a digest of its
+     * own (lb->inst_digest), from which --explore sees which instances a
+     * step changed */
+    canon_digest_u64(h, o.nthreads);
+    canon_digest_u64(h, o.ntasks);
+  }
   for (uint32_t i = 0; i <= ninsts; i++) {
     const canon_ComponentInstance *in = i < ninsts ? insts[i] : NULL;
     canon_digest e = {0, 0};
@@ -419,7 +424,12 @@ void canon_state_hash(canon_digest *d, const canon_Store *s,
     canon_digest_u64(d, e.a);
     canon_digest_u64(d, e.b);
     if (in && lb && lb->inst_digest) lb->inst_digest(lb->ctx, i, &e);
+    if (!in) {
+      canon_digest_u64(&g, e.a);
+      canon_digest_u64(&g, e.b);
+    }
   }
+  if (lb && lb->globals) lb->globals(lb->ctx, &g);
   if (lb && lb->thread_label) {
     /* the core stacks are labelled by thread id: tell the caller each
      * thread's canonical label */

@@ -22,11 +22,13 @@
 #include <string.h>
 
 #include "../../canon/sched.h"
+#include "memo.h"
 #include "sleep.h"
 #include "state.h"
 #include "wast.h"
 #include "../../canon/context.h"
 #include "../../canon/grow.h"
+#include "../../canon/instance.h"
 
 typedef struct outcome {
   wast_status status;
@@ -128,8 +130,8 @@ static const char *status_name(wast_status s) {
 /* How the walk ended and what the reduction did. */
 typedef struct walk_figures {
   const char *stopped; /* "no" (complete), "budget", "depth" */
-  bool reduced, sleep;
-  uint64_t states, cut, asleep;
+  bool reduced, sleep, memo;
+  uint64_t states, cut, asleep, memo_cut;
   uint32_t depth; /* --explore-depth; 0: none */
 } walk_figures;
 
@@ -140,14 +142,16 @@ static void report_json(FILE *json, const char *path, const cmd_outcomes *cs,
   fputs("{\"mode\": \"explore\", \"file\": ", json);
   wast_json_str(json, path);
   fprintf(json, ", \"schedules\": %u, \"complete\": %s, \"stopped\": \"%s\", "
-          "\"reduced\": %s, \"sleep_sets\": %s, \"states\": %llu, "
-          "\"cut\": %llu, \"asleep\": %llu, "
+          "\"reduced\": %s, \"sleep_sets\": %s, \"memo\": %s, "
+          "\"states\": %llu, \"cut\": %llu, \"asleep\": %llu, "
+          "\"memo_cut\": %llu, "
           "\"depth_bound\": %u, \"longest\": %u, "
           "\"varying\": %u, \"commands\": [", runs,
           strcmp(wf->stopped, "no") ? "false" : "true", wf->stopped,
           wf->reduced ? "true" : "false", wf->sleep ? "true" : "false",
-          (unsigned long long)wf->states, (unsigned long long)wf->cut,
-          (unsigned long long)wf->asleep, wf->depth, maxlen, varying);
+          wf->memo ? "true" : "false", (unsigned long long)wf->states,
+          (unsigned long long)wf->cut, (unsigned long long)wf->asleep,
+          (unsigned long long)wf->memo_cut, wf->depth, maxlen, varying);
   for (uint32_t i = 0; i < ncs; i++) {
     const cmd_outcomes *co = &cs[i];
     fprintf(json, "%s\n  {\"line\": %u, \"kind\": ", i ? "," : "",
@@ -183,6 +187,7 @@ typedef struct seen_entry {
   uint64_t *sl;
   uint32_t nsl;
   int64_t rec; /* the step record (walk.recs) it was first met in; -1 */
+  uint32_t run, index; /* the run and choice it was first met at */
 } seen_entry;
 
 typedef struct seen_set {
@@ -277,10 +282,24 @@ typedef struct walk {
   wast_sleepset step_carry;
   const void **ran;
   uint32_t nran, ran_cap;
+  /* the command memo (memo.h; with sleep sets, not with
+   * --explore-no-memo): the run's number, the commands run at its last
+   * choice */
+  bool memo_on;
+  wast_memo memo;
+  uint32_t run;
+  size_t ncmds;
 } walk;
+
+static void at_enter(void *ctx, const void *inst) {
+  walk *w = ctx;
+  wast_memo_touch(&w->memo, w->log->len,
+                  (uint32_t)((const canon_ComponentInstance *)inst)->id);
+}
 
 static void at_resume(void *ctx, const void *inst) {
   walk *w = ctx;
+  if (w->memo_on) at_enter(ctx, inst);
   if (w->step < 0) return;
   for (uint32_t i = 0; i < w->nran; i++)
     if (w->ran[i] == inst) return;
@@ -315,6 +334,9 @@ static uint32_t at_choice(void *ctx, const wast_state_point *pt) {
   walk *w = ctx;
   uint32_t i = w->log->len; /* the index of the choice being made */
   if (w->cut != UINT32_MAX) return 0;
+  /* the first choice of a command (the memo's places) */
+  bool command_first = pt->res->ncmds != w->ncmds;
+  w->ncmds = pt->res->ncmds;
   bool fresh_node = i >= w->nprefix;
   if (fresh_node && w->xo->depth && i >= w->xo->depth) {
     /* beyond the bound: option 0 from here on, and the walk is not
@@ -330,6 +352,7 @@ static uint32_t at_choice(void *ctx, const wast_state_point *pt) {
   wast_state_info info;
   memset(&info, 0, sizeof info);
   wast_state_digest_info(pt, &d, w->sleep ? &info : NULL);
+  if (w->memo_on) wast_memo_seen(&w->memo, i, &info);
   /* the sleepers here: at a tick, those the step that ends here carries
    * on; inside a step, those it carries so far */
   wast_sleepset here = {0};
@@ -367,6 +390,7 @@ static uint32_t at_choice(void *ctx, const wast_state_point *pt) {
   seen_entry *e = seen_get(&w->seen, d, &fresh);
   if (!fresh) {
     if (wast_sleep_subset(e->sl, e->nsl, &here)) {
+      if (w->memo_on) wast_memo_cut_at(&w->memo, i, e->run, e->index);
       /* Explored from where it was first met (or being explored: it is on
        * the way to this run, a cycle), with no more asleep than now:
        * every outcome from this state on is found there.  This run ends
@@ -397,6 +421,8 @@ static uint32_t at_choice(void *ctx, const wast_state_point *pt) {
       if (wast_sleep_has(&here, e->sl[j])) e->sl[k++] = e->sl[j];
     e->nsl = k;
   } else {
+    e->run = w->run;
+    e->index = i;
     e->rec = w->step >= 0 ? (int64_t)w->path[w->step].rec : -1;
     e->nsl = here.n;
     e->sl = here.n ? malloc(here.n * sizeof *e->sl) : NULL;
@@ -404,6 +430,24 @@ static uint32_t at_choice(void *ctx, const wast_state_point *pt) {
     for (uint32_t k = 0; k < here.n; k++) e->sl[k] = here.v[k].label;
   }
   if (!w->sleep) return 0;
+  if (w->memo_on && command_first && here.n == 0) {
+    const wast_memo_entry *hit = wast_memo_find(&w->memo, &info);
+    if (hit) {
+      /* every outcome from here on is one from hit's state (memo.h);
+       * the rest of a step in progress is not seen */
+      if (w->step >= 0) {
+        w->recs[w->path[w->step].rec].fp |= WAST_FP_HOST;
+        w->step = -1;
+      }
+      wast_memo_join(&w->memo, i, hit);
+      w->memo.hits++;
+      cut_here(w, i);
+      wast_sleep_free(&here);
+      wast_state_info_free(&info);
+      return 0;
+    }
+    wast_memo_open(&w->memo, &info, i, w->run);
+  }
   /* a new node of the path */
   w->path = canon_grow_to32(w->path, w->npath + 1, &w->path_cap, sizeof *w->path, 64, false);
   node *nd = &w->path[w->npath];
@@ -463,6 +507,7 @@ int wast_explore(const char *path, const wast_options *base,
   memset(&w, 0, sizeof w);
   w.xo = xo;
   w.sleep = !xo->plain && !xo->no_sleep;
+  w.memo_on = w.sleep && !xo->no_memo;
   w.step = -1;
   while (runs < xo->budget) {
     canon_choice_log log = {0};
@@ -473,6 +518,7 @@ int wast_explore(const char *path, const wast_options *base,
     opt.comp.log = &log;
     opt.comp.at_choice = at_choice;
     opt.comp.at_resume = w.sleep ? at_resume : NULL;
+    opt.comp.at_enter = w.memo_on ? at_enter : NULL;
     opt.comp.at_choice_ctx = &w;
     opt.comp.stop = &w.stop;
     w.log = &log;
@@ -481,6 +527,8 @@ int wast_explore(const char *path, const wast_options *base,
     w.stop = false;
     w.step = -1;
     w.nran = 0;
+    w.run = runs;
+    w.ncmds = 0;
     wast_file_result f;
     memset(&f, 0, sizeof f);
     wast_run_file(path, &opt, &f);
@@ -508,6 +556,7 @@ int wast_explore(const char *path, const wast_options *base,
       canon_choice_log_free(&log);
       break;
     }
+    if (w.memo_on) wast_memo_close_after(&w.memo, (uint32_t)k);
     free(prefix);
     nprefix = (uint32_t)k + 1;
     prefix = canon_xrealloc(NULL, nprefix * sizeof *prefix);
@@ -533,6 +582,8 @@ int wast_explore(const char *path, const wast_options *base,
   }
   free(prefix);
   seen_free(&w.seen);
+  uint64_t memo_cut = w.memo.hits;
+  wast_memo_free(&w.memo);
   while (w.npath) node_free(&w.path[--w.npath]);
   free(w.path);
   free(w.ran);
@@ -549,8 +600,8 @@ int wast_explore(const char *path, const wast_options *base,
   }
   if (json) {
     walk_figures wf = {complete ? "no" : exhaustive ? "depth" : "budget",
-                       !xo->plain, w.sleep, w.seen.n, w.pruned, w.asleep,
-                       xo->depth};
+                       !xo->plain, w.sleep, w.memo_on, w.seen.n, w.pruned,
+                       w.asleep, memo_cut, xo->depth};
     report_json(json, path, cs, ncs, runs, &wf, maxlen, varying);
   }
   for (uint32_t i = 0; i < ncs; i++) {
@@ -596,6 +647,10 @@ int wast_explore(const char *path, const wast_options *base,
       fprintf(out, "sleep sets: %llu schedule%s cut where every thread "
               "ready to tick was asleep\n", (unsigned long long)w.asleep,
               w.asleep == 1 ? "" : "s");
+    if (w.memo_on)
+      fprintf(out, "command memo: %llu schedule%s cut at a command's start "
+              "met before except in instances its tree never touched\n",
+              (unsigned long long)memo_cut, memo_cut == 1 ? "" : "s");
     if (w.bound_hit)
       fprintf(out, "--explore-depth %u reached: choices beyond it took "
               "option 0 only; the walk is not complete\n", xo->depth);

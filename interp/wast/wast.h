@@ -62,6 +62,9 @@ typedef struct wast_comp_options {
    * of every thread resumed. */
   uint32_t (*at_choice)(void *ctx, const struct wast_state_point *pt);
   void (*at_resume)(void *ctx, const void *inst);
+  /* called with each component instance whose may_enter is looked at
+   * (canon_sched.at_enter); may be NULL */
+  void (*at_enter)(void *ctx, const void *inst);
   void *at_choice_ctx;
 } wast_comp_options;
 
@@ -112,6 +115,7 @@ typedef struct wast_explore_options {
                       varied (0: no bound) */
   bool plain;      /* --explore-plain: no state digests, the plain walk */
   bool no_sleep;   /* --explore-no-sleep: states cut, but no sleep sets */
+  bool no_memo;    /* --explore-no-memo: no command memo (memo.h) */
 } wast_explore_options;
 int wast_explore(const char *path, const wast_options *opt,
                  const wast_explore_options *xo, FILE *out, FILE *json);
