@@ -18,7 +18,8 @@
  * one from S -- when it has the same rest (state.h: the script position,
  * the store's own fields, the core calls in progress), the same parts of
  * the instances in T, and every instance not in T inert in S and in S'
- * (no live thread or task, no subtask, no copy going on or pending in
+ * (no live thread or task, no unresolved subtask, no copy going on or
+ * pending in
  * its handle table).
  *
  * Why that is sound: an inert instance does nothing by itself, and the

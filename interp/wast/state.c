@@ -9,6 +9,7 @@
 #include "../core/runtime.h"
 #include "engine.h"
 #include "../../canon/stream.h"
+#include "../../canon/subtask.h"
 #include "../../canon/task.h"
 #include "../../canon/thread.h"
 #include "../../canon/context.h"
@@ -85,7 +86,7 @@ static void rest_bytes(void *ctx, const void *p, size_t n) {
   canon_digest_bytes(&((digest_ctx *)ctx)->info->rest, p, n);
 }
 
-/* Whether instance in holds a subtask, or a stream or future end that
+/* Whether instance in holds an unresolved subtask, or a stream or future end that
  * copies or has a copy pending on it (memo.h: what a caller reaches
  * without entering the instance). */
 static bool holds_pending(const canon_ComponentInstance *in) {
@@ -94,7 +95,9 @@ static bool holds_pending(const canon_ComponentInstance *in) {
     if (!e->obj) continue;
     switch (e->kind) {
     case CANON_ENTRY_SUBTASK:
-      return true;
+      /* resolved: only its holder sees it any more */
+      if (!canon_Subtask_resolved(e->obj)) return true;
+      break;
     case CANON_ENTRY_STREAM_READABLE:
     case CANON_ENTRY_STREAM_WRITABLE:
     case CANON_ENTRY_FUTURE_READABLE:
@@ -145,6 +148,36 @@ static void memo_parts(wast_state_info *info, const canon_Store *s,
   info->all_in_insts = owned == core->insts.n;
 }
 
+/* An action's outcome (pass or fail, which results) changes nothing the
+ * runner keeps for later commands: what it did is in the stores.  Other
+ * commands define, register or fail to; an action skipped may mark its
+ * instance broken (engine_component.c). */
+static bool is_action(const wast_cmd_result *c) {
+  static const char *const kinds[] = {"invoke", "assert_return",
+                                      "assert_trap", "assert_exhaustion"};
+  for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
+    if (!strcmp(c->kind, kinds[i])) return c->status != WAST_SKIP;
+  return false;
+}
+
+/* The script's part of info->rest: like the digest's, but of an action
+ * only that it ran (state.h). */
+static void script_rest(const wast_state_point *pt, canon_digest *r) {
+  canon_digest_u64(r, pt->kind);
+  canon_digest_u64(r, pt->n);
+  const wast_file_result *f = pt->res;
+  canon_digest_u64(r, f->ncmds);
+  for (size_t i = 0; i < f->ncmds; i++) {
+    const wast_cmd_result *c = &f->cmds[i];
+    canon_digest_bytes(r, c->kind, strlen(c->kind));
+    if (is_action(c)) continue;
+    canon_digest_u64(r, c->status);
+    canon_digest_u64(r, c->mismatch);
+    canon_digest_bytes(r, c->message ? c->message : "",
+                       c->message ? strlen(c->message) + 1 : 0);
+  }
+}
+
 void wast_state_digest(const wast_state_point *pt, canon_digest *d) {
   wast_state_digest_info(pt, d, NULL);
 }
@@ -174,7 +207,7 @@ void wast_state_digest_info(const wast_state_point *pt, canon_digest *d,
     info->instp = calloc(n + 1, sizeof *info->instp);
     info->id = calloc(n + 1, sizeof *info->id);
     if (!info->inst || !info->instp || !info->id) canon_out_of_memory();
-    info->rest = *d;
+    script_rest(pt, &info->rest);
     for (uint32_t i = 0; i < n; i++) info->instp[i] = insts[i];
     info->nthreads = s->nthreads;
     info->nthreads_peak = s->nthreads_peak;

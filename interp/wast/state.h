@@ -39,10 +39,12 @@ typedef struct wast_state_info {
   uint64_t *cand;
   uint32_t ncand;
   /* for --explore's command memo (memo.h): the digest of all that is no
-   * instance's part (the script position, the store's own fields, the
-   * core calls in progress); each instance's id; the instances (by
+   * instance's part (the script position -- of an action command, an
+   * invoke or assertion on one, only that it ran: its outcome changes
+   * nothing the runner keeps --, the store's own fields, the core calls
+   * in progress); each instance's id; the instances (by
    * position, the first 64) that are inert -- no thread or task of
-   * theirs is alive, and their handle tables hold no subtask and no
+   * theirs is alive, and their handle tables hold no unresolved subtask and no
    * stream or future end that copies or has a copy pending on it --;
    * and whether the core store holds nothing but the instances' core
    * instances (else a part of the state is in no instance's part) */
