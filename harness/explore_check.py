@@ -16,6 +16,19 @@ import subprocess
 import sys
 import time
 
+# Scripts whose state space is infinite under the pinned spec, explored
+# within a named host limit; each with the reason (docs/performance.md
+# "Exploring the async scripts").  A walk that meets the limit is
+# reported "within" it, never "complete"; a script here that does not
+# meet it is complete.
+BOUNDS = {
+    "trap-on-reenter.wast": (
+        ["--max-threads", "8"],
+        "re-entry is not trapped by the pinned definitions "
+        "(docs/conformance.md finding 3): each re-entering call adds a "
+        "task and a thread, without end"),
+}
+
 
 def explore(cmref, path, budget, timeout, extra):
     t0 = time.monotonic()
@@ -46,15 +59,20 @@ def main():
     a = ap.parse_args()
     extra = ["--max-threads", str(a.max_threads)] if a.max_threads else []
     files = [f for d in a.dirs for f in sorted(pathlib.Path(d).glob("*.wast"))]
-    total, ncomplete, rows = 0.0, 0, []
+    total, ncomplete, nwithin, rows = 0.0, 0, 0, []
     for f in files:
-        rep, dt = explore(a.cmref, f, a.budget, a.timeout, extra)
+        bound = BOUNDS.get(f.name, ([], None))[0]
+        rep, dt = explore(a.cmref, f, a.budget, a.timeout, extra + bound)
         total += dt
         ok = bool(rep.get("complete"))
+        within = rep.get("stopped") == "limit" and bound
         ncomplete += ok
+        nwithin += bool(within)
+        state = ("yes" if ok else
+                 f"within {rep['within']}" if within else
+                 rep.get("stopped", "no"))
         rows.append((f"{f.parent.name}/{f.name}", rep.get("schedules"),
-                     rep.get("states"), dt,
-                     "yes" if ok else rep.get("stopped", "no")))
+                     rep.get("states"), dt, state))
     if a.markdown:
         print("| script | schedules | states | time (s) | complete |")
         print("|---|---:|---:|---:|---|")
@@ -64,8 +82,12 @@ def main():
     else:
         for r in rows:
             print(f"{r[0]:60} {str(r[1]):>9} {str(r[2]):>8} {r[3]:8.2f}s  {r[4]}")
-    print(f"{ncomplete} of {len(files)} scripts complete; {total:.1f} s in all")
-    return 0 if ncomplete == len(files) else 1
+    print(f"{ncomplete} of {len(files)} scripts complete, {nwithin} within "
+          f"a documented bound; {total:.1f} s in all")
+    for name, (bound, why) in BOUNDS.items():
+        if any(r[0].endswith("/" + name) for r in rows):
+            print(f"bound: {name}: {' '.join(bound)}: {why}")
+    return 0 if ncomplete + nwithin == len(files) else 1
 
 
 if __name__ == "__main__":

@@ -29,6 +29,8 @@
 #include "../../canon/context.h"
 #include "../../canon/grow.h"
 #include "../../canon/instance.h"
+#include "../../canon/rules.h"
+#include "../../canon/store.h"
 
 typedef struct outcome {
   wast_status status;
@@ -127,9 +129,29 @@ static const char *status_name(wast_status s) {
   return s == WAST_PASS ? "pass" : s == WAST_FAIL ? "fail" : "skip";
 }
 
+/* The host limits a run may meet (cmref's own traps, canon/rules.def):
+ * a walk in which some run met one explored the script only as far as
+ * the limit lets it go. */
+static const canon_rule host_limits[] = {
+    CANON_R_MAX_THREADS,    CANON_R_THREAD_NO_MEMORY, CANON_R_THREAD_NO_STACK,
+    CANON_R_MAX_HANDLES,    CANON_R_MAX_HOST_BYTES,   CANON_R_MAX_COPY_BYTES};
+#define NHOST_LIMITS (sizeof host_limits / sizeof *host_limits)
+
+/* "--max-threads 8" (the limit the runs met), or the rule's id. */
+static void limit_name(char *buf, size_t n, canon_rule r,
+                       const wast_options *base) {
+  if (r == CANON_R_MAX_THREADS)
+    snprintf(buf, n, "--max-threads %u",
+             base->comp.max_threads ? base->comp.max_threads
+                                    : CANON_DEFAULT_MAX_THREADS);
+  else
+    snprintf(buf, n, "%s", canon_rule_id(r));
+}
+
 /* How the walk ended and what the reduction did. */
 typedef struct walk_figures {
-  const char *stopped; /* "no" (complete), "budget", "depth" */
+  const char *stopped; /* "no" (complete), "budget", "depth", "limit" */
+  const char *within;  /* "limit": the limits met, "--max-threads 8" */
   bool reduced, sleep, memo;
   uint64_t states, cut, asleep, memo_cut;
   uint32_t depth; /* --explore-depth; 0: none */
@@ -145,13 +167,14 @@ static void report_json(FILE *json, const char *path, const cmd_outcomes *cs,
           "\"reduced\": %s, \"sleep_sets\": %s, \"memo\": %s, "
           "\"states\": %llu, \"cut\": %llu, \"asleep\": %llu, "
           "\"memo_cut\": %llu, "
-          "\"depth_bound\": %u, \"longest\": %u, "
+          "\"within\": \"%s\", \"depth_bound\": %u, \"longest\": %u, "
           "\"varying\": %u, \"commands\": [", runs,
           strcmp(wf->stopped, "no") ? "false" : "true", wf->stopped,
           wf->reduced ? "true" : "false", wf->sleep ? "true" : "false",
           wf->memo ? "true" : "false", (unsigned long long)wf->states,
           (unsigned long long)wf->cut, (unsigned long long)wf->asleep,
-          (unsigned long long)wf->memo_cut, wf->depth, maxlen, varying);
+          (unsigned long long)wf->memo_cut, wf->within, wf->depth, maxlen,
+          varying);
   for (uint32_t i = 0; i < ncs; i++) {
     const cmd_outcomes *co = &cs[i];
     fprintf(json, "%s\n  {\"line\": %u, \"kind\": ", i ? "," : "",
@@ -509,6 +532,13 @@ int wast_explore(const char *path, const wast_options *base,
   w.sleep = !xo->plain && !xo->no_sleep;
   w.memo_on = w.sleep && !xo->no_memo;
   w.step = -1;
+  /* which host limits the runs meet: the Store's trap counts */
+  canon_coverage own_cov;
+  memset(&own_cov, 0, sizeof own_cov);
+  canon_coverage *cov = base->comp.coverage ? base->comp.coverage : &own_cov;
+  uint64_t limit_traps0[NHOST_LIMITS];
+  for (size_t k = 0; k < NHOST_LIMITS; k++)
+    limit_traps0[k] = cov->trapped[host_limits[k]];
   while (runs < xo->budget) {
     canon_choice_log log = {0};
     wast_options opt = *base;
@@ -520,6 +550,7 @@ int wast_explore(const char *path, const wast_options *base,
     opt.comp.at_resume = w.sleep ? at_resume : NULL;
     opt.comp.at_enter = w.memo_on ? at_enter : NULL;
     opt.comp.at_choice_ctx = &w;
+    opt.comp.coverage = cov;
     opt.comp.stop = &w.stop;
     w.log = &log;
     w.nprefix = nprefix;
@@ -588,10 +619,22 @@ int wast_explore(const char *path, const wast_options *base,
   free(w.path);
   free(w.ran);
   free(w.recs);
-  /* exhausted, but with the depth bound: complete only up to it */
-  bool complete = exhaustive && !w.bound_hit;
+  /* exhausted, but with the depth bound or where a run met a host
+   * limit: complete only up to it */
+  char within[200] = "";
+  for (size_t k = 0; k < NHOST_LIMITS; k++)
+    if (cov->trapped[host_limits[k]] > limit_traps0[k]) {
+      size_t len = strlen(within);
+      if (len) snprintf(within + len, sizeof within - len, ", ");
+      len = strlen(within);
+      limit_name(within + len, sizeof within - len, host_limits[k], base);
+    }
+  bool complete = exhaustive && !w.bound_hit && !*within;
+  char why_limit[240];
+  snprintf(why_limit, sizeof why_limit, "all of them within %s", within);
   const char *why = complete ? "complete"
-                    : exhaustive ? "depth bound reached"
+                    : exhaustive && w.bound_hit ? "depth bound reached"
+                    : exhaustive ? why_limit
                                  : "budget reached";
   int rc = 0;
   uint32_t varying = 0;
@@ -599,7 +642,11 @@ int wast_explore(const char *path, const wast_options *base,
     if (cs[i].n > 1) varying++;
   }
   if (json) {
-    walk_figures wf = {complete ? "no" : exhaustive ? "depth" : "budget",
+    walk_figures wf = {complete               ? "no"
+                       : exhaustive && w.bound_hit ? "depth"
+                       : exhaustive           ? "limit"
+                                              : "budget",
+                       within,
                        !xo->plain, w.sleep, w.memo_on, w.seen.n, w.pruned,
                        w.asleep, memo_cut, xo->depth};
     report_json(json, path, cs, ncs, runs, &wf, maxlen, varying);
@@ -651,6 +698,9 @@ int wast_explore(const char *path, const wast_options *base,
       fprintf(out, "command memo: %llu schedule%s cut at a command's start "
               "met before except in instances its tree never touched\n",
               (unsigned long long)memo_cut, memo_cut == 1 ? "" : "s");
+    if (exhaustive && !w.bound_hit && *within)
+      fprintf(out, "host limit met (%s): a run trapped there, so the walk "
+              "is complete only within it\n", within);
     if (w.bound_hit)
       fprintf(out, "--explore-depth %u reached: choices beyond it took "
               "option 0 only; the walk is not complete\n", xo->depth);
