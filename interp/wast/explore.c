@@ -536,6 +536,9 @@ int wast_explore(const char *path, const wast_options *base,
   canon_coverage own_cov;
   memset(&own_cov, 0, sizeof own_cov);
   canon_coverage *cov = base->comp.coverage ? base->comp.coverage : &own_cov;
+  /* one pool of fiber stacks for every run: mapped once */
+  canon_fiber_pool fibers;
+  memset(&fibers, 0, sizeof fibers);
   uint64_t limit_traps0[NHOST_LIMITS];
   for (size_t k = 0; k < NHOST_LIMITS; k++)
     limit_traps0[k] = cov->trapped[host_limits[k]];
@@ -551,6 +554,7 @@ int wast_explore(const char *path, const wast_options *base,
     opt.comp.at_enter = w.memo_on ? at_enter : NULL;
     opt.comp.at_choice_ctx = &w;
     opt.comp.coverage = cov;
+    opt.comp.fiber_pool = &fibers;
     opt.comp.stop = &w.stop;
     w.log = &log;
     w.nprefix = nprefix;
@@ -612,6 +616,7 @@ int wast_explore(const char *path, const wast_options *base,
     if (exhaustive) break;
   }
   free(prefix);
+  canon_fiber_pool_free(&fibers);
   seen_free(&w.seen);
   uint64_t memo_cut = w.memo.hits;
   wast_memo_free(&w.memo);

@@ -55,6 +55,9 @@ typedef struct wast_comp_options {
    * reached (coverage.c), counted into `coverage` by the Store */
   const char *coverage_file;
   canon_coverage *coverage;
+  /* when set, the Store's fibers come from this pool and go back to it
+   * (canon_Store_share_fibers; --explore) */
+  struct canon_fiber_pool *fiber_pool;
   /* --explore (explore.c): called at every choice with more than one
    * option, before it is made; wast_state_digest(pt) gives the digest of
    * the state there.  Beyond the forced choices, the option it returns is
