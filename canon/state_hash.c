@@ -252,6 +252,16 @@ static void hash_thread(canon_digest *d, const labels *l, canon_Thread *t) {
   hash_label(d, l, t->func_env);
 }
 
+/* Whether a task's hooks can still be called: by its threads (on_start,
+ * on_resolve), or by the implicit thread it has yet to get.  A task left
+ * without threads (a trap ended them) never calls them, and its env may
+ * point into a caller's C frame that is gone -- whose address a live
+ * call's env may have now: labelling it would make the digest depend on
+ * how stacks were reused. */
+static bool hooks_live(const canon_Task *t) {
+  return t->nthreads > 0 || t->state == CANON_TASK_INITIAL;
+}
+
 static void hash_task(canon_digest *d, const labels *l, const canon_Task *t,
                       const canon_state_labeler *lb) {
   hash_label(d, l, t);
@@ -270,7 +280,7 @@ static void hash_task(canon_digest *d, const labels *l, const canon_Task *t,
                                          : 2);
   canon_digest_u64(d, (uint64_t)(uintptr_t)t->hooks.on_start);
   canon_digest_u64(d, (uint64_t)(uintptr_t)t->hooks.on_resolve);
-  hash_label(d, l, t->hooks.env);
+  if (hooks_live(t)) hash_label(d, l, t->hooks.env);
 }
 
 static void hash_instance(canon_digest *d, const labels *l,
@@ -377,11 +387,13 @@ static void labels_build(labels *l, order *o, const canon_Store *s,
     }
   free(other);
   /* what tasks point at that is no table's: their borrow scope, and the
-   * caller's side of the call (a synchronous lower's subtask) */
+   * caller's side of the call (a synchronous lower's subtask) while the
+   * hooks can still be called */
   for (uint32_t i = 0; i < o->ntasks; i++) {
     uint64_t tl = label_of(l, o->tasks[i]) & LOW;
     label_add(l, &o->tasks[i]->borrows, lab(L_BORROWS, 0, 0) | tl);
-    label_add(l, o->tasks[i]->hooks.env, lab(L_HOOKS, 0, 0) | tl);
+    if (hooks_live(o->tasks[i]))
+      label_add(l, o->tasks[i]->hooks.env, lab(L_HOOKS, 0, 0) | tl);
   }
 }
 
