@@ -13,6 +13,7 @@
 #include "../../canon/task.h"
 #include "../../canon/thread.h"
 #include "../../canon/context.h"
+#include "../../canon/grow.h"
 
 /* The digest being built, and the threads' labels in it (canon side) for
  * the core stacks, which know their thread by id. */
@@ -133,19 +134,23 @@ static void memo_parts(wast_state_info *info, const canon_Store *s,
   }
   for (uint32_t i = m; i < n; i++) info->id[i] = (uint32_t)insts[i]->id;
   /* every core instance one of the component instances' */
-  size_t owned = 0;
-  for (size_t k = 0; k < core->insts.n; k++) {
-    bool found = false;
-    for (uint32_t i = 0; i < n && !found; i++) {
-      const core_instance **ci = NULL;
-      uint32_t nc = comp_instance_core_instances(insts[i], &ci);
-      for (uint32_t j = 0; j < nc && !found; j++)
-        found = ci[j] == core->insts.items[k];
-      free(ci);
-    }
-    owned += found;
+  const void **own = NULL;
+  size_t nown = 0;
+  for (uint32_t i = 0; i < n; i++) {
+    const core_instance **ci = NULL;
+    uint32_t nc = comp_instance_core_instances(insts[i], &ci);
+    own = canon_xrealloc(own, (nown + nc + 1) * sizeof *own);
+    for (uint32_t j = 0; j < nc; j++) own[nown++] = ci[j];
+    free(ci);
   }
-  info->all_in_insts = owned == core->insts.n;
+  info->all_in_insts = true;
+  for (size_t k = 0; k < core->insts.n && info->all_in_insts; k++) {
+    bool found = false;
+    for (size_t j = 0; j < nown && !found; j++)
+      found = own[j] == core->insts.items[k];
+    info->all_in_insts = found;
+  }
+  free(own);
 }
 
 /* An action's outcome (pass or fail, which results) changes nothing the
