@@ -158,3 +158,19 @@ def test_command_memo_sees_a_later_command_reading_the_first_group():
             ("fail", "expected (u32.const 1), got (u32.const 0)")}
     assert outcome_sets(rep)[(last, "assert_return")] == want
     assert outcome_sets(plain)[(last, "assert_return")] == want
+
+
+def test_a_walk_that_meets_a_host_limit_is_not_complete():
+    # many_threads.wast makes threads until --max-threads stops it: every
+    # schedule is walked, but only as far as the limit lets the script go,
+    # so the report names the limit and never says complete
+    path = FIX / "many_threads.wast"
+    rep = explore(path, "--max-threads", "4")
+    assert not rep["complete"] and rep["stopped"] == "limit", rep
+    assert rep["within"] == "--max-threads 4"
+    r = cmrun.run([str(CMREF), "run", "--explore", "100", "--max-threads",
+                   "4", str(path)], TIMEOUT)
+    assert "all of them within --max-threads 4" in r.out, r.out
+    # a script whose runs never meet a limit is complete
+    rep = explore(FIX / "open_choice.wast")
+    assert rep["complete"] and rep["stopped"] == "no" and rep["within"] == ""
