@@ -252,14 +252,21 @@ static void hash_thread(canon_digest *d, const labels *l, canon_Thread *t) {
   hash_label(d, l, t->func_env);
 }
 
-/* Whether a task's hooks can still be called: by its threads (on_start,
- * on_resolve), or by the implicit thread it has yet to get.  A task left
- * without threads (a trap ended them) never calls them, and its env may
- * point into a caller's C frame that is gone -- whose address a live
- * call's env may have now: labelling it would make the digest depend on
- * how stacks were reused. */
-static bool hooks_live(const canon_Task *t) {
+/* Whether a task can still run: it has threads, or is yet to get its
+ * implicit thread.  A task a trap left without threads never runs or
+ * calls its hooks again, and its lifted function and hooks' env may
+ * point into a C frame that is gone (a realloc's, a synchronous
+ * lower's), whose address a live call may have now: the digest neither
+ * reads nor labels them, or it would depend on how stacks were reused. */
+static bool task_live(const canon_Task *t) {
   return t->nthreads > 0 || t->state == CANON_TASK_INITIAL;
+}
+
+/* Whether its hooks can still be called: once it resolved, on_resolve
+ * was called and its env (the caller's side, e.g. a subtask since
+ * dropped) may be gone and its memory reused by another object. */
+static bool hooks_live(const canon_Task *t) {
+  return task_live(t) && t->state != CANON_TASK_RESOLVED;
 }
 
 static void hash_task(canon_digest *d, const labels *l, const canon_Task *t,
@@ -275,6 +282,7 @@ static void hash_task(canon_digest *d, const labels *l, const canon_Task *t,
   canon_digest_u64(d, t->refs);
   /* the lifted function it runs, and whom it reports to */
   canon_digest_u64(d, !t->lifted ? 0
+                      : !task_live(t) ? 3
                       : canon_lifted_is_realloc(t->lifted) ? 1
                       : lb && lb->lifted ? lb->lifted(lb->ctx, t->lifted)
                                          : 2);
@@ -388,7 +396,7 @@ static void labels_build(labels *l, order *o, const canon_Store *s,
   free(other);
   /* what tasks point at that is no table's: their borrow scope, and the
    * caller's side of the call (a synchronous lower's subtask) while the
-   * hooks can still be called */
+   * hooks can still be called (hooks_live) */
   for (uint32_t i = 0; i < o->ntasks; i++) {
     uint64_t tl = label_of(l, o->tasks[i]) & LOW;
     label_add(l, &o->tasks[i]->borrows, lab(L_BORROWS, 0, 0) | tl);
