@@ -70,8 +70,11 @@ static bool is_self_or_ancestor(const canon_ComponentInstance *a,
  * must have may_enter set. */
 bool canon_ComponentInstance_may_enter_from(const canon_ComponentInstance *inst,
                           const canon_ComponentInstance *caller) {
-  for (const canon_ComponentInstance *i = inst; i; i = i->parent)
+  const canon_sched *sc = &inst->store->sched;
+  for (const canon_ComponentInstance *i = inst; i; i = i->parent) {
+    if (sc->at_enter) sc->at_enter(sc->at_choice_ctx, i);
     if (!is_self_or_ancestor(i, caller) && !i->may_enter) return false;
+  }
   return true;
 }
 

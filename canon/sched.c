@@ -25,6 +25,7 @@ void canon_sched_init(canon_sched *s, canon_sched_policy policy,
   s->at_choice = NULL;
   s->at_choice_ctx = NULL;
   s->at_resume = NULL;
+  s->at_enter = NULL;
 }
 
 void canon_sched_force(canon_sched *s, const uint32_t *choices, uint32_t n) {

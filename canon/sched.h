@@ -86,6 +86,7 @@ bool canon_choice_log_check_forced(const canon_choice_log *run,
 
 struct canon_trace;
 struct canon_Thread;
+struct canon_ComponentInstance;
 
 typedef struct canon_sched {
   struct canon_trace *trace; /* choices are traced when set */
@@ -111,6 +112,10 @@ typedef struct canon_sched {
   /* when set, called each time a thread is resumed (--explore: which
    * component instances a step ran in) */
   void (*at_resume)(void *ctx, const struct canon_Thread *t);
+  /* when set, called with each instance whose may_enter flag is looked at
+   * (ComponentInstance.may_enter_from: a call, a tick or a cancellation
+   * entering it; --explore: which instances a command's runs consult) */
+  void (*at_enter)(void *ctx, const struct canon_ComponentInstance *inst);
 } canon_sched;
 
 void canon_sched_init(canon_sched *s, canon_sched_policy policy, uint64_t seed);

@@ -252,6 +252,23 @@ static void hash_thread(canon_digest *d, const labels *l, canon_Thread *t) {
   hash_label(d, l, t->func_env);
 }
 
+/* Whether a task can still run: it has threads, or is yet to get its
+ * implicit thread.  A task a trap left without threads never runs or
+ * calls its hooks again, and its lifted function and hooks' env may
+ * point into a C frame that is gone (a realloc's, a synchronous
+ * lower's), whose address a live call may have now: the digest neither
+ * reads nor labels them, or it would depend on how stacks were reused. */
+static bool task_live(const canon_Task *t) {
+  return t->nthreads > 0 || t->state == CANON_TASK_INITIAL;
+}
+
+/* Whether its hooks can still be called: once it resolved, on_resolve
+ * was called and its env (the caller's side, e.g. a subtask since
+ * dropped) may be gone and its memory reused by another object. */
+static bool hooks_live(const canon_Task *t) {
+  return task_live(t) && t->state != CANON_TASK_RESOLVED;
+}
+
 static void hash_task(canon_digest *d, const labels *l, const canon_Task *t,
                       const canon_state_labeler *lb) {
   hash_label(d, l, t);
@@ -265,12 +282,13 @@ static void hash_task(canon_digest *d, const labels *l, const canon_Task *t,
   canon_digest_u64(d, t->refs);
   /* the lifted function it runs, and whom it reports to */
   canon_digest_u64(d, !t->lifted ? 0
+                      : !task_live(t) ? 3
                       : canon_lifted_is_realloc(t->lifted) ? 1
                       : lb && lb->lifted ? lb->lifted(lb->ctx, t->lifted)
                                          : 2);
   canon_digest_u64(d, (uint64_t)(uintptr_t)t->hooks.on_start);
   canon_digest_u64(d, (uint64_t)(uintptr_t)t->hooks.on_resolve);
-  hash_label(d, l, t->hooks.env);
+  if (hooks_live(t)) hash_label(d, l, t->hooks.env);
 }
 
 static void hash_instance(canon_digest *d, const labels *l,
@@ -377,11 +395,13 @@ static void labels_build(labels *l, order *o, const canon_Store *s,
     }
   free(other);
   /* what tasks point at that is no table's: their borrow scope, and the
-   * caller's side of the call (a synchronous lower's subtask) */
+   * caller's side of the call (a synchronous lower's subtask) while the
+   * hooks can still be called (hooks_live) */
   for (uint32_t i = 0; i < o->ntasks; i++) {
     uint64_t tl = label_of(l, o->tasks[i]) & LOW;
     label_add(l, &o->tasks[i]->borrows, lab(L_BORROWS, 0, 0) | tl);
-    label_add(l, o->tasks[i]->hooks.env, lab(L_HOOKS, 0, 0) | tl);
+    if (hooks_live(o->tasks[i]))
+      label_add(l, o->tasks[i]->hooks.env, lab(L_HOOKS, 0, 0) | tl);
   }
 }
 
@@ -391,17 +411,22 @@ void canon_state_hash(canon_digest *d, const canon_Store *s,
   labels l = {0};
   order o;
   labels_build(&l, &o, s, insts, ninsts);
-  canon_digest_u64(d, s->nesting_depth);
-  hash_label(d, &l, s->current);
-  canon_digest_u64(d, s->nthreads);
-  /* Store.waiting: the order threads started waiting is no part of the
-   * spec's state (Store.tick shuffles it) */
-  hash_label_set(d, &l, (const void *const *)s->waiting, s->nwaiting);
-  /* each instance's part, with its threads and tasks: a digest of its
-   * own (lb->inst_digest), from which --explore sees which instances a
-   * step changed */
-  canon_digest_u64(d, o.nthreads);
-  canon_digest_u64(d, o.ntasks);
+  /* the store's own fields, in g as well as in d */
+  canon_digest g = {0, 0};
+  for (int k = 0; k < 2; k++) {
+    canon_digest *h = k ? &g : d;
+    canon_digest_u64(h, s->nesting_depth);
+    hash_label(h, &l, s->current);
+    canon_digest_u64(h, s->nthreads);
+    /* Store.waiting: the order threads started waiting is no part of the
+     * spec's state (Store.tick shuffles it) */
+    hash_label_set(h, &l, (const void *const *)s->waiting, s->nwaiting);
+    /* each instance's part, with its threads and tasks: a digest of its
+     * own (lb->inst_digest), from which --explore sees which instances a
+     * step changed */
+    canon_digest_u64(h, o.nthreads);
+    canon_digest_u64(h, o.ntasks);
+  }
   for (uint32_t i = 0; i <= ninsts; i++) {
     const canon_ComponentInstance *in = i < ninsts ? insts[i] : NULL;
     canon_digest e = {0, 0};
@@ -419,7 +444,12 @@ void canon_state_hash(canon_digest *d, const canon_Store *s,
     canon_digest_u64(d, e.a);
     canon_digest_u64(d, e.b);
     if (in && lb && lb->inst_digest) lb->inst_digest(lb->ctx, i, &e);
+    if (!in) {
+      canon_digest_u64(&g, e.a);
+      canon_digest_u64(&g, e.b);
+    }
   }
+  if (lb && lb->globals) lb->globals(lb->ctx, &g);
   if (lb && lb->thread_label) {
     /* the core stacks are labelled by thread id: tell the caller each
      * thread's canonical label */

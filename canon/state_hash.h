@@ -48,6 +48,10 @@ typedef struct canon_state_labeler {
   /* adds the embedder's state of insts[i] (its core instances) to its
    * part, before inst_digest */
   void (*inst_extra)(void *ctx, uint32_t i, struct canon_digest *e);
+  /* the rest of the digest, which is no instance's part: the store's
+   * own fields (nesting depth, current thread, thread count,
+   * Store.waiting) and the threads and tasks of no instance given */
+  void (*globals)(void *ctx, const struct canon_digest *g);
 } canon_state_labeler;
 
 /* The Store's threads (state, what they wait on), Store.waiting, its

@@ -31,12 +31,20 @@ void canon_Store_set_limits(canon_Store *s, const canon_limits *given) {
   if (given->fiber_stack_size) l.fiber_stack_size = given->fiber_stack_size;
   s->limits = l;
   s->fibers.stack_size = (size_t)l.fiber_stack_size;
+  s->fiber_pool->stack_size = (size_t)l.fiber_stack_size;
+}
+
+void canon_Store_share_fibers(canon_Store *s, canon_fiber_pool *pool) {
+  assert(!s->threads);
+  pool->stack_size = s->fibers.stack_size;
+  s->fiber_pool = pool;
 }
 
 /* Store.__init__ */
 void canon_Store_init(canon_Store *s) {
   memset(s, 0, sizeof *s);
   s->limits = canon_limits_default();
+  s->fiber_pool = &s->fibers;
   canon_sched_init(&s->sched, CANON_SCHED_DETERMINISTIC, 0);
 }
 

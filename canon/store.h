@@ -65,6 +65,9 @@ typedef struct canon_Store {
   uint32_t nesting_depth;
   canon_Thread *current; /* current_thread(); NULL on the host's side */
   canon_fiber_pool fibers;
+  /* where its threads' fibers come from and go back to: &fibers, or a
+   * pool the embedder keeps across stores (canon_Store_share_fibers) */
+  canon_fiber_pool *fiber_pool;
   canon_sched sched;
   /* every thread and task not yet freed, for teardown */
   canon_Thread *threads;
@@ -89,6 +92,10 @@ void canon_Store_init(canon_Store *s);
 /* Sets the store's limits to `given`, fields that are 0 keeping their
  * default; call before instantiating anything in the store. */
 void canon_Store_set_limits(canon_Store *s, const canon_limits *given);
+/* The store's threads take their fibers from pool and give them back to
+ * it, which outlives the store (--explore runs a script again and again:
+ * the stacks are mapped once).  Before any thread is made. */
+void canon_Store_share_fibers(canon_Store *s, canon_fiber_pool *pool);
 
 /* Unwinds every blocked thread, then frees threads, tasks and stacks. */
 void canon_Store_free(canon_Store *s);

@@ -40,7 +40,7 @@ canon_Thread *canon_Thread_new(canon_Store *s, canon_Task *task,
     host_trap(s, trap, CANON_R_THREAD_NO_MEMORY);
     return NULL;
   }
-  t->fiber = canon_fiber_new(&s->fibers, fiber_main, t);
+  t->fiber = canon_fiber_new(s->fiber_pool, fiber_main, t);
   if (!t->fiber) {
     free(t);
     host_trap(s, trap, CANON_R_THREAD_NO_STACK);
@@ -81,7 +81,7 @@ static void thread_free(canon_Thread *t) {
   else s->threads = t->live_next;
   if (t->live_next) t->live_next->live_prev = t->live_prev;
   s->nthreads--;
-  canon_fiber_free(&s->fibers, t->fiber);
+  canon_fiber_free(s->fiber_pool, t->fiber);
   free(t);
   canon_Task_unref(task);
 }

@@ -14,7 +14,8 @@ from conftest import CMREF, HARNESS, TIMEOUT, require_binary
 FIX = HARNESS / "fixtures"
 # small scripts whose whole tree the plain walk exhausts
 SMALL = ["open_choice.wast", "host_tick.wast", "nan_scramble.wast",
-         "interleave.wast", "choice_kinds.wast", "independent_yields.wast"]
+         "interleave.wast", "choice_kinds.wast", "independent_yields.wast",
+         "two_groups.wast", "two_groups_peek.wast"]
 
 
 def explore(path, *extra, budget=100000):
@@ -107,3 +108,69 @@ def test_independent_instances_ticking():
     # every interleaving of the two workers' yields is a schedule of the
     # plain walk; the reduced walk takes each state once
     assert rep["schedules"] * 10 < plain["schedules"], (rep, plain)
+
+
+@pytest.mark.parametrize("name", SMALL)
+def test_command_memo_keeps_every_outcome(name):
+    # the same walk with and without the command memo (memo.h)
+    nomemo = explore(FIX / name, "--explore-no-memo")
+    memo = explore(FIX / name)
+    assert nomemo["complete"] and not nomemo["memo"], nomemo
+    assert memo["complete"] and memo["memo"], memo
+    assert memo["schedules"] <= nomemo["schedules"]
+    assert outcome_sets(memo) == outcome_sets(nomemo)
+
+
+RUN_OUTCOMES = {("pass", None),
+                ("fail", "expected (u32.const 1), got (u32.const 2)"),
+                ("fail", "expected (u32.const 1), got (u32.const 90)"),
+                ("fail", "expected (u32.const 1), got (u32.const 91)")}
+
+
+def test_command_memo_walks_a_later_command_once():
+    # run1 and run2 use disjoint groups of instances; run1's end states
+    # differ in the first group only (left inert), so run2's start is cut
+    # by the memo, and each run still has independent_yields.wast's four
+    # outcomes (worked out there by hand)
+    path = FIX / "two_groups.wast"
+    plain = explore(path, "--explore-plain")
+    rep = explore(path)
+    assert rep["complete"] and rep["memo_cut"] > 0, rep
+    runs = sorted(k for k in outcome_sets(rep) if k[1] == "assert_return")
+    assert len(runs) == 2
+    for k in runs:
+        assert outcome_sets(rep)[k] == RUN_OUTCOMES
+        assert outcome_sets(plain)[k] == RUN_OUTCOMES
+
+
+def test_command_memo_sees_a_later_command_reading_the_first_group():
+    # last1 reads what run1 left in the first group: 1 or 2 (the worker
+    # that returned first), or 0 when run1 returned 90 or 91 before
+    # storing it.  A memo that took run2's starts for one regardless of
+    # the first group would lose all but one of these.
+    path = FIX / "two_groups_peek.wast"
+    plain = explore(path, "--explore-plain")
+    rep = explore(path)
+    assert rep["complete"], rep
+    last = max(c["line"] for c in rep["commands"])
+    want = {("pass", None),
+            ("fail", "expected (u32.const 1), got (u32.const 2)"),
+            ("fail", "expected (u32.const 1), got (u32.const 0)")}
+    assert outcome_sets(rep)[(last, "assert_return")] == want
+    assert outcome_sets(plain)[(last, "assert_return")] == want
+
+
+def test_a_walk_that_meets_a_host_limit_is_not_complete():
+    # many_threads.wast makes threads until --max-threads stops it: every
+    # schedule is walked, but only as far as the limit lets the script go,
+    # so the report names the limit and never says complete
+    path = FIX / "many_threads.wast"
+    rep = explore(path, "--max-threads", "4")
+    assert not rep["complete"] and rep["stopped"] == "limit", rep
+    assert rep["within"] == "--max-threads 4"
+    r = cmrun.run([str(CMREF), "run", "--explore", "100", "--max-threads",
+                   "4", str(path)], TIMEOUT)
+    assert "all of them within --max-threads 4" in r.out, r.out
+    # a script whose runs never meet a limit is complete
+    rep = explore(FIX / "open_choice.wast")
+    assert rep["complete"] and rep["stopped"] == "no" and rep["within"] == ""

@@ -108,6 +108,8 @@ static const char usage_main[] =
   "                          explored (the plain depth-first walk)\n"       \
   "  --explore-no-sleep      --explore: cut at states already explored, but\n"\
   "                          walk every order of independent ticks\n"      \
+  "  --explore-no-memo       --explore: without the command memo (a command's\n"\
+  "                          tree walked again for each state it starts in)\n"\
   "  --check-trace THEIRS    is another runtime's trace allowed by the spec?\n"\
   "                          replays its choices, or without any searches\n"\
   "                          for a schedule giving its guest-visible events;\n"\
@@ -240,6 +242,7 @@ typedef struct opts {
   uint32_t explore_depth;  /* run: --explore-depth D (0: none) */
   bool explore_plain;      /* run: --explore-plain */
   bool explore_no_sleep;   /* run: --explore-no-sleep */
+  bool explore_no_memo;    /* run: --explore-no-memo */
   const char *check_trace; /* run: --check-trace FILE */
   uint32_t search_budget;  /* run: --search-budget N (0: not given) */
   const char **args; /* positional arguments */
@@ -473,6 +476,7 @@ static const optdef options[] = {
     UINT("--explore-depth", CMD_RUN, explore_depth, 1, UINT32_MAX),
     FLAG("--explore-plain", NULL, CMD_RUN, explore_plain),
     FLAG("--explore-no-sleep", NULL, CMD_RUN, explore_no_sleep),
+    FLAG("--explore-no-memo", NULL, CMD_RUN, explore_no_memo),
     FILEOPT("--check-trace", NULL, CMD_RUN, check_trace),
     UINT("--search-budget", CMD_RUN, search_budget, 1, UINT32_MAX),
     FILEOPT("--trace", NULL, CMD_RUN, trace_file),
@@ -662,10 +666,10 @@ static int cmd_run(opts *o) {
             "--trace, --choices or --replay\n");
     return EXIT_USAGE;
   }
-  if ((o->explore_depth || o->explore_plain || o->explore_no_sleep) &&
-      !o->explore) {
-    fprintf(stderr, "cmref run: --explore-depth, --explore-plain and "
-            "--explore-no-sleep are for --explore\n");
+  if ((o->explore_depth || o->explore_plain || o->explore_no_sleep ||
+       o->explore_no_memo) && !o->explore) {
+    fprintf(stderr, "cmref run: --explore-depth, --explore-plain, "
+            "--explore-no-sleep and --explore-no-memo are for --explore\n");
     return EXIT_USAGE;
   }
   if (o->search_budget && !o->check_trace) {
@@ -741,7 +745,8 @@ static int cmd_run(opts *o) {
       if (jmem) check_trace_json(jmem, o->args[0], o->check_trace, rc, buf);
     } else {
       wast_explore_options xo = {o->explore, o->explore_depth,
-                                 o->explore_plain, o->explore_no_sleep};
+                                 o->explore_plain, o->explore_no_sleep,
+                                 o->explore_no_memo};
       rc = wast_explore(o->args[0], &wo, &xo, mem, jmem) ? EXIT_FAIL
                                                                  : 0;
     }

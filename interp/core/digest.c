@@ -112,6 +112,12 @@ void core_store_digest(const core_store *s, core_digest_word word,
     for (uint32_t k = 0; k < in->m->nelems; k++) word(ctx, in->elem_len[k]);
     for (uint32_t k = 0; k < in->m->ndatas; k++) word(ctx, in->data_len[k]);
   }
+  core_store_calls_digest(s, word, bytes, owner_label, ctx);
+}
+
+void core_store_calls_digest(const core_store *s, core_digest_word word,
+                             core_digest_bytes bytes,
+                             core_digest_owner owner_label, void *ctx) {
   /* the calls in progress, by their owner's label (the order they were
    * made in is the schedule's, not the state's); one owner's calls in
    * the order of the list, which is their nesting */

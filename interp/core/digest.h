@@ -24,6 +24,10 @@ typedef uint64_t (*core_digest_owner)(void *ctx, uint64_t owner);
 void core_store_digest(const core_store *s, core_digest_word word,
                        core_digest_bytes bytes, core_digest_owner owner_label,
                        void *ctx);
+/* Its last part: the core calls in progress (their stacks), by owner. */
+void core_store_calls_digest(const core_store *s, core_digest_word word,
+                             core_digest_bytes bytes,
+                             core_digest_owner owner_label, void *ctx);
 /* The label of the core_calls that start from now on (the embedder's
  * name for the thread they run on). */
 void core_store_set_owner(core_store *s, uint64_t owner);

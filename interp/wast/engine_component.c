@@ -376,6 +376,7 @@ wast_engine *wast_component_engine_new(wast_engine *core,
     canon_limits limits = opt->limits;
     if (opt->max_threads) limits.max_threads = opt->max_threads;
     canon_Store_set_limits(cs, &limits);
+    if (opt->fiber_pool) canon_Store_share_fibers(cs, opt->fiber_pool);
     if (opt->forced) canon_sched_force(&cs->sched, opt->forced, opt->nforced);
     cs->sched.profile = opt->profile;
     cs->coverage = opt->coverage;

@@ -22,11 +22,15 @@
 #include <string.h>
 
 #include "../../canon/sched.h"
+#include "memo.h"
 #include "sleep.h"
 #include "state.h"
 #include "wast.h"
 #include "../../canon/context.h"
 #include "../../canon/grow.h"
+#include "../../canon/instance.h"
+#include "../../canon/rules.h"
+#include "../../canon/store.h"
 
 typedef struct outcome {
   wast_status status;
@@ -125,11 +129,31 @@ static const char *status_name(wast_status s) {
   return s == WAST_PASS ? "pass" : s == WAST_FAIL ? "fail" : "skip";
 }
 
+/* The host limits a run may meet (cmref's own traps, canon/rules.def):
+ * a walk in which some run met one explored the script only as far as
+ * the limit lets it go. */
+static const canon_rule host_limits[] = {
+    CANON_R_MAX_THREADS,    CANON_R_THREAD_NO_MEMORY, CANON_R_THREAD_NO_STACK,
+    CANON_R_MAX_HANDLES,    CANON_R_MAX_HOST_BYTES,   CANON_R_MAX_COPY_BYTES};
+#define NHOST_LIMITS (sizeof host_limits / sizeof *host_limits)
+
+/* "--max-threads 8" (the limit the runs met), or the rule's id. */
+static void limit_name(char *buf, size_t n, canon_rule r,
+                       const wast_options *base) {
+  if (r == CANON_R_MAX_THREADS)
+    snprintf(buf, n, "--max-threads %u",
+             base->comp.max_threads ? base->comp.max_threads
+                                    : CANON_DEFAULT_MAX_THREADS);
+  else
+    snprintf(buf, n, "%s", canon_rule_id(r));
+}
+
 /* How the walk ended and what the reduction did. */
 typedef struct walk_figures {
-  const char *stopped; /* "no" (complete), "budget", "depth" */
-  bool reduced, sleep;
-  uint64_t states, cut, asleep;
+  const char *stopped; /* "no" (complete), "budget", "depth", "limit" */
+  const char *within;  /* "limit": the limits met, "--max-threads 8" */
+  bool reduced, sleep, memo;
+  uint64_t states, cut, asleep, memo_cut;
   uint32_t depth; /* --explore-depth; 0: none */
 } walk_figures;
 
@@ -140,14 +164,17 @@ static void report_json(FILE *json, const char *path, const cmd_outcomes *cs,
   fputs("{\"mode\": \"explore\", \"file\": ", json);
   wast_json_str(json, path);
   fprintf(json, ", \"schedules\": %u, \"complete\": %s, \"stopped\": \"%s\", "
-          "\"reduced\": %s, \"sleep_sets\": %s, \"states\": %llu, "
-          "\"cut\": %llu, \"asleep\": %llu, "
-          "\"depth_bound\": %u, \"longest\": %u, "
+          "\"reduced\": %s, \"sleep_sets\": %s, \"memo\": %s, "
+          "\"states\": %llu, \"cut\": %llu, \"asleep\": %llu, "
+          "\"memo_cut\": %llu, "
+          "\"within\": \"%s\", \"depth_bound\": %u, \"longest\": %u, "
           "\"varying\": %u, \"commands\": [", runs,
           strcmp(wf->stopped, "no") ? "false" : "true", wf->stopped,
           wf->reduced ? "true" : "false", wf->sleep ? "true" : "false",
-          (unsigned long long)wf->states, (unsigned long long)wf->cut,
-          (unsigned long long)wf->asleep, wf->depth, maxlen, varying);
+          wf->memo ? "true" : "false", (unsigned long long)wf->states,
+          (unsigned long long)wf->cut, (unsigned long long)wf->asleep,
+          (unsigned long long)wf->memo_cut, wf->within, wf->depth, maxlen,
+          varying);
   for (uint32_t i = 0; i < ncs; i++) {
     const cmd_outcomes *co = &cs[i];
     fprintf(json, "%s\n  {\"line\": %u, \"kind\": ", i ? "," : "",
@@ -183,6 +210,7 @@ typedef struct seen_entry {
   uint64_t *sl;
   uint32_t nsl;
   int64_t rec; /* the step record (walk.recs) it was first met in; -1 */
+  uint32_t run, index; /* the run and choice it was first met at */
 } seen_entry;
 
 typedef struct seen_set {
@@ -277,10 +305,24 @@ typedef struct walk {
   wast_sleepset step_carry;
   const void **ran;
   uint32_t nran, ran_cap;
+  /* the command memo (memo.h; with sleep sets, not with
+   * --explore-no-memo): the run's number, the commands run at its last
+   * choice */
+  bool memo_on;
+  wast_memo memo;
+  uint32_t run;
+  size_t ncmds;
 } walk;
+
+static void at_enter(void *ctx, const void *inst) {
+  walk *w = ctx;
+  wast_memo_touch(&w->memo, w->log->len,
+                  (uint32_t)((const canon_ComponentInstance *)inst)->id);
+}
 
 static void at_resume(void *ctx, const void *inst) {
   walk *w = ctx;
+  if (w->memo_on) at_enter(ctx, inst);
   if (w->step < 0) return;
   for (uint32_t i = 0; i < w->nran; i++)
     if (w->ran[i] == inst) return;
@@ -315,6 +357,9 @@ static uint32_t at_choice(void *ctx, const wast_state_point *pt) {
   walk *w = ctx;
   uint32_t i = w->log->len; /* the index of the choice being made */
   if (w->cut != UINT32_MAX) return 0;
+  /* the first choice of a command (the memo's places) */
+  bool command_first = pt->res->ncmds != w->ncmds;
+  w->ncmds = pt->res->ncmds;
   bool fresh_node = i >= w->nprefix;
   if (fresh_node && w->xo->depth && i >= w->xo->depth) {
     /* beyond the bound: option 0 from here on, and the walk is not
@@ -330,6 +375,7 @@ static uint32_t at_choice(void *ctx, const wast_state_point *pt) {
   wast_state_info info;
   memset(&info, 0, sizeof info);
   wast_state_digest_info(pt, &d, w->sleep ? &info : NULL);
+  if (w->memo_on) wast_memo_seen(&w->memo, i, &info);
   /* the sleepers here: at a tick, those the step that ends here carries
    * on; inside a step, those it carries so far */
   wast_sleepset here = {0};
@@ -367,6 +413,7 @@ static uint32_t at_choice(void *ctx, const wast_state_point *pt) {
   seen_entry *e = seen_get(&w->seen, d, &fresh);
   if (!fresh) {
     if (wast_sleep_subset(e->sl, e->nsl, &here)) {
+      if (w->memo_on) wast_memo_cut_at(&w->memo, i, e->run, e->index);
       /* Explored from where it was first met (or being explored: it is on
        * the way to this run, a cycle), with no more asleep than now:
        * every outcome from this state on is found there.  This run ends
@@ -397,6 +444,8 @@ static uint32_t at_choice(void *ctx, const wast_state_point *pt) {
       if (wast_sleep_has(&here, e->sl[j])) e->sl[k++] = e->sl[j];
     e->nsl = k;
   } else {
+    e->run = w->run;
+    e->index = i;
     e->rec = w->step >= 0 ? (int64_t)w->path[w->step].rec : -1;
     e->nsl = here.n;
     e->sl = here.n ? malloc(here.n * sizeof *e->sl) : NULL;
@@ -404,6 +453,24 @@ static uint32_t at_choice(void *ctx, const wast_state_point *pt) {
     for (uint32_t k = 0; k < here.n; k++) e->sl[k] = here.v[k].label;
   }
   if (!w->sleep) return 0;
+  if (w->memo_on && command_first && here.n == 0) {
+    const wast_memo_entry *hit = wast_memo_find(&w->memo, &info);
+    if (hit) {
+      /* every outcome from here on is one from hit's state (memo.h);
+       * the rest of a step in progress is not seen */
+      if (w->step >= 0) {
+        w->recs[w->path[w->step].rec].fp |= WAST_FP_HOST;
+        w->step = -1;
+      }
+      wast_memo_join(&w->memo, i, hit);
+      w->memo.hits++;
+      cut_here(w, i);
+      wast_sleep_free(&here);
+      wast_state_info_free(&info);
+      return 0;
+    }
+    wast_memo_open(&w->memo, &info, i, w->run);
+  }
   /* a new node of the path */
   w->path = canon_grow_to32(w->path, w->npath + 1, &w->path_cap, sizeof *w->path, 64, false);
   node *nd = &w->path[w->npath];
@@ -463,7 +530,18 @@ int wast_explore(const char *path, const wast_options *base,
   memset(&w, 0, sizeof w);
   w.xo = xo;
   w.sleep = !xo->plain && !xo->no_sleep;
+  w.memo_on = w.sleep && !xo->no_memo;
   w.step = -1;
+  /* which host limits the runs meet: the Store's trap counts */
+  canon_coverage own_cov;
+  memset(&own_cov, 0, sizeof own_cov);
+  canon_coverage *cov = base->comp.coverage ? base->comp.coverage : &own_cov;
+  /* one pool of fiber stacks for every run: mapped once */
+  canon_fiber_pool fibers;
+  memset(&fibers, 0, sizeof fibers);
+  uint64_t limit_traps0[NHOST_LIMITS];
+  for (size_t k = 0; k < NHOST_LIMITS; k++)
+    limit_traps0[k] = cov->trapped[host_limits[k]];
   while (runs < xo->budget) {
     canon_choice_log log = {0};
     wast_options opt = *base;
@@ -473,7 +551,10 @@ int wast_explore(const char *path, const wast_options *base,
     opt.comp.log = &log;
     opt.comp.at_choice = at_choice;
     opt.comp.at_resume = w.sleep ? at_resume : NULL;
+    opt.comp.at_enter = w.memo_on ? at_enter : NULL;
     opt.comp.at_choice_ctx = &w;
+    opt.comp.coverage = cov;
+    opt.comp.fiber_pool = &fibers;
     opt.comp.stop = &w.stop;
     w.log = &log;
     w.nprefix = nprefix;
@@ -481,6 +562,8 @@ int wast_explore(const char *path, const wast_options *base,
     w.stop = false;
     w.step = -1;
     w.nran = 0;
+    w.run = runs;
+    w.ncmds = 0;
     wast_file_result f;
     memset(&f, 0, sizeof f);
     wast_run_file(path, &opt, &f);
@@ -508,6 +591,7 @@ int wast_explore(const char *path, const wast_options *base,
       canon_choice_log_free(&log);
       break;
     }
+    if (w.memo_on) wast_memo_close_after(&w.memo, (uint32_t)k);
     free(prefix);
     nprefix = (uint32_t)k + 1;
     prefix = canon_xrealloc(NULL, nprefix * sizeof *prefix);
@@ -532,15 +616,30 @@ int wast_explore(const char *path, const wast_options *base,
     if (exhaustive) break;
   }
   free(prefix);
+  canon_fiber_pool_free(&fibers);
   seen_free(&w.seen);
+  uint64_t memo_cut = w.memo.hits;
+  wast_memo_free(&w.memo);
   while (w.npath) node_free(&w.path[--w.npath]);
   free(w.path);
   free(w.ran);
   free(w.recs);
-  /* exhausted, but with the depth bound: complete only up to it */
-  bool complete = exhaustive && !w.bound_hit;
+  /* exhausted, but with the depth bound or where a run met a host
+   * limit: complete only up to it */
+  char within[200] = "";
+  for (size_t k = 0; k < NHOST_LIMITS; k++)
+    if (cov->trapped[host_limits[k]] > limit_traps0[k]) {
+      size_t len = strlen(within);
+      if (len) snprintf(within + len, sizeof within - len, ", ");
+      len = strlen(within);
+      limit_name(within + len, sizeof within - len, host_limits[k], base);
+    }
+  bool complete = exhaustive && !w.bound_hit && !*within;
+  char why_limit[240];
+  snprintf(why_limit, sizeof why_limit, "all of them within %s", within);
   const char *why = complete ? "complete"
-                    : exhaustive ? "depth bound reached"
+                    : exhaustive && w.bound_hit ? "depth bound reached"
+                    : exhaustive ? why_limit
                                  : "budget reached";
   int rc = 0;
   uint32_t varying = 0;
@@ -548,9 +647,13 @@ int wast_explore(const char *path, const wast_options *base,
     if (cs[i].n > 1) varying++;
   }
   if (json) {
-    walk_figures wf = {complete ? "no" : exhaustive ? "depth" : "budget",
-                       !xo->plain, w.sleep, w.seen.n, w.pruned, w.asleep,
-                       xo->depth};
+    walk_figures wf = {complete               ? "no"
+                       : exhaustive && w.bound_hit ? "depth"
+                       : exhaustive           ? "limit"
+                                              : "budget",
+                       within,
+                       !xo->plain, w.sleep, w.memo_on, w.seen.n, w.pruned,
+                       w.asleep, memo_cut, xo->depth};
     report_json(json, path, cs, ncs, runs, &wf, maxlen, varying);
   }
   for (uint32_t i = 0; i < ncs; i++) {
@@ -596,6 +699,13 @@ int wast_explore(const char *path, const wast_options *base,
       fprintf(out, "sleep sets: %llu schedule%s cut where every thread "
               "ready to tick was asleep\n", (unsigned long long)w.asleep,
               w.asleep == 1 ? "" : "s");
+    if (w.memo_on)
+      fprintf(out, "command memo: %llu schedule%s cut at a command's start "
+              "met before except in instances its tree never touched\n",
+              (unsigned long long)memo_cut, memo_cut == 1 ? "" : "s");
+    if (exhaustive && !w.bound_hit && *within)
+      fprintf(out, "host limit met (%s): a run trapped there, so the walk "
+              "is complete only within it\n", within);
     if (w.bound_hit)
       fprintf(out, "--explore-depth %u reached: choices beyond it took "
               "option 0 only; the walk is not complete\n", xo->depth);

@@ -38,6 +38,20 @@ typedef struct wast_state_info {
   uint32_t max_threads;   /* --max-threads */
   uint64_t *cand;
   uint32_t ncand;
+  /* for --explore's command memo (memo.h): the digest of all that is no
+   * instance's part (the script position -- of an action command, an
+   * invoke or assertion on one, only that it ran: its outcome changes
+   * nothing the runner keeps --, the store's own fields, the core calls
+   * in progress); each instance's id; the instances (by
+   * position, the first 64) that are inert -- no thread or task of
+   * theirs is alive, and their handle tables hold no unresolved subtask and no
+   * stream or future end that copies or has a copy pending on it --;
+   * and whether the core store holds nothing but the instances' core
+   * instances (else a part of the state is in no instance's part) */
+  canon_digest rest;
+  uint32_t *id;
+  uint64_t inert;
+  bool all_in_insts;
 } wast_state_info;
 void wast_state_digest_info(const wast_state_point *pt, canon_digest *d,
                             wast_state_info *info);

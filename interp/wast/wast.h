@@ -55,6 +55,9 @@ typedef struct wast_comp_options {
    * reached (coverage.c), counted into `coverage` by the Store */
   const char *coverage_file;
   canon_coverage *coverage;
+  /* when set, the Store's fibers come from this pool and go back to it
+   * (canon_Store_share_fibers; --explore) */
+  struct canon_fiber_pool *fiber_pool;
   /* --explore (explore.c): called at every choice with more than one
    * option, before it is made; wast_state_digest(pt) gives the digest of
    * the state there.  Beyond the forced choices, the option it returns is
@@ -62,6 +65,9 @@ typedef struct wast_comp_options {
    * of every thread resumed. */
   uint32_t (*at_choice)(void *ctx, const struct wast_state_point *pt);
   void (*at_resume)(void *ctx, const void *inst);
+  /* called with each component instance whose may_enter is looked at
+   * (canon_sched.at_enter); may be NULL */
+  void (*at_enter)(void *ctx, const void *inst);
   void *at_choice_ctx;
 } wast_comp_options;
 
@@ -112,6 +118,7 @@ typedef struct wast_explore_options {
                       varied (0: no bound) */
   bool plain;      /* --explore-plain: no state digests, the plain walk */
   bool no_sleep;   /* --explore-no-sleep: states cut, but no sleep sets */
+  bool no_memo;    /* --explore-no-memo: no command memo (memo.h) */
 } wast_explore_options;
 int wast_explore(const char *path, const wast_options *opt,
                  const wast_explore_options *xo, FILE *out, FILE *json);
