@@ -345,6 +345,42 @@ def test_hostile_input(tmp_path):
     assert r.rc == 2 and "cannot open" in r.err
 
 
+def test_many_ids(tmp_path):
+    # A foreign trace naming 30,000 tasks and threads (5 instances), then
+    # steps of the oldest ones: every id is found again (its instance and
+    # task columns), and show, html and diff read it under the sanitizer
+    # build.  (Reading such a trace grew its arrays one element at a time
+    # and looked ids up by scanning every entry: quadratic, minutes under
+    # ASan for 40,000 lines.)
+    asan = require_binary(CMREF_ASAN, "make asan")
+    n = 30000
+    evs = []
+    for i in range(1, n + 1):
+        evs.append({"seq": 2 * i - 1, "ev": "task.new", "task": i,
+                    "inst": 1 + i % 5, "async_type": True, "async": True,
+                    "callback": False})
+        evs.append({"seq": 2 * i, "ev": "thread.new", "thread": i,
+                    "task": i})
+    evs.append({"seq": 2 * n + 1, "ev": "thread.resume", "thread": 1,
+                "cancelled": False})
+    evs.append({"seq": 2 * n + 2, "ev": "thread.resume", "thread": 2,
+                "cancelled": False})
+    t = tmp_path / "ids.jsonl"
+    write_trace(t, {"trace": "other", "version": 1}, evs)
+    r = cmref("show", t, binary=asan)
+    assert r.rc == 0, r.err
+    last = r.out.splitlines()[-2:]
+    # thread 1 is task 1's, in instance 1 + 1 % 5 = 2; thread 2: task 2, 3
+    assert last[0].split()[:4] == [str(2 * n + 1), "2", "1", "1"], last
+    assert last[1].split()[:4] == [str(2 * n + 2), "3", "2", "2"], last
+    out = tmp_path / "ids.html"
+    r = cmref("html", t, "-o", out, binary=asan)
+    assert r.rc == 0, r.err
+    assert check_html(out).events == len(evs)
+    r = cmref("diff", t, t, binary=asan)
+    assert r.rc == 0, r.out
+
+
 def test_html_caps_the_lifelines(tmp_path):
     # a trace naming 1000 instances: 255 get a lifeline, the rest are
     # drawn on the host's; every step is still there

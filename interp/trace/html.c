@@ -285,18 +285,8 @@ static char *render(trace_file *t) {
       arrow(&body, lane_x(lane(&L, in)), lane_x(lane(&L, target ? target : in)), false, label);
     } else if (is(e, "lower.return")) {
       uint64_t in = num(e, "inst"), from = in;
-      if (trace_map_get(&callee_of_lower, in, &from)) {
-        /* pop: the latest lower.call of this instance is answered */
-        for (uint32_t k = callee_of_lower.n; k-- > 0;)
-          if (callee_of_lower.k[k] == in) {
-            memmove(&callee_of_lower.k[k], &callee_of_lower.k[k + 1],
-                    (callee_of_lower.n - k - 1) * sizeof *callee_of_lower.k);
-            memmove(&callee_of_lower.v[k], &callee_of_lower.v[k + 1],
-                    (callee_of_lower.n - k - 1) * sizeof *callee_of_lower.v);
-            callee_of_lower.n--;
-            break;
-          }
-      }
+      /* the latest lower.call of this instance is answered */
+      if (trace_map_get(&callee_of_lower, in, &from)) trace_map_pop(&callee_of_lower, in);
       arrow(&body, lane_x(lane(&L, from)), lane_x(lane(&L, in)), true, label);
     } else if (is(e, "builtin")) {
       const tj_member *n = trace_get(e, "name"), *r = trace_get(e, "results");

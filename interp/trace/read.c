@@ -122,7 +122,7 @@ static bool parse_array(parser *ps, tj_member *m, int depth) {
     if (!parse_value(ps, &el, depth + 1)) return false;
     if (el.kind == TJ_NUM && el.is_u64 && m->narr < TRACE_MAX_ARRAY) {
       if (m->arr_ok) {
-        m->arr = canon_xrealloc(m->arr, (m->narr + 1) * sizeof *m->arr);
+        CANON_GROW(m->arr, m->narr, m->arr_cap, 8);
         m->arr[m->narr++] = el.num;
       }
     } else {
@@ -247,7 +247,7 @@ static bool parse_object(const char *line, size_t len, trace_event *e) {
     const char *vs = ps.p;
     bool ok = parse_value(&ps, &m, 0);
     m.raw = compact(vs, ps.p);
-    e->m = canon_xrealloc(e->m, (e->nm + 1) * sizeof *e->m);
+    CANON_GROW(e->m, e->nm, e->m_cap, 8);
     e->m[e->nm++] = m;
     if (!ok) goto bad;
     skip_ws(&ps);
@@ -264,7 +264,7 @@ bad:
   e->error = xstrndup(ps.err, strlen(ps.err));
   free_members(e->m, e->nm);
   e->m = NULL;
-  e->nm = 0;
+  e->nm = e->m_cap = 0;
   return false;
 }
 
@@ -385,7 +385,7 @@ bool trace_read(const char *path, trace_file *t, char *why, size_t n) {
       if (!ev || ev->kind != TJ_STR) {
         free_members(e.m, e.nm);
         e.m = NULL;
-        e.nm = 0;
+        e.nm = e.m_cap = 0;
         e.error = xstrndup("no \"ev\" string member", 21);
       } else {
         e.ev = ev->str;
@@ -394,7 +394,7 @@ bool trace_read(const char *path, trace_file *t, char *why, size_t n) {
       }
     }
     e.raw = xstrndup(line.p, e.error && line.n > 200 ? 200 : line.n);
-    t->ev = canon_xrealloc(t->ev, (t->n + 1) * sizeof *t->ev);
+    CANON_GROW(t->ev, t->n, t->cap, 64);
     t->ev[t->n++] = e;
   }
   if (ok && lineno == 0) {

@@ -26,7 +26,7 @@ typedef struct tj_member {
   bool is_u64;      /* a non-negative integer that fits in 64 bits */
   char *str;        /* TJ_STR: the decoded string (UTF-8, may hold any byte) */
   uint64_t *arr;    /* TJ_ARR of unsigned integers only (arr_ok) */
-  uint32_t narr;
+  uint32_t narr, arr_cap;
   bool arr_ok;
 } tj_member;
 
@@ -35,7 +35,7 @@ typedef struct trace_event {
   char *raw;         /* the line (truncated to 200 bytes when malformed) */
   char *error;       /* non-NULL: malformed, why */
   tj_member *m;
-  uint32_t nm;
+  uint32_t nm, m_cap;
   const char *ev;    /* "ev" member or NULL */
   bool visible;      /* a guest-visible kind (docs/trace-format.md) */
 } trace_event;
@@ -45,7 +45,7 @@ typedef struct trace_file {
   char *header;       /* line 1 as written */
   char *name;         /* the header's "trace" member ("cmref", "jco", ...) */
   trace_event *ev;    /* lines 2.. */
-  uint32_t n;
+  uint32_t n, cap;
   /* Timeline: per event, its inst/task/thread columns (0: none, or the
    * host for inst), nesting depth and description (trace_timeline). */
   uint32_t *col_inst, *col_task, *col_thread, *depth;
@@ -67,17 +67,30 @@ bool trace_u64(const trace_event *e, const char *key, uint64_t *out);
  * compact; a malformed line is its raw text.  Caller frees. */
 char *trace_canonical(const trace_event *e);
 
-/* A small map from ids (tasks, threads, instances) to values, searched
- * from the newest entry (map.c). */
+/* A map from ids (tasks, threads, instances) to values, with a stack per
+ * id (map.c).  The entries are kept in the order pushed (k[i], v[i] for
+ * i < n; html.c numbers its lanes by them); a hash index finds an id's
+ * newest entry, so a trace of any length is read in linear time. */
+typedef struct trace_map_slot {
+  uint64_t key;
+  uint32_t top;   /* the key's newest entry + 1; 0: none (all popped) */
+  bool used;
+} trace_map_slot;
 typedef struct trace_map {
   uint64_t *k, *v;
+  uint32_t *below; /* per entry: the same key's entry before it + 1, or 0 */
   uint32_t n, cap;
+  trace_map_slot *slots;
+  uint32_t nslots, nused;
 } trace_map;
 bool trace_map_get(const trace_map *m, uint64_t k, uint64_t *v);
 /* Replaces the newest entry of k, or appends one. */
 void trace_map_set(trace_map *m, uint64_t k, uint64_t v);
 /* Appends an entry: a stack per key, trace_map_get finds the latest. */
 void trace_map_push(trace_map *m, uint64_t k, uint64_t v);
+/* Drops k's newest entry (the one before it is found again); false when
+ * k has none. */
+bool trace_map_pop(trace_map *m, uint64_t k);
 void trace_map_free(trace_map *m);
 
 /* Fills the timeline columns and text of every event (show.c). */
