@@ -215,24 +215,21 @@ static inline uint32_t sg_waitable_set_new(sg *g) {
   if (g->ok) sg_done(g, canon_waitable_set_new(g->inst, &i, g->trap));
   return i;
 }
-static inline uint32_t sg_waitable_set_wait(sg *g, bool cancellable,
-                                            sg_mem *m, uint32_t si,
-                                            uint64_t ptr) {
+/* waitable-set.{wait,poll}: f is the built-in */
+typedef bool (*sg_wait_fn)(canon_ComponentInstance *, bool,
+                           const canon_MemInst *, uint32_t, uint64_t,
+                           uint32_t *, canon_trap *);
+static inline uint32_t sg_wait_or_poll(sg *g, sg_wait_fn f, bool cancellable,
+                                       sg_mem *m, uint32_t si, uint64_t ptr) {
   uint32_t r = 0;
-  if (g->ok)
-    sg_done(g, canon_waitable_set_wait(g->inst, cancellable, &m->m,
-                                               si, ptr, &r, g->trap));
+  if (g->ok) sg_done(g, f(g->inst, cancellable, &m->m, si, ptr, &r, g->trap));
   return r;
 }
-static inline uint32_t sg_waitable_set_poll(sg *g, bool cancellable,
-                                            sg_mem *m, uint32_t si,
-                                            uint64_t ptr) {
-  uint32_t r = 0;
-  if (g->ok)
-    sg_done(g, canon_waitable_set_poll(g->inst, cancellable, &m->m,
-                                               si, ptr, &r, g->trap));
-  return r;
-}
+#define sg_waitable_set_wait(g, c, m, si, p) \
+  sg_wait_or_poll(g, canon_waitable_set_wait, c, m, si, p)
+#define sg_waitable_set_poll(g, c, m, si, p) \
+  sg_wait_or_poll(g, canon_waitable_set_poll, c, m, si, p)
+
 static inline void sg_waitable_set_drop(sg *g, uint32_t si) {
   if (g->ok) sg_done(g, canon_waitable_set_drop(g->inst, si, g->trap));
 }
