@@ -211,6 +211,23 @@ static void load_traps(unit_ctx *u, canon_string_encoding enc, uint64_t ptr,
   guest_free(&g);
 }
 
+#define OUT_OF_BOUNDS                                                         \
+  "string pointer/length out of bounds of memory (string content "             \
+  "out-of-bounds)"
+
+/* The two size traps of load_string_from_range for an encoding of
+ * `unit`-byte code units: trap_if(ptr + byte_length > len(memory)) for two
+ * code units that end past memory, and trap_if(byte_length >
+ * MAX_STRING_BYTE_LENGTH) for 2^28 bytes. */
+static void bounds_traps(unit_ctx *u, canon_string_encoding enc,
+                         uint64_t unit) {
+  load_traps(u, enc, GUEST_MEM - unit, 2, NULL, 0,
+             CANON_TRAP_STRING_OUT_OF_BOUNDS, OUT_OF_BOUNDS);
+  load_traps(u, enc, 0, (1u << 28) / unit, NULL, 0,
+             CANON_TRAP_STRING_TOO_LONG,
+             "string byte length exceeds the maximum");
+}
+
 /* Loads the string of `units` (tagged) code units whose n bytes are put
  * at 100 and checks that its text is `want` (UTF-8); the value, or NULL. */
 static canon_value *loads_as(unit_ctx *u, canon_guest *g, const char *bytes,
@@ -255,14 +272,8 @@ TEST(load_utf8) {
              "invalid utf-8 (invalid utf8 encoding)"); /* > U+10FFFF */
   /* trap_if(ptr + byte_length > len(memory)), even with length 0 */
   load_traps(u, CANON_UTF8, 0xDEADBEEF, 0, NULL, 0,
-             CANON_TRAP_STRING_OUT_OF_BOUNDS,
-             "string pointer/length out of bounds of memory (string content out-of-bounds)");
-  load_traps(u, CANON_UTF8, GUEST_MEM - 1, 2, NULL, 0,
-             CANON_TRAP_STRING_OUT_OF_BOUNDS,
-             "string pointer/length out of bounds of memory (string content out-of-bounds)");
-  /* trap_if(byte_length > MAX_STRING_BYTE_LENGTH) */
-  load_traps(u, CANON_UTF8, 0, 1u << 28, NULL, 0, CANON_TRAP_STRING_TOO_LONG,
-             "string byte length exceeds the maximum");
+             CANON_TRAP_STRING_OUT_OF_BOUNDS, OUT_OF_BOUNDS);
+  bounds_traps(u, CANON_UTF8, 1);
 }
 
 TEST(load_utf16_and_latin1) {
@@ -277,11 +288,7 @@ TEST(load_utf16_and_latin1) {
   /* utf16: alignment 2, byte_length = 2 * code units */
   load_traps(u, CANON_UTF16, 101, 1, NULL, 0, CANON_TRAP_UNALIGNED,
              "unaligned pointer");
-  load_traps(u, CANON_UTF16, GUEST_MEM - 2, 2, NULL, 0,
-             CANON_TRAP_STRING_OUT_OF_BOUNDS,
-             "string pointer/length out of bounds of memory (string content out-of-bounds)");
-  load_traps(u, CANON_UTF16, 0, 1u << 27, NULL, 0, CANON_TRAP_STRING_TOO_LONG,
-             "string byte length exceeds the maximum");
+  bounds_traps(u, CANON_UTF16, 2);
   const uint8_t lone[] = {0x00, 0xD8, 'a', 0}, lo[] = {0x00, 0xDC};
   const uint8_t end[] = {'a', 0, 0x00, 0xD8};
   load_traps(u, CANON_UTF16, 8, 2, lone, 4, CANON_TRAP_INVALID_UTF16,
