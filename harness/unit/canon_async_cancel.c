@@ -216,10 +216,8 @@ SG_CORE(cst_caller) {
   CHECK_INT(sg_subtask_cancel(&g, true, subi3), BLOCKED);
   CHECK_INT(mem[0], 13);
   sg_waitable_join(&g, subi3, seti);
-  CHECK_INT(sg_waitable_set_wait(&g, true, &t->caller_mem, seti, 8),
-            EV_SUBTASK);
-  CHECK_INT(mem[8], subi3);
-  CHECK_INT(mem[12], RETURNED);
+  CHECK_INT(sg_wait_event(&g, &t->caller_mem, seti, 8, EV_SUBTASK, subi3),
+            RETURNED);
   CHECK_INT(mem[0], 43);
   sg_subtask_drop(&g, subi3);
 
@@ -234,10 +232,8 @@ SG_CORE(cst_caller) {
   CHECK_INT(sg_subtask_cancel(&g, true, subi4), BLOCKED);
   CHECK_INT(mem[0], 13);
   sg_waitable_join(&g, subi4, seti);
-  CHECK_INT(sg_waitable_set_wait(&g, true, &t->caller_mem, seti, 8),
-            EV_SUBTASK);
-  CHECK_INT(mem[8], subi4);
-  CHECK_INT(mem[12], CANCELLED_BEFORE_RETURNED);
+  CHECK_INT(sg_wait_event(&g, &t->caller_mem, seti, 8, EV_SUBTASK, subi4),
+            CANCELLED_BEFORE_RETURNED);
   sg_subtask_drop(&g, subi4);
 
   mem[0] = 13;
@@ -267,10 +263,8 @@ SG_CORE(cst_caller) {
   CHECK_INT(mem[0], 13);
   t->host_fut4 = true;
   sg_waitable_join(&g, subi, seti);
-  CHECK_INT(sg_waitable_set_wait(&g, true, &t->caller_mem, seti, 4),
-            EV_SUBTASK);
-  CHECK_INT(mem[4], subi);
-  CHECK_INT(mem[8], CANCELLED_BEFORE_RETURNED);
+  CHECK_INT(sg_wait_event(&g, &t->caller_mem, seti, 4, EV_SUBTASK, subi),
+            CANCELLED_BEFORE_RETURNED);
   CHECK_INT(mem[0], 13);
   sg_subtask_drop(&g, subi);
 
@@ -280,10 +274,8 @@ SG_CORE(cst_caller) {
   CHECK_INT(mem[0], 13);
   t->host_fut5 = true;
   sg_waitable_join(&g, subi, seti);
-  CHECK_INT(sg_waitable_set_wait(&g, true, &t->caller_mem, seti, 4),
-            EV_SUBTASK);
-  CHECK_INT(mem[4], subi);
-  CHECK_INT(mem[8], RETURNED);
+  CHECK_INT(sg_wait_event(&g, &t->caller_mem, seti, 4, EV_SUBTASK, subi),
+            RETURNED);
   CHECK_INT(mem[0], 44);
   sg_subtask_drop(&g, subi);
 

@@ -290,11 +290,8 @@ SG_CORE(hprw_core) {
   CHECK_INT(hs_source_write(t, b56, 2), COMPLETED | (2 << 4));
   uint32_t seti = sg_waitable_set_new(&g);
   sg_waitable_join(&g, rsi, seti);
-  CHECK_INT(sg_waitable_set_wait(&g, true, &t->mem, seti, retp),
-            EV_STREAM_READ);
-  CHECK_INT(mem[retp], rsi);
-  CHECK_INT(SG_PROGRESS(mem[retp + 4]), 2);
-  CHECK_INT(SG_RESULT(mem[retp + 4]), COMPLETED);
+  CHECK_COPY(sg_wait_event(&g, &t->mem, seti, retp, EV_STREAM_READ, rsi),
+             2, COMPLETED);
   sg_drop_end(&g, false, true, SG_U8, rsi);
 
   uint32_t wsi;
@@ -314,11 +311,8 @@ SG_CORE(hprw_core) {
   /* dst.set_remain(4) */
   CHECK_INT(hs_sink_read(t, 4), COMPLETED | (4 << 4));
   sg_waitable_join(&g, wsi, seti);
-  CHECK_INT(sg_waitable_set_wait(&g, true, &t->mem, seti, retp),
-            EV_STREAM_WRITE);
-  CHECK_INT(mem[retp], wsi);
-  CHECK_INT(SG_PROGRESS(mem[retp + 4]), 4);
-  CHECK_INT(SG_RESULT(mem[retp + 4]), COMPLETED);
+  CHECK_COPY(sg_wait_event(&g, &t->mem, seti, retp, EV_STREAM_WRITE, wsi),
+             4, COMPLETED);
   CHECK_INT(t->nreceived, 6);
   CHECK(memcmp(t->received, b1_6, 6) == 0);
   sg_drop_end(&g, false, false, SG_U8, wsi);
@@ -586,13 +580,6 @@ static void esc_last_read(sg *g, esc *t, uint32_t ret) {
   CHECK_INT(esc_outside(t, &t->env, esc_source_drop, NULL), 0);
 }
 
-#define CHECK_COPY(ret, n, result)                                           \
-  do {                                                                       \
-    uint32_t r_ = (ret);                                                     \
-    CHECK_INT(SG_PROGRESS(r_), n);                                           \
-    CHECK_INT(SG_RESULT(r_), result);                                        \
-  } while (0)
-
 static const uint8_t b1234[4] = {1, 2, 3, 4}, b5678[4] = {5, 6, 7, 8};
 
 SG_CORE(esc_core) {
@@ -648,10 +635,8 @@ SG_CORE(aso_core) {
   uint64_t retp = 16;
   uint32_t seti = sg_waitable_set_new(&g);
   sg_waitable_join(&g, rsi1, seti);
-  CHECK_INT(sg_waitable_set_wait(&g, true, &t->mem, seti, retp),
-            EV_STREAM_READ);
-  CHECK_INT(mem[retp], rsi1);
-  CHECK_COPY(mem[retp + 4], 4, COMPLETED);
+  CHECK_COPY(sg_wait_event(&g, &t->mem, seti, retp, EV_STREAM_READ, rsi1),
+             4, COMPLETED);
   CHECK(memcmp(mem, b1234, 4) == 0);
   uint32_t rsi3, wsi3;
   sg_new_ends(&g, false, SG_U8, &rsi3, &wsi3);
@@ -663,19 +648,15 @@ SG_CORE(aso_core) {
   /* host_import_incoming.set_remain(100) */
   esc_outside(t, &t->fh.inst, esc_fh_pull, NULL);
   sg_waitable_join(&g, wsi3, seti);
-  CHECK_INT(sg_waitable_set_wait(&g, true, &t->mem, seti, retp),
-            EV_STREAM_WRITE);
-  CHECK_INT(mem[retp], wsi3);
-  CHECK_COPY(mem[retp + 4], 4, COMPLETED);
+  CHECK_COPY(sg_wait_event(&g, &t->mem, seti, retp, EV_STREAM_WRITE, wsi3),
+             4, COMPLETED);
   CHECK_COPY(sg_stream_read(&g, SG_U8, so, rsi4, 0, 4), 4, COMPLETED);
   CHECK_INT(sg_stream_write(&g, SG_U8, o, wsi2, 0, 4), BLOCKED);
   /* dst_stream.set_remain(100) */
   esc_outside(t, &t->env, esc_env_pull, NULL);
   sg_waitable_join(&g, wsi2, seti);
-  CHECK_INT(sg_waitable_set_wait(&g, true, &t->mem, seti, retp),
-            EV_STREAM_WRITE);
-  CHECK_INT(mem[retp], wsi2);
-  CHECK_COPY(mem[retp + 4], 4, COMPLETED);
+  CHECK_COPY(sg_wait_event(&g, &t->mem, seti, retp, EV_STREAM_WRITE, wsi2),
+             4, COMPLETED);
   /* src_stream.write([5,6,7,8]); src_stream.destroy_once_empty() */
   esc_bytes rest = {b5678, 4};
   CHECK_INT(esc_outside(t, &t->env, esc_source_write, &rest), BLOCKED);

@@ -73,17 +73,11 @@ SG_CORE(w2w_func1) {
   uint64_t retp = 16;
   uint32_t seti = sg_waitable_set_new(&g);
   sg_waitable_join(&g, wsi, seti);
-  CHECK_INT(sg_waitable_set_wait(&g, true, &t->mem1, seti, retp),
-            EV_STREAM_WRITE);
-  CHECK_INT(mem1[retp], wsi);
-  CHECK_INT(SG_PROGRESS(mem1[retp + 4]), 4);
-  CHECK_INT(SG_RESULT(mem1[retp + 4]), COMPLETED);
+  CHECK_COPY(sg_wait_event(&g, &t->mem1, seti, retp, EV_STREAM_WRITE, wsi),
+             4, COMPLETED);
   CHECK_INT(sg_stream_write(&g, e, &t->opts1, wsi, 12345, 0), BLOCKED);
   t->fut4 = true;
-  CHECK_INT(sg_waitable_set_wait(&g, true, &t->mem1, seti, retp),
-            EV_STREAM_WRITE);
-  CHECK_INT(mem1[retp], wsi);
-  CHECK_INT(mem1[retp + 4], 0);
+  CHECK_INT(sg_wait_event(&g, &t->mem1, seti, retp, EV_STREAM_WRITE, wsi), 0);
   CHECK_INT(sg_stream_write(&g, e, &t->opts1, wsi, 12345, 0), 0);
   w2w_error_context_new_and_drop(&g, t, wsi);
   sg_waitable_set_drop(&g, seti);
@@ -104,11 +98,8 @@ SG_CORE(w2w_func2) {
   t->fut1 = true;
   uint32_t seti = sg_waitable_set_new(&g);
   sg_waitable_join(&g, rsi, seti);
-  CHECK_INT(sg_waitable_set_wait(&g, true, &t->mem2, seti, retp),
-            EV_STREAM_READ);
-  CHECK_INT(mem2[retp], rsi);
-  CHECK_INT(SG_PROGRESS(mem2[retp + 4]), 8);
-  CHECK_INT(SG_RESULT(mem2[retp + 4]), COMPLETED);
+  CHECK_COPY(sg_wait_event(&g, &t->mem2, seti, retp, EV_STREAM_READ, rsi),
+             8, COMPLETED);
   static const uint8_t twice[8] = {1, 2, 3, 4, 1, 2, 3, 4};
   CHECK(memcmp(mem2, twice, 8) == 0);
   t->fut2 = true;
@@ -126,10 +117,8 @@ SG_CORE(w2w_func2) {
   CHECK(memcmp(mem2, b5678, 6) == 0);
   sg_wait_until(&g, sg_flag_is_set, &t->fut4);
   CHECK_INT(sg_stream_read(&g, e, &t->opts2, rsi, 12345, 0), BLOCKED);
-  CHECK_INT(sg_waitable_set_wait(&g, true, &t->mem2, seti, retp),
-            EV_STREAM_READ);
-  CHECK_INT(mem2[retp], rsi);
-  CHECK_INT(sg_u32(&t->mem2, retp + 4), DROPPED | 1);
+  CHECK_INT(sg_wait_event(&g, &t->mem2, seti, retp, EV_STREAM_READ, rsi),
+            DROPPED | 1);
   sg_drop_end(&g, false, true, e, rsi);
   sg_waitable_set_drop(&g, seti);
   return SG_END;
@@ -138,7 +127,6 @@ SG_CORE(w2w_func2) {
 /* the payload-less variant: the writer's pointers are never used */
 SG_CORE(w2we_func1) {
   SG_BEGIN(w2w, inst1);
-  uint8_t *mem1 = t->mem1.b;
   CHECK_INT(nargs, 0);
   uint32_t rsi, wsi;
   sg_new_ends(&g, false, NULL, &rsi, &wsi);
@@ -155,11 +143,8 @@ SG_CORE(w2we_func1) {
   uint64_t retp = 16;
   uint32_t seti = sg_waitable_set_new(&g);
   sg_waitable_join(&g, wsi, seti);
-  CHECK_INT(sg_waitable_set_wait(&g, true, &t->mem1, seti, retp),
-            EV_STREAM_WRITE);
-  CHECK_INT(mem1[retp], wsi);
-  CHECK_INT(SG_PROGRESS(mem1[retp + 4]), 4);
-  CHECK_INT(SG_RESULT(mem1[retp + 4]), COMPLETED);
+  CHECK_COPY(sg_wait_event(&g, &t->mem1, seti, retp, EV_STREAM_WRITE, wsi),
+             4, COMPLETED);
   t->fut4 = true;
   w2w_error_context_new_and_drop(&g, t, wsi);
   return SG_END;
@@ -178,11 +163,8 @@ SG_CORE(w2we_func2) {
   t->fut1 = true;
   uint32_t seti = sg_waitable_set_new(&g);
   sg_waitable_join(&g, rsi, seti);
-  CHECK_INT(sg_waitable_set_wait(&g, true, &t->mem2, seti, retp),
-            EV_STREAM_READ);
-  CHECK_INT(mem2[retp], rsi);
-  CHECK_INT(SG_PROGRESS(mem2[retp + 4]), 4);
-  CHECK_INT(SG_RESULT(mem2[retp + 4]), COMPLETED);
+  CHECK_COPY(sg_wait_event(&g, &t->mem2, seti, retp, EV_STREAM_READ, rsi),
+             4, COMPLETED);
   t->fut2 = true;
   sg_wait_until(&g, sg_flag_is_set, &t->fut3);
   for (int i = 0; i < 2; i++) {
@@ -247,7 +229,6 @@ SG_CORE(slf_core) {
   SG_BEGIN(slf, inst);
   const canon_type *e = t->elem;
   const canon_CanonicalOptions *ao = &t->async_opts;
-  uint8_t *mem = t->mem.b;
   uint32_t seti = sg_waitable_set_new(&g);
   uint32_t rfi, wfi;
   sg_new_ends(&g, true, e, &rfi, &wfi);
@@ -255,10 +236,8 @@ SG_CORE(slf_core) {
   CHECK_INT(sg_future_read(&g, e, ao, rfi, 0), COMPLETED);
   sg_drop_end(&g, true, true, e, rfi);
   sg_waitable_join(&g, wfi, seti);
-  CHECK_INT(sg_waitable_set_wait(&g, true, &t->mem, seti, 0),
-            EV_FUTURE_WRITE);
-  CHECK_INT(mem[0], wfi);
-  CHECK_INT(mem[4], COMPLETED);
+  CHECK_INT(sg_wait_event(&g, &t->mem, seti, 0, EV_FUTURE_WRITE, wfi),
+            COMPLETED);
   sg_drop_end(&g, true, false, e, wfi);
 
   uint32_t rsi, wsi;
@@ -272,11 +251,8 @@ SG_CORE(slf_core) {
   CHECK_INT(SG_RESULT(ret), COMPLETED);
   sg_drop_end(&g, false, true, e, rsi);
   sg_waitable_join(&g, wsi, seti);
-  CHECK_INT(sg_waitable_set_wait(&g, true, &t->mem, seti, 0),
-            EV_STREAM_WRITE);
-  CHECK_INT(mem[0], wsi);
-  CHECK_INT(SG_RESULT(mem[4]), DROPPED);
-  CHECK_INT(SG_PROGRESS(mem[4]), 3);
+  CHECK_COPY(sg_wait_event(&g, &t->mem, seti, 0, EV_STREAM_WRITE, wsi),
+             3, DROPPED);
   sg_drop_end(&g, false, false, e, wsi);
   sg_waitable_set_drop(&g, seti);
   return SG_END;
@@ -516,10 +492,8 @@ SG_CORE(fut_core) {
     if (round == 0) {
       seti = sg_waitable_set_new(&g);
       sg_waitable_join(&g, rfi, seti);
-      CHECK_INT(sg_waitable_set_wait(&g, true, &t->mem, seti, retp),
-                EV_FUTURE_READ);
-      CHECK_INT(mem[retp], rfi);
-      CHECK_INT(mem[retp + 4], COMPLETED);
+      CHECK_INT(sg_wait_event(&g, &t->mem, seti, retp, EV_FUTURE_READ, rfi),
+                COMPLETED);
       CHECK_INT(mem[readp], 43);
     } else {
       while (g.ok && !fut_rfi_has_event(t, rfi)) sg_thread_yield(&g, true);
