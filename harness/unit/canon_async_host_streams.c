@@ -153,8 +153,10 @@ static bool hs_source_func(sg_host_call *c, void *env, canon_trap *trap) {
   return ok && g.ok;
 }
 
-static hs *hs_new(unit_ctx *u, canon_FuncType caller_ft, sg_core_fn core,
-                  bool lift_async) {
+/* Runs core, lifted without the async option as an `async func()`, beside
+ * a host sink and a host source until nothing is left to run, and checks
+ * that nothing is left waiting. */
+static void hs_run(unit_ctx *u, sg_core_fn core) {
   hs *t = calloc(1, sizeof *t);
   t->u = u;
   t->arena = canon_type_arena_new();
@@ -162,21 +164,19 @@ static hs *hs_new(unit_ctx *u, canon_FuncType caller_ft, sg_core_fn core,
   sg_mem_init(&t->mem, t->mem_b, sizeof t->mem_b);
   sg_mem_init(&t->host_mem, t->host_b, sizeof t->host_b);
   t->lower_opts = sg_opts(&t->mem, false, true);
-  t->lift_opts = sg_opts(NULL, false, lift_async);
+  t->lift_opts = sg_opts(NULL, false, false);
   t->host_opts = sg_opts(&t->host_mem, false, true);
   t->st = canon_type_stream(t->arena, SG_U8);
   t->param = (canon_field){"s", t->st};
   t->sink_ft = (canon_FuncType){&t->param, 1, NULL, false};
   t->source_ft = (canon_FuncType){NULL, 0, t->st, false};
-  t->caller_ft = caller_ft;
+  t->caller_ft = (canon_FuncType){NULL, 0, NULL, true};
   sg_host_init(&t->sink, &t->s, &t->sink_ft, hs_sink_func, t);
   sg_host_init(&t->source, &t->s, &t->source_ft, hs_source_func, t);
   t->fi = sg_lift(&t->l, &t->caller_ft, &t->lift_opts, &t->inst, core, NULL,
                   t);
-  return t;
-}
-
-static void hs_free(hs *t) {
+  CHECK(sg_run(&t->s, &t->fi, NULL, 0, NULL));
+  CHECK_INT(t->s.nwaiting, 0);
   sg_store_free(&t->s, &t->inst, &t->sink.inst, &t->source.inst, NULL);
   canon_type_arena_free(t->arena);
   free(t);
@@ -253,10 +253,7 @@ SG_CORE(cc_core) {
 }
 
 TEST(cancel_copy) {
-  hs *t = hs_new(u, (canon_FuncType){NULL, 0, NULL, true}, cc_core, false);
-  CHECK(sg_run(&t->s, &t->fi, NULL, 0, NULL));
-  CHECK_INT(t->s.nwaiting, 0);
-  hs_free(t);
+  hs_run(u, cc_core);
 }
 
 /* ---- a host source that gives 2 at a time, a host sink that takes 2,
@@ -326,10 +323,7 @@ SG_CORE(hprw_core) {
 }
 
 TEST(host_partial_reads_writes) {
-  hs *t = hs_new(u, (canon_FuncType){NULL, 0, NULL, true}, hprw_core, false);
-  CHECK(sg_run(&t->s, &t->fi, NULL, 0, NULL));
-  CHECK_INT(t->s.nwaiting, 0);
-  hs_free(t);
+  hs_run(u, hprw_core);
 }
 
 /* ---- streams through a host function that adds 10 ---------------------- */
