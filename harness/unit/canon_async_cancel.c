@@ -282,11 +282,9 @@ SG_CORE(cst_caller) {
   subi = cst_lower(&g, t, &t->callee6, 14, STARTED);
   CHECK_INT(sg_subtask_cancel(&g, true, subi), BLOCKED);
   sg_waitable_join(&g, subi, seti);
-  CHECK_INT(sg_waitable_set_wait(&g, true, &t->caller_mem, seti, 4),
-            EV_SUBTASK);
+  CHECK_INT(sg_wait_event(&g, &t->caller_mem, seti, 4, EV_SUBTASK, subi),
+            RETURNED);
   CHECK_INT(mem[0], 45);
-  CHECK_INT(mem[4], subi);
-  CHECK_INT(mem[8], RETURNED);
   sg_subtask_drop(&g, subi);
 
   sg_waitable_set_drop(&g, seti);
