@@ -55,17 +55,11 @@ SG_CORE(w2w_func1) {
   sg_wait_until(&g, sg_flag_is_set, &t->fut1);
   static const uint8_t b1234[4] = {1, 2, 3, 4};
   memcpy(mem1, b1234, 4);
-  uint32_t ret = sg_stream_write(&g, e, &t->opts1, wsi, 0, 4);
-  CHECK_INT(SG_PROGRESS(ret), 4);
-  CHECK_INT(SG_RESULT(ret), COMPLETED);
-  ret = sg_stream_write(&g, e, &t->opts1, wsi, 0, 4);
-  CHECK_INT(SG_PROGRESS(ret), 4);
-  CHECK_INT(SG_RESULT(ret), COMPLETED);
+  CHECK_COPY(sg_stream_write(&g, e, &t->opts1, wsi, 0, 4), 4, COMPLETED);
+  CHECK_COPY(sg_stream_write(&g, e, &t->opts1, wsi, 0, 4), 4, COMPLETED);
   /* the reader's buffer is full now: a zero-length write waits */
   CHECK_INT(sg_stream_write(&g, e, &t->opts1, wsi, 0, 0), BLOCKED);
-  ret = sg_cancel_copy(&g, false, false, e, true, wsi);
-  CHECK_INT(SG_PROGRESS(ret), 0);
-  CHECK_INT(SG_RESULT(ret), CANCELLED);
+  CHECK_COPY(sg_cancel_copy(&g, false, false, e, true, wsi), 0, CANCELLED);
   sg_wait_until(&g, sg_flag_is_set, &t->fut2);
   for (int i = 0; i < 8; i++) mem1[i] = (uint8_t)(5 + i);
   CHECK_INT(sg_stream_write(&g, e, &t->opts1, wsi, 0, 8), BLOCKED);
@@ -106,14 +100,10 @@ SG_CORE(w2w_func2) {
   sg_wait_until(&g, sg_flag_is_set, &t->fut3);
   CHECK_INT(sg_stream_read(&g, e, &t->opts2, rsi, 12345, 0), 0);
   memset(mem2, 0, 8);
-  uint32_t ret = sg_stream_read(&g, e, &t->opts2, rsi, 0, 2);
-  CHECK_INT(SG_PROGRESS(ret), 2);
-  CHECK_INT(SG_RESULT(ret), COMPLETED);
+  CHECK_COPY(sg_stream_read(&g, e, &t->opts2, rsi, 0, 2), 2, COMPLETED);
   static const uint8_t b56[6] = {5, 6, 0, 0, 0, 0}, b5678[6] = {5, 6, 7, 8};
   CHECK(memcmp(mem2, b56, 6) == 0);
-  ret = sg_stream_read(&g, e, &t->opts2, rsi, 2, 2);
-  CHECK_INT(SG_PROGRESS(ret), 2);
-  CHECK_INT(SG_RESULT(ret), COMPLETED);
+  CHECK_COPY(sg_stream_read(&g, e, &t->opts2, rsi, 2, 2), 2, COMPLETED);
   CHECK(memcmp(mem2, b5678, 6) == 0);
   sg_wait_until(&g, sg_flag_is_set, &t->fut4);
   CHECK_INT(sg_stream_read(&g, e, &t->opts2, rsi, 12345, 0), BLOCKED);
@@ -133,9 +123,8 @@ SG_CORE(w2we_func1) {
   sg_task_return(&g, t->ft1.result, &t->opts1, rsi);
   sg_wait_until(&g, sg_flag_is_set, &t->fut1);
   for (int i = 0; i < 2; i++) {
-    uint32_t ret = sg_stream_write(&g, NULL, &t->opts1, wsi, 10000, 2);
-    CHECK_INT(SG_PROGRESS(ret), 2);
-    CHECK_INT(SG_RESULT(ret), COMPLETED);
+    CHECK_COPY(sg_stream_write(&g, NULL, &t->opts1, wsi, 10000, 2),
+               2, COMPLETED);
   }
   sg_wait_until(&g, sg_flag_is_set, &t->fut2);
   CHECK_INT(sg_stream_write(&g, NULL, &t->opts1, wsi, 0, 8), BLOCKED);
@@ -168,14 +157,11 @@ SG_CORE(w2we_func2) {
   t->fut2 = true;
   sg_wait_until(&g, sg_flag_is_set, &t->fut3);
   for (int i = 0; i < 2; i++) {
-    uint32_t ret = sg_stream_read(&g, NULL, &t->opts2, rsi, 1000000, 2);
-    CHECK_INT(SG_PROGRESS(ret), 2);
-    CHECK_INT(SG_RESULT(ret), COMPLETED);
+    CHECK_COPY(sg_stream_read(&g, NULL, &t->opts2, rsi, 1000000, 2),
+               2, COMPLETED);
   }
   sg_wait_until(&g, sg_flag_is_set, &t->fut4);
-  uint32_t ret = sg_stream_read(&g, NULL, &t->opts2, rsi, 1000000, 2);
-  CHECK_INT(SG_PROGRESS(ret), 0);
-  CHECK_INT(SG_RESULT(ret), DROPPED);
+  CHECK_COPY(sg_stream_read(&g, NULL, &t->opts2, rsi, 1000000, 2), 0, DROPPED);
   sg_drop_end(&g, false, true, NULL, rsi);
   /* (the set stays in the table, as in the spec's scenario) */
   return SG_END;
@@ -243,12 +229,8 @@ SG_CORE(slf_core) {
   uint32_t rsi, wsi;
   sg_new_ends(&g, false, e, &rsi, &wsi);
   CHECK_INT(sg_stream_write(&g, e, ao, wsi, 0, 3), BLOCKED);
-  uint32_t ret = sg_stream_read(&g, e, ao, rsi, 0, 1);
-  CHECK_INT(SG_PROGRESS(ret), 1);
-  CHECK_INT(SG_RESULT(ret), COMPLETED);
-  ret = sg_stream_read(&g, e, ao, rsi, 0, 4);
-  CHECK_INT(SG_PROGRESS(ret), 2);
-  CHECK_INT(SG_RESULT(ret), COMPLETED);
+  CHECK_COPY(sg_stream_read(&g, e, ao, rsi, 0, 1), 1, COMPLETED);
+  CHECK_COPY(sg_stream_read(&g, e, ao, rsi, 0, 4), 2, COMPLETED);
   sg_drop_end(&g, false, true, e, rsi);
   sg_waitable_join(&g, wsi, seti);
   CHECK_COPY(sg_wait_event(&g, &t->mem, seti, 0, EV_STREAM_WRITE, wsi),
@@ -317,9 +299,7 @@ SG_CORE(ros_core) {
   uint64_t a[2] = {rsi, 8};
   CHECK_INT(sg_lower(&g, &t->host.fi, &t->opts, a, 2), RETURNED);
   CHECK_INT(sg_u32(&t->mem, 8), 1);
-  uint32_t ret = sg_cancel_copy(&g, false, false, SG_U8, false, wsi);
-  CHECK_INT(SG_RESULT(ret), CANCELLED);
-  CHECK_INT(SG_PROGRESS(ret), 0);
+  CHECK_COPY(sg_cancel_copy(&g, false, false, SG_U8, false, wsi), 0, CANCELLED);
   sg_drop_end(&g, false, false, SG_U8, wsi);
   return SG_END;
 }
