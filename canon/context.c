@@ -125,9 +125,11 @@ void canon_LiftLowerContext_init(canon_LiftLowerContext *cx, const canon_Canonic
  * empty options), with inst.may_leave cleared around it, so that the
  * built-ins it calls see its own task and every one that would leave the
  * instance traps. */
-bool canon_LiftLowerContext_reallocate(canon_LiftLowerContext *cx, uint64_t old, uint64_t old_byte_length,
-                      uint64_t alignment, uint64_t new_byte_length,
-                      uint64_t *ptr) {
+bool canon_LiftLowerContext_reallocate(canon_LiftLowerContext *cx,
+                                       uint64_t old, uint64_t old_byte_length,
+                                       uint64_t alignment,
+                                       uint64_t new_byte_length,
+                                       uint64_t *ptr) {
   /* The spec's assert(self.inst.may_leave).  may_leave is cleared only
    * while a realloc or a post-return runs in inst, and everything that
    * lowers into inst's memory first traps on `not inst.may_leave` when
@@ -158,7 +160,8 @@ bool canon_LiftLowerContext_reallocate(canon_LiftLowerContext *cx, uint64_t old,
 }
 
 /* LiftLowerContext.allocate */
-bool canon_LiftLowerContext_allocate(canon_LiftLowerContext *cx, uint64_t alignment, uint64_t byte_length,
-                    uint64_t *ptr) {
+bool canon_LiftLowerContext_allocate(canon_LiftLowerContext *cx,
+                                     uint64_t alignment, uint64_t byte_length,
+                                     uint64_t *ptr) {
   return canon_LiftLowerContext_reallocate(cx, 0, 0, alignment, byte_length, ptr);
 }

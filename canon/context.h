@@ -182,12 +182,15 @@ void canon_LiftLowerContext_init(canon_LiftLowerContext *cx, const canon_Canonic
                         canon_ComponentInstance *inst, canon_borrow_scope scope);
 
 /* LiftLowerContext.reallocate: calls realloc with inst.may_leave cleared. */
-bool canon_LiftLowerContext_reallocate(canon_LiftLowerContext *cx, uint64_t old, uint64_t old_byte_length,
-                      uint64_t alignment, uint64_t new_byte_length,
-                      uint64_t *ptr);
+bool canon_LiftLowerContext_reallocate(canon_LiftLowerContext *cx,
+                                       uint64_t old, uint64_t old_byte_length,
+                                       uint64_t alignment,
+                                       uint64_t new_byte_length,
+                                       uint64_t *ptr);
 /* LiftLowerContext.allocate = reallocate(0, 0, alignment, byte_length) */
-bool canon_LiftLowerContext_allocate(canon_LiftLowerContext *cx, uint64_t alignment, uint64_t byte_length,
-                    uint64_t *ptr);
+bool canon_LiftLowerContext_allocate(canon_LiftLowerContext *cx,
+                                     uint64_t alignment, uint64_t byte_length,
+                                     uint64_t *ptr);
 
 
 /* len(cx.opts.memory) */

@@ -47,8 +47,9 @@ bool canon_lower_error_context(canon_LiftLowerContext *cx, const canon_value *v,
 }
 
 /* canon error-context.new: the spec's DETERMINISTIC_PROFILE (option 0 of
- * CANON_CHOICE_ERROR_MESSAGE, cmref's default) keeps no message; otherwise the string is loaded (the
- * host-defined transformation is the identity here). */
+ * CANON_CHOICE_ERROR_MESSAGE, cmref's default) keeps no message; otherwise
+ * the string is loaded (the host-defined transformation is the identity
+ * here). */
 bool canon_error_context_new(canon_ComponentInstance *inst, const canon_CanonicalOptions *opts,
                              uint64_t ptr, uint64_t tagged_code_units,
                              uint32_t *out, canon_trap *trap) {

@@ -79,7 +79,8 @@ bool canon_ComponentInstance_may_enter_from(const canon_ComponentInstance *inst,
 }
 
 /* ComponentInstance.enter_from */
-void canon_ComponentInstance_enter_from(canon_ComponentInstance *inst, const canon_ComponentInstance *caller) {
+void canon_ComponentInstance_enter_from(canon_ComponentInstance *inst,
+                                        const canon_ComponentInstance *caller) {
   for (canon_ComponentInstance *i = inst; i; i = i->parent)
     if (!is_self_or_ancestor(i, caller)) {
       assert(i->may_enter);
@@ -88,7 +89,8 @@ void canon_ComponentInstance_enter_from(canon_ComponentInstance *inst, const can
 }
 
 /* ComponentInstance.leave_to */
-void canon_ComponentInstance_leave_to(canon_ComponentInstance *inst, const canon_ComponentInstance *caller) {
+void canon_ComponentInstance_leave_to(canon_ComponentInstance *inst,
+                                      const canon_ComponentInstance *caller) {
   for (canon_ComponentInstance *i = inst; i; i = i->parent)
     if (!is_self_or_ancestor(i, caller)) {
       assert(!i->may_enter);

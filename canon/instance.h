@@ -50,7 +50,9 @@ void canon_ComponentInstance_free_handles(canon_ComponentInstance *inst);
  * the host) */
 bool canon_ComponentInstance_may_enter_from(const canon_ComponentInstance *inst,
                           const canon_ComponentInstance *caller);
-void canon_ComponentInstance_enter_from(canon_ComponentInstance *inst, const canon_ComponentInstance *caller);
-void canon_ComponentInstance_leave_to(canon_ComponentInstance *inst, const canon_ComponentInstance *caller);
+void canon_ComponentInstance_enter_from(canon_ComponentInstance *inst,
+                                        const canon_ComponentInstance *caller);
+void canon_ComponentInstance_leave_to(canon_ComponentInstance *inst,
+                                      const canon_ComponentInstance *caller);
 
 #endif

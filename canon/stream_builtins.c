@@ -200,29 +200,29 @@ bool canon_future_copy(canon_ComponentInstance *inst, canon_entry_kind EndT,
 /* canon stream.cancel-read */
 bool canon_stream_cancel_read(canon_ComponentInstance *inst, const canon_type *t,
                              bool async_, uint32_t i, uint32_t *out, canon_trap *trap) {
-  return canon_cancel_copy(inst, CANON_ENTRY_STREAM_READABLE, CANON_EVENT_STREAM_READ, t, async_, i, out,
-                           trap);
+  return canon_cancel_copy(inst, CANON_ENTRY_STREAM_READABLE, CANON_EVENT_STREAM_READ, t,
+                           async_, i, out, trap);
 }
 
 /* canon stream.cancel-write */
 bool canon_stream_cancel_write(canon_ComponentInstance *inst, const canon_type *t,
                               bool async_, uint32_t i, uint32_t *out, canon_trap *trap) {
-  return canon_cancel_copy(inst, CANON_ENTRY_STREAM_WRITABLE, CANON_EVENT_STREAM_WRITE, t, async_, i, out,
-                           trap);
+  return canon_cancel_copy(inst, CANON_ENTRY_STREAM_WRITABLE, CANON_EVENT_STREAM_WRITE, t,
+                           async_, i, out, trap);
 }
 
 /* canon future.cancel-read */
 bool canon_future_cancel_read(canon_ComponentInstance *inst, const canon_type *t,
                              bool async_, uint32_t i, uint32_t *out, canon_trap *trap) {
-  return canon_cancel_copy(inst, CANON_ENTRY_FUTURE_READABLE, CANON_EVENT_FUTURE_READ, t, async_, i, out,
-                           trap);
+  return canon_cancel_copy(inst, CANON_ENTRY_FUTURE_READABLE, CANON_EVENT_FUTURE_READ, t,
+                           async_, i, out, trap);
 }
 
 /* canon future.cancel-write */
 bool canon_future_cancel_write(canon_ComponentInstance *inst, const canon_type *t,
                               bool async_, uint32_t i, uint32_t *out, canon_trap *trap) {
-  return canon_cancel_copy(inst, CANON_ENTRY_FUTURE_WRITABLE, CANON_EVENT_FUTURE_WRITE, t, async_, i, out,
-                           trap);
+  return canon_cancel_copy(inst, CANON_ENTRY_FUTURE_WRITABLE, CANON_EVENT_FUTURE_WRITE, t,
+                           async_, i, out, trap);
 }
 
 /* cancel_copy */

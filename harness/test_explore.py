@@ -31,14 +31,21 @@ def outcome_sets(rep):
             for c in rep["commands"]}
 
 
+def assert_reduction_keeps_outcomes(name, off_flag, key):
+    # the walk of fixture `name` with a reduction (report field `key`) on,
+    # and with it off (`off_flag`): both complete, the reduced walk walks
+    # no more schedules, and both find the same outcomes
+    off = explore(FIX / name, off_flag)
+    on = explore(FIX / name)
+    assert off["complete"] and not off[key], off
+    assert on["complete"] and on[key], on
+    assert on["schedules"] <= off["schedules"]
+    assert outcome_sets(on) == outcome_sets(off)
+
+
 @pytest.mark.parametrize("name", SMALL)
 def test_reduced_walk_finds_the_plain_walks_outcomes(name):
-    plain = explore(FIX / name, "--explore-plain")
-    reduced = explore(FIX / name)
-    assert plain["complete"] and not plain["reduced"], plain
-    assert reduced["complete"] and reduced["reduced"], reduced
-    assert reduced["schedules"] <= plain["schedules"]
-    assert outcome_sets(reduced) == outcome_sets(plain)
+    assert_reduction_keeps_outcomes(name, "--explore-plain", "reduced")
 
 
 def test_yield_loop_is_explored_to_completion():
@@ -77,12 +84,7 @@ def test_choices_of_each_outcome_reproduce_it():
 def test_sleep_sets_keep_every_outcome(name):
     # the same walk with and without sleep sets: the same outcomes, and
     # sleep sets never walk more schedules
-    nosleep = explore(FIX / name, "--explore-no-sleep")
-    sleep = explore(FIX / name)
-    assert nosleep["complete"] and not nosleep["sleep_sets"], nosleep
-    assert sleep["complete"] and sleep["sleep_sets"], sleep
-    assert sleep["schedules"] <= nosleep["schedules"]
-    assert outcome_sets(sleep) == outcome_sets(nosleep)
+    assert_reduction_keeps_outcomes(name, "--explore-no-sleep", "sleep_sets")
 
 
 def test_independent_instances_ticking():

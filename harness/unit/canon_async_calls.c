@@ -85,24 +85,18 @@ SG_CORE(a2a_consumer) {
 
   uint64_t waitretp = 0;
   CHECK(sg_mem_realloc(&t->cmem, 0, 0, 8, 4, &waitretp, trap));
-  uint32_t event = sg_waitable_set_wait(&g, true, &t->cmem, seti, waitretp);
-  CHECK_INT(event, EV_SUBTASK);
-  CHECK_INT(mem[waitretp], subi1);
-  CHECK_INT(mem[waitretp + 4], RETURNED);
+  CHECK_INT(sg_wait_event(&g, &t->cmem, seti, waitretp, EV_SUBTASK, subi1),
+            RETURNED);
   sg_subtask_drop(&g, subi1);
   t->fut1_2 = true;
 
-  event = sg_waitable_set_wait(&g, true, &t->cmem, seti, waitretp);
-  CHECK_INT(event, EV_SUBTASK);
-  CHECK_INT(mem[waitretp], subi2);
-  CHECK_INT(mem[waitretp + 4], STARTED);
+  CHECK_INT(sg_wait_event(&g, &t->cmem, seti, waitretp, EV_SUBTASK, subi2),
+            STARTED);
   CHECK_INT(mem[retp], 13);
   t->fut2 = true;
 
-  event = sg_waitable_set_wait(&g, true, &t->cmem, seti, waitretp);
-  CHECK_INT(event, EV_SUBTASK);
-  CHECK_INT(mem[waitretp], subi2);
-  CHECK_INT(mem[waitretp + 4], RETURNED);
+  CHECK_INT(sg_wait_event(&g, &t->cmem, seti, waitretp, EV_SUBTASK, subi2),
+            RETURNED);
   CHECK_INT(mem[retp], 44);
   sg_subtask_drop(&g, subi2);
   t->fut3 = true;
@@ -390,7 +384,6 @@ SG_CORE(suw_producer2) {
 
 SG_CORE(suw_consumer) {
   SG_BEGIN(a2s, consumer);
-  uint8_t *mem = t->cmem.b;
   uint64_t ret = sg_lower(&g, &t->p1, &t->copts, NULL, 0);
   uint32_t subi1 = (uint32_t)ret >> 4;
   CHECK_INT(subi1, 1);
@@ -405,13 +398,11 @@ SG_CORE(suw_consumer) {
   t->fut = true;
   uint64_t retp = 0;
   CHECK(sg_mem_realloc(&t->cmem, 0, 0, 8, 4, &retp, trap));
-  CHECK_INT(sg_waitable_set_wait(&g, true, &t->cmem, seti, retp), EV_SUBTASK);
-  CHECK_INT(mem[retp], subi1);
-  CHECK_INT(mem[retp + 4], RETURNED);
+  CHECK_INT(sg_wait_event(&g, &t->cmem, seti, retp, EV_SUBTASK, subi1),
+            RETURNED);
   t->fut2 = true;
-  CHECK_INT(sg_waitable_set_wait(&g, true, &t->cmem, seti, retp), EV_SUBTASK);
-  CHECK_INT(mem[retp], subi2);
-  CHECK_INT(mem[retp + 4], RETURNED);
+  CHECK_INT(sg_wait_event(&g, &t->cmem, seti, retp, EV_SUBTASK, subi2),
+            RETURNED);
   sg_subtask_drop(&g, subi1);
   sg_subtask_drop(&g, subi2);
   sg_waitable_set_drop(&g, seti);
@@ -492,9 +483,7 @@ SG_CORE(sib_caller) {
             CANON_COPY_COMPLETED);
   uint32_t seti = sg_waitable_set_new(&g);
   sg_waitable_join(&g, subi, seti);
-  CHECK_INT(sg_waitable_set_wait(&g, true, &t->mem, seti, 12), EV_SUBTASK);
-  CHECK_INT(mem[12], subi);
-  CHECK_INT(mem[16], RETURNED);
+  CHECK_INT(sg_wait_event(&g, &t->mem, seti, 12, EV_SUBTASK, subi), RETURNED);
   sg_subtask_drop(&g, subi);
   return SG_END;
 }
@@ -635,9 +624,7 @@ SG_CORE(cbi_consumer) {
 
   CHECK_INT(sg_future_write(&g, NULL, &t->consumer_opts, w11, 0xdeadbeef),
             CANON_COPY_COMPLETED);
-  CHECK_INT(sg_waitable_set_wait(&g, true, &t->mem, seti, 0), EV_SUBTASK);
-  CHECK_INT(mem[0], subi2);
-  CHECK_INT(mem[4], STARTED);
+  CHECK_INT(sg_wait_event(&g, &t->mem, seti, 0, EV_SUBTASK, subi2), STARTED);
 
   CHECK_INT(sg_future_write(&g, NULL, &t->consumer_opts, w12, 0xdeadbeef),
             CANON_COPY_COMPLETED);
@@ -645,9 +632,7 @@ SG_CORE(cbi_consumer) {
 
   CHECK_INT(sg_future_write(&g, NULL, &t->consumer_opts, w21, 0xdeadbeef),
             CANON_COPY_COMPLETED);
-  CHECK_INT(sg_waitable_set_wait(&g, true, &t->mem, seti, 0), EV_SUBTASK);
-  CHECK_INT(mem[0], subi1);
-  CHECK_INT(mem[4], RETURNED);
+  CHECK_INT(sg_wait_event(&g, &t->mem, seti, 0, EV_SUBTASK, subi1), RETURNED);
   CHECK_INT(mem[subi1ret], 42);
   sg_subtask_drop(&g, subi1);
 
@@ -657,9 +642,7 @@ SG_CORE(cbi_consumer) {
 
   CHECK_INT(sg_future_write(&g, NULL, &t->consumer_opts, w13, 0xdeadbeef),
             CANON_COPY_COMPLETED);
-  CHECK_INT(sg_waitable_set_wait(&g, true, &t->mem, seti, 0), EV_SUBTASK);
-  CHECK_INT(mem[0], subi2);
-  CHECK_INT(mem[4], RETURNED);
+  CHECK_INT(sg_wait_event(&g, &t->mem, seti, 0, EV_SUBTASK, subi2), RETURNED);
   CHECK_INT(mem[subi2ret], 43);
   sg_subtask_drop(&g, subi2);
 
@@ -671,9 +654,7 @@ SG_CORE(cbi_consumer) {
 
   CHECK_INT(sg_future_write(&g, NULL, &t->consumer_opts, w23, 0xdeadbeef),
             CANON_COPY_COMPLETED);
-  CHECK_INT(sg_waitable_set_wait(&g, true, &t->mem, seti, 0), EV_SUBTASK);
-  CHECK_INT(mem[0], subi3);
-  CHECK_INT(mem[4], RETURNED);
+  CHECK_INT(sg_wait_event(&g, &t->mem, seti, 0, EV_SUBTASK, subi3), RETURNED);
   CHECK_INT(mem[subi3ret], 100);
   return SG_END;
 }
@@ -775,14 +756,12 @@ SG_CORE(tcc_consumer) {
   CHECK_INT(sg_subtask_cancel(&g, true, subi1), BLOCKED);
   uint32_t seti = sg_waitable_set_new(&g);
   sg_waitable_join(&g, subi1, seti);
-  CHECK_INT(sg_waitable_set_wait(&g, true, &t->mem, seti, retp3), EV_SUBTASK);
-  CHECK_INT(mem[retp3], subi1);
-  CHECK_INT(mem[retp3 + 4], RETURNED);
+  CHECK_INT(sg_wait_event(&g, &t->mem, seti, retp3, EV_SUBTASK, subi1),
+            RETURNED);
   CHECK_INT(mem[retp1], 42);
   sg_waitable_join(&g, subi2, seti);
-  CHECK_INT(sg_waitable_set_wait(&g, true, &t->mem, seti, retp3), EV_SUBTASK);
-  CHECK_INT(mem[retp3], subi2);
-  CHECK_INT(mem[retp3 + 4], RETURNED);
+  CHECK_INT(sg_wait_event(&g, &t->mem, seti, retp3, EV_SUBTASK, subi2),
+            RETURNED);
   CHECK_INT(mem[retp2], 43);
   return SG_END;
 }

@@ -169,6 +169,17 @@ static uint32_t cst_lower(sg *g, cst *t, canon_funcinst *f, uint64_t x,
   return (uint32_t)ret >> 4;
 }
 
+/* subtask.cancel (async_ or not) of subi, with the callee's result slot
+ * (caller memory 0) set to 13 before: checks what it returns, then what the
+ * slot holds (13 if nothing was written). */
+static void cst_cancel(sg *g, cst *t, bool async_, uint32_t subi,
+                       uint32_t expect_ret, uint8_t expect_slot) {
+  unit_ctx *u = t->u;
+  t->caller_mem.b[0] = 13;
+  CHECK_INT(sg_subtask_cancel(g, async_, subi), expect_ret);
+  CHECK_INT(t->caller_mem.b[0], expect_slot);
+}
+
 static canon_Subtask_State cst_state(cst *t, uint32_t subi) {
   void *obj = NULL;
   canon_trap trap = {0};
@@ -200,49 +211,33 @@ SG_CORE(cst_caller) {
   uint32_t subi4_2 = cst_lower(&g, t, &t->callee2, 4, STARTED);
 
   /* returns anyway */
-  mem[0] = 13;
-  CHECK_INT(sg_subtask_cancel(&g, false, subi1), RETURNED);
-  CHECK_INT(mem[0], 42);
+  cst_cancel(&g, t, false, subi1, RETURNED, 42);
   sg_subtask_drop(&g, subi1);
 
   /* cancels */
-  mem[0] = 13;
-  CHECK_INT(sg_subtask_cancel(&g, true, subi2), CANCELLED_BEFORE_RETURNED);
-  CHECK_INT(mem[0], 13);
+  cst_cancel(&g, t, true, subi2, CANCELLED_BEFORE_RETURNED, 13);
   sg_subtask_drop(&g, subi2);
 
   /* returns after a yield: async cancel blocks, the event says RETURNED */
-  mem[0] = 13;
-  CHECK_INT(sg_subtask_cancel(&g, true, subi3), BLOCKED);
-  CHECK_INT(mem[0], 13);
+  cst_cancel(&g, t, true, subi3, BLOCKED, 13);
   sg_waitable_join(&g, subi3, seti);
-  CHECK_INT(sg_waitable_set_wait(&g, true, &t->caller_mem, seti, 8),
-            EV_SUBTASK);
-  CHECK_INT(mem[8], subi3);
-  CHECK_INT(mem[12], RETURNED);
+  CHECK_INT(sg_wait_event(&g, &t->caller_mem, seti, 8, EV_SUBTASK, subi3),
+            RETURNED);
   CHECK_INT(mem[0], 43);
   sg_subtask_drop(&g, subi3);
 
   /* the same, waited for synchronously */
-  mem[0] = 13;
-  CHECK_INT(sg_subtask_cancel(&g, false, subi3_2), RETURNED);
-  CHECK_INT(mem[0], 43);
+  cst_cancel(&g, t, false, subi3_2, RETURNED, 43);
   sg_subtask_drop(&g, subi3_2);
 
   /* cancels after a yield */
-  mem[0] = 13;
-  CHECK_INT(sg_subtask_cancel(&g, true, subi4), BLOCKED);
-  CHECK_INT(mem[0], 13);
+  cst_cancel(&g, t, true, subi4, BLOCKED, 13);
   sg_waitable_join(&g, subi4, seti);
-  CHECK_INT(sg_waitable_set_wait(&g, true, &t->caller_mem, seti, 8),
-            EV_SUBTASK);
-  CHECK_INT(mem[8], subi4);
-  CHECK_INT(mem[12], CANCELLED_BEFORE_RETURNED);
+  CHECK_INT(sg_wait_event(&g, &t->caller_mem, seti, 8, EV_SUBTASK, subi4),
+            CANCELLED_BEFORE_RETURNED);
   sg_subtask_drop(&g, subi4);
 
-  mem[0] = 13;
-  CHECK_INT(sg_subtask_cancel(&g, false, subi4_2), CANCELLED_BEFORE_RETURNED);
-  CHECK_INT(mem[0], 13);
+  cst_cancel(&g, t, false, subi4_2, CANCELLED_BEFORE_RETURNED, 13);
   sg_subtask_drop(&g, subi4_2);
 
   /* callee3 left alone returns; cancelled at its yield, it cancels */
@@ -267,10 +262,8 @@ SG_CORE(cst_caller) {
   CHECK_INT(mem[0], 13);
   t->host_fut4 = true;
   sg_waitable_join(&g, subi, seti);
-  CHECK_INT(sg_waitable_set_wait(&g, true, &t->caller_mem, seti, 4),
-            EV_SUBTASK);
-  CHECK_INT(mem[4], subi);
-  CHECK_INT(mem[8], CANCELLED_BEFORE_RETURNED);
+  CHECK_INT(sg_wait_event(&g, &t->caller_mem, seti, 4, EV_SUBTASK, subi),
+            CANCELLED_BEFORE_RETURNED);
   CHECK_INT(mem[0], 13);
   sg_subtask_drop(&g, subi);
 
@@ -280,10 +273,8 @@ SG_CORE(cst_caller) {
   CHECK_INT(mem[0], 13);
   t->host_fut5 = true;
   sg_waitable_join(&g, subi, seti);
-  CHECK_INT(sg_waitable_set_wait(&g, true, &t->caller_mem, seti, 4),
-            EV_SUBTASK);
-  CHECK_INT(mem[4], subi);
-  CHECK_INT(mem[8], RETURNED);
+  CHECK_INT(sg_wait_event(&g, &t->caller_mem, seti, 4, EV_SUBTASK, subi),
+            RETURNED);
   CHECK_INT(mem[0], 44);
   sg_subtask_drop(&g, subi);
 
@@ -291,11 +282,9 @@ SG_CORE(cst_caller) {
   subi = cst_lower(&g, t, &t->callee6, 14, STARTED);
   CHECK_INT(sg_subtask_cancel(&g, true, subi), BLOCKED);
   sg_waitable_join(&g, subi, seti);
-  CHECK_INT(sg_waitable_set_wait(&g, true, &t->caller_mem, seti, 4),
-            EV_SUBTASK);
+  CHECK_INT(sg_wait_event(&g, &t->caller_mem, seti, 4, EV_SUBTASK, subi),
+            RETURNED);
   CHECK_INT(mem[0], 45);
-  CHECK_INT(mem[4], subi);
-  CHECK_INT(mem[8], RETURNED);
   sg_subtask_drop(&g, subi);
 
   sg_waitable_set_drop(&g, seti);

@@ -153,8 +153,10 @@ static bool hs_source_func(sg_host_call *c, void *env, canon_trap *trap) {
   return ok && g.ok;
 }
 
-static hs *hs_new(unit_ctx *u, canon_FuncType caller_ft, sg_core_fn core,
-                  bool lift_async) {
+/* Runs core, lifted without the async option as an `async func()`, beside
+ * a host sink and a host source until nothing is left to run, and checks
+ * that nothing is left waiting. */
+static void hs_run(unit_ctx *u, sg_core_fn core) {
   hs *t = calloc(1, sizeof *t);
   t->u = u;
   t->arena = canon_type_arena_new();
@@ -162,21 +164,19 @@ static hs *hs_new(unit_ctx *u, canon_FuncType caller_ft, sg_core_fn core,
   sg_mem_init(&t->mem, t->mem_b, sizeof t->mem_b);
   sg_mem_init(&t->host_mem, t->host_b, sizeof t->host_b);
   t->lower_opts = sg_opts(&t->mem, false, true);
-  t->lift_opts = sg_opts(NULL, false, lift_async);
+  t->lift_opts = sg_opts(NULL, false, false);
   t->host_opts = sg_opts(&t->host_mem, false, true);
   t->st = canon_type_stream(t->arena, SG_U8);
   t->param = (canon_field){"s", t->st};
   t->sink_ft = (canon_FuncType){&t->param, 1, NULL, false};
   t->source_ft = (canon_FuncType){NULL, 0, t->st, false};
-  t->caller_ft = caller_ft;
+  t->caller_ft = (canon_FuncType){NULL, 0, NULL, true};
   sg_host_init(&t->sink, &t->s, &t->sink_ft, hs_sink_func, t);
   sg_host_init(&t->source, &t->s, &t->source_ft, hs_source_func, t);
   t->fi = sg_lift(&t->l, &t->caller_ft, &t->lift_opts, &t->inst, core, NULL,
                   t);
-  return t;
-}
-
-static void hs_free(hs *t) {
+  CHECK(sg_run(&t->s, &t->fi, NULL, 0, NULL));
+  CHECK_INT(t->s.nwaiting, 0);
   sg_store_free(&t->s, &t->inst, &t->sink.inst, &t->source.inst, NULL);
   canon_type_arena_free(t->arena);
   free(t);
@@ -205,14 +205,11 @@ SG_CORE(cc_core) {
     CHECK_INT(t->nreceived, 2);
     CHECK(memcmp(t->received, first[k], 2) == 0);
     /* sync (k = 0) or async (k = 1): the write's result is already there */
-    ret = sg_cancel_copy(&g, false, false, SG_U8, k == 1, wsi);
-    CHECK_INT(SG_PROGRESS(ret), 2);
-    CHECK_INT(SG_RESULT(ret), COMPLETED);
+    CHECK_COPY(sg_cancel_copy(&g, false, false, SG_U8, k == 1, wsi),
+               2, COMPLETED);
     sg_drop_end(&g, false, false, SG_U8, wsi);
     /* host_sink.set_remain(100); consume(100) is None: dropped */
-    ret = hs_sink_read(t, 100);
-    CHECK_INT(SG_RESULT(ret), DROPPED);
-    CHECK_INT(SG_PROGRESS(ret), 0);
+    CHECK_COPY(hs_sink_read(t, 100), 0, DROPPED);
     HOST(t, sg_drop_end(hg, false, true, SG_U8, t->host_r));
   }
 
@@ -253,10 +250,7 @@ SG_CORE(cc_core) {
 }
 
 TEST(cancel_copy) {
-  hs *t = hs_new(u, (canon_FuncType){NULL, 0, NULL, true}, cc_core, false);
-  CHECK(sg_run(&t->s, &t->fi, NULL, 0, NULL));
-  CHECK_INT(t->s.nwaiting, 0);
-  hs_free(t);
+  hs_run(u, cc_core);
 }
 
 /* ---- a host source that gives 2 at a time, a host sink that takes 2,
@@ -275,26 +269,19 @@ SG_CORE(hprw_core) {
   CHECK_INT(sg_lower(&g, &t->source.fi, lo, &retp, 1), RETURNED);
   uint32_t rsi = mem[retp];
   CHECK_INT(rsi, 1);
-  uint32_t ret = sg_stream_read(&g, SG_U8, lo, rsi, 0, 4);
-  CHECK_INT(SG_PROGRESS(ret), 2);
-  CHECK_INT(SG_RESULT(ret), COMPLETED);
+  CHECK_COPY(sg_stream_read(&g, SG_U8, lo, rsi, 0, 4), 2, COMPLETED);
   CHECK(memcmp(mem, b12, 2) == 0);
   /* the source still has [3,4]: it offers the next chunk */
   CHECK_INT(hs_source_write(t, b34, 2), BLOCKED);
-  ret = sg_stream_read(&g, SG_U8, lo, rsi, 0, 4);
-  CHECK_INT(SG_PROGRESS(ret), 2);
-  CHECK_INT(SG_RESULT(ret), COMPLETED);
+  CHECK_COPY(sg_stream_read(&g, SG_U8, lo, rsi, 0, 4), 2, COMPLETED);
   CHECK(memcmp(mem, b34, 2) == 0);
   CHECK_INT(sg_stream_read(&g, SG_U8, lo, rsi, 0, 4), BLOCKED);
   /* src.write([5,6]): the pending read takes them */
   CHECK_INT(hs_source_write(t, b56, 2), COMPLETED | (2 << 4));
   uint32_t seti = sg_waitable_set_new(&g);
   sg_waitable_join(&g, rsi, seti);
-  CHECK_INT(sg_waitable_set_wait(&g, true, &t->mem, seti, retp),
-            EV_STREAM_READ);
-  CHECK_INT(mem[retp], rsi);
-  CHECK_INT(SG_PROGRESS(mem[retp + 4]), 2);
-  CHECK_INT(SG_RESULT(mem[retp + 4]), COMPLETED);
+  CHECK_COPY(sg_wait_event(&g, &t->mem, seti, retp, EV_STREAM_READ, rsi),
+             2, COMPLETED);
   sg_drop_end(&g, false, true, SG_U8, rsi);
 
   uint32_t wsi;
@@ -307,35 +294,25 @@ SG_CORE(hprw_core) {
   CHECK_INT(sg_lower(&g, &t->sink.fi, lo, &a, 1), RETURNED);
   static const uint8_t b1_6[6] = {1, 2, 3, 4, 5, 6};
   memcpy(mem, b1_6, 6);
-  ret = sg_stream_write(&g, SG_U8, lo, wsi, 0, 6);
-  CHECK_INT(SG_PROGRESS(ret), 2);
-  CHECK_INT(SG_RESULT(ret), COMPLETED);
+  CHECK_COPY(sg_stream_write(&g, SG_U8, lo, wsi, 0, 6), 2, COMPLETED);
   CHECK_INT(sg_stream_write(&g, SG_U8, lo, wsi, 2, 4), BLOCKED);
   /* dst.set_remain(4) */
   CHECK_INT(hs_sink_read(t, 4), COMPLETED | (4 << 4));
   sg_waitable_join(&g, wsi, seti);
-  CHECK_INT(sg_waitable_set_wait(&g, true, &t->mem, seti, retp),
-            EV_STREAM_WRITE);
-  CHECK_INT(mem[retp], wsi);
-  CHECK_INT(SG_PROGRESS(mem[retp + 4]), 4);
-  CHECK_INT(SG_RESULT(mem[retp + 4]), COMPLETED);
+  CHECK_COPY(sg_wait_event(&g, &t->mem, seti, retp, EV_STREAM_WRITE, wsi),
+             4, COMPLETED);
   CHECK_INT(t->nreceived, 6);
   CHECK(memcmp(t->received, b1_6, 6) == 0);
   sg_drop_end(&g, false, false, SG_U8, wsi);
   sg_waitable_set_drop(&g, seti);
   /* dst.set_remain(100); dst.consume(100) is None */
-  ret = hs_sink_read(t, 100);
-  CHECK_INT(SG_RESULT(ret), DROPPED);
-  CHECK_INT(SG_PROGRESS(ret), 0);
+  CHECK_COPY(hs_sink_read(t, 100), 0, DROPPED);
   CHECK_INT(t->nreceived, 6);
   return SG_END;
 }
 
 TEST(host_partial_reads_writes) {
-  hs *t = hs_new(u, (canon_FuncType){NULL, 0, NULL, true}, hprw_core, false);
-  CHECK(sg_run(&t->s, &t->fi, NULL, 0, NULL));
-  CHECK_INT(t->s.nwaiting, 0);
-  hs_free(t);
+  hs_run(u, hprw_core);
 }
 
 /* ---- streams through a host function that adds 10 ---------------------- */
@@ -586,13 +563,6 @@ static void esc_last_read(sg *g, esc *t, uint32_t ret) {
   CHECK_INT(esc_outside(t, &t->env, esc_source_drop, NULL), 0);
 }
 
-#define CHECK_COPY(ret, n, result)                                           \
-  do {                                                                       \
-    uint32_t r_ = (ret);                                                     \
-    CHECK_INT(SG_PROGRESS(r_), n);                                           \
-    CHECK_INT(SG_RESULT(r_), result);                                        \
-  } while (0)
-
 static const uint8_t b1234[4] = {1, 2, 3, 4}, b5678[4] = {5, 6, 7, 8};
 
 SG_CORE(esc_core) {
@@ -648,10 +618,8 @@ SG_CORE(aso_core) {
   uint64_t retp = 16;
   uint32_t seti = sg_waitable_set_new(&g);
   sg_waitable_join(&g, rsi1, seti);
-  CHECK_INT(sg_waitable_set_wait(&g, true, &t->mem, seti, retp),
-            EV_STREAM_READ);
-  CHECK_INT(mem[retp], rsi1);
-  CHECK_COPY(mem[retp + 4], 4, COMPLETED);
+  CHECK_COPY(sg_wait_event(&g, &t->mem, seti, retp, EV_STREAM_READ, rsi1),
+             4, COMPLETED);
   CHECK(memcmp(mem, b1234, 4) == 0);
   uint32_t rsi3, wsi3;
   sg_new_ends(&g, false, SG_U8, &rsi3, &wsi3);
@@ -663,19 +631,15 @@ SG_CORE(aso_core) {
   /* host_import_incoming.set_remain(100) */
   esc_outside(t, &t->fh.inst, esc_fh_pull, NULL);
   sg_waitable_join(&g, wsi3, seti);
-  CHECK_INT(sg_waitable_set_wait(&g, true, &t->mem, seti, retp),
-            EV_STREAM_WRITE);
-  CHECK_INT(mem[retp], wsi3);
-  CHECK_COPY(mem[retp + 4], 4, COMPLETED);
+  CHECK_COPY(sg_wait_event(&g, &t->mem, seti, retp, EV_STREAM_WRITE, wsi3),
+             4, COMPLETED);
   CHECK_COPY(sg_stream_read(&g, SG_U8, so, rsi4, 0, 4), 4, COMPLETED);
   CHECK_INT(sg_stream_write(&g, SG_U8, o, wsi2, 0, 4), BLOCKED);
   /* dst_stream.set_remain(100) */
   esc_outside(t, &t->env, esc_env_pull, NULL);
   sg_waitable_join(&g, wsi2, seti);
-  CHECK_INT(sg_waitable_set_wait(&g, true, &t->mem, seti, retp),
-            EV_STREAM_WRITE);
-  CHECK_INT(mem[retp], wsi2);
-  CHECK_COPY(mem[retp + 4], 4, COMPLETED);
+  CHECK_COPY(sg_wait_event(&g, &t->mem, seti, retp, EV_STREAM_WRITE, wsi2),
+             4, COMPLETED);
   /* src_stream.write([5,6,7,8]); src_stream.destroy_once_empty() */
   esc_bytes rest = {b5678, 4};
   CHECK_INT(esc_outside(t, &t->env, esc_source_write, &rest), BLOCKED);

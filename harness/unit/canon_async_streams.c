@@ -55,17 +55,11 @@ SG_CORE(w2w_func1) {
   sg_wait_until(&g, sg_flag_is_set, &t->fut1);
   static const uint8_t b1234[4] = {1, 2, 3, 4};
   memcpy(mem1, b1234, 4);
-  uint32_t ret = sg_stream_write(&g, e, &t->opts1, wsi, 0, 4);
-  CHECK_INT(SG_PROGRESS(ret), 4);
-  CHECK_INT(SG_RESULT(ret), COMPLETED);
-  ret = sg_stream_write(&g, e, &t->opts1, wsi, 0, 4);
-  CHECK_INT(SG_PROGRESS(ret), 4);
-  CHECK_INT(SG_RESULT(ret), COMPLETED);
+  CHECK_COPY(sg_stream_write(&g, e, &t->opts1, wsi, 0, 4), 4, COMPLETED);
+  CHECK_COPY(sg_stream_write(&g, e, &t->opts1, wsi, 0, 4), 4, COMPLETED);
   /* the reader's buffer is full now: a zero-length write waits */
   CHECK_INT(sg_stream_write(&g, e, &t->opts1, wsi, 0, 0), BLOCKED);
-  ret = sg_cancel_copy(&g, false, false, e, true, wsi);
-  CHECK_INT(SG_PROGRESS(ret), 0);
-  CHECK_INT(SG_RESULT(ret), CANCELLED);
+  CHECK_COPY(sg_cancel_copy(&g, false, false, e, true, wsi), 0, CANCELLED);
   sg_wait_until(&g, sg_flag_is_set, &t->fut2);
   for (int i = 0; i < 8; i++) mem1[i] = (uint8_t)(5 + i);
   CHECK_INT(sg_stream_write(&g, e, &t->opts1, wsi, 0, 8), BLOCKED);
@@ -73,17 +67,11 @@ SG_CORE(w2w_func1) {
   uint64_t retp = 16;
   uint32_t seti = sg_waitable_set_new(&g);
   sg_waitable_join(&g, wsi, seti);
-  CHECK_INT(sg_waitable_set_wait(&g, true, &t->mem1, seti, retp),
-            EV_STREAM_WRITE);
-  CHECK_INT(mem1[retp], wsi);
-  CHECK_INT(SG_PROGRESS(mem1[retp + 4]), 4);
-  CHECK_INT(SG_RESULT(mem1[retp + 4]), COMPLETED);
+  CHECK_COPY(sg_wait_event(&g, &t->mem1, seti, retp, EV_STREAM_WRITE, wsi),
+             4, COMPLETED);
   CHECK_INT(sg_stream_write(&g, e, &t->opts1, wsi, 12345, 0), BLOCKED);
   t->fut4 = true;
-  CHECK_INT(sg_waitable_set_wait(&g, true, &t->mem1, seti, retp),
-            EV_STREAM_WRITE);
-  CHECK_INT(mem1[retp], wsi);
-  CHECK_INT(mem1[retp + 4], 0);
+  CHECK_INT(sg_wait_event(&g, &t->mem1, seti, retp, EV_STREAM_WRITE, wsi), 0);
   CHECK_INT(sg_stream_write(&g, e, &t->opts1, wsi, 12345, 0), 0);
   w2w_error_context_new_and_drop(&g, t, wsi);
   sg_waitable_set_drop(&g, seti);
@@ -104,32 +92,23 @@ SG_CORE(w2w_func2) {
   t->fut1 = true;
   uint32_t seti = sg_waitable_set_new(&g);
   sg_waitable_join(&g, rsi, seti);
-  CHECK_INT(sg_waitable_set_wait(&g, true, &t->mem2, seti, retp),
-            EV_STREAM_READ);
-  CHECK_INT(mem2[retp], rsi);
-  CHECK_INT(SG_PROGRESS(mem2[retp + 4]), 8);
-  CHECK_INT(SG_RESULT(mem2[retp + 4]), COMPLETED);
+  CHECK_COPY(sg_wait_event(&g, &t->mem2, seti, retp, EV_STREAM_READ, rsi),
+             8, COMPLETED);
   static const uint8_t twice[8] = {1, 2, 3, 4, 1, 2, 3, 4};
   CHECK(memcmp(mem2, twice, 8) == 0);
   t->fut2 = true;
   sg_wait_until(&g, sg_flag_is_set, &t->fut3);
   CHECK_INT(sg_stream_read(&g, e, &t->opts2, rsi, 12345, 0), 0);
   memset(mem2, 0, 8);
-  uint32_t ret = sg_stream_read(&g, e, &t->opts2, rsi, 0, 2);
-  CHECK_INT(SG_PROGRESS(ret), 2);
-  CHECK_INT(SG_RESULT(ret), COMPLETED);
+  CHECK_COPY(sg_stream_read(&g, e, &t->opts2, rsi, 0, 2), 2, COMPLETED);
   static const uint8_t b56[6] = {5, 6, 0, 0, 0, 0}, b5678[6] = {5, 6, 7, 8};
   CHECK(memcmp(mem2, b56, 6) == 0);
-  ret = sg_stream_read(&g, e, &t->opts2, rsi, 2, 2);
-  CHECK_INT(SG_PROGRESS(ret), 2);
-  CHECK_INT(SG_RESULT(ret), COMPLETED);
+  CHECK_COPY(sg_stream_read(&g, e, &t->opts2, rsi, 2, 2), 2, COMPLETED);
   CHECK(memcmp(mem2, b5678, 6) == 0);
   sg_wait_until(&g, sg_flag_is_set, &t->fut4);
   CHECK_INT(sg_stream_read(&g, e, &t->opts2, rsi, 12345, 0), BLOCKED);
-  CHECK_INT(sg_waitable_set_wait(&g, true, &t->mem2, seti, retp),
-            EV_STREAM_READ);
-  CHECK_INT(mem2[retp], rsi);
-  CHECK_INT(sg_u32(&t->mem2, retp + 4), DROPPED | 1);
+  CHECK_INT(sg_wait_event(&g, &t->mem2, seti, retp, EV_STREAM_READ, rsi),
+            DROPPED | 1);
   sg_drop_end(&g, false, true, e, rsi);
   sg_waitable_set_drop(&g, seti);
   return SG_END;
@@ -138,16 +117,14 @@ SG_CORE(w2w_func2) {
 /* the payload-less variant: the writer's pointers are never used */
 SG_CORE(w2we_func1) {
   SG_BEGIN(w2w, inst1);
-  uint8_t *mem1 = t->mem1.b;
   CHECK_INT(nargs, 0);
   uint32_t rsi, wsi;
   sg_new_ends(&g, false, NULL, &rsi, &wsi);
   sg_task_return(&g, t->ft1.result, &t->opts1, rsi);
   sg_wait_until(&g, sg_flag_is_set, &t->fut1);
   for (int i = 0; i < 2; i++) {
-    uint32_t ret = sg_stream_write(&g, NULL, &t->opts1, wsi, 10000, 2);
-    CHECK_INT(SG_PROGRESS(ret), 2);
-    CHECK_INT(SG_RESULT(ret), COMPLETED);
+    CHECK_COPY(sg_stream_write(&g, NULL, &t->opts1, wsi, 10000, 2),
+               2, COMPLETED);
   }
   sg_wait_until(&g, sg_flag_is_set, &t->fut2);
   CHECK_INT(sg_stream_write(&g, NULL, &t->opts1, wsi, 0, 8), BLOCKED);
@@ -155,11 +132,8 @@ SG_CORE(w2we_func1) {
   uint64_t retp = 16;
   uint32_t seti = sg_waitable_set_new(&g);
   sg_waitable_join(&g, wsi, seti);
-  CHECK_INT(sg_waitable_set_wait(&g, true, &t->mem1, seti, retp),
-            EV_STREAM_WRITE);
-  CHECK_INT(mem1[retp], wsi);
-  CHECK_INT(SG_PROGRESS(mem1[retp + 4]), 4);
-  CHECK_INT(SG_RESULT(mem1[retp + 4]), COMPLETED);
+  CHECK_COPY(sg_wait_event(&g, &t->mem1, seti, retp, EV_STREAM_WRITE, wsi),
+             4, COMPLETED);
   t->fut4 = true;
   w2w_error_context_new_and_drop(&g, t, wsi);
   return SG_END;
@@ -178,22 +152,16 @@ SG_CORE(w2we_func2) {
   t->fut1 = true;
   uint32_t seti = sg_waitable_set_new(&g);
   sg_waitable_join(&g, rsi, seti);
-  CHECK_INT(sg_waitable_set_wait(&g, true, &t->mem2, seti, retp),
-            EV_STREAM_READ);
-  CHECK_INT(mem2[retp], rsi);
-  CHECK_INT(SG_PROGRESS(mem2[retp + 4]), 4);
-  CHECK_INT(SG_RESULT(mem2[retp + 4]), COMPLETED);
+  CHECK_COPY(sg_wait_event(&g, &t->mem2, seti, retp, EV_STREAM_READ, rsi),
+             4, COMPLETED);
   t->fut2 = true;
   sg_wait_until(&g, sg_flag_is_set, &t->fut3);
   for (int i = 0; i < 2; i++) {
-    uint32_t ret = sg_stream_read(&g, NULL, &t->opts2, rsi, 1000000, 2);
-    CHECK_INT(SG_PROGRESS(ret), 2);
-    CHECK_INT(SG_RESULT(ret), COMPLETED);
+    CHECK_COPY(sg_stream_read(&g, NULL, &t->opts2, rsi, 1000000, 2),
+               2, COMPLETED);
   }
   sg_wait_until(&g, sg_flag_is_set, &t->fut4);
-  uint32_t ret = sg_stream_read(&g, NULL, &t->opts2, rsi, 1000000, 2);
-  CHECK_INT(SG_PROGRESS(ret), 0);
-  CHECK_INT(SG_RESULT(ret), DROPPED);
+  CHECK_COPY(sg_stream_read(&g, NULL, &t->opts2, rsi, 1000000, 2), 0, DROPPED);
   sg_drop_end(&g, false, true, NULL, rsi);
   /* (the set stays in the table, as in the spec's scenario) */
   return SG_END;
@@ -247,7 +215,6 @@ SG_CORE(slf_core) {
   SG_BEGIN(slf, inst);
   const canon_type *e = t->elem;
   const canon_CanonicalOptions *ao = &t->async_opts;
-  uint8_t *mem = t->mem.b;
   uint32_t seti = sg_waitable_set_new(&g);
   uint32_t rfi, wfi;
   sg_new_ends(&g, true, e, &rfi, &wfi);
@@ -255,28 +222,19 @@ SG_CORE(slf_core) {
   CHECK_INT(sg_future_read(&g, e, ao, rfi, 0), COMPLETED);
   sg_drop_end(&g, true, true, e, rfi);
   sg_waitable_join(&g, wfi, seti);
-  CHECK_INT(sg_waitable_set_wait(&g, true, &t->mem, seti, 0),
-            EV_FUTURE_WRITE);
-  CHECK_INT(mem[0], wfi);
-  CHECK_INT(mem[4], COMPLETED);
+  CHECK_INT(sg_wait_event(&g, &t->mem, seti, 0, EV_FUTURE_WRITE, wfi),
+            COMPLETED);
   sg_drop_end(&g, true, false, e, wfi);
 
   uint32_t rsi, wsi;
   sg_new_ends(&g, false, e, &rsi, &wsi);
   CHECK_INT(sg_stream_write(&g, e, ao, wsi, 0, 3), BLOCKED);
-  uint32_t ret = sg_stream_read(&g, e, ao, rsi, 0, 1);
-  CHECK_INT(SG_PROGRESS(ret), 1);
-  CHECK_INT(SG_RESULT(ret), COMPLETED);
-  ret = sg_stream_read(&g, e, ao, rsi, 0, 4);
-  CHECK_INT(SG_PROGRESS(ret), 2);
-  CHECK_INT(SG_RESULT(ret), COMPLETED);
+  CHECK_COPY(sg_stream_read(&g, e, ao, rsi, 0, 1), 1, COMPLETED);
+  CHECK_COPY(sg_stream_read(&g, e, ao, rsi, 0, 4), 2, COMPLETED);
   sg_drop_end(&g, false, true, e, rsi);
   sg_waitable_join(&g, wsi, seti);
-  CHECK_INT(sg_waitable_set_wait(&g, true, &t->mem, seti, 0),
-            EV_STREAM_WRITE);
-  CHECK_INT(mem[0], wsi);
-  CHECK_INT(SG_RESULT(mem[4]), DROPPED);
-  CHECK_INT(SG_PROGRESS(mem[4]), 3);
+  CHECK_COPY(sg_wait_event(&g, &t->mem, seti, 0, EV_STREAM_WRITE, wsi),
+             3, DROPPED);
   sg_drop_end(&g, false, false, e, wsi);
   sg_waitable_set_drop(&g, seti);
   return SG_END;
@@ -341,9 +299,7 @@ SG_CORE(ros_core) {
   uint64_t a[2] = {rsi, 8};
   CHECK_INT(sg_lower(&g, &t->host.fi, &t->opts, a, 2), RETURNED);
   CHECK_INT(sg_u32(&t->mem, 8), 1);
-  uint32_t ret = sg_cancel_copy(&g, false, false, SG_U8, false, wsi);
-  CHECK_INT(SG_RESULT(ret), CANCELLED);
-  CHECK_INT(SG_PROGRESS(ret), 0);
+  CHECK_COPY(sg_cancel_copy(&g, false, false, SG_U8, false, wsi), 0, CANCELLED);
   sg_drop_end(&g, false, false, SG_U8, wsi);
   return SG_END;
 }
@@ -516,10 +472,8 @@ SG_CORE(fut_core) {
     if (round == 0) {
       seti = sg_waitable_set_new(&g);
       sg_waitable_join(&g, rfi, seti);
-      CHECK_INT(sg_waitable_set_wait(&g, true, &t->mem, seti, retp),
-                EV_FUTURE_READ);
-      CHECK_INT(mem[retp], rfi);
-      CHECK_INT(mem[retp + 4], COMPLETED);
+      CHECK_INT(sg_wait_event(&g, &t->mem, seti, retp, EV_FUTURE_READ, rfi),
+                COMPLETED);
       CHECK_INT(mem[readp], 43);
     } else {
       while (g.ok && !fut_rfi_has_event(t, rfi)) sg_thread_yield(&g, true);

@@ -45,6 +45,14 @@ typedef struct fiber_env {
   int result;
 } fiber_env;
 
+/* e->self = a new fiber of pool running fn(e); false (a failed check) if
+ * there was none. */
+static bool new_fiber(unit_ctx *u, canon_fiber_pool *pool, fiber_env *e,
+                      canon_fiber_fn fn) {
+  e->self = canon_fiber_new(pool, fn, e);
+  return CHECK(e->self != NULL);
+}
+
 /* ---- run to completion ------------------------------------------------------ */
 
 static void straight(void *arg) {
@@ -60,9 +68,7 @@ TEST(runs_to_completion) {
   canon_fiber_pool pool = {0};
   fiber_log log = {0};
   fiber_env e = {.u = u, .log = &log};
-  e.self = canon_fiber_new(&pool, straight, &e);
-  CHECK(e.self != NULL);
-  if (!e.self) return;
+  if (!new_fiber(u, &pool, &e, straight)) return;
   CHECK(!canon_fiber_running(e.self));
   CHECK(!canon_fiber_done(e.self));
   note(&log, 0);
@@ -94,9 +100,7 @@ TEST(blocks_three_times) {
   canon_fiber_pool pool = {0};
   fiber_log log = {0};
   fiber_env e = {.u = u, .log = &log};
-  e.self = canon_fiber_new(&pool, three_blocks, &e);
-  CHECK(e.self != NULL);
-  if (!e.self) return;
+  if (!new_fiber(u, &pool, &e, three_blocks)) return;
   note(&log, 0);
   CHECK(!canon_fiber_resume(e.self)); /* runs to the first block */
   note(&log, 1);
@@ -370,9 +374,7 @@ TEST(free_blocked) {
   canon_fiber_pool pool = {0};
   fiber_log log = {0};
   fiber_env e = {.u = u, .log = &log};
-  e.self = canon_fiber_new(&pool, blocks_forever, &e);
-  CHECK(e.self != NULL);
-  if (!e.self) return;
+  if (!new_fiber(u, &pool, &e, blocks_forever)) return;
   CHECK(!canon_fiber_resume(e.self));
   CHECK(!canon_fiber_done(e.self));
   canon_fiber_free(&pool, e.self);
@@ -418,9 +420,7 @@ static void live_values(void *arg) {
 TEST(live_values_across_switches) {
   canon_fiber_pool pool = {0};
   fiber_env e = {.u = u};
-  e.self = canon_fiber_new(&pool, live_values, &e);
-  CHECK(e.self != NULL);
-  if (!e.self) return;
+  if (!new_fiber(u, &pool, &e, live_values)) return;
   int64_t p = 100, q = 200, r = 300, s = 400;
   double v = 0.25, t = 0.75;
   int blocks = 0;

@@ -215,24 +215,33 @@ static inline uint32_t sg_waitable_set_new(sg *g) {
   if (g->ok) sg_done(g, canon_waitable_set_new(g->inst, &i, g->trap));
   return i;
 }
-static inline uint32_t sg_waitable_set_wait(sg *g, bool cancellable,
-                                            sg_mem *m, uint32_t si,
-                                            uint64_t ptr) {
+/* waitable-set.{wait,poll}: f is the built-in */
+typedef bool (*sg_wait_fn)(canon_ComponentInstance *, bool,
+                           const canon_MemInst *, uint32_t, uint64_t,
+                           uint32_t *, canon_trap *);
+static inline uint32_t sg_wait_or_poll(sg *g, sg_wait_fn f, bool cancellable,
+                                       sg_mem *m, uint32_t si, uint64_t ptr) {
   uint32_t r = 0;
-  if (g->ok)
-    sg_done(g, canon_waitable_set_wait(g->inst, cancellable, &m->m,
-                                               si, ptr, &r, g->trap));
+  if (g->ok) sg_done(g, f(g->inst, cancellable, &m->m, si, ptr, &r, g->trap));
   return r;
 }
-static inline uint32_t sg_waitable_set_poll(sg *g, bool cancellable,
-                                            sg_mem *m, uint32_t si,
-                                            uint64_t ptr) {
-  uint32_t r = 0;
-  if (g->ok)
-    sg_done(g, canon_waitable_set_poll(g->inst, cancellable, &m->m,
-                                               si, ptr, &r, g->trap));
-  return r;
+#define sg_waitable_set_wait(g, c, m, si, p) \
+  sg_wait_or_poll(g, canon_waitable_set_wait, c, m, si, p)
+#define sg_waitable_set_poll(g, c, m, si, p) \
+  sg_wait_or_poll(g, canon_waitable_set_poll, c, m, si, p)
+
+/* waitable-set.wait (cancellable) on set si, with the event written at
+ * ptr of m: checks that its code is `code` and its waitable `index`, and
+ * returns its payload (the u32 at ptr + 4) for the caller to check. */
+static inline uint32_t sg_wait_event(sg *g, sg_mem *m, uint32_t si,
+                                     uint64_t ptr, uint32_t code,
+                                     uint32_t index) {
+  unit_ctx *u = g->u;
+  CHECK_INT(sg_waitable_set_wait(g, true, m, si, ptr), code);
+  CHECK_INT(sg_u32(m, ptr), index);
+  return sg_u32(m, ptr + 4);
 }
+
 static inline void sg_waitable_set_drop(sg *g, uint32_t si) {
   if (g->ok) sg_done(g, canon_waitable_set_drop(g->inst, si, g->trap));
 }
@@ -387,6 +396,13 @@ static inline void sg_drop_end(sg *g, bool future, bool readable,
 /* The (result, progress) of a packed stream copy result. */
 #define SG_RESULT(packed) ((packed) & 0xfu)
 #define SG_PROGRESS(packed) ((packed) >> 4)
+/* Checks a packed copy result: n elements copied, then `result`. */
+#define CHECK_COPY(ret, n, result)                                           \
+  do {                                                                       \
+    uint32_t r_ = (ret);                                                     \
+    CHECK_INT(SG_PROGRESS(r_), n);                                           \
+    CHECK_INT(SG_RESULT(r_), result);                                        \
+  } while (0)
 
 /* ---- host functions ---------------------------------------------------------- */
 

@@ -91,11 +91,9 @@ TEST(resource_builtins) {
 TEST(lending) {
   canon_guest g;
   canon_type_arena *a = guest_init(&g, CANON_FLAT_I32, CANON_UTF8, GUEST_MEM);
-  canon_ComponentInstance impl;
-  canon_Store st;
-  canon_Store_init(&st);
-  canon_ComponentInstance_init(&impl, &st, NULL);
-  canon_ResourceType rt = {.impl = &impl};
+  other_instance impl;
+  other_init(&impl);
+  canon_ResourceType rt = {.impl = &impl.inst};
   const canon_type *own = canon_type_own(a, &rt);
   const canon_type *bor = canon_type_borrow(a, &rt);
   uint32_t i = 0;
@@ -146,8 +144,7 @@ TEST(lending) {
   canon_value_free(v);
   CHECK_INT(g.inst.handles.nfree, 2);
   canon_borrow_subtask_free(&sub);
-  canon_ComponentInstance_free(&impl);
-  canon_Store_free(&st);
+  other_free(&impl);
   guest_free(&g);
 }
 

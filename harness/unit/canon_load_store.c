@@ -433,11 +433,9 @@ TEST(memory64) {
 TEST(handles) {
   canon_guest g;
   canon_type_arena *a = guest_init(&g, CANON_FLAT_I32, CANON_UTF8, GUEST_MEM);
-  canon_ComponentInstance other;
-  canon_Store st;
-  canon_Store_init(&st);
-  canon_ComponentInstance_init(&other, &st, NULL);
-  canon_ResourceType rt = {.impl = &other}, rt2 = {.impl = &other};
+  other_instance other;
+  other_init(&other);
+  canon_ResourceType rt = {.impl = &other.inst}, rt2 = {.impl = &other.inst};
   const canon_type *own = canon_type_own(a, &rt);
   const canon_type *bor = canon_type_borrow(a, &rt);
   /* lower_own: a new owning handle in the table; index 1 is the first */
@@ -471,7 +469,8 @@ TEST(handles) {
   /* ... but not when lowering into the resource's own instance */
   canon_LiftLowerContext cx2;
   canon_CanonicalOptions o2 = g.opts;
-  canon_LiftLowerContext_init(&cx2, &o2, &other, (canon_borrow_scope){&task, NULL});
+  canon_LiftLowerContext_init(&cx2, &o2, &other.inst,
+                              (canon_borrow_scope){&task, NULL});
   uint32_t idx = 0;
   CHECK(canon_lower_borrow(&cx2, 5, bor, &idx));
   CHECK_INT(idx, 5); /* the rep itself */
@@ -503,8 +502,7 @@ TEST(handles) {
   CHECK_INT(task.num_borrows, 0);
   canon_borrow_subtask_free(&sub);
   guest_free(&g);
-  canon_ComponentInstance_free(&other);
-  canon_Store_free(&st);
+  other_free(&other);
 }
 
 TEST(error_context_and_async_placeholders) {

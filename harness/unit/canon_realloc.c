@@ -24,6 +24,7 @@ typedef struct seen {
   uint64_t args[4][4];
   uint64_t result;   /* what to return */
   bool trap;         /* trap instead */
+  canon_realloc r;   /* the realloc of the guest's options */
 } seen;
 
 static bool looking_realloc(void *env, uint64_t old_ptr, uint64_t old_size,
@@ -51,14 +52,20 @@ static bool looking_realloc(void *env, uint64_t old_ptr, uint64_t old_size,
   return true;
 }
 
+/* A guest whose options' realloc is looking_realloc, recording into *s. */
+static void looking_guest(canon_guest *g, seen *s) {
+  guest_init(g, CANON_FLAT_I32, CANON_UTF8, 4096);
+  memset(s, 0, sizeof *s);
+  s->g = g;
+  s->r = (canon_realloc){s, looking_realloc};
+  g->opts.realloc = &s->r;
+}
+
 TEST(realloc_is_its_own_task) {
   canon_guest g;
-  guest_init(&g, CANON_FLAT_I32, CANON_UTF8, 4096);
-  seen s = {0};
-  s.g = &g;
+  seen s;
+  looking_guest(&g, &s);
   s.result = 64;
-  canon_realloc r = {&s, looking_realloc};
-  g.opts.realloc = &r;
   uint64_t p = 0;
   /* reallocate(8, 4, 4, 16) then allocate(2, 6) = reallocate(0, 0, 2, 6) */
   CHECK(canon_LiftLowerContext_reallocate(&g.cx, 8, 4, 4, 16, &p));
@@ -103,12 +110,9 @@ TEST(realloc_result_is_lifted_as_u32) {
   /* the result is lifted as a u32 (lift_flat_unsigned): an i32 result is
    * its unsigned value */
   canon_guest g;
-  guest_init(&g, CANON_FLAT_I32, CANON_UTF8, 4096);
-  seen s = {0};
-  s.g = &g;
+  seen s;
+  looking_guest(&g, &s);
   s.result = 0xFFFFFFF0u;
-  canon_realloc r = {&s, looking_realloc};
-  g.opts.realloc = &r;
   uint64_t p = 0;
   CHECK(canon_LiftLowerContext_allocate(&g.cx, 8, 8, &p));
   CHECK_INT(p, 0xFFFFFFF0u);
@@ -117,12 +121,9 @@ TEST(realloc_result_is_lifted_as_u32) {
 
 TEST(realloc_trap_is_the_calls_trap) {
   canon_guest g;
-  guest_init(&g, CANON_FLAT_I32, CANON_UTF8, 4096);
-  seen s = {0};
-  s.g = &g;
+  seen s;
+  looking_guest(&g, &s);
   s.trap = true;
-  canon_realloc r = {&s, looking_realloc};
-  g.opts.realloc = &r;
   uint64_t p = 0;
   CHECK(!canon_LiftLowerContext_allocate(&g.cx, 1, 3, &p));
   CHECK_INT(g.cx.trap.kind, CANON_TRAP_GUEST);

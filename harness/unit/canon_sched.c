@@ -116,13 +116,30 @@ TEST(kind_names) {
   CHECK_INT(canon_choice_kind_named("nope", 4), CANON_NCHOICE_KINDS);
 }
 
-/* random_nan_bits(32, 8) / (64, 11) can return v: exponent all ones and a
+/* random_nan_bits(bits, exp_bits) can return v: exponent all ones and a
  * fraction bit below the quiet bit set (so never the canonical NaN). */
-static int random_nan32(uint32_t v) {
-  return ((v >> 23) & 0xff) == 0xff && (v & 0x3fffff) != 0;
+static int random_nan(uint64_t v, int bits, int exp_bits) {
+  int frac = bits - 1 - exp_bits;
+  uint64_t exp_ones = (1ull << exp_bits) - 1;
+  return ((v >> frac) & exp_ones) == exp_ones &&
+         (v & ((1ull << (frac - 1)) - 1)) != 0;
 }
-static int random_nan64(uint64_t v) {
-  return ((v >> 52) & 0x7ff) == 0x7ff && (v & ((1ull << 51) - 1)) != 0;
+
+/* Four NaNs of `bits` bits encoded with options 1..4 forced: each one
+ * random_nan_bits can give, and both signs and both quiet-bit states
+ * among them. */
+static void random_nans(unit_ctx *u, canon_guest *g, int bits, int exp_bits) {
+  int frac = bits - 1 - exp_bits;
+  uint32_t signs = 0, quiet = 0;
+  for (int i = 0; i < 4; i++) {
+    uint64_t v = bits == 32 ? canon_encode_float_as_i32(&g->cx, NAN)
+                            : canon_encode_float_as_i64(&g->cx, NAN);
+    CHECK(random_nan(v, bits, exp_bits));
+    signs |= 1u << (v >> (bits - 1));
+    quiet |= 1u << ((v >> (frac - 1)) & 1);
+  }
+  CHECK_INT(signs, 3);
+  CHECK_INT(quiet, 3);
 }
 
 TEST(nan_choice) {
@@ -140,24 +157,8 @@ TEST(nan_choice) {
   const uint32_t forced[] = {1, 2, 3, 4, 1, 2, 3, 4};
   canon_sched_force(&g.store.sched, forced, 8);
   g.store.sched.nchoices = 0;
-  uint32_t signs = 0, quiet = 0;
-  for (int i = 0; i < 4; i++) {
-    uint32_t v = canon_encode_float_as_i32(&g.cx, NAN);
-    CHECK(random_nan32(v));
-    signs |= 1u << (v >> 31);
-    quiet |= 1u << ((v >> 22) & 1);
-  }
-  CHECK_INT(signs, 3);
-  CHECK_INT(quiet, 3);
-  signs = quiet = 0;
-  for (int i = 0; i < 4; i++) {
-    uint64_t v = canon_encode_float_as_i64(&g.cx, NAN);
-    CHECK(random_nan64(v));
-    signs |= 1u << (v >> 63);
-    quiet |= 1u << ((v >> 51) & 1);
-  }
-  CHECK_INT(signs, 3);
-  CHECK_INT(quiet, 3);
+  random_nans(u, &g, 32, 8);
+  random_nans(u, &g, 64, 11);
   guest_free(&g);
 }
 

@@ -211,6 +211,45 @@ static void load_traps(unit_ctx *u, canon_string_encoding enc, uint64_t ptr,
   guest_free(&g);
 }
 
+#define OUT_OF_BOUNDS                                                         \
+  "string pointer/length out of bounds of memory (string content "             \
+  "out-of-bounds)"
+
+/* The two size traps of load_string_from_range for an encoding of
+ * `unit`-byte code units: trap_if(ptr + byte_length > len(memory)) for two
+ * code units that end past memory, and trap_if(byte_length >
+ * MAX_STRING_BYTE_LENGTH) for 2^28 bytes. */
+static void bounds_traps(unit_ctx *u, canon_string_encoding enc,
+                         uint64_t unit) {
+  load_traps(u, enc, GUEST_MEM - unit, 2, NULL, 0,
+             CANON_TRAP_STRING_OUT_OF_BOUNDS, OUT_OF_BOUNDS);
+  load_traps(u, enc, 0, (1u << 28) / unit, NULL, 0,
+             CANON_TRAP_STRING_TOO_LONG,
+             "string byte length exceeds the maximum");
+}
+
+/* An ill-formed string: its n bytes (put at 8), its code units, and the
+ * trap loading it makes. */
+typedef struct ill_formed {
+  const uint8_t *bytes;
+  size_t n;
+  uint64_t units;
+  canon_trap_kind kind;
+  const char *msg;
+} ill_formed;
+
+#define INVALID_UTF8 "invalid utf-8 (invalid utf8 encoding)"
+#define INCOMPLETE_UTF8                                                       \
+  "incomplete utf-8 byte sequence (invalid utf-8; invalid utf8 encoding)"
+#define UNPAIRED "invalid utf-16: unpaired surrogate (invalid utf16 encoding)"
+
+static void ill_formed_traps(unit_ctx *u, canon_string_encoding enc,
+                             const ill_formed *cases, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    load_traps(u, enc, 8, cases[i].units, cases[i].bytes, cases[i].n,
+               cases[i].kind, cases[i].msg);
+}
+
 /* Loads the string of `units` (tagged) code units whose n bytes are put
  * at 100 and checks that its text is `want` (UTF-8); the value, or NULL. */
 static canon_value *loads_as(unit_ctx *u, canon_guest *g, const char *bytes,
@@ -239,30 +278,21 @@ TEST(load_utf8) {
   const uint8_t ff[] = {0xFF}, c3[] = {0xC3}, c3a[] = {0xC3, 'A'};
   const uint8_t sur[] = {0xED, 0xA0, 0x80}, over[] = {0xE0, 0x80, 0x80};
   const uint8_t f4[] = {0xF4, 0x90, 0x80, 0x80}, e2[] = {0xE2, 0x82};
-  load_traps(u, CANON_UTF8, 8, 1, ff, 1, CANON_TRAP_INVALID_UTF8,
-             "invalid utf-8 (invalid utf8 encoding)");
-  load_traps(u, CANON_UTF8, 8, 1, c3, 1, CANON_TRAP_INCOMPLETE_UTF8,
-             "incomplete utf-8 byte sequence (invalid utf-8; invalid utf8 encoding)");
-  load_traps(u, CANON_UTF8, 8, 2, e2, 2, CANON_TRAP_INCOMPLETE_UTF8,
-             "incomplete utf-8 byte sequence (invalid utf-8; invalid utf8 encoding)");
-  load_traps(u, CANON_UTF8, 8, 2, c3a, 2, CANON_TRAP_INVALID_UTF8,
-             "invalid utf-8 (invalid utf8 encoding)");
-  load_traps(u, CANON_UTF8, 8, 3, sur, 3, CANON_TRAP_INVALID_UTF8,
-             "invalid utf-8 (invalid utf8 encoding)"); /* an encoded surrogate */
-  load_traps(u, CANON_UTF8, 8, 3, over, 3, CANON_TRAP_INVALID_UTF8,
-             "invalid utf-8 (invalid utf8 encoding)"); /* overlong */
-  load_traps(u, CANON_UTF8, 8, 4, f4, 4, CANON_TRAP_INVALID_UTF8,
-             "invalid utf-8 (invalid utf8 encoding)"); /* > U+10FFFF */
+  const ill_formed utf8[] = {
+      {ff, 1, 1, CANON_TRAP_INVALID_UTF8, INVALID_UTF8},
+      {c3, 1, 1, CANON_TRAP_INCOMPLETE_UTF8, INCOMPLETE_UTF8},
+      {e2, 2, 2, CANON_TRAP_INCOMPLETE_UTF8, INCOMPLETE_UTF8},
+      {c3a, 2, 2, CANON_TRAP_INVALID_UTF8, INVALID_UTF8},
+      /* an encoded surrogate, an overlong form, above U+10FFFF */
+      {sur, 3, 3, CANON_TRAP_INVALID_UTF8, INVALID_UTF8},
+      {over, 3, 3, CANON_TRAP_INVALID_UTF8, INVALID_UTF8},
+      {f4, 4, 4, CANON_TRAP_INVALID_UTF8, INVALID_UTF8},
+  };
+  ill_formed_traps(u, CANON_UTF8, utf8, sizeof utf8 / sizeof *utf8);
   /* trap_if(ptr + byte_length > len(memory)), even with length 0 */
   load_traps(u, CANON_UTF8, 0xDEADBEEF, 0, NULL, 0,
-             CANON_TRAP_STRING_OUT_OF_BOUNDS,
-             "string pointer/length out of bounds of memory (string content out-of-bounds)");
-  load_traps(u, CANON_UTF8, GUEST_MEM - 1, 2, NULL, 0,
-             CANON_TRAP_STRING_OUT_OF_BOUNDS,
-             "string pointer/length out of bounds of memory (string content out-of-bounds)");
-  /* trap_if(byte_length > MAX_STRING_BYTE_LENGTH) */
-  load_traps(u, CANON_UTF8, 0, 1u << 28, NULL, 0, CANON_TRAP_STRING_TOO_LONG,
-             "string byte length exceeds the maximum");
+             CANON_TRAP_STRING_OUT_OF_BOUNDS, OUT_OF_BOUNDS);
+  bounds_traps(u, CANON_UTF8, 1);
 }
 
 TEST(load_utf16_and_latin1) {
@@ -277,19 +307,15 @@ TEST(load_utf16_and_latin1) {
   /* utf16: alignment 2, byte_length = 2 * code units */
   load_traps(u, CANON_UTF16, 101, 1, NULL, 0, CANON_TRAP_UNALIGNED,
              "unaligned pointer");
-  load_traps(u, CANON_UTF16, GUEST_MEM - 2, 2, NULL, 0,
-             CANON_TRAP_STRING_OUT_OF_BOUNDS,
-             "string pointer/length out of bounds of memory (string content out-of-bounds)");
-  load_traps(u, CANON_UTF16, 0, 1u << 27, NULL, 0, CANON_TRAP_STRING_TOO_LONG,
-             "string byte length exceeds the maximum");
+  bounds_traps(u, CANON_UTF16, 2);
   const uint8_t lone[] = {0x00, 0xD8, 'a', 0}, lo[] = {0x00, 0xDC};
   const uint8_t end[] = {'a', 0, 0x00, 0xD8};
-  load_traps(u, CANON_UTF16, 8, 2, lone, 4, CANON_TRAP_INVALID_UTF16,
-             "invalid utf-16: unpaired surrogate (invalid utf16 encoding)");
-  load_traps(u, CANON_UTF16, 8, 1, lo, 2, CANON_TRAP_INVALID_UTF16,
-             "invalid utf-16: unpaired surrogate (invalid utf16 encoding)");
-  load_traps(u, CANON_UTF16, 8, 2, end, 4, CANON_TRAP_INVALID_UTF16,
-             "invalid utf-16: unpaired surrogate (invalid utf16 encoding)");
+  const ill_formed utf16[] = {
+      {lone, 4, 2, CANON_TRAP_INVALID_UTF16, UNPAIRED},
+      {lo, 2, 1, CANON_TRAP_INVALID_UTF16, UNPAIRED},
+      {end, 4, 2, CANON_TRAP_INVALID_UTF16, UNPAIRED},
+  };
+  ill_formed_traps(u, CANON_UTF16, utf16, sizeof utf16 / sizeof *utf16);
   /* latin1+utf16: without the tag, bytes are Latin-1 */
   guest_init(&g, CANON_FLAT_I32, CANON_LATIN1_UTF16, GUEST_MEM);
   v = loads_as(u, &g, "\xE9\xFF", 2, 2, "\xC3\xA9\xC3\xBF");

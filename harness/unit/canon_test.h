@@ -110,6 +110,23 @@ static inline void guest_free(canon_guest *g) {
   canon_type_arena_free(g->arena);
 }
 
+/* A component instance other than the guest's, in a store of its own (the
+ * implementation of a resource type, say). */
+typedef struct other_instance {
+  canon_Store store;
+  canon_ComponentInstance inst;
+} other_instance;
+
+static inline void other_init(other_instance *o) {
+  canon_Store_init(&o->store);
+  canon_ComponentInstance_init(&o->inst, &o->store, NULL);
+}
+
+static inline void other_free(other_instance *o) {
+  canon_ComponentInstance_free(&o->inst);
+  canon_Store_free(&o->store);
+}
+
 /* Resets the trap and the realloc log between steps of one test. */
 static inline void guest_reset(canon_guest *g) {
   g->cx.trap.kind = CANON_TRAP_NONE;
