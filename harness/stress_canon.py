@@ -197,6 +197,50 @@ def resource_flood(expect="--max-handles"):
 """ % expect
 
 
+def thread_per_function(n):
+    """A table of n distinct functions; run starts a thread of each in
+    turn with thread.new-indirect and switches to it (the thread counts
+    itself and makes run's thread ready again), then returns the count: n.
+    Each distinct function is a new callee for the table: linear work
+    (issue 13 review: the callees were found by scanning them all)."""
+    funcs = "\n".join(
+        "    (func $w%d (param i32) (global.set $c (i32.add (global.get $c) "
+        "(i32.const 1))) (call $later (i32.const 1)))" % i for i in range(n))
+    elems = " ".join("$w%d" % i for i in range(n))
+    return """(component
+  (core module $Table (table (export "t") %(n)d funcref))
+  (core instance $table (instantiate $Table))
+  (core module $M
+    (import "" "t" (table %(n)d funcref))
+    (import "" "new" (func $new (param i32 i32) (result i32)))
+    (import "" "switch" (func $switch (param i32) (result i32)))
+    (import "" "later" (func $later (param i32)))
+    (import "" "task.return" (func $task.return (param i32)))
+    (global $c (mut i32) (i32.const 0))
+%(funcs)s
+    (elem (i32.const 0) func %(elems)s)
+    (func (export "run") (local $i i32)
+      (block $b (loop $l
+        (br_if $b (i32.ge_u (local.get $i) (i32.const %(n)d)))
+        (drop (call $switch (call $new (local.get $i) (i32.const 0))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $l)))
+      (call $task.return (global.get $c))))
+  (core type $start (func (param i32)))
+  (alias core export $table "t" (core table $t))
+  (core func $new (canon thread.new-indirect $start (core table $t)))
+  (canon thread.suspend-then-resume (core func $switch))
+  (canon thread.resume-later (core func $later))
+  (canon task.return (result u32) (core func $task.return))
+  (core instance $m (instantiate $M (with "" (instance
+    (export "t" (table $t)) (export "new" (func $new))
+    (export "switch" (func $switch)) (export "later" (func $later))
+    (export "task.return" (func $task.return))))))
+  (func (export "run") async (result u32) (canon lift (core func $m "run") async)))
+(assert_return (invoke "run") (u32.const %(n)d))
+""" % {"n": n, "funcs": funcs, "elems": elems}
+
+
 def big_list(length, expect):
     """An export returning a list<u8> of `length` zero bytes."""
     pages = (length + 16 + 65535) // 65536
@@ -411,6 +455,8 @@ def big_cases():
         ("two variant DAGs of 2^99 paths compared at instantiation",
          shared_types_linked(99), [], "2 passed, 0 failed"),
         ("resource.new loop", resource_flood(), [], "2 passed, 0 failed"),
+        ("thread.new-indirect of 50,000 distinct functions",
+         thread_per_function(50000), [], "2 passed, 0 failed"),
         ("list<u8> of 2^28-1 elements lifted", big_list((1 << 28) - 1,
                                                         "--max-memory"), [],
          "2 passed, 0 failed"),

@@ -124,6 +124,14 @@ def test_max_handles(exe, tmp_path):
     assert r.rc == 0 and last_line(r) == SUMMARY_OK, r.out
 
 
+def test_thread_per_function(exe, tmp_path):
+    # 300 distinct functions of one table, a thread of each: each is a
+    # callee of its own (the table's callee index grows past its first
+    # 16 slots, rehashing several times) and every thread runs once
+    r = run_script(exe, tmp_path, gen.thread_per_function(300))
+    assert r.rc == 0 and last_line(r) == SUMMARY_OK, r.out
+
+
 # ---- host memory of lifted values -------------------------------------------
 
 def test_big_list_hits_max_memory_at_once(exe, tmp_path):
