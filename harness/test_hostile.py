@@ -337,10 +337,8 @@ def many(kind, n, dup=False):
 @pytest.mark.parametrize("kind", sorted(MANY))
 def test_many_items_validate(exe, tmp_path, kind):
     """N items that each need a name lookup validate (and, as binaries,
-    decode and validate); a duplicate of the first, at the end, is found.
-    Records stay at 2,000 fields: canon/types.c checks label uniqueness
-    pairwise (quadratic, outside this front end)."""
-    n = 2000 if kind == "record fields" else N
+    decode and validate); a duplicate of the first, at the end, is found."""
+    n = N
     f = tmp_path / "many.wat"
     f.write_text(many(kind, n))
     r = cm(exe, "validate", str(f))

@@ -28,6 +28,7 @@ struct core_table_inst {
   core_tabletype type; /* limits.min is the current size */
   core_ref *elems;
   uint64_t size;
+  uint64_t cap; /* elements allocated: table.grow doubles it (linear work) */
   uint64_t max; /* effective maximum: the type's and the store's limit */
 };
 

@@ -225,7 +225,8 @@ core_table_inst *core_table_new(core_store *s, const core_tabletype *t,
   tb->type = *t;
   tb->max = max;
   tb->size = t->limits.min;
-  tb->elems = malloc((tb->size ? tb->size : 1) * sizeof(core_ref));
+  tb->cap = tb->size ? tb->size : 1;
+  tb->elems = malloc(tb->cap * sizeof(core_ref));
   if (!tb->elems || !core_store_track(s, &s->tables, tb)) {
     free(tb->elems);
     free(tb);
@@ -240,10 +241,18 @@ bool core_table_grow(core_table_inst *t, uint64_t delta, core_ref init) {
   uint64_t n = t->size + delta;
   if (delta == 0) return true;
   if (n > SIZE_MAX / sizeof(core_ref)) return false;
-  core_ref *e = realloc(t->elems, n * sizeof(core_ref));
-  if (!e) return false;
-  for (uint64_t i = t->size; i < n; i++) e[i] = init;
-  t->elems = e;
+  if (n > t->cap) {
+    /* doubled (up to the maximum) so that a loop of small grows copies
+     * the elements O(1) times each; exactly n if that much is refused */
+    uint64_t c = t->cap <= t->max / 2 ? 2 * t->cap : t->max;
+    if (c < n || c > SIZE_MAX / sizeof(core_ref)) c = n;
+    core_ref *e = realloc(t->elems, c * sizeof(core_ref));
+    if (!e && c > n) e = realloc(t->elems, (c = n) * sizeof(core_ref));
+    if (!e) return false;
+    t->elems = e;
+    t->cap = c;
+  }
+  for (uint64_t i = t->size; i < n; i++) t->elems[i] = init;
   t->size = n;
   t->type.limits.min = n;
   return true;
