@@ -207,6 +207,43 @@ def test_timeout_stops_runaway_code(exe, tmp_path):
     assert "exhaustion: timeout: ran longer than 0.300 s (--timeout)" in r.err
 
 
+GROW_LOOP_WAST = """(module
+  (table $t 0 funcref)
+  (memory $m 0)
+  (func (export "grow") (param $n i32) (result i32)
+    (local $i i32)
+    (block $b (loop $l
+      (br_if $b (i32.ge_u (local.get $i) (local.get $n)))
+      (drop (table.grow $t (ref.null func) (i32.const 1)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $l)))
+    (table.size $t))
+  (func (export "grow-memory") (param $n i32) (result i32)
+    (local $i i32)
+    (block $b (loop $l
+      (br_if $b (i32.ge_u (local.get $i) (local.get $n)))
+      (drop (memory.grow (i32.const 1)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $l)))
+    (memory.size)))
+(assert_return (invoke "grow" (i32.const 200000)) (i32.const 200000))
+(assert_return (invoke "grow-memory" (i32.const 1024)) (i32.const 1024))
+"""
+
+
+def test_grow_loops(exe, tmp_path):
+    """A guest that grows a table by one element 200,000 times (and a
+    memory by one page 1,024 times) ends with the sizes it asked for.
+    (Each table.grow reallocated the table to its exact size: every
+    element copied again each time, which the sanitizer build's realloc
+    always does: minutes.  The subprocess timeout is only a guard.)"""
+    f = tmp_path / "grow.wast"
+    f.write_text(GROW_LOOP_WAST)
+    r = cm(exe, "run", str(f), timeout=60)
+    assert r.rc == 0, r.out + r.err
+    assert r.out.strip().endswith("3 passed, 0 failed, 0 skipped"), r.out
+
+
 # ---- files of the wrong kind, empty files -----------------------------------
 
 def test_wrong_kind_of_file(exe, tmp_path):
