@@ -53,12 +53,16 @@ static inline void canon_buf_printf(canon_buf *b, const char *fmt, ...) {
   b->n += (size_t)n;
 }
 
-/* Returns the (NUL-terminated, possibly empty) contents; the buffer is
- * left empty. */
+/* Returns the (NUL-terminated, possibly empty) contents, trimmed to
+ * their size (a buffer starts at 64 bytes: a reader that keeps many short
+ * strings, such as a trace's members, would hold 64 for each); the buffer
+ * is left empty. */
 static inline char *canon_buf_take(canon_buf *b) {
   if (!b->p) {
     b->p = (char *)canon_xrealloc(NULL, 1);
     b->p[0] = 0;
+  } else if (b->cap > b->n + 1) {
+    b->p = (char *)canon_xrealloc(b->p, b->n + 1);
   }
   char *p = b->p;
   b->p = NULL;

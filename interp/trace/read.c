@@ -259,6 +259,10 @@ static bool parse_object(const char *line, size_t len, trace_event *e) {
 end:
   skip_ws(&ps);
   if (ps.p != ps.end) { ps.err = "text after the object"; goto bad; }
+  if (e->m_cap > e->nm) { /* kept for the whole file: trimmed */
+    e->m = canon_xrealloc(e->m, e->nm * sizeof *e->m);
+    e->m_cap = e->nm;
+  }
   return true;
 bad:
   e->error = xstrndup(ps.err, strlen(ps.err));
