@@ -62,11 +62,9 @@ static void relabel(labels *l, const void *p, uint64_t label) {
 /* Gives p a label unless it has one already. */
 static void label_add(labels *l, const void *p, uint64_t label) {
   if (!p || label_of(l, p) != NONE) return;
-  if (l->n == l->cap) {
-    l->cap = l->cap ? 2 * l->cap : 64;
-    l->ptr = canon_xrealloc(l->ptr, l->cap * sizeof *l->ptr);
-    l->label = canon_xrealloc(l->label, l->cap * sizeof *l->label);
-  }
+  uint32_t cap_label = l->cap; /* the two grow alike */
+  CANON_GROW(l->ptr, l->n, l->cap, 64);
+  CANON_GROW(l->label, l->n, cap_label, 64);
   l->ptr[l->n] = p;
   l->label[l->n++] = label;
 }

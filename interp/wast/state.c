@@ -35,12 +35,9 @@ static void bytes(void *ctx, const void *p, size_t n) {
 }
 static void thread_label(void *ctx, uint32_t id, uint64_t label) {
   digest_ctx *c = ctx;
-  if (c->n == c->cap) {
-    c->cap = c->cap ? 2 * c->cap : 16;
-    c->id = realloc(c->id, c->cap * sizeof *c->id);
-    c->label = realloc(c->label, c->cap * sizeof *c->label);
-    if (!c->id || !c->label) canon_out_of_memory();
-  }
+  uint32_t cap_label = c->cap; /* the two grow alike */
+  CANON_GROW(c->id, c->n, c->cap, 16);
+  CANON_GROW(c->label, c->n, cap_label, 16);
   c->id[c->n] = id;
   c->label[c->n++] = label;
 }
