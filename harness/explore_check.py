@@ -8,8 +8,15 @@ whether the walk was complete, then the totals.  The acceptance of issue
 scripts"); not part of `make test`.  A script in BOUNDS is explored
 within its named host limit and reported "within" it when a run met it.
 
+With --compare, each complete reduced walk is checked against the walks
+without the reductions: the plain walk (--explore-plain) and the cut at
+explored states alone (--explore-no-memo --explore-no-sleep), where those
+finish within --compare-budget schedules: every command must have the
+same set of outcomes; a difference is printed and the exit status is 1.
+
 usage: explore_check.py CMREF [--budget N] [--timeout S] [--markdown]
-                        [--max-threads N] DIR...
+                        [--max-threads N] [--compare [--compare-budget N]]
+                        DIR...
 """
 import argparse
 import json
@@ -66,6 +73,37 @@ def explore(cmref, path, budget, timeout, extra):
     return rep, dt, cpu
 
 
+def outcome_sets(rep):
+    """Per command (line, kind): the set of its outcomes (status, message)."""
+    return {(c["line"], c["kind"]):
+            {(o["status"], o.get("message")) for o in c["outcomes"]}
+            for c in rep.get("commands", [])}
+
+
+WALKS = (("plain", ["--explore-plain"]),
+         ("cut only", ["--explore-no-memo", "--explore-no-sleep"]))
+
+
+def compare(cmref, path, rep, budget, timeout, extra):
+    """The differences between the reduced walk rep and each walk of
+    WALKS that is complete within budget, as printable lines; and how
+    many of those walks were complete."""
+    diffs, compared = [], 0
+    want = outcome_sets(rep)
+    for label, opts in WALKS:
+        other, _, _ = explore(cmref, path, budget, timeout, extra + opts)
+        if not other.get("complete"):
+            continue
+        compared += 1
+        got = outcome_sets(other)
+        for k in sorted(set(want) | set(got)):
+            if want.get(k) != got.get(k):
+                diffs.append(f"{path.name}:{k[0]} {k[1]}: {label} walk "
+                             f"{sorted(got.get(k, []))}, reduced "
+                             f"{sorted(want.get(k, []))}")
+    return diffs, compared
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("cmref")
@@ -74,10 +112,13 @@ def main():
     ap.add_argument("--timeout", type=float, default=60.0)
     ap.add_argument("--markdown", action="store_true")
     ap.add_argument("--max-threads", type=int, default=0)
+    ap.add_argument("--compare", action="store_true")
+    ap.add_argument("--compare-budget", type=int, default=20_000)
     a = ap.parse_args()
     extra = ["--max-threads", str(a.max_threads)] if a.max_threads else []
     files = [f for d in a.dirs for f in sorted(pathlib.Path(d).glob("*.wast"))]
     total, total_cpu, ncomplete, nwithin, rows = 0.0, 0.0, 0, 0, []
+    diffs, ncompared = [], 0
     for f in files:
         bound = BOUNDS.get(f.name, ([], None))[0]
         rep, dt, cpu = explore(a.cmref, f, a.budget, a.timeout, extra + bound)
@@ -87,6 +128,11 @@ def main():
         within = rep.get("stopped") in ("limit", "depth") and bound
         ncomplete += ok
         nwithin += bool(within)
+        if a.compare and ok:
+            d, c = compare(a.cmref, f, rep, a.compare_budget, a.timeout,
+                           extra + bound)
+            diffs += d
+            ncompared += bool(c)
         state = ("yes" if ok else
                  (f"within --explore-depth {rep['depth_bound']}"
                   if rep.get("stopped") == "depth" else
@@ -113,6 +159,14 @@ def main():
     for name, (bound, why) in BOUNDS.items():
         if any(r[0].endswith("/" + name) for r in rows):
             print(f"bound: {name}: {' '.join(bound)}: {why}")
+    if a.compare:
+        print(f"compare: {ncompared} complete walks checked against the "
+              f"plain or the cut-only walk (complete within "
+              f"{a.compare_budget} schedules): {len(diffs)} differences")
+        for d in diffs:
+            print("  " + d)
+    if diffs:
+        return 1
     return 0 if ncomplete + nwithin == len(files) else 1
 
 
