@@ -23,7 +23,7 @@ static char *xstrndup(const char *s, size_t n) {
 
 void trace_put_safe(canon_buf *b, const char *s, size_t max) {
   size_t i = 0;
-  for (; s[i] && i < max; i++) {
+  for (; i < max && s[i]; i++) {
     unsigned char c = (unsigned char)s[i];
     if (c < 0x20 || c >= 0x7f)
       canon_buf_printf(b, "\\x%02x", c);
