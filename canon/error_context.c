@@ -3,6 +3,7 @@
  * error-context.drop"; "Loading" lift_error_context, "Storing"
  * lower_error_context); see error_context.h. */
 #include "rules.h"
+#include "grow.h"
 #include "error_context.h"
 
 #include <assert.h>
@@ -18,8 +19,7 @@ static void destroy(canon_refobj *o) {
 }
 
 canon_ErrorContext *canon_ErrorContext_new(const canon_value *msg) {
-  canon_ErrorContext *e = calloc(1, sizeof *e);
-  if (!e) canon_out_of_memory();
+  canon_ErrorContext *e = canon_xcalloc(1, sizeof *e);
   e->ref.refs = 1;
   e->ref.destroy = destroy;
   e->debug_message = canon_value_copy(msg);

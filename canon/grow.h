@@ -23,6 +23,9 @@ static inline void *canon_xrealloc(void *p, size_t n) {
   return q;
 }
 
+/* malloc that never returns NULL. */
+static inline void *canon_xmalloc(size_t n) { return canon_xrealloc(NULL, n); }
+
 /* calloc that never returns NULL. */
 static inline void *canon_xcalloc(size_t n, size_t size) {
   void *p = calloc(n ? n : 1, size);

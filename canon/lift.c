@@ -7,6 +7,7 @@
 
 #include "rules.h"
 #include "canon_call.h"
+#include "grow.h"
 #include "handles.h"
 #include "layout.h"
 #include "task.h"
@@ -174,8 +175,7 @@ out:
  * ping-pong that ends under the spec's random.choice also ends here. */
 static uint32_t sync_candidates(canon_ComponentInstance *inst, canon_Thread ***out) {
   canon_Store *s = inst->store;
-  canon_Thread **c = malloc((s->nwaiting + 1) * sizeof *c);
-  if (!c) canon_out_of_memory();
+  canon_Thread **c = canon_xmalloc((s->nwaiting + 1) * sizeof *c);
   uint32_t n = 0;
   for (uint32_t i = 0; i < s->nwaiting; i++) {
     canon_Thread *t = s->waiting[i];
@@ -259,8 +259,7 @@ static bool realloc_on_start(void *env, canon_value ***args, uint32_t *nargs,
                              canon_trap *trap) {
   (void)trap;
   realloc_frame *f = env;
-  canon_value **vs = calloc(4, sizeof *vs);
-  if (!vs) canon_out_of_memory();
+  canon_value **vs = canon_xcalloc(4, sizeof *vs);
   for (int i = 0; i < 4; i++)
     vs[i] = canon_value_uint(f->ptrt->kind, f->args[i]);
   *args = vs;

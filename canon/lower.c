@@ -6,6 +6,7 @@
 
 #include "rules.h"
 #include "canon_call.h"
+#include "grow.h"
 #include "handles.h"
 #include "layout.h"
 #include "subtask.h"
@@ -34,8 +35,7 @@ static bool lower_on_start(void *env, canon_value ***args, uint32_t *nargs,
   maybe_on_progress(st);
   assert(st->state == CANON_SUBTASK_STARTING);
   st->state = CANON_SUBTASK_STARTED;
-  canon_value **vs = calloc(st->np + 1, sizeof *vs);
-  if (!vs) canon_out_of_memory();
+  canon_value **vs = canon_xcalloc(st->np + 1, sizeof *vs);
   if (!canon_lift_flat_values(&st->cx, st->max_flat_params, &st->flat_args_iter,
                               (const canon_type *const *)st->pts, st->np, vs)) {
     free(vs);
@@ -104,8 +104,7 @@ bool canon_lower(const canon_funcinst *callee, const canon_CanonicalOptions *opt
   st->max_flat_results = opts->async ? 0 : CANON_MAX_FLAT_RESULTS;
   canon_LiftLowerContext_init(&st->cx, opts, inst,
                      (canon_borrow_scope){NULL, &st->lenders});
-  st->flat_args = malloc((nargs + 1) * sizeof *st->flat_args);
-  if (!st->flat_args) canon_out_of_memory();
+  st->flat_args = canon_xmalloc((nargs + 1) * sizeof *st->flat_args);
   if (nargs) memcpy(st->flat_args, flat_args, nargs * sizeof *flat_args);
   st->nflat_args = nargs;
   canon_CoreValueIter_init(&st->flat_args_iter, st->flat_args, nargs);
@@ -193,8 +192,7 @@ static bool host_on_start(void *env, canon_value ***args, uint32_t *nargs,
                           canon_trap *trap) {
   (void)trap;
   host_call *hc = env;
-  canon_value **vs = calloc(hc->nargs + 1, sizeof *vs);
-  if (!vs) canon_out_of_memory();
+  canon_value **vs = canon_xcalloc(hc->nargs + 1, sizeof *vs);
   for (uint32_t i = 0; i < hc->nargs; i++) vs[i] = canon_value_copy(hc->args[i]);
   hc->args = NULL; /* the caller's; not to be read later */
   *args = vs;
@@ -219,8 +217,7 @@ bool canon_Store_invoke(canon_Store *s, const canon_funcinst *f,
                        canon_value *const *args, uint32_t nargs,
                        canon_value ***results, uint32_t *nresults,
                        canon_trap *trap) {
-  host_call *hc = calloc(1, sizeof *hc);
-  if (!hc) canon_out_of_memory();
+  host_call *hc = canon_xcalloc(1, sizeof *hc);
   hc->args = args;
   hc->nargs = nargs;
   canon_call_hooks hooks = {hc, host_on_start, host_on_resolve};

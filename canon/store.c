@@ -101,8 +101,7 @@ bool canon_Store_tick(canon_Store *s, bool *progressed, canon_trap *trap) {
   s->nesting_depth++;
   canon_Thread **cands = NULL;
   if (s->nwaiting) {
-    cands = malloc(s->nwaiting * sizeof *cands);
-    if (!cands) canon_out_of_memory();
+    cands = canon_xmalloc(s->nwaiting * sizeof *cands);
   }
   uint32_t n = canon_Store_tick_candidates(s, cands);
   bool ok = true;

@@ -228,8 +228,7 @@ static void on_copy_done(canon_CopyEnd *e, canon_CopyResult result) {
 static void shared_destroy(canon_refobj *o) { free(o); }
 
 canon_SharedBase *canon_SharedBase_new(bool future, const canon_type *t) {
-  canon_SharedBase *s = calloc(1, sizeof *s);
-  if (!s) canon_out_of_memory();
+  canon_SharedBase *s = canon_xcalloc(1, sizeof *s);
   s->ref.destroy = shared_destroy;
   s->future = future;
   s->t = t;
@@ -386,8 +385,7 @@ bool canon_entry_is_copy_end(canon_entry_kind kind) {
 /* CopyEnd.__init__ */
 canon_CopyEnd *canon_CopyEnd_new(canon_entry_kind kind, canon_SharedBase *s) {
   assert(canon_entry_is_copy_end(kind));
-  canon_CopyEnd *e = calloc(1, sizeof *e);
-  if (!e) canon_out_of_memory();
+  canon_CopyEnd *e = canon_xcalloc(1, sizeof *e);
   canon_Waitable_init(&e->w);
   e->kind = kind;
   e->state = CANON_COPY_IDLE;

@@ -6,12 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "handles.h"
 
 /* Subtask.__init__ */
 canon_Subtask *canon_Subtask_new(void) {
-  canon_Subtask *s = calloc(1, sizeof *s);
-  if (!s) canon_out_of_memory();
+  canon_Subtask *s = canon_xcalloc(1, sizeof *s);
   canon_Waitable_init(&s->w);
   s->state = CANON_SUBTASK_STARTING;
   return s;

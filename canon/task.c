@@ -10,8 +10,7 @@
 /* Task.__init__ */
 canon_Task *canon_Task_new(canon_Store *s, const canon_lifted *l,
                            const canon_call_hooks *hooks) {
-  canon_Task *t = calloc(1, sizeof *t);
-  if (!t) canon_out_of_memory();
+  canon_Task *t = canon_xcalloc(1, sizeof *t);
   t->id = ++s->next_task_id;
   canon_trace_task_new(s->trace, t->id, l->inst->id, l->ft->async,
                        l->opts->async, l->callback.call != NULL,
@@ -150,8 +149,7 @@ bool canon_Task_request_cancellation(canon_Task *t, canon_ComponentInstance *cal
   }
   assert(t->state == CANON_TASK_STARTED);
   canon_ComponentInstance *inst = t->inst;
-  canon_Thread **cands = malloc((t->nthreads + 1) * sizeof *cands);
-  if (!cands) canon_out_of_memory();
+  canon_Thread **cands = canon_xmalloc((t->nthreads + 1) * sizeof *cands);
   uint32_t n = 0;
   bool skip_implicit = t->ft->async && canon_Task_needs_exclusive(t) &&
                        inst->exclusive_thread != NULL &&

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "builtins.h"
+#include "grow.h"
 #include "layout.h"
 #include "task.h"
 #include "thread.h"
@@ -88,8 +89,7 @@ bool canon_task_return(canon_ComponentInstance *inst,
                      (canon_borrow_scope){&task->borrows, NULL});
   const canon_type **rts = NULL;
   uint32_t nr = canon_FuncType_result_type(task->ft, &rts);
-  canon_value **result = calloc(nr + 1, sizeof *result);
-  if (!result) canon_out_of_memory();
+  canon_value **result = canon_xcalloc(nr + 1, sizeof *result);
   canon_CoreValueIter vi;
   canon_CoreValueIter_init(&vi, flat_args, nargs);
   bool ok = canon_lift_flat_values(&cx, CANON_MAX_FLAT_PARAMS, &vi,
@@ -297,8 +297,7 @@ bool canon_thread_new_indirect(canon_ComponentInstance *inst,
   canon_Task *task = th->task;
   CANON_TRAP_IF(inst->store, trap, !task->inst->may_leave,
                 CANON_R_THREAD_NEW_MAY_LEAVE);
-  indirect_thread *d = malloc(sizeof *d);
-  if (!d) canon_out_of_memory();
+  indirect_thread *d = canon_xmalloc(sizeof *d);
   d->c = c;
   if (!ftbl->get(ftbl->env, fi, &d->f, trap)) {
     free(d);

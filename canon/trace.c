@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "context.h"
+#include "grow.h"
 #include "version.h"
 
 void canon_trace_start(canon_trace *t, FILE *f, const char *sched,
@@ -55,8 +56,7 @@ void canon_trace_emit(canon_trace *t, const char *ev, const char *fmt, ...) {
     if (k < 0) break; /* an encoding error: nothing sensible to write */
     if (line != small) free(line);
     cap = (size_t)k + 2;
-    line = malloc(cap);
-    if (!line) canon_out_of_memory();
+    line = canon_xmalloc(cap);
   }
   if (line != small) free(line);
 }

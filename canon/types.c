@@ -80,8 +80,7 @@ static int cmp_label(const void *a, const void *b) {
 /* No label twice: sorted, so that 100k labels cost n log n, not n^2. */
 static bool labels_unique(const char *const *labels, uint32_t n) {
   if (n < 2) return n == 0 || labels[0];
-  const char **sorted = malloc(n * sizeof *sorted);
-  if (!sorted) canon_out_of_memory();
+  const char **sorted = canon_xmalloc(n * sizeof *sorted);
   bool ok = true;
   for (uint32_t i = 0; i < n && ok; i++) ok = (sorted[i] = labels[i]) != NULL;
   if (ok) {

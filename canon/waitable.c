@@ -107,8 +107,7 @@ void canon_Waitable_drop(canon_Waitable *w) {
 
 /* WaitableSet.__init__ */
 canon_WaitableSet *canon_WaitableSet_new(void) {
-  canon_WaitableSet *s = calloc(1, sizeof *s);
-  if (!s) canon_out_of_memory();
+  canon_WaitableSet *s = canon_xcalloc(1, sizeof *s);
   return s;
 }
 

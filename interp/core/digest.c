@@ -15,6 +15,7 @@
 #include "membytes.h"
 #include "runtime.h"
 #include "../../canon/context.h"
+#include "../../canon/grow.h"
 
 static uint64_t index_in(const core_objlist *l, const void *p) {
   for (size_t i = 0; i < l->n; i++)
@@ -48,8 +49,7 @@ static uint64_t instr_index(const core_func_inst *f, const core_instr *pc) {
 static void hash_memory(const core_mem_inst *m, core_digest_word word,
                         core_digest_bytes bytes, void *ctx) {
   uint64_t n = (m->size + CORE_MEMBYTES_PAGE - 1) / CORE_MEMBYTES_PAGE;
-  unsigned char *touched = malloc((size_t)n + 1);
-  if (!touched) canon_out_of_memory();
+  unsigned char *touched = canon_xmalloc((size_t)n + 1);
   core_membytes_touched(m->data, m->size, touched);
   for (uint64_t i = 0; i < n; i++) {
     if (!touched[i]) continue;

@@ -17,8 +17,7 @@ enum { CONTEXT = 3 };
 
 /* Indices of the events kept (all, or the guest-visible ones). */
 static uint32_t *select_events(const trace_file *t, bool visible_only, uint32_t *n) {
-  uint32_t *ix = malloc((t->n + 1) * sizeof *ix);
-  if (!ix) canon_out_of_memory();
+  uint32_t *ix = canon_xmalloc((t->n + 1) * sizeof *ix);
   *n = 0;
   for (uint32_t i = 0; i < t->n; i++)
     if (!visible_only || t->ev[i].visible || t->ev[i].error) ix[(*n)++] = i;

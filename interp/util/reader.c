@@ -35,8 +35,7 @@ void cm_rd_eof(cm_reader *r) {
 
 void *cm_rd_alloc(cm_reader *r, size_t n, size_t size) {
   if (r->bad) return NULL;
-  void *p = calloc(n ? n : 1, size);
-  if (!p) canon_out_of_memory();
+  void *p = canon_xcalloc(n ? n : 1, size);
   return p;
 }
 

@@ -50,8 +50,7 @@ typedef struct cmd_outcomes {
 
 static char *choices_str(const canon_choice_log *l) {
   size_t cap = (size_t)l->len * 11 + 1;
-  char *s = malloc(cap);
-  if (!s) canon_out_of_memory();
+  char *s = canon_xmalloc(cap);
   size_t k = 0;
   s[0] = 0;
   for (uint32_t i = 0; i < l->len; i++)

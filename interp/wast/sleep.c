@@ -15,8 +15,7 @@ void wast_sleep_free(wast_sleepset *s) {
 void wast_sleep_copy(wast_sleepset *dst, const wast_sleepset *src) {
   wast_sleep_free(dst);
   if (!src->n) return;
-  dst->v = malloc(src->n * sizeof *dst->v);
-  if (!dst->v) canon_out_of_memory();
+  dst->v = canon_xmalloc(src->n * sizeof *dst->v);
   memcpy(dst->v, src->v, src->n * sizeof *dst->v);
   dst->n = dst->cap = src->n;
 }

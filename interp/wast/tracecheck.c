@@ -188,8 +188,7 @@ bool wast_tc_read(const char *path, wast_tc_events *l, char *why,
       if (normcap < (size_t)len + 64) {
         normcap = (size_t)len + 64;
         free(norm);
-        norm = malloc(normcap);
-        if (!norm) canon_out_of_memory();
+        norm = canon_xmalloc(normcap);
       }
       if (!normalize(line, norm, normcap)) {
         snprintf(why, whyn, "line %u is not a flat JSON object", no);
@@ -229,8 +228,7 @@ static void on_event(void *ctx, const char *line, size_t len) {
   if (m->normcap < len + 64) {
     m->normcap = len + 64;
     free(m->norm);
-    m->norm = malloc(m->normcap);
-    if (!m->norm) canon_out_of_memory();
+    m->norm = canon_xmalloc(m->normcap);
   }
   /* cmref writes flat objects only: an event it cannot read back is
    * compared as written (and then cannot equal theirs) */

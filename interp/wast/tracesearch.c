@@ -40,8 +40,7 @@ typedef struct frontier {
 /* "0,1,0" of the first n choices of a log; "(none)" if n is 0. */
 static char *choices_str(const canon_choice_log *l, uint32_t n) {
   size_t cap = (size_t)n * 11 + 8;
-  char *s = malloc(cap);
-  if (!s) canon_out_of_memory();
+  char *s = canon_xmalloc(cap);
   size_t k = 0;
   s[0] = 0;
   for (uint32_t i = 0; i < n; i++)
