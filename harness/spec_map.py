@@ -210,8 +210,6 @@ LONG = {
     "spec's [None]) and sets Table.MAX_LENGTH, a class constant in Python",
     "none_or_number_type": "a switch over the number kinds (Python: one "
     "isinstance of a tuple of classes)",
-    "CopyEnd.__init__": "allocation, the reference on the shared object "
-    "(C has no GC), the end's kind",
     "alignment": SWITCH + "; types whose layout was computed once answer "
     "from it (design.md: linear work on guest types)",
     "elem_size": SWITCH + "; types whose layout was computed once answer "
