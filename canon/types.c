@@ -5,34 +5,31 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
 #include "buf.h"
 #include "layout.h"
 #include "grow.h"
 
 struct canon_type_arena {
-  void **blocks;
-  size_t n, cap;
+  canon_arena *blocks;
 };
 
 canon_type_arena *canon_type_arena_new(void) {
-  canon_type_arena *a = canon_xrealloc(NULL, sizeof *a);
-  memset(a, 0, sizeof *a);
+  canon_type_arena *a = canon_xmalloc(sizeof *a);
+  a->blocks = canon_arena_new();
+  if (!a->blocks) canon_out_of_memory();
   return a;
 }
 
 void canon_type_arena_free(canon_type_arena *a) {
   if (!a) return;
-  for (size_t i = 0; i < a->n; i++) free(a->blocks[i]);
-  free(a->blocks);
+  canon_arena_free(a->blocks);
   free(a);
 }
 
+/* n cleared bytes that live as long as the arena. */
 static void *arena_alloc(canon_type_arena *a, size_t n) {
-  CANON_GROW(a->blocks, a->n, a->cap, 32);
-  void *p = canon_xrealloc(NULL, n);
-  memset(p, 0, n ? n : 1);
-  a->blocks[a->n++] = p;
-  return p;
+  return canon_arena_alloc(a->blocks, n);
 }
 
 static const char *arena_str(canon_type_arena *a, const char *s) {

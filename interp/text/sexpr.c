@@ -21,19 +21,10 @@
 #include <string.h>
 
 #include "../util/utf8.h"
+#include "../../canon/arena.h"
 #include "../../canon/bits.h"
 #include "../../canon/grow.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define SX_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SX_ASAN 1
-#endif
-#endif
-#ifdef SX_ASAN
-#include <sanitizer/asan_interface.h>
-#endif
 
 /* Lists nested deeper than this are refused, so that the recursive walkers
  * cannot run out of C stack. */
@@ -71,7 +62,7 @@ typedef struct lexer {
   char *buf; /* the last decoded string */
   size_t blen, bcap;
   bool oom;
-  struct sx_arena *arena; /* where the tree goes */
+  canon_arena *arena; /* where the tree goes */
 } lexer;
 
 static uint32_t col_of(const lexer *L, size_t pos) {
@@ -438,79 +429,12 @@ static bool skip_space(lexer *L) {
 
 /* ---- the tree ---------------------------------------------------------- */
 
-/* The arena: blocks of growing size, each freed whole by sx_free(root).
- * A list's items and a string's bytes are arrays walkers index; under
- * AddressSanitizer each is followed by a poisoned gap, so that reading
- * past one is still reported as it was when each had a malloc of its own. */
-typedef struct sx_block {
-  struct sx_block *next;
-  size_t used, cap;
-  _Alignas(max_align_t) unsigned char data[];
-} sx_block;
-
-typedef struct sx_arena {
-  sx_block *blocks;
-} sx_arena;
-
-/* Blocks stay below 64 KiB: allocators (ASan's too) recycle blocks that
- * size from their free lists, where bigger ones are fresh mappings each
- * time (page faults, and unmapping when freed). */
-enum { SX_ALIGN = _Alignof(max_align_t), SX_BLOCK_MIN = 4096 - 64,
-       SX_BLOCK_MAX = 65536 - 64 };
-#ifdef SX_ASAN
-enum { SX_REDZONE = 16 };
-#else
-enum { SX_REDZONE = 0 };
-#endif
-
+/* The tree lives in one arena (canon/arena.h), freed whole by
+ * sx_free(root); running out of memory is the reader's own error. */
 static void *arena_alloc(lexer *L, size_t size) {
-  sx_arena *a = L->arena;
-  size_t need = (size + SX_REDZONE + SX_ALIGN - 1) / SX_ALIGN * SX_ALIGN;
-  if (need < size) { /* overflow */
-    L->oom = true;
-    return NULL;
-  }
-  sx_block *b = a->blocks;
-  if (!b || b->cap - b->used < need) {
-    size_t cap = b ? b->cap * 2 : SX_BLOCK_MIN;
-    if (cap > SX_BLOCK_MAX) cap = SX_BLOCK_MAX;
-    if (cap < need) cap = need;
-    if (cap > SIZE_MAX - sizeof *b) {
-      L->oom = true;
-      return NULL;
-    }
-    sx_block *nb = malloc(sizeof *nb + cap);
-    if (!nb) {
-      L->oom = true;
-      return NULL;
-    }
-    nb->next = b;
-    nb->used = 0;
-    nb->cap = cap;
-#ifdef SX_ASAN
-    ASAN_POISON_MEMORY_REGION(nb->data, cap);
-#endif
-    a->blocks = b = nb;
-  }
-  void *p = b->data + b->used;
-  b->used += need;
-#ifdef SX_ASAN
-  ASAN_UNPOISON_MEMORY_REGION(p, size);
-#endif
+  void *p = canon_arena_try_alloc(L->arena, size);
+  if (!p) L->oom = true;
   return p;
-}
-
-static void arena_free(sx_arena *a) {
-  if (!a) return;
-  while (a->blocks) {
-    sx_block *b = a->blocks;
-    a->blocks = b->next;
-#ifdef SX_ASAN
-    ASAN_UNPOISON_MEMORY_REGION(b->data, b->cap);
-#endif
-    free(b);
-  }
-  free(a);
 }
 
 static sx_node *new_node(lexer *L, sx_kind kind, size_t pos) {
@@ -551,7 +475,7 @@ static bool close_list(lexer *L, pending *p, sx_node *list, size_t first) {
 }
 
 void sx_free(sx_node *root) {
-  if (root) arena_free(root->arena);
+  if (root) canon_arena_free(root->arena);
 }
 
 /* Copies the decoded string in L->buf into n->str. */
@@ -575,7 +499,7 @@ sx_node *sx_read(const char *src, size_t len, const char *file, cm_error *err) {
   size_t depth = 0, stack_cap = 16;
   pending pend = {NULL, 0, 0};
   sx_node *root = NULL;
-  L.arena = calloc(1, sizeof *L.arena);
+  L.arena = canon_arena_new();
   if (!stack || !L.arena) goto oom;
   root = new_node(&L, SX_LIST, 0);
   if (!root) goto oom;
@@ -656,7 +580,7 @@ fail:
   free(stack);
   free(pend.items);
   free(L.buf);
-  arena_free(L.arena);
+  canon_arena_free(L.arena);
   return NULL;
 }
 

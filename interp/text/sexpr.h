@@ -39,8 +39,8 @@ typedef struct sx_node {
   struct sx_node **items;   /* SX_LIST: children */
   size_t n;                 /* SX_LIST: number of children */
   const char *file;         /* not owned */
-  struct sx_arena *arena;   /* the root of a tree sx_read made: the block
-                               its nodes, lists and strings live in */
+  struct canon_arena *arena; /* the root of a tree sx_read made: the
+                                arena its nodes, lists and strings live in */
 } sx_node;
 
 /* Reads all of src into one synthetic SX_LIST whose items are the
