@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../canon/arena.h"
 #include "../../canon/grow.h"
 
 static char *xstrndup(const char *s, size_t n) {
@@ -222,6 +223,33 @@ static void free_members(tj_member *m, uint32_t n) {
   free(m);
 }
 
+static char *keep_str(canon_arena *a, const char *s) {
+  return s ? canon_arena_strndup(a, s, strlen(s)) : NULL;
+}
+
+/* Moves e's members into the trace's arena, exactly sized: a trace is
+ * kept whole, and a malloc per member string (three per member) cost more
+ * than the strings. */
+static void keep_members(canon_arena *a, trace_event *e) {
+  tj_member *m = canon_arena_alloc(a, e->nm * sizeof *m);
+  for (uint32_t i = 0; i < e->nm; i++) {
+    const tj_member *o = &e->m[i];
+    m[i] = *o;
+    m[i].key = keep_str(a, o->key);
+    m[i].raw = keep_str(a, o->raw);
+    m[i].str = keep_str(a, o->str);
+    m[i].arr = NULL;
+    if (o->narr) {
+      m[i].arr = canon_arena_alloc(a, o->narr * sizeof *o->arr);
+      memcpy(m[i].arr, o->arr, o->narr * sizeof *o->arr);
+    }
+    m[i].arr_cap = o->narr;
+  }
+  free_members(e->m, e->nm);
+  e->m = m;
+  e->m_cap = e->nm;
+}
+
 /* Parses line into e's members; false with e->error set. */
 static bool parse_object(const char *line, size_t len, trace_event *e) {
   parser ps = {line, line + len, NULL};
@@ -259,10 +287,6 @@ static bool parse_object(const char *line, size_t len, trace_event *e) {
 end:
   skip_ws(&ps);
   if (ps.p != ps.end) { ps.err = "text after the object"; goto bad; }
-  if (e->m_cap > e->nm) { /* kept for the whole file: trimmed */
-    e->m = canon_xrealloc(e->m, e->nm * sizeof *e->m);
-    e->m_cap = e->nm;
-  }
   return true;
 bad:
   e->error = xstrndup(ps.err, strlen(ps.err));
@@ -355,6 +379,8 @@ bool trace_read(const char *path, trace_file *t, char *why, size_t n) {
     snprintf(why, n, "%s: cannot open", path);
     return false;
   }
+  t->arena = canon_arena_new();
+  if (!t->arena) canon_out_of_memory();
   canon_buf line = {0};
   bool too_long, ok = true;
   uint32_t lineno = 0;
@@ -392,12 +418,14 @@ bool trace_read(const char *path, trace_file *t, char *why, size_t n) {
         e.nm = e.m_cap = 0;
         e.error = xstrndup("no \"ev\" string member", 21);
       } else {
-        e.ev = ev->str;
+        keep_members(t->arena, &e);
+        e.ev = trace_get(&e, "ev")->str;
         for (size_t k = 0; k < sizeof visible_kinds / sizeof *visible_kinds; k++)
           if (!strcmp(e.ev, visible_kinds[k])) e.visible = true;
       }
     }
-    e.raw = xstrndup(line.p, e.error && line.n > 200 ? 200 : line.n);
+    e.raw = canon_arena_strndup(t->arena, line.p,
+                                e.error && line.n > 200 ? 200 : line.n);
     CANON_GROW(t->ev, t->n, t->cap, 64);
     t->ev[t->n++] = e;
   }
@@ -417,11 +445,10 @@ bool trace_read(const char *path, trace_file *t, char *why, size_t n) {
 
 void trace_free(trace_file *t) {
   for (uint32_t i = 0; i < t->n; i++) {
-    free(t->ev[i].raw);
     free(t->ev[i].error);
-    free_members(t->ev[i].m, t->ev[i].nm);
     if (t->text) free(t->text[i]);
   }
+  canon_arena_free(t->arena); /* the events' members and lines */
   CANON_FREE_ALL(t->ev, t->header, t->name, t->col_inst, t->col_task,
                  t->col_thread, t->depth, t->text);
   memset(t, 0, sizeof *t);

@@ -44,6 +44,7 @@ typedef struct trace_file {
   const char *path;
   char *header;       /* line 1 as written */
   char *name;         /* the header's "trace" member ("cmref", "jco", ...) */
+  struct canon_arena *arena; /* the events' lines and members */
   trace_event *ev;    /* lines 2.. */
   uint32_t n, cap;
   /* Timeline: per event, its inst/task/thread columns (0: none, or the
