@@ -81,10 +81,18 @@ static bool subtask_is_resolved(void *env) {
 }
 
 /* A subtask that a trap left with an unresolved callee may still be
- * reached by that callee: the store keeps it until teardown. */
+ * reached by that callee (its task's hooks.env): the store keeps it until
+ * teardown.  Unresolved, not on_cancel: canon_lift reports no task for
+ * cancellation when it trapped, though the task may live on with a
+ * blocked thread (e.g. a synchronous call that would block traps in the
+ * callee's sync loop); freed, its address was reused and the state
+ * digest, which labels a live task's hooks.env, depended on the
+ * allocator (--explore's schedule counts changed with glibc's tunables). */
 static void discard_subtask(canon_Store *s, canon_Subtask *st) {
-  if (st->on_cancel) canon_Store_adopt(s, st, (void (*)(void *))canon_Subtask_free);
-  else canon_Subtask_free(st);
+  if (!canon_Subtask_resolved(st))
+    canon_Store_adopt(s, st, (void (*)(void *))canon_Subtask_free);
+  else
+    canon_Subtask_free(st);
 }
 
 bool canon_lower(const canon_funcinst *callee, const canon_CanonicalOptions *opts,
