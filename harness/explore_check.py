@@ -12,7 +12,9 @@ With --compare, each complete reduced walk is checked against the walks
 without the reductions: the plain walk (--explore-plain) and the cut at
 explored states alone (--explore-no-memo --explore-no-sleep), where those
 finish within --compare-budget schedules: every command must have the
-same set of outcomes; a difference is printed and the exit status is 1.
+same set of outcomes; and the reduced walk is run again under another
+glibc malloc layout (ALLOCATOR): the same schedules, states, cuts and
+outcomes.  A difference is printed and the exit status is 1.
 
 usage: explore_check.py CMREF [--budget N] [--timeout S] [--markdown]
                         [--max-threads N] [--compare [--compare-budget N]]
@@ -20,6 +22,7 @@ usage: explore_check.py CMREF [--budget N] [--timeout S] [--markdown]
 """
 import argparse
 import json
+import os
 import pathlib
 import resource
 import subprocess
@@ -52,14 +55,15 @@ def cpu_children():
     return r.ru_utime + r.ru_stime
 
 
-def explore(cmref, path, budget, timeout, extra):
+def explore(cmref, path, budget, timeout, extra, env=None):
     """The report, the wall time and the CPU time (user + system) of
     `cmref run --explore` on path."""
     t0, c0 = time.monotonic(), cpu_children()
     try:
         r = subprocess.run([cmref, "run", "--json", "--explore", str(budget),
                             *extra, str(path)], capture_output=True,
-                           text=True, timeout=timeout)
+                           text=True, timeout=timeout,
+                           env=dict(os.environ, **env) if env else None)
     except subprocess.TimeoutExpired:
         # (the killed process's CPU time is not counted: at most timeout)
         return {"schedules": None, "states": None, "complete": False,
@@ -84,12 +88,26 @@ WALKS = (("plain", ["--explore-plain"]),
          ("cut only", ["--explore-no-memo", "--explore-no-sleep"]))
 
 
+# glibc malloc settings that move where objects land: the same walk must
+# come out (the digest names objects by labels, never by address)
+ALLOCATOR = {"GLIBC_TUNABLES": "glibc.malloc.tcache_count=0:glibc.malloc.mxfast=0",
+             "MALLOC_TOP_PAD_": "10000000"}
+
+
 def compare(cmref, path, rep, budget, timeout, extra):
     """The differences between the reduced walk rep and each walk of
-    WALKS that is complete within budget, as printable lines; and how
-    many of those walks were complete."""
+    WALKS that is complete within budget, and the same reduced walk under
+    another malloc layout, as printable lines; and how many of the WALKS
+    were complete."""
     diffs, compared = [], 0
     want = outcome_sets(rep)
+    again, _, _ = explore(cmref, path, budget, timeout, extra, ALLOCATOR)
+    keys = ("schedules", "states", "cut", "memo_cut")
+    if ([again.get(k) for k in keys] != [rep.get(k) for k in keys]
+            or outcome_sets(again) != want):
+        diffs.append(f"{path.name}: another malloc layout gives "
+                     f"{[again.get(k) for k in keys]}, not "
+                     f"{[rep.get(k) for k in keys]} ({', '.join(keys)})")
     for label, opts in WALKS:
         other, _, _ = explore(cmref, path, budget, timeout, extra + opts)
         if not other.get("complete"):
@@ -118,7 +136,7 @@ def main():
     extra = ["--max-threads", str(a.max_threads)] if a.max_threads else []
     files = [f for d in a.dirs for f in sorted(pathlib.Path(d).glob("*.wast"))]
     total, total_cpu, ncomplete, nwithin, rows = 0.0, 0.0, 0, 0, []
-    diffs, ncompared = [], 0
+    diffs, ncompared, nrerun = [], 0, 0
     for f in files:
         bound = BOUNDS.get(f.name, ([], None))[0]
         rep, dt, cpu = explore(a.cmref, f, a.budget, a.timeout, extra + bound)
@@ -133,6 +151,7 @@ def main():
                            extra + bound)
             diffs += d
             ncompared += bool(c)
+            nrerun += 1
         state = ("yes" if ok else
                  (f"within --explore-depth {rep['depth_bound']}"
                   if rep.get("stopped") == "depth" else
@@ -162,7 +181,8 @@ def main():
     if a.compare:
         print(f"compare: {ncompared} complete walks checked against the "
               f"plain or the cut-only walk (complete within "
-              f"{a.compare_budget} schedules): {len(diffs)} differences")
+              f"{a.compare_budget} schedules), {nrerun} run again under "
+              f"another malloc layout: {len(diffs)} differences")
         for d in diffs:
             print("  " + d)
     if diffs:
