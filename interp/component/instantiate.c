@@ -28,6 +28,7 @@
 #include "builtins.h"
 #include "importmap.h"
 #include "../core/digest.h"
+#include "../util/u64map.h"
 #include "../../canon/grow.h"
 
 /* ---- runtime objects --------------------------------------------------- */
@@ -735,42 +736,22 @@ static comp_outcome canon_resource_def(ictx *x, comp_inst *I,
 }
 
 /* A core table for thread.new-indirect (canon_core_table), with the
- * callees it has handed out: one per distinct function, found again by a
- * hash of the function's address (a guest may start threads of a table's
- * every function in turn: linear work, not a scan per call). */
+ * callees it has handed out: one per distinct function, found again by
+ * the function's address (a guest may start threads of a table's every
+ * function in turn: linear work, not a scan per call). */
 typedef struct core_table_ref {
   comp_store *s;
   core_table_inst *t;
-  core_callee **slots; /* open addressing; NULL: empty */
-  uint32_t nslots, n;
+  core_callee **callees;
+  uint32_t n, cap;
+  cm_u64map index; /* function address -> its callee's position */
 } core_table_ref;
 
 static void free_table_ref_callees(void *p) {
   core_table_ref *tr = p;
-  for (uint32_t i = 0; i < tr->nslots; i++) free(tr->slots[i]);
-  free(tr->slots);
-}
-
-static core_callee **table_ref_slot(core_callee **slots, uint32_t nslots,
-                                    const core_func_inst *f) {
-  uint64_t h = (uint64_t)(uintptr_t)f * 0x9e3779b97f4a7c15ull;
-  uint32_t i = (uint32_t)(h >> 32) & (nslots - 1);
-  while (slots[i] && slots[i]->f != f) i = (i + 1) & (nslots - 1);
-  return &slots[i];
-}
-
-/* Room for one more callee: the slots doubled (at least 16) when they
- * would be more than half full. */
-static void table_ref_reserve(core_table_ref *tr) {
-  if ((uint64_t)(tr->n + 1) * 2 <= tr->nslots) return;
-  if (tr->nslots >= 1u << 31) canon_out_of_memory();
-  uint32_t m = tr->nslots ? tr->nslots * 2 : 16;
-  core_callee **slots = canon_xcalloc(m, sizeof *slots);
-  for (uint32_t i = 0; i < tr->nslots; i++)
-    if (tr->slots[i]) *table_ref_slot(slots, m, tr->slots[i]->f) = tr->slots[i];
-  free(tr->slots);
-  tr->slots = slots;
-  tr->nslots = m;
+  for (uint32_t i = 0; i < tr->n; i++) free(tr->callees[i]);
+  free(tr->callees);
+  cm_u64map_free(&tr->index);
 }
 
 /* ftbl.get(fi) and trap_if(f.t != ft), ft being (func (param i32)) */
@@ -792,17 +773,19 @@ static bool core_table_ref_get(void *env, uint32_t i, canon_core_callee *out,
                        "indirect call type mismatch (start function does not "
                        "match expected type (currently only `(i32) -> ()` is "
                        "supported))");
-  if (!tr->nslots) track(tr->s, tr, free_table_ref_callees);
-  table_ref_reserve(tr);
-  core_callee **slot = table_ref_slot(tr->slots, tr->nslots, f);
-  if (!*slot) {
-    *slot = canon_xcalloc(1, sizeof **slot);
-    (*slot)->store = tr->s->core;
-    (*slot)->f = f;
-    (*slot)->canon = &tr->s->canon;
-    tr->n++;
+  uint32_t k;
+  if (!cm_u64map_get(&tr->index, (uintptr_t)f, &k)) {
+    if (tr->n == 0) track(tr->s, tr, free_table_ref_callees);
+    CANON_GROW(tr->callees, tr->n, tr->cap, 8);
+    core_callee *c = canon_xcalloc(1, sizeof *c);
+    c->store = tr->s->core;
+    c->f = f;
+    c->canon = &tr->s->canon;
+    k = tr->n;
+    tr->callees[tr->n++] = c;
+    cm_u64map_put(&tr->index, (uintptr_t)f, k);
   }
-  core_callee *c = *slot;
+  core_callee *c = tr->callees[k];
   *out = (canon_core_callee){c, callee_call};
   return true;
 }

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "../../canon/buf.h"
+#include "../util/u64map.h"
 
 enum { TRACE_MAX_LINE = 1 << 20, TRACE_MAX_ARRAY = 4096 };
 
@@ -70,19 +71,13 @@ char *trace_canonical(const trace_event *e);
 
 /* A map from ids (tasks, threads, instances) to values, with a stack per
  * id (map.c).  The entries are kept in the order pushed (k[i], v[i] for
- * i < n; html.c numbers its lanes by them); a hash index finds an id's
- * newest entry, so a trace of any length is read in linear time. */
-typedef struct trace_map_slot {
-  uint64_t key;
-  uint32_t top;   /* the key's newest entry + 1; 0: none (all popped) */
-  bool used;
-} trace_map_slot;
+ * i < n; html.c numbers its lanes by them); an index finds an id's newest
+ * entry, so a trace of any length is read in linear time. */
 typedef struct trace_map {
   uint64_t *k, *v;
   uint32_t *below; /* per entry: the same key's entry before it + 1, or 0 */
   uint32_t n, cap;
-  trace_map_slot *slots;
-  uint32_t nslots, nused;
+  cm_u64map top;   /* id -> its newest entry + 1 (0: all popped) */
 } trace_map;
 bool trace_map_get(const trace_map *m, uint64_t k, uint64_t *v);
 /* Replaces the newest entry of k, or appends one. */

@@ -19,19 +19,19 @@ static uint64_t all_positions(uint32_t n) {
   return n >= 64 ? ~0ull : (1ull << n) - 1;
 }
 
-static uint32_t bucket_of(const canon_digest *rest, uint32_t nbuckets) {
-  uint64_t h = (rest->a ^ rest->b * 0x9e3779b97f4a7c15ull) >> 17;
-  return (uint32_t)h & (nbuckets - 1);
+static uint64_t rest_key(const canon_digest *rest) {
+  return rest->a ^ rest->b * 0x9e3779b97f4a7c15ull;
 }
 
-/* The oldest matching entry (a bucket lists its entries newest first):
+/* The oldest matching entry (a rest lists its entries newest first):
  * the one a scan of all of them in order would find. */
 const wast_memo_entry *wast_memo_find(const wast_memo *m,
                                       const wast_state_info *info) {
-  if (!usable(info) || !m->nbuckets) return NULL;
+  uint32_t k = 0;
+  if (!usable(info)) return NULL;
+  cm_u64map_get(&m->head, rest_key(&info->rest), &k);
   const wast_memo_entry *found = NULL;
-  for (uint32_t k = m->head[bucket_of(&info->rest, m->nbuckets)]; k;
-       k = m->closed[k - 1].next) {
+  for (; k; k = m->closed[k - 1].next) {
     const wast_memo_entry *e = &m->closed[k - 1];
     if (e->all || e->ninst != info->ninst || !same(&e->rest, &info->rest))
       continue;
@@ -117,24 +117,13 @@ static void entry_free(wast_memo_entry *e) {
   free(e->id);
 }
 
-/* Puts the newest closed entry in its bucket; the buckets doubled (and
- * every entry put again) when there would be more entries than buckets. */
+/* Puts the newest closed entry at the head of its rest's list. */
 static void index_closed(wast_memo *m) {
-  if (m->nclosed > m->nbuckets) {
-    if (m->nbuckets >= 1u << 31) canon_out_of_memory();
-    m->nbuckets = m->nbuckets ? 2 * m->nbuckets : 64;
-    free(m->head);
-    m->head = canon_xcalloc(m->nbuckets, sizeof *m->head);
-    for (uint32_t k = 0; k + 1 < m->nclosed; k++) {
-      uint32_t *h = &m->head[bucket_of(&m->closed[k].rest, m->nbuckets)];
-      m->closed[k].next = *h;
-      *h = k + 1;
-    }
-  }
   wast_memo_entry *e = &m->closed[m->nclosed - 1];
-  uint32_t *h = &m->head[bucket_of(&e->rest, m->nbuckets)];
-  e->next = *h;
-  *h = m->nclosed;
+  uint64_t key = rest_key(&e->rest);
+  e->next = 0;
+  cm_u64map_get(&m->head, key, &e->next);
+  cm_u64map_put(&m->head, key, m->nclosed);
 }
 
 void wast_memo_close_after(wast_memo *m, uint32_t k) {
@@ -156,6 +145,6 @@ void wast_memo_free(wast_memo *m) {
   for (uint32_t k = 0; k < m->nopen; k++) entry_free(&m->open[k]);
   free(m->closed);
   free(m->open);
-  free(m->head);
+  cm_u64map_free(&m->head);
   memset(m, 0, sizeof *m);
 }

@@ -42,6 +42,7 @@
 #include <stdint.h>
 
 #include "state.h"
+#include "../util/u64map.h"
 
 typedef struct wast_memo_entry {
   canon_digest rest;
@@ -53,16 +54,16 @@ typedef struct wast_memo_entry {
   bool all;         /* T is everything: never used */
   uint32_t index;   /* the choice it is at */
   uint32_t run;     /* the run that met it first */
-  uint32_t next;    /* closed: the next entry of its bucket + 1, or 0 */
+  uint32_t next;    /* closed: the next entry of its rest + 1, or 0 */
 } wast_memo_entry;
 
 typedef struct wast_memo {
   wast_memo_entry *closed, *open;
   uint32_t nclosed, closed_cap, nopen, open_cap;
-  /* The closed entries by their rest, which a match must equal: bucket k
-   * starts at closed[head[k] - 1] (0: empty); a lookup does not scan them
-   * all. */
-  uint32_t *head, nbuckets;
+  /* The closed entries by their rest, which a match must equal: the
+   * newest of a rest's entries + 1, from which `next` goes on; a lookup
+   * does not scan them all. */
+  cm_u64map head;
   uint64_t hits;
 } wast_memo;
 
