@@ -36,10 +36,22 @@ void trace_put_safe(canon_buf *b, const char *s, size_t max) {
 
 /* ---- one flat JSON object -------------------------------------------------- */
 
+/* The members live in the trace's arena; strings are decoded into one
+ * scratch buffer first (their length is known only at the end). */
 typedef struct parser {
   const char *p, *end;
   const char *err;
+  canon_arena *a;
+  canon_buf buf;
 } parser;
+
+/* The scratch buffer's contents, copied into the arena; the buffer is
+ * emptied for the next string. */
+static char *keep(parser *ps) {
+  char *s = canon_arena_strndup(ps->a, ps->buf.p ? ps->buf.p : "", ps->buf.n);
+  ps->buf.n = 0;
+  return s;
+}
 
 static void skip_ws(parser *ps) {
   while (ps->p < ps->end &&
@@ -115,28 +127,38 @@ static bool parse_array(parser *ps, tj_member *m, int depth) {
   ps->p++;
   m->kind = TJ_ARR;
   m->arr_ok = true;
+  uint64_t *arr = NULL; /* the elements, while their count grows */
+  uint32_t cap = 0;
+  bool ok = false;
   skip_ws(ps);
-  if (ps->p < ps->end && *ps->p == ']') { ps->p++; return true; }
+  if (ps->p < ps->end && *ps->p == ']') {
+    ps->p++;
+    return true;
+  }
   for (;;) {
     tj_member el = {0};
     skip_ws(ps);
-    if (!parse_value(ps, &el, depth + 1)) return false;
+    if (!parse_value(ps, &el, depth + 1)) break;
     if (el.kind == TJ_NUM && el.is_u64 && m->narr < TRACE_MAX_ARRAY) {
       if (m->arr_ok) {
-        CANON_GROW(m->arr, m->narr, m->arr_cap, 8);
-        m->arr[m->narr++] = el.num;
+        CANON_GROW(arr, m->narr, cap, 8);
+        arr[m->narr++] = el.num;
       }
     } else {
       m->arr_ok = false;
     }
-    free(el.str);
-    free(el.arr);
     skip_ws(ps);
     if (ps->p < ps->end && *ps->p == ',') { ps->p++; continue; }
-    if (ps->p < ps->end && *ps->p == ']') { ps->p++; return true; }
+    if (ps->p < ps->end && *ps->p == ']') { ps->p++; ok = true; break; }
     ps->err = "bad array";
-    return false;
+    break;
   }
+  if (m->narr) {
+    m->arr = canon_arena_alloc(ps->a, m->narr * sizeof *arr);
+    memcpy(m->arr, arr, m->narr * sizeof *arr);
+  }
+  free(arr);
+  return ok;
 }
 
 static bool parse_value(parser *ps, tj_member *m, int depth) {
@@ -145,10 +167,9 @@ static bool parse_value(parser *ps, tj_member *m, int depth) {
   if (ps->p >= ps->end) { ps->err = "missing value"; return false; }
   char c = *ps->p;
   if (c == '"') {
-    canon_buf b = {0};
-    bool ok = parse_string(ps, &b);
+    bool ok = parse_string(ps, &ps->buf);
     m->kind = TJ_STR;
-    m->str = canon_buf_take(&b);
+    m->str = keep(ps);
     return ok;
   }
   if (c == '[') return parse_array(ps, m, depth);
@@ -168,10 +189,7 @@ static bool parse_value(parser *ps, tj_member *m, int depth) {
       if (ps->p >= ps->end || *ps->p != ':') { ps->err = "missing ':'"; return false; }
       ps->p++;
       tj_member in = {0};
-      bool ok = parse_value(ps, &in, depth + 1);
-      free(in.str);
-      free(in.arr);
-      if (!ok) return false;
+      if (!parse_value(ps, &in, depth + 1)) return false;
       skip_ws(ps);
       if (ps->p < ps->end && *ps->p == ',') { ps->p++; continue; }
       if (ps->p < ps->end && *ps->p == '}') { ps->p++; return true; }
@@ -194,106 +212,78 @@ static bool parse_value(parser *ps, tj_member *m, int depth) {
   return parse_number(ps, &m->num, &m->is_u64);
 }
 
-/* The value text without whitespace outside strings. */
-static char *compact(const char *s, const char *e) {
-  canon_buf b = {0};
+/* The value text s..e without whitespace outside strings. */
+static char *compact(parser *ps, const char *s, const char *e) {
   bool in = false;
   for (const char *p = s; p < e; p++) {
     if (in) {
-      canon_buf_add(&b, p, 1);
-      if (*p == '\\' && p + 1 < e) canon_buf_add(&b, ++p, 1);
+      canon_buf_add(&ps->buf, p, 1);
+      if (*p == '\\' && p + 1 < e) canon_buf_add(&ps->buf, ++p, 1);
       else if (*p == '"') in = false;
     } else if (*p == '"') {
       in = true;
-      canon_buf_add(&b, p, 1);
+      canon_buf_add(&ps->buf, p, 1);
     } else if (*p != ' ' && *p != '\t' && *p != '\r' && *p != '\n') {
-      canon_buf_add(&b, p, 1);
+      canon_buf_add(&ps->buf, p, 1);
     }
   }
-  return canon_buf_take(&b);
+  return keep(ps);
 }
 
-static void free_members(tj_member *m, uint32_t n) {
-  for (uint32_t i = 0; i < n; i++) {
-    free(m[i].key);
-    free(m[i].raw);
-    free(m[i].str);
-    free(m[i].arr);
-  }
-  free(m);
-}
-
-static char *keep_str(canon_arena *a, const char *s) {
-  return s ? canon_arena_strndup(a, s, strlen(s)) : NULL;
-}
-
-/* Moves e's members into the trace's arena, exactly sized: a trace is
- * kept whole, and a malloc per member string (three per member) cost more
- * than the strings. */
-static void keep_members(canon_arena *a, trace_event *e) {
-  tj_member *m = canon_arena_alloc(a, e->nm * sizeof *m);
-  for (uint32_t i = 0; i < e->nm; i++) {
-    const tj_member *o = &e->m[i];
-    m[i] = *o;
-    m[i].key = keep_str(a, o->key);
-    m[i].raw = keep_str(a, o->raw);
-    m[i].str = keep_str(a, o->str);
-    m[i].arr = NULL;
-    if (o->narr) {
-      m[i].arr = canon_arena_alloc(a, o->narr * sizeof *o->arr);
-      memcpy(m[i].arr, o->arr, o->narr * sizeof *o->arr);
-    }
-    m[i].arr_cap = o->narr;
-  }
-  free_members(e->m, e->nm);
-  e->m = m;
-  e->m_cap = e->nm;
-}
-
-/* Parses line into e's members; false with e->error set. */
-static bool parse_object(const char *line, size_t len, trace_event *e) {
-  parser ps = {line, line + len, NULL};
+/* Parses line into e's members, kept in the arena a; false with
+ * e->error set (and no members). */
+static bool parse_object(const char *line, size_t len, trace_event *e,
+                         canon_arena *a) {
+  parser ps = {line, line + len, NULL, a, {0}};
+  tj_member *m = NULL; /* the members, while their count grows */
+  uint32_t n = 0, cap = 0;
+  bool ok = false;
   skip_ws(&ps);
-  if (ps.p >= ps.end || *ps.p != '{') { e->error = xstrndup("not a JSON object", 17); return false; }
+  if (ps.p >= ps.end || *ps.p != '{') {
+    ps.err = "not a JSON object";
+    goto done;
+  }
   ps.p++;
   skip_ws(&ps);
-  if (ps.p < ps.end && *ps.p == '}') { ps.p++; goto end; }
-  for (;;) {
-    skip_ws(&ps);
-    canon_buf key = {0};
-    if (ps.p >= ps.end || *ps.p != '"' || !parse_string(&ps, &key)) {
-      free(key.p);
-      if (!ps.err) ps.err = "expected a member name";
-      goto bad;
+  if (ps.p < ps.end && *ps.p == '}') ps.p++;
+  else
+    for (;;) {
+      skip_ws(&ps);
+      if (ps.p >= ps.end || *ps.p != '"' || !parse_string(&ps, &ps.buf)) {
+        if (!ps.err) ps.err = "expected a member name";
+        goto done;
+      }
+      skip_ws(&ps);
+      if (ps.p >= ps.end || *ps.p != ':') { ps.err = "missing ':'"; goto done; }
+      ps.p++;
+      skip_ws(&ps);
+      CANON_GROW(m, n, cap, 8);
+      tj_member *mm = &m[n++];
+      *mm = (tj_member){.key = keep(&ps)};
+      const char *vs = ps.p;
+      bool vok = parse_value(&ps, mm, 0);
+      mm->raw = compact(&ps, vs, ps.p);
+      if (!vok) goto done;
+      skip_ws(&ps);
+      if (ps.p < ps.end && *ps.p == ',') { ps.p++; continue; }
+      if (ps.p < ps.end && *ps.p == '}') { ps.p++; break; }
+      ps.err = "expected ',' or '}'";
+      goto done;
     }
-    skip_ws(&ps);
-    if (ps.p >= ps.end || *ps.p != ':') { free(key.p); ps.err = "missing ':'"; goto bad; }
-    ps.p++;
-    skip_ws(&ps);
-    tj_member m = {0};
-    m.key = canon_buf_take(&key);
-    const char *vs = ps.p;
-    bool ok = parse_value(&ps, &m, 0);
-    m.raw = compact(vs, ps.p);
-    CANON_GROW(e->m, e->nm, e->m_cap, 8);
-    e->m[e->nm++] = m;
-    if (!ok) goto bad;
-    skip_ws(&ps);
-    if (ps.p < ps.end && *ps.p == ',') { ps.p++; continue; }
-    if (ps.p < ps.end && *ps.p == '}') { ps.p++; break; }
-    ps.err = "expected ',' or '}'";
-    goto bad;
-  }
-end:
   skip_ws(&ps);
-  if (ps.p != ps.end) { ps.err = "text after the object"; goto bad; }
-  return true;
-bad:
-  e->error = xstrndup(ps.err, strlen(ps.err));
-  free_members(e->m, e->nm);
-  e->m = NULL;
-  e->nm = e->m_cap = 0;
-  return false;
+  if (ps.p != ps.end) ps.err = "text after the object";
+  else ok = true;
+done:
+  if (ok) {
+    e->m = canon_arena_alloc(a, n * sizeof *m);
+    if (n) memcpy(e->m, m, n * sizeof *m);
+    e->nm = n;
+  } else {
+    e->error = xstrndup(ps.err, strlen(ps.err));
+  }
+  free(m);
+  free(ps.buf.p);
+  return ok;
 }
 
 const tj_member *trace_get(const trace_event *e, const char *key) {
@@ -389,11 +379,11 @@ bool trace_read(const char *path, trace_file *t, char *why, size_t n) {
     if (lineno == UINT32_MAX) break;
     if (lineno == 1) {
       trace_event h = {0};
-      if (too_long || !parse_object(line.p, line.n, &h) || !trace_get(&h, "trace")) {
+      if (too_long || !parse_object(line.p, line.n, &h, t->arena) ||
+          !trace_get(&h, "trace")) {
         snprintf(why, n, "%s:1: not a trace: the first line must be a JSON object with a \"trace\" member%s%s",
                  path, h.error ? ": " : "", h.error ? h.error : "");
         free(h.error);
-        free_members(h.m, h.nm);
         ok = false;
         break;
       }
@@ -401,7 +391,6 @@ bool trace_read(const char *path, trace_file *t, char *why, size_t n) {
       t->name = xstrndup(nm->kind == TJ_STR ? nm->str : nm->raw,
                          strlen(nm->kind == TJ_STR ? nm->str : nm->raw));
       t->header = xstrndup(line.p, line.n);
-      free_members(h.m, h.nm);
       continue;
     }
     trace_event e = {0};
@@ -410,16 +399,14 @@ bool trace_read(const char *path, trace_file *t, char *why, size_t n) {
       char msg[64];
       snprintf(msg, sizeof msg, "line longer than %d bytes", TRACE_MAX_LINE);
       e.error = xstrndup(msg, strlen(msg));
-    } else if (parse_object(line.p, line.n, &e)) {
+    } else if (parse_object(line.p, line.n, &e, t->arena)) {
       const tj_member *ev = trace_get(&e, "ev");
       if (!ev || ev->kind != TJ_STR) {
-        free_members(e.m, e.nm);
-        e.m = NULL;
-        e.nm = e.m_cap = 0;
+        e.m = NULL; /* (in the arena) */
+        e.nm = 0;
         e.error = xstrndup("no \"ev\" string member", 21);
       } else {
-        keep_members(t->arena, &e);
-        e.ev = trace_get(&e, "ev")->str;
+        e.ev = ev->str;
         for (size_t k = 0; k < sizeof visible_kinds / sizeof *visible_kinds; k++)
           if (!strcmp(e.ev, visible_kinds[k])) e.visible = true;
       }

@@ -27,7 +27,7 @@ typedef struct tj_member {
   bool is_u64;      /* a non-negative integer that fits in 64 bits */
   char *str;        /* TJ_STR: the decoded string (UTF-8, may hold any byte) */
   uint64_t *arr;    /* TJ_ARR of unsigned integers only (arr_ok) */
-  uint32_t narr, arr_cap;
+  uint32_t narr;
   bool arr_ok;
 } tj_member;
 
@@ -36,7 +36,7 @@ typedef struct trace_event {
   char *raw;         /* the line (truncated to 200 bytes when malformed) */
   char *error;       /* non-NULL: malformed, why */
   tj_member *m;
-  uint32_t nm, m_cap;
+  uint32_t nm;
   const char *ev;    /* "ev" member or NULL */
   bool visible;      /* a guest-visible kind (docs/trace-format.md) */
 } trace_event;
