@@ -52,7 +52,8 @@ static void put_name(wbuf *w, const core_name *n) {
 static void put_sized(wbuf *w, wbuf *content) {
   put_u(w, content->b.n);
   put(w, content->b.p, content->b.n);
-  free(canon_buf_take(&content->b));
+  free(content->b.p);
+  content->b = (canon_buf){0};
 }
 
 static void bad_value(wbuf *w, const char *what, unsigned v) {
