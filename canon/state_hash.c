@@ -12,6 +12,7 @@
 #include "subtask.h"
 #include "task.h"
 #include "thread.h"
+#include "u64map.h"
 #include "waitable.h"
 
 void canon_digest_bytes(canon_digest *d, const void *p, size_t n) {
@@ -40,32 +41,29 @@ void canon_digest_bytes(canon_digest *d, const void *p, size_t n) {
 #define NONE 0xffffffffffffffffull /* no label */
 
 typedef struct labels {
-  const void **ptr;
   uint64_t *label;
   uint32_t n, cap;
+  canon_u64map index; /* address -> position in label */
 } labels;
 
 /* The label of p; an object the state does not name hashes as one value
  * (docs/cli.md "Exploration" says what that leaves out). */
 static uint64_t label_of(const labels *l, const void *p) {
+  uint32_t i;
   if (!p) return 0;
-  for (uint32_t i = 0; i < l->n; i++)
-    if (l->ptr[i] == p) return l->label[i];
-  return NONE;
+  return canon_u64map_get(&l->index, (uintptr_t)p, &i) ? l->label[i] : NONE;
 }
 
 static void relabel(labels *l, const void *p, uint64_t label) {
-  for (uint32_t i = 0; i < l->n; i++)
-    if (l->ptr[i] == p) l->label[i] = label;
+  uint32_t i;
+  if (canon_u64map_get(&l->index, (uintptr_t)p, &i)) l->label[i] = label;
 }
 
 /* Gives p a label unless it has one already. */
 static void label_add(labels *l, const void *p, uint64_t label) {
   if (!p || label_of(l, p) != NONE) return;
-  uint32_t cap_label = l->cap; /* the two grow alike */
-  CANON_GROW(l->ptr, l->n, l->cap, 64);
-  CANON_GROW(l->label, l->n, cap_label, 64);
-  l->ptr[l->n] = p;
+  CANON_GROW(l->label, l->n, l->cap, 64);
+  canon_u64map_put(&l->index, (uintptr_t)p, l->n);
   l->label[l->n++] = label;
 }
 
@@ -456,7 +454,7 @@ void canon_state_hash(canon_digest *d, const canon_Store *s,
   }
   free(o.threads);
   free(o.tasks);
-  free(l.ptr);
   free(l.label);
+  canon_u64map_free(&l.index);
 }
 

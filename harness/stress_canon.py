@@ -241,6 +241,46 @@ def thread_per_function(n):
 """ % {"n": n, "funcs": funcs, "elems": elems}
 
 
+def explore_many_objects(n):
+    """For --explore: an async export that makes n waitable sets, with a
+    table of n references to the last of n functions, then yields twice
+    (two wait-early choices: 4 schedules) and returns n, the last set's
+    index.  Each state digest labels the n sets and the n references:
+    linear work (the labels and the functions were found by scanning)."""
+    funcs = "\n".join("    (func $f%d)" % i for i in range(n))
+    elems = " ".join(["$f%d" % (n - 1)] * n)
+    return """(component
+  (core module $M
+    (import "" "ws.new" (func $ws.new (result i32)))
+    (import "" "yield" (func $yield (result i32)))
+    (import "" "task.return" (func $task.return (param i32)))
+    (table %(n)d funcref)
+%(funcs)s
+    (elem (i32.const 0) func %(elems)s)
+    (func (export "run") (local $i i32) (local $w i32)
+      (block $b (loop $l
+        (br_if $b (i32.ge_u (local.get $i) (i32.const %(n)d)))
+        (local.set $w (call $ws.new))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $l)))
+      (drop (call $yield))
+      (drop (call $yield))
+      (call $task.return (local.get $w))))
+  (canon waitable-set.new (core func $ws.new))
+  (canon thread.yield (core func $yield))
+  (canon task.return (result u32) (core func $task.return))
+  (core instance $m (instantiate $M (with "" (instance
+    (export "ws.new" (func $ws.new)) (export "yield" (func $yield))
+    (export "task.return" (func $task.return))))))
+  (func (export "run") async (result u32) (canon lift (core func $m "run") async)))
+(assert_return (invoke "run") (u32.const %(n)d))
+""" % {"n": n, "funcs": funcs, "elems": elems}
+
+
+EXPLORE_MANY_SUMMARY = ("explored 4 schedules (all of them; longest: 2 "
+                        "choices): 0 of 2 commands vary")
+
+
 def big_list(length, expect):
     """An export returning a list<u8> of `length` zero bytes."""
     pages = (length + 16 + 65535) // 65536
@@ -457,6 +497,9 @@ def big_cases():
         ("resource.new loop", resource_flood(), [], "2 passed, 0 failed"),
         ("thread.new-indirect of 50,000 distinct functions",
          thread_per_function(50000), [], "2 passed, 0 failed"),
+        ("--explore, 100,000 waitable sets and table references",
+         explore_many_objects(100000), ["--explore", "100"],
+         EXPLORE_MANY_SUMMARY),
         ("list<u8> of 2^28-1 elements lifted", big_list((1 << 28) - 1,
                                                         "--max-memory"), [],
          "2 passed, 0 failed"),

@@ -84,7 +84,7 @@ def canon_table_files():
         if not line.startswith("|") or line.startswith("|---"):
             continue
         files.update(m.group(0) for m in re.finditer(
-            r"(?<![\w/.])[a-z_]+\.(?:\{[hc,]+\}|(?:[ch]|def)\b)(?!/)", line))
+            r"(?<![\w/.])[a-z_][a-z0-9_]*\.(?:\{[hc,]+\}|(?:[ch]|def)\b)(?!/)", line))
     return sorted(files)
 
 

@@ -132,6 +132,16 @@ def test_thread_per_function(exe, tmp_path):
     assert r.rc == 0 and last_line(r) == SUMMARY_OK, r.out
 
 
+def test_explore_many_objects(exe, tmp_path):
+    # 2000 waitable sets and 2000 references in a table at each of the
+    # two choices: the digest labels them all; the walk is the same small
+    # one (both yields may return at once or block: 4 schedules)
+    r = run_script(exe, tmp_path, gen.explore_many_objects(2000),
+                   "--explore", "100")
+    assert r.rc == 0, r.out + r.err
+    assert r.out.splitlines()[0] == gen.EXPLORE_MANY_SUMMARY, r.out
+
+
 # ---- host memory of lifted values -------------------------------------------
 
 def test_big_list_hits_max_memory_at_once(exe, tmp_path):

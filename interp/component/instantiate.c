@@ -28,7 +28,7 @@
 #include "builtins.h"
 #include "importmap.h"
 #include "../core/digest.h"
-#include "../util/u64map.h"
+#include "../../canon/u64map.h"
 #include "../../canon/grow.h"
 
 /* ---- runtime objects --------------------------------------------------- */
@@ -744,14 +744,14 @@ typedef struct core_table_ref {
   core_table_inst *t;
   core_callee **callees;
   uint32_t n, cap;
-  cm_u64map index; /* function address -> its callee's position */
+  canon_u64map index; /* function address -> its callee's position */
 } core_table_ref;
 
 static void free_table_ref_callees(void *p) {
   core_table_ref *tr = p;
   for (uint32_t i = 0; i < tr->n; i++) free(tr->callees[i]);
   free(tr->callees);
-  cm_u64map_free(&tr->index);
+  canon_u64map_free(&tr->index);
 }
 
 /* ftbl.get(fi) and trap_if(f.t != ft), ft being (func (param i32)) */
@@ -774,7 +774,7 @@ static bool core_table_ref_get(void *env, uint32_t i, canon_core_callee *out,
                        "match expected type (currently only `(i32) -> ()` is "
                        "supported))");
   uint32_t k;
-  if (!cm_u64map_get(&tr->index, (uintptr_t)f, &k)) {
+  if (!canon_u64map_get(&tr->index, (uintptr_t)f, &k)) {
     if (tr->n == 0) track(tr->s, tr, free_table_ref_callees);
     CANON_GROW(tr->callees, tr->n, tr->cap, 8);
     core_callee *c = canon_xcalloc(1, sizeof *c);
@@ -783,7 +783,7 @@ static bool core_table_ref_get(void *env, uint32_t i, canon_core_callee *out,
     c->canon = &tr->s->canon;
     k = tr->n;
     tr->callees[tr->n++] = c;
-    cm_u64map_put(&tr->index, (uintptr_t)f, k);
+    canon_u64map_put(&tr->index, (uintptr_t)f, k);
   }
   core_callee *c = tr->callees[k];
   *out = (canon_core_callee){c, callee_call};

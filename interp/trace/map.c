@@ -11,7 +11,7 @@
 /* k's newest entry + 1, or 0. */
 static uint32_t top_of(const trace_map *m, uint64_t k) {
   uint32_t top = 0;
-  cm_u64map_get(&m->top, k, &top);
+  canon_u64map_get(&m->top, k, &top);
   return top;
 }
 
@@ -37,12 +37,12 @@ void trace_map_push(trace_map *m, uint64_t k, uint64_t v) {
   m->k[m->n] = k;
   m->v[m->n] = v;
   m->below[m->n] = top_of(m, k);
-  cm_u64map_put(&m->top, k, ++m->n);
+  canon_u64map_put(&m->top, k, ++m->n);
 }
 
 bool trace_map_pop(trace_map *m, uint64_t k) {
   uint32_t top = top_of(m, k);
-  if (top) cm_u64map_put(&m->top, k, m->below[top - 1]);
+  if (top) canon_u64map_put(&m->top, k, m->below[top - 1]);
   return top != 0;
 }
 
@@ -50,5 +50,5 @@ void trace_map_free(trace_map *m) {
   free(m->k);
   free(m->v);
   free(m->below);
-  cm_u64map_free(&m->top);
+  canon_u64map_free(&m->top);
 }

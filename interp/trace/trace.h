@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #include "../../canon/buf.h"
-#include "../util/u64map.h"
+#include "../../canon/u64map.h"
 
 enum { TRACE_MAX_LINE = 1 << 20, TRACE_MAX_ARRAY = 4096 };
 
@@ -77,7 +77,7 @@ typedef struct trace_map {
   uint64_t *k, *v;
   uint32_t *below; /* per entry: the same key's entry before it + 1, or 0 */
   uint32_t n, cap;
-  cm_u64map top;   /* id -> its newest entry + 1 (0: all popped) */
+  canon_u64map top;   /* id -> its newest entry + 1 (0: all popped) */
 } trace_map;
 bool trace_map_get(const trace_map *m, uint64_t k, uint64_t *v);
 /* Replaces the newest entry of k, or appends one. */

@@ -29,7 +29,7 @@ const wast_memo_entry *wast_memo_find(const wast_memo *m,
                                       const wast_state_info *info) {
   uint32_t k = 0;
   if (!usable(info)) return NULL;
-  cm_u64map_get(&m->head, rest_key(&info->rest), &k);
+  canon_u64map_get(&m->head, rest_key(&info->rest), &k);
   const wast_memo_entry *found = NULL;
   for (; k; k = m->closed[k - 1].next) {
     const wast_memo_entry *e = &m->closed[k - 1];
@@ -122,8 +122,8 @@ static void index_closed(wast_memo *m) {
   wast_memo_entry *e = &m->closed[m->nclosed - 1];
   uint64_t key = rest_key(&e->rest);
   e->next = 0;
-  cm_u64map_get(&m->head, key, &e->next);
-  cm_u64map_put(&m->head, key, m->nclosed);
+  canon_u64map_get(&m->head, key, &e->next);
+  canon_u64map_put(&m->head, key, m->nclosed);
 }
 
 void wast_memo_close_after(wast_memo *m, uint32_t k) {
@@ -145,6 +145,6 @@ void wast_memo_free(wast_memo *m) {
   for (uint32_t k = 0; k < m->nopen; k++) entry_free(&m->open[k]);
   free(m->closed);
   free(m->open);
-  cm_u64map_free(&m->head);
+  canon_u64map_free(&m->head);
   memset(m, 0, sizeof *m);
 }

@@ -42,7 +42,7 @@
 #include <stdint.h>
 
 #include "state.h"
-#include "../util/u64map.h"
+#include "../../canon/u64map.h"
 
 typedef struct wast_memo_entry {
   canon_digest rest;
@@ -63,7 +63,7 @@ typedef struct wast_memo {
   /* The closed entries by their rest, which a match must equal: the
    * newest of a rest's entries + 1, from which `next` goes on; a lookup
    * does not scan them all. */
-  cm_u64map head;
+  canon_u64map head;
   uint64_t hits;
 } wast_memo;
 

@@ -25,6 +25,7 @@ typedef struct digest_ctx {
   comp_store *cs;
   uint64_t *id, *label;
   uint32_t n, cap;
+  core_digest_memo *memo;
 } digest_ctx;
 
 static void word(void *ctx, uint64_t w) {
@@ -61,7 +62,7 @@ static void inst_extra(void *ctx, uint32_t i, canon_digest *e) {
   digest_ctx sub = *c;
   sub.d = e;
   for (uint32_t k = 0; k < n; k++)
-    core_instance_digest(c->core, ci[k], word, bytes, &sub);
+    core_instance_digest(c->core, ci[k], c->memo, word, bytes, &sub);
   free(ci);
 }
 
@@ -216,13 +217,15 @@ void wast_state_digest_info(const wast_state_point *pt, canon_digest *d,
     info->max_threads = s->limits.max_threads;
   }
   core_store *core = wast_core_engine_store(pt->core);
-  digest_ctx c = {d, insts, core, info, cs, NULL, NULL, 0, 0};
+  core_digest_memo memo = {0};
+  digest_ctx c = {d, insts, core, info, cs, NULL, NULL, 0, 0, &memo};
   canon_state_labeler lb = {&c, lifted_label, thread_label, inst_digest,
                             inst_extra, globals};
   canon_state_hash(d, s, insts, n, &lb);
-  core_store_digest(core, word, bytes, owner_label, &c);
+  core_store_digest(core, &memo, word, bytes, owner_label, &c);
   if (info) {
-    core_store_calls_digest(core, rest_word, rest_bytes, owner_label, &c);
+    core_store_calls_digest(core, &memo, rest_word, rest_bytes, owner_label,
+                            &c);
     memo_parts(info, s, insts, n, core);
   }
   free(insts);
@@ -238,6 +241,7 @@ void wast_state_digest_info(const wast_state_point *pt, canon_digest *d,
   }
   free(c.id);
   free(c.label);
+  core_digest_memo_free(&memo);
 }
 
 void wast_state_peak_reset(const wast_state_point *pt) {

@@ -3,7 +3,7 @@
 
 #include <stdlib.h>
 
-#include "../../canon/grow.h"
+#include "grow.h"
 
 static uint32_t hash(uint64_t k, uint32_t cap) {
   k ^= k >> 33;
@@ -13,22 +13,22 @@ static uint32_t hash(uint64_t k, uint32_t cap) {
 }
 
 /* The slot holding key, or the empty slot where it would go. */
-static cm_u64map_slot *slot_of(const cm_u64map *m, uint64_t key) {
+static canon_u64map_slot *slot_of(const canon_u64map *m, uint64_t key) {
   uint32_t i = hash(key, m->cap);
   while (m->slots[i].used && m->slots[i].key != key) i = (i + 1) & (m->cap - 1);
   return &m->slots[i];
 }
 
-bool cm_u64map_get(const cm_u64map *m, uint64_t key, uint32_t *val) {
+bool canon_u64map_get(const canon_u64map *m, uint64_t key, uint32_t *val) {
   if (!m->cap) return false;
-  const cm_u64map_slot *s = slot_of(m, key);
+  const canon_u64map_slot *s = slot_of(m, key);
   if (s->used) *val = s->val;
   return s->used;
 }
 
 /* Doubles the slots (at least 16), putting every key again. */
-static void grow(cm_u64map *m) {
-  cm_u64map old = *m;
+static void grow(canon_u64map *m) {
+  canon_u64map old = *m;
   if (old.cap >= 1u << 31) canon_out_of_memory();
   m->cap = old.cap ? 2 * old.cap : 16;
   m->slots = canon_xcalloc(m->cap, sizeof *m->slots);
@@ -37,20 +37,20 @@ static void grow(cm_u64map *m) {
   free(old.slots);
 }
 
-void cm_u64map_put(cm_u64map *m, uint64_t key, uint32_t val) {
-  cm_u64map_slot *s = m->cap ? slot_of(m, key) : NULL;
+void canon_u64map_put(canon_u64map *m, uint64_t key, uint32_t val) {
+  canon_u64map_slot *s = m->cap ? slot_of(m, key) : NULL;
   if (!s || !s->used) {
     if ((uint64_t)(m->count + 1) * 2 > m->cap) {
       grow(m);
       s = slot_of(m, key);
     }
-    *s = (cm_u64map_slot){.key = key, .used = true};
+    *s = (canon_u64map_slot){.key = key, .used = true};
     m->count++;
   }
   s->val = val;
 }
 
-void cm_u64map_free(cm_u64map *m) {
+void canon_u64map_free(canon_u64map *m) {
   free(m->slots);
   m->slots = NULL;
   m->cap = m->count = 0;
