@@ -18,6 +18,7 @@
  * `cmref run --choices LIST` replays, and the kinds of the choices where
  * that schedule leaves the default (option 0): what the outcome depends
  * on. */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -263,6 +264,7 @@ typedef struct node {
   wast_sleepset z;    /* tick: asleep here */
   wast_sleepset done; /* tick: options explored before the current one */
   uint32_t rec;       /* the current option's step record (walk.recs) */
+  wast_state_info from; /* tick: the state here (wast_state_info_keep) */
 } node;
 
 /* A step from a tick node with one option: its footprint, joined over
@@ -277,6 +279,7 @@ static void node_free(node *n) {
   free(n->opt);
   wast_sleep_free(&n->z);
   wast_sleep_free(&n->done);
+  wast_state_info_free(&n->from);
   memset(n, 0, sizeof *n);
 }
 
@@ -352,6 +355,30 @@ static uint32_t new_rec(walk *w) {
   return w->nrecs++;
 }
 
+/* A forced choice at a step's boundary.  The run repeats, up to its
+ * first fresh choice, what an earlier run did: the step that ends here
+ * ended here then too, and that run joined its footprint into the step's
+ * record and met every state on the way (wast_memo_seen); a tick node
+ * starts the next step from the state that run digested here (node.from)
+ * rather than digesting it again. */
+static void replayed_boundary(walk *w, uint32_t i, const wast_state_point *pt) {
+  if (w->step >= 0) {
+    w->step = -1;
+    wast_sleep_free(&w->step_carry);
+  }
+  if (i >= w->npath || !w->path[i].tick) return;
+  assert(pt->kind == CANON_CHOICE_TICK);
+  wast_state_info_free(&w->step_from);
+  wast_state_info_keep(&w->step_from, &w->path[i].from);
+  wast_state_peak_reset(pt);
+  w->step = i;
+  w->nran = 0;
+  wast_sleep_copy(&w->step_carry, &w->path[i].z);
+  for (uint32_t k = 0; k < w->path[i].done.n; k++)
+    wast_sleep_add(&w->step_carry, w->path[i].done.v[k].label,
+                   w->path[i].done.v[k].fp);
+}
+
 static uint32_t at_choice(void *ctx, const wast_state_point *pt) {
   walk *w = ctx;
   uint32_t i = w->log->len; /* the index of the choice being made */
@@ -369,7 +396,11 @@ static uint32_t at_choice(void *ctx, const wast_state_point *pt) {
   }
   if (w->xo->plain) return 0;
   bool boundary = is_boundary(pt->kind);
-  if (!fresh_node && !(w->sleep && boundary)) return 0;
+  if (!fresh_node) {
+    /* a forced choice: its node is kept from an earlier run */
+    if (w->sleep && boundary) replayed_boundary(w, i, pt);
+    return 0;
+  }
   canon_digest d;
   wast_state_info info;
   memset(&info, 0, sizeof info);
@@ -389,24 +420,6 @@ static uint32_t at_choice(void *ctx, const wast_state_point *pt) {
       w->step = -1;
       wast_sleep_free(&w->step_carry);
     }
-  }
-  if (!fresh_node) {
-    /* a forced choice: its node is kept from an earlier run */
-    if (pt->kind == CANON_CHOICE_TICK && w->sleep && i < w->npath) {
-      wast_state_info_free(&w->step_from);
-      w->step_from = info;
-      wast_state_peak_reset(pt);
-      w->step = i;
-      w->nran = 0;
-      wast_sleep_copy(&w->step_carry, &w->path[i].z);
-      for (uint32_t k = 0; k < w->path[i].done.n; k++)
-        wast_sleep_add(&w->step_carry, w->path[i].done.v[k].label,
-                       w->path[i].done.v[k].fp);
-    } else {
-      wast_state_info_free(&info);
-    }
-    wast_sleep_free(&here);
-    return 0;
   }
   bool fresh;
   seen_entry *e = seen_get(&w->seen, d, &fresh);
@@ -497,6 +510,7 @@ static uint32_t at_choice(void *ctx, const wast_state_point *pt) {
   w->npath++;
   if (nd->tick) {
     w->step = i;
+    wast_state_info_keep(&nd->from, &info);
     wast_state_info_free(&w->step_from);
     w->step_from = info;
     wast_state_peak_reset(pt);
