@@ -545,6 +545,14 @@ int wast_explore(const char *path, const wast_options *base,
   w.sleep = !xo->plain && !xo->no_sleep;
   w.memo_on = w.sleep && !xo->no_memo;
   w.step = -1;
+  /* the script is read and lexed once for all runs */
+  wast_script script;
+  wast_file_result unread;
+  memset(&unread, 0, sizeof unread);
+  bool loaded = wast_script_load(path, &script, &unread);
+  for (size_t i = 0; i < unread.ncmds; i++) free(unread.cmds[i].message);
+  free(unread.cmds);
+  free(unread.file);
   /* which host limits the runs meet: the Store's trap counts */
   canon_coverage own_cov;
   memset(&own_cov, 0, sizeof own_cov);
@@ -579,7 +587,10 @@ int wast_explore(const char *path, const wast_options *base,
     w.ncmds = 0;
     wast_file_result f;
     memset(&f, 0, sizeof f);
-    wast_run_file(path, &opt, &f);
+    if (loaded)
+      wast_run_script(&script, &opt, &f);
+    else
+      wast_run_file(path, &opt, &f); /* records why it cannot be run */
     record(&cs, &ncs, &f, runs, &log);
     runs++;
     if (log.len > maxlen) maxlen = log.len;
@@ -630,6 +641,7 @@ int wast_explore(const char *path, const wast_options *base,
   }
   free(prefix);
   canon_fiber_pool_free(&fibers);
+  if (loaded) wast_script_free(&script);
   seen_free(&w.seen);
   uint64_t memo_cut = w.memo.hits;
   wast_memo_free(&w.memo);

@@ -913,8 +913,12 @@ bool wast_bare_module(const sx_node *top, const char *name, sx_node *mod) {
   return true;
 }
 
-void wast_run_source(const char *src, size_t len, const char *name,
-                     const wast_options *opt, wast_file_result *f) {
+static void run_tree(const sx_node *top, const char *name,
+                     const wast_options *opt, wast_file_result *f);
+
+/* The script's tree, or NULL with the reason recorded in f. */
+static sx_node *read_tree(const char *src, size_t len, const char *name,
+                          wast_file_result *f) {
   cm_error err;
   cm_error_init(&err);
   sx_node *top = sx_read(src, len, name, &err);
@@ -923,8 +927,21 @@ void wast_run_source(const char *src, size_t len, const char *name,
     snprintf(buf, sizeof buf, "%s: %s%s", err_kind_word(err.kind), err.msg,
              err.line ? "" : " (position unknown)");
     wast_file_add(f, err.line, "script", WAST_FAIL, false, buf);
-    return;
   }
+  return top;
+}
+
+void wast_run_source(const char *src, size_t len, const char *name,
+                     const wast_options *opt, wast_file_result *f) {
+  sx_node *top = read_tree(src, len, name, f);
+  if (!top) return;
+  run_tree(top, name, opt, f);
+  sx_free(top);
+}
+
+/* Runs the commands of a script's tree (which it leaves as it is). */
+static void run_tree(const sx_node *top, const char *name,
+                     const wast_options *opt, wast_file_result *f) {
   runner r;
   memset(&r, 0, sizeof r);
   r.file = name;
@@ -932,7 +949,6 @@ void wast_run_source(const char *src, size_t len, const char *name,
   r.core = wast_core_engine_new(&opt->config, &opt->features, opt->print_to);
   if (!r.core) {
     wast_file_add(f, 0, "script", WAST_FAIL, false, "cannot create a store");
-    sx_free(top);
     return;
   }
   r.core->resolve = resolve;
@@ -950,7 +966,6 @@ void wast_run_source(const char *src, size_t len, const char *name,
     if (!(r.cov = wast_coverage_open(copt.coverage_file, why, sizeof why))) {
       wast_file_add(f, 0, "script", WAST_FAIL, false, why);
       r.core->ops->free(r.core);
-      sx_free(top);
       return;
     }
     copt.coverage = wast_coverage_counts(r.cov);
@@ -960,7 +975,6 @@ void wast_run_source(const char *src, size_t len, const char *name,
     wast_file_add(f, 0, "script", WAST_FAIL, false, "cannot create a store");
     wast_coverage_close(r.cov);
     r.core->ops->free(r.core);
-    sx_free(top);
     canon_choice_log_free(&run_log);
     return;
   }
@@ -1000,7 +1014,6 @@ void wast_run_source(const char *src, size_t len, const char *name,
   free_bindmap(&r.modules);
   free_bindmap(&r.instances);
   free_bindmap(&r.registry);
-  sx_free(top);
   char why[400];
   if (check_forced &&
       !canon_choice_log_check_forced(copt.log, copt.forced, copt.nforced,
@@ -1010,26 +1023,51 @@ void wast_run_source(const char *src, size_t len, const char *name,
   canon_choice_log_free(&run_log);
 }
 
-void wast_run_file(const char *path, const wast_options *opt,
-                   wast_file_result *f) {
-  size_t len = 0;
-  char *src = wast_read_script(path, &len, f);
-  if (!src) return;
-  if (len >= 8 && memcmp(src, "\0asm", 4) == 0) {
+bool wast_script_load(const char *path, wast_script *sc,
+                      wast_file_result *f) {
+  memset(sc, 0, sizeof *sc);
+  sc->path = path;
+  sc->src = wast_read_script(path, &sc->len, f);
+  if (!sc->src) return false;
+  if (sc->len >= 8 && memcmp(sc->src, "\0asm", 4) == 0) {
     /* a binary: say what it is rather than how it fails to lex */
     wast_file_add(f, 0, "script", WAST_FAIL, false,
-                  src[6] == 1 ? "this is a binary component; run takes .wast "
-                                "scripts (validate and invoke take binaries)"
-                              : "this is a binary module; run takes .wast "
-                                "scripts (validate and invoke take binaries)");
-    free(src);
-    return;
+                  sc->src[6] == 1
+                      ? "this is a binary component; run takes .wast "
+                        "scripts (validate and invoke take binaries)"
+                      : "this is a binary module; run takes .wast "
+                        "scripts (validate and invoke take binaries)");
+    wast_script_free(sc);
+    return false;
   }
-  wast_run_source(src, len, path, opt, f);
-  free(src);
+  sc->top = read_tree(sc->src, sc->len, path, f);
+  if (!sc->top) {
+    wast_script_free(sc);
+    return false;
+  }
+  return true;
+}
+
+void wast_run_script(const wast_script *sc, const wast_options *opt,
+                     wast_file_result *f) {
+  run_tree(sc->top, sc->path, opt, f);
   /* The script grammar allows no commands, but an empty file given to run
    * is a mistake more often than a test: it must not read as a pass. */
   if (f->ncmds == 0)
     wast_file_add(f, 0, "script", WAST_FAIL, false,
                   "no commands: the script is empty");
+}
+
+void wast_script_free(wast_script *sc) {
+  sx_free(sc->top);
+  free(sc->src);
+  memset(sc, 0, sizeof *sc);
+}
+
+void wast_run_file(const char *path, const wast_options *opt,
+                   wast_file_result *f) {
+  wast_script sc;
+  if (!wast_script_load(path, &sc, f)) return;
+  wast_run_script(&sc, opt, f);
+  wast_script_free(&sc);
 }

@@ -107,6 +107,22 @@ void wast_run_file(const char *path, const wast_options *opt,
 void wast_run_source(const char *src, size_t len, const char *name,
                      const wast_options *opt, wast_file_result *f);
 
+/* A script file read and lexed once, to run many times (--explore): a
+ * run leaves the tree as it is. */
+typedef struct wast_script {
+  const char *path;
+  char *src;
+  size_t len;
+  struct sx_node *top;
+} wast_script;
+/* false: the file cannot be read, is a binary or does not lex, which is
+ * recorded in f as wast_run_file records it. */
+bool wast_script_load(const char *path, wast_script *sc, wast_file_result *f);
+/* What wast_run_file does with the file. */
+void wast_run_script(const wast_script *sc, const wast_options *opt,
+                     wast_file_result *f);
+void wast_script_free(wast_script *sc);
+
 /* cmref run --explore: runs the script under every schedule (depth first
  * over the scheduler's choices, at most `budget` runs) and reports, for
  * each command, the outcomes that different schedules gave, as text on out
