@@ -26,21 +26,34 @@ static const struct {
 #undef OP
 };
 
-/* Keywords of the grammar that are not instructions, each followed by a
- * space. */
-static const char others[] =
-    "i8 i16 i32 i64 f32 f64 v128 i8x16 i16x8 i32x4 i64x2 f32x4 f64x2 any "
-    "anyref none nullref eq eqref i31 i31ref structref arrayref nofunc "
-    "funcref nullfuncref exn noexn exnref nullexnref extern noextern "
-    "externref nullexternref ref null array struct field mut sub final rec "
-    "then catch catch_ref catch_all catch_all_ref type tag global memory "
-    "table func param result local data elem declare offset item start "
-    "import export module binary quote definition instance script register "
-    "invoke get assert_malformed assert_invalid assert_malformed_custom "
-    "assert_invalid_custom assert_unlinkable assert_return assert_trap "
-    "assert_exception assert_exhaustion nan:canonical nan:arithmetic either "
-    "input output ref.host ref.extern ref.struct ref.array ref.exn shared "
-    "unshared pagesize ";
+/* Keywords of the grammar that are not instructions. */
+static const struct {
+  const char *name;
+  unsigned len;
+} others[] = {
+#define K(s) {s, sizeof(s) - 1}
+    K("i8"), K("i16"), K("i32"), K("i64"), K("f32"), K("f64"), K("v128"),
+    K("i8x16"), K("i16x8"), K("i32x4"), K("i64x2"), K("f32x4"), K("f64x2"),
+    K("any"), K("anyref"), K("none"), K("nullref"), K("eq"), K("eqref"),
+    K("i31"), K("i31ref"), K("structref"), K("arrayref"), K("nofunc"),
+    K("funcref"), K("nullfuncref"), K("exn"), K("noexn"), K("exnref"),
+    K("nullexnref"), K("extern"), K("noextern"), K("externref"),
+    K("nullexternref"), K("ref"), K("null"), K("array"), K("struct"),
+    K("field"), K("mut"), K("sub"), K("final"), K("rec"), K("then"),
+    K("catch"), K("catch_ref"), K("catch_all"), K("catch_all_ref"), K("type"),
+    K("tag"), K("global"), K("memory"), K("table"), K("func"), K("param"),
+    K("result"), K("local"), K("data"), K("elem"), K("declare"), K("offset"),
+    K("item"), K("start"), K("import"), K("export"), K("module"), K("binary"),
+    K("quote"), K("definition"), K("instance"), K("script"), K("register"),
+    K("invoke"), K("get"), K("assert_malformed"), K("assert_invalid"),
+    K("assert_malformed_custom"), K("assert_invalid_custom"),
+    K("assert_unlinkable"), K("assert_return"), K("assert_trap"),
+    K("assert_exception"), K("assert_exhaustion"), K("nan:canonical"),
+    K("nan:arithmetic"), K("either"), K("input"), K("output"), K("ref.host"),
+    K("ref.extern"), K("ref.struct"), K("ref.array"), K("ref.exn"),
+    K("shared"), K("unshared"), K("pagesize"),
+#undef K
+};
 
 /* Instructions of features cmref does not implement. */
 static const struct {
@@ -149,12 +162,8 @@ core_text_kwclass core_text_keyword(const char *s, size_t len, core_opcode *op,
     }
   /* before the SIMD and atomic patterns, which no word of others[]
    * matches: those are dearer to test */
-  for (const char *k = others; *k;) {
-    const char *e = k;
-    while (*e != ' ') e++;
-    if (same(k, (size_t)(e - k), s, len)) return CORE_TEXT_KW_OTHER;
-    k = e + 1;
-  }
+  for (size_t i = 0; i < sizeof others / sizeof others[0]; i++)
+    if (same(others[i].name, others[i].len, s, len)) return CORE_TEXT_KW_OTHER;
   if (is_simd(s, len)) {
     if (feature) *feature = "simd";
     return CORE_TEXT_KW_UNSUPPORTED;
