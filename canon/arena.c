@@ -5,18 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "asan.h"
 #include "context.h"
-
-#if defined(__SANITIZE_ADDRESS__)
-#define ARENA_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define ARENA_ASAN 1
-#endif
-#endif
-#ifdef ARENA_ASAN
-#include <sanitizer/asan_interface.h>
-#endif
 
 typedef struct arena_block {
   struct arena_block *next;
@@ -34,7 +24,7 @@ struct canon_arena {
  * larger allocation gets a block of its own. */
 enum { ARENA_ALIGN = _Alignof(max_align_t), ARENA_BLOCK_MIN = 4096 - 64,
        ARENA_BLOCK_MAX = 65536 - 64 };
-#ifdef ARENA_ASAN
+#ifdef CANON_ASAN
 enum { ARENA_REDZONE = 16 };
 #else
 enum { ARENA_REDZONE = 0 };
@@ -56,14 +46,14 @@ void *canon_arena_try_alloc(canon_arena *a, size_t size) {
     nb->next = b;
     nb->used = 0;
     nb->cap = cap;
-#ifdef ARENA_ASAN
+#ifdef CANON_ASAN
     ASAN_POISON_MEMORY_REGION(nb->data, cap);
 #endif
     a->blocks = b = nb;
   }
   void *p = b->data + b->used;
   b->used += need;
-#ifdef ARENA_ASAN
+#ifdef CANON_ASAN
   ASAN_UNPOISON_MEMORY_REGION(p, size);
 #endif
   return p;
@@ -89,7 +79,7 @@ void canon_arena_free(canon_arena *a) {
   while (a->blocks) {
     arena_block *b = a->blocks;
     a->blocks = b->next;
-#ifdef ARENA_ASAN
+#ifdef CANON_ASAN
     ASAN_UNPOISON_MEMORY_REGION(b->data, b->cap);
 #endif
     free(b);

@@ -31,15 +31,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#if defined(__SANITIZE_ADDRESS__)
-#define FIBER_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define FIBER_ASAN 1
-#endif
-#endif
-#ifdef FIBER_ASAN
-#include <sanitizer/asan_interface.h>
+#include "asan.h"
+#ifdef CANON_ASAN
 #include <sanitizer/common_interface_defs.h>
 #endif
 
@@ -93,7 +86,7 @@ struct canon_fiber {
   size_t stack_size;
   bool started, running, done;
   canon_fiber *next; /* in pool->spare */
-#ifdef FIBER_ASAN
+#ifdef CANON_ASAN
   const void *resumer_bottom; /* the resumer's stack, from finish_switch */
   size_t resumer_size;
   bool abandon; /* set by canon_fiber_free to end a blocked fiber */
@@ -102,7 +95,7 @@ struct canon_fiber {
 
 /* ---- AddressSanitizer announcements (no-ops without ASan) --------------- */
 
-#ifdef FIBER_ASAN
+#ifdef CANON_ASAN
 static void asan_start(void **fake, const void *bottom, size_t size) {
   __sanitizer_start_switch_fiber(fake, bottom, size);
 }
@@ -374,13 +367,13 @@ static void fiber_switch(fiber_ctx *save, const fiber_ctx *to) {
  * returned it switches to the resumer for good (the context it saves then
  * is never resumed; fiber_prepare makes a new one if the stack is reused). */
 static void fiber_run(canon_fiber *f) {
-#ifdef FIBER_ASAN
+#ifdef CANON_ASAN
   asan_finish(NULL, &f->resumer_bottom, &f->resumer_size);
 #endif
   f->fn(f->arg);
   f->done = true;
   f->running = false;
-#ifdef FIBER_ASAN
+#ifdef CANON_ASAN
   /* NULL: this stack is finished for good, ASan may drop its fake stack */
   asan_start(NULL, f->resumer_bottom, f->resumer_size);
 #endif
@@ -410,7 +403,7 @@ canon_fiber *canon_fiber_new(canon_fiber_pool *pool, canon_fiber_fn fn,
   f->arg = arg;
   f->started = f->running = f->done = false;
   f->next = NULL;
-#ifdef FIBER_ASAN
+#ifdef CANON_ASAN
   f->resumer_bottom = NULL;
   f->resumer_size = 0;
   f->abandon = false;
@@ -426,12 +419,12 @@ bool canon_fiber_resume(canon_fiber *f) {
   assert(!f->running && !f->done);
   f->started = true;
   f->running = true;
-#ifdef FIBER_ASAN
+#ifdef CANON_ASAN
   void *fake = NULL;
   asan_start(&fake, f->stack, f->stack_size);
 #endif
   fiber_switch(&f->resumer, &f->ctx);
-#ifdef FIBER_ASAN
+#ifdef CANON_ASAN
   asan_finish(fake, NULL, NULL);
 #endif
   f->running = false;
@@ -440,12 +433,12 @@ bool canon_fiber_resume(canon_fiber *f) {
 
 void canon_fiber_block(canon_fiber *f) {
   assert(f->running && !f->done);
-#ifdef FIBER_ASAN
+#ifdef CANON_ASAN
   void *fake = NULL;
   asan_start(&fake, f->resumer_bottom, f->resumer_size);
 #endif
   fiber_switch(&f->ctx, &f->resumer);
-#ifdef FIBER_ASAN
+#ifdef CANON_ASAN
   /* the next resumer may run on another stack than the last one */
   asan_finish(fake, &f->resumer_bottom, &f->resumer_size);
   if (f->abandon) {
@@ -465,7 +458,7 @@ bool canon_fiber_running(const canon_fiber *f) { return f->running; }
 void canon_fiber_free(canon_fiber_pool *pool, canon_fiber *f) {
   if (!f) return;
   assert(!f->running);
-#ifdef FIBER_ASAN
+#ifdef CANON_ASAN
   if (f->started && !f->done) {
     /* A blocked fiber: switch in once so it can announce its end (see
      * canon_fiber_block); then its abandoned frames' shadow is cleared so
