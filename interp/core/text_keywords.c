@@ -9,6 +9,7 @@
  * implement (refused as "unsupported feature: NAME"), and every other
  * keyword of the grammar.
  */
+#include <limits.h>
 #include <string.h>
 
 #include "text_priv.h"
@@ -22,6 +23,13 @@ static const struct {
 } instrs[] = {
 #define OP(e, name, prefix, code, imm, sig)                                    \
   {name, sizeof(name) - 1, CORE_OP_##e},
+#include "opcodes.def"
+#undef OP
+};
+/* Their lengths, in the same order: the few names of a token's length
+ * are found at memchr's speed (find_len). */
+static const unsigned char instr_lens[] = {
+#define OP(e, name, prefix, code, imm, sig) sizeof(name) - 1,
 #include "opcodes.def"
 #undef OP
 };
@@ -148,9 +156,20 @@ static bool same(const char *name, size_t name_len, const char *s,
          memcmp(name, s, len) == 0;
 }
 
+/* The first i >= from of lens[0..n) with lens[i] == len; n if none. */
+static size_t find_len(const unsigned char *lens, size_t from, size_t n,
+                       size_t len) {
+  const unsigned char *p =
+      from < n && len <= UCHAR_MAX ? memchr(lens + from, (int)len, n - from)
+                                   : NULL;
+  return p ? (size_t)(p - lens) : n;
+}
+
 core_text_kwclass core_text_keyword(const char *s, size_t len, core_opcode *op,
                                     const char **feature) {
-  for (size_t i = 0; i < sizeof instrs / sizeof instrs[0]; i++)
+  const size_t ninstrs = sizeof instrs / sizeof instrs[0];
+  for (size_t i = find_len(instr_lens, 0, ninstrs, len); i < ninstrs;
+       i = find_len(instr_lens, i + 1, ninstrs, len))
     if (same(instrs[i].name, instrs[i].len, s, len)) {
       if (op) *op = instrs[i].op;
       return CORE_TEXT_KW_INSTR;
