@@ -13,8 +13,7 @@
 /* ---- subtask.cancel in every state of the callee ------------------------ */
 
 typedef struct cst {
-  unit_ctx *u;
-  canon_Store s;
+  sg_scene sc;
   canon_ComponentInstance root, callee, caller;
   uint8_t callee_b[10], caller_b[20];
   sg_mem callee_mem, caller_mem;
@@ -73,7 +72,7 @@ SG_CORE(cst_callee3) {
 static bool cst_host(sg_host_call *c, void *env, canon_trap *trap,
                      bool *fut, int waits) {
   cst *t = env;
-  SG_HOST_ARGS(t->u, 1);
+  SG_HOST_ARGS(t->sc.u, 1);
   CHECK(n == 1 && args[0]->kind == CANON_U8 && args[0]->u.u == 42);
   for (uint32_t i = 0; i < n; i++) canon_value_free(args[i]);
   free(args);
@@ -113,9 +112,8 @@ SG_CORE(cst_callee5) {
   SG_BEGIN(cst, callee);
   CHECK_INT(args[0], 13);
   uint64_t a[2] = {42, 0};
-  uint64_t ret = sg_lower(&g, &t->host5.fi, &t->callee_opts, a, 2);
-  uint32_t subi = (uint32_t)ret >> 4;
-  CHECK_INT(ret & 0xf, STARTED);
+  uint32_t subi = sg_lower_subtask(&g, &t->host5.fi, &t->callee_opts,
+                                   a, 2, STARTED);
   CHECK_INT(sg_subtask_cancel(&g, false, subi), RETURNED);
   sg_task_return(&g, SG_U8, &t->callee_opts, 44);
   return SG_END;
@@ -123,7 +121,7 @@ SG_CORE(cst_callee5) {
 
 static bool cst_thread(cst *t, bool cancellable, uint64_t mainthreadi,
                        canon_trap *trap) {
-  SG_FRAME(t->u, &t->callee);
+  SG_FRAME(t->sc.u, &t->callee);
   uint32_t m = (uint32_t)mainthreadi;
   if (cancellable) {
     CHECK_INT(sg_thread_switch(&g, canon_thread_suspend_then_resume, true, m), 1);
@@ -162,11 +160,8 @@ SG_CORE(cst_callee6) {
 
 static uint32_t cst_lower(sg *g, cst *t, canon_funcinst *f, uint64_t x,
                           uint32_t expect_state) {
-  unit_ctx *u = t->u;
   uint64_t a[2] = {x, 0};
-  uint64_t ret = sg_lower(g, f, &t->caller_opts, a, 2);
-  CHECK_INT(ret & 0xf, expect_state);
-  return (uint32_t)ret >> 4;
+  return sg_lower_subtask(g, f, &t->caller_opts, a, 2, expect_state);
 }
 
 /* subtask.cancel (async_ or not) of subi, with the callee's result slot
@@ -174,7 +169,7 @@ static uint32_t cst_lower(sg *g, cst *t, canon_funcinst *f, uint64_t x,
  * slot holds (13 if nothing was written). */
 static void cst_cancel(sg *g, cst *t, bool async_, uint32_t subi,
                        uint32_t expect_ret, uint8_t expect_slot) {
-  unit_ctx *u = t->u;
+  unit_ctx *u = t->sc.u;
   t->caller_mem.b[0] = 13;
   CHECK_INT(sg_subtask_cancel(g, async_, subi), expect_ret);
   CHECK_INT(t->caller_mem.b[0], expect_slot);
@@ -294,8 +289,7 @@ SG_CORE(cst_caller) {
 
 TEST(cancel_subtask) {
   cst *t = calloc(1, sizeof *t);
-  t->u = u;
-  sg_store_init(&t->s, &t->root, &t->callee, &t->caller, NULL);
+  sg_scene_init(&t->sc, u, &t->root, &t->callee, &t->caller, NULL);
   sg_mem_init(&t->callee_mem, t->callee_b, sizeof t->callee_b);
   sg_mem_init(&t->caller_mem, t->caller_b, sizeof t->caller_b);
   t->callee_opts = sg_opts(&t->callee_mem, false, true);
@@ -317,28 +311,25 @@ TEST(cancel_subtask) {
                        cst_callee6, NULL, t);
   t->caller_fi = sg_lift(&t->lc, &t->ft, &t->caller_opts, &t->caller,
                          cst_caller, NULL, t);
-  sg_host_init(&t->host4, &t->s, &t->ft, cst_host4, t);
-  sg_host_init(&t->host5, &t->s, &t->ft, cst_host5, t);
+  sg_host_init(&t->host4, &t->sc, &t->ft, cst_host4, t);
+  sg_host_init(&t->host5, &t->sc, &t->ft, cst_host5, t);
   sg_table_init(&t->ftbl);
   t->cfi = sg_table_add(&t->ftbl, cst_cthread, t);
   t->ncfi = sg_table_add(&t->ftbl, cst_ncthread, t);
   canon_value *arg = canon_value_uint(CANON_U8, 1);
   canon_value *got = NULL;
-  CHECK(sg_run(&t->s, &t->caller_fi, &arg, 1, &got));
+  sg_scene_run(&t->sc, &t->caller_fi, &arg, 1, &got);
   CHECK(got && got->kind == CANON_U8 && got->u.u == 42);
-  CHECK_INT(t->s.nwaiting, 0);
   canon_value_free(arg);
   canon_value_free(got);
-  sg_store_free(&t->s, &t->root, &t->callee, &t->caller, &t->host4.inst,
-                &t->host5.inst, NULL);
+  sg_scene_free(&t->sc);
   free(t);
 }
 
 /* ---- async lowering flattens at most 4 parameters ------------------------ */
 
 typedef struct afp {
-  unit_ctx *u;
-  canon_Store s;
+  sg_scene sc;
   canon_ComponentInstance inst;
   uint8_t heap_b[1000];
   sg_mem heap;
@@ -354,7 +345,7 @@ typedef struct afp {
  * floats of f1, resolves with nothing */
 static bool afp_host(sg_host_call *c, afp *t, const uint64_t *want,
                      uint32_t nwant, canon_trap *trap) {
-  SG_HOST_ARGS(t->u, nwant);
+  SG_HOST_ARGS(t->sc.u, nwant);
   if (!want && n == 4) {
     CHECK(args[0]->kind == CANON_F32 && args[0]->u.f32 == 1.1f);
     CHECK(args[1]->kind == CANON_F64 && args[1]->u.f64 == 2.2);
@@ -397,8 +388,7 @@ SG_CORE(afp_core) {
 
 TEST(async_flat_params) {
   afp *t = calloc(1, sizeof *t);
-  t->u = u;
-  sg_store_init(&t->s, &t->inst, NULL);
+  sg_scene_init(&t->sc, u, &t->inst, NULL);
   sg_mem_init(&t->heap, t->heap_b, sizeof t->heap_b);
   t->opts = sg_opts(&t->heap, true, true);
   t->ps1[0] = (canon_field){"a", canon_type_prim(CANON_F32)};
@@ -415,14 +405,13 @@ TEST(async_flat_params) {
   t->ft2 = (canon_FuncType){t->ps2, 4, NULL, false};
   t->ft3 = (canon_FuncType){t->ps3, 5, NULL, false};
   t->ft = (canon_FuncType){NULL, 0, NULL, false};
-  sg_host_init(&t->f1, &t->s, &t->ft1, afp_f1, t);
-  sg_host_init(&t->f2, &t->s, &t->ft2, afp_f2, t);
-  sg_host_init(&t->f3, &t->s, &t->ft3, afp_f3, t);
+  sg_host_init(&t->f1, &t->sc, &t->ft1, afp_f1, t);
+  sg_host_init(&t->f2, &t->sc, &t->ft2, afp_f2, t);
+  sg_host_init(&t->f3, &t->sc, &t->ft3, afp_f3, t);
   t->fi = sg_lift(&t->l, &t->ft, &t->opts, &t->inst, afp_core, NULL, t);
-  CHECK(sg_run(&t->s, &t->fi, NULL, 0, NULL));
+  sg_scene_run(&t->sc, &t->fi, NULL, 0, NULL);
   CHECK_INT(t->f1.ncalls + t->f2.ncalls + t->f3.ncalls, 3);
-  CHECK_INT(t->s.nwaiting, 0);
-  sg_store_free(&t->s, &t->inst, &t->f1.inst, &t->f2.inst, &t->f3.inst, NULL);
+  sg_scene_free(&t->sc);
   free(t);
 }
 
