@@ -20,8 +20,8 @@ typedef struct cst {
   canon_CanonicalOptions callee_opts, sync_callee_opts, caller_opts;
   canon_field param;
   canon_FuncType ft;
-  canon_lifted l1, l2, l3, l4, l5, l6, lc;
-  canon_funcinst callee1, callee2, callee3, callee4, callee5, callee6, caller_fi;
+  canon_lifted ls[7], lc;
+  canon_funcinst callees[7], caller_fi; /* callees[1..6]: callee1..callee6 */
   sg_host host4, host5;
   bool host_fut4, host_fut5;
   sg_table ftbl;
@@ -74,8 +74,7 @@ static bool cst_host(sg_host_call *c, void *env, canon_trap *trap,
   cst *t = env;
   SG_HOST_ARGS(t->sc.u, 1);
   CHECK(n == 1 && args[0]->kind == CANON_U8 && args[0]->u.u == 42);
-  for (uint32_t i = 0; i < n; i++) canon_value_free(args[i]);
-  free(args);
+  sg_host_args_free(args, n);
   for (int i = 0; i < waits; i++) {
     bool cancelled;
     if (!sg_host_wait_until(c, sg_flag_is_set, fut, &cancelled, trap))
@@ -175,6 +174,20 @@ static void cst_cancel(sg *g, cst *t, bool async_, uint32_t subi,
   CHECK_INT(t->caller_mem.b[0], expect_slot);
 }
 
+/* The end of a cancellation left pending (subtask.cancel of subi returned
+ * BLOCKED): waits on seti (the event at caller memory ptr) for subi to
+ * resolve in `state`, checks that the callee's result slot (caller memory
+ * 0) holds `slot` (unless slot < 0) and drops subi. */
+static void cst_resolved(sg *g, cst *t, uint32_t seti, uint32_t subi,
+                         uint64_t ptr, uint32_t state, int slot) {
+  unit_ctx *u = t->sc.u;
+  sg_waitable_join(g, subi, seti);
+  CHECK_INT(sg_wait_event(g, &t->caller_mem, seti, ptr, EV_SUBTASK, subi),
+            state);
+  if (slot >= 0) CHECK_INT(t->caller_mem.b[0], slot);
+  sg_subtask_drop(g, subi);
+}
+
 static canon_Subtask_State cst_state(cst *t, uint32_t subi) {
   void *obj = NULL;
   canon_trap trap = {0};
@@ -192,18 +205,18 @@ SG_CORE(cst_caller) {
 
   /* cancelled before they could start */
   t->callee.backpressure = 1;
-  uint32_t subi1 = cst_lower(&g, t, &t->callee1, 13, STARTING);
-  uint32_t subi2 = cst_lower(&g, t, &t->callee1, 13, STARTING);
+  uint32_t subi1 = cst_lower(&g, t, &t->callees[1], 13, STARTING);
+  uint32_t subi2 = cst_lower(&g, t, &t->callees[1], 13, STARTING);
   CHECK_INT(sg_subtask_cancel(&g, false, subi2), CANCELLED_BEFORE_STARTED);
   CHECK_INT(sg_subtask_cancel(&g, true, subi1), CANCELLED_BEFORE_STARTED);
   t->callee.backpressure = 0;
 
-  subi1 = cst_lower(&g, t, &t->callee2, 1, STARTED);
-  subi2 = cst_lower(&g, t, &t->callee2, 2, STARTED);
-  uint32_t subi3 = cst_lower(&g, t, &t->callee2, 3, STARTED);
-  uint32_t subi3_2 = cst_lower(&g, t, &t->callee2, 3, STARTED);
-  uint32_t subi4 = cst_lower(&g, t, &t->callee2, 4, STARTED);
-  uint32_t subi4_2 = cst_lower(&g, t, &t->callee2, 4, STARTED);
+  subi1 = cst_lower(&g, t, &t->callees[2], 1, STARTED);
+  subi2 = cst_lower(&g, t, &t->callees[2], 2, STARTED);
+  uint32_t subi3 = cst_lower(&g, t, &t->callees[2], 3, STARTED);
+  uint32_t subi3_2 = cst_lower(&g, t, &t->callees[2], 3, STARTED);
+  uint32_t subi4 = cst_lower(&g, t, &t->callees[2], 4, STARTED);
+  uint32_t subi4_2 = cst_lower(&g, t, &t->callees[2], 4, STARTED);
 
   /* returns anyway */
   cst_cancel(&g, t, false, subi1, RETURNED, 42);
@@ -215,11 +228,7 @@ SG_CORE(cst_caller) {
 
   /* returns after a yield: async cancel blocks, the event says RETURNED */
   cst_cancel(&g, t, true, subi3, BLOCKED, 13);
-  sg_waitable_join(&g, subi3, seti);
-  CHECK_INT(sg_wait_event(&g, &t->caller_mem, seti, 8, EV_SUBTASK, subi3),
-            RETURNED);
-  CHECK_INT(mem[0], 43);
-  sg_subtask_drop(&g, subi3);
+  cst_resolved(&g, t, seti, subi3, 8, RETURNED, 43);
 
   /* the same, waited for synchronously */
   cst_cancel(&g, t, false, subi3_2, RETURNED, 43);
@@ -227,17 +236,14 @@ SG_CORE(cst_caller) {
 
   /* cancels after a yield */
   cst_cancel(&g, t, true, subi4, BLOCKED, 13);
-  sg_waitable_join(&g, subi4, seti);
-  CHECK_INT(sg_wait_event(&g, &t->caller_mem, seti, 8, EV_SUBTASK, subi4),
-            CANCELLED_BEFORE_RETURNED);
-  sg_subtask_drop(&g, subi4);
+  cst_resolved(&g, t, seti, subi4, 8, CANCELLED_BEFORE_RETURNED, -1);
 
   cst_cancel(&g, t, false, subi4_2, CANCELLED_BEFORE_RETURNED, 13);
   sg_subtask_drop(&g, subi4_2);
 
   /* callee3 left alone returns; cancelled at its yield, it cancels */
   mem[0] = 13;
-  uint32_t subi = cst_lower(&g, t, &t->callee3, 0, STARTED);
+  uint32_t subi = cst_lower(&g, t, &t->callees[3], 0, STARTED);
   while (g.ok && cst_state(t, subi) == CANON_SUBTASK_STARTED)
     sg_thread_yield(&g, true);
   CHECK_INT(sg_subtask_cancel(&g, true, subi), RETURNED);
@@ -245,42 +251,30 @@ SG_CORE(cst_caller) {
   sg_subtask_drop(&g, subi);
 
   mem[0] = 13;
-  subi = cst_lower(&g, t, &t->callee3, 0, STARTED);
+  subi = cst_lower(&g, t, &t->callees[3], 0, STARTED);
   CHECK_INT(sg_subtask_cancel(&g, true, subi), CANCELLED_BEFORE_RETURNED);
   CHECK_INT(mem[0], 13);
   sg_subtask_drop(&g, subi);
 
   /* callee4 is in a sync call to the host: the cancel stays pending */
   mem[0] = 13;
-  subi = cst_lower(&g, t, &t->callee4, 0, STARTED);
+  subi = cst_lower(&g, t, &t->callees[4], 0, STARTED);
   CHECK_INT(sg_subtask_cancel(&g, true, subi), BLOCKED);
   CHECK_INT(mem[0], 13);
   t->host_fut4 = true;
-  sg_waitable_join(&g, subi, seti);
-  CHECK_INT(sg_wait_event(&g, &t->caller_mem, seti, 4, EV_SUBTASK, subi),
-            CANCELLED_BEFORE_RETURNED);
-  CHECK_INT(mem[0], 13);
-  sg_subtask_drop(&g, subi);
+  cst_resolved(&g, t, seti, subi, 4, CANCELLED_BEFORE_RETURNED, 13);
 
   /* callee5 is in subtask.cancel (sync) of a host call */
-  subi = cst_lower(&g, t, &t->callee5, 13, STARTED);
+  subi = cst_lower(&g, t, &t->callees[5], 13, STARTED);
   CHECK_INT(sg_subtask_cancel(&g, true, subi), BLOCKED);
   CHECK_INT(mem[0], 13);
   t->host_fut5 = true;
-  sg_waitable_join(&g, subi, seti);
-  CHECK_INT(sg_wait_event(&g, &t->caller_mem, seti, 4, EV_SUBTASK, subi),
-            RETURNED);
-  CHECK_INT(mem[0], 44);
-  sg_subtask_drop(&g, subi);
+  cst_resolved(&g, t, seti, subi, 4, RETURNED, 44);
 
   /* callee6: the cancellation goes to its one cancellable thread */
-  subi = cst_lower(&g, t, &t->callee6, 14, STARTED);
+  subi = cst_lower(&g, t, &t->callees[6], 14, STARTED);
   CHECK_INT(sg_subtask_cancel(&g, true, subi), BLOCKED);
-  sg_waitable_join(&g, subi, seti);
-  CHECK_INT(sg_wait_event(&g, &t->caller_mem, seti, 4, EV_SUBTASK, subi),
-            RETURNED);
-  CHECK_INT(mem[0], 45);
-  sg_subtask_drop(&g, subi);
+  cst_resolved(&g, t, seti, subi, 4, RETURNED, 45);
 
   sg_waitable_set_drop(&g, seti);
   sg_task_return(&g, SG_U8, &t->caller_opts, 42);
@@ -297,18 +291,12 @@ TEST(cancel_subtask) {
   t->caller_opts = sg_opts(&t->caller_mem, false, true);
   t->param = (canon_field){"x", SG_U8};
   t->ft = (canon_FuncType){&t->param, 1, SG_U8, true};
-  t->callee1 = sg_lift(&t->l1, &t->ft, &t->callee_opts, &t->callee,
-                       cst_callee1, NULL, t);
-  t->callee2 = sg_lift(&t->l2, &t->ft, &t->callee_opts, &t->callee,
-                       cst_callee2, NULL, t);
-  t->callee3 = sg_lift(&t->l3, &t->ft, &t->callee_opts, &t->callee,
-                       cst_callee3, NULL, t);
-  t->callee4 = sg_lift(&t->l4, &t->ft, &t->callee_opts, &t->callee,
-                       cst_callee4, NULL, t);
-  t->callee5 = sg_lift(&t->l5, &t->ft, &t->callee_opts, &t->callee,
-                       cst_callee5, NULL, t);
-  t->callee6 = sg_lift(&t->l6, &t->ft, &t->callee_opts, &t->callee,
-                       cst_callee6, NULL, t);
+  static const sg_core_fn callees[7] = {
+      NULL, cst_callee1, cst_callee2, cst_callee3, cst_callee4, cst_callee5,
+      cst_callee6};
+  for (int i = 1; i <= 6; i++)
+    t->callees[i] = sg_lift(&t->ls[i], &t->ft, &t->callee_opts, &t->callee,
+                            callees[i], NULL, t);
   t->caller_fi = sg_lift(&t->lc, &t->ft, &t->caller_opts, &t->caller,
                          cst_caller, NULL, t);
   sg_host_init(&t->host4, &t->sc, &t->ft, cst_host4, t);
@@ -354,8 +342,7 @@ static bool afp_host(sg_host_call *c, afp *t, const uint64_t *want,
   }
   for (uint32_t i = 0; want && i < n && i < nwant; i++)
     CHECK_INT(args[i]->u.u, want[i]);
-  for (uint32_t i = 0; i < n; i++) canon_value_free(args[i]);
-  free(args);
+  sg_host_args_free(args, n);
   return sg_host_resolve(c, NULL, 0, trap);
 }
 static bool afp_f1(sg_host_call *c, void *env, canon_trap *trap) {

@@ -105,8 +105,7 @@ static bool hs_sink_func(sg_host_call *c, void *env, canon_trap *trap) {
   canon_LiftLowerContext_init(&cx, &t->host_opts, &t->sink.inst,
                      (canon_borrow_scope){0});
   bool ok = canon_lower_stream(&cx, args[0], t->st, &t->host_r);
-  for (uint32_t i = 0; i < n; i++) canon_value_free(args[i]);
-  free(args);
+  sg_host_args_free(args, n);
   if (!ok) {
     *trap = cx.trap;
     return false;
@@ -488,8 +487,7 @@ static bool esc_fh(sg_host_call *c, void *env, canon_trap *trap) {
   canon_LiftLowerContext cx;
   canon_LiftLowerContext_init(&cx, &t->fh_opts, hi, (canon_borrow_scope){0});
   bool ok = canon_lower_stream(&cx, args[0], t->st, &t->fh_r);
-  for (uint32_t i = 0; i < n; i++) canon_value_free(args[i]);
-  free(args);
+  sg_host_args_free(args, n);
   uint32_t r = 0;
   sg_new_ends(&g, false, SG_U8, &r, &t->fh_w);
   canon_value *out = NULL;

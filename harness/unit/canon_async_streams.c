@@ -272,8 +272,7 @@ static bool ros_host(sg_host_call *c, void *env, canon_trap *trap) {
   SG_HOST_ARGS(t->sc.u, 1);
   CHECK(n == 1 && args[0]->kind == CANON_STREAM);
   bool ok = sg_host_resolve(c, args, n, trap);
-  for (uint32_t i = 0; i < n; i++) canon_value_free(args[i]);
-  free(args);
+  sg_host_args_free(args, n);
   return ok;
 }
 
@@ -390,8 +389,7 @@ static bool fut_host(sg_host_call *c, void *env, canon_trap *trap) {
   /* incoming: the future given, in the host's table */
   uint32_t ri = 0;
   ok = ok && canon_lower_future(&cx, args[0], t->ft_u8, &ri);
-  for (uint32_t i = 0; i < n; i++) canon_value_free(args[i]);
-  free(args);
+  sg_host_args_free(args, n);
   if (!ok) {
     *trap = cx.trap;
     return false;

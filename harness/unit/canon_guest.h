@@ -512,6 +512,11 @@ static inline bool sg_host_start(sg_host_call *c, canon_value ***args,
                                  uint32_t *n, canon_trap *trap) {
   return c->hooks.on_start(c->hooks.env, args, n, trap);
 }
+/* Frees the argument values sg_host_start gave. */
+static inline void sg_host_args_free(canon_value **args, uint32_t n) {
+  for (uint32_t i = 0; i < n; i++) canon_value_free(args[i]);
+  free(args);
+}
 /* OnResolve with these values (kept by the caller; n may be 0, but a
  * NULL array would mean "cancelled").  Resolution ends the caller's
  * reference to the task (task.h). */

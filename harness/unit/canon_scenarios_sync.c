@@ -150,8 +150,7 @@ static bool hdl_host(sg_host_call *c, void *env, canon_trap *trap) {
   SG_HOST_ARGS(t->sc.u, 2);
   CHECK(n == 2 && args[0]->kind == CANON_BORROW && args[0]->u.handle.rep == 42);
   CHECK(n == 2 && args[1]->kind == CANON_BORROW && args[1]->u.handle.rep == 44);
-  for (uint32_t i = 0; i < n; i++) canon_value_free(args[i]);
-  free(args);
+  sg_host_args_free(args, n);
   canon_value *r = canon_value_handle(CANON_OWN, 45, &t->rt);
   bool ok = sg_host_resolve(c, &r, 1, trap);
   canon_value_free(r);
