@@ -538,6 +538,14 @@ static void cbi_nothing_happens(sg *g, cbi *t, uint32_t seti) {
   }
 }
 
+/* writes the future whose writable end is w (its reader is a producer
+ * blocked in future.read): the write completes at once */
+static void cbi_write(sg *g, cbi *t, uint32_t w) {
+  unit_ctx *u = t->sc.u;
+  CHECK_INT(sg_future_write(g, NULL, &t->consumer_opts, w, 0xdeadbeef),
+            CANON_COPY_COMPLETED);
+}
+
 SG_CORE(cbi_consumer) {
   SG_BEGIN(cbi, consumer);
   uint8_t *mem = t->mem.b;
@@ -575,26 +583,21 @@ SG_CORE(cbi_consumer) {
   sg_waitable_join(&g, subi1, seti);
   sg_waitable_join(&g, subi2, seti);
 
-  CHECK_INT(sg_future_write(&g, NULL, &t->consumer_opts, w11, 0xdeadbeef),
-            CANON_COPY_COMPLETED);
+  cbi_write(&g, t, w11);
   CHECK_INT(sg_wait_event(&g, &t->mem, seti, 0, EV_SUBTASK, subi2), STARTED);
 
-  CHECK_INT(sg_future_write(&g, NULL, &t->consumer_opts, w12, 0xdeadbeef),
-            CANON_COPY_COMPLETED);
+  cbi_write(&g, t, w12);
   cbi_nothing_happens(&g, t, seti);
 
-  CHECK_INT(sg_future_write(&g, NULL, &t->consumer_opts, w21, 0xdeadbeef),
-            CANON_COPY_COMPLETED);
+  cbi_write(&g, t, w21);
   CHECK_INT(sg_wait_event(&g, &t->mem, seti, 0, EV_SUBTASK, subi1), RETURNED);
   CHECK_INT(mem[subi1ret], 42);
   sg_subtask_drop(&g, subi1);
 
-  CHECK_INT(sg_future_write(&g, NULL, &t->consumer_opts, w22, 0xdeadbeef),
-            CANON_COPY_COMPLETED);
+  cbi_write(&g, t, w22);
   cbi_nothing_happens(&g, t, seti);
 
-  CHECK_INT(sg_future_write(&g, NULL, &t->consumer_opts, w13, 0xdeadbeef),
-            CANON_COPY_COMPLETED);
+  cbi_write(&g, t, w13);
   CHECK_INT(sg_wait_event(&g, &t->mem, seti, 0, EV_SUBTASK, subi2), RETURNED);
   CHECK_INT(mem[subi2ret], 43);
   sg_subtask_drop(&g, subi2);
@@ -604,8 +607,7 @@ SG_CORE(cbi_consumer) {
                                     &subi3ret, 1, STARTING);
   sg_waitable_join(&g, subi3, seti);
 
-  CHECK_INT(sg_future_write(&g, NULL, &t->consumer_opts, w23, 0xdeadbeef),
-            CANON_COPY_COMPLETED);
+  cbi_write(&g, t, w23);
   CHECK_INT(sg_wait_event(&g, &t->mem, seti, 0, EV_SUBTASK, subi3), RETURNED);
   CHECK_INT(mem[subi3ret], 100);
   return SG_END;
