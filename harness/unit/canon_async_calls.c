@@ -124,12 +124,8 @@ TEST(async_to_async) {
                         &t->producer, a2a_blocking, NULL, t);
   t->consumer_fi = sg_lift(&t->consumer_l, &t->ft, &t->copts, &t->consumer,
                         a2a_consumer, NULL, t);
-  canon_value *arg = canon_value_bool(true);
-  canon_value *got = NULL;
-  sg_scene_run(&t->sc, &t->consumer_fi, &arg, 1, &got);
-  CHECK(got && got->kind == CANON_U8 && got->u.u == 42);
-  canon_value_free(arg);
-  canon_value_free(got);
+  sg_scene_run_uint(&t->sc, &t->consumer_fi, canon_value_bool(true), CANON_U8,
+                    42);
   sg_scene_free(&t->sc);
   free(t);
 }
@@ -247,10 +243,7 @@ TEST(async_callback) {
                   producer_waits, NULL, &t->w2);
   t->c = sg_lift(&t->c_l, &t->consumer_ft, &t->opts, &t->consumer,
                  acb_consumer, acb_callback, t);
-  canon_value *got = NULL;
-  sg_scene_run(&t->sc, &t->c, NULL, 0, &got);
-  CHECK(got && got->kind == CANON_U32 && got->u.u == 83);
-  canon_value_free(got);
+  sg_scene_run_uint(&t->sc, &t->c, NULL, CANON_U32, 83);
   sg_scene_free(&t->sc);
   free(t);
 }
@@ -347,11 +340,7 @@ static void a2s_run(unit_ctx *u, bool backpressure) {
                   a2s_producer2, NULL, t);
   t->c = sg_lift(&t->c_l, &t->consumer_ft, &t->copts, &t->consumer,
                  a2s_consumer, NULL, t);
-  canon_value *got = NULL;
-  sg_scene_run(&t->sc, &t->c, NULL, 0, &got);
-  CHECK(got && got->kind == CANON_U8 &&
-        got->u.u == (backpressure ? 84u : 83u));
-  canon_value_free(got);
+  sg_scene_run_uint(&t->sc, &t->c, NULL, CANON_U8, backpressure ? 84 : 83);
   sg_scene_free(&t->sc);
   free(t);
 }

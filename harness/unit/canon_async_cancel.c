@@ -304,12 +304,8 @@ TEST(cancel_subtask) {
   sg_table_init(&t->ftbl);
   t->cfi = sg_table_add(&t->ftbl, cst_cthread, t);
   t->ncfi = sg_table_add(&t->ftbl, cst_ncthread, t);
-  canon_value *arg = canon_value_uint(CANON_U8, 1);
-  canon_value *got = NULL;
-  sg_scene_run(&t->sc, &t->caller_fi, &arg, 1, &got);
-  CHECK(got && got->kind == CANON_U8 && got->u.u == 42);
-  canon_value_free(arg);
-  canon_value_free(got);
+  sg_scene_run_uint(&t->sc, &t->caller_fi, canon_value_uint(CANON_U8, 1),
+                    CANON_U8, 42);
   sg_scene_free(&t->sc);
   free(t);
 }

@@ -87,10 +87,7 @@ TEST(threads) {
   t->fi3 = sg_table_add(&t->ftbl, thr_func3, t);
   t->fi4 = sg_table_add(&t->ftbl, thr_func4, t);
   t->fi = sg_lift(&t->l, &t->ft, &t->opts, &t->inst, thr_main, NULL, t);
-  canon_value *got = NULL;
-  sg_scene_run(&t->sc, &t->fi, NULL, 0, &got);
-  CHECK(got && got->kind == CANON_U8 && got->u.u == 42);
-  canon_value_free(got);
+  sg_scene_run_uint(&t->sc, &t->fi, NULL, CANON_U8, 42);
   sg_scene_free(&t->sc);
   free(t);
 }

@@ -653,6 +653,19 @@ static inline bool sg_scene_run(sg_scene *sc, const canon_funcinst *f,
   return ok;
 }
 
+/* sg_scene_run of f with one argument (NULL: none; freed here), whose
+ * one result must be `want`, an unsigned of kind `kind`. */
+static inline void sg_scene_run_uint(sg_scene *sc, const canon_funcinst *f,
+                                     canon_value *arg, canon_kind kind,
+                                     uint64_t want) {
+  unit_ctx *u = sc->u;
+  canon_value *got = NULL;
+  sg_scene_run(sc, f, &arg, arg ? 1 : 0, &got);
+  CHECK(got && got->kind == kind && got->u.u == want);
+  canon_value_free(arg);
+  canon_value_free(got);
+}
+
 /* Store.invoke alone (no event loop) with the host's hooks: *on_cancel
  * receives the task to cancel if the call is left running. */
 static inline bool sg_call(canon_Store *s, const canon_funcinst *f,
