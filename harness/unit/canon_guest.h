@@ -15,6 +15,10 @@
  *               of a new task, calls OnStart and OnResolve itself, and
  *               may wait (cancellably) on a flag.
  *   sg_table    a core funcref table for thread.new-indirect
+ *   sg_scene    a scenario's fixture: its unit_ctx, Store, type arena and
+ *               instances, started and freed together (sg_scene_init,
+ *               sg_scene_free); sg_scene_run runs an export and checks
+ *               that nothing is left waiting.
  *   sg_run      Store.invoke then the host's event loop, until nothing can
  *               make progress.
  *
