@@ -290,6 +290,12 @@ static void length(gen *g) {
 
 static void value(gen *g) { emit_i32(E(g), byte(g)); }
 
+/* A string argument: a pointer into the string data, then a length. */
+static void string_arg(gen *g) {
+  emit_i32(E(g), STRDATA + pick(g, 8));
+  length(g);
+}
+
 /* ---- the built-ins ---------------------------------------------------- */
 
 /* Each built-in a child defines: its name in $M's imports, the canon
@@ -490,6 +496,14 @@ static void async_lower_end(gen *g) {
   CLOSE(g);
 }
 
+/* The argument of a call to the import $i<which> (a..e), lowered sync or
+ * async: a u32, but a string for $ic and a stream for $ie. */
+static void import_arg(gen *g, char which) {
+  if (which == 'c') string_arg(g);
+  else if (which == 'e') handle(g, P_SSR);
+  else value(g);
+}
+
 /* One call of the built-in `name`, with its operands. */
 static void call_op(gen *g, const char *name) {
   const builtin *b = find(name);
@@ -557,8 +571,7 @@ static void call_op(gen *g, const char *name) {
     CLOSE(g);
   } else if (!strcmp(n, "trs")) {
     call(g, n);
-    emit_i32(E(g), STRDATA + pick(g, 8));
-    length(g);
+    string_arg(g);
     CLOSE(g);
   } else if (!strcmp(n, "tc") || !strcmp(n, "bp.inc") || !strcmp(n, "bp.dec")) {
     call(g, n);
@@ -579,8 +592,7 @@ static void call_op(gen *g, const char *name) {
   } else if (!strcmp(n, "ec.new")) {
     handle_result_begin(g, P_EC);
     call(g, n);
-    emit_i32(E(g), STRDATA + pick(g, 8));
-    length(g);
+    string_arg(g);
     CLOSE(g);
     CLOSE(g);
   } else if (!strcmp(n, "ec.msg")) {
@@ -588,46 +600,22 @@ static void call_op(gen *g, const char *name) {
     handle(g, P_EC);
     ptr(g, EVENTS, 8);
     CLOSE(g);
-  } else if (!strcmp(n, "a.s") || !strcmp(n, "b.s")) {
-    result_begin(g);
-    call(g, n);
-    value(g);
-    CLOSE(g);
-    CLOSE(g);
-  } else if (!strcmp(n, "a.a") || !strcmp(n, "b.a") || !strcmp(n, "d.a")) {
+  } else if (b->lowered && !strcmp(n + 1, ".a")) {
     async_lower_begin(g, n);
-    value(g);
+    import_arg(g, n[0]);
     ptr(g, RETPTRS, 64);
     async_lower_end(g);
-  } else if (!strcmp(n, "c.s")) {
-    result_begin(g);
-    call(g, n);
-    emit_i32(E(g), STRDATA + pick(g, 8));
-    length(g);
-    CLOSE(g);
-    CLOSE(g);
-  } else if (!strcmp(n, "c.a")) {
-    async_lower_begin(g, n);
-    emit_i32(E(g), STRDATA + pick(g, 8));
-    length(g);
-    ptr(g, RETPTRS, 64);
-    async_lower_end(g);
-  } else if (!strcmp(n, "d.s")) {
+  } else if (!strcmp(n, "d.s")) { /* its result goes to memory */
     call(g, n);
     value(g);
     ptr(g, RETPTRS, 64);
     CLOSE(g);
-  } else if (!strcmp(n, "e.s")) {
+  } else if (b->lowered) {
     result_begin(g);
     call(g, n);
-    handle(g, P_SSR);
+    import_arg(g, n[0]);
     CLOSE(g);
     CLOSE(g);
-  } else if (!strcmp(n, "e.a")) {
-    async_lower_begin(g, n);
-    handle(g, P_SSR);
-    ptr(g, RETPTRS, 64);
-    async_lower_end(g);
   } else {
     /* the rest take one handle: drops, cancels, thread switches */
     bool has_result = strstr(b->type, "result") != NULL;

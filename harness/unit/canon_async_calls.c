@@ -11,8 +11,7 @@
  * blocking) ----------------------------------------------------------- */
 
 typedef struct a2a {
-  unit_ctx *u;
-  canon_Store s;
+  sg_scene sc;
   canon_ComponentInstance root, producer, consumer;
   uint8_t pmem_b[10], cmem_b[20];
   sg_mem pmem, cmem;
@@ -66,19 +65,17 @@ SG_CORE(a2a_consumer) {
   CHECK_INT(ret, RETURNED);
   CHECK_INT(mem[ptr], 43);
   /* toggle: started, then blocked with backpressure set */
-  ret = sg_lower(&g, &t->toggle, &t->copts, NULL, 0);
-  uint32_t subi1 = (uint32_t)ret >> 4;
+  uint32_t subi1 = sg_lower_subtask(&g, &t->toggle, &t->copts,
+                                    NULL, 0, STARTED);
   CHECK_INT(subi1, 2);
-  CHECK_INT(ret & 0xf, STARTED);
   sg_waitable_join(&g, subi1, seti);
   /* blocking: cannot start while the producer has backpressure */
   uint64_t retp = ptr;
   mem[retp] = 13;
   uint64_t bargs[2] = {83, retp};
-  ret = sg_lower(&g, &t->blocking, &t->copts, bargs, 2);
-  uint32_t subi2 = (uint32_t)ret >> 4;
+  uint32_t subi2 = sg_lower_subtask(&g, &t->blocking, &t->copts,
+                                    bargs, 2, STARTING);
   CHECK_INT(subi2, 3);
-  CHECK_INT(ret & 0xf, STARTING);
   CHECK_INT(mem[retp], 13);
   sg_waitable_join(&g, subi2, seti);
   t->fut1_1 = true;
@@ -108,8 +105,7 @@ SG_CORE(a2a_consumer) {
 
 TEST(async_to_async) {
   a2a *t = calloc(1, sizeof *t);
-  t->u = u;
-  sg_store_init(&t->s, &t->root, &t->producer, &t->consumer, NULL);
+  sg_scene_init(&t->sc, u, &t->root, &t->producer, &t->consumer, NULL);
   sg_mem_init(&t->pmem, t->pmem_b, sizeof t->pmem_b);
   sg_mem_init(&t->cmem, t->cmem_b, sizeof t->cmem_b);
   t->popts = sg_opts(&t->pmem, false, true);
@@ -128,68 +124,69 @@ TEST(async_to_async) {
                         &t->producer, a2a_blocking, NULL, t);
   t->consumer_fi = sg_lift(&t->consumer_l, &t->ft, &t->copts, &t->consumer,
                         a2a_consumer, NULL, t);
-  canon_value *arg = canon_value_bool(true);
-  canon_value *got = NULL;
-  CHECK(sg_run(&t->s, &t->consumer_fi, &arg, 1, &got));
-  CHECK(got && got->kind == CANON_U8 && got->u.u == 42);
-  CHECK_INT(t->s.nwaiting, 0);
-  canon_value_free(arg);
-  canon_value_free(got);
-  sg_store_free(&t->s, &t->root, &t->producer, &t->consumer, NULL);
+  sg_scene_run_uint(&t->sc, &t->consumer_fi, canon_value_bool(true), CANON_U8,
+                    42);
+  sg_scene_free(&t->sc);
   free(t);
 }
 
 /* ---- a callback-lifted caller waiting on two async callees ------------- */
 
-typedef struct acb {
+/* The env of producer_waits, a stackful async function of instance inst
+ * (options opts) that waits until `go` is set, then returns (no
+ * result). */
+typedef struct waiter {
   unit_ctx *u;
-  canon_Store s;
+  canon_ComponentInstance *inst;
+  const canon_CanonicalOptions *opts;
+  bool go;
+} waiter;
+
+typedef struct acb {
+  sg_scene sc;
   canon_ComponentInstance root, producer, consumer;
   canon_CanonicalOptions popts, opts;
   canon_FuncType producer_ft, consumer_ft;
   canon_lifted p1_l, p2_l, c_l;
   canon_funcinst p1, p2, c;
-  bool fut1, fut2;
+  waiter w1, w2;
   uint32_t seti;
 } acb;
 
-/* A stackful async producer of instance inst: waits until *fut is set,
- * then returns (no result). */
-static bool producer_waits(unit_ctx *unit, canon_ComponentInstance *inst,
-                           const canon_CanonicalOptions *opts, bool *fut,
-                           canon_trap *trap) {
-  SG_FRAME(unit, inst);
-  sg_wait_until(&g, sg_flag_is_set, fut);
-  sg_task_return(&g, NULL, opts, 0);
+/* Calls p1 and p2 (async, no arguments): subtasks 1 (STARTED) and 2
+ * (state2), returned in subi, both joined to a new waitable set, which is
+ * returned. */
+static uint32_t call_two(sg *g, const canon_funcinst *p1,
+                         const canon_funcinst *p2,
+                         const canon_CanonicalOptions *opts, uint32_t state2,
+                         uint32_t subi[2]) {
+  unit_ctx *u = g->u;
+  subi[0] = sg_lower_subtask(g, p1, opts, NULL, 0, STARTED);
+  CHECK_INT(subi[0], 1);
+  subi[1] = sg_lower_subtask(g, p2, opts, NULL, 0, state2);
+  CHECK_INT(subi[1], 2);
+  uint32_t seti = sg_waitable_set_new(g);
+  sg_waitable_join(g, subi[0], seti);
+  sg_waitable_join(g, subi[1], seti);
+  return seti;
+}
+
+SG_CORE(producer_waits) {
+  waiter *w = env;
+  (void)args, (void)nargs, (void)results, (void)nresults;
+  SG_FRAME(w->u, w->inst);
+  sg_wait_until(&g, sg_flag_is_set, &w->go);
+  sg_task_return(&g, NULL, w->opts, 0);
   return SG_END;
-}
-SG_CORE(acb_producer1) {
-  acb *t = env;
-  (void)args, (void)nargs, (void)results, (void)nresults;
-  return producer_waits(t->u, &t->producer, &t->popts, &t->fut1, trap);
-}
-SG_CORE(acb_producer2) {
-  acb *t = env;
-  (void)args, (void)nargs, (void)results, (void)nresults;
-  return producer_waits(t->u, &t->producer, &t->popts, &t->fut2, trap);
 }
 
 SG_CORE(acb_consumer) {
   SG_BEGIN(acb, consumer);
   CHECK_INT(nargs, 0);
-  uint64_t ret = sg_lower(&g, &t->p1, &t->opts, NULL, 0);
-  uint32_t subi1 = (uint32_t)ret >> 4;
-  CHECK_INT(subi1, 1);
-  CHECK_INT(ret & 0xf, STARTED);
-  ret = sg_lower(&g, &t->p2, &t->opts, NULL, 0);
-  uint32_t subi2 = (uint32_t)ret >> 4;
-  CHECK_INT(subi2, 2);
-  CHECK_INT(ret & 0xf, STARTED);
-  t->seti = sg_waitable_set_new(&g);
+  uint32_t subi[2];
+  t->seti = call_two(&g, &t->p1, &t->p2, &t->opts, STARTED, subi);
   CHECK_INT(t->seti, 3);
-  sg_waitable_join(&g, subi1, t->seti);
-  sg_waitable_join(&g, subi2, t->seti);
-  t->fut1 = true;
+  t->w1.go = true;
   sg_context_set(&g, 0, 42);
   results[0] = CB_WAIT | (t->seti << 4);
   return SG_END;
@@ -211,7 +208,7 @@ SG_CORE(acb_callback) {
     CHECK_INT(args[0], EV_NONE);
     CHECK_INT(args[1], 0);
     CHECK_INT(args[2], 0);
-    t->fut2 = true;
+    t->w2.go = true;
     sg_context_set(&g, 0, 62);
     results[0] = CB_WAIT | (t->seti << 4);
     break;
@@ -232,26 +229,22 @@ SG_CORE(acb_callback) {
 
 TEST(async_callback) {
   acb *t = calloc(1, sizeof *t);
-  t->u = u;
-  sg_store_init(&t->s, &t->root, &t->producer, NULL);
-  canon_ComponentInstance_init(&t->consumer, &t->s, NULL);
+  sg_scene_init(&t->sc, u, &t->root, &t->producer, NULL);
+  sg_scene_add(&t->sc, &t->consumer, NULL);
   t->popts = sg_opts(NULL, false, true);
   t->opts = sg_opts(NULL, false, true);
   t->opts.callback = SG_HAS_CALLBACK;
   t->producer_ft = (canon_FuncType){NULL, 0, NULL, true};
   t->consumer_ft = (canon_FuncType){NULL, 0, SG_U32, true};
+  t->w1 = t->w2 = (waiter){u, &t->producer, &t->popts, false};
   t->p1 = sg_lift(&t->p1_l, &t->producer_ft, &t->popts, &t->producer,
-                  acb_producer1, NULL, t);
+                  producer_waits, NULL, &t->w1);
   t->p2 = sg_lift(&t->p2_l, &t->producer_ft, &t->popts, &t->producer,
-                  acb_producer2, NULL, t);
+                  producer_waits, NULL, &t->w2);
   t->c = sg_lift(&t->c_l, &t->consumer_ft, &t->opts, &t->consumer,
                  acb_consumer, acb_callback, t);
-  canon_value *got = NULL;
-  CHECK(sg_run(&t->s, &t->c, NULL, 0, &got));
-  CHECK(got && got->kind == CANON_U32 && got->u.u == 83);
-  CHECK_INT(t->s.nwaiting, 0);
-  canon_value_free(got);
-  sg_store_free(&t->s, &t->root, &t->producer, &t->consumer, NULL);
+  sg_scene_run_uint(&t->sc, &t->c, NULL, CANON_U32, 83);
+  sg_scene_free(&t->sc);
   free(t);
 }
 
@@ -260,8 +253,7 @@ TEST(async_callback) {
  * and a sync-lifted caller that waits on a waitable set ------------------ */
 
 typedef struct a2s {
-  unit_ctx *u;
-  canon_Store s;
+  sg_scene sc;
   canon_ComponentInstance root, producer, consumer;
   uint8_t cmem_b[20];
   sg_mem cmem;
@@ -269,7 +261,8 @@ typedef struct a2s {
   canon_FuncType producer_ft, consumer_ft;
   canon_lifted p1_l, p2_l, c_l;
   canon_funcinst p1, p2, c;
-  bool fut, fut2, producer1_done, producer2_done;
+  bool fut, producer1_done, producer2_done;
+  waiter w1, w2; /* sync_using_wait's producers */
   bool use_backpressure, use_wait;
 } a2s;
 
@@ -299,17 +292,8 @@ SG_CORE(a2s_consumer) {
   SG_BEGIN(a2s, consumer);
   uint8_t *mem = t->cmem.b;
   CHECK_INT(nargs, 0);
-  uint64_t ret = sg_lower(&g, &t->p1, &t->copts, NULL, 0);
-  uint32_t subi1 = (uint32_t)ret >> 4;
-  CHECK_INT(subi1, 1);
-  CHECK_INT(ret & 0xf, STARTED);
-  ret = sg_lower(&g, &t->p2, &t->copts, NULL, 0);
-  uint32_t subi2 = (uint32_t)ret >> 4;
-  CHECK_INT(subi2, 2);
-  CHECK_INT(ret & 0xf, STARTING);
-  uint32_t seti = sg_waitable_set_new(&g);
-  sg_waitable_join(&g, subi1, seti);
-  sg_waitable_join(&g, subi2, seti);
+  uint32_t subi[2];
+  uint32_t seti = call_two(&g, &t->p1, &t->p2, &t->copts, STARTING, subi);
   t->fut = true;
   CHECK(!t->producer1_done);
   CHECK(!t->producer2_done);
@@ -342,9 +326,8 @@ SG_CORE(a2s_consumer) {
 
 static void a2s_run(unit_ctx *u, bool backpressure) {
   a2s *t = calloc(1, sizeof *t);
-  t->u = u;
   t->use_backpressure = t->use_wait = backpressure;
-  sg_store_init(&t->s, &t->root, &t->producer, &t->consumer, NULL);
+  sg_scene_init(&t->sc, u, &t->root, &t->producer, &t->consumer, NULL);
   sg_mem_init(&t->cmem, t->cmem_b, sizeof t->cmem_b);
   /* async_to_sync: CanonicalOptions() (sync); backpressure: async */
   t->popts = sg_opts(NULL, false, backpressure);
@@ -357,86 +340,57 @@ static void a2s_run(unit_ctx *u, bool backpressure) {
                   a2s_producer2, NULL, t);
   t->c = sg_lift(&t->c_l, &t->consumer_ft, &t->copts, &t->consumer,
                  a2s_consumer, NULL, t);
-  canon_value *got = NULL;
-  CHECK(sg_run(&t->s, &t->c, NULL, 0, &got));
-  CHECK(got && got->kind == CANON_U8 &&
-        got->u.u == (backpressure ? 84u : 83u));
-  CHECK_INT(t->s.nwaiting, 0);
-  canon_value_free(got);
-  sg_store_free(&t->s, &t->root, &t->producer, &t->consumer, NULL);
+  sg_scene_run_uint(&t->sc, &t->c, NULL, CANON_U8, backpressure ? 84 : 83);
+  sg_scene_free(&t->sc);
   free(t);
 }
 
 TEST(async_to_sync) { a2s_run(u, false); }
 TEST(async_backpressure) { a2s_run(u, true); }
 
-/* two stackful async producers, each waiting on its own flag */
-SG_CORE(suw_producer1) {
-  a2s *t = env;
-  (void)args, (void)nargs, (void)results, (void)nresults;
-  return producer_waits(t->u, &t->producer, &t->popts, &t->fut, trap);
-}
-SG_CORE(suw_producer2) {
-  a2s *t = env;
-  (void)args, (void)nargs, (void)results, (void)nresults;
-  return producer_waits(t->u, &t->producer, &t->popts, &t->fut2, trap);
-}
-
 SG_CORE(suw_consumer) {
   SG_BEGIN(a2s, consumer);
-  uint64_t ret = sg_lower(&g, &t->p1, &t->copts, NULL, 0);
-  uint32_t subi1 = (uint32_t)ret >> 4;
-  CHECK_INT(subi1, 1);
-  CHECK_INT(ret & 0xf, STARTED);
-  ret = sg_lower(&g, &t->p2, &t->copts, NULL, 0);
-  uint32_t subi2 = (uint32_t)ret >> 4;
-  CHECK_INT(subi2, 2);
-  CHECK_INT(ret & 0xf, STARTED);
-  uint32_t seti = sg_waitable_set_new(&g);
-  sg_waitable_join(&g, subi1, seti);
-  sg_waitable_join(&g, subi2, seti);
-  t->fut = true;
+  uint32_t subi[2];
+  uint32_t seti = call_two(&g, &t->p1, &t->p2, &t->copts, STARTED, subi);
+  t->w1.go = true;
   uint64_t retp = 0;
   CHECK(sg_mem_realloc(&t->cmem, 0, 0, 8, 4, &retp, trap));
-  CHECK_INT(sg_wait_event(&g, &t->cmem, seti, retp, EV_SUBTASK, subi1),
+  CHECK_INT(sg_wait_event(&g, &t->cmem, seti, retp, EV_SUBTASK, subi[0]),
             RETURNED);
-  t->fut2 = true;
-  CHECK_INT(sg_wait_event(&g, &t->cmem, seti, retp, EV_SUBTASK, subi2),
+  t->w2.go = true;
+  CHECK_INT(sg_wait_event(&g, &t->cmem, seti, retp, EV_SUBTASK, subi[1]),
             RETURNED);
-  sg_subtask_drop(&g, subi1);
-  sg_subtask_drop(&g, subi2);
+  sg_subtask_drop(&g, subi[0]);
+  sg_subtask_drop(&g, subi[1]);
   sg_waitable_set_drop(&g, seti);
   return SG_END;
 }
 
 TEST(sync_using_wait) {
   a2s *t = calloc(1, sizeof *t);
-  t->u = u;
-  sg_store_init(&t->s, &t->root, &t->producer, &t->consumer, NULL);
+  sg_scene_init(&t->sc, u, &t->root, &t->producer, &t->consumer, NULL);
   sg_mem_init(&t->cmem, t->cmem_b, sizeof t->cmem_b);
   t->popts = sg_opts(NULL, false, true);
   t->copts = sg_opts(&t->cmem, false, true);
   t->sync_opts = sg_opts(NULL, false, false);
   t->producer_ft = (canon_FuncType){NULL, 0, NULL, true};
+  t->w1 = t->w2 = (waiter){u, &t->producer, &t->popts, false};
   t->p1 = sg_lift(&t->p1_l, &t->producer_ft, &t->popts, &t->producer,
-                  suw_producer1, NULL, t);
+                  producer_waits, NULL, &t->w1);
   t->p2 = sg_lift(&t->p2_l, &t->producer_ft, &t->popts, &t->producer,
-                  suw_producer2, NULL, t);
+                  producer_waits, NULL, &t->w2);
   /* the caller is lifted synchronously (mk_opts()) and still waits */
   t->c = sg_lift(&t->c_l, &t->producer_ft, &t->sync_opts, &t->consumer,
                  suw_consumer, NULL, t);
-  CHECK(sg_run(&t->s, &t->c, NULL, 0, NULL));
-  CHECK_INT(t->s.nwaiting, 0);
-  sg_store_free(&t->s, &t->root, &t->producer, &t->consumer, NULL);
+  sg_scene_run(&t->sc, &t->c, NULL, 0, NULL);
+  sg_scene_free(&t->sc);
   free(t);
 }
 
 /* ---- sync-typed calls ignore backpressure and the exclusive thread ---- */
 
 typedef struct sib {
-  unit_ctx *u;
-  canon_Store s;
-  canon_type_arena *arena;
+  sg_scene sc;
   canon_ComponentInstance root, callee, caller;
   uint8_t mem_b[24];
   sg_mem mem;
@@ -470,14 +424,12 @@ SG_CORE(sib_caller) {
   uint32_t rfut, wfut;
   sg_new_ends(&g, true, NULL, &rfut, &wfut);
   uint64_t a1[3] = {1, rfut, 4};
-  uint64_t ret = sg_lower(&g, &t->async_callee, &t->caller_opts, a1, 3);
-  uint32_t subi = (uint32_t)ret >> 4;
-  CHECK_INT(ret & 0xf, STARTED);
+  uint32_t subi = sg_lower_subtask(&g, &t->async_callee, &t->caller_opts,
+                                   a1, 3, STARTED);
   /* the callee instance's exclusive thread is blocked in future.read, yet
    * a sync-typed function of it runs at once */
   uint64_t a2[2] = {2, 8};
-  ret = sg_lower(&g, &t->sync_callee, &t->caller_opts, a2, 2);
-  CHECK_INT(ret, RETURNED);
+  CHECK_INT(sg_lower(&g, &t->sync_callee, &t->caller_opts, a2, 2), RETURNED);
   CHECK_INT(mem[8], 86);
   CHECK_INT(sg_future_write(&g, NULL, &t->sync_opts, wfut, 0xdeadbeef),
             CANON_COPY_COMPLETED);
@@ -490,15 +442,13 @@ SG_CORE(sib_caller) {
 
 TEST(sync_ignores_backpressure) {
   sib *t = calloc(1, sizeof *t);
-  t->u = u;
-  t->arena = canon_type_arena_new();
-  sg_store_init(&t->s, &t->root, &t->callee, &t->caller, NULL);
+  sg_scene_init(&t->sc, u, &t->root, &t->callee, &t->caller, NULL);
   sg_mem_init(&t->mem, t->mem_b, sizeof t->mem_b);
   t->sync_opts = sg_opts(NULL, false, false);
   t->async_opts = sg_opts(NULL, false, true);
   t->caller_opts = sg_opts(&t->mem, false, true);
   t->async_ps[0] = (canon_field){"i", SG_U32};
-  t->async_ps[1] = (canon_field){"f", canon_type_future(t->arena, NULL)};
+  t->async_ps[1] = (canon_field){"f", canon_type_future(t->sc.arena, NULL)};
   t->sync_ps[0] = (canon_field){"i", SG_U32};
   t->async_ft = (canon_FuncType){t->async_ps, 2, SG_U32, true};
   t->sync_ft = (canon_FuncType){t->sync_ps, 1, SG_U32, false};
@@ -509,19 +459,15 @@ TEST(sync_ignores_backpressure) {
                            sib_callee2, NULL, t);
   t->caller_fi = sg_lift(&t->caller_l, &t->caller_ft, &t->sync_opts,
                          &t->caller, sib_caller, NULL, t);
-  CHECK(sg_run(&t->s, &t->caller_fi, NULL, 0, NULL));
-  CHECK_INT(t->s.nwaiting, 0);
-  sg_store_free(&t->s, &t->root, &t->callee, &t->caller, NULL);
-  canon_type_arena_free(t->arena);
+  sg_scene_run(&t->sc, &t->caller_fi, NULL, 0, NULL);
+  sg_scene_free(&t->sc);
   free(t);
 }
 
 /* ---- two callback-lifted calls interleaving on one instance ------------- */
 
 typedef struct cbi {
-  unit_ctx *u;
-  canon_Store s;
-  canon_type_arena *arena;
+  sg_scene sc;
   canon_ComponentInstance root, producer, consumer;
   uint8_t mem_b[24];
   sg_mem mem;
@@ -574,11 +520,19 @@ SG_CORE(cbi_sync_callee) {
 
 /* ten rounds of yield + poll that find nothing */
 static void cbi_nothing_happens(sg *g, cbi *t, uint32_t seti) {
-  unit_ctx *u = t->u;
+  unit_ctx *u = t->sc.u;
   for (int i = 0; i < 10 && g->ok; i++) {
     CHECK_INT(sg_thread_yield(g, true), 0);
     CHECK_INT(sg_waitable_set_poll(g, true, &t->mem, seti, 0), EV_NONE);
   }
+}
+
+/* writes the future whose writable end is w (its reader is a producer
+ * blocked in future.read): the write completes at once */
+static void cbi_write(sg *g, cbi *t, uint32_t w) {
+  unit_ctx *u = t->sc.u;
+  CHECK_INT(sg_future_write(g, NULL, &t->consumer_opts, w, 0xdeadbeef),
+            CANON_COPY_COMPLETED);
 }
 
 SG_CORE(cbi_consumer) {
@@ -594,66 +548,55 @@ SG_CORE(cbi_consumer) {
 
   t->producer.backpressure = 1;
   uint64_t a[5] = {0, r11, r12, r13, 0xdeadbeef};
-  uint64_t ret = sg_lower(&g, &t->producer_fi, &t->consumer_opts, a, 5);
-  CHECK_INT(ret & 0xf, STARTING);
-  CHECK_INT(sg_subtask_cancel(&g, false, (uint32_t)ret >> 4),
-            CANCELLED_BEFORE_STARTED);
+  uint32_t subia = sg_lower_subtask(&g, &t->producer_fi, &t->consumer_opts,
+                                   a, 5, STARTING);
+  CHECK_INT(sg_subtask_cancel(&g, false, subia), CANCELLED_BEFORE_STARTED);
   t->producer.backpressure = 0;
 
   uint64_t subi1ret = 12;
   a[4] = subi1ret;
-  ret = sg_lower(&g, &t->producer_fi, &t->consumer_opts, a, 5);
-  uint32_t subi1 = (uint32_t)ret >> 4;
-  CHECK_INT(ret & 0xf, STARTED);
+  uint32_t subi1 = sg_lower_subtask(&g, &t->producer_fi, &t->consumer_opts,
+                                    a, 5, STARTED);
 
   uint64_t b[5] = {1, r21, r22, r23, 0xdeadbeef};
-  ret = sg_lower(&g, &t->producer_fi, &t->consumer_opts, b, 5);
-  CHECK_INT(ret & 0xf, STARTING);
-  CHECK_INT(sg_subtask_cancel(&g, false, (uint32_t)ret >> 4),
-            CANCELLED_BEFORE_STARTED);
+  uint32_t subib = sg_lower_subtask(&g, &t->producer_fi, &t->consumer_opts,
+                                   b, 5, STARTING);
+  CHECK_INT(sg_subtask_cancel(&g, false, subib), CANCELLED_BEFORE_STARTED);
 
   uint64_t subi2ret = 16;
   b[4] = subi2ret;
-  ret = sg_lower(&g, &t->producer_fi, &t->consumer_opts, b, 5);
-  uint32_t subi2 = (uint32_t)ret >> 4;
-  CHECK_INT(ret & 0xf, STARTING);
+  uint32_t subi2 = sg_lower_subtask(&g, &t->producer_fi, &t->consumer_opts,
+                                    b, 5, STARTING);
 
   uint32_t seti = sg_waitable_set_new(&g);
   sg_waitable_join(&g, subi1, seti);
   sg_waitable_join(&g, subi2, seti);
 
-  CHECK_INT(sg_future_write(&g, NULL, &t->consumer_opts, w11, 0xdeadbeef),
-            CANON_COPY_COMPLETED);
+  cbi_write(&g, t, w11);
   CHECK_INT(sg_wait_event(&g, &t->mem, seti, 0, EV_SUBTASK, subi2), STARTED);
 
-  CHECK_INT(sg_future_write(&g, NULL, &t->consumer_opts, w12, 0xdeadbeef),
-            CANON_COPY_COMPLETED);
+  cbi_write(&g, t, w12);
   cbi_nothing_happens(&g, t, seti);
 
-  CHECK_INT(sg_future_write(&g, NULL, &t->consumer_opts, w21, 0xdeadbeef),
-            CANON_COPY_COMPLETED);
+  cbi_write(&g, t, w21);
   CHECK_INT(sg_wait_event(&g, &t->mem, seti, 0, EV_SUBTASK, subi1), RETURNED);
   CHECK_INT(mem[subi1ret], 42);
   sg_subtask_drop(&g, subi1);
 
-  CHECK_INT(sg_future_write(&g, NULL, &t->consumer_opts, w22, 0xdeadbeef),
-            CANON_COPY_COMPLETED);
+  cbi_write(&g, t, w22);
   cbi_nothing_happens(&g, t, seti);
 
-  CHECK_INT(sg_future_write(&g, NULL, &t->consumer_opts, w13, 0xdeadbeef),
-            CANON_COPY_COMPLETED);
+  cbi_write(&g, t, w13);
   CHECK_INT(sg_wait_event(&g, &t->mem, seti, 0, EV_SUBTASK, subi2), RETURNED);
   CHECK_INT(mem[subi2ret], 43);
   sg_subtask_drop(&g, subi2);
 
   uint64_t subi3ret = 20;
-  ret = sg_lower(&g, &t->sync_callee_fi, &t->consumer_opts, &subi3ret, 1);
-  uint32_t subi3 = (uint32_t)ret >> 4;
-  CHECK_INT(ret & 0xf, STARTING);
+  uint32_t subi3 = sg_lower_subtask(&g, &t->sync_callee_fi, &t->consumer_opts,
+                                    &subi3ret, 1, STARTING);
   sg_waitable_join(&g, subi3, seti);
 
-  CHECK_INT(sg_future_write(&g, NULL, &t->consumer_opts, w23, 0xdeadbeef),
-            CANON_COPY_COMPLETED);
+  cbi_write(&g, t, w23);
   CHECK_INT(sg_wait_event(&g, &t->mem, seti, 0, EV_SUBTASK, subi3), RETURNED);
   CHECK_INT(mem[subi3ret], 100);
   return SG_END;
@@ -661,16 +604,14 @@ SG_CORE(cbi_consumer) {
 
 TEST(callback_interleaving) {
   cbi *t = calloc(1, sizeof *t);
-  t->u = u;
-  t->arena = canon_type_arena_new();
-  sg_store_init(&t->s, &t->root, &t->producer, &t->consumer, NULL);
+  sg_scene_init(&t->sc, u, &t->root, &t->producer, &t->consumer, NULL);
   sg_mem_init(&t->mem, t->mem_b, sizeof t->mem_b);
   t->sync_opts = sg_opts(NULL, false, false);
   t->async_opts = sg_opts(NULL, false, true);
   t->producer_opts = sg_opts(NULL, false, true);
   t->producer_opts.callback = SG_HAS_CALLBACK;
   t->consumer_opts = sg_opts(&t->mem, false, true);
-  const canon_type *fut = canon_type_future(t->arena, NULL);
+  const canon_type *fut = canon_type_future(t->sc.arena, NULL);
   t->producer_ps[0] = (canon_field){"i", SG_U32};
   t->producer_ps[1] = (canon_field){"f1", fut};
   t->producer_ps[2] = (canon_field){"f2", fut};
@@ -686,10 +627,8 @@ TEST(callback_interleaving) {
                               NULL, t);
   t->consumer_fi = sg_lift(&t->consumer_l, &t->consumer_ft, &t->sync_opts,
                            &t->consumer, cbi_consumer, NULL, t);
-  CHECK(sg_run(&t->s, &t->consumer_fi, NULL, 0, NULL));
-  CHECK_INT(t->s.nwaiting, 0);
-  sg_store_free(&t->s, &t->root, &t->producer, &t->consumer, NULL);
-  canon_type_arena_free(t->arena);
+  sg_scene_run(&t->sc, &t->consumer_fi, NULL, 0, NULL);
+  sg_scene_free(&t->sc);
   free(t);
 }
 
@@ -697,8 +636,7 @@ TEST(callback_interleaving) {
  * holds the instance's exclusive thread --------------------------------- */
 
 typedef struct tcc {
-  unit_ctx *u;
-  canon_Store s;
+  sg_scene sc;
   canon_ComponentInstance root, producer, consumer;
   uint8_t mem_b[24];
   sg_mem mem;
@@ -745,12 +683,10 @@ SG_CORE(tcc_consumer) {
   SG_BEGIN(tcc, consumer);
   uint8_t *mem = t->mem.b;
   uint64_t retp1 = 8, retp2 = 12, retp3 = 16;
-  uint64_t ret = sg_lower(&g, &t->p1, &t->consumer_opts, &retp1, 1);
-  uint32_t subi1 = (uint32_t)ret >> 4;
-  CHECK_INT(ret & 0xf, STARTED);
-  ret = sg_lower(&g, &t->p2, &t->consumer_opts, &retp2, 1);
-  uint32_t subi2 = (uint32_t)ret >> 4;
-  CHECK_INT(ret & 0xf, STARTED);
+  uint32_t subi1 = sg_lower_subtask(&g, &t->p1, &t->consumer_opts,
+                                    &retp1, 1, STARTED);
+  uint32_t subi2 = sg_lower_subtask(&g, &t->p2, &t->consumer_opts,
+                                    &retp2, 1, STARTED);
   /* the first producer's thread waits for the exclusive thread, which the
    * second holds: the request stays pending */
   CHECK_INT(sg_subtask_cancel(&g, true, subi1), BLOCKED);
@@ -768,8 +704,7 @@ SG_CORE(tcc_consumer) {
 
 TEST(thread_cancel_callback) {
   tcc *t = calloc(1, sizeof *t);
-  t->u = u;
-  sg_store_init(&t->s, &t->root, &t->producer, &t->consumer, NULL);
+  sg_scene_init(&t->sc, u, &t->root, &t->producer, &t->consumer, NULL);
   sg_mem_init(&t->mem, t->mem_b, sizeof t->mem_b);
   t->opts1 = sg_opts(NULL, false, true);
   t->opts1.callback = SG_HAS_CALLBACK;
@@ -784,9 +719,8 @@ TEST(thread_cancel_callback) {
                   tcc_producer2, tcc_callback2, t);
   t->c = sg_lift(&t->c_l, &t->consumer_ft, &t->sync_opts, &t->consumer,
                  tcc_consumer, NULL, t);
-  CHECK(sg_run(&t->s, &t->c, NULL, 0, NULL));
-  CHECK_INT(t->s.nwaiting, 0);
-  sg_store_free(&t->s, &t->root, &t->producer, &t->consumer, NULL);
+  sg_scene_run(&t->sc, &t->c, NULL, 0, NULL);
+  sg_scene_free(&t->sc);
   free(t);
 }
 

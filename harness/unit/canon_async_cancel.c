@@ -13,16 +13,15 @@
 /* ---- subtask.cancel in every state of the callee ------------------------ */
 
 typedef struct cst {
-  unit_ctx *u;
-  canon_Store s;
+  sg_scene sc;
   canon_ComponentInstance root, callee, caller;
   uint8_t callee_b[10], caller_b[20];
   sg_mem callee_mem, caller_mem;
   canon_CanonicalOptions callee_opts, sync_callee_opts, caller_opts;
   canon_field param;
   canon_FuncType ft;
-  canon_lifted l1, l2, l3, l4, l5, l6, lc;
-  canon_funcinst callee1, callee2, callee3, callee4, callee5, callee6, caller_fi;
+  canon_lifted ls[7], lc;
+  canon_funcinst callees[7], caller_fi; /* callees[1..6]: callee1..callee6 */
   sg_host host4, host5;
   bool host_fut4, host_fut5;
   sg_table ftbl;
@@ -73,10 +72,9 @@ SG_CORE(cst_callee3) {
 static bool cst_host(sg_host_call *c, void *env, canon_trap *trap,
                      bool *fut, int waits) {
   cst *t = env;
-  SG_HOST_ARGS(t->u, 1);
+  SG_HOST_ARGS(t->sc.u, 1);
   CHECK(n == 1 && args[0]->kind == CANON_U8 && args[0]->u.u == 42);
-  for (uint32_t i = 0; i < n; i++) canon_value_free(args[i]);
-  free(args);
+  sg_host_args_free(args, n);
   for (int i = 0; i < waits; i++) {
     bool cancelled;
     if (!sg_host_wait_until(c, sg_flag_is_set, fut, &cancelled, trap))
@@ -113,9 +111,8 @@ SG_CORE(cst_callee5) {
   SG_BEGIN(cst, callee);
   CHECK_INT(args[0], 13);
   uint64_t a[2] = {42, 0};
-  uint64_t ret = sg_lower(&g, &t->host5.fi, &t->callee_opts, a, 2);
-  uint32_t subi = (uint32_t)ret >> 4;
-  CHECK_INT(ret & 0xf, STARTED);
+  uint32_t subi = sg_lower_subtask(&g, &t->host5.fi, &t->callee_opts,
+                                   a, 2, STARTED);
   CHECK_INT(sg_subtask_cancel(&g, false, subi), RETURNED);
   sg_task_return(&g, SG_U8, &t->callee_opts, 44);
   return SG_END;
@@ -123,7 +120,7 @@ SG_CORE(cst_callee5) {
 
 static bool cst_thread(cst *t, bool cancellable, uint64_t mainthreadi,
                        canon_trap *trap) {
-  SG_FRAME(t->u, &t->callee);
+  SG_FRAME(t->sc.u, &t->callee);
   uint32_t m = (uint32_t)mainthreadi;
   if (cancellable) {
     CHECK_INT(sg_thread_switch(&g, canon_thread_suspend_then_resume, true, m), 1);
@@ -162,11 +159,8 @@ SG_CORE(cst_callee6) {
 
 static uint32_t cst_lower(sg *g, cst *t, canon_funcinst *f, uint64_t x,
                           uint32_t expect_state) {
-  unit_ctx *u = t->u;
   uint64_t a[2] = {x, 0};
-  uint64_t ret = sg_lower(g, f, &t->caller_opts, a, 2);
-  CHECK_INT(ret & 0xf, expect_state);
-  return (uint32_t)ret >> 4;
+  return sg_lower_subtask(g, f, &t->caller_opts, a, 2, expect_state);
 }
 
 /* subtask.cancel (async_ or not) of subi, with the callee's result slot
@@ -174,10 +168,24 @@ static uint32_t cst_lower(sg *g, cst *t, canon_funcinst *f, uint64_t x,
  * slot holds (13 if nothing was written). */
 static void cst_cancel(sg *g, cst *t, bool async_, uint32_t subi,
                        uint32_t expect_ret, uint8_t expect_slot) {
-  unit_ctx *u = t->u;
+  unit_ctx *u = t->sc.u;
   t->caller_mem.b[0] = 13;
   CHECK_INT(sg_subtask_cancel(g, async_, subi), expect_ret);
   CHECK_INT(t->caller_mem.b[0], expect_slot);
+}
+
+/* The end of a cancellation left pending (subtask.cancel of subi returned
+ * BLOCKED): waits on seti (the event at caller memory ptr) for subi to
+ * resolve in `state`, checks that the callee's result slot (caller memory
+ * 0) holds `slot` (unless slot < 0) and drops subi. */
+static void cst_resolved(sg *g, cst *t, uint32_t seti, uint32_t subi,
+                         uint64_t ptr, uint32_t state, int slot) {
+  unit_ctx *u = t->sc.u;
+  sg_waitable_join(g, subi, seti);
+  CHECK_INT(sg_wait_event(g, &t->caller_mem, seti, ptr, EV_SUBTASK, subi),
+            state);
+  if (slot >= 0) CHECK_INT(t->caller_mem.b[0], slot);
+  sg_subtask_drop(g, subi);
 }
 
 static canon_Subtask_State cst_state(cst *t, uint32_t subi) {
@@ -197,18 +205,18 @@ SG_CORE(cst_caller) {
 
   /* cancelled before they could start */
   t->callee.backpressure = 1;
-  uint32_t subi1 = cst_lower(&g, t, &t->callee1, 13, STARTING);
-  uint32_t subi2 = cst_lower(&g, t, &t->callee1, 13, STARTING);
+  uint32_t subi1 = cst_lower(&g, t, &t->callees[1], 13, STARTING);
+  uint32_t subi2 = cst_lower(&g, t, &t->callees[1], 13, STARTING);
   CHECK_INT(sg_subtask_cancel(&g, false, subi2), CANCELLED_BEFORE_STARTED);
   CHECK_INT(sg_subtask_cancel(&g, true, subi1), CANCELLED_BEFORE_STARTED);
   t->callee.backpressure = 0;
 
-  subi1 = cst_lower(&g, t, &t->callee2, 1, STARTED);
-  subi2 = cst_lower(&g, t, &t->callee2, 2, STARTED);
-  uint32_t subi3 = cst_lower(&g, t, &t->callee2, 3, STARTED);
-  uint32_t subi3_2 = cst_lower(&g, t, &t->callee2, 3, STARTED);
-  uint32_t subi4 = cst_lower(&g, t, &t->callee2, 4, STARTED);
-  uint32_t subi4_2 = cst_lower(&g, t, &t->callee2, 4, STARTED);
+  subi1 = cst_lower(&g, t, &t->callees[2], 1, STARTED);
+  subi2 = cst_lower(&g, t, &t->callees[2], 2, STARTED);
+  uint32_t subi3 = cst_lower(&g, t, &t->callees[2], 3, STARTED);
+  uint32_t subi3_2 = cst_lower(&g, t, &t->callees[2], 3, STARTED);
+  uint32_t subi4 = cst_lower(&g, t, &t->callees[2], 4, STARTED);
+  uint32_t subi4_2 = cst_lower(&g, t, &t->callees[2], 4, STARTED);
 
   /* returns anyway */
   cst_cancel(&g, t, false, subi1, RETURNED, 42);
@@ -220,11 +228,7 @@ SG_CORE(cst_caller) {
 
   /* returns after a yield: async cancel blocks, the event says RETURNED */
   cst_cancel(&g, t, true, subi3, BLOCKED, 13);
-  sg_waitable_join(&g, subi3, seti);
-  CHECK_INT(sg_wait_event(&g, &t->caller_mem, seti, 8, EV_SUBTASK, subi3),
-            RETURNED);
-  CHECK_INT(mem[0], 43);
-  sg_subtask_drop(&g, subi3);
+  cst_resolved(&g, t, seti, subi3, 8, RETURNED, 43);
 
   /* the same, waited for synchronously */
   cst_cancel(&g, t, false, subi3_2, RETURNED, 43);
@@ -232,17 +236,14 @@ SG_CORE(cst_caller) {
 
   /* cancels after a yield */
   cst_cancel(&g, t, true, subi4, BLOCKED, 13);
-  sg_waitable_join(&g, subi4, seti);
-  CHECK_INT(sg_wait_event(&g, &t->caller_mem, seti, 8, EV_SUBTASK, subi4),
-            CANCELLED_BEFORE_RETURNED);
-  sg_subtask_drop(&g, subi4);
+  cst_resolved(&g, t, seti, subi4, 8, CANCELLED_BEFORE_RETURNED, -1);
 
   cst_cancel(&g, t, false, subi4_2, CANCELLED_BEFORE_RETURNED, 13);
   sg_subtask_drop(&g, subi4_2);
 
   /* callee3 left alone returns; cancelled at its yield, it cancels */
   mem[0] = 13;
-  uint32_t subi = cst_lower(&g, t, &t->callee3, 0, STARTED);
+  uint32_t subi = cst_lower(&g, t, &t->callees[3], 0, STARTED);
   while (g.ok && cst_state(t, subi) == CANON_SUBTASK_STARTED)
     sg_thread_yield(&g, true);
   CHECK_INT(sg_subtask_cancel(&g, true, subi), RETURNED);
@@ -250,42 +251,30 @@ SG_CORE(cst_caller) {
   sg_subtask_drop(&g, subi);
 
   mem[0] = 13;
-  subi = cst_lower(&g, t, &t->callee3, 0, STARTED);
+  subi = cst_lower(&g, t, &t->callees[3], 0, STARTED);
   CHECK_INT(sg_subtask_cancel(&g, true, subi), CANCELLED_BEFORE_RETURNED);
   CHECK_INT(mem[0], 13);
   sg_subtask_drop(&g, subi);
 
   /* callee4 is in a sync call to the host: the cancel stays pending */
   mem[0] = 13;
-  subi = cst_lower(&g, t, &t->callee4, 0, STARTED);
+  subi = cst_lower(&g, t, &t->callees[4], 0, STARTED);
   CHECK_INT(sg_subtask_cancel(&g, true, subi), BLOCKED);
   CHECK_INT(mem[0], 13);
   t->host_fut4 = true;
-  sg_waitable_join(&g, subi, seti);
-  CHECK_INT(sg_wait_event(&g, &t->caller_mem, seti, 4, EV_SUBTASK, subi),
-            CANCELLED_BEFORE_RETURNED);
-  CHECK_INT(mem[0], 13);
-  sg_subtask_drop(&g, subi);
+  cst_resolved(&g, t, seti, subi, 4, CANCELLED_BEFORE_RETURNED, 13);
 
   /* callee5 is in subtask.cancel (sync) of a host call */
-  subi = cst_lower(&g, t, &t->callee5, 13, STARTED);
+  subi = cst_lower(&g, t, &t->callees[5], 13, STARTED);
   CHECK_INT(sg_subtask_cancel(&g, true, subi), BLOCKED);
   CHECK_INT(mem[0], 13);
   t->host_fut5 = true;
-  sg_waitable_join(&g, subi, seti);
-  CHECK_INT(sg_wait_event(&g, &t->caller_mem, seti, 4, EV_SUBTASK, subi),
-            RETURNED);
-  CHECK_INT(mem[0], 44);
-  sg_subtask_drop(&g, subi);
+  cst_resolved(&g, t, seti, subi, 4, RETURNED, 44);
 
   /* callee6: the cancellation goes to its one cancellable thread */
-  subi = cst_lower(&g, t, &t->callee6, 14, STARTED);
+  subi = cst_lower(&g, t, &t->callees[6], 14, STARTED);
   CHECK_INT(sg_subtask_cancel(&g, true, subi), BLOCKED);
-  sg_waitable_join(&g, subi, seti);
-  CHECK_INT(sg_wait_event(&g, &t->caller_mem, seti, 4, EV_SUBTASK, subi),
-            RETURNED);
-  CHECK_INT(mem[0], 45);
-  sg_subtask_drop(&g, subi);
+  cst_resolved(&g, t, seti, subi, 4, RETURNED, 45);
 
   sg_waitable_set_drop(&g, seti);
   sg_task_return(&g, SG_U8, &t->caller_opts, 42);
@@ -294,8 +283,7 @@ SG_CORE(cst_caller) {
 
 TEST(cancel_subtask) {
   cst *t = calloc(1, sizeof *t);
-  t->u = u;
-  sg_store_init(&t->s, &t->root, &t->callee, &t->caller, NULL);
+  sg_scene_init(&t->sc, u, &t->root, &t->callee, &t->caller, NULL);
   sg_mem_init(&t->callee_mem, t->callee_b, sizeof t->callee_b);
   sg_mem_init(&t->caller_mem, t->caller_b, sizeof t->caller_b);
   t->callee_opts = sg_opts(&t->callee_mem, false, true);
@@ -303,42 +291,29 @@ TEST(cancel_subtask) {
   t->caller_opts = sg_opts(&t->caller_mem, false, true);
   t->param = (canon_field){"x", SG_U8};
   t->ft = (canon_FuncType){&t->param, 1, SG_U8, true};
-  t->callee1 = sg_lift(&t->l1, &t->ft, &t->callee_opts, &t->callee,
-                       cst_callee1, NULL, t);
-  t->callee2 = sg_lift(&t->l2, &t->ft, &t->callee_opts, &t->callee,
-                       cst_callee2, NULL, t);
-  t->callee3 = sg_lift(&t->l3, &t->ft, &t->callee_opts, &t->callee,
-                       cst_callee3, NULL, t);
-  t->callee4 = sg_lift(&t->l4, &t->ft, &t->callee_opts, &t->callee,
-                       cst_callee4, NULL, t);
-  t->callee5 = sg_lift(&t->l5, &t->ft, &t->callee_opts, &t->callee,
-                       cst_callee5, NULL, t);
-  t->callee6 = sg_lift(&t->l6, &t->ft, &t->callee_opts, &t->callee,
-                       cst_callee6, NULL, t);
+  static const sg_core_fn callees[7] = {
+      NULL, cst_callee1, cst_callee2, cst_callee3, cst_callee4, cst_callee5,
+      cst_callee6};
+  for (int i = 1; i <= 6; i++)
+    t->callees[i] = sg_lift(&t->ls[i], &t->ft, &t->callee_opts, &t->callee,
+                            callees[i], NULL, t);
   t->caller_fi = sg_lift(&t->lc, &t->ft, &t->caller_opts, &t->caller,
                          cst_caller, NULL, t);
-  sg_host_init(&t->host4, &t->s, &t->ft, cst_host4, t);
-  sg_host_init(&t->host5, &t->s, &t->ft, cst_host5, t);
+  sg_host_init(&t->host4, &t->sc, &t->ft, cst_host4, t);
+  sg_host_init(&t->host5, &t->sc, &t->ft, cst_host5, t);
   sg_table_init(&t->ftbl);
   t->cfi = sg_table_add(&t->ftbl, cst_cthread, t);
   t->ncfi = sg_table_add(&t->ftbl, cst_ncthread, t);
-  canon_value *arg = canon_value_uint(CANON_U8, 1);
-  canon_value *got = NULL;
-  CHECK(sg_run(&t->s, &t->caller_fi, &arg, 1, &got));
-  CHECK(got && got->kind == CANON_U8 && got->u.u == 42);
-  CHECK_INT(t->s.nwaiting, 0);
-  canon_value_free(arg);
-  canon_value_free(got);
-  sg_store_free(&t->s, &t->root, &t->callee, &t->caller, &t->host4.inst,
-                &t->host5.inst, NULL);
+  sg_scene_run_uint(&t->sc, &t->caller_fi, canon_value_uint(CANON_U8, 1),
+                    CANON_U8, 42);
+  sg_scene_free(&t->sc);
   free(t);
 }
 
 /* ---- async lowering flattens at most 4 parameters ------------------------ */
 
 typedef struct afp {
-  unit_ctx *u;
-  canon_Store s;
+  sg_scene sc;
   canon_ComponentInstance inst;
   uint8_t heap_b[1000];
   sg_mem heap;
@@ -354,7 +329,7 @@ typedef struct afp {
  * floats of f1, resolves with nothing */
 static bool afp_host(sg_host_call *c, afp *t, const uint64_t *want,
                      uint32_t nwant, canon_trap *trap) {
-  SG_HOST_ARGS(t->u, nwant);
+  SG_HOST_ARGS(t->sc.u, nwant);
   if (!want && n == 4) {
     CHECK(args[0]->kind == CANON_F32 && args[0]->u.f32 == 1.1f);
     CHECK(args[1]->kind == CANON_F64 && args[1]->u.f64 == 2.2);
@@ -363,8 +338,7 @@ static bool afp_host(sg_host_call *c, afp *t, const uint64_t *want,
   }
   for (uint32_t i = 0; want && i < n && i < nwant; i++)
     CHECK_INT(args[i]->u.u, want[i]);
-  for (uint32_t i = 0; i < n; i++) canon_value_free(args[i]);
-  free(args);
+  sg_host_args_free(args, n);
   return sg_host_resolve(c, NULL, 0, trap);
 }
 static bool afp_f1(sg_host_call *c, void *env, canon_trap *trap) {
@@ -397,8 +371,7 @@ SG_CORE(afp_core) {
 
 TEST(async_flat_params) {
   afp *t = calloc(1, sizeof *t);
-  t->u = u;
-  sg_store_init(&t->s, &t->inst, NULL);
+  sg_scene_init(&t->sc, u, &t->inst, NULL);
   sg_mem_init(&t->heap, t->heap_b, sizeof t->heap_b);
   t->opts = sg_opts(&t->heap, true, true);
   t->ps1[0] = (canon_field){"a", canon_type_prim(CANON_F32)};
@@ -415,14 +388,13 @@ TEST(async_flat_params) {
   t->ft2 = (canon_FuncType){t->ps2, 4, NULL, false};
   t->ft3 = (canon_FuncType){t->ps3, 5, NULL, false};
   t->ft = (canon_FuncType){NULL, 0, NULL, false};
-  sg_host_init(&t->f1, &t->s, &t->ft1, afp_f1, t);
-  sg_host_init(&t->f2, &t->s, &t->ft2, afp_f2, t);
-  sg_host_init(&t->f3, &t->s, &t->ft3, afp_f3, t);
+  sg_host_init(&t->f1, &t->sc, &t->ft1, afp_f1, t);
+  sg_host_init(&t->f2, &t->sc, &t->ft2, afp_f2, t);
+  sg_host_init(&t->f3, &t->sc, &t->ft3, afp_f3, t);
   t->fi = sg_lift(&t->l, &t->ft, &t->opts, &t->inst, afp_core, NULL, t);
-  CHECK(sg_run(&t->s, &t->fi, NULL, 0, NULL));
+  sg_scene_run(&t->sc, &t->fi, NULL, 0, NULL);
   CHECK_INT(t->f1.ncalls + t->f2.ncalls + t->f3.ncalls, 3);
-  CHECK_INT(t->s.nwaiting, 0);
-  sg_store_free(&t->s, &t->inst, &t->f1.inst, &t->f2.inst, &t->f3.inst, NULL);
+  sg_scene_free(&t->sc);
   free(t);
 }
 

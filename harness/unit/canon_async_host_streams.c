@@ -20,9 +20,7 @@
 /* The host's half of a scenario: its function's instance, its memory
  * (where the host's buffers live) and the ends it keeps. */
 typedef struct hs {
-  unit_ctx *u;
-  canon_Store s;
-  canon_type_arena *arena;
+  sg_scene sc;
   canon_ComponentInstance inst;
   uint8_t mem_b[24], host_b[128];
   sg_mem mem, host_mem;
@@ -46,13 +44,13 @@ typedef struct hs {
  * failed check) if it traps. */
 #define HOST(t, call)                                                        \
   do {                                                                       \
-    canon_Thread *saved_ = sg_outside_begin(&(t)->s);                        \
+    canon_Thread *saved_ = sg_outside_begin(&(t)->sc.s);                     \
     canon_trap trap_ = {0};                                                  \
-    sg hg_ = {(t)->u, &(t)->sink.inst, &trap_, true};                        \
+    sg hg_ = {(t)->sc.u, &(t)->sink.inst, &trap_, true};                     \
     sg *hg = &hg_;                                                           \
     call;                                                                    \
-    sg_outside_end(&(t)->s, saved_);                                         \
-    unit_ctx *u_ = (t)->u;                                                   \
+    sg_outside_end(&(t)->sc.s, saved_);                                      \
+    unit_ctx *u_ = (t)->sc.u;                                                \
     unit_check_(u_, hg_.ok, "host built-in did not trap", __FILE__,          \
                 __LINE__);                                                   \
     if (!hg_.ok) fprintf(stderr, "    host trap: %s\n", trap_.msg);          \
@@ -88,12 +86,12 @@ static uint32_t hs_source_write(hs *t, const uint8_t *vs, uint32_t n) {
   if (e && canon_Waitable_has_pending_event(&e->w))
     canon_Waitable_get_pending_event(&e->w);
   memcpy(t->host_mem.b + 64, vs, n);
-  canon_Thread *saved = sg_outside_begin(&t->s);
+  canon_Thread *saved = sg_outside_begin(&t->sc.s);
   canon_trap trap = {0};
-  sg hg = {t->u, &t->source.inst, &trap, true};
+  sg hg = {t->sc.u, &t->source.inst, &trap, true};
   ret = sg_stream_write(&hg, SG_U8, &t->host_opts, t->host_w, 64, n);
-  sg_outside_end(&t->s, saved);
-  unit_ctx *u = t->u;
+  sg_outside_end(&t->sc.s, saved);
+  unit_ctx *u = t->sc.u;
   CHECK(hg.ok);
   return ret;
 }
@@ -102,13 +100,12 @@ static uint32_t hs_source_write(hs *t, const uint8_t *vs, uint32_t n) {
  * sink_remain > 0, asks for that many elements at once */
 static bool hs_sink_func(sg_host_call *c, void *env, canon_trap *trap) {
   hs *t = env;
-  SG_HOST_ARGS(t->u, 1);
+  SG_HOST_ARGS(t->sc.u, 1);
   canon_LiftLowerContext cx;
   canon_LiftLowerContext_init(&cx, &t->host_opts, &t->sink.inst,
                      (canon_borrow_scope){0});
   bool ok = canon_lower_stream(&cx, args[0], t->st, &t->host_r);
-  for (uint32_t i = 0; i < n; i++) canon_value_free(args[i]);
-  free(args);
+  sg_host_args_free(args, n);
   if (!ok) {
     *trap = cx.trap;
     return false;
@@ -128,7 +125,7 @@ static bool hs_sink_func(sg_host_call *c, void *env, canon_trap *trap) {
  * host keeps, offering source_first at once if set */
 static bool hs_source_func(sg_host_call *c, void *env, canon_trap *trap) {
   hs *t = env;
-  SG_HOST_ARGS(t->u, 0);
+  SG_HOST_ARGS(t->sc.u, 0);
   free(args);
   sg g = {u, &t->source.inst, trap, true};
   uint32_t r;
@@ -158,27 +155,23 @@ static bool hs_source_func(sg_host_call *c, void *env, canon_trap *trap) {
  * that nothing is left waiting. */
 static void hs_run(unit_ctx *u, sg_core_fn core) {
   hs *t = calloc(1, sizeof *t);
-  t->u = u;
-  t->arena = canon_type_arena_new();
-  sg_store_init(&t->s, &t->inst, NULL);
+  sg_scene_init(&t->sc, u, &t->inst, NULL);
   sg_mem_init(&t->mem, t->mem_b, sizeof t->mem_b);
   sg_mem_init(&t->host_mem, t->host_b, sizeof t->host_b);
   t->lower_opts = sg_opts(&t->mem, false, true);
   t->lift_opts = sg_opts(NULL, false, false);
   t->host_opts = sg_opts(&t->host_mem, false, true);
-  t->st = canon_type_stream(t->arena, SG_U8);
+  t->st = canon_type_stream(t->sc.arena, SG_U8);
   t->param = (canon_field){"s", t->st};
   t->sink_ft = (canon_FuncType){&t->param, 1, NULL, false};
   t->source_ft = (canon_FuncType){NULL, 0, t->st, false};
   t->caller_ft = (canon_FuncType){NULL, 0, NULL, true};
-  sg_host_init(&t->sink, &t->s, &t->sink_ft, hs_sink_func, t);
-  sg_host_init(&t->source, &t->s, &t->source_ft, hs_source_func, t);
+  sg_host_init(&t->sink, &t->sc, &t->sink_ft, hs_sink_func, t);
+  sg_host_init(&t->source, &t->sc, &t->source_ft, hs_source_func, t);
   t->fi = sg_lift(&t->l, &t->caller_ft, &t->lift_opts, &t->inst, core, NULL,
                   t);
-  CHECK(sg_run(&t->s, &t->fi, NULL, 0, NULL));
-  CHECK_INT(t->s.nwaiting, 0);
-  sg_store_free(&t->s, &t->inst, &t->sink.inst, &t->source.inst, NULL);
-  canon_type_arena_free(t->arena);
+  sg_scene_run(&t->sc, &t->fi, NULL, 0, NULL);
+  sg_scene_free(&t->sc);
   free(t);
 }
 
@@ -323,9 +316,7 @@ TEST(host_partial_reads_writes) {
  * source of the stream it returns, and writes each element it reads + 10,
  * four at a time (consume(4)). */
 typedef struct esc {
-  unit_ctx *u;
-  canon_Store s;
-  canon_type_arena *arena;
+  sg_scene sc;
   canon_ComponentInstance inst, env;
   uint8_t mem_b[24], env_b[64], fh_b[128];
   sg_mem mem, env_mem, fh_mem;
@@ -351,12 +342,12 @@ typedef struct esc {
 static uint32_t esc_outside(esc *t, canon_ComponentInstance *inst,
                             uint32_t (*op)(sg *g, esc *t, const void *arg),
                             const void *arg) {
-  canon_Thread *saved = sg_outside_begin(&t->s);
+  canon_Thread *saved = sg_outside_begin(&t->sc.s);
   canon_trap trap = {0};
-  sg g = {t->u, inst, &trap, true};
+  sg g = {t->sc.u, inst, &trap, true};
   uint32_t ret = op(&g, t, arg);
-  sg_outside_end(&t->s, saved);
-  unit_ctx *u = t->u;
+  sg_outside_end(&t->sc.s, saved);
+  unit_ctx *u = t->sc.u;
   if (!CHECK(g.ok)) fprintf(stderr, "    host trap: %s\n", trap.msg);
   return ret;
 }
@@ -419,16 +410,16 @@ static uint32_t esc_fh_pull(sg *g, esc *t, const void *arg) {
 static bool esc_on_start(void *env, canon_value ***args, uint32_t *n,
                          canon_trap *trap) {
   esc *t = env;
-  canon_Thread *saved = sg_outside_begin(&t->s);
+  canon_Thread *saved = sg_outside_begin(&t->sc.s);
   canon_LiftLowerContext cx;
   canon_LiftLowerContext_init(&cx, &t->env_opts, &t->env, (canon_borrow_scope){0});
   canon_value **vs = calloc(1, sizeof *vs);
   if (!vs) abort();
   uint32_t r = 0;
-  sg g = {t->u, &t->env, trap, true};
+  sg g = {t->sc.u, &t->env, trap, true};
   sg_new_ends(&g, false, SG_U8, &r, &t->env_w);
   bool ok = g.ok && canon_lift_stream(&cx, r, t->st, &vs[0]);
-  sg_outside_end(&t->s, saved);
+  sg_outside_end(&t->sc.s, saved);
   if (!ok) {
     free(vs);
     if (g.ok) *trap = cx.trap;
@@ -440,7 +431,7 @@ static bool esc_on_start(void *env, canon_value ***args, uint32_t *n,
     /* HostSource([1..8], chunk=4): it has its first chunk at once */
     static const uint8_t b1234[4] = {1, 2, 3, 4};
     esc_bytes first = {b1234, 4};
-    unit_ctx *u = t->u;
+    unit_ctx *u = t->sc.u;
     CHECK_INT(esc_outside(t, &t->env, esc_source_write, &first), BLOCKED);
   }
   return true;
@@ -451,13 +442,13 @@ static bool esc_on_start(void *env, canon_value ***args, uint32_t *n,
 static bool esc_on_resolve(void *env, canon_value *const *vs, uint32_t n,
                            canon_trap *trap) {
   esc *t = env;
-  unit_ctx *u = t->u;
+  unit_ctx *u = t->sc.u;
   if (!CHECK(vs && n == 1)) return true;
-  canon_Thread *saved = sg_outside_begin(&t->s);
+  canon_Thread *saved = sg_outside_begin(&t->sc.s);
   canon_LiftLowerContext cx;
   canon_LiftLowerContext_init(&cx, &t->env_opts, &t->env, (canon_borrow_scope){0});
   bool ok = canon_lower_stream(&cx, vs[0], t->st, &t->env_r);
-  sg_outside_end(&t->s, saved);
+  sg_outside_end(&t->sc.s, saved);
   if (!ok) {
     *trap = cx.trap;
     return false;
@@ -490,14 +481,13 @@ static bool esc_fh_out_idle(void *env) {
 
 static bool esc_fh(sg_host_call *c, void *env, canon_trap *trap) {
   esc *t = env;
-  SG_HOST_ARGS(t->u, 1);
+  SG_HOST_ARGS(t->sc.u, 1);
   canon_ComponentInstance *hi = &t->fh.inst;
   sg g = {u, hi, trap, true};
   canon_LiftLowerContext cx;
   canon_LiftLowerContext_init(&cx, &t->fh_opts, hi, (canon_borrow_scope){0});
   bool ok = canon_lower_stream(&cx, args[0], t->st, &t->fh_r);
-  for (uint32_t i = 0; i < n; i++) canon_value_free(args[i]);
-  free(args);
+  sg_host_args_free(args, n);
   uint32_t r = 0;
   sg_new_ends(&g, false, SG_U8, &r, &t->fh_w);
   canon_value *out = NULL;
@@ -553,7 +543,7 @@ static bool esc_fh(sg_host_call *c, void *env, canon_trap *trap) {
  * which tells a reader that the writer dropped only on a later copy, so
  * the played host cannot do it: the read completes with COMPLETED. */
 static void esc_last_read(sg *g, esc *t, uint32_t ret) {
-  unit_ctx *u = t->u;
+  unit_ctx *u = t->sc.u;
   CHECK_INT(SG_PROGRESS(ret), 4);
   if (g->ok && SG_RESULT(ret) != DROPPED) {
     KNOWN("a host source that ends with its last elements (HostSource "
@@ -665,11 +655,9 @@ SG_CORE(aso_core) {
 
 static void esc_run(unit_ctx *u, bool async_ft, sg_core_fn core) {
   esc *t = calloc(1, sizeof *t);
-  t->u = u;
   t->async_ft = async_ft;
-  t->arena = canon_type_arena_new();
-  sg_store_init(&t->s, &t->inst, NULL);
-  canon_ComponentInstance_init(&t->env, &t->s, NULL);
+  sg_scene_init(&t->sc, u, &t->inst, NULL);
+  sg_scene_add(&t->sc, &t->env, NULL);
   sg_mem_init(&t->mem, t->mem_b, async_ft ? 24 : 20);
   sg_mem_init(&t->env_mem, t->env_b, sizeof t->env_b);
   sg_mem_init(&t->fh_mem, t->fh_b, sizeof t->fh_b);
@@ -677,23 +665,21 @@ static void esc_run(unit_ctx *u, bool async_ft, sg_core_fn core) {
   t->sync_opts = sg_opts(&t->mem, false, false);
   t->env_opts = sg_opts(&t->env_mem, false, true);
   t->fh_opts = sg_opts(&t->fh_mem, false, true);
-  t->st = canon_type_stream(t->arena, SG_U8);
+  t->st = canon_type_stream(t->sc.arena, SG_U8);
   t->param = (canon_field){"s", t->st};
   t->ft = (canon_FuncType){&t->param, 1, t->st, async_ft};
-  sg_host_init(&t->fh, &t->s, &t->ft, esc_fh, t);
+  sg_host_init(&t->fh, &t->sc, &t->ft, esc_fh, t);
   t->fi = sg_lift(&t->l, &t->ft, &t->opts, &t->inst, core, NULL, t);
 
   /* lift_and_run with on_start / on_resolve of the embedder */
   canon_trap trap = {0};
   canon_call_hooks hooks = {t, esc_on_start, esc_on_resolve};
   canon_Task *on_cancel = NULL;
-  t->s.nesting_depth++;
-  bool ok = t->fi.call(t->fi.env, &hooks, NULL, &on_cancel, &trap);
-  t->s.nesting_depth--;
-  ok = ok && sg_drain(&t->s, &trap);
+  bool ok = sg_call(&t->sc.s, &t->fi, &hooks, &on_cancel, &trap);
+  ok = ok && sg_drain(&t->sc.s, &trap);
   if (!ok) fprintf(stderr, "    trap: %s\n", trap.msg);
   CHECK(ok);
-  CHECK_INT(t->s.nwaiting, 0);
+  CHECK_INT(t->sc.s.nwaiting, 0);
   /* dst_stream.received == [11..18]: what its reads returned at once,
    * then what its last read got (the writer has dropped) */
   canon_CopyEnd *e = sg_end(&t->env, t->env_r, CANON_ENTRY_STREAM_READABLE);
@@ -706,8 +692,7 @@ static void esc_run(unit_ctx *u, bool async_ft, sg_core_fn core) {
   static const uint8_t want[8] = {11, 12, 13, 14, 15, 16, 17, 18};
   CHECK_INT(t->env_ngot, 8);
   CHECK(memcmp(t->env_got, want, 8) == 0);
-  sg_store_free(&t->s, &t->inst, &t->env, &t->fh.inst, NULL);
-  canon_type_arena_free(t->arena);
+  sg_scene_free(&t->sc);
   free(t);
 }
 

@@ -21,9 +21,7 @@
  * without -------------------------------------------------------------- */
 
 typedef struct w2w {
-  unit_ctx *u;
-  canon_Store s;
-  canon_type_arena *arena;
+  sg_scene sc;
   canon_ComponentInstance root, inst1, inst2;
   uint8_t mem1_b[24], mem2_b[24];
   sg_mem mem1, mem2;
@@ -169,26 +167,22 @@ SG_CORE(w2we_func2) {
 
 static void w2w_run(unit_ctx *u, bool payload) {
   w2w *t = calloc(1, sizeof *t);
-  t->u = u;
-  t->arena = canon_type_arena_new();
-  sg_store_init(&t->s, &t->root, &t->inst1, &t->inst2, NULL);
+  sg_scene_init(&t->sc, u, &t->root, &t->inst1, &t->inst2, NULL);
   sg_mem_init(&t->mem1, t->mem1_b, sizeof t->mem1_b);
   sg_mem_init(&t->mem2, t->mem2_b, payload ? 24 : 10);
   t->opts1 = sg_opts(&t->mem1, false, true);
   t->opts2 = sg_opts(&t->mem2, true, true);
   t->elem = payload ? SG_U8 : NULL;
-  t->ft1 = (canon_FuncType){NULL, 0, canon_type_stream(t->arena, t->elem),
+  t->ft1 = (canon_FuncType){NULL, 0, canon_type_stream(t->sc.arena, t->elem),
                             false};
   t->ft2 = (canon_FuncType){NULL, 0, NULL, false};
   t->func1 = sg_lift(&t->l1, &t->ft1, &t->opts1, &t->inst1,
                      payload ? w2w_func1 : w2we_func1, NULL, t);
   t->func2 = sg_lift(&t->l2, &t->ft2, &t->opts2, &t->inst2,
                      payload ? w2w_func2 : w2we_func2, NULL, t);
-  CHECK(sg_run(&t->s, &t->func2, NULL, 0, NULL));
+  sg_scene_run(&t->sc, &t->func2, NULL, 0, NULL);
   CHECK(t->fut4);
-  CHECK_INT(t->s.nwaiting, 0);
-  sg_store_free(&t->s, &t->root, &t->inst1, &t->inst2, NULL);
-  canon_type_arena_free(t->arena);
+  sg_scene_free(&t->sc);
   free(t);
 }
 
@@ -199,8 +193,7 @@ TEST(wasm_to_wasm_stream_empty) { w2w_run(u, false); }
  * instance (allowed for number and payload-less element types) --------- */
 
 typedef struct slf {
-  unit_ctx *u;
-  canon_Store s;
+  sg_scene sc;
   canon_ComponentInstance inst;
   uint8_t mem_b[40];
   sg_mem mem;
@@ -242,17 +235,15 @@ SG_CORE(slf_core) {
 
 static void self_copy(unit_ctx *u, const canon_type *elem) {
   slf *t = calloc(1, sizeof *t);
-  t->u = u;
-  sg_store_init(&t->s, &t->inst, NULL);
+  sg_scene_init(&t->sc, u, &t->inst, NULL);
   sg_mem_init(&t->mem, t->mem_b, sizeof t->mem_b);
   t->sync_opts = sg_opts(&t->mem, false, false);
   t->async_opts = sg_opts(&t->mem, false, true);
   t->elem = elem;
   t->ft = (canon_FuncType){NULL, 0, NULL, true};
   t->fi = sg_lift(&t->l, &t->ft, &t->sync_opts, &t->inst, slf_core, NULL, t);
-  CHECK(sg_run(&t->s, &t->fi, NULL, 0, NULL));
-  CHECK_INT(t->s.nwaiting, 0);
-  sg_store_free(&t->s, &t->inst, NULL);
+  sg_scene_run(&t->sc, &t->fi, NULL, 0, NULL);
+  sg_scene_free(&t->sc);
   free(t);
 }
 
@@ -263,9 +254,7 @@ TEST(self_copy_f64) { self_copy(u, canon_type_prim(CANON_F64)); }
 /* ---- a stream given to the host comes back as the same index ----------- */
 
 typedef struct ros {
-  unit_ctx *u;
-  canon_Store s;
-  canon_type_arena *arena;
+  sg_scene sc;
   canon_ComponentInstance inst;
   uint8_t mem_b[20];
   sg_mem mem;
@@ -280,11 +269,10 @@ typedef struct ros {
 /* returns its argument (the stream value) */
 static bool ros_host(sg_host_call *c, void *env, canon_trap *trap) {
   ros *t = env;
-  SG_HOST_ARGS(t->u, 1);
+  SG_HOST_ARGS(t->sc.u, 1);
   CHECK(n == 1 && args[0]->kind == CANON_STREAM);
   bool ok = sg_host_resolve(c, args, n, trap);
-  for (uint32_t i = 0; i < n; i++) canon_value_free(args[i]);
-  free(args);
+  sg_host_args_free(args, n);
   return ok;
 }
 
@@ -306,29 +294,25 @@ SG_CORE(ros_core) {
 
 TEST(receive_own_stream) {
   ros *t = calloc(1, sizeof *t);
-  t->u = u;
-  t->arena = canon_type_arena_new();
-  sg_store_init(&t->s, &t->inst, NULL);
+  sg_scene_init(&t->sc, u, &t->inst, NULL);
   sg_mem_init(&t->mem, t->mem_b, sizeof t->mem_b);
   t->opts = sg_opts(&t->mem, false, true);
   t->sync_opts = sg_opts(NULL, false, false);
-  const canon_type *st = canon_type_stream(t->arena, SG_U8);
+  const canon_type *st = canon_type_stream(t->sc.arena, SG_U8);
   t->param = (canon_field){"s", st};
   t->host_ft = (canon_FuncType){&t->param, 1, st, false};
   t->ft = (canon_FuncType){NULL, 0, NULL, true};
-  sg_host_init(&t->host, &t->s, &t->host_ft, ros_host, t);
+  sg_host_init(&t->host, &t->sc, &t->host_ft, ros_host, t);
   t->fi = sg_lift(&t->l, &t->ft, &t->sync_opts, &t->inst, ros_core, NULL, t);
-  CHECK(sg_run(&t->s, &t->fi, NULL, 0, NULL));
-  CHECK_INT(t->s.nwaiting, 0);
-  sg_store_free(&t->s, &t->inst, &t->host.inst, NULL);
-  canon_type_arena_free(t->arena);
+  sg_scene_run(&t->sc, &t->fi, NULL, 0, NULL);
+  sg_scene_free(&t->sc);
   free(t);
 }
 
 /* ---- a stream passed in and returned is the same stream -------------- */
 
 typedef struct sfw {
-  unit_ctx *u;
+  sg_scene sc;
   canon_ComponentInstance inst;
 } sfw;
 
@@ -341,13 +325,10 @@ SG_CORE(sfw_core) {
 }
 
 TEST(stream_forward) {
-  sfw t = {u, {0}};
-  canon_Store s;
-  canon_Store_init(&s);
-  canon_type_arena *arena = canon_type_arena_new();
-  canon_ComponentInstance_init(&t.inst, &s, NULL);
+  sfw t;
+  sg_scene_init(&t.sc, u, &t.inst, NULL);
   canon_CanonicalOptions opts = sg_opts(NULL, false, false);
-  const canon_type *st = canon_type_stream(arena, SG_U8);
+  const canon_type *st = canon_type_stream(t.sc.arena, SG_U8);
   canon_field param = {"s", st};
   canon_FuncType ft = {&param, 1, st, false};
   canon_lifted l;
@@ -356,20 +337,17 @@ TEST(stream_forward) {
   canon_SharedBase *src = canon_SharedBase_new(false, SG_U8);
   canon_value *arg = canon_value_opaque(CANON_STREAM, &src->ref);
   canon_value *got = NULL;
-  CHECK(sg_run(&s, &fi, &arg, 1, &got));
+  CHECK(sg_run(&t.sc.s, &fi, &arg, 1, &got));
   CHECK(got && got->kind == CANON_STREAM && got->u.opaque == &src->ref);
   canon_value_free(arg);
   canon_value_free(got);
-  sg_store_free(&s, &t.inst, NULL);
-  canon_type_arena_free(arena);
+  sg_scene_free(&t.sc);
 }
 
 /* ---- futures read and written by a host function ------------------------- */
 
 typedef struct fut {
-  unit_ctx *u;
-  canon_Store s;
-  canon_type_arena *arena;
+  sg_scene sc;
   canon_ComponentInstance inst;
   uint8_t mem_b[24], host_b[8];
   sg_mem mem, host_mem;
@@ -399,8 +377,8 @@ static canon_CopyEnd *fut_end(fut *t, uint32_t i, canon_entry_kind kind) {
 static bool fut_host(sg_host_call *c, void *env, canon_trap *trap) {
   fut *t = env;
   canon_ComponentInstance *hi = &t->host.inst;
-  sg g = {t->u, hi, trap, true};
-  SG_HOST_ARGS(t->u, 1);
+  sg g = {t->sc.u, hi, trap, true};
+  SG_HOST_ARGS(t->sc.u, 1);
   /* outgoing: a new future, the readable end given to the caller */
   uint32_t ro, wo;
   sg_new_ends(&g, true, SG_U8, &ro, &wo);
@@ -411,8 +389,7 @@ static bool fut_host(sg_host_call *c, void *env, canon_trap *trap) {
   /* incoming: the future given, in the host's table */
   uint32_t ri = 0;
   ok = ok && canon_lower_future(&cx, args[0], t->ft_u8, &ri);
-  for (uint32_t i = 0; i < n; i++) canon_value_free(args[i]);
-  free(args);
+  sg_host_args_free(args, n);
   if (!ok) {
     *trap = cx.trap;
     return false;
@@ -495,26 +472,22 @@ SG_CORE(fut_core) {
 
 TEST(futures) {
   fut *t = calloc(1, sizeof *t);
-  t->u = u;
-  t->arena = canon_type_arena_new();
-  sg_store_init(&t->s, &t->inst, NULL);
+  sg_scene_init(&t->sc, u, &t->inst, NULL);
   sg_mem_init(&t->mem, t->mem_b, sizeof t->mem_b);
   sg_mem_init(&t->host_mem, t->host_b, sizeof t->host_b);
   t->lower_opts = sg_opts(&t->mem, false, true);
   t->lift_opts = sg_opts(NULL, false, false);
   t->host_opts = sg_opts(&t->host_mem, false, true);
-  t->ft_u8 = canon_type_future(t->arena, SG_U8);
+  t->ft_u8 = canon_type_future(t->sc.arena, SG_U8);
   t->param = (canon_field){"f", t->ft_u8};
   t->host_ft = (canon_FuncType){&t->param, 1, t->ft_u8, true};
   t->caller_ft = (canon_FuncType){NULL, 0, NULL, true};
-  sg_host_init(&t->host, &t->s, &t->host_ft, fut_host, t);
+  sg_host_init(&t->host, &t->sc, &t->host_ft, fut_host, t);
   t->fi = sg_lift(&t->l, &t->caller_ft, &t->lift_opts, &t->inst, fut_core,
                   NULL, t);
-  CHECK(sg_run(&t->s, &t->fi, NULL, 0, NULL));
+  sg_scene_run(&t->sc, &t->fi, NULL, 0, NULL);
   CHECK_INT(t->host.ncalls, 2);
-  CHECK_INT(t->s.nwaiting, 0);
-  sg_store_free(&t->s, &t->inst, &t->host.inst, NULL);
-  canon_type_arena_free(t->arena);
+  sg_scene_free(&t->sc);
   free(t);
 }
 

@@ -10,8 +10,7 @@
 /* ---- threads of an async task, switching in every way ----------------- */
 
 typedef struct thr {
-  unit_ctx *u;
-  canon_Store s;
+  sg_scene sc;
   canon_ComponentInstance inst;
   uint8_t mem_b[8];
   sg_mem mem;
@@ -78,8 +77,7 @@ SG_CORE(thr_main) {
 
 TEST(threads) {
   thr *t = calloc(1, sizeof *t);
-  t->u = u;
-  sg_store_init(&t->s, &t->inst, NULL);
+  sg_scene_init(&t->sc, u, &t->inst, NULL);
   sg_mem_init(&t->mem, t->mem_b, sizeof t->mem_b);
   t->opts = sg_opts(&t->mem, false, false);
   t->ft = (canon_FuncType){NULL, 0, SG_U8, true};
@@ -89,12 +87,8 @@ TEST(threads) {
   t->fi3 = sg_table_add(&t->ftbl, thr_func3, t);
   t->fi4 = sg_table_add(&t->ftbl, thr_func4, t);
   t->fi = sg_lift(&t->l, &t->ft, &t->opts, &t->inst, thr_main, NULL, t);
-  canon_value *got = NULL;
-  CHECK(sg_run(&t->s, &t->fi, NULL, 0, &got));
-  CHECK(got && got->kind == CANON_U8 && got->u.u == 42);
-  CHECK_INT(t->s.nwaiting, 0);
-  canon_value_free(got);
-  sg_store_free(&t->s, &t->inst, NULL);
+  sg_scene_run_uint(&t->sc, &t->fi, NULL, CANON_U8, 42);
+  sg_scene_free(&t->sc);
   free(t);
 }
 
@@ -102,8 +96,7 @@ TEST(threads) {
  * async task of the same instance holds the exclusive thread ------------ */
 
 typedef struct sth {
-  unit_ctx *u;
-  canon_Store s;
+  sg_scene sc;
   canon_ComponentInstance inst;
   uint8_t mem_b[8];
   sg_mem mem;
@@ -241,7 +234,7 @@ static bool sth_on_resolve(void *env, canon_value *const *vs, uint32_t n,
                            canon_trap *trap) {
   (void)trap;
   sth *t = env;
-  unit_ctx *u = t->u;
+  unit_ctx *u = t->sc.u;
   CHECK(vs && n == 1 && vs[0]->kind == CANON_U8 && vs[0]->u.u == 42);
   t->ok_to_run_async = true;
   return true;
@@ -257,10 +250,8 @@ static bool sth_on_resolve(void *env, canon_value *const *vs, uint32_t n,
 static void sync_threads_seed(unit_ctx *u, canon_sched_policy policy,
                               uint64_t seed) {
   sth *t = calloc(1, sizeof *t);
-  t->u = u;
-  canon_Store_init(&t->s);
-  canon_sched_init(&t->s.sched, policy, seed);
-  canon_ComponentInstance_init(&t->inst, &t->s, NULL);
+  sg_scene_init(&t->sc, u, &t->inst, NULL);
+  canon_sched_init(&t->sc.s.sched, policy, seed);
   sg_mem_init(&t->mem, t->mem_b, sizeof t->mem_b);
   t->opts = sg_opts(&t->mem, false, true);
   t->sync_opts = sg_opts(NULL, false, false);
@@ -281,26 +272,24 @@ static void sync_threads_seed(unit_ctx *u, canon_sched_policy policy,
 
   sg_invocation other = {0};
   canon_trap trap = {0};
-  CHECK(sg_invoke(&t->s, &t->async_fi, &other, &trap));
+  CHECK(sg_invoke(&t->sc.s, &t->async_fi, &other, &trap));
   CHECK(!other.resolved);
   t->ready_bit = true;
 
   /* lift_and_run of the sync-typed function, with our own OnResolve */
   canon_call_hooks hooks = {t, sth_on_start, sth_on_resolve};
   canon_Task *on_cancel = NULL;
-  t->s.nesting_depth++;
-  bool ok = t->fi.call(t->fi.env, &hooks, NULL, &on_cancel, &trap);
-  t->s.nesting_depth--;
+  bool ok = sg_call(&t->sc.s, &t->fi, &hooks, &on_cancel, &trap);
   CHECK(ok && on_cancel == NULL); /* a sync-typed call resolves inside */
-  CHECK(ok && sg_drain(&t->s, &trap));
+  CHECK(ok && sg_drain(&t->sc.s, &trap));
   if (!ok) fprintf(stderr, "    trap: %s\n", trap.msg);
   CHECK(t->ok_to_run_async);
   CHECK(other.resolved);
   CHECK_INT(other.result, 43);
   CHECK_INT(t->ping5, 3);
   CHECK_INT(t->pong5, 3);
-  CHECK_INT(t->s.nwaiting, 0);
-  sg_store_free(&t->s, &t->inst, NULL);
+  CHECK_INT(t->sc.s.nwaiting, 0);
+  sg_scene_free(&t->sc);
   free(t);
 }
 

@@ -15,6 +15,10 @@
  *               of a new task, calls OnStart and OnResolve itself, and
  *               may wait (cancellably) on a flag.
  *   sg_table    a core funcref table for thread.new-indirect
+ *   sg_scene    a scenario's fixture: its unit_ctx, Store, type arena and
+ *               instances, started and freed together (sg_scene_init,
+ *               sg_scene_free); sg_scene_run runs an export and checks
+ *               that nothing is left waiting.
  *   sg_run      Store.invoke then the host's event loop, until nothing can
  *               make progress.
  *
@@ -153,12 +157,12 @@ typedef struct sg {
                    uint64_t *results, uint32_t nresults, canon_trap *trap)
 
 /* The start of a core function whose env is a scenario `type *t` (with
- * its unit_ctx in t->u): `t`, `sg g` for the scenario's instance t->inst,
+ * its fixture in t->sc): `t`, `sg g` for the scenario's instance t->inst,
  * and `u` for the CHECK macros. */
 #define SG_BEGIN(type, inst)                                                  \
   type *t = env;                                                              \
   (void)args, (void)nargs, (void)results, (void)nresults;                     \
-  SG_FRAME(t->u, &t->inst)
+  SG_FRAME(t->sc.u, &t->inst)
 /* The same in a helper that has a `trap` but no core signature. */
 #define SG_FRAME(unit, instp)                                                 \
   sg g = {(unit), (instp), trap, true};                                       \
@@ -271,6 +275,18 @@ static inline uint64_t sg_lower(sg *g, const canon_funcinst *f,
     r = res.v[0];
   canon_core_vec_free(&res);
   return r;
+}
+
+/* An async Store.lower that made a subtask: checks its state (the low
+ * four bits of the result) and returns its index. */
+static inline uint32_t sg_lower_subtask(sg *g, const canon_funcinst *f,
+                                        const canon_CanonicalOptions *opts,
+                                        const uint64_t *args, uint32_t nargs,
+                                        uint32_t state) {
+  unit_ctx *u = g->u;
+  uint64_t ret = sg_lower(g, f, opts, args, nargs);
+  CHECK_INT(ret & 0xf, state);
+  return (uint32_t)ret >> 4;
 }
 
 /* ---- threads ------------------------------------------------------------ */
@@ -404,6 +420,58 @@ static inline void sg_drop_end(sg *g, bool future, bool readable,
     CHECK_INT(SG_RESULT(r_), result);                                        \
   } while (0)
 
+/* ---- a scenario's fixture ---------------------------------------------- */
+
+/* What every scenario has besides its own parts: the unit_ctx its scripts
+ * check with (SG_BEGIN finds it as t->sc.u), a Store, an arena for its
+ * types, and the instances of the store (its own and its hosts'), which
+ * sg_scene_free frees with the store. */
+#define SG_SCENE_MAX 8
+typedef struct sg_scene {
+  unit_ctx *u;
+  canon_Store s;
+  canon_type_arena *arena;
+  canon_ComponentInstance *insts[SG_SCENE_MAX];
+  uint32_t ninsts;
+} sg_scene;
+
+/* Starts inst in the scene's store, below parent (NULL: none). */
+static inline void sg_scene_add(sg_scene *sc, canon_ComponentInstance *inst,
+                                canon_ComponentInstance *parent) {
+  if (sc->ninsts >= SG_SCENE_MAX) abort(); /* a test's own bound */
+  canon_ComponentInstance_init(inst, &sc->s, parent);
+  sc->insts[sc->ninsts++] = inst;
+}
+
+/* Starts a scenario: the store, the arena, and its instances: root,
+ * without a parent, then each further one (the list ends with NULL) below
+ * root. */
+static inline void sg_scene_init(sg_scene *sc, unit_ctx *u,
+                                 canon_ComponentInstance *root, ...) {
+  memset(sc, 0, sizeof *sc);
+  sc->u = u;
+  canon_Store_init(&sc->s);
+  sc->arena = canon_type_arena_new();
+  sg_scene_add(sc, root, NULL);
+  va_list ap;
+  va_start(ap, root);
+  for (canon_ComponentInstance *i; (i = va_arg(ap, canon_ComponentInstance *));)
+    sg_scene_add(sc, i, root);
+  va_end(ap);
+}
+
+/* Frees the store, then what each instance left in its handle table (as
+ * interp/ does when a component instance goes) and its tables, then the
+ * arena. */
+static inline void sg_scene_free(sg_scene *sc) {
+  canon_Store_free(&sc->s);
+  for (uint32_t i = 0; i < sc->ninsts; i++) {
+    canon_ComponentInstance_free_handles(sc->insts[i]);
+    canon_ComponentInstance_free(sc->insts[i]);
+  }
+  canon_type_arena_free(sc->arena);
+}
+
 /* ---- host functions ---------------------------------------------------------- */
 
 typedef struct sg_host sg_host;
@@ -447,6 +515,11 @@ struct sg_host {
 static inline bool sg_host_start(sg_host_call *c, canon_value ***args,
                                  uint32_t *n, canon_trap *trap) {
   return c->hooks.on_start(c->hooks.env, args, n, trap);
+}
+/* Frees the argument values sg_host_start gave. */
+static inline void sg_host_args_free(canon_value **args, uint32_t n) {
+  for (uint32_t i = 0; i < n; i++) canon_value_free(args[i]);
+  free(args);
 }
 /* OnResolve with these values (kept by the caller; n may be 0, but a
  * NULL array would mean "cancelled").  Resolution ends the caller's
@@ -502,11 +575,11 @@ static inline bool sg_host_call_fn(void *env, const canon_call_hooks *hooks,
   return ok;
 }
 
-static inline void sg_host_init(sg_host *h, canon_Store *s,
+static inline void sg_host_init(sg_host *h, sg_scene *sc,
                                 const canon_FuncType *ft, sg_host_body body,
                                 void *env) {
   memset(h, 0, sizeof *h);
-  canon_ComponentInstance_init(&h->inst, s, NULL);
+  sg_scene_add(sc, &h->inst, NULL);
   h->opts.string_encoding = CANON_UTF8;
   h->lifted.ft = ft;
   h->lifted.opts = &h->opts;
@@ -543,38 +616,6 @@ static inline canon_CopyEnd *sg_end(canon_ComponentInstance *inst, uint32_t i,
   return obj;
 }
 
-/* ---- teardown ------------------------------------------------------------ */
-
-/* Frees what a scenario left in inst's handle table (as interp/ does when
- * a component instance goes), then the tables. */
-static inline void sg_instance_free(canon_ComponentInstance *inst) {
-  canon_ComponentInstance_free_handles(inst);
-  canon_ComponentInstance_free(inst);
-}
-
-/* Starts store s with the instances of a scenario: root, without a parent,
- * then each further one (the list ends with NULL) below root. */
-static inline void sg_store_init(canon_Store *s, canon_ComponentInstance *root,
-                                 ...) {
-  canon_Store_init(s);
-  canon_ComponentInstance_init(root, s, NULL);
-  va_list ap;
-  va_start(ap, root);
-  for (canon_ComponentInstance *i; (i = va_arg(ap, canon_ComponentInstance *));)
-    canon_ComponentInstance_init(i, s, root);
-  va_end(ap);
-}
-
-/* Frees store s, then each instance listed (the list ends with NULL). */
-static inline void sg_store_free(canon_Store *s, ...) {
-  canon_Store_free(s);
-  va_list ap;
-  va_start(ap, s);
-  for (canon_ComponentInstance *i; (i = va_arg(ap, canon_ComponentInstance *));)
-    sg_instance_free(i);
-  va_end(ap);
-}
-
 /* ---- running -------------------------------------------------------------------- */
 
 /* Store.tick until no thread is ready.  false after a trap. */
@@ -602,6 +643,41 @@ static inline bool sg_run(canon_Store *s, const canon_funcinst *f,
     else canon_value_free(res[i]);
   }
   free(res);
+  return ok;
+}
+
+/* sg_run in a scenario, checking that it did not trap and that no thread
+ * is left waiting. */
+static inline bool sg_scene_run(sg_scene *sc, const canon_funcinst *f,
+                                canon_value *const *args, uint32_t nargs,
+                                canon_value **got) {
+  unit_ctx *u = sc->u;
+  bool ok = CHECK(sg_run(&sc->s, f, args, nargs, got));
+  CHECK_INT(sc->s.nwaiting, 0);
+  return ok;
+}
+
+/* sg_scene_run of f with one argument (NULL: none; freed here), whose
+ * one result must be `want`, an unsigned of kind `kind`. */
+static inline void sg_scene_run_uint(sg_scene *sc, const canon_funcinst *f,
+                                     canon_value *arg, canon_kind kind,
+                                     uint64_t want) {
+  unit_ctx *u = sc->u;
+  canon_value *got = NULL;
+  sg_scene_run(sc, f, &arg, arg ? 1 : 0, &got);
+  CHECK(got && got->kind == kind && got->u.u == want);
+  canon_value_free(arg);
+  canon_value_free(got);
+}
+
+/* Store.invoke alone (no event loop) with the host's hooks: *on_cancel
+ * receives the task to cancel if the call is left running. */
+static inline bool sg_call(canon_Store *s, const canon_funcinst *f,
+                           const canon_call_hooks *hooks,
+                           canon_Task **on_cancel, canon_trap *trap) {
+  s->nesting_depth++;
+  bool ok = f->call(f->env, hooks, NULL, on_cancel, trap);
+  s->nesting_depth--;
   return ok;
 }
 
@@ -633,10 +709,7 @@ static inline bool sg_inv_on_resolve(void *env, canon_value *const *vs,
 static inline bool sg_invoke(canon_Store *s, const canon_funcinst *f,
                              sg_invocation *inv, canon_trap *trap) {
   canon_call_hooks hooks = {inv, sg_inv_on_start, sg_inv_on_resolve};
-  s->nesting_depth++;
-  bool ok = f->call(f->env, &hooks, NULL, &inv->on_cancel, trap);
-  s->nesting_depth--;
-  return ok;
+  return sg_call(s, f, &hooks, &inv->on_cancel, trap);
 }
 
 /* canon_type_prim's names for the element types the scenarios use */

@@ -13,14 +13,12 @@
 /* ---- realloc, called while lowering results, runs as its own task ------ */
 
 typedef struct ccr {
-  unit_ctx *u;
-  canon_Store s;
+  sg_scene sc;
   canon_ComponentInstance root, producer, consumer;
   uint8_t pmem_b[16], cmem_b[24];
   sg_mem pmem, cmem;
   canon_CanonicalOptions popts, copts, lift_opts;
   canon_realloc consumer_realloc;
-  canon_type_arena *arena;
   canon_FuncType ft, cft;
   canon_lifted pl, cl;
   canon_funcinst producer_fi, consumer_fi;
@@ -49,9 +47,9 @@ static bool ccr_realloc(void *env, uint64_t old, uint64_t old_size,
                         uint64_t align, uint64_t new_size, uint64_t *out,
                         canon_trap *trap) {
   ccr *t = env;
-  unit_ctx *u = t->u;
+  unit_ctx *u = t->sc.u;
   t->num_realloc_calls++;
-  canon_Thread *th = t->s.current;
+  canon_Thread *th = t->sc.s.current;
   CHECK(!t->consumer.may_enter);
   CHECK(!t->consumer.may_leave);
   /* LiftLowerContext.reallocate (definitions.py 673-688): a new sync task
@@ -78,7 +76,7 @@ SG_CORE(ccr_consumer) {
   SG_BEGIN(ccr, consumer);
   uint8_t *mem = t->cmem.b;
   CHECK_INT(nargs, 0);
-  t->consumer_thread = t->s.current;
+  t->consumer_thread = t->sc.s.current;
   sg_context_set(&g, 0, 42);
   sg_context_set(&g, 1, 43);
   uint64_t retp = 0;
@@ -97,9 +95,7 @@ SG_CORE(ccr_consumer) {
 
 TEST(cross_component_realloc) {
   ccr *t = calloc(1, sizeof *t);
-  t->u = u;
-  t->arena = canon_type_arena_new();
-  sg_store_init(&t->s, &t->root, &t->producer, &t->consumer, NULL);
+  sg_scene_init(&t->sc, u, &t->root, &t->producer, &t->consumer, NULL);
   sg_mem_init(&t->pmem, t->pmem_b, sizeof t->pmem_b);
   sg_mem_init(&t->cmem, t->cmem_b, sizeof t->cmem_b);
   t->popts = sg_opts(&t->pmem, false, false);
@@ -107,25 +103,22 @@ TEST(cross_component_realloc) {
   t->copts = sg_opts(&t->cmem, false, false);
   t->copts.realloc = &t->consumer_realloc;
   t->lift_opts = sg_opts(NULL, false, false);
-  t->ft = (canon_FuncType){NULL, 0, canon_type_list(t->arena, SG_U8), false};
+  t->ft = (canon_FuncType){NULL, 0, canon_type_list(t->sc.arena, SG_U8), false};
   t->cft = (canon_FuncType){NULL, 0, NULL, false};
   t->producer_fi = sg_lift(&t->pl, &t->ft, &t->popts, &t->producer,
                            ccr_producer, NULL, t);
   t->consumer_fi = sg_lift(&t->cl, &t->cft, &t->lift_opts, &t->consumer,
                            ccr_consumer, NULL, t);
-  CHECK(sg_run(&t->s, &t->consumer_fi, NULL, 0, NULL));
+  CHECK(sg_run(&t->sc.s, &t->consumer_fi, NULL, 0, NULL));
   CHECK_INT(t->num_realloc_calls, 1);
-  sg_store_free(&t->s, &t->root, &t->producer, &t->consumer, NULL);
-  canon_type_arena_free(t->arena);
+  sg_scene_free(&t->sc);
   free(t);
 }
 
 /* ---- own and borrow handles across a call -------------------------------- */
 
 typedef struct hdl {
-  unit_ctx *u;
-  canon_Store s;
-  canon_type_arena *arena;
+  sg_scene sc;
   canon_ComponentInstance root, impl, inst;
   canon_ResourceType rt, rt2;
   canon_core_callee dtor;
@@ -145,7 +138,7 @@ static bool hdl_dtor(void *env, const uint64_t *args, uint32_t nargs,
                      uint64_t *results, uint32_t nresults, canon_trap *trap) {
   (void)results, (void)nresults, (void)trap;
   hdl *t = env;
-  unit_ctx *u = t->u;
+  unit_ctx *u = t->sc.u;
   CHECK_INT(nargs, 1);
   t->dtor_called = true;
   t->dtor_value = args[0];
@@ -154,11 +147,10 @@ static bool hdl_dtor(void *env, const uint64_t *args, uint32_t nargs,
 
 static bool hdl_host(sg_host_call *c, void *env, canon_trap *trap) {
   hdl *t = env;
-  SG_HOST_ARGS(t->u, 2);
+  SG_HOST_ARGS(t->sc.u, 2);
   CHECK(n == 2 && args[0]->kind == CANON_BORROW && args[0]->u.handle.rep == 42);
   CHECK(n == 2 && args[1]->kind == CANON_BORROW && args[1]->u.handle.rep == 44);
-  for (uint32_t i = 0; i < n; i++) canon_value_free(args[i]);
-  free(args);
+  sg_host_args_free(args, n);
   canon_value *r = canon_value_handle(CANON_OWN, 45, &t->rt);
   bool ok = sg_host_resolve(c, &r, 1, trap);
   canon_value_free(r);
@@ -228,9 +220,7 @@ SG_CORE(hdl_core) {
 
 TEST(handles) {
   hdl *t = calloc(1, sizeof *t);
-  t->u = u;
-  t->arena = canon_type_arena_new();
-  sg_store_init(&t->s, &t->root, &t->impl, &t->inst, NULL);
+  sg_scene_init(&t->sc, u, &t->root, &t->impl, &t->inst, NULL);
   t->dtor = (canon_core_callee){t, hdl_dtor};
   /* rt is defined by another instance (usable in imports and exports);
    * rt2 by inst itself */
@@ -238,9 +228,9 @@ TEST(handles) {
   t->rt2 = (canon_ResourceType){&t->inst, &t->dtor, "rt2"};
   sg_mem_init(&t->mem, t->mem_b, sizeof t->mem_b);
   t->opts = sg_opts(&t->mem, false, false);
-  const canon_type *own = canon_type_own(t->arena, &t->rt);
-  const canon_type *borrow = canon_type_borrow(t->arena, &t->rt);
-  const canon_type *borrow2 = canon_type_borrow(t->arena, &t->rt2);
+  const canon_type *own = canon_type_own(t->sc.arena, &t->rt);
+  const canon_type *borrow = canon_type_borrow(t->sc.arena, &t->rt);
+  const canon_type *borrow2 = canon_type_borrow(t->sc.arena, &t->rt2);
   t->host_ps[0] = (canon_field){"a", borrow};
   t->host_ps[1] = (canon_field){"b", borrow};
   t->host_ft = (canon_FuncType){t->host_ps, 2, own, false};
@@ -249,16 +239,16 @@ TEST(handles) {
   t->ps[2] = (canon_field){"c", borrow};
   t->ps[3] = (canon_field){"d", borrow2};
   const canon_type *three[3] = {own, own, own};
-  t->ft = (canon_FuncType){t->ps, 4, canon_type_tuple(t->arena, three, 3),
+  t->ft = (canon_FuncType){t->ps, 4, canon_type_tuple(t->sc.arena, three, 3),
                            false};
-  sg_host_init(&t->host, &t->s, &t->host_ft, hdl_host, t);
+  sg_host_init(&t->host, &t->sc, &t->host_ft, hdl_host, t);
   t->fi = sg_lift(&t->l, &t->ft, &t->opts, &t->inst, hdl_core, NULL, t);
   canon_value *args[4] = {canon_value_handle(CANON_OWN, 42, &t->rt),
                           canon_value_handle(CANON_OWN, 43, &t->rt),
                           canon_value_handle(CANON_BORROW, 44, &t->rt),
                           canon_value_handle(CANON_BORROW, 13, &t->rt2)};
   canon_value *got = NULL;
-  CHECK(sg_run(&t->s, &t->fi, args, 4, &got));
+  CHECK(sg_run(&t->sc.s, &t->fi, args, 4, &got));
   if (CHECK(got && got->kind == CANON_TUPLE && got->u.list.n == 3)) {
     CHECK_INT(got->u.list.items[0]->u.handle.rep, 46);
     CHECK_INT(got->u.list.items[1]->u.handle.rep, 43);
@@ -270,8 +260,7 @@ TEST(handles) {
   CHECK_INT(t->inst.handles.nfree, 4);
   for (int i = 0; i < 4; i++) canon_value_free(args[i]);
   canon_value_free(got);
-  sg_store_free(&t->s, &t->root, &t->impl, &t->inst, &t->host.inst, NULL);
-  canon_type_arena_free(t->arena);
+  sg_scene_free(&t->sc);
   free(t);
 }
 
@@ -282,7 +271,7 @@ enum { RT_S8, RT_TUPLE, RT_LIST_STRING, RT_LIST_LIST, RT_LIST_OPTION,
        RT_VARIANT, RT_NCASES };
 
 typedef struct rtp {
-  unit_ctx *u;
+  sg_scene sc;
   canon_ComponentInstance inst;
   sg_mem heap;
   int which;
@@ -395,30 +384,26 @@ SG_CORE(rt_callee) {
 TEST(roundtrips) {
   for (int at = 0; at < 2; at++)
     for (int which = 0; which < RT_NCASES; which++) {
-      canon_Store s;
-      canon_Store_init(&s);
-      canon_type_arena *a = canon_type_arena_new();
       uint8_t *bytes = calloc(1000, 1);
-      rtp t = {u, {0}, {0}, which};
-      canon_ComponentInstance_init(&t.inst, &s, NULL);
+      rtp t = {.which = which};
+      sg_scene_init(&t.sc, u, &t.inst, NULL);
       sg_mem_init(&t.heap, bytes, 1000);
       t.heap.m.addrtype = at ? CANON_FLAT_I64 : CANON_FLAT_I32;
       canon_CanonicalOptions opts = sg_opts(&t.heap, true, false);
       const canon_type *ty = NULL;
       canon_value *v = NULL;
-      rt_case(a, which, &ty, &v);
+      rt_case(t.sc.arena, which, &ty, &v);
       canon_field param = {"x", ty};
       canon_FuncType ft = {&param, 1, ty, false};
       canon_lifted l;
       canon_funcinst fi = sg_lift(&l, &ft, &opts, &t.inst, rt_callee, NULL, &t);
       canon_value *got = NULL;
-      if (!CHECK(sg_run(&s, &fi, &v, 1, &got)) ||
+      if (!CHECK(sg_run(&t.sc.s, &fi, &v, 1, &got)) ||
           !CHECK(got && canon_value_equal(got, v)))
         fprintf(stderr, "    case %d, %s memory\n", which, at ? "i64" : "i32");
       canon_value_free(v);
       canon_value_free(got);
-      sg_store_free(&s, &t.inst, NULL);
-      canon_type_arena_free(a);
+      sg_scene_free(&t.sc);
       free(bytes);
     }
 }
