@@ -354,9 +354,11 @@ static void immediates(rd *r, exprbuf *xb, core_instr *in) {
       xb->e->labels[in->idx + i].depth = cm_rd_u32(&r->in);
     break;
   }
-  case CORE_IMM_CALL_INDIRECT:
-    in->idx = cm_rd_u32(&r->in);  /* type */
-    in->idx2 = cm_rd_u32(&r->in); /* table */
+  case CORE_IMM_CALL_INDIRECT: /* type, table */
+  case CORE_IMM_TABLE_COPY:    /* destination, source */
+  case CORE_IMM_TABLE_INIT:    /* elem, table */
+    in->idx = cm_rd_u32(&r->in);
+    in->idx2 = cm_rd_u32(&r->in);
     break;
   case CORE_IMM_MEMARG:
     memarg(r, in);
@@ -404,14 +406,6 @@ static void immediates(rd *r, exprbuf *xb, core_instr *in) {
     }
     break;
   }
-  case CORE_IMM_TABLE_COPY:
-    in->idx = cm_rd_u32(&r->in);  /* destination */
-    in->idx2 = cm_rd_u32(&r->in); /* source */
-    break;
-  case CORE_IMM_TABLE_INIT:
-    in->idx = cm_rd_u32(&r->in);  /* elem */
-    in->idx2 = cm_rd_u32(&r->in); /* table */
-    break;
   case CORE_IMM_MEM_INIT:
     in->idx = cm_rd_u32(&r->in); /* data */
     in->idx2 = memidx(r);
