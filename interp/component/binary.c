@@ -76,13 +76,20 @@ static bool flag(rd *r) {
   return b == 1;
 }
 
-/* The 0x00/0x01 of <T>? */
-static bool optional(rd *r, const char *what) {
+/* A leading byte that must be 0x00 or 0x01: it, or -1 on error. */
+static int byte01(rd *r, const char *what) {
   size_t at = r->in.pos;
   uint8_t b = cm_rd_byte(&r->in);
-  if (!r->in.bad && b > 1) bad_byte(r, at, b, what);
-  return b == 1;
+  if (r->in.bad) return -1;
+  if (b > 1) {
+    bad_byte(r, at, b, what);
+    return -1;
+  }
+  return b;
 }
+
+/* The 0x00/0x01 of <T>? */
+static bool optional(rd *r, const char *what) { return byte01(r, what) == 1; }
 
 static bool enter(rd *r) {
   if (++r->depth > MAX_DEPTH) {
@@ -717,9 +724,7 @@ static void canon(rd *r, comp_canon *c) {
 /* ---- instances ----------------------------------------------------------------- */
 
 static void core_instance(rd *r, comp_core_instance *ci) {
-  size_t at = r->in.pos;
-  uint8_t b = cm_rd_byte(&r->in);
-  if (r->in.bad) return;
+  int b = byte01(r, "core instance");
   if (b == 0x00) {
     ci->instantiate = true;
     ci->module = cm_rd_u32(&r->in);
@@ -746,15 +751,11 @@ static void core_instance(rd *r, comp_core_instance *ci) {
       e->item.sort = core_sort(r);
       e->item.idx = cm_rd_u32(&r->in);
     }
-  } else {
-    bad_byte(r, at, b, "core instance");
   }
 }
 
 static void instance(rd *r, comp_instance *in) {
-  size_t at = r->in.pos;
-  uint8_t b = cm_rd_byte(&r->in);
-  if (r->in.bad) return;
+  int b = byte01(r, "instance");
   if (b == 0x00) {
     in->instantiate = true;
     in->component = cm_rd_u32(&r->in);
@@ -770,8 +771,6 @@ static void instance(rd *r, comp_instance *in) {
       externname(r, &in->exports[i].name);
       sortidx(r, &in->exports[i].item);
     }
-  } else {
-    bad_byte(r, at, b, "instance");
   }
 }
 
