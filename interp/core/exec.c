@@ -71,6 +71,12 @@ static inline bool in_bounds(uint64_t off, uint64_t n, uint64_t size) {
   return n <= size && off <= size - n;
 }
 
+/* What memory.grow and table.grow push: the old size, or -1 as an i32 or
+ * i64 (by the address type) when it could not grow. */
+static inline uint64_t grow_result(bool grown, uint64_t old, bool is64) {
+  return grown ? old : is64 ? UINT64_MAX : 0xFFFFFFFFu;
+}
+
 bool core_table_init(core_table_inst *t, const core_ref *seg, uint64_t seglen,
                      uint64_t d, uint64_t s, uint64_t n) {
   if (!in_bounds(s, n, seglen) || !in_bounds(d, n, t->size)) return false;
@@ -419,10 +425,8 @@ dispatch:
       core_table_inst *tab = inst->tables[pc->idx];
       uint64_t n = sp[-1], old = tab->size;
       sp--;
-      if (core_table_grow(tab, n, sp[-1]))
-        sp[-1] = old;
-      else
-        sp[-1] = tab->type.limits.is64 ? UINT64_MAX : 0xFFFFFFFFu;
+      sp[-1] = grow_result(core_table_grow(tab, n, sp[-1]), old,
+                           tab->type.limits.is64);
       NEXT;
     }
     case CORE_OP_TABLE_FILL: {
@@ -483,10 +487,8 @@ dispatch:
     case CORE_OP_MEMORY_GROW: {
       core_mem_inst *mem = inst->mems[pc->idx];
       uint64_t old = mem->pages;
-      if (core_memory_grow(mem, sp[-1]))
-        sp[-1] = old;
-      else
-        sp[-1] = mem->type.limits.is64 ? UINT64_MAX : 0xFFFFFFFFu;
+      sp[-1] = grow_result(core_memory_grow(mem, sp[-1]), old,
+                           mem->type.limits.is64);
       NEXT;
     }
     case CORE_OP_MEMORY_FILL: {
