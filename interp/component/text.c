@@ -418,9 +418,8 @@ static bool core_exports(comp_text_parser *p, const sx_node *f, size_t i,
     const sx_node *e = f->items[i];
     if (!sx_is_form(e, "export")) return unexpected(p, e);
     if (e->n != 3) return unexpected(p, e->n > 3 ? e->items[3] : e);
-    CANON_GROW(ci->exports, ci->nexports, cap, 4);
+    CANON_GROW_ZERO(ci->exports, ci->nexports, cap, 4);
     comp_core_export *x = &ci->exports[ci->nexports];
-    memset(x, 0, sizeof *x);
     x->pos = comp_text_pos(e);
     if (!comp_text_name(p, e->items[1], &x->name)) return false;
     ci->nexports++;
@@ -480,9 +479,8 @@ static bool core_instance_field(comp_text_parser *p, const sx_node *f) {
         unexpected(p, w);
         goto fail;
       }
-      CANON_GROW(ci->args, ci->nargs, cap, 4);
+      CANON_GROW_ZERO(ci->args, ci->nargs, cap, 4);
       comp_core_arg *a = &ci->args[ci->nargs];
-      memset(a, 0, sizeof *a);
       a->pos = comp_text_pos(w);
       if (!comp_text_name(p, w->items[1], &a->name)) goto fail;
       ci->nargs++;
@@ -563,9 +561,8 @@ static bool comp_exports(comp_text_parser *p, const sx_node *f, size_t i,
   for (; i < f->n; i++) {
     const sx_node *e = f->items[i];
     if (!sx_is_form(e, "export")) return unexpected(p, e);
-    CANON_GROW(in->exports, in->nexports, cap, 4);
+    CANON_GROW_ZERO(in->exports, in->nexports, cap, 4);
     comp_inline_export *x = &in->exports[in->nexports];
-    memset(x, 0, sizeof *x);
     in->nexports++;
     size_t j = 1;
     if (!comp_text_externname(p, e, &j, &x->name)) return false;
@@ -596,9 +593,8 @@ static uint32_t instance_body(comp_text_parser *p, const sx_node *f, size_t i,
         ok = unexpected(p, w);
         break;
       }
-      CANON_GROW(in->args, in->nargs, cap, 4);
+      CANON_GROW_ZERO(in->args, in->nargs, cap, 4);
       comp_arg *a = &in->args[in->nargs];
-      memset(a, 0, sizeof *a);
       a->pos = comp_text_pos(w);
       if (!comp_text_name(p, w->items[1], &a->name)) {
         ok = false;
