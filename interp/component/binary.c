@@ -76,13 +76,20 @@ static bool flag(rd *r) {
   return b == 1;
 }
 
-/* The 0x00/0x01 of <T>? */
-static bool optional(rd *r, const char *what) {
+/* A leading byte that must be 0x00 or 0x01: it, or -1 on error. */
+static int byte01(rd *r, const char *what) {
   size_t at = r->in.pos;
   uint8_t b = cm_rd_byte(&r->in);
-  if (!r->in.bad && b > 1) bad_byte(r, at, b, what);
-  return b == 1;
+  if (r->in.bad) return -1;
+  if (b > 1) {
+    bad_byte(r, at, b, what);
+    return -1;
+  }
+  return b;
 }
+
+/* The 0x00/0x01 of <T>? */
+static bool optional(rd *r, const char *what) { return byte01(r, what) == 1; }
 
 static bool enter(rd *r) {
   if (++r->depth > MAX_DEPTH) {
@@ -94,27 +101,14 @@ static bool enter(rd *r) {
 
 /* ---- sorts ------------------------------------------------------------- */
 
-static bool core_sort_of(uint8_t b, comp_sort *out) {
-  switch (b) {
-  case 0x00: *out = COMP_SORT_CORE_FUNC; return true;
-  case 0x01: *out = COMP_SORT_CORE_TABLE; return true;
-  case 0x02: *out = COMP_SORT_CORE_MEMORY; return true;
-  case 0x03: *out = COMP_SORT_CORE_GLOBAL; return true;
-  case 0x04: *out = COMP_SORT_CORE_TAG; return true;
-  case 0x10: *out = COMP_SORT_CORE_TYPE; return true;
-  case 0x11: *out = COMP_SORT_CORE_MODULE; return true;
-  case 0x12: *out = COMP_SORT_CORE_INSTANCE; return true;
-  }
-  return false;
-}
-
-static bool sort_of(uint8_t b, comp_sort *out) {
-  switch (b) {
-  case 0x01: *out = COMP_SORT_FUNC; return true;
-  case 0x02: *out = COMP_SORT_VALUE; return true;
-  case 0x03: *out = COMP_SORT_TYPE; return true;
-  case 0x04: *out = COMP_SORT_COMPONENT; return true;
-  case 0x05: *out = COMP_SORT_INSTANCE; return true;
+/* The sort whose Binary.md byte is b, among the core sorts (a core:sort
+ * byte) or the others: the inverse of comp_sort_code. */
+static bool sort_of(bool core, uint8_t b, comp_sort *out) {
+  for (comp_sort s = 0; s < COMP_NSORTS; s++) {
+    if (comp_sort_is_core(s) == core && comp_sort_code(s) == b) {
+      *out = s;
+      return true;
+    }
   }
   return false;
 }
@@ -124,7 +118,7 @@ static comp_sort core_sort(rd *r) {
   size_t at = r->in.pos;
   uint8_t b = cm_rd_byte(&r->in);
   comp_sort s = COMP_SORT_CORE_FUNC;
-  if (!r->in.bad && !core_sort_of(b, &s)) bad_byte(r, at, b, "core external kind");
+  if (!r->in.bad && !sort_of(true, b, &s)) bad_byte(r, at, b, "core external kind");
   return s;
 }
 
@@ -135,7 +129,7 @@ static comp_sort sort(rd *r) {
   if (r->in.bad) return COMP_SORT_FUNC;
   if (b == 0x00) return core_sort(r);
   comp_sort s = COMP_SORT_FUNC;
-  if (!sort_of(b, &s)) bad_byte(r, at, b, "component external kind");
+  if (!sort_of(false, b, &s)) bad_byte(r, at, b, "component external kind");
   return s;
 }
 
@@ -201,12 +195,8 @@ static core_valtype core_valtype_rd(rd *r) {
 enum { F_LABEL = 1, F_TYPE = 2, F_CASE = 4 };
 
 static void fields(rd *r, unsigned shape, comp_field **out, uint32_t *nout) {
-  uint32_t n = cm_rd_count(&r->in);
-  comp_field *f = cm_rd_alloc(&r->in, n, sizeof *f);
-  if (!f) return;
-  *out = f;
-  *nout = n;
-  for (uint32_t i = 0; i < n && !r->in.bad; i++) {
+  comp_field *f = *out = cm_rd_vec(&r->in, nout, sizeof *f);
+  for (uint32_t i = 0; i < *nout && !r->in.bad; i++) {
     f[i].pos = at_pos(r->in.pos);
     if (shape & F_LABEL) name(r, &f[i].label);
     if (shape & F_CASE) {
@@ -316,6 +306,17 @@ static void externname(rd *r, comp_externname *n) {
   }
 }
 
+/* A value or type bound: 0x00 then an index (eq), or 0x01 (a value's
+ * type or sub resource); true for 0x01. */
+static bool bound(rd *r, comp_externtype *e, const char *what) {
+  size_t at = r->in.pos;
+  uint8_t b = cm_rd_byte(&r->in);
+  if (r->in.bad) return false;
+  if (b == 0x00) e->idx = cm_rd_u32(&r->in);
+  else if (b != 0x01) bad_byte(r, at, b, what);
+  return b == 0x01;
+}
+
 static void externtype(rd *r, comp_externtype *e) {
   e->pos = at_pos(r->in.pos);
   size_t at = r->in.pos;
@@ -333,28 +334,17 @@ static void externtype(rd *r, comp_externtype *e) {
   case 0x01: e->sort = COMP_SORT_FUNC; e->idx = cm_rd_u32(&r->in); return;
   case 0x04: e->sort = COMP_SORT_COMPONENT; e->idx = cm_rd_u32(&r->in); return;
   case 0x05: e->sort = COMP_SORT_INSTANCE; e->idx = cm_rd_u32(&r->in); return;
-  case 0x02: {
+  case 0x02:
     e->sort = COMP_SORT_VALUE;
-    at = r->in.pos;
-    uint8_t vb = cm_rd_byte(&r->in);
-    if (r->in.bad) return;
-    if (vb == 0x00) e->idx = cm_rd_u32(&r->in);
-    else if (vb == 0x01) {
+    if (bound(r, e, "value bound")) {
       e->value_is_type = true;
       valtype(r, &e->value_type);
-    } else bad_byte(r, at, vb, "value bound");
+    }
     return;
-  }
-  case 0x03: {
+  case 0x03:
     e->sort = COMP_SORT_TYPE;
-    at = r->in.pos;
-    uint8_t tb = cm_rd_byte(&r->in);
-    if (r->in.bad) return;
-    if (tb == 0x00) e->idx = cm_rd_u32(&r->in);
-    else if (tb == 0x01) e->sub_resource = true;
-    else bad_byte(r, at, tb, "type bound");
+    e->sub_resource = bound(r, e, "type bound");
     return;
-  }
   }
   bad_byte(r, at, b, "component external kind");
 }
@@ -369,7 +359,7 @@ static void alias(rd *r, comp_alias *a) {
   uint8_t target = cm_rd_byte(&r->in);
   if (r->in.bad) return;
   uint8_t sb = s1 == 0x00 ? s2 : s1; /* the byte naming the sort */
-  bool ok = s1 == 0x00 ? core_sort_of(s2, &a->sort) : sort_of(s1, &a->sort);
+  bool ok = s1 == 0x00 ? sort_of(true, s2, &a->sort) : sort_of(false, s1, &a->sort);
   switch (target) {
   case 0x00:
   case 0x01:
@@ -442,11 +432,8 @@ static void core_externtype(rd *r, core_import *im) {
 }
 
 static void core_resulttype(rd *r, uint32_t *n, core_valtype **ts) {
-  uint32_t c = cm_rd_count(&r->in);
-  *ts = cm_rd_alloc(&r->in, c, sizeof **ts);
-  if (!*ts) return;
-  *n = c;
-  for (uint32_t i = 0; i < c && !r->in.bad; i++) (*ts)[i] = core_valtype_rd(r);
+  *ts = cm_rd_vec(&r->in, n, sizeof **ts);
+  for (uint32_t i = 0; i < *n && !r->in.bad; i++) (*ts)[i] = core_valtype_rd(r);
 }
 
 static void unsupported_gc(rd *r, size_t at) {
@@ -529,9 +516,7 @@ static comp_core_type *core_type(rd *r) {
       return NULL;
     }
     t->pos = at_pos(at);
-    uint32_t n = cm_rd_count(&r->in);
-    t->decls = cm_rd_alloc(&r->in, n, sizeof *t->decls);
-    if (t->decls) t->ndecls = n;
+    t->decls = cm_rd_vec(&r->in, &t->ndecls, sizeof *t->decls);
     for (uint32_t i = 0; i < t->ndecls && !r->in.bad; i++)
       moduledecl(r, &t->decls[i]);
     r->depth--;
@@ -658,9 +643,7 @@ static comp_type *deftype(rd *r) {
   case COMP_TYPE_COMPONENT:
   case COMP_TYPE_INSTANCE: {
     if (!enter(r)) break;
-    uint32_t n = cm_rd_count(&r->in);
-    t->decls = cm_rd_alloc(&r->in, n, sizeof *t->decls);
-    if (t->decls) t->ndecls = n;
+    t->decls = cm_rd_vec(&r->in, &t->ndecls, sizeof *t->decls);
     for (uint32_t i = 0; i < t->ndecls && !r->in.bad; i++)
       decl(r, &t->decls[i], kind == COMP_TYPE_COMPONENT);
     r->depth--;
@@ -678,11 +661,8 @@ static comp_type *deftype(rd *r) {
 /* ---- canonical definitions ------------------------------------------------------ */
 
 static void canonopts(rd *r, comp_canon *c) {
-  uint32_t n = cm_rd_count(&r->in);
-  c->opts = cm_rd_alloc(&r->in, n, sizeof *c->opts);
-  if (!c->opts) return;
-  c->nopts = n;
-  for (uint32_t i = 0; i < n && !r->in.bad; i++) {
+  c->opts = cm_rd_vec(&r->in, &c->nopts, sizeof *c->opts);
+  for (uint32_t i = 0; i < c->nopts && !r->in.bad; i++) {
     comp_canonopt *o = &c->opts[i];
     o->pos = at_pos(r->in.pos);
     size_t at = r->in.pos;
@@ -744,17 +724,12 @@ static void canon(rd *r, comp_canon *c) {
 /* ---- instances ----------------------------------------------------------------- */
 
 static void core_instance(rd *r, comp_core_instance *ci) {
-  size_t at = r->in.pos;
-  uint8_t b = cm_rd_byte(&r->in);
-  if (r->in.bad) return;
+  int b = byte01(r, "core instance");
   if (b == 0x00) {
     ci->instantiate = true;
     ci->module = cm_rd_u32(&r->in);
-    uint32_t n = cm_rd_count(&r->in);
-    ci->args = cm_rd_alloc(&r->in, n, sizeof *ci->args);
-    if (!ci->args) return;
-    ci->nargs = n;
-    for (uint32_t i = 0; i < n && !r->in.bad; i++) {
+    ci->args = cm_rd_vec(&r->in, &ci->nargs, sizeof *ci->args);
+    for (uint32_t i = 0; i < ci->nargs && !r->in.bad; i++) {
       comp_core_arg *a = &ci->args[i];
       a->pos = at_pos(r->in.pos);
       name(r, &a->name);
@@ -767,11 +742,8 @@ static void core_instance(rd *r, comp_core_instance *ci) {
       a->instance = cm_rd_u32(&r->in);
     }
   } else if (b == 0x01) {
-    uint32_t n = cm_rd_count(&r->in);
-    ci->exports = cm_rd_alloc(&r->in, n, sizeof *ci->exports);
-    if (!ci->exports) return;
-    ci->nexports = n;
-    for (uint32_t i = 0; i < n && !r->in.bad; i++) {
+    ci->exports = cm_rd_vec(&r->in, &ci->nexports, sizeof *ci->exports);
+    for (uint32_t i = 0; i < ci->nexports && !r->in.bad; i++) {
       comp_core_export *e = &ci->exports[i];
       e->pos = at_pos(r->in.pos);
       name(r, &e->name);
@@ -779,38 +751,26 @@ static void core_instance(rd *r, comp_core_instance *ci) {
       e->item.sort = core_sort(r);
       e->item.idx = cm_rd_u32(&r->in);
     }
-  } else {
-    bad_byte(r, at, b, "core instance");
   }
 }
 
 static void instance(rd *r, comp_instance *in) {
-  size_t at = r->in.pos;
-  uint8_t b = cm_rd_byte(&r->in);
-  if (r->in.bad) return;
+  int b = byte01(r, "instance");
   if (b == 0x00) {
     in->instantiate = true;
     in->component = cm_rd_u32(&r->in);
-    uint32_t n = cm_rd_count(&r->in);
-    in->args = cm_rd_alloc(&r->in, n, sizeof *in->args);
-    if (!in->args) return;
-    in->nargs = n;
-    for (uint32_t i = 0; i < n && !r->in.bad; i++) {
+    in->args = cm_rd_vec(&r->in, &in->nargs, sizeof *in->args);
+    for (uint32_t i = 0; i < in->nargs && !r->in.bad; i++) {
       in->args[i].pos = at_pos(r->in.pos);
       name(r, &in->args[i].name);
       sortidx(r, &in->args[i].item);
     }
   } else if (b == 0x01) {
-    uint32_t n = cm_rd_count(&r->in);
-    in->exports = cm_rd_alloc(&r->in, n, sizeof *in->exports);
-    if (!in->exports) return;
-    in->nexports = n;
-    for (uint32_t i = 0; i < n && !r->in.bad; i++) {
+    in->exports = cm_rd_vec(&r->in, &in->nexports, sizeof *in->exports);
+    for (uint32_t i = 0; i < in->nexports && !r->in.bad; i++) {
       externname(r, &in->exports[i].name);
       sortidx(r, &in->exports[i].item);
     }
-  } else {
-    bad_byte(r, at, b, "instance");
   }
 }
 
@@ -937,11 +897,8 @@ static void vec_section(rd *r, comp_component *c, uint32_t *cap, uint8_t id) {
 static void start_section(rd *r, comp_def *d) {
   comp_start *s = &d->u.start;
   s->func = cm_rd_u32(&r->in);
-  uint32_t n = cm_rd_count(&r->in);
-  s->args = cm_rd_alloc(&r->in, n, sizeof *s->args);
-  if (!s->args) return;
-  s->nargs = n;
-  for (uint32_t i = 0; i < n && !r->in.bad; i++) s->args[i] = cm_rd_u32(&r->in);
+  s->args = cm_rd_vec(&r->in, &s->nargs, sizeof *s->args);
+  for (uint32_t i = 0; i < s->nargs && !r->in.bad; i++) s->args[i] = cm_rd_u32(&r->in);
   s->nresults = cm_rd_u32(&r->in);
 }
 

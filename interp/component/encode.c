@@ -120,6 +120,13 @@ static void put_externname(wbuf *w, const comp_externname *n) {
   }
 }
 
+/* A value or type bound: 0x00 then the index (eq), or 0x01 (a value's
+ * type follows, or sub resource). */
+static void put_bound(wbuf *w, bool other, uint32_t idx) {
+  put_byte(w, other ? 0x01 : 0x00);
+  if (!other) put_u(w, idx);
+}
+
 static void put_externtype(wbuf *w, const comp_externtype *e) {
   switch (e->sort) {
   case COMP_SORT_CORE_MODULE:
@@ -135,22 +142,12 @@ static void put_externtype(wbuf *w, const comp_externtype *e) {
     return;
   case COMP_SORT_VALUE:
     put_byte(w, 0x02);
-    if (e->value_is_type) {
-      put_byte(w, 0x01);
-      put_valtype(w, &e->value_type);
-    } else {
-      put_byte(w, 0x00);
-      put_u(w, e->idx);
-    }
+    put_bound(w, e->value_is_type, e->idx);
+    if (e->value_is_type) put_valtype(w, &e->value_type);
     return;
   case COMP_SORT_TYPE:
     put_byte(w, 0x03);
-    if (e->sub_resource) {
-      put_byte(w, 0x01);
-    } else {
-      put_byte(w, 0x00);
-      put_u(w, e->idx);
-    }
+    put_bound(w, e->sub_resource, e->idx);
     return;
   default:
     efail(w->cx, CM_INVALID, "cannot encode: %s has no externtype",
@@ -254,6 +251,17 @@ static void put_fields(wbuf *w, const comp_field *f, uint32_t n, bool label,
   }
 }
 
+/* resultlist: 0x00 t (a result), or 0x01 0x00 (none). */
+static void put_resultlist(wbuf *w, bool has, const comp_valtype *t) {
+  if (has) {
+    put_byte(w, 0x00);
+    put_valtype(w, t);
+  } else {
+    put_byte(w, 0x01);
+    put_byte(w, 0x00);
+  }
+}
+
 static void put_defvaltype(wbuf *w, const comp_defvaltype *v) {
   switch (v->kind) {
   case CANON_RECORD:
@@ -344,13 +352,7 @@ static void put_type(wbuf *w, const comp_type *t) {
   case COMP_TYPE_FUNC:
     put_byte(w, t->func.async ? 0x43 : 0x40);
     put_fields(w, t->func.params, t->func.nparams, true, true, false);
-    if (t->func.has_result) {
-      put_byte(w, 0x00);
-      put_valtype(w, &t->func.result);
-    } else {
-      put_byte(w, 0x01);
-      put_byte(w, 0x00);
-    }
+    put_resultlist(w, t->func.has_result, &t->func.result);
     return;
   case COMP_TYPE_COMPONENT:
   case COMP_TYPE_INSTANCE:
@@ -407,15 +409,7 @@ static void put_canon(wbuf *w, const comp_canon *c) {
     put_byte(w, (uint8_t)c->ctx_type);
     put_u(w, c->ctx_index);
   }
-  if (imm & COMP_CANON_IMM_RESULT) {
-    if (c->has_result) {
-      put_byte(w, 0x00);
-      put_valtype(w, &c->result);
-    } else {
-      put_byte(w, 0x01);
-      put_byte(w, 0x00);
-    }
-  }
+  if (imm & COMP_CANON_IMM_RESULT) put_resultlist(w, c->has_result, &c->result);
   if (imm & COMP_CANON_IMM_OPTS) put_canonopts(w, c);
   if (imm & COMP_CANON_IMM_ASYNC) put_byte(w, c->async ? 1 : 0);
   if (imm & COMP_CANON_IMM_CANCELLABLE) put_byte(w, c->cancellable ? 1 : 0);

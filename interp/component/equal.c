@@ -176,12 +176,9 @@ static bool core_type_eq(cm_eq *e, const comp_core_type *a,
                        b->func.results, b->func.nresults);
   }
   EQ_U("ndecls", a->ndecls, b->ndecls);
-  for (uint32_t i = 0; i < a->ndecls; i++) {
-    size_t s = cm_eq_push(e, "%sdecls[%u]", *e->path ? "." : "", i);
-    bool ok = core_decl_eq(e, &a->decls[i], &b->decls[i]);
-    cm_eq_pop(e, s);
-    if (!ok) return false;
-  }
+  for (uint32_t i = 0; i < a->ndecls; i++)
+    CM_EQ_UNDER(e, core_decl_eq(e, &a->decls[i], &b->decls[i]), "%sdecls[%u]",
+                *e->path ? "." : "", i);
   return true;
 }
 
@@ -257,12 +254,9 @@ static bool type_eq(cm_eq *e, const comp_type *a, const comp_type *b) {
   case COMP_TYPE_COMPONENT:
   case COMP_TYPE_INSTANCE:
     EQ_U("ndecls", a->ndecls, b->ndecls);
-    for (uint32_t i = 0; i < a->ndecls; i++) {
-      size_t s = cm_eq_push(e, "%sdecls[%u]", *e->path ? "." : "", i);
-      bool ok = decl_eq(e, &a->decls[i], &b->decls[i]);
-      cm_eq_pop(e, s);
-      if (!ok) return false;
-    }
+    for (uint32_t i = 0; i < a->ndecls; i++)
+      CM_EQ_UNDER(e, decl_eq(e, &a->decls[i], &b->decls[i]), "%sdecls[%u]",
+                  *e->path ? "." : "", i);
     return true;
   }
   return true;
@@ -403,13 +397,9 @@ static bool component_eq(cm_eq *e, const comp_component *a,
                          const comp_component *b) {
   if (!a || !b) return cm_eq_presence(e, "component", a, b);
   EQ_U("ndefs", a->ndefs, b->ndefs);
-  for (uint32_t i = 0; i < a->ndefs; i++) {
-    size_t s = cm_eq_push(e, "%sdef %u (%s)", *e->path ? "." : "", i,
-                    def_kind_name(a->defs[i].kind));
-    bool ok = def_eq(e, &a->defs[i], &b->defs[i]);
-    cm_eq_pop(e, s);
-    if (!ok) return false;
-  }
+  for (uint32_t i = 0; i < a->ndefs; i++)
+    CM_EQ_UNDER(e, def_eq(e, &a->defs[i], &b->defs[i]), "%sdef %u (%s)",
+                *e->path ? "." : "", i, def_kind_name(a->defs[i].kind));
   return true;
 }
 

@@ -262,14 +262,10 @@ static bool outer_target(comp_text_parser *p, comp_alias *a, const sx_node *ctn,
                          const sx_node *idxn) {
   comp_text_scope *target = NULL;
   if (ctn->kind == SX_NUMBER) {
-    uint64_t v;
-    if (!sx_uint(ctn, 32, &v)) {
-      sx_error(p->err, ctn, "malformed index");
-      return false;
-    }
-    a->outer_count = (uint32_t)v;
+    if (!comp_text_u32(p, ctn, &a->outer_count)) return false;
     target = p->cur;
-    for (uint64_t k = 0; target && k < v; k++) target = target->parent;
+    for (uint32_t k = 0; target && k < a->outer_count; k++)
+      target = target->parent;
   } else if (ctn->kind == SX_ID) {
     uint32_t d = 0;
     for (comp_text_scope *s = p->cur; s; s = s->parent, d++)
@@ -286,15 +282,7 @@ static bool outer_target(comp_text_parser *p, comp_alias *a, const sx_node *ctn,
   } else {
     return unexpected(p, ctn);
   }
-  if (idxn->kind == SX_NUMBER) {
-    uint64_t v;
-    if (!sx_uint(idxn, 32, &v)) {
-      sx_error(p->err, idxn, "malformed index");
-      return false;
-    }
-    a->outer_idx = (uint32_t)v;
-    return true;
-  }
+  if (idxn->kind == SX_NUMBER) return comp_text_u32(p, idxn, &a->outer_idx);
   if (idxn->kind != SX_ID) return unexpected(p, idxn);
   if (!target) {
     sx_error(p->err, ctn, "outer count of `%u` is too large", a->outer_count);
@@ -375,34 +363,51 @@ static bool field_exports(comp_text_parser *p, const sx_node *f, size_t ex,
                                   sort, idx);
 }
 
-/* (core module $id? (export "n")* (import "n")? ...) */
-static bool core_module_field(comp_text_parser *p, const sx_node *f) {
-  size_t i = 2;
+/* The body of a field that defines one item, at i of f (after its $id
+ * and inline exports): the item's index, or UINT32_MAX on error. */
+typedef uint32_t field_body(comp_text_parser *p, const sx_node *f, size_t i,
+                            const sx_node *id);
+
+/* (X $id? (export "n")* ...) from i, a field that defines one item of
+ * `sort`: an inline import, an inverted alias (if `alias`), or the body
+ * proper; then the item's inline exports. */
+static bool item_field(comp_text_parser *p, const sx_node *f, size_t i,
+                       comp_sort sort, bool alias, field_body *body) {
   const sx_node *id = opt_id(f, &i);
   size_t ex = i;
   i = comp_text_skip_exports(f, i);
   uint32_t idx;
-  if (i < f->n && inline_form(f->items[i], "import")) {
-    idx = inline_import(p, f, i, COMP_SORT_CORE_MODULE, id);
-  } else {
-    /* hand (module <fields>) to the core parser, without $id and exports */
-    sx_node syn = *f;
-    syn.n = 1 + (f->n - i);
-    syn.items = malloc(syn.n * sizeof *syn.items);
-    if (!syn.items) return comp_text_oom(p, f);
-    syn.items[0] = f->items[1];
-    for (size_t k = i; k < f->n; k++) syn.items[1 + k - i] = f->items[k];
-    core_module *m = core_parse_module(&syn, NULL, p->err);
-    free(syn.items);
-    if (!m) {
-      if (!comp_text_failed(p)) sx_error(p->err, f, "malformed module");
-      return false;
-    }
-    comp_def d = comp_text_def(COMP_DEF_CORE_MODULE, f);
-    d.u.core_module = m;
-    idx = comp_text_emit_def(p, &d, id);
+  if (i < f->n && inline_form(f->items[i], "import"))
+    idx = inline_import(p, f, i, sort, id);
+  else if (alias && i + 1 == f->n && sx_is_form(f->items[i], "alias"))
+    idx = inverted_alias(p, f->items[i], sort, id);
+  else
+    idx = body(p, f, i, id);
+  return field_exports(p, f, ex, sort, idx);
+}
+
+/* (core module $id? (export "n")* ...): the module's fields. */
+static uint32_t core_module_body(comp_text_parser *p, const sx_node *f,
+                                 size_t i, const sx_node *id) {
+  /* hand (module <fields>) to the core parser, without $id and exports */
+  sx_node syn = *f;
+  syn.n = 1 + (f->n - i);
+  syn.items = malloc(syn.n * sizeof *syn.items);
+  if (!syn.items) {
+    comp_text_oom(p, f);
+    return UINT32_MAX;
   }
-  return field_exports(p, f, ex, COMP_SORT_CORE_MODULE, idx);
+  syn.items[0] = f->items[1];
+  for (size_t k = i; k < f->n; k++) syn.items[1 + k - i] = f->items[k];
+  core_module *m = core_parse_module(&syn, NULL, p->err);
+  free(syn.items);
+  if (!m) {
+    if (!comp_text_failed(p)) sx_error(p->err, f, "malformed module");
+    return UINT32_MAX;
+  }
+  comp_def d = comp_text_def(COMP_DEF_CORE_MODULE, f);
+  d.u.core_module = m;
+  return comp_text_emit_def(p, &d, id);
 }
 
 /* (export "n" (core-sort idx name*))* of a core instance */
@@ -413,9 +418,8 @@ static bool core_exports(comp_text_parser *p, const sx_node *f, size_t i,
     const sx_node *e = f->items[i];
     if (!sx_is_form(e, "export")) return unexpected(p, e);
     if (e->n != 3) return unexpected(p, e->n > 3 ? e->items[3] : e);
-    CANON_GROW(ci->exports, ci->nexports, cap, 4);
+    CANON_GROW_ZERO(ci->exports, ci->nexports, cap, 4);
     comp_core_export *x = &ci->exports[ci->nexports];
-    memset(x, 0, sizeof *x);
     x->pos = comp_text_pos(e);
     if (!comp_text_name(p, e->items[1], &x->name)) return false;
     ci->nexports++;
@@ -475,9 +479,8 @@ static bool core_instance_field(comp_text_parser *p, const sx_node *f) {
         unexpected(p, w);
         goto fail;
       }
-      CANON_GROW(ci->args, ci->nargs, cap, 4);
+      CANON_GROW_ZERO(ci->args, ci->nargs, cap, 4);
       comp_core_arg *a = &ci->args[ci->nargs];
-      memset(a, 0, sizeof *a);
       a->pos = comp_text_pos(w);
       if (!comp_text_name(p, w->items[1], &a->name)) goto fail;
       ci->nargs++;
@@ -541,23 +544,14 @@ comp_component *comp_text_component(comp_text_parser *p, const sx_node *form,
   return c;
 }
 
-/* (component $id? (export "n")* (import "n")? ...) nested */
-static bool component_field(comp_text_parser *p, const sx_node *f) {
-  size_t i = 1;
-  const sx_node *id = opt_id(f, &i);
-  size_t ex = i;
-  i = comp_text_skip_exports(f, i);
-  uint32_t idx;
-  if (i < f->n && inline_form(f->items[i], "import")) {
-    idx = inline_import(p, f, i, COMP_SORT_COMPONENT, id);
-  } else {
-    comp_component *c = comp_text_component(p, f, i, id);
-    if (!c) return false;
-    comp_def d = comp_text_def(COMP_DEF_COMPONENT, f);
-    d.u.component = c;
-    idx = comp_text_emit_def(p, &d, id);
-  }
-  return field_exports(p, f, ex, COMP_SORT_COMPONENT, idx);
+/* (component $id? (export "n")* ...) nested: its fields. */
+static uint32_t component_body(comp_text_parser *p, const sx_node *f,
+                               size_t i, const sx_node *id) {
+  comp_component *c = comp_text_component(p, f, i, id);
+  if (!c) return UINT32_MAX;
+  comp_def d = comp_text_def(COMP_DEF_COMPONENT, f);
+  d.u.component = c;
+  return comp_text_emit_def(p, &d, id);
 }
 
 /* (export "n" attrs* externidx)* of an instance */
@@ -567,9 +561,8 @@ static bool comp_exports(comp_text_parser *p, const sx_node *f, size_t i,
   for (; i < f->n; i++) {
     const sx_node *e = f->items[i];
     if (!sx_is_form(e, "export")) return unexpected(p, e);
-    CANON_GROW(in->exports, in->nexports, cap, 4);
+    CANON_GROW_ZERO(in->exports, in->nexports, cap, 4);
     comp_inline_export *x = &in->exports[in->nexports];
-    memset(x, 0, sizeof *x);
     in->nexports++;
     size_t j = 1;
     if (!comp_text_externname(p, e, &j, &x->name)) return false;
@@ -583,96 +576,75 @@ static bool comp_exports(comp_text_parser *p, const sx_node *f, size_t i,
   return true;
 }
 
-static bool instance_field(comp_text_parser *p, const sx_node *f) {
-  size_t i = 1;
-  const sx_node *id = opt_id(f, &i);
-  size_t ex = i;
-  i = comp_text_skip_exports(f, i);
-  uint32_t idx;
-  if (i < f->n && inline_form(f->items[i], "import")) {
-    idx = inline_import(p, f, i, COMP_SORT_INSTANCE, id);
-  } else if (i + 1 == f->n && sx_is_form(f->items[i], "alias")) {
-    idx = inverted_alias(p, f->items[i], COMP_SORT_INSTANCE, id);
-  } else {
-    comp_def d = comp_text_def(COMP_DEF_INSTANCE, f);
-    comp_instance *in = &d.u.instance;
-    bool ok = true;
-    if (i < f->n && sx_is_form(f->items[i], "instantiate")) {
-      const sx_node *it = f->items[i];
-      in->instantiate = true;
-      ok = instantiate_head(p, f, i, false, &in->component);
-      uint32_t cap = 0;
-      for (size_t k = 2; ok && k < it->n; k++) {
-        const sx_node *w = it->items[k];
-        if (!sx_is_form(w, "with") || w->n != 3) {
-          ok = unexpected(p, w);
-          break;
-        }
-        CANON_GROW(in->args, in->nargs, cap, 4);
-        comp_arg *a = &in->args[in->nargs];
-        memset(a, 0, sizeof *a);
-        a->pos = comp_text_pos(w);
-        if (!comp_text_name(p, w->items[1], &a->name)) {
-          ok = false;
-          break;
-        }
-        in->nargs++;
-        const sx_node *x = w->items[2];
-        comp_sortidx si;
-        if (sx_is_form(x, "instance") &&
-            !(x->n >= 2 && comp_text_is_idx(x->items[1]))) {
-          si.sort = COMP_SORT_INSTANCE;
-          si.pos = comp_text_pos(x);
-          si.idx = inline_instance(p, x, false);
-          if (si.idx == UINT32_MAX) {
-            ok = false;
-            break;
-          }
-        } else if (!comp_text_sortidx(p, x, false, &si)) {
-          ok = false;
-          break;
-        }
-        in->args[in->nargs - 1].item = si;
+/* (instance $id? (export "n")* ...): (instantiate ...) or exports. */
+static uint32_t instance_body(comp_text_parser *p, const sx_node *f, size_t i,
+                              const sx_node *id) {
+  comp_def d = comp_text_def(COMP_DEF_INSTANCE, f);
+  comp_instance *in = &d.u.instance;
+  bool ok = true;
+  if (i < f->n && sx_is_form(f->items[i], "instantiate")) {
+    const sx_node *it = f->items[i];
+    in->instantiate = true;
+    ok = instantiate_head(p, f, i, false, &in->component);
+    uint32_t cap = 0;
+    for (size_t k = 2; ok && k < it->n; k++) {
+      const sx_node *w = it->items[k];
+      if (!sx_is_form(w, "with") || w->n != 3) {
+        ok = unexpected(p, w);
+        break;
       }
-    } else {
-      ok = comp_exports(p, f, i, in);
+      CANON_GROW_ZERO(in->args, in->nargs, cap, 4);
+      comp_arg *a = &in->args[in->nargs];
+      a->pos = comp_text_pos(w);
+      if (!comp_text_name(p, w->items[1], &a->name)) {
+        ok = false;
+        break;
+      }
+      in->nargs++;
+      const sx_node *x = w->items[2];
+      comp_sortidx si;
+      if (sx_is_form(x, "instance") &&
+          !(x->n >= 2 && comp_text_is_idx(x->items[1]))) {
+        si.sort = COMP_SORT_INSTANCE;
+        si.pos = comp_text_pos(x);
+        si.idx = inline_instance(p, x, false);
+        if (si.idx == UINT32_MAX) {
+          ok = false;
+          break;
+        }
+      } else if (!comp_text_sortidx(p, x, false, &si)) {
+        ok = false;
+        break;
+      }
+      in->args[in->nargs - 1].item = si;
     }
-    if (!ok) {
-      comp_def_clear(&d);
-      return false;
-    }
-    idx = comp_text_emit_def(p, &d, id);
+  } else {
+    ok = comp_exports(p, f, i, in);
   }
-  return field_exports(p, f, ex, COMP_SORT_INSTANCE, idx);
+  if (!ok) {
+    comp_def_clear(&d);
+    return UINT32_MAX;
+  }
+  return comp_text_emit_def(p, &d, id);
 }
 
 /* (func $id? (export "n")* (import ...)|(alias ...)|type (canon lift ...)) */
-static bool func_field(comp_text_parser *p, const sx_node *f) {
-  size_t i = 1;
-  const sx_node *id = opt_id(f, &i);
-  size_t ex = i;
-  i = comp_text_skip_exports(f, i);
-  uint32_t idx;
-  if (i < f->n && inline_form(f->items[i], "import")) {
-    idx = inline_import(p, f, i, COMP_SORT_FUNC, id);
-  } else if (i + 1 == f->n && sx_is_form(f->items[i], "alias")) {
-    idx = inverted_alias(p, f->items[i], COMP_SORT_FUNC, id);
-  } else if (f->n > i && sx_is_form(f->items[f->n - 1], "canon")) {
+static uint32_t func_body(comp_text_parser *p, const sx_node *f, size_t i,
+                          const sx_node *id) {
+  if (f->n > i && sx_is_form(f->items[f->n - 1], "canon")) {
     const sx_node *cf = f->items[f->n - 1];
-    if (cf->n < 2 || !sx_is_keyword(cf->items[1], "lift"))
-      return unexpected(p, cf->n < 2 ? cf : cf->items[1]);
+    uint32_t idx;
     comp_externtype et;
-    if (!comp_text_externtype_body(p, COMP_SORT_FUNC, f, i, f->n - 1, &et))
-      return false;
-    if (!comp_text_canon_field(p, f->items[f->n - 1], true, id, true, et.idx,
-                               &idx))
-      return false;
-  } else {
-    if (i < f->n) return unexpected(p, f->items[i]);
-    sx_error(p->err, f, "unexpected end of func");
-    return false;
+    if (cf->n < 2 || !sx_is_keyword(cf->items[1], "lift"))
+      unexpected(p, cf->n < 2 ? cf : cf->items[1]);
+    else if (comp_text_externtype_body(p, COMP_SORT_FUNC, f, i, f->n - 1, &et) &&
+             comp_text_canon_field(p, cf, true, id, true, et.idx, &idx))
+      return idx;
+    return UINT32_MAX;
   }
-  return field_exports(p, f, ex, COMP_SORT_FUNC, idx);
+  if (i < f->n) unexpected(p, f->items[i]);
+  else sx_error(p->err, f, "unexpected end of func");
+  return UINT32_MAX;
 }
 
 /* (start f (value v)* (result (value $id?))*) */
@@ -788,7 +760,7 @@ static bool field(comp_text_parser *p, const sx_node *f) {
   if (sx_atom_eq(h, "core")) {
     if (f->n < 2) return unexpected(p, f);
     const sx_node *k = f->items[1];
-    if (sx_is_keyword(k, "module")) return core_module_field(p, f);
+    if (sx_is_keyword(k, "module")) return item_field(p, f, 2, COMP_SORT_CORE_MODULE, false, core_module_body);
     if (sx_is_keyword(k, "instance")) return core_instance_field(p, f);
     if (sx_is_keyword(k, "type")) return comp_text_core_type_field(p, f, 2);
     if (sx_is_keyword(k, "func")) return core_func_field(p, f);
@@ -799,8 +771,10 @@ static bool field(comp_text_parser *p, const sx_node *f) {
     }
     return unexpected(p, k);
   }
-  if (sx_atom_eq(h, "component")) return component_field(p, f);
-  if (sx_atom_eq(h, "instance")) return instance_field(p, f);
+  if (sx_atom_eq(h, "component"))
+    return item_field(p, f, 1, COMP_SORT_COMPONENT, false, component_body);
+  if (sx_atom_eq(h, "instance"))
+    return item_field(p, f, 1, COMP_SORT_INSTANCE, true, instance_body);
   if (sx_atom_eq(h, "alias")) return comp_text_alias_field(p, f);
   if (sx_atom_eq(h, "type")) return comp_text_type_field(p, f);
   if (sx_atom_eq(h, "canon"))
@@ -808,7 +782,8 @@ static bool field(comp_text_parser *p, const sx_node *f) {
   if (sx_atom_eq(h, "start")) return start_field(p, f);
   if (sx_atom_eq(h, "import")) return comp_text_import_decl(p, f, false);
   if (sx_atom_eq(h, "export")) return export_field(p, f);
-  if (sx_atom_eq(h, "func")) return func_field(p, f);
+  if (sx_atom_eq(h, "func"))
+    return item_field(p, f, 1, COMP_SORT_FUNC, true, func_body);
   if (sx_atom_eq(h, "value")) return value_field(p, f);
   return unexpected(p, h);
 }

@@ -102,6 +102,18 @@ static bool core_func_form(comp_text_parser *p, const sx_node *n,
   return true;
 }
 
+/* An index immediate of a built-in, of `sort`, at items[*i] of f (which
+ * ends at `end`; there: "expected WHAT"). */
+static bool index_imm(comp_text_parser *p, const sx_node *f, size_t *i,
+                      size_t end, comp_sort sort, const char *what,
+                      uint32_t *out) {
+  if (*i >= end) {
+    sx_error(p->err, f, "unexpected end of canon: expected %s", what);
+    return false;
+  }
+  return comp_text_idx(p, f->items[(*i)++], sort, false, out);
+}
+
 bool comp_text_canon_field(comp_text_parser *p, const sx_node *f, bool inverted,
                            const sx_node *inv_id, bool has_type,
                            uint32_t lift_type, uint32_t *idx_out) {
@@ -162,14 +174,9 @@ bool comp_text_canon_field(comp_text_parser *p, const sx_node *f, bool inverted,
   } else {
     unsigned imm = comp_canon_immediates(c->kind);
     if (imm & COMP_CANON_IMM_SHARED) c->shared = opt_keyword(f, &i, end, "shared");
-    if (imm & COMP_CANON_IMM_TYPEIDX) {
-      if (i >= end) {
-        sx_error(p->err, f, "unexpected end of canon: expected a type");
-        goto fail;
-      }
-      if (!comp_text_idx(p, f->items[i++], COMP_SORT_TYPE, false, &c->type))
-        goto fail;
-    }
+    if ((imm & COMP_CANON_IMM_TYPEIDX) &&
+        !index_imm(p, f, &i, end, COMP_SORT_TYPE, "a type", &c->type))
+      goto fail;
     if (imm & COMP_CANON_IMM_CONTEXT) {
       uint64_t v;
       if (i + 2 > end) {
@@ -209,24 +216,13 @@ bool comp_text_canon_field(comp_text_parser *p, const sx_node *f, bool inverted,
         goto fail;
       i++;
     }
-    if (imm & COMP_CANON_IMM_CORE_TYPE) {
-      if (i >= end) {
-        sx_error(p->err, f, "unexpected end of canon: expected a core type");
-        goto fail;
-      }
-      if (!comp_text_idx(p, f->items[i++], COMP_SORT_CORE_TYPE, false,
-                         &c->core_type))
-        goto fail;
-    }
-    if (imm & COMP_CANON_IMM_TABLE) {
-      if (i >= end) {
-        sx_error(p->err, f, "unexpected end of canon: expected a table");
-        goto fail;
-      }
-      if (!comp_text_idx(p, f->items[i++], COMP_SORT_CORE_TABLE, false,
-                         &c->table))
-        goto fail;
-    }
+    if ((imm & COMP_CANON_IMM_CORE_TYPE) &&
+        !index_imm(p, f, &i, end, COMP_SORT_CORE_TYPE, "a core type",
+                   &c->core_type))
+      goto fail;
+    if ((imm & COMP_CANON_IMM_TABLE) &&
+        !index_imm(p, f, &i, end, COMP_SORT_CORE_TABLE, "a table", &c->table))
+      goto fail;
     if ((imm & COMP_CANON_IMM_OPTS) && !canonopts(p, f, &i, end, c)) goto fail;
     if (i < end) {
       unexpected(p, f->items[i]);

@@ -90,6 +90,9 @@ void comp_text_unnest(comp_text_parser *p, comp_text_scope *s);
  * bumps the counter; returns the index, or UINT32_MAX on error
  * ("duplicate identifier"). */
 uint32_t comp_text_bind(comp_text_parser *p, comp_sort sort, const sx_node *id);
+/* A u32 index given as a number at n ("malformed index" if out of
+ * range).  False on error. */
+bool comp_text_u32(comp_text_parser *p, const sx_node *n, uint32_t *out);
 /* Resolves an index: a u32, or a $id of the current scope, or a $id of an
  * enclosing scope (emitting an implicit outer alias when the sort allows
  * it).  False on error. */

@@ -180,18 +180,20 @@ static bool outer_aliasable(comp_sort s) {
          s == COMP_SORT_TYPE || s == COMP_SORT_COMPONENT;
 }
 
+bool comp_text_u32(comp_text_parser *p, const sx_node *n, uint32_t *out) {
+  uint64_t v;
+  if (!sx_uint(n, 32, &v)) {
+    sx_error(p->err, n, "malformed index");
+    return false;
+  }
+  *out = (uint32_t)v;
+  return true;
+}
+
 bool comp_text_resolve(comp_text_parser *p, comp_sort sort, const sx_node *n,
                        uint32_t *out) {
   if (comp_text_failed(p)) return false;
-  if (n && n->kind == SX_NUMBER) {
-    uint64_t v;
-    if (!sx_uint(n, 32, &v)) {
-      sx_error(p->err, n, "malformed index");
-      return false;
-    }
-    *out = (uint32_t)v;
-    return true;
-  }
+  if (n && n->kind == SX_NUMBER) return comp_text_u32(p, n, out);
   if (!n || n->kind != SX_ID) {
     sx_error(p->err, n, "unexpected token: expected an index");
     return false;

@@ -23,6 +23,25 @@ static bool early_end(comp_text_parser *p, const sx_node *n, const char *what) {
   return false;
 }
 
+/* A new type (component or core) of `kind` at n; NULL, out of memory
+ * reported, on failure. */
+static comp_type *new_type(comp_text_parser *p, comp_typekind kind,
+                           const sx_node *n) {
+  comp_type *t = comp_type_new(kind);
+  if (t) t->pos = comp_text_pos(n);
+  else comp_text_oom(p, n);
+  return t;
+}
+
+static comp_core_type *new_core_type(comp_text_parser *p,
+                                     comp_core_typekind kind,
+                                     const sx_node *n) {
+  comp_core_type *t = comp_core_type_new(kind);
+  if (t) t->pos = comp_text_pos(n);
+  else comp_text_oom(p, n);
+  return t;
+}
+
 static const sx_node *opt_id(const sx_node *list, size_t *i) {
   if (*i < list->n && list->items[*i]->kind == SX_ID) return list->items[(*i)++];
   return NULL;
@@ -79,9 +98,8 @@ bool comp_text_valtype(comp_text_parser *p, const sx_node *n,
     return comp_text_resolve(p, COMP_SORT_TYPE, n, &out->idx);
   }
   if (!sx_is_list(n)) return unexpected(p, n);
-  comp_type *t = comp_type_new(COMP_TYPE_VAL);
-  if (!t) return comp_text_oom(p, n);
-  t->pos = comp_text_pos(n);
+  comp_type *t = new_type(p, COMP_TYPE_VAL, n);
+  if (!t) return false;
   if (!defvaltype(p, n, &t->val)) {
     comp_type_free(t);
     return false;
@@ -234,12 +252,8 @@ static bool defvaltype(comp_text_parser *p, const sx_node *n,
 
 comp_type *comp_text_functype(comp_text_parser *p, const sx_node *l, size_t i,
                               size_t end) {
-  comp_type *t = comp_type_new(COMP_TYPE_FUNC);
-  if (!t) {
-    comp_text_oom(p, l);
-    return NULL;
-  }
-  t->pos = comp_text_pos(l);
+  comp_type *t = new_type(p, COMP_TYPE_FUNC, l);
+  if (!t) return NULL;
   comp_functype *ft = &t->func;
   uint32_t cap = 0;
   if (i < end && sx_is_keyword(l->items[i], "async")) {
@@ -284,12 +298,8 @@ static bool core_funcidx(comp_text_parser *p, const sx_node *n, uint32_t *out) {
 }
 
 static comp_type *resourcetype(comp_text_parser *p, const sx_node *n) {
-  comp_type *t = comp_type_new(COMP_TYPE_RESOURCE);
-  if (!t) {
-    comp_text_oom(p, n);
-    return NULL;
-  }
-  t->pos = comp_text_pos(n);
+  comp_type *t = new_type(p, COMP_TYPE_RESOURCE, n);
+  if (!t) return NULL;
   size_t i = 1;
   if (i >= n->n || !sx_is_form(n->items[i], "rep") || n->items[i]->n != 2) {
     if (i < n->n) unexpected(p, n->items[i]);
@@ -321,12 +331,8 @@ fail:
 comp_type *comp_text_decltype(comp_text_parser *p, comp_typekind kind,
                               const sx_node *l, size_t start,
                               const sx_node *scope_id) {
-  comp_type *t = comp_type_new(kind);
-  if (!t) {
-    comp_text_oom(p, l);
-    return NULL;
-  }
-  t->pos = comp_text_pos(l);
+  comp_type *t = new_type(p, kind, l);
+  if (!t) return NULL;
   comp_text_scope s;
   bool nested = comp_text_nest(
       p, l, &s,
@@ -364,12 +370,8 @@ comp_type *comp_text_deftype(comp_text_parser *p, const sx_node *n,
   if (sx_is_form(n, "instance"))
     return comp_text_decltype(p, COMP_TYPE_INSTANCE, n, 1, scope_id);
   if (sx_is_form(n, "resource")) return resourcetype(p, n);
-  comp_type *t = comp_type_new(COMP_TYPE_VAL);
-  if (!t) {
-    comp_text_oom(p, n);
-    return NULL;
-  }
-  t->pos = comp_text_pos(n);
+  comp_type *t = new_type(p, COMP_TYPE_VAL, n);
+  if (!t) return NULL;
   if (!defvaltype(p, n, &t->val)) {
     comp_type_free(t);
     return NULL;
@@ -433,29 +435,27 @@ bool comp_text_externtype_body(comp_text_parser *p, comp_sort sort,
     out->idx = comp_text_emit_type(p, t, NULL, l);
     return out->idx != UINT32_MAX;
   }
-  case COMP_SORT_TYPE: {
+  case COMP_SORT_TYPE:
+  case COMP_SORT_VALUE: {
+    /* one bound: (eq idx), else (sub resource) or a value's type */
     if (i + 1 != end)
       return i < end ? unexpected(p, l->items[i + 1])
-                     : early_end(p, l, "type: expected a bound");
+                     : early_end(p, l, sort == COMP_SORT_TYPE
+                                           ? "type: expected a bound"
+                                           : "value: expected a bound");
     const sx_node *b = l->items[i];
     if (sx_is_form(b, "eq") && b->n == 2)
-      return comp_text_resolve(p, COMP_SORT_TYPE, b->items[1], &out->idx);
+      return comp_text_resolve(p, sort, b->items[1], &out->idx);
+    if (sort == COMP_SORT_VALUE) {
+      out->value_is_type = true;
+      return comp_text_valtype(p, b, &out->value_type);
+    }
     if (sx_is_form(b, "sub") && b->n == 2 &&
         sx_is_keyword(b->items[1], "resource")) {
       out->sub_resource = true;
       return true;
     }
     return unexpected(p, b);
-  }
-  case COMP_SORT_VALUE: {
-    if (i + 1 != end)
-      return i < end ? unexpected(p, l->items[i + 1])
-                     : early_end(p, l, "value: expected a bound");
-    const sx_node *b = l->items[i];
-    if (sx_is_form(b, "eq") && b->n == 2)
-      return comp_text_resolve(p, COMP_SORT_VALUE, b->items[1], &out->idx);
-    out->value_is_type = true;
-    return comp_text_valtype(p, b, &out->value_type);
   }
   default:
     sx_error(p->err, l, "unexpected token: %s cannot be imported or exported",
@@ -581,12 +581,8 @@ static bool core_params_results(comp_text_parser *p, const sx_node *l,
 
 static comp_core_type *core_functype_form(comp_text_parser *p,
                                           const sx_node *n) {
-  comp_core_type *t = comp_core_type_new(COMP_CORE_TYPE_FUNC);
-  if (!t) {
-    comp_text_oom(p, n);
-    return NULL;
-  }
-  t->pos = comp_text_pos(n);
+  comp_core_type *t = new_core_type(p, COMP_CORE_TYPE_FUNC, n);
+  if (!t) return NULL;
   size_t i = 1;
   if (!core_params_results(p, n, &i, &t->func) ||
       (i < n->n && !unexpected(p, n->items[i]))) {
@@ -674,9 +670,8 @@ static bool core_typeuse(comp_text_parser *p, const sx_node *l, size_t i,
     if (!ok) return false;
     return i < l->n ? unexpected(p, l->items[i]) : true;
   }
-  comp_core_type *t = comp_core_type_new(COMP_CORE_TYPE_FUNC);
-  if (!t) return comp_text_oom(p, l);
-  t->pos = comp_text_pos(l);
+  comp_core_type *t = new_core_type(p, COMP_CORE_TYPE_FUNC, l);
+  if (!t) return false;
   if (!core_params_results(p, l, &i, &t->func) ||
       (i < l->n && !unexpected(p, l->items[i]))) {
     comp_core_type_free(t);
@@ -800,12 +795,8 @@ static bool module_decl(comp_text_parser *p, const sx_node *d) {
 
 comp_core_type *comp_text_moduletype(comp_text_parser *p, const sx_node *l,
                                      size_t start, const sx_node *scope_id) {
-  comp_core_type *t = comp_core_type_new(COMP_CORE_TYPE_MODULE);
-  if (!t) {
-    comp_text_oom(p, l);
-    return NULL;
-  }
-  t->pos = comp_text_pos(l);
+  comp_core_type *t = new_core_type(p, COMP_CORE_TYPE_MODULE, l);
+  if (!t) return NULL;
   comp_text_scope s;
   bool ok = comp_text_nest(p, l, &s, CP_MODULE_TYPE, scope_id);
   if (ok) {

@@ -184,6 +184,47 @@ static uint32_t nflat_params(const canon_FuncType *ft, const vopts *o) {
   return n;
 }
 
+/* What a function type asks of its canonical options: whether its
+ * parameters or result hold lists or strings, and their flat counts. */
+typedef struct flat_needs {
+  bool params_ls, res_ls;
+  uint32_t np, nr;
+} flat_needs;
+
+/* The checks lift and lower share: `async` needs an async function type;
+ * then what the type asks of the options. */
+static bool lift_lower_needs(comp_valid_ctx *v, const comp_def *d,
+                             const canon_FuncType *ft, const vopts *o,
+                             flat_needs *n) {
+  if (o->o.async && !ft->async)
+    return comp_valid_fail(v, &d->pos,
+                           "the `async` canonical option requires an "
+                           "async function type");
+  n->params_ls = false;
+  for (uint32_t i = 0; i < ft->nparams; i++)
+    n->params_ls |= contains_list_or_string(ft->params[i].t);
+  n->res_ls = contains_list_or_string(ft->result);
+  n->np = nflat_params(ft, o);
+  n->nr = nflat(ft->result, o);
+  return true;
+}
+
+/* Lowered types `want` against a core function's `got` (what: "parameter"
+ * or "result"). */
+static bool core_types_match(comp_valid_ctx *v, const comp_def *d,
+                             const char *what, const core_valtype *want,
+                             uint32_t nwant, const core_valtype *got,
+                             uint32_t ngot) {
+  if (valtypes_eq(want, nwant, got, ngot)) return true;
+  char a[200], b[200];
+  types_text(want, nwant, a, sizeof a);
+  types_text(got, ngot, b, sizeof b);
+  return comp_valid_fail(v, &d->pos,
+                         "lowered %s types `%s` do not match %s types `%s` "
+                         "of core function %u",
+                         what, a, what, b, d->u.canon.func);
+}
+
 /* lift (the callee is core code, the function is a component function) */
 static bool canon_lift(comp_valid_ctx *v, vscope *s, const comp_def *d) {
   const comp_canon *c = &d->u.canon;
@@ -196,20 +237,14 @@ static bool canon_lift(comp_valid_ctx *v, vscope *s, const comp_def *d) {
                            c->type);
   const canon_FuncType *ft = ti->ent.type->func;
   vopts o;
-  if (!parse_opts(v, s, c->opts, c->nopts, &o, &d->pos)) return false;
-  if (o.o.async && !ft->async)
-    return comp_valid_fail(v, &d->pos,
-                           "the `async` canonical option requires an "
-                           "async function type");
-  bool params_ls = false;
-  for (uint32_t i = 0; i < ft->nparams; i++)
-    params_ls |= contains_list_or_string(ft->params[i].t);
-  bool res_ls = contains_list_or_string(ft->result);
-  uint32_t np = nflat_params(ft, &o), nr = nflat(ft->result, &o);
-  if (params_ls || res_ls || np > CANON_MAX_FLAT_PARAMS ||
-      nr > (o.o.async ? CANON_MAX_FLAT_PARAMS : CANON_MAX_FLAT_RESULTS))
+  flat_needs n;
+  if (!parse_opts(v, s, c->opts, c->nopts, &o, &d->pos) ||
+      !lift_lower_needs(v, d, ft, &o, &n))
+    return false;
+  if (n.params_ls || n.res_ls || n.np > CANON_MAX_FLAT_PARAMS ||
+      n.nr > (o.o.async ? CANON_MAX_FLAT_PARAMS : CANON_MAX_FLAT_RESULTS))
     if (!need_memory(v, &o, &d->pos)) return false;
-  if (params_ls || np > CANON_MAX_FLAT_PARAMS)
+  if (n.params_ls || n.np > CANON_MAX_FLAT_PARAMS)
     if (!need_realloc(v, &o, &d->pos)) return false;
   canon_CoreFuncType flat;
   memset(&flat, 0, sizeof flat);
@@ -217,24 +252,11 @@ static bool canon_lift(comp_valid_ctx *v, vscope *s, const comp_def *d) {
   core_functype *want = ft_of_flat(v, &flat);
   canon_CoreFuncType_free(&flat);
   const core_functype *got = cf->core.func;
-  char a[200], b[200];
-  if (!valtypes_eq(want->params, want->nparams, got->params, got->nparams)) {
-    types_text(want->params, want->nparams, a, sizeof a);
-    types_text(got->params, got->nparams, b, sizeof b);
-    return comp_valid_fail(v, &d->pos,
-                           "lowered parameter types `%s` do not match "
-                           "parameter types `%s` of core function %u",
-                           a, b, c->func);
-  }
-  if (!valtypes_eq(want->results, want->nresults, got->results,
-                   got->nresults)) {
-    types_text(want->results, want->nresults, a, sizeof a);
-    types_text(got->results, got->nresults, b, sizeof b);
-    return comp_valid_fail(v, &d->pos,
-                           "lowered result types `%s` do not match result "
-                           "types `%s` of core function %u",
-                           a, b, c->func);
-  }
+  if (!core_types_match(v, d, "parameter", want->params, want->nparams,
+                        got->params, got->nparams) ||
+      !core_types_match(v, d, "result", want->results, want->nresults,
+                        got->results, got->nresults))
+    return false;
   if (o.has[COMP_OPT_POST_RETURN]) {
     const core_functype *pr =
         vspace_get(s, COMP_SORT_CORE_FUNC, o.idx[COMP_OPT_POST_RETURN])->core.func;
@@ -259,24 +281,17 @@ static bool canon_lower(comp_valid_ctx *v, vscope *s, const comp_def *d) {
     return comp_valid_fail(v, &d->pos,
                            "canonical option `post-return` cannot be "
                            "specified for lowerings");
-  if (o.o.async && !ft->async)
-    return comp_valid_fail(v, &d->pos,
-                           "the `async` canonical option requires an "
-                           "async function type");
+  flat_needs n;
+  if (!lift_lower_needs(v, d, ft, &o, &n)) return false;
   if (o.has[COMP_OPT_CALLBACK])
     return comp_valid_fail(v, &d->pos,
                            "canonical option `callback` cannot be "
                            "specified for lowerings");
-  bool params_ls = false;
-  for (uint32_t i = 0; i < ft->nparams; i++)
-    params_ls |= contains_list_or_string(ft->params[i].t);
-  bool res_ls = contains_list_or_string(ft->result);
-  uint32_t np = nflat_params(ft, &o), nr = nflat(ft->result, &o);
   uint32_t maxp = o.o.async ? CANON_MAX_FLAT_ASYNC_PARAMS : CANON_MAX_FLAT_PARAMS;
   uint32_t maxr = o.o.async ? 0 : CANON_MAX_FLAT_RESULTS;
-  if (params_ls || res_ls || np > maxp || nr > maxr)
+  if (n.params_ls || n.res_ls || n.np > maxp || n.nr > maxr)
     if (!need_memory(v, &o, &d->pos)) return false;
-  if (res_ls && !need_realloc(v, &o, &d->pos)) return false;
+  if (n.res_ls && !need_realloc(v, &o, &d->pos)) return false;
   canon_CoreFuncType flat;
   memset(&flat, 0, sizeof flat);
   canon_flatten_functype(&o.o, ft, CANON_LOWER, &flat);
@@ -290,39 +305,54 @@ static bool canon_lower(comp_valid_ctx *v, vscope *s, const comp_def *d) {
 #define I32 CORE_I32
 #define I64 CORE_I64
 
+/* The type a built-in's type immediate names; NULL if out of bounds. */
+static const vtype *type_operand(comp_valid_ctx *v, vscope *s,
+                                 const comp_def *d) {
+  vitem *t = vspace_get(s, COMP_SORT_TYPE, d->u.canon.type);
+  if (!t) {
+    comp_valid_oob(v, &d->pos, COMP_SORT_TYPE, d->u.canon.type);
+    return NULL;
+  }
+  return t->ent.type;
+}
+
 static const vres_ref *res_operand(comp_valid_ctx *v, vscope *s,
                                    const comp_def *d, bool local) {
   uint32_t idx = d->u.canon.type;
-  vitem *t = vspace_get(s, COMP_SORT_TYPE, idx);
-  if (!t) {
-    comp_valid_oob(v, &d->pos, COMP_SORT_TYPE, idx);
-    return NULL;
-  }
-  if (t->ent.type->kind != VT_RESOURCE) {
+  const vtype *t = type_operand(v, s, d);
+  if (!t) return NULL;
+  if (t->kind != VT_RESOURCE) {
     comp_valid_fail(v, &d->pos, "type index %u is not a resource type", idx);
     return NULL;
   }
-  if (local && t->ent.type->res->res->owner != s) {
+  if (local && t->res->res->owner != s) {
     comp_valid_fail(v, &d->pos, "type index %u is not a local resource", idx);
     return NULL;
   }
-  return t->ent.type->res;
+  return t->res;
 }
 
+/* Whether a stream or future built-in is one of stream's. */
+static bool is_stream_builtin(comp_canonkind k) {
+  return k == COMP_CANON_STREAM_NEW || k == COMP_CANON_STREAM_READ ||
+         k == COMP_CANON_STREAM_WRITE || k == COMP_CANON_STREAM_CANCEL_READ ||
+         k == COMP_CANON_STREAM_CANCEL_WRITE ||
+         k == COMP_CANON_STREAM_DROP_READABLE ||
+         k == COMP_CANON_STREAM_DROP_WRITABLE;
+}
+
+/* The stream or future type of a stream or future built-in. */
 static const canon_type *async_operand(comp_valid_ctx *v, vscope *s,
-                                       const comp_def *d, canon_kind k) {
-  uint32_t idx = d->u.canon.type;
-  vitem *t = vspace_get(s, COMP_SORT_TYPE, idx);
-  if (!t) {
-    comp_valid_oob(v, &d->pos, COMP_SORT_TYPE, idx);
-    return NULL;
-  }
-  if (t->ent.type->kind != VT_VAL || t->ent.type->val->kind != k) {
+                                       const comp_def *d) {
+  canon_kind k = is_stream_builtin(d->u.canon.kind) ? CANON_STREAM : CANON_FUTURE;
+  const vtype *t = type_operand(v, s, d);
+  if (!t) return NULL;
+  if (t->kind != VT_VAL || t->val->kind != k) {
     comp_valid_fail(v, &d->pos, "`%s` requires a %s type",
                     comp_canon_name(d->u.canon.kind), canon_kind_name(k));
     return NULL;
   }
-  return t->ent.type->val;
+  return t->val;
 }
 
 static bool push_core(comp_valid_ctx *v, vscope *s, uint32_t np,
@@ -423,18 +453,14 @@ static bool builtin(comp_valid_ctx *v, vscope *s, const comp_def *d) {
     return push_core(v, s, 1, p, 1, r1);
   case COMP_CANON_STREAM_NEW:
   case COMP_CANON_FUTURE_NEW:
-    if (!async_operand(v, s, d, c->kind == COMP_CANON_STREAM_NEW ? CANON_STREAM
-                                                                 : CANON_FUTURE))
-      return false;
+    if (!async_operand(v, s, d)) return false;
     return push_core(v, s, 0, p, 1, r64);
   case COMP_CANON_STREAM_READ:
   case COMP_CANON_STREAM_WRITE:
   case COMP_CANON_FUTURE_READ:
   case COMP_CANON_FUTURE_WRITE: {
-    bool stream = c->kind == COMP_CANON_STREAM_READ ||
-                  c->kind == COMP_CANON_STREAM_WRITE;
-    const canon_type *t =
-        async_operand(v, s, d, stream ? CANON_STREAM : CANON_FUTURE);
+    bool stream = is_stream_builtin(c->kind);
+    const canon_type *t = async_operand(v, s, d);
     if (!t) return false;
     if (!parse_opts(v, s, c->opts, c->nopts, &o, &d->pos)) return false;
     if (o.has[COMP_OPT_POST_RETURN] || o.has[COMP_OPT_CALLBACK])
@@ -455,22 +481,18 @@ static bool builtin(comp_valid_ctx *v, vscope *s, const comp_def *d) {
   case COMP_CANON_STREAM_CANCEL_READ:
   case COMP_CANON_STREAM_CANCEL_WRITE:
   case COMP_CANON_FUTURE_CANCEL_READ:
-  case COMP_CANON_FUTURE_CANCEL_WRITE: {
-    bool stream = c->kind == COMP_CANON_STREAM_CANCEL_READ ||
-                  c->kind == COMP_CANON_STREAM_CANCEL_WRITE;
-    if (!async_operand(v, s, d, stream ? CANON_STREAM : CANON_FUTURE))
-      return false;
-    return push_core(v, s, 1, p, 1, r1);
-  }
+  case COMP_CANON_FUTURE_CANCEL_WRITE:
   case COMP_CANON_STREAM_DROP_READABLE:
   case COMP_CANON_STREAM_DROP_WRITABLE:
   case COMP_CANON_FUTURE_DROP_READABLE:
   case COMP_CANON_FUTURE_DROP_WRITABLE: {
-    bool stream = c->kind == COMP_CANON_STREAM_DROP_READABLE ||
-                  c->kind == COMP_CANON_STREAM_DROP_WRITABLE;
-    if (!async_operand(v, s, d, stream ? CANON_STREAM : CANON_FUTURE))
-      return false;
-    return push_core(v, s, 1, p, 0, NULL);
+    /* The end's handle; cancel-* return the copy's result, drop-* none. */
+    bool cancel = c->kind == COMP_CANON_STREAM_CANCEL_READ ||
+                  c->kind == COMP_CANON_STREAM_CANCEL_WRITE ||
+                  c->kind == COMP_CANON_FUTURE_CANCEL_READ ||
+                  c->kind == COMP_CANON_FUTURE_CANCEL_WRITE;
+    if (!async_operand(v, s, d)) return false;
+    return push_core(v, s, 1, p, cancel ? 1 : 0, r1);
   }
   case COMP_CANON_ERROR_CONTEXT_NEW:
   case COMP_CANON_ERROR_CONTEXT_DEBUG_MESSAGE: {

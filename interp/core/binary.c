@@ -129,8 +129,7 @@ static core_valtype valtype(rd *r) {
 }
 
 static void resulttype(rd *r, uint32_t *n, core_valtype **ts) {
-  *n = cm_rd_count(&r->in);
-  *ts = cm_rd_alloc(&r->in, *n, sizeof **ts);
+  *ts = cm_rd_vec(&r->in, n, sizeof **ts);
   for (uint32_t i = 0; i < *n && !r->in.bad; i++) (*ts)[i] = valtype(r);
 }
 
@@ -325,6 +324,16 @@ static void catch_clause(rd *r, core_label *l) {
   l->depth = cm_rd_u32(&r->in);
 }
 
+/* The labels of br_table or try_table: a count n, then room for n + extra
+ * labels (in->idx the first, in->idx2 how many); false on error. */
+static bool label_vec(rd *r, exprbuf *xb, core_instr *in, uint32_t extra) {
+  uint32_t n = cm_rd_count(&r->in), first;
+  if (r->in.bad || !add_labels(xb, (uint64_t)n + extra, &first)) return false;
+  in->idx = first;
+  in->idx2 = n + extra;
+  return true;
+}
+
 /* The immediates of one instruction, by its kind in opcodes.def. */
 static void immediates(rd *r, exprbuf *xb, core_instr *in) {
   switch (core_opinfo_table[in->op].imm) {
@@ -340,17 +349,16 @@ static void immediates(rd *r, exprbuf *xb, core_instr *in) {
     break;
   case CORE_IMM_BR_TABLE: {
     /* The n targets, then the default: n + 1 labels. */
-    uint32_t n = cm_rd_count(&r->in), first;
-    if (r->in.bad || !add_labels(xb, (uint64_t)n + 1, &first)) break;
-    for (uint32_t i = 0; i <= n && !r->in.bad; i++)
-      xb->e->labels[first + i].depth = cm_rd_u32(&r->in);
-    in->idx = first;
-    in->idx2 = n + 1;
+    if (!label_vec(r, xb, in, 1)) break;
+    for (uint32_t i = 0; i < in->idx2 && !r->in.bad; i++)
+      xb->e->labels[in->idx + i].depth = cm_rd_u32(&r->in);
     break;
   }
-  case CORE_IMM_CALL_INDIRECT:
-    in->idx = cm_rd_u32(&r->in);  /* type */
-    in->idx2 = cm_rd_u32(&r->in); /* table */
+  case CORE_IMM_CALL_INDIRECT: /* type, table */
+  case CORE_IMM_TABLE_COPY:    /* destination, source */
+  case CORE_IMM_TABLE_INIT:    /* elem, table */
+    in->idx = cm_rd_u32(&r->in);
+    in->idx2 = cm_rd_u32(&r->in);
     break;
   case CORE_IMM_MEMARG:
     memarg(r, in);
@@ -398,14 +406,6 @@ static void immediates(rd *r, exprbuf *xb, core_instr *in) {
     }
     break;
   }
-  case CORE_IMM_TABLE_COPY:
-    in->idx = cm_rd_u32(&r->in);  /* destination */
-    in->idx2 = cm_rd_u32(&r->in); /* source */
-    break;
-  case CORE_IMM_TABLE_INIT:
-    in->idx = cm_rd_u32(&r->in);  /* elem */
-    in->idx2 = cm_rd_u32(&r->in); /* table */
-    break;
   case CORE_IMM_MEM_INIT:
     in->idx = cm_rd_u32(&r->in); /* data */
     in->idx2 = memidx(r);
@@ -416,12 +416,9 @@ static void immediates(rd *r, exprbuf *xb, core_instr *in) {
     break;
   case CORE_IMM_TRY_TABLE: {
     blocktype(r, in);
-    uint32_t n = cm_rd_count(&r->in), first;
-    if (r->in.bad || !add_labels(xb, n, &first)) break;
-    for (uint32_t i = 0; i < n && !r->in.bad; i++)
-      catch_clause(r, &xb->e->labels[first + i]);
-    in->idx = first;
-    in->idx2 = n;
+    if (!label_vec(r, xb, in, 0)) break;
+    for (uint32_t i = 0; i < in->idx2 && !r->in.bad; i++)
+      catch_clause(r, &xb->e->labels[in->idx + i]);
     break;
   }
   }
@@ -498,106 +495,74 @@ static void expr(rd *r, core_expr *e) {
 
 /* ---- sections ---------------------------------------------------------- */
 
-static void type_section(rd *r) {
-  core_module *m = r->m;
-  uint32_t n = cm_rd_count(&r->in);
-  m->types = cm_rd_alloc(&r->in, n, sizeof *m->types);
-  if (r->in.bad) return;
-  while (m->ntypes < n && !r->in.bad) functype(r, &m->types[m->ntypes++]);
+/* Most sections are a vec of items, each read by an item_reader. */
+typedef void item_reader(rd *r, void *item);
+
+/* Reads a vec of items of `size` bytes into a new array (returned);
+ * *count counts the items begun, so that a failure part-way leaves the
+ * module holding (and later freeing) all it read. */
+static void *vec(rd *r, uint32_t *count, size_t size, item_reader *item) {
+  uint32_t n;
+  char *items = cm_rd_vec(&r->in, &n, size);
+  while (*count < n && !r->in.bad) item(r, items + (size_t)(*count)++ * size);
+  return items;
 }
 
-static void import_section(rd *r) {
-  core_module *m = r->m;
-  uint32_t n = cm_rd_count(&r->in);
-  m->imports = cm_rd_alloc(&r->in, n, sizeof *m->imports);
+static void type_item(rd *r, void *ft) { functype(r, ft); }
+
+static void import_item(rd *r, void *item) {
+  core_import *im = item;
+  name(r, &im->module);
+  name(r, &im->name);
+  size_t at = r->in.pos;
+  uint8_t kind = cm_rd_byte(&r->in);
   if (r->in.bad) return;
-  while (m->nimports < n && !r->in.bad) {
-    core_import *im = &m->imports[m->nimports++];
-    name(r, &im->module);
-    name(r, &im->name);
-    size_t at = r->in.pos;
-    uint8_t kind = cm_rd_byte(&r->in);
-    if (r->in.bad) break;
-    switch (kind) {
-    case 0x00: im->desc.func = cm_rd_u32(&r->in); break;
-    case 0x01: tabletype(r, &im->desc.table); break;
-    case 0x02: limits(r, &im->desc.memory.limits); break;
-    case 0x03: globaltype(r, &im->desc.global); break;
-    case 0x04: zero_byte(r); im->desc.tag = cm_rd_u32(&r->in); break;
-    default: fail(r, at, "malformed import kind"); break;
-    }
-    im->kind = (core_externkind)kind;
+  switch (kind) {
+  case 0x00: im->desc.func = cm_rd_u32(&r->in); break;
+  case 0x01: tabletype(r, &im->desc.table); break;
+  case 0x02: limits(r, &im->desc.memory.limits); break;
+  case 0x03: globaltype(r, &im->desc.global); break;
+  case 0x04: zero_byte(r); im->desc.tag = cm_rd_u32(&r->in); break;
+  default: fail(r, at, "malformed import kind"); break;
   }
-  core_module_count_imports(m);
+  im->kind = (core_externkind)kind;
 }
 
-static void func_section(rd *r) {
-  core_module *m = r->m;
-  uint32_t n = cm_rd_count(&r->in);
-  m->funcs = cm_rd_alloc(&r->in, n, sizeof *m->funcs);
-  if (r->in.bad) return;
-  while (m->nfuncs < n && !r->in.bad) m->funcs[m->nfuncs++].type = cm_rd_u32(&r->in);
+static void func_item(rd *r, void *f) {
+  ((core_func *)f)->type = cm_rd_u32(&r->in);
 }
 
-static void table_section(rd *r) {
-  core_module *m = r->m;
-  uint32_t n = cm_rd_count(&r->in);
-  m->tables = cm_rd_alloc(&r->in, n, sizeof *m->tables);
-  if (r->in.bad) return;
-  while (m->ntables < n && !r->in.bad) {
-    if (cm_rd_peek(&r->in) == 0x40) { /* table with an initializer expression */
-      unsupported(r, r->in.pos, "function-references");
-      return;
-    }
-    tabletype(r, &m->tables[m->ntables++]);
+static void table_item(rd *r, void *t) {
+  if (cm_rd_peek(&r->in) == 0x40) { /* table with an initializer expression */
+    unsupported(r, r->in.pos, "function-references");
+    return;
   }
+  tabletype(r, t);
 }
 
-static void memory_section(rd *r) {
-  core_module *m = r->m;
-  uint32_t n = cm_rd_count(&r->in);
-  m->mems = cm_rd_alloc(&r->in, n, sizeof *m->mems);
-  if (r->in.bad) return;
-  while (m->nmems < n && !r->in.bad) limits(r, &m->mems[m->nmems++].limits);
+static void memory_item(rd *r, void *mem) {
+  limits(r, &((core_memtype *)mem)->limits);
 }
 
-static void tag_section(rd *r) {
-  core_module *m = r->m;
-  uint32_t n = cm_rd_count(&r->in);
-  m->tags = cm_rd_alloc(&r->in, n, sizeof *m->tags);
-  if (r->in.bad) return;
-  while (m->ntags < n && !r->in.bad) {
-    zero_byte(r);
-    m->tags[m->ntags++] = cm_rd_u32(&r->in);
-  }
+static void tag_item(rd *r, void *tag) {
+  zero_byte(r);
+  *(uint32_t *)tag = cm_rd_u32(&r->in);
 }
 
-static void global_section(rd *r) {
-  core_module *m = r->m;
-  uint32_t n = cm_rd_count(&r->in);
-  m->globals = cm_rd_alloc(&r->in, n, sizeof *m->globals);
-  if (r->in.bad) return;
-  while (m->nglobals < n && !r->in.bad) {
-    core_global *g = &m->globals[m->nglobals++];
-    globaltype(r, &g->type);
-    expr(r, &g->init);
-  }
+static void global_item(rd *r, void *item) {
+  core_global *g = item;
+  globaltype(r, &g->type);
+  expr(r, &g->init);
 }
 
-static void export_section(rd *r) {
-  core_module *m = r->m;
-  uint32_t n = cm_rd_count(&r->in);
-  m->exports = cm_rd_alloc(&r->in, n, sizeof *m->exports);
-  if (r->in.bad) return;
-  while (m->nexports < n && !r->in.bad) {
-    core_export *ex = &m->exports[m->nexports++];
-    name(r, &ex->name);
-    size_t at = r->in.pos;
-    uint8_t kind = cm_rd_byte(&r->in);
-    if (!r->in.bad && kind > CORE_EXTERN_TAG) fail(r, at, "malformed export kind");
-    ex->kind = (core_externkind)kind;
-    ex->idx = cm_rd_u32(&r->in);
-  }
+static void export_item(rd *r, void *item) {
+  core_export *ex = item;
+  name(r, &ex->name);
+  size_t at = r->in.pos;
+  uint8_t kind = cm_rd_byte(&r->in);
+  if (!r->in.bad && kind > CORE_EXTERN_TAG) fail(r, at, "malformed export kind");
+  ex->kind = (core_externkind)kind;
+  ex->idx = cm_rd_u32(&r->in);
 }
 
 static void start_section(rd *r) {
@@ -605,8 +570,14 @@ static void start_section(rd *r) {
   r->m->start = cm_rd_u32(&r->in);
 }
 
-/* `ref.func x; end`, the form of a bare function index in a segment. */
-static void ref_func_expr(rd *r, core_expr *e, uint32_t x) {
+/* An element given as an expression. */
+static void expr_item(rd *r, void *e) { expr(r, e); }
+
+/* An element given as a bare function index: the expression
+ * `ref.func x; end`. */
+static void func_index_item(rd *r, void *item) {
+  uint32_t x = cm_rd_u32(&r->in);
+  core_expr *e = item;
   e->instrs = cm_rd_alloc(&r->in, 2, sizeof *e->instrs);
   if (!e->instrs) return;
   e->ninstrs = 2;
@@ -615,14 +586,23 @@ static void ref_func_expr(rd *r, core_expr *e, uint32_t x) {
   e->instrs[1].op = CORE_OP_END;
 }
 
-static void elem_segment(rd *r, core_elem *el) {
+/* The flags that start an element or data segment: at most max. */
+static bool segment_flags(rd *r, uint32_t max, const char *what,
+                          uint32_t *flags) {
   size_t at = r->in.pos;
-  uint32_t flags = cm_rd_u32(&r->in);
-  if (r->in.bad) return;
-  if (flags > 7) {
-    fail(r, at, "malformed elements segment kind");
-    return;
+  *flags = cm_rd_u32(&r->in);
+  if (r->in.bad) return false;
+  if (*flags > max) {
+    fail(r, at, "malformed %s segment kind", what);
+    return false;
   }
+  return true;
+}
+
+static void elem_item(rd *r, void *item) {
+  core_elem *el = item;
+  uint32_t flags;
+  if (!segment_flags(r, 7, "elements", &flags)) return;
   /* bit 0: passive or declarative; bit 1: explicit table index (active)
    * or declarative; bit 2: items are expressions with an explicit type. */
   bool exprs = flags & 4;
@@ -642,22 +622,8 @@ static void elem_segment(rd *r, core_elem *el) {
       if (cm_rd_byte(&r->in) != 0x00 && !r->in.bad) fail(r, kat, "malformed element kind");
     }
   }
-  uint32_t n = cm_rd_count(&r->in);
-  el->items = cm_rd_alloc(&r->in, n, sizeof *el->items);
-  if (r->in.bad) return;
-  while (el->nitems < n && !r->in.bad) {
-    core_expr *item = &el->items[el->nitems++];
-    if (exprs) expr(r, item);
-    else ref_func_expr(r, item, cm_rd_u32(&r->in));
-  }
-}
-
-static void elem_section(rd *r) {
-  core_module *m = r->m;
-  uint32_t n = cm_rd_count(&r->in);
-  m->elems = cm_rd_alloc(&r->in, n, sizeof *m->elems);
-  if (r->in.bad) return;
-  while (m->nelems < n && !r->in.bad) elem_segment(r, &m->elems[m->nelems++]);
+  el->items = vec(r, &el->nitems, sizeof *el->items,
+                  exprs ? expr_item : func_index_item);
 }
 
 static void datacount_section(rd *r) {
@@ -701,50 +667,34 @@ static void locals(rd *r, core_func *f) {
   }
 }
 
-/* Bodies go to `codes` (one per entry); they are matched with the function
- * section once the whole module has been read. */
-static void code_section(rd *r, core_func **codes, uint32_t *ncodes) {
-  uint32_t n = cm_rd_count(&r->in);
-  *codes = cm_rd_alloc(&r->in, n, sizeof **codes);
-  if (r->in.bad) return;
-  while (*ncodes < n && !r->in.bad) {
-    core_func *f = &(*codes)[(*ncodes)++];
-    uint32_t size = cm_rd_count(&r->in);
-    size_t start = r->in.pos;
-    locals(r, f);
-    expr(r, &f->body);
-    if (!r->in.bad && r->in.pos != start + size) fail(r, start, "section size mismatch");
-  }
+/* An entry of the code section.  Bodies are kept apart from the function
+ * section, and matched with it once the whole module has been read. */
+static void code_item(rd *r, void *item) {
+  core_func *f = item;
+  uint32_t size = cm_rd_count(&r->in);
+  size_t start = r->in.pos;
+  locals(r, f);
+  expr(r, &f->body);
+  if (!r->in.bad && r->in.pos != start + size) fail(r, start, "section size mismatch");
 }
 
-static void data_section(rd *r) {
-  core_module *m = r->m;
-  uint32_t n = cm_rd_count(&r->in);
-  m->datas = cm_rd_alloc(&r->in, n, sizeof *m->datas);
-  if (r->in.bad) return;
-  while (m->ndatas < n && !r->in.bad) {
-    core_data *d = &m->datas[m->ndatas++];
-    size_t at = r->in.pos;
-    uint32_t flags = cm_rd_u32(&r->in);
-    if (r->in.bad) break;
-    if (flags > 2) {
-      fail(r, at, "malformed data segment kind");
-      break;
-    }
-    if (flags == 1) {
-      d->mode = CORE_SEG_PASSIVE;
-    } else {
-      d->mode = CORE_SEG_ACTIVE;
-      d->memory = flags == 2 ? cm_rd_u32(&r->in) : 0;
-      expr(r, &d->offset);
-    }
-    uint32_t len = cm_rd_count(&r->in);
-    const uint8_t *p = cm_rd_take(&r->in, len);
-    d->bytes = cm_rd_alloc(&r->in, len, 1);
-    if (r->in.bad) break;
-    memcpy(d->bytes, p, len);
-    d->len = len;
+static void data_item(rd *r, void *item) {
+  core_data *d = item;
+  uint32_t flags;
+  if (!segment_flags(r, 2, "data", &flags)) return;
+  if (flags == 1) {
+    d->mode = CORE_SEG_PASSIVE;
+  } else {
+    d->mode = CORE_SEG_ACTIVE;
+    d->memory = flags == 2 ? cm_rd_u32(&r->in) : 0;
+    expr(r, &d->offset);
   }
+  uint32_t len = cm_rd_count(&r->in);
+  const uint8_t *p = cm_rd_take(&r->in, len);
+  d->bytes = cm_rd_alloc(&r->in, len, 1);
+  if (r->in.bad) return;
+  memcpy(d->bytes, p, len);
+  d->len = len;
 }
 
 static void custom_section(rd *r, size_t start, uint32_t size) {
@@ -813,8 +763,8 @@ core_module *core_decode_features(const uint8_t *bytes, size_t len,
             "length out of bounds"},
            NULL, false, 0, features->threads};
   rd *r = &r0;
-  r->m = core_module_new();
-  if (!r->m) {
+  core_module *m = r->m = core_module_new();
+  if (!m) {
     cm_error_set(err, CM_IO, "out of memory");
     return NULL;
   }
@@ -845,19 +795,22 @@ core_module *core_decode_features(const uint8_t *bytes, size_t len,
     if (r->in.bad) break;
     switch (id) {
     case 0: custom_section(r, start, size); break;
-    case 1: type_section(r); break;
-    case 2: import_section(r); break;
-    case 3: func_section(r); break;
-    case 4: table_section(r); break;
-    case 5: memory_section(r); break;
-    case 6: global_section(r); break;
-    case 7: export_section(r); break;
+    case 1: m->types = vec(r, &m->ntypes, sizeof *m->types, type_item); break;
+    case 2:
+      m->imports = vec(r, &m->nimports, sizeof *m->imports, import_item);
+      core_module_count_imports(m);
+      break;
+    case 3: m->funcs = vec(r, &m->nfuncs, sizeof *m->funcs, func_item); break;
+    case 4: m->tables = vec(r, &m->ntables, sizeof *m->tables, table_item); break;
+    case 5: m->mems = vec(r, &m->nmems, sizeof *m->mems, memory_item); break;
+    case 6: m->globals = vec(r, &m->nglobals, sizeof *m->globals, global_item); break;
+    case 7: m->exports = vec(r, &m->nexports, sizeof *m->exports, export_item); break;
     case 8: start_section(r); break;
-    case 9: elem_section(r); break;
-    case 10: code_section(r, &codes, &ncodes); break;
-    case 11: data_section(r); break;
+    case 9: m->elems = vec(r, &m->nelems, sizeof *m->elems, elem_item); break;
+    case 10: codes = vec(r, &ncodes, sizeof *codes, code_item); break;
+    case 11: m->datas = vec(r, &m->ndatas, sizeof *m->datas, data_item); break;
     case 12: datacount_section(r); break;
-    case 13: tag_section(r); break;
+    case 13: m->tags = vec(r, &m->ntags, sizeof *m->tags, tag_item); break;
     }
     if (!r->in.bad && r->in.pos != start + size)
       fail(r, start, "section size mismatch");

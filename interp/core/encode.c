@@ -182,7 +182,8 @@ static bool is_ref_func(const core_expr *e) {
          e->instrs[1].op == CORE_OP_END;
 }
 
-static bool put_elem(wbuf *w, const core_elem *el, cm_error *err) {
+static bool elem_item(wbuf *w, const void *item, cm_error *err) {
+  const core_elem *el = item;
   bool indices = el->type == CORE_FUNCREF;
   for (uint32_t i = 0; i < el->nitems && indices; i++)
     indices = is_ref_func(&el->items[i]);
@@ -208,7 +209,8 @@ static bool put_elem(wbuf *w, const core_elem *el, cm_error *err) {
   return true;
 }
 
-static bool put_data(wbuf *w, const core_data *d, cm_error *err) {
+static bool data_item(wbuf *w, const void *item, cm_error *err) {
+  const core_data *d = item;
   if (d->mode == CORE_SEG_PASSIVE) {
     leb_put_u(w, 1);
   } else if (d->memory == 0) {
@@ -224,109 +226,128 @@ static bool put_data(wbuf *w, const core_data *d, cm_error *err) {
   return true;
 }
 
-static bool encode_sections(const core_module *m, wbuf *w, cm_error *err) {
+/* ---- sections ---------------------------------------------------------- */
+
+/* Most sections are a vec of items, each written by an item_writer. */
+typedef bool item_writer(wbuf *w, const void *item, cm_error *err);
+
+/* A vec section: the count, then each item; nothing for an empty vec. */
+static bool put_vec(wbuf *w, uint8_t id, const void *items, uint32_t n,
+                    size_t size, item_writer *item, cm_error *err) {
+  if (!n) return true;
   wbuf s = {0};
-  if (m->ntypes) {
-    leb_put_u(&s, m->ntypes);
-    for (uint32_t i = 0; i < m->ntypes; i++) {
-      const core_functype *ft = &m->types[i];
-      canon_buf_byte(&s, 0x60);
-      leb_put_u(&s, ft->nparams);
-      for (uint32_t k = 0; k < ft->nparams; k++)
-        canon_buf_byte(&s, (uint8_t)ft->params[k]);
-      leb_put_u(&s, ft->nresults);
-      for (uint32_t k = 0; k < ft->nresults; k++)
-        canon_buf_byte(&s, (uint8_t)ft->results[k]);
+  leb_put_u(&s, n);
+  for (uint32_t i = 0; i < n; i++) {
+    if (!item(&s, (const char *)items + (size_t)i * size, err)) {
+      free(s.p);
+      return false;
     }
-    put_section(w, 1, &s);
   }
-  if (m->nimports) {
-    leb_put_u(&s, m->nimports);
-    for (uint32_t i = 0; i < m->nimports; i++) {
-      const core_import *im = &m->imports[i];
-      put_name(&s, &im->module);
-      put_name(&s, &im->name);
-      core_encode_importdesc(&s, im);
-    }
-    put_section(w, 2, &s);
-  }
-  if (m->nfuncs) {
-    leb_put_u(&s, m->nfuncs);
-    for (uint32_t i = 0; i < m->nfuncs; i++) leb_put_u(&s, m->funcs[i].type);
-    put_section(w, 3, &s);
-  }
-  if (m->ntables) {
-    leb_put_u(&s, m->ntables);
-    for (uint32_t i = 0; i < m->ntables; i++) put_tabletype(&s, &m->tables[i]);
-    put_section(w, 4, &s);
-  }
-  if (m->nmems) {
-    leb_put_u(&s, m->nmems);
-    for (uint32_t i = 0; i < m->nmems; i++) put_limits(&s, &m->mems[i].limits);
-    put_section(w, 5, &s);
-  }
-  if (m->ntags) {
-    leb_put_u(&s, m->ntags);
-    for (uint32_t i = 0; i < m->ntags; i++) {
-      canon_buf_byte(&s, 0);
-      leb_put_u(&s, m->tags[i]);
-    }
-    put_section(w, 13, &s);
-  }
-  if (m->nglobals) {
-    leb_put_u(&s, m->nglobals);
-    for (uint32_t i = 0; i < m->nglobals; i++) {
-      put_globaltype(&s, &m->globals[i].type);
-      if (!put_expr(&s, &m->globals[i].init, err)) goto fail;
-    }
-    put_section(w, 6, &s);
-  }
-  if (m->nexports) {
-    leb_put_u(&s, m->nexports);
-    for (uint32_t i = 0; i < m->nexports; i++) {
-      put_name(&s, &m->exports[i].name);
-      canon_buf_byte(&s, (uint8_t)m->exports[i].kind);
-      leb_put_u(&s, m->exports[i].idx);
-    }
-    put_section(w, 7, &s);
-  }
-  if (m->has_start) {
-    leb_put_u(&s, m->start);
-    put_section(w, 8, &s);
-  }
-  if (m->nelems) {
-    leb_put_u(&s, m->nelems);
-    for (uint32_t i = 0; i < m->nelems; i++)
-      if (!put_elem(&s, &m->elems[i], err)) goto fail;
-    put_section(w, 9, &s);
-  }
-  if (m->has_datacount || core_module_uses_dataidx(m)) {
-    leb_put_u(&s, m->ndatas);
-    put_section(w, 12, &s);
-  }
-  if (m->nfuncs) {
-    leb_put_u(&s, m->nfuncs);
-    for (uint32_t i = 0; i < m->nfuncs; i++) {
-      wbuf body = {0};
-      put_locals(&body, &m->funcs[i]);
-      if (!put_expr(&body, &m->funcs[i].body, err)) {
-        free(body.p);
-        goto fail;
-      }
-      put_sized(&s, &body);
-    }
-    put_section(w, 10, &s);
-  }
-  if (m->ndatas) {
-    leb_put_u(&s, m->ndatas);
-    for (uint32_t i = 0; i < m->ndatas; i++)
-      if (!put_data(&s, &m->datas[i], err)) goto fail;
-    put_section(w, 11, &s);
+  put_section(w, id, &s);
+  return true;
+}
+
+/* A section that is one u32 (start, data count), if present. */
+static bool put_u32_section(wbuf *w, uint8_t id, bool present, uint32_t v) {
+  if (present) {
+    wbuf s = {0};
+    leb_put_u(&s, v);
+    put_section(w, id, &s);
   }
   return true;
-fail:
-  free(s.p);
-  return false;
+}
+
+static bool type_item(wbuf *w, const void *item, cm_error *err) {
+  (void)err;
+  const core_functype *ft = item;
+  canon_buf_byte(w, 0x60);
+  leb_put_u(w, ft->nparams);
+  for (uint32_t k = 0; k < ft->nparams; k++)
+    canon_buf_byte(w, (uint8_t)ft->params[k]);
+  leb_put_u(w, ft->nresults);
+  for (uint32_t k = 0; k < ft->nresults; k++)
+    canon_buf_byte(w, (uint8_t)ft->results[k]);
+  return true;
+}
+
+static bool import_item(wbuf *w, const void *item, cm_error *err) {
+  (void)err;
+  const core_import *im = item;
+  put_name(w, &im->module);
+  put_name(w, &im->name);
+  core_encode_importdesc(w, im);
+  return true;
+}
+
+static bool func_item(wbuf *w, const void *item, cm_error *err) {
+  (void)err;
+  leb_put_u(w, ((const core_func *)item)->type);
+  return true;
+}
+
+static bool table_item(wbuf *w, const void *item, cm_error *err) {
+  (void)err;
+  put_tabletype(w, item);
+  return true;
+}
+
+static bool memory_item(wbuf *w, const void *item, cm_error *err) {
+  (void)err;
+  put_limits(w, &((const core_memtype *)item)->limits);
+  return true;
+}
+
+static bool tag_item(wbuf *w, const void *item, cm_error *err) {
+  (void)err;
+  canon_buf_byte(w, 0);
+  leb_put_u(w, *(const uint32_t *)item);
+  return true;
+}
+
+static bool global_item(wbuf *w, const void *item, cm_error *err) {
+  const core_global *g = item;
+  put_globaltype(w, &g->type);
+  return put_expr(w, &g->init, err);
+}
+
+static bool export_item(wbuf *w, const void *item, cm_error *err) {
+  (void)err;
+  const core_export *ex = item;
+  put_name(w, &ex->name);
+  canon_buf_byte(w, (uint8_t)ex->kind);
+  leb_put_u(w, ex->idx);
+  return true;
+}
+
+static bool code_item(wbuf *w, const void *item, cm_error *err) {
+  const core_func *f = item;
+  wbuf body = {0};
+  put_locals(&body, f);
+  if (!put_expr(&body, &f->body, err)) {
+    free(body.p);
+    return false;
+  }
+  put_sized(w, &body);
+  return true;
+}
+
+/* The sections in the spec's order (tags after memories; data count
+ * before code). */
+static bool encode_sections(const core_module *m, wbuf *w, cm_error *err) {
+  return put_vec(w, 1, m->types, m->ntypes, sizeof *m->types, type_item, err) &&
+         put_vec(w, 2, m->imports, m->nimports, sizeof *m->imports, import_item, err) &&
+         put_vec(w, 3, m->funcs, m->nfuncs, sizeof *m->funcs, func_item, err) &&
+         put_vec(w, 4, m->tables, m->ntables, sizeof *m->tables, table_item, err) &&
+         put_vec(w, 5, m->mems, m->nmems, sizeof *m->mems, memory_item, err) &&
+         put_vec(w, 13, m->tags, m->ntags, sizeof *m->tags, tag_item, err) &&
+         put_vec(w, 6, m->globals, m->nglobals, sizeof *m->globals, global_item, err) &&
+         put_vec(w, 7, m->exports, m->nexports, sizeof *m->exports, export_item, err) &&
+         put_u32_section(w, 8, m->has_start, m->start) &&
+         put_vec(w, 9, m->elems, m->nelems, sizeof *m->elems, elem_item, err) &&
+         put_u32_section(w, 12, m->has_datacount || core_module_uses_dataidx(m),
+                         m->ndatas) &&
+         put_vec(w, 10, m->funcs, m->nfuncs, sizeof *m->funcs, code_item, err) &&
+         put_vec(w, 11, m->datas, m->ndatas, sizeof *m->datas, data_item, err);
 }
 
 bool core_encode(const core_module *m, uint8_t **out, size_t *len,

@@ -20,14 +20,7 @@
                   core_valtype_name(y_));                                   \
   } while (0)
 
-/* Runs a comparison under a path element, popping it afterwards. */
-#define UNDER(call, ...)                                                    \
-  do {                                                                      \
-    size_t s_ = cm_eq_push(e, __VA_ARGS__);                                       \
-    bool ok_ = (call);                                                      \
-    cm_eq_pop(e, s_);                                                             \
-    if (!ok_) return false;                                                 \
-  } while (0)
+#define UNDER(call, ...) CM_EQ_UNDER(e, call, __VA_ARGS__)
 
 bool core_name_eq(cm_eq *e, const char *field, const core_name *a,
                   const core_name *b) {

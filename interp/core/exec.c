@@ -71,6 +71,12 @@ static inline bool in_bounds(uint64_t off, uint64_t n, uint64_t size) {
   return n <= size && off <= size - n;
 }
 
+/* What memory.grow and table.grow push: the old size, or -1 as an i32 or
+ * i64 (by the address type) when it could not grow. */
+static inline uint64_t grow_result(bool grown, uint64_t old, bool is64) {
+  return grown ? old : is64 ? UINT64_MAX : 0xFFFFFFFFu;
+}
+
 bool core_table_init(core_table_inst *t, const core_ref *seg, uint64_t seglen,
                      uint64_t d, uint64_t s, uint64_t n) {
   if (!in_bounds(s, n, seglen) || !in_bounds(d, n, t->size)) return false;
@@ -219,15 +225,12 @@ dispatch:
 #define AS_U32(x) ((uint32_t)(x))
 #define AS_U64(x) ((uint64_t)(x))
 #define AS_BOOL(x) ((x) ? 1 : 0)
-#define I32_UN(e) UNOP(uint32_t, AS_U32, AS_U32, e)
-#define I32_BIN(e) BINOP(uint32_t, AS_U32, AS_U32, e)
-#define I64_UN(e) UNOP(uint64_t, AS_U64, AS_U64, e)
-#define I64_BIN(e) BINOP(uint64_t, AS_U64, AS_U64, e)
-#define I64_CMP(e) BINOP(uint64_t, AS_U64, AS_BOOL, e)
-#define F32_BIN(e) BINOP(float, num_f32, num_f32_bits, e)
-#define F32_CMP(e) BINOP(float, num_f32, AS_BOOL, e)
-#define F64_BIN(e) BINOP(double, num_f64, num_f64_bits, e)
-#define F64_CMP(e) BINOP(double, num_f64, AS_BOOL, e)
+/* Operators on iN (N = 32 or 64) and fN (T = float or double). */
+#define INT_UN(N, e) UNOP(uint##N##_t, AS_U##N, AS_U##N, e)
+#define INT_BIN(N, e) BINOP(uint##N##_t, AS_U##N, AS_U##N, e)
+#define INT_CMP(N, e) BINOP(uint##N##_t, AS_U##N, AS_BOOL, e)
+#define FLOAT_BIN(N, T, e) BINOP(T, num_f##N, num_f##N##_bits, e)
+#define FLOAT_CMP(N, T, e) BINOP(T, num_f##N, AS_BOOL, e)
 /* Integer division and remainder: b == 0 traps, and so does `ovf` (the
  * one signed quotient that does not fit). */
 #define DIVOP(T, get, ovf, e)                              \
@@ -422,10 +425,8 @@ dispatch:
       core_table_inst *tab = inst->tables[pc->idx];
       uint64_t n = sp[-1], old = tab->size;
       sp--;
-      if (core_table_grow(tab, n, sp[-1]))
-        sp[-1] = old;
-      else
-        sp[-1] = tab->type.limits.is64 ? UINT64_MAX : 0xFFFFFFFFu;
+      sp[-1] = grow_result(core_table_grow(tab, n, sp[-1]), old,
+                           tab->type.limits.is64);
       NEXT;
     }
     case CORE_OP_TABLE_FILL: {
@@ -486,10 +487,8 @@ dispatch:
     case CORE_OP_MEMORY_GROW: {
       core_mem_inst *mem = inst->mems[pc->idx];
       uint64_t old = mem->pages;
-      if (core_memory_grow(mem, sp[-1]))
-        sp[-1] = old;
-      else
-        sp[-1] = mem->type.limits.is64 ? UINT64_MAX : 0xFFFFFFFFu;
+      sp[-1] = grow_result(core_memory_grow(mem, sp[-1]), old,
+                           mem->type.limits.is64);
       NEXT;
     }
     case CORE_OP_MEMORY_FILL: {
@@ -529,176 +528,119 @@ dispatch:
     case CORE_OP_F32_CONST:
     case CORE_OP_F64_CONST: *sp++ = pc->imm; NEXT;
 
-    /* ---- i32 ---- */
-    case CORE_OP_I32_EQZ: I32_UN(a == 0)
-    case CORE_OP_I32_EQ: I32_BIN(a == b)
-    case CORE_OP_I32_NE: I32_BIN(a != b)
-    case CORE_OP_I32_LT_S: I32_BIN((int32_t)a < (int32_t)b)
-    case CORE_OP_I32_LT_U: I32_BIN(a < b)
-    case CORE_OP_I32_GT_S: I32_BIN((int32_t)a > (int32_t)b)
-    case CORE_OP_I32_GT_U: I32_BIN(a > b)
-    case CORE_OP_I32_LE_S: I32_BIN((int32_t)a <= (int32_t)b)
-    case CORE_OP_I32_LE_U: I32_BIN(a <= b)
-    case CORE_OP_I32_GE_S: I32_BIN((int32_t)a >= (int32_t)b)
-    case CORE_OP_I32_GE_U: I32_BIN(a >= b)
-    case CORE_OP_I32_CLZ: I32_UN(num_clz32(a))
-    case CORE_OP_I32_CTZ: I32_UN(num_ctz32(a))
-    case CORE_OP_I32_POPCNT: I32_UN(num_popcnt64(a))
-    case CORE_OP_I32_ADD: I32_BIN(a + b)
-    case CORE_OP_I32_SUB: I32_BIN(a - b)
-    case CORE_OP_I32_MUL: I32_BIN(a * b)
-    case CORE_OP_I32_DIV_S:
-      DIVOP(uint32_t, AS_U32, a == 0x80000000u && b == 0xFFFFFFFFu,
-            (int32_t)a / (int32_t)b)
-    case CORE_OP_I32_DIV_U: DIVOP(uint32_t, AS_U32, 0, a / b)
-    case CORE_OP_I32_REM_S:
-      DIVOP(uint32_t, AS_U32, 0,
-            b == 0xFFFFFFFFu ? 0 : (int32_t)a % (int32_t)b)
-    case CORE_OP_I32_REM_U: DIVOP(uint32_t, AS_U32, 0, a % b)
-    case CORE_OP_I32_AND: I32_BIN(a & b)
-    case CORE_OP_I32_OR: I32_BIN(a | b)
-    case CORE_OP_I32_XOR: I32_BIN(a ^ b)
-    case CORE_OP_I32_SHL: I32_BIN(a << (b & 31))
-    case CORE_OP_I32_SHR_S: I32_BIN(num_shr_s32(a, b))
-    case CORE_OP_I32_SHR_U: I32_BIN(a >> (b & 31))
-    case CORE_OP_I32_ROTL: I32_BIN(num_rotl32(a, b))
-    case CORE_OP_I32_ROTR: I32_BIN(num_rotr32(a, b))
-
-    /* ---- i64 ---- */
-    case CORE_OP_I64_EQZ: I64_UN(a == 0)
-    case CORE_OP_I64_EQ: I64_CMP(a == b)
-    case CORE_OP_I64_NE: I64_CMP(a != b)
-    case CORE_OP_I64_LT_S: I64_CMP((int64_t)a < (int64_t)b)
-    case CORE_OP_I64_LT_U: I64_CMP(a < b)
-    case CORE_OP_I64_GT_S: I64_CMP((int64_t)a > (int64_t)b)
-    case CORE_OP_I64_GT_U: I64_CMP(a > b)
-    case CORE_OP_I64_LE_S: I64_CMP((int64_t)a <= (int64_t)b)
-    case CORE_OP_I64_LE_U: I64_CMP(a <= b)
-    case CORE_OP_I64_GE_S: I64_CMP((int64_t)a >= (int64_t)b)
-    case CORE_OP_I64_GE_U: I64_CMP(a >= b)
-    case CORE_OP_I64_CLZ: I64_UN(num_clz64(a))
-    case CORE_OP_I64_CTZ: I64_UN(num_ctz64(a))
-    case CORE_OP_I64_POPCNT: I64_UN(num_popcnt64(a))
-    case CORE_OP_I64_ADD: I64_BIN(a + b)
-    case CORE_OP_I64_SUB: I64_BIN(a - b)
-    case CORE_OP_I64_MUL: I64_BIN(a * b)
-    case CORE_OP_I64_DIV_S:
-      DIVOP(uint64_t, AS_U64, a == NUM_F64_SIGN && b == UINT64_MAX,
-            (int64_t)a / (int64_t)b)
-    case CORE_OP_I64_DIV_U: DIVOP(uint64_t, AS_U64, 0, a / b)
-    case CORE_OP_I64_REM_S:
-      DIVOP(uint64_t, AS_U64, 0,
-            b == UINT64_MAX ? 0 : (int64_t)a % (int64_t)b)
-    case CORE_OP_I64_REM_U: DIVOP(uint64_t, AS_U64, 0, a % b)
-    case CORE_OP_I64_AND: I64_BIN(a & b)
-    case CORE_OP_I64_OR: I64_BIN(a | b)
-    case CORE_OP_I64_XOR: I64_BIN(a ^ b)
-    case CORE_OP_I64_SHL: I64_BIN(a << (b & 63))
-    case CORE_OP_I64_SHR_S: I64_BIN(num_shr_s64(a, b))
-    case CORE_OP_I64_SHR_U: I64_BIN(a >> (b & 63))
-    case CORE_OP_I64_ROTL: I64_BIN(num_rotl64(a, b))
-    case CORE_OP_I64_ROTR: I64_BIN(num_rotr64(a, b))
-
-    /* ---- floats ---- */
-    case CORE_OP_F32_EQ: F32_CMP(a == b)
-    case CORE_OP_F32_NE: F32_CMP(a != b)
-    case CORE_OP_F32_LT: F32_CMP(a < b)
-    case CORE_OP_F32_GT: F32_CMP(a > b)
-    case CORE_OP_F32_LE: F32_CMP(a <= b)
-    case CORE_OP_F32_GE: F32_CMP(a >= b)
-    case CORE_OP_F64_EQ: F64_CMP(a == b)
-    case CORE_OP_F64_NE: F64_CMP(a != b)
-    case CORE_OP_F64_LT: F64_CMP(a < b)
-    case CORE_OP_F64_GT: F64_CMP(a > b)
-    case CORE_OP_F64_LE: F64_CMP(a <= b)
-    case CORE_OP_F64_GE: F64_CMP(a >= b)
-    case CORE_OP_F32_ABS: sp[-1] &= ~(uint64_t)NUM_F32_SIGN; NEXT;
-    case CORE_OP_F32_NEG: sp[-1] ^= NUM_F32_SIGN; NEXT;
-    case CORE_OP_F32_CEIL: sp[-1] = num_f32_ceil(sp[-1]); NEXT;
-    case CORE_OP_F32_FLOOR: sp[-1] = num_f32_floor(sp[-1]); NEXT;
-    case CORE_OP_F32_TRUNC: sp[-1] = num_f32_trunc(sp[-1]); NEXT;
-    case CORE_OP_F32_NEAREST: sp[-1] = num_f32_nearest(sp[-1]); NEXT;
-    case CORE_OP_F32_SQRT: sp[-1] = num_f32_sqrt(sp[-1]); NEXT;
-    case CORE_OP_F32_ADD: F32_BIN(a + b)
-    case CORE_OP_F32_SUB: F32_BIN(a - b)
-    case CORE_OP_F32_MUL: F32_BIN(a * b)
-    case CORE_OP_F32_DIV: F32_BIN(a / b)
-    case CORE_OP_F32_MIN: sp--; sp[-1] = num_f32_min(sp[-1], sp[0]); NEXT;
-    case CORE_OP_F32_MAX: sp--; sp[-1] = num_f32_max(sp[-1], sp[0]); NEXT;
-    case CORE_OP_F32_COPYSIGN:
-      sp--;
-      sp[-1] = (sp[-1] & ~(uint64_t)NUM_F32_SIGN) | (sp[0] & NUM_F32_SIGN);
+    /* ---- integers and floats: the same operators at two widths ---- */
+#define INT_OPS(N)                                                        \
+    case CORE_OP_I##N##_EQZ: INT_UN(N, a == 0)                            \
+    case CORE_OP_I##N##_EQ: INT_CMP(N, a == b)                            \
+    case CORE_OP_I##N##_NE: INT_CMP(N, a != b)                            \
+    case CORE_OP_I##N##_LT_S: INT_CMP(N, (int##N##_t)a < (int##N##_t)b)   \
+    case CORE_OP_I##N##_LT_U: INT_CMP(N, a < b)                           \
+    case CORE_OP_I##N##_GT_S: INT_CMP(N, (int##N##_t)a > (int##N##_t)b)   \
+    case CORE_OP_I##N##_GT_U: INT_CMP(N, a > b)                           \
+    case CORE_OP_I##N##_LE_S: INT_CMP(N, (int##N##_t)a <= (int##N##_t)b)  \
+    case CORE_OP_I##N##_LE_U: INT_CMP(N, a <= b)                          \
+    case CORE_OP_I##N##_GE_S: INT_CMP(N, (int##N##_t)a >= (int##N##_t)b)  \
+    case CORE_OP_I##N##_GE_U: INT_CMP(N, a >= b)                          \
+    case CORE_OP_I##N##_CLZ: INT_UN(N, num_clz##N(a))                     \
+    case CORE_OP_I##N##_CTZ: INT_UN(N, num_ctz##N(a))                     \
+    case CORE_OP_I##N##_POPCNT: INT_UN(N, num_popcnt64(a))                \
+    case CORE_OP_I##N##_ADD: INT_BIN(N, a + b)                            \
+    case CORE_OP_I##N##_SUB: INT_BIN(N, a - b)                            \
+    case CORE_OP_I##N##_MUL: INT_BIN(N, a * b)                            \
+    case CORE_OP_I##N##_DIV_S:                                            \
+      DIVOP(uint##N##_t, AS_U##N,                                         \
+            a == (uint##N##_t)1 << (N - 1) && b == UINT##N##_MAX,         \
+            (int##N##_t)a / (int##N##_t)b)                                \
+    case CORE_OP_I##N##_DIV_U: DIVOP(uint##N##_t, AS_U##N, 0, a / b)      \
+    case CORE_OP_I##N##_REM_S:                                            \
+      DIVOP(uint##N##_t, AS_U##N, 0,                                      \
+            b == UINT##N##_MAX ? 0 : (int##N##_t)a % (int##N##_t)b)       \
+    case CORE_OP_I##N##_REM_U: DIVOP(uint##N##_t, AS_U##N, 0, a % b)      \
+    case CORE_OP_I##N##_AND: INT_BIN(N, a & b)                            \
+    case CORE_OP_I##N##_OR: INT_BIN(N, a | b)                             \
+    case CORE_OP_I##N##_XOR: INT_BIN(N, a ^ b)                            \
+    case CORE_OP_I##N##_SHL: INT_BIN(N, a << (b & (N - 1)))               \
+    case CORE_OP_I##N##_SHR_S: INT_BIN(N, num_shr_s##N(a, b))             \
+    case CORE_OP_I##N##_SHR_U: INT_BIN(N, a >> (b & (N - 1)))             \
+    case CORE_OP_I##N##_ROTL: INT_BIN(N, num_rotl##N(a, b))               \
+    case CORE_OP_I##N##_ROTR: INT_BIN(N, num_rotr##N(a, b))
+/* fN values are kept as their bits, zero-extended in the slot. */
+#define FLOAT_OPS(N, T)                                                   \
+    case CORE_OP_F##N##_EQ: FLOAT_CMP(N, T, a == b)                       \
+    case CORE_OP_F##N##_NE: FLOAT_CMP(N, T, a != b)                       \
+    case CORE_OP_F##N##_LT: FLOAT_CMP(N, T, a < b)                        \
+    case CORE_OP_F##N##_GT: FLOAT_CMP(N, T, a > b)                        \
+    case CORE_OP_F##N##_LE: FLOAT_CMP(N, T, a <= b)                       \
+    case CORE_OP_F##N##_GE: FLOAT_CMP(N, T, a >= b)                       \
+    case CORE_OP_F##N##_ABS: sp[-1] &= ~(uint64_t)NUM_F##N##_SIGN; NEXT;  \
+    case CORE_OP_F##N##_NEG: sp[-1] ^= NUM_F##N##_SIGN; NEXT;             \
+    case CORE_OP_F##N##_CEIL: sp[-1] = num_f##N##_ceil(sp[-1]); NEXT;     \
+    case CORE_OP_F##N##_FLOOR: sp[-1] = num_f##N##_floor(sp[-1]); NEXT;   \
+    case CORE_OP_F##N##_TRUNC: sp[-1] = num_f##N##_trunc(sp[-1]); NEXT;   \
+    case CORE_OP_F##N##_NEAREST: sp[-1] = num_f##N##_nearest(sp[-1]); NEXT; \
+    case CORE_OP_F##N##_SQRT: sp[-1] = num_f##N##_sqrt(sp[-1]); NEXT;     \
+    case CORE_OP_F##N##_ADD: FLOAT_BIN(N, T, a + b)                       \
+    case CORE_OP_F##N##_SUB: FLOAT_BIN(N, T, a - b)                       \
+    case CORE_OP_F##N##_MUL: FLOAT_BIN(N, T, a * b)                       \
+    case CORE_OP_F##N##_DIV: FLOAT_BIN(N, T, a / b)                       \
+    case CORE_OP_F##N##_MIN:                                              \
+      sp--;                                                               \
+      sp[-1] = num_f##N##_min(sp[-1], sp[0]);                             \
+      NEXT;                                                               \
+    case CORE_OP_F##N##_MAX:                                              \
+      sp--;                                                               \
+      sp[-1] = num_f##N##_max(sp[-1], sp[0]);                             \
+      NEXT;                                                               \
+    case CORE_OP_F##N##_COPYSIGN:                                         \
+      sp--;                                                               \
+      sp[-1] = (sp[-1] & ~(uint64_t)NUM_F##N##_SIGN) |                    \
+               (sp[0] & NUM_F##N##_SIGN);                                 \
+      NEXT;                                                               \
+    case CORE_OP_F##N##_CONVERT_I32_S:                                    \
+      sp[-1] = num_f##N##_bits((T)(int32_t)(uint32_t)sp[-1]);             \
+      NEXT;                                                               \
+    case CORE_OP_F##N##_CONVERT_I32_U:                                    \
+      sp[-1] = num_f##N##_bits((T)(uint32_t)sp[-1]);                      \
+      NEXT;                                                               \
+    case CORE_OP_F##N##_CONVERT_I64_S:                                    \
+      sp[-1] = num_f##N##_bits((T)(int64_t)sp[-1]);                       \
+      NEXT;                                                               \
+    case CORE_OP_F##N##_CONVERT_I64_U:                                    \
+      sp[-1] = num_f##N##_bits((T)sp[-1]);                                \
       NEXT;
-    case CORE_OP_F64_ABS: sp[-1] &= ~NUM_F64_SIGN; NEXT;
-    case CORE_OP_F64_NEG: sp[-1] ^= NUM_F64_SIGN; NEXT;
-    case CORE_OP_F64_CEIL: sp[-1] = num_f64_ceil(sp[-1]); NEXT;
-    case CORE_OP_F64_FLOOR: sp[-1] = num_f64_floor(sp[-1]); NEXT;
-    case CORE_OP_F64_TRUNC: sp[-1] = num_f64_trunc(sp[-1]); NEXT;
-    case CORE_OP_F64_NEAREST: sp[-1] = num_f64_nearest(sp[-1]); NEXT;
-    case CORE_OP_F64_SQRT: sp[-1] = num_f64_sqrt(sp[-1]); NEXT;
-    case CORE_OP_F64_ADD: F64_BIN(a + b)
-    case CORE_OP_F64_SUB: F64_BIN(a - b)
-    case CORE_OP_F64_MUL: F64_BIN(a * b)
-    case CORE_OP_F64_DIV: F64_BIN(a / b)
-    case CORE_OP_F64_MIN: sp--; sp[-1] = num_f64_min(sp[-1], sp[0]); NEXT;
-    case CORE_OP_F64_MAX: sp--; sp[-1] = num_f64_max(sp[-1], sp[0]); NEXT;
-    case CORE_OP_F64_COPYSIGN:
-      sp--;
-      sp[-1] = (sp[-1] & ~NUM_F64_SIGN) | (sp[0] & NUM_F64_SIGN);
-      NEXT;
+/* Float to integer iM, trapping (TRUNC) or saturating (TRUNC_SAT). */
+#define TRUNC_OPS(M)                                                      \
+    case CORE_OP_I##M##_TRUNC_F32_S: TRUNC(num_f32, NUM_I##M##_S)         \
+    case CORE_OP_I##M##_TRUNC_F32_U: TRUNC(num_f32, NUM_I##M##_U)         \
+    case CORE_OP_I##M##_TRUNC_F64_S: TRUNC(num_f64, NUM_I##M##_S)         \
+    case CORE_OP_I##M##_TRUNC_F64_U: TRUNC(num_f64, NUM_I##M##_U)         \
+    case CORE_OP_I##M##_TRUNC_SAT_F32_S: TRUNC_SAT(num_f32, NUM_I##M##_S) \
+    case CORE_OP_I##M##_TRUNC_SAT_F32_U: TRUNC_SAT(num_f32, NUM_I##M##_U) \
+    case CORE_OP_I##M##_TRUNC_SAT_F64_S: TRUNC_SAT(num_f64, NUM_I##M##_S) \
+    case CORE_OP_I##M##_TRUNC_SAT_F64_U: TRUNC_SAT(num_f64, NUM_I##M##_U)
+    INT_OPS(32)
+    INT_OPS(64)
+    FLOAT_OPS(32, float)
+    FLOAT_OPS(64, double)
+    TRUNC_OPS(32)
+    TRUNC_OPS(64)
 
     /* ---- conversions ---- */
     case CORE_OP_I32_WRAP_I64: sp[-1] = (uint32_t)sp[-1]; NEXT;
-    case CORE_OP_I32_TRUNC_F32_S: TRUNC(num_f32, NUM_I32_S)
-    case CORE_OP_I32_TRUNC_F32_U: TRUNC(num_f32, NUM_I32_U)
-    case CORE_OP_I32_TRUNC_F64_S: TRUNC(num_f64, NUM_I32_S)
-    case CORE_OP_I32_TRUNC_F64_U: TRUNC(num_f64, NUM_I32_U)
-    case CORE_OP_I64_TRUNC_F32_S: TRUNC(num_f32, NUM_I64_S)
-    case CORE_OP_I64_TRUNC_F32_U: TRUNC(num_f32, NUM_I64_U)
-    case CORE_OP_I64_TRUNC_F64_S: TRUNC(num_f64, NUM_I64_S)
-    case CORE_OP_I64_TRUNC_F64_U: TRUNC(num_f64, NUM_I64_U)
-    case CORE_OP_I32_TRUNC_SAT_F32_S: TRUNC_SAT(num_f32, NUM_I32_S)
-    case CORE_OP_I32_TRUNC_SAT_F32_U: TRUNC_SAT(num_f32, NUM_I32_U)
-    case CORE_OP_I32_TRUNC_SAT_F64_S: TRUNC_SAT(num_f64, NUM_I32_S)
-    case CORE_OP_I32_TRUNC_SAT_F64_U: TRUNC_SAT(num_f64, NUM_I32_U)
-    case CORE_OP_I64_TRUNC_SAT_F32_S: TRUNC_SAT(num_f32, NUM_I64_S)
-    case CORE_OP_I64_TRUNC_SAT_F32_U: TRUNC_SAT(num_f32, NUM_I64_U)
-    case CORE_OP_I64_TRUNC_SAT_F64_S: TRUNC_SAT(num_f64, NUM_I64_S)
-    case CORE_OP_I64_TRUNC_SAT_F64_U: TRUNC_SAT(num_f64, NUM_I64_U)
     case CORE_OP_I64_EXTEND_I32_S: sp[-1] = num_sext64(sp[-1], 32); NEXT;
     case CORE_OP_I64_EXTEND_I32_U: NEXT;
-    case CORE_OP_F32_CONVERT_I32_S:
-      sp[-1] = num_f32_bits((float)(int32_t)(uint32_t)sp[-1]);
-      NEXT;
-    case CORE_OP_F32_CONVERT_I32_U:
-      sp[-1] = num_f32_bits((float)(uint32_t)sp[-1]);
-      NEXT;
-    case CORE_OP_F32_CONVERT_I64_S:
-      sp[-1] = num_f32_bits((float)(int64_t)sp[-1]);
-      NEXT;
-    case CORE_OP_F32_CONVERT_I64_U: sp[-1] = num_f32_bits((float)sp[-1]); NEXT;
     case CORE_OP_F32_DEMOTE_F64: sp[-1] = num_f32_demote(sp[-1]); NEXT;
-    case CORE_OP_F64_CONVERT_I32_S:
-      sp[-1] = num_f64_bits((double)(int32_t)(uint32_t)sp[-1]);
-      NEXT;
-    case CORE_OP_F64_CONVERT_I32_U:
-      sp[-1] = num_f64_bits((double)(uint32_t)sp[-1]);
-      NEXT;
-    case CORE_OP_F64_CONVERT_I64_S:
-      sp[-1] = num_f64_bits((double)(int64_t)sp[-1]);
-      NEXT;
-    case CORE_OP_F64_CONVERT_I64_U: sp[-1] = num_f64_bits((double)sp[-1]); NEXT;
     case CORE_OP_F64_PROMOTE_F32: sp[-1] = num_f64_promote(sp[-1]); NEXT;
     /* Reinterpretation moves bits: nothing to do. */
     case CORE_OP_I32_REINTERPRET_F32:
     case CORE_OP_I64_REINTERPRET_F64:
     case CORE_OP_F32_REINTERPRET_I32:
     case CORE_OP_F64_REINTERPRET_I64: NEXT;
-    case CORE_OP_I32_EXTEND8_S: I32_UN(num_sext32(a, 8))
-    case CORE_OP_I32_EXTEND16_S: I32_UN(num_sext32(a, 16))
-    case CORE_OP_I64_EXTEND8_S: I64_UN(num_sext64(a, 8))
-    case CORE_OP_I64_EXTEND16_S: I64_UN(num_sext64(a, 16))
-    case CORE_OP_I64_EXTEND32_S: I64_UN(num_sext64(a, 32))
+    case CORE_OP_I32_EXTEND8_S: INT_UN(32, num_sext32(a, 8))
+    case CORE_OP_I32_EXTEND16_S: INT_UN(32, num_sext32(a, 16))
+    case CORE_OP_I64_EXTEND8_S: INT_UN(64, num_sext64(a, 8))
+    case CORE_OP_I64_EXTEND16_S: INT_UN(64, num_sext64(a, 16))
+    case CORE_OP_I64_EXTEND32_S: INT_UN(64, num_sext64(a, 32))
 
     /* ---- references ---- */
     case CORE_OP_REF_NULL: *sp++ = 0; NEXT;

@@ -55,17 +55,16 @@ static inline uint32_t num_rotl32(uint32_t x, uint32_t n) {
   n &= 31;
   return (x << n) | (x >> ((32 - n) & 31));
 }
+/* Rotating right by n is rotating left by -n (mod the width). */
 static inline uint32_t num_rotr32(uint32_t x, uint32_t n) {
-  n &= 31;
-  return (x >> n) | (x << ((32 - n) & 31));
+  return num_rotl32(x, 0u - n);
 }
 static inline uint64_t num_rotl64(uint64_t x, uint64_t n) {
   n &= 63;
   return (x << n) | (x >> ((64 - n) & 63));
 }
 static inline uint64_t num_rotr64(uint64_t x, uint64_t n) {
-  n &= 63;
-  return (x >> n) | (x << ((64 - n) & 63));
+  return num_rotl64(x, 0u - n);
 }
 /* Arithmetic shifts without relying on signed >> of negative values. */
 static inline uint32_t num_shr_s32(uint32_t x, uint32_t n) {
@@ -94,31 +93,22 @@ static inline uint64_t num_sext64(uint64_t x, unsigned bits) {
 #define NUM_F64_SIGN 0x8000000000000000ull
 
 /* min/max: NaN if either is NaN (propagated through an arithmetic
- * operation, so it is canonical or arithmetic as required); -0 < +0. */
-static inline uint64_t num_f32_min(uint64_t a, uint64_t b) {
-  float x = num_f32(a), y = num_f32(b);
-  if (x != x || y != y) return num_f32_bits(x + y);
-  if (x == y) return (a | b) & 0xFFFFFFFFu;
-  return x < y ? a : b;
-}
-static inline uint64_t num_f32_max(uint64_t a, uint64_t b) {
-  float x = num_f32(a), y = num_f32(b);
-  if (x != x || y != y) return num_f32_bits(x + y);
-  if (x == y) return a & b;
-  return x > y ? a : b;
-}
-static inline uint64_t num_f64_min(uint64_t a, uint64_t b) {
-  double x = num_f64(a), y = num_f64(b);
-  if (x != x || y != y) return num_f64_bits(x + y);
-  if (x == y) return a | b;
-  return x < y ? a : b;
-}
-static inline uint64_t num_f64_max(uint64_t a, uint64_t b) {
-  double x = num_f64(a), y = num_f64(b);
-  if (x != x || y != y) return num_f64_bits(x + y);
-  if (x == y) return a & b;
-  return x > y ? a : b;
-}
+ * operation, so it is canonical or arithmetic as required); -0 < +0, so
+ * of two equal operands min takes the one with the sign bit (a | b of the
+ * bits) and max the one without (a & b).  One definition for fN (N = 32
+ * or 64, T its C type) and each of min (op <) and max (op >). */
+#define NUM_FLOAT_MINMAX(N, T, name, op, equal)                             \
+  static inline uint64_t num_f##N##_##name(uint64_t a, uint64_t b) {        \
+    T x = num_f##N(a), y = num_f##N(b);                                      \
+    if (x != x || y != y) return num_f##N##_bits(x + y);                     \
+    if (x == y) return (equal);                                              \
+    return x op y ? a : b;                                                   \
+  }
+NUM_FLOAT_MINMAX(32, float, min, <, (a | b) & 0xFFFFFFFFu)
+NUM_FLOAT_MINMAX(32, float, max, >, a & b)
+NUM_FLOAT_MINMAX(64, double, min, <, a | b)
+NUM_FLOAT_MINMAX(64, double, max, >, a & b)
+#undef NUM_FLOAT_MINMAX
 
 /* ---- numeric.c ----------------------------------------------------------- */
 

@@ -49,6 +49,13 @@ typedef struct mp {
   uint32_t ndefs[CORE_TEXT_NSPACES];
 } mp;
 
+/* The limits of a table or memory given inline with its segment: exactly
+ * the n elements or pages it holds. */
+static core_limits fitted_limits(bool is64, uint64_t n) {
+  core_limits l = {n, n, true, is64, false};
+  return l;
+}
+
 /* Records the address type of table or memory index idx (space CORE_TEXT_TABLE
  * or CORE_TEXT_MEM): pass 2 needs it before the definition is read. */
 static bool set_addr64(core_text_parser *p, int space, uint32_t idx,
@@ -294,9 +301,7 @@ static bool pass1_entity(mp *q, const sx_node *form, field *f, int space) {
       if (!sx_is_form(e, "elem")) return core_text_unexpected(p, e, form);
       if (i + 2 < form->n)
         return core_text_unexpected(p, form->items[i + 2], form);
-      tt->limits.is64 = is64;
-      tt->limits.min = tt->limits.max = e->n - 1;
-      tt->limits.has_max = true;
+      tt->limits = fitted_limits(is64, e->n - 1);
       p->count[CORE_TEXT_ELEM]++;
     } else {
       if (!tabletype(p, form, f->rest, tt)) return false;
@@ -314,9 +319,7 @@ static bool pass1_entity(mp *q, const sx_node *form, field *f, int space) {
       if (i + 1 < form->n)
         return core_text_unexpected(p, form->items[i + 1], form);
       if (!core_text_data_strings(p, form->items[i], 1, &len)) return false;
-      mt->limits.is64 = is64;
-      mt->limits.min = mt->limits.max = (len + 65535) / 65536;
-      mt->limits.has_max = true;
+      mt->limits = fitted_limits(is64, (len + 65535) / 65536);
       p->count[CORE_TEXT_DATA]++;
     } else {
       if (!memtype(p, form, f->rest, mt)) return false;

@@ -138,6 +138,19 @@ static bool offset_expr(core_text_parser *p, const sx_node *n,
   return core_text_unexpected(p, n, at);
 }
 
+/* An active segment's (table x) or (memory x), at items[*i] of form, then
+ * its offset; *i moves past both. */
+static bool target_offset(core_text_parser *p, const sx_node *form, size_t *i,
+                          int space, uint32_t *idx, core_expr *offset) {
+  const sx_node *n = form->items[*i];
+  if (!core_text_arity(p, n, 2)) return false;
+  if (!core_text_index(p, space, n->items[1], n, idx)) return false;
+  (*i)++;
+  if (!offset_expr(p, core_text_item(form, *i), form, offset)) return false;
+  (*i)++;
+  return true;
+}
+
 /* Is n an offset of an active segment, rather than an element type or
  * element expression? */
 static bool is_offset(const sx_node *n) {
@@ -158,13 +171,8 @@ bool core_text_elem_field(core_text_parser *p, const sx_node *form) {
     i++;
   } else if (sx_is_form(n, "table")) {
     e->mode = CORE_SEG_ACTIVE;
-    if (!core_text_arity(p, n, 2)) return false;
-    if (!core_text_index(p, CORE_TEXT_TABLE, n->items[1], n, &e->table))
+    if (!target_offset(p, form, &i, CORE_TEXT_TABLE, &e->table, &e->offset))
       return false;
-    i++;
-    if (!offset_expr(p, core_text_item(form, i), form, &e->offset))
-      return false;
-    i++;
   } else if (is_offset(n)) {
     e->mode = CORE_SEG_ACTIVE;
     if (!offset_expr(p, n, form, &e->offset)) return false;
@@ -192,14 +200,9 @@ bool core_text_data_field(core_text_parser *p, const sx_node *form) {
   const sx_node *n = core_text_item(form, i);
   d->mode = CORE_SEG_PASSIVE;
   if (sx_is_form(n, "memory")) {
-    if (!core_text_arity(p, n, 2)) return false;
-    if (!core_text_index(p, CORE_TEXT_MEM, n->items[1], n, &d->memory))
-      return false;
-    i++;
-    if (!offset_expr(p, core_text_item(form, i), form, &d->offset))
+    if (!target_offset(p, form, &i, CORE_TEXT_MEM, &d->memory, &d->offset))
       return false;
     d->mode = CORE_SEG_ACTIVE;
-    i++;
   } else if (sx_is_list(n)) {
     if (!offset_expr(p, n, form, &d->offset)) return false;
     d->mode = CORE_SEG_ACTIVE;

@@ -37,4 +37,15 @@ bool cm_eq_presence(cm_eq *e, const char *field, const void *a,
     if (x_ != y_) return cm_eq_diff((e), field, "%llu vs %llu", x_, y_);     \
   } while (0)
 
+/* Runs a comparison `call` under a path element (cm_eq_push's format and
+ * arguments), popping it afterwards; returns false from the caller if it
+ * found a difference. */
+#define CM_EQ_UNDER(e, call, ...)                                            \
+  do {                                                                       \
+    size_t s_ = cm_eq_push((e), __VA_ARGS__);                                \
+    bool ok_ = (call);                                                       \
+    cm_eq_pop((e), s_);                                                      \
+    if (!ok_) return false;                                                  \
+  } while (0)
+
 #endif

@@ -39,6 +39,13 @@ void *cm_rd_alloc(cm_reader *r, size_t n, size_t size) {
   return p;
 }
 
+void *cm_rd_vec(cm_reader *r, uint32_t *n, size_t size) {
+  uint32_t c = cm_rd_count(r);
+  void *p = cm_rd_alloc(r, c, size);
+  *n = p ? c : 0;
+  return p;
+}
+
 uint32_t cm_rd_count(cm_reader *r) {
   size_t at = r->pos;
   uint32_t n = cm_rd_u32(r);

@@ -96,6 +96,9 @@ uint32_t cm_rd_count(cm_reader *r);
 /* calloc of n items, n already bounded by the input size; out of memory
  * ends the run. */
 void *cm_rd_alloc(cm_reader *r, size_t n, size_t size);
+/* A vec's count, then a zeroed array for that many items of `size` bytes:
+ * *n is the count, or 0 when the count could not be read (then NULL). */
+void *cm_rd_vec(cm_reader *r, uint32_t *n, size_t size);
 /* A name: a count, then that many bytes of UTF-8.  Returns a
  * NUL-terminated copy (its length in *len) if `copy`, else the name is only
  * checked (custom sections) and NULL returned; NULL on error. */

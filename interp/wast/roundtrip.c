@@ -84,61 +84,70 @@ static void compare_bytes(outcome *o, const uint8_t *a, size_t na,
       na, nb);
 }
 
-static void roundtrip_core(const sx_node *form, bool in_invalid, outcome *o) {
-  cm_error err;
-  cm_error_init(&err);
-  core_module *m = core_parse_module(form, NULL, &err), *d = NULL;
-  uint8_t *bin = NULL, *bin2 = NULL;
-  size_t len = 0, len2 = 0;
-  char why[512];
-  if (!m) {
-    parse_failed(o, &err, in_invalid);
-  } else if (!core_encode(m, &bin, &len, &err)) {
-    err_text(&err, why, sizeof why);
-    WAST_SET(o, WAST_FAIL, "cannot encode: %s", why);
-  } else if (!(d = core_decode(bin, len, &err))) {
-    decode_failed(o, &err, in_invalid);
-  } else if (!core_module_equal(m, d, why, sizeof why)) {
-    WAST_SET(o, WAST_FAIL, "decoded module differs: %s", why);
-  } else if (!core_encode(d, &bin2, &len2, &err)) {
-    err_text(&err, why, sizeof why);
-    WAST_SET(o, WAST_FAIL, "cannot encode the decoded module: %s", why);
-  } else {
-    compare_bytes(o, bin, len, bin2, len2);
-  }
-  free(bin);
-  free(bin2);
-  core_module_free(m);
-  core_module_free(d);
+/* A parsed or decoded core module or component: the round trip is the
+ * same for both, with their own parser, codec, comparison and free. */
+typedef struct ast {
+  bool comp;
+  core_module *m;
+  comp_component *c;
+} ast;
+
+static bool ast_parse(ast *a, const sx_node *form, cm_error *err) {
+  if (a->comp) a->c = comp_parse_component(form, NULL, err);
+  else a->m = core_parse_module(form, NULL, err);
+  return a->comp ? a->c != NULL : a->m != NULL;
 }
 
-static void roundtrip_component(const sx_node *form, bool in_invalid,
-                                outcome *o) {
+static bool ast_encode(const ast *a, uint8_t **bin, size_t *len,
+                       cm_error *err) {
+  return a->comp ? comp_encode(a->c, bin, len, err)
+                 : core_encode(a->m, bin, len, err);
+}
+
+static bool ast_decode(ast *a, const uint8_t *bin, size_t len, cm_error *err) {
+  if (a->comp) a->c = comp_decode_component(bin, len, err);
+  else a->m = core_decode(bin, len, err);
+  return a->comp ? a->c != NULL : a->m != NULL;
+}
+
+static bool ast_equal(const ast *a, const ast *b, char *why, size_t n) {
+  return a->comp ? comp_component_equal(a->c, b->c, why, n)
+                 : core_module_equal(a->m, b->m, why, n);
+}
+
+static void ast_free(ast *a) {
+  comp_component_free(a->c);
+  core_module_free(a->m);
+}
+
+static void roundtrip(const sx_node *form, bool comp, bool in_invalid,
+                      outcome *o) {
+  const char *what = comp ? "component" : "module";
   cm_error err;
   cm_error_init(&err);
-  comp_component *c = comp_parse_component(form, NULL, &err), *d = NULL;
+  ast a = {comp, NULL, NULL}, d = {comp, NULL, NULL};
   uint8_t *bin = NULL, *bin2 = NULL;
   size_t len = 0, len2 = 0;
   char why[512];
-  if (!c) {
+  if (!ast_parse(&a, form, &err)) {
     parse_failed(o, &err, in_invalid);
-  } else if (!comp_encode(c, &bin, &len, &err)) {
+  } else if (!ast_encode(&a, &bin, &len, &err)) {
     err_text(&err, why, sizeof why);
     WAST_SET(o, WAST_FAIL, "cannot encode: %s", why);
-  } else if (!(d = comp_decode_component(bin, len, &err))) {
+  } else if (!ast_decode(&d, bin, len, &err)) {
     decode_failed(o, &err, in_invalid);
-  } else if (!comp_component_equal(c, d, why, sizeof why)) {
-    WAST_SET(o, WAST_FAIL, "decoded component differs: %s", why);
-  } else if (!comp_encode(d, &bin2, &len2, &err)) {
+  } else if (!ast_equal(&a, &d, why, sizeof why)) {
+    WAST_SET(o, WAST_FAIL, "decoded %s differs: %s", what, why);
+  } else if (!ast_encode(&d, &bin2, &len2, &err)) {
     err_text(&err, why, sizeof why);
-    WAST_SET(o, WAST_FAIL, "cannot encode the decoded component: %s", why);
+    WAST_SET(o, WAST_FAIL, "cannot encode the decoded %s: %s", what, why);
   } else {
     compare_bytes(o, bin, len, bin2, len2);
   }
   free(bin);
   free(bin2);
-  comp_component_free(c);
-  comp_component_free(d);
+  ast_free(&a);
+  ast_free(&d);
 }
 
 /* Round-trips one (module ...) or (component ...) form and records it. */
@@ -161,8 +170,7 @@ static void check_form(const sx_node *form, bool in_invalid,
     view.items = items;
     view.n = form->n - 1;
   }
-  if (sx_is_form(form, "component")) roundtrip_component(&view, in_invalid, &o);
-  else roundtrip_core(&view, in_invalid, &o);
+  roundtrip(&view, sx_is_form(form, "component"), in_invalid, &o);
   free(items);
   wast_file_add(f, form->line, "roundtrip", o.st, false,
                 o.st == WAST_PASS ? NULL : o.msg);

@@ -87,29 +87,36 @@ static bool host_ref(const sx_node *n, wast_value *out, cm_error *err) {
   return true;
 }
 
+/* The head of a constant or result form; NULL (after "expected WHAT")
+ * unless n is a non-empty list. */
+static const sx_node *form_head(const sx_node *n, const char *what,
+                                cm_error *err) {
+  if (n->kind != SX_LIST || n->n < 1) {
+    sx_error(err, n, "expected %s", what);
+    return NULL;
+  }
+  return n->items[0];
+}
+
+/* Whether form n has one operand (else "malformed WHAT"). */
+static bool one_operand(const sx_node *n, const char *what, cm_error *err) {
+  if (n->n == 2) return true;
+  sx_error(err, n, "malformed %s", what);
+  return false;
+}
+
 bool wast_parse_const(const sx_node *n, wast_value *out, cm_error *err) {
   memset(out, 0, sizeof *out);
-  if (n->kind != SX_LIST || n->n < 1) {
-    sx_error(err, n, "expected a constant");
-    return false;
-  }
-  const sx_node *head = n->items[0];
-  if (numtype_of(head, &out->type)) {
-    if (n->n != 2) {
-      sx_error(err, n, "malformed constant");
-      return false;
-    }
-    return num_const(n, out, err);
-  }
+  const sx_node *head = form_head(n, "a constant", err);
+  if (!head) return false;
+  if (numtype_of(head, &out->type))
+    return one_operand(n, "constant", err) && num_const(n, out, err);
   for (int i = 0; simd_heads[i]; i++)
     if (sx_atom_eq(head, simd_heads[i])) return unsupported(err, n, "simd");
   if (sx_atom_eq(head, "ref.null")) {
-    if (n->n != 2) {
-      sx_error(err, n, "malformed constant");
-      return false;
-    }
     out->bits = 0;
-    return heaptype(n->items[1], &out->type, err);
+    return one_operand(n, "constant", err) &&
+           heaptype(n->items[1], &out->type, err);
   }
   if (sx_atom_eq(head, "ref.extern") || sx_atom_eq(head, "ref.host"))
     return host_ref(n, out, err);
@@ -119,16 +126,10 @@ bool wast_parse_const(const sx_node *n, wast_value *out, cm_error *err) {
 
 bool wast_parse_pattern(const sx_node *n, wast_pattern *out, cm_error *err) {
   memset(out, 0, sizeof *out);
-  if (n->kind != SX_LIST || n->n < 1) {
-    sx_error(err, n, "expected a result");
-    return false;
-  }
-  const sx_node *head = n->items[0];
+  const sx_node *head = form_head(n, "a result", err);
+  if (!head) return false;
   if (numtype_of(head, &out->value.type)) {
-    if (n->n != 2) {
-      sx_error(err, n, "malformed result");
-      return false;
-    }
+    if (!one_operand(n, "result", err)) return false;
     bool isfloat = out->value.type == CORE_F32 || out->value.type == CORE_F64;
     if (isfloat && sx_atom_eq(n->items[1], "nan:canonical")) {
       out->kind = WAST_PAT_NAN_CANONICAL;
@@ -158,11 +159,8 @@ bool wast_parse_pattern(const sx_node *n, wast_pattern *out, cm_error *err) {
   if (sx_atom_eq(head, "ref.null")) {
     out->kind = WAST_PAT_NULL;
     if (n->n == 1) return true;
-    if (n->n != 2) {
-      sx_error(err, n, "malformed result");
-      return false;
-    }
-    return heaptype(n->items[1], &out->value.type, err);
+    return one_operand(n, "result", err) &&
+           heaptype(n->items[1], &out->value.type, err);
   }
   if (sx_atom_eq(head, "ref.extern") || sx_atom_eq(head, "ref.host")) {
     if (n->n == 1) {
