@@ -47,6 +47,9 @@ typedef bool (*wast_resolve_fn)(void *ctx, const char *module, size_t mlen,
 
 typedef struct wast_engine wast_engine;
 
+/* Frees a definition an engine gave up (take_def). */
+typedef void (*wast_def_free_fn)(void *def);
+
 typedef struct wast_engine_ops {
   const char *name; /* "core" */
   /* Reads a module form (`definition` already dropped), text, binary or
@@ -69,6 +72,9 @@ typedef struct wast_engine_ops {
   bool (*export_extern)(wast_engine *e, void *inst, const char *name,
                         size_t len, core_extern *out);
   void (*free_def)(wast_engine *e, void *def);
+  /* The engine gives def up (it no longer frees it with itself), and
+   * says how to free it (defs.h: a walk keeps definitions across runs). */
+  wast_def_free_fn (*take_def)(wast_engine *e, void *def);
   void (*free)(wast_engine *e); /* the engine, its store and instances */
   /* Optional, called on every engine before any is freed: ends whatever
    * is still running (suspended component threads). */

@@ -80,6 +80,15 @@ static void cpe_free_def(wast_engine *e, void *def) {
   if (CANON_REMOVE(ce->defs.v, ce->defs.n, c)) comp_component_free(c);
 }
 
+static void free_component(void *def) { comp_component_free(def); }
+
+static wast_def_free_fn cpe_take_def(wast_engine *e, void *def) {
+  comp_engine *ce = (comp_engine *)e;
+  comp_component *c = def;
+  CANON_REMOVE(ce->defs.v, ce->defs.n, c);
+  return free_component;
+}
+
 static wast_outcome from_comp(comp_outcome o) {
   switch (o) {
   case COMP_OK: return WAST_OK;
@@ -345,6 +354,7 @@ static const wast_engine_ops comp_ops = {
     .get = cpe_get,
     .export_extern = cpe_export,
     .free_def = cpe_free_def,
+    .take_def = cpe_take_def,
     .free = cpe_free,
 };
 

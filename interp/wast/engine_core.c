@@ -210,9 +210,26 @@ static void ce_free(wast_engine *e) {
   free(ce);
 }
 
+static void free_module(void *def) { core_module_free(def); }
+
+static wast_def_free_fn ce_take_def(wast_engine *e, void *def) {
+  core_engine *ce = (core_engine *)e;
+  core_module *m = def;
+  CANON_REMOVE(ce->defs.v, ce->defs.n, m);
+  return free_module;
+}
+
 static const wast_engine_ops core_ops = {
-    "core",    ce_decode, ce_validate, ce_instantiate, ce_invoke,
-    ce_get,    ce_export, ce_free_def, ce_free, NULL,
+    .name = "core",
+    .decode = ce_decode,
+    .validate = ce_validate,
+    .instantiate = ce_instantiate,
+    .invoke = ce_invoke,
+    .get = ce_get,
+    .export_extern = ce_export,
+    .free_def = ce_free_def,
+    .take_def = ce_take_def,
+    .free = ce_free,
 };
 
 wast_engine *wast_core_engine_new(const core_config *cfg,

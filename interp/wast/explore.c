@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "../../canon/sched.h"
+#include "defs.h"
 #include "memo.h"
 #include "sleep.h"
 #include "state.h"
@@ -550,6 +551,8 @@ int wast_explore(const char *path, const wast_options *base,
   wast_file_result unread;
   memset(&unread, 0, sizeof unread);
   bool loaded = wast_script_load(path, &script, &unread);
+  /* and its definitions decoded and validated once (defs.h) */
+  wast_defs defs = {0};
   for (size_t i = 0; i < unread.ncmds; i++) free(unread.cmds[i].message);
   free(unread.cmds);
   free(unread.file);
@@ -576,6 +579,7 @@ int wast_explore(const char *path, const wast_options *base,
     opt.comp.at_choice_ctx = &w;
     opt.comp.coverage = cov;
     opt.comp.fiber_pool = &fibers;
+    opt.defs = loaded ? &defs : NULL;
     opt.comp.stop = &w.stop;
     w.log = &log;
     w.nprefix = nprefix;
@@ -641,6 +645,7 @@ int wast_explore(const char *path, const wast_options *base,
   }
   free(prefix);
   canon_fiber_pool_free(&fibers);
+  wast_defs_free(&defs);
   if (loaded) wast_script_free(&script);
   seen_free(&w.seen);
   uint64_t memo_cut = w.memo.hits;

@@ -32,6 +32,7 @@
 #include "../../canon/sched.h"
 #include "state.h"
 #include "coverage.h"
+#include "defs.h"
 #include "engine.h"
 #include "values.h"
 #include "wast.h"
@@ -72,6 +73,7 @@ typedef struct runner {
   entry *entries;
   wast_file_result *res;
   wast_coverage *cov; /* CMREF_COVERAGE; NULL */
+  wast_defs *defs;    /* wast_options.defs */
 } runner;
 
 /* The outcome of one command as its handler builds it. */
@@ -250,7 +252,9 @@ static wast_engine *engine_for(runner *r, const sx_node *form) {
 static void *load_def(runner *r, const sx_node *form, bool validate,
                       cm_error *err) {
   wast_engine *eng = engine_for(r, form);
-  void *def;
+  wast_defs *kept = validate ? r->defs : NULL;
+  void *def = kept ? wast_defs_get(kept, form) : NULL;
+  if (def) return def;
   const sx_node **items = NULL;
   sx_node view = *form;
   if (sx_is_keyword(item(form, 1), "definition")) {
@@ -273,6 +277,7 @@ static void *load_def(runner *r, const sx_node *form, bool validate,
     eng->ops->free_def(eng, def);
     return NULL;
   }
+  if (kept) wast_defs_put(kept, form, def, eng->ops->take_def(eng, def));
   return def;
 }
 
@@ -945,6 +950,7 @@ static void run_tree(const sx_node *top, const char *name,
   runner r;
   memset(&r, 0, sizeof r);
   r.file = name;
+  r.defs = opt->defs;
   r.res = f;
   r.core = wast_core_engine_new(&opt->config, &opt->features, opt->print_to);
   if (!r.core) {

@@ -97,6 +97,9 @@ typedef struct wast_options {
   core_features features; /* what core modules may use (--features) */
   FILE *print_to;     /* spectest print output; NULL = quiet */
   wast_comp_options comp;
+  /* when set (--explore), the definitions validated in one run are kept
+   * for the next (defs.h; the script's tree must be the same one) */
+  struct wast_defs *defs;
 } wast_options;
 
 /* Runs the script in file `path`, recording each command in f.  A file that
