@@ -64,7 +64,7 @@ static void hash_memory(const core_mem_inst *m, core_digest_memo *memo,
     canon_digest d = {0, 0};
     uint64_t n = (m->size + CORE_MEMBYTES_PAGE - 1) / CORE_MEMBYTES_PAGE;
     unsigned char *touched = canon_xmalloc((size_t)n + 1);
-    core_membytes_touched(m->data, m->size, touched);
+    core_membytes_touched(m->data, m->size, touched, &memo->pagemap);
     for (uint64_t i = 0; i < n; i++) {
       if (!touched[i]) continue;
       uint64_t off = i * CORE_MEMBYTES_PAGE;
@@ -91,7 +91,8 @@ void core_digest_memo_free(core_digest_memo *memo) {
   canon_u64map_free(&memo->inst_at);
   canon_u64map_free(&memo->func_at);
   free(memo->mem);
-  *memo = (core_digest_memo){0};
+  core_membytes_pagemap_close(&memo->pagemap);
+  *memo = (core_digest_memo)CORE_DIGEST_MEMO_INIT;
 }
 
 void core_instance_digest(const core_store *s, const core_instance *in,

@@ -16,15 +16,19 @@ typedef void (*core_digest_bytes)(void *ctx, const void *p, size_t n);
 /* What one digest of a state keeps between its parts: each memory's
  * contents, hashed once (a memory shared by instances is in the part of
  * each, and in the store's), and the store's instances and functions by
- * address, so that labelling a table's references stays linear.  Zero it
- * before the first part; core_digest_memo_free after the last. */
+ * address, so that labelling a table's references stays linear.
+ * CORE_DIGEST_MEMO_INIT before the first part; core_digest_memo_free
+ * after the last. */
 typedef struct core_digest_memo {
   canon_u64map mem_at;     /* memory address -> its position in mem */
   canon_digest *mem;       /* each memory's contents */
   uint32_t nmem, capmem;
   canon_u64map inst_at, func_at; /* address -> position in the store + 1 */
   bool indexed;
+  int pagemap; /* core_membytes_touched's file: -1 before it is opened */
 } core_digest_memo;
+/* A memo before its first part. */
+#define CORE_DIGEST_MEMO_INIT {.pagemap = -1}
 void core_digest_memo_free(core_digest_memo *memo);
 
 /* One core instance's state: its memories (imported ones too), globals,

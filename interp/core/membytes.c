@@ -2,7 +2,7 @@
  * mappings grown with mremap: the kernel hands out zero pages on first
  * touch, so memory.grow costs no time or resident memory for pages the
  * guest never uses (a guest growing to the 4 GiB limit does not take 4 GiB).
- * Elsewhere, calloc / realloc + memset. */
+ * Elsewhere, calloc / realloc + memset, and every page counts as touched. */
 #if defined(__linux__)
 #define _GNU_SOURCE /* mremap */
 #endif
@@ -13,6 +13,7 @@
 #include <string.h>
 
 #if defined(__linux__)
+#include <fcntl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -48,16 +49,36 @@ void core_membytes_free(uint8_t *p, uint64_t mapped) {
   if (p) munmap(p, (size_t)mapped);
 }
 
+/* A page is surely all zero if it was never touched: /proc/self/pagemap
+ * gives neither "present" (bit 63) nor "swapped" (bit 62) for it.  Not
+ * mincore, which says only whether a page is in RAM: a page written and
+ * then swapped out would read as zero. */
 void core_membytes_touched(const uint8_t *p, uint64_t size,
-                           unsigned char *touched) {
+                           unsigned char *touched, int *pagemap) {
   uint64_t n = (size + CORE_MEMBYTES_PAGE - 1) / CORE_MEMBYTES_PAGE;
-  /* a page mincore reports absent was never touched: it is zero */
-  if (!size || sysconf(_SC_PAGESIZE) != CORE_MEMBYTES_PAGE ||
-      mincore((void *)(uintptr_t)p, (size_t)size, touched) != 0) {
-    memset(touched, 1, (size_t)n);
-    return;
+  memset(touched, 1, (size_t)n);
+  if (!size || sysconf(_SC_PAGESIZE) != CORE_MEMBYTES_PAGE) return;
+  if (*pagemap == -1) {
+    *pagemap = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+    if (*pagemap < 0) *pagemap = -2; /* none: every page counts */
   }
-  for (uint64_t i = 0; i < n; i++) touched[i] &= 1;
+  if (*pagemap < 0) return;
+  uint64_t first = (uint64_t)(uintptr_t)p / CORE_MEMBYTES_PAGE;
+  uint64_t e[512];
+  for (uint64_t i = 0; i < n;) {
+    uint64_t k = n - i < 512 ? n - i : 512;
+    ssize_t got = pread(*pagemap, e, (size_t)k * sizeof *e,
+                        (off_t)((first + i) * sizeof *e));
+    if (got != (ssize_t)(k * sizeof *e)) return; /* unread: all count */
+    for (uint64_t j = 0; j < k; j++)
+      touched[i + j] = (e[j] >> 62) != 0;
+    i += k;
+  }
+}
+
+void core_membytes_pagemap_close(int *pagemap) {
+  if (*pagemap >= 0) close(*pagemap);
+  *pagemap = -1;
 }
 
 #else
@@ -84,10 +105,12 @@ void core_membytes_free(uint8_t *p, uint64_t mapped) {
 }
 
 void core_membytes_touched(const uint8_t *p, uint64_t size,
-                           unsigned char *touched) {
-  (void)p;
+                           unsigned char *touched, int *pagemap) {
+  (void)p, (void)pagemap;
   memset(touched, 1, (size_t)((size + CORE_MEMBYTES_PAGE - 1) /
                               CORE_MEMBYTES_PAGE));
 }
+
+void core_membytes_pagemap_close(int *pagemap) { *pagemap = -1; }
 
 #endif

@@ -13,10 +13,13 @@ void core_membytes_free(uint8_t *p, uint64_t mapped);
 
 /* The pages (CORE_MEMBYTES_PAGE bytes each) of the first `size` bytes
  * that may hold something other than zero: touched[i] is 0 only if page
- * i is surely all zero (on Linux: never touched, mincore); for a digest
- * of a memory's contents that skips what the guest never used. */
+ * i is surely all zero (on Linux: never touched, by /proc/self/pagemap);
+ * for a digest of a memory's contents that skips what the guest never
+ * used.  *pagemap is the file it reads, opened on the first call (-1:
+ * not yet); core_membytes_pagemap_close closes it. */
 #define CORE_MEMBYTES_PAGE 4096u
 void core_membytes_touched(const uint8_t *p, uint64_t size,
-                           unsigned char *touched);
+                           unsigned char *touched, int *pagemap);
+void core_membytes_pagemap_close(int *pagemap);
 
 #endif

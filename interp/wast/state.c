@@ -217,7 +217,7 @@ void wast_state_digest_info(const wast_state_point *pt, canon_digest *d,
     info->max_threads = s->limits.max_threads;
   }
   core_store *core = wast_core_engine_store(pt->core);
-  core_digest_memo memo = {0};
+  core_digest_memo memo = CORE_DIGEST_MEMO_INIT;
   digest_ctx c = {d, insts, core, info, cs, NULL, NULL, 0, 0, &memo};
   canon_state_labeler lb = {&c, lifted_label, thread_label, inst_digest,
                             inst_extra, globals};
