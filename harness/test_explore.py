@@ -218,3 +218,13 @@ def test_digest_labels_no_freed_object(path, cmref_asan):
     r = cm(cmref_asan, "run", "--json", "--explore", "200", str(path),
            timeout=TIMEOUT * 3)
     assert json.loads(r.out)["schedules"] >= 1, r.out
+
+
+def test_every_run_starts_from_fresh_memories():
+    # the walk keeps memories' mappings from run to run and zeroes what a
+    # run touched before handing them out again: each of the 4 runs reads
+    # 0 where the run before it wrote 7 (harness/fixtures/fresh_memory.wast)
+    r = explore(FIX / "fresh_memory.wast")
+    assert r["complete"] and r["schedules"] == 4, r
+    assert [o["status"] for c in r["commands"] for o in c["outcomes"]] == \
+        ["pass", "pass"], r

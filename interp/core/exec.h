@@ -59,6 +59,11 @@ typedef enum core_outcome {
 
 core_store *core_store_new(const core_config *cfg);
 void core_store_free(core_store *s);
+/* The store's memories take their bytes from pool and give them back to
+ * it (membytes.h), which outlives the store: --explore keeps one for all
+ * the runs of a walk. */
+struct core_membytes_pool;
+void core_store_share_memories(core_store *s, struct core_membytes_pool *pool);
 /* The message of the last trap/exhaustion, e.g. "integer divide by zero". */
 const char *core_store_message(const core_store *s);
 /* The exception of the last CORE_THROWN outcome. */

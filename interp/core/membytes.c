@@ -9,6 +9,8 @@
 
 #include "membytes.h"
 
+#include "../../canon/grow.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,12 +25,34 @@ static uint64_t round_up(uint64_t n) {
   return (n + page - 1) / page * page;
 }
 
-uint8_t *core_membytes_alloc(uint64_t size, uint64_t *mapped) {
+/* A kept mapping of exactly len bytes, its touched pages zeroed; NULL if
+ * none. */
+static uint8_t *from_pool(core_membytes_pool *pool, uint64_t len) {
+  for (uint32_t i = pool->n; i-- > 0;) {
+    if (pool->v[i].mapped != len) continue;
+    uint8_t *p = pool->v[i].p;
+    pool->v[i] = pool->v[--pool->n];
+    uint64_t n = len / CORE_MEMBYTES_PAGE;
+    unsigned char *touched = canon_xmalloc((size_t)n);
+    core_membytes_touched(p, len, touched, &pool->pagemap);
+    for (uint64_t k = 0; k < n; k++)
+      if (touched[k]) memset(p + k * CORE_MEMBYTES_PAGE, 0, CORE_MEMBYTES_PAGE);
+    free(touched);
+    return p;
+  }
+  return NULL;
+}
+
+uint8_t *core_membytes_alloc(core_membytes_pool *pool, uint64_t size,
+                             uint64_t *mapped) {
   uint64_t len = round_up(size);
   if (len < size || len > (uint64_t)SIZE_MAX) return NULL;
-  void *p = mmap(NULL, (size_t)len, PROT_READ | PROT_WRITE,
-                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  if (p == MAP_FAILED) return NULL;
+  void *p = pool ? from_pool(pool, len) : NULL;
+  if (!p) {
+    p = mmap(NULL, (size_t)len, PROT_READ | PROT_WRITE,
+             MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED) return NULL;
+  }
   *mapped = len;
   return p;
 }
@@ -45,8 +69,24 @@ uint8_t *core_membytes_grow(uint8_t *p, uint64_t *mapped, uint64_t old_size,
   return q;
 }
 
-void core_membytes_free(uint8_t *p, uint64_t mapped) {
-  if (p) munmap(p, (size_t)mapped);
+void core_membytes_free(core_membytes_pool *pool, uint8_t *p,
+                        uint64_t mapped) {
+  if (!p) return;
+  if (pool && pool->n < CORE_MEMBYTES_POOL_MAX &&
+      mapped <= CORE_MEMBYTES_POOL_BYTES) {
+    CANON_GROW(pool->v, pool->n, pool->cap, 8);
+    pool->v[pool->n++] = (struct core_membytes_kept){p, mapped};
+    return;
+  }
+  munmap(p, (size_t)mapped);
+}
+
+void core_membytes_pool_free(core_membytes_pool *pool) {
+  for (uint32_t i = 0; i < pool->n; i++)
+    munmap(pool->v[i].p, (size_t)pool->v[i].mapped);
+  free(pool->v);
+  core_membytes_pagemap_close(&pool->pagemap);
+  *pool = (core_membytes_pool)CORE_MEMBYTES_POOL_INIT;
 }
 
 /* A page is surely all zero if it was never touched: /proc/self/pagemap
@@ -83,7 +123,9 @@ void core_membytes_pagemap_close(int *pagemap) {
 
 #else
 
-uint8_t *core_membytes_alloc(uint64_t size, uint64_t *mapped) {
+uint8_t *core_membytes_alloc(core_membytes_pool *pool, uint64_t size,
+                             uint64_t *mapped) {
+  (void)pool;
   if (size > (uint64_t)SIZE_MAX) return NULL;
   *mapped = size;
   return calloc(size ? (size_t)size : 1, 1);
@@ -99,9 +141,15 @@ uint8_t *core_membytes_grow(uint8_t *p, uint64_t *mapped, uint64_t old_size,
   return q;
 }
 
-void core_membytes_free(uint8_t *p, uint64_t mapped) {
-  (void)mapped;
+void core_membytes_free(core_membytes_pool *pool, uint8_t *p,
+                        uint64_t mapped) {
+  (void)pool, (void)mapped;
   free(p);
+}
+
+void core_membytes_pool_free(core_membytes_pool *pool) {
+  free(pool->v);
+  *pool = (core_membytes_pool)CORE_MEMBYTES_POOL_INIT;
 }
 
 void core_membytes_touched(const uint8_t *p, uint64_t size,

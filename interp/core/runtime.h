@@ -39,6 +39,7 @@ struct core_mem_inst {
   uint64_t pages;
   uint64_t max;   /* effective maximum in pages */
   uint64_t mapped; /* membytes.c's bookkeeping */
+  struct core_membytes_pool *pool; /* the store's (core_store_share_memories) */
 };
 
 struct core_global_inst {
@@ -119,6 +120,9 @@ struct core_store {
    * the label the embedder gives the next ones (digest.c) */
   core_thread *active;
   uint64_t owner;
+  /* NULL, or where memories' bytes come from and go back to
+   * (core_store_share_memories) */
+  struct core_membytes_pool *mem_pool;
 };
 
 /* store.c */

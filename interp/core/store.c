@@ -87,7 +87,7 @@ static void free_table(void *p) {
 }
 static void free_mem(void *p) {
   core_mem_inst *m = p;
-  core_membytes_free(m->data, m->mapped);
+  core_membytes_free(m->pool, m->data, m->mapped);
   free(m);
 }
 static void free_inst(void *p) {
@@ -267,6 +267,10 @@ uint64_t core_table_size(const core_table_inst *t) { return t->size; }
 
 /* ---- memories ------------------------------------------------------------ */
 
+void core_store_share_memories(core_store *s, struct core_membytes_pool *pool) {
+  s->mem_pool = pool;
+}
+
 core_mem_inst *core_memory_new(core_store *s, const core_memtype *t) {
   uint64_t max = size_limit(&t->limits,
                             t->limits.is64 ? (1ull << 48) : 65536,
@@ -282,9 +286,10 @@ core_mem_inst *core_memory_new(core_store *s, const core_memtype *t) {
     return NULL;
   }
   m->size = m->pages * PAGE_SIZE;
-  m->data = core_membytes_alloc(m->size, &m->mapped);
+  m->pool = s->mem_pool;
+  m->data = core_membytes_alloc(m->pool, m->size, &m->mapped);
   if (!m->data || !core_store_track(s, &s->mems, m)) {
-    core_membytes_free(m->data, m->mapped);
+    core_membytes_free(m->pool, m->data, m->mapped);
     free(m);
     return NULL;
   }

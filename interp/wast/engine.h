@@ -115,10 +115,14 @@ struct wast_engine {
 };
 
 /* The core wasm engine: one store (with the given limits) per engine.
- * print_to receives the output of spectest's print functions (NULL: quiet). */
+ * print_to receives the output of spectest's print functions (NULL: quiet);
+ * mem_pool (NULL: none) is where the store's memories are mapped from
+ * (core_store_share_memories). */
+struct core_membytes_pool;
 wast_engine *wast_core_engine_new(const core_config *cfg,
                                   const core_features *features,
-                                  FILE *print_to);
+                                  FILE *print_to,
+                                  struct core_membytes_pool *mem_pool);
 /* The predefined `spectest` instance of that engine. */
 void *wast_core_engine_spectest(wast_engine *e);
 /* The store of the core engine (for the CLI's fuel report etc.). */

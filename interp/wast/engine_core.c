@@ -234,7 +234,8 @@ static const wast_engine_ops core_ops = {
 
 wast_engine *wast_core_engine_new(const core_config *cfg,
                                   const core_features *features,
-                                  FILE *print_to) {
+                                  FILE *print_to,
+                                  struct core_membytes_pool *mem_pool) {
   core_engine *ce = calloc(1, sizeof *ce);
   if (!ce) return NULL;
   ce->base.ops = &core_ops;
@@ -244,6 +245,7 @@ wast_engine *wast_core_engine_new(const core_config *cfg,
     free(ce);
     return NULL;
   }
+  if (mem_pool) core_store_share_memories(ce->store, mem_pool);
   ce->spectest = wast_spectest_new(ce->store, print_to);
   if (!ce->spectest) {
     core_store_free(ce->store);

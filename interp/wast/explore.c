@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "../../canon/sched.h"
+#include "../core/membytes.h"
 #include "defs.h"
 #include "memo.h"
 #include "sleep.h"
@@ -553,6 +554,8 @@ int wast_explore(const char *path, const wast_options *base,
   bool loaded = wast_script_load(path, &script, &unread);
   /* and its definitions decoded and validated once (defs.h) */
   wast_defs defs = {0};
+  /* and its memories' mappings kept from run to run */
+  core_membytes_pool mems = CORE_MEMBYTES_POOL_INIT;
   for (size_t i = 0; i < unread.ncmds; i++) free(unread.cmds[i].message);
   free(unread.cmds);
   free(unread.file);
@@ -580,6 +583,7 @@ int wast_explore(const char *path, const wast_options *base,
     opt.comp.coverage = cov;
     opt.comp.fiber_pool = &fibers;
     opt.defs = loaded ? &defs : NULL;
+    opt.mem_pool = &mems;
     opt.comp.stop = &w.stop;
     w.log = &log;
     w.nprefix = nprefix;
@@ -646,6 +650,7 @@ int wast_explore(const char *path, const wast_options *base,
   free(prefix);
   canon_fiber_pool_free(&fibers);
   wast_defs_free(&defs);
+  core_membytes_pool_free(&mems);
   if (loaded) wast_script_free(&script);
   seen_free(&w.seen);
   uint64_t memo_cut = w.memo.hits;

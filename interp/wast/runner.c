@@ -952,7 +952,8 @@ static void run_tree(const sx_node *top, const char *name,
   r.file = name;
   r.defs = opt->defs;
   r.res = f;
-  r.core = wast_core_engine_new(&opt->config, &opt->features, opt->print_to);
+  r.core = wast_core_engine_new(&opt->config, &opt->features, opt->print_to,
+                                opt->mem_pool);
   if (!r.core) {
     wast_file_add(f, 0, "script", WAST_FAIL, false, "cannot create a store");
     return;

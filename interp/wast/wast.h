@@ -100,6 +100,9 @@ typedef struct wast_options {
   /* when set (--explore), the definitions validated in one run are kept
    * for the next (defs.h; the script's tree must be the same one) */
   struct wast_defs *defs;
+  /* when set (--explore), the core store's memories are mapped from this
+   * pool and go back to it (core_store_share_memories) */
+  struct core_membytes_pool *mem_pool;
 } wast_options;
 
 /* Runs the script in file `path`, recording each command in f.  A file that
