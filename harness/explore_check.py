@@ -44,9 +44,9 @@ BOUNDS = {
     "wasi-backpressure-many.wast": (
         ["--explore-depth", "12"],
         "eight requests that each read and write the server's count: "
-        "finite, but each caller multiplies the distinct states by 11 to "
-        "12 (10^6 to 10^7 for eight; five callers: complete, 25717 "
-        "schedules)"),
+        "finite, but each caller multiplies the distinct states by about "
+        "10 (six callers: 211517, complete in 20 s CPU; seven: 2146183, "
+        "in 6 min; eight: about 2 x 10^7, docs/performance.md)"),
 }
 
 
