@@ -23,9 +23,8 @@
 #include <string.h>
 
 #include "../../canon/sched.h"
-#include "../core/membytes.h"
-#include "defs.h"
 #include "memo.h"
+#include "rerun.h"
 #include "sleep.h"
 #include "state.h"
 #include "wast.h"
@@ -547,25 +546,13 @@ int wast_explore(const char *path, const wast_options *base,
   w.sleep = !xo->plain && !xo->no_sleep;
   w.memo_on = w.sleep && !xo->no_memo;
   w.step = -1;
-  /* the script is read and lexed once for all runs */
-  wast_script script;
-  wast_file_result unread;
-  memset(&unread, 0, sizeof unread);
-  bool loaded = wast_script_load(path, &script, &unread);
-  /* and its definitions decoded and validated once (defs.h) */
-  wast_defs defs = {0};
-  /* and its memories' mappings kept from run to run */
-  core_membytes_pool mems = CORE_MEMBYTES_POOL_INIT;
-  for (size_t i = 0; i < unread.ncmds; i++) free(unread.cmds[i].message);
-  free(unread.cmds);
-  free(unread.file);
+  /* one script, run again and again (rerun.h) */
+  wast_rerun rerun;
+  wast_rerun_init(&rerun, path);
   /* which host limits the runs meet: the Store's trap counts */
   canon_coverage own_cov;
   memset(&own_cov, 0, sizeof own_cov);
   canon_coverage *cov = base->comp.coverage ? base->comp.coverage : &own_cov;
-  /* one pool of fiber stacks for every run: mapped once */
-  canon_fiber_pool fibers;
-  memset(&fibers, 0, sizeof fibers);
   uint64_t limit_traps0[NHOST_LIMITS];
   for (size_t k = 0; k < NHOST_LIMITS; k++)
     limit_traps0[k] = cov->trapped[host_limits[k]];
@@ -581,9 +568,6 @@ int wast_explore(const char *path, const wast_options *base,
     opt.comp.at_enter = w.memo_on ? at_enter : NULL;
     opt.comp.at_choice_ctx = &w;
     opt.comp.coverage = cov;
-    opt.comp.fiber_pool = &fibers;
-    opt.defs = loaded ? &defs : NULL;
-    opt.mem_pool = &mems;
     opt.comp.stop = &w.stop;
     w.log = &log;
     w.nprefix = nprefix;
@@ -595,10 +579,7 @@ int wast_explore(const char *path, const wast_options *base,
     w.ncmds = 0;
     wast_file_result f;
     memset(&f, 0, sizeof f);
-    if (loaded)
-      wast_run_script(&script, &opt, &f);
-    else
-      wast_run_file(path, &opt, &f); /* records why it cannot be run */
+    wast_rerun_run(&rerun, &opt, &f);
     record(&cs, &ncs, &f, runs, &log);
     runs++;
     if (log.len > maxlen) maxlen = log.len;
@@ -648,10 +629,7 @@ int wast_explore(const char *path, const wast_options *base,
     if (exhaustive) break;
   }
   free(prefix);
-  canon_fiber_pool_free(&fibers);
-  wast_defs_free(&defs);
-  core_membytes_pool_free(&mems);
-  if (loaded) wast_script_free(&script);
+  wast_rerun_free(&rerun);
   seen_free(&w.seen);
   uint64_t memo_cut = w.memo.hits;
   wast_memo_free(&w.memo);

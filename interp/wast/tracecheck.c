@@ -19,6 +19,8 @@
 #include <string.h>
 
 #include "tracecheck.h"
+
+#include "rerun.h"
 #include "../../canon/context.h"
 #include "../../canon/grow.h"
 
@@ -247,7 +249,7 @@ static void on_event(void *ctx, const char *line, size_t len) {
   m->stop = true;
 }
 
-void wast_tc_run_once(const char *script, const wast_options *base,
+void wast_tc_run_once(wast_rerun *script, const wast_options *base,
                       const wast_tc_events *theirs, const uint32_t *forced,
                       uint32_t nforced, wast_tc_run *r) {
   memset(r, 0, sizeof *r);
@@ -263,7 +265,7 @@ void wast_tc_run_once(const char *script, const wast_options *base,
   opt.comp.stop = &m.stop;
   wast_file_result f;
   memset(&f, 0, sizeof f);
-  wast_run_file(script, &opt, &f);
+  wast_rerun_run(script, &opt, &f);
   for (size_t i = 0; i < f.ncmds; i++) free(f.cmds[i].message);
   free(f.cmds);
   free(f.file);
@@ -278,7 +280,7 @@ void wast_tc_run_free(wast_tc_run *r) {
 }
 
 /* A trace with `choice` events: one run with those choices. */
-static int replay(const char *script, const char *theirs_path,
+static int replay(wast_rerun *script, const char *theirs_path,
                   const wast_tc_events *theirs, const wast_options *base,
                   FILE *out) {
   wast_tc_run r;
@@ -314,10 +316,13 @@ int wast_check_trace(const char *script, const char *theirs_path,
     return WAST_CHECK_ERROR;
   }
   if (!budget) budget = WAST_CHECK_DEFAULT_BUDGET;
+  wast_rerun rerun;
+  wast_rerun_init(&rerun, script);
   int rc = theirs.nchoices
-               ? replay(script, theirs_path, &theirs, base, out)
-               : wast_tc_search(script, theirs_path, &theirs, base, budget,
+               ? replay(&rerun, theirs_path, &theirs, base, out)
+               : wast_tc_search(&rerun, theirs_path, &theirs, base, budget,
                                 out);
+  wast_rerun_free(&rerun);
   wast_tc_events_free(&theirs);
   return rc;
 }

@@ -46,14 +46,15 @@ void wast_tc_events_free(wast_tc_events *l);
 /* Runs the script with these choices first (then option 0), comparing its
  * guest-visible events with theirs as they are made.  Free r with
  * wast_tc_run_free. */
-void wast_tc_run_once(const char *script, const wast_options *base,
+struct wast_rerun;
+void wast_tc_run_once(struct wast_rerun *script, const wast_options *base,
                       const wast_tc_events *theirs, const uint32_t *forced,
                       uint32_t nforced, wast_tc_run *r);
 void wast_tc_run_free(wast_tc_run *r);
 
 /* The search for a schedule that reproduces their events (tracesearch.c);
  * returns a WAST_CHECK_* result. */
-int wast_tc_search(const char *script, const char *theirs_path,
+int wast_tc_search(struct wast_rerun *script, const char *theirs_path,
                    const wast_tc_events *theirs, const wast_options *base,
                    uint32_t budget, FILE *out);
 

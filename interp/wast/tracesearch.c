@@ -24,6 +24,8 @@
 #include <string.h>
 
 #include "tracecheck.h"
+
+#include "rerun.h"
 #include "../../canon/context.h"
 #include "../../canon/grow.h"
 
@@ -91,7 +93,7 @@ static void print_frontier(FILE *out, const frontier *f,
     fprintf(out, "    %s\n", f->next[i] ? f->next[i] : "(end of run)");
 }
 
-int wast_tc_search(const char *script, const char *theirs_path,
+int wast_tc_search(wast_rerun *script, const char *theirs_path,
                    const wast_tc_events *theirs, const wast_options *base,
                    uint32_t budget, FILE *out) {
   uint32_t *prefix = NULL, nprefix = 0, runs = 0;
