@@ -204,6 +204,8 @@ def test_a_walk_that_meets_a_host_limit_is_not_complete():
 
 ASYNC_SCRIPTS = sorted((HARNESS.parent / "spec-tests" / "async").glob("*.wast"))
 FIXTURES = sorted(FIX.glob("*.wast"))
+# a walk too big to finish (harness/explore_check.py BOUNDS)
+BOUNDED = {"wasi-backpressure-many.wast"}
 
 
 @pytest.mark.parametrize("path", ASYNC_SCRIPTS + FIXTURES,
@@ -228,3 +230,27 @@ def test_every_run_starts_from_fresh_memories():
     assert r["complete"] and r["schedules"] == 4, r
     assert [o["status"] for c in r["commands"] for o in c["outcomes"]] == \
         ["pass", "pass"], r
+
+
+RANDOM_SEEDS = range(1, 11)
+
+
+@pytest.mark.parametrize("path", [p for p in ASYNC_SCRIPTS + FIXTURES
+                                  if p.name not in BOUNDED],
+                         ids=lambda p: p.name)
+def test_random_schedules_give_explored_outcomes(path):
+    # The walk is complete (or complete within a host limit a run met,
+    # which the random runs meet alike), so every outcome any schedule
+    # gives is among its outcomes; the random scheduler (--sched random,
+    # which the walk's digest, sleep sets and memo never see) picks ten
+    # schedules of its own: each command's outcome in each must be one the
+    # walk found.
+    walk = explore(path)
+    assert walk["complete"] or walk["within"], walk
+    found = outcome_sets(walk)
+    for seed in RANDOM_SEEDS:
+        r = cmrun.run([str(CMREF), "run", "--json", "--sched", "random",
+                       "--seed", str(seed), str(path)], TIMEOUT)
+        for c in json.loads(r.out)["files"][0]["commands"]:
+            o = (c["status"], None if c["status"] == "pass" else c.get("message"))
+            assert o in found[(c["line"], c["kind"])], (seed, c, found)
