@@ -31,6 +31,7 @@ static uint8_t *from_pool(core_membytes_pool *pool, uint64_t len) {
   for (uint32_t i = pool->n; i-- > 0;) {
     if (pool->v[i].mapped != len) continue;
     uint8_t *p = pool->v[i].p;
+    pool->bytes -= len;
     pool->v[i] = pool->v[--pool->n];
     uint64_t n = len / CORE_MEMBYTES_PAGE;
     unsigned char *touched = canon_xmalloc((size_t)n);
@@ -73,9 +74,10 @@ void core_membytes_free(core_membytes_pool *pool, uint8_t *p,
                         uint64_t mapped) {
   if (!p) return;
   if (pool && pool->n < CORE_MEMBYTES_POOL_MAX &&
-      mapped <= CORE_MEMBYTES_POOL_BYTES) {
+      mapped <= CORE_MEMBYTES_POOL_BYTES - pool->bytes) {
     CANON_GROW(pool->v, pool->n, pool->cap, 8);
     pool->v[pool->n++] = (struct core_membytes_kept){p, mapped};
+    pool->bytes += mapped;
     return;
   }
   munmap(p, (size_t)mapped);

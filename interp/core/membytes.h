@@ -8,17 +8,20 @@
 /* Mappings kept for reuse instead of unmapped (--explore: each run of a
  * walk makes its memories anew, and unmapping them -- with its TLB flush
  * -- was half of a run's time): at most CORE_MEMBYTES_POOL_MAX of them,
- * each of at most CORE_MEMBYTES_POOL_BYTES.  A mapping handed out again
- * has its touched pages zeroed first (core_membytes_touched), so that it
- * reads as a fresh one and its untouched pages stay untouched. */
+ * CORE_MEMBYTES_POOL_BYTES in all (the pages a run touched stay resident
+ * while kept: the bound on what a walk holds beyond one run).  A mapping
+ * handed out again has its touched pages zeroed first
+ * (core_membytes_touched), so that it reads as a fresh one and its
+ * untouched pages stay untouched. */
 #define CORE_MEMBYTES_POOL_MAX 64u
-#define CORE_MEMBYTES_POOL_BYTES (16u << 20)
+#define CORE_MEMBYTES_POOL_BYTES (64u << 20)
 typedef struct core_membytes_pool {
   struct core_membytes_kept {
     uint8_t *p;
     uint64_t mapped;
   } *v;
   uint32_t n, cap;
+  uint64_t bytes; /* mapped, over v[0..n) */
   int pagemap; /* core_membytes_touched's file: -1 before it is opened */
 } core_membytes_pool;
 #define CORE_MEMBYTES_POOL_INIT {.pagemap = -1}
