@@ -254,3 +254,21 @@ def test_random_schedules_give_explored_outcomes(path):
         for c in json.loads(r.out)["files"][0]["commands"]:
             o = (c["status"], None if c["status"] == "pass" else c.get("message"))
             assert o in found[(c["line"], c["kind"])], (seed, c, found)
+
+
+def test_progress_option():
+    # --explore-progress only adds lines on stderr (how many depends on
+    # the clock, so none are counted here); without --explore it is a
+    # usage error
+    path = FIX / "interleave.wast"
+    plain = cmrun.run([str(CMREF), "run", "--json", "--explore", "1000",
+                       str(path)], TIMEOUT)
+    with_progress = cmrun.run([str(CMREF), "run", "--json", "--explore",
+                               "1000", "--explore-progress", "1", str(path)],
+                              TIMEOUT)
+    assert with_progress.rc == plain.rc and with_progress.out == plain.out
+    assert all(l.startswith("explore: ") for l in
+               with_progress.err.splitlines()), with_progress.err
+    r = cmrun.run([str(CMREF), "run", "--explore-progress", "1", str(path)],
+                  TIMEOUT)
+    assert r.rc == 2 and "are for --explore" in r.err, r.err

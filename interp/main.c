@@ -110,6 +110,8 @@ static const char usage_main[] =
   "                          walk every order of independent ticks\n"      \
   "  --explore-no-memo       --explore: without the command memo (a command's\n"\
   "                          tree walked again for each state it starts in)\n"\
+  "  --explore-progress S    --explore: a line on stderr every S seconds\n"  \
+  "                          (schedules, states, cuts so far)\n"            \
   "  --check-trace THEIRS    is another runtime's trace allowed by the spec?\n"\
   "                          replays its choices, or without any searches\n"\
   "                          for a schedule giving its guest-visible events;\n"\
@@ -240,6 +242,7 @@ typedef struct opts {
   canon_choice_log replay; /* --replay: the trace's choices */
   uint32_t explore;        /* run: --explore N (0: no) */
   uint32_t explore_depth;  /* run: --explore-depth D (0: none) */
+  uint32_t explore_progress; /* run: --explore-progress S (0: none) */
   bool explore_plain;      /* run: --explore-plain */
   bool explore_no_sleep;   /* run: --explore-no-sleep */
   bool explore_no_memo;    /* run: --explore-no-memo */
@@ -477,6 +480,7 @@ static const optdef options[] = {
     FLAG("--explore-plain", NULL, CMD_RUN, explore_plain),
     FLAG("--explore-no-sleep", NULL, CMD_RUN, explore_no_sleep),
     FLAG("--explore-no-memo", NULL, CMD_RUN, explore_no_memo),
+    UINT("--explore-progress", CMD_RUN, explore_progress, 1, 86400),
     FILEOPT("--check-trace", NULL, CMD_RUN, check_trace),
     UINT("--search-budget", CMD_RUN, search_budget, 1, UINT32_MAX),
     FILEOPT("--trace", NULL, CMD_RUN, trace_file),
@@ -667,9 +671,10 @@ static int cmd_run(opts *o) {
     return EXIT_USAGE;
   }
   if ((o->explore_depth || o->explore_plain || o->explore_no_sleep ||
-       o->explore_no_memo) && !o->explore) {
+       o->explore_no_memo || o->explore_progress) && !o->explore) {
     fprintf(stderr, "cmref run: --explore-depth, --explore-plain, "
-            "--explore-no-sleep and --explore-no-memo are for --explore\n");
+            "--explore-no-sleep, --explore-no-memo and --explore-progress "
+            "are for --explore\n");
     return EXIT_USAGE;
   }
   if (o->search_budget && !o->check_trace) {
@@ -746,7 +751,7 @@ static int cmd_run(opts *o) {
     } else {
       wast_explore_options xo = {o->explore, o->explore_depth,
                                  o->explore_plain, o->explore_no_sleep,
-                                 o->explore_no_memo};
+                                 o->explore_no_memo, o->explore_progress};
       rc = wast_explore(o->args[0], &wo, &xo, mem, jmem) ? EXIT_FAIL
                                                                  : 0;
     }

@@ -21,6 +21,7 @@
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../../canon/sched.h"
 #include "memo.h"
@@ -534,6 +535,13 @@ static uint32_t next_option(const walk *w, uint32_t k, uint32_t chosen,
   return o;
 }
 
+/* Wall-clock seconds (--explore-progress). */
+static double now_s(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
 int wast_explore(const char *path, const wast_options *base,
                  const wast_explore_options *xo, FILE *out, FILE *json) {
   uint32_t *prefix = NULL, nprefix = 0;
@@ -556,7 +564,15 @@ int wast_explore(const char *path, const wast_options *base,
   uint64_t limit_traps0[NHOST_LIMITS];
   for (size_t k = 0; k < NHOST_LIMITS; k++)
     limit_traps0[k] = cov->trapped[host_limits[k]];
+  double started = now_s(), next_progress = started + xo->progress;
   while (runs < xo->budget) {
+    if (xo->progress && now_s() >= next_progress) {
+      fprintf(stderr, "explore: %s: %u schedules, %llu states, %llu cut, "
+              "longest %u choices, %.0f s\n", path, runs,
+              (unsigned long long)w.seen.n, (unsigned long long)w.pruned,
+              maxlen, now_s() - started);
+      next_progress += xo->progress;
+    }
     canon_choice_log log = {0};
     wast_options opt = *base;
     static const uint32_t none[1] = {0};

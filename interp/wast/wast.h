@@ -141,6 +141,8 @@ typedef struct wast_explore_options {
   bool plain;      /* --explore-plain: no state digests, the plain walk */
   bool no_sleep;   /* --explore-no-sleep: states cut, but no sleep sets */
   bool no_memo;    /* --explore-no-memo: no command memo (memo.h) */
+  uint32_t progress; /* --explore-progress S: a line on stderr every S
+                        seconds of the walk (0: none) */
 } wast_explore_options;
 int wast_explore(const char *path, const wast_options *opt,
                  const wast_explore_options *xo, FILE *out, FILE *json);
