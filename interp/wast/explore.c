@@ -18,7 +18,6 @@
  * `cmref run --choices LIST` replays, and the kinds of the choices where
  * that schedule leaves the default (option 0): what the outcome depends
  * on. */
-#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -266,7 +265,8 @@ typedef struct node {
   wast_sleepset z;    /* tick: asleep here */
   wast_sleepset done; /* tick: options explored before the current one */
   uint32_t rec;       /* the current option's step record (walk.recs) */
-  wast_state_info from; /* tick: the state here (wast_state_info_keep) */
+  wast_state_info from; /* tick: the state here, where its steps start
+                           (without instp: one run's addresses) */
 } node;
 
 /* A step from a tick node with one option: its footprint, joined over
@@ -302,10 +302,10 @@ typedef struct walk {
   bool sleep;
   node *path;
   uint32_t npath, path_cap;
-  /* the step in progress: the tick node it started at (-1: none), the
-   * state there, the sleepers it may carry on, the instances it ran in */
+  /* the step in progress: the tick node it started at (-1: none; the
+   * state there is the node's `from`), the sleepers it may carry on, the
+   * instances it ran in */
   int64_t step;
-  wast_state_info step_from;
   wast_sleepset step_carry;
   const void **ran;
   uint32_t nran, ran_cap;
@@ -357,21 +357,9 @@ static uint32_t new_rec(walk *w) {
   return w->nrecs++;
 }
 
-/* A forced choice at a step's boundary.  The run repeats, up to its
- * first fresh choice, what an earlier run did: the step that ends here
- * ended here then too, and that run joined its footprint into the step's
- * record and met every state on the way (wast_memo_seen); a tick node
- * starts the next step from the state that run digested here (node.from)
- * rather than digesting it again. */
-static void replayed_boundary(walk *w, uint32_t i, const wast_state_point *pt) {
-  if (w->step >= 0) {
-    w->step = -1;
-    wast_sleep_free(&w->step_carry);
-  }
-  if (i >= w->npath || !w->path[i].tick) return;
-  assert(pt->kind == CANON_CHOICE_TICK);
-  wast_state_info_free(&w->step_from);
-  wast_state_info_keep(&w->step_from, &w->path[i].from);
+/* Starts the step from tick node i: the sleepers asleep there and those
+ * its earlier options explored carry on. */
+static void start_step(walk *w, uint32_t i, const wast_state_point *pt) {
   wast_state_peak_reset(pt);
   w->step = i;
   w->nran = 0;
@@ -379,6 +367,20 @@ static void replayed_boundary(walk *w, uint32_t i, const wast_state_point *pt) {
   for (uint32_t k = 0; k < w->path[i].done.n; k++)
     wast_sleep_add(&w->step_carry, w->path[i].done.v[k].label,
                    w->path[i].done.v[k].fp);
+}
+
+/* A forced choice at a step's boundary.  The run repeats, up to its
+ * first fresh choice, what an earlier run did: the step that ends here
+ * ended here then too, and that run joined its footprint into the step's
+ * record and met every state on the way (wast_memo_seen); a tick node
+ * starts the next step from the state that run digested there
+ * (node.from) rather than digesting it again. */
+static void replayed_boundary(walk *w, uint32_t i, const wast_state_point *pt) {
+  if (w->step >= 0) {
+    w->step = -1;
+    wast_sleep_free(&w->step_carry);
+  }
+  if (i < w->npath && w->path[i].tick) start_step(w, i, pt);
 }
 
 static uint32_t at_choice(void *ctx, const wast_state_point *pt) {
@@ -413,7 +415,7 @@ static uint32_t at_choice(void *ctx, const wast_state_point *pt) {
   wast_sleepset here = {0};
   uint64_t fp = 0;
   if (w->sleep && w->step >= 0) {
-    fp = wast_step_footprint(&w->step_from, &info,
+    fp = wast_step_footprint(&w->path[w->step].from, &info,
                              (const void *const *)w->ran, w->nran);
     if (boundary && pt->kind != CANON_CHOICE_TICK) fp |= WAST_FP_HOST;
     carried(w, fp, &here);
@@ -511,13 +513,10 @@ static uint32_t at_choice(void *ctx, const wast_state_point *pt) {
   }
   w->npath++;
   if (nd->tick) {
-    w->step = i;
-    wast_state_info_keep(&nd->from, &info);
-    wast_state_info_free(&w->step_from);
-    w->step_from = info;
-    wast_state_peak_reset(pt);
-    w->nran = 0;
-    wast_sleep_copy(&w->step_carry, &nd->z);
+    free(info.instp);
+    info.instp = NULL;
+    nd->from = info;
+    start_step(w, i, pt);
   } else {
     wast_state_info_free(&info);
   }
@@ -608,7 +607,6 @@ int wast_explore(const char *path, const wast_options *base,
     if (w.step >= 0) w.recs[w.path[w.step].rec].fp |= WAST_FP_HOST;
     w.step = -1;
     wast_sleep_free(&w.step_carry);
-    wast_state_info_free(&w.step_from);
     /* the next schedule: advance the last choice before the cut that has
      * options left (at a tick, one not asleep there) */
     int64_t k = (int64_t)(log.len < w.cut ? log.len : w.cut) - 1;

@@ -257,17 +257,6 @@ void wast_state_info_free(wast_state_info *info) {
   memset(info, 0, sizeof *info);
 }
 
-void wast_state_info_keep(wast_state_info *dst, const wast_state_info *src) {
-  *dst = *src;
-  dst->instp = NULL;
-  dst->cand = NULL;
-  dst->ncand = 0;
-  dst->inst = canon_xmalloc((src->ninst + 1) * sizeof *dst->inst);
-  dst->id = canon_xmalloc((src->ninst + 1) * sizeof *dst->id);
-  memcpy(dst->inst, src->inst, src->ninst * sizeof *dst->inst);
-  memcpy(dst->id, src->id, src->ninst * sizeof *dst->id);
-}
-
 static uint32_t at_choice(void *ctx, canon_choice_kind kind, uint32_t n) {
   wast_state_watch *w = ctx;
   w->pt.kind = kind;

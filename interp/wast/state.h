@@ -56,10 +56,6 @@ typedef struct wast_state_info {
 void wast_state_digest_info(const wast_state_point *pt, canon_digest *d,
                             wast_state_info *info);
 void wast_state_info_free(wast_state_info *info);
-/* A copy of src to keep across runs (dst is overwritten): without its
- * instances' addresses (instp, one run's) and its tick options (cand);
- * what wast_step_footprint needs of a step's start. */
-void wast_state_info_keep(wast_state_info *dst, const wast_state_info *src);
 /* Starts counting the most threads alive at once anew (from now on). */
 void wast_state_peak_reset(const wast_state_point *pt);
 
