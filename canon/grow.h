@@ -26,6 +26,12 @@ static inline void *canon_xrealloc(void *p, size_t n) {
 /* malloc that never returns NULL. */
 static inline void *canon_xmalloc(size_t n) { return canon_xrealloc(NULL, n); }
 
+/* strdup that never returns NULL. */
+static inline char *canon_xstrdup(const char *s) {
+  size_t n = strlen(s) + 1;
+  return memcpy(canon_xmalloc(n), s, n);
+}
+
 /* calloc that never returns NULL. */
 static inline void *canon_xcalloc(size_t n, size_t size) {
   void *p = calloc(n ? n : 1, size);

@@ -702,7 +702,7 @@ static int cmd_run(opts *o) {
   wast_verbosity v = verbosity(o);
   bool text = !o->json_stdout;
   wast_options wo = {o->cfg, o->features, o->verbose && text ? report : NULL,
-                     o->comp, NULL, NULL};
+                     o->comp, NULL, NULL, o->json_stdout};
   /* CMREF_COVERAGE=FILE: append the trap rules each command reached and
    * trapped at (docs/rules.md; `make coverage`) */
   wo.comp.coverage_file = getenv("CMREF_COVERAGE");

@@ -243,6 +243,12 @@ static void format_results(const comp_results *r, char *buf, size_t n) {
   if (r->n != 1 && used + 1 < n) snprintf(buf + used, n - used, "]");
 }
 
+static void cpe_format_results(wast_engine *e, void *results, char *buf,
+                               size_t n) {
+  (void)e;
+  format_results(results, buf, n);
+}
+
 static bool cpe_results_match(wast_engine *e, void *results,
                               sx_node *const *expected, size_t n, char *why,
                               size_t whyn) {
@@ -361,6 +367,7 @@ static const wast_engine_ops comp_ops = {
 static const wast_engine_ext comp_ext = {
     .invoke_forms = cpe_invoke_forms,
     .results_match = cpe_results_match,
+    .format_results = cpe_format_results,
     .free_results = cpe_free_results,
     .trap_matches = cpe_trap_matches,
     .substring_messages = true,

@@ -37,6 +37,7 @@
 typedef struct outcome {
   wast_status status;
   char *message;
+  char *result;     /* what a passing action returned (wast_cmd_result) */
   uint32_t run;     /* first run that gave it */
   char *choices;    /* that run's choices, "0,1,0" */
   uint32_t off_default; /* kinds (bits) where that run took an option > 0 */
@@ -109,14 +110,16 @@ static void record(cmd_outcomes **cs, uint32_t *ncs, const wast_file_result *f,
     const char *msg = c->status == WAST_PASS ? NULL : c->message;
     outcome *o = NULL;
     for (uint32_t k = 0; k < co->n && !o; k++)
-      if (co->o[k].status == c->status && same_message(co->o[k].message, msg))
+      if (co->o[k].status == c->status && same_message(co->o[k].message, msg) &&
+          same_message(co->o[k].result, c->result))
         o = &co->o[k];
     if (!o) {
       co->o = realloc(co->o, (co->n + 1) * sizeof *co->o);
       if (!co->o) canon_out_of_memory();
       o = &co->o[co->n++];
       o->status = c->status;
-      o->message = msg ? strdup(msg) : NULL;
+      o->message = msg ? canon_xstrdup(msg) : NULL;
+      o->result = c->result ? canon_xstrdup(c->result) : NULL;
       o->run = run;
       o->choices = choices_str(log);
       o->off_default = off_default_kinds(log);
@@ -189,6 +192,11 @@ static void report_json(FILE *json, const char *path, const cmd_outcomes *cs,
       if (o->message) {
         fputs("\"message\": ", json);
         wast_json_str(json, o->message);
+        fputs(", ", json);
+      }
+      if (o->result) {
+        fputs("\"result\": ", json);
+        wast_json_str(json, o->result);
         fputs(", ", json);
       }
       fprintf(json, "\"schedules\": %u, \"choices\": ", o->count);
@@ -574,6 +582,7 @@ int wast_explore(const char *path, const wast_options *base,
     }
     canon_choice_log log = {0};
     wast_options opt = *base;
+    opt.keep_results = true;
     static const uint32_t none[1] = {0};
     opt.comp.forced = prefix ? prefix : none;
     opt.comp.nforced = nprefix;
@@ -599,9 +608,7 @@ int wast_explore(const char *path, const wast_options *base,
     runs++;
     if (log.len > maxlen) maxlen = log.len;
     kinds |= kinds_met(&log);
-    for (size_t i = 0; i < f.ncmds; i++) free(f.cmds[i].message);
-    free(f.cmds);
-    free(f.file);
+    wast_file_result_free(&f);
     /* a step the run ended in (the script ended, or the run was cut or
      * bounded inside it): the rest of it was not seen */
     if (w.step >= 0) w.recs[w.path[w.step].rec].fp |= WAST_FP_HOST;
@@ -685,16 +692,20 @@ int wast_explore(const char *path, const wast_options *base,
   }
   for (uint32_t i = 0; i < ncs; i++) {
     cmd_outcomes *co = &cs[i];
-    bool all_pass = co->n == 1 && co->o[0].status == WAST_PASS;
+    /* (a passing action's outcomes differ only in the values returned) */
+    bool all_pass = true;
+    for (uint32_t k = 0; k < co->n; k++)
+      all_pass = all_pass && co->o[k].status == WAST_PASS;
     if (!all_pass) rc = 1;
     if (out && (co->n > 1 || !all_pass)) {
       fprintf(out, "%s:%u: %s: %u outcome%s\n", path, co->line, co->kind,
               co->n, co->n == 1 ? "" : "s");
       for (uint32_t k = 0; k < co->n; k++) {
         outcome *o = &co->o[k];
-        fprintf(out, "  %s%s%s%s in %u of %u schedules; first: --choices %s",
+        fprintf(out, "  %s%s%s%s%s%s in %u of %u schedules; first: --choices %s",
                 status_name(o->status), o->message ? " \"" : "",
                 o->message ? o->message : "", o->message ? "\"" : "",
+                o->result ? ": " : "", o->result ? o->result : "",
                 o->count, runs, *o->choices ? o->choices : "(none)");
         if (o->off_default) {
           fputs(" (not option 0 at: ", out);
@@ -706,6 +717,7 @@ int wast_explore(const char *path, const wast_options *base,
     }
     for (uint32_t k = 0; k < co->n; k++) {
       free(co->o[k].message);
+      free(co->o[k].result);
       free(co->o[k].choices);
     }
     free(co->o);

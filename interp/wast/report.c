@@ -6,19 +6,12 @@
 
 #include "../../canon/grow.h"
 
-static char *dup_str(const char *s) {
-  if (!s) s = "";
-  size_t n = strlen(s) + 1;
-  char *d = malloc(n);
-  if (d) memcpy(d, s, n);
-  return d;
-}
 
 wast_file_result *wast_results_add_file(wast_results *r, const char *file) {
   CANON_GROW(r->files, r->nfiles, r->cap, 16);
   wast_file_result *f = &r->files[r->nfiles++];
   memset(f, 0, sizeof *f);
-  f->file = dup_str(file);
+  f->file = canon_xstrdup(file);
   return f;
 }
 
@@ -30,7 +23,8 @@ void wast_file_add(wast_file_result *f, uint32_t line, const char *kind,
   snprintf(c->kind, sizeof c->kind, "%s", kind);
   c->status = st;
   c->mismatch = mismatch && st == WAST_PASS;
-  c->message = message && *message ? dup_str(message) : NULL;
+  c->message = message && *message ? canon_xstrdup(message) : NULL;
+  c->result = NULL;
   switch (st) {
   case WAST_PASS: f->passed++; break;
   case WAST_FAIL: f->failed++; break;
@@ -46,13 +40,18 @@ void wast_results_close_file(wast_results *r, wast_file_result *f) {
   r->mismatches += f->mismatches;
 }
 
-void wast_results_free(wast_results *r) {
-  for (size_t i = 0; i < r->nfiles; i++) {
-    wast_file_result *f = &r->files[i];
-    for (size_t j = 0; j < f->ncmds; j++) free(f->cmds[j].message);
-    free(f->cmds);
-    free(f->file);
+void wast_file_result_free(wast_file_result *f) {
+  for (size_t j = 0; j < f->ncmds; j++) {
+    free(f->cmds[j].message);
+    free(f->cmds[j].result);
   }
+  free(f->cmds);
+  free(f->file);
+  memset(f, 0, sizeof *f);
+}
+
+void wast_results_free(wast_results *r) {
+  for (size_t i = 0; i < r->nfiles; i++) wast_file_result_free(&r->files[i]);
   free(r->files);
   memset(r, 0, sizeof *r);
 }
@@ -152,6 +151,10 @@ void wast_report_json(FILE *out, const wast_results *r) {
       if (c->message) {
         fputs(", \"message\": ", out);
         wast_json_str(out, c->message);
+      }
+      if (c->result) {
+        fputs(", \"result\": ", out);
+        wast_json_str(out, c->result);
       }
       fputc('}', out);
     }

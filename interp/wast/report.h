@@ -23,6 +23,10 @@ typedef struct wast_cmd_result {
   wast_status status;
   bool mismatch;      /* passed on kind, but the message differs */
   char *message;      /* why it failed / was skipped, or the mismatch */
+  /* what a passing `invoke` or `get` returned, as constants
+   * ("(u32.const 3)"), when wast_options.keep_results (--explore, where
+   * the values are part of the outcome); else NULL */
+  char *result;
 } wast_cmd_result;
 
 typedef struct wast_file_result {
@@ -45,6 +49,8 @@ void wast_file_add(wast_file_result *f, uint32_t line, const char *kind,
                    wast_status st, bool mismatch, const char *message);
 /* Adds a file's counts to the totals. */
 void wast_results_close_file(wast_results *r, wast_file_result *f);
+/* Frees a file's records (not f itself) and zeroes it. */
+void wast_file_result_free(wast_file_result *f);
 void wast_results_free(wast_results *r);
 
 typedef enum wast_verbosity {

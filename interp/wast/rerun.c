@@ -11,9 +11,7 @@ void wast_rerun_init(wast_rerun *w, const char *path) {
   wast_file_result unread;
   memset(&unread, 0, sizeof unread);
   w->loaded = wast_script_load(path, &w->script, &unread);
-  for (size_t i = 0; i < unread.ncmds; i++) free(unread.cmds[i].message);
-  free(unread.cmds);
-  free(unread.file);
+  wast_file_result_free(&unread);
 }
 
 void wast_rerun_run(wast_rerun *w, const wast_options *opt,

@@ -74,6 +74,7 @@ typedef struct runner {
   wast_file_result *res;
   wast_coverage *cov; /* CMREF_COVERAGE; NULL */
   wast_defs *defs;    /* wast_options.defs */
+  bool keep_results;  /* wast_options.keep_results */
 } runner;
 
 /* The outcome of one command as its handler builds it. */
@@ -81,6 +82,7 @@ typedef struct cmd {
   wast_status st;
   bool mismatch;
   char msg[4096];
+  char result[1200]; /* a passing action's values (keep_results), or "" */
 } cmd;
 
 static char *dup_bytes(const char *s, size_t n) {
@@ -554,6 +556,13 @@ static void describe(wast_outcome o, const wast_value *v, size_t n,
 static void do_action(runner *r, const sx_node *form, cmd *c) {
   action_result a;
   if (!run(r, form, &a, c)) return;
+  if (r->keep_results && a.o == WAST_OK) {
+    if (a.xr.eng)
+      a.xr.eng->ext->format_results(a.xr.eng, a.xr.res, c->result,
+                                    sizeof c->result);
+    else
+      describe(a.o, a.vals, a.n, a.msg, c->result, sizeof c->result);
+  }
   free(a.vals);
   ext_results_free(&a.xr);
   if (a.o == WAST_OK) c->st = WAST_PASS;
@@ -869,6 +878,7 @@ static void run_command(runner *r, const sx_node *form) {
   c.st = WAST_FAIL;
   c.mismatch = false;
   c.msg[0] = 0;
+  c.result[0] = 0;
   char kind[32] = "command";
   if (form->kind == SX_LIST && form->n > 0 &&
       form->items[0]->kind == SX_KEYWORD) {
@@ -883,6 +893,8 @@ static void run_command(runner *r, const sx_node *form) {
          form->kind == SX_LIST ? "a list without a keyword" : "an atom");
   }
   wast_file_add(r->res, form->line, kind, c.st, c.mismatch, c.msg);
+  if (c.result[0] && c.st == WAST_PASS)
+    r->res->cmds[r->res->ncmds - 1].result = canon_xstrdup(c.result);
   if (r->cov) wast_coverage_command(r->cov, r->file, form->line, kind, c.st);
 }
 
@@ -951,6 +963,7 @@ static void run_tree(const sx_node *top, const char *name,
   memset(&r, 0, sizeof r);
   r.file = name;
   r.defs = opt->defs;
+  r.keep_results = opt->keep_results;
   r.res = f;
   r.core = wast_core_engine_new(&opt->config, &opt->features, opt->print_to,
                                 opt->mem_pool);

@@ -266,9 +266,7 @@ void wast_tc_run_once(wast_rerun *script, const wast_options *base,
   wast_file_result f;
   memset(&f, 0, sizeof f);
   wast_rerun_run(script, &opt, &f);
-  for (size_t i = 0; i < f.ncmds; i++) free(f.cmds[i].message);
-  free(f.cmds);
-  free(f.file);
+  wast_file_result_free(&f);
   free(m.norm);
   if (!r->diverged) r->choices_before = r->log.len;
 }

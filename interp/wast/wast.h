@@ -103,6 +103,9 @@ typedef struct wast_options {
   /* when set (--explore), the core store's memories are mapped from this
    * pool and go back to it (core_store_share_memories) */
   struct core_membytes_pool *mem_pool;
+  /* keep what each passing `invoke`/`get` returned (wast_cmd_result
+   * .result): --explore, whose outcomes include the values */
+  bool keep_results;
 } wast_options;
 
 /* Runs the script in file `path`, recording each command in f.  A file that
