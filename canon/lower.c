@@ -95,6 +95,12 @@ static void discard_subtask(canon_Store *s, canon_Subtask *st) {
     canon_Subtask_free(st);
 }
 
+/* canon_lower returns: the thread's frame no longer holds the subtask. */
+static bool left_lower(canon_Thread *thread, canon_Subtask *outer, bool r) {
+  if (thread) thread->lowering = outer;
+  return r;
+}
+
 bool canon_lower(const canon_funcinst *callee, const canon_CanonicalOptions *opts,
                       canon_ComponentInstance *inst, const uint64_t *flat_args,
                       uint32_t nargs, canon_core_vec *flat_results,
@@ -120,10 +126,13 @@ bool canon_lower(const canon_funcinst *callee, const canon_CanonicalOptions *opt
   st->nr = canon_FuncType_result_type(callee->ft, &st->rts);
 
   canon_call_hooks hooks = {st, lower_on_start, lower_on_resolve};
+  /* (the thread's frame holds st until it is freed or in the table) */
+  canon_Subtask *outer = thread ? thread->lowering : NULL;
+  if (thread) thread->lowering = st;
   canon_trace_lower_call(s->trace, inst->id, opts->async, flat_args, nargs);
   if (!callee->call(callee->env, &hooks, inst, &st->on_cancel, trap)) {
     discard_subtask(s, st);
-    return false;
+    return left_lower(thread, outer, false);
   }
   /* canon_lift of a sync function type returns only once its task
    * resolved (or traps), and nothing can cancel it before: it returned */
@@ -139,7 +148,7 @@ bool canon_lower(const canon_funcinst *callee, const canon_CanonicalOptions *opt
       if (!canon_Thread_wait_until(thread, subtask_is_resolved, st, false,
                                    &cancelled, trap)) {
         discard_subtask(s, st);
-        return false;
+        return left_lower(thread, outer, false);
       }
     }
     canon_Subtask_deliver_resolve(st);
@@ -148,7 +157,7 @@ bool canon_lower(const canon_funcinst *callee, const canon_CanonicalOptions *opt
     canon_trace_lower_return(s->trace, inst->id, st->flat_results.v,
                              st->flat_results.n);
     canon_Subtask_free(st);
-    return true;
+    return left_lower(thread, outer, true);
   }
   if (canon_Subtask_resolved(st)) {
     canon_Subtask_deliver_resolve(st);
@@ -157,19 +166,19 @@ bool canon_lower(const canon_funcinst *callee, const canon_CanonicalOptions *opt
     canon_core_vec_push(flat_results, CANON_SUBTASK_RETURNED);
     canon_trace_lower_return(s->trace, inst->id,
                              &(uint64_t){CANON_SUBTASK_RETURNED}, 1);
-    return true;
+    return left_lower(thread, outer, true);
   }
   uint32_t i;
   if (!canon_Table_add(&inst->handles, CANON_ENTRY_SUBTASK, st, &i, trap)) {
     discard_subtask(s, st);
-    return false;
+    return left_lower(thread, outer, false);
   }
   st->index = i;
   st->in_table = true;
   assert(0 < i && i <= CANON_TABLE_MAX_LENGTH);
   canon_core_vec_push(flat_results, (uint64_t)st->state | ((uint64_t)i << 4));
   canon_trace_lower_return_subtask(s->trace, inst->id, i, (unsigned)st->state);
-  return true;
+  return left_lower(thread, outer, true);
 }
 
 /* ---- Store.invoke ----------------------------------------------------------- */

@@ -122,6 +122,25 @@ static void hash_buffer(canon_digest *d, const canon_BufferGuestImpl *b) {
   canon_digest_u64(d, b->length);
 }
 
+/* A subtask: in a handle table, or in the frame of the `canon lower` a
+ * thread is in (canon_Thread.lowering), where a synchronous call's
+ * results wait until the thread goes on. */
+static void hash_subtask(canon_digest *d, const labels *l,
+                         const canon_Subtask *st) {
+  hash_waitable(d, l, &st->w);
+  canon_digest_u64(d, st->state);
+  hash_label(d, l, st->on_cancel);
+  canon_digest_u64(d, st->lenders.nlenders);
+  canon_digest_u64(d, st->lenders.delivered);
+  canon_digest_u64(d, st->cancellation_requested);
+  canon_digest_u64(d, st->flat_results.n);
+  for (uint32_t i = 0; i < st->flat_results.n; i++)
+    canon_digest_u64(d, st->flat_results.v[i]);
+  canon_digest_u64(d, st->async_lower);
+  canon_digest_u64(d, st->index);
+  canon_digest_u64(d, st->in_table);
+}
+
 static void hash_entry(canon_digest *d, const labels *l,
                        const canon_table_entry *e) {
   canon_digest_u64(d, e->obj ? (uint64_t)e->kind + 1 : 0);
@@ -144,22 +163,9 @@ static void hash_entry(canon_digest *d, const labels *l,
                          ec->debug_message->u.str.len);
     break;
   }
-  case CANON_ENTRY_SUBTASK: {
-    const canon_Subtask *st = e->obj;
-    hash_waitable(d, l, &st->w);
-    canon_digest_u64(d, st->state);
-    hash_label(d, l, st->on_cancel);
-    canon_digest_u64(d, st->lenders.nlenders);
-    canon_digest_u64(d, st->lenders.delivered);
-    canon_digest_u64(d, st->cancellation_requested);
-    canon_digest_u64(d, st->flat_results.n);
-    for (uint32_t i = 0; i < st->flat_results.n; i++)
-      canon_digest_u64(d, st->flat_results.v[i]);
-    canon_digest_u64(d, st->async_lower);
-    canon_digest_u64(d, st->index);
-    canon_digest_u64(d, st->in_table);
+  case CANON_ENTRY_SUBTASK:
+    hash_subtask(d, l, e->obj);
     break;
-  }
   case CANON_ENTRY_WAITABLE_SET: {
     const canon_WaitableSet *ws = e->obj;
     hash_label_set(d, l, (const void *const *)ws->elems, ws->n);
@@ -255,6 +261,9 @@ static void hash_thread(canon_digest *d, const labels *l, canon_Thread *t) {
   /* the body it runs (its position in it is the core stack's) */
   canon_digest_u64(d, (uint64_t)(uintptr_t)t->func);
   hash_label(d, l, t->func_env);
+  /* the call it makes (a subtask in a table is hashed there) */
+  canon_digest_u64(d, t->lowering != NULL);
+  if (t->lowering && !t->lowering->in_table) hash_subtask(d, l, t->lowering);
 }
 
 /* Whether a task can still run: it has threads, or is yet to get its

@@ -50,6 +50,12 @@ struct canon_Thread {
   bool started, done, trapped;
   canon_trap trap;
   canon_Thread *live_prev, *live_next; /* in store->threads */
+  /* Not the spec's: the subtask of the synchronous `canon lower` this
+   * thread is in (NULL: none), which the spec keeps in canon_lower's
+   * frame.  Its callee may resolve it -- the results wait in it -- before
+   * the thread goes on, so the digest of a state (state_hash.c) reads it
+   * here. */
+  struct canon_Subtask *lowering;
 };
 
 /* Thread.__init__: a suspended thread of task that will run func(env).

@@ -1,0 +1,337 @@
+#!/usr/bin/env python3
+"""sched_gen.py -- random async programs that make the scheduler choose,
+and a check of `cmref run --explore` on them.
+
+harness/fuzz/async_gen.c makes programs that call the async built-ins at
+random; most trap or finish before the scheduler has a choice to make
+(300 of them have about 300 schedules between them).  The programs here
+are built the other way round: N concurrent calls into one server whose
+handlers race on a shared global around yields, set and clear
+backpressure, and call a third component synchronously, so that the
+order in which Store.tick resumes threads, whether a yield returns at
+once (Thread.wait_until, `wait-early`) and which pending event a
+waitable set delivers change the values the program returns.  Every
+program is valid, ends in every schedule, and returns
+
+    (tuple u32 u32 u32):  the order the client saw the calls return in
+                          (a hash of subtask indices), the sum of the
+                          handlers' results, the server's global at the end
+
+from a bare `(invoke "run")`, whose values --explore reports with each
+outcome (`result`).
+
+The check (`check(seed)`; test_explore.py runs a few seeds, `make
+explore-fuzz` more):
+
+  * the reduced walk (state cut, sleep sets, command memo) is complete;
+  * where the plain depth-first walk (--explore-plain) and the walk cut
+    at explored states alone (--explore-no-memo --explore-no-sleep)
+    finish within their budget, every command has the same set of
+    outcomes -- status, message and values -- in all of them;
+  * `run --sched random` with several seeds gives, for every command, an
+    outcome the walk found.
+
+The random scheduler never reads digests, sleep sets or the memo, and
+the plain walk takes every choice: a reduction that cut an outcome away
+fails one of these.
+
+usage: sched_gen.py SEED                      print the program of SEED
+       sched_gen.py --check CMREF FIRST COUNT check seeds FIRST.. (exit 1
+                                              on a difference)
+"""
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+
+# ---- the program -----------------------------------------------------------
+
+# the leaf component: `work` yields and updates its own global
+LEAF = """\
+  (component $T
+    (core module $M
+      (import "" "yield" (func $yield (result i32)))
+      (import "" "task.return" (func $task.return (param i32)))
+      (global $g (mut i32) (i32.const 0))
+      (func (export "work") (param $x i32) (local $t i32)
+{body}
+        (call $task.return (i32.add (global.get $g) (local.get $x)))))
+    (canon thread.yield (core func $yield))
+    (canon task.return (result u32) (core func $task.return))
+    (core instance $m (instantiate $M (with "" (instance
+      (export "yield" (func $yield)) (export "task.return" (func $task.return))))))
+    (func (export "work") async (param "x" u32) (result u32)
+      (canon lift (core func $m "work") async)))
+"""
+
+SERVER = """\
+  (component $S
+{import_work}
+    (core module $M
+      (import "" "bp.inc" (func $bp.inc))
+      (import "" "bp.dec" (func $bp.dec))
+      (import "" "yield" (func $yield (result i32)))
+      (import "" "work" (func $work (param i32) (result i32)))
+      (import "" "task.return" (func $task.return (param i32)))
+      (global $g (mut i32) (i32.const 0))
+      (func (export "handle") (param $id i32) (local $t i32)
+{body}
+        (call $task.return (i32.add (i32.mul (global.get $g) (i32.const 16))
+                                    (local.get $id))))
+      (func (export "get") (result i32) (global.get $g)))
+    (canon backpressure.inc (core func $bp.inc))
+    (canon backpressure.dec (core func $bp.dec))
+    (canon thread.yield (core func $yield))
+{lower_work}
+    (canon task.return (result u32) (core func $task.return))
+    (core instance $m (instantiate $M (with "" (instance
+      (export "bp.inc" (func $bp.inc)) (export "bp.dec" (func $bp.dec))
+      (export "yield" (func $yield)) (export "work" (func $work))
+      (export "task.return" (func $task.return))))))
+    (func (export "handle") async (param "id" u32) (result u32)
+      (canon lift (core func $m "handle") async))
+    (func (export "get") (result u32) (canon lift (core func $m "get"))))
+"""
+
+# without a leaf, `work` is a core function of its own that returns x
+NO_WORK_IMPORT = ""
+NO_WORK_LOWER = """\
+    (core module $W (func (export "work") (param i32) (result i32) (local.get 0)))
+    (core instance $w (instantiate $W))
+    (alias core export $w "work" (core func $work))"""
+WORK_IMPORT = """\
+    (import "work" (func $work-f async (param "x" u32) (result u32)))"""
+WORK_LOWER = """\
+    (core func $work (canon lower (func $work-f)))"""
+
+CLIENT = """\
+  (component $C
+    (import "handle" (func $handle async (param "id" u32) (result u32)))
+    (import "get" (func $get (result u32)))
+    (core module $Mem (memory (export "mem") 1))
+    (core instance $mem (instantiate $Mem))
+    (core module $M
+      (import "" "mem" (memory 1))
+      (import "" "handle" (func $handle (param i32 i32) (result i32)))
+      (import "" "get" (func $get (result i32)))
+      (import "" "yield" (func $yield (result i32)))
+      (import "" "ws.new" (func $ws.new (result i32)))
+      (import "" "ws.wait" (func $ws.wait (param i32 i32) (result i32)))
+      (import "" "join" (func $join (param i32 i32)))
+      (import "" "subtask.drop" (func $subtask.drop (param i32)))
+      (import "" "task.return" (func $task.return (param i32 i32 i32)))
+      (func (export "run")
+        (local $ws i32) (local $id i32) (local $r i32) (local $done i32)
+        (local $order i32) (local $sum i32)
+        (local.set $ws (call $ws.new))
+        ;; N calls, each result at 0x100 + 4 * id; a call that returned
+        ;; at once counts as order 15
+        (block $b (loop $call
+          (br_if $b (i32.ge_u (local.get $id) (i32.const {n})))
+          (local.set $r (call $handle (local.get $id)
+            (i32.add (i32.const 0x100) (i32.shl (local.get $id) (i32.const 2)))))
+          (if (i32.eq (local.get $r) (i32.const 2 (; RETURNED ;)))
+            (then (local.set $done (i32.add (local.get $done) (i32.const 1)))
+                  (local.set $order (i32.add (i32.mul (local.get $order) (i32.const 16))
+                                             (i32.const 15))))
+            (else (call $join (i32.shr_u (local.get $r) (i32.const 4)) (local.get $ws))))
+{client_yield}
+          (local.set $id (i32.add (local.get $id) (i32.const 1)))
+          (br $call)))
+        ;; SUBTASK events until every call has RETURNED, in the order seen
+        (block $b (loop $wait
+          (br_if $b (i32.ge_u (local.get $done) (i32.const {n})))
+          (if (i32.ne (call $ws.wait (local.get $ws) (i32.const 0x80)) (i32.const 1 (; SUBTASK ;)))
+            (then unreachable))
+          (if (i32.eq (i32.load (i32.const 0x84)) (i32.const 2 (; RETURNED ;)))
+            (then
+              (local.set $order (i32.add (i32.mul (local.get $order) (i32.const 16))
+                                         (i32.load (i32.const 0x80))))
+              (call $subtask.drop (i32.load (i32.const 0x80)))
+              (local.set $done (i32.add (local.get $done) (i32.const 1)))))
+          (br $wait)))
+        (local.set $id (i32.const 0))
+        (block $b (loop $add
+          (br_if $b (i32.ge_u (local.get $id) (i32.const {n})))
+          (local.set $sum (i32.add (local.get $sum)
+            (i32.load (i32.add (i32.const 0x100) (i32.shl (local.get $id) (i32.const 2))))))
+          (local.set $id (i32.add (local.get $id) (i32.const 1)))
+          (br $add)))
+        (call $task.return (local.get $order) (local.get $sum) (call $get))))
+    (core func $handle' (canon lower (func $handle) async (memory (core memory $mem "mem"))))
+    (core func $get' (canon lower (func $get)))
+    (canon thread.yield (core func $yield))
+    (canon waitable-set.new (core func $ws.new))
+    (canon waitable-set.wait (memory (core memory $mem "mem")) (core func $ws.wait))
+    (canon waitable.join (core func $join))
+    (canon subtask.drop (core func $subtask.drop))
+    (canon task.return (result (tuple u32 u32 u32)) (core func $task.return))
+    (core instance $m (instantiate $M (with "" (instance
+      (export "mem" (memory $mem "mem")) (export "handle" (func $handle'))
+      (export "get" (func $get')) (export "yield" (func $yield))
+      (export "ws.new" (func $ws.new)) (export "ws.wait" (func $ws.wait))
+      (export "join" (func $join)) (export "subtask.drop" (func $subtask.drop))
+      (export "task.return" (func $task.return))))))
+    (func (export "run") async (result (tuple u32 u32 u32))
+      (canon lift (core func $m "run") async)))
+"""
+
+G = "(global.get $g)"
+IND = " " * 8
+
+
+def op_text(op, who):
+    """One step of a handler (`who` is "id" in the server, "x" in the
+    leaf) as core instructions."""
+    me = f"(local.get ${who})"
+    if op == "rmw":      # read, modify, write: no choice inside
+        return [f"(global.set $g (i32.add (i32.mul {G} (i32.const 3)) "
+                f"(i32.add {me} (i32.const 1))))"]
+    if op == "race":     # read, yield, write: a lost update if another
+        return ["(local.set $t " + G + ")",  # handler writes in between
+                "(drop (call $yield))",
+                f"(global.set $g (i32.add (local.get $t) "
+                f"(i32.add {me} (i32.const 1))))"]
+    if op == "yield":
+        return ["(drop (call $yield))"]
+    if op == "bp":       # backpressure held across a yield
+        return ["(call $bp.inc)", "(drop (call $yield))", "(call $bp.dec)"]
+    if op == "work":     # a synchronous call into the leaf: this thread
+        return [f"(global.set $g (i32.xor {G} "  # blocks, others run
+                f"(call $work (i32.add {me} (i32.const 1)))))"]
+    raise ValueError(op)
+
+
+def program(seed):
+    """The .wast text of seed's program."""
+    rnd = random.Random(seed)
+    n = rnd.choice((2, 2, 3))
+    leaf = rnd.random() < 0.5
+    ops = ["rmw", "race", "yield", "bp"] + (["work"] if leaf else [])
+    body = []
+    for _ in range(rnd.randint(1, 3 if n == 2 else 2)):
+        body += op_text(rnd.choice(ops), "id")
+    parts = [f";; sched_gen.py seed {seed}: {n} calls"
+             f"{', a leaf component' if leaf else ''} (harness/sched_gen.py)",
+             "(component definition $P"]
+    if leaf:
+        leaf_body = []
+        for _ in range(rnd.randint(1, 2)):
+            leaf_body += op_text(rnd.choice(("rmw", "race", "yield")), "x")
+        parts.append(LEAF.format(body="\n".join(IND + s for s in leaf_body)))
+    parts.append(SERVER.format(
+        import_work=WORK_IMPORT if leaf else NO_WORK_IMPORT,
+        lower_work=WORK_LOWER if leaf else NO_WORK_LOWER,
+        body="\n".join(IND + s for s in body)))
+    client_yield = ("          (drop (call $yield))"
+                    if rnd.random() < 0.3 else "")
+    parts.append(CLIENT.format(n=n, client_yield=client_yield))
+    if leaf:
+        parts.append("  (instance $t (instantiate $T))")
+        parts.append('  (instance $s (instantiate $S (with "work" '
+                     '(func $t "work"))))')
+    else:
+        parts.append("  (instance $s (instantiate $S))")
+    parts.append('  (instance $c (instantiate $C (with "handle" '
+                 '(func $s "handle")) (with "get" (func $s "get"))))')
+    parts.append('  (func (export "run") (alias export $c "run")))')
+    parts.append("(component instance $p $P)")
+    parts.append('(invoke "run")')
+    return "\n".join(parts) + "\n"
+
+
+# ---- the check -------------------------------------------------------------
+
+WALKS = (("plain", ["--explore-plain"]),
+         ("cut only", ["--explore-no-memo", "--explore-no-sleep"]))
+BUDGET = 20000        # the reduced walk must finish within this
+COMPARE_BUDGET = 30000  # the walks without reductions, where they finish
+RANDOM_SEEDS = range(1, 6)
+
+
+def outcome_sets(rep):
+    """Per command (line, kind): its outcomes (status, message, result)."""
+    return {(c["line"], c["kind"]):
+            {(o["status"], o.get("message"), o.get("result"))
+             for o in c["outcomes"]}
+            for c in rep["commands"]}
+
+
+def explore(cmref, path, budget, extra=()):
+    r = subprocess.run([cmref, "run", "--json", "--explore", str(budget),
+                        *extra, path], capture_output=True, text=True,
+                       timeout=600)
+    return json.loads(r.stdout)
+
+
+def check(cmref, seed, path=None):
+    """The differences found on seed's program (empty: none), and how many
+    walks without reductions finished and were compared."""
+    own = path is None
+    if own:
+        fd, path = tempfile.mkstemp(suffix=".wast")
+        with os.fdopen(fd, "w") as f:
+            f.write(program(seed))
+    try:
+        problems, compared = [], 0
+        rep = explore(cmref, path, BUDGET)
+        if not rep["complete"]:
+            return [f"seed {seed}: the reduced walk is not complete "
+                    f"within {BUDGET} schedules"], 0
+        found = outcome_sets(rep)
+        for name, flags in WALKS:
+            other = explore(cmref, path, COMPARE_BUDGET, flags)
+            if not other["complete"]:
+                continue
+            compared += 1
+            theirs = outcome_sets(other)
+            for key in sorted(set(found) | set(theirs)):
+                a, b = found.get(key, set()), theirs.get(key, set())
+                if a != b:
+                    problems.append(
+                        f"seed {seed}: line {key[0]}: the {name} walk found "
+                        f"{len(b)} outcomes, the reduced walk {len(a)}; only "
+                        f"the {name} walk: {sorted(b - a, key=str)[:3]}; only "
+                        f"the reduced walk: {sorted(a - b, key=str)[:3]}")
+        for s in RANDOM_SEEDS:
+            r = subprocess.run([cmref, "run", "--json", "--sched", "random",
+                                "--seed", str(s), path], capture_output=True,
+                               text=True, timeout=600)
+            for c in json.loads(r.stdout)["files"][0]["commands"]:
+                got = (c["status"],
+                       None if c["status"] == "pass" else c.get("message"),
+                       c.get("result"))
+                if got not in found.get((c["line"], c["kind"]), ()):
+                    problems.append(f"seed {seed}: --sched random --seed {s}"
+                                    f" gave {got} at line {c['line']}, an "
+                                    f"outcome the walk did not find")
+        return problems, compared
+    finally:
+        if own:
+            os.unlink(path)
+
+
+def main(argv):
+    if len(argv) == 2 and argv[1].isdigit():
+        sys.stdout.write(program(int(argv[1])))
+        return 0
+    if len(argv) == 5 and argv[1] == "--check":
+        cmref, first, count = argv[2], int(argv[3]), int(argv[4])
+        bad, compared = 0, 0
+        for seed in range(first, first + count):
+            problems, c = check(cmref, seed)
+            compared += c
+            for p in problems:
+                print(p)
+            bad += bool(problems)
+        print(f"{count} programs, {compared} walks without reductions "
+              f"compared, {bad} with a difference")
+        return 1 if bad else 0
+    sys.stderr.write(__doc__)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
