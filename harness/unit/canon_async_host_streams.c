@@ -154,8 +154,7 @@ static bool hs_source_func(sg_host_call *c, void *env, canon_trap *trap) {
  * a host sink and a host source until nothing is left to run, and checks
  * that nothing is left waiting. */
 static void hs_run(unit_ctx *u, sg_core_fn core) {
-  hs *t = calloc(1, sizeof *t);
-  sg_scene_init(&t->sc, u, &t->inst, NULL);
+  SG_SCENARIO_BEGIN(hs, &t->inst);
   sg_mem_init(&t->mem, t->mem_b, sizeof t->mem_b);
   sg_mem_init(&t->host_mem, t->host_b, sizeof t->host_b);
   t->lower_opts = sg_opts(&t->mem, false, true);
@@ -171,8 +170,7 @@ static void hs_run(unit_ctx *u, sg_core_fn core) {
   t->fi = sg_lift(&t->l, &t->caller_ft, &t->lift_opts, &t->inst, core, NULL,
                   t);
   sg_scene_run(&t->sc, &t->fi, NULL, 0, NULL);
-  sg_scene_free(&t->sc);
-  free(t);
+  SG_SCENARIO_END;
 }
 
 /* ---- cancelling a write the host has partly taken, and reads ------------ */
@@ -654,9 +652,8 @@ SG_CORE(aso_core) {
 }
 
 static void esc_run(unit_ctx *u, bool async_ft, sg_core_fn core) {
-  esc *t = calloc(1, sizeof *t);
+  SG_SCENARIO_BEGIN(esc, &t->inst);
   t->async_ft = async_ft;
-  sg_scene_init(&t->sc, u, &t->inst, NULL);
   sg_scene_add(&t->sc, &t->env, NULL);
   sg_mem_init(&t->mem, t->mem_b, async_ft ? 24 : 20);
   sg_mem_init(&t->env_mem, t->env_b, sizeof t->env_b);
@@ -692,8 +689,7 @@ static void esc_run(unit_ctx *u, bool async_ft, sg_core_fn core) {
   static const uint8_t want[8] = {11, 12, 13, 14, 15, 16, 17, 18};
   CHECK_INT(t->env_ngot, 8);
   CHECK(memcmp(t->env_got, want, 8) == 0);
-  sg_scene_free(&t->sc);
-  free(t);
+  SG_SCENARIO_END;
 }
 
 TEST(eager_stream_completion) { esc_run(u, false, esc_core); }

@@ -166,8 +166,7 @@ SG_CORE(w2we_func2) {
 }
 
 static void w2w_run(unit_ctx *u, bool payload) {
-  w2w *t = calloc(1, sizeof *t);
-  sg_scene_init(&t->sc, u, &t->root, &t->inst1, &t->inst2, NULL);
+  SG_SCENARIO_BEGIN(w2w, &t->root, &t->inst1, &t->inst2);
   sg_mem_init(&t->mem1, t->mem1_b, sizeof t->mem1_b);
   sg_mem_init(&t->mem2, t->mem2_b, payload ? 24 : 10);
   t->opts1 = sg_opts(&t->mem1, false, true);
@@ -182,8 +181,7 @@ static void w2w_run(unit_ctx *u, bool payload) {
                      payload ? w2w_func2 : w2we_func2, NULL, t);
   sg_scene_run(&t->sc, &t->func2, NULL, 0, NULL);
   CHECK(t->fut4);
-  sg_scene_free(&t->sc);
-  free(t);
+  SG_SCENARIO_END;
 }
 
 TEST(wasm_to_wasm_stream) { w2w_run(u, true); }
@@ -234,8 +232,7 @@ SG_CORE(slf_core) {
 }
 
 static void self_copy(unit_ctx *u, const canon_type *elem) {
-  slf *t = calloc(1, sizeof *t);
-  sg_scene_init(&t->sc, u, &t->inst, NULL);
+  SG_SCENARIO_BEGIN(slf, &t->inst);
   sg_mem_init(&t->mem, t->mem_b, sizeof t->mem_b);
   t->sync_opts = sg_opts(&t->mem, false, false);
   t->async_opts = sg_opts(&t->mem, false, true);
@@ -243,8 +240,7 @@ static void self_copy(unit_ctx *u, const canon_type *elem) {
   t->ft = (canon_FuncType){NULL, 0, NULL, true};
   t->fi = sg_lift(&t->l, &t->ft, &t->sync_opts, &t->inst, slf_core, NULL, t);
   sg_scene_run(&t->sc, &t->fi, NULL, 0, NULL);
-  sg_scene_free(&t->sc);
-  free(t);
+  SG_SCENARIO_END;
 }
 
 TEST(self_copy_none) { self_copy(u, NULL); }
@@ -293,8 +289,7 @@ SG_CORE(ros_core) {
 }
 
 TEST(receive_own_stream) {
-  ros *t = calloc(1, sizeof *t);
-  sg_scene_init(&t->sc, u, &t->inst, NULL);
+  SG_SCENARIO_BEGIN(ros, &t->inst);
   sg_mem_init(&t->mem, t->mem_b, sizeof t->mem_b);
   t->opts = sg_opts(&t->mem, false, true);
   t->sync_opts = sg_opts(NULL, false, false);
@@ -305,8 +300,7 @@ TEST(receive_own_stream) {
   sg_host_init(&t->host, &t->sc, &t->host_ft, ros_host, t);
   t->fi = sg_lift(&t->l, &t->ft, &t->sync_opts, &t->inst, ros_core, NULL, t);
   sg_scene_run(&t->sc, &t->fi, NULL, 0, NULL);
-  sg_scene_free(&t->sc);
-  free(t);
+  SG_SCENARIO_END;
 }
 
 /* ---- a stream passed in and returned is the same stream -------------- */
@@ -471,8 +465,7 @@ SG_CORE(fut_core) {
 }
 
 TEST(futures) {
-  fut *t = calloc(1, sizeof *t);
-  sg_scene_init(&t->sc, u, &t->inst, NULL);
+  SG_SCENARIO_BEGIN(fut, &t->inst);
   sg_mem_init(&t->mem, t->mem_b, sizeof t->mem_b);
   sg_mem_init(&t->host_mem, t->host_b, sizeof t->host_b);
   t->lower_opts = sg_opts(&t->mem, false, true);
@@ -487,8 +480,7 @@ TEST(futures) {
                   NULL, t);
   sg_scene_run(&t->sc, &t->fi, NULL, 0, NULL);
   CHECK_INT(t->host.ncalls, 2);
-  sg_scene_free(&t->sc);
-  free(t);
+  SG_SCENARIO_END;
 }
 
 int main(void) {

@@ -76,8 +76,7 @@ SG_CORE(thr_main) {
 }
 
 TEST(threads) {
-  thr *t = calloc(1, sizeof *t);
-  sg_scene_init(&t->sc, u, &t->inst, NULL);
+  SG_SCENARIO_BEGIN(thr, &t->inst);
   sg_mem_init(&t->mem, t->mem_b, sizeof t->mem_b);
   t->opts = sg_opts(&t->mem, false, false);
   t->ft = (canon_FuncType){NULL, 0, SG_U8, true};
@@ -88,8 +87,7 @@ TEST(threads) {
   t->fi4 = sg_table_add(&t->ftbl, thr_func4, t);
   t->fi = sg_lift(&t->l, &t->ft, &t->opts, &t->inst, thr_main, NULL, t);
   sg_scene_run_uint(&t->sc, &t->fi, NULL, CANON_U8, 42);
-  sg_scene_free(&t->sc);
-  free(t);
+  SG_SCENARIO_END;
 }
 
 /* ---- a sync-typed task whose threads run in canon_lift's loop, while an
@@ -249,8 +247,7 @@ static bool sth_on_resolve(void *env, canon_value *const *vs, uint32_t n,
  * as the spec's run does: its expected values hold for every schedule. */
 static void sync_threads_seed(unit_ctx *u, canon_sched_policy policy,
                               uint64_t seed) {
-  sth *t = calloc(1, sizeof *t);
-  sg_scene_init(&t->sc, u, &t->inst, NULL);
+  SG_SCENARIO_BEGIN(sth, &t->inst);
   canon_sched_init(&t->sc.s.sched, policy, seed);
   sg_mem_init(&t->mem, t->mem_b, sizeof t->mem_b);
   t->opts = sg_opts(&t->mem, false, true);
@@ -289,8 +286,7 @@ static void sync_threads_seed(unit_ctx *u, canon_sched_policy policy,
   CHECK_INT(t->ping5, 3);
   CHECK_INT(t->pong5, 3);
   CHECK_INT(t->sc.s.nwaiting, 0);
-  sg_scene_free(&t->sc);
-  free(t);
+  SG_SCENARIO_END;
 }
 
 TEST(sync_threads) {

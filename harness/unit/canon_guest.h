@@ -472,6 +472,19 @@ static inline void sg_scene_free(sg_scene *sc) {
   canon_type_arena_free(sc->arena);
 }
 
+/* The start of a scenario test (`u` in scope), the counterpart of
+ * SG_BEGIN: `t`, a new zeroed `type` whose fixture is its member sc,
+ * started by sg_scene_init with the instances listed (root first; the
+ * NULL that ends the list is added here).  SG_SCENARIO_END frees the
+ * fixture and t. */
+#define SG_SCENARIO_BEGIN(type, ...)                                          \
+  type *t = calloc(1, sizeof *t);                                             \
+  if (!t) abort(); /* a test's own bound */                                   \
+  sg_scene_init(&t->sc, u, __VA_ARGS__, NULL)
+#define SG_SCENARIO_END                                                       \
+  sg_scene_free(&t->sc);                                                      \
+  free(t)
+
 /* ---- host functions ---------------------------------------------------------- */
 
 typedef struct sg_host sg_host;
