@@ -602,6 +602,34 @@ static inline void sg_host_init(sg_host *h, sg_scene *sc,
   h->fi = (canon_funcinst){ft, h, sg_host_call_fn};
 }
 
+/* ---- a guest calling host functions ---------------------------------------- */
+
+/* The guest of the scenarios with host streams and futures: one instance
+ * whose export, an `async func()` lifted without options (lift_opts),
+ * lowers host functions with async options over its memory (lower_opts);
+ * the hosts' ends copy to and from a memory of their own (host_opts,
+ * async). */
+typedef struct sg_host_caller {
+  canon_ComponentInstance inst;
+  uint8_t mem_b[24], host_b[128];
+  sg_mem mem, host_mem;
+  canon_CanonicalOptions lower_opts, lift_opts, host_opts;
+  canon_FuncType caller_ft;
+  canon_lifted l;
+  canon_funcinst fi;
+} sg_host_caller;
+
+/* Starts c's memories, options and type (c->inst is started with the
+ * scene). */
+static inline void sg_host_caller_init(sg_host_caller *c) {
+  sg_mem_init(&c->mem, c->mem_b, sizeof c->mem_b);
+  sg_mem_init(&c->host_mem, c->host_b, sizeof c->host_b);
+  c->lower_opts = sg_opts(&c->mem, false, true);
+  c->lift_opts = sg_opts(NULL, false, false);
+  c->host_opts = sg_opts(&c->host_mem, false, true);
+  c->caller_ft = (canon_FuncType){NULL, 0, NULL, true};
+}
+
 /* ---- the host acting outside any task ------------------------------------ */
 
 /* The spec's host-implemented streams (run_tests.py's HostSource and
@@ -681,6 +709,15 @@ static inline void sg_scene_run_uint(sg_scene *sc, const canon_funcinst *f,
   CHECK(got && got->kind == kind && got->u.u == want);
   canon_value_free(arg);
   canon_value_free(got);
+}
+
+/* Lifts core (env: its scenario) as c's export and runs it in sc
+ * (sg_scene_run). */
+static inline void sg_host_caller_run(sg_scene *sc, sg_host_caller *c,
+                                      sg_core_fn core, void *env) {
+  c->fi = sg_lift(&c->l, &c->caller_ft, &c->lift_opts, &c->inst, core, NULL,
+                  env);
+  sg_scene_run(sc, &c->fi, NULL, 0, NULL);
 }
 
 /* Store.invoke alone (no event loop) with the host's hooks: *on_cancel
