@@ -110,13 +110,19 @@ typedef struct sth {
   bool ready_bit, ok_to_run_async;
 } sth;
 
+/* The ping-pong of threads 1_1 and 1_2: each counts (in *count) and
+ * yields until both have counted 3. */
+static void sth_ping_pong(sg *g, sth *t, int *count) {
+  while (g->ok && (t->ping1 < 3 || t->pong1 < 3)) {
+    (*count)++;
+    sg_thread_yield(g, false);
+  }
+}
+
 SG_CORE(sth_1_1) {
   SG_BEGIN(sth, inst);
   CHECK_INT(args[0], 131);
-  while (g.ok && (t->ping1 < 3 || t->pong1 < 3)) {
-    t->ping1++;
-    sg_thread_yield(&g, false);
-  }
+  sth_ping_pong(&g, t, &t->ping1);
   sg_thread_resume_later(&g, t->threadi2);
   return SG_END;
 }
@@ -124,10 +130,7 @@ SG_CORE(sth_1_1) {
 SG_CORE(sth_1_2) {
   SG_BEGIN(sth, inst);
   CHECK_INT(args[0], 132);
-  while (g.ok && (t->ping1 < 3 || t->pong1 < 3)) {
-    t->pong1++;
-    sg_thread_yield(&g, false);
-  }
+  sth_ping_pong(&g, t, &t->pong1);
   return SG_END;
 }
 
