@@ -17,8 +17,12 @@
  *   sg_table    a core funcref table for thread.new-indirect
  *   sg_scene    a scenario's fixture: its unit_ctx, Store, type arena and
  *               instances, started and freed together (sg_scene_init,
- *               sg_scene_free); sg_scene_run runs an export and checks
+ *               sg_scene_free; SG_SCENARIO_BEGIN/END with the scenario's
+ *               own struct); sg_scene_run runs an export and checks
  *               that nothing is left waiting.
+ *   sg_host_caller  the guest of the scenarios with host streams and
+ *               futures: an instance, its memory and the hosts', and the
+ *               options of each side.
  *   sg_run      Store.invoke then the host's event loop, until nothing can
  *               make progress.
  *
