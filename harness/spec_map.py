@@ -35,44 +35,6 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # spec name -> (C name, why it is not the rule's name)
 ALIASES = {
-    "SharedStreamImpl": ("canon_SharedBase",
-                         "one C type for the shared state of streams and "
-                         "futures (its `future` flag), the spec's SharedBase"),
-    "SharedFutureImpl": ("canon_SharedBase", "see SharedStreamImpl"),
-    "SharedStreamImpl.__init__": ("canon_SharedBase_new",
-                                  "one constructor for both kinds"),
-    "SharedFutureImpl.__init__": ("canon_SharedBase_new",
-                                  "one constructor for both kinds"),
-    "SharedStreamImpl.cancel": ("canon_SharedBase_cancel",
-                                "the same steps for both kinds"),
-    "SharedFutureImpl.cancel": ("canon_SharedBase_cancel",
-                                "the same steps for both kinds"),
-    "SharedStreamImpl.drop": ("SharedBase_drop",
-                              "the steps of both kinds, by the future flag"),
-    "SharedFutureImpl.drop": ("SharedBase_drop",
-                              "the steps of both kinds, by the future flag"),
-    "SharedStreamImpl.reset_pending": ("SharedBase_reset_pending",
-                                       "the same steps for both kinds"),
-    "SharedFutureImpl.reset_pending": ("SharedBase_reset_pending",
-                                       "the same steps for both kinds"),
-    "SharedStreamImpl.set_pending": ("SharedBase_set_pending",
-                                     "both kinds; a future has no on_copy"),
-    "SharedFutureImpl.set_pending": ("SharedBase_set_pending",
-                                     "both kinds; a future has no on_copy"),
-    "SharedStreamImpl.reset_and_notify_pending": (
-        "SharedBase_reset_and_notify_pending", "the same steps for both kinds"),
-    "SharedFutureImpl.reset_and_notify_pending": (
-        "SharedBase_reset_and_notify_pending", "the same steps for both kinds"),
-    "ReadableStreamEnd": ("canon_CopyEnd",
-                          "one C type for the four ends, by its kind"),
-    "WritableStreamEnd": ("canon_CopyEnd", "see ReadableStreamEnd"),
-    "ReadableFutureEnd": ("canon_CopyEnd", "see ReadableStreamEnd"),
-    "WritableFutureEnd": ("canon_CopyEnd", "see ReadableStreamEnd"),
-    "ReadableStreamEnd.copy": ("canon_CopyEnd_copy",
-                               "the four ends' copy, by the end's kind"),
-    "WritableStreamEnd.copy": ("canon_CopyEnd_copy", "see ReadableStreamEnd.copy"),
-    "ReadableFutureEnd.copy": ("canon_CopyEnd_copy", "see ReadableStreamEnd.copy"),
-    "WritableFutureEnd.copy": ("canon_CopyEnd_copy", "see ReadableStreamEnd.copy"),
     "WritableFutureEnd.drop": ("canon_CopyEnd_drop",
                                "CopyEnd.drop with the writable future's check"),
     "ReadableBufferGuestImpl": ("canon_BufferGuestImpl",
@@ -116,6 +78,45 @@ ALIASES = {
         "building the set"),
     "Thread.stop_waiting_internal": ("canon_Thread_stop_waiting_internal", ""),
 }
+
+
+# One C definition for a member of several spec classes (the stream and
+# future variants of a class): member ("" for the classes themselves) ->
+# (C name, why).  With see_first, the classes after the first say "see"
+# the first's entry instead of repeating why.
+def _one_c_name(classes, member, c_name, why, see_first=False):
+    names = [c + ("." + member if member else "") for c in classes]
+    return {n: (c_name, "see " + names[0] if see_first and i else why)
+            for i, n in enumerate(names)}
+
+
+_SHARED_IMPLS = ("SharedStreamImpl", "SharedFutureImpl")
+ALIASES.update(_one_c_name(
+    _SHARED_IMPLS, "", "canon_SharedBase",
+    "one C type for the shared state of streams and futures (its `future` "
+    "flag), the spec's SharedBase", see_first=True))
+for _m, _c, _why in (
+        ("__init__", "canon_SharedBase_new", "one constructor for both kinds"),
+        ("cancel", "canon_SharedBase_cancel", "the same steps for both kinds"),
+        ("drop", "SharedBase_drop",
+         "the steps of both kinds, by the future flag"),
+        ("reset_pending", "SharedBase_reset_pending",
+         "the same steps for both kinds"),
+        ("set_pending", "SharedBase_set_pending",
+         "both kinds; a future has no on_copy"),
+        ("reset_and_notify_pending", "SharedBase_reset_and_notify_pending",
+         "the same steps for both kinds")):
+    ALIASES.update(_one_c_name(_SHARED_IMPLS, _m, _c, _why))
+
+_ENDS = ("ReadableStreamEnd", "WritableStreamEnd", "ReadableFutureEnd",
+         "WritableFutureEnd")
+ALIASES.update(_one_c_name(_ENDS, "", "canon_CopyEnd",
+                           "one C type for the four ends, by its kind",
+                           see_first=True))
+ALIASES.update(_one_c_name(_ENDS, "copy", "canon_CopyEnd_copy",
+                           "the four ends' copy, by the end's kind",
+                           see_first=True))
+
 
 # classes of component-level and core types that canon/ does not model:
 # interp/ decodes, validates and links them

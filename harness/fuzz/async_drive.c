@@ -20,7 +20,8 @@
 #include <string.h>
 #include <unistd.h>
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz_exec.h"
+
 void __sanitizer_set_death_callback(void (*callback)(void));
 
 enum { DRIVE_MAX = 1024, DRIVE_TIMEOUT = 20 };

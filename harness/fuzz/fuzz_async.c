@@ -20,8 +20,6 @@
 #include "fuzz_exec.h"
 #include "interp/wast/wast.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
 /* Statistics only: a libFuzzer process runs one input at a time. */
 enum { NMSG = 48 };
 static struct {

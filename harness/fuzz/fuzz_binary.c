@@ -9,8 +9,6 @@
 #include "interp/core/binary.h"
 #include "interp/core/validate.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   cm_error err;
   cm_error_init(&err);

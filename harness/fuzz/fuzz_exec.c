@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "interp/component/binary.h"
+#include "interp/component/encode.h"
+#include "interp/component/equal.h"
 #include "interp/core/binary.h"
 #include "interp/core/encode.h"
 #include "interp/core/equal.h"
@@ -94,31 +97,45 @@ char *fuzz_nul_copy(const uint8_t *data, size_t size) {
   return src;
 }
 
-void fuzz_roundtrip(const core_module *m) {
+/* The encode-decode-compare check of both binary formats: m, a core
+ * module, or else c, a component.  A re-decoded core module must also
+ * validate again. */
+static void roundtrip(const core_module *m, const comp_component *c) {
+  const char *what = m ? "module" : "component";
   uint8_t *bytes = NULL;
   size_t len = 0;
   cm_error err;
   cm_error_init(&err);
-  if (!core_encode(m, &bytes, &len, &err)) return; /* no binary form */
+  if (!(m ? core_encode(m, &bytes, &len, &err)
+          : comp_encode(c, &bytes, &len, &err)))
+    return; /* no binary form */
   cm_error_init(&err);
-  core_module *m2 = core_decode(bytes, len, &err);
-  if (!m2) {
+  core_module *m2 = m ? core_decode(bytes, len, &err) : NULL;
+  comp_component *c2 = m ? NULL : comp_decode_component(bytes, len, &err);
+  if (!m2 && !c2) {
     char buf[600];
     cm_error_format(&err, buf, sizeof buf);
-    fprintf(stderr, "fuzz: re-decoding the encoded module failed: %s\n", buf);
+    fprintf(stderr, "fuzz: re-decoding the encoded %s failed: %s\n", what,
+            buf);
     abort();
   }
   char why[512] = "";
-  if (!core_module_equal(m, m2, why, sizeof why)) {
-    fprintf(stderr, "fuzz: encode+decode changed the module: %s\n", why);
+  if (!(m2 ? core_module_equal(m, m2, why, sizeof why)
+           : comp_component_equal(c, c2, why, sizeof why))) {
+    fprintf(stderr, "fuzz: encode+decode changed the %s: %s\n", what, why);
     abort();
   }
   cm_error_init(&err);
-  if (!core_validate(m2, &err)) {
+  if (m2 && !core_validate(m2, &err)) {
     fprintf(stderr, "fuzz: the re-decoded module no longer validates: %s\n",
             err.msg);
     abort();
   }
   core_module_free(m2);
+  comp_component_free(c2);
   free(bytes);
 }
+
+void fuzz_roundtrip(const core_module *m) { roundtrip(m, NULL); }
+
+void fuzz_roundtrip_component(const comp_component *c) { roundtrip(NULL, c); }

@@ -12,8 +12,6 @@
 #include "interp/core/validate.h"
 #include "interp/text/sexpr.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   char *src = fuzz_nul_copy(data, size);
   if (!src) return 0;

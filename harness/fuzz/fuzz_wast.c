@@ -9,8 +9,6 @@
 #include "fuzz_exec.h"
 #include "interp/wast/wast.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   char *src = fuzz_nul_copy(data, size);
   if (!src) return 0;

@@ -104,8 +104,7 @@ SG_CORE(a2a_consumer) {
 }
 
 TEST(async_to_async) {
-  a2a *t = calloc(1, sizeof *t);
-  sg_scene_init(&t->sc, u, &t->root, &t->producer, &t->consumer, NULL);
+  SG_SCENARIO_BEGIN(a2a, &t->root, &t->producer, &t->consumer);
   sg_mem_init(&t->pmem, t->pmem_b, sizeof t->pmem_b);
   sg_mem_init(&t->cmem, t->cmem_b, sizeof t->cmem_b);
   t->popts = sg_opts(&t->pmem, false, true);
@@ -126,8 +125,7 @@ TEST(async_to_async) {
                         a2a_consumer, NULL, t);
   sg_scene_run_uint(&t->sc, &t->consumer_fi, canon_value_bool(true), CANON_U8,
                     42);
-  sg_scene_free(&t->sc);
-  free(t);
+  SG_SCENARIO_END;
 }
 
 /* ---- a callback-lifted caller waiting on two async callees ------------- */
@@ -228,8 +226,7 @@ SG_CORE(acb_callback) {
 }
 
 TEST(async_callback) {
-  acb *t = calloc(1, sizeof *t);
-  sg_scene_init(&t->sc, u, &t->root, &t->producer, NULL);
+  SG_SCENARIO_BEGIN(acb, &t->root, &t->producer);
   sg_scene_add(&t->sc, &t->consumer, NULL);
   t->popts = sg_opts(NULL, false, true);
   t->opts = sg_opts(NULL, false, true);
@@ -244,8 +241,7 @@ TEST(async_callback) {
   t->c = sg_lift(&t->c_l, &t->consumer_ft, &t->opts, &t->consumer,
                  acb_consumer, acb_callback, t);
   sg_scene_run_uint(&t->sc, &t->c, NULL, CANON_U32, 83);
-  sg_scene_free(&t->sc);
-  free(t);
+  SG_SCENARIO_END;
 }
 
 /* ---- an async caller of two sync-lifted async callees (the second waits
@@ -325,9 +321,8 @@ SG_CORE(a2s_consumer) {
 }
 
 static void a2s_run(unit_ctx *u, bool backpressure) {
-  a2s *t = calloc(1, sizeof *t);
+  SG_SCENARIO_BEGIN(a2s, &t->root, &t->producer, &t->consumer);
   t->use_backpressure = t->use_wait = backpressure;
-  sg_scene_init(&t->sc, u, &t->root, &t->producer, &t->consumer, NULL);
   sg_mem_init(&t->cmem, t->cmem_b, sizeof t->cmem_b);
   /* async_to_sync: CanonicalOptions() (sync); backpressure: async */
   t->popts = sg_opts(NULL, false, backpressure);
@@ -341,8 +336,7 @@ static void a2s_run(unit_ctx *u, bool backpressure) {
   t->c = sg_lift(&t->c_l, &t->consumer_ft, &t->copts, &t->consumer,
                  a2s_consumer, NULL, t);
   sg_scene_run_uint(&t->sc, &t->c, NULL, CANON_U8, backpressure ? 84 : 83);
-  sg_scene_free(&t->sc);
-  free(t);
+  SG_SCENARIO_END;
 }
 
 TEST(async_to_sync) { a2s_run(u, false); }
@@ -367,8 +361,7 @@ SG_CORE(suw_consumer) {
 }
 
 TEST(sync_using_wait) {
-  a2s *t = calloc(1, sizeof *t);
-  sg_scene_init(&t->sc, u, &t->root, &t->producer, &t->consumer, NULL);
+  SG_SCENARIO_BEGIN(a2s, &t->root, &t->producer, &t->consumer);
   sg_mem_init(&t->cmem, t->cmem_b, sizeof t->cmem_b);
   t->popts = sg_opts(NULL, false, true);
   t->copts = sg_opts(&t->cmem, false, true);
@@ -383,8 +376,7 @@ TEST(sync_using_wait) {
   t->c = sg_lift(&t->c_l, &t->producer_ft, &t->sync_opts, &t->consumer,
                  suw_consumer, NULL, t);
   sg_scene_run(&t->sc, &t->c, NULL, 0, NULL);
-  sg_scene_free(&t->sc);
-  free(t);
+  SG_SCENARIO_END;
 }
 
 /* ---- sync-typed calls ignore backpressure and the exclusive thread ---- */
@@ -441,8 +433,7 @@ SG_CORE(sib_caller) {
 }
 
 TEST(sync_ignores_backpressure) {
-  sib *t = calloc(1, sizeof *t);
-  sg_scene_init(&t->sc, u, &t->root, &t->callee, &t->caller, NULL);
+  SG_SCENARIO_BEGIN(sib, &t->root, &t->callee, &t->caller);
   sg_mem_init(&t->mem, t->mem_b, sizeof t->mem_b);
   t->sync_opts = sg_opts(NULL, false, false);
   t->async_opts = sg_opts(NULL, false, true);
@@ -460,8 +451,7 @@ TEST(sync_ignores_backpressure) {
   t->caller_fi = sg_lift(&t->caller_l, &t->caller_ft, &t->sync_opts,
                          &t->caller, sib_caller, NULL, t);
   sg_scene_run(&t->sc, &t->caller_fi, NULL, 0, NULL);
-  sg_scene_free(&t->sc);
-  free(t);
+  SG_SCENARIO_END;
 }
 
 /* ---- two callback-lifted calls interleaving on one instance ------------- */
@@ -603,8 +593,7 @@ SG_CORE(cbi_consumer) {
 }
 
 TEST(callback_interleaving) {
-  cbi *t = calloc(1, sizeof *t);
-  sg_scene_init(&t->sc, u, &t->root, &t->producer, &t->consumer, NULL);
+  SG_SCENARIO_BEGIN(cbi, &t->root, &t->producer, &t->consumer);
   sg_mem_init(&t->mem, t->mem_b, sizeof t->mem_b);
   t->sync_opts = sg_opts(NULL, false, false);
   t->async_opts = sg_opts(NULL, false, true);
@@ -628,8 +617,7 @@ TEST(callback_interleaving) {
   t->consumer_fi = sg_lift(&t->consumer_l, &t->consumer_ft, &t->sync_opts,
                            &t->consumer, cbi_consumer, NULL, t);
   sg_scene_run(&t->sc, &t->consumer_fi, NULL, 0, NULL);
-  sg_scene_free(&t->sc);
-  free(t);
+  SG_SCENARIO_END;
 }
 
 /* ---- cancelling a callback-lifted call that yielded while another call
@@ -703,8 +691,7 @@ SG_CORE(tcc_consumer) {
 }
 
 TEST(thread_cancel_callback) {
-  tcc *t = calloc(1, sizeof *t);
-  sg_scene_init(&t->sc, u, &t->root, &t->producer, &t->consumer, NULL);
+  SG_SCENARIO_BEGIN(tcc, &t->root, &t->producer, &t->consumer);
   sg_mem_init(&t->mem, t->mem_b, sizeof t->mem_b);
   t->opts1 = sg_opts(NULL, false, true);
   t->opts1.callback = SG_HAS_CALLBACK;
@@ -720,8 +707,7 @@ TEST(thread_cancel_callback) {
   t->c = sg_lift(&t->c_l, &t->consumer_ft, &t->sync_opts, &t->consumer,
                  tcc_consumer, NULL, t);
   sg_scene_run(&t->sc, &t->c, NULL, 0, NULL);
-  sg_scene_free(&t->sc);
-  free(t);
+  SG_SCENARIO_END;
 }
 
 int main(void) {

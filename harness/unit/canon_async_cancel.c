@@ -282,8 +282,7 @@ SG_CORE(cst_caller) {
 }
 
 TEST(cancel_subtask) {
-  cst *t = calloc(1, sizeof *t);
-  sg_scene_init(&t->sc, u, &t->root, &t->callee, &t->caller, NULL);
+  SG_SCENARIO_BEGIN(cst, &t->root, &t->callee, &t->caller);
   sg_mem_init(&t->callee_mem, t->callee_b, sizeof t->callee_b);
   sg_mem_init(&t->caller_mem, t->caller_b, sizeof t->caller_b);
   t->callee_opts = sg_opts(&t->callee_mem, false, true);
@@ -306,8 +305,7 @@ TEST(cancel_subtask) {
   t->ncfi = sg_table_add(&t->ftbl, cst_ncthread, t);
   sg_scene_run_uint(&t->sc, &t->caller_fi, canon_value_uint(CANON_U8, 1),
                     CANON_U8, 42);
-  sg_scene_free(&t->sc);
-  free(t);
+  SG_SCENARIO_END;
 }
 
 /* ---- async lowering flattens at most 4 parameters ------------------------ */
@@ -370,8 +368,7 @@ SG_CORE(afp_core) {
 }
 
 TEST(async_flat_params) {
-  afp *t = calloc(1, sizeof *t);
-  sg_scene_init(&t->sc, u, &t->inst, NULL);
+  SG_SCENARIO_BEGIN(afp, &t->inst);
   sg_mem_init(&t->heap, t->heap_b, sizeof t->heap_b);
   t->opts = sg_opts(&t->heap, true, true);
   t->ps1[0] = (canon_field){"a", canon_type_prim(CANON_F32)};
@@ -394,8 +391,7 @@ TEST(async_flat_params) {
   t->fi = sg_lift(&t->l, &t->ft, &t->opts, &t->inst, afp_core, NULL, t);
   sg_scene_run(&t->sc, &t->fi, NULL, 0, NULL);
   CHECK_INT(t->f1.ncalls + t->f2.ncalls + t->f3.ncalls, 3);
-  sg_scene_free(&t->sc);
-  free(t);
+  SG_SCENARIO_END;
 }
 
 int main(void) {

@@ -21,16 +21,11 @@
  * (where the host's buffers live) and the ends it keeps. */
 typedef struct hs {
   sg_scene sc;
-  canon_ComponentInstance inst;
-  uint8_t mem_b[24], host_b[128];
-  sg_mem mem, host_mem;
-  canon_CanonicalOptions lower_opts, lift_opts, host_opts;
+  sg_host_caller hc;
   const canon_type *st; /* stream<u8> */
   canon_field param;
-  canon_FuncType sink_ft, source_ft, caller_ft;
+  canon_FuncType sink_ft, source_ft;
   sg_host sink, source;
-  canon_lifted l;
-  canon_funcinst fi;
   uint32_t host_r;       /* the host's readable end (a sink) */
   uint32_t host_w;       /* the host's writable end (a source) */
   uint32_t sink_remain;  /* what a new sink asks for first */
@@ -66,12 +61,12 @@ static uint32_t hs_sink_read(hs *t, uint32_t n) {
   canon_CopyEnd *e = sg_end(hi, ri, CANON_ENTRY_STREAM_READABLE);
   if (e && canon_Waitable_has_pending_event(&e->w)) {
     canon_event ev = canon_Waitable_get_pending_event(&e->w);
-    memcpy(t->received + t->nreceived, t->host_mem.b, SG_PROGRESS(ev.p2));
+    memcpy(t->received + t->nreceived, t->hc.host_mem.b, SG_PROGRESS(ev.p2));
     t->nreceived += SG_PROGRESS(ev.p2);
   }
-  HOST(t, ret = sg_stream_read(hg, SG_U8, &t->host_opts, ri, 0, n));
+  HOST(t, ret = sg_stream_read(hg, SG_U8, &t->hc.host_opts, ri, 0, n));
   if (ret != BLOCKED) {
-    memcpy(t->received + t->nreceived, t->host_mem.b, SG_PROGRESS(ret));
+    memcpy(t->received + t->nreceived, t->hc.host_mem.b, SG_PROGRESS(ret));
     t->nreceived += SG_PROGRESS(ret);
   }
   return ret;
@@ -85,11 +80,11 @@ static uint32_t hs_source_write(hs *t, const uint8_t *vs, uint32_t n) {
       sg_end(&t->source.inst, t->host_w, CANON_ENTRY_STREAM_WRITABLE);
   if (e && canon_Waitable_has_pending_event(&e->w))
     canon_Waitable_get_pending_event(&e->w);
-  memcpy(t->host_mem.b + 64, vs, n);
+  memcpy(t->hc.host_mem.b + 64, vs, n);
   canon_Thread *saved = sg_outside_begin(&t->sc.s);
   canon_trap trap = {0};
   sg hg = {t->sc.u, &t->source.inst, &trap, true};
-  ret = sg_stream_write(&hg, SG_U8, &t->host_opts, t->host_w, 64, n);
+  ret = sg_stream_write(&hg, SG_U8, &t->hc.host_opts, t->host_w, 64, n);
   sg_outside_end(&t->sc.s, saved);
   unit_ctx *u = t->sc.u;
   CHECK(hg.ok);
@@ -102,7 +97,7 @@ static bool hs_sink_func(sg_host_call *c, void *env, canon_trap *trap) {
   hs *t = env;
   SG_HOST_ARGS(t->sc.u, 1);
   canon_LiftLowerContext cx;
-  canon_LiftLowerContext_init(&cx, &t->host_opts, &t->sink.inst,
+  canon_LiftLowerContext_init(&cx, &t->hc.host_opts, &t->sink.inst,
                      (canon_borrow_scope){0});
   bool ok = canon_lower_stream(&cx, args[0], t->st, &t->host_r);
   sg_host_args_free(args, n);
@@ -113,7 +108,7 @@ static bool hs_sink_func(sg_host_call *c, void *env, canon_trap *trap) {
   t->nreceived = 0;
   if (t->sink_remain) {
     sg g = {u, &t->sink.inst, trap, true};
-    CHECK_INT(sg_stream_read(&g, SG_U8, &t->host_opts, t->host_r, 0,
+    CHECK_INT(sg_stream_read(&g, SG_U8, &t->hc.host_opts, t->host_r, 0,
                              t->sink_remain),
               BLOCKED);
     if (!g.ok) return false;
@@ -132,7 +127,7 @@ static bool hs_source_func(sg_host_call *c, void *env, canon_trap *trap) {
   sg_new_ends(&g, false, SG_U8, &r, &t->host_w);
   if (!g.ok) return false;
   canon_LiftLowerContext cx;
-  canon_LiftLowerContext_init(&cx, &t->host_opts, &t->source.inst,
+  canon_LiftLowerContext_init(&cx, &t->hc.host_opts, &t->source.inst,
                      (canon_borrow_scope){0});
   canon_value *v = NULL;
   if (!canon_lift_stream(&cx, r, t->st, &v)) {
@@ -142,8 +137,8 @@ static bool hs_source_func(sg_host_call *c, void *env, canon_trap *trap) {
   bool ok = sg_host_resolve(c, &v, 1, trap);
   canon_value_free(v);
   if (ok && t->source_first_n) {
-    memcpy(t->host_mem.b + 64, t->source_first, t->source_first_n);
-    CHECK_INT(sg_stream_write(&g, SG_U8, &t->host_opts, t->host_w, 64,
+    memcpy(t->hc.host_mem.b + 64, t->source_first, t->source_first_n);
+    CHECK_INT(sg_stream_write(&g, SG_U8, &t->hc.host_opts, t->host_w, 64,
                               t->source_first_n),
               BLOCKED);
   }
@@ -154,33 +149,24 @@ static bool hs_source_func(sg_host_call *c, void *env, canon_trap *trap) {
  * a host sink and a host source until nothing is left to run, and checks
  * that nothing is left waiting. */
 static void hs_run(unit_ctx *u, sg_core_fn core) {
-  hs *t = calloc(1, sizeof *t);
-  sg_scene_init(&t->sc, u, &t->inst, NULL);
-  sg_mem_init(&t->mem, t->mem_b, sizeof t->mem_b);
-  sg_mem_init(&t->host_mem, t->host_b, sizeof t->host_b);
-  t->lower_opts = sg_opts(&t->mem, false, true);
-  t->lift_opts = sg_opts(NULL, false, false);
-  t->host_opts = sg_opts(&t->host_mem, false, true);
+  SG_SCENARIO_BEGIN(hs, &t->hc.inst);
+  sg_host_caller_init(&t->hc);
   t->st = canon_type_stream(t->sc.arena, SG_U8);
   t->param = (canon_field){"s", t->st};
   t->sink_ft = (canon_FuncType){&t->param, 1, NULL, false};
   t->source_ft = (canon_FuncType){NULL, 0, t->st, false};
-  t->caller_ft = (canon_FuncType){NULL, 0, NULL, true};
   sg_host_init(&t->sink, &t->sc, &t->sink_ft, hs_sink_func, t);
   sg_host_init(&t->source, &t->sc, &t->source_ft, hs_source_func, t);
-  t->fi = sg_lift(&t->l, &t->caller_ft, &t->lift_opts, &t->inst, core, NULL,
-                  t);
-  sg_scene_run(&t->sc, &t->fi, NULL, 0, NULL);
-  sg_scene_free(&t->sc);
-  free(t);
+  sg_host_caller_run(&t->sc, &t->hc, core, t);
+  SG_SCENARIO_END;
 }
 
 /* ---- cancelling a write the host has partly taken, and reads ------------ */
 
 SG_CORE(cc_core) {
-  SG_BEGIN(hs, inst);
-  uint8_t *mem = t->mem.b;
-  const canon_CanonicalOptions *lo = &t->lower_opts;
+  SG_BEGIN(hs, hc.inst);
+  uint8_t *mem = t->hc.mem.b;
+  const canon_CanonicalOptions *lo = &t->hc.lower_opts;
   CHECK_INT(nargs, 0);
   static const uint8_t first[2][4] = {{0xa, 0xb, 0xc, 0xd}, {1, 2, 3, 4}};
   for (int k = 0; k < 2 && g.ok; k++) {
@@ -236,7 +222,7 @@ SG_CORE(cc_core) {
   /* a second cancellation traps: the copy is no longer in progress */
   canon_trap expected = {0};
   uint32_t ignored;
-  CHECK(!canon_stream_cancel_read(&t->inst, SG_U8, true, rsi, &ignored,
+  CHECK(!canon_stream_cancel_read(&t->hc.inst, SG_U8, true, rsi, &ignored,
                                   &expected));
   sg_drop_end(&g, false, true, SG_U8, rsi);
   return SG_END;
@@ -250,9 +236,9 @@ TEST(cancel_copy) {
  * then 4 -------------------------------------------------------------- */
 
 SG_CORE(hprw_core) {
-  SG_BEGIN(hs, inst);
-  uint8_t *mem = t->mem.b;
-  const canon_CanonicalOptions *lo = &t->lower_opts;
+  SG_BEGIN(hs, hc.inst);
+  uint8_t *mem = t->hc.mem.b;
+  const canon_CanonicalOptions *lo = &t->hc.lower_opts;
   CHECK_INT(nargs, 0);
   /* HostSource([1,2,3,4], chunk=2, destroy_if_empty=False) */
   static const uint8_t b12[2] = {1, 2}, b34[2] = {3, 4}, b56[2] = {5, 6};
@@ -273,7 +259,7 @@ SG_CORE(hprw_core) {
   CHECK_INT(hs_source_write(t, b56, 2), COMPLETED | (2 << 4));
   uint32_t seti = sg_waitable_set_new(&g);
   sg_waitable_join(&g, rsi, seti);
-  CHECK_COPY(sg_wait_event(&g, &t->mem, seti, retp, EV_STREAM_READ, rsi),
+  CHECK_COPY(sg_wait_event(&g, &t->hc.mem, seti, retp, EV_STREAM_READ, rsi),
              2, COMPLETED);
   sg_drop_end(&g, false, true, SG_U8, rsi);
 
@@ -292,7 +278,7 @@ SG_CORE(hprw_core) {
   /* dst.set_remain(4) */
   CHECK_INT(hs_sink_read(t, 4), COMPLETED | (4 << 4));
   sg_waitable_join(&g, wsi, seti);
-  CHECK_COPY(sg_wait_event(&g, &t->mem, seti, retp, EV_STREAM_WRITE, wsi),
+  CHECK_COPY(sg_wait_event(&g, &t->hc.mem, seti, retp, EV_STREAM_WRITE, wsi),
              4, COMPLETED);
   CHECK_INT(t->nreceived, 6);
   CHECK(memcmp(t->received, b1_6, 6) == 0);
@@ -654,9 +640,8 @@ SG_CORE(aso_core) {
 }
 
 static void esc_run(unit_ctx *u, bool async_ft, sg_core_fn core) {
-  esc *t = calloc(1, sizeof *t);
+  SG_SCENARIO_BEGIN(esc, &t->inst);
   t->async_ft = async_ft;
-  sg_scene_init(&t->sc, u, &t->inst, NULL);
   sg_scene_add(&t->sc, &t->env, NULL);
   sg_mem_init(&t->mem, t->mem_b, async_ft ? 24 : 20);
   sg_mem_init(&t->env_mem, t->env_b, sizeof t->env_b);
@@ -692,8 +677,7 @@ static void esc_run(unit_ctx *u, bool async_ft, sg_core_fn core) {
   static const uint8_t want[8] = {11, 12, 13, 14, 15, 16, 17, 18};
   CHECK_INT(t->env_ngot, 8);
   CHECK(memcmp(t->env_got, want, 8) == 0);
-  sg_scene_free(&t->sc);
-  free(t);
+  SG_SCENARIO_END;
 }
 
 TEST(eager_stream_completion) { esc_run(u, false, esc_core); }

@@ -166,8 +166,7 @@ SG_CORE(w2we_func2) {
 }
 
 static void w2w_run(unit_ctx *u, bool payload) {
-  w2w *t = calloc(1, sizeof *t);
-  sg_scene_init(&t->sc, u, &t->root, &t->inst1, &t->inst2, NULL);
+  SG_SCENARIO_BEGIN(w2w, &t->root, &t->inst1, &t->inst2);
   sg_mem_init(&t->mem1, t->mem1_b, sizeof t->mem1_b);
   sg_mem_init(&t->mem2, t->mem2_b, payload ? 24 : 10);
   t->opts1 = sg_opts(&t->mem1, false, true);
@@ -182,8 +181,7 @@ static void w2w_run(unit_ctx *u, bool payload) {
                      payload ? w2w_func2 : w2we_func2, NULL, t);
   sg_scene_run(&t->sc, &t->func2, NULL, 0, NULL);
   CHECK(t->fut4);
-  sg_scene_free(&t->sc);
-  free(t);
+  SG_SCENARIO_END;
 }
 
 TEST(wasm_to_wasm_stream) { w2w_run(u, true); }
@@ -234,8 +232,7 @@ SG_CORE(slf_core) {
 }
 
 static void self_copy(unit_ctx *u, const canon_type *elem) {
-  slf *t = calloc(1, sizeof *t);
-  sg_scene_init(&t->sc, u, &t->inst, NULL);
+  SG_SCENARIO_BEGIN(slf, &t->inst);
   sg_mem_init(&t->mem, t->mem_b, sizeof t->mem_b);
   t->sync_opts = sg_opts(&t->mem, false, false);
   t->async_opts = sg_opts(&t->mem, false, true);
@@ -243,8 +240,7 @@ static void self_copy(unit_ctx *u, const canon_type *elem) {
   t->ft = (canon_FuncType){NULL, 0, NULL, true};
   t->fi = sg_lift(&t->l, &t->ft, &t->sync_opts, &t->inst, slf_core, NULL, t);
   sg_scene_run(&t->sc, &t->fi, NULL, 0, NULL);
-  sg_scene_free(&t->sc);
-  free(t);
+  SG_SCENARIO_END;
 }
 
 TEST(self_copy_none) { self_copy(u, NULL); }
@@ -293,8 +289,7 @@ SG_CORE(ros_core) {
 }
 
 TEST(receive_own_stream) {
-  ros *t = calloc(1, sizeof *t);
-  sg_scene_init(&t->sc, u, &t->inst, NULL);
+  SG_SCENARIO_BEGIN(ros, &t->inst);
   sg_mem_init(&t->mem, t->mem_b, sizeof t->mem_b);
   t->opts = sg_opts(&t->mem, false, true);
   t->sync_opts = sg_opts(NULL, false, false);
@@ -305,8 +300,7 @@ TEST(receive_own_stream) {
   sg_host_init(&t->host, &t->sc, &t->host_ft, ros_host, t);
   t->fi = sg_lift(&t->l, &t->ft, &t->sync_opts, &t->inst, ros_core, NULL, t);
   sg_scene_run(&t->sc, &t->fi, NULL, 0, NULL);
-  sg_scene_free(&t->sc);
-  free(t);
+  SG_SCENARIO_END;
 }
 
 /* ---- a stream passed in and returned is the same stream -------------- */
@@ -348,16 +342,11 @@ TEST(stream_forward) {
 
 typedef struct fut {
   sg_scene sc;
-  canon_ComponentInstance inst;
-  uint8_t mem_b[24], host_b[8];
-  sg_mem mem, host_mem;
-  canon_CanonicalOptions lower_opts, lift_opts, host_opts;
+  sg_host_caller hc;
   const canon_type *ft_u8;
   canon_field param;
-  canon_FuncType host_ft, caller_ft;
+  canon_FuncType host_ft;
   sg_host host;
-  canon_lifted l;
-  canon_funcinst fi;
 } fut;
 
 static bool fut_has_event(void *env) {
@@ -383,7 +372,8 @@ static bool fut_host(sg_host_call *c, void *env, canon_trap *trap) {
   uint32_t ro, wo;
   sg_new_ends(&g, true, SG_U8, &ro, &wo);
   canon_LiftLowerContext cx;
-  canon_LiftLowerContext_init(&cx, &t->host_opts, hi, (canon_borrow_scope){0});
+  canon_LiftLowerContext_init(&cx, &t->hc.host_opts, hi,
+                              (canon_borrow_scope){0});
   canon_value *outgoing = NULL;
   bool ok = g.ok && canon_lift_future(&cx, ro, t->ft_u8, &outgoing);
   /* incoming: the future given, in the host's table */
@@ -397,7 +387,7 @@ static bool fut_host(sg_host_call *c, void *env, canon_trap *trap) {
   ok = sg_host_resolve(c, &outgoing, 1, trap);
   canon_value_free(outgoing);
   if (!ok) return false;
-  CHECK_INT(sg_future_read(&g, SG_U8, &t->host_opts, ri, 0), BLOCKED);
+  CHECK_INT(sg_future_read(&g, SG_U8, &t->hc.host_opts, ri, 0), BLOCKED);
   canon_CopyEnd *in = fut_end(t, ri, CANON_ENTRY_FUTURE_READABLE);
   bool cancelled;
   if (!g.ok || !sg_host_wait_until(c, fut_has_event, in, &cancelled, trap))
@@ -405,9 +395,9 @@ static bool fut_host(sg_host_call *c, void *env, canon_trap *trap) {
   canon_event ev = canon_Waitable_get_pending_event(&in->w);
   CHECK_INT(ev.code, EV_FUTURE_READ);
   CHECK_INT(ev.p2, COMPLETED);
-  CHECK_INT(t->host_mem.b[0], 42);
-  t->host_mem.b[1] = 43;
-  uint32_t ret = sg_future_write(&g, SG_U8, &t->host_opts, wo, 1);
+  CHECK_INT(t->hc.host_mem.b[0], 42);
+  t->hc.host_mem.b[1] = 43;
+  uint32_t ret = sg_future_write(&g, SG_U8, &t->hc.host_opts, wo, 1);
   if (ret == BLOCKED) { /* the caller has not read yet */
     canon_CopyEnd *out = fut_end(t, wo, CANON_ENTRY_FUTURE_WRITABLE);
     if (!sg_host_wait_until(c, fut_has_event, out, &cancelled, trap))
@@ -423,16 +413,16 @@ static bool fut_host(sg_host_call *c, void *env, canon_trap *trap) {
 static bool fut_rfi_has_event(fut *t, uint32_t rfi) {
   void *obj = NULL;
   canon_trap trap = {0};
-  if (!canon_Table_get_kind(&t->inst.handles, rfi,
+  if (!canon_Table_get_kind(&t->hc.inst.handles, rfi,
                             CANON_ENTRY_FUTURE_READABLE, &obj, &trap))
     return true;
   return canon_Waitable_has_pending_event(obj);
 }
 
 SG_CORE(fut_core) {
-  SG_BEGIN(fut, inst);
-  uint8_t *mem = t->mem.b;
-  const canon_CanonicalOptions *lo = &t->lower_opts;
+  SG_BEGIN(fut, hc.inst);
+  uint8_t *mem = t->hc.mem.b;
+  const canon_CanonicalOptions *lo = &t->hc.lower_opts;
   CHECK_INT(nargs, 0);
   for (int round = 0; round < 2 && g.ok; round++) {
     uint32_t rfi, wfi;
@@ -449,7 +439,7 @@ SG_CORE(fut_core) {
     if (round == 0) {
       seti = sg_waitable_set_new(&g);
       sg_waitable_join(&g, rfi, seti);
-      CHECK_INT(sg_wait_event(&g, &t->mem, seti, retp, EV_FUTURE_READ, rfi),
+      CHECK_INT(sg_wait_event(&g, &t->hc.mem, seti, retp, EV_FUTURE_READ, rfi),
                 COMPLETED);
       CHECK_INT(mem[readp], 43);
     } else {
@@ -466,29 +456,20 @@ SG_CORE(fut_core) {
   uint32_t rfi, wfi;
   sg_new_ends(&g, true, SG_U8, &rfi, &wfi);
   canon_trap expected = {0};
-  CHECK(!canon_future_drop_writable(&t->inst, SG_U8, wfi, &expected));
+  CHECK(!canon_future_drop_writable(&t->hc.inst, SG_U8, wfi, &expected));
   return SG_END;
 }
 
 TEST(futures) {
-  fut *t = calloc(1, sizeof *t);
-  sg_scene_init(&t->sc, u, &t->inst, NULL);
-  sg_mem_init(&t->mem, t->mem_b, sizeof t->mem_b);
-  sg_mem_init(&t->host_mem, t->host_b, sizeof t->host_b);
-  t->lower_opts = sg_opts(&t->mem, false, true);
-  t->lift_opts = sg_opts(NULL, false, false);
-  t->host_opts = sg_opts(&t->host_mem, false, true);
+  SG_SCENARIO_BEGIN(fut, &t->hc.inst);
+  sg_host_caller_init(&t->hc);
   t->ft_u8 = canon_type_future(t->sc.arena, SG_U8);
   t->param = (canon_field){"f", t->ft_u8};
   t->host_ft = (canon_FuncType){&t->param, 1, t->ft_u8, true};
-  t->caller_ft = (canon_FuncType){NULL, 0, NULL, true};
   sg_host_init(&t->host, &t->sc, &t->host_ft, fut_host, t);
-  t->fi = sg_lift(&t->l, &t->caller_ft, &t->lift_opts, &t->inst, fut_core,
-                  NULL, t);
-  sg_scene_run(&t->sc, &t->fi, NULL, 0, NULL);
+  sg_host_caller_run(&t->sc, &t->hc, fut_core, t);
   CHECK_INT(t->host.ncalls, 2);
-  sg_scene_free(&t->sc);
-  free(t);
+  SG_SCENARIO_END;
 }
 
 int main(void) {

@@ -76,8 +76,7 @@ SG_CORE(thr_main) {
 }
 
 TEST(threads) {
-  thr *t = calloc(1, sizeof *t);
-  sg_scene_init(&t->sc, u, &t->inst, NULL);
+  SG_SCENARIO_BEGIN(thr, &t->inst);
   sg_mem_init(&t->mem, t->mem_b, sizeof t->mem_b);
   t->opts = sg_opts(&t->mem, false, false);
   t->ft = (canon_FuncType){NULL, 0, SG_U8, true};
@@ -88,8 +87,7 @@ TEST(threads) {
   t->fi4 = sg_table_add(&t->ftbl, thr_func4, t);
   t->fi = sg_lift(&t->l, &t->ft, &t->opts, &t->inst, thr_main, NULL, t);
   sg_scene_run_uint(&t->sc, &t->fi, NULL, CANON_U8, 42);
-  sg_scene_free(&t->sc);
-  free(t);
+  SG_SCENARIO_END;
 }
 
 /* ---- a sync-typed task whose threads run in canon_lift's loop, while an
@@ -112,13 +110,19 @@ typedef struct sth {
   bool ready_bit, ok_to_run_async;
 } sth;
 
+/* The ping-pong of threads 1_1 and 1_2: each counts (in *count) and
+ * yields until both have counted 3. */
+static void sth_ping_pong(sg *g, sth *t, int *count) {
+  while (g->ok && (t->ping1 < 3 || t->pong1 < 3)) {
+    (*count)++;
+    sg_thread_yield(g, false);
+  }
+}
+
 SG_CORE(sth_1_1) {
   SG_BEGIN(sth, inst);
   CHECK_INT(args[0], 131);
-  while (g.ok && (t->ping1 < 3 || t->pong1 < 3)) {
-    t->ping1++;
-    sg_thread_yield(&g, false);
-  }
+  sth_ping_pong(&g, t, &t->ping1);
   sg_thread_resume_later(&g, t->threadi2);
   return SG_END;
 }
@@ -126,10 +130,7 @@ SG_CORE(sth_1_1) {
 SG_CORE(sth_1_2) {
   SG_BEGIN(sth, inst);
   CHECK_INT(args[0], 132);
-  while (g.ok && (t->ping1 < 3 || t->pong1 < 3)) {
-    t->pong1++;
-    sg_thread_yield(&g, false);
-  }
+  sth_ping_pong(&g, t, &t->pong1);
   return SG_END;
 }
 
@@ -249,8 +250,7 @@ static bool sth_on_resolve(void *env, canon_value *const *vs, uint32_t n,
  * as the spec's run does: its expected values hold for every schedule. */
 static void sync_threads_seed(unit_ctx *u, canon_sched_policy policy,
                               uint64_t seed) {
-  sth *t = calloc(1, sizeof *t);
-  sg_scene_init(&t->sc, u, &t->inst, NULL);
+  SG_SCENARIO_BEGIN(sth, &t->inst);
   canon_sched_init(&t->sc.s.sched, policy, seed);
   sg_mem_init(&t->mem, t->mem_b, sizeof t->mem_b);
   t->opts = sg_opts(&t->mem, false, true);
@@ -289,8 +289,7 @@ static void sync_threads_seed(unit_ctx *u, canon_sched_policy policy,
   CHECK_INT(t->ping5, 3);
   CHECK_INT(t->pong5, 3);
   CHECK_INT(t->sc.s.nwaiting, 0);
-  sg_scene_free(&t->sc);
-  free(t);
+  SG_SCENARIO_END;
 }
 
 TEST(sync_threads) {

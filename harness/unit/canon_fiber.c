@@ -53,6 +53,21 @@ static bool new_fiber(unit_ctx *u, canon_fiber_pool *pool, fiber_env *e,
   return CHECK(e->self != NULL);
 }
 
+/* The set-up of a test of one fiber that notes in a log: its pool, the
+ * log, and its env (e.self the fiber). */
+typedef struct one_fiber {
+  canon_fiber_pool pool;
+  fiber_log log;
+  fiber_env e;
+} one_fiber;
+
+/* Starts fx: an empty pool and log, and fx->e.self a new fiber of the
+ * pool running fn(&fx->e); false (a failed check) if there was none. */
+static bool one_fiber_new(unit_ctx *u, one_fiber *fx, canon_fiber_fn fn) {
+  *fx = (one_fiber){.e = {.u = u, .log = &fx->log}};
+  return new_fiber(u, &fx->pool, &fx->e, fn);
+}
+
 /* ---- run to completion ------------------------------------------------------ */
 
 static void straight(void *arg) {
@@ -65,24 +80,22 @@ static void straight(void *arg) {
 }
 
 TEST(runs_to_completion) {
-  canon_fiber_pool pool = {0};
-  fiber_log log = {0};
-  fiber_env e = {.u = u, .log = &log};
-  if (!new_fiber(u, &pool, &e, straight)) return;
-  CHECK(!canon_fiber_running(e.self));
-  CHECK(!canon_fiber_done(e.self));
-  note(&log, 0);
-  CHECK(canon_fiber_resume(e.self)); /* fn returned: done */
-  note(&log, 2);
-  CHECK(canon_fiber_done(e.self));
-  CHECK(!canon_fiber_running(e.self));
-  CHECK_INT(e.result, 42);
-  check_log(u, &log, LOG(0, 1, 2));
-  canon_fiber_free(&pool, e.self);
-  CHECK_INT(pool.nspare, 1);
-  canon_fiber_pool_free(&pool);
-  CHECK_INT(pool.nspare, 0);
-  CHECK(pool.spare == NULL);
+  one_fiber fx;
+  if (!one_fiber_new(u, &fx, straight)) return;
+  CHECK(!canon_fiber_running(fx.e.self));
+  CHECK(!canon_fiber_done(fx.e.self));
+  note(&fx.log, 0);
+  CHECK(canon_fiber_resume(fx.e.self)); /* fn returned: done */
+  note(&fx.log, 2);
+  CHECK(canon_fiber_done(fx.e.self));
+  CHECK(!canon_fiber_running(fx.e.self));
+  CHECK_INT(fx.e.result, 42);
+  check_log(u, &fx.log, LOG(0, 1, 2));
+  canon_fiber_free(&fx.pool, fx.e.self);
+  CHECK_INT(fx.pool.nspare, 1);
+  canon_fiber_pool_free(&fx.pool);
+  CHECK_INT(fx.pool.nspare, 0);
+  CHECK(fx.pool.spare == NULL);
 }
 
 /* ---- block three times ------------------------------------------------------- */
@@ -97,24 +110,22 @@ static void three_blocks(void *arg) {
 }
 
 TEST(blocks_three_times) {
-  canon_fiber_pool pool = {0};
-  fiber_log log = {0};
-  fiber_env e = {.u = u, .log = &log};
-  if (!new_fiber(u, &pool, &e, three_blocks)) return;
-  note(&log, 0);
-  CHECK(!canon_fiber_resume(e.self)); /* runs to the first block */
-  note(&log, 1);
-  CHECK(!canon_fiber_resume(e.self));
-  note(&log, 2);
-  CHECK(!canon_fiber_resume(e.self));
-  note(&log, 3);
-  CHECK(!canon_fiber_done(e.self));
-  CHECK(canon_fiber_resume(e.self)); /* the loop ends, fn returns */
-  note(&log, 4);
-  CHECK(canon_fiber_done(e.self));
-  check_log(u, &log, LOG(0, 10, 1, 20, 11, 2, 21, 12, 3, 22, 4));
-  canon_fiber_free(&pool, e.self);
-  canon_fiber_pool_free(&pool);
+  one_fiber fx;
+  if (!one_fiber_new(u, &fx, three_blocks)) return;
+  note(&fx.log, 0);
+  CHECK(!canon_fiber_resume(fx.e.self)); /* runs to the first block */
+  note(&fx.log, 1);
+  CHECK(!canon_fiber_resume(fx.e.self));
+  note(&fx.log, 2);
+  CHECK(!canon_fiber_resume(fx.e.self));
+  note(&fx.log, 3);
+  CHECK(!canon_fiber_done(fx.e.self));
+  CHECK(canon_fiber_resume(fx.e.self)); /* the loop ends, fn returns */
+  note(&fx.log, 4);
+  CHECK(canon_fiber_done(fx.e.self));
+  check_log(u, &fx.log, LOG(0, 10, 1, 20, 11, 2, 21, 12, 3, 22, 4));
+  canon_fiber_free(&fx.pool, fx.e.self);
+  canon_fiber_pool_free(&fx.pool);
 }
 
 /* ---- nested resumes -------------------------------------------------------------- */
@@ -371,31 +382,29 @@ static void blocks_forever(void *arg) {
 }
 
 TEST(free_blocked) {
-  canon_fiber_pool pool = {0};
-  fiber_log log = {0};
-  fiber_env e = {.u = u, .log = &log};
-  if (!new_fiber(u, &pool, &e, blocks_forever)) return;
-  CHECK(!canon_fiber_resume(e.self));
-  CHECK(!canon_fiber_done(e.self));
-  canon_fiber_free(&pool, e.self);
-  check_log(u, &log, LOG(1));
-  CHECK_INT(e.result, 0);
-  CHECK_INT(pool.nspare, 1);
+  one_fiber fx;
+  if (!one_fiber_new(u, &fx, blocks_forever)) return;
+  CHECK(!canon_fiber_resume(fx.e.self));
+  CHECK(!canon_fiber_done(fx.e.self));
+  canon_fiber_free(&fx.pool, fx.e.self);
+  check_log(u, &fx.log, LOG(1));
+  CHECK_INT(fx.e.result, 0);
+  CHECK_INT(fx.pool.nspare, 1);
   /* the stack it left behind serves the next fiber */
-  fiber_env e2 = {.u = u, .log = &log};
-  e2.self = canon_fiber_new(&pool, three_blocks, &e2);
-  CHECK(e2.self == e.self);
+  fiber_env e2 = {.u = u, .log = &fx.log};
+  e2.self = canon_fiber_new(&fx.pool, three_blocks, &e2);
+  CHECK(e2.self == fx.e.self);
   if (!e2.self) return;
   while (!canon_fiber_resume(e2.self)) {
   }
-  check_log(u, &log, LOG(1, 10, 20, 11, 21, 12, 22));
-  canon_fiber_free(&pool, e2.self);
+  check_log(u, &fx.log, LOG(1, 10, 20, 11, 21, 12, 22));
+  canon_fiber_free(&fx.pool, e2.self);
   /* a fiber never started is freed just the same */
-  canon_fiber *f = canon_fiber_new(&pool, blocks_forever, &e);
+  canon_fiber *f = canon_fiber_new(&fx.pool, blocks_forever, &fx.e);
   CHECK(f != NULL);
-  canon_fiber_free(&pool, f);
-  CHECK_INT(pool.nspare, 1);
-  canon_fiber_pool_free(&pool);
+  canon_fiber_free(&fx.pool, f);
+  CHECK_INT(fx.pool.nspare, 1);
+  canon_fiber_pool_free(&fx.pool);
 }
 
 /* ---- values live across switches ------------------------------------------------ */

@@ -17,8 +17,12 @@
  *   sg_table    a core funcref table for thread.new-indirect
  *   sg_scene    a scenario's fixture: its unit_ctx, Store, type arena and
  *               instances, started and freed together (sg_scene_init,
- *               sg_scene_free); sg_scene_run runs an export and checks
+ *               sg_scene_free; SG_SCENARIO_BEGIN/END with the scenario's
+ *               own struct); sg_scene_run runs an export and checks
  *               that nothing is left waiting.
+ *   sg_host_caller  the guest of the scenarios with host streams and
+ *               futures: an instance, its memory and the hosts', and the
+ *               options of each side.
  *   sg_run      Store.invoke then the host's event loop, until nothing can
  *               make progress.
  *
@@ -472,6 +476,19 @@ static inline void sg_scene_free(sg_scene *sc) {
   canon_type_arena_free(sc->arena);
 }
 
+/* The start of a scenario test (`u` in scope), the counterpart of
+ * SG_BEGIN: `t`, a new zeroed `type` whose fixture is its member sc,
+ * started by sg_scene_init with the instances listed (root first; the
+ * NULL that ends the list is added here).  SG_SCENARIO_END frees the
+ * fixture and t. */
+#define SG_SCENARIO_BEGIN(type, ...)                                          \
+  type *t = calloc(1, sizeof *t);                                             \
+  if (!t) abort(); /* a test's own bound */                                   \
+  sg_scene_init(&t->sc, u, __VA_ARGS__, NULL)
+#define SG_SCENARIO_END                                                       \
+  sg_scene_free(&t->sc);                                                      \
+  free(t)
+
 /* ---- host functions ---------------------------------------------------------- */
 
 typedef struct sg_host sg_host;
@@ -589,6 +606,34 @@ static inline void sg_host_init(sg_host *h, sg_scene *sc,
   h->fi = (canon_funcinst){ft, h, sg_host_call_fn};
 }
 
+/* ---- a guest calling host functions ---------------------------------------- */
+
+/* The guest of the scenarios with host streams and futures: one instance
+ * whose export, an `async func()` lifted without options (lift_opts),
+ * lowers host functions with async options over its memory (lower_opts);
+ * the hosts' ends copy to and from a memory of their own (host_opts,
+ * async). */
+typedef struct sg_host_caller {
+  canon_ComponentInstance inst;
+  uint8_t mem_b[24], host_b[128];
+  sg_mem mem, host_mem;
+  canon_CanonicalOptions lower_opts, lift_opts, host_opts;
+  canon_FuncType caller_ft;
+  canon_lifted l;
+  canon_funcinst fi;
+} sg_host_caller;
+
+/* Starts c's memories, options and type (c->inst is started with the
+ * scene). */
+static inline void sg_host_caller_init(sg_host_caller *c) {
+  sg_mem_init(&c->mem, c->mem_b, sizeof c->mem_b);
+  sg_mem_init(&c->host_mem, c->host_b, sizeof c->host_b);
+  c->lower_opts = sg_opts(&c->mem, false, true);
+  c->lift_opts = sg_opts(NULL, false, false);
+  c->host_opts = sg_opts(&c->host_mem, false, true);
+  c->caller_ft = (canon_FuncType){NULL, 0, NULL, true};
+}
+
 /* ---- the host acting outside any task ------------------------------------ */
 
 /* The spec's host-implemented streams (run_tests.py's HostSource and
@@ -668,6 +713,15 @@ static inline void sg_scene_run_uint(sg_scene *sc, const canon_funcinst *f,
   CHECK(got && got->kind == kind && got->u.u == want);
   canon_value_free(arg);
   canon_value_free(got);
+}
+
+/* Lifts core (env: its scenario) as c's export and runs it in sc
+ * (sg_scene_run). */
+static inline void sg_host_caller_run(sg_scene *sc, sg_host_caller *c,
+                                      sg_core_fn core, void *env) {
+  c->fi = sg_lift(&c->l, &c->caller_ft, &c->lift_opts, &c->inst, core, NULL,
+                  env);
+  sg_scene_run(sc, &c->fi, NULL, 0, NULL);
 }
 
 /* Store.invoke alone (no event loop) with the host's hooks: *on_cancel

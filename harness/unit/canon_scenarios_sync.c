@@ -94,8 +94,7 @@ SG_CORE(ccr_consumer) {
 }
 
 TEST(cross_component_realloc) {
-  ccr *t = calloc(1, sizeof *t);
-  sg_scene_init(&t->sc, u, &t->root, &t->producer, &t->consumer, NULL);
+  SG_SCENARIO_BEGIN(ccr, &t->root, &t->producer, &t->consumer);
   sg_mem_init(&t->pmem, t->pmem_b, sizeof t->pmem_b);
   sg_mem_init(&t->cmem, t->cmem_b, sizeof t->cmem_b);
   t->popts = sg_opts(&t->pmem, false, false);
@@ -111,8 +110,7 @@ TEST(cross_component_realloc) {
                            ccr_consumer, NULL, t);
   CHECK(sg_run(&t->sc.s, &t->consumer_fi, NULL, 0, NULL));
   CHECK_INT(t->num_realloc_calls, 1);
-  sg_scene_free(&t->sc);
-  free(t);
+  SG_SCENARIO_END;
 }
 
 /* ---- own and borrow handles across a call -------------------------------- */
@@ -219,8 +217,7 @@ SG_CORE(hdl_core) {
 }
 
 TEST(handles) {
-  hdl *t = calloc(1, sizeof *t);
-  sg_scene_init(&t->sc, u, &t->root, &t->impl, &t->inst, NULL);
+  SG_SCENARIO_BEGIN(hdl, &t->root, &t->impl, &t->inst);
   t->dtor = (canon_core_callee){t, hdl_dtor};
   /* rt is defined by another instance (usable in imports and exports);
    * rt2 by inst itself */
@@ -260,8 +257,7 @@ TEST(handles) {
   CHECK_INT(t->inst.handles.nfree, 4);
   for (int i = 0; i < 4; i++) canon_value_free(args[i]);
   canon_value_free(got);
-  sg_scene_free(&t->sc);
-  free(t);
+  SG_SCENARIO_END;
 }
 
 /* ---- a value passed to a callee that returns it comes back equal ------- */

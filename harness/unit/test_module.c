@@ -165,14 +165,12 @@ TEST(functype_equality) {
 }
 
 TEST(valtypes) {
-  CHECK_STR(core_valtype_name(CORE_I32), "i32");
-  CHECK_STR(core_valtype_name(CORE_I64), "i64");
-  CHECK_STR(core_valtype_name(CORE_F32), "f32");
-  CHECK_STR(core_valtype_name(CORE_F64), "f64");
-  CHECK_STR(core_valtype_name(CORE_V128), "v128");
-  CHECK_STR(core_valtype_name(CORE_FUNCREF), "funcref");
-  CHECK_STR(core_valtype_name(CORE_EXTERNREF), "externref");
-  CHECK_STR(core_valtype_name(CORE_EXNREF), "exnref");
+  static const unit_name names[] = {
+      {CORE_I32, "i32"},       {CORE_I64, "i64"},
+      {CORE_F32, "f32"},       {CORE_F64, "f64"},
+      {CORE_V128, "v128"},     {CORE_FUNCREF, "funcref"},
+      {CORE_EXTERNREF, "externref"}, {CORE_EXNREF, "exnref"}};
+  CHECK_NAMES(core_valtype_name, names);
   CHECK(core_is_reftype(CORE_FUNCREF));
   CHECK(core_is_reftype(CORE_EXTERNREF));
   CHECK(core_is_reftype(CORE_EXNREF));

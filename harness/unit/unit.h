@@ -67,6 +67,17 @@ static inline int unit_check_str_(unit_ctx *u, const char *a, const char *b,
   unit_check_int_(u, (long long)(a), (long long)(b), #a, #b, __FILE__, __LINE__)
 #define CHECK_STR(a, b) unit_check_str_(u, (a), (b), #a, #b, __FILE__, __LINE__)
 
+/* A code (an enumerator) and the name a naming function gives it. */
+typedef struct unit_name {
+  int code;
+  const char *name;
+} unit_name;
+/* CHECK_STR(name_of(code), name) for each entry of the unit_name array
+ * table: one check an entry. */
+#define CHECK_NAMES(name_of, table)                                           \
+  for (size_t n_ = 0; n_ < sizeof(table) / sizeof *(table); n_++)            \
+  CHECK_STR(name_of((table)[n_].code), (table)[n_].name)
+
 /* An expectation of a scenario that cannot be met here, for a reason
  * given in words (a known divergence, or a step the test cannot set up):
  * printed and counted, not failed.  Use it only with the reason in the
