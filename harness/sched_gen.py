@@ -268,7 +268,8 @@ def explore(cmref, path, budget, extra=()):
 
 def check(cmref, seed, path=None):
     """The differences found on seed's program (empty: none), and how many
-    walks without reductions finished and were compared."""
+    walks without reductions finished and were compared (None: the
+    reduced walk itself did not finish within BUDGET; nothing checked)."""
     own = path is None
     if own:
         fd, path = tempfile.mkstemp(suffix=".wast")
@@ -278,8 +279,7 @@ def check(cmref, seed, path=None):
         problems, compared = [], 0
         rep = explore(cmref, path, BUDGET)
         if not rep["complete"]:
-            return [f"seed {seed}: the reduced walk is not complete "
-                    f"within {BUDGET} schedules"], 0
+            return [], None
         found = outcome_sets(rep)
         for name, flags in WALKS:
             other = explore(cmref, path, COMPARE_BUDGET, flags)
@@ -319,15 +319,19 @@ def main(argv):
         return 0
     if len(argv) == 5 and argv[1] == "--check":
         cmref, first, count = argv[2], int(argv[3]), int(argv[4])
-        bad, compared = 0, 0
+        bad, compared, big = 0, 0, 0
         for seed in range(first, first + count):
             problems, c = check(cmref, seed)
+            if c is None:
+                big += 1
+                continue
             compared += c
             for p in problems:
                 print(p)
             bad += bool(problems)
-        print(f"{count} programs, {compared} walks without reductions "
-              f"compared, {bad} with a difference")
+        print(f"{count} programs ({big} whose reduced walk did not finish "
+              f"within {BUDGET} schedules, not checked), {compared} walks "
+              f"without reductions compared, {bad} with a difference")
         return 1 if bad else 0
     sys.stderr.write(__doc__)
     return 2
