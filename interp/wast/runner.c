@@ -921,24 +921,16 @@ bool wast_bare_module(const sx_node *top, const char *name, sx_node *mod) {
 static void run_tree(const sx_node *top, const char *name,
                      const wast_options *opt, wast_file_result *f);
 
-/* The script's tree, or NULL with the reason recorded in f. */
-static sx_node *read_tree(const char *src, size_t len, const char *name,
-                          wast_file_result *f) {
-  cm_error err;
-  cm_error_init(&err);
-  sx_node *top = sx_read(src, len, name, &err);
-  if (!top) {
-    char buf[700];
-    snprintf(buf, sizeof buf, "%s: %s%s", err_kind_word(err.kind), err.msg,
-             err.line ? "" : " (position unknown)");
-    wast_file_add(f, err.line, "script", WAST_FAIL, false, buf);
-  }
-  return top;
+/* Why a script does not read, for its report (which records the line
+ * apart, and says when there is none). */
+static void read_error_text(const cm_error *err, char *buf, size_t n) {
+  snprintf(buf, n, "%s: %s%s", err_kind_word(err->kind), err->msg,
+           err->line ? "" : " (position unknown)");
 }
 
 void wast_run_source(const char *src, size_t len, const char *name,
                      const wast_options *opt, wast_file_result *f) {
-  sx_node *top = read_tree(src, len, name, f);
+  sx_node *top = wast_read_tree(src, len, name, f, read_error_text);
   if (!top) return;
   run_tree(top, name, opt, f);
   sx_free(top);
@@ -1047,7 +1039,7 @@ bool wast_script_load(const char *path, wast_script *sc,
     wast_script_free(sc);
     return false;
   }
-  sc->top = read_tree(sc->src, sc->len, path, f);
+  sc->top = wast_read_tree(sc->src, sc->len, path, f, read_error_text);
   if (!sc->top) {
     wast_script_free(sc);
     return false;
