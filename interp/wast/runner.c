@@ -274,10 +274,10 @@ static void *load_def(runner *r, const sx_node *form, bool validate,
   }
   if (validate && !eng->ops->validate(eng, def, err)) {
     if (err->kind == CM_OK) cm_error_set(err, CM_INVALID, "invalid module");
-    eng->ops->free_def(eng, def);
+    wast_engine_free_def(eng, def);
     return NULL;
   }
-  if (kept) wast_defs_put(kept, form, def, eng->ops->take_def(eng, def));
+  if (kept) wast_defs_put(kept, form, def, wast_engine_take_def(eng, def));
   return def;
 }
 
@@ -762,7 +762,7 @@ static void assert_module_error(runner *r, const sx_node *form,
   cm_error_init(&err);
   void *def = load_def(r, mod, want != CM_MALFORMED, &err);
   if (def) {
-    engine_for(r, mod)->ops->free_def(engine_for(r, mod), def);
+    wast_engine_free_def(engine_for(r, mod), def);
     WAST_SET(c, WAST_FAIL, "expected %s \"%.*s\", got a %s module", err_kind_word(want),
          (int)expect->strlen, expect->str,
          want == CM_MALFORMED ? "well-formed" : "valid");
