@@ -903,15 +903,24 @@ static bool component_file(const char *path, int *rc, opts *o, bool invoke) {
   return yes;
 }
 
+/* The module that validate / invoke (invoke) works on, from its first
+ * argument; NULL with the command's exit status in *rc when that is a
+ * component (done with here) or no module. */
+static core_module *core_module_arg(opts *o, bool invoke, int *rc) {
+  if (component_file(o->args[0], rc, o, invoke)) return NULL;
+  core_module *m = load_module(o->args[0], &o->features);
+  if (!m) *rc = EXIT_FAIL;
+  return m;
+}
+
 static int cmd_validate(opts *o) {
   if (o->nargs != 1) {
     fprintf(stderr, "cmref validate: expected one FILE\n%s", usage_validate);
     return EXIT_USAGE;
   }
-  int crc;
-  if (component_file(o->args[0], &crc, o, false)) return crc;
-  core_module *m = load_module(o->args[0], &o->features);
-  if (!m) return EXIT_FAIL;
+  int rc;
+  core_module *m = core_module_arg(o, false, &rc);
+  if (!m) return rc;
   printf("%s: valid\n", o->args[0]);
   core_module_free(m);
   return 0;
@@ -1020,9 +1029,8 @@ static int cmd_invoke(opts *o) {
     return EXIT_USAGE;
   }
   int crc;
-  if (component_file(o->args[0], &crc, o, true)) return crc;
-  core_module *m = load_module(o->args[0], &o->features);
-  if (!m) return EXIT_FAIL;
+  core_module *m = core_module_arg(o, true, &crc);
+  if (!m) return crc;
   core_store *s = core_store_new(&o->cfg);
   wast_spectest *sp = s ? wast_spectest_new(s, o->verbose ? stdout : NULL)
                         : NULL;

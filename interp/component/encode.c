@@ -35,6 +35,13 @@ static void efail(ectx *cx, cm_errkind kind, const char *fmt, ...) {
   cx->bad = true;
 }
 
+/* A part an AST lacks (what: "core type") cannot be encoded: false, after
+ * the error, when p is NULL. */
+static bool present(wbuf *w, const void *p, const char *what) {
+  if (!p) efail(w->cx, CM_INVALID, "cannot encode: missing %s", what);
+  return p != NULL;
+}
+
 static void put(wbuf *w, const void *src, size_t n) {
   canon_buf_add(&w->b, src, n);
 }
@@ -211,10 +218,7 @@ static void put_core_decl(wbuf *w, const comp_core_decl *d) {
 }
 
 static void put_core_type(wbuf *w, const comp_core_type *t) {
-  if (!t) {
-    efail(w->cx, CM_INVALID, "cannot encode: missing core type");
-    return;
-  }
+  if (!present(w, t, "core type")) return;
   if (t->kind == COMP_CORE_TYPE_MODULE) {
     put_byte(w, 0x50);
     put_u(w, t->ndecls);
@@ -343,10 +347,7 @@ static void put_decl(wbuf *w, const comp_decl *d) {
 }
 
 static void put_type(wbuf *w, const comp_type *t) {
-  if (!t) {
-    efail(w->cx, CM_INVALID, "cannot encode: missing type");
-    return;
-  }
+  if (!present(w, t, "type")) return;
   switch (t->kind) {
   case COMP_TYPE_VAL: put_defvaltype(w, &t->val); return;
   case COMP_TYPE_FUNC:
@@ -513,10 +514,7 @@ static void put_item(wbuf *w, const comp_def *d) {
 }
 
 static void put_core_module(wbuf *w, const core_module *m) {
-  if (!m) {
-    efail(w->cx, CM_INVALID, "cannot encode: missing core module");
-    return;
-  }
+  if (!present(w, m, "core module")) return;
   uint8_t *bytes = NULL;
   size_t len = 0;
   if (!core_encode(m, &bytes, &len, w->cx->err)) {
@@ -548,8 +546,8 @@ static void put_component(wbuf *w, const comp_component *c, unsigned depth) {
       put_core_module(&s, d->u.core_module);
       i++;
     } else if (d->kind == COMP_DEF_COMPONENT) {
-      if (d->u.component) put_component(&s, d->u.component, depth + 1);
-      else efail(w->cx, CM_INVALID, "cannot encode: missing component");
+      if (present(w, d->u.component, "component"))
+        put_component(&s, d->u.component, depth + 1);
       i++;
     } else if (d->kind == COMP_DEF_START) {
       const comp_start *st = &d->u.start;

@@ -18,6 +18,14 @@ static bool unexpected(comp_text_parser *p, const sx_node *n) {
   return false;
 }
 
+/* Items i up to end of l must not be there: false, at the first, if they
+ * are. */
+static bool expect_end(comp_text_parser *p, const sx_node *l, size_t i,
+                       size_t end) {
+  if (i < end) return unexpected(p, l->items[i]);
+  return true;
+}
+
 static bool early_end(comp_text_parser *p, const sx_node *n, const char *what) {
   sx_error(p->err, n, "unexpected end of %s", what);
   return false;
@@ -282,10 +290,7 @@ comp_type *comp_text_functype(comp_text_parser *p, const sx_node *l, size_t i,
     ft->has_result = true;
     if (!comp_text_valtype(p, r->items[1], &ft->result)) goto fail;
   }
-  if (i < end) {
-    unexpected(p, l->items[i]);
-    goto fail;
-  }
+  if (!expect_end(p, l, i, end)) goto fail;
   return t;
 fail:
   comp_type_free(t);
@@ -318,10 +323,7 @@ static comp_type *resourcetype(comp_text_parser *p, const sx_node *n) {
     t->resource.has_dtor = true;
     if (!core_funcidx(p, d->items[1], &t->resource.dtor)) goto fail;
   }
-  if (i < n->n) {
-    unexpected(p, n->items[i]);
-    goto fail;
-  }
+  if (!expect_end(p, n, i, n->n)) goto fail;
   return t;
 fail:
   comp_type_free(t);
@@ -422,10 +424,7 @@ bool comp_text_externtype_body(comp_text_parser *p, comp_sort sort,
     if (sort == COMP_SORT_FUNC) {
       t = comp_text_functype(p, l, i, end);
     } else {
-      if (end != l->n) {
-        unexpected(p, l->items[end]);
-        return false;
-      }
+      if (!expect_end(p, l, end, l->n)) return false;
       t = comp_text_decltype(p,
                              sort == COMP_SORT_COMPONENT ? COMP_TYPE_COMPONENT
                                                          : COMP_TYPE_INSTANCE,

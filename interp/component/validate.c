@@ -857,6 +857,36 @@ static void name_instance(comp_valid_ctx *v, vptrset *set, const vinst *in) {
   }
 }
 
+/* Instance e with fresh resources for those its type defines (each also
+ * added to list). */
+static vent fresh_instance(comp_valid_ctx *v, const vent *e, vres_list *list) {
+  vsubst m = {0};
+  comp_valid_freshen(v, &m, &e->inst->defined, list);
+  return comp_valid_subst_ent(v, &m, e);
+}
+
+/* How adding an import (import) or an export to a scope ends: its name
+ * checked, its type required to be named (but in an instance type's
+ * exports), then its entry in the imports or exports and the index space. */
+static bool add_named(comp_valid_ctx *v, vscope *s,
+                      const comp_externname *name, const vent *e,
+                      const comp_pos *pos, bool import) {
+  if (!comp_valid_externname(v, s, name, e, import)) return false;
+  if ((import || s->kind != VS_INSTANCE_TYPE) &&
+      !comp_valid_ent_named(v, s, e, import))
+    return comp_valid_fail(v, pos, "%s not valid to be used as %s",
+                           comp_valid_ent_word(e), import ? "import" : "export");
+  const char *copy = comp_valid_strdup(v, name->name.s, name->name.len);
+  if (import)
+    push_named(v, &s->imports, &s->nimports, &s->cap_imports, &s->import_ix,
+               copy, e);
+  else
+    push_named(v, &s->exports, &s->nexports, &s->cap_exports, &s->export_ix,
+               copy, e);
+  vspace_push_ent(v, s, e);
+  return true;
+}
+
 /* Adds an import (or import declaration) to a scope. */
 bool comp_valid_add_import(comp_valid_ctx *v, vscope *s,
                            const comp_externname *name,
@@ -871,19 +901,10 @@ bool comp_valid_add_import(comp_valid_ctx *v, vscope *s,
     }
     name_type(v, &s->imported_named, e.type);
   } else if (e.sort == COMP_SORT_INSTANCE) {
-    vsubst m = {0};
-    comp_valid_freshen(v, &m, &e.inst->defined, &s->imported_res);
-    e = comp_valid_subst_ent(v, &m, &e);
+    e = fresh_instance(v, &e, &s->imported_res);
     name_instance(v, &s->imported_named, e.inst);
   }
-  if (!comp_valid_externname(v, s, name, &e, true)) return false;
-  if (!comp_valid_ent_named(v, s, &e, true))
-    return comp_valid_fail(v, pos, "%s not valid to be used as import",
-                           comp_valid_ent_word(&e));
-  push_named(v, &s->imports, &s->nimports, &s->cap_imports, &s->import_ix,
-             comp_valid_strdup(v, name->name.s, name->name.len), &e);
-  vspace_push_ent(v, s, &e);
-  return true;
+  return add_named(v, s, name, &e, pos, true);
 }
 
 bool comp_valid_add_export(comp_valid_ctx *v, vscope *s,
@@ -893,20 +914,11 @@ bool comp_valid_add_export(comp_valid_ctx *v, vscope *s,
     e.type = rename_type(v, e.type);
     name_type(v, &s->exported_named, e.type);
   } else if (e.sort == COMP_SORT_INSTANCE && s->kind != VS_COMPONENT) {
-    vsubst m = {0};
-    comp_valid_freshen(v, &m, &e.inst->defined, &s->defined_res);
-    e = comp_valid_subst_ent(v, &m, &e);
+    e = fresh_instance(v, &e, &s->defined_res);
   }
   if (e.sort == COMP_SORT_INSTANCE)
     name_instance(v, &s->exported_named, e.inst);
-  if (!comp_valid_externname(v, s, name, &e, false)) return false;
-  if (s->kind != VS_INSTANCE_TYPE && !comp_valid_ent_named(v, s, &e, false))
-    return comp_valid_fail(v, pos, "%s not valid to be used as export",
-                           comp_valid_ent_word(&e));
-  push_named(v, &s->exports, &s->nexports, &s->cap_exports, &s->export_ix,
-             comp_valid_strdup(v, name->name.s, name->name.len), &e);
-  vspace_push_ent(v, s, &e);
-  return true;
+  return add_named(v, s, name, &e, pos, false);
 }
 
 static bool def_export(comp_valid_ctx *v, vscope *s, comp_def *d) {

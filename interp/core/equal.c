@@ -32,14 +32,18 @@ bool core_name_eq(cm_eq *e, const char *field, const core_name *a,
 
 /* ---- types ------------------------------------------------------------ */
 
+/* The n value types of a and b (a field such as "params"), in step. */
+static bool valtypes_eq(cm_eq *e, const char *field, const core_valtype *a,
+                        const core_valtype *b, uint32_t n) {
+  for (uint32_t i = 0; i < n; i++) EQ_VT(field, a[i], b[i]);
+  return true;
+}
+
 static bool functype_eq(cm_eq *e, const core_functype *a, const core_functype *b) {
   EQ_U("nparams", a->nparams, b->nparams);
   EQ_U("nresults", a->nresults, b->nresults);
-  for (uint32_t i = 0; i < a->nparams; i++)
-    EQ_VT("params", a->params[i], b->params[i]);
-  for (uint32_t i = 0; i < a->nresults; i++)
-    EQ_VT("results", a->results[i], b->results[i]);
-  return true;
+  return valtypes_eq(e, "params", a->params, b->params, a->nparams) &&
+         valtypes_eq(e, "results", a->results, b->results, a->nresults);
 }
 
 static bool limits_eq(cm_eq *e, const core_limits *a, const core_limits *b) {
@@ -185,8 +189,8 @@ static bool import_eq(cm_eq *e, const core_import *a, const core_import *b) {
 static bool func_eq(cm_eq *e, const core_func *a, const core_func *b) {
   EQ_U("type", a->type, b->type);
   EQ_U("nlocals", a->nlocals, b->nlocals);
-  for (uint32_t i = 0; i < a->nlocals; i++)
-    EQ_VT("locals", a->locals[i], b->locals[i]);
+  if (!valtypes_eq(e, "locals", a->locals, b->locals, a->nlocals))
+    return false;
   UNDER(expr_eq(e, &a->body, &b->body), ".body");
   return true;
 }

@@ -19,6 +19,5 @@ int trace_main(int argc, char **argv) {
   if (argc >= 1 && !strcmp(argv[0], "diff")) return trace_diff_main(argc - 1, argv + 1);
   if (argc >= 1 && !strcmp(argv[0], "html")) return trace_html_main(argc - 1, argv + 1);
   if (cm_help(argc, argv, usage)) return 0;
-  fputs(usage, stderr);
-  return 2;
+  return cm_usage_error(usage);
 }

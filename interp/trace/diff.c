@@ -87,10 +87,8 @@ static const char diff_usage[] =
 
 int trace_diff_main(int argc, char **argv) {
   if (cm_help(argc, argv, diff_usage)) return 0;
-  if (argc != 2 || (argv[0][0] == '-' && argv[0][1]) || (argv[1][0] == '-' && argv[1][1])) {
-    fputs(diff_usage, stderr);
-    return 2;
-  }
+  if (argc != 2 || cm_is_option(argv[0]) || cm_is_option(argv[1]))
+    return cm_usage_error(diff_usage);
   trace_file a, b;
   if (!trace_read_for("cmref trace diff", argv[0], &a)) return 2;
   if (!trace_read_for("cmref trace diff", argv[1], &b)) {

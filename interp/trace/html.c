@@ -436,17 +436,14 @@ int trace_html_main(int argc, char **argv) {
       return 0;
     }
     if (!strcmp(argv[i], "-o") || !strcmp(argv[i], "--output")) {
-      if (i + 1 >= argc) { fputs(html_usage, stderr); return 2; }
+      if (i + 1 >= argc) return cm_usage_error(html_usage);
       out = argv[++i];
     } else if (!cm_one_positional("cmref trace html", "TRACE", argv[i],
                                   &in, html_usage)) {
       return 2;
     }
   }
-  if (!in || !out) {
-    fputs(html_usage, stderr);
-    return 2;
-  }
+  if (!in || !out) return cm_usage_error(html_usage);
   trace_file t;
   if (!trace_read_for("cmref trace html", in, &t)) return 2;
   char *html = render(&t);

@@ -390,10 +390,7 @@ int trace_show_main(int argc, char **argv) {
       return 2;
     }
   }
-  if (!path) {
-    fputs(show_usage, stderr);
-    return 2;
-  }
+  if (!path) return cm_usage_error(show_usage);
   trace_file t;
   if (!trace_read_for("cmref trace show", path, &t)) return 2;
   trace_timeline(&t);

@@ -1,5 +1,5 @@
 /* cli.h -- what the argument handling of every cmref command shares: the
- * help flags (-h, --help). */
+ * help flags (-h, --help), options, usage errors. */
 #ifndef CM_CLI_H
 #define CM_CLI_H
 
@@ -9,6 +9,18 @@
 
 static inline bool cm_is_help(const char *arg) {
   return !strcmp(arg, "-h") || !strcmp(arg, "--help");
+}
+
+/* An option rather than an argument ("-o", "--only"; a lone "-" is an
+ * argument: standard input or output). */
+static inline bool cm_is_option(const char *arg) {
+  return arg[0] == '-' && arg[1];
+}
+
+/* A usage error: usage to standard error, and the exit status (2). */
+static inline int cm_usage_error(const char *usage) {
+  fputs(usage, stderr);
+  return 2;
 }
 
 /* When the whole argument list is one help flag: prints usage to
@@ -26,7 +38,7 @@ static inline bool cm_help(int argc, char **argv, const char *usage) {
 static inline bool cm_one_positional(const char *cmd, const char *what,
                                      const char *arg, const char **slot,
                                      const char *usage) {
-  if (arg[0] == '-' && arg[1]) {
+  if (cm_is_option(arg)) {
     fprintf(stderr, "%s: unknown option %s\n%s", cmd, arg, usage);
     return false;
   }

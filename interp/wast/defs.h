@@ -26,7 +26,7 @@ typedef struct wast_defs {
 
 /* The definition kept for form; NULL if none. */
 void *wast_defs_get(const wast_defs *d, const sx_node *form);
-/* Keeps def (which its engine gave up: take_def) for form. */
+/* Keeps def (which its engine gave up: wast_engine_take_def) for form. */
 void wast_defs_put(wast_defs *d, const sx_node *form, void *def,
                    wast_def_free_fn free_def);
 void wast_defs_free(wast_defs *d);

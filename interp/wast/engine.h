@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "../../canon/grow.h"
 #include "../core/exec.h"
 #include "../core/validate.h"
 #include "../text/sexpr.h"
@@ -47,7 +48,7 @@ typedef bool (*wast_resolve_fn)(void *ctx, const char *module, size_t mlen,
 
 typedef struct wast_engine wast_engine;
 
-/* Frees a definition an engine gave up (take_def). */
+/* Frees a definition of an engine's (decode's result). */
 typedef void (*wast_def_free_fn)(void *def);
 
 typedef struct wast_engine_ops {
@@ -71,10 +72,7 @@ typedef struct wast_engine_ops {
   /* An export as a core extern, for linking other modules against it. */
   bool (*export_extern)(wast_engine *e, void *inst, const char *name,
                         size_t len, core_extern *out);
-  void (*free_def)(wast_engine *e, void *def);
-  /* The engine gives def up (it no longer frees it with itself), and
-   * says how to free it (defs.h: a walk keeps definitions across runs). */
-  wast_def_free_fn (*take_def)(wast_engine *e, void *def);
+  wast_def_free_fn free_def;
   void (*free)(wast_engine *e); /* the engine, its store and instances */
   /* Optional, called on every engine before any is freed: ends whatever
    * is still running (suspended component threads). */
@@ -115,7 +113,21 @@ struct wast_engine {
   const wast_engine_ext *ext; /* NULL: core values only */
   wast_resolve_fn resolve;
   void *resolve_ctx;
+  /* The definitions decode made (wast_engine_keep_def), kept until the
+   * engine is freed, because instances must not outlive their module. */
+  CANON_VEC(void *) defs;
 };
+
+/* The definitions an engine keeps (engine.c). */
+void wast_engine_keep_def(wast_engine *e, void *def);
+/* Frees def at once (the runner drops the modules of assert_invalid and
+ * assert_malformed, from which nothing was instantiated). */
+void wast_engine_free_def(wast_engine *e, void *def);
+/* The engine gives def up (it no longer frees it with itself), and says
+ * how to free it (defs.h: a walk keeps definitions across runs). */
+wast_def_free_fn wast_engine_take_def(wast_engine *e, void *def);
+/* Frees the definitions still kept, newest first (in the engine's free). */
+void wast_engine_free_defs(wast_engine *e);
 
 /* The core wasm engine: one store (with the given limits) per engine.
  * print_to receives the output of spectest's print functions (NULL: quiet);

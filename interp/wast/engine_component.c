@@ -26,9 +26,7 @@
 typedef struct comp_engine {
   wast_engine base; /* first: a wast_engine* is a comp_engine* */
   comp_store *store;
-  /* every component decoded (a definition is its comp_component *), to
-   * free them */
-  CANON_VEC(comp_component *) defs;
+  /* a definition (base.defs) is its comp_component * */
   /* Instances a call left half-way through an unsupported built-in: their
    * state (may_enter, handles) is not what the spec would have, so later
    * calls on them are skipped, not run. */
@@ -44,10 +42,9 @@ typedef struct comp_results {
 } comp_results;
 
 static void *cpe_decode(wast_engine *e, const sx_node *form, cm_error *err) {
-  comp_engine *ce = (comp_engine *)e;
   comp_component *c = comp_parse_component(form, NULL, err);
   if (!c) return NULL;
-  CANON_VEC_PUSH(&ce->defs, c);
+  wast_engine_keep_def(e, c);
   return c;
 }
 
@@ -74,20 +71,7 @@ static bool cpe_validate(wast_engine *e, void *def, cm_error *err) {
   return comp_validate(c, err) && validate_core_modules(c, err);
 }
 
-static void cpe_free_def(wast_engine *e, void *def) {
-  comp_engine *ce = (comp_engine *)e;
-  comp_component *c = def;
-  if (CANON_REMOVE(ce->defs.v, ce->defs.n, c)) comp_component_free(c);
-}
-
 static void free_component(void *def) { comp_component_free(def); }
-
-static wast_def_free_fn cpe_take_def(wast_engine *e, void *def) {
-  comp_engine *ce = (comp_engine *)e;
-  comp_component *c = def;
-  CANON_REMOVE(ce->defs.v, ce->defs.n, c);
-  return free_component;
-}
 
 static wast_outcome from_comp(comp_outcome o) {
   switch (o) {
@@ -341,8 +325,7 @@ static void cpe_free(wast_engine *e) {
   comp_engine *ce = (comp_engine *)e;
   comp_store_free(ce->store);
   free(ce->broken);
-  for (uint32_t i = ce->defs.n; i-- > 0;) comp_component_free(ce->defs.v[i]);
-  CANON_VEC_FREE(&ce->defs);
+  wast_engine_free_defs(e);
   free(ce);
 }
 
@@ -359,8 +342,7 @@ static const wast_engine_ops comp_ops = {
     .invoke = cpe_invoke,
     .get = cpe_get,
     .export_extern = cpe_export,
-    .free_def = cpe_free_def,
-    .take_def = cpe_take_def,
+    .free_def = free_component,
     .free = cpe_free,
 };
 

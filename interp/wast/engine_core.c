@@ -23,30 +23,19 @@ typedef struct core_engine {
   wast_spectest *spectest;
   core_inst_ref spectest_ref;
   CANON_VEC(core_inst_ref *) insts; /* every instance, to free them */
-  /* the decoded modules (a definition is its core_module *): kept until
-   * the engine is freed, because instances must not outlive their module */
-  CANON_VEC(core_module *) defs;
+  /* a definition (base.defs) is its core_module * */
 } core_engine;
 
 static void *ce_decode(wast_engine *e, const sx_node *form, cm_error *err) {
   core_engine *ce = (core_engine *)e;
   core_module *m = core_parse_module_features(form, NULL, &ce->features, err);
   if (!m) return NULL;
-  CANON_VEC_PUSH(&ce->defs, m);
+  wast_engine_keep_def(e, m);
   return m;
 }
 
 static bool ce_validate(wast_engine *e, void *def, cm_error *err) {
   return core_validate_features(def, &((core_engine *)e)->features, err);
-}
-
-/* Only for a definition nothing was instantiated from (the runner drops
- * the modules of assert_invalid/assert_malformed at once): they are the
- * newest, so the search ends at once. */
-static void ce_free_def(wast_engine *e, void *def) {
-  core_engine *ce = (core_engine *)e;
-  core_module *m = def;
-  if (CANON_REMOVE(ce->defs.v, ce->defs.n, m)) core_module_free(m);
 }
 
 /* Maps a core outcome to the script's, taking the message from the store. */
@@ -205,19 +194,11 @@ static void ce_free(wast_engine *e) {
   wast_spectest_free(ce->spectest);
   for (uint32_t i = ce->insts.n; i-- > 0;) free(ce->insts.v[i]);
   CANON_VEC_FREE(&ce->insts);
-  for (uint32_t i = ce->defs.n; i-- > 0;) core_module_free(ce->defs.v[i]);
-  CANON_VEC_FREE(&ce->defs);
+  wast_engine_free_defs(e);
   free(ce);
 }
 
 static void free_module(void *def) { core_module_free(def); }
-
-static wast_def_free_fn ce_take_def(wast_engine *e, void *def) {
-  core_engine *ce = (core_engine *)e;
-  core_module *m = def;
-  CANON_REMOVE(ce->defs.v, ce->defs.n, m);
-  return free_module;
-}
 
 static const wast_engine_ops core_ops = {
     .name = "core",
@@ -227,8 +208,7 @@ static const wast_engine_ops core_ops = {
     .invoke = ce_invoke,
     .get = ce_get,
     .export_extern = ce_export,
-    .free_def = ce_free_def,
-    .take_def = ce_take_def,
+    .free_def = free_module,
     .free = ce_free,
 };
 

@@ -8,6 +8,7 @@
 
 #include "wast.h"
 #include "../../canon/grow.h"
+#include "../text/sexpr.h"
 
 FILE *wast_open_lines(const char *path, char *why, size_t whyn) {
   FILE *f = fopen(path, "r");
@@ -72,4 +73,17 @@ char *wast_read_script(const char *path, size_t *len, wast_file_result *f) {
     wast_file_add(f, 0, "script", WAST_FAIL, false, msg);
   }
   return src;
+}
+
+sx_node *wast_read_tree(const char *src, size_t len, const char *name,
+                        wast_file_result *f, wast_describe_fn describe) {
+  cm_error err;
+  cm_error_init(&err);
+  sx_node *top = sx_read(src, len, name, &err);
+  if (!top) {
+    char buf[700];
+    describe(&err, buf, sizeof buf);
+    wast_file_add(f, err.line, "script", WAST_FAIL, false, buf);
+  }
+  return top;
 }

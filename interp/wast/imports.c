@@ -27,10 +27,7 @@ static const char usage[] =
 
 int wast_imports_main(int argc, char **argv) {
   if (cm_help(argc, argv, usage)) return 0;
-  if (argc != 1 || argv[0][0] == '-') {
-    fputs(usage, stderr);
-    return 2;
-  }
+  if (argc != 1 || argv[0][0] == '-') return cm_usage_error(usage);
   comp_imap *m = comp_imap_new(stdout);
   if (!m) {
     fputs("cmref: out of host memory\n", stderr);

@@ -203,15 +203,8 @@ static void visit(const sx_node *cmd, wast_file_result *f) {
 
 void wast_roundtrip_source(const char *src, size_t len, const char *name,
                            wast_file_result *f) {
-  cm_error err;
-  cm_error_init(&err);
-  sx_node *top = sx_read(src, len, name, &err);
-  if (!top) {
-    char buf[700];
-    err_text(&err, buf, sizeof buf);
-    wast_file_add(f, err.line, "script", WAST_FAIL, false, buf);
-    return;
-  }
+  sx_node *top = wast_read_tree(src, len, name, f, err_text);
+  if (!top) return;
   sx_node mod;
   if (wast_bare_module(top, name, &mod)) {
     check_form(&mod, false, f);

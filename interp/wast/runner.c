@@ -276,10 +276,10 @@ static void *load_def(runner *r, const sx_node *form, bool validate,
   }
   if (validate && !eng->ops->validate(eng, def, err)) {
     if (err->kind == CM_OK) cm_error_set(err, CM_INVALID, "invalid module");
-    eng->ops->free_def(eng, def);
+    wast_engine_free_def(eng, def);
     return NULL;
   }
-  if (kept) wast_defs_put(kept, form, def, eng->ops->take_def(eng, def));
+  if (kept) wast_defs_put(kept, form, def, wast_engine_take_def(eng, def));
   return def;
 }
 
@@ -771,7 +771,7 @@ static void assert_module_error(runner *r, const sx_node *form,
   cm_error_init(&err);
   void *def = load_def(r, mod, want != CM_MALFORMED, &err);
   if (def) {
-    engine_for(r, mod)->ops->free_def(engine_for(r, mod), def);
+    wast_engine_free_def(engine_for(r, mod), def);
     WAST_SET(c, WAST_FAIL, "expected %s \"%.*s\", got a %s module", err_kind_word(want),
          (int)expect->strlen, expect->str,
          want == CM_MALFORMED ? "well-formed" : "valid");
@@ -933,24 +933,16 @@ bool wast_bare_module(const sx_node *top, const char *name, sx_node *mod) {
 static void run_tree(const sx_node *top, const char *name,
                      const wast_options *opt, wast_file_result *f);
 
-/* The script's tree, or NULL with the reason recorded in f. */
-static sx_node *read_tree(const char *src, size_t len, const char *name,
-                          wast_file_result *f) {
-  cm_error err;
-  cm_error_init(&err);
-  sx_node *top = sx_read(src, len, name, &err);
-  if (!top) {
-    char buf[700];
-    snprintf(buf, sizeof buf, "%s: %s%s", err_kind_word(err.kind), err.msg,
-             err.line ? "" : " (position unknown)");
-    wast_file_add(f, err.line, "script", WAST_FAIL, false, buf);
-  }
-  return top;
+/* Why a script does not read, for its report (which records the line
+ * apart, and says when there is none). */
+static void read_error_text(const cm_error *err, char *buf, size_t n) {
+  snprintf(buf, n, "%s: %s%s", err_kind_word(err->kind), err->msg,
+           err->line ? "" : " (position unknown)");
 }
 
 void wast_run_source(const char *src, size_t len, const char *name,
                      const wast_options *opt, wast_file_result *f) {
-  sx_node *top = read_tree(src, len, name, f);
+  sx_node *top = wast_read_tree(src, len, name, f, read_error_text);
   if (!top) return;
   run_tree(top, name, opt, f);
   sx_free(top);
@@ -1060,7 +1052,7 @@ bool wast_script_load(const char *path, wast_script *sc,
     wast_script_free(sc);
     return false;
   }
-  sc->top = read_tree(sc->src, sc->len, path, f);
+  sc->top = wast_read_tree(sc->src, sc->len, path, f, read_error_text);
   if (!sc->top) {
     wast_script_free(sc);
     return false;

@@ -178,10 +178,18 @@ char *wast_read_script(const char *path, size_t *len, wast_file_result *f);
  * in why. */
 FILE *wast_open_lines(const char *path, char *why, size_t whyn);
 
+struct sx_node;
+/* Words a script's read error for its report (each command its own way). */
+typedef void (*wast_describe_fn)(const cm_error *err, char *buf, size_t n);
+/* The s-expressions of a script's source (sx_free() them), or NULL when
+ * they do not read: recorded in f as the script's failure, in the words
+ * of describe. */
+struct sx_node *wast_read_tree(const char *src, size_t len, const char *name,
+                               wast_file_result *f, wast_describe_fn describe);
+
 /* A script made only of module fields is one module (spec "script" sugar:
  * inline_module); the runner and `cmref roundtrip` read it so: then *mod
  * is that module's form (free(mod->items) after use) and true returned. */
-struct sx_node;
 bool wast_bare_module(const struct sx_node *top, const char *name,
                       struct sx_node *mod);
 
