@@ -81,7 +81,8 @@ def explore(cmref, path, budget, timeout, extra, env=None):
 def outcome_sets(rep):
     """Per command (line, kind): the set of its outcomes (status, message)."""
     return {(c["line"], c["kind"]):
-            {(o["status"], o.get("message")) for o in c["outcomes"]}
+            {(o["status"], o.get("message"), o.get("result"))
+             for o in c["outcomes"]}
             for c in rep.get("commands", [])}
 
 

@@ -58,6 +58,11 @@ def outcome_sets(rep):
             for c in rep["commands"]}
 
 
+def asserted(pairs):
+    """The outcomes of an assertion, (status, message): no values."""
+    return {(status, message, None) for status, message in pairs}
+
+
 def assert_reduction_keeps_outcomes(name, off_flag, key):
     # the walk of fixture `name` with a reduction (report field `key`) on,
     # and with it off (`off_flag`): both complete, the reduced walk walks
@@ -84,7 +89,8 @@ def test_yield_loop_is_explored_to_completion():
     assert rep["cut"] > 0
     # every schedule that ends returns 42: one outcome, a pass
     sets = outcome_sets(rep)
-    assert sets[(max(k[0] for k in sets), "assert_return")] == {("pass", None)}
+    assert sets[(max(k[0] for k in sets), "assert_return")] == {
+        ("pass", None, None)}
 
 
 def test_depth_bound_is_reported():
@@ -127,10 +133,10 @@ def test_independent_instances_ticking():
     plain = explore(path, "--explore-plain")
     rep = explore(path)
     assert plain["complete"] and rep["complete"]
-    want = {("pass", None),
-            ("fail", "expected (u32.const 1), got (u32.const 2)"),
-            ("fail", "expected (u32.const 1), got (u32.const 90)"),
-            ("fail", "expected (u32.const 1), got (u32.const 91)")}
+    want = asserted({("pass", None),
+                     ("fail", "expected (u32.const 1), got (u32.const 2)"),
+                     ("fail", "expected (u32.const 1), got (u32.const 90)"),
+                     ("fail", "expected (u32.const 1), got (u32.const 91)")})
     last = max(c["line"] for c in rep["commands"])
     assert outcome_sets(plain)[(last, "assert_return")] == want
     assert outcome_sets(rep)[(last, "assert_return")] == want
@@ -150,10 +156,10 @@ def test_command_memo_keeps_every_outcome(name):
     assert outcome_sets(memo) == outcome_sets(nomemo)
 
 
-RUN_OUTCOMES = {("pass", None),
-                ("fail", "expected (u32.const 1), got (u32.const 2)"),
-                ("fail", "expected (u32.const 1), got (u32.const 90)"),
-                ("fail", "expected (u32.const 1), got (u32.const 91)")}
+RUN_OUTCOMES = asserted({("pass", None),
+                         ("fail", "expected (u32.const 1), got (u32.const 2)"),
+                         ("fail", "expected (u32.const 1), got (u32.const 90)"),
+                         ("fail", "expected (u32.const 1), got (u32.const 91)")})
 
 
 def test_command_memo_walks_a_later_command_once():
@@ -182,9 +188,9 @@ def test_command_memo_sees_a_later_command_reading_the_first_group():
     rep = explore(path)
     assert rep["complete"], rep
     last = max(c["line"] for c in rep["commands"])
-    want = {("pass", None),
-            ("fail", "expected (u32.const 1), got (u32.const 2)"),
-            ("fail", "expected (u32.const 1), got (u32.const 0)")}
+    want = asserted({("pass", None),
+                     ("fail", "expected (u32.const 1), got (u32.const 2)"),
+                     ("fail", "expected (u32.const 1), got (u32.const 0)")})
     assert outcome_sets(rep)[(last, "assert_return")] == want
     assert outcome_sets(plain)[(last, "assert_return")] == want
 
