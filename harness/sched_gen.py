@@ -69,42 +69,94 @@ LEAF = """\
 SERVER = """\
   (component $S
 {import_work}
+    (core module $Mem (memory (export "mem") 1))
+    (core instance $mem (instantiate $Mem))
     (core module $M
+      (import "" "mem" (memory 1))
       (import "" "bp.inc" (func $bp.inc))
       (import "" "bp.dec" (func $bp.dec))
       (import "" "yield" (func $yield (result i32)))
       (import "" "work" (func $work (param i32) (result i32)))
+      (import "" "work-async" (func $work-async (param i32 i32) (result i32)))
+      (import "" "ws.new" (func $ws.new (result i32)))
+      (import "" "ws.wait" (func $ws.wait (param i32 i32) (result i32)))
+      (import "" "join" (func $join (param i32 i32)))
+      (import "" "subtask.drop" (func $subtask.drop (param i32)))
+      (import "" "ctx.get" (func $ctx.get (result i32)))
+      (import "" "ctx.set" (func $ctx.set (param i32)))
       (import "" "task.return" (func $task.return (param i32)))
       (global $g (mut i32) (i32.const 0))
-      (func (export "handle") (param $id i32) (local $t i32)
-{body}
-        (call $task.return (i32.add (i32.mul (global.get $g) (i32.const 16))
-                                    (local.get $id))))
+{handler}
       (func (export "get") (result i32) (global.get $g)))
     (canon backpressure.inc (core func $bp.inc))
     (canon backpressure.dec (core func $bp.dec))
     (canon thread.yield (core func $yield))
 {lower_work}
+    (canon waitable-set.new (core func $ws.new))
+    (canon waitable-set.wait (memory (core memory $mem "mem")) (core func $ws.wait))
+    (canon waitable.join (core func $join))
+    (canon subtask.drop (core func $subtask.drop))
+    (canon context.get i32 0 (core func $ctx.get))
+    (canon context.set i32 0 (core func $ctx.set))
     (canon task.return (result u32) (core func $task.return))
     (core instance $m (instantiate $M (with "" (instance
+      (export "mem" (memory $mem "mem"))
       (export "bp.inc" (func $bp.inc)) (export "bp.dec" (func $bp.dec))
       (export "yield" (func $yield)) (export "work" (func $work))
+      (export "work-async" (func $work-async))
+      (export "ws.new" (func $ws.new)) (export "ws.wait" (func $ws.wait))
+      (export "join" (func $join)) (export "subtask.drop" (func $subtask.drop))
+      (export "ctx.get" (func $ctx.get)) (export "ctx.set" (func $ctx.set))
       (export "task.return" (func $task.return))))))
     (func (export "handle") async (param "id" u32) (result u32)
-      (canon lift (core func $m "handle") async))
+      (canon lift (core func $m "handle") async{callback}))
     (func (export "get") (result u32) (canon lift (core func $m "get"))))
 """
 
-# without a leaf, `work` is a core function of its own that returns x
+# a stackful handler: the ops in a row, then task.return
+STACKFUL = """\
+      (func (export "handle") (param $id i32)
+        (local $t i32) (local $r i32) (local $ws i32)
+{body}
+        (call $task.return (i32.add (i32.mul (global.get $g) (i32.const 16))
+                                    (local.get $id))))"""
+
+# a callback-lifted handler: context slot 0 holds id * 16 + the step it is
+# at; each step runs one segment of the ops and returns YIELD (1), the
+# last one returns after task.return with EXIT (0)
+CALLBACK = """\
+      (func (export "handle") (param $id i32) (result i32)
+        (call $ctx.set (i32.shl (local.get $id) (i32.const 4)))
+        (call $step))
+      (func (export "handle-cb") (param i32 i32 i32) (result i32)
+        (call $step))
+      (func $step (result i32) (local $c i32) (local $id i32) (local $k i32)
+        (local.set $c (call $ctx.get))
+        (local.set $id (i32.shr_u (local.get $c) (i32.const 4)))
+        (local.set $k (i32.and (local.get $c) (i32.const 15)))
+{body}
+        (call $ctx.set (i32.add (local.get $c) (i32.const 1)))
+        (i32.const 1 (; YIELD ;)))"""
+
+# without a leaf, `work` and `work-async` are core functions that return
+# x (work-async: RETURNED at once, x stored at the result pointer)
 NO_WORK_IMPORT = ""
 NO_WORK_LOWER = """\
-    (core module $W (func (export "work") (param i32) (result i32) (local.get 0)))
-    (core instance $w (instantiate $W))
-    (alias core export $w "work" (core func $work))"""
+    (core module $W
+      (import "" "mem" (memory 1))
+      (func (export "work") (param i32) (result i32) (local.get 0))
+      (func (export "work-async") (param i32 i32) (result i32)
+        (i32.store (local.get 1) (local.get 0)) (i32.const 2 (; RETURNED ;))))
+    (core instance $w (instantiate $W (with "" (instance
+      (export "mem" (memory $mem "mem"))))))
+    (alias core export $w "work" (core func $work))
+    (alias core export $w "work-async" (core func $work-async))"""
 WORK_IMPORT = """\
     (import "work" (func $work-f async (param "x" u32) (result u32)))"""
 WORK_LOWER = """\
-    (core func $work (canon lower (func $work-f)))"""
+    (core func $work (canon lower (func $work-f)))
+    (core func $work-async (canon lower (func $work-f) async
+      (memory (core memory $mem "mem"))))"""
 
 CLIENT = """\
   (component $C
@@ -182,26 +234,86 @@ G = "(global.get $g)"
 IND = " " * 8
 
 
-def op_text(op, who):
+def slot(base, me, shift=2):
+    """The address base + (me << shift): the handler's own memory slot."""
+    return f"(i32.add (i32.const {base}) (i32.shl {me} (i32.const {shift})))"
+
+
+def op_segments(op, who, callback=False):
     """One step of a handler (`who` is "id" in the server, "x" in the
-    leaf) as core instructions."""
+    leaf) as core instructions, cut where it yields: a list of segments,
+    each a list of lines.  A stackful handler runs them with a
+    thread.yield between; a callback-lifted one returns YIELD between."""
     me = f"(local.get ${who})"
+    # a value kept across a yield: a local, or the handler's memory slot
+    # (a callback's locals do not outlive it)
+    keep = (f"(i32.store {slot(0x40, me)} {G})" if callback
+            else f"(local.set $t {G})")
+    kept = f"(i32.load {slot(0x40, me)})" if callback else "(local.get $t)"
     if op == "rmw":      # read, modify, write: no choice inside
-        return [f"(global.set $g (i32.add (i32.mul {G} (i32.const 3)) "
-                f"(i32.add {me} (i32.const 1))))"]
+        return [[f"(global.set $g (i32.add (i32.mul {G} (i32.const 3)) "
+                 f"(i32.add {me} (i32.const 1))))"]]
     if op == "race":     # read, yield, write: a lost update if another
-        return ["(local.set $t " + G + ")",  # handler writes in between
-                "(drop (call $yield))",
-                f"(global.set $g (i32.add (local.get $t) "
-                f"(i32.add {me} (i32.const 1))))"]
+        return [[keep],  # handler writes in between
+                [f"(global.set $g (i32.add {kept} (i32.add {me} "
+                 f"(i32.const 1))))"]]
     if op == "yield":
-        return ["(drop (call $yield))"]
+        return [[], []]
     if op == "bp":       # backpressure held across a yield
-        return ["(call $bp.inc)", "(drop (call $yield))", "(call $bp.dec)"]
+        return [["(call $bp.inc)"], ["(call $bp.dec)"]]
     if op == "work":     # a synchronous call into the leaf: this thread
-        return [f"(global.set $g (i32.xor {G} "  # blocks, others run
-                f"(call $work (i32.add {me} (i32.const 1)))))"]
+        return [[f"(global.set $g (i32.xor {G} "  # blocks, others run
+                 f"(call $work (i32.add {me} (i32.const 1)))))"]]
+    if op == "awork":    # an async call into the leaf, waited for on a
+        ret = slot(0x100, me)  # waitable set of its own
+        ev = slot(0x200, me, 3)
+        return [[f"(local.set $r (call $work-async (i32.add {me} "
+                 f"(i32.const 1)) {ret}))",
+                 "(if (i32.ne (local.get $r) (i32.const 2 (; RETURNED ;)))",
+                 "  (then",
+                 "    (local.set $ws (call $ws.new))",
+                 "    (call $join (i32.shr_u (local.get $r) (i32.const 4))"
+                 " (local.get $ws))",
+                 "    (block $d (loop $l",
+                 f"      (drop (call $ws.wait (local.get $ws) {ev}))",
+                 f"      (br_if $d (i32.eq (i32.load (i32.add {ev} "
+                 "(i32.const 4))) (i32.const 2 (; RETURNED ;))))",
+                 "      (br $l)))",
+                 "    (call $subtask.drop (i32.shr_u (local.get $r) "
+                 "(i32.const 4)))))",
+                 f"(global.set $g (i32.xor {G} (i32.load {ret})))"]]
     raise ValueError(op)
+
+
+def stackful_body(ops, who):
+    lines = []
+    for op in ops:
+        segs = op_segments(op, who)
+        for k, seg in enumerate(segs):
+            if k:
+                lines.append("(drop (call $yield))")
+            lines += seg
+    return "\n".join(IND + l for l in lines)
+
+
+def callback_body(ops):
+    """The steps of a callback-lifted handler: step k runs segment k."""
+    segs = [[]]
+    for op in ops:
+        s = op_segments(op, "id", callback=True)
+        segs[-1] += s[0]
+        segs += [list(x) for x in s[1:]]
+    segs[-1] += ["(call $task.return (i32.add (i32.mul (global.get $g) "
+                 "(i32.const 16)) (local.get $id)))",
+                 "(return (i32.const 0 (; EXIT ;)))"]
+    lines = []
+    for k, seg in enumerate(segs):
+        lines.append(f"(if (i32.eq (local.get $k) (i32.const {k})) (then")
+        lines += ["  " + l for l in seg]
+        lines[-1] += "))"
+        if not seg:
+            lines[-1] = lines[-1][:-2] + " (nop)))"
+    return "\n".join(IND + l for l in lines)
 
 
 def program(seed):
@@ -209,22 +321,30 @@ def program(seed):
     rnd = random.Random(seed)
     n = rnd.choice((2, 2, 3))
     leaf = rnd.random() < 0.5
-    ops = ["rmw", "race", "yield", "bp"] + (["work"] if leaf else [])
-    body = []
-    for _ in range(rnd.randint(1, 3 if n == 2 else 2)):
-        body += op_text(rnd.choice(ops), "id")
-    parts = [f";; sched_gen.py seed {seed}: {n} calls"
+    callback = rnd.random() < 0.4
+    ops = ["rmw", "race", "yield", "bp"]
+    if leaf:
+        ops += ["work"] + ([] if callback else ["awork"])
+    handler_ops = [rnd.choice(ops)
+                   for _ in range(rnd.randint(1, 3 if n == 2 else 2))]
+    kind = "callback-lifted" if callback else "stackful"
+    parts = [f";; sched_gen.py seed {seed}: {n} calls of a {kind} handler"
              f"{', a leaf component' if leaf else ''} (harness/sched_gen.py)",
              "(component definition $P"]
     if leaf:
-        leaf_body = []
-        for _ in range(rnd.randint(1, 2)):
-            leaf_body += op_text(rnd.choice(("rmw", "race", "yield")), "x")
-        parts.append(LEAF.format(body="\n".join(IND + s for s in leaf_body)))
+        leaf_ops = [rnd.choice(("rmw", "race", "yield"))
+                    for _ in range(rnd.randint(1, 2))]
+        parts.append(LEAF.format(body=stackful_body(leaf_ops, "x")))
+    if callback:
+        handler = CALLBACK.format(body=callback_body(handler_ops))
+    else:
+        handler = STACKFUL.format(body=stackful_body(handler_ops, "id"))
     parts.append(SERVER.format(
         import_work=WORK_IMPORT if leaf else NO_WORK_IMPORT,
         lower_work=WORK_LOWER if leaf else NO_WORK_LOWER,
-        body="\n".join(IND + s for s in body)))
+        handler=handler,
+        callback=' (callback (core func $m "handle-cb"))' if callback
+        else ""))
     client_yield = ("          (drop (call $yield))"
                     if rnd.random() < 0.3 else "")
     parts.append(CLIENT.format(n=n, client_yield=client_yield))
