@@ -211,10 +211,6 @@ LONG = {
     "spec's [None]) and sets Table.MAX_LENGTH, a class constant in Python",
     "none_or_number_type": "a switch over the number kinds (Python: one "
     "isinstance of a tuple of classes)",
-    "alignment": SWITCH + "; types whose layout was computed once answer "
-    "from it (design.md: linear work on guest types)",
-    "elem_size": SWITCH + "; types whose layout was computed once answer "
-    "from it",
     "load": SWITCH + "; every value made is counted against --max-memory",
     "load_int": "int.from_bytes: a read of the bytes and a little-endian "
     "loop",
