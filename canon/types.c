@@ -282,24 +282,8 @@ const canon_FuncType *canon_FuncType_new(canon_type_arena *a,
 }
 
 const char *canon_kind_name(canon_kind k) {
-  static const char *const names[] = {
-      [CANON_BOOL] = "bool",     [CANON_S8] = "s8",
-      [CANON_U8] = "u8",         [CANON_S16] = "s16",
-      [CANON_U16] = "u16",       [CANON_S32] = "s32",
-      [CANON_U32] = "u32",       [CANON_S64] = "s64",
-      [CANON_U64] = "u64",       [CANON_F32] = "f32",
-      [CANON_F64] = "f64",       [CANON_CHAR] = "char",
-      [CANON_STRING] = "string", [CANON_ERROR_CONTEXT] = "error-context",
-      [CANON_LIST] = "list",     [CANON_RECORD] = "record",
-      [CANON_TUPLE] = "tuple",   [CANON_VARIANT] = "variant",
-      [CANON_ENUM] = "enum",     [CANON_OPTION] = "option",
-      [CANON_RESULT] = "result", [CANON_MAP] = "map",
-      [CANON_FLAGS] = "flags",   [CANON_OWN] = "own",
-      [CANON_BORROW] = "borrow", [CANON_STREAM] = "stream",
-      [CANON_FUTURE] = "future",
-  };
-  if ((unsigned)k >= sizeof names / sizeof names[0]) return "?";
-  return names[k];
+  static const char *const names[] = {CANON_KINDS(CANON_NAME_OF)};
+  return (unsigned)k < sizeof names / sizeof names[0] ? names[k] : "?";
 }
 
 static void print_type(canon_buf *b, const canon_type *t);
