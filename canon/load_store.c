@@ -149,6 +149,16 @@ bool canon_load(canon_LiftLowerContext *cx, uint64_t ptr, const canon_type *t,
   }
 }
 
+bool canon_check_range(canon_LiftLowerContext *cx, uint64_t ptr,
+                       uint64_t alignment, uint64_t byte_length,
+                       canon_rule unaligned, canon_rule out_of_bounds) {
+  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
+                ptr != canon_align_to(ptr, alignment), unaligned);
+  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
+                canon_out_of_bounds(cx, ptr, byte_length), out_of_bounds);
+  return true;
+}
+
 /* Loading: load_int (unsigned; callers reinterpret for signed types) */
 uint64_t canon_load_int(canon_LiftLowerContext *cx, uint64_t ptr, uint32_t nbytes) {
   uint8_t b[8];
@@ -201,13 +211,10 @@ bool canon_load_list_from_range(canon_LiftLowerContext *cx, uint64_t ptr,
   CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
                 length > CANON_MAX_LIST_BYTE_LENGTH / es,
                 CANON_R_LIST_TOO_LONG);
-  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
-                ptr != canon_align_to(ptr, canon_alignment(elem_type,
-                                                           ptr_type(cx))),
-                CANON_R_LIST_UNALIGNED);
-  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
-                canon_out_of_bounds(cx, ptr, length * es),
-                CANON_R_LIST_OUT_OF_BOUNDS);
+  if (!canon_check_range(cx, ptr, canon_alignment(elem_type, ptr_type(cx)),
+                         length * es, CANON_R_LIST_UNALIGNED,
+                         CANON_R_LIST_OUT_OF_BOUNDS))
+    return false;
   return load_list_from_valid_range(cx, ptr, length, elem_type, out);
 }
 
@@ -515,12 +522,10 @@ bool canon_store_list_into_range(canon_LiftLowerContext *cx, const canon_value *
   uint32_t align = canon_alignment(elem_type, ptr_type(cx));
   uint64_t ptr;
   if (!canon_LiftLowerContext_allocate(cx, align, byte_length, &ptr)) return false;
-  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
-                ptr != canon_align_to(ptr, align),
-                CANON_R_STORE_LIST_UNALIGNED);
-  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
-                canon_out_of_bounds(cx, ptr, byte_length),
-                CANON_R_STORE_LIST_OUT_OF_BOUNDS);
+  if (!canon_check_range(cx, ptr, align, byte_length,
+                         CANON_R_STORE_LIST_UNALIGNED,
+                         CANON_R_STORE_LIST_OUT_OF_BOUNDS))
+    return false;
   if (!store_list_into_valid_range(cx, v, ptr, elem_type)) return false;
   *out_ptr = ptr;
   *out_length = v->u.list.n;
