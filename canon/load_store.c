@@ -159,6 +159,14 @@ bool canon_check_range(canon_LiftLowerContext *cx, uint64_t ptr,
   return true;
 }
 
+bool canon_allocate_range(canon_LiftLowerContext *cx, uint64_t alignment,
+                          uint64_t byte_length, canon_rule unaligned,
+                          canon_rule out_of_bounds, uint64_t *ptr) {
+  return canon_LiftLowerContext_allocate(cx, alignment, byte_length, ptr) &&
+         canon_check_range(cx, *ptr, alignment, byte_length, unaligned,
+                           out_of_bounds);
+}
+
 /* Loading: load_int (unsigned; callers reinterpret for signed types) */
 uint64_t canon_load_int(canon_LiftLowerContext *cx, uint64_t ptr, uint32_t nbytes) {
   uint8_t b[8];
@@ -521,10 +529,8 @@ bool canon_store_list_into_range(canon_LiftLowerContext *cx, const canon_value *
   assert(byte_length <= CANON_REALLOC_I32_MAX);
   uint32_t align = canon_alignment(elem_type, ptr_type(cx));
   uint64_t ptr;
-  if (!canon_LiftLowerContext_allocate(cx, align, byte_length, &ptr)) return false;
-  if (!canon_check_range(cx, ptr, align, byte_length,
-                         CANON_R_STORE_LIST_UNALIGNED,
-                         CANON_R_STORE_LIST_OUT_OF_BOUNDS))
+  if (!canon_allocate_range(cx, align, byte_length, CANON_R_STORE_LIST_UNALIGNED,
+                            CANON_R_STORE_LIST_OUT_OF_BOUNDS, &ptr))
     return false;
   if (!store_list_into_valid_range(cx, v, ptr, elem_type)) return false;
   *out_ptr = ptr;

@@ -32,6 +32,12 @@ bool canon_check_range(canon_LiftLowerContext *cx, uint64_t ptr,
                        uint64_t alignment, uint64_t byte_length,
                        canon_rule unaligned, canon_rule out_of_bounds);
 
+/* ptr = realloc(0, 0, alignment, byte_length), then canon_check_range of
+ * the result: the three steps with which the spec's stores allocate. */
+bool canon_allocate_range(canon_LiftLowerContext *cx, uint64_t alignment,
+                          uint64_t byte_length, canon_rule unaligned,
+                          canon_rule out_of_bounds, uint64_t *ptr);
+
 /* ---- Loading ---- */
 bool canon_load(canon_LiftLowerContext *cx, uint64_t ptr, const canon_type *t,
                 canon_value **out);

@@ -337,10 +337,8 @@ static bool store_string_copy(canon_LiftLowerContext *cx, const canon_value *src
   uint64_t dst_byte_length = dst_code_unit_size * src_code_units;
   assert(dst_byte_length <= CANON_REALLOC_I32_MAX);
   uint64_t ptr;
-  if (!canon_LiftLowerContext_allocate(cx, dst_alignment, dst_byte_length, &ptr)) return false;
-  if (!canon_check_range(cx, ptr, dst_alignment, dst_byte_length,
-                         CANON_R_STRING_COPY_UNALIGNED,
-                         CANON_R_STRING_COPY_OUT_OF_BOUNDS))
+  if (!canon_allocate_range(cx, dst_alignment, dst_byte_length, CANON_R_STRING_COPY_UNALIGNED,
+                            CANON_R_STRING_COPY_OUT_OF_BOUNDS, &ptr))
     return false;
   if (dst_encoding == ENC_UTF8) { /* the text is UTF-8 already */
     assert(dst_byte_length == src->u.str.len);
@@ -431,10 +429,8 @@ static bool store_utf8_to_utf16(canon_LiftLowerContext *cx, const canon_value *s
   uint64_t worst_case_size = 2 * src_code_units;
   assert(worst_case_size <= CANON_REALLOC_I32_MAX);
   uint64_t ptr;
-  if (!canon_LiftLowerContext_allocate(cx, 2, worst_case_size, &ptr)) return false;
-  if (!canon_check_range(cx, ptr, 2, worst_case_size,
-                         CANON_R_STORE_UTF16_INITIAL_UNALIGNED,
-                         CANON_R_STORE_UTF16_INITIAL_OUT_OF_BOUNDS))
+  if (!canon_allocate_range(cx, 2, worst_case_size, CANON_R_STORE_UTF16_INITIAL_UNALIGNED,
+                            CANON_R_STORE_UTF16_INITIAL_OUT_OF_BOUNDS, &ptr))
     return false;
   canon_buf encoded = {0};
   encode(src, ENC_UTF16LE, &encoded);
@@ -461,10 +457,8 @@ static bool store_string_to_latin1_or_utf16(canon_LiftLowerContext *cx,
                                             uint64_t *out_units) {
   assert(src_code_units <= CANON_REALLOC_I32_MAX);
   uint64_t ptr;
-  if (!canon_LiftLowerContext_allocate(cx, 2, src_code_units, &ptr)) return false;
-  if (!canon_check_range(cx, ptr, 2, src_code_units,
-                         CANON_R_STORE_L1U16_INITIAL_UNALIGNED,
-                         CANON_R_STORE_L1U16_INITIAL_OUT_OF_BOUNDS))
+  if (!canon_allocate_range(cx, 2, src_code_units, CANON_R_STORE_L1U16_INITIAL_UNALIGNED,
+                            CANON_R_STORE_L1U16_INITIAL_OUT_OF_BOUNDS, &ptr))
     return false;
   /* The Latin-1 prefix is collected on the host and written in one go
    * (the spec stores it code point by code point; no guest code runs
@@ -545,10 +539,8 @@ static bool store_probably_utf16_to_latin1_or_utf16(canon_LiftLowerContext *cx,
   uint64_t src_byte_length = 2 * src_code_units;
   assert(src_byte_length <= CANON_REALLOC_I32_MAX);
   uint64_t ptr;
-  if (!canon_LiftLowerContext_allocate(cx, 2, src_byte_length, &ptr)) return false;
-  if (!canon_check_range(cx, ptr, 2, src_byte_length,
-                         CANON_R_STORE_PU16_INITIAL_UNALIGNED,
-                         CANON_R_STORE_PU16_INITIAL_OUT_OF_BOUNDS))
+  if (!canon_allocate_range(cx, 2, src_byte_length, CANON_R_STORE_PU16_INITIAL_UNALIGNED,
+                            CANON_R_STORE_PU16_INITIAL_OUT_OF_BOUNDS, &ptr))
     return false;
   canon_buf encoded = {0};
   encode(src, ENC_UTF16LE, &encoded);
