@@ -380,29 +380,18 @@ bool canon_store(canon_LiftLowerContext *cx, const canon_value *v, const canon_t
   case CANON_BOOL:
     canon_store_int(cx, v->u.b ? 1 : 0, ptr, 1);
     return true;
-  case CANON_U8:
-    canon_store_int(cx, v->u.u, ptr, 1);
-    return true;
+  case CANON_U8: /* store_int(cx, v, ptr, 1), 2, 4, 8: the type's size */
   case CANON_U16:
-    canon_store_int(cx, v->u.u, ptr, 2);
-    return true;
   case CANON_U32:
-    canon_store_int(cx, v->u.u, ptr, 4);
-    return true;
   case CANON_U64:
-    canon_store_int(cx, v->u.u, ptr, 8);
+    canon_store_int(cx, v->u.u, ptr, (uint32_t)canon_elem_size(d, ptr_type(cx)));
     return true;
-  case CANON_S8:
-    canon_store_int(cx, (uint64_t)v->u.s, ptr, 1);
-    return true;
+  case CANON_S8: /* store_int(cx, v, ptr, 1, signed = True), ... */
   case CANON_S16:
-    canon_store_int(cx, (uint64_t)v->u.s, ptr, 2);
-    return true;
   case CANON_S32:
-    canon_store_int(cx, (uint64_t)v->u.s, ptr, 4);
-    return true;
   case CANON_S64:
-    canon_store_int(cx, (uint64_t)v->u.s, ptr, 8);
+    canon_store_int(cx, (uint64_t)v->u.s, ptr,
+                    (uint32_t)canon_elem_size(d, ptr_type(cx)));
     return true;
   case CANON_F32:
     canon_store_int(cx, canon_encode_float_as_i32(cx, v->u.f32), ptr, 4);
