@@ -58,19 +58,15 @@ bool canon_thread_suspend(canon_ComponentInstance *inst, bool cancellable,
                                   uint32_t *out, canon_trap *trap);
 bool canon_thread_yield(canon_ComponentInstance *inst, bool cancellable,
                                 uint32_t *out, canon_trap *trap);
-/* canon thread.{suspend,yield}-then-{resume,promote} (result: Cancelled) */
-bool canon_thread_suspend_then_resume(canon_ComponentInstance *inst,
-                                      bool cancellable, uint32_t i,
-                                      uint32_t *out, canon_trap *trap);
-bool canon_thread_yield_then_resume(canon_ComponentInstance *inst,
-                                    bool cancellable, uint32_t i,
-                                    uint32_t *out, canon_trap *trap);
-bool canon_thread_suspend_then_promote(canon_ComponentInstance *inst,
-                                       bool cancellable, uint32_t i,
-                                       uint32_t *out, canon_trap *trap);
-bool canon_thread_yield_then_promote(canon_ComponentInstance *inst,
-                                     bool cancellable, uint32_t i,
-                                     uint32_t *out, canon_trap *trap);
+/* canon thread.{suspend,yield}-then-{resume,promote} (result: Cancelled):
+ * one signature */
+typedef bool canon_thread_switch_builtin(canon_ComponentInstance *inst,
+                                         bool cancellable, uint32_t i,
+                                         uint32_t *out, canon_trap *trap);
+canon_thread_switch_builtin canon_thread_suspend_then_resume;
+canon_thread_switch_builtin canon_thread_yield_then_resume;
+canon_thread_switch_builtin canon_thread_suspend_then_promote;
+canon_thread_switch_builtin canon_thread_yield_then_promote;
 
 /* canon waitable-set.new / wait / poll / drop, waitable.join */
 bool canon_waitable_set_new(canon_ComponentInstance *inst, uint32_t *out,
@@ -126,36 +122,27 @@ bool canon_future_copy(canon_ComponentInstance *inst, canon_entry_kind EndT,
                        canon_EventCode event_code, const canon_type *t,
                        const canon_CanonicalOptions *opts, uint32_t i,
                        uint64_t ptr, uint32_t *out, canon_trap *trap);
-/* canon {stream,future}.cancel-{read,write}, by cancel_copy */
-bool canon_stream_cancel_read(canon_ComponentInstance *inst,
-                              const canon_type *t, bool async_, uint32_t i,
-                              uint32_t *out, canon_trap *trap);
-bool canon_stream_cancel_write(canon_ComponentInstance *inst,
-                               const canon_type *t, bool async_, uint32_t i,
-                               uint32_t *out, canon_trap *trap);
-bool canon_future_cancel_read(canon_ComponentInstance *inst,
-                              const canon_type *t, bool async_, uint32_t i,
-                              uint32_t *out, canon_trap *trap);
-bool canon_future_cancel_write(canon_ComponentInstance *inst,
-                               const canon_type *t, bool async_, uint32_t i,
-                               uint32_t *out, canon_trap *trap);
+/* canon {stream,future}.cancel-{read,write}, by cancel_copy: one signature */
+typedef bool canon_cancel_copy_builtin(canon_ComponentInstance *inst,
+                                       const canon_type *t, bool async_,
+                                       uint32_t i, uint32_t *out,
+                                       canon_trap *trap);
+canon_cancel_copy_builtin canon_stream_cancel_read;
+canon_cancel_copy_builtin canon_stream_cancel_write;
+canon_cancel_copy_builtin canon_future_cancel_read;
+canon_cancel_copy_builtin canon_future_cancel_write;
 bool canon_cancel_copy(canon_ComponentInstance *inst, canon_entry_kind EndT,
                        canon_EventCode event_code, const canon_type *t,
                        bool async_, uint32_t i, uint32_t *out,
                        canon_trap *trap);
-/* canon {stream,future}.drop-{readable,writable}, by drop */
-bool canon_stream_drop_readable(canon_ComponentInstance *inst,
-                                const canon_type *t, uint32_t i,
-                                canon_trap *trap);
-bool canon_stream_drop_writable(canon_ComponentInstance *inst,
-                                const canon_type *t, uint32_t hi,
-                                canon_trap *trap);
-bool canon_future_drop_readable(canon_ComponentInstance *inst,
-                                const canon_type *t, uint32_t i,
-                                canon_trap *trap);
-bool canon_future_drop_writable(canon_ComponentInstance *inst,
-                                const canon_type *t, uint32_t hi,
-                                canon_trap *trap);
+/* canon {stream,future}.drop-{readable,writable}, by drop: one signature */
+typedef bool canon_drop_end_builtin(canon_ComponentInstance *inst,
+                                    const canon_type *t, uint32_t i,
+                                    canon_trap *trap);
+canon_drop_end_builtin canon_stream_drop_readable;
+canon_drop_end_builtin canon_stream_drop_writable;
+canon_drop_end_builtin canon_future_drop_readable;
+canon_drop_end_builtin canon_future_drop_writable;
 bool canon_drop(canon_ComponentInstance *inst, canon_entry_kind EndT,
                 const canon_type *t, uint32_t hi, canon_trap *trap);
 

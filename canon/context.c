@@ -12,54 +12,10 @@
 #include "canon_call.h"
 #include "instance.h"
 
+#define CANON_TRAP_WORDS(constant, msg, alias) [constant] = {msg, alias},
 static const struct {
   const char *msg, *alias;
-} trap_words[] = {
-    [CANON_TRAP_NONE] = {"", NULL},
-    [CANON_TRAP_GUEST] = {"wasm trap", NULL},
-    [CANON_TRAP_UNALIGNED] = {"unaligned pointer", NULL},
-    [CANON_TRAP_OUT_OF_BOUNDS] = {"pointer out of bounds of memory", NULL},
-    [CANON_TRAP_STRING_OUT_OF_BOUNDS] =
-        {"string pointer/length out of bounds of memory (string content "
-         "out-of-bounds)",
-         "string content out-of-bounds"},
-    [CANON_TRAP_STRING_TOO_LONG] = {"string byte length exceeds the maximum",
-                                    NULL},
-    [CANON_TRAP_INVALID_UTF8] = {"invalid utf-8 (invalid utf8 encoding)",
-                                 NULL},
-    [CANON_TRAP_INCOMPLETE_UTF8] = {"incomplete utf-8 byte sequence (invalid "
-                                    "utf-8; invalid utf8 encoding)",
-                                    "invalid utf-8"},
-    [CANON_TRAP_INVALID_UTF16] = {"invalid utf-16: unpaired surrogate "
-                                  "(invalid utf16 encoding)", NULL},
-    [CANON_TRAP_LIST_OUT_OF_BOUNDS] =
-        {"list pointer/length out of bounds of memory (list content "
-         "out-of-bounds)",
-         "list content out-of-bounds"},
-    [CANON_TRAP_LIST_TOO_LONG] = {"list byte length exceeds the maximum", NULL},
-    [CANON_TRAP_REALLOC_UNALIGNED] = {"realloc return: result not aligned "
-                                      "(unaligned pointer)",
-                                      "unaligned pointer"},
-    [CANON_TRAP_REALLOC_OUT_OF_BOUNDS] =
-        {"realloc return: beyond end of memory (list content out-of-bounds)",
-         "list content out-of-bounds"},
-    [CANON_TRAP_INVALID_CHAR] = {"invalid `char` bit pattern", NULL},
-    [CANON_TRAP_INVALID_DISCRIMINANT] = {"invalid variant discriminant", NULL},
-    [CANON_TRAP_UNKNOWN_HANDLE] = {"unknown handle index", NULL},
-    [CANON_TRAP_HANDLE_WRONG_TYPE] = {"handle index used with the wrong type",
-                                      NULL},
-    [CANON_TRAP_HANDLE_LENT] = {"cannot remove owned resource while borrowed",
-                                NULL},
-    [CANON_TRAP_HANDLE_NOT_OWN] = {"cannot lift an own from a borrow handle "
-                                   "(cannot lift own resource from a borrow)",
-                                   NULL},
-    [CANON_TRAP_TABLE_FULL] = {"handle table is full (cannot allocate another "
-                               "handle: index overflow)", NULL},
-    [CANON_TRAP_MAY_NOT_LEAVE] = {"cannot leave component instance", NULL},
-    [CANON_TRAP_UNSUPPORTED] = {"unsupported", NULL},
-    [CANON_TRAP_HOST_LIMIT] = {"host limit reached", NULL},
-    [CANON_TRAP_ASYNC] = {"async rule broken", NULL},
-};
+} trap_words[] = {CANON_TRAP_KINDS(CANON_TRAP_WORDS)};
 
 const char *canon_trap_message(canon_trap_kind kind) {
   return trap_words[kind].msg;

@@ -25,6 +25,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "names.h"
 #include "types.h"
 
 /* Core value types ('i32', 'i64', 'f32', 'f64'); also a memory's
@@ -41,33 +42,82 @@ typedef enum canon_flat {
 /* One kind per distinct spec trap condition of the value layer, so that a
  * runner can match a reference test's expected message even where
  * different engines word the same condition differently (see
- * canon_trap_alias). */
+ * canon_trap_alias).  X(CONSTANT, message, alias): the message a trap of
+ * the kind gives and the other engines' shorter wording, NULL if none. */
+#define CANON_TRAP_KINDS(X)                                                    \
+  X(CANON_TRAP_NONE, "", NULL)                                                 \
+  X(CANON_TRAP_GUEST, /* a trap inside core wasm (realloc) */                  \
+    "wasm trap",                                                               \
+    NULL)                                                                      \
+  X(CANON_TRAP_UNALIGNED, /* ptr != align_to(ptr, alignment) */                \
+    "unaligned pointer",                                                       \
+    NULL)                                                                      \
+  X(CANON_TRAP_OUT_OF_BOUNDS, /* ptr + size > len(memory) (flat heap) */       \
+    "pointer out of bounds of memory",                                         \
+    NULL)                                                                      \
+  X(CANON_TRAP_STRING_OUT_OF_BOUNDS,                                           \
+    "string pointer/length out of bounds of memory (string content "           \
+    "out-of-bounds)",                                                          \
+    "string content out-of-bounds")                                            \
+  X(CANON_TRAP_STRING_TOO_LONG, /* byte_length > MAX_STRING_BYTE_LENGTH */     \
+    "string byte length exceeds the maximum",                                  \
+    NULL)                                                                      \
+  X(CANON_TRAP_INVALID_UTF8, "invalid utf-8 (invalid utf8 encoding)", NULL)    \
+  X(CANON_TRAP_INCOMPLETE_UTF8,                                                \
+    "incomplete utf-8 byte sequence (invalid utf-8; invalid utf8 "             \
+    "encoding)",                                                               \
+    "invalid utf-8")                                                           \
+  X(CANON_TRAP_INVALID_UTF16,                                                  \
+    "invalid utf-16: unpaired surrogate (invalid utf16 encoding)",             \
+    NULL)                                                                      \
+  X(CANON_TRAP_LIST_OUT_OF_BOUNDS,                                             \
+    "list pointer/length out of bounds of memory (list content "               \
+    "out-of-bounds)",                                                          \
+    "list content out-of-bounds")                                              \
+  X(CANON_TRAP_LIST_TOO_LONG, /* > MAX_LIST_BYTE_LENGTH */                     \
+    "list byte length exceeds the maximum",                                    \
+    NULL)                                                                      \
+  X(CANON_TRAP_REALLOC_UNALIGNED, /* realloc result not aligned */             \
+    "realloc return: result not aligned (unaligned pointer)",                  \
+    "unaligned pointer")                                                       \
+  X(CANON_TRAP_REALLOC_OUT_OF_BOUNDS,                                          \
+    "realloc return: beyond end of memory (list content out-of-bounds)",       \
+    "list content out-of-bounds")                                              \
+  X(CANON_TRAP_INVALID_CHAR, "invalid `char` bit pattern", NULL)               \
+  X(CANON_TRAP_INVALID_DISCRIMINANT, "invalid variant discriminant", NULL)     \
+  X(CANON_TRAP_UNKNOWN_HANDLE, /* Table.get: out of range or hole */           \
+    "unknown handle index",                                                    \
+    NULL)                                                                      \
+  X(CANON_TRAP_HANDLE_WRONG_TYPE, /* not a ResourceHandle / rt mismatch */     \
+    "handle index used with the wrong type",                                   \
+    NULL)                                                                      \
+  X(CANON_TRAP_HANDLE_LENT, /* num_lends != 0 */                               \
+    "cannot remove owned resource while borrowed",                             \
+    NULL)                                                                      \
+  X(CANON_TRAP_HANDLE_NOT_OWN, /* lifting own from a borrow handle */          \
+    "cannot lift an own from a borrow handle (cannot lift own resource "       \
+    "from a borrow)",                                                          \
+    NULL)                                                                      \
+  X(CANON_TRAP_TABLE_FULL, /* Table.MAX_LENGTH */                              \
+    "handle table is full (cannot allocate another handle: index "             \
+    "overflow)",                                                               \
+    NULL)                                                                      \
+  X(CANON_TRAP_MAY_NOT_LEAVE, /* not inst.may_leave */                         \
+    "cannot leave component instance",                                         \
+    NULL)                                                                      \
+  X(CANON_TRAP_UNSUPPORTED, /* not implemented yet in this layer */            \
+    "unsupported",                                                             \
+    NULL)                                                                      \
+  X(CANON_TRAP_HOST_LIMIT, /* a limit of the host (store.h) */                 \
+    "host limit reached",                                                      \
+    NULL)                                                                      \
+  /* a rule of tasks, threads, waitables, streams, futures (rules.h) */        \
+  X(CANON_TRAP_ASYNC,                                                          \
+    "async rule broken",                                                       \
+    NULL)
+
 typedef enum canon_trap_kind {
-  CANON_TRAP_NONE = 0,
-  CANON_TRAP_GUEST,              /* a trap inside core wasm (realloc) */
-  CANON_TRAP_UNALIGNED,          /* ptr != align_to(ptr, alignment) */
-  CANON_TRAP_OUT_OF_BOUNDS,      /* ptr + size > len(memory) (flat heap) */
-  CANON_TRAP_STRING_OUT_OF_BOUNDS,
-  CANON_TRAP_STRING_TOO_LONG,    /* byte_length > MAX_STRING_BYTE_LENGTH */
-  CANON_TRAP_INVALID_UTF8,
-  CANON_TRAP_INCOMPLETE_UTF8,
-  CANON_TRAP_INVALID_UTF16,
-  CANON_TRAP_LIST_OUT_OF_BOUNDS,
-  CANON_TRAP_LIST_TOO_LONG,      /* > MAX_LIST_BYTE_LENGTH */
-  CANON_TRAP_REALLOC_UNALIGNED,  /* realloc result not aligned */
-  CANON_TRAP_REALLOC_OUT_OF_BOUNDS,
-  CANON_TRAP_INVALID_CHAR,
-  CANON_TRAP_INVALID_DISCRIMINANT,
-  CANON_TRAP_UNKNOWN_HANDLE,     /* Table.get: out of range or hole */
-  CANON_TRAP_HANDLE_WRONG_TYPE,  /* not a ResourceHandle / rt mismatch */
-  CANON_TRAP_HANDLE_LENT,        /* num_lends != 0 */
-  CANON_TRAP_HANDLE_NOT_OWN,     /* lifting own from a borrow handle */
-  CANON_TRAP_TABLE_FULL,         /* Table.MAX_LENGTH */
-  CANON_TRAP_MAY_NOT_LEAVE,      /* not inst.may_leave */
-  CANON_TRAP_UNSUPPORTED,        /* not implemented yet in this layer */
-  CANON_TRAP_HOST_LIMIT,         /* a limit of the host (store.h) */
-  CANON_TRAP_ASYNC,              /* a rule of tasks, threads, waitables,
-                                    streams, futures (rules.h names it) */
+  CANON_TRAP_KINDS(CANON_NAMED_ENUM)
 } canon_trap_kind;
 
 typedef struct canon_trap {

@@ -381,6 +381,26 @@ static void fiber_run(canon_fiber *f) {
   abort(); /* unreachable: nothing switches to a finished fiber */
 }
 
+/* fiber_switch between f and its resumer, announced to ASan: in, from
+ * the resumer to f's stack until f blocks or ends; out (f blocking), from
+ * f to the resumer until f is resumed, noting the stack it is resumed
+ * from, since the next resumer may run on another stack than the last. */
+static void fiber_switch_announced(canon_fiber *f, bool in) {
+#ifdef CANON_ASAN
+  void *fake = NULL;
+  asan_start(&fake, in ? f->stack : f->resumer_bottom,
+             in ? f->stack_size : f->resumer_size);
+#endif
+  if (in)
+    fiber_switch(&f->resumer, &f->ctx);
+  else
+    fiber_switch(&f->ctx, &f->resumer);
+#ifdef CANON_ASAN
+  asan_finish(fake, in ? NULL : &f->resumer_bottom,
+              in ? NULL : &f->resumer_size);
+#endif
+}
+
 /* ---- API -------------------------------------------------------------------- */
 
 canon_fiber *canon_fiber_new(canon_fiber_pool *pool, canon_fiber_fn fn,
@@ -419,28 +439,15 @@ bool canon_fiber_resume(canon_fiber *f) {
   assert(!f->running && !f->done);
   f->started = true;
   f->running = true;
-#ifdef CANON_ASAN
-  void *fake = NULL;
-  asan_start(&fake, f->stack, f->stack_size);
-#endif
-  fiber_switch(&f->resumer, &f->ctx);
-#ifdef CANON_ASAN
-  asan_finish(fake, NULL, NULL);
-#endif
+  fiber_switch_announced(f, true);
   f->running = false;
   return f->done;
 }
 
 void canon_fiber_block(canon_fiber *f) {
   assert(f->running && !f->done);
+  fiber_switch_announced(f, false);
 #ifdef CANON_ASAN
-  void *fake = NULL;
-  asan_start(&fake, f->resumer_bottom, f->resumer_size);
-#endif
-  fiber_switch(&f->ctx, &f->resumer);
-#ifdef CANON_ASAN
-  /* the next resumer may run on another stack than the last one */
-  asan_finish(fake, &f->resumer_bottom, &f->resumer_size);
   if (f->abandon) {
     /* canon_fiber_free ending a blocked fiber: leave for good, so ASan
      * drops this stack's fake stack; fn's code never runs again */
@@ -464,10 +471,7 @@ void canon_fiber_free(canon_fiber_pool *pool, canon_fiber *f) {
      * canon_fiber_block); then its abandoned frames' shadow is cleared so
      * the next fiber on this stack starts clean. */
     f->abandon = true;
-    void *fake = NULL;
-    asan_start(&fake, f->stack, f->stack_size);
-    fiber_switch(&f->resumer, &f->ctx);
-    asan_finish(fake, NULL, NULL);
+    fiber_switch_announced(f, true);
   }
   __asan_unpoison_memory_region(f->stack, f->stack_size);
 #endif

@@ -428,16 +428,10 @@ static bool lower_flat_variant(canon_LiftLowerContext *cx, const canon_value *v,
 /* lift_flat_values' checks of the pointer to spilled values */
 static bool spilled_params_ok(canon_LiftLowerContext *cx, uint64_t ptr,
                               const canon_type *tuple_type) {
-  canon_Store *s = CANON_CX_STORE(cx);
-  CANON_TRAP_IF(s, &cx->trap,
-                ptr != canon_align_to(ptr, canon_alignment(tuple_type,
-                                                           ptr_type(cx))),
-                CANON_R_LIFT_FLAT_UNALIGNED);
-  CANON_TRAP_IF(s, &cx->trap,
-                canon_out_of_bounds(cx, ptr,
-                                    canon_elem_size(tuple_type, ptr_type(cx))),
-                CANON_R_LIFT_FLAT_OUT_OF_BOUNDS);
-  return true;
+  return canon_check_range(cx, ptr, canon_alignment(tuple_type, ptr_type(cx)),
+                           canon_elem_size(tuple_type, ptr_type(cx)),
+                           CANON_R_LIFT_FLAT_UNALIGNED,
+                           CANON_R_LIFT_FLAT_OUT_OF_BOUNDS);
 }
 
 bool canon_lift_flat_values(canon_LiftLowerContext *cx, uint32_t max_flat,
@@ -483,14 +477,11 @@ bool canon_lift_flat_values(canon_LiftLowerContext *cx, uint32_t max_flat,
  * (the same trap_ifs, worded apart as the reference tests do). */
 static bool spilled_results_ok(canon_LiftLowerContext *cx, uint64_t ptr, uint32_t align,
                                uint64_t size, bool out_param) {
-  canon_Store *s = CANON_CX_STORE(cx);
-  CANON_TRAP_IF(s, &cx->trap, ptr != canon_align_to(ptr, align),
-                out_param ? CANON_R_LOWER_FLAT_OUT_UNALIGNED
-                          : CANON_R_LOWER_FLAT_REALLOC_UNALIGNED);
-  CANON_TRAP_IF(s, &cx->trap, canon_out_of_bounds(cx, ptr, size),
-                out_param ? CANON_R_LOWER_FLAT_OUT_OUT_OF_BOUNDS
-                          : CANON_R_LOWER_FLAT_REALLOC_OUT_OF_BOUNDS);
-  return true;
+  return canon_check_range(cx, ptr, align, size,
+                           out_param ? CANON_R_LOWER_FLAT_OUT_UNALIGNED
+                                     : CANON_R_LOWER_FLAT_REALLOC_UNALIGNED,
+                           out_param ? CANON_R_LOWER_FLAT_OUT_OUT_OF_BOUNDS
+                                     : CANON_R_LOWER_FLAT_REALLOC_OUT_OF_BOUNDS);
 }
 
 bool canon_lower_flat_values(canon_LiftLowerContext *cx, uint32_t max_flat,

@@ -167,18 +167,8 @@ bool canon_Table_resource_rep(canon_Table *t, const canon_ResourceType *rt,
 }
 
 const char *canon_entry_kind_name(canon_entry_kind kind) {
-  switch (kind) {
-  case CANON_ENTRY_RESOURCE_HANDLE: return "resource handle";
-  case CANON_ENTRY_ERROR_CONTEXT: return "error-context";
-  case CANON_ENTRY_SUBTASK: return "subtask";
-  case CANON_ENTRY_WAITABLE_SET: return "waitable set";
-  case CANON_ENTRY_STREAM_READABLE: return "readable stream end";
-  case CANON_ENTRY_STREAM_WRITABLE: return "writable stream end";
-  case CANON_ENTRY_FUTURE_READABLE: return "readable future end";
-  case CANON_ENTRY_FUTURE_WRITABLE: return "writable future end";
-  case CANON_ENTRY_THREAD: return "thread";
-  }
-  return "?";
+  static const char *const names[] = {CANON_ENTRY_KINDS(CANON_NAME_OF)};
+  return (unsigned)kind < sizeof names / sizeof names[0] ? names[kind] : "?";
 }
 
 /* Wasmtime's words for the same trap_if(not isinstance(e, T)), where it

@@ -19,19 +19,26 @@
 #include <stdint.h>
 
 #include "context.h"
+#include "names.h"
 
 #define CANON_TABLE_MAX_LENGTH ((1u << 28) - 1)
 
+/* X(CONSTANT, name): the kinds of entries, each with its name for messages
+ * (canon_entry_kind_name) */
+#define CANON_ENTRY_KINDS(X)                                                   \
+  X(CANON_ENTRY_RESOURCE_HANDLE, "resource handle") /* canon_ResourceHandle */ \
+  /* the error-context layer's object */                                       \
+  X(CANON_ENTRY_ERROR_CONTEXT, "error-context")                                \
+  X(CANON_ENTRY_SUBTASK, "subtask") /* the async layer's objects: */           \
+  X(CANON_ENTRY_WAITABLE_SET, "waitable set")                                  \
+  X(CANON_ENTRY_STREAM_READABLE, "readable stream end")                        \
+  X(CANON_ENTRY_STREAM_WRITABLE, "writable stream end")                        \
+  X(CANON_ENTRY_FUTURE_READABLE, "readable future end")                        \
+  X(CANON_ENTRY_FUTURE_WRITABLE, "writable future end")                        \
+  X(CANON_ENTRY_THREAD, "thread") /* in ComponentInstance.threads */
+
 typedef enum canon_entry_kind {
-  CANON_ENTRY_RESOURCE_HANDLE, /* canon_ResourceHandle */
-  CANON_ENTRY_ERROR_CONTEXT,   /* the error-context layer's object */
-  CANON_ENTRY_SUBTASK,         /* the async layer's objects: */
-  CANON_ENTRY_WAITABLE_SET,
-  CANON_ENTRY_STREAM_READABLE,
-  CANON_ENTRY_STREAM_WRITABLE,
-  CANON_ENTRY_FUTURE_READABLE,
-  CANON_ENTRY_FUTURE_WRITABLE,
-  CANON_ENTRY_THREAD, /* in ComponentInstance.threads */
+  CANON_ENTRY_KINDS(CANON_NAMED_ENUM)
 } canon_entry_kind;
 
 typedef struct canon_table_entry {

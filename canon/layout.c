@@ -113,11 +113,10 @@ static uint64_t sat_mul(uint64_t a, uint64_t b) {
 /* index of a pointer type in canon_type_info's arrays */
 static int pi(canon_flat ptr_type) { return ptr_type == CANON_FLAT_I64; }
 
-/* Alignment: alignment */
-uint32_t canon_alignment(const canon_type *t, canon_flat ptr_type) {
-  t = canon_despecialize(t);
-  if (t->info.derived) return t->info.alignment[pi(ptr_type)];
-  switch (t->kind) {
+/* The cases alignment and elem_size both answer with the same number:
+ * the types that are one integer or float in memory; 0 for the others. */
+static uint32_t scalar_size(canon_kind k) {
+  switch (k) {
   case CANON_BOOL:
   case CANON_S8:
   case CANON_U8:
@@ -129,15 +128,30 @@ uint32_t canon_alignment(const canon_type *t, canon_flat ptr_type) {
   case CANON_U32:
   case CANON_F32:
   case CANON_CHAR:
+  case CANON_ERROR_CONTEXT:
+  case CANON_OWN:
+  case CANON_BORROW:
+  case CANON_STREAM:
+  case CANON_FUTURE:
     return 4;
   case CANON_S64:
   case CANON_U64:
   case CANON_F64:
     return 8;
+  default:
+    return 0;
+  }
+}
+
+/* Alignment: alignment */
+uint32_t canon_alignment(const canon_type *t, canon_flat ptr_type) {
+  t = canon_despecialize(t);
+  if (t->info.derived) return t->info.alignment[pi(ptr_type)];
+  uint32_t s = scalar_size(t->kind);
+  if (s) return s;
+  switch (t->kind) {
   case CANON_STRING:
     return canon_ptr_size(ptr_type);
-  case CANON_ERROR_CONTEXT:
-    return 4;
   case CANON_LIST:
     return canon_alignment_list(t->u.list.elem, t->u.list.fixed, ptr_type);
   case CANON_RECORD:
@@ -147,11 +161,6 @@ uint32_t canon_alignment(const canon_type *t, canon_flat ptr_type) {
                                    ptr_type);
   case CANON_FLAGS:
     return canon_alignment_flags(t->u.labels.n);
-  case CANON_OWN:
-  case CANON_BORROW:
-  case CANON_STREAM:
-  case CANON_FUTURE:
-    return 4;
   default:
     assert(!"alignment: specialized type left after despecialize");
     return 1;
@@ -223,27 +232,11 @@ uint32_t canon_alignment_flags(uint32_t n) {
 uint64_t canon_elem_size(const canon_type *t, canon_flat ptr_type) {
   t = canon_despecialize(t);
   if (t->info.derived) return t->info.elem_size[pi(ptr_type)];
+  uint32_t s = scalar_size(t->kind);
+  if (s) return s;
   switch (t->kind) {
-  case CANON_BOOL:
-  case CANON_S8:
-  case CANON_U8:
-    return 1;
-  case CANON_S16:
-  case CANON_U16:
-    return 2;
-  case CANON_S32:
-  case CANON_U32:
-  case CANON_F32:
-  case CANON_CHAR:
-    return 4;
-  case CANON_S64:
-  case CANON_U64:
-  case CANON_F64:
-    return 8;
   case CANON_STRING:
     return 2 * canon_ptr_size(ptr_type);
-  case CANON_ERROR_CONTEXT:
-    return 4;
   case CANON_LIST:
     return canon_elem_size_list(t->u.list.elem, t->u.list.fixed,
                                 t->u.list.length, ptr_type);
@@ -254,11 +247,6 @@ uint64_t canon_elem_size(const canon_type *t, canon_flat ptr_type) {
                                    ptr_type);
   case CANON_FLAGS:
     return canon_elem_size_flags(t->u.labels.n);
-  case CANON_OWN:
-  case CANON_BORROW:
-  case CANON_STREAM:
-  case CANON_FUTURE:
-    return 4;
   default:
     assert(!"elem_size: specialized type left after despecialize");
     return 1;
@@ -301,13 +289,8 @@ uint64_t canon_elem_size_variant(const canon_case *cases, uint32_t n,
   return canon_align_to(s, canon_alignment_variant(cases, n, ptr_type));
 }
 
-/* Element Size: elem_size_flags */
-uint64_t canon_elem_size_flags(uint32_t n) {
-  assert(0 < n && n <= 32);
-  if (n <= 8) return 1;
-  if (n <= 16) return 2;
-  return 4;
-}
+/* Element Size: elem_size_flags (the spec's body is alignment_flags') */
+uint64_t canon_elem_size_flags(uint32_t n) { return canon_alignment_flags(n); }
 
 void canon_flat_vec_push(canon_flat_vec *fv, canon_flat t) {
   CANON_VEC_PUSH(fv, t);

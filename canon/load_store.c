@@ -149,6 +149,24 @@ bool canon_load(canon_LiftLowerContext *cx, uint64_t ptr, const canon_type *t,
   }
 }
 
+bool canon_check_range(canon_LiftLowerContext *cx, uint64_t ptr,
+                       uint64_t alignment, uint64_t byte_length,
+                       canon_rule unaligned, canon_rule out_of_bounds) {
+  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
+                ptr != canon_align_to(ptr, alignment), unaligned);
+  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
+                canon_out_of_bounds(cx, ptr, byte_length), out_of_bounds);
+  return true;
+}
+
+bool canon_allocate_range(canon_LiftLowerContext *cx, uint64_t alignment,
+                          uint64_t byte_length, canon_rule unaligned,
+                          canon_rule out_of_bounds, uint64_t *ptr) {
+  return canon_LiftLowerContext_allocate(cx, alignment, byte_length, ptr) &&
+         canon_check_range(cx, *ptr, alignment, byte_length, unaligned,
+                           out_of_bounds);
+}
+
 /* Loading: load_int (unsigned; callers reinterpret for signed types) */
 uint64_t canon_load_int(canon_LiftLowerContext *cx, uint64_t ptr, uint32_t nbytes) {
   uint8_t b[8];
@@ -201,13 +219,10 @@ bool canon_load_list_from_range(canon_LiftLowerContext *cx, uint64_t ptr,
   CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
                 length > CANON_MAX_LIST_BYTE_LENGTH / es,
                 CANON_R_LIST_TOO_LONG);
-  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
-                ptr != canon_align_to(ptr, canon_alignment(elem_type,
-                                                           ptr_type(cx))),
-                CANON_R_LIST_UNALIGNED);
-  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
-                canon_out_of_bounds(cx, ptr, length * es),
-                CANON_R_LIST_OUT_OF_BOUNDS);
+  if (!canon_check_range(cx, ptr, canon_alignment(elem_type, ptr_type(cx)),
+                         length * es, CANON_R_LIST_UNALIGNED,
+                         CANON_R_LIST_OUT_OF_BOUNDS))
+    return false;
   return load_list_from_valid_range(cx, ptr, length, elem_type, out);
 }
 
@@ -365,29 +380,18 @@ bool canon_store(canon_LiftLowerContext *cx, const canon_value *v, const canon_t
   case CANON_BOOL:
     canon_store_int(cx, v->u.b ? 1 : 0, ptr, 1);
     return true;
-  case CANON_U8:
-    canon_store_int(cx, v->u.u, ptr, 1);
-    return true;
+  case CANON_U8: /* store_int(cx, v, ptr, 1), 2, 4, 8: the type's size */
   case CANON_U16:
-    canon_store_int(cx, v->u.u, ptr, 2);
-    return true;
   case CANON_U32:
-    canon_store_int(cx, v->u.u, ptr, 4);
-    return true;
   case CANON_U64:
-    canon_store_int(cx, v->u.u, ptr, 8);
+    canon_store_int(cx, v->u.u, ptr, (uint32_t)canon_elem_size(d, ptr_type(cx)));
     return true;
-  case CANON_S8:
-    canon_store_int(cx, (uint64_t)v->u.s, ptr, 1);
-    return true;
+  case CANON_S8: /* store_int(cx, v, ptr, 1, signed = True), ... */
   case CANON_S16:
-    canon_store_int(cx, (uint64_t)v->u.s, ptr, 2);
-    return true;
   case CANON_S32:
-    canon_store_int(cx, (uint64_t)v->u.s, ptr, 4);
-    return true;
   case CANON_S64:
-    canon_store_int(cx, (uint64_t)v->u.s, ptr, 8);
+    canon_store_int(cx, (uint64_t)v->u.s, ptr,
+                    (uint32_t)canon_elem_size(d, ptr_type(cx)));
     return true;
   case CANON_F32:
     canon_store_int(cx, canon_encode_float_as_i32(cx, v->u.f32), ptr, 4);
@@ -514,13 +518,9 @@ bool canon_store_list_into_range(canon_LiftLowerContext *cx, const canon_value *
   assert(byte_length <= CANON_REALLOC_I32_MAX);
   uint32_t align = canon_alignment(elem_type, ptr_type(cx));
   uint64_t ptr;
-  if (!canon_LiftLowerContext_allocate(cx, align, byte_length, &ptr)) return false;
-  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
-                ptr != canon_align_to(ptr, align),
-                CANON_R_STORE_LIST_UNALIGNED);
-  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
-                canon_out_of_bounds(cx, ptr, byte_length),
-                CANON_R_STORE_LIST_OUT_OF_BOUNDS);
+  if (!canon_allocate_range(cx, align, byte_length, CANON_R_STORE_LIST_UNALIGNED,
+                            CANON_R_STORE_LIST_OUT_OF_BOUNDS, &ptr))
+    return false;
   if (!store_list_into_valid_range(cx, v, ptr, elem_type)) return false;
   *out_ptr = ptr;
   *out_length = v->u.list.n;

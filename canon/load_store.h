@@ -23,6 +23,21 @@
 #define CANON_CANONICAL_FLOAT32_NAN 0x7fc00000u
 #define CANON_CANONICAL_FLOAT64_NAN 0x7ff8000000000000ull
 
+/* trap_if(ptr != align_to(ptr, alignment)) then
+ * trap_if(ptr + byte_length > len(cx.opts.memory)): the two checks the
+ * spec makes of a range in guest memory wherever it takes one (a realloc
+ * result, a list or string range, spilled values), each site with its own
+ * pair of rules. */
+bool canon_check_range(canon_LiftLowerContext *cx, uint64_t ptr,
+                       uint64_t alignment, uint64_t byte_length,
+                       canon_rule unaligned, canon_rule out_of_bounds);
+
+/* ptr = realloc(0, 0, alignment, byte_length), then canon_check_range of
+ * the result: the three steps with which the spec's stores allocate. */
+bool canon_allocate_range(canon_LiftLowerContext *cx, uint64_t alignment,
+                          uint64_t byte_length, canon_rule unaligned,
+                          canon_rule out_of_bounds, uint64_t *ptr);
+
 /* ---- Loading ---- */
 bool canon_load(canon_LiftLowerContext *cx, uint64_t ptr, const canon_type *t,
                 canon_value **out);

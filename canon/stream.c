@@ -81,26 +81,32 @@ static bool is_scalar(const canon_type *t) {
   return k <= CANON_F64; /* bool, s8 ... u64, f32, f64 */
 }
 
+/* One float of w bytes as dst's memory takes it: decode_i{32,64}_as_float
+ * (canonicalize_nan), then encode_float_as_i{32,64} (maybe_scramble_nan). */
+static void convert_float(canon_LiftLowerContext *dst_cx, uint8_t *p,
+                          size_t w) {
+  if (w == 4) {
+    uint32_t b;
+    memcpy(&b, p, 4);
+    b = canon_encode_float_as_i32(dst_cx, canon_decode_i32_as_float(b));
+    memcpy(p, &b, 4);
+  } else {
+    uint64_t b;
+    memcpy(&b, p, 8);
+    b = canon_encode_float_as_i64(dst_cx, canon_decode_i64_as_float(b));
+    memcpy(p, &b, 8);
+  }
+}
+
 /* load then store of each of m scalars of kind k, in place in buf; a NaN
  * stored into dst's memory goes through maybe_scramble_nan (a choice) */
 static void convert_scalars(canon_LiftLowerContext *dst_cx, canon_kind k, uint8_t *buf,
                             uint64_t m) {
   if (k == CANON_BOOL) {
     for (uint64_t i = 0; i < m; i++) buf[i] = buf[i] != 0;
-  } else if (k == CANON_F32) {
-    for (uint64_t i = 0; i < m; i++) {
-      uint32_t b;
-      memcpy(&b, buf + 4 * i, 4);
-      b = canon_encode_float_as_i32(dst_cx, canon_decode_i32_as_float(b));
-      memcpy(buf + 4 * i, &b, 4);
-    }
-  } else if (k == CANON_F64) {
-    for (uint64_t i = 0; i < m; i++) {
-      uint64_t b;
-      memcpy(&b, buf + 8 * i, 8);
-      b = canon_encode_float_as_i64(dst_cx, canon_decode_i64_as_float(b));
-      memcpy(buf + 8 * i, &b, 8);
-    }
+  } else if (k == CANON_F32 || k == CANON_F64) {
+    size_t w = k == CANON_F32 ? 4 : 8;
+    for (uint64_t i = 0; i < m; i++) convert_float(dst_cx, buf + w * i, w);
   }
 }
 
@@ -282,93 +288,47 @@ static bool check_intra(canon_SharedBase *s, canon_ComponentInstance *inst,
   return true;
 }
 
-/* SharedStreamImpl.read */
-static bool SharedStreamImpl_read(canon_SharedBase *s, canon_ComponentInstance *inst,
-                        canon_CopyEnd *e, canon_trap *trap) {
-  canon_BufferGuestImpl *dst = &e->buffer;
+/* SharedStreamImpl.read and .write, SharedFutureImpl.read and .write: the
+ * spec writes the four alike but for the direction of the copy (e's buffer
+ * is the destination of a read, the source of a write) and each kind's
+ * steps once a copy is pending: a stream copies as much as both buffers
+ * hold (a zero-length write meets a zero-length read), a future its one
+ * value; and a future's read asserts the future is not dropped. */
+static bool SharedBase_copy(canon_SharedBase *s, canon_ComponentInstance *inst,
+                            canon_CopyEnd *e, canon_trap *trap) {
+  bool write = e->kind == CANON_ENTRY_STREAM_WRITABLE ||
+               e->kind == CANON_ENTRY_FUTURE_WRITABLE;
+  canon_BufferGuestImpl *buffer = &e->buffer;
+  assert(!s->future ||
+         ((write || !s->dropped) && canon_BufferGuestImpl_remain(buffer) == 1));
   if (s->dropped) {
     on_copy_done(e, CANON_COPY_DROPPED);
   } else if (!s->pending_buffer) {
-    SharedBase_set_pending(s, inst, dst, e);
+    SharedBase_set_pending(s, inst, buffer, e);
   } else {
     if (!check_intra(s, inst, trap)) return false;
-    if (canon_BufferGuestImpl_remain(s->pending_buffer) > 0) {
-      if (canon_BufferGuestImpl_remain(dst) > 0) {
-        uint32_t n = canon_BufferGuestImpl_remain(dst);
-        if (canon_BufferGuestImpl_remain(s->pending_buffer) < n)
-          n = canon_BufferGuestImpl_remain(s->pending_buffer);
-        if (!transfer(dst, s->pending_buffer, n, trap)) return false;
-        on_copy(s->pending_end);
-      }
-      on_copy_done(e, CANON_COPY_COMPLETED);
-    } else {
+    canon_BufferGuestImpl *dst = write ? s->pending_buffer : buffer;
+    canon_BufferGuestImpl *src = write ? buffer : s->pending_buffer;
+    if (s->future) {
+      if (!transfer(dst, src, 1, trap)) return false;
       SharedBase_reset_and_notify_pending(s, CANON_COPY_COMPLETED);
-      SharedBase_set_pending(s, inst, dst, e);
-    }
-  }
-  return true;
-}
-
-/* SharedStreamImpl.write */
-static bool SharedStreamImpl_write(canon_SharedBase *s, canon_ComponentInstance *inst,
-                         canon_CopyEnd *e, canon_trap *trap) {
-  canon_BufferGuestImpl *src = &e->buffer;
-  if (s->dropped) {
-    on_copy_done(e, CANON_COPY_DROPPED);
-  } else if (!s->pending_buffer) {
-    SharedBase_set_pending(s, inst, src, e);
-  } else {
-    if (!check_intra(s, inst, trap)) return false;
-    if (canon_BufferGuestImpl_remain(s->pending_buffer) > 0) {
-      if (canon_BufferGuestImpl_remain(src) > 0) {
-        uint32_t n = canon_BufferGuestImpl_remain(src);
+      on_copy_done(e, CANON_COPY_COMPLETED);
+    } else if (canon_BufferGuestImpl_remain(s->pending_buffer) > 0) {
+      if (canon_BufferGuestImpl_remain(buffer) > 0) {
+        uint32_t n = canon_BufferGuestImpl_remain(buffer);
         if (canon_BufferGuestImpl_remain(s->pending_buffer) < n)
           n = canon_BufferGuestImpl_remain(s->pending_buffer);
-        if (!transfer(s->pending_buffer, src, n, trap)) return false;
+        if (!transfer(dst, src, n, trap)) return false;
         on_copy(s->pending_end);
       }
       on_copy_done(e, CANON_COPY_COMPLETED);
-    } else if (canon_BufferGuestImpl_is_zero_length(src) &&
+    } else if (write && canon_BufferGuestImpl_is_zero_length(buffer) &&
                canon_BufferGuestImpl_is_zero_length(s->pending_buffer)) {
       on_copy_done(e, CANON_COPY_COMPLETED);
     } else {
       SharedBase_reset_and_notify_pending(s, CANON_COPY_COMPLETED);
-      SharedBase_set_pending(s, inst, src, e);
+      SharedBase_set_pending(s, inst, buffer, e);
     }
-  }
-  return true;
-}
-
-/* SharedFutureImpl.read */
-static bool SharedFutureImpl_read(canon_SharedBase *s, canon_ComponentInstance *inst,
-                        canon_CopyEnd *e, canon_trap *trap) {
-  canon_BufferGuestImpl *dst = &e->buffer;
-  assert(!s->dropped && canon_BufferGuestImpl_remain(dst) == 1);
-  if (!s->pending_buffer) {
-    SharedBase_set_pending(s, inst, dst, e);
-  } else {
-    if (!check_intra(s, inst, trap)) return false;
-    if (!transfer(dst, s->pending_buffer, 1, trap)) return false;
-    SharedBase_reset_and_notify_pending(s, CANON_COPY_COMPLETED);
-    on_copy_done(e, CANON_COPY_COMPLETED);
-  }
-  return true;
-}
-
-/* SharedFutureImpl.write */
-static bool SharedFutureImpl_write(canon_SharedBase *s, canon_ComponentInstance *inst,
-                         canon_CopyEnd *e, canon_trap *trap) {
-  canon_BufferGuestImpl *src = &e->buffer;
-  assert(canon_BufferGuestImpl_remain(src) == 1);
-  if (s->dropped) {
-    on_copy_done(e, CANON_COPY_DROPPED);
-  } else if (!s->pending_buffer) {
-    SharedBase_set_pending(s, inst, src, e);
-  } else {
-    if (!check_intra(s, inst, trap)) return false;
-    if (!transfer(s->pending_buffer, src, 1, trap)) return false;
-    SharedBase_reset_and_notify_pending(s, CANON_COPY_COMPLETED);
-    on_copy_done(e, CANON_COPY_COMPLETED);
   }
   return true;
 }
@@ -412,12 +372,7 @@ bool canon_CopyEnd_copying(const canon_CopyEnd *e) {
 /* ReadableStreamEnd.copy etc. */
 bool canon_CopyEnd_copy(canon_CopyEnd *e, canon_ComponentInstance *inst,
                          canon_trap *trap) {
-  switch (e->kind) {
-  case CANON_ENTRY_STREAM_READABLE: return SharedStreamImpl_read(e->shared, inst, e, trap);
-  case CANON_ENTRY_STREAM_WRITABLE: return SharedStreamImpl_write(e->shared, inst, e, trap);
-  case CANON_ENTRY_FUTURE_READABLE: return SharedFutureImpl_read(e->shared, inst, e, trap);
-  default: return SharedFutureImpl_write(e->shared, inst, e, trap);
-  }
+  return SharedBase_copy(e->shared, inst, e, trap);
 }
 
 /* CopyEnd.drop, WritableFutureEnd.drop */

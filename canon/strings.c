@@ -27,18 +27,6 @@ static void mem_write(canon_LiftLowerContext *cx, uint64_t addr, const void *src
   if (n) cx->opts->memory->write(cx->opts->memory->env, addr, src, n);
 }
 
-/* The spec's two checks of a realloc's result, when it inflates to
- * UTF-16 (store_string_to_latin1_or_utf16). */
-static bool realloc_result_ok(canon_LiftLowerContext *cx, uint64_t ptr,
-                              uint64_t alignment, uint64_t n) {
-  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
-                ptr != canon_align_to(ptr, alignment),
-                CANON_R_STORE_L1U16_INFLATE_UNALIGNED);
-  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap, canon_out_of_bounds(cx, ptr, n),
-                CANON_R_STORE_L1U16_INFLATE_OUT_OF_BOUNDS);
-  return true;
-}
-
 /* Loading: load_string */
 bool canon_load_string(canon_LiftLowerContext *cx, uint64_t ptr, canon_value **out) {
   uint32_t ps = canon_ptr_size(ptr_type(cx));
@@ -169,12 +157,10 @@ bool canon_load_string_from_range(canon_LiftLowerContext *cx, uint64_t ptr,
   CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
                 byte_length > CANON_MAX_STRING_BYTE_LENGTH,
                 CANON_R_STRING_TOO_LONG);
-  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
-                ptr != canon_align_to(ptr, alignment),
-                CANON_R_STRING_UNALIGNED);
-  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
-                canon_out_of_bounds(cx, ptr, byte_length),
-                CANON_R_STRING_OUT_OF_BOUNDS);
+  if (!canon_check_range(cx, ptr, alignment, byte_length,
+                         CANON_R_STRING_UNALIGNED,
+                         CANON_R_STRING_OUT_OF_BOUNDS))
+    return false;
   if (!canon_charge_host_bytes(cx, byte_length + 1)) return false;
   uint8_t *bytes = canon_xrealloc(NULL, byte_length + 1);
   if (byte_length)
@@ -351,13 +337,9 @@ static bool store_string_copy(canon_LiftLowerContext *cx, const canon_value *src
   uint64_t dst_byte_length = dst_code_unit_size * src_code_units;
   assert(dst_byte_length <= CANON_REALLOC_I32_MAX);
   uint64_t ptr;
-  if (!canon_LiftLowerContext_allocate(cx, dst_alignment, dst_byte_length, &ptr)) return false;
-  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
-                ptr != canon_align_to(ptr, dst_alignment),
-                CANON_R_STRING_COPY_UNALIGNED);
-  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
-                canon_out_of_bounds(cx, ptr, dst_byte_length),
-                CANON_R_STRING_COPY_OUT_OF_BOUNDS);
+  if (!canon_allocate_range(cx, dst_alignment, dst_byte_length, CANON_R_STRING_COPY_UNALIGNED,
+                            CANON_R_STRING_COPY_OUT_OF_BOUNDS, &ptr))
+    return false;
   if (dst_encoding == ENC_UTF8) { /* the text is UTF-8 already */
     assert(dst_byte_length == src->u.str.len);
     mem_write(cx, ptr, src->u.str.utf8, src->u.str.len);
@@ -447,12 +429,9 @@ static bool store_utf8_to_utf16(canon_LiftLowerContext *cx, const canon_value *s
   uint64_t worst_case_size = 2 * src_code_units;
   assert(worst_case_size <= CANON_REALLOC_I32_MAX);
   uint64_t ptr;
-  if (!canon_LiftLowerContext_allocate(cx, 2, worst_case_size, &ptr)) return false;
-  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap, ptr != canon_align_to(ptr, 2),
-                CANON_R_STORE_UTF16_INITIAL_UNALIGNED);
-  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
-                canon_out_of_bounds(cx, ptr, worst_case_size),
-                CANON_R_STORE_UTF16_INITIAL_OUT_OF_BOUNDS);
+  if (!canon_allocate_range(cx, 2, worst_case_size, CANON_R_STORE_UTF16_INITIAL_UNALIGNED,
+                            CANON_R_STORE_UTF16_INITIAL_OUT_OF_BOUNDS, &ptr))
+    return false;
   canon_buf encoded = {0};
   encode(src, ENC_UTF16LE, &encoded);
   mem_write(cx, ptr, encoded.p, encoded.n);
@@ -460,11 +439,10 @@ static bool store_utf8_to_utf16(canon_LiftLowerContext *cx, const canon_value *s
   free(encoded.p);
   if (len < worst_case_size) {
     if (!canon_LiftLowerContext_reallocate(cx, ptr, worst_case_size, 2, len, &ptr)) return false;
-    CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap, ptr != canon_align_to(ptr, 2),
-                CANON_R_STORE_UTF16_SHRINK_UNALIGNED);
-    CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
-                  canon_out_of_bounds(cx, ptr, len),
-                CANON_R_STORE_UTF16_SHRINK_OUT_OF_BOUNDS);
+    if (!canon_check_range(cx, ptr, 2, len,
+                           CANON_R_STORE_UTF16_SHRINK_UNALIGNED,
+                           CANON_R_STORE_UTF16_SHRINK_OUT_OF_BOUNDS))
+      return false;
   }
   *out_ptr = ptr;
   *out_units = len / 2;
@@ -479,12 +457,9 @@ static bool store_string_to_latin1_or_utf16(canon_LiftLowerContext *cx,
                                             uint64_t *out_units) {
   assert(src_code_units <= CANON_REALLOC_I32_MAX);
   uint64_t ptr;
-  if (!canon_LiftLowerContext_allocate(cx, 2, src_code_units, &ptr)) return false;
-  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap, ptr != canon_align_to(ptr, 2),
-                CANON_R_STORE_L1U16_INITIAL_UNALIGNED);
-  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
-                canon_out_of_bounds(cx, ptr, src_code_units),
-                CANON_R_STORE_L1U16_INITIAL_OUT_OF_BOUNDS);
+  if (!canon_allocate_range(cx, 2, src_code_units, CANON_R_STORE_L1U16_INITIAL_UNALIGNED,
+                            CANON_R_STORE_L1U16_INITIAL_OUT_OF_BOUNDS, &ptr))
+    return false;
   /* The Latin-1 prefix is collected on the host and written in one go
    * (the spec stores it code point by code point; no guest code runs
    * before the realloc), and inflated on the host from what the guest's
@@ -503,7 +478,9 @@ static bool store_string_to_latin1_or_utf16(canon_LiftLowerContext *cx,
     uint64_t worst_case_size = 2 * src_code_units;
     assert(worst_case_size <= CANON_REALLOC_I32_MAX);
     if (!canon_LiftLowerContext_reallocate(cx, ptr, src_code_units, 2, worst_case_size, &ptr) ||
-        !realloc_result_ok(cx, ptr, 2, worst_case_size)) {
+        !canon_check_range(cx, ptr, 2, worst_case_size,
+                           CANON_R_STORE_L1U16_INFLATE_UNALIGNED,
+                           CANON_R_STORE_L1U16_INFLATE_OUT_OF_BOUNDS)) {
       free(latin1);
       return false;
     }
@@ -529,12 +506,10 @@ static bool store_string_to_latin1_or_utf16(canon_LiftLowerContext *cx,
     if (worst_case_size > len) {
       if (!canon_LiftLowerContext_reallocate(cx, ptr, worst_case_size, 2, len, &ptr))
         return false;
-      CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
-                    ptr != canon_align_to(ptr, 2),
-                CANON_R_STORE_L1U16_UTF16_SHRINK_UNALIGNED);
-      CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
-                    canon_out_of_bounds(cx, ptr, len),
-                CANON_R_STORE_L1U16_UTF16_SHRINK_OUT_OF_BOUNDS);
+      if (!canon_check_range(cx, ptr, 2, len,
+                             CANON_R_STORE_L1U16_UTF16_SHRINK_UNALIGNED,
+                             CANON_R_STORE_L1U16_UTF16_SHRINK_OUT_OF_BOUNDS))
+        return false;
     }
     *out_ptr = ptr;
     *out_units = (len / 2) | canon_utf16_tag(ptr_type(cx));
@@ -545,11 +520,10 @@ static bool store_string_to_latin1_or_utf16(canon_LiftLowerContext *cx,
   if (dst_byte_length < src_code_units) {
     if (!canon_LiftLowerContext_reallocate(cx, ptr, src_code_units, 2, dst_byte_length, &ptr))
       return false;
-    CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap, ptr != canon_align_to(ptr, 2),
-                CANON_R_STORE_L1U16_LATIN1_SHRINK_UNALIGNED);
-    CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
-                  canon_out_of_bounds(cx, ptr, dst_byte_length),
-                CANON_R_STORE_L1U16_LATIN1_SHRINK_OUT_OF_BOUNDS);
+    if (!canon_check_range(cx, ptr, 2, dst_byte_length,
+                           CANON_R_STORE_L1U16_LATIN1_SHRINK_UNALIGNED,
+                           CANON_R_STORE_L1U16_LATIN1_SHRINK_OUT_OF_BOUNDS))
+      return false;
   }
   *out_ptr = ptr;
   *out_units = dst_byte_length;
@@ -565,12 +539,9 @@ static bool store_probably_utf16_to_latin1_or_utf16(canon_LiftLowerContext *cx,
   uint64_t src_byte_length = 2 * src_code_units;
   assert(src_byte_length <= CANON_REALLOC_I32_MAX);
   uint64_t ptr;
-  if (!canon_LiftLowerContext_allocate(cx, 2, src_byte_length, &ptr)) return false;
-  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap, ptr != canon_align_to(ptr, 2),
-                CANON_R_STORE_PU16_INITIAL_UNALIGNED);
-  CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap,
-                canon_out_of_bounds(cx, ptr, src_byte_length),
-                CANON_R_STORE_PU16_INITIAL_OUT_OF_BOUNDS);
+  if (!canon_allocate_range(cx, 2, src_byte_length, CANON_R_STORE_PU16_INITIAL_UNALIGNED,
+                            CANON_R_STORE_PU16_INITIAL_OUT_OF_BOUNDS, &ptr))
+    return false;
   canon_buf encoded = {0};
   encode(src, ENC_UTF16LE, &encoded);
   mem_write(cx, ptr, encoded.p, encoded.n);

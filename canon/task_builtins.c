@@ -174,103 +174,92 @@ bool canon_thread_resume_later(canon_ComponentInstance *inst, uint32_t i,
   return true;
 }
 
-/* canon thread.suspend */
-bool canon_thread_suspend(canon_ComponentInstance *inst, bool cancellable,
-                                  uint32_t *out, canon_trap *trap) {
+/* canon thread.suspend and canon thread.yield, which the spec writes alike
+ * but for the Thread operation: may_leave, then the operation's Cancelled */
+static bool thread_block(canon_ComponentInstance *inst, canon_rule may_leave,
+                         canon_Thread_block_fn *op, bool cancellable,
+                         uint32_t *out, canon_trap *trap) {
   canon_Thread *th = NULL;
-  if (!thread_prologue(inst, CANON_R_THREAD_SUSPEND_MAY_LEAVE, &th, trap))
-    return false;
   bool cancelled = false;
-  if (!canon_Thread_suspend(th, cancellable, &cancelled, trap)) return false;
+  if (!thread_prologue(inst, may_leave, &th, trap) ||
+      !op(th, cancellable, &cancelled, trap))
+    return false;
   *out = cancelled;
   return true;
+}
+
+/* canon thread.suspend */
+bool canon_thread_suspend(canon_ComponentInstance *inst, bool cancellable,
+                          uint32_t *out, canon_trap *trap) {
+  return thread_block(inst, CANON_R_THREAD_SUSPEND_MAY_LEAVE,
+                      canon_Thread_suspend, cancellable, out, trap);
 }
 
 /* canon thread.yield */
 bool canon_thread_yield(canon_ComponentInstance *inst, bool cancellable,
-                                uint32_t *out, canon_trap *trap) {
-  canon_Thread *th = NULL;
-  if (!thread_prologue(inst, CANON_R_THREAD_YIELD_MAY_LEAVE, &th, trap))
-    return false;
-  bool cancelled = false;
-  if (!canon_Thread_yield(th, cancellable, &cancelled, trap)) return false;
-  *out = cancelled;
-  return true;
+                        uint32_t *out, canon_trap *trap) {
+  return thread_block(inst, CANON_R_THREAD_YIELD_MAY_LEAVE, canon_Thread_yield,
+                      cancellable, out, trap);
 }
 
-/* The prologue the four switching built-ins share: may_leave, then
- * thread = current_thread(), other_thread = task.inst.threads.get(i) */
-static bool switch_prologue(canon_ComponentInstance *inst, canon_rule may_leave,
-                            uint32_t i, canon_Thread **th, canon_Thread **other,
-                            canon_trap *trap) {
-  return thread_prologue(inst, may_leave, th, trap) &&
-         get_thread((*th)->task->inst, i, other, trap);
+/* The four switching built-ins, which the spec writes alike: may_leave,
+ * other_thread = thread.task.inst.threads.get(i), for the -then-resume
+ * ones trap_if(not other_thread.suspended()) (the rule not_suspended;
+ * CANON_R_NONE for the -then-promote ones, which have no such step), then
+ * the Thread operation's Cancelled */
+static bool thread_switch(canon_ComponentInstance *inst, canon_rule may_leave,
+                          canon_rule not_suspended, canon_Thread_switch_fn *op,
+                          bool cancellable, uint32_t i, uint32_t *out,
+                          canon_trap *trap) {
+  canon_Thread *th = NULL, *other = NULL;
+  bool cancelled = false;
+  if (!thread_prologue(inst, may_leave, &th, trap) ||
+      !get_thread(th->task->inst, i, &other, trap))
+    return false;
+  if (not_suspended != CANON_R_NONE)
+    CANON_TRAP_IF(inst->store, trap, !canon_Thread_suspended(other),
+                  not_suspended, i);
+  if (!op(th, cancellable, other, &cancelled, trap)) return false;
+  *out = cancelled;
+  return true;
 }
 
 /* canon thread.suspend-then-resume */
 bool canon_thread_suspend_then_resume(canon_ComponentInstance *inst,
                                       bool cancellable, uint32_t i,
                                       uint32_t *out, canon_trap *trap) {
-  canon_Thread *th = NULL, *other = NULL;
-  bool cancelled = false;
-  if (!switch_prologue(inst, CANON_R_THREAD_SUSPEND_THEN_RESUME_MAY_LEAVE, i,
-                       &th, &other, trap))
-    return false;
-  CANON_TRAP_IF(inst->store, trap, !canon_Thread_suspended(other),
-                CANON_R_THREAD_SUSPEND_THEN_RESUME_NOT_SUSPENDED, i);
-  if (!canon_Thread_suspend_then_resume(th, cancellable, other, &cancelled,
-                                        trap))
-    return false;
-  *out = cancelled;
-  return true;
+  return thread_switch(inst, CANON_R_THREAD_SUSPEND_THEN_RESUME_MAY_LEAVE,
+                       CANON_R_THREAD_SUSPEND_THEN_RESUME_NOT_SUSPENDED,
+                       canon_Thread_suspend_then_resume, cancellable, i, out,
+                       trap);
 }
 
 /* canon thread.yield-then-resume */
 bool canon_thread_yield_then_resume(canon_ComponentInstance *inst,
                                     bool cancellable, uint32_t i,
                                     uint32_t *out, canon_trap *trap) {
-  canon_Thread *th = NULL, *other = NULL;
-  bool cancelled = false;
-  if (!switch_prologue(inst, CANON_R_THREAD_YIELD_THEN_RESUME_MAY_LEAVE, i,
-                       &th, &other, trap))
-    return false;
-  CANON_TRAP_IF(inst->store, trap, !canon_Thread_suspended(other),
-                CANON_R_THREAD_YIELD_THEN_RESUME_NOT_SUSPENDED, i);
-  if (!canon_Thread_yield_then_resume(th, cancellable, other, &cancelled,
-                                      trap))
-    return false;
-  *out = cancelled;
-  return true;
+  return thread_switch(inst, CANON_R_THREAD_YIELD_THEN_RESUME_MAY_LEAVE,
+                       CANON_R_THREAD_YIELD_THEN_RESUME_NOT_SUSPENDED,
+                       canon_Thread_yield_then_resume, cancellable, i, out,
+                       trap);
 }
 
 /* canon thread.suspend-then-promote */
 bool canon_thread_suspend_then_promote(canon_ComponentInstance *inst,
                                        bool cancellable, uint32_t i,
                                        uint32_t *out, canon_trap *trap) {
-  canon_Thread *th = NULL, *other = NULL;
-  bool cancelled = false;
-  if (!switch_prologue(inst, CANON_R_THREAD_SUSPEND_THEN_PROMOTE_MAY_LEAVE, i,
-                       &th, &other, trap) ||
-      !canon_Thread_suspend_then_promote(th, cancellable, other, &cancelled,
-                                         trap))
-    return false;
-  *out = cancelled;
-  return true;
+  return thread_switch(inst, CANON_R_THREAD_SUSPEND_THEN_PROMOTE_MAY_LEAVE,
+                       CANON_R_NONE, canon_Thread_suspend_then_promote,
+                       cancellable, i, out, trap);
 }
 
 /* canon thread.yield-then-promote */
 bool canon_thread_yield_then_promote(canon_ComponentInstance *inst,
                                      bool cancellable, uint32_t i,
                                      uint32_t *out, canon_trap *trap) {
-  canon_Thread *th = NULL, *other = NULL;
-  bool cancelled = false;
-  if (!switch_prologue(inst, CANON_R_THREAD_YIELD_THEN_PROMOTE_MAY_LEAVE, i,
-                       &th, &other, trap) ||
-      !canon_Thread_yield_then_promote(th, cancellable, other, &cancelled,
-                                       trap))
-    return false;
-  *out = cancelled;
-  return true;
+  return thread_switch(inst, CANON_R_THREAD_YIELD_THEN_PROMOTE_MAY_LEAVE,
+                       CANON_R_NONE, canon_Thread_yield_then_promote,
+                       cancellable, i, out, trap);
 }
 
 /* thread.new-indirect's thread_func: f(c), then unregister */

@@ -184,14 +184,19 @@ static bool Thread_block_internal(canon_Thread *t, bool cancellable, canon_Threa
   return true;
 }
 
+/* The first step of each blocking operation: if
+ * self.task.deliver_pending_cancel(cancellable): return Cancelled.TRUE */
+static bool deliver_pending_cancel(canon_Thread *t, bool cancellable,
+                                   bool *cancelled) {
+  *cancelled = canon_Task_deliver_pending_cancel(t->task, cancellable);
+  return *cancelled;
+}
+
 /* Thread.suspend */
 bool canon_Thread_suspend(canon_Thread *t, bool cancellable, bool *cancelled,
                           canon_trap *trap) {
   assert(t->running);
-  if (canon_Task_deliver_pending_cancel(t->task, cancellable)) {
-    *cancelled = true;
-    return true;
-  }
+  if (deliver_pending_cancel(t, cancellable, cancelled)) return true;
   return Thread_block_internal(t, cancellable, NULL, cancelled, trap);
 }
 
@@ -202,10 +207,7 @@ bool canon_Thread_wait_until(canon_Thread *t, canon_ready_fn ready, void *env,
                              bool cancellable, bool *cancelled,
                              canon_trap *trap) {
   assert(t->running);
-  if (canon_Task_deliver_pending_cancel(t->task, cancellable)) {
-    *cancelled = true;
-    return true;
-  }
+  if (deliver_pending_cancel(t, cancellable, cancelled)) return true;
   if (ready(env) &&
       canon_sched_choose(&t->store->sched, CANON_CHOICE_WAIT_EARLY, 2) == 1) {
     *cancelled = false;
@@ -227,10 +229,7 @@ bool canon_Thread_suspend_then_resume(canon_Thread *t, bool cancellable,
                                       canon_Thread *other, bool *cancelled,
                                       canon_trap *trap) {
   assert(t->running && canon_Thread_suspended(other));
-  if (canon_Task_deliver_pending_cancel(t->task, cancellable)) {
-    *cancelled = true;
-    return true;
-  }
+  if (deliver_pending_cancel(t, cancellable, cancelled)) return true;
   return Thread_block_internal(t, cancellable, other, cancelled, trap);
 }
 
@@ -239,44 +238,38 @@ bool canon_Thread_yield_then_resume(canon_Thread *t, bool cancellable,
                                     canon_Thread *other, bool *cancelled,
                                     canon_trap *trap) {
   assert(t->running && canon_Thread_suspended(other));
-  if (canon_Task_deliver_pending_cancel(t->task, cancellable)) {
-    *cancelled = true;
-    return true;
-  }
+  if (deliver_pending_cancel(t, cancellable, cancelled)) return true;
   Thread_start_waiting_internal(t, always, NULL);
   return Thread_block_internal(t, cancellable, other, cancelled, trap);
+}
+
+/* Thread.suspend_then_promote and Thread.yield_then_promote, which the
+ * spec writes alike but for suspending or yielding */
+static bool Thread_then_promote(canon_Thread *t, bool yield, bool cancellable,
+                                canon_Thread *other, bool *cancelled,
+                                canon_trap *trap) {
+  assert(t->running);
+  if (deliver_pending_cancel(t, cancellable, cancelled)) return true;
+  if (canon_Thread_ready(other)) {
+    canon_Thread_stop_waiting_internal(other, false);
+    return (yield ? canon_Thread_yield_then_resume
+                  : canon_Thread_suspend_then_resume)(t, cancellable, other,
+                                                      cancelled, trap);
+  }
+  return (yield ? canon_Thread_yield : canon_Thread_suspend)(t, cancellable,
+                                                            cancelled, trap);
 }
 
 /* Thread.suspend_then_promote */
 bool canon_Thread_suspend_then_promote(canon_Thread *t, bool cancellable,
                                        canon_Thread *other, bool *cancelled,
                                        canon_trap *trap) {
-  assert(t->running);
-  if (canon_Task_deliver_pending_cancel(t->task, cancellable)) {
-    *cancelled = true;
-    return true;
-  }
-  if (canon_Thread_ready(other)) {
-    canon_Thread_stop_waiting_internal(other, false);
-    return canon_Thread_suspend_then_resume(t, cancellable, other, cancelled,
-                                            trap);
-  }
-  return canon_Thread_suspend(t, cancellable, cancelled, trap);
+  return Thread_then_promote(t, false, cancellable, other, cancelled, trap);
 }
 
 /* Thread.yield_then_promote */
 bool canon_Thread_yield_then_promote(canon_Thread *t, bool cancellable,
                                      canon_Thread *other, bool *cancelled,
                                      canon_trap *trap) {
-  assert(t->running);
-  if (canon_Task_deliver_pending_cancel(t->task, cancellable)) {
-    *cancelled = true;
-    return true;
-  }
-  if (canon_Thread_ready(other)) {
-    canon_Thread_stop_waiting_internal(other, false);
-    return canon_Thread_yield_then_resume(t, cancellable, other, cancelled,
-                                          trap);
-  }
-  return canon_Thread_yield(t, cancellable, cancelled, trap);
+  return Thread_then_promote(t, true, cancellable, other, cancelled, trap);
 }

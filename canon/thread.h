@@ -86,26 +86,23 @@ bool canon_Thread_resume(canon_Thread *t, bool cancelled, canon_trap *trap);
 /* Thread.stop_waiting_internal, for the *_then_promote built-ins */
 void canon_Thread_stop_waiting_internal(canon_Thread *t, bool cancelled);
 
-/* The blocking operations, called by t itself (t running). */
-bool canon_Thread_suspend(canon_Thread *t, bool cancellable, bool *cancelled,
-                          canon_trap *trap);
+/* The blocking operations, called by t itself (t running).
+ * Thread.suspend and Thread.yield_: one signature */
+typedef bool canon_Thread_block_fn(canon_Thread *t, bool cancellable,
+                                   bool *cancelled, canon_trap *trap);
+canon_Thread_block_fn canon_Thread_suspend;
 bool canon_Thread_wait_until(canon_Thread *t, canon_ready_fn ready, void *env,
                              bool cancellable, bool *cancelled,
                              canon_trap *trap);
-bool canon_Thread_yield(canon_Thread *t, bool cancellable, bool *cancelled,
-                        canon_trap *trap);
-bool canon_Thread_suspend_then_resume(canon_Thread *t, bool cancellable,
-                                      canon_Thread *other, bool *cancelled,
-                                      canon_trap *trap);
-bool canon_Thread_yield_then_resume(canon_Thread *t, bool cancellable,
+canon_Thread_block_fn canon_Thread_yield;
+/* Thread.{suspend,yield}_then_{resume,promote}: one signature */
+typedef bool canon_Thread_switch_fn(canon_Thread *t, bool cancellable,
                                     canon_Thread *other, bool *cancelled,
                                     canon_trap *trap);
-bool canon_Thread_suspend_then_promote(canon_Thread *t, bool cancellable,
-                                       canon_Thread *other, bool *cancelled,
-                                       canon_trap *trap);
-bool canon_Thread_yield_then_promote(canon_Thread *t, bool cancellable,
-                                     canon_Thread *other, bool *cancelled,
-                                     canon_trap *trap);
+canon_Thread_switch_fn canon_Thread_suspend_then_resume;
+canon_Thread_switch_fn canon_Thread_yield_then_resume;
+canon_Thread_switch_fn canon_Thread_suspend_then_promote;
+canon_Thread_switch_fn canon_Thread_yield_then_promote;
 
 /* Frees a thread that was never resumed (teardown). */
 void canon_Thread_free_unstarted(canon_Thread *t);

@@ -282,24 +282,8 @@ const canon_FuncType *canon_FuncType_new(canon_type_arena *a,
 }
 
 const char *canon_kind_name(canon_kind k) {
-  static const char *const names[] = {
-      [CANON_BOOL] = "bool",     [CANON_S8] = "s8",
-      [CANON_U8] = "u8",         [CANON_S16] = "s16",
-      [CANON_U16] = "u16",       [CANON_S32] = "s32",
-      [CANON_U32] = "u32",       [CANON_S64] = "s64",
-      [CANON_U64] = "u64",       [CANON_F32] = "f32",
-      [CANON_F64] = "f64",       [CANON_CHAR] = "char",
-      [CANON_STRING] = "string", [CANON_ERROR_CONTEXT] = "error-context",
-      [CANON_LIST] = "list",     [CANON_RECORD] = "record",
-      [CANON_TUPLE] = "tuple",   [CANON_VARIANT] = "variant",
-      [CANON_ENUM] = "enum",     [CANON_OPTION] = "option",
-      [CANON_RESULT] = "result", [CANON_MAP] = "map",
-      [CANON_FLAGS] = "flags",   [CANON_OWN] = "own",
-      [CANON_BORROW] = "borrow", [CANON_STREAM] = "stream",
-      [CANON_FUTURE] = "future",
-  };
-  if ((unsigned)k >= sizeof names / sizeof names[0]) return "?";
-  return names[k];
+  static const char *const names[] = {CANON_KINDS(CANON_NAME_OF)};
+  return (unsigned)k < sizeof names / sizeof names[0] ? names[k] : "?";
 }
 
 static void print_type(canon_buf *b, const canon_type *t);
@@ -311,82 +295,69 @@ static void print_opt(canon_buf *b, const canon_type *t) {
   }
 }
 
+/* ` (field "label" T)`, ` (case "label" T?)` */
+static void print_labeled(canon_buf *b, const char *what, const char *label,
+                          const canon_type *t) {
+  canon_buf_printf(b, " (%s \"%s\"", what, label);
+  print_opt(b, t);
+  canon_buf_byte(b, ')');
+}
+
+/* A primitive type by its name, any other as `(kind` and its parts `)`. */
 static void print_type(canon_buf *b, const canon_type *t) {
   if (b->n > CANON_TYPE_STRING_MAX) return; /* cut below */
+  if (canon_type_prim(t->kind)) { /* a primitive kind */
+    canon_buf_str(b, canon_kind_name(t->kind));
+    return;
+  }
+  canon_buf_printf(b, "(%s", canon_kind_name(t->kind));
   switch (t->kind) {
   case CANON_LIST:
-    canon_buf_str(b, "(list ");
-    print_type(b, t->u.list.elem);
+    print_opt(b, t->u.list.elem);
     if (t->u.list.fixed) canon_buf_printf(b, " %u", t->u.list.length);
-    canon_buf_byte(b, ')');
-    return;
+    break;
   case CANON_RECORD:
-    canon_buf_str(b, "(record");
-    for (uint32_t i = 0; i < t->u.record.n; i++) {
-      canon_buf_printf(b, " (field \"%s\" ", t->u.record.fields[i].label);
-      print_type(b, t->u.record.fields[i].t);
-      canon_buf_byte(b, ')');
-    }
-    canon_buf_byte(b, ')');
-    return;
+    for (uint32_t i = 0; i < t->u.record.n; i++)
+      print_labeled(b, "field", t->u.record.fields[i].label,
+                    t->u.record.fields[i].t);
+    break;
   case CANON_TUPLE:
-    canon_buf_str(b, "(tuple");
     for (uint32_t i = 0; i < t->u.tuple.n; i++) print_opt(b, t->u.tuple.ts[i]);
-    canon_buf_byte(b, ')');
-    return;
+    break;
   case CANON_VARIANT:
-    canon_buf_str(b, "(variant");
-    for (uint32_t i = 0; i < t->u.variant.n; i++) {
-      canon_buf_printf(b, " (case \"%s\"", t->u.variant.cases[i].label);
-      print_opt(b, t->u.variant.cases[i].t);
-      canon_buf_byte(b, ')');
-    }
-    canon_buf_byte(b, ')');
-    return;
+    for (uint32_t i = 0; i < t->u.variant.n; i++)
+      print_labeled(b, "case", t->u.variant.cases[i].label,
+                    t->u.variant.cases[i].t);
+    break;
   case CANON_ENUM:
   case CANON_FLAGS:
-    canon_buf_printf(b, "(%s", canon_kind_name(t->kind));
     for (uint32_t i = 0; i < t->u.labels.n; i++)
       canon_buf_printf(b, " \"%s\"", t->u.labels.labels[i]);
-    canon_buf_byte(b, ')');
-    return;
+    break;
   case CANON_OPTION:
-    canon_buf_str(b, "(option");
     print_opt(b, t->u.option);
-    canon_buf_byte(b, ')');
-    return;
+    break;
   case CANON_RESULT:
-    canon_buf_str(b, "(result");
     print_opt(b, t->u.result.ok);
     if (t->u.result.err) {
       canon_buf_str(b, " (error ");
       print_type(b, t->u.result.err);
       canon_buf_byte(b, ')');
     }
-    canon_buf_byte(b, ')');
-    return;
+    break;
   case CANON_MAP:
-    canon_buf_str(b, "(map ");
-    print_type(b, t->u.map.k);
-    canon_buf_byte(b, ' ');
-    print_type(b, t->u.map.v);
-    canon_buf_byte(b, ')');
-    return;
+    print_opt(b, t->u.map.k);
+    print_opt(b, t->u.map.v);
+    break;
   case CANON_OWN:
   case CANON_BORROW:
-    canon_buf_printf(b, "(%s <resource %p>)", canon_kind_name(t->kind),
-                     (const void *)t->u.rt);
-    return;
-  case CANON_STREAM:
-  case CANON_FUTURE:
-    canon_buf_printf(b, "(%s", canon_kind_name(t->kind));
+    canon_buf_printf(b, " <resource %p>", (const void *)t->u.rt);
+    break;
+  default: /* stream, future */
     print_opt(b, t->u.payload);
-    canon_buf_byte(b, ')');
-    return;
-  default:
-    canon_buf_str(b, canon_kind_name(t->kind));
-    return;
+    break;
   }
+  canon_buf_byte(b, ')');
 }
 
 char *canon_type_to_string(const canon_type *t) {

@@ -20,35 +20,40 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef enum canon_kind {
-  CANON_BOOL,
-  CANON_S8,
-  CANON_U8,
-  CANON_S16,
-  CANON_U16,
-  CANON_S32,
-  CANON_U32,
-  CANON_S64,
-  CANON_U64,
-  CANON_F32,
-  CANON_F64,
-  CANON_CHAR,
-  CANON_STRING,
-  CANON_ERROR_CONTEXT,
-  CANON_LIST,   /* list<T> and fixed-length list<T, N> */
-  CANON_RECORD,
-  CANON_TUPLE,  /* specialized: record with fields "0", "1", ... */
-  CANON_VARIANT,
-  CANON_ENUM,   /* specialized: variant of payload-less cases */
-  CANON_OPTION, /* specialized: variant { none, some(T) } */
-  CANON_RESULT, /* specialized: variant { ok(T?), error(E?) } */
-  CANON_MAP,    /* specialized: list<tuple<K, V>> */
-  CANON_FLAGS,
-  CANON_OWN,
-  CANON_BORROW,
-  CANON_STREAM, /* placeholder until the async issue */
-  CANON_FUTURE, /* placeholder until the async issue */
-} canon_kind;
+#include "names.h"
+
+/* X(CONSTANT, name): the kinds, each with its name in the text format
+ * (canon_kind_name) */
+#define CANON_KINDS(X)                                                         \
+  X(CANON_BOOL, "bool")                                                        \
+  X(CANON_S8, "s8")                                                            \
+  X(CANON_U8, "u8")                                                            \
+  X(CANON_S16, "s16")                                                          \
+  X(CANON_U16, "u16")                                                          \
+  X(CANON_S32, "s32")                                                          \
+  X(CANON_U32, "u32")                                                          \
+  X(CANON_S64, "s64")                                                          \
+  X(CANON_U64, "u64")                                                          \
+  X(CANON_F32, "f32")                                                          \
+  X(CANON_F64, "f64")                                                          \
+  X(CANON_CHAR, "char")                                                        \
+  X(CANON_STRING, "string")                                                    \
+  X(CANON_ERROR_CONTEXT, "error-context")                                      \
+  X(CANON_LIST, "list") /* list<T> and fixed-length list<T, N> */              \
+  X(CANON_RECORD, "record")                                                    \
+  X(CANON_TUPLE, "tuple") /* specialized: record with fields "0", "1", ... */  \
+  X(CANON_VARIANT, "variant")                                                  \
+  X(CANON_ENUM, "enum") /* specialized: variant of payload-less cases */       \
+  X(CANON_OPTION, "option") /* specialized: variant { none, some(T) } */       \
+  X(CANON_RESULT, "result") /* specialized: variant { ok(T?), error(E?) } */   \
+  X(CANON_MAP, "map") /* specialized: list<tuple<K, V>> */                     \
+  X(CANON_FLAGS, "flags")                                                      \
+  X(CANON_OWN, "own")                                                          \
+  X(CANON_BORROW, "borrow")                                                    \
+  X(CANON_STREAM, "stream")                                                    \
+  X(CANON_FUTURE, "future")
+
+typedef enum canon_kind { CANON_KINDS(CANON_NAMED_ENUM) } canon_kind;
 
 /* The `string-encoding` canonopt (CanonicalABI.md "Canonical ABI Options"). */
 typedef enum canon_string_encoding {

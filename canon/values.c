@@ -395,6 +395,12 @@ static void print_float(canon_buf *b, double d, bool single) {
 
 static void print_value(canon_buf *b, const canon_value *v, bool parens);
 
+/* what, then a label as a string literal */
+static void print_label(canon_buf *b, const char *what, const char *label) {
+  canon_buf_str(b, what);
+  print_quoted(b, label, strlen(label));
+}
+
 static void print_payload(canon_buf *b, const canon_value *p) {
   if (p) {
     canon_buf_byte(b, ' ');
@@ -452,8 +458,7 @@ static void print_value(canon_buf *b, const canon_value *v, bool parens) {
   case CANON_RECORD:
     canon_buf_str(b, "record.const");
     for (uint32_t i = 0; i < v->u.record.n; i++) {
-      canon_buf_str(b, " (field ");
-      print_quoted(b, v->u.record.labels[i], strlen(v->u.record.labels[i]));
+      print_label(b, " (field ", v->u.record.labels[i]);
       canon_buf_byte(b, ' ');
       print_value(b, v->u.record.items[i], false);
       canon_buf_byte(b, ')');
@@ -461,8 +466,8 @@ static void print_value(canon_buf *b, const canon_value *v, bool parens) {
     break;
   case CANON_VARIANT:
   case CANON_ENUM:
-    canon_buf_str(b, v->kind == CANON_VARIANT ? "variant.const " : "enum.const ");
-    print_quoted(b, v->u.variant.label, strlen(v->u.variant.label));
+    print_label(b, v->kind == CANON_VARIANT ? "variant.const " : "enum.const ",
+                v->u.variant.label);
     print_payload(b, v->u.variant.payload);
     break;
   case CANON_OPTION:
@@ -476,10 +481,8 @@ static void print_value(canon_buf *b, const canon_value *v, bool parens) {
     break;
   case CANON_FLAGS:
     canon_buf_str(b, "flags.const");
-    for (uint32_t i = 0; i < v->u.flags.n; i++) {
-      canon_buf_byte(b, ' ');
-      print_quoted(b, v->u.flags.labels[i], strlen(v->u.flags.labels[i]));
-    }
+    for (uint32_t i = 0; i < v->u.flags.n; i++)
+      print_label(b, " ", v->u.flags.labels[i]);
     break;
   case CANON_OWN:
   case CANON_BORROW:

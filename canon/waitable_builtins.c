@@ -20,6 +20,16 @@ static bool get_wset(canon_ComponentInstance *inst, uint32_t i,
                               (void **)out, trap);
 }
 
+/* The first steps of waitable-set.wait, .poll and .drop:
+ * trap_if(not inst.may_leave), wset = inst.handles.get(si),
+ * trap_if(not isinstance(wset, WaitableSet)) */
+static bool wset_prologue(canon_ComponentInstance *inst, canon_rule may_leave,
+                          uint32_t si, canon_Thread **th,
+                          canon_WaitableSet **s, canon_trap *trap) {
+  return canon_builtin_prologue(inst, may_leave, th, trap) &&
+         get_wset(inst, si, s, trap);
+}
+
 /* The waitables of the handle table (subtasks, stream and future ends),
  * as their embedded canon_Waitable. */
 static bool get_waitable(canon_ComponentInstance *inst, uint32_t i,
@@ -91,8 +101,7 @@ bool canon_waitable_set_wait(canon_ComponentInstance *inst, bool cancellable,
                                      canon_trap *trap) {
   canon_Thread *th = NULL;
   canon_WaitableSet *s = NULL;
-  if (!canon_builtin_prologue(inst, CANON_R_WSET_WAIT_MAY_LEAVE, &th, trap) ||
-      !get_wset(inst, si, &s, trap))
+  if (!wset_prologue(inst, CANON_R_WSET_WAIT_MAY_LEAVE, si, &th, &s, trap))
     return false;
   canon_event e;
   if (!th) {
@@ -113,8 +122,7 @@ bool canon_waitable_set_poll(canon_ComponentInstance *inst, bool cancellable,
                                      canon_trap *trap) {
   canon_Thread *th = NULL;
   canon_WaitableSet *s = NULL;
-  if (!canon_builtin_prologue(inst, CANON_R_WSET_POLL_MAY_LEAVE, &th, trap) ||
-      !get_wset(inst, si, &s, trap))
+  if (!wset_prologue(inst, CANON_R_WSET_POLL_MAY_LEAVE, si, &th, &s, trap))
     return false;
   canon_event e;
   if (th)
@@ -131,8 +139,7 @@ bool canon_waitable_set_drop(canon_ComponentInstance *inst, uint32_t i,
   canon_Thread *th = NULL;
   canon_WaitableSet *s = NULL;
   canon_table_entry e;
-  if (!canon_builtin_prologue(inst, CANON_R_WSET_DROP_MAY_LEAVE, &th, trap) ||
-      !get_wset(inst, i, &s, trap))
+  if (!wset_prologue(inst, CANON_R_WSET_DROP_MAY_LEAVE, i, &th, &s, trap))
     return false;
   /* the spec removes first, then traps in drop(); a trap ends the store
    * anyway, so checking first keeps the table consistent */

@@ -108,6 +108,13 @@ for _m, _c, _why in (
          "the same steps for both kinds")):
     ALIASES.update(_one_c_name(_SHARED_IMPLS, _m, _c, _why))
 
+for _m in ("read", "write"):
+    ALIASES.update(_one_c_name(
+        _SHARED_IMPLS, _m, "SharedBase_copy",
+        "the four reads and writes in one function: the spec writes them "
+        "alike but for the direction of the copy and each kind's steps "
+        "once a copy is pending, by the future flag"))
+
 _ENDS = ("ReadableStreamEnd", "WritableStreamEnd", "ReadableFutureEnd",
          "WritableFutureEnd")
 ALIASES.update(_one_c_name(_ENDS, "", "canon_CopyEnd",
@@ -211,10 +218,6 @@ LONG = {
     "spec's [None]) and sets Table.MAX_LENGTH, a class constant in Python",
     "none_or_number_type": "a switch over the number kinds (Python: one "
     "isinstance of a tuple of classes)",
-    "alignment": SWITCH + "; types whose layout was computed once answer "
-    "from it (design.md: linear work on guest types)",
-    "elem_size": SWITCH + "; types whose layout was computed once answer "
-    "from it",
     "load": SWITCH + "; every value made is counted against --max-memory",
     "load_int": "int.from_bytes: a read of the bytes and a little-endian "
     "loop",

@@ -92,21 +92,12 @@ static bool holds_pending(const canon_ComponentInstance *in) {
   for (uint32_t k = 0; k < in->handles.len; k++) {
     const canon_table_entry *e = &in->handles.array[k];
     if (!e->obj) continue;
-    switch (e->kind) {
-    case CANON_ENTRY_SUBTASK:
+    if (e->kind == CANON_ENTRY_SUBTASK) {
       /* resolved: only its holder sees it any more */
       if (!canon_Subtask_resolved(e->obj)) return true;
-      break;
-    case CANON_ENTRY_STREAM_READABLE:
-    case CANON_ENTRY_STREAM_WRITABLE:
-    case CANON_ENTRY_FUTURE_READABLE:
-    case CANON_ENTRY_FUTURE_WRITABLE: {
+    } else if (canon_entry_is_copy_end(e->kind)) {
       const canon_CopyEnd *ce = e->obj;
       if (canon_CopyEnd_copying(ce) || ce->shared->pending_buffer) return true;
-      break;
-    }
-    default:
-      break;
     }
   }
   return false;
