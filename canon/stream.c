@@ -288,47 +288,93 @@ static bool check_intra(canon_SharedBase *s, canon_ComponentInstance *inst,
   return true;
 }
 
-/* SharedStreamImpl.read and .write, SharedFutureImpl.read and .write: the
- * spec writes the four alike but for the direction of the copy (e's buffer
- * is the destination of a read, the source of a write) and each kind's
- * steps once a copy is pending: a stream copies as much as both buffers
- * hold (a zero-length write meets a zero-length read), a future its one
- * value; and a future's read asserts the future is not dropped. */
-static bool SharedBase_copy(canon_SharedBase *s, canon_ComponentInstance *inst,
-                            canon_CopyEnd *e, canon_trap *trap) {
-  bool write = e->kind == CANON_ENTRY_STREAM_WRITABLE ||
-               e->kind == CANON_ENTRY_FUTURE_WRITABLE;
-  canon_BufferGuestImpl *buffer = &e->buffer;
-  assert(!s->future ||
-         ((write || !s->dropped) && canon_BufferGuestImpl_remain(buffer) == 1));
+/* SharedStreamImpl.read */
+static bool SharedStreamImpl_read(canon_SharedBase *s, canon_ComponentInstance *inst,
+                        canon_CopyEnd *e, canon_trap *trap) {
+  canon_BufferGuestImpl *dst = &e->buffer;
   if (s->dropped) {
     on_copy_done(e, CANON_COPY_DROPPED);
   } else if (!s->pending_buffer) {
-    SharedBase_set_pending(s, inst, buffer, e);
+    SharedBase_set_pending(s, inst, dst, e);
   } else {
     if (!check_intra(s, inst, trap)) return false;
-    canon_BufferGuestImpl *dst = write ? s->pending_buffer : buffer;
-    canon_BufferGuestImpl *src = write ? buffer : s->pending_buffer;
-    if (s->future) {
-      if (!transfer(dst, src, 1, trap)) return false;
-      SharedBase_reset_and_notify_pending(s, CANON_COPY_COMPLETED);
-      on_copy_done(e, CANON_COPY_COMPLETED);
-    } else if (canon_BufferGuestImpl_remain(s->pending_buffer) > 0) {
-      if (canon_BufferGuestImpl_remain(buffer) > 0) {
-        uint32_t n = canon_BufferGuestImpl_remain(buffer);
+    if (canon_BufferGuestImpl_remain(s->pending_buffer) > 0) {
+      if (canon_BufferGuestImpl_remain(dst) > 0) {
+        uint32_t n = canon_BufferGuestImpl_remain(dst);
         if (canon_BufferGuestImpl_remain(s->pending_buffer) < n)
           n = canon_BufferGuestImpl_remain(s->pending_buffer);
-        if (!transfer(dst, src, n, trap)) return false;
+        if (!transfer(dst, s->pending_buffer, n, trap)) return false;
         on_copy(s->pending_end);
       }
       on_copy_done(e, CANON_COPY_COMPLETED);
-    } else if (write && canon_BufferGuestImpl_is_zero_length(buffer) &&
+    } else {
+      SharedBase_reset_and_notify_pending(s, CANON_COPY_COMPLETED);
+      SharedBase_set_pending(s, inst, dst, e);
+    }
+  }
+  return true;
+}
+
+/* SharedStreamImpl.write */
+static bool SharedStreamImpl_write(canon_SharedBase *s, canon_ComponentInstance *inst,
+                         canon_CopyEnd *e, canon_trap *trap) {
+  canon_BufferGuestImpl *src = &e->buffer;
+  if (s->dropped) {
+    on_copy_done(e, CANON_COPY_DROPPED);
+  } else if (!s->pending_buffer) {
+    SharedBase_set_pending(s, inst, src, e);
+  } else {
+    if (!check_intra(s, inst, trap)) return false;
+    if (canon_BufferGuestImpl_remain(s->pending_buffer) > 0) {
+      if (canon_BufferGuestImpl_remain(src) > 0) {
+        uint32_t n = canon_BufferGuestImpl_remain(src);
+        if (canon_BufferGuestImpl_remain(s->pending_buffer) < n)
+          n = canon_BufferGuestImpl_remain(s->pending_buffer);
+        if (!transfer(s->pending_buffer, src, n, trap)) return false;
+        on_copy(s->pending_end);
+      }
+      on_copy_done(e, CANON_COPY_COMPLETED);
+    } else if (canon_BufferGuestImpl_is_zero_length(src) &&
                canon_BufferGuestImpl_is_zero_length(s->pending_buffer)) {
       on_copy_done(e, CANON_COPY_COMPLETED);
     } else {
       SharedBase_reset_and_notify_pending(s, CANON_COPY_COMPLETED);
-      SharedBase_set_pending(s, inst, buffer, e);
+      SharedBase_set_pending(s, inst, src, e);
     }
+  }
+  return true;
+}
+
+/* SharedFutureImpl.read */
+static bool SharedFutureImpl_read(canon_SharedBase *s, canon_ComponentInstance *inst,
+                        canon_CopyEnd *e, canon_trap *trap) {
+  canon_BufferGuestImpl *dst = &e->buffer;
+  assert(!s->dropped && canon_BufferGuestImpl_remain(dst) == 1);
+  if (!s->pending_buffer) {
+    SharedBase_set_pending(s, inst, dst, e);
+  } else {
+    if (!check_intra(s, inst, trap)) return false;
+    if (!transfer(dst, s->pending_buffer, 1, trap)) return false;
+    SharedBase_reset_and_notify_pending(s, CANON_COPY_COMPLETED);
+    on_copy_done(e, CANON_COPY_COMPLETED);
+  }
+  return true;
+}
+
+/* SharedFutureImpl.write */
+static bool SharedFutureImpl_write(canon_SharedBase *s, canon_ComponentInstance *inst,
+                         canon_CopyEnd *e, canon_trap *trap) {
+  canon_BufferGuestImpl *src = &e->buffer;
+  assert(canon_BufferGuestImpl_remain(src) == 1);
+  if (s->dropped) {
+    on_copy_done(e, CANON_COPY_DROPPED);
+  } else if (!s->pending_buffer) {
+    SharedBase_set_pending(s, inst, src, e);
+  } else {
+    if (!check_intra(s, inst, trap)) return false;
+    if (!transfer(s->pending_buffer, src, 1, trap)) return false;
+    SharedBase_reset_and_notify_pending(s, CANON_COPY_COMPLETED);
+    on_copy_done(e, CANON_COPY_COMPLETED);
   }
   return true;
 }
@@ -372,7 +418,12 @@ bool canon_CopyEnd_copying(const canon_CopyEnd *e) {
 /* ReadableStreamEnd.copy etc. */
 bool canon_CopyEnd_copy(canon_CopyEnd *e, canon_ComponentInstance *inst,
                          canon_trap *trap) {
-  return SharedBase_copy(e->shared, inst, e, trap);
+  switch (e->kind) {
+  case CANON_ENTRY_STREAM_READABLE: return SharedStreamImpl_read(e->shared, inst, e, trap);
+  case CANON_ENTRY_STREAM_WRITABLE: return SharedStreamImpl_write(e->shared, inst, e, trap);
+  case CANON_ENTRY_FUTURE_READABLE: return SharedFutureImpl_read(e->shared, inst, e, trap);
+  default: return SharedFutureImpl_write(e->shared, inst, e, trap);
+  }
 }
 
 /* CopyEnd.drop, WritableFutureEnd.drop */

@@ -108,13 +108,6 @@ for _m, _c, _why in (
          "the same steps for both kinds")):
     ALIASES.update(_one_c_name(_SHARED_IMPLS, _m, _c, _why))
 
-for _m in ("read", "write"):
-    ALIASES.update(_one_c_name(
-        _SHARED_IMPLS, _m, "SharedBase_copy",
-        "the four reads and writes in one function: the spec writes them "
-        "alike but for the direction of the copy and each kind's steps "
-        "once a copy is pending, by the future flag"))
-
 _ENDS = ("ReadableStreamEnd", "WritableStreamEnd", "ReadableFutureEnd",
          "WritableFutureEnd")
 ALIASES.update(_one_c_name(_ENDS, "", "canon_CopyEnd",
