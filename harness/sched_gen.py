@@ -76,6 +76,8 @@ SERVER = """\
       (import "" "bp.inc" (func $bp.inc))
       (import "" "bp.dec" (func $bp.dec))
       (import "" "yield" (func $yield (result i32)))
+      (import "" "yield-c" (func $yield-c (result i32)))
+      (import "" "task.cancel" (func $task.cancel))
       (import "" "work" (func $work (param i32) (result i32)))
       (import "" "work-async" (func $work-async (param i32 i32) (result i32)))
       (import "" "ws.new" (func $ws.new (result i32)))
@@ -91,6 +93,8 @@ SERVER = """\
     (canon backpressure.inc (core func $bp.inc))
     (canon backpressure.dec (core func $bp.dec))
     (canon thread.yield (core func $yield))
+    (canon thread.yield cancellable (core func $yield-c))
+    (canon task.cancel (core func $task.cancel))
 {lower_work}
     (canon waitable-set.new (core func $ws.new))
     (canon waitable-set.wait (memory (core memory $mem "mem")) (core func $ws.wait))
@@ -103,6 +107,7 @@ SERVER = """\
       (export "mem" (memory $mem "mem"))
       (export "bp.inc" (func $bp.inc)) (export "bp.dec" (func $bp.dec))
       (export "yield" (func $yield)) (export "work" (func $work))
+      (export "yield-c" (func $yield-c)) (export "task.cancel" (func $task.cancel))
       (export "work-async" (func $work-async))
       (export "ws.new" (func $ws.new)) (export "ws.wait" (func $ws.wait))
       (export "join" (func $join)) (export "subtask.drop" (func $subtask.drop))
@@ -128,7 +133,17 @@ CALLBACK = """\
       (func (export "handle") (param $id i32) (result i32)
         (call $ctx.set (i32.shl (local.get $id) (i32.const 4)))
         (call $step))
-      (func (export "handle-cb") (param i32 i32 i32) (result i32)
+      (func (export "handle-cb") (param $ev i32) (param i32 i32) (result i32)
+        (local $id i32)
+        ;; TASK_CANCELLED (6): give back the backpressure it holds, if any,
+        ;; and end with task.cancel
+        (if (i32.eq (local.get $ev) (i32.const 6))
+          (then
+            (local.set $id (i32.shr_u (call $ctx.get) (i32.const 4)))
+            (if (i32.load {held})
+              (then (call $bp.dec)))
+            (call $task.cancel)
+            (return (i32.const 0 (; EXIT ;)))))
         (call $step))
       (func $step (result i32) (local $c i32) (local $id i32) (local $k i32)
         (local.set $c (call $ctx.get))
@@ -173,10 +188,11 @@ CLIENT = """\
       (import "" "ws.wait" (func $ws.wait (param i32 i32) (result i32)))
       (import "" "join" (func $join (param i32 i32)))
       (import "" "subtask.drop" (func $subtask.drop (param i32)))
+      (import "" "subtask.cancel" (func $subtask.cancel (param i32) (result i32)))
       (import "" "task.return" (func $task.return (param i32 i32 i32)))
       (func (export "run")
         (local $ws i32) (local $id i32) (local $r i32) (local $done i32)
-        (local $order i32) (local $sum i32)
+        (local $order i32) (local $sum i32) (local $h i32)
         (local.set $ws (call $ws.new))
         ;; N calls, each result at 0x100 + 4 * id; a call that returned
         ;; at once counts as order 15
@@ -188,19 +204,26 @@ CLIENT = """\
             (then (local.set $done (i32.add (local.get $done) (i32.const 1)))
                   (local.set $order (i32.add (i32.mul (local.get $order) (i32.const 16))
                                              (i32.const 15))))
-            (else (call $join (i32.shr_u (local.get $r) (i32.const 4)) (local.get $ws))))
+            (else (call $join (i32.shr_u (local.get $r) (i32.const 4)) (local.get $ws))
+                  (i32.store (i32.add (i32.const 0x300) (i32.shl (local.get $id) (i32.const 2)))
+                             (i32.shr_u (local.get $r) (i32.const 4)))))
 {client_yield}
           (local.set $id (i32.add (local.get $id) (i32.const 1)))
           (br $call)))
-        ;; SUBTASK events until every call has RETURNED, in the order seen
+{cancel}
+        ;; SUBTASK events until every call is resolved (RETURNED 2,
+        ;; CANCELLED_BEFORE_STARTED 3, CANCELLED_BEFORE_RETURNED 4), in
+        ;; the order seen: index + 8 for a cancelled one
         (block $b (loop $wait
           (br_if $b (i32.ge_u (local.get $done) (i32.const {n})))
           (if (i32.ne (call $ws.wait (local.get $ws) (i32.const 0x80)) (i32.const 1 (; SUBTASK ;)))
             (then unreachable))
-          (if (i32.eq (i32.load (i32.const 0x84)) (i32.const 2 (; RETURNED ;)))
+          (if (i32.ge_u (i32.load (i32.const 0x84)) (i32.const 2 (; RETURNED ;)))
             (then
               (local.set $order (i32.add (i32.mul (local.get $order) (i32.const 16))
-                                         (i32.load (i32.const 0x80))))
+                (i32.add (i32.load (i32.const 0x80))
+                         (i32.mul (i32.ne (i32.load (i32.const 0x84)) (i32.const 2))
+                                  (i32.const 8)))))
               (call $subtask.drop (i32.load (i32.const 0x80)))
               (local.set $done (i32.add (local.get $done) (i32.const 1)))))
           (br $wait)))
@@ -219,16 +242,34 @@ CLIENT = """\
     (canon waitable-set.wait (memory (core memory $mem "mem")) (core func $ws.wait))
     (canon waitable.join (core func $join))
     (canon subtask.drop (core func $subtask.drop))
+    (canon subtask.cancel async (core func $subtask.cancel))
     (canon task.return (result (tuple u32 u32 u32)) (core func $task.return))
     (core instance $m (instantiate $M (with "" (instance
       (export "mem" (memory $mem "mem")) (export "handle" (func $handle'))
       (export "get" (func $get')) (export "yield" (func $yield))
       (export "ws.new" (func $ws.new)) (export "ws.wait" (func $ws.wait))
       (export "join" (func $join)) (export "subtask.drop" (func $subtask.drop))
+      (export "subtask.cancel" (func $subtask.cancel))
       (export "task.return" (func $task.return))))))
     (func (export "run") async (result (tuple u32 u32 u32))
       (canon lift (core func $m "run") async)))
 """
+
+# the client cancels one call that has not returned at once
+# (subtask.cancel async: BLOCKED, -1, and the resolution comes as an
+# event; or the state it resolved in, delivered now)
+CANCEL = """\
+        (local.set $h (i32.load (i32.const {slot})))
+        (if (local.get $h)
+          (then
+            (local.set $r (call $subtask.cancel (local.get $h)))
+            (if (i32.ne (local.get $r) (i32.const -1 (; BLOCKED ;)))
+              (then
+                (local.set $order (i32.add (i32.mul (local.get $order) (i32.const 16))
+                  (i32.add (local.get $h)
+                           (i32.mul (i32.ne (local.get $r) (i32.const 2)) (i32.const 8)))))
+                (call $subtask.drop (local.get $h))
+                (local.set $done (i32.add (local.get $done) (i32.const 1)))))))"""
 
 G = "(global.get $g)"
 IND = " " * 8
@@ -259,7 +300,17 @@ def op_segments(op, who, callback=False):
                  f"(i32.const 1))))"]]
     if op == "yield":
         return [[], []]
+    if op == "yieldc":   # a yield that a cancellation ends: task.cancel
+        if callback:     # (every YIELD of a callback is one: handle-cb)
+            return [[], []]
+        return [["(if (call $yield-c)",
+                 "  (then (call $task.cancel) (return)))"]]
     if op == "bp":       # backpressure held across a yield
+        if callback:     # (held: what handle-cb gives back on cancel)
+            return [["(call $bp.inc)", f"(i32.store {slot(0x80, me)} "
+                     "(i32.const 1))"],
+                    ["(call $bp.dec)", f"(i32.store {slot(0x80, me)} "
+                     "(i32.const 0))"]]
         return [["(call $bp.inc)"], ["(call $bp.dec)"]]
     if op == "work":     # a synchronous call into the leaf: this thread
         return [[f"(global.set $g (i32.xor {G} "  # blocks, others run
@@ -322,7 +373,7 @@ def program(seed):
     n = rnd.choice((2, 2, 3))
     leaf = rnd.random() < 0.5
     callback = rnd.random() < 0.4
-    ops = ["rmw", "race", "yield", "bp"]
+    ops = ["rmw", "race", "yield", "bp", "yieldc"]
     if leaf:
         ops += ["work"] + ([] if callback else ["awork"])
     handler_ops = [rnd.choice(ops)
@@ -336,7 +387,8 @@ def program(seed):
                     for _ in range(rnd.randint(1, 2))]
         parts.append(LEAF.format(body=stackful_body(leaf_ops, "x")))
     if callback:
-        handler = CALLBACK.format(body=callback_body(handler_ops))
+        handler = CALLBACK.format(body=callback_body(handler_ops),
+                                  held=slot(0x80, "(local.get $id)"))
     else:
         handler = STACKFUL.format(body=stackful_body(handler_ops, "id"))
     parts.append(SERVER.format(
@@ -347,7 +399,11 @@ def program(seed):
         else ""))
     client_yield = ("          (drop (call $yield))"
                     if rnd.random() < 0.3 else "")
-    parts.append(CLIENT.format(n=n, client_yield=client_yield))
+    cancel = ""
+    if rnd.random() < 0.4:
+        cancel = CANCEL.format(slot=0x300 + 4 * rnd.randrange(n))
+    parts.append(CLIENT.format(n=n, client_yield=client_yield,
+                               cancel=cancel))
     if leaf:
         parts.append("  (instance $t (instantiate $T))")
         parts.append('  (instance $s (instantiate $S (with "work" '
