@@ -12,9 +12,10 @@ With --compare, each complete reduced walk is checked against the walks
 without the reductions: the plain walk (--explore-plain) and the cut at
 explored states alone (--explore-no-memo --explore-no-sleep), where those
 finish within --compare-budget schedules: every command must have the
-same set of outcomes; and the reduced walk is run again under another
+same set of outcomes; the reduced walk is run again under another
 glibc malloc layout (ALLOCATOR): the same schedules, states, cuts and
-outcomes.  A difference is printed and the exit status is 1.
+outcomes; and once more with --explore-verify-cuts: every cut it follows
+on must hold.  A difference is printed and the exit status is 1.
 
 usage: explore_check.py CMREF [--budget N] [--timeout S] [--markdown]
                         [--max-threads N] [--compare [--compare-budget N]]
@@ -110,6 +111,13 @@ def compare(cmref, path, rep, budget, timeout, extra):
         diffs.append(f"{path.name}: another malloc layout gives "
                      f"{[again.get(k) for k in keys]}, not "
                      f"{[rep.get(k) for k in keys]} ({', '.join(keys)})")
+    verified, _, _ = explore(cmref, path, budget, timeout,
+                             extra + ["--explore-verify-cuts"])
+    if verified.get("verify_mismatches"):
+        diffs.append(f"{path.name}: --explore-verify-cuts: "
+                     f"{verified['verify_mismatches']} of "
+                     f"{verified['verify_cuts']} cuts met another state; "
+                     f"first: {verified['verify_first']}")
     for label, opts in WALKS:
         other, _, _ = explore(cmref, path, budget, timeout, extra + opts)
         if not other.get("complete"):

@@ -23,7 +23,8 @@ outcome (`result`).
 The check (`check(seed)`; test_explore.py runs a few seeds, `make
 explore-fuzz` more):
 
-  * the reduced walk (state cut, sleep sets, command memo) is complete;
+  * the reduced walk (state cut, sleep sets, command memo) is complete,
+    and every cut it makes holds (--explore-verify-cuts);
   * where the plain depth-first walk (--explore-plain) and the walk cut
     at explored states alone (--explore-no-memo --explore-no-sleep)
     finish within their budget, every command has the same set of
@@ -457,6 +458,12 @@ def check(cmref, seed, path=None):
         if not rep["complete"]:
             return [], None
         found = outcome_sets(rep)
+        verified = explore(cmref, path, BUDGET, ["--explore-verify-cuts"])
+        if verified.get("verify_mismatches"):
+            problems.append(f"seed {seed}: --explore-verify-cuts: "
+                            f"{verified['verify_mismatches']} of "
+                            f"{verified['verify_cuts']} cuts met another "
+                            f"state; first: {verified['verify_first']}")
         for name, flags in WALKS:
             other = explore(cmref, path, COMPARE_BUDGET, flags)
             if not other["complete"]:

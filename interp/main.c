@@ -112,6 +112,9 @@ static const char usage_main[] =
   "                          tree walked again for each state it starts in)\n"\
   "  --explore-progress S    --explore: a line on stderr every S seconds\n"  \
   "                          (schedules, states, cuts so far)\n"            \
+  "  --explore-verify-cuts   --explore: a check of the walk itself: a run cut\n"\
+  "                          at a state met before goes on as the run that\n"\
+  "                          met it did and must meet the same states\n"   \
   "  --check-trace THEIRS    is another runtime's trace allowed by the spec?\n"\
   "                          replays its choices, or without any searches\n"\
   "                          for a schedule giving its guest-visible events;\n"\
@@ -246,6 +249,7 @@ typedef struct opts {
   bool explore_plain;      /* run: --explore-plain */
   bool explore_no_sleep;   /* run: --explore-no-sleep */
   bool explore_no_memo;    /* run: --explore-no-memo */
+  bool explore_verify_cuts; /* run: --explore-verify-cuts */
   const char *check_trace; /* run: --check-trace FILE */
   uint32_t search_budget;  /* run: --search-budget N (0: not given) */
   const char **args; /* positional arguments */
@@ -480,6 +484,7 @@ static const optdef options[] = {
     FLAG("--explore-plain", NULL, CMD_RUN, explore_plain),
     FLAG("--explore-no-sleep", NULL, CMD_RUN, explore_no_sleep),
     FLAG("--explore-no-memo", NULL, CMD_RUN, explore_no_memo),
+    FLAG("--explore-verify-cuts", NULL, CMD_RUN, explore_verify_cuts),
     UINT("--explore-progress", CMD_RUN, explore_progress, 1, 86400),
     FILEOPT("--check-trace", NULL, CMD_RUN, check_trace),
     UINT("--search-budget", CMD_RUN, search_budget, 1, UINT32_MAX),
@@ -671,10 +676,11 @@ static int cmd_run(opts *o) {
     return EXIT_USAGE;
   }
   if ((o->explore_depth || o->explore_plain || o->explore_no_sleep ||
-       o->explore_no_memo || o->explore_progress) && !o->explore) {
+       o->explore_no_memo || o->explore_progress || o->explore_verify_cuts) &&
+      !o->explore) {
     fprintf(stderr, "cmref run: --explore-depth, --explore-plain, "
-            "--explore-no-sleep, --explore-no-memo and --explore-progress "
-            "are for --explore\n");
+            "--explore-no-sleep, --explore-no-memo, --explore-progress and "
+            "--explore-verify-cuts are for --explore\n");
     return EXIT_USAGE;
   }
   if (o->search_budget && !o->check_trace) {
@@ -751,7 +757,8 @@ static int cmd_run(opts *o) {
     } else {
       wast_explore_options xo = {o->explore, o->explore_depth,
                                  o->explore_plain, o->explore_no_sleep,
-                                 o->explore_no_memo, o->explore_progress};
+                                 o->explore_no_memo, o->explore_progress,
+                                 o->explore_verify_cuts};
       rc = wast_explore(o->args[0], &wo, &xo, mem, jmem) ? EXIT_FAIL
                                                                  : 0;
     }

@@ -159,6 +159,10 @@ typedef struct walk_figures {
   bool reduced, sleep, memo;
   uint64_t states, cut, asleep, memo_cut;
   uint32_t depth; /* --explore-depth; 0: none */
+  bool verify;    /* --explore-verify-cuts: the cuts followed on, those */
+  uint64_t v_cuts, v_bad; /* that met another state, the first of them */
+  const char *v_first;
+  uint64_t v_partial; /* followed only up to a choice among a set's elements */
 } walk_figures;
 
 /* The JSON form of the report: every command with all its outcomes. */
@@ -172,13 +176,22 @@ static void report_json(FILE *json, const char *path, const cmd_outcomes *cs,
           "\"states\": %llu, \"cut\": %llu, \"asleep\": %llu, "
           "\"memo_cut\": %llu, "
           "\"within\": \"%s\", \"depth_bound\": %u, \"longest\": %u, "
-          "\"varying\": %u, \"commands\": [", runs,
+          "\"varying\": %u, ", runs,
           strcmp(wf->stopped, "no") ? "false" : "true", wf->stopped,
           wf->reduced ? "true" : "false", wf->sleep ? "true" : "false",
           wf->memo ? "true" : "false", (unsigned long long)wf->states,
           (unsigned long long)wf->cut, (unsigned long long)wf->asleep,
           (unsigned long long)wf->memo_cut, wf->within, wf->depth, maxlen,
           varying);
+  if (wf->verify) {
+    fprintf(json, "\"verify_cuts\": %llu, \"verify_partial\": %llu, "
+            "\"verify_mismatches\": %llu, \"verify_first\": ",
+            (unsigned long long)wf->v_cuts, (unsigned long long)wf->v_partial,
+            (unsigned long long)wf->v_bad);
+    wast_json_str(json, wf->v_first);
+    fputs(", ", json);
+  }
+  fputs("\"commands\": [", json);
   for (uint32_t i = 0; i < ncs; i++) {
     const cmd_outcomes *co = &cs[i];
     fprintf(json, "%s\n  {\"line\": %u, \"kind\": ", i ? "," : "",
@@ -293,6 +306,20 @@ static void node_free(node *n) {
   memset(n, 0, sizeof *n);
 }
 
+/* --explore-verify-cuts: the digest, number of options and option taken
+ * at each fresh choice of a run (its choices from `base` on), and whether
+ * the run was cut at its last one. */
+typedef struct vrec {
+  canon_digest d;
+  uint32_t n, chosen;
+  uint64_t label; /* a tick: the chosen thread's label */
+} vrec;
+typedef struct vrun {
+  vrec *v;
+  uint32_t base, len, cap;
+  bool cut;
+} vrun;
+
 /* One run of the walk, as the scheduler's at_choice hook sees it. */
 typedef struct walk {
   const wast_explore_options *xo;
@@ -324,7 +351,110 @@ typedef struct walk {
   wast_memo memo;
   uint32_t run;
   size_t ncmds;
+  /* --explore-verify-cuts: every run's fresh choices; the run being
+   * verified (from choice v_from of run v_run on, since this run's cut) */
+  bool verify, verifying;
+  vrun *vruns;
+  uint32_t nvruns, vruns_cap, v_run, v_from;
+  uint64_t v_cuts, v_bad, v_partial;
+  char v_first[600];
 } walk;
+
+/* Options are followed by their place, but a tick's by its thread's label
+ * (the digest takes Store.waiting as a set, so the same state may offer
+ * its threads in another order); the other choices among objects
+ * (sync-loop, event, cancel-thread: a waitable set is a set too) are not
+ * followed past. */
+static bool followable(canon_choice_kind k, uint32_t n) {
+  return n <= 1 || k == CANON_CHOICE_TICK || k == CANON_CHOICE_WAIT_EARLY ||
+         k == CANON_CHOICE_NAN || k == CANON_CHOICE_ERROR_MESSAGE ||
+         k == CANON_CHOICE_HOST_TICK;
+}
+
+/* This run's record (--explore-verify-cuts), started at its first fresh
+ * choice. */
+static vrun *vrun_of(walk *w) {
+  if (w->run >= w->nvruns) {
+    w->vruns = canon_grow_to32(w->vruns, w->run + 1, &w->vruns_cap,
+                               sizeof *w->vruns, 256, true);
+    w->nvruns = w->run + 1;
+    w->vruns[w->run].base = w->log->len;
+  }
+  return &w->vruns[w->run];
+}
+
+static void verify_note(walk *w, canon_digest d, uint32_t n) {
+  vrun *r = vrun_of(w);
+  r->v = canon_grow_to32(r->v, r->len + 1, &r->cap, sizeof *r->v, 16, false);
+  r->v[r->len++] = (vrec){d, n, 0, 0};
+}
+
+/* A cut that does not hold: the state digests agreed at the cut, but the
+ * run and the one it was cut against, taking the same options on, do not
+ * meet the same states (a part of the state the digest leaves out). */
+static void verify_fail(walk *w, uint32_t i, const char *what) {
+  w->v_bad++;
+  if (!w->v_first[0]) {
+    char *ch = choices_str(w->log);
+    snprintf(w->v_first, sizeof w->v_first,
+             "run %u, cut at choice %u as run %u at choice %u, %s %u "
+             "choices later (--choices %.300s)", w->run, w->cut, w->v_run,
+             w->v_from, what, i - w->cut, ch);
+    free(ch);
+  }
+  w->verifying = false;
+  w->stop = true;
+}
+
+/* The label of the thread option o of a tick offers. */
+static uint64_t tick_label(const wast_state_point *pt, uint32_t o) {
+  canon_digest d;
+  wast_state_info info;
+  memset(&info, 0, sizeof info);
+  wast_state_digest_info(pt, &d, &info);
+  uint64_t l = o < info.ncand ? info.cand[o] : UINT64_MAX;
+  wast_state_info_free(&info);
+  return l;
+}
+
+/* A choice after a verified cut: the option the run cut against took
+ * here, once the states are seen to agree. */
+static uint32_t verify_choice(walk *w, const wast_state_point *pt, uint32_t i) {
+  const vrun *r0 = &w->vruns[w->v_run];
+  uint32_t j = w->v_from + (i - w->cut);
+  if (j >= r0->base + r0->len) {
+    if (!r0->cut) verify_fail(w, i, "a choice the other run did not meet");
+    w->verifying = false;
+    w->stop = true;
+    return 0;
+  }
+  const vrec *x = &r0->v[j - r0->base];
+  canon_digest d;
+  wast_state_info info;
+  memset(&info, 0, sizeof info);
+  wast_state_digest_info(pt, &d, &info);
+  bool last = r0->cut && j + 1 == r0->base + r0->len;
+  uint32_t o = x->chosen;
+  if (pt->kind == CANON_CHOICE_TICK && !last) /* the same thread, by label */
+    for (o = 0; o < info.ncand && info.cand[o] != x->label; o++) {}
+  wast_state_info_free(&info);
+  if (d.a != x->d.a || d.b != x->d.b || pt->n != x->n) {
+    verify_fail(w, i, "a different state");
+    return 0;
+  }
+  if (!last && o >= pt->n) {
+    verify_fail(w, i, "the thread the other run ran not offered");
+    return 0;
+  }
+  if (last || !followable(pt->kind, pt->n)) {
+    /* as far as the other run went, or as far as it can be followed */
+    if (!last) w->v_partial++;
+    w->verifying = false;
+    w->stop = true;
+    return 0;
+  }
+  return o;
+}
 
 static void at_enter(void *ctx, const void *inst) {
   walk *w = ctx;
@@ -357,6 +487,7 @@ static void carried(const walk *w, uint64_t fp, wast_sleepset *out) {
 static void cut_here(walk *w, uint32_t i) {
   w->cut = i;
   w->stop = true;
+  if (w->verify) vrun_of(w)->cut = true;
 }
 
 static uint32_t new_rec(walk *w) {
@@ -394,7 +525,8 @@ static void replayed_boundary(walk *w, uint32_t i, const wast_state_point *pt) {
 static uint32_t at_choice(void *ctx, const wast_state_point *pt) {
   walk *w = ctx;
   uint32_t i = w->log->len; /* the index of the choice being made */
-  if (w->cut != UINT32_MAX) return 0;
+  if (w->cut != UINT32_MAX)
+    return w->verifying ? verify_choice(w, pt, i) : 0;
   /* the first choice of a command (the memo's places) */
   bool command_first = pt->res->ncmds != w->ncmds;
   w->ncmds = pt->res->ncmds;
@@ -404,6 +536,7 @@ static uint32_t at_choice(void *ctx, const wast_state_point *pt) {
      * complete */
     w->cut = i;
     w->bound_hit = true;
+    if (w->verify) vrun_of(w)->cut = true;
     return 0;
   }
   if (w->xo->plain) return 0;
@@ -417,6 +550,7 @@ static uint32_t at_choice(void *ctx, const wast_state_point *pt) {
   wast_state_info info;
   memset(&info, 0, sizeof info);
   wast_state_digest_info(pt, &d, w->sleep ? &info : NULL);
+  if (w->verify) verify_note(w, d, pt->n);
   if (w->memo_on) wast_memo_seen(&w->memo, i, &info);
   /* the sleepers here: at a tick, those the step that ends here carries
    * on; inside a step, those it carries so far */
@@ -460,6 +594,20 @@ static uint32_t at_choice(void *ctx, const wast_state_point *pt) {
       w->pruned++;
       wast_sleep_free(&here);
       wast_state_info_free(&info);
+      if (w->verify) {
+        vrun *r0 = &w->vruns[e->run];
+        if (e->run == w->run || (r0->cut && e->index + 1 == r0->base + r0->len))
+          return 0; /* a cycle, or cut where it was met: nothing to follow */
+        /* go on as the run that met the state first did (this is the
+         * first of the choices verify_choice follows: the state is
+         * known to agree) */
+        w->v_cuts++;
+        w->verifying = true;
+        w->stop = false;
+        w->v_run = e->run;
+        w->v_from = e->index;
+        return verify_choice(w, pt, i);
+      }
       return 0;
     }
     /* explored again with fewer asleep: keep the intersection */
@@ -529,6 +677,11 @@ static uint32_t at_choice(void *ctx, const wast_state_point *pt) {
     wast_state_info_free(&info);
   }
   wast_sleep_free(&here);
+  if (w->verify) {
+    vrec *x = &w->vruns[w->run].v[w->vruns[w->run].len - 1];
+    x->chosen = choice;
+    if (pt->kind == CANON_CHOICE_TICK) x->label = tick_label(pt, choice);
+  }
   return choice;
 }
 
@@ -560,6 +713,7 @@ int wast_explore(const char *path, const wast_options *base,
   w.xo = xo;
   w.sleep = !xo->plain && !xo->no_sleep;
   w.memo_on = w.sleep && !xo->no_memo;
+  w.verify = xo->verify_cuts && !xo->plain;
   w.step = -1;
   /* one script, run again and again (rerun.h) */
   wast_rerun rerun;
@@ -604,6 +758,13 @@ int wast_explore(const char *path, const wast_options *base,
     wast_file_result f;
     memset(&f, 0, sizeof f);
     wast_rerun_run(&rerun, &opt, &f);
+    if (w.verifying) {
+      /* the script ended: the run cut against must have ended here too */
+      const vrun *r0 = &w.vruns[w.v_run];
+      if (w.v_from + (log.len - w.cut) < r0->base + r0->len && !r0->cut)
+        verify_fail(&w, log.len, "the end, where the other run went on,");
+      w.verifying = false;
+    }
     record(&cs, &ncs, &f, runs, &log);
     runs++;
     if (log.len > maxlen) maxlen = log.len;
@@ -658,6 +819,8 @@ int wast_explore(const char *path, const wast_options *base,
   free(w.path);
   free(w.ran);
   free(w.recs);
+  for (uint32_t k = 0; k < w.nvruns; k++) free(w.vruns[k].v);
+  free(w.vruns);
   /* exhausted, but with the depth bound or where a run met a host
    * limit: complete only up to it */
   char within[200] = "";
@@ -675,7 +838,7 @@ int wast_explore(const char *path, const wast_options *base,
                     : exhaustive && w.bound_hit ? "depth bound reached"
                     : exhaustive ? why_limit
                                  : "budget reached";
-  int rc = 0;
+  int rc = w.v_bad ? 1 : 0; /* a cut that does not hold: a fault of ours */
   uint32_t varying = 0;
   for (uint32_t i = 0; i < ncs; i++) {
     if (cs[i].n > 1) varying++;
@@ -687,7 +850,8 @@ int wast_explore(const char *path, const wast_options *base,
                                               : "budget",
                        within,
                        !xo->plain, w.sleep, w.memo_on, w.seen.n, w.pruned,
-                       w.asleep, memo_cut, xo->depth};
+                       w.asleep, memo_cut, xo->depth,
+                       w.verify, w.v_cuts, w.v_bad, w.v_first, w.v_partial};
     report_json(json, path, cs, ncs, runs, &wf, maxlen, varying);
   }
   for (uint32_t i = 0; i < ncs; i++) {
@@ -742,6 +906,13 @@ int wast_explore(const char *path, const wast_options *base,
       fprintf(out, "command memo: %llu schedule%s cut at a command's start "
               "met before except in instances its tree never touched\n",
               (unsigned long long)memo_cut, memo_cut == 1 ? "" : "s");
+    if (w.verify)
+      fprintf(out, "verify cuts: %llu cut%s followed on (%llu of them up to "
+              "a choice among a set's elements only), %llu met another "
+              "state%s%s\n", (unsigned long long)w.v_cuts,
+              w.v_cuts == 1 ? "" : "s", (unsigned long long)w.v_partial,
+              (unsigned long long)w.v_bad, w.v_bad ? "; first: " : "",
+              w.v_first);
     if (exhaustive && !w.bound_hit && *within)
       fprintf(out, "host limit met (%s): a run trapped there, so the walk "
               "is complete only within it\n", within);

@@ -146,6 +146,9 @@ typedef struct wast_explore_options {
   bool no_memo;    /* --explore-no-memo: no command memo (memo.h) */
   uint32_t progress; /* --explore-progress S: a line on stderr every S
                         seconds of the walk (0: none) */
+  bool verify_cuts;  /* --explore-verify-cuts: a run cut at a state met
+                        before goes on as the run that met it did, and
+                        must meet the same states (a check of the digest) */
 } wast_explore_options;
 int wast_explore(const char *path, const wast_options *opt,
                  const wast_explore_options *xo, FILE *out, FILE *json);
