@@ -212,8 +212,8 @@ static bool canon_lift(canon_lifted *l, const canon_call_hooks *hooks,
         free(cands);
         break;
       }
-      canon_Thread *t = cands[canon_sched_choose(&s->sched,
-                                                 CANON_CHOICE_SYNC_LOOP, n)];
+      canon_Thread *t = cands[canon_sched_choose_among(
+          &s->sched, CANON_CHOICE_SYNC_LOOP, (const void *const *)cands, n)];
       free(cands);
       if (!(ok = canon_Thread_resume(t, false, trap))) break;
     }

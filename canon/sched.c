@@ -150,3 +150,11 @@ bool canon_choice_kind_in_profile(canon_choice_kind kind) {
   return kind == CANON_CHOICE_WAIT_EARLY || kind == CANON_CHOICE_NAN ||
          kind == CANON_CHOICE_ERROR_MESSAGE;
 }
+
+uint32_t canon_sched_choose_among(canon_sched *s, canon_choice_kind kind,
+                                  const void *const *objs, uint32_t n) {
+  s->options = objs;
+  uint32_t k = canon_sched_choose(s, kind, n);
+  s->options = NULL;
+  return k;
+}

@@ -116,11 +116,19 @@ typedef struct canon_sched {
    * (ComponentInstance.may_enter_from: a call, a tick or a cancellation
    * entering it; --explore: which instances a command's runs consult) */
   void (*at_enter)(void *ctx, const struct canon_ComponentInstance *inst);
+  /* while a choice among objects is made (canon_sched_choose_among), the
+   * objects in option order, for at_choice to read; else NULL */
+  const void *const *options;
 } canon_sched;
 
 void canon_sched_init(canon_sched *s, canon_sched_policy policy, uint64_t seed);
 /* CANON_SCHED_FORCED with these choices (kept by the caller). */
 void canon_sched_force(canon_sched *s, const uint32_t *choices, uint32_t n);
+/* canon_sched_choose among the n objects objs (threads, waitables), which
+ * at_choice may read as s->options (--explore-verify-cuts follows a
+ * choice by the object it took, not its place). */
+uint32_t canon_sched_choose_among(canon_sched *s, canon_choice_kind kind,
+                                  const void *const *objs, uint32_t n);
 /* A choice among n > 0 options: an index below n.  The only place in
  * canon/ where an open choice of the spec is made. */
 uint32_t canon_sched_choose(canon_sched *s, canon_choice_kind kind, uint32_t n);

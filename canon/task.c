@@ -164,9 +164,9 @@ bool canon_Task_request_cancellation(canon_Task *t, canon_ComponentInstance *cal
   if (n && canon_ComponentInstance_may_enter_from(inst, caller)) {
     set_state(t, CANON_TASK_CANCEL_DELIVERED);
     canon_ComponentInstance_enter_from(inst, caller);
-    canon_Thread *th =
-        cands[canon_sched_choose(&inst->store->sched,
-                                 CANON_CHOICE_CANCEL_THREAD, n)];
+    canon_Thread *th = cands[canon_sched_choose_among(
+        &inst->store->sched, CANON_CHOICE_CANCEL_THREAD,
+        (const void *const *)cands, n)];
     ok = canon_Thread_resume(th, true, trap);
     if (ok) canon_ComponentInstance_leave_to(inst, caller);
   } else {

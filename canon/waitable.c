@@ -130,9 +130,17 @@ void canon_WaitableSet_free(canon_WaitableSet *s) {
 canon_event canon_WaitableSet_get_pending_event(canon_WaitableSet *s,
                                                  canon_sched *sched) {
   assert(canon_WaitableSet_has_pending_event(s));
-  uint32_t k = canon_sched_choose(sched, CANON_CHOICE_EVENT, s->npending);
   canon_Waitable *w = s->pending_first;
-  while (k-- > 0) w = w->pending_next;
+  if (s->npending > 1) {
+    const canon_Waitable **ws = canon_xmalloc(s->npending * sizeof *ws);
+    for (uint32_t i = 0; i < s->npending; i++, w = w->pending_next)
+      ws[i] = w;
+    uint32_t k = canon_sched_choose_among(sched, CANON_CHOICE_EVENT,
+                                          (const void *const *)ws,
+                                          s->npending);
+    w = (canon_Waitable *)ws[k];
+    free(ws);
+  }
   return canon_Waitable_get_pending_event(w);
 }
 

@@ -162,7 +162,6 @@ typedef struct walk_figures {
   bool verify;    /* --explore-verify-cuts: the cuts followed on, those */
   uint64_t v_cuts, v_bad; /* that met another state, the first of them */
   const char *v_first;
-  uint64_t v_partial; /* followed only up to a choice among a set's elements */
 } walk_figures;
 
 /* The JSON form of the report: every command with all its outcomes. */
@@ -184,9 +183,8 @@ static void report_json(FILE *json, const char *path, const cmd_outcomes *cs,
           (unsigned long long)wf->memo_cut, wf->within, wf->depth, maxlen,
           varying);
   if (wf->verify) {
-    fprintf(json, "\"verify_cuts\": %llu, \"verify_partial\": %llu, "
-            "\"verify_mismatches\": %llu, \"verify_first\": ",
-            (unsigned long long)wf->v_cuts, (unsigned long long)wf->v_partial,
+    fprintf(json, "\"verify_cuts\": %llu, \"verify_mismatches\": %llu, "
+            "\"verify_first\": ", (unsigned long long)wf->v_cuts,
             (unsigned long long)wf->v_bad);
     wast_json_str(json, wf->v_first);
     fputs(", ", json);
@@ -356,19 +354,17 @@ typedef struct walk {
   bool verify, verifying;
   vrun *vruns;
   uint32_t nvruns, vruns_cap, v_run, v_from;
-  uint64_t v_cuts, v_bad, v_partial;
+  uint64_t v_cuts, v_bad;
   char v_first[600];
 } walk;
 
-/* Options are followed by their place, but a tick's by its thread's label
- * (the digest takes Store.waiting as a set, so the same state may offer
- * its threads in another order); the other choices among objects
- * (sync-loop, event, cancel-thread: a waitable set is a set too) are not
- * followed past. */
-static bool followable(canon_choice_kind k, uint32_t n) {
-  return n <= 1 || k == CANON_CHOICE_TICK || k == CANON_CHOICE_WAIT_EARLY ||
-         k == CANON_CHOICE_NAN || k == CANON_CHOICE_ERROR_MESSAGE ||
-         k == CANON_CHOICE_HOST_TICK;
+/* Options are followed by their place, but a choice among objects by
+ * the label of the object taken (the digest takes Store.waiting and a
+ * waitable set's elements as sets, so the same state may offer them in
+ * another order). */
+static bool among_objects(canon_choice_kind k) {
+  return k == CANON_CHOICE_TICK || k == CANON_CHOICE_SYNC_LOOP ||
+         k == CANON_CHOICE_EVENT || k == CANON_CHOICE_CANCEL_THREAD;
 }
 
 /* This run's record (--explore-verify-cuts), started at its first fresh
@@ -406,11 +402,12 @@ static void verify_fail(walk *w, uint32_t i, const char *what) {
   w->stop = true;
 }
 
-/* The label of the thread option o of a tick offers. */
-static uint64_t tick_label(const wast_state_point *pt, uint32_t o) {
+/* The label of the object option o of a choice among objects is. */
+static uint64_t option_label(const wast_state_point *pt, uint32_t o) {
   canon_digest d;
   wast_state_info info;
   memset(&info, 0, sizeof info);
+  info.want_options = true;
   wast_state_digest_info(pt, &d, &info);
   uint64_t l = o < info.ncand ? info.cand[o] : UINT64_MAX;
   wast_state_info_free(&info);
@@ -432,10 +429,11 @@ static uint32_t verify_choice(walk *w, const wast_state_point *pt, uint32_t i) {
   canon_digest d;
   wast_state_info info;
   memset(&info, 0, sizeof info);
+  info.want_options = true;
   wast_state_digest_info(pt, &d, &info);
   bool last = r0->cut && j + 1 == r0->base + r0->len;
   uint32_t o = x->chosen;
-  if (pt->kind == CANON_CHOICE_TICK && !last) /* the same thread, by label */
+  if (among_objects(pt->kind) && !last) /* the same object, by its label */
     for (o = 0; o < info.ncand && info.cand[o] != x->label; o++) {}
   wast_state_info_free(&info);
   if (d.a != x->d.a || d.b != x->d.b || pt->n != x->n) {
@@ -443,12 +441,10 @@ static uint32_t verify_choice(walk *w, const wast_state_point *pt, uint32_t i) {
     return 0;
   }
   if (!last && o >= pt->n) {
-    verify_fail(w, i, "the thread the other run ran not offered");
+    verify_fail(w, i, "the object the other run took not offered");
     return 0;
   }
-  if (last || !followable(pt->kind, pt->n)) {
-    /* as far as the other run went, or as far as it can be followed */
-    if (!last) w->v_partial++;
+  if (last) { /* as far as the other run went */
     w->verifying = false;
     w->stop = true;
     return 0;
@@ -680,7 +676,7 @@ static uint32_t at_choice(void *ctx, const wast_state_point *pt) {
   if (w->verify) {
     vrec *x = &w->vruns[w->run].v[w->vruns[w->run].len - 1];
     x->chosen = choice;
-    if (pt->kind == CANON_CHOICE_TICK) x->label = tick_label(pt, choice);
+    if (among_objects(pt->kind)) x->label = option_label(pt, choice);
   }
   return choice;
 }
@@ -851,7 +847,7 @@ int wast_explore(const char *path, const wast_options *base,
                        within,
                        !xo->plain, w.sleep, w.memo_on, w.seen.n, w.pruned,
                        w.asleep, memo_cut, xo->depth,
-                       w.verify, w.v_cuts, w.v_bad, w.v_first, w.v_partial};
+                       w.verify, w.v_cuts, w.v_bad, w.v_first};
     report_json(json, path, cs, ncs, runs, &wf, maxlen, varying);
   }
   for (uint32_t i = 0; i < ncs; i++) {
@@ -907,12 +903,10 @@ int wast_explore(const char *path, const wast_options *base,
               "met before except in instances its tree never touched\n",
               (unsigned long long)memo_cut, memo_cut == 1 ? "" : "s");
     if (w.verify)
-      fprintf(out, "verify cuts: %llu cut%s followed on (%llu of them up to "
-              "a choice among a set's elements only), %llu met another "
+      fprintf(out, "verify cuts: %llu cut%s followed on, %llu met another "
               "state%s%s\n", (unsigned long long)w.v_cuts,
-              w.v_cuts == 1 ? "" : "s", (unsigned long long)w.v_partial,
-              (unsigned long long)w.v_bad, w.v_bad ? "; first: " : "",
-              w.v_first);
+              w.v_cuts == 1 ? "" : "s", (unsigned long long)w.v_bad,
+              w.v_bad ? "; first: " : "", w.v_first);
     if (exhaustive && !w.bound_hit && *within)
       fprintf(out, "host limit met (%s): a run trapped there, so the walk "
               "is complete only within it\n", within);

@@ -194,7 +194,9 @@ void wast_state_digest_info(const wast_state_point *pt, canon_digest *d,
   canon_ComponentInstance **insts = NULL;
   uint32_t n = comp_store_instances(cs, &insts);
   if (info) {
+    bool want_options = info->want_options;
     wast_state_info_free(info);
+    info->want_options = want_options;
     info->script = *d;
     info->ninst = n;
     info->inst = calloc(n + 1, sizeof *info->inst);
@@ -229,6 +231,24 @@ void wast_state_digest_info(const wast_state_point *pt, canon_digest *d,
     for (uint32_t i = 0; i < info->ncand; i++)
       info->cand[i] = owner_label(&c, th[i]->id);
     free(th);
+  } else if (info && info->want_options && pt->options) {
+    /* threads by their labels; an event's waitables by their place in
+     * the handle table of the instance waiting (the set's and theirs) */
+    info->cand = canon_xcalloc(pt->n + 1, sizeof *info->cand);
+    info->ncand = pt->n;
+    const canon_Table *t =
+        s->current && s->current->task ? &s->current->task->inst->handles
+                                       : NULL;
+    for (uint32_t i = 0; i < pt->n; i++) {
+      const void *o = pt->options[i];
+      uint64_t l = ~0ull;
+      if (pt->kind != CANON_CHOICE_EVENT)
+        l = owner_label(&c, ((const canon_Thread *)o)->id);
+      else
+        for (uint32_t k = 0; t && k < t->len; k++)
+          if (t->array[k].obj == o) l = k;
+      info->cand[i] = l;
+    }
   }
   free(c.id);
   free(c.label);
@@ -252,6 +272,7 @@ static uint32_t at_choice(void *ctx, canon_choice_kind kind, uint32_t n) {
   wast_state_watch *w = ctx;
   w->pt.kind = kind;
   w->pt.n = n;
+  w->pt.options = w->sched->options;
   return w->opt->at_choice(w->opt->at_choice_ctx, &w->pt);
 }
 
@@ -276,6 +297,7 @@ void wast_state_watch_start(wast_state_watch *w, const wast_comp_options *opt,
   w->pt.core = core;
   w->pt.comp = comp;
   canon_sched *s = &comp_store_canon(wast_component_engine_store(comp))->sched;
+  w->sched = s;
   s->at_choice = at_choice;
   s->at_choice_ctx = w;
   if (opt->at_resume) s->at_resume = at_resume;

@@ -13,6 +13,9 @@ typedef struct wast_state_point {
   uint32_t n;                   /* its number of options */
   const wast_file_result *res;  /* the commands run before this one */
   struct wast_engine *core, *comp;
+  /* a choice among objects: them, in option order (canon_sched.options);
+   * else NULL */
+  const void *const *options;
 } wast_state_point;
 
 /* The digest of everything that decides the rest of the run from pt on:
@@ -38,6 +41,10 @@ typedef struct wast_state_info {
   uint32_t max_threads;   /* --max-threads */
   uint64_t *cand;
   uint32_t ncand;
+  /* set by the caller: at a choice among other objects than a tick's
+   * (sync loop, event, cancel-thread), their labels into cand too
+   * (--explore-verify-cuts) */
+  bool want_options;
   /* for --explore's command memo (memo.h): the digest of all that is no
    * instance's part (the script position -- of an action command, an
    * invoke or assertion on one, only that it ran: its outcome changes
@@ -64,6 +71,7 @@ void wast_state_peak_reset(const wast_state_point *pt);
 typedef struct wast_state_watch {
   wast_state_point pt;
   const wast_comp_options *opt;
+  struct canon_sched *sched;
 } wast_state_watch;
 void wast_state_watch_start(wast_state_watch *w, const wast_comp_options *opt,
                             const wast_file_result *res,
