@@ -95,8 +95,8 @@ typedef struct wast_engine_ext {
                         size_t whyn);
   void (*free_results)(wast_engine *e, void *results);
   /* The results as the constants that would match them ("(u32.const
-   * 3)", several in [...]), cut to n bytes. */
-  void (*format_results)(wast_engine *e, void *results, char *buf, size_t n);
+   * 3)", several in [...]), whole, malloc'ed. */
+  char *(*results_text)(wast_engine *e, void *results);
   /* Does a trap message match the expected one (n bytes)?  NULL:
    * the engine's rule below. */
   bool (*trap_matches)(wast_engine *e, const char *actual,

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../canon/buf.h"
 #include "../../canon/context.h"
 #include "../../canon/grow.h"
 #include "../../canon/store.h"
@@ -227,10 +228,19 @@ static void format_results(const comp_results *r, char *buf, size_t n) {
   if (r->n != 1 && used + 1 < n) snprintf(buf + used, n - used, "]");
 }
 
-static void cpe_format_results(wast_engine *e, void *results, char *buf,
-                               size_t n) {
+static char *cpe_results_text(wast_engine *e, void *results) {
   (void)e;
-  format_results(results, buf, n);
+  const comp_results *r = results;
+  canon_buf b = {0};
+  canon_buf_str(&b, r->n != 1 ? "[" : "");
+  for (uint32_t i = 0; i < r->n; i++) {
+    char *s = canon_value_to_string(r->v[i]);
+    if (i) canon_buf_byte(&b, ' ');
+    canon_buf_str(&b, s);
+    free(s);
+  }
+  canon_buf_str(&b, r->n != 1 ? "]" : "");
+  return b.p;
 }
 
 static bool cpe_results_match(wast_engine *e, void *results,
@@ -349,7 +359,7 @@ static const wast_engine_ops comp_ops = {
 static const wast_engine_ext comp_ext = {
     .invoke_forms = cpe_invoke_forms,
     .results_match = cpe_results_match,
-    .format_results = cpe_format_results,
+    .results_text = cpe_results_text,
     .free_results = cpe_free_results,
     .trap_matches = cpe_trap_matches,
     .substring_messages = true,

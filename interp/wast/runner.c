@@ -36,6 +36,7 @@
 #include "engine.h"
 #include "values.h"
 #include "wast.h"
+#include "../../canon/buf.h"
 #include "../../canon/grow.h"
 
 /* ---- names: modules, instances, the registry --------------------------- */
@@ -82,7 +83,7 @@ typedef struct cmd {
   wast_status st;
   bool mismatch;
   char msg[4096];
-  char result[1200]; /* a passing action's values (keep_results), or "" */
+  char *result; /* a passing action's values (keep_results), or NULL */
 } cmd;
 
 static char *dup_bytes(const char *s, size_t n) {
@@ -552,17 +553,27 @@ static void describe(wast_outcome o, const wast_value *v, size_t n,
   else snprintf(buf, cap, "%s \"%s\"", outcome_name(o), msg);
 }
 
+/* The values as format_list writes them, whole (malloc'ed). */
+static char *values_text(const wast_value *v, size_t n) {
+  canon_buf b = {0};
+  canon_buf_str(&b, n != 1 ? "[" : "");
+  for (size_t i = 0; i < n; i++) {
+    char one[256];
+    wast_format_value(&v[i], one, sizeof one);
+    if (i) canon_buf_byte(&b, ' ');
+    canon_buf_str(&b, one);
+  }
+  canon_buf_str(&b, n != 1 ? "]" : "");
+  return b.p;
+}
+
 /* A bare action as a command: it must not trap. */
 static void do_action(runner *r, const sx_node *form, cmd *c) {
   action_result a;
   if (!run(r, form, &a, c)) return;
-  if (r->keep_results && a.o == WAST_OK) {
-    if (a.xr.eng)
-      a.xr.eng->ext->format_results(a.xr.eng, a.xr.res, c->result,
-                                    sizeof c->result);
-    else
-      describe(a.o, a.vals, a.n, a.msg, c->result, sizeof c->result);
-  }
+  if (r->keep_results && a.o == WAST_OK)
+    c->result = a.xr.eng ? a.xr.eng->ext->results_text(a.xr.eng, a.xr.res)
+                         : values_text(a.vals, a.n);
   free(a.vals);
   ext_results_free(&a.xr);
   if (a.o == WAST_OK) c->st = WAST_PASS;
@@ -878,7 +889,7 @@ static void run_command(runner *r, const sx_node *form) {
   c.st = WAST_FAIL;
   c.mismatch = false;
   c.msg[0] = 0;
-  c.result[0] = 0;
+  c.result = NULL;
   char kind[32] = "command";
   if (form->kind == SX_LIST && form->n > 0 &&
       form->items[0]->kind == SX_KEYWORD) {
@@ -893,8 +904,11 @@ static void run_command(runner *r, const sx_node *form) {
          form->kind == SX_LIST ? "a list without a keyword" : "an atom");
   }
   wast_file_add(r->res, form->line, kind, c.st, c.mismatch, c.msg);
-  if (c.result[0] && c.st == WAST_PASS)
-    r->res->cmds[r->res->ncmds - 1].result = canon_xstrdup(c.result);
+  if (c.st == WAST_PASS) {
+    r->res->cmds[r->res->ncmds - 1].result = c.result; /* (now the record's) */
+    c.result = NULL;
+  }
+  free(c.result);
   if (r->cov) wast_coverage_command(r->cov, r->file, form->line, kind, c.st);
 }
 
