@@ -6,22 +6,27 @@ harness/fuzz/async_gen.c makes programs that call the async built-ins at
 random; most trap or finish before the scheduler has a choice to make
 (300 of them have about 300 schedules between them).  The programs here
 are built the other way round: N concurrent calls into one server whose
-handlers race on a shared global around yields, set and clear
-backpressure, and call a third component synchronously, so that the
+handlers (stackful, or callback-lifted with the step in context slot 0)
+race on a shared global around yields, hold backpressure across a yield,
+call a leaf component synchronously or asynchronously and end a
+cancelled yield with task.cancel; the client may cancel one call and may
+feed values through a stream to a reader task of the server.  So the
 order in which Store.tick resumes threads, whether a yield returns at
-once (Thread.wait_until, `wait-early`) and which pending event a
-waitable set delivers change the values the program returns.  Every
-program is valid, ends in every schedule, and returns
+once (Thread.wait_until, `wait-early`), which pending event a waitable
+set delivers and whether a cancellation comes before or after a call
+starts or returns change the values the program returns.  Every program
+is valid, ends in every schedule, and returns
 
-    (tuple u32 u32 u32):  the order the client saw the calls return in
-                          (a hash of subtask indices), the sum of the
-                          handlers' results, the server's global at the end
+    (tuple u32 u32 u32):  the order the client saw the calls resolve in
+                          (a hash of subtask indices, + 8 for a cancelled
+                          one), the sum of the handlers' results, the
+                          server's global at the end
 
 from a bare `(invoke "run")`, whose values --explore reports with each
 outcome (`result`).
 
 The check (`check(seed)`; test_explore.py runs a few seeds, `make
-explore-fuzz` more):
+explore-gen` more):
 
   * the reduced walk (state cut, sleep sets, command memo) is complete,
     and every cut it makes holds (--explore-verify-cuts);
@@ -88,8 +93,35 @@ SERVER = """\
       (import "" "ctx.get" (func $ctx.get (result i32)))
       (import "" "ctx.set" (func $ctx.set (param i32)))
       (import "" "task.return" (func $task.return (param i32)))
+      (import "" "s.read" (func $s.read (param i32 i32 i32) (result i32)))
+      (import "" "s.drop-r" (func $s.drop-r (param i32)))
       (global $g (mut i32) (i32.const 0))
 {handler}
+      ;; feed(s): reads values one at a time until it has {k} (or the
+      ;; writer is gone), folding each into the counter, and returns their
+      ;; sum
+      (func (export "feed") (param $s i32)
+        (local $k i32) (local $r i32) (local $ws i32) (local $sum i32)
+        (local.set $ws (call $ws.new))
+        (block $done (loop $next
+          (br_if $done (i32.ge_u (local.get $k) (i32.const {k})))
+          (local.set $r (call $s.read (local.get $s) (i32.const 0x400) (i32.const 1)))
+          (if (i32.eq (local.get $r) (i32.const -1 (; BLOCKED ;)))
+            (then
+              (call $join (local.get $s) (local.get $ws))
+              (drop (call $ws.wait (local.get $ws) (i32.const 0x410)))
+              (local.set $r (i32.load (i32.const 0x414)))))
+          (if (i32.shr_u (local.get $r) (i32.const 4))
+            (then
+              (global.set $g (i32.add (i32.mul (global.get $g) (i32.const 5))
+                                      (i32.load (i32.const 0x400))))
+              (local.set $sum (i32.add (local.get $sum) (i32.load (i32.const 0x400))))
+              (local.set $k (i32.add (local.get $k) (i32.const 1)))))
+          (br_if $done (i32.eq (i32.and (local.get $r) (i32.const 15))
+                               (i32.const 1 (; DROPPED ;))))
+          (br $next)))
+        (call $s.drop-r (local.get $s))
+        (call $task.return (local.get $sum)))
       (func (export "get") (result i32) (global.get $g)))
     (canon backpressure.inc (core func $bp.inc))
     (canon backpressure.dec (core func $bp.dec))
@@ -104,8 +136,12 @@ SERVER = """\
     (canon context.get i32 0 (core func $ctx.get))
     (canon context.set i32 0 (core func $ctx.set))
     (canon task.return (result u32) (core func $task.return))
+    (type $st (stream u32))
+    (canon stream.read $st async (memory (core memory $mem "mem")) (core func $s.read))
+    (canon stream.drop-readable $st (core func $s.drop-r))
     (core instance $m (instantiate $M (with "" (instance
       (export "mem" (memory $mem "mem"))
+      (export "s.read" (func $s.read)) (export "s.drop-r" (func $s.drop-r))
       (export "bp.inc" (func $bp.inc)) (export "bp.dec" (func $bp.dec))
       (export "yield" (func $yield)) (export "work" (func $work))
       (export "yield-c" (func $yield-c)) (export "task.cancel" (func $task.cancel))
@@ -116,6 +152,8 @@ SERVER = """\
       (export "task.return" (func $task.return))))))
     (func (export "handle") async (param "id" u32) (result u32)
       (canon lift (core func $m "handle") async{callback}))
+    (func (export "feed") async (param "s" (stream u32)) (result u32)
+      (canon lift (core func $m "feed") async))
     (func (export "get") (result u32) (canon lift (core func $m "get"))))
 """
 
@@ -178,6 +216,8 @@ CLIENT = """\
   (component $C
     (import "handle" (func $handle async (param "id" u32) (result u32)))
     (import "get" (func $get (result u32)))
+    (import "feed" (func $feed async (param "s" (stream u32)) (result u32)))
+    (type $cst (stream u32))
     (core module $Mem (memory (export "mem") 1))
     (core instance $mem (instantiate $Mem))
     (core module $M
@@ -191,9 +231,27 @@ CLIENT = """\
       (import "" "subtask.drop" (func $subtask.drop (param i32)))
       (import "" "subtask.cancel" (func $subtask.cancel (param i32) (result i32)))
       (import "" "task.return" (func $task.return (param i32 i32 i32)))
+      (import "" "feed" (func $feed (param i32 i32) (result i32)))
+      (import "" "s.new" (func $s.new (result i64)))
+      (import "" "s.write" (func $s.write (param i32 i32 i32) (result i32)))
+      ;; writes values (w + 1) * 7 one at a time until {k} are written or a
+      ;; write blocks (then the writable end waits in the set); how many
+      ;; are written
+      (func $pump (param $sw i32) (param $ws i32) (param $w i32) (result i32)
+        (block $b (loop $l
+          (br_if $b (i32.ge_u (local.get $w) (i32.const {k})))
+          (i32.store (i32.const 0x600)
+                     (i32.mul (i32.add (local.get $w) (i32.const 1)) (i32.const 7)))
+          (if (i32.eq (call $s.write (local.get $sw) (i32.const 0x600) (i32.const 1))
+                      (i32.const -1 (; BLOCKED ;)))
+            (then (call $join (local.get $sw) (local.get $ws)) (br $b)))
+          (local.set $w (i32.add (local.get $w) (i32.const 1)))
+          (br $l)))
+        (local.get $w))
       (func (export "run")
         (local $ws i32) (local $id i32) (local $r i32) (local $done i32)
         (local $order i32) (local $sum i32) (local $h i32)
+        (local $se i64) (local $sw i32) (local $w i32) (local $code i32)
         (local.set $ws (call $ws.new))
         ;; N calls, each result at 0x100 + 4 * id; a call that returned
         ;; at once counts as order 15
@@ -212,12 +270,20 @@ CLIENT = """\
           (local.set $id (i32.add (local.get $id) (i32.const 1)))
           (br $call)))
 {cancel}
+{feed}
         ;; SUBTASK events until every call is resolved (RETURNED 2,
         ;; CANCELLED_BEFORE_STARTED 3, CANCELLED_BEFORE_RETURNED 4), in
-        ;; the order seen: index + 8 for a cancelled one
+        ;; the order seen: index + 8 for a cancelled one; STREAM_WRITE
+        ;; events until every value is written
         (block $b (loop $wait
-          (br_if $b (i32.ge_u (local.get $done) (i32.const {n})))
-          (if (i32.ne (call $ws.wait (local.get $ws) (i32.const 0x80)) (i32.const 1 (; SUBTASK ;)))
+          (br_if $b (i32.and (i32.ge_u (local.get $done) (i32.const {calls}))
+                             (i32.ge_u (local.get $w) (i32.const {k}))))
+          (local.set $code (call $ws.wait (local.get $ws) (i32.const 0x80)))
+          (if (i32.eq (local.get $code) (i32.const 3 (; STREAM_WRITE ;)))
+            (then (local.set $w (call $pump (local.get $sw) (local.get $ws)
+                                        (i32.add (local.get $w) (i32.const 1))))
+                  (br $wait)))
+          (if (i32.ne (local.get $code) (i32.const 1 (; SUBTASK ;)))
             (then unreachable))
           (if (i32.ge_u (i32.load (i32.const 0x84)) (i32.const 2 (; RETURNED ;)))
             (then
@@ -245,7 +311,12 @@ CLIENT = """\
     (canon subtask.drop (core func $subtask.drop))
     (canon subtask.cancel async (core func $subtask.cancel))
     (canon task.return (result (tuple u32 u32 u32)) (core func $task.return))
+    (core func $feed' (canon lower (func $feed) async (memory (core memory $mem "mem"))))
+    (canon stream.new $cst (core func $s.new))
+    (canon stream.write $cst async (memory (core memory $mem "mem")) (core func $s.write))
     (core instance $m (instantiate $M (with "" (instance
+      (export "feed" (func $feed')) (export "s.new" (func $s.new))
+      (export "s.write" (func $s.write))
       (export "mem" (memory $mem "mem")) (export "handle" (func $handle'))
       (export "get" (func $get')) (export "yield" (func $yield))
       (export "ws.new" (func $ws.new)) (export "ws.wait" (func $ws.wait))
@@ -255,6 +326,16 @@ CLIENT = """\
     (func (export "run") async (result (tuple u32 u32 u32))
       (canon lift (core func $m "run") async)))
 """
+
+# the client starts feed with a new stream's readable end, then writes
+FEED = """\
+        (local.set $se (call $s.new))
+        (local.set $sw (i32.wrap_i64 (i64.shr_u (local.get $se) (i64.const 32))))
+        (local.set $r (call $feed (i32.wrap_i64 (local.get $se)) (i32.const 0x500)))
+        (if (i32.eq (local.get $r) (i32.const 2 (; RETURNED ;)))
+          (then (local.set $done (i32.add (local.get $done) (i32.const 1))))
+          (else (call $join (i32.shr_u (local.get $r) (i32.const 4)) (local.get $ws))))
+        (local.set $w (call $pump (local.get $sw) (local.get $ws) (i32.const 0)))"""
 
 # the client cancels one call that has not returned at once
 # (subtask.cancel async: BLOCKED, -1, and the resolution comes as an
@@ -374,6 +455,7 @@ def program(seed):
     n = rnd.choice((2, 2, 3))
     leaf = rnd.random() < 0.5
     callback = rnd.random() < 0.4
+    k = rnd.choice((0, 0, 1, 2)) if n == 2 else 0  # values through a stream
     ops = ["rmw", "race", "yield", "bp", "yieldc"]
     if leaf:
         ops += ["work"] + ([] if callback else ["awork"])
@@ -381,7 +463,9 @@ def program(seed):
                    for _ in range(rnd.randint(1, 3 if n == 2 else 2))]
     kind = "callback-lifted" if callback else "stackful"
     parts = [f";; sched_gen.py seed {seed}: {n} calls of a {kind} handler"
-             f"{', a leaf component' if leaf else ''} (harness/sched_gen.py)",
+             f"{', a leaf component' if leaf else ''}"
+             f"{f', {k} values through a stream' if k else ''}"
+             " (harness/sched_gen.py)",
              "(component definition $P"]
     if leaf:
         leaf_ops = [rnd.choice(("rmw", "race", "yield"))
@@ -392,7 +476,7 @@ def program(seed):
                                   held=slot(0x80, "(local.get $id)"))
     else:
         handler = STACKFUL.format(body=stackful_body(handler_ops, "id"))
-    parts.append(SERVER.format(
+    parts.append(SERVER.format(k=k,
         import_work=WORK_IMPORT if leaf else NO_WORK_IMPORT,
         lower_work=WORK_LOWER if leaf else NO_WORK_LOWER,
         handler=handler,
@@ -403,8 +487,9 @@ def program(seed):
     cancel = ""
     if rnd.random() < 0.4:
         cancel = CANCEL.format(slot=0x300 + 4 * rnd.randrange(n))
-    parts.append(CLIENT.format(n=n, client_yield=client_yield,
-                               cancel=cancel))
+    parts.append(CLIENT.format(n=n, client_yield=client_yield, cancel=cancel,
+                               feed=FEED if k else "", k=k,
+                               calls=n + (1 if k else 0)))
     if leaf:
         parts.append("  (instance $t (instantiate $T))")
         parts.append('  (instance $s (instantiate $S (with "work" '
@@ -412,7 +497,8 @@ def program(seed):
     else:
         parts.append("  (instance $s (instantiate $S))")
     parts.append('  (instance $c (instantiate $C (with "handle" '
-                 '(func $s "handle")) (with "get" (func $s "get"))))')
+                 '(func $s "handle")) (with "get" (func $s "get")) '
+                 '(with "feed" (func $s "feed"))))')
     parts.append('  (func (export "run") (alias export $c "run")))')
     parts.append("(component instance $p $P)")
     parts.append('(invoke "run")')
