@@ -10,7 +10,7 @@ handlers (stackful, or callback-lifted with the step in context slot 0)
 race on a shared global around yields, hold backpressure across a yield,
 call a leaf component synchronously or asynchronously and end a
 cancelled yield with task.cancel; the client may cancel one call and may
-feed values through a stream to a reader task of the server.  So the
+hand values through a stream or a future to a reader task of the server.  So the
 order in which Store.tick resumes threads, whether a yield returns at
 once (Thread.wait_until, `wait-early`), which pending event a waitable
 set delivers and whether a cancellation comes before or after a call
@@ -95,6 +95,8 @@ SERVER = """\
       (import "" "task.return" (func $task.return (param i32)))
       (import "" "s.read" (func $s.read (param i32 i32 i32) (result i32)))
       (import "" "s.drop-r" (func $s.drop-r (param i32)))
+      (import "" "f.read" (func $f.read (param i32 i32) (result i32)))
+      (import "" "f.drop-r" (func $f.drop-r (param i32)))
       (global $g (mut i32) (i32.const 0))
 {handler}
       ;; feed(s): reads values one at a time until it has {k} (or the
@@ -122,6 +124,17 @@ SERVER = """\
           (br $next)))
         (call $s.drop-r (local.get $s))
         (call $task.return (local.get $sum)))
+      ;; await(f): the future's value, folded into the counter
+      (func (export "await") (param $f i32) (local $ws i32)
+        (if (i32.eq (call $f.read (local.get $f) (i32.const 0x420))
+                    (i32.const -1 (; BLOCKED ;)))
+          (then
+            (local.set $ws (call $ws.new))
+            (call $join (local.get $f) (local.get $ws))
+            (drop (call $ws.wait (local.get $ws) (i32.const 0x430)))))
+        (global.set $g (i32.xor (global.get $g) (i32.load (i32.const 0x420))))
+        (call $f.drop-r (local.get $f))
+        (call $task.return (i32.load (i32.const 0x420))))
       (func (export "get") (result i32) (global.get $g)))
     (canon backpressure.inc (core func $bp.inc))
     (canon backpressure.dec (core func $bp.dec))
@@ -139,9 +152,13 @@ SERVER = """\
     (type $st (stream u32))
     (canon stream.read $st async (memory (core memory $mem "mem")) (core func $s.read))
     (canon stream.drop-readable $st (core func $s.drop-r))
+    (type $ft (future u32))
+    (canon future.read $ft async (memory (core memory $mem "mem")) (core func $f.read))
+    (canon future.drop-readable $ft (core func $f.drop-r))
     (core instance $m (instantiate $M (with "" (instance
       (export "mem" (memory $mem "mem"))
       (export "s.read" (func $s.read)) (export "s.drop-r" (func $s.drop-r))
+      (export "f.read" (func $f.read)) (export "f.drop-r" (func $f.drop-r))
       (export "bp.inc" (func $bp.inc)) (export "bp.dec" (func $bp.dec))
       (export "yield" (func $yield)) (export "work" (func $work))
       (export "yield-c" (func $yield-c)) (export "task.cancel" (func $task.cancel))
@@ -154,6 +171,8 @@ SERVER = """\
       (canon lift (core func $m "handle") async{callback}))
     (func (export "feed") async (param "s" (stream u32)) (result u32)
       (canon lift (core func $m "feed") async))
+    (func (export "await") async (param "f" (future u32)) (result u32)
+      (canon lift (core func $m "await") async))
     (func (export "get") (result u32) (canon lift (core func $m "get"))))
 """
 
@@ -217,7 +236,9 @@ CLIENT = """\
     (import "handle" (func $handle async (param "id" u32) (result u32)))
     (import "get" (func $get (result u32)))
     (import "feed" (func $feed async (param "s" (stream u32)) (result u32)))
+    (import "await" (func $await async (param "f" (future u32)) (result u32)))
     (type $cst (stream u32))
+    (type $cft (future u32))
     (core module $Mem (memory (export "mem") 1))
     (core instance $mem (instantiate $Mem))
     (core module $M
@@ -234,6 +255,9 @@ CLIENT = """\
       (import "" "feed" (func $feed (param i32 i32) (result i32)))
       (import "" "s.new" (func $s.new (result i64)))
       (import "" "s.write" (func $s.write (param i32 i32 i32) (result i32)))
+      (import "" "await" (func $await (param i32 i32) (result i32)))
+      (import "" "f.new" (func $f.new (result i64)))
+      (import "" "f.write" (func $f.write (param i32 i32) (result i32)))
       ;; writes values (w + 1) * 7 one at a time until {k} are written or a
       ;; write blocks (then the writable end waits in the set); how many
       ;; are written
@@ -277,8 +301,10 @@ CLIENT = """\
         ;; events until every value is written
         (block $b (loop $wait
           (br_if $b (i32.and (i32.ge_u (local.get $done) (i32.const {calls}))
-                             (i32.ge_u (local.get $w) (i32.const {k}))))
+                             (i32.ge_u (local.get $w) (i32.const {writes}))))
           (local.set $code (call $ws.wait (local.get $ws) (i32.const 0x80)))
+          (if (i32.eq (local.get $code) (i32.const 5 (; FUTURE_WRITE ;)))
+            (then (local.set $w (i32.const 1)) (br $wait)))
           (if (i32.eq (local.get $code) (i32.const 3 (; STREAM_WRITE ;)))
             (then (local.set $w (call $pump (local.get $sw) (local.get $ws)
                                         (i32.add (local.get $w) (i32.const 1))))
@@ -312,10 +338,15 @@ CLIENT = """\
     (canon subtask.cancel async (core func $subtask.cancel))
     (canon task.return (result (tuple u32 u32 u32)) (core func $task.return))
     (core func $feed' (canon lower (func $feed) async (memory (core memory $mem "mem"))))
+    (core func $await' (canon lower (func $await) async (memory (core memory $mem "mem"))))
+    (canon future.new $cft (core func $f.new))
+    (canon future.write $cft async (memory (core memory $mem "mem")) (core func $f.write))
     (canon stream.new $cst (core func $s.new))
     (canon stream.write $cst async (memory (core memory $mem "mem")) (core func $s.write))
     (core instance $m (instantiate $M (with "" (instance
       (export "feed" (func $feed')) (export "s.new" (func $s.new))
+      (export "await" (func $await')) (export "f.new" (func $f.new))
+      (export "f.write" (func $f.write))
       (export "s.write" (func $s.write))
       (export "mem" (memory $mem "mem")) (export "handle" (func $handle'))
       (export "get" (func $get')) (export "yield" (func $yield))
@@ -336,6 +367,21 @@ FEED = """\
           (then (local.set $done (i32.add (local.get $done) (i32.const 1))))
           (else (call $join (i32.shr_u (local.get $r) (i32.const 4)) (local.get $ws))))
         (local.set $w (call $pump (local.get $sw) (local.get $ws) (i32.const 0)))"""
+
+# the client starts await with a new future's readable end, then writes
+# its value (99)
+AWAIT = """\
+        (local.set $se (call $f.new))
+        (local.set $sw (i32.wrap_i64 (i64.shr_u (local.get $se) (i64.const 32))))
+        (local.set $r (call $await (i32.wrap_i64 (local.get $se)) (i32.const 0x504)))
+        (if (i32.eq (local.get $r) (i32.const 2 (; RETURNED ;)))
+          (then (local.set $done (i32.add (local.get $done) (i32.const 1))))
+          (else (call $join (i32.shr_u (local.get $r) (i32.const 4)) (local.get $ws))))
+        (i32.store (i32.const 0x604) (i32.const 99))
+        (if (i32.eq (call $f.write (local.get $sw) (i32.const 0x604))
+                    (i32.const -1 (; BLOCKED ;)))
+          (then (call $join (local.get $sw) (local.get $ws)))
+          (else (local.set $w (i32.const 1))))"""
 
 # the client cancels one call that has not returned at once
 # (subtask.cancel async: BLOCKED, -1, and the resolution comes as an
@@ -456,6 +502,7 @@ def program(seed):
     leaf = rnd.random() < 0.5
     callback = rnd.random() < 0.4
     k = rnd.choice((0, 0, 1, 2)) if n == 2 else 0  # values through a stream
+    fut = n == 2 and not k and rnd.random() < 0.4  # a value through a future
     ops = ["rmw", "race", "yield", "bp", "yieldc"]
     if leaf:
         ops += ["work"] + ([] if callback else ["awork"])
@@ -465,6 +512,7 @@ def program(seed):
     parts = [f";; sched_gen.py seed {seed}: {n} calls of a {kind} handler"
              f"{', a leaf component' if leaf else ''}"
              f"{f', {k} values through a stream' if k else ''}"
+             f"{', a value through a future' if fut else ''}"
              " (harness/sched_gen.py)",
              "(component definition $P"]
     if leaf:
@@ -488,8 +536,9 @@ def program(seed):
     if rnd.random() < 0.4:
         cancel = CANCEL.format(slot=0x300 + 4 * rnd.randrange(n))
     parts.append(CLIENT.format(n=n, client_yield=client_yield, cancel=cancel,
-                               feed=FEED if k else "", k=k,
-                               calls=n + (1 if k else 0)))
+                               feed=FEED if k else AWAIT if fut else "", k=k,
+                               writes=k or int(fut),
+                               calls=n + (1 if k or fut else 0)))
     if leaf:
         parts.append("  (instance $t (instantiate $T))")
         parts.append('  (instance $s (instantiate $S (with "work" '
@@ -498,7 +547,8 @@ def program(seed):
         parts.append("  (instance $s (instantiate $S))")
     parts.append('  (instance $c (instantiate $C (with "handle" '
                  '(func $s "handle")) (with "get" (func $s "get")) '
-                 '(with "feed" (func $s "feed"))))')
+                 '(with "feed" (func $s "feed")) '
+                 '(with "await" (func $s "await"))))')
     parts.append('  (func (export "run") (alias export $c "run")))')
     parts.append("(component instance $p $P)")
     parts.append('(invoke "run")')
