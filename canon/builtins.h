@@ -153,6 +153,12 @@ typedef struct canon_core_table {
   void *env;
   bool (*get)(void *env, uint32_t i, canon_core_callee *out, canon_trap *trap);
 } canon_core_table;
+/* The function and argument a thread made by thread.new-indirect will run
+ * when it first runs (its closure; the spec keeps them in thread_func):
+ * false if t is not such a thread or has started. */
+bool canon_thread_new_indirect_closure(const canon_Thread *t,
+                                       const canon_core_callee **f,
+                                       uint64_t *c);
 /* canon thread.new-indirect */
 bool canon_thread_new_indirect(canon_ComponentInstance *inst,
                                const canon_core_table *ftbl, uint32_t fi,

@@ -7,6 +7,7 @@
 
 #include "asan.h"
 #include "buf.h"
+#include "builtins.h"
 #include "error_context.h"
 #include "instance.h"
 #include "stream.h"
@@ -238,7 +239,8 @@ static void hash_wait_target(canon_digest *d, const labels *l,
   }
 }
 
-static void hash_thread(canon_digest *d, const labels *l, canon_Thread *t) {
+static void hash_thread(canon_digest *d, const labels *l, canon_Thread *t,
+                        const canon_state_labeler *lb) {
   hash_label(d, l, t);
   canon_digest_u64(d, t->running);
   canon_digest_u64(d, t->started);
@@ -258,9 +260,18 @@ static void hash_thread(canon_digest *d, const labels *l, canon_Thread *t) {
     canon_digest_u64(d, t->block_result);
     hash_label(d, l, t->switch_to);
   }
-  /* the body it runs (its position in it is the core stack's) */
+  /* the body it runs (its position in it is the core stack's); a
+   * thread.new-indirect thread not yet run, by the function and argument
+   * it will run */
   canon_digest_u64(d, (uint64_t)(uintptr_t)t->func);
-  hash_label(d, l, t->func_env);
+  const canon_core_callee *f;
+  uint64_t c;
+  if (canon_thread_new_indirect_closure(t, &f, &c)) {
+    canon_digest_u64(d, lb && lb->callee ? lb->callee(lb->ctx, f) : 0);
+    canon_digest_u64(d, c);
+  } else {
+    hash_label(d, l, t->func_env);
+  }
   /* the call it makes (a subtask in a table is hashed there) */
   canon_digest_u64(d, t->lowering != NULL);
   if (t->lowering && !t->lowering->in_table) hash_subtask(d, l, t->lowering);
@@ -448,7 +459,7 @@ void canon_state_hash(canon_digest *d, const canon_Store *s,
     for (uint32_t k = 0; k < o.nthreads; k++)
       if (in ? o.threads[k]->task->inst == in
              : label_of(&l, o.threads[k]->task->inst) >> 60 != L_INST)
-        hash_thread(&e, &l, o.threads[k]);
+        hash_thread(&e, &l, o.threads[k], lb);
     for (uint32_t k = 0; k < o.ntasks; k++)
       if (in ? o.tasks[k]->inst == in
              : label_of(&l, o.tasks[k]->inst) >> 60 != L_INST)

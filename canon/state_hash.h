@@ -38,9 +38,13 @@ void canon_digest_bytes(canon_digest *d, const void *p, size_t n);
  * embedder can label what it keeps by thread id (the core stacks).
  * Each may be NULL. */
 struct canon_lifted;
+struct canon_core_callee;
 typedef struct canon_state_labeler {
   void *ctx;
   uint64_t (*lifted)(void *ctx, const struct canon_lifted *l);
+  /* the label of the core function a callee calls (a thread.new-indirect
+   * thread's, before it runs) */
+  uint64_t (*callee)(void *ctx, const struct canon_core_callee *f);
   void (*thread_label)(void *ctx, uint32_t id, uint64_t label);
   /* the part of the digest of insts[i]: its flags and tables, its tasks
    * and their threads */

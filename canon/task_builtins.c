@@ -277,6 +277,16 @@ static bool indirect_thread_func(canon_Thread *self, void *env,
   return canon_Task_unregister_thread(self->task, self, trap);
 }
 
+bool canon_thread_new_indirect_closure(const canon_Thread *t,
+                                       const canon_core_callee **f,
+                                       uint64_t *c) {
+  if (t->func != indirect_thread_func || !t->func_env) return false;
+  const indirect_thread *d = t->func_env;
+  *f = &d->f;
+  *c = d->c;
+  return true;
+}
+
 /* canon thread.new-indirect */
 bool canon_thread_new_indirect(canon_ComponentInstance *inst,
                                const canon_core_table *ftbl, uint32_t fi,

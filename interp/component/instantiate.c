@@ -735,6 +735,10 @@ static comp_outcome canon_resource_def(ictx *x, comp_inst *I,
   return COMP_OK;
 }
 
+const core_func_inst *comp_callee_func(const canon_core_callee *f) {
+  return f->call == callee_call ? ((const core_callee *)f->env)->f : NULL;
+}
+
 /* A core table for thread.new-indirect (canon_core_table), with the
  * callees it has handed out: one per distinct function, found again by
  * the function's address (a guest may start threads of a table's every

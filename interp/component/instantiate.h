@@ -74,6 +74,9 @@ uint32_t comp_store_instances(comp_store *s, canon_ComponentInstance ***out);
  * (the position of its `canon lift` definition among s's objects), for
  * --explore's digest of a state. */
 uint64_t comp_store_lifted_label(comp_store *s, const canon_lifted *l);
+/* The core function callee f calls, if it is one this store made (a
+ * thread.new-indirect table's); else NULL. */
+const struct core_func_inst *comp_callee_func(const canon_core_callee *f);
 /* The core instances a component instance (one of comp_store_instances')
  * made, in order (for the digest of its state: their memories, globals
  * and tables).  *out is the caller's to free. */

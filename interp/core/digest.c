@@ -41,6 +41,12 @@ static uint64_t func_label(const core_digest_memo *memo, const core_func_inst *f
   return (1ull << 63) | index_in(&memo->func_at, f);
 }
 
+uint64_t core_digest_func_label(const core_store *s, core_digest_memo *memo,
+                                const core_func_inst *f) {
+  index_store(s, memo);
+  return func_label(memo, f);
+}
+
 /* A reference: a function's label if it is one of the store's functions,
  * else its value (externrefs are the host's numbers). */
 static uint64_t ref_label(const core_digest_memo *memo, core_ref r) {

@@ -31,6 +31,11 @@ typedef struct core_digest_memo {
 #define CORE_DIGEST_MEMO_INIT {.pagemap = -1}
 void core_digest_memo_free(core_digest_memo *memo);
 
+/* The label the digest gives core function f (by its instance and index,
+ * or its place among the store's functions). */
+uint64_t core_digest_func_label(const core_store *s, core_digest_memo *memo,
+                                const core_func_inst *f);
+
 /* One core instance's state: its memories (imported ones too), globals,
  * tables and dropped segments. */
 void core_instance_digest(const core_store *s, const core_instance *in,

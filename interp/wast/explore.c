@@ -316,6 +316,7 @@ typedef struct vrun {
   vrec *v;
   uint32_t base, len, cap;
   bool cut;
+  char *choices; /* the run's whole --choices, for a report */
 } vrun;
 
 /* One run of the walk, as the scheduler's at_choice hook sees it. */
@@ -355,7 +356,7 @@ typedef struct walk {
   vrun *vruns;
   uint32_t nvruns, vruns_cap, v_run, v_from;
   uint64_t v_cuts, v_bad;
-  char v_first[600];
+  char v_first[700];
 } walk;
 
 /* Options are followed by their place, but a choice among objects by
@@ -392,10 +393,12 @@ static void verify_fail(walk *w, uint32_t i, const char *what) {
   w->v_bad++;
   if (!w->v_first[0]) {
     char *ch = choices_str(w->log);
+    const char *other = w->vruns[w->v_run].choices;
     snprintf(w->v_first, sizeof w->v_first,
              "run %u, cut at choice %u as run %u at choice %u, %s %u "
-             "choices later (--choices %.300s)", w->run, w->cut, w->v_run,
-             w->v_from, what, i - w->cut, ch);
+             "choices later (this run: --choices %.250s; the other: "
+             "--choices %.250s)", w->run, w->cut, w->v_run, w->v_from, what,
+             i - w->cut, ch, other ? other : "?");
     free(ch);
   }
   w->verifying = false;
@@ -761,6 +764,8 @@ int wast_explore(const char *path, const wast_options *base,
         verify_fail(&w, log.len, "the end, where the other run went on,");
       w.verifying = false;
     }
+    if (w.verify && w.run < w.nvruns)
+      w.vruns[w.run].choices = choices_str(&log);
     record(&cs, &ncs, &f, runs, &log);
     runs++;
     if (log.len > maxlen) maxlen = log.len;
@@ -815,7 +820,10 @@ int wast_explore(const char *path, const wast_options *base,
   free(w.path);
   free(w.ran);
   free(w.recs);
-  for (uint32_t k = 0; k < w.nvruns; k++) free(w.vruns[k].v);
+  for (uint32_t k = 0; k < w.nvruns; k++) {
+    free(w.vruns[k].v);
+    free(w.vruns[k].choices);
+  }
   free(w.vruns);
   /* exhausted, but with the depth bound or where a run met a host
    * limit: complete only up to it */

@@ -52,6 +52,11 @@ static uint64_t owner_label(void *ctx, uint64_t owner) {
 static uint64_t lifted_label(void *ctx, const struct canon_lifted *l) {
   return comp_store_lifted_label(((digest_ctx *)ctx)->cs, l);
 }
+static uint64_t callee_label(void *ctx, const canon_core_callee *f) {
+  digest_ctx *c = ctx;
+  const core_func_inst *fn = comp_callee_func(f);
+  return fn ? core_digest_func_label(c->core, c->memo, fn) : ~0ull;
+}
 /* insts[i]'s core instances, into its part of the digest: a memory
  * shared by instances is in the part of each that made a core instance
  * importing it, so that a step writing it changes all of theirs */
@@ -212,8 +217,8 @@ void wast_state_digest_info(const wast_state_point *pt, canon_digest *d,
   core_store *core = wast_core_engine_store(pt->core);
   core_digest_memo memo = CORE_DIGEST_MEMO_INIT;
   digest_ctx c = {d, insts, core, info, cs, NULL, NULL, 0, 0, &memo};
-  canon_state_labeler lb = {&c, lifted_label, thread_label, inst_digest,
-                            inst_extra, globals};
+  canon_state_labeler lb = {&c, lifted_label, callee_label, thread_label,
+                            inst_digest, inst_extra, globals};
   canon_state_hash(d, s, insts, n, &lb);
   core_store_digest(core, &memo, word, bytes, owner_label, &c);
   if (info) {
