@@ -8,7 +8,8 @@ random; most trap or finish before the scheduler has a choice to make
 are built the other way round: N concurrent calls into one server whose
 handlers (stackful, or callback-lifted with the step in context slot 0)
 race on a shared global around yields, hold backpressure across a yield,
-call a leaf component synchronously or asynchronously and end a
+call a leaf component synchronously or asynchronously, start threads of
+their own (thread.new-indirect, thread.resume-later) and end a
 cancelled yield with task.cancel; the client may cancel one call and may
 hand values through a stream or a future to a reader task of the server.  So the
 order in which Store.tick resumes threads, whether a yield returns at
@@ -75,10 +76,13 @@ LEAF = """\
 SERVER = """\
   (component $S
 {import_work}
-    (core module $Mem (memory (export "mem") 1))
+    (core module $Mem (memory (export "mem") 1) (table (export "t") 1 funcref))
     (core instance $mem (instantiate $Mem))
     (core module $M
       (import "" "mem" (memory 1))
+      (import "" "t" (table 1 funcref))
+      (import "" "t.new" (func $t.new (param i32 i32) (result i32)))
+      (import "" "t.later" (func $t.later (param i32)))
       (import "" "bp.inc" (func $bp.inc))
       (import "" "bp.dec" (func $bp.dec))
       (import "" "yield" (func $yield (result i32)))
@@ -98,6 +102,12 @@ SERVER = """\
       (import "" "f.read" (func $f.read (param i32 i32) (result i32)))
       (import "" "f.drop-r" (func $f.drop-r (param i32)))
       (global $g (mut i32) (i32.const 0))
+      ;; a thread a handler starts (spawn): updates the counter when it
+      ;; runs, and ends
+      (func $helper (param $c i32)
+        (global.set $g (i32.add (i32.mul (global.get $g) (i32.const 3))
+                                (i32.add (local.get $c) (i32.const 11)))))
+      (elem (i32.const 0) func $helper)
 {handler}
       ;; feed(s): reads values one at a time until it has {k} (or the
       ;; writer is gone), folding each into the counter, and returns their
@@ -149,6 +159,10 @@ SERVER = """\
     (canon context.get i32 0 (core func $ctx.get))
     (canon context.set i32 0 (core func $ctx.set))
     (canon task.return (result u32) (core func $task.return))
+    (core type $start (func (param i32)))
+    (alias core export $mem "t" (core table $t))
+    (core func $t.new (canon thread.new-indirect $start (core table $t)))
+    (canon thread.resume-later (core func $t.later))
     (type $st (stream u32))
     (canon stream.read $st async (memory (core memory $mem "mem")) (core func $s.read))
     (canon stream.drop-readable $st (core func $s.drop-r))
@@ -157,6 +171,8 @@ SERVER = """\
     (canon future.drop-readable $ft (core func $f.drop-r))
     (core instance $m (instantiate $M (with "" (instance
       (export "mem" (memory $mem "mem"))
+      (export "t" (table $t)) (export "t.new" (func $t.new))
+      (export "t.later" (func $t.later))
       (export "s.read" (func $s.read)) (export "s.drop-r" (func $s.drop-r))
       (export "f.read" (func $f.read)) (export "f.drop-r" (func $f.drop-r))
       (export "bp.inc" (func $bp.inc)) (export "bp.dec" (func $bp.dec))
@@ -433,6 +449,8 @@ def op_segments(op, who, callback=False):
             return [[], []]
         return [["(if (call $yield-c)",
                  "  (then (call $task.cancel) (return)))"]]
+    if op == "spawn":    # a thread of the same task, started later
+        return [[f"(call $t.later (call $t.new (i32.const 0) {me}))"]]
     if op == "bp":       # backpressure held across a yield
         if callback:     # (held: what handle-cb gives back on cancel)
             return [["(call $bp.inc)", f"(i32.store {slot(0x80, me)} "
@@ -506,6 +524,8 @@ def program(seed):
     ops = ["rmw", "race", "yield", "bp", "yieldc"]
     if leaf:
         ops += ["work"] + ([] if callback else ["awork"])
+    if not callback:
+        ops += ["spawn"]
     handler_ops = [rnd.choice(ops)
                    for _ in range(rnd.randint(1, 3 if n == 2 else 2))]
     kind = "callback-lifted" if callback else "stackful"
