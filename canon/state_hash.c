@@ -137,6 +137,14 @@ static void hash_subtask(canon_digest *d, const labels *l,
   canon_digest_u64(d, st->flat_results.n);
   for (uint32_t i = 0; i < st->flat_results.n; i++)
     canon_digest_u64(d, st->flat_results.v[i]);
+  /* a call not started yet (the callee waits to enter, e.g. under
+   * backpressure) still holds the arguments on_start will lift */
+  if (st->state == CANON_SUBTASK_STARTING) {
+    canon_digest_u64(d, st->nflat_args);
+    for (uint32_t i = 0; i < st->nflat_args; i++)
+      canon_digest_u64(d, st->flat_args[i]);
+    canon_digest_u64(d, st->flat_args_iter.i);
+  }
   canon_digest_u64(d, st->async_lower);
   canon_digest_u64(d, st->index);
   canon_digest_u64(d, st->in_table);
