@@ -97,6 +97,16 @@ ALLOCATOR = {"GLIBC_TUNABLES": "glibc.malloc.tcache_count=0:glibc.malloc.mxfast=
              "MALLOC_TOP_PAD_": "10000000"}
 
 
+def unverified(rep):
+    """What an --explore-verify-cuts report says of the cuts that did not
+    hold; None when every cut held."""
+    if not rep.get("verify_mismatches"):
+        return None
+    return (f"--explore-verify-cuts: {rep['verify_mismatches']} of "
+            f"{rep['verify_cuts']} cuts met another state; first: "
+            f"{rep['verify_first']}")
+
+
 def compare(cmref, path, rep, budget, timeout, extra):
     """The differences between the reduced walk rep and each walk of
     WALKS that is complete within budget, and the same reduced walk under
@@ -113,11 +123,8 @@ def compare(cmref, path, rep, budget, timeout, extra):
                      f"{[rep.get(k) for k in keys]} ({', '.join(keys)})")
     verified, _, _ = explore(cmref, path, budget, timeout,
                              extra + ["--explore-verify-cuts"])
-    if verified.get("verify_mismatches"):
-        diffs.append(f"{path.name}: --explore-verify-cuts: "
-                     f"{verified['verify_mismatches']} of "
-                     f"{verified['verify_cuts']} cuts met another state; "
-                     f"first: {verified['verify_first']}")
+    if unverified(verified):
+        diffs.append(f"{path.name}: {unverified(verified)}")
     for label, opts in WALKS:
         other, _, _ = explore(cmref, path, budget, timeout, extra + opts)
         if not other.get("complete"):

@@ -53,6 +53,8 @@ import subprocess
 import sys
 import tempfile
 
+from explore_check import unverified
+
 # ---- the program -----------------------------------------------------------
 
 # the leaf component: `work` yields and updates its own global
@@ -374,25 +376,21 @@ CLIENT = """\
       (canon lift (core func $m "run") async)))
 """
 
-# the client starts feed with a new stream's readable end, then writes
-FEED = """\
-        (local.set $se (call $s.new))
+# the client makes a stream or future, starts the server's reader task
+# with its readable end (the writable end in $sw), then writes
+READER = """\
+        (local.set $se (call ${new}))
         (local.set $sw (i32.wrap_i64 (i64.shr_u (local.get $se) (i64.const 32))))
-        (local.set $r (call $feed (i32.wrap_i64 (local.get $se)) (i32.const 0x500)))
+        (local.set $r (call ${task} (i32.wrap_i64 (local.get $se)) (i32.const {ret})))
         (if (i32.eq (local.get $r) (i32.const 2 (; RETURNED ;)))
           (then (local.set $done (i32.add (local.get $done) (i32.const 1))))
           (else (call $join (i32.shr_u (local.get $r) (i32.const 4)) (local.get $ws))))
+"""
+# feed: the values, as far as they go without blocking
+FEED = READER.format(new="s.new", task="feed", ret="0x500") + """\
         (local.set $w (call $pump (local.get $sw) (local.get $ws) (i32.const 0)))"""
-
-# the client starts await with a new future's readable end, then writes
-# its value (99)
-AWAIT = """\
-        (local.set $se (call $f.new))
-        (local.set $sw (i32.wrap_i64 (i64.shr_u (local.get $se) (i64.const 32))))
-        (local.set $r (call $await (i32.wrap_i64 (local.get $se)) (i32.const 0x504)))
-        (if (i32.eq (local.get $r) (i32.const 2 (; RETURNED ;)))
-          (then (local.set $done (i32.add (local.get $done) (i32.const 1))))
-          (else (call $join (i32.shr_u (local.get $r) (i32.const 4)) (local.get $ws))))
+# await: its value (99)
+AWAIT = READER.format(new="f.new", task="await", ret="0x504") + """\
         (i32.store (i32.const 0x604) (i32.const 99))
         (if (i32.eq (call $f.write (local.get $sw) (i32.const 0x604))
                     (i32.const -1 (; BLOCKED ;)))
@@ -614,12 +612,10 @@ def check(cmref, seed, path=None):
         if not rep["complete"]:
             return [], None
         found = outcome_sets(rep)
-        verified = explore(cmref, path, BUDGET, ["--explore-verify-cuts"])
-        if verified.get("verify_mismatches"):
-            problems.append(f"seed {seed}: --explore-verify-cuts: "
-                            f"{verified['verify_mismatches']} of "
-                            f"{verified['verify_cuts']} cuts met another "
-                            f"state; first: {verified['verify_first']}")
+        why = unverified(explore(cmref, path, BUDGET,
+                                 ["--explore-verify-cuts"]))
+        if why:
+            problems.append(f"seed {seed}: {why}")
         for name, flags in WALKS:
             other = explore(cmref, path, COMPARE_BUDGET, flags)
             if not other["complete"]:
