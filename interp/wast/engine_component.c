@@ -216,18 +216,6 @@ static wast_outcome cpe_invoke_forms(wast_engine *e, void *inst,
   return WAST_OK;
 }
 
-static void format_results(const comp_results *r, char *buf, size_t n) {
-  size_t used = 0;
-  buf[0] = 0;
-  if (r->n != 1) used += (size_t)snprintf(buf, n, "[");
-  for (uint32_t i = 0; i < r->n && used + 1 < n; i++) {
-    char *s = canon_value_to_string(r->v[i]);
-    used += (size_t)snprintf(buf + used, n - used, "%s%s", i ? " " : "", s);
-    free(s);
-  }
-  if (r->n != 1 && used + 1 < n) snprintf(buf + used, n - used, "]");
-}
-
 static char *cpe_results_text(wast_engine *e, void *results) {
   (void)e;
   const comp_results *r = results;
@@ -268,7 +256,9 @@ static bool cpe_results_match(wast_engine *e, void *results,
   }
   if (n != 1 && used < sizeof exp) snprintf(exp + used, sizeof exp - used, "]");
   if (!ok) {
-    format_results(r, got, sizeof got);
+    char *text = cpe_results_text(e, results);
+    snprintf(got, sizeof got, "%s", text);
+    free(text);
     snprintf(why, whyn, "expected %s, got %s", exp, got);
   }
   return ok;

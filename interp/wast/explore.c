@@ -386,6 +386,13 @@ static void verify_note(walk *w, canon_digest d, uint32_t n) {
   r->v[r->len++] = (vrec){d, n, 0, 0};
 }
 
+/* The verification of this run's cut ends here: the run stops as a cut
+ * run does. */
+static void verify_end(walk *w) {
+  w->verifying = false;
+  w->stop = true;
+}
+
 /* A cut that does not hold: the state digests agreed at the cut, but the
  * run and the one it was cut against, taking the same options on, do not
  * meet the same states (a part of the state the digest leaves out). */
@@ -401,17 +408,23 @@ static void verify_fail(walk *w, uint32_t i, const char *what) {
              i - w->cut, ch, other ? other : "?");
     free(ch);
   }
-  w->verifying = false;
-  w->stop = true;
+  verify_end(w);
+}
+
+/* The digest at pt, with the labels of its options if it is a choice
+ * among objects (info.cand; wast_state_info_free it). */
+static void digest_with_options(const wast_state_point *pt, canon_digest *d,
+                                wast_state_info *info) {
+  memset(info, 0, sizeof *info);
+  info->want_options = true;
+  wast_state_digest_info(pt, d, info);
 }
 
 /* The label of the object option o of a choice among objects is. */
 static uint64_t option_label(const wast_state_point *pt, uint32_t o) {
   canon_digest d;
   wast_state_info info;
-  memset(&info, 0, sizeof info);
-  info.want_options = true;
-  wast_state_digest_info(pt, &d, &info);
+  digest_with_options(pt, &d, &info);
   uint64_t l = o < info.ncand ? info.cand[o] : UINT64_MAX;
   wast_state_info_free(&info);
   return l;
@@ -424,16 +437,13 @@ static uint32_t verify_choice(walk *w, const wast_state_point *pt, uint32_t i) {
   uint32_t j = w->v_from + (i - w->cut);
   if (j >= r0->base + r0->len) {
     if (!r0->cut) verify_fail(w, i, "a choice the other run did not meet");
-    w->verifying = false;
-    w->stop = true;
+    verify_end(w);
     return 0;
   }
   const vrec *x = &r0->v[j - r0->base];
   canon_digest d;
   wast_state_info info;
-  memset(&info, 0, sizeof info);
-  info.want_options = true;
-  wast_state_digest_info(pt, &d, &info);
+  digest_with_options(pt, &d, &info);
   bool last = r0->cut && j + 1 == r0->base + r0->len;
   uint32_t o = x->chosen;
   if (among_objects(pt->kind) && !last) /* the same object, by its label */
@@ -448,8 +458,7 @@ static uint32_t verify_choice(walk *w, const wast_state_point *pt, uint32_t i) {
     return 0;
   }
   if (last) { /* as far as the other run went */
-    w->verifying = false;
-    w->stop = true;
+    verify_end(w);
     return 0;
   }
   return o;

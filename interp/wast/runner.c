@@ -531,19 +531,28 @@ static void format_pattern(const void *p, char *buf, size_t cap) {
 }
 
 /* "(i32.const 1)" for one item, "[(i32.const 1) (f32.const 2)]" else: the
- * n items of `size` bytes at items, each written by fmt. */
+ * n items of `size` bytes at items, each written by fmt (malloc'ed). */
+static char *list_text(const void *items, size_t size, size_t n,
+                       void (*fmt)(const void *, char *, size_t)) {
+  canon_buf b = {0};
+  canon_buf_str(&b, n != 1 ? "[" : "");
+  for (size_t i = 0; i < n; i++) {
+    char one[1200];
+    fmt((const char *)items + i * size, one, sizeof one);
+    if (i) canon_buf_byte(&b, ' ');
+    canon_buf_str(&b, one);
+  }
+  canon_buf_str(&b, n != 1 ? "]" : "");
+  return b.p;
+}
+
+/* list_text, cut to cap bytes (for messages) */
 static void format_list(const void *items, size_t size, size_t n,
                         void (*fmt)(const void *, char *, size_t), char *buf,
                         size_t cap) {
-  size_t used = 0;
-  buf[0] = 0;
-  if (n != 1) used += (size_t)snprintf(buf, cap, "[");
-  for (size_t i = 0; i < n && used + 1 < cap; i++) {
-    if (i) buf[used++] = ' ', buf[used] = 0;
-    fmt((const char *)items + i * size, buf + used, cap - used);
-    used += strlen(buf + used);
-  }
-  if (n != 1 && used + 1 < cap) snprintf(buf + used, cap - used, "]");
+  char *text = list_text(items, size, n, fmt);
+  snprintf(buf, cap, "%s", text);
+  free(text);
 }
 
 /* What an action gave instead of what was expected, for messages. */
@@ -553,27 +562,14 @@ static void describe(wast_outcome o, const wast_value *v, size_t n,
   else snprintf(buf, cap, "%s \"%s\"", outcome_name(o), msg);
 }
 
-/* The values as format_list writes them, whole (malloc'ed). */
-static char *values_text(const wast_value *v, size_t n) {
-  canon_buf b = {0};
-  canon_buf_str(&b, n != 1 ? "[" : "");
-  for (size_t i = 0; i < n; i++) {
-    char one[256];
-    wast_format_value(&v[i], one, sizeof one);
-    if (i) canon_buf_byte(&b, ' ');
-    canon_buf_str(&b, one);
-  }
-  canon_buf_str(&b, n != 1 ? "]" : "");
-  return b.p;
-}
-
 /* A bare action as a command: it must not trap. */
 static void do_action(runner *r, const sx_node *form, cmd *c) {
   action_result a;
   if (!run(r, form, &a, c)) return;
   if (r->keep_results && a.o == WAST_OK)
     c->result = a.xr.eng ? a.xr.eng->ext->results_text(a.xr.eng, a.xr.res)
-                         : values_text(a.vals, a.n);
+                         : list_text(a.vals, sizeof *a.vals, a.n,
+                                     format_value);
   free(a.vals);
   ext_results_free(&a.xr);
   if (a.o == WAST_OK) c->st = WAST_PASS;
