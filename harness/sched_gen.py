@@ -9,9 +9,13 @@ are built the other way round: N concurrent calls into one server whose
 handlers (stackful, or callback-lifted with the step in context slot 0)
 race on a shared global around yields, hold backpressure across a yield,
 call a leaf component synchronously or asynchronously, start threads of
-their own (thread.new-indirect, thread.resume-later) and end a
-cancelled yield with task.cancel; the client may cancel one call and may
-hand values through a stream or a future to a reader task of the server.  So the
+their own (thread.new-indirect, thread.resume-later), suspend until a
+thread of their own wakes them (thread.suspend) or switch to one that
+switches back (thread.suspend-then-resume, thread.yield-then-resume), and
+end a cancelled yield with task.cancel; the client may cancel one call,
+may hand values through a stream or a future to a reader task of the
+server and may cancel a write that is under way (stream.cancel-write,
+then drop the end; future.cancel-write, then write again).  So the
 order in which Store.tick resumes threads, whether a yield returns at
 once (Thread.wait_until, `wait-early`), which pending event a waitable
 set delivers and whether a cancellation comes before or after a call
@@ -78,13 +82,23 @@ LEAF = """\
 SERVER = """\
   (component $S
 {import_work}
-    (core module $Mem (memory (export "mem") 1) (table (export "t") 1 funcref))
+    (core module $Mem (memory (export "mem") 1) (table (export "t") 3 funcref)
+      (data (i32.const 0x7f0) "oops")
+      ;; the realloc error-context.debug-message calls
+      (global $bump (mut i32) (i32.const 0x800))
+      (func (export "realloc") (param i32 i32 i32 i32) (result i32)
+        (global.set $bump (i32.add (global.get $bump) (local.get 3)))
+        (i32.sub (global.get $bump) (local.get 3))))
     (core instance $mem (instantiate $Mem))
     (core module $M
       (import "" "mem" (memory 1))
-      (import "" "t" (table 1 funcref))
+      (import "" "t" (table 3 funcref))
       (import "" "t.new" (func $t.new (param i32 i32) (result i32)))
       (import "" "t.later" (func $t.later (param i32)))
+      (import "" "t.index" (func $t.index (result i32)))
+      (import "" "t.suspend" (func $t.suspend (result i32)))
+      (import "" "t.sus-res" (func $t.sus-res (param i32) (result i32)))
+      (import "" "t.yld-res" (func $t.yld-res (param i32) (result i32)))
       (import "" "bp.inc" (func $bp.inc))
       (import "" "bp.dec" (func $bp.dec))
       (import "" "yield" (func $yield (result i32)))
@@ -101,6 +115,13 @@ SERVER = """\
       (import "" "task.return" (func $task.return (param i32)))
       (import "" "s.read" (func $s.read (param i32 i32 i32) (result i32)))
       (import "" "s.drop-r" (func $s.drop-r (param i32)))
+      (import "" "s.new" (func $s.new (result i64)))
+      (import "" "s.write" (func $s.write (param i32 i32 i32) (result i32)))
+      (import "" "s.drop-w" (func $s.drop-w (param i32)))
+      (import "" "task.return-s" (func $task.return-s (param i32)))
+      (import "" "ec.new" (func $ec.new (param i32 i32) (result i32)))
+      (import "" "ec.msg" (func $ec.msg (param i32 i32)))
+      (import "" "ec.drop" (func $ec.drop (param i32)))
       (import "" "f.read" (func $f.read (param i32 i32) (result i32)))
       (import "" "f.drop-r" (func $f.drop-r (param i32)))
       (global $g (mut i32) (i32.const 0))
@@ -109,7 +130,21 @@ SERVER = """\
       (func $helper (param $c i32)
         (global.set $g (i32.add (i32.mul (global.get $g) (i32.const 3))
                                 (i32.add (local.get $c) (i32.const 11)))))
-      (elem (i32.const 0) func $helper)
+      ;; a thread that wakes the handler's thread $c, which suspended
+      ;; itself (suspend): updates the counter, then thread.resume-later
+      (func $waker (param $c i32)
+        (global.set $g (i32.add (i32.mul (global.get $g) (i32.const 7))
+                                (i32.const 5)))
+        (call $t.later (local.get $c)))
+      ;; a thread the handler's thread $c switched to with
+      ;; thread.suspend-then-resume (switch): updates the counter, then
+      ;; switches back with thread.yield-then-resume and ends when it is
+      ;; resumed again
+      (func $switcher (param $c i32)
+        (global.set $g (i32.add (i32.mul (global.get $g) (i32.const 7))
+                                (i32.const 9)))
+        (drop (call $t.yld-res (local.get $c))))
+      (elem (i32.const 0) func $helper $waker $switcher)
 {handler}
       ;; feed(s): reads values one at a time until it has {k} (or the
       ;; writer is gone), folding each into the counter, and returns their
@@ -147,6 +182,32 @@ SERVER = """\
         (global.set $g (i32.xor (global.get $g) (i32.load (i32.const 0x420))))
         (call $f.drop-r (local.get $f))
         (call $task.return (i32.load (i32.const 0x420))))
+      ;; produce(n): returns a stream at once, then writes n values into
+      ;; it, each made from the counter when it is written (the writes
+      ;; go on after task.return, in the resolved task's thread)
+      (func (export "produce") (param $n i32)
+        (local $se i64) (local $sw i32) (local $w i32) (local $ws i32)
+        (local $r i32)
+        (local.set $se (call $s.new))
+        (local.set $sw (i32.wrap_i64 (i64.shr_u (local.get $se) (i64.const 32))))
+        (call $task.return-s (i32.wrap_i64 (local.get $se)))
+        (local.set $ws (call $ws.new))
+        (block $b (loop $l
+          (br_if $b (i32.ge_u (local.get $w) (local.get $n)))
+          (i32.store (i32.const 0x440)
+                     (i32.add (i32.mul (global.get $g) (i32.const 2)) (local.get $w)))
+          (local.set $r (call $s.write (local.get $sw) (i32.const 0x440) (i32.const 1)))
+          (if (i32.eq (local.get $r) (i32.const -1 (; BLOCKED ;)))
+            (then
+              (call $join (local.get $sw) (local.get $ws))
+              (drop (call $ws.wait (local.get $ws) (i32.const 0x450)))
+              (call $join (local.get $sw) (i32.const 0))
+              (local.set $r (i32.load (i32.const 0x454)))))
+          (br_if $b (i32.eq (i32.and (local.get $r) (i32.const 15))
+                            (i32.const 1 (; DROPPED ;))))
+          (local.set $w (i32.add (local.get $w) (i32.const 1)))
+          (br $l)))
+        (call $s.drop-w (local.get $sw)))
       (func (export "get") (result i32) (global.get $g)))
     (canon backpressure.inc (core func $bp.inc))
     (canon backpressure.dec (core func $bp.dec))
@@ -165,17 +226,37 @@ SERVER = """\
     (alias core export $mem "t" (core table $t))
     (core func $t.new (canon thread.new-indirect $start (core table $t)))
     (canon thread.resume-later (core func $t.later))
+    (canon thread.index (core func $t.index))
+    (canon thread.suspend (core func $t.suspend))
+    (canon thread.suspend-then-resume (core func $t.sus-res))
+    (canon thread.yield-then-resume (core func $t.yld-res))
     (type $st (stream u32))
     (canon stream.read $st async (memory (core memory $mem "mem")) (core func $s.read))
     (canon stream.drop-readable $st (core func $s.drop-r))
+    (canon stream.new $st (core func $s.new))
+    (canon error-context.new (memory (core memory $mem "mem")) (core func $ec.new))
+    (canon error-context.debug-message (memory (core memory $mem "mem"))
+      (realloc (core func $mem "realloc")) (core func $ec.msg))
+    (canon error-context.drop (core func $ec.drop))
+    (canon stream.write $st async (memory (core memory $mem "mem")) (core func $s.write))
+    (canon stream.drop-writable $st (core func $s.drop-w))
+    (canon task.return (result $st) (core func $task.return-s))
     (type $ft (future u32))
     (canon future.read $ft async (memory (core memory $mem "mem")) (core func $f.read))
     (canon future.drop-readable $ft (core func $f.drop-r))
     (core instance $m (instantiate $M (with "" (instance
       (export "mem" (memory $mem "mem"))
       (export "t" (table $t)) (export "t.new" (func $t.new))
-      (export "t.later" (func $t.later))
+      (export "t.later" (func $t.later)) (export "t.index" (func $t.index))
+      (export "t.suspend" (func $t.suspend))
+      (export "t.sus-res" (func $t.sus-res))
+      (export "t.yld-res" (func $t.yld-res))
       (export "s.read" (func $s.read)) (export "s.drop-r" (func $s.drop-r))
+      (export "s.new" (func $s.new)) (export "s.write" (func $s.write))
+      (export "s.drop-w" (func $s.drop-w))
+      (export "task.return-s" (func $task.return-s))
+      (export "ec.new" (func $ec.new)) (export "ec.msg" (func $ec.msg))
+      (export "ec.drop" (func $ec.drop))
       (export "f.read" (func $f.read)) (export "f.drop-r" (func $f.drop-r))
       (export "bp.inc" (func $bp.inc)) (export "bp.dec" (func $bp.dec))
       (export "yield" (func $yield)) (export "work" (func $work))
@@ -191,6 +272,8 @@ SERVER = """\
       (canon lift (core func $m "feed") async))
     (func (export "await") async (param "f" (future u32)) (result u32)
       (canon lift (core func $m "await") async))
+    (func (export "produce") async (param "n" u32) (result (stream u32))
+      (canon lift (core func $m "produce") async))
     (func (export "get") (result u32) (canon lift (core func $m "get"))))
 """
 
@@ -255,6 +338,7 @@ CLIENT = """\
     (import "get" (func $get (result u32)))
     (import "feed" (func $feed async (param "s" (stream u32)) (result u32)))
     (import "await" (func $await async (param "f" (future u32)) (result u32)))
+    (import "produce" (func $produce async (param "n" u32) (result (stream u32))))
     (type $cst (stream u32))
     (type $cft (future u32))
     (core module $Mem (memory (export "mem") 1))
@@ -276,6 +360,33 @@ CLIENT = """\
       (import "" "await" (func $await (param i32 i32) (result i32)))
       (import "" "f.new" (func $f.new (result i64)))
       (import "" "f.write" (func $f.write (param i32 i32) (result i32)))
+      (import "" "s.cancel-w" (func $s.cancel-w (param i32) (result i32)))
+      (import "" "s.drop-w" (func $s.drop-w (param i32)))
+      (import "" "f.cancel-w" (func $f.cancel-w (param i32) (result i32)))
+      (import "" "produce" (func $produce (param i32 i32) (result i32)))
+      (import "" "s.read" (func $s.read (param i32 i32 i32) (result i32)))
+      (import "" "s.drop-r" (func $s.drop-r (param i32)))
+      ;; the values read from produce's stream, folded
+      (global $acc (mut i32) (i32.const 0))
+      ;; a read's result r on the readable end rs: its value folded into
+      ;; $acc; 1 if the writer is gone (rs dropped), else 0
+      (func $got (param $rs i32) (param $r i32) (result i32)
+        (if (i32.shr_u (local.get $r) (i32.const 4))
+          (then (global.set $acc (i32.add (i32.mul (global.get $acc) (i32.const 3))
+                                          (i32.load (i32.const 0x700))))))
+        (if (i32.eq (i32.and (local.get $r) (i32.const 15)) (i32.const 1 (; DROPPED ;)))
+          (then (call $s.drop-r (local.get $rs)) (return (i32.const 1))))
+        (i32.const 0))
+      ;; reads from rs until a read blocks (rs waits in the set ws: 1) or
+      ;; the writer is gone (0)
+      (func $drain (param $rs i32) (param $ws i32) (result i32) (local $r i32)
+        (loop $l
+          (local.set $r (call $s.read (local.get $rs) (i32.const 0x700) (i32.const 1)))
+          (if (i32.eq (local.get $r) (i32.const -1 (; BLOCKED ;)))
+            (then (call $join (local.get $rs) (local.get $ws))
+                  (return (i32.const 1))))
+          (br_if $l (i32.eqz (call $got (local.get $rs) (local.get $r)))))
+        (i32.const 0))
       ;; writes values (w + 1) * 7 one at a time until {k} are written or a
       ;; write blocks (then the writable end waits in the set); how many
       ;; are written
@@ -294,6 +405,7 @@ CLIENT = """\
         (local $ws i32) (local $id i32) (local $r i32) (local $done i32)
         (local $order i32) (local $sum i32) (local $h i32)
         (local $se i64) (local $sw i32) (local $w i32) (local $code i32)
+        (local $cw i32) (local $rs i32) (local $rd i32) (local $pst i32)
         (local.set $ws (call $ws.new))
         ;; N calls, each result at 0x100 + 4 * id; a call that returned
         ;; at once counts as order 15
@@ -313,14 +425,22 @@ CLIENT = """\
           (br $call)))
 {cancel}
 {feed}
+{produce}
         ;; SUBTASK events until every call is resolved (RETURNED 2,
         ;; CANCELLED_BEFORE_STARTED 3, CANCELLED_BEFORE_RETURNED 4), in
         ;; the order seen: index + 8 for a cancelled one; STREAM_WRITE
         ;; events until every value is written
         (block $b (loop $wait
-          (br_if $b (i32.and (i32.ge_u (local.get $done) (i32.const {calls}))
-                             (i32.ge_u (local.get $w) (i32.const {writes}))))
+          (br_if $b (i32.and (i32.and (i32.ge_u (local.get $done) (i32.const {calls}))
+                                      (i32.ge_u (local.get $w) (i32.const {writes})))
+                             (i32.eqz (local.get $rd))))
           (local.set $code (call $ws.wait (local.get $ws) (i32.const 0x80)))
+          (if (i32.eq (local.get $code) (i32.const 2 (; STREAM_READ ;)))
+            (then (local.set $rd (if (result i32)
+                    (call $got (local.get $rs) (i32.load (i32.const 0x84)))
+                    (then (i32.const 0))
+                    (else (call $drain (local.get $rs) (local.get $ws)))))
+                  (br $wait)))
           (if (i32.eq (local.get $code) (i32.const 5 (; FUTURE_WRITE ;)))
             (then (local.set $w (i32.const 1)) (br $wait)))
           (if (i32.eq (local.get $code) (i32.const 3 (; STREAM_WRITE ;)))
@@ -331,12 +451,16 @@ CLIENT = """\
             (then unreachable))
           (if (i32.ge_u (i32.load (i32.const 0x84)) (i32.const 2 (; RETURNED ;)))
             (then
+              (if (i32.eq (i32.load (i32.const 0x80)) (local.get $pst))
+                (then (local.set $rs (i32.load (i32.const 0x508)))
+                      (local.set $rd (call $drain (local.get $rs) (local.get $ws)))))
               (local.set $order (i32.add (i32.mul (local.get $order) (i32.const 16))
                 (i32.add (i32.load (i32.const 0x80))
                          (i32.mul (i32.ne (i32.load (i32.const 0x84)) (i32.const 2))
                                   (i32.const 8)))))
               (call $subtask.drop (i32.load (i32.const 0x80)))
               (local.set $done (i32.add (local.get $done) (i32.const 1)))))
+{cancel_write}
           (br $wait)))
         (local.set $id (i32.const 0))
         (block $b (loop $add
@@ -345,7 +469,8 @@ CLIENT = """\
             (i32.load (i32.add (i32.const 0x100) (i32.shl (local.get $id) (i32.const 2))))))
           (local.set $id (i32.add (local.get $id) (i32.const 1)))
           (br $add)))
-        (call $task.return (local.get $order) (local.get $sum) (call $get))))
+        (call $task.return (local.get $order)
+                           (i32.add (local.get $sum) (global.get $acc)) (call $get))))
     (core func $handle' (canon lower (func $handle) async (memory (core memory $mem "mem"))))
     (core func $get' (canon lower (func $get)))
     (canon thread.yield (core func $yield))
@@ -357,15 +482,24 @@ CLIENT = """\
     (canon task.return (result (tuple u32 u32 u32)) (core func $task.return))
     (core func $feed' (canon lower (func $feed) async (memory (core memory $mem "mem"))))
     (core func $await' (canon lower (func $await) async (memory (core memory $mem "mem"))))
+    (core func $produce' (canon lower (func $produce) async (memory (core memory $mem "mem"))))
+    (canon stream.read $cst async (memory (core memory $mem "mem")) (core func $s.read))
+    (canon stream.drop-readable $cst (core func $s.drop-r))
     (canon future.new $cft (core func $f.new))
     (canon future.write $cft async (memory (core memory $mem "mem")) (core func $f.write))
     (canon stream.new $cst (core func $s.new))
     (canon stream.write $cst async (memory (core memory $mem "mem")) (core func $s.write))
+    (canon stream.cancel-write $cst (core func $s.cancel-w))
+    (canon stream.drop-writable $cst (core func $s.drop-w))
+    (canon future.cancel-write $cft (core func $f.cancel-w))
     (core instance $m (instantiate $M (with "" (instance
       (export "feed" (func $feed')) (export "s.new" (func $s.new))
       (export "await" (func $await')) (export "f.new" (func $f.new))
       (export "f.write" (func $f.write))
-      (export "s.write" (func $s.write))
+      (export "s.write" (func $s.write)) (export "s.cancel-w" (func $s.cancel-w))
+      (export "s.drop-w" (func $s.drop-w)) (export "f.cancel-w" (func $f.cancel-w))
+      (export "produce" (func $produce')) (export "s.read" (func $s.read))
+      (export "s.drop-r" (func $s.drop-r))
       (export "mem" (memory $mem "mem")) (export "handle" (func $handle'))
       (export "get" (func $get')) (export "yield" (func $yield))
       (export "ws.new" (func $ws.new)) (export "ws.wait" (func $ws.wait))
@@ -396,6 +530,49 @@ AWAIT = READER.format(new="f.new", task="await", ret="0x504") + """\
                     (i32.const -1 (; BLOCKED ;)))
           (then (call $join (local.get $sw) (local.get $ws)))
           (else (local.set $w (i32.const 1))))"""
+
+# the client calls produce(n) and reads its stream as soon as the call has
+# returned it (at once, or at the call's SUBTASK event: $pst); the
+# writer is the server's task after it returned
+PRODUCE = """\
+        (local.set $rd (i32.const 1))
+        (local.set $r (call $produce (i32.const {p}) (i32.const 0x508)))
+        (if (i32.eq (local.get $r) (i32.const 2 (; RETURNED ;)))
+          (then (local.set $done (i32.add (local.get $done) (i32.const 1)))
+                (local.set $rs (i32.load (i32.const 0x508)))
+                (local.set $rd (call $drain (local.get $rs) (local.get $ws))))
+          (else (local.set $pst (i32.shr_u (local.get $r) (i32.const 4)))
+                (call $join (local.get $pst) (local.get $ws))))"""
+
+# on the first SUBTASK event while a write is still under way, the client
+# takes the writable end out of the set and cancels the write
+# (synchronously: its result is there at once, COMPLETED if the reader
+# took the value first, CANCELLED if not; folded into the order); then a
+# stream's writable end is dropped (the reader sees DROPPED), a future's
+# value is written again (98)
+CANCEL_WRITE = """\
+          (if (i32.and (i32.eqz (local.get $cw))
+                       (i32.lt_u (local.get $w) (i32.const {writes})))
+            (then
+              (local.set $cw (i32.const 1))
+              (call $join (local.get $sw) (i32.const 0))
+              (local.set $r (call ${end}.cancel-w (local.get $sw)))
+              (local.set $order (i32.xor (i32.mul (local.get $order) (i32.const 31))
+                                         (i32.add (local.get $r) (i32.const 0x100))))
+{then}))"""
+CANCEL_STREAM = CANCEL_WRITE.format(end="s", writes="{writes}", then="""\
+              (call $s.drop-w (local.get $sw))
+              (local.set $w (i32.const {writes}))""")
+CANCEL_FUTURE = CANCEL_WRITE.format(end="f", writes="{writes}", then="""\
+              (if (i32.eq (i32.and (local.get $r) (i32.const 15))
+                          (i32.const 2 (; CANCELLED ;)))
+                (then
+                  (i32.store (i32.const 0x604) (i32.const 98))
+                  (if (i32.eq (call $f.write (local.get $sw) (i32.const 0x604))
+                              (i32.const -1 (; BLOCKED ;)))
+                    (then (call $join (local.get $sw) (local.get $ws)))
+                    (else (local.set $w (i32.const 1)))))
+                (else (local.set $w (i32.const 1))))""")
 
 # the client cancels one call that has not returned at once
 # (subtask.cancel async: BLOCKED, -1, and the resolution comes as an
@@ -447,8 +624,26 @@ def op_segments(op, who, callback=False):
             return [[], []]
         return [["(if (call $yield-c)",
                  "  (then (call $task.cancel) (return)))"]]
+    if op == "errctx":   # an error context held across a yield; its
+        # message is "oops" cut to me + 1 bytes, or empty: the spec's
+        # choice in error-context.new
+        ec = f"(i32.load {slot(0x4a0, me)})"
+        msg = slot(0x4c0, me, 3)
+        return [[f"(i32.store {slot(0x4a0, me)} (call $ec.new "
+                 f"(i32.const 0x7f0) (i32.add {me} (i32.const 1))))"],
+                [f"(call $ec.msg {ec} {msg})",
+                 f"(global.set $g (i32.add (i32.mul {G} (i32.const 5)) "
+                 f"(i32.load (i32.add {msg} (i32.const 4)))))",
+                 f"(call $ec.drop {ec})"]]
     if op == "spawn":    # a thread of the same task, started later
         return [[f"(call $t.later (call $t.new (i32.const 0) {me}))"]]
+    if op == "suspend":  # suspended until a new thread ($waker) wakes it
+        return [["(call $t.later (call $t.new (i32.const 1) "
+                 "(call $t.index)))",
+                 "(drop (call $t.suspend))"]]
+    if op == "switch":   # run a new thread ($switcher) now; it switches back
+        return [["(drop (call $t.sus-res (call $t.new (i32.const 2) "
+                 "(call $t.index))))"]]
     if op == "bp":       # backpressure held across a yield
         if callback:     # (held: what handle-cb gives back on cancel)
             return [["(call $bp.inc)", f"(i32.store {slot(0x80, me)} "
@@ -519,19 +714,15 @@ def program(seed):
     callback = rnd.random() < 0.4
     k = rnd.choice((0, 0, 1, 2)) if n == 2 else 0  # values through a stream
     fut = n == 2 and not k and rnd.random() < 0.4  # a value through a future
-    ops = ["rmw", "race", "yield", "bp", "yieldc"]
+    ops = ["rmw", "race", "yield", "bp", "yieldc", "errctx"]
     if leaf:
         ops += ["work"] + ([] if callback else ["awork"])
     if not callback:
-        ops += ["spawn"]
+        ops += ["spawn", "suspend", "switch"]
     handler_ops = [rnd.choice(ops)
                    for _ in range(rnd.randint(1, 3 if n == 2 else 2))]
     kind = "callback-lifted" if callback else "stackful"
-    parts = [f";; sched_gen.py seed {seed}: {n} calls of a {kind} handler"
-             f"{', a leaf component' if leaf else ''}"
-             f"{f', {k} values through a stream' if k else ''}"
-             f"{', a value through a future' if fut else ''}"
-             " (harness/sched_gen.py)",
+    parts = [None,  # the header line, once every choice is drawn
              "(component definition $P"]
     if leaf:
         leaf_ops = [rnd.choice(("rmw", "race", "yield"))
@@ -553,10 +744,25 @@ def program(seed):
     cancel = ""
     if rnd.random() < 0.4:
         cancel = CANCEL.format(slot=0x300 + 4 * rnd.randrange(n))
+    cancel_write = ""
+    if (k or fut) and rnd.random() < 0.5:
+        cancel_write = (CANCEL_STREAM if k else CANCEL_FUTURE).format(
+            writes=k or 1)
+    p = rnd.choice((0, 0, 1, 2)) if n == 2 else 0  # values back
+    parts[0] = (f";; sched_gen.py seed {seed}: {n} calls of a {kind} handler"
+                f"{', a leaf component' if leaf else ''}"
+                f"{f', {k} value(s) through a stream' if k else ''}"
+                f"{', a value through a future' if fut else ''}"
+                f"{', a write cancelled' if cancel_write else ''}"
+                f"{f', {p} value(s) back through a stream' if p else ''}"
+                f"; the handler: {' '.join(handler_ops)}"
+                " (harness/sched_gen.py)")
     parts.append(CLIENT.format(n=n, client_yield=client_yield, cancel=cancel,
+                               cancel_write=cancel_write,
                                feed=FEED if k else AWAIT if fut else "", k=k,
+                               produce=PRODUCE.format(p=p) if p else "",
                                writes=k or int(fut),
-                               calls=n + (1 if k or fut else 0)))
+                               calls=n + (1 if k or fut else 0) + (1 if p else 0)))
     if leaf:
         parts.append("  (instance $t (instantiate $T))")
         parts.append('  (instance $s (instantiate $S (with "work" '
@@ -566,7 +772,8 @@ def program(seed):
     parts.append('  (instance $c (instantiate $C (with "handle" '
                  '(func $s "handle")) (with "get" (func $s "get")) '
                  '(with "feed" (func $s "feed")) '
-                 '(with "await" (func $s "await"))))')
+                 '(with "await" (func $s "await")) '
+                 '(with "produce" (func $s "produce"))))')
     parts.append('  (func (export "run") (alias export $c "run")))')
     parts.append("(component instance $p $P)")
     parts.append('(invoke "run")')
