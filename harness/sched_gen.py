@@ -15,7 +15,10 @@ switches back (thread.suspend-then-resume, thread.yield-then-resume), and
 end a cancelled yield with task.cancel; the client may cancel one call,
 may hand values through a stream or a future to a reader task of the
 server and may cancel a write that is under way (stream.cancel-write,
-then drop the end; future.cancel-write, then write again).  So the
+then drop the end; future.cancel-write, then write again), may read
+values back from a stream the server writes after its task returned, and
+may lend a resource it made in the server to a server task that yields
+(the own handle dropped once every call resolved).  So the
 order in which Store.tick resumes threads, whether a yield returns at
 once (Thread.wait_until, `wait-early`), which pending event a waitable
 set delivers and whether a cancellation comes before or after a call
@@ -90,8 +93,12 @@ SERVER = """\
         (global.set $bump (i32.add (global.get $bump) (local.get 3)))
         (i32.sub (global.get $bump) (local.get 3))))
     (core instance $mem (instantiate $Mem))
+    (type $r' (resource (rep i32)))
+    (export $r "r" (type $r'))
+    (core func $r.new (canon resource.new $r'))
     (core module $M
       (import "" "mem" (memory 1))
+      (import "" "r.new" (func $r.new (param i32) (result i32)))
       (import "" "t" (table 3 funcref))
       (import "" "t.new" (func $t.new (param i32 i32) (result i32)))
       (import "" "t.later" (func $t.later (param i32)))
@@ -208,6 +215,14 @@ SERVER = """\
           (local.set $w (i32.add (local.get $w) (i32.const 1)))
           (br $l)))
         (call $s.drop-w (local.get $sw)))
+      ;; make(x): a resource of rep x; lend(rep): the rep of a borrowed
+      ;; one, folded into the counter after a yield
+      (func (export "make") (param $x i32) (result i32) (call $r.new (local.get $x)))
+      (func (export "lend") (param $rep i32)
+        (drop (call $yield))
+        (global.set $g (i32.add (i32.mul (global.get $g) (i32.const 7))
+                                (local.get $rep)))
+        (call $task.return (local.get $rep)))
       (func (export "get") (result i32) (global.get $g)))
     (canon backpressure.inc (core func $bp.inc))
     (canon backpressure.dec (core func $bp.dec))
@@ -256,7 +271,7 @@ SERVER = """\
       (export "s.drop-w" (func $s.drop-w))
       (export "task.return-s" (func $task.return-s))
       (export "ec.new" (func $ec.new)) (export "ec.msg" (func $ec.msg))
-      (export "ec.drop" (func $ec.drop))
+      (export "ec.drop" (func $ec.drop)) (export "r.new" (func $r.new))
       (export "f.read" (func $f.read)) (export "f.drop-r" (func $f.drop-r))
       (export "bp.inc" (func $bp.inc)) (export "bp.dec" (func $bp.dec))
       (export "yield" (func $yield)) (export "work" (func $work))
@@ -274,6 +289,10 @@ SERVER = """\
       (canon lift (core func $m "await") async))
     (func (export "produce") async (param "n" u32) (result (stream u32))
       (canon lift (core func $m "produce") async))
+    (func (export "make") (param "x" u32) (result (own $r))
+      (canon lift (core func $m "make")))
+    (func (export "lend") async (param "h" (borrow $r)) (result u32)
+      (canon lift (core func $m "lend") async))
     (func (export "get") (result u32) (canon lift (core func $m "get"))))
 """
 
@@ -334,6 +353,9 @@ WORK_LOWER = """\
 
 CLIENT = """\
   (component $C
+    (import "r" (type $r (sub resource)))
+    (import "make" (func $make (param "x" u32) (result (own $r))))
+    (import "lend" (func $lend async (param "h" (borrow $r)) (result u32)))
     (import "handle" (func $handle async (param "id" u32) (result u32)))
     (import "get" (func $get (result u32)))
     (import "feed" (func $feed async (param "s" (stream u32)) (result u32)))
@@ -364,6 +386,9 @@ CLIENT = """\
       (import "" "s.drop-w" (func $s.drop-w (param i32)))
       (import "" "f.cancel-w" (func $f.cancel-w (param i32) (result i32)))
       (import "" "produce" (func $produce (param i32 i32) (result i32)))
+      (import "" "make" (func $make (param i32) (result i32)))
+      (import "" "lend" (func $lend (param i32 i32) (result i32)))
+      (import "" "r.drop" (func $r.drop (param i32)))
       (import "" "s.read" (func $s.read (param i32 i32 i32) (result i32)))
       (import "" "s.drop-r" (func $s.drop-r (param i32)))
       ;; the values read from produce's stream, folded
@@ -406,6 +431,7 @@ CLIENT = """\
         (local $order i32) (local $sum i32) (local $h i32)
         (local $se i64) (local $sw i32) (local $w i32) (local $code i32)
         (local $cw i32) (local $rs i32) (local $rd i32) (local $pst i32)
+        (local $res i32)
         (local.set $ws (call $ws.new))
         ;; N calls, each result at 0x100 + 4 * id; a call that returned
         ;; at once counts as order 15
@@ -426,6 +452,7 @@ CLIENT = """\
 {cancel}
 {feed}
 {produce}
+{lend}
         ;; SUBTASK events until every call is resolved (RETURNED 2,
         ;; CANCELLED_BEFORE_STARTED 3, CANCELLED_BEFORE_RETURNED 4), in
         ;; the order seen: index + 8 for a cancelled one; STREAM_WRITE
@@ -469,6 +496,7 @@ CLIENT = """\
             (i32.load (i32.add (i32.const 0x100) (i32.shl (local.get $id) (i32.const 2))))))
           (local.set $id (i32.add (local.get $id) (i32.const 1)))
           (br $add)))
+{lend_end}
         (call $task.return (local.get $order)
                            (i32.add (local.get $sum) (global.get $acc)) (call $get))))
     (core func $handle' (canon lower (func $handle) async (memory (core memory $mem "mem"))))
@@ -483,6 +511,9 @@ CLIENT = """\
     (core func $feed' (canon lower (func $feed) async (memory (core memory $mem "mem"))))
     (core func $await' (canon lower (func $await) async (memory (core memory $mem "mem"))))
     (core func $produce' (canon lower (func $produce) async (memory (core memory $mem "mem"))))
+    (core func $make' (canon lower (func $make)))
+    (core func $lend' (canon lower (func $lend) async (memory (core memory $mem "mem"))))
+    (core func $r.drop (canon resource.drop $r))
     (canon stream.read $cst async (memory (core memory $mem "mem")) (core func $s.read))
     (canon stream.drop-readable $cst (core func $s.drop-r))
     (canon future.new $cft (core func $f.new))
@@ -499,6 +530,8 @@ CLIENT = """\
       (export "s.write" (func $s.write)) (export "s.cancel-w" (func $s.cancel-w))
       (export "s.drop-w" (func $s.drop-w)) (export "f.cancel-w" (func $f.cancel-w))
       (export "produce" (func $produce')) (export "s.read" (func $s.read))
+      (export "make" (func $make')) (export "lend" (func $lend'))
+      (export "r.drop" (func $r.drop))
       (export "s.drop-r" (func $s.drop-r))
       (export "mem" (memory $mem "mem")) (export "handle" (func $handle'))
       (export "get" (func $get')) (export "yield" (func $yield))
@@ -543,6 +576,20 @@ PRODUCE = """\
                 (local.set $rd (call $drain (local.get $rs) (local.get $ws))))
           (else (local.set $pst (i32.shr_u (local.get $r) (i32.const 4)))
                 (call $join (local.get $pst) (local.get $ws))))"""
+
+# the client makes a resource in the server and lends it to a server task
+# (its rep arrives there, as the implementation's); the own handle is
+# dropped once every call has resolved (the lend ended with the lend
+# call's SUBTASK event)
+LEND = """\
+        (local.set $res (call $make (i32.const {rep})))
+        (local.set $r (call $lend (local.get $res) (i32.const 0x50c)))
+        (if (i32.eq (local.get $r) (i32.const 2 (; RETURNED ;)))
+          (then (local.set $done (i32.add (local.get $done) (i32.const 1))))
+          (else (call $join (i32.shr_u (local.get $r) (i32.const 4)) (local.get $ws))))"""
+LEND_END = """\
+        (call $r.drop (local.get $res))
+        (local.set $sum (i32.add (local.get $sum) (i32.load (i32.const 0x50c))))"""
 
 # on the first SUBTASK event while a write is still under way, the client
 # takes the writable end out of the set and cancels the write
@@ -749,28 +796,38 @@ def program(seed):
         cancel_write = (CANCEL_STREAM if k else CANCEL_FUTURE).format(
             writes=k or 1)
     p = rnd.choice((0, 0, 1, 2)) if n == 2 else 0  # values back
+    # a resource lent to a server task (alone: with another task of the
+    # client's the walks grow past the budget)
+    lend = n == 2 and not (k or fut or p) and rnd.random() < 0.5
     parts[0] = (f";; sched_gen.py seed {seed}: {n} calls of a {kind} handler"
                 f"{', a leaf component' if leaf else ''}"
                 f"{f', {k} value(s) through a stream' if k else ''}"
                 f"{', a value through a future' if fut else ''}"
                 f"{', a write cancelled' if cancel_write else ''}"
                 f"{f', {p} value(s) back through a stream' if p else ''}"
+                f"{', a resource lent' if lend else ''}"
                 f"; the handler: {' '.join(handler_ops)}"
                 " (harness/sched_gen.py)")
     parts.append(CLIENT.format(n=n, client_yield=client_yield, cancel=cancel,
                                cancel_write=cancel_write,
                                feed=FEED if k else AWAIT if fut else "", k=k,
                                produce=PRODUCE.format(p=p) if p else "",
+                               lend=LEND.format(rep=40 + seed % 7) if lend
+                               else "",
+                               lend_end=LEND_END if lend else "",
                                writes=k or int(fut),
-                               calls=n + (1 if k or fut else 0) + (1 if p else 0)))
+                               calls=n + (1 if k or fut else 0) + (1 if p else 0)
+                               + lend))
     if leaf:
         parts.append("  (instance $t (instantiate $T))")
         parts.append('  (instance $s (instantiate $S (with "work" '
                      '(func $t "work"))))')
     else:
         parts.append("  (instance $s (instantiate $S))")
-    parts.append('  (instance $c (instantiate $C (with "handle" '
-                 '(func $s "handle")) (with "get" (func $s "get")) '
+    parts.append('  (alias export $s "r" (type $r))')
+    parts.append('  (instance $c (instantiate $C (with "r" (type $r)) '
+                 '(with "make" (func $s "make")) (with "lend" (func $s "lend")) '
+                 '(with "handle" (func $s "handle")) (with "get" (func $s "get")) '
                  '(with "feed" (func $s "feed")) '
                  '(with "await" (func $s "await")) '
                  '(with "produce" (func $s "produce"))))')

@@ -313,9 +313,10 @@ def test_invoke_values_are_outcomes():
 # yields, backpressure and calls into a leaf component; chosen so that each
 # shape is in one (and all both walks without reductions finish): values
 # back through a stream (8, 36, 51), a cancelled stream write (12, 36) and
-# future write (14), an error context across a yield (16), a switch to a
-# new thread (26, 51), a suspended thread woken by another (46).
-GENERATED = [4, 6, 8, 12, 14, 16, 26, 36, 46, 51]
+# future write (14, 166), an error context across a yield (16), a switch
+# to a new thread (26, 51), a suspended thread woken by another (166), a
+# resource lent to a task that yields (9, 31).
+GENERATED = [4, 6, 8, 9, 12, 14, 16, 26, 31, 36, 51, 166]
 
 
 def test_results_waiting_in_a_sync_lower_are_state():
