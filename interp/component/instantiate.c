@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../canon/arena.h"
 #include "../../canon/handles.h"
 #include "../../canon/layout.h"
 #include "../../canon/resource.h"
@@ -125,6 +126,7 @@ struct comp_store {
   bool stopped;      /* canon torn down (comp_store_stop) */
   cleanup *objs;
   size_t n, cap;
+  canon_arena *arena; /* snew's objects */
   comp_imap *imap; /* `cmref imports`; NULL: off */
 };
 
@@ -133,10 +135,13 @@ static void track(comp_store *s, void *p, void (*fn)(void *)) {
   s->objs[s->n++] = (cleanup){p, fn};
 }
 
-/* calloc'ed and freed with the store */
+static void in_arena(void *p) { (void)p; }
+
+/* Cleared, and freed with the store (its arena).  Tracked all the same:
+ * an object's place in objs is its label (comp_store_lifted_label). */
 static void *snew(comp_store *s, size_t size) {
-  void *p = canon_xcalloc(1, size);
-  track(s, p, free);
+  void *p = canon_arena_alloc(s->arena, size);
+  track(s, p, in_arena);
   return p;
 }
 
@@ -144,6 +149,8 @@ void comp_store_set_imap(comp_store *s, comp_imap *m) { s->imap = m; }
 
 comp_store *comp_store_new(core_store *core) {
   comp_store *s = canon_xcalloc(1, sizeof *s);
+  s->arena = canon_arena_new();
+  if (!s->arena) canon_out_of_memory();
   s->core = core;
   canon_Store_init(&s->canon);
   return s;
@@ -216,6 +223,7 @@ void comp_store_free(comp_store *s) {
   comp_store_stop(s);
   for (size_t i = s->n; i-- > 0;) s->objs[i].fn(s->objs[i].p);
   free(s->objs);
+  canon_arena_free(s->arena);
   free(s);
 }
 

@@ -11,6 +11,7 @@
 #include "digest.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "membytes.h"
 #include "runtime.h"
@@ -59,6 +60,10 @@ static uint64_t instr_index(const core_func_inst *f, const core_instr *pc) {
   return f && f->code && pc ? (uint64_t)(pc - f->code->body.instrs) : 0;
 }
 
+/* What an untouched page reads as: comparing with it is memcmp's fast
+ * loop, where testing byte by byte was a sixth of a walk. */
+static const uint8_t zero_page[CORE_MEMBYTES_PAGE];
+
 /* A memory's contents as its pages that are not all zero, each with its
  * number: the same words whatever pages were touched on the way, and the
  * pages the guest never touched are not read at all.  Hashed once per
@@ -76,9 +81,7 @@ static void hash_memory(const core_mem_inst *m, core_digest_memo *memo,
       uint64_t off = i * CORE_MEMBYTES_PAGE;
       size_t len = (size_t)(m->size - off < CORE_MEMBYTES_PAGE
                                 ? m->size - off : CORE_MEMBYTES_PAGE);
-      uint64_t any = 0;
-      for (size_t k = 0; k < len; k++) any |= m->data[off + k];
-      if (!any) continue;
+      if (!memcmp(m->data + off, zero_page, len)) continue;
       canon_digest_u64(&d, i);
       canon_digest_bytes(&d, m->data + off, len);
     }

@@ -94,7 +94,7 @@ static bool eval_const(core_store *s, const core_instance *inst,
 
 /* ---- instantiation ---------------------------------------------------------- */
 
-#define ALLOC(p, n) ((p) = calloc((n) ? (n) : 1, sizeof *(p)))
+#define ALLOC(p, n) ((p) = core_store_alloc(s, (n), sizeof *(p)))
 
 static core_outcome oom(core_store *s) {
   return core_set_message(s, CORE_TRAP, "out of memory");
@@ -108,15 +108,12 @@ core_outcome core_instantiate(core_store *s, const core_module *m,
                  "wrong number of imports provided for initialisation");
     return CORE_LINK_ERROR;
   }
-  core_instance *inst = calloc(1, sizeof *inst);
+  core_instance *inst = core_store_alloc(s, 1, sizeof *inst);
   if (!inst) return oom(s);
   inst->m = m;
   /* Owned by the store from now on, even if initialisation traps: its
    * functions may already sit in imported tables. */
-  if (!core_store_track(s, &s->insts, inst)) {
-    free(inst);
-    return oom(s);
-  }
+  if (!core_store_track(s, &s->insts, inst)) return oom(s);
   uint32_t nf = core_module_nfuncs_total(m), nt = core_module_ntables_total(m),
            nm = core_module_nmems_total(m), ng = core_module_nglobals_total(m),
            ntag = core_module_ntags_total(m);
@@ -155,11 +152,8 @@ core_outcome core_instantiate(core_store *s, const core_module *m,
       return oom(s);
   for (uint32_t i = 0; i < m->nfuncs; i++) {
     const core_func *code = &m->funcs[i];
-    core_func_inst *f = calloc(1, sizeof *f);
-    if (!f || !core_store_track(s, &s->funcs, f)) {
-      free(f);
-      return oom(s);
-    }
+    core_func_inst *f = core_store_alloc(s, 1, sizeof *f);
+    if (!f || !core_store_track(s, &s->funcs, f)) return oom(s);
     f->type = inst->types[code->type];
     f->inst = inst;
     f->code = code;

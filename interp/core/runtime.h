@@ -115,6 +115,10 @@ struct core_store {
   uint32_t depth; /* wasm frames live in the store, all core_calls together */
   uint32_t nest;  /* core_calls running (nested through host functions) */
   core_objlist types, funcs, tables, mems, globals, tags, insts;
+  /* where the objects of those lists and their fixed-size arrays are
+   * carved from (core_store_alloc): they all die with the store, and a
+   * walk (--explore) makes a store per run */
+  struct canon_arena *arena;
   core_thread *spare;
   /* the core_calls in progress (blocked ones included), newest first, and
    * the label the embedder gives the next ones (digest.c) */
@@ -127,6 +131,9 @@ struct core_store {
 
 /* store.c */
 bool core_store_track(core_store *s, core_objlist *l, void *obj);
+/* n objects of size bytes, cleared, owned by the store (its arena); NULL
+ * when memory runs out. */
+void *core_store_alloc(core_store *s, size_t n, size_t size);
 const core_rtype *core_store_intern_type(core_store *s, const core_functype *ft);
 core_outcome core_set_message(core_store *s, core_outcome o, const char *msg);
 /* fuel_left ran out (or is below a bulk instruction's cost): moves the next

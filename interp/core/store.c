@@ -10,6 +10,7 @@
 
 #include "membytes.h"
 #include "runtime.h"
+#include "../../canon/arena.h"
 #include "../../canon/grow.h"
 
 #define PAGE_SIZE 65536u
@@ -22,6 +23,13 @@ bool core_store_track(core_store *s, core_objlist *l, void *obj) {
   return true;
 }
 
+void *core_store_alloc(core_store *s, size_t n, size_t size) {
+  if (!n) n = 1;
+  if (size && n > SIZE_MAX / size) return NULL;
+  void *p = canon_arena_try_alloc(s->arena, n * size);
+  return p ? memset(p, 0, n * size) : NULL;
+}
+
 static uint64_t now_ns(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -31,6 +39,10 @@ static uint64_t now_ns(void) {
 core_store *core_store_new(const core_config *cfg) {
   core_store *s = calloc(1, sizeof *s);
   if (!s) return NULL;
+  if (!(s->arena = canon_arena_new())) {
+    free(s);
+    return NULL;
+  }
   if (cfg) s->cfg = *cfg;
   if (!s->cfg.max_call_depth) s->cfg.max_call_depth = 10000;
   if (!s->cfg.max_memory_pages) s->cfg.max_memory_pages = 65536;
@@ -69,44 +81,33 @@ bool core_store_refuel(core_store *s) {
   return true;
 }
 
+/* Frees what each object of l holds beyond the arena (fn may be NULL),
+ * then the list. */
 static void free_list(core_objlist *l, void (*fn)(void *)) {
-  for (size_t i = 0; i < l->n; i++) fn(l->items[i]);
+  if (fn)
+    for (size_t i = 0; i < l->n; i++) fn(l->items[i]);
   free(l->items);
 }
 
-static void free_rtype(void *p) {
-  core_rtype *t = p;
-  free(t->ft.params);
-  free(t->ft.results);
-  free(t);
-}
 static void free_table(void *p) {
   core_table_inst *t = p;
-  free(t->elems);
-  free(t);
+  free(t->elems); /* grows (table.grow): not the arena's */
 }
 static void free_mem(void *p) {
   core_mem_inst *m = p;
   core_membytes_free(m->pool, m->data, m->mapped);
-  free(m);
-}
-static void free_inst(void *p) {
-  core_instance *i = p;
-  if (i->elems)
-    for (uint32_t k = 0; k < i->m->nelems; k++) free(i->elems[k]);
-  CANON_FREE_ALL(i->types, i->funcs, i->tables, i->mems, i->globals, i->tags,
-                 i->elems, i->elem_len, i->data_len, i);
 }
 
 void core_store_free(core_store *s) {
   if (!s) return;
-  free_list(&s->types, free_rtype);
-  free_list(&s->funcs, free);
+  free_list(&s->types, NULL);
+  free_list(&s->funcs, NULL);
   free_list(&s->tables, free_table);
   free_list(&s->mems, free_mem);
-  free_list(&s->globals, free);
-  free_list(&s->tags, free);
-  free_list(&s->insts, free_inst);
+  free_list(&s->globals, NULL);
+  free_list(&s->tags, NULL);
+  free_list(&s->insts, NULL);
+  canon_arena_free(s->arena);
   while (s->all_exns) {
     core_exn *e = s->all_exns;
     s->all_exns = e->next;
@@ -150,25 +151,18 @@ const core_rtype *core_store_intern_type(core_store *s,
     core_rtype *t = s->types.items[i];
     if (core_functype_equal(&t->ft, ft)) return t;
   }
-  core_rtype *t = calloc(1, sizeof *t);
+  core_rtype *t = core_store_alloc(s, 1, sizeof *t);
   if (!t) return NULL;
   t->ft.nparams = ft->nparams;
   t->ft.nresults = ft->nresults;
-  t->ft.params = malloc((ft->nparams + 1) * sizeof *ft->params);
-  t->ft.results = malloc((ft->nresults + 1) * sizeof *ft->results);
-  if (!t->ft.params || !t->ft.results) {
-    free_rtype(t);
-    return NULL;
-  }
+  t->ft.params = core_store_alloc(s, ft->nparams, sizeof *ft->params);
+  t->ft.results = core_store_alloc(s, ft->nresults, sizeof *ft->results);
+  if (!t->ft.params || !t->ft.results) return NULL;
   if (ft->nparams)
     memcpy(t->ft.params, ft->params, ft->nparams * sizeof *ft->params);
   if (ft->nresults)
     memcpy(t->ft.results, ft->results, ft->nresults * sizeof *ft->results);
-  if (!core_store_track(s, &s->types, t)) {
-    free_rtype(t);
-    return NULL;
-  }
-  return t;
+  return core_store_track(s, &s->types, t) ? t : NULL;
 }
 
 core_exn *core_exn_new(core_store *s, core_tag_inst *tag, uint32_t n,
@@ -191,16 +185,12 @@ core_func_inst *core_host_func_new(core_store *s, const core_functype *type,
                                    core_host_fn fn, void *env) {
   const core_rtype *t = core_store_intern_type(s, type);
   if (!t) return NULL;
-  core_func_inst *f = calloc(1, sizeof *f);
+  core_func_inst *f = core_store_alloc(s, 1, sizeof *f);
   if (!f) return NULL;
   f->type = t;
   f->host = fn;
   f->env = env;
-  if (!core_store_track(s, &s->funcs, f)) {
-    free(f);
-    return NULL;
-  }
-  return f;
+  return core_store_track(s, &s->funcs, f) ? f : NULL;
 }
 
 /* ---- tables ------------------------------------------------------------ */
@@ -220,7 +210,7 @@ core_table_inst *core_table_new(core_store *s, const core_tabletype *t,
                             t->limits.is64 ? UINT64_MAX : UINT32_MAX,
                             s->cfg.max_table_elems);
   if (t->limits.min > max) return NULL;
-  core_table_inst *tb = calloc(1, sizeof *tb);
+  core_table_inst *tb = core_store_alloc(s, 1, sizeof *tb);
   if (!tb) return NULL;
   tb->type = *t;
   tb->max = max;
@@ -229,7 +219,6 @@ core_table_inst *core_table_new(core_store *s, const core_tabletype *t,
   tb->elems = malloc(tb->cap * sizeof(core_ref));
   if (!tb->elems || !core_store_track(s, &s->tables, tb)) {
     free(tb->elems);
-    free(tb);
     return NULL;
   }
   for (uint64_t i = 0; i < tb->size; i++) tb->elems[i] = init;
@@ -276,21 +265,17 @@ core_mem_inst *core_memory_new(core_store *s, const core_memtype *t) {
                             t->limits.is64 ? (1ull << 48) : 65536,
                             s->cfg.max_memory_pages);
   if (t->limits.min > max) return NULL;
-  core_mem_inst *m = calloc(1, sizeof *m);
+  core_mem_inst *m = core_store_alloc(s, 1, sizeof *m);
   if (!m) return NULL;
   m->type = *t;
   m->max = max;
   m->pages = t->limits.min;
-  if (m->pages > SIZE_MAX / PAGE_SIZE) {
-    free(m);
-    return NULL;
-  }
+  if (m->pages > SIZE_MAX / PAGE_SIZE) return NULL;
   m->size = m->pages * PAGE_SIZE;
   m->pool = s->mem_pool;
   m->data = core_membytes_alloc(m->pool, m->size, &m->mapped);
   if (!m->data || !core_store_track(s, &s->mems, m)) {
     core_membytes_free(m->pool, m->data, m->mapped);
-    free(m);
     return NULL;
   }
   return m;
@@ -324,15 +309,11 @@ uint8_t *core_memory_data(core_mem_inst *m, uint64_t *size_bytes) {
 
 core_global_inst *core_global_new(core_store *s, const core_globaltype *t,
                                   uint64_t value) {
-  core_global_inst *g = calloc(1, sizeof *g);
+  core_global_inst *g = core_store_alloc(s, 1, sizeof *g);
   if (!g) return NULL;
   g->type = *t;
   g->val = value;
-  if (!core_store_track(s, &s->globals, g)) {
-    free(g);
-    return NULL;
-  }
-  return g;
+  return core_store_track(s, &s->globals, g) ? g : NULL;
 }
 
 uint64_t core_global_get(const core_global_inst *g) { return g->val; }
@@ -343,12 +324,8 @@ const core_globaltype *core_global_type(const core_global_inst *g) {
 core_tag_inst *core_tag_new(core_store *s, const core_functype *t) {
   const core_rtype *rt = core_store_intern_type(s, t);
   if (!rt) return NULL;
-  core_tag_inst *tag = calloc(1, sizeof *tag);
+  core_tag_inst *tag = core_store_alloc(s, 1, sizeof *tag);
   if (!tag) return NULL;
   tag->type = rt;
-  if (!core_store_track(s, &s->tags, tag)) {
-    free(tag);
-    return NULL;
-  }
-  return tag;
+  return core_store_track(s, &s->tags, tag) ? tag : NULL;
 }
