@@ -14,7 +14,8 @@ thread of their own wakes them (thread.suspend) or switch to one that
 switches back (thread.suspend-then-resume, thread.yield-then-resume), and
 end a cancelled yield with task.cancel; the client may cancel one call,
 may hand values through a stream or a future to a reader task of the
-server and may cancel a write that is under way (stream.cancel-write,
+server (which may cancel a read that blocked, after one yield:
+stream.cancel-read) and may cancel a write that is under way (stream.cancel-write,
 then drop the end; future.cancel-write, then write again), may read
 values back from a stream the server writes after its task returned, and
 may lend a resource it made in the server to a server task that yields
@@ -122,6 +123,7 @@ SERVER = """\
       (import "" "task.return" (func $task.return (param i32)))
       (import "" "s.read" (func $s.read (param i32 i32 i32) (result i32)))
       (import "" "s.drop-r" (func $s.drop-r (param i32)))
+      (import "" "s.cancel-r" (func $s.cancel-r (param i32) (result i32)))
       (import "" "s.new" (func $s.new (result i64)))
       (import "" "s.write" (func $s.write (param i32 i32 i32) (result i32)))
       (import "" "s.drop-w" (func $s.drop-w (param i32)))
@@ -155,18 +157,30 @@ SERVER = """\
 {handler}
       ;; feed(s): reads values one at a time until it has {k} (or the
       ;; writer is gone), folding each into the counter, and returns their
-      ;; sum
+      ;; sum; unless $waited starts at 1, the first read that blocks is
+      ;; given one yield and then cancelled (stream.cancel-read: the value,
+      ;; if the writer came in time, or CANCELLED), then read again
       (func (export "feed") (param $s i32)
         (local $k i32) (local $r i32) (local $ws i32) (local $sum i32)
+        (local $waited i32)
+        (local.set $waited (i32.const {no_cancel_read}))
         (local.set $ws (call $ws.new))
         (block $done (loop $next
           (br_if $done (i32.ge_u (local.get $k) (i32.const {k})))
           (local.set $r (call $s.read (local.get $s) (i32.const 0x400) (i32.const 1)))
           (if (i32.eq (local.get $r) (i32.const -1 (; BLOCKED ;)))
             (then
-              (call $join (local.get $s) (local.get $ws))
-              (drop (call $ws.wait (local.get $ws) (i32.const 0x410)))
-              (local.set $r (i32.load (i32.const 0x414)))))
+              (if (local.get $waited)
+                (then
+                  (call $join (local.get $s) (local.get $ws))
+                  (drop (call $ws.wait (local.get $ws) (i32.const 0x410)))
+                  (local.set $r (i32.load (i32.const 0x414))))
+                (else
+                  (local.set $waited (i32.const 1))
+                  (drop (call $yield))
+                  (local.set $r (call $s.cancel-r (local.get $s)))
+                  (global.set $g (i32.xor (global.get $g)
+                                          (i32.shl (local.get $r) (i32.const 8))))))))
           (if (i32.shr_u (local.get $r) (i32.const 4))
             (then
               (global.set $g (i32.add (i32.mul (global.get $g) (i32.const 5))
@@ -248,6 +262,7 @@ SERVER = """\
     (type $st (stream u32))
     (canon stream.read $st async (memory (core memory $mem "mem")) (core func $s.read))
     (canon stream.drop-readable $st (core func $s.drop-r))
+    (canon stream.cancel-read $st (core func $s.cancel-r))
     (canon stream.new $st (core func $s.new))
     (canon error-context.new (memory (core memory $mem "mem")) (core func $ec.new))
     (canon error-context.debug-message (memory (core memory $mem "mem"))
@@ -268,6 +283,7 @@ SERVER = """\
       (export "t.yld-res" (func $t.yld-res))
       (export "s.read" (func $s.read)) (export "s.drop-r" (func $s.drop-r))
       (export "s.new" (func $s.new)) (export "s.write" (func $s.write))
+      (export "s.cancel-r" (func $s.cancel-r))
       (export "s.drop-w" (func $s.drop-w))
       (export "task.return-s" (func $task.return-s))
       (export "ec.new" (func $ec.new)) (export "ec.msg" (func $ec.msg))
@@ -755,6 +771,8 @@ def callback_body(ops):
 
 def program(seed):
     """The .wast text of seed's program."""
+    # every choice first (in the order of the generator's versions, so
+    # that a seed keeps the shapes it had), then the text
     rnd = random.Random(seed)
     n = rnd.choice((2, 2, 3))
     leaf = rnd.random() < 0.5
@@ -768,56 +786,56 @@ def program(seed):
         ops += ["spawn", "suspend", "switch"]
     handler_ops = [rnd.choice(ops)
                    for _ in range(rnd.randint(1, 3 if n == 2 else 2))]
+    leaf_ops = ([rnd.choice(("rmw", "race", "yield"))
+                 for _ in range(rnd.randint(1, 2))] if leaf else [])
+    client_yield = rnd.random() < 0.3
+    cancelled = rnd.randrange(n) if rnd.random() < 0.4 else None
+    cancel_write = bool(k or fut) and rnd.random() < 0.5
+    p = rnd.choice((0, 0, 1, 2)) if n == 2 else 0  # values back
+    # a resource lent to a server task (alone: with another task of the
+    # client's the walks grow past the budget)
+    lend = n == 2 and not (k or fut or p) and rnd.random() < 0.5
+    cancel_read = bool(k) and rnd.random() < 0.5  # feed cancels a read
+
     kind = "callback-lifted" if callback else "stackful"
-    parts = [None,  # the header line, once every choice is drawn
+    parts = [f";; sched_gen.py seed {seed}: {n} calls of a {kind} handler"
+             f"{', a leaf component' if leaf else ''}"
+             f"{f', {k} value(s) through a stream' if k else ''}"
+             f"{', a value through a future' if fut else ''}"
+             f"{', a write cancelled' if cancel_write else ''}"
+             f"{f', {p} value(s) back through a stream' if p else ''}"
+             f"{', a resource lent' if lend else ''}"
+             f"{', a read cancelled' if cancel_read else ''}"
+             f"; the handler: {' '.join(handler_ops)}"
+             " (harness/sched_gen.py)",
              "(component definition $P"]
     if leaf:
-        leaf_ops = [rnd.choice(("rmw", "race", "yield"))
-                    for _ in range(rnd.randint(1, 2))]
         parts.append(LEAF.format(body=stackful_body(leaf_ops, "x")))
     if callback:
         handler = CALLBACK.format(body=callback_body(handler_ops),
                                   held=slot(0x80, "(local.get $id)"))
     else:
         handler = STACKFUL.format(body=stackful_body(handler_ops, "id"))
-    parts.append(SERVER.format(k=k,
+    parts.append(SERVER.format(
+        k=k, no_cancel_read=int(not cancel_read),
         import_work=WORK_IMPORT if leaf else NO_WORK_IMPORT,
         lower_work=WORK_LOWER if leaf else NO_WORK_LOWER,
         handler=handler,
         callback=' (callback (core func $m "handle-cb"))' if callback
         else ""))
-    client_yield = ("          (drop (call $yield))"
-                    if rnd.random() < 0.3 else "")
-    cancel = ""
-    if rnd.random() < 0.4:
-        cancel = CANCEL.format(slot=0x300 + 4 * rnd.randrange(n))
-    cancel_write = ""
-    if (k or fut) and rnd.random() < 0.5:
-        cancel_write = (CANCEL_STREAM if k else CANCEL_FUTURE).format(
-            writes=k or 1)
-    p = rnd.choice((0, 0, 1, 2)) if n == 2 else 0  # values back
-    # a resource lent to a server task (alone: with another task of the
-    # client's the walks grow past the budget)
-    lend = n == 2 and not (k or fut or p) and rnd.random() < 0.5
-    parts[0] = (f";; sched_gen.py seed {seed}: {n} calls of a {kind} handler"
-                f"{', a leaf component' if leaf else ''}"
-                f"{f', {k} value(s) through a stream' if k else ''}"
-                f"{', a value through a future' if fut else ''}"
-                f"{', a write cancelled' if cancel_write else ''}"
-                f"{f', {p} value(s) back through a stream' if p else ''}"
-                f"{', a resource lent' if lend else ''}"
-                f"; the handler: {' '.join(handler_ops)}"
-                " (harness/sched_gen.py)")
-    parts.append(CLIENT.format(n=n, client_yield=client_yield, cancel=cancel,
-                               cancel_write=cancel_write,
-                               feed=FEED if k else AWAIT if fut else "", k=k,
-                               produce=PRODUCE.format(p=p) if p else "",
-                               lend=LEND.format(rep=40 + seed % 7) if lend
-                               else "",
-                               lend_end=LEND_END if lend else "",
-                               writes=k or int(fut),
-                               calls=n + (1 if k or fut else 0) + (1 if p else 0)
-                               + lend))
+    parts.append(CLIENT.format(
+        n=n, k=k,
+        client_yield="          (drop (call $yield))" if client_yield else "",
+        cancel="" if cancelled is None
+        else CANCEL.format(slot=0x300 + 4 * cancelled),
+        cancel_write="" if not cancel_write
+        else (CANCEL_STREAM if k else CANCEL_FUTURE).format(writes=k or 1),
+        feed=FEED if k else AWAIT if fut else "",
+        produce=PRODUCE.format(p=p) if p else "",
+        lend=LEND.format(rep=40 + seed % 7) if lend else "",
+        lend_end=LEND_END if lend else "",
+        writes=k or int(fut),
+        calls=n + (1 if k or fut else 0) + (1 if p else 0) + lend))
     if leaf:
         parts.append("  (instance $t (instantiate $T))")
         parts.append('  (instance $s (instantiate $S (with "work" '

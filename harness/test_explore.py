@@ -315,7 +315,8 @@ def test_invoke_values_are_outcomes():
 # back through a stream (8, 36, 51), a cancelled stream write (12, 36) and
 # future write (14, 166), an error context across a yield (16), a switch
 # to a new thread (26, 51), a suspended thread woken by another (166), a
-# resource lent to a task that yields (9, 31).
+# resource lent to a task that yields (9, 31), a read cancelled after a
+# yield (4).
 GENERATED = [4, 6, 8, 9, 12, 14, 16, 26, 31, 36, 51, 166]
 
 
