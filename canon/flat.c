@@ -232,7 +232,6 @@ static bool lift_flat_variant(canon_LiftLowerContext *cx, canon_CoreValueIter *v
                         &flat_types);
   assert(flat_types.v[0] == CANON_FLAT_I32); /* flat_types.pop(0) */
   uint64_t case_index = vi->next(vi, CANON_FLAT_I32);
-  if (case_index >= d->u.variant.n) canon_flat_vec_free(&flat_types);
   CANON_TRAP_IF(CANON_CX_STORE(cx), &cx->trap, case_index >= d->u.variant.n,
                 CANON_R_FLAT_VARIANT_DISCRIMINANT);
   canon_CoreValueIter coerce = {0};
@@ -243,13 +242,11 @@ static bool lift_flat_variant(canon_LiftLowerContext *cx, canon_CoreValueIter *v
   const canon_case *c = &d->u.variant.cases[case_index];
   canon_value *v = NULL;
   if (c->t && !canon_lift_flat(cx, &coerce, c->t, &v)) {
-    canon_flat_vec_free(&flat_types);
     return false;
   }
   /* for have in flat_types: _ = vi.next(have) */
   for (uint32_t k = coerce.fi; k < coerce.nflat; k++)
     (void)vi->next(vi, coerce.flat_types[k]);
-  canon_flat_vec_free(&flat_types);
   *out = canon_make_case_value(t, (uint32_t)case_index, v);
   return true;
 }
@@ -389,7 +386,6 @@ static bool lower_flat_variant(canon_LiftLowerContext *cx, const canon_value *v,
   canon_core_vec payload = {0};
   if (c->t) {
     if (!canon_lower_flat(cx, v->u.variant.payload, c->t, &payload)) {
-      canon_flat_vec_free(&flat_types);
       canon_core_vec_free(&payload);
       return false;
     }
@@ -412,13 +408,11 @@ static bool lower_flat_variant(canon_LiftLowerContext *cx, const canon_value *v,
         assert(have == want);
       }
     }
-    canon_flat_vec_free(&have_types);
   }
   canon_core_vec_push(out, case_index);
   for (uint32_t i = 0; i < payload.n; i++) canon_core_vec_push(out, payload.v[i]);
   for (; next_type < flat_types.n; next_type++) canon_core_vec_push(out, 0);
   canon_core_vec_free(&payload);
-  canon_flat_vec_free(&flat_types);
   return true;
 }
 
@@ -440,7 +434,6 @@ bool canon_lift_flat_values(canon_LiftLowerContext *cx, uint32_t max_flat,
   canon_flat_vec flat_types = {0};
   canon_flatten_types(ts, n, cx->opts, &flat_types);
   uint32_t nflat = flat_types.n;
-  canon_flat_vec_free(&flat_types);
   if (nflat > max_flat) {
     uint64_t ptr = vi->next(vi, ptr_type(cx));
     canon_type_arena *scratch = canon_type_arena_new();
@@ -491,7 +484,6 @@ bool canon_lower_flat_values(canon_LiftLowerContext *cx, uint32_t max_flat,
   canon_flat_vec flat_types = {0};
   canon_flatten_types(ts, n, cx->opts, &flat_types);
   uint32_t nflat = flat_types.n;
-  canon_flat_vec_free(&flat_types);
   if (nflat <= max_flat) {
     for (uint32_t i = 0; i < n; i++)
       if (!canon_lower_flat(cx, vs[i], ts[i], out)) return false;

@@ -293,10 +293,9 @@ uint64_t canon_elem_size_variant(const canon_case *cases, uint32_t n,
 uint64_t canon_elem_size_flags(uint32_t n) { return canon_alignment_flags(n); }
 
 void canon_flat_vec_push(canon_flat_vec *fv, canon_flat t) {
-  CANON_VEC_PUSH(fv, t);
+  if (fv->n < CANON_FLAT_CAP) fv->v[fv->n] = t;
+  if (fv->n < UINT32_MAX) fv->n++;
 }
-
-void canon_flat_vec_free(canon_flat_vec *fv) { CANON_VEC_FREE(fv); }
 
 const char *canon_flat_name(canon_flat t) {
   switch (t) {
@@ -320,11 +319,9 @@ uint32_t canon_FuncType_param_types(const canon_FuncType *ft,
 }
 
 uint32_t canon_FuncType_result_type(const canon_FuncType *ft,
-                                    const canon_type ***ts) {
-  *ts = canon_xrealloc(NULL, sizeof **ts);
-  if (!ft->result) return 0;
-  (*ts)[0] = ft->result;
-  return 1;
+                                    const canon_type *const **ts) {
+  *ts = &ft->result;
+  return ft->result ? 1 : 0;
 }
 
 /* Flattening: flatten_functype */
@@ -332,14 +329,13 @@ void canon_flatten_functype(const canon_CanonicalOptions *opts, const canon_Func
                             canon_abi_context context,
                             canon_CoreFuncType *out) {
   canon_flat ptr = canon_MemInst_ptr_type(opts);
-  const canon_type **ps, **rs;
-  uint32_t np = canon_FuncType_param_types(ft, &ps);
+  const canon_type *const *rs;
   uint32_t nr = canon_FuncType_result_type(ft, &rs);
   canon_flat_vec flat_params = {0}, flat_results = {0};
-  canon_flatten_types(ps, np, opts, &flat_params);
+  /* flatten_types(ft.param_types(), opts), without the list of types */
+  for (uint32_t i = 0; i < ft->nparams; i++)
+    canon_flatten_type(ft->params[i].t, opts, &flat_params);
   canon_flatten_types(rs, nr, opts, &flat_results);
-  free(ps);
-  free(rs);
   if (!opts->async) {
     if (flat_params.n > CANON_MAX_FLAT_PARAMS) {
       flat_params.n = 0;
@@ -372,11 +368,6 @@ void canon_flatten_functype(const canon_CanonicalOptions *opts, const canon_Func
   }
   out->params = flat_params;
   out->results = flat_results;
-}
-
-void canon_CoreFuncType_free(canon_CoreFuncType *ft) {
-  canon_flat_vec_free(&ft->params);
-  canon_flat_vec_free(&ft->results);
 }
 
 /* Flattening: flatten_types */
@@ -471,7 +462,8 @@ void canon_flatten_variant(const canon_case *cases, uint32_t n,
     if (!cases[c].t) continue;
     ct.n = 0;
     canon_flatten_type(cases[c].t, opts, &ct);
-    for (uint32_t i = 0; i < ct.n; i++) {
+    /* (a case longer than CANON_FLAT_CAP makes the variant so too) */
+    for (uint32_t i = 0; i < ct.n && i < CANON_FLAT_CAP; i++) {
       if (i < flat.n)
         flat.v[i] = canon_join(flat.v[i], ct.v[i]);
       else
@@ -480,8 +472,6 @@ void canon_flatten_variant(const canon_case *cases, uint32_t n,
   }
   canon_flatten_type(canon_type_prim(canon_discriminant_type(n)), opts, out);
   for (uint32_t i = 0; i < flat.n; i++) canon_flat_vec_push(out, flat.v[i]);
-  canon_flat_vec_free(&flat);
-  canon_flat_vec_free(&ct);
 }
 
 /* Flattening: join */
@@ -584,7 +574,6 @@ void canon_type_derive(canon_type *t) {
     in->nflat[p] = (uint8_t)(fv.n < CANON_FLAT_CAP ? fv.n : CANON_FLAT_CAP);
     for (uint32_t i = 0; i < in->nflat[p]; i++)
       in->flat[p][i] = (uint8_t)fv.v[i];
-    canon_flat_vec_free(&fv);
   }
   in->host_bytes = derive_host_bytes(t);
   in->derived = true;

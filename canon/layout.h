@@ -73,10 +73,16 @@ uint64_t canon_elem_size_variant(const canon_case *cases, uint32_t n,
                                  canon_flat ptr_type);
 uint64_t canon_elem_size_flags(uint32_t nlabels);
 
-/* A list of core value types (flatten_type's result). */
-typedef CANON_VEC(canon_flat) canon_flat_vec;
+/* A list of core value types (flatten_type's result).  Every use
+ * compares its length with MAX_FLAT_PARAMS or less and reads its types
+ * only when it is not longer (a longer list is replaced by one pointer),
+ * so it keeps the first CANON_FLAT_CAP types in place and only counts
+ * the others (types.h): it needs no heap and nothing to free. */
+typedef struct canon_flat_vec {
+  uint32_t n; /* the length, saturating at UINT32_MAX */
+  canon_flat v[CANON_FLAT_CAP];
+} canon_flat_vec;
 void canon_flat_vec_push(canon_flat_vec *fv, canon_flat t);
-void canon_flat_vec_free(canon_flat_vec *fv);
 const char *canon_flat_name(canon_flat t); /* "i32", ... */
 
 /* flatten_type(t, opts), appended to *out */
@@ -99,13 +105,14 @@ typedef struct canon_CoreFuncType {
 void canon_flatten_functype(const canon_CanonicalOptions *opts, const canon_FuncType *ft,
                             canon_abi_context context,
                             canon_CoreFuncType *out);
-void canon_CoreFuncType_free(canon_CoreFuncType *ft);
 
-/* FuncType.param_types() / result_type() as arrays of types (the caller
- * frees *ts); returns the count. */
+/* FuncType.param_types() as an array of types (the caller frees *ts);
+ * returns the count. */
 uint32_t canon_FuncType_param_types(const canon_FuncType *ft,
                                     const canon_type ***ts);
+/* FuncType.result_type(): *ts is the list [ft.result] or [] in place
+ * (nothing to free); returns the count. */
 uint32_t canon_FuncType_result_type(const canon_FuncType *ft,
-                                    const canon_type ***ts);
+                                    const canon_type *const **ts);
 
 #endif

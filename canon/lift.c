@@ -92,7 +92,8 @@ static bool lift_thread_func(canon_Thread *thread, void *env,
   canon_value **args = NULL;
   uint32_t nargs = 0;
   if (!canon_Task_start(task, &args, &nargs, trap)) return false;
-  const canon_type **pts = NULL, **rts = NULL;
+  const canon_type **pts = NULL;
+  const canon_type *const *rts;
   uint32_t np = canon_FuncType_param_types(ft, &pts);
   uint32_t nr = canon_FuncType_result_type(ft, &rts);
   /* on_start gives one value per parameter of this ft: canon_lower
@@ -102,8 +103,11 @@ static bool lift_thread_func(canon_Thread *thread, void *env,
   canon_CoreFuncType flat_ft;
   canon_flatten_functype(l->opts, ft, CANON_LIFT, &flat_ft);
   canon_core_vec flat_args = {0};
-  uint64_t *flat_results = NULL;
-  canon_value **result = NULL;
+  /* flatten_functype's results are at most MAX_FLAT_RESULTS (or one
+   * pointer, or the callback code): this frame holds them and the one
+   * result value */
+  uint64_t flat_results[CANON_MAX_FLAT_RESULTS] = {0};
+  canon_value *result[1] = {NULL};
   bool ok = canon_lower_flat_values(&cx, CANON_MAX_FLAT_PARAMS,
                                     (const canon_value *const *)args,
                                     (const canon_type *const *)pts, np, NULL,
@@ -115,8 +119,7 @@ static bool lift_thread_func(canon_Thread *thread, void *env,
   }
   assert(flat_args.n == flat_ft.params.n);
   uint32_t nflat = flat_ft.results.n;
-  flat_results = calloc(nflat + 1, sizeof *flat_results);
-  if (!flat_results) canon_out_of_memory();
+  assert(nflat <= CANON_MAX_FLAT_RESULTS && nr <= 1);
   /* call_and_trap_on_throw(callee, flat_args) */
   canon_trace *tr = l->inst->store->trace;
   canon_trace_lift_call(tr, task->id, flat_args.v, flat_args.n);
@@ -126,16 +129,12 @@ static bool lift_thread_func(canon_Thread *thread, void *env,
   canon_trace_lift_return(tr, task->id, flat_results, nflat);
 
   if (!l->opts->async) {
-    result = calloc(nr + 1, sizeof *result);
-    if (!result) canon_out_of_memory();
     canon_CoreValueIter vi;
     canon_CoreValueIter_init(&vi, flat_results, nflat);
     ok = canon_lift_flat_values(&cx, CANON_MAX_FLAT_RESULTS, &vi,
-                                (const canon_type *const *)rts, nr, result);
+                                rts, nr, result);
     if (!ok) {
       *trap = cx.trap;
-      free(result);
-      result = NULL;
       goto out;
     }
     if (!(ok = canon_Task_return(task, result, nr, trap))) goto out;
@@ -158,12 +157,9 @@ static bool lift_thread_func(canon_Thread *thread, void *env,
     ok = callback_loop(task, thread, flat_results[0], trap);
   }
 out:
-  canon_values_free(result, result ? nr : 0);
-  free(flat_results);
+  canon_value_free(result[0]);
   canon_core_vec_free(&flat_args);
-  canon_CoreFuncType_free(&flat_ft);
   free(pts);
-  free(rts);
   return ok;
 }
 

@@ -66,7 +66,7 @@ static bool lower_on_resolve(void *env, canon_value *const *result,
   canon_core_vec flat_results = {0};
   if (!canon_lower_flat_values(&st->cx, st->max_flat_results,
                                (const canon_value *const *)result,
-                               (const canon_type *const *)st->rts, n,
+                               st->rts, n,
                                &st->flat_args_iter, &flat_results)) {
     canon_core_vec_free(&flat_results);
     *trap = st->cx.trap;

@@ -24,7 +24,6 @@ void canon_Subtask_free(canon_Subtask *s) {
   canon_core_vec_free(&s->flat_results);
   free(s->flat_args);
   free(s->pts);
-  free(s->rts);
   free(s);
 }
 

@@ -34,7 +34,8 @@ typedef struct canon_Subtask {
   /* canon_lower's closure */
   canon_LiftLowerContext cx;
   const canon_FuncType *ft;
-  const canon_type **pts, **rts;
+  const canon_type **pts;
+  const canon_type *const *rts; /* in ft (canon_FuncType_result_type) */
   uint32_t np, nr;
   uint64_t *flat_args; /* a copy of the core arguments */
   uint32_t nflat_args;

@@ -87,14 +87,13 @@ bool canon_task_return(canon_ComponentInstance *inst,
   canon_LiftLowerContext cx;
   canon_LiftLowerContext_init(&cx, opts, task->inst,
                      (canon_borrow_scope){&task->borrows, NULL});
-  const canon_type **rts = NULL;
+  const canon_type *const *rts;
   uint32_t nr = canon_FuncType_result_type(task->ft, &rts);
   canon_value **result = canon_xcalloc(nr + 1, sizeof *result);
   canon_CoreValueIter vi;
   canon_CoreValueIter_init(&vi, flat_args, nargs);
   bool ok = canon_lift_flat_values(&cx, CANON_MAX_FLAT_PARAMS, &vi,
-                                   (const canon_type *const *)rts, nr, result);
-  free(rts);
+                                   rts, nr, result);
   if (!ok) {
     *trap = cx.trap;
     free(result);

@@ -29,7 +29,6 @@ static const char *flat_str(const canon_type *t, canon_flat ptr, char *buf) {
     if (i) strcat(buf, " ");
     strcat(buf, canon_flat_name(fv.v[i]));
   }
-  canon_flat_vec_free(&fv);
   return buf;
 }
 
@@ -317,7 +316,6 @@ static const char *core_sig(const canon_FuncType *ft, canon_CanonicalOptions *op
     strcat(buf, canon_flat_name(c.results.v[i]));
   }
   strcat(buf, ")");
-  canon_CoreFuncType_free(&c);
   return buf;
 }
 

@@ -712,7 +712,6 @@ static comp_outcome canon_lower_def(ictx *x, comp_inst *I,
   core_func_inst *cf = core_host_func_new(x->s->core, &ft, lowered_fn, lw);
   free(ft.params);
   free(ft.results);
-  canon_CoreFuncType_free(&cft);
   if (!cf) return fail(x, COMP_LINK, "cannot make a host function");
   comp_imap_host(x->s->imap, cf, "lower", lw->opts.o.async, I->ci.id);
   push_core_func(I, cf);
@@ -857,7 +856,6 @@ static comp_outcome canon_builtin_def(ictx *x, comp_inst *I,
   }
   core_functype ft;
   comp_builtin_functype(cd, &flat, &ft);
-  canon_flat_vec_free(&flat);
   core_func_inst *cf = comp_builtin_stub_new(x->s->core, b, &ft);
   free(ft.params);
   free(ft.results);

@@ -174,7 +174,6 @@ static uint32_t nflat(const canon_type *t, const vopts *o) {
   canon_flat_vec fv = {0};
   canon_flatten_type(t, &o->o, &fv);
   uint32_t n = fv.n;
-  canon_flat_vec_free(&fv);
   return n;
 }
 
@@ -250,7 +249,6 @@ static bool canon_lift(comp_valid_ctx *v, vscope *s, const comp_def *d) {
   memset(&flat, 0, sizeof flat);
   canon_flatten_functype(&o.o, ft, CANON_LIFT, &flat);
   core_functype *want = ft_of_flat(v, &flat);
-  canon_CoreFuncType_free(&flat);
   const core_functype *got = cf->core.func;
   if (!core_types_match(v, d, "parameter", want->params, want->nparams,
                         got->params, got->nparams) ||
@@ -296,7 +294,6 @@ static bool canon_lower(comp_valid_ctx *v, vscope *s, const comp_def *d) {
   memset(&flat, 0, sizeof flat);
   canon_flatten_functype(&o.o, ft, CANON_LOWER, &flat);
   vspace_push(v, s, COMP_SORT_CORE_FUNC)->core.func = ft_of_flat(v, &flat);
-  canon_CoreFuncType_free(&flat);
   return true;
 }
 
@@ -423,7 +420,6 @@ static bool builtin(comp_valid_ctx *v, vscope *s, const comp_def *d) {
     if (fv.n > CANON_MAX_FLAT_PARAMS) ps[np++] = comp_core_of_flat(o.mem.addrtype);
     else
       for (uint32_t i = 0; i < fv.n; i++) ps[np++] = comp_core_of_flat(fv.v[i]);
-    canon_flat_vec_free(&fv);
     return push_core(v, s, np, ps, 0, NULL);
   }
   case COMP_CANON_WAITABLE_SET_NEW:
