@@ -10,7 +10,8 @@ handlers (stackful, or callback-lifted with the step in context slot 0)
 race on a shared global around yields, hold backpressure across a yield,
 call a leaf component synchronously or asynchronously, start threads of
 their own (thread.new-indirect, thread.resume-later), suspend until a
-thread of their own wakes them (thread.suspend) or switch to one that
+thread of their own wakes them (thread.suspend, or
+thread.suspend-then-promote of the waker) or switch to one that
 switches back (thread.suspend-then-resume, thread.yield-then-resume), and
 end a cancelled yield with task.cancel; the client may cancel one call,
 may hand values through a stream or a future to a reader task of the
@@ -107,6 +108,7 @@ SERVER = """\
       (import "" "t.suspend" (func $t.suspend (result i32)))
       (import "" "t.sus-res" (func $t.sus-res (param i32) (result i32)))
       (import "" "t.yld-res" (func $t.yld-res (param i32) (result i32)))
+      (import "" "t.sus-pro" (func $t.sus-pro (param i32) (result i32)))
       (import "" "bp.inc" (func $bp.inc))
       (import "" "bp.dec" (func $bp.dec))
       (import "" "yield" (func $yield (result i32)))
@@ -259,6 +261,7 @@ SERVER = """\
     (canon thread.suspend (core func $t.suspend))
     (canon thread.suspend-then-resume (core func $t.sus-res))
     (canon thread.yield-then-resume (core func $t.yld-res))
+    (canon thread.suspend-then-promote (core func $t.sus-pro))
     (type $st (stream u32))
     (canon stream.read $st async (memory (core memory $mem "mem")) (core func $s.read))
     (canon stream.drop-readable $st (core func $s.drop-r))
@@ -280,7 +283,7 @@ SERVER = """\
       (export "t.later" (func $t.later)) (export "t.index" (func $t.index))
       (export "t.suspend" (func $t.suspend))
       (export "t.sus-res" (func $t.sus-res))
-      (export "t.yld-res" (func $t.yld-res))
+      (export "t.yld-res" (func $t.yld-res)) (export "t.sus-pro" (func $t.sus-pro))
       (export "s.read" (func $s.read)) (export "s.drop-r" (func $s.drop-r))
       (export "s.new" (func $s.new)) (export "s.write" (func $s.write))
       (export "s.cancel-r" (func $s.cancel-r))
@@ -700,10 +703,14 @@ def op_segments(op, who, callback=False):
                  f"(call $ec.drop {ec})"]]
     if op == "spawn":    # a thread of the same task, started later
         return [[f"(call $t.later (call $t.new (i32.const 0) {me}))"]]
-    if op == "suspend":  # suspended until a new thread ($waker) wakes it
-        return [["(call $t.later (call $t.new (i32.const 1) "
-                 "(call $t.index)))",
-                 "(drop (call $t.suspend))"]]
+    if op == "suspend":  # suspended until a new thread ($waker) wakes it;
+        # an odd id promotes the waker (thread.suspend-then-promote: it is
+        # ready, so it runs now), an even one leaves it to the scheduler
+        return [["(local.set $r (call $t.new (i32.const 1) (call $t.index)))",
+                 "(call $t.later (local.get $r))",
+                 f"(if (i32.and {me} (i32.const 1))",
+                 "  (then (drop (call $t.sus-pro (local.get $r))))",
+                 "  (else (drop (call $t.suspend))))"]]
     if op == "switch":   # run a new thread ($switcher) now; it switches back
         return [["(drop (call $t.sus-res (call $t.new (i32.const 2) "
                  "(call $t.index))))"]]
