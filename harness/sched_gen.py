@@ -45,7 +45,9 @@ explore-gen` more):
     finish within their budget, every command has the same set of
     outcomes -- status, message and values -- in all of them;
   * `run --sched random` with several seeds gives, for every command, an
-    outcome the walk found.
+    outcome the walk found, and its trace without its choice events is
+    allowed by `--check-trace` (or undecided within its search budget):
+    the trace checker must find a schedule for cmref's own trace.
 
 The random scheduler never reads digests, sleep sets or the memo, and
 the plain walk takes every choice: a reduction that cut an outcome away
@@ -886,6 +888,27 @@ def explore(cmref, path, budget, extra=()):
     return json.loads(r.stdout)
 
 
+TRACE_BUDGET = 2000  # --search-budget of the trace check
+
+
+def trace_not_allowed(cmref, path, trace):
+    """The trace a run wrote, without its choice events, is another
+    runtime's trace to --check-trace: cmref's own must be allowed (the
+    search finds a schedule) or, if the search budget runs out, undecided;
+    what is wrong with it otherwise (None: nothing)."""
+    with open(trace) as f:
+        lines = [l for l in f if json.loads(l).get("ev") != "choice"]
+    with open(trace, "w") as f:
+        f.writelines(lines)
+    r = subprocess.run([cmref, "run", "--check-trace", trace,
+                        "--search-budget", str(TRACE_BUDGET), path],
+                       capture_output=True, text=True, timeout=600)
+    if r.returncode in (0, 3):  # allowed; undecided
+        return None
+    return (f"without its choices, is not allowed by --check-trace (exit "
+            f"{r.returncode}): {(r.stdout + r.stderr).strip()[:300]}")
+
+
 def check(cmref, seed, path=None):
     """The differences found on seed's program (empty: none), and how many
     walks without reductions finished and were compared (None: the
@@ -920,17 +943,28 @@ def check(cmref, seed, path=None):
                         f"the {name} walk: {sorted(b - a, key=str)[:3]}; only "
                         f"the reduced walk: {sorted(a - b, key=str)[:3]}")
         for s in RANDOM_SEEDS:
-            r = subprocess.run([cmref, "run", "--json", "--sched", "random",
-                                "--seed", str(s), path], capture_output=True,
-                               text=True, timeout=600)
-            for c in json.loads(r.stdout)["files"][0]["commands"]:
-                got = (c["status"],
-                       None if c["status"] == "pass" else c.get("message"),
-                       c.get("result"))
-                if got not in found.get((c["line"], c["kind"]), ()):
-                    problems.append(f"seed {seed}: --sched random --seed {s}"
-                                    f" gave {got} at line {c['line']}, an "
-                                    f"outcome the walk did not find")
+            trace = path + f".{s}.jsonl"
+            try:
+                r = subprocess.run([cmref, "run", "--json", "--sched",
+                                    "random", "--seed", str(s), "--trace",
+                                    trace, path], capture_output=True,
+                                   text=True, timeout=600)
+                for c in json.loads(r.stdout)["files"][0]["commands"]:
+                    got = (c["status"],
+                           None if c["status"] == "pass" else c.get("message"),
+                           c.get("result"))
+                    if got not in found.get((c["line"], c["kind"]), ()):
+                        problems.append(
+                            f"seed {seed}: --sched random --seed {s} gave "
+                            f"{got} at line {c['line']}, an outcome the walk "
+                            f"did not find")
+                why = trace_not_allowed(cmref, path, trace)
+                if why:
+                    problems.append(f"seed {seed}: the trace of --sched "
+                                    f"random --seed {s}, {why}")
+            finally:
+                if os.path.exists(trace):
+                    os.unlink(trace)
         return problems, compared
     finally:
         if own:
