@@ -22,6 +22,7 @@ from conftest import CMREF, HARNESS, ROOT, TIMEOUT, require_binary
 
 FIX = HARNESS / "fixtures"
 NAN = FIX / "nan_scramble.wast"
+NAN_STREAM = FIX / "nan_stream.wast"
 HOST_TICK = FIX / "host_tick.wast"
 OPEN = FIX / "open_choice.wast"
 
@@ -111,6 +112,28 @@ def test_profile_fixes_nans():
         assert r.rc == 0, r.out
     r = cmref("run", "--profile", "--explore", "50", NAN)
     assert r.rc == 0 and "explored 1 schedule (all of them" in r.out
+
+
+def test_nan_through_a_stream_copy():
+    """A stream copy loads each f32/f64 (canonicalize_nan) and stores it
+    (maybe_scramble_nan): the default run and --profile give the
+    canonical NaN for a signalling one, the walk finds the other NaNs of
+    the choice, and a number passes unchanged (lines 63, 64: no choice
+    changes them).  A copy that moved the bits as they are would fail
+    the default run."""
+    assert cmref("run", NAN_STREAM).rc == 0
+    r = cmref("run", "--profile", "--explore", "50", NAN_STREAM)
+    assert r.rc == 0 and "explored 1 schedule (all of them" in r.out, r.out
+    r = cmref("run", "--explore", "500", NAN_STREAM)
+    assert r.rc == 1 and "choice kinds met: nan\n" in r.out, r.out
+    blocks = re.split(r"\n(?=\S)", r.out)
+    for line, check in ((61, is_random_nan32), (62, is_random_nan64)):
+        [b] = [b for b in blocks if b.startswith("%s:%d:" % (NAN_STREAM, line))]
+        vals = got_values(b)
+        assert "5 outcomes" in b and len(vals) == 4, b
+        assert all(check(v) for v in vals), b
+    assert "%s:63:" % NAN_STREAM not in r.out
+    assert "%s:64:" % NAN_STREAM not in r.out
 
 
 def test_nan_choice_in_trace(tmp_path):
