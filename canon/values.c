@@ -375,11 +375,19 @@ static void print_quoted(canon_buf *b, const char *s, size_t n) {
 }
 
 /* Shortest decimal that reads back to the same float. */
+/* A NaN as the text format writes it: "nan" for the canonical NaN (what
+ * lifting gives: canonicalize_nan32/64), else its sign and payload, so
+ * that a NaN that was not canonicalized shows. */
+static void print_nan(canon_buf *b, uint64_t bits, bool single) {
+  unsigned fraction_bits = single ? 23 : 52;
+  uint64_t payload = bits & ((1ull << fraction_bits) - 1);
+  bool negative = bits >> (single ? 31 : 63);
+  canon_buf_str(b, negative ? "-nan" : "nan");
+  if (payload != 1ull << (fraction_bits - 1))
+    canon_buf_printf(b, ":0x%llx", (unsigned long long)payload);
+}
+
 static void print_float(canon_buf *b, double d, bool single) {
-  if (isnan(d)) {
-    canon_buf_str(b, "nan");
-    return;
-  }
   if (isinf(d)) {
     canon_buf_str(b, d < 0 ? "-inf" : "inf");
     return;
@@ -432,11 +440,17 @@ static void print_value(canon_buf *b, const canon_value *v, bool parens) {
     break;
   case CANON_F32:
     canon_buf_str(b, "f32.const ");
-    print_float(b, v->u.f32, true);
+    if (isnan(v->u.f32))
+      print_nan(b, canon_f32_bits(v->u.f32), true);
+    else
+      print_float(b, v->u.f32, true);
     break;
   case CANON_F64:
     canon_buf_str(b, "f64.const ");
-    print_float(b, v->u.f64, false);
+    if (isnan(v->u.f64))
+      print_nan(b, canon_f64_bits(v->u.f64), false);
+    else
+      print_float(b, v->u.f64, false);
     break;
   case CANON_CHAR: {
     canon_buf tmp = {0};

@@ -23,6 +23,7 @@ from conftest import CMREF, HARNESS, ROOT, TIMEOUT, require_binary
 FIX = HARNESS / "fixtures"
 NAN = FIX / "nan_scramble.wast"
 NAN_STREAM = FIX / "nan_stream.wast"
+NAN_HOST = FIX / "nan_host.wast"
 HOST_TICK = FIX / "host_tick.wast"
 OPEN = FIX / "open_choice.wast"
 
@@ -134,6 +135,19 @@ def test_nan_through_a_stream_copy():
         assert all(check(v) for v in vals), b
     assert "%s:63:" % NAN_STREAM not in r.out
     assert "%s:64:" % NAN_STREAM not in r.out
+
+
+def test_nans_lifted_to_the_host_are_canonical():
+    """Lifting is no choice: decode_i{32,64}_as_float canonicalize a NaN,
+    so the host's values are the canonical NaN (printed "nan"; any other
+    NaN would print its sign and payload).  The bare invokes' values come
+    from `run --json`."""
+    r = cmref("run", "--json", NAN_HOST)
+    assert r.rc == 0, r.out
+    got = [c.get("result") for c in json.loads(r.out)["files"][0]["commands"]
+           if c["kind"] == "invoke"]
+    assert got == ["(f64.const nan)", "(f32.const nan)",
+                   "(f32.const -1e-45)"], got
 
 
 def test_nan_choice_in_trace(tmp_path):
