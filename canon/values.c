@@ -374,7 +374,6 @@ static void print_quoted(canon_buf *b, const char *s, size_t n) {
   canon_buf_byte(b, '"');
 }
 
-/* Shortest decimal that reads back to the same float. */
 /* A NaN as the text format writes it: "nan" for the canonical NaN (what
  * lifting gives: canonicalize_nan32/64), else its sign and payload, so
  * that a NaN that was not canonicalized shows. */
@@ -387,6 +386,7 @@ static void print_nan(canon_buf *b, uint64_t bits, bool single) {
     canon_buf_printf(b, ":0x%llx", (unsigned long long)payload);
 }
 
+/* Shortest decimal that reads back to the same float (not a NaN). */
 static void print_float(canon_buf *b, double d, bool single) {
   if (isinf(d)) {
     canon_buf_str(b, d < 0 ? "-inf" : "inf");
