@@ -564,16 +564,20 @@ CLIENT = """\
       (canon lift (core func $m "run") async)))
 """
 
+# a call's packed result in $r: it returned at once (one more done), or
+# its subtask waits in the set $ws
+CALLED = """\
+        (if (i32.eq (local.get $r) (i32.const 2 (; RETURNED ;)))
+          (then (local.set $done (i32.add (local.get $done) (i32.const 1))))
+          (else (call $join (i32.shr_u (local.get $r) (i32.const 4)) (local.get $ws))))"""
+
 # the client makes a stream or future, starts the server's reader task
 # with its readable end (the writable end in $sw), then writes
 READER = """\
         (local.set $se (call ${new}))
         (local.set $sw (i32.wrap_i64 (i64.shr_u (local.get $se) (i64.const 32))))
         (local.set $r (call ${task} (i32.wrap_i64 (local.get $se)) (i32.const {ret})))
-        (if (i32.eq (local.get $r) (i32.const 2 (; RETURNED ;)))
-          (then (local.set $done (i32.add (local.get $done) (i32.const 1))))
-          (else (call $join (i32.shr_u (local.get $r) (i32.const 4)) (local.get $ws))))
-"""
+""" + CALLED + "\n"  # (CALLED has no braces to format)
 # feed: the values, as far as they go without blocking
 FEED = READER.format(new="s.new", task="feed", ret="0x500") + """\
         (local.set $w (call $pump (local.get $sw) (local.get $ws) (i32.const 0)))"""
@@ -605,9 +609,7 @@ PRODUCE = """\
 LEND = """\
         (local.set $res (call $make (i32.const {rep})))
         (local.set $r (call $lend (local.get $res) (i32.const 0x50c)))
-        (if (i32.eq (local.get $r) (i32.const 2 (; RETURNED ;)))
-          (then (local.set $done (i32.add (local.get $done) (i32.const 1))))
-          (else (call $join (i32.shr_u (local.get $r) (i32.const 4)) (local.get $ws))))"""
+""" + CALLED
 LEND_END = """\
         (call $r.drop (local.get $res))
         (local.set $sum (i32.add (local.get $sum) (i32.load (i32.const 0x50c))))"""
@@ -628,10 +630,10 @@ CANCEL_WRITE = """\
               (local.set $order (i32.xor (i32.mul (local.get $order) (i32.const 31))
                                          (i32.add (local.get $r) (i32.const 0x100))))
 {then}))"""
-CANCEL_STREAM = CANCEL_WRITE.format(end="s", writes="{writes}", then="""\
+STREAM_WRITE_CANCELLED = """\
               (call $s.drop-w (local.get $sw))
-              (local.set $w (i32.const {writes}))""")
-CANCEL_FUTURE = CANCEL_WRITE.format(end="f", writes="{writes}", then="""\
+              (local.set $w (i32.const {writes}))"""
+FUTURE_WRITE_CANCELLED = """\
               (if (i32.eq (i32.and (local.get $r) (i32.const 15))
                           (i32.const 2 (; CANCELLED ;)))
                 (then
@@ -640,7 +642,7 @@ CANCEL_FUTURE = CANCEL_WRITE.format(end="f", writes="{writes}", then="""\
                               (i32.const -1 (; BLOCKED ;)))
                     (then (call $join (local.get $sw) (local.get $ws)))
                     (else (local.set $w (i32.const 1)))))
-                (else (local.set $w (i32.const 1))))""")
+                (else (local.set $w (i32.const 1))))"""
 
 # the client cancels one call that has not returned at once
 # (subtask.cancel async: BLOCKED, -1, and the resolution comes as an
@@ -838,7 +840,10 @@ def program(seed):
         cancel="" if cancelled is None
         else CANCEL.format(slot=0x300 + 4 * cancelled),
         cancel_write="" if not cancel_write
-        else (CANCEL_STREAM if k else CANCEL_FUTURE).format(writes=k or 1),
+        else CANCEL_WRITE.format(
+            end="s" if k else "f", writes=k or 1,
+            then=STREAM_WRITE_CANCELLED.format(writes=k) if k
+            else FUTURE_WRITE_CANCELLED),
         feed=FEED if k else AWAIT if fut else "",
         produce=PRODUCE.format(p=p) if p else "",
         lend=LEND.format(rep=40 + seed % 7) if lend else "",

@@ -60,6 +60,18 @@ def test_nan_default_is_canonical():
     assert r.rc == 0, r.out + r.err
 
 
+def other_nans(out, path, line, check):
+    """The values of the four failing outcomes --explore reports for the
+    command at path:line, each a NaN by check (the choice's options but
+    the canonical one); the report block is asserted to have 5 outcomes."""
+    [b] = [b for b in re.split(r"\n(?=\S)", out)
+           if b.startswith("%s:%d:" % (path, line))]
+    vals = got_values(b)
+    assert "5 outcomes" in b and len(vals) == 4, b
+    assert all(check(v) for v in vals), b
+    return b, vals
+
+
 def test_nan_explore_finds_non_canonical_nans():
     # without the command memo every combination of the three commands'
     # five NaN options is a schedule (5 * 5 * 5); the memo walks each
@@ -79,13 +91,9 @@ def test_nan_explore_finds_non_canonical_nans():
     assert "choice kinds met: nan\n" in r.out
     # line 36: host -> component, f32; line 37: f64; line 39: component ->
     # component (a signalling NaN lifted, canonicalized, lowered again)
-    blocks = re.split(r"\n(?=\S)", r.out)
     for line, check in ((36, is_random_nan32), (37, is_random_nan64),
                         (39, is_random_nan32)):
-        [b] = [b for b in blocks if b.startswith("%s:%d:" % (NAN, line))]
-        vals = got_values(b)
-        assert "5 outcomes" in b and len(vals) == 4, b
-        assert all(check(v) for v in vals), b
+        b, vals = other_nans(r.out, NAN, line, check)
         bits = 32 if check is is_random_nan32 else 64
         # both signs and both quiet-bit states occur among the NaNs offered
         assert {v >> (bits - 1) for v in vals} == {0, 1}
@@ -127,12 +135,8 @@ def test_nan_through_a_stream_copy():
     assert r.rc == 0 and "explored 1 schedule (all of them" in r.out, r.out
     r = cmref("run", "--explore", "500", NAN_STREAM)
     assert r.rc == 1 and "choice kinds met: nan\n" in r.out, r.out
-    blocks = re.split(r"\n(?=\S)", r.out)
     for line, check in ((61, is_random_nan32), (62, is_random_nan64)):
-        [b] = [b for b in blocks if b.startswith("%s:%d:" % (NAN_STREAM, line))]
-        vals = got_values(b)
-        assert "5 outcomes" in b and len(vals) == 4, b
-        assert all(check(v) for v in vals), b
+        other_nans(r.out, NAN_STREAM, line, check)
     assert "%s:63:" % NAN_STREAM not in r.out
     assert "%s:64:" % NAN_STREAM not in r.out
 

@@ -311,7 +311,7 @@ def test_invoke_values_are_outcomes():
 
 # Programs harness/sched_gen.py makes: N calls racing in a server, around
 # yields, backpressure and calls into a leaf component; chosen so that each
-# shape is in one (and all both walks without reductions finish): values
+# shape is in one and both walks without reductions finish on all: values
 # back through a stream (8, 36, 51), a cancelled stream write (12, 36) and
 # future write (14, 166), an error context across a yield (16), a switch
 # to a new thread (26, 51), a suspended thread woken by another (166), a
